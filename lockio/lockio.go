@@ -1,0 +1,79 @@
+// Package lockio drives the serial lock-control boards that open a locker's
+// doors and report its door sensors. It owns the byte protocols (8A/80,
+// Modbus RTU, Kerong CU), the one goroutine per serial port, polling and
+// debouncing of the door sensors, and reconnecting a vanished adapter. It
+// imports nothing else of Pudo's.
+package lockio
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Door addresses one lock: the board's bus address and the 1-based channel
+// on that board.
+type Door struct {
+	Board   uint8
+	Channel uint8
+}
+
+func (d Door) String() string { return fmt.Sprintf("%d/%02d", d.Board, d.Channel) }
+
+// Sensor is what a door's feedback contact last said, after debouncing.
+type Sensor uint8
+
+const (
+	SensorUnknown Sensor = iota // board silent or not yet polled
+	SensorClosed
+	SensorOpen
+)
+
+func (s Sensor) String() string {
+	switch s {
+	case SensorClosed:
+		return "closed"
+	case SensorOpen:
+		return "open"
+	}
+	return "unknown"
+}
+
+// EventKind says what happened at a door.
+type EventKind uint8
+
+const (
+	EventOpened        EventKind = iota + 1 // the sensor went open after an unlock
+	EventClosed                             // the sensor went closed
+	EventLeftOpen                           // open longer than the configured limit
+	EventForcedOpen                         // opened without a command: raise an alarm
+	EventDidNotOpen                         // unlocked, but the sensor never went open
+	EventSensorUnknown                      // the board stopped answering
+)
+
+var eventNames = map[EventKind]string{
+	EventOpened: "opened", EventClosed: "closed", EventLeftOpen: "left-open",
+	EventForcedOpen: "forced-open", EventDidNotOpen: "did-not-open",
+	EventSensorUnknown: "sensor-unknown",
+}
+
+func (k EventKind) String() string {
+	if n, ok := eventNames[k]; ok {
+		return n
+	}
+	return fmt.Sprintf("event(%d)", uint8(k))
+}
+
+// Event is one observation at one door.
+type Event struct {
+	Door Door
+	Kind EventKind
+	At   time.Time
+}
+
+// ErrNotSent means no byte of the unlock left the port: retrying is safe.
+var ErrNotSent = errors.New("lockio: unlock not sent")
+
+// ErrOutcomeUnknown means the request left the port but no valid reply came
+// back: the lock may have opened. Never resend automatically.
+var ErrOutcomeUnknown = errors.New("lockio: unlock outcome unknown")
