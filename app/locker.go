@@ -1,0 +1,103 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"pudo/lockio"
+	"pudo/storage"
+)
+
+// Locks is what the flows need from the lock boards; *lockio.Controller
+// satisfies it.
+type Locks interface {
+	Unlock(ctx context.Context, d lockio.Door) error
+	Sensor(d lockio.Door) lockio.Sensor
+}
+
+// Options are the rules a locker operator sets.
+type Options struct {
+	KioskID      string        // printed on support references
+	PickupWindow time.Duration // a stored parcel expires after this
+}
+
+// Locker applies the locker's rules to its store and its lock boards. It is
+// safe for concurrent use by the screen, the API and the device pumps.
+type Locker struct {
+	db     *storage.DB
+	locks  Locks
+	secret []byte
+	opts   Options
+	log    *slog.Logger
+
+	mu        sync.Mutex // protects following
+	listeners []func(DoorNotice)
+}
+
+// New returns a Locker over an opened store and lock controller.
+func New(db *storage.DB, locks Locks, secret []byte, opts Options, log *slog.Logger) *Locker {
+	if opts.PickupWindow <= 0 {
+		opts.PickupWindow = 72 * time.Hour
+	}
+	return &Locker{db: db, locks: locks, secret: secret, opts: opts, log: log}
+}
+
+// Options returns the rules this locker runs with.
+func (l *Locker) Options() Options { return l.opts }
+
+// DoorNotice tells listeners what a door did, in the store's terms.
+type DoorNotice struct {
+	Door storage.Door
+	Kind lockio.EventKind
+	At   time.Time
+}
+
+// OnDoor registers fn to hear every door event. fn runs on the goroutine
+// that delivers lock-board events and must not block.
+func (l *Locker) OnDoor(fn func(DoorNotice)) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.listeners = append(l.listeners, fn)
+}
+
+// HandleDoorEvent records a lock-board event in the audit log and tells the
+// listeners. main pumps the controller's events into it.
+func (l *Locker) HandleDoorEvent(ctx context.Context, ev lockio.Event) {
+	var door storage.Door
+	err := l.db.Update(ctx, func(tx *storage.Tx) error {
+		d, err := tx.DoorByAddress(ev.Door.Board, ev.Door.Channel)
+		if err != nil {
+			return err
+		}
+		door = d
+		_, err = tx.Append(storage.Event{Actor: "system", Kind: "door." + ev.Kind.String(), DoorID: d.ID})
+		return err
+	})
+	if err != nil {
+		l.log.Warn("door event not recorded", "door", ev.Door.String(), "event", ev.Kind.String(), "err", err)
+		return
+	}
+	if ev.Kind == lockio.EventForcedOpen {
+		l.log.Error("door opened without a command", "door", door.ID)
+	}
+	l.mu.Lock()
+	ls := append([]func(DoorNotice){}, l.listeners...)
+	l.mu.Unlock()
+	for _, fn := range ls {
+		fn(DoorNotice{Door: door, Kind: ev.Kind, At: ev.At})
+	}
+}
+
+// Doors lists every door of the locker.
+func (l *Locker) Doors(ctx context.Context) ([]storage.Door, error) {
+	var out []storage.Door
+	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
+		out, err = tx.Doors()
+		return err
+	})
+	return out, err
+}
+
+func address(d storage.Door) lockio.Door { return lockio.Door{Board: d.Board, Channel: d.Channel} }
