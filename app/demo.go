@@ -81,3 +81,13 @@ func (l *Locker) dropDemo(tx *storage.Tx, n int, out *[]DemoParcel) error {
 	}
 	return nil
 }
+
+// DropDemo stores k more demo parcels, so the demo locker never runs dry.
+func (l *Locker) DropDemo(ctx context.Context, k int) ([]DemoParcel, error) {
+	var out []DemoParcel
+	err := l.db.Update(ctx, func(tx *storage.Tx) error { return l.dropDemo(tx, k, &out) })
+	if err != nil {
+		return nil, fmt.Errorf("app: demo: %w", err)
+	}
+	return out, nil
+}

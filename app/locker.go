@@ -49,7 +49,7 @@ func (l *Locker) Options() Options { return l.opts }
 
 // DoorNotice tells listeners what a door did, in the store's terms.
 type DoorNotice struct {
-	Door storage.Door
+	Door Door
 	Kind lockio.EventKind
 	At   time.Time
 }
@@ -101,3 +101,6 @@ func (l *Locker) Doors(ctx context.Context) ([]storage.Door, error) {
 }
 
 func address(d storage.Door) lockio.Door { return lockio.Door{Board: d.Board, Channel: d.Channel} }
+
+// Door is a door of the locker as the flows and screens see it.
+type Door = storage.Door

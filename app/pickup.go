@@ -15,7 +15,7 @@ type Pickup struct {
 	l       *Locker
 	mac     []byte
 	pending []storage.Rent
-	Door    storage.Door // the door opened last
+	Door    Door // the door opened last
 }
 
 // Remaining is how many parcels under this code are still behind closed doors.

@@ -1,0 +1,173 @@
+// Package config reads the kiosk's TOML configuration: every key has a
+// default, so an empty or missing file gives the demo locker, and every bad
+// value is reported in one line naming the file and the key.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"pudo/app"
+)
+
+// Config is the whole kiosk configuration. See Example for every key with
+// its default and meaning.
+type Config struct {
+	Kiosk  Kiosk  `toml:"kiosk"`
+	Rents  Rents  `toml:"rents"`
+	Locker Locker `toml:"locker"`
+}
+
+// Kiosk is about this machine and its screen.
+type Kiosk struct {
+	ID          string        `toml:"id"`
+	DataDir     string        `toml:"data_dir"`
+	Windowed    bool          `toml:"windowed"`
+	Language    string        `toml:"language"`
+	IdleTimeout time.Duration `toml:"idle_timeout"`
+	LogFormat   string        `toml:"log_format"`
+	DemoParcels int           `toml:"demo_parcels"`
+}
+
+// Rents are the operator's rules for parcels.
+type Rents struct {
+	PickupWindow time.Duration `toml:"pickup_window"`
+}
+
+// Locker is the physical layout of the doors.
+type Locker struct {
+	LowRows int          `toml:"low_rows"`
+	Columns []app.Column `toml:"columns"`
+}
+
+// Default is the demo locker.
+func Default() Config {
+	return Config{
+		Kiosk: Kiosk{
+			ID: "PUDO-DEMO", Language: "en", IdleTimeout: 60 * time.Second,
+			LogFormat: "auto", DemoParcels: 3,
+		},
+		Rents:  Rents{PickupWindow: 72 * time.Hour},
+		Locker: Locker{LowRows: 2, Columns: app.DemoColumns()},
+	}
+}
+
+// Error is a bad configuration: the file, the key and what is wrong.
+type Error struct {
+	File, Key, Msg string
+}
+
+func (e *Error) Error() string {
+	file := e.File
+	if file == "" {
+		file = "(defaults)"
+	}
+	if e.Key == "" {
+		return fmt.Sprintf("config %s: %s", file, e.Msg)
+	}
+	return fmt.Sprintf("config %s: %s: %s", file, e.Key, e.Msg)
+}
+
+// Load reads the file at path over the defaults. An empty path gives the
+// defaults alone.
+func Load(path string) (Config, error) {
+	c := Default()
+	if path != "" {
+		if err := decodeFile(path, &c); err != nil {
+			return c, err
+		}
+	}
+	if err := c.Validate(); err != nil {
+		var ce *Error
+		if errors.As(err, &ce) {
+			ce.File = path
+		}
+		return c, err
+	}
+	return c, nil
+}
+
+func decodeFile(path string, c *Config) error {
+	body, err := os.ReadFile(path)
+	if err != nil {
+		return &Error{File: path, Msg: unwrapPath(err)}
+	}
+	// Columns replace the demo layout rather than add to it.
+	if strings.Contains(string(body), "[[locker.columns]]") {
+		c.Locker.Columns = nil
+	}
+	md, err := toml.Decode(string(body), c)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return &Error{File: path, Key: pe.LastKey, Msg: fmt.Sprintf("line %d: %s", pe.Position.Line, pe.Message)}
+		}
+		// Type mismatches come as plain errors: `toml: line N (last key "K"): msg`.
+		if m := typeErr.FindStringSubmatch(err.Error()); m != nil {
+			return &Error{File: path, Key: m[2], Msg: "line " + m[1] + ": " + m[3]}
+		}
+		return &Error{File: path, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		return &Error{File: path, Key: und[0].String(), Msg: "unknown key"}
+	}
+	return nil
+}
+
+var typeErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
+
+func unwrapPath(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// Validate checks every value a typo could make dangerous or meaningless.
+func (c Config) Validate() error {
+	switch {
+	case strings.TrimSpace(c.Kiosk.ID) == "":
+		return &Error{Key: "kiosk.id", Msg: "must not be empty"}
+	case c.Kiosk.IdleTimeout < 5*time.Second:
+		return &Error{Key: "kiosk.idle_timeout", Msg: "must be at least 5s"}
+	case c.Kiosk.LogFormat != "auto" && c.Kiosk.LogFormat != "text" && c.Kiosk.LogFormat != "json":
+		return &Error{Key: "kiosk.log_format", Msg: fmt.Sprintf("%q is not auto, text or json", c.Kiosk.LogFormat)}
+	case c.Kiosk.DemoParcels < 0 || c.Kiosk.DemoParcels > 20:
+		return &Error{Key: "kiosk.demo_parcels", Msg: "must be 0..20"}
+	case c.Rents.PickupWindow < time.Hour:
+		return &Error{Key: "rents.pickup_window", Msg: "must be at least 1h"}
+	case c.Locker.LowRows < 0:
+		return &Error{Key: "locker.low_rows", Msg: "must not be negative"}
+	case len(c.Locker.Columns) == 0:
+		return &Error{Key: "locker.columns", Msg: "at least one column of doors is needed"}
+	}
+	if _, err := app.Layout(c.Locker.Columns, c.Locker.LowRows); err != nil {
+		key, msg, _ := strings.Cut(err.Error(), ": ")
+		return &Error{Key: key, Msg: msg}
+	}
+	return nil
+}
+
+// DataDir is where the database and the code secret live: the configured
+// directory, else $XDG_DATA_HOME/pudo, else ~/.local/share/pudo.
+func (c Config) DataDir() (string, error) {
+	if c.Kiosk.DataDir != "" {
+		return c.Kiosk.DataDir, nil
+	}
+	if x := os.Getenv("XDG_DATA_HOME"); x != "" {
+		return filepath.Join(x, "pudo"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("config: no data dir: %w", err)
+	}
+	return filepath.Join(home, ".local", "share", "pudo"), nil
+}

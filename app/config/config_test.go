@@ -1,0 +1,76 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// The documented example must say exactly what the defaults are, so the
+// documentation cannot drift from the code.
+func TestExampleIsTheDefault(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pudo.toml")
+	if err := os.WriteFile(path, Example, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load(path)
+	if err != nil {
+		t.Fatalf("Load(example) = %v", err)
+	}
+	if want := Default(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("example differs from defaults:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestLoadErrorsNameTheKey(t *testing.T) {
+	tests := []struct {
+		name, body, key string
+	}{
+		{"unknown key", "[kiosk]\nidd = \"x\"\n", "kiosk.idd"},
+		{"wrong type", "[kiosk]\nid = 5\n", "kiosk.id"},
+		{"bad duration", "[kiosk]\nidle_timeout = \"soon\"\n", "kiosk.idle_timeout"},
+		{"too short", "[kiosk]\nidle_timeout = \"1s\"\n", "kiosk.idle_timeout"},
+		{"empty id", "[kiosk]\nid = \" \"\n", "kiosk.id"},
+		{"log format", "[kiosk]\nlog_format = \"xml\"\n", "kiosk.log_format"},
+		{"window", "[rents]\npickup_window = \"10m\"\n", "rents.pickup_window"},
+		{"size", "[[locker.columns]]\nboard = 1\nfirst_channel = 1\nsizes = \"SX\"\n", "locker.columns[0].sizes"},
+		{"twice", "[[locker.columns]]\nboard = 1\nfirst_channel = 1\nsizes = \"SS\"\n[[locker.columns]]\nboard = 1\nfirst_channel = 2\nsizes = \"S\"\n", "locker.columns[1]"},
+		{"syntax", "[kiosk\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "bad.toml")
+			os.WriteFile(path, []byte(tt.body), 0o600)
+			_, err := Load(path)
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("Load = %v, want a *config.Error", err)
+			}
+			if ce.Key != tt.key || ce.File != path {
+				t.Fatalf("error names key %q file %q, want %q %q (%v)", ce.Key, ce.File, tt.key, path, err)
+			}
+			if msg := err.Error(); strings.Contains(msg, "\n") || !strings.Contains(msg, path) {
+				t.Fatalf("error is not one line naming the file: %q", msg)
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "nope.toml"))
+	if err == nil || !strings.Contains(err.Error(), "no such file") {
+		t.Fatalf("Load(missing) = %v", err)
+	}
+}
+
+func TestColumnsReplaceTheDemo(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.toml")
+	os.WriteFile(path, []byte("[[locker.columns]]\nboard = 2\nfirst_channel = 1\nsizes = \"LLL\"\n"), 0o600)
+	c, err := Load(path)
+	if err != nil || len(c.Locker.Columns) != 1 || c.Locker.Columns[0].Board != 2 {
+		t.Fatalf("Load = %+v, %v", c.Locker.Columns, err)
+	}
+}

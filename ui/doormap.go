@@ -1,0 +1,75 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+
+	"pudo/app"
+)
+
+// sizeUnits is how tall a door is drawn: a large door is three small ones.
+var sizeUnits = map[string]float32{"S": 1, "M": 2, "L": 3}
+
+// doorMap draws the locker front with every door numbered and one door lit,
+// so a shopper finds it at a glance.
+func doorMap(doors []app.Door, lit int64) fyne.CanvasObject {
+	var objs []fyne.CanvasObject
+	for _, d := range doors {
+		fill, ink := color.Color(theme.Color(theme.ColorNameInputBackground)), fg()
+		if d.ID == lit {
+			fill, ink = colorLit, color.Black
+		}
+		r := canvas.NewRectangle(fill)
+		r.StrokeColor = theme.Color(theme.ColorNameForeground)
+		r.StrokeWidth = 2
+		r.CornerRadius = 4
+		t := canvas.NewText(fmt.Sprint(d.ID), ink)
+		t.TextStyle = fyne.TextStyle{Bold: d.ID == lit}
+		t.Alignment = fyne.TextAlignCenter
+		objs = append(objs, container.NewStack(r, container.NewCenter(t)))
+	}
+	return container.New(&mapLayout{doors: doors}, objs...)
+}
+
+// mapLayout places door i of doors by its column and its size, each
+// column scaled to the full height.
+type mapLayout struct{ doors []app.Door }
+
+func (m *mapLayout) columns() (n int, units map[int]float32) {
+	units = map[int]float32{}
+	for _, d := range m.doors {
+		n = max(n, d.Col)
+		units[d.Col] += sizeUnits[d.Size]
+	}
+	return n, units
+}
+
+func (m *mapLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	n, units := m.columns()
+	if n == 0 {
+		return
+	}
+	const gap = 4
+	colW := (size.Width - gap*float32(n-1)) / float32(n)
+	used := map[int]float32{}
+	for i, d := range m.doors {
+		if i >= len(objs) {
+			return
+		}
+		unitH := size.Height / units[d.Col]
+		h := sizeUnits[d.Size] * unitH
+		objs[i].Move(fyne.NewPos(float32(d.Col-1)*(colW+gap), used[d.Col]))
+		objs[i].Resize(fyne.NewSize(colW, h-gap))
+		used[d.Col] += h
+	}
+}
+
+func (m *mapLayout) MinSize([]fyne.CanvasObject) fyne.Size {
+	n, _ := m.columns()
+	return fyne.NewSize(float32(n)*60, 240)
+}
