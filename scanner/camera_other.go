@@ -1,0 +1,11 @@
+//go:build !linux
+
+package scanner
+
+import (
+	"errors"
+)
+
+func openV4L2(cfg CameraConfig) (FrameSource, error) {
+	return nil, errors.New("scanner: camera " + cfg.Device + ": V4L2 needs Linux")
+}

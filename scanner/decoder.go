@@ -1,0 +1,143 @@
+package scanner
+
+import (
+	"fmt"
+	"image"
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/datamatrix"
+	"github.com/makiuchi-d/gozxing/qrcode"
+)
+
+// Result is one decoded code and how hard the decoder had to work for it.
+type Result struct {
+	Text, Format string
+	Stage        string // pipeline stage that read it, for tuning and `pudo decode --json`
+}
+
+// Decoder runs the decode pipeline. It owns stateful gozxing readers and
+// remembers single-line 1D reads from the previous frame, so it is not safe
+// for concurrent use: give each goroutine its own.
+type Decoder struct {
+	formats formatSet
+	qr, dm  gozxing.Reader
+	rows    []rowReader
+	scratch lineScratch
+
+	// Frame-mode state.
+	frame   int               // frames seen
+	singles map[[2]string]int // 1D results read on only one line, by frame number
+	next    int               // next hard stage to run on a budget frame
+	Budget  time.Duration     // time the camera may spend on hard stages in a promising frame
+	Idle    int               // run one hard stage every Idle frames even when nothing looks promising
+	now     func() time.Time
+}
+
+// NewDecoder returns a Decoder for the named formats (see Config.Formats).
+func NewDecoder(formats []string) (*Decoder, error) {
+	f, err := parseFormats(formats)
+	if err != nil {
+		return nil, fmt.Errorf("scanner: formats: %w", err)
+	}
+	d := &Decoder{
+		formats: f,
+		rows:    f.rowReaders(),
+		singles: map[[2]string]int{},
+		Budget:  40 * time.Millisecond,
+		Idle:    4,
+		now:     time.Now,
+	}
+	if f.qr {
+		d.qr = qrcode.NewQRCodeReader()
+	}
+	if f.dm {
+		d.dm = datamatrix.NewDataMatrixReader()
+	}
+	return d, nil
+}
+
+// DecodeImage decodes a still image with every stage of the pipeline, in
+// order, stopping at the first read. Files come here: there is no next frame
+// to spread the work over.
+func (d *Decoder) DecodeImage(img image.Image) (Result, error) {
+	f := d.newFrame(ToGray(img))
+	for _, s := range stages {
+		if r, ok := s.run(d, f); ok {
+			r.Stage = s.name
+			return r, nil
+		}
+	}
+	return Result{}, ErrNotFound
+}
+
+// DecodeFrame decodes one camera frame: the cheap stage always, hard stages
+// only while the frame looks promising and the budget lasts, or one hard
+// stage every Idle frames. A 1D code read on a single line in this frame and
+// the one before is accepted: two frames agree.
+func (d *Decoder) DecodeFrame(g *image.Gray) (Result, error) {
+	d.frame++
+	f := d.newFrame(g)
+	defer d.rememberSingles(f)
+	if r, ok := stages[0].run(d, f); ok {
+		r.Stage = stages[0].name
+		return r, nil
+	}
+	if r, ok := d.acrossFrames(f); ok {
+		return r, nil
+	}
+	hard := stages[1:]
+	if f.promising() {
+		start := d.now()
+		for _, s := range hard {
+			if r, ok := s.run(d, f); ok {
+				r.Stage = s.name
+				return r, nil
+			}
+			if d.now().Sub(start) > d.Budget {
+				break
+			}
+		}
+		return d.acrossFramesOrNot(f)
+	}
+	if d.Idle > 0 && d.frame%d.Idle == 0 {
+		s := hard[d.next%len(hard)]
+		d.next++
+		if r, ok := s.run(d, f); ok {
+			r.Stage = s.name
+			return r, nil
+		}
+	}
+	return d.acrossFramesOrNot(f)
+}
+
+func (d *Decoder) acrossFramesOrNot(f *frame) (Result, error) {
+	if r, ok := d.acrossFrames(f); ok {
+		return r, nil
+	}
+	return Result{}, ErrNotFound
+}
+
+// acrossFrames accepts a 1D result seen on one line in this frame and on one
+// line in the previous frame.
+func (d *Decoder) acrossFrames(f *frame) (Result, bool) {
+	for k, n := range f.hits {
+		if n == 1 && d.singles[k] == d.frame-1 {
+			return Result{Format: k[0], Text: k[1], Stage: "two-frames"}, true
+		}
+	}
+	return Result{}, false
+}
+
+func (d *Decoder) rememberSingles(f *frame) {
+	for k, seen := range d.singles {
+		if seen < d.frame-1 {
+			delete(d.singles, k)
+		}
+	}
+	for k, n := range f.hits {
+		if n == 1 {
+			d.singles[k] = d.frame
+		}
+	}
+}

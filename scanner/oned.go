@@ -1,0 +1,167 @@
+package scanner
+
+import (
+	"image"
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/oned"
+)
+
+// rowReader is one gozxing 1D row decoder and the format it reads.
+type rowReader struct {
+	dec    oned.RowDecoder
+	format string
+}
+
+// scanLine is a straight line through the frame, sampled one pixel per step.
+type scanLine struct {
+	x0, y0 float64 // first sample
+	dx, dy float64 // unit step along the line
+	n      int     // samples
+}
+
+// lineHit is a 1D decode and the lines that produced it.
+type lineHit struct {
+	text, format string
+	lines        int
+}
+
+// lineScratch holds buffers reused across lines, so a frame allocates little.
+type lineScratch struct {
+	prof []byte
+	bits *gozxing.BitArray
+}
+
+// linesAt returns parallel lines at angle deg (0 = horizontal), spaced
+// spacing pixels apart, clipped to the w x h frame. Our own lines rather than
+// gozxing's row loop let 1D codes be read at any angle without rotating the frame.
+func linesAt(w, h int, deg float64, spacing float64) []scanLine {
+	rad := deg * math.Pi / 180
+	dx, dy := math.Cos(rad), math.Sin(rad)
+	nx, ny := -dy, dx // normal
+	cx, cy := float64(w)/2, float64(h)/2
+	reach := math.Hypot(float64(w), float64(h)) / 2
+	var out []scanLine
+	for off := 0.0; off <= reach; off += spacing {
+		for _, o := range [2]float64{off, -off} {
+			if l, ok := clipLine(w, h, cx+nx*o, cy+ny*o, dx, dy); ok {
+				out = append(out, l)
+			}
+			if off == 0 {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// clipLine intersects the infinite line through (px,py) along (dx,dy) with the
+// frame, keeping a 1-pixel margin for the perpendicular band.
+func clipLine(w, h int, px, py, dx, dy float64) (scanLine, bool) {
+	tmin, tmax := math.Inf(-1), math.Inf(1)
+	clip := func(p, d, lo, hi float64) {
+		if math.Abs(d) < 1e-9 {
+			if p < lo || p > hi {
+				tmin, tmax = 1, 0
+			}
+			return
+		}
+		t0, t1 := (lo-p)/d, (hi-p)/d
+		if t0 > t1 {
+			t0, t1 = t1, t0
+		}
+		tmin, tmax = math.Max(tmin, t0), math.Min(tmax, t1)
+	}
+	// Two pixels of margin: one for the perpendicular band, one for rounding.
+	clip(px, dx, 2, float64(w)-3)
+	clip(py, dy, 2, float64(h)-3)
+	n := int(tmax-tmin) - 1
+	if n < 64 {
+		return scanLine{}, false
+	}
+	return scanLine{x0: px + dx*tmin, y0: py + dy*tmin, dx: dx, dy: dy, n: n}, true
+}
+
+// sample reads the line into prof, averaging three pixels across the line:
+// that halves sensor noise without blurring along the bars' direction.
+func (l scanLine) sample(g *image.Gray, prof []byte) []byte {
+	prof = prof[:0]
+	const one = 1 << 16
+	x, y := int(l.x0*one), int(l.y0*one)
+	sx, sy := int(l.dx*one), int(l.dy*one)
+	// perpendicular offset of one pixel, rounded to whole pixels
+	px, py := int(math.Round(-l.dy)), int(math.Round(l.dx))
+	off := py*g.Stride + px
+	base := g.PixOffset(g.Rect.Min.X, g.Rect.Min.Y)
+	for i := 0; i < l.n; i++ {
+		p := base + (y>>16)*g.Stride + (x >> 16)
+		v := int(g.Pix[p-off]) + 2*int(g.Pix[p]) + int(g.Pix[p+off])
+		prof = append(prof, byte(v>>2))
+		x += sx
+		y += sy
+	}
+	return prof
+}
+
+// binarizeProfile thresholds a line at the midpoint of its local envelope.
+// A local threshold copes with glare and shading along the line; flat stretches
+// (range below minRange) stay white so the readers' quiet-zone checks see
+// background as background, not as noise.
+func binarizeProfile(prof []byte, win, minRange int, bits *gozxing.BitArray) {
+	bits.Clear()
+	n := len(prof)
+	for i := 0; i < n; i++ {
+		lo, hi := 255, 0
+		a, b := max(0, i-win), min(n, i+win+1)
+		for _, v := range prof[a:b] {
+			lo = min(lo, int(v))
+			hi = max(hi, int(v))
+		}
+		if hi-lo >= minRange && 2*int(prof[i]) < lo+hi {
+			bits.Set(i)
+		}
+	}
+}
+
+// decodeLines runs every row reader over every line, both directions, and
+// tallies identical results. hits is keyed by format and text.
+func decodeLines(g *image.Gray, lines []scanLine, readers []rowReader, win, minRange int, s *lineScratch, hits map[[2]string]int) {
+	for i, l := range lines {
+		s.prof = l.sample(g, s.prof)
+		if s.bits == nil || s.bits.GetSize() != len(s.prof) {
+			s.bits = gozxing.NewBitArray(len(s.prof))
+		}
+		binarizeProfile(s.prof, win, minRange, s.bits)
+		for _, text := range decodeBits(i, s.bits, readers) {
+			hits[text]++
+		}
+	}
+}
+
+// decodeBits tries each reader on the row and on the row reversed; it returns
+// each distinct result once, so one line counts once however it was read.
+func decodeBits(n int, bits *gozxing.BitArray, readers []rowReader) [][2]string {
+	var out [][2]string
+	add := func(k [2]string) {
+		for _, o := range out {
+			if o == k {
+				return
+			}
+		}
+		out = append(out, k)
+	}
+	for pass := 0; pass < 2; pass++ {
+		if pass == 1 {
+			bits.Reverse()
+		}
+		for _, r := range readers {
+			res, err := r.dec.DecodeRow(n, bits, nil)
+			if err == nil && res.GetText() != "" {
+				add([2]string{formatName(res.GetBarcodeFormat()), res.GetText()})
+			}
+		}
+	}
+	bits.Reverse()
+	return out
+}
