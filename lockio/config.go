@@ -1,0 +1,239 @@
+package lockio
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"pudo/lockio/proto"
+)
+
+// Duration is a time.Duration that TOML spells "500ms".
+type Duration time.Duration
+
+// Std is d as a time.Duration.
+func (d Duration) Std() time.Duration { return time.Duration(d) }
+
+func (d Duration) String() string { return time.Duration(d).String() }
+
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// Config is the [lock] section of the kiosk's configuration. Zero fields
+// take the defaults of DefaultConfig, except Port and Boards.
+type Config struct {
+	Protocol string `toml:"protocol"` // "8a80", "modbus" or "kerong"
+	// Port is the serial device; prefer /dev/serial/by-id/… so a replugged
+	// adapter is found again. "sim" runs the built-in emulator.
+	Port string `toml:"port"`
+	Baud int    `toml:"baud"` // 0 = the protocol's default
+	// PollInterval is how often every board's door inputs are read.
+	PollInterval Duration `toml:"poll_interval"`
+	// ReplyTimeout bounds the wait for an unlock reply; real boards pulse
+	// first and answer after ~500 ms–1 s.
+	ReplyTimeout Duration `toml:"reply_timeout"`
+	// PollTimeout bounds the wait for a status reply; a silent board costs
+	// this much per cycle, so keep it well under PollInterval.
+	PollTimeout Duration `toml:"poll_timeout"`
+	// QuietTime of line silence ends a reply whose length the header does
+	// not give. USB adapters deliver one reply in bursts >5 ms apart.
+	QuietTime Duration `toml:"quiet_time"`
+	// Debounce is how many polls in a row must agree before a door
+	// changes between open and closed.
+	Debounce        int      `toml:"debounce"`
+	LeftOpenAfter   Duration `toml:"left_open_after"`
+	DidNotOpenAfter Duration `toml:"did_not_open_after"`
+	// MinUnlockGap keeps a coil from being driven again too soon.
+	MinUnlockGap Duration `toml:"min_unlock_gap"`
+	// Pulse is the board-timed pulse on boards that take one (Modbus flash).
+	Pulse Duration `toml:"pulse"`
+	// ReconnectMax caps the backoff between reopen attempts.
+	ReconnectMax Duration `toml:"reconnect_max"`
+	// SimAutoClose: with Port "sim", a door the emulator popped open shuts
+	// by itself after this long; 0 = only when told.
+	SimAutoClose Duration `toml:"sim_auto_close"`
+
+	Boards []BoardConfig `toml:"boards"`
+}
+
+// BoardConfig is one lock board on the bus.
+type BoardConfig struct {
+	Address  uint8 `toml:"address"`
+	Channels int   `toml:"channels"`
+	// Feedback is the input polarity: "closed-high" (line high = door
+	// closed; Open-Locker's door_closing, the default) or "open-high".
+	// Commission it: a door that always reads inverted has it wrong.
+	Feedback string `toml:"feedback"`
+}
+
+const (
+	FeedbackClosedHigh = "closed-high"
+	FeedbackOpenHigh   = "open-high"
+)
+
+// DefaultConfig is the demo locker: the built-in emulator speaking 8A/80,
+// one 24-channel board at address 1.
+func DefaultConfig() Config {
+	return Config{
+		Protocol:        "8a80",
+		Port:            "sim",
+		PollInterval:    Duration(500 * time.Millisecond),
+		ReplyTimeout:    Duration(1500 * time.Millisecond),
+		PollTimeout:     Duration(250 * time.Millisecond),
+		QuietTime:       Duration(25 * time.Millisecond),
+		Debounce:        2,
+		LeftOpenAfter:   Duration(60 * time.Second),
+		DidNotOpenAfter: Duration(10 * time.Second),
+		MinUnlockGap:    Duration(2 * time.Second),
+		Pulse:           Duration(500 * time.Millisecond),
+		ReconnectMax:    Duration(5 * time.Second),
+		SimAutoClose:    Duration(4 * time.Second),
+		Boards:          []BoardConfig{{Address: 1, Channels: 24, Feedback: FeedbackClosedHigh}},
+	}
+}
+
+// withDefaults fills zero fields from DefaultConfig (Port, Boards and
+// SimAutoClose excepted: their zero values mean something).
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.Protocol == "" {
+		c.Protocol = d.Protocol
+	}
+	setDur := func(v *Duration, def Duration) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	setDur(&c.PollInterval, d.PollInterval)
+	setDur(&c.ReplyTimeout, d.ReplyTimeout)
+	setDur(&c.PollTimeout, d.PollTimeout)
+	setDur(&c.QuietTime, d.QuietTime)
+	setDur(&c.LeftOpenAfter, d.LeftOpenAfter)
+	setDur(&c.DidNotOpenAfter, d.DidNotOpenAfter)
+	setDur(&c.MinUnlockGap, d.MinUnlockGap)
+	setDur(&c.Pulse, d.Pulse)
+	setDur(&c.ReconnectMax, d.ReconnectMax)
+	if c.Debounce == 0 {
+		c.Debounce = d.Debounce
+	}
+	if c.Baud == 0 {
+		if codec, err := proto.ByName(c.Protocol); err == nil {
+			c.Baud = codec.Baud()
+		}
+	}
+	c.Boards = append([]BoardConfig(nil), c.Boards...)
+	for i := range c.Boards {
+		if c.Boards[i].Feedback == "" {
+			c.Boards[i].Feedback = FeedbackClosedHigh
+		}
+	}
+	return c
+}
+
+// limits are the address and channel ranges of a protocol family.
+type limits struct {
+	minAddr, maxAddr uint8
+	maxChannels      int
+}
+
+var familyLimits = map[string]limits{
+	"8a80":   {1, 31, 64}, // Open-Locker accepts 1–31; 8 status bytes at most
+	"modbus": {1, 247, 64},
+	"kerong": {0, 15, 16}, // ADDR high nibble = CU, low nibble = lock
+}
+
+// Validate checks c after defaults; the error names the offending key as
+// it appears in the kiosk's TOML.
+func (c Config) Validate() error {
+	c = c.withDefaults()
+	lim, ok := familyLimits[c.Protocol]
+	if !ok {
+		return fmt.Errorf("lock.protocol: %q: want one of 8a80, modbus, kerong", c.Protocol)
+	}
+	var errs []error
+	bad := func(key, format string, a ...any) {
+		errs = append(errs, fmt.Errorf("lock.%s: "+format, append([]any{key}, a...)...))
+	}
+	if c.Port == "" {
+		bad("port", "must be a serial device path or \"sim\"")
+	}
+	if c.Baud < 300 || c.Baud > 4_000_000 {
+		bad("baud", "%d: must be 300..4000000", c.Baud)
+	}
+	c.validateDurations(bad)
+	if c.Debounce < 1 || c.Debounce > 10 {
+		bad("debounce", "%d: must be 1..10", c.Debounce)
+	}
+	if len(c.Boards) == 0 {
+		bad("boards", "at least one board is needed")
+	}
+	seen := map[uint8]int{}
+	for i, b := range c.Boards {
+		key := fmt.Sprintf("boards[%d]", i)
+		if b.Address < lim.minAddr || b.Address > lim.maxAddr {
+			bad(key+".address", "must be %d..%d", lim.minAddr, lim.maxAddr)
+		}
+		if j, dup := seen[b.Address]; dup {
+			bad(key+".address", "%d is also boards[%d]'s", b.Address, j)
+		}
+		seen[b.Address] = i
+		if b.Channels < 1 || b.Channels > lim.maxChannels {
+			bad(key+".channels", "%d: must be 1..%d", b.Channels, lim.maxChannels)
+		}
+		if b.Feedback != FeedbackClosedHigh && b.Feedback != FeedbackOpenHigh {
+			bad(key+".feedback", "%q: must be %q or %q", b.Feedback, FeedbackClosedHigh, FeedbackOpenHigh)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (c Config) validateDurations(bad func(key, format string, a ...any)) {
+	for _, d := range []struct {
+		key string
+		v   Duration
+	}{
+		{"poll_interval", c.PollInterval}, {"reply_timeout", c.ReplyTimeout},
+		{"poll_timeout", c.PollTimeout}, {"quiet_time", c.QuietTime},
+		{"left_open_after", c.LeftOpenAfter}, {"did_not_open_after", c.DidNotOpenAfter},
+		{"min_unlock_gap", c.MinUnlockGap}, {"pulse", c.Pulse},
+		{"reconnect_max", c.ReconnectMax}, {"sim_auto_close", c.SimAutoClose},
+	} {
+		if d.v < 0 {
+			bad(d.key, "%v: must not be negative", d.v)
+		}
+	}
+	if c.PollTimeout >= c.PollInterval*4 {
+		bad("poll_timeout", "%v: keep it well under poll_interval (%v)", c.PollTimeout, c.PollInterval)
+	}
+	if c.QuietTime >= c.PollTimeout {
+		bad("quiet_time", "%v: must be shorter than poll_timeout (%v)", c.QuietTime, c.PollTimeout)
+	}
+}
+
+func (c Config) board(addr uint8) (BoardConfig, bool) {
+	for _, b := range c.Boards {
+		if b.Address == addr {
+			return b, true
+		}
+	}
+	return BoardConfig{}, false
+}
+
+// Doors lists every door of the layout, board by board.
+func (c Config) Doors() []Door {
+	var ds []Door
+	for _, b := range c.Boards {
+		for ch := 1; ch <= b.Channels; ch++ {
+			ds = append(ds, Door{b.Address, uint8(ch)})
+		}
+	}
+	return ds
+}

@@ -1,0 +1,229 @@
+// Package emulator answers lock-board requests the way real boards do, with
+// door physics and fault injection. Tests and the demo put it behind a
+// pseudo-terminal so the real driver, termios and all, talks to it.
+package emulator
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"pudo/lockio/proto"
+)
+
+// Config describes the emulated bus.
+type Config struct {
+	Protocol string  // "8a80", "modbus" or "kerong"
+	Boards   []Board // two entries with one address model an address collision
+	// AutoClose shuts a door this long after it popped open; 0 = never.
+	AutoClose time.Duration
+	// Baud paces replies when Pace is set; 0 = the protocol's default.
+	Baud int
+	// Pace holds every reply for the time its request and reply need on
+	// the wire, so timings through a pty resemble a real bus.
+	Pace bool
+	// UnlockDelay is how long a board takes to answer an unlock (it pulses
+	// first; real 8A/80 boards take ~500 ms).
+	UnlockDelay time.Duration
+	// OnRequest, if set, sees every request when it has been read.
+	OnRequest func(r proto.Request, at time.Time)
+}
+
+// Board is one emulated lock board.
+type Board struct {
+	Address  uint8
+	Channels int
+	// Feedback is "closed-high" (line high = door closed, the default) or
+	// "open-high".
+	Feedback string
+	// StatusBytes is the 8A/80 query-all status length; firmware decides
+	// it, not the channel count. 0 = enough for Channels.
+	StatusBytes int
+}
+
+type doorKey struct{ board, ch uint8 }
+
+type door struct {
+	open    bool
+	closeAt time.Time // zero: stays open until closed
+	jammed  bool      // unlock pulses but the door stays shut
+	broken  bool      // sensor cable cut: reads open
+}
+
+// Emulator is a bus of boards. Safe for concurrent use.
+type Emulator struct {
+	cfg   Config
+	codec proto.Codec
+
+	mu      sync.Mutex // protects following
+	doors   map[doorKey]*door
+	silent  map[uint8]bool
+	faults  []Fault
+	unlocks map[doorKey]int
+	counts  map[proto.Op]int
+	rawIn   int // bytes read, garbage included
+}
+
+// New builds an emulator; it serves nothing until Serve or ServePTY.
+func New(cfg Config) (*Emulator, error) {
+	c, err := proto.ByName(cfg.Protocol)
+	if err != nil {
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
+	if cfg.Baud == 0 {
+		cfg.Baud = c.Baud()
+	}
+	e := &Emulator{cfg: cfg, codec: c, doors: map[doorKey]*door{}, silent: map[uint8]bool{},
+		unlocks: map[doorKey]int{}, counts: map[proto.Op]int{}}
+	for _, b := range cfg.Boards {
+		for ch := 1; ch <= b.Channels; ch++ {
+			e.doors[doorKey{b.Address, uint8(ch)}] = &door{}
+		}
+	}
+	return e, nil
+}
+
+// Codec is the protocol the emulator speaks.
+func (e *Emulator) Codec() proto.Codec { return e.codec }
+
+// Baud is the rate the emulator paces at.
+func (e *Emulator) Baud() int { return e.cfg.Baud }
+
+func (e *Emulator) doorLocked(board, ch uint8) *door {
+	d := e.doors[doorKey{board, ch}]
+	if d == nil {
+		return &door{} // unknown channel: reads closed, never changes
+	}
+	if d.open && !d.closeAt.IsZero() && !time.Now().Before(d.closeAt) {
+		d.open, d.closeAt = false, time.Time{}
+	}
+	return d
+}
+
+func (e *Emulator) with(board, ch uint8, f func(*door)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	f(e.doorLocked(board, ch))
+}
+
+// CloseDoor is the shopper shutting the door.
+func (e *Emulator) CloseDoor(board, ch uint8) {
+	e.with(board, ch, func(d *door) { d.open, d.closeAt = false, time.Time{} })
+}
+
+// ForceOpen opens a door without any command: a break-in or a door that
+// was never latched.
+func (e *Emulator) ForceOpen(board, ch uint8) {
+	e.with(board, ch, func(d *door) { d.open, d.closeAt = true, time.Time{} })
+}
+
+// Jam makes unlocks of a door pulse without the door opening.
+func (e *Emulator) Jam(board, ch uint8, jammed bool) {
+	e.with(board, ch, func(d *door) { d.jammed = jammed })
+}
+
+// BreakSensor makes a door's sensor read open whatever the door does.
+func (e *Emulator) BreakSensor(board, ch uint8, broken bool) {
+	e.with(board, ch, func(d *door) { d.broken = broken })
+}
+
+// IsOpen reports the door's physical state.
+func (e *Emulator) IsOpen(board, ch uint8) bool {
+	var open bool
+	e.with(board, ch, func(d *door) { open = d.open })
+	return open
+}
+
+// Silence makes a board stop answering (power cut, broken wire) or resume.
+func (e *Emulator) Silence(board uint8, silent bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.silent[board] = silent
+}
+
+// Unlocks counts the unlock frames a door received, "unlock all" included.
+func (e *Emulator) Unlocks(board, ch uint8) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.unlocks[doorKey{board, ch}]
+}
+
+// Requests counts the well-formed requests of one kind received.
+func (e *Emulator) Requests(op proto.Op) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.counts[op]
+}
+
+// actuate applies a request's physics and returns each answering board's
+// state. More than one state means an address collision.
+func (e *Emulator) actuate(r proto.Request) []proto.State {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.counts[r.Op]++
+	if e.silent[r.Board] {
+		return nil
+	}
+	var out []proto.State
+	for _, b := range e.cfg.Boards {
+		if b.Address != r.Board {
+			continue
+		}
+		out = append(out, e.boardReplyLocked(b, r))
+	}
+	return out
+}
+
+func (e *Emulator) boardReplyLocked(b Board, r proto.Request) proto.State {
+	okStatus, failStatus := byte(0x00), byte(0x11) // closed-high: 00 = opened
+	if b.Feedback == "open-high" {
+		okStatus, failStatus = failStatus, okStatus
+	}
+	st := proto.State{Channels: b.Channels, StatusBytes: b.StatusBytes, Status: okStatus}
+	switch r.Op {
+	case proto.OpUnlock:
+		if !e.pulseLocked(b, r.Channel) {
+			st.Status, st.Failed = failStatus, true
+		}
+	case proto.OpUnlockAll:
+		for ch := 1; ch <= b.Channels; ch++ {
+			e.pulseLocked(b, uint8(ch))
+		}
+	case proto.OpReadOne:
+		if e.levelLocked(b, r.Channel) {
+			st.Status = 0x11
+		} else {
+			st.Status = 0x00
+		}
+	}
+	for ch := 1; ch <= b.Channels && ch <= 64; ch++ {
+		if e.levelLocked(b, uint8(ch)) {
+			st.Inputs |= 1 << (ch - 1)
+		}
+	}
+	return st
+}
+
+func (e *Emulator) pulseLocked(b Board, ch uint8) bool {
+	k := doorKey{b.Address, ch}
+	e.unlocks[k]++
+	d := e.doorLocked(b.Address, ch)
+	if d.jammed || int(ch) > b.Channels || ch == 0 {
+		return false
+	}
+	d.open = true
+	if e.cfg.AutoClose > 0 {
+		d.closeAt = time.Now().Add(e.cfg.AutoClose)
+	}
+	return true
+}
+
+// levelLocked is the raw input line of one channel.
+func (e *Emulator) levelLocked(b Board, ch uint8) bool {
+	d := e.doorLocked(b.Address, ch)
+	open := d.open || d.broken
+	if b.Feedback == "open-high" {
+		return open
+	}
+	return !open
+}

@@ -1,0 +1,93 @@
+package emulator
+
+import (
+	"time"
+
+	"pudo/lockio/proto"
+)
+
+// FaultKind is one way a bus goes wrong (lockboards.md section 3).
+type FaultKind uint8
+
+const (
+	FaultSilence     FaultKind = iota + 1 // the board acts but sends nothing
+	FaultGarbage                          // noise before the reply (wrong baud, stale bytes)
+	FaultNoise                            // noise instead of the reply
+	FaultSplit                            // the reply arrives in two bursts, Delay apart
+	FaultBadChecksum                      // last byte of the reply corrupted
+	FaultDropFirst                        // the reply's first byte is lost
+	FaultLate                             // the reply comes Delay late
+	FaultUnplug                           // the adapter vanishes for Delay after the request
+	FaultDeaf                             // the request is lost on the wire: no action, no reply
+)
+
+var faultNames = map[FaultKind]string{
+	FaultSilence: "silence", FaultGarbage: "garbage", FaultNoise: "noise", FaultSplit: "split",
+	FaultBadChecksum: "bad-checksum", FaultDropFirst: "drop-first", FaultLate: "late",
+	FaultUnplug: "unplug", FaultDeaf: "deaf",
+}
+
+func (k FaultKind) String() string { return faultNames[k] }
+
+// ParseFaultKind maps a name from String back to its kind.
+func ParseFaultKind(s string) (FaultKind, bool) {
+	for k, n := range faultNames {
+		if n == s {
+			return k, true
+		}
+	}
+	return 0, false
+}
+
+// AnyBoard in Fault.Board matches every board.
+const AnyBoard = -1
+
+// Fault is injected into the next matching replies.
+type Fault struct {
+	Kind  FaultKind
+	Board int      // board address, or AnyBoard
+	Op    proto.Op // 0 = any request
+	Count int      // replies to spoil; 0 = 1, negative = until cleared
+	Delay time.Duration
+}
+
+// Inject queues a fault. Faults apply in the order injected.
+func (e *Emulator) Inject(f Fault) {
+	if f.Count == 0 {
+		f.Count = 1
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.faults = append(e.faults, f)
+}
+
+// ClearFaults drops every queued fault.
+func (e *Emulator) ClearFaults() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.faults = nil
+}
+
+// takeFault consumes one use of the first fault matching r.
+func (e *Emulator) takeFault(r proto.Request) (Fault, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i := range e.faults {
+		f := &e.faults[i]
+		if (f.Board != AnyBoard && f.Board != int(r.Board)) || (f.Op != 0 && f.Op != r.Op) {
+			continue
+		}
+		got := *f
+		if f.Count > 0 {
+			f.Count--
+			if f.Count == 0 {
+				e.faults = append(e.faults[:i], e.faults[i+1:]...)
+			}
+		}
+		return got, true
+	}
+	return Fault{}, false
+}
+
+// garbage is what CartWise logged from a stale buffer / wrong baud.
+var garbage = []byte{0xFB, 0xF2, 0xFF, 0x00, 0xFB}

@@ -1,0 +1,89 @@
+package lockio
+
+import "time"
+
+// BusState is where the port's connection stands.
+type BusState string
+
+const (
+	BusStarting   BusState = "starting"
+	BusUp         BusState = "up"
+	BusDown       BusState = "down"              // reopening with backoff
+	BusPermission BusState = "permission-denied" // not retried until Reconnect
+	BusClosed     BusState = "closed"
+)
+
+// Health is a snapshot for staff screens and `pudo doctor`.
+type Health struct {
+	Protocol   string
+	Port       string
+	State      BusState
+	Since      time.Time // when State was entered
+	Err        string    // why the bus is not up
+	Reconnects int       // successful reopens after the first open
+	Boards     []BoardHealth
+}
+
+// BoardHealth is one board's polling record.
+type BoardHealth struct {
+	Address   uint8
+	Answering bool
+	LastReply time.Time
+	Failures  int    // failed polls in a row
+	Timeouts  int    // polls with no reply at all, ever
+	BadFrames int    // replies that failed validation, ever
+	Extra     int    // replies followed by unexpected bytes (noise or a second board)
+	Raw       uint64 // input lines as last read, before polarity: for commissioning
+	ReplyLen  int    // status reply length learned from the board
+}
+
+// Up reports whether the port is open and at least one board answers.
+func (h Health) Up() bool {
+	if h.State != BusUp {
+		return false
+	}
+	for _, b := range h.Boards {
+		if b.Answering {
+			return true
+		}
+	}
+	return false
+}
+
+// Silent lists the boards that do not answer.
+func (h Health) Silent() []uint8 {
+	var s []uint8
+	for _, b := range h.Boards {
+		if !b.Answering {
+			s = append(s, b.Address)
+		}
+	}
+	return s
+}
+
+// Health returns a snapshot of the bus and its boards.
+func (c *Controller) Health() Health {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h := c.health
+	h.Boards = append([]BoardHealth(nil), c.health.Boards...)
+	return h
+}
+
+func (c *Controller) setState(s BusState, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.health.State != s {
+		c.health.State, c.health.Since = s, time.Now()
+	}
+	c.health.Err = ""
+	if err != nil {
+		c.health.Err = err.Error()
+	}
+}
+
+func (c *Controller) boardHealth(i int, f func(*BoardHealth)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f(&c.health.Boards[i])
+}

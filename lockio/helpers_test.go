@@ -1,0 +1,87 @@
+package lockio
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+)
+
+// patience bounds every wait: generous, so a loaded 2-core machine under
+// -race does not flake, and only ever reached when something is broken.
+const patience = 15 * time.Second
+
+func discard() *slog.Logger {
+	if os.Getenv("LOCKIO_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// fastConfig is the demo layout polled quickly so tests finish fast.
+func fastConfig() Config {
+	c := DefaultConfig()
+	c.PollInterval = Duration(40 * time.Millisecond)
+	c.PollTimeout = Duration(120 * time.Millisecond)
+	c.ReplyTimeout = Duration(400 * time.Millisecond)
+	c.QuietTime = Duration(15 * time.Millisecond)
+	c.DidNotOpenAfter = Duration(600 * time.Millisecond)
+	c.LeftOpenAfter = Duration(time.Hour)
+	c.MinUnlockGap = Duration(300 * time.Millisecond)
+	c.ReconnectMax = Duration(200 * time.Millisecond)
+	c.SimAutoClose = 0
+	return c
+}
+
+func openSim(t *testing.T, cfg Config) *Controller {
+	t.Helper()
+	c, err := Open(context.Background(), cfg, discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// waitFor polls cond until it holds or patience runs out.
+func waitFor(t *testing.T, what string, cond func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !cond() {
+		if time.Since(start) > patience {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
+// nextEvent returns the next event for door d, skipping others.
+func nextEvent(t *testing.T, c *Controller, d Door) Event {
+	t.Helper()
+	timeout := time.After(patience)
+	for {
+		select {
+		case e := <-c.Events():
+			if e.Door == d {
+				return e
+			}
+		case <-timeout:
+			t.Fatalf("no event for %v", d)
+		}
+	}
+}
+
+func expectEvent(t *testing.T, c *Controller, d Door, want EventKind) {
+	t.Helper()
+	if e := nextEvent(t, c, d); e.Kind != want {
+		t.Fatalf("event for %v: got %v, want %v", d, e.Kind, want)
+	}
+}
+
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), patience)
+	t.Cleanup(cancel)
+	return ctx
+}

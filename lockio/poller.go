@@ -1,0 +1,262 @@
+package lockio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"pudo/lockio/proto"
+)
+
+// silentAfter failed polls in a row mark a board's doors unknown: one
+// glitch (noise, a late reply) should not.
+const silentAfter = 2
+
+// silentRetry is how often a silent board is still tried, so a dead board
+// costs the others one PollTimeout per this interval, not per cycle.
+const silentRetry = 2 * time.Second
+
+// poller is the state of the port goroutine while the port is open.
+type poller struct {
+	c           *Controller
+	t           *tracker
+	l           *link
+	lastUnlock  map[Door]time.Time
+	learned     map[uint8]int // status reply length per board
+	silentSince map[uint8]time.Time
+	lastTry     map[uint8]time.Time
+	portErr     error
+}
+
+// serve owns an open port until it fails or ctx ends.
+func (p *poller) serve(ctx context.Context, l *link) error {
+	p.l, p.portErr, p.lastTry = l, nil, map[uint8]time.Time{}
+	tick := time.NewTicker(p.c.cfg.PollInterval.Std())
+	defer tick.Stop()
+	p.cycle()
+	for p.portErr == nil {
+		if p.serveUnlocks() {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case cl := <-p.c.unlocks:
+			p.handle(cl)
+		case cl := <-p.c.control:
+			p.handle(cl)
+		case <-tick.C:
+			p.cycle()
+		case <-p.c.kick:
+		}
+	}
+	return p.portErr
+}
+
+// serveUnlocks runs every queued unlock; true if it ran any. Polls call it
+// between boards so an unlock waits for one exchange at most.
+func (p *poller) serveUnlocks() bool {
+	ran := false
+	for p.portErr == nil {
+		select {
+		case cl := <-p.c.unlocks:
+			p.handle(cl)
+			ran = true
+		default:
+			return ran
+		}
+	}
+	return ran
+}
+
+func (p *poller) handle(cl *call) {
+	if !take(cl) {
+		return
+	}
+	var r callResult
+	switch cl.op {
+	case proto.OpUnlock:
+		r.err = p.unlock(cl.door)
+	case proto.OpUnlockAll:
+		r.err = p.unlockAll(cl.door.Board)
+	case opRefresh:
+		p.cycle()
+		if p.portErr != nil {
+			r.err = &Error{Op: "refresh", Board: true, Kind: ErrNotSent, Err: p.portErr}
+		}
+	case opScan:
+		r.found, r.err = p.scan(cl.ctx)
+	}
+	cl.done <- r
+}
+
+// unlock sends one unlock, once. Whatever happens after the first byte
+// left, it is never sent again: a lost reply may hide an opened door
+// (Open-Locker ADR-0067 saw a generic retry open a door twice).
+func (p *poller) unlock(d Door) error {
+	if err := p.rateLimit(d); err != nil {
+		return &Error{Op: "unlock", Door: d, Kind: ErrNotSent, Err: err}
+	}
+	req := proto.Request{Op: proto.OpUnlock, Board: d.Board, Channel: d.Channel, Pulse: p.c.cfg.Pulse.Std()}
+	rep, terr := p.l.exchange(req, p.c.cfg.ReplyTimeout.Std(), 0)
+	err := p.outcome("unlock", d, false, terr)
+	if terr == nil || terr.sent {
+		now := time.Now()
+		p.lastUnlock[d] = now
+		p.t.commanded(d, now)
+	}
+	if terr == nil {
+		p.c.log.Info("lockio: unlocked", "door", d.String(), "status", fmt.Sprintf("%02X", rep.Status))
+	} else {
+		p.c.log.Warn("lockio: unlock failed", "door", d.String(), "err", err)
+	}
+	return err
+}
+
+func (p *poller) unlockAll(board uint8) error {
+	b, _ := p.c.cfg.board(board)
+	for ch := 1; ch <= b.Channels; ch++ {
+		if err := p.rateLimit(Door{board, uint8(ch)}); err != nil {
+			return &Error{Op: "unlock-all", Door: Door{Board: board}, Board: true, Kind: ErrNotSent, Err: err}
+		}
+	}
+	_, terr := p.l.exchange(proto.Request{Op: proto.OpUnlockAll, Board: board}, p.c.cfg.ReplyTimeout.Std(), 0)
+	if terr == nil || terr.sent {
+		now := time.Now()
+		for ch := 1; ch <= b.Channels; ch++ {
+			p.lastUnlock[Door{board, uint8(ch)}] = now
+			p.t.commanded(Door{board, uint8(ch)}, now)
+		}
+	}
+	return p.outcome("unlock-all", Door{Board: board}, true, terr)
+}
+
+func (p *poller) rateLimit(d Door) error {
+	if last, ok := p.lastUnlock[d]; ok {
+		if wait := p.c.cfg.MinUnlockGap.Std() - time.Since(last); wait > 0 {
+			return fmt.Errorf("%w: wait %v", ErrRateLimited, wait.Round(time.Millisecond))
+		}
+	}
+	return nil
+}
+
+// outcome maps an exchange's failure to the caller's error type.
+func (p *poller) outcome(op string, d Door, board bool, terr *txError) error {
+	if terr == nil {
+		return nil
+	}
+	if terr.port {
+		p.portErr = terr.err
+	}
+	kind := ErrOutcomeUnknown
+	switch {
+	case !terr.sent:
+		kind = ErrNotSent
+	case isRefused(terr):
+		kind = ErrRefused
+	}
+	return &Error{Op: op, Door: d, Board: board, Kind: kind, Err: terr.err}
+}
+
+func isRefused(terr *txError) bool {
+	return errors.Is(terr.err, ErrRefused)
+}
+
+// cycle polls every board once, unlocks first.
+func (p *poller) cycle() {
+	now := time.Now()
+	for i, b := range p.c.cfg.Boards {
+		if p.serveUnlocks(); p.portErr != nil {
+			return
+		}
+		if p.skipSilent(b.Address, now) {
+			continue
+		}
+		p.pollBoard(i, b)
+	}
+	p.t.tick(time.Now())
+}
+
+func (p *poller) skipSilent(addr uint8, now time.Time) bool {
+	if _, silent := p.silentSince[addr]; !silent {
+		return false
+	}
+	if now.Sub(p.lastTry[addr]) < silentRetry {
+		return true
+	}
+	p.lastTry[addr] = now
+	return false
+}
+
+func (p *poller) pollBoard(i int, b BoardConfig) {
+	req := proto.Request{Op: proto.OpStatus, Board: b.Address, Channels: b.Channels}
+	rep, terr := p.l.exchange(req, p.c.cfg.PollTimeout.Std(), p.learned[b.Address])
+	now := time.Now()
+	if terr != nil {
+		if terr.port {
+			p.portErr = terr.err
+			return
+		}
+		p.boardFailed(i, b, terr, now)
+		return
+	}
+	if !rep.Exact {
+		p.learned[b.Address] = p.l.frameLen
+	}
+	delete(p.silentSince, b.Address)
+	p.c.boardHealth(i, func(h *BoardHealth) {
+		h.Answering, h.LastReply, h.Failures, h.Raw, h.ReplyLen = true, now, 0, rep.Inputs, p.l.frameLen
+		if p.l.extra {
+			h.Extra++
+		}
+	})
+	for ch := 1; ch <= b.Channels; ch++ {
+		level := rep.Inputs&(1<<(ch-1)) != 0
+		p.t.observe(Door{b.Address, uint8(ch)}, sensorOf(level, b.Feedback), now)
+	}
+}
+
+func sensorOf(level bool, feedback string) Sensor {
+	if level == (feedback == FeedbackOpenHigh) {
+		return SensorOpen
+	}
+	return SensorClosed
+}
+
+func (p *poller) boardFailed(i int, b BoardConfig, terr *txError, now time.Time) {
+	var fails int
+	p.c.boardHealth(i, func(h *BoardHealth) {
+		h.Failures++
+		fails = h.Failures
+		if errors.Is(terr.err, ErrNoReply) {
+			h.Timeouts++
+		} else {
+			h.BadFrames++
+		}
+		if fails >= silentAfter {
+			h.Answering = false
+		}
+	})
+	if fails < silentAfter {
+		return
+	}
+	if _, already := p.silentSince[b.Address]; !already {
+		p.silentSince[b.Address], p.lastTry[b.Address] = now, now
+		p.c.log.Warn("lockio: board silent, its doors are unknown", "board", b.Address, "err", terr.err)
+	}
+	for ch := 1; ch <= b.Channels; ch++ {
+		p.t.unknown(Door{b.Address, uint8(ch)}, now)
+	}
+}
+
+// allUnknown marks every door unknown: the port is gone.
+func (p *poller) allUnknown(now time.Time) {
+	for i, b := range p.c.cfg.Boards {
+		p.c.boardHealth(i, func(h *BoardHealth) { h.Answering = false })
+		for ch := 1; ch <= b.Channels; ch++ {
+			p.t.unknown(Door{b.Address, uint8(ch)}, now)
+		}
+	}
+	clear(p.learned)
+}
