@@ -16,6 +16,7 @@ type Config struct {
 	// Formats lists the symbologies the camera and folder decode: any of
 	// "qr", "datamatrix", "code128", "code39", "ean", "itf". Every enabled
 	// format is another chance of a false read, so list only what the locker meets.
+	// ITF is off by default: its weak structure reads digits out of noise.
 	Formats []string `toml:"formats"`
 	// Dedupe drops a code seen again within this window (sliding: a code held
 	// in view is reported once, however long it stays).
@@ -70,7 +71,7 @@ func DefaultConfig() Config {
 		},
 		Folder:   FolderConfig{Dir: "scans", Poll: Duration(500 * time.Millisecond)},
 		Keyboard: KeyboardConfig{MaxGap: Duration(50 * time.Millisecond), MinLength: 4},
-		Formats:  []string{"qr", "datamatrix", "code128", "code39", "ean", "itf"},
+		Formats:  []string{"qr", "datamatrix", "code128", "code39", "ean"},
 		Dedupe:   Duration(2 * time.Second),
 		Retry:    Duration(2 * time.Second),
 	}

@@ -29,8 +29,9 @@ type lineHit struct {
 
 // lineScratch holds buffers reused across lines, so a frame allocates little.
 type lineScratch struct {
-	prof []byte
-	bits *gozxing.BitArray
+	prof       []byte
+	fprof, tmp []float32
+	bits       *gozxing.BitArray
 }
 
 // linesAt returns parallel lines at angle deg (0 = horizontal), spaced

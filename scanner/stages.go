@@ -16,7 +16,7 @@ type frame struct {
 	half    *image.Gray
 	finders []gozxing.ResultPoint // QR finder-pattern candidates the detector saw
 	hits    map[[2]string]int     // 1D results (format, text) by number of lines that read them
-	edgy    int                   // lines with bar-like structure, even if undecoded
+	regions []barRegion           // 1D-code-like patches, found by the cheap stage
 }
 
 func (d *Decoder) newFrame(g *image.Gray) *frame {
@@ -26,7 +26,7 @@ func (d *Decoder) newFrame(g *image.Gray) *frame {
 // promising says whether the cheap stage saw something code-like: enough QR
 // finder candidates for a symbol, or a 1D read on one line only.
 func (f *frame) promising() bool {
-	if len(f.finders) >= 2 {
+	if len(f.finders) >= 2 || len(f.regions) > 0 {
 		return true
 	}
 	for _, n := range f.hits {
@@ -63,6 +63,7 @@ type stage struct {
 
 var stages = []stage{
 	{"fast", (*Decoder).stageFast},
+	{"1d-regions", (*Decoder).stageRegions},
 	{"1d-angles", (*Decoder).stageAngles},
 	{"inverted", (*Decoder).stageInverted},
 	{"datamatrix", (*Decoder).stageDataMatrix},
@@ -76,7 +77,41 @@ func (d *Decoder) stageFast(f *frame) (Result, bool) {
 	if r, ok := d.readQR(f, f.lum, f.hybridMatrix(), true, nil); ok {
 		return r, true
 	}
-	return d.read1D(f, f.g, []float64{0}, 12, 1)
+	if r, ok := d.read1D(f, f.g, []float64{0}, 12, 1); ok {
+		return r, true
+	}
+	if len(d.rows) > 0 {
+		f.regions = findBarRegions(f.halfImage(), 4)
+	}
+	return Result{}, false
+}
+
+// stageRegions lays lines across each bar-like region at its measured angle,
+// with every line configuration.
+func (d *Decoder) stageRegions(f *frame) (Result, bool) {
+	w, h := f.g.Rect.Dx(), f.g.Rect.Dy()
+	offsets := []float64{0, -6, 6, -12, 12, -18, 18, -24, 24, -30, 30}
+	for _, o := range lineConfigs {
+		for _, r := range f.regions {
+			for _, da := range []float64{0, -3, 3} {
+				lines := linesThrough(w, h, r.x, r.y, r.angle+da, offsets)
+				decodeLinesF(f.g, lines, o, d.rows, &d.scratch, f.hits)
+				if res, ok := agreed(f.hits); ok {
+					return res, true
+				}
+			}
+		}
+	}
+	return Result{}, false
+}
+
+func agreed(hits map[[2]string]int) (Result, bool) {
+	for k, n := range hits {
+		if n >= 2 {
+			return Result{Format: k[0], Text: k[1]}, true
+		}
+	}
+	return Result{}, false
 }
 
 func (d *Decoder) stageAngles(f *frame) (Result, bool) {
