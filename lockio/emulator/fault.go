@@ -91,3 +91,10 @@ func (e *Emulator) takeFault(r proto.Request) (Fault, bool) {
 
 // garbage is what CartWise logged from a stale buffer / wrong baud.
 var garbage = []byte{0xFB, 0xF2, 0xFF, 0x00, 0xFB}
+
+// PendingFaults counts injected faults not yet used up.
+func (e *Emulator) PendingFaults() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.faults)
+}
