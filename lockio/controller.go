@@ -249,4 +249,6 @@ func (c *Controller) emit(e Event) {
 	}
 }
 
-func (c *Controller) String() string { return fmt.Sprintf("lockio(%s on %s)", c.cfg.Protocol, c.cfg.Port) }
+func (c *Controller) String() string {
+	return fmt.Sprintf("lockio(%s on %s)", c.cfg.Protocol, c.cfg.Port)
+}

@@ -151,4 +151,3 @@ func sleepUntil(t time.Time) {
 		runtime.Gosched()
 	}
 }
-
