@@ -210,9 +210,6 @@ func (c Config) validateDurations(bad func(key, format string, a ...any)) {
 			bad(d.key, "%v: must not be negative", d.v)
 		}
 	}
-	if c.PollTimeout >= c.PollInterval*4 {
-		bad("poll_timeout", "%v: keep it well under poll_interval (%v)", c.PollTimeout, c.PollInterval)
-	}
 	if c.QuietTime >= c.PollTimeout {
 		bad("quiet_time", "%v: must be shorter than poll_timeout (%v)", c.QuietTime, c.PollTimeout)
 	}

@@ -1,0 +1,166 @@
+package lockboardsim
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"pudo/lockio/emulator"
+)
+
+const help = `commands:
+  close B C        the shopper shuts door C of board B
+  force B C        door opens without a command (break-in)
+  jam B C | unjam B C
+  break B C | fix B C   sensor cable cut: reads open
+  silence B | resume B  board stops / resumes answering
+  fault KIND[:BOARD[:COUNT[:DELAY]]]   e.g. fault late:1:1:2s
+  unplug DUR       pull the adapter for DUR (e.g. 3s)
+  clear            drop queued faults
+  state B C        is the door open?
+`
+
+// commands reads one command per line until stdin ends or ctx does.
+func commands(ctx context.Context, emu *emulator.Emulator, p *emulator.PTY, stdin io.Reader, out io.Writer) {
+	sc := bufio.NewScanner(stdin)
+	for sc.Scan() && ctx.Err() == nil {
+		f := strings.Fields(sc.Text())
+		if len(f) == 0 {
+			continue
+		}
+		if err := command(emu, p, f, out); err != nil {
+			fmt.Fprintln(out, "error:", err)
+		} else {
+			fmt.Fprintln(out, "ok")
+		}
+	}
+}
+
+func command(emu *emulator.Emulator, p *emulator.PTY, f []string, out io.Writer) error {
+	doorCmds := map[string]func(b, c uint8){
+		"close": emu.CloseDoor, "force": emu.ForceOpen,
+		"jam": func(b, c uint8) { emu.Jam(b, c, true) }, "unjam": func(b, c uint8) { emu.Jam(b, c, false) },
+		"break": func(b, c uint8) { emu.BreakSensor(b, c, true) }, "fix": func(b, c uint8) { emu.BreakSensor(b, c, false) },
+		"state": func(b, c uint8) { fmt.Fprintf(out, "%d/%02d open=%v\n", b, c, emu.IsOpen(b, c)) },
+	}
+	if fn, ok := doorCmds[f[0]]; ok {
+		b, c, err := door(f[1:])
+		if err != nil {
+			return err
+		}
+		fn(b, c)
+		return nil
+	}
+	switch f[0] {
+	case "silence", "resume":
+		if len(f) != 2 {
+			return fmt.Errorf("%s BOARD", f[0])
+		}
+		b, err := strconv.ParseUint(f[1], 0, 8)
+		if err != nil {
+			return err
+		}
+		emu.Silence(uint8(b), f[0] == "silence")
+	case "fault":
+		if len(f) != 2 {
+			return fmt.Errorf("fault KIND[:BOARD[:COUNT[:DELAY]]]")
+		}
+		ft, err := parseFault(f[1])
+		if err != nil {
+			return err
+		}
+		emu.Inject(ft)
+	case "unplug":
+		d := 3 * time.Second
+		if len(f) == 2 {
+			var err error
+			if d, err = time.ParseDuration(f[1]); err != nil {
+				return err
+			}
+		}
+		p.Unplug()
+		time.AfterFunc(d, func() { p.Replug() })
+	case "clear":
+		emu.ClearFaults()
+	case "help":
+		fmt.Fprint(out, help)
+	default:
+		return fmt.Errorf("unknown command %q; try help", f[0])
+	}
+	return nil
+}
+
+func door(f []string) (uint8, uint8, error) {
+	if len(f) != 2 {
+		return 0, 0, fmt.Errorf("want BOARD CHANNEL")
+	}
+	b, err := strconv.ParseUint(f[0], 0, 8)
+	if err != nil {
+		return 0, 0, err
+	}
+	c, err := strconv.ParseUint(f[1], 0, 8)
+	if err != nil {
+		return 0, 0, err
+	}
+	return uint8(b), uint8(c), nil
+}
+
+// faultFlags is the repeatable -fault flag.
+type faultFlags []emulator.Fault
+
+func (ff *faultFlags) String() string { return fmt.Sprint(len(*ff)) }
+
+func (ff *faultFlags) Set(s string) error {
+	f, err := parseFault(s)
+	if err != nil {
+		return err
+	}
+	*ff = append(*ff, f)
+	return nil
+}
+
+// parseFault reads KIND[:BOARD[:COUNT[:DELAY]]]; BOARD "*" or absent = any.
+func parseFault(s string) (emulator.Fault, error) {
+	parts := strings.Split(s, ":")
+	k, ok := emulator.ParseFaultKind(parts[0])
+	if !ok {
+		return emulator.Fault{}, fmt.Errorf("fault kind %q: want one of %s", parts[0], faultKinds())
+	}
+	f := emulator.Fault{Kind: k, Board: emulator.AnyBoard}
+	if len(parts) > 1 && parts[1] != "*" && parts[1] != "" {
+		b, err := strconv.ParseUint(parts[1], 0, 8)
+		if err != nil {
+			return f, fmt.Errorf("fault board %q: %v", parts[1], err)
+		}
+		f.Board = int(b)
+	}
+	if len(parts) > 2 {
+		n, err := strconv.Atoi(parts[2])
+		if err != nil {
+			return f, fmt.Errorf("fault count %q: %v", parts[2], err)
+		}
+		f.Count = n
+	}
+	if len(parts) > 3 {
+		d, err := time.ParseDuration(parts[3])
+		if err != nil {
+			return f, fmt.Errorf("fault delay %q: %v", parts[3], err)
+		}
+		f.Delay = d
+	}
+	return f, nil
+}
+
+func faultKinds() string {
+	var names []string
+	for k := emulator.FaultSilence; k <= emulator.FaultDeaf; k++ {
+		names = append(names, k.String())
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}

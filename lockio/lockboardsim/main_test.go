@@ -1,0 +1,101 @@
+package lockboardsim
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"pudo/lockio"
+)
+
+func TestRunServesTheKiosk(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	outR, outW := io.Pipe()
+	inR, inW := io.Pipe()
+	done := make(chan int)
+	go func() {
+		done <- Run(ctx, []string{"-protocol", "kerong", "-boards", "0,1", "-channels", "16", "-auto-close", "0"}, inR, outW, io.Discard)
+	}()
+	lines := bufio.NewScanner(outR)
+	if !lines.Scan() {
+		t.Fatal("no path printed")
+	}
+	path := lines.Text()
+	go func() { // drain command acknowledgements
+		for lines.Scan() {
+		}
+	}()
+
+	cfg := lockio.DefaultConfig()
+	cfg.Protocol, cfg.Port, cfg.PollInterval = "kerong", path, lockio.Duration(30*time.Millisecond)
+	cfg.Boards = []lockio.BoardConfig{{Address: 0, Channels: 16}, {Address: 1, Channels: 16}}
+	c, err := lockio.Open(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	d := lockio.Door{Board: 1, Channel: 16}
+	if err := c.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Unlock(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, c, d, lockio.EventOpened)
+	io.WriteString(inW, "close 1 16\n")
+	expect(t, c, d, lockio.EventClosed)
+
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+}
+
+func expect(t *testing.T, c *lockio.Controller, d lockio.Door, k lockio.EventKind) {
+	t.Helper()
+	timeout := time.After(15 * time.Second)
+	for {
+		select {
+		case e := <-c.Events():
+			if e.Door == d && e.Kind == k {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("no %v for %v", k, d)
+		}
+	}
+}
+
+func TestFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"-protocol", "nope"}, 2},
+		{[]string{"-boards", "x"}, 2},
+		{[]string{"-fault", "sparks"}, 2},
+		{[]string{"-feedback", "sideways"}, 2},
+		{[]string{"extra"}, 2},
+		{[]string{"-h"}, 0},
+	} {
+		var errOut strings.Builder
+		if got := Run(context.Background(), tc.args, nil, io.Discard, &errOut); got != tc.code {
+			t.Errorf("%v: exit %d, want %d (%s)", tc.args, got, tc.code, errOut.String())
+		}
+	}
+}
+
+func TestParseFault(t *testing.T) {
+	f, err := parseFault("late:2:3:1500ms")
+	if err != nil || f.Board != 2 || f.Count != 3 || f.Delay != 1500*time.Millisecond || f.Kind.String() != "late" {
+		t.Fatalf("%+v %v", f, err)
+	}
+	if f, _ := parseFault("silence"); f.Board != -1 {
+		t.Fatalf("default board %d", f.Board)
+	}
+}
