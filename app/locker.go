@@ -81,6 +81,8 @@ func (l *Locker) HandleDoorEvent(ctx context.Context, ev lockio.Event) {
 	}
 	if ev.Kind == lockio.EventForcedOpen {
 		l.log.Error("door opened without a command", "door", door.ID)
+	} else {
+		l.log.Info("door event", "door", door.ID, "event", ev.Kind.String())
 	}
 	l.mu.Lock()
 	ls := append([]func(DoorNotice){}, l.listeners...)

@@ -138,3 +138,20 @@ func (k *Kiosk) topUpDemo() {
 		})
 	})
 }
+
+// Scanned takes a code read by a camera or a scanner. Only text that can be
+// a pickup code starts a pickup; a product barcode held up by mistake is
+// ignored rather than counted as a wrong code.
+func (k *Kiosk) Scanned(text string) {
+	switch k.screen {
+	case "home", "code", "problem", "thanks":
+	default:
+		return
+	}
+	code, err := app.NormalizeCode(text)
+	if err != nil {
+		k.log.Info("scan ignored: not a pickup code", "len", len(text))
+		return
+	}
+	k.submitCode(code)
+}

@@ -15,14 +15,18 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"pudo/app"
+	"pudo/lockio"
+	"pudo/scanner"
 )
 
 // Config is the whole kiosk configuration. See Example for every key with
 // its default and meaning.
 type Config struct {
-	Kiosk  Kiosk  `toml:"kiosk"`
-	Rents  Rents  `toml:"rents"`
-	Locker Locker `toml:"locker"`
+	Kiosk   Kiosk          `toml:"kiosk"`
+	Rents   Rents          `toml:"rents"`
+	Locker  Locker         `toml:"locker"`
+	Lock    lockio.Config  `toml:"lock"`
+	Scanner scanner.Config `toml:"scanner"`
 }
 
 // Kiosk is about this machine and its screen.
@@ -55,7 +59,9 @@ func Default() Config {
 			LogFormat: "auto", DemoParcels: 3,
 		},
 		Rents:  Rents{PickupWindow: 72 * time.Hour},
-		Locker: Locker{LowRows: 2, Columns: app.DemoColumns()},
+		Locker:  Locker{LowRows: 2, Columns: app.DemoColumns()},
+		Lock:    lockio.DefaultConfig(),
+		Scanner: scanner.DefaultConfig(),
 	}
 }
 
@@ -99,9 +105,12 @@ func decodeFile(path string, c *Config) error {
 	if err != nil {
 		return &Error{File: path, Msg: unwrapPath(err)}
 	}
-	// Columns replace the demo layout rather than add to it.
+	// Listed columns and boards replace the demo's rather than add to them.
 	if strings.Contains(string(body), "[[locker.columns]]") {
 		c.Locker.Columns = nil
+	}
+	if strings.Contains(string(body), "[[lock.boards]]") {
+		c.Lock.Boards = nil
 	}
 	md, err := toml.Decode(string(body), c)
 	if err != nil {
@@ -150,10 +159,48 @@ func (c Config) Validate() error {
 		return &Error{Key: "locker.columns", Msg: "at least one column of doors is needed"}
 	}
 	if _, err := app.Layout(c.Locker.Columns, c.Locker.LowRows); err != nil {
-		key, msg, _ := strings.Cut(err.Error(), ": ")
-		return &Error{Key: key, Msg: msg}
+		return keyed(err)
+	}
+	if err := c.Lock.Validate(); err != nil {
+		return keyed(err)
+	}
+	if err := c.Scanner.Validate(); err != nil {
+		return keyed(err)
+	}
+	return c.doorsOnBoards()
+}
+
+// doorsOnBoards checks that every door of the layout is wired to a
+// configured board channel: a typo here would open the wrong door.
+func (c Config) doorsOnBoards() error {
+	channels := map[uint8]int{}
+	for _, b := range c.Lock.Boards {
+		channels[b.Address] = b.Channels
+	}
+	doors, _ := app.Layout(c.Locker.Columns, c.Locker.LowRows)
+	for _, d := range doors {
+		n, ok := channels[d.Board]
+		if !ok {
+			return &Error{Key: fmt.Sprintf("locker.columns[%d].board", d.Col-1), Msg: fmt.Sprintf("board %d is not in lock.boards", d.Board)}
+		}
+		if int(d.Channel) > n {
+			return &Error{Key: fmt.Sprintf("locker.columns[%d]", d.Col-1), Msg: fmt.Sprintf("door %d needs channel %d but board %d has %d", d.ID, d.Channel, d.Board, n)}
+		}
 	}
 	return nil
+}
+
+// keyed turns a package's "key: reason" error (the first, when several are
+// joined) into an Error naming the key.
+func keyed(err error) error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok && len(j.Unwrap()) > 0 {
+		err = j.Unwrap()[0]
+	}
+	key, msg, ok := strings.Cut(err.Error(), ": ")
+	if !ok {
+		return &Error{Msg: err.Error()}
+	}
+	return &Error{Key: key, Msg: msg}
 }
 
 // DataDir is where the database and the code secret live: the configured

@@ -39,6 +39,11 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"size", "[[locker.columns]]\nboard = 1\nfirst_channel = 1\nsizes = \"SX\"\n", "locker.columns[0].sizes"},
 		{"twice", "[[locker.columns]]\nboard = 1\nfirst_channel = 1\nsizes = \"SS\"\n[[locker.columns]]\nboard = 1\nfirst_channel = 2\nsizes = \"S\"\n", "locker.columns[1]"},
 		{"syntax", "[kiosk\n", ""},
+		{"board missing", "[[locker.columns]]\nboard = 3\nfirst_channel = 1\nsizes = \"S\"\n", "locker.columns[0].board"},
+		{"channel beyond board", "[[locker.columns]]\nboard = 1\nfirst_channel = 24\nsizes = \"SS\"\n", "locker.columns[0]"},
+		{"lock protocol", "[lock]\nprotocol = \"x10\"\n", "lock.protocol"},
+		{"lock board address", "[[lock.boards]]\naddress = 99\nchannels = 24\n", "lock.boards[0].address"},
+		{"scanner baud", "[scanner.serial]\nbaud = -1\n", "scanner.serial.baud"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,9 +73,13 @@ func TestLoadMissingFile(t *testing.T) {
 
 func TestColumnsReplaceTheDemo(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.toml")
-	os.WriteFile(path, []byte("[[locker.columns]]\nboard = 2\nfirst_channel = 1\nsizes = \"LLL\"\n"), 0o600)
+	os.WriteFile(path, []byte("[[locker.columns]]\nboard = 2\nfirst_channel = 1\nsizes = \"LLL\"\n"+
+		"[[lock.boards]]\naddress = 2\nchannels = 8\n"), 0o600)
 	c, err := Load(path)
 	if err != nil || len(c.Locker.Columns) != 1 || c.Locker.Columns[0].Board != 2 {
 		t.Fatalf("Load = %+v, %v", c.Locker.Columns, err)
+	}
+	if len(c.Lock.Boards) != 1 || c.Lock.Boards[0].Address != 2 {
+		t.Fatalf("boards = %+v: the demo board was not replaced", c.Lock.Boards)
 	}
 }

@@ -1,0 +1,229 @@
+// Command pudo runs the touchscreen kiosk of a smart parcel locker.
+//
+//	pudo [--config FILE] [--data-dir DIR] [--windowed]   run the kiosk
+//	pudo version                                        print the version
+//
+// With no configuration it runs the demo locker: a simulated lock board of
+// 24 doors and a few demo parcels whose codes the home screen shows.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"pudo/app"
+	"pudo/app/config"
+	"pudo/lockio"
+	"pudo/scanner"
+	"pudo/storage"
+	"pudo/ui"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// commands are the subcommands besides running the kiosk.
+var commands = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) int{
+	"version": func(_ context.Context, _ []string, stdout, _ io.Writer) int {
+		fmt.Fprintln(stdout, "pudo", version)
+		return 0
+	},
+	"decode": scanner.DecodeMain,
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		if cmd, ok := commands[args[0]]; ok {
+			return cmd(ctx, args[1:], stdout, stderr)
+		}
+	}
+	cfg, err := loadConfig(args, stderr)
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stderr, "pudo:", err)
+		}
+		return 2
+	}
+	log := newLogger(cfg.Kiosk.LogFormat, stderr)
+	if err := kiosk(ctx, cfg, log); err != nil {
+		log.Error("kiosk stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// loadConfig reads the config file and lets flags override it.
+func loadConfig(args []string, stderr io.Writer) (config.Config, error) {
+	fs := flag.NewFlagSet("pudo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "", "TOML config `file` (default: the built-in demo locker)")
+	dataDir := fs.String("data-dir", "", "`dir` for the database and the code secret (overrides kiosk.data_dir)")
+	windowed := fs.Bool("windowed", false, "run in a window instead of full screen (overrides kiosk.windowed)")
+	lockPort := fs.String("lock-port", "", "lock board serial `port` (overrides lock.port)")
+	lockProto := fs.String("lock-protocol", "", "lock board `protocol`: 8a80, modbus or kerong (overrides lock.protocol)")
+	if err := fs.Parse(args); err != nil {
+		return config.Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return config.Config{}, fmt.Errorf("unknown command %q (try: pudo version)", fs.Arg(0))
+	}
+	cfg, err := config.Load(*path)
+	if err != nil {
+		return cfg, err
+	}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "data-dir":
+			cfg.Kiosk.DataDir = *dataDir
+		case "windowed":
+			cfg.Kiosk.Windowed = *windowed
+		case "lock-port":
+			cfg.Lock.Port = *lockPort
+		case "lock-protocol":
+			cfg.Lock.Protocol = *lockProto
+		}
+	})
+	return cfg, cfg.Validate()
+}
+
+// newLogger logs JSON to journald under systemd and text in a terminal.
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "json" || (format == "auto" && os.Getenv("JOURNAL_STREAM") != "") {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// kiosk wires the store, the lock boards, the flows and the screen, and runs
+// until the window closes or ctx ends.
+func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	start := time.Now()
+	dir, err := cfg.DataDir()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	db, err := storage.Open(ctx, filepath.Join(dir, "pudo.db"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	secret, err := app.LoadOrCreateSecret(filepath.Join(dir, "locker.key"))
+	if err != nil {
+		return err
+	}
+	locks, err := lockio.Open(ctx, cfg.Lock, log.With("part", "lockio"))
+	if err != nil {
+		return err
+	}
+	defer locks.Close()
+	locker := app.New(db, locks, secret, app.Options{KioskID: cfg.Kiosk.ID, PickupWindow: cfg.Rents.PickupWindow}, log.With("part", "app"))
+	doors, err := app.Layout(cfg.Locker.Columns, cfg.Locker.LowRows)
+	if err != nil {
+		return err
+	}
+	if err := locker.SetUp(ctx, doors); err != nil {
+		return err
+	}
+	go pumpDoorEvents(ctx, locks, locker)
+
+	opts := ui.Options{KioskID: cfg.Kiosk.ID, IdleTimeout: cfg.Kiosk.IdleTimeout}
+	if cfg.Lock.Port == "sim" && cfg.Kiosk.DemoParcels > 0 {
+		if err := demo(ctx, locker, cfg.Kiosk.DemoParcels, &opts, log); err != nil {
+			return err
+		}
+	}
+	a := fyneapp.NewWithID("eu.pudo.kiosk")
+	a.Settings().SetTheme(ui.Theme())
+	w := a.NewWindow("Pudo")
+	w.SetPadded(false)
+	if !cfg.Kiosk.Windowed {
+		w.SetFullScreen(true)
+	} else {
+		w.Resize(fyne.NewSize(1280, 800))
+	}
+	k := ui.NewKiosk(w, locker, opts, log.With("part", "ui"))
+	readers, err := scanner.Start(ctx, cfg.Scanner, log.With("part", "scanner"))
+	if err != nil {
+		return err
+	}
+	defer readers.Close()
+	go pumpScans(ctx, readers, k)
+	context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
+	log.Info("kiosk ready", "kiosk", cfg.Kiosk.ID, "data_dir", dir, "doors", len(doors),
+		"lock_port", cfg.Lock.Port, "startup_ms", time.Since(start).Milliseconds())
+	w.ShowAndRun()
+	return nil
+}
+
+// pumpDoorEvents hands every lock-board event to the flows until ctx ends.
+func pumpDoorEvents(ctx context.Context, locks *lockio.Controller, locker *app.Locker) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev, ok := <-locks.Events():
+			if !ok {
+				return
+			}
+			locker.HandleDoorEvent(ctx, ev)
+		}
+	}
+}
+
+// pumpScans hands every code read by a camera or scanner to the screen.
+func pumpScans(ctx context.Context, readers *scanner.Hub, k *ui.Kiosk) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case r, ok := <-readers.Reads():
+			if !ok {
+				return
+			}
+			fyne.Do(func() { k.Scanned(r.Text) })
+		}
+	}
+}
+
+// demo stocks the demo locker and logs its codes: they are made up, and a
+// newcomer needs them to try the kiosk.
+func demo(ctx context.Context, locker *app.Locker, n int, opts *ui.Options, log *slog.Logger) error {
+	parcels, err := locker.SeedDemo(ctx, n)
+	if err != nil {
+		return err
+	}
+	for _, p := range parcels {
+		log.Info("demo parcel", "code", app.FormatCode(p.Code), "door", p.DoorID)
+	}
+	opts.DemoParcels, opts.DemoWanted = parcels, n
+	opts.Demo = func(ctx context.Context, missing int) ([]app.DemoParcel, error) {
+		got, err := locker.DropDemo(ctx, missing)
+		for _, p := range got {
+			log.Info("demo parcel", "code", app.FormatCode(p.Code), "door", p.DoorID)
+		}
+		return got, err
+	}
+	return nil
+}

@@ -1,0 +1,222 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// tools are what the end-to-end test needs; CI installs them (make deps).
+var tools = []string{"Xvfb", "xdotool", "import"}
+
+func needTools(t *testing.T) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is missing; make deps installs it", tool)
+			}
+			t.Skipf("%s not installed (make deps installs it)", tool)
+		}
+	}
+}
+
+// buildPudo builds the real binary once for this package's tests.
+func buildPudo(t *testing.T) string {
+	t.Helper()
+	root, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		t.Fatalf("go env GOMOD: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "pudo")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = filepath.Dir(strings.TrimSpace(string(root)))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// startXvfb starts a virtual screen and returns its DISPLAY value.
+func startXvfb(t *testing.T) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("Xvfb: %v", err)
+	}
+	w.Close()
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil {
+		t.Fatalf("Xvfb gave no display number: %v", err)
+	}
+	return ":" + strings.TrimSpace(line)
+}
+
+// logWatch collects the kiosk's log lines and waits for patterns in them.
+type logWatch struct {
+	mu    sync.Mutex // protects lines
+	lines []string
+	added chan struct{}
+}
+
+func watch(r io.Reader) *logWatch {
+	lw := &logWatch{added: make(chan struct{}, 1)}
+	go func() {
+		s := bufio.NewScanner(r)
+		for s.Scan() {
+			lw.mu.Lock()
+			lw.lines = append(lw.lines, s.Text())
+			lw.mu.Unlock()
+			select {
+			case lw.added <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	return lw
+}
+
+// await returns the submatches of the first line matching re, waiting up to d.
+func (lw *logWatch) await(t *testing.T, re string, d time.Duration) []string {
+	t.Helper()
+	rx := regexp.MustCompile(re)
+	deadline := time.After(d)
+	for {
+		lw.mu.Lock()
+		for _, l := range lw.lines {
+			if m := rx.FindStringSubmatch(l); m != nil {
+				lw.mu.Unlock()
+				return m
+			}
+		}
+		lw.mu.Unlock()
+		select {
+		case <-lw.added:
+		case <-time.After(100 * time.Millisecond):
+		case <-deadline:
+			lw.mu.Lock()
+			defer lw.mu.Unlock()
+			t.Fatalf("no log line matching %q within %v; log:\n%s", re, d, strings.Join(lw.lines, "\n"))
+		}
+	}
+}
+
+func screenshot(t *testing.T, display, path string) image.Image {
+	t.Helper()
+	cmd := exec.Command("import", "-window", "root", path)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", path, err)
+	}
+	return img
+}
+
+// distinctColours counts colours on a coarse grid: a blank or black screen
+// has one or two, a drawn kiosk screen dozens.
+func distinctColours(img image.Image) int {
+	seen := map[[3]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 7 {
+		for x := b.Min.X; x < b.Max.X; x += 7 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			seen[[3]uint32{r >> 12, g >> 12, bl >> 12}] = true
+		}
+	}
+	return len(seen)
+}
+
+func xdotool(t *testing.T, display string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("xdotool", args...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("xdotool %v: %v\n%s", args, err, out)
+	}
+}
+
+func outDir(t *testing.T) string {
+	if d := os.Getenv("PUDO_SCREENSHOTS"); d != "" {
+		os.MkdirAll(d, 0o755)
+		return d
+	}
+	return t.TempDir()
+}
+
+// TestDemoLockerUnderXvfb starts the real kiosk with no configuration, checks
+// it draws its home screen, types a demo code on the keyboard and sees the
+// simulated board open the door, and the kiosk come back home after the
+// door closes.
+func TestDemoLockerUnderXvfb(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a real X server")
+	}
+	needTools(t)
+	bin := buildPudo(t)
+	display := startXvfb(t)
+	out := outDir(t)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--data-dir", t.TempDir())
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "JOURNAL_STREAM=")
+	stderr, _ := cmd.StderrPipe()
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cancel(); cmd.Wait() }()
+	log := watch(stderr)
+
+	ready := log.await(t, `msg="kiosk ready".*startup_ms=(\d+)`, 60*time.Second)
+	t.Logf("kiosk ready after %s ms of wiring", ready[1])
+	demo := log.await(t, `msg="demo parcel".* code=([0-9A-Z]{4}-[0-9A-Z]{4}) door=(\d+)`, 5*time.Second)
+	code, door := demo[1], demo[2]
+
+	xdotool(t, display, "search", "--sync", "--name", "^Pudo$")
+	time.Sleep(time.Second) // the first frames
+	home := screenshot(t, display, filepath.Join(out, "e2e-1-home.png"))
+	if n := distinctColours(home); n < 8 {
+		t.Fatalf("home screen looks blank: %d colours", n)
+	}
+
+	xdotool(t, display, "type", "--delay", "40", strings.ToLower(code))
+	xdotool(t, display, "key", "Return")
+	log.await(t, fmt.Sprintf(`msg="door opened".* door=%s reason=pickup`, door), 15*time.Second)
+	time.Sleep(500 * time.Millisecond)
+	open := screenshot(t, display, filepath.Join(out, "e2e-2-door-open.png"))
+	if n := distinctColours(open); n < 8 {
+		t.Fatalf("door screen looks blank: %d colours", n)
+	}
+	// The simulated door closes by itself a few seconds later.
+	log.await(t, fmt.Sprintf(`msg="door event".* door=%s event=closed`, door), 30*time.Second)
+	time.Sleep(500 * time.Millisecond)
+	screenshot(t, display, filepath.Join(out, "e2e-3-thanks.png"))
+}
