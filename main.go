@@ -2,6 +2,8 @@
 //
 //	pudo [--config FILE] [--data-dir DIR] [--windowed]   run the kiosk
 //	pudo version                                        print the version
+//	pudo decode [--json] FILE...                        decode codes in image files
+//	pudo lockboard-sim [flags]                          emulate lock boards on a pty
 //
 // With no configuration it runs the demo locker: a simulated lock board of
 // 24 doors and a few demo parcels whose codes the home screen shows.
@@ -26,6 +28,7 @@ import (
 	"pudo/app"
 	"pudo/app/config"
 	"pudo/lockio"
+	"pudo/lockio/lockboardsim"
 	"pudo/scanner"
 	"pudo/storage"
 	"pudo/ui"
@@ -40,7 +43,8 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 		fmt.Fprintln(stdout, "pudo", version)
 		return 0
 	},
-	"decode": scanner.DecodeMain,
+	"decode":        scanner.DecodeMain,
+	"lockboard-sim": lockboardsim.Main,
 }
 
 func main() {

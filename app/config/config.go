@@ -58,7 +58,7 @@ func Default() Config {
 			ID: "PUDO-DEMO", Language: "en", IdleTimeout: 60 * time.Second,
 			LogFormat: "auto", DemoParcels: 3,
 		},
-		Rents:  Rents{PickupWindow: 72 * time.Hour},
+		Rents:   Rents{PickupWindow: 72 * time.Hour},
 		Locker:  Locker{LowRows: 2, Columns: app.DemoColumns()},
 		Lock:    lockio.DefaultConfig(),
 		Scanner: scanner.DefaultConfig(),
