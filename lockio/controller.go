@@ -46,11 +46,13 @@ const (
 )
 
 type call struct {
-	ctx   context.Context
-	op    proto.Op // OpUnlock, OpUnlockAll, or opScan / opRefresh
-	door  Door
-	state atomic.Uint32
-	done  chan callResult
+	ctx  context.Context
+	op   proto.Op // OpUnlock, OpUnlockAll, or opScan / opRefresh
+	door Door
+	// opScan: the address range
+	scanLo, scanHi uint8
+	state          atomic.Uint32
+	done           chan callResult
 }
 
 type callResult struct {

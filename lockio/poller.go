@@ -86,7 +86,7 @@ func (p *poller) handle(cl *call) {
 			r.err = &Error{Op: "refresh", Board: true, Kind: ErrNotSent, Err: p.portErr}
 		}
 	case opScan:
-		r.found, r.err = p.scan(cl.ctx)
+		r.found, r.err = p.scan(cl.ctx, cl.scanLo, cl.scanHi)
 	}
 	cl.done <- r
 }

@@ -31,7 +31,13 @@ const scanProbes = 3
 // reports who answered. Polling pauses meanwhile; unlocks still go first.
 // It is for commissioning, not for a locker in service.
 func (c *Controller) Scan(ctx context.Context) ([]BoardFound, error) {
-	r := c.submit(ctx, c.control, &call{op: opScan})
+	lo, hi := scanRange(c.cfg.Protocol)
+	return c.ScanRange(ctx, lo, hi)
+}
+
+// ScanRange is Scan over addresses lo..hi only.
+func (c *Controller) ScanRange(ctx context.Context, lo, hi uint8) ([]BoardFound, error) {
+	r := c.submit(ctx, c.control, &call{op: opScan, scanLo: lo, scanHi: hi})
 	return r.found, r.err
 }
 
@@ -43,8 +49,7 @@ func scanRange(protocol string) (lo, hi uint8) {
 	return lim.minAddr, lim.maxAddr
 }
 
-func (p *poller) scan(ctx context.Context) ([]BoardFound, error) {
-	lo, hi := scanRange(p.c.cfg.Protocol)
+func (p *poller) scan(ctx context.Context, lo, hi uint8) ([]BoardFound, error) {
 	timeout := min(p.c.cfg.PollTimeout.Std(), 150*time.Millisecond)
 	var found []BoardFound
 	for a := int(lo); a <= int(hi); a++ {
