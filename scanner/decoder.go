@@ -44,7 +44,7 @@ func NewDecoder(formats []string) (*Decoder, error) {
 		formats: f,
 		rows:    f.rowReaders(),
 		singles: map[[2]string]int{},
-		Budget:  40 * time.Millisecond,
+		Budget:  15 * time.Millisecond,
 		Idle:    4,
 		now:     time.Now,
 	}
@@ -71,10 +71,11 @@ func (d *Decoder) DecodeImage(img image.Image) (Result, error) {
 	return Result{}, ErrNotFound
 }
 
-// DecodeFrame decodes one camera frame: the cheap stage always, hard stages
-// only while the frame looks promising and the budget lasts, or one hard
-// stage every Idle frames. A 1D code read on a single line in this frame and
-// the one before is accepted: two frames agree.
+// DecodeFrame decodes one camera frame: the cheap stage always; the hard
+// stages, round-robin, while the frame looks promising (QR finder patterns,
+// a bar-like region, a 1D read on one line) and Budget lasts; otherwise one
+// hard stage every Idle frames. A 1D code read on a single line in this frame
+// and in the one before is accepted: two frames agree.
 func (d *Decoder) DecodeFrame(g *image.Gray) (Result, error) {
 	d.frame++
 	f := d.newFrame(g)
@@ -87,20 +88,19 @@ func (d *Decoder) DecodeFrame(g *image.Gray) (Result, error) {
 		return r, nil
 	}
 	hard := stages[1:]
-	if f.promising() {
-		start := d.now()
-		for _, s := range hard {
-			if r, ok := s.run(d, f); ok {
-				r.Stage = s.name
-				return r, nil
-			}
-			if d.now().Sub(start) > d.Budget {
-				break
-			}
-		}
-		return d.acrossFramesOrNot(f)
+	n := 1 // a quiet frame gets one hard stage every Idle frames
+	switch {
+	case f.promising():
+		n = len(hard)
+	case d.Idle <= 0 || d.frame%d.Idle != 0:
+		n = 0
 	}
-	if d.Idle > 0 && d.frame%d.Idle == 0 {
+	if n > 0 {
+		f.deadline = d.now().Add(d.Budget)
+	}
+	// Hard stages run round-robin from where the last frame stopped, so a
+	// code held still meets every stage within a few frames.
+	for ; n > 0 && !f.expired(); n-- {
 		s := hard[d.next%len(hard)]
 		d.next++
 		if r, ok := s.run(d, f); ok {

@@ -26,30 +26,48 @@ func findBarRegions(h *image.Gray, limit int) []barRegion {
 		return nil
 	}
 	tens := blockTensors(h, bs, bw, bh)
+	const (
+		xx, yy, xy = 0, 1, 2 // structure tensor
+		sx, sy     = 3, 4    // signed gradient sums
+		ax, ay     = 5, 6    // absolute gradient sums
+		busy       = 7       // pixels with a clear gradient
+	)
 	var cands []barRegion
 	for by := 1; by < bh-1; by++ {
 		for bx := 1; bx < bw-1; bx++ {
 			// Sum a 3x3 neighbourhood: one block is too small to trust its angle.
-			var t [3]float64
+			var t [8]float64
 			for dy := -1; dy <= 1; dy++ {
 				for dx := -1; dx <= 1; dx++ {
-					b := tens[(by+dy)*bw+bx+dx]
-					t[0], t[1], t[2] = t[0]+b[0], t[1]+b[1], t[2]+b[2]
+					b := &tens[(by+dy)*bw+bx+dx]
+					for i := range t {
+						t[i] += b[i]
+					}
 				}
 			}
-			e := t[0] + t[1]
+			e := t[xx] + t[yy]
 			n := float64(9 * bs * bs)
 			if e/n < 150 {
 				continue // flat or faint
 			}
-			coh := math.Hypot(t[0]-t[1], 2*t[2]) / e
+			if t[busy]/n < 0.35 {
+				continue // a lone line or edge: a code has edges everywhere
+			}
+			coh := math.Hypot(t[xx]-t[yy], 2*t[xy]) / e
 			if coh < 0.6 {
 				continue // texture, text, or a 2D code
+			}
+			rad := 0.5 * math.Atan2(2*t[xy], t[xx]-t[yy])
+			c, s := math.Cos(rad), math.Sin(rad)
+			// Bars rise and fall in turn, so their gradients cancel along the
+			// line; a single edge (a box, a shadow) has them all one way.
+			if alt := math.Abs(c*t[sx]+s*t[sy]) / (math.Abs(c)*t[ax] + math.Abs(s)*t[ay]); alt > 0.3 {
+				continue
 			}
 			cands = append(cands, barRegion{
 				x:     float64(2 * (bx*bs + bs/2)),
 				y:     float64(2 * (by*bs + bs/2)),
-				angle: 0.5 * math.Atan2(2*t[2], t[0]-t[1]) * 180 / math.Pi,
+				angle: rad * 180 / math.Pi,
 				score: e / n * coh * coh,
 			})
 		}
@@ -74,9 +92,10 @@ func findBarRegions(h *image.Gray, limit int) []barRegion {
 	return out
 }
 
-// blockTensors sums gx², gy² and gx·gy over bs x bs blocks.
-func blockTensors(h *image.Gray, bs, bw, bh int) [][3]float64 {
-	tens := make([][3]float64, bw*bh)
+// blockTensors sums, per bs x bs block: gx², gy², gx·gy, gx, gy, |gx|, |gy|
+// and the number of pixels whose gradient is clear of noise.
+func blockTensors(h *image.Gray, bs, bw, bh int) [][8]float64 {
+	tens := make([][8]float64, bw*bh)
 	base := h.PixOffset(h.Rect.Min.X, h.Rect.Min.Y)
 	w, ht := h.Rect.Dx(), h.Rect.Dy()
 	for y := 1; y < min(ht-1, bh*bs); y++ {
@@ -90,6 +109,13 @@ func blockTensors(h *image.Gray, bs, bw, bh int) [][3]float64 {
 			t[0] += float64(gx * gx)
 			t[1] += float64(gy * gy)
 			t[2] += float64(gx * gy)
+			t[3] += float64(gx)
+			t[4] += float64(gy)
+			t[5] += float64(max(gx, -gx))
+			t[6] += float64(max(gy, -gy))
+			if max(gx, -gx)+max(gy, -gy) >= 12 {
+				t[7]++
+			}
 		}
 	}
 	return tens

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"image"
+	"time"
 
 	"github.com/makiuchi-d/gozxing"
 )
@@ -17,10 +18,18 @@ type frame struct {
 	finders []gozxing.ResultPoint // QR finder-pattern candidates the detector saw
 	hits    map[[2]string]int     // 1D results (format, text) by number of lines that read them
 	regions []barRegion           // 1D-code-like patches, found by the cheap stage
+	// deadline, when set, cuts hard stages short: a camera frame gets a budget,
+	// a still image does not.
+	deadline time.Time
+	now      func() time.Time
+}
+
+func (f *frame) expired() bool {
+	return !f.deadline.IsZero() && f.now().After(f.deadline)
 }
 
 func (d *Decoder) newFrame(g *image.Gray) *frame {
-	return &frame{g: g, lum: newGrayLuminance(g), hits: map[[2]string]int{}}
+	return &frame{g: g, lum: newGrayLuminance(g), hits: map[[2]string]int{}, now: d.now}
 }
 
 // promising says whether the cheap stage saw something code-like: enough QR
@@ -63,13 +72,16 @@ type stage struct {
 
 var stages = []stage{
 	{"fast", (*Decoder).stageFast},
-	{"1d-regions", (*Decoder).stageRegions},
-	{"1d-angles", (*Decoder).stageAngles},
+	{"1d-fine", regionStage(0)},
+	{"1d-band", regionStage(1)},
+	{"1d-edges", regionStage(2)},
+	{"1d-sharp", regionStage(3)},
 	{"inverted", (*Decoder).stageInverted},
 	{"datamatrix", (*Decoder).stageDataMatrix},
 	{"qr-harder", (*Decoder).stageQRHarder},
 	{"global", (*Decoder).stageGlobal},
 	{"half", (*Decoder).stageHalf},
+	{"1d-angles", (*Decoder).stageAngles},
 	{"double", (*Decoder).stageDouble},
 }
 
@@ -86,23 +98,27 @@ func (d *Decoder) stageFast(f *frame) (Result, bool) {
 	return Result{}, false
 }
 
-// stageRegions lays lines across each bar-like region at its measured angle,
-// with every line configuration.
-func (d *Decoder) stageRegions(f *frame) (Result, bool) {
-	w, h := f.g.Rect.Dx(), f.g.Rect.Dy()
+// regionStage lays lines across each bar-like region at its measured angle
+// (and 3 degrees either side), sampled with lineConfigs[i]. One stage per
+// configuration lets the camera spread them over frames.
+func regionStage(i int) func(*Decoder, *frame) (Result, bool) {
 	offsets := []float64{0, -6, 6, -12, 12, -18, 18, -24, 24, -30, 30}
-	for _, o := range lineConfigs {
+	return func(d *Decoder, f *frame) (Result, bool) {
+		w, h := f.g.Rect.Dx(), f.g.Rect.Dy()
 		for _, r := range f.regions {
 			for _, da := range []float64{0, -3, 3} {
+				if f.expired() {
+					return Result{}, false
+				}
 				lines := linesThrough(w, h, r.x, r.y, r.angle+da, offsets)
-				decodeLinesF(f.g, lines, o, d.rows, &d.scratch, f.hits)
+				decodeLinesF(f.g, lines, lineConfigs[i], d.rows, &d.scratch, f.hits)
 				if res, ok := agreed(f.hits); ok {
 					return res, true
 				}
 			}
 		}
+		return Result{}, false
 	}
-	return Result{}, false
 }
 
 func agreed(hits map[[2]string]int) (Result, bool) {
@@ -217,6 +233,9 @@ func (d *Decoder) read1D(f *frame, g *image.Gray, angles []float64, spacing floa
 	}
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	for _, a := range angles {
+		if f.expired() {
+			return Result{}, false
+		}
 		decodeLines(g, linesAt(w, h, a, spacing), d.rows, 10, 24, &d.scratch, f.hits)
 		for k, n := range f.hits {
 			if n >= 2 {
