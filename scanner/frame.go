@@ -31,9 +31,10 @@ func GrayFromYUYV(frame []byte, width, height int) (*image.Gray, error) {
 }
 
 // GrayFromJPEG decodes an MJPEG frame and keeps its Y plane. Cameras send
-// YCbCr JPEGs, so this only slices; other JPEGs are converted.
+// YCbCr JPEGs, so this only slices; other JPEGs are converted. Frames without
+// Huffman tables, as many UVC cameras send them, get the standard ones.
 func GrayFromJPEG(frame []byte) (*image.Gray, error) {
-	img, err := jpeg.Decode(bytes.NewReader(frame))
+	img, err := jpeg.Decode(bytes.NewReader(withHuffmanTables(frame)))
 	if err != nil {
 		return nil, fmt.Errorf("%w: mjpeg: %v", ErrBadFrame, err)
 	}

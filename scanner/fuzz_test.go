@@ -159,3 +159,45 @@ func TestLuminanceCropAndStride(t *testing.T) {
 	}
 	_ = color.Gray{}
 }
+
+func TestMJPEGWithoutHuffmanTables(t *testing.T) {
+	src := image.NewRGBA(image.Rect(0, 0, 32, 16))
+	for i := range src.Pix {
+		src.Pix[i] = byte(i * 7)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, src, nil); err != nil {
+		t.Fatal(err)
+	}
+	full := buf.Bytes()
+	// Strip every DHT segment, as a UVC camera's MJPEG frame comes.
+	stripped := append([]byte{}, full[:2]...)
+	for i := 2; ; {
+		if full[i+1] == 0xda {
+			stripped = append(stripped, full[i:]...)
+			break
+		}
+		n := 2 + (int(full[i+2])<<8 | int(full[i+3]))
+		if full[i+1] != 0xc4 {
+			stripped = append(stripped, full[i:i+n]...)
+		}
+		i += n
+	}
+	if hasDHT(stripped) || !hasDHT(full) {
+		t.Fatal("hasDHT wrong")
+	}
+	if _, err := jpeg.Decode(bytes.NewReader(stripped)); err == nil {
+		t.Fatal("image/jpeg read a frame without tables; the test proves nothing")
+	}
+	a, err := GrayFromJPEG(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := GrayFromJPEG(stripped)
+	if err != nil {
+		t.Fatalf("frame without DHT: %v", err)
+	}
+	if !bytes.Equal(a.Pix, b.Pix) {
+		t.Error("standard tables decode differently")
+	}
+}
