@@ -1,8 +1,3 @@
-// Package lockio drives the serial lock-control boards that open a locker's
-// doors and report its door sensors. It owns the byte protocols (8A/80,
-// Modbus RTU, Kerong CU), the one goroutine per serial port, polling and
-// debouncing of the door sensors, and reconnecting a vanished adapter. It
-// imports nothing else of Pudo's.
 package lockio
 
 import (

@@ -17,6 +17,14 @@ const silentAfter = 2
 // costs the others one PollTimeout per this interval, not per cycle.
 const silentRetry = 2 * time.Second
 
+// staleAfter: when no board has answered for this long although the port
+// seems open, the port is reopened. Adapters have been seen to go "stale"
+// after 20–30 min while the fd stayed valid (eFormLockerRoom).
+var staleAfter = 30 * time.Second
+
+// errStale ends serve so a port that hears nothing is reopened.
+var errStale = errors.New("no board answered for a while; reopening the port")
+
 // poller is the state of the port goroutine while the port is open.
 type poller struct {
 	c           *Controller
@@ -26,12 +34,13 @@ type poller struct {
 	learned     map[uint8]int // status reply length per board
 	silentSince map[uint8]time.Time
 	lastTry     map[uint8]time.Time
+	lastHeard   time.Time // any board answered
 	portErr     error
 }
 
 // serve owns an open port until it fails or ctx ends.
 func (p *poller) serve(ctx context.Context, l *link) error {
-	p.l, p.portErr, p.lastTry = l, nil, map[uint8]time.Time{}
+	p.l, p.portErr, p.lastTry, p.lastHeard = l, nil, map[uint8]time.Time{}, time.Now()
 	tick := time.NewTicker(p.c.cfg.PollInterval.Std())
 	defer tick.Stop()
 	p.cycle()
@@ -175,7 +184,11 @@ func (p *poller) cycle() {
 		}
 		p.pollBoard(i, b)
 	}
-	p.t.tick(time.Now())
+	now = time.Now()
+	p.t.tick(now)
+	if now.Sub(p.lastHeard) > staleAfter {
+		p.portErr = errStale
+	}
 }
 
 func (p *poller) skipSilent(addr uint8, now time.Time) bool {
@@ -205,6 +218,7 @@ func (p *poller) pollBoard(i int, b BoardConfig) {
 		p.learned[b.Address] = p.l.frameLen
 	}
 	delete(p.silentSince, b.Address)
+	p.lastHeard = now
 	p.c.boardHealth(i, func(h *BoardHealth) {
 		h.Answering, h.LastReply, h.Failures, h.Raw, h.ReplyLen = true, now, 0, rep.Inputs, p.l.frameLen
 		if p.l.extra {

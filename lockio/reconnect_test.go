@@ -183,3 +183,19 @@ func servePTY(t *testing.T, e *emulator.Emulator, link string) *emulator.PTY {
 	t.Cleanup(func() { p.Close() })
 	return p
 }
+
+// When no board answers for staleAfter the port is reopened: a stale
+// adapter that keeps its fd but hears nothing gets a fresh open.
+func TestStalePortReopened(t *testing.T) {
+	old := staleAfter
+	staleAfter = 300 * time.Millisecond
+	t.Cleanup(func() { staleAfter = old })
+	c := openSim(t, faultConfig())
+	waitFor(t, "first poll", func() bool { return c.Sensor(Door{2, 1}) == SensorClosed })
+	c.Sim().Silence(1, true)
+	c.Sim().Silence(2, true)
+	waitFor(t, "a reopen", func() bool { return c.Health().Reconnects >= 1 })
+	c.Sim().Silence(1, false)
+	c.Sim().Silence(2, false)
+	waitFor(t, "doors known", func() bool { return c.Sensor(Door{2, 1}) == SensorClosed })
+}
