@@ -17,20 +17,33 @@ type Locks interface {
 	Sensor(d lockio.Door) lockio.Sensor
 }
 
-// Options are the rules a locker operator sets.
+// Options are the rules a locker operator sets. Zero fields take the
+// defaults; staff settings (see SetSetting) win over them.
 type Options struct {
 	KioskID      string        // printed on support references
-	PickupWindow time.Duration // a stored parcel expires after this
+	PickupWindow time.Duration // a stored parcel expires after this; default 72h
+	// Retention is how long ended rents and events are kept; default 90 days.
+	Retention time.Duration
+	// BookingHold is how long a booked door waits for its parcel when the
+	// booking names no deadline; default 7 days.
+	BookingHold time.Duration
+	// RemoteOpen lets the back office open a stored parcel's door for its
+	// owner (the app flow). Off by default (product.md).
+	RemoteOpen bool
+	// PINCost is the argon2id cost of staff PIN hashes; zero: DefaultPINCost.
+	// Tests lower it; a hash keeps its own cost, so changing it later is safe.
+	PINCost PINCost
 }
 
 // Locker applies the locker's rules to its store and its lock boards. It is
 // safe for concurrent use by the screen, the API and the device pumps.
 type Locker struct {
-	db     *storage.DB
-	locks  Locks
-	secret []byte
-	opts   Options
-	log    *slog.Logger
+	db       *storage.DB
+	locks    Locks
+	secret   []byte
+	tokenKey []byte
+	opts     Options
+	log      *slog.Logger
 
 	mu        sync.Mutex // protects following
 	listeners []func(DoorNotice)
@@ -41,7 +54,16 @@ func New(db *storage.DB, locks Locks, secret []byte, opts Options, log *slog.Log
 	if opts.PickupWindow <= 0 {
 		opts.PickupWindow = 72 * time.Hour
 	}
-	return &Locker{db: db, locks: locks, secret: secret, opts: opts, log: log}
+	if opts.Retention <= 0 {
+		opts.Retention = 90 * 24 * time.Hour
+	}
+	if opts.BookingHold <= 0 {
+		opts.BookingHold = 7 * 24 * time.Hour
+	}
+	if opts.PINCost == (PINCost{}) {
+		opts.PINCost = DefaultPINCost
+	}
+	return &Locker{db: db, locks: locks, secret: secret, tokenKey: tokenKey(secret), opts: opts, log: log}
 }
 
 // Options returns the rules this locker runs with.

@@ -9,25 +9,38 @@ import (
 	"pudo/storage"
 )
 
+// opening is one door opening and what it means for the store.
+type opening struct {
+	door   storage.Door
+	rentID int64 // 0: none
+	actor  string
+	reason string
+	// staff may open a door that is out of service; nobody else may.
+	allowOOS bool
+	// guard runs in the intent transaction: an error stops everything
+	// before the board is told, so a rent in the wrong state never opens.
+	guard func(*storage.Tx) error
+	// onOpened runs in the outcome transaction, so a rent moves only
+	// together with the record of its door opening.
+	onOpened func(*storage.Tx) error
+}
+
 // openDoor opens one door for a reason, the way every opening must go: the
 // intent is committed first, then the board is told, then the outcome is
-// recorded. onOpened runs inside the outcome transaction, so a rent moves
-// only together with the record of its door opening.
+// recorded.
 func (l *Locker) openDoor(ctx context.Context, door storage.Door, rentID int64, actor, reason string,
 	onOpened func(*storage.Tx) error) error {
-	var intent int64
-	err := l.db.Update(ctx, func(tx *storage.Tx) (err error) {
-		intent, err = tx.OpenIntent(door.ID, rentID, reason)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Append(storage.Event{Actor: actor, Kind: "door.open.intent", DoorID: door.ID, RentID: rentID, Detail: reason})
-		return err
-	})
+	_, err := l.open(ctx, opening{door: door, rentID: rentID, actor: actor, reason: reason, onOpened: onOpened})
+	return err
+}
+
+// open runs op and returns the door as the store knew it when opening.
+func (l *Locker) open(ctx context.Context, op opening) (storage.Door, error) {
+	intent, err := l.writeIntent(ctx, &op)
 	if err != nil {
-		return fmt.Errorf("app: open door %d: %w", door.ID, err)
+		return op.door, err
 	}
-	unlockErr := l.locks.Unlock(ctx, address(door))
+	unlockErr := l.locks.Unlock(ctx, address(op.door))
 	outcome, kind := "opened", "door.open"
 	switch {
 	case unlockErr == nil:
@@ -38,25 +51,81 @@ func (l *Locker) openDoor(ctx context.Context, door storage.Door, rentID int64, 
 		outcome, kind = "unknown", "door.open.unknown"
 	}
 	// The outcome is recorded even if the caller gave up meanwhile.
-	err = l.db.Update(context.WithoutCancel(ctx), func(tx *storage.Tx) error {
-		if err := tx.EndOpen(intent, outcome); err != nil {
+	rctx := context.WithoutCancel(ctx)
+	err = l.db.Update(rctx, func(tx *storage.Tx) error {
+		if err := l.recordOutcome(tx, op, intent, outcome, kind); err != nil {
 			return err
 		}
-		if _, err := tx.Append(storage.Event{Actor: actor, Kind: kind, DoorID: door.ID, RentID: rentID, Detail: reason}); err != nil {
-			return err
-		}
-		if unlockErr == nil && onOpened != nil {
-			return onOpened(tx)
+		if unlockErr == nil && op.onOpened != nil {
+			return op.onOpened(tx)
 		}
 		return nil
 	})
+	if err != nil && unlockErr == nil && op.onOpened != nil {
+		// The transition lost a race after the door opened: the opening
+		// itself must still be on record.
+		l.log.Warn("transition after opening failed", "door", op.door.ID, "rent", op.rentID, "err", err)
+		if rerr := l.db.Update(rctx, func(tx *storage.Tx) error {
+			return l.recordOutcome(tx, op, intent, outcome, kind)
+		}); rerr != nil {
+			l.log.Error("door opening not recorded", "door", op.door.ID, "err", rerr)
+		}
+	}
 	if unlockErr != nil {
-		l.log.Warn("door did not open", "door", door.ID, "reason", reason, "err", unlockErr)
-		return fmt.Errorf("%w: door %d: %w", ErrDoorDidNotOpen, door.ID, unlockErr)
+		l.log.Warn("door did not open", "door", op.door.ID, "reason", op.reason, "err", unlockErr)
+		return op.door, fmt.Errorf("%w: door %d: %w", ErrDoorDidNotOpen, op.door.ID, unlockErr)
 	}
 	if err != nil {
-		return fmt.Errorf("app: record opening of door %d: %w", door.ID, err)
+		return op.door, fmt.Errorf("app: record opening of door %d: %w", op.door.ID, err)
 	}
-	l.log.Info("door opened", "door", door.ID, "reason", reason, "actor", actor)
+	l.log.Info("door opened", "door", op.door.ID, "reason", op.reason, "actor", op.actor)
+	return op.door, nil
+}
+
+// writeIntent commits the intent, after checking under the same
+// transaction that the door may open; op.door is refreshed from the store.
+func (l *Locker) writeIntent(ctx context.Context, op *opening) (intent int64, err error) {
+	err = l.db.Update(ctx, func(tx *storage.Tx) (err error) {
+		d, err := tx.Door(op.door.ID)
+		if err != nil {
+			return err
+		}
+		if d.OutOfService && !op.allowOOS {
+			return fmt.Errorf("door %d: %w", d.ID, ErrOutOfService)
+		}
+		op.door = d
+		if op.guard != nil {
+			if err := op.guard(tx); err != nil {
+				return err
+			}
+		}
+		intent, err = tx.OpenIntent(op.door.ID, op.rentID, op.reason)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Append(storage.Event{Actor: op.actor, Kind: "door.open.intent", DoorID: op.door.ID, RentID: op.rentID, Detail: op.reason})
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("app: open door %d: %w", op.door.ID, err)
+	}
+	return intent, nil
+}
+
+// recordOutcome closes the intent. A failed opening marks the door faulty,
+// which pauses its rents' clocks; a good one clears that fault.
+func (l *Locker) recordOutcome(tx *storage.Tx, op opening, intent int64, outcome, kind string) error {
+	if err := tx.EndOpen(intent, outcome); err != nil {
+		return err
+	}
+	if _, err := tx.Append(storage.Event{Actor: op.actor, Kind: kind, DoorID: op.door.ID, RentID: op.rentID, Detail: op.reason}); err != nil {
+		return err
+	}
+	if outcome != "opened" {
+		return tx.SetFault(op.door.ID, "did not open ("+outcome+")")
+	}
+	if op.door.Fault != "" {
+		return tx.SetFault(op.door.ID, "")
+	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Door is one lock of the locker as the store knows it.
@@ -16,6 +17,12 @@ type Door struct {
 	Low          bool // reachable from a wheelchair
 	OutOfService bool
 	OOSReason    string
+	// Fault is why the door last failed to open ("" when it works). Unlike
+	// OutOfService it clears by itself when the door opens again.
+	Fault string
+	// PausedSince is when the door became unusable (fault or out of
+	// service); zero while usable. Its rents do not age meanwhile.
+	PausedSince time.Time
 }
 
 // SyncDoors makes the doors table match the configured layout: new doors are
@@ -36,11 +43,13 @@ func (tx *Tx) SyncDoors(layout []Door) error {
 	return nil
 }
 
-const doorCols = `id, board, channel, size, col, row, low, out_of_service, oos_reason`
+const doorCols = `id, board, channel, size, col, row, low, out_of_service, oos_reason, fault, paused_since`
 
 func scanDoor(s interface{ Scan(...any) error }) (Door, error) {
 	var d Door
-	err := s.Scan(&d.ID, &d.Board, &d.Channel, &d.Size, &d.Col, &d.Row, &d.Low, &d.OutOfService, &d.OOSReason)
+	var paused sql.NullInt64
+	err := s.Scan(&d.ID, &d.Board, &d.Channel, &d.Size, &d.Col, &d.Row, &d.Low, &d.OutOfService, &d.OOSReason, &d.Fault, &paused)
+	d.PausedSince = fromUnix(paused)
 	return d, err
 }
 
@@ -86,41 +95,3 @@ func (tx *Tx) DoorByAddress(board, channel uint8) (Door, error) {
 	return d, nil
 }
 
-// SetOutOfService takes a door out of service (on) or back in (off).
-func (tx *Tx) SetOutOfService(id int64, on bool, reason string) error {
-	res, err := tx.tx.Exec(`UPDATE doors SET out_of_service = ?, oos_reason = ? WHERE id = ?`, on, reason, id)
-	if err != nil {
-		return fmt.Errorf("storage: door %d out of service: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("storage: door %d: %w", id, ErrNotFound)
-	}
-	return nil
-}
-
-// FreeDoors lists the in-service doors without an active rent, smallest
-// first, low doors first within a size when preferLow is set.
-func (tx *Tx) FreeDoors(preferLow bool) ([]Door, error) {
-	order := `CASE size WHEN 'S' THEN 1 WHEN 'M' THEN 2 ELSE 3 END, id`
-	if preferLow {
-		order = `CASE size WHEN 'S' THEN 1 WHEN 'M' THEN 2 ELSE 3 END, low DESC, id`
-	}
-	rows, err := tx.tx.Query(`SELECT ` + doorCols + ` FROM doors d
-		WHERE out_of_service = 0
-		AND NOT EXISTS (SELECT 1 FROM rents r WHERE r.door_id = d.id
-			AND r.state IN ('reserved', 'stored', 'expired'))
-		ORDER BY ` + order)
-	if err != nil {
-		return nil, fmt.Errorf("storage: free doors: %w", err)
-	}
-	defer rows.Close()
-	var out []Door
-	for rows.Next() {
-		d, err := scanDoor(rows)
-		if err != nil {
-			return nil, fmt.Errorf("storage: free doors: %w", err)
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
-}

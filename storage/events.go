@@ -102,18 +102,30 @@ func (tx *Tx) Events(after int64, limit int) ([]Event, error) {
 }
 
 // VerifyChain checks every retained event against its predecessor. The
-// first retained row is the anchor: older rows may have been pruned.
+// first retained row must be the one Prune recorded as the anchor (or the
+// very first event, if nothing was pruned): older rows may have been pruned,
+// but no row may go missing otherwise.
 func (tx *Tx) VerifyChain() (checked int64, err error) {
+	anchorSeq, anchorPrev, anchored, err := tx.anchor()
+	if err != nil {
+		return 0, err
+	}
 	rows, err := tx.tx.Query(`SELECT ` + eventCols + ` FROM events ORDER BY seq`)
 	if err != nil {
 		return 0, fmt.Errorf("storage: verify events: %w", err)
 	}
 	defer rows.Close()
 	var prev []byte
+	if !anchored {
+		prev = make([]byte, sha256.Size)
+	}
 	for rows.Next() {
 		e, err := scanEvent(rows)
 		if err != nil {
 			return checked, fmt.Errorf("storage: verify events: %w", err)
+		}
+		if checked == 0 && anchored && (e.Seq != anchorSeq || !bytes.Equal(e.Prev, anchorPrev)) {
+			return checked, fmt.Errorf("storage: event %d is not the retained start %d: %w", e.Seq, anchorSeq, ErrChainBroken)
 		}
 		if prev != nil && !bytes.Equal(e.Prev, prev) {
 			return checked, fmt.Errorf("storage: event %d: %w", e.Seq, ErrChainBroken)

@@ -29,26 +29,3 @@ func (tx *Tx) SetMeta(key string, value []byte) error {
 	return nil
 }
 
-// OpenIntent records that a door is about to be opened. It must be
-// committed before the lock board is told anything.
-func (tx *Tx) OpenIntent(doorID, rentID int64, reason string) (int64, error) {
-	res, err := tx.tx.Exec(`INSERT INTO door_opens (door_id, rent_id, reason, state, created_at)
-		VALUES (?, ?, ?, 'intent', ?)`, doorID, nullID(rentID), reason, unix(tx.now))
-	if err != nil {
-		return 0, fmt.Errorf("storage: open intent door %d: %w", doorID, err)
-	}
-	return res.LastInsertId()
-}
-
-// EndOpen closes an intent with its outcome: "opened", "failed" or "unknown".
-func (tx *Tx) EndOpen(id int64, outcome string) error {
-	res, err := tx.tx.Exec(`UPDATE door_opens SET state = ?, ended_at = ? WHERE id = ? AND state = 'intent'`,
-		outcome, unix(tx.now), id)
-	if err != nil {
-		return fmt.Errorf("storage: end open %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("storage: end open %d: %w", id, ErrConflict)
-	}
-	return nil
-}
