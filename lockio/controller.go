@@ -186,6 +186,9 @@ func (c *Controller) Reconnect() {
 
 func (c *Controller) submit(ctx context.Context, q chan *call, cl *call) callResult {
 	cl.ctx, cl.done = ctx, make(chan callResult, 1)
+	if err := ctx.Err(); err != nil {
+		return callResult{err: c.notSent(cl, err)}
+	}
 	select {
 	case q <- cl:
 	case <-ctx.Done():

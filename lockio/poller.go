@@ -83,6 +83,10 @@ func (p *poller) handle(cl *call) {
 	if !take(cl) {
 		return
 	}
+	if err := cl.ctx.Err(); err != nil {
+		cl.done <- callResult{err: p.c.notSent(cl, err)} // nobody waits for the door
+		return
+	}
 	var r callResult
 	switch cl.op {
 	case proto.OpUnlock:

@@ -1,0 +1,112 @@
+package emulator
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"testing"
+	"time"
+
+	"pudo/lockio/proto"
+)
+
+// exchange writes one request into the emulator over a pipe and reads
+// what comes back within wait.
+func exchange(t *testing.T, conn net.Conn, req []byte, wait time.Duration) []byte {
+	t.Helper()
+	if _, err := conn.Write(req); err != nil {
+		t.Fatal(err)
+	}
+	var got []byte
+	buf := make([]byte, 64)
+	conn.SetReadDeadline(time.Now().Add(wait))
+	for {
+		n, err := conn.Read(buf)
+		got = append(got, buf[:n]...)
+		if err != nil {
+			return got
+		}
+	}
+}
+
+func serve(t *testing.T, cfg Config) (*Emulator, net.Conn) {
+	t.Helper()
+	e, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := net.Pipe()
+	go e.Serve(a)
+	t.Cleanup(func() { a.Close(); b.Close() })
+	return e, b
+}
+
+func hexb(b ...byte) []byte { return b }
+
+func TestDoorPhysics(t *testing.T) {
+	e, conn := serve(t, Config{Protocol: "8a80", AutoClose: 400 * time.Millisecond,
+		Boards: []Board{{Address: 1, Channels: 8, StatusBytes: 3}}})
+	status := hexb(0x80, 0x01, 0x00, 0x33, 0xB2)
+	if got := exchange(t, conn, status, 100*time.Millisecond); !bytes.Equal(got, hexb(0x80, 0x01, 0x00, 0x00, 0xFF, 0x33, 0x4D)) {
+		t.Fatalf("all closed: % X", got)
+	}
+	if got := exchange(t, conn, hexb(0x8A, 0x01, 0x01, 0x11, 0x9B), 100*time.Millisecond); !bytes.Equal(got, hexb(0x8A, 0x01, 0x01, 0x00, 0x8A)) {
+		t.Fatalf("unlock reply % X", got)
+	}
+	if !e.IsOpen(1, 1) {
+		t.Fatal("door did not pop open")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for e.IsOpen(1, 1) {
+		if time.Now().After(deadline) {
+			t.Fatal("door never closed by itself")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	e.Jam(1, 2, true)
+	if got := exchange(t, conn, hexb(0x8A, 0x01, 0x02, 0x11, 0x98), 100*time.Millisecond); !bytes.Equal(got, hexb(0x8A, 0x01, 0x02, 0x11, 0x98)) {
+		t.Fatalf("jammed unlock reply % X", got)
+	}
+	if e.Unlocks(1, 2) != 1 || e.IsOpen(1, 2) {
+		t.Fatal("jammed door")
+	}
+}
+
+func TestFaultsAreCounted(t *testing.T) {
+	e, conn := serve(t, Config{Protocol: "kerong", Boards: []Board{{Address: 0, Channels: 16}}})
+	req, _ := proto.Kerong{}.AppendRequest(nil, proto.Request{Op: proto.OpStatus, Board: 0})
+	e.Inject(Fault{Kind: FaultSilence, Board: AnyBoard, Count: 2})
+	e.Inject(Fault{Kind: FaultDropFirst, Board: 0})
+	for i, want := range []int{0, 0, 8, 9} {
+		if got := exchange(t, conn, req, 100*time.Millisecond); len(got) != want {
+			t.Fatalf("reply %d: % X, want %d bytes", i, got, want)
+		}
+	}
+	if e.PendingFaults() != 0 {
+		t.Fatal("faults left")
+	}
+}
+
+func TestCollisionRepliesTwice(t *testing.T) {
+	_, conn := serve(t, Config{Protocol: "modbus", Boards: []Board{{Address: 3, Channels: 8}, {Address: 3, Channels: 8}}})
+	req, _ := proto.Modbus{}.AppendRequest(nil, proto.Request{Op: proto.OpStatus, Board: 3, Channels: 8})
+	if got := exchange(t, conn, req, 100*time.Millisecond); len(got) != 12 {
+		t.Fatalf("collision reply % X", got)
+	}
+}
+
+func TestServeEndsWhenLineCloses(t *testing.T) {
+	e, _ := New(Config{Protocol: "8a80"})
+	a, b := net.Pipe()
+	done := make(chan error)
+	go func() { done <- e.Serve(a) }()
+	b.Close()
+	select {
+	case err := <-done:
+		if err != io.EOF && err != io.ErrClosedPipe {
+			t.Logf("Serve ended with %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return")
+	}
+}
