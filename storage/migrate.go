@@ -12,10 +12,14 @@ import (
 var migrations embed.FS
 
 // migrate applies every migration not yet recorded, each in its own
-// transaction, in file-name order.
+// transaction, in file-name order. A database that already holds data is
+// copied beside itself first (see backupBeforeMigrate).
 func (db *DB) migrate(ctx context.Context) error {
 	if _, err := db.sql.ExecContext(ctx,
 		`CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
+		return err
+	}
+	if err := db.backupBeforeMigrate(ctx); err != nil {
 		return err
 	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")
