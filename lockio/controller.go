@@ -119,7 +119,8 @@ func (c *Controller) Close() error {
 
 // Events delivers door events; read it from one goroutine. When the reader
 // lags by eventBuffer events the oldest are dropped and logged: the port
-// goroutine never waits on the UI.
+// goroutine never waits on the UI. It is closed when Close has stopped
+// the goroutine.
 func (c *Controller) Events() <-chan Event { return c.events }
 
 // Sensor is the door's debounced state as last polled.

@@ -10,6 +10,7 @@ import (
 // reopen with backoff, forever, until Close.
 func (c *Controller) run(ctx context.Context) {
 	defer close(c.done)
+	defer close(c.events) // the only sender is this goroutine
 	defer c.setState(BusClosed, nil)
 	t := newTracker(c.cfg, c.emit, c.publish)
 	p := &poller{c: c, t: t, lastUnlock: map[Door]time.Time{}, learned: map[uint8]int{},

@@ -71,6 +71,11 @@ func TestUnlockCanceledWhileQueued(t *testing.T) {
 	if err := c.Unlock(context.Background(), Door{1, 1}); !errors.Is(err, ErrNotSent) || !errors.Is(err, ErrClosed) {
 		t.Fatalf("after close: %v", err)
 	}
+	if _, ok := <-c.Events(); ok {
+		// drain: events raised before Close may still be buffered
+		for range c.Events() {
+		}
+	}
 	if c.Health().State != BusClosed {
 		t.Fatalf("state %v", c.Health().State)
 	}
