@@ -31,6 +31,7 @@ var (
 	ErrBadSize       = errors.New("app: unknown door size")
 	ErrUnknownParcel = errors.New("app: no booking for this parcel label")
 	ErrNotReturn     = errors.New("app: not a return")
+	ErrIsReturn      = errors.New("app: a return, not a delivery")
 	ErrDoorStillOpen = errors.New("app: door still open")
 	ErrRemoteOff     = errors.New("app: remote opening is off")
 
