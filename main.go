@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -27,6 +28,7 @@ import (
 
 	"pudo/app"
 	"pudo/app/config"
+	"pudo/app/sdnotify"
 	"pudo/lockio"
 	"pudo/lockio/lockboardsim"
 	"pudo/scanner"
@@ -175,10 +177,33 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	defer readers.Close()
 	go pumpScans(ctx, readers, k)
 	context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
+	watchdog(ctx, a, log)
 	log.Info("kiosk ready", "kiosk", cfg.Kiosk.ID, "data_dir", dir, "doors", len(doors),
 		"lock_port", cfg.Lock.Port, "startup_ms", time.Since(start).Milliseconds())
 	w.ShowAndRun()
 	return nil
+}
+
+// watchdog tells systemd when the window is up (Type=notify) and, under
+// WatchdogSec=, pings it only after a round trip through the UI goroutine,
+// so a hung screen stops the pings and systemd restarts the kiosk.
+func watchdog(ctx context.Context, a fyne.App, log *slog.Logger) {
+	n := sdnotify.FromEnv()
+	if n == nil {
+		return
+	}
+	var ready sync.Once // the GLFW driver may report Started more than once
+	a.Lifecycle().SetOnStarted(func() {
+		ready.Do(func() {
+			if err := n.Notify("READY=1"); err != nil {
+				log.Warn("systemd notify", "err", err)
+			}
+		})
+	})
+	if d, ok := sdnotify.WatchdogTimeout(); ok {
+		go n.Keepalive(ctx, d/3, func() { fyne.DoAndWait(func() {}) },
+			func(err error) { log.Warn("watchdog ping", "err", err) })
+	}
 }
 
 // pumpDoorEvents hands every lock-board event to the flows until ctx ends.
