@@ -1,0 +1,123 @@
+package api
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base32"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// keyPrefix marks Pudo API keys, so secret scanners and people recognise one.
+const keyPrefix = "pudo_"
+
+// NewKey returns a fresh API key (256 bits from crypto/rand) and the hash
+// to put in the configuration.
+func NewKey() (key, hash string) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("api: crypto/rand failed: " + err.Error()) // never on Linux
+	}
+	key = keyPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+	return key, HashKey(key)
+}
+
+// HashKey is what the configuration keeps of a key. A plain SHA-256 is
+// enough: the key is 256 random bits, so there is nothing to brute-force.
+func HashKey(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// principal is who a request comes from.
+type principal struct {
+	Name  string
+	Scope string
+	// token is the bearer key itself, kept only for the request's life to
+	// seal idempotent answers; never logged or stored.
+	token string
+}
+
+// owner is the rent owner this principal is limited to; "" sees all.
+func (p principal) owner() string {
+	if p.Scope == ScopeOperator {
+		return ""
+	}
+	return p.Name
+}
+
+type keyring struct {
+	keys   []Key
+	hashes [][]byte
+}
+
+func newKeyring(keys []Key) (*keyring, error) {
+	kr := &keyring{}
+	for _, k := range keys {
+		h, err := hex.DecodeString(strings.TrimPrefix(k.Hash, "sha256:"))
+		if err != nil || len(h) != sha256.Size {
+			return nil, &ConfigError{Key: "keys", Msg: fmt.Sprintf("key %q: bad hash", k.Name)}
+		}
+		kr.keys, kr.hashes = append(kr.keys, k), append(kr.hashes, h)
+	}
+	return kr, nil
+}
+
+// lookup finds the key whose hash matches token. It compares against every
+// key in constant time, so timing tells nothing about which nearly matched.
+func (kr *keyring) lookup(token string) (principal, bool) {
+	sum := sha256.Sum256([]byte(token))
+	found := -1
+	for i, h := range kr.hashes {
+		if subtle.ConstantTimeCompare(sum[:], h) == 1 {
+			found = i
+		}
+	}
+	if found < 0 {
+		return principal{}, false
+	}
+	k := kr.keys[found]
+	return principal{Name: k.Name, Scope: k.Scope, token: token}, true
+}
+
+// bearer extracts the token of an "Authorization: Bearer ..." header.
+func bearer(h string) (string, bool) {
+	scheme, tok, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	tok = strings.TrimSpace(tok)
+	return tok, tok != ""
+}
+
+// loadKeys gives the configured keys plus those of the keys file.
+func loadKeys(cfg Config) ([]Key, error) {
+	keys := append([]Key(nil), cfg.Keys...)
+	if cfg.KeysFile == "" {
+		return keys, nil
+	}
+	var f struct {
+		Keys []Key `toml:"keys"`
+	}
+	body, err := os.ReadFile(cfg.KeysFile)
+	if err != nil {
+		return nil, &ConfigError{Key: "keys_file", Msg: unwrapPath(err)}
+	}
+	md, err := toml.Decode(string(body), &f)
+	if err != nil {
+		return nil, &ConfigError{Key: "keys_file", Msg: err.Error()}
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		return nil, &ConfigError{Key: "keys_file", Msg: fmt.Sprintf("%s: unknown key %s", cfg.KeysFile, und[0])}
+	}
+	keys = append(keys, f.Keys...)
+	if err := validateKeys("keys", keys); err != nil {
+		return nil, err
+	}
+	return keys, nil
+}

@@ -1,0 +1,164 @@
+package api
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"pudo/app"
+	"pudo/storage"
+)
+
+// book is POST /v1/rents. With an Idempotency-Key, a retry of the same
+// request gets the first answer again (code included) instead of a second
+// door; nothing is written before the request is known to be valid.
+func (s *Server) book(w http.ResponseWriter, r *http.Request, p principal) error {
+	var req bookingRequest
+	if err := decodeJSON(r, s.cfg.MaxBody, &req); err != nil {
+		return err
+	}
+	b, err := req.booking(s.now())
+	if err != nil {
+		return jsonError(err)
+	}
+	idemKey := r.Header.Get("Idempotency-Key")
+	if idemKey == "" {
+		status, body, err := s.doBook(r, p, b, "")
+		if err != nil {
+			return err
+		}
+		return writeBooked(w, status, body, false)
+	}
+	if err := checkIdemKey(idemKey); err != nil {
+		return err
+	}
+	rec, claimed, err := s.claim(r, p, idemKey, b)
+	if err != nil {
+		return err
+	}
+	if !claimed {
+		return s.replay(w, p, idemKey, rec)
+	}
+	status, body, err := s.doBook(r, p, b, idemKey)
+	if err != nil {
+		// Nothing was booked: forget the key so a retry runs afresh.
+		if rerr := s.db.Update(r.Context(), func(tx *storage.Tx) error { return tx.ReleaseIdem(p.Name, idemKey) }); rerr != nil {
+			s.log.Warn("release idempotency key", "key", p.Name, "err", rerr)
+		}
+		return err
+	}
+	return writeBooked(w, status, body, false)
+}
+
+// doBook books through the core, then records the rent's owner (and the
+// sealed answer for idempotent retries) in one transaction.
+func (s *Server) doBook(r *http.Request, p principal, b app.Booking, idemKey string) (int, []byte, error) {
+	s.gate.RLock()
+	defer s.gate.RUnlock()
+	booked, err := s.core.Book(r.Context(), b)
+	if err != nil {
+		return 0, nil, err
+	}
+	out := bookedJSON{rentJSON: rentOut(booked.Rent), PickupCode: app.FormatCode(booked.Code), QR: booked.QR}
+	body, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return 0, nil, err
+	}
+	var sealed []byte
+	if idemKey != "" {
+		if sealed, err = seal(p.token, p.Name, idemKey, body); err != nil {
+			return 0, nil, err
+		}
+	}
+	// The rent exists now: a failure below must not hide its code.
+	err = s.db.Update(r.Context(), func(tx *storage.Tx) error {
+		if err := tx.SetRentOwner(booked.Rent.ID, p.Name); err != nil {
+			return err
+		}
+		if idemKey == "" {
+			return nil
+		}
+		return tx.FinishIdem(p.Name, idemKey, http.StatusCreated, sealed, booked.Rent.ID)
+	})
+	if err != nil {
+		s.log.Error("booked, but owner not recorded", "rent", booked.Rent.ID, "key", p.Name, "err", err)
+	}
+	s.nudge()
+	s.log.Info("booked", "rent", booked.Rent.ID, "door", booked.Rent.DoorID, "key", p.Name)
+	return http.StatusCreated, body, nil
+}
+
+func writeBooked(w http.ResponseWriter, status int, body []byte, replayed bool) error {
+	var loc struct {
+		ID int64 `json:"id"`
+	}
+	json.Unmarshal(body, &loc)
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Location", "/v1/rents/"+strconv.FormatInt(loc.ID, 10))
+	if replayed {
+		h.Set("Idempotent-Replayed", "true")
+	}
+	w.WriteHeader(status)
+	w.Write(append(body, '\n'))
+	return nil
+}
+
+func checkIdemKey(k string) error {
+	if len(k) > 255 {
+		return errorf(http.StatusBadRequest, "invalid_idempotency_key", "Idempotency-Key is longer than 255 characters")
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < 0x21 || k[i] > 0x7e {
+			return errorf(http.StatusBadRequest, "invalid_idempotency_key", "Idempotency-Key must be visible ASCII, such as a UUID")
+		}
+	}
+	return nil
+}
+
+// claim records the key as pending, or finds it from an earlier request.
+func (s *Server) claim(r *http.Request, p principal, idemKey string, b app.Booking) (storage.Idem, bool, error) {
+	// The hash covers the booking as understood, so a retry that differs
+	// only in whitespace or field order still matches. It is keyed with the
+	// caller's bearer key: a plain hash of a request holding a 40-bit
+	// pickup code could be brute-forced from a copied database.
+	canon, _ := json.Marshal(b)
+	m := hmac.New(sha256.New, []byte(p.token))
+	m.Write([]byte("POST /v1/rents\x00"))
+	m.Write(canon)
+	sum := m.Sum(nil)
+	var rec storage.Idem
+	var claimed bool
+	err := s.db.Update(r.Context(), func(tx *storage.Tx) (err error) {
+		rec, claimed, err = tx.ClaimIdem(p.Name, idemKey, sum)
+		return err
+	})
+	if errors.Is(err, storage.ErrIdemMismatch) {
+		return rec, false, errorf(http.StatusUnprocessableEntity, "idempotency_key_reused",
+			"this Idempotency-Key was used for a different booking; use a new key per booking")
+	}
+	return rec, claimed, err
+}
+
+func (s *Server) replay(w http.ResponseWriter, p principal, idemKey string, rec storage.Idem) error {
+	switch rec.State {
+	case storage.IdemPending:
+		return &Error{Status: http.StatusConflict, Code: "idempotency_in_progress",
+			Message: "the first request with this Idempotency-Key is still running; retry shortly", RetryAfter: time.Second}
+	case storage.IdemAbandoned:
+		return errorf(http.StatusConflict, "idempotency_outcome_unknown",
+			"the kiosk restarted during the first request with this key; look for the parcel with GET /v1/rents?parcel_ref=...")
+	}
+	body, err := unseal(p.token, p.Name, idemKey, rec.Response)
+	if err != nil {
+		return fmt.Errorf("replay idempotency key: %w", err)
+	}
+	return writeBooked(w, rec.Status, body, true)
+}

@@ -1,0 +1,159 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"pudo/app"
+)
+
+// decodeJSON reads exactly one JSON object of at most max bytes into dst,
+// refusing unknown fields. Every failure is a 4xx *Error naming the cause.
+func decodeJSON(r *http.Request, max int64, dst any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || mt != "application/json" {
+			return errorf(http.StatusUnsupportedMediaType, "unsupported_media_type", "send Content-Type: application/json")
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, max))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return errorf(http.StatusRequestEntityTooLarge, "body_too_large", "the body exceeds %d bytes", max)
+		}
+		return errorf(http.StatusBadRequest, "malformed_json", "the body could not be read")
+	}
+	return decodeBody(body, dst)
+}
+
+// decodeBody is the part of decodeJSON the fuzzer drives.
+func decodeBody(body []byte, dst any) error {
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return errorf(http.StatusBadRequest, "malformed_json", "the body is empty; send a JSON object")
+	}
+	if !utf8.Valid(body) {
+		return errorf(http.StatusBadRequest, "malformed_json", "the body is not UTF-8")
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errorf(http.StatusBadRequest, "malformed_json", "the body must hold one JSON object and nothing after it")
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	var fe *fieldError
+	switch {
+	case errors.As(err, &fe):
+		return errorf(http.StatusUnprocessableEntity, "invalid_field", "%s: %s", fe.field, fe.msg)
+	case errors.As(err, &se):
+		return errorf(http.StatusBadRequest, "malformed_json", "invalid JSON at byte %d", se.Offset)
+	case errors.As(err, &te):
+		if te.Field == "" {
+			return errorf(http.StatusBadRequest, "malformed_json", "the body must be a JSON object")
+		}
+		return errorf(http.StatusBadRequest, "invalid_field", "%s must be a %s", te.Field, jsonKind(te.Type.Kind().String()))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errorf(http.StatusBadRequest, "malformed_json", "the JSON ends too early")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return errorf(http.StatusBadRequest, "unknown_field", "%s is not a field of this request", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	}
+	return errorf(http.StatusBadRequest, "malformed_json", "the body is not valid JSON")
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "int", "int64", "float64":
+		return "number"
+	case "struct":
+		return "JSON object"
+	}
+	return k
+}
+
+// fieldError is a well-formed field with a value the API refuses.
+type fieldError struct{ field, msg string }
+
+func (e *fieldError) Error() string { return e.field + ": " + e.msg }
+
+// bookingRequest is the body of POST /v1/rents.
+type bookingRequest struct {
+	Size         string    `json:"size"`
+	ParcelRef    string    `json:"parcel_ref"`
+	RecipientRef string    `json:"recipient_ref,omitempty"`
+	PickupCode   string    `json:"pickup_code,omitempty"`
+	ExpiresAt    time.Time `json:"expires_at,omitzero"`
+	PreferLow    bool      `json:"prefer_low,omitempty"`
+}
+
+// maxHold bounds expires_at: a door held longer than this is a typo.
+const maxHold = 30 * 24 * time.Hour
+
+// booking checks the request and turns it into what the core takes.
+func (b bookingRequest) booking(now time.Time) (app.Booking, error) {
+	size := strings.ToUpper(strings.TrimSpace(b.Size))
+	if size != "S" && size != "M" && size != "L" {
+		return app.Booking{}, &fieldError{"size", fmt.Sprintf("%q is not S, M or L", clip(b.Size))}
+	}
+	if err := checkRef("parcel_ref", b.ParcelRef, 1, 64); err != nil {
+		return app.Booking{}, err
+	}
+	if err := checkRef("recipient_ref", b.RecipientRef, 0, 128); err != nil {
+		return app.Booking{}, err
+	}
+	var code string
+	if b.PickupCode != "" {
+		c, err := app.NormalizeCode(b.PickupCode)
+		if err != nil {
+			return app.Booking{}, &fieldError{"pickup_code", "must be 8 Crockford Base32 characters, as XXXX-XXXX"}
+		}
+		code = c
+	}
+	if !b.ExpiresAt.IsZero() && (!b.ExpiresAt.After(now) || b.ExpiresAt.Sub(now) > maxHold) {
+		return app.Booking{}, &fieldError{"expires_at", "must lie in the next 30 days"}
+	}
+	return app.Booking{Size: size, ParcelRef: strings.TrimSpace(b.ParcelRef), RecipientRef: strings.TrimSpace(b.RecipientRef),
+		Code: code, ExpiresAt: b.ExpiresAt, PreferLow: b.PreferLow}, nil
+}
+
+// checkRef accepts min..max printable characters, so a reference can go on
+// the kiosk's screen and into the log without surprises.
+func checkRef(field, v string, min, max int) error {
+	v = strings.TrimSpace(v)
+	n := utf8.RuneCountInString(v)
+	if n < min || n > max {
+		if min > 0 && n == 0 {
+			return &fieldError{field, "is required"}
+		}
+		return &fieldError{field, fmt.Sprintf("must be %d..%d characters", min, max)}
+	}
+	for _, r := range v {
+		if !unicode.IsPrint(r) {
+			return &fieldError{field, "must hold printable characters only"}
+		}
+	}
+	return nil
+}
+
+// clip keeps an echoed bad value short.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 16 {
+		return string(r[:16]) + "…"
+	}
+	return s
+}

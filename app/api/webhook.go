@@ -1,0 +1,270 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"pudo/storage"
+)
+
+// deliverer sends one endpoint's events, in log order, one at a time. Its
+// cursor lives in the same database as the log, so a restart resumes where
+// it stopped; an event is done once delivered or parked.
+type deliverer struct {
+	s      *Server
+	hook   Webhook
+	secret []byte
+	client *http.Client
+	wake   chan struct{}
+	// sleep waits between attempts; false means ctx ended.
+	sleep func(ctx context.Context, d time.Duration) bool
+
+	// mu is held while deciding to hold an event behind a parked one of its
+	// rent, and while staff retry parked deliveries, so neither overtakes.
+	mu sync.Mutex
+}
+
+func (s *Server) newDeliverer(w Webhook) (*deliverer, error) {
+	secret, err := w.secret()
+	if err != nil {
+		return nil, err
+	}
+	return &deliverer{s: s, hook: w, secret: secret, wake: make(chan struct{}, 1), sleep: sleepCtx,
+		client: &http.Client{
+			Timeout: w.Timeout,
+			// A redirect is a misconfiguration; following it would send
+			// events somewhere nobody configured.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}}, nil
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// pollEvery is how often an idle deliverer looks at the log: events from
+// the kiosk's screen arrive without a nudge.
+var pollEvery = time.Second
+
+// nudge wakes every deliverer; the API calls it after its own changes.
+func (s *Server) nudge() {
+	for _, d := range s.hooks {
+		select {
+		case d.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (d *deliverer) run(ctx context.Context) {
+	log := d.s.log.With("webhook", d.hook.Name)
+	for ctx.Err() == nil {
+		n, err := d.step(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Warn("webhook delivery stalled", "err", err)
+		}
+		if n > 0 && err == nil {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+		case <-d.wake:
+		case <-time.After(pollEvery):
+		}
+	}
+}
+
+const batchSize = 100
+
+// step deals with the events past the cursor and reports how many.
+func (d *deliverer) step(ctx context.Context) (int, error) {
+	cur, err := d.cursor(ctx)
+	if err != nil {
+		return 0, err
+	}
+	evs, last, err := d.batch(ctx, cur)
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range evs {
+		if d.hook.wants(e.Kind) {
+			if err := d.handle(ctx, e); err != nil {
+				return 0, err
+			}
+		}
+		// Per event, so a restart redelivers at most the one in flight.
+		if err := d.setCursor(ctx, e.Seq); err != nil {
+			return 0, err
+		}
+	}
+	if last > cur {
+		return len(evs), d.setCursor(ctx, last)
+	}
+	return len(evs), nil
+}
+
+// cursor returns the endpoint's cursor; a new endpoint starts at the end of
+// the log, since a shop wants what happens from now on, not years of
+// history (GET /v1/events has that).
+func (d *deliverer) cursor(ctx context.Context) (int64, error) {
+	var seq int64
+	err := d.s.db.Update(ctx, func(tx *storage.Tx) error {
+		cur, ok, err := tx.WebhookCursor(d.hook.Name)
+		if err != nil || ok {
+			seq = cur
+			return err
+		}
+		if seq, err = tx.LastSeq(); err != nil {
+			return err
+		}
+		return tx.SetWebhookCursor(d.hook.Name, seq)
+	})
+	return seq, err
+}
+
+func (d *deliverer) setCursor(ctx context.Context, seq int64) error {
+	return d.s.db.Update(context.WithoutCancel(ctx), func(tx *storage.Tx) error {
+		return tx.SetWebhookCursor(d.hook.Name, seq)
+	})
+}
+
+// batch reads the next events. When the batch is short, last is the end of
+// the log as seen in the same read, so events filtered out by owner are not
+// read again on every poll.
+func (d *deliverer) batch(ctx context.Context, after int64) (evs []storage.Event, last int64, err error) {
+	if d.hook.Key != "" {
+		d.s.gate.Lock()
+		defer d.s.gate.Unlock()
+	}
+	err = d.s.db.View(ctx, func(tx *storage.Tx) (err error) {
+		if evs, err = tx.EventsOf(d.hook.Key, after, batchSize); err != nil {
+			return err
+		}
+		if len(evs) < batchSize {
+			last, err = tx.LastSeq()
+		}
+		return err
+	})
+	return evs, last, err
+}
+
+// handle delivers one event with retries, or parks it. It returns an error
+// only when ctx ended or the store failed: then the event stays undone.
+func (d *deliverer) handle(ctx context.Context, e storage.Event) error {
+	body, _ := json.Marshal(eventOut(e, d.s.cfg.KioskID))
+	held, err := d.holdIfBehind(ctx, e, body)
+	if err != nil || held {
+		return err
+	}
+	for attempt := 1; ; attempt++ {
+		err := d.post(ctx, e, body)
+		if err == nil {
+			d.count("delivered")
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		d.count("failed")
+		if attempt >= d.hook.MaxAttempts {
+			d.s.log.Error("webhook delivery parked", "webhook", d.hook.Name, "seq", e.Seq, "kind", e.Kind, "attempts", attempt, "err", err)
+			d.count("parked")
+			return d.park(ctx, e, body, attempt, err.Error())
+		}
+		if attempt == 1 {
+			d.s.log.Warn("webhook delivery failed; retrying", "webhook", d.hook.Name, "seq", e.Seq, "err", err)
+		}
+		if !d.sleep(ctx, d.backoff(attempt)) {
+			return ctx.Err()
+		}
+	}
+}
+
+// holdIfBehind parks an event at once when an earlier one of its rent is
+// parked, so the receiver never sees a rent's events out of order.
+func (d *deliverer) holdIfBehind(ctx context.Context, e storage.Event, body []byte) (bool, error) {
+	if e.RentID == 0 {
+		return false, nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var held bool
+	err := d.s.db.Update(ctx, func(tx *storage.Tx) (err error) {
+		if held, err = tx.HasParked(d.hook.Name, e.RentID); err != nil || !held {
+			return err
+		}
+		return tx.Park(storage.Parked{Endpoint: d.hook.Name, Seq: e.Seq, RentID: e.RentID, Kind: e.Kind, Payload: body,
+			LastError: fmt.Sprintf("held behind an earlier parked event of rent %d", e.RentID)})
+	})
+	if held {
+		d.count("parked")
+	}
+	return held, err
+}
+
+func (d *deliverer) park(ctx context.Context, e storage.Event, body []byte, attempts int, lastErr string) error {
+	return d.s.db.Update(context.WithoutCancel(ctx), func(tx *storage.Tx) error {
+		return tx.Park(storage.Parked{Endpoint: d.hook.Name, Seq: e.Seq, RentID: e.RentID, Kind: e.Kind, Payload: body,
+			Attempts: attempts, LastError: lastErr})
+	})
+}
+
+// backoff doubles from BackoffMin to BackoffMax, with jitter so that many
+// kiosks do not hammer a receiver that comes back in lockstep.
+func (d *deliverer) backoff(attempt int) time.Duration {
+	b := d.hook.BackoffMin << min(attempt-1, 30)
+	if b <= 0 || b > d.hook.BackoffMax {
+		b = d.hook.BackoffMax
+	}
+	return b/2 + rand.N(b/2+1)
+}
+
+// post makes one attempt; only a 2xx answer counts as delivered.
+func (d *deliverer) post(ctx context.Context, e storage.Event, body []byte) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.hook.URL, strings.NewReader(string(body)))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "pudo-webhook/1")
+	req.Header.Set("Pudo-Event-Id", strconv.FormatInt(e.Seq, 10))
+	req.Header.Set("Pudo-Event-Kind", e.Kind)
+	req.Header.Set(SignatureHeader, Sign(d.secret, body, d.s.now()))
+	resp, err := d.client.Do(req)
+	if err != nil {
+		// The URL may carry a token in its query: keep only the cause.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("post: %w", err)
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return fmt.Errorf("receiver answered %s", resp.Status)
+	}
+	return nil
+}
+
+func (d *deliverer) count(outcome string) {
+	d.s.metrics.Counter(`pudo_webhook_deliveries_total{endpoint="`+escapeLabel(d.hook.Name)+`",outcome="`+outcome+`"}`,
+		"Webhook delivery attempts by endpoint and outcome.").Inc()
+}
