@@ -2,7 +2,6 @@ package lockio
 
 import (
 	"context"
-	"errors"
 	"time"
 )
 
@@ -123,8 +122,3 @@ func (c *Controller) portPath() string {
 	}
 	return c.cfg.Port
 }
-
-// errPortFailed ends serve so the port is closed and reopened.
-var errPortFailed = errors.New("port failed")
-
-func isPortErr(terr *txError) bool { return terr != nil && terr.port }

@@ -1,0 +1,40 @@
+package lockio_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"pudo/lockio"
+)
+
+// Open the demo locker's emulated board, open door 1/07 and follow what
+// the door does. No Output: the kiosk's real boards differ by site.
+func Example() {
+	ctx := context.Background()
+	c, err := lockio.Open(ctx, lockio.DefaultConfig(), slog.Default())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+
+	door := lockio.Door{Board: 1, Channel: 7}
+	switch err := c.Unlock(ctx, door); {
+	case errors.Is(err, lockio.ErrNotSent):
+		fmt.Println("nothing sent; safe to try again:", err)
+	case errors.Is(err, lockio.ErrOutcomeUnknown):
+		fmt.Println("the door may be open; ask staff, never resend:", err)
+	case err != nil:
+		fmt.Println(err)
+	}
+	for ev := range c.Events() {
+		if ev.Door == door {
+			fmt.Println(ev.Door, ev.Kind)
+			if ev.Kind == lockio.EventClosed {
+				return
+			}
+		}
+	}
+}
