@@ -72,3 +72,18 @@ func TestErrorStrings(t *testing.T) {
 		t.Fatal("errors.Is does not see both kind and cause")
 	}
 }
+
+// A consumer that never reads must not stall the port goroutine: the
+// oldest events go and Health counts them.
+func TestEventsDropOldest(t *testing.T) {
+	c := openSim(t, fastConfig())
+	for i := 0; i < eventBuffer+10; i++ {
+		c.emit(Event{Door: Door{1, 1}, Kind: EventClosed})
+	}
+	if got := c.Health().DroppedEvents; got != 10 {
+		t.Fatalf("dropped %d, want 10", got)
+	}
+	if err := c.Refresh(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -21,7 +21,9 @@ type Health struct {
 	Since      time.Time // when State was entered
 	Err        string    // why the bus is not up
 	Reconnects int       // successful reopens after the first open
-	Boards     []BoardHealth
+	// DroppedEvents counts events lost because the Events reader lagged.
+	DroppedEvents int
+	Boards        []BoardHealth
 }
 
 // BoardHealth is one board's polling record.
@@ -66,6 +68,7 @@ func (c *Controller) Health() Health {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	h := c.health
+	h.DroppedEvents = c.dropped
 	h.Boards = append([]BoardHealth(nil), c.health.Boards...)
 	return h
 }
