@@ -217,17 +217,22 @@ func TestUnlockAheadOfPolls(t *testing.T) {
 	waitFor(t, "first poll", func() bool { return c.Sensor(Door{8, 1}) == SensorClosed })
 	// Slow every status reply so a cycle is long and an unlock lands in it.
 	c.Sim().Inject(emulator.Fault{Kind: emulator.FaultSplit, Board: emulator.AnyBoard, Op: proto.OpStatus, Count: -1, Delay: 30 * time.Millisecond})
-	var worst time.Duration
+	// Count the status exchanges the board served while each unlock was
+	// pending: with unlocks ahead of polls it is the one already on the
+	// wire (plus one that may start after the unlock's reply); queued
+	// behind the cycle it would be up to all eight. Counting exchanges
+	// rather than timing them keeps the test true on a loaded machine.
+	sim := c.Sim()
+	worst := 0
 	for i := range 5 {
-		start := time.Now()
+		before := sim.Requests(proto.OpStatus)
 		if err := c.Unlock(ctxT(t), Door{uint8(i + 1), 1}); err != nil {
 			t.Fatal(err)
 		}
-		worst = max(worst, time.Since(start))
+		worst = max(worst, sim.Requests(proto.OpStatus)-before)
 	}
-	// One status exchange is ~35 ms here; a whole cycle of 8 is ~280 ms.
-	if worst > 150*time.Millisecond {
-		t.Errorf("unlock took %v: it waited for the poll cycle", worst)
+	if worst > 2 {
+		t.Errorf("an unlock waited behind %d status polls: polls went first", worst)
 	}
-	t.Logf("worst unlock latency behind polls: %v", worst)
+	t.Logf("most status polls served while an unlock was pending: %d", worst)
 }
