@@ -94,4 +94,3 @@ func (tx *Tx) DoorByAddress(board, channel uint8) (Door, error) {
 	}
 	return d, nil
 }
-

@@ -28,4 +28,3 @@ func (tx *Tx) SetMeta(key string, value []byte) error {
 	}
 	return nil
 }
-

@@ -23,6 +23,7 @@ CREATE INDEX rents_by_dropoff ON rents (dropoff_mac) WHERE state = 'reserved';
 CREATE INDEX rents_by_parcel ON rents (parcel_ref);
 CREATE INDEX rents_by_ended ON rents (ended_at) WHERE ended_at IS NOT NULL;
 CREATE INDEX events_by_at ON events (at);
+CREATE INDEX events_by_rent ON events (rent_id) WHERE rent_id IS NOT NULL;
 CREATE INDEX door_opens_by_rent ON door_opens (rent_id);
 
 -- What restart reconciliation saw at the door of an unfinished opening.
