@@ -4,6 +4,8 @@
 //	pudo version                                        print the version
 //	pudo decode [--json] FILE...                        decode codes in image files
 //	pudo lockboard-sim [flags]                          emulate lock boards on a pty
+//	pudo doctor [--json] [--skip CHECKS]                check this locker, one line per check
+//	pudo backup FILE                                    consistent copy of the database, online
 //
 // With no configuration it runs the demo locker: a simulated lock board of
 // 24 doors and a few demo parcels whose codes the home screen shows.
@@ -27,13 +29,16 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"pudo/app"
+	"pudo/assets"
 	"pudo/app/config"
+	"pudo/app/doctor"
 	"pudo/app/sdnotify"
 	"pudo/lockio"
 	"pudo/lockio/lockboardsim"
 	"pudo/scanner"
 	"pudo/storage"
 	"pudo/ui"
+	"pudo/ui/sound"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -47,6 +52,10 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	},
 	"decode":        scanner.DecodeMain,
 	"lockboard-sim": lockboardsim.Main,
+	"doctor": func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+		return doctor.Main(ctx, args, stdout, stderr, version)
+	},
+	"backup": doctor.BackupMain,
 }
 
 func main() {
@@ -154,14 +163,27 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	go pumpDoorEvents(ctx, locks, locker)
 
-	opts := ui.Options{KioskID: cfg.Kiosk.ID, IdleTimeout: cfg.Kiosk.IdleTimeout}
+	readers, err := scanner.Start(ctx, cfg.Scanner, log.With("part", "scanner"))
+	if err != nil {
+		return err
+	}
+	defer readers.Close()
+	player, err := sound.Open(assets.Sounds, log.With("part", "sound"))
+	if err != nil {
+		return err
+	}
+	defer player.Close()
+	opts := ui.Options{KioskID: cfg.Kiosk.ID, Flows: ui.AppFlows(locker), Board: locks, Scanners: readers,
+		Sounds: player, Keyboard: cfg.Scanner.Keyboard,
+		Settings: ui.Settings{IdleTimeout: cfg.Kiosk.IdleTimeout, Language: cfg.Kiosk.Language}}
 	if cfg.Lock.Port == "sim" && cfg.Kiosk.DemoParcels > 0 {
 		if err := demo(ctx, locker, cfg.Kiosk.DemoParcels, &opts, log); err != nil {
 			return err
 		}
 	}
 	a := fyneapp.NewWithID("eu.pudo.kiosk")
-	a.Settings().SetTheme(ui.Theme())
+	a.Settings().SetTheme(ui.Theme(ui.Style{}))
+	opts.Quit = a.Quit
 	w := a.NewWindow("Pudo")
 	w.SetPadded(false)
 	if !cfg.Kiosk.Windowed {
@@ -170,11 +192,6 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		w.Resize(fyne.NewSize(1280, 800))
 	}
 	k := ui.NewKiosk(w, locker, opts, log.With("part", "ui"))
-	readers, err := scanner.Start(ctx, cfg.Scanner, log.With("part", "scanner"))
-	if err != nil {
-		return err
-	}
-	defer readers.Close()
 	go pumpScans(ctx, readers, k)
 	context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
 	watchdog(ctx, a, log)
@@ -241,6 +258,9 @@ func pumpScans(ctx context.Context, readers *scanner.Hub, k *ui.Kiosk) {
 func demo(ctx context.Context, locker *app.Locker, n int, opts *ui.Options, log *slog.Logger) error {
 	parcels, err := locker.SeedDemo(ctx, n)
 	if err != nil {
+		return err
+	}
+	if err := locker.SeedDemoStaff(ctx); err != nil {
 		return err
 	}
 	for _, p := range parcels {
