@@ -29,10 +29,10 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"pudo/app"
-	"pudo/assets"
 	"pudo/app/config"
 	"pudo/app/doctor"
 	"pudo/app/sdnotify"
+	"pudo/assets"
 	"pudo/lockio"
 	"pudo/lockio/lockboardsim"
 	"pudo/scanner"
