@@ -191,7 +191,9 @@ func TestRemoteOpen(t *testing.T) {
 			f.dropOff(ref)
 		}
 		before := f.locks.count()
-		open := func(id int64) answer { return f.do("POST", "/v1/rents/"+strconv.FormatInt(id, 10)+"/open", "shopx", "") }
+		open := func(id int64) answer {
+			return f.do("POST", "/v1/rents/"+strconv.FormatInt(id, 10)+"/open", "shopx", "")
+		}
 		if a := open(ids[0]); a.status != http.StatusOK {
 			t.Fatalf("first open: %d %s", a.status, a.body)
 		}

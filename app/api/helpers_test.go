@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -331,3 +332,5 @@ func testHook(url, secret string) Webhook {
 }
 
 func init() { pollEvery = 20 * time.Millisecond }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
