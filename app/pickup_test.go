@@ -18,6 +18,7 @@ type fakeLocks struct {
 	mu       sync.Mutex // protects following
 	unlocked []lockio.Door
 	fail     map[lockio.Door]error
+	sensors  map[lockio.Door]lockio.Sensor // default closed
 }
 
 func (f *fakeLocks) Unlock(_ context.Context, d lockio.Door) error {
@@ -30,9 +31,24 @@ func (f *fakeLocks) Unlock(_ context.Context, d lockio.Door) error {
 	return nil
 }
 
-func (f *fakeLocks) Sensor(lockio.Door) lockio.Sensor { return lockio.SensorClosed }
+func (f *fakeLocks) Sensor(d lockio.Door) lockio.Sensor {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if s, ok := f.sensors[d]; ok {
+		return s
+	}
+	return lockio.SensorClosed
+}
 
 func newTestLocker(t *testing.T) (*Locker, *storage.DB, *fakeLocks) {
+	t.Helper()
+	return newTestLockerOpts(t, Options{KioskID: "T1"})
+}
+
+// cheapPIN keeps argon2id fast in tests; a hash records its own cost.
+var cheapPIN = PINCost{Time: 1, Memory: 64, Threads: 1}
+
+func newTestLockerOpts(t *testing.T, opts Options) (*Locker, *storage.DB, *fakeLocks) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "pudo.db"))
@@ -41,7 +57,7 @@ func newTestLocker(t *testing.T) (*Locker, *storage.DB, *fakeLocks) {
 	}
 	t.Cleanup(func() { db.Close() })
 	locks := &fakeLocks{fail: map[lockio.Door]error{}}
-	l := New(db, locks, []byte("0123456789abcdef0123456789abcdef"), Options{KioskID: "T1"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	l := New(db, locks, []byte("0123456789abcdef0123456789abcdef"), opts, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	doors, err := Layout(DemoColumns(), 2)
 	if err != nil {
 		t.Fatal(err)

@@ -89,13 +89,13 @@ func (tx *Tx) resume(id int64) error {
 const sizeOrder = `CASE size WHEN 'S' THEN 0 WHEN 'M' THEN 1 ELSE 2 END`
 
 // FreeDoors lists the in-service doors without an active rent, smallest
-// first, low doors first within a size when preferLow is set.
+// first; low doors before all others when preferLow is set.
 func (tx *Tx) FreeDoors(preferLow bool) ([]Door, error) {
 	return tx.freeDoors(0, preferLow, 0)
 }
 
-// FreeDoor returns the smallest free in-service door of at least minSize,
-// low doors first within a size when preferLow is set, never the door
+// FreeDoor returns the smallest free in-service door of at least minSize
+// (with preferLow: the smallest low one, if any is free), never the door
 // except (0: none). It fails with ErrNotFound when every fitting door is
 // taken or out of service.
 func (tx *Tx) FreeDoor(minSize string, preferLow bool, except int64) (Door, error) {
@@ -114,9 +114,11 @@ func (tx *Tx) FreeDoor(minSize string, preferLow bool, except int64) (Door, erro
 }
 
 func (tx *Tx) freeDoors(minRank int, preferLow bool, except int64) ([]Door, error) {
+	// For a wheelchair user reach matters more than size: a low door of
+	// any fitting size comes before a high one.
 	order := sizeOrder + `, fault <> '', id`
 	if preferLow {
-		order = sizeOrder + `, low DESC, fault <> '', id`
+		order = `low DESC, ` + sizeOrder + `, fault <> '', id`
 	}
 	rows, err := tx.tx.Query(`SELECT `+doorCols+` FROM doors d
 		WHERE out_of_service = 0 AND `+sizeOrder+` >= ? AND id <> ?
