@@ -22,8 +22,29 @@ var Logo = &fyne.StaticResource{StaticName: "pudo.svg", StaticContent: logoSVG}
 // Icon is the application icon (256x256 PNG), also named in FyneApp.toml.
 var Icon = &fyne.StaticResource{StaticName: "pudo.png", StaticContent: iconPNG}
 
-// Translations holds translations/<lang>.json, one file per screen language,
-// in the format of fyne.io/fyne/v2/lang.
+// Translations holds translations/<lang>.json, one file per screen language:
+// a flat JSON object from text key to text, with {{.Name}} placeholders.
 //
 //go:embed translations/*.json
 var Translations embed.FS
+
+//go:generate sh -c "cd sounds && go run gen.go"
+
+//go:embed sounds/scan.wav
+var soundScan []byte
+
+//go:embed sounds/wrong.wav
+var soundWrong []byte
+
+//go:embed sounds/open.wav
+var soundOpen []byte
+
+//go:embed sounds/left-open.wav
+var soundLeftOpen []byte
+
+// Sounds are the kiosk's short sounds by name (16-bit mono WAV, 22050 Hz,
+// made by sounds/gen.go): "scan" a code was accepted, "wrong" a wrong code,
+// "open" a door opened, "left-open" the reminder for a door left open.
+var Sounds = map[string][]byte{
+	"scan": soundScan, "wrong": soundWrong, "open": soundOpen, "left-open": soundLeftOpen,
+}

@@ -22,7 +22,7 @@ func doorMap(doors []app.Door, lit int64) fyne.CanvasObject {
 	for _, d := range doors {
 		fill, ink := color.Color(theme.Color(theme.ColorNameInputBackground)), fg()
 		if d.ID == lit {
-			fill, ink = colorLit, color.Black
+			fill, ink = themed(colorNameLit), color.Black
 		}
 		r := canvas.NewRectangle(fill)
 		r.StrokeColor = theme.Color(theme.ColorNameForeground)

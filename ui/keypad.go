@@ -15,37 +15,56 @@ const keypadKeys = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 const codeLen = 8
 
-// keypad is the on-screen code entry: a display showing XXXX-XXXX as it is
-// typed, one key per symbol, delete, and OK once eight symbols are in.
+// keypad is the on-screen entry: for codes it shows XXXX-XXXX as they are
+// typed, for PINs dots; one key per symbol, delete, and OK once enough is in.
 type keypad struct {
+	symbols string
+	length  int  // a code's exact length; for a PIN the minimum
+	secret  bool // show dots, and accept up to 12 digits
 	code    string
 	display *widget.Label
 	ok      *widget.Button
 	keys    map[string]*widget.Button
 	onOK    func(code string)
+	onKey   func()
 	content fyne.CanvasObject
 }
 
-func newKeypad(onOK func(code string)) *keypad {
-	k := &keypad{onOK: onOK, keys: map[string]*widget.Button{}}
+func newCodeKeypad(okLabel string, onKey func(), onOK func(string)) *keypad {
+	return newKeypad(keypadKeys, codeLen, false, 8, okLabel, onKey, onOK)
+}
+
+func newPINKeypad(onKey func(), onOK func(string)) *keypad {
+	return newKeypad("1234567890", 8, true, 5, tr("keypad.enter"), onKey, onOK)
+}
+
+func newKeypad(symbols string, length int, secret bool, cols int, okLabel string, onKey func(), onOK func(string)) *keypad {
+	k := &keypad{symbols: symbols, length: length, secret: secret, onOK: onOK, onKey: onKey, keys: map[string]*widget.Button{}}
 	k.display = widget.NewLabel("")
 	k.display.Alignment = fyne.TextAlignCenter
-	k.display.TextStyle = fyne.TextStyle{Monospace: true}
+	k.display.TextStyle = fyne.TextStyle{Monospace: true, Bold: true}
 	k.display.SizeName = theme.SizeNameHeadingText
-	grid := container.NewGridWithColumns(8)
-	for _, r := range keypadKeys {
+	grid := container.NewGridWithColumns(cols)
+	for _, r := range symbols {
 		s := string(r)
 		b := widget.NewButton(s, func() { k.Type(s) })
 		k.keys[s] = b
 		grid.Add(b)
 	}
-	del := widget.NewButtonWithIcon(tr("keypad.delete", "Delete"), theme.ContentUndoIcon(), k.Delete)
+	del := widget.NewButtonWithIcon(tr("keypad.delete"), theme.ContentUndoIcon(), k.Delete)
 	k.keys["delete"] = del
-	k.ok = widget.NewButtonWithIcon(tr("keypad.ok", "Open my door"), theme.ConfirmIcon(), k.submit)
+	k.ok = widget.NewButtonWithIcon(okLabel, theme.ConfirmIcon(), k.submit)
 	k.ok.Importance = widget.HighImportance
 	k.content = container.NewBorder(k.display, container.NewGridWithColumns(2, del, k.ok), nil, nil, grid)
 	k.refresh()
 	return k
+}
+
+func (k *keypad) max() int {
+	if k.secret {
+		return 12
+	}
+	return k.length
 }
 
 // Type adds symbols as typed on the keypad or a keyboard; anything that is
@@ -53,13 +72,15 @@ func newKeypad(onOK func(code string)) *keypad {
 // the way the code rules say.
 func (k *keypad) Type(s string) {
 	for _, r := range strings.ToUpper(s) {
-		switch r {
-		case 'I', 'L':
-			r = '1'
-		case 'O':
-			r = '0'
+		if !k.secret {
+			switch r {
+			case 'I', 'L':
+				r = '1'
+			case 'O':
+				r = '0'
+			}
 		}
-		if len(k.code) < codeLen && strings.ContainsRune(keypadKeys, r) {
+		if len(k.code) < k.max() && strings.ContainsRune(k.symbols, r) {
 			k.code += string(r)
 		}
 	}
@@ -80,18 +101,35 @@ func (k *keypad) Clear() {
 	k.refresh()
 }
 
+// Disable blocks entry, e.g. while code entry is paused.
+func (k *keypad) Disable(off bool) {
+	for _, b := range k.keys {
+		setEnabled(b, !off)
+	}
+	if off {
+		k.ok.Disable()
+	} else {
+		k.refresh()
+	}
+}
+
+func (k *keypad) complete() bool { return len(k.code) >= k.length }
+
 func (k *keypad) submit() {
-	if len(k.code) == codeLen && k.onOK != nil {
+	if k.complete() && k.onOK != nil {
 		k.onOK(k.code)
 	}
 }
 
 func (k *keypad) refresh() {
-	shown := []rune(k.code + strings.Repeat("_", codeLen-len(k.code)))
-	k.display.SetText(string(shown[:4]) + "-" + string(shown[4:]))
-	if len(k.code) == codeLen {
-		k.ok.Enable()
-	} else {
-		k.ok.Disable()
+	if k.onKey != nil {
+		k.onKey()
 	}
+	if k.secret {
+		k.display.SetText(strings.Repeat("●", len(k.code)) + strings.Repeat("_", max(0, k.length-len(k.code))))
+	} else {
+		shown := []rune(k.code + strings.Repeat("_", k.length-len(k.code)))
+		k.display.SetText(string(shown[:4]) + "-" + string(shown[4:]))
+	}
+	setEnabled(k.ok, k.complete())
 }

@@ -47,7 +47,7 @@ func BenchmarkColdStart(b *testing.B) {
 				b.Fatal(err)
 			}
 			a := test.NewApp()
-			a.Settings().SetTheme(Theme())
+			a.Settings().SetTheme(Theme(Style{}))
 			w := a.NewWindow("Pudo")
 			w.Resize(fyne.NewSize(1280, 800))
 			k := NewKiosk(w, l, Options{DemoParcels: demo}, log)

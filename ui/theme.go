@@ -7,49 +7,131 @@ import (
 	"fyne.io/fyne/v2/theme"
 )
 
-// kioskTheme makes every target big enough for a finger and the text large
-// enough to read at arm's length, in high contrast.
-type kioskTheme struct{ fyne.Theme }
-
-func newKioskTheme() fyne.Theme { return kioskTheme{theme.DefaultTheme()} }
-
-var (
-	colorAccent = color.NRGBA{R: 0x0B, G: 0x5F, B: 0xFF, A: 0xFF}
-	colorLit    = color.NRGBA{R: 0xFF, G: 0xB8, B: 0x00, A: 0xFF}
-	colorBad    = color.NRGBA{R: 0xC6, G: 0x28, B: 0x28, A: 0xFF}
-	colorGood   = color.NRGBA{R: 0x1B, G: 0x7F, B: 0x3B, A: 0xFF}
-)
-
-func (t kioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
-	switch n {
-	case theme.ColorNamePrimary, theme.ColorNameFocus:
-		return colorAccent
-	case theme.ColorNameError:
-		return colorBad
-	case theme.ColorNameSuccess:
-		return colorGood
-	}
-	// Light variant always: a sunlit locker screen needs dark text on light.
-	return t.Theme.Color(n, theme.VariantLight)
+// Style is how the screen looks right now: the shopper's big-text switch
+// and the night schedule both change it.
+type Style struct {
+	Contrast bool // big text, white on black, yellow controls
+	Night    bool // dimmer colours (and quieter sounds, see Kiosk.volume)
 }
 
+// Colours the screens draw with besides Fyne's own names.
+const (
+	colorNameLit  fyne.ThemeColorName = "pudo.lit"  // the door to go to on the map
+	colorNameGood fyne.ThemeColorName = "pudo.good" // done, thank you
+	colorNameBad  fyne.ThemeColorName = "pudo.bad"  // something went wrong
+)
+
+// kioskTheme makes every target big enough for a finger and the text large
+// enough to read at arm's length (fyneterm's termTheme pattern).
+type kioskTheme struct {
+	fyne.Theme
+	style Style
+}
+
+// Theme is the kiosk's theme in a style; the Kiosk sets it on the app when
+// the style changes, main sets the first one.
+func Theme(s Style) fyne.Theme { return kioskTheme{Theme: theme.DefaultTheme(), style: s} }
+
+type palette struct {
+	bg, fg, button, input, primary, onPrimary, lit, good, bad, disabled color.Color
+}
+
+func rgb(r, g, b uint8) color.Color { return color.NRGBA{R: r, G: g, B: b, A: 0xFF} }
+
+// A sunlit locker screen needs dark text on light by day; high contrast is
+// white on black with yellow controls, the scheme low-vision users know from
+// ticket machines; night is dark and dim so the screen does not glare.
+var (
+	dayPalette = palette{
+		bg: rgb(0xF5, 0xF6, 0xF8), fg: rgb(0x11, 0x14, 0x18), button: rgb(0xDD, 0xE1, 0xE6), input: rgb(0xFF, 0xFF, 0xFF),
+		primary: rgb(0x0B, 0x4F, 0xD9), onPrimary: rgb(0xFF, 0xFF, 0xFF), lit: rgb(0xFF, 0xB8, 0x00),
+		good: rgb(0x1B, 0x7F, 0x3B), bad: rgb(0xC6, 0x28, 0x28), disabled: rgb(0x80, 0x86, 0x8E),
+	}
+	contrastPalette = palette{
+		bg: rgb(0, 0, 0), fg: rgb(0xFF, 0xFF, 0xFF), button: rgb(0x30, 0x30, 0x30), input: rgb(0x18, 0x18, 0x18),
+		primary: rgb(0xFF, 0xD4, 0x00), onPrimary: rgb(0, 0, 0), lit: rgb(0xFF, 0xD4, 0x00),
+		good: rgb(0x5C, 0xFF, 0x7A), bad: rgb(0xFF, 0x6B, 0x6B), disabled: rgb(0xA0, 0xA0, 0xA0),
+	}
+	nightPalette = palette{
+		bg: rgb(0x0E, 0x11, 0x15), fg: rgb(0xB4, 0xBA, 0xC2), button: rgb(0x26, 0x2B, 0x32), input: rgb(0x16, 0x1A, 0x1F),
+		primary: rgb(0x2A, 0x4F, 0x96), onPrimary: rgb(0xD0, 0xD4, 0xDA), lit: rgb(0xA8, 0x7A, 0x00),
+		good: rgb(0x3C, 0x8A, 0x52), bad: rgb(0xB0, 0x4A, 0x4A), disabled: rgb(0x5A, 0x60, 0x68),
+	}
+)
+
+func (t kioskTheme) palette() palette {
+	switch {
+	case t.style.Contrast:
+		return contrastPalette
+	case t.style.Night:
+		return nightPalette
+	}
+	return dayPalette
+}
+
+func (t kioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	p := t.palette()
+	switch n {
+	case theme.ColorNameBackground, theme.ColorNameOverlayBackground, theme.ColorNameMenuBackground:
+		return p.bg
+	case theme.ColorNameForeground:
+		return p.fg
+	case theme.ColorNameButton:
+		return p.button
+	case theme.ColorNameInputBackground:
+		return p.input
+	case theme.ColorNamePrimary, theme.ColorNameFocus, theme.ColorNameHyperlink:
+		return p.primary
+	case theme.ColorNameForegroundOnPrimary:
+		return p.onPrimary
+	case theme.ColorNameDisabled, theme.ColorNamePlaceHolder:
+		return p.disabled
+	case theme.ColorNameDisabledButton:
+		return p.button
+	case theme.ColorNameError, colorNameBad:
+		return p.bad
+	case theme.ColorNameSuccess, colorNameGood:
+		return p.good
+	case colorNameLit:
+		return p.lit
+	case theme.ColorNameShadow:
+		return color.Transparent
+	case theme.ColorNameInputBorder, theme.ColorNameSeparator:
+		return p.disabled
+	}
+	variant := theme.VariantLight
+	if t.style.Contrast || t.style.Night {
+		variant = theme.VariantDark
+	}
+	return t.Theme.Color(n, variant)
+}
+
+// Sizes: at 1080p a button is at least 64 px tall with text 26 and inner
+// padding 20; big text adds a quarter.
 func (t kioskTheme) Size(n fyne.ThemeSizeName) float32 {
+	scale := float32(1)
+	if t.style.Contrast {
+		scale = 1.25
+	}
 	switch n {
 	case theme.SizeNameText:
-		return 26
+		return 26 * scale
 	case theme.SizeNameHeadingText:
-		return 44
+		return 44 * scale
 	case theme.SizeNameSubHeadingText:
-		return 32
+		return 32 * scale
+	case theme.SizeNameCaptionText:
+		return 20 * scale
 	case theme.SizeNameInnerPadding:
 		return 20
 	case theme.SizeNamePadding:
 		return 8
 	case theme.SizeNameInlineIcon:
-		return 32
+		return 32 * scale
+	case theme.SizeNameInputRadius, theme.SizeNameSelectionRadius:
+		return 10
+	case theme.SizeNameInputBorder:
+		return 2
 	}
 	return t.Theme.Size(n)
 }
-
-// Theme is the kiosk's theme; main sets it on the app.
-func Theme() fyne.Theme { return newKioskTheme() }

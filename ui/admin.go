@@ -1,0 +1,120 @@
+package ui
+
+import (
+	"context"
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"pudo/app"
+)
+
+// showStaffPIN follows the hidden gesture: staff type their PIN.
+func (k *Kiosk) showStaffPIN() {
+	k.keypad = newPINKeypad(k.touch, k.staffLogin)
+	top := container.NewVBox(title(tr("admin.pin")), warn(k.message))
+	k.message = ""
+	back := k.button(tr("common.back"), theme.NavigateBackIcon(), k.showHome)
+	k.show("pin", container.NewPadded(container.NewBorder(top, back, nil, nil, container.NewCenter(k.keypad.content))), idleAsk)
+}
+
+func (k *Kiosk) staffLogin(pin string) {
+	k.showOpening()
+	k.async(func() {
+		s, err := k.flows.Staff.StaffLogin(context.Background(), pin)
+		fyne.Do(func() {
+			switch {
+			case err == nil:
+				k.staff = s
+				k.log.Info("staff logged in", "staff", s.Name())
+				k.showAdminDoors()
+				return
+			case errors.As(err, new(*app.LockedOutError)):
+				var lo *app.LockedOutError
+				errors.As(err, &lo)
+				k.message = trf("admin.pinpaused", "Time", clock(lo.Until.Sub(k.now())))
+			case errors.Is(err, app.ErrStaffLocked):
+				k.message = tr("admin.locked")
+			case errors.Is(err, app.ErrBadPIN), errors.Is(err, app.ErrPINFormat), errors.Is(err, app.ErrNotFound):
+				k.message = tr("admin.badpin")
+			default:
+				k.log.Error("staff login failed", "err", err)
+				k.message = tr("problem.title")
+			}
+			k.play(SoundWrong)
+			k.showStaffPIN()
+		})
+	})
+}
+
+// adminScreen frames a staff screen: the content above, the sections and
+// log out along the bottom.
+func (k *Kiosk) adminScreen(name, head string, content fyne.CanvasObject, controls ...fyne.CanvasObject) {
+	if k.staff == nil {
+		k.showHome()
+		return
+	}
+	nav := row(
+		k.adminTab(name, "admin.doors", theme.GridIcon(), k.showAdminDoors),
+		k.adminTab(name, "admin.rents", theme.ListIcon(), func() { k.showAdminRents(RentQuery{}) }),
+		k.adminTab(name, "admin.events", theme.HistoryIcon(), func() { k.showAdminEvents(0) }),
+		k.adminTab(name, "admin.hardware", theme.ComputerIcon(), k.showAdminHardware),
+		k.adminTab(name, "admin.settings", theme.SettingsIcon(), k.showAdminSettings),
+		k.button(tr("admin.logout"), theme.LogoutIcon(), k.staffLogout))
+	head2 := title(head)
+	head2.SizeName = theme.SizeNameSubHeadingText
+	bottom := container.NewVBox(append(controls, nav)...)
+	k.show(name, container.NewPadded(container.NewBorder(head2, bottom, nil, nil, content)), idleAdmin)
+}
+
+func (k *Kiosk) adminTab(current, name string, icon fyne.Resource, f func()) fyne.CanvasObject {
+	b := k.button(tr(name), icon, f)
+	if current == name {
+		b.Importance = widget.HighImportance // where you are
+	}
+	return b
+}
+
+func (k *Kiosk) staffLogout() {
+	if k.staff != nil {
+		k.log.Info("staff logged out", "staff", k.staff.Name())
+	}
+	k.staff = nil
+	k.showHome()
+}
+
+// showOpenAllPIN asks for the PIN again before every door opens at once
+// (an inventory check): a walked-away session must not empty the locker.
+func (k *Kiosk) showOpenAllPIN() {
+	s := k.staff
+	if s == nil {
+		k.showHome()
+		return
+	}
+	k.keypad = newPINKeypad(k.touch, func(pin string) {
+		k.showOpening()
+		k.async(func() {
+			err := s.OpenAll(context.Background(), pin)
+			fyne.Do(func() {
+				if k.admin == nil {
+					k.admin = &adminDoors{}
+				}
+				k.admin.note = tr("admin.openall.done")
+				if err != nil {
+					k.log.Warn("open all failed", "err", err)
+					k.admin.note = tr("admin.badpin")
+					if !errors.Is(err, app.ErrBadPIN) {
+						k.admin.note = failureText(err)
+					}
+				}
+				k.showAdminDoors()
+			})
+		})
+	})
+	top := container.NewVBox(title(tr("admin.openall.pin")), warn(tr("admin.openall.what")))
+	back := k.button(tr("common.back"), theme.NavigateBackIcon(), k.showAdminDoors)
+	k.show("pin.again", container.NewPadded(container.NewBorder(top, back, nil, nil, container.NewCenter(k.keypad.content))), idleAdmin)
+}

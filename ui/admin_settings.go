@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// showAdminSettings changes the timeouts, the languages offered, night mode
+// and the volume; each change is saved at once.
+func (k *Kiosk) showAdminSettings() {
+	s := k.settings
+	idle := k.stepper(trf("set.idle", "S", int(s.IdleTimeout.Seconds())), func(by int) {
+		k.settings.IdleTimeout = min(max(k.settings.IdleTimeout+time.Duration(by)*15*time.Second, 15*time.Second), 5*time.Minute)
+	})
+	vol := k.stepper(trf("set.volume", "V", s.Volume), func(by int) {
+		k.settings.Volume = min(max(k.settings.Volume+by*10, 0), 100)
+		k.play(SoundScan)
+	})
+	var langs []fyne.CanvasObject
+	for _, l := range Languages[1:] {
+		b := k.button(l.Name, nil, func() { k.toggleLanguage(l.Code) })
+		if slices.Contains(s.Languages, l.Code) {
+			b.Importance = widget.HighImportance
+		}
+		langs = append(langs, b)
+	}
+	var night []fyne.CanvasObject
+	for _, m := range []NightMode{NightAuto, NightOn, NightOff} {
+		b := k.button(tr("set.night."+string(m)), nil, func() { k.settings.Night = m; k.settingsChanged() })
+		if s.Night == m {
+			b.Importance = widget.HighImportance
+		}
+		night = append(night, b)
+	}
+	sched := say(trf("set.night.schedule", "From", dayClock(s.NightFrom), "To", dayClock(s.NightTo)))
+	form := container.NewVBox(idle, vol,
+		say(tr("set.languages")), row(langs...),
+		say(tr("set.night")), row(night...), sched)
+	var controls []fyne.CanvasObject
+	if k.opts.Quit != nil {
+		controls = append(controls, k.button(tr("admin.exit"), theme.CancelIcon(), k.quit))
+	}
+	k.adminScreen("admin.settings", tr("admin.settings.title"), form, controls...)
+}
+
+// stepper is a value with big minus and plus buttons.
+func (k *Kiosk) stepper(label string, step func(by int)) fyne.CanvasObject {
+	change := func(by int) func() {
+		return func() { step(by); k.settingsChanged() }
+	}
+	l := widget.NewLabelWithStyle(label, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	return container.NewBorder(nil, nil,
+		k.button("", theme.ContentRemoveIcon(), change(-1)), k.button("", theme.ContentAddIcon(), change(1)), l)
+}
+
+func (k *Kiosk) toggleLanguage(code string) {
+	ls := k.settings.Languages
+	if i := slices.Index(ls, code); i >= 0 {
+		ls = slices.Delete(slices.Clone(ls), i, i+1)
+	} else {
+		ls = append(slices.Clone(ls), code)
+	}
+	k.settings.Languages = ls
+	k.settingsChanged()
+}
+
+// settingsChanged applies and saves the settings, off the UI goroutine.
+func (k *Kiosk) settingsChanged() {
+	s := k.settings
+	night, _ := s.nightAt(k.now())
+	k.setStyle(Style{Contrast: k.bigText, Night: night})
+	if save := k.opts.SaveSettings; save != nil {
+		k.async(func() {
+			if err := save(context.Background(), s); err != nil {
+				k.log.Error("settings not saved", "err", err)
+			}
+		})
+	}
+	k.showAdminSettings()
+}
+
+func (k *Kiosk) quit() {
+	k.log.Info("staff left the kiosk for the desktop", "staff", k.staff.Name())
+	k.opts.Quit()
+}
+
+func dayClock(d time.Duration) string {
+	return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60)
+}

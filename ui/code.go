@@ -1,0 +1,82 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+)
+
+// entry is what the code screen is for.
+type entry string
+
+const (
+	entryPickup entry = "code"   // a shopper's pickup code
+	entryReturn entry = "return" // a shopper's send or return code
+)
+
+func (k *Kiosk) startCollect() { k.showEntry(entryPickup) }
+
+func (k *Kiosk) startReturn() { k.showEntry(entryReturn) }
+
+// showEntry is the keypad screen: what to type, what went wrong last time,
+// and a countdown while code entry is paused.
+func (k *Kiosk) showEntry(e entry) {
+	head, ok := tr("code.title"), tr("keypad.ok")
+	submit := k.submitCode
+	if e == entryReturn {
+		head, ok, submit = tr("return.title"), tr("return.ok"), k.submitReturn
+	}
+	k.keypad = newCodeKeypad(ok, k.touch, submit)
+	msg := warn(k.message)
+	back := k.button(tr("common.back"), theme.NavigateBackIcon(), k.showHome)
+	top := container.NewVBox(title(head), say(tr("code.hint")), msg)
+	k.show(string(e), container.NewPadded(container.NewBorder(top, back, nil, nil, k.keypad.content)), idleAsk)
+	switch {
+	case k.pausedUntil.After(k.now()):
+		k.countdown(k.pausedUntil, msg)
+	case e == entryPickup:
+		k.checkPaused(msg)
+	}
+}
+
+// checkPaused asks the locker whether code entry is paused, and counts
+// down on screen until it is not.
+func (k *Kiosk) checkPaused(msg interface{ SetText(string) }) {
+	if k.flows.Scans == nil {
+		return
+	}
+	kp := k.keypad
+	k.async(func() {
+		until, paused := k.flows.Scans.CodeEntryPaused(context.Background())
+		fyne.Do(func() {
+			if paused && k.keypad == kp && k.screen == string(entryPickup) {
+				k.countdown(until, msg)
+			}
+		})
+	})
+}
+
+// countdown shows the time left in a lockout, once a second, and gives the
+// keypad back when it is over.
+func (k *Kiosk) countdown(until time.Time, msg interface{ SetText(string) }) {
+	left := until.Sub(k.now())
+	if left <= 0 {
+		k.keypad.Disable(false)
+		k.message = ""
+		msg.SetText("")
+		return
+	}
+	k.keypad.Disable(true)
+	msg.SetText(trf("code.locked", "Time", clock(left)))
+	k.later(time.Second, func() { k.countdown(until, msg) })
+}
+
+// clock writes a duration as m:ss, rounded up: "0:01" until it is over.
+func clock(d time.Duration) string {
+	s := int((d + time.Second - 1) / time.Second)
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}

@@ -1,0 +1,44 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+)
+
+func (k *Kiosk) forgetDemo(door int64) {
+	k.demoMu.Lock()
+	defer k.demoMu.Unlock()
+	for i, p := range k.demo {
+		if p.DoorID == door {
+			k.demo = append(k.demo[:i:i], k.demo[i+1:]...)
+			return
+		}
+	}
+}
+
+// topUpDemo keeps the demo locker stocked: after a pickup, the demo
+// "courier" drops a new parcel and the banner shows its code.
+func (k *Kiosk) topUpDemo() {
+	k.demoMu.Lock()
+	missing := k.opts.DemoWanted - len(k.demo)
+	k.demoMu.Unlock()
+	if k.opts.Demo == nil || missing <= 0 {
+		return
+	}
+	k.async(func() {
+		got, err := k.opts.Demo(context.Background(), missing)
+		if err != nil {
+			k.log.Warn("demo parcels not dropped", "err", err)
+			return
+		}
+		k.demoMu.Lock()
+		k.demo = append(k.demo, got...)
+		k.demoMu.Unlock()
+		fyne.Do(func() {
+			if k.screen == "home" {
+				k.showHome()
+			}
+		})
+	})
+}

@@ -1,0 +1,257 @@
+package ui
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"pudo/app"
+	"pudo/lockio"
+	"pudo/storage"
+)
+
+// simBoard stands in for the lock board: it records unlocks.
+type simBoard struct {
+	mu       sync.Mutex // protects following
+	unlocked []lockio.Door
+}
+
+func (b *simBoard) Unlock(_ context.Context, d lockio.Door) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.unlocked = append(b.unlocked, d)
+	return nil
+}
+
+func (b *simBoard) Sensor(lockio.Door) lockio.Sensor { return lockio.SensorClosed }
+
+// fakeClock is the kiosk's clock and timers: time moves only when a test
+// says so, and timers fire in order as it passes them.
+type fakeClock struct {
+	now    time.Time
+	timers []*fakeTimer
+}
+
+type fakeTimer struct {
+	due     time.Time
+	fn      func()
+	stopped bool
+}
+
+func (c *fakeClock) after(d time.Duration, fn func()) func() {
+	t := &fakeTimer{due: c.now.Add(d), fn: fn}
+	c.timers = append(c.timers, t)
+	return func() { t.stopped = true }
+}
+
+// advance moves time on by d, firing every timer due on the way.
+func (c *fakeClock) advance(d time.Duration) {
+	end := c.now.Add(d)
+	for {
+		c.timers = slices.DeleteFunc(c.timers, func(t *fakeTimer) bool { return t.stopped })
+		i := -1
+		for j, t := range c.timers {
+			if !t.due.After(end) && (i < 0 || t.due.Before(c.timers[i].due)) {
+				i = j
+			}
+		}
+		if i < 0 {
+			break
+		}
+		t := c.timers[i]
+		c.timers = slices.Delete(c.timers, i, i+1)
+		c.now = t.due
+		t.fn()
+	}
+	c.now = end
+}
+
+// soundLog records what the kiosk played.
+type soundLog struct{ played []string }
+
+func (s *soundLog) Play(name string, _ float64) { s.played = append(s.played, name) }
+
+func (s *soundLog) count(name string) (n int) {
+	for _, p := range s.played {
+		if p == name {
+			n++
+		}
+	}
+	return n
+}
+
+type fixture struct {
+	k      *Kiosk
+	w      fyne.Window
+	locker *app.Locker
+	db     *storage.DB
+	board  *simBoard
+	demo   []app.DemoParcel
+	clock  *fakeClock
+	sounds *soundLog
+	flows  *fakeFlows
+	opts   Options
+}
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// newFixture is a kiosk over a real locker (SQLite, three demo parcels) and
+// fake courier, return and staff flows, on a 1280x800 test window. edit
+// changes the options before the kiosk starts.
+func newFixture(t *testing.T, edit ...func(*Options)) *fixture {
+	t.Helper()
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(Theme(Style{}))
+	SetLanguage("en")
+	t.Cleanup(func() { SetLanguage("en") })
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "pudo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	f := &fixture{db: db, board: &simBoard{}, sounds: &soundLog{}, flows: newFakeFlows(),
+		clock: &fakeClock{now: time.Date(2026, 3, 2, 14, 30, 0, 0, time.UTC)}}
+	f.locker = app.New(db, f.board, []byte("0123456789abcdef0123456789abcdef"), app.Options{KioskID: "T1"}, quiet)
+	doors, _ := app.Layout(app.DemoColumns(), 2)
+	if err := f.locker.SetUp(ctx, doors); err != nil {
+		t.Fatal(err)
+	}
+	if f.demo, err = f.locker.SeedDemo(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	f.w = test.NewWindow(nil)
+	f.w.Resize(fyne.NewSize(1280, 800))
+	t.Cleanup(f.w.Close)
+	f.opts = Options{KioskID: "T1", DemoParcels: f.demo, Sounds: f.sounds, Flows: f.flows.flows(),
+		Settings: Settings{Night: NightOff}}
+	for _, e := range edit {
+		e(&f.opts)
+	}
+	f.k = NewKiosk(f.w, f.locker, f.opts, quiet)
+	f.k.async = func(fn func()) { fn() }
+	f.k.after = f.clock.after
+	f.k.now = func() time.Time { return f.clock.now }
+	f.k.showHome()
+	return f
+}
+
+// objects are what is on screen, popups included.
+func (f *fixture) objects() []fyne.CanvasObject {
+	objs := test.LaidOutObjects(f.w.Content())
+	for _, o := range f.w.Canvas().Overlays().List() {
+		objs = append(objs, test.LaidOutObjects(o)...)
+	}
+	return objs
+}
+
+func (f *fixture) button(text string) *widget.Button {
+	for _, o := range f.objects() {
+		if b, ok := o.(*widget.Button); ok && b.Text == text && b.Visible() {
+			return b
+		}
+	}
+	return nil
+}
+
+func (f *fixture) tap(t *testing.T, text string) {
+	t.Helper()
+	b := f.button(text)
+	if b == nil {
+		t.Fatalf("no button %q on screen %q; texts: %q", text, f.k.Screen(), f.texts())
+	}
+	if b.Disabled() {
+		t.Fatalf("button %q is disabled on screen %q", text, f.k.Screen())
+	}
+	test.Tap(b)
+}
+
+// texts are every label and button text on screen.
+func (f *fixture) texts() []string {
+	var out []string
+	for _, o := range f.objects() {
+		switch w := o.(type) {
+		case *widget.Label:
+			out = append(out, w.Text)
+		case *widget.Button:
+			out = append(out, w.Text)
+		}
+	}
+	return out
+}
+
+func (f *fixture) shows(s string) bool {
+	for _, t := range f.texts() {
+		if strings.Contains(t, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *fixture) want(t *testing.T, screen string) {
+	t.Helper()
+	if f.k.Screen() != screen {
+		t.Fatalf("screen %q, want %q; texts: %q", f.k.Screen(), screen, f.texts())
+	}
+}
+
+func (f *fixture) typeOnKeypad(t *testing.T, code string) {
+	t.Helper()
+	for _, r := range code {
+		if r == '-' {
+			continue
+		}
+		b, ok := f.k.keypad.keys[string(r)]
+		if !ok {
+			t.Fatalf("keypad has no key %q", r)
+		}
+		test.Tap(b)
+	}
+}
+
+// typeKeys types on the physical keyboard, gap apart, then Enter.
+func (f *fixture) typeKeys(s string, gap time.Duration) {
+	c := f.w.Canvas().(test.WindowlessCanvas)
+	for _, r := range s {
+		f.clock.advance(gap)
+		c.OnTypedRune()(r)
+	}
+	f.clock.advance(gap)
+	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+}
+
+func (f *fixture) doorEvent(id int64, kind lockio.EventKind) {
+	f.k.doorEvent(app.DoorNotice{Door: app.Door{ID: id}, Kind: kind})
+}
+
+func (f *fixture) doorByID(t *testing.T, id int64) app.Door {
+	t.Helper()
+	doors, err := f.locker.Doors(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range doors {
+		if d.ID == id {
+			return d
+		}
+	}
+	t.Fatalf("no door %d", id)
+	return app.Door{}
+}
+
+// closeRealDoor closes a door through the real locker's event path.
+func (f *fixture) closeRealDoor(t *testing.T, id int64) {
+	d := f.doorByID(t, id)
+	f.locker.HandleDoorEvent(context.Background(), lockio.Event{Door: lockio.Door{Board: d.Board, Channel: d.Channel}, Kind: lockio.EventClosed})
+}

@@ -1,0 +1,53 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// pager shows a long list a page at a time with big Previous and Next
+// buttons: a finger dragging does not scroll a Fyne list on a touchscreen.
+type pager struct {
+	items   []fyne.CanvasObject
+	perPage int
+	page    int
+	body    *fyne.Container
+	where   *widget.Label
+	prev    *widget.Button
+	next    *widget.Button
+	content fyne.CanvasObject
+}
+
+func (k *Kiosk) newPager(items []fyne.CanvasObject, perPage int) *pager {
+	p := &pager{items: items, perPage: max(perPage, 1), body: container.NewVBox()}
+	p.where = widget.NewLabel("")
+	p.where.Alignment = fyne.TextAlignCenter
+	p.prev = k.button(tr("page.prev"), theme.NavigateBackIcon(), func() { p.turn(-1) })
+	p.next = k.button(tr("page.next"), theme.NavigateNextIcon(), func() { p.turn(1) })
+	p.content = container.NewBorder(nil, row(p.prev, p.where, p.next), nil, nil, p.body)
+	p.turn(0)
+	return p
+}
+
+func (p *pager) pages() int { return max(1, (len(p.items)+p.perPage-1)/p.perPage) }
+
+func (p *pager) turn(by int) {
+	p.page = min(max(p.page+by, 0), p.pages()-1)
+	lo := p.page * p.perPage
+	hi := min(lo+p.perPage, len(p.items))
+	p.body.Objects = append([]fyne.CanvasObject(nil), p.items[lo:hi]...)
+	p.body.Refresh()
+	p.where.SetText(trf("page.of", "Page", p.page+1, "Pages", p.pages()))
+	setEnabled(p.prev, p.page > 0)
+	setEnabled(p.next, p.page < p.pages()-1)
+}
+
+func setEnabled(b *widget.Button, on bool) {
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}

@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"pudo/app"
+)
+
+// problems maps the flows' errors to what a person is told: a title and
+// what to do. Raw error text never reaches the screen.
+var problems = []struct {
+	err         error
+	title, what string
+}{
+	{app.ErrDoorDidNotOpen, "problem.door", "problem.door.what"},
+	{app.ErrOutOfService, "problem.oos", "problem.oos.what"},
+	{app.ErrNoFreeDoor, "problem.nofree", "problem.nofree.what"},
+	{app.ErrDoorStillOpen, "problem.stillopen", "problem.stillopen.what"},
+}
+
+// showFailure names a failed flow to the person, with a support reference.
+func (k *Kiosk) showFailure(err error, door int64) {
+	for _, p := range problems {
+		if errors.Is(err, p.err) {
+			k.log.Warn("flow failed", "err", err, "door", door)
+			k.showProblem(tr(p.title), tr(p.what), door)
+			return
+		}
+	}
+	k.log.Error("flow failed", "err", err, "door", door)
+	k.showProblem(tr("problem.title"), tr("problem.what"), door)
+}
+
+func (k *Kiosk) showDoorDidNotOpen(d app.Door) {
+	k.log.Warn("door did not open", "door", d.ID, "screen", k.screen)
+	k.showProblem(tr("problem.door"), tr("problem.door.what"), d.ID)
+}
+
+// reference is what support looks a problem up by: kiosk, door, time.
+func (k *Kiosk) reference(door int64) string {
+	return fmt.Sprintf("%s / %d / %s", k.opts.KioskID, door, k.now().UTC().Format("2006-01-02 15:04"))
+}
+
+// showProblem says what went wrong and what to do, with a reference that
+// support can look up in the log.
+func (k *Kiosk) showProblem(head, what string, door int64) {
+	k.watch = doorWatch{}
+	t := title(head)
+	t.Importance = widget.DangerImportance
+	ref := say(trf("problem.ref", "Ref", k.reference(door)))
+	ref.TextStyle.Monospace = true
+	top := container.NewVBox(k.logo(), t, say(what), ref)
+	home := k.mainButton(tr("common.home"), theme.HomeIcon(), func() {
+		if k.courier != nil {
+			k.showCourierMenu()
+			return
+		}
+		k.showHome()
+	})
+	k.show("problem", screen(top, home), idleAsk)
+}
+
+// showOutOfOrder replaces home while the lock board is gone: nobody should
+// type a code that cannot open a door. The logo still leads staff in.
+func (k *Kiosk) showOutOfOrder() {
+	t := title(tr("offline.title"))
+	top := container.NewVBox(k.logo(), t, say(tr("offline.what")),
+		say(trf("problem.ref", "Ref", k.reference(0))))
+	k.show("offline", screen(top), idleNever)
+	k.later(10*time.Second, k.showHome)
+}
