@@ -21,7 +21,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"sync"
 	"syscall"
 	"time"
 
@@ -209,13 +208,10 @@ func watchdog(ctx context.Context, a fyne.App, log *slog.Logger) {
 	if n == nil {
 		return
 	}
-	var ready sync.Once // the GLFW driver may report Started more than once
 	a.Lifecycle().SetOnStarted(func() {
-		ready.Do(func() {
-			if err := n.Notify("READY=1"); err != nil {
-				log.Warn("systemd notify", "err", err)
-			}
-		})
+		if err := n.Notify("READY=1"); err != nil {
+			log.Warn("systemd notify", "err", err)
+		}
 	})
 	if d, ok := sdnotify.WatchdogTimeout(); ok {
 		go n.Keepalive(ctx, d/3, func() { fyne.DoAndWait(func() {}) },
