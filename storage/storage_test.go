@@ -1,0 +1,287 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/schema.sql")
+
+func mustOpen(tb testing.TB) *DB {
+	tb.Helper()
+	db, err := Open(context.Background(), filepath.Join(tb.TempDir(), "rent.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func mustUpdate(t *testing.T, db *DB, fn func(*Tx) error) {
+	t.Helper()
+	if err := db.Update(context.Background(), fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var testDoors = []Door{
+	{ID: 1, Board: 1, Channel: 1, Size: "S", Col: 1, Row: 1},
+	{ID: 2, Board: 1, Channel: 2, Size: "M", Col: 1, Row: 2, Low: true},
+	{ID: 3, Board: 1, Channel: 3, Size: "L", Col: 1, Row: 3, Low: true},
+}
+
+// schema dumps the schema this package owns; the API's tables (api_*, from
+// migrations 0050 on) are the API's to test.
+func schema(t *testing.T, db *DB) string {
+	t.Helper()
+	rows, err := db.sql.Query(`SELECT name, sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var name, sql string
+		if err := rows.Scan(&name, &sql); err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(name, "api_") || strings.HasPrefix(name, "sqlite_autoindex_api_") {
+			continue
+		}
+		b.WriteString(sql + ";\n\n")
+	}
+	return b.String()
+}
+
+func TestSchemaGolden(t *testing.T) {
+	got := schema(t, mustOpen(t))
+	golden := filepath.Join("testdata", "schema.sql")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Fatalf("schema differs from %s (run go test ./storage -run Golden -update):\n%s", golden, got)
+	}
+}
+
+func TestMigrateTwiceIsNoop(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "rent.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := schema(t, db)
+	db.Close()
+	db, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if after := schema(t, db); after != before {
+		t.Fatal("a second Open changed the schema")
+	}
+}
+
+func TestPragmas(t *testing.T) {
+	db := mustOpen(t)
+	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1"} {
+		var got string
+		if err := db.sql.QueryRow(`PRAGMA ` + pragma).Scan(&got); err != nil || got != want {
+			t.Errorf("PRAGMA %s = %q, %v; want %q", pragma, got, err, want)
+		}
+	}
+}
+
+func TestSchemaRefusesTwoActiveRentsInOneDoor(t *testing.T) {
+	db := mustOpen(t)
+	mustUpdate(t, db, func(tx *Tx) error { return tx.SyncDoors(testDoors) })
+	mustUpdate(t, db, func(tx *Tx) error {
+		_, err := tx.CreateRent(NewRent{DoorID: 1, State: RentStored})
+		return err
+	})
+	for _, st := range []RentState{RentReserved, RentStored} {
+		err := db.Update(context.Background(), func(tx *Tx) error {
+			_, err := tx.CreateRent(NewRent{DoorID: 1, State: st})
+			return err
+		})
+		if !errors.Is(err, ErrDoorTaken) {
+			t.Fatalf("second %s rent in door 1: %v", st, err)
+		}
+	}
+	// Even bypassing CreateRent, the index says no.
+	_, err := db.sql.Exec(`INSERT INTO rents (door_id, state, created_at) VALUES (1, 'expired', 0)`)
+	if err == nil {
+		t.Fatal("the schema took a second active rent")
+	}
+	// Moving a rent onto a taken door fails the same way.
+	mustUpdate(t, db, func(tx *Tx) error {
+		_, err := tx.CreateRent(NewRent{DoorID: 2, State: RentReserved})
+		return err
+	})
+	err = db.Update(context.Background(), func(tx *Tx) error { return tx.MoveDoor(2, 2, 1) })
+	if !errors.Is(err, ErrDoorTaken) {
+		t.Fatalf("MoveDoor onto a taken door: %v", err)
+	}
+}
+
+func TestMoveRentIsGuarded(t *testing.T) {
+	db := mustOpen(t)
+	mustUpdate(t, db, func(tx *Tx) error { return tx.SyncDoors(testDoors) })
+	mustUpdate(t, db, func(tx *Tx) error {
+		_, err := tx.CreateRent(NewRent{DoorID: 1, State: RentStored})
+		return err
+	})
+	mustUpdate(t, db, func(tx *Tx) error { return tx.MoveRent(1, RentStored, RentCollected) })
+	err := db.Update(context.Background(), func(tx *Tx) error { return tx.MoveRent(1, RentStored, RentCollected) })
+	if !errors.Is(err, ErrConflict) {
+		t.Fatalf("second collect: %v", err)
+	}
+}
+
+func TestFreeDoor(t *testing.T) {
+	db := mustOpen(t)
+	mustUpdate(t, db, func(tx *Tx) error { return tx.SyncDoors(testDoors) })
+	for _, tt := range []struct {
+		size      string
+		preferLow bool
+		except    int64
+		want      int64
+	}{
+		{"S", false, 0, 1},
+		{"S", true, 0, 2},
+		{"M", false, 0, 2},
+		{"M", false, 2, 3},
+		{"L", false, 0, 3},
+	} {
+		mustUpdate(t, db, func(tx *Tx) error {
+			d, err := tx.FreeDoor(tt.size, tt.preferLow, tt.except)
+			if err != nil || d.ID != tt.want {
+				t.Errorf("FreeDoor(%s, low=%v, except %d) = %d, %v; want %d", tt.size, tt.preferLow, tt.except, d.ID, err, tt.want)
+			}
+			return nil
+		})
+	}
+	mustUpdate(t, db, func(tx *Tx) error { return tx.SetOutOfService(3, true, "broken") })
+	err := db.View(context.Background(), func(tx *Tx) error {
+		_, err := tx.FreeDoor("L", false, 0)
+		return err
+	})
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("FreeDoor L with the only L door out of service: %v", err)
+	}
+}
+
+func TestPruneAnchorsTheChain(t *testing.T) {
+	db := mustOpen(t)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	for i := range 10 {
+		mustUpdate(t, db, func(tx *Tx) error {
+			_, err := tx.Append(Event{Actor: "system", Kind: "test", Detail: string(rune('a' + i))})
+			return err
+		})
+		now = now.Add(24 * time.Hour)
+	}
+	mustUpdate(t, db, func(tx *Tx) error {
+		p, err := tx.Prune(now.Add(-5 * 24 * time.Hour))
+		if err != nil || p.Events != 5 {
+			t.Errorf("Prune = %+v, %v; want 5 events", p, err)
+		}
+		return nil
+	})
+	verify := func() (int64, error) {
+		var n int64
+		err := db.View(context.Background(), func(tx *Tx) (err error) { n, err = tx.VerifyChain(); return err })
+		return n, err
+	}
+	if n, err := verify(); err != nil || n != 5 {
+		t.Fatalf("VerifyChain after prune = %d, %v", n, err)
+	}
+	// Someone else removing the retained head is noticed.
+	if _, err := db.sql.Exec(`DELETE FROM events WHERE seq = (SELECT min(seq) FROM events)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := verify(); !errors.Is(err, ErrChainBroken) {
+		t.Fatalf("VerifyChain after tampering = %v", err)
+	}
+}
+
+func TestEventsAreAppendOnly(t *testing.T) {
+	db := mustOpen(t)
+	mustUpdate(t, db, func(tx *Tx) error {
+		_, err := tx.Append(Event{Actor: "system", Kind: "test"})
+		return err
+	})
+	if _, err := db.sql.Exec(`UPDATE events SET detail = 'x'`); err == nil {
+		t.Fatal("an event was edited")
+	}
+}
+
+func TestPauseShiftsExpiry(t *testing.T) {
+	db := mustOpen(t)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	mustUpdate(t, db, func(tx *Tx) error { return tx.SyncDoors(testDoors) })
+	mustUpdate(t, db, func(tx *Tx) error {
+		_, err := tx.CreateRent(NewRent{DoorID: 1, State: RentStored, ExpiresAt: now.Add(time.Hour)})
+		return err
+	})
+	mustUpdate(t, db, func(tx *Tx) error { return tx.SetFault(1, "did not open") })
+	now = now.Add(3 * time.Hour)
+	mustUpdate(t, db, func(tx *Tx) error {
+		if due, _ := tx.DueToExpire(); len(due) != 0 {
+			t.Errorf("due while paused: %v", due)
+		}
+		return tx.SetFault(1, "")
+	})
+	mustUpdate(t, db, func(tx *Tx) error {
+		r, _ := tx.Rent(1)
+		if want := time.Date(2026, 1, 1, 4, 0, 0, 0, time.UTC); !r.ExpiresAt.Equal(want) {
+			t.Errorf("expiry after a 3 h pause = %v, want %v", r.ExpiresAt, want)
+		}
+		return nil
+	})
+}
+
+func TestLockoutPersists(t *testing.T) {
+	db := mustOpen(t)
+	until := time.Date(2026, 1, 1, 0, 15, 0, 0, time.UTC)
+	mustUpdate(t, db, func(tx *Tx) error { return tx.SetLockout(Lockout{Scope: "code", Streak: 4, Until: until}) })
+	mustUpdate(t, db, func(tx *Tx) error {
+		lo, err := tx.Lockout("code")
+		if err != nil || lo.Streak != 4 || !lo.Until.Equal(until) {
+			t.Errorf("Lockout = %+v, %v", lo, err)
+		}
+		return nil
+	})
+}
+
+func TestCheckInvariants(t *testing.T) {
+	db := mustOpen(t)
+	mustUpdate(t, db, func(tx *Tx) error { return tx.SyncDoors(testDoors) })
+	mustUpdate(t, db, func(tx *Tx) error {
+		if _, err := tx.CreateRent(NewRent{DoorID: 1, State: RentStored}); err != nil {
+			return err
+		}
+		return tx.CheckInvariants()
+	})
+	// A rent collected with no door opening on record is reported.
+	mustUpdate(t, db, func(tx *Tx) error { return tx.MoveRent(1, RentStored, RentCollected) })
+	err := db.View(context.Background(), func(tx *Tx) error { return tx.CheckInvariants() })
+	if !errors.Is(err, ErrInvariant) {
+		t.Fatalf("CheckInvariants = %v", err)
+	}
+}
