@@ -43,6 +43,15 @@ type Kiosk struct {
 // Rents are the operator's rules for parcels.
 type Rents struct {
 	PickupWindow time.Duration `toml:"pickup_window"`
+	Retention    time.Duration `toml:"retention"`
+	BookingHold  time.Duration `toml:"booking_hold"`
+	RemoteOpen   bool          `toml:"remote_open"`
+}
+
+// Options are the locker rules of c for app.New.
+func (c Config) Options() app.Options {
+	return app.Options{KioskID: c.Kiosk.ID, PickupWindow: c.Rents.PickupWindow, Retention: c.Rents.Retention,
+		BookingHold: c.Rents.BookingHold, RemoteOpen: c.Rents.RemoteOpen}
 }
 
 // Locker is the physical layout of the doors.
@@ -58,7 +67,7 @@ func Default() Config {
 			ID: "PUDO-DEMO", Language: "en", IdleTimeout: 60 * time.Second,
 			LogFormat: "auto", DemoParcels: 3,
 		},
-		Rents:   Rents{PickupWindow: 72 * time.Hour},
+		Rents:   Rents{PickupWindow: 72 * time.Hour, Retention: 90 * 24 * time.Hour, BookingHold: 7 * 24 * time.Hour},
 		Locker:  Locker{LowRows: 2, Columns: app.DemoColumns()},
 		Lock:    lockio.DefaultConfig(),
 		Scanner: scanner.DefaultConfig(),
@@ -153,6 +162,10 @@ func (c Config) Validate() error {
 		return &Error{Key: "kiosk.demo_parcels", Msg: "must be 0..20"}
 	case c.Rents.PickupWindow < time.Hour:
 		return &Error{Key: "rents.pickup_window", Msg: "must be at least 1h"}
+	case c.Rents.Retention < 24*time.Hour:
+		return &Error{Key: "rents.retention", Msg: "must be at least 24h"}
+	case c.Rents.BookingHold < time.Hour:
+		return &Error{Key: "rents.booking_hold", Msg: "must be at least 1h"}
 	case c.Locker.LowRows < 0:
 		return &Error{Key: "locker.low_rows", Msg: "must not be negative"}
 	case len(c.Locker.Columns) == 0:
