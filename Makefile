@@ -16,7 +16,8 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xdotool imagemagick
 
-.PHONY: all deps build run test bench screenshots clean
+.PHONY: all deps build run test bench screenshots clean \
+	package package-amd64 package-arm64 package-deb deps-arm64 bundle
 
 all: build
 
@@ -53,6 +54,60 @@ test: deps
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee bench.txt
 	@$(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da bench.txt || echo "make: benchstat unavailable; raw figures in bench.txt"
+
+# Packaging. `make package` builds out/pudo_<version>_{amd64,arm64}.deb with
+# nfpm: the binary, /etc/pudo/pudo.toml, the kiosk unit, udev rules, the
+# desktop file. arm64 is cross-compiled (cgo with aarch64-linux-gnu-gcc and
+# the :arm64 X11/GL headers, installed by deps-arm64). `make bundle` makes
+# Fyne's own Linux bundle (tar.xz) of the amd64 binary with fyne.io/tools.
+NFPM        := $(GO) run github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2
+FYNE        := $(GO) run fyne.io/tools/cmd/fyne@v1.7.4
+APP_VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+PKG_VERSION ?= $(APP_VERSION)$(shell git rev-parse --short HEAD 2>/dev/null | sed 's/^/+git/')
+# What `fyne package --release` passes to go build.
+RELEASE     := -trimpath -tags release,migrated_fynedo -ldflags "-s -w $(LDFLAGS)"
+ARM64_PKGS  := gcc-aarch64-linux-gnu libc6-dev-arm64-cross libgl1-mesa-dev:arm64 libx11-dev:arm64 \
+	libxcursor-dev:arm64 libxrandr-dev:arm64 libxinerama-dev:arm64 libxi-dev:arm64 libxxf86vm-dev:arm64
+
+package: package-amd64 package-arm64
+	@ls -l $(OUT)/*.deb
+
+package-amd64: deps
+	CGO_ENABLED=1 GOOS=linux GOARCH=amd64 $(GO) build $(RELEASE) -o $(OUT)/linux-amd64/pudo .
+	$(MAKE) --no-print-directory package-deb ARCH=amd64 BIN=$(OUT)/linux-amd64/pudo
+
+package-arm64: deps deps-arm64
+	CGO_ENABLED=1 GOOS=linux GOARCH=arm64 CC=aarch64-linux-gnu-gcc \
+		PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig \
+		$(GO) build $(RELEASE) -o $(OUT)/linux-arm64/pudo .
+	$(MAKE) --no-print-directory package-deb ARCH=arm64 BIN=$(OUT)/linux-arm64/pudo
+
+# package-deb wraps an already built binary: make package-deb ARCH=amd64 BIN=path.
+# The packaged config is the documented example with the installed paths.
+package-deb:
+	@[ -n "$(ARCH)" ] && [ -x "$(BIN)" ] || { echo "make: package-deb needs ARCH=amd64|arm64 and an executable BIN="; exit 1; }
+	@mkdir -p $(OUT)/linux-$(ARCH)
+	sed -e 's|^data_dir = ""|data_dir = "/var/lib/pudo"|' \
+		-e 's|^port = "/dev/ttyACM0"|port = "/dev/pudo-scanner"|' \
+		app/config/pudo.example.toml > $(OUT)/linux-$(ARCH)/pudo.toml
+	PUDO_ARCH=$(ARCH) PUDO_VERSION=$(PKG_VERSION) PUDO_BIN=$(BIN) PUDO_CONFIG=$(OUT)/linux-$(ARCH)/pudo.toml \
+		$(NFPM) package --config assets/linux/nfpm.yaml --packager deb --target $(OUT)/
+
+deps-arm64:
+	@dpkg --print-foreign-architectures | grep -qx arm64 || { \
+		echo "make: adding arm64 to dpkg's architectures"; \
+		$(SUDO) dpkg --add-architecture arm64 && $(SUDO) apt-get update -qq; }
+	@missing=$$(for p in $(ARM64_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "make: installing $$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+bundle: deps
+	CGO_ENABLED=1 GOOS=linux GOARCH=amd64 $(GO) build $(RELEASE) -o $(OUT)/linux-amd64/pudo .
+	$(FYNE) package -os linux --release --exe $(OUT)/linux-amd64/pudo
+	mv Pudo.tar.xz $(OUT)/pudo_$(PKG_VERSION)_linux_amd64.tar.xz
+	@ls -l $(OUT)/*.tar.xz
 
 clean:
 	rm -rf $(BIN) $(OUT) bench.txt
