@@ -101,8 +101,13 @@ func loadKeys(cfg Config) ([]Key, error) {
 	if cfg.KeysFile == "" {
 		return keys, nil
 	}
+	// Either spelling, so the table `pudo api-key new` prints pastes here
+	// as it is.
 	var f struct {
 		Keys []Key `toml:"keys"`
+		API  struct {
+			Keys []Key `toml:"keys"`
+		} `toml:"api"`
 	}
 	body, err := os.ReadFile(cfg.KeysFile)
 	if err != nil {
@@ -115,7 +120,7 @@ func loadKeys(cfg Config) ([]Key, error) {
 	if und := md.Undecoded(); len(und) > 0 {
 		return nil, &ConfigError{Key: "keys_file", Msg: fmt.Sprintf("%s: unknown key %s", cfg.KeysFile, und[0])}
 	}
-	keys = append(keys, f.Keys...)
+	keys = append(append(keys, f.Keys...), f.API.Keys...)
 	if err := validateKeys("keys", keys); err != nil {
 		return nil, err
 	}

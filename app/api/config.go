@@ -31,8 +31,9 @@ type Config struct {
 	// IdempotencyTTL is how long an Idempotency-Key and its answer are kept.
 	IdempotencyTTL time.Duration `toml:"idempotency_ttl"`
 	// Keys are the integrations allowed in. KeysFile, when set, names a
-	// TOML file with more [[keys]] tables, so keys can live apart from the
-	// rest of the configuration with tighter permissions.
+	// TOML file with more [[api.keys]] (or [[keys]]) tables, so keys can
+	// live apart from the rest of the configuration, with tighter
+	// permissions, and be added without touching it.
 	Keys     []Key  `toml:"keys"`
 	KeysFile string `toml:"keys_file"`
 	// Webhooks receive events as they happen.

@@ -113,6 +113,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // "<key>" reads better than "\u003ckey\u003e" in a terminal
 	enc.Encode(v) // a failed write means the client left; nothing to do
 }
 

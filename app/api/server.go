@@ -131,15 +131,25 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return fmt.Errorf("api: serve: %w", err)
 }
 
-// start settles what a previous run left: a pending Idempotency-Key now
-// has an unknown outcome, since no request survives a restart.
+// start settles what a previous run left, before any request: a pending
+// Idempotency-Key now has an unknown outcome, since no request survives a
+// restart; and a new webhook endpoint gets its cursor at the end of the
+// log now, so it receives everything from this start on.
 func (s *Server) start(ctx context.Context) error {
 	return s.db.Update(ctx, func(tx *storage.Tx) error {
 		n, err := tx.AbandonIdems()
+		if err != nil {
+			return err
+		}
 		if n > 0 {
 			s.log.Warn("idempotency keys abandoned by a restart", "count", n)
 		}
-		return err
+		for _, d := range s.hooks {
+			if err := d.initCursor(tx); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

@@ -120,21 +120,25 @@ func (d *deliverer) step(ctx context.Context) (int, error) {
 	return len(evs), nil
 }
 
-// cursor returns the endpoint's cursor; a new endpoint starts at the end of
-// the log, since a shop wants what happens from now on, not years of
-// history (GET /v1/events has that).
+// initCursor starts a new endpoint at the end of the log: a shop wants
+// what happens from now on, not years of history (GET /v1/events has
+// that). A known endpoint keeps its cursor.
+func (d *deliverer) initCursor(tx *storage.Tx) error {
+	if _, ok, err := tx.WebhookCursor(d.hook.Name); err != nil || ok {
+		return err
+	}
+	seq, err := tx.LastSeq()
+	if err != nil {
+		return err
+	}
+	return tx.SetWebhookCursor(d.hook.Name, seq)
+}
+
 func (d *deliverer) cursor(ctx context.Context) (int64, error) {
 	var seq int64
-	err := d.s.db.Update(ctx, func(tx *storage.Tx) error {
-		cur, ok, err := tx.WebhookCursor(d.hook.Name)
-		if err != nil || ok {
-			seq = cur
-			return err
-		}
-		if seq, err = tx.LastSeq(); err != nil {
-			return err
-		}
-		return tx.SetWebhookCursor(d.hook.Name, seq)
+	err := d.s.db.View(ctx, func(tx *storage.Tx) (err error) {
+		seq, _, err = tx.WebhookCursor(d.hook.Name)
+		return err
 	})
 	return seq, err
 }
