@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -175,5 +176,39 @@ func TestKeyMain(t *testing.T) {
 		if code := KeyMain(context.Background(), args, &out, &errb); code != 2 || out.Len() != 0 {
 			t.Errorf("KeyMain(%q) = %d with output %q", args, code, out.String())
 		}
+	}
+}
+
+// TestExampleConfig: the documented example decodes, every key is known,
+// and the defaults it shows are DefaultConfig's; its commented tables
+// decode too once uncommented.
+func TestExampleConfig(t *testing.T) {
+	src, err := os.ReadFile("api.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		API Config `toml:"api"`
+	}
+	md, err := toml.Decode(string(src), &file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		t.Fatalf("unknown keys in the example: %v", und)
+	}
+	if d := DefaultConfig(); !reflect.DeepEqual(file.API, d) {
+		t.Fatalf("example shows %+v, defaults are %+v", file.API, d)
+	}
+	uncommented := regexp.MustCompile(`(?m)^# (\[\[api\.|[a-z_]+ = )`).ReplaceAllString(string(src), "$1")
+	var full struct {
+		API Config `toml:"api"`
+	}
+	md, err = toml.Decode(uncommented, &full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if und := md.Undecoded(); len(und) > 0 || len(full.API.Keys) != 1 || len(full.API.Webhooks) != 1 {
+		t.Fatalf("uncommented example: undecoded %v, %+v", und, full.API)
 	}
 }
