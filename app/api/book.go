@@ -1,11 +1,11 @@
 package api
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -47,7 +47,7 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, p principal) error
 	status, body, err := s.doBook(r, p, b, idemKey)
 	if err != nil {
 		// Nothing was booked: forget the key so a retry runs afresh.
-		if rerr := s.db.Update(r.Context(), func(tx *storage.Tx) error { return tx.ReleaseIdem(p.Name, idemKey) }); rerr != nil {
+		if rerr := s.db.Update(context.WithoutCancel(r.Context()), func(tx *storage.Tx) error { return tx.ReleaseIdem(p.Name, idemKey) }); rerr != nil {
 			s.log.Warn("release idempotency key", "key", p.Name, "err", rerr)
 		}
 		return err
@@ -75,8 +75,9 @@ func (s *Server) doBook(r *http.Request, p principal, b app.Booking, idemKey str
 			return 0, nil, err
 		}
 	}
-	// The rent exists now: a failure below must not hide its code.
-	err = s.db.Update(r.Context(), func(tx *storage.Tx) error {
+	// The rent exists now: a failure below must not hide its code, and a
+	// client hanging up must not leave it without an owner.
+	err = s.db.Update(context.WithoutCancel(r.Context()), func(tx *storage.Tx) error {
 		if err := tx.SetRentOwner(booked.Rent.ID, p.Name); err != nil {
 			return err
 		}
@@ -158,7 +159,10 @@ func (s *Server) replay(w http.ResponseWriter, p principal, idemKey string, rec 
 	}
 	body, err := unseal(p.token, p.Name, idemKey, rec.Response)
 	if err != nil {
-		return fmt.Errorf("replay idempotency key: %w", err)
+		// Only the key that booked can open the answer: this one is a
+		// newer key under the same name.
+		return errorf(http.StatusUnprocessableEntity, "idempotency_key_reused",
+			"this Idempotency-Key was used with another API key of the same integration; use a new key per booking")
 	}
 	return writeBooked(w, rec.Status, body, true)
 }

@@ -114,7 +114,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false) // "<key>" reads better than "\u003ckey\u003e" in a terminal
-	enc.Encode(v) // a failed write means the client left; nothing to do
+	enc.Encode(v)            // a failed write means the client left; nothing to do
 }
 
 // reqInfo is what the log line of a request says, filled in as the request

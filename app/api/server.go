@@ -105,10 +105,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		wg.Go(func() { d.run(ctx) })
 	}
 	wg.Go(func() { s.pruneLoop(ctx) })
+	drained := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
+		defer close(drained)
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		srv.Shutdown(sctx)
+		if srv.Shutdown(sctx) != nil {
+			srv.Close() // a handler still runs after the grace period
+		}
 	})
 	defer stop()
 	s.log.Info("api listening", "addr", ln.Addr().String(), "tls", s.cfg.TLSCert != "",
@@ -120,12 +124,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	} else {
 		err = srv.Serve(ln)
 	}
+	// Serve returns as soon as the listener closes; wait for the drain so
+	// no handler or deliverer outlives this call.
 	cancel()
+	<-drained
 	wg.Wait()
 	if errors.Is(err, http.ErrServerClosed) {
-		// Shutdown returns as soon as the listener closes; wait for the
-		// drain it started so no handler outlives Serve.
-		srv.Shutdown(context.Background())
 		return nil
 	}
 	return fmt.Errorf("api: serve: %w", err)
