@@ -14,11 +14,11 @@ import (
 
 // showStaffPIN follows the hidden gesture: staff type their PIN.
 func (k *Kiosk) showStaffPIN() {
-	k.keypad = newPINKeypad(k.touch, k.staffLogin)
-	top := container.NewVBox(title(tr("admin.pin")), warn(k.message))
-	k.message = ""
 	back := k.button(tr("common.back"), theme.NavigateBackIcon(), k.showHome)
-	k.show("pin", container.NewPadded(container.NewBorder(top, back, nil, nil, container.NewCenter(k.keypad.content))), idleAsk)
+	k.keypad = newPINKeypad(k.touch, k.staffLogin).withBack(back)
+	top := container.NewVBox(title(tr("admin.pin")), newMessage(k.message))
+	k.message = ""
+	k.show("pin", pinScreen(top, k.keypad), idleAsk)
 }
 
 func (k *Kiosk) staffLogin(pin string) {
@@ -67,7 +67,8 @@ func (k *Kiosk) adminScreen(name, head string, content fyne.CanvasObject, contro
 	head2 := title(head)
 	head2.SizeName = theme.SizeNameSubHeadingText
 	bottom := container.NewVBox(append(controls, nav)...)
-	k.show(name, container.NewPadded(container.NewBorder(head2, bottom, nil, nil, content)), idleAdmin)
+	k.show(name, container.NewThemeOverride(container.NewPadded(container.NewBorder(head2, bottom, nil, nil, content)),
+		compactTheme(k.style)), idleAdmin)
 }
 
 func (k *Kiosk) adminTab(current, name string, icon fyne.Resource, f func()) fyne.CanvasObject {
@@ -114,7 +115,13 @@ func (k *Kiosk) showOpenAllPIN() {
 			})
 		})
 	})
+	k.keypad.withBack(k.button(tr("common.back"), theme.NavigateBackIcon(), k.showAdminDoors))
 	top := container.NewVBox(title(tr("admin.openall.pin")), warn(tr("admin.openall.what")))
-	back := k.button(tr("common.back"), theme.NavigateBackIcon(), k.showAdminDoors)
-	k.show("pin.again", container.NewPadded(container.NewBorder(top, back, nil, nil, container.NewCenter(k.keypad.content))), idleAdmin)
+	k.show("pin.again", pinScreen(top, k.keypad), idleAdmin)
+}
+
+// pinScreen puts the PIN keypad in the lower middle of the screen.
+func pinScreen(top fyne.CanvasObject, kp *keypad) fyne.CanvasObject {
+	pad := container.NewGridWrap(fyne.NewSize(640, kp.content.MinSize().Height), kp.content)
+	return container.NewPadded(container.NewBorder(top, container.NewCenter(pad), nil, nil))
 }

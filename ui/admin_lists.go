@@ -63,7 +63,7 @@ func (k *Kiosk) rentFilters(q RentQuery) fyne.CanvasObject {
 	if q.DoorID != 0 {
 		door = trf("door.number", "Door", q.DoorID)
 	}
-	digits := []fyne.CanvasObject{widget.NewLabelWithStyle(door, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})}
+	var digits []fyne.CanvasObject
 	for d := range 10 {
 		digits = append(digits, k.button(strconv.Itoa(d), nil, func() {
 			if n := q.DoorID*10 + int64(d); n < 10000 {
@@ -73,7 +73,8 @@ func (k *Kiosk) rentFilters(q RentQuery) fyne.CanvasObject {
 		}))
 	}
 	digits = append(digits, k.button("", theme.ContentClearIcon(), func() { q.DoorID = 0; k.showAdminRents(q) }))
-	return container.NewVBox(row(states...), row(digits...))
+	which := widget.NewLabelWithStyle(door, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	return container.NewVBox(row(states...), container.NewBorder(nil, nil, which, nil, row(digits...)))
 }
 
 // showAdminEvents is the audit log, newest first, a page at a time.
@@ -112,7 +113,7 @@ func (k *Kiosk) showAdminEvents(before int64) {
 			if before != 0 {
 				controls = append(controls, k.button(tr("admin.newest"), theme.MoveUpIcon(), func() { k.showAdminEvents(0) }))
 			}
-			pg := k.newPager(rows, 8)
+			pg := k.newPager(rows, 7)
 			k.adminScreen("admin.events", tr("admin.events.title"), pg.content, row(controls...))
 		})
 	})

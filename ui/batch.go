@@ -59,26 +59,31 @@ func (k *Kiosk) startBatch(kind batchKind) {
 // showBatch is the list, with the open door in big type above it.
 func (k *Kiosk) showBatch() {
 	b := k.batch
-	lines := []fyne.CanvasObject{title(tr("batch." + string(b.kind)))}
+	var lines []fyne.CanvasObject
 	var controls []fyne.CanvasObject
 	switch {
 	case len(b.items) == 0:
-		lines = append(lines, say(tr("batch.none")))
+		lines = append(lines, title(tr("batch."+string(b.kind))), say(tr("batch.none")))
 	case b.open.ID != 0:
-		lines = append(lines, bigText(trf("door.number", "Door", b.open.ID), 72, themed(theme.ColorNamePrimary)),
+		lines = append(lines, bigText(trf("door.number", "Door", b.open.ID), 64, themed(theme.ColorNamePrimary)),
 			say(tr("door.takeback")))
 		controls = append(controls, k.button(tr("door.notopen"), theme.WarningIcon(), k.batchDidNotOpen))
 	case b.at < len(b.items):
+		lines = append(lines, title(tr("batch."+string(b.kind))))
 		controls = append(controls, k.mainButton(trf("batch.start", "N", len(b.items)-b.at), theme.MediaPlayIcon(), k.batchNext))
 	default:
-		lines = append(lines, say(tr("batch.done")))
+		lines = append(lines, title(tr("batch."+string(b.kind))), say(tr("batch.done")))
 	}
 	var rows []fyne.CanvasObject
 	for i, p := range b.items {
 		rows = append(rows, k.batchRow(p, b.status[i]))
 	}
-	pg := k.newPager(rows, 4)
-	pg.page = b.at / 4
+	per := 3
+	if k.bigText {
+		per = 2
+	}
+	pg := k.newPager(rows, per)
+	pg.page = min(b.at, len(rows)-1) / per
 	pg.turn(0)
 	controls = append(controls, k.button(tr("courier.menu"), theme.MenuIcon(), k.showCourierMenu))
 	name := "batch"

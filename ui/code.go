@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // entry is what the code screen is for.
@@ -30,11 +31,17 @@ func (k *Kiosk) showEntry(e entry) {
 	if e == entryReturn {
 		head, ok, submit = tr("return.title"), tr("return.ok"), k.submitReturn
 	}
-	k.keypad = newCodeKeypad(ok, k.touch, submit)
-	msg := warn(k.message)
 	back := k.button(tr("common.back"), theme.NavigateBackIcon(), k.showHome)
-	top := container.NewVBox(title(head), say(tr("code.hint")), msg)
-	k.show(string(e), container.NewPadded(container.NewBorder(top, back, nil, nil, k.keypad.content)), idleAsk)
+	k.keypad = newCodeKeypad(ok, k.touch, submit).withBack(back)
+	msg := newMessage(k.message)
+	t := title(head)
+	t.SizeName = theme.SizeNameSubHeadingText
+	hint := say(tr("code.hint"))
+	if k.message != "" || k.pausedUntil.After(k.now()) {
+		hint.Hide() // the message says more, and big text needs the room
+	}
+	top := container.NewVBox(t, hint, msg)
+	k.show(string(e), container.NewPadded(container.NewBorder(top, nil, nil, nil, k.keypad.content)), idleAsk)
 	switch {
 	case k.pausedUntil.After(k.now()):
 		k.countdown(k.pausedUntil, msg)
@@ -45,7 +52,7 @@ func (k *Kiosk) showEntry(e entry) {
 
 // checkPaused asks the locker whether code entry is paused, and counts
 // down on screen until it is not.
-func (k *Kiosk) checkPaused(msg interface{ SetText(string) }) {
+func (k *Kiosk) checkPaused(msg *widget.Label) {
 	if k.flows.Scans == nil {
 		return
 	}
@@ -62,16 +69,16 @@ func (k *Kiosk) checkPaused(msg interface{ SetText(string) }) {
 
 // countdown shows the time left in a lockout, once a second, and gives the
 // keypad back when it is over.
-func (k *Kiosk) countdown(until time.Time, msg interface{ SetText(string) }) {
+func (k *Kiosk) countdown(until time.Time, msg *widget.Label) {
 	left := until.Sub(k.now())
 	if left <= 0 {
 		k.keypad.Disable(false)
 		k.message = ""
-		msg.SetText("")
+		setMessage(msg, "")
 		return
 	}
 	k.keypad.Disable(true)
-	msg.SetText(trf("code.locked", "Time", clock(left)))
+	setMessage(msg, trf("code.locked", "Time", clock(left)))
 	k.later(time.Second, func() { k.countdown(until, msg) })
 }
 

@@ -61,8 +61,7 @@ func (k *Kiosk) showDoor(d app.Door, kind doorKind, more int) {
 		k.watch.onDidNot = k.batchDidNotOpen
 		controls = append(controls, k.button(tr("door.notopen"), theme.WarningIcon(), k.batchDidNotOpen))
 	}
-	top := container.NewBorder(container.NewVBox(lines...), nil, nil, nil, doorMap(k.doors, d.ID))
-	k.show("door", screen(top, controls...), idleNever)
+	k.show("door", withMap(container.NewVBox(lines...), doorMap(k.doors, d.ID), controls...), idleNever)
 }
 
 var doorWhat = map[doorKind]string{
@@ -102,9 +101,8 @@ func (k *Kiosk) showLeftOpen(d app.Door) {
 	if w.id != d.ID {
 		w = doorWatch{id: d.ID, onClosed: k.showHome}
 	}
-	top := container.NewBorder(container.NewVBox(
-		title(trf("leftopen.title", "Door", d.ID)), say(tr("leftopen.what"))), nil, nil, nil, doorMap(k.doors, d.ID))
-	k.show("leftopen", screen(top), idleNever)
+	top := container.NewVBox(title(trf("leftopen.title", "Door", d.ID)), say(tr("leftopen.what")))
+	k.show("leftopen", withMap(top, doorMap(k.doors, d.ID)), idleNever)
 	k.watch = w
 	k.remind()
 }

@@ -30,6 +30,7 @@ func doorMap(doors []app.Door, lit int64) fyne.CanvasObject {
 		r.CornerRadius = 4
 		t := canvas.NewText(fmt.Sprint(d.ID), ink)
 		t.TextStyle = fyne.TextStyle{Bold: d.ID == lit}
+		t.TextSize = 20
 		t.Alignment = fyne.TextAlignCenter
 		objs = append(objs, container.NewStack(r, container.NewCenter(t)))
 	}

@@ -101,6 +101,7 @@ type fixture struct {
 	sounds *soundLog
 	flows  *fakeFlows
 	opts   Options
+	second int64 // a second door under the first demo code, when a test adds one
 }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -3,7 +3,6 @@ package ui
 import (
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -20,9 +19,8 @@ func (k *Kiosk) askMoreTime() {
 	yes := k.mainButton(tr("more.yes"), theme.ConfirmIcon(), k.hideMore)
 	no := k.button(tr("more.no"), theme.HomeIcon(), k.timeout)
 	box := container.NewVBox(title(tr("more.title")), left, row(no, yes))
-	k.more = widget.NewModalPopUp(container.NewPadded(box), k.win.Canvas())
-	size := k.win.Canvas().Size()
-	k.more.Resize(fyne.NewSize(size.Width*0.8, box.MinSize().Height+40))
+	k.more = widget.NewModalPopUp(container.NewBorder(nil, card(box), nil, nil), k.win.Canvas())
+	k.more.Resize(k.win.Canvas().Size())
 	k.more.Show()
 	deadline := k.now().Add(k.opts.MoreTimeFor)
 	pop := k.more

@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -26,12 +27,13 @@ type keypad struct {
 	ok      *widget.Button
 	keys    map[string]*widget.Button
 	onOK    func(code string)
-	onKey   func()
-	content fyne.CanvasObject
+	onKey    func()
+	controls *fyne.Container
+	content  fyne.CanvasObject
 }
 
 func newCodeKeypad(okLabel string, onKey func(), onOK func(string)) *keypad {
-	return newKeypad(keypadKeys, codeLen, false, 8, okLabel, onKey, onOK)
+	return newKeypad(keypadKeys, codeLen, false, 11, okLabel, onKey, onOK)
 }
 
 func newPINKeypad(onKey func(), onOK func(string)) *keypad {
@@ -55,8 +57,18 @@ func newKeypad(symbols string, length int, secret bool, cols int, okLabel string
 	k.keys["delete"] = del
 	k.ok = widget.NewButtonWithIcon(okLabel, theme.ConfirmIcon(), k.submit)
 	k.ok.Importance = widget.HighImportance
-	k.content = container.NewBorder(k.display, container.NewGridWithColumns(2, del, k.ok), nil, nil, grid)
+	k.controls = container.NewGridWithColumns(2, del, k.ok)
+	k.content = container.NewBorder(k.display, k.controls, nil, nil, grid)
 	k.refresh()
+	return k
+}
+
+// withBack puts a Back button first in the keypad's bottom row: one row
+// fewer leaves room for big text.
+func (k *keypad) withBack(back fyne.CanvasObject) *keypad {
+	k.controls.Objects = append([]fyne.CanvasObject{back}, k.controls.Objects...)
+	k.controls.Layout = layout.NewGridLayoutWithColumns(3)
+	k.controls.Refresh()
 	return k
 }
 

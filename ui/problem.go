@@ -44,7 +44,11 @@ func (k *Kiosk) showDoorDidNotOpen(d app.Door) {
 
 // reference is what support looks a problem up by: kiosk, door, time.
 func (k *Kiosk) reference(door int64) string {
-	return fmt.Sprintf("%s / %d / %s", k.opts.KioskID, door, k.now().UTC().Format("2006-01-02 15:04"))
+	d := "-"
+	if door != 0 {
+		d = fmt.Sprint(door)
+	}
+	return fmt.Sprintf("%s / %s / %s", k.opts.KioskID, d, k.now().UTC().Format("2006-01-02 15:04"))
 }
 
 // showProblem says what went wrong and what to do, with a reference that

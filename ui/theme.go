@@ -25,7 +25,8 @@ const (
 // enough to read at arm's length (fyneterm's termTheme pattern).
 type kioskTheme struct {
 	fyne.Theme
-	style Style
+	style   Style
+	compact bool // staff screens: more on a screen, still finger-sized
 }
 
 // Theme is the kiosk's theme in a style; the Kiosk sets it on the app when
@@ -72,8 +73,12 @@ func (t kioskTheme) palette() palette {
 func (t kioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 	p := t.palette()
 	switch n {
-	case theme.ColorNameBackground, theme.ColorNameOverlayBackground, theme.ColorNameMenuBackground:
+	case theme.ColorNameBackground, theme.ColorNameMenuBackground:
 		return p.bg
+	case theme.ColorNameOverlayBackground:
+		// Popups draw their own card (see card), low on the screen where
+		// the hands are; the popup itself only dims what is behind.
+		return color.Transparent
 	case theme.ColorNameForeground:
 		return p.fg
 	case theme.ColorNameButton:
@@ -95,7 +100,7 @@ func (t kioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Colo
 	case colorNameLit:
 		return p.lit
 	case theme.ColorNameShadow:
-		return color.Transparent
+		return color.NRGBA{A: 0x99}
 	case theme.ColorNameInputBorder, theme.ColorNameSeparator:
 		return p.disabled
 	}
@@ -112,6 +117,9 @@ func (t kioskTheme) Size(n fyne.ThemeSizeName) float32 {
 	scale := float32(1)
 	if t.style.Contrast {
 		scale = 1.25
+	}
+	if t.compact {
+		return t.compactSize(n)
 	}
 	switch n {
 	case theme.SizeNameText:
@@ -135,3 +143,28 @@ func (t kioskTheme) Size(n fyne.ThemeSizeName) float32 {
 	}
 	return t.Theme.Size(n)
 }
+
+// compactSize is for staff screens, which hold grids and lists: text 20,
+// buttons still 56 px tall.
+func (t kioskTheme) compactSize(n fyne.ThemeSizeName) float32 {
+	switch n {
+	case theme.SizeNameText:
+		return 20
+	case theme.SizeNameHeadingText:
+		return 28
+	case theme.SizeNameSubHeadingText:
+		return 24
+	case theme.SizeNameCaptionText:
+		return 16
+	case theme.SizeNameInnerPadding:
+		return 14
+	case theme.SizeNamePadding:
+		return 6
+	case theme.SizeNameInlineIcon:
+		return 24
+	}
+	return kioskTheme{Theme: t.Theme, style: t.style}.Size(n)
+}
+
+// compactTheme is the theme of the staff screens in a style.
+func compactTheme(s Style) fyne.Theme { return kioskTheme{Theme: theme.DefaultTheme(), style: s, compact: true} }

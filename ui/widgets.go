@@ -19,6 +19,20 @@ func screen(top fyne.CanvasObject, controls ...fyne.CanvasObject) fyne.CanvasObj
 		container.NewVBox(layout.NewSpacer(), top, layout.NewSpacer())))
 }
 
+// withMap is screen with a door map taking all the room between the text
+// and the controls.
+func withMap(top, doorMap fyne.CanvasObject, controls ...fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewPadded(container.NewBorder(top, container.NewVBox(controls...), nil, nil,
+		container.NewPadded(doorMap)))
+}
+
+// card sets content off from what is behind it, for popups.
+func card(content fyne.CanvasObject) fyne.CanvasObject {
+	bg := canvas.NewRectangle(themed(theme.ColorNameBackground))
+	bg.StrokeColor, bg.StrokeWidth, bg.CornerRadius = themed(theme.ColorNamePrimary), 4, 12
+	return container.NewStack(bg, container.NewPadded(container.NewPadded(content)))
+}
+
 // row lays controls side by side in equal widths.
 func row(objs ...fyne.CanvasObject) fyne.CanvasObject {
 	if len(objs) == 0 {
@@ -69,6 +83,22 @@ func warn(s string) *widget.Label {
 	l := say(s)
 	l.Importance = widget.DangerImportance
 	return l
+}
+
+// newMessage is a warning line that takes no room while it is empty.
+func newMessage(s string) *widget.Label {
+	l := warn("")
+	setMessage(l, s)
+	return l
+}
+
+func setMessage(l *widget.Label, s string) {
+	l.SetText(s)
+	if s == "" {
+		l.Hide()
+	} else {
+		l.Show()
+	}
 }
 
 // bigText is a centred line of large type, for door numbers.
