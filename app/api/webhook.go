@@ -103,19 +103,23 @@ func (d *deliverer) step(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	done := cur
 	for _, e := range evs {
-		if d.hook.wants(e.Kind) {
-			if err := d.handle(ctx, e); err != nil {
-				return 0, err
-			}
+		done = e.Seq
+		if !d.hook.wants(e.Kind) {
+			continue
 		}
-		// Per event, so a restart redelivers at most the one in flight.
+		if err := d.handle(ctx, e); err != nil {
+			return 0, err
+		}
+		// After each delivery, so a restart redelivers at most the one in
+		// flight; skipped events need no write of their own.
 		if err := d.setCursor(ctx, e.Seq); err != nil {
 			return 0, err
 		}
 	}
-	if last > cur {
-		return len(evs), d.setCursor(ctx, last)
+	if done = max(done, last); done > cur {
+		return len(evs), d.setCursor(ctx, done)
 	}
 	return len(evs), nil
 }
@@ -209,18 +213,24 @@ func (d *deliverer) holdIfBehind(ctx context.Context, e storage.Event, body []by
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	// Only this goroutine parks for this endpoint and retries unpark under
+	// d.mu, so a read is enough to decide; most events are not held.
 	var held bool
-	err := d.s.db.Update(ctx, func(tx *storage.Tx) (err error) {
-		if held, err = tx.HasParked(d.hook.Name, e.RentID); err != nil || !held {
-			return err
-		}
+	err := d.s.db.View(ctx, func(tx *storage.Tx) (err error) {
+		held, err = tx.HasParked(d.hook.Name, e.RentID)
+		return err
+	})
+	if err != nil || !held {
+		return false, err
+	}
+	err = d.s.db.Update(ctx, func(tx *storage.Tx) error {
 		return tx.Park(storage.Parked{Endpoint: d.hook.Name, Seq: e.Seq, RentID: e.RentID, Kind: e.Kind, Payload: body,
 			LastError: fmt.Sprintf("held behind an earlier parked event of rent %d", e.RentID)})
 	})
-	if held {
+	if err == nil {
 		d.count("parked")
 	}
-	return held, err
+	return err == nil, err
 }
 
 func (d *deliverer) park(ctx context.Context, e storage.Event, body []byte, attempts int, lastErr string) error {
