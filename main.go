@@ -152,7 +152,7 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer locks.Close()
-	locker := app.New(db, locks, secret, app.Options{KioskID: cfg.Kiosk.ID, PickupWindow: cfg.Rents.PickupWindow}, log.With("part", "app"))
+	locker := app.New(db, locks, secret, cfg.Options(), log.With("part", "app"))
 	doors, err := app.Layout(cfg.Locker.Columns, cfg.Locker.LowRows)
 	if err != nil {
 		return err
@@ -160,7 +160,16 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err := locker.SetUp(ctx, doors); err != nil {
 		return err
 	}
+	// Openings cut short by a crash are compared with fresh sensor readings
+	// and flagged for staff before any door opens again; never replayed.
+	if err := locks.Refresh(ctx); err != nil {
+		log.Warn("lock boards not read before reconciling", "err", err)
+	}
+	if err := locker.Reconcile(ctx); err != nil {
+		return err
+	}
 	go pumpDoorEvents(ctx, locks, locker)
+	go locker.Housekeep(ctx, time.Minute)
 
 	readers, err := scanner.Start(ctx, cfg.Scanner, log.With("part", "scanner"))
 	if err != nil {
