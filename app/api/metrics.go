@@ -28,8 +28,13 @@ type Metrics struct {
 	seq      int64      // the event log is counted up to here
 	kinds    map[string]int64
 	counters map[string]*Counter
-	funcs    map[string]func() float64
+	funcs    map[string]funcMetric
 	help     map[string]family
+}
+
+type funcMetric struct {
+	fn  func() float64
+	typ string
 }
 
 type family struct{ help, typ string }
@@ -45,7 +50,7 @@ func (c *Counter) Add(n uint64) { c.v.Add(n) }
 
 func newMetrics(db *storage.DB, core Core) *Metrics {
 	return &Metrics{db: db, core: core, kinds: map[string]int64{}, counters: map[string]*Counter{},
-		funcs: map[string]func() float64{}, help: map[string]family{}}
+		funcs: map[string]funcMetric{}, help: map[string]family{}}
 }
 
 // metricRE is a metric name with optional labels, as Prometheus writes it.
@@ -78,7 +83,16 @@ func (m *Metrics) GaugeFunc(name, help string, fn func() float64) {
 	m.register(name, help, "gauge")
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.funcs[name] = fn
+	m.funcs[name] = funcMetric{fn, "gauge"}
+}
+
+// CounterFunc shows fn's value as a counter: for totals another part keeps
+// itself, such as the lock board's timeouts in lockio.Health.
+func (m *Metrics) CounterFunc(name, help string, fn func() float64) {
+	m.register(name, help, "counter")
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.funcs[name] = funcMetric{fn, "counter"}
 }
 
 func (m *Metrics) register(name, help, typ string) {
@@ -225,9 +239,9 @@ func (m *Metrics) fromRegistered(add func(fam, typ, help string, s sample)) {
 		add(fam, "counter", help[fam].help, sample{name, float64(c.v.Load())})
 	}
 	// Outside the lock: fn belongs to someone else.
-	for name, fn := range funcs {
+	for name, f := range funcs {
 		fam := metricRE.FindStringSubmatch(name)[1]
-		add(fam, "gauge", help[fam].help, sample{name, fn()})
+		add(fam, f.typ, help[fam].help, sample{name, f.fn()})
 	}
 }
 

@@ -16,6 +16,7 @@ func TestMetrics(t *testing.T) {
 	bus := f.srv.Metrics().Counter(`pudo_lockbus_errors_total{board="1"}`, "Lock-bus errors by board.")
 	bus.Add(3)
 	f.srv.Metrics().GaugeFunc("pudo_scanner_up", "Whether the code scanner answers.", func() float64 { return 1 })
+	f.srv.Metrics().CounterFunc("pudo_lockbus_timeouts_total", "Lock-board polls with no reply.", func() float64 { return 7 })
 
 	a := f.do("GET", "/metrics", "host", "")
 	if a.status != http.StatusOK || !strings.HasPrefix(a.header.Get("Content-Type"), "text/plain; version=0.0.4") {
@@ -31,6 +32,8 @@ func TestMetrics(t *testing.T) {
 		`pudo_events_total{kind="rent.booked"} 1`,
 		`pudo_lockbus_errors_total{board="1"} 3`,
 		`pudo_scanner_up 1`,
+		`pudo_lockbus_timeouts_total 7`,
+		"# TYPE pudo_lockbus_timeouts_total counter",
 		`pudo_api_requests_total{status="201"} 1`,
 		"# TYPE pudo_door_opens_total counter",
 		"# TYPE pudo_doors gauge",
