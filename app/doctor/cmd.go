@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"pudo/app/config"
@@ -104,11 +105,14 @@ func defaultConfig(flagValue string) string {
 	return ""
 }
 
+// currentUser names the effective user. Not user.Current: it caches the
+// user from before becomeUser.
 func currentUser() string {
-	if u, err := user.Current(); err == nil {
+	id := strconv.Itoa(os.Geteuid())
+	if u, err := user.LookupId(id); err == nil {
 		return u.Username
 	}
-	return fmt.Sprint(os.Geteuid())
+	return id
 }
 
 // BackupMain is `pudo backup FILE`: a consistent copy of the kiosk's

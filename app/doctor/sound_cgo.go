@@ -28,8 +28,9 @@ func checkSound() Result {
 	var names []string
 	for i := range devs {
 		n := devs[i].Name()
-		// ALSA's null device ("Discard all samples") is there even with no card.
-		if strings.Contains(strings.ToLower(n), "discard") {
+		// ALSA's null device ("Discard all samples") is there even with no
+		// card, and miniaudio falls back to its own "NULL Playback Device".
+		if l := strings.ToLower(n); strings.Contains(l, "discard") || strings.HasPrefix(l, "null ") {
 			continue
 		}
 		if devs[i].IsDefault != 0 {
