@@ -45,7 +45,7 @@ func (tx *Tx) SyncDoors(layout []Door) error {
 
 const doorCols = `id, board, channel, size, col, row, low, out_of_service, oos_reason, fault, paused_since`
 
-func scanDoor(s interface{ Scan(...any) error }) (Door, error) {
+func scanDoor(s rowScanner) (Door, error) {
 	var d Door
 	var paused sql.NullInt64
 	err := s.Scan(&d.ID, &d.Board, &d.Channel, &d.Size, &d.Col, &d.Row, &d.Low, &d.OutOfService, &d.OOSReason, &d.Fault, &paused)
@@ -55,20 +55,7 @@ func scanDoor(s interface{ Scan(...any) error }) (Door, error) {
 
 // Doors lists every door in id order.
 func (tx *Tx) Doors() ([]Door, error) {
-	rows, err := tx.tx.Query(`SELECT ` + doorCols + ` FROM doors ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("storage: doors: %w", err)
-	}
-	defer rows.Close()
-	var out []Door
-	for rows.Next() {
-		d, err := scanDoor(rows)
-		if err != nil {
-			return nil, fmt.Errorf("storage: doors: %w", err)
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return queryAll(tx, "doors", scanDoor, `SELECT `+doorCols+` FROM doors ORDER BY id`)
 }
 
 // Door returns one door by id.

@@ -120,22 +120,9 @@ func (tx *Tx) freeDoors(minRank int, preferLow bool, except int64) ([]Door, erro
 	if preferLow {
 		order = `low DESC, ` + sizeOrder + `, fault <> '', id`
 	}
-	rows, err := tx.tx.Query(`SELECT `+doorCols+` FROM doors d
+	return queryAll(tx, "free doors", scanDoor, `SELECT `+doorCols+` FROM doors d
 		WHERE out_of_service = 0 AND `+sizeOrder+` >= ? AND id <> ?
 		AND NOT EXISTS (SELECT 1 FROM rents r WHERE r.door_id = d.id
 			AND r.state IN ('reserved', 'stored', 'expired'))
 		ORDER BY `+order, minRank, except)
-	if err != nil {
-		return nil, fmt.Errorf("storage: free doors: %w", err)
-	}
-	defer rows.Close()
-	var out []Door
-	for rows.Next() {
-		d, err := scanDoor(rows)
-		if err != nil {
-			return nil, fmt.Errorf("storage: free doors: %w", err)
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
 }

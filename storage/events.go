@@ -74,7 +74,7 @@ func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id 
 
 const eventCols = `seq, at, actor, kind, door_id, rent_id, detail, prev, hash`
 
-func scanEvent(s interface{ Scan(...any) error }) (Event, error) {
+func scanEvent(s rowScanner) (Event, error) {
 	var e Event
 	var at int64
 	var door, rent sql.NullInt64
@@ -85,20 +85,7 @@ func scanEvent(s interface{ Scan(...any) error }) (Event, error) {
 
 // Events lists up to limit events with seq greater than after, oldest first.
 func (tx *Tx) Events(after int64, limit int) ([]Event, error) {
-	rows, err := tx.tx.Query(`SELECT `+eventCols+` FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("storage: events: %w", err)
-	}
-	defer rows.Close()
-	var out []Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, fmt.Errorf("storage: events: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryAll(tx, "events", scanEvent, `SELECT `+eventCols+` FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
 }
 
 // VerifyChain checks every retained event against its predecessor. The

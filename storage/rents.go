@@ -71,7 +71,7 @@ type NewRent struct {
 const rentCols = `id, door_id, state, kind, booked, parcel_ref, recipient_ref, courier, pickup_mac, dropoff_mac,
 	created_at, stored_at, ended_at, expires_at`
 
-func scanRent(s interface{ Scan(...any) error }) (Rent, error) {
+func scanRent(s rowScanner) (Rent, error) {
 	var r Rent
 	var created, stored, ended, expires sql.NullInt64
 	err := s.Scan(&r.ID, &r.DoorID, &r.State, &r.Kind, &r.Booked, &r.ParcelRef, &r.RecipientRef, &r.Courier,
@@ -197,18 +197,5 @@ func (tx *Tx) Rents(f RentFilter) ([]Rent, error) {
 }
 
 func (tx *Tx) queryRents(q string, args ...any) ([]Rent, error) {
-	rows, err := tx.tx.Query(q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("storage: rents: %w", err)
-	}
-	defer rows.Close()
-	var out []Rent
-	for rows.Next() {
-		r, err := scanRent(rows)
-		if err != nil {
-			return nil, fmt.Errorf("storage: rents: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(tx, "rents", scanRent, q, args...)
 }

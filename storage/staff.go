@@ -24,7 +24,7 @@ type StaffMember struct {
 
 const staffCols = `id, name, pin_hash, failures, locked, created_at`
 
-func scanStaff(s interface{ Scan(...any) error }) (StaffMember, error) {
+func scanStaff(s rowScanner) (StaffMember, error) {
 	var m StaffMember
 	var created int64
 	err := s.Scan(&m.ID, &m.Name, &m.PINHash, &m.Failures, &m.Locked, &created)
@@ -59,20 +59,7 @@ func (tx *Tx) StaffMember(id int64) (StaffMember, error) {
 
 // StaffMembers lists every account in id order.
 func (tx *Tx) StaffMembers() ([]StaffMember, error) {
-	rows, err := tx.tx.Query(`SELECT ` + staffCols + ` FROM staff ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("storage: staff: %w", err)
-	}
-	defer rows.Close()
-	var out []StaffMember
-	for rows.Next() {
-		m, err := scanStaff(rows)
-		if err != nil {
-			return nil, fmt.Errorf("storage: staff: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return queryAll(tx, "staff", scanStaff, `SELECT `+staffCols+` FROM staff ORDER BY id`)
 }
 
 // SetStaffFailures stores an account's count of wrong PIN re-entries and
