@@ -24,7 +24,9 @@ type Config struct {
 	TLSKey  string `toml:"tls_key"`
 	// MaxBody caps a request body in bytes; more is refused with 413.
 	MaxBody int64 `toml:"max_body"`
-	// RemoteOpen allows POST /v1/rents/{id}/open. Off by default.
+	// RemoteOpen allows POST /v1/rents/{id}/open. Off by default. The
+	// locker's rule (app.Options.RemoteOpen, which staff may switch at the
+	// kiosk) must allow it too: both must say yes.
 	RemoteOpen bool `toml:"remote_open"`
 	// RemoteOpenPerMinute caps remote openings for the whole kiosk.
 	RemoteOpenPerMinute int `toml:"remote_open_per_minute"`
