@@ -76,7 +76,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, p principal) err
 	}
 	out := eventsJSON{Events: make([]eventJSON, 0, len(evs))}
 	for _, e := range evs {
-		out.Events = append(out.Events, eventOut(e, s.cfg.KioskID))
+		out.Events = append(out.Events, eventOut(e, s.cfg.KioskID, p.Scope == ScopeOperator))
 		next = max(next, e.Seq)
 	}
 	out.Next = cursor(next)

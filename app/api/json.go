@@ -3,6 +3,7 @@ package api
 import (
 	"pudo/app"
 	"strconv"
+	"strings"
 	"time"
 
 	"pudo/storage"
@@ -83,8 +84,14 @@ type eventJSON struct {
 	Kiosk  string    `json:"kiosk,omitempty"`
 }
 
-func eventOut(e storage.Event, kiosk string) eventJSON {
-	return eventJSON{Seq: e.Seq, At: e.At, Kind: e.Kind, Actor: e.Actor, RentID: e.RentID, DoorID: e.DoorID, Detail: e.Detail, Kiosk: kiosk}
+// eventOut shapes an event for a reader; staff names stay with the
+// operator (staff), others see "staff".
+func eventOut(e storage.Event, kiosk string, staff bool) eventJSON {
+	actor := e.Actor
+	if !staff && strings.HasPrefix(actor, "staff:") {
+		actor = "staff"
+	}
+	return eventJSON{Seq: e.Seq, At: e.At, Kind: e.Kind, Actor: actor, RentID: e.RentID, DoorID: e.DoorID, Detail: e.Detail, Kiosk: kiosk}
 }
 
 type eventsJSON struct {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"pudo/app"
+	"pudo/storage"
 )
 
 // TestBookingToPickup is a shop's whole story: book by API, a courier drops
@@ -93,6 +94,9 @@ func TestOtherShopsRentsAreInvisible(t *testing.T) {
 	}
 	if len(feed.Events) == 0 {
 		t.Fatal("shopy's feed misses its own booking")
+	}
+	if e := eventOut(storage.Event{Actor: "staff:anna"}, "", false); e.Actor != "staff" {
+		t.Fatalf("a shop sees staff names: %+v", e)
 	}
 }
 

@@ -176,7 +176,7 @@ func (d *deliverer) batch(ctx context.Context, after int64) (evs []storage.Event
 // handle delivers one event with retries, or parks it. It returns an error
 // only when ctx ended or the store failed: then the event stays undone.
 func (d *deliverer) handle(ctx context.Context, e storage.Event) error {
-	body, _ := json.Marshal(eventOut(e, d.s.cfg.KioskID))
+	body, _ := json.Marshal(eventOut(e, d.s.cfg.KioskID, d.hook.Key == ""))
 	held, err := d.holdIfBehind(ctx, e, body)
 	if err != nil || held {
 		return err
