@@ -28,6 +28,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"pudo/app"
+	"pudo/app/api"
 	"pudo/app/config"
 	"pudo/app/doctor"
 	"pudo/app/sdnotify"
@@ -51,6 +52,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	},
 	"decode":        scanner.DecodeMain,
 	"lockboard-sim": lockboardsim.Main,
+	"api-key":       api.KeyMain,
 	"doctor": func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return doctor.Main(ctx, args, stdout, stderr, version)
 	},
@@ -170,6 +172,9 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	go pumpDoorEvents(ctx, locks, locker)
 	go locker.Housekeep(ctx, time.Minute)
+	if err := serveAPI(ctx, cfg, locker, db, locks, log); err != nil {
+		return err
+	}
 
 	readers, err := scanner.Start(ctx, cfg.Scanner, log.With("part", "scanner"))
 	if err != nil {
@@ -226,6 +231,43 @@ func watchdog(ctx context.Context, a fyne.App, log *slog.Logger) {
 		go n.Keepalive(ctx, d/3, func() { fyne.DoAndWait(func() {}) },
 			func(err error) { log.Warn("watchdog ping", "err", err) })
 	}
+}
+
+// serveAPI starts the HTTP API when it is enabled; the kiosk keeps serving
+// its screen whatever happens to the API.
+func serveAPI(ctx context.Context, cfg config.Config, locker *app.Locker, db *storage.DB, locks *lockio.Controller, log *slog.Logger) error {
+	if !cfg.API.Enabled {
+		return nil
+	}
+	ac := cfg.API
+	ac.KioskID = cfg.Kiosk.ID
+	srv, err := api.New(ac, locker, db, log.With("part", "api"))
+	if err != nil {
+		return err
+	}
+	m := srv.Metrics()
+	m.GaugeFunc("pudo_lockbus_up", "1 while the lock-board port is open and a board answers.", func() float64 {
+		if locks.Health().Up() {
+			return 1
+		}
+		return 0
+	})
+	m.CounterFunc("pudo_lockbus_timeouts_total", "Lock-board polls with no reply.", func() float64 {
+		n := 0
+		for _, b := range locks.Health().Boards {
+			n += b.Timeouts
+		}
+		return float64(n)
+	})
+	m.CounterFunc("pudo_lockbus_reconnects_total", "Reopens of the lock-board port.", func() float64 {
+		return float64(locks.Health().Reconnects)
+	})
+	go func() {
+		if err := srv.Run(ctx); err != nil {
+			log.Error("api stopped", "err", err)
+		}
+	}()
+	return nil
 }
 
 // pumpDoorEvents hands every lock-board event to the flows until ctx ends.

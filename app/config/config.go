@@ -15,6 +15,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"pudo/app"
+	"pudo/app/api"
 	"pudo/lockio"
 	"pudo/scanner"
 )
@@ -27,6 +28,7 @@ type Config struct {
 	Locker  Locker         `toml:"locker"`
 	Lock    lockio.Config  `toml:"lock"`
 	Scanner scanner.Config `toml:"scanner"`
+	API     api.Config     `toml:"api"`
 }
 
 // Kiosk is about this machine and its screen.
@@ -71,6 +73,7 @@ func Default() Config {
 		Locker:  Locker{LowRows: 2, Columns: app.DemoColumns()},
 		Lock:    lockio.DefaultConfig(),
 		Scanner: scanner.DefaultConfig(),
+		API:     api.DefaultConfig(),
 	}
 }
 
@@ -178,6 +181,9 @@ func (c Config) Validate() error {
 		return keyed(err)
 	}
 	if err := c.Scanner.Validate(); err != nil {
+		return keyed(err)
+	}
+	if err := c.API.Validate(); err != nil {
 		return keyed(err)
 	}
 	return c.doorsOnBoards()
