@@ -41,6 +41,10 @@ type Booking struct {
 	// Return books a door for a shopper's return instead of a delivery.
 	Return    bool
 	PreferLow bool
+	// Owner names the integration that booked (an API key name). It is
+	// stored in the booking's own transaction, so a crash cannot leave a
+	// rent its owner cannot see.
+	Owner string
 }
 
 // Booked is what Book hands out once: the rent, its code, and the QR token
@@ -88,6 +92,11 @@ func (l *Locker) Book(ctx context.Context, b Booking) (Booked, error) {
 		n.DoorID = d.ID
 		if out.Rent, err = tx.CreateRent(n); err != nil {
 			return err
+		}
+		if b.Owner != "" {
+			if err := tx.SetRentOwner(out.Rent.ID, b.Owner); err != nil {
+				return err
+			}
 		}
 		out.QR = l.bookingToken(out.Rent, o)
 		_, err = tx.Append(storage.Event{Actor: "backoffice", Kind: "rent.booked", DoorID: d.ID, RentID: out.Rent.ID,

@@ -588,3 +588,27 @@ func loginStaff(t *testing.T, l *Locker) *Staff {
 	}
 	return s
 }
+
+// The owner is written with the booking itself: there is no moment at which
+// the rent exists and its integration cannot see it.
+func TestBookRecordsOwnerWithTheRent(t *testing.T) {
+	ctx := context.Background()
+	l, db, _ := newTestLocker(t)
+	b, err := l.Book(ctx, Booking{Size: "S", ParcelRef: "OWN-1", Owner: "shopx"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := l.Book(ctx, Booking{Size: "S", ParcelRef: "OWN-2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.View(ctx, func(tx *storage.Tx) error {
+		if got, err := tx.RentOwner(b.Rent.ID); err != nil || got != "shopx" {
+			t.Errorf("owner of an API booking = %q, %v", got, err)
+		}
+		if _, err := tx.RentOwner(plain.Rent.ID); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("a booking without owner got one: %v", err)
+		}
+		return nil
+	})
+}

@@ -55,11 +55,13 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, p principal) error
 	return writeBooked(w, status, body, false)
 }
 
-// doBook books through the core, then records the rent's owner (and the
-// sealed answer for idempotent retries) in one transaction.
+// doBook books through the core, which records the rent's owner in the
+// booking's own transaction, then keeps the sealed answer for idempotent
+// retries.
 func (s *Server) doBook(r *http.Request, p principal, b app.Booking, idemKey string) (int, []byte, error) {
 	s.gate.RLock()
 	defer s.gate.RUnlock()
+	b.Owner = p.Name
 	booked, err := s.core.Book(r.Context(), b)
 	if err != nil {
 		return 0, nil, err
@@ -76,18 +78,14 @@ func (s *Server) doBook(r *http.Request, p principal, b app.Booking, idemKey str
 		}
 	}
 	// The rent exists now: a failure below must not hide its code, and a
-	// client hanging up must not leave it without an owner.
-	err = s.db.Update(context.WithoutCancel(r.Context()), func(tx *storage.Tx) error {
-		if err := tx.SetRentOwner(booked.Rent.ID, p.Name); err != nil {
-			return err
+	// client hanging up must not lose the answer for its retry.
+	if idemKey != "" {
+		err = s.db.Update(context.WithoutCancel(r.Context()), func(tx *storage.Tx) error {
+			return tx.FinishIdem(p.Name, idemKey, http.StatusCreated, sealed, booked.Rent.ID)
+		})
+		if err != nil {
+			s.log.Error("booked, but the idempotent answer was not kept", "rent", booked.Rent.ID, "key", p.Name, "err", err)
 		}
-		if idemKey == "" {
-			return nil
-		}
-		return tx.FinishIdem(p.Name, idemKey, http.StatusCreated, sealed, booked.Rent.ID)
-	})
-	if err != nil {
-		s.log.Error("booked, but owner not recorded", "rent", booked.Rent.ID, "key", p.Name, "err", err)
 	}
 	s.nudge()
 	s.log.Info("booked", "rent", booked.Rent.ID, "door", booked.Rent.DoorID, "key", p.Name)
