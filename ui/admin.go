@@ -67,8 +67,12 @@ func (k *Kiosk) adminScreen(name, head string, content fyne.CanvasObject, contro
 	head2 := title(head)
 	head2.SizeName = theme.SizeNameSubHeadingText
 	bottom := container.NewVBox(append(controls, nav)...)
-	k.show(name, container.NewThemeOverride(container.NewPadded(container.NewBorder(head2, bottom, nil, nil, content)),
-		compactTheme(k.style)), idleAdmin)
+	c := container.NewThemeOverride(container.NewPadded(container.NewBorder(head2, bottom, nil, nil, content)), compactTheme(k.style))
+	if name == k.screen {
+		k.redraw(name, c, idleAdmin) // a live refresh; taps count as presence through k.tapped
+		return
+	}
+	k.show(name, c, idleAdmin)
 }
 
 func (k *Kiosk) adminTab(current, name string, icon fyne.Resource, f func()) fyne.CanvasObject {

@@ -106,7 +106,11 @@ func (k *Kiosk) doorCell(st DoorState, selected bool) fyne.CanvasObject {
 		bg.StrokeColor, bg.StrokeWidth = fg(), 4
 	}
 	ink := fg()
-	if st.State != "free" {
+	switch st.State {
+	case "open":
+		ink = color.Black // on the lit yellow, in every style
+	case "free":
+	default:
 		ink = themed(theme.ColorNameForegroundOnPrimary)
 	}
 	num := canvas.NewText(fmt.Sprint(st.Door.ID), ink)

@@ -56,8 +56,11 @@ func (k *Kiosk) stepper(label string, step func(by int)) fyne.CanvasObject {
 		return func() { step(by); k.settingsChanged() }
 	}
 	l := widget.NewLabelWithStyle(label, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	return container.NewBorder(nil, nil,
-		k.button("", theme.ContentRemoveIcon(), change(-1)), k.button("", theme.ContentAddIcon(), change(1)), l)
+	wide := func(b fyne.CanvasObject) fyne.CanvasObject {
+		return container.NewGridWrap(fyne.NewSize(160, b.MinSize().Height), b)
+	}
+	return container.NewBorder(nil, nil, wide(k.button("", theme.ContentRemoveIcon(), change(-1))),
+		wide(k.button("", theme.ContentAddIcon(), change(1))), l)
 }
 
 func (k *Kiosk) toggleLanguage(code string) {

@@ -130,6 +130,10 @@ func (k *Kiosk) batchNext() {
 				b.status[b.at] = "failed"
 				b.at++
 				k.play(SoundWrong)
+				if b.at < len(b.items) {
+					k.batchNext() // one broken door does not stop the round
+					return
+				}
 				k.showBatch()
 				return
 			}

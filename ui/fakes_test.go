@@ -2,11 +2,13 @@ package ui
 
 import (
 	"context"
+	"image"
 	"strconv"
 	"time"
 
 	"pudo/app"
 	"pudo/lockio"
+	"pudo/scanner"
 )
 
 // fakeFlows are the courier, return and staff flows, scripted by tests.
@@ -56,7 +58,7 @@ func (ff *fakeFlows) CodeEntryPaused(context.Context) (time.Time, bool) {
 }
 
 func (ff *fakeFlows) CourierLogin(_ context.Context, token string) (Courier, error) {
-	if ff.payloads[token] != PayloadCourierToken {
+	if token != "PUDO-C1:courier-anna" {
 		return nil, app.ErrBadToken
 	}
 	return ff.courier, nil
@@ -239,3 +241,49 @@ func (s *fakeStaff) DoorStates(context.Context) ([]DoorState, error) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// fakeBoard is the lock controller's health, scripted by tests.
+type fakeBoard struct {
+	health lockio.Health
+	scans  int
+}
+
+func (b *fakeBoard) Health() lockio.Health { return b.health }
+func (b *fakeBoard) Sensors() map[lockio.Door]lockio.Sensor {
+	return map[lockio.Door]lockio.Sensor{{Board: 1, Channel: 1}: lockio.SensorClosed}
+}
+
+func (b *fakeBoard) Scan(context.Context) ([]lockio.BoardFound, error) {
+	b.scans++
+	return []lockio.BoardFound{{Address: 1, Answers: 3}, {Address: 2, Answers: 2, Collision: true}}, nil
+}
+
+func upBoard() *fakeBoard {
+	return &fakeBoard{health: lockio.Health{Protocol: "8a80", Port: "sim", State: lockio.BusUp,
+		Boards: []lockio.BoardHealth{{Address: 1, Answering: true, Raw: 0xFF00FF}}}}
+}
+
+// fakeScanners are the code readers, with a camera picture.
+type fakeScanners struct {
+	frame  image.Image
+	pushed []string
+}
+
+func (s *fakeScanners) Status() []scanner.Status {
+	return []scanner.Status{{Source: "camera", Up: true, Detail: "/dev/video0", Reads: 4}, {Source: "serial", Detail: "no device"}}
+}
+
+func (s *fakeScanners) LastFrame() image.Image { return s.frame }
+
+func (s *fakeScanners) Push(_ context.Context, r scanner.Read) bool {
+	s.pushed = append(s.pushed, r.Text)
+	return true
+}
+
+func testFrame() image.Image {
+	g := image.NewGray(image.Rect(0, 0, 64, 48))
+	for i := range g.Pix {
+		g.Pix[i] = uint8(i * 7)
+	}
+	return g
+}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 )
 
 // TestScreensFit brings every screen up in every language, with normal and
@@ -13,6 +14,9 @@ import (
 // window would clip it.
 func TestScreensFit(t *testing.T) {
 	panel := fyne.NewSize(1280, 800)
+	test.NewTempApp(t)
+	reuseApp = true
+	defer func() { reuseApp = false }()
 	for _, big := range []bool{false, true} {
 		for _, l := range Languages {
 			for _, sc := range scenes {

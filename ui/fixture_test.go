@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -91,51 +92,112 @@ func (s *soundLog) count(name string) (n int) {
 }
 
 type fixture struct {
-	k      *Kiosk
-	w      fyne.Window
-	locker *app.Locker
-	db     *storage.DB
-	board  *simBoard
-	demo   []app.DemoParcel
-	clock  *fakeClock
-	sounds *soundLog
-	flows  *fakeFlows
-	opts   Options
-	second int64 // a second door under the first demo code, when a test adds one
+	k        *Kiosk
+	w        fyne.Window
+	locker   *app.Locker
+	db       *storage.DB
+	board    *simBoard
+	demo     []app.DemoParcel
+	clock    *fakeClock
+	sounds   *soundLog
+	flows    *fakeFlows
+	opts     Options
+	second   int64 // a second door under the first demo code, when a test adds one
+	board2   *fakeBoard
+	scanners *fakeScanners
+	quit     int
 }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// reuseApp keeps one test app across fixtures: a new one parses its fonts
+// again, which dominates tests that bring up hundreds of screens.
+var reuseApp bool
+
+var testSecret = []byte("0123456789abcdef0123456789abcdef")
+
+// template is a demo locker database made once per test run; every fixture
+// starts from a copy, which is much faster than migrating and seeding anew
+// (the screen tests open hundreds).
+var template struct {
+	once sync.Once
+	path string
+	demo []app.DemoParcel
+	err  error
+}
+
+func lockerTemplate(t *testing.T) []app.DemoParcel {
+	t.Helper()
+	template.once.Do(func() {
+		dir, err := os.MkdirTemp("", "pudo-ui-test")
+		if err != nil {
+			template.err = err
+			return
+		}
+		template.path = filepath.Join(dir, "pudo.db")
+		template.demo, template.err = makeTemplate(template.path)
+	})
+	if template.err != nil {
+		t.Fatal(template.err)
+	}
+	return slices.Clone(template.demo)
+}
+
+func makeTemplate(path string) ([]app.DemoParcel, error) {
+	ctx := context.Background()
+	db, err := storage.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	l := app.New(db, &simBoard{}, testSecret, app.Options{KioskID: "T1"}, quiet)
+	doors, _ := app.Layout(app.DemoColumns(), 2)
+	if err := l.SetUp(ctx, doors); err != nil {
+		return nil, err
+	}
+	return l.SeedDemo(ctx, 3)
+}
+
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o600)
+}
 
 // newFixture is a kiosk over a real locker (SQLite, three demo parcels) and
 // fake courier, return and staff flows, on a 1280x800 test window. edit
 // changes the options before the kiosk starts.
 func newFixture(t *testing.T, edit ...func(*Options)) *fixture {
 	t.Helper()
-	a := test.NewTempApp(t)
+	a := fyne.CurrentApp()
+	if !reuseApp {
+		a = test.NewTempApp(t)
+	}
 	a.Settings().SetTheme(Theme(Style{}))
 	SetLanguage("en")
 	t.Cleanup(func() { SetLanguage("en") })
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "pudo.db"))
+	demo := lockerTemplate(t)
+	path := filepath.Join(t.TempDir(), "pudo.db")
+	if err := copyFile(template.path, path); err != nil {
+		t.Fatal(err)
+	}
+	db, err := storage.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	f := &fixture{db: db, board: &simBoard{}, sounds: &soundLog{}, flows: newFakeFlows(),
+	f := &fixture{db: db, board: &simBoard{}, sounds: &soundLog{}, flows: newFakeFlows(), demo: demo,
 		clock: &fakeClock{now: time.Date(2026, 3, 2, 14, 30, 0, 0, time.UTC)}}
-	f.locker = app.New(db, f.board, []byte("0123456789abcdef0123456789abcdef"), app.Options{KioskID: "T1"}, quiet)
-	doors, _ := app.Layout(app.DemoColumns(), 2)
-	if err := f.locker.SetUp(ctx, doors); err != nil {
-		t.Fatal(err)
-	}
-	if f.demo, err = f.locker.SeedDemo(ctx, 3); err != nil {
-		t.Fatal(err)
-	}
+	f.locker = app.New(db, f.board, testSecret, app.Options{KioskID: "T1"}, quiet)
 	f.w = test.NewWindow(nil)
 	f.w.Resize(fyne.NewSize(1280, 800))
 	t.Cleanup(f.w.Close)
+	f.board2, f.scanners = upBoard(), &fakeScanners{frame: testFrame()}
 	f.opts = Options{KioskID: "T1", DemoParcels: f.demo, Sounds: f.sounds, Flows: f.flows.flows(),
-		Settings: Settings{Night: NightOff}}
+		Settings: Settings{Night: NightOff}, Board: f.board2, Scanners: f.scanners, Quit: func() { f.quit++ }}
 	for _, e := range edit {
 		e(&f.opts)
 	}

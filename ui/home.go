@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -19,7 +20,8 @@ import (
 // the big-text switch, and a hint that scanning works right here.
 func (k *Kiosk) showHome() {
 	k.pickup, k.message, k.watch = nil, "", doorWatch{}
-	k.applyNight()
+	next := k.applyNight()
+	defer k.nightTimer(next) // after show, which stops the timers of the screen before
 	if k.boardOffline() {
 		k.showOutOfOrder()
 		return
@@ -41,7 +43,7 @@ func (k *Kiosk) showHome() {
 // logo is the Pudo mark; tapping it quickly several times opens the staff
 // PIN screen, a gesture no shopper makes by chance.
 func (k *Kiosk) logo() fyne.CanvasObject {
-	img := canvas.NewImageFromResource(assets.Logo)
+	img := canvas.NewImageFromResource(assets.Icon) // PNG: decoding beats rasterising the SVG on every screen
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSize(128, 128))
 	return container.NewCenter(newTapArea(img, k.logoTapped))
@@ -88,17 +90,24 @@ func (k *Kiosk) bigTextSwitch() fyne.CanvasObject {
 	})
 }
 
-// applyNight sets the style the switch and the clock ask for.
-func (k *Kiosk) applyNight() {
+// applyNight sets the style the switch and the clock ask for, and says
+// when night mode changes next.
+func (k *Kiosk) applyNight() time.Time {
 	night, next := k.settings.nightAt(k.now())
 	k.setStyle(Style{Contrast: k.bigText, Night: night})
-	if !next.IsZero() {
-		k.later(next.Sub(k.now()), func() {
-			if k.screen == "home" {
-				k.showHome()
-			}
-		})
+	return next
+}
+
+// nightTimer redraws the waiting home screen when night mode changes.
+func (k *Kiosk) nightTimer(next time.Time) {
+	if next.IsZero() || (k.screen != "home" && k.screen != "offline") {
+		return
 	}
+	k.later(next.Sub(k.now()), func() {
+		if k.screen == "home" || k.screen == "offline" {
+			k.showHome()
+		}
+	})
 }
 
 // boardOffline is true when the lock board is known to be gone, not merely

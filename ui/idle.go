@@ -23,29 +23,33 @@ func (k *Kiosk) askMoreTime() {
 	k.more.Resize(k.win.Canvas().Size())
 	k.more.Show()
 	deadline := k.now().Add(k.opts.MoreTimeFor)
-	pop := k.more
+	stop := func() {}
 	var tick func()
 	tick = func() {
-		if k.more != pop {
-			return
-		}
 		rest := deadline.Sub(k.now())
 		if rest <= 0 {
 			k.timeout()
 			return
 		}
 		left.SetText(trf("more.left", "Time", clock(rest)))
-		k.later(min(time.Second, rest), tick)
+		stop = k.after(min(time.Second, rest), tick)
 	}
+	k.moreEnd = func() { stop() }
 	tick()
 }
 
 // hideMore takes the question away; whoever answered it is there.
 func (k *Kiosk) hideMore() {
+	k.dropMore()
+	k.touch()
+}
+
+// dropMore takes the question and its countdown away.
+func (k *Kiosk) dropMore() {
 	if k.more == nil {
 		return
 	}
+	k.moreEnd()
 	k.more.Hide()
-	k.more = nil
-	k.touch()
+	k.more, k.moreEnd = nil, nil
 }

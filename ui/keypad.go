@@ -19,14 +19,14 @@ const codeLen = 8
 // keypad is the on-screen entry: for codes it shows XXXX-XXXX as they are
 // typed, for PINs dots; one key per symbol, delete, and OK once enough is in.
 type keypad struct {
-	symbols string
-	length  int  // a code's exact length; for a PIN the minimum
-	secret  bool // show dots, and accept up to 12 digits
-	code    string
-	display *widget.Label
-	ok      *widget.Button
-	keys    map[string]*widget.Button
-	onOK    func(code string)
+	symbols  string
+	length   int  // a code's exact length; for a PIN the minimum
+	secret   bool // show dots, and accept up to 12 digits
+	code     string
+	display  *widget.Label
+	ok       *widget.Button
+	keys     map[string]*widget.Button
+	onOK     func(code string)
 	onKey    func()
 	controls *fyne.Container
 	content  fyne.CanvasObject

@@ -83,7 +83,9 @@ type Kiosk struct {
 	timers  []func() // stops the timers of the screen shown
 	idle    func()   // stops the idle timer
 	idleFor time.Duration
+	idleAt  time.Time     // when the idle clock runs out
 	more    *widget.PopUp // "Need more time?", over the screen it asks about
+	moreEnd func()        // stops its countdown
 
 	style    Style
 	bigText  bool // the shopper's switch; it lasts until the kiosk goes home idle
@@ -147,11 +149,26 @@ const (
 // show puts a screen up: the timers of the screen before stop, and the idle
 // clock starts again.
 func (k *Kiosk) show(name string, content fyne.CanvasObject, rule idleRule) {
+	k.dropMore()
+	k.swap(name, content, rule)
+	k.touch()
+}
+
+// redraw puts a fresh drawing of the screen up, e.g. the live door grid;
+// it is not presence, so the idle clock runs on.
+func (k *Kiosk) redraw(name string, content fyne.CanvasObject, rule idleRule) {
+	left := k.idleAt.Sub(k.now())
+	k.swap(name, content, rule)
+	if k.idleFor > 0 && k.more == nil {
+		k.idle = k.after(max(left, 0), k.askMoreTime)
+	}
+}
+
+func (k *Kiosk) swap(name string, content fyne.CanvasObject, rule idleRule) {
 	for _, stop := range k.timers {
 		stop()
 	}
 	k.timers = nil
-	k.hideMore()
 	k.burst.Reset()
 	k.screen = name
 	k.win.SetContent(content)
@@ -162,7 +179,10 @@ func (k *Kiosk) show(name string, content fyne.CanvasObject, rule idleRule) {
 	case idleAdmin:
 		k.idleFor = k.opts.AdminIdle
 	}
-	k.touch()
+	if k.idle != nil {
+		k.idle()
+		k.idle = nil
+	}
 }
 
 // later runs f after d unless the screen changes first.
@@ -178,6 +198,7 @@ func (k *Kiosk) touch() {
 	}
 	if k.idleFor > 0 {
 		k.idle = k.after(k.idleFor, k.askMoreTime)
+		k.idleAt = k.now().Add(k.idleFor)
 	}
 }
 

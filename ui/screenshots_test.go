@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"fyne.io/fyne/v2/test"
 )
 
 // TestScreenshots writes a PNG of every screen in every language, and the
@@ -15,6 +17,9 @@ func TestScreenshots(t *testing.T) {
 	if dir == "" {
 		t.Skip("PUDO_SCREENSHOTS not set")
 	}
+	test.NewTempApp(t)
+	reuseApp = true
+	defer func() { reuseApp = false }()
 	for _, l := range Languages {
 		for _, sc := range scenes {
 			t.Run(l.Code+"/"+sc.name, func(t *testing.T) {

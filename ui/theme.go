@@ -167,4 +167,6 @@ func (t kioskTheme) compactSize(n fyne.ThemeSizeName) float32 {
 }
 
 // compactTheme is the theme of the staff screens in a style.
-func compactTheme(s Style) fyne.Theme { return kioskTheme{Theme: theme.DefaultTheme(), style: s, compact: true} }
+func compactTheme(s Style) fyne.Theme {
+	return kioskTheme{Theme: theme.DefaultTheme(), style: s, compact: true}
+}

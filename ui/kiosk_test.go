@@ -1,0 +1,313 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"pudo/app"
+	"pudo/lockio"
+)
+
+// TestNeedMoreTime: an idle screen asks first; "yes" keeps the screen and
+// what was typed, no answer goes home.
+func TestNeedMoreTime(t *testing.T) {
+	f := newFixture(t)
+	f.tap(t, "Collect a parcel")
+	f.typeOnKeypad(t, "7K3")
+	f.clock.advance(f.k.settings.IdleTimeout)
+	if f.k.more == nil || !f.shows("Going back to the start in 0:20") {
+		t.Fatalf("no question; texts %q", f.texts())
+	}
+	f.clock.advance(5 * time.Second)
+	if !f.shows("Going back to the start in 0:15") {
+		t.Fatalf("no countdown; texts %q", f.texts())
+	}
+	f.tap(t, "Yes, more time")
+	f.want(t, "code")
+	if f.k.more != nil || f.k.keypad.code != "7K3" {
+		t.Fatalf("popup %v, code %q", f.k.more, f.k.keypad.code)
+	}
+	f.clock.advance(f.k.settings.IdleTimeout + f.k.opts.MoreTimeFor)
+	f.want(t, "home")
+}
+
+func TestIdleRules(t *testing.T) {
+	tests := map[string]struct {
+		setup func(t *testing.T, f *fixture)
+		after time.Duration
+		want  string
+	}{
+		"home stays":            {func(*testing.T, *fixture) {}, time.Hour, "home"},
+		"open door waits":       {func(t *testing.T, f *fixture) { toDoor(t, f) }, time.Hour, "door"},
+		"problem goes home":     {func(t *testing.T, f *fixture) { f.k.showFailure(app.ErrOutOfService, 3) }, 2 * time.Minute, "home"},
+		"admin ends after 2min": {func(t *testing.T, f *fixture) { f.staffLogin(t) }, 2*time.Minute + 20*time.Second, "home"},
+		"admin stays at 1min":   {func(t *testing.T, f *fixture) { f.staffLogin(t) }, time.Minute + 50*time.Second, "admin.doors"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			tc.setup(t, f)
+			f.clock.advance(tc.after)
+			f.want(t, tc.want)
+		})
+	}
+}
+
+func toDoor(t *testing.T, f *fixture) {
+	f.tap(t, "Collect a parcel")
+	f.typeOnKeypad(t, f.demo[0].Code)
+	f.tap(t, "Open my door")
+}
+
+// TestScannerBurstIsAScan: a keyboard-mode scanner types fast and ends with
+// Enter: that is a scan, sent through the scanner hub; a person typing the
+// same slowly is typing.
+func TestScannerBurstIsAScan(t *testing.T) {
+	f := newFixture(t)
+	f.typeKeys(annaToken, 3*time.Millisecond)
+	if len(f.scanners.pushed) != 1 || f.scanners.pushed[0] != annaToken {
+		t.Fatalf("pushed %q", f.scanners.pushed)
+	}
+	f.k.opts.Scanners = nil // without a hub the scan goes straight to the screen
+	f.k.showHome()
+	f.typeKeys(annaToken, 3*time.Millisecond)
+	f.want(t, "courier")
+}
+
+// TestForeignScanIgnored: a product barcode held up by mistake changes
+// nothing and is not a wrong code.
+func TestForeignScanIgnored(t *testing.T) {
+	f := newFixture(t)
+	f.k.Scanned("4006381333931")
+	f.want(t, "home")
+	f.tap(t, "Collect a parcel")
+	f.k.Scanned("4006381333931")
+	f.want(t, "code")
+	if f.shows("does not match") || f.sounds.count(SoundWrong) != 0 {
+		t.Fatalf("texts %q sounds %v", f.texts(), f.sounds.played)
+	}
+}
+
+func TestScannedPickupCode(t *testing.T) {
+	f := newFixture(t)
+	f.k.Scanned(f.demo[2].Code)
+	f.want(t, "door")
+	if f.k.watch.id != f.demo[2].DoorID || f.sounds.count(SoundScan) != 1 {
+		t.Fatalf("door %d sounds %v", f.k.watch.id, f.sounds.played)
+	}
+}
+
+func TestDidYouGetYourParcel(t *testing.T) {
+	tests := map[string]struct {
+		tap, screen string
+		reopened    int
+		reports     []string
+	}{
+		"yes":    {"Yes, thank you", "thanks", 0, nil},
+		"empty":  {"The door was empty", "problem", 0, []string{"empty"}},
+		"wrong":  {"Wrong parcel", "problem", 0, []string{"wrong-parcel"}},
+		"reopen": {"Open the door again", "door", 1, nil},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			toGotIt(t, f)
+			f.want(t, "gotit")
+			f.tap(t, tc.tap)
+			f.want(t, tc.screen)
+			if f.flows.reopened != tc.reopened || len(f.flows.reports) != len(tc.reports) {
+				t.Fatalf("reopened %d reports %q", f.flows.reopened, f.flows.reports)
+			}
+			if tc.screen == "problem" && !f.shows("T1 / 1 / 2026-03-02 14:30") {
+				t.Fatalf("no reference; texts %q", f.texts())
+			}
+		})
+	}
+}
+
+func TestReopenOnlyWithinGrace(t *testing.T) {
+	f := newFixture(t)
+	toGotIt(t, f)
+	f.clock.advance(f.k.opts.ReopenGrace)
+	if f.button("Open the door again") != nil {
+		t.Fatal("reopen offered after the grace period")
+	}
+}
+
+func TestFailureScreens(t *testing.T) {
+	tests := map[string]struct {
+		err   error
+		title string
+	}{
+		"did not open":   {app.ErrDoorDidNotOpen, "The door did not open"},
+		"out of service": {app.ErrOutOfService, "This door is out of service"},
+		"no free door":   {app.ErrNoFreeDoor, "No free door of this size"},
+		"other":          {errBoom, "Something went wrong"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			f.k.locker = failingLocker{f.locker, tc.err}
+			toDoor(t, f)
+			f.want(t, "problem")
+			if !f.shows(tc.title) || !f.shows("Support reference: T1 / - / 2026-03-02 14:30") {
+				t.Fatalf("texts %q", f.texts())
+			}
+			for _, s := range f.texts() {
+				if s == tc.err.Error() {
+					t.Fatal("a raw error is on screen")
+				}
+			}
+		})
+	}
+}
+
+var errBoom = errorString("storage: disk I/O error")
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
+
+func TestBoardOfflineShowsOutOfOrder(t *testing.T) {
+	f := newFixture(t)
+	f.board2.health.State = lockio.BusDown
+	f.k.showHome()
+	f.want(t, "offline")
+	f.board2.health.State = lockio.BusUp
+	f.clock.advance(10 * time.Second)
+	f.want(t, "home")
+}
+
+// TestDoorLeftOpen: a door left open gets a screen and a sound every few
+// seconds until it closes; then the flow carries on.
+func TestDoorLeftOpen(t *testing.T) {
+	f := newFixture(t)
+	toDoor(t, f)
+	door := f.demo[0].DoorID
+	f.doorEvent(door, lockio.EventLeftOpen)
+	f.want(t, "leftopen")
+	f.clock.advance(3 * f.k.opts.Reminder)
+	if n := f.sounds.count(SoundLeftOpen); n != 4 {
+		t.Fatalf("%d reminders, want 4", n)
+	}
+	f.closeRealDoor(t, door)
+	f.want(t, "gotit")
+	f.clock.advance(time.Minute)
+	if n := f.sounds.count(SoundLeftOpen); n != 4 {
+		t.Fatalf("reminders went on after the door closed: %d", n)
+	}
+}
+
+func TestLanguageSwitch(t *testing.T) {
+	f := newFixture(t)
+	for _, l := range Languages {
+		f.tap(t, l.Name)
+		if CurrentLanguage() != l.Code || !f.shows(texts[l.Code]["home.collect"]) {
+			t.Fatalf("%s: texts %q", l.Code, f.texts())
+		}
+	}
+	f.tap(t, "Polski")
+	f.tap(t, "Odbierz paczkę")
+	f.want(t, "code")
+	if !f.shows("Wpisz kod odbioru") {
+		t.Fatalf("texts %q", f.texts())
+	}
+}
+
+func TestBigTextSwitch(t *testing.T) {
+	f := newFixture(t)
+	small := f.button("Collect a parcel").MinSize().Height
+	f.tap(t, "Bigger text, more contrast")
+	if !f.k.style.Contrast || f.button("Collect a parcel").MinSize().Height <= small {
+		t.Fatalf("style %+v", f.k.style)
+	}
+	if h := f.button("Collect a parcel").MinSize().Height; h < 64 {
+		t.Fatalf("button %v px tall", h)
+	}
+	f.tap(t, "Normal text")
+	if f.k.style.Contrast {
+		t.Fatal("still big")
+	}
+}
+
+func TestNightSchedule(t *testing.T) {
+	at := func(h, m int) time.Time { return time.Date(2026, 3, 2, h, m, 0, 0, time.UTC) }
+	tests := map[string]struct {
+		s     Settings
+		t     time.Time
+		night bool
+		next  time.Time
+	}{
+		"evening":       {Settings{Night: NightAuto, NightFrom: 22 * time.Hour, NightTo: 6 * time.Hour}, at(23, 0), true, at(6, 0).AddDate(0, 0, 1)},
+		"early morning": {Settings{Night: NightAuto, NightFrom: 22 * time.Hour, NightTo: 6 * time.Hour}, at(5, 59), true, at(6, 0)},
+		"day":           {Settings{Night: NightAuto, NightFrom: 22 * time.Hour, NightTo: 6 * time.Hour}, at(12, 0), false, at(22, 0)},
+		"same-day span": {Settings{Night: NightAuto, NightFrom: time.Hour, NightTo: 5 * time.Hour}, at(3, 0), true, at(5, 0)},
+		"forced on":     {Settings{Night: NightOn}, at(12, 0), true, time.Time{}},
+		"forced off":    {Settings{Night: NightOff}, at(23, 0), false, time.Time{}},
+	}
+	for name, tc := range tests {
+		night, next := tc.s.nightAt(tc.t)
+		if night != tc.night || !next.Equal(tc.next) {
+			t.Errorf("%s: night %v next %v, want %v %v", name, night, next, tc.night, tc.next)
+		}
+	}
+}
+
+// TestNightComesOnSchedule: the home screen dims at the configured hour
+// and sounds get quieter.
+func TestNightComesOnSchedule(t *testing.T) {
+	f := newFixture(t, func(o *Options) {
+		o.Settings.Night, o.Settings.NightFrom, o.Settings.NightTo = NightAuto, 15*time.Hour, 6*time.Hour
+	})
+	if f.k.style.Night {
+		t.Fatal("night at 14:30")
+	}
+	f.clock.advance(31 * time.Minute)
+	if !f.k.style.Night {
+		t.Fatal("no night at 15:01")
+	}
+	var vol []float64
+	f.k.opts.Sounds = soundFunc(func(_ string, v float64) { vol = append(vol, v) })
+	f.k.play(SoundScan)
+	if len(vol) != 1 || vol[0] >= float64(f.k.settings.Volume)/100 {
+		t.Fatalf("night volume %v", vol)
+	}
+}
+
+type soundFunc func(string, float64)
+
+func (s soundFunc) Play(n string, v float64) { s(n, v) }
+
+func TestAdminGesture(t *testing.T) {
+	tests := map[string]struct {
+		taps int
+		gap  time.Duration
+		want string
+	}{
+		"five quick taps": {5, 500 * time.Millisecond, "pin"},
+		"four taps":       {4, 500 * time.Millisecond, "home"},
+		"five slow taps":  {5, time.Second, "home"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			for range tc.taps {
+				f.clock.advance(tc.gap)
+				test.Tap(f.logoArea(t))
+			}
+			f.want(t, tc.want)
+		})
+	}
+}
+
+func (f *fixture) logoArea(t *testing.T) *tapArea {
+	for _, o := range f.objects() {
+		if a, ok := o.(*tapArea); ok {
+			return a
+		}
+	}
+	t.Fatal("no logo")
+	return nil
+}
