@@ -69,6 +69,7 @@ func (k *Kiosk) languageRow() fyne.CanvasObject {
 	for _, l := range k.settings.offered() {
 		b := k.button(l.Name, nil, func() {
 			SetLanguage(l.Code)
+			k.log.Info("language", "code", l.Code)
 			k.showHome()
 		})
 		if l.Code == CurrentLanguage() {

@@ -48,6 +48,9 @@ func (k *Kiosk) typedKey(ev *fyne.KeyEvent) {
 // a person's typing submits the keypad.
 func (k *Kiosk) enter() {
 	text, scanned := k.burst.Enter(k.now())
+	if scanned && (k.screen == "pin" || k.screen == "pin.again") {
+		scanned = false // a PIN comes from a person, however fast they type
+	}
 	if scanned {
 		if k.keypad != nil {
 			k.keypad.Clear()

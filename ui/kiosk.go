@@ -170,6 +170,9 @@ func (k *Kiosk) swap(name string, content fyne.CanvasObject, rule idleRule) {
 	}
 	k.timers = nil
 	k.burst.Reset()
+	if name != k.screen {
+		k.log.Info("screen", "name", name) // support reads what the person saw
+	}
 	k.screen = name
 	k.win.SetContent(content)
 	k.idleFor = 0

@@ -140,7 +140,7 @@ func TestUdevRules(t *testing.T) {
 }
 
 func TestScriptsParse(t *testing.T) {
-	for _, f := range []string{"pudo-session", "postinst", "prerm", "postrm"} {
+	for _, f := range []string{"pudo-session", "postinst", "prerm", "postrm", "boot-test"} {
 		fi, err := os.Stat(f)
 		if err != nil {
 			t.Fatal(err)

@@ -72,8 +72,9 @@ func startXvfb(t *testing.T) string {
 
 // logWatch collects the kiosk's log lines and waits for patterns in them.
 type logWatch struct {
-	mu    sync.Mutex // protects lines
+	mu    sync.Mutex // protects lines and from
 	lines []string
+	from  int // the line after next's last match
 	added chan struct{}
 }
 
@@ -97,12 +98,25 @@ func watch(r io.Reader) *logWatch {
 // await returns the submatches of the first line matching re, waiting up to d.
 func (lw *logWatch) await(t *testing.T, re string, d time.Duration) []string {
 	t.Helper()
+	return lw.awaitFrom(t, 0, re, d)
+}
+
+// next is await for a line after the last one next matched: for screens
+// that come more than once.
+func (lw *logWatch) next(t *testing.T, re string, d time.Duration) []string {
+	t.Helper()
+	return lw.awaitFrom(t, lw.from, re, d)
+}
+
+func (lw *logWatch) awaitFrom(t *testing.T, from int, re string, d time.Duration) []string {
+	t.Helper()
 	rx := regexp.MustCompile(re)
 	deadline := time.After(d)
 	for {
 		lw.mu.Lock()
-		for _, l := range lw.lines {
-			if m := rx.FindStringSubmatch(l); m != nil {
+		for i := from; i < len(lw.lines); i++ {
+			if m := rx.FindStringSubmatch(lw.lines[i]); m != nil {
+				lw.from = i + 1
 				lw.mu.Unlock()
 				return m
 			}
@@ -207,16 +221,57 @@ func TestDemoLockerUnderXvfb(t *testing.T) {
 		t.Fatalf("home screen looks blank: %d colours", n)
 	}
 
+	// Touch alone: switch to Polish and back, then Collect.
+	tap(t, display, at.polski)
+	log.next(t, `msg=language.* code=pl`, 10*time.Second)
+	time.Sleep(300 * time.Millisecond)
+	screenshot(t, display, filepath.Join(out, "e2e-2-home-pl.png"))
+	tap(t, display, at.english)
+	log.next(t, `msg=language.* code=en`, 10*time.Second)
+	tap(t, display, at.collect)
+	log.next(t, `msg=screen.* name=code`, 10*time.Second)
+
 	xdotool(t, display, "type", "--delay", "40", strings.ToLower(code))
 	xdotool(t, display, "key", "Return")
 	log.await(t, fmt.Sprintf(`msg="door opened".* door=%s reason=pickup`, door), 15*time.Second)
 	time.Sleep(500 * time.Millisecond)
-	open := screenshot(t, display, filepath.Join(out, "e2e-2-door-open.png"))
+	open := screenshot(t, display, filepath.Join(out, "e2e-3-door-open.png"))
 	if n := distinctColours(open); n < 8 {
 		t.Fatalf("door screen looks blank: %d colours", n)
 	}
 	// The simulated door closes by itself a few seconds later.
 	log.await(t, fmt.Sprintf(`msg="door event".* door=%s event=closed`, door), 30*time.Second)
+	log.next(t, `msg=screen.* name=gotit`, 10*time.Second)
+	time.Sleep(300 * time.Millisecond)
+	screenshot(t, display, filepath.Join(out, "e2e-4-did-you-get.png"))
+	tap(t, display, at.yes)
+	log.next(t, `msg=screen.* name=thanks`, 10*time.Second)
+	time.Sleep(300 * time.Millisecond)
+	screenshot(t, display, filepath.Join(out, "e2e-5-thanks.png"))
+
+	// Staff: five taps on the logo, the demo PIN typed like a person.
+	log.next(t, `msg=screen.* name=home`, 15*time.Second)
 	time.Sleep(500 * time.Millisecond)
-	screenshot(t, display, filepath.Join(out, "e2e-3-thanks.png"))
+	for range 5 {
+		tap(t, display, at.logo)
+	}
+	log.next(t, `msg=screen.* name=pin`, 10*time.Second)
+	xdotool(t, display, "type", "--delay", "120", "12345678")
+	xdotool(t, display, "key", "Return")
+	log.await(t, `msg="staff logged in"`, 15*time.Second)
+	time.Sleep(500 * time.Millisecond)
+	screenshot(t, display, filepath.Join(out, "e2e-6-admin-doors.png"))
+}
+
+// at are where the controls are on the 1280x800 screen, as the screenshots
+// show them.
+var at = struct{ polski, english, collect, yes, logo [2]int }{
+	polski: [2]int{385, 588}, english: [2]int{130, 588}, collect: [2]int{320, 755},
+	yes: [2]int{640, 765}, logo: [2]int{640, 140},
+}
+
+func tap(t *testing.T, display string, p [2]int) {
+	t.Helper()
+	xdotool(t, display, "mousemove", fmt.Sprint(p[0]), fmt.Sprint(p[1]), "click", "1")
+	time.Sleep(150 * time.Millisecond)
 }
