@@ -110,5 +110,15 @@ bundle: deps
 	mv Pudo.tar.xz $(OUT)/pudo_$(PKG_VERSION)_linux_amd64.tar.xz
 	@ls -l $(OUT)/*.tar.xz
 
+# A PNG of every screen in every language, with big text and at night, drawn
+# by Fyne's test driver (no display needed), into $(OUT)/screenshots; the
+# README's pictures are copied from there to assets/screenshots.
+SHOTS := en/home en/code en/door en/gotit en/courier-menu en/admin-doors pl/home en/home-bigtext
+screenshots:
+	rm -rf $(OUT)/screenshots
+	PUDO_SCREENSHOTS=$(CURDIR)/$(OUT)/screenshots $(GO) test -count=1 -run '^TestScreenshots$$' ./ui
+	@for s in $(SHOTS); do cp $(OUT)/screenshots/$$s.png assets/screenshots/$$(echo $$s | tr / -).png; done
+	@echo "make: $$(find $(OUT)/screenshots -name '*.png' | wc -l) screenshots in $(OUT)/screenshots"
+
 clean:
 	rm -rf $(BIN) $(OUT) bench.txt
