@@ -24,6 +24,7 @@ import (
 // its default and meaning.
 type Config struct {
 	Kiosk   Kiosk          `toml:"kiosk"`
+	Screen  Screen         `toml:"screen"`
 	Rents   Rents          `toml:"rents"`
 	Locker  Locker         `toml:"locker"`
 	Lock    lockio.Config  `toml:"lock"`
@@ -40,6 +41,30 @@ type Kiosk struct {
 	IdleTimeout time.Duration `toml:"idle_timeout"`
 	LogFormat   string        `toml:"log_format"`
 	DemoParcels int           `toml:"demo_parcels"`
+}
+
+// Screen is how the kiosk's screens behave; staff change some of it on
+// the admin settings screen.
+type Screen struct {
+	Languages      []string      `toml:"languages"`
+	Night          string        `toml:"night"`
+	NightFrom      string        `toml:"night_from"`
+	NightTo        string        `toml:"night_to"`
+	Volume         int           `toml:"volume"`
+	MoreTime       time.Duration `toml:"more_time"`
+	ReopenGrace    time.Duration `toml:"reopen_grace"`
+	AdminTaps      int           `toml:"admin_taps"`
+	AdminTapWindow time.Duration `toml:"admin_tap_window"`
+	AdminIdle      time.Duration `toml:"admin_idle"`
+}
+
+// ClockTime reads "HH:MM" as the time since midnight.
+func ClockTime(s string) (time.Duration, error) {
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not HH:MM", s)
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
 }
 
 // Rents are the operator's rules for parcels.
@@ -69,6 +94,9 @@ func Default() Config {
 			ID: "PUDO-DEMO", Language: "en", IdleTimeout: 60 * time.Second,
 			LogFormat: "auto", DemoParcels: 3,
 		},
+		Screen: Screen{Languages: []string{"en", "pl", "nl", "es", "fr"}, Night: "auto", NightFrom: "22:00", NightTo: "06:00",
+			Volume: 80, MoreTime: 20 * time.Second, ReopenGrace: time.Minute,
+			AdminTaps: 5, AdminTapWindow: 3 * time.Second, AdminIdle: 2 * time.Minute},
 		Rents:   Rents{PickupWindow: 72 * time.Hour, Retention: 90 * 24 * time.Hour, BookingHold: 7 * 24 * time.Hour},
 		Locker:  Locker{LowRows: 2, Columns: app.DemoColumns()},
 		Lock:    lockio.DefaultConfig(),
@@ -155,6 +183,14 @@ func unwrapPath(err error) string {
 // Validate checks every value a typo could make dangerous or meaningless.
 func (c Config) Validate() error {
 	switch {
+	case c.Screen.Night != "auto" && c.Screen.Night != "on" && c.Screen.Night != "off":
+		return &Error{Key: "screen.night", Msg: fmt.Sprintf("%q is not auto, on or off", c.Screen.Night)}
+	case c.Screen.Volume < 0 || c.Screen.Volume > 100:
+		return &Error{Key: "screen.volume", Msg: "must be 0..100"}
+	case c.Screen.AdminTaps < 3 || c.Screen.AdminTapWindow < time.Second:
+		return &Error{Key: "screen.admin_taps", Msg: "at least 3 taps within at least 1s: a shopper must not open it by chance"}
+	case c.Screen.AdminIdle < 30*time.Second || c.Screen.MoreTime < 5*time.Second || c.Screen.ReopenGrace < 0:
+		return &Error{Key: "screen", Msg: "admin_idle must be at least 30s, more_time at least 5s, reopen_grace not negative"}
 	case strings.TrimSpace(c.Kiosk.ID) == "":
 		return &Error{Key: "kiosk.id", Msg: "must not be empty"}
 	case c.Kiosk.IdleTimeout < 5*time.Second:
@@ -173,6 +209,11 @@ func (c Config) Validate() error {
 		return &Error{Key: "locker.low_rows", Msg: "must not be negative"}
 	case len(c.Locker.Columns) == 0:
 		return &Error{Key: "locker.columns", Msg: "at least one column of doors is needed"}
+	}
+	for _, k := range []struct{ key, v string }{{"screen.night_from", c.Screen.NightFrom}, {"screen.night_to", c.Screen.NightTo}} {
+		if _, err := ClockTime(k.v); err != nil {
+			return &Error{Key: k.key, Msg: err.Error()}
+		}
 	}
 	if _, err := app.Layout(c.Locker.Columns, c.Locker.LowRows); err != nil {
 		return keyed(err)
