@@ -187,8 +187,9 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	defer player.Close()
 	opts := ui.Options{KioskID: cfg.Kiosk.ID, Flows: ui.AppFlows(locker), Board: locks, Scanners: readers,
-		Sounds: player, Keyboard: cfg.Scanner.Keyboard,
-		Settings: ui.Settings{IdleTimeout: cfg.Kiosk.IdleTimeout, Language: cfg.Kiosk.Language}}
+		Sounds: player, Keyboard: cfg.Scanner.Keyboard, Settings: screenSettings(cfg),
+		MoreTimeFor: cfg.Screen.MoreTime, ReopenGrace: cfg.Screen.ReopenGrace, AdminIdle: cfg.Screen.AdminIdle,
+		AdminTaps: cfg.Screen.AdminTaps, AdminWithin: cfg.Screen.AdminTapWindow}
 	if cfg.Lock.Port == "sim" && cfg.Kiosk.DemoParcels > 0 {
 		if err := demo(ctx, locker, cfg.Kiosk.DemoParcels, &opts, log); err != nil {
 			return err
@@ -268,6 +269,15 @@ func serveAPI(ctx context.Context, cfg config.Config, locker *app.Locker, db *st
 		}
 	}()
 	return nil
+}
+
+// screenSettings are the settings staff may change on the kiosk, as
+// configured; Validate has checked the clock times.
+func screenSettings(cfg config.Config) ui.Settings {
+	from, _ := config.ClockTime(cfg.Screen.NightFrom)
+	to, _ := config.ClockTime(cfg.Screen.NightTo)
+	return ui.Settings{IdleTimeout: cfg.Kiosk.IdleTimeout, Language: cfg.Kiosk.Language, Languages: cfg.Screen.Languages,
+		Night: ui.NightMode(cfg.Screen.Night), NightFrom: from, NightTo: to, Volume: cfg.Screen.Volume}
 }
 
 // pumpDoorEvents hands every lock-board event to the flows until ctx ends.
