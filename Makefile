@@ -104,9 +104,13 @@ deps-arm64:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+# fyne package bumps Build in FyneApp.toml (and reformats it) each time:
+# put the committed file back.
 bundle: deps
 	CGO_ENABLED=1 GOOS=linux GOARCH=amd64 $(GO) build $(RELEASE) -o $(OUT)/linux-amd64/pudo .
-	$(FYNE) package -os linux --release --exe $(OUT)/linux-amd64/pudo
+	cp FyneApp.toml $(OUT)/FyneApp.toml.keep
+	$(FYNE) package -os linux --release --exe $(OUT)/linux-amd64/pudo; s=$$?; \
+		mv $(OUT)/FyneApp.toml.keep FyneApp.toml; exit $$s
 	mv Pudo.tar.xz $(OUT)/pudo_$(PKG_VERSION)_linux_amd64.tar.xz
 	@ls -l $(OUT)/*.tar.xz
 
