@@ -96,6 +96,7 @@ func loadConfig(args []string, stderr io.Writer) (config.Config, error) {
 	windowed := fs.Bool("windowed", false, "run in a window instead of full screen (overrides kiosk.windowed)")
 	lockPort := fs.String("lock-port", "", "lock board serial `port` (overrides lock.port)")
 	lockProto := fs.String("lock-protocol", "", "lock board `protocol`: 8a80, modbus or kerong (overrides lock.protocol)")
+	demoFlag := fs.Bool("demo", false, "stock demo parcels and the demo staff PIN even on a real lock port (for trying a board; never in service)")
 	if err := fs.Parse(args); err != nil {
 		return config.Config{}, err
 	}
@@ -116,6 +117,8 @@ func loadConfig(args []string, stderr io.Writer) (config.Config, error) {
 			cfg.Lock.Port = *lockPort
 		case "lock-protocol":
 			cfg.Lock.Protocol = *lockProto
+		case "demo":
+			cfg.Kiosk.Demo = *demoFlag
 		}
 	})
 	return cfg, cfg.Validate()
@@ -190,7 +193,7 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Sounds: player, Keyboard: cfg.Scanner.Keyboard, Settings: screenSettings(cfg),
 		MoreTimeFor: cfg.Screen.MoreTime, ReopenGrace: cfg.Screen.ReopenGrace, AdminIdle: cfg.Screen.AdminIdle,
 		AdminTaps: cfg.Screen.AdminTaps, AdminWithin: cfg.Screen.AdminTapWindow}
-	if cfg.Lock.Port == "sim" && cfg.Kiosk.DemoParcels > 0 {
+	if (cfg.Lock.Port == "sim" || cfg.Kiosk.Demo) && cfg.Kiosk.DemoParcels > 0 {
 		if err := demo(ctx, locker, cfg.Kiosk.DemoParcels, &opts, log); err != nil {
 			return err
 		}

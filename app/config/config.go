@@ -41,6 +41,10 @@ type Kiosk struct {
 	IdleTimeout time.Duration `toml:"idle_timeout"`
 	LogFormat   string        `toml:"log_format"`
 	DemoParcels int           `toml:"demo_parcels"`
+	// Demo stocks demo parcels and the demo staff PIN whatever the lock
+	// port, for trying a real board or lockboard-sim. Flag only (--demo):
+	// a file in service must never turn it on by accident.
+	Demo bool `toml:"-"`
 }
 
 // Screen is how the kiosk's screens behave; staff change some of it on
