@@ -197,7 +197,7 @@ func newFixture(t *testing.T, edit ...func(*Options)) *fixture {
 	t.Cleanup(f.w.Close)
 	f.board2, f.scanners = upBoard(), &fakeScanners{frame: testFrame()}
 	f.opts = Options{KioskID: "T1", DemoParcels: f.demo, Sounds: f.sounds, Flows: f.flows.flows(),
-		Settings: Settings{Night: NightOff}, Board: f.board2, Scanners: f.scanners, Quit: func() { f.quit++ }}
+		Settings: Settings{Night: NightOff, Volume: 80}, Board: f.board2, Scanners: f.scanners, Quit: func() { f.quit++ }}
 	for _, e := range edit {
 		e(&f.opts)
 	}

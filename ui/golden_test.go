@@ -10,9 +10,6 @@ import (
 // in two languages and with big text. A mismatch writes the new image to
 // testdata/failed/; look at it, and copy it over the master if it is right.
 func TestGoldenScreens(t *testing.T) {
-	test.NewTempApp(t)
-	reuseApp = true
-	defer func() { reuseApp = false }()
 	keys := []string{"home", "code-wrong", "door", "gotit", "courier-menu", "admin-doors"}
 	cases := []struct {
 		lang string

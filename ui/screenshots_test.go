@@ -5,8 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"fyne.io/fyne/v2/test"
 )
 
 // TestScreenshots writes a PNG of every screen in every language, and the
@@ -17,9 +15,6 @@ func TestScreenshots(t *testing.T) {
 	if dir == "" {
 		t.Skip("PUDO_SCREENSHOTS not set")
 	}
-	test.NewTempApp(t)
-	reuseApp = true
-	defer func() { reuseApp = false }()
 	for _, l := range Languages {
 		for _, sc := range scenes {
 			t.Run(l.Code+"/"+sc.name, func(t *testing.T) {
@@ -28,6 +23,9 @@ func TestScreenshots(t *testing.T) {
 				f.k.showHome()
 				sc.setup(t, f)
 				writePNG(t, filepath.Join(dir, l.Code, sc.name+".png"), f)
+				if s := f.w.Canvas().Size(); s.Width > 1280 || s.Height > 800 {
+					t.Errorf("needs %v, more than the 1280x800 panel", s)
+				}
 			})
 		}
 	}

@@ -13,7 +13,7 @@ type Settings struct {
 	Night       NightMode
 	NightFrom   time.Duration // time of day night mode starts (e.g. 22h)
 	NightTo     time.Duration // time of day it ends (e.g. 6h)
-	Volume      int           // 0..100
+	Volume      int           // 0..100; 0 is silent
 }
 
 // NightMode is whether the screen and sounds dim.
@@ -42,9 +42,6 @@ func (s *Settings) defaults() {
 	}
 	if s.NightFrom == 0 && s.NightTo == 0 {
 		s.NightFrom, s.NightTo = 22*time.Hour, 6*time.Hour
-	}
-	if s.Volume == 0 {
-		s.Volume = 80
 	}
 	s.Volume = min(max(s.Volume, 0), 100)
 }
