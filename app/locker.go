@@ -30,6 +30,10 @@ type Options struct {
 	// RemoteOpen lets the back office open a stored parcel's door for its
 	// owner (the app flow). Off by default (product.md).
 	RemoteOpen bool
+	// ReopenGrace is how long after collecting a parcel the shopper may
+	// open the same door again ("I left something inside"); default 1m,
+	// never more than maxReopenGrace.
+	ReopenGrace time.Duration
 	// PINCost is the argon2id cost of staff PIN hashes; zero: DefaultPINCost.
 	// Tests lower it; a hash keeps its own cost, so changing it later is safe.
 	PINCost PINCost
@@ -60,6 +64,10 @@ func New(db *storage.DB, locks Locks, secret []byte, opts Options, log *slog.Log
 	if opts.BookingHold <= 0 {
 		opts.BookingHold = 7 * 24 * time.Hour
 	}
+	if opts.ReopenGrace <= 0 {
+		opts.ReopenGrace = time.Minute
+	}
+	opts.ReopenGrace = min(opts.ReopenGrace, maxReopenGrace)
 	if opts.PINCost == (PINCost{}) {
 		opts.PINCost = DefaultPINCost
 	}

@@ -18,6 +18,10 @@ type Pickup struct {
 	reason  string
 	pending []storage.Rent
 	Door    Door // the door opened last
+	// last is the rent collected last, for Reopen and Report; reopens
+	// counts how often its door was opened again.
+	last    storage.Rent
+	reopens int
 }
 
 // Remaining is how many parcels under this code are still behind closed doors.
@@ -178,7 +182,7 @@ func (p *Pickup) Next(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	p.pending, p.Door = p.pending[1:], opened
+	p.pending, p.Door, p.last, p.reopens = p.pending[1:], opened, r, 0
 	return nil
 }
 

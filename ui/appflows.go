@@ -13,7 +13,15 @@ import (
 // AppFlows adapts the real locker to the screens' view of its flows.
 func AppFlows(l *app.Locker) Flows {
 	a := appFlows{l}
-	return Flows{Scans: a, Couriers: a, Returns: a, Staff: a}
+	return Flows{Scans: a, Couriers: a, Returns: a, Staff: a, Aftercare: a}
+}
+
+// Reopen opens the last collected door again; app enforces the grace period.
+func (a appFlows) Reopen(ctx context.Context, p *app.Pickup) error { return p.Reopen(ctx) }
+
+// Report records an empty door or a wrong parcel for staff.
+func (a appFlows) Report(ctx context.Context, p *app.Pickup, problem string) error {
+	return p.Report(ctx, problem)
 }
 
 type appFlows struct{ l *app.Locker }

@@ -22,6 +22,7 @@ var problems = []struct {
 	{app.ErrOutOfService, "problem.oos", "problem.oos.what"},
 	{app.ErrNoFreeDoor, "problem.nofree", "problem.nofree.what"},
 	{app.ErrDoorStillOpen, "problem.stillopen", "problem.stillopen.what"},
+	{app.ErrReopenClosed, "problem.reopen", "problem.reopen.what"},
 }
 
 // showFailure names a failed flow to the person, with a support reference.

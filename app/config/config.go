@@ -82,7 +82,7 @@ type Rents struct {
 // Options are the locker rules of c for app.New.
 func (c Config) Options() app.Options {
 	return app.Options{KioskID: c.Kiosk.ID, PickupWindow: c.Rents.PickupWindow, Retention: c.Rents.Retention,
-		BookingHold: c.Rents.BookingHold, RemoteOpen: c.Rents.RemoteOpen}
+		BookingHold: c.Rents.BookingHold, RemoteOpen: c.Rents.RemoteOpen, ReopenGrace: c.Screen.ReopenGrace}
 }
 
 // Locker is the physical layout of the doors.

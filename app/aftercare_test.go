@@ -1,0 +1,115 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"pudo/storage"
+)
+
+// collectOne seeds one demo parcel, collects it and returns the pickup.
+func collectOne(t *testing.T, l *Locker) *Pickup {
+	t.Helper()
+	parcels, err := l.SeedDemo(context.Background(), 1)
+	if err != nil || len(parcels) != 1 {
+		t.Fatalf("SeedDemo = %v, %v", parcels, err)
+	}
+	p, err := l.StartPickup(context.Background(), parcels[0].Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestReopen(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name  string
+		after time.Duration // time between collecting and the first reopen
+		tries int
+		want  []error
+	}{
+		{"within grace", 30 * time.Second, 1, []error{nil}},
+		{"twice then no more", 10 * time.Second, 3, []error{nil, nil, ErrReopenClosed}},
+		{"after grace", 61 * time.Second, 1, []error{ErrReopenClosed}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l, db, locks := newTestLockerOpts(t, Options{KioskID: "T1", ReopenGrace: time.Minute})
+			clock := now
+			db.Now = func() time.Time { return clock }
+			p := collectOne(t, l)
+			clock = clock.Add(tt.after)
+			for i := range tt.tries {
+				if err := p.Reopen(ctx); !errors.Is(err, tt.want[i]) {
+					t.Fatalf("reopen %d = %v, want %v", i+1, err, tt.want[i])
+				}
+			}
+			opened := 0
+			for _, d := range locks.unlocked {
+				if d == address(p.Door) {
+					opened++
+				}
+			}
+			wantOpened := 1
+			for _, w := range tt.want {
+				if w == nil {
+					wantOpened++
+				}
+			}
+			if opened != wantOpened {
+				t.Fatalf("door %d opened %d times, want %d", p.Door.ID, opened, wantOpened)
+			}
+		})
+	}
+}
+
+// Once the door holds another parcel, the last shopper must not open it.
+func TestReopenRefusedWhenTheDoorWasReused(t *testing.T) {
+	ctx := context.Background()
+	l, db, locks := newTestLocker(t)
+	p := collectOne(t, l)
+	err := db.Update(ctx, func(tx *storage.Tx) error {
+		_, err := tx.CreateRent(storage.NewRent{DoorID: p.Door.ID, State: storage.RentStored, ParcelRef: "NEXT"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(locks.unlocked)
+	if err := p.Reopen(ctx); !errors.Is(err, ErrReopenClosed) {
+		t.Fatalf("Reopen = %v, want ErrReopenClosed", err)
+	}
+	if len(locks.unlocked) != before {
+		t.Fatal("the reused door opened")
+	}
+}
+
+func TestReportProblem(t *testing.T) {
+	ctx := context.Background()
+	l, db, _ := newTestLocker(t)
+	if err := (&Pickup{l: l}).Report(ctx, ProblemEmpty); !errors.Is(err, ErrBadProblem) {
+		t.Fatalf("report with nothing collected = %v", err)
+	}
+	p := collectOne(t, l)
+	if err := p.Report(ctx, "broken"); !errors.Is(err, ErrBadProblem) {
+		t.Fatalf("unknown problem = %v", err)
+	}
+	if err := p.Report(ctx, ProblemWrongParcel); err != nil {
+		t.Fatal(err)
+	}
+	db.View(ctx, func(tx *storage.Tx) error {
+		evs, err := tx.Events(0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := evs[len(evs)-1]
+		if last.Kind != "rent.problem" || last.Detail != ProblemWrongParcel || last.DoorID != p.Door.ID {
+			t.Fatalf("last event %+v", last)
+		}
+		return nil
+	})
+}
