@@ -190,7 +190,14 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	defer player.Close()
 	opts := ui.Options{KioskID: cfg.Kiosk.ID, Flows: ui.AppFlows(locker), Board: locks, Scanners: readers,
-		Sounds: player, Keyboard: cfg.Scanner.Keyboard, Settings: screenSettings(cfg),
+		Sounds: player, Keyboard: cfg.Scanner.Keyboard, Settings: restoreSettings(ctx, locker, screenSettings(cfg), log),
+		SaveSettings: func(ctx context.Context, s ui.Settings) error {
+			text, err := s.Save()
+			if err != nil {
+				return err
+			}
+			return locker.SaveScreenSettings(ctx, text)
+		},
 		MoreTimeFor: cfg.Screen.MoreTime, ReopenGrace: cfg.Screen.ReopenGrace, AdminIdle: cfg.Screen.AdminIdle,
 		AdminTaps: cfg.Screen.AdminTaps, AdminWithin: cfg.Screen.AdminTapWindow}
 	if (cfg.Lock.Port == "sim" || cfg.Kiosk.Demo) && cfg.Kiosk.DemoParcels > 0 {
@@ -281,6 +288,20 @@ func screenSettings(cfg config.Config) ui.Settings {
 	to, _ := config.ClockTime(cfg.Screen.NightTo)
 	return ui.Settings{IdleTimeout: cfg.Kiosk.IdleTimeout, Language: cfg.Kiosk.Language, Languages: cfg.Screen.Languages,
 		Night: ui.NightMode(cfg.Screen.Night), NightFrom: from, NightTo: to, Volume: cfg.Screen.Volume}
+}
+
+// restoreSettings lays what staff last saved on the settings screen over
+// the configured screen settings: a restart must not undo their changes.
+func restoreSettings(ctx context.Context, locker *app.Locker, configured ui.Settings, log *slog.Logger) ui.Settings {
+	saved, err := locker.ScreenSettings(ctx)
+	if err != nil || saved == "" {
+		return configured
+	}
+	s, err := configured.Restore(saved)
+	if err != nil {
+		log.Warn("saved screen settings ignored", "err", err)
+	}
+	return s
 }
 
 // pumpDoorEvents hands every lock-board event to the flows until ctx ends.

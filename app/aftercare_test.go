@@ -113,3 +113,27 @@ func TestReportProblem(t *testing.T) {
 		return nil
 	})
 }
+
+func TestScreenSettingsSurviveARestart(t *testing.T) {
+	ctx := context.Background()
+	l, db, _ := newTestLocker(t)
+	if got, err := l.ScreenSettings(ctx); err != nil || got != "" {
+		t.Fatalf("fresh locker: %q, %v", got, err)
+	}
+	for _, bad := range []string{"not json", "[1,2]", `{"a":"` + string(make([]byte, 5000)) + `"}`} {
+		if err := l.SaveScreenSettings(ctx, bad); !errors.Is(err, ErrBadSetting) {
+			t.Errorf("SaveScreenSettings(%.20q) = %v, want ErrBadSetting", bad, err)
+		}
+	}
+	want := `{"Volume":40,"Languages":["en","pl"]}`
+	if err := l.SaveScreenSettings(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	again := New(db, &fakeLocks{}, l.secret, Options{}, l.log)
+	if got, err := again.ScreenSettings(ctx); err != nil || got != want {
+		t.Fatalf("after restart: %q, %v", got, err)
+	}
+	if _, err := again.Rules(ctx); err != nil {
+		t.Fatalf("rules with a screen setting stored: %v", err)
+	}
+}

@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"pudo/storage"
@@ -16,7 +18,13 @@ const (
 	SettingRetention    = "retention"     // duration, at least 24h
 	SettingBookingHold  = "booking_hold"  // duration, at least 1h
 	SettingRemoteOpen   = "remote_open"   // true or false
+	// SettingScreen holds the screen's own settings (idle time, languages,
+	// night mode, volume) as a JSON object; the screen owns its meaning.
+	SettingScreen = "screen"
 )
+
+// maxScreenSetting bounds the screen's JSON: it is a handful of fields.
+const maxScreenSetting = 4096
 
 var durationFloor = map[string]time.Duration{
 	SettingPickupWindow: time.Hour,
@@ -32,6 +40,12 @@ func validSetting(key, value string) error {
 		d, err := time.ParseDuration(value)
 		if err != nil || d < floor {
 			return fmt.Errorf("%w: %s must be a duration of at least %s", ErrBadSetting, key, floor)
+		}
+		return nil
+	}
+	if key == SettingScreen {
+		if len(value) > maxScreenSetting || !json.Valid([]byte(value)) || !strings.HasPrefix(strings.TrimSpace(value), "{") {
+			return fmt.Errorf("%w: %s must be a JSON object of at most %d bytes", ErrBadSetting, key, maxScreenSetting)
 		}
 		return nil
 	}
@@ -100,4 +114,16 @@ func (l *Locker) setSetting(ctx context.Context, actor, key, value string) error
 		_, err := tx.Append(storage.Event{Actor: actor, Kind: "setting.changed", Detail: key + "=" + value})
 		return err
 	})
+}
+
+// SaveScreenSettings keeps what staff changed on the settings screen, so a
+// restart does not undo it. Audited like every setting.
+func (l *Locker) SaveScreenSettings(ctx context.Context, jsonObject string) error {
+	return l.setSetting(ctx, "staff", SettingScreen, jsonObject)
+}
+
+// ScreenSettings returns the saved screen settings, "" when none were saved.
+func (l *Locker) ScreenSettings(ctx context.Context) (string, error) {
+	set, err := l.Settings(ctx)
+	return set[SettingScreen], err
 }

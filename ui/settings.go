@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"encoding/json"
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -86,4 +89,46 @@ func (s Settings) offered() []Language {
 		}
 	}
 	return out
+}
+
+// Save is the settings as the text SaveSettings keeps.
+func (s Settings) Save() (string, error) {
+	b, err := json.Marshal(s)
+	return string(b), err
+}
+
+// Restore lays settings kept by Save over s, the configured ones. Saved
+// text with anything out of range is refused whole, so staff see the
+// configured values rather than a half-applied mix.
+func (s Settings) Restore(saved string) (Settings, error) {
+	r := s
+	dec := json.NewDecoder(strings.NewReader(saved))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&r); err != nil {
+		return s, fmt.Errorf("ui: saved settings: %w", err)
+	}
+	if err := r.check(); err != nil {
+		return s, fmt.Errorf("ui: saved settings: %w", err)
+	}
+	return r, nil
+}
+
+func (s Settings) check() error {
+	day := 24 * time.Hour
+	switch {
+	case s.IdleTimeout < 5*time.Second || s.IdleTimeout > time.Hour:
+		return fmt.Errorf("idle timeout %v out of range", s.IdleTimeout)
+	case s.Volume < 0 || s.Volume > 100:
+		return fmt.Errorf("volume %d out of range", s.Volume)
+	case s.Night != NightAuto && s.Night != NightOn && s.Night != NightOff:
+		return fmt.Errorf("night mode %q", s.Night)
+	case s.NightFrom < 0 || s.NightFrom >= day || s.NightTo < 0 || s.NightTo >= day:
+		return fmt.Errorf("night hours %v-%v", s.NightFrom, s.NightTo)
+	}
+	for _, code := range append([]string{s.Language}, s.Languages...) {
+		if !slices.ContainsFunc(Languages, func(l Language) bool { return l.Code == code }) {
+			return fmt.Errorf("language %q", code)
+		}
+	}
+	return nil
 }
