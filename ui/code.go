@@ -41,7 +41,13 @@ func (k *Kiosk) showEntry(e entry) {
 		hint.Hide() // the message says more, and big text needs the room
 	}
 	top := container.NewVBox(t, hint, msg)
-	k.show(string(e), container.NewPadded(container.NewBorder(top, nil, nil, nil, k.keypad.content)), idleAsk)
+	body := container.NewBorder(top, nil, nil, nil, k.keypad.content)
+	k.relayoutEntry = func() {
+		hint.Hidden = msg.Visible() || k.message != ""
+		top.Refresh()
+		body.Refresh()
+	}
+	k.show(string(e), container.NewPadded(body), idleAsk)
 	switch {
 	case k.pausedUntil.After(k.now()):
 		k.countdown(k.pausedUntil, msg)
@@ -74,12 +80,22 @@ func (k *Kiosk) countdown(until time.Time, msg *widget.Label) {
 	if left <= 0 {
 		k.keypad.Disable(false)
 		k.message = ""
-		setMessage(msg, "")
+		k.setEntryMessage(msg, "")
 		return
 	}
 	k.keypad.Disable(true)
-	setMessage(msg, trf("code.locked", "Time", clock(left)))
+	k.setEntryMessage(msg, trf("code.locked", "Time", clock(left)))
 	k.later(time.Second, func() { k.countdown(until, msg) })
+}
+
+// setEntryMessage changes the code screen's message line and lays the
+// screen out again when the line appears or goes.
+func (k *Kiosk) setEntryMessage(msg *widget.Label, text string) {
+	was := msg.Visible()
+	setMessage(msg, text)
+	if msg.Visible() != was && k.relayoutEntry != nil {
+		k.relayoutEntry()
+	}
 }
 
 // clock writes a duration as m:ss, rounded up: "0:01" until it is over.

@@ -138,9 +138,9 @@ func (k *keypad) refresh() {
 		k.onKey()
 	}
 	if k.secret {
-		k.display.SetText(strings.Repeat("●", len(k.code)) + strings.Repeat("_", max(0, k.length-len(k.code))))
+		k.display.SetText(strings.Repeat("●", len(k.code)) + strings.Repeat("·", max(0, k.length-len(k.code))))
 	} else {
-		shown := []rune(k.code + strings.Repeat("_", k.length-len(k.code)))
+		shown := []rune(k.code + strings.Repeat("·", k.length-len(k.code)))
 		k.display.SetText(string(shown[:4]) + "-" + string(shown[4:]))
 	}
 	setEnabled(k.ok, k.complete())

@@ -97,6 +97,10 @@ type Kiosk struct {
 	message string // the error line under the keypad
 	// pausedUntil is when code entry opens again after too many wrong codes.
 	pausedUntil time.Time
+	// relayoutEntry lays the code screen out again after its message line
+	// appears or goes: Fyne does not re-lay a container when a child is
+	// shown, and the line would be drawn over the title.
+	relayoutEntry func()
 	pickup      *app.Pickup
 	watch       doorWatch // the door a person was sent to
 	courier     Courier

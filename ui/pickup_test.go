@@ -223,14 +223,14 @@ func TestKeypadHasNoAmbiguousKeys(t *testing.T) {
 		}
 	}
 	f.k.keypad.Type("il0o-abc")
-	if got := f.k.keypad.display.Text; got != "1100-ABC_" {
+	if got := f.k.keypad.display.Text; got != "1100-ABC·" {
 		t.Fatalf("display %q", got)
 	}
 	if !f.k.keypad.ok.Disabled() {
 		t.Fatal("OK enabled with 7 symbols")
 	}
 	test.Tap(f.k.keypad.keys["delete"])
-	if got := f.k.keypad.display.Text; got != "1100-AB__" {
+	if got := f.k.keypad.display.Text; got != "1100-AB··" {
 		t.Fatalf("after delete: display %q", got)
 	}
 }
