@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"image"
+	"math/rand/v2"
 	"sort"
 	"strings"
 	"testing"
@@ -25,7 +26,7 @@ func BenchmarkFrame(b *testing.B) {
 	for _, set := range []struct {
 		name   string
 		frames []*image.Gray
-	}{{"idle", idle}, {"code", code}} {
+	}{{"idle", idle}, {"still", stillScene(idle, 30)}, {"code", code}} {
 		b.Run(set.name+"/pudo", func(b *testing.B) {
 			d, _ := NewDecoder(DefaultConfig().Formats)
 			benchFrames(b, set.frames, func(g *image.Gray) { d.DecodeFrame(g) })
@@ -34,6 +35,27 @@ func BenchmarkFrame(b *testing.B) {
 			benchFrames(b, set.frames, func(g *image.Gray) { plainGozxing(g) })
 		})
 	}
+}
+
+// stillScene is what a camera sees most of the day: each no-code frame held
+// for n frames, with a little sensor noise so no two frames are identical.
+func stillScene(frames []*image.Gray, n int) []*image.Gray {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var out []*image.Gray
+	for _, f := range frames {
+		noisy := [2]*image.Gray{}
+		for i := range noisy {
+			g := image.NewGray(f.Rect)
+			for j, v := range f.Pix {
+				g.Pix[j] = uint8(min(max(int(v)+rng.IntN(5)-2, 0), 255))
+			}
+			noisy[i] = g
+		}
+		for i := range n {
+			out = append(out, noisy[i%2])
+		}
+	}
+	return out
 }
 
 func benchFrames(b *testing.B, frames []*image.Gray, decode func(*image.Gray)) {

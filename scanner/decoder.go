@@ -29,6 +29,7 @@ type Decoder struct {
 	frame   int               // frames seen
 	singles map[[2]string]int // 1D results read on only one line, by frame number
 	next    int               // next hard stage to run on a budget frame
+	scene   scene             // the last frame, coarsely, to notice a still scene
 	Budget  time.Duration     // time the camera may spend on hard stages in a promising frame
 	Idle    int               // run one hard stage every Idle frames even when nothing looks promising
 	now     func() time.Time
@@ -78,6 +79,7 @@ func (d *Decoder) DecodeImage(img image.Image) (Result, error) {
 // and in the one before is accepted: two frames agree.
 func (d *Decoder) DecodeFrame(g *image.Gray) (Result, error) {
 	d.frame++
+	d.scene.look(g)
 	f := d.newFrame(g)
 	defer d.rememberSingles(f)
 	if r, ok := stages[0].run(d, f); ok {
@@ -88,9 +90,10 @@ func (d *Decoder) DecodeFrame(g *image.Gray) (Result, error) {
 		return r, nil
 	}
 	hard := stages[1:]
+	promising := f.promising() && !d.scene.exhausted(len(hard))
 	n := 1 // a quiet frame gets one hard stage every Idle frames
 	switch {
-	case f.promising():
+	case promising:
 		n = len(hard)
 	case d.Idle <= 0 || d.frame%d.Idle != 0:
 		n = 0
@@ -98,11 +101,19 @@ func (d *Decoder) DecodeFrame(g *image.Gray) (Result, error) {
 	if n > 0 {
 		f.deadline = d.now().Add(d.Budget)
 	}
+	if !promising {
+		// Nothing in view looks like a code: only the light stages, so a
+		// camera watching an empty scene all day costs next to nothing.
+		hard = lightStages
+	}
 	// Hard stages run round-robin from where the last frame stopped, so a
 	// code held still meets every stage within a few frames.
 	for ; n > 0 && !f.expired(); n-- {
 		s := hard[d.next%len(hard)]
 		d.next++
+		if promising {
+			d.scene.tried++
+		}
 		if r, ok := s.run(d, f); ok {
 			r.Stage = s.name
 			return r, nil
@@ -119,9 +130,17 @@ func (d *Decoder) acrossFramesOrNot(f *frame) (Result, error) {
 }
 
 // acrossFrames accepts a 1D result seen on one line in this frame and on one
-// line in the previous frame.
+// line in the previous frame, for Code 128 only. A camera looking at a still
+// scene sends nearly the same frame again, so the same line misreads the
+// same way twice: two frames are not two witnesses. Code 128's mod-103
+// checksum makes such a misread rare; EAN/UPC's single check digit does not
+// (an EAN-13 read as a valid EAN-8 in the combo set), so those need two
+// lines of one frame.
 func (d *Decoder) acrossFrames(f *frame) (Result, bool) {
 	for k, n := range f.hits {
+		if k[0] != FormatCode128 {
+			continue
+		}
 		if n == 1 && d.singles[k] == d.frame-1 {
 			return Result{Format: k[0], Text: k[1], Stage: "two-frames"}, true
 		}

@@ -43,10 +43,10 @@ func TestPassRate(t *testing.T) {
 		return
 	}
 	if *update {
-		writePassRates(t, got, bySet)
+		writePassRates(t, passRateGolden, "the still-image pipeline (DecodeImage)", got, bySet)
 		return
 	}
-	want := readPassRates(t)
+	want := readPassRates(t, passRateGolden)
 	for set, n := range got {
 		w, ok := want[set]
 		switch {
@@ -84,8 +84,8 @@ func decodeSet(t *testing.T, cs []corpusImage) int {
 	return n
 }
 
-func readPassRates(t *testing.T) map[string]int {
-	f, err := os.Open(passRateGolden)
+func readPassRates(t *testing.T, golden string) map[string]int {
+	f, err := os.Open(golden)
 	if err != nil {
 		t.Fatalf("%v; run with -update to create it", err)
 	}
@@ -100,22 +100,22 @@ func readPassRates(t *testing.T) map[string]int {
 		var set string
 		var n, of int
 		if _, err := fmt.Sscanf(line, "%s %d/%d", &set, &n, &of); err != nil {
-			t.Fatalf("%s: bad line %q", passRateGolden, line)
+			t.Fatalf("%s: bad line %q", golden, line)
 		}
 		out[set] = n
 	}
 	return out
 }
 
-func writePassRates(t *testing.T, got map[string]int, bySet map[string][]corpusImage) {
+func writePassRates(t *testing.T, golden, what string, got map[string]int, bySet map[string][]corpusImage) {
 	var sets []string
 	for s := range got {
 		sets = append(sets, s)
 	}
 	sort.Strings(sets)
 	var b strings.Builder
-	b.WriteString("# Images read correctly per set by the still-image pipeline (DecodeImage).\n")
-	b.WriteString("# nocode-bg counts frames left unread. Regenerate: go test ./scanner -run TestPassRate -update\n")
+	fmt.Fprintf(&b, "# Images read correctly per set by %s.\n", what)
+	b.WriteString("# nocode-bg counts frames left unread. Regenerate: go test ./scanner -run 'TestPassRate|TestCameraRate' -update\n")
 	total, all := 0, 0
 	for _, s := range sets {
 		fmt.Fprintf(&b, "%s %d/%d\n", s, got[s], len(bySet[s]))
@@ -125,7 +125,7 @@ func writePassRates(t *testing.T, got map[string]int, bySet map[string][]corpusI
 		}
 	}
 	fmt.Fprintf(&b, "# codes read: %d/%d\n", total, all)
-	if err := os.WriteFile(filepath.FromSlash(passRateGolden), []byte(b.String()), 0o644); err != nil {
+	if err := os.WriteFile(filepath.FromSlash(golden), []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
