@@ -140,45 +140,23 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("data dir: %w", err)
-	}
-	db, err := storage.Open(ctx, filepath.Join(dir, "pudo.db"))
+	db, secret, err := openStore(ctx, dir)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	secret, err := app.LoadOrCreateSecret(filepath.Join(dir, "locker.key"))
-	if err != nil {
-		return err
-	}
 	locks, err := lockio.Open(ctx, cfg.Lock, log.With("part", "lockio"))
 	if err != nil {
 		return err
 	}
 	defer locks.Close()
-	locker := app.New(db, locks, secret, cfg.Options(), log.With("part", "app"))
-	doors, err := app.Layout(cfg.Locker.Columns, cfg.Locker.LowRows)
+	locker, doors, err := startLocker(ctx, cfg, db, secret, locks, log)
 	if err != nil {
 		return err
 	}
-	if err := locker.SetUp(ctx, doors); err != nil {
-		return err
-	}
-	// Openings cut short by a crash are compared with fresh sensor readings
-	// and flagged for staff before any door opens again; never replayed.
-	if err := locks.Refresh(ctx); err != nil {
-		log.Warn("lock boards not read before reconciling", "err", err)
-	}
-	if err := locker.Reconcile(ctx); err != nil {
-		return err
-	}
-	go pumpDoorEvents(ctx, locks, locker)
-	go locker.Housekeep(ctx, time.Minute)
 	if err := serveAPI(ctx, cfg, locker, db, locks, log); err != nil {
 		return err
 	}
-
 	readers, err := scanner.Start(ctx, cfg.Scanner, log.With("part", "scanner"))
 	if err != nil {
 		return err
@@ -189,8 +167,71 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer player.Close()
-	opts := ui.Options{KioskID: cfg.Kiosk.ID, Flows: ui.AppFlows(locker), Board: locks, Scanners: readers,
-		Sounds: player, Keyboard: cfg.Scanner.Keyboard, Settings: restoreSettings(ctx, locker, screenSettings(cfg), log),
+	opts := screenOptions(ctx, cfg, locker, log)
+	opts.Board, opts.Scanners, opts.Sounds = locks, readers, player
+	if (cfg.Lock.Port == "sim" || cfg.Kiosk.Demo) && cfg.Kiosk.DemoParcels > 0 {
+		if err := demo(ctx, locker, cfg.Kiosk.DemoParcels, &opts, log); err != nil {
+			return err
+		}
+	}
+	a, w := newWindow(cfg)
+	opts.Quit = a.Quit
+	k := ui.NewKiosk(w, locker, opts, log.With("part", "ui"))
+	go pumpScans(ctx, readers, k)
+	context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
+	watchdog(ctx, a, log)
+	log.Info("kiosk ready", "kiosk", cfg.Kiosk.ID, "data_dir", dir, "doors", len(doors),
+		"lock_port", cfg.Lock.Port, "startup_ms", time.Since(start).Milliseconds())
+	w.ShowAndRun()
+	return nil
+}
+
+// openStore opens the database and the code secret kept beside it.
+func openStore(ctx context.Context, dir string) (*storage.DB, []byte, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("data dir: %w", err)
+	}
+	db, err := storage.Open(ctx, filepath.Join(dir, "pudo.db"))
+	if err != nil {
+		return nil, nil, err
+	}
+	secret, err := app.LoadOrCreateSecret(filepath.Join(dir, "locker.key"))
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, secret, nil
+}
+
+// startLocker sets up the doors, settles what a crash left behind and
+// starts the goroutines that feed the flows.
+func startLocker(ctx context.Context, cfg config.Config, db *storage.DB, secret []byte, locks *lockio.Controller,
+	log *slog.Logger) (*app.Locker, []app.Door, error) {
+	locker := app.New(db, locks, secret, cfg.Options(), log.With("part", "app"))
+	doors, err := app.Layout(cfg.Locker.Columns, cfg.Locker.LowRows)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := locker.SetUp(ctx, doors); err != nil {
+		return nil, nil, err
+	}
+	// Openings cut short by a crash are compared with fresh sensor readings
+	// and flagged for staff before any door opens again; never replayed.
+	if err := locks.Refresh(ctx); err != nil {
+		log.Warn("lock boards not read before reconciling", "err", err)
+	}
+	if err := locker.Reconcile(ctx); err != nil {
+		return nil, nil, err
+	}
+	go pumpDoorEvents(ctx, locks, locker)
+	go locker.Housekeep(ctx, time.Minute)
+	return locker, doors, nil
+}
+
+// screenOptions are the screen's settings and flows; main adds the devices.
+func screenOptions(ctx context.Context, cfg config.Config, locker *app.Locker, log *slog.Logger) ui.Options {
+	return ui.Options{KioskID: cfg.Kiosk.ID, Flows: ui.AppFlows(locker), Keyboard: cfg.Scanner.Keyboard,
+		Settings: restoreSettings(ctx, locker, screenSettings(cfg), log),
 		SaveSettings: func(ctx context.Context, s ui.Settings) error {
 			text, err := s.Save()
 			if err != nil {
@@ -200,29 +241,20 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		},
 		MoreTimeFor: cfg.Screen.MoreTime, ReopenGrace: cfg.Screen.ReopenGrace, AdminIdle: cfg.Screen.AdminIdle,
 		AdminTaps: cfg.Screen.AdminTaps, AdminWithin: cfg.Screen.AdminTapWindow}
-	if (cfg.Lock.Port == "sim" || cfg.Kiosk.Demo) && cfg.Kiosk.DemoParcels > 0 {
-		if err := demo(ctx, locker, cfg.Kiosk.DemoParcels, &opts, log); err != nil {
-			return err
-		}
-	}
+}
+
+// newWindow is the kiosk's window: full screen unless asked otherwise.
+func newWindow(cfg config.Config) (fyne.App, fyne.Window) {
 	a := fyneapp.NewWithID("eu.pudo.kiosk")
 	a.Settings().SetTheme(ui.Theme(ui.Style{}))
-	opts.Quit = a.Quit
 	w := a.NewWindow("Pudo")
 	w.SetPadded(false)
-	if !cfg.Kiosk.Windowed {
-		w.SetFullScreen(true)
-	} else {
+	if cfg.Kiosk.Windowed {
 		w.Resize(fyne.NewSize(1280, 800))
+	} else {
+		w.SetFullScreen(true)
 	}
-	k := ui.NewKiosk(w, locker, opts, log.With("part", "ui"))
-	go pumpScans(ctx, readers, k)
-	context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
-	watchdog(ctx, a, log)
-	log.Info("kiosk ready", "kiosk", cfg.Kiosk.ID, "data_dir", dir, "doors", len(doors),
-		"lock_port", cfg.Lock.Port, "startup_ms", time.Since(start).Milliseconds())
-	w.ShowAndRun()
-	return nil
+	return a, w
 }
 
 // watchdog tells systemd when the window is up (Type=notify) and, under
