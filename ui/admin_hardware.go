@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
+
+	"pudo/lockio"
 )
 
 // showAdminHardware tests the devices: the lock-board bus, the code
@@ -31,8 +33,17 @@ func (k *Kiosk) showAdminHardware() {
 		k.button(tr("hw.sound.wrong"), theme.VolumeUpIcon(), func() { k.play(SoundWrong) }),
 		k.button(tr("hw.sound.open"), theme.VolumeUpIcon(), func() { k.play(SoundOpen) }),
 		k.button(tr("hw.sound.leftopen"), theme.VolumeUpIcon(), func() { k.play(SoundLeftOpen) }))
-	scan := k.button(tr("hw.busscan"), theme.SearchIcon(), k.busScan)
-	k.adminScreen("admin.hardware", tr("admin.hardware.title"), row(left, right), scan, sounds)
+	controls := []fyne.CanvasObject{k.button(tr("hw.busscan"), theme.SearchIcon(), k.busScan)}
+	if k.opts.Board != nil && k.opts.Board.Health().State != lockio.BusUp {
+		// The driver retries a vanished adapter by itself but not a
+		// permission error: staff fix the cause, then say "try again".
+		controls = append(controls, k.button(tr("hw.reconnect"), theme.ViewRefreshIcon(), func() {
+			k.log.Info("staff asked the lock board to reconnect", "staff", k.staff.Name())
+			k.opts.Board.Reconnect()
+			k.showAdminHardware()
+		}))
+	}
+	k.adminScreen("admin.hardware", tr("admin.hardware.title"), row(left, right), row(controls...), sounds)
 	k.livePreview(preview)
 }
 

@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"pudo/lockio"
 )
 
 func TestStaffLogin(t *testing.T) {
@@ -215,4 +217,25 @@ func TestAdminExitToDesktop(t *testing.T) {
 	if f.quit != 1 {
 		t.Fatal("did not quit")
 	}
+}
+
+// A permission problem is not retried by the driver: staff get a button to
+// try again once they fixed it, and only while the bus is not up.
+func TestAdminHardwareReconnect(t *testing.T) {
+	f := newFixture(t)
+	f.staffLogin(t)
+	f.tap(t, "Hardware")
+	if f.shows("Reconnect the lock board") {
+		t.Fatal("reconnect offered while the bus is up")
+	}
+	f.board2.health.State = lockio.BusPermission
+	f.tap(t, "Hardware")
+	if !f.shows("8a80  sim  no permission") {
+		t.Fatalf("texts %q", f.texts())
+	}
+	f.tap(t, "Reconnect the lock board")
+	if f.board2.reconnects != 1 {
+		t.Fatalf("Reconnect called %d times", f.board2.reconnects)
+	}
+	f.want(t, "admin.hardware")
 }

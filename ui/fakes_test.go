@@ -244,9 +244,12 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // fakeBoard is the lock controller's health, scripted by tests.
 type fakeBoard struct {
-	health lockio.Health
-	scans  int
+	health     lockio.Health
+	scans      int
+	reconnects int
 }
+
+func (b *fakeBoard) Reconnect() { b.reconnects++ }
 
 func (b *fakeBoard) Health() lockio.Health { return b.health }
 func (b *fakeBoard) Sensors() map[lockio.Door]lockio.Sensor {

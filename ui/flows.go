@@ -142,6 +142,9 @@ type LockBoard interface {
 	Health() lockio.Health
 	Sensors() map[lockio.Door]lockio.Sensor
 	Scan(ctx context.Context) ([]lockio.BoardFound, error)
+	// Reconnect reopens the port now, e.g. after staff fixed a permission
+	// problem the driver does not retry by itself.
+	Reconnect()
 }
 
 // Scanners are the code readers; *scanner.Hub satisfies it.
