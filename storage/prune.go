@@ -18,15 +18,22 @@ type Pruned struct {
 	Rents, Opens, Events int64
 }
 
+// prunableRent selects the rents Prune removes (one argument: the cut).
+// The newest rent always stays: SQLite gives a new row the largest id plus
+// one, so deleting the newest rent would hand its id, which QR tokens and
+// the back office hold, to the next booking.
+const prunableRent = `ended_at IS NOT NULL AND ended_at < ?
+	AND state IN ('collected', 'reclaimed', 'cancelled')
+	AND id < (SELECT max(id) FROM rents)`
+
 // Prune removes ended rents (collected, reclaimed, cancelled) that ended
 // before before, their door openings, and events older than before. The
-// newest event always stays, so the chain goes on from it.
+// newest event and the newest rent always stay, so the chain goes on from
+// the one and no id of the other is ever given out again.
 func (tx *Tx) Prune(before time.Time) (Pruned, error) {
 	var p Pruned
 	b := unix(before)
-	res, err := tx.tx.Exec(`DELETE FROM door_opens WHERE rent_id IN
-		(SELECT id FROM rents WHERE ended_at IS NOT NULL AND ended_at < ?
-			AND state IN ('collected', 'reclaimed', 'cancelled'))`, b)
+	res, err := tx.tx.Exec(`DELETE FROM door_opens WHERE rent_id IN (SELECT id FROM rents WHERE `+prunableRent+`)`, b)
 	if err != nil {
 		return p, fmt.Errorf("storage: prune door opens: %w", err)
 	}
@@ -38,8 +45,7 @@ func (tx *Tx) Prune(before time.Time) (Pruned, error) {
 	}
 	n, _ := res.RowsAffected()
 	p.Opens += n
-	res, err = tx.tx.Exec(`DELETE FROM rents WHERE ended_at IS NOT NULL AND ended_at < ?
-		AND state IN ('collected', 'reclaimed', 'cancelled')`, b)
+	res, err = tx.tx.Exec(`DELETE FROM rents WHERE `+prunableRent, b)
 	if err != nil {
 		return p, fmt.Errorf("storage: prune rents: %w", err)
 	}
