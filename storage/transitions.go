@@ -70,11 +70,15 @@ func (tx *Tx) SetPickupMAC(id int64, mac []byte) error {
 }
 
 // DueToExpire lists stored rents whose pickup deadline has passed and whose
-// door is not paused, and reserved rents past their drop-off deadline.
+// door is not paused, and reserved rents past their drop-off deadline. A
+// rent whose door is being opened right now (an intent without outcome) is
+// left alone: the opening's own outcome moves it, and expiring it in
+// between would make that move fail after the door opened.
 func (tx *Tx) DueToExpire() ([]Rent, error) {
 	return tx.queryRents(`SELECT `+rentCols+` FROM rents r
 		WHERE state IN ('stored', 'reserved') AND expires_at IS NOT NULL AND expires_at <= ?
 		AND NOT EXISTS (SELECT 1 FROM doors d WHERE d.id = r.door_id AND d.paused_since IS NOT NULL)
+		AND NOT EXISTS (SELECT 1 FROM door_opens o WHERE o.rent_id = r.id AND o.state = 'intent')
 		ORDER BY id`, unix(tx.now))
 }
 

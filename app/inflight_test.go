@@ -1,0 +1,86 @@
+package app
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"pudo/lockio"
+	"pudo/storage"
+)
+
+// heldLocks is the fake board with a hand on it: every Unlock waits until
+// the test lets it go, so the test can act while a door is being opened.
+type heldLocks struct {
+	*fakeLocks
+	entered chan lockio.Door
+	release chan struct{}
+}
+
+func holdLocks(l *Locker, f *fakeLocks) *heldLocks {
+	h := &heldLocks{fakeLocks: f, entered: make(chan lockio.Door, 16), release: make(chan struct{})}
+	l.locks = h
+	return h
+}
+
+func (h *heldLocks) Unlock(ctx context.Context, d lockio.Door) error {
+	h.entered <- d
+	<-h.release
+	return h.fakeLocks.Unlock(ctx, d)
+}
+
+func (h *heldLocks) unlocks() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.unlocked)
+}
+
+// A parcel whose pickup window ends while its door is being opened for its
+// recipient was collected: housekeeping must not expire it in between, or
+// the rent ends expired (courier sent to take back an empty door) while
+// the shopper walks away with the parcel.
+func TestExpiryWaitsForAnOpeningInFlight(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		remote bool
+	}{
+		{"pickup by code", false},
+		{"remote open", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			l, db, f := newTestLockerOpts(t, Options{KioskID: "T1", RemoteOpen: true})
+			clock := withClock(db)
+			parcels, err := l.SeedDemo(ctx, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rent storage.Rent
+			db.View(ctx, func(tx *storage.Tx) (err error) { rent, err = tx.ActiveRent(parcels[0].DoorID); return })
+			clock.Add(l.opts.PickupWindow - time.Second) // one second left
+			h := holdLocks(l, f)
+			done := make(chan error, 1)
+			go func() {
+				var err error
+				if tt.remote {
+					_, err = l.RemoteOpen(ctx, rent.ID)
+				} else {
+					_, err = l.StartPickup(ctx, parcels[0].Code)
+				}
+				done <- err
+			}()
+			<-h.entered // the intent is committed, the board is being told
+			clock.Add(time.Minute)
+			if _, err := l.ExpireDue(ctx); err != nil {
+				t.Fatal(err)
+			}
+			close(h.release)
+			if err := <-done; err != nil {
+				t.Errorf("pickup whose door opened: %v", err)
+			}
+			if r := mustRent(t, l, rent.ID); r.State != storage.RentCollected {
+				t.Errorf("rent after its door opened for pickup: %s, want collected", r.State)
+			}
+		})
+	}
+}
