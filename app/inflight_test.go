@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -80,6 +81,73 @@ func TestExpiryWaitsForAnOpeningInFlight(t *testing.T) {
 			}
 			if r := mustRent(t, l, rent.ID); r.State != storage.RentCollected {
 				t.Errorf("rent after its door opened for pickup: %s, want collected", r.State)
+			}
+		})
+	}
+}
+
+// One rent, two requests at once (the back office retrying a remote open,
+// or the app and the keypad together): both passed the rent-state guard
+// before either outcome was written, so the door opened twice and the
+// second caller got an error for a door that did open. Openings of one
+// door must follow one another, so the second sees the first's outcome.
+func TestOneRentOpensOnceUnderConcurrentRequests(t *testing.T) {
+	for _, tt := range []struct {
+		name          string
+		first, second string // "remote" or "code"
+	}{
+		{"remote twice", "remote", "remote"},
+		{"remote and keypad", "remote", "code"},
+		{"keypad and remote", "code", "remote"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			l, db, f := newTestLockerOpts(t, Options{KioskID: "T1", RemoteOpen: true})
+			parcels, err := l.SeedDemo(ctx, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rent storage.Rent
+			db.View(ctx, func(tx *storage.Tx) (err error) { rent, err = tx.ActiveRent(parcels[0].DoorID); return })
+			h := holdLocks(l, f)
+			run := func(how string, out chan<- error) {
+				var err error
+				if how == "remote" {
+					_, err = l.RemoteOpen(ctx, rent.ID)
+				} else {
+					_, err = l.StartPickup(ctx, parcels[0].Code)
+				}
+				out <- err
+			}
+			errs := make(chan error, 2)
+			go run(tt.first, errs)
+			<-h.entered // the first opening is at the board
+			go run(tt.second, errs)
+			select {
+			case d := <-h.entered:
+				t.Errorf("door %v told to open again while its first opening was in flight", d)
+			case <-time.After(300 * time.Millisecond):
+			}
+			close(h.release)
+			var ok, collected int
+			for range 2 {
+				switch err := <-errs; {
+				case err == nil:
+					ok++
+				case errors.Is(err, ErrAlreadyCollected):
+					collected++
+				default:
+					t.Errorf("unexpected error: %v", err)
+				}
+			}
+			if ok != 1 || collected != 1 {
+				t.Errorf("%d opened, %d told already collected; want one each", ok, collected)
+			}
+			if n := h.unlocks(); n != 1 {
+				t.Errorf("door unlocked %d times, want once", n)
+			}
+			if r := mustRent(t, l, rent.ID); r.State != storage.RentCollected {
+				t.Errorf("rent %s, want collected", r.State)
 			}
 		})
 	}

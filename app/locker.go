@@ -51,6 +51,9 @@ type Locker struct {
 
 	mu        sync.Mutex // protects following
 	listeners []func(DoorNotice)
+	// opening holds one token per door while the door is being opened
+	// (see lockDoor).
+	opening map[int64]chan struct{}
 }
 
 // New returns a Locker over an opened store and lock controller.

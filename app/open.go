@@ -36,6 +36,11 @@ func (l *Locker) openDoor(ctx context.Context, door storage.Door, rentID int64, 
 
 // open runs op and returns the door as the store knew it when opening.
 func (l *Locker) open(ctx context.Context, op opening) (storage.Door, error) {
+	release, err := l.lockDoor(ctx, op.door.ID)
+	if err != nil {
+		return op.door, fmt.Errorf("app: open door %d: %w", op.door.ID, err)
+	}
+	defer release()
 	intent, err := l.writeIntent(ctx, &op)
 	if err != nil {
 		return op.door, err
@@ -80,6 +85,31 @@ func (l *Locker) open(ctx context.Context, op opening) (storage.Door, error) {
 	}
 	l.log.Info("door opened", "door", op.door.ID, "reason", op.reason, "actor", op.actor)
 	return op.door, nil
+}
+
+// lockDoor waits until no other opening of door id is in flight and holds
+// the door until release is called. The guards check a rent's state when
+// the intent is written, but the rent moves only with the outcome: without
+// this, two callers (the API and the keypad, or a retried request) both
+// passed the guard and the door opened twice for one rent. The Locker is
+// the only one driving the board, so a lock in memory is enough.
+func (l *Locker) lockDoor(ctx context.Context, id int64) (release func(), err error) {
+	l.mu.Lock()
+	tok, ok := l.opening[id]
+	if !ok {
+		if l.opening == nil {
+			l.opening = map[int64]chan struct{}{}
+		}
+		tok = make(chan struct{}, 1)
+		l.opening[id] = tok
+	}
+	l.mu.Unlock()
+	select {
+	case tok <- struct{}{}:
+		return func() { <-tok }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // writeIntent commits the intent, after checking under the same
