@@ -53,8 +53,26 @@ type Config struct {
 	DidNotOpenAfter Duration `toml:"did_not_open_after"`
 	// MinUnlockGap keeps a coil from being driven again too soon.
 	MinUnlockGap Duration `toml:"min_unlock_gap"`
-	// Pulse is the board-timed pulse on boards that take one (Modbus flash).
+	// Pulse is how long a lock's coil is driven: the board-timed pulse on
+	// boards that take one (Modbus flash), or the time between relay ON and
+	// OFF with ModbusPulse "onoff".
 	Pulse Duration `toml:"pulse"`
+	// ModbusPulse is how a Modbus relay board is made to pulse a lock:
+	//
+	//   - "flash" (default): the Waveshare flash write (FC05 to 0x0200+ch,
+	//     length in 100 ms units). The board ends the pulse, so a crash of
+	//     this process cannot leave a coil energised (Open-Locker ADR-0004).
+	//   - "onoff": plain FC05 relay ON, Pulse later OFF, both sent by the
+	//     port goroutine, for boards without flash registers: they echo
+	//     the flash write and do nothing (eFormLockerRoom's "relay not
+	//     clicking", which it fixes with plain ON/OFF). A crash between
+	//     ON and OFF leaves the coil held, so every configured relay is
+	//     switched off when the port opens and after every reconnect,
+	//     before the board is first polled; an OFF that fails is retried
+	//     and shows in Health().Boards[i].RelaysOn until it succeeds.
+	//
+	// Prefer "flash" wherever the board takes it.
+	ModbusPulse string `toml:"modbus_pulse"`
 	// ReconnectMax caps the backoff between reopen attempts.
 	ReconnectMax Duration `toml:"reconnect_max"`
 	// SimAutoClose: with Port "sim", a door the emulator popped open shuts
@@ -79,6 +97,17 @@ const (
 	FeedbackOpenHigh   = "open-high"
 )
 
+// ModbusPulse values.
+const (
+	PulseFlash = "flash"
+	PulseOnOff = "onoff"
+)
+
+// maxOnOffPulse bounds a software-timed pulse: the port goroutine holds
+// the bus for it, and a held solenoid overheats (eFormLockerRoom settled on
+// 400–800 ms).
+const maxOnOffPulse = 3 * time.Second
+
 // DefaultConfig is the demo locker: the built-in emulator speaking 8A/80,
 // one 24-channel board at address 1.
 func DefaultConfig() Config {
@@ -94,6 +123,7 @@ func DefaultConfig() Config {
 		DidNotOpenAfter: Duration(10 * time.Second),
 		MinUnlockGap:    Duration(2 * time.Second),
 		Pulse:           Duration(500 * time.Millisecond),
+		ModbusPulse:     PulseFlash,
 		ReconnectMax:    Duration(5 * time.Second),
 		SimAutoClose:    Duration(4 * time.Second),
 		Boards:          []BoardConfig{{Address: 1, Channels: 24, Feedback: FeedbackClosedHigh}},
@@ -106,6 +136,9 @@ func (c Config) withDefaults() Config {
 	d := DefaultConfig()
 	if c.Protocol == "" {
 		c.Protocol = d.Protocol
+	}
+	if c.ModbusPulse == "" {
+		c.ModbusPulse = d.ModbusPulse
 	}
 	setDur := func(v *Duration, def Duration) {
 		if *v == 0 {
@@ -169,6 +202,14 @@ func (c Config) Validate() error {
 		bad("baud", "%d: must be 300..4000000", c.Baud)
 	}
 	c.validateDurations(bad)
+	switch {
+	case c.ModbusPulse != PulseFlash && c.ModbusPulse != PulseOnOff:
+		bad("modbus_pulse", "%q: must be %q or %q", c.ModbusPulse, PulseFlash, PulseOnOff)
+	case c.ModbusPulse == PulseOnOff && c.Protocol != "modbus":
+		bad("modbus_pulse", "%q applies to protocol modbus only, not %s", c.ModbusPulse, c.Protocol)
+	case c.ModbusPulse == PulseOnOff && c.Pulse > Duration(maxOnOffPulse):
+		bad("pulse", "%v: at most %v with modbus_pulse %q: the relay is held on by software", c.Pulse, maxOnOffPulse, c.ModbusPulse)
+	}
 	if c.Debounce < 1 || c.Debounce > 10 {
 		bad("debounce", "%d: must be 1..10", c.Debounce)
 	}
@@ -214,6 +255,9 @@ func (c Config) validateDurations(bad func(key, format string, a ...any)) {
 		bad("quiet_time", "%v: must be shorter than poll_timeout (%v)", c.QuietTime, c.PollTimeout)
 	}
 }
+
+// onOff says unlocks are software-timed relay ON/OFF pairs.
+func (c Config) onOff() bool { return c.Protocol == "modbus" && c.ModbusPulse == PulseOnOff }
 
 func (c Config) board(addr uint8) (BoardConfig, bool) {
 	for _, b := range c.Boards {

@@ -15,6 +15,7 @@ func TestConfigTOML(t *testing.T) {
 	_, err := toml.Decode(`
 [lock]
 protocol = "modbus"
+modbus_pulse = "onoff"
 port = "/dev/serial/by-id/usb-FTDI_FT232R_USB_UART_A10K1234-if00-port0"
 poll_interval = "250ms"
 left_open_after = "2m"
@@ -38,7 +39,8 @@ channels = 8
 	}
 	c = c.withDefaults()
 	if c.PollInterval.Std() != 250*time.Millisecond || c.LeftOpenAfter.Std() != 2*time.Minute ||
-		c.MinUnlockGap.Std() != 3*time.Second || c.Baud != 9600 || c.ReplyTimeout.Std() != 1500*time.Millisecond {
+		c.MinUnlockGap.Std() != 3*time.Second || c.Baud != 9600 || c.ReplyTimeout.Std() != 1500*time.Millisecond ||
+		!c.onOff() {
 		t.Fatalf("decoded %+v", c)
 	}
 	if len(c.Boards) != 2 || c.Boards[0].Feedback != FeedbackOpenHigh || c.Boards[1].Feedback != FeedbackClosedHigh {
@@ -56,6 +58,9 @@ func TestConfigBadDuration(t *testing.T) {
 func TestDefaultConfigValid(t *testing.T) {
 	if err := DefaultConfig().Validate(); err != nil {
 		t.Fatal(err)
+	}
+	if c := (Config{Protocol: "modbus"}).withDefaults(); c.ModbusPulse != PulseFlash || c.onOff() {
+		t.Fatalf("modbus_pulse defaults to %q", c.ModbusPulse)
 	}
 }
 
@@ -78,6 +83,13 @@ func TestConfigValidate(t *testing.T) {
 		{"negative", func(c *Config) { c.LeftOpenAfter = -1 }, "lock.left_open_after:"},
 		{"baud", func(c *Config) { c.Baud = 12 }, "lock.baud: 12"},
 		{"debounce", func(c *Config) { c.Debounce = 11 }, "lock.debounce: 11"},
+		{"modbus_pulse", func(c *Config) { c.Protocol = "modbus"; c.ModbusPulse = "timed" }, `lock.modbus_pulse: "timed": must be "flash" or "onoff"`},
+		{"onoff on 8a80", func(c *Config) { c.ModbusPulse = PulseOnOff }, `lock.modbus_pulse: "onoff" applies to protocol modbus only`},
+		{"onoff pulse", func(c *Config) {
+			c.Protocol = "modbus"
+			c.ModbusPulse = PulseOnOff
+			c.Pulse = Duration(5 * time.Second)
+		}, "lock.pulse: 5s: at most 3s"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

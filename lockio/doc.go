@@ -17,6 +17,7 @@
 //
 // Port "sim" runs the emulator (package lockio/emulator) behind a pty, so
 // the demo exercises the same code, termios included, as a real adapter.
+// With modbus_pulse "onoff" its boards have no flash registers.
 // `pudo lockboard-sim` (package lockio/lockboardsim) does the same for a
 // separate process.
 //
@@ -64,6 +65,32 @@
 //
 //	01 05 02 00 00 07 8D B0   flash relay 1 for 700 ms
 //	01 02 00 00 00 08 79 CC   read 8 inputs → 01 02 01 01 60 48 (DI1 high)
+//
+// Boards without the flash registers echo the flash write and do nothing
+// (eFormLockerRoom's "relay not clicking"; it switched to plain ON/OFF).
+// For them, modbus_pulse = "onoff" (Config.ModbusPulse) unlocks with a
+// plain relay ON, then Pulse later OFF, both sent by the port goroutine
+// ahead of polls; nothing sleeps on a relay elsewhere:
+//
+//	01 05 00 00 FF 00 8C 3A   relay 1 on  (FC05 FF00 to coil ch-1)
+//	01 05 00 00 00 00 CD CA   relay 1 off (FC05 0000)
+//
+// ON is an unlock like any other: sent once, never again (ErrNotSent if no
+// byte left, ErrOutcomeUnknown if its echo is lost). Once ON may have left,
+// OFF is always sent, whatever ON's reply; OFF is idempotent, so a lost OFF
+// is repeated (three times at once, then before every poll of the board)
+// and until one is answered the relay shows in Health().RelaysOn() and an
+// error is logged: a held coil overheats and keeps its lock open. The
+// unlock's own result follows ON only. Since a crash between ON and OFF
+// leaves a coil energised (ADR-0004), every configured relay is switched
+// off whenever the port opens, first start and every reconnect, before its
+// board's first poll. That "all relays off" is one FC05 OFF per configured
+// channel: Waveshare's 01 05 00 FF 00 00 FD FA (coil 0x00FF) is the
+// codec's OpRelayOff channel 0 but means nothing to other boards, and FC0F
+// is not on every cheap board (eFormLockerRoom needed an FC0F→FC05
+// fallback). A board that does not answer costs one timeout per try and
+// is switched off when it answers again. Keep "flash" where the board
+// takes it: only a board-timed pulse survives a power cut mid-pulse.
 //
 // Kerong KR-CU12/CU16 ("kerong"): 19200 8N1, 02 ADDR CMD 03 SUM, SUM the
 // 8-bit sum of every byte before it. ADDR high nibble = CU 0–15, low nibble

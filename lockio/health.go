@@ -37,6 +37,11 @@ type BoardHealth struct {
 	Extra     int    // replies followed by unexpected bytes (noise or a second board)
 	Raw       uint64 // input lines as last read, before polarity: for commissioning
 	ReplyLen  int    // status reply length learned from the board
+	// RelaysOn holds the relays that may still be energised, bit 0 =
+	// channel 1 (ModbusPulse "onoff"): an OFF was due and not confirmed.
+	// Nonzero is a fault to raise: a held coil overheats and keeps its
+	// lock open. The driver keeps sending OFF until it is confirmed.
+	RelaysOn uint64
 }
 
 // Up reports whether the port is open and at least one board answers.
@@ -50,6 +55,19 @@ func (h Health) Up() bool {
 		}
 	}
 	return false
+}
+
+// RelaysOn lists the doors whose relay may have been left energised.
+func (h Health) RelaysOn() []Door {
+	var ds []Door
+	for _, b := range h.Boards {
+		for ch := 1; ch <= 64; ch++ {
+			if b.RelaysOn&(1<<(ch-1)) != 0 {
+				ds = append(ds, Door{b.Address, uint8(ch)})
+			}
+		}
+	}
+	return ds
 }
 
 // Silent lists the boards that do not answer.

@@ -13,7 +13,7 @@ func (c *Controller) run(ctx context.Context) {
 	defer c.setState(BusClosed, nil)
 	t := newTracker(c.cfg, c.emit, c.publish)
 	p := &poller{c: c, t: t, lastUnlock: map[Door]time.Time{}, learned: map[uint8]int{},
-		silentSince: map[uint8]time.Time{}}
+		silentSince: map[uint8]time.Time{}, offPending: map[uint8]uint64{}}
 	opened := false
 	for {
 		port := c.connect(ctx, p)

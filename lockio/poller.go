@@ -36,6 +36,9 @@ type poller struct {
 	lastTry     map[uint8]time.Time
 	lastHeard   time.Time // any board answered
 	portErr     error
+	// offPending holds, per board, the relays an OFF is still due for
+	// (ModbusPulse "onoff" only).
+	offPending map[uint8]uint64
 }
 
 // serve owns an open port until it fails or ctx ends.
@@ -43,6 +46,9 @@ func (p *poller) serve(ctx context.Context, l *link) error {
 	p.l, p.portErr, p.lastTry, p.lastHeard = l, nil, map[uint8]time.Time{}, time.Now()
 	tick := time.NewTicker(p.c.cfg.PollInterval.Std())
 	defer tick.Stop()
+	if p.c.cfg.onOff() {
+		p.allRelaysDue() // the last run may have died between ON and OFF
+	}
 	p.cycle()
 	for p.portErr == nil {
 		if p.serveUnlocks() {
@@ -110,6 +116,9 @@ func (p *poller) handle(cl *call) {
 func (p *poller) unlock(d Door) error {
 	if err := p.rateLimit(d); err != nil {
 		return &Error{Op: "unlock", Door: d, Kind: ErrNotSent, Err: err}
+	}
+	if p.c.cfg.onOff() {
+		return p.unlockOnOff(d)
 	}
 	req := proto.Request{Op: proto.OpUnlock, Board: d.Board, Channel: d.Channel, Pulse: p.c.cfg.Pulse.Std()}
 	rep, terr := p.l.exchange(req, p.c.cfg.ReplyTimeout.Std(), 0)
@@ -185,6 +194,9 @@ func (p *poller) cycle() {
 		}
 		if p.skipSilent(b.Address, now) {
 			continue
+		}
+		if p.relaysOff(i, b); p.portErr != nil {
+			return
 		}
 		p.pollBoard(i, b)
 	}

@@ -14,7 +14,10 @@ import (
 func (c *Controller) startSim() error {
 	var boards []emulator.Board
 	for _, b := range c.cfg.Boards {
-		boards = append(boards, emulator.Board{Address: b.Address, Channels: b.Channels, Feedback: b.Feedback})
+		// In "onoff" mode the sim board has no flash registers, so the
+		// demo proves the mode works where flash does not.
+		boards = append(boards, emulator.Board{Address: b.Address, Channels: b.Channels, Feedback: b.Feedback,
+			NoFlash: c.cfg.onOff()})
 	}
 	emu, err := emulator.New(emulator.Config{Protocol: c.cfg.Protocol, Boards: boards,
 		AutoClose: c.cfg.SimAutoClose.Std(), Baud: c.cfg.Baud, Pace: true})

@@ -17,9 +17,11 @@ type link struct {
 	gap   time.Duration // silence to leave before each request
 	quiet time.Duration // silence that ends a reply of unknown length
 	last  time.Time     // end of the last byte sent or received
-	out   []byte
-	in    []byte
-	tmp   []byte
+	// sentAt is when the last request was drained onto the wire.
+	sentAt time.Time
+	out    []byte
+	in     []byte
+	tmp    []byte
 	// Set by each exchange for the caller's bookkeeping.
 	frameLen int  // length of the accepted reply frame
 	extra    bool // bytes followed the reply
@@ -76,6 +78,7 @@ func (l *link) send() *txError {
 		return &txError{sent: true, port: true, err: fmt.Errorf("drain: %w", err)}
 	}
 	l.last = time.Now()
+	l.sentAt = l.last
 	return nil
 }
 

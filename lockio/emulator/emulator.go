@@ -39,6 +39,11 @@ type Board struct {
 	// StatusBytes is the 8A/80 query-all status length; firmware decides
 	// it, not the channel count. 0 = enough for Channels.
 	StatusBytes int
+	// NoFlash is a Modbus relay board without the Waveshare flash
+	// registers: it echoes a flash write and does nothing, the "relay not
+	// clicking" of eFormLockerRoom. Its relays move only by plain ON/OFF;
+	// a relay that is ON holds its lock open.
+	NoFlash bool
 }
 
 type doorKey struct{ board, ch uint8 }
@@ -48,6 +53,7 @@ type door struct {
 	closeAt time.Time // zero: stays open until closed
 	jammed  bool      // unlock pulses but the door stays shut
 	broken  bool      // sensor cable cut: reads open
+	relay   bool      // Modbus relay energised (plain ON until OFF)
 }
 
 // Emulator is a bus of boards. Safe for concurrent use.
@@ -60,6 +66,7 @@ type Emulator struct {
 	silent  map[uint8]bool
 	faults  []Fault
 	unlocks map[doorKey]int
+	offs    map[doorKey]int
 	counts  map[proto.Op]int
 	rawIn   int // bytes read, garbage included
 }
@@ -74,7 +81,7 @@ func New(cfg Config) (*Emulator, error) {
 		cfg.Baud = c.Baud()
 	}
 	e := &Emulator{cfg: cfg, codec: c, doors: map[doorKey]*door{}, silent: map[uint8]bool{},
-		unlocks: map[doorKey]int{}, counts: map[proto.Op]int{}}
+		unlocks: map[doorKey]int{}, offs: map[doorKey]int{}, counts: map[proto.Op]int{}}
 	for _, b := range cfg.Boards {
 		for ch := 1; ch <= b.Channels; ch++ {
 			e.doors[doorKey{b.Address, uint8(ch)}] = &door{}
@@ -148,6 +155,32 @@ func (e *Emulator) Unlocks(board, ch uint8) int {
 	return e.unlocks[doorKey{board, ch}]
 }
 
+// RelayOn reports whether a Modbus relay is energised (plain ON, no OFF yet).
+func (e *Emulator) RelayOn(board, ch uint8) bool {
+	var on bool
+	e.with(board, ch, func(d *door) { on = d.relay })
+	return on
+}
+
+// SetRelay sets a relay as if a driver had switched it and died before
+// switching it back: an energised relay holds its lock open.
+func (e *Emulator) SetRelay(board, ch uint8, on bool) {
+	e.with(board, ch, func(d *door) {
+		d.relay = on
+		if on && !d.jammed {
+			d.open, d.closeAt = true, time.Time{}
+		}
+	})
+}
+
+// RelayOffs counts the relay-off frames a relay received, "all relays off"
+// included.
+func (e *Emulator) RelayOffs(board, ch uint8) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.offs[doorKey{board, ch}]
+}
+
 // Requests counts the well-formed requests of one kind received.
 func (e *Emulator) Requests(op proto.Op) int {
 	e.mu.Lock()
@@ -182,9 +215,11 @@ func (e *Emulator) boardReplyLocked(b Board, r proto.Request) proto.State {
 	st := proto.State{Channels: b.Channels, StatusBytes: b.StatusBytes, Status: okStatus}
 	switch r.Op {
 	case proto.OpUnlock:
-		if !e.pulseLocked(b, r.Channel) {
+		if !e.unlockLocked(b, r) {
 			st.Status, st.Failed = failStatus, true
 		}
+	case proto.OpRelayOff:
+		e.relayOffLocked(b, r.Channel)
 	case proto.OpUnlockAll:
 		for ch := 1; ch <= b.Channels; ch++ {
 			e.pulseLocked(b, uint8(ch))
@@ -200,8 +235,42 @@ func (e *Emulator) boardReplyLocked(b Board, r proto.Request) proto.State {
 		if e.levelLocked(b, uint8(ch)) {
 			st.Inputs |= 1 << (ch - 1)
 		}
+		if e.doorLocked(b.Address, uint8(ch)).relay {
+			st.Relays |= 1 << (ch - 1)
+		}
 	}
 	return st
+}
+
+// unlockLocked is one unlock frame: a pulse, a Modbus plain relay-on, or a
+// flash write a NoFlash board ignores.
+func (e *Emulator) unlockLocked(b Board, r proto.Request) bool {
+	if e.codec.Name() != "modbus" {
+		return e.pulseLocked(b, r.Channel)
+	}
+	if r.Pulse < 0 { // plain ON: the relay holds until OFF
+		ok := e.pulseLocked(b, r.Channel)
+		if int(r.Channel) <= b.Channels {
+			e.doorLocked(b.Address, r.Channel).relay = true
+		}
+		return ok
+	}
+	if b.NoFlash {
+		e.unlocks[doorKey{b.Address, r.Channel}]++
+		return false
+	}
+	return e.pulseLocked(b, r.Channel)
+}
+
+// relayOffLocked releases one relay, or all with ch 0. The door stays as
+// it is: the latch let go, the shopper decides.
+func (e *Emulator) relayOffLocked(b Board, ch uint8) {
+	for c := 1; c <= b.Channels; c++ {
+		if ch == 0 || int(ch) == c {
+			e.offs[doorKey{b.Address, uint8(c)}]++
+			e.doorLocked(b.Address, uint8(c)).relay = false
+		}
+	}
 }
 
 func (e *Emulator) pulseLocked(b Board, ch uint8) bool {

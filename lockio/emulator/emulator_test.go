@@ -110,3 +110,40 @@ func TestServeEndsWhenLineCloses(t *testing.T) {
 		t.Fatal("Serve did not return")
 	}
 }
+
+func TestNoFlashBoardRelays(t *testing.T) {
+	e, conn := serve(t, Config{Protocol: "modbus", Boards: []Board{{Address: 1, Channels: 8, NoFlash: true}}})
+	m := proto.Modbus{}
+	do := func(r proto.Request) []byte {
+		req, err := m.AppendRequest(nil, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := exchange(t, conn, req, 100*time.Millisecond)
+		if !bytes.Equal(got, req) {
+			t.Fatalf("%v: reply % X, want the echo % X", r.Op, got, req)
+		}
+		return got
+	}
+	do(proto.Request{Op: proto.OpUnlock, Board: 1, Channel: 2, Pulse: 500 * time.Millisecond})
+	if e.IsOpen(1, 2) || e.RelayOn(1, 2) {
+		t.Fatal("flash acted on a no-flash board")
+	}
+	do(proto.Request{Op: proto.OpUnlock, Board: 1, Channel: 2, Pulse: proto.PlainOn})
+	if !e.IsOpen(1, 2) || !e.RelayOn(1, 2) {
+		t.Fatal("relay ON did not open the door")
+	}
+	relays := exchange(t, conn, proto.AppendCRC(nil, 1, 1, 0, 0, 0, 8), 100*time.Millisecond)
+	if want := proto.AppendCRC(nil, 1, 1, 1, 0x02); !bytes.Equal(relays, want) {
+		t.Fatalf("relay states % X, want % X", relays, want)
+	}
+	do(proto.Request{Op: proto.OpRelayOff, Board: 1, Channel: 2})
+	if e.RelayOn(1, 2) || !e.IsOpen(1, 2) || e.RelayOffs(1, 2) != 1 {
+		t.Fatal("relay OFF")
+	}
+	e.SetRelay(1, 5, true)
+	do(proto.Request{Op: proto.OpRelayOff, Board: 1}) // Waveshare all off
+	if e.RelayOn(1, 5) || e.RelayOffs(1, 2) != 2 {
+		t.Fatal("all relays off")
+	}
+}

@@ -33,7 +33,10 @@ var requestCases = []struct {
 	{"8a80 status 1 (src)", XOR8A{}, Request{Op: OpStatus, Board: 1, Channels: 24}, "80 01 00 33 B2"},
 	{"8a80 status 2 (src)", XOR8A{}, Request{Op: OpStatus, Board: 2, Channels: 24}, "80 02 00 33 B1"},
 	{"modbus flash 1/1 700ms (src)", Modbus{}, Request{Op: OpUnlock, Board: 1, Channel: 1, Pulse: 700 * time.Millisecond}, "01 05 02 00 00 07 8D B0"},
-	{"modbus coil on 1/1", Modbus{}, Request{Op: OpUnlock, Board: 1, Channel: 1, Pulse: -1}, "01 05 00 00 FF 00 8C 3A"},
+	{"modbus coil on 1/1 (src)", Modbus{}, Request{Op: OpUnlock, Board: 1, Channel: 1, Pulse: PlainOn}, "01 05 00 00 FF 00 8C 3A"},
+	{"modbus coil off 1/1 (src)", Modbus{}, Request{Op: OpRelayOff, Board: 1, Channel: 1}, "01 05 00 00 00 00 CD CA"},
+	{"modbus all relays off 1 (src)", Modbus{}, Request{Op: OpRelayOff, Board: 1}, "01 05 00 FF 00 00 FD FA"},
+	{"modbus coil on LCTech 0xFF/1 (src)", Modbus{}, Request{Op: OpUnlock, Board: 0xFF, Channel: 1, Pulse: PlainOn}, "FF 05 00 00 FF 00 99 E4"},
 	{"modbus read 8 coils (src)", Modbus{}, Request{Op: OpRelays, Board: 1, Channels: 8}, "01 01 00 00 00 08 3D CC"},
 	{"modbus read 8 inputs (src)", Modbus{}, Request{Op: OpStatus, Board: 1, Channels: 8}, "01 02 00 00 00 08 79 CC"},
 	{"kerong status CU0 (src)", Kerong{}, Request{Op: OpStatus, Board: 0}, "02 00 30 03 35"},
@@ -137,6 +140,20 @@ var replyCases = []struct {
 		Reply{}, 0, ErrNoFrame},
 	{"modbus flash echo", Modbus{}, Request{Op: OpUnlock, Board: 1, Channel: 1, Pulse: 700 * time.Millisecond}, "01 05 02 00 00 07 8D B0",
 		Reply{Op: OpUnlock, Board: 1, Channel: 1, Exact: true}, 8, nil},
+	{"modbus coil on echo", Modbus{}, Request{Op: OpUnlock, Board: 1, Channel: 1, Pulse: PlainOn}, "01 05 00 00 FF 00 8C 3A",
+		Reply{Op: OpUnlock, Board: 1, Channel: 1, Exact: true}, 8, nil},
+	{"modbus coil off echo", Modbus{}, Request{Op: OpRelayOff, Board: 1, Channel: 1}, "01 05 00 00 00 00 CD CA",
+		Reply{Op: OpRelayOff, Board: 1, Channel: 1, Exact: true}, 8, nil},
+	{"modbus all off echo", Modbus{}, Request{Op: OpRelayOff, Board: 1}, "01 05 00 FF 00 00 FD FA",
+		Reply{Op: OpRelayOff, Board: 1, Exact: true}, 8, nil},
+	{"modbus coil off answered by coil on", Modbus{}, Request{Op: OpRelayOff, Board: 1, Channel: 1}, "01 05 00 00 FF 00 8C 3A",
+		Reply{}, 0, ErrNoFrame},
+	{"modbus coil on answered by flash echo", Modbus{}, Request{Op: OpUnlock, Board: 1, Channel: 1, Pulse: PlainOn}, "01 05 02 00 00 07 8D B0",
+		Reply{}, 0, ErrNoFrame},
+	{"modbus coil off split", Modbus{}, Request{Op: OpRelayOff, Board: 1, Channel: 1}, "01 05 00 00",
+		Reply{}, 0, ErrIncomplete},
+	{"modbus coil off bad crc", Modbus{}, Request{Op: OpRelayOff, Board: 1, Channel: 1}, "01 05 00 00 00 00 CD CB",
+		Reply{}, 0, ErrChecksum},
 	{"modbus inputs DI1 (src)", Modbus{}, Request{Op: OpStatus, Board: 1, Channels: 8}, "01 02 01 01 60 48",
 		Reply{Op: OpStatus, Board: 1, Inputs: 1, NInputs: 8, Exact: true}, 6, nil},
 	{"modbus bad crc", Modbus{}, Request{Op: OpStatus, Board: 1, Channels: 8}, "01 02 01 01 60 49",
@@ -167,10 +184,34 @@ func TestParseReply(t *testing.T) {
 }
 
 func TestModbusException(t *testing.T) {
-	_, n, err := Modbus{}.ParseReply(h("01 85 02 C3 51"), Request{Op: OpUnlock, Board: 1, Channel: 99})
-	var ex *ExceptionError
-	if !errors.As(err, &ex) || ex.Code != 2 || n != 5 {
-		t.Fatalf("got n=%d err=%v", n, err)
+	for _, req := range []Request{
+		{Op: OpUnlock, Board: 1, Channel: 99},
+		{Op: OpUnlock, Board: 1, Channel: 99, Pulse: PlainOn},
+		{Op: OpRelayOff, Board: 1, Channel: 99},
+	} {
+		_, n, err := Modbus{}.ParseReply(h("01 85 02 C3 51"), req)
+		var ex *ExceptionError
+		if !errors.As(err, &ex) || ex.Code != 2 || n != 5 {
+			t.Fatalf("%+v: got n=%d err=%v", req, n, err)
+		}
+	}
+}
+
+// The board side answers relay reads with the relays, not the inputs, and
+// takes "all relays off" on any board size.
+func TestModbusRelayReplies(t *testing.T) {
+	s := State{Inputs: 0xFF, Relays: 0x04, Channels: 8}
+	got, ok := Modbus{}.AppendReply(nil, Request{Op: OpRelays, Board: 1, Channels: 8}, s)
+	if want := AppendCRC(nil, 0x01, 0x01, 0x01, 0x04); !ok || string(got) != string(want) {
+		t.Fatalf("relays reply % X, want % X", got, want)
+	}
+	got, ok = Modbus{}.AppendReply(nil, Request{Op: OpRelayOff, Board: 1}, s)
+	if !ok || string(got) != string(h("01 05 00 FF 00 00 FD FA")) {
+		t.Fatalf("all-off reply % X", got)
+	}
+	got, ok = Modbus{}.AppendReply(nil, Request{Op: OpRelayOff, Board: 1, Channel: 9}, s)
+	if !ok || string(got) != string(h("01 85 02 C3 51")) {
+		t.Fatalf("off beyond the board: % X", got)
 	}
 }
 
@@ -179,7 +220,7 @@ func TestModbusException(t *testing.T) {
 func TestReplyRoundTrip(t *testing.T) {
 	s := State{Inputs: 0x00A501, Channels: 16, StatusBytes: 3, Status: 0x11}
 	for _, c := range []Codec{XOR8A{}, Modbus{}, Kerong{}} {
-		for _, op := range []Op{OpUnlock, OpUnlockAll, OpStatus, OpReadOne, OpRelays} {
+		for _, op := range []Op{OpUnlock, OpUnlockAll, OpStatus, OpReadOne, OpRelays, OpRelayOff} {
 			if !c.Supports(op) {
 				continue
 			}

@@ -6,15 +6,23 @@ import "testing"
 // beyond the buffer, and that anything they accept re-encodes to itself.
 
 func FuzzParseReply(f *testing.F) {
+	// op: the low bits pick the Op, the high bit a plain relay-on (PlainOn).
 	for _, tc := range replyCases {
-		f.Add(tc.codec.Name(), byte(tc.req.Op), tc.req.Board, tc.req.Channel, uint8(tc.req.Channels), h(tc.wire))
+		op := byte(tc.req.Op - 1)
+		if tc.req.Pulse < 0 {
+			op |= 0x80
+		}
+		f.Add(tc.codec.Name(), op, tc.req.Board, tc.req.Channel, uint8(tc.req.Channels), h(tc.wire))
 	}
 	f.Fuzz(func(t *testing.T, name string, op, board, ch, chans uint8, b []byte) {
 		c, err := ByName(name)
 		if err != nil {
 			return
 		}
-		req := Request{Op: Op(op%5 + 1), Board: board, Channel: ch, Channels: int(chans % 65)}
+		req := Request{Op: Op(op&0x7F%6 + 1), Board: board, Channel: ch, Channels: int(chans % 65)}
+		if op&0x80 != 0 {
+			req.Pulse = PlainOn
+		}
 		rep, n, err := c.ParseReply(b, req)
 		if n < 0 || n > len(b) {
 			t.Fatalf("n = %d for %d bytes", n, len(b))

@@ -10,9 +10,14 @@ import (
 // to pulse a relay, FC01 to read relays, FC02 to read the door inputs.
 // Unlocks use the Waveshare "flash" coils (0x0200+ch) so the board, not this
 // process, ends the pulse: a crash between "on" and "off" cannot leave a coil
-// energised (Open-Locker ADR-0004). A negative Request.Pulse asks for the
+// energised (Open-Locker ADR-0004). Request.Pulse = PlainOn asks for the
 // plain coil-on write instead, for boards without flash; its caller owns the
-// "off".
+// OpRelayOff (FC05 0000 to coil ch-1; channel 0 = Waveshare's "all relays
+// off", coil 0x00FF).
+//
+//	01 05 00 00 FF 00 8C 3A   relay 1 on      (OpUnlock, Pulse PlainOn)
+//	01 05 00 00 00 00 CD CA   relay 1 off     (OpRelayOff, Channel 1)
+//	01 05 00 FF 00 00 FD FA   all relays off  (OpRelayOff, Channel 0; Waveshare)
 type Modbus struct{}
 
 const (
@@ -20,6 +25,7 @@ const (
 	fcReadInputs = 0x02
 	fcWriteCoil  = 0x05
 	flashOnBase  = 0x0200
+	coilAll      = 0x00FF // Waveshare: every relay at once
 	coilOn       = 0xFF00
 	// DefaultPulse is the flash length when a request names none.
 	DefaultPulse = 500 * time.Millisecond
@@ -29,7 +35,7 @@ func (Modbus) Name() string { return "modbus" }
 func (Modbus) Baud() int    { return 9600 }
 
 func (Modbus) Supports(op Op) bool {
-	return op == OpUnlock || op == OpStatus || op == OpRelays
+	return op == OpUnlock || op == OpStatus || op == OpRelays || op == OpRelayOff
 }
 
 // CRC16 is CRC-16/MODBUS: reflected 0xA001, initial 0xFFFF. The wire
@@ -87,10 +93,15 @@ func (Modbus) AppendRequest(dst []byte, r Request) ([]byte, error) {
 		if r.Channel == 0 {
 			return dst, fmt.Errorf("modbus: channel 0")
 		}
-		if r.Pulse < 0 {
+		if r.Pulse < 0 { // PlainOn
 			return AppendWriteCoil(dst, r.Board, uint16(r.Channel-1), true), nil
 		}
 		return AppendFlash(dst, r.Board, r.Channel, cmp0(r.Pulse, DefaultPulse)), nil
+	case OpRelayOff:
+		if r.Channel == 0 {
+			return AppendWriteCoil(dst, r.Board, coilAll, false), nil
+		}
+		return AppendWriteCoil(dst, r.Board, uint16(r.Channel-1), false), nil
 	case OpStatus:
 		return appendRead(dst, r.Board, fcReadInputs, r.Channels), nil
 	case OpRelays:
@@ -108,7 +119,7 @@ func cmp0(d, def time.Duration) time.Duration {
 
 func (m Modbus) replyLen(r Request) (fc byte, n int) {
 	switch r.Op {
-	case OpUnlock:
+	case OpUnlock, OpRelayOff:
 		return fcWriteCoil, 8
 	case OpStatus:
 		return fcReadInputs, 5 + (r.Channels+7)/8
@@ -124,8 +135,11 @@ func (m Modbus) ParseReply(b []byte, r Request) (Reply, int, error) {
 		return Reply{}, 0, fmt.Errorf("modbus: %v: %w", r.Op, ErrUnsupported)
 	}
 	var echo []byte
-	if r.Op == OpUnlock {
-		echo, _ = m.AppendRequest(nil, r)
+	if fc == fcWriteCoil {
+		var err error
+		if echo, err = m.AppendRequest(nil, r); err != nil {
+			return Reply{}, 0, err
+		}
 	}
 	var fail error
 	for i := 0; i < len(b); i++ {
@@ -167,7 +181,7 @@ func (m Modbus) ParseReply(b []byte, r Request) (Reply, int, error) {
 
 func (Modbus) decode(f []byte, r Request, echo []byte) (Reply, error) {
 	rep := Reply{Op: r.Op, Board: r.Board, Channel: r.Channel, Exact: true}
-	if r.Op == OpUnlock {
+	if echo != nil {
 		if string(f) != string(echo) {
 			return rep, errMismatch("modbus: write reply % x is not the echo of % x", f, echo)
 		}
@@ -218,8 +232,12 @@ func (Modbus) ParseRequest(b []byte) (Request, int, error) {
 			r.Op, r.Channels = OpRelays, int(val)
 		case f[1] == fcWriteCoil && reg >= flashOnBase && reg < flashOnBase+0x100:
 			r.Op, r.Channel, r.Pulse = OpUnlock, uint8(reg-flashOnBase+1), time.Duration(val)*100*time.Millisecond
-		case f[1] == fcWriteCoil && reg < 0xFF && val == coilOn:
-			r.Op, r.Channel, r.Pulse = OpUnlock, uint8(reg+1), -1
+		case f[1] == fcWriteCoil && reg < coilAll && val == coilOn:
+			r.Op, r.Channel, r.Pulse = OpUnlock, uint8(reg+1), PlainOn
+		case f[1] == fcWriteCoil && reg < coilAll && val == 0:
+			r.Op, r.Channel = OpRelayOff, uint8(reg+1)
+		case f[1] == fcWriteCoil && reg == coilAll && val == 0:
+			r.Op = OpRelayOff
 		default:
 			continue
 		}
@@ -230,20 +248,30 @@ func (Modbus) ParseRequest(b []byte) (Request, int, error) {
 
 func (m Modbus) AppendReply(dst []byte, r Request, s State) ([]byte, bool) {
 	fc, _ := m.replyLen(r)
+	if fc == 0 {
+		return dst, false
+	}
 	n := r.Channels
-	if r.Op == OpUnlock {
+	if fc == fcWriteCoil {
 		n = int(r.Channel)
+		if r.Op == OpRelayOff && n == 0 {
+			n = 1 // all relays off: always a legal address
+		}
 	}
 	if n < 1 || n > s.Channels {
 		return AppendCRC(dst, r.Board, fc|0x80, 0x02), true // illegal data address
 	}
-	if r.Op == OpUnlock {
+	if fc == fcWriteCoil {
 		out, err := m.AppendRequest(dst, r)
 		return out, err == nil
 	}
 	d := make([]byte, 0, 3+(n+7)/8)
 	d = append(d, r.Board, fc, byte((n+7)/8))
-	in := s.Inputs & mask(n)
+	in := s.Inputs
+	if r.Op == OpRelays {
+		in = s.Relays
+	}
+	in &= mask(n)
 	for k := 0; k < (n+7)/8; k++ {
 		d = append(d, byte(in>>(8*k)))
 	}

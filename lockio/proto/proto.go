@@ -19,9 +19,10 @@ const (
 	OpStatus                  // read every door input of one board
 	OpReadOne                 // read one door input (8A/80 only)
 	OpRelays                  // read relay (coil) states (Modbus only)
+	OpRelayOff                // switch a relay off; Channel 0 = every relay (Modbus only)
 )
 
-var opNames = [...]string{"", "unlock", "unlock-all", "status", "read-one", "relays"}
+var opNames = [...]string{"", "unlock", "unlock-all", "status", "read-one", "relays", "relay-off"}
 
 func (o Op) String() string {
 	if int(o) < len(opNames) && o != 0 {
@@ -34,10 +35,17 @@ func (o Op) String() string {
 type Request struct {
 	Op       Op
 	Board    uint8
-	Channel  uint8         // 1-based; OpUnlock and OpReadOne
-	Channels int           // OpStatus and OpRelays: inputs to read
-	Pulse    time.Duration // OpUnlock on boards that time the pulse themselves (Modbus flash)
+	Channel  uint8 // 1-based; OpUnlock, OpReadOne, OpRelayOff (0 = all)
+	Channels int   // OpStatus and OpRelays: inputs to read
+	// Pulse is the board-timed pulse of an OpUnlock on boards that time it
+	// themselves (Modbus flash); PlainOn asks for a plain relay-on instead.
+	Pulse time.Duration
 }
+
+// PlainOn (any negative Request.Pulse) asks a Modbus board for a plain
+// FC05 relay-on (FF00 to coil ch-1) instead of the board-timed flash.
+// Whoever sends it owns the matching OpRelayOff.
+const PlainOn time.Duration = -1
 
 // Reply is what a board answered.
 type Reply struct {
@@ -63,9 +71,10 @@ type Reply struct {
 type State struct {
 	Inputs      uint64 // raw line levels, bit 0 = channel 1
 	Channels    int
-	StatusBytes int  // 8A/80 query-all: firmware-specific count of status bytes
-	Failed      bool // the unlock did not take (8A/80 status byte)
-	Status      byte // raw status byte for OpUnlock/OpReadOne (8A/80)
+	StatusBytes int    // 8A/80 query-all: firmware-specific count of status bytes
+	Failed      bool   // the unlock did not take (8A/80 status byte)
+	Status      byte   // raw status byte for OpUnlock/OpReadOne (8A/80)
+	Relays      uint64 // relay (coil) states for OpRelays, bit 0 = relay 1 (Modbus)
 }
 
 // Codec is one protocol family.
