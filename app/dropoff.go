@@ -34,15 +34,23 @@ func (d *DropOff) Code() string { return d.code }
 func (d *DropOff) Rent() Rent { return d.rent }
 
 // first opens the rent's door, returning d even when the door did not
-// open so that the screen can offer Retry.
+// open so that the screen can offer Retry. On any other failure no DropOff
+// is handed out, so nobody could finish or abandon the rent: a walk-in
+// (which has no deadline and whose code only d holds) is cancelled then,
+// unless its door was opened after all; a booking stays reserved for a
+// later attempt.
 func (d *DropOff) first(ctx context.Context) (*DropOff, error) {
-	if err := d.openDoor(ctx); err != nil {
-		if errors.Is(err, ErrDoorDidNotOpen) {
-			return d, err
-		}
-		return nil, err
+	err := d.openDoor(ctx)
+	if err == nil || errors.Is(err, ErrDoorDidNotOpen) {
+		return d, err
 	}
-	return d, nil
+	if !d.rent.Booked && d.rent.Kind == storage.KindDelivery {
+		cerr := d.l.cancel(context.WithoutCancel(ctx), d.rent.ID, d.actor, "drop-off did not start", false)
+		if cerr != nil && !errors.Is(cerr, ErrDropStarted) {
+			d.l.log.Warn("walk-in not cancelled after a failed start", "rent", d.rent.ID, "err", cerr)
+		}
+	}
+	return nil, err
 }
 
 func (d *DropOff) openDoor(ctx context.Context) error {
