@@ -259,3 +259,23 @@ func TestWireTime(t *testing.T) {
 		t.Fatalf("FrameGap(9600) = %v", got)
 	}
 }
+
+// Frames the board side must not take for a request: each looks right at a
+// glance but is not what any driver sends.
+func TestParseRequestRefuses(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		codec Codec
+		wire  string
+	}{
+		{"kerong status naming a lock (fuzz)", Kerong{}, "02 03 30 03 38"},
+		{"kerong open-all naming a lock", Kerong{}, "02 15 33 03 4D"},
+		{"kerong bad sum", Kerong{}, "02 00 30 03 36"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if r, _, err := tc.codec.ParseRequest(h(tc.wire)); err == nil {
+				t.Fatalf("ParseRequest(% s) = %+v, want an error", tc.wire, r)
+			}
+		})
+	}
+}

@@ -113,6 +113,11 @@ func (Kerong) ParseRequest(b []byte) (Request, int, error) {
 		default:
 			continue
 		}
+		// A board-wide command names no lock: a lock nibble there is not a
+		// frame we send (fuzzing found 02 03 30 03 38 taken for CU 0).
+		if r.Op != OpUnlock && f[1]&0x0F != 0 {
+			continue
+		}
 		return r, i + 5, nil
 	}
 	return Request{}, len(b), ErrIncomplete
