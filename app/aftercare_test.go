@@ -137,3 +137,55 @@ func TestScreenSettingsSurviveARestart(t *testing.T) {
 		t.Fatalf("rules with a screen setting stored: %v", err)
 	}
 }
+
+// Force-opening one door asks the PIN again; wrong PINs count toward the
+// staff lock like any other, and open nothing.
+func TestStaffOpenDoorAsksThePINAgain(t *testing.T) {
+	ctx := context.Background()
+	l, _, locks := newTestLocker(t)
+	st := loginStaff(t, l)
+	for i := range staffLockAfter - 1 {
+		if err := st.OpenDoor(ctx, 3, "00000000", "check"); !errors.Is(err, ErrBadPIN) {
+			t.Fatalf("wrong PIN %d: %v", i+1, err)
+		}
+	}
+	if len(locks.unlocked) != 0 {
+		t.Fatalf("a wrong PIN opened %v", locks.unlocked)
+	}
+	if err := st.OpenDoor(ctx, 3, DemoStaffPIN, "check"); err != nil {
+		t.Fatal(err)
+	}
+	if len(locks.unlocked) != 1 {
+		t.Fatalf("unlocks %v", locks.unlocked)
+	}
+	// The right PIN reset the count: four more wrong ones do not lock.
+	for range staffLockAfter - 1 {
+		st.OpenDoor(ctx, 3, "00000000", "check")
+	}
+	if err := st.OpenDoor(ctx, 3, DemoStaffPIN, "check"); err != nil {
+		t.Fatalf("after the count was reset: %v", err)
+	}
+	for range staffLockAfter {
+		st.OpenDoor(ctx, 3, "00000000", "check")
+	}
+	if err := st.OpenDoor(ctx, 3, DemoStaffPIN, "check"); !errors.Is(err, ErrStaffLocked) {
+		t.Fatalf("after %d wrong PINs: %v, want ErrStaffLocked", staffLockAfter, err)
+	}
+}
+
+// Wrong staff PINs at login count toward the kiosk's staff lockout: the
+// count is committed even though the login is refused.
+func TestStaffLoginFailuresAreKept(t *testing.T) {
+	ctx := context.Background()
+	l, _, _ := newTestLocker(t)
+	loginStaff(t, l)
+	for i := range 3 {
+		if _, err := l.StaffLogin(ctx, "00000000"); !errors.Is(err, ErrBadPIN) {
+			t.Fatalf("wrong PIN %d: %v", i+1, err)
+		}
+	}
+	var lo *LockedOutError
+	if _, err := l.StaffLogin(ctx, DemoStaffPIN); !errors.As(err, &lo) {
+		t.Fatalf("after 3 wrong PINs: %v, want a *LockedOutError", err)
+	}
+}

@@ -328,7 +328,7 @@ func TestExpiryPausesWhileDoorFaulty(t *testing.T) {
 	// Staff open it (it works again): the clock resumes with 2 h left.
 	delete(locks.fail, address(door))
 	st := loginStaff(t, l)
-	if err := st.OpenDoor(ctx, door.ID, "check"); err != nil {
+	if err := st.OpenDoor(ctx, door.ID, DemoStaffPIN, "check"); err != nil {
 		t.Fatal(err)
 	}
 	clock.Add(time.Hour)

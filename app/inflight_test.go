@@ -178,7 +178,7 @@ func TestWalkInThatNeverOpenedLeavesNoReservation(t *testing.T) {
 			}
 			h := holdLocks(l, f)
 			staffDone := make(chan error, 1)
-			go func() { staffDone <- s.OpenDoor(ctx, 1, "check") }() // door 1: the smallest free S
+			go func() { staffDone <- s.OpenDoor(ctx, 1, DemoStaffPIN, "check") }() // door 1: the smallest free S
 			<-h.entered
 			dctx := ctx
 			if tt.timeout > 0 {

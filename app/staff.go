@@ -106,21 +106,20 @@ func (l *Locker) StaffLogin(ctx context.Context, pin string) (*Staff, error) {
 			}
 		}
 	}
+	// refused is the answer for the person; the transaction itself must
+	// commit, or the failure that feeds the lockout would be rolled back.
+	var refused error
 	err = l.db.Update(ctx, func(tx *storage.Tx) error {
 		switch {
 		case found == nil:
+			refused = ErrBadPIN
 			if _, err := tx.Append(storage.Event{Actor: "staff:?", Kind: "staff.login.wrong"}); err != nil {
 				return err
 			}
-			if err := recordFailure(tx, scopeStaff, "staff:?"); err != nil {
-				return err
-			}
-			return ErrBadPIN
+			return recordFailure(tx, scopeStaff, "staff:?")
 		case found.Locked:
+			refused = ErrStaffLocked
 			_, err := tx.Append(storage.Event{Actor: "staff:" + found.Name, Kind: "staff.login.locked"})
-			if err == nil {
-				err = ErrStaffLocked
-			}
 			return err
 		}
 		if err := clearStreak(tx, scopeStaff); err != nil {
@@ -131,6 +130,9 @@ func (l *Locker) StaffLogin(ctx context.Context, pin string) (*Staff, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if refused != nil {
+		return nil, refused
 	}
 	return &Staff{l: l, id: found.ID, Name: found.Name}, nil
 }
@@ -150,10 +152,18 @@ func (s *Staff) recheck(ctx context.Context, pin string) error {
 		return ErrStaffLocked
 	}
 	ok := pinMatches(pin, m.PINHash)
-	return s.l.db.Update(ctx, func(tx *storage.Tx) error {
+	var refused error // returned after the commit, so the count sticks
+	err = s.l.db.Update(ctx, func(tx *storage.Tx) error {
 		if ok {
 			return tx.SetStaffFailures(m.ID, 0, false)
 		}
+		// Count from the row as it is now: two wrong PINs at once must
+		// both count (the hash check above ran outside any transaction).
+		cur, err := tx.StaffMember(s.id)
+		if err != nil {
+			return err
+		}
+		m = cur
 		m.Failures++
 		locked := m.Failures >= staffLockAfter
 		if err := tx.SetStaffFailures(m.ID, m.Failures, locked); err != nil {
@@ -163,14 +173,17 @@ func (s *Staff) recheck(ctx context.Context, pin string) error {
 		if locked {
 			kind = "alert.staff.locked"
 		}
-		if _, err := tx.Append(storage.Event{Actor: s.actor(), Kind: kind}); err != nil {
-			return err
-		}
+		refused = ErrBadPIN
 		if locked {
-			return ErrStaffLocked
+			refused = ErrStaffLocked
 		}
-		return ErrBadPIN
+		_, err = tx.Append(storage.Event{Actor: s.actor(), Kind: kind})
+		return err
 	})
+	if err != nil {
+		return err
+	}
+	return refused
 }
 
 // UnlockStaff lets a locked account sign in again.
@@ -194,8 +207,13 @@ func (s *Staff) UnlockStaff(ctx context.Context, name string) error {
 }
 
 // OpenDoor force-opens one door (even out of service) for a reason that
-// goes into the audit log. Rents are untouched.
-func (s *Staff) OpenDoor(ctx context.Context, doorID int64, reason string) error {
+// goes into the audit log, after asking the PIN again (product.md): a
+// session left open must not let the next person open doors. Rents are
+// untouched.
+func (s *Staff) OpenDoor(ctx context.Context, doorID int64, pin, reason string) error {
+	if err := s.recheck(ctx, pin); err != nil {
+		return err
+	}
 	_, err := s.l.open(ctx, opening{door: storage.Door{ID: doorID}, actor: s.actor(),
 		reason: "staff: " + reason, allowOOS: true})
 	return notFound(err)

@@ -94,6 +94,13 @@ func (k *Kiosk) staffLogout() {
 // showOpenAllPIN asks for the PIN again before every door opens at once
 // (an inventory check): a walked-away session must not empty the locker.
 func (k *Kiosk) showOpenAllPIN() {
+	k.showPINAgain(tr("admin.openall.pin"), tr("admin.openall.what"), tr("admin.openall.done"),
+		func(ctx context.Context, s Staff, pin string) error { return s.OpenAll(ctx, pin) })
+}
+
+// showPINAgain asks the staff member's PIN again, then runs act off the UI
+// goroutine and tells how it went under the door grid.
+func (k *Kiosk) showPINAgain(head, what, done string, act func(ctx context.Context, s Staff, pin string) error) {
 	s := k.staff
 	if s == nil {
 		k.showHome()
@@ -102,14 +109,14 @@ func (k *Kiosk) showOpenAllPIN() {
 	k.keypad = newPINKeypad(k.touch, func(pin string) {
 		k.showOpening()
 		k.async(func() {
-			err := s.OpenAll(context.Background(), pin)
+			err := act(context.Background(), s, pin)
 			fyne.Do(func() {
 				if k.admin == nil {
 					k.admin = &adminDoors{}
 				}
-				k.admin.note = tr("admin.openall.done")
+				k.admin.note = done
 				if err != nil {
-					k.log.Warn("open all failed", "err", err)
+					k.log.Warn("staff action failed", "err", err)
 					k.admin.note = tr("admin.badpin")
 					if !errors.Is(err, app.ErrBadPIN) {
 						k.admin.note = failureText(err)
@@ -120,7 +127,7 @@ func (k *Kiosk) showOpenAllPIN() {
 		})
 	})
 	k.keypad.withBack(k.button(tr("common.back"), theme.NavigateBackIcon(), k.showAdminDoors))
-	top := container.NewVBox(title(tr("admin.openall.pin")), warn(tr("admin.openall.what")))
+	top := container.NewVBox(title(head), warn(what))
 	k.show("pin.again", pinScreen(top, k.keypad), idleAdmin)
 }
 

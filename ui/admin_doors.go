@@ -148,9 +148,10 @@ func (k *Kiosk) doorLegend() fyne.CanvasObject {
 	return container.NewCenter(container.NewHBox(items...))
 }
 
+// adminOpen force-opens one door after the PIN again (product.md).
 func (k *Kiosk) adminOpen(door int64) {
-	k.adminAction(func(ctx context.Context, s Staff) error { return s.OpenDoor(ctx, door, "staff") },
-		trf("admin.opened", "Door", door), door)
+	k.showPINAgain(trf("admin.open.pin", "Door", door), tr("admin.open.what"), trf("admin.opened", "Door", door),
+		func(ctx context.Context, s Staff, pin string) error { return s.OpenDoor(ctx, door, pin, "staff") })
 }
 
 func (k *Kiosk) adminOOS(door int64, on bool) {

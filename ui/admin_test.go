@@ -41,6 +41,16 @@ func TestAdminDoors(t *testing.T) {
 	}
 	test.Tap(f.doorCell(t, 12))
 	f.tap(t, "Open door 12")
+	f.want(t, "pin.again") // force-opening asks the PIN again
+	f.typeOnKeypad(t, "11112222")
+	f.tap(t, "Enter")
+	if len(f.flows.staff.opened) != 0 || !f.shows("Wrong PIN.") {
+		t.Fatalf("a wrong PIN opened %v; texts %q", f.flows.staff.opened, f.texts())
+	}
+	test.Tap(f.doorCell(t, 12))
+	f.tap(t, "Open door 12")
+	f.typeOnKeypad(t, "12345678")
+	f.tap(t, "Enter")
 	if !slices.Equal(f.flows.staff.opened, []int64{12}) || !f.shows("Door 12 opened.") {
 		t.Fatalf("opened %v texts %q", f.flows.staff.opened, f.texts())
 	}

@@ -136,8 +136,8 @@ type appStaff struct {
 
 func (s appStaff) Name() string { return s.s.Name }
 
-func (s appStaff) OpenDoor(ctx context.Context, doorID int64, reason string) error {
-	return s.s.OpenDoor(ctx, doorID, reason)
+func (s appStaff) OpenDoor(ctx context.Context, doorID int64, pin, reason string) error {
+	return s.s.OpenDoor(ctx, doorID, pin, reason)
 }
 
 func (s appStaff) OpenAll(ctx context.Context, pin string) error { return s.s.OpenAll(ctx, pin) }

@@ -177,7 +177,10 @@ type fakeStaff struct {
 
 func (s *fakeStaff) Name() string { return "demo" }
 
-func (s *fakeStaff) OpenDoor(_ context.Context, id int64, _ string) error {
+func (s *fakeStaff) OpenDoor(_ context.Context, id int64, pin, _ string) error {
+	if pin != s.ff.pin {
+		return app.ErrBadPIN
+	}
 	s.opened = append(s.opened, id)
 	return nil
 }

@@ -104,7 +104,7 @@ type StaffAuth interface {
 // Staff is what a logged-in staff member can do.
 type Staff interface {
 	Name() string
-	OpenDoor(ctx context.Context, doorID int64, reason string) error
+	OpenDoor(ctx context.Context, doorID int64, pin, reason string) error
 	OpenAll(ctx context.Context, pin string) error
 	SetOutOfService(ctx context.Context, doorID int64, on bool, reason string) error
 	Rents(ctx context.Context, q RentQuery) ([]Parcel, error)
