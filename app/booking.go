@@ -134,7 +134,30 @@ func (l *Locker) bookingCode(tx *storage.Tx, b Booking, n *storage.NewRent) (str
 		return "", ErrCodeFormat
 	}
 	n.PickupMAC = codeMAC(l.secret, code)
+	if err := sameRecipient(tx, n.PickupMAC, b); err != nil {
+		return "", err
+	}
 	return code, nil
+}
+
+// sameRecipient allows a chosen code that active rents already use only
+// when they are for the same recipient of the same integration: otherwise
+// two shops choosing one code would let one shopper open both parcels.
+func sameRecipient(tx *storage.Tx, mac []byte, b Booking) error {
+	rs, err := tx.ActiveByPickupMAC(mac)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		owner, err := tx.RentOwner(r.ID)
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return err
+		}
+		if owner != b.Owner || r.RecipientRef != b.RecipientRef || b.RecipientRef == "" {
+			return ErrCodeTaken
+		}
+	}
+	return nil
 }
 
 // freshCode draws a code no active rent uses, so one code never opens two

@@ -19,6 +19,10 @@ var (
 	// unlock; the rent is untouched and staff are told.
 	ErrDoorDidNotOpen = errors.New("app: door did not open")
 	ErrNoFreeDoor     = errors.New("app: no free door of that size")
+	// ErrCodeTaken means a caller-chosen pickup code already opens another
+	// recipient's parcel: one code may open several parcels only for one
+	// recipient of one integration.
+	ErrCodeTaken = errors.New("app: pickup code already in use for another recipient")
 
 	// States a transition can find a rent in instead of the one it needs.
 	ErrNotStored     = errors.New("app: parcel not dropped off yet")

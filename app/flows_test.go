@@ -177,7 +177,7 @@ func TestSharedCodeOpensEachParcel(t *testing.T) {
 	l, _, _ := newTestLocker(t)
 	c := &Courier{l: l, ID: "c"}
 	for _, ref := range []string{"A", "B"} {
-		if _, err := l.Book(ctx, Booking{Size: "S", ParcelRef: ref, Code: "HHHH-KKKK"}); err != nil {
+		if _, err := l.Book(ctx, Booking{Size: "S", ParcelRef: ref, RecipientRef: "r1", Code: "HHHH-KKKK"}); err != nil {
 			t.Fatal(err)
 		}
 		d, err := c.DropBooked(ctx, ref)
@@ -611,4 +611,31 @@ func TestBookRecordsOwnerWithTheRent(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+func TestChosenCodeOnlyForOneRecipient(t *testing.T) {
+	ctx := context.Background()
+	l, _, _ := newTestLocker(t)
+	first := Booking{Size: "S", ParcelRef: "C-1", RecipientRef: "anna", Code: "7YHN-ZT93", Owner: "shopx"}
+	if _, err := l.Book(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		b    Booking
+		want error
+	}{
+		{"same shop, same recipient: one code, two parcels", Booking{RecipientRef: "anna", Owner: "shopx"}, nil},
+		{"another shop", Booking{RecipientRef: "anna", Owner: "shopy"}, ErrCodeTaken},
+		{"another recipient", Booking{RecipientRef: "ben", Owner: "shopx"}, ErrCodeTaken},
+		{"no recipient named", Booking{Owner: "shopx"}, ErrCodeTaken},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b := tt.b
+			b.Size, b.ParcelRef, b.Code = "S", "C-"+tt.name, "7yhn zt93"
+			if _, err := l.Book(ctx, b); !errors.Is(err, tt.want) {
+				t.Fatalf("Book = %v, want %v", err, tt.want)
+			}
+		})
+	}
 }

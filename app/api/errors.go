@@ -59,6 +59,7 @@ var errorMap = []struct {
 	{app.ErrNoFreeDoor, http.StatusConflict, "no_free_door", "no free door of that size or larger"},
 	{app.ErrBadBooking, http.StatusUnprocessableEntity, "invalid_field", "the booking is incomplete or contradicts itself"},
 	{app.ErrBadSize, http.StatusUnprocessableEntity, "invalid_field", "size is not S, M or L"},
+	{app.ErrCodeTaken, http.StatusConflict, "code_taken", "this pickup_code already opens another recipient's parcel; choose another or leave it out"},
 	{app.ErrCodeFormat, http.StatusUnprocessableEntity, "invalid_field", "pickup_code must be 8 Crockford Base32 characters, not all digits"},
 	{app.ErrRemoteOff, http.StatusForbidden, "remote_open_disabled", "remote opening is switched off at this kiosk"},
 	{app.ErrDropStarted, http.StatusConflict, "drop_started", "the courier already opened this door; only staff at the kiosk can cancel now"},
