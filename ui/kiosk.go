@@ -101,17 +101,17 @@ type Kiosk struct {
 	// appears or goes: Fyne does not re-lay a container when a child is
 	// shown, and the line would be drawn over the title.
 	relayoutEntry func()
-	pickup      *app.Pickup
-	watch       doorWatch // the door a person was sent to
-	courier     Courier
-	drop        *dropState
-	batch       *batch
-	staff       Staff
-	admin       *adminDoors
-	taps        []time.Time
-	lastScan    string
-	hwScan      string            // the last bus scan's outcome
-	screens     map[string]func() // how to draw a screen again, for the screenshots
+	pickup        *app.Pickup
+	watch         doorWatch // the door a person was sent to
+	courier       Courier
+	drop          *dropState
+	batch         *batch
+	staff         Staff
+	admin         *adminDoors
+	taps          []time.Time
+	lastScan      string
+	hwScan        string            // the last bus scan's outcome
+	screens       map[string]func() // how to draw a screen again, for the screenshots
 
 	demoMu sync.Mutex // protects demo: the dropper runs off the UI goroutine
 	demo   []app.DemoParcel
@@ -220,7 +220,8 @@ func (k *Kiosk) tapped(f func()) func() {
 // timeout ends whatever session was open and goes home.
 func (k *Kiosk) timeout() {
 	k.log.Info("idle: back to start", "screen", k.screen)
-	k.courier, k.staff, k.drop, k.batch = nil, nil, nil, nil
+	k.endDrop()
+	k.courier, k.staff, k.batch = nil, nil, nil
 	k.bigText = false
 	k.showHome()
 }
