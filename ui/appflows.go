@@ -79,11 +79,12 @@ func dropOff(d *app.DropOff, err error) (DropOff, error) {
 
 type appDropOff struct{ d *app.DropOff }
 
-func (d appDropOff) Door() app.Door                   { return d.d.Door }
-func (d appDropOff) Larger(ctx context.Context) error { return d.d.Larger(ctx) }
-func (d appDropOff) Retry(ctx context.Context) error  { return d.d.Retry(ctx) }
-func (d appDropOff) Done(ctx context.Context) error   { return d.d.Done(ctx) }
-func (d appDropOff) Code() string                     { return d.d.Code() }
+func (d appDropOff) Door() app.Door                    { return d.d.Door }
+func (d appDropOff) Larger(ctx context.Context) error  { return d.d.Larger(ctx) }
+func (d appDropOff) Retry(ctx context.Context) error   { return d.d.Retry(ctx) }
+func (d appDropOff) Done(ctx context.Context) error    { return d.d.Done(ctx) }
+func (d appDropOff) Code() string                      { return d.d.Code() }
+func (d appDropOff) Abandon(ctx context.Context) error { return d.d.Abandon(ctx) }
 
 type appCourier struct{ c *app.Courier }
 

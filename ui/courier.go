@@ -44,7 +44,8 @@ func (k *Kiosk) showCourierMenu() {
 		k.showHome()
 		return
 	}
-	k.drop, k.message = nil, ""
+	k.endDrop()
+	k.message = ""
 	top := container.NewVBox(k.logo(), title(trf("courier.hello", "Name", k.courier.Name())), say(tr("courier.what")))
 	k.show("courier", screen(top,
 		k.mainButton(tr("courier.drop"), theme.DownloadIcon(), k.showDrop),
@@ -55,7 +56,8 @@ func (k *Kiosk) showCourierMenu() {
 
 func (k *Kiosk) courierLogout() {
 	k.log.Info("courier logged out")
-	k.courier, k.drop = nil, nil
+	k.endDrop()
+	k.courier = nil
 	k.showHome()
 }
 
@@ -67,6 +69,40 @@ type dropState struct {
 	preferLow bool
 	retried   int
 	note      string // what the drop screen says about the last parcel
+	// busy: a step of d runs off the UI goroutine; d is not to be touched.
+	busy bool
+	// closed: Done failed after the door closed, not because it never
+	// opened; the parcel may be inside, so the rent is left for staff.
+	closed bool
+}
+
+// endDrop leaves the drop-off in hand, if any. One whose parcel did not go
+// in is abandoned: a walk-in's door would otherwise stay reserved until
+// staff cancel it. A finished drop-off is no longer in k.drop.
+func (k *Kiosk) endDrop() {
+	ds := k.drop
+	k.drop = nil
+	if ds == nil || ds.d == nil {
+		return
+	}
+	door := ds.d.Door().ID
+	switch {
+	case ds.closed:
+		k.log.Warn("drop-off left unfinished after its door closed: rent left for staff", "door", door)
+		return
+	case ds.busy:
+		// Only a shopper's Escape leaves a door that is opening.
+		k.log.Warn("drop-off left while its door was opening: not abandoned", "door", door)
+		return
+	}
+	d := ds.d
+	k.async(func() {
+		if err := d.Abandon(context.Background()); err != nil {
+			k.log.Warn("drop-off not abandoned", "door", door, "err", err)
+			return
+		}
+		k.log.Info("drop-off abandoned", "door", door)
+	})
 }
 
 // showDrop asks for a parcel label, or a size for a parcel without one.
@@ -133,6 +169,7 @@ func (k *Kiosk) runDrop(start func(context.Context) (DropOff, error), handled fu
 	k.async(func() {
 		d, err := start(context.Background())
 		fyne.Do(func() {
+			k.drop = ds // back, should a shopper's Escape have gone home meanwhile
 			if d != nil && errors.Is(err, app.ErrDoorDidNotOpen) {
 				ds.d = d
 				k.showDropNotOpen()
@@ -165,10 +202,12 @@ func (k *Kiosk) dropStep(step func(DropOff, context.Context) error) {
 		return
 	}
 	door := ds.d.Door().ID
+	ds.busy = true
 	k.showOpening()
 	k.async(func() {
 		err := step(ds.d, context.Background())
 		fyne.Do(func() {
+			k.drop, ds.busy = ds, false
 			if errors.Is(err, app.ErrDoorDidNotOpen) {
 				k.showDropNotOpen()
 				return
@@ -198,6 +237,9 @@ func (k *Kiosk) dropDidNotOpen() {
 // door when the same one fails twice.
 func (k *Kiosk) showDropNotOpen() {
 	ds := k.drop
+	if ds == nil || ds.d == nil {
+		return // a late board notice for a drop-off already left
+	}
 	back := k.button(tr("courier.menu"), theme.MenuIcon(), k.showCourierMenu)
 	if ds.kind == doorReturn {
 		back = k.button(tr("common.home"), theme.HomeIcon(), k.showHome)
@@ -214,11 +256,14 @@ func (k *Kiosk) dropDoorClosed() {
 		return
 	}
 	door := ds.d.Door()
+	ds.busy = true
 	k.showOpening()
 	k.async(func() {
 		err := ds.d.Done(context.Background())
 		fyne.Do(func() {
+			k.drop, ds.busy = ds, false
 			if err != nil {
+				ds.closed = !errors.Is(err, app.ErrDoorDidNotOpen)
 				k.showFailure(err, door.ID)
 				return
 			}
@@ -239,6 +284,7 @@ func (k *Kiosk) submitReturn(code string) {
 	if k.flows.Returns == nil {
 		return
 	}
+	k.endDrop()
 	k.drop = &dropState{kind: doorReturn}
 	k.runDrop(func(ctx context.Context) (DropOff, error) { return k.flows.Returns.StartReturn(ctx, code) },
 		func(err error) bool {

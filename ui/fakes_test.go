@@ -96,6 +96,9 @@ type fakeCourier struct {
 	expired  []Parcel
 	returned []Parcel
 	failOpen map[int64]bool // rent ids whose door does not open
+	notOpen  bool           // a drop-off's first door does not open
+	stepErr  error          // what Larger and Retry fail with
+	doneErr  error          // what Done fails with
 }
 
 func (c *fakeCourier) Name() string { return "anna" }
@@ -106,13 +109,21 @@ func (c *fakeCourier) DropBooked(_ context.Context, ref string) (DropOff, error)
 		return nil, app.ErrUnknownParcel
 	}
 	c.ff.calls = append(c.ff.calls, "booked "+ref)
-	return &fakeDrop{ff: c.ff, door: app.Door{ID: door, Size: "S"}}, nil
+	return c.opened(&fakeDrop{ff: c.ff, door: app.Door{ID: door, Size: "S"}})
+}
+
+// opened hands d out with the door open, or not when the test says so.
+func (c *fakeCourier) opened(d *fakeDrop) (DropOff, error) {
+	if c.notOpen {
+		return d, app.ErrDoorDidNotOpen
+	}
+	return d, nil
 }
 
 func (c *fakeCourier) DropNew(_ context.Context, size, ref string, low bool) (DropOff, error) {
 	c.ff.calls = append(c.ff.calls, "new "+size+" "+ref)
 	c.next++
-	return &fakeDrop{ff: c.ff, door: app.Door{ID: c.next, Size: size}, code: "ABCD1234"}, nil
+	return c.opened(&fakeDrop{ff: c.ff, door: app.Door{ID: c.next, Size: size}, code: "ABCD1234"})
 }
 
 func (c *fakeCourier) Expired(context.Context) ([]Parcel, error) { return c.expired, nil }
@@ -150,12 +161,18 @@ func (d *fakeDrop) Code() string   { return d.code }
 
 func (d *fakeDrop) Larger(context.Context) error {
 	d.ff.calls = append(d.ff.calls, "larger")
+	if err := d.ff.courier.stepErr; err != nil {
+		return err
+	}
 	d.door = app.Door{ID: d.door.ID + 100, Size: "L"}
 	return nil
 }
 
 func (d *fakeDrop) Retry(context.Context) error {
 	d.ff.calls = append(d.ff.calls, "retry")
+	if err := d.ff.courier.stepErr; err != nil {
+		return err
+	}
 	d.retries++
 	if d.retries > 1 {
 		d.door.ID += 1000
@@ -165,6 +182,11 @@ func (d *fakeDrop) Retry(context.Context) error {
 
 func (d *fakeDrop) Done(context.Context) error {
 	d.ff.calls = append(d.ff.calls, "done "+itoa(d.door.ID))
+	return d.ff.courier.doneErr
+}
+
+func (d *fakeDrop) Abandon(context.Context) error {
+	d.ff.calls = append(d.ff.calls, "abandon "+itoa(d.door.ID))
 	return nil
 }
 

@@ -80,6 +80,10 @@ type DropOff interface {
 	Retry(ctx context.Context) error  // the door did not open: try again, then another door
 	Done(ctx context.Context) error   // the parcel is in and the door closed
 	Code() string                     // the recipient's pickup code, "" when none is shown
+	// Abandon gives up a drop-off left before its parcel went in: a
+	// walk-in's rent is cancelled and its door freed, a booking or a return
+	// stays reserved for a later attempt.
+	Abandon(ctx context.Context) error
 }
 
 // Parcel is a parcel in a list a courier or staff member works through.

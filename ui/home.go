@@ -19,6 +19,7 @@ import (
 // showHome is the attract screen: collect, send or return, the language,
 // the big-text switch, and a hint that scanning works right here.
 func (k *Kiosk) showHome() {
+	k.endDrop() // going home leaves any drop-off
 	k.pickup, k.message, k.watch = nil, "", doorWatch{}
 	next := k.applyNight()
 	defer k.nightTimer(next) // after show, which stops the timers of the screen before

@@ -220,7 +220,8 @@ func (k *Kiosk) tapped(f func()) func() {
 // timeout ends whatever session was open and goes home.
 func (k *Kiosk) timeout() {
 	k.log.Info("idle: back to start", "screen", k.screen)
-	k.courier, k.staff, k.drop, k.batch = nil, nil, nil, nil
+	k.endDrop()
+	k.courier, k.staff, k.batch = nil, nil, nil
 	k.bigText = false
 	k.showHome()
 }
