@@ -1,7 +1,6 @@
 package scanner
 
 import (
-	"sync"
 	"testing"
 	"time"
 )
@@ -19,45 +18,16 @@ const cameraFrames = 15
 // counts as read if any of them decodes. A no-code frame is shown 4 times
 // as long and must never read.
 func TestCameraRate(t *testing.T) {
-	imgs := loadCorpus(t)
-	bySet := map[string][]corpusImage{}
-	for _, c := range imgs {
-		bySet[c.set] = append(bySet[c.set], c)
-	}
-	var mu sync.Mutex
-	got := map[string]int{}
-	t.Run("sets", func(t *testing.T) {
-		for set, cs := range bySet {
-			t.Run(set, func(t *testing.T) {
-				t.Parallel()
-				n := 0
-				for _, c := range cs {
-					if cameraReads(t, c) {
-						n++
-					}
+	holdRates(t, cameraRateGolden, "the camera path (DecodeFrame, 15 frames per image)",
+		func(t *testing.T, cs []corpusImage) int {
+			n := 0
+			for _, c := range cs {
+				if cameraReads(t, c) {
+					n++
 				}
-				mu.Lock()
-				got[set] = n
-				mu.Unlock()
-			})
-		}
-	})
-	if t.Failed() {
-		return
-	}
-	if *update {
-		writePassRates(t, cameraRateGolden, "the camera path (DecodeFrame, 15 frames per image)", got, bySet)
-		return
-	}
-	want := readPassRates(t, cameraRateGolden)
-	for set, n := range got {
-		switch w, ok := want[set]; {
-		case !ok:
-			t.Errorf("%s: not in %s; run with -update", set, cameraRateGolden)
-		case n < w:
-			t.Errorf("%s: camera read %d of %d, recorded %d: the read rate fell", set, n, len(bySet[set]), w)
-		}
-	}
+			}
+			return n
+		})
 }
 
 // cameraReads shows c to a fresh decoder as a run of identical frames and
