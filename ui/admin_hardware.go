@@ -74,6 +74,11 @@ func (k *Kiosk) boardStatus() fyne.CanvasObject {
 		box.Add(line(fmt.Sprintf("%s %d: %s  %s %d  0x%X", tr("hw.board.addr"), b.Address, state,
 			tr("hw.timeouts"), b.Timeouts, b.Raw)))
 	}
+	// A relay whose OFF was never confirmed may hold a lock coil energised:
+	// staff must know which door to check.
+	for _, d := range h.RelaysOn() {
+		box.Add(warn(trf("hw.relayon", "Door", d.String())))
+	}
 	return box
 }
 

@@ -249,3 +249,14 @@ func TestAdminHardwareReconnect(t *testing.T) {
 	}
 	f.want(t, "admin.hardware")
 }
+
+// A relay whose OFF was never confirmed is named on the hardware screen.
+func TestAdminHardwareShowsRelayLeftOn(t *testing.T) {
+	f := newFixture(t)
+	f.staffLogin(t)
+	f.board2.health.Boards[0].RelaysOn = 1 << 2 // channel 3
+	f.tap(t, "Hardware")
+	if !f.shows("Relay 1/03 may still be on: check that lock and its wiring.") {
+		t.Fatalf("texts %q", f.texts())
+	}
+}
