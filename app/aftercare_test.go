@@ -189,3 +189,18 @@ func TestStaffLoginFailuresAreKept(t *testing.T) {
 		t.Fatalf("after 3 wrong PINs: %v, want a *LockedOutError", err)
 	}
 }
+
+func TestStaffCannotUnlockThemselves(t *testing.T) {
+	ctx := context.Background()
+	l, _, _ := newTestLocker(t)
+	st := loginStaff(t, l)
+	if err := st.UnlockStaff(ctx, st.Name); !errors.Is(err, ErrStaffLocked) {
+		t.Fatalf("UnlockStaff(self) = %v, want ErrStaffLocked", err)
+	}
+	if err := l.AddStaff(ctx, "ben", "87654321"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.UnlockStaff(ctx, "ben"); err != nil {
+		t.Fatalf("UnlockStaff(other) = %v", err)
+	}
+}

@@ -186,8 +186,13 @@ func (s *Staff) recheck(ctx context.Context, pin string) error {
 	return refused
 }
 
-// UnlockStaff lets a locked account sign in again.
+// UnlockStaff lets a locked account sign in again; only another staff
+// member may do it.
 func (s *Staff) UnlockStaff(ctx context.Context, name string) error {
+	if name == s.Name {
+		// A session whose own PIN re-checks locked it must not undo that.
+		return fmt.Errorf("%w: another staff member must unlock it", ErrStaffLocked)
+	}
 	return s.l.db.Update(ctx, func(tx *storage.Tx) error {
 		ms, err := tx.StaffMembers()
 		if err != nil {

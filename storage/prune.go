@@ -22,9 +22,12 @@ type Pruned struct {
 // The newest rent always stays: SQLite gives a new row the largest id plus
 // one, so deleting the newest rent would hand its id, which QR tokens and
 // the back office hold, to the next booking.
+// A rent whose door opening is unfinished or flagged for staff stays too:
+// staff have not looked at the door yet.
 const prunableRent = `ended_at IS NOT NULL AND ended_at < ?
 	AND state IN ('collected', 'reclaimed', 'cancelled')
-	AND id < (SELECT max(id) FROM rents)`
+	AND id < (SELECT max(id) FROM rents)
+	AND NOT EXISTS (SELECT 1 FROM door_opens o WHERE o.rent_id = rents.id AND o.state IN ('intent', 'flagged'))`
 
 // Prune removes ended rents (collected, reclaimed, cancelled) that ended
 // before before, their door openings, and events older than before. The

@@ -285,3 +285,48 @@ func TestCheckInvariants(t *testing.T) {
 		t.Fatalf("CheckInvariants = %v", err)
 	}
 }
+
+// Prune keeps an old ended rent whose door opening staff have not checked,
+// and the opening with it.
+func TestPruneKeepsFlaggedOpenings(t *testing.T) {
+	db := mustOpen(t)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	mustUpdate(t, db, func(tx *Tx) error { return tx.SyncDoors(testDoors) })
+	var flagged, plain, newest int64
+	for i, id := range []*int64{&flagged, &plain, &newest} {
+		mustUpdate(t, db, func(tx *Tx) error {
+			r, err := tx.CreateRent(NewRent{DoorID: 1, State: RentStored})
+			if err != nil {
+				return err
+			}
+			*id = r.ID
+			open, err := tx.OpenIntent(1, r.ID, "pickup")
+			if err != nil {
+				return err
+			}
+			if i == 0 {
+				if err := tx.FlagOpen(open, "open"); err != nil {
+					return err
+				}
+			} else if err := tx.EndOpen(open, "opened"); err != nil {
+				return err
+			}
+			return tx.MoveRent(r.ID, RentStored, RentCollected)
+		})
+	}
+	now = now.Add(200 * 24 * time.Hour)
+	mustUpdate(t, db, func(tx *Tx) error {
+		p, err := tx.Prune(now.Add(-90 * 24 * time.Hour))
+		if err != nil || p.Rents != 1 {
+			t.Errorf("Prune = %+v, %v; want only the unflagged old rent", p, err)
+		}
+		if _, err := tx.Rent(flagged); err != nil {
+			t.Errorf("the rent with a flagged opening was pruned: %v", err)
+		}
+		if _, err := tx.Rent(plain); !errors.Is(err, ErrNotFound) {
+			t.Errorf("the plain old rent was kept: %v", err)
+		}
+		return nil
+	})
+}
