@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"pudo/lockio"
 	"pudo/storage"
 )
 
@@ -202,5 +203,25 @@ func TestStaffCannotUnlockThemselves(t *testing.T) {
 	}
 	if err := st.UnlockStaff(ctx, "ben"); err != nil {
 		t.Fatalf("UnlockStaff(other) = %v", err)
+	}
+}
+
+func TestForcedOpenIsAnAlert(t *testing.T) {
+	ctx := context.Background()
+	l, db, _ := newTestLocker(t)
+	var heard []lockio.EventKind
+	l.OnDoor(func(n DoorNotice) { heard = append(heard, n.Kind) })
+	for _, k := range []lockio.EventKind{lockio.EventForcedOpen, lockio.EventClosed} {
+		l.HandleDoorEvent(ctx, lockio.Event{Door: lockio.Door{Board: 1, Channel: 2}, Kind: k})
+	}
+	db.View(ctx, func(tx *storage.Tx) error {
+		evs, _ := tx.Events(0, 10)
+		if len(evs) != 2 || evs[0].Kind != "alert.door.forced-open" || evs[1].Kind != "door.closed" || evs[0].DoorID != 2 {
+			t.Fatalf("events %+v", evs)
+		}
+		return nil
+	})
+	if len(heard) != 2 {
+		t.Fatalf("listeners heard %v", heard)
 	}
 }

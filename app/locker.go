@@ -105,7 +105,7 @@ func (l *Locker) HandleDoorEvent(ctx context.Context, ev lockio.Event) {
 			return err
 		}
 		door = d
-		_, err = tx.Append(storage.Event{Actor: "system", Kind: "door." + ev.Kind.String(), DoorID: d.ID})
+		_, err = tx.Append(storage.Event{Actor: "system", Kind: doorEventKind(ev.Kind), DoorID: d.ID})
 		return err
 	})
 	if err != nil {
@@ -123,6 +123,16 @@ func (l *Locker) HandleDoorEvent(ctx context.Context, ev lockio.Event) {
 	for _, fn := range ls {
 		fn(DoorNotice{Door: door, Kind: ev.Kind, At: ev.At})
 	}
+}
+
+// doorEventKind names a lock-board event in the audit log. A door opened
+// without a command is an alert (product.md: it raises an alarm), so the
+// back office's alert.* subscription hears it like a lockout.
+func doorEventKind(k lockio.EventKind) string {
+	if k == lockio.EventForcedOpen {
+		return "alert.door.forced-open"
+	}
+	return "door." + k.String()
 }
 
 // Doors lists every door of the locker.
