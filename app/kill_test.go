@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -242,7 +241,12 @@ func childBinary(t *testing.T, dir string) string {
 		return os.Args[0]
 	}
 	bin := filepath.Join(dir, "child.test")
-	out, err := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "test", "-c", "-o", bin, "pudo/app").CombinedOutput()
+	gotool, err := exec.LookPath("go")
+	if err != nil {
+		t.Logf("no go tool on PATH, using the race binary: %v", err)
+		return os.Args[0]
+	}
+	out, err := exec.Command(gotool, "test", "-c", "-o", bin, "pudo/app").CombinedOutput()
 	if err != nil {
 		t.Logf("building a child without -race failed, using the race binary: %v\n%s", err, out)
 		return os.Args[0]

@@ -25,16 +25,9 @@ type opening struct {
 	onOpened func(*storage.Tx) error
 }
 
-// openDoor opens one door for a reason, the way every opening must go: the
-// intent is committed first, then the board is told, then the outcome is
-// recorded.
-func (l *Locker) openDoor(ctx context.Context, door storage.Door, rentID int64, actor, reason string,
-	onOpened func(*storage.Tx) error) error {
-	_, err := l.open(ctx, opening{door: door, rentID: rentID, actor: actor, reason: reason, onOpened: onOpened})
-	return err
-}
-
-// open runs op and returns the door as the store knew it when opening.
+// open runs op, the way every opening must go: the intent is committed
+// first, then the board is told, then the outcome is recorded. It returns
+// the door as the store knew it when opening.
 func (l *Locker) open(ctx context.Context, op opening) (storage.Door, error) {
 	release, err := l.lockDoor(ctx, op.door.ID)
 	if err != nil {

@@ -21,12 +21,6 @@ type scanLine struct {
 	n      int     // samples
 }
 
-// lineHit is a 1D decode and the lines that produced it.
-type lineHit struct {
-	text, format string
-	lines        int
-}
-
 // lineScratch holds buffers reused across lines, so a frame allocates little.
 type lineScratch struct {
 	prof       []byte

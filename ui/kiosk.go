@@ -110,8 +110,7 @@ type Kiosk struct {
 	admin         *adminDoors
 	taps          []time.Time
 	lastScan      string
-	hwScan        string            // the last bus scan's outcome
-	screens       map[string]func() // how to draw a screen again, for the screenshots
+	hwScan        string // the last bus scan's outcome
 
 	demoMu sync.Mutex // protects demo: the dropper runs off the UI goroutine
 	demo   []app.DemoParcel
@@ -232,15 +231,6 @@ func (k *Kiosk) loadDoors() {
 		k.log.Error("doors not loaded", "err", err)
 	}
 	k.doors = doors
-}
-
-func (k *Kiosk) door(id int64) app.Door {
-	for _, d := range k.doors {
-		if d.ID == id {
-			return d
-		}
-	}
-	return app.Door{ID: id}
 }
 
 // play sounds name at the volume the settings and the hour ask for.
