@@ -36,14 +36,14 @@ func (k *Kiosk) showEntry(e entry) {
 	msg := newMessage(k.message)
 	t := title(head)
 	t.SizeName = theme.SizeNameSubHeadingText
+	// The hint gives way to the message line: the message says more, and
+	// big text needs the room.
 	hint := say(tr("code.hint"))
-	if k.message != "" || k.pausedUntil.After(k.now()) {
-		hint.Hide() // the message says more, and big text needs the room
-	}
+	hint.Hidden = msg.Visible()
 	top := container.NewVBox(t, hint, msg)
 	body := container.NewBorder(top, nil, nil, nil, k.keypad.content)
 	k.relayoutEntry = func() {
-		hint.Hidden = msg.Visible() || k.message != ""
+		hint.Hidden = msg.Visible()
 		top.Refresh()
 		body.Refresh()
 	}
