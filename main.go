@@ -27,9 +27,9 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
-	"pudo/app"
 	"pudo/app/api"
 	"pudo/app/config"
+	"pudo/app/core"
 	"pudo/app/doctor"
 	"pudo/app/sdnotify"
 	"pudo/assets"
@@ -195,7 +195,7 @@ func openStore(ctx context.Context, dir string) (*storage.DB, []byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	secret, err := app.LoadOrCreateSecret(filepath.Join(dir, "locker.key"))
+	secret, err := core.LoadOrCreateSecret(filepath.Join(dir, "locker.key"))
 	if err != nil {
 		db.Close()
 		return nil, nil, err
@@ -206,9 +206,9 @@ func openStore(ctx context.Context, dir string) (*storage.DB, []byte, error) {
 // startLocker sets up the doors, settles what a crash left behind and
 // starts the goroutines that feed the flows.
 func startLocker(ctx context.Context, cfg config.Config, db *storage.DB, secret []byte, locks *lockio.Controller,
-	log *slog.Logger) (*app.Locker, []app.Door, error) {
-	locker := app.New(db, locks, secret, cfg.Options(), log.With("part", "app"))
-	doors, err := app.Layout(cfg.Locker.Columns, cfg.Locker.LowRows)
+	log *slog.Logger) (*core.Locker, []core.Door, error) {
+	locker := core.New(db, locks, secret, cfg.Options(), log.With("part", "app"))
+	doors, err := core.Layout(cfg.Locker.Columns, cfg.Locker.LowRows)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -229,7 +229,7 @@ func startLocker(ctx context.Context, cfg config.Config, db *storage.DB, secret 
 }
 
 // screenOptions are the screen's settings and flows; main adds the devices.
-func screenOptions(ctx context.Context, cfg config.Config, locker *app.Locker, log *slog.Logger) ui.Options {
+func screenOptions(ctx context.Context, cfg config.Config, locker *core.Locker, log *slog.Logger) ui.Options {
 	return ui.Options{KioskID: cfg.Kiosk.ID, Flows: ui.AppFlows(locker), Keyboard: cfg.Scanner.Keyboard,
 		Settings: restoreSettings(ctx, locker, screenSettings(cfg), log),
 		SaveSettings: func(ctx context.Context, s ui.Settings) error {
@@ -278,7 +278,7 @@ func watchdog(ctx context.Context, a fyne.App, log *slog.Logger) {
 
 // serveAPI starts the HTTP API when it is enabled; the kiosk keeps serving
 // its screen whatever happens to the API.
-func serveAPI(ctx context.Context, cfg config.Config, locker *app.Locker, db *storage.DB, locks *lockio.Controller, log *slog.Logger) error {
+func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *storage.DB, locks *lockio.Controller, log *slog.Logger) error {
 	if !cfg.API.Enabled {
 		return nil
 	}
@@ -324,7 +324,7 @@ func screenSettings(cfg config.Config) ui.Settings {
 
 // restoreSettings lays what staff last saved on the settings screen over
 // the configured screen settings: a restart must not undo their changes.
-func restoreSettings(ctx context.Context, locker *app.Locker, configured ui.Settings, log *slog.Logger) ui.Settings {
+func restoreSettings(ctx context.Context, locker *core.Locker, configured ui.Settings, log *slog.Logger) ui.Settings {
 	saved, err := locker.ScreenSettings(ctx)
 	if err != nil || saved == "" {
 		return configured
@@ -337,7 +337,7 @@ func restoreSettings(ctx context.Context, locker *app.Locker, configured ui.Sett
 }
 
 // pumpDoorEvents hands every lock-board event to the flows until ctx ends.
-func pumpDoorEvents(ctx context.Context, locks *lockio.Controller, locker *app.Locker) {
+func pumpDoorEvents(ctx context.Context, locks *lockio.Controller, locker *core.Locker) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -368,7 +368,7 @@ func pumpScans(ctx context.Context, readers *scanner.Hub, k *ui.Kiosk) {
 
 // demo stocks the demo locker and logs its codes: they are made up, and a
 // newcomer needs them to try the kiosk.
-func demo(ctx context.Context, locker *app.Locker, n int, opts *ui.Options, log *slog.Logger) error {
+func demo(ctx context.Context, locker *core.Locker, n int, opts *ui.Options, log *slog.Logger) error {
 	parcels, err := locker.SeedDemo(ctx, n)
 	if err != nil {
 		return err
@@ -377,13 +377,13 @@ func demo(ctx context.Context, locker *app.Locker, n int, opts *ui.Options, log 
 		return err
 	}
 	for _, p := range parcels {
-		log.Info("demo parcel", "code", app.FormatCode(p.Code), "door", p.DoorID)
+		log.Info("demo parcel", "code", core.FormatCode(p.Code), "door", p.DoorID)
 	}
 	opts.DemoParcels, opts.DemoWanted = parcels, n
-	opts.Demo = func(ctx context.Context, missing int) ([]app.DemoParcel, error) {
+	opts.Demo = func(ctx context.Context, missing int) ([]core.DemoParcel, error) {
 		got, err := locker.DropDemo(ctx, missing)
 		for _, p := range got {
-			log.Info("demo parcel", "code", app.FormatCode(p.Code), "door", p.DoorID)
+			log.Info("demo parcel", "code", core.FormatCode(p.Code), "door", p.DoorID)
 		}
 		return got, err
 	}

@@ -1,6 +1,6 @@
-// Package app holds the locker's rules and flows: pickup codes, rents moving
-// through their life cycle, which door to open and the audit trail of every
-// opening. It knows nothing of Fyne or of the screens; it reaches the lock
-// boards and the store through the small interfaces it declares, so the same
-// rules serve the kiosk screen, the API and the tests.
+// Package app is what the screens see of the locker: its vocabulary (doors,
+// openings, notices), the sessions of the people at the screen and the
+// rules that need no store. The engine that applies those rules to the
+// SQLite store and the lock boards lives beneath it in app/core, so that a
+// package importing app (the screens) depends on neither.
 package app

@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"pudo/app"
+	"pudo/app/core"
 )
 
 // showStaffPIN follows the hidden gesture: staff type their PIN.
@@ -32,13 +32,13 @@ func (k *Kiosk) staffLogin(pin string) {
 				k.log.Info("staff logged in", "staff", s.Name())
 				k.showAdminDoors()
 				return
-			case errors.As(err, new(*app.LockedOutError)):
-				var lo *app.LockedOutError
+			case errors.As(err, new(*core.LockedOutError)):
+				var lo *core.LockedOutError
 				errors.As(err, &lo)
 				k.message = trf("admin.pinpaused", "Time", clock(lo.Until.Sub(k.now())))
-			case errors.Is(err, app.ErrStaffLocked):
+			case errors.Is(err, core.ErrStaffLocked):
 				k.message = tr("admin.locked")
-			case errors.Is(err, app.ErrBadPIN), errors.Is(err, app.ErrPINFormat), errors.Is(err, app.ErrNotFound):
+			case errors.Is(err, core.ErrBadPIN), errors.Is(err, core.ErrPINFormat), errors.Is(err, core.ErrNotFound):
 				k.message = tr("admin.badpin")
 			default:
 				k.log.Error("staff login failed", "err", err)
@@ -118,7 +118,7 @@ func (k *Kiosk) showPINAgain(head, what, done string, act func(ctx context.Conte
 				if err != nil {
 					k.log.Warn("staff action failed", "err", err)
 					k.admin.note = tr("admin.badpin")
-					if !errors.Is(err, app.ErrBadPIN) {
+					if !errors.Is(err, core.ErrBadPIN) {
 						k.admin.note = failureText(err)
 					}
 				}

@@ -5,42 +5,42 @@ import (
 	"slices"
 	"time"
 
-	"pudo/app"
+	"pudo/app/core"
 	"pudo/lockio"
 	"pudo/storage"
 )
 
 // AppFlows adapts the real locker to the screens' view of its flows.
-func AppFlows(l *app.Locker) Flows {
+func AppFlows(l *core.Locker) Flows {
 	a := appFlows{l}
 	return Flows{Scans: a, Couriers: a, Returns: a, Staff: a, Aftercare: a}
 }
 
 // Reopen opens the last collected door again; app enforces the grace period.
-func (a appFlows) Reopen(ctx context.Context, p *app.Pickup) error { return p.Reopen(ctx) }
+func (a appFlows) Reopen(ctx context.Context, p *core.Pickup) error { return p.Reopen(ctx) }
 
 // Report records an empty door or a wrong parcel for staff.
-func (a appFlows) Report(ctx context.Context, p *app.Pickup, problem string) error {
+func (a appFlows) Report(ctx context.Context, p *core.Pickup, problem string) error {
 	return p.Report(ctx, problem)
 }
 
-type appFlows struct{ l *app.Locker }
+type appFlows struct{ l *core.Locker }
 
 func (a appFlows) Classify(text string) Payload {
 	switch p := a.l.Classify(text); p.Kind {
-	case app.PayloadPickupCode:
+	case core.PayloadPickupCode:
 		return PayloadPickupCode
-	case app.PayloadPickupToken:
+	case core.PayloadPickupToken:
 		return PayloadPickupToken
-	case app.PayloadCourierToken:
+	case core.PayloadCourierToken:
 		return PayloadCourierToken
-	case app.PayloadReturnCode, app.PayloadReturnToken:
+	case core.PayloadReturnCode, core.PayloadReturnToken:
 		return PayloadReturnCode
 	}
 	return PayloadForeign
 }
 
-func (a appFlows) StartPickupScan(ctx context.Context, text string) (*app.Pickup, error) {
+func (a appFlows) StartPickupScan(ctx context.Context, text string) (*core.Pickup, error) {
 	return a.l.StartPickupScan(ctx, text)
 }
 
@@ -70,23 +70,23 @@ func (a appFlows) StaffLogin(ctx context.Context, pin string) (Staff, error) {
 
 // dropOff keeps a DropOff that came with an error: on ErrDoorDidNotOpen the
 // flow hands it back for Retry.
-func dropOff(d *app.DropOff, err error) (DropOff, error) {
+func dropOff(d *core.DropOff, err error) (DropOff, error) {
 	if d == nil {
 		return nil, err
 	}
 	return appDropOff{d}, err
 }
 
-type appDropOff struct{ d *app.DropOff }
+type appDropOff struct{ d *core.DropOff }
 
-func (d appDropOff) Door() app.Door                    { return d.d.Door }
+func (d appDropOff) Door() core.Door                   { return d.d.Door }
 func (d appDropOff) Larger(ctx context.Context) error  { return d.d.Larger(ctx) }
 func (d appDropOff) Retry(ctx context.Context) error   { return d.d.Retry(ctx) }
 func (d appDropOff) Done(ctx context.Context) error    { return d.d.Done(ctx) }
 func (d appDropOff) Code() string                      { return d.d.Code() }
 func (d appDropOff) Abandon(ctx context.Context) error { return d.d.Abandon(ctx) }
 
-type appCourier struct{ c *app.Courier }
+type appCourier struct{ c *core.Courier }
 
 func (c appCourier) Name() string { return c.c.ID }
 
@@ -105,16 +105,16 @@ func (c appCourier) Returns(ctx context.Context) ([]Parcel, error) {
 	return parcels(ctx, nil, c.c.Returns)
 }
 
-func (c appCourier) TakeBack(ctx context.Context, rentID int64) (app.Door, error) {
+func (c appCourier) TakeBack(ctx context.Context, rentID int64) (core.Door, error) {
 	return c.c.TakeBack(ctx, rentID)
 }
 
-func (c appCourier) CollectReturn(ctx context.Context, rentID int64) (app.Door, error) {
+func (c appCourier) CollectReturn(ctx context.Context, rentID int64) (core.Door, error) {
 	return c.c.CollectReturn(ctx, rentID)
 }
 
 // parcels lists rents with their doors filled in from l (when given).
-func parcels(ctx context.Context, l *app.Locker, list func(context.Context) ([]app.Rent, error)) ([]Parcel, error) {
+func parcels(ctx context.Context, l *core.Locker, list func(context.Context) ([]core.Rent, error)) ([]Parcel, error) {
 	rs, err := list(ctx)
 	if err != nil {
 		return nil, err
@@ -125,14 +125,14 @@ func parcels(ctx context.Context, l *app.Locker, list func(context.Context) ([]a
 		if since.IsZero() {
 			since = r.CreatedAt
 		}
-		out = append(out, Parcel{RentID: r.ID, Door: app.Door{ID: r.DoorID}, Ref: r.ParcelRef, Since: since, State: string(r.State)})
+		out = append(out, Parcel{RentID: r.ID, Door: core.Door{ID: r.DoorID}, Ref: r.ParcelRef, Since: since, State: string(r.State)})
 	}
 	return out, nil
 }
 
 type appStaff struct {
-	s *app.Staff
-	l *app.Locker
+	s *core.Staff
+	l *core.Locker
 }
 
 func (s appStaff) Name() string { return s.s.Name }
@@ -148,8 +148,8 @@ func (s appStaff) SetOutOfService(ctx context.Context, doorID int64, on bool, re
 }
 
 func (s appStaff) Rents(ctx context.Context, q RentQuery) ([]Parcel, error) {
-	return parcels(ctx, s.l, func(ctx context.Context) ([]app.Rent, error) {
-		return s.s.Rents(ctx, app.RentFilter{State: q.State, DoorID: q.DoorID, Limit: q.Limit})
+	return parcels(ctx, s.l, func(ctx context.Context) ([]core.Rent, error) {
+		return s.s.Rents(ctx, core.RentFilter{State: q.State, DoorID: q.DoorID, Limit: q.Limit})
 	})
 }
 
@@ -196,7 +196,7 @@ func (s appStaff) DoorStates(ctx context.Context) ([]DoorState, error) {
 }
 
 // doorStateName sums a door up for the grid, the most urgent first.
-func doorStateName(d app.DoorState) string {
+func doorStateName(d core.DoorState) string {
 	switch {
 	case d.OutOfService:
 		return "out-of-service"

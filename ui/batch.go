@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"pudo/app"
+	"pudo/app/core"
 )
 
 // batchKind is a courier's list of parcels to take out of the locker.
@@ -27,7 +27,7 @@ type batch struct {
 	items  []Parcel
 	status []string // "wait", "open", "done", "failed"
 	at     int      // the item whose door is open, or the next to open
-	open   app.Door
+	open   core.Door
 }
 
 func (k *Kiosk) startBatch(kind batchKind) {
@@ -151,7 +151,7 @@ func (k *Kiosk) batchDoorClosed() {
 	if b == nil || b.open.ID == 0 {
 		return
 	}
-	b.status[b.at], b.open = "done", app.Door{}
+	b.status[b.at], b.open = "done", core.Door{}
 	b.at++
 	if b.at < len(b.items) {
 		k.batchNext()
@@ -166,7 +166,7 @@ func (k *Kiosk) batchDidNotOpen() {
 		return
 	}
 	k.log.Warn("batch door did not open", "door", b.open.ID)
-	b.status[b.at], b.open = "failed", app.Door{}
+	b.status[b.at], b.open = "failed", core.Door{}
 	b.at++
 	k.showBatch()
 }

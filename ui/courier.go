@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"pudo/app"
+	"pudo/app/core"
 )
 
 // courierLogin checks a courier's QR; the courier then stays in their menu
@@ -25,7 +25,7 @@ func (k *Kiosk) courierLogin(token string) {
 			if err != nil {
 				k.log.Warn("courier login refused", "err", err)
 				what := "courier.bad.what"
-				if errors.Is(err, app.ErrTokenExpired) {
+				if errors.Is(err, core.ErrTokenExpired) {
 					what = "courier.expired.what"
 				}
 				k.play(SoundWrong)
@@ -142,7 +142,7 @@ func (k *Kiosk) dropLabel(ref string) {
 	}
 	k.message = ""
 	k.runDrop(func(ctx context.Context) (DropOff, error) { return c.DropBooked(ctx, ref) }, func(err error) bool {
-		if !errors.Is(err, app.ErrUnknownParcel) {
+		if !errors.Is(err, core.ErrUnknownParcel) {
 			return false
 		}
 		ds.ref = ref
@@ -170,7 +170,7 @@ func (k *Kiosk) runDrop(start func(context.Context) (DropOff, error), handled fu
 		d, err := start(context.Background())
 		fyne.Do(func() {
 			k.drop = ds // back, should a shopper's Escape have gone home meanwhile
-			if d != nil && errors.Is(err, app.ErrDoorDidNotOpen) {
+			if d != nil && errors.Is(err, core.ErrDoorDidNotOpen) {
 				ds.d = d
 				k.showDropNotOpen()
 				return
@@ -208,7 +208,7 @@ func (k *Kiosk) dropStep(step func(DropOff, context.Context) error) {
 		err := step(ds.d, context.Background())
 		fyne.Do(func() {
 			k.drop, ds.busy = ds, false
-			if errors.Is(err, app.ErrDoorDidNotOpen) {
+			if errors.Is(err, core.ErrDoorDidNotOpen) {
 				k.showDropNotOpen()
 				return
 			}
@@ -263,7 +263,7 @@ func (k *Kiosk) dropDoorClosed() {
 		fyne.Do(func() {
 			k.drop, ds.busy = ds, false
 			if err != nil {
-				ds.closed = !errors.Is(err, app.ErrDoorDidNotOpen)
+				ds.closed = !errors.Is(err, core.ErrDoorDidNotOpen)
 				k.showFailure(err, door.ID)
 				return
 			}
@@ -289,13 +289,13 @@ func (k *Kiosk) submitReturn(code string) {
 	k.runDrop(func(ctx context.Context) (DropOff, error) { return k.flows.Returns.StartReturn(ctx, code) },
 		func(err error) bool {
 			switch {
-			case errors.Is(err, app.ErrWrongCode), errors.Is(err, app.ErrCodeFormat),
-				errors.Is(err, app.ErrNotReturn), errors.Is(err, app.ErrNotFound):
+			case errors.Is(err, core.ErrWrongCode), errors.Is(err, core.ErrCodeFormat),
+				errors.Is(err, core.ErrNotReturn), errors.Is(err, core.ErrNotFound):
 				k.message = tr("return.wrong")
-			case errors.Is(err, app.ErrAlreadyStored):
+			case errors.Is(err, core.ErrAlreadyStored):
 				k.message = tr("return.done")
-			case errors.As(err, new(*app.LockedOutError)):
-				var lo *app.LockedOutError
+			case errors.As(err, new(*core.LockedOutError)):
+				var lo *core.LockedOutError
 				errors.As(err, &lo)
 				k.message, k.pausedUntil = "", lo.Until
 			default:

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"pudo/app"
+	"pudo/app/core"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -138,7 +138,7 @@ func TestCourierLeavesFailureScreen(t *testing.T) {
 	f.k.Scanned(annaToken)
 	f.tap(t, "Drop off parcels")
 	f.tap(t, "Medium")
-	f.flows.courier.stepErr = app.ErrNoFreeDoor
+	f.flows.courier.stepErr = core.ErrNoFreeDoor
 	f.tap(t, "Door too small")
 	f.want(t, "problem")
 	f.wantAbandoned(t)
@@ -156,8 +156,8 @@ func TestCourierDoneFailsKeepsRent(t *testing.T) {
 		want []string
 	}{
 		{errors.New("disk I/O error"), nil},
-		{app.ErrDoorStillOpen, nil},
-		{app.ErrDoorDidNotOpen, []string{"abandon 11"}},
+		{core.ErrDoorStillOpen, nil},
+		{core.ErrDoorDidNotOpen, []string{"abandon 11"}},
 	} {
 		t.Run(tt.err.Error(), func(t *testing.T) {
 			f := newFixture(t)

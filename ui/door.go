@@ -5,7 +5,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 
-	"pudo/app"
+	"pudo/app/core"
 	"pudo/lockio"
 )
 
@@ -32,7 +32,7 @@ func (k *Kiosk) showOpening() {
 
 // showDoor names the open door in big type and lights it on the map of the
 // locker, so the person finds it at a glance.
-func (k *Kiosk) showDoor(d app.Door, kind doorKind, more int) {
+func (k *Kiosk) showDoor(d core.Door, kind doorKind, more int) {
 	k.watch = doorWatch{id: d.ID}
 	lines := []fyne.CanvasObject{
 		bigText(trf("door.number", "Door", d.ID), 96, themed(theme.ColorNamePrimary)),
@@ -54,7 +54,7 @@ func (k *Kiosk) showDoor(d app.Door, kind doorKind, more int) {
 			k.button(tr("drop.larger"), theme.ViewFullScreenIcon(), k.dropLarger),
 			k.button(tr("door.notopen"), theme.WarningIcon(), k.dropDidNotOpen)))
 		if code := k.dropCode(); code != "" {
-			lines = append(lines, say(trf("drop.code", "Code", app.FormatCode(code))))
+			lines = append(lines, say(trf("drop.code", "Code", core.FormatCode(code))))
 		}
 	case doorTakeBack:
 		k.watch.onClosed = k.batchDoorClosed
@@ -72,7 +72,7 @@ var doorWhat = map[doorKind]string{
 }
 
 // doorEvent follows the door a person was sent to, and any door left open.
-func (k *Kiosk) doorEvent(n app.DoorNotice) {
+func (k *Kiosk) doorEvent(n core.DoorNotice) {
 	if k.screen == "admin.doors" {
 		k.showAdminDoors()
 	}
@@ -96,7 +96,7 @@ func (k *Kiosk) doorEvent(n app.DoorNotice) {
 
 // showLeftOpen asks for a door to be closed, with a sound every few
 // seconds until it is; then the flow that opened it carries on.
-func (k *Kiosk) showLeftOpen(d app.Door) {
+func (k *Kiosk) showLeftOpen(d core.Door) {
 	w := k.watch
 	if w.id != d.ID {
 		w = doorWatch{id: d.ID, onClosed: k.showHome}

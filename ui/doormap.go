@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 
-	"pudo/app"
+	"pudo/app/core"
 )
 
 // sizeUnits is how tall a door is drawn: a large door is three small ones.
@@ -17,7 +17,7 @@ var sizeUnits = map[string]float32{"S": 1, "M": 2, "L": 3}
 
 // doorMap draws the locker front with every door numbered and one door lit,
 // so a shopper finds it at a glance.
-func doorMap(doors []app.Door, lit int64) fyne.CanvasObject {
+func doorMap(doors []core.Door, lit int64) fyne.CanvasObject {
 	var objs []fyne.CanvasObject
 	for _, d := range doors {
 		fill, ink := color.Color(theme.Color(theme.ColorNameInputBackground)), fg()
@@ -39,7 +39,7 @@ func doorMap(doors []app.Door, lit int64) fyne.CanvasObject {
 
 // mapLayout places door i of doors by its column and its size, each
 // column scaled to the full height.
-type mapLayout struct{ doors []app.Door }
+type mapLayout struct{ doors []core.Door }
 
 func (m *mapLayout) columns() (n int, units map[int]float32) {
 	units = map[int]float32{}

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"pudo/app"
+	"pudo/app/core"
 	"pudo/lockio"
 	"pudo/scanner"
 )
@@ -43,14 +43,14 @@ func (ff *fakeFlows) Classify(text string) Payload {
 	if p, ok := ff.payloads[text]; ok {
 		return p
 	}
-	if _, err := app.NormalizeCode(text); err == nil {
+	if _, err := core.NormalizeCode(text); err == nil {
 		return PayloadPickupCode
 	}
 	return PayloadForeign
 }
 
-func (ff *fakeFlows) StartPickupScan(context.Context, string) (*app.Pickup, error) {
-	return nil, app.ErrWrongCode
+func (ff *fakeFlows) StartPickupScan(context.Context, string) (*core.Pickup, error) {
+	return nil, core.ErrWrongCode
 }
 
 func (ff *fakeFlows) CodeEntryPaused(context.Context) (time.Time, bool) {
@@ -59,7 +59,7 @@ func (ff *fakeFlows) CodeEntryPaused(context.Context) (time.Time, bool) {
 
 func (ff *fakeFlows) CourierLogin(_ context.Context, token string) (Courier, error) {
 	if token != "PUDO-C1:courier-anna" {
-		return nil, app.ErrBadToken
+		return nil, core.ErrBadToken
 	}
 	return ff.courier, nil
 }
@@ -67,24 +67,24 @@ func (ff *fakeFlows) CourierLogin(_ context.Context, token string) (Courier, err
 func (ff *fakeFlows) StartReturn(_ context.Context, code string) (DropOff, error) {
 	door, ok := ff.returns[code]
 	if !ok {
-		return nil, app.ErrWrongCode
+		return nil, core.ErrWrongCode
 	}
-	return &fakeDrop{ff: ff, door: app.Door{ID: door, Size: "M"}}, nil
+	return &fakeDrop{ff: ff, door: core.Door{ID: door, Size: "M"}}, nil
 }
 
 func (ff *fakeFlows) StaffLogin(_ context.Context, pin string) (Staff, error) {
 	if pin != ff.pin {
-		return nil, app.ErrBadPIN
+		return nil, core.ErrBadPIN
 	}
 	return ff.staff, nil
 }
 
-func (ff *fakeFlows) Reopen(context.Context, *app.Pickup) error {
+func (ff *fakeFlows) Reopen(context.Context, *core.Pickup) error {
 	ff.reopened++
 	return nil
 }
 
-func (ff *fakeFlows) Report(_ context.Context, _ *app.Pickup, problem string) error {
+func (ff *fakeFlows) Report(_ context.Context, _ *core.Pickup, problem string) error {
 	ff.reports = append(ff.reports, problem)
 	return nil
 }
@@ -106,16 +106,16 @@ func (c *fakeCourier) Name() string { return "anna" }
 func (c *fakeCourier) DropBooked(_ context.Context, ref string) (DropOff, error) {
 	door, ok := c.booked[ref]
 	if !ok {
-		return nil, app.ErrUnknownParcel
+		return nil, core.ErrUnknownParcel
 	}
 	c.ff.calls = append(c.ff.calls, "booked "+ref)
-	return c.opened(&fakeDrop{ff: c.ff, door: app.Door{ID: door, Size: "S"}})
+	return c.opened(&fakeDrop{ff: c.ff, door: core.Door{ID: door, Size: "S"}})
 }
 
 // opened hands d out with the door open, or not when the test says so.
 func (c *fakeCourier) opened(d *fakeDrop) (DropOff, error) {
 	if c.notOpen {
-		return d, app.ErrDoorDidNotOpen
+		return d, core.ErrDoorDidNotOpen
 	}
 	return d, nil
 }
@@ -123,48 +123,48 @@ func (c *fakeCourier) opened(d *fakeDrop) (DropOff, error) {
 func (c *fakeCourier) DropNew(_ context.Context, size, ref string, low bool) (DropOff, error) {
 	c.ff.calls = append(c.ff.calls, "new "+size+" "+ref)
 	c.next++
-	return c.opened(&fakeDrop{ff: c.ff, door: app.Door{ID: c.next, Size: size}, code: "ABCD1234"})
+	return c.opened(&fakeDrop{ff: c.ff, door: core.Door{ID: c.next, Size: size}, code: "ABCD1234"})
 }
 
 func (c *fakeCourier) Expired(context.Context) ([]Parcel, error) { return c.expired, nil }
 func (c *fakeCourier) Returns(context.Context) ([]Parcel, error) { return c.returned, nil }
 
-func (c *fakeCourier) TakeBack(_ context.Context, id int64) (app.Door, error) {
+func (c *fakeCourier) TakeBack(_ context.Context, id int64) (core.Door, error) {
 	return c.take(id, c.expired)
 }
-func (c *fakeCourier) CollectReturn(_ context.Context, id int64) (app.Door, error) {
+func (c *fakeCourier) CollectReturn(_ context.Context, id int64) (core.Door, error) {
 	return c.take(id, c.returned)
 }
 
-func (c *fakeCourier) take(id int64, from []Parcel) (app.Door, error) {
+func (c *fakeCourier) take(id int64, from []Parcel) (core.Door, error) {
 	c.ff.calls = append(c.ff.calls, "take "+itoa(id))
 	if c.failOpen[id] {
-		return app.Door{}, app.ErrDoorDidNotOpen
+		return core.Door{}, core.ErrDoorDidNotOpen
 	}
 	for _, p := range from {
 		if p.RentID == id {
 			return p.Door, nil
 		}
 	}
-	return app.Door{}, app.ErrNotFound
+	return core.Door{}, core.ErrNotFound
 }
 
 type fakeDrop struct {
 	ff      *fakeFlows
-	door    app.Door
+	door    core.Door
 	code    string
 	retries int
 }
 
-func (d *fakeDrop) Door() app.Door { return d.door }
-func (d *fakeDrop) Code() string   { return d.code }
+func (d *fakeDrop) Door() core.Door { return d.door }
+func (d *fakeDrop) Code() string    { return d.code }
 
 func (d *fakeDrop) Larger(context.Context) error {
 	d.ff.calls = append(d.ff.calls, "larger")
 	if err := d.ff.courier.stepErr; err != nil {
 		return err
 	}
-	d.door = app.Door{ID: d.door.ID + 100, Size: "L"}
+	d.door = core.Door{ID: d.door.ID + 100, Size: "L"}
 	return nil
 }
 
@@ -201,7 +201,7 @@ func (s *fakeStaff) Name() string { return "demo" }
 
 func (s *fakeStaff) OpenDoor(_ context.Context, id int64, pin, _ string) error {
 	if pin != s.ff.pin {
-		return app.ErrBadPIN
+		return core.ErrBadPIN
 	}
 	s.opened = append(s.opened, id)
 	return nil
@@ -209,7 +209,7 @@ func (s *fakeStaff) OpenDoor(_ context.Context, id int64, pin, _ string) error {
 
 func (s *fakeStaff) OpenAll(_ context.Context, pin string) error {
 	if pin != s.ff.pin {
-		return app.ErrBadPIN
+		return core.ErrBadPIN
 	}
 	s.all++
 	return nil
@@ -223,8 +223,8 @@ func (s *fakeStaff) SetOutOfService(_ context.Context, id int64, on bool, _ stri
 func (s *fakeStaff) Rents(_ context.Context, q RentQuery) ([]Parcel, error) {
 	s.ff.calls = append(s.ff.calls, "rents "+q.State+" "+itoa(q.DoorID))
 	all := []Parcel{
-		{RentID: 1, Door: app.Door{ID: 3}, Ref: "PKG-1", State: "stored", Since: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)},
-		{RentID: 2, Door: app.Door{ID: 12}, Ref: "PKG-2", State: "expired", Since: time.Date(2026, 2, 20, 9, 0, 0, 0, time.UTC)},
+		{RentID: 1, Door: core.Door{ID: 3}, Ref: "PKG-1", State: "stored", Since: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)},
+		{RentID: 2, Door: core.Door{ID: 12}, Ref: "PKG-2", State: "expired", Since: time.Date(2026, 2, 20, 9, 0, 0, 0, time.UTC)},
 	}
 	var out []Parcel
 	for _, p := range all {
@@ -249,7 +249,7 @@ func (s *fakeStaff) Events(_ context.Context, before int64, limit int) ([]LogEnt
 func (s *fakeStaff) DoorStates(context.Context) ([]DoorState, error) {
 	var out []DoorState
 	for id := int64(1); id <= 24; id++ {
-		st := DoorState{Door: app.Door{ID: id, Size: "SML"[id%3 : id%3+1]}, State: "free", Sensor: lockio.SensorClosed}
+		st := DoorState{Door: core.Door{ID: id, Size: "SML"[id%3 : id%3+1]}, State: "free", Sensor: lockio.SensorClosed}
 		switch {
 		case s.oos[id]:
 			st.State, st.Door.OutOfService = "out-of-service", true

@@ -16,7 +16,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"pudo/app"
+	"pudo/app/core"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -94,10 +94,10 @@ func (s *soundLog) count(name string) (n int) {
 type fixture struct {
 	k        *Kiosk
 	w        fyne.Window
-	locker   *app.Locker
+	locker   *core.Locker
 	db       *storage.DB
 	board    *simBoard
-	demo     []app.DemoParcel
+	demo     []core.DemoParcel
 	clock    *fakeClock
 	sounds   *soundLog
 	flows    *fakeFlows
@@ -122,11 +122,11 @@ var testSecret = []byte("0123456789abcdef0123456789abcdef")
 var template struct {
 	once sync.Once
 	path string
-	demo []app.DemoParcel
+	demo []core.DemoParcel
 	err  error
 }
 
-func lockerTemplate(t *testing.T) []app.DemoParcel {
+func lockerTemplate(t *testing.T) []core.DemoParcel {
 	t.Helper()
 	template.once.Do(func() {
 		dir, err := os.MkdirTemp("", "pudo-ui-test")
@@ -143,15 +143,15 @@ func lockerTemplate(t *testing.T) []app.DemoParcel {
 	return slices.Clone(template.demo)
 }
 
-func makeTemplate(path string) ([]app.DemoParcel, error) {
+func makeTemplate(path string) ([]core.DemoParcel, error) {
 	ctx := context.Background()
 	db, err := storage.Open(ctx, path)
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	l := app.New(db, &simBoard{}, testSecret, app.Options{KioskID: "T1"}, quiet)
-	doors, _ := app.Layout(app.DemoColumns(), 2)
+	l := core.New(db, &simBoard{}, testSecret, core.Options{KioskID: "T1"}, quiet)
+	doors, _ := core.Layout(core.DemoColumns(), 2)
 	if err := l.SetUp(ctx, doors); err != nil {
 		return nil, err
 	}
@@ -191,7 +191,7 @@ func newFixture(t *testing.T, edit ...func(*Options)) *fixture {
 	t.Cleanup(func() { db.Close() })
 	f := &fixture{db: db, board: &simBoard{}, sounds: &soundLog{}, flows: newFakeFlows(), demo: demo,
 		clock: &fakeClock{now: time.Date(2026, 3, 2, 14, 30, 0, 0, time.UTC)}}
-	f.locker = app.New(db, f.board, testSecret, app.Options{KioskID: "T1"}, quiet)
+	f.locker = core.New(db, f.board, testSecret, core.Options{KioskID: "T1"}, quiet)
 	f.w = test.NewWindow(nil)
 	f.w.Resize(fyne.NewSize(1280, 800))
 	t.Cleanup(f.w.Close)
@@ -295,10 +295,10 @@ func (f *fixture) typeKeys(s string, gap time.Duration) {
 }
 
 func (f *fixture) doorEvent(id int64, kind lockio.EventKind) {
-	f.k.doorEvent(app.DoorNotice{Door: app.Door{ID: id}, Kind: kind})
+	f.k.doorEvent(core.DoorNotice{Door: core.Door{ID: id}, Kind: kind})
 }
 
-func (f *fixture) doorByID(t *testing.T, id int64) app.Door {
+func (f *fixture) doorByID(t *testing.T, id int64) core.Door {
 	t.Helper()
 	doors, err := f.locker.Doors(context.Background())
 	if err != nil {
@@ -310,7 +310,7 @@ func (f *fixture) doorByID(t *testing.T, id int64) app.Door {
 		}
 	}
 	t.Fatalf("no door %d", id)
-	return app.Door{}
+	return core.Door{}
 }
 
 // closeRealDoor closes a door through the real locker's event path.

@@ -5,22 +5,22 @@ import (
 	"image"
 	"time"
 
-	"pudo/app"
+	"pudo/app/core"
 	"pudo/lockio"
 	"pudo/scanner"
 )
 
-// Locker is what every kiosk needs from the locker's flows; *app.Locker
+// Locker is what every kiosk needs from the locker's flows; *core.Locker
 // satisfies it.
 type Locker interface {
-	StartPickup(ctx context.Context, input string) (*app.Pickup, error)
-	Doors(ctx context.Context) ([]app.Door, error)
-	OnDoor(fn func(app.DoorNotice))
+	StartPickup(ctx context.Context, input string) (*core.Pickup, error)
+	Doors(ctx context.Context) ([]core.Door, error)
+	OnDoor(fn func(core.DoorNotice))
 }
 
 // Flows are the locker's other flows. Each is optional: a kiosk without
 // couriers or staff leaves them nil and their screens are not offered. The
-// interfaces are the screens' view of package app; AppFlows adapts the real
+// interfaces are the screens' view of package core; AppFlows adapts the real
 // locker, tests pass fakes.
 type Flows struct {
 	Scans    Scans
@@ -34,8 +34,8 @@ type Flows struct {
 
 // Aftercare acts on a finished pickup.
 type Aftercare interface {
-	Reopen(ctx context.Context, p *app.Pickup) error
-	Report(ctx context.Context, p *app.Pickup, problem string) error
+	Reopen(ctx context.Context, p *core.Pickup) error
+	Report(ctx context.Context, p *core.Pickup, problem string) error
 }
 
 // Payload is what a scanned or typed text turned out to be.
@@ -53,7 +53,7 @@ const (
 // whether code entry is paused after wrong codes.
 type Scans interface {
 	Classify(text string) Payload
-	StartPickupScan(ctx context.Context, text string) (*app.Pickup, error)
+	StartPickupScan(ctx context.Context, text string) (*core.Pickup, error)
 	CodeEntryPaused(ctx context.Context) (until time.Time, paused bool)
 }
 
@@ -68,14 +68,14 @@ type Courier interface {
 	DropBooked(ctx context.Context, parcelRef string) (DropOff, error)
 	DropNew(ctx context.Context, size, parcelRef string, preferLow bool) (DropOff, error)
 	Expired(ctx context.Context) ([]Parcel, error)
-	TakeBack(ctx context.Context, rentID int64) (app.Door, error)
+	TakeBack(ctx context.Context, rentID int64) (core.Door, error)
 	Returns(ctx context.Context) ([]Parcel, error)
-	CollectReturn(ctx context.Context, rentID int64) (app.Door, error)
+	CollectReturn(ctx context.Context, rentID int64) (core.Door, error)
 }
 
 // DropOff is one parcel going into one door, by a courier or a shopper.
 type DropOff interface {
-	Door() app.Door
+	Door() core.Door
 	Larger(ctx context.Context) error // move to the next size up, and open it
 	Retry(ctx context.Context) error  // the door did not open: try again, then another door
 	Done(ctx context.Context) error   // the parcel is in and the door closed
@@ -89,7 +89,7 @@ type DropOff interface {
 // Parcel is a parcel in a list a courier or staff member works through.
 type Parcel struct {
 	RentID int64
-	Door   app.Door
+	Door   core.Door
 	Ref    string
 	Since  time.Time
 	State  string // storage.RentState's text, for staff lists
@@ -135,7 +135,7 @@ type LogEntry struct {
 
 // DoorState is one door for the staff grid.
 type DoorState struct {
-	Door   app.Door
+	Door   core.Door
 	State  string // "free", "occupied", "open", "fault" or "out-of-service"
 	Sensor lockio.Sensor
 }

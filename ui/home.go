@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"pudo/app"
+	"pudo/app/core"
 	"pudo/assets"
 	"pudo/lockio"
 )
@@ -141,7 +141,7 @@ func (k *Kiosk) demoBanner() fyne.CanvasObject {
 	}
 	var codes []string
 	for _, p := range k.demo {
-		codes = append(codes, app.FormatCode(p.Code))
+		codes = append(codes, core.FormatCode(p.Code))
 	}
 	t := say(trf("home.demo", "Codes", strings.Join(codes, "   ")))
 	t.TextStyle = fyne.TextStyle{Monospace: true}

@@ -5,7 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"pudo/app"
+	"pudo/app/core"
 	"pudo/scanner"
 )
 
@@ -97,7 +97,7 @@ func (k *Kiosk) Scanned(text string) {
 	switch k.classify(text) {
 	case PayloadPickupCode:
 		k.play(SoundScan)
-		code, _ := app.NormalizeCode(text)
+		code, _ := core.NormalizeCode(text)
 		k.submitCode(code)
 	case PayloadPickupToken:
 		k.play(SoundScan)
@@ -117,7 +117,7 @@ func (k *Kiosk) classify(text string) Payload {
 	if k.flows.Scans != nil {
 		return k.flows.Scans.Classify(text)
 	}
-	if _, err := app.NormalizeCode(text); err == nil {
+	if _, err := core.NormalizeCode(text); err == nil {
 		return PayloadPickupCode
 	}
 	return PayloadForeign

@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
-	"pudo/app"
+	"pudo/app/core"
 	"pudo/scanner"
 )
 
@@ -38,8 +38,8 @@ type Options struct {
 
 	// Demo, when set, is the demo locker's parcel dropper: given how many
 	// parcels are missing, it stores new ones and returns their codes.
-	Demo        func(ctx context.Context, missing int) ([]app.DemoParcel, error)
-	DemoParcels []app.DemoParcel
+	Demo        func(ctx context.Context, missing int) ([]core.DemoParcel, error)
+	DemoParcels []core.DemoParcel
 	DemoWanted  int
 }
 
@@ -92,7 +92,7 @@ type Kiosk struct {
 	settings Settings
 	burst    *scanner.KeyBurst
 
-	doors   []app.Door
+	doors   []core.Door
 	keypad  *keypad
 	message string // the error line under the keypad
 	// pausedUntil is when code entry opens again after too many wrong codes.
@@ -101,7 +101,7 @@ type Kiosk struct {
 	// appears or goes: Fyne does not re-lay a container when a child is
 	// shown, and the line would be drawn over the title.
 	relayoutEntry func()
-	pickup        *app.Pickup
+	pickup        *core.Pickup
 	watch         doorWatch // the door a person was sent to
 	courier       Courier
 	drop          *dropState
@@ -113,7 +113,7 @@ type Kiosk struct {
 	hwScan        string // the last bus scan's outcome
 
 	demoMu sync.Mutex // protects demo: the dropper runs off the UI goroutine
-	demo   []app.DemoParcel
+	demo   []core.DemoParcel
 }
 
 // NewKiosk shows the home screen in win and starts listening to the doors.
@@ -129,7 +129,7 @@ func NewKiosk(win fyne.Window, locker Locker, opts Options, log *slog.Logger) *K
 	k.now = time.Now
 	k.burst = scanner.NewKeyBurst(opts.Keyboard)
 	SetLanguage(k.settings.Language)
-	locker.OnDoor(func(n app.DoorNotice) { fyne.Do(func() { k.doorEvent(n) }) })
+	locker.OnDoor(func(n core.DoorNotice) { fyne.Do(func() { k.doorEvent(n) }) })
 	win.Canvas().SetOnTypedRune(k.typedRune)
 	win.Canvas().SetOnTypedKey(k.typedKey)
 	k.loadDoors()

@@ -6,7 +6,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"pudo/app"
+	"pudo/app/core"
 	"pudo/lockio"
 )
 
@@ -41,7 +41,7 @@ func TestIdleRules(t *testing.T) {
 	}{
 		"home stays":            {func(*testing.T, *fixture) {}, time.Hour, "home"},
 		"open door waits":       {func(t *testing.T, f *fixture) { toDoor(t, f) }, time.Hour, "door"},
-		"problem goes home":     {func(t *testing.T, f *fixture) { f.k.showFailure(app.ErrOutOfService, 3) }, 2 * time.Minute, "home"},
+		"problem goes home":     {func(t *testing.T, f *fixture) { f.k.showFailure(core.ErrOutOfService, 3) }, 2 * time.Minute, "home"},
 		"admin ends after 2min": {func(t *testing.T, f *fixture) { f.staffLogin(t) }, 2*time.Minute + 20*time.Second, "home"},
 		"admin stays at 1min":   {func(t *testing.T, f *fixture) { f.staffLogin(t) }, time.Minute + 50*time.Second, "admin.doors"},
 	}
@@ -141,9 +141,9 @@ func TestFailureScreens(t *testing.T) {
 		err   error
 		title string
 	}{
-		"did not open":   {app.ErrDoorDidNotOpen, "The door did not open"},
-		"out of service": {app.ErrOutOfService, "This door is out of service"},
-		"no free door":   {app.ErrNoFreeDoor, "No free door of this size"},
+		"did not open":   {core.ErrDoorDidNotOpen, "The door did not open"},
+		"out of service": {core.ErrOutOfService, "This door is out of service"},
+		"no free door":   {core.ErrNoFreeDoor, "No free door of this size"},
 		"other":          {errBoom, "Something went wrong"},
 	}
 	for name, tc := range tests {

@@ -6,21 +6,21 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"pudo/app"
+	"pudo/app/core"
 )
 
 // submitCode tries a typed pickup code: the lock board is driven off the UI
 // goroutine, and the screen follows the outcome.
 func (k *Kiosk) submitCode(code string) {
-	k.startPickup(func(ctx context.Context) (*app.Pickup, error) { return k.locker.StartPickup(ctx, code) })
+	k.startPickup(func(ctx context.Context) (*core.Pickup, error) { return k.locker.StartPickup(ctx, code) })
 }
 
 // submitPickupScan tries a QR from the shopper's phone.
 func (k *Kiosk) submitPickupScan(text string) {
-	k.startPickup(func(ctx context.Context) (*app.Pickup, error) { return k.flows.Scans.StartPickupScan(ctx, text) })
+	k.startPickup(func(ctx context.Context) (*core.Pickup, error) { return k.flows.Scans.StartPickupScan(ctx, text) })
 }
 
-func (k *Kiosk) startPickup(start func(context.Context) (*app.Pickup, error)) {
+func (k *Kiosk) startPickup(start func(context.Context) (*core.Pickup, error)) {
 	k.showOpening()
 	k.async(func() {
 		p, err := start(context.Background())
@@ -28,7 +28,7 @@ func (k *Kiosk) startPickup(start func(context.Context) (*app.Pickup, error)) {
 	})
 }
 
-func (k *Kiosk) pickupDone(p *app.Pickup, err error) {
+func (k *Kiosk) pickupDone(p *core.Pickup, err error) {
 	if err == nil {
 		k.pickup = p
 		k.forgetDemo(p.Door.ID)
@@ -36,13 +36,13 @@ func (k *Kiosk) pickupDone(p *app.Pickup, err error) {
 		k.showDoor(p.Door, doorPickup, p.Remaining())
 		return
 	}
-	var lo *app.LockedOutError
+	var lo *core.LockedOutError
 	switch {
-	case errors.Is(err, app.ErrWrongCode), errors.Is(err, app.ErrCodeFormat):
+	case errors.Is(err, core.ErrWrongCode), errors.Is(err, core.ErrCodeFormat):
 		k.message = tr("code.wrong")
-	case errors.Is(err, app.ErrExpired):
+	case errors.Is(err, core.ErrExpired):
 		k.message = tr("code.expired")
-	case errors.Is(err, app.ErrAlreadyCollected):
+	case errors.Is(err, core.ErrAlreadyCollected):
 		k.message = tr("code.collected")
 	case errors.As(err, &lo):
 		k.message, k.pausedUntil = "", lo.Until

@@ -8,7 +8,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"pudo/app"
+	"pudo/app/core"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -18,9 +18,9 @@ func TestCollectByTouch(t *testing.T) {
 	p := f.demo[0]
 	f.tap(t, "Collect a parcel")
 	f.want(t, "code")
-	f.typeOnKeypad(t, app.FormatCode(p.Code))
-	if got := f.k.keypad.display.Text; got != app.FormatCode(p.Code) {
-		t.Fatalf("display shows %q, want %q", got, app.FormatCode(p.Code))
+	f.typeOnKeypad(t, core.FormatCode(p.Code))
+	if got := f.k.keypad.display.Text; got != core.FormatCode(p.Code) {
+		t.Fatalf("display shows %q, want %q", got, core.FormatCode(p.Code))
 	}
 	f.tap(t, "Open my door")
 
@@ -50,10 +50,10 @@ func TestCodeEntryErrors(t *testing.T) {
 		err  error
 		want string
 	}{
-		"wrong":     {app.ErrWrongCode, "does not match a parcel"},
-		"format":    {app.ErrCodeFormat, "does not match a parcel"},
-		"expired":   {app.ErrExpired, "pickup time for this parcel has passed"},
-		"collected": {app.ErrAlreadyCollected, "already been collected"},
+		"wrong":     {core.ErrWrongCode, "does not match a parcel"},
+		"format":    {core.ErrCodeFormat, "does not match a parcel"},
+		"expired":   {core.ErrExpired, "pickup time for this parcel has passed"},
+		"collected": {core.ErrAlreadyCollected, "already been collected"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -72,11 +72,11 @@ func TestCodeEntryErrors(t *testing.T) {
 
 // failingLocker is the real locker whose pickups fail with err.
 type failingLocker struct {
-	*app.Locker
+	*core.Locker
 	err error
 }
 
-func (l failingLocker) StartPickup(context.Context, string) (*app.Pickup, error) { return nil, l.err }
+func (l failingLocker) StartPickup(context.Context, string) (*core.Pickup, error) { return nil, l.err }
 
 func TestWrongCodeOpensNothing(t *testing.T) {
 	f := newFixture(t)
@@ -116,7 +116,7 @@ func TestExpiredCodeSaysSo(t *testing.T) {
 // with a live countdown, and comes back when it ends.
 func TestLockoutCountsDown(t *testing.T) {
 	f := newFixture(t, func(o *Options) { o.Settings.IdleTimeout = time.Hour })
-	f.k.locker = failingLocker{f.locker, &app.LockedOutError{Until: f.clock.now.Add(90 * time.Second)}}
+	f.k.locker = failingLocker{f.locker, &core.LockedOutError{Until: f.clock.now.Add(90 * time.Second)}}
 	f.tap(t, "Collect a parcel")
 	f.typeOnKeypad(t, "ZZZZ-ZZZZ")
 	f.tap(t, "Open my door")
@@ -207,7 +207,7 @@ func (f *fixture) addParcelUnderCode(t *testing.T, door int64) int64 {
 func TestKeyboardOnHomeIsAPickup(t *testing.T) {
 	f := newFixture(t)
 	p := f.demo[1]
-	f.typeKeys(strings.ToLower(app.FormatCode(p.Code)), 200*time.Millisecond)
+	f.typeKeys(strings.ToLower(core.FormatCode(p.Code)), 200*time.Millisecond)
 	f.want(t, "door")
 	if f.k.watch.id != p.DoorID {
 		t.Fatalf("typed code + Enter: door %d, want %d", f.k.watch.id, p.DoorID)

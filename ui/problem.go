@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"pudo/app"
+	"pudo/app/core"
 )
 
 // problems maps the flows' errors to what a person is told: a title and
@@ -18,11 +18,11 @@ var problems = []struct {
 	err         error
 	title, what string
 }{
-	{app.ErrDoorDidNotOpen, "problem.door", "problem.door.what"},
-	{app.ErrOutOfService, "problem.oos", "problem.oos.what"},
-	{app.ErrNoFreeDoor, "problem.nofree", "problem.nofree.what"},
-	{app.ErrDoorStillOpen, "problem.stillopen", "problem.stillopen.what"},
-	{app.ErrReopenClosed, "problem.reopen", "problem.reopen.what"},
+	{core.ErrDoorDidNotOpen, "problem.door", "problem.door.what"},
+	{core.ErrOutOfService, "problem.oos", "problem.oos.what"},
+	{core.ErrNoFreeDoor, "problem.nofree", "problem.nofree.what"},
+	{core.ErrDoorStillOpen, "problem.stillopen", "problem.stillopen.what"},
+	{core.ErrReopenClosed, "problem.reopen", "problem.reopen.what"},
 }
 
 // showFailure names a failed flow to the person, with a support reference.
@@ -38,7 +38,7 @@ func (k *Kiosk) showFailure(err error, door int64) {
 	k.showProblem(tr("problem.title"), tr("problem.what"), door)
 }
 
-func (k *Kiosk) showDoorDidNotOpen(d app.Door) {
+func (k *Kiosk) showDoorDidNotOpen(d core.Door) {
 	k.log.Warn("door did not open", "door", d.ID, "screen", k.screen)
 	k.showProblem(tr("problem.door"), tr("problem.door.what"), d.ID)
 }

@@ -6,7 +6,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"pudo/app"
+	"pudo/app/core"
 	"pudo/lockio"
 )
 
@@ -50,8 +50,8 @@ var scenes = []scene{
 		f.clock.advance(f.k.settings.IdleTimeout + 3*time.Second)
 	}},
 	{"left-open", func(t *testing.T, f *fixture) { f.doorEvent(f.demo[1].DoorID, lockio.EventLeftOpen) }},
-	{"door-did-not-open", func(t *testing.T, f *fixture) { f.k.showDoorDidNotOpen(app.Door{ID: 14}) }},
-	{"out-of-service", func(t *testing.T, f *fixture) { f.k.showFailure(app.ErrOutOfService, 14) }},
+	{"door-did-not-open", func(t *testing.T, f *fixture) { f.k.showDoorDidNotOpen(core.Door{ID: 14}) }},
+	{"out-of-service", func(t *testing.T, f *fixture) { f.k.showFailure(core.ErrOutOfService, 14) }},
 	{"offline", func(t *testing.T, f *fixture) { f.k.showOutOfOrder() }},
 	{"return", func(t *testing.T, f *fixture) {
 		f.tap(t, tr("home.send"))
@@ -127,9 +127,9 @@ func toCourierDoor(t *testing.T, f *fixture) {
 func sampleParcels() []Parcel {
 	at := time.Date(2026, 2, 24, 9, 0, 0, 0, time.UTC)
 	return []Parcel{
-		{RentID: 41, Door: app.Door{ID: 4}, Ref: "PKG-2231", Since: at},
-		{RentID: 42, Door: app.Door{ID: 11}, Ref: "PKG-2290", Since: at},
-		{RentID: 43, Door: app.Door{ID: 19}, Ref: "PKG-2302", Since: at},
+		{RentID: 41, Door: core.Door{ID: 4}, Ref: "PKG-2231", Since: at},
+		{RentID: 42, Door: core.Door{ID: 11}, Ref: "PKG-2290", Since: at},
+		{RentID: 43, Door: core.Door{ID: 19}, Ref: "PKG-2302", Since: at},
 	}
 }
 

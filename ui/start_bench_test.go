@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"pudo/app"
+	"pudo/app/core"
 	"pudo/storage"
 )
 
@@ -37,8 +37,8 @@ func BenchmarkColdStart(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			l := app.New(db, &simBoard{}, []byte("0123456789abcdef0123456789abcdef"), app.Options{}, log)
-			doors, _ := app.Layout(app.DemoColumns(), 2)
+			l := core.New(db, &simBoard{}, []byte("0123456789abcdef0123456789abcdef"), core.Options{}, log)
+			doors, _ := core.Layout(core.DemoColumns(), 2)
 			if err := l.SetUp(ctx, doors); err != nil {
 				b.Fatal(err)
 			}

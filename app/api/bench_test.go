@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"pudo/app"
+	"pudo/app/core"
 )
 
 // BenchmarkBooking books doors three ways, side by side: over HTTP on
@@ -56,11 +56,11 @@ func benchBooking(b *testing.B, workers int) {
 		})
 	})
 	b.Run("core", func(b *testing.B) {
-		db, l, _ := openLocker(b, b.TempDir(), app.Options{})
+		db, l, _ := openLocker(b, b.TempDir(), core.Options{})
 		b.Cleanup(func() { db.Close() })
 		concurrent(b, workers, func(i int64) (time.Duration, error) {
 			start := time.Now()
-			bk, err := l.Book(context.Background(), app.Booking{Size: "S", ParcelRef: fmt.Sprintf("B-%d", i)})
+			bk, err := l.Book(context.Background(), core.Booking{Size: "S", ParcelRef: fmt.Sprintf("B-%d", i)})
 			took := time.Since(start)
 			if err != nil {
 				return 0, err

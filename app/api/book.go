@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"time"
 
-	"pudo/app"
+	"pudo/app/core"
 	"pudo/storage"
 )
 
@@ -58,7 +58,7 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, p principal) error
 // doBook books through the core, which records the rent's owner in the
 // booking's own transaction, then keeps the sealed answer for idempotent
 // retries.
-func (s *Server) doBook(r *http.Request, p principal, b app.Booking, idemKey string) (int, []byte, error) {
+func (s *Server) doBook(r *http.Request, p principal, b core.Booking, idemKey string) (int, []byte, error) {
 	s.gate.RLock()
 	defer s.gate.RUnlock()
 	b.Owner = p.Name
@@ -66,7 +66,7 @@ func (s *Server) doBook(r *http.Request, p principal, b app.Booking, idemKey str
 	if err != nil {
 		return 0, nil, err
 	}
-	out := bookedJSON{rentJSON: rentOut(booked.Rent), PickupCode: app.FormatCode(booked.Code), QR: booked.QR}
+	out := bookedJSON{rentJSON: rentOut(booked.Rent), PickupCode: core.FormatCode(booked.Code), QR: booked.QR}
 	body, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
 		return 0, nil, err
@@ -123,7 +123,7 @@ func checkIdemKey(k string) error {
 }
 
 // claim records the key as pending, or finds it from an earlier request.
-func (s *Server) claim(r *http.Request, p principal, idemKey string, b app.Booking) (storage.Idem, bool, error) {
+func (s *Server) claim(r *http.Request, p principal, idemKey string, b core.Booking) (storage.Idem, bool, error) {
 	// The hash covers the booking as understood, so a retry that differs
 	// only in whitespace or field order still matches. It is keyed with the
 	// caller's bearer key: a plain hash of a request holding a 40-bit

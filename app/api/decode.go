@@ -12,7 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"pudo/app"
+	"pudo/app/core"
 )
 
 // decodeJSON reads exactly one JSON object of at most max bytes into dst,
@@ -105,29 +105,29 @@ type bookingRequest struct {
 const maxHold = 30 * 24 * time.Hour
 
 // booking checks the request and turns it into what the core takes.
-func (b bookingRequest) booking(now time.Time) (app.Booking, error) {
+func (b bookingRequest) booking(now time.Time) (core.Booking, error) {
 	size := strings.ToUpper(strings.TrimSpace(b.Size))
 	if size != "S" && size != "M" && size != "L" {
-		return app.Booking{}, &fieldError{"size", fmt.Sprintf("%q is not S, M or L", clip(b.Size))}
+		return core.Booking{}, &fieldError{"size", fmt.Sprintf("%q is not S, M or L", clip(b.Size))}
 	}
 	if err := checkRef("parcel_ref", b.ParcelRef, 1, 64); err != nil {
-		return app.Booking{}, err
+		return core.Booking{}, err
 	}
 	if err := checkRef("recipient_ref", b.RecipientRef, 0, 128); err != nil {
-		return app.Booking{}, err
+		return core.Booking{}, err
 	}
 	var code string
 	if b.PickupCode != "" {
-		c, err := app.NormalizeCode(b.PickupCode)
+		c, err := core.NormalizeCode(b.PickupCode)
 		if err != nil {
-			return app.Booking{}, &fieldError{"pickup_code", "must be 8 Crockford Base32 characters, as XXXX-XXXX"}
+			return core.Booking{}, &fieldError{"pickup_code", "must be 8 Crockford Base32 characters, as XXXX-XXXX"}
 		}
 		code = c
 	}
 	if !b.ExpiresAt.IsZero() && (!b.ExpiresAt.After(now) || b.ExpiresAt.Sub(now) > maxHold) {
-		return app.Booking{}, &fieldError{"expires_at", "must lie in the next 30 days"}
+		return core.Booking{}, &fieldError{"expires_at", "must lie in the next 30 days"}
 	}
-	return app.Booking{Size: size, ParcelRef: strings.TrimSpace(b.ParcelRef), RecipientRef: strings.TrimSpace(b.RecipientRef),
+	return core.Booking{Size: size, ParcelRef: strings.TrimSpace(b.ParcelRef), RecipientRef: strings.TrimSpace(b.RecipientRef),
 		Code: code, ExpiresAt: b.ExpiresAt, PreferLow: b.PreferLow}, nil
 }
 

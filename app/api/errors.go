@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"pudo/app"
+	"pudo/app/core"
 	"pudo/storage"
 )
 
@@ -32,7 +32,7 @@ func errorf(status int, code, format string, a ...any) *Error {
 // Anything unknown is a 500 whose details stay in the log.
 func toError(err error) *Error {
 	var e *Error
-	var lo *app.LockedOutError
+	var lo *core.LockedOutError
 	switch {
 	case errors.As(err, &e):
 		return e
@@ -54,27 +54,27 @@ var errorMap = []struct {
 	code   string
 	msg    string
 }{
-	{app.ErrNotFound, http.StatusNotFound, "not_found", "no such rent"},
+	{core.ErrNotFound, http.StatusNotFound, "not_found", "no such rent"},
 	{storage.ErrNotFound, http.StatusNotFound, "not_found", "no such rent"},
-	{app.ErrNoFreeDoor, http.StatusConflict, "no_free_door", "no free door of that size or larger"},
-	{app.ErrBadBooking, http.StatusUnprocessableEntity, "invalid_field", "the booking is incomplete or contradicts itself"},
-	{app.ErrBadSize, http.StatusUnprocessableEntity, "invalid_field", "size is not S, M or L"},
-	{app.ErrCodeTaken, http.StatusConflict, "code_taken", "this pickup_code already opens another recipient's parcel; choose another or leave it out"},
-	{app.ErrCodeFormat, http.StatusUnprocessableEntity, "invalid_field", "pickup_code must be 8 Crockford Base32 characters, not all digits"},
-	{app.ErrRemoteOff, http.StatusForbidden, "remote_open_disabled", "remote opening is switched off at this kiosk"},
-	{app.ErrDropStarted, http.StatusConflict, "drop_started", "the courier already opened this door; only staff at the kiosk can cancel now"},
-	{app.ErrNotStored, http.StatusConflict, "not_stored", "the parcel has not been dropped off yet"},
-	{app.ErrAlreadyStored, http.StatusConflict, "already_stored", "the parcel is already in its door"},
-	{app.ErrExpired, http.StatusConflict, "expired", "the pickup window of this rent has passed"},
-	{app.ErrAlreadyCollected, http.StatusConflict, "already_collected", "this parcel was already collected"},
-	{app.ErrReclaimed, http.StatusConflict, "reclaimed", "the courier already took this parcel back"},
-	{app.ErrCancelled, http.StatusConflict, "cancelled", "this booking was cancelled"},
-	{app.ErrNotPickup, http.StatusConflict, "not_openable", "this rent is not a parcel to collect"},
-	{app.ErrOutOfService, http.StatusConflict, "door_out_of_service", "the door of this rent is out of service"},
+	{core.ErrNoFreeDoor, http.StatusConflict, "no_free_door", "no free door of that size or larger"},
+	{core.ErrBadBooking, http.StatusUnprocessableEntity, "invalid_field", "the booking is incomplete or contradicts itself"},
+	{core.ErrBadSize, http.StatusUnprocessableEntity, "invalid_field", "size is not S, M or L"},
+	{core.ErrCodeTaken, http.StatusConflict, "code_taken", "this pickup_code already opens another recipient's parcel; choose another or leave it out"},
+	{core.ErrCodeFormat, http.StatusUnprocessableEntity, "invalid_field", "pickup_code must be 8 Crockford Base32 characters, not all digits"},
+	{core.ErrRemoteOff, http.StatusForbidden, "remote_open_disabled", "remote opening is switched off at this kiosk"},
+	{core.ErrDropStarted, http.StatusConflict, "drop_started", "the courier already opened this door; only staff at the kiosk can cancel now"},
+	{core.ErrNotStored, http.StatusConflict, "not_stored", "the parcel has not been dropped off yet"},
+	{core.ErrAlreadyStored, http.StatusConflict, "already_stored", "the parcel is already in its door"},
+	{core.ErrExpired, http.StatusConflict, "expired", "the pickup window of this rent has passed"},
+	{core.ErrAlreadyCollected, http.StatusConflict, "already_collected", "this parcel was already collected"},
+	{core.ErrReclaimed, http.StatusConflict, "reclaimed", "the courier already took this parcel back"},
+	{core.ErrCancelled, http.StatusConflict, "cancelled", "this booking was cancelled"},
+	{core.ErrNotPickup, http.StatusConflict, "not_openable", "this rent is not a parcel to collect"},
+	{core.ErrOutOfService, http.StatusConflict, "door_out_of_service", "the door of this rent is out of service"},
 	// A hardware fault, not bad input; still 4xx by the API's contract: a
 	// retry at once will not help, staff must look.
-	{app.ErrDoorDidNotOpen, http.StatusConflict, "door_did_not_open", "the door did not open; staff have been told"},
-	{app.ErrWrongCode, http.StatusUnprocessableEntity, "wrong_code", "no parcel for this code"},
+	{core.ErrDoorDidNotOpen, http.StatusConflict, "door_did_not_open", "the door did not open; staff have been told"},
+	{core.ErrWrongCode, http.StatusUnprocessableEntity, "wrong_code", "no parcel for this code"},
 	{storage.ErrDoorTaken, http.StatusConflict, "conflict", "the door was taken meanwhile; try again"},
 	{storage.ErrConflict, http.StatusConflict, "conflict", "the rent changed meanwhile; read it again"},
 }

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"pudo/app"
+	"pudo/app/core"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -49,7 +49,7 @@ func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, n
 type fixture struct {
 	t      testing.TB
 	db     *storage.DB
-	locker *app.Locker
+	locker *core.Locker
 	locks  *fakeLocks
 	srv    *Server
 	url    string
@@ -62,7 +62,7 @@ var testKeys = []struct{ name, scope string }{
 	{"shopx", ScopeMerchant}, {"shopy", ScopeMerchant}, {"fleet", ScopeCarrier}, {"host", ScopeOperator},
 }
 
-func openLocker(t testing.TB, dir string, opts app.Options) (*storage.DB, *app.Locker, *fakeLocks) {
+func openLocker(t testing.TB, dir string, opts core.Options) (*storage.DB, *core.Locker, *fakeLocks) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, filepath.Join(dir, "pudo.db"))
@@ -71,8 +71,8 @@ func openLocker(t testing.TB, dir string, opts app.Options) (*storage.DB, *app.L
 	}
 	locks := &fakeLocks{}
 	opts.KioskID = "T1"
-	l := app.New(db, locks, []byte("0123456789abcdef0123456789abcdef"), opts, quietLog())
-	doors, err := app.Layout(app.DemoColumns(), 2)
+	l := core.New(db, locks, []byte("0123456789abcdef0123456789abcdef"), opts, quietLog())
+	doors, err := core.Layout(core.DemoColumns(), 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func newFixture(t testing.TB, edit func(*Config)) *fixture {
 func newTunedFixture(t testing.TB, edit func(*Config), tune func(*Server)) *fixture {
 	t.Helper()
 	dir := t.TempDir()
-	db, l, locks := openLocker(t, dir, app.Options{RemoteOpen: true})
+	db, l, locks := openLocker(t, dir, core.Options{RemoteOpen: true})
 	t.Cleanup(func() { db.Close() })
 	f := &fixture{t: t, db: db, locker: l, locks: locks, keys: map[string]string{}}
 	cfg := DefaultConfig()
@@ -237,7 +237,7 @@ func (f *fixture) dropOff(parcel string) {
 func (f *fixture) counts() (rents, events int) {
 	f.t.Helper()
 	err := f.db.View(context.Background(), func(tx *storage.Tx) error {
-		rs, err := tx.Rents(app.RentFilter{Limit: 1000})
+		rs, err := tx.Rents(core.RentFilter{Limit: 1000})
 		if err != nil {
 			return err
 		}

@@ -1,7 +1,7 @@
 package api
 
 import (
-	"pudo/app"
+	"pudo/app/core"
 	"strconv"
 	"strings"
 	"time"
@@ -55,7 +55,7 @@ type doorJSON struct {
 	Comment string `json:"out_of_service_reason,omitempty"`
 }
 
-func doorOut(ds app.DoorState, staff bool) doorJSON {
+func doorOut(ds core.DoorState, staff bool) doorJSON {
 	d := doorJSON{ID: ds.Door.ID, Size: ds.Door.Size, Column: ds.Door.Col, Row: ds.Door.Row, Low: ds.Door.Low,
 		State: "free", Sensor: ds.Sensor.String(), Fault: ds.Fault}
 	if ds.Active != nil {

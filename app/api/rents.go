@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"pudo/app"
+	"pudo/app/core"
 	"pudo/storage"
 )
 
@@ -139,7 +139,7 @@ func (s *Server) listRents(w http.ResponseWriter, r *http.Request, p principal) 
 
 // ownRents pages through the core's rents keeping the caller's own. next
 // is the after_id of the following page, 0 at the end.
-func (s *Server) ownRents(ctx context.Context, p principal, f app.RentFilter) (page []storage.Rent, next int64, err error) {
+func (s *Server) ownRents(ctx context.Context, p principal, f core.RentFilter) (page []storage.Rent, next int64, err error) {
 	want := f.Limit
 	for scanned := 0; scanned < maxScan; {
 		batch, err := s.core.Rents(ctx, f)
@@ -192,16 +192,16 @@ func (s *Server) keepOwn(ctx context.Context, p principal, rs []storage.Rent) ([
 
 var rentStates = map[string]bool{"reserved": true, "stored": true, "collected": true, "expired": true, "reclaimed": true, "cancelled": true}
 
-func rentFilter(r *http.Request) (app.RentFilter, error) {
+func rentFilter(r *http.Request) (core.RentFilter, error) {
 	q := r.URL.Query()
 	for k := range q {
 		switch k {
 		case "state", "parcel_ref", "limit", "after_id":
 		default:
-			return app.RentFilter{}, errorf(http.StatusBadRequest, "unknown_parameter", "%q is not a parameter of this request", clip(k))
+			return core.RentFilter{}, errorf(http.StatusBadRequest, "unknown_parameter", "%q is not a parameter of this request", clip(k))
 		}
 	}
-	f := app.RentFilter{State: q.Get("state"), ParcelRef: q.Get("parcel_ref"), Limit: defaultLimit}
+	f := core.RentFilter{State: q.Get("state"), ParcelRef: q.Get("parcel_ref"), Limit: defaultLimit}
 	if f.State != "" && !rentStates[f.State] {
 		return f, errorf(http.StatusBadRequest, "invalid_parameter", "state %q is not one of reserved, stored, collected, expired, reclaimed, cancelled", clip(f.State))
 	}

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"pudo/app"
+	"pudo/app/core"
 )
 
 // TestTLS: with a certificate and key configured the API speaks HTTPS,
@@ -25,7 +25,7 @@ import (
 func TestTLS(t *testing.T) {
 	dir := t.TempDir()
 	certPEM := selfSigned(t, dir)
-	db, l, _ := openLocker(t, dir, app.Options{})
+	db, l, _ := openLocker(t, dir, core.Options{})
 	t.Cleanup(func() { db.Close() })
 	cfg := DefaultConfig()
 	cfg.Enabled, cfg.Listen = true, "0.0.0.0:0"

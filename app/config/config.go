@@ -14,8 +14,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"pudo/app"
 	"pudo/app/api"
+	"pudo/app/core"
 	"pudo/lockio"
 	"pudo/scanner"
 )
@@ -79,16 +79,16 @@ type Rents struct {
 	RemoteOpen   bool          `toml:"remote_open"`
 }
 
-// Options are the locker rules of c for app.New.
-func (c Config) Options() app.Options {
-	return app.Options{KioskID: c.Kiosk.ID, PickupWindow: c.Rents.PickupWindow, Retention: c.Rents.Retention,
+// Options are the locker rules of c for core.New.
+func (c Config) Options() core.Options {
+	return core.Options{KioskID: c.Kiosk.ID, PickupWindow: c.Rents.PickupWindow, Retention: c.Rents.Retention,
 		BookingHold: c.Rents.BookingHold, RemoteOpen: c.Rents.RemoteOpen, ReopenGrace: c.Screen.ReopenGrace}
 }
 
 // Locker is the physical layout of the doors.
 type Locker struct {
-	LowRows int          `toml:"low_rows"`
-	Columns []app.Column `toml:"columns"`
+	LowRows int           `toml:"low_rows"`
+	Columns []core.Column `toml:"columns"`
 }
 
 // Default is the demo locker.
@@ -102,7 +102,7 @@ func Default() Config {
 			Volume: 80, MoreTime: 20 * time.Second, ReopenGrace: time.Minute,
 			AdminTaps: 5, AdminTapWindow: 3 * time.Second, AdminIdle: 2 * time.Minute},
 		Rents:   Rents{PickupWindow: 72 * time.Hour, Retention: 90 * 24 * time.Hour, BookingHold: 7 * 24 * time.Hour},
-		Locker:  Locker{LowRows: 2, Columns: app.DemoColumns()},
+		Locker:  Locker{LowRows: 2, Columns: core.DemoColumns()},
 		Lock:    lockio.DefaultConfig(),
 		Scanner: scanner.DefaultConfig(),
 		API:     api.DefaultConfig(),
@@ -219,7 +219,7 @@ func (c Config) Validate() error {
 			return &Error{Key: k.key, Msg: err.Error()}
 		}
 	}
-	if _, err := app.Layout(c.Locker.Columns, c.Locker.LowRows); err != nil {
+	if _, err := core.Layout(c.Locker.Columns, c.Locker.LowRows); err != nil {
 		return keyed(err)
 	}
 	if err := c.Lock.Validate(); err != nil {
@@ -241,7 +241,7 @@ func (c Config) doorsOnBoards() error {
 	for _, b := range c.Lock.Boards {
 		channels[b.Address] = b.Channels
 	}
-	doors, _ := app.Layout(c.Locker.Columns, c.Locker.LowRows)
+	doors, _ := core.Layout(c.Locker.Columns, c.Locker.LowRows)
 	for _, d := range doors {
 		n, ok := channels[d.Board]
 		if !ok {

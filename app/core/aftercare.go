@@ -1,0 +1,93 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"pudo/storage"
+)
+
+// maxReopenGrace bounds the reopen window whatever the configuration says:
+// after that the door may hold someone else's parcel.
+const maxReopenGrace = 5 * time.Minute
+
+// maxReopens is how often one collected door may be opened again.
+const maxReopens = 2
+
+// Errors of the shopper's after-care.
+var (
+	// ErrReopenClosed means the door can no longer be opened again: the
+	// grace period passed, it was reopened too often, or the door was given
+	// to another parcel meanwhile.
+	ErrReopenClosed = errors.New("app: the door can no longer be opened again")
+	ErrBadProblem   = errors.New("app: unknown problem report")
+)
+
+// Problems a shopper can report after closing the door.
+const (
+	ProblemEmpty       = "empty"        // the door held no parcel
+	ProblemWrongParcel = "wrong-parcel" // it held someone else's
+)
+
+// Reopen opens the door of the parcel collected last once more, for a
+// shopper who left the parcel (or a part of it) inside. It is allowed only
+// within the grace period after the collection, at most twice, and never
+// once the door holds another rent.
+func (p *Pickup) Reopen(ctx context.Context) error {
+	r := p.last
+	if r.ID == 0 || p.reopens >= maxReopens {
+		return ErrReopenClosed
+	}
+	_, err := p.l.open(ctx, opening{
+		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: p.actor, reason: "pickup-reopen",
+		guard: func(tx *storage.Tx) error { return p.l.mayReopen(tx, r) },
+	})
+	if err != nil {
+		return err
+	}
+	p.reopens++
+	return nil
+}
+
+// mayReopen checks, in the intent's own transaction, that the rent was
+// collected within the grace period and that its door is still empty.
+func (l *Locker) mayReopen(tx *storage.Tx, r storage.Rent) error {
+	cur, err := tx.Rent(r.ID)
+	if err != nil {
+		return err
+	}
+	if cur.State != storage.RentCollected || tx.Now().Sub(cur.EndedAt) > l.opts.ReopenGrace {
+		return ErrReopenClosed
+	}
+	if _, err := tx.ActiveRent(cur.DoorID); !errors.Is(err, storage.ErrNotFound) {
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("door %d holds another parcel: %w", cur.DoorID, ErrReopenClosed)
+	}
+	return nil
+}
+
+// Report records that the shopper found the door empty or holding the wrong
+// parcel. It goes into the audit log as an alert for staff; the rent stays
+// collected, since only a person at the door can tell what happened.
+func (p *Pickup) Report(ctx context.Context, problem string) error {
+	if problem != ProblemEmpty && problem != ProblemWrongParcel {
+		return fmt.Errorf("%w: %q", ErrBadProblem, problem)
+	}
+	r := p.last
+	if r.ID == 0 {
+		return fmt.Errorf("%w: nothing was collected", ErrBadProblem)
+	}
+	err := p.l.db.Update(ctx, func(tx *storage.Tx) error {
+		_, err := tx.Append(storage.Event{Actor: p.actor, Kind: "rent.problem", DoorID: r.DoorID, RentID: r.ID, Detail: problem})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("app: report problem: %w", err)
+	}
+	p.l.log.Warn("shopper reported a problem", "door", r.DoorID, "rent", r.ID, "problem", problem)
+	return nil
+}

@@ -1,0 +1,271 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"pudo/storage"
+)
+
+// Rent is one parcel's stay in one door; it marshals to JSON without its
+// credentials.
+type Rent = storage.Rent
+
+// RentFilter selects rents for lists and search.
+type RentFilter = storage.RentFilter
+
+// ErrBadBooking means a booking is incomplete or contradicts itself.
+var ErrBadBooking = errors.New("app: bad booking")
+
+// ErrDropStarted means a booking cannot be cancelled by the back office:
+// its door was already opened for the drop-off, so only staff, who can look
+// inside, may cancel it.
+var ErrDropStarted = errors.New("app: drop-off already started")
+
+// Booking is the back office reserving a door for a parcel.
+type Booking struct {
+	Size         string // S, M or L: the smallest fitting free door is taken
+	ParcelRef    string // the label the courier scans; required
+	RecipientRef string // the back office's reference for the recipient
+	// Code is a caller-chosen pickup code (or return code, RT-...); empty:
+	// a fresh one. Several bookings may share one code: the shopper then
+	// collects them one after another.
+	Code string
+	// ExpiresAt is the drop-off deadline; the booking is cancelled if no
+	// parcel was dropped by then. Zero: BookingHold from now.
+	ExpiresAt time.Time
+	// Return books a door for a shopper's return instead of a delivery.
+	Return    bool
+	PreferLow bool
+	// Owner names the integration that booked (an API key name). It is
+	// stored in the booking's own transaction, so a crash cannot leave a
+	// rent its owner cannot see.
+	Owner string
+}
+
+// Booked is what Book hands out once: the rent, its code, and the QR token
+// for the phone. Neither code nor token can be read back later.
+type Booked struct {
+	Rent Rent
+	Code string // canonical; show with FormatCode or FormatReturnCode
+	QR   string
+}
+
+// Book reserves the smallest free fitting door for a parcel (or a return).
+// Errors: ErrBadBooking, ErrBadSize, ErrCodeFormat, ErrNoFreeDoor.
+func (l *Locker) Book(ctx context.Context, b Booking) (Booked, error) {
+	b.ParcelRef = strings.TrimSpace(b.ParcelRef)
+	if b.ParcelRef == "" || len(b.ParcelRef) > 128 {
+		return Booked{}, fmt.Errorf("%w: parcel reference required (at most 128 bytes)", ErrBadBooking)
+	}
+	if storage.SizeRank(b.Size) < 0 {
+		return Booked{}, fmt.Errorf("%w %q", ErrBadSize, b.Size)
+	}
+	var out Booked
+	err := l.db.Update(ctx, func(tx *storage.Tx) error {
+		o, err := l.rules(tx)
+		if err != nil {
+			return err
+		}
+		if b.ExpiresAt.IsZero() {
+			b.ExpiresAt = tx.Now().Add(o.BookingHold)
+		}
+		if !b.ExpiresAt.After(tx.Now()) {
+			return fmt.Errorf("%w: deadline %s has passed", ErrBadBooking, b.ExpiresAt.Format(time.RFC3339))
+		}
+		n := storage.NewRent{State: storage.RentReserved, Booked: true, ParcelRef: b.ParcelRef,
+			RecipientRef: b.RecipientRef, ExpiresAt: b.ExpiresAt}
+		if out.Code, err = l.bookingCode(tx, b, &n); err != nil {
+			return err
+		}
+		d, err := tx.FreeDoor(strings.ToUpper(b.Size), b.PreferLow, 0)
+		if errors.Is(err, storage.ErrNotFound) {
+			return fmt.Errorf("%w: %s", ErrNoFreeDoor, b.Size)
+		}
+		if err != nil {
+			return err
+		}
+		n.DoorID = d.ID
+		if out.Rent, err = tx.CreateRent(n); err != nil {
+			return err
+		}
+		if b.Owner != "" {
+			if err := tx.SetRentOwner(out.Rent.ID, b.Owner); err != nil {
+				return err
+			}
+		}
+		out.QR = l.bookingToken(out.Rent, o)
+		_, err = tx.Append(storage.Event{Actor: "backoffice", Kind: "rent.booked", DoorID: d.ID, RentID: out.Rent.ID,
+			Detail: string(n.Kind) + " size=" + d.Size})
+		return err
+	})
+	if err != nil {
+		return Booked{}, fmt.Errorf("app: book: %w", err)
+	}
+	return out, nil
+}
+
+func (l *Locker) bookingCode(tx *storage.Tx, b Booking, n *storage.NewRent) (string, error) {
+	if b.Return {
+		n.Kind = storage.KindReturn
+		code := NewReturnCode()
+		if b.Code != "" {
+			c, err := NormalizeReturnCode(b.Code)
+			if err != nil {
+				return "", err
+			}
+			code = c
+		}
+		n.DropoffMAC = returnMAC(l.secret, code)
+		return code, nil
+	}
+	n.Kind = storage.KindDelivery
+	if b.Code == "" {
+		code, err := l.freshCode(tx)
+		n.PickupMAC = codeMAC(l.secret, code)
+		return code, err
+	}
+	code, err := NormalizeCode(b.Code)
+	if err != nil || allDigits(code) { // all digits: a scanner would read it as EAN-8
+		return "", ErrCodeFormat
+	}
+	n.PickupMAC = codeMAC(l.secret, code)
+	if err := sameRecipient(tx, n.PickupMAC, b); err != nil {
+		return "", err
+	}
+	return code, nil
+}
+
+// sameRecipient allows a chosen code that active rents already use only
+// when they are for the same recipient of the same integration: otherwise
+// two shops choosing one code would let one shopper open both parcels.
+func sameRecipient(tx *storage.Tx, mac []byte, b Booking) error {
+	rs, err := tx.ActiveByPickupMAC(mac)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		owner, err := tx.RentOwner(r.ID)
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return err
+		}
+		if owner != b.Owner || r.RecipientRef != b.RecipientRef || b.RecipientRef == "" {
+			return ErrCodeTaken
+		}
+	}
+	return nil
+}
+
+// freshCode draws a code no active rent uses, so one code never opens two
+// shoppers' parcels.
+func (l *Locker) freshCode(tx *storage.Tx) (string, error) {
+	for range 8 {
+		code := NewCode()
+		rs, err := tx.ActiveByPickupMAC(codeMAC(l.secret, code))
+		if err != nil {
+			return "", err
+		}
+		if len(rs) == 0 {
+			return code, nil
+		}
+	}
+	return "", errors.New("app: no unused pickup code in 8 draws") // 200 of 2^40 in use: never
+}
+
+// bookingToken is the QR for a booking: a pickup token lasting until the
+// latest the parcel could still be collected, or a return token lasting
+// until the drop-off deadline.
+func (l *Locker) bookingToken(r storage.Rent, o Options) string {
+	t := Token{Kind: TokenPickup, Subject: strconv.FormatInt(r.ID, 10), Expires: r.ExpiresAt.Add(2 * o.PickupWindow)}
+	if r.Kind == storage.KindReturn {
+		t.Kind, t.Expires = TokenReturn, r.ExpiresAt
+	}
+	return SignToken(l.tokenKey, t)
+}
+
+// Rent returns one rent. ErrNotFound if there is none.
+func (l *Locker) Rent(ctx context.Context, id int64) (Rent, error) {
+	var r Rent
+	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
+		r, err = tx.Rent(id)
+		return err
+	})
+	return r, notFound(err)
+}
+
+// Rents lists rents matching f, in id order (page with f.AfterID).
+func (l *Locker) Rents(ctx context.Context, f RentFilter) ([]Rent, error) {
+	var out []Rent
+	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
+		out, err = tx.Rents(f)
+		return err
+	})
+	return out, err
+}
+
+// Cancel cancels a reserved booking whose door was never opened, freeing
+// the door. Errors: ErrNotFound, ErrAlreadyStored (and the other state
+// errors), ErrDropStarted.
+func (l *Locker) Cancel(ctx context.Context, id int64) error {
+	return l.cancel(ctx, id, "backoffice", "", false)
+}
+
+func (l *Locker) cancel(ctx context.Context, id int64, actor, why string, evenStarted bool) error {
+	err := l.db.Update(ctx, func(tx *storage.Tx) error {
+		r, err := tx.Rent(id)
+		if err != nil {
+			return notFound(err)
+		}
+		if err := need(r, storage.RentReserved); err != nil {
+			return err
+		}
+		if !evenStarted {
+			started, err := tx.HasOpenings(id)
+			if err != nil {
+				return err
+			}
+			if started {
+				return ErrDropStarted
+			}
+		}
+		if err := tx.MoveRent(id, storage.RentReserved, storage.RentCancelled); err != nil {
+			return err
+		}
+		_, err = tx.Append(storage.Event{Actor: actor, Kind: "rent.cancelled", DoorID: r.DoorID, RentID: id, Detail: why})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("app: cancel rent %d: %w", id, err)
+	}
+	return nil
+}
+
+// RemoteOpen opens a stored parcel's door for its owner at the back
+// office's request (the app flow) and marks it collected. It is off unless
+// the operator enabled it; rate limiting is the API's. Errors: ErrRemoteOff,
+// ErrNotFound, the state errors, ErrOutOfService, ErrDoorDidNotOpen.
+func (l *Locker) RemoteOpen(ctx context.Context, rentID int64) (Door, error) {
+	o, err := l.Rules(ctx)
+	if err != nil {
+		return Door{}, err
+	}
+	if !o.RemoteOpen {
+		return Door{}, ErrRemoteOff
+	}
+	r, err := l.Rent(ctx, rentID)
+	if err != nil {
+		return Door{}, err
+	}
+	if r.Kind != storage.KindDelivery {
+		return Door{}, ErrNotPickup
+	}
+	p := &Pickup{l: l, actor: "remote", reason: "pickup.remote", pending: []storage.Rent{r}}
+	if err := p.Next(ctx); err != nil {
+		return Door{}, err
+	}
+	return p.Door, nil
+}

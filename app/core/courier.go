@@ -1,0 +1,215 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"pudo/storage"
+)
+
+// Courier is a courier signed in with a courier QR token.
+type Courier struct {
+	l  *Locker
+	ID string
+}
+
+func (c *Courier) actor() string { return "courier:" + c.ID }
+
+// IssueCourierToken signs a courier QR token valid for ttl. It returns ""
+// for an id that is empty, longer than 48 bytes or not printable ASCII.
+func (l *Locker) IssueCourierToken(courierID string, ttl time.Duration) string {
+	if !validCourierID(courierID) {
+		return ""
+	}
+	return SignToken(l.tokenKey, Token{Kind: TokenCourier, Subject: courierID, Expires: l.db.Now().Add(ttl)})
+}
+
+func validCourierID(id string) bool {
+	if id == "" || len(id) > maxTokenSubject {
+		return false
+	}
+	for _, r := range id {
+		if r <= ' ' || r > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// CourierLogin signs a courier in by a scanned courier token. Errors:
+// ErrBadToken, ErrTokenExpired. Tokens carry a 128-bit MAC, so a bad one is
+// no guess worth counting; it is logged.
+func (l *Locker) CourierLogin(ctx context.Context, token string) (*Courier, error) {
+	p := l.Classify(token)
+	if p.Kind != PayloadCourierToken {
+		return nil, ErrBadToken
+	}
+	kind, detail := "courier.login", ""
+	if p.Err != nil {
+		kind, detail = "courier.login.refused", p.Err.Error()
+	}
+	c := &Courier{l: l, ID: p.Parsed.Subject}
+	err := l.db.Update(ctx, func(tx *storage.Tx) error {
+		actor := "courier:?"
+		if p.Err == nil {
+			actor = c.actor()
+		}
+		_, err := tx.Append(storage.Event{Actor: actor, Kind: kind, Detail: detail})
+		return err
+	})
+	if p.Err != nil {
+		return nil, p.Err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("app: courier login: %w", err)
+	}
+	return c, nil
+}
+
+// Expired lists the parcels waiting to be taken back.
+func (c *Courier) Expired(ctx context.Context) ([]Rent, error) {
+	return c.l.Rents(ctx, RentFilter{State: string(storage.RentExpired), Kind: string(storage.KindDelivery), Limit: 1000})
+}
+
+// Returns lists the returns waiting for a courier.
+func (c *Courier) Returns(ctx context.Context) ([]Rent, error) {
+	return c.l.Rents(ctx, RentFilter{State: string(storage.RentStored), Kind: string(storage.KindReturn), Limit: 1000})
+}
+
+// TakeBack opens an expired parcel's door; the rent is reclaimed together
+// with the record of the opening.
+func (c *Courier) TakeBack(ctx context.Context, rentID int64) (Door, error) {
+	return c.take(ctx, rentID, storage.KindDelivery, storage.RentExpired, storage.RentReclaimed, "reclaim")
+}
+
+// CollectReturn opens a stored return's door; the rent is collected.
+func (c *Courier) CollectReturn(ctx context.Context, rentID int64) (Door, error) {
+	return c.take(ctx, rentID, storage.KindReturn, storage.RentStored, storage.RentCollected, "return.collect")
+}
+
+func (c *Courier) take(ctx context.Context, rentID int64, kind storage.RentKind, from, to storage.RentState, reason string) (Door, error) {
+	r, err := c.l.Rent(ctx, rentID)
+	if err != nil {
+		return Door{}, err
+	}
+	if r.Kind != kind {
+		want := ErrNotReturn
+		if kind == storage.KindDelivery {
+			want = ErrIsReturn
+		}
+		return Door{}, fmt.Errorf("rent %d: %w", rentID, want)
+	}
+	if from == storage.RentExpired && r.State == storage.RentStored {
+		return Door{}, ErrNotExpired
+	}
+	d, err := c.l.open(ctx, opening{
+		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: c.actor(), reason: reason,
+		guard: func(tx *storage.Tx) error { return guardState(tx, r.ID, from) },
+		onOpened: func(tx *storage.Tx) error {
+			if err := tx.MoveRent(r.ID, from, to); err != nil {
+				return err
+			}
+			_, err := tx.Append(storage.Event{Actor: c.actor(), Kind: "rent." + string(to), DoorID: r.DoorID, RentID: r.ID})
+			return err
+		},
+	})
+	return d, err
+}
+
+// DropBooked opens the reserved door of a booked parcel whose label the
+// courier scanned. If the booked door is out of service the parcel gets
+// another free door of at least its size. On ErrDoorDidNotOpen the DropOff
+// is returned too, for Retry. Errors: ErrUnknownParcel, ErrAlreadyStored,
+// ErrNoFreeDoor, ErrDoorDidNotOpen.
+func (c *Courier) DropBooked(ctx context.Context, parcelRef string) (*DropOff, error) {
+	var r storage.Rent
+	err := c.l.db.Update(ctx, func(tx *storage.Tx) error {
+		rs, err := tx.Rents(RentFilter{ParcelRef: parcelRef, Kind: string(storage.KindDelivery), Limit: 1000})
+		if err != nil {
+			return err
+		}
+		var stored bool
+		for _, x := range rs {
+			if x.State == storage.RentReserved && x.Booked {
+				r = x
+				return c.l.avoidOutOfService(tx, &r, c.actor())
+			}
+			stored = stored || x.State == storage.RentStored
+		}
+		if stored {
+			return ErrAlreadyStored
+		}
+		return ErrUnknownParcel
+	})
+	if err != nil {
+		return nil, fmt.Errorf("app: drop off: %w", err)
+	}
+	d := &DropOff{l: c.l, actor: c.actor(), courier: c.ID, rent: r}
+	return d.first(ctx)
+}
+
+// DropNew is a walk-in drop-off: the smallest free door of at least size
+// opens (low doors first when preferLow), and a fresh pickup code is made
+// for the recipient, handed out once by DropOff.Code for the carrier to
+// deliver. On ErrDoorDidNotOpen the DropOff is returned too, for Retry.
+// Errors: ErrBadSize, ErrNoFreeDoor, ErrDoorDidNotOpen.
+func (c *Courier) DropNew(ctx context.Context, size, parcelRef string, preferLow bool) (*DropOff, error) {
+	if storage.SizeRank(size) < 0 {
+		return nil, fmt.Errorf("%w %q", ErrBadSize, size)
+	}
+	d := &DropOff{l: c.l, actor: c.actor(), courier: c.ID, preferLow: preferLow}
+	err := c.l.db.Update(ctx, func(tx *storage.Tx) error {
+		door, err := freeDoor(tx, size, preferLow, 0)
+		if err != nil {
+			return err
+		}
+		if d.code, err = c.l.freshCode(tx); err != nil {
+			return err
+		}
+		if d.rent, err = tx.CreateRent(storage.NewRent{DoorID: door.ID, State: storage.RentReserved,
+			Kind: storage.KindDelivery, ParcelRef: parcelRef, Courier: c.ID, PickupMAC: codeMAC(c.l.secret, d.code)}); err != nil {
+			return err
+		}
+		_, err = tx.Append(storage.Event{Actor: c.actor(), Kind: "rent.reserved", DoorID: door.ID, RentID: d.rent.ID, Detail: "walk-in size=" + door.Size})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("app: drop off: %w", err)
+	}
+	return d.first(ctx)
+}
+
+func freeDoor(tx *storage.Tx, size string, preferLow bool, except int64) (storage.Door, error) {
+	d, err := tx.FreeDoor(size, preferLow, except)
+	if errors.Is(err, storage.ErrNotFound) {
+		return d, fmt.Errorf("%w: %s", ErrNoFreeDoor, size)
+	}
+	return d, err
+}
+
+// avoidOutOfService moves a reserved rent off a door taken out of service
+// since it was booked.
+func (l *Locker) avoidOutOfService(tx *storage.Tx, r *storage.Rent, actor string) error {
+	cur, err := tx.Door(r.DoorID)
+	if err != nil || !cur.OutOfService {
+		return err
+	}
+	return moveRent(tx, r, cur, cur.Size, false, actor, "out of service")
+}
+
+// moveRent moves a reserved rent to the smallest free door of at least size.
+func moveRent(tx *storage.Tx, r *storage.Rent, from storage.Door, size string, preferLow bool, actor, why string) error {
+	to, err := freeDoor(tx, size, preferLow, from.ID)
+	if err != nil {
+		return err
+	}
+	if err := tx.MoveDoor(r.ID, from.ID, to.ID); err != nil {
+		return err
+	}
+	r.DoorID = to.ID
+	_, err = tx.Append(storage.Event{Actor: actor, Kind: "rent.moved", DoorID: to.ID, RentID: r.ID,
+		Detail: fmt.Sprintf("from door %d: %s", from.ID, why)})
+	return err
+}

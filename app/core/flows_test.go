@@ -1,0 +1,641 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"pudo/lockio"
+	"pudo/storage"
+)
+
+// fakeClock is the store's clock, moved by the test.
+type fakeClock struct {
+	mu sync.Mutex // protects following
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
+
+func withClock(db *storage.DB) *fakeClock {
+	c := &fakeClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	db.Now = c.Now
+	return c
+}
+
+func mustRent(t *testing.T, l *Locker, id int64) Rent {
+	t.Helper()
+	r, err := l.Rent(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestLockoutDelaysThenBlocks(t *testing.T) {
+	ctx := context.Background()
+	l, db, _ := newTestLocker(t)
+	clock := withClock(db)
+	wrong := "ZZZZ-ZZZZ"
+	for i := 1; i <= 2; i++ {
+		if _, err := l.StartPickup(ctx, wrong); !errors.Is(err, ErrWrongCode) {
+			t.Fatalf("wrong code %d: %v", i, err)
+		}
+	}
+	if _, paused := l.CodeEntryPaused(ctx); paused {
+		t.Fatal("paused after two wrong codes")
+	}
+	// 3rd wrong: 30 s; 4th: 60 s; 5th within 15 minutes: blocked 15 minutes.
+	for i, want := range []time.Duration{30 * time.Second, 60 * time.Second, 15 * time.Minute} {
+		if _, err := l.StartPickup(ctx, wrong); !errors.Is(err, ErrWrongCode) {
+			t.Fatalf("wrong code %d: %v", i+3, err)
+		}
+		until, paused := l.CodeEntryPaused(ctx)
+		if !paused || !until.Equal(clock.Now().Add(want)) {
+			t.Fatalf("after wrong code %d: paused %v until %v, want %v", i+3, paused, until, clock.Now().Add(want))
+		}
+		var lo *LockedOutError
+		if _, err := l.StartPickup(ctx, wrong); !errors.As(err, &lo) || !lo.Until.Equal(until) {
+			t.Fatalf("while paused: %v, want *LockedOutError until %v", err, until)
+		}
+		clock.Add(want)
+	}
+	evs := eventsOfKind(t, l, "alert.lockout")
+	if len(evs) != 1 {
+		t.Fatalf("alert events = %v, want one", evs)
+	}
+	// A restart keeps the state: it lives in the store.
+	if _, err := l.StartPickup(ctx, wrong); !errors.Is(err, ErrWrongCode) {
+		t.Fatal(err)
+	}
+	l2 := New(db, l.locks, l.secret, l.opts, l.log)
+	if _, paused := l2.CodeEntryPaused(ctx); !paused {
+		t.Fatal("a new Locker forgot the lockout")
+	}
+}
+
+func TestForeignScanIsNotCounted(t *testing.T) {
+	ctx := context.Background()
+	l, _, _ := newTestLocker(t)
+	for range 10 {
+		if _, err := l.StartPickupScan(ctx, "4006381333931"); !errors.Is(err, ErrForeign) {
+			t.Fatalf("EAN-13 scan: %v, want ErrForeign", err)
+		}
+	}
+	if _, paused := l.CodeEntryPaused(ctx); paused {
+		t.Fatal("product barcodes paused code entry")
+	}
+}
+
+func TestClassify(t *testing.T) {
+	l, _, _ := newTestLocker(t)
+	pickup := SignToken(l.tokenKey, Token{Kind: TokenPickup, Subject: "12", Expires: l.db.Now().Add(time.Hour)})
+	courier := l.IssueCourierToken("dhl-7", time.Hour)
+	stale := l.IssueCourierToken("dhl-7", -time.Minute)
+	foreign := SignToken([]byte("another locker's key"), Token{Kind: TokenPickup, Subject: "12", Expires: l.db.Now().Add(time.Hour)})
+	for _, tt := range []struct {
+		in     string
+		kind   PayloadKind
+		err    error
+		format string
+	}{
+		{"7YHN-ZT93", PayloadPickupCode, nil, ""},
+		{"7yhn zt93", PayloadPickupCode, nil, ""},
+		{"RT-7YHN-ZT93", PayloadReturnCode, nil, ""},
+		{pickup, PayloadPickupToken, nil, ""},
+		{courier, PayloadCourierToken, nil, ""},
+		{stale, PayloadCourierToken, ErrTokenExpired, ""},
+		{foreign, PayloadPickupToken, ErrBadToken, ""},
+		{"4006381333931", PayloadForeign, nil, "EAN-13"},
+		{"96385074", PayloadForeign, nil, "EAN-8"},
+		{"036000291452", PayloadForeign, nil, "UPC-A"},
+		{"https://example.com/x", PayloadForeign, nil, "URL"},
+		{"hello world", PayloadForeign, nil, "text"},
+		{"12345670", PayloadForeign, nil, "EAN-8"},
+		{"12345678", PayloadPickupCode, nil, ""}, // bad check digit: a (wrong) code
+	} {
+		t.Run(tt.in, func(t *testing.T) {
+			p := l.Classify(tt.in)
+			if p.Kind != tt.kind || !errors.Is(p.Err, tt.err) || p.Format != tt.format {
+				t.Fatalf("Classify(%q) = %v err=%v format=%q; want %v err=%v format=%q",
+					tt.in, p.Kind, p.Err, p.Format, tt.kind, tt.err, tt.format)
+			}
+		})
+	}
+}
+
+func TestBookDropPickupByQR(t *testing.T) {
+	ctx := context.Background()
+	l, _, locks := newTestLocker(t)
+	b, err := l.Book(ctx, Booking{Size: "M", ParcelRef: "PK-1", RecipientRef: "r1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	door := doorOf(t, l, b.Rent.DoorID)
+	if b.Rent.State != storage.RentReserved || door.Size != "M" || b.Code == "" || b.QR == "" {
+		t.Fatalf("Book = %+v on door %+v", b, door)
+	}
+	// Too early: the parcel is not in yet.
+	if _, err := l.StartPickupScan(ctx, b.QR); !errors.Is(err, ErrNotStored) {
+		t.Fatalf("pickup before drop-off: %v", err)
+	}
+	c, err := l.CourierLogin(ctx, l.IssueCourierToken("ups-1", time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := c.DropBooked(ctx, "PK-1")
+	if err != nil || d.Door.ID != door.ID || d.Code() != "" {
+		t.Fatalf("DropBooked = %+v, %v", d, err)
+	}
+	if err := d.Done(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DropBooked(ctx, "PK-1"); !errors.Is(err, ErrAlreadyStored) {
+		t.Fatalf("second drop: %v", err)
+	}
+	p, err := l.StartPickupScan(ctx, b.QR)
+	if err != nil || p.Door.ID != door.ID {
+		t.Fatalf("QR pickup = %v, %v", p, err)
+	}
+	if r := mustRent(t, l, b.Rent.ID); r.State != storage.RentCollected || r.Courier != "ups-1" {
+		t.Fatalf("rent after pickup: %+v", r)
+	}
+	if _, err := l.StartPickupScan(ctx, b.QR); !errors.Is(err, ErrAlreadyCollected) {
+		t.Fatalf("QR again: %v", err)
+	}
+	if len(locks.unlocked) != 2 {
+		t.Fatalf("unlocks %v, want drop-off and pickup", locks.unlocked)
+	}
+}
+
+func TestSharedCodeOpensEachParcel(t *testing.T) {
+	ctx := context.Background()
+	l, _, _ := newTestLocker(t)
+	c := &Courier{l: l, ID: "c"}
+	for _, ref := range []string{"A", "B"} {
+		if _, err := l.Book(ctx, Booking{Size: "S", ParcelRef: ref, RecipientRef: "r1", Code: "HHHH-KKKK"}); err != nil {
+			t.Fatal(err)
+		}
+		d, err := c.DropBooked(ctx, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Done(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := l.StartPickup(ctx, "hhhhkkkk")
+	if err != nil || p.Remaining() != 1 {
+		t.Fatalf("StartPickup = %v, %v", p, err)
+	}
+	first := p.Door.ID
+	if err := p.Next(ctx); err != nil || p.Remaining() != 0 || p.Door.ID == first {
+		t.Fatalf("Next = %v, door %d", err, p.Door.ID)
+	}
+	if err := p.Next(ctx); !errors.Is(err, ErrAlreadyCollected) {
+		t.Fatalf("Next past the end: %v", err)
+	}
+}
+
+func TestBookRefuses(t *testing.T) {
+	ctx := context.Background()
+	l, _, _ := newTestLocker(t)
+	for _, tt := range []struct {
+		name string
+		b    Booking
+		want error
+	}{
+		{"no ref", Booking{Size: "S"}, ErrBadBooking},
+		{"bad size", Booking{Size: "XL", ParcelRef: "x"}, ErrBadSize},
+		{"bad code", Booking{Size: "S", ParcelRef: "x", Code: "UUUU"}, ErrCodeFormat},
+		{"EAN-like code", Booking{Size: "S", ParcelRef: "x", Code: "12345670"}, ErrCodeFormat},
+		{"past deadline", Booking{Size: "S", ParcelRef: "x", ExpiresAt: time.Unix(1, 0)}, ErrBadBooking},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := l.Book(ctx, tt.b); !errors.Is(err, tt.want) {
+				t.Fatalf("Book = %v, want %v", err, tt.want)
+			}
+		})
+	}
+	// Every large door taken: no free door.
+	for range 5 {
+		if _, err := l.Book(ctx, Booking{Size: "L", ParcelRef: "big"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := l.Book(ctx, Booking{Size: "L", ParcelRef: "big"}); !errors.Is(err, ErrNoFreeDoor) {
+		t.Fatalf("sixth large: %v", err)
+	}
+}
+
+func TestCancelOnlyReserved(t *testing.T) {
+	ctx := context.Background()
+	l, _, _ := newTestLocker(t)
+	b, _ := l.Book(ctx, Booking{Size: "S", ParcelRef: "p"})
+	if err := l.Cancel(ctx, b.Rent.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Cancel(ctx, b.Rent.ID); !errors.Is(err, ErrCancelled) {
+		t.Fatalf("cancel twice: %v", err)
+	}
+	b, _ = l.Book(ctx, Booking{Size: "S", ParcelRef: "q"})
+	d, _ := (&Courier{l: l, ID: "c"}).DropBooked(ctx, "q")
+	if err := l.Cancel(ctx, b.Rent.ID); !errors.Is(err, ErrDropStarted) {
+		t.Fatalf("cancel during drop-off: %v", err)
+	}
+	d.Done(ctx)
+	if err := l.Cancel(ctx, b.Rent.ID); !errors.Is(err, ErrAlreadyStored) {
+		t.Fatalf("cancel stored: %v", err)
+	}
+	if err := l.Cancel(ctx, 999); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("cancel unknown: %v", err)
+	}
+}
+
+func TestWalkInLargerAndRetry(t *testing.T) {
+	ctx := context.Background()
+	l, _, locks := newTestLocker(t)
+	c := &Courier{l: l, ID: "c"}
+	d, err := c.DropNew(ctx, "S", "W-1", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Door.Size != "M" || !d.Door.Low { // the demo has no low small door
+		t.Fatalf("preferLow S got %+v", d.Door)
+	}
+	if err := d.Larger(ctx); err != nil || d.Door.Size != "L" || !d.Door.Low || d.Rent().DoorID != d.Door.ID {
+		t.Fatalf("Larger = %v, door %+v", err, d.Door)
+	}
+	// The next door refuses: retry the same once, then another of its size.
+	bad := d.Door
+	locks.fail[address(bad)] = lockio.ErrNotSent
+	if err := d.Retry(ctx); !errors.Is(err, ErrDoorDidNotOpen) || d.Door.ID != bad.ID {
+		t.Fatalf("first retry = %v on door %d", err, d.Door.ID)
+	}
+	if err := d.Done(ctx); !errors.Is(err, ErrDoorDidNotOpen) {
+		t.Fatalf("Done with a door that never opened: %v", err)
+	}
+	if err := d.Retry(ctx); err != nil || d.Door.ID == bad.ID || d.Door.Size != "L" {
+		t.Fatalf("second retry = %v on door %+v", err, d.Door)
+	}
+	if doorOf(t, l, bad.ID).Fault == "" {
+		t.Fatal("the failing door is not marked faulty")
+	}
+	if err := d.Done(ctx); err != nil {
+		t.Fatal(err)
+	}
+	code := d.Code()
+	if p, err := l.StartPickup(ctx, code); err != nil || p.Door.ID != d.Door.ID {
+		t.Fatalf("pickup by walk-in code: %v, %v", p, err)
+	}
+}
+
+func TestDoneRefusesOpenDoor(t *testing.T) {
+	ctx := context.Background()
+	l, _, locks := newTestLocker(t)
+	d, err := (&Courier{l: l, ID: "c"}).DropNew(ctx, "L", "x", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	locks.sensors = map[lockio.Door]lockio.Sensor{address(d.Door): lockio.SensorOpen}
+	if err := d.Done(ctx); !errors.Is(err, ErrDoorStillOpen) {
+		t.Fatalf("Done with the door open: %v", err)
+	}
+}
+
+func TestExpiryPausesWhileDoorFaulty(t *testing.T) {
+	ctx := context.Background()
+	l, db, locks := newTestLocker(t)
+	clock := withClock(db)
+	c := &Courier{l: l, ID: "c"}
+	d, _ := c.DropNew(ctx, "S", "x", false)
+	d.Done(ctx)
+	door := d.Door
+	clock.Add(70 * time.Hour)
+	// The shopper comes; the door does not open: its clock stops.
+	locks.fail[address(door)] = lockio.ErrOutcomeUnknown
+	if _, err := l.StartPickup(ctx, d.Code()); !errors.Is(err, ErrDoorDidNotOpen) {
+		t.Fatal(err)
+	}
+	clock.Add(10 * time.Hour) // past 72 h, but 10 h were paused
+	if n, err := l.ExpireDue(ctx); err != nil || n != 0 {
+		t.Fatalf("ExpireDue while faulty = %d, %v", n, err)
+	}
+	// Staff open it (it works again): the clock resumes with 2 h left.
+	delete(locks.fail, address(door))
+	st := loginStaff(t, l)
+	if err := st.OpenDoor(ctx, door.ID, DemoStaffPIN, "check"); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(time.Hour)
+	if n, _ := l.ExpireDue(ctx); n != 0 {
+		t.Fatal("expired an hour early")
+	}
+	clock.Add(time.Hour)
+	if n, _ := l.ExpireDue(ctx); n != 1 {
+		t.Fatalf("ExpireDue = %d, want 1", n)
+	}
+	if _, err := l.StartPickup(ctx, d.Code()); !errors.Is(err, ErrExpired) {
+		t.Fatalf("pickup after expiry: %v", err)
+	}
+	exp, _ := c.Expired(ctx)
+	if len(exp) != 1 {
+		t.Fatalf("Expired = %v", exp)
+	}
+	if _, err := c.TakeBack(ctx, exp[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if r := mustRent(t, l, exp[0].ID); r.State != storage.RentReclaimed {
+		t.Fatalf("after take back: %s", r.State)
+	}
+	if _, err := c.TakeBack(ctx, exp[0].ID); !errors.Is(err, ErrReclaimed) {
+		t.Fatalf("take back twice: %v", err)
+	}
+}
+
+func TestOutOfServiceRefusesPickupAndMovesBooking(t *testing.T) {
+	ctx := context.Background()
+	l, _, _ := newTestLocker(t)
+	st := loginStaff(t, l)
+	c := &Courier{l: l, ID: "c"}
+	d, _ := c.DropNew(ctx, "S", "x", false)
+	d.Done(ctx)
+	if err := st.SetOutOfService(ctx, d.Door.ID, true, "hinge"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.StartPickup(ctx, d.Code()); !errors.Is(err, ErrOutOfService) {
+		t.Fatalf("pickup from an out-of-service door: %v", err)
+	}
+	b, _ := l.Book(ctx, Booking{Size: "M", ParcelRef: "m"})
+	if err := st.SetOutOfService(ctx, b.Rent.DoorID, true, "lock"); err != nil {
+		t.Fatal(err)
+	}
+	d2, err := c.DropBooked(ctx, "m")
+	if err != nil || d2.Door.ID == b.Rent.DoorID || d2.Door.OutOfService {
+		t.Fatalf("DropBooked on an out-of-service booking: %v, door %+v", err, d2.Door)
+	}
+}
+
+func TestReturnFlow(t *testing.T) {
+	ctx := context.Background()
+	l, _, _ := newTestLocker(t)
+	b, err := l.Book(ctx, Booking{Size: "M", ParcelRef: "RET-1", Return: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Classify(b.Code).Kind != PayloadReturnCode || l.Classify(b.QR).Kind != PayloadReturnToken {
+		t.Fatalf("return code %q / QR %q not classified as returns", b.Code, b.QR)
+	}
+	if _, err := l.StartReturn(ctx, "RT-ZZZZ-ZZZZ"); !errors.Is(err, ErrWrongCode) {
+		t.Fatalf("wrong return code: %v", err)
+	}
+	d, err := l.StartReturn(ctx, FormatReturnCode(b.Code))
+	if err != nil || d.Door.ID != b.Rent.DoorID {
+		t.Fatalf("StartReturn = %v, %v", d, err)
+	}
+	if err := d.Done(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.StartReturn(ctx, b.QR); !errors.Is(err, ErrAlreadyStored) {
+		t.Fatalf("return twice: %v", err)
+	}
+	c := &Courier{l: l, ID: "c"}
+	rs, _ := c.Returns(ctx)
+	if len(rs) != 1 || !rs[0].ExpiresAt.IsZero() {
+		t.Fatalf("Returns = %+v", rs)
+	}
+	if _, err := c.TakeBack(ctx, rs[0].ID); !errors.Is(err, ErrIsReturn) {
+		t.Fatalf("TakeBack of a return: %v", err)
+	}
+	if _, err := c.CollectReturn(ctx, rs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if r := mustRent(t, l, rs[0].ID); r.State != storage.RentCollected {
+		t.Fatalf("return after collection: %s", r.State)
+	}
+}
+
+func TestRemoteOpen(t *testing.T) {
+	ctx := context.Background()
+	l, _, _ := newTestLocker(t)
+	b, _ := l.Book(ctx, Booking{Size: "S", ParcelRef: "app"})
+	d, _ := (&Courier{l: l, ID: "c"}).DropBooked(ctx, "app")
+	d.Done(ctx)
+	if _, err := l.RemoteOpen(ctx, b.Rent.ID); !errors.Is(err, ErrRemoteOff) {
+		t.Fatalf("remote open while off: %v", err)
+	}
+	if err := loginStaff(t, l).SetSetting(ctx, SettingRemoteOpen, "true"); err != nil {
+		t.Fatal(err)
+	}
+	door, err := l.RemoteOpen(ctx, b.Rent.ID)
+	if err != nil || door.ID != b.Rent.DoorID {
+		t.Fatalf("RemoteOpen = %v, %v", door, err)
+	}
+	if _, err := l.RemoteOpen(ctx, b.Rent.ID); !errors.Is(err, ErrAlreadyCollected) {
+		t.Fatalf("remote open twice: %v", err)
+	}
+	if evs := eventsOfKind(t, l, "rent.collected"); len(evs) != 1 || evs[0].Actor != "remote" {
+		t.Fatalf("collected events %v, want one by remote", evs)
+	}
+}
+
+func TestCourierLogin(t *testing.T) {
+	ctx := context.Background()
+	l, _, _ := newTestLocker(t)
+	if c, err := l.CourierLogin(ctx, l.IssueCourierToken("dpd-3", time.Minute)); err != nil || c.ID != "dpd-3" {
+		t.Fatalf("CourierLogin = %v, %v", c, err)
+	}
+	for _, tt := range []struct {
+		token string
+		want  error
+	}{
+		{l.IssueCourierToken("dpd-3", -time.Second), ErrTokenExpired},
+		{"PUDO1C:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", ErrBadToken},
+		{"7YHN-ZT93", ErrBadToken},
+	} {
+		if _, err := l.CourierLogin(ctx, tt.token); !errors.Is(err, tt.want) {
+			t.Errorf("CourierLogin(%q) = %v, want %v", tt.token, err, tt.want)
+		}
+	}
+	if got := l.IssueCourierToken("has space", time.Minute); got != "" {
+		t.Fatalf("token for a bad id: %q", got)
+	}
+}
+
+func TestReconcileFlagsNeverReplays(t *testing.T) {
+	ctx := context.Background()
+	l, db, locks := newTestLocker(t)
+	parcels, _ := l.SeedDemo(ctx, 1)
+	// A crash between intent and outcome leaves an intent behind.
+	err := db.Update(ctx, func(tx *storage.Tx) error {
+		rs, _ := tx.RentsInState(storage.RentStored)
+		_, err := tx.OpenIntent(parcels[0].DoorID, rs[0].ID, "pickup")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(locks.unlocked)
+	if err := l.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(locks.unlocked) != before {
+		t.Fatal("reconcile opened a door")
+	}
+	st := loginStaff(t, l)
+	fl, err := st.Flagged(ctx)
+	if err != nil || len(fl) != 1 || fl[0].Sensor != "closed" {
+		t.Fatalf("Flagged = %+v, %v", fl, err)
+	}
+	assertRentState(t, db, parcels[0].DoorID, storage.RentStored)
+	if err := st.Resolve(ctx, fl[0].ID, "parcel still inside"); err != nil {
+		t.Fatal(err)
+	}
+	if fl, _ := st.Flagged(ctx); len(fl) != 0 {
+		t.Fatalf("still flagged: %v", fl)
+	}
+}
+
+func TestPruneKeepsChainVerifiable(t *testing.T) {
+	ctx := context.Background()
+	l, db, _ := newTestLocker(t)
+	clock := withClock(db)
+	parcels, _ := l.SeedDemo(ctx, 2)
+	if _, err := l.StartPickup(ctx, parcels[0].Code); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(91 * 24 * time.Hour)
+	if _, err := l.StartPickup(ctx, parcels[1].Code); err != nil {
+		t.Fatal(err) // a fresh event after the retention cut
+	}
+	n, err := l.Prune(ctx)
+	if err != nil || n == 0 {
+		t.Fatalf("Prune = %d, %v", n, err)
+	}
+	if _, err := l.Rent(ctx, 1); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("collected rent kept: %v", err)
+	}
+	if n, err := l.VerifyEvents(ctx); err != nil || n < 2 {
+		t.Fatalf("VerifyEvents after prune = %d, %v", n, err)
+	}
+}
+
+func TestNoCodeInEvents(t *testing.T) {
+	ctx := context.Background()
+	l, _, _ := newTestLocker(t)
+	parcels, _ := l.SeedDemo(ctx, 2)
+	l.StartPickup(ctx, parcels[0].Code)
+	l.StartPickup(ctx, "ZZZZZZZZ")
+	st := loginStaff(t, l)
+	evs, _ := st.Events(ctx, 0, 1000)
+	for _, e := range evs {
+		for _, p := range parcels {
+			for _, s := range []string{e.Detail, e.Actor, e.Kind} {
+				if strings.Contains(s, p.Code) || strings.Contains(s, "ZZZZZZZZ") || strings.Contains(s, DemoStaffPIN) {
+					t.Fatalf("event %d holds a secret: %+v", e.Seq, e)
+				}
+			}
+		}
+	}
+}
+
+func doorOf(t *testing.T, l *Locker, id int64) Door {
+	t.Helper()
+	ds, err := l.Doors(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
+		if d.ID == id {
+			return d
+		}
+	}
+	t.Fatalf("no door %d", id)
+	return Door{}
+}
+
+func eventsOfKind(t *testing.T, l *Locker, kind string) []storage.Event {
+	t.Helper()
+	var out []storage.Event
+	err := l.db.View(context.Background(), func(tx *storage.Tx) error {
+		evs, err := tx.Events(0, 100000)
+		for _, e := range evs {
+			if e.Kind == kind {
+				out = append(out, e)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func loginStaff(t *testing.T, l *Locker) *Staff {
+	t.Helper()
+	l.opts.PINCost = cheapPIN
+	if err := l.SeedDemoStaff(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s, err := l.StaffLogin(context.Background(), DemoStaffPIN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// The owner is written with the booking itself: there is no moment at which
+// the rent exists and its integration cannot see it.
+func TestBookRecordsOwnerWithTheRent(t *testing.T) {
+	ctx := context.Background()
+	l, db, _ := newTestLocker(t)
+	b, err := l.Book(ctx, Booking{Size: "S", ParcelRef: "OWN-1", Owner: "shopx"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := l.Book(ctx, Booking{Size: "S", ParcelRef: "OWN-2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.View(ctx, func(tx *storage.Tx) error {
+		if got, err := tx.RentOwner(b.Rent.ID); err != nil || got != "shopx" {
+			t.Errorf("owner of an API booking = %q, %v", got, err)
+		}
+		if _, err := tx.RentOwner(plain.Rent.ID); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("a booking without owner got one: %v", err)
+		}
+		return nil
+	})
+}
+
+func TestChosenCodeOnlyForOneRecipient(t *testing.T) {
+	ctx := context.Background()
+	l, _, _ := newTestLocker(t)
+	first := Booking{Size: "S", ParcelRef: "C-1", RecipientRef: "anna", Code: "7YHN-ZT93", Owner: "shopx"}
+	if _, err := l.Book(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		b    Booking
+		want error
+	}{
+		{"same shop, same recipient: one code, two parcels", Booking{RecipientRef: "anna", Owner: "shopx"}, nil},
+		{"another shop", Booking{RecipientRef: "anna", Owner: "shopy"}, ErrCodeTaken},
+		{"another recipient", Booking{RecipientRef: "ben", Owner: "shopx"}, ErrCodeTaken},
+		{"no recipient named", Booking{Owner: "shopx"}, ErrCodeTaken},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b := tt.b
+			b.Size, b.ParcelRef, b.Code = "S", "C-"+tt.name, "7yhn zt93"
+			if _, err := l.Book(ctx, b); !errors.Is(err, tt.want) {
+				t.Fatalf("Book = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,152 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"pudo/storage"
+)
+
+// Reconcile runs once at start, before any door opens: every opening whose
+// outcome was never recorded (the kiosk died between intent and outcome) is
+// compared with its door sensor and flagged for staff, with an alert event.
+// Nothing is replayed and no rent moves: only a person at the door can tell
+// whether a parcel went in or out.
+func (l *Locker) Reconcile(ctx context.Context) error {
+	var pending []storage.DoorOpen
+	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
+		pending, err = tx.OpensInState("intent")
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("app: reconcile: %w", err)
+	}
+	for _, o := range pending {
+		err := l.db.Update(ctx, func(tx *storage.Tx) error {
+			d, err := tx.Door(o.DoorID)
+			if err != nil {
+				return err
+			}
+			sensor := l.locks.Sensor(address(d)).String()
+			if err := tx.FlagOpen(o.ID, sensor); err != nil {
+				return err
+			}
+			_, err = tx.Append(storage.Event{Actor: "system", Kind: "alert.open.unfinished", DoorID: o.DoorID, RentID: o.RentID,
+				Detail: fmt.Sprintf("%s interrupted; sensor %s", o.Reason, sensor)})
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("app: reconcile opening %d: %w", o.ID, err)
+		}
+		l.log.Warn("unfinished door opening flagged for staff", "door", o.DoorID, "rent", o.RentID, "reason", o.Reason)
+	}
+	return nil
+}
+
+// ExpireDue moves stored parcels past their pickup window to expired (they
+// join the courier's take-back list) and cancels bookings past their
+// drop-off deadline whose door was never opened. Rents behind a faulty or
+// out-of-service door wait: their clock is paused. It returns how many
+// rents moved.
+func (l *Locker) ExpireDue(ctx context.Context) (int, error) {
+	n := 0
+	err := l.db.Update(ctx, func(tx *storage.Tx) error {
+		due, err := tx.DueToExpire()
+		if err != nil {
+			return err
+		}
+		for _, r := range due {
+			moved, err := expireOne(tx, r)
+			if err != nil {
+				return err
+			}
+			if moved {
+				n++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("app: expire: %w", err)
+	}
+	return n, nil
+}
+
+func expireOne(tx *storage.Tx, r storage.Rent) (bool, error) {
+	to, kind := storage.RentExpired, "rent.expired"
+	if r.State == storage.RentReserved {
+		// A booking whose door was opened may hold a parcel: staff decide.
+		if started, err := tx.HasOpenings(r.ID); err != nil || started {
+			return false, err
+		}
+		to, kind = storage.RentCancelled, "rent.lapsed"
+	}
+	if err := tx.MoveRent(r.ID, r.State, to); err != nil {
+		return false, err
+	}
+	_, err := tx.Append(storage.Event{Actor: "system", Kind: kind, DoorID: r.DoorID, RentID: r.ID})
+	return err == nil, err
+}
+
+// Prune removes rents that ended, and events, older than the retention
+// time, keeping the event chain verifiable from the retained start. It
+// returns how many rows went.
+func (l *Locker) Prune(ctx context.Context) (int, error) {
+	var p storage.Pruned
+	err := l.db.Update(ctx, func(tx *storage.Tx) error {
+		o, err := l.rules(tx)
+		if err != nil {
+			return err
+		}
+		if p, err = tx.Prune(tx.Now().Add(-o.Retention)); err != nil {
+			return err
+		}
+		if _, err := tx.PruneFailures(tx.Now().Add(-lockoutWindow)); err != nil {
+			return err
+		}
+		if p.Rents+p.Events == 0 {
+			return nil
+		}
+		_, err = tx.Append(storage.Event{Actor: "system", Kind: "pruned",
+			Detail: fmt.Sprintf("%d rents, %d openings, %d events older than %s", p.Rents, p.Opens, p.Events, o.Retention)})
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("app: prune: %w", err)
+	}
+	return int(p.Rents + p.Opens + p.Events), nil
+}
+
+// VerifyEvents checks the audit chain and returns how many events it holds.
+func (l *Locker) VerifyEvents(ctx context.Context) (n int64, err error) {
+	err = l.db.View(ctx, func(tx *storage.Tx) (err error) {
+		n, err = tx.VerifyChain()
+		return err
+	})
+	return n, err
+}
+
+// Housekeep expires and prunes every interval until ctx is done. main
+// starts it with go and stops it by cancelling ctx.
+func (l *Locker) Housekeep(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := l.ExpireDue(ctx); err != nil {
+			l.log.Error("expiry failed", "err", err)
+		} else if n > 0 {
+			l.log.Info("rents expired", "n", n)
+		}
+		if n, err := l.Prune(ctx); err != nil {
+			l.log.Error("prune failed", "err", err)
+		} else if n > 0 {
+			l.log.Info("pruned", "rows", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,63 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"pudo/storage"
+)
+
+// Column is one column of doors as the operator describes it: which board
+// drives it, its first channel, and the door sizes from top to bottom.
+type Column struct {
+	Board        uint8  `toml:"board"`
+	FirstChannel uint8  `toml:"first_channel"`
+	Sizes        string `toml:"sizes"` // e.g. "SSSMML", top to bottom
+}
+
+// DemoColumns is the built-in demo locker: 24 doors in four columns of
+// small, medium and large doors on one board.
+func DemoColumns() []Column {
+	return []Column{
+		{Board: 1, FirstChannel: 1, Sizes: "SSSSMM"},
+		{Board: 1, FirstChannel: 7, Sizes: "SSMMLL"},
+		{Board: 1, FirstChannel: 13, Sizes: "MMMLL"},
+		{Board: 1, FirstChannel: 18, Sizes: "SSSSSML"},
+	}
+}
+
+// Layout turns columns into doors, numbered 1.. column by column, top to
+// bottom. The lowest lowRows doors of each column are the low, accessible
+// ones.
+func Layout(cols []Column, lowRows int) ([]storage.Door, error) {
+	var out []storage.Door
+	seen := map[[2]uint8]bool{}
+	for c, col := range cols {
+		sizes := strings.ToUpper(strings.ReplaceAll(col.Sizes, " ", ""))
+		for i, s := range sizes {
+			if s != 'S' && s != 'M' && s != 'L' {
+				return nil, fmt.Errorf("locker.columns[%d].sizes: %q is not S, M or L", c, s)
+			}
+			ch := int(col.FirstChannel) + i
+			if ch > 255 {
+				return nil, fmt.Errorf("locker.columns[%d]: channel %d out of range", c, ch)
+			}
+			key := [2]uint8{col.Board, uint8(ch)}
+			if seen[key] {
+				return nil, fmt.Errorf("locker.columns[%d]: board %d channel %d used twice", c, col.Board, ch)
+			}
+			seen[key] = true
+			out = append(out, storage.Door{
+				ID: int64(len(out) + 1), Board: col.Board, Channel: uint8(ch), Size: string(s),
+				Col: c + 1, Row: i + 1, Low: i >= len(sizes)-lowRows,
+			})
+		}
+	}
+	return out, nil
+}
+
+// SetUp makes the store's doors match the layout.
+func (l *Locker) SetUp(ctx context.Context, doors []storage.Door) error {
+	return l.db.Update(ctx, func(tx *storage.Tx) error { return tx.SyncDoors(doors) })
+}

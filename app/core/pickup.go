@@ -1,0 +1,196 @@
+package core
+
+import (
+	"context"
+	"crypto/hmac"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"pudo/storage"
+)
+
+// Pickup is one shopper's collection under one code: every stored parcel
+// the code opens, taken one door at a time. It holds no code.
+type Pickup struct {
+	l       *Locker
+	actor   string
+	reason  string
+	pending []storage.Rent
+	Door    Door // the door opened last
+	// last is the rent collected last, for Reopen and Report; reopens
+	// counts how often its door was opened again.
+	last    storage.Rent
+	reopens int
+}
+
+// Remaining is how many parcels under this code are still behind closed doors.
+func (p *Pickup) Remaining() int { return len(p.pending) }
+
+// ErrForeign means a scanned text is none of ours (a product barcode): the
+// screen ignores it, and it does not count as a wrong code.
+var ErrForeign = errors.New("app: not one of our codes")
+
+// ErrNotPickup means a scan is ours but not for collecting (a courier or
+// return QR at the pickup screen); it does not count as a wrong code.
+var ErrNotPickup = errors.New("app: not a pickup code")
+
+// StartPickup checks a typed or scanned code and opens the first door it
+// owns. Errors: *LockedOutError, ErrCodeFormat, ErrWrongCode, ErrExpired,
+// ErrNotStored, ErrOutOfService, ErrDoorDidNotOpen.
+func (l *Locker) StartPickup(ctx context.Context, input string) (*Pickup, error) {
+	code, err := NormalizeCode(input)
+	if err != nil {
+		return nil, err // a malformed entry can open nothing: not counted
+	}
+	return l.pickupByMAC(ctx, codeMAC(l.secret, code))
+}
+
+// StartPickupScan is StartPickup for a scanned text: a pickup QR token or a
+// pickup code. ErrForeign and ErrNotPickup are not counted as wrong codes.
+func (l *Locker) StartPickupScan(ctx context.Context, text string) (*Pickup, error) {
+	p := l.Classify(text)
+	switch p.Kind {
+	case PayloadPickupCode:
+		return l.StartPickup(ctx, p.Code)
+	case PayloadPickupToken:
+		return l.pickupByToken(ctx, p)
+	case PayloadForeign:
+		return nil, fmt.Errorf("%w (%s)", ErrForeign, p.Format)
+	}
+	return nil, fmt.Errorf("%w (%s)", ErrNotPickup, p.Kind)
+}
+
+// pickupByMAC checks the lockout and looks the code up in one read
+// transaction: the hot path of every pickup.
+func (l *Locker) pickupByMAC(ctx context.Context, mac []byte) (*Pickup, error) {
+	var active []storage.Rent
+	var lo storage.Lockout
+	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
+		if lo, err = checkLockout(tx, scopeCode); err != nil {
+			return err
+		}
+		active, err = tx.ActiveByPickupMAC(mac)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("app: pickup: %w", err)
+	}
+	var stored []storage.Rent
+	var expired, reserved bool
+	for _, r := range active {
+		if !hmac.Equal(r.PickupMAC, mac) { // the index lookup alone is not trusted
+			continue
+		}
+		switch r.State {
+		case storage.RentStored:
+			stored = append(stored, r)
+		case storage.RentExpired:
+			expired = true
+		case storage.RentReserved:
+			reserved = true
+		}
+	}
+	switch {
+	case len(stored) > 0:
+	case expired:
+		return nil, l.refuse(ctx, "code.expired", ErrExpired, false)
+	case reserved:
+		return nil, l.refuse(ctx, "code.early", ErrNotStored, false)
+	default:
+		return nil, l.refuse(ctx, "code.wrong", ErrWrongCode, true)
+	}
+	p := &Pickup{l: l, actor: "shopper", reason: "pickup", pending: stored}
+	if err := p.Next(ctx); err != nil {
+		return nil, err
+	}
+	if lo.Streak > 0 {
+		if err := l.db.Update(ctx, func(tx *storage.Tx) error { return clearStreak(tx, scopeCode) }); err != nil {
+			l.log.Warn("lockout streak not cleared", "err", err)
+		}
+	}
+	return p, nil
+}
+
+// refuse records a code that opened nothing; counted ones move the lockout.
+func (l *Locker) refuse(ctx context.Context, kind string, want error, counted bool) error {
+	err := l.db.Update(ctx, func(tx *storage.Tx) error {
+		if _, err := tx.Append(storage.Event{Actor: "shopper", Kind: kind}); err != nil {
+			return err
+		}
+		if counted {
+			return recordFailure(tx, scopeCode, "shopper")
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("app: pickup: %w", err)
+	}
+	return want
+}
+
+func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) {
+	if until, paused := l.CodeEntryPaused(ctx); paused {
+		return nil, &LockedOutError{Until: until}
+	}
+	if errors.Is(p.Err, ErrTokenExpired) {
+		return nil, p.Err // a token of ours, only old: not a guess
+	}
+	id, err := strconv.ParseInt(p.Parsed.Subject, 10, 64)
+	if p.Err != nil || err != nil {
+		return nil, fmt.Errorf("%w: %w", l.refuse(ctx, "token.bad", ErrWrongCode, true), ErrBadToken)
+	}
+	var r storage.Rent
+	err = l.db.View(ctx, func(tx *storage.Tx) (err error) {
+		r, err = tx.Rent(id)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("app: pickup: %w", notFound(err))
+	}
+	if err := need(r, storage.RentStored); err != nil || r.Kind != storage.KindDelivery {
+		if err == nil {
+			err = ErrNotPickup
+		}
+		return nil, err
+	}
+	pk := &Pickup{l: l, actor: "shopper", reason: "pickup.qr", pending: []storage.Rent{r}}
+	if err := pk.Next(ctx); err != nil {
+		return nil, err
+	}
+	return pk, nil
+}
+
+// Next opens the door of the next parcel under the code. The rent becomes
+// collected in the same transaction that records the door opening.
+func (p *Pickup) Next(ctx context.Context) error {
+	if len(p.pending) == 0 {
+		return ErrAlreadyCollected
+	}
+	r := p.pending[0]
+	opened, err := p.l.open(ctx, opening{
+		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: p.actor, reason: p.reason,
+		guard: func(tx *storage.Tx) error { return guardState(tx, r.ID, storage.RentStored) },
+		onOpened: func(tx *storage.Tx) error {
+			if err := tx.MoveRent(r.ID, storage.RentStored, storage.RentCollected); err != nil {
+				return err
+			}
+			_, err := tx.Append(storage.Event{Actor: p.actor, Kind: "rent.collected", DoorID: r.DoorID, RentID: r.ID})
+			return err
+		},
+	})
+	if err != nil {
+		return err
+	}
+	p.pending, p.Door, p.last, p.reopens = p.pending[1:], opened, r, 0
+	return nil
+}
+
+// guardState fails, naming the rent's actual state, unless it is want.
+func guardState(tx *storage.Tx, id int64, want storage.RentState) error {
+	r, err := tx.Rent(id)
+	if err != nil {
+		return notFound(err)
+	}
+	return need(r, want)
+}

@@ -1,0 +1,185 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"pudo/lockio"
+	"pudo/storage"
+)
+
+// fakeLocks records unlocks and fails the doors the test says.
+type fakeLocks struct {
+	mu       sync.Mutex // protects following
+	unlocked []lockio.Door
+	fail     map[lockio.Door]error
+	sensors  map[lockio.Door]lockio.Sensor // default closed
+}
+
+func (f *fakeLocks) Unlock(_ context.Context, d lockio.Door) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.fail[d]; err != nil {
+		return err
+	}
+	f.unlocked = append(f.unlocked, d)
+	return nil
+}
+
+func (f *fakeLocks) Sensor(d lockio.Door) lockio.Sensor {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if s, ok := f.sensors[d]; ok {
+		return s
+	}
+	return lockio.SensorClosed
+}
+
+func newTestLocker(t *testing.T) (*Locker, *storage.DB, *fakeLocks) {
+	t.Helper()
+	return newTestLockerOpts(t, Options{KioskID: "T1"})
+}
+
+// cheapPIN keeps argon2id fast in tests; a hash records its own cost.
+var cheapPIN = PINCost{Time: 1, Memory: 64, Threads: 1}
+
+func newTestLockerOpts(t *testing.T, opts Options) (*Locker, *storage.DB, *fakeLocks) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "pudo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	locks := &fakeLocks{fail: map[lockio.Door]error{}}
+	l := New(db, locks, []byte("0123456789abcdef0123456789abcdef"), opts, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	doors, err := Layout(DemoColumns(), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.SetUp(ctx, doors); err != nil {
+		t.Fatal(err)
+	}
+	return l, db, locks
+}
+
+func TestPickupOpensTheRightDoorAndCollects(t *testing.T) {
+	ctx := context.Background()
+	l, db, locks := newTestLocker(t)
+	parcels, err := l.SeedDemo(ctx, 3)
+	if err != nil || len(parcels) != 3 {
+		t.Fatalf("SeedDemo = %v, %v", parcels, err)
+	}
+	p := parcels[1]
+	typed := FormatCode(p.Code)[:5] + " " + FormatCode(p.Code)[5:] // as a person might type it
+	pk, err := l.StartPickup(ctx, typed)
+	if err != nil {
+		t.Fatalf("StartPickup: %v", err)
+	}
+	if pk.Door.ID != p.DoorID || pk.Remaining() != 0 {
+		t.Fatalf("opened door %d (remaining %d), want door %d", pk.Door.ID, pk.Remaining(), p.DoorID)
+	}
+	want := lockio.Door{Board: pk.Door.Board, Channel: pk.Door.Channel}
+	if len(locks.unlocked) != 1 || locks.unlocked[0] != want {
+		t.Fatalf("board got unlocks %v, want [%v]", locks.unlocked, want)
+	}
+	assertRentState(t, db, p.DoorID, storage.RentCollected)
+
+	// The same code again: the parcel is gone, nothing opens.
+	if _, err := l.StartPickup(ctx, p.Code); !errors.Is(err, ErrWrongCode) {
+		t.Fatalf("second pickup: %v, want ErrWrongCode", err)
+	}
+	if len(locks.unlocked) != 1 {
+		t.Fatalf("a collected parcel's door opened again: %v", locks.unlocked)
+	}
+}
+
+func TestPickupRejects(t *testing.T) {
+	ctx := context.Background()
+	l, _, locks := newTestLocker(t)
+	if _, err := l.SeedDemo(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		in   string
+		want error
+	}{
+		{"ZZZZ-ZZZZ", ErrWrongCode},
+		{"123", ErrCodeFormat},
+		{"UUUU-UUUU", ErrCodeFormat},
+	} {
+		if _, err := l.StartPickup(ctx, tt.in); !errors.Is(err, tt.want) {
+			t.Errorf("StartPickup(%q) = %v, want %v", tt.in, err, tt.want)
+		}
+	}
+	if len(locks.unlocked) != 0 {
+		t.Fatalf("wrong codes opened doors: %v", locks.unlocked)
+	}
+}
+
+func TestPickupDoorDidNotOpenKeepsTheParcel(t *testing.T) {
+	ctx := context.Background()
+	l, db, locks := newTestLocker(t)
+	parcels, _ := l.SeedDemo(ctx, 1)
+	var door storage.Door
+	db.View(ctx, func(tx *storage.Tx) (err error) { door, err = tx.Door(parcels[0].DoorID); return })
+	for _, cause := range []error{lockio.ErrNotSent, lockio.ErrOutcomeUnknown} {
+		locks.fail[address(door)] = cause
+		if _, err := l.StartPickup(ctx, parcels[0].Code); !errors.Is(err, ErrDoorDidNotOpen) || !errors.Is(err, cause) {
+			t.Fatalf("StartPickup with %v = %v", cause, err)
+		}
+		assertRentState(t, db, door.ID, storage.RentStored)
+	}
+	delete(locks.fail, address(door))
+	if _, err := l.StartPickup(ctx, parcels[0].Code); err != nil {
+		t.Fatalf("retry after the board recovered: %v", err)
+	}
+	assertRentState(t, db, door.ID, storage.RentCollected)
+	db.View(ctx, func(tx *storage.Tx) error {
+		n, err := tx.VerifyChain()
+		if err != nil || n < 5 {
+			t.Fatalf("VerifyChain = %d, %v", n, err)
+		}
+		return nil
+	})
+}
+
+func TestSeedDemoReissuesCodes(t *testing.T) {
+	ctx := context.Background()
+	l, _, _ := newTestLocker(t)
+	first, _ := l.SeedDemo(ctx, 3)
+	second, err := l.SeedDemo(ctx, 3)
+	if err != nil || len(second) != 3 {
+		t.Fatalf("second SeedDemo = %v, %v", second, err)
+	}
+	if _, err := l.StartPickup(ctx, first[0].Code); !errors.Is(err, ErrWrongCode) {
+		t.Fatalf("old demo code still works: %v", err)
+	}
+	if _, err := l.StartPickup(ctx, second[0].Code); err != nil {
+		t.Fatalf("new demo code: %v", err)
+	}
+}
+
+func assertRentState(t *testing.T, db *storage.DB, doorID int64, want storage.RentState) {
+	t.Helper()
+	db.View(context.Background(), func(tx *storage.Tx) error {
+		for _, st := range []storage.RentState{storage.RentStored, storage.RentCollected} {
+			rs, err := tx.RentsInState(st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rs {
+				if r.DoorID == doorID && r.State == want {
+					return nil
+				}
+			}
+		}
+		t.Fatalf("door %d has no rent in state %s", doorID, want)
+		return nil
+	})
+}

@@ -1,0 +1,104 @@
+package core
+
+import (
+	"context"
+	"crypto/hmac"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"pudo/storage"
+)
+
+// StartReturn lets a shopper drop a return booked through Book with
+// Return set: text is the return code (RT-XXXX-XXXX, typed or scanned) or
+// the booking's return QR token. The booked door opens (another free one of
+// its size if it went out of service); DropOff.Done stores the parcel, and
+// couriers then see it in Returns. Wrong return codes count towards the
+// same lockout as pickup codes. On ErrDoorDidNotOpen the DropOff is
+// returned too, for Retry. Errors: *LockedOutError, ErrCodeFormat,
+// ErrWrongCode, ErrBadToken, ErrTokenExpired, ErrForeign, ErrNoFreeDoor,
+// ErrDoorDidNotOpen.
+func (l *Locker) StartReturn(ctx context.Context, text string) (*DropOff, error) {
+	if until, paused := l.CodeEntryPaused(ctx); paused {
+		return nil, &LockedOutError{Until: until}
+	}
+	p := l.Classify(text)
+	var r storage.Rent
+	var err error
+	switch p.Kind {
+	case PayloadReturnCode:
+		r, err = l.returnByCode(ctx, p.Code)
+	case PayloadReturnToken:
+		r, err = l.returnByToken(ctx, p)
+	case PayloadForeign:
+		return nil, fmt.Errorf("%w (%s)", ErrForeign, p.Format)
+	default:
+		return nil, ErrCodeFormat
+	}
+	if err != nil {
+		return nil, err
+	}
+	d := &DropOff{l: l, actor: "shopper", rent: r}
+	return d.first(ctx)
+}
+
+func (l *Locker) returnByCode(ctx context.Context, code string) (storage.Rent, error) {
+	mac := returnMAC(l.secret, code)
+	var r storage.Rent
+	err := l.db.Update(ctx, func(tx *storage.Tx) error {
+		if _, err := checkLockout(tx, scopeCode); err != nil {
+			return err
+		}
+		rs, err := tx.ReservedByDropoffMAC(mac)
+		if err != nil {
+			return err
+		}
+		for _, x := range rs {
+			if hmac.Equal(x.DropoffMAC, mac) && x.Kind == storage.KindReturn {
+				r = x
+				if err := clearStreak(tx, scopeCode); err != nil {
+					return err
+				}
+				return l.avoidOutOfService(tx, &r, "shopper")
+			}
+		}
+		return errWrongReturn
+	})
+	if errors.Is(err, errWrongReturn) {
+		return r, l.refuse(ctx, "code.wrong", ErrWrongCode, true)
+	}
+	if err != nil {
+		return r, fmt.Errorf("app: return: %w", err)
+	}
+	return r, nil
+}
+
+var errWrongReturn = errors.New("app: no return for this code")
+
+func (l *Locker) returnByToken(ctx context.Context, p Payload) (storage.Rent, error) {
+	if errors.Is(p.Err, ErrTokenExpired) {
+		return storage.Rent{}, p.Err
+	}
+	id, err := strconv.ParseInt(p.Parsed.Subject, 10, 64)
+	if p.Err != nil || err != nil {
+		return storage.Rent{}, fmt.Errorf("%w: %w", l.refuse(ctx, "token.bad", ErrWrongCode, true), ErrBadToken)
+	}
+	var r storage.Rent
+	err = l.db.Update(ctx, func(tx *storage.Tx) (err error) {
+		if r, err = tx.Rent(id); err != nil {
+			return notFound(err)
+		}
+		if err := need(r, storage.RentReserved); err != nil {
+			return err
+		}
+		if r.Kind != storage.KindReturn {
+			return ErrNotReturn
+		}
+		return l.avoidOutOfService(tx, &r, "shopper")
+	})
+	if err != nil {
+		return r, fmt.Errorf("app: return: %w", err)
+	}
+	return r, nil
+}
