@@ -292,3 +292,34 @@ func Spell(code string) []Phrase {
 	}
 	return out
 }
+
+// EntryPhrases is everything code entry with opts can say: rendered ahead,
+// typing by keypad needs no speech engine's time.
+func EntryPhrases(opts EntryOptions) []Phrase {
+	e := NewCodeEntry(opts)
+	out := []Phrase{Say(SpokenPrefix + "code.empty"), e.completeHint(), e.fullHint()}
+	out = append(out, e.help()...)
+	if opts.Secret {
+		for n := range e.opts.Length + 1 {
+			out = append(out, Say(SpokenPrefix+"pin.count", "N", n), Say(SpokenPrefix+"pin.deleted", "N", n),
+				Say(SpokenPrefix+"pin.short", "N", n, "Need", e.opts.Length))
+		}
+		return out
+	}
+	chars := CodeAlphabet
+	if opts.Digits {
+		chars = chars[:10]
+	}
+	for _, c := range []byte(chars) {
+		out = append(out, e.spell(c, false))
+		if c > '9' {
+			out = append(out, e.spell(c, true))
+		}
+		out = append(out, Say(SpokenPrefix+"code.deleted", "Char", e.spell(c, true)))
+	}
+	for n := range e.opts.Length + 1 {
+		out = append(out, Say(SpokenPrefix+"code.readback", "N", n, "Need", e.opts.Length),
+			Say(SpokenPrefix+"code.short", "N", n, "Need", e.opts.Length))
+	}
+	return out
+}
