@@ -122,6 +122,7 @@ func (c *clips) read(k clipKey) ([]int16, error) {
 		os.Remove(c.path(k)) // rendered again next time
 		return nil, err
 	}
+	c.touch(k, time.Now())
 	return pcm, nil
 }
 
@@ -221,7 +222,8 @@ func (c *clips) prune(maxBytes int64, now time.Time) error {
 	return nil
 }
 
-// touch marks a clip used, so prune keeps the clips in use.
+// touch marks a clip used, so prune keeps the clips in use. Only reads
+// from disk touch: a hit in memory writes nothing to the SD card.
 func (c *clips) touch(k clipKey, now time.Time) {
 	if c.dir != "" {
 		os.Chtimes(c.path(k), now, now)

@@ -115,7 +115,7 @@ func TestNoEspeak(t *testing.T) {
 func TestParseEspeakVersion(t *testing.T) {
 	for in, want := range map[string]string{
 		"eSpeak NG text-to-speech: 1.51  Data at: /usr/lib/x86_64-linux-gnu/espeak-ng-data\n": "1.51",
-		"eSpeak NG text-to-speech: 1.52-dev  Data at: x": "1.52-dev",
+		"eSpeak NG text-to-speech: 1.52-dev  Data at: x":                                      "1.52-dev",
 		"something else": "unknown",
 	} {
 		if got := parseEspeakVersion(in); got != want {

@@ -255,7 +255,6 @@ func (s *Speech) clip(ctx context.Context, lang string, p app.Phrase) ([]int16, 
 		return nil, err
 	}
 	if pcm, ok := s.clips.get(k); ok {
-		s.clips.touch(k, time.Now())
 		return pcm, nil
 	}
 	return s.render(ctx, k, lang, voice, text)
