@@ -127,3 +127,15 @@ func TestOneVoiceKeepsTheOthers(t *testing.T) {
 		t.Fatal("loading changed the defaults")
 	}
 }
+
+func TestSpeechCacheDir(t *testing.T) {
+	c := Default()
+	t.Setenv("XDG_CACHE_HOME", "/x/cache")
+	if got := c.SpeechCacheDir(); got != "/x/cache/pudo/speech" {
+		t.Errorf("default: %q", got)
+	}
+	c.Speech.CacheDir = "/var/cache/pudo"
+	if got := c.SpeechCacheDir(); got != "/var/cache/pudo" {
+		t.Errorf("set: %q", got)
+	}
+}

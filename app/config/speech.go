@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"time"
 )
@@ -61,4 +63,18 @@ func (s Speech) Validate() error {
 		}
 	}
 	return nil
+}
+
+// SpeechCacheDir is where rendered speech is kept across restarts:
+// speech.cache_dir, else the user cache dir's pudo/speech (for the
+// packaged kiosk /var/lib/pudo/.cache/pudo/speech), else "" (memory only).
+func (c Config) SpeechCacheDir() string {
+	if c.Speech.CacheDir != "" {
+		return c.Speech.CacheDir
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "pudo", "speech")
 }
