@@ -14,6 +14,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"pudo/app"
 	"pudo/app/api"
 	"pudo/app/core"
 	"pudo/lockio"
@@ -30,6 +31,8 @@ type Config struct {
 	Lock    lockio.Config  `toml:"lock"`
 	Scanner scanner.Config `toml:"scanner"`
 	API     api.Config     `toml:"api"`
+	Speech  Speech         `toml:"speech"`
+	Keypad  app.Keymap     `toml:"keypad"`
 }
 
 // Kiosk is about this machine and its screen.
@@ -89,6 +92,18 @@ func (c Config) Options() core.Options {
 type Locker struct {
 	LowRows int           `toml:"low_rows"`
 	Columns []core.Column `toml:"columns"`
+	// Wayfinding places the columns, the screen and the scanner on the
+	// cabinet, for the spoken way to a door and the help screen's picture.
+	Wayfinding app.Wayfinding `toml:"wayfinding"`
+}
+
+// ColumnSizes are the door sizes of each column, left to right.
+func (l Locker) ColumnSizes() []string {
+	out := make([]string, len(l.Columns))
+	for i, c := range l.Columns {
+		out[i] = c.Sizes
+	}
+	return out
 }
 
 // Default is the demo locker.
@@ -102,10 +117,12 @@ func Default() Config {
 			Volume: 80, MoreTime: 20 * time.Second, ReopenGrace: time.Minute,
 			AdminTaps: 5, AdminTapWindow: 3 * time.Second, AdminIdle: 2 * time.Minute},
 		Rents:   Rents{PickupWindow: 72 * time.Hour, Retention: 90 * 24 * time.Hour, BookingHold: 7 * 24 * time.Hour},
-		Locker:  Locker{LowRows: 2, Columns: core.DemoColumns()},
+		Locker:  Locker{LowRows: 2, Columns: core.DemoColumns(), Wayfinding: app.DemoWayfinding()},
 		Lock:    lockio.DefaultConfig(),
 		Scanner: scanner.DefaultConfig(),
 		API:     api.DefaultConfig(),
+		Speech:  DefaultSpeech(),
+		Keypad:  app.DefaultKeymap(),
 	}
 }
 
@@ -150,8 +167,11 @@ func decodeFile(path string, c *Config) error {
 		return &Error{File: path, Msg: unwrapPath(err)}
 	}
 	// Listed columns and boards replace the demo's rather than add to them.
+	// The demo's places of columns do not fit other columns: the doors are
+	// said by column and row until the file places them.
 	if strings.Contains(string(body), "[[locker.columns]]") {
 		c.Locker.Columns = nil
+		c.Locker.Wayfinding.Columns = nil
 	}
 	if strings.Contains(string(body), "[[lock.boards]]") {
 		c.Lock.Boards = nil
@@ -220,6 +240,15 @@ func (c Config) Validate() error {
 		}
 	}
 	if _, err := core.Layout(c.Locker.Columns, c.Locker.LowRows); err != nil {
+		return keyed(err)
+	}
+	if err := c.Locker.Wayfinding.Validate(c.Locker.ColumnSizes()); err != nil {
+		return keyed(err)
+	}
+	if err := c.Speech.Validate(); err != nil {
+		return err
+	}
+	if err := c.Keypad.Validate(); err != nil {
 		return keyed(err)
 	}
 	if err := c.Lock.Validate(); err != nil {

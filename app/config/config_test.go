@@ -83,3 +83,59 @@ func TestColumnsReplaceTheDemo(t *testing.T) {
 		t.Fatalf("boards = %+v: the demo board was not replaced", c.Lock.Boards)
 	}
 }
+
+func TestSpeechAndKeypadErrorsNameTheKey(t *testing.T) {
+	tests := []struct{ name, body, key string }{
+		{"rate", "[speech]\nrate = 20\n", "speech.rate"},
+		{"voice language", "[speech.voices]\nde = \"de\"\n", "speech.voices.de"},
+		{"long press", "[speech]\nlong_press = \"100ms\"\n", "speech.long_press"},
+		{"keypad", "[keypad]\nhelp = [\"NumLock\"]\n", "keypad.help"},
+		{"places", "[locker.wayfinding]\ncolumns = [1, 2]\n", "locker.wayfinding.columns"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "bad.toml")
+			os.WriteFile(path, []byte(tt.body), 0o600)
+			_, err := Load(path)
+			var ce *Error
+			if !errors.As(err, &ce) || ce.Key != tt.key {
+				t.Fatalf("Load = %v, want an error naming %s", err, tt.key)
+			}
+		})
+	}
+}
+
+// Columns of another locker must not keep the demo's places: the doors are
+// then said by column and row, never with a wrong direction.
+func TestColumnsDropTheDemoPlaces(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.toml")
+	os.WriteFile(path, []byte("[[locker.columns]]\nboard = 1\nfirst_channel = 1\nsizes = \"LLL\"\n"), 0o600)
+	c, err := Load(path)
+	if err != nil || c.Locker.Wayfinding.Columns != nil {
+		t.Fatalf("Load = %v, places %v", err, c.Locker.Wayfinding.Columns)
+	}
+}
+
+func TestOneVoiceKeepsTheOthers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.toml")
+	os.WriteFile(path, []byte("[speech.voices]\nen = \"en-us\"\n"), 0o600)
+	c, err := Load(path)
+	if err != nil || c.Speech.Voices["en"] != "en-us" || c.Speech.Voices["pl"] != "pl" {
+		t.Fatalf("Load = %v, voices %v", err, c.Speech.Voices)
+	}
+	if Default().Speech.Voices["en"] != "en-gb" {
+		t.Fatal("loading changed the defaults")
+	}
+}
+
+func TestSpeechCacheDir(t *testing.T) {
+	c := Default()
+	t.Setenv("XDG_CACHE_HOME", "/x/cache")
+	if got := c.SpeechCacheDir(); got != "/x/cache/pudo/speech" {
+		t.Errorf("default: %q", got)
+	}
+	c.Speech.CacheDir = "/var/cache/pudo"
+	if got := c.SpeechCacheDir(); got != "/var/cache/pudo" {
+		t.Errorf("set: %q", got)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -363,5 +364,31 @@ func TestFindCookie(t *testing.T) {
 	}
 	if name, _ := findCookie(bytes.NewReader(b.Bytes()), "5"); name != "" {
 		t.Fatalf("found a cookie for display 5: %q", name)
+	}
+}
+
+func TestCheckSpeech(t *testing.T) {
+	_, err := exec.LookPath("espeak-ng")
+	if err != nil && os.Getenv("CI") == "true" {
+		t.Fatal("espeak-ng is missing (make deps installs it)")
+	}
+	cfg := config.Default()
+	if err == nil {
+		res := checkSpeech(context.Background(), cfg)
+		if res.Status != OK || !strings.Contains(res.Detail, "pl=pl") || !strings.Contains(res.Detail, "en=en-gb") {
+			t.Errorf("with espeak-ng: %+v", res)
+		}
+		cfg.Speech.Voices["nl"] = "xx-nope"
+		delete(cfg.Speech.Voices, "fr")
+		res = checkSpeech(context.Background(), cfg)
+		if res.Status != Warn || !strings.Contains(res.Detail, "silent in nl (voice xx-nope") || !strings.Contains(res.Detail, "fr (no voice") {
+			t.Errorf("bad voices: %+v", res)
+		}
+	} else {
+		t.Log("espeak-ng not installed: only its absence is checked")
+	}
+	cfg.Speech.Program = "/nonexistent/espeak-ng"
+	if res := checkSpeech(context.Background(), cfg); res.Status != Warn || !strings.Contains(res.Detail, "works silently") {
+		t.Errorf("without espeak-ng: %+v", res)
 	}
 }
