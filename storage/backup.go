@@ -218,6 +218,13 @@ func (db *DB) Check(ctx context.Context) (Check, error) {
 	return c, err
 }
 
+// AppliedMigrations counts the migrations recorded in the database: 0 for
+// an empty file or one that is not a Pudo database.
+func (db *DB) AppliedMigrations(ctx context.Context) (int, error) {
+	applied, err := db.appliedMigrations(ctx)
+	return len(applied), err
+}
+
 // appliedMigrations lists the recorded migrations; none when the table is
 // missing (a new or foreign file).
 func (db *DB) appliedMigrations(ctx context.Context) (map[string]bool, error) {

@@ -91,12 +91,12 @@ func TestTokenCommand(t *testing.T) {
 		}
 	}
 	for _, args := range [][]string{
-		{"new", "--key", key, "--courier", "anna", "--lockers", "L1"},                    // no carrier
-		{"new", "--key", key, "--staff", "p", "--courier", "c", "--lockers", "L1"},        // two kinds
-		{"new", "--key", key, "--staff", "p"},                                             // no lockers
-		{"new", "--key", key, "--staff", "p", "--lockers", "L1", "--valid", "9000h"},      // too long
-		{"new", "--staff", "p", "--lockers", "L1"},                                        // no key
-		{"new", "--key", key, "--pickup", "x", "--lockers", "L1"},                         // not a rent id
+		{"new", "--key", key, "--courier", "anna", "--lockers", "L1"},                // no carrier
+		{"new", "--key", key, "--staff", "p", "--courier", "c", "--lockers", "L1"},   // two kinds
+		{"new", "--key", key, "--staff", "p"},                                        // no lockers
+		{"new", "--key", key, "--staff", "p", "--lockers", "L1", "--valid", "9000h"}, // too long
+		{"new", "--staff", "p", "--lockers", "L1"},                                   // no key
+		{"new", "--key", key, "--pickup", "x", "--lockers", "L1"},                    // not a rent id
 		{"frobnicate"},
 	} {
 		if code, _, errs := run(t, args...); code != 2 || errs == "" {
