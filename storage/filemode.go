@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 )
 
 // FileMode is the mode of the database, its -wal and -shm files and every
@@ -43,12 +44,13 @@ func privatizeSidecars(path string) error {
 }
 
 // ExposedFiles lists the database file at path, its sidecars and its kept
-// copies whose mode lets anyone but the owner in, for `pudo doctor`.
+// copies whose mode lets anyone but the owner in, for `pudo doctor`: each
+// as its base name and mode, "pudo.db 0644".
 func ExposedFiles(path string) []string {
 	var out []string
 	for _, p := range append([]string{path, path + sidecars[0], path + sidecars[1]}, MigrationBackups(path)...) {
 		if fi, err := os.Stat(p); err == nil && fi.Mode().Perm()&0o077 != 0 {
-			out = append(out, fmt.Sprintf("%s is %04o", p, fi.Mode().Perm()))
+			out = append(out, fmt.Sprintf("%s %04o", filepath.Base(p), fi.Mode().Perm()))
 		}
 	}
 	return out

@@ -51,7 +51,7 @@ type DataError struct {
 	Fix     string
 }
 
-func (e *DataError) Error() string { return e.Problem + ": " + e.Fix }
+func (e *DataError) Error() string { return e.Dir + ": " + e.Problem + ": " + e.Fix }
 
 // How to restore, by what was lost. `pudo backup FILE` copies the database
 // and says to keep locker.key with the copy.
@@ -120,25 +120,25 @@ func (s dataState) problems() []*DataError {
 	hasKey := s.key != nil || s.keyErr != nil
 	switch {
 	case s.dbErr != nil:
-		out = append(out, bad("database", fixDB, "%s cannot be read (%v)", s.db, s.dbErr))
+		out = append(out, bad("database", fixDB, "%s cannot be read (%v)", DBFile, s.dbErr))
 	case !s.dbExists && hasKey:
-		out = append(out, bad("database", fixDB, "%s is missing beside %s", s.db, KeyFile))
+		out = append(out, bad("database", fixDB, "%s is missing beside %s", DBFile, KeyFile))
 	case !s.dbExists && len(s.leftovers) > 0:
-		out = append(out, bad("database", fixBoth, "%s is missing, but %s show this data dir held one", s.db, strings.Join(s.leftovers, ", ")))
+		out = append(out, bad("database", fixBoth, "%s is missing, but %s show this data dir held one", DBFile, strings.Join(s.leftovers, ", ")))
 	case s.dbExists && s.applied == 0 && hasKey:
-		out = append(out, bad("database", fixDB, "%s is empty (no locker data) beside %s", s.db, KeyFile))
+		out = append(out, bad("database", fixDB, "%s is empty (no locker data) beside %s", DBFile, KeyFile))
 	case s.dbExists && s.applied == 0 && len(s.leftovers) > 0:
-		out = append(out, bad("database", fixBoth, "%s is empty (no locker data), but %s show this data dir held one", s.db, strings.Join(s.leftovers, ", ")))
+		out = append(out, bad("database", fixBoth, "%s is empty (no locker data), but %s show this data dir held one", DBFile, strings.Join(s.leftovers, ", ")))
 	}
 	switch {
 	case s.keyErr != nil:
-		out = append(out, bad("locker-key", fixKey, "%s cannot be read (%v)", s.keyPath, s.keyErr))
+		out = append(out, bad("locker-key", fixKey, "%s cannot be read (%v)", KeyFile, s.keyErr))
 	case s.key != nil && len(s.key) != secretLen:
-		out = append(out, bad("locker-key", fixKey, "%s is %d bytes, a locker key is %d: altered", s.keyPath, len(s.key), secretLen))
+		out = append(out, bad("locker-key", fixKey, "%s is %d bytes, a locker key is %d: altered", KeyFile, len(s.key), secretLen))
 	case s.key != nil && s.fingerprint != nil && hex.EncodeToString(s.fingerprint) != hex.EncodeToString(KeyFingerprint(s.key)):
-		out = append(out, bad("locker-key", fixKey, "%s does not match %s (replaced or altered): stored pickup codes would all be wrong", s.keyPath, s.db))
+		out = append(out, bad("locker-key", fixKey, "%s does not match %s (replaced or altered): every stored pickup code would be wrong", KeyFile, DBFile))
 	case s.key == nil && (s.fingerprint != nil || s.hasRents):
-		out = append(out, bad("locker-key", fixKey, "%s is missing beside %s, which holds rents made with it", s.keyPath, s.db))
+		out = append(out, bad("locker-key", fixKey, "%s is missing beside %s, which holds rents made with it", KeyFile, DBFile))
 	}
 	return out
 }
