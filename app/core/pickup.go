@@ -145,6 +145,9 @@ func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) 
 		r, err = tx.Rent(id)
 		return err
 	})
+	if errors.Is(err, ErrTokenRevoked) {
+		return nil, fmt.Errorf("%w: %w", ErrWrongCode, err) // the screen says "not valid", as for any bad token
+	}
 	if err != nil {
 		return nil, fmt.Errorf("app: pickup: %w", notFound(err))
 	}
