@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"pudo/app/cred"
 )
 
 // The documented example must say exactly what the defaults are, so the
@@ -44,6 +46,8 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"lock protocol", "[lock]\nprotocol = \"x10\"\n", "lock.protocol"},
 		{"lock board address", "[[lock.boards]]\naddress = 99\nchannels = 24\n", "lock.boards[0].address"},
 		{"scanner baud", "[scanner.serial]\nbaud = -1\n", "scanner.serial.baud"},
+		{"operator key", "[operator]\npublic_keys = [\"ed25519:short\"]\n", "operator.public_keys[0]"},
+		{"operator signing key", "[operator]\nsigning_key = \"/nonexistent/site.key\"\n", "operator.signing_key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,5 +141,37 @@ func TestSpeechCacheDir(t *testing.T) {
 	c.Speech.CacheDir = "/var/cache/pudo"
 	if got := c.SpeechCacheDir(); got != "/var/cache/pudo" {
 		t.Errorf("set: %q", got)
+	}
+}
+
+// The operator's keys: several public keys (rotation), and a site signing
+// key only if this locker trusts it.
+func TestOperatorKeys(t *testing.T) {
+	dir := t.TempDir()
+	site, other := cred.GenerateKey(), cred.GenerateKey()
+	keyPath := filepath.Join(dir, "site.key")
+	if err := cred.WritePrivateKey(keyPath, site); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "p.toml")
+	write := func(keys ...cred.PublicKey) {
+		var q []string
+		for _, k := range keys {
+			q = append(q, `"`+k.String()+`"`)
+		}
+		os.WriteFile(path, []byte("[operator]\npublic_keys = ["+strings.Join(q, ", ")+"]\nsigning_key = \""+keyPath+"\"\n"), 0o600)
+	}
+	write(other.Public(), site.Public())
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ks := c.Options().OperatorKeys; len(ks) != 2 || ks[1].ID() != site.Public().ID() {
+		t.Fatalf("OperatorKeys = %v", ks)
+	}
+	write(other.Public())
+	var ce *Error
+	if _, err := Load(path); !errors.As(err, &ce) || ce.Key != "operator.signing_key" || !strings.Contains(err.Error(), "not in operator.public_keys") {
+		t.Fatalf("a signing key this locker does not trust: %v", err)
 	}
 }

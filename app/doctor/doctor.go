@@ -122,7 +122,7 @@ type Options struct {
 // The checks, in report order.
 var checkNames = []string{
 	"config", "display", "lock-port", "lock-bus", "scanner", "camera", "sound", "speech",
-	"database", "event-chain", "data-dir", "disk", "clock",
+	"database", "event-chain", "locker-key", "data-dir", "disk", "clock",
 }
 
 // Run runs every check and returns the report. The device checks run side
@@ -184,7 +184,7 @@ func Run(ctx context.Context, opts Options) Report {
 	run([]string{"camera"}, func() []Result { return []Result{checkCamera(ctx, cfg, opts)} })
 	run([]string{"sound"}, func() []Result { return []Result{checkSound()} })
 	run([]string{"speech"}, func() []Result { return []Result{checkSpeech(ctx, cfg)} })
-	run([]string{"database", "event-chain", "data-dir", "disk"}, func() []Result {
+	run([]string{"database", "event-chain", "locker-key", "data-dir", "disk"}, func() []Result {
 		var rs []Result
 		rs, db = checkData(ctx, cfg, opts)
 		return rs
