@@ -256,3 +256,13 @@ func (tx *Tx) ExtendRent(id int64, until time.Time) error {
 	}
 	return nil
 }
+
+// ForgetFleetCommand drops a pending command found not applied after a
+// crash, so its redelivery applies it as if for the first time.
+func (tx *Tx) ForgetFleetCommand(id string) error {
+	_, err := tx.tx.Exec(`DELETE FROM fleet_commands WHERE command_id = ? AND state = 'pending'`, id)
+	if err != nil {
+		return fmt.Errorf("storage: fleet command %s: %w", id, err)
+	}
+	return nil
+}
