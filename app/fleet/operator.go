@@ -229,8 +229,7 @@ func (o *Operator) SendRaw(ctx context.Context, locker, name, commandID string, 
 	if err := o.Subscribe(ctx, t.Res()); err != nil {
 		return err
 	}
-	_, err := o.cm.Publish(ctx, &paho.Publish{QoS: 1, Topic: t.Cmd(name), Payload: payload,
-		Properties: &paho.PublishProperties{ContentType: "application/json", ResponseTopic: t.Res(), CorrelationData: []byte(commandID)}})
+	_, err := o.cm.Publish(ctx, publishCmd(t.Cmd(name), payload, t.Res(), commandID))
 	if err != nil {
 		return fmt.Errorf("%w: publish %s: %v", ErrBroker, name, err)
 	}
@@ -328,4 +327,9 @@ func (o *Operator) ServeSync(ctx context.Context, j *Journal) error {
 			}
 		}
 	}
+}
+
+func publishCmd(topic string, payload []byte, resp, corr string) *paho.Publish {
+	return &paho.Publish{QoS: 1, Topic: topic, Payload: payload,
+		Properties: &paho.PublishProperties{ContentType: "application/json", ResponseTopic: resp, CorrelationData: []byte(corr)}}
 }
