@@ -104,9 +104,18 @@ func (k *kiosk) stop() {
 	if k.cancel == nil {
 		return
 	}
+	// The boards close first, while the pump still drains their events.
+	// The simulated board's pty can block in a read that closing does not
+	// wake (lockio/emulator): a stuck close must not hang the test.
+	closed := make(chan struct{})
+	go func() { k.locks.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(2 * time.Second):
+		k.tb.Logf("%s: simulated lock board did not close", k.id)
+	}
 	k.cancel()
 	k.wg.Wait()
-	k.locks.Close()
 	k.db.Close()
 	k.cancel = nil
 }
