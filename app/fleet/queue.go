@@ -54,3 +54,10 @@ func (q *queue) pop(ctx context.Context) (inbound, bool) {
 		}
 	}
 }
+
+// len is how many commands wait.
+func (q *queue) len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.items)
+}
