@@ -16,6 +16,7 @@ import (
 
 	"pudo/app/api"
 	"pudo/app/core"
+	"pudo/app/fleet"
 	"pudo/lockio"
 	"pudo/scanner"
 )
@@ -30,6 +31,7 @@ type Config struct {
 	Lock    lockio.Config  `toml:"lock"`
 	Scanner scanner.Config `toml:"scanner"`
 	API     api.Config     `toml:"api"`
+	Fleet   fleet.Config   `toml:"fleet"`
 }
 
 // Kiosk is about this machine and its screen.
@@ -106,6 +108,7 @@ func Default() Config {
 		Lock:    lockio.DefaultConfig(),
 		Scanner: scanner.DefaultConfig(),
 		API:     api.DefaultConfig(),
+		Fleet:   fleet.DefaultConfig(),
 	}
 }
 
@@ -230,6 +233,14 @@ func (c Config) Validate() error {
 	}
 	if err := c.API.Validate(); err != nil {
 		return keyed(err)
+	}
+	if err := c.Fleet.Validate(); err != nil {
+		return keyed(err)
+	}
+	if c.Fleet.Enabled {
+		if err := fleet.CheckLockerID(c.Kiosk.ID); err != nil {
+			return &Error{Key: "kiosk.id", Msg: err.Error()}
+		}
 	}
 	return c.doorsOnBoards()
 }

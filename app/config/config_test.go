@@ -44,6 +44,9 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"lock protocol", "[lock]\nprotocol = \"x10\"\n", "lock.protocol"},
 		{"lock board address", "[[lock.boards]]\naddress = 99\nchannels = 24\n", "lock.boards[0].address"},
 		{"scanner baud", "[scanner.serial]\nbaud = -1\n", "scanner.serial.baud"},
+		{"fleet broker in clear", "[fleet]\nenabled = true\nbroker = \"mqtt://192.0.2.7:1883\"\n", "fleet.broker"},
+		{"fleet without broker", "[fleet]\nenabled = true\n", "fleet.broker"},
+		{"fleet locker id", "[kiosk]\nid = \"a/b\"\n[fleet]\nenabled = true\nbroker = \"mqtts://broker.example:8883\"\n", "kiosk.id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

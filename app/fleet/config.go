@@ -79,6 +79,7 @@ func DefaultConfig() Config {
 		HealthEvery:         time.Minute,
 		RemoteOpenPerMinute: 6,
 		MaxClockSkew:        5 * time.Minute,
+		OperatorKeys:        []string{},
 	}
 }
 

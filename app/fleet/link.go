@@ -84,8 +84,8 @@ func New(cfg Config, id string, c Core, db *storage.DB, opts Options, log *slog.
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	if !idRE.MatchString(id) || id == allLockers {
-		return nil, &ConfigError{"locker", fmt.Sprintf("the locker id (kiosk.id) %q must be 1..64 of A-Z a-z 0-9 _ . - to stand in a topic", id)}
+	if err := CheckLockerID(id); err != nil {
+		return nil, &ConfigError{"locker", err.Error()}
 	}
 	keys, _ := parseKeys(cfg.OperatorKeys)
 	if opts.Now == nil {
@@ -105,6 +105,15 @@ func New(cfg Config, id string, c Core, db *storage.DB, opts Options, log *slog.
 		signal(l.dirty)
 	})
 	return l, nil
+}
+
+// CheckLockerID says whether id can be a locker's id on the link: it is the
+// MQTT client id, the certificate's common name and a topic level.
+func CheckLockerID(id string) error {
+	if !idRE.MatchString(id) || id == allLockers {
+		return fmt.Errorf("the locker id %q must be 1..64 of A-Z a-z 0-9 _ . - (the MQTT client id, the certificate's common name and a topic level)", id)
+	}
+	return nil
 }
 
 // Topics are this locker's topic names.
