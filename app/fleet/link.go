@@ -69,6 +69,7 @@ type Link struct {
 
 	birth     atomic.Int64
 	connected atomic.Bool
+	synced    atomic.Bool // the central side answered the last sync request
 	sent      atomic.Int64
 	boot      Boot
 

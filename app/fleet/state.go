@@ -14,6 +14,14 @@ import (
 	"pudo/storage"
 )
 
+// How often a locker asks to be synced: again after syncRetryMin while
+// unanswered (doubling up to syncRetryMax), and every resyncEvery anyway.
+var (
+	syncRetryMin = 5 * time.Second
+	syncRetryMax = 5 * time.Minute
+	resyncEvery  = 15 * time.Minute
+)
+
 // stateDebounce lets a burst of changes (a drop-off writes several events)
 // go out as one state message.
 const stateDebounce = 300 * time.Millisecond
@@ -25,6 +33,12 @@ const stateDebounce = 300 * time.Millisecond
 func (l *Link) stateLoop(ctx context.Context, cm *autopaho.ConnectionManager) {
 	health := time.NewTicker(l.cfg.HealthEvery)
 	defer health.Stop()
+	// The central side may miss a sync request (it was reconnecting
+	// itself): ask again until answered, and now and then anyway.
+	resync := time.NewTicker(resyncEvery)
+	defer resync.Stop()
+	var syncRetry <-chan time.Time
+	retryIn := syncRetryMin
 	var debounce <-chan time.Time
 	var last struct{ doors, capacity []byte }
 	publish := func(all bool) {
@@ -57,7 +71,21 @@ func (l *Link) stateLoop(ctx context.Context, cm *autopaho.ConnectionManager) {
 		case <-l.up:
 			l.sessionUp(ctx, cm)
 			publish(true)
+			l.synced.Store(false)
 			l.requestSync(ctx, cm)
+			retryIn = syncRetryMin
+			syncRetry = time.After(retryIn)
+		case <-syncRetry:
+			syncRetry = nil
+			if !l.synced.Load() && l.connected.Load() {
+				l.requestSync(ctx, cm)
+				retryIn = min(2*retryIn, syncRetryMax)
+				syncRetry = time.After(retryIn)
+			}
+		case <-resync.C:
+			if l.connected.Load() {
+				l.requestSync(ctx, cm)
+			}
 		case birth := <-l.force:
 			if birth {
 				l.sayBirth(ctx, cm)
@@ -226,6 +254,7 @@ func (l *Link) takeSync(payload []byte) {
 		l.log.Warn("fleet: sync answer is not JSON", "err", err)
 		return
 	}
+	l.synced.Store(true)
 	for _, c := range res.Commands {
 		l.cmds.push(inbound{name: c.Name, payload: c.Command, ack: func() {}, fromSync: true})
 	}
