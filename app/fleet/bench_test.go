@@ -29,10 +29,16 @@ import (
 // (the real link, core and a small SQLite file each) against one mosquitto
 // on loopback, over mutual TLS:
 //
-//   - events: commits through the core, spread over the lockers by 32
-//     workers; latency from the commit's return to a subscriber's receipt.
+//   - events: the most the fleet sustains: commits through the core,
+//     spread over the lockers by 32 workers as fast as they go, each heard
+//     by a subscriber (events/s; the latencies then are queueing).
 //   - bare-paho: beside it, as the baseline, as many bare paho clients
-//     publishing the same QoS 1 messages to the same broker.
+//     publishing QoS 1 messages of an event's size to the same broker.
+//   - latency, latency-bare-paho: the same two at a steady 100 events a
+//     second for the whole fleet (a tenth of an event a second per locker
+//     at 1,000, far busier than a real one); latency from the commit's
+//     return (the publish's start, for bare paho) to the subscriber's
+//     receipt, p50 and p99 over 600 events.
 //   - restart: the broker restarts; every locker comes back with its
 //     jittered backoff. s-all-back is from the broker listening again to
 //     the last locker up; max-frac-per-s the largest share of the fleet
@@ -45,7 +51,12 @@ func BenchmarkFleet(b *testing.B) {
 		b.Run("lockers="+strconv.Itoa(n), func(b *testing.B) {
 			f := benchFleet(b, n)
 			b.Run("events", f.benchEvents)
+			b.Run("latency", func(b *testing.B) { f.openLoop(b, f.eventOp()) })
 			b.Run("bare-paho", f.benchBare)
+			b.Run("latency-bare-paho", func(b *testing.B) { f.openLoop(b, f.bareOp(b)) })
+			// The bare clients go before the restart: their own reconnects
+			// would crowd the lockers'.
+			f.closeBare()
 			b.Run("restart", f.benchRestart)
 		})
 	}
@@ -151,7 +162,7 @@ func benchFleet(b *testing.B, n int) *simFleet {
 	}
 	f.sub = sub
 	sub.OnMessage(f.hear)
-	if err := sub.Subscribe(context.Background(), topicRoot+"/"+testFleet+"/+/"+sufEvt, ); err != nil {
+	if err := sub.Subscribe(context.Background(), topicRoot+"/"+testFleet+"/+/"+sufEvt); err != nil {
 		b.Fatal(err)
 	}
 	template := benchTemplate(b)
@@ -303,13 +314,18 @@ func (f *simFleet) run(b *testing.B, op func(i int) error) {
 		})
 	}
 	wg.Wait()
-	// Wait for the last to be heard (bounded: a loss shows as fewer samples).
+	f.report(b, b.N, start, true)
+}
+
+// report waits for the last to be heard (bounded: a loss shows as fewer
+// samples) and reports the latencies and, with throughput, the rate.
+func (f *simFleet) report(b *testing.B, n int, start time.Time, throughput bool) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		f.mu.Lock()
 		heard := len(f.lat)
 		f.mu.Unlock()
-		if heard >= b.N || time.Now().After(deadline) {
+		if heard >= n || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(5 * time.Millisecond)
@@ -319,35 +335,64 @@ func (f *simFleet) run(b *testing.B, op func(i int) error) {
 	f.mu.Lock()
 	lat := slices.Clone(f.lat)
 	f.mu.Unlock()
-	if len(lat) < b.N {
-		b.Errorf("heard %d of %d", len(lat), b.N)
+	if len(lat) < n {
+		b.Errorf("heard %d of %d", len(lat), n)
 	}
 	slices.Sort(lat)
 	if len(lat) > 0 {
 		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 	}
-	b.ReportMetric(float64(b.N)/el.Seconds(), "events/s")
+	if throughput {
+		b.ReportMetric(float64(n)/el.Seconds(), "events/s")
+	} else {
+		b.ReportMetric(0, "ns/op")
+	}
 }
 
-func (f *simFleet) benchEvents(b *testing.B) {
-	f.run(b, func(i int) error {
+func (f *simFleet) eventOp() func(i int) error {
+	return func(i int) error {
 		l := f.lockers[i%len(f.lockers)]
 		k := l.n.Add(1)
 		v := strconv.FormatInt(k, 10)
 		err := l.locker.Operator("bench").SetSetting(context.Background(), core.SettingBookingHold, v+"h")
 		f.mark(l.id+"/"+v, true)
 		return err
-	})
+	}
+}
+
+func (f *simFleet) benchEvents(b *testing.B) {
+	f.run(b, f.eventOp())
 	b.ReportMetric(f.connectS, "connect-s")
 	b.ReportMetric(f.mbPer, "MB/locker")
+}
+
+// openLoop sends 600 operations at 100 a second, whatever b.N says, and
+// reports their latency.
+func (f *simFleet) openLoop(b *testing.B, op func(i int) error) {
+	const n, rate = 600, 100
+	f.mu.Lock()
+	f.lat, f.pending = nil, map[string]time.Time{}
+	f.mu.Unlock()
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range n {
+		time.Sleep(time.Until(start.Add(time.Duration(i) * time.Second / rate)))
+		wg.Go(func() {
+			if err := op(i); err != nil {
+				b.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	f.report(b, n, start, false)
 }
 
 // benchBare is the baseline: bare paho clients, one per locker, publishing
 // a message of an event's size at QoS 1 and waiting for its PUBACK, with
 // no store behind them.
-func (f *simFleet) benchBare(b *testing.B) {
-	if f.bare == nil {
+func (f *simFleet) benchBareConnect(b *testing.B) {
+	{
 		for i := range f.n {
 			id := fmt.Sprintf("BARE-%04d", i)
 			cert, key := f.broker.pki.issue(benchRoot, id, false)
@@ -367,16 +412,35 @@ func (f *simFleet) benchBare(b *testing.B) {
 			cm.AwaitConnection(context.Background())
 		}
 	}
+}
+
+func (f *simFleet) closeBare() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, cm := range f.bare {
+		cm.Disconnect(ctx)
+	}
+	f.bare = nil
+}
+
+func (f *simFleet) benchBare(b *testing.B) {
+	f.run(b, f.bareOp(b))
+}
+
+func (f *simFleet) bareOp(b *testing.B) func(i int) error {
+	if f.bare == nil {
+		f.benchBareConnect(b)
+	}
 	pad := strings.Repeat("x", 200)
 	var seq atomic.Int64
-	f.run(b, func(i int) error {
+	return func(i int) error {
 		cm := f.bare[i%len(f.bare)]
 		key := "b" + strconv.FormatInt(seq.Add(1), 10)
 		f.mark(key, true)
 		topic := Topics{Fleet: testFleet, Locker: fmt.Sprintf("BARE-%04d", i%len(f.bare))}.Evt()
 		_, err := cm.Publish(context.Background(), &paho.Publish{QoS: 1, Topic: topic, Payload: []byte(key + " " + pad)})
 		return err
-	})
+	}
 }
 
 // benchRestart restarts the broker once per iteration and follows the

@@ -107,6 +107,7 @@ func (l *Link) clientConfig() (autopaho.ClientConfig, error) {
 		},
 		OnConnectionDown: func() bool {
 			l.connected.Store(false)
+			l.ready.Store(false)
 			l.log.Warn("fleet link down; the locker works on and will reconnect")
 			return true
 		},

@@ -52,6 +52,15 @@ func newKiosk(tb testing.TB, b *broker, id string, edit ...func(*Config)) *kiosk
 	k := &kiosk{tb: tb, id: id, dir: tb.TempDir(), cfg: cfg}
 	k.start()
 	tb.Cleanup(k.stop)
+	// A first connection has no session yet: commands sent before the
+	// subscription would reach nobody.
+	deadline := time.Now().Add(15 * time.Second)
+	for !k.link.Ready() {
+		if time.Now().After(deadline) {
+			tb.Fatalf("%s: the link did not come up", id)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	return k
 }
 

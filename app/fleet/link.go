@@ -70,6 +70,7 @@ type Link struct {
 	birth     atomic.Int64
 	connected atomic.Bool
 	synced    atomic.Bool // the central side answered the last sync request
+	ready     atomic.Bool // connected and subscribed to the commands
 	sent      atomic.Int64
 	boot      Boot
 
@@ -101,10 +102,7 @@ func New(cfg Config, id string, c Core, db *storage.DB, opts Options, log *slog.
 	l.start = l.now()
 	l.outbox = newOutbox(l)
 	l.opens = newBucket(cfg.RemoteOpenPerMinute, time.Minute, l.now)
-	db.OnCommit(func() {
-		l.outbox.nudge()
-		signal(l.dirty)
-	})
+	db.OnCommit(l.outbox.nudge)
 	return l, nil
 }
 
@@ -122,6 +120,9 @@ func (l *Link) Topics() Topics { return l.topics }
 
 // Connected reports whether the broker connection is up now.
 func (l *Link) Connected() bool { return l.connected.Load() }
+
+// Ready reports whether the link is up and subscribed to its commands.
+func (l *Link) Ready() bool { return l.ready.Load() && l.connected.Load() }
 
 // Acked is the newest seq through which every event has its PUBACK.
 func (l *Link) Acked() int64 { return l.outbox.acked.Load() }
@@ -212,14 +213,16 @@ func (l *Link) clockLoop(ctx context.Context) {
 		if now == synced {
 			continue
 		}
-		err := l.db.Update(ctx, func(tx *storage.Tx) error {
-			_, err := tx.AddClockEpoch(l.boot.N, now)
+		var e storage.ClockEpoch
+		err := l.db.Update(ctx, func(tx *storage.Tx) (err error) {
+			e, err = tx.AddClockEpoch(l.boot.N, now)
 			return err
 		})
 		if err != nil {
 			l.log.Warn("fleet: clock epoch not recorded", "err", err)
 			continue
 		}
+		l.outbox.addEpoch(e)
 		l.log.Info("clock synchronisation changed", "synced", now)
 		synced = now
 	}

@@ -33,9 +33,10 @@ type OperatorConfig struct {
 // Operator is a connection of the operator's side: it sends commands and
 // waits for their results, and hears events and state.
 type Operator struct {
-	cfg OperatorConfig
-	cm  *autopaho.ConnectionManager
-	log *slog.Logger
+	cfg  OperatorConfig
+	cm   *autopaho.ConnectionManager
+	log  *slog.Logger
+	stop context.CancelFunc
 
 	mu       sync.Mutex // protects following
 	waiters  map[string]chan Result
@@ -47,7 +48,8 @@ type Operator struct {
 var ErrBroker = errors.New("fleet: broker")
 
 // Dial connects to the broker, failing at the first refused attempt so a
-// wrong address, certificate or password is said at once.
+// wrong address, certificate or password is said at once. ctx bounds the
+// wait; the connection lasts until Close.
 func Dial(ctx context.Context, cfg OperatorConfig, log *slog.Logger) (*Operator, error) {
 	u, err := brokerURL(cfg.Broker)
 	if err != nil {
@@ -96,7 +98,7 @@ func Dial(ctx context.Context, cfg OperatorConfig, log *slog.Logger) (*Operator,
 	select {
 	case err := <-up:
 		if err == nil {
-			context.AfterFunc(ctx, cancel)
+			o.stop = cancel
 			return o, nil
 		}
 		cancel()
@@ -113,6 +115,7 @@ func (o *Operator) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	o.cm.Disconnect(ctx)
+	o.stop()
 }
 
 // Fleet is the fleet this connection speaks for.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -32,11 +34,16 @@ type outbox struct {
 	saved int64        // the cursor as last written to the store
 	last  time.Time    // when it was written
 	rate  *bucket
+
+	mu  sync.Mutex // protects eps
+	eps epochs     // every clock epoch; they change only at boot and when the clock's sync flips
 }
 
 const (
 	outboxBatch = 64
 	saveEvery   = 500 * time.Millisecond
+	// idlePoll is a backstop only: every commit nudges the outbox.
+	idlePoll = 30 * time.Second
 )
 
 func newOutbox(l *Link) *outbox {
@@ -56,8 +63,28 @@ func (o *outbox) load(ctx context.Context) error {
 		v, err := tx.FleetValue(keyAcked)
 		o.acked.Store(v)
 		o.saved = v
+		if err != nil {
+			return err
+		}
+		eps, err := tx.ClockEpochs(0)
+		o.mu.Lock()
+		o.eps = eps
+		o.mu.Unlock()
 		return err
 	})
+}
+
+// addEpoch keeps a new epoch the link itself just recorded.
+func (o *outbox) addEpoch(e storage.ClockEpoch) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.eps = append(o.eps, e)
+}
+
+func (o *outbox) epochs() epochs {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.eps
 }
 
 // run sends until ctx ends, then saves the cursor.
@@ -82,7 +109,7 @@ func (o *outbox) run(ctx context.Context, pub publisher) {
 		select {
 		case <-ctx.Done():
 		case <-o.wake:
-		case <-time.After(time.Second):
+		case <-time.After(idlePoll):
 		}
 	}
 }
@@ -108,6 +135,9 @@ func (o *outbox) step(ctx context.Context, pub publisher) (int, error) {
 		}
 		o.acked.Store(e.Seq)
 		o.l.sent.Add(1)
+		if changesDoors(e.Kind) {
+			signal(o.l.dirty)
+		}
 		if o.l.opts.OnSent != nil {
 			o.l.opts.OnSent(e.Seq)
 		}
@@ -118,14 +148,11 @@ func (o *outbox) step(ctx context.Context, pub publisher) (int, error) {
 
 func (o *outbox) batch(ctx context.Context) (evs []storage.Event, eps epochs, err error) {
 	after := o.acked.Load()
-	err = o.l.db.View(ctx, func(tx *storage.Tx) error {
-		if evs, err = tx.Events(after, outboxBatch); err != nil || len(evs) == 0 {
-			return err
-		}
-		eps, err = tx.ClockEpochs(evs[0].Seq)
+	err = o.l.db.View(ctx, func(tx *storage.Tx) (err error) {
+		evs, err = tx.Events(after, outboxBatch)
 		return err
 	})
-	return evs, eps, err
+	return evs, o.epochs(), err
 }
 
 // save writes the cursor when it moved and enough time passed, or at once
@@ -143,6 +170,17 @@ func (o *outbox) save(ctx context.Context, now bool) {
 		return
 	}
 	o.saved, o.last = a, o.l.now()
+}
+
+// changesDoors says whether an event may change state/doors or
+// state/capacity; the door state is read again only then.
+func changesDoors(kind string) bool {
+	for _, p := range []string{"rent.", "door.", "alert.door"} {
+		if strings.HasPrefix(kind, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func (l *Link) eventJSON(e storage.Event, eps epochs) []byte {

@@ -133,6 +133,8 @@ func (l *Link) sessionUp(ctx context.Context, cm *autopaho.ConnectionManager) {
 	}})
 	if err != nil {
 		l.log.Warn("fleet: subscribe failed; commands wait for the next connection", "err", err)
+	} else {
+		l.ready.Store(true)
 	}
 	l.sayBirth(ctx, cm)
 }
