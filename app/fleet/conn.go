@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/url"
 	"os"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/eclipse/paho.golang/autopaho"
@@ -175,7 +177,12 @@ func explain(err error) string {
 	var ua x509.UnknownAuthorityError
 	var hn x509.HostnameError
 	var ci x509.CertificateInvalidError
+	var dns *net.DNSError
 	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "nothing answers at that address (connection refused): check the broker's host and port"
+	case errors.As(err, &dns):
+		return "the broker's host name is not known (" + dns.Name + "): check the broker address"
 	case errors.As(err, &ca):
 		switch ca.ReasonCode {
 		case 0x86, 0x87, 0x8C:

@@ -65,7 +65,11 @@ type Link struct {
 	dirty chan struct{}
 	force chan bool
 	up    chan struct{}
-	opens *bucket
+	// healthNow asks for state/health at once (the backlog went out).
+	healthNow chan struct{}
+	// lastHealth is when state/health went out; the state goroutine's own.
+	lastHealth time.Time
+	opens      *bucket
 
 	birth     atomic.Int64
 	connected atomic.Bool
@@ -98,7 +102,7 @@ func New(cfg Config, id string, c Core, db *storage.DB, opts Options, log *slog.
 	}
 	l := &Link{cfg: cfg, id: id, topics: Topics{Fleet: cfg.Fleet, Locker: id}, core: c, db: db, opts: opts, log: log,
 		keys: keys, now: opts.Now, cmds: newQueue(), dirty: make(chan struct{}, 1), force: make(chan bool, 1),
-		up: make(chan struct{}, 1), boot: opts.Boot}
+		up: make(chan struct{}, 1), healthNow: make(chan struct{}, 1), boot: opts.Boot}
 	l.start = l.now()
 	l.outbox = newOutbox(l)
 	l.opens = newBucket(cfg.RemoteOpenPerMinute, time.Minute, l.now)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -63,7 +64,7 @@ func Dial(ctx context.Context, cfg OperatorConfig, log *slog.Logger) (*Operator,
 	}
 	tc, err := tlsConfig(cfg.CAFile, cfg.CertFile, cfg.KeyFile, u.Hostname())
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBroker, err)
+		return nil, fmt.Errorf("%w: %s", ErrBroker, strings.TrimPrefix(err.Error(), "fleet: "))
 	}
 	o := &Operator{cfg: cfg, log: log, waiters: map[string]chan Result{}, subbed: map[string]bool{}}
 	failed := make(chan error, 1)

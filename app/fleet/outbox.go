@@ -33,7 +33,9 @@ type outbox struct {
 	acked atomic.Int64 // every event through this seq has its PUBACK
 	saved int64        // the cursor as last written to the store
 	last  time.Time    // when it was written
-	rate  *bucket
+	// reported is the sent count when the outbox last caught up.
+	reported int64
+	rate     *bucket
 
 	mu  sync.Mutex // protects eps
 	eps epochs     // every clock epoch; they change only at boot and when the clock's sync flips
@@ -96,6 +98,11 @@ func (o *outbox) run(ctx context.Context, pub publisher) {
 		}
 		sent, err := o.step(ctx, pub)
 		o.save(ctx, sent == 0)
+		if sent == 0 && o.l.sent.Load() != o.reported {
+			// Caught up: health tells the backlog is gone.
+			o.reported = o.l.sent.Load()
+			signal(o.l.healthNow)
+		}
 		if err != nil {
 			if ctx.Err() == nil {
 				o.l.log.Debug("event not sent; retrying after reconnect", "err", err)

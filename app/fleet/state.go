@@ -102,6 +102,11 @@ func (l *Link) stateLoop(ctx context.Context, cm *autopaho.ConnectionManager) {
 			if l.connected.Load() {
 				l.publishHealth(ctx, cm)
 			}
+		case <-l.healthNow:
+			// At most every 10s: a busy locker catches up after each event.
+			if l.connected.Load() && l.now().Sub(l.lastHealth) > 10*time.Second {
+				l.publishHealth(ctx, cm)
+			}
 		}
 	}
 }
@@ -212,6 +217,7 @@ func (l *Link) health(ctx context.Context) Health {
 }
 
 func (l *Link) publishHealth(ctx context.Context, cm *autopaho.ConnectionManager) {
+	l.lastHealth = l.now()
 	if err := l.publishJSON(ctx, cm, l.topics.Health(), true, l.health(ctx), nil); err != nil && ctx.Err() == nil {
 		l.log.Debug("fleet: health not published", "err", err)
 	}
