@@ -122,8 +122,9 @@ func TestKillWhilePublishingAndApplying(t *testing.T) {
 	if len(unanswered) > 0 {
 		t.Fatalf("%d commands never answered, e.g. %v", len(unanswered), unanswered[:min(5, len(unanswered))])
 	}
-	t.Logf("%d kills: %d events delivered in order with no gap (%d duplicates dropped by seq), %d commands sent, %d applied, each at most once; %s",
-		kills, len(evs), w.dups("L-KILL"), sent.count(), applied, time.Since(start).Round(time.Second))
+	t.Logf("%d kills: %d events delivered in order with no gap (%d duplicates dropped by seq); %d commands sent, %d applied, "+
+		"each at most once; %d bookings killed between booking and keeping the answer (booked once, code lost); %s",
+		kills, len(evs), w.dups("L-KILL"), sent.count(), applied, results.codeLost(), time.Since(start).Round(time.Second))
 }
 
 // runChild runs one kiosk process and kills it after life (0: lets it
@@ -259,6 +260,19 @@ func newResults(op *Operator, fleet, locker string) *results {
 		}
 	})
 	return r
+}
+
+// codeLost counts bookings a kill cut between the booking and its kept
+// answer: settled from the store, booked once, without a code.
+func (r *results) codeLost() (n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, x := range r.got {
+		if x.Error == "code_lost" {
+			n++
+		}
+	}
+	return n
 }
 
 func (r *results) missing(cmds []sentCommand) []string {
