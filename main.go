@@ -7,6 +7,7 @@
 //	pudo doctor [--json] [--skip CHECKS]                check this locker, one line per check
 //	pudo backup FILE                                    consistent copy of the database, online
 //	pudo token keygen|new|show [flags]                  the operator's keys and QR tokens (courier, staff badge)
+//	pudo fleet COMMAND [flags]                          the operator's view of the fleet over MQTT
 //
 // With no configuration it runs the demo locker: a simulated lock board of
 // 24 doors and a few demo parcels whose codes the home screen shows.
@@ -32,6 +33,7 @@ import (
 	"pudo/app/core"
 	"pudo/app/cred"
 	"pudo/app/doctor"
+	"pudo/app/fleet"
 	"pudo/app/sdnotify"
 	"pudo/assets"
 	"pudo/lockio"
@@ -59,6 +61,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	},
 	"backup": doctor.BackupMain,
 	"token":  cred.Main,
+	"fleet":  fleet.Main,
 }
 
 func main() {
@@ -153,6 +156,14 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
+	// The boot is counted before anything writes an event, so even the
+	// reconciliation's events carry this run's boot number.
+	var boot fleet.Boot
+	if cfg.Fleet.Enabled {
+		if boot, err = fleet.StartBoot(ctx, db, fleet.ClockSynced()); err != nil {
+			return err
+		}
+	}
 	locks, err := lockio.Open(ctx, cfg.Lock, log.With("part", "lockio"))
 	if err != nil {
 		return err
@@ -173,6 +184,18 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err := serveAPI(ctx, cfg, locker, db, locks, log); err != nil {
 		return err
 	}
+	// The link ends with the kiosk, before the store closes: the window
+	// closing ends it as well as a signal does.
+	linkCtx, stopLink := context.WithCancel(ctx)
+	linkDone, err := runFleet(linkCtx, cfg, boot, locker, db, locks, log)
+	if err != nil {
+		stopLink()
+		return err
+	}
+	defer func() {
+		stopLink()
+		<-linkDone
+	}()
 	readers, err := scanner.Start(ctx, cfg.Scanner, log.With("part", "scanner"))
 	if err != nil {
 		return err
@@ -320,6 +343,29 @@ func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *s
 		}
 	}()
 	return nil
+}
+
+// runFleet starts the fleet link when it is configured; the returned
+// channel closes when its goroutine has ended (at once when there is none).
+func runFleet(ctx context.Context, cfg config.Config, boot fleet.Boot, locker *core.Locker, db *storage.DB,
+	locks *lockio.Controller, log *slog.Logger) (<-chan struct{}, error) {
+	done := make(chan struct{})
+	if !cfg.Fleet.Enabled {
+		close(done)
+		return done, nil
+	}
+	link, err := fleet.New(cfg.Fleet, cfg.Kiosk.ID, locker, db, fleet.Options{Version: version, Boot: boot,
+		LockBus: func() bool { return locks.Health().Up() }}, log.With("part", "fleet"))
+	if err != nil {
+		return nil, err
+	}
+	go func() {
+		defer close(done)
+		if err := link.Run(ctx); err != nil {
+			log.Error("fleet link stopped", "err", err)
+		}
+	}()
+	return done, nil
 }
 
 // screenSettings are the settings staff may change on the kiosk, as

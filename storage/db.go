@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -27,6 +28,18 @@ type DB struct {
 	sql *sql.DB
 	// Now is the clock every transaction reads once; tests pin it.
 	Now func() time.Time
+
+	mu        sync.Mutex // protects following
+	committed []func()
+}
+
+// OnCommit registers fn to run after every committed Update, on the
+// committing goroutine: it must not block. The fleet link uses it to send
+// a new event at once instead of polling the log.
+func (db *DB) OnCommit(fn func()) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.committed = append(db.committed, fn)
 }
 
 // Open opens or creates the SQLite file at path and applies pending migrations.
@@ -91,6 +104,12 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	}
 	if err := stx.Commit(); err != nil {
 		return fmt.Errorf("storage: commit: %w", err)
+	}
+	db.mu.Lock()
+	hooks := db.committed
+	db.mu.Unlock()
+	for _, fn := range hooks {
+		fn()
 	}
 	return nil
 }

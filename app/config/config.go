@@ -18,6 +18,7 @@ import (
 	"pudo/app/api"
 	"pudo/app/core"
 	"pudo/app/cred"
+	"pudo/app/fleet"
 	"pudo/lockio"
 	"pudo/scanner"
 )
@@ -35,6 +36,7 @@ type Config struct {
 	Speech   Speech         `toml:"speech"`
 	Keypad   app.Keymap     `toml:"keypad"`
 	Operator Operator       `toml:"operator"`
+	Fleet    fleet.Config   `toml:"fleet"`
 }
 
 // Operator is about the operator's credentials: the keys that sign courier
@@ -173,6 +175,7 @@ func Default() Config {
 		Speech:   DefaultSpeech(),
 		Keypad:   app.DefaultKeymap(),
 		Operator: Operator{PublicKeys: []string{}},
+		Fleet:    fleet.DefaultConfig(),
 	}
 }
 
@@ -312,6 +315,14 @@ func (c Config) Validate() error {
 	}
 	if err := c.Operator.validate(); err != nil {
 		return err
+	}
+	if err := c.Fleet.Validate(); err != nil {
+		return keyed(err)
+	}
+	if c.Fleet.Enabled {
+		if err := fleet.CheckLockerID(c.Kiosk.ID); err != nil {
+			return &Error{Key: "kiosk.id", Msg: err.Error()}
+		}
 	}
 	return c.doorsOnBoards()
 }

@@ -48,6 +48,9 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"scanner baud", "[scanner.serial]\nbaud = -1\n", "scanner.serial.baud"},
 		{"operator key", "[operator]\npublic_keys = [\"ed25519:short\"]\n", "operator.public_keys[0]"},
 		{"operator signing key", "[operator]\nsigning_key = \"/nonexistent/site.key\"\n", "operator.signing_key"},
+		{"fleet broker in clear", "[fleet]\nenabled = true\nbroker = \"mqtt://192.0.2.7:1883\"\n", "fleet.broker"},
+		{"fleet without broker", "[fleet]\nenabled = true\n", "fleet.broker"},
+		{"fleet locker id", "[kiosk]\nid = \"a/b\"\n[fleet]\nenabled = true\nbroker = \"mqtts://broker.example:8883\"\n", "kiosk.id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,271 @@
+package fleet
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// commandTTL is how long a command of pudo fleet stays valid: a booking
+// sent to an offline locker may wait for it a day; an opening must be now.
+var commandTTL = map[string]time.Duration{CmdBook: 24 * time.Hour, CmdCancel: 24 * time.Hour, CmdOpen: 2 * time.Minute}
+
+// needLocker checks the locker id against the fleet's retained state, so a
+// typo is said at once instead of waiting for an answer that never comes.
+func (c *cli) needLocker() error {
+	if c.locker == "" {
+		return usageError("--locker is required")
+	}
+	if !idRE.MatchString(c.locker) || c.locker == allLockers {
+		return usageError(fmt.Sprintf("--locker %q is not a locker id", c.locker))
+	}
+	if err := c.dial(); err != nil {
+		return err
+	}
+	_, err := c.states(c.locker)
+	return err
+}
+
+// send journals, sends and awaits one command, and says what happened.
+func (c *cli) send(name string, cmd Command) (Result, error) {
+	if err := c.openJournal(); err != nil {
+		return Result{}, err
+	}
+	Prepare(&cmd, commandTTL[name])
+	ctx, cancel := contextWithTimeout(c, c.wait)
+	defer cancel()
+	r, err := c.op.Command(ctx, c.journal, c.locker, name, cmd, commandTTL[name])
+	if errors.Is(err, context.DeadlineExceeded) {
+		return r, fmt.Errorf("no answer from %s within %s: it may be offline. The command (id %s) waits at the broker "+
+			"and in the journal until %s; `pudo fleet resend --command %s` asks again for its answer",
+			c.locker, c.wait, cmd.CommandID, cmd.ExpiresAt.Local().Format(time.RFC3339), cmd.CommandID)
+	}
+	return r, err
+}
+
+func (c *cli) printResult(r Result) error {
+	if c.jsonOut {
+		return json.NewEncoder(c.out).Encode(r)
+	}
+	if r.Status != StatusOK {
+		return fmt.Errorf("%s refused by %s: %s (%s)", r.Name, r.Locker, r.Message, r.Error)
+	}
+	return nil
+}
+
+func (c *cli) book() error {
+	if c.size == "" || c.parcelRef == "" {
+		return usageError("book needs --locker, --size S|M|L and --parcel-ref")
+	}
+	if err := c.needLocker(); err != nil {
+		return err
+	}
+	cmd := Command{BookingID: cmp(c.bookingID, newID()[:16]), Size: strings.ToUpper(c.size), ParcelRef: c.parcelRef,
+		RecipientRef: c.recipientRef, PreferLow: c.preferLow}
+	if c.until != "" {
+		t, err := parseUntil(c.until)
+		if err != nil {
+			return usageError(err.Error())
+		}
+		cmd.Until = t
+	}
+	if err := c.openJournal(); err != nil {
+		return err
+	}
+	v, err := c.journal.NextVersion(c.ctx, c.locker)
+	if err != nil {
+		return err
+	}
+	cmd.Version = v
+	r, err := c.send(CmdBook, cmd)
+	if err != nil {
+		return err
+	}
+	if err := c.printResult(r); err != nil || c.jsonOut {
+		return err
+	}
+	fmt.Fprintf(c.out, "Booked at %s: booking %s, rent %d, door %d; drop off by %s.\n", r.Locker, r.BookingID, r.RentID, r.DoorID,
+		r.ExpiresAt.Local().Format("2006-01-02 15:04"))
+	if r.PickupCode == "" {
+		fmt.Fprintf(c.out, "No pickup code: %s\n", r.Message)
+		return nil
+	}
+	fmt.Fprintf(c.out, "Pickup code (shown only now; the locker keeps no copy): %s\n", r.PickupCode)
+	if r.Replayed {
+		fmt.Fprintln(c.out, "(the answer to an earlier send of this command: it was booked once)")
+	}
+	return nil
+}
+
+func parseUntil(s string) (time.Time, error) {
+	if d, err := time.ParseDuration(s); err == nil {
+		return time.Now().Add(d).UTC(), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return t, fmt.Errorf("--until %q is neither a duration (48h) nor RFC 3339 (2025-06-01T18:00:00+02:00)", s)
+	}
+	return t, nil
+}
+
+func (c *cli) cancel() error {
+	if c.bookingID == "" {
+		return usageError("cancel needs --locker and --booking-id")
+	}
+	if err := c.needLocker(); err != nil {
+		return err
+	}
+	if err := c.openJournal(); err != nil {
+		return err
+	}
+	v, err := c.journal.NextVersion(c.ctx, c.locker)
+	if err != nil {
+		return err
+	}
+	r, err := c.send(CmdCancel, Command{BookingID: c.bookingID, Version: v})
+	if err != nil {
+		return err
+	}
+	if err := c.printResult(r); err != nil || c.jsonOut {
+		return err
+	}
+	fmt.Fprintf(c.out, "Cancelled booking %s at %s (rent %d); its door is free.\n", c.bookingID, r.Locker, r.RentID)
+	return nil
+}
+
+func (c *cli) open() error {
+	if c.keyFile == "" || (c.bookingID == "" && c.rentID == 0) {
+		return usageError("open needs --locker, --booking-id or --rent, and --key (the operator's signing key)")
+	}
+	key, err := readSigningKey(c.keyFile)
+	if err != nil {
+		return err
+	}
+	if err := c.needLocker(); err != nil {
+		return err
+	}
+	cmd := Command{BookingID: c.bookingID, RentID: c.rentID, Operator: os.Getenv("USER")}
+	Prepare(&cmd, commandTTL[CmdOpen])
+	SignOpen(key, c.fleet, c.locker, &cmd)
+	r, err := c.send(CmdOpen, cmd)
+	if err != nil {
+		return err
+	}
+	if err := c.printResult(r); err != nil || c.jsonOut {
+		return err
+	}
+	fmt.Fprintf(c.out, "Opened door %d (column %d, row %d) at %s for rent %d.\n", r.DoorID, r.Column, r.Row, r.Locker, r.RentID)
+	return nil
+}
+
+func (c *cli) resend() error {
+	if c.commandID == "" {
+		return usageError("resend needs --command ID")
+	}
+	if err := c.openJournal(); err != nil {
+		return err
+	}
+	locker, name, payload, err := c.journal.Sent(c.ctx, c.commandID)
+	if err != nil {
+		return err
+	}
+	c.locker = locker
+	if err := c.dial(); err != nil {
+		return err
+	}
+	c.op.waiter(c.commandID)
+	if err := c.op.SendRaw(c.ctx, locker, name, c.commandID, payload); err != nil {
+		return err
+	}
+	ctx, cancel := contextWithTimeout(c, c.wait)
+	defer cancel()
+	r, err := c.op.Await(ctx, c.commandID)
+	if err != nil {
+		return fmt.Errorf("no answer from %s within %s", locker, c.wait)
+	}
+	if c.jsonOut {
+		return json.NewEncoder(c.out).Encode(r)
+	}
+	b, _ := json.MarshalIndent(r, "", "  ")
+	fmt.Fprintln(c.out, string(b))
+	return nil
+}
+
+func (c *cli) serve() error {
+	if err := c.openJournal(); err != nil {
+		return err
+	}
+	if err := c.dial(); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.errw, "pudo fleet serve: answering sync requests of fleet %q from the journal; Ctrl-C stops\n", c.fleet)
+	return c.op.ServeSync(c.ctx, c.journal)
+}
+
+func (c *cli) keygen() error {
+	if c.outFile == "" {
+		return usageError("keygen needs --out FILE")
+	}
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(c.outFile, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := pem.Encode(f, &pem.Block{Type: "PRIVATE KEY", Bytes: der}); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.out, "Wrote %s (keep it secret). Put its public key in each locker's [fleet] operator_keys:\n\n  operator_keys = [%q]\n",
+		c.outFile, base64.StdEncoding.EncodeToString(pub))
+	return nil
+}
+
+func (c *cli) pubkey() error {
+	if c.keyFile == "" {
+		return usageError("pubkey needs --key FILE")
+	}
+	k, err := readSigningKey(c.keyFile)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(c.out, base64.StdEncoding.EncodeToString(k.Public().(ed25519.PublicKey)))
+	return nil
+}
+
+// readSigningKey reads a PKCS#8 PEM Ed25519 key, as keygen or
+// `openssl genpkey -algorithm ed25519` writes it.
+func readSigningKey(path string) (ed25519.PrivateKey, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		return nil, fmt.Errorf("%s is not a PEM key", path)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	ek, ok := k.(ed25519.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("%s is not an Ed25519 key", path)
+	}
+	return ek, nil
+}

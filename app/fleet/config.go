@@ -1,0 +1,221 @@
+package fleet
+
+import (
+	"crypto/ed25519"
+	"encoding/base64"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Config is the [fleet] section of the kiosk's TOML configuration: how the
+// locker reaches the operator's MQTT broker. Zero values take the defaults
+// of DefaultConfig.
+type Config struct {
+	// Enabled starts the link at all. Off by default: a kiosk works alone.
+	Enabled bool `toml:"enabled"`
+	// Broker is the operator's broker: mqtts://host:8883 (TLS), or
+	// mqtt://host:1883 on a loopback address only.
+	Broker string `toml:"broker"`
+	// Fleet names the operator's network in every topic: pudo/v1/{fleet}/...
+	Fleet string `toml:"fleet"`
+	// CAFile is the PEM bundle the broker's certificate must chain to;
+	// empty: the system's roots.
+	CAFile string `toml:"ca_file"`
+	// CertFile and KeyFile are this locker's TLS client certificate, whose
+	// common name is the locker id (kiosk.id).
+	CertFile string `toml:"cert_file"`
+	KeyFile  string `toml:"key_file"`
+	// Username and the password (from the environment variable PasswordEnv)
+	// are the fallback for a broker without client certificates. An empty
+	// username is the locker id.
+	Username    string `toml:"username"`
+	PasswordEnv string `toml:"password_env"`
+	// KeepAlive is the MQTT keep-alive; a dead link is noticed after 1.5x.
+	KeepAlive time.Duration `toml:"keep_alive"`
+	// SessionExpiry is how long the broker keeps this locker's session
+	// (subscriptions and queued commands) while it is away.
+	SessionExpiry time.Duration `toml:"session_expiry"`
+	// WillDelay is how long the broker waits after a lost connection before
+	// it marks the locker offline: short 4G drops must not flap.
+	WillDelay time.Duration `toml:"will_delay"`
+	// ReconnectSpread bounds the random wait before the first attempt after
+	// a lost connection, so a thousand lockers do not return in one second
+	// after a broker restart; ReconnectMax bounds later waits.
+	ReconnectSpread time.Duration `toml:"reconnect_spread"`
+	ReconnectMax    time.Duration `toml:"reconnect_max"`
+	// PublishRate bounds the events sent per second, so a week's backlog
+	// goes out steadily and the kiosk stays responsive.
+	PublishRate int `toml:"publish_rate"`
+	// HealthEvery is how often state/health is published.
+	HealthEvery time.Duration `toml:"health_every"`
+	// RemoteOpen lets an operator's signed "open" command open one stored
+	// parcel's door. The locker's own rule (rents.remote_open) must allow it
+	// too. RemoteOpenPerMinute caps such openings.
+	RemoteOpen          bool `toml:"remote_open"`
+	RemoteOpenPerMinute int  `toml:"remote_open_per_minute"`
+	// OperatorKeys are the operator's Ed25519 public keys (base64, as
+	// `pudo fleet pubkey` prints them); an "open" command must be signed by
+	// one of them.
+	OperatorKeys []string `toml:"operator_keys"`
+	// MaxClockSkew is how far in the future a command's issued_at may lie.
+	MaxClockSkew time.Duration `toml:"max_clock_skew"`
+}
+
+// DefaultConfig is the link switched off.
+func DefaultConfig() Config {
+	return Config{
+		Fleet:               "default",
+		KeepAlive:           30 * time.Second,
+		SessionExpiry:       7 * 24 * time.Hour,
+		WillDelay:           time.Minute,
+		ReconnectSpread:     20 * time.Second,
+		ReconnectMax:        20 * time.Second,
+		PublishRate:         50,
+		HealthEvery:         time.Minute,
+		RemoteOpenPerMinute: 6,
+		MaxClockSkew:        5 * time.Minute,
+		OperatorKeys:        []string{},
+	}
+}
+
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.Fleet == "" {
+		c.Fleet = d.Fleet
+	}
+	if c.KeepAlive == 0 {
+		c.KeepAlive = d.KeepAlive
+	}
+	if c.SessionExpiry == 0 {
+		c.SessionExpiry = d.SessionExpiry
+	}
+	if c.WillDelay == 0 {
+		c.WillDelay = d.WillDelay
+	}
+	if c.ReconnectSpread == 0 {
+		c.ReconnectSpread = d.ReconnectSpread
+	}
+	if c.ReconnectMax == 0 {
+		c.ReconnectMax = d.ReconnectMax
+	}
+	if c.PublishRate == 0 {
+		c.PublishRate = d.PublishRate
+	}
+	if c.HealthEvery == 0 {
+		c.HealthEvery = d.HealthEvery
+	}
+	if c.RemoteOpenPerMinute == 0 {
+		c.RemoteOpenPerMinute = d.RemoteOpenPerMinute
+	}
+	if c.MaxClockSkew == 0 {
+		c.MaxClockSkew = d.MaxClockSkew
+	}
+	return c
+}
+
+// ConfigError names the key that is wrong: "fleet.broker: ...".
+type ConfigError struct {
+	Key, Msg string
+}
+
+func (e *ConfigError) Error() string { return "fleet." + e.Key + ": " + e.Msg }
+
+// idRE is what may stand in a topic level: no wildcards, no slash.
+var idRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+
+// Validate checks the section; a disabled link is not checked further
+// than its types.
+func (c Config) Validate() error {
+	if !c.Enabled {
+		return nil
+	}
+	c = c.withDefaults()
+	if _, err := brokerURL(c.Broker); err != nil {
+		return &ConfigError{"broker", err.Error()}
+	}
+	if !idRE.MatchString(c.Fleet) || c.Fleet == allLockers {
+		return &ConfigError{"fleet", fmt.Sprintf("%q must be 1..64 of A-Z a-z 0-9 _ . - (and not %q)", c.Fleet, allLockers)}
+	}
+	if (c.CertFile == "") != (c.KeyFile == "") {
+		return &ConfigError{"cert_file", "cert_file and key_file go together"}
+	}
+	for _, f := range []struct{ key, path string }{{"ca_file", c.CAFile}, {"cert_file", c.CertFile}, {"key_file", c.KeyFile}} {
+		if f.path == "" {
+			continue
+		}
+		if _, err := os.Stat(f.path); err != nil {
+			return &ConfigError{f.key, err.Error()}
+		}
+	}
+	if c.PasswordEnv != "" && os.Getenv(c.PasswordEnv) == "" {
+		return &ConfigError{"password_env", fmt.Sprintf("$%s is empty", c.PasswordEnv)}
+	}
+	switch {
+	case c.KeepAlive < 5*time.Second || c.KeepAlive > 20*time.Minute:
+		return &ConfigError{"keep_alive", "must be 5s..20m"}
+	case c.SessionExpiry < time.Minute:
+		return &ConfigError{"session_expiry", "must be at least 1m: without a session the broker drops queued commands"}
+	case c.WillDelay < 0:
+		return &ConfigError{"will_delay", "must not be negative"}
+	case c.ReconnectSpread < 0 || c.ReconnectMax < time.Second:
+		return &ConfigError{"reconnect_max", "reconnect_spread must not be negative, reconnect_max at least 1s"}
+	case c.PublishRate < 1 || c.PublishRate > 10000:
+		return &ConfigError{"publish_rate", "must be 1..10000 events per second"}
+	case c.HealthEvery < time.Second:
+		return &ConfigError{"health_every", "must be at least 1s"}
+	case c.RemoteOpenPerMinute < 1 || c.RemoteOpenPerMinute > 60:
+		return &ConfigError{"remote_open_per_minute", "must be 1..60"}
+	case c.MaxClockSkew < 0:
+		return &ConfigError{"max_clock_skew", "must not be negative"}
+	}
+	if _, err := parseKeys(c.OperatorKeys); err != nil {
+		return &ConfigError{"operator_keys", err.Error()}
+	}
+	if c.RemoteOpen && len(c.OperatorKeys) == 0 {
+		return &ConfigError{"remote_open", "needs operator_keys: an open command must be signed by the operator"}
+	}
+	return nil
+}
+
+// brokerURL reads the broker address. Plain MQTT is allowed on loopback
+// only, so a locker's password never crosses a network in clear.
+func brokerURL(s string) (*url.URL, error) {
+	if s == "" {
+		return nil, fmt.Errorf("is empty; set it to mqtts://HOST:8883")
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("%q is not a URL such as mqtts://broker.example:8883", s)
+	}
+	host, port, err := net.SplitHostPort(u.Host)
+	if err != nil || port == "" {
+		return nil, fmt.Errorf("%q has no port (mqtts://HOST:8883)", s)
+	}
+	switch u.Scheme {
+	case "mqtts", "tls", "ssl":
+	case "mqtt", "tcp":
+		if ip := net.ParseIP(host); !(host == "localhost" || (ip != nil && ip.IsLoopback())) {
+			return nil, fmt.Errorf("plain %s:// is allowed on loopback only; use mqtts://", u.Scheme)
+		}
+	default:
+		return nil, fmt.Errorf("scheme %q is not mqtts:// or mqtt://", u.Scheme)
+	}
+	return u, nil
+}
+
+func parseKeys(ks []string) ([]ed25519.PublicKey, error) {
+	var out []ed25519.PublicKey
+	for i, k := range ks {
+		b, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(strings.TrimSpace(k), "ed25519:"))
+		if err != nil || len(b) != ed25519.PublicKeySize {
+			return nil, fmt.Errorf("[%d] is not a base64 Ed25519 public key (pudo fleet pubkey prints one)", i)
+		}
+		out = append(out, ed25519.PublicKey(b))
+	}
+	return out, nil
+}

@@ -1,0 +1,121 @@
+package fleet
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"time"
+
+	_ "modernc.org/sqlite" // the "sqlite" driver
+)
+
+// Journal is the central side's record of the commands it sent: it
+// numbers booking versions per locker and resends what a locker reports
+// missing when it reconnects, so nothing depends on the broker keeping its
+// queue. `pudo fleet` keeps one in a SQLite file; an operator's back office
+// that speaks the topics itself keeps its own.
+type Journal struct {
+	db *sql.DB
+}
+
+const journalSchema = `
+CREATE TABLE IF NOT EXISTS commands (
+	command_id TEXT    PRIMARY KEY,
+	locker     TEXT    NOT NULL,
+	name       TEXT    NOT NULL,
+	booking_id TEXT    NOT NULL DEFAULT '',
+	version    INTEGER NOT NULL DEFAULT 0,
+	issued_at  INTEGER NOT NULL,
+	expires_at INTEGER NOT NULL,
+	payload    BLOB    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS commands_by_locker ON commands (locker, version, issued_at);
+CREATE TABLE IF NOT EXISTS versions (
+	locker TEXT    PRIMARY KEY,
+	last   INTEGER NOT NULL
+);`
+
+// OpenJournal opens or creates the journal at path.
+func OpenJournal(ctx context.Context, path string) (*Journal, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("fleet journal %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	if _, err := db.ExecContext(ctx, journalSchema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("fleet journal %s: %w", path, err)
+	}
+	return &Journal{db: db}, nil
+}
+
+// Close closes the journal file.
+func (j *Journal) Close() error { return j.db.Close() }
+
+// NextVersion hands out the next booking version for a locker.
+func (j *Journal) NextVersion(ctx context.Context, locker string) (int64, error) {
+	var v int64
+	err := j.db.QueryRowContext(ctx, `INSERT INTO versions (locker, last) VALUES (?, 1)
+		ON CONFLICT (locker) DO UPDATE SET last = last + 1 RETURNING last`, locker).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("fleet journal: version: %w", err)
+	}
+	return v, nil
+}
+
+// Add keeps a command as sent, byte for byte: a resend must be the same
+// command, or the locker takes it for a reused id.
+func (j *Journal) Add(ctx context.Context, locker, name string, c Command, payload []byte) error {
+	_, err := j.db.ExecContext(ctx, `INSERT INTO commands (command_id, locker, name, booking_id, version, issued_at, expires_at, payload)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, c.CommandID, locker, name, c.BookingID, c.Version,
+		c.IssuedAt.UnixMilli(), c.ExpiresAt.UnixMilli(), payload)
+	if err != nil {
+		return fmt.Errorf("fleet journal: add %s: %w", c.CommandID, err)
+	}
+	return nil
+}
+
+// Sent returns a kept command: its locker, name and payload.
+func (j *Journal) Sent(ctx context.Context, commandID string) (locker, name string, payload []byte, err error) {
+	err = j.db.QueryRowContext(ctx, `SELECT locker, name, payload FROM commands WHERE command_id = ?`, commandID).Scan(&locker, &name, &payload)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil, fmt.Errorf("fleet journal: no command %s", commandID)
+	}
+	return locker, name, payload, err
+}
+
+// Missing lists what a locker did not process by its sync request, in the
+// order to apply: every unexpired booking change above its gap-free
+// version and not among those it has, then other unexpired commands issued
+// since its command cursor.
+func (j *Journal) Missing(ctx context.Context, req SyncRequest, now time.Time) ([]SyncCommand, error) {
+	rows, err := j.db.QueryContext(ctx, `SELECT name, version, payload FROM commands
+		WHERE locker = ? AND expires_at > ? AND ((version > ?) OR (version = 0 AND issued_at >= ?))
+		ORDER BY version = 0, version, issued_at`, req.Locker, now.UnixMilli(), req.BookingVersion, req.CommandCursor.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("fleet journal: missing: %w", err)
+	}
+	defer rows.Close()
+	var out []SyncCommand
+	for rows.Next() {
+		var name string
+		var v int64
+		var p []byte
+		if err := rows.Scan(&name, &v, &p); err != nil {
+			return nil, err
+		}
+		if v > 0 && slices.Contains(req.VersionsAhead, v) {
+			continue
+		}
+		out = append(out, SyncCommand{Name: name, Command: json.RawMessage(p)})
+	}
+	return out, rows.Err()
+}

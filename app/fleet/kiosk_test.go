@@ -1,0 +1,321 @@
+package fleet
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/eclipse/paho.golang/paho"
+
+	"pudo/app/core"
+	"pudo/app/cred"
+	"pudo/lockio"
+	"pudo/storage"
+)
+
+func testLog(tb testing.TB) *slog.Logger {
+	if os.Getenv("PUDO_FLEET_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})).With("t", tb.Name())
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// kiosk is one locker as main wires it: a real SQLite file, the built-in
+// simulated lock board, the core, and the fleet link.
+type kiosk struct {
+	tb     testing.TB
+	id     string
+	dir    string
+	cfg    Config
+	db     *storage.DB
+	locks  *lockio.Controller
+	locker *core.Locker
+	link   *Link
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+func newKiosk(tb testing.TB, b *broker, id string, edit ...func(*Config)) *kiosk {
+	tb.Helper()
+	cfg := b.lockerConfig(tb, id)
+	for _, e := range edit {
+		e(&cfg)
+	}
+	k := &kiosk{tb: tb, id: id, dir: tb.TempDir(), cfg: cfg}
+	k.start()
+	tb.Cleanup(k.stop)
+	// A first connection has no session yet: commands sent before the
+	// subscription would reach nobody.
+	deadline := time.Now().Add(15 * time.Second)
+	for !k.link.Ready() {
+		if time.Now().After(deadline) {
+			tb.Fatalf("%s: the link did not come up", id)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return k
+}
+
+func (k *kiosk) start() {
+	tb := k.tb
+	tb.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	k.cancel = cancel
+	db, secret, err := core.OpenData(ctx, k.dir, testLog(tb))
+	must(tb, err)
+	boot, err := StartBoot(ctx, db, true)
+	must(tb, err)
+	lc := lockio.DefaultConfig()
+	lc.PollInterval, lc.SimAutoClose, lc.MinUnlockGap = lockio.Duration(40*time.Millisecond), lockio.Duration(100*time.Millisecond), lockio.Duration(time.Millisecond)
+	locks, err := lockio.Open(ctx, lc, testLog(tb))
+	must(tb, err)
+	locker := core.New(db, locks, secret, core.Options{KioskID: k.id, RemoteOpen: true, OperatorKeys: []cred.PublicKey{testOperator.Public()}, PINCost: core.PINCost{Time: 1, Memory: 8}}, testLog(tb))
+	doors, err := core.Layout(core.DemoColumns(), 2)
+	must(tb, err)
+	must(tb, locker.SetUp(ctx, doors))
+	must(tb, locker.Reconcile(ctx))
+	link, err := New(k.cfg, k.id, locker, db, Options{Version: "test", Boot: boot, LockBus: func() bool { return locks.Health().Up() },
+		ClockSynced: func() bool { return true }}, testLog(tb).With("locker", k.id))
+	must(tb, err)
+	k.db, k.locks, k.locker, k.link = db, locks, locker, link
+	k.wg.Go(func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case ev, ok := <-locks.Events():
+				if !ok {
+					return
+				}
+				locker.HandleDoorEvent(ctx, ev)
+			}
+		}
+	})
+	k.wg.Go(func() {
+		if err := link.Run(ctx); err != nil {
+			tb.Errorf("link %s: %v", k.id, err)
+		}
+	})
+}
+
+// stop shuts the kiosk down as main does: the link says goodbye.
+func (k *kiosk) stop() {
+	if k.cancel == nil {
+		return
+	}
+	// The boards close first, while the pump still drains their events.
+	// The simulated board's pty can block in a read that closing does not
+	// wake (lockio/emulator): a stuck close must not hang the test.
+	closed := make(chan struct{})
+	go func() { k.locks.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(2 * time.Second):
+		k.tb.Logf("%s: simulated lock board did not close", k.id)
+	}
+	k.cancel()
+	k.wg.Wait()
+	k.db.Close()
+	k.cancel = nil
+}
+
+// dropOff is a courier scanning the parcel's label at the kiosk and
+// closing the door.
+func (k *kiosk) dropOff(parcelRef string) core.Rent {
+	k.tb.Helper()
+	ctx := context.Background()
+	c, err := k.locker.CourierLogin(ctx, courierToken(k.tb, "c1"))
+	must(k.tb, err)
+	d, err := c.DropBooked(ctx, parcelRef)
+	must(k.tb, err)
+	k.closeAndDone(func() error { return d.Done(ctx) })
+	return d.Rent()
+}
+
+func (k *kiosk) closeAndDone(done func() error) {
+	k.tb.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := done()
+		if err == nil {
+			return
+		}
+		if !errors.Is(err, core.ErrDoorStillOpen) || time.Now().After(deadline) {
+			k.tb.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// pickup is a shopper typing the code.
+func (k *kiosk) pickup(code string) {
+	k.tb.Helper()
+	if _, err := k.locker.StartPickup(context.Background(), code); err != nil {
+		k.tb.Fatalf("pickup with %s: %v", code, err)
+	}
+}
+
+func (k *kiosk) lastSeq() int64 {
+	var n int64
+	must(k.tb, k.db.View(context.Background(), func(tx *storage.Tx) (err error) {
+		n, err = tx.LastSeq()
+		return err
+	}))
+	return n
+}
+
+// watcher is a consumer of the fleet's events: it drops duplicates by
+// (locker, seq) as a consumer should, and checks that the first copies
+// come in order without a gap.
+type watcher struct {
+	tb  testing.TB
+	op  *Operator
+	mu  sync.Mutex
+	got map[string][]Event // first copies, in arrival order
+	dup map[string]int
+	bad []string
+}
+
+func newWatcher(tb testing.TB, b *broker, clientID string) *watcher {
+	tb.Helper()
+	cfg := b.operatorConfig()
+	cfg.ClientID, cfg.SessionExpiry = clientID, time.Hour
+	op, err := Dial(context.Background(), cfg, testLog(tb))
+	must(tb, err)
+	tb.Cleanup(op.Close)
+	w := &watcher{tb: tb, op: op, got: map[string][]Event{}, dup: map[string]int{}}
+	op.OnMessage(w.hear)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	must(tb, op.Subscribe(ctx, topicRoot+"/"+testFleet+"/+/"+sufEvt))
+	return w
+}
+
+func (w *watcher) hear(p *paho.Publish) {
+	locker, rest, ok := lockerOf(testFleet, p.Topic)
+	if !ok || rest != sufEvt {
+		return
+	}
+	var e Event
+	if err := json.Unmarshal(p.Payload, &e); err != nil {
+		w.mu.Lock()
+		w.bad = append(w.bad, "undecodable event: "+err.Error())
+		w.mu.Unlock()
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	evs := w.got[locker]
+	last := int64(0)
+	if len(evs) > 0 {
+		last = evs[len(evs)-1].Seq
+	}
+	switch {
+	case e.Seq <= last:
+		w.dup[locker]++
+	case e.Seq != last+1:
+		w.bad = append(w.bad, fmt.Sprintf("%s: seq %d after %d: a gap", locker, e.Seq, last))
+		w.got[locker] = append(evs, e)
+	default:
+		w.got[locker] = append(evs, e)
+	}
+}
+
+// waitFor waits until locker's events reach seq.
+func (w *watcher) waitFor(locker string, seq int64, within time.Duration) []Event {
+	w.tb.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		w.mu.Lock()
+		evs := append([]Event{}, w.got[locker]...)
+		bad := append([]string{}, w.bad...)
+		w.mu.Unlock()
+		if len(bad) > 0 {
+			w.tb.Fatalf("events wrong: %v", bad)
+		}
+		if len(evs) > 0 && evs[len(evs)-1].Seq >= seq {
+			return evs
+		}
+		if time.Now().After(deadline) {
+			n := int64(0)
+			if len(evs) > 0 {
+				n = evs[len(evs)-1].Seq
+			}
+			w.tb.Fatalf("%s: events up to %d arrived, want %d", locker, n, seq)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func (w *watcher) dups(locker string) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.dup[locker]
+}
+
+func kinds(evs []Event, rent int64) []string {
+	var out []string
+	for _, e := range evs {
+		if e.RentID == rent {
+			out = append(out, e.Kind)
+		}
+	}
+	return out
+}
+
+// operator dials the broker as the operator.
+func newOperator(tb testing.TB, b *broker) *Operator {
+	tb.Helper()
+	op, err := Dial(context.Background(), b.operatorConfig(), testLog(tb))
+	must(tb, err)
+	tb.Cleanup(op.Close)
+	return op
+}
+
+func command(tb testing.TB, op *Operator, j *Journal, locker, name string, c Command) Result {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	r, err := op.Command(ctx, j, locker, name, c, time.Hour)
+	if err != nil {
+		tb.Fatalf("%s %s: %v", name, locker, err)
+	}
+	return r
+}
+
+func newJournal(tb testing.TB) *Journal {
+	j, err := OpenJournal(context.Background(), filepath.Join(tb.TempDir(), "journal.db"))
+	must(tb, err)
+	tb.Cleanup(func() { j.Close() })
+	return j
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// testOperator signs the couriers' tokens the kiosks of these tests trust.
+var testOperator = cred.GenerateKey()
+
+func courierToken(tb testing.TB, id string) string {
+	tb.Helper()
+	now := time.Now()
+	text, err := cred.Sign(testOperator, cred.Claims{Kind: cred.Courier, Subject: id, Carrier: "TEST",
+		Lockers: []string{cred.AllLockers}, IssuedAt: now, Expires: now.Add(time.Hour)})
+	must(tb, err)
+	return text
+}

@@ -1,0 +1,198 @@
+package fleet
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/eclipse/paho.golang/paho"
+
+	"pudo/storage"
+)
+
+// publisher is what the link needs of the broker connection;
+// *autopaho.ConnectionManager is one.
+type publisher interface {
+	Publish(ctx context.Context, p *paho.Publish) (*paho.PublishResponse, error)
+	AwaitConnection(ctx context.Context) error
+}
+
+// outbox sends the event log, oldest unacknowledged first, one event in
+// flight at a time: an event counts as sent only on its PUBACK, and after a
+// reconnect it starts again from the oldest unacknowledged, so nothing new
+// overtakes it. Its cursor lives in the store beside the log; it is saved
+// in batches, so a crash resends at most a few acknowledged events, which
+// consumers drop by (locker, seq).
+type outbox struct {
+	l     *Link
+	wake  chan struct{}
+	acked atomic.Int64 // every event through this seq has its PUBACK
+	saved int64        // the cursor as last written to the store
+	last  time.Time    // when it was written
+	// reported is the sent count when the outbox last caught up.
+	reported int64
+	rate     *bucket
+
+	mu  sync.Mutex // protects eps
+	eps epochs     // every clock epoch; they change only at boot and when the clock's sync flips
+}
+
+const (
+	outboxBatch = 64
+	saveEvery   = 500 * time.Millisecond
+	// idlePoll is a backstop only: every commit nudges the outbox.
+	idlePoll = 30 * time.Second
+)
+
+func newOutbox(l *Link) *outbox {
+	return &outbox{l: l, wake: make(chan struct{}, 1), rate: newBucket(l.cfg.PublishRate, time.Second, l.now)}
+}
+
+// nudge says the log may have grown; the store calls it after each commit.
+func (o *outbox) nudge() {
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (o *outbox) load(ctx context.Context) error {
+	return o.l.db.View(ctx, func(tx *storage.Tx) error {
+		v, err := tx.FleetValue(keyAcked)
+		o.acked.Store(v)
+		o.saved = v
+		if err != nil {
+			return err
+		}
+		eps, err := tx.ClockEpochs(0)
+		o.mu.Lock()
+		o.eps = eps
+		o.mu.Unlock()
+		return err
+	})
+}
+
+// addEpoch keeps a new epoch the link itself just recorded.
+func (o *outbox) addEpoch(e storage.ClockEpoch) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.eps = append(o.eps, e)
+}
+
+func (o *outbox) epochs() epochs {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.eps
+}
+
+// run sends until ctx ends, then saves the cursor.
+func (o *outbox) run(ctx context.Context, pub publisher) {
+	defer o.save(context.WithoutCancel(ctx), true)
+	for ctx.Err() == nil {
+		if err := pub.AwaitConnection(ctx); err != nil {
+			return
+		}
+		sent, err := o.step(ctx, pub)
+		o.save(ctx, sent == 0)
+		if sent == 0 && o.l.sent.Load() != o.reported {
+			// Caught up: health tells the backlog is gone.
+			o.reported = o.l.sent.Load()
+			signal(o.l.healthNow)
+		}
+		if err != nil {
+			if ctx.Err() == nil {
+				o.l.log.Debug("event not sent; retrying after reconnect", "err", err)
+				o.l.sleep(ctx, time.Second)
+			}
+			continue
+		}
+		if sent > 0 {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+		case <-o.wake:
+		case <-time.After(idlePoll):
+		}
+	}
+}
+
+// step sends the next batch; it stops at the first event without PUBACK.
+func (o *outbox) step(ctx context.Context, pub publisher) (int, error) {
+	evs, eps, err := o.batch(ctx)
+	if err != nil || len(evs) == 0 {
+		return 0, err
+	}
+	for i, e := range evs {
+		if !o.rate.wait(ctx) {
+			return i, ctx.Err()
+		}
+		body := o.l.eventJSON(e, eps)
+		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		_, err := pub.Publish(pctx, &paho.Publish{QoS: 1, Topic: o.l.topics.Evt(), Payload: body,
+			Properties: &paho.PublishProperties{ContentType: "application/json",
+				User: paho.UserProperties{{Key: "seq", Value: strconv.FormatInt(e.Seq, 10)}}}})
+		cancel()
+		if err != nil {
+			return i, err
+		}
+		o.acked.Store(e.Seq)
+		o.l.sent.Add(1)
+		if changesDoors(e.Kind) {
+			signal(o.l.dirty)
+		}
+		if o.l.opts.OnSent != nil {
+			o.l.opts.OnSent(e.Seq)
+		}
+		o.save(ctx, false)
+	}
+	return len(evs), nil
+}
+
+func (o *outbox) batch(ctx context.Context) (evs []storage.Event, eps epochs, err error) {
+	after := o.acked.Load()
+	err = o.l.db.View(ctx, func(tx *storage.Tx) (err error) {
+		evs, err = tx.Events(after, outboxBatch)
+		return err
+	})
+	return evs, o.epochs(), err
+}
+
+// save writes the cursor when it moved and enough time passed, or at once
+// when now is set (idle, or shutting down).
+func (o *outbox) save(ctx context.Context, now bool) {
+	a := o.acked.Load()
+	if a == o.saved || (!now && o.l.now().Sub(o.last) < saveEvery) {
+		return
+	}
+	err := o.l.db.Update(ctx, func(tx *storage.Tx) error { return tx.RaiseFleetValue(keyAcked, a) })
+	if err != nil {
+		if ctx.Err() == nil {
+			o.l.log.Warn("fleet outbox cursor not saved", "seq", a, "err", err)
+		}
+		return
+	}
+	o.saved, o.last = a, o.l.now()
+}
+
+// changesDoors says whether an event may change state/doors or
+// state/capacity; the door state is read again only then.
+func changesDoors(kind string) bool {
+	for _, p := range []string{"rent.", "door.", "alert.door"} {
+		if strings.HasPrefix(kind, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *Link) eventJSON(e storage.Event, eps epochs) []byte {
+	boot, synced := eps.of(e.Seq)
+	b, _ := json.Marshal(Event{Fleet: l.cfg.Fleet, Locker: l.id, Seq: e.Seq, Boot: boot, At: e.At, ClockSynced: synced,
+		Kind: e.Kind, Actor: e.Actor, RentID: e.RentID, DoorID: e.DoorID, Detail: e.Detail})
+	return b
+}

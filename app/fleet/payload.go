@@ -1,0 +1,176 @@
+package fleet
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// The JSON of every message. They are ours, not the store's: the AsyncAPI
+// document (asyncapi.yaml) describes each, and a test holds it to these.
+
+// Event is one entry of the locker's event log, as published on evt. A
+// consumer drops duplicates by (locker, seq); seq has no holes, so a jump
+// is a loss it can see.
+type Event struct {
+	Fleet       string    `json:"fleet"`
+	Locker      string    `json:"locker"`
+	Seq         int64     `json:"seq"`
+	Boot        int64     `json:"boot"`
+	At          time.Time `json:"at"`
+	ClockSynced bool      `json:"clock_synced"`
+	Kind        string    `json:"kind"`
+	Actor       string    `json:"actor"`
+	RentID      int64     `json:"rent_id,omitempty"`
+	DoorID      int64     `json:"door_id,omitempty"`
+	Detail      string    `json:"detail,omitempty"`
+}
+
+// Online is the retained state/online: the birth a locker publishes on
+// connecting, and the Will the broker publishes for it after will_delay.
+// Birth grows with every connection: an offline message whose birth is
+// older than the newest online one is a late Will, and says nothing.
+type Online struct {
+	Locker  string    `json:"locker"`
+	Online  bool      `json:"online"`
+	Birth   int64     `json:"birth"`
+	Boot    int64     `json:"boot"`
+	At      time.Time `json:"at"`
+	Version string    `json:"version,omitempty"`
+}
+
+// Health is the retained state/health.
+type Health struct {
+	Locker      string    `json:"locker"`
+	At          time.Time `json:"at"`
+	Boot        int64     `json:"boot"`
+	UptimeS     int64     `json:"uptime_s"`
+	Version     string    `json:"version,omitempty"`
+	LockBus     string    `json:"lock_bus"` // up, down or unknown
+	Store       string    `json:"store"`    // ok or failing
+	ClockSynced bool      `json:"clock_synced"`
+	LastSeq     int64     `json:"last_seq"`
+	AckedSeq    int64     `json:"acked_seq"`
+	Faults      int       `json:"faults"` // doors that did not open last time or are out of service
+}
+
+// Doors is the retained state/doors.
+type Doors struct {
+	Locker string    `json:"locker"`
+	At     time.Time `json:"at"`
+	Doors  []Door    `json:"doors"`
+}
+
+// Door is one door in state/doors.
+type Door struct {
+	ID     int64  `json:"id"`
+	Size   string `json:"size"`
+	Column int    `json:"column"`
+	Row    int    `json:"row"`
+	Low    bool   `json:"low"`
+	State  string `json:"state"` // free, out_of_service or the rent's state
+	Sensor string `json:"sensor"`
+	Fault  bool   `json:"fault"`
+	RentID int64  `json:"rent_id,omitempty"`
+}
+
+// Capacity is the retained state/capacity: free doors per size.
+type Capacity struct {
+	Locker string         `json:"locker"`
+	At     time.Time      `json:"at"`
+	Free   map[string]int `json:"free"`
+	Total  map[string]int `json:"total"`
+}
+
+// Command is what comes down cmd/{name}. The header is the same for every
+// command; the other fields belong to some commands only (see the AsyncAPI
+// document) and the locker refuses those that do not fit.
+type Command struct {
+	CommandID string    `json:"command_id"`
+	IssuedAt  time.Time `json:"issued_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+	// Nonce is random per command. The locker never stores it: the key that
+	// seals the kept result derives from the whole command.
+	Nonce string `json:"nonce,omitempty"`
+
+	BookingID    string    `json:"booking_id,omitempty"`
+	Version      int64     `json:"version,omitempty"`
+	Size         string    `json:"size,omitempty"`
+	ParcelRef    string    `json:"parcel_ref,omitempty"`
+	RecipientRef string    `json:"recipient_ref,omitempty"`
+	PreferLow    bool      `json:"prefer_low,omitempty"`
+	Until        time.Time `json:"until,omitzero"`
+	RentID       int64     `json:"rent_id,omitempty"`
+	DoorID       int64     `json:"door_id,omitempty"`
+	OutOfService *bool     `json:"out_of_service,omitempty"`
+	Reason       string    `json:"reason,omitempty"`
+	Key          string    `json:"key,omitempty"`
+	Value        *string   `json:"value,omitempty"`
+	Operator     string    `json:"operator,omitempty"`
+	// Signature is the operator's Ed25519 signature of the command (see
+	// signedText); "open" needs it.
+	Signature string `json:"signature,omitempty"`
+}
+
+// Result is what the locker answers on res (or the command's MQTT 5
+// response topic, with its correlation data). The ids are in the JSON too,
+// so a 3.1.1 bridge that drops properties still pairs them.
+type Result struct {
+	CommandID string    `json:"command_id"`
+	Name      string    `json:"name"`
+	Locker    string    `json:"locker"`
+	Status    string    `json:"status"` // ok, refused or failed
+	Error     string    `json:"error,omitempty"`
+	Message   string    `json:"message,omitempty"`
+	At        time.Time `json:"at"`
+	// Replayed is true on the answer to a duplicate: the command was not
+	// applied again, this is the first result.
+	Replayed bool `json:"replayed,omitempty"`
+
+	BookingID  string    `json:"booking_id,omitempty"`
+	Version    int64     `json:"version,omitempty"`
+	RentID     int64     `json:"rent_id,omitempty"`
+	DoorID     int64     `json:"door_id,omitempty"`
+	Column     int       `json:"column,omitempty"`
+	Row        int       `json:"row,omitempty"`
+	PickupCode string    `json:"pickup_code,omitempty"`
+	QR         string    `json:"qr,omitempty"`
+	ExpiresAt  time.Time `json:"expires_at,omitzero"`
+	State      string    `json:"state,omitempty"`
+}
+
+// Result statuses.
+const (
+	StatusOK      = "ok"
+	StatusRefused = "refused"
+	StatusFailed  = "failed"
+)
+
+// SyncRequest is what a locker sends on sync/req after every connect: how
+// far it got, so the central side can resend what it missed.
+type SyncRequest struct {
+	RequestID string `json:"request_id"`
+	Locker    string `json:"locker"`
+	Boot      int64  `json:"boot"`
+	Birth     int64  `json:"birth"`
+	// BookingVersion is the newest booking version through which every
+	// one was processed; VersionsAhead are those processed above it.
+	BookingVersion int64   `json:"booking_version"`
+	VersionsAhead  []int64 `json:"versions_ahead,omitempty"`
+	// CommandCursor is the newest issued_at among the commands processed;
+	// unversioned commands issued since, and not expired, are missing.
+	CommandCursor time.Time `json:"command_cursor,omitzero"`
+	LastSeq       int64     `json:"last_seq"`
+}
+
+// SyncResponse is the central side's answer on sync/res: the commands the
+// locker missed, in the order to apply them.
+type SyncResponse struct {
+	RequestID string        `json:"request_id"`
+	Commands  []SyncCommand `json:"commands"`
+}
+
+// SyncCommand is one resent command.
+type SyncCommand struct {
+	Name    string          `json:"name"`
+	Command json.RawMessage `json:"command"`
+}

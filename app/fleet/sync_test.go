@@ -1,0 +1,66 @@
+package fleet
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// The broker loses its queue (its store is gone across a restart) while the
+// locker is away with a booking waiting for it: on reconnecting, the locker
+// says how far it got, the central side resends the booking from its
+// journal, and it is applied once. A resend of what was applied already
+// is answered, not applied again.
+func TestSyncResendsWhatTheBrokerLost(t *testing.T) {
+	b := startBroker(t)
+	k := newKiosk(t, b, "L-SYNC")
+	op := newOperator(t, b)
+	j := newJournal(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	central, err := Dial(ctx, b.operatorConfig(), testLog(t))
+	must(t, err)
+	defer central.Close()
+	go central.ServeSync(ctx, j)
+
+	first := command(t, op, j, k.id, CmdBook, Command{BookingID: "S1", Version: 1, Size: "S", ParcelRef: "SY-1"})
+	if first.Status != StatusOK {
+		t.Fatalf("book = %+v", first)
+	}
+	k.stop()
+	got := make(chan Result, 1)
+	go func() {
+		r, _ := op.Command(ctx, j, k.id, CmdBook, Command{BookingID: "S2", Version: 2, Size: "M", ParcelRef: "SY-2"}, time.Hour)
+		got <- r
+	}()
+	time.Sleep(300 * time.Millisecond) // queued at the broker for the absent locker
+	b.Stop()
+	if err := os.Remove(filepath.Join(b.dir, "mosquitto.db")); err != nil {
+		t.Fatalf("the broker kept no store to lose: %v", err)
+	}
+	b.start()
+	k.start()
+	select {
+	case r := <-got:
+		if r.Status != StatusOK || r.PickupCode == "" {
+			t.Fatalf("resent booking = %+v", r)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the booking the broker lost was never resent and applied")
+	}
+	if n := rentsOf(t, k, "S2"); n != 1 {
+		t.Fatalf("booking S2 has %d rents", n)
+	}
+	// Every later connection syncs again; S1 and S2 are not applied twice.
+	k.stop()
+	k.start()
+	waitUntil(t, "the locker reconnects", 10*time.Second, k.link.Connected)
+	time.Sleep(500 * time.Millisecond)
+	for _, bk := range []string{"S1", "S2"} {
+		if n := rentsOf(t, k, bk); n != 1 {
+			t.Fatalf("booking %s has %d rents after another sync", bk, n)
+		}
+	}
+}
