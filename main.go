@@ -240,7 +240,8 @@ func screenOptions(ctx context.Context, cfg config.Config, locker *core.Locker, 
 			return locker.SaveScreenSettings(ctx, text)
 		},
 		MoreTimeFor: cfg.Screen.MoreTime, ReopenGrace: cfg.Screen.ReopenGrace, AdminIdle: cfg.Screen.AdminIdle,
-		AdminTaps: cfg.Screen.AdminTaps, AdminWithin: cfg.Screen.AdminTapWindow}
+		AdminTaps: cfg.Screen.AdminTaps, AdminWithin: cfg.Screen.AdminTapWindow,
+		Support: ui.Support{Phone: cfg.Support.Phone, Web: cfg.Support.Web, Note: cfg.Support.Note}}
 }
 
 // newWindow is the kiosk's window: full screen unless asked otherwise.

@@ -44,6 +44,13 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"lock protocol", "[lock]\nprotocol = \"x10\"\n", "lock.protocol"},
 		{"lock board address", "[[lock.boards]]\naddress = 99\nchannels = 24\n", "lock.boards[0].address"},
 		{"scanner baud", "[scanner.serial]\nbaud = -1\n", "scanner.serial.baud"},
+		{"no support", "[support]\nphone = \"\"\nweb = \"\"\n", "support"},
+		{"support phone", "[support]\nphone = \"call us\"\n", "support.phone"},
+		{"support phone digits", "[support]\nphone = \"+ -\"\n", "support.phone"},
+		{"support web scheme", "[support]\nweb = \"pudo.example/help\"\n", "support.web"},
+		{"support web long", "[support]\nweb = \"https://pudo.example/" + strings.Repeat("x", 80) + "\"\n", "support.web"},
+		{"support note language", "[support.note]\nenglish = \"x\"\n", "support.note.english"},
+		{"support note lines", "[support.note]\nen = \"a\\nb\"\n", "support.note.en"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,5 +88,18 @@ func TestColumnsReplaceTheDemo(t *testing.T) {
 	}
 	if len(c.Lock.Boards) != 1 || c.Lock.Boards[0].Address != 2 {
 		t.Fatalf("boards = %+v: the demo board was not replaced", c.Lock.Boards)
+	}
+}
+
+func TestSupportFromFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.toml")
+	os.WriteFile(path, []byte("[support]\nphone = \"+48 22 123 45 67\"\nweb = \"\"\n[support.note]\npl = \"Codziennie 8:00–20:00\"\n"), 0o600)
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Support{Phone: "+48 22 123 45 67", Note: map[string]string{"pl": "Codziennie 8:00–20:00"}}
+	if !reflect.DeepEqual(c.Support, want) {
+		t.Fatalf("support = %+v, want %+v", c.Support, want)
 	}
 }
