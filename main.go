@@ -248,7 +248,7 @@ func screenOptions(ctx context.Context, cfg config.Config, locker *core.Locker, 
 func newWindow(cfg config.Config) (fyne.App, fyne.Window) {
 	a := fyneapp.NewWithID("eu.pudo.kiosk")
 	a.Settings().SetTheme(ui.Theme(ui.Style{}))
-	w := a.NewWindow("Pudo")
+	w := ui.PanelWindow(a.NewWindow("Pudo")) // no screen resizes it, in --windowed either
 	w.SetPadded(false)
 	if cfg.Kiosk.Windowed {
 		w.Resize(fyne.NewSize(1280, 800))
