@@ -31,6 +31,7 @@ import (
 	"pudo/app/config"
 	"pudo/app/core"
 	"pudo/app/doctor"
+	_ "pudo/app/localeenv" // before Fyne reads the locale: see its doc
 	"pudo/app/sdnotify"
 	"pudo/assets"
 	"pudo/lockio"
