@@ -61,3 +61,41 @@ func TestVersionIsQuiet(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpListsEveryCommand: `pudo help` and `pudo --help` print every
+// subcommand, one line each, and the kiosk's flags, and exit 0.
+func TestHelpListsEveryCommand(t *testing.T) {
+	for name := range commands {
+		if _, ok := commandHelp[name]; !ok && !strings.HasPrefix(name, "-") {
+			t.Errorf("command %q has no line in commandHelp", name)
+		}
+	}
+	for name := range commandHelp {
+		if _, ok := commands[name]; !ok {
+			t.Errorf("commandHelp lists %q, which is no command", name)
+		}
+	}
+	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}, {"--windowed", "--help"}} {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), args, &out, &errOut)
+		text := out.String() + errOut.String()
+		if code != 0 {
+			t.Errorf("%v: exit %d", args, code)
+		}
+		for name, line := range commandHelp {
+			if !strings.Contains(text, "\n  "+name+" ") || !strings.Contains(text, line+"\n") {
+				t.Errorf("%v: no line for %s in\n%s", args, name, text)
+			}
+		}
+		if !strings.Contains(text, "-windowed") || !strings.Contains(text, "-config") {
+			t.Errorf("%v: the kiosk's flags are missing:\n%s", args, text)
+		}
+	}
+}
+
+func TestUnknownCommandPointsToHelp(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"frobnicate"}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "pudo help") {
+		t.Fatalf("exit %d, stderr %q", code, errOut.String())
+	}
+}

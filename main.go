@@ -6,6 +6,8 @@
 //	pudo lockboard-sim [flags]                          emulate lock boards on a pty
 //	pudo doctor [--json] [--skip CHECKS]                check this locker, one line per check
 //	pudo backup FILE                                    consistent copy of the database, online
+//	pudo api-key new --name N --scope S                 make an API key
+//	pudo help                                           every command and flag (also --help)
 //
 // With no configuration it runs the demo locker: a simulated lock board of
 // 24 doors and a few demo parcels whose codes the home screen shows.
@@ -58,6 +60,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 		return doctor.Main(ctx, args, stdout, stderr, version)
 	},
 	"backup": doctor.BackupMain,
+	"help":   helpMain, "--help": helpMain, "-help": helpMain, "-h": helpMain,
 }
 
 func main() {
@@ -74,10 +77,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	cfg, err := loadConfig(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0 // asked for, and printed
+	}
 	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stderr, "pudo:", err)
-		}
+		fmt.Fprintln(stderr, "pudo:", err)
 		return 2
 	}
 	log := newLogger(cfg.Kiosk.LogFormat, stderr)
@@ -92,6 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func loadConfig(args []string, stderr io.Writer) (config.Config, error) {
 	fs := flag.NewFlagSet("pudo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { usage(fs) }
 	path := fs.String("config", "", "TOML config `file` (default: the built-in demo locker)")
 	dataDir := fs.String("data-dir", "", "`dir` for the database and the code secret (overrides kiosk.data_dir)")
 	windowed := fs.Bool("windowed", false, "run in a window instead of full screen (overrides kiosk.windowed)")
@@ -102,7 +107,7 @@ func loadConfig(args []string, stderr io.Writer) (config.Config, error) {
 		return config.Config{}, err
 	}
 	if fs.NArg() > 0 {
-		return config.Config{}, fmt.Errorf("unknown command %q (try: pudo version)", fs.Arg(0))
+		return config.Config{}, fmt.Errorf("unknown command %q (pudo help lists them)", fs.Arg(0))
 	}
 	cfg, err := config.Load(*path)
 	if err != nil {
