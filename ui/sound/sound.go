@@ -5,10 +5,13 @@
 package sound
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 
 	"github.com/gen2brain/malgo"
@@ -28,6 +31,7 @@ type Player struct {
 	done   chan struct{}
 
 	backend string // "system" or "null"; set before Open returns
+	cards   string // the ALSA card list to look at first (cardsFile)
 
 	mu      sync.Mutex // protects following: the device callback reads them
 	playing []int16
@@ -43,10 +47,17 @@ type request struct {
 	gain float64
 }
 
+// cardsFile is where Linux lists the ALSA sound cards.
+const cardsFile = "/proc/asound/cards"
+
 // Open decodes the sounds (WAV files by name) and starts the goroutine that
 // owns the audio device. Close stops it.
 func Open(wavs map[string][]byte, log *slog.Logger) (*Player, error) {
-	p := &Player{sounds: map[string][]int16{}, log: log, reqs: make(chan request, 4), done: make(chan struct{})}
+	return open(wavs, log, cardsFile)
+}
+
+func open(wavs map[string][]byte, log *slog.Logger, cards string) (*Player, error) {
+	p := &Player{sounds: map[string][]int16{}, log: log, reqs: make(chan request, 4), done: make(chan struct{}), cards: cards}
 	for name, b := range wavs {
 		pcm, err := decodeWAV(b)
 		if err != nil {
@@ -103,19 +114,51 @@ func (p *Player) run(ready chan<- struct{}) {
 	}
 }
 
-// openDevice tries the system's backends, then the null backend.
+// openDevice tries the system's backends, then the null backend. With no
+// sound card it goes straight to the null backend and says so in one line:
+// miniaudio's ALSA backend would make libasound print "cannot find card"
+// some 35 times to stderr, which no handler of ours can catch (malgo loads
+// libasound at run time).
 func (p *Player) openDevice() (*malgo.AllocatedContext, *malgo.Device, error) {
+	tries := []struct {
+		name     string
+		backends []malgo.Backend
+	}{{"system", nil}, {"null", []malgo.Backend{backendNull}}}
+	if !hasSoundCard(p.cards) {
+		p.log.Info("sound: no sound card, the kiosk is silent", "cards", p.cards)
+		tries = tries[1:]
+	}
 	var errs []error
-	for i, backends := range [][]malgo.Backend{nil, {backendNull}} {
-		ctx, dev, err := p.tryBackends(backends)
+	for _, try := range tries {
+		ctx, dev, err := p.tryBackends(try.backends)
 		if err == nil {
-			p.backend = [...]string{"system", "null"}[i]
-			p.log.Info("sound: device open", "backend", p.backend)
+			p.backend = try.name
+			if len(tries) > 1 {
+				p.log.Info("sound: device open", "backend", p.backend)
+			}
 			return ctx, dev, nil
 		}
 		errs = append(errs, err)
 	}
 	return nil, nil, errors.Join(errs...)
+}
+
+// hasSoundCard reads the kernel's ALSA card list: a card's line starts
+// with its number, "--- no soundcards ---" or no file means none. A sound
+// server without an ALSA card (PulseAudio to a network sink) is no kiosk's.
+func hasSoundCard(path string) bool {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	s := bufio.NewScanner(bytes.NewReader(b))
+	for s.Scan() {
+		f := bytes.Fields(s.Bytes())
+		if len(f) > 1 && f[0][0] >= '0' && f[0][0] <= '9' && f[1][0] == '[' {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *Player) tryBackends(backends []malgo.Backend) (*malgo.AllocatedContext, *malgo.Device, error) {
