@@ -54,3 +54,22 @@ func TestPanelWindowKeepsItsSize(t *testing.T) {
 		}
 	}
 }
+
+// TestPanelLayoutUnsized: a full-screen window has no size until it is
+// shown, and a window of no size is an X error (BadValue on
+// ConfigureWindow), so until then the panel asks for its screen's minimum;
+// once sized, never more than it has.
+func TestPanelLayoutUnsized(t *testing.T) {
+	c := test.NewCanvas()
+	c.Resize(fyne.Size{})
+	r := canvas.NewRectangle(themed(colorNameLit))
+	r.SetMinSize(fyne.NewSize(600, 1059))
+	l := panelLayout{c}
+	if got := l.MinSize([]fyne.CanvasObject{r}); got != r.MinSize() {
+		t.Fatalf("unsized: min %v, want the screen's %v", got, r.MinSize())
+	}
+	c.Resize(fyne.NewSize(1280, 800))
+	if got, want := l.MinSize([]fyne.CanvasObject{r}), fyne.NewSize(600, 800); got != want {
+		t.Fatalf("sized 1280x800: min %v, want %v", got, want)
+	}
+}
