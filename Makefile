@@ -13,9 +13,10 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Fyne's GL and X11 headers for cgo, Xvfb and xdotool for headless runs and
 # the end-to-end test, ImageMagick for screenshots, xinit for the kiosk
-# session's test.
+# session's test, espeak-ng for spoken guidance (its tests render a phrase in
+# every language).
 APT_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
-	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xdotool imagemagick xinit
+	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xdotool imagemagick xinit espeak-ng
 
 .PHONY: all deps build run test bench screenshots clean \
 	package package-amd64 package-arm64 package-deb deps-arm64 bundle

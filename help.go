@@ -18,6 +18,7 @@ var commandHelp = map[string]string{
 	"doctor":        "check this locker (display, lock boards, scanner, sound, database, clock), one line per check",
 	"help":          "this list (also --help)",
 	"lockboard-sim": "emulate lock boards on a pseudo-terminal and print its path",
+	"token":         "the operator's keys and signed QR tokens (courier, staff badge, app pickup): token keygen|new|show",
 	"version":       "print the version",
 }
 

@@ -7,6 +7,7 @@
 //	pudo doctor [--json] [--skip CHECKS]                check this locker, one line per check
 //	pudo backup FILE                                    consistent copy of the database, online
 //	pudo api-key new --name N --scope S                 make an API key
+//	pudo token keygen|new|show [flags]                  the operator's keys and QR tokens (courier, staff badge)
 //	pudo help                                           every command and flag (also --help)
 //
 // With no configuration it runs the demo locker: a simulated lock board of
@@ -22,7 +23,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
@@ -32,6 +32,7 @@ import (
 	"pudo/app/api"
 	"pudo/app/config"
 	"pudo/app/core"
+	"pudo/app/cred"
 	"pudo/app/doctor"
 	_ "pudo/app/localeenv" // before Fyne reads the locale: see its doc
 	"pudo/app/sdnotify"
@@ -60,6 +61,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 		return doctor.Main(ctx, args, stdout, stderr, version)
 	},
 	"backup": doctor.BackupMain,
+	"token":  cred.Main,
 	"help":   helpMain, "--help": helpMain, "-help": helpMain, "-h": helpMain,
 }
 
@@ -86,6 +88,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	log := newLogger(cfg.Kiosk.LogFormat, stderr)
 	if err := kiosk(ctx, cfg, log); err != nil {
+		var de *core.DataError
+		if errors.As(err, &de) {
+			// One line, what is wrong and how to restore: not a log record.
+			fmt.Fprintln(stderr, "pudo:", de)
+			return 2
+		}
 		log.Error("kiosk stopped", "err", err)
 		return 1
 	}
@@ -146,7 +154,7 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	db, secret, err := openStore(ctx, dir)
+	db, secret, err := core.OpenData(ctx, dir, log.With("part", "app"))
 	if err != nil {
 		return err
 	}
@@ -156,7 +164,15 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer locks.Close()
-	locker, doors, err := startLocker(ctx, cfg, db, secret, locks, log)
+	isDemo := cfg.Lock.Port == "sim" || cfg.Kiosk.Demo
+	lopts := cfg.Options()
+	var demoKey cred.PrivateKey
+	if isDemo {
+		if demoKey, err = demoOperator(dir, &lopts, log); err != nil {
+			return err
+		}
+	}
+	locker, doors, err := startLocker(ctx, lopts, cfg, db, secret, locks, log)
 	if err != nil {
 		return err
 	}
@@ -175,10 +191,13 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	defer player.Close()
 	opts := screenOptions(ctx, cfg, locker, log)
 	opts.Board, opts.Scanners, opts.Sounds = locks, readers, player
-	if (cfg.Lock.Port == "sim" || cfg.Kiosk.Demo) && cfg.Kiosk.DemoParcels > 0 {
+	if isDemo && cfg.Kiosk.DemoParcels > 0 {
 		if err := demo(ctx, locker, cfg.Kiosk.DemoParcels, &opts, log); err != nil {
 			return err
 		}
+	}
+	if isDemo {
+		demoBadges(demoKey, dir, cfg.Kiosk.ID, log)
 	}
 	a, w := newWindow(cfg)
 	opts.Quit = a.Quit
@@ -192,28 +211,11 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	return nil
 }
 
-// openStore opens the database and the code secret kept beside it.
-func openStore(ctx context.Context, dir string) (*storage.DB, []byte, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, nil, fmt.Errorf("data dir: %w", err)
-	}
-	db, err := storage.Open(ctx, filepath.Join(dir, "pudo.db"))
-	if err != nil {
-		return nil, nil, err
-	}
-	secret, err := core.LoadOrCreateSecret(filepath.Join(dir, "locker.key"))
-	if err != nil {
-		db.Close()
-		return nil, nil, err
-	}
-	return db, secret, nil
-}
-
 // startLocker sets up the doors, settles what a crash left behind and
 // starts the goroutines that feed the flows.
-func startLocker(ctx context.Context, cfg config.Config, db *storage.DB, secret []byte, locks *lockio.Controller,
+func startLocker(ctx context.Context, opts core.Options, cfg config.Config, db *storage.DB, secret []byte, locks *lockio.Controller,
 	log *slog.Logger) (*core.Locker, []core.Door, error) {
-	locker := core.New(db, locks, secret, cfg.Options(), log.With("part", "app"))
+	locker := core.New(db, locks, secret, opts, log.With("part", "app"))
 	doors, err := core.Layout(cfg.Locker.Columns, cfg.Locker.LowRows)
 	if err != nil {
 		return nil, nil, err
@@ -291,6 +293,13 @@ func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *s
 	}
 	ac := cfg.API
 	ac.KioskID = cfg.Kiosk.ID
+	if cfg.Operator.SigningKey != "" {
+		k, err := cred.ReadPrivateKey(cfg.Operator.SigningKey)
+		if err != nil {
+			return err
+		}
+		ac.Signer = &k
+	}
 	srv, err := api.New(ac, locker, db, log.With("part", "api"))
 	if err != nil {
 		return err

@@ -31,6 +31,13 @@ func (db *DB) Backup(ctx context.Context, dst string) error {
 	}
 	tmp := dst + ".partial"
 	os.Remove(tmp) // a leftover of an interrupted backup
+	// VACUUM INTO fills an empty file as it finds it: made owner-only
+	// first, the copy is never readable by others, not even while written.
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, FileMode)
+	if err != nil {
+		return fmt.Errorf("storage: backup to %s: %w", dst, err)
+	}
+	f.Close()
 	if _, err := db.sql.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("storage: backup to %s: %w", dst, err)
@@ -44,8 +51,9 @@ func (db *DB) Backup(ctx context.Context, dst string) error {
 
 // finishBackup checks, restricts, syncs and renames a fresh copy.
 func finishBackup(ctx context.Context, tmp, dst string) error {
-	// The copy holds code MACs and the audit log: owner-only, like the data dir.
-	if err := os.Chmod(tmp, 0o600); err != nil {
+	// The copy holds code MACs and the audit log: owner-only, like the data
+	// dir, whatever the umask took off or left on.
+	if err := os.Chmod(tmp, FileMode); err != nil {
 		return err
 	}
 	if err := quickCheck(ctx, tmp); err != nil {
@@ -208,6 +216,13 @@ func (db *DB) Check(ctx context.Context) (Check, error) {
 		return nil
 	})
 	return c, err
+}
+
+// AppliedMigrations counts the migrations recorded in the database: 0 for
+// an empty file or one that is not a Pudo database.
+func (db *DB) AppliedMigrations(ctx context.Context) (int, error) {
+	applied, err := db.appliedMigrations(ctx)
+	return len(applied), err
 }
 
 // appliedMigrations lists the recorded migrations; none when the table is

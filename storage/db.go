@@ -31,6 +31,9 @@ type DB struct {
 
 // Open opens or creates the SQLite file at path and applies pending migrations.
 func Open(ctx context.Context, path string) (*DB, error) {
+	if err := privatize(path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "busy_timeout(5000)")
@@ -54,6 +57,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := db.migrate(ctx); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("storage: migrate %s: %w", path, err)
+	}
+	if err := privatizeSidecars(path); err != nil {
+		sdb.Close()
+		return nil, err
 	}
 	return db, nil
 }

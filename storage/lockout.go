@@ -7,62 +7,58 @@ import (
 	"time"
 )
 
-// Lockout is the persisted guess-protection state of one scope ("code",
-// "staff"). The rules that move it live in the app; the store only keeps it,
-// so that a restart does not reset an attacker's count.
-type Lockout struct {
-	Scope    string
-	Streak   int       // wrong entries in a row
-	LastFail time.Time // zero: none
-	Until    time.Time // entry paused until then; zero: not paused
+// GuessBucket is the persisted guess limit of one scope: a token bucket and
+// what staff are told about it. The rules that fill and spend it live in the
+// app; the store only keeps it, so a restart does not refill an attacker's
+// budget.
+type GuessBucket struct {
+	Scope  string
+	Tokens float64   // left at At
+	At     time.Time // zero: never written (the app treats it as full)
+	// Since staff last cleared the banner: wrong entries, how often the
+	// bucket ran dry, and when it first and last did (zero: never).
+	Wrong     int64
+	Trips     int64
+	FirstTrip time.Time
+	LastTrip  time.Time
 }
 
-// Lockout returns the state of scope; a scope never written is all zero.
-func (tx *Tx) Lockout(scope string) (Lockout, error) {
-	lo := Lockout{Scope: scope}
-	var last, until sql.NullInt64
-	err := tx.tx.QueryRow(`SELECT streak, last_fail, until FROM lockouts WHERE scope = ?`, scope).
-		Scan(&lo.Streak, &last, &until)
+const bucketCols = `scope, tokens, at, wrong, trips, first_trip, last_trip`
+
+func scanBucket(s rowScanner) (GuessBucket, error) {
+	var b GuessBucket
+	var at int64
+	var first, last sql.NullInt64
+	err := s.Scan(&b.Scope, &b.Tokens, &at, &b.Wrong, &b.Trips, &first, &last)
+	b.At, b.FirstTrip, b.LastTrip = time.UnixMilli(at).UTC(), fromUnix(first), fromUnix(last)
+	return b, err
+}
+
+// GuessBucket returns the bucket of scope; one never written has a zero At.
+func (tx *Tx) GuessBucket(scope string) (GuessBucket, error) {
+	b, err := scanBucket(tx.tx.QueryRow(`SELECT `+bucketCols+` FROM guess_buckets WHERE scope = ?`, scope))
 	if errors.Is(err, sql.ErrNoRows) {
-		return lo, nil
+		return GuessBucket{Scope: scope}, nil
 	}
 	if err != nil {
-		return lo, fmt.Errorf("storage: lockout %s: %w", scope, err)
+		return b, fmt.Errorf("storage: guess bucket %s: %w", scope, err)
 	}
-	lo.LastFail, lo.Until = fromUnix(last), fromUnix(until)
-	return lo, nil
+	return b, nil
 }
 
-// SetLockout stores the state of lo.Scope.
-func (tx *Tx) SetLockout(lo Lockout) error {
-	_, err := tx.tx.Exec(`INSERT INTO lockouts (scope, streak, last_fail, until) VALUES (?, ?, ?, ?)
-		ON CONFLICT (scope) DO UPDATE SET streak = excluded.streak, last_fail = excluded.last_fail, until = excluded.until`,
-		lo.Scope, lo.Streak, nullTime(lo.LastFail), nullTime(lo.Until))
+// GuessBuckets lists every bucket ever written, by scope.
+func (tx *Tx) GuessBuckets() ([]GuessBucket, error) {
+	return queryAll(tx, "guess buckets", scanBucket, `SELECT `+bucketCols+` FROM guess_buckets ORDER BY scope`)
+}
+
+// SetGuessBucket stores b.
+func (tx *Tx) SetGuessBucket(b GuessBucket) error {
+	_, err := tx.tx.Exec(`INSERT INTO guess_buckets (`+bucketCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (scope) DO UPDATE SET tokens = excluded.tokens, at = excluded.at, wrong = excluded.wrong,
+			trips = excluded.trips, first_trip = excluded.first_trip, last_trip = excluded.last_trip`,
+		b.Scope, b.Tokens, unix(b.At), b.Wrong, b.Trips, nullTime(b.FirstTrip), nullTime(b.LastTrip))
 	if err != nil {
-		return fmt.Errorf("storage: set lockout %s: %w", lo.Scope, err)
+		return fmt.Errorf("storage: set guess bucket %s: %w", b.Scope, err)
 	}
 	return nil
-}
-
-// AddFailure records one wrong entry in scope at the transaction's time and
-// returns how many scope has seen since since.
-func (tx *Tx) AddFailure(scope string, since time.Time) (int, error) {
-	if _, err := tx.tx.Exec(`INSERT INTO lockout_failures (scope, at) VALUES (?, ?)`, scope, unix(tx.now)); err != nil {
-		return 0, fmt.Errorf("storage: lockout %s failure: %w", scope, err)
-	}
-	var n int
-	err := tx.tx.QueryRow(`SELECT count(*) FROM lockout_failures WHERE scope = ? AND at > ?`, scope, unix(since)).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("storage: lockout %s failures: %w", scope, err)
-	}
-	return n, nil
-}
-
-// PruneFailures forgets wrong entries older than before.
-func (tx *Tx) PruneFailures(before time.Time) (int64, error) {
-	res, err := tx.tx.Exec(`DELETE FROM lockout_failures WHERE at < ?`, unix(before))
-	if err != nil {
-		return 0, fmt.Errorf("storage: prune lockout failures: %w", err)
-	}
-	return res.RowsAffected()
 }

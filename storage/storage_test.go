@@ -256,14 +256,43 @@ func TestPauseShiftsExpiry(t *testing.T) {
 	})
 }
 
-func TestLockoutPersists(t *testing.T) {
+func TestGuessBucketPersists(t *testing.T) {
 	db := mustOpen(t)
-	until := time.Date(2026, 1, 1, 0, 15, 0, 0, time.UTC)
-	mustUpdate(t, db, func(tx *Tx) error { return tx.SetLockout(Lockout{Scope: "code", Streak: 4, Until: until}) })
+	at := time.Date(2026, 1, 1, 0, 15, 0, 0, time.UTC)
+	b := GuessBucket{Scope: "code", Tokens: 2.5, At: at, Wrong: 12, Trips: 1, FirstTrip: at, LastTrip: at}
 	mustUpdate(t, db, func(tx *Tx) error {
-		lo, err := tx.Lockout("code")
-		if err != nil || lo.Streak != 4 || !lo.Until.Equal(until) {
-			t.Errorf("Lockout = %+v, %v", lo, err)
+		if got, err := tx.GuessBucket("code"); err != nil || !got.At.IsZero() {
+			t.Errorf("never written: %+v, %v; want a zero At", got, err)
+		}
+		return tx.SetGuessBucket(b)
+	})
+	mustUpdate(t, db, func(tx *Tx) error {
+		got, err := tx.GuessBucket("code")
+		if err != nil || got != b {
+			t.Errorf("GuessBucket = %+v, %v; want %+v", got, err, b)
+		}
+		all, err := tx.GuessBuckets()
+		if err != nil || len(all) != 1 || all[0] != b {
+			t.Errorf("GuessBuckets = %+v, %v", all, err)
+		}
+		return nil
+	})
+}
+
+func TestRevocationsReplace(t *testing.T) {
+	db := mustOpen(t)
+	mustUpdate(t, db, func(tx *Tx) error {
+		if v, list, err := tx.Revocations(); v != 0 || list != nil || err != nil {
+			t.Errorf("none yet: %d %q %v", v, list, err)
+		}
+		if err := tx.SetRevocations(3, []byte(`{"version":3}`)); err != nil {
+			return err
+		}
+		return tx.SetRevocations(4, []byte(`{"version":4}`))
+	})
+	mustUpdate(t, db, func(tx *Tx) error {
+		if v, list, err := tx.Revocations(); v != 4 || string(list) != `{"version":4}` || err != nil {
+			t.Errorf("Revocations = %d %q %v", v, list, err)
 		}
 		return nil
 	})

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"pudo/app/core"
 	"pudo/lockio"
@@ -209,7 +208,7 @@ func TestLateDidNotOpenAfterLeaving(t *testing.T) {
 func TestAbandonFreesRealWalkInDoor(t *testing.T) {
 	f := newFixture(t)
 	f.k.flows = AppFlows(f.locker)
-	f.k.Scanned(f.locker.IssueCourierToken("anna", time.Hour))
+	f.k.Scanned(courierToken(t, "anna"))
 	f.want(t, "courier")
 	f.tap(t, "Drop off parcels")
 	f.tap(t, "Small")

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"pudo/app/core"
+	"pudo/app/cred"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -158,6 +159,23 @@ func makeTemplate(path string) ([]core.DemoParcel, error) {
 	return l.SeedDemo(ctx, 3)
 }
 
+// testOperator signs the courier tokens the real locker of a fixture
+// takes.
+var testOperator = cred.GenerateKey()
+
+// courierToken is the operator's courier token for id at the fixtures'
+// locker T1, valid an hour.
+func courierToken(t *testing.T, id string) string {
+	t.Helper()
+	now := time.Now()
+	text, err := cred.Sign(testOperator, cred.Claims{Kind: cred.Courier, Subject: id, Carrier: "TEST", Lockers: []string{"T1"},
+		IssuedAt: now, Expires: now.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text
+}
+
 func copyFile(from, to string) error {
 	b, err := os.ReadFile(from)
 	if err != nil {
@@ -191,7 +209,7 @@ func newFixture(t *testing.T, edit ...func(*Options)) *fixture {
 	t.Cleanup(func() { db.Close() })
 	f := &fixture{db: db, board: &simBoard{}, sounds: &soundLog{}, flows: newFakeFlows(), demo: demo,
 		clock: &fakeClock{now: time.Date(2026, 3, 2, 14, 30, 0, 0, time.UTC)}}
-	f.locker = core.New(db, f.board, testSecret, core.Options{KioskID: "T1"}, quiet)
+	f.locker = core.New(db, f.board, testSecret, core.Options{KioskID: "T1", OperatorKeys: []cred.PublicKey{testOperator.Public()}}, quiet)
 	f.w = test.NewWindow(nil)
 	f.w.Resize(fyne.NewSize(1280, 800))
 	t.Cleanup(f.w.Close)

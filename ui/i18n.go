@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"pudo/app"
 	"pudo/assets"
 )
 
@@ -28,10 +29,10 @@ var Languages = []Language{
 type catalog map[string]map[string]string
 
 // pluralCatalog maps a language code to its counted texts by key: one text
-// per plural category of the language (see pluralRules). In the JSON files
+// per plural category of the language (app.PluralForms). In the JSON files
 // a counted text is an object, {"one": "...", "other": "..."}, and its
 // count is the placeholder {{.N}}.
-type pluralCatalog map[string]map[string]map[pluralCategory]string
+type pluralCatalog map[string]map[string]map[app.PluralCategory]string
 
 var texts, plurals = mustLoadCatalog(assets.Translations)
 
@@ -70,19 +71,19 @@ func loadCatalog(fsys fs.FS) (catalog, pluralCatalog, error) {
 }
 
 // parseTexts splits one language's file into plain and counted texts.
-func parseTexts(b []byte) (map[string]string, map[string]map[pluralCategory]string, error) {
+func parseTexts(b []byte) (map[string]string, map[string]map[app.PluralCategory]string, error) {
 	raw := map[string]json.RawMessage{}
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return nil, nil, err
 	}
-	plain, counted := map[string]string{}, map[string]map[pluralCategory]string{}
+	plain, counted := map[string]string{}, map[string]map[app.PluralCategory]string{}
 	for k, v := range raw {
 		var s string
 		if err := json.Unmarshal(v, &s); err == nil {
 			plain[k] = s
 			continue
 		}
-		var forms map[pluralCategory]string
+		var forms map[app.PluralCategory]string
 		if err := json.Unmarshal(v, &forms); err != nil {
 			return nil, nil, fmt.Errorf("key %q: neither a text nor plural forms", k)
 		}
@@ -133,18 +134,13 @@ func trf(key string, pairs ...any) string {
 // counted is the form of a counted text for the count among pairs, in the
 // current language, else in English; false when key is not a counted text.
 func counted(key string, pairs []any) (string, bool) {
-	n := int64(0)
-	for i := 0; i+1 < len(pairs); i += 2 {
-		if pairs[i] == "N" {
-			n, _ = count(pairs[i+1])
-		}
-	}
+	n := app.CountOf(pairs)
 	for _, lang := range []string{CurrentLanguage(), "en"} {
 		if forms, ok := plurals[lang][key]; ok {
-			if s := forms[pluralOf(lang, n)]; s != "" {
+			if s := forms[app.PluralOf(lang, n)]; s != "" {
 				return s, true
 			}
-			if s := forms[pluralOther]; s != "" {
+			if s := forms[app.PluralOther]; s != "" {
 				return s, true
 			}
 		}

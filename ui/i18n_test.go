@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"pudo/app"
 )
 
 // dynamicKeys are keys the code builds from a prefix and a value, with
@@ -152,11 +154,11 @@ func TestTranslationsComplete(t *testing.T) {
 // language has by CLDR, has one it does not, or drops the count where the
 // form stands for more than one number.
 func TestPluralForms(t *testing.T) {
-	cover := map[pluralCategory][]int64{}
+	cover := map[app.PluralCategory][]int64{}
 	for _, l := range Languages {
 		clear(cover)
-		rule, ok := pluralRules[l.Code]
-		if !ok {
+		rules := app.PluralForms(l.Code)
+		if len(rules) == 0 {
 			t.Errorf("%s: no plural rule", l.Code)
 			continue
 		}
@@ -167,10 +169,10 @@ func TestPluralForms(t *testing.T) {
 				continue
 			}
 			got := slices.Sorted(maps.Keys(forms))
-			if want := slices.Sorted(slices.Values(rule.forms)); !slices.Equal(got, want) {
+			if want := slices.Sorted(slices.Values(rules)); !slices.Equal(got, want) {
 				t.Errorf("%s: %q has forms %v, CLDR's are %v", l.Code, k, got, want)
 			}
-			want := sortedPlaceholders(en[pluralOther])
+			want := sortedPlaceholders(en[app.PluralOther])
 			if !slices.Contains(want, "{{.N}}") {
 				t.Errorf("en: %q other form has no {{.N}}", k)
 			}
@@ -196,39 +198,14 @@ func TestPluralForms(t *testing.T) {
 // numbersIn lists the whole numbers up to 2,000,000 that take category c
 // in lang, the first few and a count: a form standing for one number only
 // may say it in words ("Open the door"), any other must show {{.N}}.
-func numbersIn(lang string, c pluralCategory) []int64 {
+func numbersIn(lang string, c app.PluralCategory) []int64 {
 	var ns []int64
 	for n := int64(0); n <= 2000000 && len(ns) < 3; n++ {
-		if pluralOf(lang, n) == c {
+		if app.PluralOf(lang, n) == c {
 			ns = append(ns, n)
 		}
 	}
 	return ns
-}
-
-// TestPluralRules holds the rules to CLDR's own integer samples
-// (common/supplemental/plurals.xml, release 44).
-func TestPluralRules(t *testing.T) {
-	samples := map[string]map[pluralCategory][]int64{
-		"en": {pluralOne: {1}, pluralOther: {0, 2, 3, 16, 100, 1000, 10000, 100000, 1000000}},
-		"nl": {pluralOne: {1}, pluralOther: {0, 2, 3, 16, 100, 1000, 10000, 100000, 1000000}},
-		"es": {pluralOne: {1}, pluralMany: {1000000, 2000000, 10000000}, pluralOther: {0, 2, 16, 100, 1000, 10000, 100000, 1000001}},
-		"fr": {pluralOne: {0, 1}, pluralMany: {1000000, 3000000, 100000000}, pluralOther: {2, 3, 17, 100, 1000, 10000, 100000, 1000001}},
-		"pl": {pluralOne: {1}, pluralFew: {2, 3, 4, 22, 23, 24, 32, 102, 1002},
-			pluralMany: {0, 5, 6, 11, 12, 13, 14, 19, 20, 21, 25, 100, 111, 112, 1000, 10000, 100000, 1000000}},
-	}
-	for lang, cats := range samples {
-		for want, ns := range cats {
-			for _, n := range ns {
-				if got := pluralOf(lang, n); got != want {
-					t.Errorf("%s: %d is %q, CLDR says %q", lang, n, got, want)
-				}
-			}
-		}
-	}
-	if got := pluralOf("pl", -3); got != pluralFew {
-		t.Errorf("pl: -3 is %q, want few", got)
-	}
 }
 
 // TestCountedTexts reads the counted texts in every language as people

@@ -66,7 +66,10 @@ func (s *Server) doBook(r *http.Request, p principal, b core.Booking, idemKey st
 	if err != nil {
 		return 0, nil, err
 	}
-	out := bookedJSON{rentJSON: rentOut(booked.Rent), PickupCode: core.FormatCode(booked.Code), QR: booked.QR}
+	out := bookedJSON{rentJSON: rentOut(booked.Rent), SharesCodeWith: booked.SharesCodeWith, QR: booked.QR}
+	if booked.Code != "" {
+		out.PickupCode = core.FormatCode(booked.Code)
+	}
 	body, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
 		return 0, nil, err

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"pudo/app/cred"
 )
 
 // Config is the [api] section of the kiosk's TOML configuration. Zero
@@ -44,6 +46,9 @@ type Config struct {
 	// KioskID names this locker in webhook payloads. Not read from [api]:
 	// main copies kiosk.id here.
 	KioskID string `toml:"-"`
+	// Signer signs POST /v1/tokens; nil switches the endpoint off. Not
+	// read from [api]: main loads operator.signing_key here.
+	Signer *cred.PrivateKey `toml:"-"`
 }
 
 // Key is one integration's API key, as `pudo api-key new` prints it.

@@ -43,6 +43,9 @@ func decodeBody(body []byte, dst any) error {
 	if !utf8.Valid(body) {
 		return errorf(http.StatusBadRequest, "malformed_json", "the body is not UTF-8")
 	}
+	if err := strictKeys(body, fieldNames(dst)); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -70,6 +73,8 @@ func jsonError(err error) error {
 		return errorf(http.StatusBadRequest, "invalid_field", "%s must be a %s", te.Field, jsonKind(te.Type.Kind().String()))
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return errorf(http.StatusBadRequest, "malformed_json", "the JSON ends too early")
+	case err.Error() == `json: unknown field "pickup_code"`:
+		return errorf(http.StatusBadRequest, "unknown_field", "pickup_code is no longer accepted: the locker makes every code and answers it once; to give one shopper several parcels under one code, send share_code_with")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		return errorf(http.StatusBadRequest, "unknown_field", "%s is not a field of this request", strings.TrimPrefix(err.Error(), "json: unknown field "))
 	}
@@ -96,9 +101,11 @@ type bookingRequest struct {
 	Size         string    `json:"size"`
 	ParcelRef    string    `json:"parcel_ref"`
 	RecipientRef string    `json:"recipient_ref,omitempty"`
-	PickupCode   string    `json:"pickup_code,omitempty"`
 	ExpiresAt    time.Time `json:"expires_at,omitzero"`
 	PreferLow    bool      `json:"prefer_low,omitempty"`
+	// ShareCodeWith is the id of an earlier booking of the caller's for
+	// the same recipient_ref, whose code this parcel then opens with too.
+	ShareCodeWith int64 `json:"share_code_with,omitempty"`
 }
 
 // maxHold bounds expires_at: a door held longer than this is a typo.
@@ -116,19 +123,17 @@ func (b bookingRequest) booking(now time.Time) (core.Booking, error) {
 	if err := checkRef("recipient_ref", b.RecipientRef, 0, 128); err != nil {
 		return core.Booking{}, err
 	}
-	var code string
-	if b.PickupCode != "" {
-		c, err := core.NormalizeCode(b.PickupCode)
-		if err != nil {
-			return core.Booking{}, &fieldError{"pickup_code", "must be 8 Crockford Base32 characters, as XXXX-XXXX"}
-		}
-		code = c
+	if b.ShareCodeWith < 0 {
+		return core.Booking{}, &fieldError{"share_code_with", "must be the id of one of your earlier bookings"}
+	}
+	if b.ShareCodeWith > 0 && strings.TrimSpace(b.RecipientRef) == "" {
+		return core.Booking{}, &fieldError{"share_code_with", "needs recipient_ref, the same as the booking it names"}
 	}
 	if !b.ExpiresAt.IsZero() && (!b.ExpiresAt.After(now) || b.ExpiresAt.Sub(now) > maxHold) {
 		return core.Booking{}, &fieldError{"expires_at", "must lie in the next 30 days"}
 	}
 	return core.Booking{Size: size, ParcelRef: strings.TrimSpace(b.ParcelRef), RecipientRef: strings.TrimSpace(b.RecipientRef),
-		Code: code, ExpiresAt: b.ExpiresAt, PreferLow: b.PreferLow}, nil
+		ShareCodeWith: b.ShareCodeWith, ExpiresAt: b.ExpiresAt, PreferLow: b.PreferLow}, nil
 }
 
 // checkRef accepts min..max printable characters, so a reference can go on

@@ -59,8 +59,6 @@ var errorMap = []struct {
 	{core.ErrNoFreeDoor, http.StatusConflict, "no_free_door", "no free door of that size or larger"},
 	{core.ErrBadBooking, http.StatusUnprocessableEntity, "invalid_field", "the booking is incomplete or contradicts itself"},
 	{core.ErrBadSize, http.StatusUnprocessableEntity, "invalid_field", "size is not S, M or L"},
-	{core.ErrCodeTaken, http.StatusConflict, "code_taken", "this pickup_code already opens another recipient's parcel; choose another or leave it out"},
-	{core.ErrCodeFormat, http.StatusUnprocessableEntity, "invalid_field", "pickup_code must be 8 Crockford Base32 characters, not all digits"},
 	{core.ErrRemoteOff, http.StatusForbidden, "remote_open_disabled", "remote opening is switched off at this kiosk"},
 	{core.ErrDropStarted, http.StatusConflict, "drop_started", "the courier already opened this door; only staff at the kiosk can cancel now"},
 	{core.ErrNotStored, http.StatusConflict, "not_stored", "the parcel has not been dropped off yet"},

@@ -1,15 +1,20 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 )
 
 // FuzzDecodeBooking: whatever the body, decoding and checking a booking
-// never panics, and every refusal is a 4xx *Error, never a 5xx.
+// never panics, every refusal is a 4xx *Error, never a 5xx, and what is
+// accepted names each field once, exactly as documented. The corpus is
+// in testdata/fuzz/FuzzDecodeBooking.
 func FuzzDecodeBooking(f *testing.F) {
 	for _, s := range []string{
 		`{"size":"S","parcel_ref":"A-1"}`,
@@ -24,6 +29,7 @@ func FuzzDecodeBooking(f *testing.F) {
 		var req bookingRequest
 		err := decodeBody(body, &req)
 		if err == nil {
+			topKeysExact(t, body, fieldNames(&req))
 			if _, berr := req.booking(now); berr != nil {
 				err = jsonError(berr)
 			}
@@ -36,6 +42,31 @@ func FuzzDecodeBooking(f *testing.F) {
 			t.Fatalf("body %q gave %v, want a 4xx *Error", body, err)
 		}
 	})
+}
+
+// topKeysExact fails unless every key of the accepted body's top-level
+// object is one of names, spelt the same, and given once.
+func topKeysExact(t *testing.T, body []byte, names []string) {
+	t.Helper()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatalf("accepted %q, which is not an object: %v", body, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.Token() // {
+	n := 0
+	for dec.More() {
+		k, _ := dec.Token()
+		if !slices.Contains(names, k.(string)) {
+			t.Fatalf("accepted %q with key %q", body, k)
+		}
+		var v json.RawMessage
+		dec.Decode(&v)
+		n++
+	}
+	if n != len(m) {
+		t.Fatalf("accepted %q with a key given twice", body)
+	}
 }
 
 // FuzzQuery: list and feed parameters never panic and refuse with 4xx.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"pudo/app/core"
+	"pudo/app/cred"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -57,6 +58,9 @@ type fixture struct {
 	stop   func()
 }
 
+// testOperator signs the courier tokens of the fixtures' lockers.
+var testOperator = cred.GenerateKey()
+
 // testKeys are the integrations every fixture knows.
 var testKeys = []struct{ name, scope string }{
 	{"shopx", ScopeMerchant}, {"shopy", ScopeMerchant}, {"fleet", ScopeCarrier}, {"host", ScopeOperator},
@@ -71,6 +75,7 @@ func openLocker(t testing.TB, dir string, opts core.Options) (*storage.DB, *core
 	}
 	locks := &fakeLocks{}
 	opts.KioskID = "T1"
+	opts.OperatorKeys = []cred.PublicKey{testOperator.Public()}
 	l := core.New(db, locks, []byte("0123456789abcdef0123456789abcdef"), opts, quietLog())
 	doors, err := core.Layout(core.DemoColumns(), 2)
 	if err != nil {
@@ -219,7 +224,13 @@ func (f *fixture) book(key, parcel string) bookedOut {
 func (f *fixture) dropOff(parcel string) {
 	f.t.Helper()
 	ctx := context.Background()
-	c, err := f.locker.CourierLogin(ctx, f.locker.IssueCourierToken("dhl-7", time.Hour))
+	now := f.db.Now()
+	token, err := cred.Sign(testOperator, cred.Claims{Kind: cred.Courier, Subject: "dhl-7", Carrier: "DHL",
+		Lockers: []string{"T1"}, IssuedAt: now, Expires: now.Add(time.Hour)})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	c, err := f.locker.CourierLogin(ctx, token)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -334,3 +345,22 @@ func testHook(url, secret string) Webhook {
 func init() { pollEvery = 20 * time.Millisecond }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// eventsOfKind lists the audit events of one kind.
+func (f *fixture) eventsOfKind(t testing.TB, kind string) []storage.Event {
+	t.Helper()
+	var out []storage.Event
+	err := f.db.View(context.Background(), func(tx *storage.Tx) error {
+		es, err := tx.Events(0, 10000)
+		for _, e := range es {
+			if e.Kind == kind {
+				out = append(out, e)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -30,10 +30,12 @@ func rentOut(r storage.Rent) rentJSON {
 }
 
 // bookedJSON is the answer to a booking: the only time the code is shown.
+// A booking that shares another's code shows none: the caller has it.
 type bookedJSON struct {
 	rentJSON
-	PickupCode string `json:"pickup_code"`
-	QR         string `json:"qr,omitempty"`
+	PickupCode     string `json:"pickup_code,omitempty"`
+	SharesCodeWith int64  `json:"shares_code_with,omitempty"`
+	QR             string `json:"qr,omitempty"`
 }
 
 type rentsJSON struct {

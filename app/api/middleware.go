@@ -46,26 +46,59 @@ func notRouted(mux *http.ServeMux, r *http.Request) error {
 	return errorf(http.StatusNotFound, "no_route", "no such endpoint: %s (see /v1/openapi.json)", r.URL.Path)
 }
 
-// endpoint wraps one route: authentication, scope check, error writing.
+// endpoint wraps one route: authentication, scope check, error budget,
+// error writing. A request with a valid key answers for its key, any other
+// for its address; each 4xx spends from that client's budget, and a client
+// past it gets 429 before anything else is done.
 func (s *Server) endpoint(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := infoOf(r.Context())
 		info.route = rt.pattern
+		client := addrOf(r)
 		var p principal
+		var authErr *Error
 		if rt.scopes != nil {
-			var err *Error
-			if p, err = s.authenticate(r, rt.scopes); err != nil {
-				s.writeError(w, r, err)
-				return
+			p, authErr = s.authenticate(r, rt.scopes)
+			if p.Name != "" {
+				client, info.key = "key:"+p.Name, p.Name
 			}
-			info.key = p.Name
 		}
-		if err := rt.handle(s, w, r, p); err != nil {
-			s.writeError(w, r, err)
+		if wait, blocked := s.throttle.blocked(client); blocked {
+			s.throttledCounter(client).Inc()
+			s.writeError(w, r, throttled(client, wait))
+			return
+		}
+		rec := &recorder{ResponseWriter: w}
+		switch {
+		case authErr != nil:
+			if authErr.Status == http.StatusUnauthorized {
+				s.authFailures().Inc()
+			}
+			s.writeError(rec, r, authErr)
+		default:
+			if err := rt.handle(s, rec, r, p); err != nil {
+				s.writeError(rec, r, err)
+			}
+		}
+		if rec.status >= 400 && rec.status < 500 && rec.status != http.StatusTooManyRequests {
+			s.throttle.spend(client)
 		}
 	})
 }
 
+func (s *Server) authFailures() *Counter {
+	return s.metrics.Counter("pudo_api_auth_failures_total", "Requests with a missing or unknown API key.")
+}
+
+// throttledCounter counts 429s by what was throttled: by="key" or "addr".
+func (s *Server) throttledCounter(client string) *Counter {
+	by, _, _ := strings.Cut(client, ":")
+	return s.metrics.Counter(`pudo_api_throttled_total{by="`+by+`"}`,
+		"Requests refused with 429 because their API key or address kept getting 4xx answers.")
+}
+
+// authenticate finds the caller's key and checks its scope. A known key
+// of the wrong scope comes back with its principal, so it answers for it.
 func (s *Server) authenticate(r *http.Request, scopes []string) (principal, *Error) {
 	tok, ok := bearer(r.Header.Get("Authorization"))
 	if !ok {
@@ -77,7 +110,7 @@ func (s *Server) authenticate(r *http.Request, scopes []string) (principal, *Err
 		return principal{}, &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "unknown API key"}
 	}
 	if !slices.Contains(scopes, p.Scope) {
-		return principal{}, errorf(http.StatusForbidden, "forbidden", "a %s key may not do this", p.Scope)
+		return p, errorf(http.StatusForbidden, "forbidden", "a %s key may not do this", p.Scope)
 	}
 	return p, nil
 }

@@ -83,7 +83,7 @@ func TestErrorCodesDocumented(t *testing.T) {
 		codes[m.code] = true
 	}
 	re := regexp.MustCompile(`(?:errorf\(http\.Status\w+,|Code:)\s*"([a-z_]+)"`)
-	for _, name := range []string{"book.go", "decode.go", "errors.go", "handlers.go", "middleware.go", "parked.go", "rents.go"} {
+	for _, name := range []string{"book.go", "decode.go", "errors.go", "handlers.go", "middleware.go", "parked.go", "rents.go", "strict.go", "throttle.go", "tokens.go"} {
 		for _, m := range re.FindAllStringSubmatch(string(readSource(t, name)), -1) {
 			codes[m[1]] = true
 		}

@@ -10,21 +10,26 @@ import (
 	"pudo/storage"
 )
 
-// rentOf loads a rent the caller may see. Another owner's rent is "not
-// found", so a shop cannot probe which ids exist.
+// errNoRent is the one answer for a rent that does not exist and for one
+// of another owner, byte for byte, so a shop cannot probe which ids exist.
+var errNoRent = errorf(http.StatusNotFound, "not_found", "no such rent")
+
+// rentOf loads a rent the caller may see. Ownership is checked first, in
+// the same one lookup for a missing rent and another owner's, so neither
+// the answer nor its timing tells them apart.
 func (s *Server) rentOf(ctx context.Context, r *http.Request, p principal) (storage.Rent, error) {
 	id, err := pathID(r)
-	if err != nil {
-		return storage.Rent{}, err
-	}
-	rent, err := s.core.Rent(ctx, id)
 	if err != nil {
 		return storage.Rent{}, err
 	}
 	if err := s.mayTouch(ctx, p, id); err != nil {
 		return storage.Rent{}, err
 	}
-	return rent, nil
+	rent, err := s.core.Rent(ctx, id)
+	if errors.Is(err, core.ErrNotFound) {
+		return storage.Rent{}, errNoRent
+	}
+	return rent, err
 }
 
 func (s *Server) mayTouch(ctx context.Context, p principal, rentID int64) error {
@@ -37,7 +42,7 @@ func (s *Server) mayTouch(ctx context.Context, p principal, rentID int64) error 
 		return err
 	})
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && owner != p.owner()) {
-		return errorf(http.StatusNotFound, "not_found", "no rent %d", rentID)
+		return errNoRent
 	}
 	return err
 }

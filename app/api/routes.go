@@ -34,4 +34,5 @@ var routes = []route{
 	{"GET", "/v1/events", anyScope, (*Server).events},
 	{"GET", "/v1/webhooks/parked", staffOnly, (*Server).parked},
 	{"POST", "/v1/webhooks/parked/{id}/retry", staffOnly, (*Server).retryParked},
+	{"POST", "/v1/tokens", staffOnly, (*Server).issueToken},
 }

@@ -17,16 +17,17 @@ import (
 // Server is the kiosk's HTTP API. Make one with New, feed its Metrics, and
 // Run it until ctx ends.
 type Server struct {
-	cfg     Config
-	core    Core
-	db      *storage.DB
-	log     *slog.Logger
-	keys    *keyring
-	handler http.Handler
-	opens   *bucket
-	metrics *Metrics
-	hooks   []*deliverer
-	now     func() time.Time
+	cfg      Config
+	core     Core
+	db       *storage.DB
+	log      *slog.Logger
+	keys     *keyring
+	handler  http.Handler
+	opens    *bucket
+	throttle *throttle
+	metrics  *Metrics
+	hooks    []*deliverer
+	now      func() time.Time
 
 	// gate orders bookings against readers of per-owner events: a booking
 	// holds it shared from Book until the rent's owner is recorded, and a
@@ -51,7 +52,12 @@ func New(cfg Config, core Core, db *storage.DB, log *slog.Logger) (*Server, erro
 	}
 	s := &Server{cfg: cfg, core: core, db: db, log: log, keys: kr, now: time.Now}
 	s.opens = newBucket(cfg.RemoteOpenPerMinute, time.Minute, s.now)
+	s.throttle = newThrottle(func() time.Time { return s.now() })
 	s.metrics = newMetrics(db, core)
+	// Shown from the start, at 0, so an alert rule has a series to watch.
+	s.authFailures()
+	s.throttledCounter("key:")
+	s.throttledCounter("addr:")
 	for _, w := range cfg.Webhooks {
 		d, err := s.newDeliverer(w)
 		if err != nil {

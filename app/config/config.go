@@ -14,8 +14,10 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"pudo/app"
 	"pudo/app/api"
 	"pudo/app/core"
+	"pudo/app/cred"
 	"pudo/lockio"
 	"pudo/scanner"
 )
@@ -23,14 +25,63 @@ import (
 // Config is the whole kiosk configuration. See Example for every key with
 // its default and meaning.
 type Config struct {
-	Kiosk   Kiosk          `toml:"kiosk"`
-	Screen  Screen         `toml:"screen"`
-	Support Support        `toml:"support"`
-	Rents   Rents          `toml:"rents"`
-	Locker  Locker         `toml:"locker"`
-	Lock    lockio.Config  `toml:"lock"`
-	Scanner scanner.Config `toml:"scanner"`
-	API     api.Config     `toml:"api"`
+	Kiosk    Kiosk          `toml:"kiosk"`
+	Screen   Screen         `toml:"screen"`
+	Support  Support        `toml:"support"`
+	Rents    Rents          `toml:"rents"`
+	Locker   Locker         `toml:"locker"`
+	Lock     lockio.Config  `toml:"lock"`
+	Scanner  scanner.Config `toml:"scanner"`
+	API      api.Config     `toml:"api"`
+	Speech   Speech         `toml:"speech"`
+	Keypad   app.Keymap     `toml:"keypad"`
+	Operator Operator       `toml:"operator"`
+}
+
+// Operator is about the operator's credentials: the keys that sign courier
+// tokens, staff badges and app pickup tokens.
+type Operator struct {
+	// PublicKeys are the operator's public keys, as `pudo token keygen`
+	// prints them ("ed25519:..."); list the next one beside the current
+	// one to rotate. None: no courier or staff badge can sign in.
+	PublicKeys []string `toml:"public_keys"`
+	// SigningKey is a private key file for POST /v1/tokens on a locker
+	// without a fleet. It must be a key trusted by this locker alone
+	// (listed in PublicKeys here, nowhere else): whoever reads it can
+	// open every locker that trusts it.
+	SigningKey string `toml:"signing_key"`
+}
+
+// Keys parses PublicKeys; Validate has checked them.
+func (o Operator) Keys() []cred.PublicKey {
+	var out []cred.PublicKey
+	for _, s := range o.PublicKeys {
+		if k, err := cred.ParsePublicKey(s); err == nil {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func (o Operator) validate() error {
+	for i, s := range o.PublicKeys {
+		if _, err := cred.ParsePublicKey(s); err != nil {
+			return &Error{Key: fmt.Sprintf("operator.public_keys[%d]", i), Msg: strings.TrimPrefix(err.Error(), "cred: ")}
+		}
+	}
+	if o.SigningKey == "" {
+		return nil
+	}
+	k, err := cred.ReadPrivateKey(o.SigningKey)
+	if err != nil {
+		return &Error{Key: "operator.signing_key", Msg: strings.TrimPrefix(unwrapPath(err), "cred: ")}
+	}
+	for _, p := range o.Keys() {
+		if p.String() == k.Public().String() {
+			return nil
+		}
+	}
+	return &Error{Key: "operator.signing_key", Msg: fmt.Sprintf("its public key %s is not in operator.public_keys: tokens it signs would not open this locker", k.Public())}
 }
 
 // Kiosk is about this machine and its screen.
@@ -83,13 +134,26 @@ type Rents struct {
 // Options are the locker rules of c for core.New.
 func (c Config) Options() core.Options {
 	return core.Options{KioskID: c.Kiosk.ID, PickupWindow: c.Rents.PickupWindow, Retention: c.Rents.Retention,
-		BookingHold: c.Rents.BookingHold, RemoteOpen: c.Rents.RemoteOpen, ReopenGrace: c.Screen.ReopenGrace}
+		BookingHold: c.Rents.BookingHold, RemoteOpen: c.Rents.RemoteOpen, ReopenGrace: c.Screen.ReopenGrace,
+		OperatorKeys: c.Operator.Keys()}
 }
 
 // Locker is the physical layout of the doors.
 type Locker struct {
 	LowRows int           `toml:"low_rows"`
 	Columns []core.Column `toml:"columns"`
+	// Wayfinding places the columns, the screen and the scanner on the
+	// cabinet, for the spoken way to a door and the help screen's picture.
+	Wayfinding app.Wayfinding `toml:"wayfinding"`
+}
+
+// ColumnSizes are the door sizes of each column, left to right.
+func (l Locker) ColumnSizes() []string {
+	out := make([]string, len(l.Columns))
+	for i, c := range l.Columns {
+		out[i] = c.Sizes
+	}
+	return out
 }
 
 // Default is the demo locker.
@@ -102,12 +166,15 @@ func Default() Config {
 		Screen: Screen{Languages: []string{"en", "pl", "nl", "es", "fr"}, Night: "auto", NightFrom: "22:00", NightTo: "06:00",
 			Volume: 80, MoreTime: 20 * time.Second, ReopenGrace: time.Minute,
 			AdminTaps: 5, AdminTapWindow: 3 * time.Second, AdminIdle: 2 * time.Minute},
-		Support: defaultSupport(),
-		Rents:   Rents{PickupWindow: 72 * time.Hour, Retention: 90 * 24 * time.Hour, BookingHold: 7 * 24 * time.Hour},
-		Locker:  Locker{LowRows: 2, Columns: core.DemoColumns()},
-		Lock:    lockio.DefaultConfig(),
-		Scanner: scanner.DefaultConfig(),
-		API:     api.DefaultConfig(),
+		Support:  defaultSupport(),
+		Rents:    Rents{PickupWindow: 72 * time.Hour, Retention: 90 * 24 * time.Hour, BookingHold: 7 * 24 * time.Hour},
+		Locker:   Locker{LowRows: 2, Columns: core.DemoColumns(), Wayfinding: app.DemoWayfinding()},
+		Lock:     lockio.DefaultConfig(),
+		Scanner:  scanner.DefaultConfig(),
+		API:      api.DefaultConfig(),
+		Speech:   DefaultSpeech(),
+		Keypad:   app.DefaultKeymap(),
+		Operator: Operator{PublicKeys: []string{}},
 	}
 }
 
@@ -152,8 +219,11 @@ func decodeFile(path string, c *Config) error {
 		return &Error{File: path, Msg: unwrapPath(err)}
 	}
 	// Listed columns and boards replace the demo's rather than add to them.
+	// The demo's places of columns do not fit other columns: the doors are
+	// said by column and row until the file places them.
 	if strings.Contains(string(body), "[[locker.columns]]") {
 		c.Locker.Columns = nil
+		c.Locker.Wayfinding.Columns = nil
 	}
 	if strings.Contains(string(body), "[[lock.boards]]") {
 		c.Lock.Boards = nil
@@ -227,6 +297,15 @@ func (c Config) Validate() error {
 	if _, err := core.Layout(c.Locker.Columns, c.Locker.LowRows); err != nil {
 		return keyed(err)
 	}
+	if err := c.Locker.Wayfinding.Validate(c.Locker.ColumnSizes()); err != nil {
+		return keyed(err)
+	}
+	if err := c.Speech.Validate(); err != nil {
+		return err
+	}
+	if err := c.Keypad.Validate(); err != nil {
+		return keyed(err)
+	}
 	if err := c.Lock.Validate(); err != nil {
 		return keyed(err)
 	}
@@ -235,6 +314,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.API.Validate(); err != nil {
 		return keyed(err)
+	}
+	if err := c.Operator.validate(); err != nil {
+		return err
 	}
 	return c.doorsOnBoards()
 }

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"pudo/app/cred"
 )
 
 // The documented example must say exactly what the defaults are, so the
@@ -51,6 +53,8 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"support web long", "[support]\nweb = \"https://pudo.example/" + strings.Repeat("x", 80) + "\"\n", "support.web"},
 		{"support note language", "[support.note]\nenglish = \"x\"\n", "support.note.english"},
 		{"support note lines", "[support.note]\nen = \"a\\nb\"\n", "support.note.en"},
+		{"operator key", "[operator]\npublic_keys = [\"ed25519:short\"]\n", "operator.public_keys[0]"},
+		{"operator signing key", "[operator]\nsigning_key = \"/nonexistent/site.key\"\n", "operator.signing_key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,6 +92,94 @@ func TestColumnsReplaceTheDemo(t *testing.T) {
 	}
 	if len(c.Lock.Boards) != 1 || c.Lock.Boards[0].Address != 2 {
 		t.Fatalf("boards = %+v: the demo board was not replaced", c.Lock.Boards)
+	}
+}
+
+func TestSpeechAndKeypadErrorsNameTheKey(t *testing.T) {
+	tests := []struct{ name, body, key string }{
+		{"rate", "[speech]\nrate = 20\n", "speech.rate"},
+		{"voice language", "[speech.voices]\nde = \"de\"\n", "speech.voices.de"},
+		{"long press", "[speech]\nlong_press = \"100ms\"\n", "speech.long_press"},
+		{"keypad", "[keypad]\nhelp = [\"NumLock\"]\n", "keypad.help"},
+		{"places", "[locker.wayfinding]\ncolumns = [1, 2]\n", "locker.wayfinding.columns"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "bad.toml")
+			os.WriteFile(path, []byte(tt.body), 0o600)
+			_, err := Load(path)
+			var ce *Error
+			if !errors.As(err, &ce) || ce.Key != tt.key {
+				t.Fatalf("Load = %v, want an error naming %s", err, tt.key)
+			}
+		})
+	}
+}
+
+// Columns of another locker must not keep the demo's places: the doors are
+// then said by column and row, never with a wrong direction.
+func TestColumnsDropTheDemoPlaces(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.toml")
+	os.WriteFile(path, []byte("[[locker.columns]]\nboard = 1\nfirst_channel = 1\nsizes = \"LLL\"\n"), 0o600)
+	c, err := Load(path)
+	if err != nil || c.Locker.Wayfinding.Columns != nil {
+		t.Fatalf("Load = %v, places %v", err, c.Locker.Wayfinding.Columns)
+	}
+}
+
+func TestOneVoiceKeepsTheOthers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.toml")
+	os.WriteFile(path, []byte("[speech.voices]\nen = \"en-us\"\n"), 0o600)
+	c, err := Load(path)
+	if err != nil || c.Speech.Voices["en"] != "en-us" || c.Speech.Voices["pl"] != "pl" {
+		t.Fatalf("Load = %v, voices %v", err, c.Speech.Voices)
+	}
+	if Default().Speech.Voices["en"] != "en-gb" {
+		t.Fatal("loading changed the defaults")
+	}
+}
+
+func TestSpeechCacheDir(t *testing.T) {
+	c := Default()
+	t.Setenv("XDG_CACHE_HOME", "/x/cache")
+	if got := c.SpeechCacheDir(); got != "/x/cache/pudo/speech" {
+		t.Errorf("default: %q", got)
+	}
+	c.Speech.CacheDir = "/var/cache/pudo"
+	if got := c.SpeechCacheDir(); got != "/var/cache/pudo" {
+		t.Errorf("set: %q", got)
+	}
+}
+
+// The operator's keys: several public keys (rotation), and a site signing
+// key only if this locker trusts it.
+func TestOperatorKeys(t *testing.T) {
+	dir := t.TempDir()
+	site, other := cred.GenerateKey(), cred.GenerateKey()
+	keyPath := filepath.Join(dir, "site.key")
+	if err := cred.WritePrivateKey(keyPath, site); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "p.toml")
+	write := func(keys ...cred.PublicKey) {
+		var q []string
+		for _, k := range keys {
+			q = append(q, `"`+k.String()+`"`)
+		}
+		os.WriteFile(path, []byte("[operator]\npublic_keys = ["+strings.Join(q, ", ")+"]\nsigning_key = \""+keyPath+"\"\n"), 0o600)
+	}
+	write(other.Public(), site.Public())
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ks := c.Options().OperatorKeys; len(ks) != 2 || ks[1].ID() != site.Public().ID() {
+		t.Fatalf("OperatorKeys = %v", ks)
+	}
+	write(other.Public())
+	var ce *Error
+	if _, err := Load(path); !errors.As(err, &ce) || ce.Key != "operator.signing_key" || !strings.Contains(err.Error(), "not in operator.public_keys") {
+		t.Fatalf("a signing key this locker does not trust: %v", err)
 	}
 }
 

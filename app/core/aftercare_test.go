@@ -174,20 +174,26 @@ func TestStaffOpenDoorAsksThePINAgain(t *testing.T) {
 	}
 }
 
-// Wrong staff PINs at login count toward the kiosk's staff lockout: the
-// count is committed even though the login is refused.
+// Wrong staff PINs at login count toward the PIN pad's guessing limit:
+// the count is committed even though the login is refused, and the pause
+// it brings is short.
 func TestStaffLoginFailuresAreKept(t *testing.T) {
 	ctx := context.Background()
-	l, _, _ := newTestLocker(t)
+	l, db, _ := newTestLocker(t)
+	clock := withClock(db)
 	loginStaff(t, l)
-	for i := range 3 {
+	for i := range int(staffRule.burst) {
 		if _, err := l.StaffLogin(ctx, "00000000"); !errors.Is(err, ErrBadPIN) {
 			t.Fatalf("wrong PIN %d: %v", i+1, err)
 		}
 	}
 	var lo *LockedOutError
-	if _, err := l.StaffLogin(ctx, DemoStaffPIN); !errors.As(err, &lo) {
-		t.Fatalf("after 3 wrong PINs: %v, want a *LockedOutError", err)
+	if _, err := l.StaffLogin(ctx, DemoStaffPIN); !errors.As(err, &lo) || lo.Until.Sub(clock.Now()) > staffRule.every {
+		t.Fatalf("after %v wrong PINs: %v, want a *LockedOutError of at most 3 minutes", staffRule.burst, err)
+	}
+	clock.Add(lo.Until.Sub(clock.Now()))
+	if _, err := l.StaffLogin(ctx, DemoStaffPIN); err != nil {
+		t.Fatalf("when the pause ended: %v", err)
 	}
 }
 

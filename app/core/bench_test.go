@@ -303,3 +303,42 @@ func rawTx(raw *sql.DB, fn func(*sql.Tx) error) error {
 	}
 	return tx.Commit()
 }
+
+// BenchmarkPickupCheck is the read a typed code costs before any door
+// opens: the guessing limit and the code's lookup, in one read
+// transaction; beside it the bare SELECT of the same rows.
+func BenchmarkPickupCheck(b *testing.B) {
+	l, s := benchLocker(b)
+	ctx := context.Background()
+	mac := codeMAC(l.secret, s.codes[0])
+	b.Run("core", func(b *testing.B) {
+		for b.Loop() {
+			err := l.db.View(ctx, func(tx *storage.Tx) error {
+				if err := checkLockout(tx, scopeCode); err != nil {
+					return err
+				}
+				rs, err := tx.ActiveByPickupMAC(mac)
+				if err == nil && len(rs) != 1 {
+					b.Fatalf("%d rents", len(rs))
+				}
+				return err
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	raw, err := openRaw(benchPath(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer raw.Close()
+	b.Run("bare", func(b *testing.B) {
+		for b.Loop() {
+			var id, door int64
+			if err := raw.QueryRow(`SELECT id, door_id FROM rents WHERE pickup_mac = ? AND state IN ('reserved', 'stored', 'expired')`, mac).Scan(&id, &door); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

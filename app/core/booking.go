@@ -31,10 +31,12 @@ type Booking struct {
 	Size         string // S, M or L: the smallest fitting free door is taken
 	ParcelRef    string // the label the courier scans; required
 	RecipientRef string // the back office's reference for the recipient
-	// Code is a caller-chosen pickup code (or return code, RT-...); empty:
-	// a fresh one. Several bookings may share one code: the shopper then
-	// collects them one after another.
-	Code string
+	// ShareCodeWith names an active delivery booked earlier by the same
+	// Owner for the same RecipientRef: this parcel then opens with that
+	// parcel's code, and the shopper collects both one after another. Zero:
+	// a fresh code. The locker alone makes codes: a caller never chooses
+	// one, so no booking can tell whether a guessed code is in use.
+	ShareCodeWith int64
 	// ExpiresAt is the drop-off deadline; the booking is cancelled if no
 	// parcel was dropped by then. Zero: BookingHold from now.
 	ExpiresAt time.Time
@@ -51,12 +53,15 @@ type Booking struct {
 // for the phone. Neither code nor token can be read back later.
 type Booked struct {
 	Rent Rent
-	Code string // canonical; show with FormatCode or FormatReturnCode
-	QR   string
+	// Code is canonical; show with FormatCode or FormatReturnCode. Empty
+	// when the booking shares the code of rent SharesCodeWith.
+	Code           string
+	SharesCodeWith int64
+	QR             string
 }
 
 // Book reserves the smallest free fitting door for a parcel (or a return).
-// Errors: ErrBadBooking, ErrBadSize, ErrCodeFormat, ErrNoFreeDoor.
+// Errors: ErrBadBooking, ErrBadSize, ErrNoFreeDoor.
 func (l *Locker) Book(ctx context.Context, b Booking) (Booked, error) {
 	b.ParcelRef = strings.TrimSpace(b.ParcelRef)
 	if b.ParcelRef == "" || len(b.ParcelRef) > 128 {
@@ -82,6 +87,7 @@ func (l *Locker) Book(ctx context.Context, b Booking) (Booked, error) {
 		if out.Code, err = l.bookingCode(tx, b, &n); err != nil {
 			return err
 		}
+		out.SharesCodeWith = b.ShareCodeWith
 		d, err := tx.FreeDoor(strings.ToUpper(b.Size), b.PreferLow, 0)
 		if errors.Is(err, storage.ErrNotFound) {
 			return fmt.Errorf("%w: %s", ErrNoFreeDoor, b.Size)
@@ -111,52 +117,52 @@ func (l *Locker) Book(ctx context.Context, b Booking) (Booked, error) {
 
 func (l *Locker) bookingCode(tx *storage.Tx, b Booking, n *storage.NewRent) (string, error) {
 	if b.Return {
+		if b.ShareCodeWith != 0 {
+			return "", fmt.Errorf("%w: a return has a code of its own", ErrBadBooking)
+		}
 		n.Kind = storage.KindReturn
 		code := NewReturnCode()
-		if b.Code != "" {
-			c, err := NormalizeReturnCode(b.Code)
-			if err != nil {
-				return "", err
-			}
-			code = c
-		}
 		n.DropoffMAC = returnMAC(l.secret, code)
 		return code, nil
 	}
 	n.Kind = storage.KindDelivery
-	if b.Code == "" {
-		code, err := l.freshCode(tx)
-		n.PickupMAC = codeMAC(l.secret, code)
-		return code, err
+	if b.ShareCodeWith != 0 {
+		return "", shareCode(tx, b, n)
 	}
-	code, err := NormalizeCode(b.Code)
-	if err != nil || allDigits(code) { // all digits: a scanner would read it as EAN-8
-		return "", ErrCodeFormat
-	}
+	code, err := l.freshCode(tx)
 	n.PickupMAC = codeMAC(l.secret, code)
-	if err := sameRecipient(tx, n.PickupMAC, b); err != nil {
-		return "", err
-	}
-	return code, nil
+	return code, err
 }
 
-// sameRecipient allows a chosen code that active rents already use only
-// when they are for the same recipient of the same integration: otherwise
-// two shops choosing one code would let one shopper open both parcels.
-func sameRecipient(tx *storage.Tx, mac []byte, b Booking) error {
-	rs, err := tx.ActiveByPickupMAC(mac)
+// errNoRentToShare is the one answer for a rent that is missing and for
+// one of another integration, so a booking cannot probe rent ids.
+var errNoRentToShare = fmt.Errorf("%w: share_code_with names no rent of yours", ErrBadBooking)
+
+// shareCode gives n the code of an active delivery of the same owner and
+// recipient: one shopper, several parcels, one code.
+func shareCode(tx *storage.Tx, b Booking, n *storage.NewRent) error {
+	r, err := tx.Rent(b.ShareCodeWith)
+	if errors.Is(err, storage.ErrNotFound) {
+		return errNoRentToShare
+	}
 	if err != nil {
 		return err
 	}
-	for _, r := range rs {
-		owner, err := tx.RentOwner(r.ID)
-		if err != nil && !errors.Is(err, storage.ErrNotFound) {
-			return err
-		}
-		if owner != b.Owner || r.RecipientRef != b.RecipientRef || b.RecipientRef == "" {
-			return ErrCodeTaken
-		}
+	owner, err := tx.RentOwner(r.ID)
+	if errors.Is(err, storage.ErrNotFound) {
+		owner, err = "", nil // booked at the kiosk or by the fleet link: nobody's
 	}
+	switch {
+	case err != nil:
+		return err
+	case owner != b.Owner:
+		return errNoRentToShare
+	case b.RecipientRef == "" || r.RecipientRef != b.RecipientRef:
+		return fmt.Errorf("%w: share_code_with names a parcel for another recipient (recipient_ref must match)", ErrBadBooking)
+	case r.Kind != storage.KindDelivery || (r.State != storage.RentReserved && r.State != storage.RentStored) || len(r.PickupMAC) == 0:
+		return fmt.Errorf("%w: share_code_with names rent %d, which is %s: only a delivery still to collect shares its code", ErrBadBooking, r.ID, r.State)
+	}
+	n.PickupMAC = r.PickupMAC
 	return nil
 }
 

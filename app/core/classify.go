@@ -1,8 +1,12 @@
 package core
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"time"
+
+	"pudo/app/cred"
 )
 
 // PayloadKind says what a scanned or typed text is.
@@ -17,9 +21,12 @@ const (
 	PayloadCourierToken
 	PayloadReturnCode
 	PayloadReturnToken
+	// PayloadStaffBadge is a staff member's operator-signed badge: with
+	// that person's PIN it signs them in (StaffBadgeLogin).
+	PayloadStaffBadge
 )
 
-var payloadNames = [...]string{"foreign", "pickup-code", "pickup-token", "courier-token", "return-code", "return-token"}
+var payloadNames = [...]string{"foreign", "pickup-code", "pickup-token", "courier-token", "return-code", "return-token", "staff-badge"}
 
 func (k PayloadKind) String() string {
 	if int(k) < len(payloadNames) {
@@ -28,27 +35,69 @@ func (k PayloadKind) String() string {
 	return "payload(?)"
 }
 
-// Payload is a classified text. Classify checks a token's signature and
-// expiry, so Err tells a forged or stale token apart; it does not look
-// anything up in the store.
+// Payload is a classified text. Classify checks a token's signature,
+// expiry and (operator tokens) locker scope, so Err tells a forged, stale
+// or misplaced token apart; it does not look anything up in the store, so
+// revocation is checked where a token is used.
 type Payload struct {
 	Kind   PayloadKind
 	Code   string // canonical pickup or return code
 	Token  string // the token's text, as scanned
 	Parsed Token  // the token's content, when it verified
-	Err    error  // ErrBadToken or ErrTokenExpired for a token that did not verify
+	// Cred is an operator token's claims (courier, staff badge, app
+	// pickup); nil for the locker's own tokens.
+	Cred   *cred.Claims
+	Err    error  // ErrBadToken (or one wrapping it) or ErrTokenExpired for a token that did not verify
 	Format string // for foreign payloads: "EAN-13", "EAN-8", "UPC-A", "GTIN-14", "URL", "text"
 }
 
 // Classify tells what text is: one of our codes or tokens, or something
 // foreign such as a product's EAN barcode.
 func (l *Locker) Classify(text string) Payload {
-	return classify(l.tokenKey, text, l.db.Now())
+	return classify(l.tokenKey, l.verifier, text, l.db.Now())
 }
 
-func classify(key []byte, text string, now time.Time) Payload {
+// Errors of operator tokens beyond ErrBadToken and ErrTokenExpired; both
+// wrap ErrBadToken, so a screen that knows only that still says "not
+// valid".
+var (
+	ErrTokenNotHere = fmt.Errorf("%w: not for this locker", ErrBadToken)
+	ErrTokenRevoked = fmt.Errorf("%w: revoked by the operator", ErrBadToken)
+)
+
+// errRetiredCourier refuses the locker-signed courier tokens of earlier
+// versions: couriers now carry the operator's (product.md).
+var errRetiredCourier = fmt.Errorf("%w: a locker-signed courier token; couriers need the operator's", ErrBadToken)
+
+var operatorKinds = map[cred.Kind]PayloadKind{cred.Courier: PayloadCourierToken, cred.Staff: PayloadStaffBadge, cred.Pickup: PayloadPickupToken}
+
+func classifyOperator(v cred.Verifier, kind cred.Kind, t string, now time.Time) Payload {
+	p := Payload{Kind: operatorKinds[kind], Token: t}
+	c, err := v.Verify(t, now)
+	switch {
+	case errors.Is(err, cred.ErrExpired):
+		p.Err = fmt.Errorf("%w: %w", ErrTokenExpired, err)
+	case errors.Is(err, cred.ErrNotHere):
+		p.Err = fmt.Errorf("%w: %w", ErrTokenNotHere, err)
+	case err != nil:
+		p.Err = fmt.Errorf("%w: %w", ErrBadToken, err)
+	}
+	if err == nil || !errors.Is(err, cred.ErrBadToken) {
+		p.Cred = &c
+		p.Parsed = Token{Kind: TokenKind(kind), Subject: c.Subject, Expires: c.Expires}
+	}
+	return p
+}
+
+func classify(key []byte, v cred.Verifier, text string, now time.Time) Payload {
 	t := strings.TrimSpace(text)
+	if kind, ok := cred.LooksLike(t); ok {
+		return classifyOperator(v, kind, t, now)
+	}
 	if kind, ok := LooksLikeToken(t); ok {
+		if kind == TokenCourier {
+			return Payload{Kind: PayloadCourierToken, Token: t, Err: errRetiredCourier}
+		}
 		p := Payload{Token: t, Kind: map[TokenKind]PayloadKind{
 			TokenPickup: PayloadPickupToken, TokenCourier: PayloadCourierToken, TokenReturn: PayloadReturnToken}[kind]}
 		p.Parsed, p.Err = ParseToken(key, t, now)

@@ -4,66 +4,54 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
+	"strings"
 
 	"pudo/storage"
 )
 
-// Courier is a courier signed in with a courier QR token.
+// Courier is a courier signed in with the operator's courier token.
 type Courier struct {
-	l  *Locker
-	ID string
+	l       *Locker
+	ID      string
+	Carrier string
 }
 
 func (c *Courier) actor() string { return "courier:" + c.ID }
 
-// IssueCourierToken signs a courier QR token valid for ttl. It returns ""
-// for an id that is empty, longer than 48 bytes or not printable ASCII.
-func (l *Locker) IssueCourierToken(courierID string, ttl time.Duration) string {
-	if !validCourierID(courierID) {
-		return ""
-	}
-	return SignToken(l.tokenKey, Token{Kind: TokenCourier, Subject: courierID, Expires: l.db.Now().Add(ttl)})
-}
-
-func validCourierID(id string) bool {
-	if id == "" || len(id) > maxTokenSubject {
-		return false
-	}
-	for _, r := range id {
-		if r <= ' ' || r > '~' {
-			return false
-		}
-	}
-	return true
-}
-
-// CourierLogin signs a courier in by a scanned courier token. Errors:
-// ErrBadToken, ErrTokenExpired. Tokens carry a 128-bit MAC, so a bad one is
-// no guess worth counting; it is logged.
+// CourierLogin signs a courier in by a scanned courier token, signed by the
+// operator for this locker (see package cred). Errors: ErrBadToken (a
+// forged token, another operator's, a locker-signed one of old),
+// ErrTokenNotHere and ErrTokenRevoked (both wrap ErrBadToken),
+// ErrTokenExpired. A signature cannot be guessed, so a bad token is
+// logged, not counted, and never waits for a typed-code pause.
 func (l *Locker) CourierLogin(ctx context.Context, token string) (*Courier, error) {
 	p := l.Classify(token)
 	if p.Kind != PayloadCourierToken {
 		return nil, ErrBadToken
 	}
-	kind, detail := "courier.login", ""
-	if p.Err != nil {
-		kind, detail = "courier.login.refused", p.Err.Error()
-	}
-	c := &Courier{l: l, ID: p.Parsed.Subject}
+	var c *Courier
+	refused := p.Err
 	err := l.db.Update(ctx, func(tx *storage.Tx) error {
-		actor := "courier:?"
-		if p.Err == nil {
-			actor = c.actor()
+		if refused == nil {
+			refused = revoked(tx, *p.Cred)
 		}
-		_, err := tx.Append(storage.Event{Actor: actor, Kind: kind, Detail: detail})
+		ev := storage.Event{Actor: "courier:?", Kind: "courier.login"}
+		if p.Cred != nil {
+			ev.Actor, ev.Detail = "courier:"+p.Cred.Subject, credDetail(*p.Cred)
+		}
+		if refused != nil {
+			ev.Kind, ev.Detail = "courier.login.refused", strings.TrimSpace(ev.Detail+" "+refused.Error())
+		} else {
+			c = &Courier{l: l, ID: p.Cred.Subject, Carrier: p.Cred.Carrier}
+		}
+		_, err := tx.Append(ev)
 		return err
 	})
-	if p.Err != nil {
-		return nil, p.Err
-	}
 	if err != nil {
 		return nil, fmt.Errorf("app: courier login: %w", err)
+	}
+	if refused != nil {
+		return nil, refused
 	}
 	return c, nil
 }

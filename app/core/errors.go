@@ -19,10 +19,6 @@ var (
 	// unlock; the rent is untouched and staff are told.
 	ErrDoorDidNotOpen = errors.New("app: door did not open")
 	ErrNoFreeDoor     = errors.New("app: no free door of that size")
-	// ErrCodeTaken means a caller-chosen pickup code already opens another
-	// recipient's parcel: one code may open several parcels only for one
-	// recipient of one integration.
-	ErrCodeTaken = errors.New("app: pickup code already in use for another recipient")
 
 	// States a transition can find a rent in instead of the one it needs.
 	ErrNotStored     = errors.New("app: parcel not dropped off yet")
@@ -49,14 +45,15 @@ var (
 	ErrBadSetting  = errors.New("app: bad setting")
 )
 
-// LockedOutError says code entry is paused and for how long, so the screen
-// can count down.
+// LockedOutError says code (or PIN) entry is paused after wrong entries,
+// and until when, so the screen can count down. No pause is longer than a
+// minute for codes and three for PINs.
 type LockedOutError struct {
 	Until time.Time
 }
 
 func (e *LockedOutError) Error() string {
-	return "app: code entry paused until " + e.Until.Format(time.RFC3339)
+	return "app: entry paused after wrong entries until " + e.Until.Format(time.RFC3339)
 }
 
 // stateError names what a rent's actual state means to someone who needed

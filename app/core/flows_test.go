@@ -36,48 +36,6 @@ func mustRent(t *testing.T, l *Locker, id int64) Rent {
 	return r
 }
 
-func TestLockoutDelaysThenBlocks(t *testing.T) {
-	ctx := context.Background()
-	l, db, _ := newTestLocker(t)
-	clock := withClock(db)
-	wrong := "ZZZZ-ZZZZ"
-	for i := 1; i <= 2; i++ {
-		if _, err := l.StartPickup(ctx, wrong); !errors.Is(err, ErrWrongCode) {
-			t.Fatalf("wrong code %d: %v", i, err)
-		}
-	}
-	if _, paused := l.CodeEntryPaused(ctx); paused {
-		t.Fatal("paused after two wrong codes")
-	}
-	// 3rd wrong: 30 s; 4th: 60 s; 5th within 15 minutes: blocked 15 minutes.
-	for i, want := range []time.Duration{30 * time.Second, 60 * time.Second, 15 * time.Minute} {
-		if _, err := l.StartPickup(ctx, wrong); !errors.Is(err, ErrWrongCode) {
-			t.Fatalf("wrong code %d: %v", i+3, err)
-		}
-		until, paused := l.CodeEntryPaused(ctx)
-		if !paused || !until.Equal(clock.Now().Add(want)) {
-			t.Fatalf("after wrong code %d: paused %v until %v, want %v", i+3, paused, until, clock.Now().Add(want))
-		}
-		var lo *LockedOutError
-		if _, err := l.StartPickup(ctx, wrong); !errors.As(err, &lo) || !lo.Until.Equal(until) {
-			t.Fatalf("while paused: %v, want *LockedOutError until %v", err, until)
-		}
-		clock.Add(want)
-	}
-	evs := eventsOfKind(t, l, "alert.lockout")
-	if len(evs) != 1 {
-		t.Fatalf("alert events = %v, want one", evs)
-	}
-	// A restart keeps the state: it lives in the store.
-	if _, err := l.StartPickup(ctx, wrong); !errors.Is(err, ErrWrongCode) {
-		t.Fatal(err)
-	}
-	l2 := New(db, l.locks, l.secret, l.opts, l.log)
-	if _, paused := l2.CodeEntryPaused(ctx); !paused {
-		t.Fatal("a new Locker forgot the lockout")
-	}
-}
-
 func TestForeignScanIsNotCounted(t *testing.T) {
 	ctx := context.Background()
 	l, _, _ := newTestLocker(t)
@@ -94,8 +52,8 @@ func TestForeignScanIsNotCounted(t *testing.T) {
 func TestClassify(t *testing.T) {
 	l, _, _ := newTestLocker(t)
 	pickup := SignToken(l.tokenKey, Token{Kind: TokenPickup, Subject: "12", Expires: l.db.Now().Add(time.Hour)})
-	courier := l.IssueCourierToken("dhl-7", time.Hour)
-	stale := l.IssueCourierToken("dhl-7", -time.Minute)
+	courier := courierToken(l, "dhl-7", time.Hour)
+	stale := courierToken(l, "dhl-7", -time.Minute)
 	foreign := SignToken([]byte("another locker's key"), Token{Kind: TokenPickup, Subject: "12", Expires: l.db.Now().Add(time.Hour)})
 	for _, tt := range []struct {
 		in     string
@@ -143,7 +101,7 @@ func TestBookDropPickupByQR(t *testing.T) {
 	if _, err := l.StartPickupScan(ctx, b.QR); !errors.Is(err, ErrNotStored) {
 		t.Fatalf("pickup before drop-off: %v", err)
 	}
-	c, err := l.CourierLogin(ctx, l.IssueCourierToken("ups-1", time.Hour))
+	c, err := l.CourierLogin(ctx, courierToken(l, "ups-1", time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,9 +134,17 @@ func TestSharedCodeOpensEachParcel(t *testing.T) {
 	ctx := context.Background()
 	l, _, _ := newTestLocker(t)
 	c := &Courier{l: l, ID: "c"}
+	var code string
+	var first int64
 	for _, ref := range []string{"A", "B"} {
-		if _, err := l.Book(ctx, Booking{Size: "S", ParcelRef: ref, RecipientRef: "r1", Code: "HHHH-KKKK"}); err != nil {
+		b, err := l.Book(ctx, Booking{Size: "S", ParcelRef: ref, RecipientRef: "r1", ShareCodeWith: first})
+		if err != nil {
 			t.Fatal(err)
+		}
+		if first == 0 {
+			first, code = b.Rent.ID, b.Code
+		} else if b.Code != "" || b.SharesCodeWith != first {
+			t.Fatalf("the second booking: code %q, shares with %d", b.Code, b.SharesCodeWith)
 		}
 		d, err := c.DropBooked(ctx, ref)
 		if err != nil {
@@ -188,12 +154,12 @@ func TestSharedCodeOpensEachParcel(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	p, err := l.StartPickup(ctx, "hhhhkkkk")
+	p, err := l.StartPickup(ctx, strings.ToLower(code))
 	if err != nil || p.Remaining() != 1 {
 		t.Fatalf("StartPickup = %v, %v", p, err)
 	}
-	first := p.Door.ID
-	if err := p.Next(ctx); err != nil || p.Remaining() != 0 || p.Door.ID == first {
+	firstDoor := p.Door.ID
+	if err := p.Next(ctx); err != nil || p.Remaining() != 0 || p.Door.ID == firstDoor {
 		t.Fatalf("Next = %v, door %d", err, p.Door.ID)
 	}
 	if err := p.Next(ctx); !errors.Is(err, ErrAlreadyCollected) {
@@ -211,8 +177,8 @@ func TestBookRefuses(t *testing.T) {
 	}{
 		{"no ref", Booking{Size: "S"}, ErrBadBooking},
 		{"bad size", Booking{Size: "XL", ParcelRef: "x"}, ErrBadSize},
-		{"bad code", Booking{Size: "S", ParcelRef: "x", Code: "UUUU"}, ErrCodeFormat},
-		{"EAN-like code", Booking{Size: "S", ParcelRef: "x", Code: "12345670"}, ErrCodeFormat},
+		{"share with no rent", Booking{Size: "S", ParcelRef: "x", ShareCodeWith: 999}, ErrBadBooking},
+		{"a return sharing", Booking{Size: "S", ParcelRef: "x", Return: true, ShareCodeWith: 1}, ErrBadBooking},
 		{"past deadline", Booking{Size: "S", ParcelRef: "x", ExpiresAt: time.Unix(1, 0)}, ErrBadBooking},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -446,23 +412,20 @@ func TestRemoteOpen(t *testing.T) {
 func TestCourierLogin(t *testing.T) {
 	ctx := context.Background()
 	l, _, _ := newTestLocker(t)
-	if c, err := l.CourierLogin(ctx, l.IssueCourierToken("dpd-3", time.Minute)); err != nil || c.ID != "dpd-3" {
+	if c, err := l.CourierLogin(ctx, courierToken(l, "dpd-3", time.Minute)); err != nil || c.ID != "dpd-3" {
 		t.Fatalf("CourierLogin = %v, %v", c, err)
 	}
 	for _, tt := range []struct {
 		token string
 		want  error
 	}{
-		{l.IssueCourierToken("dpd-3", -time.Second), ErrTokenExpired},
+		{courierToken(l, "dpd-3", -time.Second), ErrTokenExpired},
 		{"PUDO1C:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", ErrBadToken},
 		{"7YHN-ZT93", ErrBadToken},
 	} {
 		if _, err := l.CourierLogin(ctx, tt.token); !errors.Is(err, tt.want) {
 			t.Errorf("CourierLogin(%q) = %v, want %v", tt.token, err, tt.want)
 		}
-	}
-	if got := l.IssueCourierToken("has space", time.Minute); got != "" {
-		t.Fatalf("token for a bad id: %q", got)
 	}
 }
 
@@ -613,29 +576,41 @@ func TestBookRecordsOwnerWithTheRent(t *testing.T) {
 	})
 }
 
-func TestChosenCodeOnlyForOneRecipient(t *testing.T) {
+// Only the same integration's parcels for the same recipient share a code,
+// and a rent of another integration is refused exactly like a missing one.
+func TestSharedCodeOnlyForOneRecipient(t *testing.T) {
 	ctx := context.Background()
 	l, _, _ := newTestLocker(t)
-	first := Booking{Size: "S", ParcelRef: "C-1", RecipientRef: "anna", Code: "7YHN-ZT93", Owner: "shopx"}
-	if _, err := l.Book(ctx, first); err != nil {
+	first, err := l.Book(ctx, Booking{Size: "S", ParcelRef: "C-1", RecipientRef: "anna", Owner: "shopx"})
+	if err != nil {
 		t.Fatal(err)
 	}
+	var missing, foreign error
 	for _, tt := range []struct {
 		name string
 		b    Booking
 		want error
+		keep *error
 	}{
-		{"same shop, same recipient: one code, two parcels", Booking{RecipientRef: "anna", Owner: "shopx"}, nil},
-		{"another shop", Booking{RecipientRef: "anna", Owner: "shopy"}, ErrCodeTaken},
-		{"another recipient", Booking{RecipientRef: "ben", Owner: "shopx"}, ErrCodeTaken},
-		{"no recipient named", Booking{Owner: "shopx"}, ErrCodeTaken},
+		{"same shop, same recipient: one code, two parcels", Booking{RecipientRef: "anna", Owner: "shopx", ShareCodeWith: first.Rent.ID}, nil, nil},
+		{"another shop", Booking{RecipientRef: "anna", Owner: "shopy", ShareCodeWith: first.Rent.ID}, ErrBadBooking, &foreign},
+		{"a missing rent", Booking{RecipientRef: "anna", Owner: "shopy", ShareCodeWith: first.Rent.ID + 100}, ErrBadBooking, &missing},
+		{"another recipient", Booking{RecipientRef: "ben", Owner: "shopx", ShareCodeWith: first.Rent.ID}, ErrBadBooking, nil},
+		{"no recipient named", Booking{Owner: "shopx", ShareCodeWith: first.Rent.ID}, ErrBadBooking, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			b := tt.b
-			b.Size, b.ParcelRef, b.Code = "S", "C-"+tt.name, "7yhn zt93"
-			if _, err := l.Book(ctx, b); !errors.Is(err, tt.want) {
+			b.Size, b.ParcelRef = "S", "C-"+tt.name
+			_, err := l.Book(ctx, b)
+			if !errors.Is(err, tt.want) {
 				t.Fatalf("Book = %v, want %v", err, tt.want)
 			}
+			if tt.keep != nil {
+				*tt.keep = err
+			}
 		})
+	}
+	if missing == nil || foreign == nil || missing.Error() != foreign.Error() {
+		t.Fatalf("another shop's rent (%v) and a missing one (%v) answer differently", foreign, missing)
 	}
 }

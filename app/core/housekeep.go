@@ -102,9 +102,6 @@ func (l *Locker) Prune(ctx context.Context) (int, error) {
 		if p, err = tx.Prune(tx.Now().Add(-o.Retention)); err != nil {
 			return err
 		}
-		if _, err := tx.PruneFailures(tx.Now().Add(-lockoutWindow)); err != nil {
-			return err
-		}
 		if p.Rents+p.Events == 0 {
 			return nil
 		}

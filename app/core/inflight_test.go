@@ -172,7 +172,7 @@ func TestWalkInThatNeverOpenedLeavesNoReservation(t *testing.T) {
 			ctx := context.Background()
 			l, _, f := newTestLocker(t)
 			s := loginStaff(t, l)
-			c, err := l.CourierLogin(ctx, l.IssueCourierToken("dhl-1", time.Hour))
+			c, err := l.CourierLogin(ctx, courierToken(l, "dhl-1", time.Hour))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,9 +3,11 @@ package core
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
+	"pudo/app/cred"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -37,6 +39,11 @@ type Options struct {
 	// PINCost is the argon2id cost of staff PIN hashes; zero: DefaultPINCost.
 	// Tests lower it; a hash keeps its own cost, so changing it later is safe.
 	PINCost PINCost
+	// OperatorKeys are the operator's public keys: courier tokens, staff
+	// badges and app pickup tokens signed by any of them (and naming
+	// KioskID) are let in. Several, so a key can be rotated. None: no
+	// courier or badge can sign in.
+	OperatorKeys []cred.PublicKey
 }
 
 // Locker applies the locker's rules to its store and its lock boards. It is
@@ -46,6 +53,7 @@ type Locker struct {
 	locks    Locks
 	secret   []byte
 	tokenKey []byte
+	verifier cred.Verifier
 	opts     Options
 	log      *slog.Logger
 
@@ -74,7 +82,9 @@ func New(db *storage.DB, locks Locks, secret []byte, opts Options, log *slog.Log
 	if opts.PINCost == (PINCost{}) {
 		opts.PINCost = DefaultPINCost
 	}
-	return &Locker{db: db, locks: locks, secret: secret, tokenKey: tokenKey(secret), opts: opts, log: log}
+	opts.OperatorKeys = slices.Clone(opts.OperatorKeys)
+	return &Locker{db: db, locks: locks, secret: secret, tokenKey: tokenKey(secret), opts: opts, log: log,
+		verifier: cred.Verifier{Keys: opts.OperatorKeys, Locker: opts.KioskID}}
 }
 
 // Options returns the rules this locker runs with.

@@ -65,9 +65,8 @@ func (l *Locker) StartPickupScan(ctx context.Context, text string) (*Pickup, err
 // transaction: the hot path of every pickup.
 func (l *Locker) pickupByMAC(ctx context.Context, mac []byte) (*Pickup, error) {
 	var active []storage.Rent
-	var lo storage.Lockout
 	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
-		if lo, err = checkLockout(tx, scopeCode); err != nil {
+		if err = checkLockout(tx, scopeCode); err != nil {
 			return err
 		}
 		active, err = tx.ActiveByPickupMAC(mac)
@@ -104,11 +103,6 @@ func (l *Locker) pickupByMAC(ctx context.Context, mac []byte) (*Pickup, error) {
 	if err := p.Next(ctx); err != nil {
 		return nil, err
 	}
-	if lo.Streak > 0 {
-		if err := l.db.Update(ctx, func(tx *storage.Tx) error { return clearStreak(tx, scopeCode) }); err != nil {
-			l.log.Warn("lockout streak not cleared", "err", err)
-		}
-	}
 	return p, nil
 }
 
@@ -129,22 +123,31 @@ func (l *Locker) refuse(ctx context.Context, kind string, want error, counted bo
 	return want
 }
 
+// pickupByToken opens the parcel a scanned QR token names: the locker's
+// own, or the operator's for a shopper's app. A signature cannot be
+// guessed, so a token never waits for a typed-code pause and a bad one is
+// logged, not counted.
 func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) {
-	if until, paused := l.CodeEntryPaused(ctx); paused {
-		return nil, &LockedOutError{Until: until}
-	}
 	if errors.Is(p.Err, ErrTokenExpired) {
 		return nil, p.Err // a token of ours, only old: not a guess
 	}
 	id, err := strconv.ParseInt(p.Parsed.Subject, 10, 64)
 	if p.Err != nil || err != nil {
-		return nil, fmt.Errorf("%w: %w", l.refuse(ctx, "token.bad", ErrWrongCode, true), ErrBadToken)
+		return nil, fmt.Errorf("%w: %w", l.refuse(ctx, "token.bad", ErrWrongCode, false), ErrBadToken)
 	}
 	var r storage.Rent
 	err = l.db.View(ctx, func(tx *storage.Tx) (err error) {
+		if p.Cred != nil {
+			if err := revoked(tx, *p.Cred); err != nil {
+				return err
+			}
+		}
 		r, err = tx.Rent(id)
 		return err
 	})
+	if errors.Is(err, ErrTokenRevoked) {
+		return nil, fmt.Errorf("%w: %w", ErrWrongCode, err) // the screen says "not valid", as for any bad token
+	}
 	if err != nil {
 		return nil, fmt.Errorf("app: pickup: %w", notFound(err))
 	}

@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
+	"pudo/app/cred"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -42,7 +44,33 @@ func (f *fakeLocks) Sensor(d lockio.Door) lockio.Sensor {
 
 func newTestLocker(t *testing.T) (*Locker, *storage.DB, *fakeLocks) {
 	t.Helper()
-	return newTestLockerOpts(t, Options{KioskID: "T1"})
+	return newTestLockerOpts(t, Options{KioskID: "T1", OperatorKeys: []cred.PublicKey{testOperator.Public()}})
+}
+
+// testOperator is the operator whose key the test lockers trust.
+var testOperator = cred.GenerateKey()
+
+// operatorToken signs claims of kind for l with testOperator, valid for
+// ttl from l's clock (already expired when ttl is negative).
+func operatorToken(l *Locker, c cred.Claims, ttl time.Duration) string {
+	now := l.db.Now()
+	c.IssuedAt, c.Expires = now.Add(-time.Hour), now.Add(ttl)
+	if ttl < 0 {
+		c.IssuedAt = c.Expires.Add(-time.Hour)
+	}
+	if c.Lockers == nil {
+		c.Lockers = []string{l.opts.KioskID}
+	}
+	text, err := cred.Sign(testOperator, c)
+	if err != nil {
+		panic(err)
+	}
+	return text
+}
+
+// courierToken is the operator's courier token for id (carrier "TEST").
+func courierToken(l *Locker, id string, ttl time.Duration) string {
+	return operatorToken(l, cred.Claims{Kind: cred.Courier, Subject: id, Carrier: "TEST"}, ttl)
 }
 
 // cheapPIN keeps argon2id fast in tests; a hash records its own cost.

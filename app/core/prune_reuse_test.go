@@ -22,7 +22,7 @@ func TestPruneNeverFreesARentIDForReuse(t *testing.T) {
 		}},
 		{"collected parcel", func(t *testing.T, l *Locker, b Booked) {
 			ctx := context.Background()
-			c, err := l.CourierLogin(ctx, l.IssueCourierToken("ups-1", time.Hour))
+			c, err := l.CourierLogin(ctx, courierToken(l, "ups-1", time.Hour))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -59,7 +59,7 @@ func TestPruneNeverFreesARentIDForReuse(t *testing.T) {
 			if fresh.Rent.ID == old.Rent.ID {
 				t.Errorf("new booking got the pruned rent's id %d", old.Rent.ID)
 			}
-			c, err := l.CourierLogin(ctx, l.IssueCourierToken("ups-1", time.Hour))
+			c, err := l.CourierLogin(ctx, courierToken(l, "ups-1", time.Hour))
 			if err != nil {
 				t.Fatal(err)
 			}

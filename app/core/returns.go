@@ -20,9 +20,6 @@ import (
 // ErrWrongCode, ErrBadToken, ErrTokenExpired, ErrForeign, ErrNoFreeDoor,
 // ErrDoorDidNotOpen.
 func (l *Locker) StartReturn(ctx context.Context, text string) (*DropOff, error) {
-	if until, paused := l.CodeEntryPaused(ctx); paused {
-		return nil, &LockedOutError{Until: until}
-	}
 	p := l.Classify(text)
 	var r storage.Rent
 	var err error
@@ -47,7 +44,7 @@ func (l *Locker) returnByCode(ctx context.Context, code string) (storage.Rent, e
 	mac := returnMAC(l.secret, code)
 	var r storage.Rent
 	err := l.db.Update(ctx, func(tx *storage.Tx) error {
-		if _, err := checkLockout(tx, scopeCode); err != nil {
+		if err := checkLockout(tx, scopeCode); err != nil {
 			return err
 		}
 		rs, err := tx.ReservedByDropoffMAC(mac)
@@ -57,9 +54,6 @@ func (l *Locker) returnByCode(ctx context.Context, code string) (storage.Rent, e
 		for _, x := range rs {
 			if hmac.Equal(x.DropoffMAC, mac) && x.Kind == storage.KindReturn {
 				r = x
-				if err := clearStreak(tx, scopeCode); err != nil {
-					return err
-				}
 				return l.avoidOutOfService(tx, &r, "shopper")
 			}
 		}
@@ -82,7 +76,7 @@ func (l *Locker) returnByToken(ctx context.Context, p Payload) (storage.Rent, er
 	}
 	id, err := strconv.ParseInt(p.Parsed.Subject, 10, 64)
 	if p.Err != nil || err != nil {
-		return storage.Rent{}, fmt.Errorf("%w: %w", l.refuse(ctx, "token.bad", ErrWrongCode, true), ErrBadToken)
+		return storage.Rent{}, fmt.Errorf("%w: %w", l.refuse(ctx, "token.bad", ErrWrongCode, false), ErrBadToken)
 	}
 	var r storage.Rent
 	err = l.db.Update(ctx, func(tx *storage.Tx) (err error) {

@@ -83,13 +83,14 @@ func (l *Locker) staffMembers(ctx context.Context) (ms []storage.StaffMember, er
 }
 
 // StaffLogin signs staff in by PIN alone (one PIN per person). Wrong PINs
-// count towards the kiosk's staff lockout (3 wrong: a delay, 5 in 15
-// minutes: blocked for 15 minutes and an alert). Errors: *LockedOutError,
-// ErrBadPIN, ErrStaffLocked.
+// at the pad share one guessing limit (5 at once, then one per 3 minutes:
+// no pause longer than that, and an alert when it is reached); a staff
+// member with a badge is never held up by it (StaffBadgeLogin). Errors:
+// *LockedOutError, ErrBadPIN, ErrStaffLocked.
 func (l *Locker) StaffLogin(ctx context.Context, pin string) (*Staff, error) {
 	var members []storage.StaffMember
 	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
-		if _, err = checkLockout(tx, scopeStaff); err != nil {
+		if err = checkLockout(tx, scopeStaff); err != nil {
 			return err
 		}
 		members, err = tx.StaffMembers()
@@ -120,9 +121,6 @@ func (l *Locker) StaffLogin(ctx context.Context, pin string) (*Staff, error) {
 		case found.Locked:
 			refused = ErrStaffLocked
 			_, err := tx.Append(storage.Event{Actor: "staff:" + found.Name, Kind: "staff.login.locked"})
-			return err
-		}
-		if err := clearStreak(tx, scopeStaff); err != nil {
 			return err
 		}
 		_, err := tx.Append(storage.Event{Actor: "staff:" + found.Name, Kind: "staff.login"})

@@ -14,14 +14,18 @@ import (
 type TokenKind byte
 
 const (
-	TokenPickup  TokenKind = 'P' // subject: a rent id; opens that parcel's door
-	TokenCourier TokenKind = 'C' // subject: a courier id; opens the courier menu
-	TokenReturn  TokenKind = 'R' // subject: a rent id; opens a booked return's door
+	TokenPickup TokenKind = 'P' // subject: a rent id; opens that parcel's door
+	TokenReturn TokenKind = 'R' // subject: a rent id; opens a booked return's door
+	// TokenCourier is retired: a locker no longer signs courier tokens
+	// (couriers carry the operator's, package cred). It is still told
+	// apart, so an old courier QR is refused as one rather than ignored.
+	TokenCourier TokenKind = 'C'
 )
 
 // Token is what a QR code carries: whom it is for, until when, and (in its
 // text form) a MAC under the locker's token key, so the kiosk checks it with
-// no network. It never carries a typed code.
+// no network. It never carries a typed code. The locker makes these only
+// for its own rents (the pickup and return QR of a booking).
 type Token struct {
 	Kind    TokenKind
 	Subject string

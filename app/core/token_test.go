@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"pudo/app/cred"
 )
 
 var testKey = []byte("token-test-key-0123456789abcdef")
@@ -74,12 +76,13 @@ func FuzzParseToken(f *testing.F) {
 
 func FuzzClassify(f *testing.F) {
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	for _, s := range []string{"7YHN-ZT93", "RT-7YHN-ZT93", "4006381333931", "96385074", "https://x", "",
+	badge, _ := cred.Sign(testOperator, cred.Claims{Kind: cred.Staff, Subject: "anna", Lockers: []string{"T1"}, IssuedAt: now, Expires: now.Add(time.Hour)})
+	for _, s := range []string{"7YHN-ZT93", "RT-7YHN-ZT93", "4006381333931", "96385074", "https://x", "", badge,
 		SignToken(testKey, Token{Kind: TokenReturn, Subject: "3", Expires: now.Add(time.Hour)})} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		p := classify(testKey, in, now)
+		p := classify(testKey, cred.Verifier{Keys: []cred.PublicKey{testOperator.Public()}, Locker: "T1"}, in, now)
 		switch p.Kind {
 		case PayloadPickupCode:
 			if c, err := NormalizeCode(p.Code); err != nil || c != p.Code {
@@ -92,6 +95,10 @@ func FuzzClassify(f *testing.F) {
 		case PayloadForeign:
 			if p.Format == "" {
 				t.Fatalf("foreign %q without a format", in)
+			}
+		case PayloadCourierToken, PayloadStaffBadge:
+			if p.Err == nil && (p.Cred == nil || !p.Cred.ValidAt("T1")) {
+				t.Fatalf("operator token %q accepted without claims for this locker: %+v", in, p.Cred)
 			}
 		}
 	})

@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"strings"
 
 	"pudo/app/config"
+	"pudo/app/core"
 	"pudo/storage"
 )
 
@@ -164,6 +166,11 @@ func BackupMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		size = fi.Size()
 	}
 	fmt.Fprintf(stdout, "pudo backup: %s -> %s (%d bytes, checked)\n", src, dst, size)
-	fmt.Fprintf(stdout, "pudo backup: keep %s with it: stored pickup codes need that secret\n", filepath.Join(dir, "locker.key"))
+	key := filepath.Join(dir, core.KeyFile)
+	fp := "unreadable here"
+	if b, err := os.ReadFile(key); err == nil {
+		fp = "fingerprint " + hex.EncodeToString(core.KeyFingerprint(b))[:8] + "…, as `pudo doctor` shows it"
+	}
+	fmt.Fprintf(stdout, "pudo backup: keep a copy of %s (%s) with it: stored pickup codes need that secret, and the kiosk starts only with the key its database was made with\n", key, fp)
 	return 0
 }

@@ -7,10 +7,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
 	"pudo/app/config"
+	"pudo/app/core"
 	"pudo/storage"
 )
 
@@ -25,26 +27,42 @@ type dbFacts struct {
 	lastEvent time.Time
 }
 
-// checkData checks the database, its event chain, the data directory with
-// the code secret, and the free space under it.
+// checkData checks the database, its event chain, that locker.key belongs
+// to it, the data directory and its files' modes, and the free space under
+// it. The key and database rules are the kiosk's own (core.InspectData):
+// what doctor fails, the kiosk refuses to start on.
 func checkData(ctx context.Context, cfg config.Config, opts Options) ([]Result, dbFacts) {
 	var facts dbFacts
 	dir, err := cfg.DataDir()
 	if err != nil {
 		return []Result{
-			{"database", Fail, err.Error()}, {"event-chain", Skip, "no database"},
+			{"database", Fail, err.Error()}, {"event-chain", Skip, "no database"}, {"locker-key", Skip, "no data dir"},
 			{"data-dir", Fail, err.Error()}, {"disk", Skip, "no data dir"},
 		}, facts
 	}
-	dbPath := filepath.Join(dir, "pudo.db")
-	dbRes, chainRes, hasData := checkDatabase(ctx, dbPath, &facts)
-	return []Result{dbRes, chainRes, checkDataDir(dir, hasData), checkDisk(dir)}, facts
+	dbPath := filepath.Join(dir, core.DBFile)
+	problems, fingerprint, recorded := core.InspectData(ctx, dir)
+	byCheck := map[string]*core.DataError{}
+	for _, p := range problems {
+		if byCheck[p.Check] == nil {
+			byCheck[p.Check] = p
+		}
+	}
+	dbRes, chainRes := checkDatabase(ctx, dbPath, &facts)
+	if p := byCheck["database"]; p != nil {
+		dbRes = Result{"database", Fail, p.Error()}
+	}
+	keyRes := checkKey(dir, byCheck["locker-key"], fingerprint, recorded)
+	if byCheck["database"] != nil && byCheck["locker-key"] == nil {
+		keyRes = Result{"locker-key", Skip, "no usable database to match it with"}
+	}
+	return []Result{dbRes, chainRes, keyRes, checkDataDir(dir), checkDisk(dir)}, facts
 }
 
-func checkDatabase(ctx context.Context, path string, facts *dbFacts) (db, chain Result, hasData bool) {
+func checkDatabase(ctx context.Context, path string, facts *dbFacts) (db, chain Result) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return Result{"database", Warn, path + ": none yet; the kiosk creates it on first start"},
-			Result{"event-chain", Skip, "no database"}, false
+			Result{"event-chain", Skip, "no database"}
 	}
 	var c storage.Check
 	err := storage.Inspect(ctx, path, func(d *storage.DB) error {
@@ -53,7 +71,7 @@ func checkDatabase(ctx context.Context, path string, facts *dbFacts) (db, chain 
 		return err
 	})
 	if err != nil {
-		return Result{"database", Fail, fmt.Sprintf("%s: %v", path, err)}, Result{"event-chain", Skip, "database unreadable"}, true
+		return Result{"database", Fail, fmt.Sprintf("%s: %v", path, err)}, Result{"event-chain", Skip, "database unreadable"}
 	}
 	facts.lastEvent = c.LastEvent
 	switch {
@@ -78,12 +96,27 @@ func checkDatabase(ctx context.Context, path string, facts *dbFacts) (db, chain 
 	default:
 		chain = Result{"event-chain", OK, fmt.Sprintf("%d events verified", c.Events)}
 	}
-	return db, chain, c.Applied > 0
+	return db, chain
 }
 
-// checkDataDir checks the directory and the code secret beside the database:
-// without the secret no stored pickup code can be verified.
-func checkDataDir(dir string, hasData bool) Result {
+// checkKey says whether locker.key is the one the database was made with:
+// without it no stored pickup code can be verified.
+func checkKey(dir string, problem *core.DataError, fingerprint string, recorded bool) Result {
+	switch {
+	case problem != nil:
+		return Result{"locker-key", Fail, problem.Error()}
+	case fingerprint == "":
+		return Result{"locker-key", OK, dir + ": locker.key is made on first start"}
+	case !recorded:
+		return Result{"locker-key", Warn, dir + ": locker.key present; pudo.db records no fingerprint of it yet (an older version made it): the kiosk records it at its next start"}
+	}
+	return Result{"locker-key", OK, fmt.Sprintf("%s: locker.key matches pudo.db (fingerprint %s…)", dir, fingerprint[:8])}
+}
+
+// checkDataDir checks the directory is there, writable, and private with
+// every file in it: the database, its -wal and -shm, its copies and the
+// key hold code MACs, staff PIN hashes and the code secret.
+func checkDataDir(dir string) Result {
 	fi, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -96,19 +129,28 @@ func checkDataDir(dir string, hasData bool) Result {
 	if err := syscall.Access(dir, 2 /* W_OK */); err != nil {
 		return Result{"data-dir", Fail, fmt.Sprintf("%s: not writable by this user: %v", dir, err)}
 	}
-	key := filepath.Join(dir, "locker.key")
-	ki, err := os.Stat(key)
-	switch {
-	case errors.Is(err, fs.ErrNotExist) && hasData:
-		return Result{"data-dir", Fail, key + ": missing beside a database: stored pickup codes no longer match; restore it from the backup"}
-	case errors.Is(err, fs.ErrNotExist):
-		return Result{"data-dir", OK, dir + ": writable; locker.key is made on first start"}
-	case err != nil:
-		return Result{"data-dir", Fail, err.Error()}
-	case ki.Mode().Perm()&0o077 != 0:
-		return Result{"data-dir", Warn, fmt.Sprintf("%s: mode %v, want 0600: others can read the code secret", key, ki.Mode().Perm())}
+	var open []string
+	m := fi.Mode().Perm()
+	if m != core.DirMode {
+		open = append(open, fmt.Sprintf("mode %04o (want 0700)", m))
 	}
-	return Result{"data-dir", OK, dir + ": writable, locker.key present (0600)"}
+	exposed := storage.ExposedFiles(filepath.Join(dir, core.DBFile))
+	if ki, err := os.Stat(filepath.Join(dir, core.KeyFile)); err == nil && ki.Mode().Perm()&0o077 != 0 {
+		exposed = append(exposed, fmt.Sprintf("%s %04o", core.KeyFile, ki.Mode().Perm()))
+	}
+	if len(exposed) > 0 {
+		open = append(open, strings.Join(exposed, ", ")+" (want 0600)")
+	}
+	_, dbErr := os.Stat(filepath.Join(dir, core.DBFile))
+	_, keyErr := os.Stat(filepath.Join(dir, core.KeyFile))
+	if len(exposed) == 0 && m != core.DirMode && dbErr != nil && keyErr != nil {
+		return Result{"data-dir", Warn, dir + ": " + open[0] + ": nothing in it yet; the kiosk makes it 0700 at its first start"}
+	}
+	if len(open) > 0 {
+		return Result{"data-dir", Fail, dir + ": " + strings.Join(open, "; ") +
+			": others can read code MACs, staff PIN hashes or the code secret; the kiosk corrects the modes at its next start"}
+	}
+	return Result{"data-dir", OK, dir + ": writable, private (0700, files 0600)"}
 }
 
 // checkDisk reports the free space on the data directory's file system

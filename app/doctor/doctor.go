@@ -1,6 +1,6 @@
 // Package doctor checks an installed locker in one go, for `pudo doctor`:
-// the screen, the lock boards, the code readers, sound, the database, the
-// disk, the clock and the configuration. Each check gives one line, OK, WARN
+// the screen, the lock boards, the code readers, sound and speech, the
+// database, the disk, the clock and the configuration. Each check gives one line, OK, WARN
 // or FAIL with a detail; FAIL is kept for what a shopper would notice (no
 // screen, doors that cannot open, a broken database, a full disk, a clock
 // far off, a bad config), WARN for what degrades the kiosk but leaves the
@@ -121,8 +121,8 @@ type Options struct {
 
 // The checks, in report order.
 var checkNames = []string{
-	"config", "display", "lock-port", "lock-bus", "scanner", "camera", "sound",
-	"database", "event-chain", "data-dir", "disk", "clock",
+	"config", "display", "lock-port", "lock-bus", "scanner", "camera", "sound", "speech",
+	"database", "event-chain", "locker-key", "data-dir", "disk", "clock",
 }
 
 // Run runs every check and returns the report. The device checks run side
@@ -183,7 +183,8 @@ func Run(ctx context.Context, opts Options) Report {
 	run([]string{"scanner"}, func() []Result { return []Result{checkScanner(ctx, cfg, opts)} })
 	run([]string{"camera"}, func() []Result { return []Result{checkCamera(ctx, cfg, opts)} })
 	run([]string{"sound"}, func() []Result { return []Result{checkSound()} })
-	run([]string{"database", "event-chain", "data-dir", "disk"}, func() []Result {
+	run([]string{"speech"}, func() []Result { return []Result{checkSpeech(ctx, cfg)} })
+	run([]string{"database", "event-chain", "locker-key", "data-dir", "disk"}, func() []Result {
 		var rs []Result
 		rs, db = checkData(ctx, cfg, opts)
 		return rs

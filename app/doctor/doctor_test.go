@@ -6,14 +6,17 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"pudo/app/config"
+	"pudo/app/core"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -39,11 +42,12 @@ func writeConfig(t *testing.T, body string) string {
 	return path
 }
 
-// kioskData makes the data dir a kiosk leaves after a few events.
+// kioskData makes the data dir a kiosk leaves after a few events: a
+// private directory, the database and the key it records.
 func kioskData(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	db, err := storage.Open(context.Background(), filepath.Join(dir, "pudo.db"))
+	dir := filepath.Join(t.TempDir(), "data")
+	db, _, err := core.OpenData(context.Background(), dir, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,9 +60,6 @@ func kioskData(t *testing.T) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	if err := os.WriteFile(filepath.Join(dir, "locker.key"), bytes.Repeat([]byte{7}, 32), 0o600); err != nil {
-		t.Fatal(err)
 	}
 	return dir
 }
@@ -108,7 +109,8 @@ func TestDoctorOnSimulator(t *testing.T) {
 	want(t, r, "camera", Warn, "/nonexistent/video0: missing")
 	want(t, r, "database", OK, "integrity ok, schema current")
 	want(t, r, "event-chain", OK, "3 events verified")
-	want(t, r, "data-dir", OK, "locker.key present")
+	want(t, r, "locker-key", OK, "matches pudo.db")
+	want(t, r, "data-dir", OK, "private")
 	if got := len(r.Results); got != len(checkNames) {
 		t.Errorf("%d results, want %d", got, len(checkNames))
 	}
@@ -201,7 +203,7 @@ func TestDatabaseProblems(t *testing.T) {
 			Skip: map[string]bool{"display": true, "lock-port": true, "lock-bus": true, "sound": true}})
 		want(t, r, "database", Warn, "none yet")
 		want(t, r, "event-chain", Skip, "no database")
-		want(t, r, "data-dir", OK, "made on first start")
+		want(t, r, "locker-key", OK, "made on first start")
 		if r.Failed() {
 			t.Fatalf("a fresh install fails: %+v", r.Results)
 		}
@@ -211,7 +213,7 @@ func TestDatabaseProblems(t *testing.T) {
 		os.Remove(filepath.Join(dir, "locker.key"))
 		r := Run(context.Background(), Options{ConfigPath: packagedConfigWithoutDevices(t, dir),
 			Skip: map[string]bool{"display": true, "lock-port": true, "lock-bus": true, "sound": true}})
-		want(t, r, "data-dir", Fail, "locker.key: missing")
+		want(t, r, "locker-key", Fail, "locker.key is missing beside")
 	})
 	t.Run("not a database", func(t *testing.T) {
 		dir := t.TempDir()
@@ -363,5 +365,71 @@ func TestFindCookie(t *testing.T) {
 	}
 	if name, _ := findCookie(bytes.NewReader(b.Bytes()), "5"); name != "" {
 		t.Fatalf("found a cookie for display 5: %q", name)
+	}
+}
+
+func TestCheckSpeech(t *testing.T) {
+	_, err := exec.LookPath("espeak-ng")
+	if err != nil && os.Getenv("CI") == "true" {
+		t.Fatal("espeak-ng is missing (make deps installs it)")
+	}
+	cfg := config.Default()
+	if err == nil {
+		res := checkSpeech(context.Background(), cfg)
+		if res.Status != OK || !strings.Contains(res.Detail, "pl=pl") || !strings.Contains(res.Detail, "en=en-gb") {
+			t.Errorf("with espeak-ng: %+v", res)
+		}
+		cfg.Speech.Voices["nl"] = "xx-nope"
+		delete(cfg.Speech.Voices, "fr")
+		res = checkSpeech(context.Background(), cfg)
+		if res.Status != Warn || !strings.Contains(res.Detail, "silent in nl (voice xx-nope") || !strings.Contains(res.Detail, "fr (no voice") {
+			t.Errorf("bad voices: %+v", res)
+		}
+	} else {
+		t.Log("espeak-ng not installed: only its absence is checked")
+	}
+	cfg.Speech.Program = "/nonexistent/espeak-ng"
+	if res := checkSpeech(context.Background(), cfg); res.Status != Warn || !strings.Contains(res.Detail, "works silently") {
+		t.Errorf("without espeak-ng: %+v", res)
+	}
+}
+
+// The data dirs of issue 12, where doctor said OK: a replaced key, an
+// empty database, and files others can read. Each is a FAIL, with the
+// line the kiosk itself refuses to start with.
+func TestDoctorFailsASecretAndDatabaseApart(t *testing.T) {
+	skip := map[string]bool{"display": true, "lock-port": true, "lock-bus": true, "sound": true}
+	for _, tt := range []struct {
+		name   string
+		spoil  func(dir string)
+		checks map[string]string
+	}{
+		{"replaced key", func(dir string) {
+			os.WriteFile(filepath.Join(dir, "locker.key"), bytes.Repeat([]byte{9}, 32), 0o600)
+		}, map[string]string{"locker-key": "does not match"}},
+		{"empty database", func(dir string) {
+			os.Truncate(filepath.Join(dir, "pudo.db"), 0)
+		}, map[string]string{"database": "is empty (no locker data) beside locker.key"}},
+		{"0644 files", func(dir string) {
+			os.Chmod(dir, 0o755)
+			for _, f := range []string{"pudo.db", "locker.key"} {
+				os.Chmod(filepath.Join(dir, f), 0o644)
+			}
+		}, map[string]string{"data-dir": "pudo.db 0644"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := kioskData(t)
+			tt.spoil(dir)
+			r := Run(context.Background(), Options{ConfigPath: packagedConfigWithoutDevices(t, dir), Skip: skip})
+			var out bytes.Buffer
+			r.WriteText(&out)
+			t.Log("\n" + out.String())
+			for check, says := range tt.checks {
+				want(t, r, check, Fail, says)
+			}
+			if !r.Failed() {
+				t.Fatal("doctor passed")
+			}
+		})
 	}
 }

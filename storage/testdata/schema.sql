@@ -47,19 +47,14 @@ CREATE INDEX events_by_at ON events (at);
 
 CREATE INDEX events_by_rent ON events (rent_id) WHERE rent_id IS NOT NULL;
 
-CREATE TABLE lockout_failures (
-	id    INTEGER PRIMARY KEY,
-	scope TEXT    NOT NULL,
-	at    INTEGER NOT NULL
-);
-
-CREATE INDEX lockout_failures_by_scope ON lockout_failures (scope, at);
-
-CREATE TABLE lockouts (
-	scope     TEXT PRIMARY KEY,
-	streak    INTEGER NOT NULL DEFAULT 0,
-	last_fail INTEGER,
-	until     INTEGER
+CREATE TABLE guess_buckets (
+	scope      TEXT    PRIMARY KEY,
+	tokens     REAL    NOT NULL,
+	at         INTEGER NOT NULL,
+	wrong      INTEGER NOT NULL DEFAULT 0,
+	trips      INTEGER NOT NULL DEFAULT 0,
+	first_trip INTEGER,
+	last_trip  INTEGER
 );
 
 CREATE TABLE meta (
@@ -92,6 +87,13 @@ CREATE INDEX rents_by_state ON rents (state);
 
 CREATE UNIQUE INDEX rents_one_active_per_door ON rents (door_id)
 	WHERE state IN ('reserved', 'stored', 'expired');
+
+CREATE TABLE revocations (
+	id         INTEGER PRIMARY KEY CHECK (id = 1),
+	version    INTEGER NOT NULL CHECK (version > 0),
+	list       BLOB    NOT NULL,
+	applied_at INTEGER NOT NULL
+);
 
 CREATE TABLE schema_migrations (name TEXT PRIMARY KEY);
 

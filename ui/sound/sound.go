@@ -1,5 +1,7 @@
-// Package sound plays the kiosk's short sounds through miniaudio (malgo).
-// One goroutine owns the audio device; Play only posts a request. A kiosk
+// Package sound plays the kiosk's short sounds and its spoken guidance
+// through miniaudio (malgo). One goroutine owns the audio device; Play only
+// posts a request. Speech (speech.go) renders phrases with espeak-ng and
+// plays them on a channel of their own, mixed with the sounds. A kiosk
 // without a sound card is not broken: the player falls back to miniaudio's
 // null backend and plays into nothing.
 package sound
@@ -31,11 +33,18 @@ type Player struct {
 	done   chan struct{}
 
 	backend string // "system" or "null"; set before Open returns
-	cards   string // the ALSA card list to look at first (cardsFile)
 
 	mu      sync.Mutex // protects following: the device callback reads them
 	playing []int16
 	gain    float64
+	// speech is the utterance playing on the speech channel, number
+	// speechID; heard is the last one whose first samples went to the
+	// device, and onSpeech (tests) learns of each.
+	speech     []int16
+	speechGain float64
+	speechID   uint64
+	heard      uint64
+	onSpeech   func(id uint64)
 }
 
 // Backend says where sounds go: "system" (a sound card), "null" (nowhere,
@@ -43,104 +52,32 @@ type Player struct {
 func (p *Player) Backend() string { return p.backend }
 
 type request struct {
-	pcm  []int16
-	gain float64
+	pcm    []int16
+	gain   float64
+	speech bool   // for the speech channel
+	id     uint64 // the utterance's number
+}
+
+// Open decodes the sounds (WAV files by name) and starts the goroutine that
+// owns the audio device. Close stops it.
+func Open(wavs map[string][]byte, log *slog.Logger) (*Player, error) {
+	return open(wavs, log, backendsFor(cardsFile, log))
 }
 
 // cardsFile is where Linux lists the ALSA sound cards.
 const cardsFile = "/proc/asound/cards"
 
-// Open decodes the sounds (WAV files by name) and starts the goroutine that
-// owns the audio device. Close stops it.
-func Open(wavs map[string][]byte, log *slog.Logger) (*Player, error) {
-	return open(wavs, log, cardsFile)
-}
-
-func open(wavs map[string][]byte, log *slog.Logger, cards string) (*Player, error) {
-	p := &Player{sounds: map[string][]int16{}, log: log, reqs: make(chan request, 4), done: make(chan struct{}), cards: cards}
-	for name, b := range wavs {
-		pcm, err := decodeWAV(b)
-		if err != nil {
-			return nil, fmt.Errorf("sound: %s: %w", name, err)
-		}
-		p.sounds[name] = pcm
+// backendsFor is what Open tries: the system's backends, then the null
+// backend. With no sound card it is the null backend alone, said in one
+// line: miniaudio's ALSA backend would make libasound print "cannot find
+// card" some 35 times to stderr, which no handler of ours can catch (malgo
+// loads libasound at run time).
+func backendsFor(cards string, log *slog.Logger) [][]malgo.Backend {
+	if !hasSoundCard(cards) {
+		log.Info("sound: no sound card, the kiosk is silent", "cards", cards)
+		return [][]malgo.Backend{{backendNull}}
 	}
-	ready := make(chan struct{})
-	go p.run(ready)
-	<-ready
-	return p, nil
-}
-
-// Play starts a sound at volume 0..1, replacing one still playing. It never
-// blocks: when the player is behind, the sound is dropped.
-func (p *Player) Play(name string, volume float64) {
-	pcm, ok := p.sounds[name]
-	if !ok {
-		p.log.Warn("sound: unknown sound", "name", name)
-		return
-	}
-	select {
-	case p.reqs <- request{pcm: pcm, gain: min(max(volume, 0), 1)}:
-	default:
-	}
-}
-
-// Close stops the device and its goroutine.
-func (p *Player) Close() error {
-	close(p.reqs)
-	<-p.done
-	return nil
-}
-
-// run owns the device: it opens it, hands each request to the callback, and
-// closes it when the requests end.
-func (p *Player) run(ready chan<- struct{}) {
-	defer close(p.done)
-	ctx, dev, err := p.openDevice()
-	close(ready)
-	if err != nil {
-		p.log.Warn("sound: no audio device, playing silently", "err", err)
-		for range p.reqs {
-		}
-		return
-	}
-	defer ctx.Free()
-	defer ctx.Uninit()
-	defer dev.Uninit()
-	for r := range p.reqs {
-		p.mu.Lock()
-		p.playing, p.gain = r.pcm, r.gain
-		p.mu.Unlock()
-	}
-}
-
-// openDevice tries the system's backends, then the null backend. With no
-// sound card it goes straight to the null backend and says so in one line:
-// miniaudio's ALSA backend would make libasound print "cannot find card"
-// some 35 times to stderr, which no handler of ours can catch (malgo loads
-// libasound at run time).
-func (p *Player) openDevice() (*malgo.AllocatedContext, *malgo.Device, error) {
-	tries := []struct {
-		name     string
-		backends []malgo.Backend
-	}{{"system", nil}, {"null", []malgo.Backend{backendNull}}}
-	if !hasSoundCard(p.cards) {
-		p.log.Info("sound: no sound card, the kiosk is silent", "cards", p.cards)
-		tries = tries[1:]
-	}
-	var errs []error
-	for _, try := range tries {
-		ctx, dev, err := p.tryBackends(try.backends)
-		if err == nil {
-			p.backend = try.name
-			if len(tries) > 1 {
-				p.log.Info("sound: device open", "backend", p.backend)
-			}
-			return ctx, dev, nil
-		}
-		errs = append(errs, err)
-	}
-	return nil, nil, errors.Join(errs...)
+	return [][]malgo.Backend{nil, {backendNull}}
 }
 
 // hasSoundCard reads the kernel's ALSA card list: a card's line starts
@@ -159,6 +96,106 @@ func hasSoundCard(path string) bool {
 		}
 	}
 	return false
+}
+
+// open is Open trying these backend lists in turn (tests: only null).
+func open(wavs map[string][]byte, log *slog.Logger, backends [][]malgo.Backend) (*Player, error) {
+	p := &Player{sounds: map[string][]int16{}, log: log, reqs: make(chan request, 4), done: make(chan struct{})}
+	for name, b := range wavs {
+		pcm, err := decodeWAV(b)
+		if err != nil {
+			return nil, fmt.Errorf("sound: %s: %w", name, err)
+		}
+		p.sounds[name] = pcm
+	}
+	ready := make(chan struct{})
+	go p.run(ready, backends)
+	<-ready
+	return p, nil
+}
+
+// Play starts a sound at volume 0..1, replacing one still playing. It never
+// blocks: when the player is behind, the sound is dropped.
+func (p *Player) Play(name string, volume float64) {
+	pcm, ok := p.sounds[name]
+	if !ok {
+		p.log.Warn("sound: unknown sound", "name", name)
+		return
+	}
+	select {
+	case p.reqs <- request{pcm: pcm, gain: min(max(volume, 0), 1)}:
+	default:
+	}
+}
+
+// speak starts utterance id on the speech channel at volume 0..1,
+// interrupting the one playing; nil silences it. Unlike Play it waits for
+// the device's goroutine (it is called from Speech's, never from the UI),
+// and it must not be called after Close.
+func (p *Player) speak(pcm []int16, volume float64, id uint64) {
+	p.reqs <- request{pcm: pcm, gain: min(max(volume, 0), 1), speech: true, id: id}
+}
+
+// setSpeechHook has f called, on the audio thread, when the first samples
+// of each utterance reach the device: for the latency benchmark.
+func (p *Player) setSpeechHook(f func(id uint64)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.onSpeech = f
+}
+
+// Close stops the device and its goroutine.
+func (p *Player) Close() error {
+	close(p.reqs)
+	<-p.done
+	return nil
+}
+
+// run owns the device: it opens it, hands each request to the callback, and
+// closes it when the requests end.
+func (p *Player) run(ready chan<- struct{}, backends [][]malgo.Backend) {
+	defer close(p.done)
+	ctx, dev, err := p.openDevice(backends)
+	close(ready)
+	if err != nil {
+		p.log.Warn("sound: no audio device, playing silently", "err", err)
+		for range p.reqs {
+		}
+		return
+	}
+	defer ctx.Free()
+	defer ctx.Uninit()
+	defer dev.Uninit()
+	for r := range p.reqs {
+		p.mu.Lock()
+		if r.speech {
+			p.speech, p.speechGain, p.speechID = r.pcm, r.gain, r.id
+		} else {
+			p.playing, p.gain = r.pcm, r.gain
+		}
+		p.mu.Unlock()
+	}
+}
+
+// openDevice tries the system's backends (nil), then the null backend; it
+// names the one that opened when there was a choice.
+func (p *Player) openDevice(lists [][]malgo.Backend) (*malgo.AllocatedContext, *malgo.Device, error) {
+	var errs []error
+	for _, backends := range lists {
+		ctx, dev, err := p.tryBackends(backends)
+		if err == nil {
+			p.backend = "system"
+			if len(backends) == 1 && backends[0] == backendNull {
+				p.backend = "null"
+			}
+			if len(lists) > 1 {
+				p.log.Info("sound: device open", "backend", p.backend)
+			}
+			return ctx, dev, nil
+		}
+		errs = append(errs, err)
+	}
+	return nil, nil, errors.Join(errs...)
 }
 
 func (p *Player) tryBackends(backends []malgo.Backend) (*malgo.AllocatedContext, *malgo.Device, error) {
@@ -185,46 +222,42 @@ func (p *Player) tryBackends(backends []malgo.Backend) (*malgo.AllocatedContext,
 	return ctx, dev, nil
 }
 
-// fill is the device callback: it copies the next samples of the sound
-// playing, and silence after it. It runs on miniaudio's thread.
+// fill is the device callback: it mixes the next samples of the sound and
+// of the speech playing, and silence after them. It runs on miniaudio's
+// thread.
 func (p *Player) fill(out, _ []byte, frames uint32) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	n := min(int(frames), len(p.playing), len(out)/2)
-	for i := range n {
-		binary.LittleEndian.PutUint16(out[2*i:], uint16(int16(float64(p.playing[i])*p.gain)))
+	n := min(int(frames), len(out)/2)
+	ns, nv := min(n, len(p.playing)), min(n, len(p.speech))
+	if nv > 0 && p.heard != p.speechID {
+		p.heard = p.speechID
+		if p.onSpeech != nil {
+			p.onSpeech(p.speechID)
+		}
 	}
-	clear(out[2*n:])
-	p.playing = p.playing[n:]
+	for i := range max(ns, nv) {
+		var v float64
+		if i < ns {
+			v += float64(p.playing[i]) * p.gain
+		}
+		if i < nv {
+			v += float64(p.speech[i]) * p.speechGain
+		}
+		binary.LittleEndian.PutUint16(out[2*i:], uint16(int16(min(max(v, -32768), 32767))))
+	}
+	clear(out[2*max(ns, nv):])
+	p.playing, p.speech = p.playing[ns:], p.speech[nv:]
 }
 
 // decodeWAV reads 16-bit mono PCM at rate from a RIFF WAV file.
 func decodeWAV(b []byte) ([]int16, error) {
-	if len(b) < 12 || string(b[0:4]) != "RIFF" || string(b[8:12]) != "WAVE" {
-		return nil, errors.New("not a WAV file")
+	pcm, r, err := parseWAV(b)
+	if err != nil {
+		return nil, err
 	}
-	var fmtOK bool
-	for off := 12; off+8 <= len(b); {
-		id, size := string(b[off:off+4]), int(binary.LittleEndian.Uint32(b[off+4:]))
-		body := b[off+8 : min(off+8+size, len(b))]
-		switch id {
-		case "fmt ":
-			if len(body) < 16 || binary.LittleEndian.Uint16(body[0:]) != 1 || binary.LittleEndian.Uint16(body[2:]) != 1 ||
-				binary.LittleEndian.Uint32(body[4:]) != rate || binary.LittleEndian.Uint16(body[14:]) != 16 {
-				return nil, fmt.Errorf("want 16-bit mono PCM at %d Hz", rate)
-			}
-			fmtOK = true
-		case "data":
-			if !fmtOK {
-				return nil, errors.New("data before fmt")
-			}
-			pcm := make([]int16, len(body)/2)
-			for i := range pcm {
-				pcm[i] = int16(binary.LittleEndian.Uint16(body[2*i:]))
-			}
-			return pcm, nil
-		}
-		off += 8 + size + size%2
+	if r != rate {
+		return nil, fmt.Errorf("want 16-bit mono PCM at %d Hz, not %d Hz", rate, r)
 	}
-	return nil, errors.New("no data chunk")
+	return pcm, nil
 }

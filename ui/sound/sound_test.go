@@ -98,7 +98,8 @@ func TestNoCardSaysSoOnce(t *testing.T) {
 	cards := filepath.Join(t.TempDir(), "cards")
 	os.WriteFile(cards, []byte("--- no soundcards ---\n"), 0o644)
 	var log bytes.Buffer
-	p, err := open(assets.Sounds, slog.New(slog.NewTextHandler(&log, nil)), cards)
+	l := slog.New(slog.NewTextHandler(&log, nil))
+	p, err := open(assets.Sounds, l, backendsFor(cards, l))
 	if err != nil {
 		t.Fatal(err)
 	}

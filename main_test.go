@@ -1,0 +1,47 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"pudo/app/core"
+)
+
+// A data dir whose key no longer matches its database stops the kiosk
+// before any window opens: exit status 2 and one line on stderr saying what
+// is wrong and how to restore (issue 12: it started with a fresh key and
+// said nothing).
+func TestKioskRefusesAReplacedKey(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	db, _, err := core.OpenData(context.Background(), dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if err := os.WriteFile(filepath.Join(dir, core.KeyFile), bytes.Repeat([]byte{9}, 32), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"--data-dir", dir}, &stdout, &stderr)
+	lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
+	if code != 2 || len(lines) != 1 || !strings.Contains(lines[0], "does not match") || !strings.Contains(lines[0], "pudo backup") {
+		t.Fatalf("exit %d, stderr %q; want 2 and one line naming the mismatch and pudo backup", code, stderr.String())
+	}
+}
+
+func TestTokenCommandIsWired(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	key := filepath.Join(t.TempDir(), "op.key")
+	if code := run(context.Background(), []string{"token", "keygen", "--out", key}, &stdout, &stderr); code != 0 {
+		t.Fatalf("pudo token keygen: %d %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "public_keys") {
+		t.Fatalf("keygen printed %q", stdout.String())
+	}
+}
