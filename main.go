@@ -6,8 +6,10 @@
 //	pudo lockboard-sim [flags]                          emulate lock boards on a pty
 //	pudo doctor [--json] [--skip CHECKS]                check this locker, one line per check
 //	pudo backup FILE                                    consistent copy of the database, online
+//	pudo api-key new --name N --scope S                 make an API key
 //	pudo token keygen|new|show [flags]                  the operator's keys and QR tokens (courier, staff badge)
 //	pudo fleet COMMAND [flags]                          the operator's view of the fleet over MQTT
+//	pudo help                                           every command and flag (also --help)
 //
 // With no configuration it runs the demo locker: a simulated lock board of
 // 24 doors and a few demo parcels whose codes the home screen shows.
@@ -34,6 +36,7 @@ import (
 	"pudo/app/cred"
 	"pudo/app/doctor"
 	"pudo/app/fleet"
+	_ "pudo/app/localeenv" // before Fyne reads the locale: see its doc
 	"pudo/app/sdnotify"
 	"pudo/assets"
 	"pudo/lockio"
@@ -62,6 +65,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	"backup": doctor.BackupMain,
 	"token":  cred.Main,
 	"fleet":  fleet.Main,
+	"help":   helpMain, "--help": helpMain, "-help": helpMain, "-h": helpMain,
 }
 
 func main() {
@@ -78,10 +82,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	cfg, err := loadConfig(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0 // asked for, and printed
+	}
 	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stderr, "pudo:", err)
-		}
+		fmt.Fprintln(stderr, "pudo:", err)
 		return 2
 	}
 	log := newLogger(cfg.Kiosk.LogFormat, stderr)
@@ -102,6 +107,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func loadConfig(args []string, stderr io.Writer) (config.Config, error) {
 	fs := flag.NewFlagSet("pudo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { usage(fs) }
 	path := fs.String("config", "", "TOML config `file` (default: the built-in demo locker)")
 	dataDir := fs.String("data-dir", "", "`dir` for the database and the code secret (overrides kiosk.data_dir)")
 	windowed := fs.Bool("windowed", false, "run in a window instead of full screen (overrides kiosk.windowed)")
@@ -112,7 +118,7 @@ func loadConfig(args []string, stderr io.Writer) (config.Config, error) {
 		return config.Config{}, err
 	}
 	if fs.NArg() > 0 {
-		return config.Config{}, fmt.Errorf("unknown command %q (try: pudo version)", fs.Arg(0))
+		return config.Config{}, fmt.Errorf("unknown command %q (pudo help lists them)", fs.Arg(0))
 	}
 	cfg, err := config.Load(*path)
 	if err != nil {
@@ -265,14 +271,15 @@ func screenOptions(ctx context.Context, cfg config.Config, locker *core.Locker, 
 			return locker.SaveScreenSettings(ctx, text)
 		},
 		MoreTimeFor: cfg.Screen.MoreTime, ReopenGrace: cfg.Screen.ReopenGrace, AdminIdle: cfg.Screen.AdminIdle,
-		AdminTaps: cfg.Screen.AdminTaps, AdminWithin: cfg.Screen.AdminTapWindow}
+		AdminTaps: cfg.Screen.AdminTaps, AdminWithin: cfg.Screen.AdminTapWindow,
+		Support: ui.Support{Phone: cfg.Support.Phone, Web: cfg.Support.Web, Note: cfg.Support.Note}}
 }
 
 // newWindow is the kiosk's window: full screen unless asked otherwise.
 func newWindow(cfg config.Config) (fyne.App, fyne.Window) {
 	a := fyneapp.NewWithID("eu.pudo.kiosk")
 	a.Settings().SetTheme(ui.Theme(ui.Style{}))
-	w := a.NewWindow("Pudo")
+	w := ui.PanelWindow(a.NewWindow("Pudo")) // no screen resizes it, in --windowed either
 	w.SetPadded(false)
 	if cfg.Kiosk.Windowed {
 		w.Resize(fyne.NewSize(1280, 800))

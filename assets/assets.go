@@ -23,7 +23,9 @@ var Logo = &fyne.StaticResource{StaticName: "pudo.svg", StaticContent: logoSVG}
 var Icon = &fyne.StaticResource{StaticName: "pudo.png", StaticContent: iconPNG}
 
 // Translations holds translations/<lang>.json, one file per screen language:
-// a flat JSON object from text key to text, with {{.Name}} placeholders.
+// a JSON object from text key to text, with {{.Name}} placeholders; a
+// counted text is an object of its CLDR plural forms ({"one": ..., "other":
+// ...}) with the count in {{.N}}.
 //
 //go:embed translations/*.json
 var Translations embed.FS

@@ -88,7 +88,7 @@ func TestCourierTakeBackOneByOne(t *testing.T) {
 	f.k.Scanned(annaToken)
 	f.tap(t, "Take back expired")
 	f.want(t, "batch")
-	f.tap(t, "Open 3 door(s) one by one")
+	f.tap(t, "Open 3 doors one by one")
 	f.want(t, "batch.open")
 	if f.k.watch.id != 4 || !f.shows("PKG-2231   open now") {
 		t.Fatalf("door %d, texts %q", f.k.watch.id, f.texts())
@@ -111,7 +111,7 @@ func TestCourierCollectsReturns(t *testing.T) {
 	f.flows.courier.returned = sampleParcels()[:1]
 	f.k.Scanned(annaToken)
 	f.tap(t, "Collect returns")
-	f.tap(t, "Open 1 door(s) one by one")
+	f.tap(t, "Open the door")
 	f.doorEvent(4, lockio.EventClosed)
 	if !f.shows("All done.") || f.flows.calls[0] != "take 41" {
 		t.Fatalf("calls %q texts %q", f.flows.calls, f.texts())

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"pudo/app"
 	"pudo/assets"
 )
 
@@ -27,7 +28,13 @@ var Languages = []Language{
 // no way to switch language while running, so the kiosk keeps its own.
 type catalog map[string]map[string]string
 
-var texts = mustLoadCatalog(assets.Translations)
+// pluralCatalog maps a language code to its counted texts by key: one text
+// per plural category of the language (app.PluralForms). In the JSON files
+// a counted text is an object, {"one": "...", "other": "..."}, and its
+// count is the placeholder {{.N}}.
+type pluralCatalog map[string]map[string]map[app.PluralCategory]string
+
+var texts, plurals = mustLoadCatalog(assets.Translations)
 
 // current is the language on screen. Screens read it on the Fyne goroutine,
 // the admin screen's tests from others, hence atomic.
@@ -35,32 +42,54 @@ var current atomic.Value
 
 func init() { current.Store("en") }
 
-func mustLoadCatalog(fsys fs.FS) catalog {
-	c, err := loadCatalog(fsys)
+func mustLoadCatalog(fsys fs.FS) (catalog, pluralCatalog) {
+	c, p, err := loadCatalog(fsys)
 	if err != nil {
 		panic(err) // the files are embedded: a bad one fails every test
 	}
-	return c
+	return c, p
 }
 
-func loadCatalog(fsys fs.FS) (catalog, error) {
-	c := catalog{}
+func loadCatalog(fsys fs.FS) (catalog, pluralCatalog, error) {
+	c, p := catalog{}, pluralCatalog{}
 	files, err := fs.Glob(fsys, "translations/*.json")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, f := range files {
 		b, err := fs.ReadFile(fsys, f)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("ui: translations %s: %w", f, err)
+		lang := strings.TrimSuffix(path.Base(f), ".json")
+		c[lang], p[lang], err = parseTexts(b)
+		if err != nil {
+			return nil, nil, fmt.Errorf("ui: translations %s: %w", f, err)
 		}
-		c[strings.TrimSuffix(path.Base(f), ".json")] = m
 	}
-	return c, nil
+	return c, p, nil
+}
+
+// parseTexts splits one language's file into plain and counted texts.
+func parseTexts(b []byte) (map[string]string, map[string]map[app.PluralCategory]string, error) {
+	raw := map[string]json.RawMessage{}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, nil, err
+	}
+	plain, counted := map[string]string{}, map[string]map[app.PluralCategory]string{}
+	for k, v := range raw {
+		var s string
+		if err := json.Unmarshal(v, &s); err == nil {
+			plain[k] = s
+			continue
+		}
+		var forms map[app.PluralCategory]string
+		if err := json.Unmarshal(v, &forms); err != nil {
+			return nil, nil, fmt.Errorf("key %q: neither a text nor plural forms", k)
+		}
+		counted[k] = forms
+	}
+	return plain, counted, nil
 }
 
 // SetLanguage switches the screen language; an unknown code keeps the
@@ -89,11 +118,32 @@ func tr(key string) string {
 }
 
 // trf is tr with values for the text's {{.Name}} placeholders, given as
-// name, value pairs.
+// name, value pairs. A counted text takes the form its count N calls for in
+// the current language: trf("batch.start", "N", 2).
 func trf(key string, pairs ...any) string {
-	s := tr(key)
+	s, ok := counted(key, pairs)
+	if !ok {
+		s = tr(key)
+	}
 	for i := 0; i+1 < len(pairs); i += 2 {
 		s = strings.ReplaceAll(s, "{{."+fmt.Sprint(pairs[i])+"}}", fmt.Sprint(pairs[i+1]))
 	}
 	return s
+}
+
+// counted is the form of a counted text for the count among pairs, in the
+// current language, else in English; false when key is not a counted text.
+func counted(key string, pairs []any) (string, bool) {
+	n := app.CountOf(pairs)
+	for _, lang := range []string{CurrentLanguage(), "en"} {
+		if forms, ok := plurals[lang][key]; ok {
+			if s := forms[app.PluralOf(lang, n)]; s != "" {
+				return s, true
+			}
+			if s := forms[app.PluralOther]; s != "" {
+				return s, true
+			}
+		}
+	}
+	return "", false
 }

@@ -25,6 +25,7 @@ type Options struct {
 	AdminWithin time.Duration // ...when they come within this
 	Reminder    time.Duration // how often a door left open beeps
 	Keyboard    scanner.KeyboardConfig
+	Support     Support // whom people contact from a problem screen (newSupport)
 
 	Flows    Flows
 	Board    LockBoard // nil: no lock-board health on screen

@@ -10,16 +10,40 @@ import (
 // Style is how the screen looks right now: the shopper's big-text switch
 // and the night schedule both change it.
 type Style struct {
-	Contrast bool // big text, white on black, yellow controls
-	Night    bool // dimmer colours (and quieter sounds, see Kiosk.volume)
+	Contrast bool // white on black, yellow controls, text a quarter larger
+	// BigText makes body text, keys, the door title and the map's numbers
+	// half as big again (bigTextScale). The shopper's switch is to set it
+	// with Contrast once every screen fits the panel with it: today the
+	// home screen's language row and the courier's door buttons do not.
+	BigText bool
+	Night   bool // dimmer colours (and quieter sounds, see Kiosk.volume)
 }
 
 // Colours the screens draw with besides Fyne's own names.
 const (
-	colorNameLit  fyne.ThemeColorName = "pudo.lit"  // the door to go to on the map
-	colorNameGood fyne.ThemeColorName = "pudo.good" // done, thank you
-	colorNameBad  fyne.ThemeColorName = "pudo.bad"  // something went wrong
+	colorNameLit   fyne.ThemeColorName = "pudo.lit"   // the door to go to on the map
+	colorNameOnLit fyne.ThemeColorName = "pudo.onLit" // text on the lit door
+	colorNameGood  fyne.ThemeColorName = "pudo.good"  // done, thank you
+	colorNameBad   fyne.ThemeColorName = "pudo.bad"   // something went wrong
 )
+
+// Sizes the screens draw with besides Fyne's own names; big text makes
+// them half as big again, like the body text.
+const (
+	sizeNameDoorTitle fyne.ThemeSizeName = "pudo.doorTitle" // "Door 7" on the door screen
+	sizeNameMapNumber fyne.ThemeSizeName = "pudo.mapNumber" // door numbers on the locker map
+)
+
+// bigTextScale is how much bigger big text is: WCAG's large-text threshold
+// and what low-vision shoppers told us they need at arm's length.
+const bigTextScale = 1.5
+
+// bigTextSizes are the sizes big text scales; headings already wrap at 44
+// and grow by a quarter, as do icons.
+var bigTextSizes = []fyne.ThemeSizeName{
+	theme.SizeNameText, theme.SizeNameSubHeadingText, theme.SizeNameCaptionText,
+	sizeNameDoorTitle, sizeNameMapNumber,
+}
 
 // kioskTheme makes every target big enough for a finger and the text large
 // enough to read at arm's length (fyneterm's termTheme pattern).
@@ -42,11 +66,17 @@ func rgb(r, g, b uint8) color.Color { return color.NRGBA{R: r, G: g, B: b, A: 0x
 // A sunlit locker screen needs dark text on light by day; high contrast is
 // white on black with yellow controls, the scheme low-vision users know from
 // ticket machines; night is dark and dim so the screen does not glare.
+//
+// Every text colour is at least 4.5:1 on every fill it is drawn on
+// (TestTextContrast lists the pairs). Primary, bad and disabled are both
+// text on the background and fills under onPrimary, so on the dark
+// palettes they are mid-tones with dark ink on them: a light ink would
+// need them too dark to read as text.
 var (
 	dayPalette = palette{
 		bg: rgb(0xF5, 0xF6, 0xF8), fg: rgb(0x11, 0x14, 0x18), button: rgb(0xDD, 0xE1, 0xE6), input: rgb(0xFF, 0xFF, 0xFF),
 		primary: rgb(0x0B, 0x4F, 0xD9), onPrimary: rgb(0xFF, 0xFF, 0xFF), lit: rgb(0xFF, 0xB8, 0x00),
-		good: rgb(0x1B, 0x7F, 0x3B), bad: rgb(0xC6, 0x28, 0x28), disabled: rgb(0x80, 0x86, 0x8E),
+		good: rgb(0x1B, 0x7F, 0x3B), bad: rgb(0xC6, 0x28, 0x28), disabled: rgb(0x5C, 0x63, 0x6B),
 	}
 	contrastPalette = palette{
 		bg: rgb(0, 0, 0), fg: rgb(0xFF, 0xFF, 0xFF), button: rgb(0x30, 0x30, 0x30), input: rgb(0x18, 0x18, 0x18),
@@ -55,8 +85,8 @@ var (
 	}
 	nightPalette = palette{
 		bg: rgb(0x0E, 0x11, 0x15), fg: rgb(0xB4, 0xBA, 0xC2), button: rgb(0x26, 0x2B, 0x32), input: rgb(0x16, 0x1A, 0x1F),
-		primary: rgb(0x2A, 0x4F, 0x96), onPrimary: rgb(0xD0, 0xD4, 0xDA), lit: rgb(0xA8, 0x7A, 0x00),
-		good: rgb(0x3C, 0x8A, 0x52), bad: rgb(0xB0, 0x4A, 0x4A), disabled: rgb(0x5A, 0x60, 0x68),
+		primary: rgb(0x6C, 0x8F, 0xD0), onPrimary: rgb(0x0E, 0x11, 0x15), lit: rgb(0xA8, 0x7A, 0x00),
+		good: rgb(0x44, 0x99, 0x5C), bad: rgb(0xD4, 0x62, 0x62), disabled: rgb(0x8E, 0x95, 0x9E),
 	}
 )
 
@@ -87,8 +117,10 @@ func (t kioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Colo
 		return p.input
 	case theme.ColorNamePrimary, theme.ColorNameFocus, theme.ColorNameHyperlink:
 		return p.primary
-	case theme.ColorNameForegroundOnPrimary:
+	case theme.ColorNameForegroundOnPrimary, theme.ColorNameForegroundOnError, theme.ColorNameForegroundOnSuccess:
 		return p.onPrimary
+	case colorNameOnLit:
+		return color.Black // the lit yellow is light in every style
 	case theme.ColorNameDisabled, theme.ColorNamePlaceHolder:
 		return p.disabled
 	case theme.ColorNameDisabledButton:
@@ -112,30 +144,39 @@ func (t kioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Colo
 }
 
 // Sizes: at 1080p a button is at least 64 px tall with text 26 and inner
-// padding 20; big text adds a quarter.
+// padding 20. Contrast grows text by a quarter; big text makes it half as
+// big again (headings and icons a quarter), and keys with it, since buttons
+// take the body text size.
 func (t kioskTheme) Size(n fyne.ThemeSizeName) float32 {
-	scale := float32(1)
-	if t.style.Contrast {
-		scale = 1.25
-	}
 	if t.compact {
 		return t.compactSize(n)
+	}
+	scale, heading := float32(1), float32(1)
+	switch {
+	case t.style.BigText:
+		scale, heading = bigTextScale, 1.25
+	case t.style.Contrast:
+		scale, heading = 1.25, 1.25
 	}
 	switch n {
 	case theme.SizeNameText:
 		return 26 * scale
 	case theme.SizeNameHeadingText:
-		return 44 * scale
+		return 44 * heading
 	case theme.SizeNameSubHeadingText:
 		return 32 * scale
 	case theme.SizeNameCaptionText:
+		return 20 * scale
+	case sizeNameDoorTitle:
+		return 96 * scale
+	case sizeNameMapNumber:
 		return 20 * scale
 	case theme.SizeNameInnerPadding:
 		return 20
 	case theme.SizeNamePadding:
 		return 8
 	case theme.SizeNameInlineIcon:
-		return 32 * scale
+		return 32 * heading
 	case theme.SizeNameInputRadius, theme.SizeNameSelectionRadius:
 		return 10
 	case theme.SizeNameInputBorder:

@@ -28,6 +28,7 @@ import (
 type Config struct {
 	Kiosk    Kiosk          `toml:"kiosk"`
 	Screen   Screen         `toml:"screen"`
+	Support  Support        `toml:"support"`
 	Rents    Rents          `toml:"rents"`
 	Locker   Locker         `toml:"locker"`
 	Lock     lockio.Config  `toml:"lock"`
@@ -167,6 +168,7 @@ func Default() Config {
 		Screen: Screen{Languages: []string{"en", "pl", "nl", "es", "fr"}, Night: "auto", NightFrom: "22:00", NightTo: "06:00",
 			Volume: 80, MoreTime: 20 * time.Second, ReopenGrace: time.Minute,
 			AdminTaps: 5, AdminTapWindow: 3 * time.Second, AdminIdle: 2 * time.Minute},
+		Support:  defaultSupport(),
 		Rents:    Rents{PickupWindow: 72 * time.Hour, Retention: 90 * 24 * time.Hour, BookingHold: 7 * 24 * time.Hour},
 		Locker:   Locker{LowRows: 2, Columns: core.DemoColumns(), Wayfinding: app.DemoWayfinding()},
 		Lock:     lockio.DefaultConfig(),
@@ -291,6 +293,9 @@ func (c Config) Validate() error {
 		if _, err := ClockTime(k.v); err != nil {
 			return &Error{Key: k.key, Msg: err.Error()}
 		}
+	}
+	if err := c.Support.validate(); err != nil {
+		return err
 	}
 	if _, err := core.Layout(c.Locker.Columns, c.Locker.LowRows); err != nil {
 		return keyed(err)

@@ -46,6 +46,13 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"lock protocol", "[lock]\nprotocol = \"x10\"\n", "lock.protocol"},
 		{"lock board address", "[[lock.boards]]\naddress = 99\nchannels = 24\n", "lock.boards[0].address"},
 		{"scanner baud", "[scanner.serial]\nbaud = -1\n", "scanner.serial.baud"},
+		{"no support", "[support]\nphone = \"\"\nweb = \"\"\n", "support"},
+		{"support phone", "[support]\nphone = \"call us\"\n", "support.phone"},
+		{"support phone digits", "[support]\nphone = \"+ -\"\n", "support.phone"},
+		{"support web scheme", "[support]\nweb = \"pudo.example/help\"\n", "support.web"},
+		{"support web long", "[support]\nweb = \"https://pudo.example/" + strings.Repeat("x", 80) + "\"\n", "support.web"},
+		{"support note language", "[support.note]\nenglish = \"x\"\n", "support.note.english"},
+		{"support note lines", "[support.note]\nen = \"a\\nb\"\n", "support.note.en"},
 		{"operator key", "[operator]\npublic_keys = [\"ed25519:short\"]\n", "operator.public_keys[0]"},
 		{"operator signing key", "[operator]\nsigning_key = \"/nonexistent/site.key\"\n", "operator.signing_key"},
 		{"fleet broker in clear", "[fleet]\nenabled = true\nbroker = \"mqtt://192.0.2.7:1883\"\n", "fleet.broker"},
@@ -176,5 +183,18 @@ func TestOperatorKeys(t *testing.T) {
 	var ce *Error
 	if _, err := Load(path); !errors.As(err, &ce) || ce.Key != "operator.signing_key" || !strings.Contains(err.Error(), "not in operator.public_keys") {
 		t.Fatalf("a signing key this locker does not trust: %v", err)
+	}
+}
+
+func TestSupportFromFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.toml")
+	os.WriteFile(path, []byte("[support]\nphone = \"+48 22 123 45 67\"\nweb = \"\"\n[support.note]\npl = \"Codziennie 8:00–20:00\"\n"), 0o600)
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Support{Phone: "+48 22 123 45 67", Note: map[string]string{"pl": "Codziennie 8:00–20:00"}}
+	if !reflect.DeepEqual(c.Support, want) {
+		t.Fatalf("support = %+v, want %+v", c.Support, want)
 	}
 }

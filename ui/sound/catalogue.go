@@ -13,8 +13,13 @@ import (
 
 // catalogue is the translation catalogue, language → key → text: the same
 // files the screens read (assets.Translations), read here so that a phrase
-// is said in the session's language whatever the screen shows.
+// is said in the session's language whatever the screen shows. A counted
+// text's forms are kept as key#form ("door.more#few"), and a phrase takes
+// the form of its count N (app.PluralOf).
 type catalogue map[string]map[string]string
+
+// formSep joins a counted text's key and its plural form.
+const formSep = "#"
 
 func loadCatalogue(fsys fs.FS) (catalogue, error) {
 	c := catalogue{}
@@ -27,8 +32,8 @@ func loadCatalogue(fsys fs.FS) (catalogue, error) {
 		if err != nil {
 			return nil, err
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
+		m, err := parseTexts(b)
+		if err != nil {
 			return nil, fmt.Errorf("sound: translations %s: %w", f, err)
 		}
 		c[strings.TrimSuffix(path.Base(f), ".json")] = m
@@ -37,6 +42,44 @@ func loadCatalogue(fsys fs.FS) (catalogue, error) {
 		return nil, fmt.Errorf("sound: no translations/*.json")
 	}
 	return c, nil
+}
+
+// parseTexts reads one language's file: plain texts, and counted ones
+// under key#form.
+func parseTexts(b []byte) (map[string]string, error) {
+	raw := map[string]json.RawMessage{}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, err
+	}
+	m := map[string]string{}
+	for k, v := range raw {
+		var s string
+		if err := json.Unmarshal(v, &s); err == nil {
+			m[k] = s
+			continue
+		}
+		var forms map[string]string
+		if err := json.Unmarshal(v, &forms); err != nil {
+			return nil, fmt.Errorf("key %q: neither a text nor plural forms", k)
+		}
+		for form, s := range forms {
+			m[k+formSep+form] = s
+		}
+	}
+	return m, nil
+}
+
+// lookup is the text of key in texts; for a counted text, its form for
+// the count among args in lang, else its "other" form.
+func lookup(texts map[string]string, lang, key string, args []any) (string, bool) {
+	if s, ok := texts[key]; ok {
+		return s, true
+	}
+	if s, ok := texts[key+formSep+string(app.PluralOf(lang, app.CountOf(args)))]; ok {
+		return s, true
+	}
+	s, ok := texts[key+formSep+string(app.PluralOther)]
+	return s, ok
 }
 
 // text is what p says in lang: the spoken variant of its key if there is
@@ -54,8 +97,8 @@ func (c catalogue) textDepth(lang string, p app.Phrase, depth int) (string, erro
 	if depth > 4 {
 		return "", fmt.Errorf("sound: %s: phrases nested too deep", p.Key)
 	}
-	key := app.SpokenKey(p.Key, func(k string) bool { _, ok := texts[k]; return ok })
-	s, ok := texts[key]
+	key := app.SpokenKey(p.Key, func(k string) bool { _, ok := lookup(texts, lang, k, nil); return ok })
+	s, ok := lookup(texts, lang, key, p.Args)
 	if !ok || s == "" {
 		return "", fmt.Errorf("sound: %s: no text %q", lang, p.Key)
 	}
@@ -84,7 +127,7 @@ func (c catalogue) textDepth(lang string, p app.Phrase, depth int) (string, erro
 func (c catalogue) fixed(lang string) []app.Phrase {
 	var out []app.Phrase
 	for k, s := range c[lang] {
-		if strings.HasPrefix(k, app.SpokenPrefix) && !strings.Contains(s, "{{.") {
+		if strings.HasPrefix(k, app.SpokenPrefix) && !strings.Contains(s, "{{.") && !strings.Contains(k, formSep) {
 			out = append(out, app.Say(k))
 		}
 	}

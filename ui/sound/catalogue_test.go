@@ -89,3 +89,33 @@ func TestCatalogueText(t *testing.T) {
 		t.Error("an unknown language said something")
 	}
 }
+
+// TestCountedPhrases: a counted text is said in the form its count takes
+// in the language, from the catalogue's files as the screens read them.
+func TestCountedPhrases(t *testing.T) {
+	cat, err := loadCatalogue(assets.Translations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"en", 1, "Open the door"},
+		{"en", 3, "Open 3 doors one by one"},
+		{"pl", 3, "Otwieraj 3 skrytki po kolei"},
+		{"pl", 5, "Otwieraj 5 skrytek po kolei"},
+		{"fr", 0, "Ouvrir 0 porte"},
+	}
+	for _, tc := range tests {
+		if got, err := cat.text(tc.lang, app.Say("batch.start", "N", tc.n)); got != tc.want || err != nil {
+			t.Errorf("%s %d: %q, %v; want %q", tc.lang, tc.n, got, err, tc.want)
+		}
+	}
+	for _, p := range cat.fixed("en") {
+		if strings.Contains(p.Key, formSep) {
+			t.Errorf("a plural form %q is rendered ahead on its own", p.Key)
+		}
+	}
+}

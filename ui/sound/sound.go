@@ -7,10 +7,13 @@
 package sound
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 
 	"github.com/gen2brain/malgo"
@@ -58,7 +61,41 @@ type request struct {
 // Open decodes the sounds (WAV files by name) and starts the goroutine that
 // owns the audio device. Close stops it.
 func Open(wavs map[string][]byte, log *slog.Logger) (*Player, error) {
-	return open(wavs, log, [][]malgo.Backend{nil, {backendNull}})
+	return open(wavs, log, backendsFor(cardsFile, log))
+}
+
+// cardsFile is where Linux lists the ALSA sound cards.
+const cardsFile = "/proc/asound/cards"
+
+// backendsFor is what Open tries: the system's backends, then the null
+// backend. With no sound card it is the null backend alone, said in one
+// line: miniaudio's ALSA backend would make libasound print "cannot find
+// card" some 35 times to stderr, which no handler of ours can catch (malgo
+// loads libasound at run time).
+func backendsFor(cards string, log *slog.Logger) [][]malgo.Backend {
+	if !hasSoundCard(cards) {
+		log.Info("sound: no sound card, the kiosk is silent", "cards", cards)
+		return [][]malgo.Backend{{backendNull}}
+	}
+	return [][]malgo.Backend{nil, {backendNull}}
+}
+
+// hasSoundCard reads the kernel's ALSA card list: a card's line starts
+// with its number, "--- no soundcards ---" or no file means none. A sound
+// server without an ALSA card (PulseAudio to a network sink) is no kiosk's.
+func hasSoundCard(path string) bool {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	s := bufio.NewScanner(bytes.NewReader(b))
+	for s.Scan() {
+		f := bytes.Fields(s.Bytes())
+		if len(f) > 1 && f[0][0] >= '0' && f[0][0] <= '9' && f[1][0] == '[' {
+			return true
+		}
+	}
+	return false
 }
 
 // open is Open trying these backend lists in turn (tests: only null).
@@ -140,7 +177,8 @@ func (p *Player) run(ready chan<- struct{}, backends [][]malgo.Backend) {
 	}
 }
 
-// openDevice tries the system's backends (nil), then the null backend.
+// openDevice tries the system's backends (nil), then the null backend; it
+// names the one that opened when there was a choice.
 func (p *Player) openDevice(lists [][]malgo.Backend) (*malgo.AllocatedContext, *malgo.Device, error) {
 	var errs []error
 	for _, backends := range lists {
@@ -150,7 +188,9 @@ func (p *Player) openDevice(lists [][]malgo.Backend) (*malgo.AllocatedContext, *
 			if len(backends) == 1 && backends[0] == backendNull {
 				p.backend = "null"
 			}
-			p.log.Info("sound: device open", "backend", p.backend)
+			if len(lists) > 1 {
+				p.log.Info("sound: device open", "backend", p.backend)
+			}
 			return ctx, dev, nil
 		}
 		errs = append(errs, err)

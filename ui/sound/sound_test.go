@@ -1,8 +1,12 @@
 package sound
 
 import (
+	"bytes"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"pudo/assets"
@@ -61,5 +65,48 @@ func TestFillMixesAndSilences(t *testing.T) {
 	}
 	if len(p.playing) != 0 {
 		t.Fatalf("%d samples left", len(p.playing))
+	}
+}
+
+func TestHasSoundCard(t *testing.T) {
+	dir := t.TempDir()
+	tests := map[string]struct {
+		body string
+		want bool
+	}{
+		"none":   {"--- no soundcards ---\n", false},
+		"empty":  {"", false},
+		"intel":  {" 0 [PCH            ]: HDA-Intel - HDA Intel PCH\n                      HDA Intel PCH at 0xf7f10000 irq 32\n", true},
+		"pi":     {" 0 [vc4hdmi0       ]: vc4-hdmi - vc4-hdmi-0\n                      vc4-hdmi-0\n 1 [Headphones     ]: bcm2835_headpho - bcm2835 Headphones\n", true},
+		"usb 10": {"10 [Device        ]: USB-Audio - USB Audio Device\n", true},
+	}
+	for name, tc := range tests {
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, []byte(tc.body), 0o644)
+		if got := hasSoundCard(path); got != tc.want {
+			t.Errorf("%s: %v, want %v", name, got, tc.want)
+		}
+	}
+	if hasSoundCard(filepath.Join(dir, "missing")) {
+		t.Error("no card list, yet a card")
+	}
+}
+
+// TestNoCardSaysSoOnce: with no card the player never tries the system's
+// backends (whose ALSA noise would follow) and logs one line.
+func TestNoCardSaysSoOnce(t *testing.T) {
+	cards := filepath.Join(t.TempDir(), "cards")
+	os.WriteFile(cards, []byte("--- no soundcards ---\n"), 0o644)
+	var log bytes.Buffer
+	l := slog.New(slog.NewTextHandler(&log, nil))
+	p, err := open(assets.Sounds, l, backendsFor(cards, l))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Play("open", 1)
+	p.Close()
+	lines := strings.Split(strings.TrimSpace(log.String()), "\n")
+	if p.Backend() != "null" || len(lines) != 1 || !strings.Contains(lines[0], "no sound card") {
+		t.Fatalf("backend %q, log:\n%s", p.Backend(), log.String())
 	}
 }

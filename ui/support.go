@@ -1,0 +1,116 @@
+package ui
+
+import (
+	"image"
+	"image/color"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+)
+
+// Support is whom people contact when the locker cannot help them, from
+// the config's [support]; every problem screen shows it with newSupport.
+type Support struct {
+	Phone string
+	Web   string            // also drawn as a QR code
+	Note  map[string]string // by language code; English's when a language has none
+}
+
+// note is the support note in the current language, else English's.
+func (s Support) note() string {
+	if n, ok := s.Note[CurrentLanguage()]; ok && n != "" {
+		return n
+	}
+	return s.Note["en"]
+}
+
+// Reference is what support looks a problem up by in the log: it always
+// names the locker, the door and the time, so a caller can read it out.
+type Reference struct {
+	Locker string
+	Door   int64     // the door in question; 0 when there is none
+	Whole  bool      // the whole locker is out of order: every door
+	At     time.Time // shown in UTC, as the log has it
+}
+
+// String is the reference in the current language.
+func (r Reference) String() string {
+	door := trf("support.door", "Door", r.Door)
+	switch {
+	case r.Whole:
+		door = tr("support.door.all")
+	case r.Door == 0:
+		door = tr("support.door.none")
+	}
+	return trf("support.ref", "Locker", r.Locker, "Door", door, "Time", r.At.UTC().Format("2006-01-02 15:04"))
+}
+
+// qrMinSide is the least side of the support QR code on screen: about 5 px
+// a module for a short address, which a phone reads from arm's length.
+const qrMinSide = 160
+
+// newSupport is the contact block of a problem screen: what to do, whom to
+// call, where to go (with a QR code of it) and the reference to give. One
+// rich text of short paragraphs: labels would pad every line, and big text
+// needs the room.
+func newSupport(s Support, ref Reference) fyne.CanvasObject {
+	var segs []widget.RichTextSegment
+	add := func(text string, style widget.RichTextStyle) {
+		segs = append(segs, &widget.TextSegment{Text: text, Style: style})
+	}
+	strong := widget.RichTextStyleParagraph
+	strong.TextStyle.Bold = true
+	add(tr("support.title"), strong)
+	if s.Phone != "" {
+		add(trf("support.phone", "Phone", s.Phone), widget.RichTextStyleParagraph)
+	}
+	var qr fyne.CanvasObject
+	if s.Web != "" {
+		add(trf("support.web", "Web", s.Web), widget.RichTextStyleParagraph)
+		qr = qrImage(s.Web)
+	}
+	if n := s.note(); n != "" {
+		add(n, widget.RichTextStyleParagraph)
+	}
+	add(ref.String(), widget.RichTextStyleCodeBlock)
+	text := widget.NewRichText(segs...)
+	text.Wrapping = fyne.TextWrapWord
+	if qr == nil {
+		return text
+	}
+	// The code beside the text, not centred over it: a wrapped text in a
+	// centring container gets no width and grows the window (PanelWindow).
+	return container.NewBorder(nil, nil, container.NewCenter(qr), nil, text)
+}
+
+// qrImage draws text as a QR code, black on a white quiet zone in every
+// style: phones read dark modules on light, not the other way round. Nil
+// when the text does not fit a QR code, which config keeps from happening.
+func qrImage(text string) fyne.CanvasObject {
+	m, err := qrcode.NewQRCodeWriter().Encode(text, gozxing.BarcodeFormat_QR_CODE, 0, 0,
+		map[gozxing.EncodeHintType]any{gozxing.EncodeHintType_ERROR_CORRECTION: "M", gozxing.EncodeHintType_MARGIN: 4})
+	if err != nil {
+		return nil
+	}
+	n := m.GetWidth()
+	img := image.NewGray(image.Rect(0, 0, n, n))
+	for y := range n {
+		for x := range n {
+			img.SetGray(x, y, color.Gray{Y: 0xFF})
+			if m.Get(x, y) {
+				img.SetGray(x, y, color.Gray{})
+			}
+		}
+	}
+	c := canvas.NewImageFromImage(img)
+	c.ScaleMode = canvas.ImageScalePixels // crisp modules, no blur between them
+	c.FillMode = canvas.ImageFillContain
+	px := (qrMinSide + n - 1) / n
+	c.SetMinSize(fyne.NewSquareSize(float32(px * n)))
+	return c
+}
