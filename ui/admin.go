@@ -12,75 +12,99 @@ import (
 	"pudo/app/core"
 )
 
-// showStaffPIN follows the hidden gesture: staff type their PIN.
-func (k *Kiosk) showStaffPIN() {
-	back := k.button(tr("common.back"), theme.NavigateBackIcon(), k.showHome)
-	k.keypad = newPINKeypad(k.touch, k.staffLogin).withBack(back)
-	top := container.NewVBox(title(tr("admin.pin")), newMessage(k.message))
-	k.message = ""
-	k.show("pin", pinScreen(top, k.keypad), idleAsk)
+// pinScreen follows the hidden gesture: staff type their PIN.
+type pinScreen struct {
+	message string
+	keypad  *keypad
 }
+
+func (k *Kiosk) showStaffPIN(message string) { k.show(&pinScreen{message: message}) }
+
+func (s *pinScreen) idle() idleRule { return idleAsk }
+
+func (s *pinScreen) draw(k *Kiosk) fyne.CanvasObject {
+	back := k.button(tr("common.back"), theme.NavigateBackIcon(), k.showHome)
+	s.keypad = newPINKeypad(k, k.staffLogin).withBack(back)
+	top := container.NewVBox(title(tr("admin.pin")), newMessage(s.message))
+	return pinLayout(top, s.keypad)
+}
+
+func (s *pinScreen) pad() *keypad                   { return s.keypad }
+func (s *pinScreen) key(_ *Kiosk, kp keyPress) bool { return s.keypad.key(kp) }
+func (s *pinScreen) enter(*Kiosk)                   { s.keypad.submit() }
+func (s *pinScreen) typingOnly()                    {}
 
 func (k *Kiosk) staffLogin(pin string) {
 	k.showOpening()
 	k.async(func() {
 		s, err := k.flows.Staff.StaffLogin(context.Background(), pin)
 		fyne.Do(func() {
+			var msg string
 			switch {
 			case err == nil:
 				k.staff = s
 				k.log.Info("staff logged in", "staff", s.Name())
-				k.showAdminDoors()
+				k.showAdminDoors(&adminDoorsScreen{})
 				return
 			case errors.As(err, new(*core.LockedOutError)):
 				var lo *core.LockedOutError
 				errors.As(err, &lo)
-				k.message = trf("admin.pinpaused", "Time", clock(lo.Until.Sub(k.now())))
+				msg = trf("admin.pinpaused", "Time", clock(lo.Until.Sub(k.now())))
 			case errors.Is(err, core.ErrStaffLocked):
-				k.message = tr("admin.locked")
+				msg = tr("admin.locked")
 			case errors.Is(err, core.ErrBadPIN), errors.Is(err, core.ErrPINFormat), errors.Is(err, core.ErrNotFound):
-				k.message = tr("admin.badpin")
+				msg = tr("admin.badpin")
 			default:
 				k.log.Error("staff login failed", "err", err)
-				k.message = tr("problem.title")
+				msg = tr("problem.title")
 			}
 			k.play(SoundWrong)
-			k.showStaffPIN()
+			k.showStaffPIN(msg)
 		})
 	})
 }
 
-// adminScreen frames a staff screen: the content above, the sections and
-// log out along the bottom.
-func (k *Kiosk) adminScreen(name, head string, content fyne.CanvasObject, controls ...fyne.CanvasObject) {
+// adminTab is a section of the staff screens.
+type adminTab int
+
+const (
+	tabDoors adminTab = iota
+	tabRents
+	tabEvents
+	tabHardware
+	tabSettings
+)
+
+// showAdmin shows a staff screen, or home once the staff member is gone.
+func (k *Kiosk) showAdmin(s screen) {
 	if k.staff == nil {
 		k.showHome()
 		return
 	}
+	k.show(s)
+}
+
+// adminFrame frames a staff screen: the content above, the sections and
+// log out along the bottom; the section on show is marked.
+func (k *Kiosk) adminFrame(at adminTab, head string, content fyne.CanvasObject, controls ...fyne.CanvasObject) fyne.CanvasObject {
+	tab := func(t adminTab, key string, icon fyne.Resource, f func()) fyne.CanvasObject {
+		b := k.button(tr(key), icon, f)
+		if t == at {
+			b.Importance = widget.HighImportance // where you are
+		}
+		return b
+	}
 	nav := row(
-		k.adminTab(name, "admin.doors", theme.GridIcon(), k.showAdminDoors),
-		k.adminTab(name, "admin.rents", theme.ListIcon(), func() { k.showAdminRents(RentQuery{}) }),
-		k.adminTab(name, "admin.events", theme.HistoryIcon(), func() { k.showAdminEvents(0) }),
-		k.adminTab(name, "admin.hardware", theme.ComputerIcon(), k.showAdminHardware),
-		k.adminTab(name, "admin.settings", theme.SettingsIcon(), k.showAdminSettings),
+		tab(tabDoors, "admin.doors", theme.GridIcon(), func() { k.showAdminDoors(&adminDoorsScreen{}) }),
+		tab(tabRents, "admin.rents", theme.ListIcon(), func() { k.showAdminRents(RentQuery{}) }),
+		tab(tabEvents, "admin.events", theme.HistoryIcon(), func() { k.showAdminEvents(0) }),
+		tab(tabHardware, "admin.hardware", theme.ComputerIcon(), func() { k.showAdmin(&adminHardwareScreen{}) }),
+		tab(tabSettings, "admin.settings", theme.SettingsIcon(), func() { k.showAdmin(&adminSettingsScreen{}) }),
 		k.button(tr("admin.logout"), theme.LogoutIcon(), k.staffLogout))
 	head2 := title(head)
 	head2.SizeName = theme.SizeNameSubHeadingText
 	bottom := container.NewVBox(append(controls, nav)...)
-	c := container.NewThemeOverride(container.NewPadded(container.NewBorder(head2, bottom, nil, nil, content)), compactTheme(k.style))
-	if name == k.screen {
-		k.redraw(name, c, idleAdmin) // a live refresh; taps count as presence through k.tapped
-		return
-	}
-	k.show(name, c, idleAdmin)
-}
-
-func (k *Kiosk) adminTab(current, name string, icon fyne.Resource, f func()) fyne.CanvasObject {
-	b := k.button(tr(name), icon, f)
-	if current == name {
-		b.Importance = widget.HighImportance // where you are
-	}
-	return b
+	return container.NewThemeOverride(container.NewPadded(container.NewBorder(head2, bottom, nil, nil, content)), compactTheme(k.style))
 }
 
 func (k *Kiosk) staffLogout() {
@@ -91,48 +115,57 @@ func (k *Kiosk) staffLogout() {
 	k.showHome()
 }
 
-// showOpenAllPIN asks for the PIN again before every door opens at once
-// (an inventory check): a walked-away session must not empty the locker.
-func (k *Kiosk) showOpenAllPIN() {
-	k.showPINAgain(tr("admin.openall.pin"), tr("admin.openall.what"), tr("admin.openall.done"),
-		func(ctx context.Context, s Staff, pin string) error { return s.OpenAll(ctx, pin) })
+// pinAgainScreen asks the staff member's PIN again before a door opens
+// by force or every door opens at once (an inventory check): a
+// walked-away session must not empty the locker (product.md).
+type pinAgainScreen struct {
+	head, what, done string
+	act              func(ctx context.Context, s Staff, pin string) error
+	back             *adminDoorsScreen // where it came from, and goes back to
+	keypad           *keypad
 }
 
-// showPINAgain asks the staff member's PIN again, then runs act off the UI
-// goroutine and tells how it went under the door grid.
-func (k *Kiosk) showPINAgain(head, what, done string, act func(ctx context.Context, s Staff, pin string) error) {
-	s := k.staff
-	if s == nil {
+func (s *pinAgainScreen) idle() idleRule { return idleAdmin }
+
+func (s *pinAgainScreen) draw(k *Kiosk) fyne.CanvasObject {
+	s.keypad = newPINKeypad(k, func(pin string) { s.run(k, pin) })
+	s.keypad.withBack(k.button(tr("common.back"), theme.NavigateBackIcon(), func() { k.showAdminDoors(s.back) }))
+	top := container.NewVBox(title(s.head), warn(s.what))
+	return pinLayout(top, s.keypad)
+}
+
+func (s *pinAgainScreen) pad() *keypad                   { return s.keypad }
+func (s *pinAgainScreen) key(_ *Kiosk, kp keyPress) bool { return s.keypad.key(kp) }
+func (s *pinAgainScreen) enter(*Kiosk)                   { s.keypad.submit() }
+func (s *pinAgainScreen) typingOnly()                    {}
+
+// run does the action off the UI goroutine and tells how it went under
+// the door grid.
+func (s *pinAgainScreen) run(k *Kiosk, pin string) {
+	st := k.staff
+	if st == nil {
 		k.showHome()
 		return
 	}
-	k.keypad = newPINKeypad(k.touch, func(pin string) {
-		k.showOpening()
-		k.async(func() {
-			err := act(context.Background(), s, pin)
-			fyne.Do(func() {
-				if k.admin == nil {
-					k.admin = &adminDoors{}
+	k.showOpening()
+	k.async(func() {
+		err := s.act(context.Background(), st, pin)
+		fyne.Do(func() {
+			s.back.note = s.done
+			if err != nil {
+				k.log.Warn("staff action failed", "err", err)
+				s.back.note = tr("admin.badpin")
+				if !errors.Is(err, core.ErrBadPIN) {
+					s.back.note = failureText(err)
 				}
-				k.admin.note = done
-				if err != nil {
-					k.log.Warn("staff action failed", "err", err)
-					k.admin.note = tr("admin.badpin")
-					if !errors.Is(err, core.ErrBadPIN) {
-						k.admin.note = failureText(err)
-					}
-				}
-				k.showAdminDoors()
-			})
+			}
+			k.showAdminDoors(s.back)
 		})
 	})
-	k.keypad.withBack(k.button(tr("common.back"), theme.NavigateBackIcon(), k.showAdminDoors))
-	top := container.NewVBox(title(head), warn(what))
-	k.show("pin.again", pinScreen(top, k.keypad), idleAdmin)
 }
 
-// pinScreen puts the PIN keypad in the lower middle of the screen.
-func pinScreen(top fyne.CanvasObject, kp *keypad) fyne.CanvasObject {
+// pinLayout puts the PIN keypad in the lower middle of the screen.
+func pinLayout(top fyne.CanvasObject, kp *keypad) fyne.CanvasObject {
 	pad := container.NewGridWrap(fyne.NewSize(640, kp.content.MinSize().Height), kp.content)
 	return container.NewPadded(container.NewBorder(top, container.NewCenter(pad), nil, nil))
 }

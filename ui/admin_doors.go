@@ -16,53 +16,60 @@ import (
 	"pudo/lockio"
 )
 
-// adminDoors is the door grid's state between refreshes.
-type adminDoors struct {
-	states   []DoorState
+// adminDoorsScreen is the door grid with live sensor states: select a
+// door to open it or take it out of service, or open them all.
+type adminDoorsScreen struct {
+	states   []DoorState // as last fetched
 	selected int64
-	note     string
+	note     string // how the last action went
 }
 
-// showAdminDoors draws the door grid from the last states and fetches
-// fresh ones; it runs again on every door event and every few seconds.
-func (k *Kiosk) showAdminDoors() {
-	if k.admin == nil {
-		k.admin = &adminDoors{}
+// showAdminDoors shows the grid from the last states and fetches fresh
+// ones; it fetches again on every door notice and every few seconds.
+func (k *Kiosk) showAdminDoors(s *adminDoorsScreen) {
+	k.showAdmin(s)
+	if k.showing(s) {
+		s.fetch(k)
 	}
-	k.drawAdminDoors()
-	s := k.staff
-	if s == nil {
+}
+
+func (s *adminDoorsScreen) idle() idleRule { return idleAdmin }
+
+func (s *adminDoorsScreen) fetch(k *Kiosk) {
+	st := k.staff
+	if st == nil {
 		return
 	}
 	k.async(func() {
-		states, err := s.DoorStates(context.Background())
+		states, err := st.DoorStates(context.Background())
 		fyne.Do(func() {
 			if err != nil {
 				k.log.Error("door states", "err", err)
 				return
 			}
-			if k.screen == "admin.doors" && k.staff == s {
-				k.admin.states = states
-				k.drawAdminDoors()
+			if k.showing(s) && k.staff == st {
+				s.states = states
+				k.refresh(s)
 			}
 		})
 	})
 }
 
-func (k *Kiosk) drawAdminDoors() {
-	a := k.admin
+func (s *adminDoorsScreen) notice(k *Kiosk, _ doorNotice) { s.fetch(k) }
+
+func (s *adminDoorsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	grid := container.NewGridWithColumns(8)
 	var sel *DoorState
-	for i := range a.states {
-		st := &a.states[i]
-		if st.Door.ID == a.selected {
+	for i := range s.states {
+		st := &s.states[i]
+		if st.Door.ID == s.selected {
 			sel = st
 		}
-		grid.Add(k.doorCell(*st, st.Door.ID == a.selected))
+		grid.Add(s.cell(k, *st))
 	}
 	var controls []fyne.CanvasObject
-	if a.note != "" {
-		controls = append(controls, say(a.note))
+	if s.note != "" {
+		controls = append(controls, say(s.note))
 	}
 	if sel != nil {
 		d := sel.Door
@@ -71,16 +78,12 @@ func (k *Kiosk) drawAdminDoors() {
 			oos = tr("admin.oos.off")
 		}
 		controls = append(controls, row(
-			k.mainButton(trf("admin.open", "Door", d.ID), theme.LoginIcon(), func() { k.adminOpen(d.ID) }),
-			k.button(oos, theme.WarningIcon(), func() { k.adminOOS(d.ID, !d.OutOfService) })))
+			k.mainButton(trf("admin.open", "Door", d.ID), theme.LoginIcon(), func() { s.openDoor(k, d.ID) }),
+			k.button(oos, theme.WarningIcon(), func() { s.setOutOfService(k, d.ID, !d.OutOfService) })))
 	}
-	controls = append(controls, k.button(tr("admin.openall"), theme.WarningIcon(), k.showOpenAllPIN))
-	k.adminScreen("admin.doors", tr("admin.doors.title"), container.NewVBox(grid, k.doorLegend()), controls...)
-	k.later(3*time.Second, func() {
-		if k.screen == "admin.doors" {
-			k.showAdminDoors()
-		}
-	})
+	controls = append(controls, k.button(tr("admin.openall"), theme.WarningIcon(), func() { s.openAll(k) }))
+	k.later(3*time.Second, func() { s.fetch(k) })
+	return k.adminFrame(tabDoors, tr("admin.doors.title"), container.NewVBox(grid, doorLegend()), controls...)
 }
 
 // stateColour is how a door's state looks in the grid.
@@ -98,8 +101,9 @@ func stateColour(state string) color.Color {
 	return themed(theme.ColorNameButton)
 }
 
-// doorCell is one door: number, state and the sensor as last read.
-func (k *Kiosk) doorCell(st DoorState, selected bool) fyne.CanvasObject {
+// cell is one door: number, state and the sensor as last read.
+func (s *adminDoorsScreen) cell(k *Kiosk, st DoorState) fyne.CanvasObject {
+	selected := st.Door.ID == s.selected
 	bg := canvas.NewRectangle(stateColour(st.State))
 	bg.CornerRadius = 6
 	if selected {
@@ -122,8 +126,8 @@ func (k *Kiosk) doorCell(st DoorState, selected bool) fyne.CanvasObject {
 	cell := container.NewStack(bg, container.NewPadded(container.NewVBox(num, state, sensor)))
 	id := st.Door.ID
 	return newTapArea(cell, k.tapped(func() {
-		k.admin.selected, k.admin.note = id, ""
-		k.drawAdminDoors()
+		s.selected, s.note = id, ""
+		k.refresh(s)
 	}))
 }
 
@@ -137,7 +141,7 @@ func sensorName(s lockio.Sensor) string {
 	return "unknown"
 }
 
-func (k *Kiosk) doorLegend() fyne.CanvasObject {
+func doorLegend() fyne.CanvasObject {
 	var items []fyne.CanvasObject
 	for _, s := range []string{"free", "occupied", "open", "fault", "out-of-service"} {
 		sw := canvas.NewRectangle(stateColour(s))
@@ -148,39 +152,41 @@ func (k *Kiosk) doorLegend() fyne.CanvasObject {
 	return container.NewCenter(container.NewHBox(items...))
 }
 
-// adminOpen force-opens one door after the PIN again (product.md).
-func (k *Kiosk) adminOpen(door int64) {
-	k.showPINAgain(trf("admin.open.pin", "Door", door), tr("admin.open.what"), trf("admin.opened", "Door", door),
-		func(ctx context.Context, s Staff, pin string) error { return s.OpenDoor(ctx, door, pin, "staff") })
+// openDoor force-opens one door after the PIN again (product.md).
+func (s *adminDoorsScreen) openDoor(k *Kiosk, door int64) {
+	k.show(&pinAgainScreen{head: trf("admin.open.pin", "Door", door), what: tr("admin.open.what"),
+		done: trf("admin.opened", "Door", door), back: s,
+		act: func(ctx context.Context, st Staff, pin string) error { return st.OpenDoor(ctx, door, pin, "staff") }})
 }
 
-func (k *Kiosk) adminOOS(door int64, on bool) {
-	msg := trf("admin.oos.set", "Door", door)
-	if !on {
-		msg = trf("admin.oos.cleared", "Door", door)
-	}
-	k.adminAction(func(ctx context.Context, s Staff) error { return s.SetOutOfService(ctx, door, on, "staff") }, msg, door)
+func (s *adminDoorsScreen) openAll(k *Kiosk) {
+	k.show(&pinAgainScreen{head: tr("admin.openall.pin"), what: tr("admin.openall.what"),
+		done: tr("admin.openall.done"), back: s,
+		act: func(ctx context.Context, st Staff, pin string) error { return st.OpenAll(ctx, pin) }})
 }
 
-// adminAction runs a staff action off the UI goroutine and says how it went
-// under the grid.
-func (k *Kiosk) adminAction(f func(context.Context, Staff) error, ok string, door int64) {
-	s := k.staff
-	if s == nil {
+// setOutOfService runs off the UI goroutine and says how it went under
+// the grid.
+func (s *adminDoorsScreen) setOutOfService(k *Kiosk, door int64, on bool) {
+	st := k.staff
+	if st == nil {
 		return
 	}
+	note := trf("admin.oos.set", "Door", door)
+	if !on {
+		note = trf("admin.oos.cleared", "Door", door)
+	}
 	k.async(func() {
-		err := f(context.Background(), s)
+		err := st.SetOutOfService(context.Background(), door, on, "staff")
 		fyne.Do(func() {
 			if err != nil {
 				k.log.Warn("staff action failed", "err", err, "door", door)
-				ok = failureText(err)
+				note = failureText(err)
 			}
-			if k.admin != nil {
-				k.admin.note = ok
-			}
-			if k.screen == "admin.doors" {
-				k.showAdminDoors()
+			s.note = note
+			k.refresh(s)
+			if k.showing(s) {
+				s.fetch(k)
 			}
 		})
 	})

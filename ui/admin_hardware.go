@@ -13,13 +13,22 @@ import (
 	"pudo/lockio"
 )
 
-// showAdminHardware tests the devices: the lock-board bus, the code
+// adminHardwareScreen tests the devices: the lock-board bus, the code
 // readers with a live camera picture and the last code read, and sounds.
-func (k *Kiosk) showAdminHardware() {
+type adminHardwareScreen struct {
+	busScan string // the last bus scan's outcome
+}
+
+func (s *adminHardwareScreen) idle() idleRule { return idleAdmin }
+
+// scanned: any code read shows as the last one, so staff can test readers.
+func (s *adminHardwareScreen) scanned(k *Kiosk, _ string) { k.refresh(s) }
+
+func (s *adminHardwareScreen) draw(k *Kiosk) fyne.CanvasObject {
 	left := container.NewVBox(title(tr("hw.board")))
 	left.Add(k.boardStatus())
-	if k.hwScan != "" {
-		left.Add(line(k.hwScan))
+	if s.busScan != "" {
+		left.Add(line(s.busScan))
 	}
 	right := container.NewVBox(title(tr("hw.scanner")))
 	right.Add(k.scannerStatus())
@@ -33,18 +42,18 @@ func (k *Kiosk) showAdminHardware() {
 		k.button(tr("hw.sound.wrong"), theme.VolumeUpIcon(), func() { k.play(SoundWrong) }),
 		k.button(tr("hw.sound.open"), theme.VolumeUpIcon(), func() { k.play(SoundOpen) }),
 		k.button(tr("hw.sound.leftopen"), theme.VolumeUpIcon(), func() { k.play(SoundLeftOpen) }))
-	controls := []fyne.CanvasObject{k.button(tr("hw.busscan"), theme.SearchIcon(), k.busScan)}
+	controls := []fyne.CanvasObject{k.button(tr("hw.busscan"), theme.SearchIcon(), func() { s.scanBus(k) })}
 	if k.opts.Board != nil && k.opts.Board.Health().State != lockio.BusUp {
 		// The driver retries a vanished adapter by itself but not a
 		// permission error: staff fix the cause, then say "try again".
 		controls = append(controls, k.button(tr("hw.reconnect"), theme.ViewRefreshIcon(), func() {
 			k.log.Info("staff asked the lock board to reconnect", "staff", k.staff.Name())
 			k.opts.Board.Reconnect()
-			k.showAdminHardware()
+			k.refresh(s)
 		}))
 	}
-	k.adminScreen("admin.hardware", tr("admin.hardware.title"), row(left, right), row(controls...), sounds)
 	k.livePreview(preview)
+	return k.adminFrame(tabHardware, tr("admin.hardware.title"), row(left, right), row(controls...), sounds)
 }
 
 // livePreview shows the newest camera frame twice a second; LastFrame is
@@ -97,36 +106,34 @@ func (k *Kiosk) scannerStatus() fyne.CanvasObject {
 	return box
 }
 
-// busScan asks every address on the bus who is there (commissioning).
-func (k *Kiosk) busScan() {
+// scanBus asks every address on the bus who is there (commissioning).
+func (s *adminHardwareScreen) scanBus(k *Kiosk) {
 	b := k.opts.Board
 	if b == nil {
 		return
 	}
-	k.hwScan = tr("hw.scanning")
-	k.showAdminHardware()
+	s.busScan = tr("hw.scanning")
+	k.refresh(s)
 	k.async(func() {
 		found, err := b.Scan(context.Background())
 		fyne.Do(func() {
 			switch {
 			case err != nil:
 				k.log.Warn("bus scan", "err", err)
-				k.hwScan = tr("hw.scan.failed")
+				s.busScan = tr("hw.scan.failed")
 			case len(found) == 0:
-				k.hwScan = tr("hw.scan.none")
+				s.busScan = tr("hw.scan.none")
 			default:
-				s := tr("hw.scan.found")
+				text := tr("hw.scan.found")
 				for _, f := range found {
-					s += fmt.Sprintf(" %d", f.Address)
+					text += fmt.Sprintf(" %d", f.Address)
 					if f.Collision {
-						s += "(!)"
+						text += "(!)"
 					}
 				}
-				k.hwScan = s
+				s.busScan = text
 			}
-			if k.screen == "admin.hardware" {
-				k.showAdminHardware()
-			}
+			k.refresh(s)
 		})
 	})
 }

@@ -12,9 +12,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// showAdminSettings changes the timeouts, the languages offered, night mode
-// and the volume; each change is saved at once.
-func (k *Kiosk) showAdminSettings() {
+// adminSettingsScreen changes the timeouts, the languages offered, night
+// mode and the volume; each change is saved at once.
+type adminSettingsScreen struct{}
+
+func (a *adminSettingsScreen) idle() idleRule { return idleAdmin }
+
+func (a *adminSettingsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	s := k.settings
 	idle := k.stepper(trf("set.idle", "S", int(s.IdleTimeout.Seconds())), func(by int) {
 		k.settings.IdleTimeout = min(max(k.settings.IdleTimeout+time.Duration(by)*15*time.Second, 15*time.Second), 5*time.Minute)
@@ -47,7 +51,7 @@ func (k *Kiosk) showAdminSettings() {
 	if k.opts.Quit != nil {
 		controls = append(controls, k.button(tr("admin.exit"), theme.CancelIcon(), k.quit))
 	}
-	k.adminScreen("admin.settings", tr("admin.settings.title"), form, controls...)
+	return k.adminFrame(tabSettings, tr("admin.settings.title"), form, controls...)
 }
 
 // stepper is a value with big minus and plus buttons.
@@ -86,7 +90,7 @@ func (k *Kiosk) settingsChanged() {
 			}
 		})
 	}
-	k.showAdminSettings()
+	k.refresh(k.shown)
 }
 
 func (k *Kiosk) quit() {

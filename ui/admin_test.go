@@ -19,15 +19,15 @@ func TestStaffLogin(t *testing.T) {
 	f.tapLogo(5)
 	f.typeOnKeypad(t, "87654321")
 	f.tap(t, "Enter")
-	f.want(t, "pin")
+	f.want(t, &pinScreen{})
 	if !f.shows("Wrong PIN.") || f.k.staff != nil {
 		t.Fatalf("texts %q", f.texts())
 	}
 	f.typeOnKeypad(t, "12345678")
 	f.tap(t, "Enter")
-	f.want(t, "admin.doors")
+	f.want(t, &adminDoorsScreen{})
 	f.tap(t, "Log out")
-	f.want(t, "home")
+	f.want(t, &homeScreen{})
 	if f.k.staff != nil {
 		t.Fatal("still logged in")
 	}
@@ -36,12 +36,12 @@ func TestStaffLogin(t *testing.T) {
 func TestAdminDoors(t *testing.T) {
 	f := newFixture(t)
 	f.staffLogin(t)
-	if !f.k.admin.hasState(7, "open") || !f.k.admin.hasState(9, "fault") {
-		t.Fatalf("states %+v", f.k.admin.states)
+	if g := shown[*adminDoorsScreen](t, f); !g.hasState(7, "open") || !g.hasState(9, "fault") {
+		t.Fatalf("states %+v", g.states)
 	}
 	test.Tap(f.doorCell(t, 12))
 	f.tap(t, "Open door 12")
-	f.want(t, "pin.again") // force-opening asks the PIN again
+	f.want(t, &pinAgainScreen{}) // force-opening asks the PIN again
 	f.typeOnKeypad(t, "11112222")
 	f.tap(t, "Enter")
 	if len(f.flows.staff.opened) != 0 || !f.shows("Wrong PIN.") {
@@ -55,7 +55,7 @@ func TestAdminDoors(t *testing.T) {
 		t.Fatalf("opened %v texts %q", f.flows.staff.opened, f.texts())
 	}
 	f.tap(t, "Take out of service")
-	if !f.flows.staff.oos[12] || !f.k.admin.hasState(12, "out-of-service") {
+	if !f.flows.staff.oos[12] || !shown[*adminDoorsScreen](t, f).hasState(12, "out-of-service") {
 		t.Fatalf("oos %v", f.flows.staff.oos)
 	}
 	f.tap(t, "Back in service")
@@ -64,7 +64,7 @@ func TestAdminDoors(t *testing.T) {
 	}
 }
 
-func (a *adminDoors) hasState(id int64, state string) bool {
+func (a *adminDoorsScreen) hasState(id int64, state string) bool {
 	for _, s := range a.states {
 		if s.Door.ID == id {
 			return s.State == state
@@ -77,10 +77,10 @@ func TestAdminOpenAllAsksPINAgain(t *testing.T) {
 	f := newFixture(t)
 	f.staffLogin(t)
 	f.tap(t, "Open all doors (inventory)")
-	f.want(t, "pin.again")
+	f.want(t, &pinAgainScreen{})
 	f.typeOnKeypad(t, "11112222")
 	f.tap(t, "Enter")
-	f.want(t, "admin.doors")
+	f.want(t, &adminDoorsScreen{})
 	if f.flows.staff.all != 0 || !f.shows("Wrong PIN.") {
 		t.Fatalf("opened all %d texts %q", f.flows.staff.all, f.texts())
 	}
@@ -96,7 +96,7 @@ func TestAdminRentsSearch(t *testing.T) {
 	f := newFixture(t)
 	f.staffLogin(t)
 	f.tap(t, "Rents")
-	f.want(t, "admin.rents")
+	f.want(t, &adminRentsScreen{})
 	if !f.shows("PKG-1") || !f.shows("PKG-2") {
 		t.Fatalf("texts %q", f.texts())
 	}
@@ -119,7 +119,7 @@ func TestAdminEventsPage(t *testing.T) {
 	f := newFixture(t)
 	f.staffLogin(t)
 	f.tap(t, "Log")
-	f.want(t, "admin.events")
+	f.want(t, &adminEventsScreen{})
 	if !f.shows("10:00:30") || f.shows("10:00:23") {
 		t.Fatalf("first page: texts %q", f.texts())
 	}
@@ -133,7 +133,7 @@ func TestAdminHardware(t *testing.T) {
 	f := newFixture(t)
 	f.staffLogin(t)
 	f.tap(t, "Hardware")
-	f.want(t, "admin.hardware")
+	f.want(t, &adminHardwareScreen{})
 	if !f.shows("8a80  sim  connected") || !f.shows("camera: working (4)") || !f.shows("serial: not found") {
 		t.Fatalf("texts %q", f.texts())
 	}
@@ -181,7 +181,7 @@ func TestAdminSettings(t *testing.T) {
 	})
 	f.staffLogin(t)
 	f.tap(t, "Settings")
-	f.want(t, "admin.settings")
+	f.want(t, &adminSettingsScreen{})
 	f.tap(t, "Nederlands")
 	f.tap(t, "Always")
 	f.tapStepper(t, "Volume 80 %", +1)
@@ -212,7 +212,7 @@ func (f *fixture) tapStepper(t *testing.T, label string, by int) {
 			if by > 0 {
 				side = c.Objects[2]
 			}
-			test.Tap(side.(*fyne.Container).Objects[0].(*widget.Button))
+			test.Tap(side.(*fyne.Container).Objects[0].(*button))
 			return
 		}
 	}
@@ -247,7 +247,7 @@ func TestAdminHardwareReconnect(t *testing.T) {
 	if f.board2.reconnects != 1 {
 		t.Fatalf("Reconnect called %d times", f.board2.reconnects)
 	}
-	f.want(t, "admin.hardware")
+	f.want(t, &adminHardwareScreen{})
 }
 
 // A relay whose OFF was never confirmed is named on the hardware screen.

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"pudo/app/core"
+	"pudo/lockio"
 )
 
 // batchKind is a courier's list of parcels to take out of the locker.
@@ -47,18 +48,30 @@ func (k *Kiosk) startBatch(kind batchKind) {
 				k.showFailure(err, 0)
 				return
 			}
-			k.batch = &batch{kind: kind, items: items, status: make([]string, len(items))}
-			for i := range k.batch.status {
-				k.batch.status[i] = "wait"
+			b := &batch{kind: kind, items: items, status: make([]string, len(items))}
+			for i := range b.status {
+				b.status[i] = "wait"
 			}
-			k.showBatch()
+			k.showBatch(b)
 		})
 	})
 }
 
-// showBatch is the list, with the open door in big type above it.
-func (k *Kiosk) showBatch() {
-	b := k.batch
+// batchScreen is the list, with the open door in big type above it.
+type batchScreen struct{ b *batch }
+
+func (k *Kiosk) showBatch(b *batch) { k.show(&batchScreen{b: b}) }
+
+// idle: a courier at an open door is not asked for more time.
+func (s *batchScreen) idle() idleRule {
+	if s.b.open.ID != 0 {
+		return idleNever
+	}
+	return idleAsk
+}
+
+func (s *batchScreen) draw(k *Kiosk) fyne.CanvasObject {
+	b := s.b
 	var lines []fyne.CanvasObject
 	var controls []fyne.CanvasObject
 	switch {
@@ -67,16 +80,16 @@ func (k *Kiosk) showBatch() {
 	case b.open.ID != 0:
 		lines = append(lines, bigText(trf("door.number", "Door", b.open.ID), 64, themed(theme.ColorNamePrimary)),
 			say(tr("door.takeback")))
-		controls = append(controls, k.button(tr("door.notopen"), theme.WarningIcon(), k.batchDidNotOpen))
+		controls = append(controls, k.button(tr("door.notopen"), theme.WarningIcon(), func() { k.batchDidNotOpen(b) }))
 	case b.at < len(b.items):
 		lines = append(lines, title(tr("batch."+string(b.kind))))
-		controls = append(controls, k.mainButton(trf("batch.start", "N", len(b.items)-b.at), theme.MediaPlayIcon(), k.batchNext))
+		controls = append(controls, k.mainButton(trf("batch.start", "N", len(b.items)-b.at), theme.MediaPlayIcon(), func() { k.batchNext(b) }))
 	default:
 		lines = append(lines, title(tr("batch."+string(b.kind))), say(tr("batch.done")))
 	}
 	var rows []fyne.CanvasObject
 	for i, p := range b.items {
-		rows = append(rows, k.batchRow(p, b.status[i]))
+		rows = append(rows, batchRow(p, b.status[i]))
 	}
 	per := 3
 	if k.bigText {
@@ -86,18 +99,26 @@ func (k *Kiosk) showBatch() {
 	pg.page = min(b.at, len(rows)-1) / per
 	pg.turn(0)
 	controls = append(controls, k.button(tr("courier.menu"), theme.MenuIcon(), k.showCourierMenu))
-	name := "batch"
-	if b.open.ID != 0 {
-		name = "batch.open"
-	}
-	rule := idleAsk
-	if b.open.ID != 0 {
-		rule = idleNever
-	}
-	k.show(name, screen(container.NewVBox(container.NewVBox(lines...), pg.content), controls...), rule)
+	return arrange(container.NewVBox(container.NewVBox(lines...), pg.content), controls...)
 }
 
-func (k *Kiosk) batchRow(p Parcel, status string) fyne.CanvasObject {
+// notice follows the door open for the courier.
+func (s *batchScreen) notice(k *Kiosk, n doorNotice) {
+	b := s.b
+	if b.open.ID == 0 || n.Door.ID != b.open.ID {
+		return
+	}
+	switch n.Kind {
+	case lockio.EventLeftOpen:
+		k.showLeftOpen(b.open, func() { k.batchDoorClosed(b) })
+	case lockio.EventClosed:
+		k.batchDoorClosed(b)
+	case lockio.EventDidNotOpen:
+		k.batchDidNotOpen(b)
+	}
+}
+
+func batchRow(p Parcel, status string) fyne.CanvasObject {
 	l := line(fmt.Sprintf("%s   %s   %s", trf("door.number", "Door", p.Door.ID), p.Ref, tr("batch.status."+status)))
 	switch status {
 	case "open":
@@ -111,9 +132,9 @@ func (k *Kiosk) batchRow(p Parcel, status string) fyne.CanvasObject {
 }
 
 // batchNext opens the next door of the list.
-func (k *Kiosk) batchNext() {
-	b, c := k.batch, k.courier
-	if b == nil || c == nil || b.at >= len(b.items) {
+func (k *Kiosk) batchNext(b *batch) {
+	c := k.courier
+	if c == nil || b.at >= len(b.items) {
 		return
 	}
 	p := b.items[b.at]
@@ -131,42 +152,39 @@ func (k *Kiosk) batchNext() {
 				b.at++
 				k.play(SoundWrong)
 				if b.at < len(b.items) {
-					k.batchNext() // one broken door does not stop the round
+					k.batchNext(b) // one broken door does not stop the round
 					return
 				}
-				k.showBatch()
+				k.showBatch(b)
 				return
 			}
 			b.status[b.at], b.open = "open", d
 			k.play(SoundOpen)
-			k.showBatch()
-			k.watch = doorWatch{id: d.ID, onClosed: k.batchDoorClosed, onDidNot: k.batchDidNotOpen}
+			k.showBatch(b)
 		})
 	})
 }
 
 // batchDoorClosed: the courier took the parcel; the next door opens.
-func (k *Kiosk) batchDoorClosed() {
-	b := k.batch
-	if b == nil || b.open.ID == 0 {
+func (k *Kiosk) batchDoorClosed(b *batch) {
+	if b.open.ID == 0 {
 		return
 	}
 	b.status[b.at], b.open = "done", core.Door{}
 	b.at++
 	if b.at < len(b.items) {
-		k.batchNext()
+		k.batchNext(b)
 		return
 	}
-	k.showBatch()
+	k.showBatch(b)
 }
 
-func (k *Kiosk) batchDidNotOpen() {
-	b := k.batch
-	if b == nil || b.at >= len(b.items) {
+func (k *Kiosk) batchDidNotOpen(b *batch) {
+	if b.at >= len(b.items) {
 		return
 	}
 	k.log.Warn("batch door did not open", "door", b.open.ID)
 	b.status[b.at], b.open = "failed", core.Door{}
 	b.at++
-	k.showBatch()
+	k.showBatch(b)
 }

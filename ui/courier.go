@@ -39,19 +39,28 @@ func (k *Kiosk) courierLogin(token string) {
 	})
 }
 
+// courierMenuScreen is where a courier chooses the next task; they stay
+// in it until they log out or walk away.
+type courierMenuScreen struct{}
+
 func (k *Kiosk) showCourierMenu() {
 	if k.courier == nil {
 		k.showHome()
 		return
 	}
 	k.endDrop()
-	k.message = ""
+	k.show(&courierMenuScreen{})
+}
+
+func (s *courierMenuScreen) idle() idleRule { return idleAsk }
+
+func (s *courierMenuScreen) draw(k *Kiosk) fyne.CanvasObject {
 	top := container.NewVBox(k.logo(), title(trf("courier.hello", "Name", k.courier.Name())), say(tr("courier.what")))
-	k.show("courier", screen(top,
-		k.mainButton(tr("courier.drop"), theme.DownloadIcon(), k.showDrop),
+	return arrange(top,
+		k.mainButton(tr("courier.drop"), theme.DownloadIcon(), func() { k.showDrop("") }),
 		row(k.button(tr("courier.expired"), theme.HistoryIcon(), func() { k.startBatch(batchExpired) }),
 			k.button(tr("courier.returns"), theme.UploadIcon(), func() { k.startBatch(batchReturns) })),
-		k.button(tr("courier.logout"), theme.LogoutIcon(), k.courierLogout)), idleAsk)
+		k.button(tr("courier.logout"), theme.LogoutIcon(), k.courierLogout))
 }
 
 func (k *Kiosk) courierLogout() {
@@ -105,32 +114,49 @@ func (k *Kiosk) endDrop() {
 	})
 }
 
-// showDrop asks for a parcel label, or a size for a parcel without one.
-func (k *Kiosk) showDrop() {
+// dropScreen asks for a parcel label, or a size for a parcel without one.
+type dropScreen struct {
+	ds      *dropState
+	message string // what went wrong with the last label
+}
+
+func (k *Kiosk) showDrop(message string) {
 	if k.drop == nil {
 		k.drop = &dropState{kind: doorDrop}
 	}
-	ds := k.drop
+	k.show(&dropScreen{ds: k.drop, message: message})
+}
+
+func (s *dropScreen) idle() idleRule { return idleAsk }
+
+func (s *dropScreen) draw(k *Kiosk) fyne.CanvasObject {
+	ds := s.ds
 	lines := []fyne.CanvasObject{title(tr("drop.title")), say(tr("drop.hint"))}
 	if ds.note != "" {
 		lines = append(lines, say(ds.note))
 	}
-	if k.message != "" {
-		lines = append(lines, warn(k.message))
+	if s.message != "" {
+		lines = append(lines, warn(s.message))
 	}
 	low := tr("drop.low.off")
 	if ds.preferLow {
 		low = tr("drop.low.on")
 	}
-	lowB := k.button(low, theme.MoveDownIcon(), func() { ds.preferLow = !ds.preferLow; k.showDrop() })
+	lowB := k.button(low, theme.MoveDownIcon(), func() { ds.preferLow = !ds.preferLow; k.refresh(s) })
 	if ds.preferLow {
 		lowB.Importance = widget.HighImportance
 	}
 	sizes := row(k.mainButton(tr("size.S"), nil, func() { k.dropSize("S") }),
 		k.mainButton(tr("size.M"), nil, func() { k.dropSize("M") }),
 		k.mainButton(tr("size.L"), nil, func() { k.dropSize("L") }))
-	k.show("drop", screen(container.NewVBox(lines...), lowB, sizes,
-		k.button(tr("courier.menu"), theme.MenuIcon(), k.showCourierMenu)), idleAsk)
+	return arrange(container.NewVBox(lines...), lowB, sizes,
+		k.button(tr("courier.menu"), theme.MenuIcon(), k.showCourierMenu))
+}
+
+// scanned: a parcel label.
+func (s *dropScreen) scanned(k *Kiosk, text string) {
+	k.play(SoundScan)
+	k.dropLabel(text)
 }
 
 // dropLabel takes a scanned parcel label: a booked parcel gets its door, an
@@ -140,14 +166,12 @@ func (k *Kiosk) dropLabel(ref string) {
 	if c == nil || ds == nil {
 		return
 	}
-	k.message = ""
 	k.runDrop(func(ctx context.Context) (DropOff, error) { return c.DropBooked(ctx, ref) }, func(err error) bool {
 		if !errors.Is(err, core.ErrUnknownParcel) {
 			return false
 		}
 		ds.ref = ref
-		k.message = trf("drop.unknown", "Ref", ref)
-		k.showDrop()
+		k.showDrop(trf("drop.unknown", "Ref", ref))
 		return true
 	})
 }
@@ -157,7 +181,6 @@ func (k *Kiosk) dropSize(size string) {
 	if c == nil || ds == nil {
 		return
 	}
-	k.message = ""
 	k.runDrop(func(ctx context.Context) (DropOff, error) { return c.DropNew(ctx, size, ds.ref, ds.preferLow) }, nil)
 }
 
@@ -183,16 +206,14 @@ func (k *Kiosk) runDrop(start func(context.Context) (DropOff, error), handled fu
 			}
 			ds.d, ds.retried = d, 0
 			k.play(SoundOpen)
-			k.showDoor(d.Door(), ds.kind, 0)
+			k.showDropDoor(ds)
 		})
 	})
 }
 
-func (k *Kiosk) dropCode() string {
-	if k.drop == nil || k.drop.d == nil {
-		return ""
-	}
-	return k.drop.d.Code()
+func (k *Kiosk) showDropDoor(ds *dropState) {
+	k.showDoor(&doorScreen{door: ds.d.Door(), kind: ds.kind, code: ds.d.Code(),
+		closed: k.dropDoorClosed, didNotOpen: k.showDropNotOpen})
 }
 
 // dropStep runs one step of an open drop-off and shows its door again.
@@ -217,7 +238,7 @@ func (k *Kiosk) dropStep(step func(DropOff, context.Context) error) {
 				return
 			}
 			k.play(SoundOpen)
-			k.showDoor(ds.d.Door(), ds.kind, 0)
+			k.showDropDoor(ds)
 		})
 	})
 }
@@ -233,19 +254,27 @@ func (k *Kiosk) dropDidNotOpen() {
 	k.dropStep(DropOff.Retry)
 }
 
-// showDropNotOpen offers to try the door again; the flow gives another
+// dropNotOpenScreen offers to try the door again; the flow gives another
 // door when the same one fails twice.
+type dropNotOpenScreen struct{ ds *dropState }
+
 func (k *Kiosk) showDropNotOpen() {
 	ds := k.drop
 	if ds == nil || ds.d == nil {
 		return // a late board notice for a drop-off already left
 	}
+	k.show(&dropNotOpenScreen{ds: ds})
+}
+
+func (s *dropNotOpenScreen) idle() idleRule { return idleAsk }
+
+func (s *dropNotOpenScreen) draw(k *Kiosk) fyne.CanvasObject {
 	back := k.button(tr("courier.menu"), theme.MenuIcon(), k.showCourierMenu)
-	if ds.kind == doorReturn {
+	if s.ds.kind == doorReturn {
 		back = k.button(tr("common.home"), theme.HomeIcon(), k.showHome)
 	}
-	top := container.NewVBox(title(trf("drop.notopen", "Door", ds.d.Door().ID)), say(tr("drop.notopen.what")))
-	k.show("drop.notopen", screen(top, k.mainButton(tr("drop.retry"), theme.ViewRefreshIcon(), k.dropDidNotOpen), back), idleAsk)
+	top := container.NewVBox(title(trf("drop.notopen", "Door", s.ds.d.Door().ID)), say(tr("drop.notopen.what")))
+	return arrange(top, k.mainButton(tr("drop.retry"), theme.ViewRefreshIcon(), k.dropDidNotOpen), back)
 }
 
 // dropDoorClosed: the parcel is in. A courier scans the next one, a
@@ -274,7 +303,7 @@ func (k *Kiosk) dropDoorClosed() {
 			}
 			k.drop = &dropState{kind: doorDrop, preferLow: ds.preferLow,
 				note: trf("drop.stored", "Door", door.ID)}
-			k.showDrop()
+			k.showDrop("")
 		})
 	})
 }
@@ -288,21 +317,21 @@ func (k *Kiosk) submitReturn(code string) {
 	k.drop = &dropState{kind: doorReturn}
 	k.runDrop(func(ctx context.Context) (DropOff, error) { return k.flows.Returns.StartReturn(ctx, code) },
 		func(err error) bool {
+			var lo *core.LockedOutError
+			var msg string
 			switch {
 			case errors.Is(err, core.ErrWrongCode), errors.Is(err, core.ErrCodeFormat),
 				errors.Is(err, core.ErrNotReturn), errors.Is(err, core.ErrNotFound):
-				k.message = tr("return.wrong")
+				msg = tr("return.wrong")
 			case errors.Is(err, core.ErrAlreadyStored):
-				k.message = tr("return.done")
-			case errors.As(err, new(*core.LockedOutError)):
-				var lo *core.LockedOutError
-				errors.As(err, &lo)
-				k.message, k.pausedUntil = "", lo.Until
+				msg = tr("return.done")
+			case errors.As(err, &lo):
+				k.pausedUntil = lo.Until
 			default:
 				return false
 			}
 			k.play(SoundWrong)
-			k.showEntry(entryReturn)
+			k.showEntry(entryReturn, msg)
 			return true
 		})
 }

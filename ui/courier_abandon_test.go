@@ -39,7 +39,7 @@ func startNotOpen(t *testing.T, f *fixture) {
 	f.k.Scanned(annaToken)
 	f.tap(t, "Drop off parcels")
 	f.tap(t, "Small")
-	f.want(t, "drop.notopen")
+	f.want(t, &dropNotOpenScreen{})
 }
 
 // TestCourierLeavesDoorThatDidNotOpen: back to the menu gives the drop-off
@@ -49,12 +49,12 @@ func TestCourierLeavesDoorThatDidNotOpen(t *testing.T) {
 	startNotOpen(t, f)
 	f.wantAbandoned(t)
 	f.tap(t, "Courier menu")
-	f.want(t, "courier")
+	f.want(t, &courierMenuScreen{})
 	f.wantAbandoned(t, "abandon 11")
 	f.tap(t, "Drop off parcels")
 	f.tap(t, "Courier menu")
 	f.tap(t, "Log out")
-	f.want(t, "home")
+	f.want(t, &homeScreen{})
 	f.wantAbandoned(t, "abandon 11")
 }
 
@@ -64,12 +64,12 @@ func TestCourierLeavesAfterRetry(t *testing.T) {
 	f := newFixture(t)
 	startNotOpen(t, f)
 	f.tap(t, "Try again") // same door: opens
-	f.want(t, "door")
+	f.want(t, &doorScreen{})
 	f.doorEvent(11, lockio.EventDidNotOpen)
 	f.tap(t, "Try again") // another door
-	f.want(t, "door")
+	f.want(t, &doorScreen{})
 	f.doorEvent(1011, lockio.EventDidNotOpen)
-	f.want(t, "drop.notopen")
+	f.want(t, &dropNotOpenScreen{})
 	f.tap(t, "Courier menu")
 	f.wantAbandoned(t, "abandon 1011")
 }
@@ -81,7 +81,7 @@ func TestCourierLogsOutOfUnfinishedDropOff(t *testing.T) {
 	f := newFixture(t)
 	startNotOpen(t, f)
 	f.k.courierLogout()
-	f.want(t, "home")
+	f.want(t, &homeScreen{})
 	f.wantAbandoned(t, "abandon 11")
 	if f.k.courier != nil || f.k.drop != nil {
 		t.Fatal("still logged in")
@@ -91,7 +91,7 @@ func TestCourierLogsOutOfUnfinishedDropOff(t *testing.T) {
 	startNotOpen(t, f)
 	f.tap(t, "Courier menu")
 	f.tap(t, "Log out")
-	f.want(t, "home")
+	f.want(t, &homeScreen{})
 	f.wantAbandoned(t, "abandon 11")
 }
 
@@ -99,7 +99,7 @@ func TestCourierTimesOutOfUnfinishedDropOff(t *testing.T) {
 	f := newFixture(t)
 	startNotOpen(t, f)
 	f.clock.advance(f.k.settings.IdleTimeout + f.k.opts.MoreTimeFor)
-	f.want(t, "home")
+	f.want(t, &homeScreen{})
 	if f.k.courier != nil {
 		t.Fatal("still logged in after the timeout")
 	}
@@ -113,18 +113,18 @@ func TestCourierFinishedDropOffIsKept(t *testing.T) {
 	f.k.Scanned(annaToken)
 	f.tap(t, "Drop off parcels")
 	f.tap(t, "Small")
-	f.want(t, "door")
+	f.want(t, &doorScreen{})
 	f.doorEvent(11, lockio.EventClosed)
-	f.want(t, "drop")
+	f.want(t, &dropScreen{})
 	f.tap(t, "Courier menu")
 	f.tap(t, "Log out")
 	f.k.Scanned(annaToken)
 	f.tap(t, "Drop off parcels")
 	f.k.Scanned("PKG-1001")
 	f.doorEvent(7, lockio.EventClosed)
-	f.want(t, "drop")
+	f.want(t, &dropScreen{})
 	f.clock.advance(f.k.settings.IdleTimeout + f.k.opts.MoreTimeFor)
-	f.want(t, "home")
+	f.want(t, &homeScreen{})
 	f.wantAbandoned(t)
 	if !slices.Contains(f.flows.calls, "done 11") || !slices.Contains(f.flows.calls, "done 7") {
 		t.Fatalf("calls %q", f.flows.calls)
@@ -140,10 +140,10 @@ func TestCourierLeavesFailureScreen(t *testing.T) {
 	f.tap(t, "Medium")
 	f.flows.courier.stepErr = core.ErrNoFreeDoor
 	f.tap(t, "Door too small")
-	f.want(t, "problem")
+	f.want(t, &problemScreen{})
 	f.wantAbandoned(t)
 	f.tap(t, "Back to start")
-	f.want(t, "courier")
+	f.want(t, &courierMenuScreen{})
 	f.wantAbandoned(t, "abandon 11")
 }
 
@@ -166,9 +166,9 @@ func TestCourierDoneFailsKeepsRent(t *testing.T) {
 			f.tap(t, "Drop off parcels")
 			f.tap(t, "Small")
 			f.doorEvent(11, lockio.EventClosed)
-			f.want(t, "problem")
+			f.want(t, &problemScreen{})
 			f.tap(t, "Back to start")
-			f.want(t, "courier")
+			f.want(t, &courierMenuScreen{})
 			f.wantAbandoned(t, tt.want...)
 		})
 	}
@@ -181,11 +181,11 @@ func TestReturnLeftWhenDoorDidNotOpen(t *testing.T) {
 	f.tap(t, "Send or return")
 	f.typeOnKeypad(t, "RRRR-2222")
 	f.tap(t, "Open a door")
-	f.want(t, "door")
+	f.want(t, &doorScreen{})
 	f.doorEvent(5, lockio.EventDidNotOpen)
-	f.want(t, "drop.notopen")
+	f.want(t, &dropNotOpenScreen{})
 	f.tap(t, "Back to start")
-	f.want(t, "home")
+	f.want(t, &homeScreen{})
 	f.wantAbandoned(t, "abandon 5")
 }
 
@@ -199,7 +199,7 @@ func TestLateDidNotOpenAfterLeaving(t *testing.T) {
 	f.doorEvent(11, lockio.EventDidNotOpen)
 	f.tap(t, "Courier menu")
 	f.doorEvent(11, lockio.EventDidNotOpen)
-	f.want(t, "courier")
+	f.want(t, &courierMenuScreen{})
 	f.wantAbandoned(t, "abandon 11")
 }
 
@@ -210,11 +210,11 @@ func TestAbandonFreesRealWalkInDoor(t *testing.T) {
 	f := newFixture(t)
 	f.k.flows = AppFlows(f.locker)
 	f.k.Scanned(f.locker.IssueCourierToken("anna", time.Hour))
-	f.want(t, "courier")
+	f.want(t, &courierMenuScreen{})
 	f.tap(t, "Drop off parcels")
 	f.tap(t, "Small")
-	f.want(t, "door")
-	door := f.k.watch.id
+	f.want(t, &doorScreen{})
+	door := f.doorShown(t)
 	free := func() bool {
 		var free bool
 		err := f.db.View(context.Background(), func(tx *storage.Tx) error {
@@ -233,7 +233,7 @@ func TestAbandonFreesRealWalkInDoor(t *testing.T) {
 		t.Fatalf("door %d is free while the walk-in holds it", door)
 	}
 	f.doorEvent(door, lockio.EventDidNotOpen)
-	f.want(t, "drop.notopen")
+	f.want(t, &dropNotOpenScreen{})
 	f.tap(t, "Courier menu")
 	if !free() {
 		t.Fatalf("door %d still held after the courier left", door)

@@ -13,22 +13,22 @@ const annaToken = "PUDO-C1:courier-anna"
 func TestCourierDropOffByLabel(t *testing.T) {
 	f := newFixture(t)
 	f.k.Scanned(annaToken)
-	f.want(t, "courier")
+	f.want(t, &courierMenuScreen{})
 	f.tap(t, "Drop off parcels")
-	f.want(t, "drop")
+	f.want(t, &dropScreen{})
 	f.k.Scanned("PKG-1001")
-	f.want(t, "door")
-	if f.k.watch.id != 7 || !f.shows("Put the parcel in") {
-		t.Fatalf("door %d, texts %q", f.k.watch.id, f.texts())
+	f.want(t, &doorScreen{})
+	if f.doorShown(t) != 7 || !f.shows("Put the parcel in") {
+		t.Fatalf("door %d, texts %q", f.doorShown(t), f.texts())
 	}
 	// Too small: the next size up opens.
 	f.tap(t, "Door too small")
-	f.want(t, "door")
-	if f.k.watch.id != 107 {
-		t.Fatalf("after larger: door %d", f.k.watch.id)
+	f.want(t, &doorScreen{})
+	if f.doorShown(t) != 107 {
+		t.Fatalf("after larger: door %d", f.doorShown(t))
 	}
 	f.doorEvent(107, lockio.EventClosed)
-	f.want(t, "drop")
+	f.want(t, &dropScreen{})
 	if !f.shows("Parcel stored in door 107") {
 		t.Fatalf("texts %q", f.texts())
 	}
@@ -48,7 +48,7 @@ func TestCourierDropOffBySize(t *testing.T) {
 	}
 	f.tap(t, "Prefer a low door: off")
 	f.tap(t, "Medium")
-	f.want(t, "door")
+	f.want(t, &doorScreen{})
 	if !f.shows("Pickup code for the recipient: ABCD-1234") {
 		t.Fatalf("texts %q", f.texts())
 	}
@@ -64,17 +64,17 @@ func TestCourierDoorDidNotOpen(t *testing.T) {
 	f.k.Scanned(annaToken)
 	f.tap(t, "Drop off parcels")
 	f.tap(t, "Small")
-	first := f.k.watch.id
+	first := f.doorShown(t)
 	f.tap(t, "The door did not open")
-	f.want(t, "door")
-	if f.k.watch.id != first {
-		t.Fatalf("retry moved to door %d", f.k.watch.id)
+	f.want(t, &doorScreen{})
+	if f.doorShown(t) != first {
+		t.Fatalf("retry moved to door %d", f.doorShown(t))
 	}
 	f.doorEvent(first, lockio.EventDidNotOpen) // the board agrees: ask
-	f.want(t, "drop.notopen")
+	f.want(t, &dropNotOpenScreen{})
 	f.tap(t, "Try again")
-	f.want(t, "door")
-	if f.k.watch.id == first {
+	f.want(t, &doorScreen{})
+	if f.doorShown(t) == first {
 		t.Fatal("a second failure kept the same door")
 	}
 }
@@ -87,23 +87,23 @@ func TestCourierTakeBackOneByOne(t *testing.T) {
 	f.flows.courier.failOpen = map[int64]bool{42: true}
 	f.k.Scanned(annaToken)
 	f.tap(t, "Take back expired")
-	f.want(t, "batch")
+	f.want(t, &batchScreen{})
 	f.tap(t, "Open 3 door(s) one by one")
-	f.want(t, "batch.open")
-	if f.k.watch.id != 4 || !f.shows("PKG-2231   open now") {
-		t.Fatalf("door %d, texts %q", f.k.watch.id, f.texts())
+	f.want(t, &batchScreen{})
+	if f.doorShown(t) != 4 || !f.shows("PKG-2231   open now") {
+		t.Fatalf("door %d, texts %q", f.doorShown(t), f.texts())
 	}
 	f.doorEvent(4, lockio.EventClosed) // 42 fails, 43 opens
-	if f.k.watch.id != 19 || !f.shows("PKG-2290   did not open") || !f.shows("PKG-2231   taken") {
-		t.Fatalf("door %d, texts %q", f.k.watch.id, f.texts())
+	if f.doorShown(t) != 19 || !f.shows("PKG-2290   did not open") || !f.shows("PKG-2231   taken") {
+		t.Fatalf("door %d, texts %q", f.doorShown(t), f.texts())
 	}
 	f.doorEvent(19, lockio.EventClosed)
-	f.want(t, "batch")
+	f.want(t, &batchScreen{})
 	if !f.shows("All done.") {
 		t.Fatalf("texts %q", f.texts())
 	}
 	f.tap(t, "Courier menu")
-	f.want(t, "courier")
+	f.want(t, &courierMenuScreen{})
 }
 
 func TestCourierCollectsReturns(t *testing.T) {
@@ -124,13 +124,13 @@ func TestCourierStaysUntilLogoutOrTimeout(t *testing.T) {
 	f := newFixture(t)
 	f.k.Scanned(annaToken)
 	f.tap(t, "Log out")
-	f.want(t, "home")
+	f.want(t, &homeScreen{})
 	if f.k.courier != nil {
 		t.Fatal("still logged in")
 	}
 	f.k.Scanned(annaToken)
 	f.clock.advance(f.k.settings.IdleTimeout + f.k.opts.MoreTimeFor)
-	f.want(t, "home")
+	f.want(t, &homeScreen{})
 	if f.k.courier != nil {
 		t.Fatal("still logged in after the timeout")
 	}
@@ -140,7 +140,7 @@ func TestBadCourierToken(t *testing.T) {
 	f := newFixture(t)
 	f.flows.payloads["PUDO-C1:forged"] = PayloadCourierToken
 	f.k.Scanned("PUDO-C1:forged")
-	f.want(t, "problem")
+	f.want(t, &problemScreen{})
 	if !f.shows("Courier code not valid") {
 		t.Fatalf("texts %q", f.texts())
 	}
@@ -149,25 +149,25 @@ func TestBadCourierToken(t *testing.T) {
 func TestSendOrReturn(t *testing.T) {
 	f := newFixture(t)
 	f.tap(t, "Send or return")
-	f.want(t, "return")
+	f.want(t, &codeScreen{})
 	f.typeOnKeypad(t, "ZZZZ-ZZZZ")
 	f.tap(t, "Open a door")
-	f.want(t, "return")
+	f.want(t, &codeScreen{})
 	if !f.shows("not a send or return code") {
 		t.Fatalf("texts %q", f.texts())
 	}
-	f.k.keypad.Clear()
+	f.pad(t).Clear()
 	f.typeOnKeypad(t, "RRRR-2222")
 	f.tap(t, "Open a door")
-	f.want(t, "door")
-	if f.k.watch.id != 5 || !f.shows("we take care of the rest") {
-		t.Fatalf("door %d texts %q", f.k.watch.id, f.texts())
+	f.want(t, &doorScreen{})
+	if f.doorShown(t) != 5 || !f.shows("we take care of the rest") {
+		t.Fatalf("door %d texts %q", f.doorShown(t), f.texts())
 	}
 	f.doorEvent(5, lockio.EventClosed)
-	f.want(t, "thanks")
+	f.want(t, &thanksScreen{})
 	if !f.shows("Your parcel is on its way.") {
 		t.Fatalf("texts %q", f.texts())
 	}
 	f.clock.advance(5 * time.Second)
-	f.want(t, "home")
+	f.want(t, &homeScreen{})
 }

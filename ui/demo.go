@@ -19,7 +19,7 @@ func (k *Kiosk) forgetDemo(door int64) {
 
 // topUpDemo keeps the demo locker stocked: after a pickup, the demo
 // "courier" drops a new parcel and the banner shows its code.
-func (k *Kiosk) topUpDemo() {
+func (k *Kiosk) topUpDemo(home *homeScreen) {
 	k.demoMu.Lock()
 	missing := k.opts.DemoWanted - len(k.demo)
 	k.demoMu.Unlock()
@@ -35,10 +35,6 @@ func (k *Kiosk) topUpDemo() {
 		k.demoMu.Lock()
 		k.demo = append(k.demo, got...)
 		k.demoMu.Unlock()
-		fyne.Do(func() {
-			if k.screen == "home" {
-				k.showHome()
-			}
-		})
+		fyne.Do(func() { k.refresh(home) })
 	})
 }

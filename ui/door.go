@@ -9,133 +9,151 @@ import (
 	"pudo/lockio"
 )
 
-// doorWatch is the door a person was sent to and what its events mean.
-type doorWatch struct {
-	id       int64
-	onClosed func()
-	onDidNot func() // the board says the door never opened
-}
-
 // doorKind is why a door is open; it picks the words and the controls.
 type doorKind int
 
 const (
-	doorPickup   doorKind = iota // a shopper takes a parcel
-	doorDrop                     // a courier puts a parcel in
-	doorReturn                   // a shopper puts a return in
-	doorTakeBack                 // a courier takes an expired parcel or a return
+	doorPickup doorKind = iota // a shopper takes a parcel
+	doorDrop                   // a courier puts a parcel in
+	doorReturn                 // a shopper puts a return in
 )
 
-func (k *Kiosk) showOpening() {
-	k.show("opening", container.NewCenter(title(tr("door.opening"))), idleNever)
+var doorWhat = map[doorKind]string{
+	doorPickup: "door.take",
+	doorDrop:   "door.put",
+	doorReturn: "door.put.return",
 }
 
-// showDoor names the open door in big type and lights it on the map of the
-// locker, so the person finds it at a glance.
-func (k *Kiosk) showDoor(d core.Door, kind doorKind, more int) {
-	k.watch = doorWatch{id: d.ID}
+// openingScreen is shown while a door is being opened.
+type openingScreen struct{}
+
+func (k *Kiosk) showOpening() { k.show(&openingScreen{}) }
+
+func (s *openingScreen) idle() idleRule { return idleNever }
+
+func (s *openingScreen) draw(*Kiosk) fyne.CanvasObject {
+	return container.NewCenter(title(tr("door.opening")))
+}
+
+// doorScreen names the open door in big type and lights it on the map of
+// the locker, so the person finds it at a glance; it follows that door.
+type doorScreen struct {
+	door core.Door
+	kind doorKind
+	more int    // parcels still to come under the same code
+	code string // a walk-in's pickup code for the recipient, "" when none
+	// closed runs when the door closes, didNotOpen when the board says it
+	// never opened.
+	closed, didNotOpen func()
+}
+
+func (k *Kiosk) showDoor(s *doorScreen) { k.show(s) }
+
+func (s *doorScreen) idle() idleRule { return idleNever }
+
+func (s *doorScreen) draw(k *Kiosk) fyne.CanvasObject {
+	d := s.door
 	lines := []fyne.CanvasObject{
 		bigText(trf("door.number", "Door", d.ID), 96, themed(theme.ColorNamePrimary)),
-		say(tr(doorWhat[kind])),
+		say(tr(doorWhat[s.kind])),
 	}
-	if more > 0 {
-		lines = append(lines, say(trf("door.more", "N", more)))
+	if s.more > 0 {
+		lines = append(lines, say(trf("door.more", "N", s.more)))
 	}
 	var controls []fyne.CanvasObject
-	switch kind {
+	switch s.kind {
 	case doorPickup:
-		k.watch.onClosed = k.pickupDoorClosed
-		k.watch.onDidNot = func() { k.showDoorDidNotOpen(d) }
 		controls = append(controls, k.button(tr("door.notopen"), theme.WarningIcon(), func() { k.showDoorDidNotOpen(d) }))
 	case doorDrop, doorReturn:
-		k.watch.onClosed = k.dropDoorClosed
-		k.watch.onDidNot = k.showDropNotOpen
 		controls = append(controls, row(
 			k.button(tr("drop.larger"), theme.ViewFullScreenIcon(), k.dropLarger),
 			k.button(tr("door.notopen"), theme.WarningIcon(), k.dropDidNotOpen)))
-		if code := k.dropCode(); code != "" {
-			lines = append(lines, say(trf("drop.code", "Code", core.FormatCode(code))))
+		if s.code != "" {
+			lines = append(lines, say(trf("drop.code", "Code", core.FormatCode(s.code))))
 		}
-	case doorTakeBack:
-		k.watch.onClosed = k.batchDoorClosed
-		k.watch.onDidNot = k.batchDidNotOpen
-		controls = append(controls, k.button(tr("door.notopen"), theme.WarningIcon(), k.batchDidNotOpen))
 	}
-	k.show("door", withMap(container.NewVBox(lines...), doorMap(k.doors, d.ID), controls...), idleNever)
+	return withMap(container.NewVBox(lines...), doorMap(k.doors, d.ID), controls...)
 }
 
-var doorWhat = map[doorKind]string{
-	doorPickup:   "door.take",
-	doorDrop:     "door.put",
-	doorReturn:   "door.put.return",
-	doorTakeBack: "door.takeback",
-}
-
-// doorEvent follows the door a person was sent to, and any door left open.
-func (k *Kiosk) doorEvent(n core.DoorNotice) {
-	if k.screen == "admin.doors" {
-		k.showAdminDoors()
+func (s *doorScreen) notice(k *Kiosk, n doorNotice) {
+	if n.Door.ID != s.door.ID {
+		return
 	}
-	w := k.watch
 	switch n.Kind {
 	case lockio.EventLeftOpen:
-		if n.Door.ID == w.id || k.screen == "home" {
-			k.showLeftOpen(n.Door)
-		}
+		k.showLeftOpen(s.door, s.closed)
 	case lockio.EventClosed:
-		if n.Door.ID == w.id && w.onClosed != nil {
-			k.watch = doorWatch{}
-			w.onClosed()
-		}
+		s.closed()
 	case lockio.EventDidNotOpen:
-		if n.Door.ID == w.id && w.onDidNot != nil {
-			w.onDidNot()
-		}
+		s.didNotOpen()
 	}
 }
 
-// showLeftOpen asks for a door to be closed, with a sound every few
-// seconds until it is; then the flow that opened it carries on.
-func (k *Kiosk) showLeftOpen(d core.Door) {
-	w := k.watch
-	if w.id != d.ID {
-		w = doorWatch{id: d.ID, onClosed: k.showHome}
-	}
-	top := container.NewVBox(title(trf("leftopen.title", "Door", d.ID)), say(tr("leftopen.what")))
-	k.show("leftopen", withMap(top, doorMap(k.doors, d.ID)), idleNever)
-	k.watch = w
-	k.remind()
+// leftOpenScreen asks for a door to be closed, with a sound every few
+// seconds until it is; then what opened it carries on.
+type leftOpenScreen struct {
+	door core.Door
+	then func()
 }
 
-func (k *Kiosk) remind() {
+func (k *Kiosk) showLeftOpen(d core.Door, then func()) {
+	k.show(&leftOpenScreen{door: d, then: then})
+}
+
+func (s *leftOpenScreen) idle() idleRule { return idleNever }
+
+func (s *leftOpenScreen) draw(k *Kiosk) fyne.CanvasObject {
+	top := container.NewVBox(title(trf("leftopen.title", "Door", s.door.ID)), say(tr("leftopen.what")))
+	s.remind(k)
+	return withMap(top, doorMap(k.doors, s.door.ID))
+}
+
+func (s *leftOpenScreen) remind(k *Kiosk) {
 	k.play(SoundLeftOpen)
-	k.later(k.opts.Reminder, k.remind)
+	k.later(k.opts.Reminder, func() { s.remind(k) })
 }
 
-// showDidYouGet is the bystander guard: after the door closes the shopper
+func (s *leftOpenScreen) notice(_ *Kiosk, n doorNotice) {
+	if n.Door.ID == s.door.ID && n.Kind == lockio.EventClosed {
+		s.then()
+	}
+}
+
+// gotItScreen is the bystander guard: after the door closes the shopper
 // says whether they got their parcel, and may open the door again for a
 // while.
+type gotItScreen struct{ reopen bool }
+
 func (k *Kiosk) showDidYouGet() {
-	yes := k.mainButton(tr("got.yes"), theme.ConfirmIcon(), func() { k.showThanks(tr("thanks.pickup")) })
-	empty := k.button(tr("got.empty"), theme.QuestionIcon(), func() { k.report("empty") })
-	wrong := k.button(tr("got.wrong"), theme.QuestionIcon(), func() { k.report("wrong-parcel") })
-	controls := []fyne.CanvasObject{row(empty, wrong)}
-	var again fyne.CanvasObject
-	if k.flows.Aftercare != nil && k.pickup != nil {
-		again = k.button(tr("got.reopen"), theme.ViewRefreshIcon(), k.reopen)
-		controls = append(controls, again)
-	}
-	controls = append(controls, yes)
-	k.show("gotit", screen(title(tr("got.title")), controls...), idleAsk)
-	if again != nil {
-		k.later(k.opts.ReopenGrace, again.Hide)
-	}
+	k.show(&gotItScreen{reopen: k.flows.Aftercare != nil && k.pickup != nil})
 }
 
-func (k *Kiosk) showThanks(sub string) {
-	k.watch = doorWatch{}
-	k.show("thanks", screen(container.NewVBox(
-		bigText(tr("thanks.title"), 72, themed(colorNameGood)), title(sub))), idleNever)
+func (s *gotItScreen) idle() idleRule { return idleAsk }
+
+func (s *gotItScreen) draw(k *Kiosk) fyne.CanvasObject {
+	yes := k.mainButton(tr("got.yes"), theme.ConfirmIcon(), func() { k.showThanks(tr("thanks.pickup")) })
+	empty := k.button(tr("got.empty"), theme.QuestionIcon(), func() { k.report(core.ProblemEmpty) })
+	wrong := k.button(tr("got.wrong"), theme.QuestionIcon(), func() { k.report(core.ProblemWrongParcel) })
+	controls := []fyne.CanvasObject{row(empty, wrong)}
+	if s.reopen {
+		again := k.button(tr("got.reopen"), theme.ViewRefreshIcon(), k.reopen)
+		controls = append(controls, again)
+		k.later(k.opts.ReopenGrace, again.Hide)
+	}
+	controls = append(controls, yes)
+	return arrange(title(tr("got.title")), controls...)
+}
+
+func (s *gotItScreen) scanned(k *Kiosk, text string) { k.entryScan(text) }
+
+// thanksScreen thanks the person, then goes back to the start.
+type thanksScreen struct{ sub string }
+
+func (k *Kiosk) showThanks(sub string) { k.show(&thanksScreen{sub: sub}) }
+
+func (s *thanksScreen) idle() idleRule { return idleNever }
+
+func (s *thanksScreen) draw(k *Kiosk) fyne.CanvasObject {
 	k.later(k.opts.ThanksFor, func() {
 		if k.courier != nil {
 			k.showCourierMenu()
@@ -143,4 +161,18 @@ func (k *Kiosk) showThanks(sub string) {
 		}
 		k.showHome()
 	})
+	return arrange(container.NewVBox(bigText(tr("thanks.title"), 72, themed(colorNameGood)), title(s.sub)))
 }
+
+func (s *thanksScreen) key(k *Kiosk, kp keyPress) bool { return k.startTyping(kp) }
+func (s *thanksScreen) scanned(k *Kiosk, text string)  { k.entryScan(text) }
+
+// doorEvent gives a door notice to the screen on show.
+func (k *Kiosk) doorEvent(n doorNotice) {
+	if t, ok := k.shown.(noticeTaker); ok {
+		t.notice(k, n)
+	}
+}
+
+// doorNotice is what a door did.
+type doorNotice = core.DoorNotice

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -218,9 +219,9 @@ func (f *fixture) objects() []fyne.CanvasObject {
 	return objs
 }
 
-func (f *fixture) button(text string) *widget.Button {
+func (f *fixture) button(text string) *button {
 	for _, o := range f.objects() {
-		if b, ok := o.(*widget.Button); ok && b.Text == text && b.Visible() {
+		if b, ok := o.(*button); ok && b.Text == text && b.Visible() {
 			return b
 		}
 	}
@@ -231,10 +232,10 @@ func (f *fixture) tap(t *testing.T, text string) {
 	t.Helper()
 	b := f.button(text)
 	if b == nil {
-		t.Fatalf("no button %q on screen %q; texts: %q", text, f.k.Screen(), f.texts())
+		t.Fatalf("no button %q on %s; texts: %q", text, screenName(f.k.shown), f.texts())
 	}
 	if b.Disabled() {
-		t.Fatalf("button %q is disabled on screen %q", text, f.k.Screen())
+		t.Fatalf("button %q is disabled on %s", text, screenName(f.k.shown))
 	}
 	test.Tap(b)
 }
@@ -246,7 +247,7 @@ func (f *fixture) texts() []string {
 		switch w := o.(type) {
 		case *widget.Label:
 			out = append(out, w.Text)
-		case *widget.Button:
+		case *button:
 			out = append(out, w.Text)
 		}
 	}
@@ -262,11 +263,48 @@ func (f *fixture) shows(s string) bool {
 	return false
 }
 
-func (f *fixture) want(t *testing.T, screen string) {
+// want fails unless the screen on show is of the type of proto.
+func (f *fixture) want(t *testing.T, proto screen) {
 	t.Helper()
-	if f.k.Screen() != screen {
-		t.Fatalf("screen %q, want %q; texts: %q", f.k.Screen(), screen, f.texts())
+	if reflect.TypeOf(f.k.shown) != reflect.TypeOf(proto) {
+		t.Fatalf("on %s, want %s; texts: %q", screenName(f.k.shown), screenName(proto), f.texts())
 	}
+}
+
+// shown is the screen on show as a T, or the test fails.
+func shown[T screen](t *testing.T, f *fixture) T {
+	t.Helper()
+	s, ok := f.k.shown.(T)
+	if !ok {
+		var want T
+		t.Fatalf("on %s, want %s; texts: %q", screenName(f.k.shown), screenName(want), f.texts())
+	}
+	return s
+}
+
+// doorShown is the door the screen on show sends the person to.
+func (f *fixture) doorShown(t *testing.T) int64 {
+	t.Helper()
+	switch s := f.k.shown.(type) {
+	case *doorScreen:
+		return s.door.ID
+	case *batchScreen:
+		return s.b.open.ID
+	case *leftOpenScreen:
+		return s.door.ID
+	}
+	t.Fatalf("on %s, no door", screenName(f.k.shown))
+	return 0
+}
+
+// pad is the keypad on show.
+func (f *fixture) pad(t *testing.T) *keypad {
+	t.Helper()
+	h, ok := f.k.shown.(keypadHolder)
+	if !ok {
+		t.Fatalf("on %s, no keypad", screenName(f.k.shown))
+	}
+	return h.pad()
 }
 
 func (f *fixture) typeOnKeypad(t *testing.T, code string) {
@@ -275,7 +313,7 @@ func (f *fixture) typeOnKeypad(t *testing.T, code string) {
 		if r == '-' {
 			continue
 		}
-		b, ok := f.k.keypad.keys[string(r)]
+		b, ok := f.pad(t).keys[string(r)]
 		if !ok {
 			t.Fatalf("keypad has no key %q", r)
 		}
@@ -285,13 +323,48 @@ func (f *fixture) typeOnKeypad(t *testing.T, code string) {
 
 // typeKeys types on the physical keyboard, gap apart, then Enter.
 func (f *fixture) typeKeys(s string, gap time.Duration) {
-	c := f.w.Canvas().(test.WindowlessCanvas)
 	for _, r := range s {
 		f.clock.advance(gap)
-		c.OnTypedRune()(r)
+		f.typeRune(r)
 	}
 	f.clock.advance(gap)
-	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	f.pressKey(fyne.KeyReturn)
+}
+
+// The keyboard helpers below deliver keys the way Fyne's GLFW driver does
+// (internal/driver/glfw/window.go: processCharInput, processKeyPressed,
+// capturesTab): to the focused widget when there is one, else to the
+// canvas; a Tab the focused widget does not take moves the focus.
+
+func (f *fixture) typeRune(r rune) {
+	c := f.w.Canvas().(test.WindowlessCanvas)
+	if w := c.Focused(); w != nil {
+		w.TypedRune(r)
+		return
+	}
+	c.OnTypedRune()(r)
+}
+
+func (f *fixture) pressKey(name fyne.KeyName) {
+	c := f.w.Canvas().(test.WindowlessCanvas)
+	ev := &fyne.KeyEvent{Name: name}
+	if name == fyne.KeyTab {
+		if tb, ok := c.Focused().(fyne.Tabbable); !ok || !tb.AcceptsTab() {
+			c.FocusNext()
+			return
+		}
+	}
+	if w := c.Focused(); w != nil {
+		w.TypedKey(ev)
+		return
+	}
+	c.OnTypedKey()(ev)
+}
+
+// pressSpace is the space bar: GLFW sends it both as a character and as a key.
+func (f *fixture) pressSpace() {
+	f.typeRune(' ')
+	f.pressKey(fyne.KeySpace)
 }
 
 func (f *fixture) doorEvent(id int64, kind lockio.EventKind) {

@@ -16,29 +16,51 @@ import (
 	"pudo/lockio"
 )
 
-// showHome is the attract screen: collect, send or return, the language,
-// the big-text switch, and a hint that scanning works right here.
+// homeScreen is the attract screen: collect, send or return, the
+// language, the big-text switch, and a hint that scanning works right here.
+type homeScreen struct{}
+
+// showHome leaves whatever a person was doing and shows home, or Out of
+// order while the lock board is gone.
 func (k *Kiosk) showHome() {
 	k.endDrop() // going home leaves any drop-off
-	k.pickup, k.message, k.watch = nil, "", doorWatch{}
-	next := k.applyNight()
-	defer k.nightTimer(next) // after show, which stops the timers of the screen before
+	k.pickup = nil
 	if k.boardOffline() {
-		k.showOutOfOrder()
+		k.show(&outOfOrderScreen{})
 		return
 	}
+	s := &homeScreen{}
+	k.show(s)
+	k.topUpDemo(s)
+}
+
+func (s *homeScreen) idle() idleRule { return idleNever }
+
+func (s *homeScreen) draw(k *Kiosk) fyne.CanvasObject {
+	k.nightTimer(s, k.applyNight())
 	hint := say(tr("home.hint"))
 	top := container.NewVBox(k.logo(), title(tr("home.title")), hint, k.demoBanner())
-	collect := k.mainButton(tr("home.collect"), theme.DownloadIcon(), k.startCollect)
+	collect := k.mainButton(tr("home.collect"), theme.DownloadIcon(), func() { k.showEntry(entryPickup, "") })
 	controls := []fyne.CanvasObject{k.languageRow(), k.bigTextSwitch()}
 	if k.flows.Returns != nil {
-		send := k.mainButton(tr("home.send"), theme.UploadIcon(), k.startReturn)
+		send := k.mainButton(tr("home.send"), theme.UploadIcon(), func() { k.showEntry(entryReturn, "") })
 		controls = append(controls, row(collect, send))
 	} else {
 		controls = append(controls, collect)
 	}
-	k.show("home", screen(top, controls...), idleNever)
-	k.topUpDemo()
+	return arrange(top, controls...)
+}
+
+// key: typing on home starts code entry.
+func (s *homeScreen) key(k *Kiosk, kp keyPress) bool { return k.startTyping(kp) }
+
+func (s *homeScreen) scanned(k *Kiosk, text string) { k.entryScan(text) }
+
+// notice: a door left open while nobody is at the screen asks to be closed.
+func (s *homeScreen) notice(k *Kiosk, n doorNotice) {
+	if n.Kind == lockio.EventLeftOpen {
+		k.showLeftOpen(n.Door, k.showHome)
+	}
 }
 
 // logo is the Pudo mark; tapping it quickly several times opens the staff
@@ -61,7 +83,7 @@ func (k *Kiosk) logoTapped() {
 	k.taps = append(keep, now)
 	if len(k.taps) >= k.opts.AdminTaps && k.flows.Staff != nil {
 		k.taps = nil
-		k.showStaffPIN()
+		k.showStaffPIN("")
 	}
 }
 
@@ -100,16 +122,11 @@ func (k *Kiosk) applyNight() time.Time {
 	return next
 }
 
-// nightTimer redraws the waiting home screen when night mode changes.
-func (k *Kiosk) nightTimer(next time.Time) {
-	if next.IsZero() || (k.screen != "home" && k.screen != "offline") {
-		return
+// nightTimer draws a waiting screen again when night mode changes.
+func (k *Kiosk) nightTimer(s screen, next time.Time) {
+	if !next.IsZero() {
+		k.later(next.Sub(k.now()), func() { k.refresh(s) })
 	}
-	k.later(next.Sub(k.now()), func() {
-		if k.screen == "home" || k.screen == "offline" {
-			k.showHome()
-		}
-	})
 }
 
 // boardOffline is true when the lock board is known to be gone, not merely

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 
@@ -9,58 +10,85 @@ import (
 	"pudo/scanner"
 )
 
-// typedRune takes a physical keyboard or a keyboard-mode scanner. Every key
-// goes to the burst detector; on screens with a keypad it is typed there
-// too, and on the start screens typing starts code entry.
-func (k *Kiosk) typedRune(r rune) {
-	k.burst.Key(r, k.now())
-	switch k.screen {
-	case "home", "problem", "thanks":
-		k.showEntry(entryPickup)
-		k.burst.Key(r, k.now()) // show() forgot it
-		fallthrough
-	case string(entryPickup), string(entryReturn), "pin", "pin.again":
-		if k.keypad != nil {
-			k.keypad.Type(string(r))
-		}
+// keyInput is the physical keyboard and keyboard-mode scanners: every key
+// goes to the burst detector, which tells a scan from a person typing.
+type keyInput struct {
+	burst *scanner.KeyBurst
+	// typing is set while a key is handled: a screen the key brings up
+	// (home's first key opens code entry) keeps what was typed so far.
+	typing bool
+}
+
+// newScreen forgets what was typed on the screen before.
+func (in *keyInput) newScreen() {
+	if !in.typing {
+		in.burst.Reset()
 	}
+}
+
+// typedRune takes a rune from a physical keyboard or a keyboard-mode
+// scanner, whether it came to the canvas or to a focused control (see
+// button): the screen on show decides what it means. Control characters
+// are never part of our codes and are dropped.
+func (k *Kiosk) typedRune(r rune) {
+	if unicode.IsControl(r) {
+		return
+	}
+	k.input.burst.Key(r, k.now())
+	k.dispatchKey(keyPress{r: r})
 	k.touch()
 }
 
+// typedKey takes a named key. Enter ends typed input; Space and Tab are
+// never a control's: Space comes as a rune too, and Tab is ignored.
 func (k *Kiosk) typedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		k.enter()
-	case fyne.KeyBackspace:
-		if k.keypad != nil {
-			k.keypad.Delete()
-		}
-	case fyne.KeyEscape:
-		if k.staff == nil && k.courier == nil {
-			k.showHome()
+	case fyne.KeySpace, fyne.KeyTab:
+	default:
+		if !k.dispatchKey(keyPress{name: ev.Name}) && ev.Name == fyne.KeyEscape {
+			k.escape()
 			return
 		}
 	}
 	k.touch()
 }
 
+func (k *Kiosk) dispatchKey(kp keyPress) bool {
+	t, ok := k.shown.(keyTaker)
+	if !ok {
+		return false
+	}
+	k.input.typing = true
+	defer func() { k.input.typing = false }()
+	return t.key(k, kp)
+}
+
+// escape leaves a shopper's screen for home; couriers and staff leave by
+// their own buttons.
+func (k *Kiosk) escape() {
+	if k.staff == nil && k.courier == nil {
+		k.showHome()
+	}
+}
+
 // enter ends typed input: a scanner's burst is a scan wherever it comes,
-// a person's typing submits the keypad.
+// a person's typing goes to the screen.
 func (k *Kiosk) enter() {
-	text, scanned := k.burst.Enter(k.now())
-	if scanned && (k.screen == "pin" || k.screen == "pin.again") {
-		scanned = false // a PIN comes from a person, however fast they type
+	text, scanned := k.input.burst.Enter(k.now())
+	if _, ok := k.shown.(typingOnly); ok {
+		scanned = false
 	}
 	if scanned {
-		if k.keypad != nil {
-			k.keypad.Clear()
+		if h, ok := k.shown.(keypadHolder); ok {
+			h.pad().Clear()
 		}
 		k.keyboardScan(text)
 		return
 	}
-	switch k.screen {
-	case string(entryPickup), string(entryReturn), "pin", "pin.again":
-		k.keypad.submit()
+	if t, ok := k.shown.(enterTaker); ok {
+		t.enter(k)
 	}
 }
 
@@ -76,24 +104,20 @@ func (k *Kiosk) keyboardScan(text string) {
 	k.async(func() { h.Push(context.Background(), scanner.Read{Text: text, Source: scanner.SourceKeyboard}) })
 }
 
-// Scanned takes a code read by a camera or a scanner. What it does depends
-// on what the code is and on the screen; a code that is none of ours (a
-// product barcode held up by mistake) is ignored rather than counted as a
-// wrong code.
+// Scanned takes a code read by a camera or a scanner and gives it to the
+// screen on show; a screen that takes no scans ignores it.
 func (k *Kiosk) Scanned(text string) {
 	k.lastScan = text
 	k.touch()
-	switch {
-	case k.screen == "admin.hardware":
-		k.showAdminHardware()
-		return
-	case k.screen == "drop":
-		k.play(SoundScan)
-		k.dropLabel(text)
-		return
-	case k.staff != nil, k.screen == "opening", k.screen == "door":
-		return
+	if s, ok := k.shown.(scanTaker); ok {
+		s.scanned(k, text)
 	}
+}
+
+// entryScan is what a scan does on the screens a person starts from: a code
+// that is none of ours (a product barcode held up by mistake) is ignored
+// rather than counted as a wrong code.
+func (k *Kiosk) entryScan(text string) {
 	switch k.classify(text) {
 	case PayloadPickupCode:
 		k.play(SoundScan)
@@ -121,4 +145,15 @@ func (k *Kiosk) classify(text string) Payload {
 		return PayloadPickupCode
 	}
 	return PayloadForeign
+}
+
+// startTyping is what a key does on the screens a person starts from: a
+// letter or digit opens pickup code entry and is typed there; a space or
+// punctuation starts nothing.
+func (k *Kiosk) startTyping(kp keyPress) bool {
+	if !unicode.IsLetter(kp.r) && !unicode.IsDigit(kp.r) {
+		return false
+	}
+	s := k.showEntry(entryPickup, "")
+	return s.key(k, kp)
 }

@@ -64,8 +64,9 @@ func (o *Options) defaults() {
 	}
 }
 
-// Kiosk is the full-screen kiosk: it owns the window's content and moves
-// between screens. Its methods run on the Fyne goroutine.
+// Kiosk is the full-screen kiosk: a router that shows one screen at a
+// time (see screen) and hands it the keyboard, scans and door notices. Its
+// methods run on the Fyne goroutine.
 type Kiosk struct {
 	win    fyne.Window
 	locker Locker
@@ -79,7 +80,7 @@ type Kiosk struct {
 	after func(d time.Duration, f func()) (stop func())
 	now   func() time.Time
 
-	screen  string   // name of the screen shown, for logs and tests
+	shown   screen   // the screen on show
 	timers  []func() // stops the timers of the screen shown
 	idle    func()   // stops the idle timer
 	idleFor time.Duration
@@ -90,27 +91,18 @@ type Kiosk struct {
 	style    Style
 	bigText  bool // the shopper's switch; it lasts until the kiosk goes home idle
 	settings Settings
-	burst    *scanner.KeyBurst
+	input    keyInput
 
-	doors   []core.Door
-	keypad  *keypad
-	message string // the error line under the keypad
+	doors []core.Door
 	// pausedUntil is when code entry opens again after too many wrong codes.
 	pausedUntil time.Time
-	// relayoutEntry lays the code screen out again after its message line
-	// appears or goes: Fyne does not re-lay a container when a child is
-	// shown, and the line would be drawn over the title.
-	relayoutEntry func()
-	pickup        *core.Pickup
-	watch         doorWatch // the door a person was sent to
-	courier       Courier
-	drop          *dropState
-	batch         *batch
-	staff         Staff
-	admin         *adminDoors
-	taps          []time.Time
-	lastScan      string
-	hwScan        string // the last bus scan's outcome
+	taps        []time.Time // on the logo, for the staff gesture
+	lastScan    string      // the last code read, for the hardware screen
+
+	pickup  *core.Pickup
+	courier Courier
+	drop    *dropState
+	staff   Staff
 
 	demoMu sync.Mutex // protects demo: the dropper runs off the UI goroutine
 	demo   []core.DemoParcel
@@ -127,7 +119,7 @@ func NewKiosk(win fyne.Window, locker Locker, opts Options, log *slog.Logger) *K
 		return func() { t.Stop() }
 	}
 	k.now = time.Now
-	k.burst = scanner.NewKeyBurst(opts.Keyboard)
+	k.input.burst = scanner.NewKeyBurst(opts.Keyboard)
 	SetLanguage(k.settings.Language)
 	locker.OnDoor(func(n core.DoorNotice) { fyne.Do(func() { k.doorEvent(n) }) })
 	win.Canvas().SetOnTypedRune(k.typedRune)
@@ -137,49 +129,44 @@ func NewKiosk(win fyne.Window, locker Locker, opts Options, log *slog.Logger) *K
 	return k
 }
 
-// Screen names the screen on show, e.g. "home", "code", "door".
-func (k *Kiosk) Screen() string { return k.screen }
-
-// idleRule says what a screen does when nobody touches it.
-type idleRule int
-
-const (
-	idleNever idleRule = iota // home, and screens waiting for a door
-	idleAsk                   // ask "Need more time?", then go home
-	idleAdmin                 // the same, on the admin's longer clock
-)
-
 // show puts a screen up: the timers of the screen before stop, and the idle
 // clock starts again.
-func (k *Kiosk) show(name string, content fyne.CanvasObject, rule idleRule) {
+func (k *Kiosk) show(s screen) {
 	k.dropMore()
-	k.swap(name, content, rule)
+	k.swap(s)
 	k.touch()
 }
 
-// redraw puts a fresh drawing of the screen up, e.g. the live door grid;
-// it is not presence, so the idle clock runs on.
-func (k *Kiosk) redraw(name string, content fyne.CanvasObject, rule idleRule) {
+// refresh draws s again if it is still on show, e.g. the live door grid;
+// it is not presence, so the idle clock runs on. A late result for a screen
+// already left changes nothing.
+func (k *Kiosk) refresh(s screen) {
+	if k.shown != s {
+		return
+	}
 	left := k.idleAt.Sub(k.now())
-	k.swap(name, content, rule)
+	k.swap(s)
 	if k.idleFor > 0 && k.more == nil {
 		k.idle = k.after(max(left, 0), k.askMoreTime)
 	}
 }
 
-func (k *Kiosk) swap(name string, content fyne.CanvasObject, rule idleRule) {
+// showing reports whether s is the screen on show.
+func (k *Kiosk) showing(s screen) bool { return k.shown == s }
+
+func (k *Kiosk) swap(s screen) {
 	for _, stop := range k.timers {
 		stop()
 	}
 	k.timers = nil
-	k.burst.Reset()
-	if name != k.screen {
-		k.log.Info("screen", "name", name) // support reads what the person saw
+	if k.shown != s {
+		k.input.newScreen()
+		k.log.Info("screen", "name", screenName(s)) // support reads what the person saw
 	}
-	k.screen = name
-	k.win.SetContent(content)
+	k.shown = s
+	k.win.SetContent(s.draw(k))
 	k.idleFor = 0
-	switch rule {
+	switch s.idle() {
 	case idleAsk:
 		k.idleFor = k.settings.IdleTimeout
 	case idleAdmin:
@@ -218,9 +205,9 @@ func (k *Kiosk) tapped(f func()) func() {
 
 // timeout ends whatever session was open and goes home.
 func (k *Kiosk) timeout() {
-	k.log.Info("idle: back to start", "screen", k.screen)
+	k.log.Info("idle: back to start", "screen", screenName(k.shown))
 	k.endDrop()
-	k.courier, k.staff, k.batch = nil, nil, nil
+	k.courier, k.staff = nil, nil
 	k.bigText = false
 	k.showHome()
 }

@@ -25,25 +25,25 @@ func TestNeedMoreTime(t *testing.T) {
 		t.Fatalf("no countdown; texts %q", f.texts())
 	}
 	f.tap(t, "Yes, more time")
-	f.want(t, "code")
-	if f.k.more != nil || f.k.keypad.code != "7K3" {
-		t.Fatalf("popup %v, code %q", f.k.more, f.k.keypad.code)
+	f.want(t, &codeScreen{})
+	if f.k.more != nil || f.pad(t).code != "7K3" {
+		t.Fatalf("popup %v, code %q", f.k.more, f.pad(t).code)
 	}
 	f.clock.advance(f.k.settings.IdleTimeout + f.k.opts.MoreTimeFor)
-	f.want(t, "home")
+	f.want(t, &homeScreen{})
 }
 
 func TestIdleRules(t *testing.T) {
 	tests := map[string]struct {
 		setup func(t *testing.T, f *fixture)
 		after time.Duration
-		want  string
+		want  screen
 	}{
-		"home stays":            {func(*testing.T, *fixture) {}, time.Hour, "home"},
-		"open door waits":       {func(t *testing.T, f *fixture) { toDoor(t, f) }, time.Hour, "door"},
-		"problem goes home":     {func(t *testing.T, f *fixture) { f.k.showFailure(core.ErrOutOfService, 3) }, 2 * time.Minute, "home"},
-		"admin ends after 2min": {func(t *testing.T, f *fixture) { f.staffLogin(t) }, 2*time.Minute + 20*time.Second, "home"},
-		"admin stays at 1min":   {func(t *testing.T, f *fixture) { f.staffLogin(t) }, time.Minute + 50*time.Second, "admin.doors"},
+		"home stays":            {func(*testing.T, *fixture) {}, time.Hour, &homeScreen{}},
+		"open door waits":       {func(t *testing.T, f *fixture) { toDoor(t, f) }, time.Hour, &doorScreen{}},
+		"problem goes home":     {func(t *testing.T, f *fixture) { f.k.showFailure(core.ErrOutOfService, 3) }, 2 * time.Minute, &homeScreen{}},
+		"admin ends after 2min": {func(t *testing.T, f *fixture) { f.staffLogin(t) }, 2*time.Minute + 20*time.Second, &homeScreen{}},
+		"admin stays at 1min":   {func(t *testing.T, f *fixture) { f.staffLogin(t) }, time.Minute + 50*time.Second, &adminDoorsScreen{}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -73,7 +73,7 @@ func TestScannerBurstIsAScan(t *testing.T) {
 	f.k.opts.Scanners = nil // without a hub the scan goes straight to the screen
 	f.k.showHome()
 	f.typeKeys(annaToken, 3*time.Millisecond)
-	f.want(t, "courier")
+	f.want(t, &courierMenuScreen{})
 }
 
 // TestForeignScanIgnored: a product barcode held up by mistake changes
@@ -81,10 +81,10 @@ func TestScannerBurstIsAScan(t *testing.T) {
 func TestForeignScanIgnored(t *testing.T) {
 	f := newFixture(t)
 	f.k.Scanned("4006381333931")
-	f.want(t, "home")
+	f.want(t, &homeScreen{})
 	f.tap(t, "Collect a parcel")
 	f.k.Scanned("4006381333931")
-	f.want(t, "code")
+	f.want(t, &codeScreen{})
 	if f.shows("does not match") || f.sounds.count(SoundWrong) != 0 {
 		t.Fatalf("texts %q sounds %v", f.texts(), f.sounds.played)
 	}
@@ -93,34 +93,35 @@ func TestForeignScanIgnored(t *testing.T) {
 func TestScannedPickupCode(t *testing.T) {
 	f := newFixture(t)
 	f.k.Scanned(f.demo[2].Code)
-	f.want(t, "door")
-	if f.k.watch.id != f.demo[2].DoorID || f.sounds.count(SoundScan) != 1 {
-		t.Fatalf("door %d sounds %v", f.k.watch.id, f.sounds.played)
+	f.want(t, &doorScreen{})
+	if f.doorShown(t) != f.demo[2].DoorID || f.sounds.count(SoundScan) != 1 {
+		t.Fatalf("door %d sounds %v", f.doorShown(t), f.sounds.played)
 	}
 }
 
 func TestDidYouGetYourParcel(t *testing.T) {
 	tests := map[string]struct {
-		tap, screen string
-		reopened    int
-		reports     []string
+		tap      string
+		screen   screen
+		reopened int
+		reports  []string
 	}{
-		"yes":    {"Yes, thank you", "thanks", 0, nil},
-		"empty":  {"The door was empty", "problem", 0, []string{"empty"}},
-		"wrong":  {"Wrong parcel", "problem", 0, []string{"wrong-parcel"}},
-		"reopen": {"Open the door again", "door", 1, nil},
+		"yes":    {"Yes, thank you", &thanksScreen{}, 0, nil},
+		"empty":  {"The door was empty", &problemScreen{}, 0, []string{"empty"}},
+		"wrong":  {"Wrong parcel", &problemScreen{}, 0, []string{"wrong-parcel"}},
+		"reopen": {"Open the door again", &doorScreen{}, 1, nil},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			f := newFixture(t)
 			toGotIt(t, f)
-			f.want(t, "gotit")
+			f.want(t, &gotItScreen{})
 			f.tap(t, tc.tap)
 			f.want(t, tc.screen)
 			if f.flows.reopened != tc.reopened || len(f.flows.reports) != len(tc.reports) {
 				t.Fatalf("reopened %d reports %q", f.flows.reopened, f.flows.reports)
 			}
-			if tc.screen == "problem" && !f.shows("T1 / 1 / 2026-03-02 14:30") {
+			if _, ok := tc.screen.(*problemScreen); ok && !f.shows("T1 / 1 / 2026-03-02 14:30") {
 				t.Fatalf("no reference; texts %q", f.texts())
 			}
 		})
@@ -151,7 +152,7 @@ func TestFailureScreens(t *testing.T) {
 			f := newFixture(t)
 			f.k.locker = failingLocker{f.locker, tc.err}
 			toDoor(t, f)
-			f.want(t, "problem")
+			f.want(t, &problemScreen{})
 			if !f.shows(tc.title) || !f.shows("Support reference: T1 / - / 2026-03-02 14:30") {
 				t.Fatalf("texts %q", f.texts())
 			}
@@ -174,10 +175,10 @@ func TestBoardOfflineShowsOutOfOrder(t *testing.T) {
 	f := newFixture(t)
 	f.board2.health.State = lockio.BusDown
 	f.k.showHome()
-	f.want(t, "offline")
+	f.want(t, &outOfOrderScreen{})
 	f.board2.health.State = lockio.BusUp
 	f.clock.advance(10 * time.Second)
-	f.want(t, "home")
+	f.want(t, &homeScreen{})
 }
 
 // TestDoorLeftOpen: a door left open gets a screen and a sound every few
@@ -187,13 +188,13 @@ func TestDoorLeftOpen(t *testing.T) {
 	toDoor(t, f)
 	door := f.demo[0].DoorID
 	f.doorEvent(door, lockio.EventLeftOpen)
-	f.want(t, "leftopen")
+	f.want(t, &leftOpenScreen{})
 	f.clock.advance(3 * f.k.opts.Reminder)
 	if n := f.sounds.count(SoundLeftOpen); n != 4 {
 		t.Fatalf("%d reminders, want 4", n)
 	}
 	f.closeRealDoor(t, door)
-	f.want(t, "gotit")
+	f.want(t, &gotItScreen{})
 	f.clock.advance(time.Minute)
 	if n := f.sounds.count(SoundLeftOpen); n != 4 {
 		t.Fatalf("reminders went on after the door closed: %d", n)
@@ -210,7 +211,7 @@ func TestLanguageSwitch(t *testing.T) {
 	}
 	f.tap(t, "Polski")
 	f.tap(t, "Odbierz paczkę")
-	f.want(t, "code")
+	f.want(t, &codeScreen{})
 	if !f.shows("Wpisz kod odbioru") {
 		t.Fatalf("texts %q", f.texts())
 	}
@@ -284,11 +285,11 @@ func TestAdminGesture(t *testing.T) {
 	tests := map[string]struct {
 		taps int
 		gap  time.Duration
-		want string
+		want screen
 	}{
-		"five quick taps": {5, 500 * time.Millisecond, "pin"},
-		"four taps":       {4, 500 * time.Millisecond, "home"},
-		"five slow taps":  {5, time.Second, "home"},
+		"five quick taps": {5, 500 * time.Millisecond, &pinScreen{}},
+		"four taps":       {4, 500 * time.Millisecond, &homeScreen{}},
+		"five slow taps":  {5, time.Second, &homeScreen{}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

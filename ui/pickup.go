@@ -33,25 +33,36 @@ func (k *Kiosk) pickupDone(p *core.Pickup, err error) {
 		k.pickup = p
 		k.forgetDemo(p.Door.ID)
 		k.play(SoundOpen)
-		k.showDoor(p.Door, doorPickup, p.Remaining())
+		k.showPickupDoor(p, p.Remaining())
 		return
 	}
 	var lo *core.LockedOutError
+	var msg string
 	switch {
 	case errors.Is(err, core.ErrWrongCode), errors.Is(err, core.ErrCodeFormat):
-		k.message = tr("code.wrong")
+		msg = tr("code.wrong")
 	case errors.Is(err, core.ErrExpired):
-		k.message = tr("code.expired")
+		msg = tr("code.expired")
 	case errors.Is(err, core.ErrAlreadyCollected):
-		k.message = tr("code.collected")
+		msg = tr("code.collected")
 	case errors.As(err, &lo):
-		k.message, k.pausedUntil = "", lo.Until
+		k.pausedUntil = lo.Until
 	default:
-		k.showFailure(err, k.watch.id)
+		door := int64(0)
+		if p != nil {
+			door = p.Door.ID
+		}
+		k.showFailure(err, door)
 		return
 	}
 	k.play(SoundWrong)
-	k.showEntry(entryPickup)
+	k.showEntry(entryPickup, msg)
+}
+
+func (k *Kiosk) showPickupDoor(p *core.Pickup, more int) {
+	d := p.Door
+	k.showDoor(&doorScreen{door: d, kind: doorPickup, more: more,
+		closed: k.pickupDoorClosed, didNotOpen: func() { k.showDoorDidNotOpen(d) }})
 }
 
 // pickupDoorClosed follows the shopper's door closing: the next parcel
@@ -84,7 +95,7 @@ func (k *Kiosk) reopen() {
 				return
 			}
 			k.play(SoundOpen)
-			k.showDoor(p.Door, doorPickup, 0)
+			k.showPickupDoor(p, 0)
 		})
 	})
 }

@@ -17,16 +17,16 @@ func TestCollectByTouch(t *testing.T) {
 	f := newFixture(t)
 	p := f.demo[0]
 	f.tap(t, "Collect a parcel")
-	f.want(t, "code")
+	f.want(t, &codeScreen{})
 	f.typeOnKeypad(t, core.FormatCode(p.Code))
-	if got := f.k.keypad.display.Text; got != core.FormatCode(p.Code) {
+	if got := f.pad(t).display.Text; got != core.FormatCode(p.Code) {
 		t.Fatalf("display shows %q, want %q", got, core.FormatCode(p.Code))
 	}
 	f.tap(t, "Open my door")
 
-	f.want(t, "door")
-	if f.k.watch.id != p.DoorID {
-		t.Fatalf("watching door %d, want %d", f.k.watch.id, p.DoorID)
+	f.want(t, &doorScreen{})
+	if f.doorShown(t) != p.DoorID {
+		t.Fatalf("watching door %d, want %d", f.doorShown(t), p.DoorID)
 	}
 	door := f.doorByID(t, p.DoorID)
 	if len(f.board.unlocked) != 1 || f.board.unlocked[0] != (lockio.Door{Board: door.Board, Channel: door.Channel}) {
@@ -38,11 +38,11 @@ func TestCollectByTouch(t *testing.T) {
 
 	// The shopper closes the door: did you get it? yes: thank you, then home.
 	f.closeRealDoor(t, p.DoorID)
-	f.want(t, "gotit")
+	f.want(t, &gotItScreen{})
 	f.tap(t, "Yes, thank you")
-	f.want(t, "thanks")
+	f.want(t, &thanksScreen{})
 	f.clock.advance(f.k.opts.ThanksFor)
-	f.want(t, "home")
+	f.want(t, &homeScreen{})
 }
 
 func TestCodeEntryErrors(t *testing.T) {
@@ -62,7 +62,7 @@ func TestCodeEntryErrors(t *testing.T) {
 			f.tap(t, "Collect a parcel")
 			f.typeOnKeypad(t, "ZZZZ-ZZZZ")
 			f.tap(t, "Open my door")
-			f.want(t, "code")
+			f.want(t, &codeScreen{})
 			if !f.shows(tc.want) || f.sounds.count(SoundWrong) != 1 {
 				t.Fatalf("texts %q, sounds %v", f.texts(), f.sounds.played)
 			}
@@ -83,7 +83,7 @@ func TestWrongCodeOpensNothing(t *testing.T) {
 	f.tap(t, "Collect a parcel")
 	f.typeOnKeypad(t, "ZZZZ-ZZZZ")
 	f.tap(t, "Open my door")
-	f.want(t, "code")
+	f.want(t, &codeScreen{})
 	if !f.shows("does not match") || len(f.board.unlocked) != 0 {
 		t.Fatalf("texts %q, unlocked %v", f.texts(), f.board.unlocked)
 	}
@@ -120,7 +120,7 @@ func TestLockoutCountsDown(t *testing.T) {
 	f.tap(t, "Collect a parcel")
 	f.typeOnKeypad(t, "ZZZZ-ZZZZ")
 	f.tap(t, "Open my door")
-	if !f.shows("Try again in 1:30") || !f.k.keypad.keys["A"].Disabled() || !f.k.keypad.ok.Disabled() {
+	if !f.shows("Try again in 1:30") || !f.pad(t).keys["A"].Disabled() || !f.pad(t).ok.Disabled() {
 		t.Fatalf("texts %q", f.texts())
 	}
 	f.clock.advance(31 * time.Second)
@@ -128,7 +128,7 @@ func TestLockoutCountsDown(t *testing.T) {
 		t.Fatalf("after 31 s: texts %q", f.texts())
 	}
 	f.clock.advance(59 * time.Second)
-	if f.shows("Try again") || f.k.keypad.keys["A"].Disabled() {
+	if f.shows("Try again") || f.pad(t).keys["A"].Disabled() {
 		t.Fatalf("after the lockout: texts %q", f.texts())
 	}
 }
@@ -139,7 +139,7 @@ func TestPausedBeforeTyping(t *testing.T) {
 	f := newFixture(t)
 	f.flows.paused = f.clock.now.Add(15 * time.Minute)
 	f.tap(t, "Collect a parcel")
-	if !f.shows("Try again in 15:00") || !f.k.keypad.keys["7"].Disabled() {
+	if !f.shows("Try again in 15:00") || !f.pad(t).keys["7"].Disabled() {
 		t.Fatalf("texts %q", f.texts())
 	}
 }
@@ -153,18 +153,18 @@ func TestSeveralParcelsOneAfterAnother(t *testing.T) {
 	f.tap(t, "Collect a parcel")
 	f.typeOnKeypad(t, first.Code)
 	f.tap(t, "Open my door")
-	f.want(t, "door")
+	f.want(t, &doorScreen{})
 	if !f.shows("1 more parcel") {
 		t.Fatalf("texts %q", f.texts())
 	}
-	opened := f.k.watch.id
+	opened := f.doorShown(t)
 	f.closeRealDoor(t, opened)
-	f.want(t, "door")
-	if f.k.watch.id == opened || (f.k.watch.id != second && f.k.watch.id != first.DoorID) {
-		t.Fatalf("second door %d, want the other of %d/%d", f.k.watch.id, first.DoorID, second)
+	f.want(t, &doorScreen{})
+	if f.doorShown(t) == opened || (f.doorShown(t) != second && f.doorShown(t) != first.DoorID) {
+		t.Fatalf("second door %d, want the other of %d/%d", f.doorShown(t), first.DoorID, second)
 	}
-	f.closeRealDoor(t, f.k.watch.id)
-	f.want(t, "gotit")
+	f.closeRealDoor(t, f.doorShown(t))
+	f.want(t, &gotItScreen{})
 }
 
 // addParcelUnderCode stores one more parcel in a free door under the same
@@ -208,9 +208,9 @@ func TestKeyboardOnHomeIsAPickup(t *testing.T) {
 	f := newFixture(t)
 	p := f.demo[1]
 	f.typeKeys(strings.ToLower(core.FormatCode(p.Code)), 200*time.Millisecond)
-	f.want(t, "door")
-	if f.k.watch.id != p.DoorID {
-		t.Fatalf("typed code + Enter: door %d, want %d", f.k.watch.id, p.DoorID)
+	f.want(t, &doorScreen{})
+	if f.doorShown(t) != p.DoorID {
+		t.Fatalf("typed code + Enter: door %d, want %d", f.doorShown(t), p.DoorID)
 	}
 }
 
@@ -218,19 +218,19 @@ func TestKeypadHasNoAmbiguousKeys(t *testing.T) {
 	f := newFixture(t)
 	f.tap(t, "Collect a parcel")
 	for _, s := range []string{"I", "L", "O", "U"} {
-		if _, ok := f.k.keypad.keys[s]; ok {
+		if _, ok := f.pad(t).keys[s]; ok {
 			t.Errorf("keypad offers %q", s)
 		}
 	}
-	f.k.keypad.Type("il0o-abc")
-	if got := f.k.keypad.display.Text; got != "1100-ABC·" {
+	f.pad(t).Type("il0o-abc")
+	if got := f.pad(t).display.Text; got != "1100-ABC·" {
 		t.Fatalf("display %q", got)
 	}
-	if !f.k.keypad.ok.Disabled() {
+	if !f.pad(t).ok.Disabled() {
 		t.Fatal("OK enabled with 7 symbols")
 	}
-	test.Tap(f.k.keypad.keys["delete"])
-	if got := f.k.keypad.display.Text; got != "1100-AB··" {
+	test.Tap(f.pad(t).keys["delete"])
+	if got := f.pad(t).display.Text; got != "1100-AB··" {
 		t.Fatalf("after delete: display %q", got)
 	}
 }

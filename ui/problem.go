@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"fyne.io/fyne/v2"
 	"time"
 
 	"fyne.io/fyne/v2/container"
@@ -39,7 +40,7 @@ func (k *Kiosk) showFailure(err error, door int64) {
 }
 
 func (k *Kiosk) showDoorDidNotOpen(d core.Door) {
-	k.log.Warn("door did not open", "door", d.ID, "screen", k.screen)
+	k.log.Warn("door did not open", "door", d.ID, "screen", screenName(k.shown))
 	k.showProblem(tr("problem.door"), tr("problem.door.what"), d.ID)
 }
 
@@ -52,15 +53,25 @@ func (k *Kiosk) reference(door int64) string {
 	return fmt.Sprintf("%s / %s / %s", k.opts.KioskID, d, k.now().UTC().Format("2006-01-02 15:04"))
 }
 
-// showProblem says what went wrong and what to do, with a reference that
+// problemScreen says what went wrong and what to do, with a reference that
 // support can look up in the log.
+type problemScreen struct {
+	head, what string
+	door       int64
+}
+
 func (k *Kiosk) showProblem(head, what string, door int64) {
-	k.watch = doorWatch{}
-	t := title(head)
+	k.show(&problemScreen{head: head, what: what, door: door})
+}
+
+func (s *problemScreen) idle() idleRule { return idleAsk }
+
+func (s *problemScreen) draw(k *Kiosk) fyne.CanvasObject {
+	t := title(s.head)
 	t.Importance = widget.DangerImportance
-	ref := say(trf("problem.ref", "Ref", k.reference(door)))
+	ref := say(trf("problem.ref", "Ref", k.reference(s.door)))
 	ref.TextStyle.Monospace = true
-	top := container.NewVBox(k.logo(), t, say(what), ref)
+	top := container.NewVBox(k.logo(), t, say(s.what), ref)
 	home := k.mainButton(tr("common.home"), theme.HomeIcon(), func() {
 		if k.courier != nil {
 			k.showCourierMenu()
@@ -68,15 +79,24 @@ func (k *Kiosk) showProblem(head, what string, door int64) {
 		}
 		k.showHome()
 	})
-	k.show("problem", screen(top, home), idleAsk)
+	return arrange(top, home)
 }
 
-// showOutOfOrder replaces home while the lock board is gone: nobody should
-// type a code that cannot open a door. The logo still leads staff in.
-func (k *Kiosk) showOutOfOrder() {
+func (s *problemScreen) key(k *Kiosk, kp keyPress) bool { return k.startTyping(kp) }
+func (s *problemScreen) scanned(k *Kiosk, text string)  { k.entryScan(text) }
+
+// outOfOrderScreen replaces home while the lock board is gone: nobody
+// should type a code that cannot open a door, so it takes no keys and no
+// scans. The logo still leads staff in.
+type outOfOrderScreen struct{}
+
+func (s *outOfOrderScreen) idle() idleRule { return idleNever }
+
+func (s *outOfOrderScreen) draw(k *Kiosk) fyne.CanvasObject {
+	k.nightTimer(s, k.applyNight())
 	t := title(tr("offline.title"))
 	top := container.NewVBox(k.logo(), t, say(tr("offline.what")),
 		say(trf("problem.ref", "Ref", k.reference(0))))
-	k.show("offline", screen(top), idleNever)
 	k.later(10*time.Second, k.showHome)
+	return arrange(top)
 }

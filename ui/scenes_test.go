@@ -52,7 +52,7 @@ var scenes = []scene{
 	{"left-open", func(t *testing.T, f *fixture) { f.doorEvent(f.demo[1].DoorID, lockio.EventLeftOpen) }},
 	{"door-did-not-open", func(t *testing.T, f *fixture) { f.k.showDoorDidNotOpen(core.Door{ID: 14}) }},
 	{"out-of-service", func(t *testing.T, f *fixture) { f.k.showFailure(core.ErrOutOfService, 14) }},
-	{"offline", func(t *testing.T, f *fixture) { f.k.showOutOfOrder() }},
+	{"offline", func(t *testing.T, f *fixture) { f.k.show(&outOfOrderScreen{}) }},
 	{"return", func(t *testing.T, f *fixture) {
 		f.tap(t, tr("home.send"))
 		f.typeOnKeypad(t, "RRRR22")
@@ -71,7 +71,7 @@ var scenes = []scene{
 	{"courier-door", toCourierDoor},
 	{"courier-not-open", func(t *testing.T, f *fixture) {
 		toCourierDoor(t, f)
-		f.doorEvent(f.k.watch.id, lockio.EventDidNotOpen)
+		f.doorEvent(f.doorShown(t), lockio.EventDidNotOpen)
 	}},
 	{"courier-takeback", func(t *testing.T, f *fixture) {
 		f.flows.courier.expired = sampleParcels()
@@ -144,10 +144,10 @@ func (f *fixture) tapLogo(n int) {
 func (f *fixture) staffLogin(t *testing.T) {
 	t.Helper()
 	f.tapLogo(5)
-	f.want(t, "pin")
+	f.want(t, &pinScreen{})
 	f.typeOnKeypad(t, f.flows.pin)
 	f.tap(t, tr("keypad.enter"))
-	f.want(t, "admin.doors")
+	f.want(t, &adminDoorsScreen{})
 }
 
 func (f *fixture) doorCell(t *testing.T, id int64) *tapArea {

@@ -51,7 +51,7 @@ func BenchmarkColdStart(b *testing.B) {
 			w := a.NewWindow("Pudo")
 			w.Resize(fyne.NewSize(1280, 800))
 			k := NewKiosk(w, l, Options{DemoParcels: demo}, log)
-			if k.Screen() != "home" {
+			if _, ok := k.shown.(*homeScreen); !ok {
 				b.Fatal("no home screen")
 			}
 			w.Canvas().Capture()

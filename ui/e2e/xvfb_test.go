@@ -241,7 +241,7 @@ func TestDemoLockerUnderXvfb(t *testing.T) {
 	}
 	// The simulated door closes by itself a few seconds later.
 	log.await(t, fmt.Sprintf(`msg="door event".* door=%s event=closed`, door), 30*time.Second)
-	log.next(t, `msg=screen.* name=gotit`, 10*time.Second)
+	log.next(t, `msg=screen.* name=gotIt`, 10*time.Second)
 	time.Sleep(300 * time.Millisecond)
 	screenshot(t, display, filepath.Join(out, "e2e-4-did-you-get.png"))
 	tap(t, display, at.yes)

@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+)
+
+// TestTabDoesNotTrapTheKeyboard: one Tab (a keyboard, or a keyboard-mode
+// scanner reading a code that holds a tab) gives a button Fyne's focus; the
+// code typed after it must still reach the kiosk, Escape included.
+func TestTabDoesNotTrapTheKeyboard(t *testing.T) {
+	f := newFixture(t)
+	p := f.demo[1]
+	f.pressKey(fyne.KeyTab)
+	if f.w.Canvas().Focused() == nil {
+		t.Fatal("Tab focused nothing: the test does not set the trap up")
+	}
+	f.typeKeys(p.Code, 200*time.Millisecond)
+	f.want(t, &doorScreen{})
+	if got := f.doorShown(t); got != p.DoorID {
+		t.Fatalf("door %d, want %d", got, p.DoorID)
+	}
+
+	f = newFixture(t)
+	f.tap(t, "Collect a parcel")
+	f.pressKey(fyne.KeyTab)
+	f.pressKey(fyne.KeyTab) // a second Tab must not move the focus away either
+	f.typeRune('7')
+	if got := f.pad(t).code; got != "7" {
+		t.Fatalf("code %q after Tab, want 7", got)
+	}
+	f.pressKey(fyne.KeyEscape)
+	f.want(t, &homeScreen{})
+}
+
+// TestSpaceNeverPressesAButton: with a button focused after a Tab, Space
+// is a key like any other, never a press of that button.
+func TestSpaceNeverPressesAButton(t *testing.T) {
+	tests := map[string]func(t *testing.T, f *fixture){
+		"home":       func(*testing.T, *fixture) {},
+		"code entry": func(t *testing.T, f *fixture) { f.tap(t, "Collect a parcel") },
+		"courier":    func(t *testing.T, f *fixture) { f.k.Scanned(annaToken) },
+	}
+	for name, setup := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			setup(t, f)
+			before := f.k.shown
+			for range 3 {
+				f.pressKey(fyne.KeyTab)
+				f.pressSpace()
+			}
+			if f.w.Canvas().Focused() == nil {
+				t.Fatal("Tab focused nothing: the test does not set the trap up")
+			}
+			if f.k.shown != before || CurrentLanguage() != "en" || len(f.flows.calls) != 0 {
+				t.Fatalf("Space did something: on %s, language %s, calls %q", screenName(f.k.shown), CurrentLanguage(), f.flows.calls)
+			}
+			if h, ok := f.k.shown.(keypadHolder); ok && h.pad().code != "" {
+				t.Fatalf("Space typed %q", h.pad().code)
+			}
+		})
+	}
+}
+
+// TestScanWithTabIsStillAScan: a keyboard-mode scanner whose code holds a
+// tab and control characters sends them between fast keys; they are
+// dropped and the burst is still one scan.
+func TestScanWithTabIsStillAScan(t *testing.T) {
+	f := newFixture(t)
+	f.k.opts.Scanners = nil // the scan goes straight to the screen
+	for i, r := range annaToken {
+		f.clock.advance(3 * time.Millisecond)
+		f.typeRune(r)
+		if i == 4 {
+			f.pressKey(fyne.KeyTab)
+			f.typeRune('\x1d') // GS, as GS1 labels carry
+		}
+	}
+	f.clock.advance(3 * time.Millisecond)
+	f.pressKey(fyne.KeyReturn)
+	f.want(t, &courierMenuScreen{})
+}
