@@ -16,6 +16,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image"
 	"io"
 	"log/slog"
 	"os"
@@ -27,6 +28,7 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	"pudo/app"
 	"pudo/app/api"
 	"pudo/app/config"
 	"pudo/app/core"
@@ -162,6 +164,7 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer readers.Close()
+	locker.SetReaders(hubReaders{readers})
 	player, err := sound.Open(assets.Sounds, log.With("part", "sound"))
 	if err != nil {
 		return err
@@ -388,4 +391,18 @@ func demo(ctx context.Context, locker *core.Locker, n int, opts *ui.Options, log
 		return got, err
 	}
 	return nil
+}
+
+// hubReaders is the scanner hub as the engine sees the code readers.
+type hubReaders struct{ h *scanner.Hub }
+
+func (r hubReaders) LastFrame() image.Image { return r.h.LastFrame() }
+
+func (r hubReaders) Status() []app.ReaderStatus {
+	ss := r.h.Status()
+	out := make([]app.ReaderStatus, len(ss))
+	for i, s := range ss {
+		out[i] = app.ReaderStatus{Name: s.Source, Up: s.Up, Detail: s.Detail, Since: s.Since, LastRead: s.LastRead, Reads: s.Reads}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -70,25 +71,31 @@ func (tx *Tx) ResolveOpen(id int64) error {
 	return nil
 }
 
+const openCols = `id, door_id, rent_id, reason, state, sensor, created_at, ended_at`
+
+func scanOpen(s rowScanner) (DoorOpen, error) {
+	var o DoorOpen
+	var rent, ended sql.NullInt64
+	var created int64
+	err := s.Scan(&o.ID, &o.DoorID, &rent, &o.Reason, &o.State, &o.Sensor, &created, &ended)
+	o.RentID, o.CreatedAt, o.EndedAt = rent.Int64, time.UnixMilli(created).UTC(), fromUnix(ended)
+	return o, err
+}
+
 // OpensInState lists the door openings in state ("intent", "flagged", ...),
 // oldest first.
 func (tx *Tx) OpensInState(state string) ([]DoorOpen, error) {
-	rows, err := tx.tx.Query(`SELECT id, door_id, rent_id, reason, state, sensor, created_at, ended_at
-		FROM door_opens WHERE state = ? ORDER BY id`, state)
+	return queryAll(tx, "door opens", scanOpen, `SELECT `+openCols+` FROM door_opens WHERE state = ? ORDER BY id`, state)
+}
+
+// Open returns one door opening by id.
+func (tx *Tx) Open(id int64) (DoorOpen, error) {
+	o, err := scanOpen(tx.tx.QueryRow(`SELECT `+openCols+` FROM door_opens WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return DoorOpen{}, fmt.Errorf("storage: door opening %d: %w", id, ErrNotFound)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("storage: door opens: %w", err)
+		return DoorOpen{}, fmt.Errorf("storage: door opening %d: %w", id, err)
 	}
-	defer rows.Close()
-	var out []DoorOpen
-	for rows.Next() {
-		var o DoorOpen
-		var rent, ended sql.NullInt64
-		var created int64
-		if err := rows.Scan(&o.ID, &o.DoorID, &rent, &o.Reason, &o.State, &o.Sensor, &created, &ended); err != nil {
-			return nil, fmt.Errorf("storage: door opens: %w", err)
-		}
-		o.RentID, o.CreatedAt, o.EndedAt = rent.Int64, time.UnixMilli(created).UTC(), fromUnix(ended)
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return o, nil
 }

@@ -199,3 +199,8 @@ func (tx *Tx) Rents(f RentFilter) ([]Rent, error) {
 func (tx *Tx) queryRents(q string, args ...any) ([]Rent, error) {
 	return queryAll(tx, "rents", scanRent, q, args...)
 }
+
+// ActiveRents lists every rent that holds a door, in id order.
+func (tx *Tx) ActiveRents() ([]Rent, error) {
+	return tx.queryRents(`SELECT ` + rentCols + ` FROM rents WHERE state IN ('reserved', 'stored', 'expired') ORDER BY id`)
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"pudo/app"
 	"pudo/storage"
 )
 
@@ -19,12 +20,12 @@ type Rent = storage.Rent
 type RentFilter = storage.RentFilter
 
 // ErrBadBooking means a booking is incomplete or contradicts itself.
-var ErrBadBooking = errors.New("app: bad booking")
+var ErrBadBooking = app.ErrBadBooking
 
 // ErrDropStarted means a booking cannot be cancelled by the back office:
 // its door was already opened for the drop-off, so only staff, who can look
 // inside, may cancel it.
-var ErrDropStarted = errors.New("app: drop-off already started")
+var ErrDropStarted = app.ErrDropStarted
 
 // Booking is the back office reserving a door for a parcel.
 type Booking struct {

@@ -90,21 +90,26 @@ func (c *Courier) CollectReturn(ctx context.Context, rentID int64) (Door, error)
 }
 
 func (c *Courier) take(ctx context.Context, rentID int64, kind storage.RentKind, from, to storage.RentState, reason string) (Door, error) {
+	res, err := c.takeOpening(ctx, rentID, kind, from, to, reason)
+	return res.door, err
+}
+
+func (c *Courier) takeOpening(ctx context.Context, rentID int64, kind storage.RentKind, from, to storage.RentState, reason string) (opened, error) {
 	r, err := c.l.Rent(ctx, rentID)
 	if err != nil {
-		return Door{}, err
+		return opened{}, err
 	}
 	if r.Kind != kind {
 		want := ErrNotReturn
 		if kind == storage.KindDelivery {
 			want = ErrIsReturn
 		}
-		return Door{}, fmt.Errorf("rent %d: %w", rentID, want)
+		return opened{}, fmt.Errorf("rent %d: %w", rentID, want)
 	}
 	if from == storage.RentExpired && r.State == storage.RentStored {
-		return Door{}, ErrNotExpired
+		return opened{}, ErrNotExpired
 	}
-	d, err := c.l.open(ctx, opening{
+	return c.l.open(ctx, opening{
 		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: c.actor(), reason: reason,
 		guard: func(tx *storage.Tx) error { return guardState(tx, r.ID, from) },
 		onOpened: func(tx *storage.Tx) error {
@@ -115,7 +120,6 @@ func (c *Courier) take(ctx context.Context, rentID int64, kind storage.RentKind,
 			return err
 		},
 	})
-	return d, err
 }
 
 // DropBooked opens the reserved door of a booked parcel whose label the

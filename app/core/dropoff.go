@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"pudo/app"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -22,6 +23,7 @@ type DropOff struct {
 	retries   int
 	opened    bool // the current door opened at least once
 	Door      Door // the door opened last
+	Opening   app.Opening
 }
 
 // Code is the pickup code of a walk-in drop-off, canonical (show it with
@@ -55,7 +57,7 @@ func (d *DropOff) first(ctx context.Context) (*DropOff, error) {
 
 func (d *DropOff) openDoor(ctx context.Context) error {
 	r := d.rent
-	door, err := d.l.open(ctx, opening{
+	res, err := d.l.open(ctx, opening{
 		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: d.actor, reason: "dropoff",
 		guard: func(tx *storage.Tx) error {
 			cur, err := tx.Rent(r.ID)
@@ -71,7 +73,7 @@ func (d *DropOff) openDoor(ctx context.Context) error {
 			return nil
 		},
 	})
-	d.Door, d.opened = door, err == nil
+	d.Door, d.Opening, d.opened = res.door, res.opening, err == nil
 	return err
 }
 

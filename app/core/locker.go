@@ -2,10 +2,12 @@ package core
 
 import (
 	"context"
+	"image"
 	"log/slog"
 	"sync"
 	"time"
 
+	"pudo/app"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -15,6 +17,30 @@ import (
 type Locks interface {
 	Unlock(ctx context.Context, d lockio.Door) error
 	Sensor(d lockio.Door) lockio.Sensor
+}
+
+// Bus is the rest of the lock controller, for availability and the staff
+// hardware screen. When Locks has these methods too (*lockio.Controller
+// does), the engine uses them; without them the bus counts as up.
+type Bus interface {
+	Health() lockio.Health
+	Scan(ctx context.Context) ([]lockio.BoardFound, error)
+	Reconnect()
+}
+
+// Readers is what the engine needs from the code readers: their health,
+// for the hardware screen and the self-test, and the camera's newest
+// picture for the staff preview. main adapts the scanner hub.
+type Readers interface {
+	Status() []app.ReaderStatus
+	LastFrame() image.Image
+}
+
+// SetReaders tells the engine about the code readers; nil: none.
+func (l *Locker) SetReaders(r Readers) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.readers = r
 }
 
 // Options are the rules a locker operator sets. Zero fields take the
@@ -49,11 +75,16 @@ type Locker struct {
 	opts     Options
 	log      *slog.Logger
 
+	notes notifier
+
 	mu        sync.Mutex // protects following
 	listeners []func(DoorNotice)
 	// opening holds one token per door while the door is being opened
 	// (see lockDoor).
 	opening map[int64]chan struct{}
+	// inflight maps a door to the opening of it in flight.
+	inflight map[int64]int64
+	readers  Readers
 }
 
 // New returns a Locker over an opened store and lock controller.
@@ -123,6 +154,23 @@ func (l *Locker) HandleDoorEvent(ctx context.Context, ev lockio.Event) {
 	for _, fn := range ls {
 		fn(DoorNotice{Door: door, Kind: ev.Kind, At: ev.At})
 	}
+	if k, ok := noticeOf[ev.Kind]; ok {
+		occupied := false
+		if err := l.db.View(ctx, func(tx *storage.Tx) error {
+			_, err := tx.ActiveRent(door.ID)
+			occupied = err == nil
+			return nil
+		}); err != nil {
+			l.log.Warn("door state not read for a notice", "door", door.ID, "err", err)
+		}
+		l.publish(app.Notice{Kind: k, At: ev.At, Door: l.appDoor(door, occupied, l.Availability())})
+	}
+}
+
+// noticeOf is the notice each lock-board event gives the sessions.
+var noticeOf = map[lockio.EventKind]app.NoticeKind{
+	lockio.EventOpened: app.NoticeOpened, lockio.EventClosed: app.NoticeClosed, lockio.EventLeftOpen: app.NoticeLeftOpen,
+	lockio.EventForcedOpen: app.NoticeForcedOpen, lockio.EventSensorUnknown: app.NoticeSensorUnknown,
 }
 
 // doorEventKind names a lock-board event in the audit log. A door opened

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
+
+	"pudo/app"
 
 	"pudo/lockio"
 	"pudo/storage"
@@ -25,28 +28,41 @@ type opening struct {
 	onOpened func(*storage.Tx) error
 }
 
+// opened is what open hands back: the door as the store knew it when
+// opening, and the opening as it stands.
+type opened struct {
+	door    storage.Door
+	opening app.Opening
+}
+
 // open runs op, the way every opening must go: the intent is committed
-// first, then the board is told, then the outcome is recorded. It returns
-// the door as the store knew it when opening.
-func (l *Locker) open(ctx context.Context, op opening) (storage.Door, error) {
+// first, then the board is told, then the outcome is recorded.
+func (l *Locker) open(ctx context.Context, op opening) (opened, error) {
 	release, err := l.lockDoor(ctx, op.door.ID)
 	if err != nil {
-		return op.door, fmt.Errorf("app: open door %d: %w", op.door.ID, err)
+		return opened{door: op.door}, fmt.Errorf("app: open door %d: %w", op.door.ID, err)
 	}
 	defer release()
 	intent, err := l.writeIntent(ctx, &op)
 	if err != nil {
-		return op.door, err
+		return opened{door: op.door}, err
 	}
+	res := opened{door: op.door, opening: app.Opening{ID: intent, DoorID: op.door.ID, RentID: op.rentID,
+		Purpose: app.Purpose(op.reason), Started: l.db.Now(), Confirmable: true}}
+	l.setInflight(op.door.ID, intent)
+	defer l.setInflight(op.door.ID, 0)
 	unlockErr := l.locks.Unlock(ctx, address(op.door))
 	outcome, kind := "opened", "door.open"
+	res.opening.Outcome, res.opening.Cause, res.opening.Settled = app.OutcomeOpened, app.CauseSeenOpen, l.db.Now()
 	switch {
 	case unlockErr == nil:
 	case errors.Is(unlockErr, lockio.ErrNotSent):
 		outcome, kind = "failed", "door.open.failed"
+		res.opening.Outcome, res.opening.Cause = app.OutcomeNotOpened, app.CauseNotSent
 	default:
 		// The board may have opened: never resend, let staff look.
 		outcome, kind = "unknown", "door.open.unknown"
+		res.opening.Outcome, res.opening.Cause, res.opening.Settled = app.OutcomePending, app.CauseNoReply, time.Time{}
 	}
 	// The outcome is recorded even if the caller gave up meanwhile.
 	rctx := context.WithoutCancel(ctx)
@@ -71,13 +87,27 @@ func (l *Locker) open(ctx context.Context, op opening) (storage.Door, error) {
 	}
 	if unlockErr != nil {
 		l.log.Warn("door did not open", "door", op.door.ID, "reason", op.reason, "err", unlockErr)
-		return op.door, fmt.Errorf("%w: door %d: %w", ErrDoorDidNotOpen, op.door.ID, unlockErr)
+		return res, fmt.Errorf("%w: door %d: %w", &app.DidNotOpenError{Opening: res.opening}, op.door.ID, unlockErr)
 	}
 	if err != nil {
-		return op.door, fmt.Errorf("app: record opening of door %d: %w", op.door.ID, err)
+		return res, fmt.Errorf("app: record opening of door %d: %w", op.door.ID, err)
 	}
 	l.log.Info("door opened", "door", op.door.ID, "reason", op.reason, "actor", op.actor)
-	return op.door, nil
+	return res, nil
+}
+
+// setInflight notes the opening of a door in flight (0: none).
+func (l *Locker) setInflight(door, opening int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.inflight == nil {
+		l.inflight = map[int64]int64{}
+	}
+	if opening == 0 {
+		delete(l.inflight, door)
+		return
+	}
+	l.inflight[door] = opening
 }
 
 // lockDoor waits until no other opening of door id is in flight and holds

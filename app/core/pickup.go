@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
+	"pudo/app"
 	"pudo/storage"
 )
 
@@ -18,10 +20,14 @@ type Pickup struct {
 	reason  string
 	pending []storage.Rent
 	Door    Door // the door opened last
+	// Opening is the last opening started, as it stood when its call
+	// returned.
+	Opening app.Opening
 	// last is the rent collected last, for Reopen and Report; reopens
 	// counts how often its door was opened again.
-	last    storage.Rent
-	reopens int
+	last        storage.Rent
+	reopens     int
+	collectedAt time.Time
 }
 
 // Remaining is how many parcels under this code are still behind closed doors.
@@ -29,11 +35,11 @@ func (p *Pickup) Remaining() int { return len(p.pending) }
 
 // ErrForeign means a scanned text is none of ours (a product barcode): the
 // screen ignores it, and it does not count as a wrong code.
-var ErrForeign = errors.New("app: not one of our codes")
+var ErrForeign = app.ErrForeign
 
 // ErrNotPickup means a scan is ours but not for collecting (a courier or
 // return QR at the pickup screen); it does not count as a wrong code.
-var ErrNotPickup = errors.New("app: not a pickup code")
+var ErrNotPickup = app.ErrNotPickup
 
 // StartPickup checks a typed or scanned code and opens the first door it
 // owns. Errors: *LockedOutError, ErrCodeFormat, ErrWrongCode, ErrExpired,
@@ -102,7 +108,7 @@ func (l *Locker) pickupByMAC(ctx context.Context, mac []byte) (*Pickup, error) {
 	}
 	p := &Pickup{l: l, actor: "shopper", reason: "pickup", pending: stored}
 	if err := p.Next(ctx); err != nil {
-		return nil, err
+		return keepForReport(p, err)
 	}
 	if lo.Streak > 0 {
 		if err := l.db.Update(ctx, func(tx *storage.Tx) error { return clearStreak(tx, scopeCode) }); err != nil {
@@ -156,7 +162,7 @@ func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) 
 	}
 	pk := &Pickup{l: l, actor: "shopper", reason: "pickup.qr", pending: []storage.Rent{r}}
 	if err := pk.Next(ctx); err != nil {
-		return nil, err
+		return keepForReport(pk, err)
 	}
 	return pk, nil
 }
@@ -168,7 +174,7 @@ func (p *Pickup) Next(ctx context.Context) error {
 		return ErrAlreadyCollected
 	}
 	r := p.pending[0]
-	opened, err := p.l.open(ctx, opening{
+	res, err := p.l.open(ctx, opening{
 		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: p.actor, reason: p.reason,
 		guard: func(tx *storage.Tx) error { return guardState(tx, r.ID, storage.RentStored) },
 		onOpened: func(tx *storage.Tx) error {
@@ -179,11 +185,22 @@ func (p *Pickup) Next(ctx context.Context) error {
 			return err
 		},
 	})
+	p.Opening = res.opening
 	if err != nil {
 		return err
 	}
-	p.pending, p.Door, p.last, p.reopens = p.pending[1:], opened, r, 0
+	p.pending, p.Door, p.last, p.reopens = p.pending[1:], res.door, r, 0
+	p.collectedAt = p.l.db.Now()
 	return nil
+}
+
+// keepForReport hands the pickup back with a door that did not open, so
+// the shopper's "it did not open" has an opening to be weighed against.
+func keepForReport(p *Pickup, err error) (*Pickup, error) {
+	if errors.Is(err, ErrDoorDidNotOpen) {
+		return p, err
+	}
+	return nil, err
 }
 
 // guardState fails, naming the rent's actual state, unless it is want.
