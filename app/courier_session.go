@@ -263,6 +263,9 @@ func (b *batchFlow) notice(n Notice) View {
 		return b.last
 	}
 	if n.Kind == NoticeSettled && n.Opening != nil && n.Opening.ID == b.v.Opening.ID {
+		if !b.v.Opening.Pending() && n.Opening.Outcome == b.v.Opening.Outcome {
+			return b.last // already known, from the call that started it
+		}
 		b.v.Opening = *n.Opening
 		if n.Opening.Outcome == OutcomeNotOpened {
 			return b.failed()

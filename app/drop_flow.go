@@ -114,12 +114,19 @@ func (w *dropFlow) didNotOpen() dropStep {
 		w.show(&ProblemView{Trouble: TroubleDidNotOpen, Door: w.door.ID})
 		return dropFailed
 	}
+	if w.op.Outcome == OutcomeNotOpened { // the retry was refused at once
+		w.show(&NotOpenedView{Task: w.task, Door: w.door})
+		return dropGoing
+	}
 	w.doorView()
 	return dropGoing
 }
 
 func (w *dropFlow) notice(n Notice) dropStep {
 	if n.Kind == NoticeSettled && n.Opening != nil && n.Opening.ID == w.op.ID {
+		if !w.op.Pending() && n.Opening.Outcome == w.op.Outcome {
+			return dropGoing // already known, from the call that started it
+		}
 		w.op = *n.Opening
 		if w.op.Outcome == OutcomeNotOpened {
 			w.show(&NotOpenedView{Task: w.task, Door: w.door})

@@ -111,6 +111,9 @@ func (s *PickupSession) didNotOpen() View {
 	default:
 		return s.show(&ProblemView{Trouble: TroubleDidNotOpen, Door: s.door.ID})
 	}
+	if s.op.Outcome == OutcomeNotOpened { // the retry was refused at once
+		return s.show(&NotOpenedView{Task: TaskPickup, Door: s.door})
+	}
 	return s.doorView()
 }
 
@@ -138,6 +141,9 @@ func (s *PickupSession) scan(string) (View, bool) { return s.view, s.atDoor() }
 
 func (s *PickupSession) notice(n Notice) View {
 	if n.Kind == NoticeSettled && n.Opening != nil && n.Opening.ID == s.op.ID {
+		if !s.op.Pending() && n.Opening.Outcome == s.op.Outcome {
+			return s.view // already known, from the call that started it
+		}
 		return s.settled(*n.Opening)
 	}
 	if n.Door.ID != s.door.ID || !s.atDoor() {

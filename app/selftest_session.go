@@ -76,6 +76,9 @@ func (s *SelfTestSession) notice(n Notice) View {
 		return s.view
 	}
 	if n.Kind == NoticeSettled && n.Opening != nil && n.Opening.ID == s.op.ID {
+		if !s.op.Pending() && n.Opening.Outcome == s.op.Outcome {
+			return s.view // already known, from the call that started it
+		}
 		s.op = *n.Opening
 		if s.op.Outcome == OutcomeNotOpened {
 			return s.next()
