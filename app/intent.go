@@ -8,10 +8,10 @@ type Intent interface{ isIntent() }
 
 // Intents between sessions (HomeView, CodeView, ProblemView, PINView).
 type (
-	Collect      struct{}             // HomeView: "Collect a parcel"
-	SendReturn   struct{}             // HomeView: "Send or return"
+	Collect      struct{}              // HomeView: "Collect a parcel"
+	SendReturn   struct{}              // HomeView: "Send or return"
 	EnterCode    struct{ Code string } // CodeView: the keypad's OK
-	StaffGesture struct{}             // the hidden gesture on the logo
+	StaffGesture struct{}              // the hidden gesture on the logo
 	EnterPIN     struct{ PIN string }  // PINView and PINAgainView
 )
 
@@ -37,19 +37,19 @@ type (
 
 // Intents after a pickup (GotItView, ThanksView).
 type (
-	GotIt  struct{}                // "Yes, thank you"
-	Reopen struct{}                // open the door again, within the grace
+	GotIt  struct{}               // "Yes, thank you"
+	Reopen struct{}               // open the door again, within the grace
 	Report struct{ What Problem } // the door was empty, or held a wrong parcel
 )
 
 // A courier's intents (CourierMenuView, DropView, BatchView).
 type (
-	StartDrop       struct{}               // CourierMenuView: drop off parcels
+	StartDrop       struct{}                 // CourierMenuView: drop off parcels
 	StartBatch      struct{ Kind BatchKind } // CourierMenuView: take back expired, collect returns
 	ChooseSize      struct{ Size Size }      // DropView: a parcel without a booking
-	TogglePreferLow struct{}               // DropView: low doors first
-	OpenNext        struct{}               // BatchView: open the next door
-	Logout          struct{}               // CourierMenuView and the staff screens
+	TogglePreferLow struct{}                 // DropView: low doors first
+	OpenNext        struct{}                 // BatchView: open the next door
+	Logout          struct{}                 // CourierMenuView and the staff screens
 )
 
 // Staff intents (the staff views).

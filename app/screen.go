@@ -225,9 +225,9 @@ type PINView struct {
 type Confirm uint8
 
 const (
-	ConfirmOpenDoor  Confirm = iota // force-open one door
-	ConfirmOpenAll                  // open every door (inventory)
-	ConfirmDoorTest                 // test the empty doors
+	ConfirmOpenDoor Confirm = iota // force-open one door
+	ConfirmOpenAll                 // open every door (inventory)
+	ConfirmDoorTest                // test the empty doors
 )
 
 // PINAgainView asks the staff member's PIN again before a sweeping action:

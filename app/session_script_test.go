@@ -445,4 +445,3 @@ func diff(want, got string) string {
 	}
 	return ""
 }
-

@@ -22,13 +22,13 @@ type AdminSession struct {
 	st   StaffSession
 	view View
 
-	doors     *StaffDoorsView // the grid as last read
-	refreshAt time.Time       // when the grid is read again
-	lastRead  string          // the last code any reader read
-	hw        *StaffHardwareView
+	doors         *StaffDoorsView // the grid as last read
+	refreshAt     time.Time       // when the grid is read again
+	lastRead      string          // the last code any reader read
+	hw            *StaffHardwareView
 	confirm       *PINAgainView // the action waiting for the PIN again
 	confirmedFrom View          // where the PIN screen came from
-	test      *SelfTestSession
+	test          *SelfTestSession
 }
 
 func newAdminSession(ctx context.Context, f *Front, st StaffSession) *AdminSession {

@@ -313,7 +313,9 @@ func (e *Engine) Calls() []string {
 
 // --- internals; e.mu held ---
 
-func (e *Engine) call(format string, args ...any) { e.calls = append(e.calls, fmt.Sprintf(format, args...)) }
+func (e *Engine) call(format string, args ...any) {
+	e.calls = append(e.calls, fmt.Sprintf(format, args...))
+}
 
 func (e *Engine) door(id int64) *app.Door {
 	for i := range e.doors {
