@@ -280,3 +280,6 @@ func (b *batchFlow) notice(n Notice) View {
 	}
 	return b.last
 }
+
+// done: a courier's round ends only by logging out or walking away.
+func (s *CourierSession) done() bool { return false }

@@ -67,6 +67,9 @@ type session interface {
 	tick(now time.Time) View
 	wake() time.Time // when tick is due; zero: never
 	leave()          // the person left: end the session's context
+	// done reports whether the session only says goodbye (thanks, a
+	// problem screen): the next person's Collect or scan may end it.
+	done() bool
 }
 
 // NewFront returns a Front over eng. Call Start before anything else.
@@ -120,6 +123,13 @@ func (f *Front) Tap(ctx context.Context, in Intent) View {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.sess != nil {
+		switch in.(type) {
+		case Collect, SendReturn, StaffGesture:
+			if f.sess.done() {
+				f.end() // the next person
+				return f.set(f.entryTap(ctx, in))
+			}
+		}
 		return f.set(f.sess.tap(in))
 	}
 	return f.set(f.entryTap(ctx, in))
@@ -479,6 +489,7 @@ func (w *leftOpenWatch) scan(string) (View, bool) { return nil, false }
 func (w *leftOpenWatch) tick(time.Time) View      { return w.view }
 func (w *leftOpenWatch) wake() time.Time          { return time.Time{} }
 func (w *leftOpenWatch) leave()                   {}
+func (w *leftOpenWatch) done() bool               { return false }
 
 func (w *leftOpenWatch) notice(n Notice) View {
 	if n.Door.ID == w.door.ID && (n.Kind == NoticeClosed || n.Kind == NoticeSensorUnknown) {

@@ -222,3 +222,12 @@ func (s *PickupSession) wake() time.Time {
 }
 
 func (s *PickupSession) leave() { s.cancel() }
+
+// done: thanks or a problem screen is all that is left.
+func (s *PickupSession) done() bool {
+	switch s.view.(type) {
+	case *ThanksView, *ProblemView:
+		return true
+	}
+	return false
+}

@@ -81,3 +81,12 @@ func (s *ReturnSession) leave() {
 	s.drop.abandon()
 	s.cancel()
 }
+
+// done: thanks or a problem screen is all that is left.
+func (s *ReturnSession) done() bool {
+	switch s.view.(type) {
+	case *ThanksView, *ProblemView:
+		return true
+	}
+	return false
+}

@@ -302,3 +302,6 @@ func (s *AdminSession) leave() {
 	s.f.log.Info("staff logged out", "staff", s.st.Name())
 	s.cancel()
 }
+
+// done: staff leave by logging out or walking away.
+func (s *AdminSession) done() bool { return false }

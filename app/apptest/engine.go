@@ -69,6 +69,10 @@ type Engine struct {
 	subs     []chan app.Notice
 	events   []app.Event
 
+	// PickupErr, when set, is what every pickup by code fails with;
+	// DoneErr what every drop-off's Done fails with.
+	PickupErr, DoneErr error
+
 	// What the staff hardware screen reads.
 	Hw        app.Hardware
 	Frame     image.Image
@@ -160,6 +164,21 @@ func (e *Engine) Expire(rent int64) {
 	e.rents[rent].State = app.RentExpired
 }
 
+// SetRef gives rent id a parcel label.
+func (e *Engine) SetRef(id int64, ref string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.rents[id].ParcelRef = ref
+}
+
+// StoreReturn stores the return booked under code, as if the shopper had
+// dropped it off.
+func (e *Engine) StoreReturn(code string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.rents[e.returns[canonical(code)]].State = app.RentStored
+}
+
 // AddCourier lets token sign courier id in.
 func (e *Engine) AddCourier(token, id string) {
 	e.mu.Lock()
@@ -186,6 +205,13 @@ func (e *Engine) SetGrace(d time.Duration) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.grace = d
+}
+
+// SetDoor changes door id as the test needs it (a fault, a sensor state).
+func (e *Engine) SetDoor(id int64, f func(*app.Door)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	f(e.door(id))
 }
 
 // Open is the sensor seeing door id open: its pending opening settles as

@@ -12,8 +12,12 @@ import (
 var _ app.Engine = (*Engine)(nil)
 
 // TokenPrefix makes a scanned text a pickup QR token of the fake: the
-// token "QR:" + code opens what code opens.
-const TokenPrefix = "QR:"
+// token "QR:" + code opens what code opens. CourierPrefix starts every
+// courier token; only those AddCourier made known sign a courier in.
+const (
+	TokenPrefix   = "QR:"
+	CourierPrefix = "PUDO-C1:"
+)
 
 // DoorMap lists every door.
 func (e *Engine) DoorMap(context.Context) ([]app.Door, error) {
@@ -49,15 +53,15 @@ func (e *Engine) Subscribe(ctx context.Context) <-chan app.Notice {
 	return c
 }
 
-// Recognize tells the fake's payloads apart: courier tokens and return
-// codes it knows, pickup tokens (TokenPrefix), anything shaped like a
+// Recognize tells the fake's payloads apart: courier tokens, return codes
+// it knows, pickup tokens (TokenPrefix), anything shaped like a
 // pickup code; all digits is a product barcode.
 func (e *Engine) Recognize(text string) app.ScanKind {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	t := strings.TrimSpace(text)
 	switch {
-	case e.couriers[t] != "":
+	case strings.HasPrefix(t, CourierPrefix):
 		return app.ScanCourierToken
 	case strings.HasPrefix(t, TokenPrefix):
 		return app.ScanPickupToken
@@ -83,6 +87,9 @@ func (e *Engine) PickupByCode(_ context.Context, code string) (app.Pickup, error
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.call("pickup %s", canonical(code))
+	if e.PickupErr != nil {
+		return nil, e.PickupErr
+	}
 	return e.pickup(canonical(code))
 }
 
@@ -465,6 +472,8 @@ func (d *dropOff) Done(context.Context) (app.Rent, error) {
 	defer d.e.mu.Unlock()
 	d.e.call("done door %d", d.rent.DoorID)
 	switch {
+	case d.e.DoneErr != nil:
+		return *d.rent, d.e.DoneErr
 	case d.cur.Pending():
 		return *d.rent, &app.BeingOpenedError{Door: d.cur.DoorID, Opening: d.cur.ID}
 	case d.cur.Outcome == app.OutcomeNotOpened:
