@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -171,7 +172,10 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	defer player.Close()
 	opts := screenOptions(ctx, cfg, locker, log)
-	opts.Board, opts.Scanners, opts.Sounds = locks, readers, player
+	opts.Sounds = player
+	opts.PushScan = func(ctx context.Context, text string) {
+		readers.Push(ctx, scanner.Read{Text: text, Source: scanner.SourceKeyboard})
+	}
 	if (cfg.Lock.Port == "sim" || cfg.Kiosk.Demo) && cfg.Kiosk.DemoParcels > 0 {
 		if err := demo(ctx, locker, cfg.Kiosk.DemoParcels, &opts, log); err != nil {
 			return err
@@ -180,6 +184,13 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	a, w := newWindow(cfg)
 	opts.Quit = a.Quit
 	k := ui.NewKiosk(w, locker, opts, log.With("part", "ui"))
+	// The screens follow the locker until the window closes; the kiosk
+	// waits for them before the store closes.
+	uiCtx, stopUI := context.WithCancel(ctx)
+	var screens sync.WaitGroup
+	defer screens.Wait()
+	defer stopUI()
+	screens.Go(func() { k.Run(uiCtx) })
 	go pumpScans(ctx, readers, k)
 	context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
 	watchdog(ctx, a, log)
@@ -233,7 +244,8 @@ func startLocker(ctx context.Context, cfg config.Config, db *storage.DB, secret 
 
 // screenOptions are the screen's settings and flows; main adds the devices.
 func screenOptions(ctx context.Context, cfg config.Config, locker *core.Locker, log *slog.Logger) ui.Options {
-	return ui.Options{KioskID: cfg.Kiosk.ID, Flows: ui.AppFlows(locker), Keyboard: cfg.Scanner.Keyboard,
+	kb := cfg.Scanner.Keyboard
+	return ui.Options{KioskID: cfg.Kiosk.ID, Keyboard: app.KeyTiming{MaxGap: kb.MaxGap.D(), MinLength: kb.MinLength},
 		Settings: restoreSettings(ctx, locker, screenSettings(cfg), log),
 		SaveSettings: func(ctx context.Context, s ui.Settings) error {
 			text, err := s.Save()
@@ -242,7 +254,7 @@ func screenOptions(ctx context.Context, cfg config.Config, locker *core.Locker, 
 			}
 			return locker.SaveScreenSettings(ctx, text)
 		},
-		MoreTimeFor: cfg.Screen.MoreTime, ReopenGrace: cfg.Screen.ReopenGrace, AdminIdle: cfg.Screen.AdminIdle,
+		MoreTimeFor: cfg.Screen.MoreTime, AdminIdle: cfg.Screen.AdminIdle,
 		AdminTaps: cfg.Screen.AdminTaps, AdminWithin: cfg.Screen.AdminTapWindow}
 }
 
@@ -382,15 +394,24 @@ func demo(ctx context.Context, locker *core.Locker, n int, opts *ui.Options, log
 	for _, p := range parcels {
 		log.Info("demo parcel", "code", core.FormatCode(p.Code), "door", p.DoorID)
 	}
-	opts.DemoParcels, opts.DemoWanted = parcels, n
-	opts.Demo = func(ctx context.Context, missing int) ([]core.DemoParcel, error) {
+	opts.DemoParcels, opts.DemoWanted = screenParcels(parcels), n
+	opts.Demo = func(ctx context.Context, missing int) ([]ui.DemoParcel, error) {
 		got, err := locker.DropDemo(ctx, missing)
 		for _, p := range got {
 			log.Info("demo parcel", "code", core.FormatCode(p.Code), "door", p.DoorID)
 		}
-		return got, err
+		return screenParcels(got), err
 	}
 	return nil
+}
+
+// screenParcels are demo parcels as the home screen shows them.
+func screenParcels(ps []core.DemoParcel) []ui.DemoParcel {
+	out := make([]ui.DemoParcel, len(ps))
+	for i, p := range ps {
+		out[i] = ui.DemoParcel{Code: p.Code, DoorID: p.DoorID}
+	}
+	return out
 }
 
 // hubReaders is the scanner hub as the engine sees the code readers.

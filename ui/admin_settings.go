@@ -10,13 +10,16 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"pudo/app"
 )
 
 // adminSettingsScreen changes the timeouts, the languages offered, night
-// mode and the volume; each change is saved at once.
-type adminSettingsScreen struct{}
+// mode and the volume; each change is saved at once. The screens keep
+// these settings: they are how the screen looks, not rules of the locker.
+type adminSettingsScreen struct{ v *app.StaffSettingsView }
 
-func (a *adminSettingsScreen) idle() idleRule { return idleAdmin }
+func (a *adminSettingsScreen) idle() app.Idle { return a.v.Idle() }
 
 func (a *adminSettingsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	s := k.settings
@@ -51,7 +54,7 @@ func (a *adminSettingsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	if k.opts.Quit != nil {
 		controls = append(controls, k.button(tr("admin.exit"), theme.CancelIcon(), k.quit))
 	}
-	return k.adminFrame(tabSettings, tr("admin.settings.title"), form, controls...)
+	return k.adminFrame(app.SectionSettings, tr("admin.settings.title"), form, controls...)
 }
 
 // stepper is a value with big minus and plus buttons.
@@ -84,8 +87,8 @@ func (k *Kiosk) settingsChanged() {
 	night, _ := s.nightAt(k.now())
 	k.setStyle(Style{Contrast: k.bigText, Night: night})
 	if save := k.opts.SaveSettings; save != nil {
-		k.async(func() {
-			if err := save(context.Background(), s); err != nil {
+		k.async(func(ctx context.Context) {
+			if err := save(ctx, s); err != nil {
 				k.log.Error("settings not saved", "err", err)
 			}
 		})
@@ -94,7 +97,7 @@ func (k *Kiosk) settingsChanged() {
 }
 
 func (k *Kiosk) quit() {
-	k.log.Info("staff left the kiosk for the desktop", "staff", k.staff.Name())
+	k.log.Info("staff left the kiosk for the desktop")
 	k.opts.Quit()
 }
 

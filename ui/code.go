@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -9,47 +8,45 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-)
 
-// entry is what the code screen is for.
-type entry int
-
-const (
-	entryPickup entry = iota // a shopper's pickup code
-	entryReturn              // a shopper's send or return code
+	"pudo/app"
 )
 
 // codeScreen is the keypad screen: what to type, what went wrong last
 // time, and a countdown while code entry is paused.
 type codeScreen struct {
-	entry   entry
-	message string // what went wrong last time
-	keypad  *keypad
-	msg     *widget.Label
+	v      *app.CodeView
+	keypad *keypad
+	msg    *widget.Label
 	// relayout lays the screen out again after its message line appears or
 	// goes: Fyne does not re-lay a container when a child is shown, and
 	// the line would be drawn over the title.
 	relayout func()
 }
 
-// showEntry shows code entry with message (a text, or "") under the title.
-func (k *Kiosk) showEntry(e entry, message string) *codeScreen {
-	s := &codeScreen{entry: e, message: message}
-	k.show(s)
-	return s
+// refusals are what a refused code's message line says.
+var refusals = map[app.Refusal]string{
+	app.RefusalWrongCode:  "code.wrong",
+	app.RefusalExpired:    "code.expired",
+	app.RefusalCollected:  "code.collected",
+	app.RefusalNotAReturn: "return.wrong",
+	app.RefusalReturnDone: "return.done",
 }
 
-func (s *codeScreen) idle() idleRule { return idleAsk }
+func (s *codeScreen) idle() app.Idle { return s.v.Idle() }
 
 func (s *codeScreen) draw(k *Kiosk) fyne.CanvasObject {
 	head, ok := tr("code.title"), tr("keypad.ok")
-	submit := k.submitCode
-	if s.entry == entryReturn {
-		head, ok, submit = tr("return.title"), tr("return.ok"), k.submitReturn
+	if s.v.For == app.EntryReturn {
+		head, ok = tr("return.title"), tr("return.ok")
 	}
-	back := k.button(tr("common.back"), theme.NavigateBackIcon(), k.showHome)
-	s.keypad = newCodeKeypad(k, ok, submit).withBack(back)
-	s.msg = newMessage(s.message)
+	back := k.button(tr("common.back"), theme.NavigateBackIcon(), func() { k.send(app.Back{}) })
+	s.keypad = newCodeKeypad(k, ok, func(code string) { k.sendWaiting(app.EnterCode{Code: code}) }).withBack(back)
+	message := ""
+	if key, ok := refusals[s.v.Refusal]; ok {
+		message = tr(key)
+	}
+	s.msg = newMessage(message)
 	t := title(head)
 	t.SizeName = theme.SizeNameSubHeadingText
 	// The hint gives way to the message line: the message says more, and
@@ -63,35 +60,17 @@ func (s *codeScreen) draw(k *Kiosk) fyne.CanvasObject {
 		top.Refresh()
 		body.Refresh()
 	}
-	switch {
-	case k.pausedUntil.After(k.now()):
-		s.countdown(k, k.pausedUntil)
-	case s.entry == entryPickup:
-		s.checkPaused(k)
+	if s.v.PausedUntil.After(k.now()) {
+		s.countdown(k, s.v.PausedUntil)
 	}
+	s.keypad.Type(string(k.input.early)) // typed on home before this screen came up
+	k.input.early = nil
 	return container.NewPadded(body)
 }
 
 func (s *codeScreen) pad() *keypad                   { return s.keypad }
 func (s *codeScreen) key(_ *Kiosk, kp keyPress) bool { return s.keypad.key(kp) }
 func (s *codeScreen) enter(*Kiosk)                   { s.keypad.submit() }
-func (s *codeScreen) scanned(k *Kiosk, text string)  { k.entryScan(text) }
-
-// checkPaused asks the locker whether code entry is paused, and counts
-// down on screen until it is not.
-func (s *codeScreen) checkPaused(k *Kiosk) {
-	if k.flows.Scans == nil {
-		return
-	}
-	k.async(func() {
-		until, paused := k.flows.Scans.CodeEntryPaused(context.Background())
-		fyne.Do(func() {
-			if paused && k.showing(s) {
-				s.countdown(k, until)
-			}
-		})
-	})
-}
 
 // countdown shows the time left in a lockout, once a second, and gives the
 // keypad back when it is over.
@@ -111,7 +90,6 @@ func (s *codeScreen) countdown(k *Kiosk, until time.Time) {
 // the line appears or goes.
 func (s *codeScreen) setMessage(text string) {
 	was := s.msg.Visible()
-	s.message = text
 	setMessage(s.msg, text)
 	if s.msg.Visible() != was && s.relayout != nil {
 		s.relayout()

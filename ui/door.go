@@ -5,174 +5,106 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 
-	"pudo/app/core"
-	"pudo/lockio"
+	"pudo/app"
 )
 
-// doorKind is why a door is open; it picks the words and the controls.
-type doorKind int
-
-const (
-	doorPickup doorKind = iota // a shopper takes a parcel
-	doorDrop                   // a courier puts a parcel in
-	doorReturn                 // a shopper puts a return in
-)
-
-var doorWhat = map[doorKind]string{
-	doorPickup: "door.take",
-	doorDrop:   "door.put",
-	doorReturn: "door.put.return",
+// doorWhat is what the door screen says once the door was seen open.
+var doorWhat = map[app.DoorTask]string{
+	app.TaskPickup: "door.take",
+	app.TaskDrop:   "door.put",
+	app.TaskReturn: "door.put.return",
 }
 
-// openingScreen is shown while a door is being opened.
+// openingScreen is shown while the locker works on what a person asked
+// (a door to open, a login); the view that comes back replaces it.
 type openingScreen struct{}
 
-func (k *Kiosk) showOpening() { k.show(&openingScreen{}) }
-
-func (s *openingScreen) idle() idleRule { return idleNever }
+func (s *openingScreen) idle() app.Idle { return app.IdleNever }
 
 func (s *openingScreen) draw(*Kiosk) fyne.CanvasObject {
 	return container.NewCenter(title(tr("door.opening")))
 }
 
-// doorScreen names the open door in big type and lights it on the map of
-// the locker, so the person finds it at a glance; it follows that door.
-type doorScreen struct {
-	door core.Door
-	kind doorKind
-	more int    // parcels still to come under the same code
-	code string // a walk-in's pickup code for the recipient, "" when none
-	// closed runs when the door closes, didNotOpen when the board says it
-	// never opened.
-	closed, didNotOpen func()
-}
+// doorScreen names the door in big type and lights it on the map of the
+// locker, so the person finds it at a glance. What it says follows the
+// door's opening as the locker settled it: opening, open, open so look
+// again, or cannot be confirmed.
+type doorScreen struct{ v *app.DoorView }
 
-func (k *Kiosk) showDoor(s *doorScreen) { k.show(s) }
-
-func (s *doorScreen) idle() idleRule { return idleNever }
+func (s *doorScreen) idle() app.Idle { return s.v.Idle() }
 
 func (s *doorScreen) draw(k *Kiosk) fyne.CanvasObject {
-	d := s.door
-	lines := []fyne.CanvasObject{
-		bigText(trf("door.number", "Door", d.ID), 96, themed(theme.ColorNamePrimary)),
-		say(tr(doorWhat[s.kind])),
+	v := s.v
+	lines := []fyne.CanvasObject{bigText(trf("door.number", "Door", v.Door.ID), 96, themed(theme.ColorNamePrimary))}
+	switch {
+	case v.Unconfirmed:
+		lines = append(lines, warn(tr("door.unconfirmed")))
+	case v.LookAgain:
+		lines = append(lines, say(tr("door.lookagain")))
+	case v.Open():
+		lines = append(lines, say(tr(doorWhat[v.Task])))
+	default:
+		lines = append(lines, say(tr("door.wait")))
 	}
-	if s.more > 0 {
-		lines = append(lines, say(trf("door.more", "N", s.more)))
+	if v.More > 0 {
+		lines = append(lines, say(trf("door.more", "N", v.More)))
 	}
+	if v.Code != "" {
+		lines = append(lines, say(trf("drop.code", "Code", formatCode(v.Code))))
+	}
+	notOpen := k.button(tr("door.notopen"), theme.WarningIcon(), func() { k.sendWaiting(app.DidNotOpen{}) })
 	var controls []fyne.CanvasObject
-	switch s.kind {
-	case doorPickup:
-		controls = append(controls, k.button(tr("door.notopen"), theme.WarningIcon(), func() { k.showDoorDidNotOpen(d) }))
-	case doorDrop, doorReturn:
+	switch v.Task {
+	case app.TaskPickup:
+		controls = append(controls, notOpen)
+	default:
 		controls = append(controls, row(
-			k.button(tr("drop.larger"), theme.ViewFullScreenIcon(), k.dropLarger),
-			k.button(tr("door.notopen"), theme.WarningIcon(), k.dropDidNotOpen)))
-		if s.code != "" {
-			lines = append(lines, say(trf("drop.code", "Code", core.FormatCode(s.code))))
-		}
+			k.button(tr("drop.larger"), theme.ViewFullScreenIcon(), func() { k.sendWaiting(app.Larger{}) }), notOpen))
 	}
-	return withMap(container.NewVBox(lines...), doorMap(k.doors, d.ID), controls...)
+	if v.Unconfirmed {
+		controls = append(controls, k.button(backLabel(v.Task), theme.HomeIcon(), func() { k.send(app.Back{}) }))
+	}
+	return withMap(container.NewVBox(lines...), doorMap(k.doors, v.Door.ID), controls...)
 }
 
-func (s *doorScreen) notice(k *Kiosk, n doorNotice) {
-	if n.Door.ID != s.door.ID {
-		return
+// backLabel is where Back leads from a door: a courier's menu, or home.
+func backLabel(t app.DoorTask) string {
+	if t == app.TaskDrop {
+		return tr("courier.menu")
 	}
-	switch n.Kind {
-	case lockio.EventLeftOpen:
-		k.showLeftOpen(s.door, s.closed)
-	case lockio.EventClosed:
-		s.closed()
-	case lockio.EventDidNotOpen:
-		s.didNotOpen()
+	return tr("common.home")
+}
+
+// notOpenedScreen: the door's opening settled as not opened. "Try again"
+// is the person's report, which the locker answers (one retry, another
+// door for a drop-off, then support).
+type notOpenedScreen struct{ v *app.NotOpenedView }
+
+func (s *notOpenedScreen) idle() app.Idle { return s.v.Idle() }
+
+func (s *notOpenedScreen) draw(k *Kiosk) fyne.CanvasObject {
+	what := "drop.notopen.what"
+	if s.v.Task == app.TaskPickup {
+		what = "notopen.what.pickup"
 	}
+	top := container.NewVBox(title(trf("drop.notopen", "Door", s.v.Door.ID)), say(tr(what)))
+	return arrange(top, k.mainButton(tr("drop.retry"), theme.ViewRefreshIcon(), func() { k.sendWaiting(app.DidNotOpen{}) }),
+		k.button(backLabel(s.v.Task), theme.HomeIcon(), func() { k.send(app.Back{}) }))
 }
 
 // leftOpenScreen asks for a door to be closed, with a sound every few
-// seconds until it is; then what opened it carries on.
-type leftOpenScreen struct {
-	door core.Door
-	then func()
-}
+// seconds until it is.
+type leftOpenScreen struct{ v *app.LeftOpenView }
 
-func (k *Kiosk) showLeftOpen(d core.Door, then func()) {
-	k.show(&leftOpenScreen{door: d, then: then})
-}
-
-func (s *leftOpenScreen) idle() idleRule { return idleNever }
+func (s *leftOpenScreen) idle() app.Idle { return s.v.Idle() }
 
 func (s *leftOpenScreen) draw(k *Kiosk) fyne.CanvasObject {
-	top := container.NewVBox(title(trf("leftopen.title", "Door", s.door.ID)), say(tr("leftopen.what")))
+	top := container.NewVBox(title(trf("leftopen.title", "Door", s.v.Door.ID)), say(tr("leftopen.what")))
 	s.remind(k)
-	return withMap(top, doorMap(k.doors, s.door.ID))
+	return withMap(top, doorMap(k.doors, s.v.Door.ID))
 }
 
 func (s *leftOpenScreen) remind(k *Kiosk) {
 	k.play(SoundLeftOpen)
 	k.later(k.opts.Reminder, func() { s.remind(k) })
 }
-
-func (s *leftOpenScreen) notice(_ *Kiosk, n doorNotice) {
-	if n.Door.ID == s.door.ID && n.Kind == lockio.EventClosed {
-		s.then()
-	}
-}
-
-// gotItScreen is the bystander guard: after the door closes the shopper
-// says whether they got their parcel, and may open the door again for a
-// while.
-type gotItScreen struct{ reopen bool }
-
-func (k *Kiosk) showDidYouGet() {
-	k.show(&gotItScreen{reopen: k.flows.Aftercare != nil && k.pickup != nil})
-}
-
-func (s *gotItScreen) idle() idleRule { return idleAsk }
-
-func (s *gotItScreen) draw(k *Kiosk) fyne.CanvasObject {
-	yes := k.mainButton(tr("got.yes"), theme.ConfirmIcon(), func() { k.showThanks(tr("thanks.pickup")) })
-	empty := k.button(tr("got.empty"), theme.QuestionIcon(), func() { k.report(core.ProblemEmpty) })
-	wrong := k.button(tr("got.wrong"), theme.QuestionIcon(), func() { k.report(core.ProblemWrongParcel) })
-	controls := []fyne.CanvasObject{row(empty, wrong)}
-	if s.reopen {
-		again := k.button(tr("got.reopen"), theme.ViewRefreshIcon(), k.reopen)
-		controls = append(controls, again)
-		k.later(k.opts.ReopenGrace, again.Hide)
-	}
-	controls = append(controls, yes)
-	return arrange(title(tr("got.title")), controls...)
-}
-
-func (s *gotItScreen) scanned(k *Kiosk, text string) { k.entryScan(text) }
-
-// thanksScreen thanks the person, then goes back to the start.
-type thanksScreen struct{ sub string }
-
-func (k *Kiosk) showThanks(sub string) { k.show(&thanksScreen{sub: sub}) }
-
-func (s *thanksScreen) idle() idleRule { return idleNever }
-
-func (s *thanksScreen) draw(k *Kiosk) fyne.CanvasObject {
-	k.later(k.opts.ThanksFor, func() {
-		if k.courier != nil {
-			k.showCourierMenu()
-			return
-		}
-		k.showHome()
-	})
-	return arrange(container.NewVBox(bigText(tr("thanks.title"), 72, themed(colorNameGood)), title(s.sub)))
-}
-
-func (s *thanksScreen) key(k *Kiosk, kp keyPress) bool { return k.startTyping(kp) }
-func (s *thanksScreen) scanned(k *Kiosk, text string)  { k.entryScan(text) }
-
-// doorEvent gives a door notice to the screen on show.
-func (k *Kiosk) doorEvent(n doorNotice) {
-	if t, ok := k.shown.(noticeTaker); ok {
-		t.notice(k, n)
-	}
-}
-
-// doorNotice is what a door did.
-type doorNotice = core.DoorNotice

@@ -11,57 +11,27 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"pudo/app/core"
+	"pudo/app"
 	"pudo/assets"
-	"pudo/lockio"
 )
 
 // homeScreen is the attract screen: collect, send or return, the
 // language, the big-text switch, and a hint that scanning works right here.
-type homeScreen struct{}
+type homeScreen struct{ v *app.HomeView }
 
-// showHome leaves whatever a person was doing and shows home, or Out of
-// order while the lock board is gone.
-func (k *Kiosk) showHome() {
-	k.endDrop() // going home leaves any drop-off
-	k.pickup = nil
-	if k.boardOffline() {
-		k.show(&outOfOrderScreen{})
-		return
-	}
-	s := &homeScreen{}
-	k.show(s)
-	k.topUpDemo(s)
-}
-
-func (s *homeScreen) idle() idleRule { return idleNever }
+func (s *homeScreen) idle() app.Idle { return s.v.Idle() }
 
 func (s *homeScreen) draw(k *Kiosk) fyne.CanvasObject {
 	k.nightTimer(s, k.applyNight())
 	hint := say(tr("home.hint"))
 	top := container.NewVBox(k.logo(), title(tr("home.title")), hint, k.demoBanner())
-	collect := k.mainButton(tr("home.collect"), theme.DownloadIcon(), func() { k.showEntry(entryPickup, "") })
-	controls := []fyne.CanvasObject{k.languageRow(), k.bigTextSwitch()}
-	if k.flows.Returns != nil {
-		send := k.mainButton(tr("home.send"), theme.UploadIcon(), func() { k.showEntry(entryReturn, "") })
-		controls = append(controls, row(collect, send))
-	} else {
-		controls = append(controls, collect)
-	}
-	return arrange(top, controls...)
+	collect := k.mainButton(tr("home.collect"), theme.DownloadIcon(), func() { k.send(app.Collect{}) })
+	send := k.mainButton(tr("home.send"), theme.UploadIcon(), func() { k.send(app.SendReturn{}) })
+	return arrange(top, k.languageRow(s), k.bigTextSwitch(s), row(collect, send))
 }
 
 // key: typing on home starts code entry.
 func (s *homeScreen) key(k *Kiosk, kp keyPress) bool { return k.startTyping(kp) }
-
-func (s *homeScreen) scanned(k *Kiosk, text string) { k.entryScan(text) }
-
-// notice: a door left open while nobody is at the screen asks to be closed.
-func (s *homeScreen) notice(k *Kiosk, n doorNotice) {
-	if n.Kind == lockio.EventLeftOpen {
-		k.showLeftOpen(n.Door, k.showHome)
-	}
-}
 
 // logo is the Pudo mark; tapping it quickly several times opens the staff
 // PIN screen, a gesture no shopper makes by chance.
@@ -81,19 +51,19 @@ func (k *Kiosk) logoTapped() {
 		}
 	}
 	k.taps = append(keep, now)
-	if len(k.taps) >= k.opts.AdminTaps && k.flows.Staff != nil {
+	if len(k.taps) >= k.opts.AdminTaps {
 		k.taps = nil
-		k.showStaffPIN("")
+		k.send(app.StaffGesture{})
 	}
 }
 
-func (k *Kiosk) languageRow() fyne.CanvasObject {
+func (k *Kiosk) languageRow(s screen) fyne.CanvasObject {
 	var bs []fyne.CanvasObject
 	for _, l := range k.settings.offered() {
 		b := k.button(l.Name, nil, func() {
 			SetLanguage(l.Code)
 			k.log.Info("language", "code", l.Code)
-			k.showHome()
+			k.refresh(s)
 		})
 		if l.Code == CurrentLanguage() {
 			b.Importance = widget.HighImportance
@@ -103,14 +73,14 @@ func (k *Kiosk) languageRow() fyne.CanvasObject {
 	return row(bs...)
 }
 
-func (k *Kiosk) bigTextSwitch() fyne.CanvasObject {
+func (k *Kiosk) bigTextSwitch(s screen) fyne.CanvasObject {
 	label, icon := tr("home.bigtext.on"), theme.ZoomInIcon()
 	if k.bigText {
 		label, icon = tr("home.bigtext.off"), theme.ZoomOutIcon()
 	}
 	return k.button(label, icon, func() {
 		k.bigText = !k.bigText
-		k.showHome()
+		k.refresh(s)
 	})
 }
 
@@ -129,27 +99,6 @@ func (k *Kiosk) nightTimer(s screen, next time.Time) {
 	}
 }
 
-// boardOffline is true when the lock board is known to be gone, not merely
-// starting up.
-func (k *Kiosk) boardOffline() bool {
-	if k.opts.Board == nil {
-		return false
-	}
-	h := k.opts.Board.Health()
-	switch h.State {
-	case lockio.BusDown, lockio.BusPermission, lockio.BusClosed:
-		return true
-	case lockio.BusUp:
-		for _, b := range h.Boards {
-			if b.Answering || b.Failures == 0 {
-				return false
-			}
-		}
-		return len(h.Boards) > 0
-	}
-	return false
-}
-
 func (k *Kiosk) demoBanner() fyne.CanvasObject {
 	k.demoMu.Lock()
 	defer k.demoMu.Unlock()
@@ -158,11 +107,19 @@ func (k *Kiosk) demoBanner() fyne.CanvasObject {
 	}
 	var codes []string
 	for _, p := range k.demo {
-		codes = append(codes, core.FormatCode(p.Code))
+		codes = append(codes, formatCode(p.Code))
 	}
 	t := say(trf("home.demo", "Codes", strings.Join(codes, "   ")))
 	t.TextStyle = fyne.TextStyle{Monospace: true}
 	bg := canvas.NewRectangle(themed(theme.ColorNameInputBackground))
 	bg.StrokeColor, bg.StrokeWidth, bg.CornerRadius = themed(colorNameLit), 4, 8
 	return container.NewStack(bg, t)
+}
+
+// formatCode shows a canonical code as people read it: XXXX-XXXX.
+func formatCode(code string) string {
+	if len(code) != codeLen {
+		return code
+	}
+	return code[:4] + "-" + code[4:]
 }

@@ -32,6 +32,7 @@ func TestTabDoesNotTrapTheKeyboard(t *testing.T) {
 		t.Fatalf("code %q after Tab, want 7", got)
 	}
 	f.pressKey(fyne.KeyEscape)
+	f.pump()
 	f.want(t, &homeScreen{})
 }
 
@@ -41,13 +42,13 @@ func TestSpaceNeverPressesAButton(t *testing.T) {
 	tests := map[string]func(t *testing.T, f *fixture){
 		"home":       func(*testing.T, *fixture) {},
 		"code entry": func(t *testing.T, f *fixture) { f.tap(t, "Collect a parcel") },
-		"courier":    func(t *testing.T, f *fixture) { f.k.Scanned(annaToken) },
+		"courier":    func(t *testing.T, f *fixture) { f.scanned(annaToken) },
 	}
 	for name, setup := range tests {
 		t.Run(name, func(t *testing.T) {
 			f := newFixture(t)
 			setup(t, f)
-			before := f.k.shown
+			before, calls := f.k.shown, len(f.eng.Calls())
 			for range 3 {
 				f.pressKey(fyne.KeyTab)
 				f.pressSpace()
@@ -55,8 +56,8 @@ func TestSpaceNeverPressesAButton(t *testing.T) {
 			if f.w.Canvas().Focused() == nil {
 				t.Fatal("Tab focused nothing: the test does not set the trap up")
 			}
-			if f.k.shown != before || CurrentLanguage() != "en" || len(f.flows.calls) != 0 {
-				t.Fatalf("Space did something: on %s, language %s, calls %q", screenName(f.k.shown), CurrentLanguage(), f.flows.calls)
+			if f.k.shown != before || CurrentLanguage() != "en" || len(f.eng.Calls()) != calls {
+				t.Fatalf("Space did something: on %s, language %s, calls %q", screenName(f.k.shown), CurrentLanguage(), f.eng.Calls())
 			}
 			if h, ok := f.k.shown.(keypadHolder); ok && h.pad().code != "" {
 				t.Fatalf("Space typed %q", h.pad().code)
@@ -70,7 +71,7 @@ func TestSpaceNeverPressesAButton(t *testing.T) {
 // dropped and the burst is still one scan.
 func TestScanWithTabIsStillAScan(t *testing.T) {
 	f := newFixture(t)
-	f.k.opts.Scanners = nil // the scan goes straight to the screen
+	f.k.opts.PushScan = nil // the scan goes straight to the screen
 	for i, r := range annaToken {
 		f.clock.advance(3 * time.Millisecond)
 		f.typeRune(r)
@@ -81,5 +82,6 @@ func TestScanWithTabIsStillAScan(t *testing.T) {
 	}
 	f.clock.advance(3 * time.Millisecond)
 	f.pressKey(fyne.KeyReturn)
+	f.pump()
 	f.want(t, &courierMenuScreen{})
 }

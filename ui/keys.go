@@ -6,22 +6,25 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"pudo/app/core"
-	"pudo/scanner"
+	"pudo/app"
 )
 
 // keyInput is the physical keyboard and keyboard-mode scanners: every key
 // goes to the burst detector, which tells a scan from a person typing.
 type keyInput struct {
-	burst *scanner.KeyBurst
+	burst *app.KeyBurst
 	// typing is set while a key is handled: a screen the key brings up
 	// (home's first key opens code entry) keeps what was typed so far.
 	typing bool
+	// early are keys typed on a start screen, for the code screen they
+	// open: it comes up only once the Front answered.
+	early []rune
 }
 
-// newScreen forgets what was typed on the screen before.
+// newScreen forgets what was typed on the screen before, unless it was
+// typed for the screen coming up.
 func (in *keyInput) newScreen() {
-	if !in.typing {
+	if !in.typing && len(in.early) == 0 {
 		in.burst.Reset()
 	}
 }
@@ -48,8 +51,7 @@ func (k *Kiosk) typedKey(ev *fyne.KeyEvent) {
 	case fyne.KeySpace, fyne.KeyTab:
 	default:
 		if !k.dispatchKey(keyPress{name: ev.Name}) && ev.Name == fyne.KeyEscape {
-			k.escape()
-			return
+			k.send(app.Escape{}) // the session decides who leaves by it
 		}
 	}
 	k.touch()
@@ -65,14 +67,6 @@ func (k *Kiosk) dispatchKey(kp keyPress) bool {
 	return t.key(k, kp)
 }
 
-// escape leaves a shopper's screen for home; couriers and staff leave by
-// their own buttons.
-func (k *Kiosk) escape() {
-	if k.staff == nil && k.courier == nil {
-		k.showHome()
-	}
-}
-
 // enter ends typed input: a scanner's burst is a scan wherever it comes,
 // a person's typing goes to the screen.
 func (k *Kiosk) enter() {
@@ -81,6 +75,7 @@ func (k *Kiosk) enter() {
 		scanned = false
 	}
 	if scanned {
+		k.input.early = nil
 		if h, ok := k.shown.(keypadHolder); ok {
 			h.pad().Clear()
 		}
@@ -96,64 +91,31 @@ func (k *Kiosk) enter() {
 // is deduplicated and counted with the other readers and comes back through
 // Scanned; without a hub it goes to Scanned directly.
 func (k *Kiosk) keyboardScan(text string) {
-	h := k.opts.Scanners
-	if h == nil {
-		k.Scanned(text)
+	if push := k.opts.PushScan; push != nil {
+		k.async(func(ctx context.Context) { push(ctx, text) })
 		return
 	}
-	k.async(func() { h.Push(context.Background(), scanner.Read{Text: text, Source: scanner.SourceKeyboard}) })
+	k.Scanned(text)
 }
 
-// Scanned takes a code read by a camera or a scanner and gives it to the
-// screen on show; a screen that takes no scans ignores it.
+// Scanned takes a code read by a camera or a scanner; the session on show
+// (or the Front, between sessions) decides what it means.
 func (k *Kiosk) Scanned(text string) {
-	k.lastScan = text
 	k.touch()
-	if s, ok := k.shown.(scanTaker); ok {
-		s.scanned(k, text)
-	}
-}
-
-// entryScan is what a scan does on the screens a person starts from: a code
-// that is none of ours (a product barcode held up by mistake) is ignored
-// rather than counted as a wrong code.
-func (k *Kiosk) entryScan(text string) {
-	switch k.classify(text) {
-	case PayloadPickupCode:
-		k.play(SoundScan)
-		code, _ := core.NormalizeCode(text)
-		k.submitCode(code)
-	case PayloadPickupToken:
-		k.play(SoundScan)
-		k.submitPickupScan(text)
-	case PayloadCourierToken:
-		k.play(SoundScan)
-		k.courierLogin(text)
-	case PayloadReturnCode:
-		k.play(SoundScan)
-		k.submitReturn(text)
-	default:
-		k.log.Info("scan ignored: not one of ours", "len", len(text))
-	}
-}
-
-func (k *Kiosk) classify(text string) Payload {
-	if k.flows.Scans != nil {
-		return k.flows.Scans.Classify(text)
-	}
-	if _, err := core.NormalizeCode(text); err == nil {
-		return PayloadPickupCode
-	}
-	return PayloadForeign
+	k.scan(text)
 }
 
 // startTyping is what a key does on the screens a person starts from: a
-// letter or digit opens pickup code entry and is typed there; a space or
-// punctuation starts nothing.
+// letter or digit opens pickup code entry, where it is typed; a space or
+// punctuation starts nothing. The keys typed before the code screen came
+// up wait for it.
 func (k *Kiosk) startTyping(kp keyPress) bool {
 	if !unicode.IsLetter(kp.r) && !unicode.IsDigit(kp.r) {
 		return false
 	}
-	s := k.showEntry(entryPickup, "")
-	return s.key(k, kp)
+	k.input.early = append(k.input.early, kp.r)
+	if len(k.input.early) == 1 {
+		k.send(app.Collect{})
+	}
+	return true
 }

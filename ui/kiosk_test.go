@@ -6,8 +6,8 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"pudo/app/core"
-	"pudo/lockio"
+	"pudo/app"
+	"pudo/app/apptest"
 )
 
 // TestNeedMoreTime: an idle screen asks first; "yes" keeps the screen and
@@ -41,9 +41,15 @@ func TestIdleRules(t *testing.T) {
 	}{
 		"home stays":            {func(*testing.T, *fixture) {}, time.Hour, &homeScreen{}},
 		"open door waits":       {func(t *testing.T, f *fixture) { toDoor(t, f) }, time.Hour, &doorScreen{}},
-		"problem goes home":     {func(t *testing.T, f *fixture) { f.k.showFailure(core.ErrOutOfService, 3) }, 2 * time.Minute, &homeScreen{}},
+		"problem goes home":     {toProblem, 2 * time.Minute, &homeScreen{}},
 		"admin ends after 2min": {func(t *testing.T, f *fixture) { f.staffLogin(t) }, 2*time.Minute + 20*time.Second, &homeScreen{}},
 		"admin stays at 1min":   {func(t *testing.T, f *fixture) { f.staffLogin(t) }, time.Minute + 50*time.Second, &adminDoorsScreen{}},
+		// A door the locker cannot confirm asks, so it is not on screen forever.
+		"unconfirmed door asks": {func(t *testing.T, f *fixture) {
+			toDoor(t, f)
+			f.eng.SensorLost(f.demo[0].DoorID)
+			f.pump()
+		}, 2 * time.Minute, &homeScreen{}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -56,9 +62,21 @@ func TestIdleRules(t *testing.T) {
 }
 
 func toDoor(t *testing.T, f *fixture) {
+	t.Helper()
 	f.tap(t, "Collect a parcel")
 	f.typeOnKeypad(t, f.demo[0].Code)
 	f.tap(t, "Open my door")
+}
+
+// toProblem: a pickup whose door never opens, reported twice, ends on the
+// support screen.
+func toProblem(t *testing.T, f *fixture) {
+	t.Helper()
+	f.eng.SetBoard(f.demo[0].DoorID, apptest.Refuses)
+	toDoor(t, f)
+	f.tap(t, "Try again")
+	f.tap(t, "Try again")
+	f.want(t, &problemScreen{})
 }
 
 // TestScannerBurstIsAScan: a keyboard-mode scanner types fast and ends with
@@ -67,11 +85,10 @@ func toDoor(t *testing.T, f *fixture) {
 func TestScannerBurstIsAScan(t *testing.T) {
 	f := newFixture(t)
 	f.typeKeys(annaToken, 3*time.Millisecond)
-	if len(f.scanners.pushed) != 1 || f.scanners.pushed[0] != annaToken {
-		t.Fatalf("pushed %q", f.scanners.pushed)
+	if len(f.pushed) != 1 || f.pushed[0] != annaToken {
+		t.Fatalf("pushed %q", f.pushed)
 	}
-	f.k.opts.Scanners = nil // without a hub the scan goes straight to the screen
-	f.k.showHome()
+	f.k.opts.PushScan = nil // without a hub the scan goes straight to the screen
 	f.typeKeys(annaToken, 3*time.Millisecond)
 	f.want(t, &courierMenuScreen{})
 }
@@ -80,19 +97,19 @@ func TestScannerBurstIsAScan(t *testing.T) {
 // nothing and is not a wrong code.
 func TestForeignScanIgnored(t *testing.T) {
 	f := newFixture(t)
-	f.k.Scanned("4006381333931")
+	f.scanned("4006381333931")
 	f.want(t, &homeScreen{})
 	f.tap(t, "Collect a parcel")
-	f.k.Scanned("4006381333931")
+	f.scanned("4006381333931")
 	f.want(t, &codeScreen{})
-	if f.shows("does not match") || f.sounds.count(SoundWrong) != 0 {
+	if f.shows("does not match") || f.sounds.count(SoundWrong) != 0 || f.sounds.count(SoundScan) != 0 {
 		t.Fatalf("texts %q sounds %v", f.texts(), f.sounds.played)
 	}
 }
 
 func TestScannedPickupCode(t *testing.T) {
 	f := newFixture(t)
-	f.k.Scanned(f.demo[2].Code)
+	f.scanned(f.demo[2].Code)
 	f.want(t, &doorScreen{})
 	if f.doorShown(t) != f.demo[2].DoorID || f.sounds.count(SoundScan) != 1 {
 		t.Fatalf("door %d sounds %v", f.doorShown(t), f.sounds.played)
@@ -101,15 +118,14 @@ func TestScannedPickupCode(t *testing.T) {
 
 func TestDidYouGetYourParcel(t *testing.T) {
 	tests := map[string]struct {
-		tap      string
-		screen   screen
-		reopened int
-		reports  []string
+		tap    string
+		screen screen
+		call   string
 	}{
-		"yes":    {"Yes, thank you", &thanksScreen{}, 0, nil},
-		"empty":  {"The door was empty", &problemScreen{}, 0, []string{"empty"}},
-		"wrong":  {"Wrong parcel", &problemScreen{}, 0, []string{"wrong-parcel"}},
-		"reopen": {"Open the door again", &doorScreen{}, 1, nil},
+		"yes":    {"Yes, thank you", &thanksScreen{}, ""},
+		"empty":  {"The door was empty", &problemScreen{}, "report empty"},
+		"wrong":  {"Wrong parcel", &problemScreen{}, "report wrong-parcel"},
+		"reopen": {"Open the door again", &doorScreen{}, "reopen"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -118,8 +134,8 @@ func TestDidYouGetYourParcel(t *testing.T) {
 			f.want(t, &gotItScreen{})
 			f.tap(t, tc.tap)
 			f.want(t, tc.screen)
-			if f.flows.reopened != tc.reopened || len(f.flows.reports) != len(tc.reports) {
-				t.Fatalf("reopened %d reports %q", f.flows.reopened, f.flows.reports)
+			if tc.call != "" && !f.called(tc.call) {
+				t.Fatalf("calls %q, want %q", f.eng.Calls(), tc.call)
 			}
 			if _, ok := tc.screen.(*problemScreen); ok && !f.shows("T1 / 1 / 2026-03-02 14:30") {
 				t.Fatalf("no reference; texts %q", f.texts())
@@ -128,10 +144,15 @@ func TestDidYouGetYourParcel(t *testing.T) {
 	}
 }
 
+// TestReopenOnlyWithinGrace: the button goes when the locker's grace ends,
+// whatever the screens were configured with before.
 func TestReopenOnlyWithinGrace(t *testing.T) {
 	f := newFixture(t)
 	toGotIt(t, f)
-	f.clock.advance(f.k.opts.ReopenGrace)
+	if f.button("Open the door again") == nil {
+		t.Fatal("no reopen within the grace")
+	}
+	f.clock.advance(time.Minute)
 	if f.button("Open the door again") != nil {
 		t.Fatal("reopen offered after the grace period")
 	}
@@ -141,19 +162,20 @@ func TestFailureScreens(t *testing.T) {
 	tests := map[string]struct {
 		err   error
 		title string
+		door  string
 	}{
-		"did not open":   {core.ErrDoorDidNotOpen, "The door did not open"},
-		"out of service": {core.ErrOutOfService, "This door is out of service"},
-		"no free door":   {core.ErrNoFreeDoor, "No free door of this size"},
-		"other":          {errBoom, "Something went wrong"},
+		"being opened":   {&app.BeingOpenedError{Door: 7}, "Your door is being opened", "7"},
+		"out of service": {app.ErrOutOfService, "This door is out of service", "-"},
+		"no free door":   {app.ErrNoFreeDoor, "No free door of this size", "-"},
+		"other":          {errBoom, "Something went wrong", "-"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			f := newFixture(t)
-			f.k.locker = failingLocker{f.locker, tc.err}
+			f.eng.PickupErr = tc.err
 			toDoor(t, f)
 			f.want(t, &problemScreen{})
-			if !f.shows(tc.title) || !f.shows("Support reference: T1 / - / 2026-03-02 14:30") {
+			if !f.shows(tc.title) || !f.shows("Support reference: T1 / "+tc.door+" / 2026-03-02 14:30") {
 				t.Fatalf("texts %q", f.texts())
 			}
 			for _, s := range f.texts() {
@@ -171,13 +193,24 @@ type errorString string
 
 func (e errorString) Error() string { return string(e) }
 
-func TestBoardOfflineShowsOutOfOrder(t *testing.T) {
+// TestOutOfOrderFollowsTheLocker: home shows Out of order when the locker
+// says no door can open, without being redrawn, refuses what is typed or
+// scanned meanwhile, and comes back when the locker does.
+func TestOutOfOrderFollowsTheLocker(t *testing.T) {
 	f := newFixture(t)
-	f.board2.health.State = lockio.BusDown
-	f.k.showHome()
+	f.eng.SetOutOfOrder(true, "lock bus down")
+	f.pump()
 	f.want(t, &outOfOrderScreen{})
-	f.board2.health.State = lockio.BusUp
-	f.clock.advance(10 * time.Second)
+	f.typeKeys(f.demo[0].Code, 200*time.Millisecond)
+	f.scanned(f.demo[0].Code)
+	f.k.opts.PushScan = nil
+	f.typeKeys(f.demo[0].Code, 3*time.Millisecond) // a keyboard scanner's burst
+	f.want(t, &outOfOrderScreen{})
+	if n := f.eng.Unlocks(f.demo[0].DoorID); n != 0 || f.called("pickup") {
+		t.Fatalf("%d unlocks, calls %q", n, f.eng.Calls())
+	}
+	f.eng.SetOutOfOrder(false, "")
+	f.pump()
 	f.want(t, &homeScreen{})
 }
 
@@ -187,13 +220,13 @@ func TestDoorLeftOpen(t *testing.T) {
 	f := newFixture(t)
 	toDoor(t, f)
 	door := f.demo[0].DoorID
-	f.doorEvent(door, lockio.EventLeftOpen)
+	f.leftOpen(door)
 	f.want(t, &leftOpenScreen{})
 	f.clock.advance(3 * f.k.opts.Reminder)
 	if n := f.sounds.count(SoundLeftOpen); n != 4 {
 		t.Fatalf("%d reminders, want 4", n)
 	}
-	f.closeRealDoor(t, door)
+	f.close(door)
 	f.want(t, &gotItScreen{})
 	f.clock.advance(time.Minute)
 	if n := f.sounds.count(SoundLeftOpen); n != 4 {
@@ -301,14 +334,4 @@ func TestAdminGesture(t *testing.T) {
 			f.want(t, tc.want)
 		})
 	}
-}
-
-func (f *fixture) logoArea(t *testing.T) *tapArea {
-	for _, o := range f.objects() {
-		if a, ok := o.(*tapArea); ok {
-			return a
-		}
-	}
-	t.Fatal("no logo")
-	return nil
 }

@@ -5,19 +5,26 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+
+	"pudo/app"
 )
 
-// screen is one screen of the kiosk, one type per screen. The router shows
-// one at a time; the screen draws itself and, through the optional
-// interfaces below, takes the keyboard, scans and door notices while it is
-// shown. A screen that does not implement one of them ignores that input:
-// nothing reaches a screen that did not ask for it.
+// screen is one screen of the kiosk, one type per screen, each drawing one
+// kind of app.View. The router shows one at a time; the screen draws its
+// view and turns taps and keys into intents for the locker's sessions,
+// which decide what comes next: a screen holds no rule about rents or
+// doors. Through the optional interfaces below it takes the keyboard; a
+// screen that does not implement one ignores that input. Scans and door
+// notices go to the sessions (app.Front), which answer with the next view.
+//
+// Later needs fit the same way: a screen that speaks its text implements
+// one more method, and a tactile keypad's keys arrive as keyPress values.
 //
 // draw may arm timers with Kiosk.later; they stop when the screen's content
 // is replaced, so a screen never acts after it left.
 type screen interface {
 	draw(k *Kiosk) fyne.CanvasObject
-	idle() idleRule
+	idle() app.Idle
 }
 
 // keyTaker takes keys from a keyboard, a keyboard-mode scanner or a
@@ -39,16 +46,6 @@ type typingOnly interface {
 	typingOnly()
 }
 
-// scanTaker takes a code read by a camera or scanner.
-type scanTaker interface {
-	scanned(k *Kiosk, text string)
-}
-
-// noticeTaker follows door notices while the screen is shown.
-type noticeTaker interface {
-	notice(k *Kiosk, n doorNotice)
-}
-
 // keypadHolder is a screen with an on-screen keypad.
 type keypadHolder interface {
 	pad() *keypad
@@ -60,16 +57,7 @@ type keyPress struct {
 	name fyne.KeyName
 }
 
-// idleRule says what a screen does when nobody touches it.
-type idleRule int
-
-const (
-	idleNever idleRule = iota // home, and screens waiting for a door
-	idleAsk                   // ask "Need more time?", then go home
-	idleAdmin                 // the same, on the admin's longer clock
-)
-
-// screenName names a screen in the log by its type (homeScreen, ...), so
+// screenName names a screen in the log by its type (home, code, ...), so
 // support reads what the person saw; nothing routes by it.
 func screenName(s screen) string {
 	if s == nil {
