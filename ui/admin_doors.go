@@ -43,10 +43,10 @@ func (s *adminDoorsScreen) draw(k *Kiosk) fyne.CanvasObject {
 		}
 		acts := []fyne.CanvasObject{
 			k.mainButton(trf("admin.open", "Door", d.ID), theme.LoginIcon(), func() { k.send(app.OpenDoor{Door: d.ID}) }),
-			k.button(oos, theme.WarningIcon(), func() { k.sendWaiting(app.SetOutOfService{Door: d.ID, On: !d.OutOfService}) }),
+			k.button(oos, theme.WarningIcon(), func() { k.send(app.SetOutOfService{Door: d.ID, On: !d.OutOfService}) }),
 		}
 		if d.Fault != "" || d.Unsettled != 0 {
-			acts = append(acts, k.button(tr("admin.clear"), theme.ConfirmIcon(), func() { k.sendWaiting(app.ClearDoor{Door: d.ID}) }))
+			acts = append(acts, k.button(tr("admin.clear"), theme.ConfirmIcon(), func() { k.send(app.ClearDoor{Door: d.ID}) }))
 		}
 		controls = append(controls, row(acts...))
 	}

@@ -15,14 +15,20 @@ import (
 // adminHardwareScreen tests the devices: the lock-board bus, the code
 // readers with a live camera picture and the last code read, the sounds,
 // and the self-test with its last report; "test empty doors" starts here.
-type adminHardwareScreen struct{ v *app.StaffHardwareView }
+type adminHardwareScreen struct {
+	v        *app.StaffHardwareView
+	scanning bool // a bus scan is under way: say so until its result comes
+}
 
 func (s *adminHardwareScreen) idle() app.Idle { return s.v.Idle() }
 
 func (s *adminHardwareScreen) draw(k *Kiosk) fyne.CanvasObject {
 	v := s.v
 	left := container.NewVBox(title(tr("hw.board")), busStatus(v.Hardware.Bus))
-	if text := busScanText(v); text != "" {
+	if text := busScanText(v); s.scanning || text != "" {
+		if s.scanning {
+			text = tr("hw.scanning")
+		}
 		left.Add(line(text))
 	}
 	for _, l := range selfTestLines(v) {
@@ -41,8 +47,12 @@ func (s *adminHardwareScreen) draw(k *Kiosk) fyne.CanvasObject {
 		k.button(tr("hw.sound.open"), theme.VolumeUpIcon(), func() { k.play(SoundOpen) }),
 		k.button(tr("hw.sound.leftopen"), theme.VolumeUpIcon(), func() { k.play(SoundLeftOpen) }))
 	controls := []fyne.CanvasObject{
-		k.button(tr("hw.busscan"), theme.SearchIcon(), func() { k.sendWaiting(app.ScanBus{}) }),
-		k.button(tr("hw.selftest"), theme.ConfirmIcon(), func() { k.sendWaiting(app.RunSelfTest{}) }),
+		k.button(tr("hw.busscan"), theme.SearchIcon(), func() {
+			s.scanning = true
+			k.refresh(s)
+			k.send(app.ScanBus{})
+		}),
+		k.button(tr("hw.selftest"), theme.ConfirmIcon(), func() { k.send(app.RunSelfTest{}) }),
 		k.button(tr("hw.doortest"), theme.LoginIcon(), func() { k.send(app.TestEmptyDoors{}) }),
 	}
 	if v.Hardware.Bus.State != app.BusUp {
