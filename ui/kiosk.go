@@ -199,9 +199,6 @@ func (k *Kiosk) refresh(s screen) {
 	}
 }
 
-// showing reports whether s is the screen on show.
-func (k *Kiosk) showing(s screen) bool { return k.shown == s }
-
 func (k *Kiosk) swap(s screen) {
 	for _, stop := range k.timers {
 		stop()
