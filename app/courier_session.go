@@ -117,7 +117,7 @@ func (s *CourierSession) startDrop(d DropOff, err error) View {
 // one went in.
 func (s *CourierSession) dropStep(st dropStep) View {
 	if st == dropStored {
-		s.stored, s.unbooked = s.drop.door.ID, ""
+		s.stored, s.unbooked = s.drop.at.door.ID, ""
 		s.drop = nil
 		return s.dropView()
 	}

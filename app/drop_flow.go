@@ -12,16 +12,12 @@ import (
 // engine keeps any rent whose door was seen open, since the parcel may be
 // inside).
 type dropFlow struct {
-	f           *Front
-	ctx         context.Context
-	d           DropOff
-	task        DoorTask
-	door        Door
-	op          Opening
-	lookAgain   bool
-	unconfirmed bool
-	view        View
-	ended       bool // stored or given up: nothing left to abandon
+	f     *Front
+	ctx   context.Context
+	d     DropOff
+	at    doorFollow
+	view  View
+	ended bool // stored or given up: nothing left to abandon
 }
 
 // dropStep is what a drop-off's step led to.
@@ -34,23 +30,17 @@ const (
 )
 
 func newDropFlow(ctx context.Context, f *Front, d DropOff, task DoorTask) *dropFlow {
-	return &dropFlow{f: f, ctx: ctx, d: d, task: task}
+	return &dropFlow{f: f, ctx: ctx, d: d, at: doorFollow{f: f, task: task}}
 }
 
 // first shows the door after the drop-off started; err is nil or the
 // *DidNotOpenError of a door that settled as not opened at once.
 func (w *dropFlow) first(err error) View {
-	w.follow(w.d.Opening())
+	w.at.follow(w.d.Opening())
 	if err != nil {
-		return w.show(&NotOpenedView{Task: w.task, Door: w.door})
+		return w.show(w.at.notOpenedView())
 	}
 	return w.doorView()
-}
-
-func (w *dropFlow) follow(op Opening) {
-	w.op, w.door = op, w.f.door(op.DoorID)
-	w.unconfirmed = op.Pending() && !op.Confirmable
-	w.lookAgain = false
 }
 
 func (w *dropFlow) show(v View) View {
@@ -58,9 +48,12 @@ func (w *dropFlow) show(v View) View {
 	return v
 }
 
-func (w *dropFlow) doorView() View {
-	return w.show(&DoorView{Task: w.task, Door: w.door, Opening: w.op, Code: w.d.Code(),
-		LookAgain: w.lookAgain, Unconfirmed: w.unconfirmed})
+func (w *dropFlow) doorView() View { return w.show(w.at.view(0, w.d.Code())) }
+
+// fail shows a problem screen.
+func (w *dropFlow) fail(v View) dropStep {
+	w.show(v)
+	return dropFailed
 }
 
 // tap takes the intents of the door screens; ok is false for any other.
@@ -84,14 +77,9 @@ func (w *dropFlow) tap(in Intent) (step dropStep, ok bool) {
 func (w *dropFlow) larger() dropStep {
 	op, err := w.d.Larger(w.ctx)
 	if err != nil && !errors.Is(err, ErrDoorDidNotOpen) {
-		w.show(w.f.problem(err, w.door.ID))
-		return dropFailed
+		return w.fail(w.f.problem(err, w.at.door.ID))
 	}
-	w.follow(op)
-	if err != nil {
-		w.show(&NotOpenedView{Task: w.task, Door: w.door})
-		return dropGoing
-	}
+	w.at.follow(op)
 	w.doorView()
 	return dropGoing
 }
@@ -99,66 +87,27 @@ func (w *dropFlow) larger() dropStep {
 // didNotOpen passes the person's report to the engine and shows its verdict.
 func (w *dropFlow) didNotOpen() dropStep {
 	v, err := w.d.DidNotOpen(w.ctx)
-	if err != nil {
-		w.show(w.f.problem(err, w.door.ID))
-		return dropFailed
-	}
-	w.f.log.Warn("drop-off door did not open, says the person", "door", w.door.ID, "verdict", v.Kind.String())
-	switch v.Kind {
-	case VerdictLookAgain:
-		w.follow(v.Opening)
-		w.lookAgain = true
-	case VerdictWait, VerdictRetried, VerdictOtherDoor:
-		w.follow(v.Opening)
-	default:
-		w.show(&ProblemView{Trouble: TroubleDidNotOpen, Door: w.door.ID})
-		return dropFailed
-	}
-	if w.op.Outcome == OutcomeNotOpened { // the retry was refused at once
-		w.show(&NotOpenedView{Task: w.task, Door: w.door})
-		return dropGoing
+	switch {
+	case err != nil:
+		return w.fail(w.f.problem(err, w.at.door.ID))
+	case !w.at.verdict(v):
+		return w.fail(w.at.support())
 	}
 	w.doorView()
 	return dropGoing
 }
 
 func (w *dropFlow) notice(n Notice) dropStep {
-	if n.Kind == NoticeSettled && n.Opening != nil && n.Opening.ID == w.op.ID {
-		if !w.op.Pending() && n.Opening.Outcome == w.op.Outcome {
-			return dropGoing // already known, from the call that started it
-		}
-		w.op = *n.Opening
-		if w.op.Outcome == OutcomeNotOpened {
-			w.show(&NotOpenedView{Task: w.task, Door: w.door})
-			return dropGoing
-		}
-		w.unconfirmed = false
+	_, notOpened := w.view.(*NotOpenedView)
+	switch w.at.notice(n, notOpened) {
+	case evChanged:
 		w.doorView()
-		return dropGoing
-	}
-	if n.Door.ID != w.door.ID {
-		return dropGoing
-	}
-	switch n.Kind {
-	case NoticeClosed:
+	case evNotOpened:
+		w.show(w.at.notOpenedView())
+	case evLeftOpen:
+		w.show(&LeftOpenView{Door: w.at.door})
+	case evClosed:
 		return w.closed()
-	case NoticeLeftOpen:
-		if w.op.Outcome == OutcomeOpened {
-			w.show(&LeftOpenView{Door: w.door})
-		}
-	case NoticeSensorUnknown:
-		if _, ok := w.view.(*NotOpenedView); !ok {
-			w.unconfirmed = true
-			w.doorView()
-		}
-	case NoticeSensorKnown:
-		if w.unconfirmed {
-			w.unconfirmed = false
-			if n.Door.Sensor == SensorClosed && w.op.Outcome == OutcomeOpened {
-				return w.closed()
-			}
-			w.doorView()
-		}
 	}
 	return dropGoing
 }
@@ -167,12 +116,8 @@ func (w *dropFlow) notice(n Notice) dropStep {
 // engine stores the rent; a door still open or not settled yet keeps the
 // person at it.
 func (w *dropFlow) closed() dropStep {
-	if w.op.Outcome != OutcomeOpened {
-		if op := w.d.Opening(); op.ID == w.op.ID && op.Outcome == OutcomeOpened {
-			w.op = op
-		} else {
-			return dropGoing
-		}
+	if !w.at.seenOpen(w.d.Opening()) {
+		return dropGoing
 	}
 	_, err := w.d.Done(w.ctx)
 	switch {
@@ -182,11 +127,10 @@ func (w *dropFlow) closed() dropStep {
 	case errors.Is(err, ErrDoorStillOpen), errors.Is(err, ErrBeingOpened):
 		return dropGoing
 	case errors.Is(err, ErrDoorDidNotOpen):
-		w.show(&NotOpenedView{Task: w.task, Door: w.door})
+		w.show(w.at.notOpenedView())
 		return dropGoing
 	}
-	w.show(w.f.problem(err, w.door.ID))
-	return dropFailed
+	return w.fail(w.f.problem(err, w.at.door.ID))
 }
 
 // abandon gives the drop-off up unless its parcel is in. It runs as the
@@ -196,9 +140,10 @@ func (w *dropFlow) abandon() {
 		return
 	}
 	w.ended = true
+	door := w.at.door.ID
 	if err := w.d.Abandon(context.WithoutCancel(w.ctx)); err != nil {
-		w.f.log.Warn("drop-off not abandoned", "door", w.door.ID, "err", err)
+		w.f.log.Warn("drop-off not abandoned", "door", door, "err", err)
 		return
 	}
-	w.f.log.Info("drop-off abandoned", "door", w.door.ID)
+	w.f.log.Info("drop-off abandoned", "door", door)
 }

@@ -14,36 +14,25 @@ import (
 // the session only says what the shopper sees.
 type PickupSession struct {
 	sessionBase
-	p    Pickup
-	door Door
-	op   Opening
-	// unconfirmed: the door's sensor cannot be read.
-	unconfirmed bool
-	lookAgain   bool
+	p           Pickup
+	at          doorFollow
 	view        View
 	thanksUntil time.Time // while thanking: when the session ends
 	reported    bool      // the shopper reported a problem: no more reopening
 }
 
 func newPickupSession(ctx context.Context, f *Front, p Pickup) *PickupSession {
-	return &PickupSession{sessionBase: newBase(ctx, f), p: p}
+	return &PickupSession{sessionBase: newBase(ctx, f), p: p, at: doorFollow{f: f, task: TaskPickup}}
 }
 
 // first is the view after the pickup started; err is nil or the
 // *DidNotOpenError of a door that settled as not opened at once.
 func (s *PickupSession) first(err error) View {
-	s.follow(s.p.Opening())
+	s.at.follow(s.p.Opening())
 	if err != nil {
-		return s.show(&NotOpenedView{Task: TaskPickup, Door: s.door})
+		return s.show(s.at.notOpenedView())
 	}
 	return s.doorView()
-}
-
-// follow makes op the opening the session follows.
-func (s *PickupSession) follow(op Opening) {
-	s.op, s.door = op, s.f.door(op.DoorID)
-	s.unconfirmed = op.Pending() && !op.Confirmable
-	s.lookAgain = false
 }
 
 func (s *PickupSession) show(v View) View {
@@ -53,11 +42,10 @@ func (s *PickupSession) show(v View) View {
 
 func (s *PickupSession) doorView() View {
 	more := 0
-	if s.op.Outcome != OutcomeNotOpened {
+	if s.at.op.Outcome != OutcomeNotOpened {
 		more = s.p.Remaining()
 	}
-	return s.show(&DoorView{Task: TaskPickup, Door: s.door, Opening: s.op, More: more,
-		LookAgain: s.lookAgain, Unconfirmed: s.unconfirmed})
+	return s.show(s.at.view(more, ""))
 }
 
 // atDoor reports whether the shopper is being sent to a door.
@@ -98,21 +86,11 @@ func (s *PickupSession) tap(in Intent) View {
 // verdict.
 func (s *PickupSession) didNotOpen() View {
 	v, err := s.p.DidNotOpen(s.ctx)
-	if err != nil {
-		return s.show(s.f.problem(err, s.door.ID))
-	}
-	s.f.log.Warn("shopper says the door did not open", "door", s.door.ID, "verdict", v.Kind.String())
-	switch v.Kind {
-	case VerdictLookAgain:
-		s.follow(v.Opening)
-		s.lookAgain = true
-	case VerdictWait, VerdictRetried, VerdictOtherDoor:
-		s.follow(v.Opening)
-	default:
-		return s.show(&ProblemView{Trouble: TroubleDidNotOpen, Door: s.door.ID})
-	}
-	if s.op.Outcome == OutcomeNotOpened { // the retry was refused at once
-		return s.show(&NotOpenedView{Task: TaskPickup, Door: s.door})
+	switch {
+	case err != nil:
+		return s.show(s.f.problem(err, s.at.door.ID))
+	case !s.at.verdict(v):
+		return s.show(s.at.support())
 	}
 	return s.doorView()
 }
@@ -120,19 +98,19 @@ func (s *PickupSession) didNotOpen() View {
 func (s *PickupSession) reopen() View {
 	op, err := s.p.Reopen(s.ctx)
 	if err != nil {
-		return s.show(s.f.problem(err, s.door.ID))
+		return s.show(s.f.problem(err, s.at.door.ID))
 	}
-	s.follow(op)
+	s.at.follow(op)
 	return s.doorView()
 }
 
 func (s *PickupSession) report(p Problem) View {
 	s.reported = true
-	s.f.log.Warn("shopper reports a problem", "problem", string(p), "door", s.door.ID)
+	s.f.log.Warn("shopper reports a problem", "problem", string(p), "door", s.at.door.ID)
 	if err := s.p.Report(s.ctx, p); err != nil {
 		s.f.log.Error("problem report not recorded", "err", err)
 	}
-	return s.show(&ProblemView{Trouble: TroubleReported, Door: s.door.ID})
+	return s.show(&ProblemView{Trouble: TroubleReported, Door: s.at.door.ID})
 }
 
 // scan: a code held up at a door is ignored; after the door, it starts
@@ -140,71 +118,39 @@ func (s *PickupSession) report(p Problem) View {
 func (s *PickupSession) scan(string) (View, bool) { return s.view, s.atDoor() }
 
 func (s *PickupSession) notice(n Notice) View {
-	if n.Kind == NoticeSettled && n.Opening != nil && n.Opening.ID == s.op.ID {
-		if !s.op.Pending() && n.Opening.Outcome == s.op.Outcome {
-			return s.view // already known, from the call that started it
-		}
-		return s.settled(*n.Opening)
-	}
-	if n.Door.ID != s.door.ID || !s.atDoor() {
+	if !s.atDoor() {
 		return s.view
 	}
-	switch n.Kind {
-	case NoticeClosed:
+	_, notOpened := s.view.(*NotOpenedView)
+	switch s.at.notice(n, notOpened) {
+	case evChanged:
+		return s.doorView()
+	case evNotOpened:
+		return s.show(s.at.notOpenedView())
+	case evLeftOpen:
+		return s.show(&LeftOpenView{Door: s.at.door})
+	case evClosed:
 		return s.closed()
-	case NoticeLeftOpen:
-		if s.op.Outcome == OutcomeOpened {
-			return s.show(&LeftOpenView{Door: s.door})
-		}
-	case NoticeSensorUnknown:
-		if _, ok := s.view.(*NotOpenedView); !ok {
-			s.unconfirmed = true
-			return s.doorView()
-		}
-	case NoticeSensorKnown:
-		if s.unconfirmed {
-			s.unconfirmed = false
-			if n.Door.Sensor == SensorClosed && s.op.Outcome == OutcomeOpened {
-				return s.closed() // it closed while nobody could see it
-			}
-			return s.doorView()
-		}
 	}
 	return s.view
 }
 
-func (s *PickupSession) settled(op Opening) View {
-	s.op = op
-	if op.Outcome == OutcomeNotOpened {
-		return s.show(&NotOpenedView{Task: TaskPickup, Door: s.door})
-	}
-	s.unconfirmed = false
-	return s.doorView()
-}
-
 // closed follows the shopper's door closing: the next parcel's door, or
-// the question whether all went well. A door whose opening is not settled
-// as opened has not been used yet.
+// the question whether all went well. A door not seen open has not been
+// used yet.
 func (s *PickupSession) closed() View {
-	if s.op.Outcome != OutcomeOpened {
-		if op := s.p.Opening(); op.ID == s.op.ID && op.Outcome == OutcomeOpened {
-			s.op = op
-		} else {
-			return s.view
-		}
+	if !s.at.seenOpen(s.p.Opening()) {
+		return s.view
 	}
-	if s.p.Remaining() > 0 {
-		op, err := s.p.Next(s.ctx)
-		if err != nil && !errors.Is(err, ErrDoorDidNotOpen) {
-			return s.show(s.f.problem(err, s.door.ID))
-		}
-		s.follow(op)
-		if err != nil {
-			return s.show(&NotOpenedView{Task: TaskPickup, Door: s.door})
-		}
-		return s.doorView()
+	if s.p.Remaining() == 0 {
+		return s.show(&GotItView{ReopenUntil: s.p.ReopenUntil()})
 	}
-	return s.show(&GotItView{ReopenUntil: s.p.ReopenUntil()})
+	op, err := s.p.Next(s.ctx)
+	if err != nil && !errors.Is(err, ErrDoorDidNotOpen) {
+		return s.show(s.f.problem(err, s.at.door.ID))
+	}
+	s.at.follow(op)
+	return s.doorView()
 }
 
 func (s *PickupSession) tick(now time.Time) View {
