@@ -358,9 +358,9 @@ func (f *Front) refused(ctx context.Context, e Entry, err error) View {
 	case errors.As(err, &lo):
 		return &CodeView{For: e, PausedUntil: lo.Until}
 	case errors.As(err, &ooo):
-		if ooo.Door == 0 {
-			f.avail.OutOfOrder = true // the notice follows; the screen need not wait for it
-			f.avail.Reason = ooo.Reason
+		// The notice may still be on its way: ask the engine now rather
+		// than wait for it, or guess.
+		if f.avail = f.eng.Availability(); ooo.Door == 0 && f.avail.OutOfOrder {
 			return f.home()
 		}
 		return &ProblemView{Trouble: TroubleDoorOutOfOrder, Door: ooo.Door}

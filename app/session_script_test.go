@@ -63,6 +63,8 @@ type harness struct {
 	f   *app.Front
 	now time.Time
 	out strings.Builder
+	// late are notices held back (bus-down-late), for deliver-late.
+	late []app.Notice
 }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -217,6 +219,16 @@ func (h *harness) run(cmd string, args []string) (app.View, bool) {
 		return h.f.View(), true
 	case "bus-up":
 		h.eng.SetOutOfOrder(false, "")
+		return h.f.View(), true
+	case "bus-down-late": // the bus goes down; its notice is held back
+		h.eng.SetOutOfOrder(true, "lock bus down")
+		h.late = append(h.late, h.eng.Drain()...)
+		return h.f.View(), true
+	case "deliver-late":
+		for _, n := range h.late {
+			h.f.Notice(h.ctx, n)
+		}
+		h.late = nil
 		return h.f.View(), true
 	// Time.
 	case "wait": // wait DURATION: the clock moves on, due ticks fire
