@@ -205,20 +205,24 @@ func TestLateDidNotOpenAfterLeaving(t *testing.T) {
 
 // TestAbandonFreesRealWalkInDoor: over the real locker, a walk-in whose
 // door the board says did not open is given up when the courier goes back
-// to the menu, and its door is free again.
+// to the menu. The door, whose opening failed, is kept out of assignment
+// (it may hold a parcel) until staff clear it.
 func TestAbandonFreesRealWalkInDoor(t *testing.T) {
 	f := newFixture(t)
 	f.k.flows = AppFlows(f.locker)
 	f.k.Scanned(f.locker.IssueCourierToken("anna", time.Hour))
 	f.want(t, "courier")
 	f.tap(t, "Drop off parcels")
+	f.board.mu.Lock()
+	f.board.refuse = true
+	f.board.mu.Unlock()
 	f.tap(t, "Small")
-	f.want(t, "door")
-	door := f.k.watch.id
+	f.want(t, "drop.notopen")
+	door := f.k.drop.d.Door().ID
 	free := func() bool {
 		var free bool
 		err := f.db.View(context.Background(), func(tx *storage.Tx) error {
-			ds, err := tx.FreeDoors(false)
+			ds, err := tx.FreeDoors(false, nil)
 			for _, d := range ds {
 				free = free || d.ID == door
 			}
@@ -232,10 +236,12 @@ func TestAbandonFreesRealWalkInDoor(t *testing.T) {
 	if free() {
 		t.Fatalf("door %d is free while the walk-in holds it", door)
 	}
-	f.doorEvent(door, lockio.EventDidNotOpen)
-	f.want(t, "drop.notopen")
 	f.tap(t, "Courier menu")
-	if !free() {
-		t.Fatalf("door %d still held after the courier left", door)
+	rs, err := f.locker.Rents(context.Background(), core.RentFilter{DoorID: door})
+	if err != nil || len(rs) != 1 || rs[0].State != storage.RentCancelled {
+		t.Fatalf("rents of door %d after the courier left: %+v, %v; want the walk-in cancelled", door, rs, err)
+	}
+	if free() {
+		t.Fatalf("door %d, whose opening failed, is offered to the next parcel", door)
 	}
 }

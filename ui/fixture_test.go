@@ -21,20 +21,39 @@ import (
 	"pudo/storage"
 )
 
-// simBoard stands in for the lock board: it records unlocks.
+// simBoard stands in for the lock board: it records unlocks, and a door it
+// unlocks reads open once (the engine settles the opening from it), then
+// closed, as if the person shut it at once.
 type simBoard struct {
 	mu       sync.Mutex // protects following
 	unlocked []lockio.Door
+	popped   map[lockio.Door]bool
+	refuse   bool // every unlock gets the board's "lock failed"
 }
 
 func (b *simBoard) Unlock(_ context.Context, d lockio.Door) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.refuse {
+		return &lockio.Error{Op: "unlock", Door: d, Kind: lockio.ErrRefused, Err: lockio.ErrLockFailed}
+	}
 	b.unlocked = append(b.unlocked, d)
+	if b.popped == nil {
+		b.popped = map[lockio.Door]bool{}
+	}
+	b.popped[d] = true
 	return nil
 }
 
-func (b *simBoard) Sensor(lockio.Door) lockio.Sensor { return lockio.SensorClosed }
+func (b *simBoard) Sensor(d lockio.Door) lockio.Sensor {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.popped[d] {
+		delete(b.popped, d)
+		return lockio.SensorOpen
+	}
+	return lockio.SensorClosed
+}
 
 // fakeClock is the kiosk's clock and timers: time moves only when a test
 // says so, and timers fire in order as it passes them.

@@ -196,7 +196,7 @@ func (f *fixture) addParcelUnderCode(t *testing.T, door int64) int64 {
 		if err != nil {
 			return err
 		}
-		return tx.Store(r.ID, "", time.Now().Add(time.Hour))
+		return tx.Store(r.ID, storage.RentReserved, storage.RentStored, "", time.Now().Add(time.Hour))
 	})
 	if err != nil {
 		t.Fatal(err)
