@@ -38,6 +38,7 @@ import (
 	"pudo/assets"
 	"pudo/lockio"
 	"pudo/lockio/lockboardsim"
+	"pudo/lockio/simbus"
 	"pudo/scanner"
 	"pudo/storage"
 	"pudo/ui"
@@ -148,7 +149,18 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
-	locks, err := lockio.Open(ctx, cfg.Lock, log.With("part", "lockio"))
+	lc := cfg.Lock
+	if lc.Port == lockio.SimPort {
+		// The demo locker: emulated boards on a pty, driven by the real
+		// driver through go.bug.st/serial.
+		sim, err := simbus.Start(lc)
+		if err != nil {
+			return err
+		}
+		defer sim.Close()
+		lc.Port = sim.Path()
+	}
+	locks, err := lockio.Open(ctx, lc, log.With("part", "lockio"))
 	if err != nil {
 		return err
 	}
@@ -237,7 +249,7 @@ func startLocker(ctx context.Context, cfg config.Config, db *storage.DB, secret 
 	if err := locker.Reconcile(ctx); err != nil {
 		return nil, nil, err
 	}
-	go pumpDoorEvents(ctx, locks, locker)
+	go locker.Run(ctx, locks.Events())
 	go locker.Housekeep(ctx, time.Minute)
 	return locker, doors, nil
 }
@@ -349,21 +361,6 @@ func restoreSettings(ctx context.Context, locker *core.Locker, configured ui.Set
 		log.Warn("saved screen settings ignored", "err", err)
 	}
 	return s
-}
-
-// pumpDoorEvents hands every lock-board event to the flows until ctx ends.
-func pumpDoorEvents(ctx context.Context, locks *lockio.Controller, locker *core.Locker) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case ev, ok := <-locks.Events():
-			if !ok {
-				return
-			}
-			locker.HandleDoorEvent(ctx, ev)
-		}
-	}
 }
 
 // pumpScans hands every code read by a camera or scanner to the screen.

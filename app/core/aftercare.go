@@ -4,18 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"pudo/app"
 	"pudo/storage"
 )
 
-// maxReopenGrace bounds the reopen window whatever the configuration says:
-// after that the door may hold someone else's parcel.
-const maxReopenGrace = 5 * time.Minute
-
 // maxReopens is how often one collected door may be opened again.
-const maxReopens = 2
+const maxReopens = app.MaxReopens
 
 // Errors of the shopper's after-care.
 var (

@@ -83,7 +83,7 @@ func (l *Locker) Book(ctx context.Context, b Booking) (Booked, error) {
 		if out.Code, err = l.bookingCode(tx, b, &n); err != nil {
 			return err
 		}
-		d, err := tx.FreeDoor(strings.ToUpper(b.Size), b.PreferLow, 0)
+		d, err := tx.FreeDoor(strings.ToUpper(b.Size), b.PreferLow, nil)
 		if errors.Is(err, storage.ErrNotFound) {
 			return fmt.Errorf("%w: %s", ErrNoFreeDoor, b.Size)
 		}
@@ -233,7 +233,8 @@ func (l *Locker) cancel(ctx context.Context, id int64, actor, why string, evenSt
 				return ErrDropStarted
 			}
 		}
-		if err := tx.MoveRent(id, storage.RentReserved, storage.RentCancelled); err != nil {
+		step, _ := app.StepFor(app.MoveCancel)
+		if err := tx.MoveRent(id, storage.RentState(step.From), storage.RentState(step.To)); err != nil {
 			return err
 		}
 		_, err = tx.Append(storage.Event{Actor: actor, Kind: "rent.cancelled", DoorID: r.DoorID, RentID: id, Detail: why})
@@ -264,7 +265,7 @@ func (l *Locker) RemoteOpen(ctx context.Context, rentID int64) (Door, error) {
 	if r.Kind != storage.KindDelivery {
 		return Door{}, ErrNotPickup
 	}
-	p := &Pickup{l: l, actor: "remote", reason: "pickup.remote", pending: []storage.Rent{r}}
+	p := &Pickup{l: l, actor: "remote", reason: string(app.PurposePickupRemote), pending: []storage.Rent{r}}
 	if err := p.Next(ctx); err != nil {
 		return Door{}, err
 	}

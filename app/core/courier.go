@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"pudo/storage"
@@ -78,23 +79,24 @@ func (c *Courier) Returns(ctx context.Context) ([]Rent, error) {
 	return c.l.Rents(ctx, RentFilter{State: string(storage.RentStored), Kind: string(storage.KindReturn), Limit: 1000})
 }
 
-// TakeBack opens an expired parcel's door; the rent is reclaimed together
-// with the record of the opening.
+// TakeBack opens an expired parcel's door; the rent is reclaimed when the
+// sensor sees the door open.
 func (c *Courier) TakeBack(ctx context.Context, rentID int64) (Door, error) {
 	return c.take(ctx, rentID, storage.KindDelivery, storage.RentExpired, storage.RentReclaimed, "reclaim")
 }
 
-// CollectReturn opens a stored return's door; the rent is collected.
+// CollectReturn opens a stored return's door; the rent is collected when
+// the sensor sees the door open.
 func (c *Courier) CollectReturn(ctx context.Context, rentID int64) (Door, error) {
 	return c.take(ctx, rentID, storage.KindReturn, storage.RentStored, storage.RentCollected, "return.collect")
 }
 
 func (c *Courier) take(ctx context.Context, rentID int64, kind storage.RentKind, from, to storage.RentState, reason string) (Door, error) {
-	res, err := c.takeOpening(ctx, rentID, kind, from, to, reason)
+	res, err := c.takeOpening(ctx, rentID, kind, from, reason)
 	return res.door, err
 }
 
-func (c *Courier) takeOpening(ctx context.Context, rentID int64, kind storage.RentKind, from, to storage.RentState, reason string) (opened, error) {
+func (c *Courier) takeOpening(ctx context.Context, rentID int64, kind storage.RentKind, from storage.RentState, reason string) (opened, error) {
 	r, err := c.l.Rent(ctx, rentID)
 	if err != nil {
 		return opened{}, err
@@ -110,15 +112,8 @@ func (c *Courier) takeOpening(ctx context.Context, rentID int64, kind storage.Re
 		return opened{}, ErrNotExpired
 	}
 	return c.l.open(ctx, opening{
-		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: c.actor(), reason: reason,
+		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: c.actor(), reason: reason, move: moveOf(reason),
 		guard: func(tx *storage.Tx) error { return guardState(tx, r.ID, from) },
-		onOpened: func(tx *storage.Tx) error {
-			if err := tx.MoveRent(r.ID, from, to); err != nil {
-				return err
-			}
-			_, err := tx.Append(storage.Event{Actor: c.actor(), Kind: "rent." + string(to), DoorID: r.DoorID, RentID: r.ID})
-			return err
-		},
 	})
 }
 
@@ -128,6 +123,9 @@ func (c *Courier) takeOpening(ctx context.Context, rentID int64, kind storage.Re
 // is returned too, for Retry. Errors: ErrUnknownParcel, ErrAlreadyStored,
 // ErrNoFreeDoor, ErrDoorDidNotOpen.
 func (c *Courier) DropBooked(ctx context.Context, parcelRef string) (*DropOff, error) {
+	if err := c.l.outOfOrder(); err != nil {
+		return nil, err
+	}
 	var r storage.Rent
 	err := c.l.db.Update(ctx, func(tx *storage.Tx) error {
 		rs, err := tx.Rents(RentFilter{ParcelRef: parcelRef, Kind: string(storage.KindDelivery), Limit: 1000})
@@ -163,9 +161,12 @@ func (c *Courier) DropNew(ctx context.Context, size, parcelRef string, preferLow
 	if storage.SizeRank(size) < 0 {
 		return nil, fmt.Errorf("%w %q", ErrBadSize, size)
 	}
+	if err := c.l.outOfOrder(); err != nil {
+		return nil, err
+	}
 	d := &DropOff{l: c.l, actor: c.actor(), courier: c.ID, preferLow: preferLow}
 	err := c.l.db.Update(ctx, func(tx *storage.Tx) error {
-		door, err := freeDoor(tx, size, preferLow, 0)
+		door, err := freeDoor(tx, size, preferLow, c.l.downDoors())
 		if err != nil {
 			return err
 		}
@@ -185,7 +186,7 @@ func (c *Courier) DropNew(ctx context.Context, size, parcelRef string, preferLow
 	return d.first(ctx)
 }
 
-func freeDoor(tx *storage.Tx, size string, preferLow bool, except int64) (storage.Door, error) {
+func freeDoor(tx *storage.Tx, size string, preferLow bool, except []int64) (storage.Door, error) {
 	d, err := tx.FreeDoor(size, preferLow, except)
 	if errors.Is(err, storage.ErrNotFound) {
 		return d, fmt.Errorf("%w: %s", ErrNoFreeDoor, size)
@@ -193,19 +194,36 @@ func freeDoor(tx *storage.Tx, size string, preferLow bool, except int64) (storag
 	return d, err
 }
 
-// avoidOutOfService moves a reserved rent off a door taken out of service
-// since it was booked.
+// avoidOutOfService moves a reserved rent off a door that cannot take it
+// now: taken out of service, faulty (it may hold a parcel nobody has a
+// record for), or out of order, since it was booked.
 func (l *Locker) avoidOutOfService(tx *storage.Tx, r *storage.Rent, actor string) error {
 	cur, err := tx.Door(r.DoorID)
-	if err != nil || !cur.OutOfService {
+	if err != nil {
 		return err
 	}
-	return moveRent(tx, r, cur, cur.Size, false, actor, "out of service")
+	why := ""
+	switch down := l.downDoors(); {
+	case cur.OutOfService:
+		why = "out of service"
+	case cur.Fault != "":
+		why = "door kept for staff: " + cur.Fault
+	case slices.Contains(down, cur.ID):
+		why = "out of order"
+	}
+	if why == "" {
+		return nil
+	}
+	return moveDoor(tx, r, cur, cur.Size, false, actor, why, l.downDoors())
 }
 
-// moveRent moves a reserved rent to the smallest free door of at least size.
-func moveRent(tx *storage.Tx, r *storage.Rent, from storage.Door, size string, preferLow bool, actor, why string) error {
-	to, err := freeDoor(tx, size, preferLow, from.ID)
+// downDoors are the doors that cannot open now.
+func (l *Locker) downDoors() []int64 { return l.Availability().Down }
+
+// moveDoor moves a reserved rent to the smallest free door of at least
+// size, never one in except.
+func moveDoor(tx *storage.Tx, r *storage.Rent, from storage.Door, size string, preferLow bool, actor, why string, except []int64) error {
+	to, err := freeDoor(tx, size, preferLow, append([]int64{from.ID}, except...))
 	if err != nil {
 		return err
 	}

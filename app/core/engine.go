@@ -45,19 +45,15 @@ func (l *Locker) appDoor(d storage.Door, occupied bool, av app.Availability) app
 }
 
 // unsettled is the opening of door id not settled yet, 0 when none.
-func (l *Locker) unsettled(id int64) int64 {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.inflight[id]
-}
+func (l *Locker) unsettled(id int64) int64 { return l.reg.unsettled(id) }
 
 // Availability says which doors cannot open now.
+// It reads no store: flows call it inside their transactions.
 func (l *Locker) Availability() app.Availability {
-	doors, err := l.Doors(context.Background())
-	if err != nil {
-		l.log.Warn("doors not read for availability", "err", err)
-	}
-	return l.availability(doors)
+	l.mu.Lock()
+	ds := l.doors
+	l.mu.Unlock()
+	return l.availability(ds)
 }
 
 // availability derives out of order from the bus: down, or boards silent.
@@ -144,3 +140,11 @@ func (l *Locker) LoginStaff(ctx context.Context, pin string) (app.StaffSession, 
 // errNotYet marks engine operations of the contract whose implementation
 // is still to come on this branch; nothing calls them done.
 var errNotYet = errors.New("app: not available yet")
+
+// outOfOrder refuses a flow at its start while no door can open.
+func (l *Locker) outOfOrder() error {
+	if av := l.Availability(); av.OutOfOrder {
+		return &app.OutOfOrderError{Reason: av.Reason}
+	}
+	return nil
+}

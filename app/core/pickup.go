@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"pudo/app"
 	"pudo/storage"
@@ -25,9 +24,10 @@ type Pickup struct {
 	Opening app.Opening
 	// last is the rent collected last, for Reopen and Report; reopens
 	// counts how often its door was opened again.
-	last        storage.Rent
-	reopens     int
-	collectedAt time.Time
+	last    storage.Rent
+	reopens int
+	// retried holds the rents whose one retry was used.
+	retried map[int64]bool
 }
 
 // Remaining is how many parcels under this code are still behind closed doors.
@@ -45,6 +45,9 @@ var ErrNotPickup = app.ErrNotPickup
 // owns. Errors: *LockedOutError, ErrCodeFormat, ErrWrongCode, ErrExpired,
 // ErrNotStored, ErrOutOfService, ErrDoorDidNotOpen.
 func (l *Locker) StartPickup(ctx context.Context, input string) (*Pickup, error) {
+	if err := l.outOfOrder(); err != nil {
+		return nil, err // nothing could open: no code is looked at or counted
+	}
 	code, err := NormalizeCode(input)
 	if err != nil {
 		return nil, err // a malformed entry can open nothing: not counted
@@ -55,6 +58,9 @@ func (l *Locker) StartPickup(ctx context.Context, input string) (*Pickup, error)
 // StartPickupScan is StartPickup for a scanned text: a pickup QR token or a
 // pickup code. ErrForeign and ErrNotPickup are not counted as wrong codes.
 func (l *Locker) StartPickupScan(ctx context.Context, text string) (*Pickup, error) {
+	if err := l.outOfOrder(); err != nil {
+		return nil, err
+	}
 	p := l.Classify(text)
 	switch p.Kind {
 	case PayloadPickupCode:
@@ -106,7 +112,7 @@ func (l *Locker) pickupByMAC(ctx context.Context, mac []byte) (*Pickup, error) {
 	default:
 		return nil, l.refuse(ctx, "code.wrong", ErrWrongCode, true)
 	}
-	p := &Pickup{l: l, actor: "shopper", reason: "pickup", pending: stored}
+	p := &Pickup{l: l, actor: "shopper", reason: string(app.PurposePickup), pending: stored}
 	if err := p.Next(ctx); err != nil {
 		return keepForReport(p, err)
 	}
@@ -160,38 +166,41 @@ func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) 
 		}
 		return nil, err
 	}
-	pk := &Pickup{l: l, actor: "shopper", reason: "pickup.qr", pending: []storage.Rent{r}}
+	pk := &Pickup{l: l, actor: "shopper", reason: string(app.PurposePickupQR), pending: []storage.Rent{r}}
 	if err := pk.Next(ctx); err != nil {
 		return keepForReport(pk, err)
 	}
 	return pk, nil
 }
 
-// Next opens the door of the next parcel under the code. The rent becomes
-// collected in the same transaction that records the door opening.
+// Next starts the opening of the next parcel's door. The rent becomes
+// collected when the sensor sees that door open, in the transaction that
+// settles the opening. An opening that could not start (out of order, the
+// door being opened already) leaves the parcel first in line.
 func (p *Pickup) Next(ctx context.Context) error {
 	if len(p.pending) == 0 {
 		return ErrAlreadyCollected
 	}
 	r := p.pending[0]
-	res, err := p.l.open(ctx, opening{
-		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: p.actor, reason: p.reason,
-		guard: func(tx *storage.Tx) error { return guardState(tx, r.ID, storage.RentStored) },
-		onOpened: func(tx *storage.Tx) error {
-			if err := tx.MoveRent(r.ID, storage.RentStored, storage.RentCollected); err != nil {
-				return err
-			}
-			_, err := tx.Append(storage.Event{Actor: p.actor, Kind: "rent.collected", DoorID: r.DoorID, RentID: r.ID})
-			return err
-		},
-	})
-	p.Opening = res.opening
-	if err != nil {
-		return err
+	started, err := p.openRent(ctx, r)
+	if started {
+		p.pending = p.pending[1:]
 	}
-	p.pending, p.Door, p.last, p.reopens = p.pending[1:], res.door, r, 0
-	p.collectedAt = p.l.db.Now()
-	return nil
+	return err
+}
+
+// openRent opens r's door for collecting it: the first time, or the one
+// retry after it did not open.
+func (p *Pickup) openRent(ctx context.Context, r storage.Rent) (started bool, err error) {
+	res, err := p.l.open(ctx, opening{
+		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: p.actor, reason: p.reason, move: moveOf(p.reason),
+		guard: func(tx *storage.Tx) error { return guardState(tx, r.ID, storage.RentStored) },
+	})
+	if res.opening.ID == 0 {
+		return false, err
+	}
+	p.Opening, p.Door, p.last, p.reopens = res.opening, res.door, r, 0
+	return true, err
 }
 
 // keepForReport hands the pickup back with a door that did not open, so

@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"sync"
@@ -30,7 +29,7 @@ func pickupSession(p *Pickup, err error) (app.Pickup, error) {
 func (h *pickupHandle) Opening() app.Opening {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.p.Opening
+	return h.p.l.current(h.p.Opening)
 }
 
 func (h *pickupHandle) Remaining() int {
@@ -49,16 +48,13 @@ func (h *pickupHandle) Next(ctx context.Context) (app.Opening, error) {
 func (h *pickupHandle) DidNotOpen(ctx context.Context) (app.Verdict, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.p.l.weigh(ctx, h.p.actor, h.p.Opening)
+	return h.p.DidNotOpen(ctx)
 }
 
 func (h *pickupHandle) ReopenUntil() time.Time {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.p.last.ID == 0 || h.p.reopens >= maxReopens || h.p.collectedAt.IsZero() {
-		return time.Time{}
-	}
-	return h.p.collectedAt.Add(h.p.l.opts.ReopenGrace)
+	return h.p.ReopenUntil(context.Background())
 }
 
 func (h *pickupHandle) Reopen(ctx context.Context) (app.Opening, error) {
@@ -74,40 +70,12 @@ func (h *pickupHandle) Report(ctx context.Context, p app.Problem) error {
 	return h.p.Report(ctx, string(p))
 }
 
-// weigh answers a person's "the door did not open" from the sensor, and
-// puts the report into the audit log.
-func (l *Locker) weigh(ctx context.Context, actor string, o app.Opening) (app.Verdict, error) {
-	if o.ID == 0 {
-		return app.Verdict{}, fmt.Errorf("%w: no opening to report on", ErrNotFound)
-	}
-	var v app.Verdict
-	err := l.db.Update(ctx, func(tx *storage.Tx) error {
-		d, err := tx.Door(o.DoorID)
-		if err != nil {
-			return err
-		}
-		v = app.Verdict{Kind: app.VerdictSupport, Opening: o}
-		occupied := true
-		if _, err := tx.ActiveRent(d.ID); errors.Is(err, storage.ErrNotFound) {
-			occupied = false
-		}
-		v.Door = l.appDoor(d, occupied, app.Availability{})
-		if v.Door.Sensor == app.SensorOpen {
-			v.Kind = app.VerdictLookAgain
-		}
-		_, err = tx.Append(storage.Event{Actor: actor, Kind: string(app.EvOpenReported), DoorID: o.DoorID, RentID: o.RentID,
-			Detail: fmt.Sprintf("opening %d: %s", o.ID, v.Kind)})
-		return err
-	})
-	if err != nil {
-		return app.Verdict{}, fmt.Errorf("app: did-not-open report: %w", err)
-	}
-	return v, nil
-}
-
 type courierRound struct {
-	mu sync.Mutex
-	c  *Courier
+	c *Courier
+
+	mu      sync.Mutex // protects following
+	takes   map[int64]takeRecord
+	retried map[int64]bool // rents whose one retry was used
 }
 
 func (r *courierRound) Courier() string { return r.c.ID }
@@ -131,21 +99,59 @@ func (r *courierRound) Returns(ctx context.Context) ([]app.Rent, error) {
 }
 
 func (r *courierRound) TakeBack(ctx context.Context, rentID int64) (app.Opening, error) {
-	res, err := r.c.takeOpening(ctx, rentID, storage.KindDelivery, storage.RentExpired, storage.RentReclaimed, "reclaim")
-	return res.opening, err
+	return r.take(ctx, rentID, storage.KindDelivery, storage.RentExpired, app.PurposeReclaim)
 }
 
 func (r *courierRound) CollectReturn(ctx context.Context, rentID int64) (app.Opening, error) {
-	res, err := r.c.takeOpening(ctx, rentID, storage.KindReturn, storage.RentStored, storage.RentCollected, "return.collect")
+	return r.take(ctx, rentID, storage.KindReturn, storage.RentStored, app.PurposeReturnCollect)
+}
+
+func (r *courierRound) take(ctx context.Context, rentID int64, kind storage.RentKind, from storage.RentState, p app.Purpose) (app.Opening, error) {
+	res, err := r.c.takeOpening(ctx, rentID, kind, from, string(p))
+	if res.opening.ID != 0 {
+		r.mu.Lock()
+		if r.takes == nil {
+			r.takes = map[int64]takeRecord{}
+		}
+		r.takes[res.opening.ID] = takeRecord{rentID: rentID, kind: kind, from: from, purpose: p}
+		r.mu.Unlock()
+	}
 	return res.opening, err
 }
 
+// DidNotOpen weighs the courier's report on a take-back or return door;
+// each rent gets one retry of its door.
 func (r *courierRound) DidNotOpen(ctx context.Context, openingID int64) (app.Verdict, error) {
-	o, err := r.c.l.openingByID(ctx, openingID)
+	o, err := r.c.l.openingNow(ctx, openingID)
 	if err != nil {
 		return app.Verdict{}, err
 	}
-	return r.c.l.weigh(ctx, r.c.actor(), o)
+	r.mu.Lock()
+	t, ok := r.takes[openingID]
+	retried := r.retried[t.rentID]
+	r.mu.Unlock()
+	var retry retryFunc
+	if ok && !retried {
+		retry = func(ctx context.Context) (app.VerdictKind, app.Opening, error) {
+			r.mu.Lock()
+			if r.retried == nil {
+				r.retried = map[int64]bool{}
+			}
+			r.retried[t.rentID] = true
+			r.mu.Unlock()
+			ro, err := r.take(ctx, t.rentID, t.kind, t.from, t.purpose)
+			return app.VerdictRetried, ro, err
+		}
+	}
+	return r.c.l.weigh(ctx, r.c.actor(), o, retry)
+}
+
+// takeRecord is what a take-back's retry needs to open the door again.
+type takeRecord struct {
+	rentID  int64
+	kind    storage.RentKind
+	from    storage.RentState
+	purpose app.Purpose
 }
 
 type dropHandle struct {
@@ -163,7 +169,7 @@ func dropSession(d *DropOff, err error) (app.DropOff, error) {
 func (h *dropHandle) Opening() app.Opening {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.d.Opening
+	return h.d.l.current(h.d.Opening)
 }
 
 func (h *dropHandle) Rent() app.Rent {
@@ -184,19 +190,7 @@ func (h *dropHandle) Larger(ctx context.Context) (app.Opening, error) {
 func (h *dropHandle) DidNotOpen(ctx context.Context) (app.Verdict, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	v, err := h.d.l.weigh(ctx, h.d.actor, h.d.Opening)
-	if err != nil || v.Kind == app.VerdictLookAgain {
-		return v, err
-	}
-	first := h.d.Door.ID
-	if err := h.d.Retry(ctx); err != nil && !errors.Is(err, ErrDoorDidNotOpen) {
-		return v, err
-	}
-	v.Kind, v.Opening = app.VerdictRetried, h.d.Opening
-	if h.d.Door.ID != first {
-		v.Kind = app.VerdictOtherDoor
-	}
-	return v, nil
+	return h.d.DidNotOpen(ctx)
 }
 
 func (h *dropHandle) Done(ctx context.Context) (app.Rent, error) {

@@ -15,29 +15,27 @@ func appOpening(o storage.DoorOpen) app.Opening {
 		Settled: o.EndedAt, Confirmable: true}
 	switch o.State {
 	case "opened":
-		out.Outcome, out.Cause = app.OutcomeOpened, app.CauseSeenOpen
+		out.Outcome, out.Cause = app.OutcomeOpened, causeOf(o.Cause, app.CauseSeenOpen)
 	case "failed":
-		out.Outcome, out.Cause = app.OutcomeNotOpened, app.CauseNotSent
-	case "unknown":
-		out.Cause, out.Settled = app.CauseNoReply, o.EndedAt
-	case "flagged":
+		out.Outcome, out.Cause = app.OutcomeNotOpened, causeOf(o.Cause, app.CauseNotSent)
+	case "unknown": // an older version's lost reply, never settled
+		out.Cause = app.CauseNoReply
+	case "flagged": // an older version's crash, for staff
 		out.Cause = app.CauseInterrupted
 	default:
-		out.Cause, out.Settled = app.CauseAwaitingSensor, o.EndedAt
+		out.Cause = causeOf(o.Cause, app.CauseAwaitingSensor)
 	}
 	return out
 }
 
-// purposeOf names an opening's reason as an app.Purpose: staff openings
-// carry the reason staff typed after "staff: ".
-func purposeOf(reason string) app.Purpose {
-	switch {
-	case reason == "staff: inventory":
-		return app.PurposeInventory
-	case len(reason) >= 6 && reason[:6] == "staff:":
-		return app.PurposeStaff
+// causeOf reads a stored cause; def when it is empty or unknown.
+func causeOf(s string, def app.Cause) app.Cause {
+	for c := app.CauseSeenOpen; c <= app.CauseStaffCleared; c++ {
+		if c.String() == s {
+			return c
+		}
 	}
-	return app.Purpose(reason)
+	return def
 }
 
 func (l *Locker) openingByID(ctx context.Context, id int64) (app.Opening, error) {
