@@ -82,6 +82,7 @@ func (k *Kiosk) render(v app.View, c cause) {
 	} else {
 		k.redraw(s)
 	}
+	k.input.early = nil // typed for a code screen: it took them, or none came
 	switch v := v.(type) {
 	case *app.DoorView:
 		if v.Task == app.TaskPickup && v.Open() {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -84,4 +85,28 @@ func TestScanWithTabIsStillAScan(t *testing.T) {
 	f.pressKey(fyne.KeyReturn)
 	f.pump()
 	f.want(t, &courierMenuScreen{})
+}
+
+// TestKeysForRefusedCodeEntryAreDropped: keys typed on home wait for the
+// code screen they open; when the locker answers with Out of order
+// instead, they are dropped, not typed into a later code screen.
+func TestKeysForRefusedCodeEntryAreDropped(t *testing.T) {
+	f := newFixture(t)
+	var queued []func(context.Context)
+	f.k.async = func(fn func(context.Context)) { queued = append(queued, fn) } // the worker is busy
+	f.typeRune('7')
+	f.typeRune('K')
+	f.eng.SetOutOfOrder(true, "lock bus down")
+	f.k.async = func(fn func(context.Context)) { fn(context.Background()) }
+	f.pump() // the notice reached the Front before the Collect the keys asked for
+	for _, fn := range queued {
+		fn(context.Background())
+	}
+	f.want(t, &outOfOrderScreen{})
+	f.eng.SetOutOfOrder(false, "")
+	f.pump()
+	f.tap(t, "Collect a parcel")
+	if got := f.pad(t).code; got != "" {
+		t.Fatalf("code screen starts with %q", got)
+	}
 }
