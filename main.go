@@ -20,16 +20,19 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	"pudo/app"
 	"pudo/app/api"
 	"pudo/app/config"
 	"pudo/app/core"
@@ -41,6 +44,7 @@ import (
 	"pudo/assets"
 	"pudo/lockio"
 	"pudo/lockio/lockboardsim"
+	"pudo/lockio/simbus"
 	"pudo/scanner"
 	"pudo/storage"
 	"pudo/ui"
@@ -170,7 +174,18 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			return err
 		}
 	}
-	locks, err := lockio.Open(ctx, cfg.Lock, log.With("part", "lockio"))
+	lc := cfg.Lock
+	if lc.Port == lockio.SimPort {
+		// The demo locker: emulated boards on a pty, driven by the real
+		// driver through go.bug.st/serial.
+		sim, err := simbus.Start(lc)
+		if err != nil {
+			return err
+		}
+		defer sim.Close()
+		lc.Port = sim.Path()
+	}
+	locks, err := lockio.Open(ctx, lc, log.With("part", "lockio"))
 	if err != nil {
 		return err
 	}
@@ -207,13 +222,17 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer readers.Close()
+	locker.SetReaders(hubReaders{readers})
 	player, err := sound.Open(assets.Sounds, log.With("part", "sound"))
 	if err != nil {
 		return err
 	}
 	defer player.Close()
 	opts := screenOptions(ctx, cfg, locker, log)
-	opts.Board, opts.Scanners, opts.Sounds = locks, readers, player
+	opts.Sounds = player
+	opts.PushScan = func(ctx context.Context, text string) {
+		readers.Push(ctx, scanner.Read{Text: text, Source: scanner.SourceKeyboard})
+	}
 	if isDemo && cfg.Kiosk.DemoParcels > 0 {
 		if err := demo(ctx, locker, cfg.Kiosk.DemoParcels, &opts, log); err != nil {
 			return err
@@ -225,6 +244,13 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	a, w := newWindow(cfg)
 	opts.Quit = a.Quit
 	k := ui.NewKiosk(w, locker, opts, log.With("part", "ui"))
+	// The screens follow the locker until the window closes; the kiosk
+	// waits for them before the store closes.
+	uiCtx, stopUI := context.WithCancel(ctx)
+	var screens sync.WaitGroup
+	defer screens.Wait()
+	defer stopUI()
+	screens.Go(func() { k.Run(uiCtx) })
 	go pumpScans(ctx, readers, k)
 	context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
 	watchdog(ctx, a, log)
@@ -254,14 +280,15 @@ func startLocker(ctx context.Context, opts core.Options, cfg config.Config, db *
 	if err := locker.Reconcile(ctx); err != nil {
 		return nil, nil, err
 	}
-	go pumpDoorEvents(ctx, locks, locker)
+	go locker.Run(ctx, locks.Events())
 	go locker.Housekeep(ctx, time.Minute)
 	return locker, doors, nil
 }
 
 // screenOptions are the screen's settings and flows; main adds the devices.
 func screenOptions(ctx context.Context, cfg config.Config, locker *core.Locker, log *slog.Logger) ui.Options {
-	return ui.Options{KioskID: cfg.Kiosk.ID, Flows: ui.AppFlows(locker), Keyboard: cfg.Scanner.Keyboard,
+	kb := cfg.Scanner.Keyboard
+	return ui.Options{KioskID: cfg.Kiosk.ID, Keyboard: app.KeyTiming{MaxGap: kb.MaxGap.D(), MinLength: kb.MinLength},
 		Settings: restoreSettings(ctx, locker, screenSettings(cfg), log),
 		SaveSettings: func(ctx context.Context, s ui.Settings) error {
 			text, err := s.Save()
@@ -270,7 +297,7 @@ func screenOptions(ctx context.Context, cfg config.Config, locker *core.Locker, 
 			}
 			return locker.SaveScreenSettings(ctx, text)
 		},
-		MoreTimeFor: cfg.Screen.MoreTime, ReopenGrace: cfg.Screen.ReopenGrace, AdminIdle: cfg.Screen.AdminIdle,
+		MoreTimeFor: cfg.Screen.MoreTime, AdminIdle: cfg.Screen.AdminIdle,
 		AdminTaps: cfg.Screen.AdminTaps, AdminWithin: cfg.Screen.AdminTapWindow,
 		Support: ui.Support{Phone: cfg.Support.Phone, Web: cfg.Support.Web, Note: cfg.Support.Note}}
 }
@@ -398,21 +425,6 @@ func restoreSettings(ctx context.Context, locker *core.Locker, configured ui.Set
 	return s
 }
 
-// pumpDoorEvents hands every lock-board event to the flows until ctx ends.
-func pumpDoorEvents(ctx context.Context, locks *lockio.Controller, locker *core.Locker) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case ev, ok := <-locks.Events():
-			if !ok {
-				return
-			}
-			locker.HandleDoorEvent(ctx, ev)
-		}
-	}
-}
-
 // pumpScans hands every code read by a camera or scanner to the screen.
 func pumpScans(ctx context.Context, readers *scanner.Hub, k *ui.Kiosk) {
 	for {
@@ -441,13 +453,36 @@ func demo(ctx context.Context, locker *core.Locker, n int, opts *ui.Options, log
 	for _, p := range parcels {
 		log.Info("demo parcel", "code", core.FormatCode(p.Code), "door", p.DoorID)
 	}
-	opts.DemoParcels, opts.DemoWanted = parcels, n
-	opts.Demo = func(ctx context.Context, missing int) ([]core.DemoParcel, error) {
+	opts.DemoParcels, opts.DemoWanted = screenParcels(parcels), n
+	opts.Demo = func(ctx context.Context, missing int) ([]ui.DemoParcel, error) {
 		got, err := locker.DropDemo(ctx, missing)
 		for _, p := range got {
 			log.Info("demo parcel", "code", core.FormatCode(p.Code), "door", p.DoorID)
 		}
-		return got, err
+		return screenParcels(got), err
 	}
 	return nil
+}
+
+// screenParcels are demo parcels as the home screen shows them.
+func screenParcels(ps []core.DemoParcel) []ui.DemoParcel {
+	out := make([]ui.DemoParcel, len(ps))
+	for i, p := range ps {
+		out[i] = ui.DemoParcel{Code: p.Code, DoorID: p.DoorID}
+	}
+	return out
+}
+
+// hubReaders is the scanner hub as the engine sees the code readers.
+type hubReaders struct{ h *scanner.Hub }
+
+func (r hubReaders) LastFrame() image.Image { return r.h.LastFrame() }
+
+func (r hubReaders) Status() []app.ReaderStatus {
+	ss := r.h.Status()
+	out := make([]app.ReaderStatus, len(ss))
+	for i, s := range ss {
+		out[i] = app.ReaderStatus{Name: s.Source, Up: s.Up, Detail: s.Detail, Since: s.Since, LastRead: s.LastRead, Reads: s.Reads}
+	}
+	return out
 }

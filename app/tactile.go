@@ -25,8 +25,8 @@ type EntryOptions struct {
 	Keys   Keymap // the letter pause, and the keys named in hints
 }
 
-// Step is what one key (or the end of a letter pause) did.
-type Step struct {
+// EntryStep is what one key (or the end of a letter pause) did.
+type EntryStep struct {
 	Code    string // the characters taken so far
 	Pending rune   // the character a digit key shows, not yet taken; 0: none
 	Added   rune   // the character taken by this step, for a click; 0: none
@@ -68,13 +68,13 @@ func NewCodeEntry(opts EntryOptions) *CodeEntry {
 }
 
 // Press takes one key at time now.
-func (e *CodeEntry) Press(k Key, now time.Time) Step {
+func (e *CodeEntry) Press(k Key, now time.Time) EntryStep {
 	var say []Phrase
 	var added rune
 	if e.tapKey >= 0 && !now.Before(e.deadline) {
 		added, say = e.take()
 	}
-	var s Step
+	var s EntryStep
 	switch {
 	case k.Digit() >= 0:
 		s = e.digit(k.Digit(), now)
@@ -98,7 +98,7 @@ func (e *CodeEntry) Press(k Key, now time.Time) Step {
 }
 
 // Tick takes the pending character once its letter pause is over.
-func (e *CodeEntry) Tick(now time.Time) Step {
+func (e *CodeEntry) Tick(now time.Time) EntryStep {
 	if e.tapKey < 0 || now.Before(e.deadline) {
 		return e.step()
 	}
@@ -114,8 +114,8 @@ func (e *CodeEntry) Code() string { return string(e.code) }
 // Reset empties the code.
 func (e *CodeEntry) Reset() { e.code, e.tapKey = e.code[:0], -1 }
 
-func (e *CodeEntry) step(say ...Phrase) Step {
-	s := Step{Code: string(e.code), Say: say}
+func (e *CodeEntry) step(say ...Phrase) EntryStep {
+	s := EntryStep{Code: string(e.code), Say: say}
 	if e.tapKey >= 0 {
 		s.Pending = rune(multiTap[e.tapKey][e.tapIndex])
 		s.Deadline = e.deadline
@@ -125,7 +125,7 @@ func (e *CodeEntry) step(say ...Phrase) Step {
 
 func (e *CodeEntry) full() bool { return len(e.code) >= e.opts.Length }
 
-func (e *CodeEntry) digit(d int, now time.Time) Step {
+func (e *CodeEntry) digit(d int, now time.Time) EntryStep {
 	if e.tapKey == d { // the same key again: its next character
 		e.tapIndex = (e.tapIndex + 1) % len(multiTap[d])
 		e.deadline = now.Add(e.opts.Keys.LetterPause)
@@ -151,7 +151,7 @@ func (e *CodeEntry) digit(d int, now time.Time) Step {
 	return e.withAdded(added, append(say, e.spell(byte('0'+d), false))...)
 }
 
-func (e *CodeEntry) withAdded(added rune, say ...Phrase) Step {
+func (e *CodeEntry) withAdded(added rune, say ...Phrase) EntryStep {
 	s := e.step(say...)
 	s.Added = added
 	return s
@@ -174,7 +174,7 @@ func (e *CodeEntry) take() (rune, []Phrase) {
 	return rune(c), say
 }
 
-func (e *CodeEntry) delete() Step {
+func (e *CodeEntry) delete() EntryStep {
 	var c byte
 	switch {
 	case e.tapKey >= 0:
@@ -192,7 +192,7 @@ func (e *CodeEntry) delete() Step {
 	return e.step(Say(SpokenPrefix+"code.deleted", "Char", e.spell(c, true)))
 }
 
-func (e *CodeEntry) readBack() Step {
+func (e *CodeEntry) readBack() EntryStep {
 	var added rune
 	var say []Phrase
 	if e.tapKey >= 0 {
@@ -209,7 +209,7 @@ func (e *CodeEntry) readBack() Step {
 	return e.withAdded(added, say...)
 }
 
-func (e *CodeEntry) confirm() Step {
+func (e *CodeEntry) confirm() EntryStep {
 	var added rune
 	if e.tapKey >= 0 {
 		added, _ = e.take()

@@ -56,8 +56,8 @@ func phraseString(p Phrase) string {
 	return s + "(" + strings.Join(args, " ") + ")"
 }
 
-func run(e *CodeEntry, ps []press) (Step, []string) {
-	var last Step
+func run(e *CodeEntry, ps []press) (EntryStep, []string) {
+	var last EntryStep
 	var log []string
 	for _, p := range ps {
 		if p.key == KeyNone {
@@ -140,7 +140,7 @@ func TestCodeEntryReachesEveryCharacter(t *testing.T) {
 	for d, cycle := range multiTap {
 		for n := range len(cycle) {
 			e := NewCodeEntry(EntryOptions{Keys: DefaultKeymap()})
-			var s Step
+			var s EntryStep
 			for i := range n + 1 {
 				s = e.Press(Key0+Key(d), t0.Add(time.Duration(i)*100*time.Millisecond))
 			}
@@ -175,7 +175,7 @@ func FuzzCodeEntry(f *testing.F) {
 		now := t0
 		for _, b := range in {
 			now = now.Add(time.Duration(b>>4) * 150 * time.Millisecond)
-			var s Step
+			var s EntryStep
 			if k := Key(b & 15); k == KeyNone {
 				s = e.Tick(now)
 			} else {

@@ -32,7 +32,8 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil
 type Config struct {
 	Protocol string `toml:"protocol"` // "8a80", "modbus" or "kerong"
 	// Port is the serial device; prefer /dev/serial/by-id/… so a replugged
-	// adapter is found again. "sim" runs the built-in emulator.
+	// adapter is found again. SimPort ("sim") asks the kiosk for emulated
+	// boards (the demo locker): main starts them and opens their pty.
 	Port string `toml:"port"`
 	Baud int    `toml:"baud"` // 0 = the protocol's default
 	// PollInterval is how often every board's door inputs are read.
@@ -76,7 +77,7 @@ type Config struct {
 	// ReconnectMax caps the backoff between reopen attempts.
 	ReconnectMax Duration `toml:"reconnect_max"`
 	// SimAutoClose: with Port "sim", a door the emulator popped open shuts
-	// by itself after this long; 0 = only when told.
+	// by itself after this long; 0 = only when told. The driver ignores it.
 	SimAutoClose Duration `toml:"sim_auto_close"`
 
 	Boards []BoardConfig `toml:"boards"`
@@ -91,6 +92,9 @@ type BoardConfig struct {
 	// Commission it: a door that always reads inverted has it wrong.
 	Feedback string `toml:"feedback"`
 }
+
+// SimPort is the Port value that asks for emulated boards.
+const SimPort = "sim"
 
 const (
 	FeedbackClosedHigh = "closed-high"
@@ -120,11 +124,11 @@ func DefaultConfig() Config {
 		QuietTime:       Duration(25 * time.Millisecond),
 		Debounce:        2,
 		LeftOpenAfter:   Duration(60 * time.Second),
-		DidNotOpenAfter: Duration(10 * time.Second),
+		DidNotOpenAfter: Duration(5 * time.Second),
 		MinUnlockGap:    Duration(2 * time.Second),
 		Pulse:           Duration(500 * time.Millisecond),
 		ModbusPulse:     PulseFlash,
-		ReconnectMax:    Duration(5 * time.Second),
+		ReconnectMax:    Duration(time.Second),
 		SimAutoClose:    Duration(4 * time.Second),
 		Boards:          []BoardConfig{{Address: 1, Channels: 24, Feedback: FeedbackClosedHigh}},
 	}

@@ -2,13 +2,13 @@ package lockio
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"pudo/lockio/emulator"
 	"pudo/lockio/proto"
 )
 
@@ -26,10 +26,6 @@ type Controller struct {
 	events  chan Event
 	stop    context.CancelFunc
 	done    chan struct{}
-
-	sim    *emulator.Emulator
-	simPTY *emulator.PTY
-	simDir string
 
 	mu      sync.Mutex // protects following
 	sensors map[Door]Sensor
@@ -68,10 +64,17 @@ const (
 // eventBuffer is generous: a whole 8x24 locker going unknown at once fits.
 const eventBuffer = 512
 
-// Open validates cfg and starts the port goroutine. It returns at once: an
-// absent adapter is reopened in the background and shows in Health. With
-// Port "sim" it starts the built-in emulator on a pty first.
+// ErrSimPort: Port "sim" names the demo's emulated boards, which the
+// caller starts (package lockio/simbus) before handing Open their pty.
+var ErrSimPort = errors.New(`lockio: port "sim" is wired by the caller: start lockio/simbus and pass its path`)
+
+// Open validates cfg and starts the port goroutine on cfg.Port, the
+// device path its caller chose. It returns at once: an absent adapter is
+// reopened in the background and shows in Health.
 func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Controller, error) {
+	if cfg.Port == SimPort {
+		return nil, ErrSimPort
+	}
 	return open(ctx, cfg, log, openSerial)
 }
 
@@ -97,11 +100,6 @@ func open(ctx context.Context, cfg Config, log *slog.Logger, op opener) (*Contro
 	for _, b := range cfg.Boards {
 		c.health.Boards = append(c.health.Boards, BoardHealth{Address: b.Address})
 	}
-	if cfg.Port == "sim" {
-		if err := c.startSim(); err != nil {
-			return nil, err
-		}
-	}
 	// The goroutine outlives Open's ctx: it ends with Close.
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	c.stop = stop
@@ -113,7 +111,6 @@ func open(ctx context.Context, cfg Config, log *slog.Logger, op opener) (*Contro
 func (c *Controller) Close() error {
 	c.stop()
 	<-c.done
-	c.stopSim()
 	return nil
 }
 

@@ -56,11 +56,27 @@ func TestForcedOpenAndDidNotOpen(t *testing.T) {
 	waitFor(t, "doors polled", func() bool { return c.Sensor(forced) == SensorClosed })
 	c.Sim().ForceOpen(1, 1)
 	expectEvent(t, c, forced, EventForcedOpen)
-	c.Sim().Jam(1, 2, true)
+	c.Sim().StickLatch(1, 2, true)
 	if err := c.Unlock(ctxT(t), jammed); err != nil {
 		t.Fatal(err)
 	}
 	expectEvent(t, c, jammed, EventDidNotOpen)
+}
+
+// The 8A/80 board's own "lock failed" (status 11) is a refusal, not an
+// opening: the driver says so, and the door stays shut.
+func TestBoardReportsLockFailed(t *testing.T) {
+	c := openSim(t, fastConfig())
+	d := Door{1, 3}
+	waitFor(t, "doors polled", func() bool { return c.Sensor(d) == SensorClosed })
+	c.Sim().Jam(1, 3, true)
+	err := c.Unlock(ctxT(t), d)
+	if !errors.Is(err, ErrRefused) || !errors.Is(err, ErrLockFailed) || errors.Is(err, ErrOutcomeUnknown) {
+		t.Fatalf("unlock of a jammed door: %v, want refused: lock failed", err)
+	}
+	if c.Sim().IsOpen(1, 3) || c.Sim().Unlocks(1, 3) != 1 {
+		t.Fatalf("open %v after %d unlock frames, want shut after 1", c.Sim().IsOpen(1, 3), c.Sim().Unlocks(1, 3))
+	}
 }
 
 func TestErrorStrings(t *testing.T) {

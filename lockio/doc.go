@@ -147,14 +147,15 @@
 // opening); leaving "unknown" needs one. Events: opened (after an unlock),
 // forced-open (without one: alarm), closed, left-open (LeftOpenAfter), did-
 // not-open, sensor-unknown (board silent for two polls, or port gone). A
-// silent board is retried every 2 s so it costs the others little; only
+// silent board is retried every second so it costs the others little; only
 // its own doors go unknown. A broken sensor cable reads "open": unlocks are
 // still sent when the sensor says open, and count as opened.
 //
 // # Reconnecting
 //
 // A failed port is closed at once and reopened by its configured path,
-// forever, with backoff from 100 ms to ReconnectMax (5 s). Use the
+// forever, with backoff from 100 ms to ReconnectMax (1 s: an adapter plugged back in is
+// in service again within the 2 s the screens promise). Use the
 // /dev/serial/by-id/… path: a replugged adapter may come back as ttyUSB1
 // while ttyUSB0's fd is still open; the by-id link follows it. EACCES
 // (udev rule, dialout group) is not retried in a loop: Health shows

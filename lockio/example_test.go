@@ -7,13 +7,23 @@ import (
 	"log/slog"
 
 	"pudo/lockio"
+	"pudo/lockio/simbus"
 )
 
-// Open the demo locker's emulated board, open door 1/07 and follow what
-// the door does. No Output: the kiosk's real boards differ by site.
+// Start the demo locker's emulated board, open the driver on its pty as
+// main does, open door 1/07 and follow what the door does. No Output: the
+// kiosk's real boards differ by site.
 func Example() {
 	ctx := context.Background()
-	c, err := lockio.Open(ctx, lockio.DefaultConfig(), slog.Default())
+	cfg := lockio.DefaultConfig()
+	sim, err := simbus.Start(cfg)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer sim.Close()
+	cfg.Port = sim.Path()
+	c, err := lockio.Open(ctx, cfg, slog.Default())
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -51,7 +51,11 @@ func TestWrongPolarityReadsInverted(t *testing.T) {
 	cfg := fastConfig()
 	cfg.Port = servePTY(t, newEmu(t, "8a80", 1), "").Path() // closed-high board
 	cfg.Boards[0].Feedback = FeedbackOpenHigh
-	c := openSim(t, cfg)
+	c, err := Open(ctxT(t), cfg, discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
 	waitFor(t, "first poll", func() bool { return c.Sensor(Door{1, 24}) != SensorUnknown })
 	for d, s := range c.Sensors() {
 		if s != SensorOpen {

@@ -80,7 +80,7 @@ func TestFaultUnlockReply(t *testing.T) {
 			if tc.wantErr == nil && err != nil || tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
 				t.Fatalf("unlock: %v, want %v", err, tc.wantErr)
 			}
-			rec := recovered(t, c, 1, t0)
+			rec := recovered(t, c.Controller, 1, t0)
 			if tc.opens {
 				expectEvent(t, c, d, EventOpened)
 			} else {
@@ -133,7 +133,7 @@ func TestFaultPoll(t *testing.T) {
 			t0 := time.Now()
 			c.Sim().Inject(emulator.Fault{Kind: tc.fault, Board: 1, Op: proto.OpStatus, Delay: delay})
 			waitFor(t, "fault consumed", func() bool { return c.Sim().Requests(proto.OpStatus) > 0 && faultsLeft(c) == 0 })
-			rec := recovered(t, c, 1, t0)
+			rec := recovered(t, c.Controller, 1, t0)
 			// One bad poll must not make doors unknown (silentAfter), and
 			// the other board is untouched.
 			for _, d := range []Door{{1, 1}, {2, 1}} {
@@ -148,7 +148,7 @@ func TestFaultPoll(t *testing.T) {
 
 // faultsLeft peeks whether the injected fault was used, by injecting
 // nothing: the emulator exposes no queue length, so use a probe door.
-func faultsLeft(c *Controller) int { return c.Sim().PendingFaults() }
+func faultsLeft(c *simCtl) int { return c.Sim().PendingFaults() }
 
 func TestFaultBoardSilent(t *testing.T) {
 	c := openSim(t, faultConfig())
@@ -166,14 +166,14 @@ func TestFaultBoardSilent(t *testing.T) {
 	}
 	// Board 1 still polled while 2 is silent.
 	t1 := time.Now()
-	recovered(t, c, 1, t1)
+	recovered(t, c.Controller, 1, t1)
 	// Unlocks on board 1 still work.
 	if err := c.Unlock(ctxT(t), Door{1, 2}); err != nil {
 		t.Fatal(err)
 	}
 	c.Sim().Silence(2, false)
 	t2 := time.Now()
-	rec := recovered(t, c, 2, t2)
+	rec := recovered(t, c.Controller, 2, t2)
 	waitFor(t, "board 2 known again", func() bool { return c.Sensor(Door{2, 24}) == SensorClosed })
 	t.Logf("recovery: fault=\"board silent\" unknown-after=%v answering-again-after=%v",
 		detect.Round(time.Millisecond), rec.Round(time.Millisecond))

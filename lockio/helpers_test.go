@@ -4,8 +4,11 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"pudo/lockio/emulator"
 )
 
 // patience bounds every wait: generous, so a loaded 2-core machine under
@@ -34,14 +37,38 @@ func fastConfig() Config {
 	return c
 }
 
-func openSim(t *testing.T, cfg Config) *Controller {
+// simCtl is a controller on an emulated bus: the driver opens the pty the
+// test made, as main does for the demo locker.
+type simCtl struct {
+	*Controller
+	emu *emulator.Emulator
+	pty *emulator.PTY
+}
+
+func (s *simCtl) Sim() *emulator.Emulator { return s.emu }
+func (s *simCtl) SimPTY() *emulator.PTY   { return s.pty }
+
+// openSim starts cfg's boards on a pty behind a symlink, then the driver.
+func openSim(t *testing.T, cfg Config) *simCtl {
 	t.Helper()
+	cfg = cfg.withDefaults()
+	var boards []emulator.Board
+	for _, b := range cfg.Boards {
+		boards = append(boards, emulator.Board{Address: b.Address, Channels: b.Channels, Feedback: b.Feedback, NoFlash: cfg.onOff()})
+	}
+	emu, err := emulator.New(emulator.Config{Protocol: cfg.Protocol, Boards: boards, AutoClose: cfg.SimAutoClose.Std(),
+		Baud: cfg.Baud, Pace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := servePTY(t, emu, filepath.Join(t.TempDir(), "lockboard"))
+	cfg.Port = p.Path()
 	c, err := Open(context.Background(), cfg, discard())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	return c
+	return &simCtl{Controller: c, emu: emu, pty: p}
 }
 
 // waitFor polls cond until it holds or patience runs out.
@@ -57,14 +84,15 @@ func waitFor(t *testing.T, what string, cond func() bool) time.Duration {
 	return time.Since(start)
 }
 
-// nextEvent returns the next event for door d, skipping others.
-func nextEvent(t *testing.T, c *Controller, d Door) Event {
+// nextEvent returns the next event for door d, skipping others and the
+// sensor-known that every door sends after its first poll.
+func nextEvent(t *testing.T, c interface{ Events() <-chan Event }, d Door) Event {
 	t.Helper()
 	timeout := time.After(patience)
 	for {
 		select {
 		case e := <-c.Events():
-			if e.Door == d {
+			if e.Door == d && e.Kind != EventSensorKnown {
 				return e
 			}
 		case <-timeout:
@@ -73,7 +101,7 @@ func nextEvent(t *testing.T, c *Controller, d Door) Event {
 	}
 }
 
-func expectEvent(t *testing.T, c *Controller, d Door, want EventKind) {
+func expectEvent(t *testing.T, c interface{ Events() <-chan Event }, d Door, want EventKind) {
 	t.Helper()
 	if e := nextEvent(t, c, d); e.Kind != want {
 		t.Fatalf("event for %v: got %v, want %v", d, e.Kind, want)

@@ -44,12 +44,13 @@ const (
 	EventForcedOpen                         // opened without a command: raise an alarm
 	EventDidNotOpen                         // unlocked, but the sensor never went open
 	EventSensorUnknown                      // the board stopped answering
+	EventSensorKnown                        // the door reads again after being unknown (Event.Sensor)
 )
 
 var eventNames = map[EventKind]string{
 	EventOpened: "opened", EventClosed: "closed", EventLeftOpen: "left-open",
 	EventForcedOpen: "forced-open", EventDidNotOpen: "did-not-open",
-	EventSensorUnknown: "sensor-unknown",
+	EventSensorUnknown: "sensor-unknown", EventSensorKnown: "sensor-known",
 }
 
 func (k EventKind) String() string {
@@ -64,6 +65,8 @@ type Event struct {
 	Door Door
 	Kind EventKind
 	At   time.Time
+	// Sensor is the door's debounced state once the event happened.
+	Sensor Sensor
 }
 
 // ErrNotSent means no byte of the unlock left the port: retrying is safe.
@@ -72,3 +75,8 @@ var ErrNotSent = errors.New("lockio: unlock not sent")
 // ErrOutcomeUnknown means the request left the port but no valid reply came
 // back: the lock may have opened. Never resend automatically.
 var ErrOutcomeUnknown = errors.New("lockio: unlock outcome unknown")
+
+// ErrLockFailed is the board's own "the lock did not open" (8A/80 unlock
+// reply status 11 for closed-high feedback). It comes as Kind ErrRefused:
+// the board answered, the request was understood, the latch did not move.
+var ErrLockFailed = errors.New("lockio: board reports the lock did not open")

@@ -116,9 +116,4 @@ func (c *Controller) failQueued() {
 	}
 }
 
-func (c *Controller) portPath() string {
-	if c.simPTY != nil {
-		return c.simPTY.Path()
-	}
-	return c.cfg.Port
-}
+func (c *Controller) portPath() string { return c.cfg.Port }

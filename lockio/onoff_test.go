@@ -3,6 +3,7 @@ package lockio
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -68,7 +69,8 @@ func onOffBus(t *testing.T, cfg Config, prepare func(*emulator.Emulator)) (*Cont
 	if prepare != nil {
 		prepare(emu)
 	}
-	cfg.Port = servePTY(t, emu, "").Path()
+	// Behind a link, as by-id: a replug may come back under another pts.
+	cfg.Port = servePTY(t, emu, filepath.Join(t.TempDir(), "lockboard")).Path()
 	c, err := Open(context.Background(), cfg, discard())
 	if err != nil {
 		t.Fatal(err)

@@ -14,8 +14,10 @@ import (
 const silentAfter = 2
 
 // silentRetry is how often a silent board is still tried, so a dead board
-// costs the others one PollTimeout per this interval, not per cycle.
-const silentRetry = 2 * time.Second
+// costs the others one PollTimeout per this interval, not per cycle; short
+// enough that a board back from silence is heard within the 2 s in which
+// the screens must show it.
+const silentRetry = time.Second
 
 // staleAfter: when no board has answered for this long although the port
 // seems open, the port is reopened. Adapters have been seen to go "stale"
@@ -128,12 +130,31 @@ func (p *poller) unlock(d Door) error {
 		p.lastUnlock[d] = now
 		p.t.commanded(d, now)
 	}
-	if terr == nil {
+	if terr == nil && p.lockFailed(d, rep) {
+		err = &Error{Op: "unlock", Door: d, Kind: ErrRefused, Err: fmt.Errorf("%w (status %02X)", ErrLockFailed, rep.Status)}
+	}
+	if err == nil {
 		p.c.log.Info("lockio: unlocked", "door", d.String(), "status", fmt.Sprintf("%02X", rep.Status))
 	} else {
 		p.c.log.Warn("lockio: unlock failed", "door", d.String(), "err", err)
 	}
 	return err
+}
+
+// lockFailed reads an 8A/80 unlock reply's status byte: 00 means opened
+// for closed-high feedback (the lock's contact shorted when locked) and 11
+// failed; the other contact type flips both. A byte that is neither is no
+// "opened" either. The other families' unlock replies carry no status.
+func (p *poller) lockFailed(d Door, rep proto.Reply) bool {
+	if p.c.codec.Name() != "8a80" {
+		return false
+	}
+	b, _ := p.c.cfg.board(d.Board)
+	ok := byte(0x00)
+	if b.Feedback == FeedbackOpenHigh {
+		ok = 0x11
+	}
+	return rep.Status != ok
 }
 
 func (p *poller) unlockAll(board uint8) error {

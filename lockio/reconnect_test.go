@@ -49,7 +49,7 @@ func TestFaultUnplugReplugAsAnotherNode(t *testing.T) {
 	if after == before {
 		t.Fatalf("replugged under the same node %s", after)
 	}
-	rec := recovered(t, c, 1, t1)
+	rec := recovered(t, c.Controller, 1, t1)
 	waitFor(t, "door known again", func() bool { return c.Sensor(d) == SensorClosed })
 	if h := c.Health(); h.Reconnects != 1 || h.State != BusUp {
 		t.Fatalf("health after replug: %+v", h)
@@ -74,7 +74,7 @@ func TestFaultUnplugDuringUnlock(t *testing.T) {
 	expectEvent(t, c, d, EventSensorUnknown)
 	// After the automatic replug the door is seen open: the board acted.
 	expectEvent(t, c, d, EventOpened)
-	rec := recovered(t, c, 1, t0)
+	rec := recovered(t, c.Controller, 1, t0)
 	if n := c.Sim().Unlocks(1, 4); n != 1 {
 		t.Fatalf("board saw %d unlock frames, want 1", n)
 	}

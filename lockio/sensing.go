@@ -64,19 +64,23 @@ func (t *tracker) change(d Door, dt *doorTrack, to Sensor, now time.Time) {
 	from := dt.state
 	dt.state, dt.candN = to, 0
 	t.publish(d, to)
+	if from == SensorUnknown {
+		// Sessions and availability wait for this: the door reads again.
+		t.emit(Event{d, EventSensorKnown, now, to})
+	}
 	switch {
 	case to == SensorUnknown:
-		t.emit(Event{d, EventSensorUnknown, now})
+		t.emit(Event{d, EventSensorUnknown, now, to})
 	case to == SensorOpen:
 		dt.openedAt, dt.warned = now, false
 		if !dt.cmdAt.IsZero() {
 			dt.cmdAt = time.Time{}
-			t.emit(Event{d, EventOpened, now})
+			t.emit(Event{d, EventOpened, now, SensorOpen})
 		} else if from == SensorClosed {
-			t.emit(Event{d, EventForcedOpen, now})
+			t.emit(Event{d, EventForcedOpen, now, to})
 		}
 	case to == SensorClosed && from == SensorOpen:
-		t.emit(Event{d, EventClosed, now})
+		t.emit(Event{d, EventClosed, now, to})
 	}
 }
 
@@ -89,7 +93,7 @@ func (t *tracker) commanded(d Door, now time.Time) {
 	}
 	if dt.state == SensorOpen {
 		dt.cmdAt = time.Time{}
-		t.emit(Event{d, EventOpened, now})
+		t.emit(Event{d, EventOpened, now, SensorOpen})
 		return
 	}
 	dt.cmdAt = now
@@ -100,12 +104,12 @@ func (t *tracker) tick(now time.Time) {
 	for d, dt := range t.doors {
 		if dt.state == SensorOpen && !dt.warned && now.Sub(dt.openedAt) >= t.leftOpen {
 			dt.warned = true
-			t.emit(Event{d, EventLeftOpen, now})
+			t.emit(Event{d, EventLeftOpen, now, dt.state})
 		}
 		if !dt.cmdAt.IsZero() && now.Sub(dt.cmdAt) >= t.didNotOpen {
 			dt.cmdAt = time.Time{}
 			if dt.state == SensorClosed {
-				t.emit(Event{d, EventDidNotOpen, now})
+				t.emit(Event{d, EventDidNotOpen, now, dt.state})
 			}
 		}
 	}

@@ -10,22 +10,24 @@ import (
 // a reading ("o" open, "c" closed, "?" board silent, "u" unlock sent, or
 // "+Ns" time passing) and the events it must raise.
 func TestTracker(t *testing.T) {
+	const known = EventSensorKnown
 	cases := []struct {
 		name  string
 		steps []string
 		want  []EventKind
 	}{
-		{"first reading sets state quietly", []string{"c", "c"}, nil},
-		{"unlock then open", []string{"c", "u", "o", "o"}, []EventKind{EventOpened}},
-		{"bounce is ignored", []string{"c", "u", "o", "c", "c", "o", "o"}, []EventKind{EventOpened}},
-		{"forced open", []string{"c", "o", "o"}, []EventKind{EventForcedOpen}},
-		{"close", []string{"c", "u", "o", "o", "c", "c"}, []EventKind{EventOpened, EventClosed}},
-		{"did not open", []string{"c", "u", "c", "+11s", "c"}, []EventKind{EventDidNotOpen}},
-		{"left open", []string{"c", "u", "o", "o", "+61s", "o", "+61s", "o"}, []EventKind{EventOpened, EventLeftOpen}},
-		{"already open when unlocked", []string{"o", "u"}, []EventKind{EventOpened}},
-		{"silent board", []string{"c", "?", "?"}, []EventKind{EventSensorUnknown}},
-		{"open seen after silence with command", []string{"c", "u", "?", "o"}, []EventKind{EventSensorUnknown, EventOpened}},
-		{"silent through the deadline: no did-not-open", []string{"c", "u", "?", "+11s", "?"}, []EventKind{EventSensorUnknown}},
+		{"first reading makes the door known", []string{"c", "c"}, []EventKind{known}},
+		{"unlock then open", []string{"c", "u", "o", "o"}, []EventKind{known, EventOpened}},
+		{"bounce is ignored", []string{"c", "u", "o", "c", "c", "o", "o"}, []EventKind{known, EventOpened}},
+		{"forced open", []string{"c", "o", "o"}, []EventKind{known, EventForcedOpen}},
+		{"close", []string{"c", "u", "o", "o", "c", "c"}, []EventKind{known, EventOpened, EventClosed}},
+		{"did not open", []string{"c", "u", "c", "+11s", "c"}, []EventKind{known, EventDidNotOpen}},
+		{"left open", []string{"c", "u", "o", "o", "+61s", "o", "+61s", "o"}, []EventKind{known, EventOpened, EventLeftOpen}},
+		{"already open when unlocked", []string{"o", "u"}, []EventKind{known, EventOpened}},
+		{"silent board", []string{"c", "?", "?"}, []EventKind{known, EventSensorUnknown}},
+		{"open seen after silence with command", []string{"c", "u", "?", "o"}, []EventKind{known, EventSensorUnknown, known, EventOpened}},
+		{"silent through the deadline: no did-not-open", []string{"c", "u", "?", "+11s", "?"}, []EventKind{known, EventSensorUnknown}},
+		{"back from silence closed", []string{"c", "?", "c"}, []EventKind{known, EventSensorUnknown, known}},
 	}
 	cfg := DefaultConfig()
 	for _, tc := range cases {

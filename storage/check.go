@@ -15,14 +15,14 @@ var ErrInvariant = errors.New("storage: invariant broken")
 func (tx *Tx) CheckInvariants() error {
 	checks := []struct{ what, q string }{
 		{"door with two active rents", `SELECT door_id FROM rents
-			WHERE state IN ('reserved', 'stored', 'expired') GROUP BY door_id HAVING count(*) > 1`},
+			WHERE state IN ` + activeIn + ` GROUP BY door_id HAVING count(*) > 1`},
 		{"rent ended by a door opening that is not on record", `SELECT r.id FROM rents r
 			WHERE r.state IN ('collected', 'reclaimed') AND (NOT EXISTS (SELECT 1 FROM door_opens o
 				WHERE o.rent_id = r.id AND o.state = 'opened')
 			OR NOT EXISTS (SELECT 1 FROM events e WHERE e.rent_id = r.id AND e.kind = 'door.open'))`},
 		{"stored rent without a stored time", `SELECT id FROM rents WHERE state = 'stored' AND stored_at IS NULL`},
 		{"active rent on an unknown door", `SELECT r.id FROM rents r LEFT JOIN doors d ON d.id = r.door_id
-			WHERE d.id IS NULL AND r.state IN ('reserved', 'stored', 'expired')`},
+			WHERE d.id IS NULL AND r.state IN ` + activeIn},
 	}
 	var errs []error
 	for _, c := range checks {

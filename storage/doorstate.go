@@ -3,6 +3,7 @@ package storage
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Sizes lists the door sizes from smallest to largest.
@@ -53,6 +54,18 @@ func (tx *Tx) SetFault(id int64, reason string) error {
 	return tx.resume(id)
 }
 
+// PauseFrom backdates a door's pause to t when it began earlier than the
+// pause on record: a door whose opening never settled was unusable from
+// the moment the opening started.
+func (tx *Tx) PauseFrom(id int64, t time.Time) error {
+	_, err := tx.tx.Exec(`UPDATE doors SET paused_since = ? WHERE id = ? AND paused_since IS NOT NULL AND paused_since > ?`,
+		unix(t), id, unix(t))
+	if err != nil {
+		return fmt.Errorf("storage: pause door %d: %w", id, err)
+	}
+	return nil
+}
+
 func (tx *Tx) pause(id int64) error {
 	_, err := tx.tx.Exec(`UPDATE doors SET paused_since = ? WHERE id = ? AND paused_since IS NULL`, unix(tx.now), id)
 	if err != nil {
@@ -88,22 +101,23 @@ func (tx *Tx) resume(id int64) error {
 
 const sizeOrder = `CASE size WHEN 'S' THEN 0 WHEN 'M' THEN 1 ELSE 2 END`
 
-// FreeDoors lists the in-service doors without an active rent, smallest
-// first; low doors before all others when preferLow is set.
-func (tx *Tx) FreeDoors(preferLow bool) ([]Door, error) {
-	return tx.freeDoors(0, preferLow, 0)
+// FreeDoors lists the doors a new parcel may be given, smallest first; low
+// doors before all others when preferLow is set; never those in exclude.
+// A free door is in service, holds no active rent, has no fault (a fault
+// may mean a parcel nobody has a record for) and no unsettled opening.
+func (tx *Tx) FreeDoors(preferLow bool, exclude []int64) ([]Door, error) {
+	return tx.freeDoors(0, preferLow, exclude)
 }
 
-// FreeDoor returns the smallest free in-service door of at least minSize
-// (with preferLow: the smallest low one, if any is free), never the door
-// except (0: none). It fails with ErrNotFound when every fitting door is
-// taken or out of service.
-func (tx *Tx) FreeDoor(minSize string, preferLow bool, except int64) (Door, error) {
+// FreeDoor returns the smallest free door of at least minSize (with
+// preferLow: the smallest low one, if any is free), never one in exclude.
+// It fails with ErrNotFound when every fitting door is taken or unusable.
+func (tx *Tx) FreeDoor(minSize string, preferLow bool, exclude []int64) (Door, error) {
 	rank := SizeRank(minSize)
 	if rank < 0 {
 		return Door{}, fmt.Errorf("storage: door size %q: %w", minSize, ErrNotFound)
 	}
-	ds, err := tx.freeDoors(rank, preferLow, except)
+	ds, err := tx.freeDoors(rank, preferLow, exclude)
 	if err != nil {
 		return Door{}, err
 	}
@@ -113,16 +127,19 @@ func (tx *Tx) FreeDoor(minSize string, preferLow bool, except int64) (Door, erro
 	return ds[0], nil
 }
 
-func (tx *Tx) freeDoors(minRank int, preferLow bool, except int64) ([]Door, error) {
+func (tx *Tx) freeDoors(minRank int, preferLow bool, exclude []int64) ([]Door, error) {
 	// For a wheelchair user reach matters more than size: a low door of
 	// any fitting size comes before a high one.
-	order := sizeOrder + `, fault <> '', id`
+	order := sizeOrder + `, id`
 	if preferLow {
-		order = `low DESC, ` + sizeOrder + `, fault <> '', id`
+		order = `low DESC, ` + sizeOrder + `, id`
 	}
-	return queryAll(tx, "free doors", scanDoor, `SELECT `+doorCols+` FROM doors d
-		WHERE out_of_service = 0 AND `+sizeOrder+` >= ? AND id <> ?
-		AND NOT EXISTS (SELECT 1 FROM rents r WHERE r.door_id = d.id
-			AND r.state IN ('reserved', 'stored', 'expired'))
-		ORDER BY `+order, minRank, except)
+	q, args := `SELECT `+doorCols+` FROM doors d
+		WHERE out_of_service = 0 AND fault = '' AND `+sizeOrder+` >= ?
+		AND NOT EXISTS (SELECT 1 FROM rents r WHERE r.door_id = d.id AND r.state IN `+activeIn+`)
+		AND NOT EXISTS (SELECT 1 FROM door_opens o WHERE o.door_id = d.id AND o.state IN ('intent', 'flagged'))`, []any{minRank}
+	for _, id := range exclude {
+		q, args = q+` AND id <> ?`, append(args, id)
+	}
+	return queryAll(tx, "free doors", scanDoor, q+` ORDER BY `+order, args...)
 }

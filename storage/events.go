@@ -125,3 +125,18 @@ func (tx *Tx) VerifyChain() (checked int64, err error) {
 	}
 	return checked, rows.Err()
 }
+
+// EventsBefore lists up to limit events with seq below before (0: from the
+// newest), newest first, for paging the log backwards. With kindPrefix
+// set, only events whose kind starts with it ("alert.").
+func (tx *Tx) EventsBefore(before int64, limit int, kindPrefix string) ([]Event, error) {
+	if before <= 0 {
+		before = 1<<63 - 1
+	}
+	q, args := `SELECT `+eventCols+` FROM events WHERE seq < ?`, []any{before}
+	if kindPrefix != "" {
+		// substr, not LIKE: a kind is matched as it is, "_" and "%" included.
+		q, args = q+` AND substr(kind, 1, ?) = ?`, append(args, len(kindPrefix), kindPrefix)
+	}
+	return queryAll(tx, "events", scanEvent, q+` ORDER BY seq DESC LIMIT ?`, append(args, limit)...)
+}

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -13,8 +14,9 @@ type DoorOpen struct {
 	DoorID    int64     `json:"door_id"`
 	RentID    int64     `json:"rent_id,omitempty"`
 	Reason    string    `json:"reason"`
-	State     string    `json:"state"` // intent, opened, failed, unknown, flagged
+	State     string    `json:"state"` // intent (not settled), opened, failed; unknown, flagged (older versions)
 	Sensor    string    `json:"sensor,omitempty"`
+	Cause     string    `json:"cause,omitempty"` // what the outcome rests on
 	CreatedAt time.Time `json:"created_at"`
 	EndedAt   time.Time `json:"ended_at,omitzero"`
 }
@@ -30,15 +32,40 @@ func (tx *Tx) OpenIntent(doorID, rentID int64, reason string) (int64, error) {
 	return res.LastInsertId()
 }
 
-// EndOpen closes an intent with its outcome: "opened", "failed" or "unknown".
-func (tx *Tx) EndOpen(id int64, outcome string) error {
-	res, err := tx.tx.Exec(`UPDATE door_opens SET state = ?, ended_at = ? WHERE id = ? AND state = 'intent'`,
-		outcome, unix(tx.now), id)
+// EndOpen settles an intent with its outcome ("opened" or "failed") and
+// the cause it rests on.
+func (tx *Tx) EndOpen(id int64, outcome, cause string) error {
+	res, err := tx.tx.Exec(`UPDATE door_opens SET state = ?, cause = ?, ended_at = ? WHERE id = ? AND state = 'intent'`,
+		outcome, cause, unix(tx.now), id)
 	if err != nil {
 		return fmt.Errorf("storage: end open %d: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("storage: end open %d: %w", id, ErrConflict)
+	}
+	return nil
+}
+
+// NoteOpen records why an intent is still unsettled (the board's reply was
+// lost, the sensor cannot be read), for staff and for a restart.
+func (tx *Tx) NoteOpen(id int64, cause string) error {
+	_, err := tx.tx.Exec(`UPDATE door_opens SET cause = ? WHERE id = ? AND state = 'intent'`, cause, id)
+	if err != nil {
+		return fmt.Errorf("storage: note open %d: %w", id, err)
+	}
+	return nil
+}
+
+// AmendOpen changes a settled failure to opened: the sensor saw the door
+// open right after the board said it had failed, and the sensor is
+// evidence, the board a claim.
+func (tx *Tx) AmendOpen(id int64, cause string) error {
+	res, err := tx.tx.Exec(`UPDATE door_opens SET state = 'opened', cause = ? WHERE id = ? AND state = 'failed'`, cause, id)
+	if err != nil {
+		return fmt.Errorf("storage: amend open %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("storage: amend open %d: %w", id, ErrConflict)
 	}
 	return nil
 }
@@ -70,25 +97,43 @@ func (tx *Tx) ResolveOpen(id int64) error {
 	return nil
 }
 
+const openCols = `id, door_id, rent_id, reason, state, sensor, cause, created_at, ended_at`
+
+func scanOpen(s rowScanner) (DoorOpen, error) {
+	var o DoorOpen
+	var rent, ended sql.NullInt64
+	var created int64
+	err := s.Scan(&o.ID, &o.DoorID, &rent, &o.Reason, &o.State, &o.Sensor, &o.Cause, &created, &ended)
+	o.RentID, o.CreatedAt, o.EndedAt = rent.Int64, time.UnixMilli(created).UTC(), fromUnix(ended)
+	return o, err
+}
+
 // OpensInState lists the door openings in state ("intent", "flagged", ...),
 // oldest first.
 func (tx *Tx) OpensInState(state string) ([]DoorOpen, error) {
-	rows, err := tx.tx.Query(`SELECT id, door_id, rent_id, reason, state, sensor, created_at, ended_at
-		FROM door_opens WHERE state = ? ORDER BY id`, state)
+	return queryAll(tx, "door opens", scanOpen, `SELECT `+openCols+` FROM door_opens WHERE state = ? ORDER BY id`, state)
+}
+
+// Open returns one door opening by id.
+func (tx *Tx) Open(id int64) (DoorOpen, error) {
+	o, err := scanOpen(tx.tx.QueryRow(`SELECT `+openCols+` FROM door_opens WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return DoorOpen{}, fmt.Errorf("storage: door opening %d: %w", id, ErrNotFound)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("storage: door opens: %w", err)
+		return DoorOpen{}, fmt.Errorf("storage: door opening %d: %w", id, err)
 	}
-	defer rows.Close()
-	var out []DoorOpen
-	for rows.Next() {
-		var o DoorOpen
-		var rent, ended sql.NullInt64
-		var created int64
-		if err := rows.Scan(&o.ID, &o.DoorID, &rent, &o.Reason, &o.State, &o.Sensor, &created, &ended); err != nil {
-			return nil, fmt.Errorf("storage: door opens: %w", err)
-		}
-		o.RentID, o.CreatedAt, o.EndedAt = rent.Int64, time.UnixMilli(created).UTC(), fromUnix(ended)
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return o, nil
+}
+
+// SeenOpenPending lists the last openings, for reason, of rents still in
+// state whose door was seen open: a drop-off whose door the kiosk saw
+// open but stopped before it closed, so its parcel may be inside unstored.
+func (tx *Tx) SeenOpenPending(reason string, state RentState) ([]DoorOpen, error) {
+	return queryAll(tx, "door opens", scanOpen, `SELECT o.id, o.door_id, o.rent_id, o.reason, o.state, o.sensor, o.cause,
+			o.created_at, o.ended_at
+		FROM door_opens o JOIN rents r ON r.id = o.rent_id
+		WHERE o.reason = ? AND o.state = 'opened' AND r.state = ? AND r.door_id = o.door_id
+		AND o.id = (SELECT max(id) FROM door_opens WHERE rent_id = r.id)
+		ORDER BY o.id`, reason, state)
 }

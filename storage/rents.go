@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -20,10 +21,25 @@ const (
 	RentCancelled RentState = "cancelled"
 )
 
-// Active reports whether a rent in this state still holds its door.
-func (s RentState) Active() bool {
-	return s == RentReserved || s == RentStored || s == RentExpired
+// ActiveStates are the states in which a rent holds its door. The rent's
+// life cycle is app.Lifecycle's to decide; the store cannot import it, so
+// the list is spelled here once, and a test in app/core holds it (and the
+// schema's partial indexes, which cannot take a parameter) to the table.
+var ActiveStates = []RentState{RentReserved, RentStored, RentExpired}
+
+// activeIn is ActiveStates as an SQL list.
+var activeIn = sqlList(ActiveStates)
+
+func sqlList(states []RentState) string {
+	q := make([]string, len(states))
+	for i, s := range states {
+		q[i] = "'" + string(s) + "'"
+	}
+	return "(" + strings.Join(q, ", ") + ")"
 }
+
+// Active reports whether a rent in this state still holds its door.
+func (s RentState) Active() bool { return slices.Contains(ActiveStates, s) }
 
 // RentKind tells a parcel for a recipient from a return for a courier.
 type RentKind string
@@ -127,7 +143,7 @@ func (tx *Tx) Rent(id int64) (Rent, error) {
 // ActiveRent returns the rent holding a door, or ErrNotFound.
 func (tx *Tx) ActiveRent(doorID int64) (Rent, error) {
 	r, err := scanRent(tx.tx.QueryRow(`SELECT `+rentCols+` FROM rents
-		WHERE door_id = ? AND state IN ('reserved', 'stored', 'expired')`, doorID))
+		WHERE door_id = ? AND state IN `+activeIn, doorID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Rent{}, fmt.Errorf("storage: door %d rent: %w", doorID, ErrNotFound)
 	}
@@ -142,14 +158,14 @@ func (tx *Tx) ActiveRent(doorID int64) (Rent, error) {
 // constant time before trusting a row.
 func (tx *Tx) RentsByPickupMAC(mac []byte, state RentState) ([]Rent, error) {
 	return tx.queryRents(`SELECT `+rentCols+` FROM rents
-		WHERE pickup_mac = ? AND state IN ('reserved', 'stored', 'expired') AND state = ? ORDER BY id`, mac, state)
+		WHERE pickup_mac = ? AND state IN `+activeIn+` AND state = ? ORDER BY id`, mac, state)
 }
 
 // ActiveByPickupMAC lists the active rents (reserved, stored, expired) whose
 // pickup MAC is mac, oldest first: one index lookup for the whole code check.
 func (tx *Tx) ActiveByPickupMAC(mac []byte) ([]Rent, error) {
 	return tx.queryRents(`SELECT `+rentCols+` FROM rents
-		WHERE pickup_mac = ? AND state IN ('reserved', 'stored', 'expired') ORDER BY id`, mac)
+		WHERE pickup_mac = ? AND state IN `+activeIn+` ORDER BY id`, mac)
 }
 
 // ReservedByDropoffMAC lists the reserved rents whose drop-off MAC is mac.
@@ -198,4 +214,9 @@ func (tx *Tx) Rents(f RentFilter) ([]Rent, error) {
 
 func (tx *Tx) queryRents(q string, args ...any) ([]Rent, error) {
 	return queryAll(tx, "rents", scanRent, q, args...)
+}
+
+// ActiveRents lists every rent that holds a door, in id order.
+func (tx *Tx) ActiveRents() ([]Rent, error) {
+	return tx.queryRents(`SELECT ` + rentCols + ` FROM rents WHERE state IN ` + activeIn + ` ORDER BY id`)
 }

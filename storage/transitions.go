@@ -26,11 +26,12 @@ func (tx *Tx) MoveRent(id int64, from, to RentState) error {
 	return nil
 }
 
-// Store moves a reserved rent to stored, with the courier who dropped it
-// and its pickup deadline (zero: none, as for returns).
-func (tx *Tx) Store(id int64, courier string, expires time.Time) error {
-	res, err := tx.tx.Exec(`UPDATE rents SET state = 'stored', stored_at = ?, courier = ?, expires_at = ?
-		WHERE id = ? AND state = 'reserved'`, unix(tx.now), courier, nullTime(expires), id)
+// Store is MoveRent for a drop-off: it also records the courier who
+// dropped the parcel and its pickup deadline (zero: none, as for returns).
+// from and to are the life cycle's drop-off step.
+func (tx *Tx) Store(id int64, from, to RentState, courier string, expires time.Time) error {
+	res, err := tx.tx.Exec(`UPDATE rents SET state = ?, stored_at = ?, courier = ?, expires_at = ?
+		WHERE id = ? AND state = ?`, to, unix(tx.now), courier, nullTime(expires), id, from)
 	if err != nil {
 		return fmt.Errorf("storage: rent %d store: %w", id, err)
 	}
@@ -74,9 +75,11 @@ func (tx *Tx) SetPickupMAC(id int64, mac []byte) error {
 // rent whose door is being opened right now (an intent without outcome) is
 // left alone: the opening's own outcome moves it, and expiring it in
 // between would make that move fail after the door opened.
-func (tx *Tx) DueToExpire() ([]Rent, error) {
+// states are the states whose rents a deadline moves (the life cycle's
+// timed steps).
+func (tx *Tx) DueToExpire(states ...RentState) ([]Rent, error) {
 	return tx.queryRents(`SELECT `+rentCols+` FROM rents r
-		WHERE state IN ('stored', 'reserved') AND expires_at IS NOT NULL AND expires_at <= ?
+		WHERE state IN `+sqlList(states)+` AND expires_at IS NOT NULL AND expires_at <= ?
 		AND NOT EXISTS (SELECT 1 FROM doors d WHERE d.id = r.door_id AND d.paused_since IS NOT NULL)
 		AND NOT EXISTS (SELECT 1 FROM door_opens o WHERE o.rent_id = r.id AND o.state = 'intent')
 		ORDER BY id`, unix(tx.now))

@@ -1,138 +1,130 @@
 package ui
 
 import (
-	"context"
-	"errors"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"pudo/app/core"
+	"pudo/app"
 )
 
-// showStaffPIN follows the hidden gesture: staff type their PIN.
-func (k *Kiosk) showStaffPIN() {
-	back := k.button(tr("common.back"), theme.NavigateBackIcon(), k.showHome)
-	k.keypad = newPINKeypad(k.touch, k.staffLogin).withBack(back)
-	top := container.NewVBox(title(tr("admin.pin")), newMessage(k.message))
-	k.message = ""
-	k.show("pin", pinScreen(top, k.keypad), idleAsk)
+// pinScreen follows the hidden gesture: staff type their PIN.
+type pinScreen struct {
+	v      *app.PINView
+	keypad *keypad
 }
 
-func (k *Kiosk) staffLogin(pin string) {
-	k.showOpening()
-	k.async(func() {
-		s, err := k.flows.Staff.StaffLogin(context.Background(), pin)
-		fyne.Do(func() {
-			switch {
-			case err == nil:
-				k.staff = s
-				k.log.Info("staff logged in", "staff", s.Name())
-				k.showAdminDoors()
-				return
-			case errors.As(err, new(*core.LockedOutError)):
-				var lo *core.LockedOutError
-				errors.As(err, &lo)
-				k.message = trf("admin.pinpaused", "Time", clock(lo.Until.Sub(k.now())))
-			case errors.Is(err, core.ErrStaffLocked):
-				k.message = tr("admin.locked")
-			case errors.Is(err, core.ErrBadPIN), errors.Is(err, core.ErrPINFormat), errors.Is(err, core.ErrNotFound):
-				k.message = tr("admin.badpin")
-			default:
-				k.log.Error("staff login failed", "err", err)
-				k.message = tr("problem.title")
-			}
-			k.play(SoundWrong)
-			k.showStaffPIN()
-		})
-	})
+// pinRefusals are what the PIN screen says after a refused PIN.
+var pinRefusals = map[app.PINRefusal]string{
+	app.PINWrong: "admin.badpin", app.PINLocked: "admin.locked", app.PINFailed: "problem.title",
 }
 
-// adminScreen frames a staff screen: the content above, the sections and
-// log out along the bottom.
-func (k *Kiosk) adminScreen(name, head string, content fyne.CanvasObject, controls ...fyne.CanvasObject) {
-	if k.staff == nil {
-		k.showHome()
-		return
+func (s *pinScreen) idle() app.Idle { return s.v.Idle() }
+
+func (s *pinScreen) draw(k *Kiosk) fyne.CanvasObject {
+	back := k.button(tr("common.back"), theme.NavigateBackIcon(), func() { k.send(app.Back{}) })
+	s.keypad = newPINKeypad(k, func(pin string) { k.sendWaiting(app.EnterPIN{PIN: pin}) }).withBack(back)
+	msg := ""
+	if key, ok := pinRefusals[s.v.Refusal]; ok {
+		msg = tr(key)
 	}
-	nav := row(
-		k.adminTab(name, "admin.doors", theme.GridIcon(), k.showAdminDoors),
-		k.adminTab(name, "admin.rents", theme.ListIcon(), func() { k.showAdminRents(RentQuery{}) }),
-		k.adminTab(name, "admin.events", theme.HistoryIcon(), func() { k.showAdminEvents(0) }),
-		k.adminTab(name, "admin.hardware", theme.ComputerIcon(), k.showAdminHardware),
-		k.adminTab(name, "admin.settings", theme.SettingsIcon(), k.showAdminSettings),
-		k.button(tr("admin.logout"), theme.LogoutIcon(), k.staffLogout))
+	if s.v.Refusal == app.PINPaused {
+		msg = trf("admin.pinpaused", "Time", clock(s.v.Until.Sub(k.now())))
+	}
+	top := container.NewVBox(title(tr("admin.pin")), newMessage(msg))
+	return pinLayout(top, s.keypad)
+}
+
+func (s *pinScreen) pad() *keypad                   { return s.keypad }
+func (s *pinScreen) key(_ *Kiosk, kp keyPress) bool { return s.keypad.key(kp) }
+func (s *pinScreen) enter(*Kiosk)                   { s.keypad.submit() }
+func (s *pinScreen) typingOnly()                    {}
+
+// adminTabs are the sections of the staff screens, in the order shown.
+var adminTabs = []struct {
+	section app.Section
+	key     string
+	icon    func() fyne.Resource
+}{
+	{app.SectionDoors, "admin.doors", theme.GridIcon},
+	{app.SectionRents, "admin.rents", theme.ListIcon},
+	{app.SectionLog, "admin.events", theme.HistoryIcon},
+	{app.SectionHardware, "admin.hardware", theme.ComputerIcon},
+	{app.SectionSettings, "admin.settings", theme.SettingsIcon},
+}
+
+// adminFrame frames a staff screen: the content above, the sections and
+// log out along the bottom; the section on show is marked.
+func (k *Kiosk) adminFrame(at app.Section, head string, content fyne.CanvasObject, controls ...fyne.CanvasObject) fyne.CanvasObject {
+	var tabs []fyne.CanvasObject
+	for _, t := range adminTabs {
+		b := k.button(tr(t.key), t.icon(), func() { k.send(app.ShowSection{Section: t.section}) })
+		if t.section == at {
+			b.Importance = widget.HighImportance // where you are
+		}
+		tabs = append(tabs, b)
+	}
+	tabs = append(tabs, k.button(tr("admin.logout"), theme.LogoutIcon(), func() { k.send(app.Logout{}) }))
 	head2 := title(head)
 	head2.SizeName = theme.SizeNameSubHeadingText
-	bottom := container.NewVBox(append(controls, nav)...)
-	c := container.NewThemeOverride(container.NewPadded(container.NewBorder(head2, bottom, nil, nil, content)), compactTheme(k.style))
-	if name == k.screen {
-		k.redraw(name, c, idleAdmin) // a live refresh; taps count as presence through k.tapped
-		return
+	bottom := container.NewVBox(append(controls, row(tabs...))...)
+	return container.NewThemeOverride(container.NewPadded(container.NewBorder(head2, bottom, nil, nil, content)), compactTheme(k.style))
+}
+
+// pinAgainScreen asks the staff member's PIN again before a door opens
+// by force, every door opens at once (an inventory check) or the empty
+// doors are tested: a walked-away session must not empty the locker.
+type pinAgainScreen struct {
+	v      *app.PINAgainView
+	keypad *keypad
+}
+
+func (s *pinAgainScreen) idle() app.Idle { return s.v.Idle() }
+
+func (s *pinAgainScreen) draw(k *Kiosk) fyne.CanvasObject {
+	s.keypad = newPINKeypad(k, func(pin string) { k.sendWaiting(app.EnterPIN{PIN: pin}) })
+	s.keypad.withBack(k.button(tr("common.back"), theme.NavigateBackIcon(), func() { k.send(app.Back{}) }))
+	head, what := tr("admin.openall.pin"), tr("admin.openall.what")
+	switch s.v.For {
+	case app.ConfirmOpenDoor:
+		head, what = trf("admin.open.pin", "Door", s.v.Door), tr("admin.open.what")
+	case app.ConfirmDoorTest:
+		head, what = tr("admin.doortest.pin"), tr("admin.doortest.what")
 	}
-	k.show(name, c, idleAdmin)
+	return pinLayout(container.NewVBox(title(head), warn(what)), s.keypad)
 }
 
-func (k *Kiosk) adminTab(current, name string, icon fyne.Resource, f func()) fyne.CanvasObject {
-	b := k.button(tr(name), icon, f)
-	if current == name {
-		b.Importance = widget.HighImportance // where you are
-	}
-	return b
-}
+func (s *pinAgainScreen) pad() *keypad                   { return s.keypad }
+func (s *pinAgainScreen) key(_ *Kiosk, kp keyPress) bool { return s.keypad.key(kp) }
+func (s *pinAgainScreen) enter(*Kiosk)                   { s.keypad.submit() }
+func (s *pinAgainScreen) typingOnly()                    {}
 
-func (k *Kiosk) staffLogout() {
-	if k.staff != nil {
-		k.log.Info("staff logged out", "staff", k.staff.Name())
-	}
-	k.staff = nil
-	k.showHome()
-}
-
-// showOpenAllPIN asks for the PIN again before every door opens at once
-// (an inventory check): a walked-away session must not empty the locker.
-func (k *Kiosk) showOpenAllPIN() {
-	k.showPINAgain(tr("admin.openall.pin"), tr("admin.openall.what"), tr("admin.openall.done"),
-		func(ctx context.Context, s Staff, pin string) error { return s.OpenAll(ctx, pin) })
-}
-
-// showPINAgain asks the staff member's PIN again, then runs act off the UI
-// goroutine and tells how it went under the door grid.
-func (k *Kiosk) showPINAgain(head, what, done string, act func(ctx context.Context, s Staff, pin string) error) {
-	s := k.staff
-	if s == nil {
-		k.showHome()
-		return
-	}
-	k.keypad = newPINKeypad(k.touch, func(pin string) {
-		k.showOpening()
-		k.async(func() {
-			err := act(context.Background(), s, pin)
-			fyne.Do(func() {
-				if k.admin == nil {
-					k.admin = &adminDoors{}
-				}
-				k.admin.note = done
-				if err != nil {
-					k.log.Warn("staff action failed", "err", err)
-					k.admin.note = tr("admin.badpin")
-					if !errors.Is(err, core.ErrBadPIN) {
-						k.admin.note = failureText(err)
-					}
-				}
-				k.showAdminDoors()
-			})
-		})
-	})
-	k.keypad.withBack(k.button(tr("common.back"), theme.NavigateBackIcon(), k.showAdminDoors))
-	top := container.NewVBox(title(head), warn(what))
-	k.show("pin.again", pinScreen(top, k.keypad), idleAdmin)
-}
-
-// pinScreen puts the PIN keypad in the lower middle of the screen.
-func pinScreen(top fyne.CanvasObject, kp *keypad) fyne.CanvasObject {
+// pinLayout puts the PIN keypad in the lower middle of the screen.
+func pinLayout(top fyne.CanvasObject, kp *keypad) fyne.CanvasObject {
 	pad := container.NewGridWrap(fyne.NewSize(640, kp.content.MinSize().Height), kp.content)
 	return container.NewPadded(container.NewBorder(top, container.NewCenter(pad), nil, nil))
+}
+
+// noteText is how the last staff action went, for under the door grid.
+func noteText(n app.StaffNote) string {
+	switch n.Kind {
+	case app.NoteOpened:
+		return trf("admin.opened", "Door", n.Door)
+	case app.NoteOpenedAll:
+		return tr("admin.openall.done")
+	case app.NoteWrongPIN:
+		return tr("admin.badpin")
+	case app.NoteOutOfService:
+		return trf("admin.oos.set", "Door", n.Door)
+	case app.NoteInService:
+		return trf("admin.oos.cleared", "Door", n.Door)
+	case app.NoteCleared:
+		return trf("admin.cleared", "Door", n.Door)
+	case app.NoteBeingOpened:
+		return trf("admin.being", "Door", n.Door)
+	case app.NoteFailed:
+		return failureText(n.Trouble)
+	}
+	return ""
 }

@@ -1,11 +1,8 @@
 package ui
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"image/color"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -13,56 +10,30 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"pudo/lockio"
+	"pudo/app"
 )
 
-// adminDoors is the door grid's state between refreshes.
-type adminDoors struct {
-	states   []DoorState
-	selected int64
-	note     string
-}
+// adminDoorsScreen is the door grid with live sensor states: select a
+// door to open it, take it out of service or clear it after looking
+// inside, or open them all. The staff session reads the grid again on
+// every door notice and every few seconds.
+type adminDoorsScreen struct{ v *app.StaffDoorsView }
 
-// showAdminDoors draws the door grid from the last states and fetches
-// fresh ones; it runs again on every door event and every few seconds.
-func (k *Kiosk) showAdminDoors() {
-	if k.admin == nil {
-		k.admin = &adminDoors{}
-	}
-	k.drawAdminDoors()
-	s := k.staff
-	if s == nil {
-		return
-	}
-	k.async(func() {
-		states, err := s.DoorStates(context.Background())
-		fyne.Do(func() {
-			if err != nil {
-				k.log.Error("door states", "err", err)
-				return
-			}
-			if k.screen == "admin.doors" && k.staff == s {
-				k.admin.states = states
-				k.drawAdminDoors()
-			}
-		})
-	})
-}
+func (s *adminDoorsScreen) idle() app.Idle { return s.v.Idle() }
 
-func (k *Kiosk) drawAdminDoors() {
-	a := k.admin
+func (s *adminDoorsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	grid := container.NewGridWithColumns(8)
-	var sel *DoorState
-	for i := range a.states {
-		st := &a.states[i]
-		if st.Door.ID == a.selected {
+	var sel *app.DoorState
+	for i := range s.v.States {
+		st := &s.v.States[i]
+		if st.ID == k.selected {
 			sel = st
 		}
-		grid.Add(k.doorCell(*st, st.Door.ID == a.selected))
+		grid.Add(s.cell(k, *st))
 	}
 	var controls []fyne.CanvasObject
-	if a.note != "" {
-		controls = append(controls, say(a.note))
+	if note := noteText(s.v.Note); note != "" {
+		controls = append(controls, say(note))
 	}
 	if sel != nil {
 		d := sel.Door
@@ -70,128 +41,113 @@ func (k *Kiosk) drawAdminDoors() {
 		if d.OutOfService {
 			oos = tr("admin.oos.off")
 		}
-		controls = append(controls, row(
-			k.mainButton(trf("admin.open", "Door", d.ID), theme.LoginIcon(), func() { k.adminOpen(d.ID) }),
-			k.button(oos, theme.WarningIcon(), func() { k.adminOOS(d.ID, !d.OutOfService) })))
-	}
-	controls = append(controls, k.button(tr("admin.openall"), theme.WarningIcon(), k.showOpenAllPIN))
-	k.adminScreen("admin.doors", tr("admin.doors.title"), container.NewVBox(grid, k.doorLegend()), controls...)
-	k.later(3*time.Second, func() {
-		if k.screen == "admin.doors" {
-			k.showAdminDoors()
+		acts := []fyne.CanvasObject{
+			k.mainButton(trf("admin.open", "Door", d.ID), theme.LoginIcon(), func() { k.send(app.OpenDoor{Door: d.ID}) }),
+			k.button(oos, theme.WarningIcon(), func() { k.send(app.SetOutOfService{Door: d.ID, On: !d.OutOfService}) }),
 		}
-	})
+		if d.Fault != "" || d.Unsettled != 0 {
+			acts = append(acts, k.button(tr("admin.clear"), theme.ConfirmIcon(), func() { k.send(app.ClearDoor{Door: d.ID}) }))
+		}
+		controls = append(controls, row(acts...))
+	}
+	controls = append(controls, k.button(tr("admin.openall"), theme.WarningIcon(), func() { k.send(app.OpenAll{}) }))
+	return k.adminFrame(app.SectionDoors, tr("admin.doors.title"), container.NewVBox(grid, doorLegend()), controls...)
 }
 
-// stateColour is how a door's state looks in the grid.
-func stateColour(state string) color.Color {
+// doorStateName sums a door up for the grid, the most urgent first: a
+// door that may hold a parcel nobody has a record for is a fault, one
+// whose opening is not settled is opening, one whose sensor cannot be
+// read is unknown.
+func doorStateName(d app.DoorState) string {
+	switch {
+	case d.OutOfService:
+		return "out-of-service"
+	case d.Fault != "":
+		return "fault"
+	case d.Unsettled != 0:
+		return "opening"
+	case d.Sensor == app.SensorUnknown:
+		return "unknown"
+	case d.Sensor == app.SensorOpen:
+		return "open"
+	case d.Rent != nil || d.Occupied:
+		return "occupied"
+	}
+	return "free"
+}
+
+// doorStates are the grid's states, in the legend's order.
+var doorStates = []string{"free", "occupied", "open", "opening", "unknown", "fault", "out-of-service"}
+
+// stateColour is how a door's state looks in the grid: its fill, and a
+// frame for the states that are about the evidence (an opening not
+// settled, a sensor that cannot be read) rather than the rent.
+func stateColour(state string) (fill, frame color.Color) {
 	switch state {
 	case "occupied":
-		return themed(theme.ColorNamePrimary)
+		return themed(theme.ColorNamePrimary), nil
 	case "open":
-		return themed(colorNameLit)
+		return themed(colorNameLit), nil
+	case "opening":
+		return themed(theme.ColorNameButton), themed(colorNameLit)
+	case "unknown":
+		return themed(theme.ColorNameButton), themed(colorNameBad)
 	case "fault":
-		return themed(colorNameBad)
+		return themed(colorNameBad), nil
 	case "out-of-service":
-		return themed(theme.ColorNameDisabled)
+		return themed(theme.ColorNameDisabled), nil
 	}
-	return themed(theme.ColorNameButton)
+	return themed(theme.ColorNameButton), nil
 }
 
-// doorCell is one door: number, state and the sensor as last read.
-func (k *Kiosk) doorCell(st DoorState, selected bool) fyne.CanvasObject {
-	bg := canvas.NewRectangle(stateColour(st.State))
+// swatch is a state's colour as a rectangle.
+func swatch(state string) *canvas.Rectangle {
+	fill, frame := stateColour(state)
+	r := canvas.NewRectangle(fill)
+	if frame != nil {
+		r.StrokeColor, r.StrokeWidth = frame, 4
+	}
+	return r
+}
+
+// cell is one door: number, state and the sensor as last read.
+func (s *adminDoorsScreen) cell(k *Kiosk, st app.DoorState) fyne.CanvasObject {
+	selected := st.ID == k.selected
+	state := doorStateName(st)
+	bg := swatch(state)
 	bg.CornerRadius = 6
 	if selected {
 		bg.StrokeColor, bg.StrokeWidth = fg(), 4
 	}
 	ink := fg()
-	switch st.State {
+	switch state {
 	case "open":
 		ink = color.Black // on the lit yellow, in every style
-	case "free":
+	case "free", "opening", "unknown":
 	default:
 		ink = themed(theme.ColorNameForegroundOnPrimary)
 	}
-	num := canvas.NewText(fmt.Sprint(st.Door.ID), ink)
+	num := canvas.NewText(fmt.Sprint(st.ID), ink)
 	num.TextStyle.Bold, num.TextSize, num.Alignment = true, 28, fyne.TextAlignCenter
-	state := canvas.NewText(tr("door.state."+st.State), ink)
-	state.TextSize, state.Alignment = 16, fyne.TextAlignCenter
-	sensor := canvas.NewText(fmt.Sprintf("%s %s", st.Door.Size, tr("sensor."+sensorName(st.Sensor))), ink)
+	what := canvas.NewText(tr("door.state."+state), ink)
+	what.TextSize, what.Alignment = 16, fyne.TextAlignCenter
+	sensor := canvas.NewText(fmt.Sprintf("%s %s", st.Size, tr("sensor."+st.Sensor.String())), ink)
 	sensor.TextSize, sensor.Alignment = 16, fyne.TextAlignCenter
-	cell := container.NewStack(bg, container.NewPadded(container.NewVBox(num, state, sensor)))
-	id := st.Door.ID
+	cell := container.NewStack(bg, container.NewPadded(container.NewVBox(num, what, sensor)))
+	id := st.ID
 	return newTapArea(cell, k.tapped(func() {
-		k.admin.selected, k.admin.note = id, ""
-		k.drawAdminDoors()
+		k.selected = id
+		k.refresh(s)
 	}))
 }
 
-func sensorName(s lockio.Sensor) string {
-	switch s {
-	case lockio.SensorClosed:
-		return "closed"
-	case lockio.SensorOpen:
-		return "open"
-	}
-	return "unknown"
-}
-
-func (k *Kiosk) doorLegend() fyne.CanvasObject {
+func doorLegend() fyne.CanvasObject {
 	var items []fyne.CanvasObject
-	for _, s := range []string{"free", "occupied", "open", "fault", "out-of-service"} {
-		sw := canvas.NewRectangle(stateColour(s))
+	for _, s := range doorStates {
+		sw := swatch(s)
 		sw.SetMinSize(fyne.NewSize(24, 24))
 		l := widget.NewLabel(tr("door.state." + s))
 		items = append(items, container.NewHBox(container.NewCenter(sw), l))
 	}
 	return container.NewCenter(container.NewHBox(items...))
-}
-
-// adminOpen force-opens one door after the PIN again (product.md).
-func (k *Kiosk) adminOpen(door int64) {
-	k.showPINAgain(trf("admin.open.pin", "Door", door), tr("admin.open.what"), trf("admin.opened", "Door", door),
-		func(ctx context.Context, s Staff, pin string) error { return s.OpenDoor(ctx, door, pin, "staff") })
-}
-
-func (k *Kiosk) adminOOS(door int64, on bool) {
-	msg := trf("admin.oos.set", "Door", door)
-	if !on {
-		msg = trf("admin.oos.cleared", "Door", door)
-	}
-	k.adminAction(func(ctx context.Context, s Staff) error { return s.SetOutOfService(ctx, door, on, "staff") }, msg, door)
-}
-
-// adminAction runs a staff action off the UI goroutine and says how it went
-// under the grid.
-func (k *Kiosk) adminAction(f func(context.Context, Staff) error, ok string, door int64) {
-	s := k.staff
-	if s == nil {
-		return
-	}
-	k.async(func() {
-		err := f(context.Background(), s)
-		fyne.Do(func() {
-			if err != nil {
-				k.log.Warn("staff action failed", "err", err, "door", door)
-				ok = failureText(err)
-			}
-			if k.admin != nil {
-				k.admin.note = ok
-			}
-			if k.screen == "admin.doors" {
-				k.showAdminDoors()
-			}
-		})
-	})
-}
-
-// failureText is the one-line mapped text for a failed action.
-func failureText(err error) string {
-	for _, p := range problems {
-		if errors.Is(err, p.err) {
-			return tr(p.title)
-		}
-	}
-	return tr("problem.title")
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -10,61 +9,80 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 
-	"pudo/lockio"
+	"pudo/app"
 )
 
-// showAdminHardware tests the devices: the lock-board bus, the code
-// readers with a live camera picture and the last code read, and sounds.
-func (k *Kiosk) showAdminHardware() {
-	left := container.NewVBox(title(tr("hw.board")))
-	left.Add(k.boardStatus())
-	if k.hwScan != "" {
-		left.Add(line(k.hwScan))
+// adminHardwareScreen tests the devices: the lock-board bus, the code
+// readers with a live camera picture and the last code read, the sounds,
+// and the self-test with its last report; "test empty doors" starts here.
+type adminHardwareScreen struct {
+	v        *app.StaffHardwareView
+	scanning bool // a bus scan is under way: say so until its result comes
+}
+
+func (s *adminHardwareScreen) idle() app.Idle { return s.v.Idle() }
+
+func (s *adminHardwareScreen) draw(k *Kiosk) fyne.CanvasObject {
+	v := s.v
+	left := container.NewVBox(title(tr("hw.board")), busStatus(v.Hardware.Bus))
+	if text := busScanText(v); s.scanning || text != "" {
+		if s.scanning {
+			text = tr("hw.scanning")
+		}
+		left.Add(line(text))
+	}
+	for _, l := range selfTestLines(v) {
+		left.Add(l)
 	}
 	right := container.NewVBox(title(tr("hw.scanner")))
-	right.Add(k.scannerStatus())
-	right.Add(say(trf("hw.lastread", "Text", orDash(k.lastScan))))
+	right.Add(readerStatus(v.Hardware.Readers))
+	right.Add(say(trf("hw.lastread", "Text", orDash(v.LastRead))))
 	preview := canvas.NewImageFromImage(nil)
 	preview.FillMode = canvas.ImageFillContain
-	preview.SetMinSize(fyne.NewSize(320, 240))
+	preview.SetMinSize(fyne.NewSize(320, 200))
 	right.Add(preview)
 	sounds := row(
 		k.button(tr("hw.sound.scan"), theme.VolumeUpIcon(), func() { k.play(SoundScan) }),
 		k.button(tr("hw.sound.wrong"), theme.VolumeUpIcon(), func() { k.play(SoundWrong) }),
 		k.button(tr("hw.sound.open"), theme.VolumeUpIcon(), func() { k.play(SoundOpen) }),
 		k.button(tr("hw.sound.leftopen"), theme.VolumeUpIcon(), func() { k.play(SoundLeftOpen) }))
-	controls := []fyne.CanvasObject{k.button(tr("hw.busscan"), theme.SearchIcon(), k.busScan)}
-	if k.opts.Board != nil && k.opts.Board.Health().State != lockio.BusUp {
+	controls := []fyne.CanvasObject{
+		k.button(tr("hw.busscan"), theme.SearchIcon(), func() {
+			s.scanning = true
+			k.refresh(s)
+			k.send(app.ScanBus{})
+		}),
+		k.button(tr("hw.selftest"), theme.ConfirmIcon(), func() { k.send(app.RunSelfTest{}) }),
+		k.button(tr("hw.doortest"), theme.LoginIcon(), func() { k.send(app.TestEmptyDoors{}) }),
+	}
+	if v.Hardware.Bus.State != app.BusUp {
 		// The driver retries a vanished adapter by itself but not a
 		// permission error: staff fix the cause, then say "try again".
-		controls = append(controls, k.button(tr("hw.reconnect"), theme.ViewRefreshIcon(), func() {
-			k.log.Info("staff asked the lock board to reconnect", "staff", k.staff.Name())
-			k.opts.Board.Reconnect()
-			k.showAdminHardware()
-		}))
+		controls = append(controls, k.button(tr("hw.reconnect"), theme.ViewRefreshIcon(), func() { k.send(app.Reconnect{}) }))
 	}
-	k.adminScreen("admin.hardware", tr("admin.hardware.title"), row(left, right), row(controls...), sounds)
+	var notes []fyne.CanvasObject
+	if note := noteText(v.Note); note != "" {
+		notes = append(notes, warn(note))
+	}
 	k.livePreview(preview)
+	return k.adminFrame(app.SectionHardware, tr("admin.hardware.title"), row(left, right),
+		append(notes, row(controls...), sounds)...)
 }
 
-// livePreview shows the newest camera frame twice a second; LastFrame is
+// livePreview shows the newest camera frame twice a second; the frame is
 // a snapshot under a mutex, not I/O.
 func (k *Kiosk) livePreview(img *canvas.Image) {
-	if k.opts.Scanners == nil {
-		return
-	}
-	if f := k.opts.Scanners.LastFrame(); f != nil {
+	if f := k.front.CameraFrame(); f != nil {
 		img.Image = f
 		img.Refresh()
 	}
 	k.later(500*time.Millisecond, func() { k.livePreview(img) })
 }
 
-func (k *Kiosk) boardStatus() fyne.CanvasObject {
-	if k.opts.Board == nil {
+func busStatus(h app.BusHealth) fyne.CanvasObject {
+	if h.State == "" {
 		return say(tr("hw.none"))
 	}
-	h := k.opts.Board.Health()
 	box := container.NewVBox(line(fmt.Sprintf("%s  %s  %s", h.Protocol, h.Port, tr("bus."+string(h.State)))))
 	for _, b := range h.Boards {
 		state := tr("hw.board.silent")
@@ -76,59 +94,77 @@ func (k *Kiosk) boardStatus() fyne.CanvasObject {
 	}
 	// A relay whose OFF was never confirmed may hold a lock coil energised:
 	// staff must know which door to check.
-	for _, d := range h.RelaysOn() {
-		box.Add(warn(trf("hw.relayon", "Door", d.String())))
+	for _, d := range h.RelaysOn {
+		box.Add(warn(trf("hw.relayon", "Door", d)))
 	}
 	return box
 }
 
-func (k *Kiosk) scannerStatus() fyne.CanvasObject {
-	if k.opts.Scanners == nil {
+func busScanText(v *app.StaffHardwareView) string {
+	switch {
+	case !v.BusScanned:
+		return ""
+	case v.BusScanFail:
+		return tr("hw.scan.failed")
+	case len(v.BusScan) == 0:
+		return tr("hw.scan.none")
+	}
+	s := tr("hw.scan.found")
+	for _, f := range v.BusScan {
+		s += fmt.Sprintf(" %d", f.Address)
+		if f.Collision {
+			s += "(!)"
+		}
+	}
+	return s
+}
+
+// maxChecksShown is how many failed self-test checks the screen lists;
+// the rest are in the log.
+const maxChecksShown = 4
+
+// selfTestLines are the last self-test's outcome and its failed checks.
+func selfTestLines(v *app.StaffHardwareView) []fyne.CanvasObject {
+	r := v.Hardware.SelfTest
+	switch {
+	case v.SelfTestFailed:
+		return []fyne.CanvasObject{warn(tr("hw.selftest.error"))}
+	case r == nil:
+		return []fyne.CanvasObject{line(tr("hw.selftest.none"))}
+	}
+	at := r.Started.Local().Format("02.01 15:04")
+	switch {
+	case r.Skipped:
+		return []fyne.CanvasObject{line(trf("hw.selftest.skipped", "Time", at))}
+	case r.OK():
+		return []fyne.CanvasObject{line(trf("hw.selftest.ok", "Time", at))}
+	}
+	var failed []app.Check
+	for _, c := range r.Checks {
+		if !c.OK {
+			failed = append(failed, c)
+		}
+	}
+	out := []fyne.CanvasObject{warn(trf("hw.selftest.failed", "Time", at, "N", len(failed)))}
+	for _, c := range failed[:min(len(failed), maxChecksShown)] {
+		out = append(out, line(fmt.Sprintf("%s: %s", c.Name, c.Detail)))
+	}
+	return out
+}
+
+func readerStatus(rs []app.ReaderStatus) fyne.CanvasObject {
+	if len(rs) == 0 {
 		return say(tr("hw.none"))
 	}
 	box := container.NewVBox()
-	for _, s := range k.opts.Scanners.Status() {
+	for _, r := range rs {
 		state := tr("hw.down")
-		if s.Up {
+		if r.Up {
 			state = tr("hw.up")
 		}
-		box.Add(line(fmt.Sprintf("%s: %s (%d)", s.Source, state, s.Reads)))
+		box.Add(line(fmt.Sprintf("%s: %s (%d)", r.Name, state, r.Reads)))
 	}
 	return box
-}
-
-// busScan asks every address on the bus who is there (commissioning).
-func (k *Kiosk) busScan() {
-	b := k.opts.Board
-	if b == nil {
-		return
-	}
-	k.hwScan = tr("hw.scanning")
-	k.showAdminHardware()
-	k.async(func() {
-		found, err := b.Scan(context.Background())
-		fyne.Do(func() {
-			switch {
-			case err != nil:
-				k.log.Warn("bus scan", "err", err)
-				k.hwScan = tr("hw.scan.failed")
-			case len(found) == 0:
-				k.hwScan = tr("hw.scan.none")
-			default:
-				s := tr("hw.scan.found")
-				for _, f := range found {
-					s += fmt.Sprintf(" %d", f.Address)
-					if f.Collision {
-						s += "(!)"
-					}
-				}
-				k.hwScan = s
-			}
-			if k.screen == "admin.hardware" {
-				k.showAdminHardware()
-			}
-		})
-	})
 }
 
 func orDash(s string) string {
@@ -136,4 +172,44 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// doorTestStatus names a tested door's outcome.
+var doorTestStatus = map[app.DoorTestOutcome]string{
+	app.DoorUntested: "doortest.untested", app.DoorTesting: "doortest.testing",
+	app.DoorGood: "doortest.good", app.DoorFaulty: "doortest.faulty",
+}
+
+// doorTestScreen is "test empty doors": the door open now, what to do at
+// it, and every door's outcome so far.
+type doorTestScreen struct{ v *app.DoorTestView }
+
+func (s *doorTestScreen) idle() app.Idle { return s.v.Idle() }
+
+func (s *doorTestScreen) draw(k *Kiosk) fyne.CanvasObject {
+	v := s.v
+	var head fyne.CanvasObject
+	switch {
+	case v.Failed:
+		head = warn(failureText(v.Trouble))
+	case v.Done:
+		head = say(tr("doortest.done"))
+	case v.Door != 0 && v.Opening.Outcome == app.OutcomeOpened:
+		head = say(trf("doortest.open", "Door", v.Door))
+	case v.Door != 0:
+		head = say(trf("doortest.opening", "Door", v.Door))
+	default:
+		head = say(tr("doortest.wait"))
+	}
+	var rows []fyne.CanvasObject
+	for _, r := range v.Results {
+		l := line(fmt.Sprintf("%s   %s", trf("door.number", "Door", r.DoorID), tr(doorTestStatus[r.Outcome])))
+		rows = append(rows, l)
+	}
+	pg := k.newPager(rows, 6)
+	stop := k.button(tr("doortest.stop"), theme.CancelIcon(), func() { k.send(app.StopDoorTest{}) })
+	if v.Done || v.Failed {
+		stop = k.button(tr("admin.hardware"), theme.ComputerIcon(), func() { k.send(app.StopDoorTest{}) })
+	}
+	return k.adminFrame(app.SectionHardware, tr("doortest.title"), container.NewVBox(head, pg.content), stop)
 }

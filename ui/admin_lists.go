@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 
@@ -9,51 +8,50 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"pudo/app"
 )
 
 // rentStates are the filters of the rents list; "" is all.
-var rentStates = []string{"", "reserved", "stored", "expired", "collected"}
+var rentStates = []app.RentState{"", app.RentReserved, app.RentStored, app.RentExpired, app.RentCollected}
 
-// showAdminRents lists rents by state and door number, a page at a time.
-// The door number is typed on a small digit row: there is no keyboard.
-func (k *Kiosk) showAdminRents(q RentQuery) {
-	s := k.staff
-	if s == nil {
-		k.showHome()
-		return
+// adminRentsScreen lists rents by state and door number, a page at a
+// time. The door number is typed on a small digit row: there is no keyboard.
+type adminRentsScreen struct{ v *app.StaffRentsView }
+
+func (s *adminRentsScreen) idle() app.Idle { return s.v.Idle() }
+
+func (s *adminRentsScreen) draw(k *Kiosk) fyne.CanvasObject {
+	var rows []fyne.CanvasObject
+	for _, r := range s.v.Rents {
+		since := r.StoredAt
+		if since.IsZero() {
+			since = r.CreatedAt
+		}
+		rows = append(rows, line(fmt.Sprintf("#%d   %s   %s   %s   %s", r.ID,
+			trf("door.number", "Door", r.DoorID), tr("rent.state."+string(r.State)), r.ParcelRef, since.Local().Format("02.01 15:04"))))
 	}
-	q.Limit = 200
-	k.async(func() {
-		rents, err := s.Rents(context.Background(), q)
-		fyne.Do(func() {
-			if k.staff != s {
-				return
-			}
-			var rows []fyne.CanvasObject
-			for _, p := range rents {
-				rows = append(rows, line(fmt.Sprintf("#%d   %s   %s   %s   %s", p.RentID,
-					trf("door.number", "Door", p.Door.ID), tr("rent.state."+p.State), p.Ref, p.Since.Local().Format("02.01 15:04"))))
-			}
-			if err != nil {
-				k.log.Error("rents", "err", err)
-				rows = []fyne.CanvasObject{warn(failureText(err))}
-			} else if len(rows) == 0 {
-				rows = []fyne.CanvasObject{say(tr("admin.none"))}
-			}
-			pg := k.newPager(rows, 6)
-			k.adminScreen("admin.rents", tr("admin.rents.title"), pg.content, k.rentFilters(q))
-		})
-	})
+	if s.v.Failed {
+		rows = []fyne.CanvasObject{warn(failureText(app.TroubleOther))}
+	} else if len(rows) == 0 {
+		rows = []fyne.CanvasObject{say(tr("admin.none"))}
+	}
+	pg := k.newPager(rows, 6)
+	return k.adminFrame(app.SectionRents, tr("admin.rents.title"), pg.content, s.filters(k))
 }
 
-func (k *Kiosk) rentFilters(q RentQuery) fyne.CanvasObject {
+func (s *adminRentsScreen) filters(k *Kiosk) fyne.CanvasObject {
+	q := s.v.Query
+	filter := func(q app.RentQuery) func() { return func() { k.send(app.FilterRents{Query: q}) } }
 	var states []fyne.CanvasObject
 	for _, st := range rentStates {
 		label := tr("rent.state.all")
 		if st != "" {
-			label = tr("rent.state." + st)
+			label = tr("rent.state." + string(st))
 		}
-		b := k.button(label, nil, func() { q.State = st; k.showAdminRents(q) })
+		f := q
+		f.State = st
+		b := k.button(label, nil, filter(f))
 		if q.State == st {
 			b.Importance = widget.HighImportance
 		}
@@ -65,56 +63,48 @@ func (k *Kiosk) rentFilters(q RentQuery) fyne.CanvasObject {
 	}
 	var digits []fyne.CanvasObject
 	for d := range 10 {
-		digits = append(digits, k.button(strconv.Itoa(d), nil, func() {
-			if n := q.DoorID*10 + int64(d); n < 10000 {
-				q.DoorID = n
-			}
-			k.showAdminRents(q)
-		}))
+		f := q
+		if n := q.DoorID*10 + int64(d); n < 10000 {
+			f.DoorID = n
+		}
+		digits = append(digits, k.button(strconv.Itoa(d), nil, filter(f)))
 	}
-	digits = append(digits, k.button("", theme.ContentClearIcon(), func() { q.DoorID = 0; k.showAdminRents(q) }))
+	f := q
+	f.DoorID = 0
+	digits = append(digits, k.button("", theme.ContentClearIcon(), filter(f)))
 	which := widget.NewLabelWithStyle(door, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	return container.NewVBox(row(states...), container.NewBorder(nil, nil, which, nil, row(digits...)))
 }
 
-// showAdminEvents is the audit log, newest first, a page at a time.
-func (k *Kiosk) showAdminEvents(before int64) {
-	s := k.staff
-	if s == nil {
-		k.showHome()
-		return
+// adminEventsScreen is the audit log, newest first, a page at a time; the
+// store pages it, so older pages cost what the newest does.
+type adminEventsScreen struct{ v *app.StaffLogView }
+
+func (s *adminEventsScreen) idle() app.Idle { return s.v.Idle() }
+
+func (s *adminEventsScreen) draw(k *Kiosk) fyne.CanvasObject {
+	var rows []fyne.CanvasObject
+	for _, e := range s.v.Events {
+		door := ""
+		if e.DoorID != 0 {
+			door = trf("door.number", "Door", e.DoorID)
+		}
+		rows = append(rows, line(fmt.Sprintf("%s   %s   %s   %s %s",
+			e.At.Local().Format("02.01 15:04:05"), e.Actor, e.Kind, door, e.Detail)))
 	}
-	k.async(func() {
-		events, err := s.Events(context.Background(), before, 60)
-		fyne.Do(func() {
-			if k.staff != s {
-				return
-			}
-			var rows []fyne.CanvasObject
-			for _, e := range events {
-				door := ""
-				if e.DoorID != 0 {
-					door = trf("door.number", "Door", e.DoorID)
-				}
-				rows = append(rows, line(fmt.Sprintf("%s   %s   %s   %s %s",
-					e.At.Local().Format("02.01 15:04:05"), e.Actor, e.Kind, door, e.Detail)))
-			}
-			if err != nil {
-				k.log.Error("events", "err", err)
-				rows = []fyne.CanvasObject{warn(failureText(err))}
-			} else if len(rows) == 0 {
-				rows = []fyne.CanvasObject{say(tr("admin.none"))}
-			}
-			var controls []fyne.CanvasObject
-			if len(events) == 60 {
-				older := events[len(events)-1].Seq
-				controls = append(controls, k.button(tr("admin.older"), theme.MoveDownIcon(), func() { k.showAdminEvents(older) }))
-			}
-			if before != 0 {
-				controls = append(controls, k.button(tr("admin.newest"), theme.MoveUpIcon(), func() { k.showAdminEvents(0) }))
-			}
-			pg := k.newPager(rows, 7)
-			k.adminScreen("admin.events", tr("admin.events.title"), pg.content, row(controls...))
-		})
-	})
+	if s.v.Failed {
+		rows = []fyne.CanvasObject{warn(failureText(app.TroubleOther))}
+	} else if len(rows) == 0 {
+		rows = []fyne.CanvasObject{say(tr("admin.none"))}
+	}
+	var controls []fyne.CanvasObject
+	if s.v.Older {
+		older := s.v.Events[len(s.v.Events)-1].Seq
+		controls = append(controls, k.button(tr("admin.older"), theme.MoveDownIcon(), func() { k.send(app.LogPage{Before: older}) }))
+	}
+	if s.v.Before != 0 {
+		controls = append(controls, k.button(tr("admin.newest"), theme.MoveUpIcon(), func() { k.send(app.LogPage{}) }))
+	}
+	pg := k.newPager(rows, 7)
+	return k.adminFrame(app.SectionLog, tr("admin.events.title"), pg.content, row(controls...))
 }

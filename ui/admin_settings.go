@@ -10,11 +10,18 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"pudo/app"
 )
 
-// showAdminSettings changes the timeouts, the languages offered, night mode
-// and the volume; each change is saved at once.
-func (k *Kiosk) showAdminSettings() {
+// adminSettingsScreen changes the timeouts, the languages offered, night
+// mode and the volume; each change is saved at once. The screens keep
+// these settings: they are how the screen looks, not rules of the locker.
+type adminSettingsScreen struct{ v *app.StaffSettingsView }
+
+func (a *adminSettingsScreen) idle() app.Idle { return a.v.Idle() }
+
+func (a *adminSettingsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	s := k.settings
 	idle := k.stepper(trf("set.idle", "S", int(s.IdleTimeout.Seconds())), func(by int) {
 		k.settings.IdleTimeout = min(max(k.settings.IdleTimeout+time.Duration(by)*15*time.Second, 15*time.Second), 5*time.Minute)
@@ -47,7 +54,7 @@ func (k *Kiosk) showAdminSettings() {
 	if k.opts.Quit != nil {
 		controls = append(controls, k.button(tr("admin.exit"), theme.CancelIcon(), k.quit))
 	}
-	k.adminScreen("admin.settings", tr("admin.settings.title"), form, controls...)
+	return k.adminFrame(app.SectionSettings, tr("admin.settings.title"), form, controls...)
 }
 
 // stepper is a value with big minus and plus buttons.
@@ -80,17 +87,17 @@ func (k *Kiosk) settingsChanged() {
 	night, _ := s.nightAt(k.now())
 	k.setStyle(Style{Contrast: k.bigText, Night: night})
 	if save := k.opts.SaveSettings; save != nil {
-		k.async(func() {
-			if err := save(context.Background(), s); err != nil {
+		k.async(func(ctx context.Context) {
+			if err := save(ctx, s); err != nil {
 				k.log.Error("settings not saved", "err", err)
 			}
 		})
 	}
-	k.showAdminSettings()
+	k.refresh(k.shown)
 }
 
 func (k *Kiosk) quit() {
-	k.log.Info("staff left the kiosk for the desktop", "staff", k.staff.Name())
+	k.log.Info("staff left the kiosk for the desktop")
 	k.opts.Quit()
 }
 

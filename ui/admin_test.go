@@ -11,7 +11,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"pudo/lockio"
+	"pudo/app"
+	"pudo/app/apptest"
 )
 
 func TestStaffLogin(t *testing.T) {
@@ -19,55 +20,104 @@ func TestStaffLogin(t *testing.T) {
 	f.tapLogo(5)
 	f.typeOnKeypad(t, "87654321")
 	f.tap(t, "Enter")
-	f.want(t, "pin")
-	if !f.shows("Wrong PIN.") || f.k.staff != nil {
+	f.want(t, &pinScreen{})
+	if !f.shows("Wrong PIN.") {
 		t.Fatalf("texts %q", f.texts())
 	}
-	f.typeOnKeypad(t, "12345678")
+	f.typeOnKeypad(t, staffPIN)
 	f.tap(t, "Enter")
-	f.want(t, "admin.doors")
+	f.want(t, &adminDoorsScreen{})
 	f.tap(t, "Log out")
-	f.want(t, "home")
-	if f.k.staff != nil {
-		t.Fatal("still logged in")
-	}
+	f.want(t, &homeScreen{})
+}
+
+// adminStates gives the grid one door of each state.
+func adminStates(f *fixture) {
+	f.eng.SetDoor(7, func(d *app.Door) { d.Sensor = app.SensorOpen })
+	f.eng.SetDoor(9, func(d *app.Door) { d.Fault = "did not open"; d.Sensor = app.SensorUnknown })
+	f.eng.SetDoor(15, func(d *app.Door) { d.Sensor = app.SensorUnknown })
 }
 
 func TestAdminDoors(t *testing.T) {
 	f := newFixture(t)
+	adminStates(f)
 	f.staffLogin(t)
-	if !f.k.admin.hasState(7, "open") || !f.k.admin.hasState(9, "fault") {
-		t.Fatalf("states %+v", f.k.admin.states)
+	if g := shown[*adminDoorsScreen](t, f); !g.hasState(7, "open") || !g.hasState(9, "fault") ||
+		!g.hasState(15, "unknown") || !g.hasState(1, "occupied") || !g.hasState(2, "free") {
+		t.Fatalf("states %+v", g.v.States)
 	}
 	test.Tap(f.doorCell(t, 12))
 	f.tap(t, "Open door 12")
-	f.want(t, "pin.again") // force-opening asks the PIN again
+	f.want(t, &pinAgainScreen{}) // force-opening asks the PIN again
 	f.typeOnKeypad(t, "11112222")
 	f.tap(t, "Enter")
-	if len(f.flows.staff.opened) != 0 || !f.shows("Wrong PIN.") {
-		t.Fatalf("a wrong PIN opened %v; texts %q", f.flows.staff.opened, f.texts())
+	if f.called("staff open") || !f.shows("Wrong PIN.") {
+		t.Fatalf("a wrong PIN opened; calls %q texts %q", f.eng.Calls(), f.texts())
 	}
-	test.Tap(f.doorCell(t, 12))
+	if f.k.selected != 12 {
+		t.Fatal("the selected door was lost")
+	}
 	f.tap(t, "Open door 12")
-	f.typeOnKeypad(t, "12345678")
+	f.typeOnKeypad(t, staffPIN)
 	f.tap(t, "Enter")
-	if !slices.Equal(f.flows.staff.opened, []int64{12}) || !f.shows("Door 12 opened.") {
-		t.Fatalf("opened %v texts %q", f.flows.staff.opened, f.texts())
+	if !f.called("staff open 12") || !f.shows("Door 12 opened.") {
+		t.Fatalf("calls %q texts %q", f.eng.Calls(), f.texts())
 	}
 	f.tap(t, "Take out of service")
-	if !f.flows.staff.oos[12] || !f.k.admin.hasState(12, "out-of-service") {
-		t.Fatalf("oos %v", f.flows.staff.oos)
+	if !f.eng.Door(12).OutOfService || !shown[*adminDoorsScreen](t, f).hasState(12, "out-of-service") {
+		t.Fatalf("door 12 %+v", f.eng.Door(12))
 	}
 	f.tap(t, "Back in service")
-	if f.flows.staff.oos[12] {
+	if f.eng.Door(12).OutOfService {
 		t.Fatal("still out of service")
 	}
 }
 
-func (a *adminDoors) hasState(id int64, state string) bool {
-	for _, s := range a.states {
-		if s.Door.ID == id {
-			return s.State == state
+// TestAdminClearsUnsettledDoor: a door whose opening never settled is
+// kept for staff; they look inside and clear it. Opening it again meanwhile
+// is refused, never a second unlock.
+func TestAdminClearsUnsettledDoor(t *testing.T) {
+	f := newFixture(t)
+	f.eng.SetBoard(12, apptest.Silent)
+	f.staffLogin(t)
+	test.Tap(f.doorCell(t, 12))
+	for range 2 {
+		f.tap(t, "Open door 12")
+		f.typeOnKeypad(t, staffPIN)
+		f.tap(t, "Enter")
+	}
+	if n := f.eng.Unlocks(12); n != 1 || !f.shows("still being opened") {
+		t.Fatalf("%d unlocks; texts %q", n, f.texts())
+	}
+	if !shown[*adminDoorsScreen](t, f).hasState(12, "opening") {
+		t.Fatal("door 12 not shown as opening")
+	}
+	f.tap(t, "Looked inside: clear")
+	if !f.called("staff clear 12") || !f.shows("Door 12 cleared.") {
+		t.Fatalf("calls %q texts %q", f.eng.Calls(), f.texts())
+	}
+}
+
+// TestAdminGridFollowsTheDoors: the grid is read again on a notice and
+// every few seconds, without anyone touching it.
+func TestAdminGridFollowsTheDoors(t *testing.T) {
+	f := newFixture(t)
+	f.staffLogin(t)
+	f.open(3) // forced: no opening was asked
+	if !shown[*adminDoorsScreen](t, f).hasState(3, "open") {
+		t.Fatal("a notice did not refresh the grid")
+	}
+	f.eng.SetDoor(4, func(d *app.Door) { d.Sensor = app.SensorUnknown }) // no notice
+	f.clock.advance(3 * time.Second)
+	if !shown[*adminDoorsScreen](t, f).hasState(4, "unknown") {
+		t.Fatal("the grid was not read again")
+	}
+}
+
+func (a *adminDoorsScreen) hasState(id int64, state string) bool {
+	for _, s := range a.v.States {
+		if s.ID == id {
+			return doorStateName(s) == state
 		}
 	}
 	return false
@@ -77,26 +127,29 @@ func TestAdminOpenAllAsksPINAgain(t *testing.T) {
 	f := newFixture(t)
 	f.staffLogin(t)
 	f.tap(t, "Open all doors (inventory)")
-	f.want(t, "pin.again")
+	f.want(t, &pinAgainScreen{})
 	f.typeOnKeypad(t, "11112222")
 	f.tap(t, "Enter")
-	f.want(t, "admin.doors")
-	if f.flows.staff.all != 0 || !f.shows("Wrong PIN.") {
-		t.Fatalf("opened all %d texts %q", f.flows.staff.all, f.texts())
+	f.want(t, &adminDoorsScreen{})
+	if f.called("staff open all") || !f.shows("Wrong PIN.") {
+		t.Fatalf("calls %q texts %q", f.eng.Calls(), f.texts())
 	}
 	f.tap(t, "Open all doors (inventory)")
-	f.typeOnKeypad(t, "12345678")
+	f.typeOnKeypad(t, staffPIN)
 	f.tap(t, "Enter")
-	if f.flows.staff.all != 1 || !f.shows("All doors opened.") {
-		t.Fatalf("opened all %d texts %q", f.flows.staff.all, f.texts())
+	if !f.called("staff open all") || !f.shows("All doors opened.") {
+		t.Fatalf("calls %q texts %q", f.eng.Calls(), f.texts())
 	}
 }
 
 func TestAdminRentsSearch(t *testing.T) {
 	f := newFixture(t)
+	f.eng.SetRef(1, "PKG-1")
+	f.eng.Expire(2)
+	f.eng.SetRef(2, "PKG-2")
 	f.staffLogin(t)
 	f.tap(t, "Rents")
-	f.want(t, "admin.rents")
+	f.want(t, &adminRentsScreen{})
 	if !f.shows("PKG-1") || !f.shows("PKG-2") {
 		t.Fatalf("texts %q", f.texts())
 	}
@@ -105,27 +158,40 @@ func TestAdminRentsSearch(t *testing.T) {
 		t.Fatalf("expired: texts %q", f.texts())
 	}
 	f.tap(t, "All")
-	f.tap(t, "1")
 	f.tap(t, "2")
-	if !f.shows("Door 12") || f.shows("#1 ") {
-		t.Fatalf("door 12: texts %q", f.texts())
+	f.tap(t, "0")
+	if !f.shows("Door 20") || f.shows("#1 ") {
+		t.Fatalf("door 20: texts %q", f.texts())
 	}
-	if last := f.flows.calls[len(f.flows.calls)-1]; last != "rents  12" {
-		t.Fatalf("last query %q", last)
+	if calls := f.eng.Calls(); calls[len(calls)-1] != `rents "" 20` {
+		t.Fatalf("last query %q", calls[len(calls)-1])
 	}
 }
 
+// TestAdminEventsPage: the log comes newest first, a page of the store at
+// a time, and older pages are asked by sequence number.
 func TestAdminEventsPage(t *testing.T) {
 	f := newFixture(t)
+	for i := range 70 {
+		f.eng.Log(app.Event{At: time.Date(2026, 3, 2, 10, i/60, i%60, 0, time.UTC), Actor: "system", Kind: app.EvDoorClosed, DoorID: int64(i%24 + 1)})
+	}
 	f.staffLogin(t)
 	f.tap(t, "Log")
-	f.want(t, "admin.events")
-	if !f.shows("10:00:30") || f.shows("10:00:23") {
+	f.want(t, &adminEventsScreen{})
+	if !f.shows("10:01:09") || f.shows("10:01:02") {
 		t.Fatalf("first page: texts %q", f.texts())
 	}
 	f.tap(t, "Next")
-	if !f.shows("10:00:23") {
+	if !f.shows("10:01:02") {
 		t.Fatalf("second page: texts %q", f.texts())
+	}
+	f.tap(t, "Older")
+	if !f.shows("10:00:09") || f.shows("10:00:10") || f.button("Older") != nil {
+		t.Fatalf("older page: texts %q", f.texts())
+	}
+	f.tap(t, "Newest")
+	if !f.shows("10:01:09") {
+		t.Fatalf("newest again: texts %q", f.texts())
 	}
 }
 
@@ -133,19 +199,20 @@ func TestAdminHardware(t *testing.T) {
 	f := newFixture(t)
 	f.staffLogin(t)
 	f.tap(t, "Hardware")
-	f.want(t, "admin.hardware")
-	if !f.shows("8a80  sim  connected") || !f.shows("camera: working (4)") || !f.shows("serial: not found") {
+	f.want(t, &adminHardwareScreen{})
+	if !f.shows("8a80  sim  connected") || !f.shows("camera: working (4)") || !f.shows("serial: not found") ||
+		!f.shows("No self-test since the kiosk started.") {
 		t.Fatalf("texts %q", f.texts())
 	}
 	if img := f.preview(); img == nil || img.Image == nil {
 		t.Fatal("no camera picture")
 	}
-	f.k.Scanned("ANY-TEXT-123")
+	f.scanned("ANY-TEXT-123")
 	if !f.shows("Last code read: ANY-TEXT-123") {
 		t.Fatalf("texts %q", f.texts())
 	}
 	f.tap(t, "Scan the lock-board bus")
-	if f.board2.scans != 1 || !f.shows("Boards found at: 1 2(!)") {
+	if !f.called("scan bus") || !f.shows("Boards found at: 1 2(!)") {
 		t.Fatalf("texts %q", f.texts())
 	}
 	for _, b := range []string{"Scan", "Wrong", "Open", "Left open"} {
@@ -156,13 +223,60 @@ func TestAdminHardware(t *testing.T) {
 		t.Fatalf("played %q", got)
 	}
 	// The preview is live.
-	f.scanners.frame = nil
+	f.eng.Frame = nil
 	before := f.preview().Image
-	f.scanners.frame = testFrame()
+	f.eng.Frame = testFrame()
 	f.clock.advance(time.Second)
 	if f.preview().Image == before {
 		t.Fatal("preview not refreshed")
 	}
+}
+
+// TestAdminSelfTest: staff run the self-test; its failed checks show on
+// the hardware screen.
+func TestAdminSelfTest(t *testing.T) {
+	f := newFixture(t)
+	f.eng.Report = app.SelfTestReport{Started: f.clock.now, Finished: f.clock.now, Checks: []app.Check{
+		{Kind: app.CheckBoard, Name: "board 1", OK: true},
+		{Kind: app.CheckDoor, Name: "door 7", Detail: "reads open", DoorID: 7},
+	}}
+	f.staffLogin(t)
+	f.tap(t, "Hardware")
+	f.tap(t, "Run the self-test")
+	if !f.shows("1 check failed") || !f.shows("door 7: reads open") {
+		t.Fatalf("texts %q", f.texts())
+	}
+}
+
+// TestAdminTestsEmptyDoors: after the PIN again, each empty door opens in
+// turn; the technician closes it, and the screen says how each did.
+func TestAdminTestsEmptyDoors(t *testing.T) {
+	f := newFixture(t)
+	for d := int64(2); d <= 22; d++ {
+		if _, held := f.eng.RentIn(d); !held {
+			f.eng.Stock("FULL0000", d)
+		}
+	}
+	f.eng.SetBoard(23, apptest.Refuses)
+	f.staffLogin(t)
+	f.tap(t, "Hardware")
+	f.tap(t, "Test empty doors")
+	f.want(t, &pinAgainScreen{})
+	f.typeOnKeypad(t, staffPIN)
+	f.tap(t, "Enter")
+	f.want(t, &doorTestScreen{})
+	if !f.shows("Door 24 is open") && !f.shows("Door 23") {
+		t.Fatalf("texts %q", f.texts())
+	}
+	if f.k.shown.idle() != app.IdleNever {
+		t.Fatal("a technician at an open door is hurried")
+	}
+	f.close(24)
+	if !f.shows("All empty doors tested.") || !f.shows("Door 23   faulty") || !f.shows("Door 24   good") {
+		t.Fatalf("texts %q", f.texts())
+	}
+	f.tap(t, "Hardware")
+	f.want(t, &adminHardwareScreen{})
 }
 
 func (f *fixture) preview() *canvas.Image {
@@ -181,7 +295,7 @@ func TestAdminSettings(t *testing.T) {
 	})
 	f.staffLogin(t)
 	f.tap(t, "Settings")
-	f.want(t, "admin.settings")
+	f.want(t, &adminSettingsScreen{})
 	f.tap(t, "Nederlands")
 	f.tap(t, "Always")
 	f.tapStepper(t, "Volume 80 %", +1)
@@ -212,7 +326,7 @@ func (f *fixture) tapStepper(t *testing.T, label string, by int) {
 			if by > 0 {
 				side = c.Objects[2]
 			}
-			test.Tap(side.(*fyne.Container).Objects[0].(*widget.Button))
+			test.Tap(side.(*fyne.Container).Objects[0].(*button))
 			return
 		}
 	}
@@ -238,25 +352,25 @@ func TestAdminHardwareReconnect(t *testing.T) {
 	if f.shows("Reconnect the lock board") {
 		t.Fatal("reconnect offered while the bus is up")
 	}
-	f.board2.health.State = lockio.BusPermission
+	f.eng.Hw.Bus.State = app.BusPermission
 	f.tap(t, "Hardware")
 	if !f.shows("8a80  sim  no permission") {
 		t.Fatalf("texts %q", f.texts())
 	}
 	f.tap(t, "Reconnect the lock board")
-	if f.board2.reconnects != 1 {
-		t.Fatalf("Reconnect called %d times", f.board2.reconnects)
+	if f.eng.Reconnect != 1 {
+		t.Fatalf("Reconnect called %d times", f.eng.Reconnect)
 	}
-	f.want(t, "admin.hardware")
+	f.want(t, &adminHardwareScreen{})
 }
 
 // A relay whose OFF was never confirmed is named on the hardware screen.
 func TestAdminHardwareShowsRelayLeftOn(t *testing.T) {
 	f := newFixture(t)
 	f.staffLogin(t)
-	f.board2.health.Boards[0].RelaysOn = 1 << 2 // channel 3
+	f.eng.Hw.Bus.RelaysOn = []int64{3}
 	f.tap(t, "Hardware")
-	if !f.shows("Relay 1/03 may still be on: check that lock and its wiring.") {
+	if !f.shows("Relay 3 may still be on: check that lock and its wiring.") {
 		t.Fatalf("texts %q", f.texts())
 	}
 }

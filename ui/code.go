@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -9,92 +8,91 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"pudo/app"
 )
 
-// entry is what the code screen is for.
-type entry string
+// codeScreen is the keypad screen: what to type, what went wrong last
+// time, and a countdown while code entry is paused.
+type codeScreen struct {
+	v      *app.CodeView
+	keypad *keypad
+	msg    *widget.Label
+	// relayout lays the screen out again after its message line appears or
+	// goes: Fyne does not re-lay a container when a child is shown, and
+	// the line would be drawn over the title.
+	relayout func()
+}
 
-const (
-	entryPickup entry = "code"   // a shopper's pickup code
-	entryReturn entry = "return" // a shopper's send or return code
-)
+// refusals are what a refused code's message line says.
+var refusals = map[app.Refusal]string{
+	app.RefusalWrongCode:  "code.wrong",
+	app.RefusalExpired:    "code.expired",
+	app.RefusalCollected:  "code.collected",
+	app.RefusalNotAReturn: "return.wrong",
+	app.RefusalReturnDone: "return.done",
+}
 
-func (k *Kiosk) startCollect() { k.showEntry(entryPickup) }
+func (s *codeScreen) idle() app.Idle { return s.v.Idle() }
 
-func (k *Kiosk) startReturn() { k.showEntry(entryReturn) }
-
-// showEntry is the keypad screen: what to type, what went wrong last time,
-// and a countdown while code entry is paused.
-func (k *Kiosk) showEntry(e entry) {
+func (s *codeScreen) draw(k *Kiosk) fyne.CanvasObject {
 	head, ok := tr("code.title"), tr("keypad.ok")
-	submit := k.submitCode
-	if e == entryReturn {
-		head, ok, submit = tr("return.title"), tr("return.ok"), k.submitReturn
+	if s.v.For == app.EntryReturn {
+		head, ok = tr("return.title"), tr("return.ok")
 	}
-	back := k.button(tr("common.back"), theme.NavigateBackIcon(), k.showHome)
-	k.keypad = newCodeKeypad(ok, k.touch, submit).withBack(back)
-	msg := newMessage(k.message)
+	back := k.button(tr("common.back"), theme.NavigateBackIcon(), func() { k.send(app.Back{}) })
+	s.keypad = newCodeKeypad(k, ok, func(code string) { k.sendWaiting(app.EnterCode{Code: code}) }).withBack(back)
+	message := ""
+	if key, ok := refusals[s.v.Refusal]; ok {
+		message = tr(key)
+	}
+	s.msg = newMessage(message)
 	t := title(head)
 	t.SizeName = theme.SizeNameSubHeadingText
 	// The hint gives way to the message line: the message says more, and
 	// big text needs the room.
 	hint := say(tr("code.hint"))
-	hint.Hidden = msg.Visible()
-	top := container.NewVBox(t, hint, msg)
-	body := container.NewBorder(top, nil, nil, nil, k.keypad.content)
-	k.relayoutEntry = func() {
-		hint.Hidden = msg.Visible()
+	hint.Hidden = s.msg.Visible()
+	top := container.NewVBox(t, hint, s.msg)
+	body := container.NewBorder(top, nil, nil, nil, s.keypad.content)
+	s.relayout = func() {
+		hint.Hidden = s.msg.Visible()
 		top.Refresh()
 		body.Refresh()
 	}
-	k.show(string(e), container.NewPadded(body), idleAsk)
-	switch {
-	case k.pausedUntil.After(k.now()):
-		k.countdown(k.pausedUntil, msg)
-	case e == entryPickup:
-		k.checkPaused(msg)
+	if s.v.PausedUntil.After(k.now()) {
+		s.countdown(k, s.v.PausedUntil)
 	}
+	s.keypad.Type(string(k.input.early)) // typed on home before this screen came up
+	k.input.early = nil
+	return container.NewPadded(body)
 }
 
-// checkPaused asks the locker whether code entry is paused, and counts
-// down on screen until it is not.
-func (k *Kiosk) checkPaused(msg *widget.Label) {
-	if k.flows.Scans == nil {
-		return
-	}
-	kp := k.keypad
-	k.async(func() {
-		until, paused := k.flows.Scans.CodeEntryPaused(context.Background())
-		fyne.Do(func() {
-			if paused && k.keypad == kp && k.screen == string(entryPickup) {
-				k.countdown(until, msg)
-			}
-		})
-	})
-}
+func (s *codeScreen) pad() *keypad                   { return s.keypad }
+func (s *codeScreen) key(_ *Kiosk, kp keyPress) bool { return s.keypad.key(kp) }
+func (s *codeScreen) enter(*Kiosk)                   { s.keypad.submit() }
 
 // countdown shows the time left in a lockout, once a second, and gives the
 // keypad back when it is over.
-func (k *Kiosk) countdown(until time.Time, msg *widget.Label) {
+func (s *codeScreen) countdown(k *Kiosk, until time.Time) {
 	left := until.Sub(k.now())
 	if left <= 0 {
-		k.keypad.Disable(false)
-		k.message = ""
-		k.setEntryMessage(msg, "")
+		s.keypad.Disable(false)
+		s.setMessage("")
 		return
 	}
-	k.keypad.Disable(true)
-	k.setEntryMessage(msg, trf("code.locked", "Time", clock(left)))
-	k.later(time.Second, func() { k.countdown(until, msg) })
+	s.keypad.Disable(true)
+	s.setMessage(trf("code.locked", "Time", clock(left)))
+	k.later(time.Second, func() { s.countdown(k, until) })
 }
 
-// setEntryMessage changes the code screen's message line and lays the
-// screen out again when the line appears or goes.
-func (k *Kiosk) setEntryMessage(msg *widget.Label, text string) {
-	was := msg.Visible()
-	setMessage(msg, text)
-	if msg.Visible() != was && k.relayoutEntry != nil {
-		k.relayoutEntry()
+// setMessage changes the message line and lays the screen out again when
+// the line appears or goes.
+func (s *codeScreen) setMessage(text string) {
+	was := s.msg.Visible()
+	setMessage(s.msg, text)
+	if s.msg.Visible() != was && s.relayout != nil {
+		s.relayout()
 	}
 }
 

@@ -7,15 +7,14 @@ import (
 	"strings"
 	"testing"
 
-	"pudo/app/core"
-	"pudo/lockio"
-	"pudo/storage"
+	"pudo/app"
+	"pudo/app/apptest"
 )
 
-// abandoned lists the drop-offs the screens gave up, as "abandon <door>".
+// abandoned lists the drop-offs the screens gave up, as "abandon door N".
 func (f *fixture) abandoned() []string {
 	var out []string
-	for _, c := range f.flows.calls {
+	for _, c := range f.eng.Calls() {
 		if strings.HasPrefix(c, "abandon ") {
 			out = append(out, c)
 		}
@@ -26,107 +25,89 @@ func (f *fixture) abandoned() []string {
 func (f *fixture) wantAbandoned(t *testing.T, want ...string) {
 	t.Helper()
 	if got := f.abandoned(); !slices.Equal(got, want) {
-		t.Fatalf("abandoned %q, want %q (calls %q)", got, want, f.flows.calls)
+		t.Fatalf("abandoned %q, want %q (calls %q)", got, want, f.eng.Calls())
 	}
 }
 
-// startNotOpen logs the courier in and starts a walk-in whose door does not
-// open (door 11).
+// startNotOpen logs the courier in and starts a walk-in whose door (2)
+// the board refuses to open.
 func startNotOpen(t *testing.T, f *fixture) {
 	t.Helper()
-	f.flows.courier.notOpen = true
-	f.k.Scanned(annaToken)
+	f.eng.SetBoard(2, apptest.Refuses)
+	f.scanned(annaToken)
 	f.tap(t, "Drop off parcels")
 	f.tap(t, "Small")
-	f.want(t, "drop.notopen")
+	f.want(t, &notOpenedScreen{})
 }
 
 // TestCourierLeavesDoorThatDidNotOpen: back to the menu gives the drop-off
-// up, once; nothing after it gives it up again.
+// up, once, and its walk-in is cancelled; nothing after it gives it up
+// again.
 func TestCourierLeavesDoorThatDidNotOpen(t *testing.T) {
 	f := newFixture(t)
 	startNotOpen(t, f)
 	f.wantAbandoned(t)
 	f.tap(t, "Courier menu")
-	f.want(t, "courier")
-	f.wantAbandoned(t, "abandon 11")
+	f.want(t, &courierMenuScreen{})
+	f.wantAbandoned(t, "abandon door 2")
+	if r, held := f.eng.RentIn(2); held {
+		t.Fatalf("door 2 still held by rent %+v", r)
+	}
 	f.tap(t, "Drop off parcels")
 	f.tap(t, "Courier menu")
 	f.tap(t, "Log out")
-	f.want(t, "home")
-	f.wantAbandoned(t, "abandon 11")
+	f.want(t, &homeScreen{})
+	f.wantAbandoned(t, "abandon door 2")
 }
 
-// TestCourierLeavesAfterRetry: the door the flow moved the parcel to is
+// TestCourierLeavesAfterRetry: the door the locker moved the parcel to is
 // the one given up.
 func TestCourierLeavesAfterRetry(t *testing.T) {
 	f := newFixture(t)
 	startNotOpen(t, f)
-	f.tap(t, "Try again") // same door: opens
-	f.want(t, "door")
-	f.doorEvent(11, lockio.EventDidNotOpen)
-	f.tap(t, "Try again") // another door
-	f.want(t, "door")
-	f.doorEvent(1011, lockio.EventDidNotOpen)
-	f.want(t, "drop.notopen")
-	f.tap(t, "Courier menu")
-	f.wantAbandoned(t, "abandon 1011")
-}
-
-// TestCourierLogsOutOfUnfinishedDropOff: logging out gives up a drop-off
-// still in hand. The screens reach "Log out" only through the menu, which
-// already gave it up, so logging out must not do it twice.
-func TestCourierLogsOutOfUnfinishedDropOff(t *testing.T) {
-	f := newFixture(t)
-	startNotOpen(t, f)
-	f.k.courierLogout()
-	f.want(t, "home")
-	f.wantAbandoned(t, "abandon 11")
-	if f.k.courier != nil || f.k.drop != nil {
-		t.Fatal("still logged in")
+	f.eng.SetBoard(3, apptest.Refuses)
+	f.tap(t, "Try again") // the same door, refused again
+	f.want(t, &notOpenedScreen{})
+	f.tap(t, "Try again") // another door, refused too
+	f.want(t, &notOpenedScreen{})
+	if f.doorShown(t) != 3 {
+		t.Fatalf("door %d, want 3", f.doorShown(t))
 	}
-
-	f = newFixture(t)
-	startNotOpen(t, f)
 	f.tap(t, "Courier menu")
-	f.tap(t, "Log out")
-	f.want(t, "home")
-	f.wantAbandoned(t, "abandon 11")
+	f.wantAbandoned(t, "abandon door 3")
 }
 
 func TestCourierTimesOutOfUnfinishedDropOff(t *testing.T) {
 	f := newFixture(t)
 	startNotOpen(t, f)
 	f.clock.advance(f.k.settings.IdleTimeout + f.k.opts.MoreTimeFor)
-	f.want(t, "home")
-	if f.k.courier != nil {
-		t.Fatal("still logged in after the timeout")
-	}
-	f.wantAbandoned(t, "abandon 11")
+	f.want(t, &homeScreen{})
+	f.wantAbandoned(t, "abandon door 2")
 }
 
 // TestCourierFinishedDropOffIsKept: a parcel closed in is never given up,
 // whatever the courier does next.
 func TestCourierFinishedDropOffIsKept(t *testing.T) {
 	f := newFixture(t)
-	f.k.Scanned(annaToken)
+	f.scanned(annaToken)
 	f.tap(t, "Drop off parcels")
 	f.tap(t, "Small")
-	f.want(t, "door")
-	f.doorEvent(11, lockio.EventClosed)
-	f.want(t, "drop")
+	f.close(2)
+	f.want(t, &dropScreen{})
 	f.tap(t, "Courier menu")
 	f.tap(t, "Log out")
-	f.k.Scanned(annaToken)
+	f.scanned(annaToken)
 	f.tap(t, "Drop off parcels")
-	f.k.Scanned("PKG-1001")
-	f.doorEvent(7, lockio.EventClosed)
-	f.want(t, "drop")
+	f.scanned(bookedRef)
+	f.close(7)
+	f.want(t, &dropScreen{})
 	f.clock.advance(f.k.settings.IdleTimeout + f.k.opts.MoreTimeFor)
-	f.want(t, "home")
+	f.want(t, &homeScreen{})
 	f.wantAbandoned(t)
-	if !slices.Contains(f.flows.calls, "done 11") || !slices.Contains(f.flows.calls, "done 7") {
-		t.Fatalf("calls %q", f.flows.calls)
+	for _, d := range []int64{2, 7} {
+		if r, _ := f.eng.RentIn(d); r.State != app.RentStored {
+			t.Fatalf("door %d: rent %+v", d, r)
+		}
 	}
 }
 
@@ -134,107 +115,75 @@ func TestCourierFinishedDropOffIsKept(t *testing.T) {
 // shows a problem; its way out gives the drop-off up.
 func TestCourierLeavesFailureScreen(t *testing.T) {
 	f := newFixture(t)
-	f.k.Scanned(annaToken)
+	f.scanned(annaToken)
 	f.tap(t, "Drop off parcels")
-	f.tap(t, "Medium")
-	f.flows.courier.stepErr = core.ErrNoFreeDoor
+	f.tap(t, "Large")
 	f.tap(t, "Door too small")
-	f.want(t, "problem")
+	f.want(t, &problemScreen{})
+	if !f.shows("No free door of this size") {
+		t.Fatalf("texts %q", f.texts())
+	}
 	f.wantAbandoned(t)
 	f.tap(t, "Back to start")
-	f.want(t, "courier")
-	f.wantAbandoned(t, "abandon 11")
+	f.want(t, &courierMenuScreen{})
+	f.wantAbandoned(t, "abandon door 11")
 }
 
-// TestCourierDoneFailsKeepsRent: when Done fails after the door closed the
-// parcel may be inside, so leaving keeps the rent for staff; when it fails
-// because the door never opened, the drop-off is given up.
+// TestCourierDoneFailsKeepsRent: when storing fails after the door was
+// seen open and closed, the parcel may be inside: leaving gives the
+// drop-off up, and the locker keeps its rent for staff.
 func TestCourierDoneFailsKeepsRent(t *testing.T) {
-	for _, tt := range []struct {
-		err  error
-		want []string
-	}{
-		{errors.New("disk I/O error"), nil},
-		{core.ErrDoorStillOpen, nil},
-		{core.ErrDoorDidNotOpen, []string{"abandon 11"}},
-	} {
-		t.Run(tt.err.Error(), func(t *testing.T) {
-			f := newFixture(t)
-			f.flows.courier.doneErr = tt.err
-			f.k.Scanned(annaToken)
-			f.tap(t, "Drop off parcels")
-			f.tap(t, "Small")
-			f.doorEvent(11, lockio.EventClosed)
-			f.want(t, "problem")
-			f.tap(t, "Back to start")
-			f.want(t, "courier")
-			f.wantAbandoned(t, tt.want...)
-		})
+	f := newFixture(t)
+	f.eng.DoneErr = errors.New("disk I/O error")
+	f.scanned(annaToken)
+	f.tap(t, "Drop off parcels")
+	f.tap(t, "Small")
+	f.close(2)
+	f.want(t, &problemScreen{})
+	f.tap(t, "Back to start")
+	f.want(t, &courierMenuScreen{})
+	f.wantAbandoned(t, "abandon door 2")
+	if r, held := f.eng.RentIn(2); !held || r.State != app.RentReserved {
+		t.Fatalf("door 2: rent %+v held %v", r, held)
 	}
 }
 
 // TestReturnLeftWhenDoorDidNotOpen: a shopper going home from a return
-// whose door did not open gives it up too (app keeps the return reserved).
+// whose door did not open gives it up too (the return stays booked).
 func TestReturnLeftWhenDoorDidNotOpen(t *testing.T) {
 	f := newFixture(t)
+	f.eng.SetBoard(5, apptest.Settles)
 	f.tap(t, "Send or return")
-	f.typeOnKeypad(t, "RRRR-2222")
+	f.typeOnKeypad(t, returnKey)
 	f.tap(t, "Open a door")
-	f.want(t, "door")
-	f.doorEvent(5, lockio.EventDidNotOpen)
-	f.want(t, "drop.notopen")
+	f.want(t, &doorScreen{})
+	f.notOpened(5)
+	f.want(t, &notOpenedScreen{})
 	f.tap(t, "Back to start")
-	f.want(t, "home")
-	f.wantAbandoned(t, "abandon 5")
+	f.want(t, &homeScreen{})
+	f.wantAbandoned(t, "abandon door 5")
 }
 
-// TestLateDidNotOpenAfterLeaving: a board notice for a drop-off already
-// given up leaves the screen alone.
-func TestLateDidNotOpenAfterLeaving(t *testing.T) {
+// TestLateNoticeAfterLeaving: a notice for a drop-off already given up
+// leaves the screen alone.
+func TestLateNoticeAfterLeaving(t *testing.T) {
 	f := newFixture(t)
-	f.k.Scanned(annaToken)
+	f.eng.SetBoard(2, apptest.Settles)
+	f.scanned(annaToken)
 	f.tap(t, "Drop off parcels")
 	f.tap(t, "Small")
-	f.doorEvent(11, lockio.EventDidNotOpen)
-	f.tap(t, "Courier menu")
-	f.doorEvent(11, lockio.EventDidNotOpen)
-	f.want(t, "courier")
-	f.wantAbandoned(t, "abandon 11")
-}
-
-// TestAbandonFreesRealWalkInDoor: over the real locker, a walk-in whose
-// door the board says did not open is given up when the courier goes back
-// to the menu, and its door is free again.
-func TestAbandonFreesRealWalkInDoor(t *testing.T) {
-	f := newFixture(t)
-	f.k.flows = AppFlows(f.locker)
-	f.k.Scanned(courierToken(t, "anna"))
-	f.want(t, "courier")
-	f.tap(t, "Drop off parcels")
-	f.tap(t, "Small")
-	f.want(t, "door")
-	door := f.k.watch.id
-	free := func() bool {
-		var free bool
-		err := f.db.View(context.Background(), func(tx *storage.Tx) error {
-			ds, err := tx.FreeDoors(false)
-			for _, d := range ds {
-				free = free || d.ID == door
-			}
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
+	f.eng.NotOpened(2)
+	late := f.eng.Drain()
+	deliver := func() {
+		for _, n := range late {
+			f.k.deliver(f.k.front.Notice(context.Background(), n), byLocker)
 		}
-		return free
 	}
-	if free() {
-		t.Fatalf("door %d is free while the walk-in holds it", door)
-	}
-	f.doorEvent(door, lockio.EventDidNotOpen)
-	f.want(t, "drop.notopen")
+	deliver()
+	f.want(t, &notOpenedScreen{})
 	f.tap(t, "Courier menu")
-	if !free() {
-		t.Fatalf("door %d still held after the courier left", door)
-	}
+	deliver() // the same notice again, late
+	f.want(t, &courierMenuScreen{})
+	f.want(t, &courierMenuScreen{})
+	f.wantAbandoned(t, "abandon door 2")
 }

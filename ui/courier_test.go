@@ -2,80 +2,103 @@ package ui
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
-	"pudo/lockio"
+	"pudo/app"
+	"pudo/app/apptest"
 )
 
-const annaToken = "PUDO-C1:courier-anna"
+// drops lists the engine calls of drop-offs, in order.
+func (f *fixture) drops() []string {
+	var out []string
+	for _, c := range f.eng.Calls() {
+		for _, p := range []string{"drop ", "larger", "done ", "abandon ", "did-not-open "} {
+			if strings.HasPrefix(c, p) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+func (f *fixture) wantDrops(t *testing.T, want ...string) {
+	t.Helper()
+	if got := f.drops(); !slices.Equal(got, want) {
+		t.Fatalf("drop-off calls %q, want %q", got, want)
+	}
+}
 
 func TestCourierDropOffByLabel(t *testing.T) {
 	f := newFixture(t)
-	f.k.Scanned(annaToken)
-	f.want(t, "courier")
+	f.scanned(annaToken)
+	f.want(t, &courierMenuScreen{})
 	f.tap(t, "Drop off parcels")
-	f.want(t, "drop")
-	f.k.Scanned("PKG-1001")
-	f.want(t, "door")
-	if f.k.watch.id != 7 || !f.shows("Put the parcel in") {
-		t.Fatalf("door %d, texts %q", f.k.watch.id, f.texts())
+	f.want(t, &dropScreen{})
+	f.scanned(bookedRef)
+	f.want(t, &doorScreen{})
+	if f.doorShown(t) != 7 || !f.shows("Put the parcel in") {
+		t.Fatalf("door %d, texts %q", f.doorShown(t), f.texts())
 	}
-	// Too small: the next size up opens.
+	// Too small: the next size up opens (door 5, the first M, holds a return).
 	f.tap(t, "Door too small")
-	f.want(t, "door")
-	if f.k.watch.id != 107 {
-		t.Fatalf("after larger: door %d", f.k.watch.id)
+	f.want(t, &doorScreen{})
+	if f.doorShown(t) != 6 {
+		t.Fatalf("after larger: door %d", f.doorShown(t))
 	}
-	f.doorEvent(107, lockio.EventClosed)
-	f.want(t, "drop")
-	if !f.shows("Parcel stored in door 107") {
+	f.close(6)
+	f.want(t, &dropScreen{})
+	if !f.shows("Parcel stored in door 6") {
 		t.Fatalf("texts %q", f.texts())
 	}
-	want := []string{"booked PKG-1001", "larger", "done 107"}
-	if !slices.Equal(f.flows.calls, want) {
-		t.Fatalf("calls %q, want %q", f.flows.calls, want)
-	}
+	f.wantDrops(t, "drop booked PKG-1001", "larger", "done door 6")
 }
 
 func TestCourierDropOffBySize(t *testing.T) {
 	f := newFixture(t)
-	f.k.Scanned(annaToken)
+	f.scanned(annaToken)
 	f.tap(t, "Drop off parcels")
-	f.k.Scanned("PKG-NEW-9")
+	f.scanned("PKG-NEW-9")
 	if !f.shows("No booking for label PKG-NEW-9") {
 		t.Fatalf("texts %q", f.texts())
 	}
 	f.tap(t, "Prefer a low door: off")
 	f.tap(t, "Medium")
-	f.want(t, "door")
-	if !f.shows("Pickup code for the recipient: ABCD-1234") {
+	f.want(t, &doorScreen{})
+	if !f.shows("Pickup code for the recipient: WALK-0001") {
 		t.Fatalf("texts %q", f.texts())
 	}
-	if f.flows.calls[0] != "new M PKG-NEW-9" {
-		t.Fatalf("calls %q", f.flows.calls)
-	}
+	f.wantDrops(t, `drop new M "PKG-NEW-9" low=true`)
 }
 
-// TestCourierDoorDidNotOpen: the first "did not open" retries the door,
-// the second gets another door from the flow.
+// TestCourierDoorDidNotOpen: a door the locker settled as not opened is
+// reported: the first report retries the same door, the second gets
+// another door.
 func TestCourierDoorDidNotOpen(t *testing.T) {
 	f := newFixture(t)
-	f.k.Scanned(annaToken)
+	f.eng.SetBoard(2, apptest.Settles)
+	f.scanned(annaToken)
 	f.tap(t, "Drop off parcels")
 	f.tap(t, "Small")
-	first := f.k.watch.id
-	f.tap(t, "The door did not open")
-	f.want(t, "door")
-	if f.k.watch.id != first {
-		t.Fatalf("retry moved to door %d", f.k.watch.id)
+	if f.doorShown(t) != 2 || f.shows("is open.") {
+		t.Fatalf("door %d texts %q", f.doorShown(t), f.texts())
 	}
-	f.doorEvent(first, lockio.EventDidNotOpen) // the board agrees: ask
-	f.want(t, "drop.notopen")
+	f.notOpened(2)
+	f.want(t, &notOpenedScreen{})
 	f.tap(t, "Try again")
-	f.want(t, "door")
-	if f.k.watch.id == first {
-		t.Fatal("a second failure kept the same door")
+	f.want(t, &doorScreen{})
+	if f.doorShown(t) != 2 {
+		t.Fatalf("retry moved to door %d", f.doorShown(t))
+	}
+	f.notOpened(2)
+	f.tap(t, "Try again")
+	f.want(t, &doorScreen{})
+	if f.doorShown(t) == 2 || !f.shows("is open.") {
+		t.Fatalf("a second failure kept door %d; texts %q", f.doorShown(t), f.texts())
+	}
+	if n := f.eng.Unlocks(2); n != 2 {
+		t.Fatalf("door 2 unlocked %d times, want 2", n)
 	}
 }
 
@@ -83,38 +106,46 @@ func TestCourierDoorDidNotOpen(t *testing.T) {
 // where each stands, a door that does not open is skipped.
 func TestCourierTakeBackOneByOne(t *testing.T) {
 	f := newFixture(t)
-	f.flows.courier.expired = sampleParcels()
-	f.flows.courier.failOpen = map[int64]bool{42: true}
-	f.k.Scanned(annaToken)
+	stockExpired(f)
+	f.eng.SetBoard(11, apptest.Refuses)
+	f.scanned(annaToken)
 	f.tap(t, "Take back expired")
-	f.want(t, "batch")
+	f.want(t, &batchScreen{})
 	f.tap(t, "Open 3 doors one by one")
-	f.want(t, "batch.open")
-	if f.k.watch.id != 4 || !f.shows("PKG-2231   open now") {
-		t.Fatalf("door %d, texts %q", f.k.watch.id, f.texts())
+	if f.doorShown(t) != 4 || !f.shows("PKG-2231   open now") || f.k.shown.idle() != app.IdleNever {
+		t.Fatalf("door %d, texts %q", f.doorShown(t), f.texts())
 	}
-	f.doorEvent(4, lockio.EventClosed) // 42 fails, 43 opens
-	if f.k.watch.id != 19 || !f.shows("PKG-2290   did not open") || !f.shows("PKG-2231   taken") {
-		t.Fatalf("door %d, texts %q", f.k.watch.id, f.texts())
+	f.close(4) // 11 fails, 19 opens
+	if f.doorShown(t) != 19 || !f.shows("PKG-2290   did not open") || !f.shows("PKG-2231   taken") {
+		t.Fatalf("door %d, texts %q", f.doorShown(t), f.texts())
 	}
-	f.doorEvent(19, lockio.EventClosed)
-	f.want(t, "batch")
+	f.close(19)
+	f.want(t, &batchScreen{})
 	if !f.shows("All done.") {
 		t.Fatalf("texts %q", f.texts())
 	}
 	f.tap(t, "Courier menu")
-	f.want(t, "courier")
+	f.want(t, &courierMenuScreen{})
+}
+
+// stockExpired puts three expired parcels in doors 4, 11 and 19.
+func stockExpired(f *fixture) {
+	for i, d := range []int64{4, 11, 19} {
+		id := f.eng.Stock("EXP0000"+string(rune('1'+i)), d)[0]
+		f.eng.Expire(id)
+		f.eng.SetRef(id, []string{"PKG-2231", "PKG-2290", "PKG-2302"}[i])
+	}
 }
 
 func TestCourierCollectsReturns(t *testing.T) {
 	f := newFixture(t)
-	f.flows.courier.returned = sampleParcels()[:1]
-	f.k.Scanned(annaToken)
+	f.eng.StoreReturn(returnKey)
+	f.scanned(annaToken)
 	f.tap(t, "Collect returns")
 	f.tap(t, "Open the door")
-	f.doorEvent(4, lockio.EventClosed)
-	if !f.shows("All done.") || f.flows.calls[0] != "take 41" {
-		t.Fatalf("calls %q texts %q", f.flows.calls, f.texts())
+	f.close(5)
+	if !f.shows("All done.") || !f.called("take") {
+		t.Fatalf("calls %q texts %q", f.eng.Calls(), f.texts())
 	}
 }
 
@@ -122,26 +153,22 @@ func TestCourierCollectsReturns(t *testing.T) {
 // is left by logging out or by walking away.
 func TestCourierStaysUntilLogoutOrTimeout(t *testing.T) {
 	f := newFixture(t)
-	f.k.Scanned(annaToken)
+	f.scanned(annaToken)
 	f.tap(t, "Log out")
-	f.want(t, "home")
-	if f.k.courier != nil {
-		t.Fatal("still logged in")
-	}
-	f.k.Scanned(annaToken)
+	f.want(t, &homeScreen{})
+	f.scanned(annaToken)
+	f.want(t, &courierMenuScreen{})
 	f.clock.advance(f.k.settings.IdleTimeout + f.k.opts.MoreTimeFor)
-	f.want(t, "home")
-	if f.k.courier != nil {
-		t.Fatal("still logged in after the timeout")
-	}
+	f.want(t, &homeScreen{})
+	f.tap(t, "Collect a parcel") // the next person is no courier
+	f.want(t, &codeScreen{})
 }
 
 func TestBadCourierToken(t *testing.T) {
 	f := newFixture(t)
-	f.flows.payloads["PUDO-C1:forged"] = PayloadCourierToken
-	f.k.Scanned("PUDO-C1:forged")
-	f.want(t, "problem")
-	if !f.shows("Courier code not valid") {
+	f.scanned("PUDO-C1:forged") // looks like one, signs nobody in
+	f.want(t, &problemScreen{})
+	if !f.shows("Courier code not valid") || f.sounds.count(SoundWrong) != 1 {
 		t.Fatalf("texts %q", f.texts())
 	}
 }
@@ -149,25 +176,25 @@ func TestBadCourierToken(t *testing.T) {
 func TestSendOrReturn(t *testing.T) {
 	f := newFixture(t)
 	f.tap(t, "Send or return")
-	f.want(t, "return")
+	f.want(t, &codeScreen{})
 	f.typeOnKeypad(t, "ZZZZ-ZZZZ")
 	f.tap(t, "Open a door")
-	f.want(t, "return")
+	f.want(t, &codeScreen{})
 	if !f.shows("not a send or return code") {
 		t.Fatalf("texts %q", f.texts())
 	}
-	f.k.keypad.Clear()
-	f.typeOnKeypad(t, "RRRR-2222")
+	f.pad(t).Clear()
+	f.typeOnKeypad(t, returnKey)
 	f.tap(t, "Open a door")
-	f.want(t, "door")
-	if f.k.watch.id != 5 || !f.shows("we take care of the rest") {
-		t.Fatalf("door %d texts %q", f.k.watch.id, f.texts())
+	f.want(t, &doorScreen{})
+	if f.doorShown(t) != 5 || !f.shows("we take care of the rest") {
+		t.Fatalf("door %d texts %q", f.doorShown(t), f.texts())
 	}
-	f.doorEvent(5, lockio.EventClosed)
-	f.want(t, "thanks")
+	f.close(5)
+	f.want(t, &thanksScreen{})
 	if !f.shows("Your parcel is on its way.") {
 		t.Fatalf("texts %q", f.texts())
 	}
 	f.clock.advance(5 * time.Second)
-	f.want(t, "home")
+	f.want(t, &homeScreen{})
 }

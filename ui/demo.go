@@ -18,16 +18,16 @@ func (k *Kiosk) forgetDemo(door int64) {
 }
 
 // topUpDemo keeps the demo locker stocked: after a pickup, the demo
-// "courier" drops a new parcel and the banner shows its code.
-func (k *Kiosk) topUpDemo() {
+// "courier" drops a new parcel and the home screen shows its code.
+func (k *Kiosk) topUpDemo(home screen) {
 	k.demoMu.Lock()
 	missing := k.opts.DemoWanted - len(k.demo)
 	k.demoMu.Unlock()
 	if k.opts.Demo == nil || missing <= 0 {
 		return
 	}
-	k.async(func() {
-		got, err := k.opts.Demo(context.Background(), missing)
+	k.async(func(ctx context.Context) {
+		got, err := k.opts.Demo(ctx, missing)
 		if err != nil {
 			k.log.Warn("demo parcels not dropped", "err", err)
 			return
@@ -35,10 +35,6 @@ func (k *Kiosk) topUpDemo() {
 		k.demoMu.Lock()
 		k.demo = append(k.demo, got...)
 		k.demoMu.Unlock()
-		fyne.Do(func() {
-			if k.screen == "home" {
-				k.showHome()
-			}
-		})
+		fyne.Do(func() { k.refresh(home) })
 	})
 }

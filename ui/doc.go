@@ -1,5 +1,15 @@
-// Package ui draws the kiosk's screens with Fyne and turns taps and key
-// presses into calls on the locker's flows (package app/core). Work that can
-// block (the lock board, the database) runs off the UI goroutine; its
-// results come back through fyne.Do.
+// Package ui draws the kiosk's screens with Fyne. It holds no rule about
+// rents or doors: the locker's sessions (package app, through app.Front)
+// decide what the screen shows next as an app.View, and the screens send
+// back what people do as app.Intents, scans and keys.
+//
+// Kiosk is a router: it draws each view with the screen type made for it
+// (one type per screen: homeScreen, codeScreen, doorScreen, ...), keeps the
+// idle clock, the language, big text and night mode, and owns the keyboard
+// (see button: no control ever holds it). The Front's calls block on the
+// locker, so they run in order on one worker goroutine (Kiosk.Run), which
+// also hands the engine's notices to the Front; views come back to the UI
+// goroutine through fyne.Do.
+//
+// ui imports only app, Fyne, assets and ui/sound; a test holds it to that.
 package ui

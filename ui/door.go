@@ -5,142 +5,106 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 
-	"pudo/app/core"
-	"pudo/lockio"
+	"pudo/app"
 )
 
-// doorWatch is the door a person was sent to and what its events mean.
-type doorWatch struct {
-	id       int64
-	onClosed func()
-	onDidNot func() // the board says the door never opened
+// doorWhat is what the door screen says once the door was seen open.
+var doorWhat = map[app.DoorTask]string{
+	app.TaskPickup: "door.take",
+	app.TaskDrop:   "door.put",
+	app.TaskReturn: "door.put.return",
 }
 
-// doorKind is why a door is open; it picks the words and the controls.
-type doorKind int
+// openingScreen is shown while the locker works on what a person asked
+// (a door to open, a login); the view that comes back replaces it.
+type openingScreen struct{}
 
-const (
-	doorPickup   doorKind = iota // a shopper takes a parcel
-	doorDrop                     // a courier puts a parcel in
-	doorReturn                   // a shopper puts a return in
-	doorTakeBack                 // a courier takes an expired parcel or a return
-)
+func (s *openingScreen) idle() app.Idle { return app.IdleNever }
 
-func (k *Kiosk) showOpening() {
-	k.show("opening", container.NewCenter(title(tr("door.opening"))), idleNever)
+func (s *openingScreen) draw(*Kiosk) fyne.CanvasObject {
+	return container.NewCenter(title(tr("door.opening")))
 }
 
-// showDoor names the open door in big type and lights it on the map of the
-// locker, so the person finds it at a glance.
-func (k *Kiosk) showDoor(d core.Door, kind doorKind, more int) {
-	k.watch = doorWatch{id: d.ID}
-	lines := []fyne.CanvasObject{
-		bigText(trf("door.number", "Door", d.ID), 96, themed(theme.ColorNamePrimary)),
-		say(tr(doorWhat[kind])),
+// doorScreen names the door in big type and lights it on the map of the
+// locker, so the person finds it at a glance. What it says follows the
+// door's opening as the locker settled it: opening, open, open so look
+// again, or cannot be confirmed.
+type doorScreen struct{ v *app.DoorView }
+
+func (s *doorScreen) idle() app.Idle { return s.v.Idle() }
+
+func (s *doorScreen) draw(k *Kiosk) fyne.CanvasObject {
+	v := s.v
+	lines := []fyne.CanvasObject{bigText(trf("door.number", "Door", v.Door.ID), 96, themed(theme.ColorNamePrimary))}
+	switch {
+	case v.Unconfirmed:
+		lines = append(lines, warn(tr("door.unconfirmed")))
+	case v.LookAgain:
+		lines = append(lines, say(tr("door.lookagain")))
+	case v.Open():
+		lines = append(lines, say(tr(doorWhat[v.Task])))
+	default:
+		lines = append(lines, say(tr("door.wait")))
 	}
-	if more > 0 {
-		lines = append(lines, say(trf("door.more", "N", more)))
+	if v.More > 0 {
+		lines = append(lines, say(trf("door.more", "N", v.More)))
 	}
+	if v.Code != "" {
+		lines = append(lines, say(trf("drop.code", "Code", formatCode(v.Code))))
+	}
+	notOpen := k.button(tr("door.notopen"), theme.WarningIcon(), func() { k.sendWaiting(app.DidNotOpen{}) })
 	var controls []fyne.CanvasObject
-	switch kind {
-	case doorPickup:
-		k.watch.onClosed = k.pickupDoorClosed
-		k.watch.onDidNot = func() { k.showDoorDidNotOpen(d) }
-		controls = append(controls, k.button(tr("door.notopen"), theme.WarningIcon(), func() { k.showDoorDidNotOpen(d) }))
-	case doorDrop, doorReturn:
-		k.watch.onClosed = k.dropDoorClosed
-		k.watch.onDidNot = k.showDropNotOpen
+	switch v.Task {
+	case app.TaskPickup:
+		controls = append(controls, notOpen)
+	default:
 		controls = append(controls, row(
-			k.button(tr("drop.larger"), theme.ViewFullScreenIcon(), k.dropLarger),
-			k.button(tr("door.notopen"), theme.WarningIcon(), k.dropDidNotOpen)))
-		if code := k.dropCode(); code != "" {
-			lines = append(lines, say(trf("drop.code", "Code", core.FormatCode(code))))
-		}
-	case doorTakeBack:
-		k.watch.onClosed = k.batchDoorClosed
-		k.watch.onDidNot = k.batchDidNotOpen
-		controls = append(controls, k.button(tr("door.notopen"), theme.WarningIcon(), k.batchDidNotOpen))
+			k.button(tr("drop.larger"), theme.ViewFullScreenIcon(), func() { k.sendWaiting(app.Larger{}) }), notOpen))
 	}
-	k.show("door", withMap(container.NewVBox(lines...), doorMap(k.doors, d.ID), controls...), idleNever)
+	if v.Unconfirmed {
+		controls = append(controls, k.button(backLabel(v.Task), theme.HomeIcon(), func() { k.send(app.Back{}) }))
+	}
+	return withMap(container.NewVBox(lines...), doorMap(k.doors, v.Door.ID), controls...)
 }
 
-var doorWhat = map[doorKind]string{
-	doorPickup:   "door.take",
-	doorDrop:     "door.put",
-	doorReturn:   "door.put.return",
-	doorTakeBack: "door.takeback",
+// backLabel is where Back leads from a door: a courier's menu, or home.
+func backLabel(t app.DoorTask) string {
+	if t == app.TaskDrop {
+		return tr("courier.menu")
+	}
+	return tr("common.home")
 }
 
-// doorEvent follows the door a person was sent to, and any door left open.
-func (k *Kiosk) doorEvent(n core.DoorNotice) {
-	if k.screen == "admin.doors" {
-		k.showAdminDoors()
+// notOpenedScreen: the door's opening settled as not opened. "Try again"
+// is the person's report, which the locker answers (one retry, another
+// door for a drop-off, then support).
+type notOpenedScreen struct{ v *app.NotOpenedView }
+
+func (s *notOpenedScreen) idle() app.Idle { return s.v.Idle() }
+
+func (s *notOpenedScreen) draw(k *Kiosk) fyne.CanvasObject {
+	what := "drop.notopen.what"
+	if s.v.Task == app.TaskPickup {
+		what = "notopen.what.pickup"
 	}
-	w := k.watch
-	switch n.Kind {
-	case lockio.EventLeftOpen:
-		if n.Door.ID == w.id || k.screen == "home" {
-			k.showLeftOpen(n.Door)
-		}
-	case lockio.EventClosed:
-		if n.Door.ID == w.id && w.onClosed != nil {
-			k.watch = doorWatch{}
-			w.onClosed()
-		}
-	case lockio.EventDidNotOpen:
-		if n.Door.ID == w.id && w.onDidNot != nil {
-			w.onDidNot()
-		}
-	}
+	top := container.NewVBox(title(trf("drop.notopen", "Door", s.v.Door.ID)), say(tr(what)))
+	return arrange(top, k.mainButton(tr("drop.retry"), theme.ViewRefreshIcon(), func() { k.sendWaiting(app.DidNotOpen{}) }),
+		k.button(backLabel(s.v.Task), theme.HomeIcon(), func() { k.send(app.Back{}) }))
 }
 
-// showLeftOpen asks for a door to be closed, with a sound every few
-// seconds until it is; then the flow that opened it carries on.
-func (k *Kiosk) showLeftOpen(d core.Door) {
-	w := k.watch
-	if w.id != d.ID {
-		w = doorWatch{id: d.ID, onClosed: k.showHome}
-	}
-	top := container.NewVBox(title(trf("leftopen.title", "Door", d.ID)), say(tr("leftopen.what")))
-	k.show("leftopen", withMap(top, doorMap(k.doors, d.ID)), idleNever)
-	k.watch = w
-	k.remind()
+// leftOpenScreen asks for a door to be closed, with a sound every few
+// seconds until it is.
+type leftOpenScreen struct{ v *app.LeftOpenView }
+
+func (s *leftOpenScreen) idle() app.Idle { return s.v.Idle() }
+
+func (s *leftOpenScreen) draw(k *Kiosk) fyne.CanvasObject {
+	top := container.NewVBox(title(trf("leftopen.title", "Door", s.v.Door.ID)), say(tr("leftopen.what")))
+	s.remind(k)
+	return withMap(top, doorMap(k.doors, s.v.Door.ID))
 }
 
-func (k *Kiosk) remind() {
+func (s *leftOpenScreen) remind(k *Kiosk) {
 	k.play(SoundLeftOpen)
-	k.later(k.opts.Reminder, k.remind)
-}
-
-// showDidYouGet is the bystander guard: after the door closes the shopper
-// says whether they got their parcel, and may open the door again for a
-// while.
-func (k *Kiosk) showDidYouGet() {
-	yes := k.mainButton(tr("got.yes"), theme.ConfirmIcon(), func() { k.showThanks(tr("thanks.pickup")) })
-	empty := k.button(tr("got.empty"), theme.QuestionIcon(), func() { k.report("empty") })
-	wrong := k.button(tr("got.wrong"), theme.QuestionIcon(), func() { k.report("wrong-parcel") })
-	controls := []fyne.CanvasObject{row(empty, wrong)}
-	var again fyne.CanvasObject
-	if k.flows.Aftercare != nil && k.pickup != nil {
-		again = k.button(tr("got.reopen"), theme.ViewRefreshIcon(), k.reopen)
-		controls = append(controls, again)
-	}
-	controls = append(controls, yes)
-	k.show("gotit", screen(title(tr("got.title")), controls...), idleAsk)
-	if again != nil {
-		k.later(k.opts.ReopenGrace, again.Hide)
-	}
-}
-
-func (k *Kiosk) showThanks(sub string) {
-	k.watch = doorWatch{}
-	k.show("thanks", screen(container.NewVBox(
-		bigText(tr("thanks.title"), 72, themed(colorNameGood)), title(sub))), idleNever)
-	k.later(k.opts.ThanksFor, func() {
-		if k.courier != nil {
-			k.showCourierMenu()
-			return
-		}
-		k.showHome()
-	})
+	k.later(k.opts.Reminder, func() { s.remind(k) })
 }

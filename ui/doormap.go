@@ -9,15 +9,15 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 
-	"pudo/app/core"
+	"pudo/app"
 )
 
 // sizeUnits is how tall a door is drawn: a large door is three small ones.
-var sizeUnits = map[string]float32{"S": 1, "M": 2, "L": 3}
+var sizeUnits = map[app.Size]float32{app.SizeS: 1, app.SizeM: 2, app.SizeL: 3}
 
 // doorMap draws the locker front with every door numbered and one door lit,
 // so a shopper finds it at a glance.
-func doorMap(doors []core.Door, lit int64) fyne.CanvasObject {
+func doorMap(doors []app.Door, lit int64) fyne.CanvasObject {
 	var objs []fyne.CanvasObject
 	for _, d := range doors {
 		fill, ink := color.Color(theme.Color(theme.ColorNameInputBackground)), fg()
@@ -39,7 +39,7 @@ func doorMap(doors []core.Door, lit int64) fyne.CanvasObject {
 
 // mapLayout places door i of doors by its column and its size, each
 // column scaled to the full height.
-type mapLayout struct{ doors []core.Door }
+type mapLayout struct{ doors []app.Door }
 
 func (m *mapLayout) columns() (n int, units map[int]float32) {
 	units = map[int]float32{}

@@ -33,7 +33,7 @@ func TestScreensFit(t *testing.T) {
 					f := newFixture(t)
 					SetLanguage(l.Code)
 					f.k.bigText = big
-					f.k.showHome()
+					f.k.refresh(f.k.shown)
 					sc.setup(t, f)
 					if got := f.w.Canvas().Size(); got.Width > panel.Width || got.Height > panel.Height {
 						t.Errorf("needs %v, the panel is %v", got, panel)

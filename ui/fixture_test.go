@@ -2,13 +2,12 @@ package ui
 
 import (
 	"context"
+	"image"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,32 +15,18 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"pudo/app/core"
-	"pudo/app/cred"
-	"pudo/lockio"
-	"pudo/storage"
+	"pudo/app"
+	"pudo/app/apptest"
 )
-
-// simBoard stands in for the lock board: it records unlocks.
-type simBoard struct {
-	mu       sync.Mutex // protects following
-	unlocked []lockio.Door
-}
-
-func (b *simBoard) Unlock(_ context.Context, d lockio.Door) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.unlocked = append(b.unlocked, d)
-	return nil
-}
-
-func (b *simBoard) Sensor(lockio.Door) lockio.Sensor { return lockio.SensorClosed }
 
 // fakeClock is the kiosk's clock and timers: time moves only when a test
 // says so, and timers fire in order as it passes them.
 type fakeClock struct {
 	now    time.Time
 	timers []*fakeTimer
+	// fired runs after each timer, for the fixture to hand the locker's
+	// notices to the kiosk as the notice loop would.
+	fired func()
 }
 
 type fakeTimer struct {
@@ -74,6 +59,9 @@ func (c *fakeClock) advance(d time.Duration) {
 		c.timers = slices.Delete(c.timers, i, i+1)
 		c.now = t.due
 		t.fn()
+		if c.fired != nil {
+			c.fired()
+		}
 	}
 	c.now = end
 }
@@ -92,21 +80,28 @@ func (s *soundLog) count(name string) (n int) {
 	return n
 }
 
+// The fixture's locker: a courier, a staff member, a booked parcel, a
+// booked return, and three demo parcels in the doors the real demo locker
+// puts its first three in.
+const (
+	annaToken = "PUDO-C1:courier-anna"
+	staffPIN  = "12345678"
+	returnKey = "RRRR2222"
+	bookedRef = "PKG-1001"
+)
+
+var demoStock = []DemoParcel{{"7K3MN5QX", 1}, {"H4W9RT2C", 20}, {"ZP6BD8EK", 14}}
+
 type fixture struct {
-	k        *Kiosk
-	w        fyne.Window
-	locker   *core.Locker
-	db       *storage.DB
-	board    *simBoard
-	demo     []core.DemoParcel
-	clock    *fakeClock
-	sounds   *soundLog
-	flows    *fakeFlows
-	opts     Options
-	second   int64 // a second door under the first demo code, when a test adds one
-	board2   *fakeBoard
-	scanners *fakeScanners
-	quit     int
+	k      *Kiosk
+	w      fyne.Window
+	eng    *apptest.Engine
+	clock  *fakeClock
+	sounds *soundLog
+	opts   Options
+	demo   []DemoParcel
+	pushed []string
+	quit   int
 }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -115,78 +110,9 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // again, which dominates tests that bring up hundreds of screens.
 var reuseApp bool
 
-var testSecret = []byte("0123456789abcdef0123456789abcdef")
-
-// template is a demo locker database made once per test run; every fixture
-// starts from a copy, which is much faster than migrating and seeding anew
-// (the screen tests open hundreds).
-var template struct {
-	once sync.Once
-	path string
-	demo []core.DemoParcel
-	err  error
-}
-
-func lockerTemplate(t *testing.T) []core.DemoParcel {
-	t.Helper()
-	template.once.Do(func() {
-		dir, err := os.MkdirTemp("", "pudo-ui-test")
-		if err != nil {
-			template.err = err
-			return
-		}
-		template.path = filepath.Join(dir, "pudo.db")
-		template.demo, template.err = makeTemplate(template.path)
-	})
-	if template.err != nil {
-		t.Fatal(template.err)
-	}
-	return slices.Clone(template.demo)
-}
-
-func makeTemplate(path string) ([]core.DemoParcel, error) {
-	ctx := context.Background()
-	db, err := storage.Open(ctx, path)
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	l := core.New(db, &simBoard{}, testSecret, core.Options{KioskID: "T1"}, quiet)
-	doors, _ := core.Layout(core.DemoColumns(), 2)
-	if err := l.SetUp(ctx, doors); err != nil {
-		return nil, err
-	}
-	return l.SeedDemo(ctx, 3)
-}
-
-// testOperator signs the courier tokens the real locker of a fixture
-// takes.
-var testOperator = cred.GenerateKey()
-
-// courierToken is the operator's courier token for id at the fixtures'
-// locker T1, valid an hour.
-func courierToken(t *testing.T, id string) string {
-	t.Helper()
-	now := time.Now()
-	text, err := cred.Sign(testOperator, cred.Claims{Kind: cred.Courier, Subject: id, Carrier: "TEST", Lockers: []string{"T1"},
-		IssuedAt: now, Expires: now.Add(time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return text
-}
-
-func copyFile(from, to string) error {
-	b, err := os.ReadFile(from)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(to, b, 0o600)
-}
-
-// newFixture is a kiosk over a real locker (SQLite, three demo parcels) and
-// fake courier, return and staff flows, on a 1280x800 test window. edit
-// changes the options before the kiosk starts.
+// newFixture is a kiosk over the fake engine on a 1280x800 test window;
+// every door opens at once unless a test says otherwise. edit changes the
+// options before the kiosk starts.
 func newFixture(t *testing.T, edit ...func(*Options)) *fixture {
 	t.Helper()
 	a := fyne.CurrentApp()
@@ -196,35 +122,65 @@ func newFixture(t *testing.T, edit ...func(*Options)) *fixture {
 	a.Settings().SetTheme(Theme(Style{}))
 	SetLanguage("en")
 	t.Cleanup(func() { SetLanguage("en") })
-	ctx := context.Background()
-	demo := lockerTemplate(t)
-	path := filepath.Join(t.TempDir(), "pudo.db")
-	if err := copyFile(template.path, path); err != nil {
-		t.Fatal(err)
-	}
-	db, err := storage.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	f := &fixture{db: db, board: &simBoard{}, sounds: &soundLog{}, flows: newFakeFlows(), demo: demo,
+	f := &fixture{sounds: &soundLog{}, demo: slices.Clone(demoStock),
 		clock: &fakeClock{now: time.Date(2026, 3, 2, 14, 30, 0, 0, time.UTC)}}
-	f.locker = core.New(db, f.board, testSecret, core.Options{KioskID: "T1", OperatorKeys: []cred.PublicKey{testOperator.Public()}}, quiet)
+	f.eng = apptest.New(func() time.Time { return f.clock.now })
+	f.eng.Default = apptest.Opens
+	for _, p := range f.demo {
+		f.eng.Stock(p.Code, p.DoorID)
+	}
+	f.eng.AddCourier(annaToken, "anna")
+	f.eng.AddStaff(staffPIN, "demo")
+	f.eng.BookReturn(returnKey, 5)
+	f.eng.Book(bookedRef, 7)
+	f.eng.Hw = app.Hardware{
+		Bus: app.BusHealth{Protocol: "8a80", Port: "sim", State: app.BusUp,
+			Boards: []app.BoardHealth{{Address: 1, Answering: true, Raw: 0xFF00FF}}},
+		Readers: []app.ReaderStatus{{Name: "camera", Up: true, Detail: "/dev/video0", Reads: 4}, {Name: "serial", Detail: "no device"}},
+	}
+	f.eng.Frame = testFrame()
+	f.eng.Found = []app.BoardFound{{Address: 1, Answers: 3}, {Address: 2, Answers: 2, Collision: true}}
 	f.w = test.NewWindow(nil)
 	f.w.Resize(fyne.NewSize(1280, 800))
 	t.Cleanup(f.w.Close)
-	f.board2, f.scanners = upBoard(), &fakeScanners{frame: testFrame()}
-	f.opts = Options{KioskID: "T1", DemoParcels: f.demo, Sounds: f.sounds, Flows: f.flows.flows(),
-		Settings: Settings{Night: NightOff, Volume: 80}, Board: f.board2, Scanners: f.scanners, Quit: func() { f.quit++ }}
+	f.opts = Options{KioskID: "T1", Sounds: f.sounds, Settings: Settings{Night: NightOff, Volume: 80},
+		Quit: func() { f.quit++ }, PushScan: func(_ context.Context, text string) { f.pushed = append(f.pushed, text) }}
 	for _, e := range edit {
 		e(&f.opts)
 	}
-	f.k = NewKiosk(f.w, f.locker, f.opts, quiet)
-	f.k.async = func(fn func()) { fn() }
+	f.k = NewKiosk(f.w, f.eng, f.opts, quiet)
+	f.k.async = func(fn func(context.Context)) { fn(context.Background()) }
 	f.k.after = f.clock.after
 	f.k.now = func() time.Time { return f.clock.now }
-	f.k.showHome()
+	f.clock.fired = f.pump
+	f.k.start()
+	f.pump()
 	return f
+}
+
+// pump hands the locker's notices to the kiosk, as its notice loop does.
+func (f *fixture) pump() {
+	for {
+		ns := f.eng.Drain()
+		if len(ns) == 0 {
+			return
+		}
+		for _, n := range ns {
+			f.k.deliver(f.k.front.Notice(context.Background(), n), byLocker)
+		}
+	}
+}
+
+// The doors' sensors, as the lock boards would report them.
+func (f *fixture) open(id int64)      { f.eng.Open(id); f.pump() }
+func (f *fixture) close(id int64)     { f.eng.Close(id); f.pump() }
+func (f *fixture) notOpened(id int64) { f.eng.NotOpened(id); f.pump() }
+func (f *fixture) leftOpen(id int64)  { f.eng.LeftOpen(id); f.pump() }
+
+// scanned is a code read by a reader.
+func (f *fixture) scanned(text string) {
+	f.k.Scanned(text)
+	f.pump()
 }
 
 // objects are what is on screen, popups included.
@@ -236,9 +192,9 @@ func (f *fixture) objects() []fyne.CanvasObject {
 	return objs
 }
 
-func (f *fixture) button(text string) *widget.Button {
+func (f *fixture) button(text string) *button {
 	for _, o := range f.objects() {
-		if b, ok := o.(*widget.Button); ok && b.Text == text && b.Visible() {
+		if b, ok := o.(*button); ok && b.Text == text && b.Visible() {
 			return b
 		}
 	}
@@ -249,12 +205,13 @@ func (f *fixture) tap(t *testing.T, text string) {
 	t.Helper()
 	b := f.button(text)
 	if b == nil {
-		t.Fatalf("no button %q on screen %q; texts: %q", text, f.k.Screen(), f.texts())
+		t.Fatalf("no button %q on %s; texts: %q", text, screenName(f.k.shown), f.texts())
 	}
 	if b.Disabled() {
-		t.Fatalf("button %q is disabled on screen %q", text, f.k.Screen())
+		t.Fatalf("button %q is disabled on %s", text, screenName(f.k.shown))
 	}
 	test.Tap(b)
+	f.pump()
 }
 
 // texts are every label and button text on screen.
@@ -264,7 +221,7 @@ func (f *fixture) texts() []string {
 		switch w := o.(type) {
 		case *widget.Label:
 			out = append(out, w.Text)
-		case *widget.Button:
+		case *button:
 			out = append(out, w.Text)
 		}
 	}
@@ -280,11 +237,50 @@ func (f *fixture) shows(s string) bool {
 	return false
 }
 
-func (f *fixture) want(t *testing.T, screen string) {
+// want fails unless the screen on show is of the type of proto.
+func (f *fixture) want(t *testing.T, proto screen) {
 	t.Helper()
-	if f.k.Screen() != screen {
-		t.Fatalf("screen %q, want %q; texts: %q", f.k.Screen(), screen, f.texts())
+	if reflect.TypeOf(f.k.shown) != reflect.TypeOf(proto) {
+		t.Fatalf("on %s, want %s; texts: %q", screenName(f.k.shown), screenName(proto), f.texts())
 	}
+}
+
+// shown is the screen on show as a T, or the test fails.
+func shown[T screen](t *testing.T, f *fixture) T {
+	t.Helper()
+	s, ok := f.k.shown.(T)
+	if !ok {
+		var want T
+		t.Fatalf("on %s, want %s; texts: %q", screenName(f.k.shown), screenName(want), f.texts())
+	}
+	return s
+}
+
+// doorShown is the door the screen on show sends the person to.
+func (f *fixture) doorShown(t *testing.T) int64 {
+	t.Helper()
+	switch s := f.k.shown.(type) {
+	case *doorScreen:
+		return s.v.Door.ID
+	case *batchScreen:
+		return s.v.Door.ID
+	case *leftOpenScreen:
+		return s.v.Door.ID
+	case *notOpenedScreen:
+		return s.v.Door.ID
+	}
+	t.Fatalf("on %s, no door", screenName(f.k.shown))
+	return 0
+}
+
+// pad is the keypad on show.
+func (f *fixture) pad(t *testing.T) *keypad {
+	t.Helper()
+	h, ok := f.k.shown.(keypadHolder)
+	if !ok {
+		t.Fatalf("on %s, no keypad", screenName(f.k.shown))
+	}
+	return h.pad()
 }
 
 func (f *fixture) typeOnKeypad(t *testing.T, code string) {
@@ -293,7 +289,7 @@ func (f *fixture) typeOnKeypad(t *testing.T, code string) {
 		if r == '-' {
 			continue
 		}
-		b, ok := f.k.keypad.keys[string(r)]
+		b, ok := f.pad(t).keys[string(r)]
 		if !ok {
 			t.Fatalf("keypad has no key %q", r)
 		}
@@ -303,36 +299,101 @@ func (f *fixture) typeOnKeypad(t *testing.T, code string) {
 
 // typeKeys types on the physical keyboard, gap apart, then Enter.
 func (f *fixture) typeKeys(s string, gap time.Duration) {
-	c := f.w.Canvas().(test.WindowlessCanvas)
 	for _, r := range s {
 		f.clock.advance(gap)
-		c.OnTypedRune()(r)
+		f.typeRune(r)
 	}
 	f.clock.advance(gap)
-	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	f.pressKey(fyne.KeyReturn)
+	f.pump()
 }
 
-func (f *fixture) doorEvent(id int64, kind lockio.EventKind) {
-	f.k.doorEvent(core.DoorNotice{Door: core.Door{ID: id}, Kind: kind})
-}
+// The keyboard helpers below deliver keys the way Fyne's GLFW driver does
+// (internal/driver/glfw/window.go: processCharInput, processKeyPressed,
+// capturesTab): to the focused widget when there is one, else to the
+// canvas; a Tab the focused widget does not take moves the focus.
 
-func (f *fixture) doorByID(t *testing.T, id int64) core.Door {
-	t.Helper()
-	doors, err := f.locker.Doors(context.Background())
-	if err != nil {
-		t.Fatal(err)
+func (f *fixture) typeRune(r rune) {
+	c := f.w.Canvas().(test.WindowlessCanvas)
+	if w := c.Focused(); w != nil {
+		w.TypedRune(r)
+		return
 	}
-	for _, d := range doors {
-		if d.ID == id {
-			return d
+	c.OnTypedRune()(r)
+}
+
+func (f *fixture) pressKey(name fyne.KeyName) {
+	c := f.w.Canvas().(test.WindowlessCanvas)
+	ev := &fyne.KeyEvent{Name: name}
+	if name == fyne.KeyTab {
+		if tb, ok := c.Focused().(fyne.Tabbable); !ok || !tb.AcceptsTab() {
+			c.FocusNext()
+			return
 		}
 	}
-	t.Fatalf("no door %d", id)
-	return core.Door{}
+	if w := c.Focused(); w != nil {
+		w.TypedKey(ev)
+		return
+	}
+	c.OnTypedKey()(ev)
 }
 
-// closeRealDoor closes a door through the real locker's event path.
-func (f *fixture) closeRealDoor(t *testing.T, id int64) {
-	d := f.doorByID(t, id)
-	f.locker.HandleDoorEvent(context.Background(), lockio.Event{Door: lockio.Door{Board: d.Board, Channel: d.Channel}, Kind: lockio.EventClosed})
+// pressSpace is the space bar: GLFW sends it both as a character and as a key.
+func (f *fixture) pressSpace() {
+	f.typeRune(' ')
+	f.pressKey(fyne.KeySpace)
+}
+
+// called reports whether the engine saw a call starting with prefix.
+func (f *fixture) called(prefix string) bool {
+	return slices.ContainsFunc(f.eng.Calls(), func(c string) bool { return strings.HasPrefix(c, prefix) })
+}
+
+func testFrame() image.Image {
+	g := image.NewGray(image.Rect(0, 0, 64, 48))
+	for i := range g.Pix {
+		g.Pix[i] = uint8(i * 7)
+	}
+	return g
+}
+
+// tapLogo taps the logo n times, 300 ms apart.
+func (f *fixture) tapLogo(n int) {
+	for range n {
+		f.clock.advance(300 * time.Millisecond)
+		f.k.logoTapped()
+	}
+}
+
+func (f *fixture) staffLogin(t *testing.T) {
+	t.Helper()
+	f.tapLogo(5)
+	f.want(t, &pinScreen{})
+	f.typeOnKeypad(t, staffPIN)
+	f.tap(t, tr("keypad.enter"))
+	f.want(t, &adminDoorsScreen{})
+}
+
+func (f *fixture) doorCell(t *testing.T, id int64) *tapArea {
+	t.Helper()
+	var cells []*tapArea
+	for _, o := range f.objects() {
+		if c, ok := o.(*tapArea); ok && c.onTap != nil {
+			cells = append(cells, c)
+		}
+	}
+	if int(id) > len(cells) {
+		t.Fatalf("%d door cells, want door %d", len(cells), id)
+	}
+	return cells[id-1]
+}
+
+func (f *fixture) logoArea(t *testing.T) *tapArea {
+	for _, o := range f.objects() {
+		if a, ok := o.(*tapArea); ok {
+			return a
+		}
+	}
+	t.Fatal("no logo")
+	return nil
 }

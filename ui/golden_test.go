@@ -30,7 +30,7 @@ func TestGoldenScreens(t *testing.T) {
 				f := newFixture(t)
 				SetLanguage(c.lang)
 				f.k.bigText = c.big
-				f.k.showHome()
+				f.k.refresh(f.k.shown)
 				sceneNamed(t, name).setup(t, f)
 				test.AssertImageMatches(t, file+".png", f.w.Canvas().Capture())
 			})

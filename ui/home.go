@@ -11,35 +11,27 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"pudo/app/core"
+	"pudo/app"
 	"pudo/assets"
-	"pudo/lockio"
 )
 
-// showHome is the attract screen: collect, send or return, the language,
-// the big-text switch, and a hint that scanning works right here.
-func (k *Kiosk) showHome() {
-	k.endDrop() // going home leaves any drop-off
-	k.pickup, k.message, k.watch = nil, "", doorWatch{}
-	next := k.applyNight()
-	defer k.nightTimer(next) // after show, which stops the timers of the screen before
-	if k.boardOffline() {
-		k.showOutOfOrder()
-		return
-	}
+// homeScreen is the attract screen: collect, send or return, the
+// language, the big-text switch, and a hint that scanning works right here.
+type homeScreen struct{ v *app.HomeView }
+
+func (s *homeScreen) idle() app.Idle { return s.v.Idle() }
+
+func (s *homeScreen) draw(k *Kiosk) fyne.CanvasObject {
+	k.nightTimer(s, k.applyNight())
 	hint := say(tr("home.hint"))
 	top := container.NewVBox(k.logo(), title(tr("home.title")), hint, k.demoBanner())
-	collect := k.mainButton(tr("home.collect"), theme.DownloadIcon(), k.startCollect)
-	controls := []fyne.CanvasObject{k.languageRow(), k.bigTextSwitch()}
-	if k.flows.Returns != nil {
-		send := k.mainButton(tr("home.send"), theme.UploadIcon(), k.startReturn)
-		controls = append(controls, row(collect, send))
-	} else {
-		controls = append(controls, collect)
-	}
-	k.show("home", screen(top, controls...), idleNever)
-	k.topUpDemo()
+	collect := k.mainButton(tr("home.collect"), theme.DownloadIcon(), func() { k.send(app.Collect{}) })
+	send := k.mainButton(tr("home.send"), theme.UploadIcon(), func() { k.send(app.SendReturn{}) })
+	return arrange(top, k.languageRow(s), k.bigTextSwitch(s), row(collect, send))
 }
+
+// key: typing on home starts code entry.
+func (s *homeScreen) key(k *Kiosk, kp keyPress) bool { return k.startTyping(kp) }
 
 // logo is the Pudo mark; tapping it quickly several times opens the staff
 // PIN screen, a gesture no shopper makes by chance.
@@ -59,19 +51,19 @@ func (k *Kiosk) logoTapped() {
 		}
 	}
 	k.taps = append(keep, now)
-	if len(k.taps) >= k.opts.AdminTaps && k.flows.Staff != nil {
+	if len(k.taps) >= k.opts.AdminTaps {
 		k.taps = nil
-		k.showStaffPIN()
+		k.send(app.StaffGesture{})
 	}
 }
 
-func (k *Kiosk) languageRow() fyne.CanvasObject {
+func (k *Kiosk) languageRow(s screen) fyne.CanvasObject {
 	var bs []fyne.CanvasObject
 	for _, l := range k.settings.offered() {
 		b := k.button(l.Name, nil, func() {
 			SetLanguage(l.Code)
 			k.log.Info("language", "code", l.Code)
-			k.showHome()
+			k.refresh(s)
 		})
 		if l.Code == CurrentLanguage() {
 			b.Importance = widget.HighImportance
@@ -81,14 +73,14 @@ func (k *Kiosk) languageRow() fyne.CanvasObject {
 	return row(bs...)
 }
 
-func (k *Kiosk) bigTextSwitch() fyne.CanvasObject {
+func (k *Kiosk) bigTextSwitch(s screen) fyne.CanvasObject {
 	label, icon := tr("home.bigtext.on"), theme.ZoomInIcon()
 	if k.bigText {
 		label, icon = tr("home.bigtext.off"), theme.ZoomOutIcon()
 	}
 	return k.button(label, icon, func() {
 		k.bigText = !k.bigText
-		k.showHome()
+		k.refresh(s)
 	})
 }
 
@@ -100,37 +92,11 @@ func (k *Kiosk) applyNight() time.Time {
 	return next
 }
 
-// nightTimer redraws the waiting home screen when night mode changes.
-func (k *Kiosk) nightTimer(next time.Time) {
-	if next.IsZero() || (k.screen != "home" && k.screen != "offline") {
-		return
+// nightTimer draws a waiting screen again when night mode changes.
+func (k *Kiosk) nightTimer(s screen, next time.Time) {
+	if !next.IsZero() {
+		k.later(next.Sub(k.now()), func() { k.refresh(s) })
 	}
-	k.later(next.Sub(k.now()), func() {
-		if k.screen == "home" || k.screen == "offline" {
-			k.showHome()
-		}
-	})
-}
-
-// boardOffline is true when the lock board is known to be gone, not merely
-// starting up.
-func (k *Kiosk) boardOffline() bool {
-	if k.opts.Board == nil {
-		return false
-	}
-	h := k.opts.Board.Health()
-	switch h.State {
-	case lockio.BusDown, lockio.BusPermission, lockio.BusClosed:
-		return true
-	case lockio.BusUp:
-		for _, b := range h.Boards {
-			if b.Answering || b.Failures == 0 {
-				return false
-			}
-		}
-		return len(h.Boards) > 0
-	}
-	return false
 }
 
 func (k *Kiosk) demoBanner() fyne.CanvasObject {
@@ -141,11 +107,19 @@ func (k *Kiosk) demoBanner() fyne.CanvasObject {
 	}
 	var codes []string
 	for _, p := range k.demo {
-		codes = append(codes, core.FormatCode(p.Code))
+		codes = append(codes, formatCode(p.Code))
 	}
 	t := say(trf("home.demo", "Codes", strings.Join(codes, "   ")))
 	t.TextStyle = fyne.TextStyle{Monospace: true}
 	bg := canvas.NewRectangle(themed(theme.ColorNameInputBackground))
 	bg.StrokeColor, bg.StrokeWidth, bg.CornerRadius = themed(colorNameLit), 4, 8
 	return container.NewStack(bg, t)
+}
+
+// formatCode shows a canonical code as people read it: XXXX-XXXX.
+func formatCode(code string) string {
+	if len(code) != codeLen {
+		return code
+	}
+	return code[:4] + "-" + code[4:]
 }

@@ -24,20 +24,24 @@ var dynamicKeys = func() []string {
 			keys = append(keys, prefix+v)
 		}
 	}
-	add("batch.", string(batchExpired), string(batchReturns))
-	add("batch.status.", "wait", "open", "done", "failed")
-	add("door.state.", "free", "occupied", "open", "fault", "out-of-service")
+	add("door.state.", doorStates...)
 	add("sensor.", "closed", "open", "unknown")
 	add("rent.state.", "all", "reserved", "stored", "expired", "collected", "reclaimed", "cancelled")
 	add("bus.", "starting", "up", "down", "permission-denied", "closed")
 	add("set.night.", string(NightAuto), string(NightOn), string(NightOff))
 	add("size.", "S", "M", "L")
-	add("admin.", "doors", "rents", "events", "hardware", "settings")
-	add("courier.", "bad.what", "expired.what")
-	for _, v := range doorWhat {
-		keys = append(keys, v)
+	for _, m := range []map[app.DoorTask]string{doorWhat} {
+		keys = append(keys, slices.Collect(maps.Values(m))...)
 	}
-	for _, p := range problems {
+	keys = append(keys, slices.Collect(maps.Values(refusals))...)
+	keys = append(keys, slices.Collect(maps.Values(pinRefusals))...)
+	keys = append(keys, slices.Collect(maps.Values(batchTitle))...)
+	keys = append(keys, slices.Collect(maps.Values(batchStatus))...)
+	keys = append(keys, slices.Collect(maps.Values(doorTestStatus))...)
+	for _, t := range adminTabs {
+		keys = append(keys, t.key)
+	}
+	for _, p := range troubles {
 		keys = append(keys, p.title, p.what)
 	}
 	return keys

@@ -22,26 +22,28 @@ type keypad struct {
 	symbols  string
 	length   int  // a code's exact length; for a PIN the minimum
 	secret   bool // show dots, and accept up to 12 digits
+	off      bool // entry blocked (code entry paused): keys and keyboard alike
 	code     string
 	display  *widget.Label
-	ok       *widget.Button
-	keys     map[string]*widget.Button
+	ok       *button
+	keys     map[string]*button
 	onOK     func(code string)
 	onKey    func()
 	controls *fyne.Container
 	content  fyne.CanvasObject
 }
 
-func newCodeKeypad(okLabel string, onKey func(), onOK func(string)) *keypad {
-	return newKeypad(keypadKeys, codeLen, false, 11, okLabel, onKey, onOK)
+func newCodeKeypad(kk *Kiosk, okLabel string, onOK func(string)) *keypad {
+	return newKeypad(kk, keypadKeys, codeLen, false, 11, okLabel, onOK)
 }
 
-func newPINKeypad(onKey func(), onOK func(string)) *keypad {
-	return newKeypad("1234567890", 8, true, 5, tr("keypad.enter"), onKey, onOK)
+func newPINKeypad(kk *Kiosk, onOK func(string)) *keypad {
+	return newKeypad(kk, "1234567890", 8, true, 5, tr("keypad.enter"), onOK)
 }
 
-func newKeypad(symbols string, length int, secret bool, cols int, okLabel string, onKey func(), onOK func(string)) *keypad {
-	k := &keypad{symbols: symbols, length: length, secret: secret, onOK: onOK, onKey: onKey, keys: map[string]*widget.Button{}}
+// newKeypad's keys count as presence: every key restarts the idle clock.
+func newKeypad(kk *Kiosk, symbols string, length int, secret bool, cols int, okLabel string, onOK func(string)) *keypad {
+	k := &keypad{symbols: symbols, length: length, secret: secret, onOK: onOK, onKey: kk.touch, keys: map[string]*button{}}
 	k.display = widget.NewLabel("")
 	k.display.Alignment = fyne.TextAlignCenter
 	k.display.TextStyle = fyne.TextStyle{Monospace: true, Bold: true}
@@ -49,13 +51,13 @@ func newKeypad(symbols string, length int, secret bool, cols int, okLabel string
 	grid := container.NewGridWithColumns(cols)
 	for _, r := range symbols {
 		s := string(r)
-		b := widget.NewButton(s, func() { k.Type(s) })
+		b := kk.newButton(s, nil, func() { k.Type(s) })
 		k.keys[s] = b
 		grid.Add(b)
 	}
-	del := widget.NewButtonWithIcon(tr("keypad.delete"), theme.ContentUndoIcon(), k.Delete)
+	del := kk.newButton(tr("keypad.delete"), theme.ContentUndoIcon(), k.Delete)
 	k.keys["delete"] = del
-	k.ok = widget.NewButtonWithIcon(okLabel, theme.ConfirmIcon(), k.submit)
+	k.ok = kk.newButton(okLabel, theme.ConfirmIcon(), k.submit)
 	k.ok.Importance = widget.HighImportance
 	k.controls = container.NewGridWithColumns(2, del, k.ok)
 	k.content = container.NewBorder(k.display, k.controls, nil, nil, grid)
@@ -99,6 +101,21 @@ func (k *keypad) Type(s string) {
 	k.refresh()
 }
 
+// key takes a key from the keyboard: a rune is typed, Backspace deletes.
+func (k *keypad) key(kp keyPress) bool {
+	switch {
+	case k.off:
+		return kp.r != 0 || kp.name == fyne.KeyBackspace
+	case kp.r != 0:
+		k.Type(string(kp.r))
+	case kp.name == fyne.KeyBackspace:
+		k.Delete()
+	default:
+		return false
+	}
+	return true
+}
+
 // Delete removes the last symbol.
 func (k *keypad) Delete() {
 	if k.code != "" {
@@ -115,6 +132,7 @@ func (k *keypad) Clear() {
 
 // Disable blocks entry, e.g. while code entry is paused.
 func (k *keypad) Disable(off bool) {
+	k.off = off
 	for _, b := range k.keys {
 		setEnabled(b, !off)
 	}
@@ -128,7 +146,7 @@ func (k *keypad) Disable(off bool) {
 func (k *keypad) complete() bool { return len(k.code) >= k.length }
 
 func (k *keypad) submit() {
-	if k.complete() && k.onOK != nil {
+	if !k.off && k.complete() && k.onOK != nil {
 		k.onOK(k.code)
 	}
 }

@@ -2,65 +2,88 @@ package ui
 
 import (
 	"context"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 
-	"pudo/app/core"
-	"pudo/scanner"
+	"pudo/app"
 )
 
-// typedRune takes a physical keyboard or a keyboard-mode scanner. Every key
-// goes to the burst detector; on screens with a keypad it is typed there
-// too, and on the start screens typing starts code entry.
-func (k *Kiosk) typedRune(r rune) {
-	k.burst.Key(r, k.now())
-	switch k.screen {
-	case "home", "problem", "thanks":
-		k.showEntry(entryPickup)
-		k.burst.Key(r, k.now()) // show() forgot it
-		fallthrough
-	case string(entryPickup), string(entryReturn), "pin", "pin.again":
-		if k.keypad != nil {
-			k.keypad.Type(string(r))
-		}
+// keyInput is the physical keyboard and keyboard-mode scanners: every key
+// goes to the burst detector, which tells a scan from a person typing.
+type keyInput struct {
+	burst *app.KeyBurst
+	// typing is set while a key is handled: a screen the key brings up
+	// (home's first key opens code entry) keeps what was typed so far.
+	typing bool
+	// early are keys typed on a start screen, for the code screen they
+	// open: it comes up only once the Front answered.
+	early []rune
+}
+
+// newScreen forgets what was typed on the screen before, unless it was
+// typed for the screen coming up.
+func (in *keyInput) newScreen() {
+	if !in.typing && len(in.early) == 0 {
+		in.burst.Reset()
 	}
+}
+
+// typedRune takes a rune from a physical keyboard or a keyboard-mode
+// scanner, whether it came to the canvas or to a focused control (see
+// button): the screen on show decides what it means. Control characters
+// are never part of our codes and are dropped.
+func (k *Kiosk) typedRune(r rune) {
+	if unicode.IsControl(r) {
+		return
+	}
+	k.input.burst.Key(r, k.now())
+	k.dispatchKey(keyPress{r: r})
 	k.touch()
 }
 
+// typedKey takes a named key. Enter ends typed input; Space and Tab are
+// never a control's: Space comes as a rune too, and Tab is ignored.
 func (k *Kiosk) typedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		k.enter()
-	case fyne.KeyBackspace:
-		if k.keypad != nil {
-			k.keypad.Delete()
-		}
-	case fyne.KeyEscape:
-		if k.staff == nil && k.courier == nil {
-			k.showHome()
-			return
+	case fyne.KeySpace, fyne.KeyTab:
+	default:
+		if !k.dispatchKey(keyPress{name: ev.Name}) && ev.Name == fyne.KeyEscape {
+			k.send(app.Escape{}) // the session decides who leaves by it
 		}
 	}
 	k.touch()
 }
 
+func (k *Kiosk) dispatchKey(kp keyPress) bool {
+	t, ok := k.shown.(keyTaker)
+	if !ok {
+		return false
+	}
+	k.input.typing = true
+	defer func() { k.input.typing = false }()
+	return t.key(k, kp)
+}
+
 // enter ends typed input: a scanner's burst is a scan wherever it comes,
-// a person's typing submits the keypad.
+// a person's typing goes to the screen.
 func (k *Kiosk) enter() {
-	text, scanned := k.burst.Enter(k.now())
-	if scanned && (k.screen == "pin" || k.screen == "pin.again") {
-		scanned = false // a PIN comes from a person, however fast they type
+	text, scanned := k.input.burst.Enter(k.now())
+	if _, ok := k.shown.(typingOnly); ok {
+		scanned = false
 	}
 	if scanned {
-		if k.keypad != nil {
-			k.keypad.Clear()
+		k.input.early = nil
+		if h, ok := k.shown.(keypadHolder); ok {
+			h.pad().Clear()
 		}
 		k.keyboardScan(text)
 		return
 	}
-	switch k.screen {
-	case string(entryPickup), string(entryReturn), "pin", "pin.again":
-		k.keypad.submit()
+	if t, ok := k.shown.(enterTaker); ok {
+		t.enter(k)
 	}
 }
 
@@ -68,57 +91,31 @@ func (k *Kiosk) enter() {
 // is deduplicated and counted with the other readers and comes back through
 // Scanned; without a hub it goes to Scanned directly.
 func (k *Kiosk) keyboardScan(text string) {
-	h := k.opts.Scanners
-	if h == nil {
-		k.Scanned(text)
+	if push := k.opts.PushScan; push != nil {
+		k.async(func(ctx context.Context) { push(ctx, text) })
 		return
 	}
-	k.async(func() { h.Push(context.Background(), scanner.Read{Text: text, Source: scanner.SourceKeyboard}) })
+	k.Scanned(text)
 }
 
-// Scanned takes a code read by a camera or a scanner. What it does depends
-// on what the code is and on the screen; a code that is none of ours (a
-// product barcode held up by mistake) is ignored rather than counted as a
-// wrong code.
+// Scanned takes a code read by a camera or a scanner; the session on show
+// (or the Front, between sessions) decides what it means.
 func (k *Kiosk) Scanned(text string) {
-	k.lastScan = text
 	k.touch()
-	switch {
-	case k.screen == "admin.hardware":
-		k.showAdminHardware()
-		return
-	case k.screen == "drop":
-		k.play(SoundScan)
-		k.dropLabel(text)
-		return
-	case k.staff != nil, k.screen == "opening", k.screen == "door":
-		return
-	}
-	switch k.classify(text) {
-	case PayloadPickupCode:
-		k.play(SoundScan)
-		code, _ := core.NormalizeCode(text)
-		k.submitCode(code)
-	case PayloadPickupToken:
-		k.play(SoundScan)
-		k.submitPickupScan(text)
-	case PayloadCourierToken:
-		k.play(SoundScan)
-		k.courierLogin(text)
-	case PayloadReturnCode:
-		k.play(SoundScan)
-		k.submitReturn(text)
-	default:
-		k.log.Info("scan ignored: not one of ours", "len", len(text))
-	}
+	k.scan(text)
 }
 
-func (k *Kiosk) classify(text string) Payload {
-	if k.flows.Scans != nil {
-		return k.flows.Scans.Classify(text)
+// startTyping is what a key does on the screens a person starts from: a
+// letter or digit opens pickup code entry, where it is typed; a space or
+// punctuation starts nothing. The keys typed before the code screen came
+// up wait for it.
+func (k *Kiosk) startTyping(kp keyPress) bool {
+	if !unicode.IsLetter(kp.r) && !unicode.IsDigit(kp.r) {
+		return false
 	}
-	if _, err := core.NormalizeCode(text); err == nil {
-		return PayloadPickupCode
+	k.input.early = append(k.input.early, kp.r)
+	if len(k.input.early) == 1 {
+		k.send(app.Collect{})
 	}
-	return PayloadForeign
+	return true
 }

@@ -9,8 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
-	"pudo/app/core"
-	"pudo/scanner"
+	"pudo/app"
 )
 
 // Options are the kiosk's screen settings and the devices its screens show.
@@ -19,18 +18,18 @@ type Options struct {
 	Settings    Settings
 	MoreTimeFor time.Duration // how long "Need more time?" waits for an answer
 	ThanksFor   time.Duration // how long "thank you" stays up
-	ReopenGrace time.Duration // how long after closing a door "Reopen" is offered
 	AdminIdle   time.Duration // the admin session ends after this
 	AdminTaps   int           // taps on the logo that open the admin PIN screen...
 	AdminWithin time.Duration // ...when they come within this
 	Reminder    time.Duration // how often a door left open beeps
-	Keyboard    scanner.KeyboardConfig
-	Support     Support // whom people contact from a problem screen (newSupport)
+	Keyboard    app.KeyTiming // tells a keyboard-mode scanner's burst from typing
+	Support     Support       // whom people contact from a problem screen (newSupport)
 
-	Flows    Flows
-	Board    LockBoard // nil: no lock-board health on screen
-	Scanners Scanners  // nil: no scanner test
-	Sounds   Sounds    // nil: silent
+	// PushScan hands a keyboard-mode scanner's code to the scanner hub, so
+	// it is deduplicated and counted with the other readers and comes back
+	// through Scanned; nil: it goes to Scanned directly.
+	PushScan func(ctx context.Context, text string)
+	Sounds   Sounds // nil: silent
 	// SaveSettings keeps what staff changed on the settings screen; it runs
 	// off the UI goroutine.
 	SaveSettings func(ctx context.Context, s Settings) error
@@ -39,10 +38,30 @@ type Options struct {
 
 	// Demo, when set, is the demo locker's parcel dropper: given how many
 	// parcels are missing, it stores new ones and returns their codes.
-	Demo        func(ctx context.Context, missing int) ([]core.DemoParcel, error)
-	DemoParcels []core.DemoParcel
+	Demo        func(ctx context.Context, missing int) ([]DemoParcel, error)
+	DemoParcels []DemoParcel
 	DemoWanted  int
 }
+
+// DemoParcel is a demo parcel and the code that opens it, shown on the demo
+// locker's home screen.
+type DemoParcel struct {
+	Code   string // canonical
+	DoorID int64
+}
+
+// Sounds plays the kiosk's short sounds; Play must not block.
+type Sounds interface {
+	Play(name string, volume float64)
+}
+
+// The sounds the kiosk plays (names of assets.Sounds).
+const (
+	SoundScan     = "scan"      // a code was accepted
+	SoundWrong    = "wrong"     // wrong code
+	SoundOpen     = "open"      // a door opened
+	SoundLeftOpen = "left-open" // a door was left open: the reminder
+)
 
 func (o *Options) defaults() {
 	o.Settings.defaults()
@@ -52,8 +71,6 @@ func (o *Options) defaults() {
 		}
 	}
 	def(&o.MoreTimeFor, 20*time.Second)
-	def(&o.ThanksFor, 4*time.Second)
-	def(&o.ReopenGrace, 60*time.Second)
 	def(&o.AdminIdle, 2*time.Minute)
 	def(&o.AdminWithin, 3*time.Second)
 	def(&o.Reminder, 10*time.Second)
@@ -61,27 +78,34 @@ func (o *Options) defaults() {
 		o.AdminTaps = 5
 	}
 	if o.Keyboard.MinLength <= 0 {
-		o.Keyboard = scanner.DefaultConfig().Keyboard
+		o.Keyboard = app.DefaultKeyTiming()
 	}
 }
 
-// Kiosk is the full-screen kiosk: it owns the window's content and moves
-// between screens. Its methods run on the Fyne goroutine.
+// Kiosk is the full-screen kiosk: a router that shows one screen at a
+// time (see screen), draws the views the locker's sessions (app.Front)
+// decide, and sends them what people do. Its methods run on the Fyne
+// goroutine; the Front's calls, which block on the locker, run in order on
+// one worker goroutine (see Run).
 type Kiosk struct {
-	win    fyne.Window
-	locker Locker
-	flows  Flows
-	opts   Options
-	log    *slog.Logger
+	win   fyne.Window
+	eng   app.Engine
+	front *app.Front
+	opts  Options
+	log   *slog.Logger
 
-	// async runs blocking work off the UI goroutine; tests run it inline.
-	async func(func())
+	// async runs blocking work off the UI goroutine, one job after the
+	// other, with the kiosk's context; tests run it inline.
+	async func(func(ctx context.Context))
 	// after schedules f on the UI goroutine after d; tests fire it by hand.
 	after func(d time.Duration, f func()) (stop func())
 	now   func() time.Time
+	jobs  *serial
 
-	screen  string   // name of the screen shown, for logs and tests
+	view    app.View // the view on show, as the Front gave it
+	shown   screen   // the screen drawing it
 	timers  []func() // stops the timers of the screen shown
+	wake    func()   // stops the timer of the session's next tick
 	idle    func()   // stops the idle timer
 	idleFor time.Duration
 	idleAt  time.Time     // when the idle clock runs out
@@ -91,99 +115,109 @@ type Kiosk struct {
 	style    Style
 	bigText  bool // the shopper's switch; it lasts until the kiosk goes home idle
 	settings Settings
-	burst    *scanner.KeyBurst
-
-	doors   []core.Door
-	keypad  *keypad
-	message string // the error line under the keypad
-	// pausedUntil is when code entry opens again after too many wrong codes.
-	pausedUntil time.Time
-	// relayoutEntry lays the code screen out again after its message line
-	// appears or goes: Fyne does not re-lay a container when a child is
-	// shown, and the line would be drawn over the title.
-	relayoutEntry func()
-	pickup        *core.Pickup
-	watch         doorWatch // the door a person was sent to
-	courier       Courier
-	drop          *dropState
-	batch         *batch
-	staff         Staff
-	admin         *adminDoors
-	taps          []time.Time
-	lastScan      string
-	hwScan        string // the last bus scan's outcome
+	input    keyInput
+	doors    []app.Door  // the locker's map
+	taps     []time.Time // on the logo, for the staff gesture
+	selected int64       // the door staff tapped in the grid, across staff screens
 
 	demoMu sync.Mutex // protects demo: the dropper runs off the UI goroutine
-	demo   []core.DemoParcel
+	demo   []DemoParcel
 }
 
-// NewKiosk shows the home screen in win and starts listening to the doors.
-func NewKiosk(win fyne.Window, locker Locker, opts Options, log *slog.Logger) *Kiosk {
+// NewKiosk shows the home screen in win for the locker's engine. Run must
+// be called for the screens to follow the locker.
+func NewKiosk(win fyne.Window, eng app.Engine, opts Options, log *slog.Logger) *Kiosk {
 	opts.defaults()
-	k := &Kiosk{win: win, locker: locker, flows: opts.Flows, opts: opts, log: log,
-		settings: opts.Settings, demo: opts.DemoParcels}
-	k.async = func(f func()) { go f() }
+	k := &Kiosk{win: win, eng: eng, opts: opts, log: log, settings: opts.Settings, demo: opts.DemoParcels,
+		jobs: newSerial()}
+	// The sessions keep the screens' time: one clock for the screen and
+	// the rules it shows.
+	k.front = app.NewFront(eng, app.FrontOptions{ThanksFor: opts.ThanksFor, Now: func() time.Time { return k.now() }}, log)
+	k.async = k.jobs.do
 	k.after = func(d time.Duration, f func()) func() {
 		t := time.AfterFunc(d, func() { fyne.Do(f) })
 		return func() { t.Stop() }
 	}
 	k.now = time.Now
-	k.burst = scanner.NewKeyBurst(opts.Keyboard)
+	k.input.burst = app.NewKeyBurst(opts.Keyboard)
 	SetLanguage(k.settings.Language)
-	locker.OnDoor(func(n core.DoorNotice) { fyne.Do(func() { k.doorEvent(n) }) })
 	win.Canvas().SetOnTypedRune(k.typedRune)
 	win.Canvas().SetOnTypedKey(k.typedKey)
-	k.loadDoors()
-	k.showHome()
+	k.start()
 	return k
 }
 
-// Screen names the screen on show, e.g. "home", "code", "door".
-func (k *Kiosk) Screen() string { return k.screen }
+// start reads the door map and shows the first view. It runs before Run,
+// on the UI goroutine: the Front's Start reads memory and the door table.
+func (k *Kiosk) start() {
+	v := k.front.Start(context.Background())
+	k.doors = k.front.DoorMap()
+	k.render(v, byLocker)
+}
 
-// idleRule says what a screen does when nobody touches it.
-type idleRule int
+// Run follows the locker until ctx ends: it runs the Front's calls in
+// order and hands the engine's notices to the screens. It returns when
+// both have stopped.
+func (k *Kiosk) Run(ctx context.Context) {
+	notices := k.eng.Subscribe(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { k.jobs.run(ctx) })
+	wg.Go(func() {
+		for n := range notices {
+			k.async(func(ctx context.Context) { k.deliver(k.front.Notice(ctx, n), byLocker) })
+		}
+	})
+	wg.Wait()
+}
 
-const (
-	idleNever idleRule = iota // home, and screens waiting for a door
-	idleAsk                   // ask "Need more time?", then go home
-	idleAdmin                 // the same, on the admin's longer clock
-)
+// Busy reports whether someone is at the screen; the nightly self-test
+// waits while it is. Safe from any goroutine.
+func (k *Kiosk) Busy() bool { return k.front.Busy() }
 
 // show puts a screen up: the timers of the screen before stop, and the idle
 // clock starts again.
-func (k *Kiosk) show(name string, content fyne.CanvasObject, rule idleRule) {
+func (k *Kiosk) show(s screen) {
 	k.dropMore()
-	k.swap(name, content, rule)
+	k.swap(s)
 	k.touch()
 }
 
-// redraw puts a fresh drawing of the screen up, e.g. the live door grid;
-// it is not presence, so the idle clock runs on.
-func (k *Kiosk) redraw(name string, content fyne.CanvasObject, rule idleRule) {
+// redraw puts s up in place of the screen on show without counting as
+// presence: a live refresh, or a door closing. The idle clock runs on.
+func (k *Kiosk) redraw(s screen) {
 	left := k.idleAt.Sub(k.now())
-	k.swap(name, content, rule)
+	k.swap(s)
 	if k.idleFor > 0 && k.more == nil {
 		k.idle = k.after(max(left, 0), k.askMoreTime)
 	}
 }
 
-func (k *Kiosk) swap(name string, content fyne.CanvasObject, rule idleRule) {
+// refresh draws s again if it is still on show; a late result for a
+// screen already left changes nothing.
+func (k *Kiosk) refresh(s screen) {
+	if k.shown == s {
+		k.redraw(s)
+	}
+}
+
+func (k *Kiosk) swap(s screen) {
 	for _, stop := range k.timers {
 		stop()
 	}
 	k.timers = nil
-	k.burst.Reset()
-	if name != k.screen {
-		k.log.Info("screen", "name", name) // support reads what the person saw
+	if k.shown != s {
+		k.input.newScreen()
+		if screenName(k.shown) != screenName(s) {
+			k.log.Info("screen", "name", screenName(s)) // support reads what the person saw
+		}
 	}
-	k.screen = name
-	k.win.SetContent(content)
+	k.shown = s
+	k.win.SetContent(s.draw(k))
 	k.idleFor = 0
-	switch rule {
-	case idleAsk:
+	switch s.idle() {
+	case app.IdleAsk:
 		k.idleFor = k.settings.IdleTimeout
-	case idleAdmin:
+	case app.IdleStaff:
 		k.idleFor = k.opts.AdminIdle
 	}
 	if k.idle != nil {
@@ -217,21 +251,11 @@ func (k *Kiosk) tapped(f func()) func() {
 	}
 }
 
-// timeout ends whatever session was open and goes home.
+// timeout: nobody answered "Need more time?": the person has left.
 func (k *Kiosk) timeout() {
-	k.log.Info("idle: back to start", "screen", k.screen)
-	k.endDrop()
-	k.courier, k.staff, k.batch = nil, nil, nil
+	k.log.Info("idle: back to start", "screen", screenName(k.shown))
 	k.bigText = false
-	k.showHome()
-}
-
-func (k *Kiosk) loadDoors() {
-	doors, err := k.locker.Doors(context.Background())
-	if err != nil {
-		k.log.Error("doors not loaded", "err", err)
-	}
-	k.doors = doors
+	k.leave()
 }
 
 // play sounds name at the volume the settings and the hour ask for.

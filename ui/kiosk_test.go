@@ -6,8 +6,8 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"pudo/app/core"
-	"pudo/lockio"
+	"pudo/app"
+	"pudo/app/apptest"
 )
 
 // TestNeedMoreTime: an idle screen asks first; "yes" keeps the screen and
@@ -25,25 +25,31 @@ func TestNeedMoreTime(t *testing.T) {
 		t.Fatalf("no countdown; texts %q", f.texts())
 	}
 	f.tap(t, "Yes, more time")
-	f.want(t, "code")
-	if f.k.more != nil || f.k.keypad.code != "7K3" {
-		t.Fatalf("popup %v, code %q", f.k.more, f.k.keypad.code)
+	f.want(t, &codeScreen{})
+	if f.k.more != nil || f.pad(t).code != "7K3" {
+		t.Fatalf("popup %v, code %q", f.k.more, f.pad(t).code)
 	}
 	f.clock.advance(f.k.settings.IdleTimeout + f.k.opts.MoreTimeFor)
-	f.want(t, "home")
+	f.want(t, &homeScreen{})
 }
 
 func TestIdleRules(t *testing.T) {
 	tests := map[string]struct {
 		setup func(t *testing.T, f *fixture)
 		after time.Duration
-		want  string
+		want  screen
 	}{
-		"home stays":            {func(*testing.T, *fixture) {}, time.Hour, "home"},
-		"open door waits":       {func(t *testing.T, f *fixture) { toDoor(t, f) }, time.Hour, "door"},
-		"problem goes home":     {func(t *testing.T, f *fixture) { f.k.showFailure(core.ErrOutOfService, 3) }, 2 * time.Minute, "home"},
-		"admin ends after 2min": {func(t *testing.T, f *fixture) { f.staffLogin(t) }, 2*time.Minute + 20*time.Second, "home"},
-		"admin stays at 1min":   {func(t *testing.T, f *fixture) { f.staffLogin(t) }, time.Minute + 50*time.Second, "admin.doors"},
+		"home stays":            {func(*testing.T, *fixture) {}, time.Hour, &homeScreen{}},
+		"open door waits":       {func(t *testing.T, f *fixture) { toDoor(t, f) }, time.Hour, &doorScreen{}},
+		"problem goes home":     {toProblem, 2 * time.Minute, &homeScreen{}},
+		"admin ends after 2min": {func(t *testing.T, f *fixture) { f.staffLogin(t) }, 2*time.Minute + 20*time.Second, &homeScreen{}},
+		"admin stays at 1min":   {func(t *testing.T, f *fixture) { f.staffLogin(t) }, time.Minute + 50*time.Second, &adminDoorsScreen{}},
+		// A door the locker cannot confirm asks, so it is not on screen forever.
+		"unconfirmed door asks": {func(t *testing.T, f *fixture) {
+			toDoor(t, f)
+			f.eng.SensorLost(f.demo[0].DoorID)
+			f.pump()
+		}, 2 * time.Minute, &homeScreen{}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -56,9 +62,21 @@ func TestIdleRules(t *testing.T) {
 }
 
 func toDoor(t *testing.T, f *fixture) {
+	t.Helper()
 	f.tap(t, "Collect a parcel")
 	f.typeOnKeypad(t, f.demo[0].Code)
 	f.tap(t, "Open my door")
+}
+
+// toProblem: a pickup whose door never opens, reported twice, ends on the
+// support screen.
+func toProblem(t *testing.T, f *fixture) {
+	t.Helper()
+	f.eng.SetBoard(f.demo[0].DoorID, apptest.Refuses)
+	toDoor(t, f)
+	f.tap(t, "Try again")
+	f.tap(t, "Try again")
+	f.want(t, &problemScreen{})
 }
 
 // TestScannerBurstIsAScan: a keyboard-mode scanner types fast and ends with
@@ -67,70 +85,74 @@ func toDoor(t *testing.T, f *fixture) {
 func TestScannerBurstIsAScan(t *testing.T) {
 	f := newFixture(t)
 	f.typeKeys(annaToken, 3*time.Millisecond)
-	if len(f.scanners.pushed) != 1 || f.scanners.pushed[0] != annaToken {
-		t.Fatalf("pushed %q", f.scanners.pushed)
+	if len(f.pushed) != 1 || f.pushed[0] != annaToken {
+		t.Fatalf("pushed %q", f.pushed)
 	}
-	f.k.opts.Scanners = nil // without a hub the scan goes straight to the screen
-	f.k.showHome()
+	f.k.opts.PushScan = nil // without a hub the scan goes straight to the screen
 	f.typeKeys(annaToken, 3*time.Millisecond)
-	f.want(t, "courier")
+	f.want(t, &courierMenuScreen{})
 }
 
 // TestForeignScanIgnored: a product barcode held up by mistake changes
 // nothing and is not a wrong code.
 func TestForeignScanIgnored(t *testing.T) {
 	f := newFixture(t)
-	f.k.Scanned("4006381333931")
-	f.want(t, "home")
+	f.scanned("4006381333931")
+	f.want(t, &homeScreen{})
 	f.tap(t, "Collect a parcel")
-	f.k.Scanned("4006381333931")
-	f.want(t, "code")
-	if f.shows("does not match") || f.sounds.count(SoundWrong) != 0 {
+	f.scanned("4006381333931")
+	f.want(t, &codeScreen{})
+	if f.shows("does not match") || f.sounds.count(SoundWrong) != 0 || f.sounds.count(SoundScan) != 0 {
 		t.Fatalf("texts %q sounds %v", f.texts(), f.sounds.played)
 	}
 }
 
 func TestScannedPickupCode(t *testing.T) {
 	f := newFixture(t)
-	f.k.Scanned(f.demo[2].Code)
-	f.want(t, "door")
-	if f.k.watch.id != f.demo[2].DoorID || f.sounds.count(SoundScan) != 1 {
-		t.Fatalf("door %d sounds %v", f.k.watch.id, f.sounds.played)
+	f.scanned(f.demo[2].Code)
+	f.want(t, &doorScreen{})
+	if f.doorShown(t) != f.demo[2].DoorID || f.sounds.count(SoundScan) != 1 {
+		t.Fatalf("door %d sounds %v", f.doorShown(t), f.sounds.played)
 	}
 }
 
 func TestDidYouGetYourParcel(t *testing.T) {
 	tests := map[string]struct {
-		tap, screen string
-		reopened    int
-		reports     []string
+		tap    string
+		screen screen
+		call   string
 	}{
-		"yes":    {"Yes, thank you", "thanks", 0, nil},
-		"empty":  {"The door was empty", "problem", 0, []string{"empty"}},
-		"wrong":  {"Wrong parcel", "problem", 0, []string{"wrong-parcel"}},
-		"reopen": {"Open the door again", "door", 1, nil},
+		"yes":    {"Yes, thank you", &thanksScreen{}, ""},
+		"empty":  {"The door was empty", &problemScreen{}, "report empty"},
+		"wrong":  {"Wrong parcel", &problemScreen{}, "report wrong-parcel"},
+		"reopen": {"Open the door again", &doorScreen{}, "reopen"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			f := newFixture(t)
 			toGotIt(t, f)
-			f.want(t, "gotit")
+			f.want(t, &gotItScreen{})
 			f.tap(t, tc.tap)
 			f.want(t, tc.screen)
-			if f.flows.reopened != tc.reopened || len(f.flows.reports) != len(tc.reports) {
-				t.Fatalf("reopened %d reports %q", f.flows.reopened, f.flows.reports)
+			if tc.call != "" && !f.called(tc.call) {
+				t.Fatalf("calls %q, want %q", f.eng.Calls(), tc.call)
 			}
-			if tc.screen == "problem" && !f.shows("T1 / 1 / 2026-03-02 14:30") {
+			if _, ok := tc.screen.(*problemScreen); ok && !f.shows("T1 / 1 / 2026-03-02 14:30") {
 				t.Fatalf("no reference; texts %q", f.texts())
 			}
 		})
 	}
 }
 
+// TestReopenOnlyWithinGrace: the button goes when the locker's grace ends,
+// whatever the screens were configured with before.
 func TestReopenOnlyWithinGrace(t *testing.T) {
 	f := newFixture(t)
 	toGotIt(t, f)
-	f.clock.advance(f.k.opts.ReopenGrace)
+	if f.button("Open the door again") == nil {
+		t.Fatal("no reopen within the grace")
+	}
+	f.clock.advance(time.Minute)
 	if f.button("Open the door again") != nil {
 		t.Fatal("reopen offered after the grace period")
 	}
@@ -140,19 +162,20 @@ func TestFailureScreens(t *testing.T) {
 	tests := map[string]struct {
 		err   error
 		title string
+		door  string
 	}{
-		"did not open":   {core.ErrDoorDidNotOpen, "The door did not open"},
-		"out of service": {core.ErrOutOfService, "This door is out of service"},
-		"no free door":   {core.ErrNoFreeDoor, "No free door of this size"},
-		"other":          {errBoom, "Something went wrong"},
+		"being opened":   {&app.BeingOpenedError{Door: 7}, "Your door is being opened", "7"},
+		"out of service": {app.ErrOutOfService, "This door is out of service", "-"},
+		"no free door":   {app.ErrNoFreeDoor, "No free door of this size", "-"},
+		"other":          {errBoom, "Something went wrong", "-"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			f := newFixture(t)
-			f.k.locker = failingLocker{f.locker, tc.err}
+			f.eng.PickupErr = tc.err
 			toDoor(t, f)
-			f.want(t, "problem")
-			if !f.shows(tc.title) || !f.shows("Support reference: T1 / - / 2026-03-02 14:30") {
+			f.want(t, &problemScreen{})
+			if !f.shows(tc.title) || !f.shows("Support reference: T1 / "+tc.door+" / 2026-03-02 14:30") {
 				t.Fatalf("texts %q", f.texts())
 			}
 			for _, s := range f.texts() {
@@ -170,14 +193,25 @@ type errorString string
 
 func (e errorString) Error() string { return string(e) }
 
-func TestBoardOfflineShowsOutOfOrder(t *testing.T) {
+// TestOutOfOrderFollowsTheLocker: home shows Out of order when the locker
+// says no door can open, without being redrawn, refuses what is typed or
+// scanned meanwhile, and comes back when the locker does.
+func TestOutOfOrderFollowsTheLocker(t *testing.T) {
 	f := newFixture(t)
-	f.board2.health.State = lockio.BusDown
-	f.k.showHome()
-	f.want(t, "offline")
-	f.board2.health.State = lockio.BusUp
-	f.clock.advance(10 * time.Second)
-	f.want(t, "home")
+	f.eng.SetOutOfOrder(true, "lock bus down")
+	f.pump()
+	f.want(t, &outOfOrderScreen{})
+	f.typeKeys(f.demo[0].Code, 200*time.Millisecond)
+	f.scanned(f.demo[0].Code)
+	f.k.opts.PushScan = nil
+	f.typeKeys(f.demo[0].Code, 3*time.Millisecond) // a keyboard scanner's burst
+	f.want(t, &outOfOrderScreen{})
+	if n := f.eng.Unlocks(f.demo[0].DoorID); n != 0 || f.called("pickup") {
+		t.Fatalf("%d unlocks, calls %q", n, f.eng.Calls())
+	}
+	f.eng.SetOutOfOrder(false, "")
+	f.pump()
+	f.want(t, &homeScreen{})
 }
 
 // TestDoorLeftOpen: a door left open gets a screen and a sound every few
@@ -186,14 +220,14 @@ func TestDoorLeftOpen(t *testing.T) {
 	f := newFixture(t)
 	toDoor(t, f)
 	door := f.demo[0].DoorID
-	f.doorEvent(door, lockio.EventLeftOpen)
-	f.want(t, "leftopen")
+	f.leftOpen(door)
+	f.want(t, &leftOpenScreen{})
 	f.clock.advance(3 * f.k.opts.Reminder)
 	if n := f.sounds.count(SoundLeftOpen); n != 4 {
 		t.Fatalf("%d reminders, want 4", n)
 	}
-	f.closeRealDoor(t, door)
-	f.want(t, "gotit")
+	f.close(door)
+	f.want(t, &gotItScreen{})
 	f.clock.advance(time.Minute)
 	if n := f.sounds.count(SoundLeftOpen); n != 4 {
 		t.Fatalf("reminders went on after the door closed: %d", n)
@@ -210,7 +244,7 @@ func TestLanguageSwitch(t *testing.T) {
 	}
 	f.tap(t, "Polski")
 	f.tap(t, "Odbierz paczkę")
-	f.want(t, "code")
+	f.want(t, &codeScreen{})
 	if !f.shows("Wpisz kod odbioru") {
 		t.Fatalf("texts %q", f.texts())
 	}
@@ -284,11 +318,11 @@ func TestAdminGesture(t *testing.T) {
 	tests := map[string]struct {
 		taps int
 		gap  time.Duration
-		want string
+		want screen
 	}{
-		"five quick taps": {5, 500 * time.Millisecond, "pin"},
-		"four taps":       {4, 500 * time.Millisecond, "home"},
-		"five slow taps":  {5, time.Second, "home"},
+		"five quick taps": {5, 500 * time.Millisecond, &pinScreen{}},
+		"four taps":       {4, 500 * time.Millisecond, &homeScreen{}},
+		"five slow taps":  {5, time.Second, &homeScreen{}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -300,14 +334,4 @@ func TestAdminGesture(t *testing.T) {
 			f.want(t, tc.want)
 		})
 	}
-}
-
-func (f *fixture) logoArea(t *testing.T) *tapArea {
-	for _, o := range f.objects() {
-		if a, ok := o.(*tapArea); ok {
-			return a
-		}
-	}
-	t.Fatal("no logo")
-	return nil
 }

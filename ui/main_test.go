@@ -2,7 +2,6 @@ package ui
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -13,9 +12,5 @@ import (
 func TestMain(m *testing.M) {
 	test.NewApp()
 	reuseApp = true
-	code := m.Run()
-	if template.path != "" {
-		os.RemoveAll(filepath.Dir(template.path))
-	}
-	os.Exit(code)
+	os.Exit(m.Run())
 }

@@ -15,8 +15,8 @@ type pager struct {
 	page    int
 	body    *fyne.Container
 	where   *widget.Label
-	prev    *widget.Button
-	next    *widget.Button
+	prev    *button
+	next    *button
 	content fyne.CanvasObject
 }
 
@@ -44,7 +44,7 @@ func (p *pager) turn(by int) {
 	setEnabled(p.next, p.page < p.pages()-1)
 }
 
-func setEnabled(b *widget.Button, on bool) {
+func setEnabled(b *button, on bool) {
 	if on {
 		b.Enable()
 	} else {

@@ -6,8 +6,8 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"pudo/app/core"
-	"pudo/lockio"
+	"pudo/app"
+	"pudo/app/apptest"
 )
 
 // scene brings a fresh kiosk to one screen, the way a person would.
@@ -30,76 +30,126 @@ var scenes = []scene{
 		f.tap(t, tr("keypad.ok"))
 	}},
 	{"code-locked", func(t *testing.T, f *fixture) {
-		f.flows.paused = f.clock.now.Add(14*time.Minute + 32*time.Second)
+		f.eng.PauseCodes(f.clock.now.Add(14*time.Minute + 32*time.Second))
 		f.tap(t, tr("home.collect"))
+	}},
+	{"door-opening", func(t *testing.T, f *fixture) {
+		f.eng.SetBoard(f.demo[0].DoorID, apptest.Settles)
+		toDoorScene(t, f)
 	}},
 	{"door", func(t *testing.T, f *fixture) {
-		f.second = f.addParcelUnderCode(t, f.demo[0].DoorID)
-		f.tap(t, tr("home.collect"))
-		f.typeOnKeypad(t, f.demo[0].Code)
-		f.tap(t, tr("keypad.ok"))
+		f.eng.Stock(f.demo[0].Code, 2)
+		toDoorScene(t, f)
 	}},
-	{"gotit", toGotIt},
-	{"thanks", func(t *testing.T, f *fixture) { f.k.showThanks(tr("thanks.pickup")) }},
+	{"door-look-again", func(t *testing.T, f *fixture) {
+		toDoorScene(t, f)
+		f.tap(t, tr("door.notopen"))
+	}},
+	{"door-unconfirmed", func(t *testing.T, f *fixture) {
+		f.eng.SetBoard(f.demo[0].DoorID, apptest.Silent)
+		toDoorScene(t, f)
+	}},
+	{"door-not-opened", func(t *testing.T, f *fixture) {
+		f.eng.SetBoard(f.demo[0].DoorID, apptest.Refuses)
+		toDoorScene(t, f)
+	}},
+	{"gotit", toGotItScene},
+	{"thanks", func(t *testing.T, f *fixture) {
+		toGotItScene(t, f)
+		f.tap(t, tr("got.yes"))
+	}},
 	{"report", func(t *testing.T, f *fixture) {
-		toGotIt(t, f)
+		toGotItScene(t, f)
 		f.tap(t, tr("got.empty"))
 	}},
 	{"more-time", func(t *testing.T, f *fixture) {
 		f.tap(t, tr("home.collect"))
 		f.clock.advance(f.k.settings.IdleTimeout + 3*time.Second)
 	}},
-	{"left-open", func(t *testing.T, f *fixture) { f.doorEvent(f.demo[1].DoorID, lockio.EventLeftOpen) }},
-	{"door-did-not-open", func(t *testing.T, f *fixture) { f.k.showDoorDidNotOpen(core.Door{ID: 14}) }},
-	{"out-of-service", func(t *testing.T, f *fixture) { f.k.showFailure(core.ErrOutOfService, 14) }},
-	{"offline", func(t *testing.T, f *fixture) { f.k.showOutOfOrder() }},
+	{"left-open", func(t *testing.T, f *fixture) { f.leftOpen(f.demo[1].DoorID) }},
+	{"door-did-not-open", func(t *testing.T, f *fixture) {
+		f.eng.SetBoard(f.demo[0].DoorID, apptest.Refuses)
+		toDoorScene(t, f)
+		f.tap(t, tr("drop.retry"))
+		f.tap(t, tr("drop.retry"))
+	}},
+	{"being-opened", func(t *testing.T, f *fixture) {
+		f.eng.SetBoard(f.demo[0].DoorID, apptest.Silent)
+		toDoorScene(t, f)
+		f.tap(t, tr("common.home"))
+		toDoorScene(t, f)
+	}},
+	{"out-of-service", func(t *testing.T, f *fixture) {
+		f.eng.PickupErr = app.ErrOutOfService
+		toDoorScene(t, f)
+	}},
+	{"offline", func(t *testing.T, f *fixture) {
+		f.eng.SetOutOfOrder(true, "lock bus down")
+		f.pump()
+	}},
 	{"return", func(t *testing.T, f *fixture) {
 		f.tap(t, tr("home.send"))
 		f.typeOnKeypad(t, "RRRR22")
 	}},
 	{"return-door", func(t *testing.T, f *fixture) {
 		f.tap(t, tr("home.send"))
-		f.typeOnKeypad(t, "RRRR2222")
+		f.typeOnKeypad(t, returnKey)
 		f.tap(t, tr("return.ok"))
 	}},
-	{"courier-menu", func(t *testing.T, f *fixture) { f.k.Scanned("PUDO-C1:courier-anna") }},
+	{"courier-menu", func(t *testing.T, f *fixture) { f.scanned(annaToken) }},
 	{"courier-drop", func(t *testing.T, f *fixture) {
-		f.k.Scanned("PUDO-C1:courier-anna")
+		f.scanned(annaToken)
 		f.tap(t, tr("courier.drop"))
-		f.k.Scanned("PKG-UNKNOWN-77")
+		f.scanned("PKG-UNKNOWN-77")
 	}},
 	{"courier-door", toCourierDoor},
 	{"courier-not-open", func(t *testing.T, f *fixture) {
+		f.eng.SetBoard(6, apptest.Refuses)
 		toCourierDoor(t, f)
-		f.doorEvent(f.k.watch.id, lockio.EventDidNotOpen)
 	}},
 	{"courier-takeback", func(t *testing.T, f *fixture) {
-		f.flows.courier.expired = sampleParcels()
-		f.k.Scanned("PUDO-C1:courier-anna")
+		stockExpired(f)
+		f.scanned(annaToken)
 		f.tap(t, tr("courier.expired"))
 		f.tap(t, trf("batch.start", "N", 3))
-		f.doorEvent(4, lockio.EventClosed)
+		f.close(4)
 	}},
 	{"staff-pin", func(t *testing.T, f *fixture) {
 		f.tapLogo(5)
 		f.typeOnKeypad(t, "1234")
 	}},
 	{"admin-doors", func(t *testing.T, f *fixture) {
+		adminStates(f)
 		f.staffLogin(t)
-		test.Tap(f.doorCell(t, 7))
+		test.Tap(f.doorCell(t, 9))
 	}},
 	{"admin-rents", func(t *testing.T, f *fixture) {
 		f.staffLogin(t)
 		f.tap(t, tr("admin.rents"))
 	}},
 	{"admin-events", func(t *testing.T, f *fixture) {
+		for i := range 30 {
+			f.eng.Log(app.Event{At: time.Date(2026, 3, 2, 10, 0, i, 0, time.UTC), Actor: "system", Kind: app.EvDoorClosed, DoorID: int64(i%24 + 1)})
+		}
 		f.staffLogin(t)
 		f.tap(t, tr("admin.events"))
 	}},
 	{"admin-hardware", func(t *testing.T, f *fixture) {
+		f.eng.Report = app.SelfTestReport{Started: f.clock.now, Checks: []app.Check{
+			{Kind: app.CheckDoor, Name: "door 7", Detail: "reads open", DoorID: 7}}}
 		f.staffLogin(t)
-		f.k.lastScan = "PUDO-C1:courier-anna"
 		f.tap(t, tr("admin.hardware"))
+		f.scanned(annaToken)
+		f.tap(t, tr("hw.selftest"))
+	}},
+	{"admin-doortest", func(t *testing.T, f *fixture) {
+		f.eng.Default = apptest.Settles
+		f.staffLogin(t)
+		f.tap(t, tr("admin.hardware"))
+		f.tap(t, tr("hw.doortest"))
+		f.typeOnKeypad(t, staffPIN)
+		f.tap(t, tr("keypad.enter"))
+		f.open(2)
 	}},
 	{"admin-settings", func(t *testing.T, f *fixture) {
 		f.staffLogin(t)
@@ -111,55 +161,22 @@ var scenes = []scene{
 	}},
 }
 
-func toGotIt(t *testing.T, f *fixture) {
+func toDoorScene(t *testing.T, f *fixture) {
+	t.Helper()
 	f.tap(t, tr("home.collect"))
 	f.typeOnKeypad(t, f.demo[0].Code)
 	f.tap(t, tr("keypad.ok"))
-	f.closeRealDoor(t, f.demo[0].DoorID)
+}
+
+func toGotItScene(t *testing.T, f *fixture) {
+	t.Helper()
+	toDoorScene(t, f)
+	f.close(f.demo[0].DoorID)
 }
 
 func toCourierDoor(t *testing.T, f *fixture) {
-	f.k.Scanned("PUDO-C1:courier-anna")
+	t.Helper()
+	f.scanned(annaToken)
 	f.tap(t, tr("courier.drop"))
 	f.tap(t, tr("size.M"))
-}
-
-func sampleParcels() []Parcel {
-	at := time.Date(2026, 2, 24, 9, 0, 0, 0, time.UTC)
-	return []Parcel{
-		{RentID: 41, Door: core.Door{ID: 4}, Ref: "PKG-2231", Since: at},
-		{RentID: 42, Door: core.Door{ID: 11}, Ref: "PKG-2290", Since: at},
-		{RentID: 43, Door: core.Door{ID: 19}, Ref: "PKG-2302", Since: at},
-	}
-}
-
-// tapLogo taps the logo n times, 300 ms apart.
-func (f *fixture) tapLogo(n int) {
-	for range n {
-		f.clock.advance(300 * time.Millisecond)
-		f.k.logoTapped()
-	}
-}
-
-func (f *fixture) staffLogin(t *testing.T) {
-	t.Helper()
-	f.tapLogo(5)
-	f.want(t, "pin")
-	f.typeOnKeypad(t, f.flows.pin)
-	f.tap(t, tr("keypad.enter"))
-	f.want(t, "admin.doors")
-}
-
-func (f *fixture) doorCell(t *testing.T, id int64) *tapArea {
-	t.Helper()
-	var cells []*tapArea
-	for _, o := range f.objects() {
-		if c, ok := o.(*tapArea); ok && c.onTap != nil {
-			cells = append(cells, c)
-		}
-	}
-	if int(id) > len(cells) {
-		t.Fatalf("%d door cells, want door %d", len(cells), id)
-	}
-	return cells[id-1]
 }

@@ -20,7 +20,7 @@ func TestScreenshots(t *testing.T) {
 			t.Run(l.Code+"/"+sc.name, func(t *testing.T) {
 				f := newFixture(t)
 				SetLanguage(l.Code)
-				f.k.showHome()
+				f.k.refresh(f.k.shown)
 				sc.setup(t, f)
 				writePNG(t, filepath.Join(dir, l.Code, sc.name+".png"), f)
 				if s := f.w.Canvas().Size(); s.Width > 1280 || s.Height > 800 {

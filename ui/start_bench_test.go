@@ -1,23 +1,22 @@
 package ui
 
 import (
-	"context"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"pudo/app/core"
-	"pudo/storage"
+	"pudo/app/apptest"
 )
 
-// BenchmarkColdStart measures a first start of the kiosk to a drawn,
-// interactive home screen (new database, migrations, layout, demo parcels,
-// screen), beside an empty Fyne window with one label as the floor.
+// BenchmarkColdStart measures a first start of the kiosk's screens to a
+// drawn, interactive home screen (the Front, the door map, layout, the
+// screen), beside an empty Fyne window with one label as the floor. The
+// engine is the fake: the store's start-up is app/core's to measure.
 func BenchmarkColdStart(b *testing.B) {
 	b.Run("baseline=empty-window", func(b *testing.B) {
 		for b.Loop() {
@@ -32,31 +31,17 @@ func BenchmarkColdStart(b *testing.B) {
 	b.Run("kiosk-home", func(b *testing.B) {
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
 		for b.Loop() {
-			ctx := context.Background()
-			db, err := storage.Open(ctx, filepath.Join(b.TempDir(), "pudo.db"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			l := core.New(db, &simBoard{}, []byte("0123456789abcdef0123456789abcdef"), core.Options{}, log)
-			doors, _ := core.Layout(core.DemoColumns(), 2)
-			if err := l.SetUp(ctx, doors); err != nil {
-				b.Fatal(err)
-			}
-			demo, err := l.SeedDemo(ctx, 3)
-			if err != nil {
-				b.Fatal(err)
-			}
+			eng := apptest.New(time.Now)
 			a := test.NewApp()
 			a.Settings().SetTheme(Theme(Style{}))
 			w := a.NewWindow("Pudo")
 			w.Resize(fyne.NewSize(1280, 800))
-			k := NewKiosk(w, l, Options{DemoParcels: demo}, log)
-			if k.Screen() != "home" {
+			k := NewKiosk(w, eng, Options{}, log)
+			if _, ok := k.shown.(*homeScreen); !ok {
 				b.Fatal("no home screen")
 			}
 			w.Canvas().Capture()
 			w.Close()
-			db.Close()
 		}
 	})
 }

@@ -11,15 +11,15 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// screen lays a screen out: what is only read at the top, the controls in
+// arrange lays a screen out: what is only read at the top, the controls in
 // the lower part where a wheelchair user reaches them.
-func screen(top fyne.CanvasObject, controls ...fyne.CanvasObject) fyne.CanvasObject {
+func arrange(top fyne.CanvasObject, controls ...fyne.CanvasObject) fyne.CanvasObject {
 	bar := container.NewVBox(controls...)
 	return container.NewPadded(container.NewBorder(nil, bar, nil, nil,
 		container.NewVBox(layout.NewSpacer(), top, layout.NewSpacer())))
 }
 
-// withMap is screen with a door map taking all the room between the text
+// withMap is arrange with a door map taking all the room between the text
 // and the controls.
 func withMap(top, doorMap fyne.CanvasObject, controls ...fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewPadded(container.NewBorder(top, container.NewVBox(controls...), nil, nil,
@@ -41,13 +41,37 @@ func row(objs ...fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewGridWithColumns(len(objs), objs...)
 }
 
+// button is a Fyne button that never holds the keyboard. A Tab moves
+// Fyne's focus to the first button, and from then on a focused widget gets
+// every key instead of the canvas: input was lost until someone tapped, and
+// Space pressed the button. This one hands every key it gets to the kiosk,
+// takes Tab as a key (so Tab never moves the focus on) and shows no focus,
+// so the keyboard and a keyboard-mode scanner always reach the screen.
+type button struct {
+	widget.Button
+	k *Kiosk
+}
+
+func (k *Kiosk) newButton(label string, icon fyne.Resource, f func()) *button {
+	b := &button{k: k}
+	b.Text, b.Icon, b.OnTapped = label, icon, f
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+func (b *button) TypedRune(r rune)           { b.k.typedRune(r) }
+func (b *button) TypedKey(ev *fyne.KeyEvent) { b.k.typedKey(ev) }
+func (b *button) AcceptsTab() bool           { return true }
+func (b *button) FocusGained()               {}
+func (b *button) FocusLost()                 {}
+
 // button is a control; using it counts as presence for the idle clock.
-func (k *Kiosk) button(label string, icon fyne.Resource, f func()) *widget.Button {
-	return widget.NewButtonWithIcon(label, icon, k.tapped(f))
+func (k *Kiosk) button(label string, icon fyne.Resource, f func()) *button {
+	return k.newButton(label, icon, k.tapped(f))
 }
 
 // mainButton is the one thing most people on a screen want.
-func (k *Kiosk) mainButton(label string, icon fyne.Resource, f func()) *widget.Button {
+func (k *Kiosk) mainButton(label string, icon fyne.Resource, f func()) *button {
 	b := k.button(label, icon, f)
 	b.Importance = widget.HighImportance
 	return b

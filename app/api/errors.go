@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"pudo/app"
 	"pudo/app/core"
 	"pudo/storage"
 )
@@ -72,6 +73,9 @@ var errorMap = []struct {
 	// A hardware fault, not bad input; still 4xx by the API's contract: a
 	// retry at once will not help, staff must look.
 	{core.ErrDoorDidNotOpen, http.StatusConflict, "door_did_not_open", "the door did not open; staff have been told"},
+	// The door decides: an opening not yet settled is never repeated.
+	{app.ErrBeingOpened, http.StatusConflict, "being_opened", "the door is being opened; its outcome is not settled yet"},
+	{app.ErrOutOfOrder, http.StatusServiceUnavailable, "out_of_order", "the door's lock board is not answering; nothing was opened"},
 	{core.ErrWrongCode, http.StatusUnprocessableEntity, "wrong_code", "no parcel for this code"},
 	{storage.ErrDoorTaken, http.StatusConflict, "conflict", "the door was taken meanwhile; try again"},
 	{storage.ErrConflict, http.StatusConflict, "conflict", "the rent changed meanwhile; read it again"},

@@ -21,21 +21,36 @@ import (
 	"pudo/storage"
 )
 
-// fakeLocks opens every door at once and reports every door closed, as a
-// board would whose shoppers shut doors instantly.
+// fakeLocks opens every door at once and shuts it again, as a board would
+// whose shoppers shut doors instantly: the first sensor reading after an
+// unlock says open (the engine settles the opening from it), every later
+// one closed.
 type fakeLocks struct {
 	mu       sync.Mutex // protects following
 	unlocked []lockio.Door
+	popped   map[lockio.Door]bool
 }
 
 func (f *fakeLocks) Unlock(_ context.Context, d lockio.Door) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.unlocked = append(f.unlocked, d)
+	if f.popped == nil {
+		f.popped = map[lockio.Door]bool{}
+	}
+	f.popped[d] = true
 	return nil
 }
 
-func (f *fakeLocks) Sensor(lockio.Door) lockio.Sensor { return lockio.SensorClosed }
+func (f *fakeLocks) Sensor(d lockio.Door) lockio.Sensor {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.popped[d] {
+		delete(f.popped, d)
+		return lockio.SensorOpen
+	}
+	return lockio.SensorClosed
+}
 
 func (f *fakeLocks) count() int {
 	f.mu.Lock()

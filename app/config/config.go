@@ -137,13 +137,17 @@ type Rents struct {
 func (c Config) Options() core.Options {
 	return core.Options{KioskID: c.Kiosk.ID, PickupWindow: c.Rents.PickupWindow, Retention: c.Rents.Retention,
 		BookingHold: c.Rents.BookingHold, RemoteOpen: c.Rents.RemoteOpen, ReopenGrace: c.Screen.ReopenGrace,
-		OperatorKeys: c.Operator.Keys()}
+		OperatorKeys: c.Operator.Keys(), DidNotOpen: c.Lock.DidNotOpenAfter.Std(), FlapLimit: c.Locker.FlapLimit}
 }
 
 // Locker is the physical layout of the doors.
 type Locker struct {
 	LowRows int           `toml:"low_rows"`
 	Columns []core.Column `toml:"columns"`
+	// FlapLimit: a door whose sensor changes more often than this within
+	// a minute is flagged (out of assignment, one alert).
+	FlapLimit int `toml:"flap_limit"`
+
 	// Wayfinding places the columns, the screen and the scanner on the
 	// cabinet, for the spoken way to a door and the help screen's picture.
 	Wayfinding app.Wayfinding `toml:"wayfinding"`
@@ -170,7 +174,7 @@ func Default() Config {
 			AdminTaps: 5, AdminTapWindow: 3 * time.Second, AdminIdle: 2 * time.Minute},
 		Support:  defaultSupport(),
 		Rents:    Rents{PickupWindow: 72 * time.Hour, Retention: 90 * 24 * time.Hour, BookingHold: 7 * 24 * time.Hour},
-		Locker:   Locker{LowRows: 2, Columns: core.DemoColumns(), Wayfinding: app.DemoWayfinding()},
+		Locker:   Locker{LowRows: 2, Columns: core.DemoColumns(), Wayfinding: app.DemoWayfinding(), FlapLimit: app.DefaultFlapLimit},
 		Lock:     lockio.DefaultConfig(),
 		Scanner:  scanner.DefaultConfig(),
 		API:      api.DefaultConfig(),
@@ -270,6 +274,10 @@ func (c Config) Validate() error {
 		return &Error{Key: "screen.admin_taps", Msg: "at least 3 taps within at least 1s: a shopper must not open it by chance"}
 	case c.Screen.AdminIdle < 30*time.Second || c.Screen.MoreTime < 5*time.Second || c.Screen.ReopenGrace < 0:
 		return &Error{Key: "screen", Msg: "admin_idle must be at least 30s, more_time at least 5s, reopen_grace not negative"}
+	case c.Screen.ReopenGrace > app.MaxReopenGrace:
+		return &Error{Key: "screen.reopen_grace", Msg: fmt.Sprintf("%v: at most %v, after that the door may hold someone else's parcel", c.Screen.ReopenGrace, app.MaxReopenGrace)}
+	case c.Locker.FlapLimit < 2:
+		return &Error{Key: "locker.flap_limit", Msg: "must be at least 2: a door that opens and closes once changes twice"}
 	case strings.TrimSpace(c.Kiosk.ID) == "":
 		return &Error{Key: "kiosk.id", Msg: "must not be empty"}
 	case c.Kiosk.IdleTimeout < 5*time.Second:

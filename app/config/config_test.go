@@ -38,6 +38,8 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"empty id", "[kiosk]\nid = \" \"\n", "kiosk.id"},
 		{"log format", "[kiosk]\nlog_format = \"xml\"\n", "kiosk.log_format"},
 		{"window", "[rents]\npickup_window = \"10m\"\n", "rents.pickup_window"},
+		{"reopen grace", "[screen]\nreopen_grace = \"10m\"\n", "screen.reopen_grace"},
+		{"flap limit", "[locker]\nflap_limit = 1\n", "locker.flap_limit"},
 		{"size", "[[locker.columns]]\nboard = 1\nfirst_channel = 1\nsizes = \"SX\"\n", "locker.columns[0].sizes"},
 		{"twice", "[[locker.columns]]\nboard = 1\nfirst_channel = 1\nsizes = \"SS\"\n[[locker.columns]]\nboard = 1\nfirst_channel = 2\nsizes = \"S\"\n", "locker.columns[1]"},
 		{"syntax", "[kiosk\n", ""},

@@ -14,7 +14,7 @@ func isFree(t *testing.T, db *storage.DB, id int64) bool {
 	t.Helper()
 	var free bool
 	err := db.View(context.Background(), func(tx *storage.Tx) error {
-		ds, err := tx.FreeDoors(false)
+		ds, err := tx.FreeDoors(false, nil)
 		for _, d := range ds {
 			free = free || d.ID == id
 		}
@@ -46,7 +46,7 @@ func TestAbandonedWalkInFreesItsDoor(t *testing.T) {
 	ctx := context.Background()
 	l, db, locks := newTestLocker(t)
 	var door Door
-	db.View(ctx, func(tx *storage.Tx) (err error) { door, err = tx.FreeDoor("S", false, 0); return err })
+	db.View(ctx, func(tx *storage.Tx) (err error) { door, err = tx.FreeDoor("S", false, nil); return err })
 	locks.fail[address(door)] = lockio.ErrNotSent
 	d, err := (&Courier{l: l, ID: "c"}).DropNew(ctx, "S", "W-1", false)
 	if !errors.Is(err, ErrDoorDidNotOpen) || d == nil || d.Door.ID != door.ID {
@@ -82,14 +82,12 @@ func TestAbandonedWalkInFreesItsDoor(t *testing.T) {
 // fails and leaves the parcel stored.
 func TestAbandonDoneWalkInKeepsTheParcel(t *testing.T) {
 	ctx := context.Background()
-	l, db, _ := newTestLocker(t)
+	l, db, locks := newTestLocker(t)
 	d, err := (&Courier{l: l, ID: "c"}).DropNew(ctx, "S", "W-2", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Done(ctx); err != nil {
-		t.Fatal(err)
-	}
+	dropIn(t, locks, d)
 	if err := d.Abandon(ctx); err == nil {
 		t.Fatal("a stored parcel was abandoned")
 	}

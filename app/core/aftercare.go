@@ -4,25 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
+	"pudo/app"
 	"pudo/storage"
 )
 
-// maxReopenGrace bounds the reopen window whatever the configuration says:
-// after that the door may hold someone else's parcel.
-const maxReopenGrace = 5 * time.Minute
-
 // maxReopens is how often one collected door may be opened again.
-const maxReopens = 2
+const maxReopens = app.MaxReopens
 
 // Errors of the shopper's after-care.
 var (
 	// ErrReopenClosed means the door can no longer be opened again: the
 	// grace period passed, it was reopened too often, or the door was given
 	// to another parcel meanwhile.
-	ErrReopenClosed = errors.New("app: the door can no longer be opened again")
-	ErrBadProblem   = errors.New("app: unknown problem report")
+	ErrReopenClosed = app.ErrReopenClosed
+	ErrBadProblem   = app.ErrBadProblem
 )
 
 // Problems a shopper can report after closing the door.
@@ -40,10 +36,11 @@ func (p *Pickup) Reopen(ctx context.Context) error {
 	if r.ID == 0 || p.reopens >= maxReopens {
 		return ErrReopenClosed
 	}
-	_, err := p.l.open(ctx, opening{
+	res, err := p.l.open(ctx, opening{
 		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: p.actor, reason: "pickup-reopen",
 		guard: func(tx *storage.Tx) error { return p.l.mayReopen(tx, r) },
 	})
+	p.Opening = res.opening
 	if err != nil {
 		return err
 	}

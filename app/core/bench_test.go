@@ -161,7 +161,7 @@ func (s *benchStock) restock(b *testing.B) {
 	ctx := context.Background()
 	code := NewCode()
 	err := s.l.db.Update(ctx, func(tx *storage.Tx) error {
-		d, err := tx.FreeDoor("S", false, 0)
+		d, err := tx.FreeDoor("S", false, nil)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"pudo/app"
 	"pudo/storage"
 )
 
@@ -19,12 +20,12 @@ type Rent = storage.Rent
 type RentFilter = storage.RentFilter
 
 // ErrBadBooking means a booking is incomplete or contradicts itself.
-var ErrBadBooking = errors.New("app: bad booking")
+var ErrBadBooking = app.ErrBadBooking
 
 // ErrDropStarted means a booking cannot be cancelled by the back office:
 // its door was already opened for the drop-off, so only staff, who can look
 // inside, may cancel it.
-var ErrDropStarted = errors.New("app: drop-off already started")
+var ErrDropStarted = app.ErrDropStarted
 
 // Booking is the back office reserving a door for a parcel.
 type Booking struct {
@@ -88,7 +89,7 @@ func (l *Locker) Book(ctx context.Context, b Booking) (Booked, error) {
 			return err
 		}
 		out.SharesCodeWith = b.ShareCodeWith
-		d, err := tx.FreeDoor(strings.ToUpper(b.Size), b.PreferLow, 0)
+		d, err := tx.FreeDoor(strings.ToUpper(b.Size), b.PreferLow, nil)
 		if errors.Is(err, storage.ErrNotFound) {
 			return fmt.Errorf("%w: %s", ErrNoFreeDoor, b.Size)
 		}
@@ -238,7 +239,8 @@ func (l *Locker) cancel(ctx context.Context, id int64, actor, why string, evenSt
 				return ErrDropStarted
 			}
 		}
-		if err := tx.MoveRent(id, storage.RentReserved, storage.RentCancelled); err != nil {
+		step, _ := app.StepFor(app.MoveCancel)
+		if err := tx.MoveRent(id, storage.RentState(step.From), storage.RentState(step.To)); err != nil {
 			return err
 		}
 		_, err = tx.Append(storage.Event{Actor: actor, Kind: "rent.cancelled", DoorID: r.DoorID, RentID: id, Detail: why})
@@ -269,7 +271,7 @@ func (l *Locker) RemoteOpen(ctx context.Context, rentID int64) (Door, error) {
 	if r.Kind != storage.KindDelivery {
 		return Door{}, ErrNotPickup
 	}
-	p := &Pickup{l: l, actor: "remote", reason: "pickup.remote", pending: []storage.Rent{r}}
+	p := &Pickup{l: l, actor: "remote", reason: string(app.PurposePickupRemote), pending: []storage.Rent{r}}
 	if err := p.Next(ctx); err != nil {
 		return Door{}, err
 	}

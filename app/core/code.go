@@ -4,8 +4,9 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"errors"
 	"strings"
+
+	"pudo/app"
 )
 
 // crockford is Crockford's Base32 alphabet: no I, L, O or U, so a code
@@ -18,7 +19,7 @@ const CodeLen = 8
 // ErrCodeFormat means the input cannot be a pickup code at all (wrong length
 // or a character outside the alphabet), as opposed to a well-formed code that
 // matches no parcel.
-var ErrCodeFormat = errors.New("app: not a pickup code")
+var ErrCodeFormat = app.ErrCodeFormat
 
 // NewCode returns a fresh random pickup code in canonical form (no dash).
 // It never returns an all-digit code, which a scanner could not tell from

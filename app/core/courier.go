@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"pudo/storage"
@@ -66,44 +67,42 @@ func (c *Courier) Returns(ctx context.Context) ([]Rent, error) {
 	return c.l.Rents(ctx, RentFilter{State: string(storage.RentStored), Kind: string(storage.KindReturn), Limit: 1000})
 }
 
-// TakeBack opens an expired parcel's door; the rent is reclaimed together
-// with the record of the opening.
+// TakeBack opens an expired parcel's door; the rent is reclaimed when the
+// sensor sees the door open.
 func (c *Courier) TakeBack(ctx context.Context, rentID int64) (Door, error) {
 	return c.take(ctx, rentID, storage.KindDelivery, storage.RentExpired, storage.RentReclaimed, "reclaim")
 }
 
-// CollectReturn opens a stored return's door; the rent is collected.
+// CollectReturn opens a stored return's door; the rent is collected when
+// the sensor sees the door open.
 func (c *Courier) CollectReturn(ctx context.Context, rentID int64) (Door, error) {
 	return c.take(ctx, rentID, storage.KindReturn, storage.RentStored, storage.RentCollected, "return.collect")
 }
 
 func (c *Courier) take(ctx context.Context, rentID int64, kind storage.RentKind, from, to storage.RentState, reason string) (Door, error) {
+	res, err := c.takeOpening(ctx, rentID, kind, from, reason)
+	return res.door, err
+}
+
+func (c *Courier) takeOpening(ctx context.Context, rentID int64, kind storage.RentKind, from storage.RentState, reason string) (opened, error) {
 	r, err := c.l.Rent(ctx, rentID)
 	if err != nil {
-		return Door{}, err
+		return opened{}, err
 	}
 	if r.Kind != kind {
 		want := ErrNotReturn
 		if kind == storage.KindDelivery {
 			want = ErrIsReturn
 		}
-		return Door{}, fmt.Errorf("rent %d: %w", rentID, want)
+		return opened{}, fmt.Errorf("rent %d: %w", rentID, want)
 	}
 	if from == storage.RentExpired && r.State == storage.RentStored {
-		return Door{}, ErrNotExpired
+		return opened{}, ErrNotExpired
 	}
-	d, err := c.l.open(ctx, opening{
-		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: c.actor(), reason: reason,
+	return c.l.open(ctx, opening{
+		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: c.actor(), reason: reason, move: moveOf(reason),
 		guard: func(tx *storage.Tx) error { return guardState(tx, r.ID, from) },
-		onOpened: func(tx *storage.Tx) error {
-			if err := tx.MoveRent(r.ID, from, to); err != nil {
-				return err
-			}
-			_, err := tx.Append(storage.Event{Actor: c.actor(), Kind: "rent." + string(to), DoorID: r.DoorID, RentID: r.ID})
-			return err
-		},
 	})
-	return d, err
 }
 
 // DropBooked opens the reserved door of a booked parcel whose label the
@@ -112,6 +111,9 @@ func (c *Courier) take(ctx context.Context, rentID int64, kind storage.RentKind,
 // is returned too, for Retry. Errors: ErrUnknownParcel, ErrAlreadyStored,
 // ErrNoFreeDoor, ErrDoorDidNotOpen.
 func (c *Courier) DropBooked(ctx context.Context, parcelRef string) (*DropOff, error) {
+	if err := c.l.outOfOrder(); err != nil {
+		return nil, err
+	}
 	var r storage.Rent
 	err := c.l.db.Update(ctx, func(tx *storage.Tx) error {
 		rs, err := tx.Rents(RentFilter{ParcelRef: parcelRef, Kind: string(storage.KindDelivery), Limit: 1000})
@@ -147,9 +149,12 @@ func (c *Courier) DropNew(ctx context.Context, size, parcelRef string, preferLow
 	if storage.SizeRank(size) < 0 {
 		return nil, fmt.Errorf("%w %q", ErrBadSize, size)
 	}
+	if err := c.l.outOfOrder(); err != nil {
+		return nil, err
+	}
 	d := &DropOff{l: c.l, actor: c.actor(), courier: c.ID, preferLow: preferLow}
 	err := c.l.db.Update(ctx, func(tx *storage.Tx) error {
-		door, err := freeDoor(tx, size, preferLow, 0)
+		door, err := freeDoor(tx, size, preferLow, c.l.downDoors())
 		if err != nil {
 			return err
 		}
@@ -169,7 +174,7 @@ func (c *Courier) DropNew(ctx context.Context, size, parcelRef string, preferLow
 	return d.first(ctx)
 }
 
-func freeDoor(tx *storage.Tx, size string, preferLow bool, except int64) (storage.Door, error) {
+func freeDoor(tx *storage.Tx, size string, preferLow bool, except []int64) (storage.Door, error) {
 	d, err := tx.FreeDoor(size, preferLow, except)
 	if errors.Is(err, storage.ErrNotFound) {
 		return d, fmt.Errorf("%w: %s", ErrNoFreeDoor, size)
@@ -177,19 +182,36 @@ func freeDoor(tx *storage.Tx, size string, preferLow bool, except int64) (storag
 	return d, err
 }
 
-// avoidOutOfService moves a reserved rent off a door taken out of service
-// since it was booked.
+// avoidOutOfService moves a reserved rent off a door that cannot take it
+// now: taken out of service, faulty (it may hold a parcel nobody has a
+// record for), or out of order, since it was booked.
 func (l *Locker) avoidOutOfService(tx *storage.Tx, r *storage.Rent, actor string) error {
 	cur, err := tx.Door(r.DoorID)
-	if err != nil || !cur.OutOfService {
+	if err != nil {
 		return err
 	}
-	return moveRent(tx, r, cur, cur.Size, false, actor, "out of service")
+	why := ""
+	switch down := l.downDoors(); {
+	case cur.OutOfService:
+		why = "out of service"
+	case cur.Fault != "":
+		why = "door kept for staff: " + cur.Fault
+	case slices.Contains(down, cur.ID):
+		why = "out of order"
+	}
+	if why == "" {
+		return nil
+	}
+	return moveDoor(tx, r, cur, cur.Size, false, actor, why, l.downDoors())
 }
 
-// moveRent moves a reserved rent to the smallest free door of at least size.
-func moveRent(tx *storage.Tx, r *storage.Rent, from storage.Door, size string, preferLow bool, actor, why string) error {
-	to, err := freeDoor(tx, size, preferLow, from.ID)
+// downDoors are the doors that cannot open now.
+func (l *Locker) downDoors() []int64 { return l.Availability().Down }
+
+// moveDoor moves a reserved rent to the smallest free door of at least
+// size, never one in except.
+func moveDoor(tx *storage.Tx, r *storage.Rent, from storage.Door, size string, preferLow bool, actor, why string, except []int64) error {
+	to, err := freeDoor(tx, size, preferLow, append([]int64{from.ID}, except...))
 	if err != nil {
 		return err
 	}

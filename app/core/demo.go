@@ -53,7 +53,7 @@ func (l *Locker) SeedDemo(ctx context.Context, n int) ([]DemoParcel, error) {
 // dropDemo stores demo parcels in free doors, spread over the sizes, until
 // there are n.
 func (l *Locker) dropDemo(tx *storage.Tx, n int, out *[]DemoParcel) error {
-	free, err := tx.FreeDoors(false)
+	free, err := tx.FreeDoors(false, nil)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (l *Locker) dropDemo(tx *storage.Tx, n int, out *[]DemoParcel) error {
 			return err
 		}
 		*out = append(*out, DemoParcel{Code: code, DoorID: d.ID})
-		free, err = tx.FreeDoors(false)
+		free, err = tx.FreeDoors(false, nil)
 		if err != nil {
 			return err
 		}

@@ -4,14 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
+	"pudo/app"
 	"pudo/lockio"
 	"pudo/storage"
 )
 
 // DropOff is one parcel going into one door: a courier's delivery or a
-// shopper's return. Its rent stays reserved until Done.
+// shopper's return. Its rent stays reserved until the engine saw the door
+// open and then close: then it is stored, whatever the person tapped, so
+// a parcel is never in a door without a stored rent.
 type DropOff struct {
 	l         *Locker
 	actor     string
@@ -19,29 +21,30 @@ type DropOff struct {
 	rent      storage.Rent
 	code      string // walk-in pickup code, handed out once
 	preferLow bool
-	retries   int
-	opened    bool // the current door opened at least once
-	Door      Door // the door opened last
+	retried   bool        // the one retry of the same door was used
+	Door      Door        // the door opened last
+	Opening   app.Opening // its opening, as it stood when its call returned
 }
 
 // Code is the pickup code of a walk-in drop-off, canonical (show it with
 // FormatCode), for the carrier to pass to the recipient; "" for a booked
 // parcel, whose code the back office already has. The store keeps only its
-// MAC, so it cannot be shown again once this DropOff is gone.
+// MAC, so it cannot be shown again once this DropOff is gone. The rent
+// that holds it is never cancelled once its door was seen open.
 func (d *DropOff) Code() string { return d.code }
 
 // Rent is the rent being dropped, as last seen.
 func (d *DropOff) Rent() Rent { return d.rent }
 
-// first opens the rent's door, returning d even when the door did not
-// open so that the screen can offer Retry. On any other failure no DropOff
-// is handed out, so nobody could finish or abandon the rent: a walk-in
-// (which has no deadline and whose code only d holds) is cancelled then,
-// unless its door was opened after all; a booking stays reserved for a
-// later attempt.
+// first starts the opening of the rent's door and hands d out once the
+// opening started, even when it did not open, so that the person's report
+// can be weighed. When no opening started at all (out of order, the door
+// being opened already) no DropOff is handed out: a walk-in, which has no
+// deadline and whose code only d holds, is cancelled; a booking stays
+// reserved for a later attempt.
 func (d *DropOff) first(ctx context.Context) (*DropOff, error) {
 	err := d.openDoor(ctx)
-	if err == nil || errors.Is(err, ErrDoorDidNotOpen) {
+	if d.Opening.ID != 0 {
 		return d, err
 	}
 	if !d.rent.Booked && d.rent.Kind == storage.KindDelivery {
@@ -55,8 +58,9 @@ func (d *DropOff) first(ctx context.Context) (*DropOff, error) {
 
 func (d *DropOff) openDoor(ctx context.Context) error {
 	r := d.rent
-	door, err := d.l.open(ctx, opening{
-		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: d.actor, reason: "dropoff",
+	res, err := d.l.open(ctx, opening{
+		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: d.actor, reason: string(app.PurposeDropOff),
+		move: app.MoveDropOff, courier: d.courier,
 		guard: func(tx *storage.Tx) error {
 			cur, err := tx.Rent(r.ID)
 			if err != nil {
@@ -71,95 +75,167 @@ func (d *DropOff) openDoor(ctx context.Context) error {
 			return nil
 		},
 	})
-	d.Door, d.opened = door, err == nil
+	if res.opening.ID != 0 {
+		d.Door, d.Opening = res.door, res.opening
+	}
 	return err
 }
 
 // Larger moves the parcel to the smallest free door one size up or more
-// ("door too small") and opens it. Errors: ErrNoFreeDoor, ErrDoorDidNotOpen.
+// ("door too small") and opens it. The first door is left to its own
+// opening: seen open, it is free again once closed (the courier took the
+// parcel back out); not settled, it stays out of assignment until it is.
+// Errors: ErrNoFreeDoor and the opening's.
 func (d *DropOff) Larger(ctx context.Context) error {
 	err := d.l.db.Update(ctx, func(tx *storage.Tx) error {
 		cur, err := tx.Door(d.rent.DoorID)
 		if err != nil {
 			return err
 		}
+		if err := guardState(tx, d.rent.ID, storage.RentReserved); err != nil {
+			return err
+		}
 		rank := storage.SizeRank(cur.Size) + 1
 		if rank >= len(storage.Sizes) {
 			return fmt.Errorf("%w: nothing larger than %s", ErrNoFreeDoor, cur.Size)
 		}
-		return moveRent(tx, &d.rent, cur, storage.Sizes[rank], d.preferLow, d.actor, "larger door")
+		return moveDoor(tx, &d.rent, cur, storage.Sizes[rank], d.preferLow, d.actor, "larger door", d.l.downDoors())
 	})
 	if err != nil {
 		return fmt.Errorf("app: larger door: %w", err)
 	}
-	d.retries = 0
+	d.retried = false
 	return d.openDoor(ctx)
 }
 
-// Retry handles "the door did not open": the first retry opens the same
-// door again; after that the parcel moves to another free door of at least
-// the same size, which opens.
-func (d *DropOff) Retry(ctx context.Context) error {
-	d.retries++
-	if d.retries > 1 {
+// DidNotOpen weighs the person's "the door did not open" (see weigh): the
+// retry goes to the same door once, then to another free door of at least
+// the same size.
+func (d *DropOff) DidNotOpen(ctx context.Context) (app.Verdict, error) {
+	o, err := d.l.openingNow(ctx, d.Opening.ID)
+	if err != nil {
+		return app.Verdict{}, err
+	}
+	return d.l.weigh(ctx, d.actor, o, func(ctx context.Context) (app.VerdictKind, app.Opening, error) {
+		if !d.retried {
+			d.retried = true
+			err := d.openDoor(ctx)
+			return app.VerdictRetried, d.Opening, err
+		}
 		err := d.l.db.Update(ctx, func(tx *storage.Tx) error {
 			cur, err := tx.Door(d.rent.DoorID)
 			if err != nil {
 				return err
 			}
-			return moveRent(tx, &d.rent, cur, cur.Size, d.preferLow, d.actor, "door did not open")
+			if err := guardState(tx, d.rent.ID, storage.RentReserved); err != nil {
+				return err
+			}
+			return moveDoor(tx, &d.rent, cur, cur.Size, d.preferLow, d.actor, "door did not open", d.l.downDoors())
 		})
 		if err != nil {
-			return fmt.Errorf("app: other door: %w", err)
+			return 0, app.Opening{}, fmt.Errorf("app: other door: %w", err)
 		}
-	}
-	return d.openDoor(ctx)
+		d.retried = false
+		err = d.openDoor(ctx)
+		return app.VerdictOtherDoor, d.Opening, err
+	})
 }
 
-// Done records that the door was closed with the parcel inside: the rent is
-// stored, and a delivery's pickup window starts. ErrDoorStillOpen if the
-// door sensor says open.
-func (d *DropOff) Done(ctx context.Context) error {
-	if !d.opened {
-		return fmt.Errorf("app: drop-off done: %w", ErrDoorDidNotOpen)
-	}
-	if d.l.locks.Sensor(address(d.Door)) == lockio.SensorOpen {
-		return ErrDoorStillOpen
-	}
-	r := d.rent
-	err := d.l.db.Update(ctx, func(tx *storage.Tx) error {
-		if err := guardState(tx, r.ID, storage.RentReserved); err != nil {
-			return err
-		}
-		o, err := d.l.rules(tx)
-		if err != nil {
-			return err
-		}
-		var expires time.Time // a return waits for its courier without a deadline
-		if r.Kind == storage.KindDelivery {
-			expires = tx.Now().Add(o.PickupWindow)
-		}
-		if err := tx.Store(r.ID, d.courier, expires); err != nil {
-			return err
-		}
-		_, err = tx.Append(storage.Event{Actor: d.actor, Kind: "rent.stored", DoorID: r.DoorID, RentID: r.ID})
-		return err
-	})
+// Retry is DidNotOpen for callers that only want the retry.
+func (d *DropOff) Retry(ctx context.Context) error {
+	v, err := d.DidNotOpen(ctx)
 	if err != nil {
-		return fmt.Errorf("app: drop-off done: %w", err)
+		return err
 	}
-	d.rent.State = storage.RentStored
+	if v.Kind == app.VerdictSupport {
+		return fmt.Errorf("%w: door %d: no retry left", ErrDoorDidNotOpen, v.Opening.DoorID)
+	}
+	if v.Opening.Outcome == app.OutcomeNotOpened {
+		return &app.DidNotOpenError{Opening: v.Opening}
+	}
 	return nil
 }
 
-// Abandon gives up a drop-off with the door closed and empty: a walk-in's
-// rent is cancelled, a booking stays reserved for a later attempt.
+// Done is the person saying the parcel is in. The rent is stored once its
+// door was seen open and is closed, which the engine does by itself when
+// the door closes; Done does it at once if the close is not yet told.
+// Errors: ErrDoorStillOpen (the sensor reads open, or cannot read),
+// *BeingOpenedError (the opening is unsettled), *DidNotOpenError.
+func (d *DropOff) Done(ctx context.Context) error {
+	r, err := d.l.Rent(ctx, d.rent.ID)
+	if err != nil {
+		return err
+	}
+	if r.State == storage.RentStored {
+		d.rent = r
+		return nil
+	}
+	o, err := d.l.openingNow(ctx, d.Opening.ID)
+	if err != nil {
+		return fmt.Errorf("app: drop-off done: %w", err)
+	}
+	switch {
+	case o.Pending():
+		return &app.BeingOpenedError{Door: o.DoorID, Opening: o.ID}
+	case o.Outcome == app.OutcomeNotOpened:
+		return &app.DidNotOpenError{Opening: o}
+	}
+	switch d.l.locks.Sensor(address(d.Door)) {
+	case lockio.SensorOpen:
+		return ErrDoorStillOpen
+	case lockio.SensorUnknown:
+		return fmt.Errorf("%w: the locker cannot read the door", ErrDoorStillOpen)
+	}
+	if lv := d.l.reg.closingRent(d.rent.ID); lv != nil {
+		d.l.storeOnClose(ctx, lv)
+	}
+	if d.rent, err = d.l.Rent(ctx, d.rent.ID); err != nil {
+		return err
+	}
+	if d.rent.State != storage.RentStored {
+		return fmt.Errorf("app: drop-off done: rent %d: %w", d.rent.ID, stateError(d.rent.State))
+	}
+	return nil
+}
+
+// Abandon gives up a drop-off. A door never seen open: a walk-in's rent
+// is cancelled, a booking or a return stays reserved for a later attempt.
+// A door seen open keeps its rent, stored when the door closes, since the
+// parcel may be inside. An opening not settled yet is left to settle: a
+// walk-in is cancelled then only if its door did not open.
 func (d *DropOff) Abandon(ctx context.Context) error {
-	if d.rent.Booked || d.rent.Kind == storage.KindReturn {
-		return d.l.db.Update(ctx, func(tx *storage.Tx) error {
-			_, err := tx.Append(storage.Event{Actor: d.actor, Kind: "dropoff.abandoned", DoorID: d.rent.DoorID, RentID: d.rent.ID})
+	if r, err := d.l.Rent(ctx, d.rent.ID); err != nil || r.State == storage.RentStored {
+		if err == nil {
+			err = ErrAlreadyStored
+		}
+		return fmt.Errorf("app: abandon drop-off: %w", err)
+	}
+	o := app.Opening{}
+	if d.Opening.ID != 0 {
+		var err error
+		if o, err = d.l.openingNow(ctx, d.Opening.ID); err != nil {
 			return err
-		})
+		}
+	}
+	switch {
+	case o.ID != 0 && o.Pending():
+		if lv := d.l.reg.liveByID(o.ID); lv != nil {
+			d.l.reg.update(lv, func(lv *live) { lv.abandoned = true })
+		}
+		return d.abandoned(ctx, "left while the door's opening was unsettled")
+	case o.Outcome == app.OutcomeOpened:
+		return d.abandoned(ctx, "left after the door was seen open: the rent is stored when it closes")
+	}
+	if d.rent.Booked || d.rent.Kind == storage.KindReturn {
+		return d.abandoned(ctx, "")
 	}
 	return d.l.cancel(ctx, d.rent.ID, d.actor, "drop-off abandoned", true)
+}
+
+func (d *DropOff) abandoned(ctx context.Context, why string) error {
+	return d.l.db.Update(ctx, func(tx *storage.Tx) error {
+		_, err := tx.Append(storage.Event{Actor: d.actor, Kind: string(app.EvDropAbandoned), DoorID: d.rent.DoorID,
+			RentID: d.rent.ID, Detail: why})
+		return err
+	})
 }

@@ -3,58 +3,48 @@ package core
 import (
 	"errors"
 	"fmt"
-	"time"
 
+	"pudo/app"
 	"pudo/storage"
 )
 
-// Errors the screens and the API tell apart with errors.Is and name to the
-// person in front of the locker.
+// The errors are app's (the sessions and the API tell them apart); they
+// are repeated here so the engine's own code and its callers beneath app
+// read naturally.
 var (
-	ErrWrongCode        = errors.New("app: no parcel for this code")
-	ErrExpired          = errors.New("app: the pickup window has passed")
-	ErrAlreadyCollected = errors.New("app: already collected")
-	ErrOutOfService     = errors.New("app: door out of service")
-	// ErrDoorDidNotOpen means the board refused or did not confirm the
-	// unlock; the rent is untouched and staff are told.
-	ErrDoorDidNotOpen = errors.New("app: door did not open")
-	ErrNoFreeDoor     = errors.New("app: no free door of that size")
+	ErrWrongCode        = app.ErrWrongCode
+	ErrExpired          = app.ErrExpired
+	ErrAlreadyCollected = app.ErrAlreadyCollected
+	ErrOutOfService     = app.ErrOutOfService
+	ErrDoorDidNotOpen   = app.ErrDoorDidNotOpen
+	ErrNoFreeDoor       = app.ErrNoFreeDoor
 
-	// States a transition can find a rent in instead of the one it needs.
-	ErrNotStored     = errors.New("app: parcel not dropped off yet")
-	ErrAlreadyStored = errors.New("app: parcel already dropped off")
-	ErrReclaimed     = errors.New("app: parcel already taken back")
-	ErrCancelled     = errors.New("app: booking cancelled")
-	ErrNotExpired    = errors.New("app: parcel not expired")
-	ErrNotFound      = errors.New("app: not found")
+	ErrNotStored     = app.ErrNotStored
+	ErrAlreadyStored = app.ErrAlreadyStored
+	ErrReclaimed     = app.ErrReclaimed
+	ErrCancelled     = app.ErrCancelled
+	ErrNotExpired    = app.ErrNotExpired
+	ErrNotFound      = app.ErrNotFound
 
-	ErrBadSize       = errors.New("app: unknown door size")
-	ErrUnknownParcel = errors.New("app: no booking for this parcel label")
-	ErrNotReturn     = errors.New("app: not a return")
-	ErrIsReturn      = errors.New("app: a return, not a delivery")
-	ErrDoorStillOpen = errors.New("app: door still open")
-	ErrRemoteOff     = errors.New("app: remote opening is off")
+	ErrBadSize       = app.ErrBadSize
+	ErrUnknownParcel = app.ErrUnknownParcel
+	ErrNotReturn     = app.ErrNotReturn
+	ErrIsReturn      = app.ErrIsReturn
+	ErrDoorStillOpen = app.ErrDoorStillOpen
+	ErrRemoteOff     = app.ErrRemoteOff
 
-	ErrBadToken     = errors.New("app: not a valid token")
-	ErrTokenExpired = errors.New("app: token expired")
+	ErrBadToken     = app.ErrBadToken
+	ErrTokenExpired = app.ErrTokenExpired
 
-	ErrBadPIN      = errors.New("app: wrong PIN")
-	ErrPINFormat   = errors.New("app: a PIN is at least 8 digits")
-	ErrStaffLocked = errors.New("app: staff account locked")
-	ErrNameTaken   = errors.New("app: name already in use")
-	ErrBadSetting  = errors.New("app: bad setting")
+	ErrBadPIN      = app.ErrBadPIN
+	ErrPINFormat   = app.ErrPINFormat
+	ErrStaffLocked = app.ErrStaffLocked
+	ErrNameTaken   = app.ErrNameTaken
+	ErrBadSetting  = app.ErrBadSetting
 )
 
-// LockedOutError says code (or PIN) entry is paused after wrong entries,
-// and until when, so the screen can count down. No pause is longer than a
-// minute for codes and three for PINs.
-type LockedOutError struct {
-	Until time.Time
-}
-
-func (e *LockedOutError) Error() string {
-	return "app: entry paused after wrong entries until " + e.Until.Format(time.RFC3339)
-}
+// LockedOutError says code entry is paused and for how long.
+type LockedOutError = app.LockedOutError
 
 // stateError names what a rent's actual state means to someone who needed
 // it in another state.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -109,9 +110,7 @@ func TestBookDropPickupByQR(t *testing.T) {
 	if err != nil || d.Door.ID != door.ID || d.Code() != "" {
 		t.Fatalf("DropBooked = %+v, %v", d, err)
 	}
-	if err := d.Done(ctx); err != nil {
-		t.Fatal(err)
-	}
+	dropIn(t, locks, d)
 	if _, err := c.DropBooked(ctx, "PK-1"); !errors.Is(err, ErrAlreadyStored) {
 		t.Fatalf("second drop: %v", err)
 	}
@@ -132,7 +131,7 @@ func TestBookDropPickupByQR(t *testing.T) {
 
 func TestSharedCodeOpensEachParcel(t *testing.T) {
 	ctx := context.Background()
-	l, _, _ := newTestLocker(t)
+	l, _, locks := newTestLocker(t)
 	c := &Courier{l: l, ID: "c"}
 	var code string
 	var first int64
@@ -150,9 +149,7 @@ func TestSharedCodeOpensEachParcel(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := d.Done(ctx); err != nil {
-			t.Fatal(err)
-		}
+		dropIn(t, locks, d)
 	}
 	p, err := l.StartPickup(ctx, strings.ToLower(code))
 	if err != nil || p.Remaining() != 1 {
@@ -200,7 +197,7 @@ func TestBookRefuses(t *testing.T) {
 
 func TestCancelOnlyReserved(t *testing.T) {
 	ctx := context.Background()
-	l, _, _ := newTestLocker(t)
+	l, _, locks := newTestLocker(t)
 	b, _ := l.Book(ctx, Booking{Size: "S", ParcelRef: "p"})
 	if err := l.Cancel(ctx, b.Rent.ID); err != nil {
 		t.Fatal(err)
@@ -213,7 +210,7 @@ func TestCancelOnlyReserved(t *testing.T) {
 	if err := l.Cancel(ctx, b.Rent.ID); !errors.Is(err, ErrDropStarted) {
 		t.Fatalf("cancel during drop-off: %v", err)
 	}
-	d.Done(ctx)
+	dropIn(t, locks, d)
 	if err := l.Cancel(ctx, b.Rent.ID); !errors.Is(err, ErrAlreadyStored) {
 		t.Fatalf("cancel stored: %v", err)
 	}
@@ -224,7 +221,7 @@ func TestCancelOnlyReserved(t *testing.T) {
 
 func TestWalkInLargerAndRetry(t *testing.T) {
 	ctx := context.Background()
-	l, _, locks := newTestLocker(t)
+	l, db, locks := newTestLocker(t)
 	c := &Courier{l: l, ID: "c"}
 	d, err := c.DropNew(ctx, "S", "W-1", true)
 	if err != nil {
@@ -233,29 +230,56 @@ func TestWalkInLargerAndRetry(t *testing.T) {
 	if d.Door.Size != "M" || !d.Door.Low { // the demo has no low small door
 		t.Fatalf("preferLow S got %+v", d.Door)
 	}
+	first := d.Door
 	if err := d.Larger(ctx); err != nil || d.Door.Size != "L" || !d.Door.Low || d.Rent().DoorID != d.Door.ID {
 		t.Fatalf("Larger = %v, door %+v", err, d.Door)
 	}
-	// The next door refuses: retry the same once, then another of its size.
-	bad := d.Door
-	locks.fail[address(bad)] = lockio.ErrNotSent
-	if err := d.Retry(ctx); !errors.Is(err, ErrDoorDidNotOpen) || d.Door.ID != bad.ID {
-		t.Fatalf("first retry = %v on door %d", err, d.Door.ID)
+	// The courier took the parcel back out of the small door and shut it:
+	// nothing is stored there, and it is free again.
+	locks.shut(address(first))
+	l.Tick(ctx)
+	if !isFree(t, db, first.ID) {
+		t.Fatal("the too-small door is not free again")
+	}
+	dropIn(t, locks, d)
+	if p, err := l.StartPickup(ctx, d.Code()); err != nil || p.Door.ID != d.Door.ID {
+		t.Fatalf("pickup by walk-in code: %v, %v", p, err)
+	}
+}
+
+// A door that refuses: the courier's report retries it once, then the
+// parcel goes to another door of its size; the refusing door keeps a
+// fault and is given to nobody.
+func TestWalkInDidNotOpenRetriesThenMoves(t *testing.T) {
+	ctx := context.Background()
+	l, db, locks := newTestLocker(t)
+	c := &Courier{l: l, ID: "c"}
+	var bad Door
+	db.View(ctx, func(tx *storage.Tx) (err error) { bad, err = tx.FreeDoor("S", false, nil); return err })
+	locks.fail[address(bad)] = &lockio.Error{Op: "unlock", Door: address(bad), Kind: lockio.ErrRefused, Err: lockio.ErrLockFailed}
+	d, err := c.DropNew(ctx, "S", "W-2", false)
+	if !errors.Is(err, ErrDoorDidNotOpen) || d == nil || d.Door.ID != bad.ID {
+		t.Fatalf("DropNew = %v, %v; want door %d refused", d, err, bad.ID)
 	}
 	if err := d.Done(ctx); !errors.Is(err, ErrDoorDidNotOpen) {
 		t.Fatalf("Done with a door that never opened: %v", err)
 	}
-	if err := d.Retry(ctx); err != nil || d.Door.ID == bad.ID || d.Door.Size != "L" {
-		t.Fatalf("second retry = %v on door %+v", err, d.Door)
+	v, err := d.DidNotOpen(ctx)
+	if err != nil || v.Kind != app.VerdictRetried || v.Opening.DoorID != bad.ID || v.Opening.Outcome != app.OutcomeNotOpened {
+		t.Fatalf("first report = %+v, %v; want the same door retried, refused again", v, err)
 	}
-	if doorOf(t, l, bad.ID).Fault == "" {
-		t.Fatal("the failing door is not marked faulty")
+	v, err = d.DidNotOpen(ctx)
+	if err != nil || v.Kind != app.VerdictOtherDoor || v.Opening.DoorID == bad.ID || v.Opening.Outcome != app.OutcomeOpened {
+		t.Fatalf("second report = %+v, %v; want another door, opened", v, err)
 	}
-	if err := d.Done(ctx); err != nil {
-		t.Fatal(err)
+	if doorOf(t, l, bad.ID).Fault == "" || isFree(t, db, bad.ID) {
+		t.Fatal("the refusing door is not kept out of assignment")
 	}
-	code := d.Code()
-	if p, err := l.StartPickup(ctx, code); err != nil || p.Door.ID != d.Door.ID {
+	if n := len(locks.unlocked); n != 1 {
+		t.Fatalf("%d unlocks reached a door, want 1 besides the refusals", n)
+	}
+	dropIn(t, locks, d)
+	if p, err := l.StartPickup(ctx, d.Code()); err != nil || p.Door.ID != d.Door.ID {
 		t.Fatalf("pickup by walk-in code: %v, %v", p, err)
 	}
 }
@@ -279,15 +303,21 @@ func TestExpiryPausesWhileDoorFaulty(t *testing.T) {
 	clock := withClock(db)
 	c := &Courier{l: l, ID: "c"}
 	d, _ := c.DropNew(ctx, "S", "x", false)
-	d.Done(ctx)
+	dropIn(t, locks, d)
 	door := d.Door
 	clock.Add(70 * time.Hour)
-	// The shopper comes; the door does not open: its clock stops.
+	// The shopper comes; the board's reply is lost and the door stays
+	// shut: the opening is pending, then settled as not opened, and the
+	// rent's clock stops from the first.
 	locks.fail[address(door)] = lockio.ErrOutcomeUnknown
-	if _, err := l.StartPickup(ctx, d.Code()); !errors.Is(err, ErrDoorDidNotOpen) {
-		t.Fatal(err)
+	if p, err := l.StartPickup(ctx, d.Code()); err != nil || !p.Opening.Pending() {
+		t.Fatalf("pickup with the reply lost = %+v, %v; want a pending opening", p, err)
 	}
 	clock.Add(10 * time.Hour) // past 72 h, but 10 h were paused
+	l.Tick(ctx)
+	if f := doorOf(t, l, door.ID).Fault; f == "" {
+		t.Fatal("a door not seen open is not marked faulty")
+	}
 	if n, err := l.ExpireDue(ctx); err != nil || n != 0 {
 		t.Fatalf("ExpireDue while faulty = %d, %v", n, err)
 	}
@@ -312,6 +342,7 @@ func TestExpiryPausesWhileDoorFaulty(t *testing.T) {
 	if len(exp) != 1 {
 		t.Fatalf("Expired = %v", exp)
 	}
+	locks.shut(address(door)) // staff's check
 	if _, err := c.TakeBack(ctx, exp[0].ID); err != nil {
 		t.Fatal(err)
 	}
@@ -325,11 +356,11 @@ func TestExpiryPausesWhileDoorFaulty(t *testing.T) {
 
 func TestOutOfServiceRefusesPickupAndMovesBooking(t *testing.T) {
 	ctx := context.Background()
-	l, _, _ := newTestLocker(t)
+	l, _, locks := newTestLocker(t)
 	st := loginStaff(t, l)
 	c := &Courier{l: l, ID: "c"}
 	d, _ := c.DropNew(ctx, "S", "x", false)
-	d.Done(ctx)
+	dropIn(t, locks, d)
 	if err := st.SetOutOfService(ctx, d.Door.ID, true, "hinge"); err != nil {
 		t.Fatal(err)
 	}
@@ -348,7 +379,7 @@ func TestOutOfServiceRefusesPickupAndMovesBooking(t *testing.T) {
 
 func TestReturnFlow(t *testing.T) {
 	ctx := context.Background()
-	l, _, _ := newTestLocker(t)
+	l, _, locks := newTestLocker(t)
 	b, err := l.Book(ctx, Booking{Size: "M", ParcelRef: "RET-1", Return: true})
 	if err != nil {
 		t.Fatal(err)
@@ -363,9 +394,7 @@ func TestReturnFlow(t *testing.T) {
 	if err != nil || d.Door.ID != b.Rent.DoorID {
 		t.Fatalf("StartReturn = %v, %v", d, err)
 	}
-	if err := d.Done(ctx); err != nil {
-		t.Fatal(err)
-	}
+	dropIn(t, locks, d)
 	if _, err := l.StartReturn(ctx, b.QR); !errors.Is(err, ErrAlreadyStored) {
 		t.Fatalf("return twice: %v", err)
 	}
@@ -377,6 +406,7 @@ func TestReturnFlow(t *testing.T) {
 	if _, err := c.TakeBack(ctx, rs[0].ID); !errors.Is(err, ErrIsReturn) {
 		t.Fatalf("TakeBack of a return: %v", err)
 	}
+	locks.shut(address(d.Door))
 	if _, err := c.CollectReturn(ctx, rs[0].ID); err != nil {
 		t.Fatal(err)
 	}
@@ -387,10 +417,10 @@ func TestReturnFlow(t *testing.T) {
 
 func TestRemoteOpen(t *testing.T) {
 	ctx := context.Background()
-	l, _, _ := newTestLocker(t)
+	l, _, locks := newTestLocker(t)
 	b, _ := l.Book(ctx, Booking{Size: "S", ParcelRef: "app"})
 	d, _ := (&Courier{l: l, ID: "c"}).DropBooked(ctx, "app")
-	d.Done(ctx)
+	dropIn(t, locks, d)
 	if _, err := l.RemoteOpen(ctx, b.Rent.ID); !errors.Is(err, ErrRemoteOff) {
 		t.Fatalf("remote open while off: %v", err)
 	}
@@ -429,37 +459,68 @@ func TestCourierLogin(t *testing.T) {
 	}
 }
 
-func TestReconcileFlagsNeverReplays(t *testing.T) {
-	ctx := context.Background()
-	l, db, locks := newTestLocker(t)
-	parcels, _ := l.SeedDemo(ctx, 1)
-	// A crash between intent and outcome leaves an intent behind.
-	err := db.Update(ctx, func(tx *storage.Tx) error {
-		rs, _ := tx.RentsInState(storage.RentStored)
-		_, err := tx.OpenIntent(parcels[0].DoorID, rs[0].ID, "pickup")
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := len(locks.unlocked)
-	if err := l.Reconcile(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if len(locks.unlocked) != before {
-		t.Fatal("reconcile opened a door")
-	}
-	st := loginStaff(t, l)
-	fl, err := st.Flagged(ctx)
-	if err != nil || len(fl) != 1 || fl[0].Sensor != "closed" {
-		t.Fatalf("Flagged = %+v, %v", fl, err)
-	}
-	assertRentState(t, db, parcels[0].DoorID, storage.RentStored)
-	if err := st.Resolve(ctx, fl[0].ID, "parcel still inside"); err != nil {
-		t.Fatal(err)
-	}
-	if fl, _ := st.Flagged(ctx); len(fl) != 0 {
-		t.Fatalf("still flagged: %v", fl)
+// A crash between intent and outcome leaves the intent behind. At start it
+// is weighed against the sensor, never replayed: open means opened (the
+// rent moves), closed means nobody can tell (the rent stays, the door is
+// kept for staff), unknown means it stays unsettled until the sensor reads.
+func TestReconcileSettlesFromTheSensorNeverReplays(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		sensor lockio.Sensor
+		rent   storage.RentState
+		fault  bool
+	}{
+		{"seen open", lockio.SensorOpen, storage.RentCollected, false},
+		{"closed", lockio.SensorClosed, storage.RentStored, true},
+		{"unknown", lockio.SensorUnknown, storage.RentStored, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			l, db, locks := newTestLocker(t)
+			parcels, _ := l.SeedDemo(ctx, 1)
+			door := doorOf(t, l, parcels[0].DoorID)
+			err := db.Update(ctx, func(tx *storage.Tx) error {
+				rs, _ := tx.RentsInState(storage.RentStored)
+				_, err := tx.OpenIntent(door.ID, rs[0].ID, "pickup")
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			locks.sensors = map[lockio.Door]lockio.Sensor{address(door): tt.sensor}
+			if err := l.Reconcile(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if len(locks.unlocked) != 0 {
+				t.Fatal("reconcile opened a door")
+			}
+			assertRentState(t, db, door.ID, tt.rent)
+			if got := doorOf(t, l, door.ID).Fault != ""; got != tt.fault {
+				t.Fatalf("door fault %v, want %v", got, tt.fault)
+			}
+			if n := len(eventsOfKind(t, l, string(app.EvAlertUnfinish))); n != 1 {
+				t.Fatalf("%d unfinished-opening alerts, want 1", n)
+			}
+			if tt.sensor != lockio.SensorUnknown {
+				return
+			}
+			// Unsettled: the same code gets "being opened", never an unlock.
+			var bo *app.BeingOpenedError
+			if _, err := l.StartPickup(ctx, parcels[0].Code); !errors.As(err, &bo) || bo.Door != door.ID {
+				t.Fatalf("pickup while unsettled: %v", err)
+			}
+			locks.sensors[address(door)] = lockio.SensorClosed
+			l.Tick(ctx)
+			if f := doorOf(t, l, door.ID).Fault; f == "" || len(locks.unlocked) != 0 {
+				t.Fatalf("after the sensor read closed: fault %q, %d unlocks", f, len(locks.unlocked))
+			}
+			if err := loginStaffSession(t, l).ClearDoor(ctx, door.ID, "parcel still inside"); err != nil {
+				t.Fatal(err)
+			}
+			if f := doorOf(t, l, door.ID).Fault; f != "" {
+				t.Fatalf("fault %q after staff cleared the door", f)
+			}
+		})
 	}
 }
 
@@ -537,6 +598,16 @@ func eventsOfKind(t *testing.T, l *Locker, kind string) []storage.Event {
 		t.Fatal(err)
 	}
 	return out
+}
+
+func loginStaffSession(t *testing.T, l *Locker) app.StaffSession {
+	t.Helper()
+	loginStaff(t, l)
+	s, err := l.LoginStaff(context.Background(), DemoStaffPIN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func loginStaff(t *testing.T, l *Locker) *Staff {

@@ -5,41 +5,98 @@ import (
 	"fmt"
 	"time"
 
+	"pudo/app"
+	"pudo/lockio"
 	"pudo/storage"
 )
 
-// Reconcile runs once at start, before any door opens: every opening whose
-// outcome was never recorded (the kiosk died between intent and outcome) is
-// compared with its door sensor and flagged for staff, with an alert event.
-// Nothing is replayed and no rent moves: only a person at the door can tell
-// whether a parcel went in or out.
+// Reconcile runs once at start, after the boards were read and before any
+// door opens: every opening the kiosk stopped in the middle of (between
+// intent and outcome, or while it waited for its sensor) is weighed
+// against its door's sensor. Nothing is replayed. Seen open: opened, and
+// the rent moves as its step says. Closed: nobody can tell whether it
+// opened meanwhile, so it is settled as not opened and the door is kept
+// for staff (the rent stays where it was). Unknown: it stays pending
+// until the sensor reads, and no other opening of the door starts.
 func (l *Locker) Reconcile(ctx context.Context) error {
 	var pending []storage.DoorOpen
+	var doors map[int64]storage.Door
+	var rents map[int64]storage.Rent
 	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
-		pending, err = tx.OpensInState("intent")
-		return err
+		if pending, err = tx.OpensInState("intent"); err != nil {
+			return err
+		}
+		doors, rents = map[int64]storage.Door{}, map[int64]storage.Rent{}
+		for _, o := range pending {
+			if doors[o.DoorID], err = tx.Door(o.DoorID); err != nil {
+				return err
+			}
+			if o.RentID != 0 {
+				if rents[o.RentID], err = tx.Rent(o.RentID); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("app: reconcile: %w", err)
 	}
 	for _, o := range pending {
+		d := doors[o.DoorID]
+		sensor := l.locks.Sensor(address(d))
 		err := l.db.Update(ctx, func(tx *storage.Tx) error {
-			d, err := tx.Door(o.DoorID)
-			if err != nil {
-				return err
-			}
-			sensor := l.locks.Sensor(address(d)).String()
-			if err := tx.FlagOpen(o.ID, sensor); err != nil {
-				return err
-			}
-			_, err = tx.Append(storage.Event{Actor: "system", Kind: "alert.open.unfinished", DoorID: o.DoorID, RentID: o.RentID,
+			_, err := tx.Append(storage.Event{Actor: "system", Kind: string(app.EvAlertUnfinish), DoorID: o.DoorID, RentID: o.RentID,
 				Detail: fmt.Sprintf("%s interrupted; sensor %s", o.Reason, sensor)})
 			return err
 		})
 		if err != nil {
 			return fmt.Errorf("app: reconcile opening %d: %w", o.ID, err)
 		}
-		l.log.Warn("unfinished door opening flagged for staff", "door", o.DoorID, "rent", o.RentID, "reason", o.Reason)
+		op := opening{door: d, rentID: o.RentID, actor: "system", reason: o.Reason, move: moveOf(o.Reason),
+			courier: rents[o.RentID].Courier}
+		lv := &live{op: op, interrupted: true, o: app.Opening{ID: o.ID, DoorID: o.DoorID, RentID: o.RentID,
+			Purpose: purposeOf(o.Reason), Cause: app.CauseInterrupted, Confirmable: sensor != lockio.SensorUnknown, Started: o.CreatedAt}}
+		l.reg.add(lv)
+		l.log.Warn("unfinished door opening found at start", "door", o.DoorID, "rent", o.RentID, "reason", o.Reason, "sensor", sensor.String())
+		l.observe(ctx, d, sensor)
+	}
+	return l.reconcileDropOffs(ctx)
+}
+
+// reconcileDropOffs finds the drop-offs whose door was seen open before
+// the kiosk stopped, and that were not stored because it had not closed
+// yet: they wait for the close again, or are stored now if it is closed.
+func (l *Locker) reconcileDropOffs(ctx context.Context) error {
+	step, _ := app.StepFor(app.MoveDropOff)
+	var seen []storage.DoorOpen
+	rents := map[int64]storage.Rent{}
+	doors := map[int64]storage.Door{}
+	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
+		if seen, err = tx.SeenOpenPending(string(app.PurposeDropOff), storage.RentState(step.From)); err != nil {
+			return err
+		}
+		for _, o := range seen {
+			if rents[o.RentID], err = tx.Rent(o.RentID); err != nil {
+				return err
+			}
+			if doors[o.DoorID], err = tx.Door(o.DoorID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("app: reconcile drop-offs: %w", err)
+	}
+	for _, o := range seen {
+		d := doors[o.DoorID]
+		lv := &live{op: opening{door: d, rentID: o.RentID, actor: "system", reason: o.Reason, move: app.MoveDropOff,
+			courier: rents[o.RentID].Courier}, o: appOpening(o)}
+		l.reg.add(lv)
+		l.reg.settled(lv, lv.o, true, false)
+		l.log.Warn("drop-off seen open before a restart waits for its door to close", "door", d.ID, "rent", o.RentID)
+		l.observe(ctx, d, l.locks.Sensor(address(d)))
 	}
 	return nil
 }
@@ -52,7 +109,7 @@ func (l *Locker) Reconcile(ctx context.Context) error {
 func (l *Locker) ExpireDue(ctx context.Context) (int, error) {
 	n := 0
 	err := l.db.Update(ctx, func(tx *storage.Tx) error {
-		due, err := tx.DueToExpire()
+		due, err := tx.DueToExpire(timedStates()...)
 		if err != nil {
 			return err
 		}
@@ -74,18 +131,22 @@ func (l *Locker) ExpireDue(ctx context.Context) (int, error) {
 }
 
 func expireOne(tx *storage.Tx, r storage.Rent) (bool, error) {
-	to, kind := storage.RentExpired, "rent.expired"
+	move, kind := app.MoveExpire, app.EvRentExpired
 	if r.State == storage.RentReserved {
 		// A booking whose door was opened may hold a parcel: staff decide.
 		if started, err := tx.HasOpenings(r.ID); err != nil || started {
 			return false, err
 		}
-		to, kind = storage.RentCancelled, "rent.lapsed"
+		move, kind = app.MoveLapse, app.EvRentLapsed
 	}
-	if err := tx.MoveRent(r.ID, r.State, to); err != nil {
+	step, ok := app.Allowed(move, app.RentState(r.State), app.RentKind(r.Kind))
+	if !ok {
+		return false, nil // a return waits for its courier without a deadline
+	}
+	if err := tx.MoveRent(r.ID, storage.RentState(step.From), storage.RentState(step.To)); err != nil {
 		return false, err
 	}
-	_, err := tx.Append(storage.Event{Actor: "system", Kind: kind, DoorID: r.DoorID, RentID: r.ID})
+	_, err := tx.Append(storage.Event{Actor: "system", Kind: string(kind), DoorID: r.DoorID, RentID: r.ID})
 	return err == nil, err
 }
 
@@ -146,4 +207,15 @@ func (l *Locker) Housekeep(ctx context.Context, every time.Duration) {
 		case <-t.C:
 		}
 	}
+}
+
+// timedStates are the states whose rents a deadline moves: those the life
+// cycle's steps without an opening leave by time (expire, lapse).
+func timedStates() []storage.RentState {
+	var out []storage.RentState
+	for _, m := range []app.Move{app.MoveExpire, app.MoveLapse} {
+		s, _ := app.StepFor(m)
+		out = append(out, storage.RentState(s.From))
+	}
+	return out
 }

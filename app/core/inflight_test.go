@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -153,79 +154,55 @@ func TestOneRentOpensOnceUnderConcurrentRequests(t *testing.T) {
 	}
 }
 
-// A walk-in's rent is made before its door opens, and its code is handed
-// out only with the DropOff. When the opening fails before the board is
-// told (the caller gave up waiting, the door went out of service, the
-// store refused the intent), DropNew returned no DropOff: nobody could
-// finish or abandon the rent, and a walk-in has no deadline, so the door
-// stayed reserved for good behind a code nobody knows.
-func TestWalkInThatNeverOpenedLeavesNoReservation(t *testing.T) {
-	for _, tt := range []struct {
-		name    string
-		timeout time.Duration // 0: none
-		oos     bool          // staff take the door out of service meanwhile
-	}{
-		{"caller gives up while the door is busy", 200 * time.Millisecond, false},
-		{"door taken out of service before it opened", 0, true},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			ctx := context.Background()
-			l, _, f := newTestLocker(t)
-			s := loginStaff(t, l)
-			c, err := l.CourierLogin(ctx, courierToken(l, "dhl-1", time.Hour))
-			if err != nil {
-				t.Fatal(err)
-			}
-			h := holdLocks(l, f)
-			staffDone := make(chan error, 1)
-			go func() { staffDone <- s.OpenDoor(ctx, 1, DemoStaffPIN, "check") }() // door 1: the smallest free S
-			<-h.entered
-			dctx := ctx
-			if tt.timeout > 0 {
-				var cancel context.CancelFunc
-				dctx, cancel = context.WithTimeout(ctx, tt.timeout)
-				defer cancel()
-			}
-			type result struct {
-				d   *DropOff
-				err error
-			}
-			dropDone := make(chan result, 1)
-			go func() { d, err := c.DropNew(dctx, "S", "WALK-1", false); dropDone <- result{d, err} }()
-			if tt.oos {
-				for { // the walk-in is reserved on door 1, waiting for the door
-					rs, err := l.Rents(ctx, RentFilter{ParcelRef: "WALK-1"})
-					if err != nil {
-						t.Fatal(err)
-					}
-					if len(rs) > 0 {
-						break
-					}
-					time.Sleep(5 * time.Millisecond)
-				}
-				if err := s.SetOutOfService(ctx, 1, true, "hinge"); err != nil {
-					t.Fatal(err)
-				}
-			} else {
-				<-dctx.Done()
-			}
-			close(h.release)
-			if err := <-staffDone; err != nil {
-				t.Fatal(err)
-			}
-			res := <-dropDone
-			if res.err == nil || errors.Is(res.err, ErrDoorDidNotOpen) {
-				t.Fatalf("DropNew = %v, %v; want a failure before any opening", res.d, res.err)
-			}
-			rs, err := l.Rents(ctx, RentFilter{ParcelRef: "WALK-1"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range rs {
-				if r.State.Active() {
-					t.Errorf("rent %d left %s on door %d with no way to finish it", r.ID, r.State, r.DoorID)
-				}
-			}
-		})
+// A door whose opening is in flight may end up holding anything: a
+// walk-in is never given it, so the drop-off opens another door while
+// staff's opening of the first is still at the board.
+func TestWalkInNeverGetsADoorBeingOpened(t *testing.T) {
+	ctx := context.Background()
+	l, _, f := newTestLocker(t)
+	s := loginStaff(t, l)
+	c, err := l.CourierLogin(ctx, courierToken(l, "dhl-1", time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := holdLocks(l, f)
+	staffDone := make(chan error, 1)
+	go func() { staffDone <- s.OpenDoor(ctx, 1, DemoStaffPIN, "check") }() // door 1: the smallest free S
+	<-h.entered
+	type result struct {
+		d   *DropOff
+		err error
+	}
+	dropDone := make(chan result, 1)
+	go func() { d, err := c.DropNew(ctx, "S", "WALK-1", false); dropDone <- result{d, err} }()
+	if d := <-h.entered; d == (lockio.Door{Board: 1, Channel: 1}) {
+		t.Fatalf("the walk-in opened door 1 again while staff's opening of it was in flight")
+	}
+	close(h.release)
+	if err := <-staffDone; err != nil {
+		t.Fatal(err)
+	}
+	res := <-dropDone
+	if res.err != nil || res.d.Door.ID == 1 {
+		t.Fatalf("DropNew = door %d, %v; want another door, opened", res.d.Door.ID, res.err)
+	}
+}
+
+// When nothing can open (the bus is down), a walk-in is refused before
+// its rent is made: no reservation is left behind a code nobody knows.
+func TestWalkInRefusedOutOfOrderLeavesNoReservation(t *testing.T) {
+	ctx := context.Background()
+	l, _, f := newTestLocker(t)
+	c, err := l.CourierLogin(ctx, courierToken(l, "dhl-1", time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.busDown()
+	if _, err := c.DropNew(ctx, "S", "WALK-2", false); !errors.Is(err, app.ErrOutOfOrder) {
+		t.Fatalf("DropNew with the bus down: %v, want out of order", err)
+	}
+	rs, err := l.Rents(ctx, RentFilter{ParcelRef: "WALK-2"})
+	if err != nil || len(rs) != 0 || len(f.unlocked) != 0 {
+		t.Fatalf("rents %v, unlocks %v after a refused walk-in", rs, f.unlocked)
 	}
 }

@@ -62,7 +62,8 @@ func killChild(path, codesFile string, chain bool) error {
 		return err
 	}
 	fmt.Println("checked")
-	l := New(db, &fakeLocks{fail: map[lockio.Door]error{}}, []byte("kill-test-secret-0123456789abcdef"),
+	locks := &fakeLocks{fail: map[lockio.Door]error{}}
+	l := New(db, locks, []byte("kill-test-secret-0123456789abcdef"),
 		Options{KioskID: "K"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	doors, _ := Layout(killColumns, 2)
 	if err := l.SetUp(ctx, doors); err != nil {
@@ -72,7 +73,8 @@ func killChild(path, codesFile string, chain bool) error {
 		return err
 	}
 	// Staff's part after a crash: bookings left reserved by an interrupted
-	// drop-off are checked (the fake doors are empty) and cancelled.
+	// drop-off are checked (the fake doors are empty) and cancelled, and
+	// the doors kept for them cleared.
 	reserved, err := l.Rents(ctx, RentFilter{State: string(storage.RentReserved), Limit: 1000})
 	if err != nil {
 		return err
@@ -82,17 +84,28 @@ func killChild(path, codesFile string, chain bool) error {
 			return err
 		}
 	}
+	ds, err := l.Doors(ctx)
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		if d.Fault != "" {
+			if err := l.clearDoor(ctx, "staff:kill-test", d.ID, "checked after a crash"); err != nil {
+				return err
+			}
+		}
+	}
 	fmt.Println("ready")
 	c := &Courier{l: l, ID: "kill"}
 	rng := rand.New(rand.NewPCG(uint64(os.Getpid()), uint64(time.Now().UnixNano())))
 	for {
-		if err := killStep(ctx, l, c, rng, codes); err != nil {
+		if err := killStep(ctx, l, locks, c, rng, codes); err != nil {
 			return err
 		}
 	}
 }
 
-func killStep(ctx context.Context, l *Locker, c *Courier, rng *rand.Rand, codes map[int64]string) error {
+func killStep(ctx context.Context, l *Locker, locks *fakeLocks, c *Courier, rng *rand.Rand, codes map[int64]string) error {
 	if len(codes) > 0 && rng.IntN(2) == 0 {
 		for id, code := range codes { // map order is random enough
 			delete(codes, id)
@@ -104,9 +117,11 @@ func killStep(ctx context.Context, l *Locker, c *Courier, rng *rand.Rand, codes 
 				fmt.Println("gone", id) // collected by a child killed before it said so
 				return nil
 			}
-			if _, err := l.StartPickup(ctx, code); err != nil {
+			p, err := l.StartPickup(ctx, code)
+			if err != nil {
 				return fmt.Errorf("pickup of stored rent %d: %w", id, err)
 			}
+			locks.shut(address(p.Door)) // the shopper takes it and closes the door
 			fmt.Println("collected", id)
 			return nil
 		}
@@ -119,6 +134,7 @@ func killStep(ctx context.Context, l *Locker, c *Courier, rng *rand.Rand, codes 
 		return err
 	}
 	fmt.Println("pending", d.Rent().ID, d.Code())
+	locks.shut(address(d.Door))
 	if err := d.Done(ctx); err != nil {
 		return err
 	}

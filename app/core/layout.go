@@ -57,7 +57,18 @@ func Layout(cols []Column, lowRows int) ([]storage.Door, error) {
 	return out, nil
 }
 
-// SetUp makes the store's doors match the layout.
+// SetUp makes the store's doors match the layout, and keeps the layout
+// for availability, which flows ask inside their transactions.
 func (l *Locker) SetUp(ctx context.Context, doors []storage.Door) error {
-	return l.db.Update(ctx, func(tx *storage.Tx) error { return tx.SyncDoors(doors) })
+	if err := l.db.Update(ctx, func(tx *storage.Tx) error { return tx.SyncDoors(doors) }); err != nil {
+		return err
+	}
+	ds, err := l.Doors(ctx)
+	if err != nil {
+		return err
+	}
+	l.mu.Lock()
+	l.doors = ds
+	l.mu.Unlock()
+	return nil
 }

@@ -2,11 +2,13 @@ package core
 
 import (
 	"context"
+	"image"
 	"log/slog"
 	"slices"
 	"sync"
 	"time"
 
+	"pudo/app"
 	"pudo/app/cred"
 	"pudo/lockio"
 	"pudo/storage"
@@ -17,6 +19,30 @@ import (
 type Locks interface {
 	Unlock(ctx context.Context, d lockio.Door) error
 	Sensor(d lockio.Door) lockio.Sensor
+}
+
+// Bus is the rest of the lock controller, for availability and the staff
+// hardware screen. When Locks has these methods too (*lockio.Controller
+// does), the engine uses them; without them the bus counts as up.
+type Bus interface {
+	Health() lockio.Health
+	Scan(ctx context.Context) ([]lockio.BoardFound, error)
+	Reconnect()
+}
+
+// Readers is what the engine needs from the code readers: their health,
+// for the hardware screen and the self-test, and the camera's newest
+// picture for the staff preview. main adapts the scanner hub.
+type Readers interface {
+	Status() []app.ReaderStatus
+	LastFrame() image.Image
+}
+
+// SetReaders tells the engine about the code readers; nil: none.
+func (l *Locker) SetReaders(r Readers) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.readers = r
 }
 
 // Options are the rules a locker operator sets. Zero fields take the
@@ -33,9 +59,17 @@ type Options struct {
 	// owner (the app flow). Off by default (product.md).
 	RemoteOpen bool
 	// ReopenGrace is how long after collecting a parcel the shopper may
-	// open the same door again ("I left something inside"); default 1m,
-	// never more than maxReopenGrace.
+	// open the same door again ("I left something inside"); default
+	// app.DefaultReopenGrace, never more than app.MaxReopenGrace. The
+	// screen offers Reopen until Pickup.ReopenUntil, which is this.
 	ReopenGrace time.Duration
+	// DidNotOpen is how long a door whose opening the board acknowledged
+	// (or whose reply was lost) may read closed before the opening is
+	// settled as not opened; default 5s (lock.did_not_open_after).
+	DidNotOpen time.Duration
+	// FlapLimit is how many sensor changes a minute flag a door as
+	// flapping; default 10.
+	FlapLimit int
 	// PINCost is the argon2id cost of staff PIN hashes; zero: DefaultPINCost.
 	// Tests lower it; a hash keeps its own cost, so changing it later is safe.
 	PINCost PINCost
@@ -57,28 +91,42 @@ type Locker struct {
 	opts     Options
 	log      *slog.Logger
 
+	notes notifier
+	reg   registry
+	flaps flapWatch
+
 	mu        sync.Mutex // protects following
 	listeners []func(DoorNotice)
-	// opening holds one token per door while the door is being opened
-	// (see lockDoor).
-	opening map[int64]chan struct{}
+	// starting holds one token per door while an opening of it is being
+	// started (see lockDoor).
+	starting map[int64]chan struct{}
+	readers  Readers
+	avail    app.Availability // as last told
+	doors    []storage.Door   // the layout, read once
 }
 
 // New returns a Locker over an opened store and lock controller.
 func New(db *storage.DB, locks Locks, secret []byte, opts Options, log *slog.Logger) *Locker {
 	if opts.PickupWindow <= 0 {
-		opts.PickupWindow = 72 * time.Hour
+		opts.PickupWindow = app.DefaultPickupWindow
 	}
 	if opts.Retention <= 0 {
-		opts.Retention = 90 * 24 * time.Hour
+		opts.Retention = app.DefaultRetention
 	}
 	if opts.BookingHold <= 0 {
-		opts.BookingHold = 7 * 24 * time.Hour
+		opts.BookingHold = app.DefaultBookingHold
 	}
 	if opts.ReopenGrace <= 0 {
-		opts.ReopenGrace = time.Minute
+		opts.ReopenGrace = app.DefaultReopenGrace
 	}
-	opts.ReopenGrace = min(opts.ReopenGrace, maxReopenGrace)
+	// app/config refuses more; a caller that did not validate gets the cap.
+	opts.ReopenGrace = min(opts.ReopenGrace, app.MaxReopenGrace)
+	if opts.DidNotOpen <= 0 {
+		opts.DidNotOpen = app.DefaultDidNotOpen
+	}
+	if opts.FlapLimit <= 0 {
+		opts.FlapLimit = app.DefaultFlapLimit
+	}
 	if opts.PINCost == (PINCost{}) {
 		opts.PINCost = DefaultPINCost
 	}
@@ -103,46 +151,6 @@ func (l *Locker) OnDoor(fn func(DoorNotice)) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.listeners = append(l.listeners, fn)
-}
-
-// HandleDoorEvent records a lock-board event in the audit log and tells the
-// listeners. main pumps the controller's events into it.
-func (l *Locker) HandleDoorEvent(ctx context.Context, ev lockio.Event) {
-	var door storage.Door
-	err := l.db.Update(ctx, func(tx *storage.Tx) error {
-		d, err := tx.DoorByAddress(ev.Door.Board, ev.Door.Channel)
-		if err != nil {
-			return err
-		}
-		door = d
-		_, err = tx.Append(storage.Event{Actor: "system", Kind: doorEventKind(ev.Kind), DoorID: d.ID})
-		return err
-	})
-	if err != nil {
-		l.log.Warn("door event not recorded", "door", ev.Door.String(), "event", ev.Kind.String(), "err", err)
-		return
-	}
-	if ev.Kind == lockio.EventForcedOpen {
-		l.log.Error("door opened without a command", "door", door.ID)
-	} else {
-		l.log.Info("door event", "door", door.ID, "event", ev.Kind.String())
-	}
-	l.mu.Lock()
-	ls := append([]func(DoorNotice){}, l.listeners...)
-	l.mu.Unlock()
-	for _, fn := range ls {
-		fn(DoorNotice{Door: door, Kind: ev.Kind, At: ev.At})
-	}
-}
-
-// doorEventKind names a lock-board event in the audit log. A door opened
-// without a command is an alert (product.md: it raises an alarm), so the
-// back office's alert.* subscription hears it like a lockout.
-func doorEventKind(k lockio.EventKind) string {
-	if k == lockio.EventForcedOpen {
-		return "alert.door.forced-open"
-	}
-	return "door." + k.String()
 }
 
 // Doors lists every door of the locker.

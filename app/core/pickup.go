@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"pudo/app"
 	"pudo/storage"
 )
 
@@ -18,10 +19,15 @@ type Pickup struct {
 	reason  string
 	pending []storage.Rent
 	Door    Door // the door opened last
+	// Opening is the last opening started, as it stood when its call
+	// returned.
+	Opening app.Opening
 	// last is the rent collected last, for Reopen and Report; reopens
 	// counts how often its door was opened again.
 	last    storage.Rent
 	reopens int
+	// retried holds the rents whose one retry was used.
+	retried map[int64]bool
 }
 
 // Remaining is how many parcels under this code are still behind closed doors.
@@ -29,16 +35,19 @@ func (p *Pickup) Remaining() int { return len(p.pending) }
 
 // ErrForeign means a scanned text is none of ours (a product barcode): the
 // screen ignores it, and it does not count as a wrong code.
-var ErrForeign = errors.New("app: not one of our codes")
+var ErrForeign = app.ErrForeign
 
 // ErrNotPickup means a scan is ours but not for collecting (a courier or
 // return QR at the pickup screen); it does not count as a wrong code.
-var ErrNotPickup = errors.New("app: not a pickup code")
+var ErrNotPickup = app.ErrNotPickup
 
 // StartPickup checks a typed or scanned code and opens the first door it
 // owns. Errors: *LockedOutError, ErrCodeFormat, ErrWrongCode, ErrExpired,
 // ErrNotStored, ErrOutOfService, ErrDoorDidNotOpen.
 func (l *Locker) StartPickup(ctx context.Context, input string) (*Pickup, error) {
+	if err := l.outOfOrder(); err != nil {
+		return nil, err // nothing could open: no code is looked at or counted
+	}
 	code, err := NormalizeCode(input)
 	if err != nil {
 		return nil, err // a malformed entry can open nothing: not counted
@@ -49,6 +58,9 @@ func (l *Locker) StartPickup(ctx context.Context, input string) (*Pickup, error)
 // StartPickupScan is StartPickup for a scanned text: a pickup QR token or a
 // pickup code. ErrForeign and ErrNotPickup are not counted as wrong codes.
 func (l *Locker) StartPickupScan(ctx context.Context, text string) (*Pickup, error) {
+	if err := l.outOfOrder(); err != nil {
+		return nil, err
+	}
 	p := l.Classify(text)
 	switch p.Kind {
 	case PayloadPickupCode:
@@ -99,9 +111,9 @@ func (l *Locker) pickupByMAC(ctx context.Context, mac []byte) (*Pickup, error) {
 	default:
 		return nil, l.refuse(ctx, "code.wrong", ErrWrongCode, true)
 	}
-	p := &Pickup{l: l, actor: "shopper", reason: "pickup", pending: stored}
+	p := &Pickup{l: l, actor: "shopper", reason: string(app.PurposePickup), pending: stored}
 	if err := p.Next(ctx); err != nil {
-		return nil, err
+		return keepForReport(p, err)
 	}
 	return p, nil
 }
@@ -157,36 +169,50 @@ func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) 
 		}
 		return nil, err
 	}
-	pk := &Pickup{l: l, actor: "shopper", reason: "pickup.qr", pending: []storage.Rent{r}}
+	pk := &Pickup{l: l, actor: "shopper", reason: string(app.PurposePickupQR), pending: []storage.Rent{r}}
 	if err := pk.Next(ctx); err != nil {
-		return nil, err
+		return keepForReport(pk, err)
 	}
 	return pk, nil
 }
 
-// Next opens the door of the next parcel under the code. The rent becomes
-// collected in the same transaction that records the door opening.
+// Next starts the opening of the next parcel's door. The rent becomes
+// collected when the sensor sees that door open, in the transaction that
+// settles the opening. An opening that could not start (out of order, the
+// door being opened already) leaves the parcel first in line.
 func (p *Pickup) Next(ctx context.Context) error {
 	if len(p.pending) == 0 {
 		return ErrAlreadyCollected
 	}
 	r := p.pending[0]
-	opened, err := p.l.open(ctx, opening{
-		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: p.actor, reason: p.reason,
-		guard: func(tx *storage.Tx) error { return guardState(tx, r.ID, storage.RentStored) },
-		onOpened: func(tx *storage.Tx) error {
-			if err := tx.MoveRent(r.ID, storage.RentStored, storage.RentCollected); err != nil {
-				return err
-			}
-			_, err := tx.Append(storage.Event{Actor: p.actor, Kind: "rent.collected", DoorID: r.DoorID, RentID: r.ID})
-			return err
-		},
-	})
-	if err != nil {
-		return err
+	started, err := p.openRent(ctx, r)
+	if started {
+		p.pending = p.pending[1:]
 	}
-	p.pending, p.Door, p.last, p.reopens = p.pending[1:], opened, r, 0
-	return nil
+	return err
+}
+
+// openRent opens r's door for collecting it: the first time, or the one
+// retry after it did not open.
+func (p *Pickup) openRent(ctx context.Context, r storage.Rent) (started bool, err error) {
+	res, err := p.l.open(ctx, opening{
+		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: p.actor, reason: p.reason, move: moveOf(p.reason),
+		guard: func(tx *storage.Tx) error { return guardState(tx, r.ID, storage.RentStored) },
+	})
+	if res.opening.ID == 0 {
+		return false, err
+	}
+	p.Opening, p.Door, p.last, p.reopens = res.opening, res.door, r, 0
+	return true, err
+}
+
+// keepForReport hands the pickup back with a door that did not open, so
+// the shopper's "it did not open" has an opening to be weighed against.
+func keepForReport(p *Pickup, err error) (*Pickup, error) {
+	if errors.Is(err, ErrDoorDidNotOpen) {
+		return p, err
+	}
+	return nil, err
 }
 
 // guardState fails, naming the rent's actual state, unless it is want.

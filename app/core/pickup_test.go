@@ -10,17 +10,22 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app"
 	"pudo/app/cred"
 	"pudo/lockio"
 	"pudo/storage"
 )
 
-// fakeLocks records unlocks and fails the doors the test says.
+// fakeLocks records unlocks and fails the doors the test says. A door it
+// unlocks pops open (its sensor reads open) unless it is stuck, until the
+// test shuts it; the scenario tests use the real driver and emulator.
 type fakeLocks struct {
 	mu       sync.Mutex // protects following
 	unlocked []lockio.Door
 	fail     map[lockio.Door]error
 	sensors  map[lockio.Door]lockio.Sensor // default closed
+	stuck    map[lockio.Door]bool          // the board acknowledges, the door stays shut
+	down     bool                          // the bus is down
 }
 
 func (f *fakeLocks) Unlock(_ context.Context, d lockio.Door) error {
@@ -30,7 +35,48 @@ func (f *fakeLocks) Unlock(_ context.Context, d lockio.Door) error {
 		return err
 	}
 	f.unlocked = append(f.unlocked, d)
+	if !f.stuck[d] {
+		f.set(d, lockio.SensorOpen)
+	}
 	return nil
+}
+
+func (f *fakeLocks) set(d lockio.Door, s lockio.Sensor) {
+	if f.sensors == nil {
+		f.sensors = map[lockio.Door]lockio.Sensor{}
+	}
+	f.sensors[d] = s
+}
+
+// Health makes the fake a Bus: one board answering unless the test took
+// the bus down.
+func (f *fakeLocks) Health() lockio.Health {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.down {
+		return lockio.Health{State: lockio.BusDown, Err: "unplugged", Boards: []lockio.BoardHealth{{Address: 1, Failures: 3}}}
+	}
+	return lockio.Health{State: lockio.BusUp, Boards: []lockio.BoardHealth{{Address: 1, Answering: true}}}
+}
+
+func (f *fakeLocks) Scan(context.Context) ([]lockio.BoardFound, error) { return nil, nil }
+func (f *fakeLocks) Reconnect()                                        {}
+
+// busDown pulls the fake adapter: every door reads unknown.
+func (f *fakeLocks) busDown() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.down = true
+	for d := range f.sensors {
+		f.sensors[d] = lockio.SensorUnknown
+	}
+}
+
+// shut is the person closing door d.
+func (f *fakeLocks) shut(d lockio.Door) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.set(d, lockio.SensorClosed)
 }
 
 func (f *fakeLocks) Sensor(d lockio.Door) lockio.Sensor {
@@ -40,6 +86,16 @@ func (f *fakeLocks) Sensor(d lockio.Door) lockio.Sensor {
 		return s
 	}
 	return lockio.SensorClosed
+}
+
+// dropIn is the courier putting the parcel in: the door, popped open by
+// the fake board, is shut and the drop-off done, so the rent is stored.
+func dropIn(t *testing.T, locks *fakeLocks, d *DropOff) {
+	t.Helper()
+	locks.shut(address(d.Door))
+	if err := d.Done(context.Background()); err != nil {
+		t.Fatalf("drop-off done: %v", err)
+	}
 }
 
 func newTestLocker(t *testing.T) (*Locker, *storage.DB, *fakeLocks) {
@@ -153,16 +209,33 @@ func TestPickupRejects(t *testing.T) {
 func TestPickupDoorDidNotOpenKeepsTheParcel(t *testing.T) {
 	ctx := context.Background()
 	l, db, locks := newTestLocker(t)
+	clock := withClock(db)
 	parcels, _ := l.SeedDemo(ctx, 1)
 	var door storage.Door
 	db.View(ctx, func(tx *storage.Tx) (err error) { door, err = tx.Door(parcels[0].DoorID); return })
-	for _, cause := range []error{lockio.ErrNotSent, lockio.ErrOutcomeUnknown} {
-		locks.fail[address(door)] = cause
-		if _, err := l.StartPickup(ctx, parcels[0].Code); !errors.Is(err, ErrDoorDidNotOpen) || !errors.Is(err, cause) {
-			t.Fatalf("StartPickup with %v = %v", cause, err)
-		}
-		assertRentState(t, db, door.ID, storage.RentStored)
+	// Nothing sent: not opened at once.
+	locks.fail[address(door)] = lockio.ErrNotSent
+	if _, err := l.StartPickup(ctx, parcels[0].Code); !errors.Is(err, ErrDoorDidNotOpen) || !errors.Is(err, lockio.ErrNotSent) {
+		t.Fatalf("StartPickup with nothing sent = %v", err)
 	}
+	assertRentState(t, db, door.ID, storage.RentStored)
+	// The reply lost: pending; the same code meanwhile is told the door is
+	// being opened; the door reads closed for the did-not-open time: not
+	// opened, and the parcel is still the shopper's.
+	locks.fail[address(door)] = lockio.ErrOutcomeUnknown
+	p, err := l.StartPickup(ctx, parcels[0].Code)
+	if err != nil || !p.Opening.Pending() || p.Opening.Cause != app.CauseNoReply {
+		t.Fatalf("StartPickup with the reply lost = %+v, %v; want pending, no reply", p, err)
+	}
+	if _, err := l.StartPickup(ctx, parcels[0].Code); !errors.Is(err, app.ErrBeingOpened) {
+		t.Fatalf("the same code while unsettled: %v, want being opened", err)
+	}
+	clock.Add(l.opts.DidNotOpen)
+	l.Tick(ctx)
+	if o, _ := l.openingNow(ctx, p.Opening.ID); o.Outcome != app.OutcomeNotOpened || o.Cause != app.CauseNotSeenOpen {
+		t.Fatalf("after the did-not-open time: %+v", o)
+	}
+	assertRentState(t, db, door.ID, storage.RentStored)
 	delete(locks.fail, address(door))
 	if _, err := l.StartPickup(ctx, parcels[0].Code); err != nil {
 		t.Fatalf("retry after the board recovered: %v", err)

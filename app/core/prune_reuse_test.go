@@ -30,9 +30,7 @@ func TestPruneNeverFreesARentIDForReuse(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := d.Done(ctx); err != nil {
-				t.Fatal(err)
-			}
+			dropIn(t, l.locks.(*fakeLocks), d)
 			if _, err := l.StartPickupScan(ctx, b.QR); err != nil {
 				t.Fatal(err)
 			}
@@ -67,9 +65,7 @@ func TestPruneNeverFreesARentIDForReuse(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := d.Done(ctx); err != nil {
-				t.Fatal(err)
-			}
+			dropIn(t, locks, d)
 			locks.mu.Lock()
 			before := len(locks.unlocked)
 			locks.mu.Unlock()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"pudo/app"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -214,34 +215,49 @@ func (s *Staff) UnlockStaff(ctx context.Context, name string) error {
 // session left open must not let the next person open doors. Rents are
 // untouched.
 func (s *Staff) OpenDoor(ctx context.Context, doorID int64, pin, reason string) error {
+	_, err := s.openDoor(ctx, doorID, pin, reason)
+	return err
+}
+
+func (s *Staff) openDoor(ctx context.Context, doorID int64, pin, reason string) (app.Opening, error) {
 	if err := s.recheck(ctx, pin); err != nil {
-		return err
+		return app.Opening{}, err
 	}
-	_, err := s.l.open(ctx, opening{door: storage.Door{ID: doorID}, actor: s.actor(),
+	res, err := s.l.open(ctx, opening{door: storage.Door{ID: doorID}, actor: s.actor(),
 		reason: "staff: " + reason, allowOOS: true})
-	return notFound(err)
+	return res.opening, notFound(err)
 }
 
 // OpenAll opens every door one after another for an inventory check, after
 // asking the PIN again. Doors that did not open are reported together.
 func (s *Staff) OpenAll(ctx context.Context, pin string) error {
+	_, err := s.openAll(ctx, pin)
+	return err
+}
+
+func (s *Staff) openAll(ctx context.Context, pin string) ([]app.Opening, error) {
 	if err := s.recheck(ctx, pin); err != nil {
-		return err
+		return nil, err
 	}
 	doors, err := s.l.Doors(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var errs []error
+	var out []app.Opening
 	for _, d := range doors {
 		if ctx.Err() != nil {
-			return errors.Join(append(errs, ctx.Err())...)
+			return out, errors.Join(append(errs, ctx.Err())...)
 		}
-		if _, err := s.l.open(ctx, opening{door: d, actor: s.actor(), reason: "staff: inventory", allowOOS: true}); err != nil {
+		res, err := s.l.open(ctx, opening{door: d, actor: s.actor(), reason: "staff: inventory", allowOOS: true})
+		if res.opening.ID != 0 {
+			out = append(out, res.opening)
+		}
+		if err != nil {
 			errs = append(errs, err)
 		}
 	}
-	return errors.Join(errs...)
+	return out, errors.Join(errs...)
 }
 
 // SetOutOfService takes a door out of service (on) or back in. Rents behind

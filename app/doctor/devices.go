@@ -14,6 +14,7 @@ import (
 
 	"pudo/app/config"
 	"pudo/lockio"
+	"pudo/lockio/simbus"
 	"pudo/scanner"
 )
 
@@ -30,6 +31,14 @@ func checkLock(ctx context.Context, cfg config.Config, opts Options) []Result {
 		port = Result{"lock-port", Warn, "sim: the built-in simulated board (the demo locker); no real door opens; set lock.port"}
 	} else if res, ok := checkDevice("lock-port", lc.Port, "the lock board's USB adapter"); !ok {
 		return []Result{res, {"lock-bus", Skip, "no port"}}
+	}
+	if lc.Port == lockio.SimPort {
+		sim, err := simbus.Start(lc)
+		if err != nil {
+			return []Result{{"lock-port", Fail, err.Error()}, {"lock-bus", Skip, "no port"}}
+		}
+		defer sim.Close()
+		lc.Port = sim.Path()
 	}
 	c, err := lockio.Open(ctx, lc, opts.Log.With("part", "lockio"))
 	if err != nil {

@@ -92,7 +92,7 @@ func TestAsyncAPISchemasAreThePayloads(t *testing.T) {
 func TestAsyncAPIErrorCodes(t *testing.T) {
 	d := loadDoc(t)
 	doc := d.Components.Schemas["Result"].Properties["error"].Enum
-	re := regexp.MustCompile(`(?:refuse\(\w+, |fail\(\w+, |\{core\.Err\w+, |res\.Error, res\.Message = )"([a-z_]+)"`)
+	re := regexp.MustCompile(`(?:refuse\(\w+, |fail\(\w+, |\{(?:core|app)\.Err\w+, |res\.Error, res\.Message = )"([a-z_]+)"`)
 	seen := map[string]bool{}
 	files, _ := os.ReadDir(".")
 	for _, f := range files {

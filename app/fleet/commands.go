@@ -24,6 +24,7 @@ import (
 	"github.com/eclipse/paho.golang/autopaho"
 	"github.com/eclipse/paho.golang/paho"
 
+	"pudo/app"
 	"pudo/app/core"
 	"pudo/storage"
 )
@@ -431,7 +432,7 @@ func (l *Link) errResult(r Result, err error) Result {
 		{core.ErrNoFreeDoor, "no_free_door"}, {core.ErrBadBooking, "bad_command"}, {core.ErrBadSize, "bad_command"},
 		{core.ErrNotFound, "not_found"}, {core.ErrDropStarted, "drop_started"}, {core.ErrRemoteOff, "remote_open_disabled"},
 		{core.ErrNotPickup, "not_openable"}, {core.ErrOutOfService, "out_of_service"}, {core.ErrNotExtendable, "not_extendable"},
-		{core.ErrBadSetting, "bad_setting"},
+		{core.ErrBadSetting, "bad_setting"}, {app.ErrBeingOpened, "being_opened"}, {app.ErrOutOfOrder, "out_of_order"},
 		{core.ErrNotStored, "wrong_state"}, {core.ErrAlreadyStored, "wrong_state"}, {core.ErrAlreadyCollected, "wrong_state"},
 		{core.ErrCancelled, "wrong_state"}, {core.ErrExpired, "wrong_state"}, {core.ErrReclaimed, "wrong_state"},
 	} {

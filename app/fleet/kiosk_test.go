@@ -16,9 +16,11 @@ import (
 
 	"github.com/eclipse/paho.golang/paho"
 
+	"pudo/app"
 	"pudo/app/core"
 	"pudo/app/cred"
 	"pudo/lockio"
+	"pudo/lockio/simbus"
 	"pudo/storage"
 )
 
@@ -38,6 +40,7 @@ type kiosk struct {
 	cfg    Config
 	db     *storage.DB
 	locks  *lockio.Controller
+	sim    *simbus.Bus
 	locker *core.Locker
 	link   *Link
 	cancel context.CancelFunc
@@ -76,6 +79,10 @@ func (k *kiosk) start() {
 	must(tb, err)
 	lc := lockio.DefaultConfig()
 	lc.PollInterval, lc.SimAutoClose, lc.MinUnlockGap = lockio.Duration(40*time.Millisecond), lockio.Duration(100*time.Millisecond), lockio.Duration(time.Millisecond)
+	sim, err := simbus.Start(lc)
+	must(tb, err)
+	k.sim = sim
+	lc.Port = sim.Path()
 	locks, err := lockio.Open(ctx, lc, testLog(tb))
 	must(tb, err)
 	locker := core.New(db, locks, secret, core.Options{KioskID: k.id, RemoteOpen: true, OperatorKeys: []cred.PublicKey{testOperator.Public()}, PINCost: core.PINCost{Time: 1, Memory: 8}}, testLog(tb))
@@ -87,19 +94,7 @@ func (k *kiosk) start() {
 		ClockSynced: func() bool { return true }}, testLog(tb).With("locker", k.id))
 	must(tb, err)
 	k.db, k.locks, k.locker, k.link = db, locks, locker, link
-	k.wg.Go(func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case ev, ok := <-locks.Events():
-				if !ok {
-					return
-				}
-				locker.HandleDoorEvent(ctx, ev)
-			}
-		}
-	})
+	k.wg.Go(func() { locker.Run(ctx, locks.Events()) })
 	k.wg.Go(func() {
 		if err := link.Run(ctx); err != nil {
 			tb.Errorf("link %s: %v", k.id, err)
@@ -124,6 +119,7 @@ func (k *kiosk) stop() {
 	}
 	k.cancel()
 	k.wg.Wait()
+	k.sim.Close()
 	k.db.Close()
 	k.cancel = nil
 }
@@ -149,7 +145,10 @@ func (k *kiosk) closeAndDone(done func() error) {
 		if err == nil {
 			return
 		}
-		if !errors.Is(err, core.ErrDoorStillOpen) || time.Now().After(deadline) {
+		// The opening settles when the sensor sees the door open, and the
+		// parcel is in once it reads closed again.
+		var pending *app.BeingOpenedError
+		if !(errors.Is(err, core.ErrDoorStillOpen) || errors.As(err, &pending)) || time.Now().After(deadline) {
 			k.tb.Fatal(err)
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -159,8 +158,22 @@ func (k *kiosk) closeAndDone(done func() error) {
 // pickup is a shopper typing the code.
 func (k *kiosk) pickup(code string) {
 	k.tb.Helper()
-	if _, err := k.locker.StartPickup(context.Background(), code); err != nil {
+	ctx := context.Background()
+	p, err := k.locker.StartPickup(ctx, code)
+	if err != nil {
 		k.tb.Fatalf("pickup with %s: %v", code, err)
+	}
+	// The rent moves when the sensor sees its door open: wait for that,
+	// as the shopper waits at the door.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		r, err := k.locker.Rent(ctx, p.Opening.RentID)
+		must(k.tb, err)
+		if r.State == storage.RentCollected {
+			return
+		}
+		if time.Now().After(deadline) {
+			k.tb.Fatalf("pickup with %s: rent %d still %s", code, r.ID, r.State)
+		}
 	}
 }
 

@@ -51,7 +51,8 @@ type doorKey struct{ board, ch uint8 }
 type door struct {
 	open    bool
 	closeAt time.Time // zero: stays open until closed
-	jammed  bool      // unlock pulses but the door stays shut
+	jammed  bool      // unlock pulses but the door stays shut; the board says so
+	stuck   bool      // unlock pulses, the board reports success, the door stays shut
 	broken  bool      // sensor cable cut: reads open
 	relay   bool      // Modbus relay energised (plain ON until OFF)
 }
@@ -124,9 +125,16 @@ func (e *Emulator) ForceOpen(board, ch uint8) {
 	e.with(board, ch, func(d *door) { d.open, d.closeAt = true, time.Time{} })
 }
 
-// Jam makes unlocks of a door pulse without the door opening.
+// Jam makes unlocks of a door pulse without the door opening; the board
+// notices and answers "failed" (8A/80 status 11).
 func (e *Emulator) Jam(board, ch uint8, jammed bool) {
 	e.with(board, ch, func(d *door) { d.jammed = jammed })
+}
+
+// StickLatch makes a door's latch stick: the board pulses and reports
+// success, but the door stays shut. Only the sensor tells.
+func (e *Emulator) StickLatch(board, ch uint8, stuck bool) {
+	e.with(board, ch, func(d *door) { d.stuck = stuck })
 }
 
 // BreakSensor makes a door's sensor read open whatever the door does.
@@ -279,6 +287,9 @@ func (e *Emulator) pulseLocked(b Board, ch uint8) bool {
 	d := e.doorLocked(b.Address, ch)
 	if d.jammed || int(ch) > b.Channels || ch == 0 {
 		return false
+	}
+	if d.stuck {
+		return true
 	}
 	d.open = true
 	if e.cfg.AutoClose > 0 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net"
+	"os"
 	"testing"
 	"time"
 
@@ -145,5 +146,31 @@ func TestNoFlashBoardRelays(t *testing.T) {
 	do(proto.Request{Op: proto.OpRelayOff, Board: 1}) // Waveshare all off
 	if e.RelayOn(1, 5) || e.RelayOffs(1, 2) != 2 {
 		t.Fatal("all relays off")
+	}
+}
+
+// A driver that still holds the port open (a kiosk shutting down, a
+// reconnect loop) must not keep Close waiting: the serving goroutine
+// blocked in a read of the master that closing did not wake.
+func TestPTYClosesWhileTheDriverHoldsThePort(t *testing.T) {
+	e, _ := New(Config{Protocol: "8a80"})
+	p, err := e.ServePTY("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port, err := os.OpenFile(p.Path(), os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer port.Close()
+	// Let the serving goroutine reach its read of the master: a close
+	// before that was never the problem.
+	time.Sleep(200 * time.Millisecond)
+	done := make(chan error)
+	go func() { done <- p.Close() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close did not return while the driver held the port")
 	}
 }

@@ -61,6 +61,10 @@ func (p *PTY) Replug() error {
 	if err != nil {
 		return fmt.Errorf("emulator: pty: %w", err)
 	}
+	if m, err = pollable(m); err != nil {
+		s.Close()
+		return fmt.Errorf("emulator: pty: %w", err)
+	}
 	if err := makeRaw(s); err != nil {
 		m.Close()
 		s.Close()
@@ -131,6 +135,25 @@ func (p *PTY) Close() error {
 	p.mu.Unlock()
 	p.wg.Wait()
 	return nil
+}
+
+// pollable returns the master on a non-blocking descriptor. pty.Open
+// leaves it in blocking mode (it asks for the descriptor to set the pty
+// up), and a blocking read is not woken by Close: Close waited for the
+// serving goroutine forever whenever the driver's side stayed open.
+func pollable(m *os.File) (*os.File, error) {
+	fd, err := unix.Dup(int(m.Fd()))
+	name := m.Name()
+	m.Close()
+	if err != nil {
+		return nil, err
+	}
+	unix.CloseOnExec(fd)
+	if err := unix.SetNonblock(fd, true); err != nil {
+		unix.Close(fd)
+		return nil, err
+	}
+	return os.NewFile(uintptr(fd), name), nil
 }
 
 func relink(target, link string) error {

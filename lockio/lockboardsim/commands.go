@@ -16,7 +16,8 @@ import (
 const help = `commands:
   close B C        the shopper shuts door C of board B
   force B C        door opens without a command (break-in)
-  jam B C | unjam B C
+  jam B C | unjam B C   the latch jams; the board answers "failed"
+  stick B C | unstick B C   the latch sticks; the board answers "opened"
   break B C | fix B C   sensor cable cut: reads open
   silence B | resume B  board stops / resumes answering
   fault KIND[:BOARD[:COUNT[:DELAY]]]   e.g. fault late:1:1:2s
@@ -45,6 +46,7 @@ func command(emu *emulator.Emulator, p *emulator.PTY, f []string, out io.Writer)
 	doorCmds := map[string]func(b, c uint8){
 		"close": emu.CloseDoor, "force": emu.ForceOpen,
 		"jam": func(b, c uint8) { emu.Jam(b, c, true) }, "unjam": func(b, c uint8) { emu.Jam(b, c, false) },
+		"stick": func(b, c uint8) { emu.StickLatch(b, c, true) }, "unstick": func(b, c uint8) { emu.StickLatch(b, c, false) },
 		"break": func(b, c uint8) { emu.BreakSensor(b, c, true) }, "fix": func(b, c uint8) { emu.BreakSensor(b, c, false) },
 		"state": func(b, c uint8) { fmt.Fprintf(out, "%d/%02d open=%v\n", b, c, emu.IsOpen(b, c)) },
 	}

@@ -186,7 +186,8 @@ func outDir(t *testing.T) string {
 // TestDemoLockerUnderXvfb starts the real kiosk with no configuration, checks
 // it draws its home screen, types a demo code on the keyboard and sees the
 // simulated board open the door, and the kiosk come back home after the
-// door closes.
+// door closes; then, after one Tab on home, a second code typed still
+// opens its door.
 func TestDemoLockerUnderXvfb(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a real X server")
@@ -213,6 +214,8 @@ func TestDemoLockerUnderXvfb(t *testing.T) {
 	t.Logf("kiosk ready after %s ms of wiring", ready[1])
 	demo := log.await(t, `msg="demo parcel".* code=([0-9A-Z]{4}-[0-9A-Z]{4}) door=(\d+)`, 5*time.Second)
 	code, door := demo[1], demo[2]
+	demo2 := log.next(t, `msg="demo parcel".* code=([0-9A-Z]{4}-[0-9A-Z]{4}) door=(\d+)`, 5*time.Second)
+	code2, door2 := demo2[1], demo2[2]
 
 	xdotool(t, display, "search", "--sync", "--name", "^Pudo$")
 	time.Sleep(time.Second) // the first frames
@@ -233,7 +236,7 @@ func TestDemoLockerUnderXvfb(t *testing.T) {
 
 	xdotool(t, display, "type", "--delay", "40", strings.ToLower(code))
 	xdotool(t, display, "key", "Return")
-	log.await(t, fmt.Sprintf(`msg="door opened".* door=%s reason=pickup`, door), 15*time.Second)
+	log.await(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door), 15*time.Second)
 	time.Sleep(500 * time.Millisecond)
 	open := screenshot(t, display, filepath.Join(out, "e2e-3-door-open.png"))
 	if n := distinctColours(open); n < 8 {
@@ -241,13 +244,27 @@ func TestDemoLockerUnderXvfb(t *testing.T) {
 	}
 	// The simulated door closes by itself a few seconds later.
 	log.await(t, fmt.Sprintf(`msg="door event".* door=%s event=closed`, door), 30*time.Second)
-	log.next(t, `msg=screen.* name=gotit`, 10*time.Second)
+	log.next(t, `msg=screen.* name=gotIt`, 10*time.Second)
 	time.Sleep(300 * time.Millisecond)
 	screenshot(t, display, filepath.Join(out, "e2e-4-did-you-get.png"))
 	tap(t, display, at.yes)
 	log.next(t, `msg=screen.* name=thanks`, 10*time.Second)
 	time.Sleep(300 * time.Millisecond)
 	screenshot(t, display, filepath.Join(out, "e2e-5-thanks.png"))
+
+	// One Tab gives a button the focus (issue 12); the code typed after it
+	// must still reach the kiosk.
+	log.next(t, `msg=screen.* name=home`, 15*time.Second)
+	time.Sleep(500 * time.Millisecond)
+	xdotool(t, display, "key", "Tab")
+	xdotool(t, display, "type", "--delay", "40", strings.ToLower(code2))
+	xdotool(t, display, "key", "Return")
+	log.next(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door2), 15*time.Second)
+	log.next(t, fmt.Sprintf(`msg="door event".* door=%s event=closed`, door2), 30*time.Second)
+	log.next(t, `msg=screen.* name=gotIt`, 10*time.Second)
+	time.Sleep(300 * time.Millisecond)
+	tap(t, display, at.yes)
+	log.next(t, `msg=screen.* name=thanks`, 10*time.Second)
 
 	// Staff: five taps on the logo, the demo PIN typed like a person.
 	log.next(t, `msg=screen.* name=home`, 15*time.Second)

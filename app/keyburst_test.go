@@ -1,4 +1,4 @@
-package scanner
+package app
 
 import (
 	"testing"
@@ -25,7 +25,7 @@ func TestKeyBurst(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			k := NewKeyBurst(DefaultConfig().Keyboard)
+			k := NewKeyBurst(DefaultKeyTiming())
 			at := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 			runes := []rune(tt.text)
 			for i, r := range runes {

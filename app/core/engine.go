@@ -1,0 +1,150 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"pudo/app"
+	"pudo/lockio"
+	"pudo/storage"
+)
+
+// The Locker is the engine the sessions call.
+var _ app.Engine = (*Locker)(nil)
+
+// DoorMap lists every door as people see it.
+func (l *Locker) DoorMap(ctx context.Context) ([]app.Door, error) {
+	var doors []storage.Door
+	var active []storage.Rent
+	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
+		if doors, err = tx.Doors(); err != nil {
+			return err
+		}
+		active, err = tx.ActiveRents()
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("app: doors: %w", err)
+	}
+	occupied := map[int64]bool{}
+	for _, r := range active {
+		occupied[r.DoorID] = true
+	}
+	av := l.availability(doors)
+	out := make([]app.Door, len(doors))
+	for i, d := range doors {
+		out[i] = l.appDoor(d, occupied[d.ID], av)
+	}
+	return out, nil
+}
+
+func (l *Locker) appDoor(d storage.Door, occupied bool, av app.Availability) app.Door {
+	return appDoor(d, occupied, l.locks.Sensor(address(d)), l.unsettled(d.ID), av.DoorDown(d.ID))
+}
+
+// unsettled is the opening of door id not settled yet, 0 when none.
+func (l *Locker) unsettled(id int64) int64 { return l.reg.unsettled(id) }
+
+// Availability says which doors cannot open now.
+// It reads no store: flows call it inside their transactions.
+func (l *Locker) Availability() app.Availability {
+	l.mu.Lock()
+	ds := l.doors
+	l.mu.Unlock()
+	return l.availability(ds)
+}
+
+// availability derives out of order from the bus: down, or boards silent.
+// A bus still starting, or a board not polled yet, is not out of order.
+func (l *Locker) availability(doors []storage.Door) app.Availability {
+	bus, ok := l.locks.(Bus)
+	if !ok {
+		return app.Availability{}
+	}
+	h := bus.Health()
+	all := make([]int64, 0, len(doors))
+	for _, d := range doors {
+		all = append(all, d.ID)
+	}
+	switch h.State {
+	case lockio.BusDown, lockio.BusPermission, lockio.BusClosed:
+		return app.Availability{OutOfOrder: true, Down: all, Since: h.Since,
+			Reason: fmt.Sprintf("lock bus %s: %s", h.State, h.Err)}
+	case lockio.BusStarting:
+		return app.Availability{}
+	}
+	silent := map[uint8]bool{}
+	for _, b := range h.Boards {
+		if !b.Answering && b.Failures > 0 {
+			silent[b.Address] = true
+		}
+	}
+	if len(silent) == 0 {
+		return app.Availability{}
+	}
+	av := app.Availability{Since: h.Since}
+	for _, d := range doors {
+		if silent[d.Board] {
+			av.Down = append(av.Down, d.ID)
+		}
+	}
+	slices.Sort(av.Down)
+	boards := make([]uint8, 0, len(silent))
+	for b := range silent {
+		boards = append(boards, b)
+	}
+	slices.Sort(boards)
+	av.Reason = fmt.Sprintf("board %v silent", boards)
+	av.OutOfOrder = len(silent) == len(h.Boards)
+	return av
+}
+
+// Recognize tells what a scanned or typed text is.
+func (l *Locker) Recognize(text string) app.ScanKind { return appScanKind(l.Classify(text).Kind) }
+
+// PickupByCode checks a typed code and opens the first door it owns.
+func (l *Locker) PickupByCode(ctx context.Context, code string) (app.Pickup, error) {
+	return pickupSession(l.StartPickup(ctx, code))
+}
+
+// PickupByScan is PickupByCode for a scanned text.
+func (l *Locker) PickupByScan(ctx context.Context, text string) (app.Pickup, error) {
+	return pickupSession(l.StartPickupScan(ctx, text))
+}
+
+// LoginCourier signs a courier in by a scanned courier token.
+func (l *Locker) LoginCourier(ctx context.Context, token string) (app.CourierRound, error) {
+	c, err := l.CourierLogin(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	return &courierRound{c: c}, nil
+}
+
+// BeginReturn starts a shopper's return.
+func (l *Locker) BeginReturn(ctx context.Context, text string) (app.DropOff, error) {
+	return dropSession(l.StartReturn(ctx, text))
+}
+
+// LoginStaff signs staff in by PIN.
+func (l *Locker) LoginStaff(ctx context.Context, pin string) (app.StaffSession, error) {
+	s, err := l.StaffLogin(ctx, pin)
+	if err != nil {
+		return nil, err
+	}
+	return &staffSession{s: s}, nil
+}
+
+// errNotYet marks engine operations of the contract whose implementation
+// is still to come on this branch; nothing calls them done.
+var errNotYet = errors.New("app: not available yet")
+
+// outOfOrder refuses a flow at its start while no door can open.
+func (l *Locker) outOfOrder() error {
+	if av := l.Availability(); av.OutOfOrder {
+		return &app.OutOfOrderError{Reason: av.Reason}
+	}
+	return nil
+}

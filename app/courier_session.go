@@ -1,0 +1,285 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// CourierSession is one courier's round at the locker: the menu, drop-offs
+// by label or by size ("too small" and "did not open" at each door), the
+// take-back of expired parcels and the collection of returns, until the
+// courier logs out or walks away. Leaving a drop-off before its parcel went
+// in gives it up (a walk-in's door is freed, a booking stays booked).
+type CourierSession struct {
+	sessionBase
+	round CourierRound
+	view  View
+
+	preferLow bool
+	unbooked  string // a label scanned without a booking, for the size chosen next
+	stored    int64  // the door the last parcel went into
+	drop      *dropFlow
+	batch     *batchFlow
+}
+
+func newCourierSession(ctx context.Context, f *Front, r CourierRound) *CourierSession {
+	return &CourierSession{sessionBase: newBase(ctx, f), round: r}
+}
+
+func (s *CourierSession) first() View { return s.menu() }
+
+func (s *CourierSession) show(v View) View {
+	s.view = v
+	return v
+}
+
+// menu gives up any drop-off in hand and shows the menu.
+func (s *CourierSession) menu() View {
+	s.endDrop()
+	s.batch = nil
+	return s.show(&CourierMenuView{Courier: s.round.Courier()})
+}
+
+func (s *CourierSession) dropView() View {
+	return s.show(&DropView{PreferLow: s.preferLow, Stored: s.stored, Unbooked: s.unbooked})
+}
+
+func (s *CourierSession) endDrop() {
+	if s.drop != nil {
+		s.drop.abandon()
+		s.drop = nil
+	}
+}
+
+func (s *CourierSession) tap(in Intent) View {
+	if s.drop != nil {
+		if st, ok := s.drop.tap(in); ok {
+			return s.dropStep(st)
+		}
+	}
+	if s.batch != nil {
+		if v, ok := s.batch.tap(in); ok {
+			return s.show(v)
+		}
+	}
+	switch in := in.(type) {
+	case StartDrop:
+		s.stored, s.unbooked = 0, ""
+		return s.dropView()
+	case TogglePreferLow:
+		if _, ok := s.view.(*DropView); ok {
+			s.preferLow = !s.preferLow
+			return s.dropView()
+		}
+	case ChooseSize:
+		if _, ok := s.view.(*DropView); ok {
+			d, err := s.round.DropNew(s.ctx, in.Size, s.unbooked, s.preferLow)
+			return s.startDrop(d, err)
+		}
+	case StartBatch:
+		if _, ok := s.view.(*CourierMenuView); ok {
+			return s.startBatch(in.Kind)
+		}
+	case Back:
+		if _, ok := s.view.(*CourierMenuView); !ok {
+			return s.menu()
+		}
+	case Logout:
+		return nil // the Front ends the session: see leave
+	}
+	return s.view
+}
+
+// scan: on the drop screen a label is a parcel to drop off; anywhere else
+// a scan is ignored while the courier is here.
+func (s *CourierSession) scan(text string) (View, bool) {
+	if _, ok := s.view.(*DropView); !ok {
+		return s.view, true
+	}
+	d, err := s.round.DropBooked(s.ctx, text)
+	if errors.Is(err, ErrUnknownParcel) {
+		s.unbooked = text
+		return s.dropView(), true
+	}
+	return s.startDrop(d, err), true
+}
+
+func (s *CourierSession) startDrop(d DropOff, err error) View {
+	if d == nil {
+		return s.show(s.f.problem(err, 0))
+	}
+	s.drop = newDropFlow(s.ctx, s.f, d, TaskDrop)
+	return s.show(s.drop.first(err))
+}
+
+// dropStep shows what a step of the drop-off led to: the next parcel after
+// one went in.
+func (s *CourierSession) dropStep(st dropStep) View {
+	if st == dropStored {
+		s.stored, s.unbooked = s.drop.at.door.ID, ""
+		s.drop = nil
+		return s.dropView()
+	}
+	return s.show(s.drop.view)
+}
+
+func (s *CourierSession) startBatch(kind BatchKind) View {
+	list := s.round.Expired
+	if kind == BatchReturns {
+		list = s.round.Returns
+	}
+	rents, err := list(s.ctx)
+	if err != nil {
+		return s.show(s.f.problem(err, 0))
+	}
+	s.batch = newBatchFlow(s.ctx, s.f, s.round, kind, rents)
+	return s.show(s.batch.show())
+}
+
+func (s *CourierSession) notice(n Notice) View {
+	switch {
+	case s.drop != nil:
+		return s.dropStep(s.drop.notice(n))
+	case s.batch != nil:
+		return s.show(s.batch.notice(n))
+	}
+	return s.view
+}
+
+func (s *CourierSession) tick(time.Time) View { return s.view }
+func (s *CourierSession) wake() time.Time     { return time.Time{} }
+
+// leave gives up a drop-off in hand and ends the session's context.
+func (s *CourierSession) leave() {
+	s.endDrop()
+	s.f.log.Info("courier logged out", "courier", s.round.Courier())
+	s.cancel()
+}
+
+// batchFlow opens the doors of a courier's list one by one: the next opens
+// when the one before closed, a door that does not open is skipped.
+type batchFlow struct {
+	f     *Front
+	ctx   context.Context
+	round CourierRound
+	v     BatchView
+	last  View // the view shown last, for notices that change nothing
+}
+
+func newBatchFlow(ctx context.Context, f *Front, r CourierRound, kind BatchKind, rents []Rent) *batchFlow {
+	b := &batchFlow{f: f, ctx: ctx, round: r, v: BatchView{Kind: kind}}
+	for _, rent := range rents {
+		b.v.Items = append(b.v.Items, BatchItem{Rent: rent})
+	}
+	return b
+}
+
+// show is a fresh copy of the batch's view: the screen compares pointers.
+func (b *batchFlow) show() View {
+	v := b.v
+	v.Items = append([]BatchItem(nil), b.v.Items...)
+	b.last = &v
+	return b.last
+}
+
+func (b *batchFlow) tap(in Intent) (View, bool) {
+	switch in.(type) {
+	case OpenNext:
+		if !b.v.Active() {
+			return b.next(), true
+		}
+	case DidNotOpen:
+		if b.v.Active() {
+			return b.didNotOpen(), true
+		}
+	}
+	return nil, false
+}
+
+// next opens the next door of the list; one that cannot open does not stop
+// the round.
+func (b *batchFlow) next() View {
+	open := b.round.TakeBack
+	if b.v.Kind == BatchReturns {
+		open = b.round.CollectReturn
+	}
+	for ; b.v.At < len(b.v.Items); b.v.At++ {
+		it := &b.v.Items[b.v.At]
+		op, err := open(b.ctx, it.Rent.ID)
+		if err != nil {
+			b.f.log.Warn("batch door did not open", "rent", it.Rent.ID, "err", err)
+			it.Status = BatchFailed
+			continue
+		}
+		b.follow(op)
+		return b.show()
+	}
+	b.v.Door, b.v.Opening, b.v.LookAgain = Door{}, Opening{}, false
+	return b.show()
+}
+
+func (b *batchFlow) follow(op Opening) {
+	b.v.Door, b.v.Opening, b.v.LookAgain = b.f.door(op.DoorID), op, false
+	b.v.Items[b.v.At].Status = BatchOpening
+	switch op.Outcome {
+	case OutcomeOpened:
+		b.v.Items[b.v.At].Status = BatchOpen
+	case OutcomeNotOpened:
+		b.v.Items[b.v.At].Status = BatchFailed
+	}
+}
+
+// failed marks the current item failed and opens the next door.
+func (b *batchFlow) failed() View {
+	b.v.Items[b.v.At].Status = BatchFailed
+	b.v.At++
+	return b.next()
+}
+
+func (b *batchFlow) didNotOpen() View {
+	v, err := b.round.DidNotOpen(b.ctx, b.v.Opening.ID)
+	if err != nil {
+		b.f.log.Warn("did-not-open report failed", "door", b.v.Door.ID, "err", err)
+		return b.failed()
+	}
+	switch v.Kind {
+	case VerdictLookAgain:
+		b.follow(v.Opening)
+		b.v.LookAgain = true
+	case VerdictWait, VerdictRetried, VerdictOtherDoor:
+		b.follow(v.Opening)
+	default:
+		return b.failed()
+	}
+	if b.v.Items[b.v.At].Status == BatchFailed {
+		return b.failed()
+	}
+	return b.show()
+}
+
+func (b *batchFlow) notice(n Notice) View {
+	if !b.v.Active() {
+		return b.last
+	}
+	if n.Kind == NoticeSettled && n.Opening != nil && n.Opening.ID == b.v.Opening.ID {
+		if !b.v.Opening.Pending() && n.Opening.Outcome == b.v.Opening.Outcome {
+			return b.last // already known, from the call that started it
+		}
+		b.v.Opening = *n.Opening
+		if n.Opening.Outcome == OutcomeNotOpened {
+			return b.failed()
+		}
+		b.v.Items[b.v.At].Status = BatchOpen
+		return b.show()
+	}
+	if n.Door.ID == b.v.Door.ID && n.Kind == NoticeClosed && b.v.Items[b.v.At].Status == BatchOpen {
+		b.v.Items[b.v.At].Status = BatchDone
+		b.v.At++
+		return b.next()
+	}
+	return b.last
+}
+
+// done: a courier's round ends only by logging out or walking away.
+func (s *CourierSession) done() bool { return false }

@@ -1,0 +1,32 @@
+package app
+
+import "time"
+
+// The rules' defaults, in one place: app/config's defaults, the engine's
+// and the screens' all read these, so a value set in the configuration
+// is the one every part obeys.
+const (
+	// DefaultPickupWindow is how long a stored parcel waits for its
+	// recipient before it expires.
+	DefaultPickupWindow = 72 * time.Hour
+	// DefaultRetention is how long ended rents and events are kept.
+	DefaultRetention = 90 * 24 * time.Hour
+	// DefaultBookingHold is how long a booked door waits for its parcel
+	// when the booking names no deadline.
+	DefaultBookingHold = 7 * 24 * time.Hour
+	// DefaultReopenGrace is how long after a collection the shopper may
+	// open the door again; MaxReopenGrace bounds it, since after that the
+	// door may be given to someone else's parcel.
+	DefaultReopenGrace = time.Minute
+	MaxReopenGrace     = 5 * time.Minute
+	// MaxReopens is how often one collected door may be opened again.
+	MaxReopens = 2
+	// DefaultDidNotOpen is how long a door may read closed after its
+	// unlock before the opening is settled as not opened.
+	DefaultDidNotOpen = 5 * time.Second
+	// DefaultFlapLimit is how many sensor changes within a minute flag a
+	// door as flapping.
+	DefaultFlapLimit = 10
+	// DefaultSelfTestAt is the nightly self-test's time of day (local).
+	DefaultSelfTestAt = "03:30"
+)

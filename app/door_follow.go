@@ -1,0 +1,113 @@
+package app
+
+// doorFollow is the door a person was sent to, as a session follows it:
+// its opening as the engine settles it, and whether its sensor can be
+// read. It never decides whether the door opened; it only remembers what
+// the engine said.
+type doorFollow struct {
+	f           *Front
+	task        DoorTask
+	door        Door
+	op          Opening
+	lookAgain   bool // the person said it did not open; the sensor sees it open
+	unconfirmed bool // the door's sensor cannot be read
+}
+
+// doorEvent is what a notice meant for the door followed.
+type doorEvent uint8
+
+const (
+	evNone      doorEvent = iota // nothing for this door, or nothing new
+	evChanged                    // show the door again
+	evNotOpened                  // its opening settled as not opened
+	evClosed                     // the door closed (it may not have opened)
+	evLeftOpen                   // the door is open too long
+)
+
+// follow makes op the opening followed, at its door.
+func (w *doorFollow) follow(op Opening) {
+	w.op, w.door = op, w.f.door(op.DoorID)
+	w.unconfirmed = op.Pending() && !op.Confirmable
+	w.lookAgain = false
+}
+
+// notice says what n means for the door; notOpened is whether the person
+// is being told it did not open (an unreadable sensor changes nothing then).
+func (w *doorFollow) notice(n Notice, notOpened bool) doorEvent {
+	if n.Kind == NoticeSettled && n.Opening != nil && n.Opening.ID == w.op.ID {
+		if !w.op.Pending() && n.Opening.Outcome == w.op.Outcome {
+			return evNone // already known, from the call that started it
+		}
+		w.op = *n.Opening
+		if w.op.Outcome == OutcomeNotOpened {
+			return evNotOpened
+		}
+		w.unconfirmed = false
+		return evChanged
+	}
+	if n.Door.ID != w.door.ID {
+		return evNone
+	}
+	switch n.Kind {
+	case NoticeClosed:
+		return evClosed
+	case NoticeLeftOpen:
+		if w.op.Outcome == OutcomeOpened {
+			return evLeftOpen
+		}
+	case NoticeSensorUnknown:
+		if !notOpened {
+			w.unconfirmed = true
+			return evChanged
+		}
+	case NoticeSensorKnown:
+		if w.unconfirmed {
+			w.unconfirmed = false
+			if n.Door.Sensor == SensorClosed && w.op.Outcome == OutcomeOpened {
+				return evClosed // it closed while nobody could see it
+			}
+			return evChanged
+		}
+	}
+	return evNone
+}
+
+// seenOpen reports whether the door's opening settled as opened; now is
+// the opening as the engine knows it now, for a settling the session has
+// not heard of yet.
+func (w *doorFollow) seenOpen(now Opening) bool {
+	if w.op.Outcome != OutcomeOpened && now.ID == w.op.ID && now.Outcome == OutcomeOpened {
+		w.op = now
+	}
+	return w.op.Outcome == OutcomeOpened
+}
+
+// verdict follows the engine's answer to a did-not-open report; false
+// means the person is sent to support.
+func (w *doorFollow) verdict(v Verdict) bool {
+	w.f.log.Warn("the door did not open, says the person", "door", w.door.ID, "verdict", v.Kind.String())
+	switch v.Kind {
+	case VerdictLookAgain:
+		w.follow(v.Opening)
+		w.lookAgain = true
+	case VerdictWait, VerdictRetried, VerdictOtherDoor:
+		w.follow(v.Opening)
+	default:
+		return false
+	}
+	return true
+}
+
+// view is the door screen, or the did-not-open screen once the opening
+// settled as not opened (a retry can be refused at once).
+func (w *doorFollow) view(more int, code string) View {
+	if w.op.Outcome == OutcomeNotOpened {
+		return w.notOpenedView()
+	}
+	return &DoorView{Task: w.task, Door: w.door, Opening: w.op, More: more, Code: code,
+		LookAgain: w.lookAgain, Unconfirmed: w.unconfirmed}
+}
+
+func (w *doorFollow) notOpenedView() View { return &NotOpenedView{Task: w.task, Door: w.door} }
+
+func (w *doorFollow) support() View { return &ProblemView{Trouble: TroubleDidNotOpen, Door: w.door.ID} }

@@ -1,0 +1,115 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Errors the sessions and the API tell apart with errors.Is (or errors.As
+// for the typed ones below) and name to the person in front of the locker.
+// None of them says more about a guessed code than "no parcel".
+var (
+	// Codes and tokens.
+	ErrCodeFormat       = errors.New("app: not a pickup code") // cannot be a code at all: not counted
+	ErrWrongCode        = errors.New("app: no parcel for this code")
+	ErrExpired          = errors.New("app: the pickup window has passed")
+	ErrAlreadyCollected = errors.New("app: already collected")
+	ErrNotStored        = errors.New("app: parcel not dropped off yet")
+	ErrForeign          = errors.New("app: not one of our codes")        // a product barcode: ignored, not counted
+	ErrNotPickup        = errors.New("app: not for collecting a parcel") // ours, but a courier or return QR
+	ErrBadToken         = errors.New("app: not a valid token")
+	ErrTokenExpired     = errors.New("app: token expired")
+
+	// Doors and openings.
+	ErrOutOfService = errors.New("app: door out of service")
+	// ErrOutOfOrder: the door's board is silent or the lock bus is down;
+	// see *OutOfOrderError.
+	ErrOutOfOrder = errors.New("app: out of order")
+	// ErrBeingOpened: an opening of this door is not settled yet; see
+	// *BeingOpenedError. Never a second unlock.
+	ErrBeingOpened = errors.New("app: your door is being opened")
+	// ErrDoorDidNotOpen: the opening settled as not opened; see
+	// *DidNotOpenError. The rent stays where it was.
+	ErrDoorDidNotOpen = errors.New("app: door did not open")
+	ErrDoorStillOpen  = errors.New("app: door still open")
+	ErrNoFreeDoor     = errors.New("app: no free door of that size")
+	ErrBadSize        = errors.New("app: unknown door size")
+	// ErrReopenClosed: the grace passed, the door was reopened too often,
+	// or it was given to another parcel meanwhile.
+	ErrReopenClosed = errors.New("app: the door can no longer be opened again")
+	ErrBadProblem   = errors.New("app: unknown problem report")
+	ErrRemoteOff    = errors.New("app: remote opening is off")
+	// ErrTestDone: "test empty doors" has no door left to open.
+	ErrTestDone = errors.New("app: every door tested")
+
+	// States a rent can be in instead of the one needed.
+	ErrAlreadyStored = errors.New("app: parcel already dropped off")
+	ErrReclaimed     = errors.New("app: parcel already taken back")
+	ErrCancelled     = errors.New("app: booking cancelled")
+	ErrNotExpired    = errors.New("app: parcel not expired")
+	ErrNotFound      = errors.New("app: not found")
+	ErrUnknownParcel = errors.New("app: no booking for this parcel label")
+	ErrNotReturn     = errors.New("app: not a return")
+	ErrIsReturn      = errors.New("app: a return, not a delivery")
+	ErrDropStarted   = errors.New("app: drop-off already started")
+	ErrBadBooking    = errors.New("app: bad booking")
+
+	// Staff.
+	ErrBadPIN      = errors.New("app: wrong PIN")
+	ErrPINFormat   = errors.New("app: a PIN is at least 8 digits")
+	ErrStaffLocked = errors.New("app: staff account locked")
+	ErrNameTaken   = errors.New("app: name already in use")
+	ErrBadSetting  = errors.New("app: bad setting")
+)
+
+// LockedOutError says code (or PIN) entry is paused after wrong entries,
+// and until when, so the screen can count down. No pause is longer than a
+// minute for codes and three for PINs.
+type LockedOutError struct {
+	Until time.Time
+}
+
+func (e *LockedOutError) Error() string {
+	return "app: entry paused after wrong entries until " + e.Until.Format(time.RFC3339)
+}
+
+// BeingOpenedError: an opening of Door is still unsettled, so no new one
+// starts ("your door is being opened: door N").
+type BeingOpenedError struct {
+	Door    int64
+	Opening int64
+}
+
+func (e *BeingOpenedError) Error() string {
+	return fmt.Sprintf("app: your door is being opened: door %d", e.Door)
+}
+
+func (e *BeingOpenedError) Is(target error) bool { return target == ErrBeingOpened }
+
+// OutOfOrderError: the door cannot be opened now, its board being silent
+// or the lock bus down. Door is 0 when the whole locker is out of order.
+type OutOfOrderError struct {
+	Door   int64
+	Reason string
+}
+
+func (e *OutOfOrderError) Error() string {
+	if e.Door == 0 {
+		return "app: out of order: " + e.Reason
+	}
+	return fmt.Sprintf("app: door %d out of order: %s", e.Door, e.Reason)
+}
+
+func (e *OutOfOrderError) Is(target error) bool { return target == ErrOutOfOrder }
+
+// DidNotOpenError carries the opening that settled as not opened.
+type DidNotOpenError struct {
+	Opening Opening
+}
+
+func (e *DidNotOpenError) Error() string {
+	return fmt.Sprintf("app: door %d did not open (%s)", e.Opening.DoorID, e.Opening.Cause)
+}
+
+func (e *DidNotOpenError) Is(target error) bool { return target == ErrDoorDidNotOpen }

@@ -1,0 +1,109 @@
+package app
+
+import "time"
+
+// EventKind names an entry of the audit log. The log is the outbox of the
+// API's webhooks and feeds /metrics, so these names are public: each is in
+// app/api/openapi.json's Event.kind enumeration (a test holds the two
+// together). Kinds starting "alert." are for staff to act on.
+type EventKind string
+
+// Door openings, from intent to settled outcome.
+const (
+	EvOpenIntent    EventKind = "door.open.intent"   // written before the board is told
+	EvOpenOpened    EventKind = "door.open"          // settled: the sensor saw the door open
+	EvOpenFailed    EventKind = "door.open.failed"   // settled: not opened (detail: the cause)
+	EvOpenUnknown   EventKind = "door.open.unknown"  // the board's reply was lost: waiting for the sensor
+	EvOpenRefused   EventKind = "door.open.refused"  // not started: being opened, out of order
+	EvOpenResolved  EventKind = "door.open.resolved" // staff settled an opening after looking
+	EvOpenReported  EventKind = "door.open.reported" // a person said "it did not open" (detail: the verdict)
+	EvOpenRetry     EventKind = "door.open.retry"    // the one retry after a settled failure
+	EvAlertDidNot   EventKind = "alert.door.did-not-open"
+	EvAlertUnfinish EventKind = "alert.open.unfinished" // the kiosk stopped between intent and outcome
+)
+
+// Door sensors and service.
+const (
+	EvDoorOpened        EventKind = "door.opened"
+	EvDoorClosed        EventKind = "door.closed"
+	EvDoorLeftOpen      EventKind = "door.left-open"
+	EvDoorDidNotOpen    EventKind = "door.did-not-open"
+	EvDoorSensorUnknown EventKind = "door.sensor-unknown"
+	EvAlertForcedOpen   EventKind = "alert.door.forced-open"
+	EvAlertFlapping     EventKind = "alert.door.flapping"
+	EvDoorOutOfService  EventKind = "door.out-of-service"
+	EvDoorInService     EventKind = "door.in-service"
+	EvDoorCleared       EventKind = "door.cleared" // staff cleared a door's fault after looking inside
+	EvAlertOutOfOrder   EventKind = "alert.out-of-order"
+	EvBackInOrder       EventKind = "locker.in-order"
+)
+
+// Rents.
+const (
+	EvRentBooked     EventKind = "rent.booked"
+	EvRentReserved   EventKind = "rent.reserved"
+	EvRentStored     EventKind = "rent.stored"
+	EvRentCollected  EventKind = "rent.collected"
+	EvRentExpired    EventKind = "rent.expired"
+	EvRentReclaimed  EventKind = "rent.reclaimed"
+	EvRentCancelled  EventKind = "rent.cancelled"
+	EvRentLapsed     EventKind = "rent.lapsed"
+	EvRentMoved      EventKind = "rent.moved"
+	EvRentProblem    EventKind = "rent.problem"
+	EvRentReissued   EventKind = "rent.code.reissued"
+	EvDropAbandoned  EventKind = "dropoff.abandoned"
+	EvCourierLogin   EventKind = "courier.login"
+	EvCourierRefused EventKind = "courier.login.refused"
+)
+
+// Codes, staff, settings, housekeeping.
+const (
+	EvCodeWrong       EventKind = "code.wrong"
+	EvCodeExpired     EventKind = "code.expired"
+	EvCodeEarly       EventKind = "code.early"
+	EvTokenBad        EventKind = "token.bad"
+	EvAlertLockout    EventKind = "alert.lockout"
+	EvStaffAdded      EventKind = "staff.added"
+	EvStaffLogin      EventKind = "staff.login"
+	EvStaffWrong      EventKind = "staff.login.wrong"
+	EvStaffLoginLock  EventKind = "staff.login.locked"
+	EvStaffPINWrong   EventKind = "staff.pin.wrong"
+	EvAlertStaffLock  EventKind = "alert.staff.locked"
+	EvStaffUnlocked   EventKind = "staff.unlocked"
+	EvSettingChanged  EventKind = "setting.changed"
+	EvPruned          EventKind = "pruned"
+	EvSelfTestPassed  EventKind = "selftest.passed"
+	EvSelfTestFailed  EventKind = "alert.selftest.failed" // detail: what failed
+	EvDoorTestGood    EventKind = "selftest.door.good"
+	EvDoorTestFaulty  EventKind = "alert.selftest.door.faulty"
+	EvSelfTestSkipped EventKind = "selftest.skipped" // someone was at the screen
+)
+
+// EventKinds lists every kind above, for the API's enumeration and tests.
+var EventKinds = []EventKind{
+	EvOpenIntent, EvOpenOpened, EvOpenFailed, EvOpenUnknown, EvOpenRefused, EvOpenResolved, EvOpenReported,
+	EvOpenRetry, EvAlertDidNot, EvAlertUnfinish,
+	EvDoorOpened, EvDoorClosed, EvDoorLeftOpen, EvDoorDidNotOpen, EvDoorSensorUnknown, EvAlertForcedOpen,
+	EvAlertFlapping, EvDoorOutOfService, EvDoorInService, EvDoorCleared, EvAlertOutOfOrder, EvBackInOrder,
+	EvRentBooked, EvRentReserved, EvRentStored, EvRentCollected, EvRentExpired, EvRentReclaimed,
+	EvRentCancelled, EvRentLapsed, EvRentMoved, EvRentProblem, EvRentReissued, EvDropAbandoned,
+	EvCourierLogin, EvCourierRefused,
+	EvCodeWrong, EvCodeExpired, EvCodeEarly, EvTokenBad, EvAlertLockout, EvStaffAdded, EvStaffLogin,
+	EvStaffWrong, EvStaffLoginLock, EvStaffPINWrong, EvAlertStaffLock, EvStaffUnlocked, EvSettingChanged,
+	EvPruned, EvSelfTestPassed, EvSelfTestFailed, EvDoorTestGood, EvDoorTestFaulty, EvSelfTestSkipped,
+}
+
+// IsAlert reports whether staff must act on an event of this kind.
+func (k EventKind) IsAlert() bool { return len(k) > 6 && k[:6] == "alert." }
+
+// Event is one entry of the audit log as staff read it. Detail never holds
+// a code or a PIN.
+type Event struct {
+	Seq    int64
+	At     time.Time
+	Actor  string // "shopper", "courier:17", "staff:anna", "system"
+	Kind   EventKind
+	DoorID int64 // 0: none
+	RentID int64 // 0: none
+	Detail string
+}

@@ -1,0 +1,499 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"image"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// FrontOptions are the sessions' timings. Zero fields take the defaults.
+type FrontOptions struct {
+	ThanksFor    time.Duration    // how long "thank you" stays up; default 4 s
+	StaffRefresh time.Duration    // how often the staff door grid is read again; default 3 s
+	Now          func() time.Time // the clock; default time.Now
+}
+
+func (o *FrontOptions) defaults() {
+	if o.ThanksFor <= 0 {
+		o.ThanksFor = 4 * time.Second
+	}
+	if o.StaffRefresh <= 0 {
+		o.StaffRefresh = 3 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// Front is the front of the locker: whoever stands at the screen. Between
+// sessions it shows home (or Out of order, which it follows from the
+// engine's availability notices, never by polling) and tells what a code
+// or a scan starts: a shopper's pickup or return, a courier's round, a
+// staff session. While a session runs, taps, scans, notices and time go to
+// it, and the View it returns is what the screen shows. When the person
+// leaves (Back, Logout, the idle timeout) the session's context ends.
+//
+// The screens call it from one goroutine at a time, off the UI goroutine:
+// its calls block on the engine. Busy and CameraFrame are safe from any
+// goroutine.
+type Front struct {
+	eng  Engine
+	opts FrontOptions
+	log  *slog.Logger
+
+	mu    sync.Mutex // protects following
+	avail Availability
+	doors []Door
+	sess  session
+	view  View
+
+	busy  atomic.Bool
+	frame atomic.Pointer[func() image.Image]
+}
+
+// session is one person's time at the screen. Each method returns the
+// view to show next: the same pointer when nothing changed, nil when the
+// session is over (the Front shows home).
+type session interface {
+	tap(in Intent) View
+	// scan returns ok false for a scan the session does not take, which
+	// then ends it and starts whatever the code is for.
+	scan(text string) (v View, ok bool)
+	notice(n Notice) View
+	tick(now time.Time) View
+	wake() time.Time // when tick is due; zero: never
+	leave()          // the person left: end the session's context
+	// done reports whether the session only says goodbye (thanks, a
+	// problem screen): the next person's Collect or scan may end it.
+	done() bool
+}
+
+// NewFront returns a Front over eng. Call Start before anything else.
+func NewFront(eng Engine, opts FrontOptions, log *slog.Logger) *Front {
+	opts.defaults()
+	return &Front{eng: eng, opts: opts, log: log, view: &HomeView{}}
+}
+
+// Start reads the doors and whether they can open, and returns home.
+func (f *Front) Start(ctx context.Context) View {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.avail = f.eng.Availability()
+	doors, err := f.eng.DoorMap(ctx)
+	if err != nil {
+		f.log.Error("door map not read", "err", err)
+	}
+	f.doors = doors
+	return f.set(f.home())
+}
+
+// View is the view on show.
+func (f *Front) View() View {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.view
+}
+
+// DoorMap is every door of the locker, for the map on the door screens.
+func (f *Front) DoorMap() []Door {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.doors
+}
+
+// Busy reports whether someone is at the screen: a session is running or a
+// screen other than home is up. The nightly self-test waits while it is.
+func (f *Front) Busy() bool { return f.busy.Load() }
+
+// CameraFrame is the newest camera picture for the staff hardware screen;
+// nil outside a staff session or without a camera.
+func (f *Front) CameraFrame() image.Image {
+	if fn := f.frame.Load(); fn != nil {
+		return (*fn)()
+	}
+	return nil
+}
+
+// Tap takes an intent from the screen.
+func (f *Front) Tap(ctx context.Context, in Intent) View {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.sess != nil {
+		switch in.(type) {
+		case Collect, SendReturn, StaffGesture:
+			if f.sess.done() {
+				f.end() // the next person
+				return f.set(f.entryTap(ctx, in))
+			}
+		}
+		return f.set(f.sess.tap(in))
+	}
+	return f.set(f.entryTap(ctx, in))
+}
+
+// Scan takes a code read by a camera, a scanner or a keyboard-mode
+// scanner's burst. A code that is none of ours (a product barcode) changes
+// nothing and is not counted.
+func (f *Front) Scan(ctx context.Context, text string) View {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.sess != nil {
+		if v, ok := f.sess.scan(text); ok {
+			return f.set(v)
+		}
+		if f.eng.Recognize(text) == ScanForeign {
+			return f.view
+		}
+		f.end() // the scan starts something new
+	}
+	return f.set(f.entryScan(ctx, text))
+}
+
+// Notice takes what the engine tells. Availability is followed here: while
+// nobody is in a session, home turns into Out of order and back by itself.
+func (f *Front) Notice(ctx context.Context, n Notice) View {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if n.Kind == NoticeAvailability && n.Availability != nil {
+		f.avail = *n.Availability
+	}
+	if f.sess != nil {
+		return f.set(f.sess.notice(n))
+	}
+	switch n.Kind {
+	case NoticeAvailability:
+		switch f.view.(type) {
+		case *HomeView, *OutOfOrderView, *CodeView, *ProblemView:
+			return f.set(f.home())
+		}
+	case NoticeLeftOpen:
+		if _, home := f.view.(*HomeView); home {
+			s := &leftOpenWatch{door: f.door(n.Door.ID)}
+			f.sess = s
+			return f.set(s.first())
+		}
+	}
+	return f.view
+}
+
+// Tick lets time pass: a session's timers fire when Wake is due.
+func (f *Front) Tick(ctx context.Context) View {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.sess == nil {
+		return f.view
+	}
+	return f.set(f.sess.tick(f.opts.Now()))
+}
+
+// Wake is when Tick should be called next; zero: not until something else
+// happens.
+func (f *Front) Wake() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.sess == nil {
+		return time.Time{}
+	}
+	return f.sess.wake()
+}
+
+// Leave says the person has gone (the idle timeout): the session ends and
+// home comes back.
+func (f *Front) Leave(ctx context.Context) View {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.end()
+	return f.set(f.home())
+}
+
+// end ends the running session, if any.
+func (f *Front) end() {
+	if f.sess != nil {
+		f.sess.leave()
+		f.sess = nil
+		f.frame.Store(nil)
+	}
+}
+
+// set makes v the view on show; nil ends the session and shows home.
+func (f *Front) set(v View) View {
+	if v == nil {
+		f.end()
+		v = f.home()
+	}
+	f.view = v
+	_, home := v.(*HomeView)
+	_, ooo := v.(*OutOfOrderView)
+	f.busy.Store(f.sess != nil || !(home || ooo))
+	return v
+}
+
+func (f *Front) home() View {
+	if f.avail.OutOfOrder {
+		return &OutOfOrderView{Reason: f.avail.Reason}
+	}
+	return &HomeView{}
+}
+
+// door is door id as the map knows it; a door missing from the map (the
+// map could not be read) is named by its id alone.
+func (f *Front) door(id int64) Door {
+	for _, d := range f.doors {
+		if d.ID == id {
+			return d
+		}
+	}
+	return Door{ID: id}
+}
+
+// entryTap is a tap with no session running.
+func (f *Front) entryTap(ctx context.Context, in Intent) View {
+	switch in := in.(type) {
+	case Collect:
+		return f.codeEntry(ctx, EntryPickup, RefusalNone)
+	case SendReturn:
+		return f.codeEntry(ctx, EntryReturn, RefusalNone)
+	case EnterCode:
+		cv, ok := f.view.(*CodeView)
+		switch {
+		case !ok:
+			return f.view
+		case f.avail.OutOfOrder:
+			return f.home()
+		case cv.For == EntryReturn:
+			return f.startReturn(ctx, in.Code)
+		}
+		return f.startPickup(ctx, in.Code, false)
+	case StaffGesture:
+		return &PINView{}
+	case EnterPIN:
+		if _, ok := f.view.(*PINView); ok {
+			return f.staffLogin(ctx, in.PIN)
+		}
+	case Back, Escape:
+		return f.home()
+	}
+	return f.view
+}
+
+// entryScan is a scan with no session running: what the code is for
+// decides what starts. While the locker is out of order nothing starts.
+func (f *Front) entryScan(ctx context.Context, text string) View {
+	kind := f.eng.Recognize(text)
+	if kind == ScanForeign {
+		f.log.Info("scan ignored: not one of ours", "len", len(text))
+		return f.view
+	}
+	if f.avail.OutOfOrder {
+		f.log.Info("scan refused: out of order", "kind", kind.String())
+		return f.home()
+	}
+	switch kind {
+	case ScanPickupCode, ScanPickupToken:
+		return f.startPickup(ctx, text, true)
+	case ScanCourierToken:
+		return f.courierLogin(ctx, text)
+	case ScanReturnCode, ScanReturnToken:
+		return f.startReturn(ctx, text)
+	}
+	return f.view
+}
+
+// codeEntry is the keypad for e, counting down first if code entry is
+// paused. Pickup and return codes share one guessing budget.
+func (f *Front) codeEntry(ctx context.Context, e Entry, r Refusal) View {
+	if f.avail.OutOfOrder {
+		return f.home()
+	}
+	v := &CodeView{For: e, Refusal: r}
+	if until, paused := f.eng.CodeEntryPaused(ctx); paused {
+		v.PausedUntil = until
+	}
+	return v
+}
+
+func (f *Front) startPickup(ctx context.Context, text string, scanned bool) View {
+	var p Pickup
+	var err error
+	if scanned {
+		p, err = f.eng.PickupByScan(ctx, text)
+	} else {
+		p, err = f.eng.PickupByCode(ctx, text)
+	}
+	if p != nil && (err == nil || errors.Is(err, ErrDoorDidNotOpen)) {
+		s := newPickupSession(ctx, f, p)
+		f.sess = s
+		return s.first(err)
+	}
+	return f.refused(ctx, EntryPickup, err)
+}
+
+func (f *Front) startReturn(ctx context.Context, text string) View {
+	d, err := f.eng.BeginReturn(ctx, text)
+	if d != nil && (err == nil || errors.Is(err, ErrDoorDidNotOpen)) {
+		s := newReturnSession(ctx, f, d)
+		f.sess = s
+		return s.first(err)
+	}
+	return f.refused(ctx, EntryReturn, err)
+}
+
+// refused names why a code opened nothing: on the keypad for a wrong code,
+// on a problem screen for a door that cannot open.
+func (f *Front) refused(ctx context.Context, e Entry, err error) View {
+	var lo *LockedOutError
+	var ooo *OutOfOrderError
+	var being *BeingOpenedError
+	wrong := RefusalWrongCode
+	if e == EntryReturn {
+		wrong = RefusalNotAReturn
+	}
+	switch {
+	case errors.Is(err, ErrForeign), errors.Is(err, ErrNotPickup):
+		return f.view // ours or not, not a code for this: nothing counted, nothing shown
+	case errors.As(err, &lo):
+		return &CodeView{For: e, PausedUntil: lo.Until}
+	case errors.As(err, &ooo):
+		// The notice may still be on its way: ask the engine now rather
+		// than wait for it, or guess.
+		if f.avail = f.eng.Availability(); ooo.Door == 0 && f.avail.OutOfOrder {
+			return f.home()
+		}
+		return &ProblemView{Trouble: TroubleDoorOutOfOrder, Door: ooo.Door}
+	case errors.As(err, &being):
+		return &ProblemView{Trouble: TroubleBeingOpened, Door: being.Door}
+	case e == EntryPickup && errors.Is(err, ErrExpired):
+		return f.codeEntry(ctx, e, RefusalExpired)
+	case e == EntryPickup && errors.Is(err, ErrAlreadyCollected):
+		return f.codeEntry(ctx, e, RefusalCollected)
+	case e == EntryReturn && errors.Is(err, ErrAlreadyStored):
+		return f.codeEntry(ctx, e, RefusalReturnDone)
+	case errors.Is(err, ErrWrongCode), errors.Is(err, ErrCodeFormat), errors.Is(err, ErrBadToken),
+		e == EntryReturn && (errors.Is(err, ErrNotReturn) || errors.Is(err, ErrNotFound)):
+		return f.codeEntry(ctx, e, wrong)
+	}
+	return f.problem(err, 0)
+}
+
+// problem is the problem screen for err, logged for support.
+func (f *Front) problem(err error, door int64) View {
+	t := TroubleOf(err)
+	if t == TroubleOther {
+		f.log.Error("flow failed", "err", err, "door", door)
+	} else {
+		f.log.Warn("flow failed", "err", err, "door", door)
+	}
+	return &ProblemView{Trouble: t, Door: door}
+}
+
+func (f *Front) courierLogin(ctx context.Context, token string) View {
+	r, err := f.eng.LoginCourier(ctx, token)
+	if err != nil {
+		f.log.Warn("courier login refused", "err", err)
+		if errors.Is(err, ErrTokenExpired) {
+			return &ProblemView{Trouble: TroubleCourierExpired}
+		}
+		return &ProblemView{Trouble: TroubleCourierCode}
+	}
+	f.log.Info("courier logged in", "courier", r.Courier())
+	s := newCourierSession(ctx, f, r)
+	f.sess = s
+	return s.first()
+}
+
+func (f *Front) staffLogin(ctx context.Context, pin string) View {
+	st, err := f.eng.LoginStaff(ctx, pin)
+	var lo *LockedOutError
+	switch {
+	case err == nil:
+		f.log.Info("staff logged in", "staff", st.Name())
+		s := newAdminSession(ctx, f, st)
+		f.sess = s
+		fn := st.CameraFrame
+		f.frame.Store(&fn)
+		return s.first()
+	case errors.As(err, &lo):
+		return &PINView{Refusal: PINPaused, Until: lo.Until}
+	case errors.Is(err, ErrStaffLocked):
+		return &PINView{Refusal: PINLocked}
+	case errors.Is(err, ErrBadPIN), errors.Is(err, ErrPINFormat), errors.Is(err, ErrNotFound):
+		return &PINView{Refusal: PINWrong}
+	}
+	f.log.Error("staff login failed", "err", err)
+	return &PINView{Refusal: PINFailed}
+}
+
+// TroubleOf names err for a person: what went wrong, never how.
+func TroubleOf(err error) Trouble {
+	for _, t := range troubles {
+		if errors.Is(err, t.err) {
+			return t.trouble
+		}
+	}
+	return TroubleOther
+}
+
+var troubles = []struct {
+	err     error
+	trouble Trouble
+}{
+	{ErrBeingOpened, TroubleBeingOpened},
+	{ErrOutOfOrder, TroubleDoorOutOfOrder},
+	{ErrDoorDidNotOpen, TroubleDidNotOpen},
+	{ErrOutOfService, TroubleOutOfService},
+	{ErrNoFreeDoor, TroubleNoFreeDoor},
+	{ErrDoorStillOpen, TroubleStillOpen},
+	{ErrReopenClosed, TroubleReopenClosed},
+	{ErrTokenExpired, TroubleCourierExpired},
+}
+
+// sessionBase is what every session has: the Front it runs under and a
+// context that ends when the person leaves.
+type sessionBase struct {
+	f      *Front
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func newBase(ctx context.Context, f *Front) sessionBase {
+	c, cancel := context.WithCancel(ctx)
+	return sessionBase{f: f, ctx: c, cancel: cancel}
+}
+
+func (b *sessionBase) now() time.Time { return b.f.opts.Now() }
+
+// leftOpenWatch asks for a door left open while nobody was at the screen
+// to be closed, and goes home when it is.
+type leftOpenWatch struct {
+	door Door
+	view View
+}
+
+func (w *leftOpenWatch) first() View {
+	w.view = &LeftOpenView{Door: w.door}
+	return w.view
+}
+
+func (w *leftOpenWatch) tap(in Intent) View {
+	if _, ok := in.(Back); ok {
+		return nil
+	}
+	return w.view
+}
+
+func (w *leftOpenWatch) scan(string) (View, bool) { return nil, false }
+func (w *leftOpenWatch) tick(time.Time) View      { return w.view }
+func (w *leftOpenWatch) wake() time.Time          { return time.Time{} }
+func (w *leftOpenWatch) leave()                   {}
+func (w *leftOpenWatch) done() bool               { return false }
+
+func (w *leftOpenWatch) notice(n Notice) View {
+	if n.Door.ID == w.door.ID && (n.Kind == NoticeClosed || n.Kind == NoticeSensorUnknown) {
+		return nil
+	}
+	return w.view
+}

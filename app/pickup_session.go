@@ -1,0 +1,179 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// PickupSession is one shopper collecting every parcel under one code:
+// each door in turn, then "did you get your parcel?" (with Reopen within
+// the engine's grace, and reports of an empty door or a wrong parcel),
+// then thanks. It follows each door's opening as the engine settles it and
+// never decides itself whether a door opened. The engine moves the rent;
+// the session only says what the shopper sees.
+type PickupSession struct {
+	sessionBase
+	p           Pickup
+	at          doorFollow
+	view        View
+	thanksUntil time.Time // while thanking: when the session ends
+	reported    bool      // the shopper reported a problem: no more reopening
+}
+
+func newPickupSession(ctx context.Context, f *Front, p Pickup) *PickupSession {
+	return &PickupSession{sessionBase: newBase(ctx, f), p: p, at: doorFollow{f: f, task: TaskPickup}}
+}
+
+// first is the view after the pickup started; err is nil or the
+// *DidNotOpenError of a door that settled as not opened at once.
+func (s *PickupSession) first(err error) View {
+	s.at.follow(s.p.Opening())
+	if err != nil {
+		return s.show(s.at.notOpenedView())
+	}
+	return s.doorView()
+}
+
+func (s *PickupSession) show(v View) View {
+	s.view = v
+	return v
+}
+
+func (s *PickupSession) doorView() View {
+	more := 0
+	if s.at.op.Outcome != OutcomeNotOpened {
+		more = s.p.Remaining()
+	}
+	return s.show(s.at.view(more, ""))
+}
+
+// atDoor reports whether the shopper is being sent to a door.
+func (s *PickupSession) atDoor() bool {
+	switch s.view.(type) {
+	case *DoorView, *LeftOpenView, *NotOpenedView:
+		return true
+	}
+	return false
+}
+
+func (s *PickupSession) tap(in Intent) View {
+	switch in := in.(type) {
+	case DidNotOpen:
+		if s.atDoor() {
+			return s.didNotOpen()
+		}
+	case GotIt:
+		if _, ok := s.view.(*GotItView); ok {
+			s.thanksUntil = s.now().Add(s.f.opts.ThanksFor)
+			return s.show(&ThanksView{For: ThanksPickup})
+		}
+	case Reopen:
+		if v, ok := s.view.(*GotItView); ok && !s.reported && s.now().Before(v.ReopenUntil) {
+			return s.reopen()
+		}
+	case Report:
+		if _, ok := s.view.(*GotItView); ok {
+			return s.report(in.What)
+		}
+	case Back, Escape:
+		return nil
+	}
+	return s.view
+}
+
+// didNotOpen passes the shopper's report to the engine and shows its
+// verdict.
+func (s *PickupSession) didNotOpen() View {
+	v, err := s.p.DidNotOpen(s.ctx)
+	switch {
+	case err != nil:
+		return s.show(s.f.problem(err, s.at.door.ID))
+	case !s.at.verdict(v):
+		return s.show(s.at.support())
+	}
+	return s.doorView()
+}
+
+func (s *PickupSession) reopen() View {
+	op, err := s.p.Reopen(s.ctx)
+	if err != nil {
+		return s.show(s.f.problem(err, s.at.door.ID))
+	}
+	s.at.follow(op)
+	return s.doorView()
+}
+
+func (s *PickupSession) report(p Problem) View {
+	s.reported = true
+	s.f.log.Warn("shopper reports a problem", "problem", string(p), "door", s.at.door.ID)
+	if err := s.p.Report(s.ctx, p); err != nil {
+		s.f.log.Error("problem report not recorded", "err", err)
+	}
+	return s.show(&ProblemView{Trouble: TroubleReported, Door: s.at.door.ID})
+}
+
+// scan: a code held up at a door is ignored; after the door, it starts
+// whatever it is for.
+func (s *PickupSession) scan(string) (View, bool) { return s.view, s.atDoor() }
+
+func (s *PickupSession) notice(n Notice) View {
+	if !s.atDoor() {
+		return s.view
+	}
+	_, notOpened := s.view.(*NotOpenedView)
+	switch s.at.notice(n, notOpened) {
+	case evChanged:
+		return s.doorView()
+	case evNotOpened:
+		return s.show(s.at.notOpenedView())
+	case evLeftOpen:
+		return s.show(&LeftOpenView{Door: s.at.door})
+	case evClosed:
+		return s.closed()
+	}
+	return s.view
+}
+
+// closed follows the shopper's door closing: the next parcel's door, or
+// the question whether all went well. A door not seen open has not been
+// used yet.
+func (s *PickupSession) closed() View {
+	if !s.at.seenOpen(s.p.Opening()) {
+		return s.view
+	}
+	if s.p.Remaining() == 0 {
+		return s.show(&GotItView{ReopenUntil: s.p.ReopenUntil()})
+	}
+	op, err := s.p.Next(s.ctx)
+	if err != nil && !errors.Is(err, ErrDoorDidNotOpen) {
+		return s.show(s.f.problem(err, s.at.door.ID))
+	}
+	s.at.follow(op)
+	return s.doorView()
+}
+
+func (s *PickupSession) tick(now time.Time) View {
+	if _, ok := s.view.(*ThanksView); ok && !now.Before(s.thanksUntil) {
+		return nil
+	}
+	return s.view
+}
+
+func (s *PickupSession) wake() time.Time {
+	if _, ok := s.view.(*ThanksView); ok {
+		return s.thanksUntil
+	}
+	return time.Time{}
+}
+
+func (s *PickupSession) leave() { s.cancel() }
+
+// done: thanks or a problem screen is all that is left.
+func (s *PickupSession) done() bool {
+	switch s.view.(type) {
+	case *ThanksView, *ProblemView:
+		return true
+	}
+	return false
+}

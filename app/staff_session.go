@@ -1,0 +1,307 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// logPage is how many audit events one page of the staff log holds.
+const logPage = 60
+
+// rentsLimit is how many rents one staff list shows.
+const rentsLimit = 200
+
+// AdminSession is a staff member's session at the kiosk, after the hidden
+// gesture and their PIN: the door grid, rents, the audit log, hardware
+// (with the self-test and "test empty doors"), settings. Force-opening,
+// opening every door and testing the doors ask the PIN again. The engine's
+// side of it is the StaffSession; this is what the screen shows of it.
+type AdminSession struct {
+	sessionBase
+	st   StaffSession
+	view View
+
+	doors         *StaffDoorsView // the grid as last read
+	refreshAt     time.Time       // when the grid is read again
+	lastRead      string          // the last code any reader read
+	hw            *StaffHardwareView
+	confirm       *PINAgainView // the action waiting for the PIN again
+	confirmedFrom View          // where the PIN screen came from
+	test          *SelfTestSession
+}
+
+func newAdminSession(ctx context.Context, f *Front, st StaffSession) *AdminSession {
+	return &AdminSession{sessionBase: newBase(ctx, f), st: st}
+}
+
+func (s *AdminSession) first() View { return s.doorGrid(StaffNote{}) }
+
+func (s *AdminSession) show(v View) View {
+	s.view = v
+	return v
+}
+
+// doorGrid reads the door states again and shows the grid with note.
+func (s *AdminSession) doorGrid(note StaffNote) View {
+	states, err := s.st.DoorStates(s.ctx)
+	if err != nil {
+		s.f.log.Error("door states", "err", err)
+		if s.doors != nil {
+			states = s.doors.States // keep the last known grid rather than an empty one
+		}
+	}
+	s.doors = &StaffDoorsView{States: states, Note: note}
+	s.refreshAt = s.now().Add(s.f.opts.StaffRefresh)
+	return s.show(s.doors)
+}
+
+func (s *AdminSession) tap(in Intent) View {
+	if s.test != nil {
+		if v, ok := s.test.tap(in); ok {
+			return s.show(v)
+		}
+		if _, stop := in.(StopDoorTest); stop {
+			s.test.stop()
+			s.test = nil
+			return s.hardware()
+		}
+	}
+	switch in := in.(type) {
+	case ShowSection:
+		return s.section(in.Section)
+	case OpenDoor:
+		return s.ask(&PINAgainView{For: ConfirmOpenDoor, Door: in.Door})
+	case OpenAll:
+		return s.ask(&PINAgainView{For: ConfirmOpenAll})
+	case TestEmptyDoors:
+		return s.ask(&PINAgainView{For: ConfirmDoorTest})
+	case EnterPIN:
+		if s.confirm != nil && s.view == s.confirm {
+			return s.confirmed(in.PIN)
+		}
+	case Back:
+		if s.confirm != nil && s.view == s.confirm {
+			s.confirm = nil
+			return s.show(s.confirmedFrom)
+		}
+	case SetOutOfService:
+		return s.setOutOfService(in.Door, in.On)
+	case ClearDoor:
+		note := StaffNote{Kind: NoteCleared, Door: in.Door}
+		if err := s.st.ClearDoor(s.ctx, in.Door, "staff looked inside"); err != nil {
+			note = s.failed(err, in.Door)
+		}
+		return s.doorGrid(note)
+	case FilterRents:
+		return s.rents(in.Query)
+	case LogPage:
+		return s.log(in.Before)
+	case ScanBus:
+		return s.scanBus()
+	case Reconnect:
+		s.f.log.Info("staff asked the lock bus to reconnect", "staff", s.st.Name())
+		s.st.ReconnectBus()
+		return s.hardware()
+	case RunSelfTest:
+		return s.selfTest()
+	case Logout:
+		return nil // the Front ends the session: see leave
+	}
+	return s.view
+}
+
+func (s *AdminSession) section(sec Section) View {
+	switch sec {
+	case SectionRents:
+		return s.rents(RentQuery{})
+	case SectionLog:
+		return s.log(0)
+	case SectionHardware:
+		return s.hardware()
+	case SectionSettings:
+		return s.show(&StaffSettingsView{})
+	}
+	return s.doorGrid(StaffNote{})
+}
+
+// ask shows the PIN screen for v's action; Back returns to where it was.
+func (s *AdminSession) ask(v *PINAgainView) View {
+	s.confirm, s.confirmedFrom = v, s.view
+	return s.show(v)
+}
+
+// confirmed runs the action the PIN was asked again for.
+func (s *AdminSession) confirmed(pin string) View {
+	c := s.confirm
+	s.confirm = nil
+	switch c.For {
+	case ConfirmOpenDoor:
+		note := StaffNote{Kind: NoteOpened, Door: c.Door}
+		if _, err := s.st.OpenDoor(s.ctx, c.Door, pin, "staff"); err != nil {
+			note = s.failed(err, c.Door)
+		}
+		return s.doorGrid(note)
+	case ConfirmOpenAll:
+		note := StaffNote{Kind: NoteOpenedAll}
+		if _, err := s.st.OpenAll(s.ctx, pin); err != nil {
+			note = s.failed(err, 0)
+		}
+		return s.doorGrid(note)
+	}
+	t, err := s.st.TestEmptyDoors(s.ctx, pin)
+	if err != nil {
+		hw := s.hardwareView()
+		hw.Note = s.failed(err, 0)
+		return s.show(hw)
+	}
+	s.f.log.Info("staff started the door test", "staff", s.st.Name())
+	s.test = newSelfTestSession(s.ctx, s.f, t)
+	return s.show(s.test.first())
+}
+
+// failed is the note for a staff action that failed.
+func (s *AdminSession) failed(err error, door int64) StaffNote {
+	s.f.log.Warn("staff action failed", "err", err, "door", door)
+	switch {
+	case errors.Is(err, ErrBadPIN):
+		return StaffNote{Kind: NoteWrongPIN, Door: door}
+	case errors.Is(err, ErrBeingOpened):
+		return StaffNote{Kind: NoteBeingOpened, Door: door}
+	}
+	return StaffNote{Kind: NoteFailed, Door: door, Trouble: TroubleOf(err)}
+}
+
+func (s *AdminSession) setOutOfService(door int64, on bool) View {
+	note := StaffNote{Kind: NoteOutOfService, Door: door}
+	if !on {
+		note.Kind = NoteInService
+	}
+	if err := s.st.SetOutOfService(s.ctx, door, on, "staff"); err != nil {
+		note = s.failed(err, door)
+	}
+	return s.doorGrid(note)
+}
+
+func (s *AdminSession) rents(q RentQuery) View {
+	q.Limit = rentsLimit
+	rents, err := s.st.Rents(s.ctx, q)
+	if err != nil {
+		s.f.log.Error("rents", "err", err)
+	}
+	return s.show(&StaffRentsView{Query: q, Rents: rents, Failed: err != nil})
+}
+
+// log pages the audit log newest first; one event more than a page says
+// whether an older page follows.
+func (s *AdminSession) log(before int64) View {
+	events, err := s.st.Events(s.ctx, before, logPage+1)
+	if err != nil {
+		s.f.log.Error("events", "err", err)
+	}
+	v := &StaffLogView{Before: before, Events: events, Failed: err != nil}
+	if len(events) > logPage {
+		v.Events, v.Older = events[:logPage], true
+	}
+	return s.show(v)
+}
+
+// hardwareView reads the devices' state afresh.
+func (s *AdminSession) hardwareView() *StaffHardwareView {
+	hw, err := s.st.Hardware(s.ctx)
+	if err != nil {
+		s.f.log.Error("hardware state", "err", err)
+	}
+	v := &StaffHardwareView{Hardware: hw, Failed: err != nil, LastRead: s.lastRead}
+	if s.hw != nil {
+		v.BusScan, v.BusScanned, v.BusScanFail = s.hw.BusScan, s.hw.BusScanned, s.hw.BusScanFail
+	}
+	s.hw = v
+	return v
+}
+
+func (s *AdminSession) hardware() View { return s.show(s.hardwareView()) }
+
+// scanBus asks every address of the bus who is there (commissioning).
+func (s *AdminSession) scanBus() View {
+	found, err := s.st.ScanBus(s.ctx)
+	if err != nil {
+		s.f.log.Warn("bus scan", "err", err)
+	}
+	v := s.hardwareView()
+	v.BusScan, v.BusScanned, v.BusScanFail = found, true, err != nil
+	return s.show(v)
+}
+
+// selfTest runs the self-test now; its report shows on the hardware screen.
+func (s *AdminSession) selfTest() View {
+	rep, err := s.st.SelfTest(s.ctx)
+	if err != nil {
+		s.f.log.Warn("self-test", "err", err)
+	}
+	v := s.hardwareView()
+	if err != nil {
+		v.SelfTestFailed = true
+	} else if v.Hardware.SelfTest == nil || v.Hardware.SelfTest.Started.Before(rep.Started) {
+		v.Hardware.SelfTest = &rep
+	}
+	return s.show(v)
+}
+
+// scan: any code read is shown as the last one, so staff can test the
+// readers; it starts nothing while staff are in.
+func (s *AdminSession) scan(text string) (View, bool) {
+	s.lastRead = text
+	if _, ok := s.view.(*StaffHardwareView); ok {
+		return s.hardware(), true
+	}
+	return s.view, true
+}
+
+func (s *AdminSession) notice(n Notice) View {
+	if s.test != nil && s.view == s.test.view {
+		return s.show(s.test.notice(n))
+	}
+	switch s.view.(type) {
+	case *StaffDoorsView:
+		switch n.Kind {
+		case NoticeOpened, NoticeClosed, NoticeLeftOpen, NoticeForcedOpen, NoticeFlapping,
+			NoticeSensorUnknown, NoticeSensorKnown, NoticeSettled, NoticeRent, NoticeDoor, NoticeAvailability:
+			return s.doorGrid(s.doors.Note)
+		}
+	case *StaffHardwareView:
+		if n.Kind == NoticeAvailability {
+			return s.hardware()
+		}
+	}
+	return s.view
+}
+
+// tick reads the grid again every few seconds: sensors change without
+// notices when a board falls silent and comes back.
+func (s *AdminSession) tick(now time.Time) View {
+	if _, ok := s.view.(*StaffDoorsView); ok && !now.Before(s.refreshAt) {
+		return s.doorGrid(s.doors.Note)
+	}
+	return s.view
+}
+
+func (s *AdminSession) wake() time.Time {
+	if _, ok := s.view.(*StaffDoorsView); ok {
+		return s.refreshAt
+	}
+	return time.Time{}
+}
+
+// leave stops a door test under way and ends the session's context.
+func (s *AdminSession) leave() {
+	if s.test != nil {
+		s.test.stop()
+		s.test = nil
+	}
+	s.f.log.Info("staff logged out", "staff", s.st.Name())
+	s.cancel()
+}
+
+// done: staff leave by logging out or walking away.
+func (s *AdminSession) done() bool { return false }

@@ -1,0 +1,188 @@
+package ui
+
+import (
+	"context"
+	"reflect"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"pudo/app"
+)
+
+// cause is where a new view came from: a person (presence, for the idle
+// clock), a scan, or the locker itself (a door closed, time passed).
+type cause uint8
+
+const (
+	byPerson cause = iota
+	byScan
+	byLocker
+)
+
+// send asks the Front for a person's intent, off the UI goroutine.
+func (k *Kiosk) send(in app.Intent) {
+	k.async(func(ctx context.Context) { k.deliver(k.front.Tap(ctx, in), byPerson) })
+}
+
+// sendWaiting is send for an intent that may take a while (a door to
+// open, a login, a list to read): the busy screen shows meanwhile.
+func (k *Kiosk) sendWaiting(in app.Intent) {
+	k.show(&openingScreen{})
+	k.send(in)
+}
+
+// scan hands a code read by a camera or scanner to the Front.
+func (k *Kiosk) scan(text string) {
+	k.async(func(ctx context.Context) { k.deliver(k.front.Scan(ctx, text), byScan) })
+}
+
+// leave tells the Front the person has gone.
+func (k *Kiosk) leave() {
+	k.async(func(ctx context.Context) { k.deliver(k.front.Leave(ctx), byLocker) })
+}
+
+// deliver draws v on the UI goroutine; it runs on the worker, so it reads
+// when the session wants its next tick there too.
+func (k *Kiosk) deliver(v app.View, c cause) {
+	wake := k.front.Wake()
+	fyne.Do(func() {
+		k.render(v, c)
+		k.armWake(wake)
+	})
+}
+
+// armWake calls the Front's Tick when the session asked for it.
+func (k *Kiosk) armWake(at time.Time) {
+	if k.wake != nil {
+		k.wake()
+		k.wake = nil
+	}
+	if at.IsZero() {
+		return
+	}
+	k.wake = k.after(max(at.Sub(k.now()), 0), func() {
+		k.async(func(ctx context.Context) { k.deliver(k.front.Tick(ctx), byLocker) })
+	})
+}
+
+// render shows v. The same view again changes nothing (a notice about
+// another door leaves a half-typed code alone), unless the busy screen is
+// up in its place.
+func (k *Kiosk) render(v app.View, c cause) {
+	if _, busy := k.shown.(*openingScreen); v == k.view && !busy {
+		return
+	}
+	prev := k.view
+	k.view = v
+	k.cue(prev, v, c)
+	s := screenFor(v)
+	if c != byLocker || reflect.TypeOf(s) != reflect.TypeOf(k.shown) {
+		k.show(s)
+	} else {
+		k.redraw(s)
+	}
+	k.input.early = nil // typed for a code screen: it took them, or none came
+	switch v := v.(type) {
+	case *app.DoorView:
+		if v.Task == app.TaskPickup && v.Open() {
+			k.forgetDemo(v.Door.ID)
+		}
+	case *app.HomeView:
+		k.selected = 0
+		k.topUpDemo(s)
+	}
+}
+
+// screenFor is the screen that draws v.
+func screenFor(v app.View) screen {
+	switch v := v.(type) {
+	case *app.HomeView:
+		return &homeScreen{v: v}
+	case *app.OutOfOrderView:
+		return &outOfOrderScreen{v: v}
+	case *app.CodeView:
+		return &codeScreen{v: v}
+	case *app.ProblemView:
+		return &problemScreen{v: v}
+	case *app.DoorView:
+		return &doorScreen{v: v}
+	case *app.NotOpenedView:
+		return &notOpenedScreen{v: v}
+	case *app.LeftOpenView:
+		return &leftOpenScreen{v: v}
+	case *app.GotItView:
+		return &gotItScreen{v: v}
+	case *app.ThanksView:
+		return &thanksScreen{v: v}
+	case *app.CourierMenuView:
+		return &courierMenuScreen{v: v}
+	case *app.DropView:
+		return &dropScreen{v: v}
+	case *app.BatchView:
+		return &batchScreen{v: v}
+	case *app.PINView:
+		return &pinScreen{v: v}
+	case *app.PINAgainView:
+		return &pinAgainScreen{v: v}
+	case *app.StaffDoorsView:
+		return &adminDoorsScreen{v: v}
+	case *app.StaffRentsView:
+		return &adminRentsScreen{v: v}
+	case *app.StaffLogView:
+		return &adminEventsScreen{v: v}
+	case *app.StaffHardwareView:
+		return &adminHardwareScreen{v: v}
+	case *app.StaffSettingsView:
+		return &adminSettingsScreen{v: v}
+	case *app.DoorTestView:
+		return &doorTestScreen{v: v}
+	}
+	panic("ui: no screen for view " + reflect.TypeOf(v).String())
+}
+
+// cue plays the sound a change of view calls for.
+func (k *Kiosk) cue(prev, v app.View, c cause) {
+	if c == byScan && v != prev {
+		k.play(SoundScan)
+	}
+	switch v := v.(type) {
+	case *app.DoorView:
+		if was, ok := prev.(*app.DoorView); v.Open() && !(ok && was.Open() && was.Opening.ID == v.Opening.ID) {
+			k.play(SoundOpen)
+		}
+	case *app.BatchView:
+		was, _ := prev.(*app.BatchView)
+		if count(v, app.BatchOpen) > count(was, app.BatchOpen) {
+			k.play(SoundOpen)
+		}
+		if count(v, app.BatchFailed) > count(was, app.BatchFailed) {
+			k.play(SoundWrong)
+		}
+	case *app.CodeView:
+		_, fromCode := prev.(*app.CodeView)
+		if (fromCode || c == byScan) && (v.Refusal != app.RefusalNone || v.PausedUntil.After(k.now())) {
+			k.play(SoundWrong)
+		}
+	case *app.PINView:
+		if v.Refusal != app.PINNone {
+			k.play(SoundWrong)
+		}
+	case *app.ProblemView:
+		if v.Trouble == app.TroubleCourierCode || v.Trouble == app.TroubleCourierExpired {
+			k.play(SoundWrong)
+		}
+	}
+}
+
+func count(v *app.BatchView, st app.BatchStatus) int {
+	n := 0
+	if v != nil {
+		for _, it := range v.Items {
+			if it.Status == st {
+				n++
+			}
+		}
+	}
+	return n
+}

@@ -1,0 +1,46 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+
+	"pudo/app"
+)
+
+// gotItScreen is the bystander guard: after the door closes the shopper
+// says whether they got their parcel, and may open the door again until
+// the locker's grace ends.
+type gotItScreen struct{ v *app.GotItView }
+
+func (s *gotItScreen) idle() app.Idle { return s.v.Idle() }
+
+func (s *gotItScreen) draw(k *Kiosk) fyne.CanvasObject {
+	yes := k.mainButton(tr("got.yes"), theme.ConfirmIcon(), func() { k.send(app.GotIt{}) })
+	empty := k.button(tr("got.empty"), theme.QuestionIcon(), func() { k.send(app.Report{What: app.ProblemEmpty}) })
+	wrong := k.button(tr("got.wrong"), theme.QuestionIcon(), func() { k.send(app.Report{What: app.ProblemWrongParcel}) })
+	controls := []fyne.CanvasObject{row(empty, wrong)}
+	if left := s.v.ReopenUntil.Sub(k.now()); left > 0 {
+		again := k.button(tr("got.reopen"), theme.ViewRefreshIcon(), func() { k.sendWaiting(app.Reopen{}) })
+		controls = append(controls, again)
+		k.later(left, again.Hide)
+	}
+	controls = append(controls, yes)
+	return arrange(title(tr("got.title")), controls...)
+}
+
+// thanksScreen thanks the person; the session then ends by itself.
+type thanksScreen struct{ v *app.ThanksView }
+
+func (s *thanksScreen) idle() app.Idle { return s.v.Idle() }
+
+func (s *thanksScreen) draw(*Kiosk) fyne.CanvasObject {
+	sub := tr("thanks.pickup")
+	if s.v.For == app.ThanksReturn {
+		sub = tr("thanks.return")
+	}
+	return arrange(container.NewVBox(bigText(tr("thanks.title"), 72, themed(colorNameGood)), title(sub)))
+}
+
+// key: typing starts the next person's code entry.
+func (s *thanksScreen) key(k *Kiosk, kp keyPress) bool { return k.startTyping(kp) }
