@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"pudo/app"
@@ -20,9 +19,11 @@ const (
 	faultReported    = "reported as not opening"
 	faultInterrupted = "opening interrupted by a restart"
 	faultFlapping    = "sensor flapping"
+	faultForced      = "opened without a command"
 )
 
-func openingFault(f string) bool { return f != "" && !strings.HasPrefix(f, faultFlapping) }
+// openingFault: a fault that a seen-open of the door clears.
+func openingFault(f string) bool { return f != "" && f != faultFlapping && f != faultForced }
 
 // moveOf is the rent's step an opening for reason may make.
 func moveOf(reason string) app.Move {
