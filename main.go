@@ -147,7 +147,10 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	parts := newGroup(ctx, log)
+	sd := &shutdown{parts: parts, store: db.Close}
+	defer sd.run()
+	ctx = parts.ctx
 	lc := cfg.Lock
 	if lc.Port == lockio.SimPort {
 		// The demo locker: emulated boards on a pty, driven by the real
@@ -156,32 +159,32 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		if err != nil {
 			return err
 		}
-		defer sim.Close()
+		sd.device(sim.Close)
 		lc.Port = sim.Path()
 	}
 	locks, err := lockio.Open(ctx, lc, log.With("part", "lockio"))
 	if err != nil {
 		return err
 	}
-	defer locks.Close()
-	locker, doors, err := startLocker(ctx, cfg, db, secret, locks, log)
+	sd.device(locks.Close)
+	locker, doors, err := startLocker(ctx, cfg, db, secret, locks, parts, log)
 	if err != nil {
 		return err
 	}
-	if err := serveAPI(ctx, cfg, locker, db, locks, log); err != nil {
+	if err := serveAPI(ctx, cfg, locker, db, locks, parts, log); err != nil {
 		return err
 	}
 	readers, err := scanner.Start(ctx, cfg.Scanner, log.With("part", "scanner"))
 	if err != nil {
 		return err
 	}
-	defer readers.Close()
+	sd.device(readers.Close)
 	locker.SetReaders(hubReaders{readers})
 	player, err := sound.Open(assets.Sounds, log.With("part", "sound"))
 	if err != nil {
 		return err
 	}
-	defer player.Close()
+	sd.device(player.Close)
 	opts := screenOptions(ctx, cfg, locker, log)
 	opts.Board, opts.Scanners, opts.Sounds = locks, readers, player
 	if (cfg.Lock.Port == "sim" || cfg.Kiosk.Demo) && cfg.Kiosk.DemoParcels > 0 {
@@ -192,7 +195,10 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	a, w := newWindow(cfg)
 	opts.Quit = a.Quit
 	k := ui.NewKiosk(w, locker, opts, log.With("part", "ui"))
-	go pumpScans(ctx, readers, k)
+	if p, ok := any(k).(core.Presence); ok {
+		locker.SetPresence(p) // the self-test never runs under a person's hands
+	}
+	parts.Go("scans", func(ctx context.Context) error { pumpScans(ctx, readers, k); return nil })
 	context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
 	watchdog(ctx, a, log)
 	log.Info("kiosk ready", "kiosk", cfg.Kiosk.ID, "data_dir", dir, "doors", len(doors),
@@ -219,9 +225,10 @@ func openStore(ctx context.Context, dir string) (*storage.DB, []byte, error) {
 }
 
 // startLocker sets up the doors, settles what a crash left behind and
-// starts the goroutines that feed the flows.
+// starts the engine's parts: its event pump, housekeeping, the nightly
+// self-test.
 func startLocker(ctx context.Context, cfg config.Config, db *storage.DB, secret []byte, locks *lockio.Controller,
-	log *slog.Logger) (*core.Locker, []core.Door, error) {
+	parts *group, log *slog.Logger) (*core.Locker, []core.Door, error) {
 	locker := core.New(db, locks, secret, cfg.Options(), log.With("part", "app"))
 	doors, err := core.Layout(cfg.Locker.Columns, cfg.Locker.LowRows)
 	if err != nil {
@@ -238,8 +245,11 @@ func startLocker(ctx context.Context, cfg config.Config, db *storage.DB, secret 
 	if err := locker.Reconcile(ctx); err != nil {
 		return nil, nil, err
 	}
-	go locker.Run(ctx, locks.Events())
-	go locker.Housekeep(ctx, time.Minute)
+	parts.Go("engine", func(ctx context.Context) error { return locker.Run(ctx, locks.Events()) })
+	parts.Go("housekeeping", func(ctx context.Context) error { locker.Housekeep(ctx, time.Minute); return nil })
+	if at, ok := cfg.SelfTestAt(); ok {
+		parts.Go("self-test", func(ctx context.Context) error { return locker.RunSelfTests(ctx, at) })
+	}
 	return locker, doors, nil
 }
 
@@ -286,6 +296,8 @@ func watchdog(ctx context.Context, a fyne.App, log *slog.Logger) {
 		}
 	})
 	if d, ok := sdnotify.WatchdogTimeout(); ok {
+		// Not in the group: its probe waits on the UI goroutine, which is
+		// gone at shutdown; the process ends it.
 		go n.Keepalive(ctx, d/3, func() { fyne.DoAndWait(func() {}) },
 			func(err error) { log.Warn("watchdog ping", "err", err) })
 	}
@@ -293,7 +305,8 @@ func watchdog(ctx context.Context, a fyne.App, log *slog.Logger) {
 
 // serveAPI starts the HTTP API when it is enabled; the kiosk keeps serving
 // its screen whatever happens to the API.
-func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *storage.DB, locks *lockio.Controller, log *slog.Logger) error {
+func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *storage.DB, locks *lockio.Controller,
+	parts *group, log *slog.Logger) error {
 	if !cfg.API.Enabled {
 		return nil
 	}
@@ -320,11 +333,8 @@ func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *s
 	m.CounterFunc("pudo_lockbus_reconnects_total", "Reopens of the lock-board port.", func() float64 {
 		return float64(locks.Health().Reconnects)
 	})
-	go func() {
-		if err := srv.Run(ctx); err != nil {
-			log.Error("api stopped", "err", err)
-		}
-	}()
+	selfTestMetrics(m, locker)
+	parts.Go("api", srv.Run)
 	return nil
 }
 

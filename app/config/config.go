@@ -24,13 +24,14 @@ import (
 // Config is the whole kiosk configuration. See Example for every key with
 // its default and meaning.
 type Config struct {
-	Kiosk   Kiosk          `toml:"kiosk"`
-	Screen  Screen         `toml:"screen"`
-	Rents   Rents          `toml:"rents"`
-	Locker  Locker         `toml:"locker"`
-	Lock    lockio.Config  `toml:"lock"`
-	Scanner scanner.Config `toml:"scanner"`
-	API     api.Config     `toml:"api"`
+	Kiosk    Kiosk          `toml:"kiosk"`
+	Screen   Screen         `toml:"screen"`
+	Rents    Rents          `toml:"rents"`
+	Locker   Locker         `toml:"locker"`
+	SelfTest SelfTest       `toml:"selftest"`
+	Lock     lockio.Config  `toml:"lock"`
+	Scanner  scanner.Config `toml:"scanner"`
+	API      api.Config     `toml:"api"`
 }
 
 // Kiosk is about this machine and its screen.
@@ -80,6 +81,19 @@ type Rents struct {
 	RemoteOpen   bool          `toml:"remote_open"`
 }
 
+// SelfTest is the nightly self-test, which opens no door.
+type SelfTest struct {
+	Enabled bool   `toml:"enabled"`
+	At      string `toml:"at"` // local time of day, HH:MM
+}
+
+// SelfTestAt is the time of day the self-test runs at; false when it is
+// off.
+func (c Config) SelfTestAt() (time.Duration, bool) {
+	at, err := ClockTime(c.SelfTest.At)
+	return at, c.SelfTest.Enabled && err == nil
+}
+
 // Options are the locker rules of c for core.New.
 func (c Config) Options() core.Options {
 	return core.Options{KioskID: c.Kiosk.ID, PickupWindow: c.Rents.PickupWindow, Retention: c.Rents.Retention,
@@ -106,11 +120,12 @@ func Default() Config {
 		Screen: Screen{Languages: []string{"en", "pl", "nl", "es", "fr"}, Night: "auto", NightFrom: "22:00", NightTo: "06:00",
 			Volume: 80, MoreTime: 20 * time.Second, ReopenGrace: time.Minute,
 			AdminTaps: 5, AdminTapWindow: 3 * time.Second, AdminIdle: 2 * time.Minute},
-		Rents:   Rents{PickupWindow: 72 * time.Hour, Retention: 90 * 24 * time.Hour, BookingHold: 7 * 24 * time.Hour},
-		Locker:  Locker{LowRows: 2, Columns: core.DemoColumns(), FlapLimit: app.DefaultFlapLimit},
-		Lock:    lockio.DefaultConfig(),
-		Scanner: scanner.DefaultConfig(),
-		API:     api.DefaultConfig(),
+		Rents:    Rents{PickupWindow: 72 * time.Hour, Retention: 90 * 24 * time.Hour, BookingHold: 7 * 24 * time.Hour},
+		Locker:   Locker{LowRows: 2, Columns: core.DemoColumns(), FlapLimit: app.DefaultFlapLimit},
+		SelfTest: SelfTest{Enabled: true, At: app.DefaultSelfTestAt},
+		Lock:     lockio.DefaultConfig(),
+		Scanner:  scanner.DefaultConfig(),
+		API:      api.DefaultConfig(),
 	}
 }
 
@@ -223,7 +238,8 @@ func (c Config) Validate() error {
 	case len(c.Locker.Columns) == 0:
 		return &Error{Key: "locker.columns", Msg: "at least one column of doors is needed"}
 	}
-	for _, k := range []struct{ key, v string }{{"screen.night_from", c.Screen.NightFrom}, {"screen.night_to", c.Screen.NightTo}} {
+	for _, k := range []struct{ key, v string }{{"screen.night_from", c.Screen.NightFrom}, {"screen.night_to", c.Screen.NightTo},
+		{"selftest.at", c.SelfTest.At}} {
 		if _, err := ClockTime(k.v); err != nil {
 			return &Error{Key: k.key, Msg: err.Error()}
 		}

@@ -95,6 +95,8 @@ type Locker struct {
 	readers  Readers
 	avail    app.Availability // as last told
 	doors    []storage.Door   // the layout, read once
+	presence Presence
+	lastTest *app.SelfTestReport
 }
 
 // New returns a Locker over an opened store and lock controller.
