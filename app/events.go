@@ -27,7 +27,6 @@ const (
 	EvDoorOpened        EventKind = "door.opened"
 	EvDoorClosed        EventKind = "door.closed"
 	EvDoorLeftOpen      EventKind = "door.left-open"
-	EvDoorDidNotOpen    EventKind = "door.did-not-open"
 	EvDoorSensorUnknown EventKind = "door.sensor-unknown"
 	EvAlertForcedOpen   EventKind = "alert.door.forced-open"
 	EvAlertFlapping     EventKind = "alert.door.flapping"
@@ -83,7 +82,7 @@ const (
 var EventKinds = []EventKind{
 	EvOpenIntent, EvOpenOpened, EvOpenFailed, EvOpenUnknown, EvOpenRefused, EvOpenResolved, EvOpenReported,
 	EvOpenRetry, EvAlertDidNot, EvAlertUnfinish,
-	EvDoorOpened, EvDoorClosed, EvDoorLeftOpen, EvDoorDidNotOpen, EvDoorSensorUnknown, EvAlertForcedOpen,
+	EvDoorOpened, EvDoorClosed, EvDoorLeftOpen, EvDoorSensorUnknown, EvAlertForcedOpen,
 	EvAlertFlapping, EvDoorOutOfService, EvDoorInService, EvDoorCleared, EvAlertOutOfOrder, EvBackInOrder,
 	EvRentBooked, EvRentReserved, EvRentStored, EvRentCollected, EvRentExpired, EvRentReclaimed,
 	EvRentCancelled, EvRentLapsed, EvRentMoved, EvRentProblem, EvRentReissued, EvDropAbandoned,
@@ -92,6 +91,9 @@ var EventKinds = []EventKind{
 	EvStaffWrong, EvStaffLoginLock, EvStaffPINWrong, EvAlertStaffLock, EvStaffUnlocked, EvSettingChanged,
 	EvPruned, EvSelfTestPassed, EvSelfTestFailed, EvDoorTestGood, EvDoorTestFaulty, EvSelfTestSkipped,
 }
+
+// RentEvent is the event of a rent reaching state s: "rent." + s.
+func RentEvent(s RentState) EventKind { return EventKind("rent." + string(s)) }
 
 // IsAlert reports whether staff must act on an event of this kind.
 func (k EventKind) IsAlert() bool { return len(k) > 6 && k[:6] == "alert." }

@@ -118,9 +118,9 @@ func Default() Config {
 			LogFormat: "auto", DemoParcels: 3,
 		},
 		Screen: Screen{Languages: []string{"en", "pl", "nl", "es", "fr"}, Night: "auto", NightFrom: "22:00", NightTo: "06:00",
-			Volume: 80, MoreTime: 20 * time.Second, ReopenGrace: time.Minute,
+			Volume: 80, MoreTime: 20 * time.Second, ReopenGrace: app.DefaultReopenGrace,
 			AdminTaps: 5, AdminTapWindow: 3 * time.Second, AdminIdle: 2 * time.Minute},
-		Rents:    Rents{PickupWindow: 72 * time.Hour, Retention: 90 * 24 * time.Hour, BookingHold: 7 * 24 * time.Hour},
+		Rents:    Rents{PickupWindow: app.DefaultPickupWindow, Retention: app.DefaultRetention, BookingHold: app.DefaultBookingHold},
 		Locker:   Locker{LowRows: 2, Columns: core.DemoColumns(), FlapLimit: app.DefaultFlapLimit},
 		SelfTest: SelfTest{Enabled: true, At: app.DefaultSelfTestAt},
 		Lock:     lockio.DefaultConfig(),
@@ -279,17 +279,27 @@ func (c Config) doorsOnBoards() error {
 	return nil
 }
 
-// keyed turns a package's "key: reason" error (the first, when several are
-// joined) into an Error naming the key.
+// keyed turns a section's own typed error (the first, when several are
+// joined) into an Error naming the key: the key is carried as data, never
+// read back out of the message.
 func keyed(err error) error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok && len(j.Unwrap()) > 0 {
-		err = j.Unwrap()[0]
+	var (
+		le *lockio.ConfigError
+		se *scanner.ConfigError
+		ae *api.ConfigError
+		ce *core.LayoutError
+	)
+	switch {
+	case errors.As(err, &le):
+		return &Error{Key: le.Key, Msg: le.Msg}
+	case errors.As(err, &se):
+		return &Error{Key: se.Key, Msg: se.Reason}
+	case errors.As(err, &ae):
+		return &Error{Key: "api." + ae.Key, Msg: ae.Msg}
+	case errors.As(err, &ce):
+		return &Error{Key: ce.Key, Msg: ce.Msg}
 	}
-	key, msg, ok := strings.Cut(err.Error(), ": ")
-	if !ok {
-		return &Error{Msg: err.Error()}
-	}
-	return &Error{Key: key, Msg: msg}
+	return &Error{Msg: err.Error()}
 }
 
 // DataDir is where the database and the code secret live: the configured

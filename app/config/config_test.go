@@ -46,6 +46,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"lock protocol", "[lock]\nprotocol = \"x10\"\n", "lock.protocol"},
 		{"lock board address", "[[lock.boards]]\naddress = 99\nchannels = 24\n", "lock.boards[0].address"},
 		{"scanner baud", "[scanner.serial]\nbaud = -1\n", "scanner.serial.baud"},
+		{"api body", "[api]\nmax_body = 1\n", "api.max_body"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"pudo/app"
 	"pudo/storage"
 )
 
@@ -47,9 +48,9 @@ func (l *Locker) CourierLogin(ctx context.Context, token string) (*Courier, erro
 	if p.Kind != PayloadCourierToken {
 		return nil, ErrBadToken
 	}
-	kind, detail := "courier.login", ""
+	kind, detail := string(app.EvCourierLogin), ""
 	if p.Err != nil {
-		kind, detail = "courier.login.refused", p.Err.Error()
+		kind, detail = string(app.EvCourierRefused), p.Err.Error()
 	}
 	c := &Courier{l: l, ID: p.Parsed.Subject}
 	err := l.db.Update(ctx, func(tx *storage.Tx) error {
@@ -177,7 +178,7 @@ func (c *Courier) DropNew(ctx context.Context, size, parcelRef string, preferLow
 			Kind: storage.KindDelivery, ParcelRef: parcelRef, Courier: c.ID, PickupMAC: codeMAC(c.l.secret, d.code)}); err != nil {
 			return err
 		}
-		_, err = tx.Append(storage.Event{Actor: c.actor(), Kind: "rent.reserved", DoorID: door.ID, RentID: d.rent.ID, Detail: "walk-in size=" + door.Size})
+		_, err = tx.Append(storage.Event{Actor: c.actor(), Kind: string(app.EvRentReserved), DoorID: door.ID, RentID: d.rent.ID, Detail: "walk-in size=" + door.Size})
 		return err
 	})
 	if err != nil {
@@ -231,7 +232,7 @@ func moveDoor(tx *storage.Tx, r *storage.Rent, from storage.Door, size string, p
 		return err
 	}
 	r.DoorID = to.ID
-	_, err = tx.Append(storage.Event{Actor: actor, Kind: "rent.moved", DoorID: to.ID, RentID: r.ID,
+	_, err = tx.Append(storage.Event{Actor: actor, Kind: string(app.EvRentMoved), DoorID: to.ID, RentID: r.ID,
 		Detail: fmt.Sprintf("from door %d: %s", from.ID, why)})
 	return err
 }

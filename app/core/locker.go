@@ -54,7 +54,7 @@ type Options struct {
 	// booking names no deadline; default 7 days.
 	BookingHold time.Duration
 	// RemoteOpen lets the back office open a stored parcel's door for its
-	// owner (the app flow). Off by default (product.md).
+	// owner (the app flow). Off by default (app/RULES.md).
 	RemoteOpen bool
 	// ReopenGrace is how long after collecting a parcel the shopper may
 	// open the same door again ("I left something inside"); default

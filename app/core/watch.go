@@ -165,7 +165,7 @@ func (l *Locker) HandleDoorEvent(ctx context.Context, ev lockio.Event) {
 }
 
 // eventKind names a lock-board event in the audit log, "" for none. A
-// door opened without a command is an alert (product.md: it raises an
+// door opened without a command is an alert (app/RULES.md: it raises an
 // alarm), at most once a minute per door and never once the door is
 // flagged as flapping; one that opens while its opening is unsettled is
 // that opening. The driver says "opened" only after a command of ours
