@@ -145,9 +145,12 @@ func (l *Locker) HandleDoorEvent(ctx context.Context, ev lockio.Event) {
 			l.log.Warn("door event not recorded", "door", d.ID, "event", ev.Kind.String(), "err", err)
 		}
 	}
-	if alert {
+	switch {
+	case alert:
 		l.log.Error("door opened without a command", "door", d.ID)
-	} else {
+	case ev.Kind == lockio.EventSensorKnown:
+		l.log.Debug("door event", "door", d.ID, "event", ev.Kind.String()) // every door, at every start
+	default:
 		l.log.Info("door event", "door", d.ID, "event", ev.Kind.String())
 	}
 	l.legacyListeners(d, ev)

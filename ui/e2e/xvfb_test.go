@@ -233,7 +233,7 @@ func TestDemoLockerUnderXvfb(t *testing.T) {
 
 	xdotool(t, display, "type", "--delay", "40", strings.ToLower(code))
 	xdotool(t, display, "key", "Return")
-	log.await(t, fmt.Sprintf(`msg="door opened".* door=%s reason=pickup`, door), 15*time.Second)
+	log.await(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door), 15*time.Second)
 	time.Sleep(500 * time.Millisecond)
 	open := screenshot(t, display, filepath.Join(out, "e2e-3-door-open.png"))
 	if n := distinctColours(open); n < 8 {
