@@ -25,7 +25,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"sync"
 	"syscall"
 	"time"
 
@@ -165,7 +164,10 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	parts := newGroup(ctx, log)
+	sd := &shutdown{parts: parts, store: db.Close}
+	defer sd.run()
+	ctx = parts.ctx
 	// The boot is counted before anything writes an event, so even the
 	// reconciliation's events carry this run's boot number.
 	var boot fleet.Boot
@@ -182,14 +184,14 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		if err != nil {
 			return err
 		}
-		defer sim.Close()
+		sd.device(sim.Close)
 		lc.Port = sim.Path()
 	}
 	locks, err := lockio.Open(ctx, lc, log.With("part", "lockio"))
 	if err != nil {
 		return err
 	}
-	defer locks.Close()
+	sd.device(locks.Close)
 	isDemo := cfg.Lock.Port == "sim" || cfg.Kiosk.Demo
 	lopts := cfg.Options()
 	var demoKey cred.PrivateKey
@@ -198,36 +200,29 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			return err
 		}
 	}
-	locker, doors, err := startLocker(ctx, lopts, cfg, db, secret, locks, log)
+	locker, doors, err := startLocker(ctx, lopts, cfg, db, secret, locks, parts, log)
 	if err != nil {
 		return err
 	}
-	if err := serveAPI(ctx, cfg, locker, db, locks, log); err != nil {
+	if err := serveAPI(ctx, cfg, locker, db, locks, parts, log); err != nil {
 		return err
 	}
-	// The link ends with the kiosk, before the store closes: the window
-	// closing ends it as well as a signal does.
-	linkCtx, stopLink := context.WithCancel(ctx)
-	linkDone, err := runFleet(linkCtx, cfg, boot, locker, db, locks, log)
-	if err != nil {
-		stopLink()
+	// The link is one of the parts: it ends with the kiosk, before the
+	// store closes.
+	if err := runFleet(cfg, boot, locker, db, locks, parts, log); err != nil {
 		return err
 	}
-	defer func() {
-		stopLink()
-		<-linkDone
-	}()
 	readers, err := scanner.Start(ctx, cfg.Scanner, log.With("part", "scanner"))
 	if err != nil {
 		return err
 	}
-	defer readers.Close()
+	sd.device(readers.Close)
 	locker.SetReaders(hubReaders{readers})
 	player, err := sound.Open(assets.Sounds, log.With("part", "sound"))
 	if err != nil {
 		return err
 	}
-	defer player.Close()
+	sd.device(player.Close)
 	opts := screenOptions(ctx, cfg, locker, log)
 	opts.Sounds = player
 	opts.PushScan = func(ctx context.Context, text string) {
@@ -244,14 +239,13 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	a, w := newWindow(cfg)
 	opts.Quit = a.Quit
 	k := ui.NewKiosk(w, locker, opts, log.With("part", "ui"))
-	// The screens follow the locker until the window closes; the kiosk
+	if p, ok := any(k).(core.Presence); ok {
+		locker.SetPresence(p) // the self-test never runs under a person's hands
+	}
+	// The screens follow the locker until the window closes; the group
 	// waits for them before the store closes.
-	uiCtx, stopUI := context.WithCancel(ctx)
-	var screens sync.WaitGroup
-	defer screens.Wait()
-	defer stopUI()
-	screens.Go(func() { k.Run(uiCtx) })
-	go pumpScans(ctx, readers, k)
+	parts.Go("screens", func(ctx context.Context) error { k.Run(ctx); return nil })
+	parts.Go("scans", func(ctx context.Context) error { pumpScans(ctx, readers, k); return nil })
 	context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
 	watchdog(ctx, a, log)
 	log.Info("kiosk ready", "kiosk", cfg.Kiosk.ID, "data_dir", dir, "doors", len(doors),
@@ -261,9 +255,10 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 }
 
 // startLocker sets up the doors, settles what a crash left behind and
-// starts the goroutines that feed the flows.
+// starts the engine's parts: its event pump, housekeeping, the nightly
+// self-test.
 func startLocker(ctx context.Context, opts core.Options, cfg config.Config, db *storage.DB, secret []byte, locks *lockio.Controller,
-	log *slog.Logger) (*core.Locker, []core.Door, error) {
+	parts *group, log *slog.Logger) (*core.Locker, []core.Door, error) {
 	locker := core.New(db, locks, secret, opts, log.With("part", "app"))
 	doors, err := core.Layout(cfg.Locker.Columns, cfg.Locker.LowRows)
 	if err != nil {
@@ -280,8 +275,11 @@ func startLocker(ctx context.Context, opts core.Options, cfg config.Config, db *
 	if err := locker.Reconcile(ctx); err != nil {
 		return nil, nil, err
 	}
-	go locker.Run(ctx, locks.Events())
-	go locker.Housekeep(ctx, time.Minute)
+	parts.Go("engine", func(ctx context.Context) error { return locker.Run(ctx, locks.Events()) })
+	parts.Go("housekeeping", func(ctx context.Context) error { locker.Housekeep(ctx, time.Minute); return nil })
+	if at, ok := cfg.SelfTestAt(); ok {
+		parts.Go("self-test", func(ctx context.Context) error { return locker.RunSelfTests(ctx, at) })
+	}
 	return locker, doors, nil
 }
 
@@ -330,6 +328,8 @@ func watchdog(ctx context.Context, a fyne.App, log *slog.Logger) {
 		}
 	})
 	if d, ok := sdnotify.WatchdogTimeout(); ok {
+		// Not in the group: its probe waits on the UI goroutine, which is
+		// gone at shutdown; the process ends it.
 		go n.Keepalive(ctx, d/3, func() { fyne.DoAndWait(func() {}) },
 			func(err error) { log.Warn("watchdog ping", "err", err) })
 	}
@@ -337,7 +337,8 @@ func watchdog(ctx context.Context, a fyne.App, log *slog.Logger) {
 
 // serveAPI starts the HTTP API when it is enabled; the kiosk keeps serving
 // its screen whatever happens to the API.
-func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *storage.DB, locks *lockio.Controller, log *slog.Logger) error {
+func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *storage.DB, locks *lockio.Controller,
+	parts *group, log *slog.Logger) error {
 	if !cfg.API.Enabled {
 		return nil
 	}
@@ -371,35 +372,25 @@ func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *s
 	m.CounterFunc("pudo_lockbus_reconnects_total", "Reopens of the lock-board port.", func() float64 {
 		return float64(locks.Health().Reconnects)
 	})
-	go func() {
-		if err := srv.Run(ctx); err != nil {
-			log.Error("api stopped", "err", err)
-		}
-	}()
+	selfTestMetrics(m, locker)
+	parts.Go("api", srv.Run)
 	return nil
 }
 
-// runFleet starts the fleet link when it is configured; the returned
-// channel closes when its goroutine has ended (at once when there is none).
-func runFleet(ctx context.Context, cfg config.Config, boot fleet.Boot, locker *core.Locker, db *storage.DB,
-	locks *lockio.Controller, log *slog.Logger) (<-chan struct{}, error) {
-	done := make(chan struct{})
+// runFleet starts the fleet link among the kiosk's parts when it is
+// configured.
+func runFleet(cfg config.Config, boot fleet.Boot, locker *core.Locker, db *storage.DB,
+	locks *lockio.Controller, parts *group, log *slog.Logger) error {
 	if !cfg.Fleet.Enabled {
-		close(done)
-		return done, nil
+		return nil
 	}
 	link, err := fleet.New(cfg.Fleet, cfg.Kiosk.ID, locker, db, fleet.Options{Version: version, Boot: boot,
 		LockBus: func() bool { return locks.Health().Up() }}, log.With("part", "fleet"))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	go func() {
-		defer close(done)
-		if err := link.Run(ctx); err != nil {
-			log.Error("fleet link stopped", "err", err)
-		}
-	}()
-	return done, nil
+	parts.Go("fleet", link.Run)
+	return nil
 }
 
 // screenSettings are the settings staff may change on the kiosk, as

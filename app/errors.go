@@ -113,3 +113,16 @@ func (e *DidNotOpenError) Error() string {
 }
 
 func (e *DidNotOpenError) Is(target error) bool { return target == ErrDoorDidNotOpen }
+
+// ConfigError names the config key a value of the locker's layout or
+// keypad is wrong in, so the config loader can say which line to fix
+// without reading the key back out of the text.
+type ConfigError struct {
+	Key, Msg string
+}
+
+func (e *ConfigError) Error() string { return e.Key + ": " + e.Msg }
+
+func configErr(key, format string, args ...any) error {
+	return &ConfigError{Key: key, Msg: fmt.Sprintf(format, args...)}
+}

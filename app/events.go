@@ -27,7 +27,6 @@ const (
 	EvDoorOpened        EventKind = "door.opened"
 	EvDoorClosed        EventKind = "door.closed"
 	EvDoorLeftOpen      EventKind = "door.left-open"
-	EvDoorDidNotOpen    EventKind = "door.did-not-open"
 	EvDoorSensorUnknown EventKind = "door.sensor-unknown"
 	EvAlertForcedOpen   EventKind = "alert.door.forced-open"
 	EvAlertFlapping     EventKind = "alert.door.flapping"
@@ -77,13 +76,21 @@ const (
 	EvDoorTestGood    EventKind = "selftest.door.good"
 	EvDoorTestFaulty  EventKind = "alert.selftest.door.faulty"
 	EvSelfTestSkipped EventKind = "selftest.skipped" // someone was at the screen
+
+	// Guessing limits and the operator's credentials.
+	EvAlertStaffLockout EventKind = "alert.staff.lockout" // the PIN pad's guessing limit was reached
+	EvLockoutCleared    EventKind = "lockout.cleared"     // staff cleared a guessing banner and its pause
+	EvBadgeRefused      EventKind = "staff.badge.refused"
+	EvTokenIssued       EventKind = "token.issued" // POST /v1/tokens signed a credential
+	EvRevocations       EventKind = "revocations.applied"
+	EvRentExtended      EventKind = "rent.extended" // the operator moved a rent's deadline
 )
 
 // EventKinds lists every kind above, for the API's enumeration and tests.
 var EventKinds = []EventKind{
 	EvOpenIntent, EvOpenOpened, EvOpenFailed, EvOpenUnknown, EvOpenRefused, EvOpenResolved, EvOpenReported,
 	EvOpenRetry, EvAlertDidNot, EvAlertUnfinish,
-	EvDoorOpened, EvDoorClosed, EvDoorLeftOpen, EvDoorDidNotOpen, EvDoorSensorUnknown, EvAlertForcedOpen,
+	EvDoorOpened, EvDoorClosed, EvDoorLeftOpen, EvDoorSensorUnknown, EvAlertForcedOpen,
 	EvAlertFlapping, EvDoorOutOfService, EvDoorInService, EvDoorCleared, EvAlertOutOfOrder, EvBackInOrder,
 	EvRentBooked, EvRentReserved, EvRentStored, EvRentCollected, EvRentExpired, EvRentReclaimed,
 	EvRentCancelled, EvRentLapsed, EvRentMoved, EvRentProblem, EvRentReissued, EvDropAbandoned,
@@ -91,7 +98,11 @@ var EventKinds = []EventKind{
 	EvCodeWrong, EvCodeExpired, EvCodeEarly, EvTokenBad, EvAlertLockout, EvStaffAdded, EvStaffLogin,
 	EvStaffWrong, EvStaffLoginLock, EvStaffPINWrong, EvAlertStaffLock, EvStaffUnlocked, EvSettingChanged,
 	EvPruned, EvSelfTestPassed, EvSelfTestFailed, EvDoorTestGood, EvDoorTestFaulty, EvSelfTestSkipped,
+	EvAlertStaffLockout, EvLockoutCleared, EvBadgeRefused, EvTokenIssued, EvRevocations, EvRentExtended,
 }
+
+// RentEvent is the event of a rent reaching state s: "rent." + s.
+func RentEvent(s RentState) EventKind { return EventKind("rent." + string(s)) }
 
 // IsAlert reports whether staff must act on an event of this kind.
 func (k EventKind) IsAlert() bool { return len(k) > 6 && k[:6] == "alert." }

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -124,24 +123,24 @@ func (m Keymap) Validate() error {
 	for _, a := range m.actions() {
 		key := "keypad." + a.field
 		if len(a.names) == 0 {
-			return fmt.Errorf("%s: needs at least one key", key)
+			return configErr(key, "needs at least one key")
 		}
 		for _, n := range a.names {
 			switch {
 			case n == "NumLock" || n == "Num_Lock":
-				return fmt.Errorf("%s: NumLock cannot be used: the screen toolkit does not report it (and the keypad's keys mean the same with NumLock off)", key)
+				return configErr(key, "NumLock cannot be used: the screen toolkit does not report it (and the keypad's keys mean the same with NumLock off)")
 			case strings.HasPrefix(n, "KP_") && len(n) == 4 && n[3] >= '0' && n[3] <= '9':
-				return fmt.Errorf("%s: %s is a digit; the digit keys always type digits", key, n)
+				return configErr(key, "%s is a digit; the digit keys always type digits", n)
 			case toolkitNames[n] == nil:
-				return fmt.Errorf("%s: unknown key %q (try KP_Enter, KP_Add, KP_Subtract, KP_Multiply, KP_Divide, KP_Decimal, Return, BackSpace, F1..F12)", key, n)
+				return configErr(key, "unknown key %q (try KP_Enter, KP_Add, KP_Subtract, KP_Multiply, KP_Divide, KP_Decimal, Return, BackSpace, F1..F12)", n)
 			case seen[n] != "":
-				return fmt.Errorf("%s: %s already does %s", key, n, seen[n])
+				return configErr(key, "%s already does %s", n, seen[n])
 			}
 			seen[n] = a.field
 		}
 	}
 	if m.LetterPause < 500*time.Millisecond || m.LetterPause > 5*time.Second {
-		return fmt.Errorf("keypad.letter_pause: must be 0.5s..5s")
+		return configErr("keypad.letter_pause", "must be 0.5s..5s")
 	}
 	return nil
 }

@@ -51,7 +51,7 @@ const (
 	CauseNone Cause = iota
 	// Opened.
 	CauseSeenOpen    // the sensor saw the door open after the command
-	CauseAlreadyOpen // the door was open when the command went out
+	CauseAlreadyOpen // the door read open before the command went out
 	// Pending.
 	CauseAwaitingSensor // the board acknowledged; the sensor has not seen the door open yet
 	CauseNoReply        // the request left but no valid reply came (lost, garbled, late, unplugged)

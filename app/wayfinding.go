@@ -57,19 +57,19 @@ func (w Wayfinding) Validate(columns []string) error {
 	const key = "locker.wayfinding"
 	switch {
 	case len(w.Columns) != 0 && len(w.Columns) != len(columns):
-		return fmt.Errorf("%s.columns: %d places for %d columns of doors: give one per column, or none", key, len(w.Columns), len(columns))
+		return configErr(key+".columns", "%d places for %d columns of doors: give one per column, or none", len(w.Columns), len(columns))
 	case w.Plinth < 0 || w.Plinth > 250:
-		return fmt.Errorf("%s.plinth: must be 0..250 (cm)", key)
+		return configErr(key+".plinth", "must be 0..250 (cm)")
 	case w.DoorHeights.S <= 0 || w.DoorHeights.M <= 0 || w.DoorHeights.L <= 0:
-		return fmt.Errorf("%s.door_heights: every size needs a height in cm", key)
+		return configErr(key+".door_heights", "every size needs a height in cm")
 	case w.ScreenHeight < 30 || w.ScreenHeight > 250:
-		return fmt.Errorf("%s.screen_height: must be 30..250 (cm)", key)
+		return configErr(key+".screen_height", "must be 30..250 (cm)")
 	case w.ScannerHeight < 10 || w.ScannerHeight > 250:
-		return fmt.Errorf("%s.scanner_height: must be 10..250 (cm)", key)
+		return configErr(key+".scanner_height", "must be 10..250 (cm)")
 	}
 	for i := 1; i < len(w.Columns); i++ {
 		if w.Columns[i] <= w.Columns[i-1] {
-			return fmt.Errorf("%s.columns: %v must grow from left to right, each place once", key, w.Columns)
+			return configErr(key+".columns", "%v must grow from left to right, each place once", w.Columns)
 		}
 	}
 	return nil

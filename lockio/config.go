@@ -187,17 +187,25 @@ var familyLimits = map[string]limits{
 	"kerong": {0, 15, 16}, // ADDR high nibble = CU, low nibble = lock
 }
 
-// Validate checks c after defaults; the error names the offending key as
-// it appears in the kiosk's TOML.
+// ConfigError is one bad value of the [lock] section; Key is as it appears
+// in the kiosk's TOML ("lock.boards[1].channels").
+type ConfigError struct {
+	Key, Msg string
+}
+
+func (e *ConfigError) Error() string { return e.Key + ": " + e.Msg }
+
+// Validate checks c after defaults. Every bad value is a *ConfigError,
+// joined.
 func (c Config) Validate() error {
 	c = c.withDefaults()
 	lim, ok := familyLimits[c.Protocol]
 	if !ok {
-		return fmt.Errorf("lock.protocol: %q: want one of 8a80, modbus, kerong", c.Protocol)
+		return &ConfigError{Key: "lock.protocol", Msg: fmt.Sprintf("%q: want one of 8a80, modbus, kerong", c.Protocol)}
 	}
 	var errs []error
 	bad := func(key, format string, a ...any) {
-		errs = append(errs, fmt.Errorf("lock.%s: "+format, append([]any{key}, a...)...))
+		errs = append(errs, &ConfigError{Key: "lock." + key, Msg: fmt.Sprintf(format, a...)})
 	}
 	if c.Port == "" {
 		bad("port", "must be a serial device path or \"sim\"")

@@ -3,6 +3,7 @@ package lockio
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Causes carried in Error.Err. Callers branch on ErrNotSent and
@@ -20,6 +21,19 @@ var (
 	// exception): nothing moved, and resending the same request is futile.
 	ErrRefused = errors.New("board refused the request")
 )
+
+// RateLimitedError says a lock's coil was driven too recently (see
+// Config.MinUnlockGap): nothing was sent, and the same unlock may go out
+// after Wait. It is ErrRateLimited to errors.Is.
+type RateLimitedError struct {
+	Wait time.Duration
+}
+
+func (e *RateLimitedError) Error() string {
+	return fmt.Sprintf("%v: wait %v", ErrRateLimited, e.Wait.Round(time.Millisecond))
+}
+
+func (e *RateLimitedError) Is(target error) bool { return target == ErrRateLimited }
 
 // Error is a failed operation on a door or board. errors.Is sees both
 // Kind (ErrNotSent, ErrOutcomeUnknown, ErrRefused, or nil) and Err.

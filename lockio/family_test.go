@@ -46,7 +46,7 @@ func TestFamilies(t *testing.T) {
 }
 
 // Wrong polarity shows as every door open at once: the commissioning
-// symptom lockboards.md describes.
+// symptom PROTOCOLS.md describes.
 func TestWrongPolarityReadsInverted(t *testing.T) {
 	cfg := fastConfig()
 	cfg.Port = servePTY(t, newEmu(t, "8a80", 1), "").Path() // closed-high board

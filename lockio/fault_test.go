@@ -12,7 +12,7 @@ import (
 )
 
 // The fault tests go through go.bug.st/serial to the emulator on a pty
-// (Port "sim"), one per fault mode of lockboards.md section 3. Each checks
+// (Port "sim"), one per fault mode of PROTOCOLS.md. Each checks
 // the door was never unlocked twice and that polling recovers, and logs
 // the recovery time (run with -v to see them).
 

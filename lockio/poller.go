@@ -178,7 +178,7 @@ func (p *poller) unlockAll(board uint8) error {
 func (p *poller) rateLimit(d Door) error {
 	if last, ok := p.lastUnlock[d]; ok {
 		if wait := p.c.cfg.MinUnlockGap.Std() - time.Since(last); wait > 0 {
-			return fmt.Errorf("%w: wait %v", ErrRateLimited, wait.Round(time.Millisecond))
+			return &RateLimitedError{Wait: wait}
 		}
 	}
 	return nil

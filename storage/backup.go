@@ -335,3 +335,6 @@ func globEscape(p string) string {
 	r := strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`)
 	return r.Replace(p)
 }
+
+// Path is the database file's path, for the free-space check.
+func (db *DB) Path(ctx context.Context) (string, error) { return db.file(ctx) }

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// RentState is where a rent is in its life cycle (product.md, the rent).
+// RentState is where a rent is in its life cycle (app.Lifecycle decides it).
 type RentState string
 
 const (

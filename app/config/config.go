@@ -31,6 +31,7 @@ type Config struct {
 	Support  Support        `toml:"support"`
 	Rents    Rents          `toml:"rents"`
 	Locker   Locker         `toml:"locker"`
+	SelfTest SelfTest       `toml:"selftest"`
 	Lock     lockio.Config  `toml:"lock"`
 	Scanner  scanner.Config `toml:"scanner"`
 	API      api.Config     `toml:"api"`
@@ -133,6 +134,19 @@ type Rents struct {
 	RemoteOpen   bool          `toml:"remote_open"`
 }
 
+// SelfTest is the nightly self-test, which opens no door.
+type SelfTest struct {
+	Enabled bool   `toml:"enabled"`
+	At      string `toml:"at"` // local time of day, HH:MM
+}
+
+// SelfTestAt is the time of day the self-test runs at; false when it is
+// off.
+func (c Config) SelfTestAt() (time.Duration, bool) {
+	at, err := ClockTime(c.SelfTest.At)
+	return at, c.SelfTest.Enabled && err == nil
+}
+
 // Options are the locker rules of c for core.New.
 func (c Config) Options() core.Options {
 	return core.Options{KioskID: c.Kiosk.ID, PickupWindow: c.Rents.PickupWindow, Retention: c.Rents.Retention,
@@ -170,11 +184,12 @@ func Default() Config {
 			LogFormat: "auto", DemoParcels: 3,
 		},
 		Screen: Screen{Languages: []string{"en", "pl", "nl", "es", "fr"}, Night: "auto", NightFrom: "22:00", NightTo: "06:00",
-			Volume: 80, MoreTime: 20 * time.Second, ReopenGrace: time.Minute,
+			Volume: 80, MoreTime: 20 * time.Second, ReopenGrace: app.DefaultReopenGrace,
 			AdminTaps: 5, AdminTapWindow: 3 * time.Second, AdminIdle: 2 * time.Minute},
 		Support:  defaultSupport(),
-		Rents:    Rents{PickupWindow: 72 * time.Hour, Retention: 90 * 24 * time.Hour, BookingHold: 7 * 24 * time.Hour},
+		Rents:    Rents{PickupWindow: app.DefaultPickupWindow, Retention: app.DefaultRetention, BookingHold: app.DefaultBookingHold},
 		Locker:   Locker{LowRows: 2, Columns: core.DemoColumns(), Wayfinding: app.DemoWayfinding(), FlapLimit: app.DefaultFlapLimit},
+		SelfTest: SelfTest{Enabled: true, At: app.DefaultSelfTestAt},
 		Lock:     lockio.DefaultConfig(),
 		Scanner:  scanner.DefaultConfig(),
 		API:      api.DefaultConfig(),
@@ -297,7 +312,8 @@ func (c Config) Validate() error {
 	case len(c.Locker.Columns) == 0:
 		return &Error{Key: "locker.columns", Msg: "at least one column of doors is needed"}
 	}
-	for _, k := range []struct{ key, v string }{{"screen.night_from", c.Screen.NightFrom}, {"screen.night_to", c.Screen.NightTo}} {
+	for _, k := range []struct{ key, v string }{{"screen.night_from", c.Screen.NightFrom}, {"screen.night_to", c.Screen.NightTo},
+		{"selftest.at", c.SelfTest.At}} {
 		if _, err := ClockTime(k.v); err != nil {
 			return &Error{Key: k.key, Msg: err.Error()}
 		}
@@ -360,17 +376,33 @@ func (c Config) doorsOnBoards() error {
 	return nil
 }
 
-// keyed turns a package's "key: reason" error (the first, when several are
-// joined) into an Error naming the key.
+// keyed turns a section's own typed error (the first, when several are
+// joined) into an Error naming the key: the key is carried as data, never
+// read back out of the message.
 func keyed(err error) error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok && len(j.Unwrap()) > 0 {
-		err = j.Unwrap()[0]
+	var (
+		le *lockio.ConfigError
+		se *scanner.ConfigError
+		ae *api.ConfigError
+		ce *core.LayoutError
+		pe *app.ConfigError
+		fe *fleet.ConfigError
+	)
+	switch {
+	case errors.As(err, &le):
+		return &Error{Key: le.Key, Msg: le.Msg}
+	case errors.As(err, &se):
+		return &Error{Key: se.Key, Msg: se.Reason}
+	case errors.As(err, &ae):
+		return &Error{Key: "api." + ae.Key, Msg: ae.Msg}
+	case errors.As(err, &ce):
+		return &Error{Key: ce.Key, Msg: ce.Msg}
+	case errors.As(err, &pe):
+		return &Error{Key: pe.Key, Msg: pe.Msg}
+	case errors.As(err, &fe):
+		return &Error{Key: "fleet." + fe.Key, Msg: fe.Msg}
 	}
-	key, msg, ok := strings.Cut(err.Error(), ": ")
-	if !ok {
-		return &Error{Msg: err.Error()}
-	}
-	return &Error{Key: key, Msg: msg}
+	return &Error{Msg: err.Error()}
 }
 
 // DataDir is where the database and the code secret live: the configured

@@ -60,6 +60,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"fleet broker in clear", "[fleet]\nenabled = true\nbroker = \"mqtt://192.0.2.7:1883\"\n", "fleet.broker"},
 		{"fleet without broker", "[fleet]\nenabled = true\n", "fleet.broker"},
 		{"fleet locker id", "[kiosk]\nid = \"a/b\"\n[fleet]\nenabled = true\nbroker = \"mqtts://broker.example:8883\"\n", "kiosk.id"},
+		{"api body", "[api]\nmax_body = 1\n", "api.max_body"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -79,7 +79,7 @@ func (p *Pickup) Report(ctx context.Context, problem string) error {
 		return fmt.Errorf("%w: nothing was collected", ErrBadProblem)
 	}
 	err := p.l.db.Update(ctx, func(tx *storage.Tx) error {
-		_, err := tx.Append(storage.Event{Actor: p.actor, Kind: "rent.problem", DoorID: r.DoorID, RentID: r.ID, Detail: problem})
+		_, err := tx.Append(storage.Event{Actor: p.actor, Kind: string(app.EvRentProblem), DoorID: r.DoorID, RentID: r.ID, Detail: problem})
 		return err
 	})
 	if err != nil {

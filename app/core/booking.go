@@ -106,7 +106,7 @@ func (l *Locker) Book(ctx context.Context, b Booking) (Booked, error) {
 			}
 		}
 		out.QR = l.bookingToken(out.Rent, o)
-		_, err = tx.Append(storage.Event{Actor: "backoffice", Kind: "rent.booked", DoorID: d.ID, RentID: out.Rent.ID,
+		_, err = tx.Append(storage.Event{Actor: "backoffice", Kind: string(app.EvRentBooked), DoorID: d.ID, RentID: out.Rent.ID,
 			Detail: string(n.Kind) + " size=" + d.Size})
 		return err
 	})
@@ -243,7 +243,7 @@ func (l *Locker) cancel(ctx context.Context, id int64, actor, why string, evenSt
 		if err := tx.MoveRent(id, storage.RentState(step.From), storage.RentState(step.To)); err != nil {
 			return err
 		}
-		_, err = tx.Append(storage.Event{Actor: actor, Kind: "rent.cancelled", DoorID: r.DoorID, RentID: id, Detail: why})
+		_, err = tx.Append(storage.Event{Actor: actor, Kind: string(app.EvRentCancelled), DoorID: r.DoorID, RentID: id, Detail: why})
 		return err
 	})
 	if err != nil {

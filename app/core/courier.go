@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"pudo/app"
 	"pudo/storage"
 )
 
@@ -36,12 +37,12 @@ func (l *Locker) CourierLogin(ctx context.Context, token string) (*Courier, erro
 		if refused == nil {
 			refused = revoked(tx, *p.Cred)
 		}
-		ev := storage.Event{Actor: "courier:?", Kind: "courier.login"}
+		ev := storage.Event{Actor: "courier:?", Kind: string(app.EvCourierLogin)}
 		if p.Cred != nil {
 			ev.Actor, ev.Detail = "courier:"+p.Cred.Subject, credDetail(*p.Cred)
 		}
 		if refused != nil {
-			ev.Kind, ev.Detail = "courier.login.refused", strings.TrimSpace(ev.Detail+" "+refused.Error())
+			ev.Kind, ev.Detail = string(app.EvCourierRefused), strings.TrimSpace(ev.Detail+" "+refused.Error())
 		} else {
 			c = &Courier{l: l, ID: p.Cred.Subject, Carrier: p.Cred.Carrier}
 		}
@@ -165,7 +166,7 @@ func (c *Courier) DropNew(ctx context.Context, size, parcelRef string, preferLow
 			Kind: storage.KindDelivery, ParcelRef: parcelRef, Courier: c.ID, PickupMAC: codeMAC(c.l.secret, d.code)}); err != nil {
 			return err
 		}
-		_, err = tx.Append(storage.Event{Actor: c.actor(), Kind: "rent.reserved", DoorID: door.ID, RentID: d.rent.ID, Detail: "walk-in size=" + door.Size})
+		_, err = tx.Append(storage.Event{Actor: c.actor(), Kind: string(app.EvRentReserved), DoorID: door.ID, RentID: d.rent.ID, Detail: "walk-in size=" + door.Size})
 		return err
 	})
 	if err != nil {
@@ -219,7 +220,7 @@ func moveDoor(tx *storage.Tx, r *storage.Rent, from storage.Door, size string, p
 		return err
 	}
 	r.DoorID = to.ID
-	_, err = tx.Append(storage.Event{Actor: actor, Kind: "rent.moved", DoorID: to.ID, RentID: r.ID,
+	_, err = tx.Append(storage.Event{Actor: actor, Kind: string(app.EvRentMoved), DoorID: to.ID, RentID: r.ID,
 		Detail: fmt.Sprintf("from door %d: %s", from.ID, why)})
 	return err
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"pudo/app"
 	"pudo/storage"
 )
 
@@ -37,7 +38,7 @@ func (l *Locker) SeedDemo(ctx context.Context, n int) ([]DemoParcel, error) {
 			if err := tx.SetPickupMAC(r.ID, codeMAC(l.secret, code)); err != nil {
 				return err
 			}
-			if _, err := tx.Append(storage.Event{Actor: "system", Kind: "rent.code.reissued", DoorID: r.DoorID, RentID: r.ID}); err != nil {
+			if _, err := tx.Append(storage.Event{Actor: "system", Kind: string(app.EvRentReissued), DoorID: r.DoorID, RentID: r.ID}); err != nil {
 				return err
 			}
 			out = append(out, DemoParcel{Code: code, DoorID: r.DoorID})
@@ -70,7 +71,7 @@ func (l *Locker) dropDemo(tx *storage.Tx, n int, out *[]DemoParcel) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Append(storage.Event{Actor: "system", Kind: "rent.stored", DoorID: d.ID, RentID: r.ID, Detail: "demo"}); err != nil {
+		if _, err := tx.Append(storage.Event{Actor: "system", Kind: string(app.EvRentStored), DoorID: d.ID, RentID: r.ID, Detail: "demo"}); err != nil {
 			return err
 		}
 		*out = append(*out, DemoParcel{Code: code, DoorID: d.ID})

@@ -1,6 +1,19 @@
-// Package core holds the locker's rules and flows: pickup codes, rents moving
-// through their life cycle, which door to open and the audit trail of every
-// opening. It knows nothing of Fyne or of the screens; it reaches the lock
-// boards and the store through the small interfaces it declares, so the same
-// rules serve the kiosk screen, the API and the tests.
+// Package core is the locker's engine: it applies the rules of package
+// app (see app/RULES.md) to the SQLite store and the lock boards, and
+// *Locker satisfies app.Engine, handing out app's vocabulary only.
+//
+// Every door opening goes through one mechanism (opening.go): refused
+// while the door's board is silent or another opening of it is unsettled,
+// its intent committed, the board told once, then settled from the
+// evidence (settle.go, watch.go): the sensor first, the board's reply and
+// status byte second, time (the engine's tick on the store's clock) third.
+// Live openings are held in a registry (live.go) until they settle, and a
+// drop-off seen open until its door closes. Notices go to every subscriber
+// without waiting for any (notices.go). Reports of doors that did not open
+// are weighed in report.go; flapping sensors in flap.go; the self-test and
+// staff's door test in selftest.go and doortest.go; the reconcile at start
+// in housekeep.go. The sessions' handles on the flows are in sessions.go.
+//
+// The engine's fault scenarios, one file each, are in testdata/scenarios
+// and run against the real driver and the emulator on a pty.
 package core

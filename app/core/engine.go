@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -136,10 +135,6 @@ func (l *Locker) LoginStaff(ctx context.Context, pin string) (app.StaffSession, 
 	}
 	return &staffSession{s: s}, nil
 }
-
-// errNotYet marks engine operations of the contract whose implementation
-// is still to come on this branch; nothing calls them done.
-var errNotYet = errors.New("app: not available yet")
 
 // outOfOrder refuses a flow at its start while no door can open.
 func (l *Locker) outOfOrder() error {

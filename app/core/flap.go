@@ -77,6 +77,8 @@ func (l *Locker) flapped(ctx context.Context, d storage.Door, ev lockio.Event) b
 		if err != nil || cur.Fault == faultFlapping {
 			return err
 		}
+		// Flapping says more than "opened without a command": it replaces
+		// that fault, and only staff clear it.
 		flagged = true
 		if err := tx.SetFault(d.ID, faultFlapping); err != nil {
 			return err

@@ -166,7 +166,7 @@ func (l *Locker) Prune(ctx context.Context) (int, error) {
 		if p.Rents+p.Events == 0 {
 			return nil
 		}
-		_, err = tx.Append(storage.Event{Actor: "system", Kind: "pruned",
+		_, err = tx.Append(storage.Event{Actor: "system", Kind: string(app.EvPruned),
 			Detail: fmt.Sprintf("%d rents, %d openings, %d events older than %s", p.Rents, p.Opens, p.Events, o.Retention)})
 		return err
 	})

@@ -27,6 +27,14 @@ func DemoColumns() []Column {
 	}
 }
 
+// LayoutError is one bad value of the door layout; Key is as it appears
+// in the kiosk's TOML ("locker.columns[2].sizes").
+type LayoutError struct {
+	Key, Msg string
+}
+
+func (e *LayoutError) Error() string { return e.Key + ": " + e.Msg }
+
 // Layout turns columns into doors, numbered 1.. column by column, top to
 // bottom. The lowest lowRows doors of each column are the low, accessible
 // ones.
@@ -37,15 +45,15 @@ func Layout(cols []Column, lowRows int) ([]storage.Door, error) {
 		sizes := strings.ToUpper(strings.ReplaceAll(col.Sizes, " ", ""))
 		for i, s := range sizes {
 			if s != 'S' && s != 'M' && s != 'L' {
-				return nil, fmt.Errorf("locker.columns[%d].sizes: %q is not S, M or L", c, s)
+				return nil, &LayoutError{Key: fmt.Sprintf("locker.columns[%d].sizes", c), Msg: fmt.Sprintf("%q is not S, M or L", s)}
 			}
 			ch := int(col.FirstChannel) + i
 			if ch > 255 {
-				return nil, fmt.Errorf("locker.columns[%d]: channel %d out of range", c, ch)
+				return nil, &LayoutError{Key: fmt.Sprintf("locker.columns[%d]", c), Msg: fmt.Sprintf("channel %d out of range", ch)}
 			}
 			key := [2]uint8{col.Board, uint8(ch)}
 			if seen[key] {
-				return nil, fmt.Errorf("locker.columns[%d]: board %d channel %d used twice", c, col.Board, ch)
+				return nil, &LayoutError{Key: fmt.Sprintf("locker.columns[%d]", c), Msg: fmt.Sprintf("board %d channel %d used twice", col.Board, ch)}
 			}
 			seen[key] = true
 			out = append(out, storage.Door{

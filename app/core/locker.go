@@ -56,7 +56,7 @@ type Options struct {
 	// booking names no deadline; default 7 days.
 	BookingHold time.Duration
 	// RemoteOpen lets the back office open a stored parcel's door for its
-	// owner (the app flow). Off by default (product.md).
+	// owner (the app flow). Off by default (app/RULES.md).
 	RemoteOpen bool
 	// ReopenGrace is how long after collecting a parcel the shopper may
 	// open the same door again ("I left something inside"); default
@@ -103,6 +103,8 @@ type Locker struct {
 	readers  Readers
 	avail    app.Availability // as last told
 	doors    []storage.Door   // the layout, read once
+	presence Presence
+	lastTest *app.SelfTestReport
 }
 
 // New returns a Locker over an opened store and lock controller.

@@ -63,9 +63,10 @@ func (l *Locker) open(ctx context.Context, op opening) (opened, error) {
 	if err != nil {
 		return res, err
 	}
-	unlockErr := l.locks.Unlock(ctx, address(op.door))
+	wasOpen := l.locks.Sensor(address(op.door)) == lockio.SensorOpen
+	unlockErr := l.unlock(ctx, op.door)
 	// What follows is recorded even if the caller gave up meanwhile.
-	l.afterUnlock(context.WithoutCancel(ctx), lv, unlockErr)
+	l.afterUnlock(context.WithoutCancel(ctx), lv, unlockErr, wasOpen)
 	res.opening = l.reg.snapshot(lv)
 	if res.opening.Outcome == app.OutcomeNotOpened {
 		l.log.Warn("door did not open", "door", op.door.ID, "reason", op.reason, "err", unlockErr)
@@ -74,6 +75,30 @@ func (l *Locker) open(ctx context.Context, op opening) (opened, error) {
 	l.log.Info("door opening", "door", op.door.ID, "reason", op.reason, "actor", op.actor,
 		"outcome", res.opening.Outcome.String(), "cause", res.opening.Cause.String())
 	return res, nil
+}
+
+// maxCoilWait bounds how long an opening waits for a lock's coil to be
+// allowed again (a retry right after the board refused): longer than a
+// person waits at a screen without word is not worth it.
+const maxCoilWait = 3 * time.Second
+
+// unlock tells the board once. An unlock the driver held back because the
+// coil was driven moments ago left nothing on the wire, so it goes out
+// after the coil's rest: the shopper's one retry is not spent on it.
+func (l *Locker) unlock(ctx context.Context, d storage.Door) error {
+	err := l.locks.Unlock(ctx, address(d))
+	var rl *lockio.RateLimitedError
+	if !errors.As(err, &rl) || rl.Wait > maxCoilWait {
+		return err
+	}
+	t := time.NewTimer(rl.Wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return err
+	case <-t.C:
+	}
+	return l.locks.Unlock(ctx, address(d))
 }
 
 // refuseIfDown refuses an opening of a door whose board is silent or
@@ -140,6 +165,11 @@ func (l *Locker) writeIntent(ctx context.Context, op *opening) (*live, error) {
 		if d.OutOfService && !op.allowOOS {
 			return fmt.Errorf("door %d: %w", d.ID, ErrOutOfService)
 		}
+		// A flapping sensor can confirm nothing, so nothing behind it may
+		// move on its word: only staff open that door.
+		if d.Fault == faultFlapping && !op.allowOOS {
+			return fmt.Errorf("door %d: %s: %w", d.ID, d.Fault, ErrOutOfService)
+		}
 		op.door = d
 		if op.guard != nil {
 			if err := op.guard(tx); err != nil {
@@ -166,9 +196,10 @@ func (l *Locker) writeIntent(ctx context.Context, op *opening) (*live, error) {
 }
 
 // afterUnlock weighs the board's answer. Refused or not sent: not opened,
-// now. Acknowledged or no valid reply: pending, for the sensor to settle;
-// a door already open when the command went out counts as opened.
-func (l *Locker) afterUnlock(ctx context.Context, lv *live, unlockErr error) {
+// now. Acknowledged or no valid reply: pending, for the sensor to settle,
+// unless it reads the door open already (seen open since the command, or
+// open before it).
+func (l *Locker) afterUnlock(ctx context.Context, lv *live, unlockErr error, wasOpen bool) {
 	now := l.db.Now()
 	switch {
 	case errors.Is(unlockErr, lockio.ErrNotSent):
@@ -184,7 +215,11 @@ func (l *Locker) afterUnlock(ctx context.Context, lv *live, unlockErr error) {
 	}
 	switch l.locks.Sensor(address(lv.op.door)) {
 	case lockio.SensorOpen:
-		l.settle(ctx, lv, app.OutcomeOpened, app.CauseAlreadyOpen, "")
+		cause := app.CauseSeenOpen
+		if wasOpen {
+			cause = app.CauseAlreadyOpen
+		}
+		l.settle(ctx, lv, app.OutcomeOpened, cause, "")
 	case lockio.SensorClosed:
 		l.reg.update(lv, func(lv *live) { lv.closedSince = now })
 	default:

@@ -105,11 +105,11 @@ func (l *Locker) pickupByMAC(ctx context.Context, mac []byte) (*Pickup, error) {
 	switch {
 	case len(stored) > 0:
 	case expired:
-		return nil, l.refuse(ctx, "code.expired", ErrExpired, false)
+		return nil, l.refuse(ctx, app.EvCodeExpired, ErrExpired, false)
 	case reserved:
-		return nil, l.refuse(ctx, "code.early", ErrNotStored, false)
+		return nil, l.refuse(ctx, app.EvCodeEarly, ErrNotStored, false)
 	default:
-		return nil, l.refuse(ctx, "code.wrong", ErrWrongCode, true)
+		return nil, l.refuse(ctx, app.EvCodeWrong, ErrWrongCode, true)
 	}
 	p := &Pickup{l: l, actor: "shopper", reason: string(app.PurposePickup), pending: stored}
 	if err := p.Next(ctx); err != nil {
@@ -119,9 +119,9 @@ func (l *Locker) pickupByMAC(ctx context.Context, mac []byte) (*Pickup, error) {
 }
 
 // refuse records a code that opened nothing; counted ones move the lockout.
-func (l *Locker) refuse(ctx context.Context, kind string, want error, counted bool) error {
+func (l *Locker) refuse(ctx context.Context, kind app.EventKind, want error, counted bool) error {
 	err := l.db.Update(ctx, func(tx *storage.Tx) error {
-		if _, err := tx.Append(storage.Event{Actor: "shopper", Kind: kind}); err != nil {
+		if _, err := tx.Append(storage.Event{Actor: "shopper", Kind: string(kind)}); err != nil {
 			return err
 		}
 		if counted {
@@ -145,7 +145,7 @@ func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) 
 	}
 	id, err := strconv.ParseInt(p.Parsed.Subject, 10, 64)
 	if p.Err != nil || err != nil {
-		return nil, fmt.Errorf("%w: %w", l.refuse(ctx, "token.bad", ErrWrongCode, false), ErrBadToken)
+		return nil, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, ErrWrongCode, false), ErrBadToken)
 	}
 	var r storage.Rent
 	err = l.db.View(ctx, func(tx *storage.Tx) (err error) {

@@ -22,7 +22,7 @@ type PINCost struct {
 // screen.
 var DefaultPINCost = PINCost{Time: 2, Memory: 19 * 1024, Threads: 1}
 
-// MinPINLen is the shortest PIN staff may choose (product.md).
+// MinPINLen is the shortest PIN staff may choose (app/RULES.md).
 const MinPINLen = 8
 
 func checkPINFormat(pin string) error {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"pudo/app"
 	"pudo/storage"
 )
 
@@ -60,7 +61,7 @@ func (l *Locker) returnByCode(ctx context.Context, code string) (storage.Rent, e
 		return errWrongReturn
 	})
 	if errors.Is(err, errWrongReturn) {
-		return r, l.refuse(ctx, "code.wrong", ErrWrongCode, true)
+		return r, l.refuse(ctx, app.EvCodeWrong, ErrWrongCode, true)
 	}
 	if err != nil {
 		return r, fmt.Errorf("app: return: %w", err)
@@ -76,7 +77,7 @@ func (l *Locker) returnByToken(ctx context.Context, p Payload) (storage.Rent, er
 	}
 	id, err := strconv.ParseInt(p.Parsed.Subject, 10, 64)
 	if p.Err != nil || err != nil {
-		return storage.Rent{}, fmt.Errorf("%w: %w", l.refuse(ctx, "token.bad", ErrWrongCode, false), ErrBadToken)
+		return storage.Rent{}, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, ErrWrongCode, false), ErrBadToken)
 	}
 	var r storage.Rent
 	err = l.db.Update(ctx, func(tx *storage.Tx) (err error) {

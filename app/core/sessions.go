@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"fmt"
 	"image"
 	"sync"
 	"time"
@@ -279,9 +278,9 @@ func (s *staffSession) ReconnectBus() {
 }
 
 func (s *staffSession) SelfTest(ctx context.Context) (app.SelfTestReport, error) {
-	return app.SelfTestReport{}, fmt.Errorf("self-test: %w", errNotYet)
+	return s.s.l.SelfTest(ctx)
 }
 
 func (s *staffSession) TestEmptyDoors(ctx context.Context, pin string) (app.DoorTest, error) {
-	return nil, fmt.Errorf("test empty doors: %w", errNotYet)
+	return s.s.TestEmptyDoors(ctx, pin)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"pudo/app"
 	"pudo/storage"
 )
 
@@ -111,7 +112,7 @@ func (l *Locker) setSetting(ctx context.Context, actor, key, value string) error
 		if err := tx.SetSetting(key, value); err != nil {
 			return err
 		}
-		_, err := tx.Append(storage.Event{Actor: actor, Kind: "setting.changed", Detail: key + "=" + value})
+		_, err := tx.Append(storage.Event{Actor: actor, Kind: string(app.EvSettingChanged), Detail: key + "=" + value})
 		return err
 	})
 }

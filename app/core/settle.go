@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"pudo/app"
@@ -20,9 +19,11 @@ const (
 	faultReported    = "reported as not opening"
 	faultInterrupted = "opening interrupted by a restart"
 	faultFlapping    = "sensor flapping"
+	faultForced      = "opened without a command"
 )
 
-func openingFault(f string) bool { return f != "" && !strings.HasPrefix(f, faultFlapping) }
+// openingFault: a fault that a seen-open of the door clears.
+func openingFault(f string) bool { return f != "" && f != faultFlapping && f != faultForced }
 
 // moveOf is the rent's step an opening for reason may make.
 func moveOf(reason string) app.Move {
@@ -56,9 +57,9 @@ func (l *Locker) settle(ctx context.Context, lv *live, outcome app.Outcome, caus
 	var doorChanged bool
 	err := l.db.Update(ctx, func(tx *storage.Tx) error {
 		o.Settled = tx.Now()
-		state, kind := "opened", app.EvOpenOpened
+		kind, state := app.EvOpenOpened, "opened"
 		if outcome != app.OutcomeOpened {
-			state, kind = "failed", app.EvOpenFailed
+			kind, state = app.EvOpenFailed, "failed"
 		}
 		if err := tx.EndOpen(o.ID, state, cause.String()); err != nil {
 			return err
@@ -170,7 +171,7 @@ func (l *Locker) moveRent(tx *storage.Tx, op opening, step app.Step) (*storage.R
 	if err != nil {
 		return nil, err
 	}
-	if _, err := tx.Append(storage.Event{Actor: op.actor, Kind: "rent." + string(to), DoorID: r.DoorID, RentID: r.ID}); err != nil {
+	if _, err := tx.Append(storage.Event{Actor: op.actor, Kind: string(app.RentEvent(step.To)), DoorID: r.DoorID, RentID: r.ID}); err != nil {
 		return nil, err
 	}
 	r, err = tx.Rent(r.ID)

@@ -11,7 +11,7 @@ import (
 	"pudo/storage"
 )
 
-// staffLockAfter wrong PIN re-entries lock an account (product.md).
+// staffLockAfter wrong PIN re-entries lock an account (app/RULES.md).
 const staffLockAfter = 5
 
 // Staff is a signed-in staff member. The screen ends the session after two
@@ -211,7 +211,7 @@ func (s *Staff) UnlockStaff(ctx context.Context, name string) error {
 }
 
 // OpenDoor force-opens one door (even out of service) for a reason that
-// goes into the audit log, after asking the PIN again (product.md): a
+// goes into the audit log, after asking the PIN again (app/RULES.md): a
 // session left open must not let the next person open doors. Rents are
 // untouched.
 func (s *Staff) OpenDoor(ctx context.Context, doorID int64, pin, reason string) error {

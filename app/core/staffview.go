@@ -153,5 +153,6 @@ func (l *Locker) hardware(ctx context.Context) (app.Hardware, error) {
 	if r := l.readerSet(); r != nil {
 		hw.Readers = r.Status()
 	}
+	hw.SelfTest = l.LastSelfTest()
 	return hw, nil
 }

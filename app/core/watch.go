@@ -145,9 +145,12 @@ func (l *Locker) HandleDoorEvent(ctx context.Context, ev lockio.Event) {
 			l.log.Warn("door event not recorded", "door", d.ID, "event", ev.Kind.String(), "err", err)
 		}
 	}
-	if alert {
+	switch {
+	case alert:
 		l.log.Error("door opened without a command", "door", d.ID)
-	} else {
+	case ev.Kind == lockio.EventSensorKnown:
+		l.log.Debug("door event", "door", d.ID, "event", ev.Kind.String()) // every door, at every start
+	default:
 		l.log.Info("door event", "door", d.ID, "event", ev.Kind.String())
 	}
 	l.legacyListeners(d, ev)
@@ -155,7 +158,8 @@ func (l *Locker) HandleDoorEvent(ctx context.Context, ev lockio.Event) {
 		if ev.Kind == lockio.EventForcedOpen && commanded {
 			k = app.NoticeOpened
 		}
-		l.told(ctx, k, d, nil, nil)
+		fresh, _ := l.doorByID(ctx, d.ID)
+		l.told(ctx, k, fresh, nil, nil)
 	}
 	if l.flapped(ctx, d, ev) {
 		fresh, _ := l.doorByID(ctx, d.ID)
@@ -164,19 +168,19 @@ func (l *Locker) HandleDoorEvent(ctx context.Context, ev lockio.Event) {
 }
 
 // eventKind names a lock-board event in the audit log, "" for none. A
-// door opened without a command is an alert (product.md: it raises an
+// door opened without a command is an alert (app/RULES.md: it raises an
 // alarm), at most once a minute per door and never once the door is
 // flagged as flapping; one that opens while its opening is unsettled is
-// that opening. The sensor's becoming readable again is no event, and
-// whether a door did not open is the engine's to say, not the driver's.
+// that opening. The driver says "opened" only after a command of ours
+// went out: the tick may have settled the opening from the sensor first.
+// The sensor's becoming readable again is no event, and whether a door
+// did not open is the engine's to say, not the driver's.
 func (l *Locker) eventKind(ctx context.Context, d storage.Door, ev lockio.Event, commanded bool) (app.EventKind, bool) {
 	switch ev.Kind {
 	case lockio.EventSensorKnown, lockio.EventDidNotOpen:
 		return "", false
 	case lockio.EventOpened:
-		if commanded {
-			return app.EvDoorOpened, false
-		}
+		return app.EvDoorOpened, false
 	case lockio.EventForcedOpen:
 		if commanded {
 			return app.EvDoorOpened, false
@@ -190,8 +194,15 @@ func (l *Locker) eventKind(ctx context.Context, d storage.Door, ev lockio.Event,
 	default:
 		return "", false
 	}
-	// Open without a command of ours (or after its opening settled).
+	// Open without a command of ours (or after its opening settled): the
+	// door may have lost its parcel or got one nobody recorded, so it is
+	// kept for staff.
 	fresh, _ := l.doorByID(ctx, d.ID)
+	if fresh.Fault == "" || openingFault(fresh.Fault) {
+		if err := l.db.Update(ctx, func(tx *storage.Tx) error { return tx.SetFault(d.ID, faultForced) }); err != nil {
+			l.log.Warn("forced door not kept for staff", "door", d.ID, "err", err)
+		}
+	}
 	if fresh.Fault == faultFlapping || !l.flaps.alertDue(d.ID, l.db.Now()) {
 		return app.EvDoorOpened, false
 	}

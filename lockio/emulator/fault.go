@@ -6,7 +6,7 @@ import (
 	"pudo/lockio/proto"
 )
 
-// FaultKind is one way a bus goes wrong (lockboards.md section 3).
+// FaultKind is one way a bus goes wrong (../PROTOCOLS.md, faults).
 type FaultKind uint8
 
 const (

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"pudo/lockio/emulator"
+	"pudo/lockio/proto"
 )
 
 const help = `commands:
@@ -20,7 +21,7 @@ const help = `commands:
   stick B C | unstick B C   the latch sticks; the board answers "opened"
   break B C | fix B C   sensor cable cut: reads open
   silence B | resume B  board stops / resumes answering
-  fault KIND[:BOARD[:COUNT[:DELAY]]]   e.g. fault late:1:1:2s
+  fault KIND[:BOARD[:COUNT[:DELAY]]][@OP]   e.g. fault late:1:1:2s@unlock
   unplug DUR       pull the adapter for DUR (e.g. 3s)
   clear            drop queued faults
   state B C        is the door open?
@@ -70,7 +71,7 @@ func command(emu *emulator.Emulator, p *emulator.PTY, f []string, out io.Writer)
 		emu.Silence(uint8(b), f[0] == "silence")
 	case "fault":
 		if len(f) != 2 {
-			return fmt.Errorf("fault KIND[:BOARD[:COUNT[:DELAY]]]")
+			return fmt.Errorf("fault KIND[:BOARD[:COUNT[:DELAY]]][@OP]")
 		}
 		ft, err := parseFault(f[1])
 		if err != nil {
@@ -126,14 +127,30 @@ func (ff *faultFlags) Set(s string) error {
 	return nil
 }
 
-// parseFault reads KIND[:BOARD[:COUNT[:DELAY]]]; BOARD "*" or absent = any.
+// parseFault reads KIND[:BOARD[:COUNT[:DELAY]]][@OP]; BOARD "*" or
+// absent = any; OP (unlock, status, ...) limits the fault to one kind of
+// request, so "fault silence:1:1@unlock" loses the next unlock's reply and
+// no poll's.
 func parseFault(s string) (emulator.Fault, error) {
+	var op proto.Op
+	if at := strings.LastIndexByte(s, '@'); at >= 0 {
+		name := s[at+1:]
+		s = s[:at]
+		for o := proto.OpUnlock; o <= proto.OpRelayOff; o++ {
+			if o.String() == name {
+				op = o
+			}
+		}
+		if op == 0 {
+			return emulator.Fault{}, fmt.Errorf("fault request %q: want unlock, status, ...", name)
+		}
+	}
 	parts := strings.Split(s, ":")
 	k, ok := emulator.ParseFaultKind(parts[0])
 	if !ok {
 		return emulator.Fault{}, fmt.Errorf("fault kind %q: want one of %s", parts[0], faultKinds())
 	}
-	f := emulator.Fault{Kind: k, Board: emulator.AnyBoard}
+	f := emulator.Fault{Kind: k, Board: emulator.AnyBoard, Op: op}
 	if len(parts) > 1 && parts[1] != "*" && parts[1] != "" {
 		b, err := strconv.ParseUint(parts[1], 0, 8)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"pudo/lockio"
+	"pudo/lockio/proto"
 )
 
 func TestRunServesTheKiosk(t *testing.T) {
@@ -95,7 +96,13 @@ func TestParseFault(t *testing.T) {
 	if err != nil || f.Board != 2 || f.Count != 3 || f.Delay != 1500*time.Millisecond || f.Kind.String() != "late" {
 		t.Fatalf("%+v %v", f, err)
 	}
-	if f, _ := parseFault("silence"); f.Board != -1 {
-		t.Fatalf("default board %d", f.Board)
+	if f, _ := parseFault("silence"); f.Board != -1 || f.Op != 0 {
+		t.Fatalf("default board %d, op %v", f.Board, f.Op)
+	}
+	if f, err := parseFault("silence:1:1@unlock"); err != nil || f.Op != proto.OpUnlock || f.Board != 1 {
+		t.Fatalf("@unlock: %+v %v", f, err)
+	}
+	if _, err := parseFault("silence@nothing"); err == nil {
+		t.Fatal("an unknown request kind was accepted")
 	}
 }

@@ -16,7 +16,7 @@ func h(s string) []byte {
 	return b
 }
 
-// requestCases are frames printed in lockboards.md; "src" marks those that
+// requestCases are frames printed in ../PROTOCOLS.md and its sources; "src" marks those that
 // match a source verbatim, the rest were recomputed there.
 var requestCases = []struct {
 	name  string
