@@ -12,6 +12,7 @@ import (
 type rowReader struct {
 	dec    oned.RowDecoder
 	format string
+	hints  map[gozxing.DecodeHintType]interface{}
 }
 
 // scanLine is a straight line through the frame, sampled one pixel per step.
@@ -151,7 +152,7 @@ func decodeBits(n int, bits *gozxing.BitArray, readers []rowReader) [][2]string 
 			bits.Reverse()
 		}
 		for _, r := range readers {
-			res, err := r.dec.DecodeRow(n, bits, nil)
+			res, err := r.dec.DecodeRow(n, bits, r.hints)
 			if err == nil && res.GetText() != "" {
 				add([2]string{formatName(res.GetBarcodeFormat()), res.GetText()})
 			}
