@@ -121,16 +121,17 @@ func binarizeProfile(prof []byte, win, minRange int, bits *gozxing.BitArray) {
 }
 
 // decodeLines runs every row reader over every line, both directions, and
-// tallies identical results. hits is keyed by format and text.
-func decodeLines(g *image.Gray, lines []scanLine, readers []rowReader, win, minRange int, s *lineScratch, hits map[[2]string]int) {
+// records each result with the line that read it in f.
+func decodeLines(f *frame, g *image.Gray, lines []scanLine, readers []rowReader, win, minRange int, s *lineScratch) {
 	for i, l := range lines {
+		f.spend(costLine + costLineSample*l.n)
 		s.prof = l.sample(g, s.prof)
 		if s.bits == nil || s.bits.GetSize() != len(s.prof) {
 			s.bits = gozxing.NewBitArray(len(s.prof))
 		}
 		binarizeProfile(s.prof, win, minRange, s.bits)
-		for _, text := range decodeBits(i, s.bits, readers) {
-			hits[text]++
+		for _, k := range decodeBits(i, s.bits, readers) {
+			f.hit(k, i)
 		}
 	}
 }
