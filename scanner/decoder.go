@@ -42,6 +42,7 @@ type Decoder struct {
 	prev       map[[2]string]witnesses // 1D reads on the scene before
 	next       [tracks]cursor          // next hard step of each track on this scene
 	work, idle int64                   // budgets, in work units, per promising and quiet frame
+	spent      int64                   // work units the last frame cost, cheap stage included
 }
 
 // cursor is the next step of a track: stages[stage], step step.
@@ -99,6 +100,7 @@ func (d *Decoder) DecodeFrame(g *image.Gray) (Result, error) {
 	}
 	f := newFrame(g)
 	f.hits = d.hits
+	defer func() { d.spent = f.spent }()
 	if r, ok := stages[0].run(d, f, 0); ok {
 		r.Stage = stages[0].name
 		return r, nil
@@ -150,16 +152,6 @@ func (d *Decoder) runTrack(f *frame, t int, promising bool, first *bool) (Result
 		}
 	}
 	return Result{}, false
-}
-
-// done reports whether every hard step has run on this scene.
-func (d *Decoder) done() bool {
-	for _, c := range d.next {
-		if c.stage < len(stages) {
-			return false
-		}
-	}
-	return true
 }
 
 // fits says whether s may start on a quiet frame: its step must fit in what
