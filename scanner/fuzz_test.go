@@ -34,7 +34,7 @@ func TestGrayFromJPEGKeepsLuma(t *testing.T) {
 	if err := jpeg.Encode(&buf, src, &jpeg.Options{Quality: 100}); err != nil {
 		t.Fatal(err)
 	}
-	g, err := GrayFromJPEG(buf.Bytes())
+	g, err := GrayFromJPEG(buf.Bytes(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func FuzzGrayFromJPEG(f *testing.F) {
 	f.Add(buf.Bytes())
 	f.Add([]byte{0xff, 0xd8, 0xff})
 	f.Fuzz(func(t *testing.T, frame []byte) {
-		if g, err := GrayFromJPEG(frame); err == nil {
+		if g, err := GrayFromJPEG(frame, 0); err == nil {
 			_ = newGrayLuminance(g).GetMatrix()
 		}
 	})
@@ -189,11 +189,11 @@ func TestMJPEGWithoutHuffmanTables(t *testing.T) {
 	if _, err := jpeg.Decode(bytes.NewReader(stripped)); err == nil {
 		t.Fatal("image/jpeg read a frame without tables; the test proves nothing")
 	}
-	a, err := GrayFromJPEG(full)
+	a, err := GrayFromJPEG(full, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := GrayFromJPEG(stripped)
+	b, err := GrayFromJPEG(stripped, 0)
 	if err != nil {
 		t.Fatalf("frame without DHT: %v", err)
 	}
