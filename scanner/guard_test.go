@@ -187,4 +187,3 @@ func TestCameraRefusesOversizedFrames(t *testing.T) {
 		t.Errorf("%d reads from refused frames", n)
 	}
 }
-
