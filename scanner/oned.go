@@ -154,8 +154,11 @@ func decodeBits(n int, bits *gozxing.BitArray, readers []rowReader) [][2]string 
 		}
 		for _, r := range readers {
 			res, err := r.dec.DecodeRow(n, bits, r.hints)
-			if err == nil && res.GetText() != "" {
-				add([2]string{formatName(res.GetBarcodeFormat()), res.GetText()})
+			if err != nil || res.GetText() == "" {
+				continue
+			}
+			if f := formatName(res.GetBarcodeFormat()); fitsLine(bits, res, f) {
+				add([2]string{f, res.GetText()})
 			}
 		}
 	}

@@ -14,6 +14,7 @@ type frame struct {
 	lum     *grayLuminance
 	hybrid  *gozxing.BitMatrix
 	half    *image.Gray
+	small   *image.Gray // halved until it suits the line binarizer (smallImage)
 	finders []gozxing.ResultPoint // QR finder-pattern candidates the detector saw
 	regions []barRegion           // 1D-code-like patches, found by the cheap stage
 	// hits holds 1D results (format, text) with the scan lines that read
@@ -58,8 +59,11 @@ func (f *frame) agreed() (Result, bool) {
 			best, n = k, len(w)
 		}
 	}
-	if n < 2 {
+	if n < 2 || !accepted(f.hits, best) {
 		return Result{}, false
+	}
+	if debugHits != nil {
+		debugHits(f.hits)
 	}
 	return Result{Format: best[0], Text: best[1]}, true
 }
@@ -128,6 +132,7 @@ func oneStep(fn func(*Decoder, *frame) (Result, bool)) func(*Decoder, *frame, in
 var stages = []stage{
 	{"fast", nil, oneStep((*Decoder).stageFast), track2D},
 	{"datamatrix", nil, oneStep((*Decoder).stageDataMatrix), track2D},
+	{"1d-small", smallSteps, (*Decoder).stageSmall1D, track1D},
 	{"1d-fine", regionSteps, regionStage(0), track1D},
 	{"inverted", nil, oneStep((*Decoder).stageInverted), track2D},
 	{"global", nil, oneStep((*Decoder).stageGlobal), track2D},
@@ -234,6 +239,37 @@ func (d *Decoder) stageHalf(f *frame) (Result, bool) {
 
 var halfAngles = []float64{0, 90, 20, -20, 40, -40}
 
+// smallSide is the longest side the 1D line binarizer suits: its window of
+// 10 pixels each way loses bars wider than about 20 pixels, which a large
+// photograph of a code has.
+const smallSide = 720
+
+func smallSteps(f *frame) int {
+	if max(f.g.Rect.Dx(), f.g.Rect.Dy()) <= smallSide {
+		return 0
+	}
+	return len(halfAngles)
+}
+
+// smallImage is the frame halved until its longer side is at most smallSide.
+func (f *frame) smallImage() *image.Gray {
+	if f.small == nil {
+		g := f.halfImage()
+		for max(g.Rect.Dx(), g.Rect.Dy()) > smallSide {
+			f.spend(kpx(costHalve, g.Rect.Dx()*g.Rect.Dy()/4))
+			g = halve(g)
+		}
+		f.small = g
+	}
+	return f.small
+}
+
+// stageSmall1D scans a large frame shrunk to a size whose bars the line
+// binarizer can follow, as zxing-cpp's "try downscale" does.
+func (d *Decoder) stageSmall1D(f *frame, step int) (Result, bool) {
+	return d.read1D(f, f.smallImage(), halfAngles[step], 8)
+}
+
 // stageHalf1D scans the half-size image: averaging 2x2 pixels takes out
 // noise, and a blurred code's bars come out sharper against the grid.
 func (d *Decoder) stageHalf1D(f *frame, step int) (Result, bool) {
@@ -322,3 +358,5 @@ func inverted(m *gozxing.BitMatrix) *gozxing.BitMatrix {
 	c.FlipAll()
 	return c
 }
+
+var debugHits func(map[[2]string]witnesses)
