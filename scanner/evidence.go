@@ -17,8 +17,8 @@ import (
 // where gozxing's two result points (the centres of the start and end
 // guards) sit from its ends, in modules.
 var eanGeometry = map[string]struct{ modules, start, end float64 }{
-	FormatEAN8:  {67, 1.5, 1.5},
-	FormatUPCE:  {51, 1.5, 3},
+	FormatEAN8: {67, 1.5, 1.5},
+	FormatUPCE: {51, 1.5, 3},
 }
 
 // quietZone is how many modules of white a short EAN/UPC symbol must have on

@@ -140,6 +140,7 @@ func decodeLines(f *frame, g *image.Gray, lines []scanLine, readers []rowReader,
 // each distinct result once, so one line counts once however it was read.
 func decodeBits(n int, bits *gozxing.BitArray, readers []rowReader) [][2]string {
 	var out [][2]string
+	var runs []float64
 	add := func(k [2]string) {
 		for _, o := range out {
 			if o == k {
@@ -153,6 +154,12 @@ func decodeBits(n int, bits *gozxing.BitArray, readers []rowReader) [][2]string 
 			bits.Reverse()
 		}
 		for _, r := range readers {
+			if r.format == FormatEAN13 {
+				// Our own EAN-13 reader first: see ean.go.
+				if f, text, ok := readEAN13(bits, runs); ok {
+					add([2]string{f, text})
+				}
+			}
 			res, err := r.dec.DecodeRow(n, bits, r.hints)
 			if err != nil || res.GetText() == "" {
 				continue

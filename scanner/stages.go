@@ -14,7 +14,7 @@ type frame struct {
 	lum     *grayLuminance
 	hybrid  *gozxing.BitMatrix
 	half    *image.Gray
-	small   *image.Gray // halved until it suits the line binarizer (smallImage)
+	small   *image.Gray           // halved until it suits the line binarizer (smallImage)
 	finders []gozxing.ResultPoint // QR finder-pattern candidates the detector saw
 	regions []barRegion           // 1D-code-like patches, found by the cheap stage
 	// hits holds 1D results (format, text) with the scan lines that read
@@ -110,7 +110,7 @@ type stage struct {
 // 2 ms of the reference machine on a 640x480 frame.
 func (s stage) estimate(f *frame) int {
 	if s.name == "double" {
-		return kpx(costDouble+costBinarize+costQR+costDM, 4*f.pixels())
+		return kpx(costDouble+costBinarize+costGlobalBinarize+2*(costQR+costDM), 4*f.pixels())
 	}
 	return 0
 }
@@ -139,9 +139,10 @@ var stages = []stage{
 	{"1d-edges", regionSteps, regionStage(2), track1D},
 	{"qr-harder", nil, oneStep((*Decoder).stageQRHarder), track2D},
 	{"1d-sharp", regionSteps, regionStage(3), track1D},
-	{"double", nil, oneStep((*Decoder).stageDouble), track2D},
 	{"1d-band", regionSteps, regionStage(1), track1D},
 	{"half", nil, oneStep((*Decoder).stageHalf), track2D},
+	{"smooth", nil, oneStep((*Decoder).stageSmooth), track2D},
+	{"double", nil, oneStep((*Decoder).stageDouble), track2D},
 	{"1d-half", func(*frame) int { return len(halfAngles) }, (*Decoder).stageHalf1D, track1D},
 	{"1d-angles", func(*frame) int { return len(sweepAngles) }, (*Decoder).stageAngles, track1D},
 }
@@ -227,14 +228,41 @@ func (d *Decoder) stageGlobal(f *frame) (Result, bool) {
 }
 
 func (d *Decoder) stageHalf(f *frame) (Result, bool) {
-	h := f.halfImage()
-	f.spend(kpx(costBinarize, f.pixels()/4))
-	lum := newGrayLuminance(h)
-	m, err := gozxing.NewHybridBinarizer(lum).GetBlackMatrix()
+	return d.read2DBoth(f, f.halfImage())
+}
+
+// stageSmooth reads a 3x3-smoothed frame: printing on cloth, screen pixels
+// and sensor noise break up modules that a little blur joins again.
+func (d *Decoder) stageSmooth(f *frame) (Result, bool) {
+	f.spend(kpx(costSmooth, f.pixels()))
+	return d.read2DBoth(f, smooth(f.g))
+}
+
+// read2DBoth reads QR and Data Matrix on g binarized both ways: the hybrid
+// binarizer follows uneven light, the global one keeps modules whole where
+// the hybrid one's blocks cut them up (a code larger than its blocks, on a
+// dark background).
+func (d *Decoder) read2DBoth(f *frame, g *image.Gray) (Result, bool) {
+	lum := newGrayLuminance(g)
+	px := g.Rect.Dx() * g.Rect.Dy()
+	f.spend(kpx(costBinarize, px))
+	if m, err := gozxing.NewHybridBinarizer(lum).GetBlackMatrix(); err == nil {
+		if r, ok := d.readQR(f, lum, m, false, nil); ok {
+			return r, true
+		}
+		if r, ok := d.readDM(f, lum, m); ok {
+			return r, true
+		}
+	}
+	f.spend(kpx(costGlobalBinarize, px))
+	m, err := gozxing.NewGlobalHistgramBinarizer(lum).GetBlackMatrix()
 	if err != nil {
 		return Result{}, false
 	}
-	return d.readQR(f, lum, m, false, nil)
+	if r, ok := d.readQR(f, lum, m, false, nil); ok {
+		return r, true
+	}
+	return d.readDM(f, lum, m)
 }
 
 var halfAngles = []float64{0, 90, 20, -20, 40, -40}
@@ -278,17 +306,7 @@ func (d *Decoder) stageHalf1D(f *frame, step int) (Result, bool) {
 
 func (d *Decoder) stageDouble(f *frame) (Result, bool) {
 	f.spend(kpx(costDouble, 4*f.pixels()))
-	g := double(f.g, f.g.Rect)
-	lum := newGrayLuminance(g)
-	f.spend(kpx(costBinarize, 4*f.pixels()))
-	m, err := gozxing.NewHybridBinarizer(lum).GetBlackMatrix()
-	if err != nil {
-		return Result{}, false
-	}
-	if r, ok := d.readQR(f, lum, m, false, nil); ok {
-		return r, true
-	}
-	return d.readDM(f, lum, m)
+	return d.read2DBoth(f, double(f.g, f.g.Rect))
 }
 
 // readQR runs the QR reader on a binarized matrix; with track set it records

@@ -19,6 +19,7 @@ const (
 	costInvert         = 600  // flipping a bit matrix
 	costHalve          = 2000 // per output pixel of the half-size image
 	costDouble         = 9000 // per output pixel of the doubled image
+	costSmooth         = 6000 // 3x3 box filter
 	costRegions        = 5000 // bar-region detector, per half-size pixel
 
 	// per scan line
