@@ -164,9 +164,15 @@ func decodeBits(n int, bits *gozxing.BitArray, readers []rowReader) [][2]string 
 			if err != nil || res.GetText() == "" {
 				continue
 			}
-			if f := formatName(res.GetBarcodeFormat()); fitsLine(bits, res, f) {
-				add([2]string{f, res.GetText()})
+			f := formatName(res.GetBarcodeFormat())
+			if !fitsLine(bits, res, f) {
+				continue
 			}
+			if (f == FormatEAN13 || f == FormatUPCA) && len(res.GetResultPoints()) > 0 &&
+				eanContradicts(bits, res.GetResultPoints()[0].GetX(), res.GetText(), runs) {
+				continue
+			}
+			add([2]string{f, res.GetText()})
 		}
 	}
 	bits.Reverse()
