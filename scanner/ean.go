@@ -40,8 +40,9 @@ const eanQuiet = 5
 
 // readEAN13 looks for an EAN-13 or UPC-A along bits, left to right, and
 // returns its format and text.
-func readEAN13(bits *gozxing.BitArray, runs []float64) (format, text string, ok bool) {
-	runs = lineRuns(bits, runs)
+func readEAN13(bits *gozxing.BitArray, s *lineScratch) (format, text string, ok bool) {
+	s.runs = lineRuns(bits, s.runs)
+	runs := s.runs
 	// runs alternate white, black, white, ..., starting with white; a
 	// symbol is 59 runs from its first bar, with quiet zones either side.
 	for i := 1; i+59 < len(runs); i += 2 {
@@ -224,8 +225,9 @@ func gs1Check(d []byte) bool {
 // unlike the bars' distances. Fewer differing digits are the lenient read's
 // own errors on a blurred line (measured on the shared photographs: 3 cost
 // two right reads, 7 let a wrong one through).
-func eanContradicts(bits *gozxing.BitArray, x float64, text string, runs []float64) bool {
-	runs = lineRuns(bits, runs)
+func eanContradicts(bits *gozxing.BitArray, x float64, text string, s *lineScratch) bool {
+	s.runs = lineRuns(bits, s.runs)
+	runs := s.runs
 	enc := text[len(text)-12:] // the twelve digits the bars encode
 	pos := 0.0
 	for i := 0; i+59 < len(runs); i++ {

@@ -56,12 +56,12 @@ func TestReadEAN13(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			bits := sampleModules(eanModules(t, tt.text), tt.module, tt.spread)
-			f, text, ok := readEAN13(bits, nil)
+			f, text, ok := readEAN13(bits, &lineScratch{})
 			if !ok || f != tt.format || text != tt.want {
 				t.Errorf("read %v %s %q, want %s %q", ok, f, text, tt.format, tt.want)
 			}
 			bits.Reverse()
-			if _, _, ok := readEAN13(bits, nil); ok {
+			if _, _, ok := readEAN13(bits, &lineScratch{}); ok {
 				t.Error("read the line backwards: the reader reads left to right only")
 			}
 		})
@@ -93,7 +93,7 @@ func TestReadEAN13Refuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if f, text, ok := readEAN13(tt.bits, nil); ok {
+			if f, text, ok := readEAN13(tt.bits, &lineScratch{}); ok {
 				t.Errorf("read %s %q", f, text)
 			}
 		})

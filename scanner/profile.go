@@ -189,8 +189,6 @@ func decodeLinesF(f *frame, lines []scanLine, o lineOpts, readers []rowReader, s
 		} else {
 			binarizeEnvelope(s.fprof, win, 20, s.bits)
 		}
-		for _, k := range decodeBits(i, s.bits, readers) {
-			f.hit(k, i)
-		}
+		readLine(f, i, s, readers)
 	}
 }

@@ -136,9 +136,9 @@ var stages = []stage{
 	{"1d-fine", regionSteps, regionStage(0), track1D},
 	{"inverted", nil, oneStep((*Decoder).stageInverted), track2D},
 	{"global", nil, oneStep((*Decoder).stageGlobal), track2D},
-	{"1d-edges", regionSteps, regionStage(2), track1D},
-	{"qr-harder", nil, oneStep((*Decoder).stageQRHarder), track2D},
 	{"1d-sharp", regionSteps, regionStage(3), track1D},
+	{"qr-harder", nil, oneStep((*Decoder).stageQRHarder), track2D},
+	{"1d-edges", regionSteps, regionStage(2), track1D},
 	{"1d-band", regionSteps, regionStage(1), track1D},
 	{"half", nil, oneStep((*Decoder).stageHalf), track2D},
 	{"smooth", nil, oneStep((*Decoder).stageSmooth), track2D},
@@ -158,12 +158,12 @@ func (d *Decoder) stageFast(f *frame) (Result, bool) {
 	if r, ok := d.readQR(f, f.lum, f.hybridMatrix(), true, nil); ok {
 		return r, true
 	}
-	if r, ok := d.read1D(f, f.g, 0, 12); ok {
+	if r, ok := d.read1D(f, f.g, 0, 24); ok {
 		return r, true
 	}
 	if len(d.rows) > 0 {
 		f.spend(kpx(costRegions, f.pixels()/4))
-		f.regions = findBarRegions(f.halfImage(), 4)
+		f.regions = findBarRegions(f.halfImage(), 4, &d.scratch)
 	}
 	return Result{}, false
 }

@@ -23,8 +23,9 @@ const (
 	costRegions        = 5000 // bar-region detector, per half-size pixel
 
 	// per scan line
-	costLine       = 500 // setting up a row and the row readers
-	costLineSample = 100 // per sample: binarizing it and running the row readers over it
+	costLine       = 500 // setting up a row
+	costLineSample = 30  // per sample: sampling and binarizing it
+	costReaders    = 70  // per sample: the row readers, on a line with bars enough
 	costSample     = 20  // per sample and pixel of band: bilinear sampling
 )
 
