@@ -86,9 +86,6 @@ func (d *Decoder) DecodeImage(img image.Image) (Result, error) {
 			}
 		}
 	}
-	if debugHits != nil {
-		debugHits(f.hits)
-	}
 	return Result{}, ErrNotFound
 }
 

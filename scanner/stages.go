@@ -62,9 +62,6 @@ func (f *frame) agreed() (Result, bool) {
 	if n < 2 || !accepted(f.hits, best) {
 		return Result{}, false
 	}
-	if debugHits != nil {
-		debugHits(f.hits)
-	}
 	return Result{Format: best[0], Text: best[1]}, true
 }
 
@@ -376,5 +373,3 @@ func inverted(m *gozxing.BitMatrix) *gozxing.BitMatrix {
 	c.FlipAll()
 	return c
 }
-
-var debugHits func(map[[2]string]witnesses)
