@@ -73,6 +73,16 @@ func loadPhotos(tb testing.TB, dir string) []corpusImage {
 	return out
 }
 
+// skipUnderRace skips a test that decodes hundreds of images: the race
+// detector makes it ten times slower, past go test's time limit, and it
+// has no concurrency to check. make test runs these again without -race.
+func skipUnderRace(t *testing.T) {
+	t.Helper()
+	if raceEnabled {
+		t.Skip("skipping the read-rate test under -race (too slow, nothing concurrent); make test runs it without -race")
+	}
+}
+
 func noCodeSet(set string) bool {
 	return strings.HasPrefix(set, "nocode") || strings.HasPrefix(set, "falsepositives")
 }
@@ -82,22 +92,26 @@ func noCodeSet(set string) bool {
 // reads may rise (rerun with -update), never fall; wrong reads may fall,
 // never rise; a read on a photograph with no code fails at once.
 func TestPhotoRate(t *testing.T) {
+	skipUnderRace(t)
 	holdPhotoRates(t, loadPhotos(t, sharedPhotos(t)), photoRateGolden, "the still-image pipeline (DecodeImage)", decodeOnce)
 }
 
 // TestPhotoCameraRate does the same for the camera path: each photograph
 // held still for cameraFrames frames, as a person holds a phone or label.
 func TestPhotoCameraRate(t *testing.T) {
+	skipUnderRace(t)
 	holdPhotoRates(t, loadPhotos(t, sharedPhotos(t)), photoCameraRateGolden, "the camera path (DecodeFrame, 15 frames per photograph)", cameraRead)
 }
 
 // TestLocalPhotoRate and TestLocalCameraRate run both paths on the
 // photographs in testdata/photos, which every clone has.
 func TestLocalPhotoRate(t *testing.T) {
+	skipUnderRace(t)
 	holdPhotoRates(t, loadPhotos(t, localPhotos), localPhotoRateGolden, "the still-image pipeline (DecodeImage) on testdata/photos", decodeOnce)
 }
 
 func TestLocalCameraRate(t *testing.T) {
+	skipUnderRace(t)
 	holdPhotoRates(t, loadPhotos(t, localPhotos), localCameraRateGolden, "the camera path (DecodeFrame, 15 frames per photograph) on testdata/photos", cameraRead)
 }
 

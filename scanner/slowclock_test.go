@@ -57,6 +57,7 @@ func readTime(t *testing.T, c corpusImage) (time.Duration, bool) {
 // camera path reads in cameraFrames frames is read within 2 s on a machine
 // 4 times slower than the reference.
 func TestCameraReadsWithinTwoSecondsOnSlowMachine(t *testing.T) {
+	skipUnderRace(t)
 	t.Run("testdata/photos", func(t *testing.T) { readsInTime(t, loadPhotos(t, localPhotos)) })
 	t.Run("shared frames", func(t *testing.T) { readsInTime(t, loadCorpus(t)) })
 }
