@@ -91,10 +91,11 @@ func (d *Decoder) DecodeImage(img image.Image) (Result, error) {
 
 // DecodeFrame decodes one camera frame. The cheap stage runs on every frame.
 // The hard stages run once per still scene, step by step, on a work budget
-// per frame: the larger one while the frame looks promising (QR finder
-// patterns, a bar-like region, a 1D read on one line), the smaller one
-// otherwise. Work, not time, bounds them, so the same frames read the same
-// on any machine, however busy; a slower one only reads later.
+// per frame: a larger one while the frame looks promising (QR finder
+// patterns, a bar-like region, a 1D read on one line), a smaller one
+// otherwise (see defaultWork). Work, not time, bounds them, so the same
+// frames read the same on any machine, however busy; a slower one only
+// reads later.
 func (d *Decoder) DecodeFrame(g *image.Gray) (Result, error) {
 	if d.scene.look(g) || d.hits == nil {
 		d.prev = d.hits
@@ -111,6 +112,18 @@ func (d *Decoder) DecodeFrame(g *image.Gray) (Result, error) {
 	if r, ok := d.acrossScenes(); ok {
 		return r, nil
 	}
+	if r, ok := d.runHard(f); ok {
+		return r, nil
+	}
+	if r, ok := d.acrossScenes(); ok {
+		return r, nil
+	}
+	return Result{}, ErrNotFound
+}
+
+// runHard runs hard steps on f within its budget, which the cheap stage's
+// evidence sets.
+func (d *Decoder) runHard(f *frame) (Result, bool) {
 	promising := f.promising()
 	f.budget = f.spent + d.idle
 	switch {
@@ -136,13 +149,10 @@ func (d *Decoder) DecodeFrame(g *image.Gray) (Result, error) {
 			f.budget = full
 		}
 		if r, ok := d.runTrack(f, t, promising, &first); ok {
-			return r, nil
+			return r, true
 		}
 	}
-	if r, ok := d.acrossScenes(); ok {
-		return r, nil
-	}
-	return Result{}, ErrNotFound
+	return Result{}, false
 }
 
 // runTrack runs the steps of track t from where this scene left off, while

@@ -3,9 +3,10 @@ package scanner
 // The camera's hard stages run on a budget of work, not of time: a budget in
 // milliseconds reads fewer codes on a busy or slow machine and makes the same
 // frames decode differently from run to run. Work is counted in units of
-// about a nanosecond of the reference machine (a 2020s x86 laptop core; an
-// arm64 kiosk board is 3-4 times slower), estimated from what each step
-// touches: pixels binarized or searched, samples along scan lines. The
+// about a nanosecond of the reference machine (the x86 development machine
+// the costs below were measured on; an arm64 kiosk board is 3-4 times
+// slower), estimated from what each step touches: pixels binarized or
+// searched, samples along scan lines. The
 // estimates need not be exact, only deterministic and roughly proportional
 // to time, so that a budget means about the same on every frame size.
 // BenchmarkWorkUnit measures what a unit costs on the machine it runs on.
@@ -17,10 +18,10 @@ const (
 	costQRHarder       = 1300 // the same with TRY_HARDER (every row)
 	costDM             = 200  // Data Matrix detector
 	costInvert         = 600  // flipping a bit matrix
-	costHalve          = 2000 // per output pixel of the half-size image
-	costDouble         = 9000 // per output pixel of the doubled image
+	costHalve          = 2000 // halving, per thousand output pixels
+	costDouble         = 9000 // doubling, per thousand output pixels
 	costSmooth         = 6000 // 3x3 box filter
-	costRegions        = 5000 // bar-region detector, per half-size pixel
+	costRegions        = 5000 // bar-region detector, per thousand half-size pixels
 
 	// per scan line
 	costLine       = 500 // setting up a row
