@@ -62,6 +62,14 @@ func writeFile(t *testing.T, path string, b []byte) {
 	}
 }
 
+func writeAtomic(t *testing.T, path string, b []byte) {
+	t.Helper()
+	writeFile(t, path+".part", b)
+	if err := os.Rename(path+".part", path); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // A PNG declaring 20000x20000 is refused from its header by pudo decode,
 // whatever follows; a smaller limit given on the command line holds too.
 func TestDecodeMainRefusesHugeImages(t *testing.T) {
@@ -142,8 +150,10 @@ func TestFolderGivesUpOnBadFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(dir, "truncated.png"), full[:len(full)/2])
-	writeFile(t, filepath.Join(dir, "huge.png"), pngHeader(t, 2000, 2000, true))
+	// Written whole and renamed into place, so the source never sees them
+	// half-written: what it sees is all there is.
+	writeAtomic(t, filepath.Join(dir, "truncated.png"), full[:len(full)/2])
+	writeAtomic(t, filepath.Join(dir, "huge.png"), pngHeader(t, 2000, 2000, true))
 	waitFor(t, "a warning for each bad file", func() bool {
 		return logs.count("WARN") >= 2
 	})
