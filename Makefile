@@ -53,6 +53,9 @@ run: build
 test: deps
 	$(GO) vet ./...
 	$(GO) test -race ./...
+	# The scanner's read-rate tests decode hundreds of images: they skip
+	# under -race (ten times slower, nothing concurrent) and run here.
+	$(GO) test -run 'Rate|SlowMachine' ./scanner
 
 # Benchmarks print in benchstat's format; each sits beside its baseline.
 bench: deps

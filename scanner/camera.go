@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"fmt"
 	"image"
 	"log/slog"
 	"sync"
@@ -20,7 +21,9 @@ type Camera struct {
 	log     *slog.Logger
 	last    atomic.Pointer[image.Gray]
 	// Frames opens the device; tests replace it. It defaults to V4L2.
-	Frames func(cfg CameraConfig) (FrameSource, error)
+	Frames func(cfg CameraConfig, maxPixels int) (FrameSource, error)
+	// MaxPixels refuses larger frames (see Config.MaxPixels); NewCamera sets the default.
+	MaxPixels int
 }
 
 // FrameSource is an open camera: Next blocks for the next frame.
@@ -34,7 +37,7 @@ var _ Source = (*Camera)(nil)
 
 // NewCamera returns a camera source decoding the given formats.
 func NewCamera(cfg CameraConfig, formats []string, retry time.Duration, log *slog.Logger) *Camera {
-	return &Camera{cfg: cfg, formats: formats, retry: retry, log: log, Frames: openV4L2}
+	return &Camera{cfg: cfg, formats: formats, retry: retry, log: log, Frames: openV4L2, MaxPixels: DefaultMaxPixels}
 }
 
 // Name implements Source.
@@ -77,7 +80,7 @@ func (c *Camera) Run(ctx context.Context, sink Sink) {
 
 // session opens the camera and captures until it fails or ctx ends.
 func (c *Camera) session(ctx context.Context, sink Sink, mailbox chan *image.Gray) error {
-	fs, err := c.Frames(c.cfg)
+	fs, err := c.Frames(c.cfg, c.MaxPixels)
 	if err != nil {
 		return err
 	}
@@ -87,6 +90,11 @@ func (c *Camera) session(ctx context.Context, sink Sink, mailbox chan *image.Gra
 		g, err := fs.Next(ctx)
 		if err != nil {
 			return err
+		}
+		if err := checkSize(g.Rect.Dx(), g.Rect.Dy(), c.MaxPixels); err != nil {
+			// A driver that ignores the size asked for: decoding such frames
+			// would starve the kiosk; say so and try the device again later.
+			return fmt.Errorf("scanner: camera %s: frame: %w", c.cfg.Device, err)
 		}
 		c.last.Store(g)
 		post(mailbox, g)

@@ -19,20 +19,21 @@ const (
 )
 
 type v4l2Frames struct {
-	cam    *webcam.Webcam
-	format webcam.PixelFormat
-	w, h   int
-	desc   string
+	cam       *webcam.Webcam
+	format    webcam.PixelFormat
+	w, h      int
+	maxPixels int
+	desc      string
 }
 
 // openV4L2 opens the device and starts streaming in the first format we can
 // convert cheaply: GREY, then YUYV (Y plane is every other byte), then MJPEG.
-func openV4L2(cfg CameraConfig) (FrameSource, error) {
+func openV4L2(cfg CameraConfig, maxPixels int) (FrameSource, error) {
 	cam, err := webcam.Open(cfg.Device)
 	if err != nil {
 		return nil, fmt.Errorf("scanner: camera %s: %w", cfg.Device, err)
 	}
-	f, err := startV4L2(cam, cfg)
+	f, err := startV4L2(cam, cfg, maxPixels)
 	if err != nil {
 		cam.Close()
 		return nil, fmt.Errorf("scanner: camera %s: %w", cfg.Device, err)
@@ -40,7 +41,7 @@ func openV4L2(cfg CameraConfig) (FrameSource, error) {
 	return f, nil
 }
 
-func startV4L2(cam *webcam.Webcam, cfg CameraConfig) (*v4l2Frames, error) {
+func startV4L2(cam *webcam.Webcam, cfg CameraConfig, maxPixels int) (*v4l2Frames, error) {
 	supported := cam.GetSupportedFormats()
 	var format webcam.PixelFormat
 	for _, f := range []webcam.PixelFormat{fourccGREY, fourccYUYV, fourccMJPG} {
@@ -56,13 +57,16 @@ func startV4L2(cam *webcam.Webcam, cfg CameraConfig) (*v4l2Frames, error) {
 	if err != nil {
 		return nil, fmt.Errorf("set format: %w", err)
 	}
+	if err := checkSize(int(w), int(h), maxPixels); err != nil {
+		return nil, fmt.Errorf("the driver chose %w", err)
+	}
 	_ = cam.SetFramerate(float32(cfg.FPS)) // not every driver supports it; the default rate works
 	_ = cam.SetBufferCount(2)              // fewer buffers, fresher frames
 	if err := cam.StartStreaming(); err != nil {
 		return nil, fmt.Errorf("start streaming: %w", err)
 	}
 	return &v4l2Frames{
-		cam: cam, format: format, w: int(w), h: int(h),
+		cam: cam, format: format, w: int(w), h: int(h), maxPixels: maxPixels,
 		desc: fmt.Sprintf("%s %dx%d %s", cfg.Device, w, h, fourccName(format)),
 	}, nil
 }
@@ -108,7 +112,7 @@ func (v *v4l2Frames) convert(buf []byte) (*image.Gray, error) {
 	case fourccYUYV:
 		return GrayFromYUYV(buf, v.w, v.h)
 	case fourccMJPG:
-		return GrayFromJPEG(buf)
+		return GrayFromJPEG(buf, v.maxPixels)
 	default:
 		return GrayFromGrey(buf, v.w, v.h)
 	}

@@ -23,6 +23,10 @@ type Config struct {
 	Dedupe Duration `toml:"dedupe"`
 	// Retry is how long a source waits before reopening a missing or failed device.
 	Retry Duration `toml:"retry"`
+	// MaxPixels is the largest image decoded, in pixels: a file (pudo decode,
+	// the folder source) declaring more is refused from its header, and so
+	// is a camera frame of more.
+	MaxPixels int `toml:"max_pixels"`
 }
 
 // CameraConfig is a V4L2 camera.
@@ -69,11 +73,12 @@ func DefaultConfig() Config {
 		Serial: SerialConfig{
 			Enabled: true, Port: "/dev/ttyACM0", Baud: 9600, Terminator: "cr", MaxLine: 256,
 		},
-		Folder:   FolderConfig{Dir: "scans", Poll: Duration(500 * time.Millisecond)},
-		Keyboard: KeyboardConfig{MaxGap: Duration(50 * time.Millisecond), MinLength: 4},
-		Formats:  []string{"qr", "datamatrix", "code128", "code39", "ean"},
-		Dedupe:   Duration(2 * time.Second),
-		Retry:    Duration(2 * time.Second),
+		Folder:    FolderConfig{Dir: "scans", Poll: Duration(500 * time.Millisecond)},
+		Keyboard:  KeyboardConfig{MaxGap: Duration(50 * time.Millisecond), MinLength: 4},
+		Formats:   []string{"qr", "datamatrix", "code128", "code39", "ean"},
+		Dedupe:    Duration(2 * time.Second),
+		Retry:     Duration(2 * time.Second),
+		MaxPixels: DefaultMaxPixels,
 	}
 }
 
@@ -101,6 +106,9 @@ func (c Config) Validate() error {
 		}
 		if c.Camera.FPS <= 0 {
 			bad("camera.fps", "must be positive")
+		}
+		if c.MaxPixels > 0 && c.Camera.Width > 0 && c.Camera.Height > 0 && checkSize(c.Camera.Width, c.Camera.Height, c.MaxPixels) != nil {
+			bad("camera.width", fmt.Sprintf("%dx%d frames are over max_pixels (%d)", c.Camera.Width, c.Camera.Height, c.MaxPixels))
 		}
 	}
 	if c.Serial.Enabled {
@@ -139,6 +147,9 @@ func (c Config) Validate() error {
 	}
 	if c.Retry <= 0 {
 		bad("retry", "must be positive")
+	}
+	if c.MaxPixels <= 0 {
+		bad("max_pixels", "must be positive")
 	}
 	return errors.Join(errs...)
 }

@@ -73,6 +73,8 @@ func TestConfigValidate(t *testing.T) {
 		{"no formats", func(c *Config) { c.Formats = nil }, "scanner.formats"},
 		{"dedupe", func(c *Config) { c.Dedupe = -1 }, "scanner.dedupe"},
 		{"keyboard gap", func(c *Config) { c.Keyboard.MaxGap = 0 }, "scanner.keyboard.max_gap"},
+		{"max pixels", func(c *Config) { c.MaxPixels = 0 }, "scanner.max_pixels: must be positive"},
+		{"camera over max pixels", func(c *Config) { c.MaxPixels = 640*480 - 1 }, "scanner.camera.width: 640x480 frames are over max_pixels"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -102,3 +102,17 @@ func plainGozxing(img image.Image) (string, bool) {
 	}
 	return "", false
 }
+
+// plainQR is the cost baseline: gozxing's QR reader as its README shows it,
+// from an image through its own luminance source and hybrid binarizer.
+func plainQR(img image.Image) (string, bool) {
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		return "", false
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		return "", false
+	}
+	return res.GetText(), true
+}

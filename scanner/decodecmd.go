@@ -18,14 +18,15 @@ func DecodeMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object per file")
 	formats := fs.String("formats", "", "comma-separated formats (default: all the kiosk reads)")
+	maxPixels := fs.Int("max-pixels", DefaultMaxPixels, "refuse images of more pixels, from their header")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: pudo decode [--json] [--formats qr,code128,...] FILE...")
+		fmt.Fprintln(stderr, "usage: pudo decode [--json] [--formats qr,code128,...] [--max-pixels N] FILE...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if fs.NArg() == 0 {
+	if fs.NArg() == 0 || *maxPixels <= 0 {
 		fs.Usage()
 		return 2
 	}
@@ -44,7 +45,7 @@ func DecodeMain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		if ctx.Err() != nil {
 			return 1
 		}
-		out := decodeFile(dec, file)
+		out := decodeFile(dec, file, *maxPixels)
 		if out.Error != "" {
 			status = 1
 		}
@@ -67,9 +68,9 @@ type decodeOutput struct {
 	Error  string  `json:"error,omitempty"`
 }
 
-func decodeFile(dec *Decoder, file string) decodeOutput {
+func decodeFile(dec *Decoder, file string, maxPixels int) decodeOutput {
 	out := decodeOutput{File: file}
-	img, err := readImage(file)
+	img, err := readImage(file, maxPixels)
 	if err != nil {
 		out.Error = err.Error()
 		return out

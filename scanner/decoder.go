@@ -3,7 +3,6 @@ package scanner
 import (
 	"fmt"
 	"image"
-	"time"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/datamatrix"
@@ -16,24 +15,41 @@ type Result struct {
 	Stage        string // pipeline stage that read it, for tuning and `pudo decode --json`
 }
 
+// Default work budgets of the camera's hard stages per frame, in work units
+// (see work.go): about 2 ms of the reference machine when the frame looks
+// promising (4 ms when a line already read a code or a QR code's three
+// finders are in view), 0.5 ms when it does not. With the cheap stage that
+// keeps a frame with no code near twice what gozxing's QR reader alone
+// costs; a code held still still meets the stages that read it within
+// about 15 frames (one second at 15 fps) on 640x480, within a few on
+// smaller frames.
+const (
+	defaultWork     = 2_000_000
+	defaultIdleWork = 500_000
+)
+
 // Decoder runs the decode pipeline. It owns stateful gozxing readers and
-// remembers single-line 1D reads from the previous frame, so it is not safe
-// for concurrent use: give each goroutine its own.
+// remembers what it saw on the frames of the current scene, so it is not
+// safe for concurrent use: give each goroutine its own.
 type Decoder struct {
 	formats formatSet
 	qr, dm  gozxing.Reader
 	rows    []rowReader
 	scratch lineScratch
 
-	// Frame-mode state.
-	frame   int               // frames seen
-	singles map[[2]string]int // 1D results read on only one line, by frame number
-	next    int               // next hard stage to run on a budget frame
-	scene   scene             // the last frame, coarsely, to notice a still scene
-	Budget  time.Duration     // time the camera may spend on hard stages in a promising frame
-	Idle    int               // run one hard stage every Idle frames even when nothing looks promising
-	now     func() time.Time
+	// Camera state: what the hard stages have done on the current still
+	// scene. The scene's frames are alike, so a stage is run once per scene,
+	// and the lines of all its frames are witnesses on one image.
+	scene      scene
+	hits       map[[2]string]witnesses // 1D reads on this scene
+	prev       map[[2]string]witnesses // 1D reads on the scene before
+	next       [tracks]cursor          // next hard step of each track on this scene
+	work, idle int64                   // budgets, in work units, per promising and quiet frame
+	spent      int64                   // work units the last frame cost, cheap stage included
 }
+
+// cursor is the next step of a track: stages[stage], step step.
+type cursor struct{ stage, step int }
 
 // NewDecoder returns a Decoder for the named formats (see Config.Formats).
 func NewDecoder(formats []string) (*Decoder, error) {
@@ -44,10 +60,8 @@ func NewDecoder(formats []string) (*Decoder, error) {
 	d := &Decoder{
 		formats: f,
 		rows:    f.rowReaders(),
-		singles: map[[2]string]int{},
-		Budget:  15 * time.Millisecond,
-		Idle:    4,
-		now:     time.Now,
+		work:    defaultWork,
+		idle:    defaultIdleWork,
 	}
 	if f.qr {
 		d.qr = qrcode.NewQRCodeReader()
@@ -62,101 +76,140 @@ func NewDecoder(formats []string) (*Decoder, error) {
 // order, stopping at the first read. Files come here: there is no next frame
 // to spread the work over.
 func (d *Decoder) DecodeImage(img image.Image) (Result, error) {
-	f := d.newFrame(ToGray(img))
-	for _, s := range stages {
-		if r, ok := s.run(d, f); ok {
-			r.Stage = s.name
-			return r, nil
+	f := newFrame(ToGray(img))
+	for i, s := range stages {
+		for step := range s.count(f) {
+			f.source = i<<8 | step
+			if r, ok := s.run(d, f, step); ok {
+				r.Stage = s.name
+				return r, nil
+			}
 		}
 	}
 	return Result{}, ErrNotFound
 }
 
-// DecodeFrame decodes one camera frame: the cheap stage always; the hard
-// stages, round-robin, while the frame looks promising (QR finder patterns,
-// a bar-like region, a 1D read on one line) and Budget lasts; otherwise one
-// hard stage every Idle frames. A 1D code read on a single line in this frame
-// and in the one before is accepted: two frames agree.
+// DecodeFrame decodes one camera frame. The cheap stage runs on every frame.
+// The hard stages run once per still scene, step by step, on a work budget
+// per frame: a larger one while the frame looks promising (QR finder
+// patterns, a bar-like region, a 1D read on one line), a smaller one
+// otherwise (see defaultWork). Work, not time, bounds them, so the same
+// frames read the same on any machine, however busy; a slower one only
+// reads later.
 func (d *Decoder) DecodeFrame(g *image.Gray) (Result, error) {
-	d.frame++
-	d.scene.look(g)
-	f := d.newFrame(g)
-	defer d.rememberSingles(f)
-	if r, ok := stages[0].run(d, f); ok {
+	if d.scene.look(g) || d.hits == nil {
+		d.prev = d.hits
+		d.hits = map[[2]string]witnesses{}
+		d.next = [tracks]cursor{{1, 0}, {1, 0}}
+	}
+	f := newFrame(g)
+	f.hits = d.hits
+	defer func() { d.spent = f.spent }()
+	if r, ok := stages[0].run(d, f, 0); ok {
 		r.Stage = stages[0].name
 		return r, nil
 	}
-	if r, ok := d.acrossFrames(f); ok {
+	if r, ok := d.acrossScenes(); ok {
 		return r, nil
 	}
-	hard := stages[1:]
-	promising := f.promising() && !d.scene.exhausted(len(hard))
-	n := 1 // a quiet frame gets one hard stage every Idle frames
-	switch {
-	case promising:
-		n = len(hard)
-	case d.Idle <= 0 || d.frame%d.Idle != 0:
-		n = 0
+	if r, ok := d.runHard(f); ok {
+		return r, nil
 	}
-	if n > 0 {
-		f.deadline = d.now().Add(d.Budget)
-	}
-	if !promising {
-		// Nothing in view looks like a code: only the light stages, so a
-		// camera watching an empty scene all day costs next to nothing.
-		hard = lightStages
-	}
-	// Hard stages run round-robin from where the last frame stopped, so a
-	// code held still meets every stage within a few frames.
-	for ; n > 0 && !f.expired(); n-- {
-		s := hard[d.next%len(hard)]
-		d.next++
-		if promising {
-			d.scene.tried++
-		}
-		if r, ok := s.run(d, f); ok {
-			r.Stage = s.name
-			return r, nil
-		}
-	}
-	return d.acrossFramesOrNot(f)
-}
-
-func (d *Decoder) acrossFramesOrNot(f *frame) (Result, error) {
-	if r, ok := d.acrossFrames(f); ok {
+	if r, ok := d.acrossScenes(); ok {
 		return r, nil
 	}
 	return Result{}, ErrNotFound
 }
 
-// acrossFrames accepts a 1D result seen on one line in this frame and on one
-// line in the previous frame, for Code 128 only. A camera looking at a still
-// scene sends nearly the same frame again, so the same line misreads the
-// same way twice: two frames are not two witnesses. Code 128's mod-103
-// checksum makes such a misread rare; EAN/UPC's single check digit does not
-// (an EAN-13 read as a valid EAN-8 in the combo set), so those need two
-// lines of one frame.
-func (d *Decoder) acrossFrames(f *frame) (Result, bool) {
-	for k, n := range f.hits {
-		if k[0] != FormatCode128 {
-			continue
+// runHard runs hard steps on f within its budget, which the cheap stage's
+// evidence sets.
+func (d *Decoder) runHard(f *frame) (Result, bool) {
+	promising := f.promising()
+	f.budget = f.spent + d.idle
+	switch {
+	case len(f.hits) > 0 || len(f.finders) >= 3:
+		// A line read a code, or a QR code's three finders are in view:
+		// almost surely a code, worth twice the work.
+		f.budget = f.spent + 2*d.work
+	case promising:
+		f.budget = f.spent + d.work
+	}
+	order := [tracks]int{track2D, track1D}
+	if len(f.finders) < 2 && (len(f.regions) > 0 || len(f.hits) > 0) {
+		order = [tracks]int{track1D, track2D} // bars in view, no QR finder
+	}
+	// The leading track gets two thirds of the budget, the other the rest,
+	// and the leader what the other leaves: a QR code beside a bar-like
+	// pattern, or a barcode beside a QR code's finders, still gets its turn.
+	full := f.budget
+	f.budget = f.spent + (full-f.spent)*2/3
+	first := true
+	for i, t := range [...]int{order[0], order[1], order[0]} {
+		if i > 0 {
+			f.budget = full
 		}
-		if n == 1 && d.singles[k] == d.frame-1 {
-			return Result{Format: k[0], Text: k[1], Stage: "two-frames"}, true
+		if r, ok := d.runTrack(f, t, promising, &first); ok {
+			return r, true
 		}
 	}
 	return Result{}, false
 }
 
-func (d *Decoder) rememberSingles(f *frame) {
-	for k, seen := range d.singles {
-		if seen < d.frame-1 {
-			delete(d.singles, k)
+// runTrack runs the steps of track t from where this scene left off, while
+// the frame's budget lasts.
+func (d *Decoder) runTrack(f *frame, t int, promising bool, first *bool) (Result, bool) {
+	c := &d.next[t]
+	for c.stage < len(stages) {
+		s := stages[c.stage]
+		if s.track != t || c.step >= s.count(f) {
+			c.stage, c.step = c.stage+1, 0
+			continue
+		}
+		if f.expired() || (!promising && !d.fits(f, s, *first)) {
+			return Result{}, false
+		}
+		*first = false
+		f.source = c.stage<<8 | c.step
+		r, ok := s.run(d, f, c.step)
+		c.step++
+		if ok {
+			r.Stage = s.name
+			return r, true
 		}
 	}
-	for k, n := range f.hits {
-		if n == 1 {
-			d.singles[k] = d.frame
+	return Result{}, false
+}
+
+// fits says whether s may start on a quiet frame: its step must fit in what
+// is left of the budget or, as the frame's first, in a promising frame's
+// budget. Heavier steps wait for a frame that looks like a code, so an empty
+// scene never pays for them.
+func (d *Decoder) fits(f *frame, s stage, first bool) bool {
+	room := f.budget - f.spent
+	if first {
+		room = 2 * d.work
+	}
+	return int64(s.estimate(f)) <= room
+}
+
+// acrossScenes accepts a Code 128 read on one line of this scene and on one
+// line of the scene before: two frames that really differ (the code moved)
+// are two witnesses. Two frames of one still scene are not: the same line
+// misreads the same way twice. EAN/UPC's single check digit lets too many
+// misreads through for even that (an EAN-13 read as a valid EAN-8), so they
+// need two lines of one scene.
+func (d *Decoder) acrossScenes() (Result, bool) {
+	var best *Result
+	for k, w := range d.hits {
+		if k[0] != FormatCode128 || len(w) != 1 || len(d.prev[k]) != 1 {
+			continue
+		}
+		if best == nil || k[1] < best.Text {
+			best = &Result{Format: k[0], Text: k[1], Stage: "two-frames"}
 		}
 	}
+	if best == nil {
+		return Result{}, false
+	}
+	return *best, true
 }

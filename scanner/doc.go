@@ -11,14 +11,24 @@
 //
 // Frames are decoded from their luminance (Y) plane only: YUYV frames are
 // never expanded to RGBA. The pipeline is a list of stages, cheapest first.
-// The camera runs the first stage on every frame and the harder ones only when
-// the cheap stage saw something code-like, or one at a time on a frame budget;
-// files (pudo decode, the folder source) run every stage, because there is no
-// next frame to wait for. gozxing readers are stateful, so each Decoder owns
-// its readers and is not safe for concurrent use.
+// Files (pudo decode, the folder source) run every stage, because there is
+// no next frame to wait for. The camera runs the cheap stage on every frame
+// and the hard ones once per still scene, step by step, in two tracks (2D
+// and 1D, led by what the cheap stage saw), on a budget of work per frame:
+// work is estimated from pixels and line samples, never read off a clock,
+// so the same frames read the same on any machine however busy, and a
+// slower one only reads later (see work.go). gozxing readers are stateful,
+// so each Decoder owns its readers and is not safe for concurrent use.
 //
-// A 1D read is accepted only when two scan lines, or two consecutive frames,
-// agree: a check digit alone lets a single noisy line through as a fake EAN.
+// A 1D read is accepted only on evidence chance does not give: two scan
+// lines of one scene agree and no other line contradicts them (or, for
+// Code 128, one line each of two scenes that really differ); an EAN-8 or
+// UPC-E has the quiet zones a real one has, not the gaps inside an EAN-13;
+// a gozxing EAN-13 agrees with the bars' edge distances. A check digit
+// alone lets a single noisy line through as a valid EAN.
+//
+// Images are refused over a pixel limit (Config.MaxPixels) from their
+// header, before they are decoded, and so are camera frames larger than it.
 //
 // # Serial scanners
 //

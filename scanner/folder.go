@@ -2,8 +2,8 @@ package scanner
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"image"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -17,13 +17,16 @@ type Folder struct {
 	cfg     FolderConfig
 	formats []string
 	log     *slog.Logger
+	// MaxPixels refuses larger images (see Config.MaxPixels); NewFolder sets the default.
+	MaxPixels int
+	lastErr   map[fileKey]error // files that failed on the last look, and why
 }
 
 var _ Source = (*Folder)(nil)
 
 // NewFolder returns a folder source decoding cfg.Formats.
 func NewFolder(cfg FolderConfig, formats []string, log *slog.Logger) *Folder {
-	return &Folder{cfg: cfg, formats: formats, log: log}
+	return &Folder{cfg: cfg, formats: formats, log: log, MaxPixels: DefaultMaxPixels}
 }
 
 // Name implements Source.
@@ -85,16 +88,32 @@ func (f *Folder) list() ([]fileKey, error) {
 	return keys, nil
 }
 
+// decodeNew decodes each file not seen before. A file that cannot be read
+// may still be being written: it is tried again while its size or time
+// changes, but once it failed and is found unchanged on the next look it is
+// given up, with one warning, and never read again in that version.
 func (f *Folder) decodeNew(ctx context.Context, dec *Decoder, sink Sink, keys []fileKey, seen map[fileKey]bool) {
+	failed := f.lastErr
+	f.lastErr = map[fileKey]error{}
 	for _, k := range keys {
 		if seen[k] || ctx.Err() != nil {
 			continue
 		}
 		path := filepath.Join(f.cfg.Dir, k.name)
-		img, err := readImage(path)
+		if err, ok := failed[k]; ok {
+			seen[k] = true
+			f.log.Warn("scanner: folder image unreadable; giving up on it", "file", path, "err", err)
+			continue
+		}
+		img, err := readImage(path, f.MaxPixels)
 		if err != nil {
-			// Probably still being written: its size or time will change and it is tried again.
+			if errors.Is(err, ErrTooLarge) {
+				seen[k] = true // its header is complete: waiting will not help
+				f.log.Warn("scanner: folder image refused", "file", path, "err", err)
+				continue
+			}
 			f.log.Debug("scanner: folder image not readable yet", "file", path, "err", err)
+			f.lastErr[k] = err
 			continue
 		}
 		seen[k] = true
@@ -113,18 +132,4 @@ func isImageName(name string) bool {
 		return true
 	}
 	return false
-}
-
-// readImage decodes a PNG, JPEG or PGM file.
-func readImage(path string) (image.Image, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	img, _, err := image.Decode(fh)
-	if err != nil {
-		return nil, fmt.Errorf("scanner: %s: %w", path, err)
-	}
-	return img, nil
 }

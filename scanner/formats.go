@@ -49,6 +49,15 @@ func (f formatSet) rowReaders() []rowReader {
 	}
 	if f.ean {
 		add(oned.NewMultiFormatUPCEANReader(nil), FormatEAN13)
+		// Naming UPC-A among the wanted formats makes the reader report a
+		// UPC-A as the 12 digits printed under it, not as an EAN-13 with a
+		// leading 0.
+		rs[len(rs)-1].hints = map[gozxing.DecodeHintType]interface{}{
+			gozxing.DecodeHintType_POSSIBLE_FORMATS: []gozxing.BarcodeFormat{
+				gozxing.BarcodeFormat_EAN_13, gozxing.BarcodeFormat_UPC_A,
+				gozxing.BarcodeFormat_EAN_8, gozxing.BarcodeFormat_UPC_E,
+			},
+		}
 	}
 	if f.code128 {
 		add(oned.NewCode128Reader(), FormatCode128)

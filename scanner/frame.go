@@ -32,9 +32,19 @@ func GrayFromYUYV(frame []byte, width, height int) (*image.Gray, error) {
 
 // GrayFromJPEG decodes an MJPEG frame and keeps its Y plane. Cameras send
 // YCbCr JPEGs, so this only slices; other JPEGs are converted. Frames without
-// Huffman tables, as many UVC cameras send them, get the standard ones.
-func GrayFromJPEG(frame []byte) (*image.Gray, error) {
-	img, err := jpeg.Decode(bytes.NewReader(withHuffmanTables(frame)))
+// Huffman tables, as many UVC cameras send them, get the standard ones. A
+// frame whose header declares more than maxPixels (0: DefaultMaxPixels) is
+// refused before it is decoded: a corrupt header can ask for gigabytes.
+func GrayFromJPEG(frame []byte, maxPixels int) (*image.Gray, error) {
+	frame = withHuffmanTables(frame)
+	cfg, err := jpeg.DecodeConfig(bytes.NewReader(frame))
+	if err != nil {
+		return nil, fmt.Errorf("%w: mjpeg: %v", ErrBadFrame, err)
+	}
+	if err := checkSize(cfg.Width, cfg.Height, maxPixels); err != nil {
+		return nil, fmt.Errorf("%w: mjpeg: %w", ErrBadFrame, err)
+	}
+	img, err := jpeg.Decode(bytes.NewReader(frame))
 	if err != nil {
 		return nil, fmt.Errorf("%w: mjpeg: %v", ErrBadFrame, err)
 	}

@@ -34,7 +34,7 @@ func TestGrayFromJPEGKeepsLuma(t *testing.T) {
 	if err := jpeg.Encode(&buf, src, &jpeg.Options{Quality: 100}); err != nil {
 		t.Fatal(err)
 	}
-	g, err := GrayFromJPEG(buf.Bytes())
+	g, err := GrayFromJPEG(buf.Bytes(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,9 +97,15 @@ func FuzzGrayFromJPEG(f *testing.F) {
 	f.Add(buf.Bytes())
 	f.Add([]byte{0xff, 0xd8, 0xff})
 	f.Fuzz(func(t *testing.T, frame []byte) {
-		if g, err := GrayFromJPEG(frame); err == nil {
-			_ = newGrayLuminance(g).GetMatrix()
+		const limit = 1 << 16
+		g, err := GrayFromJPEG(frame, limit)
+		if err != nil {
+			return
 		}
+		if b := g.Bounds(); b.Dx()*b.Dy() > limit {
+			t.Fatalf("%v frame passed a %d-pixel limit", b, limit)
+		}
+		_ = newGrayLuminance(g).GetMatrix()
 	})
 }
 
@@ -114,6 +120,40 @@ func FuzzDecodePGM(f *testing.F) {
 		}
 		if b := img.Bounds(); b.Dx()*b.Dy() > maxPGMPixels {
 			t.Fatalf("size %v over the cap", b)
+		}
+	})
+}
+
+func FuzzGrayFromGrey(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 4, 5, 6}, 3, 2)
+	f.Add([]byte{}, 0, 0)
+	f.Fuzz(func(t *testing.T, frame []byte, w, h int) {
+		g, err := GrayFromGrey(frame, w, h)
+		if err != nil {
+			return
+		}
+		if g.Rect.Dx() != w || g.Rect.Dy() != h || !bytes.Equal(g.Pix, frame[:w*h]) {
+			t.Fatalf("%dx%d from %d bytes gave %v", w, h, len(frame), g.Rect)
+		}
+	})
+}
+
+// FuzzDecodeLimited is the image guard: whatever a file holds, it is
+// refused or decoded within the pixel limit, and never panics.
+func FuzzDecodeLimited(f *testing.F) {
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 8, 8)), nil)
+	f.Add(buf.Bytes())
+	f.Add([]byte("P5\n2 2\n255\n\x00\x40\x80\xff"))
+	f.Add([]byte("\x89PNG\r\n\x1a\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		const limit = 1 << 16
+		img, err := decodeLimited(b, limit)
+		if err != nil {
+			return
+		}
+		if r := img.Bounds(); r.Dx()*r.Dy() > limit {
+			t.Fatalf("%v image passed a %d-pixel limit", r, limit)
 		}
 	})
 }
@@ -189,11 +229,11 @@ func TestMJPEGWithoutHuffmanTables(t *testing.T) {
 	if _, err := jpeg.Decode(bytes.NewReader(stripped)); err == nil {
 		t.Fatal("image/jpeg read a frame without tables; the test proves nothing")
 	}
-	a, err := GrayFromJPEG(full)
+	a, err := GrayFromJPEG(full, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := GrayFromJPEG(stripped)
+	b, err := GrayFromJPEG(stripped, 0)
 	if err != nil {
 		t.Fatalf("frame without DHT: %v", err)
 	}

@@ -58,7 +58,7 @@ func (l *logRecorder) Enabled(context.Context, slog.Level) bool { return true }
 func (l *logRecorder) WithAttrs([]slog.Attr) slog.Handler       { return l }
 func (l *logRecorder) WithGroup(string) slog.Handler            { return l }
 func (l *logRecorder) Handle(_ context.Context, r slog.Record) error {
-	msg := r.Message
+	msg := r.Level.String() + " " + r.Message
 	r.Attrs(func(a slog.Attr) bool {
 		msg += " " + a.Key + "=" + a.Value.String()
 		return true
@@ -79,6 +79,16 @@ func (l *logRecorder) count(sub string) int {
 		}
 	}
 	return n
+}
+
+func (l *logRecorder) all() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := ""
+	for _, m := range l.msgs {
+		out += m + "\n"
+	}
+	return out
 }
 
 func contains(s, sub string) bool {

@@ -61,13 +61,17 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Hub, error) {
 	}
 	var srcs []Source
 	if cfg.Camera.Enabled {
-		srcs = append(srcs, NewCamera(cfg.Camera, cfg.Formats, cfg.Retry.D(), log))
+		cam := NewCamera(cfg.Camera, cfg.Formats, cfg.Retry.D(), log)
+		cam.MaxPixels = cfg.MaxPixels
+		srcs = append(srcs, cam)
 	}
 	if cfg.Serial.Enabled {
 		srcs = append(srcs, NewSerial(cfg.Serial, cfg.Retry.D(), log))
 	}
 	if cfg.Folder.Enabled {
-		srcs = append(srcs, NewFolder(cfg.Folder, cfg.Formats, log))
+		folder := NewFolder(cfg.Folder, cfg.Formats, log)
+		folder.MaxPixels = cfg.MaxPixels
+		srcs = append(srcs, folder)
 	}
 	return StartSources(ctx, log, cfg.Dedupe.D(), srcs...), nil
 }

@@ -147,7 +147,7 @@ func TestCameraSource(t *testing.T) {
 	want := readText(t, filepath.Join(dir, "qr-clean", "003.txt"))
 	opens := 0
 	cam := NewCamera(DefaultConfig().Camera, DefaultConfig().Formats, time.Millisecond, discard)
-	cam.Frames = func(CameraConfig) (FrameSource, error) {
+	cam.Frames = func(CameraConfig, int) (FrameSource, error) {
 		opens++
 		if opens == 1 {
 			return nil, errors.New("scanner: camera /dev/video0: no such device")

@@ -12,6 +12,7 @@ import (
 type rowReader struct {
 	dec    oned.RowDecoder
 	format string
+	hints  map[gozxing.DecodeHintType]interface{}
 }
 
 // scanLine is a straight line through the frame, sampled one pixel per step.
@@ -26,6 +27,9 @@ type lineScratch struct {
 	prof       []byte
 	fprof, tmp []float32
 	bits       *gozxing.BitArray
+	runs       []float64   // run lengths of bits, for the EAN reader
+	reads      [][2]string // one line's results
+	tens       [][8]float64
 }
 
 // linesAt returns parallel lines at angle deg (0 = horizontal), spaced
@@ -120,24 +124,46 @@ func binarizeProfile(prof []byte, win, minRange int, bits *gozxing.BitArray) {
 }
 
 // decodeLines runs every row reader over every line, both directions, and
-// tallies identical results. hits is keyed by format and text.
-func decodeLines(g *image.Gray, lines []scanLine, readers []rowReader, win, minRange int, s *lineScratch, hits map[[2]string]int) {
+// records each result with the line that read it in f.
+func decodeLines(f *frame, g *image.Gray, lines []scanLine, readers []rowReader, win, minRange int, s *lineScratch) {
 	for i, l := range lines {
+		f.spend(costLine + costLineSample*l.n)
 		s.prof = l.sample(g, s.prof)
 		if s.bits == nil || s.bits.GetSize() != len(s.prof) {
 			s.bits = gozxing.NewBitArray(len(s.prof))
 		}
 		binarizeProfile(s.prof, win, minRange, s.bits)
-		for _, text := range decodeBits(i, s.bits, readers) {
-			hits[text]++
-		}
+		readLine(f, i, s, readers)
+	}
+}
+
+// minRuns is the fewest bars and spaces of any symbol we read (a Code 128
+// of one character has 25, an EAN-8 43): a line with fewer is not run
+// through the readers, which cost most of a line's work.
+const minRuns = 25
+
+// readLine runs the readers over a binarized line, if it has bars enough,
+// and records what they read as line i's.
+func readLine(f *frame, i int, s *lineScratch, readers []rowReader) {
+	bits := s.bits
+	n, runs := bits.GetSize(), 0
+	for x := bits.GetNextSet(0); x < n && runs < minRuns; runs += 2 {
+		x = bits.GetNextSet(bits.GetNextUnset(x))
+	}
+	if runs < minRuns {
+		return
+	}
+	f.spend(costReaders * n)
+	for _, k := range decodeBits(i, bits, readers, s) {
+		f.hit(k, i)
 	}
 }
 
 // decodeBits tries each reader on the row and on the row reversed; it returns
 // each distinct result once, so one line counts once however it was read.
-func decodeBits(n int, bits *gozxing.BitArray, readers []rowReader) [][2]string {
-	var out [][2]string
+func decodeBits(n int, bits *gozxing.BitArray, readers []rowReader, s *lineScratch) [][2]string {
+	out := s.reads[:0]
+	defer func() { s.reads = out[:0] }()
 	add := func(k [2]string) {
 		for _, o := range out {
 			if o == k {
@@ -151,10 +177,25 @@ func decodeBits(n int, bits *gozxing.BitArray, readers []rowReader) [][2]string 
 			bits.Reverse()
 		}
 		for _, r := range readers {
-			res, err := r.dec.DecodeRow(n, bits, nil)
-			if err == nil && res.GetText() != "" {
-				add([2]string{formatName(res.GetBarcodeFormat()), res.GetText()})
+			if r.format == FormatEAN13 {
+				// Our own EAN-13 reader first: see ean.go.
+				if f, text, ok := readEAN13(bits, s); ok {
+					add([2]string{f, text})
+				}
 			}
+			res, err := r.dec.DecodeRow(n, bits, r.hints)
+			if err != nil || res.GetText() == "" {
+				continue
+			}
+			f := formatName(res.GetBarcodeFormat())
+			if !fitsLine(bits, res, f) {
+				continue
+			}
+			if (f == FormatEAN13 || f == FormatUPCA) && len(res.GetResultPoints()) > 0 &&
+				eanContradicts(bits, res.GetResultPoints()[0].GetX(), res.GetText(), s) {
+				continue
+			}
+			add([2]string{f, res.GetText()})
 		}
 	}
 	bits.Reverse()

@@ -28,6 +28,7 @@ func TestPassRate(t *testing.T) {
 // holds each set's count to the one recorded in golden: it may rise (rerun
 // with -update), never fall.
 func holdRates(t *testing.T, golden, what string, readSet func(*testing.T, []corpusImage) int) {
+	skipUnderRace(t)
 	imgs := loadCorpus(t)
 	bySet := map[string][]corpusImage{}
 	for _, c := range imgs {

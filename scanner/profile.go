@@ -171,11 +171,13 @@ var lineConfigs = []lineOpts{
 	{step: 1, band: 21, sharp: 2},
 }
 
-// decodeLinesF samples every line with o and tallies 1D reads into hits.
-func decodeLinesF(g *image.Gray, lines []scanLine, o lineOpts, readers []rowReader, s *lineScratch, hits map[[2]string]int) {
+// decodeLinesF samples every line with o and records its 1D reads in f.
+func decodeLinesF(f *frame, lines []scanLine, o lineOpts, readers []rowReader, s *lineScratch) {
 	win := int(10 / o.step)
 	for i, l := range lines {
-		s.fprof = l.sampleF(g, o, s.fprof)
+		n := int(float64(l.n) / o.step)
+		f.spend(costLine + n*(costSample*o.band+costLineSample))
+		s.fprof = l.sampleF(f.g, o, s.fprof)
 		if o.sharp > 0 {
 			s.tmp = sharpen(s.fprof, o.sharp, s.tmp)
 		}
@@ -187,8 +189,6 @@ func decodeLinesF(g *image.Gray, lines []scanLine, o lineOpts, readers []rowRead
 		} else {
 			binarizeEnvelope(s.fprof, win, 20, s.bits)
 		}
-		for _, k := range decodeBits(i, s.bits, readers) {
-			hits[k]++
-		}
+		readLine(f, i, s, readers)
 	}
 }

@@ -13,6 +13,18 @@ type Read struct {
 	At     time.Time // when the frame, line or key burst was captured
 }
 
+// Product reports whether r is a retail product's barcode (EAN-13, EAN-8,
+// UPC-A, UPC-E): a code a person holds up by mistake, never one of a
+// locker's. The digits alone do not always tell: a UPC-E's check digit is
+// that of the UPC-A it stands for, so its eight digits fail an EAN-8 check.
+func (r Read) Product() bool {
+	switch r.Format {
+	case FormatEAN13, FormatEAN8, FormatUPCA, FormatUPCE:
+		return true
+	}
+	return false
+}
+
 // Symbologies, named as ZXing names them so logs match other tools.
 const (
 	FormatUnknown    = ""

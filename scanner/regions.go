@@ -19,13 +19,14 @@ type barRegion struct {
 // gradients that agree in direction. It costs well under a millisecond, so
 // every camera frame gets it; it is the cheap stage's hint that a barcode
 // is in view and the hard stage's guide to its angle.
-func findBarRegions(h *image.Gray, limit int) []barRegion {
+func findBarRegions(h *image.Gray, limit int, s *lineScratch) []barRegion {
 	const bs = 8 // block size in half-size pixels
 	bw, bh := h.Rect.Dx()/bs, h.Rect.Dy()/bs
 	if bw < 3 || bh < 3 {
 		return nil
 	}
-	tens := blockTensors(h, bs, bw, bh)
+	s.tens = blockTensors(h, bs, bw, bh, s.tens)
+	tens := s.tens
 	const (
 		xx, yy, xy = 0, 1, 2 // structure tensor
 		sx, sy     = 3, 4    // signed gradient sums
@@ -94,8 +95,12 @@ func findBarRegions(h *image.Gray, limit int) []barRegion {
 
 // blockTensors sums, per bs x bs block: gx², gy², gx·gy, gx, gy, |gx|, |gy|
 // and the number of pixels whose gradient is clear of noise.
-func blockTensors(h *image.Gray, bs, bw, bh int) [][8]float64 {
-	tens := make([][8]float64, bw*bh)
+func blockTensors(h *image.Gray, bs, bw, bh int, tens [][8]float64) [][8]float64 {
+	if cap(tens) < bw*bh {
+		tens = make([][8]float64, bw*bh)
+	}
+	tens = tens[:bw*bh]
+	clear(tens)
 	base := h.PixOffset(h.Rect.Min.X, h.Rect.Min.Y)
 	w, ht := h.Rect.Dx(), h.Rect.Dy()
 	for y := 1; y < min(ht-1, bh*bs); y++ {

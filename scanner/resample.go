@@ -51,3 +51,27 @@ func double(g *image.Gray, r image.Rectangle) *image.Gray {
 	}
 	return out
 }
+
+// smooth box-filters g over 3x3 pixels; the border is copied.
+func smooth(g *image.Gray) *image.Gray {
+	out := image.NewGray(image.Rect(0, 0, g.Rect.Dx(), g.Rect.Dy()))
+	w, h := out.Rect.Dx(), out.Rect.Dy()
+	base := g.PixOffset(g.Rect.Min.X, g.Rect.Min.Y)
+	for y := 0; y < h; y++ {
+		src := g.Pix[base+y*g.Stride:]
+		o := out.Pix[y*out.Stride:]
+		if y == 0 || y == h-1 || w < 3 {
+			copy(o[:w], src[:w])
+			continue
+		}
+		up, down := g.Pix[base+(y-1)*g.Stride:], g.Pix[base+(y+1)*g.Stride:]
+		o[0], o[w-1] = src[0], src[w-1]
+		for x := 1; x < w-1; x++ {
+			s := int(up[x-1]) + int(up[x]) + int(up[x+1]) +
+				int(src[x-1]) + int(src[x]) + int(src[x+1]) +
+				int(down[x-1]) + int(down[x]) + int(down[x+1])
+			o[x] = uint8((s + 4) / 9)
+		}
+	}
+	return out
+}

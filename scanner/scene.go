@@ -5,9 +5,9 @@ import "image"
 // A camera spends most of the day looking at the same empty scene. When
 // that scene happens to look promising (clutter with bar-like edges), the
 // hard stages would spend their whole budget on it, frame after frame, for
-// nothing. scene remembers a coarse picture of the last frame; once every
-// hard stage has been tried on an unchanged scene, the camera stops
-// spending the budget on it until something moves.
+// nothing. scene remembers a coarse picture of the last frame; the decoder
+// runs each hard stage once per unchanged scene and starts over when
+// something moves.
 
 const (
 	sceneCols, sceneRows = 16, 12
@@ -19,8 +19,8 @@ const (
 
 type scene struct {
 	cells [sceneCols * sceneRows]uint8
+	size  image.Point
 	seen  bool
-	tried int // hard stages run since the scene last changed
 }
 
 // look records g and reports whether it differs from the last frame.
@@ -41,11 +41,8 @@ func (s *scene) look(g *image.Gray) (moved bool) {
 		d := int(next[i]) - int(s.cells[i])
 		diff += max(d, -d)
 	}
-	moved = !s.seen || diff > sceneMoved*len(next)
-	s.cells, s.seen = next, true
-	if moved {
-		s.tried = 0
-	}
+	moved = !s.seen || s.size != b.Size() || diff > sceneMoved*len(next)
+	s.cells, s.size, s.seen = next, b.Size(), true
 	return moved
 }
 
@@ -65,6 +62,3 @@ func cellMean(g *image.Gray, x0, y0, w, h int) uint8 {
 	}
 	return uint8(sum / n)
 }
-
-// exhausted reports whether every hard stage already ran on this scene.
-func (s *scene) exhausted(stages int) bool { return s.tried >= stages }

@@ -42,22 +42,36 @@ func TestSceneNoticesMovementNotNoise(t *testing.T) {
 	}
 }
 
-// After a full round of hard stages on an unchanged scene the decoder stops
-// spending its budget there, and starts again when the scene changes.
-func TestStillSceneStopsSpendingBudget(t *testing.T) {
-	var s scene
-	f := image.NewGray(image.Rect(0, 0, 64, 48))
-	s.look(f)
-	s.tried = 11
-	if !s.exhausted(11) {
-		t.Fatal("not exhausted after a full round")
+// Once the hard steps a scene allows have run, the decoder spends only the
+// cheap stage's work on further frames of it, and works again when the
+// scene changes.
+func TestStillSceneStopsSpendingWork(t *testing.T) {
+	d, err := NewDecoder(DefaultConfig().Formats)
+	if err != nil {
+		t.Fatal(err)
 	}
-	g := image.NewGray(f.Rect)
-	for i := range g.Pix {
-		g.Pix[i] = 200
+	g := loadGray(t, "testdata/photos/falsepositives/01.png")
+	cheap := newFrame(g)
+	stages[0].run(d, cheap, 0)
+	var costs []int64
+	for range 40 {
+		d.DecodeFrame(g)
+		costs = append(costs, d.spent)
 	}
-	s.look(g)
-	if s.exhausted(11) {
-		t.Fatal("still exhausted after the scene changed")
+	if costs[0] <= cheap.spent {
+		t.Fatalf("first frame cost %d units, the cheap stage alone %d: no hard work done", costs[0], cheap.spent)
+	}
+	if last := costs[len(costs)-1]; last != cheap.spent {
+		t.Fatalf("after 40 still frames a frame costs %d units, want the cheap stage's %d", last, cheap.spent)
+	}
+	moved := image.NewGray(g.Rect)
+	for i := range moved.Pix {
+		moved.Pix[i] = 255 - g.Pix[i]
+	}
+	d.DecodeFrame(moved)
+	again := newFrame(moved)
+	stages[0].run(d, again, 0)
+	if d.spent <= again.spent {
+		t.Fatal("the scene changed but the decoder did no hard work on it")
 	}
 }

@@ -2,52 +2,78 @@ package scanner
 
 import (
 	"image"
-	"time"
 
 	"github.com/makiuchi-d/gozxing"
 )
 
 // frame is one image on its way through the stages; it caches what more than
-// one stage needs (the binarized matrix, the half-size image) and collects
-// evidence: QR finder candidates and 1D line reads.
+// one stage needs (the binarized matrix, the half-size image), meters the
+// work spent on it, and collects evidence: QR finder candidates and 1D reads.
 type frame struct {
 	g       *image.Gray
 	lum     *grayLuminance
 	hybrid  *gozxing.BitMatrix
 	half    *image.Gray
+	small   *image.Gray           // halved until it suits the line binarizer (smallImage)
 	finders []gozxing.ResultPoint // QR finder-pattern candidates the detector saw
-	hits    map[[2]string]int     // 1D results (format, text) by number of lines that read them
 	regions []barRegion           // 1D-code-like patches, found by the cheap stage
-	// deadline, when set, cuts hard stages short: a camera frame gets a budget,
-	// a still image does not.
-	deadline time.Time
-	now      func() time.Time
+	// hits holds 1D results (format, text) with the scan lines that read
+	// them. The camera keeps one hits for a whole still scene, so lines of
+	// stages run on different frames of it add up as they would on one image.
+	hits   map[[2]string]witnesses
+	source int // stage and step now running, to name its lines in hits
+	meter
 }
 
-func (f *frame) expired() bool {
-	return !f.deadline.IsZero() && f.now().After(f.deadline)
+// witnesses are the scan lines that read one result, each named once: the
+// same line on the next frame of a still scene is no second witness.
+type witnesses []int
+
+func (w witnesses) with(id int) witnesses {
+	for _, v := range w {
+		if v == id {
+			return w
+		}
+	}
+	return append(w, id)
 }
 
-func (d *Decoder) newFrame(g *image.Gray) *frame {
-	return &frame{g: g, lum: newGrayLuminance(g), hits: map[[2]string]int{}, now: d.now}
+func newFrame(g *image.Gray) *frame {
+	return &frame{g: g, lum: newGrayLuminance(g), hits: map[[2]string]witnesses{}}
+}
+
+func (f *frame) pixels() int { return f.g.Rect.Dx() * f.g.Rect.Dy() }
+
+// hit records that line (of the running step) read k.
+func (f *frame) hit(k [2]string, line int) {
+	f.hits[k] = f.hits[k].with(f.source<<12 | line&0xfff)
+}
+
+// agreed returns a result that two lines read; of several, the one most
+// lines read, so that the same frame always gives the same answer.
+func (f *frame) agreed() (Result, bool) {
+	var best [2]string
+	n := 1
+	for k, w := range f.hits {
+		if len(w) > n || (len(w) == n && n > 1 && (k[0] < best[0] || k[0] == best[0] && k[1] < best[1])) {
+			best, n = k, len(w)
+		}
+	}
+	if n < 2 || !accepted(f.hits, best) {
+		return Result{}, false
+	}
+	return Result{Format: best[0], Text: best[1]}, true
 }
 
 // promising says whether the cheap stage saw something code-like: enough QR
-// finder candidates for a symbol, or a 1D read on one line only.
+// finder candidates for a symbol, a bar-like region, or a 1D read on one line.
 func (f *frame) promising() bool {
-	if len(f.finders) >= 2 || len(f.regions) > 0 {
-		return true
-	}
-	for _, n := range f.hits {
-		if n > 0 {
-			return true
-		}
-	}
-	return false
+	return len(f.finders) >= 2 || len(f.regions) > 0 || len(f.hits) > 0
 }
 
 func (f *frame) hybridMatrix() *gozxing.BitMatrix {
 	if f.hybrid == nil {
+		f.spend(kpx(costBinarize, f.pixels()))
 		m, err := gozxing.NewHybridBinarizer(f.lum).GetBlackMatrix()
 		if err != nil {
 			m, _ = gozxing.NewBitMatrix(1, 1)
@@ -59,96 +85,125 @@ func (f *frame) hybridMatrix() *gozxing.BitMatrix {
 
 func (f *frame) halfImage() *image.Gray {
 	if f.half == nil {
+		f.spend(kpx(costHalve, f.pixels()/4))
 		f.half = halve(f.g)
 	}
 	return f.half
 }
 
-// stage is one step of the pipeline; stages[0] is the cheap one every camera frame gets.
+// stage is one step of the pipeline; stages[0] is the cheap one every camera
+// frame gets. A stage whose work is large is cut into steps (a region, an
+// angle), so the camera can spread it over frames on its work budget.
 type stage struct {
-	name string
-	run  func(d *Decoder, f *frame) (Result, bool)
+	name  string
+	steps func(f *frame) int // nil: one step
+	run   func(d *Decoder, f *frame, step int) (Result, bool)
+	track int
 }
 
+// estimate is the work one step of s is expected to cost on f: what the
+// camera weighs against its budget before starting a step on a quiet frame.
+// Only doubling the image is large; every other step costs at most about
+// 2 ms of the reference machine on a 640x480 frame.
+func (s stage) estimate(f *frame) int {
+	if s.name == "double" {
+		return kpx(costDouble+costBinarize+costGlobalBinarize+2*(costQR+costDM), 4*f.pixels())
+	}
+	return 0
+}
+
+func (s stage) count(f *frame) int {
+	if s.steps == nil {
+		return 1
+	}
+	return s.steps(f)
+}
+
+func oneStep(fn func(*Decoder, *frame) (Result, bool)) func(*Decoder, *frame, int) (Result, bool) {
+	return func(d *Decoder, f *frame, _ int) (Result, bool) { return fn(d, f) }
+}
+
+// The stages in the order a still image gets them. The camera runs the hard
+// ones (all but the first) on its budget in two tracks, 2D and 1D, each in
+// this order, and starts each frame with the track the evidence points to.
 var stages = []stage{
-	{"fast", (*Decoder).stageFast},
-	{"1d-fine", regionStage(0)},
-	{"1d-band", regionStage(1)},
-	{"1d-edges", regionStage(2)},
-	{"1d-sharp", regionStage(3)},
-	{"inverted", (*Decoder).stageInverted},
-	{"datamatrix", (*Decoder).stageDataMatrix},
-	{"qr-harder", (*Decoder).stageQRHarder},
-	{"global", (*Decoder).stageGlobal},
-	{"half", (*Decoder).stageHalf},
-	{"1d-angles", (*Decoder).stageAngles},
-	{"double", (*Decoder).stageDouble},
+	{"fast", nil, oneStep((*Decoder).stageFast), track2D},
+	{"datamatrix", nil, oneStep((*Decoder).stageDataMatrix), track2D},
+	{"1d-small", smallSteps, (*Decoder).stageSmall1D, track1D},
+	{"1d-fine", regionSteps, regionStage(0), track1D},
+	{"inverted", nil, oneStep((*Decoder).stageInverted), track2D},
+	{"global", nil, oneStep((*Decoder).stageGlobal), track2D},
+	{"1d-edges", regionSteps, regionStage(2), track1D},
+	{"qr-harder", nil, oneStep((*Decoder).stageQRHarder), track2D},
+	{"1d-sharp", regionSteps, regionStage(3), track1D},
+	{"1d-band", regionSteps, regionStage(1), track1D},
+	{"half", nil, oneStep((*Decoder).stageHalf), track2D},
+	{"smooth", nil, oneStep((*Decoder).stageSmooth), track2D},
+	{"double", nil, oneStep((*Decoder).stageDouble), track2D},
+	{"1d-half", func(*frame) int { return len(halfAngles) }, (*Decoder).stageHalf1D, track1D},
+	{"1d-angles", func(*frame) int { return len(sweepAngles) }, (*Decoder).stageAngles, track1D},
 }
 
-// lightStages are the hard stages that cost about a millisecond or less on
-// a 640x480 frame (measured on the no-code frames of the test set); the
-// others (half size, angle sweep, 2x upscale, dense 1D lines) cost 4-35 ms.
-var lightStages = []stage{stages[3], stages[5], stages[6], stages[7], stages[8]}
+// Tracks of hard stages.
+const (
+	track2D = iota // QR and Data Matrix
+	track1D        // 1D codes
+	tracks
+)
 
 func (d *Decoder) stageFast(f *frame) (Result, bool) {
 	if r, ok := d.readQR(f, f.lum, f.hybridMatrix(), true, nil); ok {
 		return r, true
 	}
-	if r, ok := d.read1D(f, f.g, []float64{0}, 12, 1); ok {
+	if r, ok := d.read1D(f, f.g, 0, 24); ok {
 		return r, true
 	}
 	if len(d.rows) > 0 {
-		f.regions = findBarRegions(f.halfImage(), 4)
+		f.spend(kpx(costRegions, f.pixels()/4))
+		f.regions = findBarRegions(f.halfImage(), 4, &d.scratch)
 	}
 	return Result{}, false
 }
 
-// regionStage lays lines across each bar-like region at its measured angle
-// (and 3 degrees either side), sampled with lineConfigs[i]. One stage per
-// configuration lets the camera spread them over frames.
-func regionStage(i int) func(*Decoder, *frame) (Result, bool) {
+// regionAngles are the angles, about a region's measured one, that its lines are laid at.
+var regionAngles = []float64{0, -3, 3}
+
+func regionSteps(f *frame) int { return len(f.regions) * len(regionAngles) }
+
+// regionStage lays lines across a bar-like region at its measured angle
+// (or 3 degrees either side), sampled with lineConfigs[i]. One stage per
+// configuration, one step per region and angle.
+func regionStage(i int) func(*Decoder, *frame, int) (Result, bool) {
 	offsets := []float64{0, -6, 6, -12, 12, -18, 18, -24, 24, -30, 30}
-	return func(d *Decoder, f *frame) (Result, bool) {
+	return func(d *Decoder, f *frame, step int) (Result, bool) {
+		if step >= regionSteps(f) {
+			return Result{}, false
+		}
+		r := f.regions[step/len(regionAngles)]
 		w, h := f.g.Rect.Dx(), f.g.Rect.Dy()
-		for _, r := range f.regions {
-			for _, da := range []float64{0, -3, 3} {
-				if f.expired() {
-					return Result{}, false
-				}
-				lines := linesThrough(w, h, r.x, r.y, r.angle+da, offsets)
-				decodeLinesF(f.g, lines, lineConfigs[i], d.rows, &d.scratch, f.hits)
-				if res, ok := agreed(f.hits); ok {
-					return res, true
-				}
-			}
-		}
-		return Result{}, false
+		lines := linesThrough(w, h, r.x, r.y, r.angle+regionAngles[step%len(regionAngles)], offsets)
+		decodeLinesF(f, lines, lineConfigs[i], d.rows, &d.scratch)
+		return f.agreed()
 	}
 }
 
-func agreed(hits map[[2]string]int) (Result, bool) {
-	for k, n := range hits {
-		if n >= 2 {
-			return Result{Format: k[0], Text: k[1]}, true
-		}
-	}
-	return Result{}, false
-}
+var sweepAngles = []float64{90, 15, -15, 30, -30, 45, -45, 60, -60, 75, -75}
 
-func (d *Decoder) stageAngles(f *frame) (Result, bool) {
-	return d.read1D(f, f.g, []float64{90, 15, -15, 30, -30, 45, -45, 60, -60, 75, -75}, 16, 1)
+func (d *Decoder) stageAngles(f *frame, step int) (Result, bool) {
+	return d.read1D(f, f.g, sweepAngles[step], 16)
 }
 
 func (d *Decoder) stageInverted(f *frame) (Result, bool) {
+	f.spend(kpx(costInvert, f.pixels()))
 	m := inverted(f.hybridMatrix())
 	if r, ok := d.readQR(f, f.lum, m, false, nil); ok {
 		return r, true
 	}
-	return d.readDM(f.lum, m)
+	return d.readDM(f, f.lum, m)
 }
 
 func (d *Decoder) stageDataMatrix(f *frame) (Result, bool) {
-	return d.readDM(f.lum, f.hybridMatrix())
+	return d.readDM(f, f.lum, f.hybridMatrix())
 }
 
 func (d *Decoder) stageQRHarder(f *frame) (Result, bool) {
@@ -158,6 +213,7 @@ func (d *Decoder) stageQRHarder(f *frame) (Result, bool) {
 }
 
 func (d *Decoder) stageGlobal(f *frame) (Result, bool) {
+	f.spend(kpx(costGlobalBinarize, f.pixels()))
 	m, err := gozxing.NewGlobalHistgramBinarizer(f.lum).GetBlackMatrix()
 	if err != nil {
 		return Result{}, false
@@ -165,32 +221,89 @@ func (d *Decoder) stageGlobal(f *frame) (Result, bool) {
 	if r, ok := d.readQR(f, f.lum, m, false, nil); ok {
 		return r, true
 	}
-	return d.readDM(f.lum, m)
+	return d.readDM(f, f.lum, m)
 }
 
 func (d *Decoder) stageHalf(f *frame) (Result, bool) {
-	h := f.halfImage()
-	lum := newGrayLuminance(h)
-	m, err := gozxing.NewHybridBinarizer(lum).GetBlackMatrix()
-	if err == nil {
+	return d.read2DBoth(f, f.halfImage())
+}
+
+// stageSmooth reads a 3x3-smoothed frame: printing on cloth, screen pixels
+// and sensor noise break up modules that a little blur joins again.
+func (d *Decoder) stageSmooth(f *frame) (Result, bool) {
+	f.spend(kpx(costSmooth, f.pixels()))
+	return d.read2DBoth(f, smooth(f.g))
+}
+
+// read2DBoth reads QR and Data Matrix on g binarized both ways: the hybrid
+// binarizer follows uneven light, the global one keeps modules whole where
+// the hybrid one's blocks cut them up (a code larger than its blocks, on a
+// dark background).
+func (d *Decoder) read2DBoth(f *frame, g *image.Gray) (Result, bool) {
+	lum := newGrayLuminance(g)
+	px := g.Rect.Dx() * g.Rect.Dy()
+	f.spend(kpx(costBinarize, px))
+	if m, err := gozxing.NewHybridBinarizer(lum).GetBlackMatrix(); err == nil {
 		if r, ok := d.readQR(f, lum, m, false, nil); ok {
 			return r, true
 		}
+		if r, ok := d.readDM(f, lum, m); ok {
+			return r, true
+		}
 	}
-	return d.read1D(f, h, []float64{0, 90, 20, -20, 40, -40}, 8, 1)
-}
-
-func (d *Decoder) stageDouble(f *frame) (Result, bool) {
-	g := double(f.g, f.g.Rect)
-	lum := newGrayLuminance(g)
-	m, err := gozxing.NewHybridBinarizer(lum).GetBlackMatrix()
+	f.spend(kpx(costGlobalBinarize, px))
+	m, err := gozxing.NewGlobalHistgramBinarizer(lum).GetBlackMatrix()
 	if err != nil {
 		return Result{}, false
 	}
 	if r, ok := d.readQR(f, lum, m, false, nil); ok {
 		return r, true
 	}
-	return d.readDM(lum, m)
+	return d.readDM(f, lum, m)
+}
+
+var halfAngles = []float64{0, 90, 20, -20, 40, -40}
+
+// smallSide is the longest side the 1D line binarizer suits: its window of
+// 10 pixels each way loses bars wider than about 20 pixels, which a large
+// photograph of a code has.
+const smallSide = 720
+
+func smallSteps(f *frame) int {
+	if max(f.g.Rect.Dx(), f.g.Rect.Dy()) <= smallSide {
+		return 0
+	}
+	return len(halfAngles)
+}
+
+// smallImage is the frame halved until its longer side is at most smallSide.
+func (f *frame) smallImage() *image.Gray {
+	if f.small == nil {
+		g := f.halfImage()
+		for max(g.Rect.Dx(), g.Rect.Dy()) > smallSide {
+			f.spend(kpx(costHalve, g.Rect.Dx()*g.Rect.Dy()/4))
+			g = halve(g)
+		}
+		f.small = g
+	}
+	return f.small
+}
+
+// stageSmall1D scans a large frame shrunk to a size whose bars the line
+// binarizer can follow, as zxing-cpp's "try downscale" does.
+func (d *Decoder) stageSmall1D(f *frame, step int) (Result, bool) {
+	return d.read1D(f, f.smallImage(), halfAngles[step], 8)
+}
+
+// stageHalf1D scans the half-size image: averaging 2x2 pixels takes out
+// noise, and a blurred code's bars come out sharper against the grid.
+func (d *Decoder) stageHalf1D(f *frame, step int) (Result, bool) {
+	return d.read1D(f, f.halfImage(), halfAngles[step], 8)
+}
+
+func (d *Decoder) stageDouble(f *frame) (Result, bool) {
+	f.spend(kpx(costDouble, 4*f.pixels()))
+	return d.read2DBoth(f, double(f.g, f.g.Rect))
 }
 
 // readQR runs the QR reader on a binarized matrix; with track set it records
@@ -200,6 +313,11 @@ func (d *Decoder) readQR(f *frame, lum gozxing.LuminanceSource, m *gozxing.BitMa
 	if d.qr == nil {
 		return Result{}, false
 	}
+	cost := costQR
+	if hints[gozxing.DecodeHintType_TRY_HARDER] != nil {
+		cost = costQRHarder
+	}
+	f.spend(kpx(cost, m.GetWidth()*m.GetHeight()))
 	if track {
 		hints = map[gozxing.DecodeHintType]interface{}{
 			gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK: gozxing.ResultPointCallback(func(p gozxing.ResultPoint) {
@@ -210,10 +328,11 @@ func (d *Decoder) readQR(f *frame, lum gozxing.LuminanceSource, m *gozxing.BitMa
 	return d.read2D(d.qr, lum, m, hints)
 }
 
-func (d *Decoder) readDM(lum gozxing.LuminanceSource, m *gozxing.BitMatrix) (Result, bool) {
+func (d *Decoder) readDM(f *frame, lum gozxing.LuminanceSource, m *gozxing.BitMatrix) (Result, bool) {
 	if d.dm == nil {
 		return Result{}, false
 	}
+	f.spend(kpx(costDM, m.GetWidth()*m.GetHeight()))
 	return d.read2D(d.dm, lum, m, nil)
 }
 
@@ -230,25 +349,15 @@ func (d *Decoder) read2D(r gozxing.Reader, lum gozxing.LuminanceSource, m *gozxi
 	return Result{Text: res.GetText(), Format: formatName(res.GetBarcodeFormat())}, true
 }
 
-// read1D scans lines at the given angles and accepts a result once two lines
-// (in this stage or an earlier one of the same frame) agree on it.
-func (d *Decoder) read1D(f *frame, g *image.Gray, angles []float64, spacing float64, scale int) (Result, bool) {
+// read1D scans parallel lines at one angle and accepts a result once two
+// lines (in this step or an earlier one of the same frame or scene) agree.
+func (d *Decoder) read1D(f *frame, g *image.Gray, angle, spacing float64) (Result, bool) {
 	if len(d.rows) == 0 {
 		return Result{}, false
 	}
 	w, h := g.Rect.Dx(), g.Rect.Dy()
-	for _, a := range angles {
-		if f.expired() {
-			return Result{}, false
-		}
-		decodeLines(g, linesAt(w, h, a, spacing), d.rows, 10, 24, &d.scratch, f.hits)
-		for k, n := range f.hits {
-			if n >= 2 {
-				return Result{Format: k[0], Text: k[1]}, true
-			}
-		}
-	}
-	return Result{}, false
+	decodeLines(f, g, linesAt(w, h, angle, spacing), d.rows, 10, 24, &d.scratch)
+	return f.agreed()
 }
 
 // inverted returns a flipped copy of m: phone screens show light-on-dark codes,
