@@ -75,6 +75,9 @@ func TestClassify(t *testing.T) {
 		{"https://example.com/x", PayloadForeign, nil, "URL"},
 		{"hello world", PayloadForeign, nil, "text"},
 		{"12345670", PayloadForeign, nil, "EAN-8"},
+		// UPC-E: the check digit is the expanded UPC-A's, so the EAN-8
+		// rule alone took them for wrong codes.
+		{"04252614", PayloadForeign, nil, "UPC-E"},
 		{"12345678", PayloadPickupCode, nil, ""}, // bad check digit: a (wrong) code
 	} {
 		t.Run(tt.in, func(t *testing.T) {
