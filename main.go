@@ -193,7 +193,7 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// The link ends with the kiosk, before the store closes: the window
 	// closing ends it as well as a signal does.
 	linkCtx, stopLink := context.WithCancel(ctx)
-	linkDone, err := runFleet(linkCtx, cfg, boot, locker, db, locks, log)
+	linkDone, err := runFleet(linkCtx, cfg, boot, lopts.OperatorKeys, locker, db, locks, log)
 	if err != nil {
 		stopLink()
 		return err
@@ -354,14 +354,16 @@ func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *s
 
 // runFleet starts the fleet link when it is configured; the returned
 // channel closes when its goroutine has ended (at once when there is none).
-func runFleet(ctx context.Context, cfg config.Config, boot fleet.Boot, locker *core.Locker, db *storage.DB,
+// It verifies signed commands against the keys the locker trusts for
+// courier tokens, the demo locker's own among them.
+func runFleet(ctx context.Context, cfg config.Config, boot fleet.Boot, keys []cred.PublicKey, locker *core.Locker, db *storage.DB,
 	locks *lockio.Controller, log *slog.Logger) (<-chan struct{}, error) {
 	done := make(chan struct{})
 	if !cfg.Fleet.Enabled {
 		close(done)
 		return done, nil
 	}
-	link, err := fleet.New(cfg.Fleet, cfg.Kiosk.ID, locker, db, fleet.Options{Version: version, Boot: boot,
+	link, err := fleet.New(cfg.Fleet, cfg.Kiosk.ID, locker, db, fleet.Options{Version: version, Boot: boot, OperatorKeys: keys,
 		LockBus: func() bool { return locks.Health().Up() }}, log.With("part", "fleet"))
 	if err != nil {
 		return nil, err

@@ -58,6 +58,8 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"fleet broker in clear", "[fleet]\nenabled = true\nbroker = \"mqtt://192.0.2.7:1883\"\n", "fleet.broker"},
 		{"fleet without broker", "[fleet]\nenabled = true\n", "fleet.broker"},
 		{"fleet locker id", "[kiosk]\nid = \"a/b\"\n[fleet]\nenabled = true\nbroker = \"mqtts://broker.example:8883\"\n", "kiosk.id"},
+		{"fleet keys of their own", "[fleet]\noperator_keys = [\"AAAA\"]\n", "fleet.operator_keys"},
+		{"remote open without operator keys", "[lock]\nport = \"/dev/ttyUSB0\"\n[fleet]\nenabled = true\nbroker = \"mqtts://broker.example:8883\"\nremote_open = true\n", "fleet.remote_open"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -196,5 +198,16 @@ func TestSupportFromFile(t *testing.T) {
 	want := Support{Phone: "+48 22 123 45 67", Note: map[string]string{"pl": "Codziennie 8:00–20:00"}}
 	if !reflect.DeepEqual(c.Support, want) {
 		t.Fatalf("support = %+v, want %+v", c.Support, want)
+	}
+}
+
+// A file that still lists the fleet link's own operator keys is told where
+// the operator's keys went.
+func TestMovedKeySaysWhere(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.toml")
+	os.WriteFile(path, []byte("[fleet]\noperator_keys = []\n"), 0o600)
+	_, err := Load(path)
+	if err == nil || !strings.Contains(err.Error(), "fleet.operator_keys: moved") || !strings.Contains(err.Error(), "[operator] public_keys") {
+		t.Fatalf("Load = %v", err)
 	}
 }

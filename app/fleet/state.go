@@ -11,6 +11,7 @@ import (
 	"github.com/eclipse/paho.golang/autopaho"
 	"github.com/eclipse/paho.golang/paho"
 
+	"pudo/app/cred"
 	"pudo/storage"
 )
 
@@ -213,6 +214,11 @@ func (l *Link) health(ctx context.Context) Health {
 			}
 		}
 	}
+	if list, err := l.core.Revocations(ctx); err == nil {
+		h.RevocationVersion = list.Version
+	} else {
+		h.Store = "failing"
+	}
 	return h
 }
 
@@ -245,6 +251,11 @@ func (l *Link) requestSync(ctx context.Context, cm *autopaho.ConnectionManager) 
 		req.LastSeq, err = tx.LastSeq()
 		return err
 	})
+	if err == nil {
+		var list cred.Revocations
+		list, err = l.core.Revocations(ctx)
+		req.RevocationVersion = list.Version
+	}
 	if err != nil {
 		l.log.Warn("fleet: sync request not made", "err", err)
 		return
@@ -264,7 +275,7 @@ func (l *Link) takeSync(payload []byte) {
 	}
 	l.synced.Store(true)
 	for _, c := range res.Commands {
-		l.cmds.push(inbound{name: c.Name, payload: c.Command, ack: func() {}, fromSync: true})
+		l.cmds.push(inbound{name: c.Name, payload: c.Command, ack: func() {}, fromSync: true, fleetWide: c.FleetWide})
 	}
 	if len(res.Commands) > 0 {
 		l.log.Info("fleet: commands resent by the central side", "count", len(res.Commands))
