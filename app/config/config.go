@@ -133,11 +133,20 @@ type Rents struct {
 	RemoteOpen   bool          `toml:"remote_open"`
 }
 
-// Options are the locker rules of c for core.New.
+// Options are the locker rules of c for core.New: with them the holds of
+// the readers of the event log that are switched on (the fleet link, the
+// webhooks), so pruning keeps what they have not delivered from the start.
 func (c Config) Options() core.Options {
-	return core.Options{KioskID: c.Kiosk.ID, PickupWindow: c.Rents.PickupWindow, Retention: c.Rents.Retention,
+	o := core.Options{KioskID: c.Kiosk.ID, PickupWindow: c.Rents.PickupWindow, Retention: c.Rents.Retention,
 		BookingHold: c.Rents.BookingHold, RemoteOpen: c.Rents.RemoteOpen, ReopenGrace: c.Screen.ReopenGrace,
 		OperatorKeys: c.Operator.Keys()}
+	if c.Fleet.Enabled {
+		o.Holds = append(o.Holds, fleet.EventHold())
+	}
+	if c.API.Enabled {
+		o.Holds = append(o.Holds, api.EventHolds(c.API)...)
+	}
+	return o
 }
 
 // Locker is the physical layout of the doors.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"pudo/app/api"
 	"pudo/app/cred"
 )
 
@@ -209,5 +210,26 @@ func TestMovedKeySaysWhere(t *testing.T) {
 	_, err := Load(path)
 	if err == nil || !strings.Contains(err.Error(), "fleet.operator_keys: moved") || !strings.Contains(err.Error(), "[operator] public_keys") {
 		t.Fatalf("Load = %v", err)
+	}
+}
+
+// The readers of the event log that are switched on hold its pruning from
+// the locker's first start: the fleet link and each webhook.
+func TestOptionsHoldTheReaders(t *testing.T) {
+	names := func(c Config) []string {
+		var out []string
+		for _, h := range c.Options().Holds {
+			out = append(out, h.Name)
+		}
+		return out
+	}
+	c := Default()
+	if got := names(c); len(got) != 0 {
+		t.Fatalf("the demo locker holds for %v", got)
+	}
+	c.Fleet.Enabled = true
+	c.API.Enabled, c.API.Webhooks = true, []api.Webhook{{Name: "shop"}, {Name: "carrier"}}
+	if got, want := names(c), []string{"the fleet link", "webhook shop", "webhook carrier"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("holds %v, want %v", got, want)
 	}
 }

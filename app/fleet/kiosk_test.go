@@ -37,6 +37,7 @@ type kiosk struct {
 	dir    string
 	cfg    Config
 	keys   []cred.PublicKey // the operator's keys it trusts
+	clock  func() time.Time // the store's clock; nil: the wall clock
 	db     *storage.DB
 	locks  *lockio.Controller
 	locker *core.Locker
@@ -79,13 +80,17 @@ func (k *kiosk) start() {
 	k.cancel = cancel
 	db, secret, err := core.OpenData(ctx, k.dir, testLog(tb))
 	must(tb, err)
+	if k.clock != nil {
+		db.Now = k.clock
+	}
 	boot, err := StartBoot(ctx, db, true)
 	must(tb, err)
 	lc := lockio.DefaultConfig()
 	lc.PollInterval, lc.SimAutoClose, lc.MinUnlockGap = lockio.Duration(40*time.Millisecond), lockio.Duration(100*time.Millisecond), lockio.Duration(time.Millisecond)
 	locks, err := lockio.Open(ctx, lc, testLog(tb))
 	must(tb, err)
-	locker := core.New(db, locks, secret, core.Options{KioskID: k.id, RemoteOpen: true, OperatorKeys: k.keys, PINCost: core.PINCost{Time: 1, Memory: 8}}, testLog(tb))
+	locker := core.New(db, locks, secret, core.Options{KioskID: k.id, RemoteOpen: true, OperatorKeys: k.keys,
+		Holds: []core.EventHold{EventHold()}, PINCost: core.PINCost{Time: 1, Memory: 8}}, testLog(tb))
 	doors, err := core.Layout(core.DemoColumns(), 2)
 	must(tb, err)
 	must(tb, locker.SetUp(ctx, doors))
