@@ -41,6 +41,10 @@ func (l *Link) stateLoop(ctx context.Context, cm *autopaho.ConnectionManager) {
 	var syncRetry <-chan time.Time
 	retryIn := syncRetryMin
 	var debounce <-chan time.Time
+	// healthLater is a caught-up health held back by the 10s limit: it
+	// goes when the limit allows, so status does not show a stale backlog
+	// until the next health_every.
+	var healthLater <-chan time.Time
 	var last struct{ doors, capacity []byte }
 	publish := func(all bool) {
 		if !l.connected.Load() {
@@ -105,7 +109,17 @@ func (l *Link) stateLoop(ctx context.Context, cm *autopaho.ConnectionManager) {
 			}
 		case <-l.healthNow:
 			// At most every 10s: a busy locker catches up after each event.
-			if l.connected.Load() && l.now().Sub(l.lastHealth) > 10*time.Second {
+			wait := 10*time.Second - l.now().Sub(l.lastHealth)
+			switch {
+			case !l.connected.Load():
+			case wait < 0:
+				l.publishHealth(ctx, cm)
+			case healthLater == nil:
+				healthLater = time.After(wait)
+			}
+		case <-healthLater:
+			healthLater = nil
+			if l.connected.Load() {
 				l.publishHealth(ctx, cm)
 			}
 		}
