@@ -7,7 +7,7 @@
 //	pudo doctor [--json] [--skip CHECKS]                check this locker, one line per check
 //	pudo backup FILE                                    consistent copy of the database, online
 //	pudo api-key new --name N --scope S                 make an API key
-//	pudo token keygen|new|show [flags]                  the operator's keys and QR tokens (courier, staff badge)
+//	pudo token keygen|pubkey|new|show [flags]           the operator's keys and QR tokens (courier, staff badge)
 //	pudo fleet COMMAND [flags]                          the operator's view of the fleet over MQTT
 //	pudo help                                           every command and flag (also --help)
 //
