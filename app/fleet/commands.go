@@ -533,15 +533,9 @@ func checkFields(name string, c Command, now time.Time) error {
 		if c.RentID <= 0 && c.BookingID == "" {
 			return errors.New("open needs rent_id or booking_id")
 		}
-		if c.Signature == "" {
-			return errors.New("open needs the operator's signature (pudo fleet open --key)")
-		}
 	case CmdRevoke:
 		if _, err := decodeRevocations(c.Revocations); err != nil {
 			return err
-		}
-		if c.Signature == "" {
-			return errors.New("revoke needs the operator's signature (pudo fleet revoke --key)")
 		}
 	case CmdService:
 		if c.DoorID <= 0 || c.OutOfService == nil {
@@ -551,6 +545,9 @@ func checkFields(name string, c Command, now time.Time) error {
 		if c.Key == "" || c.Value == nil {
 			return errors.New("config needs key and value (\"\" restores the configured value)")
 		}
+	}
+	if signed[name] && c.Signature == "" {
+		return fmt.Errorf("%s needs the operator's signature (pudo fleet %s --key)", name, name)
 	}
 	return nil
 }

@@ -298,7 +298,7 @@ func (o *Operator) Command(ctx context.Context, j *Journal, locker, name string,
 // CommandAll prepares, journals (when j is set) and sends one command to
 // every locker of the fleet (under _all), and hands each locker's first
 // result to each, on paho's goroutine, until ctx ends or every locker of
-// expect answered. Lockers away get the command when they return, from the
+// expect answered (at once when expect is empty). Lockers away get the command when they return, from the
 // broker's queue or, failing that, from the journal (ServeSync).
 func (o *Operator) CommandAll(ctx context.Context, j *Journal, name string, c Command, ttl time.Duration, expect []string, each func(Result)) error {
 	Prepare(&c, ttl)
@@ -350,8 +350,7 @@ func (o *Operator) CommandAll(ctx context.Context, j *Journal, name string, c Co
 		return fmt.Errorf("%w: publish %s: %v", ErrBroker, name, err)
 	}
 	if len(expect) == 0 {
-		<-ctx.Done()
-		return nil
+		return nil // nobody online to wait for: each gets it on return
 	}
 	select {
 	case <-done:

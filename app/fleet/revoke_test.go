@@ -98,6 +98,11 @@ func TestRevocationPush(t *testing.T) {
 		{"signed by a stranger", revokeCmd(t, cred.GenerateKey(), k.id, cred.Revocations{Version: 3}), "unauthorized"},
 		{"signed for another locker", revokeCmd(t, testOperator, "L-OTHER", cred.Revocations{Version: 3}), "unauthorized"},
 		{"no list", func() Command { c := revokeCmd(t, testOperator, k.id, v2); c.Revocations = nil; return c }(), "bad_command"},
+		{"unsigned", func() Command {
+			c := revokeCmd(t, testOperator, k.id, cred.Revocations{Version: 3})
+			c.Signature = ""
+			return c
+		}(), "bad_command"},
 		{"a bad entry", revokeCmd(t, testOperator, k.id, cred.Revocations{Version: 3, Tokens: []string{"xyz"}}), "bad_command"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
