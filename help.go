@@ -16,10 +16,10 @@ var commandHelp = map[string]string{
 	"backup":        "write a consistent copy of the database while the kiosk runs: backup FILE",
 	"decode":        "decode the codes in PNG, JPEG or PGM files as the camera would: decode [--json] FILE...",
 	"doctor":        "check this locker (display, lock boards, scanner, sound, database, clock), one line per check",
-	"fleet":         "the operator's view of the fleet over MQTT: fleet status|watch|book|cancel|open|doors ...",
+	"fleet":         "the operator's view of the fleet over MQTT: fleet status|watch|book|cancel|open|revoke|doors ...",
 	"help":          "this list (also --help)",
 	"lockboard-sim": "emulate lock boards on a pseudo-terminal and print its path",
-	"token":         "the operator's keys and signed QR tokens (courier, staff badge, app pickup): token keygen|new|show",
+	"token":         "the operator's keys and signed QR tokens (courier, staff badge, app pickup): token keygen|pubkey|new|show",
 	"version":       "print the version",
 }
 

@@ -7,7 +7,7 @@
 //	pudo doctor [--json] [--skip CHECKS]                check this locker, one line per check
 //	pudo backup FILE                                    consistent copy of the database, online
 //	pudo api-key new --name N --scope S                 make an API key
-//	pudo token keygen|new|show [flags]                  the operator's keys and QR tokens (courier, staff badge)
+//	pudo token keygen|pubkey|new|show [flags]           the operator's keys and QR tokens (courier, staff badge)
 //	pudo fleet COMMAND [flags]                          the operator's view of the fleet over MQTT
 //	pudo help                                           every command and flag (also --help)
 //
@@ -209,7 +209,7 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	// The link is one of the parts: it ends with the kiosk, before the
 	// store closes.
-	if err := runFleet(cfg, boot, locker, db, locks, parts, log); err != nil {
+	if err := runFleet(cfg, boot, lopts.OperatorKeys, locker, db, locks, parts, log); err != nil {
 		return err
 	}
 	readers, err := scanner.Start(ctx, cfg.Scanner, log.With("part", "scanner"))
@@ -378,13 +378,14 @@ func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *s
 }
 
 // runFleet starts the fleet link among the kiosk's parts when it is
-// configured.
-func runFleet(cfg config.Config, boot fleet.Boot, locker *core.Locker, db *storage.DB,
+// configured. It verifies signed commands against the keys the locker
+// trusts for courier tokens, the demo locker's own among them.
+func runFleet(cfg config.Config, boot fleet.Boot, keys []cred.PublicKey, locker *core.Locker, db *storage.DB,
 	locks *lockio.Controller, parts *group, log *slog.Logger) error {
 	if !cfg.Fleet.Enabled {
 		return nil
 	}
-	link, err := fleet.New(cfg.Fleet, cfg.Kiosk.ID, locker, db, fleet.Options{Version: version, Boot: boot,
+	link, err := fleet.New(cfg.Fleet, cfg.Kiosk.ID, locker, db, fleet.Options{Version: version, Boot: boot, OperatorKeys: keys,
 		LockBus: func() bool { return locks.Health().Up() }}, log.With("part", "fleet"))
 	if err != nil {
 		return err

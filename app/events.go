@@ -84,6 +84,9 @@ const (
 	EvTokenIssued       EventKind = "token.issued" // POST /v1/tokens signed a credential
 	EvRevocations       EventKind = "revocations.applied"
 	EvRentExtended      EventKind = "rent.extended" // the operator moved a rent's deadline
+	// EvAlertEventsDropped: retention had to drop events a reader of the
+	// log (the fleet link, a webhook) had not delivered yet.
+	EvAlertEventsDropped EventKind = "alert.events.dropped"
 )
 
 // EventKinds lists every kind above, for the API's enumeration and tests.
@@ -99,6 +102,7 @@ var EventKinds = []EventKind{
 	EvStaffWrong, EvStaffLoginLock, EvStaffPINWrong, EvAlertStaffLock, EvStaffUnlocked, EvSettingChanged,
 	EvPruned, EvSelfTestPassed, EvSelfTestFailed, EvDoorTestGood, EvDoorTestFaulty, EvSelfTestSkipped,
 	EvAlertStaffLockout, EvLockoutCleared, EvBadgeRefused, EvTokenIssued, EvRevocations, EvRentExtended,
+	EvAlertEventsDropped,
 }
 
 // RentEvent is the event of a rent reaching state s: "rent." + s.

@@ -209,7 +209,7 @@ func TestPruneAnchorsTheChain(t *testing.T) {
 		now = now.Add(24 * time.Hour)
 	}
 	mustUpdate(t, db, func(tx *Tx) error {
-		p, err := tx.Prune(now.Add(-5 * 24 * time.Hour))
+		p, err := tx.Prune(now.Add(-5*24*time.Hour), Keep{})
 		if err != nil || p.Events != 5 {
 			t.Errorf("Prune = %+v, %v; want 5 events", p, err)
 		}
@@ -359,7 +359,7 @@ func TestPruneKeepsFlaggedOpenings(t *testing.T) {
 	}
 	now = now.Add(200 * 24 * time.Hour)
 	mustUpdate(t, db, func(tx *Tx) error {
-		p, err := tx.Prune(now.Add(-90 * 24 * time.Hour))
+		p, err := tx.Prune(now.Add(-90*24*time.Hour), Keep{})
 		if err != nil || p.Rents != 1 {
 			t.Errorf("Prune = %+v, %v; want only the unflagged old rent", p, err)
 		}
@@ -371,4 +371,53 @@ func TestPruneKeepsFlaggedOpenings(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// Events a reader has not delivered stay past the cut, up to Keep.Max of
+// them; past that the oldest go, and Prune says which. The chain verifies
+// from whatever stays.
+func TestPruneKeepsUndelivered(t *testing.T) {
+	for _, tt := range []struct {
+		name             string
+		keep             Keep
+		events, held     int64
+		dropFrom, dropTo int64
+		first            int64 // the oldest event left
+	}{
+		{"no reader", Keep{}, 5, 0, 0, 0, 6},
+		{"all delivered", Keep{From: 9, Max: 100}, 5, 0, 0, 0, 6},
+		{"reader at 3", Keep{From: 3, Max: 100}, 2, 3, 0, 0, 3},
+		{"reader at 3, room for 2", Keep{From: 3, Max: 2}, 3, 2, 3, 3, 4},
+		{"reader never delivered, room for 1", Keep{From: 1, Max: 1}, 4, 1, 1, 4, 5},
+		{"reader never delivered, no bound", Keep{From: 1}, 0, 5, 0, 0, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := mustOpen(t)
+			now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			db.Now = func() time.Time { return now }
+			for range 10 {
+				mustUpdate(t, db, func(tx *Tx) error {
+					_, err := tx.Append(Event{Actor: "system", Kind: "test"})
+					return err
+				})
+				now = now.Add(24 * time.Hour)
+			}
+			// Events 1..5 are older than the cut.
+			mustUpdate(t, db, func(tx *Tx) error {
+				p, err := tx.Prune(now.Add(-5*24*time.Hour), tt.keep)
+				if err != nil || p.Events != tt.events || p.Held != tt.held || p.DroppedFrom != tt.dropFrom || p.DroppedTo != tt.dropTo {
+					t.Errorf("Prune = %+v, %v; want %d events gone, %d held, dropped %d..%d", p, err, tt.events, tt.held, tt.dropFrom, tt.dropTo)
+				}
+				evs, err := tx.Events(0, 100)
+				if err != nil || len(evs) == 0 || evs[0].Seq != tt.first {
+					t.Errorf("oldest event left: %v, %v; want %d", evs, err, tt.first)
+				}
+				return nil
+			})
+			err := db.View(context.Background(), func(tx *Tx) error { _, err := tx.VerifyChain(); return err })
+			if err != nil {
+				t.Fatalf("VerifyChain = %v", err)
+			}
+		})
+	}
 }

@@ -112,8 +112,14 @@ func newFixture(t testing.TB, edit func(*Config)) *fixture {
 // serves: tests pin clocks there.
 func newTunedFixture(t testing.TB, edit func(*Config), tune func(*Server)) *fixture {
 	t.Helper()
+	return newFixtureOpts(t, core.Options{RemoteOpen: true}, edit, tune)
+}
+
+// newFixtureOpts is newTunedFixture over a locker with opts.
+func newFixtureOpts(t testing.TB, opts core.Options, edit func(*Config), tune func(*Server)) *fixture {
+	t.Helper()
 	dir := t.TempDir()
-	db, l, locks := openLocker(t, dir, core.Options{RemoteOpen: true})
+	db, l, locks := openLocker(t, dir, opts)
 	t.Cleanup(func() { db.Close() })
 	f := &fixture{t: t, db: db, locker: l, locks: locks, keys: map[string]string{}}
 	cfg := DefaultConfig()

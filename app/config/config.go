@@ -147,11 +147,20 @@ func (c Config) SelfTestAt() (time.Duration, bool) {
 	return at, c.SelfTest.Enabled && err == nil
 }
 
-// Options are the locker rules of c for core.New.
+// Options are the locker rules of c for core.New: with them the holds of
+// the readers of the event log that are switched on (the fleet link, the
+// webhooks), so pruning keeps what they have not delivered from the start.
 func (c Config) Options() core.Options {
-	return core.Options{KioskID: c.Kiosk.ID, PickupWindow: c.Rents.PickupWindow, Retention: c.Rents.Retention,
+	o := core.Options{KioskID: c.Kiosk.ID, PickupWindow: c.Rents.PickupWindow, Retention: c.Rents.Retention,
 		BookingHold: c.Rents.BookingHold, RemoteOpen: c.Rents.RemoteOpen, ReopenGrace: c.Screen.ReopenGrace,
 		OperatorKeys: c.Operator.Keys(), DidNotOpen: c.Lock.DidNotOpenAfter.Std(), FlapLimit: c.Locker.FlapLimit}
+	if c.Fleet.Enabled {
+		o.Holds = append(o.Holds, fleet.EventHold())
+	}
+	if c.API.Enabled {
+		o.Holds = append(o.Holds, api.EventHolds(c.API)...)
+	}
+	return o
 }
 
 // Locker is the physical layout of the doors.
@@ -263,9 +272,19 @@ func decodeFile(path string, c *Config) error {
 		return &Error{File: path, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
 	}
 	if und := md.Undecoded(); len(und) > 0 {
-		return &Error{File: path, Key: und[0].String(), Msg: "unknown key"}
+		key := und[0].String()
+		if msg, ok := moved[key]; ok {
+			return &Error{File: path, Key: key, Msg: msg}
+		}
+		return &Error{File: path, Key: key, Msg: "unknown key"}
 	}
 	return nil
+}
+
+// moved are keys an older file may hold, with where their job went.
+var moved = map[string]string{
+	"fleet.operator_keys": `moved: the operator has one key system; list the operator's public keys ("ed25519:...", ` +
+		`as pudo token keygen or pudo token pubkey prints them) in [operator] public_keys, and the fleet link verifies signed commands against them`,
 }
 
 var typeErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
@@ -351,6 +370,11 @@ func (c Config) Validate() error {
 	if c.Fleet.Enabled {
 		if err := fleet.CheckLockerID(c.Kiosk.ID); err != nil {
 			return &Error{Key: "kiosk.id", Msg: err.Error()}
+		}
+		// The demo locker trusts its own demo key besides these.
+		demo := c.Lock.Port == "sim" || c.Kiosk.Demo
+		if c.Fleet.RemoteOpen && len(c.Operator.PublicKeys) == 0 && !demo {
+			return &Error{Key: "fleet.remote_open", Msg: "needs the operator's keys in operator.public_keys: an open command must be signed by the operator"}
 		}
 	}
 	return c.doorsOnBoards()

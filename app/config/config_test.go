@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"pudo/app/api"
 	"pudo/app/cred"
 )
 
@@ -61,6 +62,8 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"fleet without broker", "[fleet]\nenabled = true\n", "fleet.broker"},
 		{"fleet locker id", "[kiosk]\nid = \"a/b\"\n[fleet]\nenabled = true\nbroker = \"mqtts://broker.example:8883\"\n", "kiosk.id"},
 		{"api body", "[api]\nmax_body = 1\n", "api.max_body"},
+		{"fleet keys of their own", "[fleet]\noperator_keys = [\"AAAA\"]\n", "fleet.operator_keys"},
+		{"remote open without operator keys", "[lock]\nport = \"/dev/ttyUSB0\"\n[fleet]\nenabled = true\nbroker = \"mqtts://broker.example:8883\"\nremote_open = true\n", "fleet.remote_open"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -199,5 +202,37 @@ func TestSupportFromFile(t *testing.T) {
 	want := Support{Phone: "+48 22 123 45 67", Note: map[string]string{"pl": "Codziennie 8:00–20:00"}}
 	if !reflect.DeepEqual(c.Support, want) {
 		t.Fatalf("support = %+v, want %+v", c.Support, want)
+	}
+}
+
+// A file that still lists the fleet link's own operator keys is told where
+// the operator's keys went.
+func TestMovedKeySaysWhere(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.toml")
+	os.WriteFile(path, []byte("[fleet]\noperator_keys = []\n"), 0o600)
+	_, err := Load(path)
+	if err == nil || !strings.Contains(err.Error(), "fleet.operator_keys: moved") || !strings.Contains(err.Error(), "[operator] public_keys") {
+		t.Fatalf("Load = %v", err)
+	}
+}
+
+// The readers of the event log that are switched on hold its pruning from
+// the locker's first start: the fleet link and each webhook.
+func TestOptionsHoldTheReaders(t *testing.T) {
+	names := func(c Config) []string {
+		var out []string
+		for _, h := range c.Options().Holds {
+			out = append(out, h.Name)
+		}
+		return out
+	}
+	c := Default()
+	if got := names(c); len(got) != 0 {
+		t.Fatalf("the demo locker holds for %v", got)
+	}
+	c.Fleet.Enabled = true
+	c.API.Enabled, c.API.Webhooks = true, []api.Webhook{{Name: "shop"}, {Name: "carrier"}}
+	if got, want := names(c), []string{"the fleet link", "webhook shop", "webhook carrier"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("holds %v, want %v", got, want)
 	}
 }

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"pudo/app"
@@ -150,30 +151,105 @@ func expireOne(tx *storage.Tx, r storage.Rent) (bool, error) {
 	return err == nil, err
 }
 
+// EventHold is a reader of the event log that delivers events elsewhere
+// and keeps its cursor in the store: the fleet link's outbox, a webhook
+// endpoint. Prune keeps the events it has not delivered.
+type EventHold struct {
+	// Name says whose hold it is in the log and the alert: "fleet link",
+	// "webhook shop-x".
+	Name string
+	// Delivered returns the seq through which the reader delivered every
+	// event; ok is false while it holds nothing (a webhook not started yet).
+	Delivered func(tx *storage.Tx) (seq int64, ok bool, err error)
+}
+
+// DefaultMaxUndelivered bounds the undelivered events Prune keeps past the
+// retention. A locker writes some hundreds of events a day (about ten a
+// parcel) and an event takes about 220 bytes of the file (measured with a
+// courier's login detail), so 100,000 is months of a busy locker offline
+// in about 22 MB: room for any outage an operator would let last, while a
+// link that is configured but never connects cannot fill the disk. It is a
+// count, not an age, because the disk is what it protects. Past it the
+// oldest go, with an alert event.
+const DefaultMaxUndelivered = 100_000
+
 // Prune removes rents that ended, and events, older than the retention
-// time, keeping the event chain verifiable from the retained start. It
-// returns how many rows went.
+// time, keeping the event chain verifiable from the retained start. Events
+// a reader (Options.Holds) has not delivered stay, up to MaxUndelivered of
+// them; when more must go, it records an alert.events.dropped event and
+// logs an error: the readers will see a gap in seq. It returns how many
+// rows went.
 func (l *Locker) Prune(ctx context.Context) (int, error) {
 	var p storage.Pruned
+	var behind []string
 	err := l.db.Update(ctx, func(tx *storage.Tx) error {
 		o, err := l.rules(tx)
 		if err != nil {
 			return err
 		}
-		if p, err = tx.Prune(tx.Now().Add(-o.Retention)); err != nil {
+		keep, readers, err := l.undelivered(tx)
+		if err != nil {
 			return err
+		}
+		if p, err = tx.Prune(tx.Now().Add(-o.Retention), keep); err != nil {
+			return err
+		}
+		if p.DroppedTo > 0 {
+			for _, r := range readers {
+				if r.next <= p.DroppedTo {
+					behind = append(behind, r.name)
+				}
+			}
+			if _, err := tx.Append(storage.Event{Actor: "system", Kind: string(app.EvAlertEventsDropped), Detail: fmt.Sprintf(
+				"events %d..%d older than %s pruned before %s delivered them: more than %d undelivered",
+				p.DroppedFrom, p.DroppedTo, o.Retention, strings.Join(behind, ", "), l.opts.MaxUndelivered)}); err != nil {
+				return err
+			}
 		}
 		if p.Rents+p.Events == 0 {
 			return nil
 		}
-		_, err = tx.Append(storage.Event{Actor: "system", Kind: string(app.EvPruned),
-			Detail: fmt.Sprintf("%d rents, %d openings, %d events older than %s", p.Rents, p.Opens, p.Events, o.Retention)})
+		detail := fmt.Sprintf("%d rents, %d openings, %d events older than %s", p.Rents, p.Opens, p.Events, o.Retention)
+		if p.Held > 0 {
+			detail += fmt.Sprintf("; %d older events kept until delivered", p.Held)
+		}
+		_, err = tx.Append(storage.Event{Actor: "system", Kind: string(app.EvPruned), Detail: detail})
 		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("app: prune: %w", err)
 	}
+	if p.DroppedTo > 0 {
+		l.log.Error("undelivered events pruned: the readers will see a gap", "from_seq", p.DroppedFrom, "to_seq", p.DroppedTo,
+			"readers", strings.Join(behind, ", "), "max_undelivered", l.opts.MaxUndelivered)
+	}
 	return int(p.Rents + p.Opens + p.Events), nil
+}
+
+// reader is where one hold stands: the first event it has not delivered.
+type reader struct {
+	name string
+	next int64
+}
+
+// undelivered is what the readers have not delivered: every event from the
+// first the furthest behind lacks.
+func (l *Locker) undelivered(tx *storage.Tx) (storage.Keep, []reader, error) {
+	keep := storage.Keep{Max: l.opts.MaxUndelivered}
+	var readers []reader
+	for _, h := range l.opts.Holds {
+		seq, ok, err := h.Delivered(tx)
+		if err != nil {
+			return keep, nil, fmt.Errorf("%s: %w", h.Name, err)
+		}
+		if ok {
+			readers = append(readers, reader{h.Name, seq + 1})
+			if keep.From == 0 || seq+1 < keep.From {
+				keep.From = seq + 1
+			}
+		}
+	}
+	return keep, readers, nil
 }
 
 // VerifyEvents checks the audit chain and returns how many events it holds.

@@ -78,6 +78,13 @@ type Options struct {
 	// KioskID) are let in. Several, so a key can be rotated. None: no
 	// courier or badge can sign in.
 	OperatorKeys []cred.PublicKey
+	// Holds are the readers that deliver the event log elsewhere (the
+	// fleet link, the webhooks): Prune keeps what they have not delivered,
+	// past Retention, up to MaxUndelivered events.
+	Holds []EventHold
+	// MaxUndelivered bounds the undelivered events kept past Retention;
+	// default DefaultMaxUndelivered.
+	MaxUndelivered int64
 }
 
 // Locker applies the locker's rules to its store and its lock boards. It is
@@ -133,6 +140,10 @@ func New(db *storage.DB, locks Locks, secret []byte, opts Options, log *slog.Log
 		opts.PINCost = DefaultPINCost
 	}
 	opts.OperatorKeys = slices.Clone(opts.OperatorKeys)
+	opts.Holds = slices.Clone(opts.Holds)
+	if opts.MaxUndelivered <= 0 {
+		opts.MaxUndelivered = DefaultMaxUndelivered
+	}
 	return &Locker{db: db, locks: locks, secret: secret, tokenKey: tokenKey(secret), opts: opts, log: log,
 		verifier: cred.Verifier{Keys: opts.OperatorKeys, Locker: opts.KioskID}}
 }

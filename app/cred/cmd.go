@@ -21,6 +21,8 @@ const usage = `usage:
   pudo token keygen --out FILE
       make an operator key pair: FILE (private, 0600) and FILE.pub; prints
       the public key for [operator] public_keys
+  pudo token pubkey --key FILE
+      print the public key of a private key file (for [operator] public_keys)
   pudo token new --key FILE --courier ID --carrier C --lockers L1,L2 [--valid 12h] [--qr FILE]
   pudo token new --key FILE --staff NAME --lockers L1 [--valid 720h] [--qr FILE]
   pudo token new --key FILE --pickup RENT_ID --lockers L1 [--valid 72h] [--qr FILE]
@@ -40,6 +42,8 @@ func Main(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "keygen":
 		return keygenMain(args[1:], stdout, stderr)
+	case "pubkey":
+		return pubkeyMain(args[1:], stdout, stderr)
 	case "new":
 		return newMain(args[1:], stdout, stderr)
 	case "show":
@@ -79,6 +83,26 @@ Trust it on each locker: add to the kiosk's configuration and restart it:
 [operator]
 public_keys = [%q]
 `, k.Public().ID(), *out, *out, pub)
+	return 0
+}
+
+func pubkeyMain(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("pudo token pubkey", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	keyPath := fs.String("key", "", "the operator's private key `file`")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *keyPath == "" || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "usage: pudo token pubkey --key FILE")
+		return 2
+	}
+	k, err := ReadPrivateKey(*keyPath)
+	if err != nil {
+		fmt.Fprintln(stderr, "pudo token pubkey:", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, k.Public().String())
 	return 0
 }
 

@@ -61,6 +61,12 @@ func TestTokenCommand(t *testing.T) {
 	if err != nil || !strings.Contains(out, pub.String()) {
 		t.Fatalf("keygen printed %q; .pub %q: %v", out, pubText, err)
 	}
+	if code, out, errs := run(t, "pubkey", "--key", key); code != 0 || strings.TrimSpace(out) != pub.String() {
+		t.Fatalf("pubkey: %d %q %s; want %s", code, out, errs, pub)
+	}
+	if code, _, errs := run(t, "pubkey", "--key", key+".pub"); code != 1 || !strings.Contains(errs, "PEM") {
+		t.Fatalf("pubkey of a public key file: %d %s", code, errs)
+	}
 	v := Verifier{Keys: []PublicKey{pub}, Locker: "L2"}
 	for _, tt := range []struct {
 		args []string

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"pudo/app/cred"
 )
 
 type asyncDoc struct {
@@ -65,7 +67,8 @@ func TestAsyncAPISchemasAreThePayloads(t *testing.T) {
 	d := loadDoc(t)
 	types := map[string]any{"Event": Event{}, "Online": Online{}, "Health": Health{}, "Doors": Doors{}, "Door": Door{},
 		"Capacity": Capacity{}, "Command": Command{}, "Result": Result{}, "SyncRequest": SyncRequest{},
-		"SyncResponse": SyncResponse{}, "SyncCommand": SyncCommand{}}
+		"SyncResponse": SyncResponse{}, "SyncCommand": SyncCommand{},
+		"Revocations": cred.Revocations{}, "SubjectRevocation": cred.SubjectRevocation{}}
 	if len(types) != len(d.Components.Schemas) {
 		t.Errorf("document has %d schemas, code %d", len(d.Components.Schemas), len(types))
 	}

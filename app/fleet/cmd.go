@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -28,11 +29,14 @@ The operator's view of the fleet, over the operator's MQTT broker:
                                      book a door; prints the pickup code once
   cancel --locker L --booking-id B   cancel a booking not yet dropped off
   open --locker L --booking-id B|--rent N --key FILE
-                                     open one stored parcel's door (signed with the operator's key)
+                                     open one stored parcel's door, signed with the operator's key
+                                     (the file pudo token keygen writes; lockers trust [operator] public_keys)
+  revoke --locker L|--all --version N --key FILE [--token ID]... [--courier ID]... [--staff NAME]...
+         [--carrier C]... [--key-id K]... [--issued-before T] [--list FILE.json]
+                                     push the operator's whole revocation list (it replaces an older one)
   doors [--json] L                   the doors of one locker
   resend --command ID                send a journalled command again (a duplicate gets its first answer)
   serve                              answer the lockers' sync requests from the journal until stopped
-  keygen --out FILE                  make an operator signing key; pubkey --key FILE prints its public key
 
 Every command takes the broker flags (or the environment variables named):
   --broker URL (PUDO_FLEET_BROKER)  --fleet NAME (PUDO_FLEET)  --ca FILE (PUDO_FLEET_CA)
@@ -48,7 +52,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmds := map[string]func(*cli) error{
 		"status": (*cli).status, "watch": (*cli).watch, "book": (*cli).book, "cancel": (*cli).cancel,
 		"open": (*cli).open, "doors": (*cli).doors, "resend": (*cli).resend, "serve": (*cli).serve,
-		"keygen": (*cli).keygen, "pubkey": (*cli).pubkey,
+		"revoke": (*cli).revoke, "keygen": (*cli).moved, "pubkey": (*cli).moved,
 	}
 	run, ok := cmds[args[0]]
 	if !ok {
@@ -98,9 +102,15 @@ type cli struct {
 	// Flags of some commands only.
 	size, parcelRef, recipientRef string
 	bookingID, keyFile, commandID string
-	outFile, until                string
+	until                         string
 	rentID                        int64
 	preferLow                     bool
+	// revoke
+	all                               bool
+	revVersion                        int64
+	tokens, couriers, staff, carriers listFlag
+	keyIDs                            listFlag
+	issuedBefore, listFile            string
 
 	op      *Operator
 	journal *Journal
@@ -127,10 +137,30 @@ func newCLI(ctx context.Context, name string, out, errw io.Writer) *cli {
 	c.fs.BoolVar(&c.preferLow, "prefer-low", false, "a door reachable from a wheelchair (book)")
 	c.fs.StringVar(&c.bookingID, "booking-id", "", "the booking (book: default a new id; cancel, open)")
 	c.fs.Int64Var(&c.rentID, "rent", 0, "the rent id (open)")
-	c.fs.StringVar(&c.keyFile, "key", "", "the operator's Ed25519 signing key, PEM (open, pubkey)")
+	c.fs.StringVar(&c.keyFile, "key", "", "the operator's private key file, as pudo token keygen writes it (open, revoke)")
 	c.fs.StringVar(&c.commandID, "command", "", "a journalled command id (resend)")
-	c.fs.StringVar(&c.outFile, "out", "", "where to write the new key (keygen)")
+	c.fs.BoolVar(&c.all, "all", false, "every locker of the fleet (revoke)")
+	c.fs.Int64Var(&c.revVersion, "version", 0, "the revocation list's version, above the one the lockers hold (revoke)")
+	c.fs.Var(&c.tokens, "token", "a token id to revoke, as pudo token new prints it; repeat for more (revoke)")
+	c.fs.Var(&c.couriers, "courier", "a courier id whose tokens to revoke; repeat for more (revoke)")
+	c.fs.Var(&c.staff, "staff", "a staff member whose badges to revoke; repeat for more (revoke)")
+	c.fs.Var(&c.carriers, "carrier", "a carrier whose courier tokens to revoke; repeat for more (revoke)")
+	c.fs.Var(&c.keyIDs, "key-id", "a signing key id whose tokens to revoke (8 hex digits); repeat for more (revoke)")
+	c.fs.StringVar(&c.issuedBefore, "issued-before", "", "revoke --courier/--staff/--carrier tokens issued before this time only, RFC 3339 (revoke)")
+	c.fs.StringVar(&c.listFile, "list", "", "a JSON revocation list to start from (revoke)")
+	// keygen and pubkey moved to pudo token; their flags still parse, so
+	// the pointer to the real command is what an old script sees.
+	c.fs.String("out", "", "moved: pudo token keygen --out FILE")
 	return c
+}
+
+// listFlag is a flag given once per value.
+type listFlag []string
+
+func (f *listFlag) String() string { return strings.Join(*f, ",") }
+func (f *listFlag) Set(v string) error {
+	*f = append(*f, v)
+	return nil
 }
 
 func (c *cli) dial() error {
@@ -278,7 +308,7 @@ func (c *cli) status() error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(c.out, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "LOCKER\tSTATE\tSINCE\tLOCK BUS\tBACKLOG\tFREE S/M/L\tFAULTS")
+	fmt.Fprintln(tw, "LOCKER\tSTATE\tSINCE\tLOCK BUS\tBACKLOG\tFREE S/M/L\tFAULTS\tREVOCATIONS")
 	for _, k := range keys {
 		s := st[k]
 		state, since := "unknown", ""
@@ -288,9 +318,13 @@ func (c *cli) status() error {
 				since = ago(s.Online.At)
 			}
 		}
-		bus, backlog, faults := "-", "-", "-"
+		bus, backlog, faults, revs := "-", "-", "-", "-"
 		if s.Health != nil {
 			bus, backlog, faults = s.Health.LockBus, fmt.Sprint(s.Health.LastSeq-s.Health.AckedSeq), fmt.Sprint(s.Health.Faults)
+			revs = "none"
+			if s.Health.RevocationVersion > 0 {
+				revs = fmt.Sprintf("list %d", s.Health.RevocationVersion)
+			}
 			if state == "offline" {
 				since = "last seen " + ago(s.Health.At)
 			}
@@ -299,7 +333,7 @@ func (c *cli) status() error {
 		if s.Capacity != nil {
 			free = fmt.Sprintf("%d/%d/%d", s.Capacity.Free["S"], s.Capacity.Free["M"], s.Capacity.Free["L"])
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k, state, since, bus, backlog, free, faults)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k, state, since, bus, backlog, free, faults, revs)
 	}
 	return tw.Flush()
 }

@@ -3,17 +3,22 @@ package fleet
 import (
 	"bytes"
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"pudo/app/core"
+	"pudo/app/cred"
 )
 
 // pudo fleet as an operator's engineer runs it against the broker.
 func TestFleetCommandLine(t *testing.T) {
 	b := startBroker(t)
-	k := newKiosk(t, b, "L-CLI")
+	k := newKiosk(t, b, "L-CLI", func(c *Config) { c.RemoteOpen = true })
 	waitUntil(t, "the locker is up", 10*time.Second, k.link.Connected)
 	journal := filepath.Join(t.TempDir(), "journal.db")
 	common := []string{"--broker", b.TLSURL(), "--fleet", testFleet, "--ca", b.pki.path("ca.pem"),
@@ -46,6 +51,42 @@ func TestFleetCommandLine(t *testing.T) {
 	if code == 0 || !strings.Contains(errs, "no such file") {
 		t.Fatalf("open without a key file: %d %s", code, errs)
 	}
+
+	// The operator's key file, as pudo token keygen writes it, signs an
+	// opening and a revocation list.
+	keyFile := filepath.Join(t.TempDir(), "operator.key")
+	must(t, cred.WritePrivateKey(keyFile, testOperator))
+	code, out, errs = run("book", "--locker", k.id, "--size", "S", "--parcel-ref", "CLI-2", "--booking-id", "CB2")
+	if code != 0 {
+		t.Fatalf("book: %d\n%s%s", code, out, errs)
+	}
+	k.dropOff("CLI-2")
+	code, out, errs = run("open", "--locker", k.id, "--booking-id", "CB2", "--key", keyFile)
+	if code != 0 || !strings.Contains(out, "Opened door") {
+		t.Fatalf("open: %d\n%s%s", code, out, errs)
+	}
+	anna := courierToken(t, "anna")
+	code, out, errs = run("revoke", "--locker", k.id, "--version", "1", "--token", tokenID(t, anna), "--courier", "ben", "--key", keyFile)
+	if code != 0 || !strings.Contains(out, "Revocation list 1 applied at L-CLI") {
+		t.Fatalf("revoke: %d\n%s%s", code, out, errs)
+	}
+	if _, err := k.locker.CourierLogin(context.Background(), anna); !errors.Is(err, core.ErrTokenRevoked) {
+		t.Fatalf("a token revoked with pudo fleet revoke: %v", err)
+	}
+	list := filepath.Join(t.TempDir(), "list.json")
+	must(t, os.WriteFile(list, []byte(`{"version": 2, "subjects": [{"kind": "courier", "id": "ben"}]}`), 0o600))
+	code, out, errs = run("revoke", "--all", "--list", list, "--key", keyFile)
+	if code != 0 || !regexp.MustCompile(`L-CLI\s+applied\s+2`).MatchString(out) || !strings.Contains(errs, "leaves out what list 1") {
+		t.Fatalf("revoke --all: %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = run("revoke", "--locker", k.id, "--version", "1", "--key", keyFile)
+	if code != 1 || !strings.Contains(errs, "list 2 is applied here; 1 is older") {
+		t.Fatalf("an older list: %d\n%s%s", code, out, errs)
+	}
+	waitUntil(t, "status shows list 2", 10*time.Second, func() bool {
+		_, out, _ := run("status")
+		return regexp.MustCompile(`L-CLI .*list 2`).MatchString(out)
+	})
 	for _, tt := range []struct {
 		name string
 		args []string
@@ -54,6 +95,11 @@ func TestFleetCommandLine(t *testing.T) {
 		{"wrong locker", []string{"book", "--locker", "L-NOPE", "--size", "S", "--parcel-ref", "X"}, `no locker "L-NOPE"`},
 		{"missing size", []string{"book", "--locker", k.id, "--parcel-ref", "X"}, "book needs"},
 		{"unknown command", []string{"frobnicate"}, "unknown command"},
+		{"a key of the link's own", []string{"keygen", "--out", "x.key"}, "pudo token keygen --out FILE"},
+		{"its public key", []string{"pubkey", "--key", "x.key"}, "pudo token pubkey --key FILE"},
+		{"revoke without a target", []string{"revoke", "--version", "3", "--key", "x.key"}, "revoke needs --locker L or --all"},
+		{"revoke without a version", []string{"revoke", "--all", "--token", "0011223344556677", "--key", "x.key"}, "--version N is needed"},
+		{"revoke a bad token id", []string{"revoke", "--all", "--version", "3", "--token", "x", "--key", "x.key"}, "not 16 hex digits"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, _, errs := run(tt.args...)

@@ -2,22 +2,23 @@ package fleet
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
 	"strings"
 	"time"
+
+	"pudo/app/cred"
 )
 
 // commandTTL is how long a command of pudo fleet stays valid: a booking
 // sent to an offline locker may wait for it a day; an opening must be now.
-var commandTTL = map[string]time.Duration{CmdBook: 24 * time.Hour, CmdCancel: 24 * time.Hour, CmdOpen: 2 * time.Minute}
+// A revocation list may wait long: applying an old one again is harmless
+// (only a newer version replaces), and the journal resends the newest to
+// a locker that returns with an older one while it is valid.
+var commandTTL = map[string]time.Duration{CmdBook: 24 * time.Hour, CmdCancel: 24 * time.Hour, CmdOpen: 2 * time.Minute,
+	CmdRevoke: 90 * 24 * time.Hour}
 
 // needLocker checks the locker id against the fleet's retained state, so a
 // typo is said at once instead of waiting for an answer that never comes.
@@ -146,16 +147,16 @@ func (c *cli) open() error {
 	if c.keyFile == "" || (c.bookingID == "" && c.rentID == 0) {
 		return usageError("open needs --locker, --booking-id or --rent, and --key (the operator's signing key)")
 	}
-	key, err := readSigningKey(c.keyFile)
+	key, err := cred.ReadPrivateKey(c.keyFile)
 	if err != nil {
-		return err
+		return errors.New(strings.TrimPrefix(err.Error(), "cred: "))
 	}
 	if err := c.needLocker(); err != nil {
 		return err
 	}
 	cmd := Command{BookingID: c.bookingID, RentID: c.rentID, Operator: os.Getenv("USER")}
 	Prepare(&cmd, commandTTL[CmdOpen])
-	SignOpen(key, c.fleet, c.locker, &cmd)
+	Sign(key, c.fleet, c.locker, CmdOpen, &cmd)
 	r, err := c.send(CmdOpen, cmd)
 	if err != nil {
 		return err
@@ -211,61 +212,13 @@ func (c *cli) serve() error {
 	return c.op.ServeSync(c.ctx, c.journal)
 }
 
-func (c *cli) keygen() error {
-	if c.outFile == "" {
-		return usageError("keygen needs --out FILE")
+// moved answers the subcommands that made and printed a key of the link's
+// own: the operator has one key, for tokens and fleet commands alike.
+func (c *cli) moved() error {
+	if c.name == "pubkey" {
+		return usageError("moved: the operator's key is the one that signs courier tokens; " +
+			"pudo token pubkey --key FILE prints its public key for [operator] public_keys")
 	}
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return err
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		return err
-	}
-	f, err := os.OpenFile(c.outFile, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if err := pem.Encode(f, &pem.Block{Type: "PRIVATE KEY", Bytes: der}); err != nil {
-		return err
-	}
-	fmt.Fprintf(c.out, "Wrote %s (keep it secret). Put its public key in each locker's [fleet] operator_keys:\n\n  operator_keys = [%q]\n",
-		c.outFile, base64.StdEncoding.EncodeToString(pub))
-	return nil
-}
-
-func (c *cli) pubkey() error {
-	if c.keyFile == "" {
-		return usageError("pubkey needs --key FILE")
-	}
-	k, err := readSigningKey(c.keyFile)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(c.out, base64.StdEncoding.EncodeToString(k.Public().(ed25519.PublicKey)))
-	return nil
-}
-
-// readSigningKey reads a PKCS#8 PEM Ed25519 key, as keygen or
-// `openssl genpkey -algorithm ed25519` writes it.
-func readSigningKey(path string) (ed25519.PrivateKey, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	blk, _ := pem.Decode(b)
-	if blk == nil {
-		return nil, fmt.Errorf("%s is not a PEM key", path)
-	}
-	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	ek, ok := k.(ed25519.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("%s is not an Ed25519 key", path)
-	}
-	return ek, nil
+	return usageError("moved: the operator has one key, for courier tokens, staff badges and fleet commands: " +
+		"pudo token keygen --out FILE writes it and prints the [operator] public_keys line for the lockers")
 }

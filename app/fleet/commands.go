@@ -5,17 +5,14 @@ import (
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/ed25519"
 	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -101,7 +98,7 @@ func (l *Link) handle(ctx context.Context, in inbound) Result {
 	if err := l.db.Update(ctx, func(tx *storage.Tx) error { return tx.BeginFleetCommand(rec) }); err != nil {
 		return fail(res, "store", err)
 	}
-	res = l.apply(ctx, in.name, c, res)
+	res = l.apply(ctx, in.name, l.target(in), c, res)
 	l.finish(ctx, rec, res, key, true)
 	return res
 }
@@ -190,8 +187,9 @@ func (l *Link) precheck(ctx context.Context, in inbound, c Command, res Result) 
 // booking went through.
 func owner(bookingID string) string { return "fleet:" + bookingID }
 
-// apply does the command through the core.
-func (l *Link) apply(ctx context.Context, name string, c Command, res Result) Result {
+// apply does the command through the core; target is this locker's id, or
+// _all for a command that came fleet-wide.
+func (l *Link) apply(ctx context.Context, name, target string, c Command, res Result) Result {
 	op := l.core.Operator(cmp(c.Operator, "fleet"))
 	switch name {
 	case CmdBook:
@@ -231,7 +229,9 @@ func (l *Link) apply(ctx context.Context, name string, c Command, res Result) Re
 		res.RentID, res.ExpiresAt = id, c.Until.UTC()
 		return res
 	case CmdOpen:
-		return l.open(ctx, c, res)
+		return l.open(ctx, target, c, res)
+	case CmdRevoke:
+		return l.revoke(ctx, target, c, res)
 	case CmdService:
 		if err := op.SetOutOfService(ctx, c.DoorID, *c.OutOfService, c.Reason); err != nil {
 			return l.errResult(res, err)
@@ -246,6 +246,9 @@ func (l *Link) apply(ctx context.Context, name string, c Command, res Result) Re
 		return ok(res)
 	case CmdState:
 		signal(l.force, false)
+		if cur, err := l.core.Revocations(ctx); err == nil {
+			res.RevocationVersion = cur.Version
+		}
 		return ok(res)
 	case CmdRebirth:
 		signal(l.force, true)
@@ -306,12 +309,13 @@ func (l *Link) bookingRent(ctx context.Context, c Command, res Result) (int64, R
 // open is the operator's remote opening: off unless both this link's
 // configuration and the locker's rule allow it, signed by the operator,
 // one stored parcel's door, rate-limited for the whole kiosk.
-func (l *Link) open(ctx context.Context, c Command, res Result) Result {
+func (l *Link) open(ctx context.Context, target string, c Command, res Result) Result {
 	if !l.cfg.RemoteOpen {
 		return refuse(res, "remote_open_disabled", "remote opening is switched off for the fleet link (fleet.remote_open)")
 	}
-	if !l.verify(c) {
-		return refuse(res, "unauthorized", "the command is not signed by an operator key this locker knows (fleet.operator_keys)")
+	key, err := l.authorize(ctx, CmdOpen, target, c)
+	if err != nil {
+		return refuse(res, "unauthorized", "the open command is "+err.Error())
 	}
 	id, r, found := l.bookingRent(ctx, c, res)
 	if !found {
@@ -326,7 +330,7 @@ func (l *Link) open(ctx context.Context, c Command, res Result) Result {
 	}
 	res = ok(res)
 	res.RentID, res.DoorID, res.Column, res.Row, res.State = id, d.ID, d.Col, d.Row, string(storage.RentCollected)
-	l.log.Info("fleet: remote open", "rent", id, "door", d.ID, "operator", c.Operator)
+	l.log.Info("fleet: remote open", "rent", id, "door", d.ID, "operator", c.Operator, "key", key.ID())
 	return res
 }
 
@@ -386,6 +390,15 @@ func (l *Link) wasApplied(ctx context.Context, name string, c Command, rec stora
 			return res, true
 		}
 		return res, false
+	case CmdRevoke:
+		list, err := decodeRevocations(c.Revocations)
+		cur, err2 := l.core.Revocations(ctx)
+		if err != nil || err2 != nil || cur.Version != list.Version {
+			return res, false // applying it again is harmless: only a newer list replaces
+		}
+		res = ok(res)
+		res.RevocationVersion, res.State = cur.Version, "applied"
+		return res, true
 	case CmdOpen:
 		return refuse(res, "outcome_unknown", "the kiosk restarted while opening; an opening is never repeated by itself: see the door's events"), true
 	case CmdService:
@@ -521,8 +534,9 @@ func checkFields(name string, c Command, now time.Time) error {
 		if c.RentID <= 0 && c.BookingID == "" {
 			return errors.New("open needs rent_id or booking_id")
 		}
-		if c.Signature == "" {
-			return errors.New("open needs the operator's signature (pudo fleet open --key)")
+	case CmdRevoke:
+		if _, err := decodeRevocations(c.Revocations); err != nil {
+			return err
 		}
 	case CmdService:
 		if c.DoorID <= 0 || c.OutOfService == nil {
@@ -532,6 +546,9 @@ func checkFields(name string, c Command, now time.Time) error {
 		if c.Key == "" || c.Value == nil {
 			return errors.New("config needs key and value (\"\" restores the configured value)")
 		}
+	}
+	if signed[name] && c.Signature == "" {
+		return fmt.Errorf("%s needs the operator's signature (pudo fleet %s --key)", name, name)
 	}
 	return nil
 }
@@ -550,33 +567,6 @@ func clip(s string) string {
 		return string(r[:24]) + "…"
 	}
 	return s
-}
-
-// signedText is what the operator signs for an open: bound to the fleet,
-// the locker and this command, so it opens nothing else.
-func signedText(fleet, locker string, c Command) []byte {
-	return []byte(strings.Join([]string{"pudo-fleet-open-v1", fleet, locker, c.CommandID,
-		c.IssuedAt.UTC().Format(time.RFC3339Nano), c.ExpiresAt.UTC().Format(time.RFC3339Nano),
-		strconv.FormatInt(c.RentID, 10), c.BookingID}, "\n"))
-}
-
-// SignOpen signs an open command with the operator's private key.
-func SignOpen(key ed25519.PrivateKey, fleet, locker string, c *Command) {
-	c.Signature = base64.StdEncoding.EncodeToString(ed25519.Sign(key, signedText(fleet, locker, *c)))
-}
-
-func (l *Link) verify(c Command) bool {
-	sig, err := base64.StdEncoding.DecodeString(c.Signature)
-	if err != nil {
-		return false
-	}
-	msg := signedText(l.cfg.Fleet, l.id, c)
-	for _, k := range l.keys {
-		if ed25519.Verify(k, msg, sig) {
-			return true
-		}
-	}
-	return false
 }
 
 // fingerprint tells a true duplicate from a reused command_id.

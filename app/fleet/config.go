@@ -1,14 +1,11 @@
 package fleet
 
 import (
-	"crypto/ed25519"
-	"encoding/base64"
 	"fmt"
 	"net"
 	"net/url"
 	"os"
 	"regexp"
-	"strings"
 	"time"
 )
 
@@ -55,13 +52,11 @@ type Config struct {
 	HealthEvery time.Duration `toml:"health_every"`
 	// RemoteOpen lets an operator's signed "open" command open one stored
 	// parcel's door. The locker's own rule (rents.remote_open) must allow it
-	// too. RemoteOpenPerMinute caps such openings.
+	// too, and the command must be signed by one of the operator's keys
+	// ([operator] public_keys, the keys that sign courier tokens).
+	// RemoteOpenPerMinute caps such openings.
 	RemoteOpen          bool `toml:"remote_open"`
 	RemoteOpenPerMinute int  `toml:"remote_open_per_minute"`
-	// OperatorKeys are the operator's Ed25519 public keys (base64, as
-	// `pudo fleet pubkey` prints them); an "open" command must be signed by
-	// one of them.
-	OperatorKeys []string `toml:"operator_keys"`
 	// MaxClockSkew is how far in the future a command's issued_at may lie.
 	MaxClockSkew time.Duration `toml:"max_clock_skew"`
 }
@@ -79,7 +74,6 @@ func DefaultConfig() Config {
 		HealthEvery:         time.Minute,
 		RemoteOpenPerMinute: 6,
 		MaxClockSkew:        5 * time.Minute,
-		OperatorKeys:        []string{},
 	}
 }
 
@@ -173,12 +167,6 @@ func (c Config) Validate() error {
 	case c.MaxClockSkew < 0:
 		return &ConfigError{"max_clock_skew", "must not be negative"}
 	}
-	if _, err := parseKeys(c.OperatorKeys); err != nil {
-		return &ConfigError{"operator_keys", err.Error()}
-	}
-	if c.RemoteOpen && len(c.OperatorKeys) == 0 {
-		return &ConfigError{"remote_open", "needs operator_keys: an open command must be signed by the operator"}
-	}
 	return nil
 }
 
@@ -206,16 +194,4 @@ func brokerURL(s string) (*url.URL, error) {
 		return nil, fmt.Errorf("scheme %q is not mqtts:// or mqtt://", u.Scheme)
 	}
 	return u, nil
-}
-
-func parseKeys(ks []string) ([]ed25519.PublicKey, error) {
-	var out []ed25519.PublicKey
-	for i, k := range ks {
-		b, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(strings.TrimSpace(k), "ed25519:"))
-		if err != nil || len(b) != ed25519.PublicKeySize {
-			return nil, fmt.Errorf("[%d] is not a base64 Ed25519 public key (pudo fleet pubkey prints one)", i)
-		}
-		out = append(out, ed25519.PublicKey(b))
-	}
-	return out, nil
 }

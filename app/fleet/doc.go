@@ -11,5 +11,9 @@
 // version and the newest wins. After every connect the locker says how far
 // it got (sync/req) and the central side resends what it missed, so nothing
 // depends on the broker's queue. The link calls the same core methods as
-// the HTTP API. Every topic and payload is in asyncapi.json.
+// the HTTP API. The two commands that open a door or change which tokens
+// open doors (open, revoke) must be signed with the operator's key, the
+// one that signs courier tokens (package cred, [operator] public_keys).
+// The core's pruning waits for the outbox (EventHold). Every topic and
+// payload is in asyncapi.json.
 package fleet

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" driver
+
+	"pudo/app/cred"
 )
 
 // Journal is the central side's record of the commands it sent: it
@@ -37,7 +39,14 @@ CREATE INDEX IF NOT EXISTS commands_by_locker ON commands (locker, version, issu
 CREATE TABLE IF NOT EXISTS versions (
 	locker TEXT    PRIMARY KEY,
 	last   INTEGER NOT NULL
-);`
+);
+CREATE TABLE IF NOT EXISTS revocation_lists (
+	command_id TEXT    PRIMARY KEY REFERENCES commands (command_id),
+	locker     TEXT    NOT NULL,
+	version    INTEGER NOT NULL,
+	list       BLOB    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS revocation_lists_by_locker ON revocation_lists (locker, version);`
 
 // OpenJournal opens or creates the journal at path.
 func OpenJournal(ctx context.Context, path string) (*Journal, error) {
@@ -72,15 +81,48 @@ func (j *Journal) NextVersion(ctx context.Context, locker string) (int64, error)
 }
 
 // Add keeps a command as sent, byte for byte: a resend must be the same
-// command, or the locker takes it for a reused id.
+// command, or the locker takes it for a reused id. locker is "_all" for a
+// fleet-wide command.
 func (j *Journal) Add(ctx context.Context, locker, name string, c Command, payload []byte) error {
-	_, err := j.db.ExecContext(ctx, `INSERT INTO commands (command_id, locker, name, booking_id, version, issued_at, expires_at, payload)
+	tx, err := j.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("fleet journal: add %s: %w", c.CommandID, err)
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `INSERT INTO commands (command_id, locker, name, booking_id, version, issued_at, expires_at, payload)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, c.CommandID, locker, name, c.BookingID, c.Version,
 		c.IssuedAt.UnixMilli(), c.ExpiresAt.UnixMilli(), payload)
 	if err != nil {
 		return fmt.Errorf("fleet journal: add %s: %w", c.CommandID, err)
 	}
-	return nil
+	if name == CmdRevoke {
+		list, err := decodeRevocations(c.Revocations)
+		if err != nil {
+			return fmt.Errorf("fleet journal: add %s: %w", c.CommandID, err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO revocation_lists (command_id, locker, version, list) VALUES (?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`, c.CommandID, locker, list.Version, []byte(c.Revocations))
+		if err != nil {
+			return fmt.Errorf("fleet journal: add %s: %w", c.CommandID, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// LastRevocations returns the newest revocation list sent to locker or to
+// the whole fleet (for "_all": sent anywhere), and whether there was one.
+func (j *Journal) LastRevocations(ctx context.Context, locker string) (cred.Revocations, bool, error) {
+	var raw []byte
+	err := j.db.QueryRowContext(ctx, `SELECT list FROM revocation_lists WHERE ? = ? OR locker IN (?, ?)
+		ORDER BY version DESC LIMIT 1`, locker, allLockers, locker, allLockers).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return cred.Revocations{}, false, nil
+	}
+	if err != nil {
+		return cred.Revocations{}, false, fmt.Errorf("fleet journal: revocations: %w", err)
+	}
+	list, err := decodeRevocations(raw)
+	return list, err == nil, err
 }
 
 // Sent returns a kept command: its locker, name and payload.
@@ -93,29 +135,49 @@ func (j *Journal) Sent(ctx context.Context, commandID string) (locker, name stri
 }
 
 // Missing lists what a locker did not process by its sync request, in the
-// order to apply: every unexpired booking change above its gap-free
-// version and not among those it has, then other unexpired commands issued
-// since its command cursor.
+// order to apply: the newest revocation list when the locker's is older
+// (whatever its cursor: a list must not wait behind a later command), then
+// every unexpired booking change above its gap-free version and not among
+// those it has, then other unexpired commands, its own and fleet-wide,
+// issued since its command cursor.
 func (j *Journal) Missing(ctx context.Context, req SyncRequest, now time.Time) ([]SyncCommand, error) {
-	rows, err := j.db.QueryContext(ctx, `SELECT name, version, payload FROM commands
-		WHERE locker = ? AND expires_at > ? AND ((version > ?) OR (version = 0 AND issued_at >= ?))
-		ORDER BY version = 0, version, issued_at`, req.Locker, now.UnixMilli(), req.BookingVersion, req.CommandCursor.UnixMilli())
+	var out []SyncCommand
+	var rl struct {
+		locker string
+		p      []byte
+	}
+	err := j.db.QueryRowContext(ctx, `SELECT r.locker, c.payload FROM revocation_lists r JOIN commands c USING (command_id)
+		WHERE r.locker IN (?, ?) AND c.expires_at > ? ORDER BY r.version DESC LIMIT 1`, req.Locker, allLockers, now.UnixMilli()).Scan(&rl.locker, &rl.p)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return nil, fmt.Errorf("fleet journal: missing: %w", err)
+	default:
+		var c Command
+		if json.Unmarshal(rl.p, &c) == nil {
+			if list, err := decodeRevocations(c.Revocations); err == nil && list.Version > req.RevocationVersion {
+				out = append(out, SyncCommand{Name: CmdRevoke, FleetWide: rl.locker == allLockers, Command: json.RawMessage(rl.p)})
+			}
+		}
+	}
+	rows, err := j.db.QueryContext(ctx, `SELECT locker, name, version, payload FROM commands
+		WHERE locker IN (?, ?) AND name <> ? AND expires_at > ? AND ((version > ?) OR (version = 0 AND issued_at >= ?))
+		ORDER BY version = 0, version, issued_at`, req.Locker, allLockers, CmdRevoke, now.UnixMilli(), req.BookingVersion, req.CommandCursor.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("fleet journal: missing: %w", err)
 	}
 	defer rows.Close()
-	var out []SyncCommand
 	for rows.Next() {
-		var name string
+		var locker, name string
 		var v int64
 		var p []byte
-		if err := rows.Scan(&name, &v, &p); err != nil {
+		if err := rows.Scan(&locker, &name, &v, &p); err != nil {
 			return nil, err
 		}
 		if v > 0 && slices.Contains(req.VersionsAhead, v) {
 			continue
 		}
-		out = append(out, SyncCommand{Name: name, Command: json.RawMessage(p)})
+		out = append(out, SyncCommand{Name: name, FleetWide: locker == allLockers, Command: json.RawMessage(p)})
 	}
 	return out, rows.Err()
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/eclipse/paho.golang/paho"
 
 	"pudo/app/core"
+	"pudo/app/cred"
 	"pudo/storage"
 )
 
@@ -41,7 +42,7 @@ func TestFleetKillChild(t *testing.T) {
 	}
 	var s killSpec
 	must(t, json.Unmarshal([]byte(spec), &s))
-	k := &kiosk{tb: t, id: "L-KILL", dir: s.Dir, cfg: s.Config}
+	k := &kiosk{tb: t, id: "L-KILL", dir: s.Dir, cfg: s.Config, keys: []cred.PublicKey{testOperator.Public()}}
 	k.start()
 	fmt.Println("started")
 	op := k.locker.Operator("churn")

@@ -38,6 +38,8 @@ type kiosk struct {
 	id     string
 	dir    string
 	cfg    Config
+	keys   []cred.PublicKey // the operator's keys it trusts
+	clock  func() time.Time // the store's clock; nil: the wall clock
 	db     *storage.DB
 	locks  *lockio.Controller
 	sim    *simbus.Bus
@@ -49,11 +51,17 @@ type kiosk struct {
 
 func newKiosk(tb testing.TB, b *broker, id string, edit ...func(*Config)) *kiosk {
 	tb.Helper()
+	return newKioskKeys(tb, b, id, []cred.PublicKey{testOperator.Public()}, edit...)
+}
+
+// newKioskKeys is a kiosk trusting keys ([operator] public_keys).
+func newKioskKeys(tb testing.TB, b *broker, id string, keys []cred.PublicKey, edit ...func(*Config)) *kiosk {
+	tb.Helper()
 	cfg := b.lockerConfig(tb, id)
 	for _, e := range edit {
 		e(&cfg)
 	}
-	k := &kiosk{tb: tb, id: id, dir: tb.TempDir(), cfg: cfg}
+	k := &kiosk{tb: tb, id: id, dir: tb.TempDir(), cfg: cfg, keys: keys}
 	k.start()
 	tb.Cleanup(k.stop)
 	// A first connection has no session yet: commands sent before the
@@ -75,6 +83,9 @@ func (k *kiosk) start() {
 	k.cancel = cancel
 	db, secret, err := core.OpenData(ctx, k.dir, testLog(tb))
 	must(tb, err)
+	if k.clock != nil {
+		db.Now = k.clock
+	}
 	boot, err := StartBoot(ctx, db, true)
 	must(tb, err)
 	lc := lockio.DefaultConfig()
@@ -85,12 +96,13 @@ func (k *kiosk) start() {
 	lc.Port = sim.Path()
 	locks, err := lockio.Open(ctx, lc, testLog(tb))
 	must(tb, err)
-	locker := core.New(db, locks, secret, core.Options{KioskID: k.id, RemoteOpen: true, OperatorKeys: []cred.PublicKey{testOperator.Public()}, PINCost: core.PINCost{Time: 1, Memory: 8}}, testLog(tb))
+	locker := core.New(db, locks, secret, core.Options{KioskID: k.id, RemoteOpen: true, OperatorKeys: k.keys,
+		Holds: []core.EventHold{EventHold()}, PINCost: core.PINCost{Time: 1, Memory: 8}}, testLog(tb))
 	doors, err := core.Layout(core.DemoColumns(), 2)
 	must(tb, err)
 	must(tb, locker.SetUp(ctx, doors))
 	must(tb, locker.Reconcile(ctx))
-	link, err := New(k.cfg, k.id, locker, db, Options{Version: "test", Boot: boot, LockBus: func() bool { return locks.Health().Up() },
+	link, err := New(k.cfg, k.id, locker, db, Options{Version: "test", Boot: boot, OperatorKeys: k.keys, LockBus: func() bool { return locks.Health().Up() },
 		ClockSynced: func() bool { return true }}, testLog(tb).With("locker", k.id))
 	must(tb, err)
 	k.db, k.locks, k.locker, k.link = db, locks, locker, link

@@ -2,9 +2,9 @@ package fleet
 
 import (
 	"context"
-	"crypto/ed25519"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -12,6 +12,7 @@ import (
 	"github.com/eclipse/paho.golang/autopaho"
 
 	"pudo/app/core"
+	"pudo/app/cred"
 	"pudo/storage"
 )
 
@@ -26,6 +27,8 @@ type Core interface {
 	DoorStates(ctx context.Context) ([]core.DoorState, error)
 	Settings(ctx context.Context) (map[string]string, error)
 	Operator(name string) *core.Operator
+	SetRevocations(ctx context.Context, list cred.Revocations) error
+	Revocations(ctx context.Context) (cred.Revocations, error)
 }
 
 var _ Core = (*core.Locker)(nil)
@@ -33,6 +36,11 @@ var _ Core = (*core.Locker)(nil)
 // Options are what main (or a test) adds to the configuration.
 type Options struct {
 	Version string
+	// OperatorKeys are the operator's public keys ([operator] public_keys,
+	// and the demo locker's own): the keys that sign courier tokens sign the
+	// commands the link takes only from the operator, a remote opening and
+	// a revocation list.
+	OperatorKeys []cred.PublicKey
 	// Boot is this run, from StartBoot; zero: Run starts one itself.
 	Boot Boot
 	// LockBus reports whether the lock boards answer; nil: unknown.
@@ -54,7 +62,7 @@ type Link struct {
 	db     *storage.DB
 	opts   Options
 	log    *slog.Logger
-	keys   []ed25519.PublicKey
+	keys   []cred.PublicKey
 	now    func() time.Time
 	start  time.Time
 
@@ -93,7 +101,10 @@ func New(cfg Config, id string, c Core, db *storage.DB, opts Options, log *slog.
 	if err := CheckLockerID(id); err != nil {
 		return nil, &ConfigError{"locker", err.Error()}
 	}
-	keys, _ := parseKeys(cfg.OperatorKeys)
+	if cfg.RemoteOpen && len(opts.OperatorKeys) == 0 {
+		return nil, &ConfigError{"remote_open", "needs the operator's keys in [operator] public_keys (pudo token keygen prints one): an open command must be signed by the operator"}
+	}
+	keys := slices.Clone(opts.OperatorKeys)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}

@@ -1,21 +1,18 @@
 package fleet
 
 import (
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/base64"
 	"testing"
 	"time"
+
+	"pudo/app/cred"
 )
 
 // A remote opening over the link: only when the fleet config allows it,
-// only signed by the operator, one stored parcel's door, once.
+// only signed by an operator key of [operator] public_keys (the key that
+// signs courier tokens), one stored parcel's door, once.
 func TestRemoteOpenSignedByTheOperator(t *testing.T) {
 	b := startBroker(t)
-	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	k := newKiosk(t, b, "L-OPEN", func(c *Config) {
-		c.RemoteOpen, c.OperatorKeys = true, []string{base64.StdEncoding.EncodeToString(pub)}
-	})
+	k := newKiosk(t, b, "L-OPEN", func(c *Config) { c.RemoteOpen = true })
 	off := newKiosk(t, b, "L-NOOPEN")
 	op := newOperator(t, b)
 	for _, kk := range []*kiosk{k, off} {
@@ -24,31 +21,34 @@ func TestRemoteOpenSignedByTheOperator(t *testing.T) {
 		}
 		kk.dropOff("OPEN-1")
 	}
-	open := func(kk *kiosk, key ed25519.PrivateKey) Result {
+	open := func(kk *kiosk, key *cred.PrivateKey) Result {
 		c := Command{BookingID: "O1", Operator: "test"}
 		Prepare(&c, time.Minute)
 		if key != nil {
-			SignOpen(key, testFleet, kk.id, &c)
+			Sign(*key, testFleet, kk.id, CmdOpen, &c)
 		} else {
 			c.Signature = "AAAA"
 		}
 		return command(t, op, nil, kk.id, CmdOpen, c)
 	}
-	_, stranger, _ := ed25519.GenerateKey(rand.Reader)
-	if r := open(k, stranger); r.Error != "unauthorized" {
+	stranger := cred.GenerateKey()
+	if r := open(k, &stranger); r.Error != "unauthorized" {
 		t.Fatalf("open signed by a stranger = %+v", r)
 	}
-	if r := open(off, priv); r.Error != "remote_open_disabled" {
+	if r := open(k, nil); r.Error != "unauthorized" {
+		t.Fatalf("open with a made-up signature = %+v", r)
+	}
+	if r := open(off, &testOperator); r.Error != "remote_open_disabled" {
 		t.Fatalf("open where the fleet config forbids it = %+v", r)
 	}
-	r := open(k, priv)
+	r := open(k, &testOperator)
 	if r.Status != StatusOK || r.DoorID == 0 {
 		t.Fatalf("signed open = %+v", r)
 	}
 	// Until the sensor settles the opening, a second one is refused as
 	// being opened; once it has, as collected: never a second unlock.
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		r := open(k, priv)
+		r := open(k, &testOperator)
 		if r.Status == StatusRefused && r.Error == "wrong_state" {
 			break
 		}

@@ -39,10 +39,12 @@ type Operator struct {
 	log  *slog.Logger
 	stop context.CancelFunc
 
-	mu       sync.Mutex // protects following
-	waiters  map[string]chan Result
-	handlers []func(*paho.Publish)
-	subbed   map[string]bool
+	mu      sync.Mutex // protects following
+	waiters map[string]chan Result
+	// collectors hear every locker's result of a fleet-wide command.
+	collectors map[string]func(Result)
+	handlers   []func(*paho.Publish)
+	subbed     map[string]bool
 }
 
 // ErrBroker is a connection failure, said in terms of what to fix.
@@ -66,7 +68,7 @@ func Dial(ctx context.Context, cfg OperatorConfig, log *slog.Logger) (*Operator,
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrBroker, strings.TrimPrefix(err.Error(), "fleet: "))
 	}
-	o := &Operator{cfg: cfg, log: log, waiters: map[string]chan Result{}, subbed: map[string]bool{}}
+	o := &Operator{cfg: cfg, log: log, waiters: map[string]chan Result{}, collectors: map[string]func(Result){}, subbed: map[string]bool{}}
 	failed := make(chan error, 1)
 	ac := autopaho.ClientConfig{
 		ServerUrls: []*url.URL{u}, TlsCfg: tc, KeepAlive: 30,
@@ -136,8 +138,11 @@ func (o *Operator) route(pr paho.PublishReceived) (bool, error) {
 		var r Result
 		if json.Unmarshal(p.Payload, &r) == nil {
 			o.mu.Lock()
-			ch := o.waiters[r.CommandID]
+			ch, collect := o.waiters[r.CommandID], o.collectors[r.CommandID]
 			o.mu.Unlock()
+			if collect != nil {
+				collect(r)
+			}
 			if ch != nil {
 				select {
 				case ch <- r:
@@ -288,6 +293,71 @@ func (o *Operator) Command(ctx context.Context, j *Journal, locker, name string,
 		return Result{}, err
 	}
 	return o.Await(ctx, c.CommandID)
+}
+
+// CommandAll prepares, journals (when j is set) and sends one command to
+// every locker of the fleet (under _all), and hands each locker's first
+// result to each, on paho's goroutine, until ctx ends or every locker of
+// expect answered (at once when expect is empty). Lockers away get the command when they return, from the
+// broker's queue or, failing that, from the journal (ServeSync).
+func (o *Operator) CommandAll(ctx context.Context, j *Journal, name string, c Command, ttl time.Duration, expect []string, each func(Result)) error {
+	Prepare(&c, ttl)
+	payload, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	if err := o.Subscribe(ctx, topicRoot+"/"+o.cfg.Fleet+"/+/"+sufRes); err != nil {
+		return err
+	}
+	var mu sync.Mutex
+	heard := map[string]bool{}
+	left := len(expect)
+	done := make(chan struct{})
+	waiting := map[string]bool{}
+	for _, l := range expect {
+		waiting[l] = true
+	}
+	o.mu.Lock()
+	o.collectors[c.CommandID] = func(r Result) {
+		mu.Lock()
+		defer mu.Unlock()
+		if heard[r.Locker] {
+			return
+		}
+		heard[r.Locker] = true
+		each(r)
+		if waiting[r.Locker] {
+			if left--; left == 0 {
+				close(done)
+			}
+		}
+	}
+	o.mu.Unlock()
+	defer func() {
+		o.mu.Lock()
+		delete(o.collectors, c.CommandID)
+		o.mu.Unlock()
+	}()
+	if j != nil {
+		if err := j.Add(ctx, allLockers, name, c, payload); err != nil {
+			return err
+		}
+	}
+	t := Topics{Fleet: o.cfg.Fleet, Locker: allLockers}
+	// No response topic: a locker may not write under _all, and answers on
+	// its own res.
+	if _, err := o.cm.Publish(ctx, publishCmd(t.Cmd(name), payload, "", c.CommandID)); err != nil {
+		return fmt.Errorf("%w: publish %s: %v", ErrBroker, name, err)
+	}
+	if len(expect) == 0 {
+		return nil // nobody online to wait for: each gets it on return
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // ServeSync answers every locker's sync request from the journal until ctx

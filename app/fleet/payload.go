@@ -6,7 +6,7 @@ import (
 )
 
 // The JSON of every message. They are ours, not the store's: the AsyncAPI
-// document (asyncapi.yaml) describes each, and a test holds it to these.
+// document (asyncapi.json) describes each, and a test holds it to these.
 
 // Event is one entry of the locker's event log, as published on evt. A
 // consumer drops duplicates by (locker, seq); seq has no holes, so a jump
@@ -51,6 +51,8 @@ type Health struct {
 	LastSeq     int64     `json:"last_seq"`
 	AckedSeq    int64     `json:"acked_seq"`
 	Faults      int       `json:"faults"` // doors that did not open last time or are out of service
+	// RevocationVersion is the operator's revocation list applied (0: none).
+	RevocationVersion int64 `json:"revocation_version"`
 }
 
 // Doors is the retained state/doors.
@@ -106,8 +108,11 @@ type Command struct {
 	Key          string    `json:"key,omitempty"`
 	Value        *string   `json:"value,omitempty"`
 	Operator     string    `json:"operator,omitempty"`
+	// Revocations is the operator's whole revocation list (revoke), kept
+	// as it came: the signature covers these bytes.
+	Revocations json.RawMessage `json:"revocations,omitempty"`
 	// Signature is the operator's Ed25519 signature of the command (see
-	// signedText); "open" needs it.
+	// signedText); "open" and "revoke" need it.
 	Signature string `json:"signature,omitempty"`
 }
 
@@ -136,6 +141,9 @@ type Result struct {
 	QR         string    `json:"qr,omitempty"`
 	ExpiresAt  time.Time `json:"expires_at,omitzero"`
 	State      string    `json:"state,omitempty"`
+	// RevocationVersion is the revocation list applied at the locker
+	// (revoke, state).
+	RevocationVersion int64 `json:"revocation_version,omitempty"`
 }
 
 // Result statuses.
@@ -160,6 +168,9 @@ type SyncRequest struct {
 	// unversioned commands issued since, and not expired, are missing.
 	CommandCursor time.Time `json:"command_cursor,omitzero"`
 	LastSeq       int64     `json:"last_seq"`
+	// RevocationVersion is the revocation list applied: the central side
+	// resends its newest list when this is older, whatever the cursor.
+	RevocationVersion int64 `json:"revocation_version"`
 }
 
 // SyncResponse is the central side's answer on sync/res: the commands the
@@ -171,6 +182,9 @@ type SyncResponse struct {
 
 // SyncCommand is one resent command.
 type SyncCommand struct {
-	Name    string          `json:"name"`
-	Command json.RawMessage `json:"command"`
+	Name string `json:"name"`
+	// FleetWide says the command was sent to every locker (_all): a signed
+	// one was signed for _all.
+	FleetWide bool            `json:"fleet_wide,omitempty"`
+	Command   json.RawMessage `json:"command"`
 }

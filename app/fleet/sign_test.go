@@ -1,43 +1,79 @@
 package fleet
 
 import (
-	"crypto/ed25519"
-	"crypto/rand"
+	"context"
+	"encoding/json"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"pudo/app/cred"
 )
 
-// A signed open opens only what it names, at the locker it names.
-func TestOpenSignatureIsBound(t *testing.T) {
-	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	_, other, _ := ed25519.GenerateKey(rand.Reader)
-	l := &Link{cfg: Config{Fleet: "f"}, id: "L1", keys: []ed25519.PublicKey{pub}}
-	base := Command{CommandID: "c", IssuedAt: time.Now(), ExpiresAt: time.Now().Add(time.Minute), RentID: 7}
-	signed := base
-	SignOpen(priv, "f", "L1", &signed)
+// revCore is a core that knows only its revocation list.
+type revCore struct {
+	Core
+	list cred.Revocations
+}
+
+func (c revCore) Revocations(context.Context) (cred.Revocations, error) { return c.list, nil }
+
+// A signed command does only what it names, at the target it names, and
+// only under a key the locker trusts and the applied list does not revoke.
+func TestSignatureIsBound(t *testing.T) {
+	other := cred.GenerateKey()
+	revokedKey := cred.GenerateKey()
+	l := &Link{cfg: Config{Fleet: "f"}, id: "L1", keys: []cred.PublicKey{testOperator.Public(), revokedKey.Public()},
+		core: revCore{list: cred.Revocations{Version: 3, Keys: []string{revokedKey.Public().ID()}}}}
+	open := Command{CommandID: "c", IssuedAt: time.Now(), ExpiresAt: time.Now().Add(time.Minute), RentID: 7}
+	Sign(testOperator, "f", "L1", CmdOpen, &open)
+	revoke := Command{CommandID: "r", IssuedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour),
+		Revocations: json.RawMessage(`{"version":4,"tokens":["00112233aabbccdd"]}`)}
+	Sign(testOperator, "f", allLockers, CmdRevoke, &revoke)
 	tests := []struct {
-		name string
-		edit func(c *Command)
-		ok   bool
+		name, cmd, target string
+		c                 Command
+		edit              func(c *Command)
+		ok                bool
 	}{
-		{"as signed", func(*Command) {}, true},
-		{"another rent", func(c *Command) { c.RentID = 8 }, false},
-		{"later expiry", func(c *Command) { c.ExpiresAt = c.ExpiresAt.Add(time.Hour) }, false},
-		{"no signature", func(c *Command) { c.Signature = "" }, false},
-		{"garbage", func(c *Command) { c.Signature = "!!" }, false},
-		{"another key", func(c *Command) { SignOpen(other, "f", "L1", c) }, false},
-		{"for another locker", func(c *Command) { SignOpen(priv, "f", "L2", c) }, false},
+		{"open as signed", CmdOpen, "L1", open, func(*Command) {}, true},
+		{"another rent", CmdOpen, "L1", open, func(c *Command) { c.RentID = 8 }, false},
+		{"later expiry", CmdOpen, "L1", open, func(c *Command) { c.ExpiresAt = c.ExpiresAt.Add(time.Hour) }, false},
+		{"no signature", CmdOpen, "L1", open, func(c *Command) { c.Signature = "" }, false},
+		{"garbage", CmdOpen, "L1", open, func(c *Command) { c.Signature = "!!" }, false},
+		{"another key", CmdOpen, "L1", open, func(c *Command) { Sign(other, "f", "L1", CmdOpen, c) }, false},
+		{"for another locker", CmdOpen, "L1", open, func(c *Command) { Sign(testOperator, "f", "L2", CmdOpen, c) }, false},
+		{"for another fleet", CmdOpen, "L1", open, func(c *Command) { Sign(testOperator, "g", "L1", CmdOpen, c) }, false},
+		{"an open's signature on a revoke", CmdRevoke, "L1", open, func(*Command) {}, false},
+		{"a key the applied list revokes", CmdOpen, "L1", open, func(c *Command) { Sign(revokedKey, "f", "L1", CmdOpen, c) }, false},
+		{"fleet-wide revoke as signed", CmdRevoke, allLockers, revoke, func(*Command) {}, true},
+		{"fleet-wide revoke sent to one locker", CmdRevoke, "L1", revoke, func(*Command) {}, false},
+		{"the list changed", CmdRevoke, allLockers, revoke, func(c *Command) {
+			c.Revocations = json.RawMessage(`{"version":4}`)
+		}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := signed
+			c := tt.c
 			tt.edit(&c)
-			if got := l.verify(c); got != tt.ok {
-				t.Fatalf("verify = %v, want %v", got, tt.ok)
+			_, err := l.authorize(context.Background(), tt.cmd, tt.target, c)
+			if (err == nil) != tt.ok {
+				t.Fatalf("authorize = %v, want ok %v", err, tt.ok)
 			}
 		})
+	}
+}
+
+// Remote opening needs the operator's keys: [operator] public_keys.
+func TestRemoteOpenNeedsOperatorKeys(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Broker, cfg.RemoteOpen = "mqtts://broker.example:8883", true
+	_, err := New(cfg, "L1", nil, nil, Options{}, testLog(t))
+	var ce *ConfigError
+	if !asConfigError(err, &ce) || ce.Key != "remote_open" || !strings.Contains(ce.Msg, "[operator] public_keys") {
+		t.Fatalf("New with remote_open and no operator keys = %v", err)
 	}
 }
 
@@ -58,8 +94,6 @@ func TestConfigValidate(t *testing.T) {
 		{"cert without key", func(c *Config) { c.CertFile = "x.pem" }, "cert_file"},
 		{"short session", func(c *Config) { c.SessionExpiry = time.Second }, "session_expiry"},
 		{"rate", func(c *Config) { c.PublishRate = -1 }, "publish_rate"},
-		{"bad key", func(c *Config) { c.OperatorKeys = []string{"abc"} }, "operator_keys"},
-		{"open without keys", func(c *Config) { c.RemoteOpen = true }, "remote_open"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"github.com/eclipse/paho.golang/autopaho"
 	"github.com/eclipse/paho.golang/paho"
 
+	"pudo/app/cred"
 	"pudo/storage"
 )
 
@@ -40,6 +41,10 @@ func (l *Link) stateLoop(ctx context.Context, cm *autopaho.ConnectionManager) {
 	var syncRetry <-chan time.Time
 	retryIn := syncRetryMin
 	var debounce <-chan time.Time
+	// healthLater is a caught-up health held back by the 10s limit: it
+	// goes when the limit allows, so status does not show a stale backlog
+	// until the next health_every.
+	var healthLater <-chan time.Time
 	var last struct{ doors, capacity []byte }
 	publish := func(all bool) {
 		if !l.connected.Load() {
@@ -104,7 +109,17 @@ func (l *Link) stateLoop(ctx context.Context, cm *autopaho.ConnectionManager) {
 			}
 		case <-l.healthNow:
 			// At most every 10s: a busy locker catches up after each event.
-			if l.connected.Load() && l.now().Sub(l.lastHealth) > 10*time.Second {
+			wait := 10*time.Second - l.now().Sub(l.lastHealth)
+			switch {
+			case !l.connected.Load():
+			case wait < 0:
+				l.publishHealth(ctx, cm)
+			case healthLater == nil:
+				healthLater = time.After(wait)
+			}
+		case <-healthLater:
+			healthLater = nil
+			if l.connected.Load() {
 				l.publishHealth(ctx, cm)
 			}
 		}
@@ -213,6 +228,11 @@ func (l *Link) health(ctx context.Context) Health {
 			}
 		}
 	}
+	if list, err := l.core.Revocations(ctx); err == nil {
+		h.RevocationVersion = list.Version
+	} else {
+		h.Store = "failing"
+	}
 	return h
 }
 
@@ -245,6 +265,11 @@ func (l *Link) requestSync(ctx context.Context, cm *autopaho.ConnectionManager) 
 		req.LastSeq, err = tx.LastSeq()
 		return err
 	})
+	if err == nil {
+		var list cred.Revocations
+		list, err = l.core.Revocations(ctx)
+		req.RevocationVersion = list.Version
+	}
 	if err != nil {
 		l.log.Warn("fleet: sync request not made", "err", err)
 		return
@@ -264,7 +289,7 @@ func (l *Link) takeSync(payload []byte) {
 	}
 	l.synced.Store(true)
 	for _, c := range res.Commands {
-		l.cmds.push(inbound{name: c.Name, payload: c.Command, ack: func() {}, fromSync: true})
+		l.cmds.push(inbound{name: c.Name, payload: c.Command, ack: func() {}, fromSync: true, fleetWide: c.FleetWide})
 	}
 	if len(res.Commands) > 0 {
 		l.log.Info("fleet: commands resent by the central side", "count", len(res.Commands))

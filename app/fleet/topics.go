@@ -34,14 +34,15 @@ const (
 	CmdConfig  = "config"
 	CmdState   = "state"
 	CmdRebirth = "rebirth"
+	CmdRevoke  = "revoke"
 )
 
 // commandNames are every command the locker takes.
-var commandNames = []string{CmdBook, CmdCancel, CmdExtend, CmdOpen, CmdService, CmdConfig, CmdState, CmdRebirth}
+var commandNames = []string{CmdBook, CmdCancel, CmdExtend, CmdOpen, CmdService, CmdConfig, CmdState, CmdRebirth, CmdRevoke}
 
 // fleetWide are the commands that may come to every locker at once; the
 // others name one locker's rent or door and come only to it.
-var fleetWide = map[string]bool{CmdState: true, CmdRebirth: true, CmdConfig: true}
+var fleetWide = map[string]bool{CmdState: true, CmdRebirth: true, CmdConfig: true, CmdRevoke: true}
 
 // Topics builds one locker's topic names.
 type Topics struct {

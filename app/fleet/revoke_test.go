@@ -1,0 +1,280 @@
+package fleet
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/eclipse/paho.golang/paho"
+
+	"pudo/app/core"
+	"pudo/app/cred"
+)
+
+// revokeCmd is a revoke command for list, signed by key for target.
+func revokeCmd(t testing.TB, key cred.PrivateKey, target string, list cred.Revocations) Command {
+	t.Helper()
+	raw, err := json.Marshal(list)
+	must(t, err)
+	c := Command{Revocations: raw, Operator: "test"}
+	Prepare(&c, time.Hour)
+	Sign(key, testFleet, target, CmdRevoke, &c)
+	return c
+}
+
+func tokenID(t testing.TB, token string) string {
+	t.Helper()
+	c, err := cred.Verifier{Keys: []cred.PublicKey{testOperator.Public()}, Locker: "any"}.Verify(token, time.Now())
+	must(t, err)
+	return c.ID
+}
+
+// The operator's revocation list over the real broker: a revoked courier
+// token no longer logs in at the kiosk once the list is there; the same
+// command again and the same list again are applied once; an older list,
+// or the same version with other entries, is refused and changes nothing;
+// a list nobody trusted signed is refused; health and the state request
+// say the version applied.
+func TestRevocationPush(t *testing.T) {
+	b := startBroker(t)
+	k := newKiosk(t, b, "L-REV")
+	op := newOperator(t, b)
+	ctx := context.Background()
+	anna, ben, cleo := courierToken(t, "anna"), courierToken(t, "ben"), courierToken(t, "cleo")
+	for _, tok := range []string{anna, ben, cleo} {
+		if _, err := k.locker.CourierLogin(ctx, tok); err != nil {
+			t.Fatalf("before any list: %v", err)
+		}
+	}
+	v1 := cred.Revocations{Version: 1, Tokens: []string{tokenID(t, anna)}}
+	push := revokeCmd(t, testOperator, k.id, v1)
+	r := command(t, op, nil, k.id, CmdRevoke, push)
+	if r.Status != StatusOK || r.State != "applied" || r.RevocationVersion != 1 {
+		t.Fatalf("push = %+v", r)
+	}
+	if _, err := k.locker.CourierLogin(ctx, anna); !errors.Is(err, core.ErrTokenRevoked) {
+		t.Fatalf("a revoked courier token after the push: %v", err)
+	}
+	if _, err := k.locker.CourierLogin(ctx, ben); err != nil {
+		t.Fatalf("another courier after the push: %v", err)
+	}
+
+	// The same command again: its first answer, not applied again.
+	payload, _ := json.Marshal(push)
+	op.waiter(push.CommandID)
+	must(t, op.SendRaw(ctx, k.id, CmdRevoke, push.CommandID, payload))
+	actx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	again, err := op.Await(actx, push.CommandID)
+	cancel()
+	if err != nil || !again.Replayed || again.State != "applied" {
+		t.Fatalf("duplicate push = %+v, %v", again, err)
+	}
+	// The same list in a new command: nothing changes.
+	if r := command(t, op, nil, k.id, CmdRevoke, revokeCmd(t, testOperator, k.id, v1)); r.Status != StatusOK || r.State != "unchanged" {
+		t.Fatalf("the same list again = %+v", r)
+	}
+	if n := countEvents(t, k, "revocations.applied"); n != 1 {
+		t.Fatalf("list 1 applied %d times", n)
+	}
+
+	v2 := cred.Revocations{Version: 2, Tokens: v1.Tokens, Subjects: []cred.SubjectRevocation{{Kind: "courier", ID: "ben"}}}
+	if r := command(t, op, nil, k.id, CmdRevoke, revokeCmd(t, testOperator, k.id, v2)); r.Status != StatusOK || r.RevocationVersion != 2 {
+		t.Fatalf("list 2 = %+v", r)
+	}
+	for _, tt := range []struct {
+		name string
+		cmd  Command
+		code string
+	}{
+		{"an older list", revokeCmd(t, testOperator, k.id, cred.Revocations{Version: 1}), "stale"},
+		{"the same version, other entries", revokeCmd(t, testOperator, k.id, cred.Revocations{Version: 2}), "stale"},
+		{"signed by a stranger", revokeCmd(t, cred.GenerateKey(), k.id, cred.Revocations{Version: 3}), "unauthorized"},
+		{"signed for another locker", revokeCmd(t, testOperator, "L-OTHER", cred.Revocations{Version: 3}), "unauthorized"},
+		{"no list", func() Command { c := revokeCmd(t, testOperator, k.id, v2); c.Revocations = nil; return c }(), "bad_command"},
+		{"unsigned", func() Command {
+			c := revokeCmd(t, testOperator, k.id, cred.Revocations{Version: 3})
+			c.Signature = ""
+			return c
+		}(), "bad_command"},
+		{"a bad entry", revokeCmd(t, testOperator, k.id, cred.Revocations{Version: 3, Tokens: []string{"xyz"}}), "bad_command"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := command(t, op, nil, k.id, CmdRevoke, tt.cmd)
+			if r.Status != StatusRefused || r.Error != tt.code {
+				t.Fatalf("answer %+v, want refused %s", r, tt.code)
+			}
+		})
+	}
+	if got, _ := k.locker.Revocations(ctx); got.Version != 2 || len(got.Subjects) != 1 {
+		t.Fatalf("list after the refusals = %+v, want list 2", got)
+	}
+	for tok, revoked := range map[string]bool{anna: true, ben: true, cleo: false} {
+		if _, err := k.locker.CourierLogin(ctx, tok); errors.Is(err, core.ErrTokenRevoked) != revoked {
+			t.Fatalf("login under list 2: %v, want revoked %v", err, revoked)
+		}
+	}
+	st := Command{}
+	if r := command(t, op, nil, k.id, CmdState, st); r.RevocationVersion != 2 {
+		t.Fatalf("state = %+v, want revocation_version 2", r)
+	}
+	if h := waitHealth(t, op, k.id, func(h Health) bool { return h.RevocationVersion == 2 }); h.Store != "ok" {
+		t.Fatalf("health = %+v", h)
+	}
+}
+
+// waitHealth waits for a retained or fresh state/health that satisfies ok.
+func waitHealth(t *testing.T, op *Operator, locker string, ok func(Health) bool) Health {
+	t.Helper()
+	var mu sync.Mutex
+	var last Health
+	var seen bool
+	topic := Topics{Fleet: testFleet, Locker: locker}.Health()
+	op.OnMessage(func(p *paho.Publish) {
+		if p.Topic != topic {
+			return
+		}
+		var h Health
+		if json.Unmarshal(p.Payload, &h) == nil {
+			mu.Lock()
+			last, seen = h, true
+			mu.Unlock()
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	must(t, op.Subscribe(ctx, topic))
+	var h Health
+	waitUntil(t, "health says so", 15*time.Second, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		h = last
+		return seen && ok(last)
+	})
+	return h
+}
+
+// A fleet-wide list reaches every locker, each answering on its own res;
+// one that was away while the broker lost its queue gets the newest list
+// from the journal when it returns, and a later command it did take does
+// not hide the list it missed.
+func TestFleetWideRevocationAndSync(t *testing.T) {
+	b := startBroker(t)
+	k1 := newKiosk(t, b, "L-RA")
+	k2 := newKiosk(t, b, "L-RB")
+	op := newOperator(t, b)
+	j := newJournal(t)
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	central, err := Dial(ctx, b.operatorConfig(), testLog(t))
+	must(t, err)
+	defer central.Close()
+	go central.ServeSync(ctx, j)
+
+	anna := courierToken(t, "anna")
+	all := func(list cred.Revocations, expect ...string) map[string]Result {
+		t.Helper()
+		var mu sync.Mutex
+		got := map[string]Result{}
+		cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		err := op.CommandAll(cctx, j, CmdRevoke, revokeCmd(t, testOperator, allLockers, list), time.Hour, expect, func(r Result) {
+			mu.Lock()
+			got[r.Locker] = r
+			mu.Unlock()
+		})
+		if err != nil && len(expect) > 0 {
+			t.Fatalf("CommandAll: %v (answers %v)", err, got)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		return got
+	}
+	got := all(cred.Revocations{Version: 5, Subjects: []cred.SubjectRevocation{{Kind: "courier", ID: "anna"}}}, k1.id, k2.id)
+	for _, k := range []*kiosk{k1, k2} {
+		if r := got[k.id]; r.Status != StatusOK || r.RevocationVersion != 5 {
+			t.Fatalf("%s answered %+v", k.id, r)
+		}
+		if _, err := k.locker.CourierLogin(context.Background(), anna); !errors.Is(err, core.ErrTokenRevoked) {
+			t.Fatalf("%s after the fleet-wide list: %v", k.id, err)
+		}
+	}
+
+	// L-RB goes away; list 6 goes out and the broker loses its queue.
+	k2.stop()
+	all(cred.Revocations{Version: 6, Subjects: []cred.SubjectRevocation{{Kind: "carrier", ID: "TEST"}}}, k1.id)
+	b.Stop()
+	if err := os.Remove(filepath.Join(b.dir, "mosquitto.db")); err != nil {
+		t.Fatalf("the broker kept no store to lose: %v", err)
+	}
+	b.start()
+	k2.start()
+	waitUntil(t, "L-RB gets list 6 from the journal", 30*time.Second, func() bool {
+		l, err := k2.locker.Revocations(context.Background())
+		return err == nil && l.Version == 6
+	})
+	if _, err := k2.locker.CourierLogin(context.Background(), courierToken(t, "dora")); !errors.Is(err, core.ErrTokenRevoked) {
+		t.Fatalf("a TEST courier at L-RB after the resent list: %v", err)
+	}
+}
+
+// The journal resends the newest revocation list to a locker holding an
+// older one, whatever its command cursor says, and nothing to one that
+// holds it.
+func TestJournalResendsTheNewestList(t *testing.T) {
+	j := newJournal(t)
+	ctx := context.Background()
+	now := time.Now()
+	add := func(locker, name string, c Command) {
+		Prepare(&c, time.Hour)
+		p, _ := json.Marshal(c)
+		must(t, j.Add(ctx, locker, name, c, p))
+	}
+	list := func(v int64) json.RawMessage { b, _ := json.Marshal(cred.Revocations{Version: v}); return b }
+	add(allLockers, CmdRevoke, Command{Revocations: list(3), IssuedAt: now.Add(-3 * time.Minute)})
+	add("L1", CmdRevoke, Command{Revocations: list(4), IssuedAt: now.Add(-2 * time.Minute)})
+	add("L2", CmdRevoke, Command{Revocations: list(9), IssuedAt: now.Add(-2 * time.Minute)})
+	add(allLockers, CmdState, Command{IssuedAt: now.Add(-time.Minute)})
+	for _, tt := range []struct {
+		name string
+		req  SyncRequest
+		want []string // names, the revoke's version after a colon
+	}{
+		{"behind, cursor past the lists", SyncRequest{Locker: "L1", RevocationVersion: 1, CommandCursor: now.Add(-90 * time.Second)},
+			[]string{"revoke:4", "state"}},
+		{"holding the newest", SyncRequest{Locker: "L1", RevocationVersion: 4, CommandCursor: now.Add(-90 * time.Second)}, []string{"state"}},
+		{"another locker gets the fleet's", SyncRequest{Locker: "L3", RevocationVersion: 0, CommandCursor: now}, []string{"revoke:3/all"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cs, err := j.Missing(ctx, tt.req, now)
+			must(t, err)
+			var got []string
+			for _, c := range cs {
+				s := c.Name
+				if c.Name == CmdRevoke {
+					var cmd Command
+					must(t, json.Unmarshal(c.Command, &cmd))
+					l, err := decodeRevocations(cmd.Revocations)
+					must(t, err)
+					s += ":" + strconv.FormatInt(l.Version, 10)
+					if c.FleetWide {
+						s += "/all"
+					}
+				}
+				got = append(got, s)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("Missing = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	if l, ok, err := j.LastRevocations(ctx, "L1"); err != nil || !ok || l.Version != 4 {
+		t.Fatalf("LastRevocations(L1) = %+v %v %v", l, ok, err)
+	}
+}
