@@ -297,7 +297,8 @@ func screenOptions(ctx context.Context, cfg config.Config, locker *core.Locker, 
 		},
 		MoreTimeFor: cfg.Screen.MoreTime, AdminIdle: cfg.Screen.AdminIdle,
 		AdminTaps: cfg.Screen.AdminTaps, AdminWithin: cfg.Screen.AdminTapWindow,
-		Support: ui.Support{Phone: cfg.Support.Phone, Web: cfg.Support.Web, Note: cfg.Support.Note}}
+		Support: ui.Support{Phone: cfg.Support.Phone, Web: cfg.Support.Web, Note: cfg.Support.Note},
+		Cabinet: cfg.Locker.Wayfinding.Cabinet(cfg.Locker.ColumnSizes()), Sizes: cfg.Locker.Sizes}
 }
 
 // newWindow is the kiosk's window: full screen unless asked otherwise.

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -19,8 +20,12 @@ type CourierSession struct {
 	preferLow bool
 	unbooked  string // a label scanned without a booking, for the size chosen next
 	stored    int64  // the door the last parcel went into
-	drop      *dropFlow
-	batch     *batchFlow
+	tookBack  int64  // the door a parcel that fits no door was taken back from
+	// closeFirst are doors left open by a parcel that did not fit, until
+	// they close.
+	closeFirst []Door
+	drop       *dropFlow
+	batch      *batchFlow
 }
 
 func newCourierSession(ctx context.Context, f *Front, r CourierRound) *CourierSession {
@@ -30,6 +35,9 @@ func newCourierSession(ctx context.Context, f *Front, r CourierRound) *CourierSe
 func (s *CourierSession) first() View { return s.menu() }
 
 func (s *CourierSession) show(v View) View {
+	if p, ok := v.(*ProblemView); ok {
+		p.Courier = true
+	}
 	s.view = v
 	return v
 }
@@ -42,7 +50,34 @@ func (s *CourierSession) menu() View {
 }
 
 func (s *CourierSession) dropView() View {
-	return s.show(&DropView{PreferLow: s.preferLow, Stored: s.stored, Unbooked: s.unbooked})
+	return s.show(&DropView{PreferLow: s.preferLow, Stored: s.stored, Unbooked: s.unbooked,
+		Free: s.f.freeDoors(s.ctx), TookBack: s.tookBack, CloseFirst: slices.Clone(s.closeFirst)})
+}
+
+// freeDoors counts the doors of each size a new parcel could have now.
+func (f *Front) freeDoors(ctx context.Context) map[Size]int {
+	doors, err := f.eng.DoorMap(ctx)
+	if err != nil {
+		f.log.Warn("free doors not counted", "err", err)
+		return nil
+	}
+	out := map[Size]int{}
+	for _, d := range doors {
+		if d.Assignable() {
+			out[d.Size]++
+		}
+	}
+	return out
+}
+
+// largest reports whether no door of the locker is larger than size z.
+func (f *Front) largest(z Size) bool {
+	for _, d := range f.doors {
+		if d.Size.Rank() > z.Rank() {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *CourierSession) endDrop() {
@@ -65,8 +100,12 @@ func (s *CourierSession) tap(in Intent) View {
 	}
 	switch in := in.(type) {
 	case StartDrop:
-		s.stored, s.unbooked = 0, ""
+		s.stored, s.unbooked, s.tookBack = 0, "", 0
 		return s.dropView()
+	case CodeNoted:
+		if _, ok := s.view.(*RecipientCodeView); ok {
+			return s.dropView()
+		}
 	case TogglePreferLow:
 		if _, ok := s.view.(*DropView); ok {
 			s.preferLow = !s.preferLow
@@ -74,6 +113,7 @@ func (s *CourierSession) tap(in Intent) View {
 		}
 	case ChooseSize:
 		if _, ok := s.view.(*DropView); ok {
+			s.tookBack = 0
 			d, err := s.round.DropNew(s.ctx, in.Size, s.unbooked, s.preferLow)
 			return s.startDrop(d, err)
 		}
@@ -97,6 +137,7 @@ func (s *CourierSession) scan(text string) (View, bool) {
 	if _, ok := s.view.(*DropView); !ok {
 		return s.view, true
 	}
+	s.tookBack = 0
 	d, err := s.round.DropBooked(s.ctx, text)
 	if errors.Is(err, ErrUnknownParcel) {
 		s.unbooked = text
@@ -115,9 +156,21 @@ func (s *CourierSession) startDrop(d DropOff, err error) View {
 
 // dropStep shows what a step of the drop-off led to: the next parcel after
 // one went in.
+// dropStep shows what a step of the drop-off led to: the next parcel after
+// one went in (a walk-in's code first, until the courier noted it), the
+// drop screen again after one was taken back.
 func (s *CourierSession) dropStep(st dropStep) View {
-	if st == dropStored {
-		s.stored, s.unbooked = s.drop.at.door.ID, ""
+	switch st {
+	case dropStored:
+		s.stored, s.unbooked, s.closeFirst = s.drop.at.door.ID, "", s.drop.closeFirst
+		code := s.drop.d.Code()
+		s.drop = nil
+		if code != "" {
+			return s.show(&RecipientCodeView{Door: s.stored, Code: code})
+		}
+		return s.dropView()
+	case dropWithdrawn:
+		s.tookBack, s.closeFirst = s.drop.at.door.ID, s.drop.closeFirst
 		s.drop = nil
 		return s.dropView()
 	}
@@ -139,6 +192,13 @@ func (s *CourierSession) startBatch(kind BatchKind) View {
 
 func (s *CourierSession) notice(n Notice) View {
 	switch {
+	case s.drop == nil && len(s.closeFirst) > 0:
+		n0 := len(s.closeFirst)
+		if s.closeFirst = closedNow(s.closeFirst, n); len(s.closeFirst) != n0 {
+			if _, ok := s.view.(*DropView); ok {
+				return s.dropView()
+			}
+		}
 	case s.drop != nil:
 		return s.dropStep(s.drop.notice(n))
 	case s.batch != nil:

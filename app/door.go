@@ -103,3 +103,56 @@ type DoorState struct {
 	Door
 	Rent *Rent // nil: no active rent
 }
+
+// Inner is the inside of a door, in centimetres, as a courier measures a
+// parcel against it.
+type Inner struct {
+	Width  int `toml:"width"`
+	Height int `toml:"height"`
+	Depth  int `toml:"depth"`
+}
+
+// InnerSizes are the insides of the doors of each size (config
+// [locker.sizes]), shown on the courier's size buttons.
+type InnerSizes struct {
+	S Inner `toml:"S"`
+	M Inner `toml:"M"`
+	L Inner `toml:"L"`
+}
+
+// DefaultInnerSizes are the demo locker's doors: one width and depth, the
+// heights of the three sizes.
+func DefaultInnerSizes() InnerSizes {
+	return InnerSizes{S: Inner{40, 16, 60}, M: Inner{40, 26, 60}, L: Inner{40, 36, 60}}
+}
+
+// Of is the inside of a door of size z; zero for an unknown size.
+func (s InnerSizes) Of(z Size) Inner {
+	switch z {
+	case SizeS:
+		return s.S
+	case SizeM:
+		return s.M
+	case SizeL:
+		return s.L
+	}
+	return Inner{}
+}
+
+// Validate checks every size has an inside, a larger size no smaller in
+// any direction than a smaller one.
+func (s InnerSizes) Validate() error {
+	const key = "locker.sizes"
+	for i, z := range Sizes {
+		in := s.Of(z)
+		if in.Width <= 0 || in.Height <= 0 || in.Depth <= 0 || in.Width > 300 || in.Height > 300 || in.Depth > 300 {
+			return configErr(key+"."+string(z), "width, height and depth must each be 1..300 (cm)")
+		}
+		if i > 0 {
+			if p := s.Of(Sizes[i-1]); in.Width < p.Width || in.Height < p.Height || in.Depth < p.Depth {
+				return configErr(key+"."+string(z), "smaller than %s in some direction", Sizes[i-1])
+			}
+		}
+	}
+	return nil
+}

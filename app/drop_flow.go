@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 )
 
 // dropFlow is one parcel going into one door, for a courier's drop-off or
@@ -18,15 +19,19 @@ type dropFlow struct {
 	at    doorFollow
 	view  View
 	ended bool // stored or given up: nothing left to abandon
+	// closeFirst are the doors the parcel was too big for, while they may
+	// stand open: the person is asked to close them, and they are followed.
+	closeFirst []Door
 }
 
 // dropStep is what a drop-off's step led to.
 type dropStep uint8
 
 const (
-	dropGoing  dropStep = iota // still at the door: show flow.view
-	dropStored                 // the parcel is in
-	dropFailed                 // a problem screen: flow.view
+	dropGoing     dropStep = iota // still at the door: show flow.view
+	dropStored                    // the parcel is in
+	dropFailed                    // a problem screen: flow.view
+	dropWithdrawn                 // the parcel fits no door and went back with the courier
 )
 
 func newDropFlow(ctx context.Context, f *Front, d DropOff, task DoorTask) *dropFlow {
@@ -48,7 +53,13 @@ func (w *dropFlow) show(v View) View {
 	return v
 }
 
-func (w *dropFlow) doorView() View { return w.show(w.at.view(0, w.d.Code())) }
+func (w *dropFlow) doorView() View {
+	v := w.at.view(0, w.d.Code())
+	if dv, ok := v.(*DoorView); ok {
+		dv.CloseFirst = slices.Clone(w.closeFirst)
+	}
+	return w.show(v)
+}
 
 // fail shows a problem screen.
 func (w *dropFlow) fail(v View) dropStep {
@@ -63,6 +74,19 @@ func (w *dropFlow) tap(in Intent) (step dropStep, ok bool) {
 		if _, at := w.view.(*DoorView); at {
 			return w.larger(), true
 		}
+	case AnotherDoor:
+		if v, ok := w.view.(*TooSmallView); ok && v.Free > 0 {
+			return w.another(), true
+		}
+	case Withdraw:
+		if _, ok := w.view.(*TooSmallView); ok {
+			return w.withdraw(), true
+		}
+	case Back:
+		if _, ok := w.view.(*TooSmallView); ok {
+			w.doorView() // it fits after all
+			return dropGoing, true
+		}
 	case DidNotOpen:
 		switch w.view.(type) {
 		case *DoorView, *NotOpenedView:
@@ -73,15 +97,55 @@ func (w *dropFlow) tap(in Intent) (step dropStep, ok bool) {
 }
 
 // larger: the parcel does not fit; the engine moves it to the next size up
-// and opens that door.
+// and opens that door. With no larger door free, the courier chooses
+// what next while the door still stands open (TooSmallView).
 func (w *dropFlow) larger() dropStep {
+	first := w.at
 	op, err := w.d.Larger(w.ctx)
+	switch {
+	case errors.Is(err, ErrNoFreeDoor):
+		free := w.f.freeDoors(w.ctx)[w.at.door.Size]
+		w.show(&TooSmallView{Door: w.at.door, Largest: w.f.largest(w.at.door.Size), Free: free})
+		return dropGoing
+	case err != nil && !errors.Is(err, ErrDoorDidNotOpen):
+		return w.fail(w.f.problem(err, w.at.door.ID))
+	}
+	w.moved(first, op)
+	return dropGoing
+}
+
+// another: no larger door, but another of the same size may do.
+func (w *dropFlow) another() dropStep {
+	first := w.at
+	op, err := w.d.Another(w.ctx)
 	if err != nil && !errors.Is(err, ErrDoorDidNotOpen) {
 		return w.fail(w.f.problem(err, w.at.door.ID))
 	}
+	w.moved(first, op)
+	return dropGoing
+}
+
+// moved follows the parcel's new door; the door it left is to be closed
+// first, unless it surely never opened.
+func (w *dropFlow) moved(first doorFollow, op Opening) {
+	if first.op.Outcome != OutcomeNotOpened && first.door.ID != op.DoorID {
+		w.closeFirst = append(w.closeFirst, first.door)
+	}
 	w.at.follow(op)
 	w.doorView()
-	return dropGoing
+}
+
+// withdraw: the parcel fits no door and goes back with the courier; the
+// door is to be closed, and stores nothing.
+func (w *dropFlow) withdraw() dropStep {
+	if err := w.d.Withdraw(w.ctx); err != nil {
+		return w.fail(w.f.problem(err, w.at.door.ID))
+	}
+	w.ended = true
+	if w.at.op.Outcome != OutcomeNotOpened {
+		w.closeFirst = append(w.closeFirst, w.at.door)
+	}
+	return dropWithdrawn
 }
 
 // didNotOpen passes the person's report to the engine and shows its verdict.
@@ -98,6 +162,12 @@ func (w *dropFlow) didNotOpen() dropStep {
 }
 
 func (w *dropFlow) notice(n Notice) dropStep {
+	if w.closedFirst(n) {
+		if _, ok := w.view.(*DoorView); ok {
+			w.doorView()
+		}
+		return dropGoing
+	}
 	_, notOpened := w.view.(*NotOpenedView)
 	switch w.at.notice(n, notOpened) {
 	case evChanged:
@@ -110,6 +180,22 @@ func (w *dropFlow) notice(n Notice) dropStep {
 		return w.closed()
 	}
 	return dropGoing
+}
+
+// closedFirst reports whether n says a door to close first is closed, or
+// never opened after all; it is then forgotten.
+func (w *dropFlow) closedFirst(n Notice) bool {
+	n0 := len(w.closeFirst)
+	w.closeFirst = closedNow(w.closeFirst, n)
+	return len(w.closeFirst) != n0
+}
+
+// closedNow is doors without the one n says closed, or never opened.
+func closedNow(doors []Door, n Notice) []Door {
+	return slices.DeleteFunc(doors, func(d Door) bool {
+		return n.Kind == NoticeClosed && n.Door.ID == d.ID ||
+			n.Kind == NoticeSettled && n.Opening != nil && n.Opening.DoorID == d.ID && n.Opening.Outcome == OutcomeNotOpened
+	})
 }
 
 // closed: the door closed with the parcel in, if it had opened. The

@@ -127,6 +127,15 @@ type DropOff interface {
 	// door one size up or more, which opens. The first door is left as
 	// its own opening settles. ErrNoFreeDoor when none.
 	Larger(ctx context.Context) (Opening, error)
+	// Another is "door too small" where no larger door is free: the
+	// parcel moves to another free door of the same size, which opens; the
+	// first door is left as with Larger. ErrNoFreeDoor when none.
+	Another(ctx context.Context) (Opening, error)
+	// Withdraw is the courier's word that the parcel fits no door and is
+	// taken back: a walk-in is cancelled, a booking or return stays
+	// reserved for another attempt, and the door is free once closed.
+	// *BeingOpenedError while the door's opening is unsettled.
+	Withdraw(ctx context.Context) error
 	// DidNotOpen is the courier's "the door did not open", weighed like a
 	// shopper's: VerdictLookAgain, VerdictWait, VerdictRetried (the same
 	// door, once), VerdictOtherDoor, VerdictSupport.
@@ -187,6 +196,17 @@ type StaffSession interface {
 	Events(ctx context.Context, before int64, limit int) ([]Event, error)
 	// Alerts is Events for alert.* kinds only.
 	Alerts(ctx context.Context, before int64, limit int) ([]Event, error)
+	// OpenAlerts lists the alerts no staff member acknowledged yet, the
+	// guessing limits first, then up to limit alert events newest first,
+	// and how many open ones were left out.
+	OpenAlerts(ctx context.Context, limit int) (alerts []Alert, more int, err error)
+	// AckAlerts acknowledges every open alert under the staff member's
+	// name, and lifts the guessing pauses. Audited.
+	AckAlerts(ctx context.Context) error
+	// ConfirmPIN checks the staff member's PIN again before an action that
+	// asks it (leaving for the desktop), on the PIN pad's guessing limit.
+	// ErrBadPIN, *LockedOutError.
+	ConfirmPIN(ctx context.Context, pin string) error
 	DoorStates(ctx context.Context) ([]DoorState, error)
 
 	Hardware(ctx context.Context) (Hardware, error)

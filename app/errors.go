@@ -103,6 +103,19 @@ func (e *OutOfOrderError) Error() string {
 
 func (e *OutOfOrderError) Is(target error) bool { return target == ErrOutOfOrder }
 
+// OutOfServiceError: Door is out of service (staff took it out, or its
+// sensor flaps), so no opening of it starts; the screen names the door on
+// the support reference.
+type OutOfServiceError struct {
+	Door int64
+}
+
+func (e *OutOfServiceError) Error() string {
+	return fmt.Sprintf("app: door %d out of service", e.Door)
+}
+
+func (e *OutOfServiceError) Is(target error) bool { return target == ErrOutOfService }
+
 // DidNotOpenError carries the opening that settled as not opened.
 type DidNotOpenError struct {
 	Opening Opening

@@ -60,6 +60,7 @@ const (
 	EvCodeWrong       EventKind = "code.wrong"
 	EvCodeExpired     EventKind = "code.expired"
 	EvCodeEarly       EventKind = "code.early"
+	EvCodeCollected   EventKind = "code.collected" // a code collected a short while ago, typed again
 	EvTokenBad        EventKind = "token.bad"
 	EvAlertLockout    EventKind = "alert.lockout"
 	EvStaffAdded      EventKind = "staff.added"
@@ -80,6 +81,7 @@ const (
 	// Guessing limits and the operator's credentials.
 	EvAlertStaffLockout EventKind = "alert.staff.lockout" // the PIN pad's guessing limit was reached
 	EvLockoutCleared    EventKind = "lockout.cleared"     // staff cleared a guessing banner and its pause
+	EvAlertsAcked       EventKind = "alerts.acknowledged" // staff saw the open alerts at the kiosk
 	EvBadgeRefused      EventKind = "staff.badge.refused"
 	EvTokenIssued       EventKind = "token.issued" // POST /v1/tokens signed a credential
 	EvRevocations       EventKind = "revocations.applied"
@@ -98,10 +100,10 @@ var EventKinds = []EventKind{
 	EvRentBooked, EvRentReserved, EvRentStored, EvRentCollected, EvRentExpired, EvRentReclaimed,
 	EvRentCancelled, EvRentLapsed, EvRentMoved, EvRentProblem, EvRentReissued, EvDropAbandoned,
 	EvCourierLogin, EvCourierRefused,
-	EvCodeWrong, EvCodeExpired, EvCodeEarly, EvTokenBad, EvAlertLockout, EvStaffAdded, EvStaffLogin,
+	EvCodeWrong, EvCodeExpired, EvCodeEarly, EvCodeCollected, EvTokenBad, EvAlertLockout, EvStaffAdded, EvStaffLogin,
 	EvStaffWrong, EvStaffLoginLock, EvStaffPINWrong, EvAlertStaffLock, EvStaffUnlocked, EvSettingChanged,
 	EvPruned, EvSelfTestPassed, EvSelfTestFailed, EvDoorTestGood, EvDoorTestFaulty, EvSelfTestSkipped,
-	EvAlertStaffLockout, EvLockoutCleared, EvBadgeRefused, EvTokenIssued, EvRevocations, EvRentExtended,
+	EvAlertStaffLockout, EvLockoutCleared, EvAlertsAcked, EvBadgeRefused, EvTokenIssued, EvRevocations, EvRentExtended,
 	EvAlertEventsDropped,
 }
 

@@ -167,7 +167,7 @@ func (f *Front) Notice(ctx context.Context, n Notice) View {
 	switch n.Kind {
 	case NoticeAvailability:
 		switch f.view.(type) {
-		case *HomeView, *OutOfOrderView, *CodeView, *ProblemView:
+		case *HomeView, *OutOfOrderView, *CodeView, *ProblemView, *HelpView:
 			return f.set(f.home())
 		}
 	case NoticeLeftOpen:
@@ -207,7 +207,11 @@ func (f *Front) Leave(ctx context.Context) View {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.end()
-	return f.set(f.home())
+	v := f.home()
+	if h, ok := v.(*HomeView); ok {
+		h.Fresh = true
+	}
+	return f.set(v)
 }
 
 // end ends the running session, if any.
@@ -224,6 +228,14 @@ func (f *Front) set(v View) View {
 	if v == nil {
 		f.end()
 		v = f.home()
+	}
+	if h, ok := v.(*HomeView); ok && v != f.view {
+		switch f.view.(type) {
+		case *HomeView, *CodeView, *HelpView, *PINView:
+			// the same person, back from what they tried
+		default:
+			h.Fresh = true // a session or a problem screen ended: the next person
+		}
 	}
 	f.view = v
 	_, home := v.(*HomeView)
@@ -270,6 +282,10 @@ func (f *Front) entryTap(ctx context.Context, in Intent) View {
 		return f.startPickup(ctx, in.Code, false)
 	case StaffGesture:
 		return &PINView{}
+	case ShowHelp:
+		if _, ok := f.view.(*HomeView); ok {
+			return &HelpView{}
+		}
 	case EnterPIN:
 		if _, ok := f.view.(*PINView); ok {
 			return f.staffLogin(ctx, in.PIN)
@@ -379,8 +395,12 @@ func (f *Front) refused(ctx context.Context, e Entry, err error) View {
 	return f.problem(err, 0)
 }
 
-// problem is the problem screen for err, logged for support.
+// problem is the problem screen for err, logged for support. Its
+// reference names the door: door, else the one err names.
 func (f *Front) problem(err error, door int64) View {
+	if door == 0 {
+		door = DoorOf(err)
+	}
 	t := TroubleOf(err)
 	if t == TroubleOther {
 		f.log.Error("flow failed", "err", err, "door", door)
@@ -425,6 +445,25 @@ func (f *Front) staffLogin(ctx context.Context, pin string) View {
 	}
 	f.log.Error("staff login failed", "err", err)
 	return &PINView{Refusal: PINFailed}
+}
+
+// DoorOf is the door a typed error names, 0 when none does.
+func DoorOf(err error) int64 {
+	var oos *OutOfServiceError
+	var ooo *OutOfOrderError
+	var being *BeingOpenedError
+	var dno *DidNotOpenError
+	switch {
+	case errors.As(err, &oos):
+		return oos.Door
+	case errors.As(err, &ooo):
+		return ooo.Door
+	case errors.As(err, &being):
+		return being.Door
+	case errors.As(err, &dno):
+		return dno.Opening.DoorID
+	}
+	return 0
 }
 
 // TroubleOf names err for a person: what went wrong, never how.

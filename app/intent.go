@@ -13,6 +13,7 @@ type (
 	EnterCode    struct{ Code string } // CodeView: the keypad's OK
 	StaffGesture struct{}              // the hidden gesture on the logo
 	EnterPIN     struct{ PIN string }  // PINView and PINAgainView
+	ShowHelp     struct{}              // HomeView: how it works, where the scanner is
 )
 
 // Intents any view takes.
@@ -33,6 +34,14 @@ type (
 	DidNotOpen struct{}
 	// Larger is a courier's or shopper's "door too small" on a drop-off.
 	Larger struct{}
+	// AnotherDoor (TooSmallView): the parcel goes to another free door of
+	// the same size, which opens.
+	AnotherDoor struct{}
+	// Withdraw (TooSmallView): the parcel fits no door; the courier takes
+	// it back, and it is not stored.
+	Withdraw struct{}
+	// CodeNoted (RecipientCodeView): the courier noted the recipient's code.
+	CodeNoted struct{}
 )
 
 // Intents after a pickup (GotItView, ThanksView).
@@ -72,6 +81,11 @@ type (
 	// turn (DoorTestView).
 	TestEmptyDoors struct{}
 	StopDoorTest   struct{}
+	// ExitKiosk asks the PIN again, then leaves the kiosk for the desktop.
+	ExitKiosk struct{}
+	// AckAlerts (StaffAlertsView): staff saw the open alerts; they leave
+	// the list, and the guessing limits' pauses are lifted.
+	AckAlerts struct{}
 )
 
 func (Collect) isIntent()         {}
@@ -104,3 +118,9 @@ func (Reconnect) isIntent()       {}
 func (RunSelfTest) isIntent()     {}
 func (TestEmptyDoors) isIntent()  {}
 func (StopDoorTest) isIntent()    {}
+func (ShowHelp) isIntent()        {}
+func (AnotherDoor) isIntent()     {}
+func (Withdraw) isIntent()        {}
+func (CodeNoted) isIntent()       {}
+func (ExitKiosk) isIntent()       {}
+func (AckAlerts) isIntent()       {}

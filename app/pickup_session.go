@@ -19,6 +19,7 @@ type PickupSession struct {
 	view        View
 	thanksUntil time.Time // while thanking: when the session ends
 	reported    bool      // the shopper reported a problem: no more reopening
+	puttingBack bool      // a wrong parcel goes back into its door
 }
 
 func newPickupSession(ctx context.Context, f *Front, p Pickup) *PickupSession {
@@ -42,7 +43,7 @@ func (s *PickupSession) show(v View) View {
 
 func (s *PickupSession) doorView() View {
 	more := 0
-	if s.at.op.Outcome != OutcomeNotOpened {
+	if s.at.op.Outcome != OutcomeNotOpened && !s.puttingBack {
 		more = s.p.Remaining()
 	}
 	return s.show(s.at.view(more, ""))
@@ -110,7 +111,26 @@ func (s *PickupSession) report(p Problem) View {
 	if err := s.p.Report(s.ctx, p); err != nil {
 		s.f.log.Error("problem report not recorded", "err", err)
 	}
+	if p == ProblemWrongParcel {
+		return s.putBack()
+	}
 	return s.show(&ProblemView{Trouble: TroubleReported, Door: s.at.door.ID})
+}
+
+// putBack opens the wrong parcel's door once more, through the engine's
+// reopen, so that it goes back where its owner will look for it; staff
+// sort it out from the report.
+func (s *PickupSession) putBack() View {
+	door := s.at.door.ID
+	op, err := s.p.Reopen(s.ctx)
+	if err != nil {
+		s.f.log.Warn("wrong parcel: its door did not open again", "door", door, "err", err)
+		return s.show(&ProblemView{Trouble: TroubleWrongParcelKept, Door: door})
+	}
+	s.puttingBack = true
+	s.at = doorFollow{f: s.f, task: TaskPutBack}
+	s.at.follow(op)
+	return s.doorView()
 }
 
 // scan: a code held up at a door is ignored; after the door, it starts
@@ -141,6 +161,9 @@ func (s *PickupSession) notice(n Notice) View {
 func (s *PickupSession) closed() View {
 	if !s.at.seenOpen(s.p.Opening()) {
 		return s.view
+	}
+	if s.puttingBack {
+		return s.show(&ProblemView{Trouble: TroubleWrongParcel, Door: s.at.door.ID})
 	}
 	if s.p.Remaining() == 0 {
 		return s.show(&GotItView{ReopenUntil: s.p.ReopenUntil()})

@@ -28,6 +28,16 @@ const (
 
 // HomeView is the attract screen: collect, send or return, and scan.
 type HomeView struct {
+	// Fresh: the person before has gone (their session ended, a problem
+	// screen was left, the screen went idle), so the screen goes back to
+	// the locker's own language and text size for the next one. Back from
+	// code entry or help is the same person, and keeps their choice.
+	Fresh bool
+}
+
+// HelpView explains, on the locker's picture, how to collect, send and
+// return, and where the scanner is. Back leads home.
+type HelpView struct {
 	_ byte // views are told apart by pointer, and pointers to zero-size values may be equal
 }
 
@@ -71,18 +81,20 @@ type CodeView struct {
 type Trouble uint8
 
 const (
-	TroubleOther          Trouble = iota // something went wrong
-	TroubleDidNotOpen                    // the door did not open: staff know, support reference shown
-	TroubleOutOfService                  // the door is out of service
-	TroubleNoFreeDoor                    // no free door of this size
-	TroubleStillOpen                     // the door is still open: close it first
-	TroubleReopenClosed                  // the door can no longer be opened again
-	TroubleReported                      // the shopper reported an empty door or a wrong parcel
-	TroubleCourierCode                   // the courier code is not valid
-	TroubleCourierExpired                // the courier code has expired
-	TroubleBeingOpened                   // your door is being opened already
-	TroubleDoorOutOfOrder                // this door cannot open now (its board is silent)
-	TroubleCannotConfirm                 // the locker cannot confirm the door: support reference
+	TroubleOther           Trouble = iota // something went wrong
+	TroubleDidNotOpen                     // the door did not open: staff know, support reference shown
+	TroubleOutOfService                   // the door is out of service
+	TroubleNoFreeDoor                     // no free door of this size
+	TroubleStillOpen                      // the door is still open: close it first
+	TroubleReopenClosed                   // the door can no longer be opened again
+	TroubleReported                       // the shopper reported an empty door or a wrong parcel
+	TroubleCourierCode                    // the courier code is not valid
+	TroubleCourierExpired                 // the courier code has expired
+	TroubleBeingOpened                    // your door is being opened already
+	TroubleDoorOutOfOrder                 // this door cannot open now (its board is silent)
+	TroubleCannotConfirm                  // the locker cannot confirm the door: support reference
+	TroubleWrongParcel                    // a wrong parcel was put back in its door: staff will sort it out
+	TroubleWrongParcelKept                // a wrong parcel could not go back (the door no longer opens for it)
 )
 
 // ProblemView says what went wrong and what to do, with a support
@@ -90,6 +102,7 @@ const (
 type ProblemView struct {
 	Trouble Trouble
 	Door    int64 // 0: none
+	Courier bool  // a courier's: Back leads to the courier menu
 }
 
 // DoorTask is why a person was sent to a door; it picks the words and
@@ -97,9 +110,10 @@ type ProblemView struct {
 type DoorTask uint8
 
 const (
-	TaskPickup DoorTask = iota // take a parcel
-	TaskDrop                   // a courier puts a parcel in
-	TaskReturn                 // a shopper puts a return in
+	TaskPickup  DoorTask = iota // take a parcel
+	TaskDrop                    // a courier puts a parcel in
+	TaskReturn                  // a shopper puts a return in
+	TaskPutBack                 // a shopper puts a wrong parcel back
 )
 
 // DoorView sends a person to a door and follows it. What it says follows
@@ -118,6 +132,9 @@ type DoorView struct {
 	Unconfirmed bool
 	More        int    // pickup: parcels still to come under the same code
 	Code        string // walk-in drop-off: the recipient's pickup code (canonical), "" when none
+	// CloseFirst are doors to close before this one is used: the doors a
+	// parcel was too big for, which may still stand open.
+	CloseFirst []Door
 }
 
 // Open reports whether the door was seen open.
@@ -159,6 +176,32 @@ type DropView struct {
 	PreferLow bool
 	Stored    int64  // the door the last parcel was stored in, 0: none yet
 	Unbooked  string // a scanned label with no booking: it gets a size
+	// Free counts the doors of each size a new parcel could have now.
+	Free map[Size]int
+	// TookBack is the door a parcel that fits no door was taken back
+	// from, 0: none. CloseFirst are the doors it was tried in that may
+	// still stand open.
+	TookBack   int64
+	CloseFirst []Door
+}
+
+// TooSmallView: the parcel does not fit Door and no larger door is free
+// (Largest: Door is the locker's largest size). The courier chooses
+// before closing the door: another door of its size (Free of them,
+// Intent AnotherDoor), back to the door (Back), or take the parcel back
+// (Intent Withdraw), with the support contact for staff.
+type TooSmallView struct {
+	Door    Door
+	Largest bool
+	Free    int
+}
+
+// RecipientCodeView shows a walk-in's pickup code for the recipient, large,
+// until the courier says it was noted (Intent CodeNoted): the locker keeps
+// only its MAC and cannot show it again.
+type RecipientCodeView struct {
+	Door int64
+	Code string // canonical
 }
 
 // BatchKind is a courier's list of parcels to take out.
@@ -230,6 +273,7 @@ const (
 	ConfirmOpenDoor Confirm = iota // force-open one door
 	ConfirmOpenAll                 // open every door (inventory)
 	ConfirmDoorTest                // test the empty doors
+	ConfirmExit                    // leave the kiosk for the desktop
 )
 
 // PINAgainView asks the staff member's PIN again before a sweeping action:
@@ -311,7 +355,22 @@ type StaffHardwareView struct {
 
 // StaffSettingsView is the screen's settings (the screens keep them).
 type StaffSettingsView struct {
-	_ byte // see HomeView
+	Note StaffNote // how the last action went (exit refused: wrong PIN)
+}
+
+// StaffAlertsView lists the alerts nobody acknowledged yet, newest first,
+// before anything else at login (Intent AckAlerts, or ShowSection to look
+// first).
+type StaffAlertsView struct {
+	Alerts []Alert
+	More   int  // open alerts beyond those listed
+	Failed bool // the alerts could not be read
+}
+
+// ExitView: staff confirmed leaving the kiosk for the desktop with their
+// PIN; the screen closes the kiosk.
+type ExitView struct {
+	_ byte // see HelpView
 }
 
 // DoorTestView is staff's "test empty doors": each empty door opens in
@@ -327,6 +386,11 @@ type DoorTestView struct {
 }
 
 func (*HomeView) Idle() Idle          { return IdleNever }
+func (*HelpView) Idle() Idle          { return IdleAsk }
+func (*TooSmallView) Idle() Idle      { return IdleNever }
+func (*RecipientCodeView) Idle() Idle { return IdleAsk }
+func (*StaffAlertsView) Idle() Idle   { return IdleStaff }
+func (*ExitView) Idle() Idle          { return IdleNever }
 func (*OutOfOrderView) Idle() Idle    { return IdleNever }
 func (*CodeView) Idle() Idle          { return IdleAsk }
 func (*ProblemView) Idle() Idle       { return IdleAsk }
@@ -370,6 +434,11 @@ func (v *BatchView) Idle() Idle {
 }
 
 func (*HomeView) isView()          {}
+func (*HelpView) isView()          {}
+func (*TooSmallView) isView()      {}
+func (*RecipientCodeView) isView() {}
+func (*StaffAlertsView) isView()   {}
+func (*ExitView) isView()          {}
 func (*OutOfOrderView) isView()    {}
 func (*CodeView) isView()          {}
 func (*ProblemView) isView()       {}

@@ -182,8 +182,20 @@ func (h *harness) run(cmd string, args []string) (app.View, bool) {
 		b := map[string]apptest.Board{"settles": apptest.Settles, "opens": apptest.Opens,
 			"refuses": apptest.Refuses, "silent": apptest.Silent}[args[1]]
 		h.eng.SetBoard(num(0), b)
+	case "out-of-service": // out-of-service door: staff took it out
+		h.eng.SetDoor(num(0), func(d *app.Door) { d.OutOfService = true })
 	case "lock-after": // lock-after N wrong codes
 		h.eng.LockAt = int(num(0))
+	case "alert": // alert KIND door: an alert event in the log
+		h.eng.Log(app.Event{At: h.now, Actor: "system", Kind: app.EventKind(args[0]), DoorID: num(1)})
+	case "guess-limit": // guess-limit WRONG: typed codes reached their limit
+		h.eng.Guess = []app.GuessLimit{{Wrong: num(0), Trips: 1}}
+	case "fill": // fill SIZE: every free door of that size gets a parcel
+		for _, d := range apptest.DemoDoors() {
+			if string(d.Size) == args[0] && !h.eng.Door(d.ID).Occupied {
+				h.eng.Stock(fmt.Sprintf("FILL%04d", d.ID), d.ID)
+			}
+		}
 	// The person.
 	case "tap":
 		in, ok := intent(args)
@@ -322,6 +334,18 @@ func intent(args []string) (app.Intent, bool) {
 		return app.ScanBus{}, true
 	case "RunSelfTest":
 		return app.RunSelfTest{}, true
+	case "ShowHelp":
+		return app.ShowHelp{}, true
+	case "AnotherDoor":
+		return app.AnotherDoor{}, true
+	case "Withdraw":
+		return app.Withdraw{}, true
+	case "CodeNoted":
+		return app.CodeNoted{}, true
+	case "ExitKiosk":
+		return app.ExitKiosk{}, true
+	case "AckAlerts":
+		return app.AckAlerts{}, true
 	}
 	return nil, false
 }
@@ -342,7 +366,31 @@ func noticeName(n app.Notice) string {
 func describe(v app.View) string {
 	switch v := v.(type) {
 	case *app.HomeView:
+		if v.Fresh {
+			return "Home fresh"
+		}
 		return "Home"
+	case *app.HelpView:
+		return "Help"
+	case *app.TooSmallView:
+		return fmt.Sprintf("TooSmall door=%d largest=%v free=%d", v.Door.ID, v.Largest, v.Free)
+	case *app.RecipientCodeView:
+		return fmt.Sprintf("RecipientCode door=%d code=%s", v.Door, v.Code)
+	case *app.StaffAlertsView:
+		var as []string
+		for _, a := range v.Alerts {
+			s := string(a.Kind)
+			if a.DoorID != 0 {
+				s += fmt.Sprintf("@%d", a.DoorID)
+			}
+			if a.Guess != nil {
+				s += fmt.Sprintf("(%d wrong)", a.Guess.Wrong)
+			}
+			as = append(as, s)
+		}
+		return fmt.Sprintf("StaffAlerts [%s] more=%d", strings.Join(as, " "), v.More)
+	case *app.ExitView:
+		return "Exit"
 	case *app.OutOfOrderView:
 		return "OutOfOrder " + v.Reason
 	case *app.CodeView:
@@ -370,7 +418,7 @@ func describe(v app.View) string {
 		if v.Code != "" {
 			s += " code=" + v.Code
 		}
-		return s
+		return s + closeFirst(v.CloseFirst)
 	case *app.NotOpenedView:
 		return fmt.Sprintf("NotOpened %s door=%d", taskName(v.Task), v.Door.ID)
 	case *app.LeftOpenView:
@@ -382,7 +430,12 @@ func describe(v app.View) string {
 	case *app.CourierMenuView:
 		return "CourierMenu " + v.Courier
 	case *app.DropView:
-		return fmt.Sprintf("Drop low=%v stored=%d unbooked=%q", v.PreferLow, v.Stored, v.Unbooked)
+		s := fmt.Sprintf("Drop low=%v stored=%d unbooked=%q free=S%d/M%d/L%d", v.PreferLow, v.Stored, v.Unbooked,
+			v.Free[app.SizeS], v.Free[app.SizeM], v.Free[app.SizeL])
+		if v.TookBack != 0 {
+			s += fmt.Sprintf(" took-back=%d", v.TookBack)
+		}
+		return s + closeFirst(v.CloseFirst)
 	case *app.BatchView:
 		var items []string
 		for _, it := range v.Items {
@@ -396,7 +449,7 @@ func describe(v app.View) string {
 	case *app.PINView:
 		return "PIN " + [...]string{"", "wrong", "locked", "paused", "failed"}[v.Refusal]
 	case *app.PINAgainView:
-		return fmt.Sprintf("PINAgain %s door=%d", [...]string{"open-door", "open-all", "door-test"}[v.For], v.Door)
+		return fmt.Sprintf("PINAgain %s door=%d", [...]string{"open-door", "open-all", "door-test", "exit"}[v.For], v.Door)
 	case *app.StaffDoorsView:
 		return fmt.Sprintf("StaffDoors doors=%d%s", len(v.States), noteName(v.Note))
 	case *app.StaffRentsView:
@@ -410,7 +463,7 @@ func describe(v app.View) string {
 		}
 		return s + noteName(v.Note)
 	case *app.StaffSettingsView:
-		return "StaffSettings"
+		return "StaffSettings" + noteName(v.Note)
 	case *app.DoorTestView:
 		var rs []string
 		for _, r := range v.Results {
@@ -419,6 +472,17 @@ func describe(v app.View) string {
 		return fmt.Sprintf("DoorTest door=%d %s done=%v [%s]", v.Door, v.Opening.Outcome, v.Done, strings.Join(rs, " "))
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+func closeFirst(doors []app.Door) string {
+	if len(doors) == 0 {
+		return ""
+	}
+	var ids []string
+	for _, d := range doors {
+		ids = append(ids, strconv.FormatInt(d.ID, 10))
+	}
+	return " close-first=" + strings.Join(ids, ",")
 }
 
 func noteName(n app.StaffNote) string {
@@ -433,11 +497,12 @@ func noteName(n app.StaffNote) string {
 	return s
 }
 
-func taskName(t app.DoorTask) string { return [...]string{"pickup", "drop", "return"}[t] }
+func taskName(t app.DoorTask) string { return [...]string{"pickup", "drop", "return", "put-back"}[t] }
 
 func troubleName(t app.Trouble) string {
 	return [...]string{"other", "did-not-open", "out-of-service", "no-free-door", "still-open", "reopen-closed",
-		"reported", "courier-code", "courier-expired", "being-opened", "door-out-of-order", "cannot-confirm"}[t]
+		"reported", "courier-code", "courier-expired", "being-opened", "door-out-of-order", "cannot-confirm",
+		"wrong-parcel", "wrong-parcel-kept"}[t]
 }
 
 // diff shows the first lines where two transcripts part.

@@ -35,7 +35,21 @@ func newAdminSession(ctx context.Context, f *Front, st StaffSession) *AdminSessi
 	return &AdminSession{sessionBase: newBase(ctx, f), st: st}
 }
 
-func (s *AdminSession) first() View { return s.doorGrid(StaffNote{}) }
+// alertsShown is how many open alerts the login list shows.
+const alertsShown = 6
+
+// first lists the open alerts, if any, before the door grid.
+func (s *AdminSession) first() View {
+	alerts, more, err := s.st.OpenAlerts(s.ctx, alertsShown)
+	if err != nil {
+		s.f.log.Error("open alerts", "err", err)
+		return s.show(&StaffAlertsView{Failed: true})
+	}
+	if len(alerts) == 0 {
+		return s.doorGrid(StaffNote{})
+	}
+	return s.show(&StaffAlertsView{Alerts: alerts, More: more})
+}
 
 func (s *AdminSession) show(v View) View {
 	s.view = v
@@ -76,6 +90,18 @@ func (s *AdminSession) tap(in Intent) View {
 		return s.ask(&PINAgainView{For: ConfirmOpenAll})
 	case TestEmptyDoors:
 		return s.ask(&PINAgainView{For: ConfirmDoorTest})
+	case ExitKiosk:
+		if _, ok := s.view.(*StaffSettingsView); ok {
+			return s.ask(&PINAgainView{For: ConfirmExit})
+		}
+	case AckAlerts:
+		if _, ok := s.view.(*StaffAlertsView); ok {
+			if err := s.st.AckAlerts(s.ctx); err != nil {
+				return s.doorGrid(s.failed(err, 0))
+			}
+			s.f.log.Info("staff acknowledged the open alerts", "staff", s.st.Name())
+			return s.doorGrid(StaffNote{})
+		}
 	case EnterPIN:
 		if s.confirm != nil && s.view == s.confirm {
 			return s.confirmed(in.PIN)
@@ -148,6 +174,12 @@ func (s *AdminSession) confirmed(pin string) View {
 			note = s.failed(err, 0)
 		}
 		return s.doorGrid(note)
+	case ConfirmExit:
+		if err := s.st.ConfirmPIN(s.ctx, pin); err != nil {
+			return s.show(&StaffSettingsView{Note: s.failed(err, 0)})
+		}
+		s.f.log.Info("staff leave the kiosk for the desktop", "staff", s.st.Name())
+		return s.show(&ExitView{})
 	}
 	t, err := s.st.TestEmptyDoors(s.ctx, pin)
 	if err != nil {

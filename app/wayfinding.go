@@ -189,3 +189,47 @@ func SpokenWayKeys() []string {
 	}
 	return keys
 }
+
+// PlacesKnown reports whether the layout places every column of doors
+// from the screen (Wayfinding.Columns).
+func (c Cabinet) PlacesKnown() bool { return len(c.w.Columns) == len(c.sizes) && len(c.sizes) > 0 }
+
+// DoorHeight is the height of a door of size z, in cm.
+func (c Cabinet) DoorHeight(z Size) int {
+	if z == "" {
+		return 0
+	}
+	return c.w.DoorHeights.of(string(z)[0])
+}
+
+// ScreenPlace is where the screen's middle is.
+func (c Cabinet) ScreenPlace() Place { return Place{Height: c.w.ScreenHeight, Known: true} }
+
+// ScannerPlace is where the code reader's window is.
+func (c Cabinet) ScannerPlace() Place {
+	return Place{FromScreen: c.w.ScannerColumn, Height: c.w.ScannerHeight, Known: true}
+}
+
+// Columns is how many columns of doors the cabinet has; 0 for a Cabinet
+// not made by Wayfinding.Cabinet.
+func (c Cabinet) Columns() int { return len(c.sizes) }
+
+// ColumnSizes are the sizes of doors, column by column left to right, top
+// to bottom, as Wayfinding.Cabinet takes them.
+func ColumnSizes(doors []Door) []string {
+	var cols []string
+	for _, d := range doors {
+		for len(cols) < d.Col {
+			cols = append(cols, "")
+		}
+		if d.Col >= 1 {
+			c := []byte(cols[d.Col-1])
+			for len(c) < d.Row {
+				c = append(c, ' ')
+			}
+			c[d.Row-1] = string(d.Size)[0]
+			cols[d.Col-1] = string(c)
+		}
+	}
+	return cols
+}

@@ -168,6 +168,14 @@ func (tx *Tx) ActiveByPickupMAC(mac []byte) ([]Rent, error) {
 		WHERE pickup_mac = ? AND state IN `+activeIn+` ORDER BY id`, mac)
 }
 
+// CollectedByPickupMAC lists the rents collected since since whose pickup
+// MAC is mac, newest first. As with ActiveByPickupMAC, the caller compares
+// the MAC in constant time before trusting a row.
+func (tx *Tx) CollectedByPickupMAC(mac []byte, since time.Time) ([]Rent, error) {
+	return tx.queryRents(`SELECT `+rentCols+` FROM rents
+		WHERE pickup_mac = ? AND state = 'collected' AND ended_at >= ? ORDER BY id DESC`, mac, unix(since))
+}
+
 // ReservedByDropoffMAC lists the reserved rents whose drop-off MAC is mac.
 func (tx *Tx) ReservedByDropoffMAC(mac []byte) ([]Rent, error) {
 	return tx.queryRents(`SELECT `+rentCols+` FROM rents WHERE dropoff_mac = ? AND state = 'reserved' ORDER BY id`, mac)

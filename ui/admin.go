@@ -54,9 +54,20 @@ var adminTabs = []struct {
 	{app.SectionSettings, "admin.settings", theme.SettingsIcon},
 }
 
-// adminFrame frames a staff screen: the content above, the sections and
-// log out along the bottom; the section on show is marked.
-func (k *Kiosk) adminFrame(at app.Section, head string, content fyne.CanvasObject, controls ...fyne.CanvasObject) fyne.CanvasObject {
+// adminSlots is how many action buttons a staff screen has above the
+// section tabs. Every staff screen has all of them, empty or not, and each
+// action keeps its slot, so no button moves as the content grows: a tap
+// meant for the log's paging never lands on another screen's action.
+const adminSlots = 4
+
+// slots are a staff screen's actions by slot; nil leaves a slot empty.
+type slots [adminSlots]fyne.CanvasObject
+
+// adminFrame frames a staff screen: the heading, the content, a line for
+// how the last action went, the action slots, and the sections and log
+// out along the bottom; the section on show is marked. Only the content's
+// own area changes with what it holds.
+func (k *Kiosk) adminFrame(at app.Section, head string, content fyne.CanvasObject, note string, acts slots) fyne.CanvasObject {
 	var tabs []fyne.CanvasObject
 	for _, t := range adminTabs {
 		b := k.button(tr(t.key), t.icon(), func() { k.send(app.ShowSection{Section: t.section}) })
@@ -66,10 +77,46 @@ func (k *Kiosk) adminFrame(at app.Section, head string, content fyne.CanvasObjec
 		tabs = append(tabs, b)
 	}
 	tabs = append(tabs, k.button(tr("admin.logout"), theme.LogoutIcon(), func() { k.send(app.Logout{}) }))
+	tabCols, slotCols := len(tabs), adminSlots
+	if k.portrait() {
+		tabCols, slotCols = 3, 2
+	}
+	bar := container.NewGridWithColumns(slotCols)
+	for _, a := range acts {
+		if a == nil {
+			a = emptySlot{}.object()
+		}
+		bar.Add(a)
+	}
+	line := widget.NewLabel(note) // always there, so the slots below never move
+	line.Truncation = fyne.TextTruncateEllipsis
+	line.Importance = widget.HighImportance
 	head2 := title(head)
 	head2.SizeName = theme.SizeNameSubHeadingText
-	bottom := container.NewVBox(append(controls, row(tabs...))...)
+	bottom := container.NewVBox(line, bar, container.NewGridWithColumns(tabCols, tabs...))
 	return container.NewThemeOverride(container.NewPadded(container.NewBorder(head2, bottom, nil, nil, content)), compactTheme(k.style))
+}
+
+// emptySlot holds an action slot's place: a button's height, nothing drawn.
+type emptySlot struct{}
+
+func (emptySlot) object() fyne.CanvasObject {
+	b := widget.NewButton(" ", nil)
+	b.Hide()
+	return container.New(keepSize{b}, b)
+}
+
+// keepSize is a layout the size of obj even while obj is hidden.
+type keepSize struct{ obj fyne.CanvasObject }
+
+func (l keepSize) MinSize([]fyne.CanvasObject) fyne.Size {
+	return l.obj.MinSize()
+}
+
+func (keepSize) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Resize(size)
+	}
 }
 
 // pinAgainScreen asks the staff member's PIN again before a door opens
@@ -91,6 +138,8 @@ func (s *pinAgainScreen) draw(k *Kiosk) fyne.CanvasObject {
 		head, what = trf("admin.open.pin", "Door", s.v.Door), tr("admin.open.what")
 	case app.ConfirmDoorTest:
 		head, what = tr("admin.doortest.pin"), tr("admin.doortest.what")
+	case app.ConfirmExit:
+		head, what = tr("admin.exit.pin"), tr("admin.exit.what")
 	}
 	return pinLayout(container.NewVBox(title(head), warn(what)), s.keypad)
 }

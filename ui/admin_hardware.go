@@ -2,12 +2,14 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"pudo/app"
 )
@@ -41,12 +43,12 @@ func (s *adminHardwareScreen) draw(k *Kiosk) fyne.CanvasObject {
 	preview.FillMode = canvas.ImageFillContain
 	preview.SetMinSize(fyne.NewSize(320, 200))
 	right.Add(preview)
-	sounds := row(
+	sounds := container.NewGridWithColumns(4,
 		k.button(tr("hw.sound.scan"), theme.VolumeUpIcon(), func() { k.play(SoundScan) }),
 		k.button(tr("hw.sound.wrong"), theme.VolumeUpIcon(), func() { k.play(SoundWrong) }),
 		k.button(tr("hw.sound.open"), theme.VolumeUpIcon(), func() { k.play(SoundOpen) }),
 		k.button(tr("hw.sound.leftopen"), theme.VolumeUpIcon(), func() { k.play(SoundLeftOpen) }))
-	controls := []fyne.CanvasObject{
+	acts := slots{
 		k.button(tr("hw.busscan"), theme.SearchIcon(), func() {
 			s.scanning = true
 			k.refresh(s)
@@ -58,15 +60,15 @@ func (s *adminHardwareScreen) draw(k *Kiosk) fyne.CanvasObject {
 	if v.Hardware.Bus.State != app.BusUp {
 		// The driver retries a vanished adapter by itself but not a
 		// permission error: staff fix the cause, then say "try again".
-		controls = append(controls, k.button(tr("hw.reconnect"), theme.ViewRefreshIcon(), func() { k.send(app.Reconnect{}) }))
-	}
-	var notes []fyne.CanvasObject
-	if note := noteText(v.Note); note != "" {
-		notes = append(notes, warn(note))
+		acts[3] = k.button(tr("hw.reconnect"), theme.ViewRefreshIcon(), func() { k.send(app.Reconnect{}) })
 	}
 	k.livePreview(preview)
-	return k.adminFrame(app.SectionHardware, tr("admin.hardware.title"), row(left, right),
-		append(notes, row(controls...), sounds)...)
+	var devices fyne.CanvasObject = container.NewGridWithColumns(2, left, right)
+	if k.portrait() {
+		devices = container.NewVBox(left, right)
+	}
+	return k.adminFrame(app.SectionHardware, tr("admin.hardware.title"), container.NewBorder(nil, sounds, nil, nil, devices),
+		noteText(v.Note), acts)
 }
 
 // livePreview shows the newest camera frame twice a second; the frame is
@@ -83,14 +85,16 @@ func busStatus(h app.BusHealth) fyne.CanvasObject {
 	if h.State == "" {
 		return say(tr("hw.none"))
 	}
-	box := container.NewVBox(line(fmt.Sprintf("%s  %s  %s", h.Protocol, h.Port, tr("bus."+string(h.State)))))
+	box := container.NewVBox(line(trf("hw.bus", "Protocol", h.Protocol, "Port", h.Port, "State", tr("bus."+string(h.State)))))
 	for _, b := range h.Boards {
 		state := tr("hw.board.silent")
 		if b.Answering {
 			state = tr("hw.board.ok")
 		}
-		box.Add(line(fmt.Sprintf("%s %d: %s  %s %d  0x%X", tr("hw.board.addr"), b.Address, state,
-			tr("hw.timeouts"), b.Timeouts, b.Raw)))
+		l := widget.NewLabel(strings.Join([]string{trf("hw.board.line", "Board", b.Address, "State", state),
+			trf("hw.timeouts", "N", b.Timeouts), inputsOn(b.Raw)}, " · "))
+		l.Wrapping = fyne.TextWrapWord
+		box.Add(l)
 	}
 	// A relay whose OFF was never confirmed may hold a lock coil energised:
 	// staff must know which door to check.
@@ -98,6 +102,31 @@ func busStatus(h app.BusHealth) fyne.CanvasObject {
 		box.Add(warn(trf("hw.relayon", "Door", d)))
 	}
 	return box
+}
+
+// inputsOn names a board's input lines that are on, as ranges: "inputs
+// on: 1–8, 17–24", never the raw bits.
+func inputsOn(raw uint64) string {
+	var spans []string
+	for i := 0; i < 64; i++ {
+		if raw&(1<<i) == 0 {
+			continue
+		}
+		j := i
+		for j+1 < 64 && raw&(1<<(j+1)) != 0 {
+			j++
+		}
+		if i == j {
+			spans = append(spans, fmt.Sprint(i+1))
+		} else {
+			spans = append(spans, fmt.Sprintf("%d–%d", i+1, j+1))
+		}
+		i = j
+	}
+	if len(spans) == 0 {
+		return tr("hw.inputs.none")
+	}
+	return trf("hw.inputs", "Lines", strings.Join(spans, ", "))
 }
 
 func busScanText(v *app.StaffHardwareView) string {
@@ -211,5 +240,5 @@ func (s *doorTestScreen) draw(k *Kiosk) fyne.CanvasObject {
 	if v.Done || v.Failed {
 		stop = k.button(tr("admin.hardware"), theme.ComputerIcon(), func() { k.send(app.StopDoorTest{}) })
 	}
-	return k.adminFrame(app.SectionHardware, tr("doortest.title"), container.NewVBox(head, pg.content), stop)
+	return k.adminFrame(app.SectionHardware, tr("doortest.title"), container.NewBorder(head, nil, nil, nil, pg.content), "", slots{stop})
 }

@@ -37,7 +37,7 @@ func (s *adminRentsScreen) draw(k *Kiosk) fyne.CanvasObject {
 		rows = []fyne.CanvasObject{say(tr("admin.none"))}
 	}
 	pg := k.newPager(rows, 6)
-	return k.adminFrame(app.SectionRents, tr("admin.rents.title"), pg.content, s.filters(k))
+	return k.adminFrame(app.SectionRents, tr("admin.rents.title"), container.NewBorder(s.filters(k), nil, nil, nil, pg.content), "", slots{})
 }
 
 func (s *adminRentsScreen) filters(k *Kiosk) fyne.CanvasObject {
@@ -73,7 +73,11 @@ func (s *adminRentsScreen) filters(k *Kiosk) fyne.CanvasObject {
 	f.DoorID = 0
 	digits = append(digits, k.button("", theme.ContentClearIcon(), filter(f)))
 	which := widget.NewLabelWithStyle(door, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	return container.NewVBox(row(states...), container.NewBorder(nil, nil, which, nil, row(digits...)))
+	digitCols := len(digits)
+	if k.portrait() {
+		digitCols = 6
+	}
+	return container.NewVBox(k.row(states...), container.NewBorder(nil, nil, which, nil, container.NewGridWithColumns(digitCols, digits...)))
 }
 
 // adminEventsScreen is the audit log, newest first, a page at a time; the
@@ -85,26 +89,31 @@ func (s *adminEventsScreen) idle() app.Idle { return s.v.Idle() }
 func (s *adminEventsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	var rows []fyne.CanvasObject
 	for _, e := range s.v.Events {
-		door := ""
-		if e.DoorID != 0 {
-			door = trf("door.number", "Door", e.DoorID)
-		}
-		rows = append(rows, line(fmt.Sprintf("%s   %s   %s   %s %s",
-			e.At.Local().Format("02.01 15:04:05"), e.Actor, e.Kind, door, e.Detail)))
+		rows = append(rows, eventRow(e))
 	}
 	if s.v.Failed {
 		rows = []fyne.CanvasObject{warn(failureText(app.TroubleOther))}
 	} else if len(rows) == 0 {
 		rows = []fyne.CanvasObject{say(tr("admin.none"))}
 	}
-	var controls []fyne.CanvasObject
+	var acts slots
 	if s.v.Older {
 		older := s.v.Events[len(s.v.Events)-1].Seq
-		controls = append(controls, k.button(tr("admin.older"), theme.MoveDownIcon(), func() { k.send(app.LogPage{Before: older}) }))
+		acts[0] = k.button(tr("admin.older"), theme.MoveDownIcon(), func() { k.send(app.LogPage{Before: older}) })
 	}
 	if s.v.Before != 0 {
-		controls = append(controls, k.button(tr("admin.newest"), theme.MoveUpIcon(), func() { k.send(app.LogPage{}) }))
+		acts[1] = k.button(tr("admin.newest"), theme.MoveUpIcon(), func() { k.send(app.LogPage{}) })
 	}
 	pg := k.newPager(rows, 7)
-	return k.adminFrame(app.SectionLog, tr("admin.events.title"), pg.content, row(controls...))
+	return k.adminFrame(app.SectionLog, tr("admin.events.title"), pg.content, "", acts)
+}
+
+// eventRow is one audit event in plain words: when, what happened (to
+// which door), who did it.
+func eventRow(e app.Event) fyne.CanvasObject {
+	l := line(fmt.Sprintf("%s   %s   %s", e.At.Local().Format("02.01 15:04:05"), eventText(e), actorText(e.Actor)))
+	if e.Kind.IsAlert() {
+		l.Importance = widget.DangerImportance
+	}
+	return l
 }

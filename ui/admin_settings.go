@@ -48,13 +48,15 @@ func (a *adminSettingsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	}
 	sched := say(trf("set.night.schedule", "From", dayClock(s.NightFrom), "To", dayClock(s.NightTo)))
 	form := container.NewVBox(idle, vol,
-		say(tr("set.languages")), row(langs...),
-		say(tr("set.night")), row(night...), sched)
-	var controls []fyne.CanvasObject
+		say(tr("set.languages")), k.row(langs...),
+		say(tr("set.night")), k.row(night...), sched)
+	var acts slots
 	if k.opts.Quit != nil {
-		controls = append(controls, k.button(tr("admin.exit"), theme.CancelIcon(), k.quit))
+		// The last slot, which no other screen's paging uses; the PIN
+		// is asked again first.
+		acts[3] = k.button(tr("admin.exit"), theme.CancelIcon(), func() { k.send(app.ExitKiosk{}) })
 	}
-	return k.adminFrame(app.SectionSettings, tr("admin.settings.title"), form, controls...)
+	return k.adminFrame(app.SectionSettings, tr("admin.settings.title"), form, noteText(a.v.Note), acts)
 }
 
 // stepper is a value with big minus and plus buttons.
@@ -85,7 +87,7 @@ func (k *Kiosk) toggleLanguage(code string) {
 func (k *Kiosk) settingsChanged() {
 	s := k.settings
 	night, _ := s.nightAt(k.now())
-	k.setStyle(Style{Contrast: k.bigText, Night: night})
+	k.setStyle(Style{Contrast: k.bigText, BigText: k.bigText, Night: night})
 	if save := k.opts.SaveSettings; save != nil {
 		k.async(func(ctx context.Context) {
 			if err := save(ctx, s); err != nil {
@@ -96,9 +98,21 @@ func (k *Kiosk) settingsChanged() {
 	k.refresh(k.shown)
 }
 
+// exitScreen: staff confirmed leaving for the desktop with their PIN.
+type exitScreen struct{ v *app.ExitView }
+
+func (s *exitScreen) idle() app.Idle { return s.v.Idle() }
+
+func (s *exitScreen) draw(k *Kiosk) fyne.CanvasObject {
+	k.later(0, k.quit) // once the screen says so
+	return container.NewCenter(title(tr("admin.exit.done")))
+}
+
 func (k *Kiosk) quit() {
 	k.log.Info("staff left the kiosk for the desktop")
-	k.opts.Quit()
+	if k.opts.Quit != nil {
+		k.opts.Quit()
+	}
 }
 
 func dayClock(d time.Duration) string {

@@ -200,7 +200,8 @@ func TestAdminHardware(t *testing.T) {
 	f.staffLogin(t)
 	f.tap(t, "Hardware")
 	f.want(t, &adminHardwareScreen{})
-	if !f.shows("8a80  sim  connected") || !f.shows("camera: working (4)") || !f.shows("serial: not found") ||
+	if !f.shows("8a80 on sim: connected") || !f.shows("Board 1: answers · 0 timeouts · inputs on: 1–8, 17–24") ||
+		f.shows("0xFF") || !f.shows("camera: working (4)") || !f.shows("serial: not found") ||
 		!f.shows("No self-test since the kiosk started.") {
 		t.Fatalf("texts %q", f.texts())
 	}
@@ -333,11 +334,29 @@ func (f *fixture) tapStepper(t *testing.T, label string, by int) {
 	t.Fatalf("no stepper %q; texts %q", label, f.texts())
 }
 
+// TestAdminExitToDesktop: leaving for the desktop asks the PIN again; a
+// wrong one keeps the kiosk running, and the button sits in a slot no
+// other staff screen's paging uses.
 func TestAdminExitToDesktop(t *testing.T) {
 	f := newFixture(t)
 	f.staffLogin(t)
 	f.tap(t, "Settings")
 	f.tap(t, "Exit to desktop")
+	f.want(t, &pinAgainScreen{})
+	if !f.shows("Exit to desktop: your PIN again") || !f.shows("nobody can collect or drop off here") {
+		t.Fatalf("texts %q", f.texts())
+	}
+	f.typeOnKeypad(t, "11112222")
+	f.tap(t, "Enter")
+	f.want(t, &adminSettingsScreen{})
+	if f.quit != 0 || !f.shows("Wrong PIN.") {
+		t.Fatalf("quit %d; texts %q", f.quit, f.texts())
+	}
+	f.tap(t, "Exit to desktop")
+	f.typeOnKeypad(t, staffPIN)
+	f.tap(t, "Enter")
+	f.want(t, &exitScreen{})
+	f.clock.advance(time.Millisecond)
 	if f.quit != 1 {
 		t.Fatal("did not quit")
 	}
@@ -354,7 +373,7 @@ func TestAdminHardwareReconnect(t *testing.T) {
 	}
 	f.eng.Hw.Bus.State = app.BusPermission
 	f.tap(t, "Hardware")
-	if !f.shows("8a80  sim  no permission") {
+	if !f.shows("8a80 on sim: no permission") {
 		t.Fatalf("texts %q", f.texts())
 	}
 	f.tap(t, "Reconnect the lock board")

@@ -38,7 +38,7 @@ func (s *batchScreen) draw(k *Kiosk) fyne.CanvasObject {
 		case v.Items[v.At].Status == app.BatchOpen:
 			what = "door.takeback"
 		}
-		lines = append(lines, bigText(trf("door.number", "Door", v.Door.ID), 64, themed(theme.ColorNamePrimary)), say(tr(what)))
+		lines = append(lines, display(trf("door.number", "Door", v.Door.ID), sizeNameCode, theme.ColorNamePrimary), say(tr(what)))
 		controls = append(controls, k.button(tr("door.notopen"), theme.WarningIcon(), func() { k.sendWaiting(app.DidNotOpen{}) }))
 	case v.At < len(v.Items):
 		lines = append(lines, title(tr(batchTitle[v.Kind])))

@@ -13,11 +13,14 @@ import (
 )
 
 // codeScreen is the keypad screen: what to type, what went wrong last
-// time, and a countdown while code entry is paused.
+// time with the code still shown (a typo can be seen and fixed), and a
+// countdown while code entry is paused. Keys typed during a pause are
+// typed; OK then keeps the code and tries it when the pause ends.
 type codeScreen struct {
-	v      *app.CodeView
-	keypad *keypad
-	msg    *widget.Label
+	v       *app.CodeView
+	keypad  *keypad
+	msg     *widget.Label
+	pending bool // OK was pressed during the pause: try the code when it ends
 	// relayout lays the screen out again after its message line appears or
 	// goes: Fyne does not re-lay a container when a child is shown, and
 	// the line would be drawn over the title.
@@ -41,7 +44,7 @@ func (s *codeScreen) draw(k *Kiosk) fyne.CanvasObject {
 		head, ok = tr("return.title"), tr("return.ok")
 	}
 	back := k.button(tr("common.back"), theme.NavigateBackIcon(), func() { k.send(app.Back{}) })
-	s.keypad = newCodeKeypad(k, ok, func(code string) { k.sendWaiting(app.EnterCode{Code: code}) }).withBack(back)
+	s.keypad = newCodeKeypad(k, ok, func(code string) { s.submit(k, code) }).withBack(back)
 	message := ""
 	if key, ok := refusals[s.v.Refusal]; ok {
 		message = tr(key)
@@ -54,13 +57,25 @@ func (s *codeScreen) draw(k *Kiosk) fyne.CanvasObject {
 	hint := say(tr("code.hint"))
 	hint.Hidden = s.msg.Visible()
 	top := container.NewVBox(t, hint, s.msg)
+	if s.v.Refusal == app.RefusalCollected || s.v.Refusal == app.RefusalExpired {
+		top.Add(newSupportLine(k.opts.Support, k.ref(0)))
+	}
 	body := container.NewBorder(top, nil, nil, nil, s.keypad.content)
 	s.relayout = func() {
 		hint.Hidden = s.msg.Visible()
 		top.Refresh()
 		body.Refresh()
 	}
-	if s.v.PausedUntil.After(k.now()) {
+	paused := s.v.PausedUntil.After(k.now())
+	if kept := k.input.entered; kept != "" && (s.v.Refusal != app.RefusalNone || paused) {
+		// The code just tried stays on show: refused, its typo can be
+		// seen; held up by a pause, it is tried when the pause ends.
+		s.keypad.Type(kept)
+		s.keypad.fresh = s.v.Refusal != app.RefusalNone
+		s.pending = paused && s.v.Refusal == app.RefusalNone
+	}
+	k.input.entered = ""
+	if paused {
 		s.countdown(k, s.v.PausedUntil)
 	}
 	s.keypad.Type(string(k.input.early)) // typed on home before this screen came up
@@ -68,22 +83,39 @@ func (s *codeScreen) draw(k *Kiosk) fyne.CanvasObject {
 	return container.NewPadded(body)
 }
 
+// submit tries the code, or during a pause keeps it for when it ends.
+func (s *codeScreen) submit(k *Kiosk, code string) {
+	if s.v.PausedUntil.After(k.now()) {
+		s.pending = true
+		s.countdown(k, s.v.PausedUntil)
+		return
+	}
+	k.input.entered = code
+	k.sendWaiting(app.EnterCode{Code: code})
+}
+
 func (s *codeScreen) pad() *keypad                   { return s.keypad }
 func (s *codeScreen) key(_ *Kiosk, kp keyPress) bool { return s.keypad.key(kp) }
 func (s *codeScreen) enter(*Kiosk)                   { s.keypad.submit() }
 
-// countdown shows the time left in a lockout, once a second, and gives the
-// keypad back when it is over.
+// countdown shows the time left in a pause, once a second; when it is
+// over, a code kept meanwhile is tried.
 func (s *codeScreen) countdown(k *Kiosk, until time.Time) {
 	left := until.Sub(k.now())
 	if left <= 0 {
-		s.keypad.Disable(false)
 		s.setMessage("")
+		if s.pending && s.keypad.complete() {
+			s.pending = false
+			s.keypad.submit()
+		}
 		return
 	}
-	s.keypad.Disable(true)
-	s.setMessage(trf("code.locked", "Time", clock(left)))
-	k.later(time.Second, func() { s.countdown(k, until) })
+	msg := trf("code.locked", "Time", clock(left))
+	if s.pending {
+		msg = trf("code.kept", "Time", clock(left))
+	}
+	s.setMessage(msg)
+	k.later(min(time.Second, left), func() { s.countdown(k, until) })
 }
 
 // setMessage changes the message line and lays the screen out again when

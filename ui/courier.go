@@ -19,12 +19,13 @@ func (s *courierMenuScreen) draw(k *Kiosk) fyne.CanvasObject {
 	top := container.NewVBox(k.logo(), title(trf("courier.hello", "Name", s.v.Courier)), say(tr("courier.what")))
 	return arrange(top,
 		k.mainButton(tr("courier.drop"), theme.DownloadIcon(), func() { k.send(app.StartDrop{}) }),
-		row(k.button(tr("courier.expired"), theme.HistoryIcon(), func() { k.sendWaiting(app.StartBatch{Kind: app.BatchExpired}) }),
+		k.row(k.button(tr("courier.expired"), theme.HistoryIcon(), func() { k.sendWaiting(app.StartBatch{Kind: app.BatchExpired}) }),
 			k.button(tr("courier.returns"), theme.UploadIcon(), func() { k.sendWaiting(app.StartBatch{Kind: app.BatchReturns}) })),
 		k.button(tr("courier.logout"), theme.LogoutIcon(), func() { k.send(app.Logout{}) }))
 }
 
-// dropScreen asks for a parcel label, or a size for a parcel without one.
+// dropScreen asks for a parcel label, or a size for a parcel without one:
+// each size with the inside of its doors and how many are free.
 type dropScreen struct{ v *app.DropView }
 
 func (s *dropScreen) idle() app.Idle { return s.v.Idle() }
@@ -34,6 +35,12 @@ func (s *dropScreen) draw(k *Kiosk) fyne.CanvasObject {
 	lines := []fyne.CanvasObject{title(tr("drop.title")), say(tr("drop.hint"))}
 	if v.Stored != 0 {
 		lines = append(lines, say(trf("drop.stored", "Door", v.Stored)))
+	}
+	if v.TookBack != 0 {
+		lines = append(lines, say(trf("drop.tookback", "Door", v.TookBack)))
+	}
+	for _, d := range v.CloseFirst {
+		lines = append(lines, warn(trf("leftopen.title", "Door", d.ID)))
 	}
 	if v.Unbooked != "" {
 		lines = append(lines, warn(trf("drop.unknown", "Ref", v.Unbooked)))
@@ -46,9 +53,77 @@ func (s *dropScreen) draw(k *Kiosk) fyne.CanvasObject {
 	if v.PreferLow {
 		lowB.Importance = widget.HighImportance
 	}
-	size := func(z app.Size) fyne.CanvasObject {
-		return k.mainButton(tr("size."+string(z)), nil, func() { k.sendWaiting(app.ChooseSize{Size: z}) })
+	var sizes []fyne.CanvasObject
+	for _, z := range app.Sizes {
+		sizes = append(sizes, k.sizeChoice(v, z))
 	}
-	return arrange(container.NewVBox(lines...), lowB, row(size(app.SizeS), size(app.SizeM), size(app.SizeL)),
+	return arrange(container.NewVBox(lines...), lowB, k.row(sizes...),
 		k.button(tr("courier.menu"), theme.MenuIcon(), func() { k.send(app.Back{}) }))
+}
+
+// sizeChoice is one size's button with the inside of its doors and how
+// many are free; with none free, a larger door opens instead, and with
+// none at all of this size or larger the button is off.
+func (k *Kiosk) sizeChoice(v *app.DropView, z app.Size) fyne.CanvasObject {
+	b := k.mainButton(tr("size."+string(z)), nil, func() { k.sendWaiting(app.ChooseSize{Size: z}) })
+	in := k.opts.Sizes.Of(z)
+	box := container.NewVBox(b, say(trf("size.inner", "W", in.Width, "H", in.Height, "D", in.Depth)))
+	if v.Free == nil {
+		return box // not counted: the door map could not be read
+	}
+	larger := 0
+	for _, y := range app.Sizes[z.Rank()+1:] {
+		larger += v.Free[y]
+	}
+	switch {
+	case v.Free[z] > 0:
+		box.Add(say(trf("size.free", "N", v.Free[z])))
+	case larger > 0:
+		box.Add(say(tr("size.free.larger")))
+	default:
+		box.Add(warn(tr("size.free.none")))
+		b.Disable()
+	}
+	return box
+}
+
+// tooSmallScreen: the parcel does not fit and no larger door is free (or
+// this is the largest size). The courier chooses before closing the door:
+// another door of its size, back to the door, or take the parcel back;
+// staff are reached through the support contact.
+type tooSmallScreen struct{ v *app.TooSmallView }
+
+func (s *tooSmallScreen) idle() app.Idle { return s.v.Idle() }
+
+func (s *tooSmallScreen) draw(k *Kiosk) fyne.CanvasObject {
+	v := s.v
+	head := trf("toosmall.nolarger", "Door", v.Door.ID)
+	if v.Largest {
+		head = trf("toosmall.largest", "Door", v.Door.ID)
+	}
+	t := title(head)
+	t.Importance = widget.DangerImportance
+	top := container.NewVBox(t, say(trf("toosmall.what", "Door", v.Door.ID)),
+		newSupport(k.opts.Support, k.ref(v.Door.ID)))
+	var controls []fyne.CanvasObject
+	if v.Free > 0 {
+		controls = append(controls, k.mainButton(trf("toosmall.another", "Size", tr("size."+string(v.Door.Size)), "N", v.Free),
+			theme.ViewRefreshIcon(), func() { k.sendWaiting(app.AnotherDoor{}) }))
+	}
+	controls = append(controls, k.row(
+		k.button(trf("toosmall.fits", "Door", v.Door.ID), theme.NavigateBackIcon(), func() { k.send(app.Back{}) }),
+		k.button(tr("toosmall.takeback"), theme.CancelIcon(), func() { k.sendWaiting(app.Withdraw{}) })))
+	return arrange(top, controls...)
+}
+
+// recipientCodeScreen shows a walk-in's pickup code large until the
+// courier says it was noted: the locker cannot show it again.
+type recipientCodeScreen struct{ v *app.RecipientCodeView }
+
+func (s *recipientCodeScreen) idle() app.Idle { return s.v.Idle() }
+
+func (s *recipientCodeScreen) draw(k *Kiosk) fyne.CanvasObject {
+	top := container.NewVBox(title(trf("drop.stored.title", "Door", s.v.Door)), k.recipientCode(s.v.Code),
+		say(tr("drop.code.what")))
+	return arrange(top, k.mainButton(tr("drop.code.noted"), theme.ConfirmIcon(), func() { k.send(app.CodeNoted{}) }))
 }

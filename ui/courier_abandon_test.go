@@ -93,6 +93,8 @@ func TestCourierFinishedDropOffIsKept(t *testing.T) {
 	f.tap(t, "Drop off parcels")
 	f.tap(t, "Small")
 	f.close(2)
+	f.want(t, &recipientCodeScreen{}) // a walk-in: its code first
+	f.tap(t, "I have noted the code")
 	f.want(t, &dropScreen{})
 	f.tap(t, "Courier menu")
 	f.tap(t, "Log out")
@@ -111,22 +113,41 @@ func TestCourierFinishedDropOffIsKept(t *testing.T) {
 	}
 }
 
-// TestCourierLeavesFailureScreen: a step that fails (no larger door free)
-// shows a problem; its way out gives the drop-off up.
-func TestCourierLeavesFailureScreen(t *testing.T) {
+// TestCourierTooSmallAtLargest: too small at the largest size says so,
+// with the support contact, before the door is closed: another door of
+// that size, then the parcel taken back; the doors it was tried in are
+// asked to be closed, and followed until they are.
+func TestCourierTooSmallAtLargest(t *testing.T) {
 	f := newFixture(t)
 	f.scanned(annaToken)
 	f.tap(t, "Drop off parcels")
 	f.tap(t, "Large")
 	f.tap(t, "Door too small")
-	f.want(t, &problemScreen{})
-	if !f.shows("No free door of this size") {
+	f.want(t, &tooSmallScreen{})
+	if !f.shows("Door 11 is our largest size") || !f.shows("Call +44 20 7946 0000") || !f.shows("door 11") {
 		t.Fatalf("texts %q", f.texts())
 	}
 	f.wantAbandoned(t)
-	f.tap(t, "Back to start")
-	f.want(t, &courierMenuScreen{})
-	f.wantAbandoned(t, "abandon door 11")
+	f.tap(t, "Another door of this size (4 free)")
+	f.want(t, &doorScreen{})
+	if f.doorShown(t) != 12 || !f.shows("First close door 11: the parcel did not fit.") {
+		t.Fatalf("door %d, texts %q", f.doorShown(t), f.texts())
+	}
+	f.tap(t, "Door too small")
+	f.tap(t, "It fits no door: I take it back")
+	f.want(t, &dropScreen{})
+	if !f.called("withdraw door 12") || !f.shows("Parcel taken back from door 12") ||
+		!f.shows("Please close door 11") || !f.shows("Please close door 12") {
+		t.Fatalf("calls %q texts %q", f.eng.Calls(), f.texts())
+	}
+	f.close(11)
+	f.close(12)
+	if f.shows("Please close door") {
+		t.Fatalf("closed doors still asked for: %q", f.texts())
+	}
+	if r, held := f.eng.RentIn(12); held {
+		t.Fatalf("the walk-in taken back still holds door 12: %+v", r)
+	}
 }
 
 // TestCourierDoneFailsKeepsRent: when storing fails after the door was
@@ -140,7 +161,7 @@ func TestCourierDoneFailsKeepsRent(t *testing.T) {
 	f.tap(t, "Small")
 	f.close(2)
 	f.want(t, &problemScreen{})
-	f.tap(t, "Back to start")
+	f.tap(t, "Courier menu")
 	f.want(t, &courierMenuScreen{})
 	f.wantAbandoned(t, "abandon door 2")
 	if r, held := f.eng.RentIn(2); !held || r.State != app.RentReserved {

@@ -66,7 +66,7 @@ func TestCourierDropOffBySize(t *testing.T) {
 	f.tap(t, "Prefer a low door: off")
 	f.tap(t, "Medium")
 	f.want(t, &doorScreen{})
-	if !f.shows("Pickup code for the recipient: WALK-0001") {
+	if !f.shows("Pickup code for the recipient:") || !f.shows("WALK-0001") {
 		t.Fatalf("texts %q", f.texts())
 	}
 	f.wantDrops(t, `drop new M "PKG-NEW-9" low=true`)

@@ -10,9 +10,10 @@ import (
 
 // doorWhat is what the door screen says once the door was seen open.
 var doorWhat = map[app.DoorTask]string{
-	app.TaskPickup: "door.take",
-	app.TaskDrop:   "door.put",
-	app.TaskReturn: "door.put.return",
+	app.TaskPickup:  "door.take",
+	app.TaskDrop:    "door.put",
+	app.TaskReturn:  "door.put.return",
+	app.TaskPutBack: "door.putback",
 }
 
 // openingScreen is shown while the locker works on what a person asked
@@ -28,14 +29,19 @@ func (s *openingScreen) draw(*Kiosk) fyne.CanvasObject {
 // doorScreen names the door in big type and lights it on the map of the
 // locker, so the person finds it at a glance. What it says follows the
 // door's opening as the locker settled it: opening, open, open so look
-// again, or cannot be confirmed.
+// again, or cannot be confirmed. A door a parcel was too big for is to be
+// closed first: it is named and marked on the map until it closes. A
+// walk-in's recipient code is shown large.
 type doorScreen struct{ v *app.DoorView }
 
 func (s *doorScreen) idle() app.Idle { return s.v.Idle() }
 
 func (s *doorScreen) draw(k *Kiosk) fyne.CanvasObject {
 	v := s.v
-	lines := []fyne.CanvasObject{bigText(trf("door.number", "Door", v.Door.ID), 96, themed(theme.ColorNamePrimary))}
+	lines := []fyne.CanvasObject{display(trf("door.number", "Door", v.Door.ID), sizeNameDoorTitle, theme.ColorNamePrimary)}
+	for _, d := range v.CloseFirst {
+		lines = append(lines, warn(trf("door.closefirst", "Door", d.ID)))
+	}
 	switch {
 	case v.Unconfirmed:
 		lines = append(lines, warn(tr("door.unconfirmed")))
@@ -50,21 +56,35 @@ func (s *doorScreen) draw(k *Kiosk) fyne.CanvasObject {
 		lines = append(lines, say(trf("door.more", "N", v.More)))
 	}
 	if v.Code != "" {
-		lines = append(lines, say(trf("drop.code", "Code", formatCode(v.Code))))
+		lines = append(lines, k.recipientCode(v.Code))
+	}
+	if v.Unconfirmed {
+		lines = append(lines, newSupportLine(k.opts.Support, k.ref(v.Door.ID)))
 	}
 	notOpen := k.button(tr("door.notopen"), theme.WarningIcon(), func() { k.sendWaiting(app.DidNotOpen{}) })
 	var controls []fyne.CanvasObject
 	switch v.Task {
-	case app.TaskPickup:
-		controls = append(controls, notOpen)
-	default:
-		controls = append(controls, row(
+	case app.TaskDrop, app.TaskReturn:
+		controls = append(controls, k.row(
 			k.button(tr("drop.larger"), theme.ViewFullScreenIcon(), func() { k.sendWaiting(app.Larger{}) }), notOpen))
+	default:
+		controls = append(controls, notOpen)
 	}
 	if v.Unconfirmed {
 		controls = append(controls, k.button(backLabel(v.Task), theme.HomeIcon(), func() { k.send(app.Back{}) }))
 	}
-	return withMap(container.NewVBox(lines...), doorMap(k.doors, v.Door.ID), controls...)
+	var closing []int64
+	for _, d := range v.CloseFirst {
+		closing = append(closing, d.ID)
+	}
+	return withMap(container.NewVBox(lines...), doorMap(k.doors, v.Door.ID, closing...), controls...)
+}
+
+// recipientCode is a walk-in's pickup code, large, for the courier to note.
+func (k *Kiosk) recipientCode(code string) fyne.CanvasObject {
+	c := display(formatCode(code), sizeNameCode, theme.ColorNameForeground)
+	c.TextStyle.Monospace = true
+	return container.NewVBox(say(tr("drop.code.label")), c)
 }
 
 // backLabel is where Back leads from a door: a courier's menu, or home.
@@ -77,17 +97,18 @@ func backLabel(t app.DoorTask) string {
 
 // notOpenedScreen: the door's opening settled as not opened. "Try again"
 // is the person's report, which the locker answers (one retry, another
-// door for a drop-off, then support).
+// door for a drop-off, then support), whose contact is here too.
 type notOpenedScreen struct{ v *app.NotOpenedView }
 
 func (s *notOpenedScreen) idle() app.Idle { return s.v.Idle() }
 
 func (s *notOpenedScreen) draw(k *Kiosk) fyne.CanvasObject {
 	what := "drop.notopen.what"
-	if s.v.Task == app.TaskPickup {
+	if s.v.Task == app.TaskPickup || s.v.Task == app.TaskPutBack {
 		what = "notopen.what.pickup"
 	}
-	top := container.NewVBox(title(trf("drop.notopen", "Door", s.v.Door.ID)), say(tr(what)))
+	t := title(trf("drop.notopen", "Door", s.v.Door.ID))
+	top := container.NewVBox(t, say(tr(what)), newSupport(k.opts.Support, k.ref(s.v.Door.ID)))
 	return arrange(top, k.mainButton(tr("drop.retry"), theme.ViewRefreshIcon(), func() { k.sendWaiting(app.DidNotOpen{}) }),
 		k.button(backLabel(s.v.Task), theme.HomeIcon(), func() { k.send(app.Back{}) }))
 }

@@ -2,7 +2,7 @@ package ui
 
 import (
 	"fmt"
-	"image/color"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -16,13 +16,17 @@ import (
 var sizeUnits = map[app.Size]float32{app.SizeS: 1, app.SizeM: 2, app.SizeL: 3}
 
 // doorMap draws the locker front with every door numbered and one door lit,
-// so a shopper finds it at a glance.
-func doorMap(doors []app.Door, lit int64) fyne.CanvasObject {
+// so a person finds it at a glance; doors to close first (a parcel was
+// too big for them) are marked in the warning colour.
+func doorMap(doors []app.Door, lit int64, closing ...int64) fyne.CanvasObject {
 	var objs []fyne.CanvasObject
 	for _, d := range doors {
-		fill, ink := color.Color(theme.Color(theme.ColorNameInputBackground)), fg()
-		if d.ID == lit {
-			fill, ink = themed(colorNameLit), color.Black
+		fill, ink := themed(theme.ColorNameInputBackground), fg()
+		switch {
+		case d.ID == lit:
+			fill, ink = themed(colorNameLit), themed(colorNameOnLit)
+		case slices.Contains(closing, d.ID):
+			fill, ink = themed(colorNameBad), themed(theme.ColorNameForegroundOnPrimary)
 		}
 		r := canvas.NewRectangle(fill)
 		r.StrokeColor = theme.Color(theme.ColorNameForeground)
@@ -30,7 +34,7 @@ func doorMap(doors []app.Door, lit int64) fyne.CanvasObject {
 		r.CornerRadius = 4
 		t := canvas.NewText(fmt.Sprint(d.ID), ink)
 		t.TextStyle = fyne.TextStyle{Bold: d.ID == lit}
-		t.TextSize = 20
+		t.TextSize = theme.Size(sizeNameMapNumber)
 		t.Alignment = fyne.TextAlignCenter
 		objs = append(objs, container.NewStack(r, container.NewCenter(t)))
 	}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -8,38 +10,51 @@ import (
 )
 
 // TestScreensFit brings every screen up in every language, with normal and
-// with big text, and fails when one needs more than the 1280x800 panel: a
-// test window grows to fit its content, where the kiosk's full-screen
-// window would clip it.
+// with big text, on the landscape and the portrait panel, and fails when
+// one needs more than the panel: a test window grows to fit its content,
+// where the kiosk's full-screen window would clip it. It logs the screens
+// with the least room to spare.
 func TestScreensFit(t *testing.T) {
-	panel := fyne.NewSize(1280, 800)
 	langs := Languages
 	if raceOn {
 		// Layout has no data races to find; under -race only French, the
 		// longest texts, keeps the run short. go test ./ui checks all.
 		langs = []Language{{"fr", "Français"}}
 	}
-	for _, big := range []bool{false, true} {
-		for _, l := range langs {
-			for _, sc := range scenes {
-				if big && (strings.HasPrefix(sc.name, "admin") || sc.name == "home-bigtext") {
-					continue // staff screens have their own compact theme
-				}
-				name := l.Code + "/" + sc.name
-				if big {
-					name += "/bigtext"
-				}
-				t.Run(name, func(t *testing.T) {
-					f := newFixture(t)
-					SetLanguage(l.Code)
-					f.k.bigText = big
-					f.k.refresh(f.k.shown)
-					sc.setup(t, f)
-					if got := f.w.Canvas().Size(); got.Width > panel.Width || got.Height > panel.Height {
-						t.Errorf("needs %v, the panel is %v", got, panel)
+	type margin struct {
+		name string
+		w, h float32
+	}
+	var margins []margin
+	for _, panel := range []fyne.Size{landscape, portrait} {
+		for _, big := range []bool{false, true} {
+			for _, l := range langs {
+				for _, sc := range scenes {
+					if big && (strings.HasPrefix(sc.name, "admin") || sc.name == "home-bigtext") {
+						continue // staff screens have their own compact theme
 					}
-				})
+					name := fmt.Sprintf("%vx%v/%s/%s", panel.Width, panel.Height, l.Code, sc.name)
+					if big {
+						name += "/bigtext"
+					}
+					t.Run(name, func(t *testing.T) {
+						f := newFixtureAt(t, panel)
+						SetLanguage(l.Code)
+						f.k.bigText = big
+						f.k.refresh(f.k.shown)
+						sc.setup(t, f)
+						if got := f.w.Canvas().Size(); got.Width > panel.Width || got.Height > panel.Height {
+							t.Errorf("needs %v, the panel is %v", got, panel)
+						}
+						need := f.w.Content().MinSize()
+						margins = append(margins, margin{name, panel.Width - need.Width, panel.Height - need.Height})
+					})
+				}
 			}
 		}
+	}
+	slices.SortFunc(margins, func(a, b margin) int { return int(min(a.w, a.h) - min(b.w, b.h)) })
+	for _, m := range margins[:min(8, len(margins))] {
+		t.Logf("least room: %s: %.0f px across, %.0f px down to spare", m.name, m.w, m.h)
 	}
 }

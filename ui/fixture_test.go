@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -115,6 +116,19 @@ var reuseApp bool
 // options before the kiosk starts.
 func newFixture(t *testing.T, edit ...func(*Options)) *fixture {
 	t.Helper()
+	return newFixtureAt(t, landscape, edit...)
+}
+
+// The panels the kiosk is built for: landscape, and portrait (common on
+// lockers).
+var (
+	landscape = fyne.NewSize(1280, 800)
+	portrait  = fyne.NewSize(800, 1280)
+)
+
+// newFixtureAt is newFixture on a panel of size.
+func newFixtureAt(t *testing.T, size fyne.Size, edit ...func(*Options)) *fixture {
+	t.Helper()
 	a := fyne.CurrentApp()
 	if !reuseApp {
 		a = test.NewTempApp(t)
@@ -141,10 +155,11 @@ func newFixture(t *testing.T, edit ...func(*Options)) *fixture {
 	f.eng.Frame = testFrame()
 	f.eng.Found = []app.BoardFound{{Address: 1, Answers: 3}, {Address: 2, Answers: 2, Collision: true}}
 	f.w = test.NewWindow(nil)
-	f.w.Resize(fyne.NewSize(1280, 800))
+	f.w.Resize(size)
 	t.Cleanup(f.w.Close)
 	f.opts = Options{KioskID: "T1", Sounds: f.sounds, Settings: Settings{Night: NightOff, Volume: 80},
-		Quit: func() { f.quit++ }, PushScan: func(_ context.Context, text string) { f.pushed = append(f.pushed, text) }}
+		Support: Support{Phone: "+44 20 7946 0000", Web: "https://pudo.example/help"},
+		Quit:    func() { f.quit++ }, PushScan: func(_ context.Context, text string) { f.pushed = append(f.pushed, text) }}
 	for _, e := range edit {
 		e(&f.opts)
 	}
@@ -214,8 +229,19 @@ func (f *fixture) tap(t *testing.T, text string) {
 	f.pump()
 }
 
-// texts are every label and button text on screen.
+// texts are every text on screen, each once: labels, buttons, rich texts
+// and the large lines drawn as canvas text.
 func (f *fixture) texts() []string {
+	out := f.allTexts()
+	seen := map[string]bool{}
+	return slices.DeleteFunc(out, func(s string) bool {
+		dup := seen[s]
+		seen[s] = true
+		return dup
+	})
+}
+
+func (f *fixture) allTexts() []string {
 	var out []string
 	for _, o := range f.objects() {
 		switch w := o.(type) {
@@ -223,6 +249,10 @@ func (f *fixture) texts() []string {
 			out = append(out, w.Text)
 		case *button:
 			out = append(out, w.Text)
+		case *canvas.Text:
+			out = append(out, w.Text)
+		case *widget.RichText:
+			out = append(out, w.String())
 		}
 	}
 	return out

@@ -76,6 +76,9 @@ func (k *Kiosk) render(v app.View, c cause) {
 	prev := k.view
 	k.view = v
 	k.cue(prev, v, c)
+	if h, ok := v.(*app.HomeView); ok && h.Fresh {
+		k.freshStart() // the person before has gone
+	}
 	s := screenFor(v)
 	if c != byLocker || reflect.TypeOf(s) != reflect.TypeOf(k.shown) {
 		k.show(s)
@@ -83,6 +86,9 @@ func (k *Kiosk) render(v app.View, c cause) {
 		k.redraw(s)
 	}
 	k.input.early = nil // typed for a code screen: it took them, or none came
+	if _, code := v.(*app.CodeView); !code {
+		k.input.entered = "" // the code tried led elsewhere: no later screen shows it
+	}
 	switch v := v.(type) {
 	case *app.DoorView:
 		if v.Task == app.TaskPickup && v.Open() {
@@ -99,6 +105,16 @@ func screenFor(v app.View) screen {
 	switch v := v.(type) {
 	case *app.HomeView:
 		return &homeScreen{v: v}
+	case *app.HelpView:
+		return &helpScreen{v: v}
+	case *app.TooSmallView:
+		return &tooSmallScreen{v: v}
+	case *app.RecipientCodeView:
+		return &recipientCodeScreen{v: v}
+	case *app.StaffAlertsView:
+		return &adminAlertsScreen{v: v}
+	case *app.ExitView:
+		return &exitScreen{v: v}
 	case *app.OutOfOrderView:
 		return &outOfOrderScreen{v: v}
 	case *app.CodeView:

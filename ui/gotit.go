@@ -19,7 +19,7 @@ func (s *gotItScreen) draw(k *Kiosk) fyne.CanvasObject {
 	yes := k.mainButton(tr("got.yes"), theme.ConfirmIcon(), func() { k.send(app.GotIt{}) })
 	empty := k.button(tr("got.empty"), theme.QuestionIcon(), func() { k.send(app.Report{What: app.ProblemEmpty}) })
 	wrong := k.button(tr("got.wrong"), theme.QuestionIcon(), func() { k.send(app.Report{What: app.ProblemWrongParcel}) })
-	controls := []fyne.CanvasObject{row(empty, wrong)}
+	controls := []fyne.CanvasObject{k.row(empty, wrong)}
 	if left := s.v.ReopenUntil.Sub(k.now()); left > 0 {
 		again := k.button(tr("got.reopen"), theme.ViewRefreshIcon(), func() { k.sendWaiting(app.Reopen{}) })
 		controls = append(controls, again)
@@ -39,7 +39,7 @@ func (s *thanksScreen) draw(*Kiosk) fyne.CanvasObject {
 	if s.v.For == app.ThanksReturn {
 		sub = tr("thanks.return")
 	}
-	return arrange(container.NewVBox(bigText(tr("thanks.title"), 72, themed(colorNameGood)), title(sub)))
+	return arrange(container.NewVBox(display(tr("thanks.title"), sizeNameThanks, colorNameGood), title(sub)))
 }
 
 // key: typing starts the next person's code entry.

@@ -15,19 +15,64 @@ import (
 	"pudo/assets"
 )
 
-// homeScreen is the attract screen: collect, send or return, the
-// language, the big-text switch, and a hint that scanning works right here.
+// homeScreen is the attract screen: the two main actions first and
+// largest, the languages as a compact row, big text and help beside them,
+// and a hint that scanning works right here. Left alone in another
+// language or in big text, it goes back to the locker's own after the
+// idle time: the next person starts fresh.
 type homeScreen struct{ v *app.HomeView }
 
 func (s *homeScreen) idle() app.Idle { return s.v.Idle() }
 
 func (s *homeScreen) draw(k *Kiosk) fyne.CanvasObject {
 	k.nightTimer(s, k.applyNight())
+	k.freshAfterIdle(s)
 	hint := say(tr("home.hint"))
 	top := container.NewVBox(k.logo(), title(tr("home.title")), hint, k.demoBanner())
 	collect := k.mainButton(tr("home.collect"), theme.DownloadIcon(), func() { k.send(app.Collect{}) })
 	send := k.mainButton(tr("home.send"), theme.UploadIcon(), func() { k.send(app.SendReturn{}) })
-	return arrange(top, k.languageRow(s), k.bigTextSwitch(s), row(collect, send))
+	help := k.button(tr("home.help"), theme.QuestionIcon(), func() { k.send(app.ShowHelp{}) })
+	return arrange(top, k.mainActions(collect, send), k.languageRow(s), k.smallRow(k.bigTextSwitch(s), help))
+}
+
+// mainActions are a screen's one or two main actions: large type, tall,
+// side by side when they fit, else one above the other.
+func (k *Kiosk) mainActions(bs ...*button) fyne.CanvasObject {
+	objs := make([]fyne.CanvasObject, len(bs))
+	for i, b := range bs {
+		objs[i] = b
+	}
+	box := container.NewThemeOverride(container.NewVBox(objs...), mainTheme(k.style))
+	var h float32
+	for _, b := range bs {
+		h = max(h, b.MinSize().Height)
+	}
+	for i, b := range bs {
+		objs[i] = tall(b, h*1.4)
+	}
+	box.Content = k.row(objs...)
+	box.Refresh()
+	return box
+}
+
+// freshAfterIdle sets the home screen back to the locker's language and
+// text size when nobody touched it for the idle time.
+func (k *Kiosk) freshAfterIdle(s screen) {
+	if CurrentLanguage() == k.settings.Language && !k.bigText {
+		return
+	}
+	k.later(k.settings.IdleTimeout, func() {
+		k.log.Info("idle on home: back to the locker's language and text size")
+		k.freshStart()
+		k.refresh(s)
+	})
+}
+
+// freshStart is the locker's own language and text size, for the next
+// person.
+func (k *Kiosk) freshStart() {
+	SetLanguage(k.settings.Language)
+	k.bigText = false
 }
 
 // key: typing on home starts code entry.
@@ -70,10 +115,10 @@ func (k *Kiosk) languageRow(s screen) fyne.CanvasObject {
 		}
 		bs = append(bs, b)
 	}
-	return row(bs...)
+	return k.smallRow(bs...)
 }
 
-func (k *Kiosk) bigTextSwitch(s screen) fyne.CanvasObject {
+func (k *Kiosk) bigTextSwitch(s screen) *button {
 	label, icon := tr("home.bigtext.on"), theme.ZoomInIcon()
 	if k.bigText {
 		label, icon = tr("home.bigtext.off"), theme.ZoomOutIcon()
@@ -88,7 +133,7 @@ func (k *Kiosk) bigTextSwitch(s screen) fyne.CanvasObject {
 // when night mode changes next.
 func (k *Kiosk) applyNight() time.Time {
 	night, next := k.settings.nightAt(k.now())
-	k.setStyle(Style{Contrast: k.bigText, Night: night})
+	k.setStyle(Style{Contrast: k.bigText, BigText: k.bigText, Night: night})
 	return next
 }
 

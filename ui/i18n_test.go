@@ -30,6 +30,13 @@ var dynamicKeys = func() []string {
 	add("bus.", "starting", "up", "down", "permission-denied", "closed")
 	add("set.night.", string(NightAuto), string(NightOn), string(NightOff))
 	add("size.", "S", "M", "L")
+	add("sensor.word.", "closed", "open", "unknown")
+	add("alerts.guess.", "codes", "pins")
+	keys = append(keys, eventKeys()...)
+	for _, p := range purposes {
+		keys = append(keys, "purpose."+string(p))
+	}
+	add("actor.", actors...)
 	for _, m := range []map[app.DoorTask]string{doorWhat} {
 		keys = append(keys, slices.Collect(maps.Values(m))...)
 	}

@@ -18,7 +18,7 @@ func (k *Kiosk) askMoreTime() {
 	left := say("")
 	yes := k.mainButton(tr("more.yes"), theme.ConfirmIcon(), k.hideMore)
 	no := k.button(tr("more.no"), theme.HomeIcon(), k.timeout)
-	box := container.NewVBox(title(tr("more.title")), left, row(no, yes))
+	box := container.NewVBox(title(tr("more.title")), left, k.row(no, yes))
 	k.more = widget.NewModalPopUp(container.NewBorder(nil, card(box), nil, nil), k.win.Canvas())
 	k.more.Resize(k.win.Canvas().Size())
 	k.more.Show()

@@ -19,10 +19,13 @@ const codeLen = 8
 // keypad is the on-screen entry: for codes it shows XXXX-XXXX as they are
 // typed, for PINs dots; one key per symbol, delete, and OK once enough is in.
 type keypad struct {
-	symbols  string
-	length   int  // a code's exact length; for a PIN the minimum
-	secret   bool // show dots, and accept up to 12 digits
-	off      bool // entry blocked (code entry paused): keys and keyboard alike
+	symbols string
+	length  int  // a code's exact length; for a PIN the minimum
+	secret  bool // show dots, and accept up to 12 digits
+	off     bool // entry blocked: keys and keyboard alike
+	// fresh: the code on show was refused; the next symbol typed starts a
+	// new one, Delete edits it.
+	fresh    bool
 	code     string
 	display  *widget.Label
 	ok       *button
@@ -34,7 +37,11 @@ type keypad struct {
 }
 
 func newCodeKeypad(kk *Kiosk, okLabel string, onOK func(string)) *keypad {
-	return newKeypad(kk, keypadKeys, codeLen, false, 11, okLabel, onOK)
+	cols := 11
+	if kk.portrait() {
+		cols = 8 // four rows: the keys keep their width on a narrow panel
+	}
+	return newKeypad(kk, keypadKeys, codeLen, false, cols, okLabel, onOK)
 }
 
 func newPINKeypad(kk *Kiosk, onOK func(string)) *keypad {
@@ -94,6 +101,9 @@ func (k *keypad) Type(s string) {
 				r = '0'
 			}
 		}
+		if k.fresh && strings.ContainsRune(k.symbols, r) {
+			k.code, k.fresh = "", false
+		}
 		if len(k.code) < k.max() && strings.ContainsRune(k.symbols, r) {
 			k.code += string(r)
 		}
@@ -118,6 +128,7 @@ func (k *keypad) key(kp keyPress) bool {
 
 // Delete removes the last symbol.
 func (k *keypad) Delete() {
+	k.fresh = false
 	if k.code != "" {
 		k.code = k.code[:len(k.code)-1]
 	}
@@ -126,7 +137,7 @@ func (k *keypad) Delete() {
 
 // Clear empties the entry.
 func (k *keypad) Clear() {
-	k.code = ""
+	k.code, k.fresh = "", false
 	k.refresh()
 }
 

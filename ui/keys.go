@@ -19,6 +19,9 @@ type keyInput struct {
 	// early are keys typed on a start screen, for the code screen they
 	// open: it comes up only once the Front answered.
 	early []rune
+	// entered is the code typed last, until the code screen that answers
+	// it shows it again (refused) or keeps it (paused); never logged.
+	entered string
 }
 
 // newScreen forgets what was typed on the screen before, unless it was

@@ -24,6 +24,13 @@ type Options struct {
 	Reminder    time.Duration // how often a door left open beeps
 	Keyboard    app.KeyTiming // tells a keyboard-mode scanner's burst from typing
 	Support     Support       // whom people contact from a problem screen (newSupport)
+	// Cabinet places the doors, the screen and the scanner on the locker's
+	// front, for the help screen's picture; zero: the demo locker's places
+	// over the door map.
+	Cabinet app.Cabinet
+	// Sizes are the insides of the doors, on the courier's size buttons;
+	// zero: the demo locker's.
+	Sizes app.InnerSizes
 
 	// PushScan hands a keyboard-mode scanner's code to the scanner hub, so
 	// it is deduplicated and counted with the other readers and comes back
@@ -80,6 +87,9 @@ func (o *Options) defaults() {
 	if o.Keyboard.MinLength <= 0 {
 		o.Keyboard = app.DefaultKeyTiming()
 	}
+	if o.Sizes == (app.InnerSizes{}) {
+		o.Sizes = app.DefaultInnerSizes()
+	}
 }
 
 // Kiosk is the full-screen kiosk: a router that shows one screen at a
@@ -119,6 +129,7 @@ type Kiosk struct {
 	doors    []app.Door  // the locker's map
 	taps     []time.Time // on the logo, for the staff gesture
 	selected int64       // the door staff tapped in the grid, across staff screens
+	askOOS   int64       // the door with a parcel staff asked to take out of service: confirm first
 
 	demoMu sync.Mutex // protects demo: the dropper runs off the UI goroutine
 	demo   []DemoParcel
@@ -143,6 +154,16 @@ func NewKiosk(win fyne.Window, eng app.Engine, opts Options, log *slog.Logger) *
 	SetLanguage(k.settings.Language)
 	win.Canvas().SetOnTypedRune(k.typedRune)
 	win.Canvas().SetOnTypedKey(k.typedKey)
+	if p, ok := win.(interface{ OnResize(func(fyne.Size)) }); ok {
+		// Not during the layout that noticed it: a little later.
+		p.OnResize(func(fyne.Size) {
+			k.after(0, func() {
+				if k.shown != nil {
+					k.redraw(k.shown)
+				}
+			})
+		})
+	}
 	k.start()
 	return k
 }
@@ -152,6 +173,9 @@ func NewKiosk(win fyne.Window, eng app.Engine, opts Options, log *slog.Logger) *
 func (k *Kiosk) start() {
 	v := k.front.Start(context.Background())
 	k.doors = k.front.DoorMap()
+	if k.opts.Cabinet.Columns() == 0 {
+		k.opts.Cabinet = app.DemoWayfinding().Cabinet(app.ColumnSizes(k.doors))
+	}
 	k.render(v, byLocker)
 }
 

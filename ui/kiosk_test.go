@@ -124,7 +124,7 @@ func TestDidYouGetYourParcel(t *testing.T) {
 	}{
 		"yes":    {"Yes, thank you", &thanksScreen{}, ""},
 		"empty":  {"The door was empty", &problemScreen{}, "report empty"},
-		"wrong":  {"Wrong parcel", &problemScreen{}, "report wrong-parcel"},
+		"wrong":  {"Wrong parcel", &doorScreen{}, "report wrong-parcel"}, // its door opens to put it back
 		"reopen": {"Open the door again", &doorScreen{}, "reopen"},
 	}
 	for name, tc := range tests {
@@ -137,7 +137,7 @@ func TestDidYouGetYourParcel(t *testing.T) {
 			if tc.call != "" && !f.called(tc.call) {
 				t.Fatalf("calls %q, want %q", f.eng.Calls(), tc.call)
 			}
-			if _, ok := tc.screen.(*problemScreen); ok && !f.shows("T1 / 1 / 2026-03-02 14:30") {
+			if _, ok := tc.screen.(*problemScreen); ok && !f.shows("Reference: locker T1, door 1, 2026-03-02 14:30 UTC") {
 				t.Fatalf("no reference; texts %q", f.texts())
 			}
 		})
@@ -164,10 +164,10 @@ func TestFailureScreens(t *testing.T) {
 		title string
 		door  string
 	}{
-		"being opened":   {&app.BeingOpenedError{Door: 7}, "Your door is being opened", "7"},
-		"out of service": {app.ErrOutOfService, "This door is out of service", "-"},
-		"no free door":   {app.ErrNoFreeDoor, "No free door of this size", "-"},
-		"other":          {errBoom, "Something went wrong", "-"},
+		"being opened":   {&app.BeingOpenedError{Door: 7}, "Your door is being opened", "door 7"},
+		"out of service": {&app.OutOfServiceError{Door: 3}, "This door is out of service", "door 3"},
+		"no free door":   {app.ErrNoFreeDoor, "No free door of this size", "no door"},
+		"other":          {errBoom, "Something went wrong", "no door"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -175,7 +175,7 @@ func TestFailureScreens(t *testing.T) {
 			f.eng.PickupErr = tc.err
 			toDoor(t, f)
 			f.want(t, &problemScreen{})
-			if !f.shows(tc.title) || !f.shows("Support reference: T1 / "+tc.door+" / 2026-03-02 14:30") {
+			if !f.shows(tc.title) || !f.shows("Reference: locker T1, "+tc.door+", 2026-03-02 14:30 UTC") {
 				t.Fatalf("texts %q", f.texts())
 			}
 			for _, s := range f.texts() {

@@ -26,7 +26,7 @@ func (k *Kiosk) newPager(items []fyne.CanvasObject, perPage int) *pager {
 	p.where.Alignment = fyne.TextAlignCenter
 	p.prev = k.button(tr("page.prev"), theme.NavigateBackIcon(), func() { p.turn(-1) })
 	p.next = k.button(tr("page.next"), theme.NavigateNextIcon(), func() { p.turn(1) })
-	p.content = container.NewBorder(nil, row(p.prev, p.where, p.next), nil, nil, p.body)
+	p.content = container.NewBorder(nil, container.NewGridWithColumns(3, p.prev, p.where, p.next), nil, nil, p.body)
 	p.turn(0)
 	return p
 }

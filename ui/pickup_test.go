@@ -131,38 +131,91 @@ func TestExpiredCodeSaysSo(t *testing.T) {
 	}
 }
 
-// TestLockoutCountsDown: after too many wrong codes the keypad is blocked
-// with a live countdown, and comes back when it ends.
+// TestLockoutCountsDown: a code refused by the pause stays on show with
+// a live countdown, and is tried when the pause ends.
 func TestLockoutCountsDown(t *testing.T) {
 	f := newFixture(t, func(o *Options) { o.Settings.IdleTimeout = time.Hour })
 	f.eng.PickupErr = &app.LockedOutError{Until: f.clock.now.Add(90 * time.Second)}
 	f.tap(t, "Collect a parcel")
 	f.typeOnKeypad(t, "ZZZZ-ZZZZ")
 	f.tap(t, "Open my door")
-	if !f.shows("Try again in 1:30") || !f.pad(t).keys["A"].Disabled() || !f.pad(t).ok.Disabled() {
-		t.Fatalf("texts %q", f.texts())
+	if !f.shows("Your code is kept and tried in 1:30") || f.pad(t).code != "ZZZZZZZZ" {
+		t.Fatalf("code %q texts %q", f.pad(t).code, f.texts())
 	}
-	f.typeRune('7') // nor from the keyboard
-	if f.pad(t).code != "" {
-		t.Fatalf("typed %q while paused", f.pad(t).code)
-	}
+	f.eng.PickupErr = nil
 	f.clock.advance(31 * time.Second)
-	if !f.shows("Try again in 0:59") {
+	if !f.shows("tried in 0:59") {
 		t.Fatalf("after 31 s: texts %q", f.texts())
 	}
 	f.clock.advance(59 * time.Second)
-	if f.shows("Try again") || f.pad(t).keys["A"].Disabled() {
-		t.Fatalf("after the lockout: texts %q", f.texts())
+	if !f.shows("does not match") || f.pad(t).code != "ZZZZZZZZ" {
+		t.Fatalf("after the pause, the kept code was not tried: code %q texts %q calls %q",
+			f.pad(t).code, f.texts(), f.eng.Calls())
 	}
 }
 
-// TestPausedBeforeTyping: a shopper arriving during a lockout sees the
-// countdown before typing anything.
+// TestPausedBeforeTyping: a shopper arriving during a pause sees the
+// countdown; what they type is typed, and OK keeps the code until the
+// pause ends, when it opens their door.
 func TestPausedBeforeTyping(t *testing.T) {
-	f := newFixture(t)
+	f := newFixture(t, func(o *Options) { o.Settings.IdleTimeout = time.Hour })
 	f.eng.PauseCodes(f.clock.now.Add(15 * time.Minute))
 	f.tap(t, "Collect a parcel")
-	if !f.shows("Try again in 15:00") || !f.pad(t).keys["7"].Disabled() {
+	if !f.shows("Try again in 15:00") || f.pad(t).keys["7"].Disabled() {
+		t.Fatalf("texts %q", f.texts())
+	}
+	f.typeKeys(f.demo[0].Code, 300*time.Millisecond) // a person at the keyboard, then Enter
+	if f.pad(t).code != f.demo[0].Code || !f.shows("Your code is kept and tried in 14:") || f.called("pickup") {
+		t.Fatalf("code %q texts %q calls %q", f.pad(t).code, f.texts(), f.eng.Calls())
+	}
+	f.clock.advance(15 * time.Minute)
+	f.want(t, &doorScreen{})
+	if f.doorShown(t) != f.demo[0].DoorID {
+		t.Fatalf("door %d", f.doorShown(t))
+	}
+}
+
+// TestWrongCodeStaysVisible: a refused code stays on the keypad with the
+// message, so the typo can be seen; Delete edits it, a new symbol starts
+// a new code.
+func TestWrongCodeStaysVisible(t *testing.T) {
+	f := newFixture(t)
+	f.tap(t, "Collect a parcel")
+	f.typeOnKeypad(t, "7K3M-N5QZ")
+	f.tap(t, "Open my door")
+	f.want(t, &codeScreen{})
+	if !f.shows("does not match") || !f.shows("7K3M-N5QZ") {
+		t.Fatalf("texts %q", f.texts())
+	}
+	test.Tap(f.pad(t).keys["delete"])
+	f.typeOnKeypad(t, "X")
+	if f.pad(t).code != "7K3MN5QX" {
+		t.Fatalf("edited code %q", f.pad(t).code)
+	}
+	f.tap(t, "Open my door")
+	f.want(t, &doorScreen{})
+
+	f = newFixture(t)
+	f.tap(t, "Collect a parcel")
+	f.typeOnKeypad(t, "ZZZZZZZZ")
+	f.tap(t, "Open my door")
+	f.typeOnKeypad(t, "A")
+	if f.pad(t).code != "A" {
+		t.Fatalf("a new symbol after a refused code: %q, want a new code", f.pad(t).code)
+	}
+}
+
+// TestCollectedCodeSaysSo: a code collected a minute ago says so, with
+// the support contact, rather than "no parcel".
+func TestCollectedCodeSaysSo(t *testing.T) {
+	f := newFixture(t)
+	toGotIt(t, f)
+	f.tap(t, "Yes, thank you")
+	f.clock.advance(time.Minute)
+	f.tap(t, "Collect a parcel")
+	f.typeOnKeypad(t, f.demo[0].Code)
+	f.tap(t, "Open my door")
+	if !f.shows("already been collected") || !f.shows("Call +44 20 7946 0000") || f.shows("does not match") {
 		t.Fatalf("texts %q", f.texts())
 	}
 }

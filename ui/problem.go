@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -12,36 +10,35 @@ import (
 )
 
 // troubles are what a person is told of each trouble: a title and what to
-// do. Raw error text never reaches the screen.
+// do next. Raw error text never reaches the screen.
 var troubles = map[app.Trouble]struct{ title, what string }{
-	app.TroubleOther:          {"problem.title", "problem.what"},
-	app.TroubleDidNotOpen:     {"problem.door", "problem.door.what"},
-	app.TroubleOutOfService:   {"problem.oos", "problem.oos.what"},
-	app.TroubleNoFreeDoor:     {"problem.nofree", "problem.nofree.what"},
-	app.TroubleStillOpen:      {"problem.stillopen", "problem.stillopen.what"},
-	app.TroubleReopenClosed:   {"problem.reopen", "problem.reopen.what"},
-	app.TroubleReported:       {"report.title", "report.what"},
-	app.TroubleCourierCode:    {"courier.bad", "courier.bad.what"},
-	app.TroubleCourierExpired: {"courier.bad", "courier.expired.what"},
-	app.TroubleBeingOpened:    {"problem.being", "problem.being.what"},
-	app.TroubleDoorOutOfOrder: {"problem.ooo", "problem.ooo.what"},
-	app.TroubleCannotConfirm:  {"problem.confirm", "problem.confirm.what"},
+	app.TroubleOther:           {"problem.title", "problem.what"},
+	app.TroubleDidNotOpen:      {"problem.door", "problem.door.what"},
+	app.TroubleOutOfService:    {"problem.oos", "problem.oos.what"},
+	app.TroubleNoFreeDoor:      {"problem.nofree", "problem.nofree.what"},
+	app.TroubleStillOpen:       {"problem.stillopen", "problem.stillopen.what"},
+	app.TroubleReopenClosed:    {"problem.reopen", "problem.reopen.what"},
+	app.TroubleReported:        {"report.title", "report.what"},
+	app.TroubleCourierCode:     {"courier.bad", "courier.bad.what"},
+	app.TroubleCourierExpired:  {"courier.bad", "courier.expired.what"},
+	app.TroubleBeingOpened:     {"problem.being", "problem.being.what"},
+	app.TroubleDoorOutOfOrder:  {"problem.ooo", "problem.ooo.what"},
+	app.TroubleCannotConfirm:   {"problem.confirm", "problem.confirm.what"},
+	app.TroubleWrongParcel:     {"wrongparcel.title", "wrongparcel.what"},
+	app.TroubleWrongParcelKept: {"wrongparcel.kept", "wrongparcel.kept.what"},
 }
 
 // failureText is the one-line text for a trouble, for staff notes.
 func failureText(t app.Trouble) string { return tr(troubles[t].title) }
 
-// reference is what support looks a problem up by: kiosk, door, time.
-func (k *Kiosk) reference(door int64) string {
-	d := "-"
-	if door != 0 {
-		d = fmt.Sprint(door)
-	}
-	return fmt.Sprintf("%s / %s / %s", k.opts.KioskID, d, k.now().UTC().Format("2006-01-02 15:04"))
+// ref is the support reference of a problem at door (0: none) now.
+func (k *Kiosk) ref(door int64) Reference {
+	return Reference{Locker: k.opts.KioskID, Door: door, At: k.now()}
 }
 
-// problemScreen says what went wrong and what to do, with a reference that
-// support can look up in the log.
+// problemScreen says what went wrong and what to do next, with the support
+// contact and a reference that support can look up in the log, and the
+// way back: home, or a courier's menu.
 type problemScreen struct{ v *app.ProblemView }
 
 func (s *problemScreen) idle() app.Idle { return s.v.Idle() }
@@ -50,13 +47,23 @@ func (s *problemScreen) draw(k *Kiosk) fyne.CanvasObject {
 	tt := troubles[s.v.Trouble]
 	t := title(trf(tt.title, "Door", s.v.Door))
 	t.Importance = widget.DangerImportance
-	ref := say(trf("problem.ref", "Ref", k.reference(s.v.Door)))
-	ref.TextStyle.Monospace = true
-	top := container.NewVBox(k.logo(), t, say(tr(tt.what)), ref)
-	return arrange(top, k.mainButton(tr("common.home"), theme.HomeIcon(), func() { k.send(app.Back{}) }))
+	if s.v.Trouble == app.TroubleReported || s.v.Trouble == app.TroubleWrongParcel {
+		t.Importance = widget.MediumImportance // nothing failed: it was said and is being seen to
+	}
+	top := container.NewVBox(t, say(trf(tt.what, "Door", s.v.Door)), newSupport(k.opts.Support, k.ref(s.v.Door)))
+	label, icon := tr("common.home"), theme.HomeIcon()
+	if s.v.Courier {
+		label, icon = tr("courier.menu"), theme.MenuIcon()
+	}
+	return arrange(top, k.mainButton(label, icon, func() { k.send(app.Back{}) }))
 }
 
-func (s *problemScreen) key(k *Kiosk, kp keyPress) bool { return k.startTyping(kp) }
+func (s *problemScreen) key(k *Kiosk, kp keyPress) bool {
+	if s.v.Courier {
+		return false
+	}
+	return k.startTyping(kp)
+}
 
 // outOfOrderScreen replaces home while no door can open: it takes no code,
 // and the locker refuses any that comes. It goes when the locker says the
@@ -67,7 +74,9 @@ func (s *outOfOrderScreen) idle() app.Idle { return s.v.Idle() }
 
 func (s *outOfOrderScreen) draw(k *Kiosk) fyne.CanvasObject {
 	k.nightTimer(s, k.applyNight())
-	top := container.NewVBox(k.logo(), title(tr("offline.title")), say(tr("offline.what")),
-		say(trf("problem.ref", "Ref", k.reference(0))))
+	t := title(tr("offline.title"))
+	t.Importance = widget.DangerImportance
+	ref := Reference{Locker: k.opts.KioskID, Whole: true, At: k.now()}
+	top := container.NewVBox(k.logo(), t, say(tr("offline.what")), newSupport(k.opts.Support, ref))
 	return arrange(top)
 }

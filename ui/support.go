@@ -88,6 +88,26 @@ func newSupport(s Support, ref Reference) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, container.NewCenter(qr), nil, text)
 }
 
+// newSupportLine is the contact in brief, for a screen that goes on (a
+// door the locker cannot confirm, a code already collected): whom to call
+// and the reference, no QR code.
+func newSupportLine(s Support, ref Reference) fyne.CanvasObject {
+	var contact string
+	switch {
+	case s.Phone != "" && s.Web != "":
+		contact = trf("support.brief", "Phone", s.Phone, "Web", s.Web)
+	case s.Phone != "":
+		contact = trf("support.phone", "Phone", s.Phone)
+	default:
+		contact = s.Web
+	}
+	text := widget.NewRichText(
+		&widget.TextSegment{Text: tr("support.title") + " " + contact, Style: widget.RichTextStyleParagraph},
+		&widget.TextSegment{Text: ref.String(), Style: widget.RichTextStyleCodeBlock})
+	text.Wrapping = fyne.TextWrapWord
+	return text
+}
+
 // qrImage draws text as a QR code, black on a white quiet zone in every
 // style: phones read dark modules on light, not the other way round. Nil
 // when the text does not fit a QR code, which config keeps from happening.

@@ -12,9 +12,8 @@ import (
 type Style struct {
 	Contrast bool // white on black, yellow controls, text a quarter larger
 	// BigText makes body text, keys, the door title and the map's numbers
-	// half as big again (bigTextScale). The shopper's switch is to set it
-	// with Contrast once every screen fits the panel with it: today the
-	// home screen's language row and the courier's door buttons do not.
+	// half as big again (bigTextScale); the shopper's switch sets it with
+	// Contrast, and TestScreensFit holds every screen to the panel with it.
 	BigText bool
 	Night   bool // dimmer colours (and quieter sounds, see Kiosk.volume)
 }
@@ -32,6 +31,8 @@ const (
 const (
 	sizeNameDoorTitle fyne.ThemeSizeName = "pudo.doorTitle" // "Door 7" on the door screen
 	sizeNameMapNumber fyne.ThemeSizeName = "pudo.mapNumber" // door numbers on the locker map
+	sizeNameCode      fyne.ThemeSizeName = "pudo.code"      // a walk-in's recipient code, to be copied
+	sizeNameThanks    fyne.ThemeSizeName = "pudo.thanks"    // "Thank you!"
 )
 
 // bigTextScale is how much bigger big text is: WCAG's large-text threshold
@@ -42,7 +43,7 @@ const bigTextScale = 1.5
 // and grow by a quarter, as do icons.
 var bigTextSizes = []fyne.ThemeSizeName{
 	theme.SizeNameText, theme.SizeNameSubHeadingText, theme.SizeNameCaptionText,
-	sizeNameDoorTitle, sizeNameMapNumber,
+	sizeNameDoorTitle, sizeNameMapNumber, sizeNameCode,
 }
 
 // kioskTheme makes every target big enough for a finger and the text large
@@ -51,6 +52,9 @@ type kioskTheme struct {
 	fyne.Theme
 	style   Style
 	compact bool // staff screens: more on a screen, still finger-sized
+	// textAs draws body text (and so button labels) at another size: the
+	// caption for secondary controls, the subheading for the main actions.
+	textAs fyne.ThemeSizeName
 }
 
 // Theme is the kiosk's theme in a style; the Kiosk sets it on the app when
@@ -151,6 +155,9 @@ func (t kioskTheme) Size(n fyne.ThemeSizeName) float32 {
 	if t.compact {
 		return t.compactSize(n)
 	}
+	if t.textAs != "" {
+		return t.variantSize(n)
+	}
 	scale, heading := float32(1), float32(1)
 	switch {
 	case t.style.BigText:
@@ -171,6 +178,10 @@ func (t kioskTheme) Size(n fyne.ThemeSizeName) float32 {
 		return 96 * scale
 	case sizeNameMapNumber:
 		return 20 * scale
+	case sizeNameCode:
+		return 64 * scale
+	case sizeNameThanks:
+		return 72 * heading
 	case theme.SizeNameInnerPadding:
 		return 20
 	case theme.SizeNamePadding:
@@ -205,6 +216,34 @@ func (t kioskTheme) compactSize(n fyne.ThemeSizeName) float32 {
 		return 24
 	}
 	return kioskTheme{Theme: t.Theme, style: t.style}.Size(n)
+}
+
+// variantSize draws body text at textAs's size, and its icons with it.
+// Small controls keep at least 44 px, WCAG's least touch target.
+func (t kioskTheme) variantSize(n fyne.ThemeSizeName) float32 {
+	base := kioskTheme{Theme: t.Theme, style: t.style}
+	switch n {
+	case theme.SizeNameText:
+		return base.Size(t.textAs)
+	case theme.SizeNameInnerPadding:
+		if t.textAs == theme.SizeNameCaptionText {
+			return 12
+		}
+	case theme.SizeNameInlineIcon:
+		return base.Size(t.textAs)
+	}
+	return base.Size(n)
+}
+
+// smallTheme is the theme of secondary controls (the language row) in a
+// style: caption-sized text, which grows with big text like the rest.
+func smallTheme(s Style) fyne.Theme {
+	return kioskTheme{Theme: theme.DefaultTheme(), style: s, textAs: theme.SizeNameCaptionText}
+}
+
+// mainTheme is the theme of a screen's main actions in a style.
+func mainTheme(s Style) fyne.Theme {
+	return kioskTheme{Theme: theme.DefaultTheme(), style: s, textAs: theme.SizeNameSubHeadingText}
 }
 
 // compactTheme is the theme of the staff screens in a style.

@@ -41,6 +41,92 @@ func row(objs ...fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewGridWithColumns(len(objs), objs...)
 }
 
+// row lays controls side by side in equal widths when they fit the
+// screen's width, else in as many columns as fit, in rows: a portrait
+// panel, big text and long languages stack what a landscape one puts in
+// a line. The columns are chosen when the screen is drawn; a panel that
+// changes size draws the screen again (PanelWindow).
+func (k *Kiosk) row(objs ...fyne.CanvasObject) fyne.CanvasObject {
+	return k.rowIn(k.room(), objs...)
+}
+
+// rowIn is row for controls in a space width wide.
+func (k *Kiosk) rowIn(width float32, objs ...fyne.CanvasObject) fyne.CanvasObject {
+	if len(objs) == 0 {
+		return container.NewVBox()
+	}
+	pad := theme.Padding()
+	var widest float32
+	for _, o := range objs {
+		widest = max(widest, o.MinSize().Width)
+	}
+	cols := len(objs)
+	for cols > 1 && float32(cols)*widest+float32(cols-1)*pad > width {
+		cols--
+	}
+	return container.NewGridWithColumns(cols, objs...)
+}
+
+// panelMargin is what the padding around a screen's content takes of the
+// panel's width: NewPadded twice, each side.
+const panelMargin = 4 * 8
+
+// width is the panel's width; before the window has a size (full screen,
+// not shown yet), the kiosk's usual 1280.
+func (k *Kiosk) width() float32 {
+	if w := k.win.Canvas().Size().Width; w > 0 {
+		return w
+	}
+	return 1280
+}
+
+// room is the width a screen's content has.
+func (k *Kiosk) room() float32 { return k.width() - panelMargin }
+
+// portrait reports whether the panel stands upright.
+func (k *Kiosk) portrait() bool {
+	s := k.win.Canvas().Size()
+	return s.Height > s.Width
+}
+
+// smallRow is row for secondary controls, drawn (and so measured) with
+// caption-sized text (smallTheme).
+func (k *Kiosk) smallRow(objs ...fyne.CanvasObject) fyne.CanvasObject {
+	return k.rowThemed(smallTheme(k.style), objs...)
+}
+
+// rowThemed is row for controls drawn in theme th, measured in it: the
+// override applies to them before the columns are chosen.
+func (k *Kiosk) rowThemed(th fyne.Theme, objs ...fyne.CanvasObject) fyne.CanvasObject {
+	box := container.NewThemeOverride(container.NewVBox(objs...), th)
+	box.Content = k.row(objs...)
+	box.Refresh()
+	return box
+}
+
+// tall gives o at least height h: a main action is a large target.
+func tall(o fyne.CanvasObject, h float32) fyne.CanvasObject {
+	return container.New(minHeight(h), o)
+}
+
+// minHeight is a stack at least this tall.
+type minHeight float32
+
+func (h minHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return fyne.NewSize(s.Width, max(s.Height, float32(h)))
+}
+
+func (minHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.Position{})
+		o.Resize(size)
+	}
+}
+
 // button is a Fyne button that never holds the keyboard. A Tab moves
 // Fyne's focus to the first button, and from then on a focused widget gets
 // every key instead of the canvas: input was lost until someone tapped, and
@@ -125,10 +211,11 @@ func setMessage(l *widget.Label, s string) {
 	}
 }
 
-// bigText is a centred line of large type, for door numbers.
-func bigText(s string, size float32, c color.Color) *canvas.Text {
-	t := canvas.NewText(s, c)
-	t.TextSize = size
+// display is a centred line of large type in a theme size, for door
+// numbers and codes: it grows with big text.
+func display(s string, size fyne.ThemeSizeName, c fyne.ThemeColorName) *canvas.Text {
+	t := canvas.NewText(s, themed(c))
+	t.TextSize = theme.Size(size)
 	t.TextStyle = fyne.TextStyle{Bold: true}
 	t.Alignment = fyne.TextAlignCenter
 	return t

@@ -13,12 +13,26 @@ import (
 // size, as on the panel; TestScreensFit still catches a screen too big.
 //
 // The full-screen kiosk under Xvfb (ui/e2e) checks the window still opens.
-func PanelWindow(w fyne.Window) fyne.Window { return panelWindow{w} }
+func PanelWindow(w fyne.Window) fyne.Window { return panelWindow{w, &resized{}} }
 
-type panelWindow struct{ fyne.Window }
+type panelWindow struct {
+	fyne.Window
+	r *resized
+}
+
+// resized tells the kiosk the panel's size changed (it was shown full
+// screen, or turned), so that the screen on show is drawn again for it: a
+// screen chooses its rows and columns by the panel's width.
+type resized struct {
+	last fyne.Size
+	f    func(fyne.Size)
+}
+
+// OnResize calls f, later on the UI goroutine, when the panel's size changes.
+func (p panelWindow) OnResize(f func(fyne.Size)) { p.r.f = f }
 
 func (p panelWindow) SetContent(content fyne.CanvasObject) {
-	p.Window.SetContent(&fyne.Container{Layout: panelLayout{p.Canvas()}, Objects: []fyne.CanvasObject{content}})
+	p.Window.SetContent(&fyne.Container{Layout: panelLayout{p.Canvas(), p.r}, Objects: []fyne.CanvasObject{content}})
 }
 
 // Content is the screen shown, without the wrapper.
@@ -35,7 +49,10 @@ func (p panelWindow) Content() fyne.CanvasObject {
 // room than the window has, so the window never grows to fit. A window not
 // yet sized (full screen, before it is shown) asks for the screen's own
 // minimum: X refuses a window of no size at all.
-type panelLayout struct{ c fyne.Canvas }
+type panelLayout struct {
+	c fyne.Canvas
+	r *resized
+}
 
 func (l panelLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var min fyne.Size
@@ -48,9 +65,15 @@ func (l panelLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return min
 }
 
-func (panelLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (l panelLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	for _, o := range objs {
 		o.Move(fyne.Position{})
 		o.Resize(size)
+	}
+	if l.r != nil && l.r.last != size {
+		l.r.last = size
+		if l.r.f != nil {
+			l.r.f(size)
+		}
 	}
 }

@@ -64,7 +64,7 @@ func TestPanelLayoutUnsized(t *testing.T) {
 	c.Resize(fyne.Size{})
 	r := canvas.NewRectangle(themed(colorNameLit))
 	r.SetMinSize(fyne.NewSize(600, 1059))
-	l := panelLayout{c}
+	l := panelLayout{c: c}
 	if got := l.MinSize([]fyne.CanvasObject{r}); got != r.MinSize() {
 		t.Fatalf("unsized: min %v, want the screen's %v", got, r.MinSize())
 	}

@@ -68,6 +68,11 @@ type Engine struct {
 	queue    []app.Notice
 	subs     []chan app.Notice
 	events   []app.Event
+	acked    int64 // the newest event staff acknowledged
+
+	// Guess are the guessing limits reached, listed first among the open
+	// alerts until staff acknowledge them.
+	Guess []app.GuessLimit
 
 	// PickupErr, when set, is what every pickup by code fails with;
 	// DoneErr what every drop-off's Done fails with.
@@ -419,6 +424,8 @@ func (e *Engine) open(door, rent int64, p app.Purpose, onOpened func()) (*openin
 		return nil, &app.OutOfOrderError{Door: 0, Reason: e.avail.Reason}
 	case e.pending(door) != nil:
 		return nil, &app.BeingOpenedError{Door: door, Opening: e.pending(door).ID}
+	case d.OutOfService && p != app.PurposeStaff:
+		return nil, &app.OutOfServiceError{Door: door}
 	}
 	e.unlocks[door]++
 	o := &opening{Opening: app.Opening{ID: int64(len(e.openings) + 1), DoorID: door, RentID: rent, Purpose: p,

@@ -449,6 +449,33 @@ func (d *dropOff) Larger(context.Context) (app.Opening, error) {
 	return d.cur.Opening, err
 }
 
+// Another moves the parcel to another free door of its size, which opens.
+func (d *dropOff) Another(context.Context) (app.Opening, error) {
+	d.e.mu.Lock()
+	defer d.e.mu.Unlock()
+	d.e.call("another")
+	if err := d.moveTo(d.e.door(d.rent.DoorID).Size); err != nil {
+		return app.Opening{}, err
+	}
+	err := d.openDoor()
+	return d.cur.Opening, err
+}
+
+// Withdraw takes the parcel back: a walk-in is cancelled, a booking stays
+// reserved; never while the opening is pending.
+func (d *dropOff) Withdraw(context.Context) error {
+	d.e.mu.Lock()
+	defer d.e.mu.Unlock()
+	d.e.call("withdraw door %d", d.rent.DoorID)
+	if d.cur.Pending() {
+		return &app.BeingOpenedError{Door: d.cur.DoorID, Opening: d.cur.ID}
+	}
+	if d.rent.Kind == app.KindDelivery && !d.rent.Booked && d.rent.State == app.RentReserved {
+		d.e.move(d.rent, app.RentCancelled)
+	}
+	return nil
+}
+
 func (d *dropOff) DidNotOpen(context.Context) (app.Verdict, error) {
 	d.e.mu.Lock()
 	defer d.e.mu.Unlock()

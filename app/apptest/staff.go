@@ -130,6 +130,50 @@ func (s *staff) Alerts(ctx context.Context, before int64, limit int) ([]app.Even
 	return slices.DeleteFunc(evs, func(e app.Event) bool { return !e.Kind.IsAlert() }), err
 }
 
+// OpenAlerts lists Guess, then the alert events logged after the last
+// acknowledgement, newest first.
+func (s *staff) OpenAlerts(_ context.Context, limit int) ([]app.Alert, int, error) {
+	s.e.mu.Lock()
+	defer s.e.mu.Unlock()
+	var out []app.Alert
+	for _, g := range s.e.Guess {
+		kind := app.EvAlertLockout
+		if g.Staff {
+			kind = app.EvAlertStaffLockout
+		}
+		out = append(out, app.Alert{Event: app.Event{Kind: kind, At: s.e.now(), Actor: "system"}, Guess: &g})
+	}
+	more := 0
+	for _, ev := range slices.Backward(s.e.events) {
+		switch {
+		case !ev.Kind.IsAlert() || ev.Seq <= s.e.acked:
+		case len(out) < limit:
+			out = append(out, app.Alert{Event: ev})
+		default:
+			more++
+		}
+	}
+	return out, more, nil
+}
+
+func (s *staff) AckAlerts(context.Context) error {
+	s.e.mu.Lock()
+	defer s.e.mu.Unlock()
+	s.e.call("ack alerts")
+	s.e.acked, s.e.Guess = int64(len(s.e.events)), nil
+	return nil
+}
+
+func (s *staff) ConfirmPIN(_ context.Context, pin string) error {
+	s.e.mu.Lock()
+	defer s.e.mu.Unlock()
+	if pin != s.pin {
+		return app.ErrBadPIN
+	}
+	s.e.call("confirm pin")
+	return nil
+}
+
 func (s *staff) DoorStates(context.Context) ([]app.DoorState, error) {
 	s.e.mu.Lock()
 	defer s.e.mu.Unlock()

@@ -174,6 +174,8 @@ type Locker struct {
 	// Wayfinding places the columns, the screen and the scanner on the
 	// cabinet, for the spoken way to a door and the help screen's picture.
 	Wayfinding app.Wayfinding `toml:"wayfinding"`
+	// Sizes are the insides of the doors, for the courier's size buttons.
+	Sizes app.InnerSizes `toml:"sizes"`
 }
 
 // ColumnSizes are the door sizes of each column, left to right.
@@ -195,9 +197,10 @@ func Default() Config {
 		Screen: Screen{Languages: []string{"en", "pl", "nl", "es", "fr"}, Night: "auto", NightFrom: "22:00", NightTo: "06:00",
 			Volume: 80, MoreTime: 20 * time.Second, ReopenGrace: app.DefaultReopenGrace,
 			AdminTaps: 5, AdminTapWindow: 3 * time.Second, AdminIdle: 2 * time.Minute},
-		Support:  defaultSupport(),
-		Rents:    Rents{PickupWindow: app.DefaultPickupWindow, Retention: app.DefaultRetention, BookingHold: app.DefaultBookingHold},
-		Locker:   Locker{LowRows: 2, Columns: core.DemoColumns(), Wayfinding: app.DemoWayfinding(), FlapLimit: app.DefaultFlapLimit},
+		Support: defaultSupport(),
+		Rents:   Rents{PickupWindow: app.DefaultPickupWindow, Retention: app.DefaultRetention, BookingHold: app.DefaultBookingHold},
+		Locker: Locker{LowRows: 2, Columns: core.DemoColumns(), Wayfinding: app.DemoWayfinding(), FlapLimit: app.DefaultFlapLimit,
+			Sizes: app.DefaultInnerSizes()},
 		SelfTest: SelfTest{Enabled: true, At: app.DefaultSelfTestAt},
 		Lock:     lockio.DefaultConfig(),
 		Scanner:  scanner.DefaultConfig(),
@@ -344,6 +347,9 @@ func (c Config) Validate() error {
 		return keyed(err)
 	}
 	if err := c.Locker.Wayfinding.Validate(c.Locker.ColumnSizes()); err != nil {
+		return keyed(err)
+	}
+	if err := c.Locker.Sizes.Validate(); err != nil {
 		return keyed(err)
 	}
 	if err := c.Speech.Validate(); err != nil {

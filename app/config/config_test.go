@@ -111,6 +111,8 @@ func TestSpeechAndKeypadErrorsNameTheKey(t *testing.T) {
 		{"long press", "[speech]\nlong_press = \"100ms\"\n", "speech.long_press"},
 		{"keypad", "[keypad]\nhelp = [\"NumLock\"]\n", "keypad.help"},
 		{"places", "[locker.wayfinding]\ncolumns = [1, 2]\n", "locker.wayfinding.columns"},
+		{"inner size", "[locker.sizes]\nS = { width = 0, height = 16, depth = 60 }\n", "locker.sizes.S"},
+		{"inner order", "[locker.sizes]\nL = { width = 40, height = 20, depth = 60 }\n", "locker.sizes.L"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -108,6 +108,55 @@ func (d *DropOff) Larger(ctx context.Context) error {
 	return d.openDoor(ctx)
 }
 
+// Another moves the parcel to another free door of the same size and opens
+// it: "door too small" where no larger door is free (the largest size, or
+// every larger door taken). The first door is left as with Larger.
+// Errors: ErrNoFreeDoor and the opening's.
+func (d *DropOff) Another(ctx context.Context) error {
+	err := d.l.db.Update(ctx, func(tx *storage.Tx) error {
+		cur, err := tx.Door(d.rent.DoorID)
+		if err != nil {
+			return err
+		}
+		if err := guardState(tx, d.rent.ID, storage.RentReserved); err != nil {
+			return err
+		}
+		return moveDoor(tx, &d.rent, cur, cur.Size, d.preferLow, d.actor, "door too small, no larger one free", d.l.downDoors())
+	})
+	if err != nil {
+		return fmt.Errorf("app: another door: %w", err)
+	}
+	d.retried = false
+	return d.openDoor(ctx)
+}
+
+// Withdraw is the courier's word that the parcel fits no door and goes back
+// with them. Like Larger, it moves the parcel off the door it was seen
+// open at, so that closing the door stores nothing: a walk-in is
+// cancelled, a booking or a return stays reserved for another attempt.
+// An opening not settled yet cannot be withdrawn from (*BeingOpenedError):
+// the door may still open.
+func (d *DropOff) Withdraw(ctx context.Context) error {
+	if d.Opening.ID != 0 {
+		o, err := d.l.openingNow(ctx, d.Opening.ID)
+		if err != nil {
+			return err
+		}
+		if o.Pending() {
+			return &app.BeingOpenedError{Door: o.DoorID, Opening: o.ID}
+		}
+	}
+	// First, so that the door closing meanwhile stores nothing.
+	if lv := d.l.reg.closingRent(d.rent.ID); lv != nil {
+		d.l.reg.drop(lv)
+	}
+	const why = "fits no door: the courier took the parcel back"
+	if !d.rent.Booked && d.rent.Kind == storage.KindDelivery {
+		return d.l.cancel(ctx, d.rent.ID, d.actor, why, true)
+	}
+	return d.abandoned(ctx, why)
+}
+
 // DidNotOpen weighs the person's "the door did not open" (see weigh): the
 // retry goes to the same door once, then to another free door of at least
 // the same size.

@@ -163,12 +163,12 @@ func (l *Locker) writeIntent(ctx context.Context, op *opening) (*live, error) {
 			return notFound(err)
 		}
 		if d.OutOfService && !op.allowOOS {
-			return fmt.Errorf("door %d: %w", d.ID, ErrOutOfService)
+			return &app.OutOfServiceError{Door: d.ID}
 		}
 		// A flapping sensor can confirm nothing, so nothing behind it may
 		// move on its word: only staff open that door.
 		if d.Fault == faultFlapping && !op.allowOOS {
-			return fmt.Errorf("door %d: %s: %w", d.ID, d.Fault, ErrOutOfService)
+			return fmt.Errorf("%s: %w", d.Fault, &app.OutOfServiceError{Door: d.ID})
 		}
 		op.door = d
 		if op.guard != nil {

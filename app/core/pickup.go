@@ -5,7 +5,9 @@ import (
 	"crypto/hmac"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"time"
 
 	"pudo/app"
 	"pudo/storage"
@@ -73,15 +75,26 @@ func (l *Locker) StartPickupScan(ctx context.Context, text string) (*Pickup, err
 	return nil, fmt.Errorf("%w (%s)", ErrNotPickup, p.Kind)
 }
 
+// collectedTold is how long after its collection a typed code is told
+// "already collected" instead of "no parcel": the days a recipient may come
+// back with the message after someone of the household took the parcel.
+// Only the very code says so, so it tells a guesser nothing.
+const collectedTold = 7 * 24 * time.Hour
+
 // pickupByMAC checks the lockout and looks the code up in one read
 // transaction: the hot path of every pickup.
 func (l *Locker) pickupByMAC(ctx context.Context, mac []byte) (*Pickup, error) {
-	var active []storage.Rent
+	var active, collected []storage.Rent
 	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
 		if err = checkLockout(tx, scopeCode); err != nil {
 			return err
 		}
-		active, err = tx.ActiveByPickupMAC(mac)
+		if active, err = tx.ActiveByPickupMAC(mac); err != nil || len(active) > 0 {
+			return err
+		}
+		// Only a code no active rent holds: asked every time, so a code
+		// that never existed costs the same as one collected.
+		collected, err = tx.CollectedByPickupMAC(mac, tx.Now().Add(-collectedTold))
 		return err
 	})
 	if err != nil {
@@ -108,6 +121,8 @@ func (l *Locker) pickupByMAC(ctx context.Context, mac []byte) (*Pickup, error) {
 		return nil, l.refuse(ctx, app.EvCodeExpired, ErrExpired, false)
 	case reserved:
 		return nil, l.refuse(ctx, app.EvCodeEarly, ErrNotStored, false)
+	case slices.ContainsFunc(collected, func(r storage.Rent) bool { return hmac.Equal(r.PickupMAC, mac) }):
+		return nil, l.refuse(ctx, app.EvCodeCollected, ErrAlreadyCollected, false)
 	default:
 		return nil, l.refuse(ctx, app.EvCodeWrong, ErrWrongCode, true)
 	}

@@ -186,6 +186,19 @@ func (h *dropHandle) Larger(ctx context.Context) (app.Opening, error) {
 	return h.d.Opening, err
 }
 
+func (h *dropHandle) Another(ctx context.Context) (app.Opening, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	err := h.d.Another(ctx)
+	return h.d.Opening, err
+}
+
+func (h *dropHandle) Withdraw(ctx context.Context) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.d.Withdraw(ctx)
+}
+
 func (h *dropHandle) DidNotOpen(ctx context.Context) (app.Verdict, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -244,6 +257,16 @@ func (s *staffSession) Events(ctx context.Context, before int64, limit int) ([]a
 
 func (s *staffSession) Alerts(ctx context.Context, before int64, limit int) ([]app.Event, error) {
 	return s.s.l.eventsBefore(ctx, before, limit, "alert.")
+}
+
+func (s *staffSession) OpenAlerts(ctx context.Context, limit int) ([]app.Alert, int, error) {
+	return s.s.OpenAlerts(ctx, limit)
+}
+
+func (s *staffSession) AckAlerts(ctx context.Context) error { return s.s.AckAlerts(ctx) }
+
+func (s *staffSession) ConfirmPIN(ctx context.Context, pin string) error {
+	return s.s.recheck(ctx, pin)
 }
 
 func (s *staffSession) DoorStates(ctx context.Context) ([]app.DoorState, error) {

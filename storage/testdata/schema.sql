@@ -87,6 +87,8 @@ CREATE INDEX rents_by_pickup ON rents (pickup_mac) WHERE state IN ('reserved', '
 
 CREATE INDEX rents_by_state ON rents (state);
 
+CREATE INDEX rents_collected_by_pickup ON rents (pickup_mac, ended_at) WHERE state = 'collected';
+
 CREATE UNIQUE INDEX rents_one_active_per_door ON rents (door_id)
 	WHERE state IN ('reserved', 'stored', 'expired');
 

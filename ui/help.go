@@ -1,0 +1,175 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"pudo/app"
+)
+
+// helpScreen says how to collect, send and return, and shows where the
+// scanner is on a picture of the locker's front (config
+// [locker.wayfinding]).
+type helpScreen struct{ v *app.HelpView }
+
+func (s *helpScreen) idle() app.Idle { return s.v.Idle() }
+
+func (s *helpScreen) draw(k *Kiosk) fyne.CanvasObject {
+	text := widget.NewRichText(
+		&widget.TextSegment{Text: tr("help.collect.title"), Style: strongParagraph()},
+		&widget.TextSegment{Text: tr("help.collect"), Style: widget.RichTextStyleParagraph},
+		&widget.TextSegment{Text: tr("help.send.title"), Style: strongParagraph()},
+		&widget.TextSegment{Text: tr("help.send"), Style: widget.RichTextStyleParagraph},
+		&widget.TextSegment{Text: tr("help.scanner.title"), Style: strongParagraph()},
+		&widget.TextSegment{Text: phraseText(k.opts.Cabinet.ScannerWay()) + " " + tr("help.scanner.map"),
+			Style: widget.RichTextStyleParagraph},
+	)
+	text.Wrapping = fyne.TextWrapWord
+	picture := k.cabinetPicture()
+	home := k.mainButton(tr("common.home"), theme.HomeIcon(), func() { k.send(app.Back{}) })
+	t := title(tr("help.title"))
+	t.SizeName = theme.SizeNameSubHeadingText
+	var body fyne.CanvasObject
+	if k.portrait() {
+		body = container.NewBorder(text, nil, nil, nil, picture)
+	} else {
+		body = container.NewGridWithColumns(2, text, picture)
+	}
+	return container.NewPadded(container.NewBorder(t, home, nil, nil, body))
+}
+
+func strongParagraph() widget.RichTextStyle {
+	s := widget.RichTextStyleParagraph
+	s.TextStyle.Bold = true
+	return s
+}
+
+// phraseText is a phrase written out in the current language, its nested
+// phrases too ("The scanner is below the screen, at waist height.").
+func phraseText(p app.Phrase) string {
+	args := slices.Clone(p.Args)
+	for i := 1; i < len(args); i += 2 {
+		if sub, ok := args[i].(app.Phrase); ok {
+			args[i] = phraseText(sub)
+		}
+	}
+	return trf(p.Key, args...)
+}
+
+// cabinetPicture draws the locker's front to scale: its columns of doors
+// where the layout places them from the screen, the screen, and the
+// scanner's window lit.
+func (k *Kiosk) cabinetPicture() fyne.CanvasObject {
+	cab := k.opts.Cabinet
+	l := &cabinetLayout{}
+	place := func(col int) int { return col } // by column from the left when the layout has no places
+	screenSlot := 0
+	if cab.PlacesKnown() {
+		place = func(col int) int {
+			p, _ := cab.DoorPlace(col, 1)
+			return p.FromScreen
+		}
+	} else {
+		for _, d := range k.doors {
+			screenSlot = max(screenSlot, d.Col+1) // beside the last column
+		}
+	}
+	var objs []fyne.CanvasObject
+	for _, d := range k.doors {
+		p, ok := cab.DoorPlace(d.Col, d.Row)
+		if !ok {
+			continue
+		}
+		h := cab.DoorHeight(d.Size)
+		r := canvas.NewRectangle(themed(theme.ColorNameInputBackground))
+		r.StrokeColor, r.StrokeWidth = fg(), 1
+		n := canvas.NewText(fmt.Sprint(d.ID), fg())
+		n.TextSize, n.Alignment = theme.Size(theme.SizeNameCaptionText), fyne.TextAlignCenter
+		objs = append(objs, container.NewStack(r, container.NewCenter(n)))
+		l.parts = append(l.parts, part{slot: place(d.Col), bottom: p.Height - h/2, height: h})
+	}
+	scr := cab.ScreenPlace()
+	screen := canvas.NewRectangle(themed(theme.ColorNameForeground))
+	objs = append(objs, screen)
+	l.parts = append(l.parts, part{slot: screenSlot, bottom: scr.Height - 15, height: 30, narrow: true})
+	sc := cab.ScannerPlace()
+	mark := canvas.NewRectangle(themed(colorNameLit))
+	mark.StrokeColor, mark.StrokeWidth = fg(), 3
+	objs = append(objs, mark)
+	l.parts = append(l.parts, part{slot: screenSlot + sc.FromScreen, bottom: sc.Height - 6, height: 12, narrow: true, mark: true})
+	label := canvas.NewText(tr("help.scanner"), themed(theme.ColorNameForeground))
+	label.TextStyle.Bold, label.TextSize = true, theme.Size(theme.SizeNameCaptionText)
+	objs = append(objs, label)
+	l.label = len(objs) - 1
+	floor := canvas.NewRectangle(fg())
+	objs = append(objs, floor)
+	l.floor = len(objs) - 1
+	return container.New(l, objs...)
+}
+
+// part is one thing on the cabinet's front: its slot left to right (a
+// column's place), its bottom and height in cm.
+type part struct {
+	slot           int
+	bottom, height int
+	narrow         bool // the screen and the scanner are narrower than a column
+	mark           bool // the scanner: its label goes beside it
+}
+
+// cabinetLayout places the parts to scale, the floor along the bottom.
+type cabinetLayout struct {
+	parts []part
+	label int // the object index of the scanner's label
+	floor int // of the floor line
+}
+
+const slotCM = 50 // a column's width, and the picture's unit across
+
+func (l *cabinetLayout) span() (lo, hi, top int) {
+	lo, hi = l.parts[0].slot, l.parts[0].slot
+	for _, p := range l.parts {
+		lo, hi, top = min(lo, p.slot), max(hi, p.slot), max(top, p.bottom+p.height)
+	}
+	return lo, hi, top + 10
+}
+
+func (l *cabinetLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if len(l.parts) == 0 {
+		return
+	}
+	lo, hi, top := l.span()
+	cols := float32(hi - lo + 1)
+	scale := min(size.Width/(cols*slotCM), size.Height/float32(top))
+	x0 := (size.Width - cols*slotCM*scale) / 2
+	y0 := size.Height - float32(top)*scale
+	for i, p := range l.parts {
+		w, inset := float32(slotCM-4), float32(2)
+		if p.narrow {
+			w, inset = 30, 10
+		}
+		x := x0 + (float32(p.slot-lo)*slotCM+inset)*scale
+		y := y0 + float32(top-p.bottom-p.height)*scale
+		objs[i].Move(fyne.NewPos(x, y))
+		objs[i].Resize(fyne.NewSize(w*scale, float32(p.height)*scale))
+		if p.mark {
+			lbl := objs[l.label]
+			ls := lbl.MinSize()
+			lx := x + w*scale + 6
+			if lx+ls.Width > size.Width { // no room on the right: on the left
+				lx = x - ls.Width - 6
+			}
+			lbl.Move(fyne.NewPos(lx, y+(float32(p.height)*scale-ls.Height)/2))
+			lbl.Resize(ls)
+		}
+	}
+	objs[l.floor].Move(fyne.NewPos(x0, size.Height-2))
+	objs[l.floor].Resize(fyne.NewSize(cols*slotCM*scale, 2))
+}
+
+func (l *cabinetLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(240, 240) }
