@@ -20,7 +20,8 @@ import (
 )
 
 // backendNull is miniaudio's real null backend. malgo.BackendNull (13) is
-// the custom backend and fails with "No backend" (fyne-notes.md §5).
+// the custom backend and fails with "No backend": asking for it by
+// number is the only way to a silent device that still runs the clock.
 const backendNull = malgo.Backend(14)
 
 const rate = 22050 // the sample rate of the embedded WAVs
