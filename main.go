@@ -38,6 +38,7 @@ import (
 	"pudo/app/cred"
 	"pudo/app/doctor"
 	"pudo/app/fleet"
+	"pudo/app/limit"
 	_ "pudo/app/localeenv" // before Fyne reads the locale: see its doc
 	"pudo/app/sdnotify"
 	"pudo/assets"
@@ -204,12 +205,13 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if err := serveAPI(ctx, cfg, locker, db, locks, parts, log); err != nil {
+	opens := remoteOpens(cfg)
+	if err := serveAPI(ctx, cfg, locker, db, locks, opens, parts, log); err != nil {
 		return err
 	}
 	// The link is one of the parts: it ends with the kiosk, before the
 	// store closes.
-	if err := runFleet(cfg, boot, lopts.OperatorKeys, locker, db, locks, parts, log); err != nil {
+	if err := runFleet(cfg, boot, lopts.OperatorKeys, locker, db, locks, opens, parts, log); err != nil {
 		return err
 	}
 	readers, err := scanner.Start(ctx, cfg.Scanner, log.With("part", "scanner"))
@@ -338,7 +340,7 @@ func watchdog(ctx context.Context, a fyne.App, log *slog.Logger) {
 // serveAPI starts the HTTP API when it is enabled; the kiosk keeps serving
 // its screen whatever happens to the API.
 func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *storage.DB, locks *lockio.Controller,
-	parts *group, log *slog.Logger) error {
+	opens *limit.Bucket, parts *group, log *slog.Logger) error {
 	if !cfg.API.Enabled {
 		return nil
 	}
@@ -355,6 +357,7 @@ func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *s
 	if err != nil {
 		return err
 	}
+	srv.ShareRemoteOpens(opens)
 	m := srv.Metrics()
 	m.GaugeFunc("pudo_lockbus_up", "1 while the lock-board port is open and a board answers.", func() float64 {
 		if locks.Health().Up() {
@@ -377,15 +380,25 @@ func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *s
 	return nil
 }
 
+// remoteOpens is the kiosk's one cap on remote openings: the HTTP API and
+// the fleet link draw from it together, at the stricter of their rates.
+func remoteOpens(cfg config.Config) *limit.Bucket {
+	n := cfg.API.RemoteOpenPerMinute
+	if cfg.Fleet.Enabled && (n <= 0 || !cfg.API.Enabled || cfg.Fleet.RemoteOpenPerMinute < n) {
+		n = cfg.Fleet.RemoteOpenPerMinute
+	}
+	return limit.New(max(n, 1), time.Minute, time.Now)
+}
+
 // runFleet starts the fleet link among the kiosk's parts when it is
 // configured. It verifies signed commands against the keys the locker
 // trusts for courier tokens, the demo locker's own among them.
 func runFleet(cfg config.Config, boot fleet.Boot, keys []cred.PublicKey, locker *core.Locker, db *storage.DB,
-	locks *lockio.Controller, parts *group, log *slog.Logger) error {
+	locks *lockio.Controller, opens *limit.Bucket, parts *group, log *slog.Logger) error {
 	if !cfg.Fleet.Enabled {
 		return nil
 	}
-	link, err := fleet.New(cfg.Fleet, cfg.Kiosk.ID, locker, db, fleet.Options{Version: version, Boot: boot, OperatorKeys: keys,
+	link, err := fleet.New(cfg.Fleet, cfg.Kiosk.ID, locker, db, fleet.Options{Version: version, Boot: boot, OperatorKeys: keys, RemoteOpens: opens,
 		LockBus: func() bool { return locks.Health().Up() }}, log.With("part", "fleet"))
 	if err != nil {
 		return err

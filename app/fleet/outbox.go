@@ -11,6 +11,7 @@ import (
 
 	"github.com/eclipse/paho.golang/paho"
 
+	"pudo/app/limit"
 	"pudo/storage"
 )
 
@@ -35,7 +36,7 @@ type outbox struct {
 	last  time.Time    // when it was written
 	// reported is the sent count when the outbox last caught up.
 	reported int64
-	rate     *bucket
+	rate     *limit.Bucket
 
 	mu  sync.Mutex // protects eps
 	eps epochs     // every clock epoch; they change only at boot and when the clock's sync flips
@@ -49,7 +50,7 @@ const (
 )
 
 func newOutbox(l *Link) *outbox {
-	return &outbox{l: l, wake: make(chan struct{}, 1), rate: newBucket(l.cfg.PublishRate, time.Second, l.now)}
+	return &outbox{l: l, wake: make(chan struct{}, 1), rate: limit.New(l.cfg.PublishRate, time.Second, l.now)}
 }
 
 // nudge says the log may have grown; the store calls it after each commit.
@@ -128,7 +129,7 @@ func (o *outbox) step(ctx context.Context, pub publisher) (int, error) {
 		return 0, err
 	}
 	for i, e := range evs {
-		if !o.rate.wait(ctx) {
+		if !o.rate.Wait(ctx) {
 			return i, ctx.Err()
 		}
 		body := o.l.eventJSON(e, eps)
