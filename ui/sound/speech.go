@@ -39,7 +39,7 @@ type SpeechOptions struct {
 type Speech struct {
 	player *Player
 	opts   SpeechOptions
-	cat    catalogue
+	cat    app.Catalogue
 	eng    renderer // nil: no engine, silent
 	engErr error
 	clips  *clips
@@ -95,7 +95,7 @@ func OpenSpeech(ctx context.Context, player *Player, opts SpeechOptions, log *sl
 }
 
 func openSpeech(ctx context.Context, player *Player, opts SpeechOptions, eng renderer, engErr error, log *slog.Logger) (*Speech, error) {
-	cat, err := loadCatalogue(opts.Catalogue)
+	cat, err := app.LoadCatalogue(opts.Catalogue)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +111,7 @@ func openSpeech(ctx context.Context, player *Player, opts SpeechOptions, eng ren
 		return s, nil
 	}
 	for _, lang := range opts.Languages {
-		phrases := append(cat.fixed(lang), opts.Ahead...)
+		phrases := append(cat.Fixed(lang), opts.Ahead...)
 		s.prepare(lang, phrases...)
 	}
 	s.wg.Add(1 + opts.Workers)
@@ -265,7 +265,7 @@ func (s *Speech) key(lang string, p app.Phrase) (clipKey, string, string, error)
 	if !ok {
 		return clipKey{}, "", "", errors.New("sound: no voice for language " + lang)
 	}
-	text, err := s.cat.text(lang, p)
+	text, err := s.cat.Text(lang, p)
 	if err != nil {
 		return clipKey{}, "", "", err
 	}
