@@ -249,6 +249,18 @@ func keyIntent(v View, k Key, now time.Time) (Intent, bool) {
 	return nil, false
 }
 
+// WaitsForScan reports whether v waits for a code to be read, so that a
+// guidance tone helps a person who cannot see the scanner hold it right.
+func WaitsForScan(v View) bool {
+	switch v := v.(type) {
+	case *HomeView:
+		return v.Audio
+	case *CodeView:
+		return true
+	}
+	return false
+}
+
 // shopperView reports whether v is one a shopper sees, where audio mode
 // may run; a courier's or staff's view ends it.
 func shopperView(v View) bool {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -130,11 +131,35 @@ func openSpeech(ctx context.Context, player *Player, opts SpeechOptions, eng ren
 }
 
 // Say speaks phrases in lang one after the other, interrupting whatever
-// is being said.
-func (s *Speech) Say(lang string, phrases ...app.Phrase) { s.say(lang, phrases) }
+// is being said. What is said is logged, every character of a code or a
+// PIN as "•": the log is support's transcript of what a person heard.
+func (s *Speech) Say(lang string, phrases ...app.Phrase) {
+	s.logSaid(lang, phrases)
+	s.say(lang, phrases)
+}
 
 // Silence stops speaking, at once.
 func (s *Speech) Silence() { s.say("", nil) }
+
+func (s *Speech) logSaid(lang string, phrases []app.Phrase) {
+	said := make([]string, 0, len(phrases))
+	for _, p := range phrases {
+		t, err := s.cat.LogText(lang, p)
+		if err != nil {
+			t = "(" + p.Key + ")"
+		}
+		said = append(said, t)
+	}
+	s.log.Info("speech: say", "lang", lang, "text", strings.Join(said, " | "), "silent", s.eng == nil)
+}
+
+// Utterance is the number of the newest utterance asked for, the one the
+// player's speech hook reports when its first samples are heard.
+func (s *Speech) Utterance() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gen
+}
 
 // say queues an utterance and returns its number.
 func (s *Speech) say(lang string, phrases []app.Phrase) uint64 {
