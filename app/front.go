@@ -145,6 +145,9 @@ func (f *Front) Tap(ctx context.Context, in Intent) View {
 // tap is what in leads to; its caller sets the view.
 func (f *Front) tap(ctx context.Context, in Intent) View {
 	if _, ok := in.(StartAudio); ok {
+		if f.audio.on { // a long press again: the screen again
+			f.say(Spoken(f.view, f.opts.Voice, f.opts.Now())...)
+		}
 		f.startAudio()
 		return f.view
 	}
