@@ -25,6 +25,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
@@ -227,6 +228,13 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	sd.device(player.Close)
 	opts := screenOptions(ctx, cfg, locker, log)
 	opts.Sounds = player
+	// Speech after the player and closed before it; without espeak-ng or
+	// a sound card it is silent and says so on the staff hardware screen.
+	speech, err := openSpeech(ctx, cfg, player, doors, &opts, log)
+	if err != nil {
+		return err
+	}
+	sd.device(speech.Close)
 	opts.PushScan = func(ctx context.Context, text string) {
 		readers.Push(ctx, scanner.Read{Text: text, Source: scanner.SourceKeyboard})
 	}
@@ -244,6 +252,9 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if p, ok := any(k).(core.Presence); ok {
 		locker.SetPresence(p) // the self-test never runs under a person's hands
 	}
+	// A camera frame that looks like a code it has not read: in audio mode
+	// the screen ticks, so that a person who cannot see the scanner finds it.
+	readers.OnGlimpse(func(scanner.Glimpse) { fyne.Do(k.CodeInView) })
 	// The screens follow the locker until the window closes; the group
 	// waits for them before the store closes.
 	parts.Go("screens", func(ctx context.Context) error { k.Run(ctx); return nil })
@@ -300,6 +311,38 @@ func screenOptions(ctx context.Context, cfg config.Config, locker *core.Locker, 
 		MoreTimeFor: cfg.Screen.MoreTime, AdminIdle: cfg.Screen.AdminIdle,
 		AdminTaps: cfg.Screen.AdminTaps, AdminWithin: cfg.Screen.AdminTapWindow,
 		Support: ui.Support{Phone: cfg.Support.Phone, Web: cfg.Support.Web, Note: cfg.Support.Note}}
+}
+
+// openSpeech starts the spoken guidance ([speech]) and sets the screens'
+// audio mode up ([keypad], [locker.wayfinding], [support]): every spoken
+// text of every door is rendered ahead, the locker's default language
+// first, so that a screen speaks as it appears.
+func openSpeech(ctx context.Context, cfg config.Config, player *sound.Player, doors []core.Door, opts *ui.Options,
+	log *slog.Logger) (*sound.Speech, error) {
+	opts.Keys = cfg.Keypad
+	opts.Voice = app.Voice{Cabinet: cfg.Locker.Wayfinding.Cabinet(cfg.Locker.ColumnSizes()), Keys: cfg.Keypad,
+		Locker: cfg.Kiosk.ID, Phone: cfg.Support.Phone}
+	opts.AudioOnScan, opts.LongPress = cfg.Speech.StartOnScan, cfg.Speech.LongPress
+	var spoken []app.Door
+	for _, d := range doors {
+		spoken = append(spoken, app.Door{ID: d.ID, Col: d.Col, Row: d.Row})
+	}
+	langs := []string{opts.Settings.Language}
+	for _, l := range append(opts.Settings.Languages, "en") { // English is always offered
+		if !slices.Contains(langs, l) {
+			langs = append(langs, l)
+		}
+	}
+	sc := cfg.Speech
+	speech, err := sound.OpenSpeech(ctx, player, sound.SpeechOptions{Program: sc.Program, Voices: sc.Voices, Rate: sc.Rate,
+		Volume: float64(sc.Volume) / 100, NightVolume: float64(sc.NightVolume) / 100, CacheDir: cfg.SpeechCacheDir(),
+		MemoryBytes: sc.MemoryMB << 20, Catalogue: assets.Translations, Languages: langs,
+		Ahead: app.SpokenAhead(opts.Voice, spoken)}, log.With("part", "speech"))
+	if err != nil {
+		return nil, err
+	}
+	opts.Speech = speech
+	return speech, nil
 }
 
 // newWindow is the kiosk's window: full screen unless asked otherwise.

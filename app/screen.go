@@ -28,7 +28,9 @@ const (
 
 // HomeView is the attract screen: collect, send or return, and scan.
 type HomeView struct {
-	_ byte // views are told apart by pointer, and pointers to zero-size values may be equal
+	// Audio: audio mode is on (a person who cannot see the screen is at
+	// it), so home asks "Need more time?" like any screen a person uses.
+	Audio bool
 }
 
 // OutOfOrderView replaces home while no door can open (the lock bus is
@@ -326,7 +328,12 @@ type DoorTestView struct {
 	Failed  bool
 }
 
-func (*HomeView) Idle() Idle          { return IdleNever }
+func (v *HomeView) Idle() Idle {
+	if v.Audio {
+		return IdleAsk
+	}
+	return IdleNever
+}
 func (*OutOfOrderView) Idle() Idle    { return IdleNever }
 func (*CodeView) Idle() Idle          { return IdleAsk }
 func (*ProblemView) Idle() Idle       { return IdleAsk }

@@ -342,6 +342,9 @@ func noticeName(n app.Notice) string {
 func describe(v app.View) string {
 	switch v := v.(type) {
 	case *app.HomeView:
+		if v.Audio {
+			return "Home audio"
+		}
 		return "Home"
 	case *app.OutOfOrderView:
 		return "OutOfOrder " + v.Reason

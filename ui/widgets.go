@@ -49,7 +49,8 @@ func row(objs ...fyne.CanvasObject) fyne.CanvasObject {
 // so the keyboard and a keyboard-mode scanner always reach the screen.
 type button struct {
 	widget.Button
-	k *Kiosk
+	k    *Kiosk
+	long bool // the press that just ended was a long one (longpress.go): no tap
 }
 
 func (k *Kiosk) newButton(label string, icon fyne.Resource, f func()) *button {

@@ -137,9 +137,10 @@ func (p *Player) speak(pcm []int16, volume float64, id uint64) {
 	p.reqs <- request{pcm: pcm, gain: min(max(volume, 0), 1), speech: true, id: id}
 }
 
-// setSpeechHook has f called, on the audio thread, when the first samples
-// of each utterance reach the device: for the latency benchmark.
-func (p *Player) setSpeechHook(f func(id uint64)) {
+// SetSpeechHook has f called, on the audio thread, when the first samples
+// of each utterance reach the device, with the utterance's number: for the
+// latency benchmarks (here and the screens'). f must not block.
+func (p *Player) SetSpeechHook(f func(id uint64)) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.onSpeech = f
