@@ -159,3 +159,8 @@ func decodeBox(s string) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// Field is the text of an event's sealed_code: the sealed box in standard
+// base64 with padding, as the API and the fleet link send it and Parse
+// reads it.
+func Field(sealed []byte) string { return base64.StdEncoding.EncodeToString(sealed) }
