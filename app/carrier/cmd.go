@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"strconv"
+
+	"pudo/app/cred"
 )
 
 const usage = `usage:
@@ -60,8 +62,8 @@ func keygenMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pudo carrier keygen: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	if !printable(*id, maxCarrier) {
-		fmt.Fprintf(stderr, "pudo carrier keygen: --carrier %q: give the carrier's id, 1..%d visible ASCII characters\n", clip(*id), maxCarrier)
+	if !cred.ValidCarrier(*id) {
+		fmt.Fprintf(stderr, "pudo carrier keygen: --carrier %q: give the carrier's id as its couriers' tokens name it (1..32 visible ASCII characters)\n", clip(*id))
 		return 2
 	}
 	k := GenerateKey()
@@ -82,9 +84,6 @@ On each locker its couriers use, add to the kiosk's configuration and restart it
 `, *id, *out, *out, strconv.Quote(*id), pub)
 	return 0
 }
-
-// maxCarrier is the longest carrier id a courier token holds.
-const maxCarrier = 32
 
 func pubkeyMain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("pudo carrier pubkey", flag.ContinueOnError)
