@@ -45,3 +45,14 @@ func TestTokenCommandIsWired(t *testing.T) {
 		t.Fatalf("keygen printed %q", stdout.String())
 	}
 }
+
+func TestCarrierCommandIsWired(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	key := filepath.Join(t.TempDir(), "dhl.key")
+	if code := run(context.Background(), []string{"carrier", "keygen", "--carrier", "DHL", "--out", key}, &stdout, &stderr); code != 0 {
+		t.Fatalf("pudo carrier keygen: %d %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "[carriers]") {
+		t.Fatalf("keygen printed %q", stdout.String())
+	}
+}
