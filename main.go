@@ -202,6 +202,7 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		if demoKey, err = demoOperator(dir, &lopts, log); err != nil {
 			return err
 		}
+		demoCarrier(dir, &lopts, log)
 	}
 	locker, doors, err := startLocker(ctx, lopts, cfg, db, secret, locks, parts, log)
 	if err != nil {

@@ -137,3 +137,14 @@ func clip(s string) string {
 	}
 	return s
 }
+
+// LoadOrCreateKey reads the private key at path, making it (0600) when
+// there is none: for the demo locker's own demo carrier only.
+func LoadOrCreateKey(path string) (k PrivateKey, created bool, err error) {
+	k, err = ReadPrivateKey(path)
+	if err == nil || !errors.Is(err, os.ErrNotExist) {
+		return k, false, err
+	}
+	k = GenerateKey()
+	return k, true, WritePrivateKey(path, k)
+}
