@@ -9,6 +9,7 @@
 //	pudo api-key new --name N --scope S                 make an API key
 //	pudo token keygen|pubkey|new|show [flags]           the operator's keys and QR tokens (courier, staff badge)
 //	pudo fleet COMMAND [flags]                          the operator's view of the fleet over MQTT
+//	pudo carrier keygen|pubkey|open [flags]             a carrier's seal key; open the walk-in codes sealed for it
 //	pudo help                                           every command and flag (also --help)
 //
 // With no configuration it runs the demo locker: a simulated lock board of
@@ -34,6 +35,7 @@ import (
 
 	"pudo/app"
 	"pudo/app/api"
+	"pudo/app/carrier"
 	"pudo/app/config"
 	"pudo/app/core"
 	"pudo/app/cred"
@@ -67,10 +69,11 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	"doctor": func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return doctor.Main(ctx, args, stdout, stderr, version)
 	},
-	"backup": doctor.BackupMain,
-	"token":  cred.Main,
-	"fleet":  fleet.Main,
-	"help":   helpMain, "--help": helpMain, "-help": helpMain, "-h": helpMain,
+	"backup":  doctor.BackupMain,
+	"token":   cred.Main,
+	"fleet":   fleet.Main,
+	"carrier": carrier.Main,
+	"help":    helpMain, "--help": helpMain, "-help": helpMain, "-h": helpMain,
 }
 
 func main() {
@@ -201,6 +204,7 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		if demoKey, err = demoOperator(dir, &lopts, log); err != nil {
 			return err
 		}
+		demoCarrier(dir, &lopts, log)
 	}
 	locker, doors, err := startLocker(ctx, lopts, cfg, db, secret, locks, parts, log)
 	if err != nil {

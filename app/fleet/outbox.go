@@ -11,6 +11,7 @@ import (
 
 	"github.com/eclipse/paho.golang/paho"
 
+	"pudo/app/carrier"
 	"pudo/app/limit"
 	"pudo/storage"
 )
@@ -193,7 +194,15 @@ func changesDoors(kind string) bool {
 
 func (l *Link) eventJSON(e storage.Event, eps epochs) []byte {
 	boot, synced := eps.of(e.Seq)
-	b, _ := json.Marshal(Event{Fleet: l.cfg.Fleet, Locker: l.id, Seq: e.Seq, Boot: boot, At: e.At, ClockSynced: synced,
-		Kind: e.Kind, Actor: e.Actor, RentID: e.RentID, DoorID: e.DoorID, Detail: e.Detail})
+	ev := Event{Fleet: l.cfg.Fleet, Locker: l.id, Seq: e.Seq, Boot: boot, At: e.At, ClockSynced: synced,
+		Kind: e.Kind, Actor: e.Actor, RentID: e.RentID, DoorID: e.DoorID, Detail: e.Detail}
+	if e.CodeFor != "" {
+		sealed := e.CodeSealed != nil
+		ev.Carrier, ev.CodeSealed = e.CodeFor, &sealed
+		if sealed {
+			ev.SealedCode = carrier.Field(e.CodeSealed)
+		}
+	}
+	b, _ := json.Marshal(ev)
 	return b
 }
