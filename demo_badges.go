@@ -2,9 +2,11 @@ package main
 
 import (
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"time"
 
+	"pudo/app/carrier"
 	"pudo/app/core"
 	"pudo/app/cred"
 )
@@ -55,4 +57,34 @@ func demoBadges(k cred.PrivateKey, dir, kioskID string, log *slog.Logger) {
 	}
 	log.Info("more demo QR codes", "cmd", "pudo token new --key "+filepath.Join(dir, demoKeyFile)+
 		" --courier ID --carrier C --lockers "+kioskID+" --valid 12h   (or --staff demo; PIN "+core.DemoStaffPIN+")")
+}
+
+// demoCarrierFile is the demo carrier's seal key, in the demo locker's data
+// dir: the walk-in codes of the demo courier (carrier DEMO) are sealed for
+// it, so the whole way of a walk-in's code can be tried with no set-up. A
+// carrier's real key lives in its back office, never on a locker.
+const demoCarrierFile = "demo-carrier.key"
+
+// demoCarrier makes (once) the demo carrier's key and seals DEMO's walk-in
+// codes with it, unless [carriers] names DEMO already.
+func demoCarrier(dir string, opts *core.Options, log *slog.Logger) {
+	if _, ok := opts.CarrierKeys["DEMO"]; ok {
+		return
+	}
+	path := filepath.Join(dir, demoCarrierFile)
+	k, created, err := carrier.LoadOrCreateKey(path)
+	if err != nil {
+		log.Warn("demo carrier key not made: walk-in codes of DEMO are not sealed", "path", path, "err", err)
+		return
+	}
+	if created {
+		log.Info("demo carrier key made", "path", path, "public_key", k.Public().String())
+	}
+	opts.CarrierKeys = maps.Clone(opts.CarrierKeys)
+	if opts.CarrierKeys == nil {
+		opts.CarrierKeys = map[string]carrier.PublicKey{}
+	}
+	opts.CarrierKeys["DEMO"] = k.Public()
+	log.Info("walk-in codes of carrier DEMO are sealed for the demo carrier key",
+		"open", "pudo carrier open --key "+path+" EVENT.json   (a rent.stored event from GET /v1/events or pudo fleet watch --json)")
 }

@@ -9,6 +9,7 @@
 //	pudo api-key new --name N --scope S                 make an API key
 //	pudo token keygen|pubkey|new|show [flags]           the operator's keys and QR tokens (courier, staff badge)
 //	pudo fleet COMMAND [flags]                          the operator's view of the fleet over MQTT
+//	pudo carrier keygen|pubkey|open [flags]             a carrier's seal key; open the walk-in codes sealed for it
 //	pudo help                                           every command and flag (also --help)
 //
 // With no configuration it runs the demo locker: a simulated lock board of
@@ -25,6 +26,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
@@ -33,11 +35,13 @@ import (
 
 	"pudo/app"
 	"pudo/app/api"
+	"pudo/app/carrier"
 	"pudo/app/config"
 	"pudo/app/core"
 	"pudo/app/cred"
 	"pudo/app/doctor"
 	"pudo/app/fleet"
+	"pudo/app/limit"
 	_ "pudo/app/localeenv" // before Fyne reads the locale: see its doc
 	"pudo/app/sdnotify"
 	"pudo/assets"
@@ -65,10 +69,11 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	"doctor": func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return doctor.Main(ctx, args, stdout, stderr, version)
 	},
-	"backup": doctor.BackupMain,
-	"token":  cred.Main,
-	"fleet":  fleet.Main,
-	"help":   helpMain, "--help": helpMain, "-help": helpMain, "-h": helpMain,
+	"backup":  doctor.BackupMain,
+	"token":   cred.Main,
+	"fleet":   fleet.Main,
+	"carrier": carrier.Main,
+	"help":    helpMain, "--help": helpMain, "-help": helpMain, "-h": helpMain,
 }
 
 func main() {
@@ -199,17 +204,19 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		if demoKey, err = demoOperator(dir, &lopts, log); err != nil {
 			return err
 		}
+		demoCarrier(dir, &lopts, log)
 	}
 	locker, doors, err := startLocker(ctx, lopts, cfg, db, secret, locks, parts, log)
 	if err != nil {
 		return err
 	}
-	if err := serveAPI(ctx, cfg, locker, db, locks, parts, log); err != nil {
+	opens := remoteOpens(cfg)
+	if err := serveAPI(ctx, cfg, locker, db, locks, opens, parts, log); err != nil {
 		return err
 	}
 	// The link is one of the parts: it ends with the kiosk, before the
 	// store closes.
-	if err := runFleet(cfg, boot, lopts.OperatorKeys, locker, db, locks, parts, log); err != nil {
+	if err := runFleet(cfg, boot, lopts.OperatorKeys, locker, db, locks, opens, parts, log); err != nil {
 		return err
 	}
 	readers, err := scanner.Start(ctx, cfg.Scanner, log.With("part", "scanner"))
@@ -225,6 +232,13 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	sd.device(player.Close)
 	opts := screenOptions(ctx, cfg, locker, log)
 	opts.Sounds = player
+	// Speech after the player and closed before it; without espeak-ng or
+	// a sound card it is silent and says so on the staff hardware screen.
+	speech, err := openSpeech(ctx, cfg, player, doors, &opts, log)
+	if err != nil {
+		return err
+	}
+	sd.device(speech.Close)
 	opts.PushScan = func(ctx context.Context, text string) {
 		readers.Push(ctx, scanner.Read{Text: text, Source: scanner.SourceKeyboard})
 	}
@@ -242,6 +256,9 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if p, ok := any(k).(core.Presence); ok {
 		locker.SetPresence(p) // the self-test never runs under a person's hands
 	}
+	// A camera frame that looks like a code it has not read: in audio mode
+	// the screen ticks, so that a person who cannot see the scanner finds it.
+	readers.OnGlimpse(func(scanner.Glimpse) { fyne.Do(k.CodeInView) })
 	// The screens follow the locker until the window closes; the group
 	// waits for them before the store closes.
 	parts.Go("screens", func(ctx context.Context) error { k.Run(ctx); return nil })
@@ -301,6 +318,38 @@ func screenOptions(ctx context.Context, cfg config.Config, locker *core.Locker, 
 		Cabinet: cfg.Locker.Wayfinding.Cabinet(cfg.Locker.ColumnSizes()), Sizes: cfg.Locker.Sizes}
 }
 
+// openSpeech starts the spoken guidance ([speech]) and sets the screens'
+// audio mode up ([keypad], [locker.wayfinding], [support]): every spoken
+// text of every door is rendered ahead, the locker's default language
+// first, so that a screen speaks as it appears.
+func openSpeech(ctx context.Context, cfg config.Config, player *sound.Player, doors []core.Door, opts *ui.Options,
+	log *slog.Logger) (*sound.Speech, error) {
+	opts.Keys = cfg.Keypad
+	opts.Voice = app.Voice{Cabinet: cfg.Locker.Wayfinding.Cabinet(cfg.Locker.ColumnSizes()), Keys: cfg.Keypad,
+		Locker: cfg.Kiosk.ID, Phone: cfg.Support.Phone}
+	opts.AudioOnScan, opts.LongPress = cfg.Speech.StartOnScan, cfg.Speech.LongPress
+	var spoken []app.Door
+	for _, d := range doors {
+		spoken = append(spoken, app.Door{ID: d.ID, Col: d.Col, Row: d.Row})
+	}
+	langs := []string{opts.Settings.Language}
+	for _, l := range append(opts.Settings.Languages, "en") { // English is always offered
+		if !slices.Contains(langs, l) {
+			langs = append(langs, l)
+		}
+	}
+	sc := cfg.Speech
+	speech, err := sound.OpenSpeech(ctx, player, sound.SpeechOptions{Program: sc.Program, Voices: sc.Voices, Rate: sc.Rate,
+		Volume: float64(sc.Volume) / 100, NightVolume: float64(sc.NightVolume) / 100, CacheDir: cfg.SpeechCacheDir(),
+		MemoryBytes: sc.MemoryMB << 20, Catalogue: assets.Translations, Languages: langs,
+		Ahead: app.SpokenAhead(opts.Voice, spoken)}, log.With("part", "speech"))
+	if err != nil {
+		return nil, err
+	}
+	opts.Speech = speech
+	return speech, nil
+}
+
 // newWindow is the kiosk's window: full screen unless asked otherwise.
 func newWindow(cfg config.Config) (fyne.App, fyne.Window) {
 	a := fyneapp.NewWithID("eu.pudo.kiosk")
@@ -339,7 +388,7 @@ func watchdog(ctx context.Context, a fyne.App, log *slog.Logger) {
 // serveAPI starts the HTTP API when it is enabled; the kiosk keeps serving
 // its screen whatever happens to the API.
 func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *storage.DB, locks *lockio.Controller,
-	parts *group, log *slog.Logger) error {
+	opens *limit.Bucket, parts *group, log *slog.Logger) error {
 	if !cfg.API.Enabled {
 		return nil
 	}
@@ -356,6 +405,7 @@ func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *s
 	if err != nil {
 		return err
 	}
+	srv.ShareRemoteOpens(opens)
 	m := srv.Metrics()
 	m.GaugeFunc("pudo_lockbus_up", "1 while the lock-board port is open and a board answers.", func() float64 {
 		if locks.Health().Up() {
@@ -378,15 +428,25 @@ func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *s
 	return nil
 }
 
+// remoteOpens is the kiosk's one cap on remote openings: the HTTP API and
+// the fleet link draw from it together, at the stricter of their rates.
+func remoteOpens(cfg config.Config) *limit.Bucket {
+	n := cfg.API.RemoteOpenPerMinute
+	if cfg.Fleet.Enabled && (n <= 0 || !cfg.API.Enabled || cfg.Fleet.RemoteOpenPerMinute < n) {
+		n = cfg.Fleet.RemoteOpenPerMinute
+	}
+	return limit.New(max(n, 1), time.Minute, time.Now)
+}
+
 // runFleet starts the fleet link among the kiosk's parts when it is
 // configured. It verifies signed commands against the keys the locker
 // trusts for courier tokens, the demo locker's own among them.
 func runFleet(cfg config.Config, boot fleet.Boot, keys []cred.PublicKey, locker *core.Locker, db *storage.DB,
-	locks *lockio.Controller, parts *group, log *slog.Logger) error {
+	locks *lockio.Controller, opens *limit.Bucket, parts *group, log *slog.Logger) error {
 	if !cfg.Fleet.Enabled {
 		return nil
 	}
-	link, err := fleet.New(cfg.Fleet, cfg.Kiosk.ID, locker, db, fleet.Options{Version: version, Boot: boot, OperatorKeys: keys,
+	link, err := fleet.New(cfg.Fleet, cfg.Kiosk.ID, locker, db, fleet.Options{Version: version, Boot: boot, OperatorKeys: keys, RemoteOpens: opens,
 		LockBus: func() bool { return locks.Health().Up() }}, log.With("part", "fleet"))
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"pudo/app/carrier"
 	"pudo/app/core"
 )
 
@@ -43,5 +44,40 @@ func TestTokenCommandIsWired(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "public_keys") {
 		t.Fatalf("keygen printed %q", stdout.String())
+	}
+}
+
+func TestCarrierCommandIsWired(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	key := filepath.Join(t.TempDir(), "dhl.key")
+	if code := run(context.Background(), []string{"carrier", "keygen", "--carrier", "DHL", "--out", key}, &stdout, &stderr); code != 0 {
+		t.Fatalf("pudo carrier keygen: %d %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "[carriers]") {
+		t.Fatalf("keygen printed %q", stdout.String())
+	}
+}
+
+// The demo seals the demo courier's walk-in codes for a demo carrier key
+// it keeps in the data dir, the same at every start, and leaves a
+// configured DEMO key alone.
+func TestDemoCarrierKey(t *testing.T) {
+	dir := t.TempDir()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var first, second core.Options
+	demoCarrier(dir, &first, log)
+	demoCarrier(dir, &second, log)
+	k, err := carrier.ReadPrivateKey(filepath.Join(dir, demoCarrierFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.CarrierKeys["DEMO"] != k.Public() || second.CarrierKeys["DEMO"] != k.Public() {
+		t.Fatalf("demo carrier keys %v, %v; want %s both times", first.CarrierKeys, second.CarrierKeys, k.Public())
+	}
+	mine := carrier.GenerateKey().Public()
+	configured := core.Options{CarrierKeys: map[string]carrier.PublicKey{"DEMO": mine}}
+	demoCarrier(dir, &configured, log)
+	if configured.CarrierKeys["DEMO"] != mine {
+		t.Fatal("the demo replaced a configured DEMO key")
 	}
 }

@@ -15,6 +15,16 @@ type FrontOptions struct {
 	ThanksFor    time.Duration    // how long "thank you" stays up; default 4 s
 	StaffRefresh time.Duration    // how often the staff door grid is read again; default 3 s
 	Now          func() time.Time // the clock; default time.Now
+
+	// Voice is what audio mode says besides the views' texts: the ways to
+	// the doors and the scanner, the keypad's keys, the support contact.
+	Voice Voice
+	// AudioOnScan starts audio mode when a shopper's code is scanned on
+	// the idle screen (config speech.start_on_scan).
+	AudioOnScan bool
+	// RepeatWay is how often audio mode says the way to a door that is
+	// still opening again; default 10 s.
+	RepeatWay time.Duration
 }
 
 func (o *FrontOptions) defaults() {
@@ -26,6 +36,12 @@ func (o *FrontOptions) defaults() {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.RepeatWay <= 0 {
+		o.RepeatWay = defaultRepeatWay
+	}
+	if o.Voice.Keys.LetterPause <= 0 {
+		o.Voice.Keys = DefaultKeymap()
 	}
 }
 
@@ -50,6 +66,7 @@ type Front struct {
 	doors []Door
 	sess  session
 	view  View
+	audio audio
 
 	busy  atomic.Bool
 	frame atomic.Pointer[func() image.Image]
@@ -122,17 +139,29 @@ func (f *Front) CameraFrame() image.Image {
 func (f *Front) Tap(ctx context.Context, in Intent) View {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	return f.set(f.tap(ctx, in))
+}
+
+// tap is what in leads to; its caller sets the view.
+func (f *Front) tap(ctx context.Context, in Intent) View {
+	if _, ok := in.(StartAudio); ok {
+		if f.audio.on { // a long press again: the screen again
+			f.say(Spoken(f.view, f.opts.Voice, f.opts.Now())...)
+		}
+		f.startAudio()
+		return f.view
+	}
 	if f.sess != nil {
 		switch in.(type) {
 		case Collect, SendReturn, StaffGesture:
 			if f.sess.done() {
 				f.end() // the next person
-				return f.set(f.entryTap(ctx, in))
+				return f.entryTap(ctx, in)
 			}
 		}
-		return f.set(f.sess.tap(in))
+		return f.sess.tap(in)
 	}
-	return f.set(f.entryTap(ctx, in))
+	return f.entryTap(ctx, in)
 }
 
 // Scan takes a code read by a camera, a scanner or a keyboard-mode
@@ -184,10 +213,12 @@ func (f *Front) Notice(ctx context.Context, n Notice) View {
 func (f *Front) Tick(ctx context.Context) View {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	now := f.opts.Now()
+	f.audioTick(now)
 	if f.sess == nil {
 		return f.view
 	}
-	return f.set(f.sess.tick(f.opts.Now()))
+	return f.set(f.sess.tick(now))
 }
 
 // Wake is when Tick should be called next; zero: not until something else
@@ -195,10 +226,14 @@ func (f *Front) Tick(ctx context.Context) View {
 func (f *Front) Wake() time.Time {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	w := f.audio.wake()
 	if f.sess == nil {
-		return time.Time{}
+		return w
 	}
-	return f.sess.wake()
+	if s := f.sess.wake(); !s.IsZero() && (w.IsZero() || s.Before(w)) {
+		w = s
+	}
+	return w
 }
 
 // Leave says the person has gone (the idle timeout): the session ends and
@@ -207,6 +242,7 @@ func (f *Front) Leave(ctx context.Context) View {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.end()
+	f.endAudio()
 	v := f.home()
 	if h, ok := v.(*HomeView); ok {
 		h.Fresh = true
@@ -224,10 +260,18 @@ func (f *Front) end() {
 }
 
 // set makes v the view on show; nil ends the session and shows home.
+// In audio mode the view is said as it comes; going home ends audio mode.
 func (f *Front) set(v View) View {
+	prev := f.view
 	if v == nil {
 		f.end()
+		f.endAudio()
 		v = f.home()
+	} else if f.audio.on && leavesAudio(prev, v) {
+		f.endAudio()
+		if isHome(v) {
+			v = f.home()
+		}
 	}
 	if h, ok := v.(*HomeView); ok && v != f.view {
 		switch f.view.(type) {
@@ -238,9 +282,8 @@ func (f *Front) set(v View) View {
 		}
 	}
 	f.view = v
-	_, home := v.(*HomeView)
-	_, ooo := v.(*OutOfOrderView)
-	f.busy.Store(f.sess != nil || !(home || ooo))
+	f.voiceChange(prev, v)
+	f.busy.Store(f.sess != nil || !isHome(v) || f.audio.on)
 	return v
 }
 
@@ -248,7 +291,7 @@ func (f *Front) home() View {
 	if f.avail.OutOfOrder {
 		return &OutOfOrderView{Reason: f.avail.Reason}
 	}
-	return &HomeView{}
+	return &HomeView{Audio: f.audio.on}
 }
 
 // door is door id as the map knows it; a door missing from the map (the
@@ -307,6 +350,12 @@ func (f *Front) entryScan(ctx context.Context, text string) View {
 	if f.avail.OutOfOrder {
 		f.log.Info("scan refused: out of order", "kind", kind.String())
 		return f.home()
+	}
+	if _, idle := f.view.(*HomeView); idle && f.opts.AudioOnScan && kind != ScanCourierToken {
+		// This locker's shoppers mostly cannot see the screen: the view the
+		// scan leads to is the first one said.
+		f.log.Info("audio mode on", "by", "scan")
+		f.audio.on, f.audio.started = true, true
 	}
 	switch kind {
 	case ScanPickupCode, ScanPickupToken:
@@ -504,6 +553,10 @@ func newBase(ctx context.Context, f *Front) sessionBase {
 }
 
 func (b *sessionBase) now() time.Time { return b.f.opts.Now() }
+
+// thanksFor is how long "thank you" stays up: twice as long in audio mode,
+// where it is heard to the end.
+func (b *sessionBase) thanksFor() time.Duration { return Timeout(b.f.opts.ThanksFor, b.f.audio.on) }
 
 // leftOpenWatch asks for a door left open while nobody was at the screen
 // to be closed, and goes home when it is.

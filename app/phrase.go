@@ -33,3 +33,15 @@ func SpokenKey(key string, has func(key string) bool) string {
 	}
 	return key
 }
+
+// Secret reports whether p says a character of a code or a PIN: code
+// entry spells what is typed aloud (the shopper's choice in audio mode),
+// but no log may hold it.
+func Secret(p Phrase) bool {
+	switch {
+	case p.Key == SpokenPrefix+"digit", p.Key == SpokenPrefix+"letter",
+		strings.HasPrefix(p.Key, SpokenPrefix+"alpha."):
+		return true
+	}
+	return false
+}

@@ -66,7 +66,7 @@ func (s *PickupSession) tap(in Intent) View {
 		}
 	case GotIt:
 		if _, ok := s.view.(*GotItView); ok {
-			s.thanksUntil = s.now().Add(s.f.opts.ThanksFor)
+			s.thanksUntil = s.now().Add(s.thanksFor())
 			return s.show(&ThanksView{For: ThanksPickup})
 		}
 	case Reopen:

@@ -32,7 +32,7 @@ func (s *ReturnSession) show(v View) View {
 // step shows what a step of the drop-off led to.
 func (s *ReturnSession) step(st dropStep) View {
 	if st == dropStored {
-		s.thanksUntil = s.now().Add(s.f.opts.ThanksFor)
+		s.thanksUntil = s.now().Add(s.thanksFor())
 		return s.show(&ThanksView{For: ThanksReturn})
 	}
 	return s.show(s.drop.view)

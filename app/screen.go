@@ -33,6 +33,9 @@ type HomeView struct {
 	// the locker's own language and text size for the next one. Back from
 	// code entry or help is the same person, and keeps their choice.
 	Fresh bool
+	// Audio: audio mode is on (a person who cannot see the screen is at
+	// it), so home asks "Need more time?" like any screen a person uses.
+	Audio bool
 }
 
 // HelpView explains, on the locker's picture, how to collect, send and
@@ -385,7 +388,12 @@ type DoorTestView struct {
 	Failed  bool
 }
 
-func (*HomeView) Idle() Idle          { return IdleNever }
+func (v *HomeView) Idle() Idle {
+	if v.Audio {
+		return IdleAsk
+	}
+	return IdleNever
+}
 func (*HelpView) Idle() Idle          { return IdleAsk }
 func (*TooSmallView) Idle() Idle      { return IdleNever }
 func (*RecipientCodeView) Idle() Idle { return IdleAsk }

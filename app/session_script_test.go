@@ -366,7 +366,10 @@ func noticeName(n app.Notice) string {
 func describe(v app.View) string {
 	switch v := v.(type) {
 	case *app.HomeView:
-		if v.Fresh {
+		switch {
+		case v.Audio:
+			return "Home audio"
+		case v.Fresh:
 			return "Home fresh"
 		}
 		return "Home"

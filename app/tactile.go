@@ -5,6 +5,9 @@ import (
 	"time"
 )
 
+// CodeLength is the characters of a pickup or return code.
+const CodeLength = 8
+
 // CodeAlphabet is Crockford's Base32, the alphabet of pickup codes: no I,
 // L, O or U, so a code has one spelling read aloud.
 const CodeAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -95,6 +98,33 @@ func (e *CodeEntry) Press(k Key, now time.Time) EntryStep {
 	}
 	s.Say = append(say, s.Say...)
 	return s
+}
+
+// Add types character c directly, as the on-screen keypad does: the
+// pending character first, then c, said back spelled. A character outside
+// the code's alphabet is refused with a hint.
+func (e *CodeEntry) Add(c byte, now time.Time) EntryStep {
+	var say []Phrase
+	var added rune
+	if e.tapKey >= 0 {
+		added, say = e.take()
+	}
+	chars := CodeAlphabet
+	if e.opts.Digits {
+		chars = chars[:10]
+	}
+	switch {
+	case strings.IndexByte(chars, c) < 0:
+		return e.withAdded(added, say...)
+	case e.full():
+		return e.withAdded(added, append(say, e.fullHint())...)
+	}
+	e.code = append(e.code, c)
+	say = append(say, e.spell(c, true))
+	if e.full() {
+		say = append(say, e.completeHint())
+	}
+	return e.withAdded(rune(c), say...)
 }
 
 // Tick takes the pending character once its letter pause is over.

@@ -44,9 +44,13 @@ var soundOpen []byte
 //go:embed sounds/left-open.wav
 var soundLeftOpen []byte
 
+//go:embed sounds/guide.wav
+var soundGuide []byte
+
 // Sounds are the kiosk's short sounds by name (16-bit mono WAV, 22050 Hz,
 // made by sounds/gen.go): "scan" a code was accepted, "wrong" a wrong code,
-// "open" a door opened, "left-open" the reminder for a door left open.
+// "open" a door opened, "left-open" the reminder for a door left open,
+// "guide" the tick while a code is in the camera's view but not read yet.
 var Sounds = map[string][]byte{
-	"scan": soundScan, "wrong": soundWrong, "open": soundOpen, "left-open": soundLeftOpen,
+	"scan": soundScan, "wrong": soundWrong, "open": soundOpen, "left-open": soundLeftOpen, "guide": soundGuide,
 }

@@ -101,6 +101,10 @@ func (c *Camera) session(ctx context.Context, sink Sink, mailbox chan *image.Gra
 	}
 }
 
+// glimpseSink takes the frames that look like a code but were not read
+// (the Hub's sinks do; see Hub.OnGlimpse).
+type glimpseSink interface{ Glimpse(at time.Time) }
+
 // post leaves g as the only frame in the mailbox. Only the capture goroutine posts.
 func post(mailbox chan *image.Gray, g *image.Gray) {
 	for {
@@ -124,8 +128,13 @@ func (c *Camera) decodeLoop(ctx context.Context, dec *Decoder, mailbox chan *ima
 		case g := <-mailbox:
 			at := time.Now()
 			r, err := dec.DecodeFrame(g)
-			if err == nil {
+			switch {
+			case err == nil:
 				sink.Emit(ctx, Read{Text: r.Text, Format: r.Format, At: at})
+			case dec.Promising():
+				if gs, ok := sink.(glimpseSink); ok {
+					gs.Glimpse(at)
+				}
 			}
 		}
 	}

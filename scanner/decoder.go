@@ -46,6 +46,7 @@ type Decoder struct {
 	next       [tracks]cursor          // next hard step of each track on this scene
 	work, idle int64                   // budgets, in work units, per promising and quiet frame
 	spent      int64                   // work units the last frame cost, cheap stage included
+	looked     bool                    // the last frame looked like a code (Promising)
 }
 
 // cursor is the next step of a track: stages[stage], step step.
@@ -104,7 +105,7 @@ func (d *Decoder) DecodeFrame(g *image.Gray) (Result, error) {
 	}
 	f := newFrame(g)
 	f.hits = d.hits
-	defer func() { d.spent = f.spent }()
+	defer func() { d.spent, d.looked = f.spent, f.promising() }()
 	if r, ok := stages[0].run(d, f, 0); ok {
 		r.Stage = stages[0].name
 		return r, nil
@@ -120,6 +121,13 @@ func (d *Decoder) DecodeFrame(g *image.Gray) (Result, error) {
 	}
 	return Result{}, ErrNotFound
 }
+
+// Promising reports whether the last frame DecodeFrame saw looked like a
+// code to the cheap stage (QR finder patterns, a bar-like region, a 1D
+// read on one line), whether or not it was read: while a frame looks so
+// and nothing is read, someone is holding up a code the reader has not
+// got yet.
+func (d *Decoder) Promising() bool { return d.looked }
 
 // runHard runs hard steps on f within its budget, which the cheap stage's
 // evidence sets.

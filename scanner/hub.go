@@ -50,6 +50,26 @@ type Hub struct {
 	order   []string
 	framers []interface{ LastFrame() image.Image }
 	closed  bool
+	glimpse func(Glimpse)
+}
+
+// Glimpse is a camera frame that looks like a code (QR finder patterns, a
+// bar-like region) which the decoder has not read yet: someone is holding
+// a code up, not quite where the camera reads it.
+type Glimpse struct {
+	Source string
+	At     time.Time
+}
+
+// OnGlimpse has f called with every Glimpse, from the decoding goroutine
+// of the source that saw it, at up to the camera's frame rate: f must not
+// block. nil stops the calls. A kiosk in audio mode plays a guidance tone
+// from it, so a person who cannot see the scanner finds where to hold
+// the code.
+func (h *Hub) OnGlimpse(f func(Glimpse)) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.glimpse = f
 }
 
 // Start validates cfg and starts every enabled source. A missing device is
@@ -242,6 +262,16 @@ func (s *sourceSink) Emit(ctx context.Context, r Read) {
 	select {
 	case s.h.in <- r:
 	case <-ctx.Done():
+	}
+}
+
+// Glimpse passes a frame that looks like a code to OnGlimpse's function.
+func (s *sourceSink) Glimpse(at time.Time) {
+	s.h.mu.Lock()
+	f := s.h.glimpse
+	s.h.mu.Unlock()
+	if f != nil {
+		f(Glimpse{Source: s.name, At: at})
 	}
 }
 

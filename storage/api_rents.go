@@ -37,7 +37,7 @@ func (tx *Tx) EventsOf(owner string, after int64, limit int) ([]Event, error) {
 	if owner == "" {
 		return tx.Events(after, limit)
 	}
-	rows, err := tx.tx.Query(`SELECT e.seq, e.at, e.actor, e.kind, e.door_id, e.rent_id, e.detail, e.prev, e.hash
+	rows, err := tx.tx.Query(`SELECT e.seq, e.at, e.actor, e.kind, e.door_id, e.rent_id, e.detail, e.code_for, e.code_sealed, e.prev, e.hash
 		FROM events e JOIN api_rent_owners o ON o.rent_id = e.rent_id
 		WHERE e.seq > ? AND o.owner = ? ORDER BY e.seq LIMIT ?`, after, owner, limit)
 	if err != nil {

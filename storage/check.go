@@ -10,8 +10,9 @@ var ErrInvariant = errors.New("storage: invariant broken")
 
 // CheckInvariants looks for what must never be: a door holding two active
 // rents, a rent collected or reclaimed without a recorded door opening, an
-// active rent on a door that does not exist. It reports every violation
-// found; nil means none. The crash test and the doctor use it.
+// active rent on a door that does not exist, a walk-in's sealed code kept
+// past its drop-off. It reports every violation found; nil means none. The
+// crash test and the doctor use it.
 func (tx *Tx) CheckInvariants() error {
 	checks := []struct{ what, q string }{
 		{"door with two active rents", `SELECT door_id FROM rents
@@ -21,6 +22,8 @@ func (tx *Tx) CheckInvariants() error {
 				WHERE o.rent_id = r.id AND o.state = 'opened')
 			OR NOT EXISTS (SELECT 1 FROM events e WHERE e.rent_id = r.id AND e.kind = 'door.open'))`},
 		{"stored rent without a stored time", `SELECT id FROM rents WHERE state = 'stored' AND stored_at IS NULL`},
+		{"sealed code kept past its rent's drop-off", `SELECT c.rent_id FROM code_seals c JOIN rents r ON r.id = c.rent_id
+			WHERE r.state <> 'reserved'`},
 		{"active rent on an unknown door", `SELECT r.id FROM rents r LEFT JOIN doors d ON d.id = r.door_id
 			WHERE d.id IS NULL AND r.state IN ` + activeIn},
 	}

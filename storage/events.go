@@ -20,8 +20,15 @@ type Event struct {
 	DoorID int64  // 0: none
 	RentID int64  // 0: none
 	Detail string
-	Prev   []byte
-	Hash   []byte
+	// CodeFor and CodeSealed hand a walk-in's pickup code to the back
+	// office of the carrier CodeFor names, on the event that stores its
+	// rent: CodeSealed is the code sealed for that carrier alone (the store
+	// cannot open it), nil when the carrier has no key at this locker.
+	// Both are empty on every other event.
+	CodeFor    string
+	CodeSealed []byte
+	Prev       []byte
+	Hash       []byte
 }
 
 // ErrChainBroken means the event log was edited or rows were removed from
@@ -40,11 +47,14 @@ func (tx *Tx) Append(e Event) (Event, error) {
 	default:
 		prev = last
 	}
+	if e.CodeFor == "" && e.CodeSealed != nil {
+		return Event{}, fmt.Errorf("storage: append event %s: a sealed code names no carrier", e.Kind)
+	}
 	e.At, e.Prev = tx.now, prev
 	e.Hash = chainHash(e)
-	res, err := tx.tx.Exec(`INSERT INTO events (at, actor, kind, door_id, rent_id, detail, prev, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		unix(e.At), e.Actor, e.Kind, nullID(e.DoorID), nullID(e.RentID), e.Detail, e.Prev, e.Hash)
+	res, err := tx.tx.Exec(`INSERT INTO events (at, actor, kind, door_id, rent_id, detail, code_for, code_sealed, prev, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		unix(e.At), e.Actor, e.Kind, nullID(e.DoorID), nullID(e.RentID), e.Detail, nullText(e.CodeFor), e.CodeSealed, e.Prev, e.Hash)
 	if err != nil {
 		return Event{}, fmt.Errorf("storage: append event %s: %w", e.Kind, err)
 	}
@@ -53,7 +63,8 @@ func (tx *Tx) Append(e Event) (Event, error) {
 }
 
 // chainHash covers every field but Seq, each length-prefixed so that no two
-// different rows hash alike.
+// different rows hash alike. The code fields come last and only when set,
+// so the events written before they existed keep their hashes.
 func chainHash(e Event) []byte {
 	h := sha256.New()
 	h.Write(e.Prev)
@@ -62,7 +73,11 @@ func chainHash(e Event) []byte {
 		binary.BigEndian.PutUint64(n[:], uint64(v))
 		h.Write(n[:])
 	}
-	for _, s := range []string{e.Actor, e.Kind, e.Detail} {
+	fields := []string{e.Actor, e.Kind, e.Detail}
+	if e.CodeFor != "" {
+		fields = append(fields, e.CodeFor, string(e.CodeSealed))
+	}
+	for _, s := range fields {
 		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
 		h.Write(n[:])
 		h.Write([]byte(s))
@@ -72,14 +87,17 @@ func chainHash(e Event) []byte {
 
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
 
-const eventCols = `seq, at, actor, kind, door_id, rent_id, detail, prev, hash`
+func nullText(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+const eventCols = `seq, at, actor, kind, door_id, rent_id, detail, code_for, code_sealed, prev, hash`
 
 func scanEvent(s rowScanner) (Event, error) {
 	var e Event
 	var at int64
 	var door, rent sql.NullInt64
-	err := s.Scan(&e.Seq, &at, &e.Actor, &e.Kind, &door, &rent, &e.Detail, &e.Prev, &e.Hash)
-	e.At, e.DoorID, e.RentID = time.UnixMilli(at).UTC(), door.Int64, rent.Int64
+	var codeFor sql.NullString
+	err := s.Scan(&e.Seq, &at, &e.Actor, &e.Kind, &door, &rent, &e.Detail, &codeFor, &e.CodeSealed, &e.Prev, &e.Hash)
+	e.At, e.DoorID, e.RentID, e.CodeFor = time.UnixMilli(at).UTC(), door.Int64, rent.Int64, codeFor.String
 	return e, err
 }
 

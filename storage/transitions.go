@@ -23,6 +23,12 @@ func (tx *Tx) MoveRent(id int64, from, to RentState) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("storage: rent %d %s->%s: %w", id, from, to, ErrConflict)
 	}
+	if to == RentCancelled {
+		// A cancelled walk-in's code opens nothing: its seal has no reader.
+		if _, err := tx.tx.Exec(`DELETE FROM code_seals WHERE rent_id = ?`, id); err != nil {
+			return fmt.Errorf("storage: rent %d code seal: %w", id, err)
+		}
+	}
 	return nil
 }
 

@@ -36,6 +36,7 @@ func (s *adminHardwareScreen) draw(k *Kiosk) fyne.CanvasObject {
 	for _, l := range selfTestLines(v) {
 		left.Add(l)
 	}
+	left.Add(line(k.speechStatus()))
 	right := container.NewVBox(title(tr("hw.scanner")))
 	right.Add(readerStatus(v.Hardware.Readers))
 	right.Add(say(trf("hw.lastread", "Text", orDash(v.LastRead))))

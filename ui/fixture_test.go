@@ -114,7 +114,7 @@ var reuseApp bool
 // newFixture is a kiosk over the fake engine on a 1280x800 test window;
 // every door opens at once unless a test says otherwise. edit changes the
 // options before the kiosk starts.
-func newFixture(t *testing.T, edit ...func(*Options)) *fixture {
+func newFixture(t testing.TB, edit ...func(*Options)) *fixture {
 	t.Helper()
 	return newFixtureAt(t, landscape, edit...)
 }
@@ -127,7 +127,7 @@ var (
 )
 
 // newFixtureAt is newFixture on a panel of size.
-func newFixtureAt(t *testing.T, size fyne.Size, edit ...func(*Options)) *fixture {
+func newFixtureAt(t testing.TB, size fyne.Size, edit ...func(*Options)) *fixture {
 	t.Helper()
 	a := fyne.CurrentApp()
 	if !reuseApp {

@@ -46,8 +46,11 @@ func (k *Kiosk) leave() {
 // when the session wants its next tick there too.
 func (k *Kiosk) deliver(v app.View, c cause) {
 	wake := k.front.Wake()
+	audio := k.front.TakeAudio()
 	fyne.Do(func() {
+		k.voice.on = audio.On // before the screen comes up: its timeouts double
 		k.render(v, c)
+		k.audioState(audio)
 		k.armWake(wake)
 	})
 }

@@ -6,6 +6,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"pudo/app"
 )
 
 // askMoreTime is shown over a screen nobody touched for a while: a person
@@ -22,7 +24,11 @@ func (k *Kiosk) askMoreTime() {
 	k.more = widget.NewModalPopUp(container.NewBorder(nil, card(box), nil, nil), k.win.Canvas())
 	k.more.Resize(k.win.Canvas().Size())
 	k.more.Show()
-	deadline := k.now().Add(k.opts.MoreTimeFor)
+	deadline := k.now().Add(app.Timeout(k.opts.MoreTimeFor, k.voice.on))
+	k.moreAt = deadline
+	if k.voice.on {
+		k.speak(app.SpokenMoreTime(k.opts.Voice, deadline.Sub(k.now()))...)
+	}
 	stop := func() {}
 	var tick func()
 	tick = func() {

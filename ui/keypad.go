@@ -27,12 +27,15 @@ type keypad struct {
 	// new one, Delete edits it.
 	fresh    bool
 	code     string
+	pending  rune // audio mode: the character a keypad key shows, not taken yet
 	display  *widget.Label
 	ok       *button
 	keys     map[string]*button
 	onOK     func(code string)
 	onKey    func()
 	controls *fyne.Container
+	back     fyne.CanvasObject // withBack's
+	touch    *touchPad         // code keypads: typing by touch in audio mode
 	content  fyne.CanvasObject
 }
 
@@ -41,7 +44,11 @@ func newCodeKeypad(kk *Kiosk, okLabel string, onOK func(string)) *keypad {
 	if kk.portrait() {
 		cols = 8 // four rows: the keys keep their width on a narrow panel
 	}
-	return newKeypad(kk, keypadKeys, codeLen, false, cols, okLabel, onOK)
+	k := newKeypad(kk, keypadKeys, codeLen, false, cols, okLabel, onOK)
+	k.touch = newTouchPad(kk, k)
+	k.content = container.NewStack(k.content, k.touch)
+	k.audio(kk, kk.voice.on)
+	return k
 }
 
 func newPINKeypad(kk *Kiosk, onOK func(string)) *keypad {
@@ -75,6 +82,7 @@ func newKeypad(kk *Kiosk, symbols string, length int, secret bool, cols int, okL
 // withBack puts a Back button first in the keypad's bottom row: one row
 // fewer leaves room for big text.
 func (k *keypad) withBack(back fyne.CanvasObject) *keypad {
+	k.back = back
 	k.controls.Objects = append([]fyne.CanvasObject{back}, k.controls.Objects...)
 	k.controls.Layout = layout.NewGridLayoutWithColumns(3)
 	k.controls.Refresh()
@@ -108,6 +116,7 @@ func (k *keypad) Type(s string) {
 			k.code += string(r)
 		}
 	}
+	k.pending = 0
 	k.refresh()
 }
 
@@ -126,18 +135,41 @@ func (k *keypad) key(kp keyPress) bool {
 	return true
 }
 
+// audio lays the touch pad over a code keypad while audio mode is on.
+func (k *keypad) audio(kk *Kiosk, on bool) {
+	if k.touch == nil || k.touch.Visible() == on {
+		return
+	}
+	if on {
+		k.touch.Show()
+	} else {
+		k.touch.Hide()
+	}
+}
+
+// mirror shows the code typed in audio mode (the locker's code entry holds
+// it), with the character a keypad key shows before it is taken.
+func (k *keypad) mirror(code string, pending rune) {
+	if len(code) > k.max() {
+		code = code[:k.max()]
+	}
+	k.code, k.pending = code, pending
+	k.refresh()
+}
+
 // Delete removes the last symbol.
 func (k *keypad) Delete() {
 	k.fresh = false
 	if k.code != "" {
 		k.code = k.code[:len(k.code)-1]
 	}
+	k.pending = 0
 	k.refresh()
 }
 
 // Clear empties the entry.
 func (k *keypad) Clear() {
-	k.code, k.fresh = "", false
+	k.code, k.fresh, k.pending = "", false, 0
 	k.refresh()
 }
 
@@ -169,7 +201,11 @@ func (k *keypad) refresh() {
 	if k.secret {
 		k.display.SetText(strings.Repeat("●", len(k.code)) + strings.Repeat("·", max(0, k.length-len(k.code))))
 	} else {
-		shown := []rune(k.code + strings.Repeat("·", k.length-len(k.code)))
+		typed := k.code
+		if k.pending != 0 && len(typed) < k.length {
+			typed += string(k.pending)
+		}
+		shown := []rune(typed + strings.Repeat("·", k.length-len(typed)))
 		k.display.SetText(string(shown[:4]) + "-" + string(shown[4:]))
 	}
 	setEnabled(k.ok, k.complete())

@@ -41,7 +41,9 @@ func (k *Kiosk) typedRune(r rune) {
 		return
 	}
 	k.input.burst.Key(r, k.now())
-	k.dispatchKey(keyPress{r: r})
+	if !k.audioRune(r) {
+		k.dispatchKey(keyPress{r: r})
+	}
 	k.touch()
 }
 
@@ -50,9 +52,12 @@ func (k *Kiosk) typedRune(r rune) {
 func (k *Kiosk) typedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
-		k.enter()
+		k.enter(ev.Name)
 	case fyne.KeySpace, fyne.KeyTab:
 	default:
+		if k.tactileKey(ev.Name) {
+			break
+		}
 		if !k.dispatchKey(keyPress{name: ev.Name}) && ev.Name == fyne.KeyEscape {
 			k.send(app.Escape{}) // the session decides who leaves by it
 		}
@@ -72,8 +77,11 @@ func (k *Kiosk) dispatchKey(kp keyPress) bool {
 
 // enter ends typed input: a scanner's burst is a scan wherever it comes,
 // a person's typing goes to the screen.
-func (k *Kiosk) enter() {
+func (k *Kiosk) enter(name fyne.KeyName) {
 	text, scanned := k.input.burst.Enter(k.now())
+	if !scanned && k.voice.on && k.tactileKey(name) {
+		return // audio mode: the keypad's confirm key
+	}
 	if _, ok := k.shown.(typingOnly); ok {
 		scanned = false
 	}

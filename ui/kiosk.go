@@ -37,6 +37,17 @@ type Options struct {
 	// through Scanned; nil: it goes to Scanned directly.
 	PushScan func(ctx context.Context, text string)
 	Sounds   Sounds // nil: silent
+	// Speech speaks the screens in audio mode; nil: the kiosk never
+	// speaks, and neither a long press nor the keypad starts audio mode.
+	Speech Speaker
+	// Keys are the tactile keypad's (config [keypad]); Voice is what audio
+	// mode says of the locker (the ways to its doors, the scanner, the
+	// support phone). AudioOnScan starts audio mode on a shopper's scan on
+	// the idle screen; LongPress is how long a press starts it.
+	Keys        app.Keymap
+	Voice       app.Voice
+	AudioOnScan bool
+	LongPress   time.Duration
 	// SaveSettings keeps what staff changed on the settings screen; it runs
 	// off the UI goroutine.
 	SaveSettings func(ctx context.Context, s Settings) error
@@ -81,6 +92,11 @@ func (o *Options) defaults() {
 	def(&o.AdminIdle, 2*time.Minute)
 	def(&o.AdminWithin, 3*time.Second)
 	def(&o.Reminder, 10*time.Second)
+	def(&o.LongPress, 2*time.Second)
+	if o.Keys.LetterPause <= 0 {
+		o.Keys = app.DefaultKeymap()
+	}
+	o.Voice.Keys = o.Keys
 	if o.AdminTaps <= 0 {
 		o.AdminTaps = 5
 	}
@@ -121,6 +137,7 @@ type Kiosk struct {
 	idleAt  time.Time     // when the idle clock runs out
 	more    *widget.PopUp // "Need more time?", over the screen it asks about
 	moreEnd func()        // stops its countdown
+	moreAt  time.Time     // when it runs out
 
 	style    Style
 	bigText  bool // the shopper's switch; it lasts until the kiosk goes home idle
@@ -133,6 +150,9 @@ type Kiosk struct {
 
 	demoMu sync.Mutex // protects demo: the dropper runs off the UI goroutine
 	demo   []DemoParcel
+
+	voice voice     // audio mode, as the sessions run it (voice.go)
+	long  longPress // the press held now, for audio mode's long press
 }
 
 // NewKiosk shows the home screen in win for the locker's engine. Run must
@@ -143,7 +163,8 @@ func NewKiosk(win fyne.Window, eng app.Engine, opts Options, log *slog.Logger) *
 		jobs: newSerial()}
 	// The sessions keep the screens' time: one clock for the screen and
 	// the rules it shows.
-	k.front = app.NewFront(eng, app.FrontOptions{ThanksFor: opts.ThanksFor, Now: func() time.Time { return k.now() }}, log)
+	k.front = app.NewFront(eng, app.FrontOptions{ThanksFor: opts.ThanksFor, Now: func() time.Time { return k.now() },
+		Voice: opts.Voice, AudioOnScan: opts.AudioOnScan}, log)
 	k.async = k.jobs.do
 	k.after = func(d time.Duration, f func()) func() {
 		t := time.AfterFunc(d, func() { fyne.Do(f) })
@@ -236,11 +257,11 @@ func (k *Kiosk) swap(s screen) {
 		}
 	}
 	k.shown = s
-	k.win.SetContent(s.draw(k))
+	k.win.SetContent(k.pressable(s.draw(k)))
 	k.idleFor = 0
 	switch s.idle() {
 	case app.IdleAsk:
-		k.idleFor = k.settings.IdleTimeout
+		k.idleFor = app.Timeout(k.settings.IdleTimeout, k.voice.on)
 	case app.IdleStaff:
 		k.idleFor = k.opts.AdminIdle
 	}
@@ -301,4 +322,7 @@ func (k *Kiosk) setStyle(s Style) {
 	}
 	k.style = s
 	fyne.CurrentApp().Settings().SetTheme(Theme(s))
+	if k.opts.Speech != nil {
+		k.opts.Speech.SetNight(s.Night)
+	}
 }

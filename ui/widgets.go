@@ -135,7 +135,8 @@ func (minHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 // so the keyboard and a keyboard-mode scanner always reach the screen.
 type button struct {
 	widget.Button
-	k *Kiosk
+	k    *Kiosk
+	long bool // the press that just ended was a long one (longpress.go): no tap
 }
 
 func (k *Kiosk) newButton(label string, icon fyne.Resource, f func()) *button {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app/limit"
 	"pudo/storage"
 )
 
@@ -187,7 +188,7 @@ func TestRemoteOpen(t *testing.T) {
 	t.Run("limited per kiosk", func(t *testing.T) {
 		pinned := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 		f := newTunedFixture(t, func(c *Config) { c.RemoteOpen, c.RemoteOpenPerMinute = true, 2 },
-			func(s *Server) { s.opens = newBucket(2, time.Minute, func() time.Time { return pinned }) })
+			func(s *Server) { s.opens = limit.New(2, time.Minute, func() time.Time { return pinned }) })
 		var ids []int64
 		for i := range 3 {
 			ref := "R-" + strconv.Itoa(i)

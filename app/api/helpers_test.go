@@ -64,6 +64,7 @@ func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, n
 // it on a loopback port.
 type fixture struct {
 	t      testing.TB
+	dir    string // holds the database file, pudo.db
 	db     *storage.DB
 	locker *core.Locker
 	locks  *fakeLocks
@@ -121,7 +122,7 @@ func newFixtureOpts(t testing.TB, opts core.Options, edit func(*Config), tune fu
 	dir := t.TempDir()
 	db, l, locks := openLocker(t, dir, opts)
 	t.Cleanup(func() { db.Close() })
-	f := &fixture{t: t, db: db, locker: l, locks: locks, keys: map[string]string{}}
+	f := &fixture{t: t, dir: dir, db: db, locker: l, locks: locks, keys: map[string]string{}}
 	cfg := DefaultConfig()
 	cfg.Enabled, cfg.KioskID = true, "T1"
 	for _, k := range testKeys {

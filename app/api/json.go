@@ -1,11 +1,12 @@
 package api
 
 import (
-	"pudo/app/core"
 	"strconv"
 	"strings"
 	"time"
 
+	"pudo/app/carrier"
+	"pudo/app/core"
 	"pudo/storage"
 )
 
@@ -84,6 +85,13 @@ type eventJSON struct {
 	DoorID int64     `json:"door_id,omitempty"`
 	Detail string    `json:"detail,omitempty"`
 	Kiosk  string    `json:"kiosk,omitempty"`
+	// On the event that stores a walk-in's rent: the carrier its pickup
+	// code is for and the code sealed for that carrier alone (package
+	// carrier), or code_sealed false when the carrier has no key at the
+	// locker. Absent from every other event.
+	Carrier    string `json:"carrier,omitempty"`
+	CodeSealed *bool  `json:"code_sealed,omitempty"`
+	SealedCode string `json:"sealed_code,omitempty"`
 }
 
 // eventOut shapes an event for a reader; staff names stay with the
@@ -93,7 +101,15 @@ func eventOut(e storage.Event, kiosk string, staff bool) eventJSON {
 	if !staff && strings.HasPrefix(actor, "staff:") {
 		actor = "staff"
 	}
-	return eventJSON{Seq: e.Seq, At: e.At, Kind: e.Kind, Actor: actor, RentID: e.RentID, DoorID: e.DoorID, Detail: e.Detail, Kiosk: kiosk}
+	out := eventJSON{Seq: e.Seq, At: e.At, Kind: e.Kind, Actor: actor, RentID: e.RentID, DoorID: e.DoorID, Detail: e.Detail, Kiosk: kiosk}
+	if e.CodeFor != "" {
+		sealed := e.CodeSealed != nil
+		out.Carrier, out.CodeSealed = e.CodeFor, &sealed
+		if sealed {
+			out.SealedCode = carrier.Field(e.CodeSealed)
+		}
+	}
+	return out
 }
 
 type eventsJSON struct {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
@@ -110,4 +111,36 @@ func readSource(t *testing.T, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestEventSchemaIsTheJSON: the Event schema's properties are the fields
+// the feed and the webhooks send, no more, no fewer.
+func TestEventSchemaIsTheJSON(t *testing.T) {
+	var doc struct {
+		Comp struct {
+			Schemas struct {
+				Event struct {
+					Properties map[string]json.RawMessage `json:"properties"`
+				} `json:"Event"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var inDoc, sent []string
+	for p := range doc.Comp.Schemas.Event.Properties {
+		inDoc = append(inDoc, p)
+	}
+	typ := reflect.TypeOf(eventJSON{})
+	for i := range typ.NumField() {
+		if tag := strings.Split(typ.Field(i).Tag.Get("json"), ",")[0]; tag != "" && tag != "-" {
+			sent = append(sent, tag)
+		}
+	}
+	sort.Strings(inDoc)
+	sort.Strings(sent)
+	if !slices.Equal(inDoc, sent) {
+		t.Fatalf("Event in openapi.json %v, sent %v", inDoc, sent)
+	}
 }

@@ -96,7 +96,7 @@ func (s *Server) remoteOpen(w http.ResponseWriter, r *http.Request, p principal)
 	if rent.State != storage.RentStored {
 		return errorf(http.StatusConflict, "not_openable", "rent %d is %s; only a stored parcel can be opened for pickup", rent.ID, rent.State)
 	}
-	if ok, wait := s.opens.take(); !ok {
+	if ok, wait := s.opens.Take(); !ok {
 		return &Error{Status: http.StatusTooManyRequests, Code: "rate_limited",
 			Message: "too many remote openings at this kiosk; try again later", RetryAfter: wait}
 	}

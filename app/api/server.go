@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"pudo/app/limit"
 	"pudo/storage"
 )
 
@@ -23,7 +24,7 @@ type Server struct {
 	log      *slog.Logger
 	keys     *keyring
 	handler  http.Handler
-	opens    *bucket
+	opens    *limit.Bucket
 	throttle *throttle
 	metrics  *Metrics
 	hooks    []*deliverer
@@ -37,6 +38,11 @@ type Server struct {
 }
 
 // New checks cfg and builds the server; nothing listens yet.
+// ShareRemoteOpens makes b the cap on remote openings, so that the API and
+// the fleet link together open no more doors a minute than the kiosk's
+// rule allows. Call it before serving.
+func (s *Server) ShareRemoteOpens(b *limit.Bucket) { s.opens = b }
+
 func New(cfg Config, core Core, db *storage.DB, log *slog.Logger) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -51,7 +57,7 @@ func New(cfg Config, core Core, db *storage.DB, log *slog.Logger) (*Server, erro
 		return nil, err
 	}
 	s := &Server{cfg: cfg, core: core, db: db, log: log, keys: kr, now: time.Now}
-	s.opens = newBucket(cfg.RemoteOpenPerMinute, time.Minute, s.now)
+	s.opens = limit.New(cfg.RemoteOpenPerMinute, time.Minute, s.now)
 	s.throttle = newThrottle(func() time.Time { return s.now() })
 	s.metrics = newMetrics(db, core)
 	// Shown from the start, at 0, so an alert rule has a series to watch.

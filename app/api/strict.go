@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"reflect"
 	"strings"
@@ -19,8 +20,16 @@ import (
 func strictKeys(body []byte, known []string) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	return walkValue(dec, known, 0)
+	if err := walkValue(dec, known, 0); err != nil && err != errBadJSON {
+		return err
+	}
+	return nil
 }
+
+// errBadJSON stops the walk at the first syntax error: the decoder does not
+// move past a token it refuses, so walking on would loop for ever. The
+// decoder proper then names what is wrong.
+var errBadJSON = errors.New("bad JSON")
 
 // maxDepth bounds nesting: no request of ours nests, and a deep one must
 // not cost a deep stack.
@@ -32,7 +41,7 @@ func walkValue(dec *json.Decoder, known []string, depth int) error {
 	}
 	tok, err := dec.Token()
 	if err != nil {
-		return nil // the decoder proper names what is wrong
+		return errBadJSON
 	}
 	switch tok {
 	case json.Delim('{'):
@@ -53,7 +62,7 @@ func walkObject(dec *json.Decoder, known []string, depth int) error {
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil
+			return errBadJSON
 		}
 		key, _ := tok.(string)
 		folded := strings.ToLower(key)

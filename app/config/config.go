@@ -6,9 +6,12 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +19,7 @@ import (
 
 	"pudo/app"
 	"pudo/app/api"
+	"pudo/app/carrier"
 	"pudo/app/core"
 	"pudo/app/cred"
 	"pudo/app/fleet"
@@ -38,7 +42,37 @@ type Config struct {
 	Speech   Speech         `toml:"speech"`
 	Keypad   app.Keymap     `toml:"keypad"`
 	Operator Operator       `toml:"operator"`
-	Fleet    fleet.Config   `toml:"fleet"`
+	// Carriers are the carriers' seal public keys by carrier id, as
+	// `pudo carrier keygen` prints them ("x25519:..."): a walk-in's pickup
+	// code goes to its carrier's back office sealed with it.
+	Carriers map[string]string `toml:"carriers"`
+	Fleet    fleet.Config      `toml:"fleet"`
+}
+
+// CarrierKeys parses Carriers; Validate has checked them.
+func (c Config) CarrierKeys() map[string]carrier.PublicKey {
+	out := map[string]carrier.PublicKey{}
+	for id, s := range c.Carriers {
+		if k, err := carrier.ParsePublicKey(s); err == nil {
+			out[id] = k
+		}
+	}
+	return out
+}
+
+// validateCarriers: an id no courier token can name would never match,
+// and a key that does not parse would send no code.
+func (c Config) validateCarriers() error {
+	for _, id := range slices.Sorted(maps.Keys(c.Carriers)) {
+		key := "carriers." + strconv.Quote(id)
+		if !cred.ValidCarrier(id) {
+			return &Error{Key: key, Msg: "not a carrier id a courier token can name (1..32 visible ASCII characters, no spaces)"}
+		}
+		if _, err := carrier.ParsePublicKey(c.Carriers[id]); err != nil {
+			return &Error{Key: key, Msg: strings.TrimPrefix(err.Error(), "carrier: ") + " (pudo carrier keygen prints the key)"}
+		}
+	}
+	return nil
 }
 
 // Operator is about the operator's credentials: the keys that sign courier
@@ -153,7 +187,8 @@ func (c Config) SelfTestAt() (time.Duration, bool) {
 func (c Config) Options() core.Options {
 	o := core.Options{KioskID: c.Kiosk.ID, PickupWindow: c.Rents.PickupWindow, Retention: c.Rents.Retention,
 		BookingHold: c.Rents.BookingHold, RemoteOpen: c.Rents.RemoteOpen, ReopenGrace: c.Screen.ReopenGrace,
-		OperatorKeys: c.Operator.Keys(), DidNotOpen: c.Lock.DidNotOpenAfter.Std(), FlapLimit: c.Locker.FlapLimit}
+		OperatorKeys: c.Operator.Keys(), DidNotOpen: c.Lock.DidNotOpenAfter.Std(), FlapLimit: c.Locker.FlapLimit,
+		CarrierKeys: c.CarrierKeys()}
 	if c.Fleet.Enabled {
 		o.Holds = append(o.Holds, fleet.EventHold())
 	}
@@ -208,6 +243,7 @@ func Default() Config {
 		Speech:   DefaultSpeech(),
 		Keypad:   app.DefaultKeymap(),
 		Operator: Operator{PublicKeys: []string{}},
+		Carriers: map[string]string{},
 		Fleet:    fleet.DefaultConfig(),
 	}
 }
@@ -368,6 +404,9 @@ func (c Config) Validate() error {
 		return keyed(err)
 	}
 	if err := c.Operator.validate(); err != nil {
+		return err
+	}
+	if err := c.validateCarriers(); err != nil {
 		return err
 	}
 	if err := c.Fleet.Validate(); err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"pudo/app/api"
+	"pudo/app/carrier"
 	"pudo/app/cred"
 )
 
@@ -57,6 +58,10 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"support note language", "[support.note]\nenglish = \"x\"\n", "support.note.english"},
 		{"support note lines", "[support.note]\nen = \"a\\nb\"\n", "support.note.en"},
 		{"operator key", "[operator]\npublic_keys = [\"ed25519:short\"]\n", "operator.public_keys[0]"},
+		{"carrier key", "[carriers]\nDHL = \"x25519:short\"\n", `carriers."DHL"`},
+		{"carrier key of the operator's kind", "[carriers]\nDHL = \"ed25519:" + strings.Repeat("A", 43) + "\"\n", `carriers."DHL"`},
+		{"carrier key of small order", "[carriers]\nDHL = \"x25519:" + strings.Repeat("A", 43) + "\"\n", `carriers."DHL"`},
+		{"carrier id no token names", "[carriers]\n\"D H L\" = \"" + carrier.GenerateKey().Public().String() + "\"\n", `carriers."D H L"`},
 		{"operator signing key", "[operator]\nsigning_key = \"/nonexistent/site.key\"\n", "operator.signing_key"},
 		{"fleet broker in clear", "[fleet]\nenabled = true\nbroker = \"mqtt://192.0.2.7:1883\"\n", "fleet.broker"},
 		{"fleet without broker", "[fleet]\nenabled = true\n", "fleet.broker"},
@@ -236,5 +241,24 @@ func TestOptionsHoldTheReaders(t *testing.T) {
 	c.API.Enabled, c.API.Webhooks = true, []api.Webhook{{Name: "shop"}, {Name: "carrier"}}
 	if got, want := names(c), []string{"the fleet link", "webhook shop", "webhook carrier"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("holds %v, want %v", got, want)
+	}
+}
+
+// [carriers] reaches the core: the walk-in codes of DHL's couriers are
+// sealed with DHL's key.
+func TestCarrierKeysReachTheCore(t *testing.T) {
+	k := carrier.GenerateKey().Public()
+	path := filepath.Join(t.TempDir(), "pudo.toml")
+	os.WriteFile(path, []byte("[carriers]\nDHL = \""+k.String()+"\"\n\"dhl.express\" = \""+k.String()+"\"\n"), 0o600)
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.Options().CarrierKeys
+	if len(got) != 2 || got["DHL"] != k || got["dhl.express"] != k {
+		t.Fatalf("Options().CarrierKeys = %v, want DHL and dhl.express with %s", got, k)
+	}
+	if n := len(Default().Options().CarrierKeys); n != 0 {
+		t.Fatalf("the defaults know %d carrier keys", n)
 	}
 }

@@ -66,7 +66,8 @@ var (
 )
 
 // errRetiredCourier refuses the locker-signed courier tokens of earlier
-// versions: couriers now carry the operator's (product.md).
+// versions: couriers now carry the operator's, which no locker can mint
+// (app/RULES.md).
 var errRetiredCourier = fmt.Errorf("%w: a locker-signed courier token; couriers need the operator's", ErrBadToken)
 
 var operatorKinds = map[cred.Kind]PayloadKind{cred.Courier: PayloadCourierToken, cred.Staff: PayloadStaffBadge, cred.Pickup: PayloadPickupToken}

@@ -143,8 +143,10 @@ func (c *Courier) DropBooked(ctx context.Context, parcelRef string) (*DropOff, e
 
 // DropNew is a walk-in drop-off: the smallest free door of at least size
 // opens (low doors first when preferLow), and a fresh pickup code is made
-// for the recipient, handed out once by DropOff.Code for the carrier to
-// deliver. On ErrDoorDidNotOpen the DropOff is returned too, for Retry.
+// for the recipient, handed out once by DropOff.Code. Sealed for the
+// courier's carrier (Options.CarrierKeys), the code goes to the carrier's
+// back office with the event that stores the rent (see sealCode). On
+// ErrDoorDidNotOpen the DropOff is returned too, for Retry.
 // Errors: ErrBadSize, ErrNoFreeDoor, ErrDoorDidNotOpen.
 func (c *Courier) DropNew(ctx context.Context, size, parcelRef string, preferLow bool) (*DropOff, error) {
 	if storage.SizeRank(size) < 0 {
@@ -166,7 +168,11 @@ func (c *Courier) DropNew(ctx context.Context, size, parcelRef string, preferLow
 			Kind: storage.KindDelivery, ParcelRef: parcelRef, Courier: c.ID, PickupMAC: codeMAC(c.l.secret, d.code)}); err != nil {
 			return err
 		}
-		_, err = tx.Append(storage.Event{Actor: c.actor(), Kind: string(app.EvRentReserved), DoorID: door.ID, RentID: d.rent.ID, Detail: "walk-in size=" + door.Size})
+		if d.sealed, err = c.l.sealCode(tx, c.Carrier, d.rent.ID, d.code); err != nil {
+			return err
+		}
+		_, err = tx.Append(storage.Event{Actor: c.actor(), Kind: string(app.EvRentReserved), DoorID: door.ID, RentID: d.rent.ID,
+			Detail: "walk-in size=" + door.Size + " carrier=" + c.Carrier})
 		return err
 	})
 	if err != nil {

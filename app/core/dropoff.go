@@ -20,6 +20,7 @@ type DropOff struct {
 	courier   string // "" for a shopper's return
 	rent      storage.Rent
 	code      string // walk-in pickup code, handed out once
+	sealed    bool   // code sealed for the carrier's back office
 	preferLow bool
 	retried   bool        // the one retry of the same door was used
 	Door      Door        // the door opened last
@@ -32,6 +33,12 @@ type DropOff struct {
 // MAC, so it cannot be shown again once this DropOff is gone. The rent
 // that holds it is never cancelled once its door was seen open.
 func (d *DropOff) Code() string { return d.code }
+
+// CodeSealed reports whether a walk-in's code goes to the carrier's back
+// office, sealed for it, with the event that stores the rent. False for a
+// carrier without a seal key here: then the courier's note of the code
+// from the screen is the only one.
+func (d *DropOff) CodeSealed() bool { return d.sealed }
 
 // Rent is the rent being dropped, as last seen.
 func (d *DropOff) Rent() Rent { return d.rent }

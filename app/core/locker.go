@@ -4,11 +4,13 @@ import (
 	"context"
 	"image"
 	"log/slog"
+	"maps"
 	"slices"
 	"sync"
 	"time"
 
 	"pudo/app"
+	"pudo/app/carrier"
 	"pudo/app/cred"
 	"pudo/lockio"
 	"pudo/storage"
@@ -85,6 +87,12 @@ type Options struct {
 	// MaxUndelivered bounds the undelivered events kept past Retention;
 	// default DefaultMaxUndelivered.
 	MaxUndelivered int64
+	// CarrierKeys are the carriers' seal keys, by the carrier id their
+	// couriers' tokens name: a walk-in's pickup code goes to the carrier's
+	// back office sealed with its key, in the event that stores the rent.
+	// A carrier without one gets no code (the event says so); its courier
+	// has it from the screen only.
+	CarrierKeys map[string]carrier.PublicKey
 }
 
 // Locker applies the locker's rules to its store and its lock boards. It is
@@ -141,6 +149,7 @@ func New(db *storage.DB, locks Locks, secret []byte, opts Options, log *slog.Log
 	}
 	opts.OperatorKeys = slices.Clone(opts.OperatorKeys)
 	opts.Holds = slices.Clone(opts.Holds)
+	opts.CarrierKeys = maps.Clone(opts.CarrierKeys)
 	if opts.MaxUndelivered <= 0 {
 		opts.MaxUndelivered = DefaultMaxUndelivered
 	}

@@ -20,7 +20,7 @@ type guessRule struct {
 	every time.Duration
 }
 
-// The guessing rules of product.md (codes and security). They are not
+// The guessing rules (app/RULES.md, codes and security). They are not
 // settings: the published odds depend on them.
 var (
 	// codeRule: 2,000 wrong codes a day sustained, 10 at once, pauses of at

@@ -151,6 +151,7 @@ func (l *Locker) moveRent(tx *storage.Tx, op opening, step app.Step) (*storage.R
 		return nil, nil
 	}
 	from, to := storage.RentState(step.From), storage.RentState(step.To)
+	ev := storage.Event{Actor: op.actor, Kind: string(app.RentEvent(step.To)), DoorID: r.DoorID, RentID: r.ID}
 	if step.Move == app.MoveDropOff {
 		o, err := l.rules(tx)
 		if err != nil {
@@ -165,13 +166,16 @@ func (l *Locker) moveRent(tx *storage.Tx, op opening, step app.Step) (*storage.R
 			courier = r.Courier
 		}
 		err = tx.Store(r.ID, from, to, courier, expires)
+		if err == nil {
+			err = handCode(tx, r.ID, &ev)
+		}
 	} else {
 		err = tx.MoveRent(r.ID, from, to)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if _, err := tx.Append(storage.Event{Actor: op.actor, Kind: string(app.RentEvent(step.To)), DoorID: r.DoorID, RentID: r.ID}); err != nil {
+	if _, err := tx.Append(ev); err != nil {
 		return nil, err
 	}
 	r, err = tx.Rent(r.ID)

@@ -168,7 +168,7 @@ func (c Claims) check() error {
 	}
 	switch c.Kind {
 	case Courier:
-		if !printable(c.Carrier, 1, maxCarrier, "") {
+		if !ValidCarrier(c.Carrier) {
 			return bad("a courier token needs a carrier of 1..%d visible ASCII characters", maxCarrier)
 		}
 	case Staff, Pickup:
@@ -201,6 +201,10 @@ func (c Claims) check() error {
 	}
 	return nil
 }
+
+// ValidCarrier reports whether a courier token can name carrier id: the
+// carriers' seal keys ([carriers]) are looked up by it.
+func ValidCarrier(id string) bool { return printable(id, 1, maxCarrier, "") }
 
 func printable(s string, min, max int, not string) bool {
 	if len(s) < min || len(s) > max {

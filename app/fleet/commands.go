@@ -321,7 +321,7 @@ func (l *Link) open(ctx context.Context, target string, c Command, res Result) R
 	if !found {
 		return r
 	}
-	if ok, wait := l.opens.take(); !ok {
+	if ok, wait := l.opens.Take(); !ok {
 		return refuse(res, "rate_limited", fmt.Sprintf("too many remote openings at this kiosk; try again in %s", wait.Round(time.Second)))
 	}
 	d, err := l.core.RemoteOpen(ctx, id)

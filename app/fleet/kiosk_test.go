@@ -17,6 +17,7 @@ import (
 	"github.com/eclipse/paho.golang/paho"
 
 	"pudo/app"
+	"pudo/app/carrier"
 	"pudo/app/core"
 	"pudo/app/cred"
 	"pudo/lockio"
@@ -34,19 +35,21 @@ func testLog(tb testing.TB) *slog.Logger {
 // kiosk is one locker as main wires it: a real SQLite file, the built-in
 // simulated lock board, the core, and the fleet link.
 type kiosk struct {
-	tb     testing.TB
-	id     string
-	dir    string
-	cfg    Config
-	keys   []cred.PublicKey // the operator's keys it trusts
-	clock  func() time.Time // the store's clock; nil: the wall clock
-	db     *storage.DB
-	locks  *lockio.Controller
-	sim    *simbus.Bus
-	locker *core.Locker
-	link   *Link
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	tb   testing.TB
+	id   string
+	dir  string
+	cfg  Config
+	keys []cred.PublicKey // the operator's keys it trusts
+	// carriers are the carriers' seal keys ([carriers]).
+	carriers map[string]carrier.PublicKey
+	clock    func() time.Time // the store's clock; nil: the wall clock
+	db       *storage.DB
+	locks    *lockio.Controller
+	sim      *simbus.Bus
+	locker   *core.Locker
+	link     *Link
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
 }
 
 func newKiosk(tb testing.TB, b *broker, id string, edit ...func(*Config)) *kiosk {
@@ -57,11 +60,18 @@ func newKiosk(tb testing.TB, b *broker, id string, edit ...func(*Config)) *kiosk
 // newKioskKeys is a kiosk trusting keys ([operator] public_keys).
 func newKioskKeys(tb testing.TB, b *broker, id string, keys []cred.PublicKey, edit ...func(*Config)) *kiosk {
 	tb.Helper()
+	return newKioskCarriers(tb, b, id, keys, nil, edit...)
+}
+
+// newKioskCarriers is newKioskKeys knowing the carriers' seal keys.
+func newKioskCarriers(tb testing.TB, b *broker, id string, keys []cred.PublicKey, carriers map[string]carrier.PublicKey,
+	edit ...func(*Config)) *kiosk {
+	tb.Helper()
 	cfg := b.lockerConfig(tb, id)
 	for _, e := range edit {
 		e(&cfg)
 	}
-	k := &kiosk{tb: tb, id: id, dir: tb.TempDir(), cfg: cfg, keys: keys}
+	k := &kiosk{tb: tb, id: id, dir: tb.TempDir(), cfg: cfg, keys: keys, carriers: carriers}
 	k.start()
 	tb.Cleanup(k.stop)
 	// A first connection has no session yet: commands sent before the
@@ -97,7 +107,7 @@ func (k *kiosk) start() {
 	locks, err := lockio.Open(ctx, lc, testLog(tb))
 	must(tb, err)
 	locker := core.New(db, locks, secret, core.Options{KioskID: k.id, RemoteOpen: true, OperatorKeys: k.keys,
-		Holds: []core.EventHold{EventHold()}, PINCost: core.PINCost{Time: 1, Memory: 8}}, testLog(tb))
+		Holds: []core.EventHold{EventHold()}, PINCost: core.PINCost{Time: 1, Memory: 8}, CarrierKeys: k.carriers}, testLog(tb))
 	doors, err := core.Layout(core.DemoColumns(), 2)
 	must(tb, err)
 	must(tb, locker.SetUp(ctx, doors))

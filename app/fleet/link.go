@@ -13,6 +13,7 @@ import (
 
 	"pudo/app/core"
 	"pudo/app/cred"
+	"pudo/app/limit"
 	"pudo/storage"
 )
 
@@ -50,6 +51,9 @@ type Options struct {
 	// OnSent hears each event's PUBACK (benchmarks measure with it).
 	OnSent func(seq int64)
 	Now    func() time.Time
+	// RemoteOpens, when set, is the kiosk's one cap on remote openings,
+	// shared with the HTTP API; nil: the link's own, from its config.
+	RemoteOpens *limit.Bucket
 }
 
 // Link is one locker's connection to the operator's broker. Make it with
@@ -77,7 +81,7 @@ type Link struct {
 	healthNow chan struct{}
 	// lastHealth is when state/health went out; the state goroutine's own.
 	lastHealth time.Time
-	opens      *bucket
+	opens      *limit.Bucket
 
 	birth     atomic.Int64
 	connected atomic.Bool
@@ -116,7 +120,10 @@ func New(cfg Config, id string, c Core, db *storage.DB, opts Options, log *slog.
 		up: make(chan struct{}, 1), healthNow: make(chan struct{}, 1), boot: opts.Boot}
 	l.start = l.now()
 	l.outbox = newOutbox(l)
-	l.opens = newBucket(cfg.RemoteOpenPerMinute, time.Minute, l.now)
+	l.opens = opts.RemoteOpens
+	if l.opens == nil {
+		l.opens = limit.New(cfg.RemoteOpenPerMinute, time.Minute, l.now)
+	}
 	db.OnCommit(l.outbox.nudge)
 	return l, nil
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/eclipse/paho.golang/paho"
 
+	"pudo/app/carrier"
+	"pudo/app/limit"
 	"pudo/storage"
 )
 
@@ -35,7 +37,7 @@ type outbox struct {
 	last  time.Time    // when it was written
 	// reported is the sent count when the outbox last caught up.
 	reported int64
-	rate     *bucket
+	rate     *limit.Bucket
 
 	mu  sync.Mutex // protects eps
 	eps epochs     // every clock epoch; they change only at boot and when the clock's sync flips
@@ -49,7 +51,7 @@ const (
 )
 
 func newOutbox(l *Link) *outbox {
-	return &outbox{l: l, wake: make(chan struct{}, 1), rate: newBucket(l.cfg.PublishRate, time.Second, l.now)}
+	return &outbox{l: l, wake: make(chan struct{}, 1), rate: limit.New(l.cfg.PublishRate, time.Second, l.now)}
 }
 
 // nudge says the log may have grown; the store calls it after each commit.
@@ -128,7 +130,7 @@ func (o *outbox) step(ctx context.Context, pub publisher) (int, error) {
 		return 0, err
 	}
 	for i, e := range evs {
-		if !o.rate.wait(ctx) {
+		if !o.rate.Wait(ctx) {
 			return i, ctx.Err()
 		}
 		body := o.l.eventJSON(e, eps)
@@ -192,7 +194,15 @@ func changesDoors(kind string) bool {
 
 func (l *Link) eventJSON(e storage.Event, eps epochs) []byte {
 	boot, synced := eps.of(e.Seq)
-	b, _ := json.Marshal(Event{Fleet: l.cfg.Fleet, Locker: l.id, Seq: e.Seq, Boot: boot, At: e.At, ClockSynced: synced,
-		Kind: e.Kind, Actor: e.Actor, RentID: e.RentID, DoorID: e.DoorID, Detail: e.Detail})
+	ev := Event{Fleet: l.cfg.Fleet, Locker: l.id, Seq: e.Seq, Boot: boot, At: e.At, ClockSynced: synced,
+		Kind: e.Kind, Actor: e.Actor, RentID: e.RentID, DoorID: e.DoorID, Detail: e.Detail}
+	if e.CodeFor != "" {
+		sealed := e.CodeSealed != nil
+		ev.Carrier, ev.CodeSealed = e.CodeFor, &sealed
+		if sealed {
+			ev.SealedCode = carrier.Field(e.CodeSealed)
+		}
+	}
+	b, _ := json.Marshal(ev)
 	return b
 }

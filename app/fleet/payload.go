@@ -23,6 +23,12 @@ type Event struct {
 	RentID      int64     `json:"rent_id,omitempty"`
 	DoorID      int64     `json:"door_id,omitempty"`
 	Detail      string    `json:"detail,omitempty"`
+	// On the rent.stored of a walk-in only: the carrier its pickup code is
+	// for and the code sealed for that carrier alone (package carrier), or
+	// CodeSealed false when the carrier has no key at the locker.
+	Carrier    string `json:"carrier,omitempty"`
+	CodeSealed *bool  `json:"code_sealed,omitempty"`
+	SealedCode string `json:"sealed_code,omitempty"`
 }
 
 // Online is the retained state/online: the birth a locker publishes on

@@ -21,6 +21,10 @@ var sounds = map[string][]note{
 	"wrong":     {{330, 140}, {0, 60}, {247, 220}},
 	"open":      {{660, 110}, {990, 170}},
 	"left-open": {{880, 120}, {0, 80}, {880, 120}, {0, 80}, {880, 120}},
+	// guide: a short high tick, played again and again while a code is in
+	// the camera's view but not read yet, so that a person who cannot see
+	// the scanner finds where to hold it.
+	"guide": {{1760, 30}},
 }
 
 func main() {

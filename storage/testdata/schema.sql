@@ -1,3 +1,9 @@
+CREATE TABLE code_seals (
+	rent_id INTEGER PRIMARY KEY REFERENCES rents (id) ON DELETE CASCADE,
+	carrier TEXT    NOT NULL CHECK (carrier <> ''),
+	sealed  BLOB
+);
+
 CREATE TABLE door_opens (
 	id         INTEGER PRIMARY KEY,
 	door_id    INTEGER NOT NULL REFERENCES doors (id),
@@ -38,7 +44,7 @@ CREATE TABLE events (
 	detail  TEXT    NOT NULL DEFAULT '',
 	prev    BLOB    NOT NULL,
 	hash    BLOB    NOT NULL
-);
+, code_for TEXT, code_sealed BLOB);
 
 CREATE TRIGGER events_append_only BEFORE UPDATE ON events
 BEGIN

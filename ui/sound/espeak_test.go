@@ -15,6 +15,8 @@ import (
 // voices are config's default voices ([speech.voices]).
 var voices = map[string]string{"en": "en-gb", "pl": "pl", "nl": "nl", "es": "es", "fr": "fr-fr"}
 
+var languages = []string{"en", "pl", "nl", "es", "fr"}
+
 // requireEspeak skips where espeak-ng is not installed, but fails under
 // CI, which installs it (make deps).
 func requireEspeak(t testing.TB) *espeak {
@@ -45,13 +47,13 @@ func TestEspeakSpeaksEveryLanguage(t *testing.T) {
 	if !strings.HasPrefix(eng.id(), "espeak-ng 1.") {
 		t.Errorf("engine %q", eng.id())
 	}
-	cat, err := loadCatalogue(assets.Translations)
+	cat, err := app.LoadCatalogue(assets.Translations)
 	if err != nil {
 		t.Fatal(err)
 	}
 	way := app.DemoWayfinding().Cabinet([]string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"}).DoorWay(14, 3, 2)
 	for _, lang := range languages {
-		text, err := cat.text(lang, way)
+		text, err := cat.Text(lang, way)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +78,7 @@ func TestEspeakRendersTheCatalogue(t *testing.T) {
 	s := testSpeech(t, p, eng, SpeechOptions{Catalogue: assets.Translations, Voices: voices, Languages: languages, Workers: 2})
 	want := 0
 	for _, lang := range languages {
-		want += len(s.cat.fixed(lang))
+		want += len(s.cat.Fixed(lang))
 	}
 	st := waitIdle(t, s, want)
 	t.Logf("%d phrases rendered, %d MB in memory", st.Ahead, st.Memory>>20)

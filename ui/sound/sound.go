@@ -20,7 +20,8 @@ import (
 )
 
 // backendNull is miniaudio's real null backend. malgo.BackendNull (13) is
-// the custom backend and fails with "No backend" (fyne-notes.md §5).
+// the custom backend and fails with "No backend": asking for it by
+// number is the only way to a silent device that still runs the clock.
 const backendNull = malgo.Backend(14)
 
 const rate = 22050 // the sample rate of the embedded WAVs
@@ -136,9 +137,10 @@ func (p *Player) speak(pcm []int16, volume float64, id uint64) {
 	p.reqs <- request{pcm: pcm, gain: min(max(volume, 0), 1), speech: true, id: id}
 }
 
-// setSpeechHook has f called, on the audio thread, when the first samples
-// of each utterance reach the device: for the latency benchmark.
-func (p *Player) setSpeechHook(f func(id uint64)) {
+// SetSpeechHook has f called, on the audio thread, when the first samples
+// of each utterance reach the device, with the utterance's number: for the
+// latency benchmarks (here and the screens'). f must not block.
+func (p *Player) SetSpeechHook(f func(id uint64)) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.onSpeech = f

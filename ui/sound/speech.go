@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -39,7 +40,7 @@ type SpeechOptions struct {
 type Speech struct {
 	player *Player
 	opts   SpeechOptions
-	cat    catalogue
+	cat    app.Catalogue
 	eng    renderer // nil: no engine, silent
 	engErr error
 	clips  *clips
@@ -95,7 +96,7 @@ func OpenSpeech(ctx context.Context, player *Player, opts SpeechOptions, log *sl
 }
 
 func openSpeech(ctx context.Context, player *Player, opts SpeechOptions, eng renderer, engErr error, log *slog.Logger) (*Speech, error) {
-	cat, err := loadCatalogue(opts.Catalogue)
+	cat, err := app.LoadCatalogue(opts.Catalogue)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +112,7 @@ func openSpeech(ctx context.Context, player *Player, opts SpeechOptions, eng ren
 		return s, nil
 	}
 	for _, lang := range opts.Languages {
-		phrases := append(cat.fixed(lang), opts.Ahead...)
+		phrases := append(cat.Fixed(lang), opts.Ahead...)
 		s.prepare(lang, phrases...)
 	}
 	s.wg.Add(1 + opts.Workers)
@@ -130,11 +131,35 @@ func openSpeech(ctx context.Context, player *Player, opts SpeechOptions, eng ren
 }
 
 // Say speaks phrases in lang one after the other, interrupting whatever
-// is being said.
-func (s *Speech) Say(lang string, phrases ...app.Phrase) { s.say(lang, phrases) }
+// is being said. What is said is logged, every character of a code or a
+// PIN as "•": the log is support's transcript of what a person heard.
+func (s *Speech) Say(lang string, phrases ...app.Phrase) {
+	s.logSaid(lang, phrases)
+	s.say(lang, phrases)
+}
 
 // Silence stops speaking, at once.
 func (s *Speech) Silence() { s.say("", nil) }
+
+func (s *Speech) logSaid(lang string, phrases []app.Phrase) {
+	said := make([]string, 0, len(phrases))
+	for _, p := range phrases {
+		t, err := s.cat.LogText(lang, p)
+		if err != nil {
+			t = "(" + p.Key + ")"
+		}
+		said = append(said, t)
+	}
+	s.log.Info("speech: say", "lang", lang, "text", strings.Join(said, " | "), "silent", s.eng == nil)
+}
+
+// Utterance is the number of the newest utterance asked for, the one the
+// player's speech hook reports when its first samples are heard.
+func (s *Speech) Utterance() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gen
+}
 
 // say queues an utterance and returns its number.
 func (s *Speech) say(lang string, phrases []app.Phrase) uint64 {
@@ -265,7 +290,7 @@ func (s *Speech) key(lang string, p app.Phrase) (clipKey, string, string, error)
 	if !ok {
 		return clipKey{}, "", "", errors.New("sound: no voice for language " + lang)
 	}
-	text, err := s.cat.text(lang, p)
+	text, err := s.cat.Text(lang, p)
 	if err != nil {
 		return clipKey{}, "", "", err
 	}

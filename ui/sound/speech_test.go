@@ -82,7 +82,7 @@ func nullPlayer(t testing.TB) *Player {
 // heard collects the utterances whose first samples reached the device.
 func heard(p *Player) <-chan uint64 {
 	ch := make(chan uint64, 64)
-	p.setSpeechHook(func(id uint64) {
+	p.SetSpeechHook(func(id uint64) {
 		select {
 		case ch <- id:
 		default:

@@ -1,24 +1,32 @@
-package sound
+package app_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
 	"pudo/app"
-	"pudo/assets"
 )
 
 var languages = []string{"en", "pl", "nl", "es", "fr"}
+
+// catalogue is the kiosk's translation catalogue, read from the files the
+// screens embed.
+func catalogue(t testing.TB) app.Catalogue {
+	t.Helper()
+	cat, err := app.LoadCatalogue(os.DirFS("../assets"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
 
 // Every phrase the pure rules can ask for is said in every language, with
 // every placeholder filled: code entry (with each key named), the way to
 // every door of the demo locker and of a locker without places, the
 // scanner.
 func TestEveryPhraseSaysInEveryLanguage(t *testing.T) {
-	cat, err := loadCatalogue(assets.Translations)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := catalogue(t)
 	km := app.DefaultKeymap()
 	other := km
 	other.Repeat = []string{"F1"}
@@ -48,7 +56,7 @@ func TestEveryPhraseSaysInEveryLanguage(t *testing.T) {
 			}
 		}
 		for _, p := range phrases {
-			if _, err := cat.text(lang, p); err != nil {
+			if _, err := cat.Text(lang, p); err != nil {
 				t.Errorf("%s: %v", lang, err)
 			}
 		}
@@ -64,7 +72,7 @@ func deep(n int) app.Phrase {
 }
 
 func TestCatalogueText(t *testing.T) {
-	cat := catalogue{"en": {"door.number": "Door {{.Door}}", "spoken.door.number": "Door number {{.Door}}",
+	cat := app.Catalogue{"en": {"door.number": "Door {{.Door}}", "spoken.door.number": "Door number {{.Door}}",
 		"a": "A {{.B}}", "b": "b {{.C}}", "plain": "Plain", "loop": "{{.X}}"}}
 	tests := []struct {
 		p       app.Phrase
@@ -80,12 +88,12 @@ func TestCatalogueText(t *testing.T) {
 		{deep(6), "", "too deep"},
 	}
 	for _, tt := range tests {
-		got, err := cat.text("en", tt.p)
+		got, err := cat.Text("en", tt.p)
 		if got != tt.want || (err == nil) != (tt.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
 			t.Errorf("text(%v) = %q, %v; want %q, %q", tt.p, got, err, tt.want, tt.wantErr)
 		}
 	}
-	if _, err := cat.text("xx", app.Say("plain")); err == nil {
+	if _, err := cat.Text("xx", app.Say("plain")); err == nil {
 		t.Error("an unknown language said something")
 	}
 }
@@ -93,10 +101,7 @@ func TestCatalogueText(t *testing.T) {
 // TestCountedPhrases: a counted text is said in the form its count takes
 // in the language, from the catalogue's files as the screens read them.
 func TestCountedPhrases(t *testing.T) {
-	cat, err := loadCatalogue(assets.Translations)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := catalogue(t)
 	tests := []struct {
 		lang string
 		n    int
@@ -109,12 +114,12 @@ func TestCountedPhrases(t *testing.T) {
 		{"fr", 0, "Ouvrir 0 porte"},
 	}
 	for _, tc := range tests {
-		if got, err := cat.text(tc.lang, app.Say("batch.start", "N", tc.n)); got != tc.want || err != nil {
+		if got, err := cat.Text(tc.lang, app.Say("batch.start", "N", tc.n)); got != tc.want || err != nil {
 			t.Errorf("%s %d: %q, %v; want %q", tc.lang, tc.n, got, err, tc.want)
 		}
 	}
-	for _, p := range cat.fixed("en") {
-		if strings.Contains(p.Key, formSep) {
+	for _, p := range cat.Fixed("en") {
+		if strings.Contains(p.Key, "#") {
 			t.Errorf("a plural form %q is rendered ahead on its own", p.Key)
 		}
 	}

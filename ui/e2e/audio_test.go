@@ -1,0 +1,143 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestAudioModeUnderXvfb is issue 16's walk with the screen turned away,
+// on the real kiosk: audio mode by a long press, a pickup code typed on a
+// USB numeric keypad by multi-tap, the door, the did-you-get-it question
+// answered by the keypad; then Polish by the keypad's language key and a
+// pickup by the QR code of an app token dropped in the scan folder. Every
+// step is followed by what the kiosk said (the log's "speech: say"), and
+// the log never holds the code typed. espeak-ng is needed only for the
+// sound itself: without it the kiosk still logs what it would say.
+func TestAudioModeUnderXvfb(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a real X server")
+	}
+	needTools(t)
+	bin := buildPudo(t)
+	display := startXvfb(t)
+	dir := t.TempDir()
+	scans := filepath.Join(dir, "scans")
+	if err := os.Mkdir(scans, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	config := filepath.Join(dir, "pudo.toml")
+	if err := os.WriteFile(config, []byte(fmt.Sprintf(`[kiosk]
+data_dir = %q
+[scanner.camera]
+enabled = false
+[scanner.serial]
+enabled = false
+[scanner.folder]
+enabled = true
+dir = %q
+[speech]
+cache_dir = %q
+`, filepath.Join(dir, "data"), scans, filepath.Join(dir, "speech"))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--config", config)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "JOURNAL_STREAM=")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cancel(); cmd.Wait() }()
+	log := watch(stderr)
+	log.await(t, `msg="kiosk ready"`, 60*time.Second)
+	demo := log.await(t, `msg="demo parcel".* code=([0-9A-Z]{4})-([0-9A-Z]{4}) door=(\d+)`, 5*time.Second)
+	code, door := demo[1]+demo[2], demo[3]
+	door2 := log.next(t, `msg="demo parcel".* door=(\d+)`, 5*time.Second)[1]
+	xdotool(t, display, "search", "--sync", "--name", "^Pudo$")
+	time.Sleep(time.Second)
+
+	said := func(re string) string {
+		t.Helper()
+		m := log.next(t, `msg="speech: say".*text="?(`+re+`[^"]*)`, 15*time.Second)
+		t.Logf("said: %s", m[1])
+		return m[1]
+	}
+	xdotool(t, display, "mousemove", "640", "300", "mousedown", "1", "sleep", "2.5", "mouseup", "1")
+	said(`Audio guidance is on\. \| Parcel locker`)
+	xdotool(t, display, "key", "KP_1")
+	said(`Type your pickup code`)
+	typeByMultiTap(t, display, code)
+	xdotool(t, display, "key", "KP_Add")
+	said(`Characters typed: 8 of 8\.`)
+	xdotool(t, display, "key", "KP_Enter")
+	said(`Door ` + door + `, `)
+	log.next(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door), 15*time.Second)
+	said(`Door ` + door + `, .*It is open`)
+	said(`Door ` + door + ` is closed\. \| Did you get your parcel\?`)
+	xdotool(t, display, "key", "KP_Enter")
+	said(`Thank you!`)
+	said(`Audio guidance is off\.`)
+
+	// Polish, and the QR code of an app pickup token for the second demo
+	// parcel (rent 2 of a fresh locker).
+	xdotool(t, display, "key", "KP_Multiply")
+	said(`Audio guidance is on\.`)
+	xdotool(t, display, "key", "KP_Divide")
+	said(`Polski\. \| Automat paczkowy`)
+	token := exec.Command(bin, "token", "new", "--key", filepath.Join(dir, "data", "demo-operator.key"), "--pickup", "2",
+		"--lockers", "PUDO-DEMO", "--qr", filepath.Join(dir, "token.png"))
+	if out, err := token.CombinedOutput(); err != nil {
+		t.Fatalf("pudo token new: %v\n%s", err, out)
+	}
+	if err := os.Rename(filepath.Join(dir, "token.png"), filepath.Join(scans, "token.png")); err != nil {
+		t.Fatal(err)
+	}
+	said(`Skrytka ` + door2 + `, `)
+	said(`Skrytka ` + door2 + ` jest zamknięta\. \| Czy masz swoją paczkę\?`)
+	xdotool(t, display, "key", "KP_Enter")
+	said(`Dziękujemy!`)
+
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	for _, l := range log.lines {
+		if strings.Contains(l, "speech: say") && (strings.Contains(l, code) || strings.Contains(l, code[:4]+"-")) {
+			t.Errorf("the code in the log: %s", l)
+		}
+	}
+}
+
+// multiTap is the tactile keypad's scheme (app.CodeEntry): a digit key
+// pressed again and again steps through the digit and its letters.
+var multiTap = [10]string{"0", "1", "2ABC", "3DEF", "4GH", "5JK", "6MN", "7PQRS", "8TV", "9WXYZ"}
+
+// typeByMultiTap types code on the keypad as a person does, a press every
+// 300 ms, waiting out the letter pause before the same key again.
+func typeByMultiTap(t *testing.T, display, code string) {
+	t.Helper()
+	last := -1
+	for _, c := range code {
+		for d, keys := range multiTap {
+			i := strings.IndexRune(keys, c)
+			if i < 0 {
+				continue
+			}
+			if d == last {
+				time.Sleep(2 * time.Second) // keypad.letter_pause is 1.5 s
+			}
+			args := []string{"key", "--delay", "300"}
+			for range i + 1 {
+				args = append(args, fmt.Sprintf("KP_%d", d))
+			}
+			xdotool(t, display, args...)
+			last = d
+			break
+		}
+	}
+}
