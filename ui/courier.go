@@ -32,7 +32,12 @@ func (s *dropScreen) idle() app.Idle { return s.v.Idle() }
 
 func (s *dropScreen) draw(k *Kiosk) fyne.CanvasObject {
 	v := s.v
-	lines := []fyne.CanvasObject{title(tr("drop.title")), say(tr("drop.hint"))}
+	lines := []fyne.CanvasObject{title(tr("drop.title"))}
+	if v.Unbooked == "" {
+		// The warning about an unbooked label says to choose a size too,
+		// and big text needs the room.
+		lines = append(lines, say(tr("drop.hint")))
+	}
 	if v.Stored != 0 {
 		lines = append(lines, say(trf("drop.stored", "Door", v.Stored)))
 	}
@@ -57,8 +62,10 @@ func (s *dropScreen) draw(k *Kiosk) fyne.CanvasObject {
 	for _, z := range app.Sizes {
 		sizes = append(sizes, k.sizeChoice(v, z))
 	}
-	return arrange(container.NewVBox(lines...), lowB, k.row(sizes...),
-		k.button(tr("courier.menu"), theme.MenuIcon(), func() { k.send(app.Back{}) }))
+	// The sizes are the choice; the low-door switch and the way back share
+	// the row under them.
+	return arrange(container.NewVBox(lines...), k.row(sizes...),
+		k.row(lowB, k.button(tr("courier.menu"), theme.MenuIcon(), func() { k.send(app.Back{}) })))
 }
 
 // sizeChoice is one size's button with the inside of its doors and how

@@ -38,13 +38,14 @@ func (s *doorScreen) idle() app.Idle { return s.v.Idle() }
 
 func (s *doorScreen) draw(k *Kiosk) fyne.CanvasObject {
 	v := s.v
-	lines := []fyne.CanvasObject{display(trf("door.number", "Door", v.Door.ID), sizeNameDoorTitle, theme.ColorNamePrimary)}
+	head := display(trf("door.number", "Door", v.Door.ID), sizeNameDoorTitle, theme.ColorNamePrimary)
+	var lines []fyne.CanvasObject
 	for _, d := range v.CloseFirst {
 		lines = append(lines, warn(trf("door.closefirst", "Door", d.ID)))
 	}
 	switch {
 	case v.Unconfirmed:
-		lines = append(lines, warn(tr("door.unconfirmed")))
+		lines = append(lines, newWarningWithSupport(tr("door.unconfirmed"), k.opts.Support, k.ref(v.Door.ID)))
 	case v.LookAgain:
 		lines = append(lines, say(tr("door.lookagain")))
 	case v.Open():
@@ -58,18 +59,11 @@ func (s *doorScreen) draw(k *Kiosk) fyne.CanvasObject {
 	if v.Code != "" {
 		lines = append(lines, k.recipientCode(v.Code))
 	}
-	if v.Unconfirmed {
-		lines = append(lines, newSupportLine(k.opts.Support, k.ref(v.Door.ID)))
-	}
-	notOpen := k.button(tr("door.notopen"), theme.WarningIcon(), func() { k.sendWaiting(app.DidNotOpen{}) })
 	var controls []fyne.CanvasObject
-	switch v.Task {
-	case app.TaskDrop, app.TaskReturn:
-		controls = append(controls, k.row(
-			k.button(tr("drop.larger"), theme.ViewFullScreenIcon(), func() { k.sendWaiting(app.Larger{}) }), notOpen))
-	default:
-		controls = append(controls, notOpen)
+	if v.Task == app.TaskDrop || v.Task == app.TaskReturn {
+		controls = append(controls, k.button(tr("drop.larger"), theme.ViewFullScreenIcon(), func() { k.sendWaiting(app.Larger{}) }))
 	}
+	controls = append(controls, k.button(tr("door.notopen"), theme.WarningIcon(), func() { k.sendWaiting(app.DidNotOpen{}) }))
 	if v.Unconfirmed {
 		controls = append(controls, k.button(backLabel(v.Task), theme.HomeIcon(), func() { k.send(app.Back{}) }))
 	}
@@ -77,7 +71,7 @@ func (s *doorScreen) draw(k *Kiosk) fyne.CanvasObject {
 	for _, d := range v.CloseFirst {
 		closing = append(closing, d.ID)
 	}
-	return withMap(container.NewVBox(lines...), doorMap(k.doors, v.Door.ID, closing...), controls...)
+	return k.withMap(head, container.NewVBox(lines...), doorMap(k.doors, v.Door.ID, closing...), k.row(controls...))
 }
 
 // recipientCode is a walk-in's pickup code, large, for the courier to note.
@@ -122,7 +116,7 @@ func (s *leftOpenScreen) idle() app.Idle { return s.v.Idle() }
 func (s *leftOpenScreen) draw(k *Kiosk) fyne.CanvasObject {
 	top := container.NewVBox(title(trf("leftopen.title", "Door", s.v.Door.ID)), say(tr("leftopen.what")))
 	s.remind(k)
-	return withMap(top, doorMap(k.doors, s.v.Door.ID))
+	return k.withMap(nil, top, doorMap(k.doors, s.v.Door.ID))
 }
 
 func (s *leftOpenScreen) remind(k *Kiosk) {

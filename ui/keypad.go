@@ -37,6 +37,7 @@ type keypad struct {
 	back     fyne.CanvasObject // withBack's
 	touch    *touchPad         // code keypads: typing by touch in audio mode
 	content  fyne.CanvasObject
+	room     float32 // the width the keypad has, for withBack's row
 }
 
 func newCodeKeypad(kk *Kiosk, okLabel string, onOK func(string)) *keypad {
@@ -57,7 +58,7 @@ func newPINKeypad(kk *Kiosk, onOK func(string)) *keypad {
 
 // newKeypad's keys count as presence: every key restarts the idle clock.
 func newKeypad(kk *Kiosk, symbols string, length int, secret bool, cols int, okLabel string, onOK func(string)) *keypad {
-	k := &keypad{symbols: symbols, length: length, secret: secret, onOK: onOK, onKey: kk.touch, keys: map[string]*button{}}
+	k := &keypad{symbols: symbols, length: length, secret: secret, onOK: onOK, onKey: kk.touch, keys: map[string]*button{}, room: kk.room()}
 	k.display = widget.NewLabel("")
 	k.display.Alignment = fyne.TextAlignCenter
 	k.display.TextStyle = fyne.TextStyle{Monospace: true, Bold: true}
@@ -80,13 +81,60 @@ func newKeypad(kk *Kiosk, symbols string, length int, secret bool, cols int, okL
 }
 
 // withBack puts a Back button first in the keypad's bottom row: one row
-// fewer leaves room for big text.
+// fewer leaves room for big text. Where three equal keys do not fit the
+// width (portrait, big text, a long OK label), Back and Delete share a row
+// above a full-width OK, which stays the largest key.
 func (k *keypad) withBack(back fyne.CanvasObject) *keypad {
 	k.back = back
-	k.controls.Objects = append([]fyne.CanvasObject{back}, k.controls.Objects...)
-	k.controls.Layout = layout.NewGridLayoutWithColumns(3)
+	del := k.controls.Objects[0]
+	widest := max(back.MinSize().Width, del.MinSize().Width, k.ok.MinSize().Width)
+	sum := back.MinSize().Width + del.MinSize().Width + k.ok.MinSize().Width
+	switch {
+	case 3*widest+2*theme.Padding() <= k.room:
+		k.controls.Objects = []fyne.CanvasObject{back, del, k.ok}
+		k.controls.Layout = layout.NewGridLayoutWithColumns(3)
+	case sum+2*theme.Padding() <= k.room:
+		// A long OK label: each key its own width and a share of the rest,
+		// still one row, which a landscape panel's height needs.
+		k.controls.Objects = []fyne.CanvasObject{back, del, k.ok}
+		k.controls.Layout = shareRow{}
+	default:
+		k.controls.Objects = []fyne.CanvasObject{container.NewGridWithColumns(2, back, del), k.ok}
+		k.controls.Layout = layout.NewVBoxLayout()
+	}
 	k.controls.Refresh()
 	return k
+}
+
+// shareRow lays objects side by side, each as wide as it needs and an
+// equal share of the width left over.
+type shareRow struct{}
+
+func (shareRow) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for i, o := range objs {
+		m := o.MinSize()
+		s.Width += m.Width
+		if i > 0 {
+			s.Width += theme.Padding()
+		}
+		s.Height = max(s.Height, m.Height)
+	}
+	return s
+}
+
+func (r shareRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if len(objs) == 0 {
+		return
+	}
+	extra := (size.Width - r.MinSize(objs).Width) / float32(len(objs))
+	var x float32
+	for _, o := range objs {
+		w := o.MinSize().Width + extra
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+		x += w + theme.Padding()
+	}
 }
 
 func (k *keypad) max() int {

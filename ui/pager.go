@@ -26,9 +26,21 @@ func (k *Kiosk) newPager(items []fyne.CanvasObject, perPage int) *pager {
 	p.where.Alignment = fyne.TextAlignCenter
 	p.prev = k.button(tr("page.prev"), theme.NavigateBackIcon(), func() { p.turn(-1) })
 	p.next = k.button(tr("page.next"), theme.NavigateNextIcon(), func() { p.turn(1) })
-	p.content = container.NewBorder(nil, container.NewGridWithColumns(3, p.prev, p.where, p.next), nil, nil, p.body)
+	p.content = container.NewBorder(nil, k.pagerBar(p), nil, nil, p.body)
 	p.turn(0)
 	return p
+}
+
+// pagerBar is Previous, where, Next in one row of equal thirds; where the
+// thirds do not fit (portrait with big text), where stands above the two
+// buttons, which keep their full labels.
+func (k *Kiosk) pagerBar(p *pager) fyne.CanvasObject {
+	p.where.SetText(trf("page.of", "Page", p.pages(), "Pages", p.pages()))
+	widest := max(p.prev.MinSize().Width, p.next.MinSize().Width, p.where.MinSize().Width)
+	if 3*widest+2*theme.Padding() <= k.room() {
+		return container.NewGridWithColumns(3, p.prev, p.where, p.next)
+	}
+	return container.NewVBox(p.where, container.NewGridWithColumns(2, p.prev, p.next))
 }
 
 func (p *pager) pages() int { return max(1, (len(p.items)+p.perPage-1)/p.perPage) }

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
@@ -92,6 +93,13 @@ func newSupport(s Support, ref Reference) fyne.CanvasObject {
 // door the locker cannot confirm, a code already collected): whom to call
 // and the reference, no QR code.
 func newSupportLine(s Support, ref Reference) fyne.CanvasObject {
+	return newWarningWithSupport("", s, ref)
+}
+
+// newWarningWithSupport is a warning (none if empty) and the contact in
+// brief as one rich text: a label of its own would pad the warning above
+// and below, which big text on a landscape panel has no room for.
+func newWarningWithSupport(warning string, s Support, ref Reference) fyne.CanvasObject {
 	var contact string
 	switch {
 	case s.Phone != "" && s.Web != "":
@@ -101,9 +109,17 @@ func newSupportLine(s Support, ref Reference) fyne.CanvasObject {
 	default:
 		contact = s.Web
 	}
-	text := widget.NewRichText(
+	var segs []widget.RichTextSegment
+	if warning != "" {
+		style := widget.RichTextStyleParagraph
+		style.ColorName = theme.ColorNameError
+		style.Alignment = fyne.TextAlignCenter
+		segs = append(segs, &widget.TextSegment{Text: warning, Style: style})
+	}
+	segs = append(segs,
 		&widget.TextSegment{Text: tr("support.title") + " " + contact, Style: widget.RichTextStyleParagraph},
 		&widget.TextSegment{Text: ref.String(), Style: widget.RichTextStyleCodeBlock})
+	text := widget.NewRichText(segs...)
 	text.Wrapping = fyne.TextWrapWord
 	return text
 }

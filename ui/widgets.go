@@ -19,11 +19,44 @@ func arrange(top fyne.CanvasObject, controls ...fyne.CanvasObject) fyne.CanvasOb
 		container.NewVBox(layout.NewSpacer(), top, layout.NewSpacer())))
 }
 
-// withMap is arrange with a door map taking all the room between the text
-// and the controls.
-func withMap(top, doorMap fyne.CanvasObject, controls ...fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewPadded(container.NewBorder(top, container.NewVBox(controls...), nil, nil,
-		container.NewPadded(doorMap)))
+// withMap is arrange with a door map under head (the door's number, or
+// nil) and the text. On a portrait panel the map takes all the room
+// between the text and the controls. On a landscape one it stands at the
+// left, the full height, with the text beside it: stacked, big text would
+// need more than the panel's height.
+func (k *Kiosk) withMap(head, top, doorMap fyne.CanvasObject, controls ...fyne.CanvasObject) fyne.CanvasObject {
+	bar := container.NewVBox(controls...)
+	if head != nil {
+		top = container.NewVBox(head, top)
+	}
+	if k.portrait() {
+		return container.NewPadded(container.NewBorder(top, bar, nil, nil, container.NewPadded(doorMap)))
+	}
+	left := container.New(minWidth(k.room()*mapShare), container.NewPadded(doorMap))
+	return container.NewPadded(container.NewBorder(nil, bar, left, nil,
+		container.NewVBox(layout.NewSpacer(), top, layout.NewSpacer())))
+}
+
+// mapShare is the part of a landscape screen's width the door map takes
+// beside its text.
+const mapShare = 0.25
+
+// minWidth is a stack at least this wide.
+type minWidth float32
+
+func (w minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return fyne.NewSize(max(s.Width, float32(w)), s.Height)
+}
+
+func (minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.Position{})
+		o.Resize(size)
+	}
 }
 
 // card sets content off from what is behind it, for popups.
@@ -61,6 +94,12 @@ func (k *Kiosk) rowIn(width float32, objs ...fyne.CanvasObject) fyne.CanvasObjec
 		widest = max(widest, o.MinSize().Width)
 	}
 	cols := len(objs)
+	if float32(cols)*widest+float32(cols-1)*pad > width {
+		// Unequal widths may still fit one line, which saves a row's height.
+		if r := (shareRow{}); r.MinSize(objs).Width <= width {
+			return container.New(r, objs...)
+		}
+	}
 	for cols > 1 && float32(cols)*widest+float32(cols-1)*pad > width {
 		cols--
 	}
