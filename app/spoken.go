@@ -55,6 +55,10 @@ var troubleKeys = map[Trouble][2]string{
 	TroubleBeingOpened:    {"problem.being", "problem.being.what"},
 	TroubleDoorOutOfOrder: {"problem.ooo", "problem.ooo.what"},
 	TroubleCannotConfirm:  {"problem.confirm", "problem.confirm.what"},
+	// The printed texts point to the contact below; aloud, the spoken.*
+	// variants say whom to call, which follows them.
+	TroubleWrongParcel:     {"wrongparcel.title", "wrongparcel.what"},
+	TroubleWrongParcelKept: {"wrongparcel.kept", "wrongparcel.kept.what"},
 }
 
 // TroubleKeys are the catalogue keys of a trouble's title and what to do.
@@ -64,7 +68,8 @@ func TroubleKeys(t Trouble) (title, what string) {
 }
 
 // doorWhatKeys are what a door screen says once the door was seen open.
-var doorWhatKeys = map[DoorTask]string{TaskPickup: "door.take", TaskDrop: "door.put", TaskReturn: "door.put.return"}
+var doorWhatKeys = map[DoorTask]string{TaskPickup: "door.take", TaskDrop: "door.put", TaskReturn: "door.put.return",
+	TaskPutBack: "door.putback"}
 
 // Spoken is what v says in audio mode when it comes up, and again on the
 // repeat key: the screen's own texts in the order a person needs them,
@@ -77,6 +82,9 @@ func Spoken(v View, vo Voice, now time.Time) []Phrase {
 	switch v := v.(type) {
 	case *HomeView:
 		return []Phrase{Say("home.title"), Say("home.hint", keys...), vo.Cabinet.ScannerWay(), Say(SpokenPrefix+"keys.short", keys...)}
+	case *HelpView:
+		return []Phrase{Say("help.title"), Say("help.collect.title"), Say("help.collect"), Say("help.send.title"),
+			Say("help.send"), Say("help.scanner.title"), vo.Cabinet.ScannerWay(), Say(SpokenPrefix+"help.keys", keys...)}
 	case *OutOfOrderView:
 		return append([]Phrase{Say("offline.title"), Say("offline.what")}, vo.support(0)...)
 	case *CodeView:
@@ -85,7 +93,7 @@ func Spoken(v View, vo Voice, now time.Time) []Phrase {
 		return spokenDoor(v, vo)
 	case *NotOpenedView:
 		what := "drop.notopen.what"
-		if v.Task == TaskPickup {
+		if v.Task == TaskPickup || v.Task == TaskPutBack {
 			what = "notopen.what.pickup"
 		}
 		return []Phrase{Say("drop.notopen", "Door", v.Door.ID), Say(what), Say(SpokenPrefix+"notopen.keys", keys...)}
@@ -119,6 +127,10 @@ func spokenCode(v *CodeView, vo Voice, now time.Time) []Phrase {
 	var out []Phrase
 	if k, ok := refusalKeys[v.Refusal]; ok {
 		out = append(out, Say(k))
+	}
+	if v.Refusal == RefusalCollected || v.Refusal == RefusalExpired {
+		// As the screen shows: whom to ask about a parcel that is gone.
+		out = append(out, vo.support(0)...)
 	}
 	if left := v.PausedUntil.Sub(now); left > 0 {
 		return append(out, Say("code.locked", "Time", SpokenDuration(left)))
@@ -241,7 +253,7 @@ func keyIntent(v View, k Key, now time.Time) (Intent, bool) {
 		case Key3:
 			return Report{What: ProblemWrongParcel}, true
 		}
-	case *ProblemView:
+	case *ProblemView, *HelpView:
 		if k == KeyConfirm {
 			return Back{}, true
 		}
@@ -265,7 +277,7 @@ func WaitsForScan(v View) bool {
 // may run; a courier's or staff's view ends it.
 func shopperView(v View) bool {
 	switch v.(type) {
-	case *HomeView, *OutOfOrderView, *CodeView, *DoorView, *NotOpenedView, *LeftOpenView, *GotItView,
+	case *HomeView, *HelpView, *OutOfOrderView, *CodeView, *DoorView, *NotOpenedView, *LeftOpenView, *GotItView,
 		*ThanksView, *ProblemView:
 		return true
 	}
@@ -283,6 +295,7 @@ func SpokenScreens(door Door, now time.Time) []NamedView {
 	opened.Outcome = OutcomeOpened
 	out := []NamedView{
 		{"home (audio mode)", &HomeView{Audio: true}},
+		{"help", &HelpView{}},
 		{"out of order", &OutOfOrderView{}},
 		{"pickup code", &CodeView{For: EntryPickup}},
 		{"return code", &CodeView{For: EntryReturn}},
@@ -301,6 +314,8 @@ func SpokenScreens(door Door, now time.Time) []NamedView {
 		NamedView{"door, open: look again", &DoorView{Task: TaskPickup, Door: door, Opening: opened, LookAgain: true}},
 		NamedView{"door, cannot confirm", &DoorView{Task: TaskPickup, Door: door, Opening: op, Unconfirmed: true}},
 		NamedView{"return door, open", &DoorView{Task: TaskReturn, Door: door, Opening: opened}},
+		NamedView{"wrong parcel: its door, open to put it back", &DoorView{Task: TaskPutBack, Door: door, Opening: opened}},
+		NamedView{"wrong parcel: its door did not open", &NotOpenedView{Task: TaskPutBack, Door: door}},
 		NamedView{"door did not open", &NotOpenedView{Task: TaskPickup, Door: door}},
 		NamedView{"return door did not open", &NotOpenedView{Task: TaskReturn, Door: door}},
 		NamedView{"door left open", &LeftOpenView{Door: door}},
@@ -309,7 +324,7 @@ func SpokenScreens(door Door, now time.Time) []NamedView {
 		NamedView{"thanks, pickup", &ThanksView{For: ThanksPickup}},
 		NamedView{"thanks, return", &ThanksView{For: ThanksReturn}},
 	)
-	for t := TroubleOther; t <= TroubleCannotConfirm; t++ {
+	for t := TroubleOther; t <= TroubleWrongParcelKept; t++ {
 		if t == TroubleCourierCode || t == TroubleCourierExpired {
 			continue // a courier's: audio mode has ended
 		}
