@@ -29,6 +29,22 @@ var scenes = []scene{
 		f.typeOnKeypad(t, "ZZZZZZZZ")
 		f.tap(t, tr("keypad.ok"))
 	}},
+	{"help", func(t *testing.T, f *fixture) { f.tap(t, tr("home.help")) }},
+	{"code-collected", func(t *testing.T, f *fixture) {
+		toGotItScene(t, f)
+		f.tap(t, tr("got.yes"))
+		f.clock.advance(time.Minute)
+		toDoorScene(t, f)
+	}},
+	{"code-expired", func(t *testing.T, f *fixture) {
+		r, _ := f.eng.RentIn(f.demo[0].DoorID)
+		f.eng.Expire(r.ID)
+		toDoorScene(t, f)
+	}},
+	{"code-kept", func(t *testing.T, f *fixture) {
+		f.eng.PauseCodes(f.clock.now.Add(2*time.Minute + 5*time.Second))
+		toDoorScene(t, f)
+	}},
 	{"code-locked", func(t *testing.T, f *fixture) {
 		f.eng.PauseCodes(f.clock.now.Add(14*time.Minute + 32*time.Second))
 		f.tap(t, tr("home.collect"))
@@ -54,6 +70,21 @@ var scenes = []scene{
 		toDoorScene(t, f)
 	}},
 	{"gotit", toGotItScene},
+	{"wrong-parcel", func(t *testing.T, f *fixture) {
+		toGotItScene(t, f)
+		f.tap(t, tr("got.wrong"))
+	}},
+	{"wrong-parcel-back", func(t *testing.T, f *fixture) {
+		toGotItScene(t, f)
+		f.tap(t, tr("got.wrong"))
+		f.close(f.demo[0].DoorID)
+	}},
+	{"wrong-parcel-kept", func(t *testing.T, f *fixture) {
+		f.eng.SetGrace(time.Second)
+		toGotItScene(t, f)
+		f.clock.advance(2 * time.Second) // past the reopen grace: the door no longer opens for it
+		f.tap(t, tr("got.wrong"))
+	}},
 	{"thanks", func(t *testing.T, f *fixture) {
 		toGotItScene(t, f)
 		f.tap(t, tr("got.yes"))
@@ -103,6 +134,27 @@ var scenes = []scene{
 		f.scanned("PKG-UNKNOWN-77")
 	}},
 	{"courier-door", toCourierDoor},
+	{"too-small", func(t *testing.T, f *fixture) {
+		for id := int64(1); id <= 24; id++ {
+			if f.eng.Door(id).Size == app.SizeL {
+				f.eng.SetDoor(id, func(d *app.Door) { d.OutOfService, d.OOSReason = true, "hinge" })
+			}
+		}
+		toCourierDoor(t, f)
+		f.tap(t, tr("drop.larger"))
+	}},
+	{"too-small-largest", func(t *testing.T, f *fixture) {
+		f.scanned(annaToken)
+		f.tap(t, tr("courier.drop"))
+		f.tap(t, tr("size.L"))
+		f.tap(t, tr("drop.larger"))
+	}},
+	{"recipient-code", func(t *testing.T, f *fixture) {
+		f.scanned(annaToken)
+		f.tap(t, tr("courier.drop"))
+		f.tap(t, tr("size.S"))
+		f.close(f.doorShown(t))
+	}},
 	{"courier-not-open", func(t *testing.T, f *fixture) {
 		f.eng.SetBoard(6, apptest.Refuses)
 		toCourierDoor(t, f)
