@@ -21,6 +21,9 @@ type codeScreen struct {
 	keypad  *keypad
 	msg     *widget.Label
 	pending bool // OK was pressed during the pause: try the code when it ends
+	// again: a code already collected or expired was answered, and the
+	// person chose to type another (or typed): the keypad comes back.
+	again bool
 	// relayout lays the screen out again after its message line appears or
 	// goes: Fyne does not re-lay a container when a child is shown, and
 	// the line would be drawn over the title.
@@ -57,6 +60,15 @@ func (s *codeScreen) draw(k *Kiosk) fyne.CanvasObject {
 	hint := say(tr("code.hint"))
 	hint.Hidden = s.msg.Visible()
 	top := container.NewVBox(t, hint, s.msg)
+	if s.gone(k) {
+		// The code was right, its parcel is gone: no typo to fix, so the
+		// answer and whom to ask take the screen, the keypad one tap
+		// away (a key typed brings it back too). Audio mode keeps it:
+		// the touch pad lies over it.
+		t.Hide()
+		return arrange(container.NewVBox(s.msg, newSupportLine(k.opts.Support, k.ref(0))), k.row(back,
+			k.mainButton(tr("code.another"), theme.ContentAddIcon(), func() { s.typeAgain(k) })))
+	}
 	if s.v.Refusal == app.RefusalCollected || s.v.Refusal == app.RefusalExpired {
 		top.Add(newSupportLine(k.opts.Support, k.ref(0)))
 	}
@@ -94,9 +106,27 @@ func (s *codeScreen) submit(k *Kiosk, code string) {
 	k.sendWaiting(app.EnterCode{Code: code})
 }
 
-func (s *codeScreen) pad() *keypad                   { return s.keypad }
-func (s *codeScreen) key(_ *Kiosk, kp keyPress) bool { return s.keypad.key(kp) }
-func (s *codeScreen) enter(*Kiosk)                   { s.keypad.submit() }
+// gone reports whether the code just tried is known but its parcel gone
+// (collected, expired), with the keypad not asked for again yet.
+func (s *codeScreen) gone(k *Kiosk) bool {
+	return (s.v.Refusal == app.RefusalCollected || s.v.Refusal == app.RefusalExpired) && !s.again && !k.voice.on
+}
+
+// typeAgain brings the keypad back, empty, for another code.
+func (s *codeScreen) typeAgain(k *Kiosk) {
+	s.again = true
+	k.refresh(s)
+}
+
+func (s *codeScreen) pad() *keypad { return s.keypad }
+
+func (s *codeScreen) key(k *Kiosk, kp keyPress) bool {
+	if s.gone(k) && (kp.r != 0 || kp.name == fyne.KeyBackspace) {
+		s.typeAgain(k)
+	}
+	return s.keypad.key(kp)
+}
+func (s *codeScreen) enter(*Kiosk) { s.keypad.submit() }
 
 // countdown shows the time left in a pause, once a second; when it is
 // over, a code kept meanwhile is tried.

@@ -21,33 +21,32 @@ type helpScreen struct{ v *app.HelpView }
 func (s *helpScreen) idle() app.Idle { return s.v.Idle() }
 
 func (s *helpScreen) draw(k *Kiosk) fyne.CanvasObject {
-	text := widget.NewRichText(
-		&widget.TextSegment{Text: tr("help.collect.title"), Style: strongParagraph()},
-		&widget.TextSegment{Text: tr("help.collect"), Style: widget.RichTextStyleParagraph},
-		&widget.TextSegment{Text: tr("help.send.title"), Style: strongParagraph()},
-		&widget.TextSegment{Text: tr("help.send"), Style: widget.RichTextStyleParagraph},
-		&widget.TextSegment{Text: tr("help.scanner.title"), Style: strongParagraph()},
-		&widget.TextSegment{Text: phraseText(k.opts.Cabinet.ScannerWay()) + " " + tr("help.scanner.map"),
-			Style: widget.RichTextStyleParagraph},
-	)
+	// Each section's heading in bold at the start of its paragraph: on
+	// lines of their own, big text would not fit the panel.
+	var segs []widget.RichTextSegment
+	section := func(head, body string) {
+		segs = append(segs, &widget.TextSegment{Text: head + " ", Style: widget.RichTextStyleStrong},
+			&widget.TextSegment{Text: body, Style: widget.RichTextStyleParagraph})
+	}
+	section(tr("help.collect.title"), tr("help.collect"))
+	section(tr("help.send.title"), tr("help.send"))
+	section(tr("help.scanner.title"), phraseText(k.opts.Cabinet.ScannerWay())+" "+tr("help.scanner.map"))
+	text := widget.NewRichText(segs...)
 	text.Wrapping = fyne.TextWrapWord
 	picture := k.cabinetPicture()
 	home := k.mainButton(tr("common.home"), theme.HomeIcon(), func() { k.send(app.Back{}) })
 	t := title(tr("help.title"))
 	t.SizeName = theme.SizeNameSubHeadingText
-	var body fyne.CanvasObject
 	if k.portrait() {
-		body = container.NewBorder(text, nil, nil, nil, picture)
-	} else {
-		body = container.NewGridWithColumns(2, text, picture)
+		body := container.NewBorder(text, nil, nil, nil, picture)
+		return container.NewPadded(container.NewBorder(t, home, nil, nil, body))
 	}
-	return container.NewPadded(container.NewBorder(t, home, nil, nil, body))
-}
-
-func strongParagraph() widget.RichTextStyle {
-	s := widget.RichTextStyleParagraph
-	s.TextStyle.Bold = true
-	return s
+	// Landscape: the way home beside the title, the text wide and the
+	// picture at the right: under the text, or under the picture (which
+	// narrows the text), the button would take the height big text needs.
+	head := container.NewBorder(nil, nil, nil, home, t)
+	side := container.New(minWidth(k.room()*0.22), picture)
+	return container.NewPadded(container.NewBorder(head, nil, nil, side, text))
 }
 
 // phraseText is a phrase written out in the current language, its nested
