@@ -110,8 +110,10 @@ func (s *tooSmallScreen) draw(k *Kiosk) fyne.CanvasObject {
 	}
 	t := title(head)
 	t.Importance = widget.DangerImportance
-	top := container.NewVBox(t, say(trf("toosmall.what", "Door", v.Door.ID)),
-		newSupport(k.opts.Support, k.ref(v.Door.ID)))
+	// Three buttons go under it: the title a size down and what to do in
+	// the contact's text leave big text the room.
+	t.SizeName = theme.SizeNameSubHeadingText
+	top := container.NewVBox(t, newSupportAfter(trf("toosmall.what", "Door", v.Door.ID), k.opts.Support, k.ref(v.Door.ID)))
 	var controls []fyne.CanvasObject
 	if v.Free > 0 {
 		controls = append(controls, k.mainButton(trf("toosmall.another", "Size", tr("size."+string(v.Door.Size)), "N", v.Free),

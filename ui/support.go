@@ -60,9 +60,19 @@ const qrMinSide = 160
 // rich text of short paragraphs: labels would pad every line, and big text
 // needs the room.
 func newSupport(s Support, ref Reference) fyne.CanvasObject {
+	return newSupportAfter("", s, ref)
+}
+
+// newSupportAfter is newSupport after a paragraph of what to do (none if
+// empty), in the same rich text: a label of its own would pad it above
+// and below, which big text on a landscape panel has no room for.
+func newSupportAfter(what string, s Support, ref Reference) fyne.CanvasObject {
 	var segs []widget.RichTextSegment
 	add := func(text string, style widget.RichTextStyle) {
 		segs = append(segs, &widget.TextSegment{Text: text, Style: style})
+	}
+	if what != "" {
+		add(what, widget.RichTextStyleParagraph)
 	}
 	strong := widget.RichTextStyleParagraph
 	strong.TextStyle.Bold = true
