@@ -20,6 +20,7 @@ var sizeUnits = map[app.Size]float32{app.SizeS: 1, app.SizeM: 2, app.SizeL: 3}
 // too big for them) are marked in the warning colour.
 func doorMap(doors []app.Door, lit int64, closing ...int64) fyne.CanvasObject {
 	var objs []fyne.CanvasObject
+	l := &mapLayout{doors: doors}
 	for _, d := range doors {
 		fill, ink := themed(theme.ColorNameInputBackground), fg()
 		switch {
@@ -37,13 +38,17 @@ func doorMap(doors []app.Door, lit int64, closing ...int64) fyne.CanvasObject {
 		t.TextSize = theme.Size(sizeNameMapNumber)
 		t.Alignment = fyne.TextAlignCenter
 		objs = append(objs, container.NewStack(r, container.NewCenter(t)))
+		l.numbers = append(l.numbers, t)
 	}
-	return container.New(&mapLayout{doors: doors}, objs...)
+	return container.New(l, objs...)
 }
 
 // mapLayout places door i of doors by its column and its size, each
 // column scaled to the full height.
-type mapLayout struct{ doors []app.Door }
+type mapLayout struct {
+	doors   []app.Door
+	numbers []*canvas.Text // door i's number
+}
 
 func (m *mapLayout) columns() (n int, units map[int]float32) {
 	units = map[int]float32{}
@@ -70,6 +75,12 @@ func (m *mapLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		h := sizeUnits[d.Size] * unitH
 		objs[i].Move(fyne.NewPos(float32(d.Col-1)*(colW+gap), used[d.Col]))
 		objs[i].Resize(fyne.NewSize(colW, h-gap))
+		if i < len(m.numbers) {
+			// A number keeps its size where the door has the room; on a
+			// map squeezed by big text on a portrait panel, it shrinks
+			// to its door rather than run over the next one.
+			m.numbers[i].TextSize = min(theme.Size(sizeNameMapNumber), (h-gap)*0.7)
+		}
 		used[d.Col] += h
 	}
 }

@@ -41,12 +41,15 @@ func (s *helpScreen) draw(k *Kiosk) fyne.CanvasObject {
 		body := container.NewBorder(text, nil, nil, nil, picture)
 		return container.NewPadded(container.NewBorder(t, home, nil, nil, body))
 	}
-	// Landscape: the way home beside the title, the text wide and the
-	// picture at the right: under the text, or under the picture (which
-	// narrows the text), the button would take the height big text needs.
+	// Landscape: the way home beside the title, where it leaves big text
+	// the height it needs; the picture takes the room under the text, or
+	// with big text, which needs that height too, at the right.
 	head := container.NewBorder(nil, nil, nil, home, t)
-	side := container.New(minWidth(k.room()*0.22), picture)
-	return container.NewPadded(container.NewBorder(head, nil, nil, side, text))
+	if k.bigText {
+		side := container.New(minWidth(k.room()*0.22), picture)
+		return container.NewPadded(container.NewBorder(head, nil, nil, side, text))
+	}
+	return container.NewPadded(container.NewBorder(head, nil, nil, nil, container.NewBorder(text, nil, nil, nil, picture)))
 }
 
 // phraseText is a phrase written out in the current language, its nested
@@ -91,7 +94,7 @@ func (k *Kiosk) cabinetPicture() fyne.CanvasObject {
 		n := canvas.NewText(fmt.Sprint(d.ID), fg())
 		n.TextSize, n.Alignment = theme.Size(theme.SizeNameCaptionText), fyne.TextAlignCenter
 		objs = append(objs, container.NewStack(r, container.NewCenter(n)))
-		l.parts = append(l.parts, part{slot: place(d.Col), bottom: p.Height - h/2, height: h})
+		l.parts = append(l.parts, part{slot: place(d.Col), bottom: p.Height - h/2, height: h, number: n})
 	}
 	scr := cab.ScreenPlace()
 	screen := canvas.NewRectangle(themed(theme.ColorNameForeground))
@@ -117,8 +120,9 @@ func (k *Kiosk) cabinetPicture() fyne.CanvasObject {
 type part struct {
 	slot           int
 	bottom, height int
-	narrow         bool // the screen and the scanner are narrower than a column
-	mark           bool // the scanner: its label goes beside it
+	narrow         bool         // the screen and the scanner are narrower than a column
+	mark           bool         // the scanner: its label goes under it
+	number         *canvas.Text // a door's number, drawn no larger than the door
 }
 
 // cabinetLayout places the parts to scale, the floor along the bottom.
@@ -156,14 +160,23 @@ func (l *cabinetLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		y := y0 + float32(top-p.bottom-p.height)*scale
 		objs[i].Move(fyne.NewPos(x, y))
 		objs[i].Resize(fyne.NewSize(w*scale, float32(p.height)*scale))
+		if p.number != nil {
+			// A small picture (big text leaves it a narrow column) shrinks
+			// its numbers with its doors rather than let them overlap.
+			p.number.TextSize = min(theme.Size(theme.SizeNameCaptionText), float32(p.height)*scale*0.7, w*scale*0.45)
+		}
 		if p.mark {
-			lbl := objs[l.label]
-			ls := lbl.MinSize()
-			lx := x + w*scale + 6
-			if lx+ls.Width > size.Width { // no room on the right: on the left
-				lx = x - ls.Width - 6
+			// The label under the scanner, in its slot, which holds only
+			// the screen and the scanner: beside it, it would cover the
+			// next column's doors.
+			lbl := objs[l.label].(*canvas.Text)
+			lbl.TextSize = theme.Size(theme.SizeNameCaptionText)
+			if ls := lbl.MinSize(); ls.Width > slotCM*scale {
+				lbl.TextSize *= slotCM * scale / ls.Width
 			}
-			lbl.Move(fyne.NewPos(lx, y+(float32(p.height)*scale-ls.Height)/2))
+			ls := lbl.MinSize()
+			lx := min(max(x+(w*scale-ls.Width)/2, 0), size.Width-ls.Width)
+			lbl.Move(fyne.NewPos(lx, y+float32(p.height)*scale+4))
 			lbl.Resize(ls)
 		}
 	}

@@ -257,7 +257,13 @@ func (k *Kiosk) swap(s screen) {
 		}
 	}
 	k.shown = s
-	k.win.SetContent(k.pressable(s.draw(k)))
+	content := k.pressable(s.draw(k))
+	k.win.SetContent(content)
+	// A wrapped text learns its width in the first layout, and only then
+	// how tall it is; Fyne does not lay its parents out again, so what
+	// follows it would be drawn over it. A second pass lays the screen
+	// out with the heights the first one found.
+	content.Refresh()
 	k.idleFor = 0
 	switch s.idle() {
 	case app.IdleAsk:
