@@ -65,6 +65,17 @@ func TestGoldenScreens(t *testing.T) {
 			})
 		}
 	}
+	// The staff's door grid, at full size, as before: the staff screens'
+	// images are the staff screens' own to review.
+	for _, lang := range []string{"en", "pl"} {
+		t.Run(lang+"-admin-doors", func(t *testing.T) {
+			f := newFixture(t)
+			SetLanguage(lang)
+			f.k.refresh(f.k.shown)
+			sceneNamed(t, "admin-doors").setup(t, f)
+			test.AssertImageMatches(t, lang+"-admin-doors.png", f.w.Canvas().Capture())
+		})
+	}
 }
 
 // streetScene reports whether a scene is a shopper's or a courier's.
