@@ -223,15 +223,16 @@ func TestDemoLockerUnderXvfb(t *testing.T) {
 	if n := distinctColours(home); n < 8 {
 		t.Fatalf("home screen looks blank: %d colours", n)
 	}
+	homeAt := findHomeControls(t, home)
 
 	// Touch alone: switch to Polish and back, then Collect.
-	tap(t, display, at.polski)
+	tap(t, display, homeAt.polski)
 	log.next(t, `msg=language.* code=pl`, 10*time.Second)
 	time.Sleep(300 * time.Millisecond)
 	screenshot(t, display, filepath.Join(out, "e2e-2-home-pl.png"))
-	tap(t, display, at.english)
+	tap(t, display, homeAt.english)
 	log.next(t, `msg=language.* code=en`, 10*time.Second)
-	tap(t, display, at.collect)
+	tap(t, display, homeAt.collect)
 	log.next(t, `msg=screen.* name=code`, 10*time.Second)
 
 	xdotool(t, display, "type", "--delay", "40", strings.ToLower(code))
@@ -281,10 +282,56 @@ func TestDemoLockerUnderXvfb(t *testing.T) {
 }
 
 // at are where the controls are on the 1280x800 screen, as the screenshots
-// show them.
-var at = struct{ polski, english, collect, yes, logo [2]int }{
-	polski: [2]int{385, 588}, english: [2]int{130, 588}, collect: [2]int{320, 755},
-	yes: [2]int{640, 765}, logo: [2]int{640, 140},
+// show them; home's are found on its screenshot (findHomeControls).
+var at = struct{ yes, logo [2]int }{yes: [2]int{640, 765}, logo: [2]int{640, 140}}
+
+// homeControls are the centres of home's controls the test taps.
+type homeControls struct{ collect, english, polski [2]int }
+
+// findHomeControls finds home's controls where home draws them: down its
+// left edge, the last three bands that are not background are the main
+// actions, the language row and the secondary row; across the language
+// row, English (the first language) and Polish (the second) are its first
+// two buttons.
+func findHomeControls(t *testing.T, home image.Image) homeControls {
+	t.Helper()
+	b := home.Bounds()
+	bg := home.At(b.Min.X+2, b.Min.Y+2)
+	differs := func(x, y int) bool { return home.At(x, y) != bg }
+	x := b.Min.X + 20
+	down := runs(b.Min.Y, b.Max.Y, func(y int) bool { return differs(x, y) })
+	if len(down) < 3 {
+		t.Fatalf("home's left edge has %d bands, want the main actions and two rows under them: %v", len(down), down)
+	}
+	main, langs := down[len(down)-3], down[len(down)-2]
+	mainY, langY := (main[0]+main[1])/2, (langs[0]+langs[1])/2
+	mainX := runs(b.Min.X, b.Max.X, func(x int) bool { return differs(x, mainY) })
+	across := runs(b.Min.X, b.Max.X, func(x int) bool { return differs(x, langY) })
+	if len(mainX) < 1 || len(across) < 2 {
+		t.Fatalf("no buttons across home's rows: %v %v", mainX, across)
+	}
+	mid := func(r [2]int) int { return (r[0] + r[1]) / 2 }
+	return homeControls{collect: [2]int{mid(mainX[0]), mainY}, english: [2]int{mid(across[0]), langY},
+		polski: [2]int{mid(across[1]), langY}}
+}
+
+// runs are the stretches [from, to) of lo..hi where in holds that are at
+// least 20 pixels long: a button, not a line of text.
+func runs(lo, hi int, in func(int) bool) [][2]int {
+	var out [][2]int
+	start := -1
+	for i := lo; i <= hi; i++ {
+		switch on := i < hi && in(i); {
+		case on && start < 0:
+			start = i
+		case !on && start >= 0:
+			if i-start >= 20 {
+				out = append(out, [2]int{start, i})
+			}
+			start = -1
+		}
+	}
+	return out
 }
 
 func tap(t *testing.T, display string, p [2]int) {
