@@ -94,7 +94,8 @@ func (k *Kiosk) adminFrame(at app.Section, head string, content fyne.CanvasObjec
 	head2 := title(head)
 	head2.SizeName = theme.SizeNameSubHeadingText
 	bottom := container.NewVBox(line, bar, container.NewGridWithColumns(tabCols, tabs...))
-	return container.NewThemeOverride(container.NewPadded(container.NewBorder(head2, bottom, nil, nil, content)), compactTheme(k.style))
+	// No padding of its own: the kiosk pads every screen.
+	return container.NewThemeOverride(container.NewBorder(head2, bottom, nil, nil, content), compactTheme(k.style))
 }
 
 // emptySlot holds an action slot's place: a button's height, nothing drawn.

@@ -43,8 +43,11 @@ func (s *adminHardwareScreen) draw(k *Kiosk) fyne.CanvasObject {
 	preview := canvas.NewImageFromImage(nil)
 	preview.FillMode = canvas.ImageFillContain
 	preview.SetMinSize(fyne.NewSize(320, 200))
+	if k.portrait() {
+		preview.SetMinSize(fyne.NewSize(240, 150)) // the devices stack: less height to spare
+	}
 	right.Add(preview)
-	sounds := container.NewGridWithColumns(4,
+	sounds := k.row(
 		k.button(tr("hw.sound.scan"), theme.VolumeUpIcon(), func() { k.play(SoundScan) }),
 		k.button(tr("hw.sound.wrong"), theme.VolumeUpIcon(), func() { k.play(SoundWrong) }),
 		k.button(tr("hw.sound.open"), theme.VolumeUpIcon(), func() { k.play(SoundOpen) }),
@@ -68,6 +71,7 @@ func (s *adminHardwareScreen) draw(k *Kiosk) fyne.CanvasObject {
 	if k.portrait() {
 		devices = container.NewVBox(left, right)
 	}
+	devices = container.NewThemeOverride(devices, denseTheme{compactTheme(k.style)})
 	return k.adminFrame(app.SectionHardware, tr("admin.hardware.title"), container.NewBorder(nil, sounds, nil, nil, devices),
 		noteText(v.Note), acts)
 }
@@ -242,4 +246,16 @@ func (s *doorTestScreen) draw(k *Kiosk) fyne.CanvasObject {
 		stop = k.button(tr("admin.hardware"), theme.ComputerIcon(), func() { k.send(app.StopDoorTest{}) })
 	}
 	return k.adminFrame(app.SectionHardware, tr("doortest.title"), container.NewBorder(head, nil, nil, nil, pg.content), "", slots{stop})
+}
+
+// denseTheme is the staff theme for lists of status lines: less room
+// around each line, so a whole locker's state fits one screen. Nothing
+// in it is tapped.
+type denseTheme struct{ fyne.Theme }
+
+func (t denseTheme) Size(n fyne.ThemeSizeName) float32 {
+	if n == theme.SizeNameInnerPadding {
+		return 6
+	}
+	return t.Theme.Size(n)
 }

@@ -126,7 +126,7 @@ func (a *adminDoorsScreen) hasState(id int64, state string) bool {
 func TestAdminOpenAllAsksPINAgain(t *testing.T) {
 	f := newFixture(t)
 	f.staffLogin(t)
-	f.tap(t, "Open all doors (inventory)")
+	f.tap(t, tr("admin.openall"))
 	f.want(t, &pinAgainScreen{})
 	f.typeOnKeypad(t, "11112222")
 	f.tap(t, "Enter")
@@ -134,7 +134,7 @@ func TestAdminOpenAllAsksPINAgain(t *testing.T) {
 	if f.called("staff open all") || !f.shows("Wrong PIN.") {
 		t.Fatalf("calls %q texts %q", f.eng.Calls(), f.texts())
 	}
-	f.tap(t, "Open all doors (inventory)")
+	f.tap(t, tr("admin.openall"))
 	f.typeOnKeypad(t, staffPIN)
 	f.tap(t, "Enter")
 	if !f.called("staff open all") || !f.shows("All doors opened.") {
@@ -368,7 +368,7 @@ func TestAdminHardwareReconnect(t *testing.T) {
 	f := newFixture(t)
 	f.staffLogin(t)
 	f.tap(t, "Hardware")
-	if f.shows("Reconnect the lock board") {
+	if f.shows(tr("hw.reconnect")) {
 		t.Fatal("reconnect offered while the bus is up")
 	}
 	f.eng.Hw.Bus.State = app.BusPermission
@@ -376,7 +376,7 @@ func TestAdminHardwareReconnect(t *testing.T) {
 	if !f.shows("8a80 on sim: no permission") {
 		t.Fatalf("texts %q", f.texts())
 	}
-	f.tap(t, "Reconnect the lock board")
+	f.tap(t, tr("hw.reconnect"))
 	if f.eng.Reconnect != 1 {
 		t.Fatalf("Reconnect called %d times", f.eng.Reconnect)
 	}
