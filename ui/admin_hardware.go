@@ -181,10 +181,28 @@ func selfTestLines(v *app.StaffHardwareView) []fyne.CanvasObject {
 	}
 	out := []fyne.CanvasObject{warn(trf("hw.selftest.failed", "Time", at, "N", len(failed)))}
 	for _, c := range failed[:min(len(failed), maxChecksShown)] {
-		out = append(out, line(fmt.Sprintf("%s: %s", c.Name, c.Detail)))
+		out = append(out, line(checkText(c)))
 	}
 	return out
 }
+
+// checkText is a failed self-test check in plain words: "check." + its
+// kind, with its door, or the device's own name for a code reader. The
+// check's Detail is the core's English for the log and is not shown.
+func checkText(c app.Check) string {
+	key := "check." + string(c.Kind)
+	if c.DoorID == 0 && hasText(key+".any") {
+		key += ".any" // a relay found on the bus, not tied to a door
+	}
+	if !hasText(key) {
+		return tr("check.other")
+	}
+	return trf(key, "Door", c.DoorID, "Name", c.Name)
+}
+
+// checkKinds are every kind of self-test check, for the translation test.
+var checkKinds = []app.CheckKind{app.CheckBoard, app.CheckDoor, app.CheckSensor, app.CheckRelay, app.CheckReader,
+	app.CheckDatabase, app.CheckEvents, app.CheckDisk, app.CheckClock}
 
 func readerStatus(rs []app.ReaderStatus) fyne.CanvasObject {
 	if len(rs) == 0 {

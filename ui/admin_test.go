@@ -244,7 +244,7 @@ func TestAdminSelfTest(t *testing.T) {
 	f.staffLogin(t)
 	f.tap(t, "Hardware")
 	f.tap(t, "Run the self-test")
-	if !f.shows("1 check failed") || !f.shows("door 7: reads open") {
+	if !f.shows("1 check failed") || !f.shows("Door 7 does not read closed.") {
 		t.Fatalf("texts %q", f.texts())
 	}
 }
