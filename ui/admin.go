@@ -54,6 +54,10 @@ var adminTabs = []struct {
 	{app.SectionSettings, "admin.settings", theme.SettingsIcon},
 }
 
+// noSection marks no section tab as the one on show: the alerts at login
+// are none of them.
+const noSection app.Section = 255
+
 // adminSlots is how many action buttons a staff screen has above the
 // section tabs. Every staff screen has all of them, empty or not, and each
 // action keeps its slot, so no button moves as the content grows: a tap

@@ -96,10 +96,10 @@ func busStatus(h app.BusHealth) fyne.CanvasObject {
 		if b.Answering {
 			state = tr("hw.board.ok")
 		}
-		l := widget.NewLabel(strings.Join([]string{trf("hw.board.line", "Board", b.Address, "State", state),
-			trf("hw.timeouts", "N", b.Timeouts), inputsOn(b.Raw)}, " · "))
-		l.Wrapping = fyne.TextWrapWord
-		box.Add(l)
+		// Two lines that each end in an ellipsis rather than one that
+		// wraps: a wrapped line in a dense list runs into the next.
+		box.Add(line(trf("hw.board.line", "Board", b.Address, "State", state) + " · " + trf("hw.timeouts", "N", b.Timeouts)))
+		box.Add(line("    " + inputsOn(b.Raw)))
 	}
 	// A relay whose OFF was never confirmed may hold a lock coil energised:
 	// staff must know which door to check.
@@ -179,7 +179,9 @@ func selfTestLines(v *app.StaffHardwareView) []fyne.CanvasObject {
 			failed = append(failed, c)
 		}
 	}
-	out := []fyne.CanvasObject{warn(trf("hw.selftest.failed", "Time", at, "N", len(failed)))}
+	head := line(trf("hw.selftest.failed", "Time", at, "N", len(failed)))
+	head.Importance = widget.DangerImportance
+	out := []fyne.CanvasObject{head}
 	for _, c := range failed[:min(len(failed), maxChecksShown)] {
 		out = append(out, line(checkText(c)))
 	}
@@ -197,7 +199,16 @@ func checkText(c app.Check) string {
 	if !hasText(key) {
 		return tr("check.other")
 	}
-	return trf(key, "Door", c.DoorID, "Name", c.Name)
+	return trf(key, "Door", c.DoorID, "Name", readerName(c.Name))
+}
+
+// readerName is a code reader's name in words when it is one the kiosk
+// knows (the camera, a serial scanner), else its name from config.
+func readerName(name string) string {
+	if hasText("reader." + name) {
+		return tr("reader." + name)
+	}
+	return name
 }
 
 // checkKinds are every kind of self-test check, for the translation test.
@@ -214,7 +225,7 @@ func readerStatus(rs []app.ReaderStatus) fyne.CanvasObject {
 		if r.Up {
 			state = tr("hw.up")
 		}
-		box.Add(line(fmt.Sprintf("%s: %s (%d)", r.Name, state, r.Reads)))
+		box.Add(line(fmt.Sprintf("%s: %s (%d)", readerName(r.Name), state, r.Reads)))
 	}
 	return box
 }

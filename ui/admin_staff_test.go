@@ -392,3 +392,18 @@ func TestAdminExitAsksConfirmAndPIN(t *testing.T) {
 		t.Fatalf("quit %d times", f.quit)
 	}
 }
+
+// toStaffAlerts logs in with open alerts of every sort: a guessing limit,
+// a door forced open, one that did not open, more than the list holds.
+func toStaffAlerts(t *testing.T, f *fixture) {
+	t.Helper()
+	for i, k := range []app.EventKind{app.EvAlertFlapping, app.EvSelfTestFailed, app.EvAlertUnfinish, app.EvAlertStaffLock,
+		app.EvAlertOutOfOrder, app.EvAlertDidNot, app.EvAlertForcedOpen} {
+		f.eng.Log(app.Event{At: f.clock.now.Add(time.Duration(i-10) * time.Minute), Actor: "system", Kind: k, DoorID: int64(3 + i)})
+	}
+	f.eng.Guess = []app.GuessLimit{{Wrong: 12, Trips: 2, PausedUntil: f.clock.now.Add(3 * time.Minute)}}
+	f.tapLogo(5)
+	f.typeOnKeypad(t, staffPIN)
+	f.tap(t, tr("keypad.enter"))
+	shown[*adminAlertsScreen](t, f)
+}

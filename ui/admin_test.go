@@ -200,8 +200,8 @@ func TestAdminHardware(t *testing.T) {
 	f.staffLogin(t)
 	f.tap(t, "Hardware")
 	f.want(t, &adminHardwareScreen{})
-	if !f.shows("8a80 on sim: connected") || !f.shows("Board 1: answers · 0 timeouts · inputs on: 1–8, 17–24") ||
-		f.shows("0xFF") || !f.shows("camera: working (4)") || !f.shows("serial: not found") ||
+	if !f.shows("8a80 on sim: connected") || !f.shows("Board 1: answers · 0 timeouts") || !f.shows("inputs on: 1–8, 17–24") ||
+		f.shows("0xFF") || !f.shows("Camera: working (4)") || !f.shows("Serial scanner: not found") ||
 		!f.shows("No self-test since the kiosk started.") {
 		t.Fatalf("texts %q", f.texts())
 	}
