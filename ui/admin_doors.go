@@ -71,9 +71,7 @@ func (s *adminDoorsScreen) draw(k *Kiosk) fyne.CanvasObject {
 		}
 	}
 	acts[3] = k.button(tr("admin.openall"), theme.WarningIcon(), func() { k.send(app.OpenAll{}) })
-	if k.askOOS == 0 || sel == nil {
-		about.Truncation, about.Wrapping = fyne.TextTruncateEllipsis, fyne.TextWrapOff // a warning is read whole
-	}
+	about.Wrapping = fyne.TextWrapWord // the parcel and a warning are read whole
 	content := container.NewBorder(nil, container.NewVBox(k.doorLegend(), about), nil, nil, grid)
 	return k.adminFrame(app.SectionDoors, tr("admin.doors.title"), content, noteText(s.v.Note), acts)
 }

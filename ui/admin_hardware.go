@@ -269,7 +269,7 @@ func (s *doorTestScreen) draw(k *Kiosk) fyne.CanvasObject {
 		l := line(fmt.Sprintf("%s   %s", trf("door.number", "Door", r.DoorID), tr(doorTestStatus[r.Outcome])))
 		rows = append(rows, l)
 	}
-	pg := k.newPager(rows, 6)
+	pg := k.newPager(rows, k.rowsPerPage(6, 12))
 	stop := k.button(tr("doortest.stop"), theme.CancelIcon(), func() { k.send(app.StopDoorTest{}) })
 	if v.Done || v.Failed {
 		stop = k.button(tr("admin.hardware"), theme.ComputerIcon(), func() { k.send(app.StopDoorTest{}) })

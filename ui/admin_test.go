@@ -322,7 +322,11 @@ func (f *fixture) tapStepper(t *testing.T, label string, by int) {
 		if !ok || len(c.Objects) != 3 {
 			continue
 		}
-		if l, ok := c.Objects[0].(*widget.Label); ok && l.Text == label {
+		mid, ok := c.Objects[0].(*fyne.Container) // the label, centred
+		if !ok || len(mid.Objects) != 1 {
+			continue
+		}
+		if l, ok := mid.Objects[0].(*widget.Label); ok && l.Text == label {
 			side := c.Objects[1]
 			if by > 0 {
 				side = c.Objects[2]
