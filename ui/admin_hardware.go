@@ -33,6 +33,9 @@ func (s *adminHardwareScreen) draw(k *Kiosk) fyne.CanvasObject {
 		}
 		left.Add(line(text))
 	}
+	for _, l := range busCollisions(v) {
+		left.Add(l)
+	}
 	for _, l := range selfTestLines(v) {
 		left.Add(l)
 	}
@@ -143,14 +146,24 @@ func busScanText(v *app.StaffHardwareView) string {
 	case len(v.BusScan) == 0:
 		return tr("hw.scan.none")
 	}
-	s := tr("hw.scan.found")
+	var at []string
 	for _, f := range v.BusScan {
-		s += fmt.Sprintf(" %d", f.Address)
+		at = append(at, fmt.Sprint(f.Address))
+	}
+	return tr("hw.scan.found") + " " + strings.Join(at, ", ")
+}
+
+// busCollisions warns of each address more than one board answers at.
+func busCollisions(v *app.StaffHardwareView) []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	for _, f := range v.BusScan {
 		if f.Collision {
-			s += "(!)"
+			l := line(trf("hw.scan.collision", "Board", f.Address))
+			l.Importance = widget.DangerImportance
+			out = append(out, l)
 		}
 	}
-	return s
+	return out
 }
 
 // maxChecksShown is how many failed self-test checks the screen lists;

@@ -213,7 +213,7 @@ func TestAdminHardware(t *testing.T) {
 		t.Fatalf("texts %q", f.texts())
 	}
 	f.tap(t, "Scan the lock-board bus")
-	if !f.called("scan bus") || !f.shows("Boards found at: 1 2(!)") {
+	if !f.called("scan bus") || !f.shows("Boards found at: 1, 2") || !f.shows(trf("hw.scan.collision", "Board", 2)) {
 		t.Fatalf("texts %q", f.texts())
 	}
 	for _, b := range []string{"Scan", "Wrong", "Open", "Left open"} {
