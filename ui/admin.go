@@ -54,6 +54,10 @@ var adminTabs = []struct {
 	{app.SectionSettings, "admin.settings", theme.SettingsIcon},
 }
 
+// noSection marks no section tab as the one on show: the alerts at login
+// are none of them.
+const noSection app.Section = 255
+
 // adminSlots is how many action buttons a staff screen has above the
 // section tabs. Every staff screen has all of them, empty or not, and each
 // action keeps its slot, so no button moves as the content grows: a tap
@@ -93,8 +97,32 @@ func (k *Kiosk) adminFrame(at app.Section, head string, content fyne.CanvasObjec
 	line.Importance = widget.HighImportance
 	head2 := title(head)
 	head2.SizeName = theme.SizeNameSubHeadingText
-	bottom := container.NewVBox(line, bar, container.NewGridWithColumns(tabCols, tabs...))
-	return container.NewThemeOverride(container.NewPadded(container.NewBorder(head2, bottom, nil, nil, content)), compactTheme(k.style))
+	bottom := container.NewVBox(container.New(fixedHeight(noteHeight), line), bar, container.NewGridWithColumns(tabCols, tabs...))
+	// No padding of its own: the kiosk pads every screen.
+	return container.NewThemeOverride(container.NewBorder(head2, bottom, nil, nil, content), compactTheme(k.style))
+}
+
+// noteHeight is the height of the staff screens' note line: fixed, so the
+// slots and tabs under it stand where they stood on the last screen
+// whatever the line holds (a label's own height follows its theme).
+const noteHeight = 44
+
+// fixedHeight is a layout exactly this tall, its objects stretched to it.
+type fixedHeight float32
+
+func (h fixedHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w float32
+	for _, o := range objs {
+		w = max(w, o.MinSize().Width)
+	}
+	return fyne.NewSize(w, float32(h))
+}
+
+func (fixedHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.Position{})
+		o.Resize(size)
+	}
 }
 
 // emptySlot holds an action slot's place: a button's height, nothing drawn.
@@ -131,7 +159,11 @@ func (s *pinAgainScreen) idle() app.Idle { return s.v.Idle() }
 
 func (s *pinAgainScreen) draw(k *Kiosk) fyne.CanvasObject {
 	s.keypad = newPINKeypad(k, func(pin string) { k.sendWaiting(app.EnterPIN{PIN: pin}) })
-	s.keypad.withBack(k.button(tr("common.back"), theme.NavigateBackIcon(), func() { k.send(app.Back{}) }))
+	back := tr("common.back")
+	if s.v.For == app.ConfirmExit {
+		back = tr("admin.exit.stay") // the confirmation: leave only with the PIN, stay by this
+	}
+	s.keypad.withBack(k.button(back, theme.NavigateBackIcon(), func() { k.send(app.Back{}) }))
 	head, what := tr("admin.openall.pin"), tr("admin.openall.what")
 	switch s.v.For {
 	case app.ConfirmOpenDoor:

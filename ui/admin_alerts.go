@@ -33,7 +33,7 @@ func (s *adminAlertsScreen) draw(k *Kiosk) fyne.CanvasObject {
 		acts[0] = k.mainButton(tr("alerts.ack"), theme.ConfirmIcon(), func() { k.send(app.AckAlerts{}) })
 	}
 	acts[1] = k.button(tr("alerts.doors"), theme.GridIcon(), func() { k.send(app.ShowSection{Section: app.SectionDoors}) })
-	return k.adminFrame(app.SectionDoors, trf("alerts.title", "N", len(s.v.Alerts)+s.v.More),
+	return k.adminFrame(noSection, trf("alerts.title", "N", len(s.v.Alerts)+s.v.More),
 		container.NewVBox(rows...), "", acts)
 }
 

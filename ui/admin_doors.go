@@ -3,13 +3,14 @@ package ui
 import (
 	"fmt"
 	"image/color"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"pudo/app"
 )
@@ -37,7 +38,7 @@ func (s *adminDoorsScreen) draw(k *Kiosk) fyne.CanvasObject {
 		doors[i] = st.Door
 		cells = append(cells, s.cell(k, *st))
 	}
-	grid := container.New(&mapLayout{doors: doors}, cells...)
+	grid := container.New(&gridLayout{mapLayout{doors: doors}}, cells...)
 	var acts slots
 	about := say(tr("admin.doors.tap"))
 	if sel != nil {
@@ -70,8 +71,8 @@ func (s *adminDoorsScreen) draw(k *Kiosk) fyne.CanvasObject {
 		}
 	}
 	acts[3] = k.button(tr("admin.openall"), theme.WarningIcon(), func() { k.send(app.OpenAll{}) })
-	about.Truncation, about.Wrapping = fyne.TextTruncateEllipsis, fyne.TextWrapOff
-	content := container.NewBorder(nil, container.NewVBox(doorLegend(), about), nil, nil, grid)
+	about.Wrapping = fyne.TextWrapWord // the parcel and a warning are read whole
+	content := container.NewBorder(nil, container.NewVBox(k.doorLegend(), about), nil, nil, grid)
 	return k.adminFrame(app.SectionDoors, tr("admin.doors.title"), content, noteText(s.v.Note), acts)
 }
 
@@ -173,21 +174,25 @@ var stateIcons = map[string]func() fyne.Resource{
 	"fault": theme.WarningIcon, "out-of-service": theme.CancelIcon,
 }
 
+// badgeSize is a state badge's side in the grid and the legend.
+const badgeSize = 22
+
 // badge is a state's icon on its colour.
 func badge(state string) fyne.CanvasObject {
 	r := canvas.NewRectangle(stateColour(state))
 	r.CornerRadius = 4
-	r.SetMinSize(fyne.NewSquareSize(24))
+	r.SetMinSize(fyne.NewSquareSize(badgeSize))
 	if icon, ok := stateIcons[state]; ok {
 		img := canvas.NewImageFromResource(theme.NewColoredResource(icon(), stateInkName(state)))
-		img.SetMinSize(fyne.NewSquareSize(18))
+		img.SetMinSize(fyne.NewSquareSize(badgeSize - 6))
 		return container.NewStack(r, container.NewCenter(img))
 	}
 	return r
 }
 
 // cell is one door: its number, size and parcel on its fill (free or
-// occupied), and a badge for every other state it is in.
+// occupied), and a badge for every other state it is in. The fill shows
+// a parcel whatever else the door is in: out of service, open or faulty.
 func (s *adminDoorsScreen) cell(k *Kiosk, st app.DoorState) fyne.CanvasObject {
 	occupied := st.Rent != nil || st.Occupied
 	base := "free"
@@ -203,7 +208,7 @@ func (s *adminDoorsScreen) cell(k *Kiosk, st app.DoorState) fyne.CanvasObject {
 	}
 	ink := stateInk(base)
 	num := canvas.NewText(fmt.Sprint(st.ID), ink)
-	num.TextStyle.Bold, num.TextSize = true, 22
+	num.TextStyle.Bold, num.TextSize = true, 18
 	label := string(st.Size)
 	if occupied {
 		label += " " + rentRef(st.Rent)
@@ -211,34 +216,92 @@ func (s *adminDoorsScreen) cell(k *Kiosk, st app.DoorState) fyne.CanvasObject {
 	what := canvas.NewText(label, ink)
 	what.TextSize = 14
 	var badges []fyne.CanvasObject
+	on := doorStatesOf(st)
 	for _, b := range stateBadges {
-		for _, on := range doorStatesOf(st) {
-			if on == b {
-				badges = append(badges, badge(b))
-			}
+		if slices.Contains(on, b) {
+			badges = append(badges, badge(b))
 		}
 	}
-	head := container.NewHBox(num, container.NewCenter(what))
-	cell := container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, head, container.NewHBox(badges...))))
+	row := container.New(layout.NewCustomPaddedHBoxLayout(2), badges...)
 	id := st.ID
-	return newTapArea(cell, k.tapped(func() {
+	return newTapArea(container.NewStack(bg, container.New(cellLayout{}, num, what, row)), k.tapped(func() {
 		k.selected, k.askOOS = id, 0
 		k.refresh(s)
 	}))
 }
 
-func doorLegend() fyne.CanvasObject {
+// cellPad is the room inside a door cell's edge.
+const cellPad = 3
+
+// cellLayout places a door cell's number top left and its badges top
+// right; its size and parcel go beside the number when they fit, else
+// under it when the door is tall enough, else only the fill shows it
+// (the line under the grid names it once the door is selected).
+type cellLayout struct{}
+
+func (cellLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	num, badges := objs[0].MinSize(), objs[2].MinSize()
+	return fyne.NewSize(num.Width+badges.Width+3*cellPad, max(num.Height, badges.Height)+2*cellPad)
+}
+
+func (cellLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	num, what, badges := objs[0], objs[1], objs[2]
+	ns, ws, bs := num.MinSize(), what.MinSize(), badges.MinSize()
+	lineH := max(ns.Height, bs.Height)
+	num.Resize(ns)
+	num.Move(fyne.NewPos(cellPad, cellPad+(lineH-ns.Height)/2))
+	badges.Resize(bs)
+	badges.Move(fyne.NewPos(size.Width-cellPad-bs.Width, cellPad+(lineH-bs.Height)/2))
+	what.Resize(ws)
+	switch free := size.Width - ns.Width - bs.Width - 4*cellPad; {
+	case free >= ws.Width:
+		what.Move(fyne.NewPos(2*cellPad+ns.Width, cellPad+(lineH-ws.Height)/2))
+		what.Show()
+	case size.Height >= lineH+ws.Height+2*cellPad && size.Width >= ws.Width+2*cellPad:
+		what.Move(fyne.NewPos(cellPad, cellPad+lineH))
+		what.Show()
+	default:
+		what.Hide()
+	}
+}
+
+// gridGap is mapLayout's gap between doors.
+const gridGap = 4
+
+// gridLayout is the shopper's map layout (columns and door sizes as the
+// locker is built) with room for every cell: a column is as tall as its
+// smallest door needs, scaled by the doors' sizes.
+type gridLayout struct{ mapLayout }
+
+func (g *gridLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	n, units := g.columns()
+	var w, h float32
+	for i, d := range g.doors {
+		if i >= len(objs) {
+			break
+		}
+		m := objs[i].MinSize()
+		w = max(w, m.Width)
+		h = max(h, units[d.Col]*(m.Height+gridGap)/sizeUnits[d.Size])
+	}
+	return fyne.NewSize(float32(n)*(w+gridGap)-gridGap, h)
+}
+
+// doorLegend explains the fill and the badges, in as many rows as the
+// panel needs.
+func (k *Kiosk) doorLegend() fyne.CanvasObject {
 	var items []fyne.CanvasObject
 	for _, s := range doorStates {
 		sw := badge(s)
 		if s == "free" {
 			r := canvas.NewRectangle(stateColour(s))
 			r.StrokeColor, r.StrokeWidth = fg(), 1
-			r.SetMinSize(fyne.NewSquareSize(24))
+			r.SetMinSize(fyne.NewSquareSize(badgeSize))
 			sw = r
 		}
-		l := widget.NewLabel(tr("door.state." + s))
-		items = append(items, container.NewHBox(container.NewCenter(sw), l))
+		l := canvas.NewText(tr("door.state."+s), fg())
+		l.TextSize = 16
+		items = append(items, container.NewHBox(container.NewCenter(sw), container.NewCenter(l)))
 	}
-	return container.NewCenter(container.NewGridWrap(fyne.NewSize(170, 36), items...))
+	return k.rowIn(k.room(), items...)
 }

@@ -33,6 +33,9 @@ func (s *adminHardwareScreen) draw(k *Kiosk) fyne.CanvasObject {
 		}
 		left.Add(line(text))
 	}
+	for _, l := range busCollisions(v) {
+		left.Add(l)
+	}
 	for _, l := range selfTestLines(v) {
 		left.Add(l)
 	}
@@ -43,8 +46,11 @@ func (s *adminHardwareScreen) draw(k *Kiosk) fyne.CanvasObject {
 	preview := canvas.NewImageFromImage(nil)
 	preview.FillMode = canvas.ImageFillContain
 	preview.SetMinSize(fyne.NewSize(320, 200))
+	if k.portrait() {
+		preview.SetMinSize(fyne.NewSize(240, 150)) // the devices stack: less height to spare
+	}
 	right.Add(preview)
-	sounds := container.NewGridWithColumns(4,
+	sounds := k.row(
 		k.button(tr("hw.sound.scan"), theme.VolumeUpIcon(), func() { k.play(SoundScan) }),
 		k.button(tr("hw.sound.wrong"), theme.VolumeUpIcon(), func() { k.play(SoundWrong) }),
 		k.button(tr("hw.sound.open"), theme.VolumeUpIcon(), func() { k.play(SoundOpen) }),
@@ -68,6 +74,7 @@ func (s *adminHardwareScreen) draw(k *Kiosk) fyne.CanvasObject {
 	if k.portrait() {
 		devices = container.NewVBox(left, right)
 	}
+	devices = container.NewThemeOverride(devices, denseTheme{compactTheme(k.style)})
 	return k.adminFrame(app.SectionHardware, tr("admin.hardware.title"), container.NewBorder(nil, sounds, nil, nil, devices),
 		noteText(v.Note), acts)
 }
@@ -92,10 +99,10 @@ func busStatus(h app.BusHealth) fyne.CanvasObject {
 		if b.Answering {
 			state = tr("hw.board.ok")
 		}
-		l := widget.NewLabel(strings.Join([]string{trf("hw.board.line", "Board", b.Address, "State", state),
-			trf("hw.timeouts", "N", b.Timeouts), inputsOn(b.Raw)}, " · "))
-		l.Wrapping = fyne.TextWrapWord
-		box.Add(l)
+		// Two lines that each end in an ellipsis rather than one that
+		// wraps: a wrapped line in a dense list runs into the next.
+		box.Add(line(trf("hw.board.line", "Board", b.Address, "State", state) + " · " + trf("hw.timeouts", "N", b.Timeouts)))
+		box.Add(line("    " + inputsOn(b.Raw)))
 	}
 	// A relay whose OFF was never confirmed may hold a lock coil energised:
 	// staff must know which door to check.
@@ -139,14 +146,24 @@ func busScanText(v *app.StaffHardwareView) string {
 	case len(v.BusScan) == 0:
 		return tr("hw.scan.none")
 	}
-	s := tr("hw.scan.found")
+	var at []string
 	for _, f := range v.BusScan {
-		s += fmt.Sprintf(" %d", f.Address)
+		at = append(at, fmt.Sprint(f.Address))
+	}
+	return tr("hw.scan.found") + " " + strings.Join(at, ", ")
+}
+
+// busCollisions warns of each address more than one board answers at.
+func busCollisions(v *app.StaffHardwareView) []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	for _, f := range v.BusScan {
 		if f.Collision {
-			s += "(!)"
+			l := line(trf("hw.scan.collision", "Board", f.Address))
+			l.Importance = widget.DangerImportance
+			out = append(out, l)
 		}
 	}
-	return s
+	return out
 }
 
 // maxChecksShown is how many failed self-test checks the screen lists;
@@ -175,12 +192,41 @@ func selfTestLines(v *app.StaffHardwareView) []fyne.CanvasObject {
 			failed = append(failed, c)
 		}
 	}
-	out := []fyne.CanvasObject{warn(trf("hw.selftest.failed", "Time", at, "N", len(failed)))}
+	head := line(trf("hw.selftest.failed", "Time", at, "N", len(failed)))
+	head.Importance = widget.DangerImportance
+	out := []fyne.CanvasObject{head}
 	for _, c := range failed[:min(len(failed), maxChecksShown)] {
-		out = append(out, line(fmt.Sprintf("%s: %s", c.Name, c.Detail)))
+		out = append(out, line(checkText(c)))
 	}
 	return out
 }
+
+// checkText is a failed self-test check in plain words: "check." + its
+// kind, with its door, or the device's own name for a code reader. The
+// check's Detail is the core's English for the log and is not shown.
+func checkText(c app.Check) string {
+	key := "check." + string(c.Kind)
+	if c.DoorID == 0 && hasText(key+".any") {
+		key += ".any" // a relay found on the bus, not tied to a door
+	}
+	if !hasText(key) {
+		return tr("check.other")
+	}
+	return trf(key, "Door", c.DoorID, "Name", readerName(c.Name))
+}
+
+// readerName is a code reader's name in words when it is one the kiosk
+// knows (the camera, a serial scanner), else its name from config.
+func readerName(name string) string {
+	if hasText("reader." + name) {
+		return tr("reader." + name)
+	}
+	return name
+}
+
+// checkKinds are every kind of self-test check, for the translation test.
+var checkKinds = []app.CheckKind{app.CheckBoard, app.CheckDoor, app.CheckSensor, app.CheckRelay, app.CheckReader,
+	app.CheckDatabase, app.CheckEvents, app.CheckDisk, app.CheckClock}
 
 func readerStatus(rs []app.ReaderStatus) fyne.CanvasObject {
 	if len(rs) == 0 {
@@ -192,7 +238,7 @@ func readerStatus(rs []app.ReaderStatus) fyne.CanvasObject {
 		if r.Up {
 			state = tr("hw.up")
 		}
-		box.Add(line(fmt.Sprintf("%s: %s (%d)", r.Name, state, r.Reads)))
+		box.Add(line(fmt.Sprintf("%s: %s (%d)", readerName(r.Name), state, r.Reads)))
 	}
 	return box
 }
@@ -236,10 +282,22 @@ func (s *doorTestScreen) draw(k *Kiosk) fyne.CanvasObject {
 		l := line(fmt.Sprintf("%s   %s", trf("door.number", "Door", r.DoorID), tr(doorTestStatus[r.Outcome])))
 		rows = append(rows, l)
 	}
-	pg := k.newPager(rows, 6)
+	pg := k.newPager(rows, k.rowsPerPage(6, 12))
 	stop := k.button(tr("doortest.stop"), theme.CancelIcon(), func() { k.send(app.StopDoorTest{}) })
 	if v.Done || v.Failed {
 		stop = k.button(tr("admin.hardware"), theme.ComputerIcon(), func() { k.send(app.StopDoorTest{}) })
 	}
 	return k.adminFrame(app.SectionHardware, tr("doortest.title"), container.NewBorder(head, nil, nil, nil, pg.content), "", slots{stop})
+}
+
+// denseTheme is the staff theme for lists of status lines: less room
+// around each line, so a whole locker's state fits one screen. Nothing
+// in it is tapped.
+type denseTheme struct{ fyne.Theme }
+
+func (t denseTheme) Size(n fyne.ThemeSizeName) float32 {
+	if n == theme.SizeNameInnerPadding {
+		return 6
+	}
+	return t.Theme.Size(n)
 }

@@ -104,7 +104,7 @@ func (s *adminEventsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	if s.v.Before != 0 {
 		acts[1] = k.button(tr("admin.newest"), theme.MoveUpIcon(), func() { k.send(app.LogPage{}) })
 	}
-	pg := k.newPager(rows, 7)
+	pg := k.newPager(rows, k.rowsPerPage(7, 13))
 	return k.adminFrame(app.SectionLog, tr("admin.events.title"), pg.content, "", acts)
 }
 
@@ -116,4 +116,13 @@ func eventRow(e app.Event) fyne.CanvasObject {
 		l.Importance = widget.DangerImportance
 	}
 	return l
+}
+
+// rowsPerPage is how many list rows a staff page holds on this panel: the
+// portrait one has room for about twice as many.
+func (k *Kiosk) rowsPerPage(landscape, portrait int) int {
+	if k.portrait() {
+		return portrait
+	}
+	return landscape
 }

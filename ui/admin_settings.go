@@ -69,7 +69,7 @@ func (k *Kiosk) stepper(label string, step func(by int)) fyne.CanvasObject {
 		return container.NewGridWrap(fyne.NewSize(160, b.MinSize().Height), b)
 	}
 	return container.NewBorder(nil, nil, wide(k.button("", theme.ContentRemoveIcon(), change(-1))),
-		wide(k.button("", theme.ContentAddIcon(), change(1))), l)
+		wide(k.button("", theme.ContentAddIcon(), change(1))), container.NewCenter(l))
 }
 
 func (k *Kiosk) toggleLanguage(code string) {

@@ -126,7 +126,7 @@ func (a *adminDoorsScreen) hasState(id int64, state string) bool {
 func TestAdminOpenAllAsksPINAgain(t *testing.T) {
 	f := newFixture(t)
 	f.staffLogin(t)
-	f.tap(t, "Open all doors (inventory)")
+	f.tap(t, tr("admin.openall"))
 	f.want(t, &pinAgainScreen{})
 	f.typeOnKeypad(t, "11112222")
 	f.tap(t, "Enter")
@@ -134,7 +134,7 @@ func TestAdminOpenAllAsksPINAgain(t *testing.T) {
 	if f.called("staff open all") || !f.shows("Wrong PIN.") {
 		t.Fatalf("calls %q texts %q", f.eng.Calls(), f.texts())
 	}
-	f.tap(t, "Open all doors (inventory)")
+	f.tap(t, tr("admin.openall"))
 	f.typeOnKeypad(t, staffPIN)
 	f.tap(t, "Enter")
 	if !f.called("staff open all") || !f.shows("All doors opened.") {
@@ -200,8 +200,8 @@ func TestAdminHardware(t *testing.T) {
 	f.staffLogin(t)
 	f.tap(t, "Hardware")
 	f.want(t, &adminHardwareScreen{})
-	if !f.shows("8a80 on sim: connected") || !f.shows("Board 1: answers · 0 timeouts · inputs on: 1–8, 17–24") ||
-		f.shows("0xFF") || !f.shows("camera: working (4)") || !f.shows("serial: not found") ||
+	if !f.shows("8a80 on sim: connected") || !f.shows("Board 1: answers · 0 timeouts") || !f.shows("inputs on: 1–8, 17–24") ||
+		f.shows("0xFF") || !f.shows("Camera: working (4)") || !f.shows("Serial scanner: not found") ||
 		!f.shows("No self-test since the kiosk started.") {
 		t.Fatalf("texts %q", f.texts())
 	}
@@ -213,7 +213,7 @@ func TestAdminHardware(t *testing.T) {
 		t.Fatalf("texts %q", f.texts())
 	}
 	f.tap(t, "Scan the lock-board bus")
-	if !f.called("scan bus") || !f.shows("Boards found at: 1 2(!)") {
+	if !f.called("scan bus") || !f.shows("Boards found at: 1, 2") || !f.shows(trf("hw.scan.collision", "Board", 2)) {
 		t.Fatalf("texts %q", f.texts())
 	}
 	for _, b := range []string{"Scan", "Wrong", "Open", "Left open"} {
@@ -244,7 +244,7 @@ func TestAdminSelfTest(t *testing.T) {
 	f.staffLogin(t)
 	f.tap(t, "Hardware")
 	f.tap(t, "Run the self-test")
-	if !f.shows("1 check failed") || !f.shows("door 7: reads open") {
+	if !f.shows("1 check failed") || !f.shows("Door 7 does not read closed.") {
 		t.Fatalf("texts %q", f.texts())
 	}
 }
@@ -322,7 +322,11 @@ func (f *fixture) tapStepper(t *testing.T, label string, by int) {
 		if !ok || len(c.Objects) != 3 {
 			continue
 		}
-		if l, ok := c.Objects[0].(*widget.Label); ok && l.Text == label {
+		mid, ok := c.Objects[0].(*fyne.Container) // the label, centred
+		if !ok || len(mid.Objects) != 1 {
+			continue
+		}
+		if l, ok := mid.Objects[0].(*widget.Label); ok && l.Text == label {
 			side := c.Objects[1]
 			if by > 0 {
 				side = c.Objects[2]
@@ -368,7 +372,7 @@ func TestAdminHardwareReconnect(t *testing.T) {
 	f := newFixture(t)
 	f.staffLogin(t)
 	f.tap(t, "Hardware")
-	if f.shows("Reconnect the lock board") {
+	if f.shows(tr("hw.reconnect")) {
 		t.Fatal("reconnect offered while the bus is up")
 	}
 	f.eng.Hw.Bus.State = app.BusPermission
@@ -376,7 +380,7 @@ func TestAdminHardwareReconnect(t *testing.T) {
 	if !f.shows("8a80 on sim: no permission") {
 		t.Fatalf("texts %q", f.texts())
 	}
-	f.tap(t, "Reconnect the lock board")
+	f.tap(t, tr("hw.reconnect"))
 	if f.eng.Reconnect != 1 {
 		t.Fatalf("Reconnect called %d times", f.eng.Reconnect)
 	}

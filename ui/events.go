@@ -27,6 +27,9 @@ func eventText(e app.Event) string {
 // member, the locker itself.
 func actorText(actor string) string {
 	kind, name, _ := strings.Cut(actor, ":")
+	if name == "?" {
+		return tr("actor.unknown") // a wrong PIN names nobody
+	}
 	key := "actor." + kind
 	if !hasText(key) {
 		return actor

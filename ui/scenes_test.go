@@ -211,6 +211,22 @@ var scenes = []scene{
 		f.staffLogin(t)
 		f.tap(t, tr("admin.openall"))
 	}},
+	{"admin-alerts", toStaffAlerts},
+	{"admin-exit-confirm", func(t *testing.T, f *fixture) {
+		f.staffLogin(t)
+		f.tap(t, tr("admin.settings"))
+		f.tap(t, tr("admin.exit"))
+	}},
+	{"admin-doors-states", func(t *testing.T, f *fixture) {
+		gridStates(f)
+		f.staffLogin(t)
+		test.Tap(f.doorCell(t, 14))
+	}},
+	{"admin-oos-warning", func(t *testing.T, f *fixture) {
+		f.staffLogin(t)
+		test.Tap(f.doorCell(t, 14))
+		f.tap(t, tr("admin.oos.on"))
+	}},
 }
 
 func toDoorScene(t *testing.T, f *fixture) {
