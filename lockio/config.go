@@ -1,6 +1,7 @@
 package lockio
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"time"
@@ -138,12 +139,8 @@ func DefaultConfig() Config {
 // SimAutoClose excepted: their zero values mean something).
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
-	if c.Protocol == "" {
-		c.Protocol = d.Protocol
-	}
-	if c.ModbusPulse == "" {
-		c.ModbusPulse = d.ModbusPulse
-	}
+	c.Protocol = cmp.Or(c.Protocol, d.Protocol)
+	c.ModbusPulse = cmp.Or(c.ModbusPulse, d.ModbusPulse)
 	setDur := func(v *Duration, def Duration) {
 		if *v == 0 {
 			*v = def
@@ -158,9 +155,7 @@ func (c Config) withDefaults() Config {
 	setDur(&c.MinUnlockGap, d.MinUnlockGap)
 	setDur(&c.Pulse, d.Pulse)
 	setDur(&c.ReconnectMax, d.ReconnectMax)
-	if c.Debounce == 0 {
-		c.Debounce = d.Debounce
-	}
+	c.Debounce = cmp.Or(c.Debounce, d.Debounce)
 	if c.Baud == 0 {
 		if codec, err := proto.ByName(c.Protocol); err == nil {
 			c.Baud = codec.Baud()

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net"
@@ -103,18 +104,10 @@ func DefaultConfig() Config {
 
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
-	if c.Listen == "" {
-		c.Listen = d.Listen
-	}
-	if c.MaxBody == 0 {
-		c.MaxBody = d.MaxBody
-	}
-	if c.RemoteOpenPerMinute == 0 {
-		c.RemoteOpenPerMinute = d.RemoteOpenPerMinute
-	}
-	if c.IdempotencyTTL == 0 {
-		c.IdempotencyTTL = d.IdempotencyTTL
-	}
+	c.Listen = cmp.Or(c.Listen, d.Listen)
+	c.MaxBody = cmp.Or(c.MaxBody, d.MaxBody)
+	c.RemoteOpenPerMinute = cmp.Or(c.RemoteOpenPerMinute, d.RemoteOpenPerMinute)
+	c.IdempotencyTTL = cmp.Or(c.IdempotencyTTL, d.IdempotencyTTL)
 	// A fresh slice: the caller's Config must not change under it.
 	hooks := make([]Webhook, len(c.Webhooks))
 	for i, w := range c.Webhooks {

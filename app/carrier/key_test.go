@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"pudo/app/keyfile"
 )
 
 func TestPublicKeyText(t *testing.T) {
@@ -61,7 +63,7 @@ func TestPrivateKeyFile(t *testing.T) {
 	_, edKey, _ := ed25519.GenerateKey(rand.Reader)
 	der, _ := x509.MarshalPKCS8PrivateKey(edKey)
 	ed := filepath.Join(dir, "operator.key")
-	os.WriteFile(ed, pem.EncodeToMemory(&pem.Block{Type: pemType, Bytes: der}), 0o600)
+	os.WriteFile(ed, pem.EncodeToMemory(&pem.Block{Type: keyfile.PEMType, Bytes: der}), 0o600)
 	junk := filepath.Join(dir, "junk.key")
 	os.WriteFile(junk, []byte("not pem"), 0o600)
 	for _, p := range []string{ed, junk} {

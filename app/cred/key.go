@@ -4,14 +4,13 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
+
+	"pudo/app/keyfile"
 )
 
 // PublicKey is one of the operator's verifying keys.
@@ -79,46 +78,24 @@ func GenerateKey() PrivateKey {
 // Public is the verifying half of k.
 func (k PrivateKey) Public() PublicKey { return k.pub }
 
-// pemType is the PEM block of a private key file: PKCS #8, so OpenSSL reads
-// it too (`openssl pkey -in operator.key -noout -text`).
-const pemType = "PRIVATE KEY"
-
-// WritePrivateKey writes k to path as PKCS #8 PEM, mode 0600; path must
-// not exist.
+// WritePrivateKey writes k to path (keyfile: PKCS #8 PEM, mode 0600);
+// path must not exist.
 func WritePrivateKey(path string, k PrivateKey) error {
-	der, err := x509.MarshalPKCS8PrivateKey(k.key)
-	if err != nil {
+	if err := keyfile.Write(path, k.key); err != nil {
 		return fmt.Errorf("cred: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return fmt.Errorf("cred: %w", err)
-	}
-	if err := pem.Encode(f, &pem.Block{Type: pemType, Bytes: der}); err != nil {
-		f.Close()
-		return fmt.Errorf("cred: %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("cred: %s: %w", path, err)
-	}
-	return f.Close()
+	return nil
 }
 
 // ReadPrivateKey reads a key WritePrivateKey wrote (or OpenSSL's
 // `genpkey -algorithm ed25519`).
 func ReadPrivateKey(path string) (PrivateKey, error) {
-	body, err := os.ReadFile(path)
+	k, err := keyfile.Read(path)
+	if errors.Is(err, keyfile.ErrNotKey) {
+		return PrivateKey{}, fmt.Errorf("%w: %v", ErrBadKey, err)
+	}
 	if err != nil {
 		return PrivateKey{}, fmt.Errorf("cred: %w", err)
-	}
-	block, _ := pem.Decode(body)
-	if block == nil || block.Type != pemType {
-		return PrivateKey{}, fmt.Errorf("%w: %s holds no %q PEM block", ErrBadKey, path, pemType)
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		return PrivateKey{}, fmt.Errorf("%w: %s: %v", ErrBadKey, path, err)
 	}
 	priv, ok := k.(ed25519.PrivateKey)
 	if !ok {

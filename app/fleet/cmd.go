@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -121,7 +122,7 @@ func newCLI(ctx context.Context, name string, out, errw io.Writer) *cli {
 	c.fs.SetOutput(errw)
 	env := os.Getenv
 	c.fs.StringVar(&c.broker, "broker", env("PUDO_FLEET_BROKER"), "the operator's broker, mqtts://HOST:8883")
-	c.fs.StringVar(&c.fleet, "fleet", cmp(env("PUDO_FLEET"), DefaultConfig().Fleet), "fleet name in the topics")
+	c.fs.StringVar(&c.fleet, "fleet", cmp.Or(env("PUDO_FLEET"), DefaultConfig().Fleet), "fleet name in the topics")
 	c.fs.StringVar(&c.ca, "ca", env("PUDO_FLEET_CA"), "PEM CA bundle the broker's certificate chains to")
 	c.fs.StringVar(&c.cert, "cert", env("PUDO_FLEET_CERT"), "the operator's TLS client certificate (PEM)")
 	c.fs.StringVar(&c.ckey, "cert-key", env("PUDO_FLEET_CERT_KEY"), "its private key (PEM)")

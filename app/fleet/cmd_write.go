@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -70,7 +71,7 @@ func (c *cli) book() error {
 	if err := c.needLocker(); err != nil {
 		return err
 	}
-	cmd := Command{BookingID: cmp(c.bookingID, newID()[:16]), Size: strings.ToUpper(c.size), ParcelRef: c.parcelRef,
+	cmd := Command{BookingID: cmp.Or(c.bookingID, newID()[:16]), Size: strings.ToUpper(c.size), ParcelRef: c.parcelRef,
 		RecipientRef: c.recipientRef, PreferLow: c.preferLow}
 	if c.until != "" {
 		t, err := parseUntil(c.until)

@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
@@ -190,7 +191,7 @@ func owner(bookingID string) string { return "fleet:" + bookingID }
 // apply does the command through the core; target is this locker's id, or
 // _all for a command that came fleet-wide.
 func (l *Link) apply(ctx context.Context, name, target string, c Command, res Result) Result {
-	op := l.core.Operator(cmp(c.Operator, "fleet"))
+	op := l.core.Operator(cmp.Or(c.Operator, "fleet"))
 	switch name {
 	case CmdBook:
 		if r, refused := l.bookingTaken(ctx, c, res); refused {
@@ -255,13 +256,6 @@ func (l *Link) apply(ctx context.Context, name, target string, c Command, res Re
 		return ok(res)
 	}
 	return refuse(res, "unknown_command", name)
-}
-
-func cmp(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // bookingTaken refuses a second book for a booking whose rent is still

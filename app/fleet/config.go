@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"cmp"
 	"fmt"
 	"net"
 	"net/url"
@@ -79,36 +80,16 @@ func DefaultConfig() Config {
 
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
-	if c.Fleet == "" {
-		c.Fleet = d.Fleet
-	}
-	if c.KeepAlive == 0 {
-		c.KeepAlive = d.KeepAlive
-	}
-	if c.SessionExpiry == 0 {
-		c.SessionExpiry = d.SessionExpiry
-	}
-	if c.WillDelay == 0 {
-		c.WillDelay = d.WillDelay
-	}
-	if c.ReconnectSpread == 0 {
-		c.ReconnectSpread = d.ReconnectSpread
-	}
-	if c.ReconnectMax == 0 {
-		c.ReconnectMax = d.ReconnectMax
-	}
-	if c.PublishRate == 0 {
-		c.PublishRate = d.PublishRate
-	}
-	if c.HealthEvery == 0 {
-		c.HealthEvery = d.HealthEvery
-	}
-	if c.RemoteOpenPerMinute == 0 {
-		c.RemoteOpenPerMinute = d.RemoteOpenPerMinute
-	}
-	if c.MaxClockSkew == 0 {
-		c.MaxClockSkew = d.MaxClockSkew
-	}
+	c.Fleet = cmp.Or(c.Fleet, d.Fleet)
+	c.KeepAlive = cmp.Or(c.KeepAlive, d.KeepAlive)
+	c.SessionExpiry = cmp.Or(c.SessionExpiry, d.SessionExpiry)
+	c.WillDelay = cmp.Or(c.WillDelay, d.WillDelay)
+	c.ReconnectSpread = cmp.Or(c.ReconnectSpread, d.ReconnectSpread)
+	c.ReconnectMax = cmp.Or(c.ReconnectMax, d.ReconnectMax)
+	c.PublishRate = cmp.Or(c.PublishRate, d.PublishRate)
+	c.HealthEvery = cmp.Or(c.HealthEvery, d.HealthEvery)
+	c.RemoteOpenPerMinute = cmp.Or(c.RemoteOpenPerMinute, d.RemoteOpenPerMinute)
+	c.MaxClockSkew = cmp.Or(c.MaxClockSkew, d.MaxClockSkew)
 	return c
 }
 
