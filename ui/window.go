@@ -70,10 +70,19 @@ func (l panelLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		o.Move(fyne.Position{})
 		o.Resize(size)
 	}
-	if l.r != nil && l.r.last != size {
-		l.r.last = size
-		if l.r.f != nil {
-			l.r.f(size)
-		}
+	l.r.noticeCanvas(l.c.Size())
+}
+
+// noticeCanvas tells of a new panel size. It goes by the canvas, not by
+// the size a layout pass is given: Fyne's SetContent lays new content out
+// at its minimum size before the window's, so a redraw told of that size
+// would set new content, be told again, and never stop.
+func (r *resized) noticeCanvas(now fyne.Size) {
+	if r == nil || now.Width <= 0 || now.Height <= 0 || now == r.last {
+		return
+	}
+	r.last = now
+	if r.f != nil {
+		r.f(now)
 	}
 }

@@ -73,3 +73,32 @@ func TestPanelLayoutUnsized(t *testing.T) {
 		t.Fatalf("sized 1280x800: min %v, want %v", got, want)
 	}
 }
+
+// TestPanelResizeOnlyWhenThePanelDoes: Fyne's SetContent lays new content
+// out at its minimum size first, then at the window's; the kiosk redraws on
+// a resize, so a resize told from the layout's size redrew for ever (a core
+// busy and the memory growing at idle, taps not taken).
+func TestPanelResizeOnlyWhenThePanelDoes(t *testing.T) {
+	c := test.NewCanvas()
+	c.Resize(fyne.NewSize(1280, 800))
+	r := &resized{}
+	told := 0
+	r.f = func(fyne.Size) { told++ }
+	l := panelLayout{c: c, r: r}
+	small := canvas.NewRectangle(themed(colorNameLit))
+	small.SetMinSize(fyne.NewSize(300, 200))
+	objs := []fyne.CanvasObject{small}
+	for range 5 { // five screens set, as SetContent lays each out
+		l.Layout(objs, small.MinSize())
+		l.Layout(objs, c.Size())
+	}
+	if told != 1 {
+		t.Fatalf("told of a resize %d times for one panel size, want once", told)
+	}
+	c.Resize(fyne.NewSize(800, 1280)) // the panel turned
+	l.Layout(objs, small.MinSize())
+	l.Layout(objs, c.Size())
+	if told != 2 {
+		t.Fatalf("after the panel turned: told %d times, want 2", told)
+	}
+}
