@@ -56,6 +56,9 @@ test: deps
 	# The scanner's read-rate tests decode hundreds of images: they skip
 	# under -race (ten times slower, nothing concurrent) and run here.
 	$(GO) test -run 'Rate|SlowMachine' ./scanner
+	# The same for the screens' fit and golden images: hundreds of layouts
+	# and captures, single-threaded.
+	$(GO) test -run 'TestScreensFit|TestGolden' ./ui
 
 # Benchmarks print in benchstat's format; each sits beside its baseline.
 bench: deps

@@ -27,6 +27,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -263,7 +264,16 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// waits for them before the store closes.
 	parts.Go("screens", func(ctx context.Context) error { k.Run(ctx); return nil })
 	parts.Go("scans", func(ctx context.Context) error { pumpScans(ctx, readers, k); return nil })
-	context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
+	// A signal ends the window; a window already closed (staff's exit,
+	// or the window manager) is not asked again: past its loop, fyne.Do
+	// would run Quit on this goroutine, and Fyne says so on stderr.
+	var stopped atomic.Bool
+	a.Lifecycle().SetOnStopped(func() { stopped.Store(true) })
+	context.AfterFunc(ctx, func() {
+		if !stopped.Load() {
+			fyne.Do(a.Quit)
+		}
+	})
 	watchdog(ctx, a, log)
 	log.Info("kiosk ready", "kiosk", cfg.Kiosk.ID, "data_dir", dir, "doors", len(doors),
 		"lock_port", cfg.Lock.Port, "startup_ms", time.Since(start).Milliseconds())

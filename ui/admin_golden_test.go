@@ -14,7 +14,7 @@ import (
 // at it, and copy it over the master if it is right.
 func TestGoldenStaffScreens(t *testing.T) {
 	if raceOn {
-		t.Skip("pixels have no data races; go test ./ui compares them")
+		t.Skip("pixels have no data races to find; make test runs this without -race")
 	}
 	cases := []struct {
 		lang, suffix string

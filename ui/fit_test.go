@@ -15,12 +15,10 @@ import (
 // where the kiosk's full-screen window would clip it. It logs the screens
 // with the least room to spare.
 func TestScreensFit(t *testing.T) {
-	langs := Languages
 	if raceOn {
-		// Layout has no data races to find; under -race only French, the
-		// longest texts, keeps the run short. go test ./ui checks all.
-		langs = []Language{{"fr", "Français"}}
+		t.Skip("layout has no data races to find; make test runs this without -race")
 	}
+	langs := Languages
 	type margin struct {
 		name string
 		w, h float32
