@@ -30,11 +30,14 @@ const (
 	EvDoorSensorUnknown EventKind = "door.sensor-unknown"
 	EvAlertForcedOpen   EventKind = "alert.door.forced-open"
 	EvAlertFlapping     EventKind = "alert.door.flapping"
-	EvDoorOutOfService  EventKind = "door.out-of-service"
-	EvDoorInService     EventKind = "door.in-service"
-	EvDoorCleared       EventKind = "door.cleared" // staff cleared a door's fault after looking inside
-	EvAlertOutOfOrder   EventKind = "alert.out-of-order"
-	EvBackInOrder       EventKind = "locker.in-order"
+	// EvAlertWrongParcel: a shopper found someone else's parcel and put
+	// it back; the door is kept for staff until they look inside.
+	EvAlertWrongParcel EventKind = "alert.door.wrong-parcel"
+	EvDoorOutOfService EventKind = "door.out-of-service"
+	EvDoorInService    EventKind = "door.in-service"
+	EvDoorCleared      EventKind = "door.cleared" // staff cleared a door's fault after looking inside
+	EvAlertOutOfOrder  EventKind = "alert.out-of-order"
+	EvBackInOrder      EventKind = "locker.in-order"
 )
 
 // Rents.
@@ -104,7 +107,7 @@ var EventKinds = []EventKind{
 	EvStaffWrong, EvStaffLoginLock, EvStaffPINWrong, EvAlertStaffLock, EvStaffUnlocked, EvSettingChanged,
 	EvPruned, EvSelfTestPassed, EvSelfTestFailed, EvDoorTestGood, EvDoorTestFaulty, EvSelfTestSkipped,
 	EvAlertStaffLockout, EvLockoutCleared, EvAlertsAcked, EvBadgeRefused, EvTokenIssued, EvRevocations, EvRentExtended,
-	EvAlertEventsDropped,
+	EvAlertEventsDropped, EvAlertWrongParcel,
 }
 
 // RentEvent is the event of a rent reaching state s: "rent." + s.

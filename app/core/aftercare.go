@@ -68,8 +68,10 @@ func (l *Locker) mayReopen(tx *storage.Tx, r storage.Rent) error {
 }
 
 // Report records that the shopper found the door empty or holding the wrong
-// parcel. It goes into the audit log as an alert for staff; the rent stays
-// collected, since only a person at the door can tell what happened.
+// parcel. It goes into the audit log for staff; the rent stays collected,
+// since only a person at the door can tell what happened. A wrong parcel is
+// put back, so its door holds a parcel no rent accounts for: the door is
+// kept for staff (no new parcel goes in) and an alert is raised.
 func (p *Pickup) Report(ctx context.Context, problem string) error {
 	if problem != ProblemEmpty && problem != ProblemWrongParcel {
 		return fmt.Errorf("%w: %q", ErrBadProblem, problem)
@@ -80,11 +82,32 @@ func (p *Pickup) Report(ctx context.Context, problem string) error {
 	}
 	err := p.l.db.Update(ctx, func(tx *storage.Tx) error {
 		_, err := tx.Append(storage.Event{Actor: p.actor, Kind: string(app.EvRentProblem), DoorID: r.DoorID, RentID: r.ID, Detail: problem})
-		return err
+		if err != nil || problem != ProblemWrongParcel {
+			return err
+		}
+		return keepWrongParcel(tx, r)
 	})
 	if err != nil {
 		return fmt.Errorf("app: report problem: %w", err)
 	}
 	p.l.log.Warn("shopper reported a problem", "door", r.DoorID, "rent", r.ID, "problem", problem)
 	return nil
+}
+
+// keepWrongParcel keeps the door of a wrong parcel for staff, in the
+// report's transaction: a drop-off must not be given a door that still holds
+// someone's parcel.
+func keepWrongParcel(tx *storage.Tx, r storage.Rent) error {
+	d, err := tx.Door(r.DoorID)
+	if err != nil {
+		return err
+	}
+	if d.Fault == "" || openingFault(d.Fault) {
+		if err := tx.SetFault(d.ID, faultWrongParcel); err != nil {
+			return err
+		}
+	}
+	_, err = tx.Append(storage.Event{Actor: "system", Kind: string(app.EvAlertWrongParcel), DoorID: r.DoorID, RentID: r.ID,
+		Detail: "a shopper found someone else's parcel and put it back; the door is kept until staff look inside"})
+	return err
 }

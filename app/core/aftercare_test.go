@@ -107,12 +107,61 @@ func TestReportProblem(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		last := evs[len(evs)-1]
-		if last.Kind != "rent.problem" || last.Detail != ProblemWrongParcel || last.DoorID != p.Door.ID {
-			t.Fatalf("last event %+v", last)
+		report, alert := evs[len(evs)-2], evs[len(evs)-1]
+		if report.Kind != "rent.problem" || report.Detail != ProblemWrongParcel || report.DoorID != p.Door.ID {
+			t.Fatalf("report event %+v", report)
+		}
+		if alert.Kind != "alert.door.wrong-parcel" || alert.DoorID != p.Door.ID {
+			t.Fatalf("alert event %+v", alert)
 		}
 		return nil
 	})
+}
+
+// A wrong parcel goes back into its door: from then on the door holds a
+// parcel no rent accounts for, so no drop-off may be given it until staff
+// have looked inside; an empty door needs no such care.
+func TestWrongParcelKeepsItsDoorForStaff(t *testing.T) {
+	ctx := context.Background()
+	free := func(t *testing.T, db *storage.DB, door int64) bool {
+		t.Helper()
+		var ok bool
+		db.View(ctx, func(tx *storage.Tx) error {
+			ds, err := tx.FreeDoors(false, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range ds {
+				ok = ok || d.ID == door
+			}
+			return nil
+		})
+		return ok
+	}
+	for _, c := range []struct {
+		problem  string
+		keptFree bool
+	}{{ProblemWrongParcel, false}, {ProblemEmpty, true}} {
+		t.Run(c.problem, func(t *testing.T) {
+			l, db, _ := newTestLocker(t)
+			p := collectOne(t, l)
+			if err := p.Report(ctx, c.problem); err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Reopen(ctx); err != nil { // putting it back, or looking again
+				t.Fatal(err)
+			}
+			if got := free(t, db, p.Door.ID); got != c.keptFree {
+				t.Fatalf("door %d free after the report and its opening: %v, want %v", p.Door.ID, got, c.keptFree)
+			}
+			if err := l.clearDoor(ctx, "staff", p.Door.ID, "looked inside"); err != nil {
+				t.Fatal(err)
+			}
+			if !free(t, db, p.Door.ID) {
+				t.Fatalf("door %d still kept after staff cleared it", p.Door.ID)
+			}
+		})
+	}
 }
 
 func TestScreenSettingsSurviveARestart(t *testing.T) {

@@ -20,10 +20,15 @@ const (
 	faultInterrupted = "opening interrupted by a restart"
 	faultFlapping    = "sensor flapping"
 	faultForced      = "opened without a command"
+	// faultWrongParcel: a shopper put back a parcel that was not theirs;
+	// only staff can say whose it is, so no opening clears it.
+	faultWrongParcel = "holds a parcel put back as not the shopper's"
 )
 
 // openingFault: a fault that a seen-open of the door clears.
-func openingFault(f string) bool { return f != "" && f != faultFlapping && f != faultForced }
+func openingFault(f string) bool {
+	return f != "" && f != faultFlapping && f != faultForced && f != faultWrongParcel
+}
 
 // moveOf is the rent's step an opening for reason may make.
 func moveOf(reason string) app.Move {
