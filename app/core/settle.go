@@ -150,7 +150,14 @@ func (l *Locker) moveRent(tx *storage.Tx, op opening, step app.Step) (*storage.R
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := app.Allowed(step.Move, app.RentState(r.State), app.RentKind(r.Kind)); !ok || r.DoorID != op.door.ID {
+	_, allowed := app.Allowed(step.Move, app.RentState(r.State), app.RentKind(r.Kind))
+	switch {
+	case allowed && r.DoorID != op.door.ID:
+		// Too small: the parcel went on to a larger door, whose opening
+		// moves the rent; this one only closes its door.
+		l.log.Info("rent moved on to another door", "rent", r.ID, "door", op.door.ID, "now", r.DoorID)
+		return nil, nil
+	case !allowed:
 		l.log.Warn("rent not moved: it is no longer where the opening found it", "rent", r.ID, "state", r.State,
 			"move", step.Move, "door", r.DoorID)
 		return nil, nil
