@@ -198,3 +198,17 @@ func TestSendOrReturn(t *testing.T) {
 	f.clock.advance(5 * time.Second)
 	f.want(t, &homeScreen{})
 }
+
+// TestCloseFirstAfterTheDoorsSentence: on a larger door after "too small",
+// "Door 5" and "is open. Put the parcel in…" read as one sentence; the
+// line asking to close the first door comes after it, not between.
+func TestCloseFirstAfterTheDoorsSentence(t *testing.T) {
+	f := newFixture(t)
+	f.k.show(&doorScreen{v: &app.DoorView{Task: app.TaskDrop, Door: app.Door{ID: 5, Size: "M"},
+		Opening: app.Opening{Outcome: app.OutcomeOpened}, CloseFirst: []app.Door{{ID: 3, Size: "S"}}}})
+	texts := f.texts()
+	put, first := slices.Index(texts, tr("door.put")), slices.Index(texts, trf("door.closefirst", "Door", 3))
+	if put < 0 || first < 0 || first < put {
+		t.Fatalf("door screen texts %q: want %q, then %q", texts, tr("door.put"), trf("door.closefirst", "Door", 3))
+	}
+}

@@ -40,9 +40,6 @@ func (s *doorScreen) draw(k *Kiosk) fyne.CanvasObject {
 	v := s.v
 	head := display(trf("door.number", "Door", v.Door.ID), sizeNameDoorTitle, theme.ColorNamePrimary)
 	var lines []fyne.CanvasObject
-	for _, d := range v.CloseFirst {
-		lines = append(lines, warn(trf("door.closefirst", "Door", d.ID)))
-	}
 	switch {
 	case v.Unconfirmed:
 		lines = append(lines, newWarningWithSupport(tr("door.unconfirmed"), k.opts.Support, k.ref(v.Door.ID)))
@@ -52,6 +49,11 @@ func (s *doorScreen) draw(k *Kiosk) fyne.CanvasObject {
 		lines = append(lines, say(tr(doorWhat[v.Task])))
 	default:
 		lines = append(lines, say(tr("door.wait")))
+	}
+	// After what to do with this door: "Door 5" and "is open…" read as
+	// one sentence, which the door to close first must not split.
+	for _, d := range v.CloseFirst {
+		lines = append(lines, warn(trf("door.closefirst", "Door", d.ID)))
 	}
 	if v.More > 0 {
 		lines = append(lines, say(trf("door.more", "N", v.More)))
