@@ -11,6 +11,7 @@ type doorFollow struct {
 	op          Opening
 	lookAgain   bool // the person said it did not open; the sensor sees it open
 	unconfirmed bool // the door's sensor cannot be read
+	retried     bool // the engine retried this door once already
 }
 
 // doorEvent is what a notice meant for the door followed.
@@ -90,7 +91,10 @@ func (w *doorFollow) verdict(v Verdict) bool {
 	case VerdictLookAgain:
 		w.follow(v.Opening)
 		w.lookAgain = true
-	case VerdictWait, VerdictRetried, VerdictOtherDoor:
+	case VerdictRetried:
+		w.follow(v.Opening)
+		w.retried = true
+	case VerdictWait, VerdictOtherDoor:
 		w.follow(v.Opening)
 	default:
 		return false
@@ -108,6 +112,11 @@ func (w *doorFollow) view(more int, code string) View {
 		LookAgain: w.lookAgain, Unconfirmed: w.unconfirmed}
 }
 
-func (w *doorFollow) notOpenedView() View { return &NotOpenedView{Task: w.task, Door: w.door} }
+func (w *doorFollow) notOpenedView() View {
+	// Only a pickup's door goes to staff after one retry; a drop-off
+	// gets another door first.
+	retried := w.retried && (w.task == TaskPickup || w.task == TaskPutBack)
+	return &NotOpenedView{Task: w.task, Door: w.door, Retried: retried}
+}
 
 func (w *doorFollow) support() View { return &ProblemView{Trouble: TroubleDidNotOpen, Door: w.door.ID} }

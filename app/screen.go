@@ -149,6 +149,9 @@ func (v *DoorView) Open() bool { return v.Opening.Outcome == OutcomeOpened }
 type NotOpenedView struct {
 	Task DoorTask
 	Door Door
+	// Retried: the one retry of a pickup's door failed too, so the next
+	// report goes to staff, and the screen says so instead of "try again".
+	Retried bool
 }
 
 // LeftOpenView asks for a door to be closed; the screen sounds a reminder

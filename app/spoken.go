@@ -92,11 +92,14 @@ func Spoken(v View, vo Voice, now time.Time) []Phrase {
 	case *DoorView:
 		return spokenDoor(v, vo)
 	case *NotOpenedView:
-		what := "drop.notopen.what"
-		if v.Task == TaskPickup || v.Task == TaskPutBack {
+		what, say := "drop.notopen.what", SpokenPrefix+"notopen.keys"
+		switch {
+		case v.Retried:
+			what, say = "notopen.again.what", SpokenPrefix+"notopen.again.keys"
+		case v.Task == TaskPickup || v.Task == TaskPutBack:
 			what = "notopen.what.pickup"
 		}
-		return []Phrase{Say("drop.notopen", "Door", v.Door.ID), Say(what), Say(SpokenPrefix+"notopen.keys", keys...)}
+		return []Phrase{Say("drop.notopen", "Door", v.Door.ID), Say(what), Say(say, keys...)}
 	case *LeftOpenView:
 		return []Phrase{Say("leftopen.title", "Door", v.Door.ID), Say("leftopen.what"), vo.way(v.Door)}
 	case *GotItView:
@@ -317,6 +320,7 @@ func SpokenScreens(door Door, now time.Time) []NamedView {
 		NamedView{"wrong parcel: its door, open to put it back", &DoorView{Task: TaskPutBack, Door: door, Opening: opened}},
 		NamedView{"wrong parcel: its door did not open", &NotOpenedView{Task: TaskPutBack, Door: door}},
 		NamedView{"door did not open", &NotOpenedView{Task: TaskPickup, Door: door}},
+		NamedView{"door did not open after a retry", &NotOpenedView{Task: TaskPickup, Door: door, Retried: true}},
 		NamedView{"return door did not open", &NotOpenedView{Task: TaskReturn, Door: door}},
 		NamedView{"door left open", &LeftOpenView{Door: door}},
 		NamedView{"did you get your parcel?", &GotItView{ReopenUntil: now.Add(time.Minute)}},

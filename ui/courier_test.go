@@ -212,3 +212,19 @@ func TestCloseFirstAfterTheDoorsSentence(t *testing.T) {
 		t.Fatalf("door screen texts %q: want %q, then %q", texts, tr("door.put"), trf("door.closefirst", "Door", 3))
 	}
 }
+
+// TestNotOpenedAfterARetry: once the one retry failed too, the next tap
+// goes to staff, and the screen says so instead of "try again".
+func TestNotOpenedAfterARetry(t *testing.T) {
+	for _, retried := range []bool{false, true} {
+		f := newFixture(t)
+		f.k.show(&notOpenedScreen{v: &app.NotOpenedView{Task: app.TaskPickup, Door: app.Door{ID: 20, Size: "S"}, Retried: retried}})
+		want, not := tr("drop.retry"), tr("notopen.tellstaff")
+		if retried {
+			want, not = not, want
+		}
+		if !f.shows(want) || f.shows(not) {
+			t.Errorf("retried=%v: screen shows %q, want %q and not %q", retried, f.texts(), want, not)
+		}
+	}
+}

@@ -99,13 +99,16 @@ type notOpenedScreen struct{ v *app.NotOpenedView }
 func (s *notOpenedScreen) idle() app.Idle { return s.v.Idle() }
 
 func (s *notOpenedScreen) draw(k *Kiosk) fyne.CanvasObject {
-	what := "drop.notopen.what"
-	if s.v.Task == app.TaskPickup || s.v.Task == app.TaskPutBack {
+	what, label, icon := "drop.notopen.what", "drop.retry", theme.ViewRefreshIcon()
+	switch {
+	case s.v.Retried:
+		what, label, icon = "notopen.again.what", "notopen.tellstaff", theme.WarningIcon()
+	case s.v.Task == app.TaskPickup || s.v.Task == app.TaskPutBack:
 		what = "notopen.what.pickup"
 	}
 	t := title(trf("drop.notopen", "Door", s.v.Door.ID))
 	top := container.NewVBox(t, say(tr(what)), newSupport(k.opts.Support, k.ref(s.v.Door.ID)))
-	return arrange(top, k.mainButton(tr("drop.retry"), theme.ViewRefreshIcon(), func() { k.sendWaiting(app.DidNotOpen{}) }),
+	return arrange(top, k.mainButton(tr(label), icon, func() { k.sendWaiting(app.DidNotOpen{}) }),
 		k.button(backLabel(s.v.Task), theme.HomeIcon(), func() { k.send(app.Back{}) }))
 }
 

@@ -74,8 +74,8 @@ func toProblem(t *testing.T, f *fixture) {
 	t.Helper()
 	f.eng.SetBoard(f.demo[0].DoorID, apptest.Refuses)
 	toDoor(t, f)
-	f.tap(t, "Try again")
-	f.tap(t, "Try again")
+	f.tap(t, tr("drop.retry"))
+	f.tap(t, tr("notopen.tellstaff")) // the one retry failed too
 	f.want(t, &problemScreen{})
 }
 

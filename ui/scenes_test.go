@@ -102,7 +102,7 @@ var scenes = []scene{
 		f.eng.SetBoard(f.demo[0].DoorID, apptest.Refuses)
 		toDoorScene(t, f)
 		f.tap(t, tr("drop.retry"))
-		f.tap(t, tr("drop.retry"))
+		f.tap(t, tr("notopen.tellstaff"))
 	}},
 	{"being-opened", func(t *testing.T, f *fixture) {
 		f.eng.SetBoard(f.demo[0].DoorID, apptest.Silent)
