@@ -71,7 +71,7 @@ type slots [adminSlots]fyne.CanvasObject
 // how the last action went, the action slots, and the sections and log
 // out along the bottom; the section on show is marked. Only the content's
 // own area changes with what it holds.
-func (k *Kiosk) adminFrame(at app.Section, head string, content fyne.CanvasObject, note string, acts slots) fyne.CanvasObject {
+func (k *Kiosk) adminFrame(at app.Section, head string, content fyne.CanvasObject, note staffNote, acts slots) fyne.CanvasObject {
 	var tabs []fyne.CanvasObject
 	for _, t := range adminTabs {
 		b := k.button(tr(t.key), t.icon(), func() { k.send(app.ShowSection{Section: t.section}) })
@@ -92,9 +92,12 @@ func (k *Kiosk) adminFrame(at app.Section, head string, content fyne.CanvasObjec
 		}
 		bar.Add(a)
 	}
-	line := widget.NewLabel(note) // always there, so the slots below never move
+	line := widget.NewLabel(note.text) // always there, so the slots below never move
 	line.Truncation = fyne.TextTruncateEllipsis
 	line.Importance = widget.HighImportance
+	if note.bad {
+		line.Importance = widget.DangerImportance // not in the colour of a success
+	}
 	head2 := title(head)
 	head2.SizeName = theme.SizeNameSubHeadingText
 	bottom := container.NewVBox(container.New(fixedHeight(noteHeight), line), bar, container.NewGridWithColumns(tabCols, tabs...))
@@ -187,7 +190,19 @@ func pinLayout(top fyne.CanvasObject, kp *keypad) fyne.CanvasObject {
 	return container.NewPadded(container.NewBorder(top, container.NewCenter(pad), nil, nil))
 }
 
-// noteText is how the last staff action went, for under the door grid.
+// staffNote is the line under a staff screen's content; bad is a refusal
+// or a failure.
+type staffNote struct {
+	text string
+	bad  bool
+}
+
+// noteOf is how the last staff action went, for under the door grid.
+func noteOf(n app.StaffNote) staffNote {
+	bad := n.Kind == app.NoteWrongPIN || n.Kind == app.NoteFailed
+	return staffNote{text: noteText(n), bad: bad}
+}
+
 func noteText(n app.StaffNote) string {
 	switch n.Kind {
 	case app.NoteOpened:

@@ -34,7 +34,7 @@ func (s *adminAlertsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	}
 	acts[1] = k.button(tr("alerts.doors"), theme.GridIcon(), func() { k.send(app.ShowSection{Section: app.SectionDoors}) })
 	return k.adminFrame(noSection, trf("alerts.title", "N", len(s.v.Alerts)+s.v.More),
-		container.NewVBox(rows...), "", acts)
+		container.NewVBox(rows...), staffNote{}, acts)
 }
 
 // alertRow is one open alert in plain words; a guessing limit says how

@@ -73,7 +73,7 @@ func (s *adminDoorsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	acts[3] = k.button(tr("admin.openall"), theme.WarningIcon(), func() { k.send(app.OpenAll{}) })
 	about.Wrapping = fyne.TextWrapWord // the parcel and a warning are read whole
 	content := container.NewBorder(nil, container.NewVBox(k.doorLegend(), about), nil, nil, grid)
-	return k.adminFrame(app.SectionDoors, tr("admin.doors.title"), content, noteText(s.v.Note), acts)
+	return k.adminFrame(app.SectionDoors, tr("admin.doors.title"), content, noteOf(s.v.Note), acts)
 }
 
 // rentRef names a rent for staff: its parcel label, else its number.

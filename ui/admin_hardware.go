@@ -76,7 +76,7 @@ func (s *adminHardwareScreen) draw(k *Kiosk) fyne.CanvasObject {
 	}
 	devices = container.NewThemeOverride(devices, denseTheme{compactTheme(k.style)})
 	return k.adminFrame(app.SectionHardware, tr("admin.hardware.title"), container.NewBorder(nil, sounds, nil, nil, devices),
-		noteText(v.Note), acts)
+		noteOf(v.Note), acts)
 }
 
 // livePreview shows the newest camera frame twice a second; the frame is
@@ -287,7 +287,7 @@ func (s *doorTestScreen) draw(k *Kiosk) fyne.CanvasObject {
 	if v.Done || v.Failed {
 		stop = k.button(tr("admin.hardware"), theme.ComputerIcon(), func() { k.send(app.StopDoorTest{}) })
 	}
-	return k.adminFrame(app.SectionHardware, tr("doortest.title"), container.NewBorder(head, nil, nil, nil, pg.content), "", slots{stop})
+	return k.adminFrame(app.SectionHardware, tr("doortest.title"), container.NewBorder(head, nil, nil, nil, pg.content), staffNote{}, slots{stop})
 }
 
 // denseTheme is the staff theme for lists of status lines: less room

@@ -37,7 +37,7 @@ func (s *adminRentsScreen) draw(k *Kiosk) fyne.CanvasObject {
 		rows = []fyne.CanvasObject{say(tr("admin.none"))}
 	}
 	pg := k.newPager(rows, 6)
-	return k.adminFrame(app.SectionRents, tr("admin.rents.title"), container.NewBorder(s.filters(k), nil, nil, nil, pg.content), "", slots{})
+	return k.adminFrame(app.SectionRents, tr("admin.rents.title"), container.NewBorder(s.filters(k), nil, nil, nil, pg.content), staffNote{}, slots{})
 }
 
 func (s *adminRentsScreen) filters(k *Kiosk) fyne.CanvasObject {
@@ -105,7 +105,7 @@ func (s *adminEventsScreen) draw(k *Kiosk) fyne.CanvasObject {
 		acts[1] = k.button(tr("admin.newest"), theme.MoveUpIcon(), func() { k.send(app.LogPage{}) })
 	}
 	pg := k.newPager(rows, k.rowsPerPage(7, 13))
-	return k.adminFrame(app.SectionLog, tr("admin.events.title"), pg.content, "", acts)
+	return k.adminFrame(app.SectionLog, tr("admin.events.title"), pg.content, staffNote{}, acts)
 }
 
 // eventRow is one audit event in plain words: when, what happened (to

@@ -56,7 +56,7 @@ func (a *adminSettingsScreen) draw(k *Kiosk) fyne.CanvasObject {
 		// is asked again first.
 		acts[3] = k.button(tr("admin.exit"), theme.CancelIcon(), func() { k.send(app.ExitKiosk{}) })
 	}
-	return k.adminFrame(app.SectionSettings, tr("admin.settings.title"), form, noteText(a.v.Note), acts)
+	return k.adminFrame(app.SectionSettings, tr("admin.settings.title"), form, noteOf(a.v.Note), acts)
 }
 
 // stepper is a value with big minus and plus buttons.

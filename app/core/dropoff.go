@@ -120,7 +120,17 @@ func (d *DropOff) Larger(ctx context.Context) error {
 // every larger door taken). The first door is left as with Larger.
 // Errors: ErrNoFreeDoor and the opening's.
 func (d *DropOff) Another(ctx context.Context) error {
-	err := d.l.db.Update(ctx, func(tx *storage.Tx) error {
+	if err := d.sameSize(ctx, "door too small, no larger one free"); err != nil {
+		return fmt.Errorf("app: another door: %w", err)
+	}
+	d.retried = false
+	return d.openDoor(ctx)
+}
+
+// sameSize moves the still reserved parcel to another free door of its
+// door's size, for why.
+func (d *DropOff) sameSize(ctx context.Context, why string) error {
+	return d.l.db.Update(ctx, func(tx *storage.Tx) error {
 		cur, err := tx.Door(d.rent.DoorID)
 		if err != nil {
 			return err
@@ -128,13 +138,8 @@ func (d *DropOff) Another(ctx context.Context) error {
 		if err := guardState(tx, d.rent.ID, storage.RentReserved); err != nil {
 			return err
 		}
-		return moveDoor(tx, &d.rent, cur, cur.Size, d.preferLow, d.actor, "door too small, no larger one free", d.l.downDoors())
+		return moveDoor(tx, &d.rent, cur, cur.Size, d.preferLow, d.actor, why, d.l.downDoors())
 	})
-	if err != nil {
-		return fmt.Errorf("app: another door: %w", err)
-	}
-	d.retried = false
-	return d.openDoor(ctx)
 }
 
 // Withdraw is the courier's word that the parcel fits no door and goes back
@@ -178,21 +183,11 @@ func (d *DropOff) DidNotOpen(ctx context.Context) (app.Verdict, error) {
 			err := d.openDoor(ctx)
 			return app.VerdictRetried, d.Opening, err
 		}
-		err := d.l.db.Update(ctx, func(tx *storage.Tx) error {
-			cur, err := tx.Door(d.rent.DoorID)
-			if err != nil {
-				return err
-			}
-			if err := guardState(tx, d.rent.ID, storage.RentReserved); err != nil {
-				return err
-			}
-			return moveDoor(tx, &d.rent, cur, cur.Size, d.preferLow, d.actor, "door did not open", d.l.downDoors())
-		})
-		if err != nil {
+		if err := d.sameSize(ctx, "door did not open"); err != nil {
 			return 0, app.Opening{}, fmt.Errorf("app: other door: %w", err)
 		}
 		d.retried = false
-		err = d.openDoor(ctx)
+		err := d.openDoor(ctx)
 		return app.VerdictOtherDoor, d.Opening, err
 	})
 }
