@@ -10,6 +10,9 @@ type Alert struct {
 	// Guess is set for a guessing limit: the typed codes or the staff PIN
 	// pad, its wrong entries and pauses since it was last cleared.
 	Guess *GuessLimit
+	// Repeats counts the same alert (kind and door) raised again, older,
+	// folded into this newest one so the list stays readable; 0: once.
+	Repeats int
 }
 
 // GuessLimit is a guessing limit that was reached.

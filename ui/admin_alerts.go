@@ -52,6 +52,9 @@ func alertRow(a app.Alert) fyne.CanvasObject {
 			text += " " + trf("alerts.guess.paused", "Time", g.PausedUntil.Local().Format("15:04"))
 		}
 	}
+	if a.Repeats > 0 {
+		text += " " + trf("alerts.repeats", "N", a.Repeats+1)
+	}
 	l := widget.NewLabel(at + "   " + text)
 	l.Wrapping = fyne.TextWrapWord
 	l.Importance = widget.DangerImportance

@@ -407,3 +407,14 @@ func toStaffAlerts(t *testing.T, f *fixture) {
 	f.tap(t, tr("keypad.enter"))
 	shown[*adminAlertsScreen](t, f)
 }
+
+// TestAlertRowSaysRepeats: an alert raised three times is one row that
+// says so.
+func TestAlertRowSaysRepeats(t *testing.T) {
+	newFixture(t)
+	row := alertRow(app.Alert{Event: app.Event{Kind: app.EvAlertDidNot, DoorID: 20}, Repeats: 2})
+	l, ok := row.(*widget.Label)
+	if !ok || !strings.HasSuffix(l.Text, trf("alerts.repeats", "N", 3)) {
+		t.Fatalf("alert row %v, want it to end with %q", row, trf("alerts.repeats", "N", 3))
+	}
+}

@@ -57,14 +57,27 @@ func (s *Staff) OpenAlerts(ctx context.Context, limit int) ([]app.Alert, int, er
 		return nil, 0, fmt.Errorf("app: open alerts: %w", err)
 	}
 	more := 0
+	first := map[alertKey]int{} // where each kind and door stands in out
 	for _, e := range events {
+		k := alertKey{e.Kind, e.DoorID}
+		if i, ok := first[k]; ok {
+			out[i].Repeats++
+			continue
+		}
 		if len(out) >= limit {
 			more++
 			continue
 		}
+		first[k] = len(out)
 		out = append(out, app.Alert{Event: appEvent(e)})
 	}
 	return out, more, nil
+}
+
+// alertKey is what makes two alerts the same one, raised again.
+type alertKey struct {
+	kind string
+	door int64
 }
 
 // AckAlerts acknowledges every open alert under the staff member's name

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -78,5 +79,43 @@ func TestConfirmPIN(t *testing.T) {
 	}
 	if n := len(eventsOfKind(t, l, "staff.pin.wrong")); n != 1 {
 		t.Fatalf("%d staff.pin.wrong events, want 1", n)
+	}
+}
+
+// The same alert raised again (a door reported three times, the bus lost
+// twice) is one row with its count, at the place of the newest; another
+// door's alert of the same kind is a row of its own.
+func TestOpenAlertsFoldRepeats(t *testing.T) {
+	ctx := context.Background()
+	l, db, _ := newTestLocker(t)
+	st := loginStaff(t, l)
+	for _, a := range []struct {
+		kind app.EventKind
+		door int64
+	}{{app.EvAlertOutOfOrder, 0}, {app.EvAlertDidNot, 20}, {app.EvAlertOutOfOrder, 0}, {app.EvAlertDidNot, 20},
+		{app.EvAlertDidNot, 5}, {app.EvAlertDidNot, 20}} {
+		if err := db.Update(ctx, func(tx *storage.Tx) error {
+			_, err := tx.Append(storage.Event{Actor: "system", Kind: string(a.kind), DoorID: a.door})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	as, more, err := st.OpenAlerts(ctx, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		kind    app.EventKind
+		door    int64
+		repeats int
+	}
+	var got []row
+	for _, a := range as {
+		got = append(got, row{a.Kind, a.DoorID, a.Repeats})
+	}
+	want := []row{{app.EvAlertDidNot, 20, 2}, {app.EvAlertDidNot, 5, 0}, {app.EvAlertOutOfOrder, 0, 1}}
+	if !slices.Equal(got, want) || more != 0 {
+		t.Fatalf("open alerts %+v, more %d; want %+v", got, more, want)
 	}
 }
