@@ -78,7 +78,7 @@ func TestQuietStartCleanStop(t *testing.T) {
 			}
 			time.Sleep(500 * time.Millisecond) // the pipe drained to its end
 			lines := log.all()
-			for _, noise := range []string{"Fyne error", "ALSA lib", "XIO", "Error parsing user locale"} {
+			for _, noise := range []string{"Fyne error", "ALSA lib", "XIO:", "Error parsing user locale"} {
 				for i, l := range lines {
 					if strings.Contains(l, noise) && !fynePrefsRace(lines[i:]) {
 						t.Errorf("noise on stderr: %s", l)
