@@ -13,28 +13,16 @@ import (
 // The Locker is the engine the sessions call.
 var _ app.Engine = (*Locker)(nil)
 
-// DoorMap lists every door as people see it.
+// DoorMap lists every door as people see it: the staff grid's doors
+// without their rents.
 func (l *Locker) DoorMap(ctx context.Context) ([]app.Door, error) {
-	var doors []storage.Door
-	var active []storage.Rent
-	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
-		if doors, err = tx.Doors(); err != nil {
-			return err
-		}
-		active, err = tx.ActiveRents()
-		return err
-	})
+	states, err := l.appDoorStates(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("app: doors: %w", err)
+		return nil, err
 	}
-	occupied := map[int64]bool{}
-	for _, r := range active {
-		occupied[r.DoorID] = true
-	}
-	av := l.availability(doors)
-	out := make([]app.Door, len(doors))
-	for i, d := range doors {
-		out[i] = l.appDoor(d, occupied[d.ID], av)
+	out := make([]app.Door, len(states))
+	for i, st := range states {
+		out[i] = st.Door
 	}
 	return out, nil
 }
