@@ -128,13 +128,16 @@ func (c Catalogue) text(lang string, p Phrase, depth int, instead func(Phrase) (
 	for i := 0; i+1 < len(p.Args); i += 2 {
 		v := p.Args[i+1]
 		var val string
-		if sub, ok := v.(Phrase); ok {
-			t, err := c.text(lang, sub, depth+1, instead)
+		switch v := v.(type) {
+		case Phrase:
+			t, err := c.text(lang, v, depth+1, instead)
 			if err != nil {
 				return "", err
 			}
 			val = t
-		} else {
+		case Chars:
+			val = v.Spaced()
+		default:
 			val = fmt.Sprint(v)
 		}
 		s = strings.ReplaceAll(s, "{{."+fmt.Sprint(p.Args[i])+"}}", val)

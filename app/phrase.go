@@ -45,3 +45,24 @@ func Secret(p Phrase) bool {
 	}
 	return false
 }
+
+// Chars is a value said one character at a time: a phone number, a
+// locker's id, a reference. A speech engine reads "7946" as "seven
+// thousand nine hundred and forty-six", which nobody can write down; one
+// character at a time it reads "7 9 4 6" in every language. Its groups
+// (between spaces, dashes, dots and slashes) keep a pause between them,
+// as a person reads a number out.
+type Chars string
+
+// Spaced is c as a speech engine should read it: its characters apart,
+// its groups apart by a comma ("+ 4 4, 2 0, 7 9 4 6").
+func (c Chars) Spaced() string {
+	groups := strings.FieldsFunc(string(c), func(r rune) bool {
+		return r == ' ' || r == '-' || r == '.' || r == '/' || r == '\u00a0'
+	})
+	out := make([]string, 0, len(groups))
+	for _, g := range groups {
+		out = append(out, strings.Join(strings.Split(g, ""), " "))
+	}
+	return strings.Join(out, ", ")
+}

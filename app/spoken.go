@@ -170,14 +170,14 @@ func spokenDoor(v *DoorView, vo Voice) []Phrase {
 func (vo Voice) support(door int64) []Phrase {
 	var out []Phrase
 	if vo.Phone != "" {
-		out = append(out, Say(SpokenPrefix+"support.call", "Phone", vo.Phone))
+		out = append(out, Say(SpokenPrefix+"support.call", "Phone", Chars(vo.Phone)))
 	}
 	if vo.Locker != "" {
 		d := Say("support.door.none")
 		if door != 0 {
 			d = Say("support.door", "Door", door)
 		}
-		out = append(out, Say(SpokenPrefix+"support.ref", "Locker", vo.Locker, "Door", d))
+		out = append(out, Say(SpokenPrefix+"support.ref", "Locker", Chars(vo.Locker), "Door", d))
 	}
 	return out
 }

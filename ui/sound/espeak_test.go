@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"pudo/app"
 	"pudo/assets"
@@ -122,6 +123,68 @@ func TestParseEspeakVersion(t *testing.T) {
 	} {
 		if got := parseEspeakVersion(in); got != want {
 			t.Errorf("%q: %q", in, got)
+		}
+	}
+}
+
+// thousands is the word each language's voice says for 1000, as a number
+// read whole would hold it ("seven thousand nine hundred and ...").
+var thousands = map[string]string{"en": "thousand", "pl": "tysiąc", "nl": "duizend", "es": "mil", "fr": "mille"}
+
+// phonemes is what espeak-ng would say for text in voice, as its phoneme
+// mnemonics (-x), with the stress and pause marks taken out.
+func phonemes(t *testing.T, eng *espeak, voice, text string) string {
+	t.Helper()
+	out, err := exec.Command(eng.path, "-q", "-x", "-v", voice, "--", text).Output()
+	if err != nil {
+		t.Fatalf("espeak-ng -x -v %s %q: %v", voice, text, err)
+	}
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune("'_,:!| \n", r) {
+			return -1
+		}
+		return r
+	}, string(out))
+}
+
+// TestPhoneNumberSaidDigitByDigit renders the support phone number of a
+// problem screen, as audio mode says it, with the real espeak-ng in every
+// language: its phonemes hold no "thousand" (read whole, "7946" is "seven
+// thousand nine hundred and forty-six"), and every digit is there.
+func TestPhoneNumberSaidDigitByDigit(t *testing.T) {
+	eng := requireEspeak(t)
+	cat, err := app.LoadCatalogue(assets.Translations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const phone = "+44 20 7946 0000"
+	vo := app.Voice{Phone: phone, Locker: "PUDO-DEMO"}
+	var call app.Phrase
+	for _, p := range app.Spoken(&app.ProblemView{Trouble: app.TroubleDidNotOpen, Door: 7}, vo, time.Time{}) {
+		if p.Key == app.SpokenPrefix+"support.call" {
+			call = p
+		}
+	}
+	if call.Key == "" {
+		t.Fatal("a problem screen says no phone number")
+	}
+	for _, lang := range languages {
+		text, err := cat.Text(lang, call)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := phonemes(t, eng, voices[lang], text)
+		thousand := phonemes(t, eng, voices[lang], thousands[lang])
+		t.Logf("%s: %q → %s", lang, text, got)
+		if strings.Contains(got, thousand) {
+			t.Errorf("%s: %q is said with %q (%s) in it: %s", lang, text, thousands[lang], thousand, got)
+		}
+		digits := ""
+		for _, d := range []string{"4", "2", "7", "9", "6", "0"} {
+			digits = phonemes(t, eng, voices[lang], d)
+			if !strings.Contains(got, digits) {
+				t.Errorf("%s: digit %s (%s) is not said in %s", lang, d, digits, got)
+			}
 		}
 	}
 }
