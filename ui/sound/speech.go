@@ -150,8 +150,13 @@ func (s *Speech) logSaid(lang string, phrases []app.Phrase) {
 		}
 		said = append(said, t)
 	}
-	s.log.Info("speech: say", "lang", lang, "text", strings.Join(said, " | "), "silent", s.eng == nil)
+	s.log.Info("speech: say", "lang", lang, "text", strings.Join(said, " | "), "silent", s.silent())
 }
+
+// silent reports whether nobody hears speech: no engine, or no sound card
+// (the player plays into miniaudio's null device). The log says so, so
+// that support does not read a transcript as what a person heard.
+func (s *Speech) silent() bool { return s.eng == nil || s.player.Backend() != "system" }
 
 // Utterance is the number of the newest utterance asked for, the one the
 // player's speech hook reports when its first samples are heard.

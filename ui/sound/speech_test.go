@@ -255,3 +255,37 @@ func TestSpeechBadCatalogue(t *testing.T) {
 		t.Fatal("a broken catalogue was taken")
 	}
 }
+
+// The log's transcript says silent=true when nothing is heard: with an
+// engine but no sound card (the null device), as without an engine.
+func TestSpeechLogSaysSilentWithoutSoundCard(t *testing.T) {
+	for _, eng := range []renderer{&fakeEngine{}, nil} {
+		var buf strings.Builder
+		var mu sync.Mutex
+		log := slog.New(slog.NewTextHandler(&lockedWriter{w: &buf, mu: &mu}, nil))
+		s, err := openSpeech(context.Background(), nullPlayer(t), SpeechOptions{Catalogue: testCatalogue,
+			Voices: map[string]string{"en": "en-gb"}}, eng, nil, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Say("en", app.Say("spoken.hello"))
+		s.Close()
+		mu.Lock()
+		got := buf.String()
+		mu.Unlock()
+		if !strings.Contains(got, `msg="speech: say"`) || !strings.Contains(got, "silent=true") {
+			t.Errorf("engine %v, null device: log %s", eng != nil, got)
+		}
+	}
+}
+
+type lockedWriter struct {
+	w  io.Writer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
+}
