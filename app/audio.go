@@ -12,7 +12,12 @@ import (
 // (Front.Press).
 type StartAudio struct{}
 
+// EndAudio is the person's "end audio guidance" (the bar that shows audio
+// mode is on): the screen stays, and stops speaking.
+type EndAudio struct{}
+
 func (StartAudio) isIntent() {}
+func (EndAudio) isIntent()   {}
 
 // defaultRepeatWay is how often the way to a door that is still opening is
 // said again.
@@ -122,6 +127,7 @@ func (f *Front) TypeChar(ctx context.Context, c rune) View {
 	if f.paused(cv) {
 		return f.view
 	}
+	f.audio.entry.opts.Quiet = f.quiet()
 	s := f.audio.entry.Add(byte(c), f.opts.Now())
 	f.step(s)
 	return f.view
@@ -131,6 +137,7 @@ func (f *Front) pressCode(ctx context.Context, cv *CodeView, k Key) View {
 	if f.paused(cv) {
 		return f.view
 	}
+	f.audio.entry.opts.Quiet = f.quiet()
 	s := f.audio.entry.Press(k, f.opts.Now())
 	switch {
 	case s.Passed && k == KeyLanguage:
@@ -180,6 +187,15 @@ func (f *Front) startAudio() {
 		return
 	}
 	f.voiceChange(nil, f.view)
+}
+
+// stopAudio is the person's own end of audio mode: the screen stays.
+func (f *Front) stopAudio() View {
+	f.endAudio()
+	if h, ok := f.view.(*HomeView); ok && h.Audio {
+		return f.home()
+	}
+	return f.view
 }
 
 // endAudio switches audio mode off.
@@ -239,10 +255,33 @@ func (f *Front) voiceChange(prev, v View) {
 		a.unlockAt = cv.PausedUntil
 	}
 	if a.code != cv {
+		kept := a.entry != nil && a.entry.Code() != "" && cv.Refusal != RefusalNone
 		a.code, a.letterAt = cv, time.Time{}
+		if kept {
+			// As on screen: the code refused stays, read back, to be
+			// corrected rather than typed again whole.
+			a.entry.Keep()
+			f.say(withKept(f.audio.say, a.entry.keptBack(f.quiet()))...)
+			return
+		}
 		a.entry = NewCodeEntry(EntryOptions{Length: CodeLength, Keys: f.opts.Voice.Keys})
 	}
 }
+
+// withKept is what a refused code's screen says with the code kept: the
+// refusal, the code read back, then the rest.
+func withKept(said []Phrase, kept []Phrase) []Phrase {
+	for i, p := range said {
+		if _, refusal := refusalTexts[p.Key]; refusal {
+			return append(append(append([]Phrase{}, said[:i+1]...), kept...), said[i+1:]...)
+		}
+	}
+	return append(kept, said...)
+}
+
+// quiet reports whether a code's characters must not be said: no
+// headphones, and the locker does not say codes on its loudspeaker.
+func (f *Front) quiet() bool { return f.opts.CodesAloud != nil && !f.opts.CodesAloud() }
 
 // closedDoor is the door that closed between prev and v: the shopper's
 // door, seen open, gave way to the question after it, or to the next door.

@@ -25,6 +25,11 @@ type FrontOptions struct {
 	// RepeatWay is how often audio mode says the way to a door that is
 	// still opening again; default 10 s.
 	RepeatWay time.Duration
+	// CodesAloud reports whether a code's characters may be said now:
+	// speech goes to headphones, or the locker says codes on its
+	// loudspeaker (config speech.codes_aloud). Nil: always. Otherwise
+	// code entry says how many characters were typed, not which.
+	CodesAloud func() bool
 }
 
 func (o *FrontOptions) defaults() {
@@ -144,6 +149,9 @@ func (f *Front) Tap(ctx context.Context, in Intent) View {
 
 // tap is what in leads to; its caller sets the view.
 func (f *Front) tap(ctx context.Context, in Intent) View {
+	if _, ok := in.(EndAudio); ok {
+		return f.stopAudio()
+	}
 	if _, ok := in.(StartAudio); ok {
 		if f.audio.on { // a long press again: the screen again
 			f.say(Spoken(f.view, f.opts.Voice, f.opts.Now())...)

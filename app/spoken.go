@@ -40,6 +40,15 @@ var refusalKeys = map[Refusal]string{
 	RefusalReturnDone: "return.done",
 }
 
+// refusalTexts are refusalKeys' texts, to find them among what is said.
+var refusalTexts = func() map[string]bool {
+	m := map[string]bool{}
+	for _, k := range refusalKeys {
+		m[k] = true
+	}
+	return m
+}()
+
 // troubleKeys are a problem's title and what to do, as the problem screen
 // prints them (ui/problem.go holds the same, tested to agree).
 var troubleKeys = map[Trouble][2]string{

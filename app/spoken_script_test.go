@@ -69,9 +69,13 @@ type listener struct {
 var keyNames = map[string]app.Key{"confirm": app.KeyConfirm, "delete": app.KeyDelete, "readback": app.KeyReadBack,
 	"repeat": app.KeyRepeat, "language": app.KeyLanguage, "help": app.KeyHelp}
 
-func newListener(t *testing.T, cat app.Catalogue, lang string, onScan bool) *listener {
+func newListener(t *testing.T, cat app.Catalogue, lang string, onScan bool, edit ...func(*app.FrontOptions)) *listener {
 	h := newHarness(t)
-	h.f = app.NewFront(h.eng, app.FrontOptions{Now: func() time.Time { return h.now }, Voice: spokenVoice(), AudioOnScan: onScan}, quiet)
+	opts := app.FrontOptions{Now: func() time.Time { return h.now }, Voice: spokenVoice(), AudioOnScan: onScan}
+	for _, e := range edit {
+		e(&opts)
+	}
+	h.f = app.NewFront(h.eng, opts, quiet)
 	h.f.Start(h.ctx)
 	return &listener{harness: h, cat: cat, lang: lang}
 }
@@ -80,17 +84,23 @@ func newListener(t *testing.T, cat app.Catalogue, lang string, onScan bool) *lis
 // scripts (scan, open, close, not-opened, wait, ...) and
 //
 //	start-on-scan        first line: the locker starts audio mode on a scan
+//	codes-quiet          first line: no headphones, codes not said aloud
 //	audio                a long press anywhere on the screen
 //	key 0..9|confirm|delete|readback|repeat|language|help
 //	touch C              C typed on the on-screen keypad, by touch
 func playSpoken(t *testing.T, src string, cat app.Catalogue, lang string) string {
-	l := newListener(t, cat, lang, strings.HasPrefix(strings.TrimSpace(src), "start-on-scan"))
+	first := strings.TrimSpace(src)
+	l := newListener(t, cat, lang, strings.HasPrefix(first, "start-on-scan"), func(o *app.FrontOptions) {
+		if strings.HasPrefix(first, "codes-quiet") {
+			o.CodesAloud = func() bool { return false }
+		}
+	})
 	for n, line := range strings.Split(src, "\n") {
 		line = strings.TrimSpace(line)
 		if i := strings.Index(line, "#"); i >= 0 {
 			line = strings.TrimSpace(line[:i])
 		}
-		if line == "" || line == "start-on-scan" {
+		if line == "" || line == "start-on-scan" || line == "codes-quiet" {
 			continue
 		}
 		fields := strings.Fields(line)

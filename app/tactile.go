@@ -25,7 +25,12 @@ type EntryOptions struct {
 	// Secret never says a character aloud, only how many were typed: a
 	// staff PIN must not be heard by the next person in the queue.
 	Secret bool
-	Keys   Keymap // the letter pause, and the keys named in hints
+	// Quiet says the characters of the code typed as a count, not one by
+	// one, where others may hear (a loudspeaker): a character is still
+	// said while a key cycles through its letters, as the key's name,
+	// but not once taken, read back or deleted.
+	Quiet bool
+	Keys  Keymap // the letter pause, and the keys named in hints
 }
 
 // EntryStep is what one key (or the end of a letter pause) did.
@@ -54,6 +59,7 @@ type EntryStep struct {
 type CodeEntry struct {
 	opts     EntryOptions
 	code     []byte
+	kept     bool // the code was refused and kept: the next character starts a new one
 	tapKey   int // the digit key being pressed again and again; -1: none
 	tapIndex int // how far along multiTap[tapKey]
 	deadline time.Time
@@ -116,9 +122,10 @@ func (e *CodeEntry) Add(c byte, now time.Time) EntryStep {
 	switch {
 	case strings.IndexByte(chars, c) < 0:
 		return e.withAdded(added, say...)
-	case e.full():
+	case e.full() && !e.kept:
 		return e.withAdded(added, append(say, e.fullHint())...)
 	}
+	e.fresh()
 	e.code = append(e.code, c)
 	say = append(say, e.spell(c, true))
 	if e.full() {
@@ -142,7 +149,32 @@ func (e *CodeEntry) Tick(now time.Time) EntryStep {
 func (e *CodeEntry) Code() string { return string(e.code) }
 
 // Reset empties the code.
-func (e *CodeEntry) Reset() { e.code, e.tapKey = e.code[:0], -1 }
+func (e *CodeEntry) Reset() { e.code, e.tapKey, e.kept = e.code[:0], -1, false }
+
+// Keep keeps the code as it is after it was refused: Delete corrects it,
+// read back reads it, and a new character typed starts a new code.
+func (e *CodeEntry) Keep() {
+	e.tapKey, e.kept = -1, true
+}
+
+// fresh starts a new code where a kept one stood.
+func (e *CodeEntry) fresh() {
+	if e.kept {
+		e.code, e.kept = e.code[:0], false
+	}
+}
+
+// keptBack is what is said of a refused code kept: the code, spelled
+// (only its length where quiet), and how to correct it.
+func (e *CodeEntry) keptBack(quiet bool) []Phrase {
+	e.opts.Quiet = quiet
+	k := e.opts.Keys
+	fix := Say(SpokenPrefix+"code.fix", "Delete", k.Spoken(KeyDelete), "ReadBack", k.Spoken(KeyReadBack))
+	if quiet || e.opts.Secret {
+		return []Phrase{Say(SpokenPrefix+"code.kept.quiet", "N", len(e.code)), fix}
+	}
+	return append(append([]Phrase{Say(SpokenPrefix + "code.kept")}, e.spellAll()...), fix)
+}
 
 func (e *CodeEntry) step(say ...Phrase) EntryStep {
 	s := EntryStep{Code: string(e.code), Say: say}
@@ -166,6 +198,7 @@ func (e *CodeEntry) digit(d int, now time.Time) EntryStep {
 	if e.tapKey >= 0 {
 		added, say = e.take()
 	}
+	e.fresh()
 	if e.full() {
 		return e.withAdded(added, append(say, e.fullHint())...)
 	}
@@ -205,6 +238,7 @@ func (e *CodeEntry) take() (rune, []Phrase) {
 }
 
 func (e *CodeEntry) delete() EntryStep {
+	e.kept = false
 	var c byte
 	switch {
 	case e.tapKey >= 0:
@@ -216,8 +250,11 @@ func (e *CodeEntry) delete() EntryStep {
 	default:
 		return e.step(Say(SpokenPrefix + "code.empty"))
 	}
-	if e.opts.Secret {
+	switch {
+	case e.opts.Secret:
 		return e.step(Say(SpokenPrefix+"pin.deleted", "N", len(e.code)))
+	case e.opts.Quiet:
+		return e.step(Say(SpokenPrefix+"code.deleted.quiet", "N", len(e.code), "Need", e.opts.Length))
 	}
 	return e.step(Say(SpokenPrefix+"code.deleted", "Char", e.spell(c, true)))
 }
@@ -233,6 +270,8 @@ func (e *CodeEntry) readBack() EntryStep {
 		say = []Phrase{Say(SpokenPrefix + "code.empty")}
 	case e.opts.Secret:
 		say = []Phrase{Say(SpokenPrefix+"pin.count", "N", len(e.code))}
+	case e.opts.Quiet:
+		say = []Phrase{Say(SpokenPrefix+"code.readback", "N", len(e.code), "Need", e.opts.Length)}
 	default:
 		say = append([]Phrase{Say(SpokenPrefix+"code.readback", "N", len(e.code), "Need", e.opts.Length)}, e.spellAll()...)
 	}
@@ -253,6 +292,9 @@ func (e *CodeEntry) confirm() EntryStep {
 		return e.withAdded(added, Say(SpokenPrefix+"pin.short", "N", len(e.code), "Need", e.opts.Length))
 	}
 	say := []Phrase{Say(SpokenPrefix+"code.short", "N", len(e.code), "Need", e.opts.Length)}
+	if e.opts.Quiet {
+		return e.withAdded(added, say...)
+	}
 	return e.withAdded(added, append(say, e.spellAll()...)...)
 }
 
@@ -271,6 +313,8 @@ func (e *CodeEntry) spell(c byte, spelled bool) Phrase {
 	switch {
 	case e.opts.Secret:
 		return Say(SpokenPrefix+"pin.count", "N", len(e.code))
+	case e.opts.Quiet && spelled:
+		return Say(SpokenPrefix+"code.readback", "N", len(e.code), "Need", e.opts.Length)
 	case c <= '9':
 		return Say(SpokenPrefix+"digit", "Digit", int(c-'0'))
 	case spelled:

@@ -39,7 +39,7 @@ func BenchmarkSpeakToFirstSample(b *testing.B) {
 		for b.Loop() {
 			id++
 			settle(b)
-			p.speak(tone, 1, 1<<40+id)
+			p.speak(tone, 1, 1<<40+id, CutNow)
 			for waitHeard(b, ch) != 1<<40+id {
 			}
 		}

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/gen2brain/malgo"
 )
@@ -38,14 +39,23 @@ type Player struct {
 	mu      sync.Mutex // protects following: the device callback reads them
 	playing []int16
 	gain    float64
-	// speech is the utterance playing on the speech channel, number
-	// speechID; heard is the last one whose first samples went to the
-	// device, and onSpeech (tests) learns of each.
+	// speech is what is left to say on the speech channel: utterance
+	// speechID, then, from sample nextAt on (-1: none), utterance nextID,
+	// spliced in at a word boundary (channel.go); heard is the last one
+	// whose first samples went to the device, and onSpeech (tests) learns
+	// of each.
 	speech     []int16
 	speechGain float64
 	speechID   uint64
+	nextID     uint64
+	nextAt     int
+	cutAt      int // where the utterance before nextID was cut
 	heard      uint64
 	onSpeech   func(id uint64)
+	// phones is the headphone output (headphones.go); private: it is
+	// plugged in, and speech goes there, not to the loudspeaker.
+	phones  phones
+	private bool
 }
 
 // Backend says where sounds go: "system" (a sound card), "null" (nowhere,
@@ -57,12 +67,27 @@ type request struct {
 	gain   float64
 	speech bool   // for the speech channel
 	id     uint64 // the utterance's number
+	cut    Cut    // where it cuts the one playing
+}
+
+// PlayerOptions configure a Player; main fills them from config [speech].
+type PlayerOptions struct {
+	// Headphones is part of the name of a playback device (a USB headset
+	// or a headphone socket of its own, as malgo lists it) that gets the
+	// speech whenever it is plugged in: a blind shopper's codes and
+	// answers are then not heard by everyone around. "": none.
+	Headphones string
+	// Poll is how often the devices are looked at for the headphones; 0:
+	// every 2 s.
+	Poll time.Duration
+	// list stands in for malgo's list of devices (tests pull the plug).
+	list func(ctx *malgo.AllocatedContext) ([]malgo.DeviceInfo, error)
 }
 
 // Open decodes the sounds (WAV files by name) and starts the goroutine that
 // owns the audio device. Close stops it.
-func Open(wavs map[string][]byte, log *slog.Logger) (*Player, error) {
-	return open(wavs, log, backendsFor(cardsFile, log))
+func Open(wavs map[string][]byte, opts PlayerOptions, log *slog.Logger) (*Player, error) {
+	return open(wavs, log, backendsFor(cardsFile, log), opts)
 }
 
 // cardsFile is where Linux lists the ALSA sound cards.
@@ -100,8 +125,14 @@ func hasSoundCard(path string) bool {
 }
 
 // open is Open trying these backend lists in turn (tests: only null).
-func open(wavs map[string][]byte, log *slog.Logger, backends [][]malgo.Backend) (*Player, error) {
-	p := &Player{sounds: map[string][]int16{}, log: log, reqs: make(chan request, 4), done: make(chan struct{})}
+func open(wavs map[string][]byte, log *slog.Logger, backends [][]malgo.Backend, opts ...PlayerOptions) (*Player, error) {
+	p := &Player{sounds: map[string][]int16{}, log: log, reqs: make(chan request, 4), done: make(chan struct{}), nextAt: -1}
+	if len(opts) > 0 {
+		p.phones.want, p.phones.every, p.phones.list = opts[0].Headphones, opts[0].Poll, opts[0].list
+	}
+	if p.phones.every <= 0 {
+		p.phones.every = 2 * time.Second
+	}
 	for name, b := range wavs {
 		pcm, err := decodeWAV(b)
 		if err != nil {
@@ -129,12 +160,12 @@ func (p *Player) Play(name string, volume float64) {
 	}
 }
 
-// speak starts utterance id on the speech channel at volume 0..1,
-// interrupting the one playing; nil silences it. Unlike Play it waits for
-// the device's goroutine (it is called from Speech's, never from the UI),
-// and it must not be called after Close.
-func (p *Player) speak(pcm []int16, volume float64, id uint64) {
-	p.reqs <- request{pcm: pcm, gain: min(max(volume, 0), 1), speech: true, id: id}
+// speak starts utterance id on the speech channel at volume 0..1, cutting
+// the one playing where cut says; nil silences it. Unlike Play it waits
+// for the device's goroutine (it is called from Speech's, never from the
+// UI), and it must not be called after Close.
+func (p *Player) speak(pcm []int16, volume float64, id uint64, cut Cut) {
+	p.reqs <- request{pcm: pcm, gain: min(max(volume, 0), 1), speech: true, id: id, cut: cut}
 }
 
 // SetSpeechHook has f called, on the audio thread, when the first samples
@@ -153,8 +184,8 @@ func (p *Player) Close() error {
 	return nil
 }
 
-// run owns the device: it opens it, hands each request to the callback, and
-// closes it when the requests end.
+// run owns the device: it opens it, hands each request to the callback,
+// looks for the headphones, and closes it when the requests end.
 func (p *Player) run(ready chan<- struct{}, backends [][]malgo.Backend) {
 	defer close(p.done)
 	ctx, dev, err := p.openDevice(backends)
@@ -168,14 +199,30 @@ func (p *Player) run(ready chan<- struct{}, backends [][]malgo.Backend) {
 	defer ctx.Free()
 	defer ctx.Uninit()
 	defer dev.Uninit()
-	for r := range p.reqs {
-		p.mu.Lock()
-		if r.speech {
-			p.speech, p.speechGain, p.speechID = r.pcm, r.gain, r.id
-		} else {
-			p.playing, p.gain = r.pcm, r.gain
+	defer p.unplug()
+	var poll <-chan time.Time
+	if p.phones.want != "" {
+		t := time.NewTicker(p.phones.every)
+		defer t.Stop()
+		poll = t.C
+		p.lookForPhones(ctx)
+	}
+	for {
+		select {
+		case r, ok := <-p.reqs:
+			if !ok {
+				return
+			}
+			p.mu.Lock()
+			if r.speech {
+				p.splice(r)
+			} else {
+				p.playing, p.gain = r.pcm, r.gain
+			}
+			p.mu.Unlock()
+		case <-poll:
+			p.lookForPhones(ctx)
 		}
-		p.mu.Unlock()
 	}
 }
 
@@ -224,19 +271,28 @@ func (p *Player) tryBackends(backends []malgo.Backend) (*malgo.AllocatedContext,
 	return ctx, dev, nil
 }
 
-// fill is the device callback: it mixes the next samples of the sound and
-// of the speech playing, and silence after them. It runs on miniaudio's
-// thread.
+// fill is the loudspeaker's callback: it mixes the next samples of the
+// sound and of the speech playing (unless the headphones have it), and
+// silence after them. It runs on miniaudio's thread.
 func (p *Player) fill(out, _ []byte, frames uint32) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.mix(out, frames, true, !p.private)
+}
+
+// mix writes frames of the sounds (when sounds) and the speech (when
+// speech) into out, and consumes them. p.mu is held.
+func (p *Player) mix(out []byte, frames uint32, sounds, speech bool) {
 	n := min(int(frames), len(out)/2)
-	ns, nv := min(n, len(p.playing)), min(n, len(p.speech))
-	if nv > 0 && p.heard != p.speechID {
-		p.heard = p.speechID
-		if p.onSpeech != nil {
-			p.onSpeech(p.speechID)
-		}
+	var ns, nv int
+	if sounds {
+		ns = min(n, len(p.playing))
+	}
+	if speech {
+		nv = min(n, len(p.speech))
+	}
+	if nv > 0 {
+		p.hear(p.speechID)
 	}
 	for i := range max(ns, nv) {
 		var v float64
@@ -250,6 +306,7 @@ func (p *Player) fill(out, _ []byte, frames uint32) {
 	}
 	clear(out[2*max(ns, nv):])
 	p.playing, p.speech = p.playing[ns:], p.speech[nv:]
+	p.advance(nv)
 }
 
 // decodeWAV reads 16-bit mono PCM at rate from a RIFF WAV file.

@@ -36,7 +36,7 @@ func TestDecodeRejects(t *testing.T) {
 // TestPlayWithoutSoundCard opens a player on a machine that may have no
 // sound card: it must fall back to the null backend, and Play must not block.
 func TestPlayWithoutSoundCard(t *testing.T) {
-	p, err := Open(assets.Sounds, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	p, err := Open(assets.Sounds, PlayerOptions{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package sound
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"slices"
@@ -54,6 +55,7 @@ type Speech struct {
 
 	mu       sync.Mutex // protects following
 	gen      uint64     // the newest utterance's number
+	said     string     // what it says, to tell the same again
 	next     *utterance // waiting for the speaker goroutine
 	night    bool
 	queue    []job
@@ -67,6 +69,7 @@ type utterance struct {
 	gen     uint64
 	lang    string
 	phrases []app.Phrase
+	cut     Cut
 }
 
 type job struct {
@@ -130,16 +133,48 @@ func openSpeech(ctx context.Context, player *Player, opts SpeechOptions, eng ren
 	return s, nil
 }
 
-// Say speaks phrases in lang one after the other, interrupting whatever
-// is being said. What is said is logged, every character of a code or a
-// PIN as "•": the log is support's transcript of what a person heard.
+// Say speaks phrases in lang one after the other, after the word being
+// said: a new screen's words follow the old one's at a word boundary. The
+// same words again while they are still being said go on as they are,
+// not from the start. What is said is logged, every character of a code
+// or a PIN as "•": the log is support's transcript of what a person heard.
 func (s *Speech) Say(lang string, phrases ...app.Phrase) {
+	if s.again(lang, phrases) {
+		return
+	}
 	s.logSaid(lang, phrases)
-	s.say(lang, phrases)
+	s.sayAt(lang, phrases, CutWord)
+}
+
+// Interrupt is Say at once, cutting what is being said mid-word: the
+// answer to the person's own key or touch.
+func (s *Speech) Interrupt(lang string, phrases ...app.Phrase) {
+	s.logSaid(lang, phrases)
+	s.sayAt(lang, phrases, CutNow)
 }
 
 // Silence stops speaking, at once.
-func (s *Speech) Silence() { s.say("", nil) }
+func (s *Speech) Silence() { s.sayAt("", nil, CutNow) }
+
+// Private reports whether speech goes to headphones now, where no one
+// else hears it.
+func (s *Speech) Private() bool { return s.player.Private() }
+
+// again reports whether phrases in lang are what is being said now, or
+// about to be.
+func (s *Speech) again(lang string, phrases []app.Phrase) bool {
+	if s.eng == nil {
+		return false
+	}
+	s.mu.Lock()
+	same, gen, waiting := s.said == utteranceKey(lang, phrases), s.gen, s.next != nil
+	s.mu.Unlock()
+	return same && (waiting || s.player.saying(gen))
+}
+
+func utteranceKey(lang string, phrases []app.Phrase) string {
+	return lang + fmt.Sprint(phrases)
+}
 
 func (s *Speech) logSaid(lang string, phrases []app.Phrase) {
 	said := make([]string, 0, len(phrases))
@@ -166,14 +201,19 @@ func (s *Speech) Utterance() uint64 {
 	return s.gen
 }
 
-// say queues an utterance and returns its number.
-func (s *Speech) say(lang string, phrases []app.Phrase) uint64 {
+// say queues an utterance that cuts the one being said at once, and
+// returns its number.
+func (s *Speech) say(lang string, phrases []app.Phrase) uint64 { return s.sayAt(lang, phrases, CutNow) }
+
+// sayAt queues an utterance and returns its number.
+func (s *Speech) sayAt(lang string, phrases []app.Phrase, cut Cut) uint64 {
 	if s.eng == nil {
 		return 0
 	}
 	s.mu.Lock()
 	s.gen++
-	s.next = &utterance{gen: s.gen, lang: lang, phrases: phrases}
+	s.next = &utterance{gen: s.gen, lang: lang, phrases: phrases, cut: cut}
+	s.said = utteranceKey(lang, phrases)
 	gen := s.gen
 	s.mu.Unlock()
 	select {
@@ -247,7 +287,7 @@ func (s *Speech) speak() {
 		if s.superseded(u.gen) {
 			continue
 		}
-		s.player.speak(pcm, s.volume(), u.gen)
+		s.player.speak(pcm, s.volume(), u.gen, u.cut)
 	}
 }
 

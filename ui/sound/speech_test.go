@@ -289,3 +289,28 @@ func (l *lockedWriter) Write(b []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(b)
 }
+
+// The same words asked again while they are being said go on, not from
+// the start ("the door did not open" said twice over); the person's own
+// key says them again at once.
+func TestSayTheSameAgainGoesOn(t *testing.T) {
+	p := nullPlayer(t)
+	s := testSpeech(t, p, &fakeEngine{}, SpeechOptions{})
+	ch := heard(p)
+	long := slices.Repeat([]app.Phrase{app.Say("spoken.hello")}, 40) // seconds of sound
+	s.Say("en", long...)
+	first := waitHeard(t, ch)
+	s.Say("en", long...)
+	if s.Utterance() != first {
+		t.Fatalf("said again from the start: utterance %d after %d", s.Utterance(), first)
+	}
+	s.Say("en", app.Say("spoken.fast"))
+	next := s.Utterance()
+	if next == first {
+		t.Fatal("other words were not said")
+	}
+	s.Interrupt("en", app.Say("spoken.fast"))
+	if s.Utterance() == next {
+		t.Fatal("the person's key did not say it again")
+	}
+}
