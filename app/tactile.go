@@ -60,8 +60,8 @@ type CodeEntry struct {
 	opts     EntryOptions
 	code     []byte
 	kept     bool // the code was refused and kept: the next character starts a new one
-	tapKey   int // the digit key being pressed again and again; -1: none
-	tapIndex int // how far along multiTap[tapKey]
+	tapKey   int  // the digit key being pressed again and again; -1: none
+	tapIndex int  // how far along multiTap[tapKey]
 	deadline time.Time
 }
 
