@@ -226,7 +226,7 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	sd.device(readers.Close)
 	locker.SetReaders(hubReaders{readers})
-	player, err := sound.Open(assets.Sounds, log.With("part", "sound"))
+	player, err := sound.Open(assets.Sounds, sound.PlayerOptions{Headphones: cfg.Speech.Headphones}, log.With("part", "sound"))
 	if err != nil {
 		return err
 	}
@@ -357,6 +357,7 @@ func openSpeech(ctx context.Context, cfg config.Config, player *sound.Player, do
 		return nil, err
 	}
 	opts.Speech = speech
+	opts.CodesAloud = sc.CodesAloud
 	return speech, nil
 }
 

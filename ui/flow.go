@@ -50,7 +50,7 @@ func (k *Kiosk) deliver(v app.View, c cause) {
 	fyne.Do(func() {
 		k.voice.on = audio.On // before the screen comes up: its timeouts double
 		k.render(v, c)
-		k.audioState(audio)
+		k.audioState(audio, c)
 		k.armWake(wake)
 	})
 }

@@ -48,6 +48,10 @@ type Options struct {
 	Voice       app.Voice
 	AudioOnScan bool
 	LongPress   time.Duration
+	// CodesAloud says a code's characters on the loudspeaker too
+	// (config speech.codes_aloud); without it they are said only to
+	// headphones (Speaker.Private), elsewhere as a count.
+	CodesAloud bool
 	// SaveSettings keeps what staff changed on the settings screen; it runs
 	// off the UI goroutine.
 	SaveSettings func(ctx context.Context, s Settings) error
@@ -164,7 +168,7 @@ func NewKiosk(win fyne.Window, eng app.Engine, opts Options, log *slog.Logger) *
 	// The sessions keep the screens' time: one clock for the screen and
 	// the rules it shows.
 	k.front = app.NewFront(eng, app.FrontOptions{ThanksFor: opts.ThanksFor, Now: func() time.Time { return k.now() },
-		Voice: opts.Voice, AudioOnScan: opts.AudioOnScan}, log)
+		Voice: opts.Voice, AudioOnScan: opts.AudioOnScan, CodesAloud: func() bool { return k.codesAloud() }}, log)
 	k.async = k.jobs.do
 	k.after = func(d time.Duration, f func()) func() {
 		t := time.AfterFunc(d, func() { fyne.Do(f) })

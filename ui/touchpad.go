@@ -63,7 +63,7 @@ func (t *touchPad) rest(pos fyne.Position) {
 	}
 	t.under = key
 	if key != "" {
-		t.k.speak(t.spoken(key))
+		t.k.interrupt(t.spoken(key))
 	}
 }
 

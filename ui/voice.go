@@ -12,13 +12,19 @@ import (
 )
 
 // Speaker says phrases from the translation catalogue aloud (sound.Speech
-// in the kiosk). Say and Silence must not block; a new Say cuts the one
-// being said.
+// in the kiosk). None of its methods block. Say follows what is being
+// said at the end of its word (a new screen); Interrupt cuts it at once
+// (the person's own key or touch). Private reports whether speech goes to
+// headphones now; Prepare renders phrases ahead, so that they are said
+// without delay when asked for.
 type Speaker interface {
 	Say(lang string, phrases ...app.Phrase)
+	Interrupt(lang string, phrases ...app.Phrase)
 	Silence()
 	SetNight(night bool)
 	Status() sound.SpeechStatus
+	Private() bool
+	Prepare(lang string, phrases ...app.Phrase)
 }
 
 // SoundGuide is the tick played while a code is in the camera's view but
@@ -39,8 +45,10 @@ type voice struct {
 }
 
 // audioState takes audio mode's state after a call to the Front: what to
-// say, and the code typed in audio mode for the keypad's display.
-func (k *Kiosk) audioState(st app.AudioState) {
+// say, and the code typed in audio mode for the keypad's display. What a
+// person's own act brings is said at once; what the locker brought
+// waits for the end of the word being said.
+func (k *Kiosk) audioState(st app.AudioState, c cause) {
 	k.voice.on = st.On
 	if h, ok := k.shown.(keypadHolder); ok {
 		p := h.pad()
@@ -57,11 +65,15 @@ func (k *Kiosk) audioState(st app.AudioState) {
 		k.voice.language = false
 		say = append([]app.Phrase{app.Say(app.SpokenPrefix + "language")}, say...)
 	}
-	k.speak(say...)
+	if c == byPerson {
+		k.interrupt(say...)
+	} else {
+		k.speak(say...)
+	}
 }
 
-// speak says phrases in the screen's language, cutting what is being
-// said; none is silence.
+// speak says phrases in the screen's language after the word being said;
+// none is silence.
 func (k *Kiosk) speak(phrases ...app.Phrase) {
 	if k.opts.Speech == nil {
 		return
@@ -71,6 +83,24 @@ func (k *Kiosk) speak(phrases ...app.Phrase) {
 		return
 	}
 	k.opts.Speech.Say(CurrentLanguage(), phrases...)
+}
+
+// interrupt says phrases at once: the answer to the person's key or touch.
+func (k *Kiosk) interrupt(phrases ...app.Phrase) {
+	if k.opts.Speech == nil {
+		return
+	}
+	if len(phrases) == 0 {
+		k.opts.Speech.Silence()
+		return
+	}
+	k.opts.Speech.Interrupt(CurrentLanguage(), phrases...)
+}
+
+// codesAloud reports whether a code's characters may be said now: to
+// headphones, or on a locker that says codes on its loudspeaker.
+func (k *Kiosk) codesAloud() bool {
+	return k.opts.CodesAloud || k.opts.Speech != nil && k.opts.Speech.Private()
 }
 
 // tactileKey takes a key of the tactile keypad (a USB numeric keypad in
@@ -163,7 +193,7 @@ func (k *Kiosk) answerMore(key app.Key) {
 	case answered:
 		k.timeout()
 	default:
-		k.speak(app.SpokenMoreTime(k.opts.Voice, k.moreAt.Sub(k.now()))...)
+		k.interrupt(app.SpokenMoreTime(k.opts.Voice, k.moreAt.Sub(k.now()))...)
 	}
 }
 

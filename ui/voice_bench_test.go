@@ -21,7 +21,7 @@ import (
 // wrong code typed in audio mode: the Front answers with the refused code
 // screen, the router draws it and says it.
 func BenchmarkScreenToFirstSample(b *testing.B) {
-	player, err := sound.Open(assets.Sounds, quiet)
+	player, err := sound.Open(assets.Sounds, sound.PlayerOptions{}, quiet)
 	if err != nil {
 		b.Fatal(err)
 	}

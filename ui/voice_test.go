@@ -17,20 +17,28 @@ import (
 // fakeSpeaker records what the kiosk said: each utterance as its phrases'
 // keys, in the language it was said in.
 type fakeSpeaker struct {
-	said   []utterance
-	night  bool
-	status sound.SpeechStatus
+	said     []utterance
+	night    bool
+	status   sound.SpeechStatus
+	private  bool // headphones plugged in
+	prepared []app.Phrase
 }
 
 type utterance struct {
 	lang    string
 	phrases []app.Phrase
+	now     bool // cut what was said at once (Interrupt, Silence)
 }
 
-func (s *fakeSpeaker) Say(lang string, p ...app.Phrase) { s.said = append(s.said, utterance{lang, p}) }
-func (s *fakeSpeaker) Silence()                         { s.said = append(s.said, utterance{}) }
-func (s *fakeSpeaker) SetNight(n bool)                  { s.night = n }
-func (s *fakeSpeaker) Status() sound.SpeechStatus       { return s.status }
+func (s *fakeSpeaker) Say(lang string, p ...app.Phrase) { s.said = append(s.said, utterance{lang: lang, phrases: p}) }
+func (s *fakeSpeaker) Interrupt(lang string, p ...app.Phrase) {
+	s.said = append(s.said, utterance{lang: lang, phrases: p, now: true})
+}
+func (s *fakeSpeaker) Silence()                             { s.said = append(s.said, utterance{now: true}) }
+func (s *fakeSpeaker) SetNight(n bool)                      { s.night = n }
+func (s *fakeSpeaker) Status() sound.SpeechStatus           { return s.status }
+func (s *fakeSpeaker) Private() bool                        { return s.private }
+func (s *fakeSpeaker) Prepare(lang string, p ...app.Phrase) { s.prepared = append(s.prepared, p...) }
 
 // last is the keys of the last utterance.
 func (s *fakeSpeaker) last() []string {

@@ -29,6 +29,14 @@ type Speech struct {
 	// StartOnScan starts audio mode when a shopper's code is scanned on
 	// the idle screen.
 	StartOnScan bool `toml:"start_on_scan"`
+	// Headphones is part of the name of a playback device (a USB headset,
+	// a headphone socket that is a sound card of its own) that gets the
+	// speech while it is plugged in; "": speech on the loudspeaker.
+	Headphones string `toml:"headphones"`
+	// CodesAloud says the characters of a code on the loudspeaker too;
+	// otherwise, without headphones, code entry says how many characters
+	// were typed, not which, so the next person in the queue hears no code.
+	CodesAloud bool `toml:"codes_aloud"`
 }
 
 var speechLanguages = []string{"en", "pl", "nl", "es", "fr"}
