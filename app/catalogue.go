@@ -137,6 +137,8 @@ func (c Catalogue) text(lang string, p Phrase, depth int, instead func(Phrase) (
 			val = t
 		case Chars:
 			val = v.Spaced()
+		case Text:
+			val = v.Spoken()
 		default:
 			val = fmt.Sprint(v)
 		}

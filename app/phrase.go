@@ -1,6 +1,9 @@
 package app
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // Phrase is something to say aloud: a key of the translation catalogue and
 // the values of its {{.Name}} placeholders, given as name, value pairs. A
@@ -65,4 +68,33 @@ func (c Chars) Spaced() string {
 		out = append(out, strings.Join(strings.Split(g, ""), " "))
 	}
 	return strings.Join(out, ", ")
+}
+
+// Text is a screen's printed text said as it stands, for a person who
+// explores the screen by touch: a number of five digits or more, counting
+// its groups ("+44 20 7946 0000", "2026-03-02"), and any group of three
+// digits or more are said one digit at a time, as Chars are; short
+// numbers ("door 14", "14:30") as numbers.
+type Text string
+
+// numberRun is a number in a text with its groups.
+var numberRun = regexp.MustCompile(`\+?\d+(?:[ ./-]\d+)*`)
+
+// longGroup is a group of digits said one at a time whatever the number.
+var longGroup = regexp.MustCompile(`\d{3,}`)
+
+// Spoken is t as a speech engine should read it.
+func (t Text) Spoken() string {
+	return numberRun.ReplaceAllStringFunc(string(t), func(n string) string {
+		digits := 0
+		for _, r := range n {
+			if r >= '0' && r <= '9' {
+				digits++
+			}
+		}
+		if digits >= 5 {
+			return Chars(n).Spaced()
+		}
+		return longGroup.ReplaceAllStringFunc(n, func(g string) string { return Chars(g).Spaced() })
+	})
 }

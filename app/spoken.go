@@ -93,7 +93,8 @@ func Spoken(v View, vo Voice, now time.Time) []Phrase {
 		return []Phrase{Say("home.title"), Say("home.hint", keys...), vo.Cabinet.ScannerWay(), Say(SpokenPrefix+"keys.short", keys...)}
 	case *HelpView:
 		return []Phrase{Say("help.title"), Say("help.collect.title"), Say("help.collect"), Say("help.send.title"),
-			Say("help.send"), Say("help.scanner.title"), vo.Cabinet.ScannerWay(), Say(SpokenPrefix+"help.keys", keys...)}
+			Say("help.send"), Say("help.scanner.title"), vo.Cabinet.ScannerWay(), Say("help.audio.title"), Say("help.audio"),
+			Say(SpokenPrefix+"help.keys", keys...)}
 	case *OutOfOrderView:
 		return append([]Phrase{Say("offline.title"), Say("offline.what")}, vo.support(0)...)
 	case *CodeView:
@@ -284,6 +285,10 @@ func WaitsForScan(v View) bool {
 	}
 	return false
 }
+
+// AudioView reports whether audio mode may run on v: a shopper's view (a
+// courier's or staff's ends it).
+func AudioView(v View) bool { return shopperView(v) }
 
 // shopperView reports whether v is one a shopper sees, where audio mode
 // may run; a courier's or staff's view ends it.

@@ -427,3 +427,21 @@ func (f *fixture) logoArea(t *testing.T) *tapArea {
 	t.Fatal("no logo")
 	return nil
 }
+
+// stall is a screen that could not run for d (a loaded machine): the
+// time passes, and only what was due before it ends runs, each once; what
+// those schedule comes later, after the events that waited meanwhile.
+func (c *fakeClock) stall(d time.Duration) {
+	c.now = c.now.Add(d)
+	due := slices.DeleteFunc(slices.Clone(c.timers), func(t *fakeTimer) bool { return t.stopped || t.due.After(c.now) })
+	slices.SortStableFunc(due, func(a, b *fakeTimer) int { return a.due.Compare(b.due) })
+	for _, t := range due {
+		c.timers = slices.DeleteFunc(c.timers, func(x *fakeTimer) bool { return x == t })
+		if !t.stopped {
+			t.fn()
+			if c.fired != nil {
+				c.fired()
+			}
+		}
+	}
+}

@@ -31,6 +31,9 @@ func (s *helpScreen) draw(k *Kiosk) fyne.CanvasObject {
 	section(tr("help.collect.title"), tr("help.collect"))
 	section(tr("help.send.title"), tr("help.send"))
 	section(tr("help.scanner.title"), phraseText(k.opts.Cabinet.ScannerWay())+" "+tr("help.scanner.map"))
+	if k.opts.Speech != nil {
+		section(tr("help.audio.title"), tr("help.audio"))
+	}
 	text := widget.NewRichText(segs...)
 	text.Wrapping = fyne.TextWrapWord
 	picture := k.cabinetPicture()

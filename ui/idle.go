@@ -3,6 +3,7 @@ package ui
 import (
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -21,7 +22,11 @@ func (k *Kiosk) askMoreTime() {
 	yes := k.mainButton(tr("more.yes"), theme.ConfirmIcon(), k.hideMore)
 	no := k.button(tr("more.no"), theme.HomeIcon(), k.timeout)
 	box := container.NewVBox(title(tr("more.title")), left, k.row(no, yes))
-	k.more = widget.NewModalPopUp(container.NewBorder(nil, card(box), nil, nil), k.win.Canvas())
+	var question fyne.CanvasObject = container.NewBorder(nil, card(box), nil, nil)
+	if k.voice.on {
+		question = k.explored(question)
+	}
+	k.more = widget.NewModalPopUp(question, k.win.Canvas())
 	k.more.Resize(k.win.Canvas().Size())
 	k.more.Show()
 	deadline := k.now().Add(app.Timeout(k.opts.MoreTimeFor, k.voice.on))

@@ -35,7 +35,6 @@ type keypad struct {
 	onKey    func()
 	controls *fyne.Container
 	back     fyne.CanvasObject // withBack's
-	touch    *touchPad         // code keypads: typing by touch in audio mode
 	content  fyne.CanvasObject
 	room     float32 // the width the keypad has, for withBack's row
 }
@@ -45,11 +44,7 @@ func newCodeKeypad(kk *Kiosk, okLabel string, onOK func(string)) *keypad {
 	if kk.portrait() {
 		cols = 8 // four rows: the keys keep their width on a narrow panel
 	}
-	k := newKeypad(kk, keypadKeys, codeLen, false, cols, okLabel, onOK)
-	k.touch = newTouchPad(kk, k)
-	k.content = container.NewStack(k.content, k.touch)
-	k.audio(kk, kk.voice.on)
-	return k
+	return newKeypad(kk, keypadKeys, codeLen, false, cols, okLabel, onOK)
 }
 
 func newPINKeypad(kk *Kiosk, onOK func(string)) *keypad {
@@ -181,18 +176,6 @@ func (k *keypad) key(kp keyPress) bool {
 		return false
 	}
 	return true
-}
-
-// audio lays the touch pad over a code keypad while audio mode is on.
-func (k *keypad) audio(kk *Kiosk, on bool) {
-	if k.touch == nil || k.touch.Visible() == on {
-		return
-	}
-	if on {
-		k.touch.Show()
-	} else {
-		k.touch.Hide()
-	}
 }
 
 // mirror shows the code typed in audio mode (the locker's code entry holds

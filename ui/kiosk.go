@@ -258,10 +258,16 @@ func (k *Kiosk) swap(s screen) {
 		k.input.newScreen()
 		if screenName(k.shown) != screenName(s) {
 			k.log.Info("screen", "name", screenName(s)) // support reads what the person saw
+			k.voice.focus = nil                         // a new screen: nothing found on it yet
 		}
 	}
 	k.shown = s
-	content := k.pressable(s.draw(k))
+	body := s.draw(k)
+	k.voice.drawn = k.voice.on && app.AudioView(k.view)
+	if k.voice.drawn {
+		body = k.explorable(body)
+	}
+	content := k.pressable(body)
 	k.win.SetContent(content)
 	// A wrapped text learns its width in the first layout, and only then
 	// how tall it is; Fyne does not lay its parents out again, so what

@@ -8,25 +8,48 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
+
+	"pudo/app"
 )
 
-// longPress follows one press on the screen, wherever it lands (a button,
-// or the background behind the labels): held for speech.long_press it
-// starts audio mode, and the button under it is not pressed when the
-// finger lifts. A person who cannot see the screen finds it anywhere.
+// longPress follows one press on a shopper's screen, wherever it lands
+// (a button, or the background behind the labels): held for
+// speech.long_press it starts audio mode, and the button under it is not
+// pressed when the finger lifts. A person who cannot see the screen finds
+// it anywhere.
+//
+// A press is long by what the screen saw, not by a clock alone: the screen
+// looks at it heldChecks times along the way, each look only after the one
+// before ran, and it is long only if the finger was still down at every
+// one. On a loaded machine whose screen stalled, the lift of a slow tap
+// waits in the queue behind one overdue look, not behind all of them, so
+// it ends the press before it is called long.
 type longPress struct {
-	stop  func() // the timer of the press held now; nil: none
+	stop  func() // the next look at the press held now; nil: none
 	fired bool   // the press held now became a long press
 }
 
-// pressDown starts timing a press.
+// heldChecks is how many times a press is seen held before it is long.
+const heldChecks = 8
+
+// pressDown starts following a press, where audio mode may start.
 func (k *Kiosk) pressDown() {
-	if k.opts.Speech == nil {
+	if k.opts.Speech == nil || !app.AudioView(k.view) {
 		return
 	}
 	k.pressUp()
 	k.long.fired = false
-	k.long.stop = k.after(k.opts.LongPress, func() {
+	k.held(1)
+}
+
+// held looks at the press again, the n-th time, a share of the long
+// press's time after the last look ran.
+func (k *Kiosk) held(n int) {
+	k.long.stop = k.after(k.opts.LongPress/heldChecks, func() {
+		if n < heldChecks {
+			k.held(n + 1)
+			return
+		}
 		k.long.stop = nil
 		k.long.fired = true
 		k.startAudio()

@@ -40,8 +40,10 @@ const guideEvery = 300 * time.Millisecond
 // and touches, and says what the Front asks for, in the screen language.
 type voice struct {
 	on       bool      // audio mode, as the Front last said
+	drawn    bool      // audio mode as the screen on show was drawn: its explorer and bar
 	language bool      // the language was just changed: say its name first
 	guided   time.Time // the last guidance tick
+	focus    *item     // what a finger found last (explore.go): a double tap uses it
 }
 
 // audioState takes audio mode's state after a call to the Front: what to
@@ -50,12 +52,11 @@ type voice struct {
 // waits for the end of the word being said.
 func (k *Kiosk) audioState(st app.AudioState, c cause) {
 	k.voice.on = st.On
-	if h, ok := k.shown.(keypadHolder); ok {
-		p := h.pad()
-		p.audio(k, st.On)
-		if st.Entry {
-			p.mirror(st.Code, st.Pending)
-		}
+	if st.On != k.voice.drawn && k.shown != nil {
+		k.redraw(k.shown) // audio mode came or went here: its bar, and exploring by touch
+	}
+	if h, ok := k.shown.(keypadHolder); ok && st.Entry {
+		h.pad().mirror(st.Code, st.Pending)
 	}
 	if !st.Speak {
 		return

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
 
 	"pudo/app"
 	"pudo/assets"
@@ -30,7 +31,9 @@ type utterance struct {
 	now     bool // cut what was said at once (Interrupt, Silence)
 }
 
-func (s *fakeSpeaker) Say(lang string, p ...app.Phrase) { s.said = append(s.said, utterance{lang: lang, phrases: p}) }
+func (s *fakeSpeaker) Say(lang string, p ...app.Phrase) {
+	s.said = append(s.said, utterance{lang: lang, phrases: p})
+}
 func (s *fakeSpeaker) Interrupt(lang string, p ...app.Phrase) {
 	s.said = append(s.said, utterance{lang: lang, phrases: p, now: true})
 }
@@ -74,6 +77,72 @@ func (f *fixture) key(name string) {
 	f.pressKey(fyne.KeyName(name))
 	if len(name) == 1 {
 		f.typeRune(rune(name[0]))
+	}
+	f.pump()
+}
+
+// explorer is the explorer over the screen, nil outside audio mode.
+func (f *fixture) explorer() *explorer {
+	for _, o := range f.objects() {
+		if e, ok := o.(*explorer); ok && e.Visible() {
+			return e
+		}
+	}
+	return nil
+}
+
+// at is the middle of o in the explorer's coordinates; nil: a corner no
+// item covers.
+func (f *fixture) at(t *testing.T, o fyne.CanvasObject) fyne.Position {
+	t.Helper()
+	e := f.explorer()
+	if e == nil {
+		t.Fatal("no explorer over the screen")
+	}
+	if o == nil {
+		return fyne.NewPos(1, e.Size().Height-1)
+	}
+	d := fyne.CurrentApp().Driver()
+	return d.AbsolutePositionForObject(o).Subtract(d.AbsolutePositionForObject(e)).Add(fyne.NewPos(o.Size().Width/2, o.Size().Height/2))
+}
+
+func mouseAt(p fyne.Position) *desktop.MouseEvent {
+	ev := &desktop.MouseEvent{}
+	ev.Position = p
+	return ev
+}
+
+// touch is a finger on o and off again, a second later.
+func (f *fixture) touch(t *testing.T, o fyne.CanvasObject) {
+	t.Helper()
+	e, p := f.explorer(), f.at(t, o)
+	e.MouseDown(mouseAt(p))
+	f.clock.advance(time.Second)
+	e.MouseUp(mouseAt(p))
+	f.clock.advance(time.Second)
+	f.pump()
+}
+
+// slide is a finger on from, slid to to, and lifted there.
+func (f *fixture) slide(t *testing.T, from, to fyne.CanvasObject) {
+	t.Helper()
+	e := f.explorer()
+	e.MouseDown(mouseAt(f.at(t, from)))
+	e.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: f.at(t, to)}})
+	e.DragEnd()
+	f.clock.advance(time.Second)
+	f.pump()
+}
+
+// doubleTap is two quick taps at o (nil: a corner of the screen).
+func (f *fixture) doubleTap(t *testing.T, o fyne.CanvasObject) {
+	t.Helper()
+	e, p := f.explorer(), f.at(t, o)
+	for range 2 {
+		e.MouseDown(mouseAt(p))
+		f.clock.advance(80 * time.Millisecond)
+		e.MouseUp(mouseAt(p))
+		f.clock.advance(120 * time.Millisecond)
 	}
 	f.pump()
 }
@@ -201,54 +270,103 @@ func TestPickupByKeypadAlone(t *testing.T) {
 	}
 }
 
-// On the touchscreen in audio mode the keypad says the key under the
-// finger and types it when the finger lifts; a finger slid off the keypad
-// types nothing.
-func TestTouchPadSaysAndTypes(t *testing.T) {
-	f, sp := voiceFixture(t)
+// On the touchscreen in audio mode the keypad's keys are found by touch
+// and typed by a double tap anywhere; a finger slid off the keypad types
+// nothing.
+func TestExploreTheKeypadByTouch(t *testing.T) {
+	f, sp := voiceFixture(t, func(o *Options) { o.CodesAloud = true })
 	f.key("*")
 	f.key("1")
 	pad := f.pad(t)
-	if pad.touch == nil || !pad.touch.Visible() {
-		t.Fatal("no touch pad over the keypad in audio mode")
-	}
-	at := func(key string) fyne.Position {
-		d := fyne.CurrentApp().Driver()
-		b := pad.keys[key]
-		return d.AbsolutePositionForObject(b).Subtract(d.AbsolutePositionForObject(pad.touch)).Add(fyne.NewPos(b.Size().Width/2, b.Size().Height/2))
-	}
-	mouse := func(p fyne.Position) *desktop.MouseEvent {
-		ev := &desktop.MouseEvent{}
-		ev.Position = p
-		return ev
-	}
-	pad.touch.MouseDown(mouse(at("K")))
-	if got := sp.said[len(sp.said)-1].phrases; len(got) != 1 || got[0].Key != "spoken.letter" || got[0].Args[1] != "K" {
+	f.touch(t, pad.keys["K"])
+	if got := sp.said[len(sp.said)-1]; !got.now || len(got.phrases) != 1 || got.phrases[0].Key != "spoken.letter" || got.phrases[0].Args[1] != "K" {
 		t.Fatalf("a finger on K said %v", got)
 	}
-	pad.touch.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: at("M")}})
+	f.slide(t, pad.keys["K"], pad.keys["M"])
 	if got := sp.said[len(sp.said)-1].phrases; got[0].Args[1] != "M" {
 		t.Fatalf("sliding to M said %v", got)
 	}
-	pad.touch.MouseUp(mouse(at("M")))
-	f.pump()
-	if !sp.heard("spoken.alpha.M") || f.pad(t).code != "M" {
-		t.Fatalf("lifting on M said %v, typed %q", sp.last(), f.pad(t).code)
+	if f.pad(t).code != "" {
+		t.Fatalf("a touch typed %q", f.pad(t).code)
 	}
-	n := len(sp.said)
-	pad.touch.MouseDown(mouse(at("7")))
-	pad.touch.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(-50, -50)}})
-	pad.touch.DragEnd()
-	f.pump()
-	if f.pad(t).code != "M" || len(sp.said) != n+1 {
-		t.Fatalf("a finger slid off typed %q, said %v", f.pad(t).code, sp.said[n:])
+	f.doubleTap(t, nil)
+	if !sp.heard("spoken.alpha.M") || f.pad(t).code != "M" {
+		t.Fatalf("a double tap said %v, typed %q", sp.last(), f.pad(t).code)
+	}
+	f.touch(t, f.pad(t).display)
+	if !sp.heard("spoken.code.readback") {
+		t.Fatalf("the display said %v", sp.last())
 	}
 	// Outside audio mode the keys take taps as ever.
 	f.pressKey(fyne.KeyEscape)
 	f.pump()
 	f.tap(t, tr("home.collect"))
-	if f.pad(t).touch.Visible() {
-		t.Fatal("the touch pad is up outside audio mode")
+	if f.explorer() != nil {
+		t.Fatal("exploring by touch outside audio mode")
+	}
+	f.typeOnKeypad(t, "7K")
+	if f.pad(t).code != "7K" {
+		t.Fatalf("typed %q", f.pad(t).code)
+	}
+}
+
+// Audio mode's home is explored by touch: "Collect a parcel" is said
+// under the finger and not pressed; a double tap anywhere opens it. The
+// bar at the top shows that audio mode is on and ends it.
+func TestExploreHomeByTouch(t *testing.T) {
+	f, sp := voiceFixture(t)
+	f.key("*")
+	if f.button(tr("audio.end")) == nil || !f.shows(tr("audio.on")) {
+		t.Fatalf("no sign that audio mode is on: %q", f.texts())
+	}
+	collect := f.button(tr("home.collect"))
+	f.touch(t, collect)
+	f.want(t, &homeScreen{})
+	if got := sp.said[len(sp.said)-1]; !got.now || got.phrases[0].Key != "spoken.touch.button" || got.phrases[0].Args[1] != app.Text(tr("home.collect")) {
+		t.Fatalf("a finger on Collect said %v", got)
+	}
+	f.doubleTap(t, nil)
+	f.want(t, &codeScreen{})
+	if !sp.heard("code.title") {
+		t.Fatalf("code entry said %v", sp.last())
+	}
+	f.touch(t, f.button(tr("audio.end")))
+	f.doubleTap(t, nil)
+	if f.k.front.Audio() || !sp.heard("spoken.audio.off") || f.explorer() != nil {
+		t.Fatalf("audio mode not ended by its bar: said %v", sp.last())
+	}
+	f.want(t, &codeScreen{})
+}
+
+// A double tap before anything was found says so, and presses nothing.
+func TestDoubleTapWithNothingFound(t *testing.T) {
+	f, sp := voiceFixture(t)
+	f.key("*")
+	f.doubleTap(t, nil)
+	f.want(t, &homeScreen{})
+	if !sp.heard("spoken.touch.none") {
+		t.Fatalf("said %v", sp.last())
+	}
+}
+
+// Texts are read under the finger, a long phone number one digit at a
+// time; every item's words are rendered ahead when a screen comes up.
+func TestExploreTextsByTouch(t *testing.T) {
+	f, sp := voiceFixture(t)
+	f.key("*")
+	f.clock.advance(time.Millisecond)
+	if len(sp.prepared) == 0 {
+		t.Fatal("nothing rendered ahead for the screen's items")
+	}
+	var title fyne.CanvasObject
+	for _, o := range f.objects() {
+		if l, ok := o.(*widget.Label); ok && l.Text == tr("home.title") {
+			title = l
+		}
+	}
+	f.touch(t, title)
+	if got := sp.said[len(sp.said)-1].phrases[0]; got.Key != "spoken.touch.text" {
+		t.Fatalf("the title said %v", got)
 	}
 }
 
@@ -363,5 +481,42 @@ func TestSpokenCodeNotInLog(t *testing.T) {
 		if s, _ := cat.LogText("en", p); strings.ContainsAny(s, "H4W9RT2C") {
 			t.Errorf("%v logged as %q", p, s)
 		}
+	}
+}
+
+// A slow tap on a loaded machine is not a long press: the screen stalled
+// for longer than a long press while the finger was down, and handled the
+// lift after it; it saw the press held once, not all the way.
+func TestSlowTapUnderLoadIsNotALongPress(t *testing.T) {
+	f, sp := voiceFixture(t)
+	b := f.button(tr("home.collect"))
+	b.MouseDown(&desktop.MouseEvent{})
+	f.clock.stall(3 * time.Second)
+	b.MouseUp(&desktop.MouseEvent{})
+	b.Tapped(&fyne.PointEvent{})
+	f.pump()
+	if f.k.front.Audio() || len(sp.said) != 0 {
+		t.Fatalf("a slow tap under load started audio mode: said %v", sp.said)
+	}
+	f.want(t, &codeScreen{})
+}
+
+// Audio mode is a shopper's: a key of the staff PIN screen held long is
+// a press of that key, nothing more.
+func TestNoLongPressOnStaffScreens(t *testing.T) {
+	f, sp := voiceFixture(t)
+	for range 5 {
+		f.k.logoTapped()
+	}
+	f.pump()
+	f.want(t, &pinScreen{})
+	b := f.pad(t).keys["1"]
+	b.MouseDown(&desktop.MouseEvent{})
+	f.clock.advance(3 * time.Second)
+	b.MouseUp(&desktop.MouseEvent{})
+	b.Tapped(&fyne.PointEvent{})
+	f.pump()
+	if f.k.front.Audio() || len(sp.said) != 0 || f.pad(t).code != "1" {
+		t.Fatalf("a key held on the PIN screen: audio %v, said %v, typed %q", f.k.front.Audio(), sp.said, f.pad(t).code)
 	}
 }
