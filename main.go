@@ -45,6 +45,8 @@ import (
 	"pudo/app/limit"
 	_ "pudo/app/localeenv" // before Fyne reads the locale: see its doc
 	"pudo/app/sdnotify"
+	"pudo/app/session"
+	"pudo/app/voice"
 	"pudo/assets"
 	"pudo/lockio"
 	"pudo/lockio/lockboardsim"
@@ -313,7 +315,7 @@ func startLocker(ctx context.Context, opts core.Options, cfg config.Config, db *
 // screenOptions are the screen's settings and flows; main adds the devices.
 func screenOptions(ctx context.Context, cfg config.Config, locker *core.Locker, log *slog.Logger) ui.Options {
 	kb := cfg.Scanner.Keyboard
-	return ui.Options{KioskID: cfg.Kiosk.ID, Keyboard: app.KeyTiming{MaxGap: kb.MaxGap.D(), MinLength: kb.MinLength},
+	return ui.Options{KioskID: cfg.Kiosk.ID, Keyboard: session.KeyTiming{MaxGap: kb.MaxGap.D(), MinLength: kb.MinLength},
 		Settings: restoreSettings(ctx, locker, screenSettings(cfg), log),
 		SaveSettings: func(ctx context.Context, s ui.Settings) error {
 			text, err := s.Save()
@@ -335,7 +337,7 @@ func screenOptions(ctx context.Context, cfg config.Config, locker *core.Locker, 
 func openSpeech(ctx context.Context, cfg config.Config, player *sound.Player, doors []core.Door, opts *ui.Options,
 	log *slog.Logger) (*sound.Speech, error) {
 	opts.Keys = cfg.Keypad
-	opts.Voice = app.Voice{Cabinet: cfg.Locker.Wayfinding.Cabinet(cfg.Locker.ColumnSizes()), Keys: cfg.Keypad,
+	opts.Voice = voice.Voice{Cabinet: cfg.Locker.Wayfinding.Cabinet(cfg.Locker.ColumnSizes()), Keys: cfg.Keypad,
 		Locker: cfg.Kiosk.ID, Phone: cfg.Support.Phone}
 	opts.AudioOnScan, opts.LongPress = cfg.Speech.StartOnScan, cfg.Speech.LongPress
 	var spoken []app.Door
@@ -352,7 +354,7 @@ func openSpeech(ctx context.Context, cfg config.Config, player *sound.Player, do
 	speech, err := sound.OpenSpeech(ctx, player, sound.SpeechOptions{Program: sc.Program, Voices: sc.Voices, Rate: sc.Rate,
 		Volume: float64(sc.Volume) / 100, NightVolume: float64(sc.NightVolume) / 100, CacheDir: cfg.SpeechCacheDir(),
 		MemoryBytes: sc.MemoryMB << 20, Catalogue: assets.Translations, Languages: langs,
-		Ahead: app.SpokenAhead(opts.Voice, spoken)}, log.With("part", "speech"))
+		Ahead: voice.SpokenAhead(opts.Voice, spoken)}, log.With("part", "speech"))
 	if err != nil {
 		return nil, err
 	}

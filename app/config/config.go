@@ -23,6 +23,7 @@ import (
 	"pudo/app/core"
 	"pudo/app/cred"
 	"pudo/app/fleet"
+	"pudo/app/voice"
 	"pudo/lockio"
 	"pudo/scanner"
 )
@@ -40,7 +41,7 @@ type Config struct {
 	Scanner  scanner.Config `toml:"scanner"`
 	API      api.Config     `toml:"api"`
 	Speech   Speech         `toml:"speech"`
-	Keypad   app.Keymap     `toml:"keypad"`
+	Keypad   voice.Keymap   `toml:"keypad"`
 	Operator Operator       `toml:"operator"`
 	// Carriers are the carriers' seal public keys by carrier id, as
 	// `pudo carrier keygen` prints them ("x25519:..."): a walk-in's pickup
@@ -208,7 +209,7 @@ type Locker struct {
 
 	// Wayfinding places the columns, the screen and the scanner on the
 	// cabinet, for the spoken way to a door and the help screen's picture.
-	Wayfinding app.Wayfinding `toml:"wayfinding"`
+	Wayfinding voice.Wayfinding `toml:"wayfinding"`
 	// Sizes are the insides of the doors, for the courier's size buttons.
 	Sizes app.InnerSizes `toml:"sizes"`
 }
@@ -234,14 +235,14 @@ func Default() Config {
 			AdminTaps: 5, AdminTapWindow: 3 * time.Second, AdminIdle: 2 * time.Minute},
 		Support: defaultSupport(),
 		Rents:   Rents{PickupWindow: app.DefaultPickupWindow, Retention: app.DefaultRetention, BookingHold: app.DefaultBookingHold},
-		Locker: Locker{LowRows: 2, Columns: core.DemoColumns(), Wayfinding: app.DemoWayfinding(), FlapLimit: app.DefaultFlapLimit,
+		Locker: Locker{LowRows: 2, Columns: core.DemoColumns(), Wayfinding: voice.DemoWayfinding(), FlapLimit: app.DefaultFlapLimit,
 			Sizes: app.DefaultInnerSizes()},
 		SelfTest: SelfTest{Enabled: true, At: app.DefaultSelfTestAt},
 		Lock:     lockio.DefaultConfig(),
 		Scanner:  scanner.DefaultConfig(),
 		API:      api.DefaultConfig(),
 		Speech:   DefaultSpeech(),
-		Keypad:   app.DefaultKeymap(),
+		Keypad:   voice.DefaultKeymap(),
 		Operator: Operator{PublicKeys: []string{}},
 		Carriers: map[string]string{},
 		Fleet:    fleet.DefaultConfig(),

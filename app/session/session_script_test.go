@@ -1,4 +1,4 @@
-package app_test
+package session_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 
 	"pudo/app"
 	"pudo/app/apptest"
+	"pudo/app/session"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata/sessions")
@@ -60,7 +61,7 @@ type harness struct {
 	t   *testing.T
 	ctx context.Context
 	eng *apptest.Engine
-	f   *app.Front
+	f   *session.Front
 	now time.Time
 	out strings.Builder
 	// late are notices held back (bus-down-late), for deliver-late.
@@ -72,7 +73,7 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 func newHarness(t *testing.T) *harness {
 	h := &harness{t: t, ctx: context.Background(), now: time.Date(2026, 3, 2, 14, 30, 0, 0, time.UTC)}
 	h.eng = apptest.New(func() time.Time { return h.now })
-	h.f = app.NewFront(h.eng, app.FrontOptions{Now: func() time.Time { return h.now }}, quiet)
+	h.f = session.NewFront(h.eng, session.FrontOptions{Now: func() time.Time { return h.now }}, quiet)
 	return h
 }
 

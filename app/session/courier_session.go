@@ -1,10 +1,12 @@
-package app
+package session
 
 import (
 	"context"
 	"errors"
 	"slices"
 	"time"
+
+	"pudo/app"
 )
 
 // CourierSession is one courier's round at the locker: the menu, drop-offs
@@ -14,8 +16,8 @@ import (
 // in gives it up (a walk-in's door is freed, a booking stays booked).
 type CourierSession struct {
 	sessionBase
-	round CourierRound
-	view  View
+	round app.CourierRound
+	view  app.View
 
 	preferLow bool
 	unbooked  string // a label scanned without a booking, for the size chosen next
@@ -23,19 +25,19 @@ type CourierSession struct {
 	tookBack  int64  // the door a parcel that fits no door was taken back from
 	// closeFirst are doors left open by a parcel that did not fit, until
 	// they close.
-	closeFirst []Door
+	closeFirst []app.Door
 	drop       *dropFlow
 	batch      *batchFlow
 }
 
-func newCourierSession(ctx context.Context, f *Front, r CourierRound) *CourierSession {
+func newCourierSession(ctx context.Context, f *Front, r app.CourierRound) *CourierSession {
 	return &CourierSession{sessionBase: newBase(ctx, f), round: r}
 }
 
-func (s *CourierSession) first() View { return s.menu() }
+func (s *CourierSession) first() app.View { return s.menu() }
 
-func (s *CourierSession) show(v View) View {
-	if p, ok := v.(*ProblemView); ok {
+func (s *CourierSession) show(v app.View) app.View {
+	if p, ok := v.(*app.ProblemView); ok {
 		p.Courier = true
 	}
 	s.view = v
@@ -43,25 +45,25 @@ func (s *CourierSession) show(v View) View {
 }
 
 // menu gives up any drop-off in hand and shows the menu.
-func (s *CourierSession) menu() View {
+func (s *CourierSession) menu() app.View {
 	s.endDrop()
 	s.batch = nil
-	return s.show(&CourierMenuView{Courier: s.round.Courier()})
+	return s.show(&app.CourierMenuView{Courier: s.round.Courier()})
 }
 
-func (s *CourierSession) dropView() View {
-	return s.show(&DropView{PreferLow: s.preferLow, Stored: s.stored, Unbooked: s.unbooked,
+func (s *CourierSession) dropView() app.View {
+	return s.show(&app.DropView{PreferLow: s.preferLow, Stored: s.stored, Unbooked: s.unbooked,
 		Free: s.f.freeDoors(s.ctx), TookBack: s.tookBack, CloseFirst: slices.Clone(s.closeFirst)})
 }
 
 // freeDoors counts the doors of each size a new parcel could have now.
-func (f *Front) freeDoors(ctx context.Context) map[Size]int {
+func (f *Front) freeDoors(ctx context.Context) map[app.Size]int {
 	doors, err := f.eng.DoorMap(ctx)
 	if err != nil {
 		f.log.Warn("free doors not counted", "err", err)
 		return nil
 	}
-	out := map[Size]int{}
+	out := map[app.Size]int{}
 	for _, d := range doors {
 		if d.Assignable() {
 			out[d.Size]++
@@ -71,7 +73,7 @@ func (f *Front) freeDoors(ctx context.Context) map[Size]int {
 }
 
 // largest reports whether no door of the locker is larger than size z.
-func (f *Front) largest(z Size) bool {
+func (f *Front) largest(z app.Size) bool {
 	for _, d := range f.doors {
 		if d.Size.Rank() > z.Rank() {
 			return false
@@ -87,7 +89,7 @@ func (s *CourierSession) endDrop() {
 	}
 }
 
-func (s *CourierSession) tap(in Intent) View {
+func (s *CourierSession) tap(in app.Intent) app.View {
 	if s.drop != nil {
 		if st, ok := s.drop.tap(in); ok {
 			return s.dropStep(st)
@@ -99,33 +101,33 @@ func (s *CourierSession) tap(in Intent) View {
 		}
 	}
 	switch in := in.(type) {
-	case StartDrop:
+	case app.StartDrop:
 		s.stored, s.unbooked, s.tookBack = 0, "", 0
 		return s.dropView()
-	case CodeNoted:
-		if _, ok := s.view.(*RecipientCodeView); ok {
+	case app.CodeNoted:
+		if _, ok := s.view.(*app.RecipientCodeView); ok {
 			return s.dropView()
 		}
-	case TogglePreferLow:
-		if _, ok := s.view.(*DropView); ok {
+	case app.TogglePreferLow:
+		if _, ok := s.view.(*app.DropView); ok {
 			s.preferLow = !s.preferLow
 			return s.dropView()
 		}
-	case ChooseSize:
-		if _, ok := s.view.(*DropView); ok {
+	case app.ChooseSize:
+		if _, ok := s.view.(*app.DropView); ok {
 			s.tookBack = 0
 			d, err := s.round.DropNew(s.ctx, in.Size, s.unbooked, s.preferLow)
 			return s.startDrop(d, err)
 		}
-	case StartBatch:
-		if _, ok := s.view.(*CourierMenuView); ok {
+	case app.StartBatch:
+		if _, ok := s.view.(*app.CourierMenuView); ok {
 			return s.startBatch(in.Kind)
 		}
-	case Back:
-		if _, ok := s.view.(*CourierMenuView); !ok {
+	case app.Back:
+		if _, ok := s.view.(*app.CourierMenuView); !ok {
 			return s.menu()
 		}
-	case Logout:
+	case app.Logout:
 		return nil // the Front ends the session: see leave
 	}
 	return s.view
@@ -133,24 +135,24 @@ func (s *CourierSession) tap(in Intent) View {
 
 // scan: on the drop screen a label is a parcel to drop off; anywhere else
 // a scan is ignored while the courier is here.
-func (s *CourierSession) scan(text string) (View, bool) {
-	if _, ok := s.view.(*DropView); !ok {
+func (s *CourierSession) scan(text string) (app.View, bool) {
+	if _, ok := s.view.(*app.DropView); !ok {
 		return s.view, true
 	}
 	s.tookBack = 0
 	d, err := s.round.DropBooked(s.ctx, text)
-	if errors.Is(err, ErrUnknownParcel) {
+	if errors.Is(err, app.ErrUnknownParcel) {
 		s.unbooked = text
 		return s.dropView(), true
 	}
 	return s.startDrop(d, err), true
 }
 
-func (s *CourierSession) startDrop(d DropOff, err error) View {
+func (s *CourierSession) startDrop(d app.DropOff, err error) app.View {
 	if d == nil {
 		return s.show(s.f.problem(err, 0))
 	}
-	s.drop = newDropFlow(s.ctx, s.f, d, TaskDrop)
+	s.drop = newDropFlow(s.ctx, s.f, d, app.TaskDrop)
 	return s.show(s.drop.first(err))
 }
 
@@ -159,14 +161,14 @@ func (s *CourierSession) startDrop(d DropOff, err error) View {
 // dropStep shows what a step of the drop-off led to: the next parcel after
 // one went in (a walk-in's code first, until the courier noted it), the
 // drop screen again after one was taken back.
-func (s *CourierSession) dropStep(st dropStep) View {
+func (s *CourierSession) dropStep(st dropStep) app.View {
 	switch st {
 	case dropStored:
 		s.stored, s.unbooked, s.closeFirst = s.drop.at.door.ID, "", s.drop.closeFirst
 		code := s.drop.d.Code()
 		s.drop = nil
 		if code != "" {
-			return s.show(&RecipientCodeView{Door: s.stored, Code: code})
+			return s.show(&app.RecipientCodeView{Door: s.stored, Code: code})
 		}
 		return s.dropView()
 	case dropWithdrawn:
@@ -177,9 +179,9 @@ func (s *CourierSession) dropStep(st dropStep) View {
 	return s.show(s.drop.view)
 }
 
-func (s *CourierSession) startBatch(kind BatchKind) View {
+func (s *CourierSession) startBatch(kind app.BatchKind) app.View {
 	list := s.round.Expired
-	if kind == BatchReturns {
+	if kind == app.BatchReturns {
 		list = s.round.Returns
 	}
 	rents, err := list(s.ctx)
@@ -190,12 +192,12 @@ func (s *CourierSession) startBatch(kind BatchKind) View {
 	return s.show(s.batch.show())
 }
 
-func (s *CourierSession) notice(n Notice) View {
+func (s *CourierSession) notice(n app.Notice) app.View {
 	switch {
 	case s.drop == nil && len(s.closeFirst) > 0:
 		n0 := len(s.closeFirst)
 		if s.closeFirst = closedNow(s.closeFirst, n); len(s.closeFirst) != n0 {
-			if _, ok := s.view.(*DropView); ok {
+			if _, ok := s.view.(*app.DropView); ok {
 				return s.dropView()
 			}
 		}
@@ -207,8 +209,8 @@ func (s *CourierSession) notice(n Notice) View {
 	return s.view
 }
 
-func (s *CourierSession) tick(time.Time) View { return s.view }
-func (s *CourierSession) wake() time.Time     { return time.Time{} }
+func (s *CourierSession) tick(time.Time) app.View { return s.view }
+func (s *CourierSession) wake() time.Time         { return time.Time{} }
 
 // leave gives up a drop-off in hand and ends the session's context.
 func (s *CourierSession) leave() {
@@ -222,34 +224,34 @@ func (s *CourierSession) leave() {
 type batchFlow struct {
 	f     *Front
 	ctx   context.Context
-	round CourierRound
-	v     BatchView
-	last  View // the view shown last, for notices that change nothing
+	round app.CourierRound
+	v     app.BatchView
+	last  app.View // the view shown last, for notices that change nothing
 }
 
-func newBatchFlow(ctx context.Context, f *Front, r CourierRound, kind BatchKind, rents []Rent) *batchFlow {
-	b := &batchFlow{f: f, ctx: ctx, round: r, v: BatchView{Kind: kind}}
+func newBatchFlow(ctx context.Context, f *Front, r app.CourierRound, kind app.BatchKind, rents []app.Rent) *batchFlow {
+	b := &batchFlow{f: f, ctx: ctx, round: r, v: app.BatchView{Kind: kind}}
 	for _, rent := range rents {
-		b.v.Items = append(b.v.Items, BatchItem{Rent: rent})
+		b.v.Items = append(b.v.Items, app.BatchItem{Rent: rent})
 	}
 	return b
 }
 
 // show is a fresh copy of the batch's view: the screen compares pointers.
-func (b *batchFlow) show() View {
+func (b *batchFlow) show() app.View {
 	v := b.v
-	v.Items = append([]BatchItem(nil), b.v.Items...)
+	v.Items = append([]app.BatchItem(nil), b.v.Items...)
 	b.last = &v
 	return b.last
 }
 
-func (b *batchFlow) tap(in Intent) (View, bool) {
+func (b *batchFlow) tap(in app.Intent) (app.View, bool) {
 	switch in.(type) {
-	case OpenNext:
+	case app.OpenNext:
 		if !b.v.Active() {
 			return b.next(), true
 		}
-	case DidNotOpen:
+	case app.DidNotOpen:
 		if b.v.Active() {
 			return b.didNotOpen(), true
 		}
@@ -259,9 +261,9 @@ func (b *batchFlow) tap(in Intent) (View, bool) {
 
 // next opens the next door of the list; one that cannot open does not stop
 // the round.
-func (b *batchFlow) next() View {
+func (b *batchFlow) next() app.View {
 	open := b.round.TakeBack
-	if b.v.Kind == BatchReturns {
+	if b.v.Kind == app.BatchReturns {
 		open = b.round.CollectReturn
 	}
 	for ; b.v.At < len(b.v.Items); b.v.At++ {
@@ -269,72 +271,72 @@ func (b *batchFlow) next() View {
 		op, err := open(b.ctx, it.Rent.ID)
 		if err != nil {
 			b.f.log.Warn("batch door did not open", "rent", it.Rent.ID, "err", err)
-			it.Status = BatchFailed
+			it.Status = app.BatchFailed
 			continue
 		}
 		b.follow(op)
 		return b.show()
 	}
-	b.v.Door, b.v.Opening, b.v.LookAgain = Door{}, Opening{}, false
+	b.v.Door, b.v.Opening, b.v.LookAgain = app.Door{}, app.Opening{}, false
 	return b.show()
 }
 
-func (b *batchFlow) follow(op Opening) {
+func (b *batchFlow) follow(op app.Opening) {
 	b.v.Door, b.v.Opening, b.v.LookAgain = b.f.door(op.DoorID), op, false
-	b.v.Items[b.v.At].Status = BatchOpening
+	b.v.Items[b.v.At].Status = app.BatchOpening
 	switch op.Outcome {
-	case OutcomeOpened:
-		b.v.Items[b.v.At].Status = BatchOpen
-	case OutcomeNotOpened:
-		b.v.Items[b.v.At].Status = BatchFailed
+	case app.OutcomeOpened:
+		b.v.Items[b.v.At].Status = app.BatchOpen
+	case app.OutcomeNotOpened:
+		b.v.Items[b.v.At].Status = app.BatchFailed
 	}
 }
 
 // failed marks the current item failed and opens the next door.
-func (b *batchFlow) failed() View {
-	b.v.Items[b.v.At].Status = BatchFailed
+func (b *batchFlow) failed() app.View {
+	b.v.Items[b.v.At].Status = app.BatchFailed
 	b.v.At++
 	return b.next()
 }
 
-func (b *batchFlow) didNotOpen() View {
+func (b *batchFlow) didNotOpen() app.View {
 	v, err := b.round.DidNotOpen(b.ctx, b.v.Opening.ID)
 	if err != nil {
 		b.f.log.Warn("did-not-open report failed", "door", b.v.Door.ID, "err", err)
 		return b.failed()
 	}
 	switch v.Kind {
-	case VerdictLookAgain:
+	case app.VerdictLookAgain:
 		b.follow(v.Opening)
 		b.v.LookAgain = true
-	case VerdictWait, VerdictRetried, VerdictOtherDoor:
+	case app.VerdictWait, app.VerdictRetried, app.VerdictOtherDoor:
 		b.follow(v.Opening)
 	default:
 		return b.failed()
 	}
-	if b.v.Items[b.v.At].Status == BatchFailed {
+	if b.v.Items[b.v.At].Status == app.BatchFailed {
 		return b.failed()
 	}
 	return b.show()
 }
 
-func (b *batchFlow) notice(n Notice) View {
+func (b *batchFlow) notice(n app.Notice) app.View {
 	if !b.v.Active() {
 		return b.last
 	}
-	if n.Kind == NoticeSettled && n.Opening != nil && n.Opening.ID == b.v.Opening.ID {
+	if n.Kind == app.NoticeSettled && n.Opening != nil && n.Opening.ID == b.v.Opening.ID {
 		if !b.v.Opening.Pending() && n.Opening.Outcome == b.v.Opening.Outcome {
 			return b.last // already known, from the call that started it
 		}
 		b.v.Opening = *n.Opening
-		if n.Opening.Outcome == OutcomeNotOpened {
+		if n.Opening.Outcome == app.OutcomeNotOpened {
 			return b.failed()
 		}
-		b.v.Items[b.v.At].Status = BatchOpen
+		b.v.Items[b.v.At].Status = app.BatchOpen
 		return b.show()
 	}
-	if n.Door.ID == b.v.Door.ID && n.Kind == NoticeClosed && b.v.Items[b.v.At].Status == BatchOpen {
-		b.v.Items[b.v.At].Status = BatchDone
+	if n.Door.ID == b.v.Door.ID && n.Kind == app.NoticeClosed && b.v.Items[b.v.At].Status == app.BatchOpen {
+		b.v.Items[b.v.At].Status = app.BatchDone
 		b.v.At++
 		return b.next()
 	}

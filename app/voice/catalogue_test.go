@@ -1,20 +1,20 @@
-package app_test
+package voice_test
 
 import (
 	"os"
 	"strings"
 	"testing"
 
-	"pudo/app"
+	"pudo/app/voice"
 )
 
 var languages = []string{"en", "pl", "nl", "es", "fr"}
 
 // catalogue is the kiosk's translation catalogue, read from the files the
 // screens embed.
-func catalogue(t testing.TB) app.Catalogue {
+func catalogue(t testing.TB) voice.Catalogue {
 	t.Helper()
-	cat, err := app.LoadCatalogue(os.DirFS("../assets"))
+	cat, err := voice.LoadCatalogue(os.DirFS("../../assets"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,16 +27,16 @@ func catalogue(t testing.TB) app.Catalogue {
 // scanner.
 func TestEveryPhraseSaysInEveryLanguage(t *testing.T) {
 	cat := catalogue(t)
-	km := app.DefaultKeymap()
+	km := voice.DefaultKeymap()
 	other := km
 	other.Repeat = []string{"F1"}
-	var phrases []app.Phrase
-	for _, opts := range []app.EntryOptions{{Length: 8, Keys: km}, {Length: 8, Keys: other}, {Length: 6, Digits: true, Secret: true, Keys: km}} {
-		phrases = append(phrases, app.EntryPhrases(opts)...)
+	var phrases []voice.Phrase
+	for _, opts := range []voice.EntryOptions{{Length: 8, Keys: km}, {Length: 8, Keys: other}, {Length: 6, Digits: true, Secret: true, Keys: km}} {
+		phrases = append(phrases, voice.EntryPhrases(opts)...)
 	}
 	sizes := []string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"}
-	way := app.DemoWayfinding()
-	for _, cab := range []app.Cabinet{way.Cabinet(sizes), app.Wayfinding{DoorHeights: way.DoorHeights, ScreenHeight: 140,
+	way := voice.DemoWayfinding()
+	for _, cab := range []voice.Cabinet{way.Cabinet(sizes), voice.Wayfinding{DoorHeights: way.DoorHeights, ScreenHeight: 140,
 		ScannerColumn: 7, ScannerHeight: 200}.Cabinet(sizes)} {
 		door := 0
 		for c, col := range sizes {
@@ -47,8 +47,8 @@ func TestEveryPhraseSaysInEveryLanguage(t *testing.T) {
 		}
 		phrases = append(phrases, cab.ScannerWay())
 	}
-	phrases = append(phrases, app.Spell("0123456789ABCDEFGHJKMNPQRSTVWXYZ")...)
-	keys := append(app.SpokenWayKeys(), append(app.SpokenKeyNames(), app.SpokenAlphabetKeys()...)...)
+	phrases = append(phrases, voice.Spell("0123456789ABCDEFGHJKMNPQRSTVWXYZ")...)
+	keys := append(voice.SpokenWayKeys(), append(voice.SpokenKeyNames(), voice.SpokenAlphabetKeys()...)...)
 	for _, lang := range languages {
 		for _, k := range keys {
 			if cat[lang][k] == "" {
@@ -63,28 +63,28 @@ func TestEveryPhraseSaysInEveryLanguage(t *testing.T) {
 	}
 }
 
-func deep(n int) app.Phrase {
-	p := app.Say("loop", "X", 1)
+func deep(n int) voice.Phrase {
+	p := voice.Say("loop", "X", 1)
 	for range n {
-		p = app.Say("loop", "X", p)
+		p = voice.Say("loop", "X", p)
 	}
 	return p
 }
 
 func TestCatalogueText(t *testing.T) {
-	cat := app.Catalogue{"en": {"door.number": "Door {{.Door}}", "spoken.door.number": "Door number {{.Door}}",
+	cat := voice.Catalogue{"en": {"door.number": "Door {{.Door}}", "spoken.door.number": "Door number {{.Door}}",
 		"a": "A {{.B}}", "b": "b {{.C}}", "plain": "Plain", "loop": "{{.X}}"}}
 	tests := []struct {
-		p       app.Phrase
+		p       voice.Phrase
 		want    string
 		wantErr string
 	}{
-		{app.Say("door.number", "Door", 7), "Door number 7", ""},
-		{app.Say("spoken.door.number", "Door", 7), "Door number 7", ""},
-		{app.Say("plain"), "Plain", ""},
-		{app.Say("a", "B", app.Say("b", "C", 3)), "A b 3", ""},
-		{app.Say("a"), "", "placeholder has no value"},
-		{app.Say("nope"), "", "no text"},
+		{voice.Say("door.number", "Door", 7), "Door number 7", ""},
+		{voice.Say("spoken.door.number", "Door", 7), "Door number 7", ""},
+		{voice.Say("plain"), "Plain", ""},
+		{voice.Say("a", "B", voice.Say("b", "C", 3)), "A b 3", ""},
+		{voice.Say("a"), "", "placeholder has no value"},
+		{voice.Say("nope"), "", "no text"},
 		{deep(6), "", "too deep"},
 	}
 	for _, tt := range tests {
@@ -93,7 +93,7 @@ func TestCatalogueText(t *testing.T) {
 			t.Errorf("text(%v) = %q, %v; want %q, %q", tt.p, got, err, tt.want, tt.wantErr)
 		}
 	}
-	if _, err := cat.Text("xx", app.Say("plain")); err == nil {
+	if _, err := cat.Text("xx", voice.Say("plain")); err == nil {
 		t.Error("an unknown language said something")
 	}
 }
@@ -114,7 +114,7 @@ func TestCountedPhrases(t *testing.T) {
 		{"fr", 0, "Ouvrir 0 porte"},
 	}
 	for _, tc := range tests {
-		if got, err := cat.Text(tc.lang, app.Say("batch.start", "N", tc.n)); got != tc.want || err != nil {
+		if got, err := cat.Text(tc.lang, voice.Say("batch.start", "N", tc.n)); got != tc.want || err != nil {
 			t.Errorf("%s %d: %q, %v; want %q", tc.lang, tc.n, got, err, tc.want)
 		}
 	}

@@ -1,4 +1,8 @@
-package app
+package session
+
+import (
+	"pudo/app"
+)
 
 // doorFollow is the door a person was sent to, as a session follows it:
 // its opening as the engine settles it, and whether its sensor can be
@@ -6,9 +10,9 @@ package app
 // the engine said.
 type doorFollow struct {
 	f           *Front
-	task        DoorTask
-	door        Door
-	op          Opening
+	task        app.DoorTask
+	door        app.Door
+	op          app.Opening
 	lookAgain   bool // the person said it did not open; the sensor sees it open
 	unconfirmed bool // the door's sensor cannot be read
 	retried     bool // the engine retried this door once already
@@ -26,7 +30,7 @@ const (
 )
 
 // follow makes op the opening followed, at its door.
-func (w *doorFollow) follow(op Opening) {
+func (w *doorFollow) follow(op app.Opening) {
 	w.op, w.door = op, w.f.door(op.DoorID)
 	w.unconfirmed = op.Pending() && !op.Confirmable
 	w.lookAgain = false
@@ -34,13 +38,13 @@ func (w *doorFollow) follow(op Opening) {
 
 // notice says what n means for the door; notOpened is whether the person
 // is being told it did not open (an unreadable sensor changes nothing then).
-func (w *doorFollow) notice(n Notice, notOpened bool) doorEvent {
-	if n.Kind == NoticeSettled && n.Opening != nil && n.Opening.ID == w.op.ID {
+func (w *doorFollow) notice(n app.Notice, notOpened bool) doorEvent {
+	if n.Kind == app.NoticeSettled && n.Opening != nil && n.Opening.ID == w.op.ID {
 		if !w.op.Pending() && n.Opening.Outcome == w.op.Outcome {
 			return evNone // already known, from the call that started it
 		}
 		w.op = *n.Opening
-		if w.op.Outcome == OutcomeNotOpened {
+		if w.op.Outcome == app.OutcomeNotOpened {
 			return evNotOpened
 		}
 		w.unconfirmed = false
@@ -50,21 +54,21 @@ func (w *doorFollow) notice(n Notice, notOpened bool) doorEvent {
 		return evNone
 	}
 	switch n.Kind {
-	case NoticeClosed:
+	case app.NoticeClosed:
 		return evClosed
-	case NoticeLeftOpen:
-		if w.op.Outcome == OutcomeOpened {
+	case app.NoticeLeftOpen:
+		if w.op.Outcome == app.OutcomeOpened {
 			return evLeftOpen
 		}
-	case NoticeSensorUnknown:
+	case app.NoticeSensorUnknown:
 		if !notOpened {
 			w.unconfirmed = true
 			return evChanged
 		}
-	case NoticeSensorKnown:
+	case app.NoticeSensorKnown:
 		if w.unconfirmed {
 			w.unconfirmed = false
-			if n.Door.Sensor == SensorClosed && w.op.Outcome == OutcomeOpened {
+			if n.Door.Sensor == app.SensorClosed && w.op.Outcome == app.OutcomeOpened {
 				return evClosed // it closed while nobody could see it
 			}
 			return evChanged
@@ -76,25 +80,25 @@ func (w *doorFollow) notice(n Notice, notOpened bool) doorEvent {
 // seenOpen reports whether the door's opening settled as opened; now is
 // the opening as the engine knows it now, for a settling the session has
 // not heard of yet.
-func (w *doorFollow) seenOpen(now Opening) bool {
-	if w.op.Outcome != OutcomeOpened && now.ID == w.op.ID && now.Outcome == OutcomeOpened {
+func (w *doorFollow) seenOpen(now app.Opening) bool {
+	if w.op.Outcome != app.OutcomeOpened && now.ID == w.op.ID && now.Outcome == app.OutcomeOpened {
 		w.op = now
 	}
-	return w.op.Outcome == OutcomeOpened
+	return w.op.Outcome == app.OutcomeOpened
 }
 
 // verdict follows the engine's answer to a did-not-open report; false
 // means the person is sent to support.
-func (w *doorFollow) verdict(v Verdict) bool {
+func (w *doorFollow) verdict(v app.Verdict) bool {
 	w.f.log.Warn("the door did not open, says the person", "door", w.door.ID, "verdict", v.Kind.String())
 	switch v.Kind {
-	case VerdictLookAgain:
+	case app.VerdictLookAgain:
 		w.follow(v.Opening)
 		w.lookAgain = true
-	case VerdictRetried:
+	case app.VerdictRetried:
 		w.follow(v.Opening)
 		w.retried = true
-	case VerdictWait, VerdictOtherDoor:
+	case app.VerdictWait, app.VerdictOtherDoor:
 		w.follow(v.Opening)
 	default:
 		return false
@@ -104,19 +108,21 @@ func (w *doorFollow) verdict(v Verdict) bool {
 
 // view is the door screen, or the did-not-open screen once the opening
 // settled as not opened (a retry can be refused at once).
-func (w *doorFollow) view(more int, code string) View {
-	if w.op.Outcome == OutcomeNotOpened {
+func (w *doorFollow) view(more int, code string) app.View {
+	if w.op.Outcome == app.OutcomeNotOpened {
 		return w.notOpenedView()
 	}
-	return &DoorView{Task: w.task, Door: w.door, Opening: w.op, More: more, Code: code,
+	return &app.DoorView{Task: w.task, Door: w.door, Opening: w.op, More: more, Code: code,
 		LookAgain: w.lookAgain, Unconfirmed: w.unconfirmed}
 }
 
-func (w *doorFollow) notOpenedView() View {
+func (w *doorFollow) notOpenedView() app.View {
 	// Only a pickup's door goes to staff after one retry; a drop-off
 	// gets another door first.
-	retried := w.retried && (w.task == TaskPickup || w.task == TaskPutBack)
-	return &NotOpenedView{Task: w.task, Door: w.door, Retried: retried}
+	retried := w.retried && (w.task == app.TaskPickup || w.task == app.TaskPutBack)
+	return &app.NotOpenedView{Task: w.task, Door: w.door, Retried: retried}
 }
 
-func (w *doorFollow) support() View { return &ProblemView{Trouble: TroubleDidNotOpen, Door: w.door.ID} }
+func (w *doorFollow) support() app.View {
+	return &app.ProblemView{Trouble: app.TroubleDidNotOpen, Door: w.door.ID}
+}

@@ -1,8 +1,10 @@
-package app
+package voice
 
 import (
 	"fmt"
 	"time"
+
+	"pudo/app"
 )
 
 // Voice is what the spoken texts need besides the view: where the doors
@@ -16,7 +18,7 @@ type Voice struct {
 }
 
 // keyArgs names every action key, for the texts that mention keys.
-func (vo Voice) keyArgs() []any {
+func (vo Voice) KeyArgs() []any {
 	k := vo.Keys
 	return []any{"Confirm", k.Spoken(KeyConfirm), "Delete", k.Spoken(KeyDelete), "ReadBack", k.Spoken(KeyReadBack),
 		"Repeat", k.Spoken(KeyRepeat), "Language", k.Spoken(KeyLanguage), "Help", k.Spoken(KeyHelp)}
@@ -24,7 +26,7 @@ func (vo Voice) keyArgs() []any {
 
 // way is the way to door d from where the person stands; a door off the
 // map (it could not be read) is named by its number alone.
-func (vo Voice) way(d Door) Phrase {
+func (vo Voice) way(d app.Door) Phrase {
 	if d.Col == 0 || d.Row == 0 {
 		return Say("door.number", "Door", d.ID)
 	}
@@ -32,44 +34,44 @@ func (vo Voice) way(d Door) Phrase {
 }
 
 // refusalKeys are the printed texts of a refused code; they work aloud.
-var refusalKeys = map[Refusal]string{
-	RefusalWrongCode:  "code.wrong",
-	RefusalExpired:    "code.expired",
-	RefusalCollected:  "code.collected",
-	RefusalNotAReturn: "return.wrong",
-	RefusalReturnDone: "return.done",
+var refusalKeys = map[app.Refusal]string{
+	app.RefusalWrongCode:  "code.wrong",
+	app.RefusalExpired:    "code.expired",
+	app.RefusalCollected:  "code.collected",
+	app.RefusalNotAReturn: "return.wrong",
+	app.RefusalReturnDone: "return.done",
 }
 
 // troubleKeys are a problem's title and what to do, as the problem screen
 // prints them (ui/problem.go holds the same, tested to agree).
-var troubleKeys = map[Trouble][2]string{
-	TroubleOther:          {"problem.title", "problem.what"},
-	TroubleDidNotOpen:     {"problem.door", "problem.door.what"},
-	TroubleOutOfService:   {"problem.oos", "problem.oos.what"},
-	TroubleNoFreeDoor:     {"problem.nofree", "problem.nofree.what"},
-	TroubleStillOpen:      {"problem.stillopen", "problem.stillopen.what"},
-	TroubleReopenClosed:   {"problem.reopen", "problem.reopen.what"},
-	TroubleReported:       {"report.title", "report.what"},
-	TroubleCourierCode:    {"courier.bad", "courier.bad.what"},
-	TroubleCourierExpired: {"courier.bad", "courier.expired.what"},
-	TroubleBeingOpened:    {"problem.being", "problem.being.what"},
-	TroubleDoorOutOfOrder: {"problem.ooo", "problem.ooo.what"},
-	TroubleCannotConfirm:  {"problem.confirm", "problem.confirm.what"},
+var troubleKeys = map[app.Trouble][2]string{
+	app.TroubleOther:          {"problem.title", "problem.what"},
+	app.TroubleDidNotOpen:     {"problem.door", "problem.door.what"},
+	app.TroubleOutOfService:   {"problem.oos", "problem.oos.what"},
+	app.TroubleNoFreeDoor:     {"problem.nofree", "problem.nofree.what"},
+	app.TroubleStillOpen:      {"problem.stillopen", "problem.stillopen.what"},
+	app.TroubleReopenClosed:   {"problem.reopen", "problem.reopen.what"},
+	app.TroubleReported:       {"report.title", "report.what"},
+	app.TroubleCourierCode:    {"courier.bad", "courier.bad.what"},
+	app.TroubleCourierExpired: {"courier.bad", "courier.expired.what"},
+	app.TroubleBeingOpened:    {"problem.being", "problem.being.what"},
+	app.TroubleDoorOutOfOrder: {"problem.ooo", "problem.ooo.what"},
+	app.TroubleCannotConfirm:  {"problem.confirm", "problem.confirm.what"},
 	// The printed texts point to the contact below; aloud, the spoken.*
 	// variants say whom to call, which follows them.
-	TroubleWrongParcel:     {"wrongparcel.title", "wrongparcel.what"},
-	TroubleWrongParcelKept: {"wrongparcel.kept", "wrongparcel.kept.what"},
+	app.TroubleWrongParcel:     {"wrongparcel.title", "wrongparcel.what"},
+	app.TroubleWrongParcelKept: {"wrongparcel.kept", "wrongparcel.kept.what"},
 }
 
 // TroubleKeys are the catalogue keys of a trouble's title and what to do.
-func TroubleKeys(t Trouble) (title, what string) {
+func TroubleKeys(t app.Trouble) (title, what string) {
 	k := troubleKeys[t]
 	return k[0], k[1]
 }
 
 // doorWhatKeys are what a door screen says once the door was seen open.
-var doorWhatKeys = map[DoorTask]string{TaskPickup: "door.take", TaskDrop: "door.put", TaskReturn: "door.put.return",
-	TaskPutBack: "door.putback"}
+var doorWhatKeys = map[app.DoorTask]string{app.TaskPickup: "door.take", app.TaskDrop: "door.put", app.TaskReturn: "door.put.return",
+	app.TaskPutBack: "door.putback"}
 
 // Spoken is what v says in audio mode when it comes up, and again on the
 // repeat key: the screen's own texts in the order a person needs them,
@@ -77,44 +79,44 @@ var doorWhatKeys = map[DoorTask]string{TaskPickup: "door.take", TaskDrop: "door.
 // (the catalogue's spoken.* keys), the way to a door from where the person
 // stands, and which key answers what. The views of couriers and staff say
 // nothing: audio mode is the shopper's and ends when they come.
-func Spoken(v View, vo Voice, now time.Time) []Phrase {
-	keys := vo.keyArgs()
+func Spoken(v app.View, vo Voice, now time.Time) []Phrase {
+	keys := vo.KeyArgs()
 	switch v := v.(type) {
-	case *HomeView:
+	case *app.HomeView:
 		return []Phrase{Say("home.title"), Say("home.hint", keys...), vo.Cabinet.ScannerWay(), Say(SpokenPrefix+"keys.short", keys...)}
-	case *HelpView:
+	case *app.HelpView:
 		return []Phrase{Say("help.title"), Say("help.collect.title"), Say("help.collect"), Say("help.send.title"),
 			Say("help.send"), Say("help.scanner.title"), vo.Cabinet.ScannerWay(), Say(SpokenPrefix+"help.keys", keys...)}
-	case *OutOfOrderView:
+	case *app.OutOfOrderView:
 		return append([]Phrase{Say("offline.title"), Say("offline.what")}, vo.support(0)...)
-	case *CodeView:
+	case *app.CodeView:
 		return spokenCode(v, vo, now)
-	case *DoorView:
-		return spokenDoor(v, vo)
-	case *NotOpenedView:
+	case *app.DoorView:
+		return SpokenDoor(v, vo)
+	case *app.NotOpenedView:
 		what, say := "drop.notopen.what", SpokenPrefix+"notopen.keys"
 		switch {
 		case v.Retried:
 			what, say = "notopen.again.what", SpokenPrefix+"notopen.again.keys"
-		case v.Task == TaskPickup || v.Task == TaskPutBack:
+		case v.Task == app.TaskPickup || v.Task == app.TaskPutBack:
 			what = "notopen.what.pickup"
 		}
 		return []Phrase{Say("drop.notopen", "Door", v.Door.ID), Say(what), Say(say, keys...)}
-	case *LeftOpenView:
+	case *app.LeftOpenView:
 		return []Phrase{Say("leftopen.title", "Door", v.Door.ID), Say("leftopen.what"), vo.way(v.Door)}
-	case *GotItView:
+	case *app.GotItView:
 		k := SpokenPrefix + "got.keys"
 		if !now.Before(v.ReopenUntil) {
 			k += ".noreopen"
 		}
 		return []Phrase{Say("got.title"), Say(k, keys...)}
-	case *ThanksView:
+	case *app.ThanksView:
 		sub := "thanks.pickup"
-		if v.For == ThanksReturn {
+		if v.For == app.ThanksReturn {
 			sub = "thanks.return"
 		}
 		return []Phrase{Say("thanks.title"), Say(sub)}
-	case *ProblemView:
+	case *app.ProblemView:
 		title, what := TroubleKeys(v.Trouble)
 		out := []Phrase{Say(title, "Door", v.Door), Say(what)}
 		return append(append(out, vo.support(v.Door)...), Say(SpokenPrefix+"problem.keys", keys...))
@@ -122,16 +124,16 @@ func Spoken(v View, vo Voice, now time.Time) []Phrase {
 	return nil
 }
 
-func spokenCode(v *CodeView, vo Voice, now time.Time) []Phrase {
+func spokenCode(v *app.CodeView, vo Voice, now time.Time) []Phrase {
 	title := "code.title"
-	if v.For == EntryReturn {
+	if v.For == app.EntryReturn {
 		title = "return.title"
 	}
 	var out []Phrase
 	if k, ok := refusalKeys[v.Refusal]; ok {
 		out = append(out, Say(k))
 	}
-	if v.Refusal == RefusalCollected || v.Refusal == RefusalExpired {
+	if v.Refusal == app.RefusalCollected || v.Refusal == app.RefusalExpired {
 		// As the screen shows: whom to ask about a parcel that is gone.
 		out = append(out, vo.support(0)...)
 	}
@@ -139,13 +141,13 @@ func spokenCode(v *CodeView, vo Voice, now time.Time) []Phrase {
 		return append(out, Say("code.locked", "Time", SpokenDuration(left)))
 	}
 	out = append(out, Say(title))
-	if v.Refusal == RefusalNone { // once is enough: a refused code is typed again the same way
-		out = append(out, Say("code.hint", vo.keyArgs()...))
+	if v.Refusal == app.RefusalNone { // once is enough: a refused code is typed again the same way
+		out = append(out, Say("code.hint", vo.KeyArgs()...))
 	}
 	return out
 }
 
-func spokenDoor(v *DoorView, vo Voice) []Phrase {
+func SpokenDoor(v *app.DoorView, vo Voice) []Phrase {
 	out := []Phrase{vo.way(v.Door)}
 	switch {
 	case v.Unconfirmed:
@@ -160,7 +162,7 @@ func spokenDoor(v *DoorView, vo Voice) []Phrase {
 	if v.More > 0 {
 		out = append(out, Say("door.more", "N", v.More))
 	}
-	if v.Task != TaskDrop && !v.Unconfirmed {
+	if v.Task != app.TaskDrop && !v.Unconfirmed {
 		out = append(out, Say(SpokenPrefix+"door.hint"))
 	}
 	return out
@@ -195,7 +197,7 @@ func SpokenDuration(d time.Duration) Phrase {
 // SpokenMoreTime is "Need more time?" said aloud, with the keys that
 // answer it (MoreTimeAnswer) and the time left.
 func SpokenMoreTime(vo Voice, left time.Duration) []Phrase {
-	return []Phrase{Say("more.title"), Say(SpokenPrefix+"more.keys", vo.keyArgs()...), Say("more.left", "Time", SpokenDuration(left))}
+	return []Phrase{Say("more.title"), Say(SpokenPrefix+"more.keys", vo.KeyArgs()...), Say("more.left", "Time", SpokenDuration(left))}
 }
 
 // MoreTimeAnswer is what a key answers to "Need more time?": yes (Confirm),
@@ -226,39 +228,39 @@ func TouchKey(key string) Phrase {
 // keyIntent is what a key of the tactile keypad asks for on a view in
 // audio mode, where the spoken text names it; code entry has its own keys
 // (CodeEntry).
-func keyIntent(v View, k Key, now time.Time) (Intent, bool) {
+func KeyIntent(v app.View, k Key, now time.Time) (app.Intent, bool) {
 	switch v := v.(type) {
-	case *HomeView:
+	case *app.HomeView:
 		switch k {
 		case Key1, KeyConfirm:
-			return Collect{}, true
+			return app.Collect{}, true
 		case Key2:
-			return SendReturn{}, true
+			return app.SendReturn{}, true
 		}
-	case *DoorView:
-		if k == Key1 && v.Task != TaskDrop && !v.Unconfirmed {
-			return DidNotOpen{}, true
+	case *app.DoorView:
+		if k == Key1 && v.Task != app.TaskDrop && !v.Unconfirmed {
+			return app.DidNotOpen{}, true
 		}
-	case *NotOpenedView:
+	case *app.NotOpenedView:
 		if k == KeyConfirm {
-			return DidNotOpen{}, true
+			return app.DidNotOpen{}, true
 		}
-	case *GotItView:
+	case *app.GotItView:
 		switch k {
 		case KeyConfirm:
-			return GotIt{}, true
+			return app.GotIt{}, true
 		case Key1:
 			if now.Before(v.ReopenUntil) {
-				return Reopen{}, true
+				return app.Reopen{}, true
 			}
 		case Key2:
-			return Report{What: ProblemEmpty}, true
+			return app.Report{What: app.ProblemEmpty}, true
 		case Key3:
-			return Report{What: ProblemWrongParcel}, true
+			return app.Report{What: app.ProblemWrongParcel}, true
 		}
-	case *ProblemView, *HelpView:
+	case *app.ProblemView, *app.HelpView:
 		if k == KeyConfirm {
-			return Back{}, true
+			return app.Back{}, true
 		}
 	}
 	return nil, false
@@ -266,11 +268,11 @@ func keyIntent(v View, k Key, now time.Time) (Intent, bool) {
 
 // WaitsForScan reports whether v waits for a code to be read, so that a
 // guidance tone helps a person who cannot see the scanner hold it right.
-func WaitsForScan(v View) bool {
+func WaitsForScan(v app.View) bool {
 	switch v := v.(type) {
-	case *HomeView:
+	case *app.HomeView:
 		return v.Audio
-	case *CodeView:
+	case *app.CodeView:
 		return true
 	}
 	return false
@@ -278,10 +280,10 @@ func WaitsForScan(v View) bool {
 
 // shopperView reports whether v is one a shopper sees, where audio mode
 // may run; a courier's or staff's view ends it.
-func shopperView(v View) bool {
+func ShopperView(v app.View) bool {
 	switch v.(type) {
-	case *HomeView, *HelpView, *OutOfOrderView, *CodeView, *DoorView, *NotOpenedView, *LeftOpenView, *GotItView,
-		*ThanksView, *ProblemView:
+	case *app.HomeView, *app.HelpView, *app.OutOfOrderView, *app.CodeView, *app.DoorView, *app.NotOpenedView, *app.LeftOpenView, *app.GotItView,
+		*app.ThanksView, *app.ProblemView:
 		return true
 	}
 	return false
@@ -292,48 +294,48 @@ func shopperView(v View) bool {
 // (assets/translations/SPOKEN.md) and for rendering ahead. door stands for
 // any door; the views that name one are listed again for every door by
 // SpokenAhead.
-func SpokenScreens(door Door, now time.Time) []NamedView {
-	op := Opening{ID: 1, DoorID: door.ID}
+func SpokenScreens(door app.Door, now time.Time) []NamedView {
+	op := app.Opening{ID: 1, DoorID: door.ID}
 	opened := op
-	opened.Outcome = OutcomeOpened
+	opened.Outcome = app.OutcomeOpened
 	out := []NamedView{
-		{"home (audio mode)", &HomeView{Audio: true}},
-		{"help", &HelpView{}},
-		{"out of order", &OutOfOrderView{}},
-		{"pickup code", &CodeView{For: EntryPickup}},
-		{"return code", &CodeView{For: EntryReturn}},
+		{"home (audio mode)", &app.HomeView{Audio: true}},
+		{"help", &app.HelpView{}},
+		{"out of order", &app.OutOfOrderView{}},
+		{"pickup code", &app.CodeView{For: app.EntryPickup}},
+		{"return code", &app.CodeView{For: app.EntryReturn}},
 	}
-	for _, r := range []Refusal{RefusalWrongCode, RefusalExpired, RefusalCollected} {
-		out = append(out, NamedView{"pickup code, refused: " + refusalKeys[r], &CodeView{For: EntryPickup, Refusal: r}})
+	for _, r := range []app.Refusal{app.RefusalWrongCode, app.RefusalExpired, app.RefusalCollected} {
+		out = append(out, NamedView{"pickup code, refused: " + refusalKeys[r], &app.CodeView{For: app.EntryPickup, Refusal: r}})
 	}
-	for _, r := range []Refusal{RefusalNotAReturn, RefusalReturnDone} {
-		out = append(out, NamedView{"return code, refused: " + refusalKeys[r], &CodeView{For: EntryReturn, Refusal: r}})
+	for _, r := range []app.Refusal{app.RefusalNotAReturn, app.RefusalReturnDone} {
+		out = append(out, NamedView{"return code, refused: " + refusalKeys[r], &app.CodeView{For: app.EntryReturn, Refusal: r}})
 	}
 	out = append(out,
-		NamedView{"pickup code, paused", &CodeView{For: EntryPickup, Refusal: RefusalWrongCode, PausedUntil: now.Add(90 * time.Second)}},
-		NamedView{"door, opening", &DoorView{Task: TaskPickup, Door: door, Opening: op}},
-		NamedView{"door, open", &DoorView{Task: TaskPickup, Door: door, Opening: opened}},
-		NamedView{"door, open, more parcels", &DoorView{Task: TaskPickup, Door: door, Opening: opened, More: 2}},
-		NamedView{"door, open: look again", &DoorView{Task: TaskPickup, Door: door, Opening: opened, LookAgain: true}},
-		NamedView{"door, cannot confirm", &DoorView{Task: TaskPickup, Door: door, Opening: op, Unconfirmed: true}},
-		NamedView{"return door, open", &DoorView{Task: TaskReturn, Door: door, Opening: opened}},
-		NamedView{"wrong parcel: its door, open to put it back", &DoorView{Task: TaskPutBack, Door: door, Opening: opened}},
-		NamedView{"wrong parcel: its door did not open", &NotOpenedView{Task: TaskPutBack, Door: door}},
-		NamedView{"door did not open", &NotOpenedView{Task: TaskPickup, Door: door}},
-		NamedView{"door did not open after a retry", &NotOpenedView{Task: TaskPickup, Door: door, Retried: true}},
-		NamedView{"return door did not open", &NotOpenedView{Task: TaskReturn, Door: door}},
-		NamedView{"door left open", &LeftOpenView{Door: door}},
-		NamedView{"did you get your parcel?", &GotItView{ReopenUntil: now.Add(time.Minute)}},
-		NamedView{"did you get your parcel? (reopen over)", &GotItView{ReopenUntil: now}},
-		NamedView{"thanks, pickup", &ThanksView{For: ThanksPickup}},
-		NamedView{"thanks, return", &ThanksView{For: ThanksReturn}},
+		NamedView{"pickup code, paused", &app.CodeView{For: app.EntryPickup, Refusal: app.RefusalWrongCode, PausedUntil: now.Add(90 * time.Second)}},
+		NamedView{"door, opening", &app.DoorView{Task: app.TaskPickup, Door: door, Opening: op}},
+		NamedView{"door, open", &app.DoorView{Task: app.TaskPickup, Door: door, Opening: opened}},
+		NamedView{"door, open, more parcels", &app.DoorView{Task: app.TaskPickup, Door: door, Opening: opened, More: 2}},
+		NamedView{"door, open: look again", &app.DoorView{Task: app.TaskPickup, Door: door, Opening: opened, LookAgain: true}},
+		NamedView{"door, cannot confirm", &app.DoorView{Task: app.TaskPickup, Door: door, Opening: op, Unconfirmed: true}},
+		NamedView{"return door, open", &app.DoorView{Task: app.TaskReturn, Door: door, Opening: opened}},
+		NamedView{"wrong parcel: its door, open to put it back", &app.DoorView{Task: app.TaskPutBack, Door: door, Opening: opened}},
+		NamedView{"wrong parcel: its door did not open", &app.NotOpenedView{Task: app.TaskPutBack, Door: door}},
+		NamedView{"door did not open", &app.NotOpenedView{Task: app.TaskPickup, Door: door}},
+		NamedView{"door did not open after a retry", &app.NotOpenedView{Task: app.TaskPickup, Door: door, Retried: true}},
+		NamedView{"return door did not open", &app.NotOpenedView{Task: app.TaskReturn, Door: door}},
+		NamedView{"door left open", &app.LeftOpenView{Door: door}},
+		NamedView{"did you get your parcel?", &app.GotItView{ReopenUntil: now.Add(time.Minute)}},
+		NamedView{"did you get your parcel? (reopen over)", &app.GotItView{ReopenUntil: now}},
+		NamedView{"thanks, pickup", &app.ThanksView{For: app.ThanksPickup}},
+		NamedView{"thanks, return", &app.ThanksView{For: app.ThanksReturn}},
 	)
-	for t := TroubleOther; t <= TroubleWrongParcelKept; t++ {
-		if t == TroubleCourierCode || t == TroubleCourierExpired {
+	for t := app.TroubleOther; t <= app.TroubleWrongParcelKept; t++ {
+		if t == app.TroubleCourierCode || t == app.TroubleCourierExpired {
 			continue // a courier's: audio mode has ended
 		}
 		title, _ := TroubleKeys(t)
-		out = append(out, NamedView{"problem: " + title, &ProblemView{Trouble: t, Door: door.ID}})
+		out = append(out, NamedView{"problem: " + title, &app.ProblemView{Trouble: t, Door: door.ID}})
 	}
 	return out
 }
@@ -341,14 +343,14 @@ func SpokenScreens(door Door, now time.Time) []NamedView {
 // NamedView is a view with the name of its screen, for lists.
 type NamedView struct {
 	Name string
-	View View
+	View app.View
 }
 
 // SpokenAhead is every phrase audio mode may say on the locker's doors
 // that can be rendered before anyone asks: every screen's texts, for every
 // door, the closing of each door, "need more time?", and code entry's
 // (EntryPhrases). Rendered ahead, a screen speaks as soon as it comes up.
-func SpokenAhead(vo Voice, doors []Door) []Phrase {
+func SpokenAhead(vo Voice, doors []app.Door) []Phrase {
 	var out []Phrase
 	seen := map[string]bool{}
 	add := func(ps ...Phrase) {
@@ -361,11 +363,11 @@ func SpokenAhead(vo Voice, doors []Door) []Phrase {
 	}
 	now := time.Time{}
 	if len(doors) == 0 {
-		doors = []Door{{ID: 1}}
+		doors = []app.Door{{ID: 1}}
 	}
 	for i, d := range doors {
 		for _, nv := range SpokenScreens(d, now) {
-			if _, perDoor := nv.View.(*HomeView); perDoor && i > 0 {
+			if _, perDoor := nv.View.(*app.HomeView); perDoor && i > 0 {
 				continue
 			}
 			add(Spoken(nv.View, vo, now)...)
@@ -373,7 +375,7 @@ func SpokenAhead(vo Voice, doors []Door) []Phrase {
 		add(Say(SpokenPrefix+"door.closed", "Door", d.ID))
 	}
 	add(Say(SpokenPrefix+"audio.on"), Say(SpokenPrefix+"audio.off"), Say(SpokenPrefix+"code.unlocked"),
-		Say(SpokenPrefix+"keys.screen", vo.keyArgs()...))
+		Say(SpokenPrefix+"keys.screen", vo.KeyArgs()...))
 	add(SpokenMoreTime(vo, 0)[:2]...)
 	add(EntryPhrases(EntryOptions{Length: CodeLength, Keys: vo.Keys})...)
 	return out

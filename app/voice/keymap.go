@@ -1,9 +1,11 @@
-package app
+package voice
 
 import (
 	"slices"
 	"strings"
 	"time"
+
+	"pudo/app"
 )
 
 // Key is what a key of the tactile keypad means, whatever its label.
@@ -123,24 +125,24 @@ func (m Keymap) Validate() error {
 	for _, a := range m.actions() {
 		key := "keypad." + a.field
 		if len(a.names) == 0 {
-			return configErr(key, "needs at least one key")
+			return app.ConfigErrorf(key, "needs at least one key")
 		}
 		for _, n := range a.names {
 			switch {
 			case n == "NumLock" || n == "Num_Lock":
-				return configErr(key, "NumLock cannot be used: the screen toolkit does not report it (and the keypad's keys mean the same with NumLock off)")
+				return app.ConfigErrorf(key, "NumLock cannot be used: the screen toolkit does not report it (and the keypad's keys mean the same with NumLock off)")
 			case strings.HasPrefix(n, "KP_") && len(n) == 4 && n[3] >= '0' && n[3] <= '9':
-				return configErr(key, "%s is a digit; the digit keys always type digits", n)
+				return app.ConfigErrorf(key, "%s is a digit; the digit keys always type digits", n)
 			case toolkitNames[n] == nil:
-				return configErr(key, "unknown key %q (try KP_Enter, KP_Add, KP_Subtract, KP_Multiply, KP_Divide, KP_Decimal, Return, BackSpace, F1..F12)", n)
+				return app.ConfigErrorf(key, "unknown key %q (try KP_Enter, KP_Add, KP_Subtract, KP_Multiply, KP_Divide, KP_Decimal, Return, BackSpace, F1..F12)", n)
 			case seen[n] != "":
-				return configErr(key, "%s already does %s", n, seen[n])
+				return app.ConfigErrorf(key, "%s already does %s", n, seen[n])
 			}
 			seen[n] = a.field
 		}
 	}
 	if m.LetterPause < 500*time.Millisecond || m.LetterPause > 5*time.Second {
-		return configErr("keypad.letter_pause", "must be 0.5s..5s")
+		return app.ConfigErrorf("keypad.letter_pause", "must be 0.5s..5s")
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package app_test
+package session_test
 
 import (
 	"slices"
@@ -6,9 +6,11 @@ import (
 
 	"pudo/app"
 	"pudo/app/apptest"
+	"pudo/app/session"
+	"pudo/app/voice"
 )
 
-func spokenKeys(st app.AudioState) []string {
+func spokenKeys(st session.AudioState) []string {
 	var out []string
 	for _, p := range st.Say {
 		out = append(out, p.Key)
@@ -27,7 +29,7 @@ func TestAudioModeEnds(t *testing.T) {
 		{"staff gesture", func(l *listener) app.View { return l.f.Tap(l.ctx, app.StaffGesture{}) }},
 		{"idle timeout", func(l *listener) app.View { return l.f.Leave(l.ctx) }},
 		{"back from code entry", func(l *listener) app.View {
-			l.f.Press(l.ctx, app.Key1)
+			l.f.Press(l.ctx, voice.Key1)
 			return l.f.Tap(l.ctx, app.Back{})
 		}},
 	}
@@ -57,7 +59,7 @@ func TestAudioModeEnds(t *testing.T) {
 // which starts it; a long press on code entry starts it there.
 func TestAudioModeStarts(t *testing.T) {
 	l := newListener(t, nil, "en", false)
-	for _, k := range []app.Key{app.Key1, app.KeyConfirm, app.KeyHelp, app.KeyLanguage} {
+	for _, k := range []voice.Key{voice.Key1, voice.KeyConfirm, voice.KeyHelp, voice.KeyLanguage} {
 		before := l.f.View()
 		if v := l.f.Press(l.ctx, k); v != before || l.f.TakeAudio().Speak {
 			t.Fatalf("key %d outside audio mode changed the view or spoke", k)
@@ -72,7 +74,7 @@ func TestAudioModeStarts(t *testing.T) {
 	if st := l.f.TakeAudio(); !slices.Equal(spokenKeys(st), []string{"code.title", "code.hint"}) {
 		t.Fatalf("a second long press said %v", spokenKeys(st))
 	}
-	l.f.Press(l.ctx, app.Key7)
+	l.f.Press(l.ctx, voice.Key7)
 	if st := l.f.TakeAudio(); st.Code != "" || st.Pending != '7' {
 		t.Fatalf("7 pending: code %q pending %q", st.Code, st.Pending)
 	}

@@ -1,9 +1,11 @@
-package app
+package session
 
 import (
 	"context"
 	"errors"
 	"slices"
+
+	"pudo/app"
 )
 
 // dropFlow is one parcel going into one door, for a courier's drop-off or
@@ -15,13 +17,13 @@ import (
 type dropFlow struct {
 	f     *Front
 	ctx   context.Context
-	d     DropOff
+	d     app.DropOff
 	at    doorFollow
-	view  View
+	view  app.View
 	ended bool // stored or given up: nothing left to abandon
 	// closeFirst are the doors the parcel was too big for, while they may
 	// stand open: the person is asked to close them, and they are followed.
-	closeFirst []Door
+	closeFirst []app.Door
 }
 
 // dropStep is what a drop-off's step led to.
@@ -34,13 +36,13 @@ const (
 	dropWithdrawn                 // the parcel fits no door and went back with the courier
 )
 
-func newDropFlow(ctx context.Context, f *Front, d DropOff, task DoorTask) *dropFlow {
+func newDropFlow(ctx context.Context, f *Front, d app.DropOff, task app.DoorTask) *dropFlow {
 	return &dropFlow{f: f, ctx: ctx, d: d, at: doorFollow{f: f, task: task}}
 }
 
 // first shows the door after the drop-off started; err is nil or the
 // *DidNotOpenError of a door that settled as not opened at once.
-func (w *dropFlow) first(err error) View {
+func (w *dropFlow) first(err error) app.View {
 	w.at.follow(w.d.Opening())
 	if err != nil {
 		return w.show(w.at.notOpenedView())
@@ -48,48 +50,48 @@ func (w *dropFlow) first(err error) View {
 	return w.doorView()
 }
 
-func (w *dropFlow) show(v View) View {
+func (w *dropFlow) show(v app.View) app.View {
 	w.view = v
 	return v
 }
 
-func (w *dropFlow) doorView() View {
+func (w *dropFlow) doorView() app.View {
 	v := w.at.view(0, w.d.Code())
-	if dv, ok := v.(*DoorView); ok {
+	if dv, ok := v.(*app.DoorView); ok {
 		dv.CloseFirst = slices.Clone(w.closeFirst)
 	}
 	return w.show(v)
 }
 
 // fail shows a problem screen.
-func (w *dropFlow) fail(v View) dropStep {
+func (w *dropFlow) fail(v app.View) dropStep {
 	w.show(v)
 	return dropFailed
 }
 
 // tap takes the intents of the door screens; ok is false for any other.
-func (w *dropFlow) tap(in Intent) (step dropStep, ok bool) {
+func (w *dropFlow) tap(in app.Intent) (step dropStep, ok bool) {
 	switch in.(type) {
-	case Larger:
-		if _, at := w.view.(*DoorView); at {
+	case app.Larger:
+		if _, at := w.view.(*app.DoorView); at {
 			return w.larger(), true
 		}
-	case AnotherDoor:
-		if v, ok := w.view.(*TooSmallView); ok && v.Free > 0 {
+	case app.AnotherDoor:
+		if v, ok := w.view.(*app.TooSmallView); ok && v.Free > 0 {
 			return w.another(), true
 		}
-	case Withdraw:
-		if _, ok := w.view.(*TooSmallView); ok {
+	case app.Withdraw:
+		if _, ok := w.view.(*app.TooSmallView); ok {
 			return w.withdraw(), true
 		}
-	case Back:
-		if _, ok := w.view.(*TooSmallView); ok {
+	case app.Back:
+		if _, ok := w.view.(*app.TooSmallView); ok {
 			w.doorView() // it fits after all
 			return dropGoing, true
 		}
-	case DidNotOpen:
+	case app.DidNotOpen:
 		switch w.view.(type) {
-		case *DoorView, *NotOpenedView:
+		case *app.DoorView, *app.NotOpenedView:
 			return w.didNotOpen(), true
 		}
 	}
@@ -103,11 +105,11 @@ func (w *dropFlow) larger() dropStep {
 	first := w.at
 	op, err := w.d.Larger(w.ctx)
 	switch {
-	case errors.Is(err, ErrNoFreeDoor):
+	case errors.Is(err, app.ErrNoFreeDoor):
 		free := w.f.freeDoors(w.ctx)[w.at.door.Size]
-		w.show(&TooSmallView{Door: w.at.door, Largest: w.f.largest(w.at.door.Size), Free: free})
+		w.show(&app.TooSmallView{Door: w.at.door, Largest: w.f.largest(w.at.door.Size), Free: free})
 		return dropGoing
-	case err != nil && !errors.Is(err, ErrDoorDidNotOpen):
+	case err != nil && !errors.Is(err, app.ErrDoorDidNotOpen):
 		return w.fail(w.f.problem(err, w.at.door.ID))
 	}
 	w.moved(first, op)
@@ -118,7 +120,7 @@ func (w *dropFlow) larger() dropStep {
 func (w *dropFlow) another() dropStep {
 	first := w.at
 	op, err := w.d.Another(w.ctx)
-	if err != nil && !errors.Is(err, ErrDoorDidNotOpen) {
+	if err != nil && !errors.Is(err, app.ErrDoorDidNotOpen) {
 		return w.fail(w.f.problem(err, w.at.door.ID))
 	}
 	w.moved(first, op)
@@ -127,8 +129,8 @@ func (w *dropFlow) another() dropStep {
 
 // moved follows the parcel's new door; the door it left is to be closed
 // first, unless it surely never opened.
-func (w *dropFlow) moved(first doorFollow, op Opening) {
-	if first.op.Outcome != OutcomeNotOpened && first.door.ID != op.DoorID {
+func (w *dropFlow) moved(first doorFollow, op app.Opening) {
+	if first.op.Outcome != app.OutcomeNotOpened && first.door.ID != op.DoorID {
 		w.closeFirst = append(w.closeFirst, first.door)
 	}
 	w.at.follow(op)
@@ -142,7 +144,7 @@ func (w *dropFlow) withdraw() dropStep {
 		return w.fail(w.f.problem(err, w.at.door.ID))
 	}
 	w.ended = true
-	if w.at.op.Outcome != OutcomeNotOpened {
+	if w.at.op.Outcome != app.OutcomeNotOpened {
 		w.closeFirst = append(w.closeFirst, w.at.door)
 	}
 	return dropWithdrawn
@@ -161,21 +163,21 @@ func (w *dropFlow) didNotOpen() dropStep {
 	return dropGoing
 }
 
-func (w *dropFlow) notice(n Notice) dropStep {
+func (w *dropFlow) notice(n app.Notice) dropStep {
 	if w.closedFirst(n) {
-		if _, ok := w.view.(*DoorView); ok {
+		if _, ok := w.view.(*app.DoorView); ok {
 			w.doorView()
 		}
 		return dropGoing
 	}
-	_, notOpened := w.view.(*NotOpenedView)
+	_, notOpened := w.view.(*app.NotOpenedView)
 	switch w.at.notice(n, notOpened) {
 	case evChanged:
 		w.doorView()
 	case evNotOpened:
 		w.show(w.at.notOpenedView())
 	case evLeftOpen:
-		w.show(&LeftOpenView{Door: w.at.door})
+		w.show(&app.LeftOpenView{Door: w.at.door})
 	case evClosed:
 		return w.closed()
 	}
@@ -184,17 +186,17 @@ func (w *dropFlow) notice(n Notice) dropStep {
 
 // closedFirst reports whether n says a door to close first is closed, or
 // never opened after all; it is then forgotten.
-func (w *dropFlow) closedFirst(n Notice) bool {
+func (w *dropFlow) closedFirst(n app.Notice) bool {
 	n0 := len(w.closeFirst)
 	w.closeFirst = closedNow(w.closeFirst, n)
 	return len(w.closeFirst) != n0
 }
 
 // closedNow is doors without the one n says closed, or never opened.
-func closedNow(doors []Door, n Notice) []Door {
-	return slices.DeleteFunc(doors, func(d Door) bool {
-		return n.Kind == NoticeClosed && n.Door.ID == d.ID ||
-			n.Kind == NoticeSettled && n.Opening != nil && n.Opening.DoorID == d.ID && n.Opening.Outcome == OutcomeNotOpened
+func closedNow(doors []app.Door, n app.Notice) []app.Door {
+	return slices.DeleteFunc(doors, func(d app.Door) bool {
+		return n.Kind == app.NoticeClosed && n.Door.ID == d.ID ||
+			n.Kind == app.NoticeSettled && n.Opening != nil && n.Opening.DoorID == d.ID && n.Opening.Outcome == app.OutcomeNotOpened
 	})
 }
 
@@ -210,9 +212,9 @@ func (w *dropFlow) closed() dropStep {
 	case err == nil:
 		w.ended = true
 		return dropStored
-	case errors.Is(err, ErrDoorStillOpen), errors.Is(err, ErrBeingOpened):
+	case errors.Is(err, app.ErrDoorStillOpen), errors.Is(err, app.ErrBeingOpened):
 		return dropGoing
-	case errors.Is(err, ErrDoorDidNotOpen):
+	case errors.Is(err, app.ErrDoorDidNotOpen):
 		w.show(w.at.notOpenedView())
 		return dropGoing
 	}

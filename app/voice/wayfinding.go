@@ -1,8 +1,10 @@
-package app
+package voice
 
 import (
 	"fmt"
 	"strings"
+
+	"pudo/app"
 )
 
 // Wayfinding is where things are on the locker's front as a person
@@ -57,19 +59,19 @@ func (w Wayfinding) Validate(columns []string) error {
 	const key = "locker.wayfinding"
 	switch {
 	case len(w.Columns) != 0 && len(w.Columns) != len(columns):
-		return configErr(key+".columns", "%d places for %d columns of doors: give one per column, or none", len(w.Columns), len(columns))
+		return app.ConfigErrorf(key+".columns", "%d places for %d columns of doors: give one per column, or none", len(w.Columns), len(columns))
 	case w.Plinth < 0 || w.Plinth > 250:
-		return configErr(key+".plinth", "must be 0..250 (cm)")
+		return app.ConfigErrorf(key+".plinth", "must be 0..250 (cm)")
 	case w.DoorHeights.S <= 0 || w.DoorHeights.M <= 0 || w.DoorHeights.L <= 0:
-		return configErr(key+".door_heights", "every size needs a height in cm")
+		return app.ConfigErrorf(key+".door_heights", "every size needs a height in cm")
 	case w.ScreenHeight < 30 || w.ScreenHeight > 250:
-		return configErr(key+".screen_height", "must be 30..250 (cm)")
+		return app.ConfigErrorf(key+".screen_height", "must be 30..250 (cm)")
 	case w.ScannerHeight < 10 || w.ScannerHeight > 250:
-		return configErr(key+".scanner_height", "must be 10..250 (cm)")
+		return app.ConfigErrorf(key+".scanner_height", "must be 10..250 (cm)")
 	}
 	for i := 1; i < len(w.Columns); i++ {
 		if w.Columns[i] <= w.Columns[i-1] {
-			return configErr(key+".columns", "%v must grow from left to right, each place once", w.Columns)
+			return app.ConfigErrorf(key+".columns", "%v must grow from left to right, each place once", w.Columns)
 		}
 	}
 	return nil
@@ -195,7 +197,7 @@ func SpokenWayKeys() []string {
 func (c Cabinet) PlacesKnown() bool { return len(c.w.Columns) == len(c.sizes) && len(c.sizes) > 0 }
 
 // DoorHeight is the height of a door of size z, in cm.
-func (c Cabinet) DoorHeight(z Size) int {
+func (c Cabinet) DoorHeight(z app.Size) int {
 	if z == "" {
 		return 0
 	}
@@ -216,7 +218,7 @@ func (c Cabinet) Columns() int { return len(c.sizes) }
 
 // ColumnSizes are the sizes of doors, column by column left to right, top
 // to bottom, as Wayfinding.Cabinet takes them.
-func ColumnSizes(doors []Door) []string {
+func ColumnSizes(doors []app.Door) []string {
 	var cols []string
 	for _, d := range doors {
 		for len(cols) < d.Col {

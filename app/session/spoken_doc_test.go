@@ -1,4 +1,4 @@
-package app_test
+package session_test
 
 import (
 	"fmt"
@@ -8,14 +8,15 @@ import (
 	"time"
 
 	"pudo/app"
+	"pudo/app/voice"
 )
 
 // spokenDoc is the list of what audio mode says on each screen, in every
-// language, from app.Spoken and the catalogue.
-const spokenDoc = "../assets/translations/SPOKEN.md"
+// language, from voice.Spoken and the catalogue.
+const spokenDoc = "../../assets/translations/SPOKEN.md"
 
 // TestSpokenDoc holds assets/translations/SPOKEN.md to the code: the list
-// of spoken texts per screen is generated from app.Spoken and the
+// of spoken texts per screen is generated from voice.Spoken and the
 // translation catalogue. Run with -update to write it again.
 func TestSpokenDoc(t *testing.T) {
 	got := spokenList(t, catalogue(t))
@@ -27,22 +28,22 @@ func TestSpokenDoc(t *testing.T) {
 	}
 	want, err := os.ReadFile(spokenDoc)
 	if err != nil {
-		t.Fatalf("%v (go test ./app -run TestSpokenDoc -update writes it)", err)
+		t.Fatalf("%v (go test ./app/session -run TestSpokenDoc -update writes it)", err)
 	}
 	if got != string(want) {
-		t.Errorf("%s is not what the code says (go test ./app -run TestSpokenDoc -update, and read the diff):\n%s", spokenDoc, diff(string(want), got))
+		t.Errorf("%s is not what the code says (go test ./app/session -run TestSpokenDoc -update, and read the diff):\n%s", spokenDoc, diff(string(want), got))
 	}
 }
 
-func spokenList(t *testing.T, cat app.Catalogue) string {
+func spokenList(t *testing.T, cat voice.Catalogue) string {
 	vo := spokenVoice()
 	door := app.Door{ID: 14, Col: 3, Row: 2}
 	now := time.Date(2026, 3, 2, 14, 30, 0, 0, time.UTC)
 	var b strings.Builder
 	b.WriteString(`# What audio mode says
 
-Generated from app.Spoken and the translation catalogue by
-` + "`go test ./app -run TestSpokenDoc -update`" + `; do not edit by hand (the test
+Generated from voice.Spoken and the translation catalogue by
+` + "`go test ./app/session -run TestSpokenDoc -update`" + `; do not edit by hand (the test
 fails when this file and the code part). Door 14 of the demo locker stands
 for any door, the support phone is +48 22 123 45 67 and the locker T1.
 
@@ -67,34 +68,34 @@ Each screen's phrases are said in order, a short pause between them; a new
 screen cuts what is being said.
 
 `)
-	for _, nv := range app.SpokenScreens(door, now) {
-		section(&b, cat, nv.Name, app.Spoken(nv.View, vo, now))
+	for _, nv := range voice.SpokenScreens(door, now) {
+		section(&b, cat, nv.Name, voice.Spoken(nv.View, vo, now))
 	}
-	section(&b, cat, "a door closes (before the next screen's text)", []app.Phrase{app.Say("spoken.door.closed", "Door", 14)})
-	section(&b, cat, "audio mode starts (before the screen's text)", []app.Phrase{app.Say("spoken.audio.on")})
-	section(&b, cat, "audio mode ends", []app.Phrase{app.Say("spoken.audio.off")})
-	section(&b, cat, "paused code entry resumes", []app.Phrase{app.Say("spoken.code.unlocked")})
-	section(&b, cat, "need more time?", app.SpokenMoreTime(vo, 40*time.Second))
-	section(&b, cat, "the help key, outside code entry", []app.Phrase{app.Say("spoken.keys.screen",
-		"Confirm", vo.Keys.Spoken(app.KeyConfirm), "Repeat", vo.Keys.Spoken(app.KeyRepeat), "Language", vo.Keys.Spoken(app.KeyLanguage))})
-	e := app.NewCodeEntry(app.EntryOptions{Keys: vo.Keys})
-	section(&b, cat, "the help key, in code entry", e.Press(app.KeyHelp, now).Say)
-	typed := []app.Phrase{}
-	for _, k := range []app.Key{app.Key2, app.Key2, app.Key3} { // A, then 3
+	section(&b, cat, "a door closes (before the next screen's text)", []voice.Phrase{voice.Say("spoken.door.closed", "Door", 14)})
+	section(&b, cat, "audio mode starts (before the screen's text)", []voice.Phrase{voice.Say("spoken.audio.on")})
+	section(&b, cat, "audio mode ends", []voice.Phrase{voice.Say("spoken.audio.off")})
+	section(&b, cat, "paused code entry resumes", []voice.Phrase{voice.Say("spoken.code.unlocked")})
+	section(&b, cat, "need more time?", voice.SpokenMoreTime(vo, 40*time.Second))
+	section(&b, cat, "the help key, outside code entry", []voice.Phrase{voice.Say("spoken.keys.screen",
+		"Confirm", vo.Keys.Spoken(voice.KeyConfirm), "Repeat", vo.Keys.Spoken(voice.KeyRepeat), "Language", vo.Keys.Spoken(voice.KeyLanguage))})
+	e := voice.NewCodeEntry(voice.EntryOptions{Keys: vo.Keys})
+	section(&b, cat, "the help key, in code entry", e.Press(voice.KeyHelp, now).Say)
+	typed := []voice.Phrase{}
+	for _, k := range []voice.Key{voice.Key2, voice.Key2, voice.Key3} { // A, then 3
 		typed = append(typed, e.Press(k, now).Say...)
 	}
-	typed = append(typed, e.Press(app.KeyDelete, now).Say...)
-	typed = append(typed, e.Press(app.KeyReadBack, now).Say...)
-	typed = append(typed, e.Press(app.KeyConfirm, now).Say...)
+	typed = append(typed, e.Press(voice.KeyDelete, now).Say...)
+	typed = append(typed, e.Press(voice.KeyReadBack, now).Say...)
+	typed = append(typed, e.Press(voice.KeyConfirm, now).Say...)
 	section(&b, cat, "code entry: 2, 2 (A), 3, delete, read back, confirm too soon", typed)
 	return b.String()
 }
 
-func section(b *strings.Builder, cat app.Catalogue, name string, phrases []app.Phrase) {
+func section(b *strings.Builder, cat voice.Catalogue, name string, phrases []voice.Phrase) {
 	fmt.Fprintf(b, "## %s\n\n", name)
 	var keys []string
 	for _, p := range phrases {
-		keys = append(keys, "`"+app.SpokenKey(p.Key, func(k string) bool { return cat.Has("en", k) })+"`")
+		keys = append(keys, "`"+voice.SpokenKey(p.Key, func(k string) bool { return cat.Has("en", k) })+"`")
 	}
 	fmt.Fprintf(b, "Keys: %s\n\n", strings.Join(keys, ", "))
 	for _, lang := range languages {
@@ -124,7 +125,7 @@ func TestSpokenTextsInEveryLanguage(t *testing.T) {
 			doors = append(doors, app.Door{ID: int64(len(doors) + 1), Col: c + 1, Row: r + 1})
 		}
 	}
-	ahead := app.SpokenAhead(vo, doors)
+	ahead := voice.SpokenAhead(vo, doors)
 	if len(ahead) < 24*5 {
 		t.Fatalf("only %d phrases ahead", len(ahead))
 	}
@@ -138,7 +139,7 @@ func TestSpokenTextsInEveryLanguage(t *testing.T) {
 	// A spoken variant exists in English wherever the printed text
 	// continues the door's number ("Door 14" / "is open...").
 	for _, k := range []string{"door.take", "door.put", "door.put.return", "door.wait", "door.lookagain", "home.hint", "code.hint"} {
-		if !cat.Has("en", app.SpokenPrefix+k) {
+		if !cat.Has("en", voice.SpokenPrefix+k) {
 			t.Errorf("no spoken variant of %s", k)
 		}
 	}

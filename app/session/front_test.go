@@ -1,4 +1,4 @@
-package app_test
+package session_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"pudo/app"
+	"pudo/app/session"
 )
 
 // ctxEngine records the context the courier session's calls carry.
@@ -44,7 +45,7 @@ func TestSessionContextEndsWhenThePersonLeaves(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			h := newHarness(t)
 			var seen context.Context
-			h.f = app.NewFront(ctxEngine{h.eng, &seen}, app.FrontOptions{Now: func() time.Time { return h.now }}, quiet)
+			h.f = session.NewFront(ctxEngine{h.eng, &seen}, session.FrontOptions{Now: func() time.Time { return h.now }}, quiet)
 			h.eng.AddCourier("PUDO-C1:anna", "anna")
 			h.f.Start(h.ctx)
 			h.f.Scan(h.ctx, "PUDO-C1:anna")

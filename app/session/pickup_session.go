@@ -1,9 +1,11 @@
-package app
+package session
 
 import (
 	"context"
 	"errors"
 	"time"
+
+	"pudo/app"
 )
 
 // PickupSession is one shopper collecting every parcel under one code:
@@ -14,21 +16,21 @@ import (
 // the session only says what the shopper sees.
 type PickupSession struct {
 	sessionBase
-	p           Pickup
+	p           app.Pickup
 	at          doorFollow
-	view        View
+	view        app.View
 	thanksUntil time.Time // while thanking: when the session ends
 	reported    bool      // the shopper reported a problem: no more reopening
 	puttingBack bool      // a wrong parcel goes back into its door
 }
 
-func newPickupSession(ctx context.Context, f *Front, p Pickup) *PickupSession {
-	return &PickupSession{sessionBase: newBase(ctx, f), p: p, at: doorFollow{f: f, task: TaskPickup}}
+func newPickupSession(ctx context.Context, f *Front, p app.Pickup) *PickupSession {
+	return &PickupSession{sessionBase: newBase(ctx, f), p: p, at: doorFollow{f: f, task: app.TaskPickup}}
 }
 
 // first is the view after the pickup started; err is nil or the
 // *DidNotOpenError of a door that settled as not opened at once.
-func (s *PickupSession) first(err error) View {
+func (s *PickupSession) first(err error) app.View {
 	s.at.follow(s.p.Opening())
 	if err != nil {
 		return s.show(s.at.notOpenedView())
@@ -36,14 +38,14 @@ func (s *PickupSession) first(err error) View {
 	return s.doorView()
 }
 
-func (s *PickupSession) show(v View) View {
+func (s *PickupSession) show(v app.View) app.View {
 	s.view = v
 	return v
 }
 
-func (s *PickupSession) doorView() View {
+func (s *PickupSession) doorView() app.View {
 	more := 0
-	if s.at.op.Outcome != OutcomeNotOpened && !s.puttingBack {
+	if s.at.op.Outcome != app.OutcomeNotOpened && !s.puttingBack {
 		more = s.p.Remaining()
 	}
 	return s.show(s.at.view(more, ""))
@@ -52,32 +54,32 @@ func (s *PickupSession) doorView() View {
 // atDoor reports whether the shopper is being sent to a door.
 func (s *PickupSession) atDoor() bool {
 	switch s.view.(type) {
-	case *DoorView, *LeftOpenView, *NotOpenedView:
+	case *app.DoorView, *app.LeftOpenView, *app.NotOpenedView:
 		return true
 	}
 	return false
 }
 
-func (s *PickupSession) tap(in Intent) View {
+func (s *PickupSession) tap(in app.Intent) app.View {
 	switch in := in.(type) {
-	case DidNotOpen:
+	case app.DidNotOpen:
 		if s.atDoor() {
 			return s.didNotOpen()
 		}
-	case GotIt:
-		if _, ok := s.view.(*GotItView); ok {
+	case app.GotIt:
+		if _, ok := s.view.(*app.GotItView); ok {
 			s.thanksUntil = s.now().Add(s.thanksFor())
-			return s.show(&ThanksView{For: ThanksPickup})
+			return s.show(&app.ThanksView{For: app.ThanksPickup})
 		}
-	case Reopen:
-		if v, ok := s.view.(*GotItView); ok && !s.reported && s.now().Before(v.ReopenUntil) {
+	case app.Reopen:
+		if v, ok := s.view.(*app.GotItView); ok && !s.reported && s.now().Before(v.ReopenUntil) {
 			return s.reopen()
 		}
-	case Report:
-		if _, ok := s.view.(*GotItView); ok {
+	case app.Report:
+		if _, ok := s.view.(*app.GotItView); ok {
 			return s.report(in.What)
 		}
-	case Back, Escape:
+	case app.Back, app.Escape:
 		return nil
 	}
 	return s.view
@@ -85,7 +87,7 @@ func (s *PickupSession) tap(in Intent) View {
 
 // didNotOpen passes the shopper's report to the engine and shows its
 // verdict.
-func (s *PickupSession) didNotOpen() View {
+func (s *PickupSession) didNotOpen() app.View {
 	v, err := s.p.DidNotOpen(s.ctx)
 	switch {
 	case err != nil:
@@ -96,7 +98,7 @@ func (s *PickupSession) didNotOpen() View {
 	return s.doorView()
 }
 
-func (s *PickupSession) reopen() View {
+func (s *PickupSession) reopen() app.View {
 	op, err := s.p.Reopen(s.ctx)
 	if err != nil {
 		return s.show(s.f.problem(err, s.at.door.ID))
@@ -105,50 +107,50 @@ func (s *PickupSession) reopen() View {
 	return s.doorView()
 }
 
-func (s *PickupSession) report(p Problem) View {
+func (s *PickupSession) report(p app.Problem) app.View {
 	s.reported = true
 	s.f.log.Warn("shopper reports a problem", "problem", string(p), "door", s.at.door.ID)
 	if err := s.p.Report(s.ctx, p); err != nil {
 		s.f.log.Error("problem report not recorded", "err", err)
 	}
-	if p == ProblemWrongParcel {
+	if p == app.ProblemWrongParcel {
 		return s.putBack()
 	}
-	return s.show(&ProblemView{Trouble: TroubleReported, Door: s.at.door.ID})
+	return s.show(&app.ProblemView{Trouble: app.TroubleReported, Door: s.at.door.ID})
 }
 
 // putBack opens the wrong parcel's door once more, through the engine's
 // reopen, so that it goes back where its owner will look for it; staff
 // sort it out from the report.
-func (s *PickupSession) putBack() View {
+func (s *PickupSession) putBack() app.View {
 	door := s.at.door.ID
 	op, err := s.p.Reopen(s.ctx)
 	if err != nil {
 		s.f.log.Warn("wrong parcel: its door did not open again", "door", door, "err", err)
-		return s.show(&ProblemView{Trouble: TroubleWrongParcelKept, Door: door})
+		return s.show(&app.ProblemView{Trouble: app.TroubleWrongParcelKept, Door: door})
 	}
 	s.puttingBack = true
-	s.at = doorFollow{f: s.f, task: TaskPutBack}
+	s.at = doorFollow{f: s.f, task: app.TaskPutBack}
 	s.at.follow(op)
 	return s.doorView()
 }
 
 // scan: a code held up at a door is ignored; after the door, it starts
 // whatever it is for.
-func (s *PickupSession) scan(string) (View, bool) { return s.view, s.atDoor() }
+func (s *PickupSession) scan(string) (app.View, bool) { return s.view, s.atDoor() }
 
-func (s *PickupSession) notice(n Notice) View {
+func (s *PickupSession) notice(n app.Notice) app.View {
 	if !s.atDoor() {
 		return s.view
 	}
-	_, notOpened := s.view.(*NotOpenedView)
+	_, notOpened := s.view.(*app.NotOpenedView)
 	switch s.at.notice(n, notOpened) {
 	case evChanged:
 		return s.doorView()
 	case evNotOpened:
 		return s.show(s.at.notOpenedView())
 	case evLeftOpen:
-		return s.show(&LeftOpenView{Door: s.at.door})
+		return s.show(&app.LeftOpenView{Door: s.at.door})
 	case evClosed:
 		return s.closed()
 	}
@@ -158,33 +160,33 @@ func (s *PickupSession) notice(n Notice) View {
 // closed follows the shopper's door closing: the next parcel's door, or
 // the question whether all went well. A door not seen open has not been
 // used yet.
-func (s *PickupSession) closed() View {
+func (s *PickupSession) closed() app.View {
 	if !s.at.seenOpen(s.p.Opening()) {
 		return s.view
 	}
 	if s.puttingBack {
-		return s.show(&ProblemView{Trouble: TroubleWrongParcel, Door: s.at.door.ID})
+		return s.show(&app.ProblemView{Trouble: app.TroubleWrongParcel, Door: s.at.door.ID})
 	}
 	if s.p.Remaining() == 0 {
-		return s.show(&GotItView{ReopenUntil: s.p.ReopenUntil()})
+		return s.show(&app.GotItView{ReopenUntil: s.p.ReopenUntil()})
 	}
 	op, err := s.p.Next(s.ctx)
-	if err != nil && !errors.Is(err, ErrDoorDidNotOpen) {
+	if err != nil && !errors.Is(err, app.ErrDoorDidNotOpen) {
 		return s.show(s.f.problem(err, s.at.door.ID))
 	}
 	s.at.follow(op)
 	return s.doorView()
 }
 
-func (s *PickupSession) tick(now time.Time) View {
-	if _, ok := s.view.(*ThanksView); ok && !now.Before(s.thanksUntil) {
+func (s *PickupSession) tick(now time.Time) app.View {
+	if _, ok := s.view.(*app.ThanksView); ok && !now.Before(s.thanksUntil) {
 		return nil
 	}
 	return s.view
 }
 
 func (s *PickupSession) wake() time.Time {
-	if _, ok := s.view.(*ThanksView); ok {
+	if _, ok := s.view.(*app.ThanksView); ok {
 		return s.thanksUntil
 	}
 	return time.Time{}
@@ -195,7 +197,7 @@ func (s *PickupSession) leave() { s.cancel() }
 // done: thanks or a problem screen is all that is left.
 func (s *PickupSession) done() bool {
 	switch s.view.(type) {
-	case *ThanksView, *ProblemView:
+	case *app.ThanksView, *app.ProblemView:
 		return true
 	}
 	return false

@@ -1,18 +1,14 @@
-package app
+package session
 
 import (
 	"context"
 	"fmt"
 	"strings"
 	"time"
+
+	"pudo/app"
+	"pudo/app/voice"
 )
-
-// StartAudio is the screen's report of a long press anywhere on it: the
-// person asks for audio mode. The tactile keypad's repeat key does the same
-// (Front.Press).
-type StartAudio struct{}
-
-func (StartAudio) isIntent() {}
 
 // defaultRepeatWay is how often the way to a door that is still opening is
 // said again.
@@ -27,11 +23,11 @@ type audio struct {
 	on      bool
 	started bool // just switched on: say so first
 
-	entry *CodeEntry // code entry by keypad, while a CodeView is up
-	code  *CodeView  // the view entry types for
+	entry *voice.CodeEntry // code entry by keypad, while a CodeView is up
+	code  *app.CodeView    // the view entry types for
 
-	say   []Phrase // to be said, cutting what is being said
-	fresh bool     // say is new since the screens last took it
+	say   []voice.Phrase // to be said, cutting what is being said
+	fresh bool           // say is new since the screens last took it
 
 	letterAt time.Time // the pending character of code entry is taken then
 	repeatAt time.Time // the way to a door still opening is said again then
@@ -43,7 +39,7 @@ type AudioState struct {
 	On bool
 	// Say is what to say now, interrupting what is being said; Speak
 	// false: nothing new (an empty Say with Speak true is silence).
-	Say   []Phrase
+	Say   []voice.Phrase
 	Speak bool
 	// Code and Pending are the code typed by keypad or touch in audio
 	// mode, for the screen's display; Entry false when there is none.
@@ -61,9 +57,7 @@ func (f *Front) TakeAudio() AudioState {
 	a.say, a.fresh = nil, false
 	if a.entry != nil {
 		st.Entry, st.Code = true, a.entry.Code()
-		if a.entry.tapKey >= 0 {
-			st.Pending = rune(multiTap[a.entry.tapKey][a.entry.tapIndex])
-		}
+		st.Pending, _ = a.entry.Pending()
 	}
 	return st
 }
@@ -78,44 +72,44 @@ func (f *Front) Audio() bool {
 // Press takes a key of the tactile keypad. In audio mode it types a code,
 // answers the question on show, or says the screen again; otherwise only
 // the repeat key means something: it starts audio mode.
-func (f *Front) Press(ctx context.Context, k Key) View {
+func (f *Front) Press(ctx context.Context, k voice.Key) app.View {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	a := &f.audio
 	if !a.on {
-		if k == KeyRepeat {
+		if k == voice.KeyRepeat {
 			f.startAudio()
 		}
 		return f.view
 	}
-	if cv, ok := f.view.(*CodeView); ok && k != KeyRepeat {
+	if cv, ok := f.view.(*app.CodeView); ok && k != voice.KeyRepeat {
 		return f.pressCode(ctx, cv, k)
 	}
 	now := f.opts.Now()
 	switch k {
-	case KeyRepeat:
-		f.say(Spoken(f.view, f.opts.Voice, now)...)
+	case voice.KeyRepeat:
+		f.say(voice.Spoken(f.view, f.opts.Voice, now)...)
 		return f.view
-	case KeyHelp:
-		f.say(Say(SpokenPrefix+"keys.screen", f.opts.Voice.keyArgs()...))
+	case voice.KeyHelp:
+		f.say(voice.Say(voice.SpokenPrefix+"keys.screen", f.opts.Voice.KeyArgs()...))
 		return f.view
 	}
-	if in, ok := keyIntent(f.view, k, now); ok {
+	if in, ok := voice.KeyIntent(f.view, k, now); ok {
 		return f.set(f.tap(ctx, in))
 	}
 	// A key of no meaning here: say what the keys do here, rather than
 	// leave the person wondering whether it was heard.
-	f.say(Spoken(f.view, f.opts.Voice, now)...)
+	f.say(voice.Spoken(f.view, f.opts.Voice, now)...)
 	return f.view
 }
 
 // TypeChar takes a character typed on the on-screen keypad in audio mode,
 // as the finger lifts from its key; the code's other keys (delete, OK)
 // come as Press. Outside audio mode the screen keeps the code itself.
-func (f *Front) TypeChar(ctx context.Context, c rune) View {
+func (f *Front) TypeChar(ctx context.Context, c rune) app.View {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	cv, ok := f.view.(*CodeView)
+	cv, ok := f.view.(*app.CodeView)
 	if !f.audio.on || !ok || c > 0x7f {
 		return f.view
 	}
@@ -127,36 +121,36 @@ func (f *Front) TypeChar(ctx context.Context, c rune) View {
 	return f.view
 }
 
-func (f *Front) pressCode(ctx context.Context, cv *CodeView, k Key) View {
+func (f *Front) pressCode(ctx context.Context, cv *app.CodeView, k voice.Key) app.View {
 	if f.paused(cv) {
 		return f.view
 	}
 	s := f.audio.entry.Press(k, f.opts.Now())
 	switch {
-	case s.Passed && k == KeyLanguage:
+	case s.Passed && k == voice.KeyLanguage:
 		return f.view // the screens change the language
 	case s.Passed:
-		f.say(Spoken(cv, f.opts.Voice, f.opts.Now())...)
+		f.say(voice.Spoken(cv, f.opts.Voice, f.opts.Now())...)
 		return f.view
 	}
 	f.step(s)
 	if s.Submit {
-		return f.set(f.tap(ctx, EnterCode{Code: s.Code}))
+		return f.set(f.tap(ctx, app.EnterCode{Code: s.Code}))
 	}
 	return f.view
 }
 
 // paused says that code entry is paused, if it is.
-func (f *Front) paused(cv *CodeView) bool {
+func (f *Front) paused(cv *app.CodeView) bool {
 	left := cv.PausedUntil.Sub(f.opts.Now())
 	if left <= 0 {
 		return false
 	}
-	f.say(Say("code.locked", "Time", SpokenDuration(left)))
+	f.say(voice.Say("code.locked", "Time", voice.SpokenDuration(left)))
 	return true
 }
 
-func (f *Front) step(s EntryStep) {
+func (f *Front) step(s voice.EntryStep) {
 	if len(s.Say) > 0 {
 		f.say(s.Say...)
 	}
@@ -164,18 +158,18 @@ func (f *Front) step(s EntryStep) {
 }
 
 // say has phrases said now, in place of what is being said.
-func (f *Front) say(phrases ...Phrase) {
+func (f *Front) say(phrases ...voice.Phrase) {
 	f.audio.say, f.audio.fresh = phrases, true
 }
 
 // startAudio switches audio mode on where a shopper is at the screen.
 func (f *Front) startAudio() {
-	if !shopperView(f.view) || f.audio.on {
+	if !voice.ShopperView(f.view) || f.audio.on {
 		return
 	}
 	f.log.Info("audio mode on", "view", viewName(f.view))
 	f.audio.on, f.audio.started = true, true
-	if _, home := f.view.(*HomeView); home {
+	if _, home := f.view.(*app.HomeView); home {
 		f.set(f.home())
 		return
 	}
@@ -189,21 +183,21 @@ func (f *Front) endAudio() {
 	}
 	f.log.Info("audio mode off", "view", viewName(f.view))
 	f.audio = audio{}
-	f.say(Say(SpokenPrefix + "audio.off"))
+	f.say(voice.Say(voice.SpokenPrefix + "audio.off"))
 }
 
 // leavesAudio reports whether showing v after prev ends audio mode: the
 // shopper went home, or someone else (a courier, staff) took over.
-func leavesAudio(prev, v View) bool {
-	if !shopperView(v) {
+func leavesAudio(prev, v app.View) bool {
+	if !voice.ShopperView(v) {
 		return true
 	}
 	return isHome(v) && prev != nil && !isHome(prev)
 }
 
-func isHome(v View) bool {
+func isHome(v app.View) bool {
 	switch v.(type) {
-	case *HomeView, *OutOfOrderView:
+	case *app.HomeView, *app.OutOfOrderView:
 		return true
 	}
 	return false
@@ -211,26 +205,26 @@ func isHome(v View) bool {
 
 // voiceChange says what v says on coming up after prev, in audio mode, and
 // sets the timers that speak by themselves.
-func (f *Front) voiceChange(prev, v View) {
+func (f *Front) voiceChange(prev, v app.View) {
 	a := &f.audio
 	if !a.on || v == prev {
 		return
 	}
 	now := f.opts.Now()
-	var out []Phrase
+	var out []voice.Phrase
 	if a.started {
 		a.started = false
-		out = append(out, Say(SpokenPrefix+"audio.on"))
+		out = append(out, voice.Say(voice.SpokenPrefix+"audio.on"))
 	}
 	if d := closedDoor(prev, v); d != 0 {
-		out = append(out, Say(SpokenPrefix+"door.closed", "Door", d))
+		out = append(out, voice.Say(voice.SpokenPrefix+"door.closed", "Door", d))
 	}
-	f.say(append(out, Spoken(v, f.opts.Voice, now)...)...)
+	f.say(append(out, voice.Spoken(v, f.opts.Voice, now)...)...)
 	a.repeatAt, a.unlockAt = time.Time{}, time.Time{}
-	if dv, ok := v.(*DoorView); ok && dv.Opening.Pending() && !dv.Unconfirmed {
+	if dv, ok := v.(*app.DoorView); ok && dv.Opening.Pending() && !dv.Unconfirmed {
 		a.repeatAt = now.Add(f.opts.RepeatWay)
 	}
-	cv, ok := v.(*CodeView)
+	cv, ok := v.(*app.CodeView)
 	if !ok {
 		a.entry, a.code, a.letterAt = nil, nil, time.Time{}
 		return
@@ -240,30 +234,30 @@ func (f *Front) voiceChange(prev, v View) {
 	}
 	if a.code != cv {
 		a.code, a.letterAt = cv, time.Time{}
-		a.entry = NewCodeEntry(EntryOptions{Length: CodeLength, Keys: f.opts.Voice.Keys})
+		a.entry = voice.NewCodeEntry(voice.EntryOptions{Length: voice.CodeLength, Keys: f.opts.Voice.Keys})
 	}
 }
 
 // closedDoor is the door that closed between prev and v: the shopper's
 // door, seen open, gave way to the question after it, or to the next door.
-func closedDoor(prev, v View) int64 {
+func closedDoor(prev, v app.View) int64 {
 	var door int64
 	switch p := prev.(type) {
-	case *DoorView:
+	case *app.DoorView:
 		if !p.Open() {
 			return 0
 		}
 		door = p.Door.ID
-		if nv, ok := v.(*DoorView); ok && nv.Opening.ID != p.Opening.ID {
+		if nv, ok := v.(*app.DoorView); ok && nv.Opening.ID != p.Opening.ID {
 			return door
 		}
-	case *LeftOpenView:
+	case *app.LeftOpenView:
 		door = p.Door.ID
 	default:
 		return 0
 	}
 	switch v.(type) {
-	case *GotItView, *ThanksView:
+	case *app.GotItView, *app.ThanksView:
 		return door
 	}
 	return 0
@@ -292,20 +286,20 @@ func (f *Front) audioTick(now time.Time) {
 	}
 	if !a.repeatAt.IsZero() && !now.Before(a.repeatAt) {
 		a.repeatAt = now.Add(f.opts.RepeatWay)
-		if dv, ok := f.view.(*DoorView); ok {
-			f.say(spokenDoor(dv, f.opts.Voice)...)
+		if dv, ok := f.view.(*app.DoorView); ok {
+			f.say(voice.SpokenDoor(dv, f.opts.Voice)...)
 		}
 	}
 	if !a.unlockAt.IsZero() && !now.Before(a.unlockAt) {
 		a.unlockAt = time.Time{}
-		if cv, ok := f.view.(*CodeView); ok {
-			f.say(append([]Phrase{Say(SpokenPrefix + "code.unlocked")}, Spoken(&CodeView{For: cv.For}, f.opts.Voice, now)...)...)
+		if cv, ok := f.view.(*app.CodeView); ok {
+			f.say(append([]voice.Phrase{voice.Say(voice.SpokenPrefix + "code.unlocked")}, voice.Spoken(&app.CodeView{For: cv.For}, f.opts.Voice, now)...)...)
 		}
 	}
 }
 
 // viewName names a view in the log ("CodeView"); nothing routes by it.
-func viewName(v View) string {
+func viewName(v app.View) string {
 	if v == nil {
 		return "none"
 	}

@@ -1,4 +1,4 @@
-package app
+package session
 
 import (
 	"context"
@@ -8,6 +8,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"pudo/app"
+	"pudo/app/voice"
 )
 
 // FrontOptions are the sessions' timings. Zero fields take the defaults.
@@ -18,7 +21,7 @@ type FrontOptions struct {
 
 	// Voice is what audio mode says besides the views' texts: the ways to
 	// the doors and the scanner, the keypad's keys, the support contact.
-	Voice Voice
+	Voice voice.Voice
 	// AudioOnScan starts audio mode when a shopper's code is scanned on
 	// the idle screen (config speech.start_on_scan).
 	AudioOnScan bool
@@ -41,7 +44,7 @@ func (o *FrontOptions) defaults() {
 		o.RepeatWay = defaultRepeatWay
 	}
 	if o.Voice.Keys.LetterPause <= 0 {
-		o.Voice.Keys = DefaultKeymap()
+		o.Voice.Keys = voice.DefaultKeymap()
 	}
 }
 
@@ -57,15 +60,15 @@ func (o *FrontOptions) defaults() {
 // its calls block on the engine. Busy and CameraFrame are safe from any
 // goroutine.
 type Front struct {
-	eng  Engine
+	eng  app.Engine
 	opts FrontOptions
 	log  *slog.Logger
 
 	mu    sync.Mutex // protects following
-	avail Availability
-	doors []Door
+	avail app.Availability
+	doors []app.Door
 	sess  session
-	view  View
+	view  app.View
 	audio audio
 
 	busy  atomic.Bool
@@ -76,12 +79,12 @@ type Front struct {
 // view to show next: the same pointer when nothing changed, nil when the
 // session is over (the Front shows home).
 type session interface {
-	tap(in Intent) View
+	tap(in app.Intent) app.View
 	// scan returns ok false for a scan the session does not take, which
 	// then ends it and starts whatever the code is for.
-	scan(text string) (v View, ok bool)
-	notice(n Notice) View
-	tick(now time.Time) View
+	scan(text string) (v app.View, ok bool)
+	notice(n app.Notice) app.View
+	tick(now time.Time) app.View
 	wake() time.Time // when tick is due; zero: never
 	leave()          // the person left: end the session's context
 	// done reports whether the session only says goodbye (thanks, a
@@ -90,13 +93,13 @@ type session interface {
 }
 
 // NewFront returns a Front over eng. Call Start before anything else.
-func NewFront(eng Engine, opts FrontOptions, log *slog.Logger) *Front {
+func NewFront(eng app.Engine, opts FrontOptions, log *slog.Logger) *Front {
 	opts.defaults()
-	return &Front{eng: eng, opts: opts, log: log, view: &HomeView{}}
+	return &Front{eng: eng, opts: opts, log: log, view: &app.HomeView{}}
 }
 
 // Start reads the doors and whether they can open, and returns home.
-func (f *Front) Start(ctx context.Context) View {
+func (f *Front) Start(ctx context.Context) app.View {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.avail = f.eng.Availability()
@@ -109,14 +112,14 @@ func (f *Front) Start(ctx context.Context) View {
 }
 
 // View is the view on show.
-func (f *Front) View() View {
+func (f *Front) View() app.View {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.view
 }
 
 // DoorMap is every door of the locker, for the map on the door screens.
-func (f *Front) DoorMap() []Door {
+func (f *Front) DoorMap() []app.Door {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.doors
@@ -136,24 +139,24 @@ func (f *Front) CameraFrame() image.Image {
 }
 
 // Tap takes an intent from the screen.
-func (f *Front) Tap(ctx context.Context, in Intent) View {
+func (f *Front) Tap(ctx context.Context, in app.Intent) app.View {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.set(f.tap(ctx, in))
 }
 
 // tap is what in leads to; its caller sets the view.
-func (f *Front) tap(ctx context.Context, in Intent) View {
-	if _, ok := in.(StartAudio); ok {
+func (f *Front) tap(ctx context.Context, in app.Intent) app.View {
+	if _, ok := in.(app.StartAudio); ok {
 		if f.audio.on { // a long press again: the screen again
-			f.say(Spoken(f.view, f.opts.Voice, f.opts.Now())...)
+			f.say(voice.Spoken(f.view, f.opts.Voice, f.opts.Now())...)
 		}
 		f.startAudio()
 		return f.view
 	}
 	if f.sess != nil {
 		switch in.(type) {
-		case Collect, SendReturn, StaffGesture:
+		case app.Collect, app.SendReturn, app.StaffGesture:
 			if f.sess.done() {
 				f.end() // the next person
 				return f.entryTap(ctx, in)
@@ -167,14 +170,14 @@ func (f *Front) tap(ctx context.Context, in Intent) View {
 // Scan takes a code read by a camera, a scanner or a keyboard-mode
 // scanner's burst. A code that is none of ours (a product barcode) changes
 // nothing and is not counted.
-func (f *Front) Scan(ctx context.Context, text string) View {
+func (f *Front) Scan(ctx context.Context, text string) app.View {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.sess != nil {
 		if v, ok := f.sess.scan(text); ok {
 			return f.set(v)
 		}
-		if f.eng.Recognize(text) == ScanForeign {
+		if f.eng.Recognize(text) == app.ScanForeign {
 			return f.view
 		}
 		f.end() // the scan starts something new
@@ -184,23 +187,23 @@ func (f *Front) Scan(ctx context.Context, text string) View {
 
 // Notice takes what the engine tells. Availability is followed here: while
 // nobody is in a session, home turns into Out of order and back by itself.
-func (f *Front) Notice(ctx context.Context, n Notice) View {
+func (f *Front) Notice(ctx context.Context, n app.Notice) app.View {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if n.Kind == NoticeAvailability && n.Availability != nil {
+	if n.Kind == app.NoticeAvailability && n.Availability != nil {
 		f.avail = *n.Availability
 	}
 	if f.sess != nil {
 		return f.set(f.sess.notice(n))
 	}
 	switch n.Kind {
-	case NoticeAvailability:
+	case app.NoticeAvailability:
 		switch f.view.(type) {
-		case *HomeView, *OutOfOrderView, *CodeView, *ProblemView, *HelpView:
+		case *app.HomeView, *app.OutOfOrderView, *app.CodeView, *app.ProblemView, *app.HelpView:
 			return f.set(f.home())
 		}
-	case NoticeLeftOpen:
-		if _, home := f.view.(*HomeView); home {
+	case app.NoticeLeftOpen:
+		if _, home := f.view.(*app.HomeView); home {
 			s := &leftOpenWatch{door: f.door(n.Door.ID)}
 			f.sess = s
 			return f.set(s.first())
@@ -210,7 +213,7 @@ func (f *Front) Notice(ctx context.Context, n Notice) View {
 }
 
 // Tick lets time pass: a session's timers fire when Wake is due.
-func (f *Front) Tick(ctx context.Context) View {
+func (f *Front) Tick(ctx context.Context) app.View {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := f.opts.Now()
@@ -238,13 +241,13 @@ func (f *Front) Wake() time.Time {
 
 // Leave says the person has gone (the idle timeout): the session ends and
 // home comes back.
-func (f *Front) Leave(ctx context.Context) View {
+func (f *Front) Leave(ctx context.Context) app.View {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.end()
 	f.endAudio()
 	v := f.home()
-	if h, ok := v.(*HomeView); ok {
+	if h, ok := v.(*app.HomeView); ok {
 		h.Fresh = true
 	}
 	return f.set(v)
@@ -261,7 +264,7 @@ func (f *Front) end() {
 
 // set makes v the view on show; nil ends the session and shows home.
 // In audio mode the view is said as it comes; going home ends audio mode.
-func (f *Front) set(v View) View {
+func (f *Front) set(v app.View) app.View {
 	prev := f.view
 	if v == nil {
 		f.end()
@@ -273,9 +276,9 @@ func (f *Front) set(v View) View {
 			v = f.home()
 		}
 	}
-	if h, ok := v.(*HomeView); ok && v != f.view {
+	if h, ok := v.(*app.HomeView); ok && v != f.view {
 		switch f.view.(type) {
-		case *HomeView, *CodeView, *HelpView, *PINView:
+		case *app.HomeView, *app.CodeView, *app.HelpView, *app.PINView:
 			// the same person, back from what they tried
 		default:
 			h.Fresh = true // a session or a problem screen ended: the next person
@@ -287,53 +290,53 @@ func (f *Front) set(v View) View {
 	return v
 }
 
-func (f *Front) home() View {
+func (f *Front) home() app.View {
 	if f.avail.OutOfOrder {
-		return &OutOfOrderView{Reason: f.avail.Reason}
+		return &app.OutOfOrderView{Reason: f.avail.Reason}
 	}
-	return &HomeView{Audio: f.audio.on}
+	return &app.HomeView{Audio: f.audio.on}
 }
 
 // door is door id as the map knows it; a door missing from the map (the
 // map could not be read) is named by its id alone.
-func (f *Front) door(id int64) Door {
+func (f *Front) door(id int64) app.Door {
 	for _, d := range f.doors {
 		if d.ID == id {
 			return d
 		}
 	}
-	return Door{ID: id}
+	return app.Door{ID: id}
 }
 
 // entryTap is a tap with no session running.
-func (f *Front) entryTap(ctx context.Context, in Intent) View {
+func (f *Front) entryTap(ctx context.Context, in app.Intent) app.View {
 	switch in := in.(type) {
-	case Collect:
-		return f.codeEntry(ctx, EntryPickup, RefusalNone)
-	case SendReturn:
-		return f.codeEntry(ctx, EntryReturn, RefusalNone)
-	case EnterCode:
-		cv, ok := f.view.(*CodeView)
+	case app.Collect:
+		return f.codeEntry(ctx, app.EntryPickup, app.RefusalNone)
+	case app.SendReturn:
+		return f.codeEntry(ctx, app.EntryReturn, app.RefusalNone)
+	case app.EnterCode:
+		cv, ok := f.view.(*app.CodeView)
 		switch {
 		case !ok:
 			return f.view
 		case f.avail.OutOfOrder:
 			return f.home()
-		case cv.For == EntryReturn:
+		case cv.For == app.EntryReturn:
 			return f.startReturn(ctx, in.Code)
 		}
 		return f.startPickup(ctx, in.Code, false)
-	case StaffGesture:
-		return &PINView{}
-	case ShowHelp:
-		if _, ok := f.view.(*HomeView); ok {
-			return &HelpView{}
+	case app.StaffGesture:
+		return &app.PINView{}
+	case app.ShowHelp:
+		if _, ok := f.view.(*app.HomeView); ok {
+			return &app.HelpView{}
 		}
-	case EnterPIN:
-		if _, ok := f.view.(*PINView); ok {
+	case app.EnterPIN:
+		if _, ok := f.view.(*app.PINView); ok {
 			return f.staffLogin(ctx, in.PIN)
 		}
-	case Back, Escape:
+	case app.Back, app.Escape:
 		return f.home()
 	}
 	return f.view
@@ -341,9 +344,9 @@ func (f *Front) entryTap(ctx context.Context, in Intent) View {
 
 // entryScan is a scan with no session running: what the code is for
 // decides what starts. While the locker is out of order nothing starts.
-func (f *Front) entryScan(ctx context.Context, text string) View {
+func (f *Front) entryScan(ctx context.Context, text string) app.View {
 	kind := f.eng.Recognize(text)
-	if kind == ScanForeign {
+	if kind == app.ScanForeign {
 		f.log.Info("scan ignored: not one of ours", "len", len(text))
 		return f.view
 	}
@@ -351,18 +354,18 @@ func (f *Front) entryScan(ctx context.Context, text string) View {
 		f.log.Info("scan refused: out of order", "kind", kind.String())
 		return f.home()
 	}
-	if _, idle := f.view.(*HomeView); idle && f.opts.AudioOnScan && kind != ScanCourierToken {
+	if _, idle := f.view.(*app.HomeView); idle && f.opts.AudioOnScan && kind != app.ScanCourierToken {
 		// This locker's shoppers mostly cannot see the screen: the view the
 		// scan leads to is the first one said.
 		f.log.Info("audio mode on", "by", "scan")
 		f.audio.on, f.audio.started = true, true
 	}
 	switch kind {
-	case ScanPickupCode, ScanPickupToken:
+	case app.ScanPickupCode, app.ScanPickupToken:
 		return f.startPickup(ctx, text, true)
-	case ScanCourierToken:
+	case app.ScanCourierToken:
 		return f.courierLogin(ctx, text)
-	case ScanReturnCode, ScanReturnToken:
+	case app.ScanReturnCode, app.ScanReturnToken:
 		return f.startReturn(ctx, text)
 	}
 	return f.view
@@ -370,75 +373,75 @@ func (f *Front) entryScan(ctx context.Context, text string) View {
 
 // codeEntry is the keypad for e, counting down first if code entry is
 // paused. Pickup and return codes share one guessing budget.
-func (f *Front) codeEntry(ctx context.Context, e Entry, r Refusal) View {
+func (f *Front) codeEntry(ctx context.Context, e app.Entry, r app.Refusal) app.View {
 	if f.avail.OutOfOrder {
 		return f.home()
 	}
-	v := &CodeView{For: e, Refusal: r}
+	v := &app.CodeView{For: e, Refusal: r}
 	if until, paused := f.eng.CodeEntryPaused(ctx); paused {
 		v.PausedUntil = until
 	}
 	return v
 }
 
-func (f *Front) startPickup(ctx context.Context, text string, scanned bool) View {
-	var p Pickup
+func (f *Front) startPickup(ctx context.Context, text string, scanned bool) app.View {
+	var p app.Pickup
 	var err error
 	if scanned {
 		p, err = f.eng.PickupByScan(ctx, text)
 	} else {
 		p, err = f.eng.PickupByCode(ctx, text)
 	}
-	if p != nil && (err == nil || errors.Is(err, ErrDoorDidNotOpen)) {
+	if p != nil && (err == nil || errors.Is(err, app.ErrDoorDidNotOpen)) {
 		s := newPickupSession(ctx, f, p)
 		f.sess = s
 		return s.first(err)
 	}
-	return f.refused(ctx, EntryPickup, err)
+	return f.refused(ctx, app.EntryPickup, err)
 }
 
-func (f *Front) startReturn(ctx context.Context, text string) View {
+func (f *Front) startReturn(ctx context.Context, text string) app.View {
 	d, err := f.eng.BeginReturn(ctx, text)
-	if d != nil && (err == nil || errors.Is(err, ErrDoorDidNotOpen)) {
+	if d != nil && (err == nil || errors.Is(err, app.ErrDoorDidNotOpen)) {
 		s := newReturnSession(ctx, f, d)
 		f.sess = s
 		return s.first(err)
 	}
-	return f.refused(ctx, EntryReturn, err)
+	return f.refused(ctx, app.EntryReturn, err)
 }
 
 // refused names why a code opened nothing: on the keypad for a wrong code,
 // on a problem screen for a door that cannot open.
-func (f *Front) refused(ctx context.Context, e Entry, err error) View {
-	var lo *LockedOutError
-	var ooo *OutOfOrderError
-	var being *BeingOpenedError
-	wrong := RefusalWrongCode
-	if e == EntryReturn {
-		wrong = RefusalNotAReturn
+func (f *Front) refused(ctx context.Context, e app.Entry, err error) app.View {
+	var lo *app.LockedOutError
+	var ooo *app.OutOfOrderError
+	var being *app.BeingOpenedError
+	wrong := app.RefusalWrongCode
+	if e == app.EntryReturn {
+		wrong = app.RefusalNotAReturn
 	}
 	switch {
-	case errors.Is(err, ErrForeign), errors.Is(err, ErrNotPickup):
+	case errors.Is(err, app.ErrForeign), errors.Is(err, app.ErrNotPickup):
 		return f.view // ours or not, not a code for this: nothing counted, nothing shown
 	case errors.As(err, &lo):
-		return &CodeView{For: e, PausedUntil: lo.Until}
+		return &app.CodeView{For: e, PausedUntil: lo.Until}
 	case errors.As(err, &ooo):
 		// The notice may still be on its way: ask the engine now rather
 		// than wait for it, or guess.
 		if f.avail = f.eng.Availability(); ooo.Door == 0 && f.avail.OutOfOrder {
 			return f.home()
 		}
-		return &ProblemView{Trouble: TroubleDoorOutOfOrder, Door: ooo.Door}
+		return &app.ProblemView{Trouble: app.TroubleDoorOutOfOrder, Door: ooo.Door}
 	case errors.As(err, &being):
-		return &ProblemView{Trouble: TroubleBeingOpened, Door: being.Door}
-	case e == EntryPickup && errors.Is(err, ErrExpired):
-		return f.codeEntry(ctx, e, RefusalExpired)
-	case e == EntryPickup && errors.Is(err, ErrAlreadyCollected):
-		return f.codeEntry(ctx, e, RefusalCollected)
-	case e == EntryReturn && errors.Is(err, ErrAlreadyStored):
-		return f.codeEntry(ctx, e, RefusalReturnDone)
-	case errors.Is(err, ErrWrongCode), errors.Is(err, ErrCodeFormat), errors.Is(err, ErrBadToken),
-		e == EntryReturn && (errors.Is(err, ErrNotReturn) || errors.Is(err, ErrNotFound)):
+		return &app.ProblemView{Trouble: app.TroubleBeingOpened, Door: being.Door}
+	case e == app.EntryPickup && errors.Is(err, app.ErrExpired):
+		return f.codeEntry(ctx, e, app.RefusalExpired)
+	case e == app.EntryPickup && errors.Is(err, app.ErrAlreadyCollected):
+		return f.codeEntry(ctx, e, app.RefusalCollected)
+	case e == app.EntryReturn && errors.Is(err, app.ErrAlreadyStored):
+		return f.codeEntry(ctx, e, app.RefusalReturnDone)
+	case errors.Is(err, app.ErrWrongCode), errors.Is(err, app.ErrCodeFormat), errors.Is(err, app.ErrBadToken),
+		e == app.EntryReturn && (errors.Is(err, app.ErrNotReturn) || errors.Is(err, app.ErrNotFound)):
 		return f.codeEntry(ctx, e, wrong)
 	}
 	return f.problem(err, 0)
@@ -446,27 +449,27 @@ func (f *Front) refused(ctx context.Context, e Entry, err error) View {
 
 // problem is the problem screen for err, logged for support. Its
 // reference names the door: door, else the one err names.
-func (f *Front) problem(err error, door int64) View {
+func (f *Front) problem(err error, door int64) app.View {
 	if door == 0 {
 		door = DoorOf(err)
 	}
 	t := TroubleOf(err)
-	if t == TroubleOther {
+	if t == app.TroubleOther {
 		f.log.Error("flow failed", "err", err, "door", door)
 	} else {
 		f.log.Warn("flow failed", "err", err, "door", door)
 	}
-	return &ProblemView{Trouble: t, Door: door}
+	return &app.ProblemView{Trouble: t, Door: door}
 }
 
-func (f *Front) courierLogin(ctx context.Context, token string) View {
+func (f *Front) courierLogin(ctx context.Context, token string) app.View {
 	r, err := f.eng.LoginCourier(ctx, token)
 	if err != nil {
 		f.log.Warn("courier login refused", "err", err)
-		if errors.Is(err, ErrTokenExpired) {
-			return &ProblemView{Trouble: TroubleCourierExpired}
+		if errors.Is(err, app.ErrTokenExpired) {
+			return &app.ProblemView{Trouble: app.TroubleCourierExpired}
 		}
-		return &ProblemView{Trouble: TroubleCourierCode}
+		return &app.ProblemView{Trouble: app.TroubleCourierCode}
 	}
 	f.log.Info("courier logged in", "courier", r.Courier())
 	s := newCourierSession(ctx, f, r)
@@ -474,9 +477,9 @@ func (f *Front) courierLogin(ctx context.Context, token string) View {
 	return s.first()
 }
 
-func (f *Front) staffLogin(ctx context.Context, pin string) View {
+func (f *Front) staffLogin(ctx context.Context, pin string) app.View {
 	st, err := f.eng.LoginStaff(ctx, pin)
-	var lo *LockedOutError
+	var lo *app.LockedOutError
 	switch {
 	case err == nil:
 		f.log.Info("staff logged in", "staff", st.Name())
@@ -486,22 +489,22 @@ func (f *Front) staffLogin(ctx context.Context, pin string) View {
 		f.frame.Store(&fn)
 		return s.first()
 	case errors.As(err, &lo):
-		return &PINView{Refusal: PINPaused, Until: lo.Until}
-	case errors.Is(err, ErrStaffLocked):
-		return &PINView{Refusal: PINLocked}
-	case errors.Is(err, ErrBadPIN), errors.Is(err, ErrPINFormat), errors.Is(err, ErrNotFound):
-		return &PINView{Refusal: PINWrong}
+		return &app.PINView{Refusal: app.PINPaused, Until: lo.Until}
+	case errors.Is(err, app.ErrStaffLocked):
+		return &app.PINView{Refusal: app.PINLocked}
+	case errors.Is(err, app.ErrBadPIN), errors.Is(err, app.ErrPINFormat), errors.Is(err, app.ErrNotFound):
+		return &app.PINView{Refusal: app.PINWrong}
 	}
 	f.log.Error("staff login failed", "err", err)
-	return &PINView{Refusal: PINFailed}
+	return &app.PINView{Refusal: app.PINFailed}
 }
 
 // DoorOf is the door a typed error names, 0 when none does.
 func DoorOf(err error) int64 {
-	var oos *OutOfServiceError
-	var ooo *OutOfOrderError
-	var being *BeingOpenedError
-	var dno *DidNotOpenError
+	var oos *app.OutOfServiceError
+	var ooo *app.OutOfOrderError
+	var being *app.BeingOpenedError
+	var dno *app.DidNotOpenError
 	switch {
 	case errors.As(err, &oos):
 		return oos.Door
@@ -516,27 +519,27 @@ func DoorOf(err error) int64 {
 }
 
 // TroubleOf names err for a person: what went wrong, never how.
-func TroubleOf(err error) Trouble {
+func TroubleOf(err error) app.Trouble {
 	for _, t := range troubles {
 		if errors.Is(err, t.err) {
 			return t.trouble
 		}
 	}
-	return TroubleOther
+	return app.TroubleOther
 }
 
 var troubles = []struct {
 	err     error
-	trouble Trouble
+	trouble app.Trouble
 }{
-	{ErrBeingOpened, TroubleBeingOpened},
-	{ErrOutOfOrder, TroubleDoorOutOfOrder},
-	{ErrDoorDidNotOpen, TroubleDidNotOpen},
-	{ErrOutOfService, TroubleOutOfService},
-	{ErrNoFreeDoor, TroubleNoFreeDoor},
-	{ErrDoorStillOpen, TroubleStillOpen},
-	{ErrReopenClosed, TroubleReopenClosed},
-	{ErrTokenExpired, TroubleCourierExpired},
+	{app.ErrBeingOpened, app.TroubleBeingOpened},
+	{app.ErrOutOfOrder, app.TroubleDoorOutOfOrder},
+	{app.ErrDoorDidNotOpen, app.TroubleDidNotOpen},
+	{app.ErrOutOfService, app.TroubleOutOfService},
+	{app.ErrNoFreeDoor, app.TroubleNoFreeDoor},
+	{app.ErrDoorStillOpen, app.TroubleStillOpen},
+	{app.ErrReopenClosed, app.TroubleReopenClosed},
+	{app.ErrTokenExpired, app.TroubleCourierExpired},
 }
 
 // sessionBase is what every session has: the Front it runs under and a
@@ -556,35 +559,37 @@ func (b *sessionBase) now() time.Time { return b.f.opts.Now() }
 
 // thanksFor is how long "thank you" stays up: twice as long in audio mode,
 // where it is heard to the end.
-func (b *sessionBase) thanksFor() time.Duration { return Timeout(b.f.opts.ThanksFor, b.f.audio.on) }
+func (b *sessionBase) thanksFor() time.Duration {
+	return voice.Timeout(b.f.opts.ThanksFor, b.f.audio.on)
+}
 
 // leftOpenWatch asks for a door left open while nobody was at the screen
 // to be closed, and goes home when it is.
 type leftOpenWatch struct {
-	door Door
-	view View
+	door app.Door
+	view app.View
 }
 
-func (w *leftOpenWatch) first() View {
-	w.view = &LeftOpenView{Door: w.door}
+func (w *leftOpenWatch) first() app.View {
+	w.view = &app.LeftOpenView{Door: w.door}
 	return w.view
 }
 
-func (w *leftOpenWatch) tap(in Intent) View {
-	if _, ok := in.(Back); ok {
+func (w *leftOpenWatch) tap(in app.Intent) app.View {
+	if _, ok := in.(app.Back); ok {
 		return nil
 	}
 	return w.view
 }
 
-func (w *leftOpenWatch) scan(string) (View, bool) { return nil, false }
-func (w *leftOpenWatch) tick(time.Time) View      { return w.view }
-func (w *leftOpenWatch) wake() time.Time          { return time.Time{} }
-func (w *leftOpenWatch) leave()                   {}
-func (w *leftOpenWatch) done() bool               { return false }
+func (w *leftOpenWatch) scan(string) (app.View, bool) { return nil, false }
+func (w *leftOpenWatch) tick(time.Time) app.View      { return w.view }
+func (w *leftOpenWatch) wake() time.Time              { return time.Time{} }
+func (w *leftOpenWatch) leave()                       {}
+func (w *leftOpenWatch) done() bool                   { return false }
 
-func (w *leftOpenWatch) notice(n Notice) View {
-	if n.Door.ID == w.door.ID && (n.Kind == NoticeClosed || n.Kind == NoticeSensorUnknown) {
+func (w *leftOpenWatch) notice(n app.Notice) app.View {
+	if n.Door.ID == w.door.ID && (n.Kind == app.NoticeClosed || n.Kind == app.NoticeSensorUnknown) {
 		return nil
 	}
 	return w.view

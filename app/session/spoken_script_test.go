@@ -1,4 +1,4 @@
-package app_test
+package session_test
 
 import (
 	"fmt"
@@ -9,12 +9,28 @@ import (
 	"time"
 
 	"pudo/app"
+	"pudo/app/session"
+	"pudo/app/voice"
+	"pudo/assets"
 )
 
+// languages are the catalogue's languages, each script heard in every one.
+var languages = []string{"en", "pl", "nl", "es", "fr"}
+
+// catalogue is the kiosk's translation catalogue, as the screens embed it.
+func catalogue(t testing.TB) voice.Catalogue {
+	t.Helper()
+	cat, err := voice.LoadCatalogue(assets.Translations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
 // spokenVoice is the demo locker's front as the spoken scripts hear it.
-func spokenVoice() app.Voice {
-	return app.Voice{Cabinet: app.DemoWayfinding().Cabinet([]string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"}),
-		Keys: app.DefaultKeymap(), Locker: "T1", Phone: "+48 22 123 45 67"}
+func spokenVoice() voice.Voice {
+	return voice.Voice{Cabinet: voice.DemoWayfinding().Cabinet([]string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"}),
+		Keys: voice.DefaultKeymap(), Locker: "T1", Phone: "+48 22 123 45 67"}
 }
 
 // TestSpokenScripts plays every script in testdata/spoken against the
@@ -60,18 +76,18 @@ func TestSpokenScripts(t *testing.T) {
 // listener is a harness whose Front runs with a voice, and what it heard.
 type listener struct {
 	*harness
-	cat  app.Catalogue
+	cat  voice.Catalogue
 	lang string
 	// said is every phrase said, for the checks that hold across scripts.
-	said []app.Phrase
+	said []voice.Phrase
 }
 
-var keyNames = map[string]app.Key{"confirm": app.KeyConfirm, "delete": app.KeyDelete, "readback": app.KeyReadBack,
-	"repeat": app.KeyRepeat, "language": app.KeyLanguage, "help": app.KeyHelp}
+var keyNames = map[string]voice.Key{"confirm": voice.KeyConfirm, "delete": voice.KeyDelete, "readback": voice.KeyReadBack,
+	"repeat": voice.KeyRepeat, "language": voice.KeyLanguage, "help": voice.KeyHelp}
 
-func newListener(t *testing.T, cat app.Catalogue, lang string, onScan bool) *listener {
+func newListener(t *testing.T, cat voice.Catalogue, lang string, onScan bool) *listener {
 	h := newHarness(t)
-	h.f = app.NewFront(h.eng, app.FrontOptions{Now: func() time.Time { return h.now }, Voice: spokenVoice(), AudioOnScan: onScan}, quiet)
+	h.f = session.NewFront(h.eng, session.FrontOptions{Now: func() time.Time { return h.now }, Voice: spokenVoice(), AudioOnScan: onScan}, quiet)
 	h.f.Start(h.ctx)
 	return &listener{harness: h, cat: cat, lang: lang}
 }
@@ -83,7 +99,7 @@ func newListener(t *testing.T, cat app.Catalogue, lang string, onScan bool) *lis
 //	audio                a long press anywhere on the screen
 //	key 0..9|confirm|delete|readback|repeat|language|help
 //	touch C              C typed on the on-screen keypad, by touch
-func playSpoken(t *testing.T, src string, cat app.Catalogue, lang string) string {
+func playSpoken(t *testing.T, src string, cat voice.Catalogue, lang string) string {
 	l := newListener(t, cat, lang, strings.HasPrefix(strings.TrimSpace(src), "start-on-scan"))
 	for n, line := range strings.Split(src, "\n") {
 		line = strings.TrimSpace(line)
@@ -118,7 +134,7 @@ func (l *listener) do(cmd string, args []string, line string) (app.View, bool) {
 	case "key":
 		k, ok := keyNames[args[0]]
 		if len(args[0]) == 1 && args[0][0] >= '0' && args[0][0] <= '9' {
-			k, ok = app.Key0+app.Key(args[0][0]-'0'), true
+			k, ok = voice.Key0+voice.Key(args[0][0]-'0'), true
 		}
 		if !ok {
 			return nil, false
@@ -164,7 +180,7 @@ func (l *listener) line(line string, v app.View) {
 // hear writes what the Front asks to say now, one phrase a line.
 func (l *listener) hear() { l.write(l.f.TakeAudio()) }
 
-func (l *listener) write(st app.AudioState) {
+func (l *listener) write(st session.AudioState) {
 	if !st.Speak {
 		return
 	}
@@ -208,7 +224,7 @@ func (l *listener) checkNoCodeInLog(t *testing.T) {
 		if err != nil {
 			t.Error(err)
 		}
-		if app.Secret(p) && text != "•" {
+		if voice.Secret(p) && text != "•" {
 			t.Errorf("%s: %v logged as %q", l.lang, p, text)
 		}
 	}

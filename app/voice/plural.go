@@ -1,4 +1,4 @@
-package app
+package voice
 
 // PluralCategory names a CLDR plural category: which form of a counted text
 // a number takes in a language. https://cldr.unicode.org/index/cldr-spec/plural-rules

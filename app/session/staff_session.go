@@ -1,9 +1,11 @@
-package app
+package session
 
 import (
 	"context"
 	"errors"
 	"time"
+
+	"pudo/app"
 )
 
 // logPage is how many audit events one page of the staff log holds.
@@ -19,19 +21,19 @@ const rentsLimit = 200
 // side of it is the StaffSession; this is what the screen shows of it.
 type AdminSession struct {
 	sessionBase
-	st   StaffSession
-	view View
+	st   app.StaffSession
+	view app.View
 
-	doors         *StaffDoorsView // the grid as last read
-	refreshAt     time.Time       // when the grid is read again
-	lastRead      string          // the last code any reader read
-	hw            *StaffHardwareView
-	confirm       *PINAgainView // the action waiting for the PIN again
-	confirmedFrom View          // where the PIN screen came from
+	doors         *app.StaffDoorsView // the grid as last read
+	refreshAt     time.Time           // when the grid is read again
+	lastRead      string              // the last code any reader read
+	hw            *app.StaffHardwareView
+	confirm       *app.PINAgainView // the action waiting for the PIN again
+	confirmedFrom app.View          // where the PIN screen came from
 	test          *SelfTestSession
 }
 
-func newAdminSession(ctx context.Context, f *Front, st StaffSession) *AdminSession {
+func newAdminSession(ctx context.Context, f *Front, st app.StaffSession) *AdminSession {
 	return &AdminSession{sessionBase: newBase(ctx, f), st: st}
 }
 
@@ -39,25 +41,25 @@ func newAdminSession(ctx context.Context, f *Front, st StaffSession) *AdminSessi
 const alertsShown = 6
 
 // first lists the open alerts, if any, before the door grid.
-func (s *AdminSession) first() View {
+func (s *AdminSession) first() app.View {
 	alerts, more, err := s.st.OpenAlerts(s.ctx, alertsShown)
 	if err != nil {
 		s.f.log.Error("open alerts", "err", err)
-		return s.show(&StaffAlertsView{Failed: true})
+		return s.show(&app.StaffAlertsView{Failed: true})
 	}
 	if len(alerts) == 0 {
-		return s.doorGrid(StaffNote{})
+		return s.doorGrid(app.StaffNote{})
 	}
-	return s.show(&StaffAlertsView{Alerts: alerts, More: more})
+	return s.show(&app.StaffAlertsView{Alerts: alerts, More: more})
 }
 
-func (s *AdminSession) show(v View) View {
+func (s *AdminSession) show(v app.View) app.View {
 	s.view = v
 	return v
 }
 
 // doorGrid reads the door states again and shows the grid with note.
-func (s *AdminSession) doorGrid(note StaffNote) View {
+func (s *AdminSession) doorGrid(note app.StaffNote) app.View {
 	states, err := s.st.DoorStates(s.ctx)
 	if err != nil {
 		s.f.log.Error("door states", "err", err)
@@ -65,121 +67,121 @@ func (s *AdminSession) doorGrid(note StaffNote) View {
 			states = s.doors.States // keep the last known grid rather than an empty one
 		}
 	}
-	s.doors = &StaffDoorsView{States: states, Note: note}
+	s.doors = &app.StaffDoorsView{States: states, Note: note}
 	s.refreshAt = s.now().Add(s.f.opts.StaffRefresh)
 	return s.show(s.doors)
 }
 
-func (s *AdminSession) tap(in Intent) View {
+func (s *AdminSession) tap(in app.Intent) app.View {
 	if s.test != nil {
 		if v, ok := s.test.tap(in); ok {
 			return s.show(v)
 		}
-		if _, stop := in.(StopDoorTest); stop {
+		if _, stop := in.(app.StopDoorTest); stop {
 			s.test.stop()
 			s.test = nil
 			return s.hardware()
 		}
 	}
 	switch in := in.(type) {
-	case ShowSection:
+	case app.ShowSection:
 		return s.section(in.Section)
-	case OpenDoor:
-		return s.ask(&PINAgainView{For: ConfirmOpenDoor, Door: in.Door})
-	case OpenAll:
-		return s.ask(&PINAgainView{For: ConfirmOpenAll})
-	case TestEmptyDoors:
-		return s.ask(&PINAgainView{For: ConfirmDoorTest})
-	case ExitKiosk:
-		if _, ok := s.view.(*StaffSettingsView); ok {
-			return s.ask(&PINAgainView{For: ConfirmExit})
+	case app.OpenDoor:
+		return s.ask(&app.PINAgainView{For: app.ConfirmOpenDoor, Door: in.Door})
+	case app.OpenAll:
+		return s.ask(&app.PINAgainView{For: app.ConfirmOpenAll})
+	case app.TestEmptyDoors:
+		return s.ask(&app.PINAgainView{For: app.ConfirmDoorTest})
+	case app.ExitKiosk:
+		if _, ok := s.view.(*app.StaffSettingsView); ok {
+			return s.ask(&app.PINAgainView{For: app.ConfirmExit})
 		}
-	case AckAlerts:
-		if _, ok := s.view.(*StaffAlertsView); ok {
+	case app.AckAlerts:
+		if _, ok := s.view.(*app.StaffAlertsView); ok {
 			if err := s.st.AckAlerts(s.ctx); err != nil {
 				return s.doorGrid(s.failed(err, 0))
 			}
 			s.f.log.Info("staff acknowledged the open alerts", "staff", s.st.Name())
-			return s.doorGrid(StaffNote{})
+			return s.doorGrid(app.StaffNote{})
 		}
-	case EnterPIN:
+	case app.EnterPIN:
 		if s.confirm != nil && s.view == s.confirm {
 			return s.confirmed(in.PIN)
 		}
-	case Back:
+	case app.Back:
 		if s.confirm != nil && s.view == s.confirm {
 			s.confirm = nil
 			return s.show(s.confirmedFrom)
 		}
-	case SetOutOfService:
+	case app.SetOutOfService:
 		return s.setOutOfService(in.Door, in.On)
-	case ClearDoor:
-		note := StaffNote{Kind: NoteCleared, Door: in.Door}
+	case app.ClearDoor:
+		note := app.StaffNote{Kind: app.NoteCleared, Door: in.Door}
 		if err := s.st.ClearDoor(s.ctx, in.Door, "staff looked inside"); err != nil {
 			note = s.failed(err, in.Door)
 		}
 		return s.doorGrid(note)
-	case FilterRents:
+	case app.FilterRents:
 		return s.rents(in.Query)
-	case LogPage:
+	case app.LogPage:
 		return s.log(in.Before)
-	case ScanBus:
+	case app.ScanBus:
 		return s.scanBus()
-	case Reconnect:
+	case app.Reconnect:
 		s.f.log.Info("staff asked the lock bus to reconnect", "staff", s.st.Name())
 		s.st.ReconnectBus()
 		return s.hardware()
-	case RunSelfTest:
+	case app.RunSelfTest:
 		return s.selfTest()
-	case Logout:
+	case app.Logout:
 		return nil // the Front ends the session: see leave
 	}
 	return s.view
 }
 
-func (s *AdminSession) section(sec Section) View {
+func (s *AdminSession) section(sec app.Section) app.View {
 	switch sec {
-	case SectionRents:
-		return s.rents(RentQuery{})
-	case SectionLog:
+	case app.SectionRents:
+		return s.rents(app.RentQuery{})
+	case app.SectionLog:
 		return s.log(0)
-	case SectionHardware:
+	case app.SectionHardware:
 		return s.hardware()
-	case SectionSettings:
-		return s.show(&StaffSettingsView{})
+	case app.SectionSettings:
+		return s.show(&app.StaffSettingsView{})
 	}
-	return s.doorGrid(StaffNote{})
+	return s.doorGrid(app.StaffNote{})
 }
 
 // ask shows the PIN screen for v's action; Back returns to where it was.
-func (s *AdminSession) ask(v *PINAgainView) View {
+func (s *AdminSession) ask(v *app.PINAgainView) app.View {
 	s.confirm, s.confirmedFrom = v, s.view
 	return s.show(v)
 }
 
 // confirmed runs the action the PIN was asked again for.
-func (s *AdminSession) confirmed(pin string) View {
+func (s *AdminSession) confirmed(pin string) app.View {
 	c := s.confirm
 	s.confirm = nil
 	switch c.For {
-	case ConfirmOpenDoor:
-		note := StaffNote{Kind: NoteOpened, Door: c.Door}
+	case app.ConfirmOpenDoor:
+		note := app.StaffNote{Kind: app.NoteOpened, Door: c.Door}
 		if _, err := s.st.OpenDoor(s.ctx, c.Door, pin, "staff"); err != nil {
 			note = s.failed(err, c.Door)
 		}
 		return s.doorGrid(note)
-	case ConfirmOpenAll:
-		note := StaffNote{Kind: NoteOpenedAll}
+	case app.ConfirmOpenAll:
+		note := app.StaffNote{Kind: app.NoteOpenedAll}
 		if _, err := s.st.OpenAll(s.ctx, pin); err != nil {
 			note = s.failed(err, 0)
 		}
 		return s.doorGrid(note)
-	case ConfirmExit:
+	case app.ConfirmExit:
 		if err := s.st.ConfirmPIN(s.ctx, pin); err != nil {
-			return s.show(&StaffSettingsView{Note: s.failed(err, 0)})
+			return s.show(&app.StaffSettingsView{Note: s.failed(err, 0)})
 		}
 		s.f.log.Info("staff leave the kiosk for the desktop", "staff", s.st.Name())
-		return s.show(&ExitView{})
+		return s.show(&app.ExitView{})
 	}
 	t, err := s.st.TestEmptyDoors(s.ctx, pin)
 	if err != nil {
@@ -193,21 +195,21 @@ func (s *AdminSession) confirmed(pin string) View {
 }
 
 // failed is the note for a staff action that failed.
-func (s *AdminSession) failed(err error, door int64) StaffNote {
+func (s *AdminSession) failed(err error, door int64) app.StaffNote {
 	s.f.log.Warn("staff action failed", "err", err, "door", door)
 	switch {
-	case errors.Is(err, ErrBadPIN):
-		return StaffNote{Kind: NoteWrongPIN, Door: door}
-	case errors.Is(err, ErrBeingOpened):
-		return StaffNote{Kind: NoteBeingOpened, Door: door}
+	case errors.Is(err, app.ErrBadPIN):
+		return app.StaffNote{Kind: app.NoteWrongPIN, Door: door}
+	case errors.Is(err, app.ErrBeingOpened):
+		return app.StaffNote{Kind: app.NoteBeingOpened, Door: door}
 	}
-	return StaffNote{Kind: NoteFailed, Door: door, Trouble: TroubleOf(err)}
+	return app.StaffNote{Kind: app.NoteFailed, Door: door, Trouble: TroubleOf(err)}
 }
 
-func (s *AdminSession) setOutOfService(door int64, on bool) View {
-	note := StaffNote{Kind: NoteOutOfService, Door: door}
+func (s *AdminSession) setOutOfService(door int64, on bool) app.View {
+	note := app.StaffNote{Kind: app.NoteOutOfService, Door: door}
 	if !on {
-		note.Kind = NoteInService
+		note.Kind = app.NoteInService
 	}
 	if err := s.st.SetOutOfService(s.ctx, door, on, "staff"); err != nil {
 		note = s.failed(err, door)
@@ -215,23 +217,23 @@ func (s *AdminSession) setOutOfService(door int64, on bool) View {
 	return s.doorGrid(note)
 }
 
-func (s *AdminSession) rents(q RentQuery) View {
+func (s *AdminSession) rents(q app.RentQuery) app.View {
 	q.Limit = rentsLimit
 	rents, err := s.st.Rents(s.ctx, q)
 	if err != nil {
 		s.f.log.Error("rents", "err", err)
 	}
-	return s.show(&StaffRentsView{Query: q, Rents: rents, Failed: err != nil})
+	return s.show(&app.StaffRentsView{Query: q, Rents: rents, Failed: err != nil})
 }
 
 // log pages the audit log newest first; one event more than a page says
 // whether an older page follows.
-func (s *AdminSession) log(before int64) View {
+func (s *AdminSession) log(before int64) app.View {
 	events, err := s.st.Events(s.ctx, before, logPage+1)
 	if err != nil {
 		s.f.log.Error("events", "err", err)
 	}
-	v := &StaffLogView{Before: before, Events: events, Failed: err != nil}
+	v := &app.StaffLogView{Before: before, Events: events, Failed: err != nil}
 	if len(events) > logPage {
 		v.Events, v.Older = events[:logPage], true
 	}
@@ -239,12 +241,12 @@ func (s *AdminSession) log(before int64) View {
 }
 
 // hardwareView reads the devices' state afresh.
-func (s *AdminSession) hardwareView() *StaffHardwareView {
+func (s *AdminSession) hardwareView() *app.StaffHardwareView {
 	hw, err := s.st.Hardware(s.ctx)
 	if err != nil {
 		s.f.log.Error("hardware state", "err", err)
 	}
-	v := &StaffHardwareView{Hardware: hw, Failed: err != nil, LastRead: s.lastRead}
+	v := &app.StaffHardwareView{Hardware: hw, Failed: err != nil, LastRead: s.lastRead}
 	if s.hw != nil {
 		v.BusScan, v.BusScanned, v.BusScanFail = s.hw.BusScan, s.hw.BusScanned, s.hw.BusScanFail
 	}
@@ -252,10 +254,10 @@ func (s *AdminSession) hardwareView() *StaffHardwareView {
 	return v
 }
 
-func (s *AdminSession) hardware() View { return s.show(s.hardwareView()) }
+func (s *AdminSession) hardware() app.View { return s.show(s.hardwareView()) }
 
 // scanBus asks every address of the bus who is there (commissioning).
-func (s *AdminSession) scanBus() View {
+func (s *AdminSession) scanBus() app.View {
 	found, err := s.st.ScanBus(s.ctx)
 	if err != nil {
 		s.f.log.Warn("bus scan", "err", err)
@@ -266,7 +268,7 @@ func (s *AdminSession) scanBus() View {
 }
 
 // selfTest runs the self-test now; its report shows on the hardware screen.
-func (s *AdminSession) selfTest() View {
+func (s *AdminSession) selfTest() app.View {
 	rep, err := s.st.SelfTest(s.ctx)
 	if err != nil {
 		s.f.log.Warn("self-test", "err", err)
@@ -282,27 +284,27 @@ func (s *AdminSession) selfTest() View {
 
 // scan: any code read is shown as the last one, so staff can test the
 // readers; it starts nothing while staff are in.
-func (s *AdminSession) scan(text string) (View, bool) {
+func (s *AdminSession) scan(text string) (app.View, bool) {
 	s.lastRead = text
-	if _, ok := s.view.(*StaffHardwareView); ok {
+	if _, ok := s.view.(*app.StaffHardwareView); ok {
 		return s.hardware(), true
 	}
 	return s.view, true
 }
 
-func (s *AdminSession) notice(n Notice) View {
+func (s *AdminSession) notice(n app.Notice) app.View {
 	if s.test != nil && s.view == s.test.view {
 		return s.show(s.test.notice(n))
 	}
 	switch s.view.(type) {
-	case *StaffDoorsView:
+	case *app.StaffDoorsView:
 		switch n.Kind {
-		case NoticeOpened, NoticeClosed, NoticeLeftOpen, NoticeForcedOpen, NoticeFlapping,
-			NoticeSensorUnknown, NoticeSensorKnown, NoticeSettled, NoticeRent, NoticeDoor, NoticeAvailability:
+		case app.NoticeOpened, app.NoticeClosed, app.NoticeLeftOpen, app.NoticeForcedOpen, app.NoticeFlapping,
+			app.NoticeSensorUnknown, app.NoticeSensorKnown, app.NoticeSettled, app.NoticeRent, app.NoticeDoor, app.NoticeAvailability:
 			return s.doorGrid(s.doors.Note)
 		}
-	case *StaffHardwareView:
-		if n.Kind == NoticeAvailability {
+	case *app.StaffHardwareView:
+		if n.Kind == app.NoticeAvailability {
 			return s.hardware()
 		}
 	}
@@ -311,15 +313,15 @@ func (s *AdminSession) notice(n Notice) View {
 
 // tick reads the grid again every few seconds: sensors change without
 // notices when a board falls silent and comes back.
-func (s *AdminSession) tick(now time.Time) View {
-	if _, ok := s.view.(*StaffDoorsView); ok && !now.Before(s.refreshAt) {
+func (s *AdminSession) tick(now time.Time) app.View {
+	if _, ok := s.view.(*app.StaffDoorsView); ok && !now.Before(s.refreshAt) {
 		return s.doorGrid(s.doors.Note)
 	}
 	return s.view
 }
 
 func (s *AdminSession) wake() time.Time {
-	if _, ok := s.view.(*StaffDoorsView); ok {
+	if _, ok := s.view.(*app.StaffDoorsView); ok {
 		return s.refreshAt
 	}
 	return time.Time{}

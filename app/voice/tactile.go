@@ -1,4 +1,4 @@
-package app
+package voice
 
 import (
 	"strings"
@@ -141,14 +141,22 @@ func (e *CodeEntry) Tick(now time.Time) EntryStep {
 // Code is the characters taken so far.
 func (e *CodeEntry) Code() string { return string(e.code) }
 
+// Pending is the character a digit key pressed again and again stands
+// for now, before it is taken; ok false when no key is being pressed.
+func (e *CodeEntry) Pending() (c rune, ok bool) {
+	if e.tapKey < 0 {
+		return 0, false
+	}
+	return rune(multiTap[e.tapKey][e.tapIndex]), true
+}
+
 // Reset empties the code.
 func (e *CodeEntry) Reset() { e.code, e.tapKey = e.code[:0], -1 }
 
 func (e *CodeEntry) step(say ...Phrase) EntryStep {
 	s := EntryStep{Code: string(e.code), Say: say}
-	if e.tapKey >= 0 {
-		s.Pending = rune(multiTap[e.tapKey][e.tapIndex])
-		s.Deadline = e.deadline
+	if c, ok := e.Pending(); ok {
+		s.Pending, s.Deadline = c, e.deadline
 	}
 	return s
 }
