@@ -201,7 +201,7 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	sd.device(locks.Close)
 	isDemo := cfg.Lock.Port == "sim" || cfg.Kiosk.Demo
-	lopts := cfg.Options()
+	lopts := lockerOptions(cfg)
 	var demoKey cred.PrivateKey
 	if isDemo {
 		if demoKey, err = demoOperator(dir, &lopts, log); err != nil {
@@ -281,6 +281,24 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		"lock_port", cfg.Lock.Port, "startup_ms", time.Since(start).Milliseconds())
 	w.ShowAndRun()
 	return nil
+}
+
+// lockerOptions are the locker rules of cfg for core.New: with them the
+// holds of the readers of the event log that are switched on (the fleet
+// link, the webhooks), so pruning keeps what they have not delivered from
+// the start.
+func lockerOptions(cfg config.Config) core.Options {
+	o := core.Options{KioskID: cfg.Kiosk.ID, PickupWindow: cfg.Rents.PickupWindow, Retention: cfg.Rents.Retention,
+		BookingHold: cfg.Rents.BookingHold, RemoteOpen: cfg.Rents.RemoteOpen, ReopenGrace: cfg.Screen.ReopenGrace,
+		OperatorKeys: cfg.Operator.Keys(), DidNotOpen: cfg.Lock.DidNotOpenAfter.Std(), FlapLimit: cfg.Locker.FlapLimit,
+		CarrierKeys: cfg.CarrierKeys()}
+	if cfg.Fleet.Enabled {
+		o.Holds = append(o.Holds, fleet.EventHold())
+	}
+	if cfg.API.Enabled {
+		o.Holds = append(o.Holds, api.EventHolds(cfg.API)...)
+	}
+	return o
 }
 
 // startLocker sets up the doors, settles what a crash left behind and

@@ -108,7 +108,7 @@ func (k *kiosk) start() {
 	must(tb, err)
 	locker := core.New(db, locks, secret, core.Options{KioskID: k.id, RemoteOpen: true, OperatorKeys: k.keys,
 		Holds: []core.EventHold{EventHold()}, PINCost: core.PINCost{Time: 1, Memory: 8}, CarrierKeys: k.carriers}, testLog(tb))
-	doors, err := core.Layout(core.DemoColumns(), 2)
+	doors, err := core.Layout(app.DemoColumns(), 2)
 	must(tb, err)
 	must(tb, locker.SetUp(ctx, doors))
 	must(tb, locker.Reconcile(ctx))
