@@ -50,15 +50,20 @@ run: build
 			while kill -0 $$pid 2>/dev/null; do sleep 3; import -window root $(OUT)/screenshot.png 2>/dev/null; done'; \
 	fi
 
+# go test's own timeout (10 minutes a package) is a ceiling for a hang, not
+# a budget: on a loaded 2-core machine the ui package's -race run alone
+# takes minutes, so the ceiling is set here, well above it.
+TEST_TIMEOUT ?= 30m
+
 test: deps
 	$(GO) vet ./...
-	$(GO) test -race ./...
+	$(GO) test -race -timeout $(TEST_TIMEOUT) ./...
 	# The scanner's read-rate tests decode hundreds of images: they skip
 	# under -race (ten times slower, nothing concurrent) and run here.
-	$(GO) test -run 'Rate|SlowMachine' ./scanner
+	$(GO) test -timeout $(TEST_TIMEOUT) -run 'Rate|SlowMachine' ./scanner
 	# The same for the screens' fit and golden images: hundreds of layouts
 	# and captures, single-threaded.
-	$(GO) test -run 'TestScreensFit|TestGolden' ./ui
+	$(GO) test -timeout $(TEST_TIMEOUT) -run 'TestScreensFit|TestGolden' ./ui
 
 # Benchmarks print in benchstat's format; each sits beside its baseline.
 bench: deps

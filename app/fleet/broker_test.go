@@ -15,7 +15,6 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -275,10 +274,4 @@ func (b *broker) lockerConfig(tb testing.TB, id string) Config {
 func (b *broker) operatorConfig() OperatorConfig {
 	return OperatorConfig{Broker: b.TLSURL(), Fleet: testFleet, CAFile: b.pki.path("ca.pem"),
 		CertFile: b.pki.path(operatorID + ".pem"), KeyFile: b.pki.path(operatorID + ".key")}
-}
-
-func (b *broker) logTail() string {
-	log, _ := os.ReadFile(filepath.Join(b.dir, "mosquitto.log"))
-	lines := strings.Split(strings.TrimSpace(string(log)), "\n")
-	return strings.Join(lines[max(0, len(lines)-20):], "\n")
 }
