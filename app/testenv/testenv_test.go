@@ -24,7 +24,7 @@ type recorder struct {
 	failed, skipped string
 }
 
-func (r *recorder) Helper()                          {}
+func (r *recorder) Helper()                           {}
 func (r *recorder) Fatalf(format string, args ...any) { r.failed = format }
 func (r *recorder) Skipf(format string, args ...any)  { r.skipped = format }
 
