@@ -88,7 +88,18 @@ type (
 	AckAlerts struct{}
 )
 
+// StartAudio is the screen's report of a long press anywhere on it: the
+// person asks for audio mode. The tactile keypad's repeat key does the same
+// (Front.Press).
+type StartAudio struct{}
+
+// EndAudio is the person's "end audio guidance" (the bar that shows audio
+// mode is on): the screen stays, and stops speaking.
+type EndAudio struct{}
+
 func (Collect) isIntent()         {}
+func (StartAudio) isIntent()      {}
+func (EndAudio) isIntent()        {}
 func (SendReturn) isIntent()      {}
 func (EnterCode) isIntent()       {}
 func (StaffGesture) isIntent()    {}

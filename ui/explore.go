@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"pudo/app"
+	"pudo/app/voice"
 )
 
 // explorer lies over a screen in audio mode, so that a person who cannot
@@ -38,9 +39,9 @@ const doubleTapWithin = 500 * time.Millisecond
 // item is something on a screen a finger can find: a button, a text.
 type item struct {
 	obj  fyne.CanvasObject
-	id   string     // the same item drawn again has the same id
-	say  app.Phrase // what is said when the finger finds it
-	use  func()     // what a double tap does; nil: a text, only read
+	id   string       // the same item drawn again has the same id
+	say  voice.Phrase // what is said when the finger finds it
+	use  func()       // what a double tap does; nil: a text, only read
 	rect fyne.Position
 	size fyne.Size
 }
@@ -78,7 +79,7 @@ func (k *Kiosk) explored(root fyne.CanvasObject) fyne.CanvasObject {
 func (k *Kiosk) audioBar() fyne.CanvasObject {
 	on := widget.NewLabelWithStyle(tr("audio.on"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	on.Importance = widget.HighImportance
-	again := k.button(tr("audio.again"), theme.MediaReplayIcon(), func() { k.press(app.KeyRepeat) })
+	again := k.button(tr("audio.again"), theme.MediaReplayIcon(), func() { k.press(voice.KeyRepeat) })
 	end := k.button(tr("audio.end"), theme.VolumeMuteIcon(), func() { k.send(app.EndAudio{}) })
 	bg := canvas.NewRectangle(themed(colorNameLit))
 	bg.CornerRadius = 8
@@ -150,7 +151,7 @@ func (e *explorer) find(pos fyne.Position, touched bool) {
 func (k *Kiosk) useFocus(root fyne.CanvasObject) {
 	f := k.voice.focus
 	if f == nil {
-		k.interrupt(app.Say(app.SpokenPrefix + "touch.none"))
+		k.interrupt(voice.Say(voice.SpokenPrefix + "touch.none"))
 		return
 	}
 	var now *item
@@ -163,7 +164,7 @@ func (k *Kiosk) useFocus(root fyne.CanvasObject) {
 	switch {
 	case now == nil:
 		k.voice.focus = nil
-		k.interrupt(app.Say(app.SpokenPrefix + "touch.gone"))
+		k.interrupt(voice.Say(voice.SpokenPrefix + "touch.gone"))
 	case now.use == nil:
 		k.interrupt(now.say) // a text: read it again
 	default:
@@ -244,8 +245,8 @@ func (k *Kiosk) itemOf(o fyne.CanvasObject) (item, bool) {
 	return item{}, false
 }
 
-func touchSay(key, text string) app.Phrase {
-	return app.Say(app.SpokenPrefix+key, "Text", app.Text(text))
+func touchSay(key, text string) voice.Phrase {
+	return voice.Say(voice.SpokenPrefix+key, "Text", voice.Text(text))
 }
 
 // keypadItem is a key of the code keypad on show: its character said as
@@ -260,26 +261,26 @@ func (k *Kiosk) keypadItem(o fyne.CanvasObject) (item, bool) {
 	switch {
 	case o == p.display:
 		return item{obj: o, id: "keypad:display",
-			say: app.Say(app.SpokenPrefix+"code.readback", "N", len(p.code), "Need", p.length),
-			use: func() { k.press(app.KeyReadBack) }}, true
+			say: voice.Say(voice.SpokenPrefix+"code.readback", "N", len(p.code), "Need", p.length),
+			use: func() { k.press(voice.KeyReadBack) }}, true
 	case o == p.ok:
 		label := "keypad.ok"
 		if cv, ok := k.view.(*app.CodeView); ok && cv.For == app.EntryReturn {
 			label = "return.ok"
 		}
-		return item{obj: o, id: "keypad:ok", say: app.TouchKey(label), use: func() { k.press(app.KeyConfirm) }}, true
+		return item{obj: o, id: "keypad:ok", say: voice.TouchKey(label), use: func() { k.press(voice.KeyConfirm) }}, true
 	case p.back != nil && o == p.back:
-		return item{obj: o, id: "keypad:back", say: app.TouchKey("common.back"), use: func() { k.send(app.Back{}) }}, true
+		return item{obj: o, id: "keypad:back", say: voice.TouchKey("common.back"), use: func() { k.send(app.Back{}) }}, true
 	}
 	for name, b := range p.keys {
 		if o != b {
 			continue
 		}
 		if name == "delete" {
-			return item{obj: o, id: "keypad:delete", say: app.TouchKey("keypad.delete"), use: func() { k.press(app.KeyDelete) }}, true
+			return item{obj: o, id: "keypad:delete", say: voice.TouchKey("keypad.delete"), use: func() { k.press(voice.KeyDelete) }}, true
 		}
 		c := rune(name[0])
-		return item{obj: o, id: "keypad:" + name, say: app.TouchKey(name), use: func() { k.typeChar(c) }}, true
+		return item{obj: o, id: "keypad:" + name, say: voice.TouchKey(name), use: func() { k.typeChar(c) }}, true
 	}
 	return item{}, false
 }
@@ -289,7 +290,7 @@ func (k *Kiosk) prepareItems(root fyne.CanvasObject) {
 	if k.opts.Speech == nil {
 		return
 	}
-	var say []app.Phrase
+	var say []voice.Phrase
 	for _, it := range k.items(root) {
 		say = append(say, it.say)
 	}

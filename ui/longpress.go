@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
-	"pudo/app"
+	"pudo/app/voice"
 )
 
 // longPress follows one press on a shopper's screen, wherever it lands
@@ -34,7 +34,7 @@ const heldChecks = 8
 
 // pressDown starts following a press, where audio mode may start.
 func (k *Kiosk) pressDown() {
-	if k.opts.Speech == nil || !app.AudioView(k.view) {
+	if k.opts.Speech == nil || !voice.ShopperView(k.view) {
 		return
 	}
 	k.pressUp()

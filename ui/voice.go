@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2"
 
 	"pudo/app"
+	"pudo/app/session"
+	"pudo/app/voice"
 	"pudo/ui/sound"
 )
 
@@ -18,13 +20,13 @@ import (
 // headphones now; Prepare renders phrases ahead, so that they are said
 // without delay when asked for.
 type Speaker interface {
-	Say(lang string, phrases ...app.Phrase)
-	Interrupt(lang string, phrases ...app.Phrase)
+	Say(lang string, phrases ...voice.Phrase)
+	Interrupt(lang string, phrases ...voice.Phrase)
 	Silence()
 	SetNight(night bool)
 	Status() sound.SpeechStatus
 	Private() bool
-	Prepare(lang string, phrases ...app.Phrase)
+	Prepare(lang string, phrases ...voice.Phrase)
 }
 
 // SoundGuide is the tick played while a code is in the camera's view but
@@ -35,10 +37,10 @@ const SoundGuide = "guide"
 // hand moves, seldom enough not to drown the speech.
 const guideEvery = 300 * time.Millisecond
 
-// voice is the router's side of audio mode. Audio mode itself is the
-// locker's sessions' (app.Front): the router reports long presses, keys
+// audioMode is the router's side of audio mode. Audio mode itself is the
+// locker's sessions' (session.Front): the router reports long presses, keys
 // and touches, and says what the Front asks for, in the screen language.
-type voice struct {
+type audioMode struct {
 	on       bool      // audio mode, as the Front last said
 	drawn    bool      // audio mode as the screen on show was drawn: its explorer and bar
 	language bool      // the language was just changed: say its name first
@@ -50,7 +52,7 @@ type voice struct {
 // say, and the code typed in audio mode for the keypad's display. What a
 // person's own act brings is said at once; what the locker brought
 // waits for the end of the word being said.
-func (k *Kiosk) audioState(st app.AudioState, c cause) {
+func (k *Kiosk) audioState(st session.AudioState, c cause) {
 	k.voice.on = st.On
 	if st.On != k.voice.drawn && k.shown != nil {
 		k.redraw(k.shown) // audio mode came or went here: its bar, and exploring by touch
@@ -64,7 +66,7 @@ func (k *Kiosk) audioState(st app.AudioState, c cause) {
 	say := st.Say
 	if k.voice.language {
 		k.voice.language = false
-		say = append([]app.Phrase{app.Say(app.SpokenPrefix + "language")}, say...)
+		say = append([]voice.Phrase{voice.Say(voice.SpokenPrefix + "language")}, say...)
 	}
 	if c == byPerson {
 		k.interrupt(say...)
@@ -75,7 +77,7 @@ func (k *Kiosk) audioState(st app.AudioState, c cause) {
 
 // speak says phrases in the screen's language after the word being said;
 // none is silence.
-func (k *Kiosk) speak(phrases ...app.Phrase) {
+func (k *Kiosk) speak(phrases ...voice.Phrase) {
 	if k.opts.Speech == nil {
 		return
 	}
@@ -87,7 +89,7 @@ func (k *Kiosk) speak(phrases ...app.Phrase) {
 }
 
 // interrupt says phrases at once: the answer to the person's key or touch.
-func (k *Kiosk) interrupt(phrases ...app.Phrase) {
+func (k *Kiosk) interrupt(phrases ...voice.Phrase) {
 	if k.opts.Speech == nil {
 		return
 	}
@@ -114,11 +116,11 @@ func (k *Kiosk) tactileKey(name fyne.KeyName) bool {
 		return false
 	}
 	switch {
-	case !k.voice.on && key != app.KeyRepeat:
+	case !k.voice.on && key != voice.KeyRepeat:
 		return false
 	case k.more != nil && k.voice.on:
 		k.answerMore(key)
-	case key == app.KeyLanguage && k.voice.on:
+	case key == voice.KeyLanguage && k.voice.on:
 		k.nextLanguage()
 	default:
 		k.press(key)
@@ -127,7 +129,7 @@ func (k *Kiosk) tactileKey(name fyne.KeyName) bool {
 }
 
 // press hands a keypad key to the Front.
-func (k *Kiosk) press(key app.Key) {
+func (k *Kiosk) press(key voice.Key) {
 	k.async(func(ctx context.Context) { k.deliver(k.front.Press(ctx, key), byPerson) })
 }
 
@@ -182,19 +184,19 @@ func (k *Kiosk) nextLanguage() {
 	k.log.Info("language", "code", next.Code, "by", "keypad")
 	k.refresh(k.shown)
 	k.voice.language = true
-	k.press(app.KeyRepeat)
+	k.press(voice.KeyRepeat)
 }
 
 // answerMore takes the keypad's answer to "Need more time?".
-func (k *Kiosk) answerMore(key app.Key) {
-	switch answered, more := app.MoreTimeAnswer(key); {
+func (k *Kiosk) answerMore(key voice.Key) {
+	switch answered, more := voice.MoreTimeAnswer(key); {
 	case answered && more:
 		k.hideMore()
-		k.press(app.KeyRepeat) // where was I?
+		k.press(voice.KeyRepeat) // where was I?
 	case answered:
 		k.timeout()
 	default:
-		k.interrupt(app.SpokenMoreTime(k.opts.Voice, k.moreAt.Sub(k.now()))...)
+		k.interrupt(voice.SpokenMoreTime(k.opts.Voice, k.moreAt.Sub(k.now()))...)
 	}
 }
 
@@ -203,7 +205,7 @@ func (k *Kiosk) answerMore(key app.Key) {
 // for a code, a tick sounds, so that a person who cannot see the scanner
 // moves the code until it reads. Call it on the UI goroutine.
 func (k *Kiosk) CodeInView() {
-	if !k.voice.on || !app.WaitsForScan(k.view) {
+	if !k.voice.on || !voice.WaitsForScan(k.view) {
 		return
 	}
 	if now := k.now(); now.Sub(k.voice.guided) >= guideEvery {

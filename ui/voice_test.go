@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
-	"pudo/app"
+	"pudo/app/voice"
 	"pudo/assets"
 	"pudo/ui/sound"
 )
@@ -22,26 +22,26 @@ type fakeSpeaker struct {
 	night    bool
 	status   sound.SpeechStatus
 	private  bool // headphones plugged in
-	prepared []app.Phrase
+	prepared []voice.Phrase
 }
 
 type utterance struct {
 	lang    string
-	phrases []app.Phrase
+	phrases []voice.Phrase
 	now     bool // cut what was said at once (Interrupt, Silence)
 }
 
-func (s *fakeSpeaker) Say(lang string, p ...app.Phrase) {
+func (s *fakeSpeaker) Say(lang string, p ...voice.Phrase) {
 	s.said = append(s.said, utterance{lang: lang, phrases: p})
 }
-func (s *fakeSpeaker) Interrupt(lang string, p ...app.Phrase) {
+func (s *fakeSpeaker) Interrupt(lang string, p ...voice.Phrase) {
 	s.said = append(s.said, utterance{lang: lang, phrases: p, now: true})
 }
-func (s *fakeSpeaker) Silence()                             { s.said = append(s.said, utterance{now: true}) }
-func (s *fakeSpeaker) SetNight(n bool)                      { s.night = n }
-func (s *fakeSpeaker) Status() sound.SpeechStatus           { return s.status }
-func (s *fakeSpeaker) Private() bool                        { return s.private }
-func (s *fakeSpeaker) Prepare(lang string, p ...app.Phrase) { s.prepared = append(s.prepared, p...) }
+func (s *fakeSpeaker) Silence()                               { s.said = append(s.said, utterance{now: true}) }
+func (s *fakeSpeaker) SetNight(n bool)                        { s.night = n }
+func (s *fakeSpeaker) Status() sound.SpeechStatus             { return s.status }
+func (s *fakeSpeaker) Private() bool                          { return s.private }
+func (s *fakeSpeaker) Prepare(lang string, p ...voice.Phrase) { s.prepared = append(s.prepared, p...) }
 
 // last is the keys of the last utterance.
 func (s *fakeSpeaker) last() []string {
@@ -64,7 +64,7 @@ func voiceFixture(t testing.TB, edit ...func(*Options)) (*fixture, *fakeSpeaker)
 	sp := &fakeSpeaker{status: sound.SpeechStatus{State: sound.SpeechNoEngine}}
 	f := newFixture(t, append([]func(*Options){func(o *Options) {
 		o.Speech = sp
-		o.Voice = app.Voice{Cabinet: app.DemoWayfinding().Cabinet([]string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"}), Locker: "T1"}
+		o.Voice = voice.Voice{Cabinet: voice.DemoWayfinding().Cabinet([]string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"}), Locker: "T1"}
 	}}, edit...)...)
 	return f, sp
 }
@@ -322,7 +322,7 @@ func TestExploreHomeByTouch(t *testing.T) {
 	collect := f.button(tr("home.collect"))
 	f.touch(t, collect)
 	f.want(t, &homeScreen{})
-	if got := sp.said[len(sp.said)-1]; !got.now || got.phrases[0].Key != "spoken.touch.button" || got.phrases[0].Args[1] != app.Text(tr("home.collect")) {
+	if got := sp.said[len(sp.said)-1]; !got.now || got.phrases[0].Key != "spoken.touch.button" || got.phrases[0].Args[1] != voice.Text(tr("home.collect")) {
 		t.Fatalf("a finger on Collect said %v", got)
 	}
 	f.doubleTap(t, nil)
@@ -464,7 +464,7 @@ func TestHardwareScreenSaysSpeech(t *testing.T) {
 // The problem screen prints what audio mode says of each trouble.
 func TestTroubleTextsAgree(t *testing.T) {
 	for tr, keys := range troubles {
-		title, what := app.TroubleKeys(tr)
+		title, what := voice.TroubleKeys(tr)
 		if title != keys.title || what != keys.what {
 			t.Errorf("trouble %d: screen %v, spoken %s %s", tr, keys, title, what)
 		}
@@ -473,11 +473,11 @@ func TestTroubleTextsAgree(t *testing.T) {
 
 // A code in the log: never, though it is spoken.
 func TestSpokenCodeNotInLog(t *testing.T) {
-	cat, err := app.LoadCatalogue(assets.Translations)
+	cat, err := voice.LoadCatalogue(assets.Translations)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range app.Spell("H4W9RT2C") {
+	for _, p := range voice.Spell("H4W9RT2C") {
 		if s, _ := cat.LogText("en", p); strings.ContainsAny(s, "H4W9RT2C") {
 			t.Errorf("%v logged as %q", p, s)
 		}

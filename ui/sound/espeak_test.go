@@ -3,14 +3,16 @@ package sound
 import (
 	"context"
 	"math"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"pudo/app"
+	"pudo/app/voice"
 	"pudo/assets"
+
+	"pudo/app/testenv"
 )
 
 // voices are config's default voices ([speech.voices]).
@@ -24,10 +26,7 @@ func requireEspeak(t testing.TB) *espeak {
 	t.Helper()
 	eng, err := findEspeak(context.Background(), "espeak-ng", 150)
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("espeak-ng is missing (make deps installs it): %v", err)
-		}
-		t.Skipf("espeak-ng not installed (make deps installs it): %v", err)
+		testenv.Missing(t, "espeak-ng (make deps installs it): %v", err)
 	}
 	return eng
 }
@@ -48,11 +47,11 @@ func TestEspeakSpeaksEveryLanguage(t *testing.T) {
 	if !strings.HasPrefix(eng.id(), "espeak-ng 1.") {
 		t.Errorf("engine %q", eng.id())
 	}
-	cat, err := app.LoadCatalogue(assets.Translations)
+	cat, err := voice.LoadCatalogue(assets.Translations)
 	if err != nil {
 		t.Fatal(err)
 	}
-	way := app.DemoWayfinding().Cabinet([]string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"}).DoorWay(14, 3, 2)
+	way := voice.DemoWayfinding().Cabinet([]string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"}).DoorWay(14, 3, 2)
 	for _, lang := range languages {
 		text, err := cat.Text(lang, way)
 		if err != nil {
@@ -153,15 +152,15 @@ func phonemes(t *testing.T, eng *espeak, voice, text string) string {
 // thousand nine hundred and forty-six"), and every digit is there.
 func TestPhoneNumberSaidDigitByDigit(t *testing.T) {
 	eng := requireEspeak(t)
-	cat, err := app.LoadCatalogue(assets.Translations)
+	cat, err := voice.LoadCatalogue(assets.Translations)
 	if err != nil {
 		t.Fatal(err)
 	}
 	const phone = "+44 20 7946 0000"
-	vo := app.Voice{Phone: phone, Locker: "PUDO-DEMO"}
-	var call app.Phrase
-	for _, p := range app.Spoken(&app.ProblemView{Trouble: app.TroubleDidNotOpen, Door: 7}, vo, time.Time{}) {
-		if p.Key == app.SpokenPrefix+"support.call" {
+	vo := voice.Voice{Phone: phone, Locker: "PUDO-DEMO"}
+	var call voice.Phrase
+	for _, p := range voice.Spoken(&app.ProblemView{Trouble: app.TroubleDidNotOpen, Door: 7}, vo, time.Time{}) {
+		if p.Key == voice.SpokenPrefix+"support.call" {
 			call = p
 		}
 	}

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"pudo/app"
+	"pudo/app/voice"
 )
 
 // SpeechOptions configure Speech; main fills them from config [speech].
@@ -27,7 +27,7 @@ type SpeechOptions struct {
 	// Languages are rendered ahead at start, the first first: every
 	// spoken.* text without placeholders, and Ahead.
 	Languages []string
-	Ahead     []app.Phrase
+	Ahead     []voice.Phrase
 	Workers   int // espeak-ng processes rendering ahead at once; 0: 1
 }
 
@@ -41,7 +41,7 @@ type SpeechOptions struct {
 type Speech struct {
 	player *Player
 	opts   SpeechOptions
-	cat    app.Catalogue
+	cat    voice.Catalogue
 	eng    renderer // nil: no engine, silent
 	engErr error
 	clips  *clips
@@ -68,13 +68,13 @@ type Speech struct {
 type utterance struct {
 	gen     uint64
 	lang    string
-	phrases []app.Phrase
+	phrases []voice.Phrase
 	cut     Cut
 }
 
 type job struct {
 	lang   string
-	phrase app.Phrase
+	phrase voice.Phrase
 }
 
 // gap separates the phrases of one utterance, as a speaker pauses
@@ -99,7 +99,7 @@ func OpenSpeech(ctx context.Context, player *Player, opts SpeechOptions, log *sl
 }
 
 func openSpeech(ctx context.Context, player *Player, opts SpeechOptions, eng renderer, engErr error, log *slog.Logger) (*Speech, error) {
-	cat, err := app.LoadCatalogue(opts.Catalogue)
+	cat, err := voice.LoadCatalogue(opts.Catalogue)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +138,7 @@ func openSpeech(ctx context.Context, player *Player, opts SpeechOptions, eng ren
 // same words again while they are still being said go on as they are,
 // not from the start. What is said is logged, every character of a code
 // or a PIN as "•": the log is support's transcript of what a person heard.
-func (s *Speech) Say(lang string, phrases ...app.Phrase) {
+func (s *Speech) Say(lang string, phrases ...voice.Phrase) {
 	if s.again(lang, phrases) {
 		return
 	}
@@ -148,7 +148,7 @@ func (s *Speech) Say(lang string, phrases ...app.Phrase) {
 
 // Interrupt is Say at once, cutting what is being said mid-word: the
 // answer to the person's own key or touch.
-func (s *Speech) Interrupt(lang string, phrases ...app.Phrase) {
+func (s *Speech) Interrupt(lang string, phrases ...voice.Phrase) {
 	s.logSaid(lang, phrases)
 	s.sayAt(lang, phrases, CutNow)
 }
@@ -162,7 +162,7 @@ func (s *Speech) Private() bool { return s.player.Private() }
 
 // again reports whether phrases in lang are what is being said now, or
 // about to be.
-func (s *Speech) again(lang string, phrases []app.Phrase) bool {
+func (s *Speech) again(lang string, phrases []voice.Phrase) bool {
 	if s.eng == nil {
 		return false
 	}
@@ -172,11 +172,11 @@ func (s *Speech) again(lang string, phrases []app.Phrase) bool {
 	return same && (waiting || s.player.saying(gen))
 }
 
-func utteranceKey(lang string, phrases []app.Phrase) string {
+func utteranceKey(lang string, phrases []voice.Phrase) string {
 	return lang + fmt.Sprint(phrases)
 }
 
-func (s *Speech) logSaid(lang string, phrases []app.Phrase) {
+func (s *Speech) logSaid(lang string, phrases []voice.Phrase) {
 	said := make([]string, 0, len(phrases))
 	for _, p := range phrases {
 		t, err := s.cat.LogText(lang, p)
@@ -203,10 +203,12 @@ func (s *Speech) Utterance() uint64 {
 
 // say queues an utterance that cuts the one being said at once, and
 // returns its number.
-func (s *Speech) say(lang string, phrases []app.Phrase) uint64 { return s.sayAt(lang, phrases, CutNow) }
+func (s *Speech) say(lang string, phrases []voice.Phrase) uint64 {
+	return s.sayAt(lang, phrases, CutNow)
+}
 
 // sayAt queues an utterance and returns its number.
-func (s *Speech) sayAt(lang string, phrases []app.Phrase, cut Cut) uint64 {
+func (s *Speech) sayAt(lang string, phrases []voice.Phrase, cut Cut) uint64 {
 	if s.eng == nil {
 		return 0
 	}
@@ -225,13 +227,13 @@ func (s *Speech) sayAt(lang string, phrases []app.Phrase, cut Cut) uint64 {
 
 // Prepare renders phrases in lang in the background, so that saying them
 // later needs no espeak-ng: the doors' ways, a screen's texts with values.
-func (s *Speech) Prepare(lang string, phrases ...app.Phrase) {
+func (s *Speech) Prepare(lang string, phrases ...voice.Phrase) {
 	if s.eng != nil {
 		s.prepare(lang, phrases...)
 	}
 }
 
-func (s *Speech) prepare(lang string, phrases ...app.Phrase) {
+func (s *Speech) prepare(lang string, phrases ...voice.Phrase) {
 	s.mu.Lock()
 	for _, p := range phrases {
 		s.queue = append(s.queue, job{lang, p})
@@ -319,7 +321,7 @@ func (s *Speech) utter(u *utterance) []int16 {
 }
 
 // clip is the audio of p in lang, from the cache or rendered now.
-func (s *Speech) clip(ctx context.Context, lang string, p app.Phrase) ([]int16, error) {
+func (s *Speech) clip(ctx context.Context, lang string, p voice.Phrase) ([]int16, error) {
 	k, voice, text, err := s.key(lang, p)
 	if err != nil {
 		return nil, err
@@ -330,7 +332,7 @@ func (s *Speech) clip(ctx context.Context, lang string, p app.Phrase) ([]int16, 
 	return s.render(ctx, k, lang, voice, text)
 }
 
-func (s *Speech) key(lang string, p app.Phrase) (clipKey, string, string, error) {
+func (s *Speech) key(lang string, p voice.Phrase) (clipKey, string, string, error) {
 	voice, ok := s.opts.Voices[lang]
 	if !ok {
 		return clipKey{}, "", "", errors.New("sound: no voice for language " + lang)
