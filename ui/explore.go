@@ -139,10 +139,10 @@ func (e *explorer) find(pos fyne.Position, touched bool) {
 		return
 	}
 	e.k.voice.focus = it
-	if it == nil {
+	if it == nil || e.k.opts.Speech == nil {
 		return
 	}
-	e.k.interrupt(it.say)
+	e.k.opts.Speech.Explore(CurrentLanguage(), it.say)
 }
 
 // useFocus does what a double tap on root asks of the focus: the item

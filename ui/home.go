@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"pudo/app"
+	"pudo/app/voice"
 	"pudo/assets"
 )
 
@@ -109,6 +110,10 @@ func (k *Kiosk) languageRow(s screen) fyne.CanvasObject {
 			SetLanguage(l.Code)
 			k.log.Info("language", "code", l.Code)
 			k.refresh(s)
+			if k.voice.on { // chosen by touch: the screen again, in it
+				k.voice.language = true
+				k.press(voice.KeyRepeat)
+			}
 		})
 		if l.Code == CurrentLanguage() {
 			b.Importance = widget.HighImportance

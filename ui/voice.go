@@ -22,6 +22,7 @@ import (
 type Speaker interface {
 	Say(lang string, phrases ...voice.Phrase)
 	Interrupt(lang string, phrases ...voice.Phrase)
+	Explore(lang string, p voice.Phrase)
 	Silence()
 	SetNight(night bool)
 	Status() sound.SpeechStatus

@@ -37,6 +37,9 @@ func (s *fakeSpeaker) Say(lang string, p ...voice.Phrase) {
 func (s *fakeSpeaker) Interrupt(lang string, p ...voice.Phrase) {
 	s.said = append(s.said, utterance{lang: lang, phrases: p, now: true})
 }
+func (s *fakeSpeaker) Explore(lang string, p voice.Phrase) {
+	s.said = append(s.said, utterance{lang: lang, phrases: []voice.Phrase{p}, now: true})
+}
 func (s *fakeSpeaker) Silence()                               { s.said = append(s.said, utterance{now: true}) }
 func (s *fakeSpeaker) SetNight(n bool)                        { s.night = n }
 func (s *fakeSpeaker) Status() sound.SpeechStatus             { return s.status }
@@ -518,5 +521,17 @@ func TestNoLongPressOnStaffScreens(t *testing.T) {
 	f.pump()
 	if f.k.front.Audio() || len(sp.said) != 0 || f.pad(t).code != "1" {
 		t.Fatalf("a key held on the PIN screen: audio %v, said %v, typed %q", f.k.front.Audio(), sp.said, f.pad(t).code)
+	}
+}
+
+// A language chosen by touch in audio mode says the screen again in it,
+// its name first.
+func TestLanguageByTouch(t *testing.T) {
+	f, sp := voiceFixture(t)
+	f.key("*")
+	f.touch(t, f.button("Polski"))
+	f.doubleTap(t, nil)
+	if got := sp.said[len(sp.said)-1]; got.lang != "pl" || got.phrases[0].Key != "spoken.language" || got.phrases[1].Key != "home.title" {
+		t.Fatalf("choosing Polski said %v", got)
 	}
 }

@@ -142,15 +142,23 @@ func (s *Speech) Say(lang string, phrases ...voice.Phrase) {
 	if s.again(lang, phrases) {
 		return
 	}
-	s.logSaid(lang, phrases)
+	s.logSaid(lang, phrases, "screen")
 	s.sayAt(lang, phrases, CutWord)
 }
 
 // Interrupt is Say at once, cutting what is being said mid-word: the
 // answer to the person's own key or touch.
 func (s *Speech) Interrupt(lang string, phrases ...voice.Phrase) {
-	s.logSaid(lang, phrases)
+	s.logSaid(lang, phrases, "key")
 	s.sayAt(lang, phrases, CutNow)
+}
+
+// Explore is Interrupt for what a finger found on the screen in audio
+// mode; the log tells it from what the screens said (by=touch), so that
+// support reads the screens' words apart from a finger's search.
+func (s *Speech) Explore(lang string, p voice.Phrase) {
+	s.logSaid(lang, []voice.Phrase{p}, "touch")
+	s.sayAt(lang, []voice.Phrase{p}, CutNow)
 }
 
 // Silence stops speaking, at once.
@@ -176,7 +184,9 @@ func utteranceKey(lang string, phrases []voice.Phrase) string {
 	return lang + fmt.Sprint(phrases)
 }
 
-func (s *Speech) logSaid(lang string, phrases []voice.Phrase) {
+// logSaid logs what is said, and what it answers: a screen that came up,
+// a key (or a double tap), or a finger exploring.
+func (s *Speech) logSaid(lang string, phrases []voice.Phrase, by string) {
 	said := make([]string, 0, len(phrases))
 	for _, p := range phrases {
 		t, err := s.cat.LogText(lang, p)
@@ -185,7 +195,7 @@ func (s *Speech) logSaid(lang string, phrases []voice.Phrase) {
 		}
 		said = append(said, t)
 	}
-	s.log.Info("speech: say", "lang", lang, "text", strings.Join(said, " | "), "silent", s.silent())
+	s.log.Info("speech: say", "lang", lang, "text", strings.Join(said, " | "), "by", by, "silent", s.silent())
 }
 
 // silent reports whether nobody hears speech: no engine, or no sound card
