@@ -74,6 +74,17 @@ func (e *LockedOutError) Error() string {
 	return "app: entry paused after wrong entries until " + e.Until.Format(time.RFC3339)
 }
 
+// GoneError: the code is right but its parcel is gone (Err is
+// ErrAlreadyCollected or ErrExpired) from Door, which the screen names in
+// the support reference: whoever typed the code knows its parcel.
+type GoneError struct {
+	Door int64
+	Err  error
+}
+
+func (e *GoneError) Error() string { return fmt.Sprintf("app: door %d: %v", e.Door, e.Err) }
+func (e *GoneError) Unwrap() error { return e.Err }
+
 // BeingOpenedError: an opening of Door is still unsettled, so no new one
 // starts ("your door is being opened: door N").
 type BeingOpenedError struct {

@@ -77,6 +77,9 @@ type CodeView struct {
 	// PausedUntil: code entry is paused after wrong codes until then; the
 	// screen counts down and takes no code meanwhile.
 	PausedUntil time.Time
+	// Door is the door of a code whose parcel is gone (collected,
+	// expired), for the support reference; 0 when not known.
+	Door int64
 }
 
 // Trouble is what went wrong, for a problem screen or a staff note. The

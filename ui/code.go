@@ -46,40 +46,39 @@ func (s *codeScreen) draw(k *Kiosk) fyne.CanvasObject {
 	if s.v.For == app.EntryReturn {
 		head, ok = tr("return.title"), tr("return.ok")
 	}
-	back := k.button(tr("common.back"), theme.NavigateBackIcon(), func() { k.send(app.Back{}) })
+	goBack := func() { k.send(app.Back{}) }
+	back := k.button(tr("common.back"), theme.NavigateBackIcon(), goBack)
 	s.keypad = newCodeKeypad(k, ok, func(code string) { s.submit(k, code) }).withBack(back)
+	if s.gone(k) {
+		// The code was right, its parcel is gone: no typo to fix, so the
+		// answer and whom to ask take the screen, the keypad one tap
+		// away (a key typed brings it back too).
+		k.input.entered = ""
+		return s.goneScreen(k, k.button(tr("common.back"), theme.NavigateBackIcon(), goBack))
+	}
 	message := ""
-	if key, ok := refusals[s.v.Refusal]; ok {
+	if key, ok := refusals[s.v.Refusal]; ok && !s.again {
 		message = tr(key)
 	}
 	s.msg = newMessage(message)
 	t := title(head)
 	t.SizeName = theme.SizeNameSubHeadingText
-	// The hint gives way to the message line: the message says more, and
-	// big text needs the room.
+	// The hint gives way to the message line, in a place as tall as the
+	// longest message: the keypad neither moves nor shrinks when one
+	// shows, and a finger that learned where its keys are finds them
+	// there still.
 	hint := say(tr("code.hint"))
 	hint.Hidden = s.msg.Visible()
-	top := container.NewVBox(t, hint, s.msg)
-	if s.gone(k) {
-		// The code was right, its parcel is gone: no typo to fix, so the
-		// answer and whom to ask take the screen, the keypad one tap
-		// away (a key typed brings it back too). Audio mode keeps it:
-		// the touch pad lies over it.
-		t.Hide()
-		return arrange(container.NewVBox(s.msg, newSupportLine(k.opts.Support, k.ref(0))), k.row(back,
-			k.mainButton(tr("code.another"), theme.ContentAddIcon(), func() { s.typeAgain(k) })))
-	}
-	if s.v.Refusal == app.RefusalCollected || s.v.Refusal == app.RefusalExpired {
-		top.Add(newSupportLine(k.opts.Support, k.ref(0)))
-	}
-	body := container.NewBorder(top, nil, nil, nil, s.keypad.content)
+	slot := container.New(&sameHeight{}, append([]fyne.CanvasObject{hint, s.msg}, longestMessages(s.v.For)...)...)
+	top := container.NewVBox(t, slot)
+	s.keypad.head(top)
+	body := s.keypad.content
 	s.relayout = func() {
 		hint.Hidden = s.msg.Visible()
-		top.Refresh()
-		body.Refresh()
+		slot.Refresh()
 	}
 	paused := s.v.PausedUntil.After(k.now())
-	if kept := k.input.entered; kept != "" && (s.v.Refusal != app.RefusalNone || paused) {
+	if kept := k.input.entered; kept != "" && !s.again && (s.v.Refusal != app.RefusalNone || paused) {
 		// The code just tried stays on show: refused, its typo can be
 		// seen; held up by a pause, it is tried when the pause ends.
 		s.keypad.Type(kept)
@@ -95,6 +94,59 @@ func (s *codeScreen) draw(k *Kiosk) fyne.CanvasObject {
 	return container.NewPadded(body)
 }
 
+// goneScreen answers a code whose parcel is gone: what happened, in the
+// middle, with whom to ask (the QR code of their web address too) and a
+// reference naming the parcel's door; Back, and another code.
+func (s *codeScreen) goneScreen(k *Kiosk, back fyne.CanvasObject) fyne.CanvasObject {
+	head := tr("code.collected.title")
+	if s.v.Refusal == app.RefusalExpired {
+		head = tr("code.expired.title")
+	}
+	t := title(head)
+	t.Importance = widget.MediumImportance
+	top := container.NewVBox(t, say(tr(refusals[s.v.Refusal])), newSupport(k.opts.Support, k.ref(s.v.Door)))
+	return arrange(top, k.row(back, k.mainButton(tr("code.another"), theme.ContentAddIcon(), func() { s.typeAgain(k) })))
+}
+
+// longestMessages are hidden labels of every message the code screen may
+// show in the place of its hint, the slot as tall as the tallest.
+func longestMessages(e app.Entry) []fyne.CanvasObject {
+	keys := []string{"code.wrong", "code.expired", "code.collected"}
+	if e == app.EntryReturn {
+		keys = []string{"return.wrong", "return.done"}
+	}
+	var out []fyne.CanvasObject
+	for _, key := range keys {
+		out = append(out, say(tr(key)))
+	}
+	for _, key := range []string{"code.locked", "code.kept"} {
+		out = append(out, say(trf(key, "Time", "0:00")))
+	}
+	for _, o := range out {
+		o.Hide()
+	}
+	return out
+}
+
+// sameHeight stacks its objects, the visible ones drawn, and is as tall
+// as the tallest of all of them, hidden or not, at the width it has.
+type sameHeight struct{}
+
+func (sameHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s
+}
+
+func (sameHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.Position{})
+		o.Resize(size) // hidden ones too: a wrapped text learns its height from its width
+	}
+}
+
 // submit tries the code, or during a pause keeps it for when it ends.
 func (s *codeScreen) submit(k *Kiosk, code string) {
 	if s.v.PausedUntil.After(k.now()) {
@@ -107,12 +159,14 @@ func (s *codeScreen) submit(k *Kiosk, code string) {
 }
 
 // gone reports whether the code just tried is known but its parcel gone
-// (collected, expired), with the keypad not asked for again yet.
+// (collected, expired), with the keypad not asked for again yet. In audio
+// mode the keypad stays: the answer and whom to call are said.
 func (s *codeScreen) gone(k *Kiosk) bool {
 	return (s.v.Refusal == app.RefusalCollected || s.v.Refusal == app.RefusalExpired) && !s.again && !k.voice.on
 }
 
-// typeAgain brings the keypad back, empty, for another code.
+// typeAgain brings the keypad back, empty and without the answer, for
+// another code.
 func (s *codeScreen) typeAgain(k *Kiosk) {
 	s.again = true
 	k.refresh(s)

@@ -90,6 +90,8 @@ func (k *Kiosk) audioBar() fyne.CanvasObject {
 // double tap's second; otherwise it finds what is under it.
 func (e *explorer) MouseDown(ev *desktop.MouseEvent) {
 	e.down = true
+	// Support reads how a person who cannot see used the screen.
+	e.k.log.Info("audio mode: touch", "x", int(ev.Position.X), "y", int(ev.Position.Y))
 	now := e.k.now()
 	if !e.lastUp.IsZero() && now.Sub(e.lastUp) <= doubleTapWithin {
 		e.second = true
@@ -120,6 +122,7 @@ func (e *explorer) lift() {
 		return
 	}
 	e.down = false
+	e.k.log.Info("audio mode: lift", "double_tap", e.second)
 	e.k.touch()
 	if !e.second {
 		e.lastUp = e.k.now()

@@ -207,6 +207,34 @@ func (f *fixture) objects() []fyne.CanvasObject {
 	return objs
 }
 
+// visibleObjects are what is on screen and shown: not what a hidden
+// object holds (a place kept for a message that is not shown).
+func (f *fixture) visibleObjects() []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		out = append(out, o)
+		switch o := o.(type) {
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(o).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(f.w.Content())
+	for _, o := range f.w.Canvas().Overlays().List() {
+		walk(o)
+	}
+	return out
+}
+
 func (f *fixture) button(text string) *button {
 	for _, o := range f.objects() {
 		if b, ok := o.(*button); ok && b.Text == text && b.Visible() {
@@ -243,7 +271,7 @@ func (f *fixture) texts() []string {
 
 func (f *fixture) allTexts() []string {
 	var out []string
-	for _, o := range f.objects() {
+	for _, o := range f.visibleObjects() {
 		switch w := o.(type) {
 		case *widget.Label:
 			out = append(out, w.Text)

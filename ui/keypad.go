@@ -39,12 +39,80 @@ type keypad struct {
 	room     float32 // the width the keypad has, for withBack's row
 }
 
+// codeCols are the code keypad's columns: four rows of eight, in the same
+// order on a landscape and a portrait panel, so a person who learned
+// where a key is finds it in the same place on every locker.
+const codeCols = 8
+
 func newCodeKeypad(kk *Kiosk, okLabel string, onOK func(string)) *keypad {
-	cols := 11
-	if kk.portrait() {
-		cols = 8 // four rows: the keys keep their width on a narrow panel
+	k := newKeypad(kk, keypadKeys, codeLen, false, codeCols, okLabel, onOK)
+	b := k.content.(*fyne.Container)
+	grid := b.Objects[0]
+	k.content = container.New(&keysLayout{rows: (len(keypadKeys) + codeCols - 1) / codeCols, cols: codeCols},
+		container.NewVBox(), k.display, grid, k.controls)
+	return k
+}
+
+// head puts what the keypad is for (a title, a message) right above its
+// display, so that they stay together where the keys are.
+func (k *keypad) head(o fyne.CanvasObject) {
+	if c, ok := k.content.(*fyne.Container); ok {
+		if _, keys := c.Layout.(*keysLayout); keys {
+			c.Objects[0] = o
+			c.Refresh()
+		}
 	}
-	return newKeypad(kk, keypadKeys, codeLen, false, cols, okLabel, onOK)
+}
+
+// keysLayout stacks a code keypad: its head, display, keys and controls.
+// The keys are never taller than keyAspect times their width (a portrait
+// panel would make slabs of them); the room left over goes above the
+// head, so that the keys stay low, where every hand reaches them.
+type keysLayout struct{ rows, cols int }
+
+// keyAspect is how much taller than wide a key may be.
+const keyAspect = 1.25
+
+func (l *keysLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for i, o := range objs {
+		m := o.MinSize()
+		if i == 2 {
+			m.Height = l.minGrid()
+		}
+		s.Width = max(s.Width, m.Width)
+		s.Height += m.Height
+		if i > 0 {
+			s.Height += theme.Padding()
+		}
+	}
+	return s
+}
+
+// minGrid is the least height of the keys: a key shows one character, so
+// it may be lower than a button's own minimum (its padding), as big text
+// on a landscape panel needs.
+func (l *keysLayout) minGrid() float32 {
+	return float32(l.rows)*theme.TextSize()*1.8 + float32(l.rows-1)*theme.Padding()
+}
+
+func (l *keysLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	head, display, grid, controls := objs[0], objs[1], objs[2], objs[3]
+	hh, dh, ch := head.MinSize().Height, display.MinSize().Height, controls.MinSize().Height
+	keyW := (size.Width - float32(l.cols-1)*pad) / float32(l.cols)
+	room := size.Height - hh - dh - ch - 3*pad
+	rowH := min(room-float32(l.rows-1)*pad, float32(l.rows)*keyW*keyAspect) / float32(l.rows)
+	gh := max(float32(l.rows)*rowH+float32(l.rows-1)*pad, l.minGrid())
+	y := max(size.Height-hh-dh-ch-gh-3*pad, 0)
+	for _, p := range []struct {
+		o fyne.CanvasObject
+		h float32
+	}{{head, hh}, {display, dh}, {grid, gh}, {controls, ch}} {
+		p.o.Move(fyne.NewPos(0, y))
+		p.o.Resize(fyne.NewSize(size.Width, p.h))
+		y += p.h + pad
+	}
 }
 
 func newPINKeypad(kk *Kiosk, onOK func(string)) *keypad {

@@ -107,23 +107,23 @@ func (e *Engine) pickup(code string) (app.Pickup, error) {
 		return nil, &app.LockedOutError{Until: e.paused}
 	}
 	var stored []*app.Rent
-	var expired, collected bool
+	var expired, collected int64 // the door, 0: none
 	for _, id := range e.codes[code] {
 		switch r := e.rents[id]; r.State {
 		case app.RentStored:
 			stored = append(stored, r)
 		case app.RentExpired:
-			expired = true
+			expired = r.DoorID
 		case app.RentCollected:
-			collected = true
+			collected = r.DoorID
 		}
 	}
 	switch {
 	case len(stored) > 0:
-	case expired:
-		return nil, app.ErrExpired
-	case collected:
-		return nil, app.ErrAlreadyCollected
+	case expired != 0:
+		return nil, &app.GoneError{Door: expired, Err: app.ErrExpired}
+	case collected != 0:
+		return nil, &app.GoneError{Door: collected, Err: app.ErrAlreadyCollected}
 	default:
 		e.wrong++
 		if e.LockAt > 0 && e.wrong >= e.LockAt {

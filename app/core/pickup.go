@@ -101,7 +101,7 @@ func (l *Locker) pickupByMAC(ctx context.Context, mac []byte) (*Pickup, error) {
 		return nil, fmt.Errorf("app: pickup: %w", err)
 	}
 	var stored []storage.Rent
-	var expired, reserved bool
+	var expired, reserved int64 // the door, 0: none
 	for _, r := range active {
 		if !hmac.Equal(r.PickupMAC, mac) { // the index lookup alone is not trusted
 			continue
@@ -110,19 +110,20 @@ func (l *Locker) pickupByMAC(ctx context.Context, mac []byte) (*Pickup, error) {
 		case storage.RentStored:
 			stored = append(stored, r)
 		case storage.RentExpired:
-			expired = true
+			expired = r.DoorID
 		case storage.RentReserved:
-			reserved = true
+			reserved = r.DoorID
 		}
 	}
+	gone := slices.IndexFunc(collected, func(r storage.Rent) bool { return hmac.Equal(r.PickupMAC, mac) })
 	switch {
 	case len(stored) > 0:
-	case expired:
-		return nil, l.refuse(ctx, app.EvCodeExpired, ErrExpired, false)
-	case reserved:
+	case expired != 0:
+		return nil, l.refuse(ctx, app.EvCodeExpired, &app.GoneError{Door: expired, Err: ErrExpired}, false)
+	case reserved != 0:
 		return nil, l.refuse(ctx, app.EvCodeEarly, ErrNotStored, false)
-	case slices.ContainsFunc(collected, func(r storage.Rent) bool { return hmac.Equal(r.PickupMAC, mac) }):
-		return nil, l.refuse(ctx, app.EvCodeCollected, ErrAlreadyCollected, false)
+	case gone >= 0:
+		return nil, l.refuse(ctx, app.EvCodeCollected, &app.GoneError{Door: collected[gone].DoorID, Err: ErrAlreadyCollected}, false)
 	default:
 		return nil, l.refuse(ctx, app.EvCodeWrong, ErrWrongCode, true)
 	}

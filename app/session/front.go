@@ -442,10 +442,17 @@ func (f *Front) refused(ctx context.Context, e app.Entry, err error) app.View {
 		return &app.ProblemView{Trouble: app.TroubleDoorOutOfOrder, Door: ooo.Door}
 	case errors.As(err, &being):
 		return &app.ProblemView{Trouble: app.TroubleBeingOpened, Door: being.Door}
-	case e == app.EntryPickup && errors.Is(err, app.ErrExpired):
-		return f.codeEntry(ctx, e, app.RefusalExpired)
-	case e == app.EntryPickup && errors.Is(err, app.ErrAlreadyCollected):
-		return f.codeEntry(ctx, e, app.RefusalCollected)
+	case e == app.EntryPickup && (errors.Is(err, app.ErrExpired) || errors.Is(err, app.ErrAlreadyCollected)):
+		r := app.RefusalExpired
+		if errors.Is(err, app.ErrAlreadyCollected) {
+			r = app.RefusalCollected
+		}
+		v := f.codeEntry(ctx, e, r)
+		var gone *app.GoneError
+		if cv, ok := v.(*app.CodeView); ok && errors.As(err, &gone) {
+			cv.Door = gone.Door
+		}
+		return v
 	case e == app.EntryReturn && errors.Is(err, app.ErrAlreadyStored):
 		return f.codeEntry(ctx, e, app.RefusalReturnDone)
 	case errors.Is(err, app.ErrWrongCode), errors.Is(err, app.ErrCodeFormat), errors.Is(err, app.ErrBadToken),

@@ -148,7 +148,7 @@ func spokenCode(v *app.CodeView, vo Voice, now time.Time) []Phrase {
 	}
 	if v.Refusal == app.RefusalCollected || v.Refusal == app.RefusalExpired {
 		// As the screen shows: whom to ask about a parcel that is gone.
-		out = append(out, vo.support(0)...)
+		out = append(out, vo.support(v.Door)...)
 	}
 	if left := v.PausedUntil.Sub(now); left > 0 {
 		return append(out, Say("code.locked", "Time", SpokenDuration(left)))

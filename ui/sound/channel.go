@@ -85,7 +85,7 @@ func (p *Player) advance(n int) {
 		return
 	}
 	p.nextAt -= n
-	p.cutAt -= n
+	p.cutAt = max(p.cutAt-n, 0) // in the pause between them, nothing of the old one is left
 }
 
 // saying reports whether utterance id is still to be heard, in part or

@@ -155,3 +155,16 @@ func TestHeadphonesFollowThePlug(t *testing.T) {
 		t.Fatalf("heard %d on the loudspeaker", id)
 	}
 }
+
+// A newer utterance that comes in the pause between the old one's cut and
+// the next one's start replaces the next one there.
+func TestSpliceInThePause(t *testing.T) {
+	p := &Player{nextAt: -1, speechGain: 1, speech: slices.Concat(level(300, 8000), level(2*wordGap, 0), level(3000, 7000)), speechID: 1}
+	p.splice(request{pcm: level(100, -5000), gain: 1, id: 2, cut: CutWord})
+	p.fill(make([]byte, 2*(p.cutAt+10)), nil, uint32(p.cutAt+10)) // into the pause
+	p.splice(request{pcm: level(100, -6000), gain: 1, id: 3, cut: CutWord})
+	got := drain(p)
+	if count(got, -5000) != 0 || count(got, -6000) != 100 || count(got, 7000) != 0 {
+		t.Fatalf("middle %d, newest %d, old rest %d", count(got, -5000), count(got, -6000), count(got, 7000))
+	}
+}
