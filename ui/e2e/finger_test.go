@@ -2,10 +2,10 @@ package e2e
 
 import (
 	"fmt"
-	"slices"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
