@@ -141,6 +141,11 @@ type DoorView struct {
 	// CloseFirst are doors to close before this one is used: the doors a
 	// parcel was too big for, which may still stand open.
 	CloseFirst []Door
+	// Asked is the size a courier chose for a parcel without a booking
+	// ("" for anything else), PreferLow whether low doors came first: a
+	// larger door than asked is said why.
+	Asked     Size
+	PreferLow bool
 }
 
 // Open reports whether the door was seen open.

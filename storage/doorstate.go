@@ -101,8 +101,9 @@ func (tx *Tx) resume(id int64) error {
 
 const sizeOrder = `CASE size WHEN 'S' THEN 0 WHEN 'M' THEN 1 ELSE 2 END`
 
-// FreeDoors lists the doors a new parcel may be given, smallest first; low
-// doors before all others when preferLow is set; never those in exclude.
+// FreeDoors lists the doors a new parcel may be given, smallest first and
+// of one size the lowest first; low doors before all others when
+// preferLow is set; never those in exclude.
 // A free door is in service, holds no active rent, has no fault (a fault
 // may mean a parcel nobody has a record for) and no unsettled opening.
 func (tx *Tx) FreeDoors(preferLow bool, exclude []int64) ([]Door, error) {
@@ -128,11 +129,13 @@ func (tx *Tx) FreeDoor(minSize string, preferLow bool, exclude []int64) (Door, e
 }
 
 func (tx *Tx) freeDoors(minRank int, preferLow bool, exclude []int64) ([]Door, error) {
-	// For a wheelchair user reach matters more than size: a low door of
-	// any fitting size comes before a high one.
-	order := sizeOrder + `, id`
+	// Of one size, the low doors first, then the lower rows: a door at
+	// the top of its column is at head height or above, out of many
+	// people's reach. For a wheelchair user reach matters more than size:
+	// a low door of any fitting size comes before a high one.
+	order := sizeOrder + `, low DESC, row DESC, id`
 	if preferLow {
-		order = `low DESC, ` + sizeOrder + `, id`
+		order = `low DESC, ` + sizeOrder + `, row DESC, id`
 	}
 	q, args := `SELECT `+doorCols+` FROM doors d
 		WHERE out_of_service = 0 AND fault = '' AND `+sizeOrder+` >= ?

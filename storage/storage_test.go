@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -194,6 +195,37 @@ func TestFreeDoor(t *testing.T) {
 	})
 	if !errors.Is(err, ErrNotFound) {
 		t.Fatalf("FreeDoor L with the only L door out of service: %v", err)
+	}
+}
+
+// Of one size the lowest free door comes first: low doors, then the lower
+// rows, never the top of a column while a lower one is free.
+func TestFreeDoorLowestFirst(t *testing.T) {
+	db := mustOpen(t)
+	mustUpdate(t, db, func(tx *Tx) error {
+		return tx.SyncDoors([]Door{
+			{ID: 1, Board: 1, Channel: 1, Size: "S", Col: 1, Row: 1},
+			{ID: 2, Board: 1, Channel: 2, Size: "S", Col: 1, Row: 2},
+			{ID: 3, Board: 1, Channel: 3, Size: "M", Col: 1, Row: 3, Low: true},
+			{ID: 4, Board: 1, Channel: 4, Size: "S", Col: 2, Row: 1},
+			{ID: 5, Board: 1, Channel: 5, Size: "S", Col: 2, Row: 3, Low: true},
+		})
+	})
+	for _, tt := range []struct {
+		low  bool
+		want []int64
+	}{{false, []int64{5, 2, 1, 4, 3}}, {true, []int64{5, 3, 2, 1, 4}}} {
+		mustUpdate(t, db, func(tx *Tx) error {
+			ds, err := tx.FreeDoors(tt.low, nil)
+			var got []int64
+			for _, d := range ds {
+				got = append(got, d.ID)
+			}
+			if err != nil || !slices.Equal(got, tt.want) {
+				t.Errorf("FreeDoors(low=%v) = %v, %v; want %v", tt.low, got, err, tt.want)
+			}
+			return nil
+		})
 	}
 }
 

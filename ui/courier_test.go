@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -225,6 +226,34 @@ func TestNotOpenedAfterARetry(t *testing.T) {
 		}
 		if !f.shows(want) || f.shows(not) {
 			t.Errorf("retried=%v: screen shows %q, want %q and not %q", retried, f.texts(), want, not)
+		}
+	}
+}
+
+// A courier's door larger than the size chosen says why: no door of that
+// size was free (or none low, with low doors first).
+func TestLargerDoorSaysWhy(t *testing.T) {
+	for _, low := range []bool{false, true} {
+		f := newFixture(t)
+		n := 0
+		for _, d := range f.k.doors {
+			if _, taken := f.eng.RentIn(d.ID); d.Size == app.SizeS && !taken {
+				n++
+				f.eng.Stock(fmt.Sprintf("SMAL%04d", n), d.ID)
+			}
+		}
+		f.scanned(annaToken)
+		f.tap(t, tr("courier.drop"))
+		if low {
+			f.tap(t, tr("drop.low.off"))
+		}
+		f.tap(t, tr("size.S"))
+		key := "door.bigger"
+		if low {
+			key = "door.bigger.low"
+		}
+		if want := trf(key, "Size", tr("size.M"), "Asked", tr("size.S")); !f.shows(want) {
+			t.Errorf("low %v: no %q on %q", low, want, f.texts())
 		}
 	}
 }

@@ -50,6 +50,9 @@ func (s *doorScreen) draw(k *Kiosk) fyne.CanvasObject {
 	default:
 		lines = append(lines, say(tr("door.wait")))
 	}
+	if why := biggerWhy(v); why != "" {
+		lines = append(lines, say(why))
+	}
 	// After what to do with this door: "Door 5" and "is open…" read as
 	// one sentence, which the door to close first must not split.
 	for _, d := range v.CloseFirst {
@@ -127,4 +130,17 @@ func (s *leftOpenScreen) draw(k *Kiosk) fyne.CanvasObject {
 func (s *leftOpenScreen) remind(k *Kiosk) {
 	k.play(SoundLeftOpen)
 	k.later(k.opts.Reminder, func() { s.remind(k) })
+}
+
+// biggerWhy says why a courier's door is larger than the size chosen: no
+// door of that size was free, or none low while low doors came first.
+func biggerWhy(v *app.DoorView) string {
+	if v.Task != app.TaskDrop || v.Asked == "" || v.Door.Size.Rank() <= v.Asked.Rank() {
+		return ""
+	}
+	key := "door.bigger"
+	if v.PreferLow {
+		key = "door.bigger.low"
+	}
+	return trf(key, "Size", tr("size."+string(v.Door.Size)), "Asked", tr("size."+string(v.Asked)))
 }

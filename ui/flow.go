@@ -48,9 +48,13 @@ func (k *Kiosk) deliver(v app.View, c cause) {
 	wake := k.front.Wake()
 	audio := k.front.TakeAudio()
 	fyne.Do(func() {
+		// Said in the person's language: a session that ended goes back
+		// to the locker's own as the screen comes up, but its last
+		// words ("audio guidance is off") are for the person leaving.
+		lang := CurrentLanguage()
 		k.voice.on = audio.On // before the screen comes up: its timeouts double
 		k.render(v, c)
-		k.audioState(audio, c)
+		k.audioState(audio, c, lang)
 		k.armWake(wake)
 	})
 }

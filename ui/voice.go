@@ -53,7 +53,7 @@ type audioMode struct {
 // say, and the code typed in audio mode for the keypad's display. What a
 // person's own act brings is said at once; what the locker brought
 // waits for the end of the word being said.
-func (k *Kiosk) audioState(st session.AudioState, c cause) {
+func (k *Kiosk) audioState(st session.AudioState, c cause, lang string) {
 	k.voice.on = st.On
 	if st.On != k.voice.drawn && k.shown != nil {
 		k.redraw(k.shown) // audio mode came or went here: its bar, and exploring by touch
@@ -69,10 +69,14 @@ func (k *Kiosk) audioState(st session.AudioState, c cause) {
 		k.voice.language = false
 		say = append([]voice.Phrase{voice.Say(voice.SpokenPrefix + "language")}, say...)
 	}
-	if c == byPerson {
-		k.interrupt(say...)
-	} else {
-		k.speak(say...)
+	switch {
+	case k.opts.Speech == nil:
+	case len(say) == 0:
+		k.opts.Speech.Silence()
+	case c == byPerson:
+		k.opts.Speech.Interrupt(lang, say...)
+	default:
+		k.opts.Speech.Say(lang, say...)
 	}
 }
 

@@ -535,3 +535,27 @@ func TestLanguageByTouch(t *testing.T) {
 		t.Fatalf("choosing Polski said %v", got)
 	}
 }
+
+// Audio mode's last words are said in the person's language, though the
+// screen goes back to the locker's own for the next person.
+func TestAudioOffInThePersonsLanguage(t *testing.T) {
+	f, sp := voiceFixture(t)
+	f.key("*")
+	f.key("/") // Polski
+	f.scanned(f.demo[0].Code)
+	f.close(f.demo[0].DoorID)
+	f.key(string(fyne.KeyEnter)) // got it: thanks, then home for the next person
+	f.clock.advance(time.Minute)
+	for _, u := range sp.said {
+		for _, p := range u.phrases {
+			if p.Key == "spoken.audio.off" && u.lang != "pl" {
+				t.Fatalf("audio off said in %q", u.lang)
+			}
+		}
+	}
+	if !slices.ContainsFunc(sp.said, func(u utterance) bool {
+		return slices.ContainsFunc(u.phrases, func(p voice.Phrase) bool { return p.Key == "spoken.audio.off" })
+	}) {
+		t.Fatal("audio mode never ended")
+	}
+}

@@ -117,7 +117,7 @@ func (s *CourierSession) tap(in app.Intent) app.View {
 		if _, ok := s.view.(*app.DropView); ok {
 			s.tookBack = 0
 			d, err := s.round.DropNew(s.ctx, in.Size, s.unbooked, s.preferLow)
-			return s.startDrop(d, err)
+			return s.startDrop(d, err, in.Size)
 		}
 	case app.StartBatch:
 		if _, ok := s.view.(*app.CourierMenuView); ok {
@@ -145,14 +145,15 @@ func (s *CourierSession) scan(text string) (app.View, bool) {
 		s.unbooked = text
 		return s.dropView(), true
 	}
-	return s.startDrop(d, err), true
+	return s.startDrop(d, err, ""), true
 }
 
-func (s *CourierSession) startDrop(d app.DropOff, err error) app.View {
+func (s *CourierSession) startDrop(d app.DropOff, err error, asked app.Size) app.View {
 	if d == nil {
 		return s.show(s.f.problem(err, 0))
 	}
 	s.drop = newDropFlow(s.ctx, s.f, d, app.TaskDrop)
+	s.drop.asked, s.drop.low = asked, s.preferLow
 	return s.show(s.drop.first(err))
 }
 

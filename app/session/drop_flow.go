@@ -24,6 +24,11 @@ type dropFlow struct {
 	// closeFirst are the doors the parcel was too big for, while they may
 	// stand open: the person is asked to close them, and they are followed.
 	closeFirst []app.Door
+	// asked is the size the courier chose ("" after "too small"), low
+	// whether low doors came first: the door screen says why a door is
+	// larger than asked.
+	asked app.Size
+	low   bool
 }
 
 // dropStep is what a drop-off's step led to.
@@ -59,6 +64,7 @@ func (w *dropFlow) doorView() app.View {
 	v := w.at.view(0, w.d.Code())
 	if dv, ok := v.(*app.DoorView); ok {
 		dv.CloseFirst = slices.Clone(w.closeFirst)
+		dv.Asked, dv.PreferLow = w.asked, w.low
 	}
 	return w.show(v)
 }
@@ -102,6 +108,7 @@ func (w *dropFlow) tap(in app.Intent) (step dropStep, ok bool) {
 // and opens that door. With no larger door free, the courier chooses
 // what next while the door still stands open (TooSmallView).
 func (w *dropFlow) larger() dropStep {
+	w.asked = "" // larger on purpose now
 	first := w.at
 	op, err := w.d.Larger(w.ctx)
 	switch {
