@@ -269,7 +269,6 @@ func purposeOf(reason string) app.Purpose {
 	return app.Purpose(reason)
 }
 
-
 // current is o as the engine knows it now; o itself if it was never
 // started or cannot be read.
 func (l *Locker) current(o app.Opening) app.Opening {
