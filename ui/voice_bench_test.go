@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"math/rand/v2"
-	"os"
 	"testing"
 	"time"
 
@@ -11,6 +10,8 @@ import (
 	"pudo/app/voice"
 	"pudo/assets"
 	"pudo/ui/sound"
+
+	"pudo/app/testenv"
 )
 
 // BenchmarkScreenToFirstSample is the time from a screen change in audio
@@ -44,10 +45,7 @@ func BenchmarkScreenToFirstSample(b *testing.B) {
 	}
 	defer speech.Close()
 	if st := speech.Status(); st.State == sound.SpeechNoEngine {
-		if os.Getenv("CI") == "true" {
-			b.Fatalf("espeak-ng is missing (make deps installs it): %s", st.Err)
-		}
-		b.Skipf("espeak-ng not installed: %s", st.Err)
+		testenv.Missing(b, "espeak-ng (make deps installs it): %s", st.Err)
 	}
 	for deadline := time.Now().Add(2 * time.Minute); speech.Status().Pending > 0; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {

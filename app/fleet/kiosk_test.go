@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -332,15 +331,6 @@ func newJournal(tb testing.TB) *Journal {
 	must(tb, err)
 	tb.Cleanup(func() { j.Close() })
 	return j
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 // testOperator signs the couriers' tokens the kiosks of these tests trust.

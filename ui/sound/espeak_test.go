@@ -3,13 +3,14 @@ package sound
 import (
 	"context"
 	"math"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
 
 	"pudo/app/voice"
 	"pudo/assets"
+
+	"pudo/app/testenv"
 )
 
 // voices are config's default voices ([speech.voices]).
@@ -23,10 +24,7 @@ func requireEspeak(t testing.TB) *espeak {
 	t.Helper()
 	eng, err := findEspeak(context.Background(), "espeak-ng", 150)
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("espeak-ng is missing (make deps installs it): %v", err)
-		}
-		t.Skipf("espeak-ng not installed (make deps installs it): %v", err)
+		testenv.Missing(t, "espeak-ng (make deps installs it): %v", err)
 	}
 	return eng
 }
