@@ -534,13 +534,13 @@ func demo(ctx context.Context, locker *core.Locker, n int, opts *ui.Options, log
 		return err
 	}
 	for _, p := range parcels {
-		log.Info("demo parcel", "code", core.FormatCode(p.Code), "door", p.DoorID)
+		log.Info("demo parcel", "code", app.FormatCode(p.Code), "door", p.DoorID)
 	}
 	opts.DemoParcels, opts.DemoWanted = screenParcels(parcels), n
 	opts.Demo = func(ctx context.Context, missing int) ([]ui.DemoParcel, error) {
 		got, err := locker.DropDemo(ctx, missing)
 		for _, p := range got {
-			log.Info("demo parcel", "code", core.FormatCode(p.Code), "door", p.DoorID)
+			log.Info("demo parcel", "code", app.FormatCode(p.Code), "door", p.DoorID)
 		}
 		return screenParcels(got), err
 	}

@@ -112,10 +112,10 @@ func classify(key []byte, v cred.Verifier, text string, now time.Time) Payload {
 	if f := foreignFormat(t); f != "" {
 		return Payload{Kind: PayloadForeign, Format: f}
 	}
-	if c, err := NormalizeReturnCode(t); err == nil {
+	if c, err := app.NormalizeReturnCode(t); err == nil {
 		return Payload{Kind: PayloadReturnCode, Code: c}
 	}
-	if c, err := NormalizeCode(t); err == nil {
+	if c, err := app.NormalizeCode(t); err == nil {
 		return Payload{Kind: PayloadPickupCode, Code: c}
 	}
 	return Payload{Kind: PayloadForeign, Format: "text"}

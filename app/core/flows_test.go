@@ -393,7 +393,7 @@ func TestReturnFlow(t *testing.T) {
 	if _, err := l.BeginReturn(ctx, "RT-ZZZZ-ZZZZ"); !errors.Is(err, app.ErrWrongCode) {
 		t.Fatalf("wrong return code: %v", err)
 	}
-	d, err := l.BeginReturn(ctx, FormatReturnCode(b.Code))
+	d, err := l.BeginReturn(ctx, app.FormatReturnCode(b.Code))
 	if err != nil || openedDoor(d).ID != b.Rent.DoorID {
 		t.Fatalf("BeginReturn = %v, %v", d, err)
 	}

@@ -75,7 +75,7 @@ func (l *Locker) pickupByCode(ctx context.Context, input string) (*Pickup, error
 	if err := l.outOfOrder(); err != nil {
 		return nil, err // nothing could open: no code is looked at or counted
 	}
-	code, err := NormalizeCode(input)
+	code, err := app.NormalizeCode(input)
 	if err != nil {
 		return nil, err // a malformed entry can open nothing: not counted
 	}

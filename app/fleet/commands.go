@@ -204,7 +204,7 @@ func (l *Link) apply(ctx context.Context, name, target string, c Command, res Re
 		}
 		res = ok(res)
 		res.RentID, res.DoorID, res.State, res.ExpiresAt = b.Rent.ID, b.Rent.DoorID, string(b.Rent.State), b.Rent.ExpiresAt
-		res.PickupCode, res.QR = core.FormatCode(b.Code), b.QR
+		res.PickupCode, res.QR = app.FormatCode(b.Code), b.QR
 		l.log.Info("fleet: booked", "rent", b.Rent.ID, "door", b.Rent.DoorID, "booking", c.BookingID)
 		return res
 	case CmdCancel:
