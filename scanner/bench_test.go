@@ -89,6 +89,12 @@ func BenchmarkPhotoFrame(b *testing.B) {
 			benchFrames(b, set.frames, func(g *image.Gray) { plainQR(g) })
 		})
 	}
+	// What pudo decode and the folder source spend on the same photographs,
+	// beside the camera's cost per frame above.
+	b.Run("still/pudo-decode", func(b *testing.B) {
+		d, _ := NewDecoder(DefaultConfig().Formats)
+		benchFrames(b, nocode, func(g *image.Gray) { d.DecodeImage(g) })
+	})
 }
 
 // zxingCpp is zxing-cpp 1.4's figures on the shared photographs, from their README.

@@ -195,7 +195,7 @@ func decodeBits(n int, bits *gozxing.BitArray, readers []rowReader, s *lineScrat
 				eanContradicts(bits, res.GetResultPoints()[0].GetX(), res.GetText(), s) {
 				continue
 			}
-			add([2]string{f, res.GetText()})
+			add([2]string{f, symbolText(res, f)})
 		}
 	}
 	bits.Reverse()

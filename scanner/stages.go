@@ -346,7 +346,8 @@ func (d *Decoder) read2D(r gozxing.Reader, lum gozxing.LuminanceSource, m *gozxi
 	if err != nil || res.GetText() == "" {
 		return Result{}, false
 	}
-	return Result{Text: res.GetText(), Format: formatName(res.GetBarcodeFormat())}, true
+	format := formatName(res.GetBarcodeFormat())
+	return Result{Text: symbolText(res, format), Format: format}, true
 }
 
 // read1D scans parallel lines at one angle and accepts a result once two
