@@ -212,3 +212,24 @@ func TestDataMatrixText(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSymbolText: whatever bytes a reader hands back, the text is UTF-8
+// (Code 39 is ASCII by construction: its pairs decode below 0x80).
+func FuzzSymbolText(f *testing.F) {
+	for _, s := range []string{"E+X+T+E+N+D+E+D /A%J/J/C", "10% OFF", "X+", "Pr\xeat", "\xc3\xb3", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		for _, format := range []gozxing.BarcodeFormat{gozxing.BarcodeFormat_CODE_128, gozxing.BarcodeFormat_DATA_MATRIX, gozxing.BarcodeFormat_CODE_39} {
+			res := gozxing.NewResult(raw, nil, nil, format)
+			res.PutMetadata(gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER, "]d4")
+			got := symbolText(res, formatName(format))
+			if format != gozxing.BarcodeFormat_CODE_39 && !utf8.ValidString(got) {
+				t.Fatalf("%v %q: %q is not UTF-8", format, raw, got)
+			}
+			if full, ok := code39FullASCII(raw); ok && len(full) >= len(raw) {
+				t.Fatalf("%q: full ASCII %q is not shorter", raw, full)
+			}
+		}
+	})
+}
