@@ -176,9 +176,15 @@ func cachedRates(b *testing.B, imgs []corpusImage, dec rateDecoder) ([]scored, e
 }
 
 // gozxingRead is plain gozxing (default hints, every reader) as a read path.
+// Its 13-digit EAN with a leading 0 is the UPC-A it stands for, as with the peers.
 func gozxingRead(_ *testing.T, c corpusImage) (Result, bool) {
 	text, ok := plainGozxing(c.img)
-	return Result{Text: text, Stage: "gozxing"}, ok
+	r := normalizePeer(peerRead{Text: text, Format: "EAN13"})
+	if len(text) != 13 || strings.Trim(text, "0123456789") != "" {
+		r.Text = text
+	}
+	r.Stage = "gozxing"
+	return r, ok
 }
 
 // BenchmarkWorkUnit measures what one work unit (work.go) costs on this

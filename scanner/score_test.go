@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 	"testing"
 )
@@ -130,30 +129,6 @@ func families(m map[string]tally) []string {
 	}
 	sort.Strings(out)
 	return append(out, "all")
-}
-
-// familyTable lays out tallies of several decoders side by side, a row per family.
-func familyTable(names []string, tallies []map[string]tally) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%-12s", "family")
-	for _, n := range names {
-		fmt.Fprintf(&b, " %16s", n)
-	}
-	b.WriteString("\n")
-	for _, f := range families(tallies[0]) {
-		fmt.Fprintf(&b, "%-12s", f)
-		for _, t := range tallies {
-			n := t[f]
-			fmt.Fprintf(&b, " %16s", fmt.Sprintf("%d/%d w%d", n.read, n.codes, n.wrong))
-		}
-		b.WriteString("\n")
-	}
-	fmt.Fprintf(&b, "%-12s", "false reads")
-	for _, t := range tallies {
-		fmt.Fprintf(&b, " %16s", fmt.Sprintf("%d/%d", t["all"].falses, t["all"].nocode))
-	}
-	b.WriteString("\n")
-	return b.String()
 }
 
 func workers() int { return runtime.GOMAXPROCS(0) }
