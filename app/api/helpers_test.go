@@ -141,7 +141,7 @@ func newFixtureOpts(t testing.TB, opts core.Options, edit func(*Config), tune fu
 // start runs a server on 127.0.0.1:0 until the test ends or f.stop.
 func (f *fixture) start(cfg Config, tune func(*Server)) {
 	f.t.Helper()
-	srv, err := New(cfg, f.locker, f.db, quietLog())
+	srv, err := New(cfg, f.locker.Office(), f.db, quietLog())
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -253,7 +253,7 @@ func (f *fixture) dropOff(parcel string) {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	c, err := f.locker.CourierLogin(ctx, token)
+	c, err := f.locker.LoginCourier(ctx, token)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -261,7 +261,7 @@ func (f *fixture) dropOff(parcel string) {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	if err := d.Done(ctx); err != nil {
+	if _, err := d.Done(ctx); err != nil {
 		f.t.Fatal(err)
 	}
 }
