@@ -60,6 +60,14 @@ func TestDoorPhysics(t *testing.T) {
 	if !e.IsOpen(1, 1) {
 		t.Fatal("door did not pop open")
 	}
+	// It stays open until a status read saw it, then closes by itself.
+	time.Sleep(600 * time.Millisecond)
+	if !e.IsOpen(1, 1) {
+		t.Fatal("the door closed before any read saw it open")
+	}
+	if got := exchange(t, conn, status, 7); bytes.Equal(got, hexb(0x80, 0x01, 0x00, 0x00, 0xFF, 0x33, 0x4D)) {
+		t.Fatalf("door 1 open reads all closed: % X", got)
+	}
 	testenv.Await(t, "door 1 closed by itself", func() bool { return !e.IsOpen(1, 1) })
 	e.Jam(1, 2, true)
 	if got := exchange(t, conn, hexb(0x8A, 0x01, 0x02, 0x11, 0x98), 5); !bytes.Equal(got, hexb(0x8A, 0x01, 0x02, 0x11, 0x98)) {
