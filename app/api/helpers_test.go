@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -18,6 +19,7 @@ import (
 	"pudo/app"
 	"pudo/app/core"
 	"pudo/app/cred"
+	"pudo/app/testenv"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -308,6 +310,13 @@ func newReceiver(t testing.TB, secret string, fail int) (*receiver, string) {
 	return r, "http://" + ln.Addr().String() + "/hook"
 }
 
+// triesSoFar is how many requests reached the receiver.
+func (r *receiver) triesSoFar() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.tries
+}
+
 func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	body, _ := io.ReadAll(req.Body)
 	r.mu.Lock()
@@ -343,19 +352,14 @@ func (r *receiver) setFail(n int) {
 func (r *receiver) waitFor(t testing.TB, rentID int64, kind string) []string {
 	t.Helper()
 	var kinds []string
-	deadline := time.After(60 * time.Second)
 	for {
-		select {
-		case e := <-r.got:
-			if e.RentID != rentID {
-				continue
-			}
-			kinds = append(kinds, e.Kind)
-			if e.Kind == kind {
-				return kinds
-			}
-		case <-deadline:
-			t.Fatalf("no %s for rent %d; got %v", kind, rentID, kinds)
+		e := testenv.Receive(t, fmt.Sprintf("a %s delivery for rent %d (got %v)", kind, rentID, kinds), r.got)
+		if e.RentID != rentID {
+			continue
+		}
+		kinds = append(kinds, e.Kind)
+		if e.Kind == kind {
+			return kinds
 		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"pudo/app"
 	"pudo/app/cred"
+	"pudo/app/testenv"
 	"pudo/lockio"
 	"pudo/lockio/emulator"
 	"pudo/lockio/proto"
@@ -56,7 +57,7 @@ func TestScenarios(t *testing.T) {
 
 // scenarioPatience bounds every await: reached only when something is
 // broken, generous for a loaded 2-core machine under -race.
-const scenarioPatience = 20 * time.Second
+const scenarioPatience = testenv.Patience
 
 // scenarioColumns: 8 doors on board 1, door N on channel N.
 var scenarioColumns = []app.Column{{Board: 1, FirstChannel: 1, Sizes: "SSMM"}, {Board: 1, FirstChannel: 5, Sizes: "SMLL"}}
@@ -513,7 +514,7 @@ func (s *scenario) awaitCond(what string, cond func() bool) error {
 	deadline := time.Now().Add(scenarioPatience)
 	for !cond() {
 		if time.Now().After(deadline) {
-			return fmt.Errorf("gave up waiting for %s", what)
+			return fmt.Errorf("still waiting after %v for %s", scenarioPatience, what)
 		}
 		s.l().tick(s.ctx)
 		time.Sleep(5 * time.Millisecond)

@@ -16,6 +16,7 @@ import (
 
 	"pudo/app/core"
 	"pudo/app/cred"
+	"pudo/app/testenv"
 )
 
 // revokeCmd is a revoke command for list, signed by key for target.
@@ -70,7 +71,7 @@ func TestRevocationPush(t *testing.T) {
 	payload, _ := json.Marshal(push)
 	op.waiter(push.CommandID)
 	must(t, op.SendRaw(ctx, k.id, CmdRevoke, push.CommandID, payload))
-	actx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	actx, cancel := context.WithTimeout(ctx, testenv.Patience)
 	again, err := op.Await(actx, push.CommandID)
 	cancel()
 	if err != nil || !again.Replayed || again.State != "applied" {
@@ -147,11 +148,11 @@ func waitHealth(t *testing.T, op *Operator, locker string, ok func(Health) bool)
 			mu.Unlock()
 		}
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience)
 	defer cancel()
 	must(t, op.Subscribe(ctx, topic))
 	var h Health
-	waitUntil(t, "health says so", 15*time.Second, func() bool {
+	testenv.Await(t, "health says so", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		h = last
@@ -182,7 +183,7 @@ func TestFleetWideRevocationAndSync(t *testing.T) {
 		t.Helper()
 		var mu sync.Mutex
 		got := map[string]Result{}
-		cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		cctx, cancel := context.WithTimeout(ctx, testenv.Patience)
 		defer cancel()
 		err := op.CommandAll(cctx, j, CmdRevoke, revokeCmd(t, testOperator, allLockers, list), time.Hour, expect, func(r Result) {
 			mu.Lock()
@@ -215,8 +216,13 @@ func TestFleetWideRevocationAndSync(t *testing.T) {
 	}
 	b.start()
 	k2.start()
+<<<<<<< HEAD
 	waitUntil(t, "L-RB gets list 6 from the journal", 30*time.Second, func() bool {
 		l, err := k2.locker.Office().Revocations(context.Background())
+=======
+	testenv.Await(t, "L-RB gets list 6 from the journal", func() bool {
+		l, err := k2.locker.Revocations(context.Background())
+>>>>>>> 7dc6cb3
 		return err == nil && l.Version == 6
 	})
 	if _, err := k2.locker.LoginCourier(context.Background(), courierToken(t, "dora")); !errors.Is(err, core.ErrTokenRevoked) {

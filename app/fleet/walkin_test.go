@@ -26,7 +26,7 @@ func TestWalkInCodeOverTheLink(t *testing.T) {
 
 	sealed := k.walkInFor("TEST", "WALK-1")
 	plain := k.walkInFor("NOKEY", "WALK-2")
-	evs := w.waitFor(k.id, k.lastSeq(), 15*time.Second)
+	evs := w.waitFor(k.id, k.lastSeq())
 
 	e := storedEvent(t, evs, sealed.Rent().ID)
 	if e.Carrier != "TEST" || e.CodeSealed == nil || !*e.CodeSealed || e.SealedCode == "" {
