@@ -256,9 +256,7 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	a, w := newWindow(cfg)
 	opts.Quit = a.Quit
 	k := ui.NewKiosk(w, locker, opts, log.With("part", "ui"))
-	if p, ok := any(k).(core.Presence); ok {
-		locker.SetPresence(p) // the self-test never runs under a person's hands
-	}
+	locker.SetPresence(k.Desk()) // the self-test never runs under a person's hands
 	// A camera frame that looks like a code it has not read: in audio mode
 	// the screen ticks, so that a person who cannot see the scanner finds it.
 	readers.OnGlimpse(func(scanner.Glimpse) { fyne.Do(k.CodeInView) })
