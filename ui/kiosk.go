@@ -90,17 +90,17 @@ func (o *Options) defaults() {
 			*d = v
 		}
 	}
-	def(&o.MoreTimeFor, 20*time.Second)
-	def(&o.AdminIdle, 2*time.Minute)
-	def(&o.AdminWithin, 3*time.Second)
+	def(&o.MoreTimeFor, app.DefaultMoreTime)
+	def(&o.AdminIdle, app.DefaultAdminIdle)
+	def(&o.AdminWithin, app.DefaultAdminTapWindow)
 	def(&o.Reminder, 10*time.Second)
-	def(&o.LongPress, 2*time.Second)
+	def(&o.LongPress, app.DefaultLongPress)
 	if o.Keys.LetterPause <= 0 {
 		o.Keys = voice.DefaultKeymap()
 	}
 	o.Voice.Keys = o.Keys
 	if o.AdminTaps <= 0 {
-		o.AdminTaps = 5
+		o.AdminTaps = app.DefaultAdminTaps
 	}
 	if o.Keyboard.MinLength <= 0 {
 		o.Keyboard = session.DefaultKeyTiming()
