@@ -303,7 +303,7 @@ func lockerOptions(cfg config.Config) core.Options {
 // starts the engine's parts: its event pump, housekeeping, the nightly
 // self-test.
 func startLocker(ctx context.Context, opts core.Options, cfg config.Config, db *storage.DB, secret []byte, locks *lockio.Controller,
-	parts *group, log *slog.Logger) (*core.Locker, []core.Door, error) {
+	parts *group, log *slog.Logger) (*core.Locker, []storage.Door, error) {
 	locker := core.New(db, locks, secret, opts, log.With("part", "core"))
 	doors, err := core.Layout(cfg.Locker.Columns, cfg.Locker.LowRows)
 	if err != nil {
@@ -350,7 +350,7 @@ func screenOptions(ctx context.Context, cfg config.Config, locker *core.Locker, 
 // audio mode up ([keypad], [locker.wayfinding], [support]): every spoken
 // text of every door is rendered ahead, the locker's default language
 // first, so that a screen speaks as it appears.
-func openSpeech(ctx context.Context, cfg config.Config, player *sound.Player, doors []core.Door, opts *ui.Options,
+func openSpeech(ctx context.Context, cfg config.Config, player *sound.Player, doors []storage.Door, opts *ui.Options,
 	log *slog.Logger) (*sound.Speech, error) {
 	opts.Keys = cfg.Keypad
 	opts.Voice = voice.Voice{Cabinet: cfg.Locker.Wayfinding.Cabinet(cfg.Locker.ColumnSizes()), Keys: cfg.Keypad,

@@ -158,7 +158,7 @@ func TestCancelledWalkInDropsItsSeal(t *testing.T) {
 	ctx := context.Background()
 	l, db, locks := sealLocker(t, t.TempDir(), map[string]carrier.PublicKey{"TEST": carrier.GenerateKey().Public()})
 	c, _ := l.LoginCourier(ctx, courierToken(l, "c1", time.Hour))
-	var bad Door
+	var bad storage.Door
 	db.View(ctx, func(tx *storage.Tx) (err error) { bad, err = tx.FreeDoor("S", false, nil); return err })
 	locks.fail[address(bad)] = &lockio.Error{Op: "unlock", Door: address(bad), Kind: lockio.ErrRefused, Err: lockio.ErrLockFailed}
 	d, err := c.DropNew(ctx, "S", "W-3", false)

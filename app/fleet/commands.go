@@ -373,7 +373,7 @@ func (l *Link) wasApplied(ctx context.Context, name string, c Command, rec stora
 		if err != nil {
 			return res, false
 		}
-		if name == CmdCancel && r.State == storage.RentCancelled && r.EndedAt.After(rec.ReceivedAt.Add(-time.Millisecond)) {
+		if name == CmdCancel && r.State == app.RentCancelled && r.EndedAt.After(rec.ReceivedAt.Add(-time.Millisecond)) {
 			res = ok(res)
 			res.RentID, res.State = id, string(r.State)
 			return res, true
