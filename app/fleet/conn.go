@@ -231,7 +231,7 @@ func (l *Link) route(pr paho.PublishReceived) (bool, error) {
 	if name, ok := l.topics.command(p.Topic); ok {
 		in := inbound{name: name, payload: p.Payload, ack: ack, fleetWide: strings.HasPrefix(p.Topic, l.topics.all())}
 		if p.Properties != nil {
-			in.respTopic, in.corr = p.Properties.ResponseTopic, p.Properties.CorrelationData
+			in.corr = p.Properties.CorrelationData
 		}
 		l.cmds.push(in)
 		return true, nil

@@ -214,6 +214,7 @@ func (s *sentCommands) run(ctx context.Context, t *testing.T, op *Operator, j *J
 			booked = append(booked, booking)
 		}
 		Prepare(&c, time.Hour)
+		Sign(testOperator, testFleet, locker, name, &c)
 		payload, _ := json.Marshal(c)
 		if err := j.Add(ctx, locker, name, c, payload); err != nil {
 			return

@@ -38,9 +38,8 @@ var _ Core = (*core.Locker)(nil)
 type Options struct {
 	Version string
 	// OperatorKeys are the operator's public keys ([operator] public_keys,
-	// and the demo locker's own): the keys that sign courier tokens sign the
-	// commands the link takes only from the operator, a remote opening and
-	// a revocation list.
+	// and the demo locker's own): the keys that sign courier tokens sign
+	// every command the link takes. Without them it takes none.
 	OperatorKeys []cred.PublicKey
 	// Boot is this run, from StartBoot; zero: Run starts one itself.
 	Boot Boot
@@ -89,6 +88,9 @@ type Link struct {
 	ready     atomic.Bool // connected and subscribed to the commands
 	sent      atomic.Int64
 	boot      Boot
+	// refused counts the commands refused for their signature since start.
+	refused    atomic.Int64
+	refusedLog *limit.Bucket
 
 	mu      sync.Mutex // protects following
 	cm      *autopaho.ConnectionManager
@@ -120,6 +122,7 @@ func New(cfg Config, id string, c Core, db *storage.DB, opts Options, log *slog.
 		up: make(chan struct{}, 1), healthNow: make(chan struct{}, 1), boot: opts.Boot}
 	l.start = l.now()
 	l.outbox = newOutbox(l)
+	l.refusedLog = limit.New(refusedLogsPerMinute, time.Minute, l.now)
 	l.opens = opts.RemoteOpens
 	if l.opens == nil {
 		l.opens = limit.New(cfg.RemoteOpenPerMinute, time.Minute, l.now)

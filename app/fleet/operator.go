@@ -13,6 +13,8 @@ import (
 
 	"github.com/eclipse/paho.golang/autopaho"
 	"github.com/eclipse/paho.golang/paho"
+
+	"pudo/app/cred"
 )
 
 // OperatorConfig is how the operator's side (pudo fleet, the sync server,
@@ -29,6 +31,9 @@ type OperatorConfig struct {
 	ClientID string
 	// SessionExpiry above zero keeps a session while away (the sync server).
 	SessionExpiry time.Duration
+	// SigningKey, when set, signs every command Command and CommandAll
+	// send that is not signed yet: a locker takes no other.
+	SigningKey *cred.PrivateKey
 }
 
 // Operator is a connection of the operator's side: it sends commands and
@@ -221,9 +226,18 @@ func Prepare(c *Command, ttl time.Duration) {
 	}
 }
 
+// sign signs a prepared command for target with the configured key,
+// unless it is signed already.
+func (o *Operator) sign(target, name string, c *Command) {
+	if c.Signature == "" && o.cfg.SigningKey != nil {
+		Sign(*o.cfg.SigningKey, o.cfg.Fleet, target, name, c)
+	}
+}
+
 // Send publishes a prepared command to one locker (or "_all") and returns
 // its payload, for the journal.
 func (o *Operator) Send(ctx context.Context, locker, name string, c Command) ([]byte, error) {
+	o.sign(locker, name, &c)
 	payload, err := json.Marshal(c)
 	if err != nil {
 		return nil, err
@@ -278,6 +292,7 @@ func (o *Operator) drop(id string) {
 // Command prepares, journals (when j is set), sends and awaits one command.
 func (o *Operator) Command(ctx context.Context, j *Journal, locker, name string, c Command, ttl time.Duration) (Result, error) {
 	Prepare(&c, ttl)
+	o.sign(locker, name, &c)
 	o.waiter(c.CommandID) // before sending: the answer may be quick
 	payload, err := json.Marshal(c)
 	if err != nil {
@@ -302,6 +317,7 @@ func (o *Operator) Command(ctx context.Context, j *Journal, locker, name string,
 // broker's queue or, failing that, from the journal (ServeSync).
 func (o *Operator) CommandAll(ctx context.Context, j *Journal, name string, c Command, ttl time.Duration, expect []string, each func(Result)) error {
 	Prepare(&c, ttl)
+	o.sign(allLockers, name, &c)
 	payload, err := json.Marshal(c)
 	if err != nil {
 		return err

@@ -59,6 +59,11 @@ type Health struct {
 	Faults      int       `json:"faults"` // doors that did not open last time or are out of service
 	// RevocationVersion is the operator's revocation list applied (0: none).
 	RevocationVersion int64 `json:"revocation_version"`
+	// UnauthorizedCommands counts the commands refused since start
+	// because no trusted operator key signed them for this locker: above
+	// zero, someone who can publish on the broker tries what only the
+	// operator may.
+	UnauthorizedCommands int64 `json:"unauthorized_commands"`
 }
 
 // Doors is the retained state/doors.
@@ -117,8 +122,8 @@ type Command struct {
 	// Revocations is the operator's whole revocation list (revoke), kept
 	// as it came: the signature covers these bytes.
 	Revocations json.RawMessage `json:"revocations,omitempty"`
-	// Signature is the operator's Ed25519 signature of the command (see
-	// signedText); "open" and "revoke" need it.
+	// Signature is the operator's Ed25519 signature of the command for
+	// this locker (package fleetsign); every command needs it.
 	Signature string `json:"signature,omitempty"`
 }
 

@@ -9,7 +9,6 @@ import (
 type inbound struct {
 	name      string
 	payload   []byte
-	respTopic string
 	corr      []byte
 	fleetWide bool
 	fromSync  bool

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/eclipse/paho.golang/autopaho"
@@ -145,15 +146,27 @@ func sameState(a, b []byte) bool {
 func (l *Link) sessionUp(ctx context.Context, cm *autopaho.ConnectionManager) {
 	sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	_, err := cm.Subscribe(sctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{
+	subs := []paho.SubscribeOptions{
 		{Topic: l.topics.base() + sufCmd + "+", QoS: 1},
 		{Topic: l.topics.all() + sufCmd + "+", QoS: 1},
 		{Topic: l.topics.SyncRes(), QoS: 1},
 		{Topic: l.topics.Online(), QoS: 1},
-	}})
-	if err != nil {
+	}
+	sa, err := cm.Subscribe(sctx, &paho.Subscribe{Subscriptions: subs})
+	var refused []string
+	if sa != nil {
+		for i, rc := range sa.Reasons {
+			if rc >= 0x80 && i < len(subs) {
+				refused = append(refused, fmt.Sprintf("%s (reason %#x)", subs[i].Topic, rc))
+			}
+		}
+	}
+	switch {
+	case len(refused) > 0:
+		l.log.Error("fleet: the broker refused subscriptions; check its ACL (the README gives it)", "topics", refused)
+	case err != nil:
 		l.log.Warn("fleet: subscribe failed; commands wait for the next connection", "err", err)
-	} else {
+	default:
 		l.ready.Store(true)
 	}
 	l.sayBirth(ctx, cm)
@@ -210,7 +223,8 @@ func (l *Link) doorState(ctx context.Context) (doors, capacity []byte, err error
 
 func (l *Link) health(ctx context.Context) Health {
 	h := Health{Locker: l.id, At: l.now().UTC(), Boot: l.boot.N, UptimeS: int64(l.now().Sub(l.start) / time.Second),
-		Version: l.opts.Version, LockBus: "unknown", Store: "ok", ClockSynced: l.opts.ClockSynced(), AckedSeq: l.outbox.acked.Load()}
+		Version: l.opts.Version, LockBus: "unknown", Store: "ok", ClockSynced: l.opts.ClockSynced(), AckedSeq: l.outbox.acked.Load(),
+		UnauthorizedCommands: l.refused.Load()}
 	if l.opts.LockBus != nil {
 		h.LockBus = map[bool]string{true: "up", false: "down"}[l.opts.LockBus()]
 	}
