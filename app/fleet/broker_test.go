@@ -290,7 +290,7 @@ func (b *broker) lockerConfig(tb testing.TB, id string) Config {
 	c := DefaultConfig()
 	c.Enabled, c.Broker, c.Fleet = true, b.TLSURL(), testFleet
 	c.CAFile, c.CertFile, c.KeyFile = b.pki.path("ca.pem"), cert, key
-	c.ReconnectSpread, c.ReconnectMax = 200*time.Millisecond, time.Second
+	c.ReconnectWindow = 200 * time.Millisecond
 	c.PublishRate, c.HealthEvery = 1000, time.Minute
 	return c
 }

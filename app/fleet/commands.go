@@ -49,6 +49,7 @@ func (l *Link) commandLoop(ctx context.Context, cm *autopaho.ConnectionManager) 
 // asked for: what comes in never says where the locker writes.
 func (l *Link) reply(ctx context.Context, cm *autopaho.ConnectionManager, in inbound, res Result) {
 	topic := l.topics.Res()
+	res.Message = clipBytes(res.Message, 1<<10)
 	props := &paho.PublishProperties{CorrelationData: in.corr}
 	if props.CorrelationData == nil && res.CommandID != "" {
 		props.CorrelationData = []byte(res.CommandID)
@@ -63,7 +64,10 @@ func (l *Link) reply(ctx context.Context, cm *autopaho.ConnectionManager, in inb
 // is checked, recorded as pending, applied through the core and recorded
 // with its result.
 func (l *Link) handle(ctx context.Context, in inbound) Result {
-	res := Result{Name: in.name, Locker: l.id, At: l.now().UTC()}
+	res := Result{Name: clip(in.name), Locker: l.id, At: l.now().UTC()}
+	if in.size > payloadCap[sufCmd] {
+		return refuse(res, "too_large", fmt.Sprintf("a command is at most %d bytes; this one had %d", payloadCap[sufCmd], in.size))
+	}
 	var c Command
 	if err := decodeCommand(in.payload, &c); err != nil {
 		return refuse(res, "bad_command", err.Error())
@@ -458,9 +462,6 @@ func (l *Link) errResult(r Result, err error) Result {
 
 // decodeCommand reads exactly one JSON object, refusing unknown fields.
 func decodeCommand(body []byte, c *Command) error {
-	if len(body) > 16<<10 {
-		return errors.New("a command is at most 16 KiB")
-	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(c); err != nil {

@@ -45,4 +45,28 @@
 // any command added later, such as a resend of events) is the command as
 // first signed and is checked the same way. A key named in the applied
 // revocation list signs nothing more.
+//
+// # Bounded
+//
+// Nothing the broker sends costs the kiosk more than its share. The
+// CONNECT asks for an MQTT 5 Maximum Packet Size (MaxPacket), so a broker
+// drops a larger message for this locker instead of sending it, and the
+// connection itself refuses one at its header if a broker sends it anyway,
+// before anything is allocated for it. Every topic has a payload cap
+// (payloadCap; x-max-bytes in asyncapi.json) on what the kiosk reads (a
+// command above it is refused as too_large without being kept) and what
+// it publishes: an event's free text is cut to fit, never the event held
+// back; state/doors is compact (false fields left out) and within 160
+// bytes plus 145 a door, and a locker with more doors than its cap holds
+// lists the first and counts the rest; a sync answer comes in pages.
+//
+// # Reconnects
+//
+// After a lost connection a locker waits a random part of its reconnect
+// window, and one to two windows before each later attempt, so a broker
+// that comes back gets at most fleet.reconnect_rate lockers in any second
+// however long it was away (SpreadWindow: the window grows with
+// fleet.fleet_size). Every attempt (TCP, TLS, CONNECT and CONNACK) gives up
+// after fleet.connect_timeout, and every write to the broker after a
+// minute, so no attempt and no write waits for ever.
 package fleet

@@ -76,7 +76,7 @@ func TestKillWhilePublishingAndApplying(t *testing.T) {
 	j := newJournal(t)
 	dir := t.TempDir()
 	cfg := b.lockerConfig(t, "L-KILL")
-	cfg.ReconnectSpread = 0
+	cfg.ReconnectWindow = 10 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go op.ServeSync(ctx, j)

@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -42,6 +43,7 @@ type kiosk struct {
 	// carriers are the carriers' seal keys ([carriers]).
 	carriers map[string]carrier.PublicKey
 	clock    func() time.Time // the store's clock; nil: the wall clock
+	log      *slog.Logger     // the link's log; nil: testLog
 	db       *storage.DB
 	locks    *lockio.Controller
 	sim      *simbus.Bus
@@ -112,7 +114,7 @@ func (k *kiosk) start() {
 	must(tb, locker.SetUp(ctx, doors))
 	must(tb, locker.Reconcile(ctx))
 	link, err := New(k.cfg, k.id, locker, db, Options{Version: "test", Boot: boot, OperatorKeys: k.keys, LockBus: func() bool { return locks.Health().Up() },
-		ClockSynced: func() bool { return true }}, testLog(tb).With("locker", k.id))
+		ClockSynced: func() bool { return true }}, cmp.Or(k.log, testLog(tb)).With("locker", k.id))
 	must(tb, err)
 	k.db, k.locks, k.locker, k.link = db, locks, locker, link
 	k.wg.Go(func() { locker.Run(ctx, locks.Events()) })

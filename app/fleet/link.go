@@ -149,6 +149,13 @@ func (l *Link) Connected() bool { return l.connected.Load() }
 // Ready reports whether the link is up and subscribed to its commands.
 func (l *Link) Ready() bool { return l.ready.Load() && l.connected.Load() }
 
+// lastError is the last connection error, nil once connected.
+func (l *Link) lastError() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.lastErr
+}
+
 // Acked is the newest seq through which every event has its PUBACK.
 func (l *Link) Acked() int64 { return l.outbox.acked.Load() }
 
@@ -192,7 +199,10 @@ func (l *Link) Run(ctx context.Context) error {
 	l.cm = cm
 	l.mu.Unlock()
 	l.log.Info("fleet link starting", "broker", l.cfg.Broker, "fleet", l.cfg.Fleet, "locker", l.id, "boot", l.boot.N,
-		"tls_client_cert", l.cfg.CertFile != "")
+		"tls_client_cert", l.cfg.CertFile != "", "reconnect_window", l.cfg.SpreadWindow(), "operator_keys", len(l.keys))
+	if len(l.keys) == 0 {
+		l.log.Warn("fleet: no operator keys ([operator] public_keys): every command will be refused as unsigned")
+	}
 	var wg sync.WaitGroup
 	wg.Go(func() { l.outbox.run(ctx, cm) })
 	wg.Go(func() { l.commandLoop(ctx, cm) })

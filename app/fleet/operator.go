@@ -93,6 +93,16 @@ func Dial(ctx context.Context, cfg OperatorConfig, log *slog.Logger) (*Operator,
 			go o.resubscribe(cm)
 		},
 		ClientConfig: paho.ClientConfig{ClientID: cfg.ClientID, OnPublishReceived: []func(paho.PublishReceived) (bool, error){o.route}},
+		// One locker's oversized message must not cost the operator's side
+		// its memory: the broker drops it for this client instead.
+		ConnectPacketBuilder: func(cp *paho.Connect, _ *url.URL) (*paho.Connect, error) {
+			mp := uint32(MaxPacket)
+			if cp.Properties == nil {
+				cp.Properties = &paho.ConnectProperties{}
+			}
+			cp.Properties.MaximumPacketSize = &mp
+			return cp, nil
+		},
 	}
 	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	cm, err := autopaho.NewConnection(cctx, ac)
@@ -142,8 +152,15 @@ func (o *Operator) route(pr paho.PublishReceived) (bool, error) {
 	if _, rest, ok := lockerOf(o.cfg.Fleet, p.Topic); ok && rest == sufRes {
 		var r Result
 		if json.Unmarshal(p.Payload, &r) == nil {
+			id := r.CommandID
+			if id == "" && p.Properties != nil {
+				// A command the locker could not read (too large, not
+				// JSON) is answered without its id: the correlation data
+				// says which.
+				id = string(p.Properties.CorrelationData)
+			}
 			o.mu.Lock()
-			ch, collect := o.waiters[r.CommandID], o.collectors[r.CommandID]
+			ch, collect := o.waiters[id], o.collectors[id]
 			o.mu.Unlock()
 			if collect != nil {
 				collect(r)
@@ -407,16 +424,42 @@ func (o *Operator) ServeSync(ctx context.Context, j *Journal) error {
 				return err
 			}
 			t := Topics{Fleet: o.cfg.Fleet, Locker: r.Locker}
-			body, _ := json.Marshal(SyncResponse{RequestID: r.RequestID, Commands: missing})
-			if _, err := o.cm.Publish(ctx, &paho.Publish{QoS: 1, Topic: t.SyncRes(), Payload: body,
-				Properties: &paho.PublishProperties{ContentType: "application/json", CorrelationData: []byte(r.RequestID)}}); err != nil && o.log != nil {
-				o.log.Warn("fleet: sync answer not sent", "locker", r.Locker, "err", err)
+			for _, body := range syncPages(r.RequestID, missing) {
+				if _, err := o.cm.Publish(ctx, &paho.Publish{QoS: 1, Topic: t.SyncRes(), Payload: body,
+					Properties: &paho.PublishProperties{ContentType: "application/json", CorrelationData: []byte(r.RequestID)}}); err != nil && o.log != nil {
+					o.log.Warn("fleet: sync answer not sent", "locker", r.Locker, "err", err)
+				}
 			}
 			if o.log != nil {
 				o.log.Info("fleet: synced", "locker", r.Locker, "resent", len(missing), "booking_version", r.BookingVersion)
 			}
 		}
 	}
+}
+
+// syncPages splits a sync answer into messages within the cap of
+// sync/res, in order; the locker takes each as it comes.
+func syncPages(requestID string, cmds []SyncCommand) [][]byte {
+	var pages [][]byte
+	page := SyncResponse{RequestID: requestID, Commands: []SyncCommand{}}
+	size := 0
+	flush := func() {
+		b, _ := json.Marshal(page)
+		pages = append(pages, b)
+		page.Commands, size = []SyncCommand{}, 0
+	}
+	for _, c := range cmds {
+		n := len(c.Command) + len(c.Name) + 64
+		if size > 0 && size+n > payloadCap[sufSyncRes]-1024 {
+			flush()
+		}
+		page.Commands = append(page.Commands, c)
+		size += n
+	}
+	if size > 0 || len(pages) == 0 {
+		flush()
+	}
+	return pages
 }
 
 func publishCmd(topic string, payload []byte, resp, corr string) *paho.Publish {

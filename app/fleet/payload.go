@@ -66,25 +66,37 @@ type Health struct {
 	UnauthorizedCommands int64 `json:"unauthorized_commands"`
 }
 
-// Doors is the retained state/doors.
+// Doors is the retained state/doors. It stays within its topic's cap for
+// any locker: at most doorsHeadBytes and doorBytes a door, and a locker
+// with more doors than fit lists the first and counts the rest (Omitted).
 type Doors struct {
-	Locker string    `json:"locker"`
-	At     time.Time `json:"at"`
-	Doors  []Door    `json:"doors"`
+	Locker  string    `json:"locker"`
+	At      time.Time `json:"at"`
+	Doors   []Door    `json:"doors"`
+	Omitted int       `json:"omitted,omitempty"`
 }
 
-// Door is one door in state/doors.
+// Door is one door in state/doors; false and zero fields are left out.
 type Door struct {
 	ID     int64  `json:"id"`
 	Size   string `json:"size"`
 	Column int    `json:"column"`
 	Row    int    `json:"row"`
-	Low    bool   `json:"low"`
+	Low    bool   `json:"low,omitempty"`
 	State  string `json:"state"` // free, out_of_service or the rent's state
 	Sensor string `json:"sensor"`
-	Fault  bool   `json:"fault"`
+	Fault  bool   `json:"fault,omitempty"`
 	RentID int64  `json:"rent_id,omitempty"`
 }
+
+// The bound of state/doors: the fields around the doors (a 64-character
+// locker id, a time with nanoseconds, omitted) and one door with every
+// field at its longest (door 65,536, column and row 256, out_of_service,
+// the largest rent id), with its comma. A test holds them.
+const (
+	doorsHeadBytes = 160
+	doorBytes      = 145
+)
 
 // Capacity is the retained state/capacity: free doors per size.
 type Capacity struct {

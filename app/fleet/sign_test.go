@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -125,28 +124,3 @@ func TestConfigValidate(t *testing.T) {
 }
 
 func asConfigError(err error, ce **ConfigError) bool { return errors.As(err, ce) }
-
-// The first attempt after start goes at once; after a loss each locker
-// waits a random part of the spread; later waits stay under the cap.
-func TestBackoffSpreadsTheFleet(t *testing.T) {
-	var up atomic.Bool
-	bo := backoff(20*time.Second, 20*time.Second, &up)
-	if d := bo(0); d != 0 {
-		t.Fatalf("first start waits %s", d)
-	}
-	up.Store(true)
-	seen := map[time.Duration]bool{}
-	for range 100 {
-		d := bo(0)
-		if d < 0 || d >= 20*time.Second {
-			t.Fatalf("after a loss: %s", d)
-		}
-		seen[d/time.Second] = true
-		if d := bo(10); d > 20*time.Second || d < 10*time.Second {
-			t.Fatalf("attempt 10 waits %s", d)
-		}
-	}
-	if len(seen) < 10 {
-		t.Fatalf("100 lockers came back in only %d different seconds", len(seen))
-	}
-}

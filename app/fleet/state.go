@@ -24,6 +24,10 @@ var (
 	resyncEvery  = 15 * time.Minute
 )
 
+// maxVersionsAhead bounds the versions a sync request lists above its
+// gap-free one.
+const maxVersionsAhead = 500
+
 // stateDebounce lets a burst of changes (a drop-off writes several events)
 // go out as one state message.
 const stateDebounce = 300 * time.Millisecond
@@ -179,6 +183,10 @@ func (l *Link) sayBirth(ctx context.Context, cm *autopaho.ConnectionManager) {
 }
 
 func (l *Link) publishRaw(ctx context.Context, cm *autopaho.ConnectionManager, topic string, body []byte) error {
+	if err := l.checkCap(topic, body); err != nil {
+		l.log.Error("fleet: state not published", "topic", topic, "err", err)
+		return err
+	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	_, err := cm.Publish(pctx, &paho.Publish{QoS: 1, Retain: true, Topic: topic, Payload: body,
@@ -216,9 +224,23 @@ func (l *Link) doorState(ctx context.Context) (doors, capacity []byte, err error
 		}
 		d.Doors = append(d.Doors, door)
 	}
-	doors, _ = json.Marshal(d)
+	doors = fitDoors(d)
 	capacity, _ = json.Marshal(c)
 	return doors, capacity, nil
+}
+
+// fitDoors encodes d within the cap of state/doors: a locker with more
+// doors than fit lists the first ones and says how many it left out.
+func fitDoors(d Doors) []byte {
+	b, _ := json.Marshal(d)
+	all := len(d.Doors)
+	for len(b) > payloadCap[sufDoors] && len(d.Doors) > 0 {
+		over := len(b) - payloadCap[sufDoors]
+		d.Doors = d.Doors[:max(len(d.Doors)-over/doorBytes-1, 0)]
+		d.Omitted = all - len(d.Doors)
+		b, _ = json.Marshal(d)
+	}
+	return b
 }
 
 func (l *Link) health(ctx context.Context) Health {
@@ -269,6 +291,9 @@ func (l *Link) requestSync(ctx context.Context, cm *autopaho.ConnectionManager) 
 		if req.VersionsAhead, err = tx.VersionsAhead(); err != nil {
 			return err
 		}
+		// Within the topic's cap: a version left out is only resent, and
+		// a duplicate is answered, not applied.
+		req.VersionsAhead = req.VersionsAhead[:min(len(req.VersionsAhead), maxVersionsAhead)]
 		ms, err := tx.FleetValue(keyCursor)
 		if ms > 0 {
 			req.CommandCursor = time.UnixMilli(ms).UTC()
@@ -303,7 +328,7 @@ func (l *Link) takeSync(payload []byte) {
 	}
 	l.synced.Store(true)
 	for _, c := range res.Commands {
-		l.cmds.push(inbound{name: c.Name, payload: c.Command, ack: func() {}, fromSync: true, fleetWide: c.FleetWide})
+		l.cmds.push(inbound{name: c.Name, payload: c.Command, size: len(c.Command), ack: func() {}, fromSync: true, fleetWide: c.FleetWide})
 	}
 	if len(res.Commands) > 0 {
 		l.log.Info("fleet: commands resent by the central side", "count", len(res.Commands))
