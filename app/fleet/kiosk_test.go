@@ -100,7 +100,10 @@ func (k *kiosk) start() {
 	boot, err := StartBoot(ctx, db, true)
 	must(tb, err)
 	lc := lockio.DefaultConfig()
-	lc.PollInterval, lc.SimAutoClose, lc.MinUnlockGap = lockio.Duration(40*time.Millisecond), lockio.Duration(100*time.Millisecond), lockio.Duration(time.Millisecond)
+	// The simulated door stays open a second: long enough that a poll
+	// delayed on a loaded machine still sees it open, or the opening
+	// would be settled as not seen.
+	lc.PollInterval, lc.SimAutoClose, lc.MinUnlockGap = lockio.Duration(40*time.Millisecond), lockio.Duration(time.Second), lockio.Duration(time.Millisecond)
 	sim, err := simbus.Start(lc)
 	must(tb, err)
 	k.sim = sim
@@ -162,7 +165,7 @@ func (k *kiosk) dropOff(parcelRef string) core.Rent {
 
 func (k *kiosk) closeAndDone(done func() error) {
 	k.tb.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		err := done()
 		if err == nil {
@@ -188,7 +191,7 @@ func (k *kiosk) pickup(code string) {
 	}
 	// The rent moves when the sensor sees its door open: wait for that,
 	// as the shopper waits at the door.
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(20 * time.Millisecond) {
 		r, err := k.locker.Rent(ctx, p.Opening.RentID)
 		must(k.tb, err)
 		if r.State == storage.RentCollected {
