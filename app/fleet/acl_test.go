@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -58,6 +59,8 @@ func TestReadmeACL(t *testing.T) {
 		{"a locker", locker, root + "L-ACL/evt", true},
 		{"a locker", locker, root + "L-ACL/state/doors", true},
 		{"a locker", locker, root + "L-ACL/res", true},
+		{"a locker", locker, root + "L-ACL/res/pudo-central-1", true},
+		{"a locker", locker, root + "L-ACL/res/a/b", false},
 		{"a locker", locker, root + "L-ACL/sync/req", true},
 		{"the operator", op, root + "_all/cmd/state", true},
 		{"the operator", op, root + "L-ACL/cmd/config", true},
@@ -86,5 +89,49 @@ func TestReadmeACL(t *testing.T) {
 				t.Fatalf("delivered %v, want %v", got, tt.ok)
 			}
 		})
+	}
+}
+
+// A locker answers on the response topic a command names only when that
+// is its res or one level below it; any other (its own command topic, the
+// fleet-wide one) gets the answer on res.
+func TestResponseTopic(t *testing.T) {
+	b := startBroker(t)
+	k := newKiosk(t, b, "L-RESP")
+	op := newOperator(t, b)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	got := make(chan string, 8)
+	op.OnMessage(func(p *paho.Publish) {
+		if p.Properties != nil && strings.HasPrefix(string(p.Properties.CorrelationData), "resp-") && !strings.Contains(p.Topic, "/cmd/") {
+			got <- string(p.Properties.CorrelationData) + " " + p.Topic
+		}
+	})
+	must(t, op.Subscribe(ctx, k.link.topics.base()+"#"))
+	res := k.link.topics.Res()
+	for i, tt := range []struct{ asked, answered string }{
+		{res + "/pudo-central-2", res + "/pudo-central-2"},
+		{res, res},
+		{k.link.topics.Cmd(CmdConfig), res},
+		{k.link.topics.AllCmd(CmdConfig), res},
+		{res + "/a/b", res},
+		{"elsewhere/res", res},
+	} {
+		c := Command{}
+		Prepare(&c, time.Hour)
+		Sign(testOperator, testFleet, k.id, CmdState, &c)
+		payload, _ := json.Marshal(c)
+		corr := fmt.Sprintf("resp-%d", i)
+		_, err := op.cm.Publish(ctx, &paho.Publish{QoS: 1, Topic: k.link.topics.Cmd(CmdState), Payload: payload,
+			Properties: &paho.PublishProperties{ResponseTopic: tt.asked, CorrelationData: []byte(corr)}})
+		must(t, err)
+		select {
+		case g := <-got:
+			if g != corr+" "+tt.answered {
+				t.Errorf("asked for %s: answered %q, want on %s", tt.asked, g, tt.answered)
+			}
+		case <-ctx.Done():
+			t.Fatalf("no answer to the command asking for %s", tt.asked)
+		}
 	}
 }

@@ -45,10 +45,15 @@ func (l *Link) commandLoop(ctx context.Context, cm *autopaho.ConnectionManager) 
 	}
 }
 
-// reply publishes a result on res, whatever response topic the command
-// asked for: what comes in never says where the locker writes.
+// reply publishes a result on the command's response topic when that is
+// res or one level below it (res/{instance}: the central side's instance
+// that sent it), else on res: what comes in never makes the locker write
+// anywhere else.
 func (l *Link) reply(ctx context.Context, cm *autopaho.ConnectionManager, in inbound, res Result) {
 	topic := l.topics.Res()
+	if sub, ok := strings.CutPrefix(in.respTopic, topic+"/"); ok && idRE.MatchString(sub) {
+		topic = in.respTopic
+	}
 	res.Message = clipBytes(res.Message, 1<<10)
 	props := &paho.PublishProperties{CorrelationData: in.corr}
 	if props.CorrelationData == nil && res.CommandID != "" {

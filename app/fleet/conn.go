@@ -227,7 +227,7 @@ func (l *Link) route(pr paho.PublishReceived) (bool, error) {
 			in.payload = nil // refused by its size; not kept while it waits
 		}
 		if p.Properties != nil {
-			in.corr = p.Properties.CorrelationData
+			in.respTopic, in.corr = p.Properties.ResponseTopic, p.Properties.CorrelationData
 		}
 		l.cmds.push(in)
 		return true, nil
