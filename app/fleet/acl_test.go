@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/eclipse/paho.golang/paho"
+
+	"pudo/app/testenv"
 )
 
 // The README's ACL, on a real mosquitto: a locker writes only its own
@@ -77,7 +79,7 @@ func TestReadmeACL(t *testing.T) {
 			// heard, whatever got through was heard before it.
 			_, err = op.cm.Publish(ctx, &paho.Publish{QoS: 1, Topic: tt.topic, Payload: []byte(sentinel)})
 			must(t, err)
-			waitUntil(t, "the sentinel "+sentinel, time.Minute, func() bool {
+			testenv.Await(t, "the sentinel "+sentinel, func() bool {
 				mu.Lock()
 				defer mu.Unlock()
 				return strings.Contains(strings.Join(heard, " "), sentinel)
@@ -125,13 +127,8 @@ func TestResponseTopic(t *testing.T) {
 		_, err := op.cm.Publish(ctx, &paho.Publish{QoS: 1, Topic: k.link.topics.Cmd(CmdState), Payload: payload,
 			Properties: &paho.PublishProperties{ResponseTopic: tt.asked, CorrelationData: []byte(corr)}})
 		must(t, err)
-		select {
-		case g := <-got:
-			if g != corr+" "+tt.answered {
-				t.Errorf("asked for %s: answered %q, want on %s", tt.asked, g, tt.answered)
-			}
-		case <-ctx.Done():
-			t.Fatalf("no answer to the command asking for %s", tt.asked)
+		if g := testenv.Receive(t, "the answer to a command asking for "+tt.asked, got); g != corr+" "+tt.answered {
+			t.Errorf("asked for %s: answered %q, want on %s", tt.asked, g, tt.answered)
 		}
 	}
 }

@@ -152,9 +152,9 @@ func snapshot(t *testing.T, k *kiosk) lockerSnapshot {
 	ctx := context.Background()
 	var s lockerSnapshot
 	var err error
-	s.settings, err = k.locker.Settings(ctx)
+	s.settings, err = k.locker.Office().Settings(ctx)
 	must(t, err)
-	ds, err := k.locker.DoorStates(ctx)
+	ds, err := k.locker.Office().DoorStates(ctx)
 	must(t, err)
 	for _, d := range ds {
 		s.doors = append(s.doors, storage.Door{ID: d.Door.ID, OutOfService: d.Door.OutOfService})
@@ -163,7 +163,7 @@ func snapshot(t *testing.T, k *kiosk) lockerSnapshot {
 		}
 	}
 	s.lastSeq = k.lastSeq()
-	list, err := k.locker.Revocations(ctx)
+	list, err := k.locker.Office().Revocations(ctx)
 	must(t, err)
 	s.revocations = list.Version
 	return s

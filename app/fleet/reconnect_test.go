@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net"
@@ -10,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"pudo/app/testenv"
 )
 
 // The window grows with the fleet, at the configured rate; a configured
@@ -136,14 +139,10 @@ func TestConnectAttemptsTimeOut(t *testing.T) {
 			k.start()
 			t.Cleanup(k.stop)
 			for i := range 3 {
-				select {
-				case c := <-accepted:
-					defer c.Close()
-				case <-time.After(2 * time.Minute):
-					t.Fatalf("attempt %d did not come within 2 minutes: the one before waits for ever", i+1)
-				}
+				c := testenv.Receive(t, fmt.Sprintf("connection attempt %d (the one before must give up)", i+1), accepted)
+				defer c.Close()
 			}
-			waitUntil(t, "the log says the broker did not answer", time.Minute, func() bool {
+			testenv.Await(t, "the log says the broker did not answer", func() bool {
 				mu.Lock()
 				defer mu.Unlock()
 				return strings.Contains(logs.String(), "connect_timeout")
