@@ -83,13 +83,7 @@ On each locker its couriers use, add to the kiosk's configuration and restart it
 }
 
 func pubkeyMain(args []string, stdout, stderr io.Writer) int {
-	return keyfile.PubkeyMain("pudo carrier pubkey", "the carrier's private key `file`", func(path string) (string, error) {
-		k, err := ReadPrivateKey(path)
-		if err != nil {
-			return "", err
-		}
-		return k.Public().String(), nil
-	}, args, stdout, stderr)
+	return keyfile.PubkeyMain("pudo carrier pubkey", "the carrier's private key `file`", keyfile.PublicOf(ReadPrivateKey), args, stdout, stderr)
 }
 
 // opened is one line of `open --json`.

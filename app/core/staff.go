@@ -95,11 +95,7 @@ func (l *Locker) staffMembers(ctx context.Context) (ms []storage.StaffMember, er
 // member with a badge is never held up by it (StaffBadgeLogin). Errors:
 // *app.LockedOutError, app.ErrBadPIN, app.ErrStaffLocked.
 func (l *Locker) LoginStaff(ctx context.Context, pin string) (app.StaffSession, error) {
-	s, err := l.loginStaff(ctx, pin)
-	if s == nil {
-		return nil, err
-	}
-	return s, err
+	return handOut[app.StaffSession](l.loginStaff(ctx, pin))
 }
 
 func (l *Locker) loginStaff(ctx context.Context, pin string) (*Staff, error) {

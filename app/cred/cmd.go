@@ -85,13 +85,7 @@ public_keys = [%q]
 }
 
 func pubkeyMain(args []string, stdout, stderr io.Writer) int {
-	return keyfile.PubkeyMain("pudo token pubkey", "the operator's private key `file`", func(path string) (string, error) {
-		k, err := ReadPrivateKey(path)
-		if err != nil {
-			return "", err
-		}
-		return k.Public().String(), nil
-	}, args, stdout, stderr)
+	return keyfile.PubkeyMain("pudo token pubkey", "the operator's private key `file`", keyfile.PublicOf(ReadPrivateKey), args, stdout, stderr)
 }
 
 func newMain(args []string, stdout, stderr io.Writer) int {

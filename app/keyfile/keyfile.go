@@ -94,3 +94,15 @@ func PubkeyMain(command, keyUsage string, publicOf func(path string) (string, er
 	fmt.Fprintln(stdout, pub)
 	return 0
 }
+
+// PublicOf is PubkeyMain's publicOf for a kind of key whose file read
+// gives a private key with a Public method.
+func PublicOf[K interface{ Public() P }, P fmt.Stringer](read func(path string) (K, error)) func(path string) (string, error) {
+	return func(path string) (string, error) {
+		k, err := read(path)
+		if err != nil {
+			return "", err
+		}
+		return k.Public().String(), nil
+	}
+}
