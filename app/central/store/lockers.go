@@ -172,12 +172,6 @@ func (s *Store) Confirmed(ctx context.Context, locker string, through int64) err
 	return err
 }
 
-// ResendAsked records that a resend from seq was asked of the locker.
-func (s *Store) ResendAsked(ctx context.Context, locker string, from int64) error {
-	_, err := s.pool.Exec(ctx, `UPDATE lockers SET resend_from = $2, resend_at = $3 WHERE id = $1`, locker, from, s.now().UTC())
-	return err
-}
-
 // Gap is a locker whose events central lacks: a hole below seqs stored
 // ahead, or a health that says the locker has more than central holds.
 type Gap struct {
@@ -189,9 +183,9 @@ type Gap struct {
 	ResendAt   time.Time
 }
 
-// Gaps lists lockers with a hole open since before holeBefore, or whose
-// health (seen after healthAfter... no older than healthAge) reports events
-// central does not hold and that did not arrive for quiet.
+// Gaps lists lockers with a hole open since before holeBefore, and those
+// whose health, newer than their last event, says the broker acknowledged
+// events central does not hold, none of which came since quietBefore.
 func (s *Store) Gaps(ctx context.Context, holeBefore, quietBefore time.Time) ([]Gap, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, stored_through,
 			greatest(max_seq, coalesce((health->>'last_seq')::bigint, 0)), resend_from, coalesce(resend_at, 'epoch')
@@ -208,4 +202,30 @@ func (s *Store) Gaps(ctx context.Context, holeBefore, quietBefore time.Time) ([]
 		err := r.Scan(&g.Locker, &g.StoredThrough, &g.Upto, &g.ResendFrom, &g.ResendAt)
 		return g, err
 	})
+}
+
+// ConfirmTargets are the lockers among ids whose stored_through is above
+// what was last confirmed to them.
+func (s *Store) ConfirmTargets(ctx context.Context, ids []string) ([]Cursor, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, stored_through FROM lockers WHERE id = ANY($1) AND stored_through > confirmed ORDER BY id`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("store: confirm: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Cursor, error) {
+		var c Cursor
+		err := r.Scan(&c.Locker, &c.StoredThrough)
+		return c, err
+	})
+}
+
+// ClaimResend records that a resend from seq is asked of a locker, unless
+// one was asked since before (another instance, or this one lately): it
+// reports whether this caller is to ask.
+func (s *Store) ClaimResend(ctx context.Context, locker string, from int64, before time.Time) (bool, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE lockers SET resend_from = $2, resend_at = $3
+		WHERE id = $1 AND (resend_at IS NULL OR resend_at < $4 OR resend_from <> $2)`, locker, from, s.now().UTC(), before)
+	if err != nil {
+		return false, fmt.Errorf("store: resend: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
 }

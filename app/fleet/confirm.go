@@ -1,0 +1,56 @@
+package fleet
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+
+	"pudo/app/cred"
+)
+
+// Confirm is the operator's retained word on a locker's confirm topic:
+// every event of the locker through Through is stored by the operator.
+// Delivered means stored there, not acknowledged by the broker, so the
+// locker keeps each event until a confirmation covers it. It is signed
+// with the operator's key: whoever may publish on the broker cannot make
+// a locker forget events the operator never stored.
+type Confirm struct {
+	Locker    string    `json:"locker"`
+	Through   int64     `json:"through"`
+	At        time.Time `json:"at"`
+	Signature string    `json:"signature"`
+}
+
+const (
+	sufConfirm     = "confirm"
+	confirmPurpose = "fleet-confirm"
+)
+
+// Confirm is the locker's confirm topic (retained, written by the
+// operator).
+func (t Topics) Confirm() string { return t.base() + sufConfirm }
+
+func confirmText(fleet string, c Confirm) []byte {
+	return []byte(strings.Join([]string{"pudo-fleet-confirm-v1", fleet, c.Locker, strconv.FormatInt(c.Through, 10),
+		c.At.UTC().Format(time.RFC3339Nano)}, "\n"))
+}
+
+// SignConfirm signs a confirmation for fleet with the operator's key.
+func SignConfirm(key cred.PrivateKey, fleet string, c *Confirm) {
+	c.Signature = base64.StdEncoding.EncodeToString(key.SignMessage(confirmPurpose, confirmText(fleet, *c)))
+}
+
+// VerifyConfirm says whether c is signed by one of keys for this fleet
+// and locker.
+func VerifyConfirm(keys []cred.PublicKey, fleet, locker string, c Confirm) bool {
+	if c.Locker != locker {
+		return false
+	}
+	sig, err := base64.StdEncoding.DecodeString(c.Signature)
+	if err != nil {
+		return false
+	}
+	_, ok := cred.VerifyMessage(keys, confirmPurpose, confirmText(fleet, c), sig)
+	return ok
+}
