@@ -10,6 +10,7 @@
 //	pudo token keygen|pubkey|new|show [flags]           the operator's keys and QR tokens (courier, staff badge)
 //	pudo fleet COMMAND [flags]                          the operator's view of the fleet over MQTT
 //	pudo carrier keygen|pubkey|open [flags]             a carrier's seal key; open the walk-in codes sealed for it
+//	pudo central serve|migrate|enrol [flags]            the operator's service: the fleet in PostgreSQL
 //	pudo help                                           every command and flag (also --help)
 //
 // With no configuration it runs the demo locker: a simulated lock board of
@@ -37,6 +38,7 @@ import (
 	"pudo/app"
 	"pudo/app/api"
 	"pudo/app/carrier"
+	"pudo/app/central"
 	"pudo/app/config"
 	"pudo/app/core"
 	"pudo/app/cred"
@@ -74,6 +76,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	"token":   cred.Main,
 	"fleet":   fleet.Main,
 	"carrier": carrier.Main,
+	"central": central.Main,
 	"help":    helpMain, "--help": helpMain, "-help": helpMain, "-h": helpMain,
 }
 

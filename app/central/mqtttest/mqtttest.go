@@ -316,3 +316,18 @@ func (p *PKI) ClientTLS(tb testing.TB, cn string) *tls.Config {
 	return &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: p.pool, ServerName: "127.0.0.1",
 		Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: p.leafKey}}}
 }
+
+// Kill stops mosquitto without letting it save its store: what it held
+// since its last autosave is gone, as after a power cut.
+func (b *Broker) Kill() {
+	if b.cmd == nil {
+		return
+	}
+	b.cmd.Process.Kill()
+	<-b.exited
+	b.cmd = nil
+}
+
+// Start starts mosquitto again after Stop or Kill, on the same ports and
+// store.
+func (b *Broker) Start() { b.start() }

@@ -99,8 +99,22 @@ func freePort(tb testing.TB) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// start runs postgres and waits until it takes connections.
+// start runs postgres and waits until it takes connections. After a kill
+// the old server's backends may hold its shared memory for a moment, and
+// the new one refuses to start: it is started again until it stays up.
 func (s *Server) start() {
+	s.tb.Helper()
+	for try := 0; ; try++ {
+		if s.launch(try == 20) {
+			return
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+// launch starts postgres once and reports whether it takes connections;
+// last: fail the test instead of returning false.
+func (s *Server) launch(last bool) bool {
 	s.tb.Helper()
 	logf, err := os.OpenFile(filepath.Join(s.dir, "postgres.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o666)
 	if err != nil {
@@ -125,10 +139,14 @@ func (s *Server) start() {
 		cancel()
 		if err == nil {
 			c.Close(context.Background())
-			return
+			return true
 		}
 		select {
 		case <-s.exited:
+			if !last {
+				s.cmd = nil
+				return false
+			}
 			s.tb.Fatalf("postgres exited at start:\n%s", s.LogTail())
 		default:
 		}

@@ -130,6 +130,7 @@ func (s *Store) StoreEvents(ctx context.Context, evs []Event) (Batch, error) {
 		}
 		for _, e := range b.Applied {
 			project(&batch, e, now)
+			alertFromEvent(&batch, e)
 		}
 		return tx.SendBatch(ctx, &batch).Close()
 	})
