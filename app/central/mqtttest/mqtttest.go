@@ -26,20 +26,16 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"pudo/app/testenv"
 )
 
 func MosquittoPath(tb testing.TB) string {
 	tb.Helper()
-	for _, p := range []string{"mosquitto", "/usr/sbin/mosquitto"} {
-		if path, err := exec.LookPath(p); err == nil {
-			return path
-		}
+	if p, err := exec.LookPath("/usr/sbin/mosquitto"); err == nil {
+		return p
 	}
-	if os.Getenv("CI") == "true" {
-		tb.Fatal("mosquitto is not installed (make deps installs it: apt-get install mosquitto)")
-	}
-	tb.Skip("mosquitto is not installed (apt-get install mosquitto mosquitto-clients)")
-	return ""
+	return testenv.Tool(tb, "mosquitto", "mosquitto")
 }
 
 // PKI is a test CA with certificates made on demand.

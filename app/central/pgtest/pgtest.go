@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"pudo/app/testenv"
 )
 
 // BinDir is where Debian keeps PostgreSQL 15's server binaries.
@@ -44,10 +46,7 @@ func Bin(tb testing.TB, name string) string {
 	tb.Helper()
 	p := filepath.Join(BinDir, name)
 	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("PostgreSQL 15 is not installed (%s missing; make deps installs postgresql)", p)
-		}
-		tb.Skipf("PostgreSQL 15 is not installed (%s missing: apt-get install postgresql)", p)
+		testenv.Missing(tb, "PostgreSQL 15 is not installed (%s missing; make deps installs it: apt-get install postgresql)", p)
 	}
 	return p
 }
