@@ -39,6 +39,7 @@ import (
 	"pudo/app/api"
 	"pudo/app/carrier"
 	"pudo/app/central"
+	"pudo/app/central/fleetcli"
 	"pudo/app/config"
 	"pudo/app/core"
 	"pudo/app/cred"
@@ -76,7 +77,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	},
 	"backup":  doctor.BackupMain,
 	"token":   cred.Main,
-	"fleet":   fleet.Main,
+	"fleet":   fleetcli.Main(fleet.Main),
 	"carrier": carrier.Main,
 	"central": central.Main,
 	"help":    helpMain, "--help": helpMain, "-help": helpMain, "-h": helpMain,
