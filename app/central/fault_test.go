@@ -27,7 +27,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv("PUDO_CENTRAL_CHILD") != "" {
 		os.Exit(central.Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	closeBench()
+	os.Exit(code)
 }
 
 const testFleet = "test"
@@ -41,7 +43,7 @@ type child struct {
 	done chan struct{}
 }
 
-func (c *child) start(t *testing.T) {
+func (c *child) start(t testing.TB) {
 	t.Helper()
 	f, err := os.OpenFile(c.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {

@@ -233,6 +233,14 @@ func (in *Ingest) work(ctx context.Context) {
 			if ctx.Err() != nil {
 				return
 			}
+			if in.st.Ping(ctx) == nil {
+				// The database answers, so the batch holds a message it
+				// refuses: each goes alone, and one refused alone is set
+				// aside (logged, counted, acknowledged), never left to
+				// stop the locker's others behind it.
+				in.oneByOne(ctx, batch)
+				break
+			}
 			in.log.Warn("central: batch not stored; trying again", "messages", len(batch), "err", err)
 			select {
 			case <-ctx.Done():
@@ -240,6 +248,34 @@ func (in *Ingest) work(ctx context.Context) {
 			case <-time.After(wait):
 			}
 			wait = min(2*wait, 5*time.Second)
+		}
+	}
+}
+
+// oneByOne stores a batch a message at a time after the batch failed.
+func (in *Ingest) oneByOne(ctx context.Context, batch []msg) {
+	for _, m := range batch {
+		for {
+			after, err := in.process(ctx, []msg{m})
+			if err == nil {
+				m.ack()
+				after()
+				break
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			if in.st.Ping(ctx) == nil {
+				in.Stats.Malformed.Add(1)
+				in.log.Error("central: a message the database refuses is set aside", "locker", m.locker, "topic", m.rest, "err", err)
+				m.ack()
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Second):
+			}
 		}
 	}
 }

@@ -66,7 +66,7 @@ func (s *Store) SetState(ctx context.Context, locker, which string, body []byte)
 	case "doors":
 		q = `doors = $2::jsonb, doors_at = $3`
 	case "capacity":
-		q = `capacity = $2::jsonb`
+		q = `capacity = $2::jsonb, last_seen = greatest(last_seen, $3)`
 	default:
 		return fmt.Errorf("store: state %q", which)
 	}

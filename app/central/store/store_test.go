@@ -151,3 +151,27 @@ func TestHoleIsAGap(t *testing.T) {
 		t.Fatalf("after the hole filled: %+v", b)
 	}
 }
+
+func TestStateMessagesAreKept(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	for _, which := range []string{"health", "doors", "capacity"} {
+		if err := s.SetState(ctx, "A", which, []byte(`{"locker":"A","last_seq":3}`)); err != nil {
+			t.Fatalf("%s: %v", which, err)
+		}
+	}
+	l, err := s.GetLocker(ctx, "A")
+	if err != nil || l.Health == nil || l.Capacity == nil {
+		t.Fatalf("locker A: %+v, %v", l, err)
+	}
+	if fresh, err := s.SetOnline(ctx, "A", store.Online{Online: true, Birth: 2, Body: []byte(`{}`)}); err != nil || !fresh {
+		t.Fatalf("birth: changed %v, %v", fresh, err)
+	}
+	// A late Will (an older birth) does not take the locker offline.
+	if changed, err := s.SetOnline(ctx, "A", store.Online{Online: false, Birth: 1, Body: []byte(`{}`)}); err != nil || changed {
+		t.Fatalf("late will: changed %v, %v", changed, err)
+	}
+	if l, _ := s.GetLocker(ctx, "A"); !l.Online {
+		t.Fatal("a late Will took the locker offline")
+	}
+}
