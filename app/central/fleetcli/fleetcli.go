@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"pudo/app/central/store"
@@ -30,22 +31,31 @@ func Main(next Delegate) func(ctx context.Context, args []string, stdout, stderr
 		if len(args) == 0 {
 			return next(ctx, args, stdout, stderr)
 		}
-		var run func(*cli) error
+		c := newCLI(ctx, args[0], stdout, stderr)
+		var run func() error
 		switch args[0] {
 		case "status":
-			run = (*cli).status
+			run = c.status
 		case "doors":
-			run = (*cli).doors
+			run = c.doors
 		case "watch":
-			run = (*cli).watch
+			run = c.watch
+		case "book", "cancel", "open", "resend":
+			if !withCentral(args) {
+				// A broker without central: the tools' own journal.
+				return next(ctx, args, stdout, stderr)
+			}
+			f := c.commandFlags()
+			run = map[string]func() error{"book": func() error { return c.book(f) }, "cancel": func() error { return c.cancelBooking(f) },
+				"open": func() error { return c.open(f) }, "resend": func() error { return c.resend(f) }}[args[0]]
+			run = c.withDB(run)
 		default:
 			return next(ctx, args, stdout, stderr)
 		}
-		c := newCLI(ctx, args[0], stdout, stderr)
 		if err := c.fs.Parse(args[1:]); err != nil {
 			return 2
 		}
-		err := run(c)
+		err := run()
 		if c.st != nil {
 			c.st.Close()
 		}
@@ -123,6 +133,33 @@ func (c *cli) useDB() (bool, error) {
 	}
 	c.st = st
 	return true, nil
+}
+
+// withCentral says whether a command names central's database.
+func withCentral(args []string) bool {
+	for _, a := range args {
+		if a == "--direct" || a == "-direct" {
+			return false
+		}
+		if a == "--db" || a == "-db" || strings.HasPrefix(a, "--db=") || strings.HasPrefix(a, "-db=") {
+			return true
+		}
+	}
+	return os.Getenv("PUDO_CENTRAL_DB") != ""
+}
+
+// withDB runs fn with central's database open.
+func (c *cli) withDB(fn func() error) func() error {
+	return func() error {
+		db, err := c.useDB()
+		if err != nil {
+			return err
+		}
+		if !db {
+			return usageError("this command needs central's database (--db or PUDO_CENTRAL_DB)")
+		}
+		return fn()
+	}
 }
 
 func (c *cli) arg() {

@@ -147,3 +147,6 @@ func (s *Store) partitions(ctx context.Context, c *pgx.Conn) error {
 func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, s.pool, fn)
 }
+
+// Pool is the connection pool, for tests that look at rows directly.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
