@@ -33,13 +33,11 @@ type rig struct {
 	lockers []*sim.Locker
 	ctx     context.Context
 	wg      sync.WaitGroup
-	stops   map[string]context.CancelFunc
-	mu      sync.Mutex
 }
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
-	r := &rig{t: t, broker: mqtttest.Start(t), pg: pgtest.Start(t), key: cred.GenerateKey(), stops: map[string]context.CancelFunc{}}
+	r := &rig{t: t, broker: mqtttest.Start(t), pg: pgtest.Start(t), key: cred.GenerateKey()}
 	r.dbURL = r.pg.NewDB(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	r.ctx = ctx
@@ -79,18 +77,8 @@ func (r *rig) central(instance string) *link.Ingest {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(r.ctx)
-	r.mu.Lock()
-	r.stops[instance] = cancel
-	r.mu.Unlock()
-	r.wg.Go(func() { in.Run(ctx) })
+	r.wg.Go(func() { in.Run(r.ctx) })
 	return in
-}
-
-func (r *rig) stop(instance string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.stops[instance]()
 }
 
 // fleetOf starts n simulated lockers.
