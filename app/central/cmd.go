@@ -114,7 +114,7 @@ func (o *opts) flags(name string) *flag.FlagSet {
 	fs.DurationVar(&o.valid, "valid", 24*time.Hour, "how long the enrolment token is good (enrol)")
 	fs.DurationVar(&o.offlineAfter, "offline-after", 5*time.Minute, "alert when a locker is offline this long")
 	fs.Int64Var(&o.backlogOver, "backlog-over", 1000, "alert when a locker holds more events than this not stored here")
-	fs.DurationVar(&o.confirmEvery, "confirm-every", time.Second, "how often stored events are confirmed to lockers")
+	fs.DurationVar(&o.confirmEvery, "confirm-every", 2*time.Second, "how often stored events are confirmed to lockers")
 	fs.DurationVar(&o.holeWait, "hole-wait", 10*time.Second, "how long a hole in a locker's events waits before a resend is asked")
 	fs.DurationVar(&o.alertEvery, "alert-every", 15*time.Second, "how often the alert rules run")
 	return fs
@@ -192,19 +192,21 @@ func (o *opts) serve(ctx context.Context, log *slog.Logger) error {
 	if _, err := st.Migrate(ctx); err != nil {
 		return err
 	}
+	var ca *enrol.CA
+	if o.caCert != "" {
+		if ca, err = enrol.LoadCA(o.caCert, o.caKey); err != nil {
+			return err
+		}
+	}
 	in, err := link.New(link.Config{Broker: o.broker, Fleet: o.fleet, CAFile: o.ca, CertFile: o.cert, KeyFile: o.certKey,
-		Instance: o.instance, Key: key, ConfirmEvery: o.confirmEvery, HoleWait: o.holeWait}, st, log)
+		Instance: o.instance, Key: key, ConfirmEvery: o.confirmEvery, HoleWait: o.holeWait, CA: ca}, st, log)
 	if err != nil {
 		return usageError(err.Error())
 	}
 	w := monitor.New(st, monitor.Rules{OfflineAfter: o.offlineAfter, BacklogOver: o.backlogOver, Every: o.alertEvery}, log)
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", monitor.Metrics(st, o.instance, counters(in)))
-	if o.caCert != "" {
-		ca, err := enrol.LoadCA(o.caCert, o.caKey)
-		if err != nil {
-			return err
-		}
+	if ca != nil {
 		mux.Handle("/v1/enrol", enrol.Handler(st, ca, log))
 	}
 	var wg sync.WaitGroup

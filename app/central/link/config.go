@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"pudo/app/central/enrol"
 	"pudo/app/cred"
 )
 
@@ -52,6 +53,9 @@ type Config struct {
 	// a resend is asked; ResendEvery bounds how often it is asked again.
 	HoleWait    time.Duration
 	ResendEvery time.Duration
+	// CA issues renewed certificates over the link; nil: requests are
+	// not subscribed to.
+	CA *enrol.CA
 	// Now is the clock (tests).
 	Now func() time.Time
 }

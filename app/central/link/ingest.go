@@ -50,6 +50,7 @@ type Ingest struct {
 	dirty map[string]bool
 	cm    *autopaho.ConnectionManager
 	up    atomic.Bool
+	ready atomic.Bool // connected and subscribed
 }
 
 // New builds an instance; nothing connects yet.
@@ -80,11 +81,18 @@ func idRE(s string) bool {
 // Connected says whether the broker connection is up.
 func (in *Ingest) Connected() bool { return in.up.Load() }
 
+// Ready says whether the instance is connected and subscribed.
+func (in *Ingest) Ready() bool { return in.ready.Load() && in.up.Load() }
+
 // filters are the shared subscriptions: the instances of a group split
 // every locker's messages among them.
 func (in *Ingest) filters() []string {
 	base := "$share/" + in.cfg.Group + "/" + topicRoot + "/" + in.cfg.Fleet + "/+/"
-	return []string{base + "evt", base + "state/#", base + "res", base + "sync/req"}
+	fs := []string{base + "evt", base + "state/#", base + "res", base + "sync/req"}
+	if in.cfg.CA != nil {
+		fs = append(fs, base+sufCertReq)
+	}
+	return fs
 }
 
 // Run connects and ingests until ctx ends; it waits for its goroutines.
@@ -115,6 +123,7 @@ func (in *Ingest) Run(ctx context.Context) error {
 		},
 		OnConnectionDown: func() bool {
 			in.up.Store(false)
+			in.ready.Store(false)
 			in.log.Warn("central: broker connection down; reconnecting")
 			return true
 		},
@@ -163,11 +172,14 @@ func (in *Ingest) subscribe(ctx context.Context, cm *autopaho.ConnectionManager)
 		in.log.Warn("central: subscribe failed", "err", err)
 		return
 	}
+	ok := true
 	for i, rc := range sa.Reasons {
 		if rc >= 0x80 {
+			ok = false
 			in.log.Error("central: the broker refused a subscription: its ACL does not give this identity the fleet", "topic", subs[i].Topic, "reason", rc)
 		}
 	}
+	in.ready.Store(ok)
 }
 
 // msg is one message as it came, with its acknowledgement.
@@ -286,6 +298,7 @@ func (in *Ingest) process(ctx context.Context, batch []msg) (func(), error) {
 	var evs []store.Event
 	var refused = map[string]int{}
 	var syncs []fleet.SyncRequest
+	var renewals []msg
 	var others []msg
 	for _, m := range batch {
 		switch m.rest {
@@ -311,6 +324,10 @@ func (in *Ingest) process(ctx context.Context, batch []msg) (func(), error) {
 				continue
 			}
 			syncs = append(syncs, r)
+		case sufCertReq:
+			if in.cfg.CA != nil {
+				renewals = append(renewals, m)
+			}
 		default:
 			others = append(others, m)
 		}
@@ -350,6 +367,9 @@ func (in *Ingest) process(ctx context.Context, batch []msg) (func(), error) {
 	return func() {
 		for _, r := range syncs {
 			in.answerSync(ctx, r)
+		}
+		for _, m := range renewals {
+			in.renew(ctx, m.locker, m.payload)
 		}
 	}, nil
 }

@@ -63,6 +63,8 @@ func NewPKI(tb testing.TB, dir string) *PKI {
 	cert, _ := x509.ParseCertificate(der)
 	p := &PKI{dir: dir, caKey: key, caCert: cert, serial: 1}
 	writePEM(tb, p.Path("ca.pem"), "CERTIFICATE", der)
+	kder, _ := x509.MarshalPKCS8PrivateKey(key)
+	writePEM(tb, p.Path("ca.key"), "PRIVATE KEY", kder)
 	return p
 }
 
