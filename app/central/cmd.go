@@ -41,13 +41,40 @@ Flags (or environment):
   --ca-cert FILE --ca-key FILE          the operator's CA, for enrolment and renewal
   --offline-after D  --backlog-over N   alert thresholds`
 
+// Env is what an extension of `pudo central serve` gets: the instance's
+// database, its link (link.Ingest.Command sends a signed command and
+// waits for the answer), the HTTP mux of --listen, and the log.
+type Env struct {
+	Store *store.Store
+	Link  *link.Ingest
+	Mux   *http.ServeMux
+	Fleet string
+	Log   *slog.Logger
+}
+
+// Extension adds to serve: routes on the mux, and work that runs until ctx
+// ends (serve waits for it).
+type Extension func(ctx context.Context, env Env) error
+
+// MainWith is `pudo central ...` with extensions to serve (main wires the
+// shop API and the dashboard this way).
+func MainWith(ext ...Extension) func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+		return run(ctx, args, stdout, stderr, ext)
+	}
+}
+
 // Main is `pudo central ...`.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return run(ctx, args, stdout, stderr, nil)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, ext []Extension) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprintln(stderr, usage)
 		return 2
 	}
-	o := &opts{out: stdout, errw: stderr}
+	o := &opts{out: stdout, errw: stderr, ext: ext}
 	fs := o.flags(args[0])
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
@@ -82,6 +109,7 @@ type usageError string
 func (e usageError) Error() string { return string(e) }
 
 type opts struct {
+	ext                    []Extension
 	out, errw              io.Writer
 	db                     string
 	broker, fleet          string
@@ -210,6 +238,13 @@ func (o *opts) serve(ctx context.Context, log *slog.Logger) error {
 		mux.Handle("/v1/enrol", enrol.Handler(st, ca, log))
 	}
 	var wg sync.WaitGroup
+	for _, x := range o.ext {
+		wg.Go(func() {
+			if err := x(ctx, Env{Store: st, Link: in, Mux: mux, Fleet: o.fleet, Log: log}); err != nil {
+				log.Error("central: an extension stopped", "err", err)
+			}
+		})
+	}
 	if o.listen != "" {
 		ln, err := net.Listen("tcp", o.listen)
 		if err != nil {

@@ -46,11 +46,12 @@ type Ingest struct {
 	// OnBatch, when set, hears every committed batch (benchmarks).
 	OnBatch func(store.Batch)
 
-	mu    sync.Mutex // protects dirty and cm
-	dirty map[string]bool
-	cm    *autopaho.ConnectionManager
-	up    atomic.Bool
-	ready atomic.Bool // connected and subscribed
+	mu      sync.Mutex // protects dirty, cm and waiters
+	dirty   map[string]bool
+	waiters map[string]chan fleet.Result
+	cm      *autopaho.ConnectionManager
+	up      atomic.Bool
+	ready   atomic.Bool // connected and subscribed
 }
 
 // New builds an instance; nothing connects yet.
@@ -62,7 +63,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Ingest, error) {
 	if !idRE(cfg.Fleet) {
 		return nil, fmt.Errorf("fleet %q is not a fleet name (A-Z a-z 0-9 _ . -)", cfg.Fleet)
 	}
-	return &Ingest{cfg: cfg, st: st, log: log, q: newQueue(), dirty: map[string]bool{}}, nil
+	return &Ingest{cfg: cfg, st: st, log: log, q: newQueue(), dirty: map[string]bool{}, waiters: map[string]chan fleet.Result{}}, nil
 }
 
 func idRE(s string) bool {
@@ -88,7 +89,9 @@ func (in *Ingest) Ready() bool { return in.ready.Load() && in.up.Load() }
 // every locker's messages among them.
 func (in *Ingest) filters() []string {
 	base := "$share/" + in.cfg.Group + "/" + topicRoot + "/" + in.cfg.Fleet + "/+/"
-	fs := []string{base + "evt", base + "state/#", base + "res", base + "sync/req"}
+	fs := []string{base + "evt", base + "state/#", base + "res", base + "sync/req",
+		// Answers to this instance's own commands come to it alone.
+		topicRoot + "/" + in.cfg.Fleet + "/+/res/" + in.cfg.ClientID()}
 	if in.cfg.CA != nil {
 		fs = append(fs, base+sufCertReq)
 	}
@@ -300,6 +303,7 @@ func (in *Ingest) process(ctx context.Context, batch []msg) (func(), error) {
 	var syncs []fleet.SyncRequest
 	var renewals []msg
 	var others []msg
+	var answers []fleet.Result
 	for _, m := range batch {
 		switch m.rest {
 		case "evt":
@@ -328,6 +332,13 @@ func (in *Ingest) process(ctx context.Context, batch []msg) (func(), error) {
 			if in.cfg.CA != nil {
 				renewals = append(renewals, m)
 			}
+		case "res/" + in.cfg.ClientID():
+			var r fleet.Result
+			if json.Unmarshal(m.payload, &r) == nil && r.Locker == m.locker {
+				answers = append(answers, r)
+			}
+			m.rest = "res"
+			others = append(others, m)
 		default:
 			others = append(others, m)
 		}
@@ -370,6 +381,9 @@ func (in *Ingest) process(ctx context.Context, batch []msg) (func(), error) {
 		}
 		for _, m := range renewals {
 			in.renew(ctx, m.locker, m.payload)
+		}
+		for _, r := range answers {
+			in.hand(r)
 		}
 	}, nil
 }

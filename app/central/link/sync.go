@@ -54,9 +54,13 @@ func publishCommand(ctx context.Context, cm *autopaho.ConnectionManager, fleetNa
 	if locker == store.AllLockers {
 		resp = "" // a locker may not write under _all: it answers on its own res
 	}
+	return publishTo(ctx, cm, t.Cmd(name), payload, resp, id)
+}
+
+func publishTo(ctx context.Context, cm *autopaho.ConnectionManager, topic string, payload []byte, resp, id string) error {
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	_, err := cm.Publish(pctx, &paho.Publish{QoS: 1, Topic: t.Cmd(name), Payload: payload,
+	_, err := cm.Publish(pctx, &paho.Publish{QoS: 1, Topic: topic, Payload: payload,
 		Properties: &paho.PublishProperties{ContentType: "application/json", ResponseTopic: resp, CorrelationData: []byte(id)}})
 	return err
 }

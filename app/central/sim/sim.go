@@ -14,6 +14,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -254,26 +255,38 @@ func (l *Locker) route(pr paho.PublishReceived) (bool, error) {
 			l.confirmed = c.Through
 		}
 		l.mu.Unlock()
-	case t.Cmd("resend"):
+	default:
+		name, ok := strings.CutPrefix(p.Topic, t.Cmd(""))
+		if !ok {
+			return true, nil
+		}
 		var c struct {
 			fleet.Command
 			FromSeq int64 `json:"from_seq"`
 		}
-		if json.Unmarshal(p.Payload, &c) != nil || c.FromSeq < 1 {
+		if json.Unmarshal(p.Payload, &c) != nil {
 			return true, nil
 		}
-		l.mu.Lock()
-		// Only what the operator has not confirmed can be sent again: the
-		// rest is gone from the log.
-		from := max(c.FromSeq, l.confirmed+1)
-		if from-1 < l.acked {
-			l.acked = from - 1
+		if name == "resend" && c.FromSeq >= 1 {
+			l.mu.Lock()
+			// Only what the operator has not confirmed can be sent again:
+			// the rest is gone from the log.
+			from := max(c.FromSeq, l.confirmed+1)
+			if from-1 < l.acked {
+				l.acked = from - 1
+			}
+			l.resends++
+			l.mu.Unlock()
+			l.nudge()
 		}
-		l.resends++
-		l.mu.Unlock()
-		l.nudge()
-		res, _ := json.Marshal(fleet.Result{CommandID: c.CommandID, Name: "resend", Locker: l.cfg.ID, Status: fleet.StatusOK, At: time.Now().UTC()})
-		go pr.Client.Publish(context.Background(), &paho.Publish{QoS: 1, Topic: t.Res(), Payload: res})
+		// The answer goes where the command asked, within this locker's
+		// tree, as the kiosk's link does.
+		resTopic := t.Res()
+		if p.Properties != nil && strings.HasPrefix(p.Properties.ResponseTopic, t.Res()) {
+			resTopic = p.Properties.ResponseTopic
+		}
+		res, _ := json.Marshal(fleet.Result{CommandID: c.CommandID, Name: name, Locker: l.cfg.ID, Status: fleet.StatusOK, At: time.Now().UTC()})
+		go pr.Client.Publish(context.Background(), &paho.Publish{QoS: 1, Topic: resTopic, Payload: res})
 	}
 	return true, nil
 }
