@@ -1,12 +1,15 @@
 package fleet
 
 import (
+	"context"
 	"encoding/base64"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
 
 	"pudo/app/cred"
+	"pudo/storage"
 )
 
 // Confirm is the operator's retained word on a locker's confirm topic:
@@ -53,4 +56,46 @@ func VerifyConfirm(keys []cred.PublicKey, fleet, locker string, c Confirm) bool 
 	}
 	_, ok := cred.VerifyMessage(keys, confirmPurpose, confirmText(fleet, c), sig)
 	return ok
+}
+
+// keyConfirmed is the operator's confirmation in the store: every event
+// through it is stored by the operator.
+const keyConfirmed = "outbox_confirmed"
+
+// takeConfirm keeps a confirmation signed by the operator, never beyond
+// this locker's own log (a store restored from a backup has fewer events
+// than the operator saw) and never backwards.
+func (l *Link) takeConfirm(payload []byte) {
+	var c Confirm
+	if err := json.Unmarshal(payload, &c); err != nil {
+		l.log.Warn("fleet: confirmation is not JSON", "err", err)
+		return
+	}
+	if !VerifyConfirm(l.keys, l.cfg.Fleet, l.id, c) {
+		l.log.Warn("fleet: confirmation refused: not signed by an operator key this locker trusts ([operator] public_keys)", "through", c.Through)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := l.db.Update(ctx, func(tx *storage.Tx) error {
+		last, err := tx.LastSeq()
+		if err != nil {
+			return err
+		}
+		return tx.RaiseFleetValue(keyConfirmed, min(c.Through, last))
+	})
+	if err != nil {
+		l.log.Warn("fleet: confirmation not kept", "through", c.Through, "err", err)
+	}
+}
+
+// Confirmed is the newest seq through which the operator stored every
+// event.
+func (l *Link) Confirmed(ctx context.Context) (int64, error) {
+	var v int64
+	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
+		v, err = tx.FleetValue(keyConfirmed)
+		return err
+	})
+	return v, err
 }
