@@ -349,7 +349,7 @@ func (k *kiosk) start(t *testing.T, ctx context.Context) {
 	if err := l.SetUp(ctx, doors); err != nil {
 		t.Fatal(err)
 	}
-	link, err := fleet.New(k.cfg, k.id, l, db, fleet.Options{ClockSynced: func() bool { return true }, OperatorKeys: keys}, quiet)
+	link, err := fleet.New(k.cfg, k.id, l.Office(), db, fleet.Options{ClockSynced: func() bool { return true }, OperatorKeys: keys}, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -369,7 +369,7 @@ func (k *kiosk) stop() {
 }
 
 func (k *kiosk) reserved(t *testing.T) int {
-	ds, err := k.locker.DoorStates(context.Background())
+	ds, err := k.locker.Office().DoorStates(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

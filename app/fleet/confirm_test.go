@@ -9,6 +9,7 @@ import (
 	"github.com/eclipse/paho.golang/paho"
 
 	"pudo/app/cred"
+	"pudo/app/testenv"
 )
 
 // confirm publishes the operator's retained confirmation for a locker,
@@ -34,7 +35,7 @@ func TestRetentionFollowsTheOperatorsConfirmation(t *testing.T) {
 	k := newKiosk(t, b, "L-CONFIRM")
 	k.churn(5)
 	last := k.lastSeq()
-	waitUntil(t, "every event acknowledged by the broker", time.Minute, func() bool { return k.link.Acked() >= last })
+	testenv.Await(t, "every event acknowledged by the broker", func() bool { return k.link.Acked() >= last })
 	stranger := Confirm{Locker: k.id, Through: last, At: time.Now().UTC()}
 	SignConfirm(cred.GenerateKey(), testFleet, &stranger)
 	other := Confirm{Locker: "L-OTHER", Through: last, At: time.Now().UTC()}
@@ -47,7 +48,7 @@ func TestRetentionFollowsTheOperatorsConfirmation(t *testing.T) {
 		t.Fatalf("confirmed %d after a stranger's and another locker's confirmations", c)
 	}
 	confirm(t, b, k.id, last+1000, testOperator)
-	waitUntil(t, "the operator's confirmation kept", time.Minute, func() bool {
+	testenv.Await(t, "the operator's confirmation kept", func() bool {
 		c, _ := k.link.Confirmed(context.Background())
 		return c == last
 	})
@@ -61,7 +62,7 @@ func TestResendSendsAgain(t *testing.T) {
 	k := newKiosk(t, b, "L-RESEND")
 	k.churn(6)
 	last := k.lastSeq()
-	w.waitFor(k.id, last, time.Minute)
+	w.waitFor(k.id, last)
 	op := newOperator(t, b)
 	res := command(t, op, nil, k.id, CmdResend, Command{FromSeq: 2})
 	if res.Status != StatusRefused || res.Error != "bad_command" && res.Error != "unauthorized" {
@@ -74,5 +75,5 @@ func TestResendSendsAgain(t *testing.T) {
 	if res.Status != StatusOK {
 		t.Fatalf("signed resend: %+v", res)
 	}
-	waitUntil(t, "the events from seq 2 heard again", time.Minute, func() bool { return w.dups(k.id) >= int(last-1) })
+	testenv.Await(t, "the events from seq 2 heard again", func() bool { return w.dups(k.id) >= int(last-1) })
 }
