@@ -14,7 +14,7 @@ import (
 // first prune: a kiosk switched off for months must not prune its backlog
 // at start, before the link is up.
 func EventHold() core.EventHold {
-	return core.EventHold{Name: "the fleet link (the operator's confirmation)", Delivered: func(tx *storage.Tx) (int64, bool, error) {
+	return core.EventHold{Name: "the fleet link", Delivered: func(tx *storage.Tx) (int64, bool, error) {
 		v, err := tx.FleetValue(keyConfirmed)
 		return v, true, err
 	}}
@@ -24,7 +24,7 @@ func EventHold() core.EventHold {
 // for a broker without pudo central, where nobody confirms
 // (fleet.retain_until_puback).
 func EventHoldAcked() core.EventHold {
-	return core.EventHold{Name: "the fleet link (the broker's PUBACK)", Delivered: func(tx *storage.Tx) (int64, bool, error) {
+	return core.EventHold{Name: "the fleet link (until the broker's PUBACK)", Delivered: func(tx *storage.Tx) (int64, bool, error) {
 		v, err := tx.FleetValue(keyAcked)
 		return v, true, err
 	}}
