@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"pudo/app/cred"
@@ -61,6 +62,53 @@ func VerifyConfirm(keys []cred.PublicKey, fleet, locker string, c Confirm) bool 
 // keyConfirmed is the operator's confirmation in the store: every event
 // through it is stored by the operator.
 const keyConfirmed = "outbox_confirmed"
+
+// latest holds the newest of a stream of messages: paho's router puts, a
+// goroutine of the link takes, and an older one waiting is replaced (a
+// newer confirmation covers it).
+type latest struct {
+	mu   sync.Mutex
+	v    []byte
+	wake chan struct{}
+}
+
+func newLatest() *latest { return &latest{wake: make(chan struct{}, 1)} }
+
+func (q *latest) put(v []byte) {
+	q.mu.Lock()
+	q.v = v
+	q.mu.Unlock()
+	signal(q.wake)
+}
+
+func (q *latest) take(ctx context.Context) ([]byte, bool) {
+	for {
+		q.mu.Lock()
+		v := q.v
+		q.v = nil
+		q.mu.Unlock()
+		if v != nil {
+			return v, true
+		}
+		select {
+		case <-ctx.Done():
+			return nil, false
+		case <-q.wake:
+		}
+	}
+}
+
+// confirmLoop keeps the operator's confirmations off paho's goroutine: a
+// store write there would hold up every acknowledgement behind it.
+func (l *Link) confirmLoop(ctx context.Context) {
+	for {
+		v, ok := l.confirms.take(ctx)
+		if !ok {
+			return
+		}
+		l.takeConfirm(v)
+	}
+}
 
 // takeConfirm keeps a confirmation signed by the operator, never beyond
 // this locker's own log (a store restored from a backup has fewer events

@@ -241,7 +241,7 @@ func (l *Link) route(pr paho.PublishReceived) (bool, error) {
 	case l.topics.SyncRes():
 		l.takeSync(p.Payload)
 	case l.topics.Confirm():
-		l.takeConfirm(p.Payload)
+		l.confirms.put(p.Payload)
 	case l.topics.Online():
 		var o Online
 		if json.Unmarshal(p.Payload, &o) == nil && !o.Online && o.Birth <= l.birth.Load() && l.connected.Load() {
