@@ -329,7 +329,7 @@ func startKiosk(t *testing.T, ctx context.Context, b *mqtttest.Broker, id string
 	cfg := fleet.DefaultConfig()
 	cfg.Enabled, cfg.Broker, cfg.Fleet = true, b.TLSURL(), testFleet
 	cfg.CAFile, cfg.CertFile, cfg.KeyFile = idn.CAFile, idn.CertFile, idn.KeyFile
-	cfg.ReconnectSpread, cfg.ReconnectMax = 200*time.Millisecond, time.Second
+	cfg.ReconnectWindow = 200 * time.Millisecond
 	k := &kiosk{id: id, dir: t.TempDir(), cfg: cfg, key: key}
 	k.start(t, ctx)
 	t.Cleanup(k.stop)

@@ -14,7 +14,9 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -140,14 +142,9 @@ func freePort(tb testing.TB) int {
 }
 
 func (b *broker) writeConfig() {
-	acl := `# Each locker reads and writes its own tree only; fleet-wide commands
-# are readable by all; the operator reads and writes everything.
-pattern readwrite pudo/v1/+/%u/#
-pattern read pudo/v1/+/_all/#
-
-user ` + operatorID + `
-topic readwrite pudo/v1/#
-`
+	// The ACL an operator pastes from the operator's guide, so the tests
+	// hold it.
+	acl := guideACL(b.tb)
 	must(b.tb, os.WriteFile(filepath.Join(b.dir, "acl"), []byte(acl), 0o600))
 	pw := filepath.Join(b.dir, "passwd")
 	must(b.tb, os.WriteFile(pw, nil, 0o600))
@@ -188,6 +185,38 @@ use_identity_as_username true
 listener %[3]d 127.0.0.1
 `, b.dir, b.TLSPort, b.PlainPort, me.Username)
 	must(b.tb, os.WriteFile(filepath.Join(b.dir, "mosquitto.conf"), []byte(conf), 0o600))
+}
+
+// guideACL is the broker's ACL file as the operator's guide
+// (app/central/OPERATING.md) gives it; it gives it twice (the setup and
+// the trial), and both must be the same. Central's tests run it too
+// (package mqtttest).
+func guideACL(tb testing.TB) string {
+	tb.Helper()
+	readme, err := os.ReadFile(filepath.Join("..", "central", "OPERATING.md"))
+	must(tb, err)
+	var blocks []string
+	for _, re := range []*regexp.Regexp{
+		regexp.MustCompile(`(?s)with the ACL file\n\n(.*?)\n\n`),
+		regexp.MustCompile(`(?s)cat > acl <<'ACL'\n(.*?)\n\s*ACL\n`),
+	} {
+		m := re.FindSubmatch(readme)
+		if m == nil {
+			tb.Fatalf("OPERATING.md: no ACL block matching %s", re)
+		}
+		var lines []string
+		for _, l := range strings.Split(string(m[1]), "\n") {
+			lines = append(lines, strings.TrimSpace(l))
+		}
+		blocks = append(blocks, strings.Join(lines, "\n")+"\n")
+	}
+	if blocks[0] != blocks[1] {
+		tb.Fatalf("OPERATING.md gives two ACLs:\n%s\nand\n%s", blocks[0], blocks[1])
+	}
+	if !strings.Contains(blocks[0], "user "+operatorID+"\n") {
+		tb.Fatalf("OPERATING.md's ACL names no user %q:\n%s", operatorID, blocks[0])
+	}
+	return blocks[0]
 }
 
 func must(tb testing.TB, err error) {
@@ -265,13 +294,14 @@ func (b *broker) lockerConfig(tb testing.TB, id string) Config {
 	c := DefaultConfig()
 	c.Enabled, c.Broker, c.Fleet = true, b.TLSURL(), testFleet
 	c.CAFile, c.CertFile, c.KeyFile = b.pki.path("ca.pem"), cert, key
-	c.ReconnectSpread, c.ReconnectMax = 200*time.Millisecond, time.Second
+	c.ReconnectWindow = 200 * time.Millisecond
 	c.PublishRate, c.HealthEvery = 1000, time.Minute
 	return c
 }
 
-// operatorConfig is the operator's identity.
+// operatorConfig is the operator's identity, signing its commands with
+// the key the test kiosks trust.
 func (b *broker) operatorConfig() OperatorConfig {
 	return OperatorConfig{Broker: b.TLSURL(), Fleet: testFleet, CAFile: b.pki.path("ca.pem"),
-		CertFile: b.pki.path(operatorID + ".pem"), KeyFile: b.pki.path(operatorID + ".key")}
+		CertFile: b.pki.path(operatorID + ".pem"), KeyFile: b.pki.path(operatorID + ".key"), SigningKey: &testOperator}
 }

@@ -1,6 +1,6 @@
 // Package mqtttest starts Debian's mosquitto for tests, on loopback with
 // persistence on, mutual TLS (require_certificate,
-// use_identity_as_username) and the ACL pattern an operator would use. A
+// use_identity_as_username) and the ACL the operator's guide gives. A
 // machine without mosquitto skips the tests, except under CI, where that
 // fails: make deps installs it.
 package mqtttest
@@ -20,6 +20,8 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -151,14 +153,7 @@ func freePort(tb testing.TB) int {
 }
 
 func (b *Broker) writeConfig() {
-	acl := `# Each locker reads and writes its own tree only; fleet-wide commands
-# are readable by all; the operator reads and writes everything.
-pattern readwrite pudo/v1/+/%u/#
-pattern read pudo/v1/+/_all/#
-
-user ` + Operator + `
-topic readwrite pudo/v1/#
-`
+	acl := GuideACL(b.tb)
 	must(b.tb, os.WriteFile(filepath.Join(b.dir, "acl"), []byte(acl), 0o600))
 	pw := filepath.Join(b.dir, "passwd")
 	must(b.tb, os.WriteFile(pw, nil, 0o600))
@@ -329,3 +324,29 @@ func (b *Broker) Kill() {
 // Start starts mosquitto again after Stop or Kill, on the same ports and
 // store.
 func (b *Broker) Start() { b.start() }
+
+// GuideACL is the broker's ACL as the operator's guide (OPERATING.md in
+// app/central) gives it, so the tests run what an operator installs; the
+// fleet link's tests read the same block.
+func GuideACL(tb testing.TB) string {
+	tb.Helper()
+	_, here, _, ok := runtime.Caller(0)
+	if !ok {
+		tb.Fatal("mqtttest: no source path to find OPERATING.md from")
+	}
+	guide, err := os.ReadFile(filepath.Join(filepath.Dir(here), "..", "OPERATING.md"))
+	must(tb, err)
+	m := regexp.MustCompile(`(?s)with the ACL file\n\n(.*?)\n\n`).FindSubmatch(guide)
+	if m == nil {
+		tb.Fatal("OPERATING.md: no block after \"with the ACL file\"")
+	}
+	var lines []string
+	for _, l := range strings.Split(string(m[1]), "\n") {
+		lines = append(lines, strings.TrimSpace(l))
+	}
+	acl := strings.Join(lines, "\n") + "\n"
+	if !strings.Contains(acl, "user "+Operator+"\n") {
+		tb.Fatalf("OPERATING.md's ACL names no user %q:\n%s", Operator, acl)
+	}
+	return acl
+}
