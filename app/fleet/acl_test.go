@@ -3,7 +3,11 @@ package fleet
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -14,12 +18,46 @@ import (
 	"pudo/app/testenv"
 )
 
-// The operator's guide's ACL, on a real mosquitto: a locker writes only
-// its own events, state, results, sync and certificate requests; no
-// certificate but the operator's writes a command topic or a confirmation,
-// not even one whose common name is _all (a pattern with %u would give it
-// the fleet-wide tree).
-func TestGuideACL(t *testing.T) {
+// Wherever the documents show the broker's ACL (the README's setup and
+// trial, or the operator's guide), they show mosquitto.acl's rules.
+func TestDocumentsShowTheACL(t *testing.T) {
+	raw, err := os.ReadFile(aclFile)
+	must(t, err)
+	want := strings.Join(aclRules(string(raw)), "\n")
+	if !strings.Contains(want, "user "+operatorID) {
+		t.Fatalf("%s names no user %q", aclFile, operatorID)
+	}
+	shown := 0
+	for _, doc := range []string{filepath.Join("..", "..", "README.md"), filepath.Join("..", "central", "OPERATING.md")} {
+		text, err := os.ReadFile(doc)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		must(t, err)
+		for _, re := range []*regexp.Regexp{
+			regexp.MustCompile(`(?s)with the ACL file[^\n]*(?:\n[^\n]+)*?\n\n(.*?)\n\n`),
+			regexp.MustCompile(`(?s)cat > acl <<'ACL'\n(.*?)\n\s*ACL\n`),
+		} {
+			for _, m := range re.FindAllSubmatch(text, -1) {
+				shown++
+				if got := strings.Join(aclRules(string(m[1])), "\n"); got != want {
+					t.Errorf("%s shows the ACL\n%s\nbut %s is\n%s", doc, got, aclFile, want)
+				}
+			}
+		}
+	}
+	if shown == 0 {
+		t.Fatalf("no document shows the broker's ACL")
+	}
+	t.Logf("the documents show the ACL %d times", shown)
+}
+
+// mosquitto.acl, on a real mosquitto: a locker writes only its own
+// events, state, results, sync and certificate requests; no certificate
+// but the operator's writes a command topic or a confirmation, not even
+// one whose common name is _all (a pattern with %u would give it the
+// fleet-wide tree).
+func TestBrokerACL(t *testing.T) {
 	b := startBroker(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

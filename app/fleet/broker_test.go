@@ -14,7 +14,6 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -142,10 +141,9 @@ func freePort(tb testing.TB) int {
 }
 
 func (b *broker) writeConfig() {
-	// The ACL an operator pastes from the operator's guide, so the tests
-	// hold it.
-	acl := guideACL(b.tb)
-	must(b.tb, os.WriteFile(filepath.Join(b.dir, "acl"), []byte(acl), 0o600))
+	acl, err := os.ReadFile(aclFile)
+	must(b.tb, err)
+	must(b.tb, os.WriteFile(filepath.Join(b.dir, "acl"), acl, 0o600))
 	pw := filepath.Join(b.dir, "passwd")
 	must(b.tb, os.WriteFile(pw, nil, 0o600))
 	out, err := exec.Command(filepath.Join(filepath.Dir(b.bin), "..", "bin", "mosquitto_passwd"), "-b", pw, passLocker, brokerPass).CombinedOutput()
@@ -187,36 +185,19 @@ listener %[3]d 127.0.0.1
 	must(b.tb, os.WriteFile(filepath.Join(b.dir, "mosquitto.conf"), []byte(conf), 0o600))
 }
 
-// guideACL is the broker's ACL file as the operator's guide
-// (app/central/OPERATING.md) gives it; it gives it twice (the setup and
-// the trial), and both must be the same. Central's tests run it too
-// (package mqtttest).
-func guideACL(tb testing.TB) string {
-	tb.Helper()
-	readme, err := os.ReadFile(filepath.Join("..", "central", "OPERATING.md"))
-	must(tb, err)
-	var blocks []string
-	for _, re := range []*regexp.Regexp{
-		regexp.MustCompile(`(?s)with the ACL file\n\n(.*?)\n\n`),
-		regexp.MustCompile(`(?s)cat > acl <<'ACL'\n(.*?)\n\s*ACL\n`),
-	} {
-		m := re.FindSubmatch(readme)
-		if m == nil {
-			tb.Fatalf("OPERATING.md: no ACL block matching %s", re)
+// aclFile is the broker's ACL as operators install it (mosquitto.acl);
+// the tests' mosquitto runs it.
+const aclFile = "mosquitto.acl"
+
+// aclRules are the rules of an ACL text, without comments and blank lines.
+func aclRules(text string) []string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
 		}
-		var lines []string
-		for _, l := range strings.Split(string(m[1]), "\n") {
-			lines = append(lines, strings.TrimSpace(l))
-		}
-		blocks = append(blocks, strings.Join(lines, "\n")+"\n")
 	}
-	if blocks[0] != blocks[1] {
-		tb.Fatalf("OPERATING.md gives two ACLs:\n%s\nand\n%s", blocks[0], blocks[1])
-	}
-	if !strings.Contains(blocks[0], "user "+operatorID+"\n") {
-		tb.Fatalf("OPERATING.md's ACL names no user %q:\n%s", operatorID, blocks[0])
-	}
-	return blocks[0]
+	return out
 }
 
 func must(tb testing.TB, err error) {

@@ -1,6 +1,6 @@
 // Package mqtttest starts Debian's mosquitto for tests, on loopback with
 // persistence on, mutual TLS (require_certificate,
-// use_identity_as_username) and the ACL the operator's guide gives. A
+// use_identity_as_username) and the fleet's ACL (app/fleet/mosquitto.acl). A
 // machine without mosquitto skips the tests, except under CI, where that
 // fails: make deps installs it.
 package mqtttest
@@ -20,7 +20,6 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -153,7 +152,7 @@ func freePort(tb testing.TB) int {
 }
 
 func (b *Broker) writeConfig() {
-	acl := GuideACL(b.tb)
+	acl := ACL(b.tb)
 	must(b.tb, os.WriteFile(filepath.Join(b.dir, "acl"), []byte(acl), 0o600))
 	pw := filepath.Join(b.dir, "passwd")
 	must(b.tb, os.WriteFile(pw, nil, 0o600))
@@ -325,28 +324,18 @@ func (b *Broker) Kill() {
 // store.
 func (b *Broker) Start() { b.start() }
 
-// GuideACL is the broker's ACL as the operator's guide (OPERATING.md in
-// app/central) gives it, so the tests run what an operator installs; the
-// fleet link's tests read the same block.
-func GuideACL(tb testing.TB) string {
+// ACL is the broker's ACL as operators install it (app/fleet/mosquitto.acl),
+// so central's tests run the broker the fleet link's tests run.
+func ACL(tb testing.TB) string {
 	tb.Helper()
 	_, here, _, ok := runtime.Caller(0)
 	if !ok {
-		tb.Fatal("mqtttest: no source path to find OPERATING.md from")
+		tb.Fatal("mqtttest: no source path to find app/fleet/mosquitto.acl from")
 	}
-	guide, err := os.ReadFile(filepath.Join(filepath.Dir(here), "..", "OPERATING.md"))
+	acl, err := os.ReadFile(filepath.Join(filepath.Dir(here), "..", "..", "fleet", "mosquitto.acl"))
 	must(tb, err)
-	m := regexp.MustCompile(`(?s)with the ACL file\n\n(.*?)\n\n`).FindSubmatch(guide)
-	if m == nil {
-		tb.Fatal("OPERATING.md: no block after \"with the ACL file\"")
+	if !strings.Contains(string(acl), "user "+Operator+"\n") {
+		tb.Fatalf("mosquitto.acl names no user %q", Operator)
 	}
-	var lines []string
-	for _, l := range strings.Split(string(m[1]), "\n") {
-		lines = append(lines, strings.TrimSpace(l))
-	}
-	acl := strings.Join(lines, "\n") + "\n"
-	if !strings.Contains(acl, "user "+Operator+"\n") {
-		tb.Fatalf("OPERATING.md's ACL names no user %q:\n%s", Operator, acl)
-	}
-	return acl
+	return string(acl)
 }
