@@ -10,6 +10,7 @@
 //	pudo token keygen|pubkey|new|show [flags]           the operator's keys and QR tokens (courier, staff badge)
 //	pudo fleet COMMAND [flags]                          the operator's view of the fleet over MQTT
 //	pudo carrier keygen|pubkey|open [flags]             a carrier's seal key; open the walk-in codes sealed for it
+//	pudo central serve|migrate|enrol [flags]            the operator's service: the fleet in PostgreSQL
 //	pudo help                                           every command and flag (also --help)
 //
 // With no configuration it runs the demo locker: a simulated lock board of
@@ -37,6 +38,8 @@ import (
 	"pudo/app"
 	"pudo/app/api"
 	"pudo/app/carrier"
+	"pudo/app/central"
+	"pudo/app/central/fleetcli"
 	"pudo/app/config"
 	"pudo/app/core"
 	"pudo/app/cred"
@@ -74,8 +77,9 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	},
 	"backup":  doctor.BackupMain,
 	"token":   cred.Main,
-	"fleet":   fleet.Main,
+	"fleet":   fleetcli.Main(fleet.Main),
 	"carrier": carrier.Main,
+	"central": central.Main,
 	"help":    helpMain, "--help": helpMain, "-help": helpMain, "-h": helpMain,
 }
 
@@ -291,7 +295,11 @@ func lockerOptions(cfg config.Config) core.Options {
 		OperatorKeys: cfg.Operator.Keys(), DidNotOpen: cfg.Lock.DidNotOpenAfter.Std(), FlapLimit: cfg.Locker.FlapLimit,
 		CarrierKeys: cfg.CarrierKeys()}
 	if cfg.Fleet.Enabled {
-		o.Holds = append(o.Holds, fleet.EventHold())
+		if cfg.Fleet.RetainUntilPUBACK {
+			o.Holds = append(o.Holds, fleet.EventHoldAcked())
+		} else {
+			o.Holds = append(o.Holds, fleet.EventHold())
+		}
 	}
 	if cfg.API.Enabled {
 		o.Holds = append(o.Holds, api.EventHolds(cfg.API)...)

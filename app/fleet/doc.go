@@ -11,8 +11,17 @@
 // version and the newest wins. After every connect the locker says how far
 // it got (sync/req) and the central side resends what it missed, so nothing
 // depends on the broker's queue. The link calls the same core methods as
-// the HTTP API. The core's pruning waits for the outbox (EventHold). Every
-// topic and payload is in asyncapi.json.
+// the HTTP API. Every topic and payload is in asyncapi.json.
+//
+// # Delivered means stored
+//
+// The core's pruning waits for the operator's signed confirmation on the
+// retained confirm topic (EventHold), not for the broker's PUBACK: an
+// event leaves the locker only once the operator's central says it stored
+// it. A signed resend command moves the outbox's cursor back, so central
+// gets what a broker lost. With a broker and no central,
+// fleet.retain_until_puback lets the pruning follow the PUBACK
+// (EventHoldAcked).
 //
 // # The broker has no authority
 //
@@ -40,10 +49,11 @@
 //	         and badges open doors)
 //	state    nothing: publishes state again     this locker, or _all     -
 //	rebirth  nothing: says its birth again      this locker, or _all     -
+//	resend   events again from from_seq         this locker              -
 //
-// A command the central side resends (sync/res, `pudo fleet resend`, and
-// any command added later, such as a resend of events) is the command as
-// first signed and is checked the same way. A key named in the applied
+// A command the central side resends (sync/res, `pudo fleet resend`) is the
+// command as first signed and is checked the same way; so is resend (the
+// outbox again from from_seq, which the signed body covers). A key named in the applied
 // revocation list signs nothing more.
 //
 // # Bounded
