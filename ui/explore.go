@@ -83,7 +83,9 @@ func (k *Kiosk) audioBar() fyne.CanvasObject {
 	end := k.button(tr("audio.end"), theme.VolumeMuteIcon(), func() { k.send(app.EndAudio{}) })
 	bg := canvas.NewRectangle(themed(colorNameLit))
 	bg.CornerRadius = 8
-	return container.NewStack(bg, container.NewPadded(k.smallRow(container.NewHBox(widget.NewIcon(theme.VolumeUpIcon()), on), again, end)))
+	again.setSizes(smallTheme(k.style))
+	end.setSizes(smallTheme(k.style))
+	return container.NewStack(bg, container.NewPadded(k.row(container.NewHBox(widget.NewIcon(theme.VolumeUpIcon()), on), again, end)))
 }
 
 // MouseDown: a finger touches the screen. Soon after a tap it is a

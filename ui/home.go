@@ -40,20 +40,15 @@ func (s *homeScreen) draw(k *Kiosk) fyne.CanvasObject {
 // side by side when they fit, else one above the other.
 func (k *Kiosk) mainActions(bs ...*button) fyne.CanvasObject {
 	objs := make([]fyne.CanvasObject, len(bs))
-	for i, b := range bs {
-		objs[i] = b
-	}
-	box := container.NewThemeOverride(container.NewVBox(objs...), mainTheme(k.style))
 	var h float32
 	for _, b := range bs {
+		b.setSizes(mainTheme(k.style))
 		h = max(h, b.MinSize().Height)
 	}
 	for i, b := range bs {
 		objs[i] = tall(b, h*1.4)
 	}
-	box.Content = k.row(objs...)
-	box.Refresh()
-	return box
+	return k.row(objs...)
 }
 
 // freshAfterIdle sets the home screen back to the locker's language and
@@ -104,7 +99,7 @@ func (k *Kiosk) logoTapped() {
 }
 
 func (k *Kiosk) languageRow(s screen) fyne.CanvasObject {
-	var bs []fyne.CanvasObject
+	var bs []*button
 	for _, l := range k.settings.offered() {
 		b := k.button(l.Name, nil, func() {
 			SetLanguage(l.Code)
@@ -157,19 +152,11 @@ func (k *Kiosk) demoBanner() fyne.CanvasObject {
 	}
 	var codes []string
 	for _, p := range k.demo {
-		codes = append(codes, formatCode(p.Code))
+		codes = append(codes, app.FormatCode(p.Code))
 	}
 	t := say(trf("home.demo", "Codes", strings.Join(codes, "   ")))
 	t.TextStyle = fyne.TextStyle{Monospace: true}
 	bg := canvas.NewRectangle(themed(theme.ColorNameInputBackground))
 	bg.StrokeColor, bg.StrokeWidth, bg.CornerRadius = themed(colorNameLit), 4, 8
 	return container.NewStack(bg, t)
-}
-
-// formatCode shows a canonical code as people read it: XXXX-XXXX.
-func formatCode(code string) string {
-	if len(code) != codeLen {
-		return code
-	}
-	return code[:4] + "-" + code[4:]
 }

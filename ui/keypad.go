@@ -8,13 +8,9 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"pudo/app"
 )
-
-// keypadKeys are the symbols a pickup code can hold: Crockford Base32 has
-// no I, L, O or U, so the keypad offers none.
-const keypadKeys = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-const codeLen = 8
 
 // keypad is the on-screen entry: for codes it shows XXXX-XXXX as they are
 // typed, for PINs dots; one key per symbol, delete, and OK once enough is in.
@@ -45,10 +41,10 @@ type keypad struct {
 const codeCols = 8
 
 func newCodeKeypad(kk *Kiosk, okLabel string, onOK func(string)) *keypad {
-	k := newKeypad(kk, keypadKeys, codeLen, false, codeCols, okLabel, onOK)
+	k := newKeypad(kk, app.CodeAlphabet, app.CodeLength, false, codeCols, okLabel, onOK) // a code holds no I, L, O or U: the keypad offers none
 	b := k.content.(*fyne.Container)
 	grid := b.Objects[0]
-	k.content = container.New(&keysLayout{rows: (len(keypadKeys) + codeCols - 1) / codeCols, cols: codeCols},
+	k.content = container.New(&keysLayout{rows: (len(app.CodeAlphabet) + codeCols - 1) / codeCols, cols: codeCols},
 		container.NewVBox(), k.display, grid, k.controls)
 	return k
 }

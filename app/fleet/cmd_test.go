@@ -9,29 +9,33 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"pudo/app/core"
 	"pudo/app/cred"
+	"pudo/app/testenv"
 )
 
 // pudo fleet as an operator's engineer runs it against the broker.
 func TestFleetCommandLine(t *testing.T) {
 	b := startBroker(t)
 	k := newKiosk(t, b, "L-CLI", func(c *Config) { c.RemoteOpen = true })
-	waitUntil(t, "the locker is up", 10*time.Second, k.link.Connected)
+	testenv.Await(t, "the locker is up", k.link.Connected)
 	journal := filepath.Join(t.TempDir(), "journal.db")
+	// The operator's key file, as pudo token keygen writes it, signs every
+	// command.
+	keyFile := filepath.Join(t.TempDir(), "operator.key")
+	must(t, cred.WritePrivateKey(keyFile, testOperator))
 	common := []string{"--broker", b.TLSURL(), "--fleet", testFleet, "--ca", b.pki.path("ca.pem"),
 		"--cert", b.pki.path(operatorID + ".pem"), "--cert-key", b.pki.path(operatorID + ".key"), "--journal", journal}
 	run := func(args ...string) (int, string, string) {
 		t.Helper()
 		var out, errw bytes.Buffer
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience)
 		defer cancel()
 		code := Main(ctx, append(args[:1:1], append(append([]string{}, common...), args[1:]...)...), &out, &errw)
 		return code, out.String(), errw.String()
 	}
-	code, out, errs := run("book", "--locker", k.id, "--size", "M", "--parcel-ref", "CLI-1", "--booking-id", "CB1")
+	code, out, errs := run("book", "--locker", k.id, "--size", "M", "--parcel-ref", "CLI-1", "--booking-id", "CB1", "--key", keyFile)
 	if code != 0 || !regexp.MustCompile(`Pickup code .*: [0-9A-Z]{4}-[0-9A-Z]{4}`).MatchString(out) {
 		t.Fatalf("book: %d\n%s%s", code, out, errs)
 	}
@@ -43,7 +47,7 @@ func TestFleetCommandLine(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "reserved") {
 		t.Fatalf("doors: %d\n%s", code, out)
 	}
-	code, out, errs = run("cancel", "--locker", k.id, "--booking-id", "CB1")
+	code, out, errs = run("cancel", "--locker", k.id, "--booking-id", "CB1", "--key", keyFile)
 	if code != 0 || !strings.Contains(out, "Cancelled booking CB1") {
 		t.Fatalf("cancel: %d\n%s%s", code, out, errs)
 	}
@@ -52,11 +56,7 @@ func TestFleetCommandLine(t *testing.T) {
 		t.Fatalf("open without a key file: %d %s", code, errs)
 	}
 
-	// The operator's key file, as pudo token keygen writes it, signs an
-	// opening and a revocation list.
-	keyFile := filepath.Join(t.TempDir(), "operator.key")
-	must(t, cred.WritePrivateKey(keyFile, testOperator))
-	code, out, errs = run("book", "--locker", k.id, "--size", "S", "--parcel-ref", "CLI-2", "--booking-id", "CB2")
+	code, out, errs = run("book", "--locker", k.id, "--size", "S", "--parcel-ref", "CLI-2", "--booking-id", "CB2", "--key", keyFile)
 	if code != 0 {
 		t.Fatalf("book: %d\n%s%s", code, out, errs)
 	}
@@ -70,7 +70,7 @@ func TestFleetCommandLine(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Revocation list 1 applied at L-CLI") {
 		t.Fatalf("revoke: %d\n%s%s", code, out, errs)
 	}
-	if _, err := k.locker.CourierLogin(context.Background(), anna); !errors.Is(err, core.ErrTokenRevoked) {
+	if _, err := k.locker.LoginCourier(context.Background(), anna); !errors.Is(err, core.ErrTokenRevoked) {
 		t.Fatalf("a token revoked with pudo fleet revoke: %v", err)
 	}
 	list := filepath.Join(t.TempDir(), "list.json")
@@ -83,7 +83,7 @@ func TestFleetCommandLine(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "list 2 is applied here; 1 is older") {
 		t.Fatalf("an older list: %d\n%s%s", code, out, errs)
 	}
-	waitUntil(t, "status shows list 2", 10*time.Second, func() bool {
+	testenv.Await(t, "status shows list 2", func() bool {
 		_, out, _ := run("status")
 		return regexp.MustCompile(`L-CLI .*list 2`).MatchString(out)
 	})
@@ -92,8 +92,11 @@ func TestFleetCommandLine(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"wrong locker", []string{"book", "--locker", "L-NOPE", "--size", "S", "--parcel-ref", "X"}, `no locker "L-NOPE"`},
-		{"missing size", []string{"book", "--locker", k.id, "--parcel-ref", "X"}, "book needs"},
+		{"wrong locker", []string{"book", "--locker", "L-NOPE", "--size", "S", "--parcel-ref", "X", "--key", keyFile}, `no locker "L-NOPE"`},
+		{"missing size", []string{"book", "--locker", k.id, "--parcel-ref", "X", "--key", keyFile}, "book needs"},
+		{"book unsigned", []string{"book", "--locker", k.id, "--size", "S", "--parcel-ref", "X"}, "--key (the operator's signing key)"},
+		{"cancel unsigned", []string{"cancel", "--locker", k.id, "--booking-id", "CB2"}, "--key (the operator's signing key)"},
+		{"a key file that is not one", []string{"status", "--key", list}, "not an Ed25519"},
 		{"unknown command", []string{"frobnicate"}, "unknown command"},
 		{"a key of the link's own", []string{"keygen", "--out", "x.key"}, "pudo token keygen --out FILE"},
 		{"its public key", []string{"pubkey", "--key", "x.key"}, "pudo token pubkey --key FILE"},

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app/testenv"
 	"pudo/storage"
 )
 
@@ -16,10 +17,11 @@ func TestCommandsDuplicateExpiredStale(t *testing.T) {
 	b := startBroker(t)
 	k := newKiosk(t, b, "L-CMD")
 	op := newOperator(t, b)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience)
 	defer cancel()
 	send := func(name string, c Command) Result {
 		t.Helper()
+		Sign(testOperator, testFleet, k.id, name, &c)
 		payload, err := json.Marshal(c)
 		must(t, err)
 		op.waiter(c.CommandID)
@@ -91,6 +93,7 @@ func TestCommandsDuplicateExpiredStale(t *testing.T) {
 	// Fleet-wide commands: a state request is fine, a booking is not.
 	st := Command{}
 	Prepare(&st, time.Hour)
+	Sign(testOperator, testFleet, allLockers, CmdState, &st)
 	payload, _ := json.Marshal(st)
 	op.waiter(st.CommandID)
 	must(t, op.cm.AwaitConnection(ctx))

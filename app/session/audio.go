@@ -253,7 +253,7 @@ func (f *Front) voiceChange(prev, v app.View) {
 			f.say(withKept(f.audio.say, a.entry.KeptBack(f.quiet()))...)
 			return
 		}
-		a.entry = voice.NewCodeEntry(voice.EntryOptions{Length: voice.CodeLength, Keys: f.opts.Voice.Keys})
+		a.entry = voice.NewCodeEntry(voice.EntryOptions{Length: app.CodeLength, Keys: f.opts.Voice.Keys})
 	}
 }
 

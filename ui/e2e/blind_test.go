@@ -88,10 +88,10 @@ phone = %q
 	if d := os.Getenv("PUDO_SCREENSHOTS"); d != "" {
 		t.Cleanup(func() { log.save(filepath.Join(d, "blind-walk.log")) })
 	}
-	log.await(t, `msg="kiosk ready"`, 2*time.Minute)
-	demo := log.await(t, `msg="demo parcel".* code=([0-9A-Z]{4})-([0-9A-Z]{4}) door=(\d+)`, 5*time.Second)
+	log.await(t, `msg="kiosk ready"`)
+	demo := log.await(t, `msg="demo parcel".* code=([0-9A-Z]{4})-([0-9A-Z]{4}) door=(\d+)`)
 	code1, door1 := demo[1]+demo[2], demo[3]
-	demo = log.next(t, `msg="demo parcel".* code=([0-9A-Z]{4})-([0-9A-Z]{4}) door=(\d+)`, 5*time.Second)
+	demo = log.next(t, `msg="demo parcel".* code=([0-9A-Z]{4})-([0-9A-Z]{4}) door=(\d+)`)
 	code2, door2 := demo[1]+demo[2], demo[3]
 	xdotool(t, display, "search", "--sync", "--name", "^Pudo$")
 	time.Sleep(time.Second)
@@ -100,7 +100,7 @@ phone = %q
 
 	saidNext := func(want string) string {
 		t.Helper()
-		m := log.next(t, `msg="speech: say".*text="?(`+want+`[^"]*)"?.* by=(screen|key)`, time.Minute)
+		m := log.next(t, `msg="speech: say".*text="?(`+want+`[^"]*)"?.* by=(screen|key)`)
 		t.Logf("said: %s", m[1])
 		return m[1]
 	}
@@ -120,7 +120,7 @@ phone = %q
 		typeCode(lang, code, f.mapKeypad(keypadKeys))
 		f.choose(text(lang, "keypad.ok"))
 		saidNext(regexpQuote(text(lang, "door.number", "Door", door)))
-		log.next(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door), time.Minute)
+		log.next(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door))
 		saidNext(regexpQuote(text(lang, voice.SpokenPrefix+"door.closed", "Door", door)))
 		f.choose(button(lang, "got.yes"))
 		saidNext(regexpQuote(text(lang, "thanks.title")))
@@ -128,7 +128,7 @@ phone = %q
 	}
 
 	// English.
-	log.next(t, `msg=screen.* name=home`, 30*time.Second)
+	log.next(t, `msg=screen.* name=home`)
 	f.x("mousemove", "640", "400", "mousedown", "1", "sleep", "2.5", "mouseup", "1")
 	f.lifted = time.Now()
 	saidNext(regexpQuote(text("en", voice.SpokenPrefix+"audio.on")))
@@ -153,7 +153,7 @@ phone = %q
 	typeCode("pl", code2, keys)
 	f.choose(text("pl", "keypad.ok"))
 	saidNext(regexpQuote(text("pl", "door.number", "Door", door2)))
-	log.next(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door2), time.Minute)
+	log.next(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door2))
 	saidNext(regexpQuote(text("pl", voice.SpokenPrefix+"door.closed", "Door", door2)))
 	f.choose(button("pl", "got.yes"))
 	saidNext(regexpQuote(text("pl", "thanks.title")))

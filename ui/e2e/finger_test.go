@@ -142,7 +142,7 @@ func (f *finger) slide(x0, y0, x1, y1, steps int, settle bool, stop func(string)
 	}
 	f.x("mouseup", "1")
 	f.lifted = time.Now()
-	f.log.awaitFrom(f.t, from, `msg="audio mode: lift"`, time.Minute)
+	f.log.awaitFrom(f.t, from, `msg="audio mode: lift"`)
 	var out []heard
 	f.log.mu.Lock()
 	lines := slices.Clone(f.log.lines[from:])
@@ -190,7 +190,7 @@ func (f *finger) doubleTap() {
 	from := f.log.mark()
 	f.x("click", "--repeat", "2", "--delay", "120", "1")
 	f.lifted = time.Now()
-	f.log.awaitFrom(f.t, from, `msg="audio mode: lift".* double_tap=true`, time.Minute)
+	f.log.awaitFrom(f.t, from, `msg="audio mode: lift".* double_tap=true`)
 }
 
 // find slides over the screen row by row until it hears want, and

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/gen2brain/malgo"
+
+	"pudo/app/testenv"
 )
 
 func level(n int, v int16) []int16 {
@@ -134,13 +136,7 @@ func TestHeadphonesFollowThePlug(t *testing.T) {
 	defer p.Close()
 	await := func(what string, private bool) {
 		t.Helper()
-		deadline := time.Now().Add(time.Minute) // a hang, not a speed check
-		for p.Private() != private {
-			if time.Now().After(deadline) {
-				t.Fatalf("waited a minute for %s", what)
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
+		testenv.Await(t, what, func() bool { return p.Private() == private })
 	}
 	await("the headphones to be found", true)
 	ch := heard(p)

@@ -63,7 +63,7 @@ func (p *Player) plug(ctx *malgo.AllocatedContext, d *malgo.DeviceInfo) {
 	cfg.Playback.DeviceID = d.ID.Pointer()
 	cfg.SampleRate = rate
 	dev, err := malgo.InitDevice(ctx.Context, cfg, malgo.DeviceCallbacks{Data: p.fillPhones})
-	if err == nil {
+	if err == nil && p.on.Load() { // else it starts with the loudspeaker, for the next sound
 		if err = dev.Start(); err != nil {
 			dev.Uninit()
 		}
@@ -101,4 +101,22 @@ func (p *Player) fillPhones(out, _ []byte, frames uint32) {
 		return
 	}
 	p.mix(out, frames, false, true)
+}
+
+// startPhones and stopPhones start and stop the headphones with the
+// loudspeaker, so that a kiosk nobody uses runs neither.
+func (p *Player) startPhones() {
+	if p.phones.dev != nil {
+		if err := p.phones.dev.Start(); err != nil {
+			p.log.Warn("sound: headphones did not start", "err", err)
+		}
+	}
+}
+
+func (p *Player) stopPhones() {
+	if p.phones.dev != nil {
+		if err := p.phones.dev.Stop(); err != nil {
+			p.log.Warn("sound: headphones did not stop", "err", err)
+		}
+	}
 }

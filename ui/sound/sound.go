@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gen2brain/malgo"
@@ -34,7 +35,8 @@ type Player struct {
 	reqs   chan request
 	done   chan struct{}
 
-	backend string // "system" or "null"; set before Open returns
+	backend string      // "system" or "null"; set before Open returns
+	on      atomic.Bool // the device is started: it calls fill
 
 	mu      sync.Mutex // protects following: the device callback reads them
 	playing []int16
@@ -184,8 +186,15 @@ func (p *Player) Close() error {
 	return nil
 }
 
+// idleAfter is how long the device runs on after the last sound ended. A
+// running device calls fill every few milliseconds, silent or not: on a
+// kiosk nobody touches, that alone cost a few percent of a core.
+const idleAfter = 2 * time.Second
+
 // run owns the device: it opens it, hands each request to the callback,
-// looks for the headphones, and closes it when the requests end.
+// stops it once everything played and idleAfter passed, starts it again
+// for the next request, looks for the headphones, and closes it when the
+// requests end.
 func (p *Player) run(ready chan<- struct{}, backends [][]malgo.Backend) {
 	defer close(p.done)
 	ctx, dev, err := p.openDevice(backends)
@@ -200,6 +209,7 @@ func (p *Player) run(ready chan<- struct{}, backends [][]malgo.Backend) {
 	defer ctx.Uninit()
 	defer dev.Uninit()
 	defer p.unplug()
+	p.on.Store(true)
 	var poll <-chan time.Time
 	if p.phones.want != "" {
 		t := time.NewTicker(p.phones.every)
@@ -207,6 +217,8 @@ func (p *Player) run(ready chan<- struct{}, backends [][]malgo.Backend) {
 		poll = t.C
 		p.lookForPhones(ctx)
 	}
+	idle := time.NewTimer(idleAfter)
+	defer idle.Stop()
 	for {
 		select {
 		case r, ok := <-p.reqs:
@@ -220,10 +232,38 @@ func (p *Player) run(ready chan<- struct{}, backends [][]malgo.Backend) {
 				p.playing, p.gain = r.pcm, r.gain
 			}
 			p.mu.Unlock()
+			if !p.on.Load() {
+				p.on.Store(true) // before it starts: its first callback is the sound's
+				if err := dev.Start(); err != nil {
+					p.log.Warn("sound: device did not start", "err", err)
+				}
+				p.startPhones()
+			}
+			idle.Reset(idleAfter)
 		case <-poll:
 			p.lookForPhones(ctx)
+		case <-idle.C:
+			switch {
+			case !p.on.Load():
+			case !p.silent():
+				idle.Reset(idleAfter)
+			default:
+				// Not under p.mu: Stop waits for a callback in progress.
+				if err := dev.Stop(); err != nil {
+					p.log.Warn("sound: device did not stop", "err", err)
+				}
+				p.stopPhones()
+				p.on.Store(false)
+			}
 		}
 	}
+}
+
+// silent reports whether nothing is left to play.
+func (p *Player) silent() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.playing) == 0 && len(p.speech) == 0
 }
 
 // openDevice tries the system's backends (nil), then the null backend; it
