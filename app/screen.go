@@ -168,7 +168,10 @@ type LeftOpenView struct{ Door Door }
 
 // GotItView is the bystander guard: did you get your parcel? Reopen is
 // offered until ReopenUntil, the engine's one reopen grace.
-type GotItView struct{ ReopenUntil time.Time }
+type GotItView struct {
+	ReopenUntil time.Time
+	Door        Door // the door the parcel came from (the last, of several)
+}
 
 // Thanks is what a thank-you screen thanks for.
 type Thanks uint8

@@ -116,3 +116,22 @@ func TestAlreadyCollected(t *testing.T) {
 		t.Fatalf("another code opens with %q and %q", f.pad(t).code, f.texts())
 	}
 }
+
+// "Opening the door…" is one line across the screen while the locker
+// answers, not one letter a line down its middle.
+func TestOpeningTextIsALine(t *testing.T) {
+	for _, panel := range []fyne.Size{landscape, portrait} {
+		f := newFixture(t)
+		f.w.Resize(panel)
+		f.k.show(&openingScreen{})
+		var l *widget.Label
+		for _, o := range f.visibleObjects() {
+			if w, ok := o.(*widget.Label); ok && w.Text == tr("door.opening") {
+				l = w
+			}
+		}
+		if l == nil || l.Size().Width < panel.Width/2 || l.Size().Height > 3*l.MinSize().Height {
+			t.Fatalf("%v: the text is %v wide on a %v panel", panel, l.Size(), panel)
+		}
+	}
+}

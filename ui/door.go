@@ -22,8 +22,10 @@ type openingScreen struct{}
 
 func (s *openingScreen) idle() app.Idle { return app.IdleNever }
 
+// draw centres the text in the panel's width: a wrapped label in a
+// centring container is given no width and falls into one letter a line.
 func (s *openingScreen) draw(*Kiosk) fyne.CanvasObject {
-	return container.NewCenter(title(tr("door.opening")))
+	return arrange(title(tr("door.opening")))
 }
 
 // doorScreen names the door in big type and lights it on the map of the

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"pudo/app"
+	"pudo/app/voice"
 )
 
 // gotItScreen is the bystander guard: after the door closes the shopper
@@ -26,7 +27,7 @@ func (s *gotItScreen) draw(k *Kiosk) fyne.CanvasObject {
 		k.later(left, again.Hide)
 	}
 	controls = append(controls, yes)
-	return arrange(title(tr("got.title")), controls...)
+	return arrange(title(phraseText(voice.GotTitle(s.v))), controls...)
 }
 
 // thanksScreen thanks the person; the session then ends by itself.

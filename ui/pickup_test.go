@@ -277,3 +277,12 @@ func toGotIt(t *testing.T, f *fixture) {
 	toDoor(t, f)
 	f.close(f.demo[0].DoorID)
 }
+
+// "Did you get your parcel?" names the door it came from.
+func TestGotItNamesTheDoor(t *testing.T) {
+	f := newFixture(t)
+	toGotItScene(t, f)
+	if want := trf("got.title.door", "Door", f.demo[0].DoorID); !f.shows(want) {
+		t.Fatalf("no %q on %q", want, f.texts())
+	}
+}

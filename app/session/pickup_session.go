@@ -168,7 +168,7 @@ func (s *PickupSession) closed() app.View {
 		return s.show(&app.ProblemView{Trouble: app.TroubleWrongParcel, Door: s.at.door.ID})
 	}
 	if s.p.Remaining() == 0 {
-		return s.show(&app.GotItView{ReopenUntil: s.p.ReopenUntil()})
+		return s.show(&app.GotItView{ReopenUntil: s.p.ReopenUntil(), Door: s.at.door})
 	}
 	op, err := s.p.Next(s.ctx)
 	if err != nil && !errors.Is(err, app.ErrDoorDidNotOpen) {

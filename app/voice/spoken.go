@@ -122,7 +122,7 @@ func Spoken(v app.View, vo Voice, now time.Time) []Phrase {
 		if !now.Before(v.ReopenUntil) {
 			k += ".noreopen"
 		}
-		return []Phrase{Say("got.title"), Say(k, keys...)}
+		return []Phrase{GotTitle(v), Say(k, keys...)}
 	case *app.ThanksView:
 		sub := "thanks.pickup"
 		if v.For == app.ThanksReturn {
@@ -135,6 +135,14 @@ func Spoken(v app.View, vo Voice, now time.Time) []Phrase {
 		return append(append(out, vo.support(v.Door)...), Say(SpokenPrefix+"problem.keys", keys...))
 	}
 	return nil
+}
+
+// GotTitle is "did you get your parcel?", naming its door when known.
+func GotTitle(v *app.GotItView) Phrase {
+	if v.Door.ID == 0 {
+		return Say("got.title")
+	}
+	return Say("got.title.door", "Door", v.Door.ID)
 }
 
 func spokenCode(v *app.CodeView, vo Voice, now time.Time) []Phrase {
@@ -338,8 +346,8 @@ func SpokenScreens(door app.Door, now time.Time) []NamedView {
 		NamedView{"door did not open after a retry", &app.NotOpenedView{Task: app.TaskPickup, Door: door, Retried: true}},
 		NamedView{"return door did not open", &app.NotOpenedView{Task: app.TaskReturn, Door: door}},
 		NamedView{"door left open", &app.LeftOpenView{Door: door}},
-		NamedView{"did you get your parcel?", &app.GotItView{ReopenUntil: now.Add(time.Minute)}},
-		NamedView{"did you get your parcel? (reopen over)", &app.GotItView{ReopenUntil: now}},
+		NamedView{"did you get your parcel?", &app.GotItView{ReopenUntil: now.Add(time.Minute), Door: door}},
+		NamedView{"did you get your parcel? (reopen over)", &app.GotItView{ReopenUntil: now, Door: door}},
 		NamedView{"thanks, pickup", &app.ThanksView{For: app.ThanksPickup}},
 		NamedView{"thanks, return", &app.ThanksView{For: app.ThanksReturn}},
 	)
