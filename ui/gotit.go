@@ -35,12 +35,15 @@ type thanksScreen struct{ v *app.ThanksView }
 
 func (s *thanksScreen) idle() app.Idle { return s.v.Idle() }
 
-func (s *thanksScreen) draw(*Kiosk) fyne.CanvasObject {
-	sub := tr("thanks.pickup")
+func (s *thanksScreen) draw(k *Kiosk) fyne.CanvasObject {
+	sub, another := tr("thanks.pickup"), tr("thanks.another")
 	if s.v.For == app.ThanksReturn {
-		sub = tr("thanks.return")
+		sub, another = tr("thanks.return"), tr("thanks.another.return")
 	}
-	return arrange(container.NewVBox(display(tr("thanks.title"), sizeNameThanks, colorNameGood), title(sub)))
+	// The same person may have another parcel: it starts here, in their
+	// language and text size, until the screen goes home by itself.
+	return arrange(container.NewVBox(display(tr("thanks.title"), sizeNameThanks, colorNameGood), title(sub)),
+		k.mainButton(another, theme.DownloadIcon(), func() { k.send(voice.Another(s.v)) }))
 }
 
 // key: typing starts the next person's code entry.

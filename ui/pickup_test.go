@@ -286,3 +286,18 @@ func TestGotItNamesTheDoor(t *testing.T) {
 		t.Fatalf("no %q on %q", want, f.texts())
 	}
 }
+
+// After the thanks, the same person may collect another parcel: the
+// keypad comes, in their language.
+func TestCollectAnotherParcel(t *testing.T) {
+	f := newFixture(t)
+	f.tap(t, "Polski")
+	toGotItScene(t, f)
+	f.tap(t, tr("got.yes"))
+	f.want(t, &thanksScreen{})
+	f.tap(t, tr("thanks.another"))
+	f.want(t, &codeScreen{})
+	if CurrentLanguage() != "pl" {
+		t.Fatalf("another parcel in %q", CurrentLanguage())
+	}
+}

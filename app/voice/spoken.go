@@ -124,11 +124,11 @@ func Spoken(v app.View, vo Voice, now time.Time) []Phrase {
 		}
 		return []Phrase{GotTitle(v), Say(k, keys...)}
 	case *app.ThanksView:
-		sub := "thanks.pickup"
+		sub, another := "thanks.pickup", "thanks.another"
 		if v.For == app.ThanksReturn {
-			sub = "thanks.return"
+			sub, another = "thanks.return", "thanks.another.return"
 		}
-		return []Phrase{Say("thanks.title"), Say(sub)}
+		return []Phrase{Say("thanks.title"), Say(sub), Say(SpokenPrefix + another)}
 	case *app.ProblemView:
 		title, what := TroubleKeys(v.Trouble)
 		out := []Phrase{Say(title, "Door", v.Door), Say(what)}
@@ -283,8 +283,21 @@ func KeyIntent(v app.View, k Key, now time.Time) (app.Intent, bool) {
 		if k == KeyConfirm {
 			return app.Back{}, true
 		}
+	case *app.ThanksView:
+		if k == Key1 {
+			return Another(v), true
+		}
 	}
 	return nil, false
+}
+
+// Another is the intent of "collect (or send) another parcel" after the
+// thanks: the same person goes on, in their language and text size.
+func Another(v *app.ThanksView) app.Intent {
+	if v.For == app.ThanksReturn {
+		return app.SendReturn{}
+	}
+	return app.Collect{}
 }
 
 // WaitsForScan reports whether v waits for a code to be read, so that a
