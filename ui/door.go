@@ -78,7 +78,7 @@ func (s *doorScreen) draw(k *Kiosk) fyne.CanvasObject {
 	for _, d := range v.CloseFirst {
 		closing = append(closing, d.ID)
 	}
-	return k.withMap(head, container.NewVBox(lines...), doorMap(k.doors, v.Door.ID, closing...), k.row(controls...))
+	return k.withMap(head, container.NewVBox(lines...), k.lockerPicture(v.Door.ID, closing, false), k.row(controls...))
 }
 
 // recipientCode is a walk-in's pickup code, large, for the courier to note.
@@ -126,7 +126,7 @@ func (s *leftOpenScreen) idle() app.Idle { return s.v.Idle() }
 func (s *leftOpenScreen) draw(k *Kiosk) fyne.CanvasObject {
 	top := container.NewVBox(title(trf("leftopen.title", "Door", s.v.Door.ID)), say(tr("leftopen.what")))
 	s.remind(k)
-	return k.withMap(nil, top, doorMap(k.doors, s.v.Door.ID))
+	return k.withMap(nil, top, k.lockerPicture(s.v.Door.ID, nil, false))
 }
 
 func (s *leftOpenScreen) remind(k *Kiosk) {

@@ -1,12 +1,9 @@
 package ui
 
 import (
-	"fmt"
-	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 
 	"pudo/app"
@@ -15,36 +12,10 @@ import (
 // sizeUnits is how tall a door is drawn: a large door is three small ones.
 var sizeUnits = map[app.Size]float32{app.SizeS: 1, app.SizeM: 2, app.SizeL: 3}
 
-// doorMap draws the locker front with every door numbered and one door lit,
-// so a person finds it at a glance; doors to close first (a parcel was
-// too big for them) are marked in the warning colour.
-func doorMap(doors []app.Door, lit int64, closing ...int64) fyne.CanvasObject {
-	var objs []fyne.CanvasObject
-	l := &mapLayout{doors: doors}
-	for _, d := range doors {
-		fill, ink := themed(theme.ColorNameInputBackground), fg()
-		switch {
-		case d.ID == lit:
-			fill, ink = themed(colorNameLit), themed(colorNameOnLit)
-		case slices.Contains(closing, d.ID):
-			fill, ink = themed(colorNameBad), themed(theme.ColorNameForegroundOnPrimary)
-		}
-		r := canvas.NewRectangle(fill)
-		r.StrokeColor = theme.Color(theme.ColorNameForeground)
-		r.StrokeWidth = 2
-		r.CornerRadius = 4
-		t := canvas.NewText(fmt.Sprint(d.ID), ink)
-		t.TextStyle = fyne.TextStyle{Bold: d.ID == lit}
-		t.TextSize = theme.Size(sizeNameMapNumber)
-		t.Alignment = fyne.TextAlignCenter
-		objs = append(objs, container.NewStack(r, container.NewCenter(t)))
-		l.numbers = append(l.numbers, t)
-	}
-	return container.New(l, objs...)
-}
-
 // mapLayout places door i of doors by its column and its size, each
-// column scaled to the full height.
+// column scaled to the full height: the staff's door grid, whose cells
+// need room more than scale (the shoppers' screens draw the locker to
+// scale: lockerPicture).
 type mapLayout struct {
 	doors   []app.Door
 	numbers []*canvas.Text // door i's number

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"slices"
 
 	"fyne.io/fyne/v2"
@@ -37,7 +36,7 @@ func (s *helpScreen) draw(k *Kiosk) fyne.CanvasObject {
 	}
 	text := widget.NewRichText(segs...)
 	text.Wrapping = fyne.TextWrapWord
-	picture := k.cabinetPicture()
+	picture := k.lockerPicture(0, nil, true)
 	home := k.mainButton(tr("common.home"), theme.HomeIcon(), func() { k.send(app.Back{}) })
 	t := title(tr("help.title"))
 	t.SizeName = theme.SizeNameSubHeadingText
@@ -68,57 +67,6 @@ func phraseText(p voice.Phrase) string {
 	return trf(p.Key, args...)
 }
 
-// cabinetPicture draws the locker's front to scale: its columns of doors
-// where the layout places them from the screen, the screen, and the
-// scanner's window lit.
-func (k *Kiosk) cabinetPicture() fyne.CanvasObject {
-	cab := k.opts.Cabinet
-	l := &cabinetLayout{}
-	place := func(col int) int { return col } // by column from the left when the layout has no places
-	screenSlot := 0
-	if cab.PlacesKnown() {
-		place = func(col int) int {
-			p, _ := cab.DoorPlace(col, 1)
-			return p.FromScreen
-		}
-	} else {
-		for _, d := range k.doors {
-			screenSlot = max(screenSlot, d.Col+1) // beside the last column
-		}
-	}
-	var objs []fyne.CanvasObject
-	for _, d := range k.doors {
-		p, ok := cab.DoorPlace(d.Col, d.Row)
-		if !ok {
-			continue
-		}
-		h := cab.DoorHeight(d.Size)
-		r := canvas.NewRectangle(themed(theme.ColorNameInputBackground))
-		r.StrokeColor, r.StrokeWidth = fg(), 1
-		n := canvas.NewText(fmt.Sprint(d.ID), fg())
-		n.TextSize, n.Alignment = theme.Size(theme.SizeNameCaptionText), fyne.TextAlignCenter
-		objs = append(objs, container.NewStack(r, container.NewCenter(n)))
-		l.parts = append(l.parts, part{slot: place(d.Col), bottom: p.Height - h/2, height: h, number: n})
-	}
-	scr := cab.ScreenPlace()
-	screen := canvas.NewRectangle(themed(theme.ColorNameForeground))
-	objs = append(objs, screen)
-	l.parts = append(l.parts, part{slot: screenSlot, bottom: scr.Height - 15, height: 30, narrow: true})
-	sc := cab.ScannerPlace()
-	mark := canvas.NewRectangle(themed(colorNameLit))
-	mark.StrokeColor, mark.StrokeWidth = fg(), 3
-	objs = append(objs, mark)
-	l.parts = append(l.parts, part{slot: screenSlot + sc.FromScreen, bottom: sc.Height - 6, height: 12, narrow: true, mark: true})
-	label := canvas.NewText(tr("help.scanner"), themed(theme.ColorNameForeground))
-	label.TextStyle.Bold, label.TextSize = true, theme.Size(theme.SizeNameCaptionText)
-	objs = append(objs, label)
-	l.label = len(objs) - 1
-	floor := canvas.NewRectangle(fg())
-	objs = append(objs, floor)
-	l.floor = len(objs) - 1
-	return container.New(l, objs...)
-}
-
 // part is one thing on the cabinet's front: its slot left to right (a
 // column's place), its bottom and height in cm.
 type part struct {
@@ -131,9 +79,10 @@ type part struct {
 
 // cabinetLayout places the parts to scale, the floor along the bottom.
 type cabinetLayout struct {
-	parts []part
-	label int // the object index of the scanner's label
-	floor int // of the floor line
+	parts   []part
+	label   int                // the object index of the scanner's label; -1: none
+	floor   int                // of the floor line
+	numbers fyne.ThemeSizeName // the size of the doors' numbers where they have the room
 }
 
 const slotCM = 50 // a column's width, and the picture's unit across
@@ -167,9 +116,9 @@ func (l *cabinetLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		if p.number != nil {
 			// A small picture (big text leaves it a narrow column) shrinks
 			// its numbers with its doors rather than let them overlap.
-			p.number.TextSize = min(theme.Size(theme.SizeNameCaptionText), float32(p.height)*scale*0.7, w*scale*0.45)
+			p.number.TextSize = min(theme.Size(l.numbers), float32(p.height)*scale*0.7, w*scale*0.45)
 		}
-		if p.mark {
+		if p.mark && l.label >= 0 {
 			// The label under the scanner, in its slot, which holds only
 			// the screen and the scanner: beside it, it would cover the
 			// next column's doors.

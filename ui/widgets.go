@@ -32,14 +32,32 @@ func (k *Kiosk) withMap(head, top, doorMap fyne.CanvasObject, controls ...fyne.C
 	if k.portrait() {
 		return container.NewPadded(container.NewBorder(top, bar, nil, nil, container.NewPadded(doorMap)))
 	}
-	left := container.New(minWidth(k.room()*mapShare), container.NewPadded(doorMap))
+	left := container.New(minWidth(k.mapWidth(doorMap, bar)), container.NewPadded(doorMap))
 	return container.NewPadded(container.NewBorder(nil, bar, left, nil,
 		container.NewVBox(layout.NewSpacer(), top, layout.NewSpacer())))
 }
 
-// mapShare is the part of a landscape screen's width the door map takes
+// mapShare is the most of a landscape screen's width the door map takes
 // beside its text.
-const mapShare = 0.25
+const mapShare = 0.45
+
+// mapWidth is the width a landscape screen gives the locker's picture: as
+// wide as it is drawn at the full height above the controls, up to
+// mapShare of the panel.
+func (k *Kiosk) mapWidth(picture, controls fyne.CanvasObject) float32 {
+	most := k.room() * mapShare
+	c, ok := picture.(*fyne.Container)
+	if !ok {
+		return most
+	}
+	l, ok := c.Layout.(*cabinetLayout)
+	if !ok || len(l.parts) == 0 {
+		return most
+	}
+	lo, hi, top := l.span()
+	height := k.win.Canvas().Size().Height - panelMargin - controls.MinSize().Height - 2*theme.Padding()
+	return min(most, height*float32(hi-lo+1)*slotCM/float32(top)+2*theme.Padding())
+}
 
 // minWidth is a stack at least this wide.
 type minWidth float32
