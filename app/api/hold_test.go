@@ -39,7 +39,7 @@ func TestPruneKeepsWhatAWebhookHasNotHad(t *testing.T) {
 		rcv.mu.Unlock()
 	}
 	booked := f.eventsOfKind(t, "rent.booked")
-	if len(booked) != 1 || booked[0].RentID != b.ID {
+	if len(booked) != 1 || booked[0].RentID != b.Local {
 		t.Fatalf("booked events %+v", booked)
 	}
 	for i := range 5 {
