@@ -93,6 +93,9 @@ func openLocker(t testing.TB, dir string, opts core.Options) (*storage.DB, *core
 	locks := &fakeLocks{}
 	opts.KioskID = "T1"
 	opts.OperatorKeys = []cred.PublicKey{testOperator.Public()}
+	if opts.CodeCost == (core.CodeCost{}) {
+		opts.CodeCost = core.CodeCost{Time: 1, Memory: 64} // tests book by the hundred
+	}
 	l := core.New(db, locks, []byte("0123456789abcdef0123456789abcdef"), opts, quietLog())
 	doors, err := core.Layout(app.DemoColumns(), 2)
 	if err != nil {

@@ -70,6 +70,11 @@ var (
 // (app/RULES.md).
 var errRetiredCourier = fmt.Errorf("%w: a locker-signed courier token; couriers need the operator's", ErrBadToken)
 
+// errRetiredQR refuses the pickup and return QR of earlier versions: a MAC
+// over the rent id alone, which a copy of locker.key could make for every
+// rent. Their rents' typed codes still work.
+var errRetiredQR = fmt.Errorf("%w: a QR of an earlier version, which a copy of locker.key could forge; the rent's code still works", ErrBadToken)
+
 var operatorKinds = map[cred.Kind]PayloadKind{cred.Courier: PayloadCourierToken, cred.Staff: PayloadStaffBadge, cred.Pickup: PayloadPickupToken}
 
 func classifyOperator(v cred.Verifier, kind cred.Kind, t string, now time.Time) Payload {
@@ -95,12 +100,16 @@ func classify(key []byte, v cred.Verifier, text string, now time.Time) Payload {
 	if kind, ok := cred.LooksLike(t); ok {
 		return classifyOperator(v, kind, t, now)
 	}
-	if kind, ok := LooksLikeToken(t); ok {
+	if kind, legacy, ok := LooksLikeToken(t); ok {
 		if kind == TokenCourier {
 			return Payload{Kind: PayloadCourierToken, Token: t, Err: errRetiredCourier}
 		}
 		p := Payload{Token: t, Kind: map[TokenKind]PayloadKind{
 			TokenPickup: PayloadPickupToken, TokenCourier: PayloadCourierToken, TokenReturn: PayloadReturnToken}[kind]}
+		if legacy {
+			p.Err = errRetiredQR
+			return p
+		}
 		p.Parsed, p.Err = ParseToken(key, t, now)
 		return p
 	}

@@ -161,11 +161,12 @@ func (c *Courier) DropNew(ctx context.Context, size, parcelRef string, preferLow
 		if err != nil {
 			return err
 		}
-		if d.code, err = c.l.freshCode(tx); err != nil {
+		var hash []byte
+		if d.code, hash, err = c.l.freshCode(tx); err != nil {
 			return err
 		}
 		if d.rent, err = tx.CreateRent(storage.NewRent{DoorID: door.ID, State: storage.RentReserved,
-			Kind: storage.KindDelivery, ParcelRef: parcelRef, Courier: c.ID, PickupMAC: codeMAC(c.l.secret, d.code)}); err != nil {
+			Kind: storage.KindDelivery, ParcelRef: parcelRef, Courier: c.ID, PickupMAC: hash}); err != nil {
 			return err
 		}
 		if d.sealed, err = c.l.sealCode(tx, c.Carrier, d.rent.ID, d.code); err != nil {

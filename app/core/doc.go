@@ -16,4 +16,46 @@
 //
 // The engine's fault scenarios, one file each, are in testdata/scenarios
 // and run against the real driver and the emulator on a pty.
+//
+// # What a stolen SD card gives
+//
+// The kiosk's SD card holds locker.key (the locker's 256-bit secret) and
+// pudo.db (the store); every `pudo backup` copy is the same pair.
+//
+// pudo.db alone gives the rents (ids, doors, parcel and recipient
+// references, times), the audit log and the staff names, but no way in:
+// a typed code is kept as codeHash, argon2id over an HMAC of the code
+// under locker.key, so without the key it is random bytes; a QR's secret is
+// kept as its SHA-256 (128 random bits: no search reaches it). Staff PIN
+// hashes are argon2id too (see pin.go for what they cost).
+//
+// locker.key alone gives the MAC of the locker's own QR and the input of
+// codeHash, but no code and no QR: codes are stored nowhere else, and a
+// QR opens a door only with its rent's secret (Token, rent_qr). Operator
+// tokens need the operator's private key, which a locker never holds
+// (a site key for POST /v1/tokens is the exception: see app/api).
+//
+// Both together give no QR either (the secret is not in the store), and a
+// typed code only for one argon2id per guess, at DefaultCodeCost (32 MiB,
+// 2 passes). A GPU is bound by its memory bandwidth: each guess moves
+// about 1 KiB × 32768 × (3·2−1) = 160 MiB, so an RTX 5090 (1.79 TB/s)
+// makes about 10,700 guesses a second, an H100 (3.35 TB/s) about 20,000.
+// Codes are 40 bits (8 symbols of 32), 2^40 ≈ 1.1·10^12 of them:
+//
+//   - one chosen parcel's code: on average 2^39 guesses, 5.1·10^7 s ≈ 1.6
+//     years on the RTX 5090, 318 days on the H100;
+//   - any one of N parcels stored at once (the hashes share a salt, so a
+//     guess is tried against all of them by one index lookup): 2^40/(N+1)
+//     guesses; for N = 200, 5.5·10^9, so 5.9 days on the RTX 5090 and 3.2
+//     on the H100; for a full 250-door locker, 4.8 and 2.6 days;
+//   - before codeHash (an HMAC-SHA256, some 1.4·10^10 a second on the same
+//     GPU): every code of the locker in under 80 s.
+//
+// At the kiosk the check is one argon2id per typed code, whatever it
+// finds: BenchmarkPickupCheck measures it beside the HMAC check it
+// replaced, and it stays within a quarter of a second on the kiosk's
+// board. Rents stored before codeHash keep their code's HMAC until the
+// code is typed once, when they (and every rent sharing the code) are
+// rehashed; their QR, made before QR secrets, is refused, and the code
+// opens them.
 package core

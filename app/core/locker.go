@@ -75,6 +75,11 @@ type Options struct {
 	// PINCost is the argon2id cost of staff PIN hashes; zero: DefaultPINCost.
 	// Tests lower it; a hash keeps its own cost, so changing it later is safe.
 	PINCost PINCost
+	// CodeCost is the argon2id cost of the typed codes' check; zero:
+	// DefaultCodeCost. Tests lower it. Unlike a PIN's, a code's hash
+	// carries no cost of its own (the store finds rents by it): a locker
+	// keeps one cost for the life of its database.
+	CodeCost CodeCost
 	// OperatorKeys are the operator's public keys: courier tokens, staff
 	// badges and app pickup tokens signed by any of them (and naming
 	// KioskID) are let in. Several, so a key can be rotated. None: no
@@ -146,6 +151,9 @@ func New(db *storage.DB, locks Locks, secret []byte, opts Options, log *slog.Log
 	}
 	if opts.PINCost == (PINCost{}) {
 		opts.PINCost = DefaultPINCost
+	}
+	if opts.CodeCost == (CodeCost{}) {
+		opts.CodeCost = DefaultCodeCost
 	}
 	opts.OperatorKeys = slices.Clone(opts.OperatorKeys)
 	opts.Holds = slices.Clone(opts.Holds)

@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"crypto/hmac"
 	"errors"
 	"fmt"
 	"strconv"
@@ -42,19 +41,28 @@ func (l *Locker) StartReturn(ctx context.Context, text string) (*DropOff, error)
 }
 
 func (l *Locker) returnByCode(ctx context.Context, code string) (storage.Rent, error) {
-	mac := returnMAC(l.secret, code)
+	c := l.returnCreds(code) // one argon2id, before the transaction
 	var r storage.Rent
 	err := l.db.Update(ctx, func(tx *storage.Tx) error {
 		if err := checkLockout(tx, scopeCode); err != nil {
 			return err
 		}
-		rs, err := tx.ReservedByDropoffMAC(mac)
-		if err != nil {
-			return err
+		var rs []storage.Rent
+		for _, mac := range [][]byte{c.hash, c.legacy} {
+			found, err := tx.ReservedByDropoffMAC(mac)
+			if err != nil {
+				return err
+			}
+			rs = append(rs, found...)
 		}
 		for _, x := range rs {
-			if hmac.Equal(x.DropoffMAC, mac) && x.Kind == storage.KindReturn {
+			if c.matches(x.DropoffMAC) && x.Kind == storage.KindReturn {
 				r = x
+				if c.isLegacy(x.DropoffMAC) { // booked before codeHash: rehashed on its first use
+					if _, err := tx.ReplaceDropoffMAC(c.legacy, c.hash); err != nil {
+						return err
+					}
+				}
 				return l.avoidOutOfService(tx, &r, "shopper")
 			}
 		}
@@ -81,6 +89,9 @@ func (l *Locker) returnByToken(ctx context.Context, p Payload) (storage.Rent, er
 	}
 	var r storage.Rent
 	err = l.db.Update(ctx, func(tx *storage.Tx) (err error) {
+		if err := l.tokenUsable(tx, p); err != nil {
+			return err
+		}
 		if r, err = tx.Rent(id); err != nil {
 			return notFound(err)
 		}
@@ -92,6 +103,9 @@ func (l *Locker) returnByToken(ctx context.Context, p Payload) (storage.Rent, er
 		}
 		return l.avoidOutOfService(tx, &r, "shopper")
 	})
+	if errors.Is(err, errQRNotTheRents) {
+		return r, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, ErrWrongCode, false), err)
+	}
 	if err != nil {
 		return r, fmt.Errorf("app: return: %w", err)
 	}

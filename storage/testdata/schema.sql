@@ -70,6 +70,11 @@ CREATE TABLE meta (
 	value BLOB NOT NULL
 );
 
+CREATE TABLE rent_qr (
+	rent_id INTEGER PRIMARY KEY REFERENCES rents (id) ON DELETE CASCADE,
+	hash    BLOB    NOT NULL CHECK (length(hash) = 32)
+);
+
 CREATE TABLE rents (
 	id           INTEGER PRIMARY KEY,
 	door_id      INTEGER NOT NULL REFERENCES doors (id),
