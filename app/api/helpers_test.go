@@ -92,7 +92,7 @@ func openLocker(t testing.TB, dir string, opts core.Options) (*storage.DB, *core
 	}
 	locks := &fakeLocks{}
 	opts.KioskID = "T1"
-	opts.OperatorKeys = []cred.PublicKey{testOperator.Public()}
+	opts.OperatorKeys = append([]cred.PublicKey{testOperator.Public()}, opts.OperatorKeys...)
 	if opts.CodeCost == (core.CodeCost{}) {
 		opts.CodeCost = core.CodeCost{Time: 1, Memory: 64} // tests book by the hundred
 	}

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -54,7 +55,18 @@ type Payload struct {
 // Classify tells what text is: one of our codes or tokens, or something
 // foreign such as a product's EAN barcode.
 func (l *Locker) Classify(text string) Payload {
-	return classify(l.tokenKey, l.verifier, text, l.db.Now())
+	now := l.db.Now()
+	p := classify(l.tokenKey, l.verifier, text, now)
+	if p.Token != "" {
+		l.checkTokenTime(&p, p.Parsed.Issued, now)
+		if errors.Is(p.Err, ErrClockBehind) {
+			// Raise the alarm now, not at the next housekeeping.
+			if err := l.WatchClock(context.Background()); err != nil {
+				l.log.Warn("clock alarm not recorded", "err", err)
+			}
+		}
+	}
+	return p
 }
 
 // Errors of operator tokens beyond ErrBadToken and ErrTokenExpired; both
@@ -90,7 +102,7 @@ func classifyOperator(v cred.Verifier, kind cred.Kind, t string, now time.Time) 
 	}
 	if err == nil || !errors.Is(err, cred.ErrBadToken) {
 		p.Cred = &c
-		p.Parsed = Token{Kind: TokenKind(kind), Subject: c.Subject, Expires: c.Expires}
+		p.Parsed = Token{Kind: TokenKind(kind), Subject: c.Subject, Issued: c.IssuedAt, Expires: c.Expires}
 	}
 	return p
 }

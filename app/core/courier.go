@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"pudo/app"
+	"pudo/app/cred"
 	"pudo/storage"
 )
 
@@ -16,9 +17,20 @@ type Courier struct {
 	l       *Locker
 	ID      string
 	Carrier string
+	token   cred.Claims // the token signed in with: revoked, the round ends
 }
 
 func (c *Courier) actor() string { return "courier:" + c.ID }
+
+// stillGood refuses a courier's next step once their token is revoked
+// (here or by the operator's list): a revocation applies at once, not at
+// the next sign-in.
+func (c *Courier) stillGood(ctx context.Context) error {
+	if c.token.ID == "" {
+		return nil
+	}
+	return c.l.db.View(ctx, func(tx *storage.Tx) error { return c.l.revoked(tx, c.token) })
+}
 
 // CourierLogin signs a courier in by a scanned courier token, signed by the
 // operator for this locker (see package cred). Errors: ErrBadToken (a
@@ -35,7 +47,7 @@ func (l *Locker) CourierLogin(ctx context.Context, token string) (*Courier, erro
 	refused := p.Err
 	err := l.db.Update(ctx, func(tx *storage.Tx) error {
 		if refused == nil {
-			refused = revoked(tx, *p.Cred)
+			refused = l.revoked(tx, *p.Cred)
 		}
 		ev := storage.Event{Actor: "courier:?", Kind: string(app.EvCourierLogin)}
 		if p.Cred != nil {
@@ -44,7 +56,10 @@ func (l *Locker) CourierLogin(ctx context.Context, token string) (*Courier, erro
 		if refused != nil {
 			ev.Kind, ev.Detail = string(app.EvCourierRefused), strings.TrimSpace(ev.Detail+" "+refused.Error())
 		} else {
-			c = &Courier{l: l, ID: p.Cred.Subject, Carrier: p.Cred.Carrier}
+			c = &Courier{l: l, ID: p.Cred.Subject, Carrier: p.Cred.Carrier, token: *p.Cred}
+			if err := noteToken(tx, *p.Cred); err != nil {
+				return err
+			}
 		}
 		_, err := tx.Append(ev)
 		return err
@@ -86,6 +101,9 @@ func (c *Courier) take(ctx context.Context, rentID int64, kind storage.RentKind,
 }
 
 func (c *Courier) takeOpening(ctx context.Context, rentID int64, kind storage.RentKind, from storage.RentState, reason string) (opened, error) {
+	if err := c.stillGood(ctx); err != nil {
+		return opened{}, err
+	}
 	r, err := c.l.Rent(ctx, rentID)
 	if err != nil {
 		return opened{}, err
@@ -112,6 +130,9 @@ func (c *Courier) takeOpening(ctx context.Context, rentID int64, kind storage.Re
 // is returned too, for Retry. Errors: ErrUnknownParcel, ErrAlreadyStored,
 // ErrNoFreeDoor, ErrDoorDidNotOpen.
 func (c *Courier) DropBooked(ctx context.Context, parcelRef string) (*DropOff, error) {
+	if err := c.stillGood(ctx); err != nil {
+		return nil, err
+	}
 	if err := c.l.outOfOrder(); err != nil {
 		return nil, err
 	}
@@ -149,6 +170,9 @@ func (c *Courier) DropBooked(ctx context.Context, parcelRef string) (*DropOff, e
 // ErrDoorDidNotOpen the DropOff is returned too, for Retry.
 // Errors: ErrBadSize, ErrNoFreeDoor, ErrDoorDidNotOpen.
 func (c *Courier) DropNew(ctx context.Context, size, parcelRef string, preferLow bool) (*DropOff, error) {
+	if err := c.stillGood(ctx); err != nil {
+		return nil, err
+	}
 	if storage.SizeRank(size) < 0 {
 		return nil, fmt.Errorf("%w %q", ErrBadSize, size)
 	}

@@ -73,18 +73,6 @@ func loadRevocations(tx *storage.Tx) (cred.Revocations, error) {
 	return list, nil
 }
 
-// revoked fails with ErrTokenRevoked if the applied list names c.
-func revoked(tx *storage.Tx, c cred.Claims) error {
-	list, err := loadRevocations(tx)
-	if err != nil {
-		return err
-	}
-	if r, why := list.Revoked(c); r {
-		return fmt.Errorf("%w: %s", ErrTokenRevoked, why)
-	}
-	return nil
-}
-
 // credDetail names an operator token in the audit log: never the token
 // itself, which is a credential until it expires.
 func credDetail(c cred.Claims) string {
@@ -108,7 +96,7 @@ func (l *Locker) CheckStaffBadge(ctx context.Context, badge string) (name string
 		return "", p.Err
 	}
 	err = l.db.View(ctx, func(tx *storage.Tx) error {
-		if err := revoked(tx, *p.Cred); err != nil {
+		if err := l.revoked(tx, *p.Cred); err != nil {
 			return err
 		}
 		return checkLockout(tx, scopeBadge(p.Cred.Subject))

@@ -29,6 +29,9 @@ func (l *Locker) SetUp(ctx context.Context, doors []storage.Door) error {
 	if err := l.settleCodeCost(ctx); err != nil {
 		return err
 	}
+	if err := l.loadClock(ctx); err != nil {
+		return err
+	}
 	ds, err := l.Doors(ctx)
 	if err != nil {
 		return err

@@ -80,11 +80,20 @@ type Options struct {
 	// carries no cost of its own (the store finds rents by it): a locker
 	// keeps one cost for the life of its database.
 	CodeCost CodeCost
+	// TokenSkew is how far ahead of the locker's clock a token may have
+	// been issued, and how far the clock may step back before tokens are
+	// refused; default DefaultTokenSkew.
+	TokenSkew time.Duration
 	// OperatorKeys are the operator's public keys: courier tokens, staff
 	// badges and app pickup tokens signed by any of them (and naming
 	// KioskID) are let in. Several, so a key can be rotated. None: no
 	// courier or badge can sign in.
 	OperatorKeys []cred.PublicKey
+	// SiteKey is the public half of operator.signing_key, this locker's
+	// own key for POST /v1/tokens (zero: none). A token it signed counts
+	// only if this locker issued it (siteKeyRule): the private half lies on
+	// the same SD card as the store.
+	SiteKey cred.PublicKey
 	// Holds are the readers that deliver the event log elsewhere (the
 	// fleet link, the webhooks): Prune keeps what they have not delivered,
 	// past Retention, up to MaxUndelivered events.
@@ -114,6 +123,7 @@ type Locker struct {
 	notes notifier
 	reg   registry
 	flaps flapWatch
+	clock clockWatch
 
 	mu        sync.Mutex // protects following
 	listeners []func(DoorNotice)
@@ -151,6 +161,9 @@ func New(db *storage.DB, locks Locks, secret []byte, opts Options, log *slog.Log
 	}
 	if opts.PINCost == (PINCost{}) {
 		opts.PINCost = DefaultPINCost
+	}
+	if opts.TokenSkew <= 0 {
+		opts.TokenSkew = DefaultTokenSkew
 	}
 	if opts.CodeCost == (CodeCost{}) {
 		opts.CodeCost = DefaultCodeCost

@@ -149,7 +149,11 @@ func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) 
 	}
 	id, err := strconv.ParseInt(p.Parsed.Subject, 10, 64)
 	if p.Err != nil || err != nil {
-		return nil, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, ErrWrongCode, false), ErrBadToken)
+		why := p.Err
+		if why == nil {
+			why = ErrBadToken
+		}
+		return nil, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, ErrWrongCode, false), why)
 	}
 	var r storage.Rent
 	err = l.db.View(ctx, func(tx *storage.Tx) (err error) {

@@ -2,7 +2,9 @@ package core
 
 import (
 	"context"
+	"strconv"
 	"testing"
+	"time"
 
 	"pudo/storage"
 )
@@ -24,4 +26,15 @@ func ownQR(t testing.TB, l *Locker, rentID int64) string {
 		t.Fatal(err)
 	}
 	return qr
+}
+
+// ownQRAt is ownQR with a QR issued at issued.
+func ownQRAt(t testing.TB, l *Locker, rentID int64, issued time.Time) string {
+	t.Helper()
+	tok := Token{Kind: TokenPickup, Subject: strconv.FormatInt(rentID, 10), Issued: issued, Expires: issued.Add(72 * time.Hour), Secret: newQRSecret()}
+	err := l.db.Update(context.Background(), func(tx *storage.Tx) error { return tx.SetRentQR(rentID, qrHash(tok.Secret)) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return SignToken(l.tokenKey, tok)
 }

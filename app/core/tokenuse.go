@@ -18,7 +18,7 @@ var errQRNotTheRents = fmt.Errorf("%w: not the secret of its rent", ErrBadToken)
 // and a wrong secret answer alike.
 func (l *Locker) tokenUsable(tx *storage.Tx, p Payload) error {
 	if p.Cred != nil {
-		return revoked(tx, *p.Cred)
+		return l.revoked(tx, *p.Cred)
 	}
 	id, err := strconv.ParseInt(p.Parsed.Subject, 10, 64)
 	if err != nil {

@@ -127,3 +127,21 @@ CREATE TABLE staff (
 	created_at INTEGER NOT NULL
 );
 
+CREATE TABLE tokens (
+	ref        BLOB    PRIMARY KEY CHECK (length(ref) = 32),
+	kind       TEXT    NOT NULL DEFAULT '',
+	subject    TEXT    NOT NULL DEFAULT '',
+	carrier    TEXT    NOT NULL DEFAULT '',
+	key_id     TEXT    NOT NULL DEFAULT '',
+	issued_at  INTEGER,
+	expires_at INTEGER,
+	issued     INTEGER NOT NULL DEFAULT 0 CHECK (issued IN (0, 1)),
+	first_seen INTEGER,
+	last_seen  INTEGER,
+	revoked_at INTEGER,
+	revoked_by TEXT    NOT NULL DEFAULT '',
+	reason     TEXT    NOT NULL DEFAULT ''
+);
+
+CREATE INDEX tokens_by_expiry ON tokens (expires_at);
+
