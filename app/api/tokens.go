@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"pudo/app"
 	"pudo/app/core"
 	"pudo/app/cred"
 )
@@ -93,8 +94,8 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, p principal)
 	subject := strings.TrimSpace(req.Subject)
 	until, err := s.core.TokenSubject(r.Context(), kind, subject)
 	switch {
-	case errors.Is(err, core.ErrNotFound), errors.Is(err, core.ErrNotPickup), errors.Is(err, core.ErrNotStored),
-		errors.Is(err, core.ErrAlreadyCollected), errors.Is(err, core.ErrExpired):
+	case errors.Is(err, app.ErrNotFound), errors.Is(err, app.ErrNotPickup), errors.Is(err, app.ErrNotStored),
+		errors.Is(err, app.ErrAlreadyCollected), errors.Is(err, app.ErrExpired):
 		return jsonError(&fieldError{"subject", subjectRefusal(kind, subject, err)})
 	case err != nil:
 		return err
@@ -138,7 +139,7 @@ func subjectRefusal(kind cred.Kind, subject string, err error) string {
 	switch {
 	case kind == cred.Staff:
 		return fmt.Sprintf("no staff member %q at this locker: add the account at the kiosk first", clip(subject))
-	case errors.Is(err, core.ErrNotFound):
+	case errors.Is(err, app.ErrNotFound):
 		return fmt.Sprintf("no rent %q at this locker", clip(subject))
 	}
 	return fmt.Sprintf("rent %s is not a parcel stored here to be collected (%s)", clip(subject), strings.TrimPrefix(err.Error(), "app: "))

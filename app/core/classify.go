@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"pudo/app"
 	"pudo/app/cred"
 )
 
@@ -48,7 +49,7 @@ type Payload struct {
 	// Cred is an operator token's claims (courier, staff badge, app
 	// pickup); nil for the locker's own tokens.
 	Cred   *cred.Claims
-	Err    error  // ErrBadToken (or one wrapping it) or ErrTokenExpired for a token that did not verify
+	Err    error  // app.ErrBadToken (or one wrapping it) or app.ErrTokenExpired for a token that did not verify
 	Format string // for foreign payloads: "EAN-13", "EAN-8", "UPC-A", "GTIN-14", "URL", "text"
 }
 
@@ -73,19 +74,19 @@ func (l *Locker) Classify(text string) Payload {
 // wrap ErrBadToken, so a screen that knows only that still says "not
 // valid".
 var (
-	ErrTokenNotHere = fmt.Errorf("%w: not for this locker", ErrBadToken)
-	ErrTokenRevoked = fmt.Errorf("%w: revoked by the operator", ErrBadToken)
+	ErrTokenNotHere = fmt.Errorf("%w: not for this locker", app.ErrBadToken)
+	ErrTokenRevoked = fmt.Errorf("%w: revoked by the operator", app.ErrBadToken)
 )
 
 // errRetiredCourier refuses the locker-signed courier tokens of earlier
 // versions: couriers now carry the operator's, which no locker can mint
 // (app/RULES.md).
-var errRetiredCourier = fmt.Errorf("%w: a locker-signed courier token; couriers need the operator's", ErrBadToken)
+var errRetiredCourier = fmt.Errorf("%w: a locker-signed courier token; couriers need the operator's", app.ErrBadToken)
 
 // errRetiredQR refuses the pickup and return QR of earlier versions: a MAC
 // over the rent id alone, which a copy of locker.key could make for every
 // rent. Their rents' typed codes still work.
-var errRetiredQR = fmt.Errorf("%w: a QR of an earlier version, which a copy of locker.key could forge; the rent's code still works", ErrBadToken)
+var errRetiredQR = fmt.Errorf("%w: a QR of an earlier version, which a copy of locker.key could forge; the rent's code still works", app.ErrBadToken)
 
 var operatorKinds = map[cred.Kind]PayloadKind{cred.Courier: PayloadCourierToken, cred.Staff: PayloadStaffBadge, cred.Pickup: PayloadPickupToken}
 
@@ -94,11 +95,11 @@ func classifyOperator(v cred.Verifier, kind cred.Kind, t string, now time.Time) 
 	c, err := v.Verify(t, now)
 	switch {
 	case errors.Is(err, cred.ErrExpired):
-		p.Err = fmt.Errorf("%w: %w", ErrTokenExpired, err)
+		p.Err = fmt.Errorf("%w: %w", app.ErrTokenExpired, err)
 	case errors.Is(err, cred.ErrNotHere):
 		p.Err = fmt.Errorf("%w: %w", ErrTokenNotHere, err)
 	case err != nil:
-		p.Err = fmt.Errorf("%w: %w", ErrBadToken, err)
+		p.Err = fmt.Errorf("%w: %w", app.ErrBadToken, err)
 	}
 	if err == nil || !errors.Is(err, cred.ErrBadToken) {
 		p.Cred = &c

@@ -20,11 +20,11 @@ import (
 var (
 	// ErrTokenFuture means a token issued later than the locker's clock
 	// allows (its maker's clock, or the token, is wrong).
-	ErrTokenFuture = fmt.Errorf("%w: issued in the future", ErrBadToken)
+	ErrTokenFuture = fmt.Errorf("%w: issued in the future", app.ErrBadToken)
 	// ErrClockBehind means the locker's clock reads earlier than a time
 	// it has already seen: no token's expiry can be trusted until it is
 	// set right.
-	ErrClockBehind = fmt.Errorf("%w: the locker's clock runs behind the latest time it has seen", ErrBadToken)
+	ErrClockBehind = fmt.Errorf("%w: the locker's clock runs behind the latest time it has seen", app.ErrBadToken)
 )
 
 // DefaultTokenSkew is how far ahead of the locker's clock a token's issue
@@ -133,7 +133,7 @@ func (l *Locker) WatchClock(ctx context.Context) error {
 // skew; otherwise its time counts as seen. issued is zero for a payload
 // that carries none.
 func (l *Locker) checkTokenTime(p *Payload, issued time.Time, now time.Time) {
-	if p.Err != nil && !errors.Is(p.Err, ErrTokenExpired) {
+	if p.Err != nil && !errors.Is(p.Err, app.ErrTokenExpired) {
 		return // forged, retired or misplaced: that is what it is
 	}
 	if latest, behind := l.clock.observe(now, l.opts.TokenSkew); behind {

@@ -36,7 +36,7 @@ func TestTokenIssuedInTheFutureIsRefused(t *testing.T) {
 	now := clock.Now()
 	courier := cred.Claims{Kind: cred.Courier, Subject: "dhl-9", Carrier: "TEST"}
 	ahead := signAt(l, courier, now.Add(100*24*time.Hour), now.Add(101*24*time.Hour))
-	if _, err := l.CourierLogin(ctx, ahead); err == nil || !errors.Is(err, ErrBadToken) {
+	if _, err := l.CourierLogin(ctx, ahead); err == nil || !errors.Is(err, app.ErrBadToken) {
 		t.Fatalf("a courier token issued 100 days ahead: %v, want refused", err)
 	}
 	early := signAt(l, courier, now.Add(4*time.Minute), now.Add(time.Hour))
@@ -46,11 +46,11 @@ func TestTokenIssuedInTheFutureIsRefused(t *testing.T) {
 	// Issued now, used by a locker whose clock reads a day earlier.
 	issued := signAt(l, courier, now, now.Add(48*time.Hour))
 	clock.Add(-24 * time.Hour)
-	if _, err := l.CourierLogin(ctx, issued); err == nil || !errors.Is(err, ErrBadToken) {
+	if _, err := l.CourierLogin(ctx, issued); err == nil || !errors.Is(err, app.ErrBadToken) {
 		t.Fatalf("a courier token used a day before it was issued: %v, want refused", err)
 	}
 	badge := signAt(l, cred.Claims{Kind: cred.Staff, Subject: "anna"}, clock.Now().Add(time.Hour), clock.Now().Add(2*time.Hour))
-	if _, err := l.CheckStaffBadge(ctx, badge); err == nil || !errors.Is(err, ErrBadToken) {
+	if _, err := l.CheckStaffBadge(ctx, badge); err == nil || !errors.Is(err, app.ErrBadToken) {
 		t.Fatalf("a badge issued an hour ahead: %v, want refused", err)
 	}
 }
@@ -82,12 +82,12 @@ func TestClockRunningBackwards(t *testing.T) {
 	start := clock.Now()
 	expired := signAt(l, courier, start.Add(-48*time.Hour), start.Add(-time.Hour))
 	good := signAt(l, courier, start.Add(-48*time.Hour), start.Add(48*time.Hour))
-	if _, err := l.CourierLogin(ctx, expired); !errors.Is(err, ErrTokenExpired) {
+	if _, err := l.CourierLogin(ctx, expired); !errors.Is(err, app.ErrTokenExpired) {
 		t.Fatalf("expired token: %v", err)
 	}
 	clock.Add(-24 * time.Hour) // someone sets the clock back a day
 	for _, tok := range []string{expired, good} {
-		if _, err := l.CourierLogin(ctx, tok); err == nil || !errors.Is(err, ErrBadToken) {
+		if _, err := l.CourierLogin(ctx, tok); err == nil || !errors.Is(err, app.ErrBadToken) {
 			t.Fatalf("with the clock a day behind: %v, want refused", err)
 		}
 	}
@@ -100,7 +100,7 @@ func TestClockRunningBackwards(t *testing.T) {
 	if err := again.SetUp(ctx, doors); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := again.CourierLogin(ctx, good); err == nil || !errors.Is(err, ErrBadToken) {
+	if _, err := again.CourierLogin(ctx, good); err == nil || !errors.Is(err, app.ErrBadToken) {
 		t.Fatalf("after a restart with the clock behind: %v, want refused", err)
 	}
 	raised := len(eventsOfKind(t, l, "alert.clock.behind")) // the restarted locker raised its own
@@ -108,7 +108,7 @@ func TestClockRunningBackwards(t *testing.T) {
 	if _, err := l.CourierLogin(ctx, good); err != nil {
 		t.Fatalf("with the clock right again: %v", err)
 	}
-	if _, err := l.CourierLogin(ctx, expired); !errors.Is(err, ErrTokenExpired) {
+	if _, err := l.CourierLogin(ctx, expired); !errors.Is(err, app.ErrTokenExpired) {
 		t.Fatalf("the expired token with the clock right: %v", err)
 	}
 	// A small step back (an NTP correction) is no alarm.

@@ -95,7 +95,7 @@ func TestLegacyCodesWorkAndAreRehashedOnFirstUse(t *testing.T) {
 	if err := p.Next(ctx); err != nil {
 		t.Fatalf("the second parcel under the rehashed code: %v", err)
 	}
-	if _, err := l.StartPickup(ctx, code); !errors.Is(err, ErrAlreadyCollected) {
+	if _, err := l.StartPickup(ctx, code); !errors.Is(err, app.ErrAlreadyCollected) {
 		t.Fatalf("the code again, after both were collected: %v", err)
 	}
 
@@ -141,7 +141,7 @@ func TestLegacyQRRefusedCodeStillWorks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.StartPickupScan(ctx, forgeQR(l.secret, 1, id, db.Now())); !errors.Is(err, ErrBadToken) {
+	if _, err := l.StartPickupScan(ctx, forgeQR(l.secret, 1, id, db.Now())); !errors.Is(err, app.ErrBadToken) {
 		t.Fatalf("an old-form QR: %v, want ErrBadToken", err)
 	}
 	if _, paused := l.CodeEntryPaused(ctx); paused {

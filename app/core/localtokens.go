@@ -158,7 +158,7 @@ func (l *Locker) RecordIssued(ctx context.Context, c cred.Claims, actor string) 
 // ErrTokenNotIssued means a token signed with this locker's own site key
 // that this locker did not issue: whoever copied the key from the SD card
 // made it.
-var ErrTokenNotIssued = fmt.Errorf("%w: signed with this locker's site key but not issued here", ErrBadToken)
+var ErrTokenNotIssued = fmt.Errorf("%w: signed with this locker's site key but not issued here", app.ErrBadToken)
 
 // revoked fails with ErrTokenRevoked if the operator's pushed list or this
 // locker's own revocations name c, and with ErrTokenNotIssued for a token
@@ -219,18 +219,18 @@ func (l *Locker) TokenSubject(ctx context.Context, kind cred.Kind, subject strin
 					return nil
 				}
 			}
-			return fmt.Errorf("%w: no staff member %q at this locker", ErrNotFound, subject)
+			return fmt.Errorf("%w: no staff member %q at this locker", app.ErrNotFound, subject)
 		case cred.Pickup:
 			var id int64
 			if _, err := fmt.Sscanf(subject, "%d", &id); err != nil || fmt.Sprint(id) != subject {
-				return fmt.Errorf("%w: rent %q", ErrNotFound, subject)
+				return fmt.Errorf("%w: rent %q", app.ErrNotFound, subject)
 			}
 			r, err := tx.Rent(id)
 			if err != nil {
 				return notFound(err)
 			}
 			if r.Kind != storage.KindDelivery {
-				return ErrNotPickup
+				return app.ErrNotPickup
 			}
 			if err := need(r, storage.RentStored); err != nil {
 				return err

@@ -34,14 +34,6 @@ type Pickup struct {
 // Remaining is how many parcels under this code are still behind closed doors.
 func (p *Pickup) Remaining() int { return len(p.pending) }
 
-// ErrForeign means a scanned text is none of ours (a product barcode): the
-// screen ignores it, and it does not count as a wrong code.
-var ErrForeign = app.ErrForeign
-
-// ErrNotPickup means a scan is ours but not for collecting (a courier or
-// return QR at the pickup screen); it does not count as a wrong code.
-var ErrNotPickup = app.ErrNotPickup
-
 // StartPickup checks a typed or scanned code and opens the first door it
 // owns. Errors: *LockedOutError, ErrCodeFormat, ErrWrongCode, ErrExpired,
 // ErrNotStored, ErrOutOfService, ErrDoorDidNotOpen.
@@ -69,9 +61,9 @@ func (l *Locker) StartPickupScan(ctx context.Context, text string) (*Pickup, err
 	case PayloadPickupToken:
 		return l.pickupByToken(ctx, p)
 	case PayloadForeign:
-		return nil, fmt.Errorf("%w (%s)", ErrForeign, p.Format)
+		return nil, fmt.Errorf("%w (%s)", app.ErrForeign, p.Format)
 	}
-	return nil, fmt.Errorf("%w (%s)", ErrNotPickup, p.Kind)
+	return nil, fmt.Errorf("%w (%s)", app.ErrNotPickup, p.Kind)
 }
 
 // collectedTold is how long after its collection a typed code is told
@@ -86,7 +78,7 @@ const collectedTold = 7 * 24 * time.Hour
 func (l *Locker) pickupByCode(ctx context.Context, c codeCreds) (*Pickup, error) {
 	active, collected, err := l.findByCode(ctx, c)
 	if err != nil {
-		return nil, fmt.Errorf("app: pickup: %w", err)
+		return nil, fmt.Errorf("core: pickup: %w", err)
 	}
 	l.rehash(ctx, c, slices.Concat(active, collected))
 	var stored []storage.Rent
@@ -107,13 +99,13 @@ func (l *Locker) pickupByCode(ctx context.Context, c codeCreds) (*Pickup, error)
 	switch {
 	case len(stored) > 0:
 	case expired:
-		return nil, l.refuse(ctx, app.EvCodeExpired, ErrExpired, false)
+		return nil, l.refuse(ctx, app.EvCodeExpired, app.ErrExpired, false)
 	case reserved:
-		return nil, l.refuse(ctx, app.EvCodeEarly, ErrNotStored, false)
+		return nil, l.refuse(ctx, app.EvCodeEarly, app.ErrNotStored, false)
 	case slices.ContainsFunc(collected, func(r storage.Rent) bool { return c.matches(r.PickupMAC) }):
-		return nil, l.refuse(ctx, app.EvCodeCollected, ErrAlreadyCollected, false)
+		return nil, l.refuse(ctx, app.EvCodeCollected, app.ErrAlreadyCollected, false)
 	default:
-		return nil, l.refuse(ctx, app.EvCodeWrong, ErrWrongCode, true)
+		return nil, l.refuse(ctx, app.EvCodeWrong, app.ErrWrongCode, true)
 	}
 	p := &Pickup{l: l, actor: "shopper", reason: string(app.PurposePickup), pending: stored}
 	if err := p.Next(ctx); err != nil {
@@ -134,7 +126,7 @@ func (l *Locker) refuse(ctx context.Context, kind app.EventKind, want error, cou
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("app: pickup: %w", err)
+		return fmt.Errorf("core: pickup: %w", err)
 	}
 	return want
 }
@@ -144,16 +136,16 @@ func (l *Locker) refuse(ctx context.Context, kind app.EventKind, want error, cou
 // guessed, so a token never waits for a typed-code pause and a bad one is
 // logged, not counted.
 func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) {
-	if errors.Is(p.Err, ErrTokenExpired) {
+	if errors.Is(p.Err, app.ErrTokenExpired) {
 		return nil, p.Err // a token of ours, only old: not a guess
 	}
 	id, err := strconv.ParseInt(p.Parsed.Subject, 10, 64)
 	if p.Err != nil || err != nil {
 		why := p.Err
 		if why == nil {
-			why = ErrBadToken
+			why = app.ErrBadToken
 		}
-		return nil, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, ErrWrongCode, false), why)
+		return nil, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, app.ErrWrongCode, false), why)
 	}
 	var r storage.Rent
 	err = l.db.View(ctx, func(tx *storage.Tx) (err error) {
@@ -164,17 +156,17 @@ func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) 
 		return err
 	})
 	if errors.Is(err, errQRNotTheRents) {
-		return nil, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, ErrWrongCode, false), err)
+		return nil, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, app.ErrWrongCode, false), err)
 	}
 	if errors.Is(err, ErrTokenRevoked) {
-		return nil, fmt.Errorf("%w: %w", ErrWrongCode, err) // the screen says "not valid", as for any bad token
+		return nil, fmt.Errorf("%w: %w", app.ErrWrongCode, err) // the screen says "not valid", as for any bad token
 	}
 	if err != nil {
-		return nil, fmt.Errorf("app: pickup: %w", notFound(err))
+		return nil, fmt.Errorf("core: pickup: %w", notFound(err))
 	}
 	if err := need(r, storage.RentStored); err != nil || r.Kind != storage.KindDelivery {
 		if err == nil {
-			err = ErrNotPickup
+			err = app.ErrNotPickup
 		}
 		return nil, err
 	}
@@ -191,7 +183,7 @@ func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) 
 // door being opened already) leaves the parcel first in line.
 func (p *Pickup) Next(ctx context.Context) error {
 	if len(p.pending) == 0 {
-		return ErrAlreadyCollected
+		return app.ErrAlreadyCollected
 	}
 	r := p.pending[0]
 	started, err := p.openRent(ctx, r)
@@ -218,7 +210,7 @@ func (p *Pickup) openRent(ctx context.Context, r storage.Rent) (started bool, er
 // keepForReport hands the pickup back with a door that did not open, so
 // the shopper's "it did not open" has an opening to be weighed against.
 func keepForReport(p *Pickup, err error) (*Pickup, error) {
-	if errors.Is(err, ErrDoorDidNotOpen) {
+	if errors.Is(err, app.ErrDoorDidNotOpen) {
 		return p, err
 	}
 	return nil, err

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app"
 	"pudo/storage"
 )
 
@@ -107,7 +108,7 @@ func TestStolenSDCardKeepsNoFastCodeCheck(t *testing.T) {
 	if len(r.PickupMAC) < 32 {
 		t.Fatalf("stored code check is %d bytes", len(r.PickupMAC))
 	}
-	if _, err := l.StartPickup(ctx, b.Code); err != nil && !errors.Is(err, ErrDoorDidNotOpen) {
+	if _, err := l.StartPickup(ctx, b.Code); err != nil && !errors.Is(err, app.ErrDoorDidNotOpen) {
 		t.Fatalf("the code itself: %v", err)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"pudo/app"
 )
 
 // TokenKind says whom a QR token lets in.
@@ -128,23 +130,23 @@ func LooksLikeToken(text string) (kind TokenKind, legacy, ok bool) {
 func ParseToken(key []byte, text string, now time.Time) (Token, error) {
 	kind, legacy, ok := LooksLikeToken(text)
 	if !ok || legacy {
-		return Token{}, ErrBadToken
+		return Token{}, app.ErrBadToken
 	}
 	t := strings.TrimSpace(text)
 	raw, err := tokenEnc.DecodeString(strings.ToUpper(t[len(tokenPrefix)+2:]))
 	if err != nil || len(raw) < tokenHeaderLen+tokenMACLen || len(raw) > tokenHeaderLen+maxTokenSubject+tokenMACLen {
-		return Token{}, ErrBadToken
+		return Token{}, app.ErrBadToken
 	}
 	body, mac := raw[:len(raw)-tokenMACLen], raw[len(raw)-tokenMACLen:]
 	if !hmac.Equal(mac, tokenMAC(key, kind, body)) {
-		return Token{}, ErrBadToken
+		return Token{}, app.ErrBadToken
 	}
 	tok := Token{Kind: kind, Subject: string(body[tokenHeaderLen:]),
 		Issued:  time.Unix(int64(binary.BigEndian.Uint32(body)), 0).UTC(),
 		Expires: time.Unix(int64(binary.BigEndian.Uint32(body[4:])), 0).UTC()}
 	copy(tok.Secret[:], body[8:tokenHeaderLen])
 	if !now.Before(tok.Expires) {
-		return tok, fmt.Errorf("%w at %s", ErrTokenExpired, tok.Expires.Format(time.RFC3339))
+		return tok, fmt.Errorf("%w at %s", app.ErrTokenExpired, tok.Expires.Format(time.RFC3339))
 	}
 	return tok, nil
 }

@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"strconv"
 
+	"pudo/app"
 	"pudo/storage"
 )
 
 // errQRNotTheRents means a QR of ours whose secret is not its rent's (or
 // whose rent has none): made with a copy of locker.key, or for a rent
 // booked before QR secrets. It reads as any bad token.
-var errQRNotTheRents = fmt.Errorf("%w: not the secret of its rent", ErrBadToken)
+var errQRNotTheRents = fmt.Errorf("%w: not the secret of its rent", app.ErrBadToken)
 
 // tokenUsable is what a scanned pickup or return token must pass in the
 // store before its rent is looked at: an operator token must not be
