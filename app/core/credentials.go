@@ -77,7 +77,9 @@ func loadRevocations(tx *storage.Tx) (cred.Revocations, error) {
 // credDetail names an operator token in the audit log: never the token
 // itself, which is a credential until it expires.
 func credDetail(c cred.Claims) string {
-	d := fmt.Sprintf("token %s key %s until %s", c.ID, c.KeyID, c.Expires.Format("2006-01-02T15:04Z"))
+	// By ref, not id: with a token's id and the site key off the SD card
+	// a token signed here could be made again (siteKeyRule).
+	d := fmt.Sprintf("token ref %s key %s until %s", TokenRef(c.ID)[:16], c.KeyID, c.Expires.Format("2006-01-02T15:04Z"))
 	if c.Carrier != "" {
 		d = "carrier " + c.Carrier + " " + d
 	}
@@ -89,20 +91,26 @@ func credDetail(c cred.Claims) string {
 // ErrTokenRevoked), ErrTokenExpired, and *LockedOutError while wrong PINs
 // with this badge keep it paused.
 func (l *Locker) CheckStaffBadge(ctx context.Context, badge string) (name string, err error) {
+	c, err := l.checkBadge(ctx, badge)
+	return c.Subject, err
+}
+
+// checkBadge is CheckStaffBadge with the badge's claims.
+func (l *Locker) checkBadge(ctx context.Context, badge string) (cred.Claims, error) {
 	p := l.Classify(badge)
 	if p.Kind != PayloadStaffBadge {
-		return "", app.ErrBadToken
+		return cred.Claims{}, app.ErrBadToken
 	}
 	if p.Err != nil {
-		return "", p.Err
+		return cred.Claims{}, p.Err
 	}
-	err = l.db.View(ctx, func(tx *storage.Tx) error {
+	err := l.db.View(ctx, func(tx *storage.Tx) error {
 		if err := l.revoked(tx, *p.Cred); err != nil {
 			return err
 		}
 		return checkLockout(tx, scopeBadge(p.Cred.Subject))
 	})
-	return p.Cred.Subject, err
+	return *p.Cred, err
 }
 
 // StaffBadgeLogin signs a staff member in by their badge (a staff token the
@@ -112,7 +120,8 @@ func (l *Locker) CheckStaffBadge(ctx context.Context, badge string) (name string
 // those of CheckStaffBadge, ErrBadPIN, ErrNotFound (no staff account of the
 // badge's name here), ErrStaffLocked.
 func (l *Locker) StaffBadgeLogin(ctx context.Context, badge, pin string) (*Staff, error) {
-	name, err := l.CheckStaffBadge(ctx, badge)
+	c, err := l.checkBadge(ctx, badge)
+	name := c.Subject
 	if err != nil {
 		l.auditBadge(ctx, name, "staff.badge.refused", err.Error())
 		return nil, err
@@ -147,6 +156,10 @@ func (l *Locker) StaffBadgeLogin(ctx context.Context, badge, pin string) (*Staff
 			}
 		case m.Locked:
 			refused, kind = app.ErrStaffLocked, "staff.login.locked"
+		default:
+			if err := noteToken(tx, c); err != nil {
+				return err
+			}
 		}
 		_, err := tx.Append(storage.Event{Actor: actor, Kind: kind, Detail: "badge"})
 		return err
@@ -157,7 +170,7 @@ func (l *Locker) StaffBadgeLogin(ctx context.Context, badge, pin string) (*Staff
 	if refused != nil {
 		return nil, refused
 	}
-	return &Staff{l: l, id: m.ID, Name: m.Name}, nil
+	return &Staff{l: l, id: m.ID, Name: m.Name, badge: &c}, nil
 }
 
 func (l *Locker) auditBadge(ctx context.Context, name, kind, detail string) {

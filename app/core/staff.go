@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"pudo/app"
+	"pudo/app/cred"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -21,6 +22,9 @@ type Staff struct {
 	l    *Locker
 	id   int64
 	Name string
+	// badge is the badge signed in with (nil: the PIN alone): revoked,
+	// it asks nothing more of the PIN (see recheck).
+	badge *cred.Claims
 }
 
 func (s *Staff) actor() string { return "staff:" + s.Name }
@@ -149,6 +153,9 @@ func (s *Staff) recheck(ctx context.Context, pin string) error {
 	}
 	if m.Locked {
 		return app.ErrStaffLocked
+	}
+	if err := s.badgeStillGood(ctx); err != nil {
+		return err
 	}
 	ok := pinMatches(pin, m.PINHash)
 	var refused error // returned after the commit, so the count sticks
