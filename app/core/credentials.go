@@ -143,7 +143,10 @@ func (l *Locker) StaffBadgeLogin(ctx context.Context, badge, pin string) (*Staff
 		l.auditBadge(ctx, name, "staff.badge.refused", "no staff account of that name")
 		return nil, fmt.Errorf("%w: no staff account %q at this locker", app.ErrNotFound, name)
 	}
-	ok := checkPINFormat(pin) == nil && pinMatches(pin, m.PINHash)
+	ok, legacy := false, false
+	if checkPINFormat(pin) == nil {
+		ok, legacy = pinMatches(l.pinKey(), pin, m.PINHash)
+	}
 	var refused error // returned after the commit, so the failure is kept
 	actor := "staff:" + name
 	err = l.db.Update(ctx, func(tx *storage.Tx) error {
@@ -159,6 +162,11 @@ func (l *Locker) StaffBadgeLogin(ctx context.Context, badge, pin string) (*Staff
 		default:
 			if err := noteToken(tx, c); err != nil {
 				return err
+			}
+			if legacy {
+				if err := l.renewPIN(tx, m.ID, pin); err != nil {
+					return err
+				}
 			}
 		}
 		_, err := tx.Append(storage.Event{Actor: actor, Kind: kind, Detail: "badge"})

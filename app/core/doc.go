@@ -26,14 +26,18 @@
 // references, times), the audit log and the staff names, but no way in:
 // a typed code is kept as codeHash, argon2id over an HMAC of the code
 // under locker.key, so without the key it is random bytes; a QR's secret is
-// kept as its SHA-256 (128 random bits: no search reaches it). Staff PIN
-// hashes are argon2id too (see pin.go for what they cost).
+// kept as its SHA-256 (128 random bits: no search reaches it); a staff
+// PIN as argon2id over an HMAC under a key drawn from locker.key (pin.go);
+// an operator token this locker issued or saw by the SHA-256 of its id,
+// never the id (localtokens.go).
 //
 // locker.key alone gives the MAC of the locker's own QR and the input of
 // codeHash, but no code and no QR: codes are stored nowhere else, and a
 // QR opens a door only with its rent's secret (Token, rent_qr). Operator
-// tokens need the operator's private key, which a locker never holds
-// (a site key for POST /v1/tokens is the exception: see app/api).
+// tokens need the operator's private key, which a locker never holds; a
+// site key (operator.signing_key, for POST /v1/tokens) may lie on the same
+// card, but a token it signed counts only if this locker issued it
+// (siteKeyRule), and the store keeps no id to make one again.
 //
 // Both together give no QR either (the secret is not in the store), and a
 // typed code only for one argon2id per guess, at DefaultCodeCost (32 MiB,
@@ -50,6 +54,11 @@
 //     on the H100; for a full 250-door locker, 4.8 and 2.6 days;
 //   - before codeHash (an HMAC-SHA256, some 1.4·10^10 a second on the same
 //     GPU): every code of the locker in under 80 s.
+//
+// Both together also give a staff PIN in about 46 minutes of the same GPU
+// (8 digits, see pin.go), and a PIN alone signs staff in at the pad, where
+// every door opens: a locker that fears for its card signs staff in by
+// badge, whose key the card does not hold.
 //
 // At the kiosk the check is one argon2id per typed code, whatever it
 // finds: BenchmarkPickupCheck measures it beside the HMAC check it
