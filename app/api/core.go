@@ -8,7 +8,8 @@ import (
 	"pudo/app/cred"
 )
 
-// Core is what the API needs from the locker's rules; *core.Locker is one.
+// Core is what the API needs from the locker's rules; *core.Office (the
+// locker's back office) is one.
 // The API never moves a rent or opens a door by itself.
 type Core interface {
 	// Book reserves the smallest free door that fits a parcel.
@@ -33,4 +34,4 @@ type Core interface {
 	RevokeToken(ctx context.Context, idOrRef, actor, reason string) (core.KnownToken, error)
 }
 
-var _ Core = (*core.Locker)(nil)
+var _ Core = (*core.Office)(nil)

@@ -36,7 +36,7 @@ func TestIssueTokenOnlyForWhatExistsAndCapped(t *testing.T) {
 	booked := f.book("host", "TOK-1")
 	f.dropOff("TOK-1")
 	reserved := f.book("host", "TOK-2")
-	stored, err := f.locker.Rent(ctx, booked.ID)
+	stored, err := f.locker.Office().Rent(ctx, booked.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestRevokeTokenAtAStandaloneLocker(t *testing.T) {
 	} else {
 		a.json(t, &tok)
 	}
-	round, err := f.locker.CourierLogin(ctx, tok.Token)
+	round, err := f.locker.LoginCourier(ctx, tok.Token)
 	if err != nil {
 		t.Fatalf("the issued courier token: %v", err)
 	}
@@ -110,7 +110,7 @@ func TestRevokeTokenAtAStandaloneLocker(t *testing.T) {
 	if k.Ref != tok.Ref || k.RevokedAt.IsZero() || k.RevokedBy != "api:host" || k.Reason != "phone lost" || k.Kind != "courier" {
 		t.Fatalf("revoked token %+v", k)
 	}
-	if _, err := f.locker.CourierLogin(ctx, tok.Token); !errors.Is(err, core.ErrTokenRevoked) {
+	if _, err := f.locker.LoginCourier(ctx, tok.Token); !errors.Is(err, core.ErrTokenRevoked) {
 		t.Fatalf("courier login after revocation: %v", err)
 	}
 	if _, err := round.DropBooked(ctx, "REV-1"); !errors.Is(err, core.ErrTokenRevoked) {
@@ -142,12 +142,12 @@ func TestRevokeTokenAtAStandaloneLocker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.locker.CourierLogin(ctx, later); !errors.Is(err, core.ErrTokenRevoked) {
+	if _, err := f.locker.LoginCourier(ctx, later); !errors.Is(err, core.ErrTokenRevoked) {
 		t.Fatalf("a token revoked before it was seen: %v", err)
 	}
 	// After a restart on the same store.
 	_, again, _ := openLocker(t, f.dir, core.Options{OperatorKeys: []cred.PublicKey{site.Public()}, SiteKey: site.Public()})
-	if _, err := again.CourierLogin(ctx, tok.Token); !errors.Is(err, core.ErrTokenRevoked) {
+	if _, err := again.LoginCourier(ctx, tok.Token); !errors.Is(err, core.ErrTokenRevoked) {
 		t.Fatalf("after a restart: %v", err)
 	}
 	for _, tt := range []struct{ id, body string }{{"xyz", ""}, {"0123", ""}, {tok.ID, `{"reason":"a\u0007b"}`}, {tok.ID, `{"why":"x"}`}} {
@@ -184,11 +184,11 @@ func TestSiteKeySignsOnlyWhatTheLockerIssued(t *testing.T) {
 		}
 		switch c.Kind {
 		case cred.Courier:
-			if _, err := f.locker.CourierLogin(ctx, forged); !errors.Is(err, core.ErrTokenNotIssued) {
+			if _, err := f.locker.LoginCourier(ctx, forged); !errors.Is(err, core.ErrTokenNotIssued) {
 				t.Errorf("a courier token forged with the site key: %v", err)
 			}
 		case cred.Pickup:
-			if _, err := f.locker.StartPickupScan(ctx, forged); err == nil {
+			if _, err := f.locker.PickupByScan(ctx, forged); err == nil {
 				t.Errorf("a pickup token forged with the site key opened rent %d", booked.ID)
 			}
 		}
@@ -198,7 +198,7 @@ func TestSiteKeySignsOnlyWhatTheLockerIssued(t *testing.T) {
 	}
 	var tok tokenJSON
 	f.do("POST", "/v1/tokens", "host", fmt.Sprintf(`{"kind":"pickup","subject":"%d"}`, booked.ID)).json(t, &tok)
-	if _, err := f.locker.StartPickupScan(ctx, tok.Token); err != nil {
+	if _, err := f.locker.PickupByScan(ctx, tok.Token); err != nil {
 		t.Fatalf("the pickup token the locker issued: %v", err)
 	}
 }

@@ -39,7 +39,7 @@ func (l *Locker) LoginStaffBadge(ctx context.Context, badge, pin string) (app.St
 	if err != nil {
 		return nil, err
 	}
-	return &staffSession{s: s}, nil
+	return s, nil
 }
 
 // badgeStillGood fails once the badge the staff member signed in with is
@@ -52,8 +52,9 @@ func (s *Staff) badgeStillGood(ctx context.Context) error {
 	return s.l.db.View(ctx, func(tx *storage.Tx) error { return s.l.revoked(tx, *s.badge) })
 }
 
-func (s *staffSession) Tokens(ctx context.Context) ([]app.Token, error) {
-	ks, err := s.s.l.KnownTokens(ctx)
+// Tokens lists the operator's tokens this locker knows, for staff.
+func (s *Staff) Tokens(ctx context.Context) ([]app.Token, error) {
+	ks, err := s.l.knownTokens(ctx)
 	out := make([]app.Token, 0, len(ks))
 	for _, k := range ks {
 		out = append(out, app.Token{Ref: k.Ref, Kind: k.Kind, Subject: k.Subject, Carrier: k.Carrier, Expires: k.Expires,
@@ -62,10 +63,11 @@ func (s *staffSession) Tokens(ctx context.Context) ([]app.Token, error) {
 	return out, err
 }
 
-func (s *staffSession) RevokeToken(ctx context.Context, ref, pin string) error {
-	if err := s.s.recheck(ctx, pin); err != nil {
+// RevokeToken revokes a token at this locker after the PIN again.
+func (s *Staff) RevokeToken(ctx context.Context, ref, pin string) error {
+	if err := s.ConfirmPIN(ctx, pin); err != nil {
 		return err
 	}
-	_, err := s.s.l.RevokeToken(ctx, ref, s.s.actor(), "at the kiosk")
+	_, err := s.l.revokeToken(ctx, ref, s.actor(), "at the kiosk")
 	return err
 }

@@ -78,11 +78,11 @@ func TestRevokedBadgeEndsWhatItStarted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ks, err := l.KnownTokens(ctx)
+	ks, err := l.knownTokens(ctx)
 	if err != nil || len(ks) != 1 || ks[0].Subject != "anna" || ks[0].Kind != "staff" {
 		t.Fatalf("known tokens %+v, %v", ks, err)
 	}
-	if _, err := l.RevokeToken(ctx, ks[0].Ref, "staff:ben", "badge lost"); err != nil {
+	if _, err := l.revokeToken(ctx, ks[0].Ref, "staff:ben", "badge lost"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.OpenDoor(ctx, 1, "73910482", "check"); err == nil {

@@ -90,12 +90,12 @@ func (l *Locker) loadClock(ctx context.Context) error {
 	return nil
 }
 
-// WatchClock moves the latest time seen forward, keeps it in the store
+// watchClock moves the latest time seen forward, keeps it in the store
 // (at most once a minute), and raises alert.clock.behind once when the
 // clock reads earlier than it by more than the skew; tokens are refused
 // until the clock has caught up. Housekeeping calls it every minute; a
 // token refused for the clock calls it at once.
-func (l *Locker) WatchClock(ctx context.Context) error {
+func (l *Locker) watchClock(ctx context.Context) error {
 	now := l.db.Now()
 	w := &l.clock
 	w.mu.Lock()

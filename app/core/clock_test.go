@@ -36,17 +36,17 @@ func TestTokenIssuedInTheFutureIsRefused(t *testing.T) {
 	now := clock.Now()
 	courier := cred.Claims{Kind: cred.Courier, Subject: "dhl-9", Carrier: "TEST"}
 	ahead := signAt(l, courier, now.Add(100*24*time.Hour), now.Add(101*24*time.Hour))
-	if _, err := l.CourierLogin(ctx, ahead); err == nil || !errors.Is(err, app.ErrBadToken) {
+	if _, err := l.LoginCourier(ctx, ahead); err == nil || !errors.Is(err, app.ErrBadToken) {
 		t.Fatalf("a courier token issued 100 days ahead: %v, want refused", err)
 	}
 	early := signAt(l, courier, now.Add(4*time.Minute), now.Add(time.Hour))
-	if _, err := l.CourierLogin(ctx, early); err != nil {
+	if _, err := l.LoginCourier(ctx, early); err != nil {
 		t.Fatalf("a courier token issued 4 minutes ahead (within the skew): %v", err)
 	}
 	// Issued now, used by a locker whose clock reads a day earlier.
 	issued := signAt(l, courier, now, now.Add(48*time.Hour))
 	clock.Add(-24 * time.Hour)
-	if _, err := l.CourierLogin(ctx, issued); err == nil || !errors.Is(err, app.ErrBadToken) {
+	if _, err := l.LoginCourier(ctx, issued); err == nil || !errors.Is(err, app.ErrBadToken) {
 		t.Fatalf("a courier token used a day before it was issued: %v, want refused", err)
 	}
 	badge := signAt(l, cred.Claims{Kind: cred.Staff, Subject: "anna"}, clock.Now().Add(time.Hour), clock.Now().Add(2*time.Hour))
@@ -62,11 +62,11 @@ func TestOwnQRIssuedInTheFutureIsRefused(t *testing.T) {
 	clock := withClock(db)
 	b := bookAndStore(t, l, locks, "FUT-1")
 	qr := ownQRAt(t, l, b.Rent.ID, clock.Now().Add(time.Hour))
-	if _, err := l.StartPickupScan(ctx, qr); !errors.Is(err, ErrTokenFuture) {
+	if _, err := l.PickupByScan(ctx, qr); !errors.Is(err, ErrTokenFuture) {
 		t.Fatalf("own QR issued an hour ahead: %v, want ErrTokenFuture", err)
 	}
 	clock.Add(time.Hour)
-	if _, err := l.StartPickupScan(ctx, qr); err != nil {
+	if _, err := l.PickupByScan(ctx, qr); err != nil {
 		t.Fatalf("the same QR an hour later: %v", err)
 	}
 }
@@ -82,12 +82,12 @@ func TestClockRunningBackwards(t *testing.T) {
 	start := clock.Now()
 	expired := signAt(l, courier, start.Add(-48*time.Hour), start.Add(-time.Hour))
 	good := signAt(l, courier, start.Add(-48*time.Hour), start.Add(48*time.Hour))
-	if _, err := l.CourierLogin(ctx, expired); !errors.Is(err, app.ErrTokenExpired) {
+	if _, err := l.LoginCourier(ctx, expired); !errors.Is(err, app.ErrTokenExpired) {
 		t.Fatalf("expired token: %v", err)
 	}
 	clock.Add(-24 * time.Hour) // someone sets the clock back a day
 	for _, tok := range []string{expired, good} {
-		if _, err := l.CourierLogin(ctx, tok); err == nil || !errors.Is(err, app.ErrBadToken) {
+		if _, err := l.LoginCourier(ctx, tok); err == nil || !errors.Is(err, app.ErrBadToken) {
 			t.Fatalf("with the clock a day behind: %v, want refused", err)
 		}
 	}
@@ -100,20 +100,20 @@ func TestClockRunningBackwards(t *testing.T) {
 	if err := again.SetUp(ctx, doors); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := again.CourierLogin(ctx, good); err == nil || !errors.Is(err, app.ErrBadToken) {
+	if _, err := again.LoginCourier(ctx, good); err == nil || !errors.Is(err, app.ErrBadToken) {
 		t.Fatalf("after a restart with the clock behind: %v, want refused", err)
 	}
 	raised := len(eventsOfKind(t, l, "alert.clock.behind")) // the restarted locker raised its own
 	clock.Add(24 * time.Hour)                               // set right again
-	if _, err := l.CourierLogin(ctx, good); err != nil {
+	if _, err := l.LoginCourier(ctx, good); err != nil {
 		t.Fatalf("with the clock right again: %v", err)
 	}
-	if _, err := l.CourierLogin(ctx, expired); !errors.Is(err, app.ErrTokenExpired) {
+	if _, err := l.LoginCourier(ctx, expired); !errors.Is(err, app.ErrTokenExpired) {
 		t.Fatalf("the expired token with the clock right: %v", err)
 	}
 	// A small step back (an NTP correction) is no alarm.
 	clock.Add(-time.Minute)
-	if _, err := l.CourierLogin(ctx, good); err != nil {
+	if _, err := l.LoginCourier(ctx, good); err != nil {
 		t.Fatalf("a minute back: %v", err)
 	}
 	if evs := eventsOfKind(t, l, "alert.clock.behind"); len(evs) != raised {
@@ -128,7 +128,7 @@ func TestLatestTimeSeenIsStored(t *testing.T) {
 	l, db, _ := newTestLocker(t)
 	clock := withClock(db)
 	clock.Add(30 * 24 * time.Hour) // a month with nothing in the log
-	if err := l.WatchClock(ctx); err != nil {
+	if err := l.watchClock(ctx); err != nil {
 		t.Fatal(err)
 	}
 	clock.Add(-7 * 24 * time.Hour)
@@ -137,7 +137,7 @@ func TestLatestTimeSeenIsStored(t *testing.T) {
 	if err := again.SetUp(ctx, doors); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := again.CourierLogin(ctx, courierToken(again, "dhl-1", time.Hour)); !errors.Is(err, ErrClockBehind) {
+	if _, err := again.LoginCourier(ctx, courierToken(again, "dhl-1", time.Hour)); !errors.Is(err, ErrClockBehind) {
 		t.Fatalf("a week behind the stored latest time: %v, want ErrClockBehind", err)
 	}
 }

@@ -49,7 +49,7 @@ func TestCodeCostStaysWithTheDatabase(t *testing.T) {
 	if again.opts.CodeCost != l.opts.CodeCost {
 		t.Fatalf("cost %+v, the store's hashes were made with %+v", again.opts.CodeCost, l.opts.CodeCost)
 	}
-	if _, err := again.StartPickup(ctx, b.Code); err != nil {
+	if _, err := again.PickupByCode(ctx, b.Code); err != nil {
 		t.Fatalf("the code after a restart with another cost: %v", err)
 	}
 }
@@ -80,7 +80,7 @@ func TestLegacyCodesWorkAndAreRehashedOnFirstUse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := l.StartPickup(ctx, code)
+	p, err := l.PickupByCode(ctx, code)
 	if err != nil {
 		t.Fatalf("a code stored before codeHash: %v", err)
 	}
@@ -92,10 +92,10 @@ func TestLegacyCodesWorkAndAreRehashedOnFirstUse(t *testing.T) {
 			t.Fatalf("rent %d still holds %x after its code was checked", id, got)
 		}
 	}
-	if err := p.Next(ctx); err != nil {
+	if _, err := p.Next(ctx); err != nil {
 		t.Fatalf("the second parcel under the rehashed code: %v", err)
 	}
-	if _, err := l.StartPickup(ctx, code); !errors.Is(err, app.ErrAlreadyCollected) {
+	if _, err := l.PickupByCode(ctx, code); !errors.Is(err, app.ErrAlreadyCollected) {
 		t.Fatalf("the code again, after both were collected: %v", err)
 	}
 
@@ -112,11 +112,11 @@ func TestLegacyCodesWorkAndAreRehashedOnFirstUse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := l.StartReturn(ctx, FormatReturnCode(ret))
+	d, err := l.BeginReturn(ctx, FormatReturnCode(ret))
 	if err != nil {
 		t.Fatalf("a return code stored before codeHash: %v", err)
 	}
-	if got := mustRent(t, l, d.rent.ID).DropoffMAC; !bytes.Equal(got, l.codeHash(labelReturn, ret)) {
+	if got := mustRent(t, l, d.Rent().ID).DropoffMAC; !bytes.Equal(got, l.codeHash(labelReturn, ret)) {
 		t.Fatalf("return rent still holds %x", got)
 	}
 }
@@ -141,7 +141,7 @@ func TestLegacyQRRefusedCodeStillWorks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.StartPickupScan(ctx, forgeQR(l.secret, 1, id, db.Now())); !errors.Is(err, app.ErrBadToken) {
+	if _, err := l.PickupByScan(ctx, forgeQR(l.secret, 1, id, db.Now())); !errors.Is(err, app.ErrBadToken) {
 		t.Fatalf("an old-form QR: %v, want ErrBadToken", err)
 	}
 	if _, paused := l.CodeEntryPaused(ctx); paused {
@@ -150,7 +150,7 @@ func TestLegacyQRRefusedCodeStillWorks(t *testing.T) {
 	if len(locks.unlocked) != 0 {
 		t.Fatalf("unlocked %v", locks.unlocked)
 	}
-	if _, err := l.StartPickup(ctx, code); err != nil {
+	if _, err := l.PickupByCode(ctx, code); err != nil {
 		t.Fatalf("its code: %v", err)
 	}
 }

@@ -32,7 +32,7 @@ func (l *Locker) SetUp(ctx context.Context, doors []storage.Door) error {
 	if err := l.loadClock(ctx); err != nil {
 		return err
 	}
-	ds, err := l.Doors(ctx)
+	ds, err := l.allDoors(ctx)
 	if err != nil {
 		return err
 	}

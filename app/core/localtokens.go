@@ -64,7 +64,11 @@ const maxKnownTokens = 500
 
 // KnownTokens lists the tokens this locker knows that still matter: not
 // expired, or revoked before they were seen; the latest seen first.
-func (l *Locker) KnownTokens(ctx context.Context) ([]KnownToken, error) {
+func (bo *Office) KnownTokens(ctx context.Context) ([]KnownToken, error) {
+	return bo.l.knownTokens(ctx)
+}
+
+func (l *Locker) knownTokens(ctx context.Context) ([]KnownToken, error) {
 	var out []KnownToken
 	err := l.db.View(ctx, func(tx *storage.Tx) error {
 		rs, err := tx.Tokens(maxKnownTokens)
@@ -81,7 +85,11 @@ func (l *Locker) KnownTokens(ctx context.Context) ([]KnownToken, error) {
 // give it) or its ref (as KnownTokens lists it). A token never seen here
 // is revoked all the same, for when it comes. Audited as token.revoked by
 // actor. Errors: ErrBadTokenRef.
-func (l *Locker) RevokeToken(ctx context.Context, idOrRef, actor, reason string) (KnownToken, error) {
+func (bo *Office) RevokeToken(ctx context.Context, idOrRef, actor, reason string) (KnownToken, error) {
+	return bo.l.revokeToken(ctx, idOrRef, actor, reason)
+}
+
+func (l *Locker) revokeToken(ctx context.Context, idOrRef, actor, reason string) (KnownToken, error) {
 	ref, err := parseTokenRef(idOrRef)
 	if err != nil {
 		return KnownToken{}, err
@@ -140,8 +148,8 @@ func clipText(s string) string {
 // RecordIssued keeps a token this locker just signed (POST /v1/tokens),
 // with its token.issued event, so that the site-key rule lets it in and it
 // can be listed and revoked. actor is who asked for it.
-func (l *Locker) RecordIssued(ctx context.Context, c cred.Claims, actor string) error {
-	err := l.db.Update(ctx, func(tx *storage.Tx) error {
+func (bo *Office) RecordIssued(ctx context.Context, c cred.Claims, actor string) error {
+	err := bo.l.db.Update(ctx, func(tx *storage.Tx) error {
 		if err := tx.IssueToken(tokenRecord(c)); err != nil {
 			return err
 		}
@@ -206,8 +214,8 @@ func noteToken(tx *storage.Tx, c cred.Claims) error { return tx.NoteToken(tokenR
 // of this locker, an app pickup token only for a parcel stored here, until
 // its pickup deadline. Errors: ErrNotFound (no such staff member or rent),
 // ErrNotStored and the other state errors, ErrNotPickup.
-func (l *Locker) TokenSubject(ctx context.Context, kind cred.Kind, subject string) (until time.Time, err error) {
-	err = l.db.View(ctx, func(tx *storage.Tx) error {
+func (bo *Office) TokenSubject(ctx context.Context, kind cred.Kind, subject string) (until time.Time, err error) {
+	err = bo.l.db.View(ctx, func(tx *storage.Tx) error {
 		switch kind {
 		case cred.Staff:
 			ms, err := tx.StaffMembers()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"pudo/app"
@@ -13,16 +14,20 @@ import (
 )
 
 // Pickup is one shopper's collection under one code: every stored parcel
-// the code opens, taken one door at a time. It holds no code.
+// the code opens, taken one door at a time. It holds no code. It is the
+// contract's app.Pickup; its methods are safe for concurrent use, each
+// step of the flow taken in turn.
 type Pickup struct {
-	l       *Locker
-	actor   string
-	reason  string
+	l      *Locker
+	actor  string
+	reason string
+
+	mu      sync.Mutex // serialises the steps; protects following
 	pending []storage.Rent
-	Door    Door // the door opened last
-	// Opening is the last opening started, as it stood when its call
+	door    storage.Door // the door opened last
+	// opened is the last opening started, as it stood when its call
 	// returned.
-	Opening app.Opening
+	opened app.Opening
 	// last is the rent collected last, for Reopen and Report; reopens
 	// counts how often its door was opened again.
 	last    storage.Rent
@@ -31,13 +36,41 @@ type Pickup struct {
 	retried map[int64]bool
 }
 
-// Remaining is how many parcels under this code are still behind closed doors.
-func (p *Pickup) Remaining() int { return len(p.pending) }
+var _ app.Pickup = (*Pickup)(nil)
 
-// StartPickup checks a typed or scanned code and opens the first door it
-// owns. Errors: *LockedOutError, ErrCodeFormat, ErrWrongCode, ErrExpired,
-// ErrNotStored, ErrOutOfService, ErrDoorDidNotOpen.
-func (l *Locker) StartPickup(ctx context.Context, input string) (*Pickup, error) {
+// Opening is the current door's opening as the engine knows it now.
+func (p *Pickup) Opening() app.Opening {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.l.current(p.opened)
+}
+
+// Remaining is how many parcels under this code are still behind closed doors.
+func (p *Pickup) Remaining() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.pending)
+}
+
+// pickup hands p out as the contract's Pickup: none is a nil interface,
+// never a nil *Pickup inside one.
+func pickup(p *Pickup, err error) (app.Pickup, error) {
+	if p == nil {
+		return nil, err
+	}
+	return p, err
+}
+
+// PickupByCode checks a typed code and opens the first door it owns.
+// Errors: *app.LockedOutError, app.ErrCodeFormat, app.ErrWrongCode,
+// app.ErrExpired, app.ErrNotStored, app.ErrOutOfService,
+// *app.OutOfOrderError, *app.BeingOpenedError, *app.DidNotOpenError (with
+// the Pickup, for its DidNotOpen).
+func (l *Locker) PickupByCode(ctx context.Context, code string) (app.Pickup, error) {
+	return pickup(l.pickupByCode(ctx, code))
+}
+
+func (l *Locker) pickupByCode(ctx context.Context, input string) (*Pickup, error) {
 	if err := l.outOfOrder(); err != nil {
 		return nil, err // nothing could open: no code is looked at or counted
 	}
@@ -45,19 +78,24 @@ func (l *Locker) StartPickup(ctx context.Context, input string) (*Pickup, error)
 	if err != nil {
 		return nil, err // a malformed entry can open nothing: not counted
 	}
-	return l.pickupByCode(ctx, l.pickupCreds(code))
+	return l.pickupByCreds(ctx, l.pickupCreds(code))
 }
 
-// StartPickupScan is StartPickup for a scanned text: a pickup QR token or a
-// pickup code. ErrForeign and ErrNotPickup are not counted as wrong codes.
-func (l *Locker) StartPickupScan(ctx context.Context, text string) (*Pickup, error) {
+// PickupByScan is PickupByCode for a scanned text: a pickup QR token or a
+// pickup code. app.ErrForeign and app.ErrNotPickup are not counted as
+// wrong codes.
+func (l *Locker) PickupByScan(ctx context.Context, text string) (app.Pickup, error) {
+	return pickup(l.pickupByScan(ctx, text))
+}
+
+func (l *Locker) pickupByScan(ctx context.Context, text string) (*Pickup, error) {
 	if err := l.outOfOrder(); err != nil {
 		return nil, err
 	}
-	p := l.Classify(text)
+	p := l.payloadOf(text)
 	switch p.Kind {
 	case PayloadPickupCode:
-		return l.StartPickup(ctx, p.Code)
+		return l.pickupByCode(ctx, p.Code)
 	case PayloadPickupToken:
 		return l.pickupByToken(ctx, p)
 	case PayloadForeign:
@@ -72,10 +110,10 @@ func (l *Locker) StartPickupScan(ctx context.Context, text string) (*Pickup, err
 // Only the very code says so, so it tells a guesser nothing.
 const collectedTold = 7 * 24 * time.Hour
 
-// pickupByCode checks the lockout and looks the code up in one read
+// pickupByCreds checks the lockout and looks the code up in one read
 // transaction: the hot path of every pickup. The code's hash was computed
 // before, outside any transaction: one argon2id for every typed code.
-func (l *Locker) pickupByCode(ctx context.Context, c codeCreds) (*Pickup, error) {
+func (l *Locker) pickupByCreds(ctx context.Context, c codeCreds) (*Pickup, error) {
 	active, collected, err := l.findByCode(ctx, c)
 	if err != nil {
 		return nil, fmt.Errorf("core: pickup: %w", err)
@@ -108,7 +146,7 @@ func (l *Locker) pickupByCode(ctx context.Context, c codeCreds) (*Pickup, error)
 		return nil, l.refuse(ctx, app.EvCodeWrong, app.ErrWrongCode, true)
 	}
 	p := &Pickup{l: l, actor: "shopper", reason: string(app.PurposePickup), pending: stored}
-	if err := p.Next(ctx); err != nil {
+	if err := p.next(ctx); err != nil {
 		return keepForReport(p, err)
 	}
 	return p, nil
@@ -171,7 +209,7 @@ func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) 
 		return nil, err
 	}
 	pk := &Pickup{l: l, actor: "shopper", reason: string(app.PurposePickupQR), pending: []storage.Rent{r}}
-	if err := pk.Next(ctx); err != nil {
+	if err := pk.next(ctx); err != nil {
 		return keepForReport(pk, err)
 	}
 	return pk, nil
@@ -181,7 +219,15 @@ func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) 
 // collected when the sensor sees that door open, in the transaction that
 // settles the opening. An opening that could not start (out of order, the
 // door being opened already) leaves the parcel first in line.
-func (p *Pickup) Next(ctx context.Context) error {
+// app.ErrAlreadyCollected when none is left.
+func (p *Pickup) Next(ctx context.Context) (app.Opening, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	err := p.next(ctx)
+	return p.opened, err
+}
+
+func (p *Pickup) next(ctx context.Context) error {
 	if len(p.pending) == 0 {
 		return app.ErrAlreadyCollected
 	}
@@ -203,7 +249,7 @@ func (p *Pickup) openRent(ctx context.Context, r storage.Rent) (started bool, er
 	if res.opening.ID == 0 {
 		return false, err
 	}
-	p.Opening, p.Door, p.last, p.reopens = res.opening, res.door, r, 0
+	p.opened, p.door, p.last, p.reopens = res.opening, res.door, r, 0
 	return true, err
 }
 

@@ -69,7 +69,7 @@ func TestOldPINHashWorksAndIsRenewed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.StaffLogin(ctx, "58203716"); err != nil {
+	if _, err := l.LoginStaff(ctx, "58203716"); err != nil {
 		t.Fatalf("an old PIN hash: %v", err)
 	}
 	var ms []storage.StaffMember
@@ -77,7 +77,7 @@ func TestOldPINHashWorksAndIsRenewed(t *testing.T) {
 	if !strings.Contains(ms[0].PINHash, pinKeyTag) || crackable(ms[0].PINHash, "58203716") {
 		t.Fatalf("after its first right PIN the hash is %q", ms[0].PINHash)
 	}
-	if _, err := l.StaffLogin(ctx, "58203716"); err != nil {
+	if _, err := l.LoginStaff(ctx, "58203716"); err != nil {
 		t.Fatalf("the renewed hash: %v", err)
 	}
 }

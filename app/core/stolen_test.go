@@ -49,11 +49,11 @@ func forgeQR(secret []byte, version int, rentID int64, now time.Time) string {
 func bookAndStore(t *testing.T, l *Locker, locks *fakeLocks, ref string) Booked {
 	t.Helper()
 	ctx := context.Background()
-	b, err := l.Book(ctx, Booking{Size: "S", ParcelRef: ref, RecipientRef: "r-" + ref})
+	b, err := l.Office().Book(ctx, Booking{Size: "S", ParcelRef: ref, RecipientRef: "r-" + ref})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := l.CourierLogin(ctx, courierToken(l, "dhl-1", time.Hour))
+	c, err := l.LoginCourier(ctx, courierToken(l, "dhl-1", time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestStolenSDCardOpensNoDoorByQR(t *testing.T) {
 	before := len(locks.unlocked)
 	for _, version := range []int{1, 3} {
 		forged := forgeQR(l.secret, version, b.Rent.ID, db.Now())
-		if _, err := l.StartPickupScan(ctx, forged); err == nil {
+		if _, err := l.PickupByScan(ctx, forged); err == nil {
 			t.Fatalf("a QR forged from locker.key (form %d) opened rent %d's door", version, b.Rent.ID)
 		}
 	}
@@ -86,7 +86,7 @@ func TestStolenSDCardOpensNoDoorByQR(t *testing.T) {
 	if r := mustRent(t, l, b.Rent.ID); r.State != storage.RentStored {
 		t.Fatalf("rent after forged QRs: %s", r.State)
 	}
-	if _, err := l.StartPickupScan(ctx, b.QR); err != nil {
+	if _, err := l.PickupByScan(ctx, b.QR); err != nil {
 		t.Fatalf("the parcel's own QR: %v", err)
 	}
 }
@@ -108,7 +108,7 @@ func TestStolenSDCardKeepsNoFastCodeCheck(t *testing.T) {
 	if len(r.PickupMAC) < 32 {
 		t.Fatalf("stored code check is %d bytes", len(r.PickupMAC))
 	}
-	if _, err := l.StartPickup(ctx, b.Code); err != nil && !errors.Is(err, app.ErrDoorDidNotOpen) {
+	if _, err := l.PickupByCode(ctx, b.Code); err != nil && !errors.Is(err, app.ErrDoorDidNotOpen) {
 		t.Fatalf("the code itself: %v", err)
 	}
 }
