@@ -18,6 +18,7 @@ import (
 type adminTokensScreen struct{ v *app.StaffTokensView }
 
 func (s *adminTokensScreen) idle() app.Idle { return s.v.Idle() }
+func (*adminTokensScreen) staffLook()       {}
 
 func (s *adminTokensScreen) draw(k *Kiosk) fyne.CanvasObject {
 	var rows []fyne.CanvasObject
