@@ -18,11 +18,13 @@ type CodeCost struct {
 	Memory uint32 // KiB
 }
 
-// DefaultCodeCost is 32 MiB and 2 passes: one check is a few tens of
-// milliseconds on the kiosk and costs a GPU, bound by its memory
-// bandwidth, 1 KiB × 32 Ki × (3·2−1) = 160 MiB of memory traffic. See
-// doc.go for what that costs whoever copied the SD card.
-var DefaultCodeCost = CodeCost{Time: 2, Memory: 32 * 1024}
+// DefaultCodeCost is DefaultPINCost's, OWASP's argon2id minimum: 19 MiB
+// and 2 passes. One check is a few tens of milliseconds on a PC and well
+// under a quarter of a second on a kiosk-class ARM board, and costs a GPU,
+// bound by its memory bandwidth, 1 KiB × 19456 × (3·2−1) = 95 MiB of
+// memory traffic. See doc.go for what that costs whoever copied the SD
+// card.
+var DefaultCodeCost = CodeCost{Time: 2, Memory: 19 * 1024}
 
 // codeHashTag starts every stored code hash, which is 33 bytes long; the
 // HMACs of earlier versions are 32 bytes with no tag.

@@ -45,18 +45,18 @@
 // (siteKeyRule), and the store keeps no id to make one again.
 //
 // Both together give no QR either (the secret is not in the store), and a
-// typed code only for one argon2id per guess, at DefaultCodeCost (32 MiB,
+// typed code only for one argon2id per guess, at DefaultCodeCost (19 MiB,
 // 2 passes). A GPU is bound by its memory bandwidth: each guess moves
-// about 1 KiB × 32768 × (3·2−1) = 160 MiB, so an RTX 5090 (1.79 TB/s)
-// makes about 10,700 guesses a second, an H100 (3.35 TB/s) about 20,000.
+// about 1 KiB × 19456 × (3·2−1) = 95 MiB, so an RTX 5090 (1.79 TB/s)
+// makes about 18,000 guesses a second, an H100 (3.35 TB/s) about 33,600.
 // Codes are 40 bits (8 symbols of 32), 2^40 ≈ 1.1·10^12 of them:
 //
-//   - one chosen parcel's code: on average 2^39 guesses, 5.1·10^7 s ≈ 1.6
-//     years on the RTX 5090, 318 days on the H100;
+//   - one chosen parcel's code: on average 2^39 guesses, 3.1·10^7 s, about
+//     354 days on the RTX 5090, 189 on the H100;
 //   - any one of N parcels stored at once (the hashes share a salt, so a
 //     guess is tried against all of them by one index lookup): 2^40/(N+1)
-//     guesses; for N = 200, 5.5·10^9, so 5.9 days on the RTX 5090 and 3.2
-//     on the H100; for a full 250-door locker, 4.8 and 2.6 days;
+//     guesses; for N = 200, 5.5·10^9, so 3.5 days on the RTX 5090 and 1.9
+//     on the H100; for a full 250-door locker, 2.8 and 1.5 days;
 //   - before codeHash (an HMAC-SHA256, some 1.4·10^10 a second on the same
 //     GPU): every code of the locker in under 80 s.
 //
