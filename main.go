@@ -8,7 +8,7 @@
 //	pudo backup FILE                                    consistent copy of the database, online
 //	pudo api-key new --name N --scope S                 make an API key
 //	pudo token keygen|pubkey|new|show [flags]           the operator's keys and QR tokens (courier, staff badge)
-//	pudo fleet COMMAND [flags]                          the operator's view of the fleet over MQTT
+//	pudo fleet COMMAND [flags]                          the operator's tools, from central's database or the broker
 //	pudo carrier keygen|pubkey|open [flags]             a carrier's seal key; open the walk-in codes sealed for it
 //	pudo central serve|migrate|enrol [flags]            the operator's service: the fleet in PostgreSQL
 //	pudo help                                           every command and flag (also --help)
@@ -77,7 +77,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	},
 	"backup":  doctor.BackupMain,
 	"token":   cred.Main,
-	"fleet":   fleetcli.Main(fleet.Main),
+	"fleet":   fleetcli.Main,
 	"carrier": carrier.Main,
 	"central": central.Main,
 	"help":    helpMain, "--help": helpMain, "-help": helpMain, "-h": helpMain,

@@ -153,7 +153,7 @@ func TestFaultsLoseNothing(t *testing.T) {
 	book := func(id string) {
 		bookings = append(bookings, id)
 		var out, errw strings.Builder
-		code := fleetcli.Main(fleet.Main)(ctx, []string{"book", "--locker", "REAL-1", "--size", "S", "--parcel-ref", "P-" + id,
+		code := fleetcli.Main(ctx, []string{"book", "--locker", "REAL-1", "--size", "S", "--parcel-ref", "P-" + id,
 			"--booking-id", id, "--wait", "5s"}, &out, &errw)
 		t.Logf("book %s: exit %d %s", id, code, strings.TrimSpace(errw.String()))
 	}

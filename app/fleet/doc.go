@@ -1,5 +1,7 @@
 // Package fleet is the kiosk's link to the operator's MQTT 5 broker, an
-// adapter beneath app like app/api, and `pudo fleet`, the operator's side.
+// adapter beneath app like app/api, and the link's wire format (topics,
+// payloads, caps, signatures) that the operator's side speaks too. The
+// operator's side itself, `pudo central` and `pudo fleet`, is app/central.
 //
 // The locker's SQLite store is the truth and the link its mirror. The
 // hash-chained event log is the outbox: events go out in seq order, one in

@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -319,13 +318,6 @@ func command(tb testing.TB, op *Operator, j *Journal, locker, name string, c Com
 		tb.Fatalf("%s %s: %v", name, locker, err)
 	}
 	return r
-}
-
-func newJournal(tb testing.TB) *Journal {
-	j, err := OpenJournal(context.Background(), filepath.Join(tb.TempDir(), "journal.db"))
-	must(tb, err)
-	tb.Cleanup(func() { j.Close() })
-	return j
 }
 
 // testOperator signs the couriers' tokens the kiosks of these tests trust.
