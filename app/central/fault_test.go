@@ -375,7 +375,7 @@ func (k *kiosk) reserved(t *testing.T) int {
 	}
 	n := 0
 	for _, d := range ds {
-		if d.Active != nil && d.Active.State == storage.RentReserved {
+		if d.Rent != nil && d.Rent.State == app.RentReserved {
 			n++
 		}
 	}

@@ -219,7 +219,7 @@ func (l *Link) apply(ctx context.Context, name, target string, signer cred.Publi
 		}
 		res = ok(res)
 		res.RentID, res.DoorID, res.State, res.ExpiresAt = b.Rent.ID, b.Rent.DoorID, string(b.Rent.State), b.Rent.ExpiresAt
-		res.PickupCode, res.QR = core.FormatCode(b.Code), b.QR
+		res.PickupCode, res.QR = app.FormatCode(b.Code), b.QR
 		l.log.Info("fleet: booked", "rent", b.Rent.ID, "door", b.Rent.DoorID, "booking", c.BookingID)
 		return res
 	case CmdCancel:
@@ -386,7 +386,7 @@ func (l *Link) wasApplied(ctx context.Context, name string, c Command, rec stora
 		if err != nil {
 			return res, false
 		}
-		if name == CmdCancel && r.State == storage.RentCancelled && r.EndedAt.After(rec.ReceivedAt.Add(-time.Millisecond)) {
+		if name == CmdCancel && r.State == app.RentCancelled && r.EndedAt.After(rec.ReceivedAt.Add(-time.Millisecond)) {
 			res = ok(res)
 			res.RentID, res.State = id, string(r.State)
 			return res, true

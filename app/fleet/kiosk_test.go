@@ -188,7 +188,7 @@ func (k *kiosk) pickup(code string) {
 	testenv.AwaitOK(k.tb, "the rent collected", func() error {
 		r, err := k.locker.Office().Rent(ctx, p.Opening().RentID)
 		must(k.tb, err)
-		if r.State != storage.RentCollected {
+		if r.State != app.RentCollected {
 			return fmt.Errorf("rent %d still %s", r.ID, r.State)
 		}
 		return nil

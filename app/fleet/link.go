@@ -11,6 +11,7 @@ import (
 
 	"github.com/eclipse/paho.golang/autopaho"
 
+	"pudo/app"
 	"pudo/app/core"
 	"pudo/app/cred"
 	"pudo/app/limit"
@@ -22,10 +23,10 @@ import (
 // the link never moves a rent or opens a door by itself.
 type Core interface {
 	Book(ctx context.Context, b core.Booking) (core.Booked, error)
-	Rent(ctx context.Context, id int64) (core.Rent, error)
+	Rent(ctx context.Context, id int64) (app.Rent, error)
 	Cancel(ctx context.Context, id int64) error
-	RemoteOpen(ctx context.Context, rentID int64) (core.Door, error)
-	DoorStates(ctx context.Context) ([]core.DoorState, error)
+	RemoteOpen(ctx context.Context, rentID int64) (app.Door, error)
+	DoorStates(ctx context.Context) ([]app.DoorState, error)
 	Settings(ctx context.Context) (map[string]string, error)
 	Operator(name string) *core.Operator
 	SetRevocations(ctx context.Context, list cred.Revocations) error

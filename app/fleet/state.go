@@ -212,16 +212,16 @@ func (l *Link) doorState(ctx context.Context) (doors, capacity []byte, err error
 		c.Free[s], c.Total[s] = 0, 0
 	}
 	for _, x := range ds {
-		door := Door{ID: x.Door.ID, Size: x.Door.Size, Column: x.Door.Col, Row: x.Door.Row, Low: x.Door.Low,
-			State: "free", Sensor: x.Sensor.String(), Fault: x.Fault}
-		if x.Active != nil {
-			door.State, door.RentID = string(x.Active.State), x.Active.ID
+		door := Door{ID: x.Door.ID, Size: string(x.Door.Size), Column: x.Door.Col, Row: x.Door.Row, Low: x.Door.Low,
+			State: "free", Sensor: x.Sensor.String(), Fault: x.Faulty()}
+		if x.Rent != nil {
+			door.State, door.RentID = string(x.Rent.State), x.Rent.ID
 		}
 		if x.Door.OutOfService {
 			door.State = "out_of_service"
 		}
 		c.Total[door.Size]++
-		if door.State == "free" && !x.Fault {
+		if door.State == "free" && !x.Faulty() {
 			c.Free[door.Size]++
 		}
 		d.Doors = append(d.Doors, door)
@@ -261,7 +261,7 @@ func (l *Link) health(ctx context.Context) Health {
 	}
 	if ds, err := l.core.DoorStates(ctx); err == nil {
 		for _, d := range ds {
-			if d.Fault {
+			if d.Faulty() {
 				h.Faults++
 			}
 		}
