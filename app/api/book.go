@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"pudo/app"
 	"pudo/app/core"
 	"pudo/storage"
 )
@@ -79,7 +80,7 @@ func (s *Server) doBook(r *http.Request, p principal, v ids, b core.Booking, ide
 	}
 	out := bookedJSON{rentJSON: rentOut(booked.Rent, v), SharesCodeWith: v.rentID(booked.SharesCodeWith), QR: booked.QR}
 	if booked.Code != "" {
-		out.PickupCode = core.FormatCode(booked.Code)
+		out.PickupCode = app.FormatCode(booked.Code)
 	}
 	body, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {

@@ -112,7 +112,7 @@ func TestLegacyCodesWorkAndAreRehashedOnFirstUse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := l.BeginReturn(ctx, FormatReturnCode(ret))
+	d, err := l.BeginReturn(ctx, app.FormatReturnCode(ret))
 	if err != nil {
 		t.Fatalf("a return code stored before codeHash: %v", err)
 	}
