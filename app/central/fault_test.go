@@ -153,7 +153,7 @@ func TestFaultsLoseNothing(t *testing.T) {
 	book := func(id string) {
 		bookings = append(bookings, id)
 		var out, errw strings.Builder
-		code := fleetcli.Main(fleet.Main)(ctx, []string{"book", "--locker", "REAL-1", "--size", "S", "--parcel-ref", "P-" + id,
+		code := fleetcli.Main(ctx, []string{"book", "--locker", "REAL-1", "--size", "S", "--parcel-ref", "P-" + id,
 			"--booking-id", id, "--wait", "5s"}, &out, &errw)
 		t.Logf("book %s: exit %d %s", id, code, strings.TrimSpace(errw.String()))
 	}
@@ -330,6 +330,7 @@ func startKiosk(t *testing.T, ctx context.Context, b *mqtttest.Broker, id string
 	cfg.Enabled, cfg.Broker, cfg.Fleet = true, b.TLSURL(), testFleet
 	cfg.CAFile, cfg.CertFile, cfg.KeyFile = idn.CAFile, idn.CertFile, idn.KeyFile
 	cfg.ReconnectWindow = 200 * time.Millisecond
+	cfg.RenewBefore = time.Hour // the test certificates last a day
 	k := &kiosk{id: id, dir: t.TempDir(), cfg: cfg, key: key}
 	k.start(t, ctx)
 	t.Cleanup(k.stop)

@@ -1,5 +1,7 @@
 // Package fleet is the kiosk's link to the operator's MQTT 5 broker, an
-// adapter beneath app like app/api, and `pudo fleet`, the operator's side.
+// adapter beneath app like app/api, and the link's wire format (topics,
+// payloads, caps, signatures) that the operator's side speaks too. The
+// operator's side itself, `pudo central` and `pudo fleet`, is app/central.
 //
 // The locker's SQLite store is the truth and the link its mirror. The
 // hash-chained event log is the outbox: events go out in seq order, one in
@@ -69,6 +71,15 @@
 // back; state/doors is compact (false fields left out) and within 160
 // bytes plus 145 a door, and a locker with more doors than its cap holds
 // lists the first and counts the rest; a sync answer comes in pages.
+//
+// # Certificates
+//
+// The client certificate is read at each handshake from a holder that a
+// renewal replaces (certStore): fleet.renew_before its end, the link asks
+// the operator over cert/req with a fresh key, checks the answer on
+// cert/res (this locker, this key, the same CA, a later end), writes key
+// and certificate over the configured files and takes them from the next
+// connection on.
 //
 // # Reconnects
 //

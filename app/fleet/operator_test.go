@@ -225,24 +225,6 @@ func (o *Operator) resubscribe(cm *autopaho.ConnectionManager) {
 	}
 }
 
-// Prepare fills a command's header: a fresh id and nonce, issued now,
-// expiring after ttl.
-func Prepare(c *Command, ttl time.Duration) {
-	now := time.Now().UTC()
-	if c.CommandID == "" {
-		c.CommandID = newID()
-	}
-	if c.IssuedAt.IsZero() {
-		c.IssuedAt = now
-	}
-	if c.ExpiresAt.IsZero() {
-		c.ExpiresAt = c.IssuedAt.Add(ttl)
-	}
-	if c.Nonce == "" {
-		c.Nonce = newID()
-	}
-}
-
 // sign signs a prepared command for target with the configured key,
 // unless it is signed already.
 func (o *Operator) sign(target, name string, c *Command) {
