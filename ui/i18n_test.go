@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"testing"
 
 	"pudo/app"
@@ -316,4 +317,43 @@ func TestTrFallsBack(t *testing.T) {
 	if got := trf("door.number", "Door", 7); got != "Skrytka 7" {
 		t.Errorf("trf = %q", got)
 	}
+}
+
+// The words people met on the street, as they read them: the
+// compartment (not the door) was empty; Dutch staff who sort it out
+// (not "it solves it"); Spanish support whose details are below (not
+// "contact support below"); and a reference whose zone is in its label,
+// so that "UTC" never stands alone on a line when the reference wraps.
+func TestStreetWording(t *testing.T) {
+	for _, c := range []struct {
+		lang, key, want, not string
+	}{
+		{"en", "got.empty", "compartment", "door"},
+		{"nl", "got.empty", "vak", "deur"},
+		{"es", "got.empty", "casillero", "puerta"},
+		{"fr", "got.empty", "casier", "porte"},
+		{"pl", "got.empty", "Skrytka", ""},
+		{"en", "spoken.got.keys", "compartment was empty", "door was empty"},
+		{"es", "spoken.got.keys", "casillero estaba vacío", "puerta estaba vacía"},
+		{"fr", "spoken.got.keys", "casier était vide", "porte était vide"},
+		{"nl", "wrongparcel.what", "zij zoeken het uit", "het lost het op"},
+		{"nl", "spoken.wrongparcel.what", "zij zoeken het uit", "het lost het op"},
+		{"es", "problem.what", "asistencia (datos abajo)", "asistencia abajo"},
+		{"es", "report.what", "asistencia (datos abajo)", "asistencia abajo"},
+		{"es", "wrongparcel.what", "asistencia (datos abajo)", "asistencia abajo"},
+	} {
+		SetLanguage(c.lang)
+		got := tr(c.key)
+		if !strings.Contains(got, c.want) || c.not != "" && strings.Contains(got, c.not) {
+			t.Errorf("%s %s = %q: want %q in it, not %q", c.lang, c.key, got, c.want, c.not)
+		}
+	}
+	for _, l := range Languages {
+		SetLanguage(l.Code)
+		ref := Reference{Locker: "PUDO-DEMO", Door: 14, At: time.Date(2026, 3, 2, 14, 30, 0, 0, time.UTC)}.String()
+		if strings.HasSuffix(ref, "UTC") || !strings.Contains(ref, "UTC") {
+			t.Errorf("%s: reference %q: the zone belongs in its label", l.Code, ref)
+		}
+	}
+	SetLanguage("en")
 }

@@ -133,9 +133,9 @@ func TestReferenceNamesEverything(t *testing.T) {
 		ref  Reference
 		want string
 	}{
-		{"door", Reference{Locker: "PUDO-DEMO", Door: 7, At: supportAt}, "Reference: locker PUDO-DEMO, door 7, 2026-03-02 14:30 UTC"},
-		{"no door yet", Reference{Locker: "PUDO-DEMO", At: supportAt}, "Reference: locker PUDO-DEMO, no door, 2026-03-02 14:30 UTC"},
-		{"out of order", Reference{Locker: "PUDO-DEMO", Whole: true, At: supportAt}, "Reference: locker PUDO-DEMO, all doors, 2026-03-02 14:30 UTC"},
+		{"door", Reference{Locker: "PUDO-DEMO", Door: 7, At: supportAt}, "Reference (time in UTC): locker PUDO-DEMO, door 7, 2026-03-02 14:30"},
+		{"no door yet", Reference{Locker: "PUDO-DEMO", At: supportAt}, "Reference (time in UTC): locker PUDO-DEMO, no door, 2026-03-02 14:30"},
+		{"out of order", Reference{Locker: "PUDO-DEMO", Whole: true, At: supportAt}, "Reference (time in UTC): locker PUDO-DEMO, all doors, 2026-03-02 14:30"},
 	}
 	for _, tc := range tests {
 		if got := tc.ref.String(); got != tc.want {
