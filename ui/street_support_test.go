@@ -74,7 +74,7 @@ func TestTroubleScreensShowSupport(t *testing.T) {
 				return
 			}
 			text := strings.Join(f.texts(), "\n")
-			for _, want := range []string{f.opts.Support.Phone, f.opts.Support.Web, "T1", f.clock.now.UTC().Format("2006-01-02 15:04 UTC")} {
+			for _, want := range []string{f.opts.Support.Phone, f.opts.Support.Web, "T1", f.clock.now.UTC().Format("2006-01-02 15:04"), "UTC"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("no %q in %q", want, text)
 				}
