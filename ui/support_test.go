@@ -57,11 +57,11 @@ func TestSupportNamesTheContact(t *testing.T) {
 		want []string
 	}{
 		{"en", []string{"Need help? Contact support.", "Call +44 20 7946 0000", "Scan the code, or go to https://pudo.example/help",
-			"Every day 8:00 to 20:00", "Reference: locker WAW-0042, door 14, 2026-03-02 14:30 UTC"}},
+			"Every day 8:00 to 20:00", "Reference (time in UTC): locker WAW-0042, door 14, 2026-03-02 14:30"}},
 		{"pl", []string{"Zadzwoń: +44 20 7946 0000", "Codziennie 8:00–20:00",
-			"Numer zgłoszenia: automat WAW-0042, skrytka 14, 2026-03-02 14:30 UTC"}},
+			"Numer zgłoszenia (czas UTC): automat WAW-0042, skrytka 14, 2026-03-02 14:30"}},
 		// No Dutch note: English's stands in.
-		{"nl", []string{"Bel +44 20 7946 0000", "Every day 8:00 to 20:00", "Referentie: kluis WAW-0042, deur 14, 2026-03-02 14:30 UTC"}},
+		{"nl", []string{"Bel +44 20 7946 0000", "Every day 8:00 to 20:00", "Referentie (tijd in UTC): kluis WAW-0042, deur 14, 2026-03-02 14:30"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.lang, func(t *testing.T) {
