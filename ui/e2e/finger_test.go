@@ -141,8 +141,8 @@ func (f *finger) slide(x0, y0, x1, y1, steps int, settle bool, stop func(string)
 		}
 	}
 	f.x("mouseup", "1")
-	f.lifted = time.Now()
-	f.log.awaitFrom(f.t, from, `msg="audio mode: lift"`)
+	f.log.heardFrom(f.t, from, `msg="audio mode: lift"`)
+	f.lifted = time.Now() // as the kiosk saw the lift: it times a double tap from there
 	var out []heard
 	f.log.mu.Lock()
 	lines := slices.Clone(f.log.lines[from:])
@@ -189,8 +189,8 @@ func (f *finger) doubleTap() {
 	f.rest()
 	from := f.log.mark()
 	f.x("click", "--repeat", "2", "--delay", "120", "1")
+	f.log.heardFrom(f.t, from, `msg="audio mode: lift".* double_tap=true`)
 	f.lifted = time.Now()
-	f.log.awaitFrom(f.t, from, `msg="audio mode: lift".* double_tap=true`)
 }
 
 // find slides over the screen row by row until it hears want, and
@@ -329,6 +329,20 @@ func (f *finger) key(kp *keypad, c rune) (int, int) {
 	}
 	f.t.Fatalf("key %q (row %d, place %d) not found near x %d", c, r+1, i+1, x)
 	return 0, 0
+}
+
+// heardFrom waits for a line matching re from line from on, like
+// awaitFrom, but leaves next's place in the log where it was: the finger's
+// own lines are not the screens'.
+func (lw *logWatch) heardFrom(t *testing.T, from int, re string) {
+	t.Helper()
+	lw.mu.Lock()
+	keep := lw.from
+	lw.mu.Unlock()
+	lw.awaitFrom(t, from, re)
+	lw.mu.Lock()
+	lw.from = keep
+	lw.mu.Unlock()
 }
 
 // save writes the kiosk's log to path, for a person to read.
