@@ -23,11 +23,16 @@ func NewKey() (key, hash string) {
 	return key, HashKey(key)
 }
 
-// HashKey is what a server keeps of a key. A plain SHA-256 is enough: the
-// key is 256 random bits, so there is nothing to brute-force.
+// HashKey is what a server keeps of a key, as text. A plain SHA-256 is
+// enough: the key is 256 random bits, so there is nothing to brute-force.
 func HashKey(key string) string {
+	return "sha256:" + hex.EncodeToString(KeyDigest(key))
+}
+
+// KeyDigest is HashKey as bytes, for a database to look a key up by.
+func KeyDigest(key string) []byte {
 	sum := sha256.Sum256([]byte(key))
-	return "sha256:" + hex.EncodeToString(sum[:])
+	return sum[:]
 }
 
 // Bearer extracts the token of an "Authorization: Bearer ..." header.
