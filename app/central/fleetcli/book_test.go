@@ -95,6 +95,10 @@ func TestBookThroughCentral(t *testing.T) {
 	if results == "" || strings.Contains(results, strings.TrimSpace(code1)) {
 		t.Fatalf("central's kept result is %q: it must be there, without the pickup code", results)
 	}
+	out, errw, code = run(t, env, "book", "--locker", "K1", "--size", "S", "--parcel-ref", "SHOP-PKG-2", "--booking-id", "B2")
+	if code != 0 || !strings.Contains(out, "Pickup code") {
+		t.Fatalf("second book: exit %d\n%s%s", code, out, errw)
+	}
 	out, errw, code = run(t, env, "cancel", "--locker", "K1", "--booking-id", "B1")
 	if code != 0 || !strings.Contains(out, "Cancelled") {
 		t.Fatalf("cancel: exit %d\n%s%s", code, out, errw)
@@ -105,8 +109,8 @@ func TestBookThroughCentral(t *testing.T) {
 	if state != "cancelled" {
 		t.Fatalf("booking B1 is %q, want cancelled", state)
 	}
-	if n, _ := st.NextVersion(ctx, "K1"); n != 3 || version != 1 {
-		t.Fatalf("the booking's version %d and the locker's next %d; want 1 and 3 (book 1, cancel 2)", version, n)
+	if n, _ := st.NextVersion(ctx, "K1"); n != 4 || version != 1 {
+		t.Fatalf("the booking's version %d and the locker's next %d; want 1 and 4 (book 1, book 2, cancel 3)", version, n)
 	}
 }
 

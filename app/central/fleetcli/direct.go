@@ -158,7 +158,7 @@ func (d *direct) checkOperator(ctx context.Context, fleetName string) error {
 		"(a locker's certificate reads only its own locker, and its table would look whole): use the operator's certificate (--cert, PUDO_FLEET_CERT)")
 	sa, err := d.c.Subscribe(ctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{{Topic: topic, QoS: 1}}})
 	if err != nil {
-		return err
+		return fmt.Errorf("checking the identity's rights: the broker did not answer a subscription: %w", err)
 	}
 	if len(sa.Reasons) > 0 && sa.Reasons[0] >= 0x80 {
 		return refused
@@ -168,7 +168,7 @@ func (d *direct) checkOperator(ctx context.Context, fleetName string) error {
 		return refused
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("checking the identity's rights: the broker did not acknowledge a message: %w", err)
 	}
 	if pr != nil && pr.ReasonCode >= 0x80 {
 		return refused
