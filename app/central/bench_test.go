@@ -217,7 +217,7 @@ func (f *benchFleetT) startReal(ctx context.Context, b *testing.B, id string, sp
 	cfg.Enabled, cfg.Broker, cfg.Fleet = true, f.broker.TLSURL(), testFleet
 	cfg.CAFile, cfg.CertFile, cfg.KeyFile = id2.CAFile, id2.CertFile, id2.KeyFile
 	cfg.ReconnectSpread, cfg.PublishRate = max(spread, time.Millisecond), 2000
-	link, err := fleet.New(cfg, id, l, db, fleet.Options{ClockSynced: func() bool { return true }}, quiet)
+	link, err := fleet.New(cfg, id, l.Office(), db, fleet.Options{ClockSynced: func() bool { return true }}, quiet)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -333,7 +333,7 @@ func (f *benchFleetT) commit(k int) {
 		wg.Go(func() {
 			for range k {
 				v := r.n.Add(1)
-				r.locker.Operator("bench").SetSetting(context.Background(), core.SettingBookingHold, strconv.FormatInt(v%500+1, 10)+"h")
+				r.locker.Office().Operator("bench").SetSetting(context.Background(), core.SettingBookingHold, strconv.FormatInt(v%500+1, 10)+"h")
 			}
 		})
 	}
@@ -398,7 +398,7 @@ func (f *benchFleetT) steady(b *testing.B) {
 			i := rand.IntN(f.n)
 			if i < len(f.reals) {
 				r := f.reals[i]
-				go r.locker.Operator("bench").SetSetting(context.Background(), core.SettingBookingHold, strconv.FormatInt(r.n.Add(1)%500+1, 10)+"h")
+				go r.locker.Office().Operator("bench").SetSetting(context.Background(), core.SettingBookingHold, strconv.FormatInt(r.n.Add(1)%500+1, 10)+"h")
 			} else {
 				f.sims[i-len(f.reals)].Commit(1)
 			}

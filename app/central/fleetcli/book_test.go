@@ -72,7 +72,7 @@ func TestBookThroughCentral(t *testing.T) {
 	id := b.Locker(t, "K1")
 	cfg := fleet.DefaultConfig()
 	cfg.Enabled, cfg.Broker, cfg.Fleet, cfg.CAFile, cfg.CertFile, cfg.KeyFile = true, b.TLSURL(), testFleet, id.CAFile, id.CertFile, id.KeyFile
-	kl, err := fleet.New(cfg, "K1", l, sdb, fleet.Options{ClockSynced: func() bool { return true }, OperatorKeys: []cred.PublicKey{key.Public()}}, quiet)
+	kl, err := fleet.New(cfg, "K1", l.Office(), sdb, fleet.Options{ClockSynced: func() bool { return true }, OperatorKeys: []cred.PublicKey{key.Public()}}, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
