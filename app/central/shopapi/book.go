@@ -431,7 +431,7 @@ var refusals = []struct {
 	{"no_free_door", http.StatusConflict, "no_free_door", "no free door of that size or larger at the locker"},
 	{"drop_started", http.StatusConflict, "drop_started", "the courier already opened this door; only staff at the locker can cancel now"},
 	{"wrong_state", http.StatusConflict, "wrong_state", "the parcel is past the point where this can be done"},
-	{"not_extendable", http.StatusConflict, "not_extendable", "this booking cannot be extended now"},
+	{"not_extendable", http.StatusConflict, "not_extendable", "the locker moves a deadline later only, while the parcel is reserved or stored"},
 	{"not_found", http.StatusConflict, "not_at_locker", "the locker holds no rent for this booking"},
 	{"stale", http.StatusConflict, "conflict", "a newer change of this booking reached the locker first; read the booking again"},
 	{"booking_exists", http.StatusConflict, "conflict", "the locker holds this booking already"},

@@ -19,6 +19,9 @@ CREATE TABLE shop_keys (
 	created_at   timestamptz NOT NULL DEFAULT now(),
 	revoked_at   timestamptz
 );
+-- A key's name is how its shop and the operator tell it apart (and
+-- revoke it): one live key per name.
+CREATE UNIQUE INDEX shop_keys_name ON shop_keys (shop, name) WHERE revoked_at IS NULL;
 
 -- Which shop made a booking, and the lockers it asked for, in order. The
 -- row is written before the book command exists, so a booking never goes
