@@ -297,7 +297,11 @@ func lockerOptions(cfg config.Config) core.Options {
 		OperatorKeys: cfg.Operator.Keys(), DidNotOpen: cfg.Lock.DidNotOpenAfter.Std(), FlapLimit: cfg.Locker.FlapLimit,
 		CarrierKeys: cfg.CarrierKeys()}
 	if cfg.Fleet.Enabled {
-		o.Holds = append(o.Holds, fleet.EventHold())
+		if cfg.Fleet.RetainUntilPUBACK {
+			o.Holds = append(o.Holds, fleet.EventHoldAcked())
+		} else {
+			o.Holds = append(o.Holds, fleet.EventHold())
+		}
 	}
 	if cfg.API.Enabled {
 		o.Holds = append(o.Holds, api.EventHolds(cfg.API)...)

@@ -254,6 +254,8 @@ func (l *Link) apply(ctx context.Context, name, target string, c Command, res Re
 	case CmdRebirth:
 		signal(l.force, true)
 		return ok(res)
+	case CmdResend:
+		return l.resend(ctx, target, c, res)
 	}
 	return refuse(res, "unknown_command", name)
 }
@@ -539,6 +541,10 @@ func checkFields(name string, c Command, now time.Time) error {
 	case CmdConfig:
 		if c.Key == "" || c.Value == nil {
 			return errors.New("config needs key and value (\"\" restores the configured value)")
+		}
+	case CmdResend:
+		if c.FromSeq < 1 {
+			return errors.New("resend needs from_seq, the first event to send again")
 		}
 	}
 	if signed[name] && c.Signature == "" {

@@ -60,6 +60,10 @@ type Config struct {
 	RemoteOpenPerMinute int  `toml:"remote_open_per_minute"`
 	// MaxClockSkew is how far in the future a command's issued_at may lie.
 	MaxClockSkew time.Duration `toml:"max_clock_skew"`
+	// RetainUntilPUBACK lets the event log's retention follow the broker's
+	// acknowledgement, for a broker without pudo central; by default an
+	// event is kept until the operator confirms it stored.
+	RetainUntilPUBACK bool `toml:"retain_until_puback"`
 }
 
 // DefaultConfig is the link switched off.

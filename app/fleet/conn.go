@@ -240,6 +240,8 @@ func (l *Link) route(pr paho.PublishReceived) (bool, error) {
 	switch p.Topic {
 	case l.topics.SyncRes():
 		l.takeSync(p.Payload)
+	case l.topics.Confirm():
+		l.confirms.put(p.Payload)
 	case l.topics.Online():
 		var o Online
 		if json.Unmarshal(p.Payload, &o) == nil && !o.Online && o.Birth <= l.birth.Load() && l.connected.Load() {

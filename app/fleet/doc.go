@@ -14,6 +14,9 @@
 // the HTTP API. The two commands that open a door or change which tokens
 // open doors (open, revoke) must be signed with the operator's key, the
 // one that signs courier tokens (package cred, [operator] public_keys).
-// The core's pruning waits for the outbox (EventHold). Every topic and
-// payload is in asyncapi.json.
+// Delivered means stored by the operator: the core's pruning waits for
+// the operator's signed confirmation on the retained confirm topic
+// (EventHold), not for the broker's PUBACK, and a signed resend command
+// moves the outbox's cursor back so the operator gets what it lacks.
+// Every topic and payload is in asyncapi.json.
 package fleet

@@ -164,11 +164,7 @@ func (k *kiosk) closeAndDone(done func() error) {
 		// The opening settles when the sensor sees the door open, and the
 		// parcel is in once it reads closed again.
 		var pending *app.BeingOpenedError
-<<<<<<< HEAD
-		if !(errors.Is(err, app.ErrDoorStillOpen) || errors.As(err, &pending)) || time.Now().After(deadline) {
-=======
-		if err != nil && !(errors.Is(err, core.ErrDoorStillOpen) || errors.As(err, &pending)) {
->>>>>>> 7dc6cb3
+		if err != nil && !(errors.Is(err, app.ErrDoorStillOpen) || errors.As(err, &pending)) {
 			k.tb.Fatal(err)
 		}
 		return err
@@ -185,13 +181,8 @@ func (k *kiosk) pickup(code string) {
 	}
 	// The rent moves when the sensor sees its door open: wait for that,
 	// as the shopper waits at the door.
-<<<<<<< HEAD
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		r, err := k.locker.Office().Rent(ctx, p.Opening().RentID)
-=======
 	testenv.AwaitOK(k.tb, "the rent collected", func() error {
-		r, err := k.locker.Rent(ctx, p.Opening.RentID)
->>>>>>> 7dc6cb3
+		r, err := k.locker.Office().Rent(ctx, p.Opening().RentID)
 		must(k.tb, err)
 		if r.State != storage.RentCollected {
 			return fmt.Errorf("rent %d still %s", r.ID, r.State)

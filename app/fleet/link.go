@@ -79,6 +79,8 @@ type Link struct {
 	up    chan struct{}
 	// healthNow asks for state/health at once (the backlog went out).
 	healthNow chan struct{}
+	// confirms hands the operator's newest confirmation to confirmLoop.
+	confirms *latest
 	// lastHealth is when state/health went out; the state goroutine's own.
 	lastHealth time.Time
 	opens      *limit.Bucket
@@ -117,7 +119,7 @@ func New(cfg Config, id string, c Core, db *storage.DB, opts Options, log *slog.
 	}
 	l := &Link{cfg: cfg, id: id, topics: Topics{Fleet: cfg.Fleet, Locker: id}, core: c, db: db, opts: opts, log: log,
 		keys: keys, now: opts.Now, cmds: newQueue(), dirty: make(chan struct{}, 1), force: make(chan bool, 1),
-		up: make(chan struct{}, 1), healthNow: make(chan struct{}, 1), boot: opts.Boot}
+		up: make(chan struct{}, 1), healthNow: make(chan struct{}, 1), boot: opts.Boot, confirms: newLatest()}
 	l.start = l.now()
 	l.outbox = newOutbox(l)
 	l.opens = opts.RemoteOpens
@@ -195,6 +197,7 @@ func (l *Link) Run(ctx context.Context) error {
 	wg.Go(func() { l.commandLoop(ctx, cm) })
 	wg.Go(func() { l.stateLoop(ctx, cm) })
 	wg.Go(func() { l.clockLoop(ctx) })
+	wg.Go(func() { l.confirmLoop(ctx) })
 	wg.Wait()
 	l.goodbye(cm)
 	stopConn()

@@ -216,13 +216,8 @@ func TestFleetWideRevocationAndSync(t *testing.T) {
 	}
 	b.start()
 	k2.start()
-<<<<<<< HEAD
-	waitUntil(t, "L-RB gets list 6 from the journal", 30*time.Second, func() bool {
-		l, err := k2.locker.Office().Revocations(context.Background())
-=======
 	testenv.Await(t, "L-RB gets list 6 from the journal", func() bool {
-		l, err := k2.locker.Revocations(context.Background())
->>>>>>> 7dc6cb3
+		l, err := k2.locker.Office().Revocations(context.Background())
 		return err == nil && l.Version == 6
 	})
 	if _, err := k2.locker.LoginCourier(context.Background(), courierToken(t, "dora")); !errors.Is(err, core.ErrTokenRevoked) {

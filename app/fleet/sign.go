@@ -23,7 +23,7 @@ const signPurpose = "fleet-command"
 // them: a remote opening opens a door, and a revocation list decides which
 // courier tokens and badges open doors, so that whoever may publish on the
 // broker can neither open a door nor let a revoked token in again.
-var signed = map[string]bool{CmdOpen: true, CmdRevoke: true}
+var signed = map[string]bool{CmdOpen: true, CmdRevoke: true, CmdResend: true}
 
 // signedText is what the operator signs: bound to the command, the fleet
 // and its target (one locker's id, or _all for a fleet-wide command), so
@@ -36,6 +36,8 @@ func signedText(name, fleet, target string, c Command) []byte {
 		lines = append(lines, strconv.FormatInt(c.RentID, 10), c.BookingID)
 	case CmdRevoke:
 		lines = append(lines, string(c.Revocations))
+	case CmdResend:
+		lines = append(lines, strconv.FormatInt(c.FromSeq, 10))
 	}
 	return []byte(strings.Join(lines, "\n"))
 }

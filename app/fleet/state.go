@@ -150,6 +150,8 @@ func (l *Link) sessionUp(ctx context.Context, cm *autopaho.ConnectionManager) {
 		{Topic: l.topics.all() + sufCmd + "+", QoS: 1},
 		{Topic: l.topics.SyncRes(), QoS: 1},
 		{Topic: l.topics.Online(), QoS: 1},
+		// The operator's confirmation, retained: the newest comes at once.
+		{Topic: l.topics.Confirm(), QoS: 1},
 	}})
 	if err != nil {
 		l.log.Warn("fleet: subscribe failed; commands wait for the next connection", "err", err)

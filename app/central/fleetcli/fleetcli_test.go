@@ -151,7 +151,9 @@ func TestStatusFromCentral(t *testing.T) {
 	}
 	st.SetState(ctx, "L0001", "doors", state("L0001", true)[fleet.Topics{Fleet: testFleet, Locker: "L0001"}.Doors()])
 	env := map[string]string{"PUDO_CENTRAL_DB": db}
+	start := time.Now()
 	out, errw, code := run(t, env, "status")
+	t.Logf("status of 1,200 lockers from central's database in %s", time.Since(start).Round(time.Millisecond))
 	if code != 0 || strings.Count(out, "\n") != 1201 || !strings.Contains(out, "L1199 ") {
 		t.Fatalf("status from central: exit %d, %d lines\n%s", code, strings.Count(out, "\n"), errw)
 	}

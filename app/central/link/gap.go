@@ -11,18 +11,6 @@ import (
 	"pudo/app/fleet"
 )
 
-// CmdResend asks a locker to publish its events again from a seq: central
-// found a hole, or the locker's health says the broker took events that
-// never reached central (lost from a queue). A locker keeps every event
-// until central confirms it, so the events are still there.
-const CmdResend = "resend"
-
-// ResendCommand is cmd/resend.
-type ResendCommand struct {
-	fleet.Command
-	FromSeq int64 `json:"from_seq"`
-}
-
 // resendTTL is how long a resend stays valid: a locker offline gets a
 // fresh one when it is back and the hole is still open.
 const resendTTL = 10 * time.Minute
@@ -67,23 +55,21 @@ func (in *Ingest) gapLoop(ctx context.Context, cm *autopaho.ConnectionManager) {
 	}
 }
 
+// resend asks a locker, with a signed command, to publish its events
+// again from a seq: central found a hole, or the locker's health says the
+// broker took events that never reached central (lost from a queue). A
+// locker keeps every event until central confirms it, so they are there.
 func (in *Ingest) resend(ctx context.Context, cm *autopaho.ConnectionManager, locker string, from int64) error {
-	c := ResendCommand{FromSeq: from}
-	fleet.Prepare(&c.Command, resendTTL)
-	payload, err := in.sign(locker, CmdResend, &c.Command, c)
+	c := fleet.Command{FromSeq: from}
+	fleet.Prepare(&c, resendTTL)
+	fleet.Sign(in.cfg.Key, in.cfg.Fleet, locker, fleet.CmdResend, &c)
+	payload, err := json.Marshal(c)
 	if err != nil {
 		return err
 	}
-	if err := in.st.AddCommand(ctx, store.Command{ID: c.CommandID, Locker: locker, Name: CmdResend, IssuedAt: c.IssuedAt,
+	if err := in.st.AddCommand(ctx, store.Command{ID: c.CommandID, Locker: locker, Name: fleet.CmdResend, IssuedAt: c.IssuedAt,
 		ExpiresAt: c.ExpiresAt, Payload: payload, SentBy: in.cfg.ClientID()}, nil); err != nil {
 		return err
 	}
-	return publishCommand(ctx, cm, in.cfg.Fleet, locker, CmdResend, c.CommandID, payload)
-}
-
-// sign signs a command with the operator's key and returns the bytes to
-// send (v is the whole command, of which c is the header).
-func (in *Ingest) sign(locker, name string, c *fleet.Command, v any) ([]byte, error) {
-	fleet.Sign(in.cfg.Key, in.cfg.Fleet, locker, name, c)
-	return json.Marshal(v)
+	return publishCommand(ctx, cm, in.cfg.Fleet, locker, fleet.CmdResend, c.CommandID, payload)
 }

@@ -260,10 +260,7 @@ func (l *Locker) route(pr paho.PublishReceived) (bool, error) {
 		if !ok {
 			return true, nil
 		}
-		var c struct {
-			fleet.Command
-			FromSeq int64 `json:"from_seq"`
-		}
+		var c fleet.Command
 		if json.Unmarshal(p.Payload, &c) != nil {
 			return true, nil
 		}
