@@ -10,7 +10,7 @@
 //	pudo token keygen|pubkey|new|show [flags]           the operator's keys and QR tokens (courier, staff badge)
 //	pudo fleet COMMAND [flags]                          the operator's view of the fleet over MQTT
 //	pudo carrier keygen|pubkey|open [flags]             a carrier's seal key; open the walk-in codes sealed for it
-//	pudo central serve|migrate|enrol [flags]            the operator's service: the fleet in PostgreSQL
+//	pudo central serve|migrate|enrol|operator|shop [flags]  the operator's service: the fleet in PostgreSQL, the shop API, the dashboard
 //	pudo help                                           every command and flag (also --help)
 //
 // With no configuration it runs the demo locker: a simulated lock board of
@@ -40,6 +40,8 @@ import (
 	"pudo/app/carrier"
 	"pudo/app/central"
 	"pudo/app/central/fleetcli"
+	"pudo/app/central/shopapi"
+	"pudo/app/central/web"
 	"pudo/app/config"
 	"pudo/app/core"
 	"pudo/app/cred"
@@ -79,7 +81,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	"token":   cred.Main,
 	"fleet":   fleetcli.Main(fleet.Main),
 	"carrier": carrier.Main,
-	"central": central.Main,
+	"central": central.MainWith(shopapi.Mount, web.Mount),
 	"help":    helpMain, "--help": helpMain, "-help": helpMain, "-h": helpMain,
 }
 

@@ -1,6 +1,10 @@
 package shopapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"pudo/app/central/store"
+)
 
 // handler serves one route for an authenticated caller (p is zero on the
 // routes that need no key). Returning an error writes it as JSON.
@@ -14,15 +18,14 @@ type route struct {
 	handle          handler
 }
 
-// Scopes a shop's key may hold (one or several).
-const (
-	ScopeBookings = "bookings" // book, cancel, extend
-	ScopeRead     = "read"     // bookings, events, lockers
-	ScopeWebhooks = "webhooks" // the shop's endpoints and parked deliveries
+// Scopes a shop's key may hold (one or several): store.ShopScopes, which
+// `pudo central shop key` gives.
+var (
+	ScopeBookings = store.ShopScopes[0] // book, cancel, extend
+	ScopeRead     = store.ShopScopes[1] // bookings, events, lockers
+	ScopeWebhooks = store.ShopScopes[2] // the shop's endpoints and parked deliveries
+	Scopes        = store.ShopScopes
 )
-
-// Scopes are every scope, in the order a key lists them.
-var Scopes = []string{ScopeBookings, ScopeRead, ScopeWebhooks}
 
 var routes = []route{
 	{"GET", "/healthz", "", (*Server).health},

@@ -9,6 +9,10 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// Roles are an operator account's roles, least first: read sees
+// everything and changes nothing.
+var Roles = []string{"read", "operator", "admin"}
+
 // Operator is a dashboard account.
 type Operator struct {
 	ID           int64

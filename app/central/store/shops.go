@@ -47,6 +47,11 @@ func (s *Store) ShopByName(ctx context.Context, name string) (Shop, error) {
 	return sh, err
 }
 
+// ShopScopes are what a shop's API key may do, each or several:
+// bookings (book, cancel, extend), read (bookings, events, lockers),
+// webhooks (the shop's endpoints and parked deliveries).
+var ShopScopes = []string{"bookings", "read", "webhooks"}
+
 // ShopKey is an API key as its request sees it.
 type ShopKey struct {
 	Shop     int64
@@ -346,4 +351,29 @@ func (s *Store) Capacities(ctx context.Context, ids []string) ([]Capacity, error
 func isUnique(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// ShopSummary is a shop with its live keys and how many bookings it made.
+type ShopSummary struct {
+	Name     string
+	Keys     []string
+	Scopes   []string // each key's, as "a,b"
+	Bookings int64
+}
+
+// ShopList lists the shops by name.
+func (s *Store) ShopList(ctx context.Context) ([]ShopSummary, error) {
+	rows, err := s.pool.Query(ctx, `SELECT s.name,
+			coalesce(array_agg(k.name ORDER BY k.name) FILTER (WHERE k.name IS NOT NULL), '{}'),
+			coalesce(array_agg(array_to_string(k.scopes, ',') ORDER BY k.name) FILTER (WHERE k.name IS NOT NULL), '{}'),
+			(SELECT count(*) FROM shop_bookings b WHERE b.shop = s.id)
+		FROM shops s LEFT JOIN shop_keys k ON k.shop = s.id AND k.revoked_at IS NULL GROUP BY s.id ORDER BY s.name`)
+	if err != nil {
+		return nil, fmt.Errorf("store: shops: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ShopSummary, error) {
+		var x ShopSummary
+		err := r.Scan(&x.Name, &x.Keys, &x.Scopes, &x.Bookings)
+		return x, err
+	})
 }

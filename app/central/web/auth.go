@@ -16,15 +16,12 @@ import (
 	"pudo/app/passhash"
 )
 
-// Roles, in rank order.
+// Roles (store.Roles), in rank order.
 const (
 	roleRead     = "read"
 	roleOperator = "operator"
 	roleAdmin    = "admin"
 )
-
-// Roles are the account roles `pudo central operator add` takes.
-var Roles = []string{roleRead, roleOperator, roleAdmin}
 
 func rank(role string) int {
 	switch role {
@@ -42,14 +39,6 @@ func rank(role string) int {
 // only from this host, over a secure connection (https, or loopback), for
 // the whole site, so no other site or subdomain can set or read it.
 const sessionCookie = "__Host-pudo-session"
-
-// HashPassword is what central keeps of an operator's password.
-func HashPassword(pw string) string { return hashPassword(pw) }
-
-func hashPassword(pw string) string { return passhash.Hash(pw, passhash.DefaultCost) }
-
-// MinPassword is the shortest password an operator may have.
-const MinPassword = 12
 
 // page handler for a signed-in operator.
 type pageFunc func(w http.ResponseWriter, r *http.Request, ss *store.Session)

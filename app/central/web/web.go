@@ -12,6 +12,7 @@ import (
 	"pudo/app/central"
 	"pudo/app/central/store"
 	"pudo/app/httpapi"
+	"pudo/app/passhash"
 )
 
 //go:embed templates/*.html
@@ -58,7 +59,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Server, error) {
 	if err := s.parse(); err != nil {
 		return nil, err
 	}
-	s.dummyPwd = hashPassword("not anyone's password")
+	s.dummyPwd = passhash.Hash("not anyone's password", passhash.DefaultCost)
 	s.handler = s.routes()
 	return s, nil
 }
