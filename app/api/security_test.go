@@ -137,25 +137,6 @@ func TestRepeated4xxAreThrottled(t *testing.T) {
 	}
 }
 
-// An address table cannot grow without bound: past maxClients, new
-// addresses share one budget.
-func TestThrottleTableIsBounded(t *testing.T) {
-	now := time.Unix(1e9, 0)
-	th := newThrottle(func() time.Time { return now })
-	for i := range maxClients + 100 {
-		th.spend(fmt.Sprintf("addr:10.0.%d.%d", i/256, i%256))
-	}
-	if len(th.clients) > maxClients+1 {
-		t.Fatalf("%d clients kept", len(th.clients))
-	}
-	for range errorBurst {
-		th.spend("addr:192.0.2.1")
-	}
-	if _, blocked := th.blocked("addr:198.51.100.7"); !blocked {
-		t.Fatal("a new address past the table's size did not share the overflow budget")
-	}
-}
-
 // POST /v1/tokens signs a courier token or staff badge for this locker
 // only, with the locker's own site key, for operator keys only; the token
 // logs a courier in at the kiosk, and its QR is in the answer.

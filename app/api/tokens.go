@@ -48,11 +48,11 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, p principal)
 	}
 	kind, ok := tokenKinds[req.Kind]
 	if !ok {
-		return jsonError(&fieldError{"kind", fmt.Sprintf("%q is not courier, staff or pickup", clip(req.Kind))})
+		return jsonError(&fieldError{Field: "kind", Msg: fmt.Sprintf("%q is not courier, staff or pickup", clip(req.Kind))})
 	}
 	valid, err := time.ParseDuration(req.Valid)
 	if err != nil || valid <= 0 || valid > cred.MaxValid {
-		return jsonError(&fieldError{"valid", fmt.Sprintf("must be a duration such as \"12h\", at most %s", cred.MaxValid)})
+		return jsonError(&fieldError{Field: "valid", Msg: fmt.Sprintf("must be a duration such as \"12h\", at most %s", cred.MaxValid)})
 	}
 	now := s.now()
 	c := cred.Claims{Kind: kind, Subject: strings.TrimSpace(req.Subject), Carrier: strings.TrimSpace(req.Carrier),
