@@ -92,7 +92,15 @@ func (s *Server) funcs() template.FuncMap {
 		"alertKinds": func() []string { return alertKinds },
 		"eventKinds": func() []string { return eventKinds },
 		"ackArgs":    func(a store.AlertRow, v view, next string) ackArgs { return ackArgs{a, v, next} },
+		"eventsOf":   func(rows []store.EventRow, showLocker bool) eventsView { return eventsView{rows, showLocker} },
 	}
+}
+
+// eventsView is an events table: its rows, and whether a Locker column
+// tells them apart (not on one locker's page, nor filtered to one).
+type eventsView struct {
+	Rows       []store.EventRow
+	ShowLocker bool
 }
 
 // ackArgs are what an alert's acknowledge cell needs: the alert, the page
