@@ -111,10 +111,11 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
-// AddSession keeps a new session by its token's hash.
-func (s *Store) AddSession(ctx context.Context, tokenHash []byte, operator int64, csrf []byte, expires time.Time, address string) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO operator_sessions (token_hash, operator, csrf, expires_at, address) VALUES ($1, $2, $3, $4, $5)`,
-		tokenHash, operator, csrf, expires, address)
+// AddSession keeps a new session by its token's hash, made now (the
+// caller's clock, the one its ends are read by) and ending by expires.
+func (s *Store) AddSession(ctx context.Context, tokenHash []byte, operator int64, csrf []byte, now, expires time.Time, address string) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO operator_sessions (token_hash, operator, csrf, created_at, seen_at, expires_at, address)
+		VALUES ($1, $2, $3, $4, $4, $5, $6)`, tokenHash, operator, csrf, now, expires, address)
 	if err != nil {
 		return fmt.Errorf("store: session: %w", err)
 	}

@@ -153,7 +153,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	tok := base64.RawURLEncoding.EncodeToString(random(32))
 	now := s.cfg.Now()
-	if err := s.st.AddSession(r.Context(), tokenHash(tok), op.ID, random(32), now.Add(s.cfg.SessionMax), r.RemoteAddr); err != nil {
+	if err := s.st.AddSession(r.Context(), tokenHash(tok), op.ID, random(32), now, now.Add(s.cfg.SessionMax), r.RemoteAddr); err != nil {
 		s.log.Error("web: session not kept", "err", err)
 		s.fail(w, r, http.StatusInternalServerError, "Not logged in", "Central could not keep your session; try again.")
 		return

@@ -36,6 +36,16 @@ func TestMain(m *testing.M) {
 	}
 }
 
+// pg is the package's one PostgreSQL (TestMain stops it).
+func pg(t *testing.T) *pgtest.Server {
+	t.Helper()
+	pgOnce.Do(func() { pgSrv = pgtest.Start(&keep{T: t}) })
+	if pgSrv == nil {
+		t.Skip("no PostgreSQL")
+	}
+	return pgSrv
+}
+
 // cheap keeps argon2id fast in tests; a hash records its own cost.
 var cheap = passhash.Cost{Time: 1, Memory: 64, Threads: 1}
 
@@ -53,12 +63,8 @@ const (
 
 func newSite(t *testing.T) *site {
 	t.Helper()
-	pgOnce.Do(func() { pgSrv = pgtest.Start(&keep{T: t}) })
-	if pgSrv == nil {
-		t.Skip("no PostgreSQL")
-	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, pgSrv.NewDB(t), 8)
+	st, err := store.Open(ctx, pg(t).NewDB(t), 8)
 	if err != nil {
 		t.Fatal(err)
 	}
