@@ -18,7 +18,7 @@ var commandHelp = map[string]string{
 	"central":       "the operator's service: the fleet's events, state, commands and alerts in PostgreSQL: central serve|migrate|enrol",
 	"decode":        "decode the codes in PNG, JPEG or PGM files as the camera would: decode [--json] FILE...",
 	"doctor":        "check this locker (display, lock boards, scanner, sound, database, clock), one line per check",
-	"fleet":         "the operator's view of the fleet over MQTT: fleet status|watch|book|cancel|open|revoke|doors ...",
+	"fleet":         "the operator's tools, from central's database (or the broker): fleet status|doors|watch|book|cancel|open|revoke|resend",
 	"help":          "this list (also --help)",
 	"lockboard-sim": "emulate lock boards on a pseudo-terminal and print its path",
 	"token":         "the operator's keys and signed QR tokens (courier, staff badge, app pickup): token keygen|pubkey|new|show",

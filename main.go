@@ -8,7 +8,7 @@
 //	pudo backup FILE                                    consistent copy of the database, online
 //	pudo api-key new --name N --scope S                 make an API key
 //	pudo token keygen|pubkey|new|show [flags]           the operator's keys and QR tokens (courier, staff badge)
-//	pudo fleet COMMAND [flags]                          the operator's view of the fleet over MQTT
+//	pudo fleet COMMAND [flags]                          the operator's tools, from central's database or the broker
 //	pudo carrier keygen|pubkey|open [flags]             a carrier's seal key; open the walk-in codes sealed for it
 //	pudo central serve|migrate|enrol|operator|shop [flags]  the operator's service: the fleet in PostgreSQL, the shop API, the dashboard
 //	pudo help                                           every command and flag (also --help)
@@ -79,7 +79,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	},
 	"backup":  doctor.BackupMain,
 	"token":   cred.Main,
-	"fleet":   fleetcli.Main(fleet.Main),
+	"fleet":   fleetcli.Main,
 	"carrier": carrier.Main,
 	"central": central.MainWith(shopapi.Mount, web.Mount),
 	"help":    helpMain, "--help": helpMain, "-help": helpMain, "-h": helpMain,
@@ -262,9 +262,7 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	a, w := newWindow(cfg)
 	opts.Quit = a.Quit
 	k := ui.NewKiosk(w, locker, opts, log.With("part", "ui"))
-	if p, ok := any(k).(core.Presence); ok {
-		locker.SetPresence(p) // the self-test never runs under a person's hands
-	}
+	locker.SetPresence(k.Desk()) // the self-test never runs under a person's hands
 	// A camera frame that looks like a code it has not read: in audio mode
 	// the screen ticks, so that a person who cannot see the scanner finds it.
 	readers.OnGlimpse(func(scanner.Glimpse) { fyne.Do(k.CodeInView) })
@@ -315,7 +313,7 @@ func lockerOptions(cfg config.Config) core.Options {
 // starts the engine's parts: its event pump, housekeeping, the nightly
 // self-test.
 func startLocker(ctx context.Context, opts core.Options, cfg config.Config, db *storage.DB, secret []byte, locks *lockio.Controller,
-	parts *group, log *slog.Logger) (*core.Locker, []core.Door, error) {
+	parts *group, log *slog.Logger) (*core.Locker, []storage.Door, error) {
 	locker := core.New(db, locks, secret, opts, log.With("part", "core"))
 	doors, err := core.Layout(cfg.Locker.Columns, cfg.Locker.LowRows)
 	if err != nil {
@@ -362,7 +360,7 @@ func screenOptions(ctx context.Context, cfg config.Config, locker *core.Locker, 
 // audio mode up ([keypad], [locker.wayfinding], [support]): every spoken
 // text of every door is rendered ahead, the locker's default language
 // first, so that a screen speaks as it appears.
-func openSpeech(ctx context.Context, cfg config.Config, player *sound.Player, doors []core.Door, opts *ui.Options,
+func openSpeech(ctx context.Context, cfg config.Config, player *sound.Player, doors []storage.Door, opts *ui.Options,
 	log *slog.Logger) (*sound.Speech, error) {
 	opts.Keys = cfg.Keypad
 	opts.Voice = voice.Voice{Cabinet: cfg.Locker.Wayfinding.Cabinet(cfg.Locker.ColumnSizes()), Keys: cfg.Keypad,
@@ -544,13 +542,13 @@ func demo(ctx context.Context, locker *core.Locker, n int, opts *ui.Options, log
 		return err
 	}
 	for _, p := range parcels {
-		log.Info("demo parcel", "code", core.FormatCode(p.Code), "door", p.DoorID)
+		log.Info("demo parcel", "code", app.FormatCode(p.Code), "door", p.DoorID)
 	}
 	opts.DemoParcels, opts.DemoWanted = screenParcels(parcels), n
 	opts.Demo = func(ctx context.Context, missing int) ([]ui.DemoParcel, error) {
 		got, err := locker.DropDemo(ctx, missing)
 		for _, p := range got {
-			log.Info("demo parcel", "code", core.FormatCode(p.Code), "door", p.DoorID)
+			log.Info("demo parcel", "code", app.FormatCode(p.Code), "door", p.DoorID)
 		}
 		return screenParcels(got), err
 	}

@@ -153,7 +153,7 @@ func TestFaultsLoseNothing(t *testing.T) {
 	book := func(id string) {
 		bookings = append(bookings, id)
 		var out, errw strings.Builder
-		code := fleetcli.Main(fleet.Main)(ctx, []string{"book", "--locker", "REAL-1", "--size", "S", "--parcel-ref", "P-" + id,
+		code := fleetcli.Main(ctx, []string{"book", "--locker", "REAL-1", "--size", "S", "--parcel-ref", "P-" + id,
 			"--booking-id", id, "--wait", "5s"}, &out, &errw)
 		t.Logf("book %s: exit %d %s", id, code, strings.TrimSpace(errw.String()))
 	}
@@ -329,7 +329,7 @@ func startKiosk(t *testing.T, ctx context.Context, b *mqtttest.Broker, id string
 	cfg := fleet.DefaultConfig()
 	cfg.Enabled, cfg.Broker, cfg.Fleet = true, b.TLSURL(), testFleet
 	cfg.CAFile, cfg.CertFile, cfg.KeyFile = idn.CAFile, idn.CertFile, idn.KeyFile
-	cfg.ReconnectSpread, cfg.ReconnectMax = 200*time.Millisecond, time.Second
+	cfg.ReconnectWindow = 200 * time.Millisecond
 	k := &kiosk{id: id, dir: t.TempDir(), cfg: cfg, key: key}
 	k.start(t, ctx)
 	t.Cleanup(k.stop)
@@ -375,7 +375,7 @@ func (k *kiosk) reserved(t *testing.T) int {
 	}
 	n := 0
 	for _, d := range ds {
-		if d.Active != nil && d.Active.State == storage.RentReserved {
+		if d.Rent != nil && d.Rent.State == app.RentReserved {
 			n++
 		}
 	}

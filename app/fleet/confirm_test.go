@@ -54,8 +54,8 @@ func TestRetentionFollowsTheOperatorsConfirmation(t *testing.T) {
 	})
 }
 
-// A signed resend sends the events again from its seq, in order; an
-// unsigned one is refused.
+// A resend the operator signed sends the events again from its seq, in
+// order; one signed by another key is refused.
 func TestResendSendsAgain(t *testing.T) {
 	b := startBroker(t)
 	w := newWatcher(t, b, "watch-resend")
@@ -64,9 +64,12 @@ func TestResendSendsAgain(t *testing.T) {
 	last := k.lastSeq()
 	w.waitFor(k.id, last)
 	op := newOperator(t, b)
-	res := command(t, op, nil, k.id, CmdResend, Command{FromSeq: 2})
-	if res.Status != StatusRefused || res.Error != "bad_command" && res.Error != "unauthorized" {
-		t.Fatalf("unsigned resend: %+v", res)
+	forged := Command{FromSeq: 2}
+	Prepare(&forged, time.Minute)
+	Sign(cred.GenerateKey(), testFleet, k.id, CmdResend, &forged)
+	res := command(t, op, nil, k.id, CmdResend, forged)
+	if res.Status != StatusRefused || res.Error != "unauthorized" {
+		t.Fatalf("resend signed by a stranger: %+v", res)
 	}
 	c := Command{FromSeq: 2}
 	Prepare(&c, time.Minute)

@@ -33,6 +33,19 @@ type cmdFlags struct {
 	preferLow                     bool
 }
 
+// signer reads the operator's key. A booking reads it before it takes a
+// version from central's counter, so a missing key costs no version.
+func (f *cmdFlags) signer() (cred.PrivateKey, error) {
+	if f.key == "" {
+		return cred.PrivateKey{}, usageError("--key is required (or PUDO_OPERATOR_KEY): every command is signed with the operator's key")
+	}
+	key, err := cred.ReadPrivateKey(f.key)
+	if err != nil {
+		return cred.PrivateKey{}, errors.New(strings.TrimPrefix(err.Error(), "cred: "))
+	}
+	return key, nil
+}
+
 func (c *cli) commandFlags() *cmdFlags {
 	f := &cmdFlags{}
 	c.wait = 15 * time.Second // a locker on a mobile network answers in seconds
@@ -52,24 +65,32 @@ func (c *cli) commandFlags() *cmdFlags {
 // waits for the locker's answer on its res topic. The answer reaches
 // central too, which keeps it without any pickup code.
 func (c *cli) send(f *cmdFlags, name string, cmd fleet.Command, b *store.Booking) (fleet.Result, error) {
-	if f.key == "" {
-		return fleet.Result{}, usageError("--key is required (or PUDO_OPERATOR_KEY): every command is signed with the operator's key")
-	}
-	key, err := cred.ReadPrivateKey(f.key)
+	id, payload, err := c.keep(f, c.locker, name, cmd, b)
 	if err != nil {
-		return fleet.Result{}, errors.New(strings.TrimPrefix(err.Error(), "cred: "))
+		return fleet.Result{}, err
+	}
+	return c.publishAwait(name, id, payload)
+}
+
+// keep signs a command for target (a locker, or store.AllLockers) and
+// keeps it in central's commands table before it goes out: central
+// resends it from there to a locker that syncs without it.
+func (c *cli) keep(f *cmdFlags, target, name string, cmd fleet.Command, b *store.Booking) (string, []byte, error) {
+	key, err := f.signer()
+	if err != nil {
+		return "", nil, err
 	}
 	fleet.Prepare(&cmd, commandTTL[name])
-	fleet.Sign(key, c.fleetName, c.locker, name, &cmd)
+	fleet.Sign(key, c.fleetName, target, name, &cmd)
 	payload, err := json.Marshal(cmd)
 	if err != nil {
-		return fleet.Result{}, err
+		return "", nil, err
 	}
-	if err := c.st.AddCommand(c.ctx, store.Command{ID: cmd.CommandID, Locker: c.locker, Name: name, BookingID: cmd.BookingID,
+	if err := c.st.AddCommand(c.ctx, store.Command{ID: cmd.CommandID, Locker: target, Name: name, BookingID: cmd.BookingID,
 		Version: cmd.Version, IssuedAt: cmd.IssuedAt, ExpiresAt: cmd.ExpiresAt, Payload: payload, SentBy: "pudo fleet " + os.Getenv("USER")}, b); err != nil {
-		return fleet.Result{}, err
+		return "", nil, err
 	}
-	return c.publishAwait(name, cmd.CommandID, payload)
+	return cmd.CommandID, payload, nil
 }
 
 func (c *cli) publishAwait(name, id string, payload []byte) (fleet.Result, error) {
@@ -141,6 +162,9 @@ func (c *cli) book(f *cmdFlags) error {
 	if err := c.needLocker(); err != nil {
 		return err
 	}
+	if _, err := f.signer(); err != nil {
+		return err
+	}
 	cmd := fleet.Command{BookingID: cmp.Or(f.bookingID, newID()), Size: strings.ToUpper(f.size), ParcelRef: f.parcelRef,
 		RecipientRef: f.recipientRef, PreferLow: f.preferLow}
 	if f.until != "" {
@@ -177,6 +201,9 @@ func (c *cli) cancelBooking(f *cmdFlags) error {
 		return usageError("cancel needs --locker and --booking-id")
 	}
 	if err := c.needLocker(); err != nil {
+		return err
+	}
+	if _, err := f.signer(); err != nil {
 		return err
 	}
 	v, err := c.st.NextVersion(c.ctx, c.locker)

@@ -3,7 +3,10 @@
 // locker, paged, whatever the broker holds. Without a database they read
 // the broker's retained state directly, bounded in size per message and in
 // time, and say that the table may be partial. The commands that change a
-// locker go through the broker with the operator's signature.
+// locker are kept in central's database first (central resends them to a
+// locker that was away) and go through the broker with the operator's
+// signature. The lockers' sync requests are central's to answer (pudo
+// central serve); the kiosk's link (app/fleet) holds none of this.
 package fleetcli
 
 import (
@@ -14,61 +17,97 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"pudo/app/central/store"
 	"pudo/app/fleet"
 )
 
-// Delegate runs the subcommands fleetcli does not hold itself.
-type Delegate func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+const usage = `usage: pudo fleet COMMAND [flags]
 
-// Main is `pudo fleet ...`: status, doors and watch here, the others by
-// next.
-func Main(next Delegate) func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-		if len(args) == 0 {
-			return next(ctx, args, stdout, stderr)
-		}
-		c := newCLI(ctx, args[0], stdout, stderr)
-		var run func() error
-		switch args[0] {
-		case "status":
-			run = c.status
-		case "doors":
-			run = c.doors
-		case "watch":
-			run = c.watch
-		case "book", "cancel", "open", "resend":
-			if !withCentral(args) {
-				// A broker without central: the tools' own journal.
-				return next(ctx, args, stdout, stderr)
-			}
-			f := c.commandFlags()
-			run = map[string]func() error{"book": func() error { return c.book(f) }, "cancel": func() error { return c.cancelBooking(f) },
-				"open": func() error { return c.open(f) }, "resend": func() error { return c.resend(f) }}[args[0]]
-			run = c.withDB(run)
-		default:
-			return next(ctx, args, stdout, stderr)
-		}
-		if err := c.fs.Parse(args[1:]); err != nil {
-			return 2
-		}
-		err := run()
-		if c.st != nil {
-			c.st.Close()
-		}
-		var ue usageError
-		if err == nil {
-			return 0
-		}
-		fmt.Fprintln(stderr, "pudo fleet "+args[0]+":", err)
-		if errors.As(err, &ue) {
-			return 2
-		}
-		return 1
+The operator's tools. status, doors and watch read central's database
+(--db or PUDO_CENTRAL_DB); with --direct, a broker without central, they
+read the broker's retained state and say when a table may be partial.
+
+  status [--json] [L]                every locker: online since when, lock bus, backlog, free S/M/L, faults, stored seq, revocations
+  doors [--json] L                   the doors of one locker
+  watch [--json] [L]                 events as central stores them, in seq order per locker
+
+The commands that change a locker need central's database (central keeps
+each one, and resends it to a locker that was away) and the operator's
+signing key (--key FILE or PUDO_OPERATOR_KEY; pudo token keygen makes one):
+
+  book --locker L --size S|M|L --parcel-ref R [--recipient-ref X] [--until T] [--booking-id B]
+                                     book a door; prints the pickup code once
+  cancel --locker L --booking-id B   cancel a booking not yet dropped off
+  open --locker L --booking-id B|--rent N
+                                     open one stored parcel's door
+  revoke --locker L|--all --version N [--token ID]... [--courier ID]... [--staff NAME]...
+         [--carrier C]... [--key-id K]... [--issued-before T] [--list FILE.json]
+                                     push the operator's whole revocation list (it replaces an older one)
+  resend --command ID                a kept command again (a duplicate gets its first answer)
+
+The lockers' sync requests are answered by pudo central serve.
+
+Broker flags (or the environment variables named):
+  --broker URL (PUDO_FLEET_BROKER)  --fleet NAME (PUDO_FLEET)  --ca FILE (PUDO_FLEET_CA)
+  --cert FILE --cert-key FILE (PUDO_FLEET_CERT, PUDO_FLEET_CERT_KEY)  --username (PUDO_FLEET_USERNAME)
+  password: PUDO_FLEET_PASSWORD`
+
+// Main is `pudo fleet ...`.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(stderr, usage)
+		return 2
 	}
+	if msg, ok := gone[args[0]]; ok {
+		fmt.Fprintln(stderr, "pudo fleet "+args[0]+": "+msg)
+		return 2
+	}
+	c := newCLI(ctx, args[0], stdout, stderr)
+	var run func() error
+	switch args[0] {
+	case "status":
+		run = c.status
+	case "doors":
+		run = c.doors
+	case "watch":
+		run = c.watch
+	case "book", "cancel", "open", "resend":
+		f := c.commandFlags()
+		run = map[string]func() error{"book": func() error { return c.book(f) }, "cancel": func() error { return c.cancelBooking(f) },
+			"open": func() error { return c.open(f) }, "resend": func() error { return c.resend(f) }}[args[0]]
+		run = c.withDB(run)
+	case "revoke":
+		f, rf := c.commandFlags(), c.revokeFlags()
+		run = c.withDB(func() error { return c.revoke(f, rf) })
+	default:
+		fmt.Fprintf(stderr, "pudo fleet: unknown command %q\n\n%s\n", args[0], usage)
+		return 2
+	}
+	if err := c.fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	err := run()
+	if c.st != nil {
+		c.st.Close()
+	}
+	var ue usageError
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintln(stderr, "pudo fleet "+args[0]+":", err)
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}
+
+// gone are the commands that moved, with where to.
+var gone = map[string]string{
+	"serve":  "pudo central serve answers the lockers' sync requests now, from central's database (app/central/OPERATING.md, section 3)",
+	"keygen": "moved: pudo token keygen --out FILE",
+	"pubkey": "moved: pudo token pubkey --key FILE",
 }
 
 type usageError string
@@ -135,19 +174,6 @@ func (c *cli) useDB() (bool, error) {
 	return true, nil
 }
 
-// withCentral says whether a command names central's database.
-func withCentral(args []string) bool {
-	for _, a := range args {
-		if a == "--direct" || a == "-direct" {
-			return false
-		}
-		if a == "--db" || a == "-db" || strings.HasPrefix(a, "--db=") || strings.HasPrefix(a, "-db=") {
-			return true
-		}
-	}
-	return os.Getenv("PUDO_CENTRAL_DB") != ""
-}
-
 // withDB runs fn with central's database open.
 func (c *cli) withDB(fn func() error) func() error {
 	return func() error {
@@ -156,7 +182,8 @@ func (c *cli) withDB(fn func() error) func() error {
 			return err
 		}
 		if !db {
-			return usageError("this command needs central's database (--db or PUDO_CENTRAL_DB)")
+			return usageError("this command needs central's database (--db or PUDO_CENTRAL_DB): central keeps every command " +
+				"and resends it to a locker that was away")
 		}
 		return fn()
 	}

@@ -6,7 +6,6 @@ import (
 	"crypto/tls"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/url"
 	"strings"
 	"testing"
@@ -23,15 +22,13 @@ import (
 
 const testFleet = "test"
 
-func notHere(context.Context, []string, io.Writer, io.Writer) int { return 99 }
-
 func run(t *testing.T, env map[string]string, args ...string) (string, string, int) {
 	t.Helper()
 	for k, v := range env {
 		t.Setenv(k, v)
 	}
 	var out, errw bytes.Buffer
-	code := fleetcli.Main(notHere)(context.Background(), args, &out, &errw)
+	code := fleetcli.Main(context.Background(), args, &out, &errw)
 	return out.String(), errw.String(), code
 }
 

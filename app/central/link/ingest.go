@@ -21,10 +21,11 @@ import (
 // topicRoot is the first two levels of every topic of the link.
 const topicRoot = "pudo/v1"
 
-// maxPacket is the largest message the broker may send an instance: the
-// broker drops a larger one for this client instead of sending it, so one
-// locker flooding its retained state costs nothing here.
-const maxPacket = 256 << 10
+// maxPacket is the largest message the broker may send an instance, the
+// link's own bound: the broker drops a larger one for this client instead
+// of sending it, so one locker flooding its retained state costs nothing
+// here.
+const maxPacket = fleet.MaxPacket
 
 // Stats are an instance's counts since it started.
 type Stats struct {

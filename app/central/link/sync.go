@@ -25,15 +25,18 @@ func (in *Ingest) answerSync(ctx context.Context, r fleet.SyncRequest) {
 		in.log.Warn("central: sync not answered; the locker asks again", "locker", r.Locker, "err", err)
 		return
 	}
-	res := fleet.SyncResponse{RequestID: r.RequestID, Commands: []fleet.SyncCommand{}}
+	cmds := make([]fleet.SyncCommand, 0, len(missing))
 	for _, p := range missing {
-		res.Commands = append(res.Commands, fleet.SyncCommand{Name: p.Name, FleetWide: p.FleetWide, Command: json.RawMessage(p.Payload)})
+		cmds = append(cmds, fleet.SyncCommand{Name: p.Name, FleetWide: p.FleetWide, Command: json.RawMessage(p.Payload)})
 	}
-	body, _ := json.Marshal(res)
+	// In pages within the cap of sync/res: a locker that missed many
+	// commands takes them all, a page at a time.
 	t := fleet.Topics{Fleet: in.cfg.Fleet, Locker: r.Locker}
-	if err := publish(ctx, cm, t.SyncRes(), body, false, r.RequestID); err != nil {
-		in.log.Warn("central: sync answer not sent", "locker", r.Locker, "err", err)
-		return
+	for _, body := range fleet.SyncPages(r.RequestID, cmds) {
+		if err := publish(ctx, cm, t.SyncRes(), body, false, r.RequestID); err != nil {
+			in.log.Warn("central: sync answer not sent", "locker", r.Locker, "err", err)
+			return
+		}
 	}
 	in.Stats.Syncs.Add(1)
 }

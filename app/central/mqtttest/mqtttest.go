@@ -1,6 +1,6 @@
 // Package mqtttest starts Debian's mosquitto for tests, on loopback with
 // persistence on, mutual TLS (require_certificate,
-// use_identity_as_username) and the ACL pattern an operator would use. A
+// use_identity_as_username) and the fleet's ACL (app/fleet/mosquitto.acl). A
 // machine without mosquitto skips the tests, except under CI, where that
 // fails: make deps installs it.
 package mqtttest
@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -151,14 +152,7 @@ func freePort(tb testing.TB) int {
 }
 
 func (b *Broker) writeConfig() {
-	acl := `# Each locker reads and writes its own tree only; fleet-wide commands
-# are readable by all; the operator reads and writes everything.
-pattern readwrite pudo/v1/+/%u/#
-pattern read pudo/v1/+/_all/#
-
-user ` + Operator + `
-topic readwrite pudo/v1/#
-`
+	acl := ACL(b.tb)
 	must(b.tb, os.WriteFile(filepath.Join(b.dir, "acl"), []byte(acl), 0o600))
 	pw := filepath.Join(b.dir, "passwd")
 	must(b.tb, os.WriteFile(pw, nil, 0o600))
@@ -329,3 +323,19 @@ func (b *Broker) Kill() {
 // Start starts mosquitto again after Stop or Kill, on the same ports and
 // store.
 func (b *Broker) Start() { b.start() }
+
+// ACL is the broker's ACL as operators install it (app/fleet/mosquitto.acl),
+// so central's tests run the broker the fleet link's tests run.
+func ACL(tb testing.TB) string {
+	tb.Helper()
+	_, here, _, ok := runtime.Caller(0)
+	if !ok {
+		tb.Fatal("mqtttest: no source path to find app/fleet/mosquitto.acl from")
+	}
+	acl, err := os.ReadFile(filepath.Join(filepath.Dir(here), "..", "..", "fleet", "mosquitto.acl"))
+	must(tb, err)
+	if !strings.Contains(string(acl), "user "+Operator+"\n") {
+		tb.Fatalf("mosquitto.acl names no user %q", Operator)
+	}
+	return string(acl)
+}

@@ -215,3 +215,21 @@ func (s *Store) Missing(ctx context.Context, st SyncState, now time.Time) ([]Pen
 	}
 	return append(out, rest...), nil
 }
+
+// LastRevocations is the list of the newest revocation list kept for
+// locker or for the whole fleet (for AllLockers: sent anywhere), as the
+// revoke command carried it, and whether there is one.
+func (s *Store) LastRevocations(ctx context.Context, locker string) (json.RawMessage, bool, error) {
+	var list json.RawMessage
+	err := s.pool.QueryRow(ctx, `SELECT convert_from(payload, 'UTF8')::jsonb->'revocations' FROM commands
+		WHERE name = 'revoke' AND ($1 = '_all' OR locker IN ($1, '_all'))
+		ORDER BY coalesce((convert_from(payload, 'UTF8')::jsonb->'revocations'->>'version')::bigint, 0) DESC, issued_at DESC
+		LIMIT 1`, locker).Scan(&list)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("store: revocations: %w", err)
+	}
+	return list, true, nil
+}
