@@ -159,7 +159,7 @@ func (k *Kiosk) Start() {
 	cfg := fleet.DefaultConfig()
 	cfg.Enabled, cfg.Broker, cfg.Fleet = true, f.Broker.TLSURL(), f.Name
 	cfg.CAFile, cfg.CertFile, cfg.KeyFile = ident.CAFile, ident.CertFile, ident.KeyFile
-	cfg.ReconnectSpread = time.Millisecond
+	cfg.ReconnectWindow = time.Millisecond
 	kl, err := fleet.New(cfg, k.ID, k.Locker.Office(), k.DB, fleet.Options{ClockSynced: func() bool { return true },
 		OperatorKeys: []cred.PublicKey{f.Key.Public()}}, Log().With("kiosk", k.ID))
 	if err != nil {
