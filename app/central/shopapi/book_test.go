@@ -151,6 +151,13 @@ func TestCancelExtendAndTheStoryInTheFeedAndWebhook(t *testing.T) {
 	want := []string{"booking.booked", "rent.booked", "booking.booked", "rent.booked", "booking.cancelled"}
 	r.WaitFor("the feed to tell both bookings' story", func() bool { return contains(r.feedKinds(key), want...) })
 	r.WaitFor("the webhook to get the same story", func() bool { return contains(rc.kinds(), want...) })
+	// An extension is news, not a state: the booking stays reserved.
+	r.WaitFor("the feed to say rent.extended", func() bool { return slices.Contains(r.feedKinds(key), "rent.extended") })
+	var still booked
+	r.do("GET", "/v1/bookings/"+one.ID, key, "").json(t, &still)
+	if still.State != "reserved" || !still.ExpiresAt.Equal(until) {
+		t.Fatalf("the extended booking reads %+v", still)
+	}
 	g := r.do("GET", "/v1/bookings/"+two.ID, key, "")
 	var got booked
 	g.json(t, &got)

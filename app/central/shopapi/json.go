@@ -52,7 +52,7 @@ func stateOf(v store.BookingView) string {
 		return stateCancelled
 	}
 	switch v.RentState {
-	case "stored", "moved":
+	case "stored":
 		return stateStored
 	case "collected", "expired", "reclaimed", "cancelled":
 		return v.RentState

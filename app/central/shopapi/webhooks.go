@@ -56,7 +56,8 @@ func (c WebhookConfig) withDefaults() WebhookConfig {
 
 // eventKinds are the kinds of the feed, for a webhook's filter.
 var eventKinds = []string{"booking.booked", "booking.refused", "booking.cancelled",
-	"rent.booked", "rent.reserved", "rent.stored", "rent.collected", "rent.expired", "rent.lapsed", "rent.reclaimed", "rent.cancelled"}
+	"rent.booked", "rent.reserved", "rent.stored", "rent.collected", "rent.expired", "rent.lapsed", "rent.reclaimed", "rent.cancelled",
+	"rent.extended", "rent.moved", "rent.problem"}
 
 type webhookRequest struct {
 	URL   string   `json:"url"`

@@ -163,7 +163,10 @@ type BookingView struct {
 	// Answer is the booking's state at central: "" (nothing sent), sent,
 	// booked, refused or cancelled.
 	Answer    string
-	RentState string // the rent's state from the locker's events ("" before any)
+	// RentState is the rent's state from the locker's events ("" before
+	// any): booked, reserved, stored, collected, expired, lapsed,
+	// reclaimed or cancelled.
+	RentState string
 	RentID    int64
 	DoorID    int64
 	Version   int64
@@ -177,7 +180,7 @@ type BookingView struct {
 }
 
 const bookingViewCols = `sb.booking_id, sb.lockers, coalesce(b.locker, ''), coalesce(sb.current, ''), sb.size, sb.parcel_ref, sb.recipient_ref,
-	coalesce(b.state, ''), coalesce(r.state, ''), coalesce(b.rent_id, 0), coalesce(r.door_id, b.door_id, 0), coalesce(b.version, 0),
+	coalesce(b.state, ''), coalesce(sb.rent_state, ''), coalesce(b.rent_id, 0), coalesce(r.door_id, b.door_id, 0), coalesce(b.version, 0),
 	coalesce((SELECT (c.result->>'expires_at')::timestamptz FROM commands c WHERE c.booking_id = sb.current AND c.name IN ('book', 'extend')
 		AND c.status = 'ok' ORDER BY c.version DESC LIMIT 1), 'epoch'),
 	sb.created_at, greatest(sb.created_at, b.updated_at, r.updated_at),

@@ -33,6 +33,9 @@ CREATE TABLE shop_bookings (
 	shop         bigint NOT NULL REFERENCES shops (id),
 	lockers      text[] NOT NULL,
 	current      text UNIQUE,
+	-- The rent's state from the locker's events (those that are states:
+	-- an extension or a problem report is news, not a state).
+	rent_state   text,
 	size         text NOT NULL,
 	parcel_ref   text NOT NULL,
 	recipient_ref text NOT NULL DEFAULT '',
@@ -99,11 +102,16 @@ END $$;
 
 -- A rent's state moves as central applies the locker's events, in seq
 -- order; a rent that learns its booking late (the locker's answer came
--- after its first event) reports its state then.
+-- after its first event) reports its state then. Each rent.* event the
+-- rent takes is the shop's news; only those that are states move the
+-- booking's rent_state.
 CREATE FUNCTION shop_rent_event() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP = 'UPDATE' AND NEW.state = OLD.state AND NEW.booking_id IS NOT DISTINCT FROM OLD.booking_id THEN
 		RETURN NULL;
+	END IF;
+	IF NEW.state IN ('booked', 'reserved', 'stored', 'collected', 'expired', 'lapsed', 'reclaimed', 'cancelled') THEN
+		UPDATE shop_bookings SET rent_state = NEW.state WHERE current = NEW.booking_id;
 	END IF;
 	PERFORM shop_event(NEW.booking_id, 'rent.' || NEW.state, NEW.locker, NEW.rent_id, NEW.door_id);
 	RETURN NULL;
