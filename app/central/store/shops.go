@@ -162,7 +162,7 @@ type BookingView struct {
 	RecipientRef string
 	// Answer is the booking's state at central: "" (nothing sent), sent,
 	// booked, refused or cancelled.
-	Answer    string
+	Answer string
 	// RentState is the rent's state from the locker's events ("" before
 	// any): booked, reserved, stored, collected, expired, lapsed,
 	// reclaimed or cancelled.
