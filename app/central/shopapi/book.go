@@ -198,6 +198,7 @@ func freeFor(free map[string]int, size string) int {
 func (s *Server) attempt(w http.ResponseWriter, r *http.Request, p principal, key, id string, b booking, caps map[string]store.Capacity) error {
 	ls := candidates(b, caps)
 	if len(ls) == 0 {
+		s.drop(r, p, id)
 		s.release(r, p, key)
 		return httpapi.Errorf(http.StatusConflict, "no_free_door",
 			"none of the %d lockers asked for is online with a free door of size %s or larger by its last report", len(b.Lockers), b.Size)
@@ -208,6 +209,7 @@ func (s *Server) attempt(w http.ResponseWriter, r *http.Request, p principal, ke
 		var err error
 		res, answered, err = s.send(r.Context(), p, id, locker, b)
 		if err != nil {
+			s.drop(r, p, id)
 			s.release(r, p, key)
 			return err
 		}
@@ -368,6 +370,13 @@ func (s *Server) fetchCode(w http.ResponseWriter, r *http.Request, p principal, 
 		return s.accepted(w, r, p, v.ID)
 	}
 	return s.booked(w, r, p, key, v.ID, res)
+}
+
+// drop forgets a booking that went to no locker.
+func (s *Server) drop(r *http.Request, p principal, id string) {
+	if err := s.st.DropUnsentBooking(context.WithoutCancel(r.Context()), p.Shop, id); err != nil {
+		s.log.Warn("shopapi: a booking sent nowhere not forgotten", "booking", id, "err", err)
+	}
 }
 
 func (s *Server) release(r *http.Request, p principal, key string) {

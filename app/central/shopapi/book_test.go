@@ -82,6 +82,10 @@ func TestBookAtTheFirstOfAListWithAFreeDoor(t *testing.T) {
 	if full.status != http.StatusConflict || full.code() != "no_free_door" {
 		t.Fatalf("no L anywhere: %d %s", full.status, full.body)
 	}
+	// A booking that went to no locker does not stand as pending.
+	if list := r.do("GET", "/v1/bookings?state=pending", key, ""); strings.Contains(string(list.body), "P-3") {
+		t.Fatalf("the booking no locker was asked for is listed: %s", list.body)
+	}
 }
 
 // Each shop sees its own bookings only: another shop's booking answers

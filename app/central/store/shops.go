@@ -380,3 +380,14 @@ func (s *Store) ShopList(ctx context.Context) ([]ShopSummary, error) {
 		return x, err
 	})
 }
+
+// DropUnsentBooking forgets a shop's booking of which no command was
+// kept (it went to no locker), so it does not stand as pending for ever.
+func (s *Store) DropUnsentBooking(ctx context.Context, shop int64, id string) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM shop_bookings sb WHERE shop = $1 AND booking_id = $2
+		AND NOT EXISTS (SELECT 1 FROM commands c WHERE starts_with(c.booking_id, sb.booking_id || '@'))`, shop, id)
+	if err != nil {
+		return fmt.Errorf("store: booking %s: %w", id, err)
+	}
+	return nil
+}
