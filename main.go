@@ -295,7 +295,14 @@ func lockerOptions(cfg config.Config) core.Options {
 	o := core.Options{KioskID: cfg.Kiosk.ID, PickupWindow: cfg.Rents.PickupWindow, Retention: cfg.Rents.Retention,
 		BookingHold: cfg.Rents.BookingHold, RemoteOpen: cfg.Rents.RemoteOpen, ReopenGrace: cfg.Screen.ReopenGrace,
 		OperatorKeys: cfg.Operator.Keys(), DidNotOpen: cfg.Lock.DidNotOpenAfter.Std(), FlapLimit: cfg.Locker.FlapLimit,
-		CarrierKeys: cfg.CarrierKeys()}
+		CarrierKeys: cfg.CarrierKeys(), TokenSkew: cfg.Operator.TokenSkew}
+	if cfg.Operator.SigningKey != "" {
+		// Validate read it already; a token of this key counts only if
+		// the locker issued it.
+		if k, err := cred.ReadPrivateKey(cfg.Operator.SigningKey); err == nil {
+			o.SiteKey = k.Public()
+		}
+	}
 	if cfg.Fleet.Enabled {
 		if cfg.Fleet.RetainUntilPUBACK {
 			o.Holds = append(o.Holds, fleet.EventHoldAcked())
@@ -432,6 +439,7 @@ func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *s
 	}
 	ac := cfg.API
 	ac.KioskID = cfg.Kiosk.ID
+	ac.TokenCaps = api.TokenCaps{Courier: cfg.Operator.CourierTokenMax, Staff: cfg.Operator.BadgeMax, Pickup: cfg.Operator.PickupTokenMax}
 	if cfg.Operator.SigningKey != "" {
 		k, err := cred.ReadPrivateKey(cfg.Operator.SigningKey)
 		if err != nil {

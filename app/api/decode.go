@@ -40,7 +40,9 @@ const maxHold = 30 * 24 * time.Hour
 
 // booking checks the request and turns it into what the core takes.
 func (b bookingRequest) booking(now time.Time) (core.Booking, error) {
-	size := strings.ToUpper(strings.TrimSpace(b.Size))
+	// Exactly as the schema has them: a lower-case "s" accepted here
+	// would be refused by any client that validates against it.
+	size := b.Size
 	if size != "S" && size != "M" && size != "L" {
 		return core.Booking{}, &fieldError{Field: "size", Msg: fmt.Sprintf("%q is not S, M or L", clip(b.Size))}
 	}

@@ -167,7 +167,11 @@ func (d *deliverer) batch(ctx context.Context, after int64) (evs []storage.Event
 // handle delivers one event with retries, or parks it. It returns an error
 // only when ctx ended or the store failed: then the event stays undone.
 func (d *deliverer) handle(ctx context.Context, e storage.Event) error {
-	body, _ := json.Marshal(eventOut(e, d.s.cfg.KioskID, d.hook.Key == ""))
+	v, err := d.s.idsOwner(ctx, d.hook.Key)
+	if err != nil {
+		return err
+	}
+	body, _ := json.Marshal(eventOut(e, d.s.cfg.KioskID, d.hook.Key == "", v))
 	held, err := d.holdIfBehind(ctx, e, body)
 	if err != nil || held {
 		return err
@@ -238,8 +242,12 @@ func (d *deliverer) backoff(attempt int) time.Duration {
 
 // post makes one attempt; only a 2xx answer counts as delivered.
 func (d *deliverer) post(ctx context.Context, e storage.Event, body []byte) error {
+	v, err := d.s.idsOwner(ctx, d.hook.Key)
+	if err != nil {
+		return err
+	}
 	return httpapi.PostWebhook(ctx, d.client, httpapi.Delivery{URL: d.hook.URL, Secret: d.secret,
-		EventID: strconv.FormatInt(e.Seq, 10), Kind: e.Kind, Body: body, At: d.s.now()})
+		EventID: strconv.FormatInt(v.seq(e.Seq), 10), Kind: e.Kind, Body: body, At: d.s.now()})
 }
 
 func (d *deliverer) count(outcome string) {

@@ -217,6 +217,7 @@ func (f *benchFleetT) startReal(ctx context.Context, b *testing.B, id string, sp
 	cfg.Enabled, cfg.Broker, cfg.Fleet = true, f.broker.TLSURL(), testFleet
 	cfg.CAFile, cfg.CertFile, cfg.KeyFile = id2.CAFile, id2.CertFile, id2.KeyFile
 	cfg.ReconnectWindow, cfg.PublishRate = max(spread, time.Millisecond), 2000
+	cfg.RenewBefore = time.Hour // the test certificates last a day
 	link, err := fleet.New(cfg, id, l.Office(), db, fleet.Options{ClockSynced: func() bool { return true }}, quiet)
 	if err != nil {
 		b.Fatal(err)

@@ -330,6 +330,7 @@ func startKiosk(t *testing.T, ctx context.Context, b *mqtttest.Broker, id string
 	cfg.Enabled, cfg.Broker, cfg.Fleet = true, b.TLSURL(), testFleet
 	cfg.CAFile, cfg.CertFile, cfg.KeyFile = idn.CAFile, idn.CertFile, idn.KeyFile
 	cfg.ReconnectWindow = 200 * time.Millisecond
+	cfg.RenewBefore = time.Hour // the test certificates last a day
 	k := &kiosk{id: id, dir: t.TempDir(), cfg: cfg, key: key}
 	k.start(t, ctx)
 	t.Cleanup(k.stop)

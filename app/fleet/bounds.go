@@ -23,6 +23,8 @@ var payloadCap = map[string]int{
 	sufSyncReq:  8 << 10,
 	sufSyncRes:  256 << 10,
 	sufConfirm:  1 << 10,
+	sufCertReq:  4 << 10,
+	sufCertRes:  16 << 10,
 }
 
 // MaxPacket is the MQTT 5 Maximum Packet Size the locker (and the

@@ -73,6 +73,9 @@ type Config struct {
 	// acknowledgement, for a broker without pudo central; by default an
 	// event is kept until the operator confirms it stored.
 	RetainUntilPUBACK bool `toml:"retain_until_puback"`
+	// RenewBefore is how long before its end the client certificate is
+	// renewed over the link (the operator's central issues the new one).
+	RenewBefore time.Duration `toml:"renew_before"`
 }
 
 // DefaultConfig is the link switched off.
@@ -89,6 +92,7 @@ func DefaultConfig() Config {
 		HealthEvery:         time.Minute,
 		RemoteOpenPerMinute: 6,
 		MaxClockSkew:        5 * time.Minute,
+		RenewBefore:         30 * 24 * time.Hour,
 	}
 }
 
@@ -105,6 +109,7 @@ func (c Config) withDefaults() Config {
 	c.HealthEvery = cmp.Or(c.HealthEvery, d.HealthEvery)
 	c.RemoteOpenPerMinute = cmp.Or(c.RemoteOpenPerMinute, d.RemoteOpenPerMinute)
 	c.MaxClockSkew = cmp.Or(c.MaxClockSkew, d.MaxClockSkew)
+	c.RenewBefore = cmp.Or(c.RenewBefore, d.RenewBefore)
 	return c
 }
 
@@ -168,6 +173,8 @@ func (c Config) Validate() error {
 		return &ConfigError{"remote_open_per_minute", "must be 1..60"}
 	case c.MaxClockSkew < 0:
 		return &ConfigError{"max_clock_skew", "must not be negative"}
+	case c.RenewBefore < time.Hour || c.RenewBefore > 10*365*24*time.Hour:
+		return &ConfigError{"renew_before", "must be 1h..87600h (how long before its end the certificate is renewed)"}
 	}
 	return nil
 }

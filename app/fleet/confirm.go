@@ -81,6 +81,13 @@ func (q *latest) put(v []byte) {
 	signal(q.wake)
 }
 
+// clear drops what waits.
+func (q *latest) clear() {
+	q.mu.Lock()
+	q.v = nil
+	q.mu.Unlock()
+}
+
 func (q *latest) take(ctx context.Context) ([]byte, bool) {
 	for {
 		q.mu.Lock()

@@ -72,6 +72,15 @@
 // bytes plus 145 a door, and a locker with more doors than its cap holds
 // lists the first and counts the rest; a sync answer comes in pages.
 //
+// # Certificates
+//
+// The client certificate is read at each handshake from a holder that a
+// renewal replaces (certStore): fleet.renew_before its end, the link asks
+// the operator over cert/req with a fresh key, checks the answer on
+// cert/res (this locker, this key, the same CA, a later end), writes key
+// and certificate over the configured files and takes them from the next
+// connection on.
+//
 // # Reconnects
 //
 // After a lost connection a locker waits a random part of its reconnect

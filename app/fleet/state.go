@@ -158,6 +158,9 @@ func (l *Link) sessionUp(ctx context.Context, cm *autopaho.ConnectionManager) {
 		// The operator's confirmation, retained: the newest comes at once.
 		{Topic: l.topics.Confirm(), QoS: 1},
 	}
+	if l.certs != nil {
+		subs = append(subs, paho.SubscribeOptions{Topic: l.topics.CertRes(), QoS: 1})
+	}
 	sa, err := cm.Subscribe(sctx, &paho.Subscribe{Subscriptions: subs})
 	var refused []string
 	if sa != nil {
@@ -174,6 +177,7 @@ func (l *Link) sessionUp(ctx context.Context, cm *autopaho.ConnectionManager) {
 		l.log.Warn("fleet: subscribe failed; commands wait for the next connection", "err", err)
 	default:
 		l.ready.Store(true)
+		signal(l.renewWake)
 	}
 	l.sayBirth(ctx, cm)
 }

@@ -1,7 +1,8 @@
-// Package passhash keeps secrets that people choose (a staff PIN at the
-// kiosk, an operator's password for central's dashboard) as argon2id
-// hashes in the PHC string form, each carrying its own cost and salt:
-// $argon2id$v=19$m=..,t=..,p=..$salt$hash. It imports nothing of Pudo's.
+// Package passhash keeps a secret a person chooses (an operator's password
+// for central's dashboard) as an argon2id hash in the PHC string form,
+// carrying its own cost and salt: $argon2id$v=19$m=..,t=..,p=..$salt$hash.
+// It imports nothing of Pudo's. (The kiosk's staff PINs use the same form
+// keyed by the locker's own secret, in app/core.)
 package passhash
 
 import (
@@ -21,8 +22,8 @@ type Cost struct {
 	Threads uint8
 }
 
-// DefaultCost is OWASP's argon2id minimum (19 MiB, 2 passes), about 50 ms
-// on a kiosk-class ARM board: slow for a stolen file, quick at a login.
+// DefaultCost is OWASP's argon2id minimum (19 MiB, 2 passes): slow for a
+// stolen database, quick at a login.
 var DefaultCost = Cost{Time: 2, Memory: 19 * 1024, Threads: 1}
 
 // Hash hashes secret with a fresh salt at cost c.

@@ -26,6 +26,11 @@ import (
 // retained state costs the tool nothing and hides no other locker.
 const maxDirectMessage = 64 << 10
 
+// dialWait bounds connecting and checking the identity's rights: a
+// broker that answers nothing in a minute is not there for the tool, and a
+// slow one (a loaded host) gets its minute.
+const dialWait = time.Minute
+
 // quietEnd ends a direct read once nothing came for this long (retained
 // messages come at once); --wait bounds it anyway.
 const quietEnd = 500 * time.Millisecond
@@ -44,7 +49,7 @@ func (c *cli) dialDirect() (*direct, error) {
 	if err != nil || u.Host == "" {
 		return nil, usageError(fmt.Sprintf("--broker %q is not a URL such as mqtts://broker.example:8883", c.broker))
 	}
-	ctx, cancel := context.WithTimeout(c.ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(c.ctx, dialWait)
 	defer cancel()
 	var conn net.Conn
 	switch u.Scheme {
@@ -177,9 +182,12 @@ func (d *direct) checkOperator(ctx context.Context, fleetName string) error {
 	case <-got:
 		d.c.Unsubscribe(ctx, &paho.Unsubscribe{Topics: []string{topic}})
 		return nil
-	case <-time.After(3 * time.Second):
-		return refused
 	case <-ctx.Done():
+		// A broker that takes the probe and never hands it back is
+		// filtering what this identity reads: no operator's rights.
+		if c := context.Cause(ctx); errors.Is(c, context.DeadlineExceeded) {
+			return fmt.Errorf("%w (the broker took a probe message and did not hand it back within %s)", refused, dialWait)
+		}
 		return ctx.Err()
 	}
 }

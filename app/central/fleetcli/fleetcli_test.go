@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"pudo/app/central/pgtest"
 	"pudo/app/central/store"
 	"pudo/app/fleet"
+	"pudo/app/testenv"
 )
 
 const testFleet = "test"
@@ -26,6 +28,11 @@ func run(t *testing.T, env map[string]string, args ...string) (string, string, i
 	t.Helper()
 	for k, v := range env {
 		t.Setenv(k, v)
+	}
+	if len(args) > 0 && slices.Contains([]string{"book", "cancel", "open", "revoke", "resend"}, args[0]) {
+		// An answer is awaited for at most --wait: on a loaded machine
+		// the test's ceiling, not the tool's 15 s.
+		args = append([]string{args[0], "--wait", testenv.Patience.String()}, args[1:]...)
 	}
 	var out, errw bytes.Buffer
 	code := fleetcli.Main(context.Background(), args, &out, &errw)

@@ -37,7 +37,7 @@ type rig struct {
 	env map[string]string
 }
 
-func newRig(t *testing.T) *rig {
+func newRig(t *testing.T, edit ...func(*rig, *link.Config)) *rig {
 	t.Helper()
 	r := &rig{t: t, b: mqtttest.Start(t), key: cred.GenerateKey()}
 	db := pgtest.Start(t).NewDB(t)
@@ -58,8 +58,12 @@ func newRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	op := r.b.OperatorIdentity()
-	in, err := link.New(link.Config{Broker: r.b.TLSURL(), Fleet: testFleet, CAFile: op.CAFile, CertFile: op.CertFile, KeyFile: op.KeyFile,
-		Key: r.key, ConfirmEvery: 200 * time.Millisecond}, st, quiet)
+	cfg := link.Config{Broker: r.b.TLSURL(), Fleet: testFleet, CAFile: op.CAFile, CertFile: op.CertFile, KeyFile: op.KeyFile,
+		Key: r.key, ConfirmEvery: 200 * time.Millisecond}
+	for _, e := range edit {
+		e(r, &cfg)
+	}
+	in, err := link.New(cfg, st, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,6 +79,8 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // the rig's operator key; it can stop and start again on its own files.
 type kiosk struct {
 	r      *rig
+	edit   []func(*fleet.Config)
+	idn    mqtttest.Identity // its certificate, issued once
 	id     string
 	dir    string
 	locker *core.Locker
@@ -82,8 +88,8 @@ type kiosk struct {
 	done   chan struct{}
 }
 
-func (r *rig) kiosk(id string) *kiosk {
-	k := &kiosk{r: r, id: id, dir: r.t.TempDir()}
+func (r *rig) kiosk(id string, edit ...func(*fleet.Config)) *kiosk {
+	k := &kiosk{r: r, id: id, dir: r.t.TempDir(), edit: edit, idn: r.b.Locker(r.t, id)}
 	k.start()
 	r.t.Cleanup(k.stop)
 	testenv.Await(r.t, "kiosk "+id+" registered by central", func() bool {
@@ -106,10 +112,14 @@ func (k *kiosk) start() {
 	if err := k.locker.SetUp(ctx, doors); err != nil {
 		t.Fatal(err)
 	}
-	id := k.r.b.Locker(t, k.id)
 	cfg := fleet.DefaultConfig()
-	cfg.Enabled, cfg.Broker, cfg.Fleet, cfg.CAFile, cfg.CertFile, cfg.KeyFile = true, k.r.b.TLSURL(), testFleet, id.CAFile, id.CertFile, id.KeyFile
+	cfg.Enabled, cfg.Broker, cfg.Fleet = true, k.r.b.TLSURL(), testFleet
+	cfg.CAFile, cfg.CertFile, cfg.KeyFile = k.idn.CAFile, k.idn.CertFile, k.idn.KeyFile
 	cfg.ReconnectWindow = 200 * time.Millisecond
+	cfg.RenewBefore = time.Hour // the test certificates last a day
+	for _, e := range k.edit {
+		e(&cfg)
+	}
 	kl, err := fleet.New(cfg, k.id, k.locker.Office(), sdb, fleet.Options{ClockSynced: func() bool { return true }, OperatorKeys: keys}, quiet)
 	if err != nil {
 		t.Fatal(err)

@@ -13,14 +13,17 @@ import (
 
 // row is one locker as status shows it, from either source.
 type row struct {
-	Locker    string          `json:"locker"`
-	Online    *bool           `json:"online"`
-	Since     time.Time       `json:"since,omitzero"`
-	Health    *fleet.Health   `json:"health,omitempty"`
-	Capacity  *fleet.Capacity `json:"capacity,omitempty"`
-	Stored    *int64          `json:"stored_through,omitempty"`
-	Alerts    int             `json:"open_alerts,omitempty"`
-	Truncated bool            `json:"truncated,omitempty"`
+	Locker   string          `json:"locker"`
+	Online   *bool           `json:"online"`
+	Since    time.Time       `json:"since,omitzero"`
+	Health   *fleet.Health   `json:"health,omitempty"`
+	Capacity *fleet.Capacity `json:"capacity,omitempty"`
+	Stored   *int64          `json:"stored_through,omitempty"`
+	// CertNotAfter is the end of the certificate central issued the
+	// locker last (enrolment or renewal over the link).
+	CertNotAfter time.Time `json:"cert_not_after,omitzero"`
+	Alerts       int       `json:"open_alerts,omitempty"`
+	Truncated    bool      `json:"truncated,omitempty"`
 }
 
 const statusHeader = "%-16s %-8s %-38s %-8s %-8s %-10s %-6s %-9s %s\n"
@@ -78,6 +81,9 @@ func (c *cli) statusDB() error {
 
 func fromDB(l store.Locker) row {
 	r := row{Locker: l.ID, Online: &l.Online, Since: l.OnlineChanged, Stored: &l.StoredThrough}
+	if l.CertNotAfter.After(time.Unix(0, 0)) {
+		r.CertNotAfter = l.CertNotAfter
+	}
 	if l.Health != nil {
 		r.Health = decode[fleet.Health](l.Health)
 	}

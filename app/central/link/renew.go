@@ -9,36 +9,19 @@ import (
 	"pudo/app/fleet"
 )
 
-// Renewal over the link: a locker whose certificate nears its end
-// publishes a certificate request on its cert/req; central answers on its
-// cert/res with a certificate for the locker the topic names, which the
-// broker authorised with the current certificate. The request's common
-// name must be that locker.
+// Renewal over the link (the locker's side is app/fleet's renew.go): a
+// locker whose certificate nears its end publishes a certificate request
+// on its cert/req; central answers on its cert/res with a certificate for
+// the locker the topic names, which the broker authorised with the
+// current certificate. The request's common name must be that locker.
 
-// CertRequest is what a locker sends on cert/req.
-type CertRequest struct {
-	RequestID string `json:"request_id"`
-	Locker    string `json:"locker"`
-	CSR       string `json:"csr"`
-}
-
-// CertResponse is central's answer on cert/res.
-type CertResponse struct {
-	RequestID   string `json:"request_id"`
-	Certificate string `json:"certificate,omitempty"`
-	CA          string `json:"ca,omitempty"`
-	Error       string `json:"error,omitempty"`
-}
-
-const (
-	sufCertReq = "cert/req"
-	sufCertRes = "cert/res"
-)
+// sufCertReq is the topic of renewal requests below a locker's tree.
+const sufCertReq = "cert/req"
 
 // renew answers one request once the batch holding it is stored.
 func (in *Ingest) renew(ctx context.Context, locker string, payload []byte) {
-	var req CertRequest
-	res := CertResponse{}
+	var req fleet.CertRequest
+	res := fleet.CertResponse{}
 	switch {
 	case json.Unmarshal(payload, &req) != nil:
 		res.Error = "not a certificate request"
@@ -62,7 +45,7 @@ func (in *Ingest) renew(ctx context.Context, locker string, payload []byte) {
 	cm := in.cm
 	in.mu.Unlock()
 	t := fleet.Topics{Fleet: in.cfg.Fleet, Locker: locker}
-	if err := publish(ctx, cm, topicRoot+"/"+t.Fleet+"/"+locker+"/"+sufCertRes, body, false, res.RequestID); err != nil {
+	if err := publish(ctx, cm, t.CertRes(), body, false, res.RequestID); err != nil {
 		in.log.Warn("central: certificate answer not sent", "locker", locker, "err", err)
 	}
 }

@@ -18,6 +18,7 @@ import (
 
 	"pudo/app/central/enrol"
 	"pudo/app/central/link"
+	"pudo/app/fleet"
 )
 
 // A locker renews its certificate over the link: central answers with a
@@ -41,10 +42,10 @@ func TestRenewOverTheLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := make(chan link.CertResponse, 2)
+	got := make(chan fleet.CertResponse, 2)
 	c := paho.NewClient(paho.ClientConfig{Conn: conn, OnPublishReceived: []func(paho.PublishReceived) (bool, error){
 		func(pr paho.PublishReceived) (bool, error) {
-			var res link.CertResponse
+			var res fleet.CertResponse
 			json.Unmarshal(pr.Packet.Payload, &res)
 			got <- res
 			return true, nil
@@ -61,11 +62,11 @@ func TestRenewOverTheLink(t *testing.T) {
 	}
 	r.waitFor("central subscribed", in.Ready)
 	for _, cn := range []string{"SOMEONE", "K9"} {
-		body, _ := json.Marshal(link.CertRequest{RequestID: cn, Locker: "K9", CSR: newCSR(t, cn)})
+		body, _ := json.Marshal(fleet.CertRequest{RequestID: cn, Locker: "K9", CSR: newCSR(t, cn)})
 		if _, err := c.Publish(ctx, &paho.Publish{QoS: 1, Topic: base + "cert/req", Payload: body}); err != nil {
 			t.Fatal(err)
 		}
-		var res link.CertResponse
+		var res fleet.CertResponse
 		select {
 		case res = <-got:
 		case <-ctx.Done():
