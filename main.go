@@ -8,8 +8,9 @@
 //	pudo backup FILE                                    consistent copy of the database, online
 //	pudo api-key new --name N --scope S                 make an API key
 //	pudo token keygen|pubkey|new|show [flags]           the operator's keys and QR tokens (courier, staff badge)
-//	pudo fleet COMMAND [flags]                          the operator's view of the fleet over MQTT
+//	pudo fleet COMMAND [flags]                          the operator's tools, from central's database or the broker
 //	pudo carrier keygen|pubkey|open [flags]             a carrier's seal key; open the walk-in codes sealed for it
+//	pudo central serve|migrate|enrol [flags]            the operator's service: the fleet in PostgreSQL
 //	pudo help                                           every command and flag (also --help)
 //
 // With no configuration it runs the demo locker: a simulated lock board of
@@ -37,6 +38,8 @@ import (
 	"pudo/app"
 	"pudo/app/api"
 	"pudo/app/carrier"
+	"pudo/app/central"
+	"pudo/app/central/fleetcli"
 	"pudo/app/config"
 	"pudo/app/core"
 	"pudo/app/cred"
@@ -74,8 +77,9 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	},
 	"backup":  doctor.BackupMain,
 	"token":   cred.Main,
-	"fleet":   fleet.Main,
+	"fleet":   fleetcli.Main,
 	"carrier": carrier.Main,
+	"central": central.Main,
 	"help":    helpMain, "--help": helpMain, "-help": helpMain, "-h": helpMain,
 }
 
@@ -289,9 +293,20 @@ func lockerOptions(cfg config.Config) core.Options {
 	o := core.Options{KioskID: cfg.Kiosk.ID, PickupWindow: cfg.Rents.PickupWindow, Retention: cfg.Rents.Retention,
 		BookingHold: cfg.Rents.BookingHold, RemoteOpen: cfg.Rents.RemoteOpen, ReopenGrace: cfg.Screen.ReopenGrace,
 		OperatorKeys: cfg.Operator.Keys(), DidNotOpen: cfg.Lock.DidNotOpenAfter.Std(), FlapLimit: cfg.Locker.FlapLimit,
-		CarrierKeys: cfg.CarrierKeys()}
+		CarrierKeys: cfg.CarrierKeys(), TokenSkew: cfg.Operator.TokenSkew}
+	if cfg.Operator.SigningKey != "" {
+		// Validate read it already; a token of this key counts only if
+		// the locker issued it.
+		if k, err := cred.ReadPrivateKey(cfg.Operator.SigningKey); err == nil {
+			o.SiteKey = k.Public()
+		}
+	}
 	if cfg.Fleet.Enabled {
-		o.Holds = append(o.Holds, fleet.EventHold())
+		if cfg.Fleet.RetainUntilPUBACK {
+			o.Holds = append(o.Holds, fleet.EventHoldAcked())
+		} else {
+			o.Holds = append(o.Holds, fleet.EventHold())
+		}
 	}
 	if cfg.API.Enabled {
 		o.Holds = append(o.Holds, api.EventHolds(cfg.API)...)
@@ -422,6 +437,7 @@ func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *s
 	}
 	ac := cfg.API
 	ac.KioskID = cfg.Kiosk.ID
+	ac.TokenCaps = api.TokenCaps{Courier: cfg.Operator.CourierTokenMax, Staff: cfg.Operator.BadgeMax, Pickup: cfg.Operator.PickupTokenMax}
 	if cfg.Operator.SigningKey != "" {
 		k, err := cred.ReadPrivateKey(cfg.Operator.SigningKey)
 		if err != nil {

@@ -51,6 +51,7 @@ func TestBrokerHasNoAuthority(t *testing.T) {
 		CmdRevoke:  {Revocations: list},
 		CmdState:   {},
 		CmdRebirth: {},
+		CmdResend:  {FromSeq: 1},
 	}
 	if len(cmds) != len(commandNames) {
 		t.Fatalf("the test knows %d commands, the link %d", len(cmds), len(commandNames))

@@ -269,6 +269,8 @@ func (l *Link) apply(ctx context.Context, name, target string, signer cred.Publi
 	case CmdRebirth:
 		signal(l.force, true)
 		return ok(res)
+	case CmdResend:
+		return l.resend(ctx, target, c, res)
 	}
 	return refuse(res, "unknown_command", name)
 }
@@ -547,6 +549,10 @@ func checkFields(name string, c Command, now time.Time) error {
 	case CmdConfig:
 		if c.Key == "" || c.Value == nil {
 			return errors.New("config needs key and value (\"\" restores the configured value)")
+		}
+	case CmdResend:
+		if c.FromSeq < 1 {
+			return errors.New("resend needs from_seq, the first event to send again")
 		}
 	}
 	return nil

@@ -79,6 +79,14 @@ type Link struct {
 	up    chan struct{}
 	// healthNow asks for state/health at once (the backlog went out).
 	healthNow chan struct{}
+	// confirms hands the operator's newest confirmation to confirmLoop.
+	confirms *latest
+	// certs is the client certificate (nil: none, a password); certAnswers
+	// hands the operator's answers on cert/res to renewLoop, and renewWake
+	// wakes it when the link is ready.
+	certs       *certStore
+	certAnswers *latest
+	renewWake   chan struct{}
 	// lastHealth is when state/health went out; the state goroutine's own.
 	lastHealth time.Time
 	opens      *limit.Bucket
@@ -120,7 +128,8 @@ func New(cfg Config, id string, c Core, db *storage.DB, opts Options, log *slog.
 	}
 	l := &Link{cfg: cfg, id: id, topics: Topics{Fleet: cfg.Fleet, Locker: id}, core: c, db: db, opts: opts, log: log,
 		keys: keys, now: opts.Now, cmds: newQueue(), dirty: make(chan struct{}, 1), force: make(chan bool, 1),
-		up: make(chan struct{}, 1), healthNow: make(chan struct{}, 1), boot: opts.Boot}
+		up: make(chan struct{}, 1), healthNow: make(chan struct{}, 1), boot: opts.Boot, confirms: newLatest(),
+		certAnswers: newLatest(), renewWake: make(chan struct{}, 1)}
 	l.start = l.now()
 	l.outbox = newOutbox(l)
 	l.refusedLog = limit.New(refusedLogsPerMinute, time.Minute, l.now)
@@ -209,6 +218,8 @@ func (l *Link) Run(ctx context.Context) error {
 	wg.Go(func() { l.commandLoop(ctx, cm) })
 	wg.Go(func() { l.stateLoop(ctx, cm) })
 	wg.Go(func() { l.clockLoop(ctx) })
+	wg.Go(func() { l.confirmLoop(ctx) })
+	wg.Go(func() { l.renewLoop(ctx) })
 	wg.Wait()
 	l.goodbye(cm)
 	stopConn()

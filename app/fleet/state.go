@@ -155,6 +155,11 @@ func (l *Link) sessionUp(ctx context.Context, cm *autopaho.ConnectionManager) {
 		{Topic: l.topics.all() + sufCmd + "+", QoS: 1},
 		{Topic: l.topics.SyncRes(), QoS: 1},
 		{Topic: l.topics.Online(), QoS: 1},
+		// The operator's confirmation, retained: the newest comes at once.
+		{Topic: l.topics.Confirm(), QoS: 1},
+	}
+	if l.certs != nil {
+		subs = append(subs, paho.SubscribeOptions{Topic: l.topics.CertRes(), QoS: 1})
 	}
 	sa, err := cm.Subscribe(sctx, &paho.Subscribe{Subscriptions: subs})
 	var refused []string
@@ -167,11 +172,12 @@ func (l *Link) sessionUp(ctx context.Context, cm *autopaho.ConnectionManager) {
 	}
 	switch {
 	case len(refused) > 0:
-		l.log.Error("fleet: the broker refused subscriptions; check its ACL (the README gives it)", "topics", refused)
+		l.log.Error("fleet: the broker refused subscriptions; check its ACL (app/central/OPERATING.md gives it)", "topics", refused)
 	case err != nil:
 		l.log.Warn("fleet: subscribe failed; commands wait for the next connection", "err", err)
 	default:
 		l.ready.Store(true)
+		signal(l.renewWake)
 	}
 	l.sayBirth(ctx, cm)
 }
