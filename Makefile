@@ -21,7 +21,7 @@ APT_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-d
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xdotool imagemagick xinit espeak-ng \
 	mosquitto mosquitto-clients systemd udev shellcheck desktop-file-utils
 
-.PHONY: all deps build run test bench screenshots clean \
+.PHONY: all deps build binary run test bench screenshots clean \
 	package package-amd64 package-arm64 package-deb deps-arm64 bundle
 
 all: build
@@ -35,8 +35,19 @@ deps:
 	fi
 	@$(GO) mod download
 
-build: deps
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+# no_emoji leaves Fyne's 4 MB colour emoji font out: no text of the kiosk
+# needs it (ui's TestTextsNeedNoEmoji), and Fyne parsed it for every font
+# style it drew, some 10 MB of the idle kiosk's heap.
+GOTAGS  := no_emoji
+
+build: deps binary
+
+# binary is build without installing anything: the tests and benchmarks
+# that run the kiosk build it this way, as it ships (PKG: another main
+# package, such as the idle benchmark's empty window).
+PKG ?= .
+binary:
+	$(GO) build -tags $(GOTAGS) -ldflags "$(LDFLAGS)" -o $(BIN) $(PKG)
 
 # With a display the kiosk opens on it; without one it runs under Xvfb and
 # keeps $(OUT)/screenshot.png up to date until you press Ctrl-C.
@@ -81,7 +92,7 @@ FYNE        := $(GO) run fyne.io/tools/cmd/fyne@v1.7.4
 APP_VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 PKG_VERSION ?= $(APP_VERSION)$(shell git rev-parse --short HEAD 2>/dev/null | sed 's/^/+git/')
 # What `fyne package --release` passes to go build.
-RELEASE     := -trimpath -tags release,migrated_fynedo -ldflags "-s -w $(LDFLAGS)"
+RELEASE     := -trimpath -tags release,migrated_fynedo,$(GOTAGS) -ldflags "-s -w $(LDFLAGS)"
 ARM64_PKGS  := gcc-aarch64-linux-gnu libc6-dev-arm64-cross libgl1-mesa-dev:arm64 libx11-dev:arm64 \
 	libxcursor-dev:arm64 libxrandr-dev:arm64 libxinerama-dev:arm64 libxi-dev:arm64 libxxf86vm-dev:arm64
 
