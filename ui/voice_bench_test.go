@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"pudo/app"
+	"pudo/app/voice"
 	"pudo/assets"
 	"pudo/ui/sound"
 
@@ -34,8 +35,8 @@ func BenchmarkScreenToFirstSample(b *testing.B) {
 		default:
 		}
 	})
-	vo := app.Voice{Cabinet: app.DemoWayfinding().Cabinet([]string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"}), Keys: app.DefaultKeymap()}
-	refused := app.Spoken(&app.CodeView{Refusal: app.RefusalWrongCode}, vo, time.Now())
+	vo := voice.Voice{Cabinet: voice.DemoWayfinding().Cabinet([]string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"}), Keys: voice.DefaultKeymap()}
+	refused := voice.Spoken(&app.CodeView{Refusal: app.RefusalWrongCode}, vo, time.Now())
 	speech, err := sound.OpenSpeech(context.Background(), player, sound.SpeechOptions{Program: "espeak-ng",
 		Voices: map[string]string{"en": "en-gb"}, Rate: 150, Volume: 0.9, NightVolume: 0.5, Catalogue: assets.Translations,
 		Languages: []string{"en"}, Ahead: refused}, quiet)
@@ -67,7 +68,7 @@ func BenchmarkScreenToFirstSample(b *testing.B) {
 	})
 	b.Run("screen", func(b *testing.B) {
 		f := newFixture(b, func(o *Options) { o.Speech, o.Voice = speech, vo })
-		f.k.press(app.KeyRepeat)
+		f.k.press(voice.KeyRepeat)
 		f.k.send(app.Collect{})
 		wait(b)
 		for b.Loop() {

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app"
 	"pudo/app/core"
 	"pudo/app/cred"
 	"pudo/app/testenv"
@@ -95,7 +96,7 @@ func openLocker(t testing.TB, dir string, opts core.Options) (*storage.DB, *core
 	opts.KioskID = "T1"
 	opts.OperatorKeys = []cred.PublicKey{testOperator.Public()}
 	l := core.New(db, locks, []byte("0123456789abcdef0123456789abcdef"), opts, quietLog())
-	doors, err := core.Layout(core.DemoColumns(), 2)
+	doors, err := core.Layout(app.DemoColumns(), 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +143,7 @@ func newFixtureOpts(t testing.TB, opts core.Options, edit func(*Config), tune fu
 // start runs a server on 127.0.0.1:0 until the test ends or f.stop.
 func (f *fixture) start(cfg Config, tune func(*Server)) {
 	f.t.Helper()
-	srv, err := New(cfg, f.locker, f.db, quietLog())
+	srv, err := New(cfg, f.locker.Office(), f.db, quietLog())
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -254,7 +255,7 @@ func (f *fixture) dropOff(parcel string) {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	c, err := f.locker.CourierLogin(ctx, token)
+	c, err := f.locker.LoginCourier(ctx, token)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -262,7 +263,7 @@ func (f *fixture) dropOff(parcel string) {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	if err := d.Done(ctx); err != nil {
+	if _, err := d.Done(ctx); err != nil {
 		f.t.Fatal(err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"pudo/app"
 	"pudo/app/core"
 	"pudo/storage"
 )
@@ -41,12 +42,12 @@ func TestBookingToPickup(t *testing.T) {
 	}
 
 	f.dropOff("SHOPX-1001")
-	pk, err := f.locker.StartPickup(context.Background(), b.PickupCode) // typed as shown: XXXX-XXXX
+	pk, err := f.locker.PickupByCode(context.Background(), b.PickupCode) // typed as shown: XXXX-XXXX
 	if err != nil {
-		t.Fatalf("StartPickup with the API's code: %v", err)
+		t.Fatalf("PickupByCode with the API's code: %v", err)
 	}
-	if pk.Door.ID != b.DoorID {
-		t.Fatalf("pickup opened door %d, booked door %d", pk.Door.ID, b.DoorID)
+	if pk.Opening().DoorID != b.DoorID {
+		t.Fatalf("pickup opened door %d, booked door %d", pk.Opening().DoorID, b.DoorID)
 	}
 
 	kinds := rcv.waitFor(t, b.ID, "rent.collected")
@@ -168,7 +169,7 @@ func TestDoors(t *testing.T) {
 		t.Fatalf("doors: %d %s", a.status, a.body)
 	}
 	a.json(t, &out)
-	doors, _ := core.Layout(core.DemoColumns(), 2)
+	doors, _ := core.Layout(app.DemoColumns(), 2)
 	if len(out.Doors) != len(doors) {
 		t.Fatalf("%d doors, want %d", len(out.Doors), len(doors))
 	}

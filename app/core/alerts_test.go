@@ -32,7 +32,7 @@ func TestOpenAlertsUntilAcknowledged(t *testing.T) {
 	}
 	logAlert(app.EvAlertForcedOpen, 7)
 	logAlert(app.EvAlertDidNot, 3)
-	attack(t, l, clock, 10*time.Minute, 0, 0, func(c string) error { _, err := l.StartPickup(ctx, c); return err })
+	attack(t, l, clock, 10*time.Minute, 0, 0, func(c string) error { _, err := l.PickupByCode(ctx, c); return err })
 
 	as, more, err := st.OpenAlerts(ctx, 2)
 	if err != nil {
@@ -71,7 +71,7 @@ func TestConfirmPIN(t *testing.T) {
 	ctx := context.Background()
 	l, _, _ := newTestLocker(t)
 	s := loginStaffSession(t, l)
-	if err := s.ConfirmPIN(ctx, "99999999"); !errors.Is(err, ErrBadPIN) {
+	if err := s.ConfirmPIN(ctx, "99999999"); !errors.Is(err, app.ErrBadPIN) {
 		t.Fatalf("wrong PIN: %v", err)
 	}
 	if err := s.ConfirmPIN(ctx, DemoStaffPIN); err != nil {

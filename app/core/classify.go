@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"pudo/app"
 	"pudo/app/cred"
 )
 
@@ -35,7 +36,7 @@ func (k PayloadKind) String() string {
 	return "payload(?)"
 }
 
-// Payload is a classified text. Classify checks a token's signature,
+// Payload is a classified text. payloadOf checks a token's signature,
 // expiry and (operator tokens) locker scope, so Err tells a forged, stale
 // or misplaced token apart; it does not look anything up in the store, so
 // revocation is checked where a token is used.
@@ -51,9 +52,13 @@ type Payload struct {
 	Format string // for foreign payloads: "EAN-13", "EAN-8", "UPC-A", "GTIN-14", "URL", "text"
 }
 
-// Classify tells what text is: one of our codes or tokens, or something
-// foreign such as a product's EAN barcode.
-func (l *Locker) Classify(text string) Payload {
+// Recognize tells what a scanned or typed text is, without looking
+// anything up and without counting it.
+func (l *Locker) Recognize(text string) app.ScanKind { return appScanKind(l.payloadOf(text).Kind) }
+
+// payloadOf tells what text is: one of our codes or tokens, with what
+// they carry, or something foreign such as a product's EAN barcode.
+func (l *Locker) payloadOf(text string) Payload {
 	return classify(l.tokenKey, l.verifier, text, l.db.Now())
 }
 
@@ -61,14 +66,14 @@ func (l *Locker) Classify(text string) Payload {
 // wrap ErrBadToken, so a screen that knows only that still says "not
 // valid".
 var (
-	ErrTokenNotHere = fmt.Errorf("%w: not for this locker", ErrBadToken)
-	ErrTokenRevoked = fmt.Errorf("%w: revoked by the operator", ErrBadToken)
+	ErrTokenNotHere = fmt.Errorf("%w: not for this locker", app.ErrBadToken)
+	ErrTokenRevoked = fmt.Errorf("%w: revoked by the operator", app.ErrBadToken)
 )
 
 // errRetiredCourier refuses the locker-signed courier tokens of earlier
 // versions: couriers now carry the operator's, which no locker can mint
 // (app/RULES.md).
-var errRetiredCourier = fmt.Errorf("%w: a locker-signed courier token; couriers need the operator's", ErrBadToken)
+var errRetiredCourier = fmt.Errorf("%w: a locker-signed courier token; couriers need the operator's", app.ErrBadToken)
 
 var operatorKinds = map[cred.Kind]PayloadKind{cred.Courier: PayloadCourierToken, cred.Staff: PayloadStaffBadge, cred.Pickup: PayloadPickupToken}
 
@@ -77,11 +82,11 @@ func classifyOperator(v cred.Verifier, kind cred.Kind, t string, now time.Time) 
 	c, err := v.Verify(t, now)
 	switch {
 	case errors.Is(err, cred.ErrExpired):
-		p.Err = fmt.Errorf("%w: %w", ErrTokenExpired, err)
+		p.Err = fmt.Errorf("%w: %w", app.ErrTokenExpired, err)
 	case errors.Is(err, cred.ErrNotHere):
 		p.Err = fmt.Errorf("%w: %w", ErrTokenNotHere, err)
 	case err != nil:
-		p.Err = fmt.Errorf("%w: %w", ErrBadToken, err)
+		p.Err = fmt.Errorf("%w: %w", app.ErrBadToken, err)
 	}
 	if err == nil || !errors.Is(err, cred.ErrBadToken) {
 		p.Cred = &c

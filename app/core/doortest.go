@@ -28,7 +28,7 @@ type doorTest struct {
 // TestEmptyDoors starts "test empty doors" after asking the PIN again:
 // every door with no rent and no opening in progress whose board answers.
 func (s *Staff) TestEmptyDoors(ctx context.Context, pin string) (app.DoorTest, error) {
-	if err := s.recheck(ctx, pin); err != nil {
+	if err := s.ConfirmPIN(ctx, pin); err != nil {
 		return nil, err
 	}
 	doors, err := s.l.appDoorStates(ctx)
@@ -64,7 +64,7 @@ func (t *doorTest) Next(ctx context.Context) (app.Opening, error) {
 		if o.Pending() {
 			return o, &app.BeingOpenedError{Door: o.DoorID, Opening: o.ID}
 		}
-		return o, fmt.Errorf("door %d: %w", o.DoorID, ErrDoorStillOpen)
+		return o, fmt.Errorf("door %d: %w", o.DoorID, app.ErrDoorStillOpen)
 	}
 	if t.done || t.at+1 >= len(t.results) {
 		t.finish(ctx)
@@ -154,7 +154,7 @@ func (t *doorTest) finish(ctx context.Context) {
 func (t *doorTest) Stop(ctx context.Context) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if err := t.judge(ctx); err != nil && !errors.Is(err, ErrNotFound) {
+	if err := t.judge(ctx); err != nil && !errors.Is(err, app.ErrNotFound) {
 		return err
 	}
 	t.finish(ctx)

@@ -41,7 +41,7 @@ func (l *Locker) Reconcile(ctx context.Context) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("app: reconcile: %w", err)
+		return fmt.Errorf("core: reconcile: %w", err)
 	}
 	for _, o := range pending {
 		d := doors[o.DoorID]
@@ -52,7 +52,7 @@ func (l *Locker) Reconcile(ctx context.Context) error {
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("app: reconcile opening %d: %w", o.ID, err)
+			return fmt.Errorf("core: reconcile opening %d: %w", o.ID, err)
 		}
 		op := opening{door: d, rentID: o.RentID, actor: "system", reason: o.Reason, move: moveOf(o.Reason),
 			courier: rents[o.RentID].Courier}
@@ -88,7 +88,7 @@ func (l *Locker) reconcileDropOffs(ctx context.Context) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("app: reconcile drop-offs: %w", err)
+		return fmt.Errorf("core: reconcile drop-offs: %w", err)
 	}
 	for _, o := range seen {
 		d := doors[o.DoorID]
@@ -102,12 +102,12 @@ func (l *Locker) reconcileDropOffs(ctx context.Context) error {
 	return nil
 }
 
-// ExpireDue moves stored parcels past their pickup window to expired (they
+// expireDue moves stored parcels past their pickup window to expired (they
 // join the courier's take-back list) and cancels bookings past their
 // drop-off deadline whose door was never opened. Rents behind a faulty or
 // out-of-service door wait: their clock is paused. It returns how many
 // rents moved.
-func (l *Locker) ExpireDue(ctx context.Context) (int, error) {
+func (l *Locker) expireDue(ctx context.Context) (int, error) {
 	n := 0
 	err := l.db.Update(ctx, func(tx *storage.Tx) error {
 		due, err := tx.DueToExpire(timedStates()...)
@@ -126,7 +126,7 @@ func (l *Locker) ExpireDue(ctx context.Context) (int, error) {
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("app: expire: %w", err)
+		return 0, fmt.Errorf("core: expire: %w", err)
 	}
 	return n, nil
 }
@@ -217,7 +217,7 @@ func (l *Locker) Prune(ctx context.Context) (int, error) {
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("app: prune: %w", err)
+		return 0, fmt.Errorf("core: prune: %w", err)
 	}
 	if p.DroppedTo > 0 {
 		l.log.Error("undelivered events pruned: the readers will see a gap", "from_seq", p.DroppedFrom, "to_seq", p.DroppedTo,
@@ -252,8 +252,8 @@ func (l *Locker) undelivered(tx *storage.Tx) (storage.Keep, []reader, error) {
 	return keep, readers, nil
 }
 
-// VerifyEvents checks the audit chain and returns how many events it holds.
-func (l *Locker) VerifyEvents(ctx context.Context) (n int64, err error) {
+// verifyEvents checks the audit chain and returns how many events it holds.
+func (l *Locker) verifyEvents(ctx context.Context) (n int64, err error) {
 	err = l.db.View(ctx, func(tx *storage.Tx) (err error) {
 		n, err = tx.VerifyChain()
 		return err
@@ -267,7 +267,7 @@ func (l *Locker) Housekeep(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if n, err := l.ExpireDue(ctx); err != nil {
+		if n, err := l.expireDue(ctx); err != nil {
 			l.log.Error("expiry failed", "err", err)
 		} else if n > 0 {
 			l.log.Info("rents expired", "n", n)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"pudo/app"
 	"pudo/storage"
 )
 
@@ -80,7 +81,7 @@ func (r guessRule) until(b storage.GuessBucket) time.Time {
 func (l *Locker) CodeEntryPaused(ctx context.Context) (until time.Time, paused bool) {
 	err := l.db.View(ctx, func(tx *storage.Tx) error {
 		err := checkLockout(tx, scopeCode)
-		if lo, ok := err.(*LockedOutError); ok {
+		if lo, ok := err.(*app.LockedOutError); ok {
 			until, paused = lo.Until, true
 			return nil
 		}
@@ -102,7 +103,7 @@ func checkLockout(tx *storage.Tx, scope string) error {
 		return err
 	}
 	if until := r.until(r.refill(b, tx.Now())); !until.IsZero() {
-		return &LockedOutError{Until: until}
+		return &app.LockedOutError{Until: until}
 	}
 	return nil
 }
@@ -160,9 +161,9 @@ type GuessAlert struct {
 	PausedUntil time.Time
 }
 
-// GuessAlerts lists the guessing limits reached since staff last cleared
+// guessAlerts lists the guessing limits reached since staff last cleared
 // them, code entry first: the staff screen shows them as a banner at login.
-func (s *Staff) GuessAlerts(ctx context.Context) ([]GuessAlert, error) {
+func (s *Staff) guessAlerts(ctx context.Context) ([]GuessAlert, error) {
 	var out []GuessAlert
 	err := s.l.db.View(ctx, func(tx *storage.Tx) error {
 		bs, err := tx.GuessBuckets()
@@ -184,9 +185,9 @@ func (s *Staff) GuessAlerts(ctx context.Context) ([]GuessAlert, error) {
 	return out, err
 }
 
-// ClearGuessAlerts dismisses the banner and lifts every pause now: a staff
+// clearGuessAlerts dismisses the banner and lifts every pause now: a staff
 // member at the kiosk has seen who is there. Audited.
-func (s *Staff) ClearGuessAlerts(ctx context.Context) error {
+func (s *Staff) clearGuessAlerts(ctx context.Context) error {
 	return s.l.db.Update(ctx, func(tx *storage.Tx) error {
 		bs, err := tx.GuessBuckets()
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"pudo/app"
@@ -14,16 +15,20 @@ import (
 )
 
 // Pickup is one shopper's collection under one code: every stored parcel
-// the code opens, taken one door at a time. It holds no code.
+// the code opens, taken one door at a time. It holds no code. It is the
+// contract's app.Pickup; its methods are safe for concurrent use, each
+// step of the flow taken in turn.
 type Pickup struct {
-	l       *Locker
-	actor   string
-	reason  string
+	l      *Locker
+	actor  string
+	reason string
+
+	mu      sync.Mutex // serialises the steps; protects following
 	pending []storage.Rent
-	Door    Door // the door opened last
-	// Opening is the last opening started, as it stood when its call
+	door    storage.Door // the door opened last
+	// opened is the last opening started, as it stood when its call
 	// returned.
-	Opening app.Opening
+	opened app.Opening
 	// last is the rent collected last, for Reopen and Report; reopens
 	// counts how often its door was opened again.
 	last    storage.Rent
@@ -32,21 +37,41 @@ type Pickup struct {
 	retried map[int64]bool
 }
 
+var _ app.Pickup = (*Pickup)(nil)
+
+// Opening is the current door's opening as the engine knows it now.
+func (p *Pickup) Opening() app.Opening {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.l.current(p.opened)
+}
+
 // Remaining is how many parcels under this code are still behind closed doors.
-func (p *Pickup) Remaining() int { return len(p.pending) }
+func (p *Pickup) Remaining() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.pending)
+}
 
-// ErrForeign means a scanned text is none of ours (a product barcode): the
-// screen ignores it, and it does not count as a wrong code.
-var ErrForeign = app.ErrForeign
+// pickup hands p out as the contract's Pickup: none is a nil interface,
+// never a nil *Pickup inside one.
+func pickup(p *Pickup, err error) (app.Pickup, error) {
+	if p == nil {
+		return nil, err
+	}
+	return p, err
+}
 
-// ErrNotPickup means a scan is ours but not for collecting (a courier or
-// return QR at the pickup screen); it does not count as a wrong code.
-var ErrNotPickup = app.ErrNotPickup
+// PickupByCode checks a typed code and opens the first door it owns.
+// Errors: *app.LockedOutError, app.ErrCodeFormat, app.ErrWrongCode,
+// app.ErrExpired, app.ErrNotStored, app.ErrOutOfService,
+// *app.OutOfOrderError, *app.BeingOpenedError, *app.DidNotOpenError (with
+// the Pickup, for its DidNotOpen).
+func (l *Locker) PickupByCode(ctx context.Context, code string) (app.Pickup, error) {
+	return pickup(l.pickupByCode(ctx, code))
+}
 
-// StartPickup checks a typed or scanned code and opens the first door it
-// owns. Errors: *LockedOutError, ErrCodeFormat, ErrWrongCode, ErrExpired,
-// ErrNotStored, ErrOutOfService, ErrDoorDidNotOpen.
-func (l *Locker) StartPickup(ctx context.Context, input string) (*Pickup, error) {
+func (l *Locker) pickupByCode(ctx context.Context, input string) (*Pickup, error) {
 	if err := l.outOfOrder(); err != nil {
 		return nil, err // nothing could open: no code is looked at or counted
 	}
@@ -57,22 +82,27 @@ func (l *Locker) StartPickup(ctx context.Context, input string) (*Pickup, error)
 	return l.pickupByMAC(ctx, codeMAC(l.secret, code))
 }
 
-// StartPickupScan is StartPickup for a scanned text: a pickup QR token or a
-// pickup code. ErrForeign and ErrNotPickup are not counted as wrong codes.
-func (l *Locker) StartPickupScan(ctx context.Context, text string) (*Pickup, error) {
+// PickupByScan is PickupByCode for a scanned text: a pickup QR token or a
+// pickup code. app.ErrForeign and app.ErrNotPickup are not counted as
+// wrong codes.
+func (l *Locker) PickupByScan(ctx context.Context, text string) (app.Pickup, error) {
+	return pickup(l.pickupByScan(ctx, text))
+}
+
+func (l *Locker) pickupByScan(ctx context.Context, text string) (*Pickup, error) {
 	if err := l.outOfOrder(); err != nil {
 		return nil, err
 	}
-	p := l.Classify(text)
+	p := l.payloadOf(text)
 	switch p.Kind {
 	case PayloadPickupCode:
-		return l.StartPickup(ctx, p.Code)
+		return l.pickupByCode(ctx, p.Code)
 	case PayloadPickupToken:
 		return l.pickupByToken(ctx, p)
 	case PayloadForeign:
-		return nil, fmt.Errorf("%w (%s)", ErrForeign, p.Format)
+		return nil, fmt.Errorf("%w (%s)", app.ErrForeign, p.Format)
 	}
-	return nil, fmt.Errorf("%w (%s)", ErrNotPickup, p.Kind)
+	return nil, fmt.Errorf("%w (%s)", app.ErrNotPickup, p.Kind)
 }
 
 // collectedTold is how long after its collection a typed code is told
@@ -98,7 +128,7 @@ func (l *Locker) pickupByMAC(ctx context.Context, mac []byte) (*Pickup, error) {
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("app: pickup: %w", err)
+		return nil, fmt.Errorf("core: pickup: %w", err)
 	}
 	var stored []storage.Rent
 	var expired, reserved bool
@@ -118,16 +148,16 @@ func (l *Locker) pickupByMAC(ctx context.Context, mac []byte) (*Pickup, error) {
 	switch {
 	case len(stored) > 0:
 	case expired:
-		return nil, l.refuse(ctx, app.EvCodeExpired, ErrExpired, false)
+		return nil, l.refuse(ctx, app.EvCodeExpired, app.ErrExpired, false)
 	case reserved:
-		return nil, l.refuse(ctx, app.EvCodeEarly, ErrNotStored, false)
+		return nil, l.refuse(ctx, app.EvCodeEarly, app.ErrNotStored, false)
 	case slices.ContainsFunc(collected, func(r storage.Rent) bool { return hmac.Equal(r.PickupMAC, mac) }):
-		return nil, l.refuse(ctx, app.EvCodeCollected, ErrAlreadyCollected, false)
+		return nil, l.refuse(ctx, app.EvCodeCollected, app.ErrAlreadyCollected, false)
 	default:
-		return nil, l.refuse(ctx, app.EvCodeWrong, ErrWrongCode, true)
+		return nil, l.refuse(ctx, app.EvCodeWrong, app.ErrWrongCode, true)
 	}
 	p := &Pickup{l: l, actor: "shopper", reason: string(app.PurposePickup), pending: stored}
-	if err := p.Next(ctx); err != nil {
+	if err := p.next(ctx); err != nil {
 		return keepForReport(p, err)
 	}
 	return p, nil
@@ -145,7 +175,7 @@ func (l *Locker) refuse(ctx context.Context, kind app.EventKind, want error, cou
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("app: pickup: %w", err)
+		return fmt.Errorf("core: pickup: %w", err)
 	}
 	return want
 }
@@ -155,12 +185,12 @@ func (l *Locker) refuse(ctx context.Context, kind app.EventKind, want error, cou
 // guessed, so a token never waits for a typed-code pause and a bad one is
 // logged, not counted.
 func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) {
-	if errors.Is(p.Err, ErrTokenExpired) {
+	if errors.Is(p.Err, app.ErrTokenExpired) {
 		return nil, p.Err // a token of ours, only old: not a guess
 	}
 	id, err := strconv.ParseInt(p.Parsed.Subject, 10, 64)
 	if p.Err != nil || err != nil {
-		return nil, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, ErrWrongCode, false), ErrBadToken)
+		return nil, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, app.ErrWrongCode, false), app.ErrBadToken)
 	}
 	var r storage.Rent
 	err = l.db.View(ctx, func(tx *storage.Tx) (err error) {
@@ -173,19 +203,19 @@ func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) 
 		return err
 	})
 	if errors.Is(err, ErrTokenRevoked) {
-		return nil, fmt.Errorf("%w: %w", ErrWrongCode, err) // the screen says "not valid", as for any bad token
+		return nil, fmt.Errorf("%w: %w", app.ErrWrongCode, err) // the screen says "not valid", as for any bad token
 	}
 	if err != nil {
-		return nil, fmt.Errorf("app: pickup: %w", notFound(err))
+		return nil, fmt.Errorf("core: pickup: %w", notFound(err))
 	}
 	if err := need(r, storage.RentStored); err != nil || r.Kind != storage.KindDelivery {
 		if err == nil {
-			err = ErrNotPickup
+			err = app.ErrNotPickup
 		}
 		return nil, err
 	}
 	pk := &Pickup{l: l, actor: "shopper", reason: string(app.PurposePickupQR), pending: []storage.Rent{r}}
-	if err := pk.Next(ctx); err != nil {
+	if err := pk.next(ctx); err != nil {
 		return keepForReport(pk, err)
 	}
 	return pk, nil
@@ -195,9 +225,17 @@ func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) 
 // collected when the sensor sees that door open, in the transaction that
 // settles the opening. An opening that could not start (out of order, the
 // door being opened already) leaves the parcel first in line.
-func (p *Pickup) Next(ctx context.Context) error {
+// app.ErrAlreadyCollected when none is left.
+func (p *Pickup) Next(ctx context.Context) (app.Opening, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	err := p.next(ctx)
+	return p.opened, err
+}
+
+func (p *Pickup) next(ctx context.Context) error {
 	if len(p.pending) == 0 {
-		return ErrAlreadyCollected
+		return app.ErrAlreadyCollected
 	}
 	r := p.pending[0]
 	started, err := p.openRent(ctx, r)
@@ -217,14 +255,14 @@ func (p *Pickup) openRent(ctx context.Context, r storage.Rent) (started bool, er
 	if res.opening.ID == 0 {
 		return false, err
 	}
-	p.Opening, p.Door, p.last, p.reopens = res.opening, res.door, r, 0
+	p.opened, p.door, p.last, p.reopens = res.opening, res.door, r, 0
 	return true, err
 }
 
 // keepForReport hands the pickup back with a door that did not open, so
 // the shopper's "it did not open" has an opening to be weighed against.
 func keepForReport(p *Pickup, err error) (*Pickup, error) {
-	if errors.Is(err, ErrDoorDidNotOpen) {
+	if errors.Is(err, app.ErrDoorDidNotOpen) {
 		return p, err
 	}
 	return nil, err

@@ -11,17 +11,22 @@ import (
 	"pudo/storage"
 )
 
-// StartReturn lets a shopper drop a return booked through Book with
-// Return set: text is the return code (RT-XXXX-XXXX, typed or scanned) or
-// the booking's return QR token. The booked door opens (another free one of
-// its size if it went out of service); DropOff.Done stores the parcel, and
-// couriers then see it in Returns. Wrong return codes count towards the
-// same lockout as pickup codes. On ErrDoorDidNotOpen the DropOff is
-// returned too, for Retry. Errors: *LockedOutError, ErrCodeFormat,
-// ErrWrongCode, ErrBadToken, ErrTokenExpired, ErrForeign, ErrNoFreeDoor,
-// ErrDoorDidNotOpen.
-func (l *Locker) StartReturn(ctx context.Context, text string) (*DropOff, error) {
-	p := l.Classify(text)
+// BeginReturn lets a shopper drop a return booked through Office.Book
+// with Return set: text is the return code (RT-XXXX-XXXX, typed or
+// scanned) or the booking's return QR token. The booked door opens
+// (another free one of its size if it went out of service); DropOff.Done
+// stores the parcel, and couriers then see it in Returns. Wrong return
+// codes count towards the same lockout as pickup codes. On
+// *app.DidNotOpenError the DropOff is returned too, for its DidNotOpen.
+// Errors: *app.LockedOutError, app.ErrCodeFormat, app.ErrWrongCode,
+// app.ErrBadToken, app.ErrTokenExpired, app.ErrForeign,
+// app.ErrNoFreeDoor, and the opening's.
+func (l *Locker) BeginReturn(ctx context.Context, text string) (app.DropOff, error) {
+	return dropOff(l.beginReturn(ctx, text))
+}
+
+func (l *Locker) beginReturn(ctx context.Context, text string) (*DropOff, error) {
+	p := l.payloadOf(text)
 	var r storage.Rent
 	var err error
 	switch p.Kind {
@@ -30,9 +35,9 @@ func (l *Locker) StartReturn(ctx context.Context, text string) (*DropOff, error)
 	case PayloadReturnToken:
 		r, err = l.returnByToken(ctx, p)
 	case PayloadForeign:
-		return nil, fmt.Errorf("%w (%s)", ErrForeign, p.Format)
+		return nil, fmt.Errorf("%w (%s)", app.ErrForeign, p.Format)
 	default:
-		return nil, ErrCodeFormat
+		return nil, app.ErrCodeFormat
 	}
 	if err != nil {
 		return nil, err
@@ -61,23 +66,23 @@ func (l *Locker) returnByCode(ctx context.Context, code string) (storage.Rent, e
 		return errWrongReturn
 	})
 	if errors.Is(err, errWrongReturn) {
-		return r, l.refuse(ctx, app.EvCodeWrong, ErrWrongCode, true)
+		return r, l.refuse(ctx, app.EvCodeWrong, app.ErrWrongCode, true)
 	}
 	if err != nil {
-		return r, fmt.Errorf("app: return: %w", err)
+		return r, fmt.Errorf("core: return: %w", err)
 	}
 	return r, nil
 }
 
-var errWrongReturn = errors.New("app: no return for this code")
+var errWrongReturn = errors.New("core: no return for this code")
 
 func (l *Locker) returnByToken(ctx context.Context, p Payload) (storage.Rent, error) {
-	if errors.Is(p.Err, ErrTokenExpired) {
+	if errors.Is(p.Err, app.ErrTokenExpired) {
 		return storage.Rent{}, p.Err
 	}
 	id, err := strconv.ParseInt(p.Parsed.Subject, 10, 64)
 	if p.Err != nil || err != nil {
-		return storage.Rent{}, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, ErrWrongCode, false), ErrBadToken)
+		return storage.Rent{}, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, app.ErrWrongCode, false), app.ErrBadToken)
 	}
 	var r storage.Rent
 	err = l.db.Update(ctx, func(tx *storage.Tx) (err error) {
@@ -88,12 +93,12 @@ func (l *Locker) returnByToken(ctx context.Context, p Payload) (storage.Rent, er
 			return err
 		}
 		if r.Kind != storage.KindReturn {
-			return ErrNotReturn
+			return app.ErrNotReturn
 		}
 		return l.avoidOutOfService(tx, &r, "shopper")
 	})
 	if err != nil {
-		return r, fmt.Errorf("app: return: %w", err)
+		return r, fmt.Errorf("core: return: %w", err)
 	}
 	return r, nil
 }

@@ -94,7 +94,7 @@ func TestSelfTestTakesFailingEmptyDoorsOut(t *testing.T) {
 func TestSelfTestNamesUncommandedSensorChanges(t *testing.T) {
 	ctx := context.Background()
 	l, _, _ := newTestLocker(t)
-	l.HandleDoorEvent(ctx, lockio.Event{Door: lockio.Door{Board: 1, Channel: 5}, Kind: lockio.EventForcedOpen, Sensor: lockio.SensorOpen})
+	l.handleDoorEvent(ctx, lockio.Event{Door: lockio.Door{Board: 1, Channel: 5}, Kind: lockio.EventForcedOpen, Sensor: lockio.SensorOpen})
 	rep, err := l.SelfTest(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -140,7 +140,7 @@ func TestDoorTest(t *testing.T) {
 			empty = append(empty, id)
 		}
 	}
-	if _, err := st.TestEmptyDoors(ctx, "00000000"); !errors.Is(err, ErrBadPIN) {
+	if _, err := st.TestEmptyDoors(ctx, "00000000"); !errors.Is(err, app.ErrBadPIN) {
 		t.Fatalf("wrong PIN: %v", err)
 	}
 	dt, err := st.TestEmptyDoors(ctx, DemoStaffPIN)
@@ -154,7 +154,7 @@ func TestDoorTest(t *testing.T) {
 	if err != nil || o.DoorID != good.ID || o.Outcome != app.OutcomeOpened {
 		t.Fatalf("first Next = %+v, %v", o, err)
 	}
-	if _, err := dt.Next(ctx); !errors.Is(err, ErrDoorStillOpen) {
+	if _, err := dt.Next(ctx); !errors.Is(err, app.ErrDoorStillOpen) {
 		t.Fatalf("Next with the door open: %v", err)
 	}
 	locks.shut(address(good))
@@ -163,7 +163,7 @@ func TestDoorTest(t *testing.T) {
 		t.Fatalf("second Next = %+v, %v", o, err)
 	}
 	clock.Add(l.opts.DidNotOpen)
-	l.Tick(ctx)
+	l.tick(ctx)
 	if _, err := dt.Next(ctx); !errors.Is(err, app.ErrTestDone) {
 		t.Fatalf("Next after the last door: %v", err)
 	}

@@ -40,23 +40,23 @@ func validSetting(key, value string) error {
 	if floor, ok := durationFloor[key]; ok {
 		d, err := time.ParseDuration(value)
 		if err != nil || d < floor {
-			return fmt.Errorf("%w: %s must be a duration of at least %s", ErrBadSetting, key, floor)
+			return fmt.Errorf("%w: %s must be a duration of at least %s", app.ErrBadSetting, key, floor)
 		}
 		return nil
 	}
 	if key == SettingScreen {
 		if len(value) > maxScreenSetting || !json.Valid([]byte(value)) || !strings.HasPrefix(strings.TrimSpace(value), "{") {
-			return fmt.Errorf("%w: %s must be a JSON object of at most %d bytes", ErrBadSetting, key, maxScreenSetting)
+			return fmt.Errorf("%w: %s must be a JSON object of at most %d bytes", app.ErrBadSetting, key, maxScreenSetting)
 		}
 		return nil
 	}
 	if key == SettingRemoteOpen {
 		if _, err := strconv.ParseBool(value); err != nil {
-			return fmt.Errorf("%w: %s must be true or false", ErrBadSetting, key)
+			return fmt.Errorf("%w: %s must be true or false", app.ErrBadSetting, key)
 		}
 		return nil
 	}
-	return fmt.Errorf("%w: unknown key %q", ErrBadSetting, key)
+	return fmt.Errorf("%w: unknown key %q", app.ErrBadSetting, key)
 }
 
 // rules returns the options in force: the configured ones, overridden by
@@ -85,8 +85,8 @@ func (l *Locker) rules(tx *storage.Tx) (Options, error) {
 	return o, nil
 }
 
-// Rules returns the options in force now.
-func (l *Locker) Rules(ctx context.Context) (o Options, err error) {
+// currentRules returns the options in force now.
+func (l *Locker) currentRules(ctx context.Context) (o Options, err error) {
 	err = l.db.View(ctx, func(tx *storage.Tx) (err error) {
 		o, err = l.rules(tx)
 		return err
@@ -95,7 +95,8 @@ func (l *Locker) Rules(ctx context.Context) (o Options, err error) {
 }
 
 // Settings returns the values staff set (not the configured defaults).
-func (l *Locker) Settings(ctx context.Context) (map[string]string, error) {
+func (bo *Office) Settings(ctx context.Context) (map[string]string, error) {
+	l := bo.l
 	var out map[string]string
 	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
 		out, err = tx.Settings()
@@ -125,6 +126,6 @@ func (l *Locker) SaveScreenSettings(ctx context.Context, jsonObject string) erro
 
 // ScreenSettings returns the saved screen settings, "" when none were saved.
 func (l *Locker) ScreenSettings(ctx context.Context) (string, error) {
-	set, err := l.Settings(ctx)
+	set, err := l.Office().Settings(ctx)
 	return set[SettingScreen], err
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/eclipse/paho.golang/autopaho"
 	"github.com/eclipse/paho.golang/paho"
 
+	"pudo/app"
 	"pudo/app/core"
 	"pudo/lockio"
 	"pudo/storage"
@@ -210,7 +211,7 @@ func benchTemplate(b *testing.B) string {
 		b.Fatal(err)
 	}
 	l := core.New(db, nopLocks{}, []byte("bench-secret-0123456789abcdef0123"), core.Options{KioskID: "T"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	doors, _ := core.Layout(core.DemoColumns(), 2)
+	doors, _ := core.Layout(app.DemoColumns(), 2)
 	if err := l.SetUp(context.Background(), doors); err != nil {
 		b.Fatal(err)
 	}
@@ -236,7 +237,7 @@ func startSim(b *testing.B, template string, cfg Config) *simLocker {
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	l := core.New(db, nopLocks{}, []byte("bench-secret-0123456789abcdef0123"), core.Options{KioskID: id}, quiet)
-	link, err := New(cfg, id, l, db, Options{ClockSynced: func() bool { return true }}, quiet)
+	link, err := New(cfg, id, l.Office(), db, Options{ClockSynced: func() bool { return true }}, quiet)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -355,7 +356,7 @@ func (f *simFleet) eventOp() func(i int) error {
 		l := f.lockers[i%len(f.lockers)]
 		k := l.n.Add(1)
 		v := strconv.FormatInt(k, 10)
-		err := l.locker.Operator("bench").SetSetting(context.Background(), core.SettingBookingHold, v+"h")
+		err := l.locker.Office().Operator("bench").SetSetting(context.Background(), core.SettingBookingHold, v+"h")
 		f.mark(l.id+"/"+v, true)
 		return err
 	}

@@ -70,7 +70,7 @@ func TestFleetCommandLine(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Revocation list 1 applied at L-CLI") {
 		t.Fatalf("revoke: %d\n%s%s", code, out, errs)
 	}
-	if _, err := k.locker.CourierLogin(context.Background(), anna); !errors.Is(err, core.ErrTokenRevoked) {
+	if _, err := k.locker.LoginCourier(context.Background(), anna); !errors.Is(err, core.ErrTokenRevoked) {
 		t.Fatalf("a token revoked with pudo fleet revoke: %v", err)
 	}
 	list := filepath.Join(t.TempDir(), "list.json")

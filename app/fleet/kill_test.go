@@ -50,7 +50,7 @@ func TestFleetKillChild(t *testing.T) {
 	k := &kiosk{tb: t, id: "L-KILL", dir: s.Dir, cfg: s.Config, keys: []cred.PublicKey{testOperator.Public()}}
 	k.start()
 	fmt.Println("started")
-	op := k.locker.Operator("churn")
+	op := k.locker.Office().Operator("churn")
 	for i := 0; ; i++ {
 		if s.Churn {
 			if err := op.SetSetting(context.Background(), core.SettingBookingHold, strconv.Itoa(2+i%50)+"h"); err != nil {

@@ -106,11 +106,11 @@ func (k *kiosk) start() {
 	must(tb, err)
 	locker := core.New(db, locks, secret, core.Options{KioskID: k.id, RemoteOpen: true, OperatorKeys: k.keys, DidNotOpen: testenv.Patience,
 		Holds: []core.EventHold{EventHold()}, PINCost: core.PINCost{Time: 1, Memory: 8}, CarrierKeys: k.carriers}, testLog(tb))
-	doors, err := core.Layout(core.DemoColumns(), 2)
+	doors, err := core.Layout(app.DemoColumns(), 2)
 	must(tb, err)
 	must(tb, locker.SetUp(ctx, doors))
 	must(tb, locker.Reconcile(ctx))
-	link, err := New(k.cfg, k.id, locker, db, Options{Version: "test", Boot: boot, OperatorKeys: k.keys, LockBus: func() bool { return locks.Health().Up() },
+	link, err := New(k.cfg, k.id, locker.Office(), db, Options{Version: "test", Boot: boot, OperatorKeys: k.keys, LockBus: func() bool { return locks.Health().Up() },
 		ClockSynced: func() bool { return true }}, testLog(tb).With("locker", k.id))
 	must(tb, err)
 	k.db, k.locks, k.locker, k.link = db, locks, locker, link
@@ -146,14 +146,14 @@ func (k *kiosk) stop() {
 
 // dropOff is a courier scanning the parcel's label at the kiosk and
 // closing the door.
-func (k *kiosk) dropOff(parcelRef string) core.Rent {
+func (k *kiosk) dropOff(parcelRef string) app.Rent {
 	k.tb.Helper()
 	ctx := context.Background()
-	c, err := k.locker.CourierLogin(ctx, courierToken(k.tb, "c1"))
+	c, err := k.locker.LoginCourier(ctx, courierToken(k.tb, "c1"))
 	must(k.tb, err)
 	d, err := c.DropBooked(ctx, parcelRef)
 	must(k.tb, err)
-	k.closeAndDone(func() error { return d.Done(ctx) })
+	k.closeAndDone(func() error { _, err := d.Done(ctx); return err })
 	return d.Rent()
 }
 
@@ -164,7 +164,7 @@ func (k *kiosk) closeAndDone(done func() error) {
 		// The opening settles when the sensor sees the door open, and the
 		// parcel is in once it reads closed again.
 		var pending *app.BeingOpenedError
-		if err != nil && !(errors.Is(err, core.ErrDoorStillOpen) || errors.As(err, &pending)) {
+		if err != nil && !(errors.Is(err, app.ErrDoorStillOpen) || errors.As(err, &pending)) {
 			k.tb.Fatal(err)
 		}
 		return err
@@ -175,14 +175,14 @@ func (k *kiosk) closeAndDone(done func() error) {
 func (k *kiosk) pickup(code string) {
 	k.tb.Helper()
 	ctx := context.Background()
-	p, err := k.locker.StartPickup(ctx, code)
+	p, err := k.locker.PickupByCode(ctx, code)
 	if err != nil {
 		k.tb.Fatalf("pickup with %s: %v", code, err)
 	}
 	// The rent moves when the sensor sees its door open: wait for that,
 	// as the shopper waits at the door.
 	testenv.AwaitOK(k.tb, "the rent collected", func() error {
-		r, err := k.locker.Rent(ctx, p.Opening.RentID)
+		r, err := k.locker.Office().Rent(ctx, p.Opening().RentID)
 		must(k.tb, err)
 		if r.State != storage.RentCollected {
 			return fmt.Errorf("rent %d still %s", r.ID, r.State)

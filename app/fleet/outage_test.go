@@ -12,7 +12,7 @@ import (
 // changes do: each is one committed transaction with its event.
 func (k *kiosk) churn(n int) {
 	k.tb.Helper()
-	op := k.locker.Operator("test")
+	op := k.locker.Office().Operator("test")
 	for i := range n {
 		must(k.tb, op.SetSetting(context.Background(), core.SettingBookingHold, strconv.Itoa(2+i%50)+"h"))
 	}
@@ -23,11 +23,11 @@ func (k *kiosk) churn(n int) {
 func (k *kiosk) walkIn(ref string) string {
 	k.tb.Helper()
 	ctx := context.Background()
-	c, err := k.locker.CourierLogin(ctx, courierToken(k.tb, "c2"))
+	c, err := k.locker.LoginCourier(ctx, courierToken(k.tb, "c2"))
 	must(k.tb, err)
 	d, err := c.DropNew(ctx, "S", ref, false)
 	must(k.tb, err)
-	k.closeAndDone(func() error { return d.Done(ctx) })
+	k.closeAndDone(func() error { _, err := d.Done(ctx); return err })
 	return d.Code()
 }
 

@@ -50,7 +50,7 @@ func TestRevocationPush(t *testing.T) {
 	ctx := context.Background()
 	anna, ben, cleo := courierToken(t, "anna"), courierToken(t, "ben"), courierToken(t, "cleo")
 	for _, tok := range []string{anna, ben, cleo} {
-		if _, err := k.locker.CourierLogin(ctx, tok); err != nil {
+		if _, err := k.locker.LoginCourier(ctx, tok); err != nil {
 			t.Fatalf("before any list: %v", err)
 		}
 	}
@@ -60,10 +60,10 @@ func TestRevocationPush(t *testing.T) {
 	if r.Status != StatusOK || r.State != "applied" || r.RevocationVersion != 1 {
 		t.Fatalf("push = %+v", r)
 	}
-	if _, err := k.locker.CourierLogin(ctx, anna); !errors.Is(err, core.ErrTokenRevoked) {
+	if _, err := k.locker.LoginCourier(ctx, anna); !errors.Is(err, core.ErrTokenRevoked) {
 		t.Fatalf("a revoked courier token after the push: %v", err)
 	}
-	if _, err := k.locker.CourierLogin(ctx, ben); err != nil {
+	if _, err := k.locker.LoginCourier(ctx, ben); err != nil {
 		t.Fatalf("another courier after the push: %v", err)
 	}
 
@@ -113,11 +113,11 @@ func TestRevocationPush(t *testing.T) {
 			}
 		})
 	}
-	if got, _ := k.locker.Revocations(ctx); got.Version != 2 || len(got.Subjects) != 1 {
+	if got, _ := k.locker.Office().Revocations(ctx); got.Version != 2 || len(got.Subjects) != 1 {
 		t.Fatalf("list after the refusals = %+v, want list 2", got)
 	}
 	for tok, revoked := range map[string]bool{anna: true, ben: true, cleo: false} {
-		if _, err := k.locker.CourierLogin(ctx, tok); errors.Is(err, core.ErrTokenRevoked) != revoked {
+		if _, err := k.locker.LoginCourier(ctx, tok); errors.Is(err, core.ErrTokenRevoked) != revoked {
 			t.Fatalf("login under list 2: %v, want revoked %v", err, revoked)
 		}
 	}
@@ -202,7 +202,7 @@ func TestFleetWideRevocationAndSync(t *testing.T) {
 		if r := got[k.id]; r.Status != StatusOK || r.RevocationVersion != 5 {
 			t.Fatalf("%s answered %+v", k.id, r)
 		}
-		if _, err := k.locker.CourierLogin(context.Background(), anna); !errors.Is(err, core.ErrTokenRevoked) {
+		if _, err := k.locker.LoginCourier(context.Background(), anna); !errors.Is(err, core.ErrTokenRevoked) {
 			t.Fatalf("%s after the fleet-wide list: %v", k.id, err)
 		}
 	}
@@ -217,10 +217,10 @@ func TestFleetWideRevocationAndSync(t *testing.T) {
 	b.start()
 	k2.start()
 	testenv.Await(t, "L-RB gets list 6 from the journal", func() bool {
-		l, err := k2.locker.Revocations(context.Background())
+		l, err := k2.locker.Office().Revocations(context.Background())
 		return err == nil && l.Version == 6
 	})
-	if _, err := k2.locker.CourierLogin(context.Background(), courierToken(t, "dora")); !errors.Is(err, core.ErrTokenRevoked) {
+	if _, err := k2.locker.LoginCourier(context.Background(), courierToken(t, "dora")); !errors.Is(err, core.ErrTokenRevoked) {
 		t.Fatalf("a TEST courier at L-RB after the resent list: %v", err)
 	}
 }

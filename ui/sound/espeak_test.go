@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"pudo/app"
+	"pudo/app/voice"
 	"pudo/assets"
 
 	"pudo/app/testenv"
@@ -45,11 +45,11 @@ func TestEspeakSpeaksEveryLanguage(t *testing.T) {
 	if !strings.HasPrefix(eng.id(), "espeak-ng 1.") {
 		t.Errorf("engine %q", eng.id())
 	}
-	cat, err := app.LoadCatalogue(assets.Translations)
+	cat, err := voice.LoadCatalogue(assets.Translations)
 	if err != nil {
 		t.Fatal(err)
 	}
-	way := app.DemoWayfinding().Cabinet([]string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"}).DoorWay(14, 3, 2)
+	way := voice.DemoWayfinding().Cabinet([]string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"}).DoorWay(14, 3, 2)
 	for _, lang := range languages {
 		text, err := cat.Text(lang, way)
 		if err != nil {
