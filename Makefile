@@ -50,16 +50,23 @@ binary:
 	$(GO) build -tags $(GOTAGS) -ldflags "$(LDFLAGS)" -o $(BIN) $(PKG)
 
 # With a display the kiosk opens on it; without one it runs under Xvfb and
-# keeps $(OUT)/screenshot.png up to date until you press Ctrl-C.
+# keeps $(OUT)/screenshot.png up to date until you press Ctrl-C. Ctrl-C
+# reaches every process in the terminal's group: Xvfb runs in a session of
+# its own (setsid), so it outlives the kiosk's clean stop instead of dying
+# under it, and Ctrl-C goes to the kiosk alone.
 run: build
 	@if [ -n "$$DISPLAY" ] || [ -n "$$WAYLAND_DISPLAY" ]; then \
-		./$(BIN) $(ARGS); \
+		trap : INT; ./$(BIN) $(ARGS); \
 	else \
-		mkdir -p $(OUT); \
+		mkdir -p $(OUT); rm -f $(OUT)/.kiosk.pid; \
 		echo "make: no display: running the kiosk under Xvfb; screenshot in $(OUT)/screenshot.png (Ctrl-C stops)"; \
-		LANG=en_US.UTF-8 xvfb-run -a -s "-screen 0 1280x800x24" sh -c '\
-			./$(BIN) $(ARGS) & pid=$$!; trap "kill $$pid 2>/dev/null" INT TERM EXIT; \
-			while kill -0 $$pid 2>/dev/null; do sleep 3; import -window root $(OUT)/screenshot.png 2>/dev/null; done'; \
+		trap '[ -s $(OUT)/.kiosk.pid ] && kill -INT $$(cat $(OUT)/.kiosk.pid)' INT TERM; \
+		LANG=en_US.UTF-8 setsid -w xvfb-run -a -s "-screen 0 1280x800x24" sh -c '\
+			./$(BIN) $(ARGS) & pid=$$!; echo $$pid > $(OUT)/.kiosk.pid; \
+			while kill -0 $$pid 2>/dev/null; do sleep 1; import -window root $(OUT)/screenshot.png 2>/dev/null; done; \
+			wait $$pid' & runner=$$!; \
+		status=0; while kill -0 $$runner 2>/dev/null; do wait $$runner; status=$$?; done; \
+		rm -f $(OUT)/.kiosk.pid; exit $$status; \
 	fi
 
 # go test's own timeout (10 minutes a package) is a ceiling for a hang, not
