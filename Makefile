@@ -149,12 +149,12 @@ bundle: deps
 
 # A PNG of every screen in every language, with big text and at night, drawn
 # by Fyne's test driver (no display needed), into $(OUT)/screenshots; the
-# README's pictures are copied from there to assets/screenshots.
-SHOTS := en/home en/code en/door en/gotit en/courier-menu en/admin-doors pl/home en/home-bigtext
+# README's picture of home is copied from there to assets/screenshots (one
+# only: the repository keeps its pictures few and small).
 screenshots:
 	rm -rf $(OUT)/screenshots
 	PUDO_SCREENSHOTS=$(CURDIR)/$(OUT)/screenshots $(GO) test -count=1 -run '^TestScreenshots$$' ./ui
-	@for s in $(SHOTS); do cp $(OUT)/screenshots/$$s.png assets/screenshots/$$(echo $$s | tr / -).png; done
+	cp $(OUT)/screenshots/en/home.png assets/screenshots/home.png
 	@echo "make: $$(find $(OUT)/screenshots -name '*.png' | wc -l) screenshots in $(OUT)/screenshots"
 
 clean:
