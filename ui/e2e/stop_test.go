@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-// TestQuietStartCleanStop is a newcomer's first minute (issue 15): under
+// TestQuietStartCleanStop is a newcomer's first minute: under
 // Debian's default C.UTF-8 locale and without a sound card the kiosk says
 // nothing but its own log lines; in --windowed mode a wrong code does not
 // grow the window; Ctrl-C and SIGTERM close the window and the database,

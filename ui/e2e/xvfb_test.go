@@ -253,8 +253,8 @@ func TestDemoLockerUnderXvfb(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	screenshot(t, display, filepath.Join(out, "e2e-5-thanks.png"))
 
-	// One Tab gives a button the focus (issue 12); the code typed after it
-	// must still reach the kiosk.
+	// One Tab gives a button Fyne's focus, which once took every key after
+	// it; the code typed after it must still reach the kiosk.
 	log.next(t, `msg=screen.* name=home`)
 	time.Sleep(500 * time.Millisecond)
 	xdotool(t, display, "key", "Tab")
