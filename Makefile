@@ -80,8 +80,8 @@ test: deps
 	# The scanner's read-rate tests decode hundreds of images: they skip
 	# under -race (ten times slower, nothing concurrent) and run here.
 	$(GO) test -timeout $(TEST_TIMEOUT) -run 'Rate|SlowMachine' ./scanner
-	# The same for the screens' fit and golden images: hundreds of layouts
-	# and captures, single-threaded.
+	# The same for the screens' fit and golden tests: hundreds of layouts,
+	# their markup and a few captures, single-threaded.
 	$(GO) test -timeout $(TEST_TIMEOUT) -run 'TestScreensFit|TestGolden' ./ui
 
 # Benchmarks print in benchstat's format; each sits beside its baseline.
