@@ -15,6 +15,7 @@ var commandHelp = map[string]string{
 	"api-key":       "make an API key for a shop, carrier or operator: api-key new --name N --scope S",
 	"backup":        "write a consistent copy of the database while the kiosk runs: backup FILE",
 	"carrier":       "a carrier's seal key, and opening the walk-in pickup codes sealed for it: carrier keygen|pubkey|open",
+	"central":       "the operator's service: the fleet's events, state, commands and alerts in PostgreSQL: central serve|migrate|enrol",
 	"decode":        "decode the codes in PNG, JPEG or PGM files as the camera would: decode [--json] FILE...",
 	"doctor":        "check this locker (display, lock boards, scanner, sound, database, clock), one line per check",
 	"fleet":         "the operator's view of the fleet over MQTT: fleet status|watch|book|cancel|open|revoke|doors ...",

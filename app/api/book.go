@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"pudo/app"
 	"pudo/app/core"
 	"pudo/storage"
 )
@@ -68,7 +69,7 @@ func (s *Server) doBook(r *http.Request, p principal, b core.Booking, idemKey st
 	}
 	out := bookedJSON{rentJSON: rentOut(booked.Rent), SharesCodeWith: booked.SharesCodeWith, QR: booked.QR}
 	if booked.Code != "" {
-		out.PickupCode = core.FormatCode(booked.Code)
+		out.PickupCode = app.FormatCode(booked.Code)
 	}
 	body, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {

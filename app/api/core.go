@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 
+	"pudo/app"
 	"pudo/app/core"
 )
 
@@ -12,13 +13,13 @@ import (
 type Core interface {
 	// Book reserves the smallest free door that fits a parcel.
 	Book(ctx context.Context, b core.Booking) (core.Booked, error)
-	Rent(ctx context.Context, id int64) (core.Rent, error)
-	Rents(ctx context.Context, f core.RentFilter) ([]core.Rent, error)
+	Rent(ctx context.Context, id int64) (app.Rent, error)
+	Rents(ctx context.Context, q app.RentQuery) ([]app.Rent, error)
 	// Cancel ends a booking whose parcel was not dropped off.
 	Cancel(ctx context.Context, id int64) error
 	// RemoteOpen opens the one door of a stored parcel for its recipient.
-	RemoteOpen(ctx context.Context, rentID int64) (core.Door, error)
-	DoorStates(ctx context.Context) ([]core.DoorState, error)
+	RemoteOpen(ctx context.Context, rentID int64) (app.Door, error)
+	DoorStates(ctx context.Context) ([]app.DoorState, error)
 }
 
 var _ Core = (*core.Office)(nil)

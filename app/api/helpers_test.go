@@ -273,7 +273,7 @@ func (f *fixture) dropOff(parcel string) {
 func (f *fixture) counts() (rents, events int) {
 	f.t.Helper()
 	err := f.db.View(context.Background(), func(tx *storage.Tx) error {
-		rs, err := tx.Rents(core.RentFilter{Limit: 1000})
+		rs, err := tx.Rents(storage.RentFilter{Limit: 1000})
 		if err != nil {
 			return err
 		}

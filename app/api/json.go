@@ -5,13 +5,14 @@ import (
 	"strings"
 	"time"
 
+	"pudo/app"
 	"pudo/app/carrier"
-	"pudo/app/core"
 	"pudo/storage"
 )
 
 // The API's JSON shapes. They are ours, not the store's: a column added to
-// storage does not change what integrations see.
+// storage does not change what integrations see. A rent's is a projection
+// of app.Rent (see there for the mapping between the layers).
 
 type rentJSON struct {
 	ID           int64     `json:"id"`
@@ -25,7 +26,7 @@ type rentJSON struct {
 	ExpiresAt    time.Time `json:"expires_at,omitzero"`
 }
 
-func rentOut(r storage.Rent) rentJSON {
+func rentOut(r app.Rent) rentJSON {
 	return rentJSON{ID: r.ID, State: string(r.State), DoorID: r.DoorID, ParcelRef: r.ParcelRef,
 		RecipientRef: r.RecipientRef, CreatedAt: r.CreatedAt, StoredAt: r.StoredAt, EndedAt: r.EndedAt, ExpiresAt: r.ExpiresAt}
 }
@@ -58,13 +59,13 @@ type doorJSON struct {
 	Comment string `json:"out_of_service_reason,omitempty"`
 }
 
-func doorOut(ds core.DoorState, staff bool) doorJSON {
-	d := doorJSON{ID: ds.Door.ID, Size: ds.Door.Size, Column: ds.Door.Col, Row: ds.Door.Row, Low: ds.Door.Low,
-		State: "free", Sensor: ds.Sensor.String(), Fault: ds.Fault}
-	if ds.Active != nil {
-		d.State = string(ds.Active.State)
+func doorOut(ds app.DoorState, staff bool) doorJSON {
+	d := doorJSON{ID: ds.Door.ID, Size: string(ds.Door.Size), Column: ds.Door.Col, Row: ds.Door.Row, Low: ds.Door.Low,
+		State: "free", Sensor: ds.Sensor.String(), Fault: ds.Faulty()}
+	if ds.Rent != nil {
+		d.State = string(ds.Rent.State)
 		if staff {
-			d.RentID = ds.Active.ID
+			d.RentID = ds.Rent.ID
 		}
 	}
 	if ds.Door.OutOfService {

@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"pudo/app"
-	"pudo/app/core"
 	"pudo/storage"
 )
 
@@ -18,17 +17,17 @@ var errNoRent = errorf(http.StatusNotFound, "not_found", "no such rent")
 // rentOf loads a rent the caller may see. Ownership is checked first, in
 // the same one lookup for a missing rent and another owner's, so neither
 // the answer nor its timing tells them apart.
-func (s *Server) rentOf(ctx context.Context, r *http.Request, p principal) (storage.Rent, error) {
+func (s *Server) rentOf(ctx context.Context, r *http.Request, p principal) (app.Rent, error) {
 	id, err := pathID(r)
 	if err != nil {
-		return storage.Rent{}, err
+		return app.Rent{}, err
 	}
 	if err := s.mayTouch(ctx, p, id); err != nil {
-		return storage.Rent{}, err
+		return app.Rent{}, err
 	}
 	rent, err := s.core.Rent(ctx, id)
 	if errors.Is(err, app.ErrNotFound) {
-		return storage.Rent{}, errNoRent
+		return app.Rent{}, errNoRent
 	}
 	return rent, err
 }
@@ -70,7 +69,7 @@ func (s *Server) cancelRent(w http.ResponseWriter, r *http.Request, p principal)
 	if err != nil {
 		return err
 	}
-	if rent.State != storage.RentReserved {
+	if rent.State != app.RentReserved {
 		return errorf(http.StatusConflict, "not_cancellable", "rent %d is %s; only a reserved rent can be cancelled", rent.ID, rent.State)
 	}
 	if err := s.core.Cancel(r.Context(), rent.ID); err != nil {
@@ -94,7 +93,7 @@ func (s *Server) remoteOpen(w http.ResponseWriter, r *http.Request, p principal)
 	if err != nil {
 		return err
 	}
-	if rent.State != storage.RentStored {
+	if rent.State != app.RentStored {
 		return errorf(http.StatusConflict, "not_openable", "rent %d is %s; only a stored parcel can be opened for pickup", rent.ID, rent.State)
 	}
 	if ok, wait := s.opens.Take(); !ok {
@@ -145,7 +144,7 @@ func (s *Server) listRents(w http.ResponseWriter, r *http.Request, p principal) 
 
 // ownRents pages through the core's rents keeping the caller's own. next
 // is the after_id of the following page, 0 at the end.
-func (s *Server) ownRents(ctx context.Context, p principal, f core.RentFilter) (page []storage.Rent, next int64, err error) {
+func (s *Server) ownRents(ctx context.Context, p principal, f app.RentQuery) (page []app.Rent, next int64, err error) {
 	want := f.Limit
 	for scanned := 0; scanned < maxScan; {
 		batch, err := s.core.Rents(ctx, f)
@@ -171,7 +170,7 @@ func (s *Server) ownRents(ctx context.Context, p principal, f core.RentFilter) (
 	return page, f.AfterID, nil
 }
 
-func (s *Server) keepOwn(ctx context.Context, p principal, rs []storage.Rent) ([]storage.Rent, error) {
+func (s *Server) keepOwn(ctx context.Context, p principal, rs []app.Rent) ([]app.Rent, error) {
 	if p.owner() == "" || len(rs) == 0 {
 		return rs, nil
 	}
@@ -187,7 +186,7 @@ func (s *Server) keepOwn(ctx context.Context, p principal, rs []storage.Rent) ([
 	if err != nil {
 		return nil, err
 	}
-	var out []storage.Rent
+	var out []app.Rent
 	for _, r := range rs {
 		if owners[r.ID] == p.owner() {
 			out = append(out, r)
@@ -198,18 +197,18 @@ func (s *Server) keepOwn(ctx context.Context, p principal, rs []storage.Rent) ([
 
 var rentStates = map[string]bool{"reserved": true, "stored": true, "collected": true, "expired": true, "reclaimed": true, "cancelled": true}
 
-func rentFilter(r *http.Request) (core.RentFilter, error) {
+func rentFilter(r *http.Request) (app.RentQuery, error) {
 	q := r.URL.Query()
 	for k := range q {
 		switch k {
 		case "state", "parcel_ref", "limit", "after_id":
 		default:
-			return core.RentFilter{}, errorf(http.StatusBadRequest, "unknown_parameter", "%q is not a parameter of this request", clip(k))
+			return app.RentQuery{}, errorf(http.StatusBadRequest, "unknown_parameter", "%q is not a parameter of this request", clip(k))
 		}
 	}
-	f := core.RentFilter{State: q.Get("state"), ParcelRef: q.Get("parcel_ref"), Limit: defaultLimit}
-	if f.State != "" && !rentStates[f.State] {
-		return f, errorf(http.StatusBadRequest, "invalid_parameter", "state %q is not one of reserved, stored, collected, expired, reclaimed, cancelled", clip(f.State))
+	f := app.RentQuery{State: app.RentState(q.Get("state")), ParcelRef: q.Get("parcel_ref"), Limit: defaultLimit}
+	if f.State != "" && !rentStates[string(f.State)] {
+		return f, errorf(http.StatusBadRequest, "invalid_parameter", "state %q is not one of reserved, stored, collected, expired, reclaimed, cancelled", clip(string(f.State)))
 	}
 	if len(f.ParcelRef) > 64 {
 		return f, errorf(http.StatusBadRequest, "invalid_parameter", "parcel_ref is longer than 64 characters")

@@ -90,7 +90,11 @@ func (e *Engine) PickupByCode(_ context.Context, code string) (app.Pickup, error
 	if e.PickupErr != nil {
 		return nil, e.PickupErr
 	}
-	return e.pickup(canonical(code))
+	c, err := app.NormalizeCode(code)
+	if err != nil {
+		return nil, err // a malformed entry can open nothing: not counted
+	}
+	return e.pickup(c)
 }
 
 // PickupByScan is PickupByCode for a scanned code or pickup token.
@@ -296,6 +300,8 @@ func (c *round) DropNew(_ context.Context, size app.Size, ref string, low bool) 
 	r.ParcelRef, r.Courier = ref, c.id
 	c.e.walkIns++
 	d := &dropOff{e: c.e, rent: r, code: fmt.Sprintf("WALK%04d", c.e.walkIns), low: low}
+	// The code opens the parcel once it is stored, as the engine's does.
+	c.e.codes[canonical(d.code)] = append(c.e.codes[canonical(d.code)], r.ID)
 	return d.start()
 }
 

@@ -166,6 +166,11 @@ func ClockTime(s string) (time.Duration, error) {
 	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
 }
 
+// clockTime is ClockTime's "HH:MM" of a time of day.
+func clockTime(d time.Duration) string {
+	return fmt.Sprintf("%02d:%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
+}
+
 // Rents are the operator's rules for parcels.
 type Rents struct {
 	PickupWindow time.Duration `toml:"pickup_window"`
@@ -215,12 +220,12 @@ func (l Locker) ColumnSizes() []string {
 func Default() Config {
 	return Config{
 		Kiosk: Kiosk{
-			ID: "PUDO-DEMO", Language: "en", IdleTimeout: 60 * time.Second,
+			ID: "PUDO-DEMO", Language: app.Languages[0], IdleTimeout: app.DefaultIdleTimeout,
 			LogFormat: "auto", DemoParcels: 3,
 		},
-		Screen: Screen{Languages: []string{"en", "pl", "nl", "es", "fr"}, Night: "auto", NightFrom: "22:00", NightTo: "06:00",
-			Volume: 80, MoreTime: 20 * time.Second, ReopenGrace: app.DefaultReopenGrace,
-			AdminTaps: 5, AdminTapWindow: 3 * time.Second, AdminIdle: 2 * time.Minute},
+		Screen: Screen{Languages: slices.Clone(app.Languages), Night: "auto", NightFrom: clockTime(app.DefaultNightFrom),
+			NightTo: clockTime(app.DefaultNightTo), Volume: 80, MoreTime: app.DefaultMoreTime, ReopenGrace: app.DefaultReopenGrace,
+			AdminTaps: app.DefaultAdminTaps, AdminTapWindow: app.DefaultAdminTapWindow, AdminIdle: app.DefaultAdminIdle},
 		Support: defaultSupport(),
 		Rents:   Rents{PickupWindow: app.DefaultPickupWindow, Retention: app.DefaultRetention, BookingHold: app.DefaultBookingHold},
 		Locker: Locker{LowRows: 2, Columns: app.DemoColumns(), Wayfinding: voice.DemoWayfinding(), FlapLimit: app.DefaultFlapLimit,
@@ -311,6 +316,8 @@ func decodeFile(path string, c *Config) error {
 
 // moved are keys an older file may hold, with where their job went.
 var moved = map[string]string{
+	"fleet.reconnect_spread": "moved: fleet.reconnect_window (0: from fleet.fleet_size and fleet.reconnect_rate, which a fleet of more than a thousand lockers should set)",
+	"fleet.reconnect_max":    "moved: fleet.reconnect_window bounds every wait; fleet.fleet_size and fleet.reconnect_rate size it",
 	"fleet.operator_keys": `moved: the operator has one key system; list the operator's public keys ("ed25519:...", ` +
 		`as pudo token keygen or pudo token pubkey prints them) in [operator] public_keys, and the fleet link verifies signed commands against them`,
 }

@@ -47,11 +47,7 @@ func (c *Courier) actor() string { return "courier:" + c.id }
 // app.ErrTokenExpired. A signature cannot be guessed, so a bad token is
 // logged, not counted, and never waits for a typed-code pause.
 func (l *Locker) LoginCourier(ctx context.Context, token string) (app.CourierRound, error) {
-	c, err := l.loginCourier(ctx, token)
-	if c == nil {
-		return nil, err
-	}
-	return c, err
+	return handOut[app.CourierRound](l.loginCourier(ctx, token))
 }
 
 func (l *Locker) loginCourier(ctx context.Context, token string) (*Courier, error) {
@@ -179,7 +175,7 @@ func (c *Courier) takeOpening(ctx context.Context, rentID int64, kind storage.Re
 // is returned too, for its DidNotOpen. Errors: app.ErrUnknownParcel,
 // app.ErrAlreadyStored, app.ErrNoFreeDoor, and the opening's.
 func (c *Courier) DropBooked(ctx context.Context, parcelRef string) (app.DropOff, error) {
-	return dropOff(c.dropBooked(ctx, parcelRef))
+	return handOut[app.DropOff](c.dropBooked(ctx, parcelRef))
 }
 
 func (c *Courier) dropBooked(ctx context.Context, parcelRef string) (*DropOff, error) {
@@ -220,7 +216,7 @@ func (c *Courier) dropBooked(ctx context.Context, parcelRef string) (*DropOff, e
 // *app.DidNotOpenError the DropOff is returned too, for its DidNotOpen.
 // Errors: app.ErrBadSize, app.ErrNoFreeDoor, and the opening's.
 func (c *Courier) DropNew(ctx context.Context, size app.Size, parcelRef string, preferLow bool) (app.DropOff, error) {
-	return dropOff(c.dropNew(ctx, string(size), parcelRef, preferLow))
+	return handOut[app.DropOff](c.dropNew(ctx, string(size), parcelRef, preferLow))
 }
 
 func (c *Courier) dropNew(ctx context.Context, size, parcelRef string, preferLow bool) (*DropOff, error) {

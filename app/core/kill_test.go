@@ -76,7 +76,7 @@ func killChild(path, codesFile string, chain bool) error {
 	// Staff's part after a crash: bookings left reserved by an interrupted
 	// drop-off are checked (the fake doors are empty) and cancelled, and
 	// the doors kept for them cleared.
-	reserved, err := l.rents(ctx, RentFilter{State: string(storage.RentReserved), Limit: 1000})
+	reserved, err := l.rents(ctx, storage.RentFilter{State: string(storage.RentReserved), Limit: 1000})
 	if err != nil {
 		return err
 	}

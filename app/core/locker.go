@@ -167,6 +167,3 @@ func (l *Locker) allDoors(ctx context.Context) ([]storage.Door, error) {
 }
 
 func address(d storage.Door) lockio.Door { return lockio.Door{Board: d.Board, Channel: d.Channel} }
-
-// Door is a door of the locker as the flows and screens see it.
-type Door = storage.Door

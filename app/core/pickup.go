@@ -53,29 +53,20 @@ func (p *Pickup) Remaining() int {
 	return len(p.pending)
 }
 
-// pickup hands p out as the contract's Pickup: none is a nil interface,
-// never a nil *Pickup inside one.
-func pickup(p *Pickup, err error) (app.Pickup, error) {
-	if p == nil {
-		return nil, err
-	}
-	return p, err
-}
-
 // PickupByCode checks a typed code and opens the first door it owns.
 // Errors: *app.LockedOutError, app.ErrCodeFormat, app.ErrWrongCode,
 // app.ErrExpired, app.ErrNotStored, app.ErrOutOfService,
 // *app.OutOfOrderError, *app.BeingOpenedError, *app.DidNotOpenError (with
 // the Pickup, for its DidNotOpen).
 func (l *Locker) PickupByCode(ctx context.Context, code string) (app.Pickup, error) {
-	return pickup(l.pickupByCode(ctx, code))
+	return handOut[app.Pickup](l.pickupByCode(ctx, code))
 }
 
 func (l *Locker) pickupByCode(ctx context.Context, input string) (*Pickup, error) {
 	if err := l.outOfOrder(); err != nil {
 		return nil, err // nothing could open: no code is looked at or counted
 	}
-	code, err := NormalizeCode(input)
+	code, err := app.NormalizeCode(input)
 	if err != nil {
 		return nil, err // a malformed entry can open nothing: not counted
 	}
@@ -86,7 +77,7 @@ func (l *Locker) pickupByCode(ctx context.Context, input string) (*Pickup, error
 // pickup code. app.ErrForeign and app.ErrNotPickup are not counted as
 // wrong codes.
 func (l *Locker) PickupByScan(ctx context.Context, text string) (app.Pickup, error) {
-	return pickup(l.pickupByScan(ctx, text))
+	return handOut[app.Pickup](l.pickupByScan(ctx, text))
 }
 
 func (l *Locker) pickupByScan(ctx context.Context, text string) (*Pickup, error) {

@@ -26,6 +26,7 @@ type fakeLocks struct {
 	fail     map[lockio.Door]error
 	sensors  map[lockio.Door]lockio.Sensor // default closed
 	stuck    map[lockio.Door]bool          // the board acknowledges, the door stays shut
+	hold     bool                          // every door stays shut until the test opens it
 	down     bool                          // the bus is down
 }
 
@@ -36,7 +37,7 @@ func (f *fakeLocks) Unlock(_ context.Context, d lockio.Door) error {
 		return err
 	}
 	f.unlocked = append(f.unlocked, d)
-	if !f.stuck[d] {
+	if !f.stuck[d] && !f.hold {
 		f.set(d, lockio.SensorOpen)
 	}
 	return nil
@@ -178,7 +179,7 @@ func TestPickupOpensTheRightDoorAndCollects(t *testing.T) {
 		t.Fatalf("SeedDemo = %v, %v", parcels, err)
 	}
 	p := parcels[1]
-	typed := FormatCode(p.Code)[:5] + " " + FormatCode(p.Code)[5:] // as a person might type it
+	typed := app.FormatCode(p.Code)[:5] + " " + app.FormatCode(p.Code)[5:] // as a person might type it
 	pk, err := l.PickupByCode(ctx, typed)
 	if err != nil {
 		t.Fatalf("PickupByCode: %v", err)

@@ -22,7 +22,7 @@ import (
 // app.ErrBadToken, app.ErrTokenExpired, app.ErrForeign,
 // app.ErrNoFreeDoor, and the opening's.
 func (l *Locker) BeginReturn(ctx context.Context, text string) (app.DropOff, error) {
-	return dropOff(l.beginReturn(ctx, text))
+	return handOut[app.DropOff](l.beginReturn(ctx, text))
 }
 
 func (l *Locker) beginReturn(ctx context.Context, text string) (*DropOff, error) {

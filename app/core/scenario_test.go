@@ -353,7 +353,7 @@ func (s *scenario) entry(how, name string) {
 	var err error
 	switch how {
 	case "pickup":
-		pk, err = s.l().PickupByCode(s.ctx, FormatCode(p.code))
+		pk, err = s.l().PickupByCode(s.ctx, app.FormatCode(p.code))
 	case "scan":
 		pk, err = s.l().PickupByScan(s.ctx, p.code)
 	case "keyboard": // a keyboard-mode scanner: the burst arrives as a scan

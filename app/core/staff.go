@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"pudo/app"
-	"pudo/lockio"
 	"pudo/storage"
 )
 
@@ -96,11 +95,7 @@ func (l *Locker) staffMembers(ctx context.Context) (ms []storage.StaffMember, er
 // member with a badge is never held up by it (StaffBadgeLogin). Errors:
 // *app.LockedOutError, app.ErrBadPIN, app.ErrStaffLocked.
 func (l *Locker) LoginStaff(ctx context.Context, pin string) (app.StaffSession, error) {
-	s, err := l.loginStaff(ctx, pin)
-	if s == nil {
-		return nil, err
-	}
-	return s, err
+	return handOut[app.StaffSession](l.loginStaff(ctx, pin))
 }
 
 func (l *Locker) loginStaff(ctx context.Context, pin string) (*Staff, error) {
@@ -353,37 +348,4 @@ func (s *Staff) SelfTest(ctx context.Context) (app.SelfTestReport, error) { retu
 // looked inside and found it empty), freeing the door.
 func (s *Staff) CancelRent(ctx context.Context, rentID int64, reason string) error {
 	return s.l.cancel(ctx, rentID, s.actor(), reason, true)
-}
-
-// DoorState is a door with what is behind it and what its sensor says.
-type DoorState struct {
-	Door
-	Active *Rent         // nil: free
-	Sensor lockio.Sensor // as last polled
-	Fault  bool          // did not open last time, or out of service
-}
-
-// DoorStates lists every door for the admin grid.
-func (bo *Office) DoorStates(ctx context.Context) ([]DoorState, error) {
-	l := bo.l
-	var out []DoorState
-	err := l.db.View(ctx, func(tx *storage.Tx) error {
-		doors, err := tx.Doors()
-		if err != nil {
-			return err
-		}
-		for _, d := range doors {
-			st := DoorState{Door: d, Sensor: l.locks.Sensor(address(d)), Fault: d.Fault != "" || d.OutOfService}
-			r, err := tx.ActiveRent(d.ID)
-			switch {
-			case err == nil:
-				st.Active = &r
-			case !errors.Is(err, storage.ErrNotFound):
-				return err
-			}
-			out = append(out, st)
-		}
-		return nil
-	})
-	return out, err
 }

@@ -86,11 +86,11 @@ func FuzzClassify(f *testing.F) {
 		p := classify(testKey, cred.Verifier{Keys: []cred.PublicKey{testOperator.Public()}, Locker: "T1"}, in, now)
 		switch p.Kind {
 		case PayloadPickupCode:
-			if c, err := NormalizeCode(p.Code); err != nil || c != p.Code {
+			if c, err := app.NormalizeCode(p.Code); err != nil || c != p.Code {
 				t.Fatalf("pickup code %q from %q not canonical", p.Code, in)
 			}
 		case PayloadReturnCode:
-			if c, err := NormalizeReturnCode(FormatReturnCode(p.Code)); err != nil || c != p.Code {
+			if c, err := app.NormalizeReturnCode(app.FormatReturnCode(p.Code)); err != nil || c != p.Code {
 				t.Fatalf("return code %q from %q does not round-trip", p.Code, in)
 			}
 		case PayloadForeign:

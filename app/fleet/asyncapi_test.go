@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"reflect"
 	"regexp"
@@ -16,7 +17,8 @@ import (
 type asyncDoc struct {
 	AsyncAPI string `json:"asyncapi"`
 	Channels map[string]struct {
-		Address string `json:"address"`
+		Address  string `json:"address"`
+		MaxBytes int    `json:"x-max-bytes"`
 	} `json:"channels"`
 	Components struct {
 		Parameters map[string]struct {
@@ -47,7 +49,7 @@ func TestAsyncAPIChannelsAreTheTopics(t *testing.T) {
 	d := loadDoc(t)
 	p := Topics{Fleet: "{fleet}", Locker: "{locker}"}
 	want := []string{p.Evt(), p.Online(), p.Health(), p.Doors(), p.Capacity(), p.Cmd("{name}"), p.AllCmd("{name}"),
-		p.Res(), p.SyncReq(), p.SyncRes()}
+		p.Res(), p.SyncReq(), p.SyncRes(), p.Confirm()}
 	var got []string
 	for _, c := range d.Channels {
 		got = append(got, c.Address)
@@ -62,12 +64,33 @@ func TestAsyncAPIChannelsAreTheTopics(t *testing.T) {
 	}
 }
 
+// Every channel's payload cap in the document is the one the locker
+// holds to, and the Maximum Packet Size it asks for is the document's.
+func TestAsyncAPIPayloadCaps(t *testing.T) {
+	d := loadDoc(t)
+	for name, c := range d.Channels {
+		suffix := c.Address
+		for _, p := range []string{"pudo/v1/{fleet}/{locker}/", "pudo/v1/{fleet}/_all/"} {
+			suffix = strings.TrimPrefix(suffix, p)
+		}
+		if c.MaxBytes == 0 || c.MaxBytes != capOf(suffix) {
+			t.Errorf("channel %s: x-max-bytes %d, code %d", name, c.MaxBytes, capOf(suffix))
+		}
+		if c.MaxBytes > MaxPacket-1024 {
+			t.Errorf("channel %s: a cap of %d leaves no room in a packet of %d", name, c.MaxBytes, MaxPacket)
+		}
+	}
+	if !strings.Contains(string(AsyncAPI), fmt.Sprintf("Maximum Packet Size of %d bytes", MaxPacket)) {
+		t.Errorf("the document does not give the Maximum Packet Size %d", MaxPacket)
+	}
+}
+
 // Every payload's fields are the Go type's JSON fields.
 func TestAsyncAPISchemasAreThePayloads(t *testing.T) {
 	d := loadDoc(t)
 	types := map[string]any{"Event": Event{}, "Online": Online{}, "Health": Health{}, "Doors": Doors{}, "Door": Door{},
 		"Capacity": Capacity{}, "Command": Command{}, "Result": Result{}, "SyncRequest": SyncRequest{},
-		"SyncResponse": SyncResponse{}, "SyncCommand": SyncCommand{},
+		"SyncResponse": SyncResponse{}, "SyncCommand": SyncCommand{}, "Confirm": Confirm{},
 		"Revocations": cred.Revocations{}, "SubjectRevocation": cred.SubjectRevocation{}}
 	if len(types) != len(d.Components.Schemas) {
 		t.Errorf("document has %d schemas, code %d", len(d.Components.Schemas), len(types))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/eclipse/paho.golang/autopaho"
 
+	"pudo/app"
 	"pudo/app/core"
 	"pudo/app/cred"
 	"pudo/app/limit"
@@ -22,10 +23,10 @@ import (
 // the link never moves a rent or opens a door by itself.
 type Core interface {
 	Book(ctx context.Context, b core.Booking) (core.Booked, error)
-	Rent(ctx context.Context, id int64) (core.Rent, error)
+	Rent(ctx context.Context, id int64) (app.Rent, error)
 	Cancel(ctx context.Context, id int64) error
-	RemoteOpen(ctx context.Context, rentID int64) (core.Door, error)
-	DoorStates(ctx context.Context) ([]core.DoorState, error)
+	RemoteOpen(ctx context.Context, rentID int64) (app.Door, error)
+	DoorStates(ctx context.Context) ([]app.DoorState, error)
 	Settings(ctx context.Context) (map[string]string, error)
 	Operator(name string) *core.Operator
 	SetRevocations(ctx context.Context, list cred.Revocations) error
@@ -38,9 +39,8 @@ var _ Core = (*core.Office)(nil)
 type Options struct {
 	Version string
 	// OperatorKeys are the operator's public keys ([operator] public_keys,
-	// and the demo locker's own): the keys that sign courier tokens sign the
-	// commands the link takes only from the operator, a remote opening and
-	// a revocation list.
+	// and the demo locker's own): the keys that sign courier tokens sign
+	// every command the link takes. Without them it takes none.
 	OperatorKeys []cred.PublicKey
 	// Boot is this run, from StartBoot; zero: Run starts one itself.
 	Boot Boot
@@ -79,6 +79,8 @@ type Link struct {
 	up    chan struct{}
 	// healthNow asks for state/health at once (the backlog went out).
 	healthNow chan struct{}
+	// confirms hands the operator's newest confirmation to confirmLoop.
+	confirms *latest
 	// lastHealth is when state/health went out; the state goroutine's own.
 	lastHealth time.Time
 	opens      *limit.Bucket
@@ -89,6 +91,9 @@ type Link struct {
 	ready     atomic.Bool // connected and subscribed to the commands
 	sent      atomic.Int64
 	boot      Boot
+	// refused counts the commands refused for their signature since start.
+	refused    atomic.Int64
+	refusedLog *limit.Bucket
 
 	mu      sync.Mutex // protects following
 	cm      *autopaho.ConnectionManager
@@ -117,9 +122,10 @@ func New(cfg Config, id string, c Core, db *storage.DB, opts Options, log *slog.
 	}
 	l := &Link{cfg: cfg, id: id, topics: Topics{Fleet: cfg.Fleet, Locker: id}, core: c, db: db, opts: opts, log: log,
 		keys: keys, now: opts.Now, cmds: newQueue(), dirty: make(chan struct{}, 1), force: make(chan bool, 1),
-		up: make(chan struct{}, 1), healthNow: make(chan struct{}, 1), boot: opts.Boot}
+		up: make(chan struct{}, 1), healthNow: make(chan struct{}, 1), boot: opts.Boot, confirms: newLatest()}
 	l.start = l.now()
 	l.outbox = newOutbox(l)
+	l.refusedLog = limit.New(refusedLogsPerMinute, time.Minute, l.now)
 	l.opens = opts.RemoteOpens
 	if l.opens == nil {
 		l.opens = limit.New(cfg.RemoteOpenPerMinute, time.Minute, l.now)
@@ -145,6 +151,13 @@ func (l *Link) Connected() bool { return l.connected.Load() }
 
 // Ready reports whether the link is up and subscribed to its commands.
 func (l *Link) Ready() bool { return l.ready.Load() && l.connected.Load() }
+
+// lastError is the last connection error, nil once connected.
+func (l *Link) lastError() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.lastErr
+}
 
 // Acked is the newest seq through which every event has its PUBACK.
 func (l *Link) Acked() int64 { return l.outbox.acked.Load() }
@@ -189,12 +202,16 @@ func (l *Link) Run(ctx context.Context) error {
 	l.cm = cm
 	l.mu.Unlock()
 	l.log.Info("fleet link starting", "broker", l.cfg.Broker, "fleet", l.cfg.Fleet, "locker", l.id, "boot", l.boot.N,
-		"tls_client_cert", l.cfg.CertFile != "")
+		"tls_client_cert", l.cfg.CertFile != "", "reconnect_window", l.cfg.SpreadWindow(), "operator_keys", len(l.keys))
+	if len(l.keys) == 0 {
+		l.log.Warn("fleet: no operator keys ([operator] public_keys): every command will be refused as unsigned")
+	}
 	var wg sync.WaitGroup
 	wg.Go(func() { l.outbox.run(ctx, cm) })
 	wg.Go(func() { l.commandLoop(ctx, cm) })
 	wg.Go(func() { l.stateLoop(ctx, cm) })
 	wg.Go(func() { l.clockLoop(ctx) })
+	wg.Go(func() { l.confirmLoop(ctx) })
 	wg.Wait()
 	l.goodbye(cm)
 	stopConn()

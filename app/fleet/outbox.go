@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/eclipse/paho.golang/paho"
 
@@ -33,8 +34,11 @@ type outbox struct {
 	l     *Link
 	wake  chan struct{}
 	acked atomic.Int64 // every event through this seq has its PUBACK
-	saved int64        // the cursor as last written to the store
-	last  time.Time    // when it was written
+	// gen counts rewinds (resend): a batch read before one stops there.
+	gen   atomic.Int64
+	cur   sync.Mutex // orders a rewind and the cursor's moves
+	saved int64      // the cursor as last written to the store
+	last  time.Time  // when it was written
 	// reported is the sent count when the outbox last caught up.
 	reported int64
 	rate     *limit.Bucket
@@ -125,6 +129,7 @@ func (o *outbox) run(ctx context.Context, pub publisher) {
 
 // step sends the next batch; it stops at the first event without PUBACK.
 func (o *outbox) step(ctx context.Context, pub publisher) (int, error) {
+	gen := o.gen.Load()
 	evs, eps, err := o.batch(ctx)
 	if err != nil || len(evs) == 0 {
 		return 0, err
@@ -142,7 +147,9 @@ func (o *outbox) step(ctx context.Context, pub publisher) (int, error) {
 		if err != nil {
 			return i, err
 		}
-		o.acked.Store(e.Seq)
+		if !o.advance(gen, e.Seq) {
+			return i + 1, nil // rewound meanwhile: start again from the cursor
+		}
 		o.l.sent.Add(1)
 		if changesDoors(e.Kind) {
 			signal(o.l.dirty)
@@ -204,5 +211,27 @@ func (l *Link) eventJSON(e storage.Event, eps epochs) []byte {
 		}
 	}
 	b, _ := json.Marshal(ev)
+	// An event must go out, in its place, within the topic's cap: what
+	// does not fit is cut from its free text, never the event left out.
+	// Each byte cut takes at least one byte of JSON with it.
+	for _, f := range []*string{&ev.Detail, &ev.Actor} {
+		if over := len(b) - payloadCap[sufEvt]; over > 0 && *f != "" {
+			*f = clipBytes(*f, len(*f)-over-16)
+			b, _ = json.Marshal(ev)
+		}
+	}
 	return b
+}
+
+// clipBytes cuts s to at most n bytes (a whole rune last) and marks the cut.
+func clipBytes(s string, n int) string {
+	const mark = "…"
+	if len(s) <= n {
+		return s
+	}
+	n = max(n-len(mark), 0)
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + mark
 }

@@ -98,12 +98,22 @@ func TestRevocationPush(t *testing.T) {
 		{"the same version, other entries", revokeCmd(t, testOperator, k.id, cred.Revocations{Version: 2}), "stale"},
 		{"signed by a stranger", revokeCmd(t, cred.GenerateKey(), k.id, cred.Revocations{Version: 3}), "unauthorized"},
 		{"signed for another locker", revokeCmd(t, testOperator, "L-OTHER", cred.Revocations{Version: 3}), "unauthorized"},
-		{"no list", func() Command { c := revokeCmd(t, testOperator, k.id, v2); c.Revocations = nil; return c }(), "bad_command"},
-		{"unsigned", func() Command {
-			c := revokeCmd(t, testOperator, k.id, cred.Revocations{Version: 3})
-			c.Signature = ""
+		{"no list", func() Command {
+			c := Command{Operator: "test"}
+			Prepare(&c, time.Hour)
+			Sign(testOperator, testFleet, k.id, CmdRevoke, &c)
 			return c
 		}(), "bad_command"},
+		{"the list changed after signing", func() Command {
+			c := revokeCmd(t, testOperator, k.id, cred.Revocations{Version: 3})
+			c.Revocations = json.RawMessage(`{"version":4}`)
+			return c
+		}(), "unauthorized"},
+		{"a made-up signature", func() Command {
+			c := revokeCmd(t, testOperator, k.id, cred.Revocations{Version: 3})
+			c.Signature = "AAAA"
+			return c
+		}(), "unauthorized"},
 		{"a bad entry", revokeCmd(t, testOperator, k.id, cred.Revocations{Version: 3, Tokens: []string{"xyz"}}), "bad_command"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,13 +1,17 @@
 package fleet
 
-import "strings"
+import (
+	"strings"
+
+	"pudo/app/fleet/fleetsign"
+)
 
 // Every topic of the link sits under pudo/v1/{fleet}/{locker}/. The broker's
 // ACL pattern pudo/v1/+/%u/# gives each locker its own tree and nothing
 // else; fleet-wide commands come under pudo/v1/{fleet}/_all/.
 const (
 	topicRoot  = "pudo/v1"
-	allLockers = "_all"
+	allLockers = fleetsign.AllLockers
 )
 
 // Topic suffixes below a locker's tree. The AsyncAPI document names each
@@ -35,10 +39,13 @@ const (
 	CmdState   = "state"
 	CmdRebirth = "rebirth"
 	CmdRevoke  = "revoke"
+	// CmdResend asks the locker to publish its events again from a seq:
+	// the operator found a hole, or events a broker lost.
+	CmdResend = "resend"
 )
 
 // commandNames are every command the locker takes.
-var commandNames = []string{CmdBook, CmdCancel, CmdExtend, CmdOpen, CmdService, CmdConfig, CmdState, CmdRebirth, CmdRevoke}
+var commandNames = []string{CmdBook, CmdCancel, CmdExtend, CmdOpen, CmdService, CmdConfig, CmdState, CmdRebirth, CmdRevoke, CmdResend}
 
 // fleetWide are the commands that may come to every locker at once; the
 // others name one locker's rent or door and come only to it.
@@ -63,9 +70,6 @@ func (t Topics) AllCmd(name string) string {
 func (t Topics) Res() string     { return t.base() + sufRes }
 func (t Topics) SyncReq() string { return t.base() + sufSyncReq }
 func (t Topics) SyncRes() string { return t.base() + sufSyncRes }
-
-// own reports whether topic lies in this locker's tree.
-func (t Topics) own(topic string) bool { return strings.HasPrefix(topic, t.base()) }
 
 // command returns the command name of a cmd topic of this locker or of the
 // whole fleet.

@@ -32,7 +32,7 @@ type FrontOptions struct {
 
 func (o *FrontOptions) defaults() {
 	if o.ThanksFor <= 0 {
-		o.ThanksFor = 4 * time.Second
+		o.ThanksFor = app.DefaultThanksFor
 	}
 	if o.StaffRefresh <= 0 {
 		o.StaffRefresh = 3 * time.Second
