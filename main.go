@@ -180,7 +180,13 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	parts := newGroup(ctx, log)
 	sd := &shutdown{parts: parts, store: db.Close}
-	defer sd.run()
+	signals := ctx // parts.ctx below ends with the parts, for every reason
+	defer func() {
+		sd.run()
+		// The last line of a run: whoever stopped it (Ctrl-C, systemd,
+		// staff) reads that it stopped cleanly.
+		log.Info("kiosk stopped", "why", stopCause(signals))
+	}()
 	ctx = parts.ctx
 	// The boot is counted before anything writes an event, so even the
 	// reconciliation's events carry this run's boot number.
@@ -285,6 +291,15 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		"lock_port", cfg.Lock.Port, "startup_ms", time.Since(start).Milliseconds())
 	w.ShowAndRun()
 	return nil
+}
+
+// stopCause says why the kiosk stopped: the signal that ended ctx, or the
+// window closing (staff's exit, the window manager).
+func stopCause(ctx context.Context) string {
+	if err := context.Cause(ctx); err != nil {
+		return err.Error()
+	}
+	return "window closed"
 }
 
 // lockerOptions are the locker rules of cfg for core.New: with them the
@@ -397,7 +412,13 @@ func openSpeech(ctx context.Context, cfg config.Config, player *sound.Player, do
 
 // newWindow is the kiosk's window: full screen unless asked otherwise.
 func newWindow(cfg config.Config) (fyne.App, fyne.Window) {
-	a := fyneapp.NewWithID("eu.pudo.kiosk")
+	// No app ID: with one, Fyne loads, watches and rewrites
+	// ~/.config/fyne/<id>/preferences.json, one file for every kiosk the
+	// user runs (the demo beside a test, two on one machine), each reading
+	// the file another had half written ("Preferences load error: EOF").
+	// The kiosk keeps nothing there; without an ID Fyne neither reads nor
+	// writes it.
+	a := fyneapp.NewWithID("")
 	a.Settings().SetTheme(ui.Theme(ui.Style{}))
 	w := ui.PanelWindow(a.NewWindow("Pudo")) // no screen resizes it, in --windowed either
 	w.SetPadded(false)

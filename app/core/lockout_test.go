@@ -54,9 +54,9 @@ func attack(t *testing.T, l *Locker, clock *fakeClock, span, typing, cadence tim
 	return g
 }
 
-// The guessing figures of issue 12, measured on the fake clock against the
-// real locker and store: at most about 2,000 wrong codes a day whatever the
-// attacker does, bursts of at most 10, no pause longer than 60 s.
+// The guessing limits (GUESSING.md), measured on the fake clock against
+// the real locker and store: at most about 2,000 wrong codes a day whatever
+// the attacker does, bursts of at most 10, no pause longer than 60 s.
 func TestGuessingFigures(t *testing.T) {
 	ctx := context.Background()
 	pickup := func(l *Locker) func(string) error {
