@@ -39,14 +39,10 @@ func (l *Locker) BadgeHolder(ctx context.Context, badge string) (string, error) 
 	return "", fmt.Errorf("%w: no staff account %q at this locker", app.ErrBadToken, c.Subject)
 }
 
-// LoginStaffBadge signs a badge's holder in with their own PIN
-// (StaffBadgeLogin).
+// LoginStaffBadge signs a badge's holder in with their own PIN (see
+// loginStaffBadge).
 func (l *Locker) LoginStaffBadge(ctx context.Context, badge, pin string) (app.StaffSession, error) {
-	s, err := l.StaffBadgeLogin(ctx, badge, pin)
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
+	return handOut[app.StaffSession](l.loginStaffBadge(ctx, badge, pin))
 }
 
 // badgeStillGood fails once the badge the staff member signed in with is
