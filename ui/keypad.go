@@ -89,7 +89,7 @@ func (l *keysLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 // it may be lower than a button's own minimum (its padding), as big text
 // on a landscape panel needs.
 func (l *keysLayout) minGrid() float32 {
-	return float32(l.rows)*theme.TextSize()*1.8 + float32(l.rows-1)*theme.Padding()
+	return float32(l.rows)*theme.TextSize()*1.75 + float32(l.rows-1)*theme.Padding()
 }
 
 func (l *keysLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {

@@ -123,7 +123,7 @@ func TestDidYouGetYourParcel(t *testing.T) {
 		call   string
 	}{
 		"yes":    {"Yes, thank you", &thanksScreen{}, ""},
-		"empty":  {"The door was empty", &problemScreen{}, "report empty"},
+		"empty":  {"The compartment was empty", &problemScreen{}, "report empty"},
 		"wrong":  {"Wrong parcel", &doorScreen{}, "report wrong-parcel"}, // its door opens to put it back
 		"reopen": {"Open the door again", &doorScreen{}, "reopen"},
 	}
@@ -137,7 +137,7 @@ func TestDidYouGetYourParcel(t *testing.T) {
 			if tc.call != "" && !f.called(tc.call) {
 				t.Fatalf("calls %q, want %q", f.eng.Calls(), tc.call)
 			}
-			if _, ok := tc.screen.(*problemScreen); ok && !f.shows("Reference: locker T1, door 1, 2026-03-02 14:30 UTC") {
+			if _, ok := tc.screen.(*problemScreen); ok && !f.shows("Reference (time in UTC): locker T1, door 1, 2026-03-02 14:30") {
 				t.Fatalf("no reference; texts %q", f.texts())
 			}
 		})
@@ -175,7 +175,7 @@ func TestFailureScreens(t *testing.T) {
 			f.eng.PickupErr = tc.err
 			toDoor(t, f)
 			f.want(t, &problemScreen{})
-			if !f.shows(tc.title) || !f.shows("Reference: locker T1, "+tc.door+", 2026-03-02 14:30 UTC") {
+			if !f.shows(tc.title) || !f.shows("Reference (time in UTC): locker T1, "+tc.door+", 2026-03-02 14:30") {
 				t.Fatalf("texts %q", f.texts())
 			}
 			for _, s := range f.texts() {

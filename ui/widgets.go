@@ -32,7 +32,7 @@ func (k *Kiosk) withMap(head, top, doorMap fyne.CanvasObject, controls ...fyne.C
 	if k.portrait() {
 		return container.NewPadded(container.NewBorder(top, bar, nil, nil, container.NewPadded(doorMap)))
 	}
-	left := container.New(minWidth(k.mapWidth(doorMap, bar)), container.NewPadded(doorMap))
+	left := container.New(minWidth(k.mapWidth(doorMap, top, bar)), container.NewPadded(doorMap))
 	return container.NewPadded(container.NewBorder(nil, bar, left, nil,
 		container.NewVBox(layout.NewSpacer(), top, layout.NewSpacer())))
 }
@@ -43,20 +43,37 @@ const mapShare = 0.45
 
 // mapWidth is the width a landscape screen gives the locker's picture: as
 // wide as it is drawn at the full height above the controls, up to
-// mapShare of the panel.
-func (k *Kiosk) mapWidth(picture, controls fyne.CanvasObject) float32 {
+// mapShare of the panel, and narrower where the text beside it would
+// otherwise not fit (big text, a long title), down to mapLeast.
+func (k *Kiosk) mapWidth(picture, text, controls fyne.CanvasObject) float32 {
 	most := k.room() * mapShare
-	c, ok := picture.(*fyne.Container)
-	if !ok {
-		return most
-	}
-	l, ok := c.Layout.(*cabinetLayout)
-	if !ok || len(l.parts) == 0 {
-		return most
-	}
-	lo, hi, top := l.span()
 	height := k.win.Canvas().Size().Height - panelMargin - controls.MinSize().Height - 2*theme.Padding()
-	return min(most, height*float32(hi-lo+1)*slotCM/float32(top)+2*theme.Padding())
+	if c, ok := picture.(*fyne.Container); ok {
+		if l, ok := c.Layout.(*cabinetLayout); ok && len(l.parts) > 0 {
+			lo, hi, top := l.span()
+			most = min(most, height*float32(hi-lo+1)*slotCM/float32(top)+2*theme.Padding())
+		}
+	}
+	least, step := k.room()*mapLeast, k.room()*0.025
+	for w := most; w > least; w -= step {
+		if fitsIn(text, k.room()-w-theme.Padding(), height) {
+			return w
+		}
+	}
+	return min(most, least)
+}
+
+// mapLeast is the least of a landscape screen's width the door map takes.
+const mapLeast = 0.2
+
+// fitsIn reports whether o, laid out width wide, is at most height tall: a
+// wrapped text learns its height from the width it is given.
+func fitsIn(o fyne.CanvasObject, width, height float32) bool {
+	if o.MinSize().Width > width {
+		return false
+	}
+	o.Resize(fyne.NewSize(width, o.MinSize().Height))
+	return o.MinSize().Height <= height
 }
 
 // minWidth is a stack at least this wide.
