@@ -571,25 +571,42 @@ func demo(ctx context.Context, locker *core.Locker, n int, opts *ui.Options, log
 	if err := locker.SeedDemoStaff(ctx); err != nil {
 		return err
 	}
-	for _, p := range parcels {
-		log.Info("demo parcel", "code", app.FormatCode(p.Code), "door", p.DoorID)
+	rest, err := locker.DemoRest(ctx, true)
+	if err != nil {
+		return err
 	}
+	parcels = append(parcels, rest...)
+	logDemo(log, parcels)
 	opts.DemoParcels, opts.DemoWanted = screenParcels(parcels), n
 	opts.Demo = func(ctx context.Context, missing int) ([]ui.DemoParcel, error) {
 		got, err := locker.DropDemo(ctx, missing)
-		for _, p := range got {
-			log.Info("demo parcel", "code", app.FormatCode(p.Code), "door", p.DoorID)
+		if err == nil {
+			var rest []core.DemoParcel
+			rest, err = locker.DemoRest(ctx, false) // the return booked again once used
+			got = append(got, rest...)
 		}
+		logDemo(log, got)
 		return screenParcels(got), err
 	}
 	return nil
+}
+
+// logDemo logs the demo's codes: a pickup's, and a booked return's.
+func logDemo(log *slog.Logger, parcels []core.DemoParcel) {
+	for _, p := range parcels {
+		if p.Return {
+			log.Info("demo return", "code", app.FormatReturnCode(p.Code), "door", p.DoorID)
+			continue
+		}
+		log.Info("demo parcel", "code", app.FormatCode(p.Code), "door", p.DoorID)
+	}
 }
 
 // screenParcels are demo parcels as the home screen shows them.
 func screenParcels(ps []core.DemoParcel) []ui.DemoParcel {
 	out := make([]ui.DemoParcel, len(ps))
 	for i, p := range ps {
-		out[i] = ui.DemoParcel{Code: p.Code, DoorID: p.DoorID}
+		out[i] = ui.DemoParcel{Code: p.Code, DoorID: p.DoorID, Return: p.Return}
 	}
 	return out
 }

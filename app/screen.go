@@ -185,7 +185,12 @@ const (
 type ThanksView struct{ For Thanks }
 
 // CourierMenuView is a courier's menu: drop off, take back, returns.
-type CourierMenuView struct{ Courier string }
+type CourierMenuView struct {
+	Courier string
+	// Expired and Returns count the parcels to take back and the returns
+	// to collect; -1: the locker could not say.
+	Expired, Returns int
+}
 
 // DropView asks a courier for a parcel label, or a size for a parcel
 // without a booking.
@@ -352,6 +357,10 @@ const (
 type StaffDoorsView struct {
 	States []DoorState
 	Note   StaffNote
+	// Last is the newest rent of each door kept for staff (a fault) that
+	// no active rent holds: whose parcel may be inside (one put back as
+	// not the shopper's), or who reported it empty.
+	Last map[int64]Rent
 }
 
 // StaffRentsView lists rents by state and door.

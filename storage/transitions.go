@@ -76,6 +76,19 @@ func (tx *Tx) SetPickupMAC(id int64, mac []byte) error {
 	return nil
 }
 
+// SetDropoffMAC replaces a reserved rent's drop-off credential (a return
+// code issued again).
+func (tx *Tx) SetDropoffMAC(id int64, mac []byte) error {
+	res, err := tx.tx.Exec(`UPDATE rents SET dropoff_mac = ? WHERE id = ? AND state = 'reserved'`, mac, id)
+	if err != nil {
+		return fmt.Errorf("storage: rent %d new return code: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("storage: rent %d new return code: %w", id, ErrConflict)
+	}
+	return nil
+}
+
 // DueToExpire lists stored rents whose pickup deadline has passed and whose
 // door is not paused, and reserved rents past their drop-off deadline. A
 // rent whose door is being opened right now (an intent without outcome) is

@@ -43,7 +43,7 @@ func (s *adminDoorsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	var acts slots
 	about := say(tr("admin.doors.tap"))
 	if sel != nil {
-		about = say(doorAbout(*sel))
+		about = say(doorAbout(*sel, s.v.Last))
 		d := sel.Door
 		acts[0] = k.mainButton(trf("admin.open", "Door", d.ID), theme.LoginIcon(), func() { k.send(app.OpenDoor{Door: d.ID}) })
 		switch {
@@ -74,7 +74,11 @@ func (s *adminDoorsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	acts[3] = k.button(tr("admin.openall"), theme.WarningIcon(), func() { k.send(app.OpenAll{}) })
 	about.Wrapping = fyne.TextWrapWord // the parcel and a warning are read whole
 	content := container.NewBorder(nil, container.NewVBox(k.doorLegend(), about), nil, nil, grid)
-	return k.adminFrame(app.SectionDoors, tr("admin.doors.title"), content, noteOf(s.v.Note), acts)
+	note := noteOf(s.v.Note)
+	if s.v.Note.Door != 0 && k.selected != 0 && k.selected != s.v.Note.Door {
+		note = staffNote{} // what was done to another door: staff act on this one now
+	}
+	return k.adminFrame(app.SectionDoors, tr("admin.doors.title"), content, note, acts)
 }
 
 // rentRef names a rent for staff: its parcel label, else its number.
@@ -88,19 +92,47 @@ func rentRef(r *app.Rent) string {
 	return fmt.Sprintf("#%d", r.ID)
 }
 
-// doorAbout is a selected door in one line: number, size, its states and
-// the parcel in it.
-func doorAbout(st app.DoorState) string {
+// doorAbout is a selected door in one line: number, size, its states
+// (what its fault is), the parcel in it, or for a door kept for staff
+// with none, the last parcel it held.
+func doorAbout(st app.DoorState, last map[int64]app.Rent) string {
 	var words []string
 	for _, s := range doorStatesOf(st) {
-		words = append(words, tr("door.state."+s))
+		w := tr("door.state." + s)
+		if s == "fault" {
+			w += ": " + faultText(st.Fault)
+		}
+		words = append(words, w)
 	}
 	s := fmt.Sprintf("%s · %s · %s · %s", trf("door.number", "Door", st.ID), tr("size."+string(st.Size)),
 		strings.Join(words, ", "), tr("sensor.word."+st.Sensor.String()))
 	if st.Rent != nil {
 		s += " · " + trf("admin.door.rent", "Ref", rentRef(st.Rent), "State", tr("rent.state."+string(st.Rent.State)))
+	} else if r, ok := last[st.ID]; ok && st.Fault != "" {
+		s += " · " + trf("admin.door.last", "Ref", rentRef(&r), "State", tr("rent.state."+string(r.State)))
 	}
 	return s
+}
+
+// faults are the engine's door faults (app.Door.Fault) that staff read in
+// their language; another is shown as the engine wrote it.
+var faults = map[string]string{
+	"did not open":                                  "fault.did-not-open",
+	"reported as not opening":                       "fault.reported",
+	"opening interrupted by a restart":              "fault.interrupted",
+	"sensor flapping":                               "fault.flapping",
+	"opened without a command":                      "fault.forced",
+	"holds a parcel put back as not the shopper's":  "fault.wrong-parcel",
+	"to check: nobody could tell whether it opened": "fault.to-check",
+	"reported empty by the shopper":                 "fault.reported-empty",
+}
+
+// faultText is a door's fault in the current language.
+func faultText(f string) string {
+	if key, ok := faults[f]; ok {
+		return tr(key)
+	}
+	return f
 }
 
 // doorStateName sums a door up in one word, the most urgent first: a

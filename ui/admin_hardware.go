@@ -94,7 +94,11 @@ func busStatus(h app.BusHealth) fyne.CanvasObject {
 	if h.State == "" {
 		return say(tr("hw.none"))
 	}
-	box := container.NewVBox(line(trf("hw.bus", "Protocol", h.Protocol, "Port", h.Port, "State", tr("bus."+string(h.State)))))
+	// The port whole, over two lines if need be: a path cut short
+	// (/dev/serial/by-id/usb-FTDI_…) does not say which adapter it is.
+	bus := say(trf("hw.bus", "Protocol", h.Protocol, "Port", h.Port, "State", tr("bus."+string(h.State))))
+	bus.Wrapping, bus.Alignment = fyne.TextWrapWord, fyne.TextAlignLeading // a word longer than the line breaks
+	box := container.NewVBox(bus)
 	for _, b := range h.Boards {
 		state := tr("hw.board.silent")
 		if b.Answering {
@@ -284,7 +288,7 @@ func (s *doorTestScreen) draw(k *Kiosk) fyne.CanvasObject {
 		l := line(fmt.Sprintf("%s   %s", trf("door.number", "Door", r.DoorID), tr(doorTestStatus[r.Outcome])))
 		rows = append(rows, l)
 	}
-	pg := k.newPager(rows, k.rowsPerPage(6, 12))
+	pg := k.newFillingPager(rows, k.rowsPerPage(6, 12))
 	stop := k.button(tr("doortest.stop"), theme.CancelIcon(), func() { k.send(app.StopDoorTest{}) })
 	if v.Done || v.Failed {
 		stop = k.button(tr("admin.hardware"), theme.ComputerIcon(), func() { k.send(app.StopDoorTest{}) })

@@ -37,7 +37,7 @@ func (s *adminRentsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	} else if len(rows) == 0 {
 		rows = []fyne.CanvasObject{say(tr("admin.none"))}
 	}
-	pg := k.newPager(rows, 6)
+	pg := k.newFillingPager(rows, 6)
 	return k.adminFrame(app.SectionRents, tr("admin.rents.title"), container.NewBorder(s.filters(k), nil, nil, nil, pg.content), staffNote{}, slots{})
 }
 
@@ -83,7 +83,10 @@ func (s *adminRentsScreen) filters(k *Kiosk) fyne.CanvasObject {
 
 // adminEventsScreen is the audit log, newest first, a page at a time; the
 // store pages it, so older pages cost what the newest does.
-type adminEventsScreen struct{ v *app.StaffLogView }
+type adminEventsScreen struct {
+	v     *app.StaffLogView
+	pages *pager
+}
 
 func (s *adminEventsScreen) idle() app.Idle { return s.v.Idle() }
 func (*adminEventsScreen) staffLook()       {}
@@ -106,7 +109,8 @@ func (s *adminEventsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	if s.v.Before != 0 {
 		acts[1] = k.button(tr("admin.newest"), theme.MoveUpIcon(), func() { k.send(app.LogPage{}) })
 	}
-	pg := k.newPager(rows, k.rowsPerPage(7, 13))
+	pg := k.newFillingPager(rows, k.rowsPerPage(7, 13))
+	s.pages = pg
 	return k.adminFrame(app.SectionLog, tr("admin.events.title"), pg.content, staffNote{}, acts)
 }
 

@@ -30,7 +30,7 @@ func (s *adminTokensScreen) draw(k *Kiosk) fyne.CanvasObject {
 	} else if len(rows) == 0 {
 		rows = []fyne.CanvasObject{say(tr("admin.none"))}
 	}
-	pg := k.newPager(rows, k.rowsPerPage(5, 9))
+	pg := k.newFillingPager(rows, k.rowsPerPage(5, 9))
 	return k.adminFrame(app.SectionSettings, tr("admin.tokens.title"), pg.content, noteOf(s.v.Note), slots{})
 }
 

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -16,12 +18,22 @@ type courierMenuScreen struct{ v *app.CourierMenuView }
 func (s *courierMenuScreen) idle() app.Idle { return s.v.Idle() }
 
 func (s *courierMenuScreen) draw(k *Kiosk) fyne.CanvasObject {
-	top := container.NewVBox(k.logo(), title(trf("courier.hello", "Name", s.v.Courier)), say(tr("courier.what")))
+	// The token names a courier by an id, not a name to greet: the
+	// screen says who is signed in.
+	top := container.NewVBox(k.logo(), title(trf("courier.signedin", "Name", s.v.Courier)), say(tr("courier.what")))
 	return arrange(top,
 		k.mainButton(tr("courier.drop"), theme.DownloadIcon(), func() { k.send(app.StartDrop{}) }),
-		k.row(k.button(tr("courier.expired"), theme.HistoryIcon(), func() { k.sendWaiting(app.StartBatch{Kind: app.BatchExpired}) }),
-			k.button(tr("courier.returns"), theme.UploadIcon(), func() { k.sendWaiting(app.StartBatch{Kind: app.BatchReturns}) })),
+		k.row(k.button(withCount("courier.expired", s.v.Expired), theme.HistoryIcon(), func() { k.sendWaiting(app.StartBatch{Kind: app.BatchExpired}) }),
+			k.button(withCount("courier.returns", s.v.Returns), theme.UploadIcon(), func() { k.sendWaiting(app.StartBatch{Kind: app.BatchReturns}) })),
 		k.button(tr("courier.logout"), theme.LogoutIcon(), func() { k.send(app.Logout{}) }))
+}
+
+// withCount is a list's button with how many it holds, when that is known.
+func withCount(key string, n int) string {
+	if n < 0 {
+		return tr(key)
+	}
+	return fmt.Sprintf("%s (%d)", tr(key), n)
 }
 
 // dropScreen asks for a parcel label, or a size for a parcel without one:

@@ -110,7 +110,7 @@ func TestCourierTakeBackOneByOne(t *testing.T) {
 	stockExpired(f)
 	f.eng.SetBoard(11, apptest.Refuses)
 	f.scanned(annaToken)
-	f.tap(t, "Take back expired")
+	f.tapList(t, "courier.expired")
 	f.want(t, &batchScreen{})
 	f.tap(t, "Open 3 doors one by one")
 	if f.doorShown(t) != 4 || !f.shows("PKG-2231   open now") || f.k.shown.idle() != app.IdleNever {
@@ -142,7 +142,7 @@ func TestCourierCollectsReturns(t *testing.T) {
 	f := newFixture(t)
 	f.eng.StoreReturn(returnKey)
 	f.scanned(annaToken)
-	f.tap(t, "Collect returns")
+	f.tapList(t, "courier.returns")
 	f.tap(t, "Open the door")
 	f.close(5)
 	if !f.shows("All done.") || !f.called("take") {

@@ -18,12 +18,20 @@ func (k *Kiosk) forgetDemo(door int64) {
 }
 
 // topUpDemo keeps the demo locker stocked: after a pickup, the demo
-// "courier" drops a new parcel and the home screen shows its code.
+// "courier" drops a new parcel and the home screen shows its code; after
+// a return went in, another is booked and its code shown.
 func (k *Kiosk) topUpDemo(home screen) {
 	k.demoMu.Lock()
-	missing := k.opts.DemoWanted - len(k.demo)
+	missing, booked := k.opts.DemoWanted, false
+	for _, p := range k.demo {
+		if p.Return {
+			booked = true
+		} else {
+			missing--
+		}
+	}
 	k.demoMu.Unlock()
-	if k.opts.Demo == nil || missing <= 0 {
+	if k.opts.Demo == nil || missing <= 0 && booked {
 		return
 	}
 	k.async(func(ctx context.Context) {

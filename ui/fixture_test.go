@@ -91,7 +91,7 @@ const (
 	bookedRef = "PKG-1001"
 )
 
-var demoStock = []DemoParcel{{"7K3MN5QX", 1}, {"H4W9RT2C", 20}, {"ZP6BD8EK", 14}}
+var demoStock = []DemoParcel{{Code: "7K3MN5QX", DoorID: 1}, {Code: "H4W9RT2C", DoorID: 20}, {Code: "ZP6BD8EK", DoorID: 14}}
 
 type fixture struct {
 	k      *Kiosk

@@ -98,7 +98,7 @@ func (k *Kiosk) render(v app.View, c cause) {
 	}
 	switch v := v.(type) {
 	case *app.DoorView:
-		if v.Task == app.TaskPickup && v.Open() {
+		if (v.Task == app.TaskPickup || v.Task == app.TaskReturn) && v.Open() {
 			k.forgetDemo(v.Door.ID)
 		}
 	case *app.HomeView:

@@ -80,7 +80,7 @@ func (k *Kiosk) logo() fyne.CanvasObject {
 	img := canvas.NewImageFromResource(assets.Icon) // PNG: decoding beats rasterising the SVG on every screen
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSize(128, 128))
-	return container.NewCenter(newTapArea(img, k.logoTapped))
+	return container.NewCenter(newTapArea(dimmed(img), k.logoTapped))
 }
 
 func (k *Kiosk) logoTapped() {
@@ -150,11 +150,19 @@ func (k *Kiosk) demoBanner() fyne.CanvasObject {
 	if k.opts.Demo == nil || len(k.demo) == 0 {
 		return layout.NewSpacer()
 	}
-	var codes []string
+	var codes, returns []string
 	for _, p := range k.demo {
-		codes = append(codes, app.FormatCode(p.Code))
+		if p.Return {
+			returns = append(returns, app.FormatReturnCode(p.Code))
+		} else {
+			codes = append(codes, app.FormatCode(p.Code))
+		}
 	}
-	t := say(trf("home.demo", "Codes", strings.Join(codes, "   ")))
+	text := trf("home.demo", "Codes", strings.Join(codes, "   "))
+	if len(returns) > 0 {
+		text += "\n" + trf("home.demo.return", "Code", strings.Join(returns, "   "))
+	}
+	t := say(text)
 	t.TextStyle = fyne.TextStyle{Monospace: true}
 	bg := canvas.NewRectangle(themed(theme.ColorNameInputBackground))
 	bg.StrokeColor, bg.StrokeWidth, bg.CornerRadius = themed(colorNameLit), 4, 8

@@ -72,6 +72,7 @@ type Options struct {
 type DemoParcel struct {
 	Code   string // canonical
 	DoorID int64
+	Return bool // a booked return's code: "Send a parcel" takes it
 }
 
 // Sounds plays the kiosk's short sounds; Play must not block.

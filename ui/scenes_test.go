@@ -162,7 +162,7 @@ var scenes = []scene{
 	{"courier-takeback", func(t *testing.T, f *fixture) {
 		stockExpired(f)
 		f.scanned(annaToken)
-		f.tap(t, tr("courier.expired"))
+		f.tapList(t, "courier.expired")
 		f.tap(t, trf("batch.start", "N", 3))
 		f.close(4)
 	}},

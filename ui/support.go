@@ -96,7 +96,7 @@ func newSupportAfter(what string, s Support, ref Reference) fyne.CanvasObject {
 	}
 	// The code beside the text, not centred over it: a wrapped text in a
 	// centring container gets no width and grows the window (PanelWindow).
-	return container.NewBorder(nil, nil, container.NewCenter(qr), nil, text)
+	return container.NewBorder(nil, nil, container.NewCenter(dimmed(qr)), nil, text)
 }
 
 // newSupportLine is the contact in brief, for a screen that goes on (a

@@ -20,7 +20,12 @@ type Style struct {
 
 // Colours the screens draw with besides Fyne's own names.
 const (
-	colorNameLit   fyne.ThemeColorName = "pudo.lit"   // the door to go to on the map
+	colorNameLit fyne.ThemeColorName = "pudo.lit" // the door to go to on the map
+	// colorNameDim lies over pictures that carry their own light colours
+	// (the logo, QR codes): clear by day, a dark veil at night, so they
+	// do not glare from a dim screen. A QR code's modules darken alike,
+	// and a phone still reads it.
+	colorNameDim   fyne.ThemeColorName = "pudo.dim"
 	colorNameOnLit fyne.ThemeColorName = "pudo.onLit" // text on the lit door
 	colorNameGood  fyne.ThemeColorName = "pudo.good"  // done, thank you
 	colorNameBad   fyne.ThemeColorName = "pudo.bad"   // something went wrong
@@ -135,6 +140,11 @@ func (t kioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Colo
 		return p.good
 	case colorNameLit:
 		return p.lit
+	case colorNameDim:
+		if t.style.Night && !t.style.Contrast {
+			return color.NRGBA{R: 0x0E, G: 0x11, B: 0x15, A: 0x80}
+		}
+		return color.Transparent
 	case theme.ColorNameShadow:
 		return color.NRGBA{A: 0x99}
 	case theme.ColorNameInputBorder, theme.ColorNameSeparator:

@@ -289,6 +289,11 @@ func display(s string, size fyne.ThemeSizeName, c fyne.ThemeColorName) *canvas.T
 func fg() color.Color                          { return theme.Color(theme.ColorNameForeground) }
 func themed(n fyne.ThemeColorName) color.Color { return theme.Color(n) }
 
+// dimmed is a picture under the night's veil (colorNameDim).
+func dimmed(o fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewStack(o, canvas.NewRectangle(themed(colorNameDim)))
+}
+
 // tapArea makes anything tappable; the admin gesture uses it on the logo.
 type tapArea struct {
 	widget.BaseWidget

@@ -48,7 +48,17 @@ func (s *CourierSession) show(v app.View) app.View {
 func (s *CourierSession) menu() app.View {
 	s.endDrop()
 	s.batch = nil
-	return s.show(&app.CourierMenuView{Courier: s.round.Courier()})
+	return s.show(&app.CourierMenuView{Courier: s.round.Courier(), Expired: s.count(s.round.Expired), Returns: s.count(s.round.Returns)})
+}
+
+// count is how many rents list has; -1 when it cannot be read.
+func (s *CourierSession) count(list func(context.Context) ([]app.Rent, error)) int {
+	rs, err := list(s.ctx)
+	if err != nil {
+		s.f.log.Error("courier's lists", "err", err)
+		return -1
+	}
+	return len(rs)
 }
 
 func (s *CourierSession) dropView() app.View {

@@ -67,9 +67,51 @@ func (s *AdminSession) doorGrid(note app.StaffNote) app.View {
 			states = s.doors.States // keep the last known grid rather than an empty one
 		}
 	}
-	s.doors = &app.StaffDoorsView{States: states, Note: note}
+	s.doors = &app.StaffDoorsView{States: states, Note: note, Last: s.lastRents(states)}
 	s.refreshAt = s.now().Add(s.f.opts.StaffRefresh)
 	return s.show(s.doors)
+}
+
+// lastRents are the newest rents of the doors kept for staff that no
+// active rent holds (see StaffDoorsView.Last); a door whose rents cannot
+// be read is left out, the grid shows without it.
+func (s *AdminSession) lastRents(states []app.DoorState) map[int64]app.Rent {
+	var last map[int64]app.Rent
+	for _, d := range states {
+		if d.Fault == "" || d.Rent != nil {
+			continue
+		}
+		if r, ok := s.newestRent(d.ID); ok {
+			if last == nil {
+				last = map[int64]app.Rent{}
+			}
+			last[d.ID] = r
+		}
+	}
+	return last
+}
+
+// newestRent is the door's rent with the highest id, paging through the
+// door's rents (they come in id order).
+func (s *AdminSession) newestRent(door int64) (app.Rent, bool) {
+	const page = 1000
+	var newest app.Rent
+	for after := int64(0); ; {
+		rs, err := s.st.Rents(s.ctx, app.RentQuery{DoorID: door, Limit: page, AfterID: after})
+		if err != nil {
+			s.f.log.Error("rents of a kept door", "door", door, "err", err)
+			return app.Rent{}, false
+		}
+		for _, r := range rs {
+			if r.DoorID == door && r.ID > newest.ID {
+				newest = r
+			}
+		}
+		if len(rs) < page {
+			return newest, newest.ID != 0
+		}
+		after = rs[len(rs)-1].ID
+	}
 }
 
 func (s *AdminSession) tap(in app.Intent) app.View {

@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+
+	"pudo/app"
+)
+
+// A door kept for staff says on its line what its fault is, in the staff
+// member's language, and which parcel it held last: a shopper put back a
+// parcel that was not theirs after collecting their own, so the door
+// holds a parcel no rent accounts for.
+func TestAdminDoorNamesItsFaultAndLastParcel(t *testing.T) {
+	for _, c := range []struct{ lang, fault, last string }{
+		{"en", "fault: holds a parcel a shopper put back as not theirs", "last parcel #1 (Collected)"},
+		{"pl", "usterka: jest w niej paczka odłożona przez klienta jako nie jego", "ostatnia paczka #1 (Odebrane)"},
+	} {
+		t.Run(c.lang, func(t *testing.T) {
+			f := newFixture(t)
+			toGotIt(t, f)
+			f.tap(t, "Wrong parcel")
+			door := f.demo[0].DoorID
+			f.close(door) // put back
+			f.clock.advance(time.Hour)
+			f.want(t, &homeScreen{})
+			f.eng.SetDoor(door, func(d *app.Door) { d.Fault = "holds a parcel put back as not the shopper's" })
+			SetLanguage(c.lang)
+			defer SetLanguage("en")
+			f.staffLogin(t)
+			test.Tap(f.doorCell(t, door))
+			line := ""
+			for _, s := range f.texts() {
+				if strings.Contains(s, c.fault) {
+					line = s
+				}
+			}
+			if line == "" || !strings.Contains(line, c.last) {
+				t.Fatalf("no line with %q and %q in %q", c.fault, c.last, f.texts())
+			}
+		})
+	}
+}
+
+// What staff did to one door stays on the note line only while that door
+// is the one they act on.
+func TestAdminNoteLeavesWithItsDoor(t *testing.T) {
+	f := newFixture(t)
+	f.staffLogin(t)
+	test.Tap(f.doorCell(t, 12))
+	f.tap(t, "Open door 12")
+	f.typeOnKeypad(t, staffPIN)
+	f.tap(t, "Enter")
+	if !f.shows("Door 12 opened.") {
+		t.Fatalf("texts %q", f.texts())
+	}
+	test.Tap(f.doorCell(t, 5))
+	if f.shows("Door 12 opened.") {
+		t.Fatal("door 12's note stays while staff act on door 5")
+	}
+	test.Tap(f.doorCell(t, 12))
+	if !f.shows("Door 12 opened.") {
+		t.Fatal("door 12's note is gone when it is selected again")
+	}
+}
+
+// The hardware screen shows the lock board's port whole, however long its
+// path, and names a folder of scans as such.
+func TestAdminHardwareShowsThePortWhole(t *testing.T) {
+	for _, panel := range []fyne.Size{landscape, portrait} {
+		f := newFixtureAt(t, panel)
+		port := "/dev/serial/by-id/usb-FTDI_FT232R_USB_UART_A10K3XYZ-if00-port0"
+		f.eng.Hw.Bus.Port = port
+		f.eng.Hw.Readers = append(f.eng.Hw.Readers, app.ReaderStatus{Name: "folder", Up: true})
+		f.staffLogin(t)
+		f.tap(t, "Hardware")
+		f.want(t, &adminHardwareScreen{})
+		var drawn strings.Builder
+		for _, o := range f.visibleObjects() {
+			if c, ok := o.(*canvas.Text); ok {
+				drawn.WriteString(c.Text)
+			}
+		}
+		if !strings.Contains(drawn.String(), port) || !f.shows("Folder: working") {
+			t.Fatalf("%v: drawn %q", panel, drawn.String())
+		}
+		if s := f.w.Canvas().Size(); s.Width > panel.Width || s.Height > panel.Height {
+			t.Fatalf("%v: needs %v", panel, s)
+		}
+		if panel == portrait {
+			writeShot(t, f, "admin-hardware-longport-portrait")
+		}
+	}
+}
