@@ -45,6 +45,14 @@ func (k *Kiosk) mainActions(bs ...*button) fyne.CanvasObject {
 		b.setSizes(mainTheme(k.style))
 		h = max(h, b.MinSize().Height)
 	}
+	if k.portrait() {
+		// An upright panel has the height: each action a full-width band
+		// one above the other, where a hand at any height finds one.
+		for i, b := range bs {
+			objs[i] = tall(b, h*2)
+		}
+		return container.NewVBox(objs...)
+	}
 	for i, b := range bs {
 		objs[i] = tall(b, h*1.4)
 	}
@@ -57,11 +65,21 @@ func (k *Kiosk) freshAfterIdle(s screen) {
 	if CurrentLanguage() == k.settings.Language && !k.bigText {
 		return
 	}
-	k.later(k.settings.IdleTimeout, func() {
-		k.log.Info("idle on home: back to the locker's language and text size")
-		k.freshStart()
-		k.refresh(s)
-	})
+	var wait func(time.Duration)
+	wait = func(d time.Duration) {
+		k.later(d, func() {
+			// A finger exploring by touch redraws nothing, yet someone is
+			// there, listening in the language they chose.
+			if left := k.settings.IdleTimeout - k.now().Sub(k.touched); left > 0 {
+				wait(left)
+				return
+			}
+			k.log.Info("idle on home: back to the locker's language and text size")
+			k.freshStart()
+			k.refresh(s)
+		})
+	}
+	wait(k.settings.IdleTimeout)
 }
 
 // freshStart is the locker's own language and text size, for the next
@@ -79,8 +97,17 @@ func (s *homeScreen) key(k *Kiosk, kp keyPress) bool { return k.startTyping(kp) 
 func (k *Kiosk) logo() fyne.CanvasObject {
 	img := canvas.NewImageFromResource(assets.Icon) // PNG: decoding beats rasterising the SVG on every screen
 	img.FillMode = canvas.ImageFillContain
-	img.SetMinSize(fyne.NewSize(128, 128))
+	img.SetMinSize(fyne.NewSquareSize(k.logoSide()))
 	return container.NewCenter(newTapArea(dimmed(img), k.logoTapped))
+}
+
+// logoSide is the logo's side: larger on an upright panel, which has the
+// height to spare.
+func (k *Kiosk) logoSide() float32 {
+	if k.portrait() {
+		return 192
+	}
+	return 128
 }
 
 func (k *Kiosk) logoTapped() {

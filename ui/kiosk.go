@@ -142,6 +142,7 @@ type Kiosk struct {
 	idle    func()   // stops the idle timer
 	idleFor time.Duration
 	idleAt  time.Time     // when the idle clock runs out
+	touched time.Time     // the last presence: a key, a tap, a finger exploring
 	more    *widget.PopUp // "Need more time?", over the screen it asks about
 	moreEnd func()        // stops its countdown
 	moreAt  time.Time     // when it runs out
@@ -292,6 +293,7 @@ func (k *Kiosk) later(d time.Duration, f func()) {
 
 // touch restarts the idle clock: someone is still there.
 func (k *Kiosk) touch() {
+	k.touched = k.now()
 	if k.idle != nil {
 		k.idle()
 		k.idle = nil

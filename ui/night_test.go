@@ -3,6 +3,7 @@ package ui
 import (
 	"image"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -41,5 +42,43 @@ func TestNightDimsTheLogo(t *testing.T) {
 	day, night := brightest(NightOff), brightest(NightOn)
 	if night*10 > day*6 {
 		t.Fatalf("the logo's brightest pixel: %d by day, %d at night", day, night)
+	}
+}
+
+// On an upright panel home's two actions are full-width bands one above
+// the other, taller than side by side on a landscape one, and the logo is
+// larger: the height the panel has is used, not left empty above them.
+func TestPortraitHomeUsesItsHeight(t *testing.T) {
+	size := func(panel fyne.Size) (w, h float32) {
+		f := newFixtureAt(t, panel)
+		b := f.button(tr("home.collect"))
+		if b == nil {
+			t.Fatalf("no collect button: %q", f.texts())
+		}
+		return b.Size().Width, b.Size().Height
+	}
+	lw, lh := size(landscape)
+	pw, ph := size(portrait)
+	if pw < portrait.Width*0.9 || ph < lh*1.3 || lw > landscape.Width*0.6 {
+		t.Fatalf("collect: %vx%v on landscape, %vx%v on portrait", lw, lh, pw, ph)
+	}
+}
+
+// Home goes back to the locker's language after the idle time, counted
+// from the last presence: a finger exploring home by touch in audio mode
+// redraws nothing, and must not be switched to another language mid-way.
+func TestHomeKeepsTheLanguageWhileSomeoneIsThere(t *testing.T) {
+	f := newFixture(t)
+	f.tap(t, "Polski")
+	idle := f.k.settings.IdleTimeout
+	f.clock.advance(idle - time.Second)
+	f.k.touch() // a finger on the screen, as the explorer counts it
+	f.clock.advance(2 * time.Second)
+	if CurrentLanguage() != "pl" {
+		t.Fatal("home went back to English while someone was touching it")
+	}
+	f.clock.advance(idle)
+	if CurrentLanguage() != "en" || !f.shows("Collect a parcel") {
+		t.Fatalf("still %s after the idle time: %q", CurrentLanguage(), f.texts())
 	}
 }

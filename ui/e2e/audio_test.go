@@ -80,7 +80,7 @@ cache_dir = %q
 	said(`Door ` + door + `, `)
 	log.next(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door))
 	said(`Door ` + door + `, .*It is open`)
-	said(`Door ` + door + ` is closed\. \| Did you get your parcel\?`)
+	said(`Door ` + door + ` is closed\. \| Did you get your parcel from door ` + door + `\?`)
 	xdotool(t, display, "key", "KP_Enter")
 	said(`Thank you!`)
 	said(`Audio guidance is off\.`)
@@ -100,7 +100,7 @@ cache_dir = %q
 		t.Fatal(err)
 	}
 	said(`Skrytka ` + door2 + `, `)
-	said(`Skrytka ` + door2 + ` jest zamknięta\. \| Czy masz swoją paczkę\?`)
+	said(`Skrytka ` + door2 + ` jest zamknięta\. \| Czy masz swoją paczkę ze skrytki ` + door2 + `\?`)
 	xdotool(t, display, "key", "KP_Enter")
 	said(`Dziękujemy!`)
 
