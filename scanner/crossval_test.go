@@ -27,25 +27,44 @@ func fold(c corpusImage) int {
 }
 
 // The choices the cross-validation makes among. A variant is decoded in
-// full; the still-image work limit is scored from each still decode's
-// trace, so every limit costs nothing more.
+// full; the still path's limit and what counts as a sign of a code are
+// scored from each still decode's trace, so every one of them costs
+// nothing more. The variants vary one choice at a time about the middle
+// of the grid (rows 2, early 8, check lines 1). The limits offered stop at
+// 3: pudo decode on a file with no code may cost at most three camera
+// frames.
 var (
-	variants = []tuning{
-		{checkLines: 0},
-		{checkLines: 1},
-		{checkLines: 2},
-		{checkLines: 3},
-	}
-	stillWorks = []int64{6_000_000, 9_000_000, 12_000_000, 18_000_000, 24_000_000, 36_000_000, 0}
+	variants = func() []tuning {
+		var out []tuning
+		for _, rows := range []int{0, 2, 4, 8} {
+			for _, early := range []int{16, 8, 4} {
+				if rows == 0 && early != 8 {
+					continue
+				}
+				out = append(out, tuning{checkLines: 1, rowSpacing: rows, rowEarly: early})
+			}
+		}
+		for _, check := range []int{0, 2} {
+			out = append(out, tuning{checkLines: check, rowSpacing: 2, rowEarly: 8})
+		}
+		return out
+	}()
+	stillFactors = []float64{1, 1.5, 2, 2.5, 3}
+	finderSigns  = []int{2, 3}
+	regionSigns  = []float64{0, 1000, 2000, 4000, 8000, 16000}
 )
+
+// maxStillCost is the most pudo decode may spend on the no-code
+// photographs, in camera frames' work on the same photographs: a
+// candidate over it on the folds that choose is not chosen.
+const maxStillCost = 3
 
 // Selection: reads of both paths, a wrong read costing as much as
 // wrongCost reads and a false read as falseCost; of equal scores, the one
 // whose still path spends least on the no-code photographs (pudo decode's
-// cost on a file with no code), then the earlier candidate. Reads come
-// first: a still-work limit is taken only where it costs no read on the
-// folds that choose it. The cost column shows that work beside the
-// camera's per frame on the same photographs (the aim: at most 3x).
+// cost on a file with no code), then the earlier candidate. The cost
+// column shows that work beside the camera's per frame on the same
+// photographs.
 const (
 	wrongCost = 5
 	falseCost = 100
@@ -53,34 +72,43 @@ const (
 
 // variantRun is what one variant did on every photograph.
 type variantRun struct {
-	still   []scored
-	traces  []stillTrace
-	spent   []int64 // work the unbounded still decode spent
-	camera  []scored
-	camWork []int64 // work of the camera's first frame (a new scene: every stage it may run)
+	Still   []runOutcome
+	Traces  []stillTrace
+	Spent   []int64 // work the unbounded still decode spent
+	Camera  []runOutcome
+	CamWork []int64 // work of the camera's first frame (a new scene: every stage it may run)
+}
+
+// runOutcome is what a path read on one photograph, kept in the cache.
+type runOutcome struct {
+	O outcome
+	R Result
 }
 
 func runVariant(t *testing.T, photos []corpusImage, v tuning) variantRun {
+	if run, ok := cachedRunFor(t, photos, v); ok {
+		return run
+	}
 	run := variantRun{
-		traces: make([]stillTrace, len(photos)), spent: make([]int64, len(photos)),
-		camWork: make([]int64, len(photos)),
+		Traces: make([]stillTrace, len(photos)), Spent: make([]int64, len(photos)),
+		CamWork: make([]int64, len(photos)),
 	}
 	index := map[string]int{}
 	for i, c := range photos {
 		index[c.path] = i
 	}
 	var mu sync.Mutex
-	run.still = scoreAll(t, photos, func(t *testing.T, c corpusImage) (Result, bool) {
+	run.Still = outcomes(scoreAll(t, photos, func(t *testing.T, c corpusImage) (Result, bool) {
 		d := tunedDecoder(t, v)
 		f := newFrame(c.img)
 		var tr stillTrace
 		r, ok := d.decodeStill(f, &tr)
 		mu.Lock()
-		run.traces[index[c.path]], run.spent[index[c.path]] = tr, f.spent
+		run.Traces[index[c.path]], run.Spent[index[c.path]] = tr, f.spent
 		mu.Unlock()
 		return r, ok
-	})
-	run.camera = scoreAll(t, photos, func(t *testing.T, c corpusImage) (Result, bool) {
+	}))
+	run.Camera = outcomes(scoreAll(t, photos, func(t *testing.T, c corpusImage) (Result, bool) {
 		d := tunedDecoder(t, v)
 		frames := cameraFrames
 		if c.want == "" {
@@ -90,7 +118,7 @@ func runVariant(t *testing.T, photos []corpusImage, v tuning) variantRun {
 			r, err := d.DecodeFrame(c.img)
 			if i == 0 {
 				mu.Lock()
-				run.camWork[index[c.path]] = d.spent
+				run.CamWork[index[c.path]] = d.spent
 				mu.Unlock()
 			}
 			if err == nil {
@@ -98,8 +126,17 @@ func runVariant(t *testing.T, photos []corpusImage, v tuning) variantRun {
 			}
 		}
 		return Result{}, false
-	})
+	}))
+	storeRun(t, photos, v, run)
 	return run
+}
+
+func outcomes(ss []scored) []runOutcome {
+	out := make([]runOutcome, len(ss))
+	for i, s := range ss {
+		out[i] = runOutcome{s.o, s.r}
+	}
+	return out
 }
 
 func tunedDecoder(t *testing.T, v tuning) *Decoder {
@@ -111,41 +148,36 @@ func tunedDecoder(t *testing.T, v tuning) *Decoder {
 	return d
 }
 
-// candidate is one variant with one still-image work limit.
+// candidate is one variant with one still-image limit and sign.
 type candidate struct {
-	v   int // index in variants
-	lim int64
+	v          int // index in variants
+	factor     float64
+	finderSign int
+	regionSign float64
 }
 
 func (c candidate) tuning() tuning {
 	t := variants[c.v]
-	t.stillWork = c.lim
+	t.stillFactor, t.finderSign, t.regionSign = c.factor, c.finderSign, c.regionSign
 	return t
 }
 
 func (c candidate) String() string {
 	t := c.tuning()
-	lim := "none"
-	if t.stillWork > 0 {
-		lim = fmt.Sprintf("%dM", t.stillWork/1_000_000)
-	}
-	return fmt.Sprintf("check lines %d, still work %s", t.checkLines, lim)
+	return fmt.Sprintf("rows %d/%d, check %d, still %gx, sign %d/%g", t.rowSpacing, t.rowEarly, t.checkLines, t.stillFactor, t.finderSign, t.regionSign)
 }
 
-// stillUnder is photo i's still outcome and work with the limit lim.
-func (r variantRun) stillUnder(i int, lim int64) (scored, int64) {
-	tr := r.traces[i]
-	if lim == 0 || (tr.evidence >= 0 && tr.evidence < lim) || (tr.readAt >= 0 && tr.readAt < lim) {
-		return r.still[i], r.spent[i]
+// stillUnder is photo i's still outcome and work under t's limit and sign.
+func (r variantRun) stillUnder(i int, t tuning) (runOutcome, int64) {
+	tr := r.Traces[i]
+	if t.stillFactor == 0 {
+		return r.Still[i], r.Spent[i]
 	}
-	s := r.still[i]
-	s.o, s.r = unread, Result{}
-	for _, b := range tr.bounds {
-		if b >= lim {
-			return s, b
-		}
+	stop, ok := tr.stops(int64(t.stillFactor*float64(tr.frame)), t)
+	if !ok || (tr.read >= 0 && tr.read < stop) {
+		return r.Still[i], r.Spent[i]
 	}
-	return s, r.spent[i]
+	return runOutcome{}, tr.steps[stop].before
 }
 
 // score is how a candidate did on some photographs.
@@ -166,28 +198,39 @@ func scoreCandidate(runs []variantRun, c candidate, photos []corpusImage, in fun
 		if !in(i) {
 			continue
 		}
-		st, work := r.stillUnder(i, c.lim)
-		s.still.add(st)
-		s.camera.add(r.camera[i])
+		st, work := r.stillUnder(i, c.tuning())
+		s.still.add(scored{c: p, o: st.O, r: st.R})
+		s.camera.add(scored{c: p, o: r.Camera[i].O, r: r.Camera[i].R})
 		if p.want == "" {
 			s.stillWork += work
-			s.camWork += r.camWork[i]
+			s.camWork += r.CamWork[i]
 		}
 	}
 	return s
 }
 
-// choose picks the best candidate on the photographs in in.
+func (s score) cost() float64 { return float64(s.stillWork) / float64(max(1, s.camWork)) }
+
+// choose picks the best candidate on the photographs in in, among those
+// within maxStillCost there.
 func choose(runs []variantRun, photos []corpusImage, in func(int) bool) candidate {
 	var best candidate
 	var bestScore score
+	first := true
 	for v := range variants {
-		for _, lim := range stillWorks {
-			c := candidate{v, lim}
-			s := scoreCandidate(runs, c, photos, in)
-			if (v == 0 && lim == stillWorks[0]) || s.value() > bestScore.value() ||
-				s.value() == bestScore.value() && s.stillWork < bestScore.stillWork {
-				best, bestScore = c, s
+		for _, f := range stillFactors {
+			for _, fs := range finderSigns {
+				for _, rs := range regionSigns {
+					c := candidate{v, f, fs, rs}
+					s := scoreCandidate(runs, c, photos, in)
+					if s.cost() > maxStillCost {
+						continue
+					}
+					if first || s.value() > bestScore.value() ||
+						s.value() == bestScore.value() && s.stillWork < bestScore.stillWork {
+						best, bestScore, first = c, s, false
+					}
+				}
 			}
 		}
 	}
@@ -202,6 +245,7 @@ func TestTuningIsCrossValidated(t *testing.T) {
 		t.Skip("heavy: run with -crossval")
 	}
 	skipUnderRace(t)
+	decoderSource() // before the source can change under a long run
 	photos := loadPhotos(t, sharedPhotos(t))
 	runs := make([]variantRun, len(variants))
 	for i, v := range variants {
@@ -219,7 +263,7 @@ func TestTuningIsCrossValidated(t *testing.T) {
 		peerScores = append(peerScores, scoreAll(t, photos, read))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-5s %-44s %-13s %-13s %-7s", "fold", "chosen on the other four", "still", "camera", "cost")
+	fmt.Fprintf(&b, "%-5s %-46s %-13s %-13s %-7s", "fold", "chosen on the other four", "still", "camera", "cost")
 	for _, n := range peerNames {
 		fmt.Fprintf(&b, " %-13s", n)
 	}
@@ -230,8 +274,8 @@ func TestTuningIsCrossValidated(t *testing.T) {
 		c := choose(runs, photos, func(i int) bool { return fold(photos[i]) != k })
 		in := func(i int) bool { return fold(photos[i]) == k }
 		s := scoreCandidate(runs, c, photos, in)
-		fmt.Fprintf(&b, "%-5d %-44s %-13s %-13s %-7s", k, c, cell(s.still), cell(s.camera),
-			fmt.Sprintf("%.1fx", float64(s.stillWork)/float64(max(1, s.camWork))))
+		fmt.Fprintf(&b, "%-5d %-46s %-13s %-13s %-7s", k, c, cell(s.still), cell(s.camera),
+			fmt.Sprintf("%.1fx", s.cost()))
 		sumStill += float64(s.still.read)
 		sumCam += float64(s.camera.read)
 		for j, ps := range peerScores {
@@ -246,14 +290,16 @@ func TestTuningIsCrossValidated(t *testing.T) {
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "%-5s %-44s %-13.1f %-13.1f %-7s", "mean", "", sumStill/folds, sumCam/folds, "")
+	fmt.Fprintf(&b, "%-5s %-46s %-13.1f %-13.1f %-7s", "mean", "", sumStill/folds, sumCam/folds, "")
 	for _, s := range sumPeer {
 		fmt.Fprintf(&b, " %-13.1f", s/folds)
 	}
 	b.WriteString("\n")
-	for i, v := range variants {
-		s := scoreCandidate(runs, candidate{i, 0}, photos, func(int) bool { return true })
-		fmt.Fprintf(&b, "variant %+v, no still limit: still %s, camera %s\n", v, s.still, s.camera)
+	for i := range variants {
+		c := candidate{i, 0, 3, 0}
+		s := scoreCandidate(runs, c, photos, func(int) bool { return true })
+		fmt.Fprintf(&b, "%s: still %s, camera %s, still work on no-code %.1fx the camera's per frame\n",
+			c, s.still, s.camera, float64(s.stillWork)/float64(max(1, s.camWork)))
 	}
 	all := choose(runs, photos, func(int) bool { return true })
 	s := scoreCandidate(runs, all, photos, func(int) bool { return true })
