@@ -19,8 +19,8 @@ import (
 
 // A data dir whose key no longer matches its database stops the kiosk
 // before any window opens: exit status 2 and one line on stderr saying what
-// is wrong and how to restore (issue 12: it started with a fresh key and
-// said nothing).
+// is wrong and how to restore (it once started with a fresh key and said
+// nothing).
 func TestKioskRefusesAReplacedKey(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	db, _, err := core.OpenData(context.Background(), dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -103,6 +103,11 @@ func TestOptionsHoldTheReaders(t *testing.T) {
 	c.API.Enabled, c.API.Webhooks = true, []api.Webhook{{Name: "shop"}, {Name: "carrier"}}
 	if got, want := names(c), []string{"the fleet link", "webhook shop", "webhook carrier"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("holds %v, want %v", got, want)
+	}
+	// A broker without pudo central: the link holds until the PUBACK.
+	c.Fleet.RetainUntilPUBACK = true
+	if got := names(c)[0]; got != "the fleet link (until the broker's PUBACK)" {
+		t.Fatalf("with retain_until_puback the link holds as %q", got)
 	}
 }
 

@@ -23,7 +23,7 @@ type openingScreen struct{}
 func (s *openingScreen) idle() app.Idle { return app.IdleNever }
 
 func (s *openingScreen) draw(*Kiosk) fyne.CanvasObject {
-	return container.NewCenter(title(tr("door.opening")))
+	return arrange(title(tr("door.opening")))
 }
 
 // doorScreen names the door in big type and lights it on the map of the
@@ -78,7 +78,7 @@ func (s *doorScreen) draw(k *Kiosk) fyne.CanvasObject {
 
 // recipientCode is a walk-in's pickup code, large, for the courier to note.
 func (k *Kiosk) recipientCode(code string) fyne.CanvasObject {
-	c := display(formatCode(code), sizeNameCode, theme.ColorNameForeground)
+	c := display(app.FormatCode(code), sizeNameCode, theme.ColorNameForeground)
 	c.TextStyle.Monospace = true
 	return container.NewVBox(say(tr("drop.code.label")), c)
 }

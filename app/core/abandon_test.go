@@ -46,7 +46,7 @@ func rentState(t *testing.T, db *storage.DB, id int64) storage.RentState {
 func TestAbandonedWalkInFreesItsDoor(t *testing.T) {
 	ctx := context.Background()
 	l, db, locks := newTestLocker(t)
-	var door Door
+	var door storage.Door
 	db.View(ctx, func(tx *storage.Tx) (err error) { door, err = tx.FreeDoor("S", false, nil); return err })
 	locks.fail[address(door)] = lockio.ErrNotSent
 	d, err := (&Courier{l: l, id: "c"}).DropNew(ctx, "S", "W-1", false)
