@@ -78,24 +78,16 @@ func NewDecoder(formats []string) (*Decoder, error) {
 // DecodeImage decodes a still image with the stages of the pipeline, in
 // order, stopping at the first read. Files come here: there is no next
 // frame to spread the work over. An image that has shown no sign of a code
-// (see sign) gets no more than tune.stillFactor times what the camera
-// would spend on it as one frame: most of a file with no code's time would
-// go to the slowest stages, and they read almost nothing the earlier ones
-// did not show a sign of first.
+// gets no more than tune.stillFactor times what the camera would spend on
+// it as one frame, one with a weak sign tune.signFactor times (see
+// tuning.stillLimit): most of a file with no code's time would go to the slowest
+// stages, and they read almost nothing the earlier ones did not show a
+// sign of first.
 func (d *Decoder) DecodeImage(img image.Image) (Result, error) {
 	if r, ok := d.decodeStill(newFrame(ToGray(img)), nil); ok {
 		return r, nil
 	}
 	return Result{}, ErrNotFound
-}
-
-// sign reports whether f shows a sign of a code, as the still path counts
-// one: a line read a 1D code, tune.finderSign QR finder candidates are in
-// view, or a bar-like region scores tune.regionSign (0: regions are no
-// sign).
-func (d *Decoder) sign(f *frame) bool {
-	return len(f.hits) > 0 || len(f.finders) >= d.tune.finderSign ||
-		d.tune.regionSign > 0 && bestRegion(f.regions) >= d.tune.regionSign
 }
 
 func bestRegion(rs []barRegion) float64 {
@@ -122,16 +114,19 @@ type stillTrace struct {
 // what it was expected to cost.
 type stillStep struct{ before, estimate int64 }
 
-// stops reports at which step a decode limited to limit work units stops
-// for want of a sign of a code, as t would count signs; false if it goes on
-// to the end (or to the step that read).
-func (tr *stillTrace) stops(limit int64, t tuning) (int, bool) {
-	signed := tr.finders >= t.finderSign || t.regionSign > 0 && tr.region >= t.regionSign
+// stops reports at which step a decode under t's limits stops, as
+// decodeStill would; false if it goes on to the end (or to the step that
+// read).
+func (tr *stillTrace) stops(t tuning) (int, bool) {
+	limit, ok := t.stillLimit(tr.frame, tr.finders, tr.region)
+	if !ok {
+		return 0, false
+	}
 	for i, st := range tr.steps {
-		if tr.hit >= 0 && i >= tr.hit || i >= 1 && signed {
+		if tr.hit >= 0 && i >= tr.hit {
 			break
 		}
-		if st.before+st.estimate > limit {
+		if i >= 1 && st.before+st.estimate > limit {
 			return i, true
 		}
 	}
@@ -142,14 +137,15 @@ func (d *Decoder) decodeStill(f *frame, tr *stillTrace) (Result, bool) {
 	if tr != nil {
 		tr.hit, tr.read = -1, -1
 	}
-	limit := int64(-1)
+	limit, limited := int64(0), false
 	for i, s := range stages {
 		if i == 1 {
-			frame := f.spent + d.frameBudget(f)
+			// The cheap stage has run: what it saw sets the limit.
+			frame, finders, region := f.spent+d.frameBudget(f), len(f.finders), bestRegion(f.regions)
 			if tr != nil {
-				tr.frame, tr.finders, tr.region = frame, len(f.finders), bestRegion(f.regions)
-			} else if d.tune.stillFactor > 0 {
-				limit = int64(d.tune.stillFactor * float64(frame))
+				tr.frame, tr.finders, tr.region = frame, finders, region
+			} else {
+				limit, limited = d.tune.stillLimit(frame, finders, region)
 			}
 		}
 		for step := range s.count(d, f) {
@@ -159,7 +155,7 @@ func (d *Decoder) decodeStill(f *frame, tr *stillTrace) (Result, bool) {
 					tr.hit = len(tr.steps)
 				}
 				tr.steps = append(tr.steps, stillStep{f.spent, est})
-			} else if limit >= 0 && f.spent+est > limit && !d.sign(f) {
+			} else if limited && len(f.hits) == 0 && f.spent+est > limit {
 				return Result{}, false
 			}
 			f.source = i<<8 | step

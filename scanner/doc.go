@@ -14,7 +14,8 @@
 // Files (pudo decode, the folder source) run the stages in turn, because
 // there is no next frame to wait for, until a sign of a code shows; one
 // that shows none within a few times what the camera would spend on it as
-// a frame is given up (see DecodeImage). The camera runs the cheap stage
+// a frame is given up, one that shows only a weak sign a little later
+// (see DecodeImage). The camera runs the cheap stage
 // on every frame and the hard ones once per still scene, step by step, in
 // two tracks (2D and 1D, led by what the cheap stage saw), on a budget of
 // work per frame: work is estimated from pixels and line samples, never
@@ -46,7 +47,8 @@
 //
 // The choices in tuning.go were made by cross-validation on the shared
 // photographs (crossval_test.go), against zxing-cpp 3.1 and 1.4 as peers
-// (testdata/peers).
+// (testdata/peers). SCORES.md, written by that test, holds the per-fold
+// table and the figures.
 //
 // Images are refused over a pixel limit (Config.MaxPixels) from their
 // header, before they are decoded, and so are camera frames larger than it.

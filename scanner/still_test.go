@@ -38,17 +38,23 @@ func TestStillTraceScoresTheLimit(t *testing.T) {
 		d.tune.stillFactor = 0
 		var tr stillTrace
 		full, fullOK := d.decodeStill(newFrame(c.img), &tr)
-		for _, factor := range []float64{1, 2, 3} {
-			d.tune.stillFactor = factor
+		for _, lim := range []struct {
+			still, sign, region float64
+			floor               int64
+		}{
+			{1, 0, 0, 0}, {2, 0, 0, 0}, {3, 0, 0, 0}, {1, 4, 300, 0}, {1.5, 0, 300, 0}, {1, 0, 0, 2_000_000},
+		} {
+			d.tune.stillFactor, d.tune.signFactor, d.tune.regionSign = lim.still, lim.sign, lim.region
+			d.tune.stillFloor = lim.floor
 			f := newFrame(c.img)
 			r, ok := d.decodeStill(f, nil)
-			stop, stops := tr.stops(int64(factor*float64(tr.frame)), d.tune)
+			stop, stops := tr.stops(d.tune)
 			wantStop := stops && (tr.read < 0 || stop <= tr.read)
 			switch {
 			case wantStop && (ok || f.spent != tr.steps[stop].before):
-				t.Errorf("%s/%s at %gx: read %v at work %d; the trace stops it at step %d, work %d", c.set, c.name, factor, ok, f.spent, stop, tr.steps[stop].before)
+				t.Errorf("%s/%s at %+v: read %v at work %d; the trace stops it at step %d, work %d", c.set, c.name, lim, ok, f.spent, stop, tr.steps[stop].before)
 			case !wantStop && (ok != fullOK || r != full):
-				t.Errorf("%s/%s at %gx: read %v %q; the unbounded decode read %v %q", c.set, c.name, factor, ok, r.Text, fullOK, full.Text)
+				t.Errorf("%s/%s at %+v: read %v %q; the unbounded decode read %v %q", c.set, c.name, lim, ok, r.Text, fullOK, full.Text)
 			}
 			if wantStop {
 				stopped++
@@ -61,8 +67,9 @@ func TestStillTraceScoresTheLimit(t *testing.T) {
 }
 
 // TestStillLimitOnAFileWithoutCode: pudo decode spends no more on a file
-// with no code than the shipped limit allows, stillFactor times what the
-// camera spends on it as one frame.
+// with no code, and no sign of one, than the shipped limit allows:
+// stillFactor times what the camera spends on it as one frame, or
+// stillFloor.
 func TestStillLimitOnAFileWithoutCode(t *testing.T) {
 	if defaultTuning.stillFactor == 0 {
 		t.Skip("no still limit shipped")
@@ -81,7 +88,7 @@ func TestStillLimitOnAFileWithoutCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	cam.DecodeFrame(g)
-	if limit := int64(defaultTuning.stillFactor * float64(cam.spent)); f.spent > limit {
+	if limit := max(int64(defaultTuning.stillFactor*float64(cam.spent)), defaultTuning.stillFloor); f.spent > limit {
 		t.Errorf("still decode spent %d work units, over %gx the camera's %d per frame", f.spent, defaultTuning.stillFactor, cam.spent)
 	}
 }
