@@ -171,7 +171,7 @@ func NewKiosk(win fyne.Window, eng app.Engine, opts Options, log *slog.Logger) *
 		return func() { t.Stop() }
 	}
 	k.now = time.Now
-	k.input.burst = app.NewKeyBurst(opts.Keyboard)
+	k.input.burst = app.NewKeyBurst(opts.Keyboard, app.Ours(eng.Recognize))
 	SetLanguage(k.settings.Language)
 	win.Canvas().SetOnTypedRune(k.typedRune)
 	win.Canvas().SetOnTypedKey(k.typedKey)
