@@ -15,10 +15,11 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # the end-to-end test, ImageMagick for screenshots, xinit for the kiosk
 # session's test, espeak-ng for spoken guidance (its tests render a phrase in
 # every language), mosquitto (the MQTT 5 broker) for the fleet link's tests
-# and benchmarks.
+# and benchmarks; systemd, udev, shellcheck and desktop-file-utils check the
+# package's unit, rules, scripts and desktop file.
 APT_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xdotool imagemagick xinit espeak-ng \
-	mosquitto mosquitto-clients
+	mosquitto mosquitto-clients systemd udev shellcheck desktop-file-utils
 
 .PHONY: all deps build run test bench screenshots clean \
 	package package-amd64 package-arm64 package-deb deps-arm64 bundle
@@ -50,15 +51,20 @@ run: build
 			while kill -0 $$pid 2>/dev/null; do sleep 3; import -window root $(OUT)/screenshot.png 2>/dev/null; done'; \
 	fi
 
+# go test's own timeout (10 minutes a package) is a ceiling for a hang, not
+# a budget: on a loaded 2-core machine the ui package's -race run alone
+# takes minutes, so the ceiling is set here, well above it.
+TEST_TIMEOUT ?= 30m
+
 test: deps
 	$(GO) vet ./...
-	$(GO) test -race ./...
+	$(GO) test -race -timeout $(TEST_TIMEOUT) ./...
 	# The scanner's read-rate tests decode hundreds of images: they skip
 	# under -race (ten times slower, nothing concurrent) and run here.
-	$(GO) test -run 'Rate|SlowMachine' ./scanner
+	$(GO) test -timeout $(TEST_TIMEOUT) -run 'Rate|SlowMachine' ./scanner
 	# The same for the screens' fit and golden images: hundreds of layouts
 	# and captures, single-threaded.
-	$(GO) test -run 'TestScreensFit|TestGolden' ./ui
+	$(GO) test -timeout $(TEST_TIMEOUT) -run 'TestScreensFit|TestGolden' ./ui
 
 # Benchmarks print in benchstat's format; each sits beside its baseline.
 bench: deps

@@ -45,6 +45,8 @@ import (
 	"pudo/app/limit"
 	_ "pudo/app/localeenv" // before Fyne reads the locale: see its doc
 	"pudo/app/sdnotify"
+	"pudo/app/session"
+	"pudo/app/voice"
 	"pudo/assets"
 	"pudo/lockio"
 	"pudo/lockio/lockboardsim"
@@ -199,7 +201,7 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	sd.device(locks.Close)
 	isDemo := cfg.Lock.Port == "sim" || cfg.Kiosk.Demo
-	lopts := cfg.Options()
+	lopts := lockerOptions(cfg)
 	var demoKey cred.PrivateKey
 	if isDemo {
 		if demoKey, err = demoOperator(dir, &lopts, log); err != nil {
@@ -281,6 +283,24 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	return nil
 }
 
+// lockerOptions are the locker rules of cfg for core.New: with them the
+// holds of the readers of the event log that are switched on (the fleet
+// link, the webhooks), so pruning keeps what they have not delivered from
+// the start.
+func lockerOptions(cfg config.Config) core.Options {
+	o := core.Options{KioskID: cfg.Kiosk.ID, PickupWindow: cfg.Rents.PickupWindow, Retention: cfg.Rents.Retention,
+		BookingHold: cfg.Rents.BookingHold, RemoteOpen: cfg.Rents.RemoteOpen, ReopenGrace: cfg.Screen.ReopenGrace,
+		OperatorKeys: cfg.Operator.Keys(), DidNotOpen: cfg.Lock.DidNotOpenAfter.Std(), FlapLimit: cfg.Locker.FlapLimit,
+		CarrierKeys: cfg.CarrierKeys()}
+	if cfg.Fleet.Enabled {
+		o.Holds = append(o.Holds, fleet.EventHold())
+	}
+	if cfg.API.Enabled {
+		o.Holds = append(o.Holds, api.EventHolds(cfg.API)...)
+	}
+	return o
+}
+
 // startLocker sets up the doors, settles what a crash left behind and
 // starts the engine's parts: its event pump, housekeeping, the nightly
 // self-test.
@@ -313,7 +333,7 @@ func startLocker(ctx context.Context, opts core.Options, cfg config.Config, db *
 // screenOptions are the screen's settings and flows; main adds the devices.
 func screenOptions(ctx context.Context, cfg config.Config, locker *core.Locker, log *slog.Logger) ui.Options {
 	kb := cfg.Scanner.Keyboard
-	return ui.Options{KioskID: cfg.Kiosk.ID, Keyboard: app.KeyTiming{MaxGap: kb.MaxGap.D(), MinLength: kb.MinLength},
+	return ui.Options{KioskID: cfg.Kiosk.ID, Keyboard: session.KeyTiming{MaxGap: kb.MaxGap.D(), MinLength: kb.MinLength},
 		Settings: restoreSettings(ctx, locker, screenSettings(cfg), log),
 		SaveSettings: func(ctx context.Context, s ui.Settings) error {
 			text, err := s.Save()
@@ -335,7 +355,7 @@ func screenOptions(ctx context.Context, cfg config.Config, locker *core.Locker, 
 func openSpeech(ctx context.Context, cfg config.Config, player *sound.Player, doors []core.Door, opts *ui.Options,
 	log *slog.Logger) (*sound.Speech, error) {
 	opts.Keys = cfg.Keypad
-	opts.Voice = app.Voice{Cabinet: cfg.Locker.Wayfinding.Cabinet(cfg.Locker.ColumnSizes()), Keys: cfg.Keypad,
+	opts.Voice = voice.Voice{Cabinet: cfg.Locker.Wayfinding.Cabinet(cfg.Locker.ColumnSizes()), Keys: cfg.Keypad,
 		Locker: cfg.Kiosk.ID, Phone: cfg.Support.Phone}
 	opts.AudioOnScan, opts.LongPress = cfg.Speech.StartOnScan, cfg.Speech.LongPress
 	var spoken []app.Door
@@ -352,7 +372,7 @@ func openSpeech(ctx context.Context, cfg config.Config, player *sound.Player, do
 	speech, err := sound.OpenSpeech(ctx, player, sound.SpeechOptions{Program: sc.Program, Voices: sc.Voices, Rate: sc.Rate,
 		Volume: float64(sc.Volume) / 100, NightVolume: float64(sc.NightVolume) / 100, CacheDir: cfg.SpeechCacheDir(),
 		MemoryBytes: sc.MemoryMB << 20, Catalogue: assets.Translations, Languages: langs,
-		Ahead: app.SpokenAhead(opts.Voice, spoken)}, log.With("part", "speech"))
+		Ahead: voice.SpokenAhead(opts.Voice, spoken)}, log.With("part", "speech"))
 	if err != nil {
 		return nil, err
 	}

@@ -7,10 +7,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
+	"pudo/app/api"
 	"pudo/app/carrier"
+	"pudo/app/config"
 	"pudo/app/core"
 )
 
@@ -79,5 +82,45 @@ func TestDemoCarrierKey(t *testing.T) {
 	demoCarrier(dir, &configured, log)
 	if configured.CarrierKeys["DEMO"] != mine {
 		t.Fatal("the demo replaced a configured DEMO key")
+	}
+}
+
+// The readers of the event log that are switched on hold its pruning from
+// the locker's first start: the fleet link and each webhook.
+func TestOptionsHoldTheReaders(t *testing.T) {
+	names := func(c config.Config) []string {
+		var out []string
+		for _, h := range lockerOptions(c).Holds {
+			out = append(out, h.Name)
+		}
+		return out
+	}
+	c := config.Default()
+	if got := names(c); len(got) != 0 {
+		t.Fatalf("the demo locker holds for %v", got)
+	}
+	c.Fleet.Enabled = true
+	c.API.Enabled, c.API.Webhooks = true, []api.Webhook{{Name: "shop"}, {Name: "carrier"}}
+	if got, want := names(c), []string{"the fleet link", "webhook shop", "webhook carrier"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("holds %v, want %v", got, want)
+	}
+}
+
+// [carriers] reaches the core: the walk-in codes of DHL's couriers are
+// sealed with DHL's key.
+func TestCarrierKeysReachTheCore(t *testing.T) {
+	k := carrier.GenerateKey().Public()
+	path := filepath.Join(t.TempDir(), "pudo.toml")
+	os.WriteFile(path, []byte("[carriers]\nDHL = \""+k.String()+"\"\n\"dhl.express\" = \""+k.String()+"\"\n"), 0o600)
+	c, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := lockerOptions(c).CarrierKeys
+	if len(got) != 2 || got["DHL"] != k || got["dhl.express"] != k {
+		t.Fatalf("lockerOptions(c).CarrierKeys = %v, want DHL and dhl.express with %s", got, k)
+	}
+	if n := len(lockerOptions(config.Default()).CarrierKeys); n != 0 {
+		t.Fatalf("the defaults know %d carrier keys", n)
 	}
 }

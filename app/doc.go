@@ -1,11 +1,13 @@
-// Package app is what the screens see of the locker: its vocabulary (doors,
-// sensors, openings, notices, rents, events), the errors a session must
-// tell apart, the interfaces of the engine the sessions call (Engine and
-// the ones it is made of, declared here where they are used), and the
-// sessions of the people at the screen. It imports nothing of Pudo's
-// beneath it: the engine that applies the rules to the SQLite store and
-// the lock boards lives in app/core, so a package importing app (the
-// screens) depends on neither storage, lockio nor scanner.
+// Package app is the locker's vocabulary: doors, sensors, openings,
+// notices, rents and their life cycle, events and alerts, the hardware's
+// health, the errors a caller must tell apart, the interfaces of the
+// engine (Engine and the ones it is made of), the views the screens draw
+// and the intents they send back. It imports nothing of Pudo's. The
+// sessions of the people at the screen are in app/session, what the
+// locker says aloud in app/voice, and the engine that applies the rules to
+// the SQLite store and the lock boards in app/core; a package importing
+// app, app/session or app/voice (the screens) depends on neither storage,
+// lockio nor scanner.
 //
 // # The door decides
 //

@@ -146,11 +146,11 @@ func (s InnerSizes) Validate() error {
 	for i, z := range Sizes {
 		in := s.Of(z)
 		if in.Width <= 0 || in.Height <= 0 || in.Depth <= 0 || in.Width > 300 || in.Height > 300 || in.Depth > 300 {
-			return configErr(key+"."+string(z), "width, height and depth must each be 1..300 (cm)")
+			return ConfigErrorf(key+"."+string(z), "width, height and depth must each be 1..300 (cm)")
 		}
 		if i > 0 {
 			if p := s.Of(Sizes[i-1]); in.Width < p.Width || in.Height < p.Height || in.Depth < p.Depth {
-				return configErr(key+"."+string(z), "smaller than %s in some direction", Sizes[i-1])
+				return ConfigErrorf(key+"."+string(z), "smaller than %s in some direction", Sizes[i-1])
 			}
 		}
 	}

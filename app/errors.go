@@ -136,6 +136,7 @@ type ConfigError struct {
 
 func (e *ConfigError) Error() string { return e.Key + ": " + e.Msg }
 
-func configErr(key, format string, args ...any) error {
+// ConfigErrorf is a *ConfigError for key, its message formatted.
+func ConfigErrorf(key, format string, args ...any) error {
 	return &ConfigError{Key: key, Msg: fmt.Sprintf(format, args...)}
 }

@@ -88,7 +88,13 @@ type (
 	AckAlerts struct{}
 )
 
+// StartAudio is the screen's report of a long press anywhere on it: the
+// person asks for audio mode. The tactile keypad's repeat key does the same
+// (Front.Press).
+type StartAudio struct{}
+
 func (Collect) isIntent()         {}
+func (StartAudio) isIntent()      {}
 func (SendReturn) isIntent()      {}
 func (EnterCode) isIntent()       {}
 func (StaffGesture) isIntent()    {}

@@ -13,6 +13,8 @@ import (
 	"github.com/makiuchi-d/gozxing/datamatrix"
 	"github.com/makiuchi-d/gozxing/oned"
 	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"pudo/app/testenv"
 )
 
 // corpusImage is one test image and the text it must decode to ("" for nocode-bg).
@@ -24,16 +26,7 @@ type corpusImage struct {
 // corpusDir is the shared image set, beside the clone as in CI.
 func corpusDir(tb testing.TB) string {
 	tb.Helper()
-	dir := filepath.Join("..", "..", "shared", "testdata", "codes")
-	if _, err := os.Stat(filepath.Join(dir, "manifest.tsv")); err != nil {
-		if os.Getenv("CI") != "" {
-			// CI lays shared/ beside the clone: a skip there would hide a
-			// read-rate regression behind a green run.
-			tb.Fatalf("code images not found at %s: %v", dir, err)
-		}
-		tb.Skipf("code images not found at %s (expected ../shared/testdata/codes beside the repository): %v", dir, err)
-	}
-	return dir
+	return testenv.Shared(tb, "testdata/codes", "manifest.tsv")
 }
 
 // loadCorpus reads manifest.tsv and every image it lists.

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"pudo/app/testenv"
 )
 
 // The real photographs: ZXing's blackbox test sets, about half of them in
@@ -27,14 +29,7 @@ const (
 // fails the test, since a skip there would hide a fall in the read rate.
 func sharedPhotos(tb testing.TB) string {
 	tb.Helper()
-	dir := filepath.Join("..", "..", "shared", "testdata", "photos")
-	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("shared photographs not found at %s: %v", dir, err)
-		}
-		tb.Skipf("skipping the shared photographs: not found at %s (expected ../shared/testdata/photos beside the repository): %v", dir, err)
-	}
-	return dir
+	return testenv.Shared(tb, "testdata/photos", "README.md")
 }
 
 // loadPhotos reads every photograph of dir, set by set.

@@ -1,5 +1,5 @@
 // Package ui draws the kiosk's screens with Fyne. It holds no rule about
-// rents or doors: the locker's sessions (package app, through app.Front)
+// rents or doors: the locker's sessions (package app/session, through session.Front)
 // decide what the screen shows next as an app.View, and the screens send
 // back what people do as app.Intents, scans and keys.
 //

@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"bytes"
+	"flag"
 	"image"
 	"image/color"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +14,11 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 )
+
+// update rewrites the goldens from what the screens draw now, instead of
+// comparing: go test ./ui -run TestGolden -update, then read the diff of
+// testdata/markup before committing it.
+var update = flag.Bool("update", false, "write the screens' goldens under testdata instead of comparing with them")
 
 // goldenSet is one way of seeing every street screen: a language, big
 // text or not, a panel.
@@ -33,20 +41,19 @@ func goldenSets() []goldenSet {
 		goldenSet{"pl", true, portrait, "-portrait-bigtext"})
 }
 
-// TestGoldenScreens compares every shopper and courier screen with
-// reviewed images in testdata/ (the staff screens are the staff's). A
-// mismatch writes the new image to testdata/failed/; look at it, and copy
-// it over the master if it is right (PUDO_SCREENSHOTS=dir also writes
-// each screen at full size into dir/golden, to look at closely). The
-// masters are at half the panel's size, averaged: any change of layout
-// or colour still changes them, and the repository stays small.
+// TestGoldenScreens holds every shopper and courier screen, in every
+// golden set, to its reviewed structure: Fyne's markup of the canvas
+// (every object's kind, place, size, text, colour role and resource) in
+// testdata/markup/. A mismatch writes the new markup to
+// testdata/failed/markup/; read the diff, and if it is right, run with
+// -update. PUDO_SCREENSHOTS=dir also writes each screen as a PNG into
+// dir/golden, to look at.
 func TestGoldenScreens(t *testing.T) {
 	if raceOn {
-		t.Skip("pixels have no data races to find; make test runs this without -race")
+		t.Skip("layout has no data races to find; make test runs this without -race")
 	}
-	sets := goldenSets()
 	shots := os.Getenv("PUDO_SCREENSHOTS")
-	for _, gs := range sets {
+	for _, gs := range goldenSets() {
 		for _, sc := range scenes {
 			if !streetScene(sc.name) || gs.big && sc.name == "home-bigtext" {
 				continue
@@ -61,20 +68,118 @@ func TestGoldenScreens(t *testing.T) {
 				if shots != "" {
 					writePNG(t, filepath.Join(shots, "golden", file+".png"), f)
 				}
-				test.AssertImageMatches(t, file+".png", halve(f.w.Canvas().Capture()))
+				assertMarkup(t, file, f.w.Canvas())
 			})
 		}
 	}
-	// The staff's door grid, at full size, as before: the staff screens'
-	// images are the staff screens' own to review.
-	for _, lang := range []string{"en", "pl"} {
-		t.Run(lang+"-admin-doors", func(t *testing.T) {
-			f := newFixture(t)
-			SetLanguage(lang)
-			f.k.refresh(f.k.shown)
-			sceneNamed(t, "admin-doors").setup(t, f)
-			test.AssertImageMatches(t, lang+"-admin-doors.png", f.w.Canvas().Capture())
+}
+
+// TestGoldenStaffScreens holds every staff screen to its reviewed markup
+// in testdata/markup/: English and Polish on the landscape panel, English
+// on the portrait one.
+func TestGoldenStaffScreens(t *testing.T) {
+	if raceOn {
+		t.Skip("layout has no data races to find; make test runs this without -race")
+	}
+	cases := []struct {
+		lang, suffix string
+		panel        fyne.Size
+	}{
+		{"en", "", landscape},
+		{"pl", "", landscape},
+		{"en", "-portrait", portrait},
+	}
+	for _, c := range cases {
+		for _, sc := range scenes {
+			if streetScene(sc.name) {
+				continue
+			}
+			file := "staff-" + c.lang + "-" + sc.name + c.suffix
+			t.Run(file, func(t *testing.T) {
+				f := newFixtureAt(t, c.panel)
+				SetLanguage(c.lang)
+				f.k.refresh(f.k.shown)
+				sc.setup(t, f)
+				assertMarkup(t, file, f.w.Canvas())
+			})
+		}
+	}
+}
+
+// TestGoldenPixels compares the few screens whose pixels matter with
+// reviewed images in testdata/pixels/, at half the panel's size (each
+// pixel the mean of four: a change of colour or shape still shows, and
+// the images stay small). Markup names a colour by its theme role and an
+// icon by its resource, so it cannot tell what a style looks like:
+//   - home in each style (day, night, big text with high contrast; big
+//     text at night is high contrast too, the same pixels): the palette
+//     and the fonts as drawn;
+//   - the door screen: the map with the shopper's door lit is what a
+//     person looks for, and it must stand out from the doors around it;
+//   - the staff's door grid with a door in every state: each state's fill
+//     and recoloured icon, which staff read at a glance.
+//
+// A mismatch writes the new image to testdata/failed/pixels/; look at it,
+// and if it is right, run with -update.
+func TestGoldenPixels(t *testing.T) {
+	if raceOn {
+		t.Skip("pixels have no data races to find; make test runs this without -race")
+	}
+	cases := []struct {
+		file, scene string
+		night       NightMode
+	}{
+		{"home-day", "home", NightOff},
+		{"home-night", "home", NightOn},
+		{"home-bigtext", "home-bigtext", NightOff},
+		{"door-map", "door", NightOff},
+		{"staff-door-states", "admin-doors-states", NightOff},
+	}
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			f := newFixture(t, func(o *Options) { o.Settings.Night = c.night })
+			sceneNamed(t, c.scene).setup(t, f)
+			assertPixels(t, c.file, halve(f.w.Canvas().Capture()))
 		})
+	}
+}
+
+// assertMarkup compares c's markup with testdata/markup/name.xml, or
+// writes it there under -update.
+func assertMarkup(t *testing.T, name string, c fyne.Canvas) {
+	t.Helper()
+	file := filepath.Join("markup", name+".xml")
+	if *update {
+		writeGolden(t, file, []byte(test.RenderToMarkup(c)))
+		return
+	}
+	test.AssertRendersToMarkup(t, file, c)
+}
+
+// assertPixels compares img with testdata/pixels/name.png, or writes it
+// there under -update.
+func assertPixels(t *testing.T, name string, img image.Image) {
+	t.Helper()
+	file := filepath.Join("pixels", name+".png")
+	if *update {
+		var b bytes.Buffer
+		if err := png.Encode(&b, img); err != nil {
+			t.Fatal(err)
+		}
+		writeGolden(t, file, b.Bytes())
+		return
+	}
+	test.AssertImageMatches(t, file, img)
+}
+
+func writeGolden(t *testing.T, file string, data []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", file)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 

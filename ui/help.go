@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"pudo/app"
+	"pudo/app/voice"
 )
 
 // helpScreen says how to collect, send and return, and shows where the
@@ -54,10 +55,10 @@ func (s *helpScreen) draw(k *Kiosk) fyne.CanvasObject {
 
 // phraseText is a phrase written out in the current language, its nested
 // phrases too ("The scanner is below the screen, at waist height.").
-func phraseText(p app.Phrase) string {
+func phraseText(p voice.Phrase) string {
 	args := slices.Clone(p.Args)
 	for i := 1; i < len(args); i += 2 {
-		if sub, ok := args[i].(app.Phrase); ok {
+		if sub, ok := args[i].(voice.Phrase); ok {
 			args[i] = phraseText(sub)
 		}
 	}

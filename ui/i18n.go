@@ -8,7 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"pudo/app"
+	"pudo/app/voice"
 	"pudo/assets"
 )
 
@@ -29,10 +29,10 @@ var Languages = []Language{
 type catalog map[string]map[string]string
 
 // pluralCatalog maps a language code to its counted texts by key: one text
-// per plural category of the language (app.PluralForms). In the JSON files
+// per plural category of the language (voice.PluralForms). In the JSON files
 // a counted text is an object, {"one": "...", "other": "..."}, and its
 // count is the placeholder {{.N}}.
-type pluralCatalog map[string]map[string]map[app.PluralCategory]string
+type pluralCatalog map[string]map[string]map[voice.PluralCategory]string
 
 var texts, plurals = mustLoadCatalog(assets.Translations)
 
@@ -71,19 +71,19 @@ func loadCatalog(fsys fs.FS) (catalog, pluralCatalog, error) {
 }
 
 // parseTexts splits one language's file into plain and counted texts.
-func parseTexts(b []byte) (map[string]string, map[string]map[app.PluralCategory]string, error) {
+func parseTexts(b []byte) (map[string]string, map[string]map[voice.PluralCategory]string, error) {
 	raw := map[string]json.RawMessage{}
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return nil, nil, err
 	}
-	plain, counted := map[string]string{}, map[string]map[app.PluralCategory]string{}
+	plain, counted := map[string]string{}, map[string]map[voice.PluralCategory]string{}
 	for k, v := range raw {
 		var s string
 		if err := json.Unmarshal(v, &s); err == nil {
 			plain[k] = s
 			continue
 		}
-		var forms map[app.PluralCategory]string
+		var forms map[voice.PluralCategory]string
 		if err := json.Unmarshal(v, &forms); err != nil {
 			return nil, nil, fmt.Errorf("key %q: neither a text nor plural forms", k)
 		}
@@ -134,13 +134,13 @@ func trf(key string, pairs ...any) string {
 // counted is the form of a counted text for the count among pairs, in the
 // current language, else in English; false when key is not a counted text.
 func counted(key string, pairs []any) (string, bool) {
-	n := app.CountOf(pairs)
+	n := voice.CountOf(pairs)
 	for _, lang := range []string{CurrentLanguage(), "en"} {
 		if forms, ok := plurals[lang][key]; ok {
-			if s := forms[app.PluralOf(lang, n)]; s != "" {
+			if s := forms[voice.PluralOf(lang, n)]; s != "" {
 				return s, true
 			}
-			if s := forms[app.PluralOther]; s != "" {
+			if s := forms[voice.PluralOther]; s != "" {
 				return s, true
 			}
 		}

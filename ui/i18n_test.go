@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"pudo/app"
+	"pudo/app/voice"
 )
 
 // dynamicKeys are keys the code builds from a prefix and a value, with
@@ -165,10 +166,10 @@ func TestTranslationsComplete(t *testing.T) {
 // language has by CLDR, has one it does not, or drops the count where the
 // form stands for more than one number.
 func TestPluralForms(t *testing.T) {
-	cover := map[app.PluralCategory][]int64{}
+	cover := map[voice.PluralCategory][]int64{}
 	for _, l := range Languages {
 		clear(cover)
-		rules := app.PluralForms(l.Code)
+		rules := voice.PluralForms(l.Code)
 		if len(rules) == 0 {
 			t.Errorf("%s: no plural rule", l.Code)
 			continue
@@ -183,7 +184,7 @@ func TestPluralForms(t *testing.T) {
 			if want := slices.Sorted(slices.Values(rules)); !slices.Equal(got, want) {
 				t.Errorf("%s: %q has forms %v, CLDR's are %v", l.Code, k, got, want)
 			}
-			want := sortedPlaceholders(en[app.PluralOther])
+			want := sortedPlaceholders(en[voice.PluralOther])
 			if !slices.Contains(want, "{{.N}}") {
 				t.Errorf("en: %q other form has no {{.N}}", k)
 			}
@@ -209,10 +210,10 @@ func TestPluralForms(t *testing.T) {
 // numbersIn lists the whole numbers up to 2,000,000 that take category c
 // in lang, the first few and a count: a form standing for one number only
 // may say it in words ("Open the door"), any other must show {{.N}}.
-func numbersIn(lang string, c app.PluralCategory) []int64 {
+func numbersIn(lang string, c voice.PluralCategory) []int64 {
 	var ns []int64
 	for n := int64(0); n <= 2000000 && len(ns) < 3; n++ {
-		if app.PluralOf(lang, n) == c {
+		if voice.PluralOf(lang, n) == c {
 			ns = append(ns, n)
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"pudo/app"
+	"pudo/app/voice"
 )
 
 // askMoreTime is shown over a screen nobody touched for a while: a person
@@ -24,10 +24,10 @@ func (k *Kiosk) askMoreTime() {
 	k.more = widget.NewModalPopUp(container.NewBorder(nil, card(box), nil, nil), k.win.Canvas())
 	k.more.Resize(k.win.Canvas().Size())
 	k.more.Show()
-	deadline := k.now().Add(app.Timeout(k.opts.MoreTimeFor, k.voice.on))
+	deadline := k.now().Add(voice.Timeout(k.opts.MoreTimeFor, k.voice.on))
 	k.moreAt = deadline
 	if k.voice.on {
-		k.speak(app.SpokenMoreTime(k.opts.Voice, deadline.Sub(k.now()))...)
+		k.speak(voice.SpokenMoreTime(k.opts.Voice, deadline.Sub(k.now()))...)
 	}
 	stop := func() {}
 	var tick func()

@@ -8,12 +8,13 @@ import (
 	"fyne.io/fyne/v2"
 
 	"pudo/app"
+	"pudo/app/session"
 )
 
 // keyInput is the physical keyboard and keyboard-mode scanners: every key
 // goes to the burst detector, which tells a scan from a person typing.
 type keyInput struct {
-	burst *app.KeyBurst
+	burst *session.KeyBurst
 	// typing is set while a key is handled: a screen the key brings up
 	// (home's first key opens code entry) keeps what was typed so far.
 	typing bool

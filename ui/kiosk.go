@@ -10,24 +10,26 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"pudo/app"
+	"pudo/app/session"
+	"pudo/app/voice"
 )
 
 // Options are the kiosk's screen settings and the devices its screens show.
 type Options struct {
 	KioskID     string
 	Settings    Settings
-	MoreTimeFor time.Duration // how long "Need more time?" waits for an answer
-	ThanksFor   time.Duration // how long "thank you" stays up
-	AdminIdle   time.Duration // the admin session ends after this
-	AdminTaps   int           // taps on the logo that open the admin PIN screen...
-	AdminWithin time.Duration // ...when they come within this
-	Reminder    time.Duration // how often a door left open beeps
-	Keyboard    app.KeyTiming // tells a keyboard-mode scanner's burst from typing
-	Support     Support       // whom people contact from a problem screen (newSupport)
+	MoreTimeFor time.Duration     // how long "Need more time?" waits for an answer
+	ThanksFor   time.Duration     // how long "thank you" stays up
+	AdminIdle   time.Duration     // the admin session ends after this
+	AdminTaps   int               // taps on the logo that open the admin PIN screen...
+	AdminWithin time.Duration     // ...when they come within this
+	Reminder    time.Duration     // how often a door left open beeps
+	Keyboard    session.KeyTiming // tells a keyboard-mode scanner's burst from typing
+	Support     Support           // whom people contact from a problem screen (newSupport)
 	// Cabinet places the doors, the screen and the scanner on the locker's
 	// front, for the help screen's picture; zero: the demo locker's places
 	// over the door map.
-	Cabinet app.Cabinet
+	Cabinet voice.Cabinet
 	// Sizes are the insides of the doors, on the courier's size buttons;
 	// zero: the demo locker's.
 	Sizes app.InnerSizes
@@ -44,8 +46,8 @@ type Options struct {
 	// mode says of the locker (the ways to its doors, the scanner, the
 	// support phone). AudioOnScan starts audio mode on a shopper's scan on
 	// the idle screen; LongPress is how long a press starts it.
-	Keys        app.Keymap
-	Voice       app.Voice
+	Keys        voice.Keymap
+	Voice       voice.Voice
 	AudioOnScan bool
 	LongPress   time.Duration
 	// SaveSettings keeps what staff changed on the settings screen; it runs
@@ -94,14 +96,14 @@ func (o *Options) defaults() {
 	def(&o.Reminder, 10*time.Second)
 	def(&o.LongPress, 2*time.Second)
 	if o.Keys.LetterPause <= 0 {
-		o.Keys = app.DefaultKeymap()
+		o.Keys = voice.DefaultKeymap()
 	}
 	o.Voice.Keys = o.Keys
 	if o.AdminTaps <= 0 {
 		o.AdminTaps = 5
 	}
 	if o.Keyboard.MinLength <= 0 {
-		o.Keyboard = app.DefaultKeyTiming()
+		o.Keyboard = session.DefaultKeyTiming()
 	}
 	if o.Sizes == (app.InnerSizes{}) {
 		o.Sizes = app.DefaultInnerSizes()
@@ -109,14 +111,14 @@ func (o *Options) defaults() {
 }
 
 // Kiosk is the full-screen kiosk: a router that shows one screen at a
-// time (see screen), draws the views the locker's sessions (app.Front)
+// time (see screen), draws the views the locker's sessions (session.Front)
 // decide, and sends them what people do. Its methods run on the Fyne
 // goroutine; the Front's calls, which block on the locker, run in order on
 // one worker goroutine (see Run).
 type Kiosk struct {
 	win   fyne.Window
 	eng   app.Engine
-	front *app.Front
+	front *session.Front
 	opts  Options
 	log   *slog.Logger
 
@@ -151,7 +153,7 @@ type Kiosk struct {
 	demoMu sync.Mutex // protects demo: the dropper runs off the UI goroutine
 	demo   []DemoParcel
 
-	voice voice     // audio mode, as the sessions run it (voice.go)
+	voice audioMode // audio mode, as the sessions run it (voice.go)
 	long  longPress // the press held now, for audio mode's long press
 }
 
@@ -163,7 +165,7 @@ func NewKiosk(win fyne.Window, eng app.Engine, opts Options, log *slog.Logger) *
 		jobs: newSerial()}
 	// The sessions keep the screens' time: one clock for the screen and
 	// the rules it shows.
-	k.front = app.NewFront(eng, app.FrontOptions{ThanksFor: opts.ThanksFor, Now: func() time.Time { return k.now() },
+	k.front = session.NewFront(eng, session.FrontOptions{ThanksFor: opts.ThanksFor, Now: func() time.Time { return k.now() },
 		Voice: opts.Voice, AudioOnScan: opts.AudioOnScan}, log)
 	k.async = k.jobs.do
 	k.after = func(d time.Duration, f func()) func() {
@@ -171,7 +173,7 @@ func NewKiosk(win fyne.Window, eng app.Engine, opts Options, log *slog.Logger) *
 		return func() { t.Stop() }
 	}
 	k.now = time.Now
-	k.input.burst = app.NewKeyBurst(opts.Keyboard, app.Ours(eng.Recognize))
+	k.input.burst = session.NewKeyBurst(opts.Keyboard, session.Ours(eng.Recognize))
 	SetLanguage(k.settings.Language)
 	win.Canvas().SetOnTypedRune(k.typedRune)
 	win.Canvas().SetOnTypedKey(k.typedKey)
@@ -195,7 +197,7 @@ func (k *Kiosk) start() {
 	v := k.front.Start(context.Background())
 	k.doors = k.front.DoorMap()
 	if k.opts.Cabinet.Columns() == 0 {
-		k.opts.Cabinet = app.DemoWayfinding().Cabinet(app.ColumnSizes(k.doors))
+		k.opts.Cabinet = voice.DemoWayfinding().Cabinet(voice.ColumnSizes(k.doors))
 	}
 	k.render(v, byLocker)
 }
@@ -267,7 +269,7 @@ func (k *Kiosk) swap(s screen) {
 	k.idleFor = 0
 	switch s.idle() {
 	case app.IdleAsk:
-		k.idleFor = app.Timeout(k.settings.IdleTimeout, k.voice.on)
+		k.idleFor = voice.Timeout(k.settings.IdleTimeout, k.voice.on)
 	case app.IdleStaff:
 		k.idleFor = k.opts.AdminIdle
 	}

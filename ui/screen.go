@@ -15,7 +15,7 @@ import (
 // which decide what comes next: a screen holds no rule about rents or
 // doors. Through the optional interfaces below it takes the keyboard; a
 // screen that does not implement one ignores that input. Scans and door
-// notices go to the sessions (app.Front), which answer with the next view.
+// notices go to the sessions (session.Front), which answer with the next view.
 //
 // Later needs fit the same way: a screen that speaks its text implements
 // one more method, and a tactile keypad's keys arrive as keyPress values.

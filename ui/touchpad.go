@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"pudo/app"
+	"pudo/app/voice"
 )
 
 // touchPad lies over the code keypad in audio mode, so that a person who
@@ -78,11 +79,11 @@ func (t *touchPad) lift() {
 	switch key {
 	case "":
 	case "delete":
-		t.k.press(app.KeyDelete)
+		t.k.press(voice.KeyDelete)
 	case "ok":
-		t.k.press(app.KeyConfirm)
+		t.k.press(voice.KeyConfirm)
 	case "display":
-		t.k.press(app.KeyReadBack)
+		t.k.press(voice.KeyReadBack)
 	case "back":
 		t.k.send(app.Back{})
 	default:
@@ -91,21 +92,21 @@ func (t *touchPad) lift() {
 }
 
 // spoken is what a key says under the finger: its character, or its label.
-func (t *touchPad) spoken(key string) app.Phrase {
+func (t *touchPad) spoken(key string) voice.Phrase {
 	switch key {
 	case "delete":
-		return app.TouchKey("keypad.delete")
+		return voice.TouchKey("keypad.delete")
 	case "ok":
 		if cv, ok := t.k.view.(*app.CodeView); ok && cv.For == app.EntryReturn {
-			return app.TouchKey("return.ok")
+			return voice.TouchKey("return.ok")
 		}
-		return app.TouchKey("keypad.ok")
+		return voice.TouchKey("keypad.ok")
 	case "back":
-		return app.TouchKey("common.back")
+		return voice.TouchKey("common.back")
 	case "display":
-		return app.Say(app.SpokenPrefix+"code.readback", "N", len(t.pad.code), "Need", t.pad.length)
+		return voice.Say(voice.SpokenPrefix+"code.readback", "N", len(t.pad.code), "Need", t.pad.length)
 	}
-	return app.TouchKey(key)
+	return voice.TouchKey(key)
 }
 
 // keyAt is the key at pos, in the pad's coordinates.

@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2"
 
 	"pudo/app"
+	"pudo/app/session"
+	"pudo/app/voice"
 	"pudo/ui/sound"
 )
 
@@ -15,7 +17,7 @@ import (
 // in the kiosk). Say and Silence must not block; a new Say cuts the one
 // being said.
 type Speaker interface {
-	Say(lang string, phrases ...app.Phrase)
+	Say(lang string, phrases ...voice.Phrase)
 	Silence()
 	SetNight(night bool)
 	Status() sound.SpeechStatus
@@ -29,10 +31,10 @@ const SoundGuide = "guide"
 // hand moves, seldom enough not to drown the speech.
 const guideEvery = 300 * time.Millisecond
 
-// voice is the router's side of audio mode. Audio mode itself is the
-// locker's sessions' (app.Front): the router reports long presses, keys
+// audioMode is the router's side of audio mode. Audio mode itself is the
+// locker's sessions' (session.Front): the router reports long presses, keys
 // and touches, and says what the Front asks for, in the screen language.
-type voice struct {
+type audioMode struct {
 	on       bool      // audio mode, as the Front last said
 	language bool      // the language was just changed: say its name first
 	guided   time.Time // the last guidance tick
@@ -40,7 +42,7 @@ type voice struct {
 
 // audioState takes audio mode's state after a call to the Front: what to
 // say, and the code typed in audio mode for the keypad's display.
-func (k *Kiosk) audioState(st app.AudioState) {
+func (k *Kiosk) audioState(st session.AudioState) {
 	k.voice.on = st.On
 	if h, ok := k.shown.(keypadHolder); ok {
 		p := h.pad()
@@ -55,14 +57,14 @@ func (k *Kiosk) audioState(st app.AudioState) {
 	say := st.Say
 	if k.voice.language {
 		k.voice.language = false
-		say = append([]app.Phrase{app.Say(app.SpokenPrefix + "language")}, say...)
+		say = append([]voice.Phrase{voice.Say(voice.SpokenPrefix + "language")}, say...)
 	}
 	k.speak(say...)
 }
 
 // speak says phrases in the screen's language, cutting what is being
 // said; none is silence.
-func (k *Kiosk) speak(phrases ...app.Phrase) {
+func (k *Kiosk) speak(phrases ...voice.Phrase) {
 	if k.opts.Speech == nil {
 		return
 	}
@@ -83,11 +85,11 @@ func (k *Kiosk) tactileKey(name fyne.KeyName) bool {
 		return false
 	}
 	switch {
-	case !k.voice.on && key != app.KeyRepeat:
+	case !k.voice.on && key != voice.KeyRepeat:
 		return false
 	case k.more != nil && k.voice.on:
 		k.answerMore(key)
-	case key == app.KeyLanguage && k.voice.on:
+	case key == voice.KeyLanguage && k.voice.on:
 		k.nextLanguage()
 	default:
 		k.press(key)
@@ -96,7 +98,7 @@ func (k *Kiosk) tactileKey(name fyne.KeyName) bool {
 }
 
 // press hands a keypad key to the Front.
-func (k *Kiosk) press(key app.Key) {
+func (k *Kiosk) press(key voice.Key) {
 	k.async(func(ctx context.Context) { k.deliver(k.front.Press(ctx, key), byPerson) })
 }
 
@@ -151,19 +153,19 @@ func (k *Kiosk) nextLanguage() {
 	k.log.Info("language", "code", next.Code, "by", "keypad")
 	k.refresh(k.shown)
 	k.voice.language = true
-	k.press(app.KeyRepeat)
+	k.press(voice.KeyRepeat)
 }
 
 // answerMore takes the keypad's answer to "Need more time?".
-func (k *Kiosk) answerMore(key app.Key) {
-	switch answered, more := app.MoreTimeAnswer(key); {
+func (k *Kiosk) answerMore(key voice.Key) {
+	switch answered, more := voice.MoreTimeAnswer(key); {
 	case answered && more:
 		k.hideMore()
-		k.press(app.KeyRepeat) // where was I?
+		k.press(voice.KeyRepeat) // where was I?
 	case answered:
 		k.timeout()
 	default:
-		k.speak(app.SpokenMoreTime(k.opts.Voice, k.moreAt.Sub(k.now()))...)
+		k.speak(voice.SpokenMoreTime(k.opts.Voice, k.moreAt.Sub(k.now()))...)
 	}
 }
 
@@ -172,7 +174,7 @@ func (k *Kiosk) answerMore(key app.Key) {
 // for a code, a tick sounds, so that a person who cannot see the scanner
 // moves the code until it reads. Call it on the UI goroutine.
 func (k *Kiosk) CodeInView() {
-	if !k.voice.on || !app.WaitsForScan(k.view) {
+	if !k.voice.on || !voice.WaitsForScan(k.view) {
 		return
 	}
 	if now := k.now(); now.Sub(k.voice.guided) >= guideEvery {

@@ -3,13 +3,15 @@ package ui
 import (
 	"context"
 	"math/rand/v2"
-	"os"
 	"testing"
 	"time"
 
 	"pudo/app"
+	"pudo/app/voice"
 	"pudo/assets"
 	"pudo/ui/sound"
+
+	"pudo/app/testenv"
 )
 
 // BenchmarkScreenToFirstSample is the time from a screen change in audio
@@ -33,8 +35,8 @@ func BenchmarkScreenToFirstSample(b *testing.B) {
 		default:
 		}
 	})
-	vo := app.Voice{Cabinet: app.DemoWayfinding().Cabinet([]string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"}), Keys: app.DefaultKeymap()}
-	refused := app.Spoken(&app.CodeView{Refusal: app.RefusalWrongCode}, vo, time.Now())
+	vo := voice.Voice{Cabinet: voice.DemoWayfinding().Cabinet([]string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"}), Keys: voice.DefaultKeymap()}
+	refused := voice.Spoken(&app.CodeView{Refusal: app.RefusalWrongCode}, vo, time.Now())
 	speech, err := sound.OpenSpeech(context.Background(), player, sound.SpeechOptions{Program: "espeak-ng",
 		Voices: map[string]string{"en": "en-gb"}, Rate: 150, Volume: 0.9, NightVolume: 0.5, Catalogue: assets.Translations,
 		Languages: []string{"en"}, Ahead: refused}, quiet)
@@ -43,10 +45,7 @@ func BenchmarkScreenToFirstSample(b *testing.B) {
 	}
 	defer speech.Close()
 	if st := speech.Status(); st.State == sound.SpeechNoEngine {
-		if os.Getenv("CI") == "true" {
-			b.Fatalf("espeak-ng is missing (make deps installs it): %s", st.Err)
-		}
-		b.Skipf("espeak-ng not installed: %s", st.Err)
+		testenv.Missing(b, "espeak-ng (make deps installs it): %s", st.Err)
 	}
 	for deadline := time.Now().Add(2 * time.Minute); speech.Status().Pending > 0; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
@@ -81,7 +80,7 @@ func BenchmarkScreenToFirstSample(b *testing.B) {
 	})
 	b.Run("screen", func(b *testing.B) {
 		f := newFixture(b, func(o *Options) { o.Speech, o.Voice = speech, vo })
-		f.k.press(app.KeyRepeat)
+		f.k.press(voice.KeyRepeat)
 		f.k.send(app.Collect{})
 		wait(b)
 		for b.Loop() {

@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 
-	"pudo/app"
+	"pudo/app/voice"
 	"pudo/assets"
 	"pudo/ui/sound"
 )
@@ -24,13 +24,15 @@ type fakeSpeaker struct {
 
 type utterance struct {
 	lang    string
-	phrases []app.Phrase
+	phrases []voice.Phrase
 }
 
-func (s *fakeSpeaker) Say(lang string, p ...app.Phrase) { s.said = append(s.said, utterance{lang, p}) }
-func (s *fakeSpeaker) Silence()                         { s.said = append(s.said, utterance{}) }
-func (s *fakeSpeaker) SetNight(n bool)                  { s.night = n }
-func (s *fakeSpeaker) Status() sound.SpeechStatus       { return s.status }
+func (s *fakeSpeaker) Say(lang string, p ...voice.Phrase) {
+	s.said = append(s.said, utterance{lang, p})
+}
+func (s *fakeSpeaker) Silence()                   { s.said = append(s.said, utterance{}) }
+func (s *fakeSpeaker) SetNight(n bool)            { s.night = n }
+func (s *fakeSpeaker) Status() sound.SpeechStatus { return s.status }
 
 // last is the keys of the last utterance.
 func (s *fakeSpeaker) last() []string {
@@ -53,7 +55,7 @@ func voiceFixture(t testing.TB, edit ...func(*Options)) (*fixture, *fakeSpeaker)
 	sp := &fakeSpeaker{status: sound.SpeechStatus{State: sound.SpeechNoEngine}}
 	f := newFixture(t, append([]func(*Options){func(o *Options) {
 		o.Speech = sp
-		o.Voice = app.Voice{Cabinet: app.DemoWayfinding().Cabinet([]string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"}), Locker: "T1"}
+		o.Voice = voice.Voice{Cabinet: voice.DemoWayfinding().Cabinet([]string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"}), Locker: "T1"}
 	}}, edit...)...)
 	return f, sp
 }
@@ -338,7 +340,7 @@ func TestHardwareScreenSaysSpeech(t *testing.T) {
 // The problem screen prints what audio mode says of each trouble.
 func TestTroubleTextsAgree(t *testing.T) {
 	for tr, keys := range troubles {
-		title, what := app.TroubleKeys(tr)
+		title, what := voice.TroubleKeys(tr)
 		if title != keys.title || what != keys.what {
 			t.Errorf("trouble %d: screen %v, spoken %s %s", tr, keys, title, what)
 		}
@@ -347,11 +349,11 @@ func TestTroubleTextsAgree(t *testing.T) {
 
 // A code in the log: never, though it is spoken.
 func TestSpokenCodeNotInLog(t *testing.T) {
-	cat, err := app.LoadCatalogue(assets.Translations)
+	cat, err := voice.LoadCatalogue(assets.Translations)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range app.Spell("H4W9RT2C") {
+	for _, p := range voice.Spell("H4W9RT2C") {
 		if s, _ := cat.LogText("en", p); strings.ContainsAny(s, "H4W9RT2C") {
 			t.Errorf("%v logged as %q", p, s)
 		}

@@ -66,14 +66,6 @@ func card(content fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewStack(bg, container.NewPadded(container.NewPadded(content)))
 }
 
-// row lays controls side by side in equal widths.
-func row(objs ...fyne.CanvasObject) fyne.CanvasObject {
-	if len(objs) == 0 {
-		return container.NewVBox()
-	}
-	return container.NewGridWithColumns(len(objs), objs...)
-}
-
 // row lays controls side by side in equal widths when they fit the
 // screen's width, else in as many columns as fit, in rows: a portrait
 // panel, big text and long languages stack what a landscape one puts in

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app"
 	"pudo/app/core"
 	"pudo/app/cred"
 	"pudo/lockio"
@@ -93,7 +94,7 @@ func openLocker(t testing.TB, dir string, opts core.Options) (*storage.DB, *core
 	opts.KioskID = "T1"
 	opts.OperatorKeys = []cred.PublicKey{testOperator.Public()}
 	l := core.New(db, locks, []byte("0123456789abcdef0123456789abcdef"), opts, quietLog())
-	doors, err := core.Layout(core.DemoColumns(), 2)
+	doors, err := core.Layout(app.DemoColumns(), 2)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"pudo/app"
 	"pudo/app/core"
 	"pudo/storage"
 )
@@ -168,7 +169,7 @@ func TestDoors(t *testing.T) {
 		t.Fatalf("doors: %d %s", a.status, a.body)
 	}
 	a.json(t, &out)
-	doors, _ := core.Layout(core.DemoColumns(), 2)
+	doors, _ := core.Layout(app.DemoColumns(), 2)
 	if len(out.Doors) != len(doors) {
 		t.Fatalf("%d doors, want %d", len(out.Doors), len(doors))
 	}

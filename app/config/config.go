@@ -1,6 +1,12 @@
 // Package config reads the kiosk's TOML configuration: every key has a
 // default, so an empty or missing file gives the demo locker, and every bad
 // value is reported in one line naming the file and the key.
+//
+// It holds values and checks them; main turns them into what each part
+// takes (the engine's core.Options, the door layout), so config does not
+// import the engine. The sections [lock], [scanner], [api] and [fleet] are
+// those parts' own Config types: each part keeps its defaults and its
+// checks in one place.
 package config
 
 import (
@@ -20,9 +26,9 @@ import (
 	"pudo/app"
 	"pudo/app/api"
 	"pudo/app/carrier"
-	"pudo/app/core"
 	"pudo/app/cred"
 	"pudo/app/fleet"
+	"pudo/app/voice"
 	"pudo/lockio"
 	"pudo/scanner"
 )
@@ -40,7 +46,7 @@ type Config struct {
 	Scanner  scanner.Config `toml:"scanner"`
 	API      api.Config     `toml:"api"`
 	Speech   Speech         `toml:"speech"`
-	Keypad   app.Keymap     `toml:"keypad"`
+	Keypad   voice.Keymap   `toml:"keypad"`
 	Operator Operator       `toml:"operator"`
 	// Carriers are the carriers' seal public keys by carrier id, as
 	// `pudo carrier keygen` prints them ("x25519:..."): a walk-in's pickup
@@ -181,34 +187,17 @@ func (c Config) SelfTestAt() (time.Duration, bool) {
 	return at, c.SelfTest.Enabled && err == nil
 }
 
-// Options are the locker rules of c for core.New: with them the holds of
-// the readers of the event log that are switched on (the fleet link, the
-// webhooks), so pruning keeps what they have not delivered from the start.
-func (c Config) Options() core.Options {
-	o := core.Options{KioskID: c.Kiosk.ID, PickupWindow: c.Rents.PickupWindow, Retention: c.Rents.Retention,
-		BookingHold: c.Rents.BookingHold, RemoteOpen: c.Rents.RemoteOpen, ReopenGrace: c.Screen.ReopenGrace,
-		OperatorKeys: c.Operator.Keys(), DidNotOpen: c.Lock.DidNotOpenAfter.Std(), FlapLimit: c.Locker.FlapLimit,
-		CarrierKeys: c.CarrierKeys()}
-	if c.Fleet.Enabled {
-		o.Holds = append(o.Holds, fleet.EventHold())
-	}
-	if c.API.Enabled {
-		o.Holds = append(o.Holds, api.EventHolds(c.API)...)
-	}
-	return o
-}
-
 // Locker is the physical layout of the doors.
 type Locker struct {
-	LowRows int           `toml:"low_rows"`
-	Columns []core.Column `toml:"columns"`
+	LowRows int          `toml:"low_rows"`
+	Columns []app.Column `toml:"columns"`
 	// FlapLimit: a door whose sensor changes more often than this within
 	// a minute is flagged (out of assignment, one alert).
 	FlapLimit int `toml:"flap_limit"`
 
 	// Wayfinding places the columns, the screen and the scanner on the
 	// cabinet, for the spoken way to a door and the help screen's picture.
-	Wayfinding app.Wayfinding `toml:"wayfinding"`
+	Wayfinding voice.Wayfinding `toml:"wayfinding"`
 	// Sizes are the insides of the doors, for the courier's size buttons.
 	Sizes app.InnerSizes `toml:"sizes"`
 }
@@ -234,14 +223,14 @@ func Default() Config {
 			AdminTaps: 5, AdminTapWindow: 3 * time.Second, AdminIdle: 2 * time.Minute},
 		Support: defaultSupport(),
 		Rents:   Rents{PickupWindow: app.DefaultPickupWindow, Retention: app.DefaultRetention, BookingHold: app.DefaultBookingHold},
-		Locker: Locker{LowRows: 2, Columns: core.DemoColumns(), Wayfinding: app.DemoWayfinding(), FlapLimit: app.DefaultFlapLimit,
+		Locker: Locker{LowRows: 2, Columns: app.DemoColumns(), Wayfinding: voice.DemoWayfinding(), FlapLimit: app.DefaultFlapLimit,
 			Sizes: app.DefaultInnerSizes()},
 		SelfTest: SelfTest{Enabled: true, At: app.DefaultSelfTestAt},
 		Lock:     lockio.DefaultConfig(),
 		Scanner:  scanner.DefaultConfig(),
 		API:      api.DefaultConfig(),
 		Speech:   DefaultSpeech(),
-		Keypad:   app.DefaultKeymap(),
+		Keypad:   voice.DefaultKeymap(),
 		Operator: Operator{PublicKeys: []string{}},
 		Carriers: map[string]string{},
 		Fleet:    fleet.DefaultConfig(),
@@ -379,7 +368,7 @@ func (c Config) Validate() error {
 	if err := c.Support.validate(); err != nil {
 		return err
 	}
-	if _, err := core.Layout(c.Locker.Columns, c.Locker.LowRows); err != nil {
+	if _, err := app.Layout(c.Locker.Columns, c.Locker.LowRows); err != nil {
 		return keyed(err)
 	}
 	if err := c.Locker.Wayfinding.Validate(c.Locker.ColumnSizes()); err != nil {
@@ -432,7 +421,7 @@ func (c Config) doorsOnBoards() error {
 	for _, b := range c.Lock.Boards {
 		channels[b.Address] = b.Channels
 	}
-	doors, _ := core.Layout(c.Locker.Columns, c.Locker.LowRows)
+	doors, _ := app.Layout(c.Locker.Columns, c.Locker.LowRows)
 	for _, d := range doors {
 		n, ok := channels[d.Board]
 		if !ok {
@@ -453,7 +442,6 @@ func keyed(err error) error {
 		le *lockio.ConfigError
 		se *scanner.ConfigError
 		ae *api.ConfigError
-		ce *core.LayoutError
 		pe *app.ConfigError
 		fe *fleet.ConfigError
 	)
@@ -464,8 +452,6 @@ func keyed(err error) error {
 		return &Error{Key: se.Key, Msg: se.Reason}
 	case errors.As(err, &ae):
 		return &Error{Key: "api." + ae.Key, Msg: ae.Msg}
-	case errors.As(err, &ce):
-		return &Error{Key: ce.Key, Msg: ce.Msg}
 	case errors.As(err, &pe):
 		return &Error{Key: pe.Key, Msg: pe.Msg}
 	case errors.As(err, &fe):

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"pudo/app/api"
 	"pudo/app/carrier"
 	"pudo/app/cred"
 )
@@ -189,7 +188,7 @@ func TestOperatorKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ks := c.Options().OperatorKeys; len(ks) != 2 || ks[1].ID() != site.Public().ID() {
+	if ks := c.Operator.Keys(); len(ks) != 2 || ks[1].ID() != site.Public().ID() {
 		t.Fatalf("OperatorKeys = %v", ks)
 	}
 	write(other.Public())
@@ -220,45 +219,5 @@ func TestMovedKeySaysWhere(t *testing.T) {
 	_, err := Load(path)
 	if err == nil || !strings.Contains(err.Error(), "fleet.operator_keys: moved") || !strings.Contains(err.Error(), "[operator] public_keys") {
 		t.Fatalf("Load = %v", err)
-	}
-}
-
-// The readers of the event log that are switched on hold its pruning from
-// the locker's first start: the fleet link and each webhook.
-func TestOptionsHoldTheReaders(t *testing.T) {
-	names := func(c Config) []string {
-		var out []string
-		for _, h := range c.Options().Holds {
-			out = append(out, h.Name)
-		}
-		return out
-	}
-	c := Default()
-	if got := names(c); len(got) != 0 {
-		t.Fatalf("the demo locker holds for %v", got)
-	}
-	c.Fleet.Enabled = true
-	c.API.Enabled, c.API.Webhooks = true, []api.Webhook{{Name: "shop"}, {Name: "carrier"}}
-	if got, want := names(c), []string{"the fleet link", "webhook shop", "webhook carrier"}; !reflect.DeepEqual(got, want) {
-		t.Fatalf("holds %v, want %v", got, want)
-	}
-}
-
-// [carriers] reaches the core: the walk-in codes of DHL's couriers are
-// sealed with DHL's key.
-func TestCarrierKeysReachTheCore(t *testing.T) {
-	k := carrier.GenerateKey().Public()
-	path := filepath.Join(t.TempDir(), "pudo.toml")
-	os.WriteFile(path, []byte("[carriers]\nDHL = \""+k.String()+"\"\n\"dhl.express\" = \""+k.String()+"\"\n"), 0o600)
-	c, err := Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := c.Options().CarrierKeys
-	if len(got) != 2 || got["DHL"] != k || got["dhl.express"] != k {
-		t.Fatalf("Options().CarrierKeys = %v, want DHL and dhl.express with %s", got, k)
-	}
-	if n := len(Default().Options().CarrierKeys); n != 0 {
-		t.Fatalf("the defaults know %d carrier keys", n)
 	}
 }

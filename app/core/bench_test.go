@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -56,10 +57,10 @@ func benchPath(b *testing.B) string {
 }
 
 // benchColumns: 250 doors on 3 boards, room for 200 active rents.
-func benchColumns() []Column {
-	var cols []Column
+func benchColumns() []app.Column {
+	var cols []app.Column
 	for i := range 25 {
-		cols = append(cols, Column{Board: uint8(1 + i/10), FirstChannel: uint8(1 + (i%10)*10), Sizes: "SSSSMMMMLL"})
+		cols = append(cols, app.Column{Board: uint8(1 + i/10), FirstChannel: uint8(1 + (i%10)*10), Sizes: "SSSSMMMMLL"})
 	}
 	return cols
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app"
 	"pudo/app/carrier"
 	"pudo/app/cred"
 	"pudo/lockio"
@@ -32,7 +33,7 @@ func sealLocker(t *testing.T, dir string, keys map[string]carrier.PublicKey) (*L
 	l := New(db, locks, []byte("0123456789abcdef0123456789abcdef"),
 		Options{KioskID: "T1", OperatorKeys: []cred.PublicKey{testOperator.Public()}, CarrierKeys: keys},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
-	doors, err := Layout(DemoColumns(), 2)
+	doors, err := Layout(app.DemoColumns(), 2)
 	if err != nil {
 		t.Fatal(err)
 	}

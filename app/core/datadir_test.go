@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"pudo/app"
 	"pudo/storage"
 )
 
@@ -26,7 +27,7 @@ func usedDataDir(t *testing.T) string {
 		t.Fatalf("a brand-new data dir: %v", err)
 	}
 	l := New(db, &fakeLocks{}, secret, Options{KioskID: "T1"}, quiet())
-	doors, _ := Layout(DemoColumns(), 2)
+	doors, _ := Layout(app.DemoColumns(), 2)
 	if err := l.SetUp(ctx, doors); err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +157,7 @@ func TestDataDirStartsRestartsAndRestores(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := New(db, &fakeLocks{}, secret, Options{}, quiet())
-	doors, _ := Layout(DemoColumns(), 2)
+	doors, _ := Layout(app.DemoColumns(), 2)
 	if err := l.SetUp(ctx, doors); err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -144,7 +145,7 @@ func killStep(ctx context.Context, l *Locker, locks *fakeLocks, c *Courier, rng 
 }
 
 // killColumns: 30 doors, so that drop-offs and pickups both keep going.
-var killColumns = []Column{
+var killColumns = []app.Column{
 	{Board: 1, FirstChannel: 1, Sizes: "SSSSSMML"},
 	{Board: 1, FirstChannel: 9, Sizes: "SSSSMMLL"},
 	{Board: 1, FirstChannel: 17, Sizes: "SSSMMMLL"},

@@ -269,9 +269,6 @@ func purposeOf(reason string) app.Purpose {
 	return app.Purpose(reason)
 }
 
-// since is how long ago t was on the engine's clock.
-func (l *Locker) since(t time.Time) time.Duration { return l.db.Now().Sub(t) }
-
 // current is o as the engine knows it now; o itself if it was never
 // started or cannot be read.
 func (l *Locker) current(o app.Opening) app.Opening {

@@ -142,7 +142,7 @@ func newTestLockerOpts(t *testing.T, opts Options) (*Locker, *storage.DB, *fakeL
 	t.Cleanup(func() { db.Close() })
 	locks := &fakeLocks{fail: map[lockio.Door]error{}}
 	l := New(db, locks, []byte("0123456789abcdef0123456789abcdef"), opts, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	doors, err := Layout(DemoColumns(), 2)
+	doors, err := Layout(app.DemoColumns(), 2)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,7 +59,7 @@ func TestScenarios(t *testing.T) {
 const scenarioPatience = 20 * time.Second
 
 // scenarioColumns: 8 doors on board 1, door N on channel N.
-var scenarioColumns = []Column{{Board: 1, FirstChannel: 1, Sizes: "SSMM"}, {Board: 1, FirstChannel: 5, Sizes: "SMLL"}}
+var scenarioColumns = []app.Column{{Board: 1, FirstChannel: 1, Sizes: "SSMM"}, {Board: 1, FirstChannel: 5, Sizes: "SMLL"}}
 
 type scenario struct {
 	t      *testing.T

@@ -19,6 +19,8 @@ import (
 	"pudo/app/core"
 	"pudo/lockio"
 	"pudo/storage"
+
+	"pudo/app/testenv"
 )
 
 // packagedConfig is the file the .deb installs, with the data dir moved to
@@ -370,7 +372,7 @@ func TestFindCookie(t *testing.T) {
 
 func TestCheckSpeech(t *testing.T) {
 	_, err := exec.LookPath("espeak-ng")
-	if err != nil && os.Getenv("CI") == "true" {
+	if err != nil && testenv.CI() {
 		t.Fatal("espeak-ng is missing (make deps installs it)")
 	}
 	cfg := config.Default()

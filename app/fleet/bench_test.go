@@ -20,6 +20,7 @@ import (
 	"github.com/eclipse/paho.golang/autopaho"
 	"github.com/eclipse/paho.golang/paho"
 
+	"pudo/app"
 	"pudo/app/core"
 	"pudo/lockio"
 	"pudo/storage"
@@ -210,7 +211,7 @@ func benchTemplate(b *testing.B) string {
 		b.Fatal(err)
 	}
 	l := core.New(db, nopLocks{}, []byte("bench-secret-0123456789abcdef0123"), core.Options{KioskID: "T"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	doors, _ := core.Layout(core.DemoColumns(), 2)
+	doors, _ := core.Layout(app.DemoColumns(), 2)
 	if err := l.SetUp(context.Background(), doors); err != nil {
 		b.Fatal(err)
 	}

@@ -15,10 +15,11 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"pudo/app/testenv"
 )
 
 // The tests run against Debian's real mosquitto, started here on loopback
@@ -34,10 +35,7 @@ func mosquittoPath(tb testing.TB) string {
 			return path
 		}
 	}
-	if os.Getenv("CI") == "true" {
-		tb.Fatal("mosquitto is not installed (make deps installs it: apt-get install mosquitto)")
-	}
-	tb.Skip("mosquitto is not installed (apt-get install mosquitto mosquitto-clients)")
+	testenv.Missing(tb, "mosquitto not installed (make deps installs it: apt-get install mosquitto mosquitto-clients)")
 	return ""
 }
 
@@ -275,10 +273,4 @@ func (b *broker) lockerConfig(tb testing.TB, id string) Config {
 func (b *broker) operatorConfig() OperatorConfig {
 	return OperatorConfig{Broker: b.TLSURL(), Fleet: testFleet, CAFile: b.pki.path("ca.pem"),
 		CertFile: b.pki.path(operatorID + ".pem"), KeyFile: b.pki.path(operatorID + ".key")}
-}
-
-func (b *broker) logTail() string {
-	log, _ := os.ReadFile(filepath.Join(b.dir, "mosquitto.log"))
-	lines := strings.Split(strings.TrimSpace(string(log)), "\n")
-	return strings.Join(lines[max(0, len(lines)-20):], "\n")
 }

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -108,7 +107,7 @@ func (k *kiosk) start() {
 	must(tb, err)
 	locker := core.New(db, locks, secret, core.Options{KioskID: k.id, RemoteOpen: true, OperatorKeys: k.keys,
 		Holds: []core.EventHold{EventHold()}, PINCost: core.PINCost{Time: 1, Memory: 8}, CarrierKeys: k.carriers}, testLog(tb))
-	doors, err := core.Layout(core.DemoColumns(), 2)
+	doors, err := core.Layout(app.DemoColumns(), 2)
 	must(tb, err)
 	must(tb, locker.SetUp(ctx, doors))
 	must(tb, locker.Reconcile(ctx))
@@ -332,15 +331,6 @@ func newJournal(tb testing.TB) *Journal {
 	must(tb, err)
 	tb.Cleanup(func() { j.Close() })
 	return j
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 // testOperator signs the couriers' tokens the kiosks of these tests trust.

@@ -16,16 +16,14 @@ import (
 	"time"
 
 	"pudo/app/config"
+
+	"pudo/app/testenv"
 )
 
 // tool finds a program the test needs, or skips the test saying so.
 func tool(t *testing.T, name string) string {
 	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		t.Skipf("%s not installed: skipping (apt-get install %s)", name, aptName(name))
-	}
-	return p
+	return testenv.Tool(t, name, aptName(name))
 }
 
 func aptName(tool string) string {
@@ -38,6 +36,8 @@ func aptName(tool string) string {
 		return "xvfb"
 	case "dpkg-deb":
 		return "dpkg"
+	case "desktop-file-validate":
+		return "desktop-file-utils"
 	}
 	return tool
 }
@@ -125,11 +125,7 @@ func TestUdevRules(t *testing.T) {
 		t.Errorf("symlinks named: %v, want pudo-lock and pudo-scanner", names)
 	}
 
-	udevadm, err := exec.LookPath("udevadm")
-	if err != nil {
-		t.Log("udevadm not installed (apt-get install udev): only the syntax check above ran")
-		return
-	}
+	udevadm := tool(t, "udevadm")
 	if err := exec.Command(udevadm, "verify", "--help").Run(); err != nil {
 		t.Log("this udevadm has no verify (systemd 254 or later has): only the syntax check above ran")
 		return
@@ -140,6 +136,7 @@ func TestUdevRules(t *testing.T) {
 }
 
 func TestScriptsParse(t *testing.T) {
+	sc := tool(t, "shellcheck")
 	for _, f := range []string{"pudo-session", "postinst", "prerm", "postrm", "boot-test"} {
 		fi, err := os.Stat(f)
 		if err != nil {
@@ -151,19 +148,16 @@ func TestScriptsParse(t *testing.T) {
 		if out, err := exec.Command("sh", "-n", f).CombinedOutput(); err != nil {
 			t.Errorf("sh -n %s: %v\n%s", f, err, out)
 		}
-		if sc, err := exec.LookPath("shellcheck"); err == nil {
-			if out, err := exec.Command(sc, "-s", "sh", f).CombinedOutput(); err != nil {
-				t.Errorf("shellcheck %s: %v\n%s", f, err, out)
-			}
+		if out, err := exec.Command(sc, "-s", "sh", f).CombinedOutput(); err != nil {
+			t.Errorf("shellcheck %s: %v\n%s", f, err, out)
 		}
 	}
 }
 
 func TestDesktopFile(t *testing.T) {
-	if v, err := exec.LookPath("desktop-file-validate"); err == nil {
-		if out, err := exec.Command(v, "eu.pudo.kiosk.desktop").CombinedOutput(); err != nil || len(out) > 0 {
-			t.Fatalf("desktop-file-validate: %v\n%s", err, out)
-		}
+	v := tool(t, "desktop-file-validate")
+	if out, err := exec.Command(v, "eu.pudo.kiosk.desktop").CombinedOutput(); err != nil || len(out) > 0 {
+		t.Fatalf("desktop-file-validate: %v\n%s", err, out)
 	}
 	body, err := os.ReadFile("eu.pudo.kiosk.desktop")
 	if err != nil {

@@ -177,13 +177,15 @@ func parseFault(s string) (emulator.Fault, error) {
 	if at := strings.LastIndexByte(s, '@'); at >= 0 {
 		name := s[at+1:]
 		s = s[:at]
+		var names []string
 		for o := proto.OpUnlock; o <= proto.OpRelayOff; o++ {
 			if o.String() == name {
 				op = o
 			}
+			names = append(names, o.String())
 		}
 		if op == 0 {
-			return emulator.Fault{}, fmt.Errorf("fault request %q: want unlock, status, ...", name)
+			return emulator.Fault{}, fmt.Errorf("fault request %q: want one of %s", name, strings.Join(names, ", "))
 		}
 	}
 	parts := strings.Split(s, ":")

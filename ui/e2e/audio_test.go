@@ -113,7 +113,7 @@ cache_dir = %q
 	}
 }
 
-// multiTap is the tactile keypad's scheme (app.CodeEntry): a digit key
+// multiTap is the tactile keypad's scheme (voice.CodeEntry): a digit key
 // pressed again and again steps through the digit and its letters.
 var multiTap = [10]string{"0", "1", "2ABC", "3DEF", "4GH", "5JK", "6MN", "7PQRS", "8TV", "9WXYZ"}
 

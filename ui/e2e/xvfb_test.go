@@ -16,20 +16,17 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"pudo/app/testenv"
 )
 
 // tools are what the end-to-end test needs; CI installs them (make deps).
-var tools = []string{"Xvfb", "xdotool", "import"}
+var tools = map[string]string{"Xvfb": "xvfb", "xdotool": "xdotool", "import": "imagemagick"}
 
 func needTools(t *testing.T) {
 	t.Helper()
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is missing; make deps installs it", tool)
-			}
-			t.Skipf("%s not installed (make deps installs it)", tool)
-		}
+	for tool, pkg := range tools {
+		testenv.Tool(t, tool, pkg)
 	}
 }
 

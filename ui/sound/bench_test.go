@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"pudo/app"
+	"pudo/app/voice"
 	"pudo/assets"
 )
 
@@ -47,13 +47,13 @@ func BenchmarkSpeakToFirstSample(b *testing.B) {
 	eng := requireEspeak(b)
 	s := testSpeech(b, p, eng, SpeechOptions{Catalogue: assets.Translations, Voices: voices})
 	b.Run("cached", func(b *testing.B) {
-		phrase := app.Say("spoken.code.empty")
+		phrase := voice.Say("spoken.code.empty")
 		if _, err := s.clip(s.ctx, "pl", phrase); err != nil { // rendered once, before timing
 			b.Fatal(err)
 		}
 		for b.Loop() {
 			settle(b)
-			gen := s.say("pl", []app.Phrase{phrase})
+			gen := s.say("pl", []voice.Phrase{phrase})
 			for waitHeard(b, ch) != gen {
 			}
 		}
@@ -66,7 +66,7 @@ func BenchmarkSpeakToFirstSample(b *testing.B) {
 		dp := nullPlayer(b)
 		dch := heard(dp)
 		d := testSpeech(b, dp, eng, SpeechOptions{Catalogue: assets.Translations, Voices: voices, CacheDir: b.TempDir(), MemoryBytes: 1})
-		phrases := []app.Phrase{app.Say("spoken.code.empty"), app.Say("spoken.height.waist")}
+		phrases := []voice.Phrase{voice.Say("spoken.code.empty"), voice.Say("spoken.height.waist")}
 		for _, ph := range phrases {
 			if _, err := d.clip(d.ctx, "pl", ph); err != nil {
 				b.Fatal(err)
@@ -81,13 +81,13 @@ func BenchmarkSpeakToFirstSample(b *testing.B) {
 			}
 		}
 	})
-	way := app.DemoWayfinding().Cabinet([]string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"})
+	way := voice.DemoWayfinding().Cabinet([]string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"})
 	b.Run("uncached", func(b *testing.B) {
 		for b.Loop() {
 			settle(b)
 			uncachedDoor++ // a new text each time: espeak-ng renders it
 			door := uncachedDoor
-			gen := s.say("pl", []app.Phrase{way.DoorWay(door, 3, 2)})
+			gen := s.say("pl", []voice.Phrase{way.DoorWay(door, 3, 2)})
 			for waitHeard(b, ch) != gen {
 			}
 		}

@@ -3,13 +3,14 @@ package sound
 import (
 	"context"
 	"math"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
 
-	"pudo/app"
+	"pudo/app/voice"
 	"pudo/assets"
+
+	"pudo/app/testenv"
 )
 
 // voices are config's default voices ([speech.voices]).
@@ -23,10 +24,7 @@ func requireEspeak(t testing.TB) *espeak {
 	t.Helper()
 	eng, err := findEspeak(context.Background(), "espeak-ng", 150)
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("espeak-ng is missing (make deps installs it): %v", err)
-		}
-		t.Skipf("espeak-ng not installed (make deps installs it): %v", err)
+		testenv.Missing(t, "espeak-ng (make deps installs it): %v", err)
 	}
 	return eng
 }
@@ -47,11 +45,11 @@ func TestEspeakSpeaksEveryLanguage(t *testing.T) {
 	if !strings.HasPrefix(eng.id(), "espeak-ng 1.") {
 		t.Errorf("engine %q", eng.id())
 	}
-	cat, err := app.LoadCatalogue(assets.Translations)
+	cat, err := voice.LoadCatalogue(assets.Translations)
 	if err != nil {
 		t.Fatal(err)
 	}
-	way := app.DemoWayfinding().Cabinet([]string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"}).DoorWay(14, 3, 2)
+	way := voice.DemoWayfinding().Cabinet([]string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"}).DoorWay(14, 3, 2)
 	for _, lang := range languages {
 		text, err := cat.Text(lang, way)
 		if err != nil {

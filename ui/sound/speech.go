@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"pudo/app"
+	"pudo/app/voice"
 )
 
 // SpeechOptions configure Speech; main fills them from config [speech].
@@ -26,7 +26,7 @@ type SpeechOptions struct {
 	// Languages are rendered ahead at start, the first first: every
 	// spoken.* text without placeholders, and Ahead.
 	Languages []string
-	Ahead     []app.Phrase
+	Ahead     []voice.Phrase
 	Workers   int // espeak-ng processes rendering ahead at once; 0: 1
 }
 
@@ -40,7 +40,7 @@ type SpeechOptions struct {
 type Speech struct {
 	player *Player
 	opts   SpeechOptions
-	cat    app.Catalogue
+	cat    voice.Catalogue
 	eng    renderer // nil: no engine, silent
 	engErr error
 	clips  *clips
@@ -66,12 +66,12 @@ type Speech struct {
 type utterance struct {
 	gen     uint64
 	lang    string
-	phrases []app.Phrase
+	phrases []voice.Phrase
 }
 
 type job struct {
 	lang   string
-	phrase app.Phrase
+	phrase voice.Phrase
 }
 
 // gap separates the phrases of one utterance, as a speaker pauses
@@ -96,7 +96,7 @@ func OpenSpeech(ctx context.Context, player *Player, opts SpeechOptions, log *sl
 }
 
 func openSpeech(ctx context.Context, player *Player, opts SpeechOptions, eng renderer, engErr error, log *slog.Logger) (*Speech, error) {
-	cat, err := app.LoadCatalogue(opts.Catalogue)
+	cat, err := voice.LoadCatalogue(opts.Catalogue)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +133,7 @@ func openSpeech(ctx context.Context, player *Player, opts SpeechOptions, eng ren
 // Say speaks phrases in lang one after the other, interrupting whatever
 // is being said. What is said is logged, every character of a code or a
 // PIN as "•": the log is support's transcript of what a person heard.
-func (s *Speech) Say(lang string, phrases ...app.Phrase) {
+func (s *Speech) Say(lang string, phrases ...voice.Phrase) {
 	s.logSaid(lang, phrases)
 	s.say(lang, phrases)
 }
@@ -141,7 +141,7 @@ func (s *Speech) Say(lang string, phrases ...app.Phrase) {
 // Silence stops speaking, at once.
 func (s *Speech) Silence() { s.say("", nil) }
 
-func (s *Speech) logSaid(lang string, phrases []app.Phrase) {
+func (s *Speech) logSaid(lang string, phrases []voice.Phrase) {
 	said := make([]string, 0, len(phrases))
 	for _, p := range phrases {
 		t, err := s.cat.LogText(lang, p)
@@ -162,7 +162,7 @@ func (s *Speech) Utterance() uint64 {
 }
 
 // say queues an utterance and returns its number.
-func (s *Speech) say(lang string, phrases []app.Phrase) uint64 {
+func (s *Speech) say(lang string, phrases []voice.Phrase) uint64 {
 	if s.eng == nil {
 		return 0
 	}
@@ -180,13 +180,13 @@ func (s *Speech) say(lang string, phrases []app.Phrase) uint64 {
 
 // Prepare renders phrases in lang in the background, so that saying them
 // later needs no espeak-ng: the doors' ways, a screen's texts with values.
-func (s *Speech) Prepare(lang string, phrases ...app.Phrase) {
+func (s *Speech) Prepare(lang string, phrases ...voice.Phrase) {
 	if s.eng != nil {
 		s.prepare(lang, phrases...)
 	}
 }
 
-func (s *Speech) prepare(lang string, phrases ...app.Phrase) {
+func (s *Speech) prepare(lang string, phrases ...voice.Phrase) {
 	s.mu.Lock()
 	for _, p := range phrases {
 		s.queue = append(s.queue, job{lang, p})
@@ -274,7 +274,7 @@ func (s *Speech) utter(u *utterance) []int16 {
 }
 
 // clip is the audio of p in lang, from the cache or rendered now.
-func (s *Speech) clip(ctx context.Context, lang string, p app.Phrase) ([]int16, error) {
+func (s *Speech) clip(ctx context.Context, lang string, p voice.Phrase) ([]int16, error) {
 	k, voice, text, err := s.key(lang, p)
 	if err != nil {
 		return nil, err
@@ -285,7 +285,7 @@ func (s *Speech) clip(ctx context.Context, lang string, p app.Phrase) ([]int16, 
 	return s.render(ctx, k, lang, voice, text)
 }
 
-func (s *Speech) key(lang string, p app.Phrase) (clipKey, string, string, error) {
+func (s *Speech) key(lang string, p voice.Phrase) (clipKey, string, string, error) {
 	voice, ok := s.opts.Voices[lang]
 	if !ok {
 		return clipKey{}, "", "", errors.New("sound: no voice for language " + lang)

@@ -14,7 +14,7 @@ import (
 
 	"github.com/gen2brain/malgo"
 
-	"pudo/app"
+	"pudo/app/voice"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -139,7 +139,7 @@ func TestSpeechRendersAheadOnceAcrossRestarts(t *testing.T) {
 	p := nullPlayer(t)
 	eng := &fakeEngine{}
 	opts := SpeechOptions{CacheDir: dir, Languages: []string{"pl", "en"}, Workers: 2,
-		Ahead: []app.Phrase{app.Say("door.number", "Door", 14)}}
+		Ahead: []voice.Phrase{voice.Say("door.number", "Door", 14)}}
 	s := testSpeech(t, p, eng, opts)
 	st := waitIdle(t, s, 8)
 	got := eng.rendered()
@@ -159,7 +159,7 @@ func TestSpeechRendersAheadOnceAcrossRestarts(t *testing.T) {
 	s2 := testSpeech(t, p, eng2, opts)
 	waitIdle(t, s2, 8)
 	ch := heard(p)
-	gen := s2.say("pl", []app.Phrase{app.Say("door.number", "Door", 14)})
+	gen := s2.say("pl", []voice.Phrase{voice.Say("door.number", "Door", 14)})
 	if id := waitHeard(t, ch); id != gen {
 		t.Fatalf("heard %d, want %d", id, gen)
 	}
@@ -175,11 +175,11 @@ func TestSayInterrupts(t *testing.T) {
 	eng := &fakeEngine{gate: make(chan struct{})}
 	s := testSpeech(t, p, eng, SpeechOptions{})
 	ch := heard(p)
-	s.say("en", []app.Phrase{app.Say("spoken.slow")})
+	s.say("en", []voice.Phrase{voice.Say("spoken.slow")})
 	for len(eng.rendered()) == 0 { // the speaker is inside the slow render
 		time.Sleep(time.Millisecond)
 	}
-	fast := s.say("en", []app.Phrase{app.Say("spoken.fast")})
+	fast := s.say("en", []voice.Phrase{voice.Say("spoken.fast")})
 	close(eng.gate)
 	if id := waitHeard(t, ch); id != fast {
 		t.Fatalf("heard utterance %d, want %d: the interrupted one played", id, fast)
@@ -228,8 +228,8 @@ func TestSpeechWithoutEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Say("en", app.Say("spoken.hello"))
-	s.Prepare("en", app.Say("spoken.hello"))
+	s.Say("en", voice.Say("spoken.hello"))
+	s.Prepare("en", voice.Say("spoken.hello"))
 	st := s.Status()
 	if st.State != SpeechNoEngine || st.Err == "" || st.Engine != "" {
 		t.Fatalf("status %+v", st)
