@@ -132,6 +132,10 @@ func screenFor(v app.View) screen {
 		return &leftOpenScreen{v: v}
 	case *app.GotItView:
 		return &gotItScreen{v: v}
+	case *app.AskOpenedView:
+		return &askOpenedScreen{v: v}
+	case *app.AskInDoorView:
+		return &askInDoorScreen{v: v}
 	case *app.ThanksView:
 		return &thanksScreen{v: v}
 	case *app.CourierMenuView:

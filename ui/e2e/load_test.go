@@ -1,0 +1,124 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"pudo/app/testenv"
+)
+
+// TestTypingOnAStarvedKiosk holds the real kiosk to a quarter of one core
+// (cpulimit stops and starts it), the way a busy locker computer runs,
+// and types at it as people and keyboard scanners do: a code at 150 ms a
+// key and one at 60 ms a key each open their door, and a courier token at
+// 3 ms a key signs the courier in, ten times of ten. A starved process
+// gets its keys in bunches, so none of this may depend on the time
+// between keys: the kiosk reads input by what it is. Each step waits for
+// its event in the kiosk's log, with a ceiling of minutes.
+func TestTypingOnAStarvedKiosk(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a real X server")
+	}
+	needTools(t)
+	testenv.Tool(t, "cpulimit", "cpulimit")
+	bin := buildPudo(t)
+	display := startXvfb(t)
+	out := outDir(t)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--data-dir", t.TempDir())
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "JOURNAL_STREAM=")
+	stderr, _ := cmd.StderrPipe()
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cancel(); cmd.Wait() }()
+	log := watch(stderr)
+	log.await(t, `msg="kiosk ready"`, 2*time.Minute)
+	token := log.await(t, `msg="demo courier QR".* token=(\S+)`, time.Minute)[1]
+	codes := &demoCodes{log: log}
+	xdotool(t, display, "search", "--sync", "--name", "^Pudo$")
+	log.next(t, `msg=screen.* name=home`, time.Minute)
+
+	limit := exec.CommandContext(ctx, "cpulimit", "--pid", fmt.Sprint(cmd.Process.Pid), "--limit", "25")
+	if err := limit.Start(); err != nil {
+		t.Fatalf("cpulimit: %v", err)
+	}
+	defer func() { limit.Process.Kill(); limit.Wait() }()
+
+	const patience = 5 * time.Minute
+	for round := 1; round <= 10; round++ {
+		for _, delay := range []int{150, 60} {
+			code, door := codes.take(t)
+			xdotool(t, display, "type", "--delay", fmt.Sprint(delay), strings.ToLower(code))
+			xdotool(t, display, "key", "--delay", fmt.Sprint(delay), "Return")
+			log.next(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door), patience)
+			// The simulated door shuts by itself; the shopper says yes.
+			log.next(t, `msg=screen.* name=gotIt`, patience)
+			if round == 1 {
+				screenshot(t, display, filepath.Join(out, fmt.Sprintf("e2e-load-%dms.png", delay)))
+			}
+			tap(t, display, at.yes)
+			log.next(t, `msg=screen.* name=home`, patience)
+			t.Logf("round %d: a code typed at %d ms a key opened door %s", round, delay, door)
+		}
+		xdotool(t, display, "type", "--delay", "3", token)
+		xdotool(t, display, "key", "Return")
+		log.next(t, `msg="courier logged in"`, patience)
+		log.next(t, `msg=screen.* name=courierMenu`, patience)
+		if round == 1 {
+			screenshot(t, display, filepath.Join(out, "e2e-load-courier.png"))
+		}
+		xdotool(t, display, "key", "Escape")
+		log.next(t, `msg="courier logged out"`, patience)
+		log.next(t, `msg=screen.* name=home`, patience)
+		t.Logf("round %d: a courier token typed at 3 ms a key signed the courier in", round)
+	}
+}
+
+// demoCodes hands out the demo locker's codes as its log names them, each
+// once: the locker stocks a new parcel for every one collected.
+type demoCodes struct {
+	log  *logWatch
+	mu   sync.Mutex
+	used map[string]bool
+}
+
+var demoParcel = regexp.MustCompile(`msg="demo parcel".* code=([0-9A-Z]{4}-[0-9A-Z]{4}) door=(\d+)`)
+
+func (d *demoCodes) take(t *testing.T) (code, door string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Minute)
+	for time.Now().Before(deadline) {
+		d.mu.Lock()
+		if d.used == nil {
+			d.used = map[string]bool{}
+		}
+		d.log.mu.Lock()
+		for _, line := range d.log.lines {
+			if m := demoParcel.FindStringSubmatch(line); m != nil && !d.used[m[1]] {
+				d.used[m[1]] = true
+				d.log.mu.Unlock()
+				d.mu.Unlock()
+				return m[1], m[2]
+			}
+		}
+		d.log.mu.Unlock()
+		d.mu.Unlock()
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("the demo locker named no code left to collect")
+	return "", ""
+}
