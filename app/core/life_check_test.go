@@ -248,10 +248,42 @@ func (l *life) checkInDoor(id string, d int64, rents []storage.Rent) {
 	}
 }
 
+// lifeTotals adds up the figures of several lockers' runs.
+func lifeTotals(runs []*life) string {
+	sum := &life{stats: lifeStats{faults: map[string]int{}, verdicts: map[string]int{}, openings: map[int]int{}}}
+	for _, l := range runs {
+		if l == nil {
+			continue
+		}
+		s := &sum.stats
+		s.parcels += l.stats.parcels
+		s.collected += l.stats.collected
+		s.notDropped += l.stats.notDropped
+		s.visits += l.stats.visits
+		s.starts += l.stats.starts
+		s.staffChecks += l.stats.staffChecks
+		s.strays += l.stats.strays
+		s.questions += l.stats.questions
+		for k, v := range l.stats.faults {
+			s.faults[k] += v
+		}
+		for k, v := range l.stats.verdicts {
+			s.verdicts[k] += v
+		}
+		for k, v := range l.stats.openings {
+			s.openings[k] += v
+		}
+		sum.divergences = append(sum.divergences, l.divergences...)
+	}
+	return "all lockers: " + sum.report()
+}
+
 // report is the run's figures.
 func (l *life) report() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "simulation of locker life, seed %d\n", l.seed)
+	if l.seed != 0 {
+		fmt.Fprintf(&b, "simulation of locker life, seed %d\n", l.seed)
+	}
 	fmt.Fprintf(&b, "parcels %d (collected %d, not dropped %d), visits %d, kiosk starts %d, staff checks %d, parcels staff took out %d\n",
 		l.stats.parcels, l.stats.collected, l.stats.notDropped, l.stats.visits, l.stats.starts, l.stats.staffChecks, l.stats.strays)
 	fmt.Fprintf(&b, "faults:%s\n", countsLine(l.stats.faults))

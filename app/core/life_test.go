@@ -37,9 +37,10 @@ import (
 // kiosk believes.
 //
 // PUDO_LIFE_PARCELS sets how many parcels go through (a short run by
-// default; `make soak` runs 10,000), PUDO_LIFE_SEED replays a run, and
-// PUDO_LIFE_DIR keeps its store and logs (the simulation's trace in
-// life.log, the kiosk's in kiosk.log).
+// default; `make soak` runs 10,000), PUDO_LIFE_LOCKERS how many lockers
+// share them (each its own kiosk process and bus, run side by side),
+// PUDO_LIFE_SEED replays a run, and PUDO_LIFE_DIR keeps its stores and
+// logs (the simulation's trace in life.log, the kiosk's in kiosk.log).
 func TestLife(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the simulation of locker life runs processes and a pty")
@@ -47,14 +48,7 @@ func TestLife(t *testing.T) {
 	if os.Getenv("PUDO_LIFE_PARCELS") == "" && !lifeInMakeTest {
 		t.Skip("PUDO_LIFE_PARCELS unset")
 	}
-	parcels := 40
-	if v := os.Getenv("PUDO_LIFE_PARCELS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			t.Fatalf("PUDO_LIFE_PARCELS: %v", err)
-		}
-		parcels = n
-	}
+	parcels, lockers := lifeEnv(t, "PUDO_LIFE_PARCELS", 40), lifeEnv(t, "PUDO_LIFE_LOCKERS", 1)
 	seed := rand.Uint64()
 	if v := os.Getenv("PUDO_LIFE_SEED"); v != "" {
 		n, err := strconv.ParseUint(v, 10, 64)
@@ -63,16 +57,40 @@ func TestLife(t *testing.T) {
 		}
 		seed = n
 	}
-	l := startLife(t, seed)
-	l.run(parcels)
-	t.Log(l.report())
-	if n := len(l.divergences); n > 0 {
-		for _, d := range l.divergences[:min(n, 20)] {
-			t.Errorf("divergence: %s", d)
+	runs := make([]*life, lockers)
+	t.Run("lockers", func(t *testing.T) {
+		for i := range lockers {
+			t.Run(fmt.Sprint(seed+uint64(i)), func(t *testing.T) {
+				t.Parallel()
+				l := startLife(t, seed+uint64(i))
+				runs[i] = l
+				l.run((parcels + lockers - 1) / lockers)
+				t.Log(l.report())
+				if n := len(l.divergences); n > 0 {
+					for _, d := range l.divergences[:min(n, 20)] {
+						t.Errorf("divergence: %s", d)
+					}
+					t.Fatalf("%d divergences; replay with PUDO_LIFE_SEED=%d PUDO_LIFE_PARCELS=%d go test -run '^TestLife$' ./app/core",
+						n, l.seed, (parcels+lockers-1)/lockers)
+				}
+			})
 		}
-		t.Fatalf("%d divergences; replay with PUDO_LIFE_SEED=%d PUDO_LIFE_PARCELS=%d go test -run '^TestLife$' ./app/core",
-			n, seed, parcels)
+	})
+	if lockers > 1 {
+		t.Log(lifeTotals(runs))
 	}
+}
+
+func lifeEnv(t *testing.T, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		t.Fatalf("%s=%q: want a positive number", name, v)
+	}
+	return n
 }
 
 // lifeInMakeTest runs the short simulation in every test run; it waits
