@@ -168,7 +168,7 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	db, secret, err := core.OpenData(ctx, dir, log.With("part", "app"))
+	db, secret, err := core.OpenData(ctx, dir, log.With("part", "core"))
 	if err != nil {
 		return err
 	}
@@ -306,7 +306,7 @@ func lockerOptions(cfg config.Config) core.Options {
 // self-test.
 func startLocker(ctx context.Context, opts core.Options, cfg config.Config, db *storage.DB, secret []byte, locks *lockio.Controller,
 	parts *group, log *slog.Logger) (*core.Locker, []core.Door, error) {
-	locker := core.New(db, locks, secret, opts, log.With("part", "app"))
+	locker := core.New(db, locks, secret, opts, log.With("part", "core"))
 	doors, err := core.Layout(cfg.Locker.Columns, cfg.Locker.LowRows)
 	if err != nil {
 		return nil, nil, err

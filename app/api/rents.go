@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"pudo/app"
 	"pudo/app/core"
 	"pudo/storage"
 )
@@ -26,7 +27,7 @@ func (s *Server) rentOf(ctx context.Context, r *http.Request, p principal) (stor
 		return storage.Rent{}, err
 	}
 	rent, err := s.core.Rent(ctx, id)
-	if errors.Is(err, core.ErrNotFound) {
+	if errors.Is(err, app.ErrNotFound) {
 		return storage.Rent{}, errNoRent
 	}
 	return rent, err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"pudo/app"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -49,10 +50,10 @@ func TestAbandonedWalkInFreesItsDoor(t *testing.T) {
 	db.View(ctx, func(tx *storage.Tx) (err error) { door, err = tx.FreeDoor("S", false, nil); return err })
 	locks.fail[address(door)] = lockio.ErrNotSent
 	d, err := (&Courier{l: l, ID: "c"}).DropNew(ctx, "S", "W-1", false)
-	if !errors.Is(err, ErrDoorDidNotOpen) || d == nil || d.Door.ID != door.ID {
+	if !errors.Is(err, app.ErrDoorDidNotOpen) || d == nil || d.Door.ID != door.ID {
 		t.Fatalf("DropNew = %v, %v; want door %d not opening", d, err, door.ID)
 	}
-	if err := d.Retry(ctx); !errors.Is(err, ErrDoorDidNotOpen) {
+	if err := d.Retry(ctx); !errors.Is(err, app.ErrDoorDidNotOpen) {
 		t.Fatalf("retry: %v", err)
 	}
 	if isFree(t, db, door.ID) {
@@ -107,7 +108,7 @@ func TestAbandonedBookingStaysReserved(t *testing.T) {
 	}
 	locks.fail[address(doorOf(t, l, b.Rent.DoorID))] = lockio.ErrNotSent
 	d, err := (&Courier{l: l, ID: "c"}).DropBooked(ctx, "B-1")
-	if !errors.Is(err, ErrDoorDidNotOpen) || d == nil {
+	if !errors.Is(err, app.ErrDoorDidNotOpen) || d == nil {
 		t.Fatalf("DropBooked = %v, %v", d, err)
 	}
 	if err := d.Abandon(ctx); err != nil {

@@ -14,11 +14,9 @@ const maxReopens = app.MaxReopens
 
 // Errors of the shopper's after-care.
 var (
-	// ErrReopenClosed means the door can no longer be opened again: the
-	// grace period passed, it was reopened too often, or the door was given
-	// to another parcel meanwhile.
-	ErrReopenClosed = app.ErrReopenClosed
-	ErrBadProblem   = app.ErrBadProblem
+// ErrReopenClosed means the door can no longer be opened again: the
+// grace period passed, it was reopened too often, or the door was given
+// to another parcel meanwhile.
 )
 
 // Problems a shopper can report after closing the door.
@@ -34,7 +32,7 @@ const (
 func (p *Pickup) Reopen(ctx context.Context) error {
 	r := p.last
 	if r.ID == 0 || p.reopens >= maxReopens {
-		return ErrReopenClosed
+		return app.ErrReopenClosed
 	}
 	res, err := p.l.open(ctx, opening{
 		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: p.actor, reason: "pickup-reopen",
@@ -56,13 +54,13 @@ func (l *Locker) mayReopen(tx *storage.Tx, r storage.Rent) error {
 		return err
 	}
 	if cur.State != storage.RentCollected || tx.Now().Sub(cur.EndedAt) > l.opts.ReopenGrace {
-		return ErrReopenClosed
+		return app.ErrReopenClosed
 	}
 	if _, err := tx.ActiveRent(cur.DoorID); !errors.Is(err, storage.ErrNotFound) {
 		if err != nil {
 			return err
 		}
-		return fmt.Errorf("door %d holds another parcel: %w", cur.DoorID, ErrReopenClosed)
+		return fmt.Errorf("door %d holds another parcel: %w", cur.DoorID, app.ErrReopenClosed)
 	}
 	return nil
 }
@@ -74,11 +72,11 @@ func (l *Locker) mayReopen(tx *storage.Tx, r storage.Rent) error {
 // kept for staff (no new parcel goes in) and an alert is raised.
 func (p *Pickup) Report(ctx context.Context, problem string) error {
 	if problem != ProblemEmpty && problem != ProblemWrongParcel {
-		return fmt.Errorf("%w: %q", ErrBadProblem, problem)
+		return fmt.Errorf("%w: %q", app.ErrBadProblem, problem)
 	}
 	r := p.last
 	if r.ID == 0 {
-		return fmt.Errorf("%w: nothing was collected", ErrBadProblem)
+		return fmt.Errorf("%w: nothing was collected", app.ErrBadProblem)
 	}
 	err := p.l.db.Update(ctx, func(tx *storage.Tx) error {
 		_, err := tx.Append(storage.Event{Actor: p.actor, Kind: string(app.EvRentProblem), DoorID: r.DoorID, RentID: r.ID, Detail: problem})
@@ -88,7 +86,7 @@ func (p *Pickup) Report(ctx context.Context, problem string) error {
 		return keepWrongParcel(tx, r)
 	})
 	if err != nil {
-		return fmt.Errorf("app: report problem: %w", err)
+		return fmt.Errorf("core: report problem: %w", err)
 	}
 	p.l.log.Warn("shopper reported a problem", "door", r.DoorID, "rent", r.ID, "problem", problem)
 	return nil

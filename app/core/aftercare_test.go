@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -34,8 +35,8 @@ func TestReopen(t *testing.T) {
 		want  []error
 	}{
 		{"within grace", 30 * time.Second, 1, []error{nil}},
-		{"twice then no more", 10 * time.Second, 3, []error{nil, nil, ErrReopenClosed}},
-		{"after grace", 61 * time.Second, 1, []error{ErrReopenClosed}},
+		{"twice then no more", 10 * time.Second, 3, []error{nil, nil, app.ErrReopenClosed}},
+		{"after grace", 61 * time.Second, 1, []error{app.ErrReopenClosed}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,7 +82,7 @@ func TestReopenRefusedWhenTheDoorWasReused(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := len(locks.unlocked)
-	if err := p.Reopen(ctx); !errors.Is(err, ErrReopenClosed) {
+	if err := p.Reopen(ctx); !errors.Is(err, app.ErrReopenClosed) {
 		t.Fatalf("Reopen = %v, want ErrReopenClosed", err)
 	}
 	if len(locks.unlocked) != before {
@@ -92,11 +93,11 @@ func TestReopenRefusedWhenTheDoorWasReused(t *testing.T) {
 func TestReportProblem(t *testing.T) {
 	ctx := context.Background()
 	l, db, _ := newTestLocker(t)
-	if err := (&Pickup{l: l}).Report(ctx, ProblemEmpty); !errors.Is(err, ErrBadProblem) {
+	if err := (&Pickup{l: l}).Report(ctx, ProblemEmpty); !errors.Is(err, app.ErrBadProblem) {
 		t.Fatalf("report with nothing collected = %v", err)
 	}
 	p := collectOne(t, l)
-	if err := p.Report(ctx, "broken"); !errors.Is(err, ErrBadProblem) {
+	if err := p.Report(ctx, "broken"); !errors.Is(err, app.ErrBadProblem) {
 		t.Fatalf("unknown problem = %v", err)
 	}
 	if err := p.Report(ctx, ProblemWrongParcel); err != nil {
@@ -171,7 +172,7 @@ func TestScreenSettingsSurviveARestart(t *testing.T) {
 		t.Fatalf("fresh locker: %q, %v", got, err)
 	}
 	for _, bad := range []string{"not json", "[1,2]", `{"a":"` + string(make([]byte, 5000)) + `"}`} {
-		if err := l.SaveScreenSettings(ctx, bad); !errors.Is(err, ErrBadSetting) {
+		if err := l.SaveScreenSettings(ctx, bad); !errors.Is(err, app.ErrBadSetting) {
 			t.Errorf("SaveScreenSettings(%.20q) = %v, want ErrBadSetting", bad, err)
 		}
 	}
@@ -195,7 +196,7 @@ func TestStaffOpenDoorAsksThePINAgain(t *testing.T) {
 	l, _, locks := newTestLocker(t)
 	st := loginStaff(t, l)
 	for i := range staffLockAfter - 1 {
-		if err := st.OpenDoor(ctx, 3, "00000000", "check"); !errors.Is(err, ErrBadPIN) {
+		if err := st.OpenDoor(ctx, 3, "00000000", "check"); !errors.Is(err, app.ErrBadPIN) {
 			t.Fatalf("wrong PIN %d: %v", i+1, err)
 		}
 	}
@@ -218,7 +219,7 @@ func TestStaffOpenDoorAsksThePINAgain(t *testing.T) {
 	for range staffLockAfter {
 		st.OpenDoor(ctx, 3, "00000000", "check")
 	}
-	if err := st.OpenDoor(ctx, 3, DemoStaffPIN, "check"); !errors.Is(err, ErrStaffLocked) {
+	if err := st.OpenDoor(ctx, 3, DemoStaffPIN, "check"); !errors.Is(err, app.ErrStaffLocked) {
 		t.Fatalf("after %d wrong PINs: %v, want ErrStaffLocked", staffLockAfter, err)
 	}
 }
@@ -232,11 +233,11 @@ func TestStaffLoginFailuresAreKept(t *testing.T) {
 	clock := withClock(db)
 	loginStaff(t, l)
 	for i := range int(staffRule.burst) {
-		if _, err := l.StaffLogin(ctx, "00000000"); !errors.Is(err, ErrBadPIN) {
+		if _, err := l.StaffLogin(ctx, "00000000"); !errors.Is(err, app.ErrBadPIN) {
 			t.Fatalf("wrong PIN %d: %v", i+1, err)
 		}
 	}
-	var lo *LockedOutError
+	var lo *app.LockedOutError
 	if _, err := l.StaffLogin(ctx, DemoStaffPIN); !errors.As(err, &lo) || lo.Until.Sub(clock.Now()) > staffRule.every {
 		t.Fatalf("after %v wrong PINs: %v, want a *LockedOutError of at most 3 minutes", staffRule.burst, err)
 	}
@@ -250,7 +251,7 @@ func TestStaffCannotUnlockThemselves(t *testing.T) {
 	ctx := context.Background()
 	l, _, _ := newTestLocker(t)
 	st := loginStaff(t, l)
-	if err := st.UnlockStaff(ctx, st.Name); !errors.Is(err, ErrStaffLocked) {
+	if err := st.UnlockStaff(ctx, st.Name); !errors.Is(err, app.ErrStaffLocked) {
 		t.Fatalf("UnlockStaff(self) = %v, want ErrStaffLocked", err)
 	}
 	if err := l.AddStaff(ctx, "ben", "87654321"); err != nil {

@@ -54,7 +54,7 @@ func (s *Staff) OpenAlerts(ctx context.Context, limit int) ([]app.Alert, int, er
 		return err
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("app: open alerts: %w", err)
+		return nil, 0, fmt.Errorf("core: open alerts: %w", err)
 	}
 	more := 0
 	first := map[alertKey]int{} // where each kind and door stands in out
@@ -100,7 +100,7 @@ func (s *Staff) AckAlerts(ctx context.Context) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("app: acknowledge alerts: %w", err)
+		return fmt.Errorf("core: acknowledge alerts: %w", err)
 	}
 	return s.ClearGuessAlerts(ctx)
 }

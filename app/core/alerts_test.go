@@ -71,7 +71,7 @@ func TestConfirmPIN(t *testing.T) {
 	ctx := context.Background()
 	l, _, _ := newTestLocker(t)
 	s := loginStaffSession(t, l)
-	if err := s.ConfirmPIN(ctx, "99999999"); !errors.Is(err, ErrBadPIN) {
+	if err := s.ConfirmPIN(ctx, "99999999"); !errors.Is(err, app.ErrBadPIN) {
 		t.Fatalf("wrong PIN: %v", err)
 	}
 	if err := s.ConfirmPIN(ctx, DemoStaffPIN); err != nil {

@@ -19,14 +19,6 @@ type Rent = storage.Rent
 // RentFilter selects rents for lists and search.
 type RentFilter = storage.RentFilter
 
-// ErrBadBooking means a booking is incomplete or contradicts itself.
-var ErrBadBooking = app.ErrBadBooking
-
-// ErrDropStarted means a booking cannot be cancelled by the back office:
-// its door was already opened for the drop-off, so only staff, who can look
-// inside, may cancel it.
-var ErrDropStarted = app.ErrDropStarted
-
 // Booking is the back office reserving a door for a parcel.
 type Booking struct {
 	Size         string // S, M or L: the smallest fitting free door is taken
@@ -66,10 +58,10 @@ type Booked struct {
 func (l *Locker) Book(ctx context.Context, b Booking) (Booked, error) {
 	b.ParcelRef = strings.TrimSpace(b.ParcelRef)
 	if b.ParcelRef == "" || len(b.ParcelRef) > 128 {
-		return Booked{}, fmt.Errorf("%w: parcel reference required (at most 128 bytes)", ErrBadBooking)
+		return Booked{}, fmt.Errorf("%w: parcel reference required (at most 128 bytes)", app.ErrBadBooking)
 	}
 	if storage.SizeRank(b.Size) < 0 {
-		return Booked{}, fmt.Errorf("%w %q", ErrBadSize, b.Size)
+		return Booked{}, fmt.Errorf("%w %q", app.ErrBadSize, b.Size)
 	}
 	var out Booked
 	err := l.db.Update(ctx, func(tx *storage.Tx) error {
@@ -81,7 +73,7 @@ func (l *Locker) Book(ctx context.Context, b Booking) (Booked, error) {
 			b.ExpiresAt = tx.Now().Add(o.BookingHold)
 		}
 		if !b.ExpiresAt.After(tx.Now()) {
-			return fmt.Errorf("%w: deadline %s has passed", ErrBadBooking, b.ExpiresAt.Format(time.RFC3339))
+			return fmt.Errorf("%w: deadline %s has passed", app.ErrBadBooking, b.ExpiresAt.Format(time.RFC3339))
 		}
 		n := storage.NewRent{State: storage.RentReserved, Booked: true, ParcelRef: b.ParcelRef,
 			RecipientRef: b.RecipientRef, ExpiresAt: b.ExpiresAt}
@@ -91,7 +83,7 @@ func (l *Locker) Book(ctx context.Context, b Booking) (Booked, error) {
 		out.SharesCodeWith = b.ShareCodeWith
 		d, err := tx.FreeDoor(strings.ToUpper(b.Size), b.PreferLow, nil)
 		if errors.Is(err, storage.ErrNotFound) {
-			return fmt.Errorf("%w: %s", ErrNoFreeDoor, b.Size)
+			return fmt.Errorf("%w: %s", app.ErrNoFreeDoor, b.Size)
 		}
 		if err != nil {
 			return err
@@ -111,7 +103,7 @@ func (l *Locker) Book(ctx context.Context, b Booking) (Booked, error) {
 		return err
 	})
 	if err != nil {
-		return Booked{}, fmt.Errorf("app: book: %w", err)
+		return Booked{}, fmt.Errorf("core: book: %w", err)
 	}
 	return out, nil
 }
@@ -119,7 +111,7 @@ func (l *Locker) Book(ctx context.Context, b Booking) (Booked, error) {
 func (l *Locker) bookingCode(tx *storage.Tx, b Booking, n *storage.NewRent) (string, error) {
 	if b.Return {
 		if b.ShareCodeWith != 0 {
-			return "", fmt.Errorf("%w: a return has a code of its own", ErrBadBooking)
+			return "", fmt.Errorf("%w: a return has a code of its own", app.ErrBadBooking)
 		}
 		n.Kind = storage.KindReturn
 		code := NewReturnCode()
@@ -137,7 +129,7 @@ func (l *Locker) bookingCode(tx *storage.Tx, b Booking, n *storage.NewRent) (str
 
 // errNoRentToShare is the one answer for a rent that is missing and for
 // one of another integration, so a booking cannot probe rent ids.
-var errNoRentToShare = fmt.Errorf("%w: share_code_with names no rent of yours", ErrBadBooking)
+var errNoRentToShare = fmt.Errorf("%w: share_code_with names no rent of yours", app.ErrBadBooking)
 
 // shareCode gives n the code of an active delivery of the same owner and
 // recipient: one shopper, several parcels, one code.
@@ -159,9 +151,9 @@ func shareCode(tx *storage.Tx, b Booking, n *storage.NewRent) error {
 	case owner != b.Owner:
 		return errNoRentToShare
 	case b.RecipientRef == "" || r.RecipientRef != b.RecipientRef:
-		return fmt.Errorf("%w: share_code_with names a parcel for another recipient (recipient_ref must match)", ErrBadBooking)
+		return fmt.Errorf("%w: share_code_with names a parcel for another recipient (recipient_ref must match)", app.ErrBadBooking)
 	case r.Kind != storage.KindDelivery || (r.State != storage.RentReserved && r.State != storage.RentStored) || len(r.PickupMAC) == 0:
-		return fmt.Errorf("%w: share_code_with names rent %d, which is %s: only a delivery still to collect shares its code", ErrBadBooking, r.ID, r.State)
+		return fmt.Errorf("%w: share_code_with names rent %d, which is %s: only a delivery still to collect shares its code", app.ErrBadBooking, r.ID, r.State)
 	}
 	n.PickupMAC = r.PickupMAC
 	return nil
@@ -180,7 +172,7 @@ func (l *Locker) freshCode(tx *storage.Tx) (string, error) {
 			return code, nil
 		}
 	}
-	return "", errors.New("app: no unused pickup code in 8 draws") // 200 of 2^40 in use: never
+	return "", errors.New("core: no unused pickup code in 8 draws") // 200 of 2^40 in use: never
 }
 
 // bookingToken is the QR for a booking: a pickup token lasting until the
@@ -236,7 +228,7 @@ func (l *Locker) cancel(ctx context.Context, id int64, actor, why string, evenSt
 				return err
 			}
 			if started {
-				return ErrDropStarted
+				return app.ErrDropStarted
 			}
 		}
 		step, _ := app.StepFor(app.MoveCancel)
@@ -247,7 +239,7 @@ func (l *Locker) cancel(ctx context.Context, id int64, actor, why string, evenSt
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("app: cancel rent %d: %w", id, err)
+		return fmt.Errorf("core: cancel rent %d: %w", id, err)
 	}
 	return nil
 }
@@ -262,14 +254,14 @@ func (l *Locker) RemoteOpen(ctx context.Context, rentID int64) (Door, error) {
 		return Door{}, err
 	}
 	if !o.RemoteOpen {
-		return Door{}, ErrRemoteOff
+		return Door{}, app.ErrRemoteOff
 	}
 	r, err := l.Rent(ctx, rentID)
 	if err != nil {
 		return Door{}, err
 	}
 	if r.Kind != storage.KindDelivery {
-		return Door{}, ErrNotPickup
+		return Door{}, app.ErrNotPickup
 	}
 	p := &Pickup{l: l, actor: "remote", reason: string(app.PurposePickupRemote), pending: []storage.Rent{r}}
 	if err := p.Next(ctx); err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"pudo/app"
 	"pudo/app/cred"
 )
 
@@ -61,14 +62,14 @@ func (l *Locker) Classify(text string) Payload {
 // wrap ErrBadToken, so a screen that knows only that still says "not
 // valid".
 var (
-	ErrTokenNotHere = fmt.Errorf("%w: not for this locker", ErrBadToken)
-	ErrTokenRevoked = fmt.Errorf("%w: revoked by the operator", ErrBadToken)
+	ErrTokenNotHere = fmt.Errorf("%w: not for this locker", app.ErrBadToken)
+	ErrTokenRevoked = fmt.Errorf("%w: revoked by the operator", app.ErrBadToken)
 )
 
 // errRetiredCourier refuses the locker-signed courier tokens of earlier
 // versions: couriers now carry the operator's, which no locker can mint
 // (app/RULES.md).
-var errRetiredCourier = fmt.Errorf("%w: a locker-signed courier token; couriers need the operator's", ErrBadToken)
+var errRetiredCourier = fmt.Errorf("%w: a locker-signed courier token; couriers need the operator's", app.ErrBadToken)
 
 var operatorKinds = map[cred.Kind]PayloadKind{cred.Courier: PayloadCourierToken, cred.Staff: PayloadStaffBadge, cred.Pickup: PayloadPickupToken}
 
@@ -77,11 +78,11 @@ func classifyOperator(v cred.Verifier, kind cred.Kind, t string, now time.Time) 
 	c, err := v.Verify(t, now)
 	switch {
 	case errors.Is(err, cred.ErrExpired):
-		p.Err = fmt.Errorf("%w: %w", ErrTokenExpired, err)
+		p.Err = fmt.Errorf("%w: %w", app.ErrTokenExpired, err)
 	case errors.Is(err, cred.ErrNotHere):
 		p.Err = fmt.Errorf("%w: %w", ErrTokenNotHere, err)
 	case err != nil:
-		p.Err = fmt.Errorf("%w: %w", ErrBadToken, err)
+		p.Err = fmt.Errorf("%w: %w", app.ErrBadToken, err)
 	}
 	if err == nil || !errors.Is(err, cred.ErrBadToken) {
 		p.Cred = &c

@@ -16,11 +16,6 @@ const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 // CodeLen is the length of a pickup code: 8 symbols, 40 bits.
 const CodeLen = 8
 
-// ErrCodeFormat means the input cannot be a pickup code at all (wrong length
-// or a character outside the alphabet), as opposed to a well-formed code that
-// matches no parcel.
-var ErrCodeFormat = app.ErrCodeFormat
-
 // NewCode returns a fresh random pickup code in canonical form (no dash).
 // It never returns an all-digit code, which a scanner could not tell from
 // an EAN-8 product barcode (about 1 draw in 11,000 is redrawn).
@@ -28,7 +23,7 @@ func NewCode() string {
 	for {
 		var b [CodeLen]byte
 		if _, err := rand.Read(b[:]); err != nil {
-			panic("app: crypto/rand failed: " + err.Error()) // the OS RNG never fails on Linux
+			panic("core: crypto/rand failed: " + err.Error()) // the OS RNG never fails on Linux
 		}
 		for i := range b {
 			b[i] = crockford[b[i]&31]
@@ -43,7 +38,7 @@ func NewCode() string {
 // ignored, I and L read as 1, O as 0, spaces and dashes are dropped.
 func NormalizeCode(in string) (string, error) {
 	if len(in) > 64 { // no code is that long; keeps fuzzed and pasted input cheap
-		return "", ErrCodeFormat
+		return "", app.ErrCodeFormat
 	}
 	var b strings.Builder
 	for _, r := range strings.ToUpper(in) {
@@ -56,12 +51,12 @@ func NormalizeCode(in string) (string, error) {
 			r = '0'
 		}
 		if !strings.ContainsRune(crockford, r) {
-			return "", ErrCodeFormat
+			return "", app.ErrCodeFormat
 		}
 		b.WriteRune(r)
 	}
 	if b.Len() != CodeLen {
-		return "", ErrCodeFormat
+		return "", app.ErrCodeFormat
 	}
 	return b.String(), nil
 }
@@ -105,7 +100,7 @@ func NewReturnCode() string { return ReturnPrefix + NewCode() }
 func NormalizeReturnCode(in string) (string, error) {
 	s := strings.TrimLeft(in, " \t")
 	if len(s) < 2 || !strings.EqualFold(s[:2], ReturnPrefix) {
-		return "", ErrCodeFormat
+		return "", app.ErrCodeFormat
 	}
 	code, err := NormalizeCode(s[2:])
 	if err != nil {

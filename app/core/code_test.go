@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"pudo/app"
 )
 
 func TestNormalizeCode(t *testing.T) {
@@ -15,12 +17,12 @@ func TestNormalizeCode(t *testing.T) {
 		{"7yhn-zt93", "7YHNZT93", nil},
 		{" 7yhn zt93 ", "7YHNZT93", nil},
 		{"IL0O-abcd", "1100ABCD", nil},
-		{"7YHNZT9", "", ErrCodeFormat},
-		{"7YHNZT933", "", ErrCodeFormat},
-		{"7YHNZT9U", "", ErrCodeFormat},
-		{"7YHNZT9!", "", ErrCodeFormat},
-		{"", "", ErrCodeFormat},
-		{"ÄÄÄÄÄÄÄÄ", "", ErrCodeFormat},
+		{"7YHNZT9", "", app.ErrCodeFormat},
+		{"7YHNZT933", "", app.ErrCodeFormat},
+		{"7YHNZT9U", "", app.ErrCodeFormat},
+		{"7YHNZT9!", "", app.ErrCodeFormat},
+		{"", "", app.ErrCodeFormat},
+		{"ÄÄÄÄÄÄÄÄ", "", app.ErrCodeFormat},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -27,7 +27,7 @@ func (l *Locker) sealCode(tx *storage.Tx, carrierID string, rentID int64, code s
 	if key, ok := l.opts.CarrierKeys[carrierID]; ok {
 		s.Sealed, err = carrier.Seal(key, carrier.Code{Locker: l.opts.KioskID, RentID: rentID, Code: FormatCode(code)})
 		if err != nil {
-			return false, fmt.Errorf("app: seal the code of rent %d for carrier %s: %w", rentID, carrierID, err)
+			return false, fmt.Errorf("core: seal the code of rent %d for carrier %s: %w", rentID, carrierID, err)
 		}
 	}
 	return s.Sealed != nil, tx.KeepCodeSeal(rentID, s)

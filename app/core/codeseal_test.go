@@ -162,7 +162,7 @@ func TestCancelledWalkInDropsItsSeal(t *testing.T) {
 	db.View(ctx, func(tx *storage.Tx) (err error) { bad, err = tx.FreeDoor("S", false, nil); return err })
 	locks.fail[address(bad)] = &lockio.Error{Op: "unlock", Door: address(bad), Kind: lockio.ErrRefused, Err: lockio.ErrLockFailed}
 	d, err := c.DropNew(ctx, "S", "W-3", false)
-	if !errors.Is(err, ErrDoorDidNotOpen) || d == nil {
+	if !errors.Is(err, app.ErrDoorDidNotOpen) || d == nil {
 		t.Fatalf("DropNew = %v, %v; want the door refused", d, err)
 	}
 	if err := d.Abandon(ctx); err != nil {

@@ -29,7 +29,7 @@ func (c *Courier) actor() string { return "courier:" + c.ID }
 func (l *Locker) CourierLogin(ctx context.Context, token string) (*Courier, error) {
 	p := l.Classify(token)
 	if p.Kind != PayloadCourierToken {
-		return nil, ErrBadToken
+		return nil, app.ErrBadToken
 	}
 	var c *Courier
 	refused := p.Err
@@ -50,7 +50,7 @@ func (l *Locker) CourierLogin(ctx context.Context, token string) (*Courier, erro
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("app: courier login: %w", err)
+		return nil, fmt.Errorf("core: courier login: %w", err)
 	}
 	if refused != nil {
 		return nil, refused
@@ -91,14 +91,14 @@ func (c *Courier) takeOpening(ctx context.Context, rentID int64, kind storage.Re
 		return opened{}, err
 	}
 	if r.Kind != kind {
-		want := ErrNotReturn
+		want := app.ErrNotReturn
 		if kind == storage.KindDelivery {
-			want = ErrIsReturn
+			want = app.ErrIsReturn
 		}
 		return opened{}, fmt.Errorf("rent %d: %w", rentID, want)
 	}
 	if from == storage.RentExpired && r.State == storage.RentStored {
-		return opened{}, ErrNotExpired
+		return opened{}, app.ErrNotExpired
 	}
 	return c.l.open(ctx, opening{
 		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: c.actor(), reason: reason, move: moveOf(reason),
@@ -130,12 +130,12 @@ func (c *Courier) DropBooked(ctx context.Context, parcelRef string) (*DropOff, e
 			stored = stored || x.State == storage.RentStored
 		}
 		if stored {
-			return ErrAlreadyStored
+			return app.ErrAlreadyStored
 		}
-		return ErrUnknownParcel
+		return app.ErrUnknownParcel
 	})
 	if err != nil {
-		return nil, fmt.Errorf("app: drop off: %w", err)
+		return nil, fmt.Errorf("core: drop off: %w", err)
 	}
 	d := &DropOff{l: c.l, actor: c.actor(), courier: c.ID, rent: r}
 	return d.first(ctx)
@@ -150,7 +150,7 @@ func (c *Courier) DropBooked(ctx context.Context, parcelRef string) (*DropOff, e
 // Errors: ErrBadSize, ErrNoFreeDoor, ErrDoorDidNotOpen.
 func (c *Courier) DropNew(ctx context.Context, size, parcelRef string, preferLow bool) (*DropOff, error) {
 	if storage.SizeRank(size) < 0 {
-		return nil, fmt.Errorf("%w %q", ErrBadSize, size)
+		return nil, fmt.Errorf("%w %q", app.ErrBadSize, size)
 	}
 	if err := c.l.outOfOrder(); err != nil {
 		return nil, err
@@ -176,7 +176,7 @@ func (c *Courier) DropNew(ctx context.Context, size, parcelRef string, preferLow
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("app: drop off: %w", err)
+		return nil, fmt.Errorf("core: drop off: %w", err)
 	}
 	return d.first(ctx)
 }
@@ -184,7 +184,7 @@ func (c *Courier) DropNew(ctx context.Context, size, parcelRef string, preferLow
 func freeDoor(tx *storage.Tx, size string, preferLow bool, except []int64) (storage.Door, error) {
 	d, err := tx.FreeDoor(size, preferLow, except)
 	if errors.Is(err, storage.ErrNotFound) {
-		return d, fmt.Errorf("%w: %s", ErrNoFreeDoor, size)
+		return d, fmt.Errorf("%w: %s", app.ErrNoFreeDoor, size)
 	}
 	return d, err
 }

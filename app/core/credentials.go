@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"pudo/app"
 	"pudo/app/cred"
 	"pudo/storage"
 )
@@ -15,7 +16,7 @@ import (
 // ErrStaleRevocations means a revocation list older than the one applied,
 // or the same version with other entries: the newest list wins, and a
 // version names one list.
-var ErrStaleRevocations = errors.New("app: revocation list is not newer than the one applied")
+var ErrStaleRevocations = errors.New("core: revocation list is not newer than the one applied")
 
 // SetRevocations replaces the operator's revocation list with list, for
 // every credential the operator signs (courier tokens, staff badges, app
@@ -30,7 +31,7 @@ func (l *Locker) SetRevocations(ctx context.Context, list cred.Revocations) erro
 	}
 	body, err := json.Marshal(list)
 	if err != nil {
-		return fmt.Errorf("app: revocations: %w", err)
+		return fmt.Errorf("core: revocations: %w", err)
 	}
 	return l.db.Update(ctx, func(tx *storage.Tx) error {
 		v, cur, err := tx.Revocations()
@@ -68,7 +69,7 @@ func loadRevocations(tx *storage.Tx) (cred.Revocations, error) {
 		return list, err
 	}
 	if err := json.Unmarshal(body, &list); err != nil {
-		return list, fmt.Errorf("app: stored revocation list: %w", err)
+		return list, fmt.Errorf("core: stored revocation list: %w", err)
 	}
 	return list, nil
 }
@@ -102,7 +103,7 @@ func credDetail(c cred.Claims) string {
 func (l *Locker) CheckStaffBadge(ctx context.Context, badge string) (name string, err error) {
 	p := l.Classify(badge)
 	if p.Kind != PayloadStaffBadge {
-		return "", ErrBadToken
+		return "", app.ErrBadToken
 	}
 	if p.Err != nil {
 		return "", p.Err
@@ -143,7 +144,7 @@ func (l *Locker) StaffBadgeLogin(ctx context.Context, badge, pin string) (*Staff
 	}
 	if m == nil {
 		l.auditBadge(ctx, name, "staff.badge.refused", "no staff account of that name")
-		return nil, fmt.Errorf("%w: no staff account %q at this locker", ErrNotFound, name)
+		return nil, fmt.Errorf("%w: no staff account %q at this locker", app.ErrNotFound, name)
 	}
 	ok := checkPINFormat(pin) == nil && pinMatches(pin, m.PINHash)
 	var refused error // returned after the commit, so the failure is kept
@@ -152,12 +153,12 @@ func (l *Locker) StaffBadgeLogin(ctx context.Context, badge, pin string) (*Staff
 		kind := "staff.login"
 		switch {
 		case !ok:
-			refused, kind = ErrBadPIN, "staff.login.wrong"
+			refused, kind = app.ErrBadPIN, "staff.login.wrong"
 			if err := recordFailure(tx, scopeBadge(name), actor); err != nil {
 				return err
 			}
 		case m.Locked:
-			refused, kind = ErrStaffLocked, "staff.login.locked"
+			refused, kind = app.ErrStaffLocked, "staff.login.locked"
 		}
 		_, err := tx.Append(storage.Event{Actor: actor, Kind: kind, Detail: "badge"})
 		return err
@@ -177,7 +178,7 @@ func (l *Locker) auditBadge(ctx context.Context, name, kind, detail string) {
 		actor = "staff:" + name
 	}
 	err := l.db.Update(ctx, func(tx *storage.Tx) error {
-		_, err := tx.Append(storage.Event{Actor: actor, Kind: kind, Detail: strings.TrimPrefix(detail, "app: ")})
+		_, err := tx.Append(storage.Event{Actor: actor, Kind: kind, Detail: strings.TrimPrefix(detail, "core: ")})
 		return err
 	})
 	if err != nil {

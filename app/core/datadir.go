@@ -169,12 +169,12 @@ func OpenData(ctx context.Context, dir string, log *slog.Logger) (*storage.DB, [
 	}
 	if s.key != nil {
 		if err := os.Chmod(s.keyPath, 0o600); err != nil {
-			return nil, nil, fmt.Errorf("app: %w", err)
+			return nil, nil, fmt.Errorf("core: %w", err)
 		}
 	}
 	for _, b := range storage.MigrationBackups(s.db) {
 		if err := os.Chmod(b, storage.FileMode); err != nil {
-			return nil, nil, fmt.Errorf("app: %w", err)
+			return nil, nil, fmt.Errorf("core: %w", err)
 		}
 	}
 	db, err := storage.Open(ctx, s.db)
@@ -225,22 +225,22 @@ func privateDir(dir string, log *slog.Logger) error {
 func createSecret(path string) ([]byte, error) {
 	b := make([]byte, secretLen)
 	if _, err := rand.Read(b); err != nil {
-		return nil, fmt.Errorf("app: secret: %w", err)
+		return nil, fmt.Errorf("core: secret: %w", err)
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("app: secret: %w", err)
+		return nil, fmt.Errorf("core: secret: %w", err)
 	}
 	if _, err := f.Write(b); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("app: secret: %w", err)
+		return nil, fmt.Errorf("core: secret: %w", err)
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("app: secret: %w", err)
+		return nil, fmt.Errorf("core: secret: %w", err)
 	}
 	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("app: secret: %w", err)
+		return nil, fmt.Errorf("core: secret: %w", err)
 	}
 	if d, err := os.Open(filepath.Dir(path)); err == nil {
 		d.Sync()

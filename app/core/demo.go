@@ -46,7 +46,7 @@ func (l *Locker) SeedDemo(ctx context.Context, n int) ([]DemoParcel, error) {
 		return l.dropDemo(tx, n, &out)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("app: demo: %w", err)
+		return nil, fmt.Errorf("core: demo: %w", err)
 	}
 	return out, nil
 }
@@ -88,7 +88,7 @@ func (l *Locker) DropDemo(ctx context.Context, k int) ([]DemoParcel, error) {
 	var out []DemoParcel
 	err := l.db.Update(ctx, func(tx *storage.Tx) error { return l.dropDemo(tx, k, &out) })
 	if err != nil {
-		return nil, fmt.Errorf("app: demo: %w", err)
+		return nil, fmt.Errorf("core: demo: %w", err)
 	}
 	return out, nil
 }

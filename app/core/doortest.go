@@ -64,7 +64,7 @@ func (t *doorTest) Next(ctx context.Context) (app.Opening, error) {
 		if o.Pending() {
 			return o, &app.BeingOpenedError{Door: o.DoorID, Opening: o.ID}
 		}
-		return o, fmt.Errorf("door %d: %w", o.DoorID, ErrDoorStillOpen)
+		return o, fmt.Errorf("door %d: %w", o.DoorID, app.ErrDoorStillOpen)
 	}
 	if t.done || t.at+1 >= len(t.results) {
 		t.finish(ctx)
@@ -154,7 +154,7 @@ func (t *doorTest) finish(ctx context.Context) {
 func (t *doorTest) Stop(ctx context.Context) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if err := t.judge(ctx); err != nil && !errors.Is(err, ErrNotFound) {
+	if err := t.judge(ctx); err != nil && !errors.Is(err, app.ErrNotFound) {
 		return err
 	}
 	t.finish(ctx)

@@ -56,7 +56,7 @@ func (d *DropOff) first(ctx context.Context) (*DropOff, error) {
 	}
 	if !d.rent.Booked && d.rent.Kind == storage.KindDelivery {
 		cerr := d.l.cancel(context.WithoutCancel(ctx), d.rent.ID, d.actor, "drop-off did not start", false)
-		if cerr != nil && !errors.Is(cerr, ErrDropStarted) {
+		if cerr != nil && !errors.Is(cerr, app.ErrDropStarted) {
 			d.l.log.Warn("walk-in not cancelled after a failed start", "rent", d.rent.ID, "err", cerr)
 		}
 	}
@@ -104,12 +104,12 @@ func (d *DropOff) Larger(ctx context.Context) error {
 		}
 		rank := storage.SizeRank(cur.Size) + 1
 		if rank >= len(storage.Sizes) {
-			return fmt.Errorf("%w: nothing larger than %s", ErrNoFreeDoor, cur.Size)
+			return fmt.Errorf("%w: nothing larger than %s", app.ErrNoFreeDoor, cur.Size)
 		}
 		return moveDoor(tx, &d.rent, cur, storage.Sizes[rank], d.preferLow, d.actor, "larger door", d.l.downDoors())
 	})
 	if err != nil {
-		return fmt.Errorf("app: larger door: %w", err)
+		return fmt.Errorf("core: larger door: %w", err)
 	}
 	d.retried = false
 	return d.openDoor(ctx)
@@ -121,7 +121,7 @@ func (d *DropOff) Larger(ctx context.Context) error {
 // Errors: ErrNoFreeDoor and the opening's.
 func (d *DropOff) Another(ctx context.Context) error {
 	if err := d.sameSize(ctx, "door too small, no larger one free"); err != nil {
-		return fmt.Errorf("app: another door: %w", err)
+		return fmt.Errorf("core: another door: %w", err)
 	}
 	d.retried = false
 	return d.openDoor(ctx)
@@ -184,7 +184,7 @@ func (d *DropOff) DidNotOpen(ctx context.Context) (app.Verdict, error) {
 			return app.VerdictRetried, d.Opening, err
 		}
 		if err := d.sameSize(ctx, "door did not open"); err != nil {
-			return 0, app.Opening{}, fmt.Errorf("app: other door: %w", err)
+			return 0, app.Opening{}, fmt.Errorf("core: other door: %w", err)
 		}
 		d.retried = false
 		err := d.openDoor(ctx)
@@ -199,7 +199,7 @@ func (d *DropOff) Retry(ctx context.Context) error {
 		return err
 	}
 	if v.Kind == app.VerdictSupport {
-		return fmt.Errorf("%w: door %d: no retry left", ErrDoorDidNotOpen, v.Opening.DoorID)
+		return fmt.Errorf("%w: door %d: no retry left", app.ErrDoorDidNotOpen, v.Opening.DoorID)
 	}
 	if v.Opening.Outcome == app.OutcomeNotOpened {
 		return &app.DidNotOpenError{Opening: v.Opening}
@@ -223,7 +223,7 @@ func (d *DropOff) Done(ctx context.Context) error {
 	}
 	o, err := d.l.openingNow(ctx, d.Opening.ID)
 	if err != nil {
-		return fmt.Errorf("app: drop-off done: %w", err)
+		return fmt.Errorf("core: drop-off done: %w", err)
 	}
 	switch {
 	case o.Pending():
@@ -233,9 +233,9 @@ func (d *DropOff) Done(ctx context.Context) error {
 	}
 	switch d.l.locks.Sensor(address(d.Door)) {
 	case lockio.SensorOpen:
-		return ErrDoorStillOpen
+		return app.ErrDoorStillOpen
 	case lockio.SensorUnknown:
-		return fmt.Errorf("%w: the locker cannot read the door", ErrDoorStillOpen)
+		return fmt.Errorf("%w: the locker cannot read the door", app.ErrDoorStillOpen)
 	}
 	if lv := d.l.reg.closingRent(d.rent.ID); lv != nil {
 		d.l.storeOnClose(ctx, lv)
@@ -244,7 +244,7 @@ func (d *DropOff) Done(ctx context.Context) error {
 		return err
 	}
 	if d.rent.State != storage.RentStored {
-		return fmt.Errorf("app: drop-off done: rent %d: %w", d.rent.ID, stateError(d.rent.State))
+		return fmt.Errorf("core: drop-off done: rent %d: %w", d.rent.ID, stateError(d.rent.State))
 	}
 	return nil
 }
@@ -257,9 +257,9 @@ func (d *DropOff) Done(ctx context.Context) error {
 func (d *DropOff) Abandon(ctx context.Context) error {
 	if r, err := d.l.Rent(ctx, d.rent.ID); err != nil || r.State == storage.RentStored {
 		if err == nil {
-			err = ErrAlreadyStored
+			err = app.ErrAlreadyStored
 		}
-		return fmt.Errorf("app: abandon drop-off: %w", err)
+		return fmt.Errorf("core: abandon drop-off: %w", err)
 	}
 	o := app.Opening{}
 	if d.Opening.ID != 0 {

@@ -41,7 +41,7 @@ func TestForeignScanIsNotCounted(t *testing.T) {
 	ctx := context.Background()
 	l, _, _ := newTestLocker(t)
 	for range 10 {
-		if _, err := l.StartPickupScan(ctx, "4006381333931"); !errors.Is(err, ErrForeign) {
+		if _, err := l.StartPickupScan(ctx, "4006381333931"); !errors.Is(err, app.ErrForeign) {
 			t.Fatalf("EAN-13 scan: %v, want ErrForeign", err)
 		}
 	}
@@ -67,8 +67,8 @@ func TestClassify(t *testing.T) {
 		{"RT-7YHN-ZT93", PayloadReturnCode, nil, ""},
 		{pickup, PayloadPickupToken, nil, ""},
 		{courier, PayloadCourierToken, nil, ""},
-		{stale, PayloadCourierToken, ErrTokenExpired, ""},
-		{foreign, PayloadPickupToken, ErrBadToken, ""},
+		{stale, PayloadCourierToken, app.ErrTokenExpired, ""},
+		{foreign, PayloadPickupToken, app.ErrBadToken, ""},
 		{"4006381333931", PayloadForeign, nil, "EAN-13"},
 		{"96385074", PayloadForeign, nil, "EAN-8"},
 		{"036000291452", PayloadForeign, nil, "UPC-A"},
@@ -102,7 +102,7 @@ func TestBookDropPickupByQR(t *testing.T) {
 		t.Fatalf("Book = %+v on door %+v", b, door)
 	}
 	// Too early: the parcel is not in yet.
-	if _, err := l.StartPickupScan(ctx, b.QR); !errors.Is(err, ErrNotStored) {
+	if _, err := l.StartPickupScan(ctx, b.QR); !errors.Is(err, app.ErrNotStored) {
 		t.Fatalf("pickup before drop-off: %v", err)
 	}
 	c, err := l.CourierLogin(ctx, courierToken(l, "ups-1", time.Hour))
@@ -114,7 +114,7 @@ func TestBookDropPickupByQR(t *testing.T) {
 		t.Fatalf("DropBooked = %+v, %v", d, err)
 	}
 	dropIn(t, locks, d)
-	if _, err := c.DropBooked(ctx, "PK-1"); !errors.Is(err, ErrAlreadyStored) {
+	if _, err := c.DropBooked(ctx, "PK-1"); !errors.Is(err, app.ErrAlreadyStored) {
 		t.Fatalf("second drop: %v", err)
 	}
 	p, err := l.StartPickupScan(ctx, b.QR)
@@ -124,7 +124,7 @@ func TestBookDropPickupByQR(t *testing.T) {
 	if r := mustRent(t, l, b.Rent.ID); r.State != storage.RentCollected || r.Courier != "ups-1" {
 		t.Fatalf("rent after pickup: %+v", r)
 	}
-	if _, err := l.StartPickupScan(ctx, b.QR); !errors.Is(err, ErrAlreadyCollected) {
+	if _, err := l.StartPickupScan(ctx, b.QR); !errors.Is(err, app.ErrAlreadyCollected) {
 		t.Fatalf("QR again: %v", err)
 	}
 	if len(locks.unlocked) != 2 {
@@ -162,7 +162,7 @@ func TestSharedCodeOpensEachParcel(t *testing.T) {
 	if err := p.Next(ctx); err != nil || p.Remaining() != 0 || p.Door.ID == firstDoor {
 		t.Fatalf("Next = %v, door %d", err, p.Door.ID)
 	}
-	if err := p.Next(ctx); !errors.Is(err, ErrAlreadyCollected) {
+	if err := p.Next(ctx); !errors.Is(err, app.ErrAlreadyCollected) {
 		t.Fatalf("Next past the end: %v", err)
 	}
 }
@@ -175,11 +175,11 @@ func TestBookRefuses(t *testing.T) {
 		b    Booking
 		want error
 	}{
-		{"no ref", Booking{Size: "S"}, ErrBadBooking},
-		{"bad size", Booking{Size: "XL", ParcelRef: "x"}, ErrBadSize},
-		{"share with no rent", Booking{Size: "S", ParcelRef: "x", ShareCodeWith: 999}, ErrBadBooking},
-		{"a return sharing", Booking{Size: "S", ParcelRef: "x", Return: true, ShareCodeWith: 1}, ErrBadBooking},
-		{"past deadline", Booking{Size: "S", ParcelRef: "x", ExpiresAt: time.Unix(1, 0)}, ErrBadBooking},
+		{"no ref", Booking{Size: "S"}, app.ErrBadBooking},
+		{"bad size", Booking{Size: "XL", ParcelRef: "x"}, app.ErrBadSize},
+		{"share with no rent", Booking{Size: "S", ParcelRef: "x", ShareCodeWith: 999}, app.ErrBadBooking},
+		{"a return sharing", Booking{Size: "S", ParcelRef: "x", Return: true, ShareCodeWith: 1}, app.ErrBadBooking},
+		{"past deadline", Booking{Size: "S", ParcelRef: "x", ExpiresAt: time.Unix(1, 0)}, app.ErrBadBooking},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, err := l.Book(ctx, tt.b); !errors.Is(err, tt.want) {
@@ -193,7 +193,7 @@ func TestBookRefuses(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := l.Book(ctx, Booking{Size: "L", ParcelRef: "big"}); !errors.Is(err, ErrNoFreeDoor) {
+	if _, err := l.Book(ctx, Booking{Size: "L", ParcelRef: "big"}); !errors.Is(err, app.ErrNoFreeDoor) {
 		t.Fatalf("sixth large: %v", err)
 	}
 }
@@ -205,19 +205,19 @@ func TestCancelOnlyReserved(t *testing.T) {
 	if err := l.Cancel(ctx, b.Rent.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := l.Cancel(ctx, b.Rent.ID); !errors.Is(err, ErrCancelled) {
+	if err := l.Cancel(ctx, b.Rent.ID); !errors.Is(err, app.ErrCancelled) {
 		t.Fatalf("cancel twice: %v", err)
 	}
 	b, _ = l.Book(ctx, Booking{Size: "S", ParcelRef: "q"})
 	d, _ := (&Courier{l: l, ID: "c"}).DropBooked(ctx, "q")
-	if err := l.Cancel(ctx, b.Rent.ID); !errors.Is(err, ErrDropStarted) {
+	if err := l.Cancel(ctx, b.Rent.ID); !errors.Is(err, app.ErrDropStarted) {
 		t.Fatalf("cancel during drop-off: %v", err)
 	}
 	dropIn(t, locks, d)
-	if err := l.Cancel(ctx, b.Rent.ID); !errors.Is(err, ErrAlreadyStored) {
+	if err := l.Cancel(ctx, b.Rent.ID); !errors.Is(err, app.ErrAlreadyStored) {
 		t.Fatalf("cancel stored: %v", err)
 	}
-	if err := l.Cancel(ctx, 999); !errors.Is(err, ErrNotFound) {
+	if err := l.Cancel(ctx, 999); !errors.Is(err, app.ErrNotFound) {
 		t.Fatalf("cancel unknown: %v", err)
 	}
 }
@@ -261,10 +261,10 @@ func TestWalkInDidNotOpenRetriesThenMoves(t *testing.T) {
 	db.View(ctx, func(tx *storage.Tx) (err error) { bad, err = tx.FreeDoor("S", false, nil); return err })
 	locks.fail[address(bad)] = &lockio.Error{Op: "unlock", Door: address(bad), Kind: lockio.ErrRefused, Err: lockio.ErrLockFailed}
 	d, err := c.DropNew(ctx, "S", "W-2", false)
-	if !errors.Is(err, ErrDoorDidNotOpen) || d == nil || d.Door.ID != bad.ID {
+	if !errors.Is(err, app.ErrDoorDidNotOpen) || d == nil || d.Door.ID != bad.ID {
 		t.Fatalf("DropNew = %v, %v; want door %d refused", d, err, bad.ID)
 	}
-	if err := d.Done(ctx); !errors.Is(err, ErrDoorDidNotOpen) {
+	if err := d.Done(ctx); !errors.Is(err, app.ErrDoorDidNotOpen) {
 		t.Fatalf("Done with a door that never opened: %v", err)
 	}
 	v, err := d.DidNotOpen(ctx)
@@ -295,7 +295,7 @@ func TestDoneRefusesOpenDoor(t *testing.T) {
 		t.Fatal(err)
 	}
 	locks.sensors = map[lockio.Door]lockio.Sensor{address(d.Door): lockio.SensorOpen}
-	if err := d.Done(ctx); !errors.Is(err, ErrDoorStillOpen) {
+	if err := d.Done(ctx); !errors.Is(err, app.ErrDoorStillOpen) {
 		t.Fatalf("Done with the door open: %v", err)
 	}
 }
@@ -338,7 +338,7 @@ func TestExpiryPausesWhileDoorFaulty(t *testing.T) {
 	if n, _ := l.ExpireDue(ctx); n != 1 {
 		t.Fatalf("ExpireDue = %d, want 1", n)
 	}
-	if _, err := l.StartPickup(ctx, d.Code()); !errors.Is(err, ErrExpired) {
+	if _, err := l.StartPickup(ctx, d.Code()); !errors.Is(err, app.ErrExpired) {
 		t.Fatalf("pickup after expiry: %v", err)
 	}
 	exp, _ := c.Expired(ctx)
@@ -352,7 +352,7 @@ func TestExpiryPausesWhileDoorFaulty(t *testing.T) {
 	if r := mustRent(t, l, exp[0].ID); r.State != storage.RentReclaimed {
 		t.Fatalf("after take back: %s", r.State)
 	}
-	if _, err := c.TakeBack(ctx, exp[0].ID); !errors.Is(err, ErrReclaimed) {
+	if _, err := c.TakeBack(ctx, exp[0].ID); !errors.Is(err, app.ErrReclaimed) {
 		t.Fatalf("take back twice: %v", err)
 	}
 }
@@ -367,7 +367,7 @@ func TestOutOfServiceRefusesPickupAndMovesBooking(t *testing.T) {
 	if err := st.SetOutOfService(ctx, d.Door.ID, true, "hinge"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.StartPickup(ctx, d.Code()); !errors.Is(err, ErrOutOfService) {
+	if _, err := l.StartPickup(ctx, d.Code()); !errors.Is(err, app.ErrOutOfService) {
 		t.Fatalf("pickup from an out-of-service door: %v", err)
 	}
 	b, _ := l.Book(ctx, Booking{Size: "M", ParcelRef: "m"})
@@ -390,7 +390,7 @@ func TestReturnFlow(t *testing.T) {
 	if l.Classify(b.Code).Kind != PayloadReturnCode || l.Classify(b.QR).Kind != PayloadReturnToken {
 		t.Fatalf("return code %q / QR %q not classified as returns", b.Code, b.QR)
 	}
-	if _, err := l.StartReturn(ctx, "RT-ZZZZ-ZZZZ"); !errors.Is(err, ErrWrongCode) {
+	if _, err := l.StartReturn(ctx, "RT-ZZZZ-ZZZZ"); !errors.Is(err, app.ErrWrongCode) {
 		t.Fatalf("wrong return code: %v", err)
 	}
 	d, err := l.StartReturn(ctx, FormatReturnCode(b.Code))
@@ -398,7 +398,7 @@ func TestReturnFlow(t *testing.T) {
 		t.Fatalf("StartReturn = %v, %v", d, err)
 	}
 	dropIn(t, locks, d)
-	if _, err := l.StartReturn(ctx, b.QR); !errors.Is(err, ErrAlreadyStored) {
+	if _, err := l.StartReturn(ctx, b.QR); !errors.Is(err, app.ErrAlreadyStored) {
 		t.Fatalf("return twice: %v", err)
 	}
 	c := &Courier{l: l, ID: "c"}
@@ -406,7 +406,7 @@ func TestReturnFlow(t *testing.T) {
 	if len(rs) != 1 || !rs[0].ExpiresAt.IsZero() {
 		t.Fatalf("Returns = %+v", rs)
 	}
-	if _, err := c.TakeBack(ctx, rs[0].ID); !errors.Is(err, ErrIsReturn) {
+	if _, err := c.TakeBack(ctx, rs[0].ID); !errors.Is(err, app.ErrIsReturn) {
 		t.Fatalf("TakeBack of a return: %v", err)
 	}
 	locks.shut(address(d.Door))
@@ -424,7 +424,7 @@ func TestRemoteOpen(t *testing.T) {
 	b, _ := l.Book(ctx, Booking{Size: "S", ParcelRef: "app"})
 	d, _ := (&Courier{l: l, ID: "c"}).DropBooked(ctx, "app")
 	dropIn(t, locks, d)
-	if _, err := l.RemoteOpen(ctx, b.Rent.ID); !errors.Is(err, ErrRemoteOff) {
+	if _, err := l.RemoteOpen(ctx, b.Rent.ID); !errors.Is(err, app.ErrRemoteOff) {
 		t.Fatalf("remote open while off: %v", err)
 	}
 	if err := loginStaff(t, l).SetSetting(ctx, SettingRemoteOpen, "true"); err != nil {
@@ -434,7 +434,7 @@ func TestRemoteOpen(t *testing.T) {
 	if err != nil || door.ID != b.Rent.DoorID {
 		t.Fatalf("RemoteOpen = %v, %v", door, err)
 	}
-	if _, err := l.RemoteOpen(ctx, b.Rent.ID); !errors.Is(err, ErrAlreadyCollected) {
+	if _, err := l.RemoteOpen(ctx, b.Rent.ID); !errors.Is(err, app.ErrAlreadyCollected) {
 		t.Fatalf("remote open twice: %v", err)
 	}
 	if evs := eventsOfKind(t, l, "rent.collected"); len(evs) != 1 || evs[0].Actor != "remote" {
@@ -452,9 +452,9 @@ func TestCourierLogin(t *testing.T) {
 		token string
 		want  error
 	}{
-		{courierToken(l, "dpd-3", -time.Second), ErrTokenExpired},
-		{"PUDO1C:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", ErrBadToken},
-		{"7YHN-ZT93", ErrBadToken},
+		{courierToken(l, "dpd-3", -time.Second), app.ErrTokenExpired},
+		{"PUDO1C:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", app.ErrBadToken},
+		{"7YHN-ZT93", app.ErrBadToken},
 	} {
 		if _, err := l.CourierLogin(ctx, tt.token); !errors.Is(err, tt.want) {
 			t.Errorf("CourierLogin(%q) = %v, want %v", tt.token, err, tt.want)
@@ -543,7 +543,7 @@ func TestPruneKeepsChainVerifiable(t *testing.T) {
 	if err != nil || n == 0 {
 		t.Fatalf("Prune = %d, %v", n, err)
 	}
-	if _, err := l.Rent(ctx, 1); !errors.Is(err, ErrNotFound) {
+	if _, err := l.Rent(ctx, 1); !errors.Is(err, app.ErrNotFound) {
 		t.Fatalf("collected rent kept: %v", err)
 	}
 	if n, err := l.VerifyEvents(ctx); err != nil || n < 2 {
@@ -667,10 +667,10 @@ func TestSharedCodeOnlyForOneRecipient(t *testing.T) {
 		keep *error
 	}{
 		{"same shop, same recipient: one code, two parcels", Booking{RecipientRef: "anna", Owner: "shopx", ShareCodeWith: first.Rent.ID}, nil, nil},
-		{"another shop", Booking{RecipientRef: "anna", Owner: "shopy", ShareCodeWith: first.Rent.ID}, ErrBadBooking, &foreign},
-		{"a missing rent", Booking{RecipientRef: "anna", Owner: "shopy", ShareCodeWith: first.Rent.ID + 100}, ErrBadBooking, &missing},
-		{"another recipient", Booking{RecipientRef: "ben", Owner: "shopx", ShareCodeWith: first.Rent.ID}, ErrBadBooking, nil},
-		{"no recipient named", Booking{Owner: "shopx", ShareCodeWith: first.Rent.ID}, ErrBadBooking, nil},
+		{"another shop", Booking{RecipientRef: "anna", Owner: "shopy", ShareCodeWith: first.Rent.ID}, app.ErrBadBooking, &foreign},
+		{"a missing rent", Booking{RecipientRef: "anna", Owner: "shopy", ShareCodeWith: first.Rent.ID + 100}, app.ErrBadBooking, &missing},
+		{"another recipient", Booking{RecipientRef: "ben", Owner: "shopx", ShareCodeWith: first.Rent.ID}, app.ErrBadBooking, nil},
+		{"no recipient named", Booking{Owner: "shopx", ShareCodeWith: first.Rent.ID}, app.ErrBadBooking, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			b := tt.b

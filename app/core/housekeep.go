@@ -41,7 +41,7 @@ func (l *Locker) Reconcile(ctx context.Context) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("app: reconcile: %w", err)
+		return fmt.Errorf("core: reconcile: %w", err)
 	}
 	for _, o := range pending {
 		d := doors[o.DoorID]
@@ -52,7 +52,7 @@ func (l *Locker) Reconcile(ctx context.Context) error {
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("app: reconcile opening %d: %w", o.ID, err)
+			return fmt.Errorf("core: reconcile opening %d: %w", o.ID, err)
 		}
 		op := opening{door: d, rentID: o.RentID, actor: "system", reason: o.Reason, move: moveOf(o.Reason),
 			courier: rents[o.RentID].Courier}
@@ -88,7 +88,7 @@ func (l *Locker) reconcileDropOffs(ctx context.Context) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("app: reconcile drop-offs: %w", err)
+		return fmt.Errorf("core: reconcile drop-offs: %w", err)
 	}
 	for _, o := range seen {
 		d := doors[o.DoorID]
@@ -126,7 +126,7 @@ func (l *Locker) ExpireDue(ctx context.Context) (int, error) {
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("app: expire: %w", err)
+		return 0, fmt.Errorf("core: expire: %w", err)
 	}
 	return n, nil
 }
@@ -217,7 +217,7 @@ func (l *Locker) Prune(ctx context.Context) (int, error) {
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("app: prune: %w", err)
+		return 0, fmt.Errorf("core: prune: %w", err)
 	}
 	if p.DroppedTo > 0 {
 		l.log.Error("undelivered events pruned: the readers will see a gap", "from_seq", p.DroppedFrom, "to_seq", p.DroppedTo,

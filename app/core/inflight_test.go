@@ -135,7 +135,7 @@ func TestOneRentOpensOnceUnderConcurrentRequests(t *testing.T) {
 				switch err := <-errs; {
 				case err == nil:
 					ok++
-				case errors.Is(err, ErrAlreadyCollected):
+				case errors.Is(err, app.ErrAlreadyCollected):
 					collected++
 				default:
 					t.Errorf("unexpected error: %v", err)

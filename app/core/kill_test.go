@@ -128,7 +128,7 @@ func killStep(ctx context.Context, l *Locker, locks *fakeLocks, c *Courier, rng 
 		}
 	}
 	d, err := c.DropNew(ctx, storage.Sizes[rng.IntN(3)], "K-"+strconv.Itoa(rng.IntN(1e6)), rng.IntN(4) == 0)
-	if errors.Is(err, ErrNoFreeDoor) {
+	if errors.Is(err, app.ErrNoFreeDoor) {
 		return nil
 	}
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"pudo/app"
 	"pudo/storage"
 )
 
@@ -80,7 +81,7 @@ func (r guessRule) until(b storage.GuessBucket) time.Time {
 func (l *Locker) CodeEntryPaused(ctx context.Context) (until time.Time, paused bool) {
 	err := l.db.View(ctx, func(tx *storage.Tx) error {
 		err := checkLockout(tx, scopeCode)
-		if lo, ok := err.(*LockedOutError); ok {
+		if lo, ok := err.(*app.LockedOutError); ok {
 			until, paused = lo.Until, true
 			return nil
 		}
@@ -102,7 +103,7 @@ func checkLockout(tx *storage.Tx, scope string) error {
 		return err
 	}
 	if until := r.until(r.refill(b, tx.Now())); !until.IsZero() {
-		return &LockedOutError{Until: until}
+		return &app.LockedOutError{Until: until}
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app"
 	"pudo/app/cred"
 	"pudo/storage"
 )
@@ -28,9 +29,9 @@ func attack(t *testing.T, l *Locker, clock *fakeClock, span, typing, cadence tim
 	var g guessing
 	var taken []time.Time
 	for end := clock.Now().Add(span); clock.Now().Before(end); {
-		var lo *LockedOutError
+		var lo *app.LockedOutError
 		switch err := enter(fmt.Sprintf("ZZZZ-%04d", g.wrong%10000)); {
-		case errors.Is(err, ErrWrongCode):
+		case errors.Is(err, app.ErrWrongCode):
 			g.wrong++
 			taken = append(taken, clock.Now())
 			for len(taken) > 0 && clock.Now().Sub(taken[0]) >= 10*time.Second {
@@ -108,15 +109,15 @@ func TestReturnsShareTheBudgetAcrossRestarts(t *testing.T) {
 	l, db, _ := newTestLocker(t)
 	withClock(db)
 	for i := range 5 {
-		if _, err := l.StartPickup(ctx, fmt.Sprintf("ZZZZ-ZZZ%d", i)); !errors.Is(err, ErrWrongCode) {
+		if _, err := l.StartPickup(ctx, fmt.Sprintf("ZZZZ-ZZZ%d", i)); !errors.Is(err, app.ErrWrongCode) {
 			t.Fatalf("wrong pickup code %d: %v", i, err)
 		}
-		if _, err := l.StartReturn(ctx, fmt.Sprintf("RT-ZZZZ-ZZZ%d", i)); !errors.Is(err, ErrWrongCode) {
+		if _, err := l.StartReturn(ctx, fmt.Sprintf("RT-ZZZZ-ZZZ%d", i)); !errors.Is(err, app.ErrWrongCode) {
 			t.Fatalf("wrong return code %d: %v", i, err)
 		}
 	}
 	again := New(db, l.locks, l.secret, l.opts, l.log)
-	var lo *LockedOutError
+	var lo *app.LockedOutError
 	if _, err := again.StartReturn(ctx, "RT-ZZZZ-ZZZZ"); !errors.As(err, &lo) {
 		t.Fatalf("after 10 wrong codes and a restart, a return code: %v, want *LockedOutError", err)
 	}
@@ -139,7 +140,7 @@ func TestTokensAreNotHeldUpByCodePauses(t *testing.T) {
 	}
 	for range 20 {
 		bad := SignToken([]byte("someone else's key"), Token{Kind: TokenPickup, Subject: "1", Expires: db.Now().Add(time.Hour)})
-		if _, err := l.StartPickupScan(ctx, bad); !errors.Is(err, ErrBadToken) {
+		if _, err := l.StartPickupScan(ctx, bad); !errors.Is(err, app.ErrBadToken) {
 			t.Fatalf("forged QR: %v", err)
 		}
 	}
@@ -178,7 +179,7 @@ func TestGuessAlertBannerAndClear(t *testing.T) {
 	}
 	g := attack(t, l, clock, 10*time.Minute, 0, 0, func(c string) error { _, err := l.StartPickup(ctx, c); return err })
 	for ; ; g.wrong++ {
-		if _, err := l.StartPickup(ctx, "ZZZZ-ZZZZ"); !errors.Is(err, ErrWrongCode) {
+		if _, err := l.StartPickup(ctx, "ZZZZ-ZZZZ"); !errors.Is(err, app.ErrWrongCode) {
 			break
 		}
 	}
@@ -221,8 +222,8 @@ func TestStaffCannotBeLockedOutByGuessing(t *testing.T) {
 	}
 	pad := attack(t, l, clock, 24*time.Hour, 0, 0, func(string) error {
 		_, err := l.StaffLogin(ctx, "00000000")
-		if errors.Is(err, ErrBadPIN) {
-			return ErrWrongCode
+		if errors.Is(err, app.ErrBadPIN) {
+			return app.ErrWrongCode
 		}
 		return err
 	})
@@ -230,9 +231,9 @@ func TestStaffCannotBeLockedOutByGuessing(t *testing.T) {
 	if pad.maxPause > staffRule.every || pad.wrong > int(staffRule.burst)+int(24*time.Hour/staffRule.every)+1 {
 		t.Fatalf("PIN pad: %+v", pad)
 	}
-	for !errors.As(func() error { _, err := l.StaffLogin(ctx, "00000000"); return err }(), new(*LockedOutError)) {
+	for !errors.As(func() error { _, err := l.StaffLogin(ctx, "00000000"); return err }(), new(*app.LockedOutError)) {
 	}
-	if _, err := l.StaffLogin(ctx, "11112222"); !errors.As(err, new(*LockedOutError)) {
+	if _, err := l.StaffLogin(ctx, "11112222"); !errors.As(err, new(*app.LockedOutError)) {
 		t.Fatalf("the pad after the attack: %v, want a pause", err)
 	}
 	annaBadge := operatorToken(l, cred.Claims{Kind: cred.Staff, Subject: "anna"}, 24*time.Hour)
@@ -240,7 +241,7 @@ func TestStaffCannotBeLockedOutByGuessing(t *testing.T) {
 	for range 20 {
 		l.StaffBadgeLogin(ctx, benBadge, "00000000")
 	}
-	if _, err := l.CheckStaffBadge(ctx, benBadge); !errors.As(err, new(*LockedOutError)) {
+	if _, err := l.CheckStaffBadge(ctx, benBadge); !errors.As(err, new(*app.LockedOutError)) {
 		t.Fatalf("ben's badge after 20 wrong PINs: %v, want a pause", err)
 	}
 	st, err := l.StaffBadgeLogin(ctx, annaBadge, "11112222")
@@ -252,9 +253,9 @@ func TestStaffCannotBeLockedOutByGuessing(t *testing.T) {
 		want  error
 	}{
 		{operatorToken(l, cred.Claims{Kind: cred.Staff, Subject: "anna", Lockers: []string{"T2"}}, time.Hour), ErrTokenNotHere},
-		{operatorToken(l, cred.Claims{Kind: cred.Staff, Subject: "anna"}, -time.Minute), ErrTokenExpired},
-		{operatorToken(l, cred.Claims{Kind: cred.Staff, Subject: "zoe"}, time.Hour), ErrNotFound},
-		{courierToken(l, "anna", time.Hour), ErrBadToken},
+		{operatorToken(l, cred.Claims{Kind: cred.Staff, Subject: "anna"}, -time.Minute), app.ErrTokenExpired},
+		{operatorToken(l, cred.Claims{Kind: cred.Staff, Subject: "zoe"}, time.Hour), app.ErrNotFound},
+		{courierToken(l, "anna", time.Hour), app.ErrBadToken},
 	} {
 		if _, err := l.StaffBadgeLogin(ctx, tt.badge, "11112222"); !errors.Is(err, tt.want) {
 			t.Errorf("StaffBadgeLogin = %v, want %v", err, tt.want)

@@ -51,7 +51,7 @@ func (l *Locker) open(ctx context.Context, op opening) (opened, error) {
 	}
 	release, err := l.lockDoor(ctx, op.door.ID)
 	if err != nil {
-		return res, fmt.Errorf("app: open door %d: %w", op.door.ID, err)
+		return res, fmt.Errorf("core: open door %d: %w", op.door.ID, err)
 	}
 	defer release()
 	if lv := l.reg.pendingAt(op.door.ID); lv != nil {
@@ -189,7 +189,7 @@ func (l *Locker) writeIntent(ctx context.Context, op *opening) (*live, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("app: open door %d: %w", op.door.ID, err)
+		return nil, fmt.Errorf("core: open door %d: %w", op.door.ID, err)
 	}
 	l.reg.add(lv)
 	return lv, nil

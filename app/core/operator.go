@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"pudo/app"
 	"pudo/storage"
 )
 
@@ -24,7 +25,7 @@ func (o *Operator) actor() string { return "operator:" + o.Name }
 
 // ErrNotExtendable means a rent has no deadline to move: it is not reserved
 // or stored, or the new deadline is not later than the one it has.
-var ErrNotExtendable = errors.New("app: deadline cannot be moved there")
+var ErrNotExtendable = errors.New("core: deadline cannot be moved there")
 
 // Extend moves an active rent's deadline later: a booking's drop-off
 // deadline, or a stored parcel's pickup deadline. Errors: ErrNotFound,
@@ -48,7 +49,7 @@ func (o *Operator) Extend(ctx context.Context, rentID int64, until time.Time) er
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("app: extend rent %d: %w", rentID, err)
+		return fmt.Errorf("core: extend rent %d: %w", rentID, err)
 	}
 	return nil
 }
@@ -68,7 +69,7 @@ func (o *Operator) SetOutOfService(ctx context.Context, doorID int64, on bool, r
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("app: door %d service: %w", doorID, err)
+		return fmt.Errorf("core: door %d service: %w", doorID, err)
 	}
 	return nil
 }
@@ -78,7 +79,7 @@ func (o *Operator) SetOutOfService(ctx context.Context, doorID int64, on bool, r
 // configured value. The screen's own settings stay with staff.
 func (o *Operator) SetSetting(ctx context.Context, key, value string) error {
 	if key == SettingScreen {
-		return fmt.Errorf("%w: %s is set at the kiosk", ErrBadSetting, key)
+		return fmt.Errorf("%w: %s is set at the kiosk", app.ErrBadSetting, key)
 	}
 	return o.l.setSetting(ctx, o.actor(), key, value)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app"
 	"pudo/app/cred"
 )
 
@@ -35,11 +36,11 @@ func TestCourierLoginTakesOperatorTokens(t *testing.T) {
 		name, token string
 		want        error
 	}{
-		{"an untrusted key", stranger, ErrBadToken},
-		{"the locker's own courier token", oldStyle, ErrBadToken},
+		{"an untrusted key", stranger, app.ErrBadToken},
+		{"the locker's own courier token", oldStyle, app.ErrBadToken},
 		{"another locker", operatorToken(l, cred.Claims{Kind: cred.Courier, Subject: "a", Carrier: "C", Lockers: []string{"T2"}}, time.Hour), ErrTokenNotHere},
-		{"expired", courierToken(l, "a", -time.Second), ErrTokenExpired},
-		{"a staff badge", operatorToken(l, cred.Claims{Kind: cred.Staff, Subject: "a"}, time.Hour), ErrBadToken},
+		{"expired", courierToken(l, "a", -time.Second), app.ErrTokenExpired},
+		{"a staff badge", operatorToken(l, cred.Claims{Kind: cred.Staff, Subject: "a"}, time.Hour), app.ErrBadToken},
 	} {
 		if _, err := l.CourierLogin(ctx, tt.token); !errors.Is(err, tt.want) {
 			t.Errorf("%s: CourierLogin = %v, want %v", tt.name, err, tt.want)
@@ -68,7 +69,7 @@ func TestRevocations(t *testing.T) {
 	if err := l.SetRevocations(ctx, cred.Revocations{Version: 3, Tokens: []string{annaID}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.CourierLogin(ctx, anna); !errors.Is(err, ErrTokenRevoked) || !errors.Is(err, ErrBadToken) {
+	if _, err := l.CourierLogin(ctx, anna); !errors.Is(err, ErrTokenRevoked) || !errors.Is(err, app.ErrBadToken) {
 		t.Fatalf("revoked token: %v", err)
 	}
 	if _, err := l.CourierLogin(ctx, courierToken(l, "anna", 2*time.Hour)); err != nil {
@@ -117,20 +118,20 @@ func TestAppPickupToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := func(door int64, lockers ...string) string {
+	appToken := func(door int64, lockers ...string) string {
 		return operatorToken(l, cred.Claims{Kind: cred.Pickup, Subject: fmt.Sprint(rentOfDoor(t, l, door).ID), Lockers: lockers}, time.Hour)
 	}
-	if _, err := l.StartPickupScan(ctx, app(parcels[0].DoorID, "T2")); !errors.Is(err, ErrBadToken) {
+	if _, err := l.StartPickupScan(ctx, appToken(parcels[0].DoorID, "T2")); !errors.Is(err, app.ErrBadToken) {
 		t.Fatalf("another locker's app token: %v", err)
 	}
-	tok := app(parcels[1].DoorID)
+	tok := appToken(parcels[1].DoorID)
 	if err := l.SetRevocations(ctx, cred.Revocations{Version: 1, Tokens: []string{l.Classify(tok).Cred.ID}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := l.StartPickupScan(ctx, tok); !errors.Is(err, ErrTokenRevoked) {
 		t.Fatalf("revoked app token: %v", err)
 	}
-	pk, err := l.StartPickupScan(ctx, app(parcels[0].DoorID))
+	pk, err := l.StartPickupScan(ctx, appToken(parcels[0].DoorID))
 	if err != nil || pk.Door.ID != parcels[0].DoorID {
 		t.Fatalf("app token: %+v, %v", pk, err)
 	}

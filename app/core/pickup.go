@@ -35,14 +35,6 @@ type Pickup struct {
 // Remaining is how many parcels under this code are still behind closed doors.
 func (p *Pickup) Remaining() int { return len(p.pending) }
 
-// ErrForeign means a scanned text is none of ours (a product barcode): the
-// screen ignores it, and it does not count as a wrong code.
-var ErrForeign = app.ErrForeign
-
-// ErrNotPickup means a scan is ours but not for collecting (a courier or
-// return QR at the pickup screen); it does not count as a wrong code.
-var ErrNotPickup = app.ErrNotPickup
-
 // StartPickup checks a typed or scanned code and opens the first door it
 // owns. Errors: *LockedOutError, ErrCodeFormat, ErrWrongCode, ErrExpired,
 // ErrNotStored, ErrOutOfService, ErrDoorDidNotOpen.
@@ -70,9 +62,9 @@ func (l *Locker) StartPickupScan(ctx context.Context, text string) (*Pickup, err
 	case PayloadPickupToken:
 		return l.pickupByToken(ctx, p)
 	case PayloadForeign:
-		return nil, fmt.Errorf("%w (%s)", ErrForeign, p.Format)
+		return nil, fmt.Errorf("%w (%s)", app.ErrForeign, p.Format)
 	}
-	return nil, fmt.Errorf("%w (%s)", ErrNotPickup, p.Kind)
+	return nil, fmt.Errorf("%w (%s)", app.ErrNotPickup, p.Kind)
 }
 
 // collectedTold is how long after its collection a typed code is told
@@ -98,7 +90,7 @@ func (l *Locker) pickupByMAC(ctx context.Context, mac []byte) (*Pickup, error) {
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("app: pickup: %w", err)
+		return nil, fmt.Errorf("core: pickup: %w", err)
 	}
 	var stored []storage.Rent
 	var expired, reserved bool
@@ -118,13 +110,13 @@ func (l *Locker) pickupByMAC(ctx context.Context, mac []byte) (*Pickup, error) {
 	switch {
 	case len(stored) > 0:
 	case expired:
-		return nil, l.refuse(ctx, app.EvCodeExpired, ErrExpired, false)
+		return nil, l.refuse(ctx, app.EvCodeExpired, app.ErrExpired, false)
 	case reserved:
-		return nil, l.refuse(ctx, app.EvCodeEarly, ErrNotStored, false)
+		return nil, l.refuse(ctx, app.EvCodeEarly, app.ErrNotStored, false)
 	case slices.ContainsFunc(collected, func(r storage.Rent) bool { return hmac.Equal(r.PickupMAC, mac) }):
-		return nil, l.refuse(ctx, app.EvCodeCollected, ErrAlreadyCollected, false)
+		return nil, l.refuse(ctx, app.EvCodeCollected, app.ErrAlreadyCollected, false)
 	default:
-		return nil, l.refuse(ctx, app.EvCodeWrong, ErrWrongCode, true)
+		return nil, l.refuse(ctx, app.EvCodeWrong, app.ErrWrongCode, true)
 	}
 	p := &Pickup{l: l, actor: "shopper", reason: string(app.PurposePickup), pending: stored}
 	if err := p.Next(ctx); err != nil {
@@ -145,7 +137,7 @@ func (l *Locker) refuse(ctx context.Context, kind app.EventKind, want error, cou
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("app: pickup: %w", err)
+		return fmt.Errorf("core: pickup: %w", err)
 	}
 	return want
 }
@@ -155,12 +147,12 @@ func (l *Locker) refuse(ctx context.Context, kind app.EventKind, want error, cou
 // guessed, so a token never waits for a typed-code pause and a bad one is
 // logged, not counted.
 func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) {
-	if errors.Is(p.Err, ErrTokenExpired) {
+	if errors.Is(p.Err, app.ErrTokenExpired) {
 		return nil, p.Err // a token of ours, only old: not a guess
 	}
 	id, err := strconv.ParseInt(p.Parsed.Subject, 10, 64)
 	if p.Err != nil || err != nil {
-		return nil, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, ErrWrongCode, false), ErrBadToken)
+		return nil, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, app.ErrWrongCode, false), app.ErrBadToken)
 	}
 	var r storage.Rent
 	err = l.db.View(ctx, func(tx *storage.Tx) (err error) {
@@ -173,14 +165,14 @@ func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) 
 		return err
 	})
 	if errors.Is(err, ErrTokenRevoked) {
-		return nil, fmt.Errorf("%w: %w", ErrWrongCode, err) // the screen says "not valid", as for any bad token
+		return nil, fmt.Errorf("%w: %w", app.ErrWrongCode, err) // the screen says "not valid", as for any bad token
 	}
 	if err != nil {
-		return nil, fmt.Errorf("app: pickup: %w", notFound(err))
+		return nil, fmt.Errorf("core: pickup: %w", notFound(err))
 	}
 	if err := need(r, storage.RentStored); err != nil || r.Kind != storage.KindDelivery {
 		if err == nil {
-			err = ErrNotPickup
+			err = app.ErrNotPickup
 		}
 		return nil, err
 	}
@@ -197,7 +189,7 @@ func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) 
 // door being opened already) leaves the parcel first in line.
 func (p *Pickup) Next(ctx context.Context) error {
 	if len(p.pending) == 0 {
-		return ErrAlreadyCollected
+		return app.ErrAlreadyCollected
 	}
 	r := p.pending[0]
 	started, err := p.openRent(ctx, r)
@@ -224,7 +216,7 @@ func (p *Pickup) openRent(ctx context.Context, r storage.Rent) (started bool, er
 // keepForReport hands the pickup back with a door that did not open, so
 // the shopper's "it did not open" has an opening to be weighed against.
 func keepForReport(p *Pickup, err error) (*Pickup, error) {
-	if errors.Is(err, ErrDoorDidNotOpen) {
+	if errors.Is(err, app.ErrDoorDidNotOpen) {
 		return p, err
 	}
 	return nil, err

@@ -176,7 +176,7 @@ func TestPickupOpensTheRightDoorAndCollects(t *testing.T) {
 
 	// The same code again: the parcel is gone, nothing opens, and the
 	// shopper is told so rather than that the code is wrong.
-	if _, err := l.StartPickup(ctx, p.Code); !errors.Is(err, ErrAlreadyCollected) {
+	if _, err := l.StartPickup(ctx, p.Code); !errors.Is(err, app.ErrAlreadyCollected) {
 		t.Fatalf("second pickup: %v, want ErrAlreadyCollected", err)
 	}
 	if len(locks.unlocked) != 1 {
@@ -194,9 +194,9 @@ func TestPickupRejects(t *testing.T) {
 		in   string
 		want error
 	}{
-		{"ZZZZ-ZZZZ", ErrWrongCode},
-		{"123", ErrCodeFormat},
-		{"UUUU-UUUU", ErrCodeFormat},
+		{"ZZZZ-ZZZZ", app.ErrWrongCode},
+		{"123", app.ErrCodeFormat},
+		{"UUUU-UUUU", app.ErrCodeFormat},
 	} {
 		if _, err := l.StartPickup(ctx, tt.in); !errors.Is(err, tt.want) {
 			t.Errorf("StartPickup(%q) = %v, want %v", tt.in, err, tt.want)
@@ -216,7 +216,7 @@ func TestPickupDoorDidNotOpenKeepsTheParcel(t *testing.T) {
 	db.View(ctx, func(tx *storage.Tx) (err error) { door, err = tx.Door(parcels[0].DoorID); return })
 	// Nothing sent: not opened at once.
 	locks.fail[address(door)] = lockio.ErrNotSent
-	if _, err := l.StartPickup(ctx, parcels[0].Code); !errors.Is(err, ErrDoorDidNotOpen) || !errors.Is(err, lockio.ErrNotSent) {
+	if _, err := l.StartPickup(ctx, parcels[0].Code); !errors.Is(err, app.ErrDoorDidNotOpen) || !errors.Is(err, lockio.ErrNotSent) {
 		t.Fatalf("StartPickup with nothing sent = %v", err)
 	}
 	assertRentState(t, db, door.ID, storage.RentStored)
@@ -259,7 +259,7 @@ func TestSeedDemoReissuesCodes(t *testing.T) {
 	if err != nil || len(second) != 3 {
 		t.Fatalf("second SeedDemo = %v, %v", second, err)
 	}
-	if _, err := l.StartPickup(ctx, first[0].Code); !errors.Is(err, ErrWrongCode) {
+	if _, err := l.StartPickup(ctx, first[0].Code); !errors.Is(err, app.ErrWrongCode) {
 		t.Fatalf("old demo code still works: %v", err)
 	}
 	if _, err := l.StartPickup(ctx, second[0].Code); err != nil {

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"golang.org/x/crypto/argon2"
+
+	"pudo/app"
 )
 
 // PINCost is the work factor of argon2id for staff PINs.
@@ -27,7 +29,7 @@ const MinPINLen = 8
 
 func checkPINFormat(pin string) error {
 	if len(pin) < MinPINLen || len(pin) > 64 || !allDigits(pin) {
-		return ErrPINFormat
+		return app.ErrPINFormat
 	}
 	return nil
 }
@@ -37,7 +39,7 @@ func checkPINFormat(pin string) error {
 func hashPIN(pin string, c PINCost) string {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
-		panic("app: crypto/rand failed: " + err.Error())
+		panic("core: crypto/rand failed: " + err.Error())
 	}
 	key := argon2.IDKey([]byte(pin), salt, c.Time, c.Memory, c.Threads, 32)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, c.Memory, c.Time, c.Threads,

@@ -22,7 +22,7 @@ type retryFunc func(ctx context.Context) (app.VerdictKind, app.Opening, error)
 // alerted. Every report is an audit event.
 func (l *Locker) weigh(ctx context.Context, actor string, o app.Opening, retry retryFunc) (app.Verdict, error) {
 	if o.ID == 0 {
-		return app.Verdict{}, fmt.Errorf("%w: no opening to report on", ErrNotFound)
+		return app.Verdict{}, fmt.Errorf("%w: no opening to report on", app.ErrNotFound)
 	}
 	d, err := l.freshDoor(ctx, o.DoorID)
 	if err != nil {
@@ -94,7 +94,7 @@ func (l *Locker) recordReport(ctx context.Context, actor string, o app.Opening, 
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("app: did-not-open report: %w", err)
+		return fmt.Errorf("core: did-not-open report: %w", err)
 	}
 	l.log.Warn("door reported as not opening", "door", o.DoorID, "opening", o.ID, "verdict", v.Kind.String())
 	if changed {

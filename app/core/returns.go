@@ -30,9 +30,9 @@ func (l *Locker) StartReturn(ctx context.Context, text string) (*DropOff, error)
 	case PayloadReturnToken:
 		r, err = l.returnByToken(ctx, p)
 	case PayloadForeign:
-		return nil, fmt.Errorf("%w (%s)", ErrForeign, p.Format)
+		return nil, fmt.Errorf("%w (%s)", app.ErrForeign, p.Format)
 	default:
-		return nil, ErrCodeFormat
+		return nil, app.ErrCodeFormat
 	}
 	if err != nil {
 		return nil, err
@@ -61,23 +61,23 @@ func (l *Locker) returnByCode(ctx context.Context, code string) (storage.Rent, e
 		return errWrongReturn
 	})
 	if errors.Is(err, errWrongReturn) {
-		return r, l.refuse(ctx, app.EvCodeWrong, ErrWrongCode, true)
+		return r, l.refuse(ctx, app.EvCodeWrong, app.ErrWrongCode, true)
 	}
 	if err != nil {
-		return r, fmt.Errorf("app: return: %w", err)
+		return r, fmt.Errorf("core: return: %w", err)
 	}
 	return r, nil
 }
 
-var errWrongReturn = errors.New("app: no return for this code")
+var errWrongReturn = errors.New("core: no return for this code")
 
 func (l *Locker) returnByToken(ctx context.Context, p Payload) (storage.Rent, error) {
-	if errors.Is(p.Err, ErrTokenExpired) {
+	if errors.Is(p.Err, app.ErrTokenExpired) {
 		return storage.Rent{}, p.Err
 	}
 	id, err := strconv.ParseInt(p.Parsed.Subject, 10, 64)
 	if p.Err != nil || err != nil {
-		return storage.Rent{}, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, ErrWrongCode, false), ErrBadToken)
+		return storage.Rent{}, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, app.ErrWrongCode, false), app.ErrBadToken)
 	}
 	var r storage.Rent
 	err = l.db.Update(ctx, func(tx *storage.Tx) (err error) {
@@ -88,12 +88,12 @@ func (l *Locker) returnByToken(ctx context.Context, p Payload) (storage.Rent, er
 			return err
 		}
 		if r.Kind != storage.KindReturn {
-			return ErrNotReturn
+			return app.ErrNotReturn
 		}
 		return l.avoidOutOfService(tx, &r, "shopper")
 	})
 	if err != nil {
-		return r, fmt.Errorf("app: return: %w", err)
+		return r, fmt.Errorf("core: return: %w", err)
 	}
 	return r, nil
 }

@@ -65,7 +65,7 @@ func (l *Locker) SelfTest(ctx context.Context) (app.SelfTestReport, error) {
 	}
 	doors, err := l.Doors(ctx)
 	if err != nil {
-		return rep, fmt.Errorf("app: self-test: %w", err)
+		return rep, fmt.Errorf("core: self-test: %w", err)
 	}
 	rep.Checks = append(rep.Checks, l.checkBoards()...)
 	rep.Checks = append(rep.Checks, l.checkDoors(ctx, doors)...)
@@ -269,7 +269,7 @@ func (l *Locker) outOfServiceIfEmpty(ctx context.Context, door int64, reason str
 		return err
 	})
 	if err != nil {
-		return false, fmt.Errorf("app: self-test: door %d out of service: %w", door, err)
+		return false, fmt.Errorf("core: self-test: door %d out of service: %w", door, err)
 	}
 	if took {
 		l.told(ctx, app.NoticeDoor, d, nil, nil)
@@ -295,7 +295,7 @@ func (l *Locker) recordSelfTest(ctx context.Context, rep *app.SelfTestReport) er
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("app: self-test: %w", err)
+		return fmt.Errorf("core: self-test: %w", err)
 	}
 	l.mu.Lock()
 	cp := *rep

@@ -140,7 +140,7 @@ func TestDoorTest(t *testing.T) {
 			empty = append(empty, id)
 		}
 	}
-	if _, err := st.TestEmptyDoors(ctx, "00000000"); !errors.Is(err, ErrBadPIN) {
+	if _, err := st.TestEmptyDoors(ctx, "00000000"); !errors.Is(err, app.ErrBadPIN) {
 		t.Fatalf("wrong PIN: %v", err)
 	}
 	dt, err := st.TestEmptyDoors(ctx, DemoStaffPIN)
@@ -154,7 +154,7 @@ func TestDoorTest(t *testing.T) {
 	if err != nil || o.DoorID != good.ID || o.Outcome != app.OutcomeOpened {
 		t.Fatalf("first Next = %+v, %v", o, err)
 	}
-	if _, err := dt.Next(ctx); !errors.Is(err, ErrDoorStillOpen) {
+	if _, err := dt.Next(ctx); !errors.Is(err, app.ErrDoorStillOpen) {
 		t.Fatalf("Next with the door open: %v", err)
 	}
 	locks.shut(address(good))

@@ -40,23 +40,23 @@ func validSetting(key, value string) error {
 	if floor, ok := durationFloor[key]; ok {
 		d, err := time.ParseDuration(value)
 		if err != nil || d < floor {
-			return fmt.Errorf("%w: %s must be a duration of at least %s", ErrBadSetting, key, floor)
+			return fmt.Errorf("%w: %s must be a duration of at least %s", app.ErrBadSetting, key, floor)
 		}
 		return nil
 	}
 	if key == SettingScreen {
 		if len(value) > maxScreenSetting || !json.Valid([]byte(value)) || !strings.HasPrefix(strings.TrimSpace(value), "{") {
-			return fmt.Errorf("%w: %s must be a JSON object of at most %d bytes", ErrBadSetting, key, maxScreenSetting)
+			return fmt.Errorf("%w: %s must be a JSON object of at most %d bytes", app.ErrBadSetting, key, maxScreenSetting)
 		}
 		return nil
 	}
 	if key == SettingRemoteOpen {
 		if _, err := strconv.ParseBool(value); err != nil {
-			return fmt.Errorf("%w: %s must be true or false", ErrBadSetting, key)
+			return fmt.Errorf("%w: %s must be true or false", app.ErrBadSetting, key)
 		}
 		return nil
 	}
-	return fmt.Errorf("%w: unknown key %q", ErrBadSetting, key)
+	return fmt.Errorf("%w: unknown key %q", app.ErrBadSetting, key)
 }
 
 // rules returns the options in force: the configured ones, overridden by

@@ -165,8 +165,8 @@ func (l *Locker) moveRent(tx *storage.Tx, op opening, step app.Step) (*storage.R
 	from, to := storage.RentState(step.From), storage.RentState(step.To)
 	ev := storage.Event{Actor: op.actor, Kind: string(app.RentEvent(step.To)), DoorID: r.DoorID, RentID: r.ID}
 	if step.Move == app.MoveDropOff {
-		o, err := l.rules(tx)
-		if err != nil {
+		var o Options
+		if o, err = l.rules(tx); err != nil {
 			return nil, err
 		}
 		var expires time.Time // a return waits for its courier without a deadline

@@ -30,7 +30,7 @@ func (s *Staff) actor() string { return "staff:" + s.Name }
 func (l *Locker) AddStaff(ctx context.Context, name, pin string) error {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return fmt.Errorf("app: add staff: %w: empty name", ErrNameTaken)
+		return fmt.Errorf("core: add staff: %w: empty name", app.ErrNameTaken)
 	}
 	if err := checkPINFormat(pin); err != nil {
 		return err
@@ -41,14 +41,14 @@ func (l *Locker) AddStaff(ctx context.Context, name, pin string) error {
 	}
 	for _, m := range members {
 		if pinMatches(pin, m.PINHash) { // the PIN names the person at login
-			return fmt.Errorf("app: add staff: %w: PIN in use", ErrNameTaken)
+			return fmt.Errorf("core: add staff: %w: PIN in use", app.ErrNameTaken)
 		}
 	}
 	hash := hashPIN(pin, l.opts.PINCost)
 	err = l.db.Update(ctx, func(tx *storage.Tx) error {
 		m, err := tx.AddStaff(name, hash)
 		if errors.Is(err, storage.ErrNameTaken) {
-			return fmt.Errorf("%w: %q", ErrNameTaken, name)
+			return fmt.Errorf("%w: %q", app.ErrNameTaken, name)
 		}
 		if err != nil {
 			return err
@@ -57,7 +57,7 @@ func (l *Locker) AddStaff(ctx context.Context, name, pin string) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("app: add staff: %w", err)
+		return fmt.Errorf("core: add staff: %w", err)
 	}
 	return nil
 }
@@ -114,13 +114,13 @@ func (l *Locker) StaffLogin(ctx context.Context, pin string) (*Staff, error) {
 	err = l.db.Update(ctx, func(tx *storage.Tx) error {
 		switch {
 		case found == nil:
-			refused = ErrBadPIN
+			refused = app.ErrBadPIN
 			if _, err := tx.Append(storage.Event{Actor: "staff:?", Kind: "staff.login.wrong"}); err != nil {
 				return err
 			}
 			return recordFailure(tx, scopeStaff, "staff:?")
 		case found.Locked:
-			refused = ErrStaffLocked
+			refused = app.ErrStaffLocked
 			_, err := tx.Append(storage.Event{Actor: "staff:" + found.Name, Kind: "staff.login.locked"})
 			return err
 		}
@@ -148,7 +148,7 @@ func (s *Staff) recheck(ctx context.Context, pin string) error {
 		return err
 	}
 	if m.Locked {
-		return ErrStaffLocked
+		return app.ErrStaffLocked
 	}
 	ok := pinMatches(pin, m.PINHash)
 	var refused error // returned after the commit, so the count sticks
@@ -172,9 +172,9 @@ func (s *Staff) recheck(ctx context.Context, pin string) error {
 		if locked {
 			kind = "alert.staff.locked"
 		}
-		refused = ErrBadPIN
+		refused = app.ErrBadPIN
 		if locked {
-			refused = ErrStaffLocked
+			refused = app.ErrStaffLocked
 		}
 		_, err = tx.Append(storage.Event{Actor: s.actor(), Kind: kind})
 		return err
@@ -190,7 +190,7 @@ func (s *Staff) recheck(ctx context.Context, pin string) error {
 func (s *Staff) UnlockStaff(ctx context.Context, name string) error {
 	if name == s.Name {
 		// A session whose own PIN re-checks locked it must not undo that.
-		return fmt.Errorf("%w: another staff member must unlock it", ErrStaffLocked)
+		return fmt.Errorf("%w: another staff member must unlock it", app.ErrStaffLocked)
 	}
 	return s.l.db.Update(ctx, func(tx *storage.Tx) error {
 		ms, err := tx.StaffMembers()
@@ -206,7 +206,7 @@ func (s *Staff) UnlockStaff(ctx context.Context, name string) error {
 				return err
 			}
 		}
-		return fmt.Errorf("staff %q: %w", name, ErrNotFound)
+		return fmt.Errorf("staff %q: %w", name, app.ErrNotFound)
 	})
 }
 
@@ -275,7 +275,7 @@ func (s *Staff) SetOutOfService(ctx context.Context, doorID int64, on bool, reas
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("app: door %d service: %w", doorID, err)
+		return fmt.Errorf("core: door %d service: %w", doorID, err)
 	}
 	return nil
 }
@@ -331,7 +331,7 @@ func (s *Staff) Resolve(ctx context.Context, openID int64, note string) error {
 				return err
 			}
 		}
-		return fmt.Errorf("flagged opening %d: %w", openID, ErrNotFound)
+		return fmt.Errorf("flagged opening %d: %w", openID, app.ErrNotFound)
 	})
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"testing"
+
+	"pudo/app"
 )
 
 // A door with a parcel taken out of service keeps its parcel on the staff
@@ -45,14 +47,14 @@ func TestConfirmPINLocksAfterFiveWrong(t *testing.T) {
 	l, _, _ := newTestLocker(t)
 	s := loginStaffSession(t, l)
 	for i := 1; i < staffLockAfter; i++ {
-		if err := s.ConfirmPIN(ctx, "99999999"); !errors.Is(err, ErrBadPIN) {
+		if err := s.ConfirmPIN(ctx, "99999999"); !errors.Is(err, app.ErrBadPIN) {
 			t.Fatalf("wrong PIN %d: %v", i, err)
 		}
 	}
-	if err := s.ConfirmPIN(ctx, "99999999"); !errors.Is(err, ErrStaffLocked) {
+	if err := s.ConfirmPIN(ctx, "99999999"); !errors.Is(err, app.ErrStaffLocked) {
 		t.Fatalf("wrong PIN %d: %v, want the account locked", staffLockAfter, err)
 	}
-	if err := s.ConfirmPIN(ctx, DemoStaffPIN); !errors.Is(err, ErrStaffLocked) {
+	if err := s.ConfirmPIN(ctx, DemoStaffPIN); !errors.Is(err, app.ErrStaffLocked) {
 		t.Fatalf("the right PIN on a locked account: %v", err)
 	}
 	if n := len(eventsOfKind(t, l, "alert.staff.locked")); n != 1 {

@@ -75,7 +75,7 @@ func (l *Locker) clearDoor(ctx context.Context, actor string, doorID int64, note
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("app: clear door %d: %w", doorID, err)
+		return fmt.Errorf("core: clear door %d: %w", doorID, err)
 	}
 	return nil
 }
@@ -91,7 +91,7 @@ func (l *Locker) eventsBefore(ctx context.Context, before int64, limit int, pref
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("app: events: %w", err)
+		return nil, fmt.Errorf("core: events: %w", err)
 	}
 	out := make([]app.Event, len(es))
 	for i, e := range es {
@@ -112,7 +112,7 @@ func (l *Locker) appDoorStates(ctx context.Context) ([]app.DoorState, error) {
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("app: door states: %w", err)
+		return nil, fmt.Errorf("core: door states: %w", err)
 	}
 	byDoor := map[int64]app.Rent{}
 	for _, r := range active {

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"pudo/app"
 )
 
 // TokenKind says whom a QR token lets in.
@@ -77,20 +79,20 @@ func LooksLikeToken(text string) (TokenKind, bool) {
 func ParseToken(key []byte, text string, now time.Time) (Token, error) {
 	kind, ok := LooksLikeToken(text)
 	if !ok {
-		return Token{}, ErrBadToken
+		return Token{}, app.ErrBadToken
 	}
 	t := strings.TrimSpace(text)
 	raw, err := tokenEnc.DecodeString(strings.ToUpper(t[len(tokenPrefix)+2:]))
 	if err != nil || len(raw) < 4+tokenMACLen || len(raw) > 4+maxTokenSubject+tokenMACLen {
-		return Token{}, ErrBadToken
+		return Token{}, app.ErrBadToken
 	}
 	body, mac := raw[:len(raw)-tokenMACLen], raw[len(raw)-tokenMACLen:]
 	if !hmac.Equal(mac, tokenMAC(key, kind, body)) {
-		return Token{}, ErrBadToken
+		return Token{}, app.ErrBadToken
 	}
 	tok := Token{Kind: kind, Subject: string(body[4:]), Expires: time.Unix(int64(binary.BigEndian.Uint32(body)), 0).UTC()}
 	if !now.Before(tok.Expires) {
-		return tok, fmt.Errorf("%w at %s", ErrTokenExpired, tok.Expires.Format(time.RFC3339))
+		return tok, fmt.Errorf("%w at %s", app.ErrTokenExpired, tok.Expires.Format(time.RFC3339))
 	}
 	return tok, nil
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app"
 	"pudo/app/cred"
 )
 
@@ -28,15 +29,15 @@ func TestTokenRoundTrip(t *testing.T) {
 				t.Fatalf("ParseToken(%q) = %+v, %v; want %+v", in, got, err, tok)
 			}
 		}
-		if _, err := ParseToken(testKey, text, tok.Expires); !errors.Is(err, ErrTokenExpired) {
+		if _, err := ParseToken(testKey, text, tok.Expires); !errors.Is(err, app.ErrTokenExpired) {
 			t.Fatalf("at expiry: %v", err)
 		}
-		if _, err := ParseToken([]byte("other key"), text, now); !errors.Is(err, ErrBadToken) {
+		if _, err := ParseToken([]byte("other key"), text, now); !errors.Is(err, app.ErrBadToken) {
 			t.Fatalf("under another key: %v", err)
 		}
 		// Flip the kind: the MAC covers it.
 		other := text[:5] + map[byte]string{'P': "C", 'C': "R", 'R': "P"}[text[5]] + text[6:]
-		if _, err := ParseToken(testKey, other, now); !errors.Is(err, ErrBadToken) {
+		if _, err := ParseToken(testKey, other, now); !errors.Is(err, app.ErrBadToken) {
 			t.Fatalf("kind swapped: %v", err)
 		}
 	}
@@ -46,7 +47,7 @@ func TestParseTokenRejects(t *testing.T) {
 	now := time.Unix(1e9, 0)
 	for _, in := range []string{"", "PUDO1", "PUDO1P", "PUDO1P:", "PUDO1X:AAAA", "PUDO1P:!!!!", "PUDO2P:AAAA",
 		"PUDO1P:" + strings.Repeat("A", 200), "7YHN-ZT93"} {
-		if _, err := ParseToken(testKey, in, now); !errors.Is(err, ErrBadToken) {
+		if _, err := ParseToken(testKey, in, now); !errors.Is(err, app.ErrBadToken) {
 			t.Errorf("ParseToken(%q) = %v, want ErrBadToken", in, err)
 		}
 	}
@@ -62,7 +63,7 @@ func FuzzParseToken(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		tok, err := ParseToken(testKey, in, now)
 		if err != nil {
-			if !errors.Is(err, ErrBadToken) && !errors.Is(err, ErrTokenExpired) {
+			if !errors.Is(err, app.ErrBadToken) && !errors.Is(err, app.ErrTokenExpired) {
 				t.Fatalf("ParseToken(%q): untyped error %v", in, err)
 			}
 			return

@@ -21,7 +21,7 @@ func TestTooSmallAtLargestTakesAnotherOfItsSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := d.Door
-	if err := d.Larger(ctx); !errors.Is(err, ErrNoFreeDoor) {
+	if err := d.Larger(ctx); !errors.Is(err, app.ErrNoFreeDoor) {
 		t.Fatalf("Larger at L = %v, want ErrNoFreeDoor", err)
 	}
 	if err := d.Another(ctx); err != nil || d.Door.ID == first.ID || d.Door.Size != "L" || d.Rent().DoorID != d.Door.ID {
@@ -60,7 +60,7 @@ func TestWithdrawStoresNothing(t *testing.T) {
 	if !isFree(t, db, d.Door.ID) {
 		t.Fatal("the door is not free after the parcel was taken back")
 	}
-	if _, err := l.StartPickup(ctx, d.Code()); !errors.Is(err, ErrWrongCode) {
+	if _, err := l.StartPickup(ctx, d.Code()); !errors.Is(err, app.ErrWrongCode) {
 		t.Fatalf("the withdrawn walk-in's code: %v, want no parcel", err)
 	}
 
@@ -107,17 +107,17 @@ func TestCollectedCodeSaysSo(t *testing.T) {
 		t.Fatalf("rent is %s, want collected", r.State)
 	}
 	clock.Add(time.Minute)
-	if _, err := l.StartPickup(ctx, d.Code()); !errors.Is(err, ErrAlreadyCollected) {
+	if _, err := l.StartPickup(ctx, d.Code()); !errors.Is(err, app.ErrAlreadyCollected) {
 		t.Fatalf("the collected code a minute later: %v, want ErrAlreadyCollected", err)
 	}
-	if _, err := l.StartPickup(ctx, "ZZZZ-ZZZZ"); !errors.Is(err, ErrWrongCode) {
+	if _, err := l.StartPickup(ctx, "ZZZZ-ZZZZ"); !errors.Is(err, app.ErrWrongCode) {
 		t.Fatalf("a code that never existed: %v, want ErrWrongCode", err)
 	}
 	if n := len(eventsOfKind(t, l, string(app.EvCodeCollected))); n != 1 {
 		t.Fatalf("%d code.collected events, want 1", n)
 	}
 	clock.Add(collectedTold)
-	if _, err := l.StartPickup(ctx, d.Code()); !errors.Is(err, ErrWrongCode) {
+	if _, err := l.StartPickup(ctx, d.Code()); !errors.Is(err, app.ErrWrongCode) {
 		t.Fatalf("the collected code after %v: %v, want no parcel", collectedTold, err)
 	}
 }

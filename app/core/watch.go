@@ -259,7 +259,7 @@ func (l *Locker) doorAt(ctx context.Context, a lockio.Door) (storage.Door, error
 			return l.freshDoor(ctx, d.ID)
 		}
 	}
-	return storage.Door{}, fmt.Errorf("door %s: %w", a, ErrNotFound)
+	return storage.Door{}, fmt.Errorf("door %s: %w", a, app.ErrNotFound)
 }
 
 func (l *Locker) doorByID(ctx context.Context, id int64) (storage.Door, bool) {

@@ -436,18 +436,18 @@ func (l *Link) errResult(r Result, err error) Result {
 		err  error
 		code string
 	}{
-		{core.ErrNoFreeDoor, "no_free_door"}, {core.ErrBadBooking, "bad_command"}, {core.ErrBadSize, "bad_command"},
-		{core.ErrNotFound, "not_found"}, {core.ErrDropStarted, "drop_started"}, {core.ErrRemoteOff, "remote_open_disabled"},
-		{core.ErrNotPickup, "not_openable"}, {core.ErrOutOfService, "out_of_service"}, {core.ErrNotExtendable, "not_extendable"},
-		{core.ErrBadSetting, "bad_setting"}, {app.ErrBeingOpened, "being_opened"}, {app.ErrOutOfOrder, "out_of_order"},
-		{core.ErrNotStored, "wrong_state"}, {core.ErrAlreadyStored, "wrong_state"}, {core.ErrAlreadyCollected, "wrong_state"},
-		{core.ErrCancelled, "wrong_state"}, {core.ErrExpired, "wrong_state"}, {core.ErrReclaimed, "wrong_state"},
+		{app.ErrNoFreeDoor, "no_free_door"}, {app.ErrBadBooking, "bad_command"}, {app.ErrBadSize, "bad_command"},
+		{app.ErrNotFound, "not_found"}, {app.ErrDropStarted, "drop_started"}, {app.ErrRemoteOff, "remote_open_disabled"},
+		{app.ErrNotPickup, "not_openable"}, {app.ErrOutOfService, "out_of_service"}, {core.ErrNotExtendable, "not_extendable"},
+		{app.ErrBadSetting, "bad_setting"}, {app.ErrBeingOpened, "being_opened"}, {app.ErrOutOfOrder, "out_of_order"},
+		{app.ErrNotStored, "wrong_state"}, {app.ErrAlreadyStored, "wrong_state"}, {app.ErrAlreadyCollected, "wrong_state"},
+		{app.ErrCancelled, "wrong_state"}, {app.ErrExpired, "wrong_state"}, {app.ErrReclaimed, "wrong_state"},
 	} {
 		if errors.Is(err, m.err) {
 			return refuse(r, m.code, err.Error())
 		}
 	}
-	if errors.Is(err, core.ErrDoorDidNotOpen) {
+	if errors.Is(err, app.ErrDoorDidNotOpen) {
 		return fail(r, "door_did_not_open", err)
 	}
 	l.log.Error("fleet: command failed", "command", r.CommandID, "name", r.Name, "err", err)

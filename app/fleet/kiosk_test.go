@@ -169,7 +169,7 @@ func (k *kiosk) closeAndDone(done func() error) {
 		// The opening settles when the sensor sees the door open, and the
 		// parcel is in once it reads closed again.
 		var pending *app.BeingOpenedError
-		if !(errors.Is(err, core.ErrDoorStillOpen) || errors.As(err, &pending)) || time.Now().After(deadline) {
+		if !(errors.Is(err, app.ErrDoorStillOpen) || errors.As(err, &pending)) || time.Now().After(deadline) {
 			k.tb.Fatal(err)
 		}
 		time.Sleep(20 * time.Millisecond)

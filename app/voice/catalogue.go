@@ -34,12 +34,12 @@ func LoadCatalogue(fsys fs.FS) (Catalogue, error) {
 		}
 		m, err := parseTexts(b)
 		if err != nil {
-			return nil, fmt.Errorf("app: translations %s: %w", f, err)
+			return nil, fmt.Errorf("voice: translations %s: %w", f, err)
 		}
 		c[strings.TrimSuffix(path.Base(f), ".json")] = m
 	}
 	if len(c) == 0 {
-		return nil, fmt.Errorf("app: no translations/*.json")
+		return nil, fmt.Errorf("voice: no translations/*.json")
 	}
 	return c, nil
 }
@@ -110,10 +110,10 @@ func (c Catalogue) LogText(lang string, p Phrase) (string, error) {
 func (c Catalogue) text(lang string, p Phrase, depth int, instead func(Phrase) (string, bool)) (string, error) {
 	texts, ok := c[lang]
 	if !ok {
-		return "", fmt.Errorf("app: no language %q", lang)
+		return "", fmt.Errorf("voice: no language %q", lang)
 	}
 	if depth > 4 {
-		return "", fmt.Errorf("app: %s: phrases nested too deep", p.Key)
+		return "", fmt.Errorf("voice: %s: phrases nested too deep", p.Key)
 	}
 	if instead != nil {
 		if s, ok := instead(p); ok {
@@ -123,7 +123,7 @@ func (c Catalogue) text(lang string, p Phrase, depth int, instead func(Phrase) (
 	key := SpokenKey(p.Key, func(k string) bool { _, ok := lookup(texts, lang, k, nil); return ok })
 	s, ok := lookup(texts, lang, key, p.Args)
 	if !ok || s == "" {
-		return "", fmt.Errorf("app: %s: no text %q", lang, p.Key)
+		return "", fmt.Errorf("voice: %s: no text %q", lang, p.Key)
 	}
 	for i := 0; i+1 < len(p.Args); i += 2 {
 		v := p.Args[i+1]
@@ -140,7 +140,7 @@ func (c Catalogue) text(lang string, p Phrase, depth int, instead func(Phrase) (
 		s = strings.ReplaceAll(s, "{{."+fmt.Sprint(p.Args[i])+"}}", val)
 	}
 	if strings.Contains(s, "{{.") {
-		return "", fmt.Errorf("app: %s: %s: a placeholder has no value: %q", lang, p.Key, s)
+		return "", fmt.Errorf("voice: %s: %s: a placeholder has no value: %q", lang, p.Key, s)
 	}
 	return s, nil
 }
