@@ -84,6 +84,11 @@ func (k *Kiosk) render(v app.View, c cause) {
 	}
 	s := screenFor(v)
 	if c != byLocker || reflect.TypeOf(s) != reflect.TypeOf(k.shown) {
+		if c == byLocker && k.shown != nil && k.opts.TapGuard > 0 {
+			// Nothing changes under the finger: a tap meant for the
+			// screen before must not land on this one.
+			k.guardUntil = k.now().Add(k.opts.TapGuard)
+		}
 		k.show(s)
 	} else {
 		k.redraw(s)

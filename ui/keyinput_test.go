@@ -144,3 +144,21 @@ func TestNewCodeReplacesTheKeptOne(t *testing.T) {
 		})
 	}
 }
+
+// Nothing changes under the finger: after a screen the person did not
+// cause comes up (the door closed: "did you get your parcel?"), a tap is
+// ignored for the guard's time; the person's own screens are not guarded.
+func TestTapGuard(t *testing.T) {
+	f := newFixture(t, func(o *Options) { o.TapGuard = 700 * time.Millisecond })
+	p := f.demo[0]
+	f.tap(t, "Collect a parcel") // the person's own: no guard
+	f.typeKeys(p.Code, 200*time.Millisecond)
+	f.want(t, &doorScreen{})
+	f.close(p.DoorID)
+	f.want(t, &gotItScreen{})
+	f.tap(t, "Yes, thank you")
+	f.want(t, &gotItScreen{})
+	f.clock.advance(700 * time.Millisecond)
+	f.tap(t, "Yes, thank you")
+	f.want(t, &thanksScreen{})
+}

@@ -155,6 +155,9 @@ type Screen struct {
 	AdminTaps      int           `toml:"admin_taps"`
 	AdminTapWindow time.Duration `toml:"admin_tap_window"`
 	AdminIdle      time.Duration `toml:"admin_idle"`
+	// TapGuard: taps are ignored this long after a screen the person did
+	// not cause comes up, so that nothing changes under the finger.
+	TapGuard time.Duration `toml:"tap_guard"`
 }
 
 // ClockTime reads "HH:MM" as the time since midnight.
@@ -220,7 +223,7 @@ func Default() Config {
 		},
 		Screen: Screen{Languages: []string{"en", "pl", "nl", "es", "fr"}, Night: "auto", NightFrom: "22:00", NightTo: "06:00",
 			Volume: 80, MoreTime: 20 * time.Second, ReopenGrace: app.DefaultReopenGrace,
-			AdminTaps: 5, AdminTapWindow: 3 * time.Second, AdminIdle: 2 * time.Minute},
+			AdminTaps: 5, AdminTapWindow: 3 * time.Second, AdminIdle: 2 * time.Minute, TapGuard: app.DefaultTapGuard},
 		Support: defaultSupport(),
 		Rents:   Rents{PickupWindow: app.DefaultPickupWindow, Retention: app.DefaultRetention, BookingHold: app.DefaultBookingHold},
 		Locker: Locker{LowRows: 2, Columns: app.DemoColumns(), Wayfinding: voice.DemoWayfinding(), FlapLimit: app.DefaultFlapLimit,
@@ -336,6 +339,8 @@ func (c Config) Validate() error {
 		return &Error{Key: "screen.admin_taps", Msg: "at least 3 taps within at least 1s: a shopper must not open it by chance"}
 	case c.Screen.AdminIdle < 30*time.Second || c.Screen.MoreTime < 5*time.Second || c.Screen.ReopenGrace < 0:
 		return &Error{Key: "screen", Msg: "admin_idle must be at least 30s, more_time at least 5s, reopen_grace not negative"}
+	case c.Screen.TapGuard < 0 || c.Screen.TapGuard > 3*time.Second:
+		return &Error{Key: "screen.tap_guard", Msg: fmt.Sprintf("%v: 0..3s (a longer one eats the person's own taps)", c.Screen.TapGuard)}
 	case c.Screen.ReopenGrace > app.MaxReopenGrace:
 		return &Error{Key: "screen.reopen_grace", Msg: fmt.Sprintf("%v: at most %v, after that the door may hold someone else's parcel", c.Screen.ReopenGrace, app.MaxReopenGrace)}
 	case c.Locker.FlapLimit < 2:
