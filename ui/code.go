@@ -93,7 +93,10 @@ func (s *codeScreen) draw(k *Kiosk) fyne.CanvasObject {
 		s.countdown(k, s.v.PausedUntil)
 	}
 	s.keypad.Type(string(k.input.early)) // typed on home before this screen came up
-	k.input.early = nil
+	if k.input.earlyEnter {
+		k.later(0, func() { s.enter(k) })
+	}
+	k.input.early, k.input.earlyEnter = nil, false
 	return container.NewPadded(body)
 }
 

@@ -93,7 +93,7 @@ func (k *Kiosk) render(v app.View, c cause) {
 	} else {
 		k.redraw(s)
 	}
-	k.input.early = nil // typed for a code screen: it took them, or none came
+	k.input.early, k.input.earlyEnter = nil, false // typed for a code screen: it took them, or none came
 	if _, code := v.(*app.CodeView); !code {
 		k.input.entered = "" // the code tried led elsewhere: no later screen shows it
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -161,4 +162,29 @@ func TestTapGuard(t *testing.T) {
 	f.clock.advance(700 * time.Millisecond)
 	f.tap(t, "Yes, thank you")
 	f.want(t, &thanksScreen{})
+}
+
+// On a busy kiosk the code screen comes up after the person typed the
+// whole code and Enter on home: the Enter is the code screen's too.
+func TestEnterBeforeTheCodeScreen(t *testing.T) {
+	f := newFixture(t)
+	var queued []func(context.Context)
+	f.k.async = func(fn func(context.Context)) { queued = append(queued, fn) } // the worker is busy
+	p := f.demo[0]
+	for _, r := range p.Code {
+		f.clock.advance(150 * time.Millisecond)
+		f.typeRune(r)
+	}
+	f.clock.advance(150 * time.Millisecond)
+	f.pressKey(fyne.KeyReturn)
+	f.k.async = func(fn func(context.Context)) { fn(context.Background()) }
+	for _, fn := range queued {
+		fn(context.Background())
+	}
+	f.pump()
+	f.clock.advance(time.Millisecond)
+	f.want(t, &doorScreen{})
+	if got := f.doorShown(t); got != p.DoorID {
+		t.Fatalf("door %d, want %d", got, p.DoorID)
+	}
 }

@@ -19,8 +19,10 @@ type keyInput struct {
 	// (home's first key opens code entry) keeps what was typed so far.
 	typing bool
 	// early are keys typed on a start screen, for the code screen they
-	// open: it comes up only once the Front answered.
-	early []rune
+	// open: it comes up only once the Front answered; earlyEnter is an
+	// Enter that came before it did, for it too.
+	early      []rune
+	earlyEnter bool
 	// entered is the code typed last, until the code screen that answers
 	// it shows it again (refused) or keeps it (paused); never logged.
 	entered string
@@ -181,6 +183,12 @@ func (k *Kiosk) enter(name fyne.KeyName) {
 	}
 	if t, ok := k.shown.(enterTaker); ok {
 		t.enter(k)
+		return
+	}
+	if len(k.input.early) > 0 {
+		// Typed faster than a busy kiosk brings the code screen up: the
+		// Enter is for it, as the keys are.
+		k.input.earlyEnter = true
 	}
 }
 
