@@ -431,7 +431,7 @@ func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *s
 		}
 		ac.Signer = &k
 	}
-	srv, err := api.New(ac, locker, db, log.With("part", "api"))
+	srv, err := api.New(ac, locker.Office(), db, log.With("part", "api"))
 	if err != nil {
 		return err
 	}
@@ -476,7 +476,7 @@ func runFleet(cfg config.Config, boot fleet.Boot, keys []cred.PublicKey, locker 
 	if !cfg.Fleet.Enabled {
 		return nil
 	}
-	link, err := fleet.New(cfg.Fleet, cfg.Kiosk.ID, locker, db, fleet.Options{Version: version, Boot: boot, OperatorKeys: keys, RemoteOpens: opens,
+	link, err := fleet.New(cfg.Fleet, cfg.Kiosk.ID, locker.Office(), db, fleet.Options{Version: version, Boot: boot, OperatorKeys: keys, RemoteOpens: opens,
 		LockBus: func() bool { return locks.Health().Up() }}, log.With("part", "fleet"))
 	if err != nil {
 		return err

@@ -215,6 +215,10 @@ func TestFaultConcurrentUnlocks(t *testing.T) {
 // not for the cycle.
 func TestUnlockAheadOfPolls(t *testing.T) {
 	cfg := faultConfig()
+	// No reply is lost here: a poll timeout would only be the test's
+	// process starved on a loaded machine, the rest of a slowed reply then
+	// read as the unlock's. The timeouts are ceilings.
+	cfg.PollTimeout, cfg.ReplyTimeout = Duration(patience), Duration(patience)
 	cfg.Boards = nil
 	for a := uint8(1); a <= 8; a++ {
 		cfg.Boards = append(cfg.Boards, BoardConfig{Address: a, Channels: 24})

@@ -8,12 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app/testenv"
 	"pudo/lockio/emulator"
 )
 
 // patience bounds every wait: generous, so a loaded 2-core machine under
 // -race does not flake, and only ever reached when something is broken.
-const patience = 15 * time.Second
+const patience = testenv.Patience
 
 func discard() *slog.Logger {
 	if os.Getenv("LOCKIO_TEST_LOG") != "" {
@@ -77,7 +78,7 @@ func waitFor(t *testing.T, what string, cond func() bool) time.Duration {
 	start := time.Now()
 	for !cond() {
 		if time.Since(start) > patience {
-			t.Fatalf("gave up waiting for %s", what)
+			t.Fatalf("still waiting after %v for %s", patience, what)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -96,7 +97,7 @@ func nextEvent(t *testing.T, c interface{ Events() <-chan Event }, d Door) Event
 				return e
 			}
 		case <-timeout:
-			t.Fatalf("no event for %v", d)
+			t.Fatalf("still waiting after %v for an event of door %v", patience, d)
 		}
 	}
 }

@@ -33,6 +33,7 @@ const (
 // safe for concurrent use: give each goroutine its own.
 type Decoder struct {
 	formats formatSet
+	tune    tuning
 	qr, dm  gozxing.Reader
 	rows    []rowReader
 	scratch lineScratch
@@ -61,6 +62,7 @@ func NewDecoder(formats []string) (*Decoder, error) {
 	d := &Decoder{
 		formats: f,
 		rows:    f.rowReaders(),
+		tune:    defaultTuning,
 		work:    defaultWork,
 		idle:    defaultIdleWork,
 	}
@@ -73,21 +75,54 @@ func NewDecoder(formats []string) (*Decoder, error) {
 	return d, nil
 }
 
-// DecodeImage decodes a still image with every stage of the pipeline, in
-// order, stopping at the first read. Files come here: there is no next frame
-// to spread the work over.
+// DecodeImage decodes a still image with the stages of the pipeline, in
+// order, stopping at the first read. Files come here: there is no next
+// frame to spread the work over. An image that has shown no sign of a code
+// (no line read anything, no QR finders) by tune.stillWork gets no more:
+// most of a file with no code's time would go to the slowest stages, and
+// they read almost nothing the earlier ones did not show a sign of first.
 func (d *Decoder) DecodeImage(img image.Image) (Result, error) {
-	f := newFrame(ToGray(img))
+	if r, ok := d.decodeStill(newFrame(ToGray(img)), nil); ok {
+		return r, nil
+	}
+	return Result{}, ErrNotFound
+}
+
+// stillTrace records where a still decode spent its work, so that the
+// cross-validation can score any tune.stillWork from one unbounded run.
+type stillTrace struct {
+	bounds   []int64 // work spent before each step
+	evidence int64   // work spent when a sign of a code first showed; -1: never
+	readAt   int64   // work spent before the step that read; -1: none
+}
+
+func (d *Decoder) decodeStill(f *frame, tr *stillTrace) (Result, bool) {
+	if tr != nil {
+		tr.evidence, tr.readAt = -1, -1
+	}
 	for i, s := range stages {
 		for step := range s.count(f) {
+			evident := len(f.hits) > 0 || len(f.finders) >= 3
+			if tr != nil {
+				tr.bounds = append(tr.bounds, f.spent)
+				if evident && tr.evidence < 0 {
+					tr.evidence = f.spent
+				}
+			} else if d.tune.stillWork > 0 && f.spent >= d.tune.stillWork && !evident {
+				return Result{}, false
+			}
 			f.source = i<<8 | step
+			before := f.spent
 			if r, ok := s.run(d, f, step); ok {
 				r.Stage = s.name
-				return r, nil
+				if tr != nil {
+					tr.readAt = before
+				}
+				return r, true
 			}
 		}
 	}
-	return Result{}, ErrNotFound
+	return Result{}, false
 }
 
 // DecodeFrame decodes one camera frame. The cheap stage runs on every frame.

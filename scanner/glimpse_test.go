@@ -3,6 +3,7 @@ package scanner
 import (
 	"context"
 	"image"
+	"pudo/app/testenv"
 	"testing"
 	"time"
 
@@ -85,13 +86,8 @@ func TestCameraGlimpses(t *testing.T) {
 		}
 	})
 	defer h.Close()
-	select {
-	case g := <-got:
-		if g.Source != SourceCamera || g.At.IsZero() {
-			t.Fatalf("glimpse %+v", g)
-		}
-	case <-time.After(10 * time.Second): // a hang, not a speed check
-		t.Fatal("no glimpse of a code in view")
+	if g := testenv.Receive(t, "a glimpse of the code in view", got); g.Source != SourceCamera || g.At.IsZero() {
+		t.Fatalf("glimpse %+v", g)
 	}
 }
 

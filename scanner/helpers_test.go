@@ -3,6 +3,7 @@ package scanner
 import (
 	"context"
 	"log/slog"
+	"pudo/app/testenv"
 	"sync"
 	"testing"
 	"time"
@@ -11,17 +12,11 @@ import (
 // discard is the logger tests use when they don't look at logs.
 var discard = slog.New(slog.DiscardHandler)
 
-// waitFor polls cond until it holds. The deadline only stops a hung test; no
+// waitFor polls cond until it holds. The ceiling only stops a hung test; no
 // test asserts how long anything took.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	testenv.Await(t, what, cond)
 }
 
 // nextRead returns the next read from h, failing the test if none comes.
@@ -33,8 +28,8 @@ func nextRead(t *testing.T, h *Hub) Read {
 			t.Fatal("Reads closed")
 		}
 		return r
-	case <-time.After(30 * time.Second):
-		t.Fatal("no read")
+	case <-time.After(testenv.Patience):
+		t.Fatalf("still waiting after %v for the next read", testenv.Patience)
 	}
 	return Read{}
 }

@@ -125,15 +125,54 @@ func binarizeProfile(prof []byte, win, minRange int, bits *gozxing.BitArray) {
 
 // decodeLines runs every row reader over every line, both directions, and
 // records each result with the line that read it in f.
-func decodeLines(f *frame, g *image.Gray, lines []scanLine, readers []rowReader, win, minRange int, s *lineScratch) {
-	for i, l := range lines {
+func decodeLines(f *frame, g *image.Gray, lines []scanLine, d *Decoder, win, minRange int) {
+	s := &d.scratch
+	scanLines(f, lines, d, func(l scanLine) {
 		f.spend(costLine + costLineSample*l.n)
 		s.prof = l.sample(g, s.prof)
-		if s.bits == nil || s.bits.GetSize() != len(s.prof) {
-			s.bits = gozxing.NewBitArray(len(s.prof))
-		}
+		s.bits = sizedBits(s.bits, len(s.prof))
 		binarizeProfile(s.prof, win, minRange, s.bits)
-		readLine(f, i, s, readers)
+	}, g.Rect.Dx(), g.Rect.Dy())
+}
+
+// sizedBits returns b cleared, or a new BitArray if b is not n long.
+func sizedBits(b *gozxing.BitArray, n int) *gozxing.BitArray {
+	if b == nil || b.GetSize() != n {
+		return gozxing.NewBitArray(n)
+	}
+	return b
+}
+
+// scanLines binarizes each line with bin (into d.scratch.bits) and reads
+// it. A line that reads something no other line of the frame has read yet
+// gets check lines, as zxing-cpp's 1D readers get check rows: parallel
+// lines tune.checkLines pixels either side, sampled alike, each one more
+// witness when it reads the same. A code found on one line is usually on
+// its neighbours; a chance read on a noisy line usually is not.
+func scanLines(f *frame, lines []scanLine, d *Decoder, bin func(scanLine), w, h int) {
+	s := &d.scratch
+	for i, l := range lines {
+		bin(l)
+		lone := false
+		for _, k := range readLine(f, s, d.rows) {
+			f.hit(k, i<<4)
+			lone = lone || len(f.hits[k]) == 1
+		}
+		if !lone {
+			continue
+		}
+		for j := 1; j <= d.tune.checkLines; j++ {
+			for side, off := range [2]float64{float64(j), -float64(j)} {
+				c, ok := clipLine(w, h, l.x0-l.dy*off, l.y0+l.dx*off, l.dx, l.dy)
+				if !ok {
+					continue
+				}
+				bin(c)
+				for _, k := range readLine(f, s, d.rows) {
+					f.hit(k, i<<4|(2*j-1+side))
+				}
+			}
+		}
 	}
 }
 
@@ -142,21 +181,19 @@ func decodeLines(f *frame, g *image.Gray, lines []scanLine, readers []rowReader,
 // through the readers, which cost most of a line's work.
 const minRuns = 25
 
-// readLine runs the readers over a binarized line, if it has bars enough,
-// and records what they read as line i's.
-func readLine(f *frame, i int, s *lineScratch, readers []rowReader) {
+// readLine runs the readers over the binarized line in s.bits, if it has
+// bars enough, and returns what they read.
+func readLine(f *frame, s *lineScratch, readers []rowReader) [][2]string {
 	bits := s.bits
 	n, runs := bits.GetSize(), 0
 	for x := bits.GetNextSet(0); x < n && runs < minRuns; runs += 2 {
 		x = bits.GetNextSet(bits.GetNextUnset(x))
 	}
 	if runs < minRuns {
-		return
+		return nil
 	}
 	f.spend(costReaders * n)
-	for _, k := range decodeBits(i, bits, readers, s) {
-		f.hit(k, i)
-	}
+	return decodeBits(0, bits, readers, s)
 }
 
 // decodeBits tries each reader on the row and on the row reversed; it returns
@@ -195,7 +232,7 @@ func decodeBits(n int, bits *gozxing.BitArray, readers []rowReader, s *lineScrat
 				eanContradicts(bits, res.GetResultPoints()[0].GetX(), res.GetText(), s) {
 				continue
 			}
-			add([2]string{f, res.GetText()})
+			add([2]string{f, symbolText(res, f)})
 		}
 	}
 	bits.Reverse()

@@ -172,23 +172,21 @@ var lineConfigs = []lineOpts{
 }
 
 // decodeLinesF samples every line with o and records its 1D reads in f.
-func decodeLinesF(f *frame, lines []scanLine, o lineOpts, readers []rowReader, s *lineScratch) {
+func decodeLinesF(f *frame, lines []scanLine, o lineOpts, d *Decoder) {
+	s := &d.scratch
 	win := int(10 / o.step)
-	for i, l := range lines {
+	scanLines(f, lines, d, func(l scanLine) {
 		n := int(float64(l.n) / o.step)
 		f.spend(costLine + n*(costSample*o.band+costLineSample))
 		s.fprof = l.sampleF(f.g, o, s.fprof)
 		if o.sharp > 0 {
 			s.tmp = sharpen(s.fprof, o.sharp, s.tmp)
 		}
-		if s.bits == nil || s.bits.GetSize() != len(s.fprof) {
-			s.bits = gozxing.NewBitArray(len(s.fprof))
-		}
+		s.bits = sizedBits(s.bits, len(s.fprof))
 		if o.edges {
 			s.tmp = binarizeEdges(s.fprof, win, 4, s.bits, s.tmp)
 		} else {
 			binarizeEnvelope(s.fprof, win, 20, s.bits)
 		}
-		readLine(f, i, s, readers)
-	}
+	}, f.g.Rect.Dx(), f.g.Rect.Dy())
 }

@@ -46,7 +46,7 @@ func (f *frame) pixels() int { return f.g.Rect.Dx() * f.g.Rect.Dy() }
 
 // hit records that line (of the running step) read k.
 func (f *frame) hit(k [2]string, line int) {
-	f.hits[k] = f.hits[k].with(f.source<<12 | line&0xfff)
+	f.hits[k] = f.hits[k].with(f.source<<20 | line&0xfffff)
 }
 
 // agreed returns a result that two lines read; of several, the one most
@@ -182,7 +182,7 @@ func regionStage(i int) func(*Decoder, *frame, int) (Result, bool) {
 		r := f.regions[step/len(regionAngles)]
 		w, h := f.g.Rect.Dx(), f.g.Rect.Dy()
 		lines := linesThrough(w, h, r.x, r.y, r.angle+regionAngles[step%len(regionAngles)], offsets)
-		decodeLinesF(f, lines, lineConfigs[i], d.rows, &d.scratch)
+		decodeLinesF(f, lines, lineConfigs[i], d)
 		return f.agreed()
 	}
 }
@@ -346,7 +346,8 @@ func (d *Decoder) read2D(r gozxing.Reader, lum gozxing.LuminanceSource, m *gozxi
 	if err != nil || res.GetText() == "" {
 		return Result{}, false
 	}
-	return Result{Text: res.GetText(), Format: formatName(res.GetBarcodeFormat())}, true
+	format := formatName(res.GetBarcodeFormat())
+	return Result{Text: symbolText(res, format), Format: format}, true
 }
 
 // read1D scans parallel lines at one angle and accepts a result once two
@@ -356,7 +357,7 @@ func (d *Decoder) read1D(f *frame, g *image.Gray, angle, spacing float64) (Resul
 		return Result{}, false
 	}
 	w, h := g.Rect.Dx(), g.Rect.Dy()
-	decodeLines(f, g, linesAt(w, h, angle, spacing), d.rows, 10, 24, &d.scratch)
+	decodeLines(f, g, linesAt(w, h, angle, spacing), d, 10, 24)
 	return f.agreed()
 }
 

@@ -101,8 +101,9 @@ func (k *Kiosk) adminFrame(at app.Section, head string, content fyne.CanvasObjec
 	head2 := title(head)
 	head2.SizeName = theme.SizeNameSubHeadingText
 	bottom := container.NewVBox(container.New(fixedHeight(noteHeight), line), bar, container.NewGridWithColumns(tabCols, tabs...))
-	// No padding of its own: the kiosk pads every screen.
-	return container.NewThemeOverride(container.NewBorder(head2, bottom, nil, nil, content), compactTheme(k.style))
+	// No padding of its own: the kiosk pads every screen; the compact
+	// theme is the app's while a staff screen shows (staffLook).
+	return container.NewBorder(head2, bottom, nil, nil, content)
 }
 
 // noteHeight is the height of the staff screens' note line: fixed, so the

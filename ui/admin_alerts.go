@@ -16,6 +16,7 @@ import (
 type adminAlertsScreen struct{ v *app.StaffAlertsView }
 
 func (s *adminAlertsScreen) idle() app.Idle { return s.v.Idle() }
+func (*adminAlertsScreen) staffLook()       {}
 
 func (s *adminAlertsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	var rows []fyne.CanvasObject

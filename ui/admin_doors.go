@@ -25,6 +25,7 @@ import (
 type adminDoorsScreen struct{ v *app.StaffDoorsView }
 
 func (s *adminDoorsScreen) idle() app.Idle { return s.v.Idle() }
+func (*adminDoorsScreen) staffLook()       {}
 
 func (s *adminDoorsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	var sel *app.DoorState

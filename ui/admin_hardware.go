@@ -23,6 +23,7 @@ type adminHardwareScreen struct {
 }
 
 func (s *adminHardwareScreen) idle() app.Idle { return s.v.Idle() }
+func (*adminHardwareScreen) staffLook()       {}
 
 func (s *adminHardwareScreen) draw(k *Kiosk) fyne.CanvasObject {
 	v := s.v
@@ -261,6 +262,7 @@ var doorTestStatus = map[app.DoorTestOutcome]string{
 type doorTestScreen struct{ v *app.DoorTestView }
 
 func (s *doorTestScreen) idle() app.Idle { return s.v.Idle() }
+func (*doorTestScreen) staffLook()       {}
 
 func (s *doorTestScreen) draw(k *Kiosk) fyne.CanvasObject {
 	v := s.v

@@ -20,6 +20,7 @@ var rentStates = []app.RentState{"", app.RentReserved, app.RentStored, app.RentE
 type adminRentsScreen struct{ v *app.StaffRentsView }
 
 func (s *adminRentsScreen) idle() app.Idle { return s.v.Idle() }
+func (*adminRentsScreen) staffLook()       {}
 
 func (s *adminRentsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	var rows []fyne.CanvasObject
@@ -85,6 +86,7 @@ func (s *adminRentsScreen) filters(k *Kiosk) fyne.CanvasObject {
 type adminEventsScreen struct{ v *app.StaffLogView }
 
 func (s *adminEventsScreen) idle() app.Idle { return s.v.Idle() }
+func (*adminEventsScreen) staffLook()       {}
 
 func (s *adminEventsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	var rows []fyne.CanvasObject

@@ -20,6 +20,7 @@ import (
 type adminSettingsScreen struct{ v *app.StaffSettingsView }
 
 func (a *adminSettingsScreen) idle() app.Idle { return a.v.Idle() }
+func (*adminSettingsScreen) staffLook()       {}
 
 func (a *adminSettingsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	s := k.settings

@@ -39,20 +39,15 @@ func (s *homeScreen) draw(k *Kiosk) fyne.CanvasObject {
 // side by side when they fit, else one above the other.
 func (k *Kiosk) mainActions(bs ...*button) fyne.CanvasObject {
 	objs := make([]fyne.CanvasObject, len(bs))
-	for i, b := range bs {
-		objs[i] = b
-	}
-	box := container.NewThemeOverride(container.NewVBox(objs...), mainTheme(k.style))
 	var h float32
 	for _, b := range bs {
+		b.setSizes(mainTheme(k.style))
 		h = max(h, b.MinSize().Height)
 	}
 	for i, b := range bs {
 		objs[i] = tall(b, h*1.4)
 	}
-	box.Content = k.row(objs...)
-	box.Refresh()
-	return box
+	return k.row(objs...)
 }
 
 // freshAfterIdle sets the home screen back to the locker's language and
@@ -103,7 +98,7 @@ func (k *Kiosk) logoTapped() {
 }
 
 func (k *Kiosk) languageRow(s screen) fyne.CanvasObject {
-	var bs []fyne.CanvasObject
+	var bs []*button
 	for _, l := range k.settings.offered() {
 		b := k.button(l.Name, nil, func() {
 			SetLanguage(l.Code)

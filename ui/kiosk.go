@@ -151,6 +151,7 @@ type Kiosk struct {
 	moreAt     time.Time     // when it runs out
 
 	style    Style
+	compact  bool // a staff screen is on show: the app is in the staff's compact theme
 	bigText  bool // the shopper's switch; it lasts until the kiosk goes home idle
 	settings Settings
 	input    keyInput
@@ -268,6 +269,8 @@ func (k *Kiosk) swap(s screen) {
 		}
 	}
 	k.shown = s
+	_, staff := s.(staffLook)
+	k.setCompact(staff)
 	content := k.pressable(s.draw(k))
 	k.win.SetContent(content)
 	// A wrapped text learns its width in the first layout, and only then
@@ -342,8 +345,33 @@ func (k *Kiosk) setStyle(s Style) {
 		return
 	}
 	k.style = s
-	fyne.CurrentApp().Settings().SetTheme(Theme(s))
+	k.applyTheme()
 	if k.opts.Speech != nil {
 		k.opts.Speech.SetNight(s.Night)
 	}
+}
+
+// staffLook is a staff screen framed by adminFrame: drawn in the staff's
+// compact theme.
+type staffLook interface{ staffLook() }
+
+// setCompact puts the app in the staff's compact theme while a staff
+// screen shows, and back. The whole app, not an override around the
+// screen: every override is a new scope of Fyne's font cache, which
+// parses the fonts again for it and keeps them (button_render.go); a
+// theme set on the app clears that cache.
+func (k *Kiosk) setCompact(on bool) {
+	if on == k.compact {
+		return
+	}
+	k.compact = on
+	k.applyTheme()
+}
+
+func (k *Kiosk) applyTheme() {
+	th := Theme(k.style)
+	if k.compact {
+		th = compactTheme(k.style)
+	}
+	fyne.CurrentApp().Settings().SetTheme(th)
 }

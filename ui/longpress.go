@@ -55,6 +55,9 @@ func (b *button) Tapped(ev *fyne.PointEvent) {
 		b.long = false
 		return
 	}
+	if !b.Disabled() && b.drawn != nil {
+		b.drawn.ripple()
+	}
 	b.Button.Tapped(ev)
 }
 

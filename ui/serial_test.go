@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"pudo/app"
 	"pudo/app/apptest"
+	"pudo/app/testenv"
 )
 
 // TestSerialRunsInOrder: jobs queued from several goroutines run one at a
@@ -65,14 +67,21 @@ func TestRunFollowsTheLockerAndStops(t *testing.T) {
 	k.async(func(context.Context) { close(ready) }) // Run has subscribed once a job ran
 	<-ready
 	eng.SetOutOfOrder(true, "lock bus down")
-	for {
-		views := make(chan app.View)
-		k.async(func(context.Context) { views <- k.front.View() })
-		if _, ooo := (<-views).(*app.OutOfOrderView); ooo {
-			break
+	// The notice is on its way through Run's loop; the screen is read on
+	// the kiosk's own goroutine, as it is drawn.
+	testenv.AwaitOK(t, "the kiosk showing Out of order", func() error {
+		shown := make(chan string)
+		k.async(func(context.Context) {
+			_, ooo := k.front.View().(*app.OutOfOrderView)
+			shown <- fmt.Sprintf("%s (Out of order in the Front: %v)", screenName(k.shown), ooo)
+		})
+		if s := <-shown; s != "outOfOrder (Out of order in the Front: true)" {
+			return fmt.Errorf("showing %s", s)
 		}
-		time.Sleep(time.Millisecond) // the notice is on its way through Run's loop
-	}
+		return nil
+	})
 	cancel()
-	wg.Wait()
+	stopped := make(chan struct{})
+	go func() { wg.Wait(); close(stopped) }()
+	testenv.Receive(t, "Run to return once its context ended", stopped)
 }

@@ -47,22 +47,10 @@ func BenchmarkScreenToFirstSample(b *testing.B) {
 	if st := speech.Status(); st.State == sound.SpeechNoEngine {
 		testenv.Missing(b, "espeak-ng (make deps installs it): %s", st.Err)
 	}
-	for deadline := time.Now().Add(2 * time.Minute); speech.Status().Pending > 0; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			b.Fatal("speech still rendering ahead")
-		}
-	}
+	testenv.Await(b, "speech rendered ahead", func() bool { return speech.Status().Pending == 0 })
 	wait := func(b *testing.B) {
 		want := speech.Utterance()
-		for {
-			select {
-			case id := <-heard:
-				if id == want {
-					return
-				}
-			case <-time.After(10 * time.Second): // a hang, not a speed check
-				b.Fatal("nothing reached the device")
-			}
+		for testenv.Receive(b, "the utterance to reach the device", heard) != want {
 		}
 	}
 	// Each change comes at a random point of the device's period.

@@ -122,17 +122,13 @@ func (k *Kiosk) portrait() bool {
 
 // smallRow is row for secondary controls, drawn (and so measured) with
 // caption-sized text (smallTheme).
-func (k *Kiosk) smallRow(objs ...fyne.CanvasObject) fyne.CanvasObject {
-	return k.rowThemed(smallTheme(k.style), objs...)
-}
-
-// rowThemed is row for controls drawn in theme th, measured in it: the
-// override applies to them before the columns are chosen.
-func (k *Kiosk) rowThemed(th fyne.Theme, objs ...fyne.CanvasObject) fyne.CanvasObject {
-	box := container.NewThemeOverride(container.NewVBox(objs...), th)
-	box.Content = k.row(objs...)
-	box.Refresh()
-	return box
+func (k *Kiosk) smallRow(bs ...*button) fyne.CanvasObject {
+	objs := make([]fyne.CanvasObject, len(bs))
+	for i, b := range bs {
+		b.setSizes(smallTheme(k.style))
+		objs[i] = b
+	}
+	return k.row(objs...)
 }
 
 // tall gives o at least height h: a main action is a large target.
@@ -166,8 +162,10 @@ func (minHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 // so the keyboard and a keyboard-mode scanner always reach the screen.
 type button struct {
 	widget.Button
-	k    *Kiosk
-	long bool // the press that just ended was a long one (longpress.go): no tap
+	k     *Kiosk
+	long  bool       // the press that just ended was a long one (longpress.go): no tap
+	sizes fyne.Theme // what sizes it (button_render.go); nil: the app theme
+	drawn *buttonRenderer
 }
 
 func (k *Kiosk) newButton(label string, icon fyne.Resource, f func()) *button {

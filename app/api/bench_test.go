@@ -52,7 +52,7 @@ func benchBooking(b *testing.B, workers int) {
 				return 0, fmt.Errorf("book: %d %s", resp.StatusCode, body)
 			}
 			answer{body: body}.json(b, &out)
-			return took, f.locker.Cancel(context.Background(), out.ID)
+			return took, f.locker.Office().Cancel(context.Background(), out.ID)
 		})
 	})
 	b.Run("core", func(b *testing.B) {
@@ -60,12 +60,12 @@ func benchBooking(b *testing.B, workers int) {
 		b.Cleanup(func() { db.Close() })
 		concurrent(b, workers, func(i int64) (time.Duration, error) {
 			start := time.Now()
-			bk, err := l.Book(context.Background(), core.Booking{Size: "S", ParcelRef: fmt.Sprintf("B-%d", i)})
+			bk, err := l.Office().Book(context.Background(), core.Booking{Size: "S", ParcelRef: fmt.Sprintf("B-%d", i)})
 			took := time.Since(start)
 			if err != nil {
 				return 0, err
 			}
-			return took, l.Cancel(context.Background(), bk.Rent.ID)
+			return took, l.Office().Cancel(context.Background(), bk.Rent.ID)
 		})
 	})
 	b.Run("sqlite-commit", func(b *testing.B) {

@@ -6,7 +6,8 @@ import (
 	"pudo/app/core"
 )
 
-// Core is what the API needs from the locker's rules; *core.Locker is one.
+// Core is what the API needs from the locker's rules; *core.Office (the
+// locker's back office) is one.
 // The API never moves a rent or opens a door by itself.
 type Core interface {
 	// Book reserves the smallest free door that fits a parcel.
@@ -20,4 +21,4 @@ type Core interface {
 	DoorStates(ctx context.Context) ([]core.DoorState, error)
 }
 
-var _ Core = (*core.Locker)(nil)
+var _ Core = (*core.Office)(nil)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -18,6 +19,7 @@ import (
 	"pudo/app"
 	"pudo/app/core"
 	"pudo/app/cred"
+	"pudo/app/testenv"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -141,7 +143,7 @@ func newFixtureOpts(t testing.TB, opts core.Options, edit func(*Config), tune fu
 // start runs a server on 127.0.0.1:0 until the test ends or f.stop.
 func (f *fixture) start(cfg Config, tune func(*Server)) {
 	f.t.Helper()
-	srv, err := New(cfg, f.locker, f.db, quietLog())
+	srv, err := New(cfg, f.locker.Office(), f.db, quietLog())
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -253,7 +255,7 @@ func (f *fixture) dropOff(parcel string) {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	c, err := f.locker.CourierLogin(ctx, token)
+	c, err := f.locker.LoginCourier(ctx, token)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -261,7 +263,7 @@ func (f *fixture) dropOff(parcel string) {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	if err := d.Done(ctx); err != nil {
+	if _, err := d.Done(ctx); err != nil {
 		f.t.Fatal(err)
 	}
 }
@@ -308,6 +310,13 @@ func newReceiver(t testing.TB, secret string, fail int) (*receiver, string) {
 	return r, "http://" + ln.Addr().String() + "/hook"
 }
 
+// triesSoFar is how many requests reached the receiver.
+func (r *receiver) triesSoFar() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.tries
+}
+
 func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	body, _ := io.ReadAll(req.Body)
 	r.mu.Lock()
@@ -343,19 +352,14 @@ func (r *receiver) setFail(n int) {
 func (r *receiver) waitFor(t testing.TB, rentID int64, kind string) []string {
 	t.Helper()
 	var kinds []string
-	deadline := time.After(60 * time.Second)
 	for {
-		select {
-		case e := <-r.got:
-			if e.RentID != rentID {
-				continue
-			}
-			kinds = append(kinds, e.Kind)
-			if e.Kind == kind {
-				return kinds
-			}
-		case <-deadline:
-			t.Fatalf("no %s for rent %d; got %v", kind, rentID, kinds)
+		e := testenv.Receive(t, fmt.Sprintf("a %s delivery for rent %d (got %v)", kind, rentID, kinds), r.got)
+		if e.RentID != rentID {
+			continue
+		}
+		kinds = append(kinds, e.Kind)
+		if e.Kind == kind {
+			return kinds
 		}
 	}
 }

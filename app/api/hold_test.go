@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"pudo/app/core"
+	"pudo/app/testenv"
 	"pudo/storage"
 )
 
@@ -30,14 +31,7 @@ func TestPruneKeepsWhatAWebhookHasNotHad(t *testing.T) {
 	f := newFixtureOpts(t, core.Options{Holds: holds}, func(c *Config) { c.Webhooks = []Webhook{hook} },
 		func(s *Server) { s.db.Now = clock.Now })
 	b := f.book("shopx", "HOLD-1")
-	for tries, deadline := 0, time.Now().Add(60*time.Second); tries < 1; time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("no delivery was ever tried")
-		}
-		rcv.mu.Lock()
-		tries = rcv.tries
-		rcv.mu.Unlock()
-	}
+	testenv.Await(t, "a try of the delivery", func() bool { return rcv.triesSoFar() >= 1 })
 	booked := f.eventsOfKind(t, "rent.booked")
 	if len(booked) != 1 || booked[0].RentID != b.ID {
 		t.Fatalf("booked events %+v", booked)

@@ -12,7 +12,7 @@ func TestMetrics(t *testing.T) {
 	f := newFixture(t, nil)
 	b := f.book("shopx", "M-1")
 	f.dropOff("M-1")
-	f.locker.StartPickup(context.Background(), "ZZZZ-ZZZZ") // a wrong code
+	f.locker.PickupByCode(context.Background(), "ZZZZ-ZZZZ") // a wrong code
 	bus := f.srv.Metrics().Counter(`pudo_lockbus_errors_total{board="1"}`, "Lock-bus errors by board.")
 	bus.Add(3)
 	f.srv.Metrics().GaugeFunc("pudo_scanner_up", "Whether the code scanner answers.", func() float64 { return 1 })
@@ -51,7 +51,7 @@ func TestMetrics(t *testing.T) {
 	}
 	// Counting is incremental: a second scrape after one more event adds one.
 	f.do("DELETE", "/v1/rents/"+itoa(b.ID), "shopx", "") // refused: stored; writes nothing
-	f.locker.StartPickup(context.Background(), "ZZZZ-ZZZY")
+	f.locker.PickupByCode(context.Background(), "ZZZZ-ZZZY")
 	if a := f.do("GET", "/metrics", "host", ""); !strings.Contains(string(a.body), "pudo_failed_codes_total 2\n") {
 		t.Fatalf("second scrape:\n%s", a.body)
 	}

@@ -48,7 +48,7 @@ func TestShareCodeWith(t *testing.T) {
 	}
 	f.dropOff("A")
 	f.dropOff("B")
-	pk, err := f.locker.StartPickup(context.Background(), first.PickupCode)
+	pk, err := f.locker.PickupByCode(context.Background(), first.PickupCode)
 	if err != nil || pk.Remaining() != 1 {
 		t.Fatalf("one code, two parcels: %+v %v", pk, err)
 	}

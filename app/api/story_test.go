@@ -42,12 +42,12 @@ func TestBookingToPickup(t *testing.T) {
 	}
 
 	f.dropOff("SHOPX-1001")
-	pk, err := f.locker.StartPickup(context.Background(), b.PickupCode) // typed as shown: XXXX-XXXX
+	pk, err := f.locker.PickupByCode(context.Background(), b.PickupCode) // typed as shown: XXXX-XXXX
 	if err != nil {
-		t.Fatalf("StartPickup with the API's code: %v", err)
+		t.Fatalf("PickupByCode with the API's code: %v", err)
 	}
-	if pk.Door.ID != b.DoorID {
-		t.Fatalf("pickup opened door %d, booked door %d", pk.Door.ID, b.DoorID)
+	if pk.Opening().DoorID != b.DoorID {
+		t.Fatalf("pickup opened door %d, booked door %d", pk.Opening().DoorID, b.DoorID)
 	}
 
 	kinds := rcv.waitFor(t, b.ID, "rent.collected")

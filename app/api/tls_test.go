@@ -30,7 +30,7 @@ func TestTLS(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Enabled, cfg.Listen = true, "0.0.0.0:0"
 	cfg.TLSCert, cfg.TLSKey = filepath.Join(dir, "api.crt"), filepath.Join(dir, "api.key")
-	srv, err := New(cfg, l, db, quietLog())
+	srv, err := New(cfg, l.Office(), db, quietLog())
 	if err != nil {
 		t.Fatal(err)
 	}

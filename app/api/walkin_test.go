@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app"
 	"pudo/app/carrier"
 	"pudo/app/core"
 	"pudo/app/cred"
@@ -89,9 +90,9 @@ func TestWalkInCodeReachesTheCarrierSealed(t *testing.T) {
 	}
 
 	// The code the carrier opened is the one that opens the door.
-	p, err := f.locker.StartPickup(ctx, code)
-	if err != nil || p.Door.ID != sealedDrop.Door.ID {
-		t.Fatalf("pickup with the opened code: %v, %v; want door %d", p, err, sealedDrop.Door.ID)
+	p, err := f.locker.PickupByCode(ctx, code)
+	if err != nil || p.Opening().DoorID != sealedDrop.Opening().DoorID {
+		t.Fatalf("pickup with the opened code: %v, %v; want door %d", p, err, sealedDrop.Opening().DoorID)
 	}
 
 	// Nothing in the database file, its log or its shared memory holds
@@ -108,7 +109,7 @@ func TestWalkInCodeReachesTheCarrierSealed(t *testing.T) {
 	if !bytes.Contains(all, []byte("WALK-1")) {
 		t.Fatalf("the parcel reference is in none of %v: the search finds nothing", names)
 	}
-	for _, d := range []*core.DropOff{sealedDrop, plainDrop} {
+	for _, d := range []app.DropOff{sealedDrop, plainDrop} {
 		for _, form := range []string{d.Code(), core.FormatCode(d.Code())} {
 			if bytes.Contains(all, []byte(form)) {
 				t.Fatalf("the code %s is in the database files", form)
@@ -118,7 +119,7 @@ func TestWalkInCodeReachesTheCarrierSealed(t *testing.T) {
 }
 
 // walkIn is a courier of carrierID dropping a parcel with no booking.
-func (f *fixture) walkIn(carrierID, parcel string) *core.DropOff {
+func (f *fixture) walkIn(carrierID, parcel string) app.DropOff {
 	f.t.Helper()
 	ctx := context.Background()
 	now := f.db.Now()
@@ -127,7 +128,7 @@ func (f *fixture) walkIn(carrierID, parcel string) *core.DropOff {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	c, err := f.locker.CourierLogin(ctx, token)
+	c, err := f.locker.LoginCourier(ctx, token)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -135,7 +136,7 @@ func (f *fixture) walkIn(carrierID, parcel string) *core.DropOff {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	if err := d.Done(ctx); err != nil {
+	if _, err := d.Done(ctx); err != nil {
 		f.t.Fatal(err)
 	}
 	return d
@@ -154,7 +155,7 @@ func storedOf(t *testing.T, evs []eventJSON, rent int64) eventJSON {
 
 // openFound opens a delivery as the carrier does and checks it names the
 // drop-off's locker and rent; it returns the code.
-func openFound(t *testing.T, k carrier.PrivateKey, f carrier.Found, d *core.DropOff) string {
+func openFound(t *testing.T, k carrier.PrivateKey, f carrier.Found, d app.DropOff) string {
 	t.Helper()
 	c, err := k.Open(f.Box)
 	if err != nil {

@@ -2,12 +2,14 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"testing"
 	"time"
 
+	"pudo/app/testenv"
 	"pudo/storage"
 )
 
@@ -43,14 +45,7 @@ func TestWebhookSurvivesRestart(t *testing.T) {
 	f := newFixture(t, func(c *Config) { c.Webhooks = []Webhook{hook}; cfg = *c })
 	b := f.book("shopx", "W-2")
 	// Wait until a delivery was tried and failed, then stop the kiosk.
-	for tries, deadline := 0, time.Now().Add(60*time.Second); tries < 2; time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("no delivery was ever tried")
-		}
-		rcv.mu.Lock()
-		tries = rcv.tries
-		rcv.mu.Unlock()
-	}
+	testenv.Await(t, "two tries of the delivery", func() bool { return rcv.triesSoFar() >= 2 })
 	f.stop()
 	rcv.setFail(0)
 	f.start(cfg, nil)
@@ -108,17 +103,16 @@ func TestWebhookParksAndHolds(t *testing.T) {
 // waitParked waits until n deliveries are parked and returns them.
 func waitParked(t *testing.T, f *fixture, n int) []storage.Parked {
 	t.Helper()
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
-		ps, err := f.srv.Parked(context.Background())
+	var ps []storage.Parked
+	testenv.Await(t, fmt.Sprintf("%d parked deliveries", n), func() bool {
+		var err error
+		ps, err = f.srv.Parked(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(ps) == n {
-			return ps
-		}
-	}
-	t.Fatalf("never %d parked deliveries", n)
-	return nil
+		return len(ps) == n
+	})
+	return ps
 }
 
 func TestSignVerify(t *testing.T) {

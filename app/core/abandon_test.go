@@ -49,12 +49,12 @@ func TestAbandonedWalkInFreesItsDoor(t *testing.T) {
 	var door Door
 	db.View(ctx, func(tx *storage.Tx) (err error) { door, err = tx.FreeDoor("S", false, nil); return err })
 	locks.fail[address(door)] = lockio.ErrNotSent
-	d, err := (&Courier{l: l, ID: "c"}).DropNew(ctx, "S", "W-1", false)
-	if !errors.Is(err, app.ErrDoorDidNotOpen) || d == nil || d.Door.ID != door.ID {
+	d, err := (&Courier{l: l, id: "c"}).DropNew(ctx, "S", "W-1", false)
+	if !errors.Is(err, app.ErrDoorDidNotOpen) || d == nil || openedDoor(d).ID != door.ID {
 		t.Fatalf("DropNew = %v, %v; want door %d not opening", d, err, door.ID)
 	}
-	if err := d.Retry(ctx); !errors.Is(err, app.ErrDoorDidNotOpen) {
-		t.Fatalf("retry: %v", err)
+	if v, err := d.DidNotOpen(ctx); err != nil || v.Kind != app.VerdictRetried || v.Opening.Outcome != app.OutcomeNotOpened {
+		t.Fatalf("did not open: %+v, %v; want the retry, not opened", v, err)
 	}
 	if isFree(t, db, door.ID) {
 		t.Fatal("the reserved door is free before the drop-off was given up")
@@ -68,7 +68,7 @@ func TestAbandonedWalkInFreesItsDoor(t *testing.T) {
 	if st := rentState(t, db, d.Rent().ID); st != storage.RentCancelled {
 		t.Fatalf("rent %s, want cancelled", st)
 	}
-	if _, err := l.StartPickup(ctx, d.Code()); err == nil {
+	if _, err := l.PickupByCode(ctx, d.Code()); err == nil {
 		t.Fatal("the abandoned walk-in's code still opens a door")
 	}
 	if err := d.Abandon(ctx); err == nil {
@@ -84,7 +84,7 @@ func TestAbandonedWalkInFreesItsDoor(t *testing.T) {
 func TestAbandonDoneWalkInKeepsTheParcel(t *testing.T) {
 	ctx := context.Background()
 	l, db, locks := newTestLocker(t)
-	d, err := (&Courier{l: l, ID: "c"}).DropNew(ctx, "S", "W-2", false)
+	d, err := (&Courier{l: l, id: "c"}).DropNew(ctx, "S", "W-2", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,8 +92,8 @@ func TestAbandonDoneWalkInKeepsTheParcel(t *testing.T) {
 	if err := d.Abandon(ctx); err == nil {
 		t.Fatal("a stored parcel was abandoned")
 	}
-	if st := rentState(t, db, d.Rent().ID); st != storage.RentStored || isFree(t, db, d.Door.ID) {
-		t.Fatalf("rent %s, door free %v", st, isFree(t, db, d.Door.ID))
+	if st := rentState(t, db, d.Rent().ID); st != storage.RentStored || isFree(t, db, openedDoor(d).ID) {
+		t.Fatalf("rent %s, door free %v", st, isFree(t, db, openedDoor(d).ID))
 	}
 }
 
@@ -102,12 +102,12 @@ func TestAbandonDoneWalkInKeepsTheParcel(t *testing.T) {
 func TestAbandonedBookingStaysReserved(t *testing.T) {
 	ctx := context.Background()
 	l, db, locks := newTestLocker(t)
-	b, err := l.Book(ctx, Booking{Size: "S", ParcelRef: "B-1"})
+	b, err := l.Office().Book(ctx, Booking{Size: "S", ParcelRef: "B-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	locks.fail[address(doorOf(t, l, b.Rent.DoorID))] = lockio.ErrNotSent
-	d, err := (&Courier{l: l, ID: "c"}).DropBooked(ctx, "B-1")
+	d, err := (&Courier{l: l, id: "c"}).DropBooked(ctx, "B-1")
 	if !errors.Is(err, app.ErrDoorDidNotOpen) || d == nil {
 		t.Fatalf("DropBooked = %v, %v", d, err)
 	}

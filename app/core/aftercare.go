@@ -9,41 +9,27 @@ import (
 	"pudo/storage"
 )
 
-// maxReopens is how often one collected door may be opened again.
-const maxReopens = app.MaxReopens
-
-// Errors of the shopper's after-care.
-var (
-// ErrReopenClosed means the door can no longer be opened again: the
-// grace period passed, it was reopened too often, or the door was given
-// to another parcel meanwhile.
-)
-
-// Problems a shopper can report after closing the door.
-const (
-	ProblemEmpty       = "empty"        // the door held no parcel
-	ProblemWrongParcel = "wrong-parcel" // it held someone else's
-)
-
 // Reopen opens the door of the parcel collected last once more, for a
 // shopper who left the parcel (or a part of it) inside. It is allowed only
 // within the grace period after the collection, at most twice, and never
 // once the door holds another rent.
-func (p *Pickup) Reopen(ctx context.Context) error {
+func (p *Pickup) Reopen(ctx context.Context) (app.Opening, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	r := p.last
-	if r.ID == 0 || p.reopens >= maxReopens {
-		return app.ErrReopenClosed
+	if r.ID == 0 || p.reopens >= app.MaxReopens {
+		return p.opened, app.ErrReopenClosed
 	}
 	res, err := p.l.open(ctx, opening{
 		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: p.actor, reason: "pickup-reopen",
 		guard: func(tx *storage.Tx) error { return p.l.mayReopen(tx, r) },
 	})
-	p.Opening = res.opening
+	p.opened = res.opening
 	if err != nil {
-		return err
+		return p.opened, err
 	}
 	p.reopens++
-	return nil
+	return p.opened, nil
 }
 
 // mayReopen checks, in the intent's own transaction, that the rent was
@@ -70,8 +56,10 @@ func (l *Locker) mayReopen(tx *storage.Tx, r storage.Rent) error {
 // since only a person at the door can tell what happened. A wrong parcel is
 // put back, so its door holds a parcel no rent accounts for: the door is
 // kept for staff (no new parcel goes in) and an alert is raised.
-func (p *Pickup) Report(ctx context.Context, problem string) error {
-	if problem != ProblemEmpty && problem != ProblemWrongParcel {
+func (p *Pickup) Report(ctx context.Context, problem app.Problem) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if problem != app.ProblemEmpty && problem != app.ProblemWrongParcel {
 		return fmt.Errorf("%w: %q", app.ErrBadProblem, problem)
 	}
 	r := p.last
@@ -79,8 +67,8 @@ func (p *Pickup) Report(ctx context.Context, problem string) error {
 		return fmt.Errorf("%w: nothing was collected", app.ErrBadProblem)
 	}
 	err := p.l.db.Update(ctx, func(tx *storage.Tx) error {
-		_, err := tx.Append(storage.Event{Actor: p.actor, Kind: string(app.EvRentProblem), DoorID: r.DoorID, RentID: r.ID, Detail: problem})
-		if err != nil || problem != ProblemWrongParcel {
+		_, err := tx.Append(storage.Event{Actor: p.actor, Kind: string(app.EvRentProblem), DoorID: r.DoorID, RentID: r.ID, Detail: string(problem)})
+		if err != nil || problem != app.ProblemWrongParcel {
 			return err
 		}
 		return keepWrongParcel(tx, r)

@@ -12,13 +12,13 @@ import (
 )
 
 // collectOne seeds one demo parcel, collects it and returns the pickup.
-func collectOne(t *testing.T, l *Locker) *Pickup {
+func collectOne(t *testing.T, l *Locker) app.Pickup {
 	t.Helper()
 	parcels, err := l.SeedDemo(context.Background(), 1)
 	if err != nil || len(parcels) != 1 {
 		t.Fatalf("SeedDemo = %v, %v", parcels, err)
 	}
-	p, err := l.StartPickup(context.Background(), parcels[0].Code)
+	p, err := l.PickupByCode(context.Background(), parcels[0].Code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,13 +46,13 @@ func TestReopen(t *testing.T) {
 			p := collectOne(t, l)
 			clock = clock.Add(tt.after)
 			for i := range tt.tries {
-				if err := p.Reopen(ctx); !errors.Is(err, tt.want[i]) {
+				if _, err := p.Reopen(ctx); !errors.Is(err, tt.want[i]) {
 					t.Fatalf("reopen %d = %v, want %v", i+1, err, tt.want[i])
 				}
 			}
 			opened := 0
 			for _, d := range locks.unlocked {
-				if d == address(p.Door) {
+				if d == address(openedDoor(p)) {
 					opened++
 				}
 			}
@@ -63,7 +63,7 @@ func TestReopen(t *testing.T) {
 				}
 			}
 			if opened != wantOpened {
-				t.Fatalf("door %d opened %d times, want %d", p.Door.ID, opened, wantOpened)
+				t.Fatalf("door %d opened %d times, want %d", openedDoor(p).ID, opened, wantOpened)
 			}
 		})
 	}
@@ -75,14 +75,14 @@ func TestReopenRefusedWhenTheDoorWasReused(t *testing.T) {
 	l, db, locks := newTestLocker(t)
 	p := collectOne(t, l)
 	err := db.Update(ctx, func(tx *storage.Tx) error {
-		_, err := tx.CreateRent(storage.NewRent{DoorID: p.Door.ID, State: storage.RentStored, ParcelRef: "NEXT"})
+		_, err := tx.CreateRent(storage.NewRent{DoorID: openedDoor(p).ID, State: storage.RentStored, ParcelRef: "NEXT"})
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	before := len(locks.unlocked)
-	if err := p.Reopen(ctx); !errors.Is(err, app.ErrReopenClosed) {
+	if _, err := p.Reopen(ctx); !errors.Is(err, app.ErrReopenClosed) {
 		t.Fatalf("Reopen = %v, want ErrReopenClosed", err)
 	}
 	if len(locks.unlocked) != before {
@@ -93,14 +93,14 @@ func TestReopenRefusedWhenTheDoorWasReused(t *testing.T) {
 func TestReportProblem(t *testing.T) {
 	ctx := context.Background()
 	l, db, _ := newTestLocker(t)
-	if err := (&Pickup{l: l}).Report(ctx, ProblemEmpty); !errors.Is(err, app.ErrBadProblem) {
+	if err := (&Pickup{l: l}).Report(ctx, app.ProblemEmpty); !errors.Is(err, app.ErrBadProblem) {
 		t.Fatalf("report with nothing collected = %v", err)
 	}
 	p := collectOne(t, l)
 	if err := p.Report(ctx, "broken"); !errors.Is(err, app.ErrBadProblem) {
 		t.Fatalf("unknown problem = %v", err)
 	}
-	if err := p.Report(ctx, ProblemWrongParcel); err != nil {
+	if err := p.Report(ctx, app.ProblemWrongParcel); err != nil {
 		t.Fatal(err)
 	}
 	db.View(ctx, func(tx *storage.Tx) error {
@@ -109,10 +109,10 @@ func TestReportProblem(t *testing.T) {
 			t.Fatal(err)
 		}
 		report, alert := evs[len(evs)-2], evs[len(evs)-1]
-		if report.Kind != "rent.problem" || report.Detail != ProblemWrongParcel || report.DoorID != p.Door.ID {
+		if report.Kind != "rent.problem" || report.Detail != string(app.ProblemWrongParcel) || report.DoorID != openedDoor(p).ID {
 			t.Fatalf("report event %+v", report)
 		}
-		if alert.Kind != "alert.door.wrong-parcel" || alert.DoorID != p.Door.ID {
+		if alert.Kind != "alert.door.wrong-parcel" || alert.DoorID != openedDoor(p).ID {
 			t.Fatalf("alert event %+v", alert)
 		}
 		return nil
@@ -140,26 +140,26 @@ func TestWrongParcelKeepsItsDoorForStaff(t *testing.T) {
 		return ok
 	}
 	for _, c := range []struct {
-		problem  string
+		problem  app.Problem
 		keptFree bool
-	}{{ProblemWrongParcel, false}, {ProblemEmpty, true}} {
-		t.Run(c.problem, func(t *testing.T) {
+	}{{app.ProblemWrongParcel, false}, {app.ProblemEmpty, true}} {
+		t.Run(string(c.problem), func(t *testing.T) {
 			l, db, _ := newTestLocker(t)
 			p := collectOne(t, l)
 			if err := p.Report(ctx, c.problem); err != nil {
 				t.Fatal(err)
 			}
-			if err := p.Reopen(ctx); err != nil { // putting it back, or looking again
+			if _, err := p.Reopen(ctx); err != nil { // putting it back, or looking again
 				t.Fatal(err)
 			}
-			if got := free(t, db, p.Door.ID); got != c.keptFree {
-				t.Fatalf("door %d free after the report and its opening: %v, want %v", p.Door.ID, got, c.keptFree)
+			if got := free(t, db, openedDoor(p).ID); got != c.keptFree {
+				t.Fatalf("door %d free after the report and its opening: %v, want %v", openedDoor(p).ID, got, c.keptFree)
 			}
-			if err := l.clearDoor(ctx, "staff", p.Door.ID, "looked inside"); err != nil {
+			if err := l.clearDoor(ctx, "staff", openedDoor(p).ID, "looked inside"); err != nil {
 				t.Fatal(err)
 			}
-			if !free(t, db, p.Door.ID) {
-				t.Fatalf("door %d still kept after staff cleared it", p.Door.ID)
+			if !free(t, db, openedDoor(p).ID) {
+				t.Fatalf("door %d still kept after staff cleared it", openedDoor(p).ID)
 			}
 		})
 	}
@@ -184,7 +184,7 @@ func TestScreenSettingsSurviveARestart(t *testing.T) {
 	if got, err := again.ScreenSettings(ctx); err != nil || got != want {
 		t.Fatalf("after restart: %q, %v", got, err)
 	}
-	if _, err := again.Rules(ctx); err != nil {
+	if _, err := again.currentRules(ctx); err != nil {
 		t.Fatalf("rules with a screen setting stored: %v", err)
 	}
 }
@@ -196,14 +196,14 @@ func TestStaffOpenDoorAsksThePINAgain(t *testing.T) {
 	l, _, locks := newTestLocker(t)
 	st := loginStaff(t, l)
 	for i := range staffLockAfter - 1 {
-		if err := st.OpenDoor(ctx, 3, "00000000", "check"); !errors.Is(err, app.ErrBadPIN) {
+		if _, err := st.OpenDoor(ctx, 3, "00000000", "check"); !errors.Is(err, app.ErrBadPIN) {
 			t.Fatalf("wrong PIN %d: %v", i+1, err)
 		}
 	}
 	if len(locks.unlocked) != 0 {
 		t.Fatalf("a wrong PIN opened %v", locks.unlocked)
 	}
-	if err := st.OpenDoor(ctx, 3, DemoStaffPIN, "check"); err != nil {
+	if _, err := st.OpenDoor(ctx, 3, DemoStaffPIN, "check"); err != nil {
 		t.Fatal(err)
 	}
 	if len(locks.unlocked) != 1 {
@@ -213,13 +213,13 @@ func TestStaffOpenDoorAsksThePINAgain(t *testing.T) {
 	for range staffLockAfter - 1 {
 		st.OpenDoor(ctx, 3, "00000000", "check")
 	}
-	if err := st.OpenDoor(ctx, 3, DemoStaffPIN, "check"); err != nil {
+	if _, err := st.OpenDoor(ctx, 3, DemoStaffPIN, "check"); err != nil {
 		t.Fatalf("after the count was reset: %v", err)
 	}
 	for range staffLockAfter {
 		st.OpenDoor(ctx, 3, "00000000", "check")
 	}
-	if err := st.OpenDoor(ctx, 3, DemoStaffPIN, "check"); !errors.Is(err, app.ErrStaffLocked) {
+	if _, err := st.OpenDoor(ctx, 3, DemoStaffPIN, "check"); !errors.Is(err, app.ErrStaffLocked) {
 		t.Fatalf("after %d wrong PINs: %v, want ErrStaffLocked", staffLockAfter, err)
 	}
 }
@@ -233,16 +233,16 @@ func TestStaffLoginFailuresAreKept(t *testing.T) {
 	clock := withClock(db)
 	loginStaff(t, l)
 	for i := range int(staffRule.burst) {
-		if _, err := l.StaffLogin(ctx, "00000000"); !errors.Is(err, app.ErrBadPIN) {
+		if _, err := l.LoginStaff(ctx, "00000000"); !errors.Is(err, app.ErrBadPIN) {
 			t.Fatalf("wrong PIN %d: %v", i+1, err)
 		}
 	}
 	var lo *app.LockedOutError
-	if _, err := l.StaffLogin(ctx, DemoStaffPIN); !errors.As(err, &lo) || lo.Until.Sub(clock.Now()) > staffRule.every {
+	if _, err := l.LoginStaff(ctx, DemoStaffPIN); !errors.As(err, &lo) || lo.Until.Sub(clock.Now()) > staffRule.every {
 		t.Fatalf("after %v wrong PINs: %v, want a *LockedOutError of at most 3 minutes", staffRule.burst, err)
 	}
 	clock.Add(lo.Until.Sub(clock.Now()))
-	if _, err := l.StaffLogin(ctx, DemoStaffPIN); err != nil {
+	if _, err := l.LoginStaff(ctx, DemoStaffPIN); err != nil {
 		t.Fatalf("when the pause ended: %v", err)
 	}
 }
@@ -251,7 +251,7 @@ func TestStaffCannotUnlockThemselves(t *testing.T) {
 	ctx := context.Background()
 	l, _, _ := newTestLocker(t)
 	st := loginStaff(t, l)
-	if err := st.UnlockStaff(ctx, st.Name); !errors.Is(err, app.ErrStaffLocked) {
+	if err := st.UnlockStaff(ctx, st.Name()); !errors.Is(err, app.ErrStaffLocked) {
 		t.Fatalf("UnlockStaff(self) = %v, want ErrStaffLocked", err)
 	}
 	if err := l.AddStaff(ctx, "ben", "87654321"); err != nil {
@@ -263,12 +263,12 @@ func TestStaffCannotUnlockThemselves(t *testing.T) {
 }
 
 func TestForcedOpenIsAnAlert(t *testing.T) {
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	l, db, _ := newTestLocker(t)
-	var heard []lockio.EventKind
-	l.OnDoor(func(n DoorNotice) { heard = append(heard, n.Kind) })
+	sub := l.Subscribe(ctx)
 	for _, k := range []lockio.EventKind{lockio.EventForcedOpen, lockio.EventClosed} {
-		l.HandleDoorEvent(ctx, lockio.Event{Door: lockio.Door{Board: 1, Channel: 2}, Kind: k})
+		l.handleDoorEvent(ctx, lockio.Event{Door: lockio.Door{Board: 1, Channel: 2}, Kind: k})
 	}
 	db.View(ctx, func(tx *storage.Tx) error {
 		evs, _ := tx.Events(0, 10)
@@ -277,7 +277,9 @@ func TestForcedOpenIsAnAlert(t *testing.T) {
 		}
 		return nil
 	})
-	if len(heard) != 2 {
-		t.Fatalf("listeners heard %v", heard)
+	for _, want := range []app.NoticeKind{app.NoticeForcedOpen, app.NoticeClosed} {
+		if n := <-sub; n.Kind != want || n.Door.ID != 2 {
+			t.Fatalf("notice %v of door %d, want %v of door 2", n.Kind, n.Door.ID, want)
+		}
 	}
 }

@@ -23,7 +23,7 @@ const openAlertScan = 1000
 // limits reached since they were last cleared, then the alert events no
 // one acknowledged, newest first, up to limit; more counts the rest.
 func (s *Staff) OpenAlerts(ctx context.Context, limit int) ([]app.Alert, int, error) {
-	guess, err := s.GuessAlerts(ctx)
+	guess, err := s.guessAlerts(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -102,7 +102,7 @@ func (s *Staff) AckAlerts(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("core: acknowledge alerts: %w", err)
 	}
-	return s.ClearGuessAlerts(ctx)
+	return s.clearGuessAlerts(ctx)
 }
 
 // alertsSeen is the newest acknowledged alert's sequence number, 0: none.

@@ -32,7 +32,7 @@ func TestOpenAlertsUntilAcknowledged(t *testing.T) {
 	}
 	logAlert(app.EvAlertForcedOpen, 7)
 	logAlert(app.EvAlertDidNot, 3)
-	attack(t, l, clock, 10*time.Minute, 0, 0, func(c string) error { _, err := l.StartPickup(ctx, c); return err })
+	attack(t, l, clock, 10*time.Minute, 0, 0, func(c string) error { _, err := l.PickupByCode(ctx, c); return err })
 
 	as, more, err := st.OpenAlerts(ctx, 2)
 	if err != nil {

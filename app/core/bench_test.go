@@ -211,7 +211,7 @@ func BenchmarkPickup(b *testing.B) {
 	l, s := benchLocker(b)
 	ctx := context.Background()
 	timed(b, s, func(code string, _ int64) error {
-		_, err := l.StartPickup(ctx, code)
+		_, err := l.PickupByCode(ctx, code)
 		return err
 	})
 }

@@ -55,7 +55,8 @@ type Booked struct {
 
 // Book reserves the smallest free fitting door for a parcel (or a return).
 // Errors: ErrBadBooking, ErrBadSize, ErrNoFreeDoor.
-func (l *Locker) Book(ctx context.Context, b Booking) (Booked, error) {
+func (bo *Office) Book(ctx context.Context, b Booking) (Booked, error) {
+	l := bo.l
 	b.ParcelRef = strings.TrimSpace(b.ParcelRef)
 	if b.ParcelRef == "" || len(b.ParcelRef) > 128 {
 		return Booked{}, fmt.Errorf("%w: parcel reference required (at most 128 bytes)", app.ErrBadBooking)
@@ -187,7 +188,7 @@ func (l *Locker) bookingToken(r storage.Rent, o Options) string {
 }
 
 // Rent returns one rent. ErrNotFound if there is none.
-func (l *Locker) Rent(ctx context.Context, id int64) (Rent, error) {
+func (l *Locker) rent(ctx context.Context, id int64) (Rent, error) {
 	var r Rent
 	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
 		r, err = tx.Rent(id)
@@ -197,7 +198,7 @@ func (l *Locker) Rent(ctx context.Context, id int64) (Rent, error) {
 }
 
 // Rents lists rents matching f, in id order (page with f.AfterID).
-func (l *Locker) Rents(ctx context.Context, f RentFilter) ([]Rent, error) {
+func (l *Locker) rents(ctx context.Context, f RentFilter) ([]Rent, error) {
 	var out []Rent
 	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
 		out, err = tx.Rents(f)
@@ -209,7 +210,8 @@ func (l *Locker) Rents(ctx context.Context, f RentFilter) ([]Rent, error) {
 // Cancel cancels a reserved booking whose door was never opened, freeing
 // the door. Errors: ErrNotFound, ErrAlreadyStored (and the other state
 // errors), ErrDropStarted.
-func (l *Locker) Cancel(ctx context.Context, id int64) error {
+func (bo *Office) Cancel(ctx context.Context, id int64) error {
+	l := bo.l
 	return l.cancel(ctx, id, "backoffice", "", false)
 }
 
@@ -248,15 +250,16 @@ func (l *Locker) cancel(ctx context.Context, id int64, actor, why string, evenSt
 // office's request (the app flow) and marks it collected. It is off unless
 // the operator enabled it; rate limiting is the API's. Errors: ErrRemoteOff,
 // ErrNotFound, the state errors, ErrOutOfService, ErrDoorDidNotOpen.
-func (l *Locker) RemoteOpen(ctx context.Context, rentID int64) (Door, error) {
-	o, err := l.Rules(ctx)
+func (bo *Office) RemoteOpen(ctx context.Context, rentID int64) (Door, error) {
+	l := bo.l
+	o, err := l.currentRules(ctx)
 	if err != nil {
 		return Door{}, err
 	}
 	if !o.RemoteOpen {
 		return Door{}, app.ErrRemoteOff
 	}
-	r, err := l.Rent(ctx, rentID)
+	r, err := l.rent(ctx, rentID)
 	if err != nil {
 		return Door{}, err
 	}
@@ -264,8 +267,8 @@ func (l *Locker) RemoteOpen(ctx context.Context, rentID int64) (Door, error) {
 		return Door{}, app.ErrNotPickup
 	}
 	p := &Pickup{l: l, actor: "remote", reason: string(app.PurposePickupRemote), pending: []storage.Rent{r}}
-	if err := p.Next(ctx); err != nil {
+	if err := p.next(ctx); err != nil {
 		return Door{}, err
 	}
-	return p.Door, nil
+	return p.door, nil
 }

@@ -36,7 +36,7 @@ func (k PayloadKind) String() string {
 	return "payload(?)"
 }
 
-// Payload is a classified text. Classify checks a token's signature,
+// Payload is a classified text. payloadOf checks a token's signature,
 // expiry and (operator tokens) locker scope, so Err tells a forged, stale
 // or misplaced token apart; it does not look anything up in the store, so
 // revocation is checked where a token is used.
@@ -52,9 +52,13 @@ type Payload struct {
 	Format string // for foreign payloads: "EAN-13", "EAN-8", "UPC-A", "GTIN-14", "URL", "text"
 }
 
-// Classify tells what text is: one of our codes or tokens, or something
-// foreign such as a product's EAN barcode.
-func (l *Locker) Classify(text string) Payload {
+// Recognize tells what a scanned or typed text is, without looking
+// anything up and without counting it.
+func (l *Locker) Recognize(text string) app.ScanKind { return appScanKind(l.payloadOf(text).Kind) }
+
+// payloadOf tells what text is: one of our codes or tokens, with what
+// they carry, or something foreign such as a product's EAN barcode.
+func (l *Locker) payloadOf(text string) Payload {
 	return classify(l.tokenKey, l.verifier, text, l.db.Now())
 }
 

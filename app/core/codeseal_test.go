@@ -63,7 +63,7 @@ func TestWalkInCodeSealedForItsCarrier(t *testing.T) {
 	ctx := context.Background()
 	key, other := carrier.GenerateKey(), carrier.GenerateKey()
 	l, _, locks := sealLocker(t, t.TempDir(), map[string]carrier.PublicKey{"TEST": key.Public(), "OTHER": other.Public()})
-	c, err := l.CourierLogin(ctx, courierToken(l, "c1", time.Hour))
+	c, err := l.LoginCourier(ctx, courierToken(l, "c1", time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,15 +71,15 @@ func TestWalkInCodeSealedForItsCarrier(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !d.CodeSealed() {
+	if !d.(*DropOff).CodeSealed() {
 		t.Fatal("CodeSealed is false with the carrier's key configured")
 	}
-	first := d.Door
-	if err := d.Larger(ctx); err != nil {
+	first := openedDoor(d)
+	if _, err := d.Larger(ctx); err != nil {
 		t.Fatal(err)
 	}
 	locks.shut(address(first))
-	l.Tick(ctx)
+	l.tick(ctx)
 	dropIn(t, locks, d)
 
 	e := storedEvent(t, l, d.Rent().ID)
@@ -99,8 +99,8 @@ func TestWalkInCodeSealedForItsCarrier(t *testing.T) {
 			t.Fatalf("event %d (%s) carries a code too", ev.Seq, ev.Kind)
 		}
 	}
-	if p, err := l.StartPickup(ctx, got.Code); err != nil || p.Door.ID != d.Door.ID {
-		t.Fatalf("pickup with the opened code: %v, %v; want door %d", p, err, d.Door.ID)
+	if p, err := l.PickupByCode(ctx, got.Code); err != nil || openedDoor(p).ID != openedDoor(d).ID {
+		t.Fatalf("pickup with the opened code: %v, %v; want door %d", p, err, openedDoor(d).ID)
 	}
 	checkInvariants(t, l)
 }
@@ -110,7 +110,7 @@ func TestWalkInCodeSealedForItsCarrier(t *testing.T) {
 func TestWalkInWithoutCarrierKey(t *testing.T) {
 	ctx := context.Background()
 	l, _, locks := sealLocker(t, t.TempDir(), map[string]carrier.PublicKey{"OTHER": carrier.GenerateKey().Public()})
-	c, err := l.CourierLogin(ctx, courierToken(l, "c1", time.Hour))
+	c, err := l.LoginCourier(ctx, courierToken(l, "c1", time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestWalkInWithoutCarrierKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.CodeSealed() {
+	if d.(*DropOff).CodeSealed() {
 		t.Fatal("CodeSealed without a key for the carrier")
 	}
 	dropIn(t, locks, d)
@@ -126,7 +126,7 @@ func TestWalkInWithoutCarrierKey(t *testing.T) {
 	if e.CodeFor != "TEST" || e.CodeSealed != nil || !strings.Contains(e.Detail, "no code sent") {
 		t.Fatalf("rent.stored = %+v, want carrier TEST, nothing sealed, and saying so", e)
 	}
-	if p, err := l.StartPickup(ctx, d.Code()); err != nil || p.Door.ID != d.Door.ID {
+	if p, err := l.PickupByCode(ctx, d.Code()); err != nil || openedDoor(p).ID != openedDoor(d).ID {
 		t.Fatalf("pickup with the screen's code: %v, %v", p, err)
 	}
 	checkInvariants(t, l)
@@ -137,17 +137,17 @@ func TestWalkInWithoutCarrierKey(t *testing.T) {
 func TestBookedDropOffCarriesNoCode(t *testing.T) {
 	ctx := context.Background()
 	l, _, locks := sealLocker(t, t.TempDir(), map[string]carrier.PublicKey{"TEST": carrier.GenerateKey().Public()})
-	b, err := l.Book(ctx, Booking{Size: "S", ParcelRef: "B-1"})
+	b, err := l.Office().Book(ctx, Booking{Size: "S", ParcelRef: "B-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := l.CourierLogin(ctx, courierToken(l, "c1", time.Hour))
+	c, _ := l.LoginCourier(ctx, courierToken(l, "c1", time.Hour))
 	d, err := c.DropBooked(ctx, "B-1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	dropIn(t, locks, d)
-	if e := storedEvent(t, l, b.Rent.ID); e.CodeFor != "" || e.CodeSealed != nil || d.CodeSealed() {
+	if e := storedEvent(t, l, b.Rent.ID); e.CodeFor != "" || e.CodeSealed != nil || d.(*DropOff).CodeSealed() {
 		t.Fatalf("a booked drop-off's rent.stored = %+v", e)
 	}
 }
@@ -157,7 +157,7 @@ func TestBookedDropOffCarriesNoCode(t *testing.T) {
 func TestCancelledWalkInDropsItsSeal(t *testing.T) {
 	ctx := context.Background()
 	l, db, locks := sealLocker(t, t.TempDir(), map[string]carrier.PublicKey{"TEST": carrier.GenerateKey().Public()})
-	c, _ := l.CourierLogin(ctx, courierToken(l, "c1", time.Hour))
+	c, _ := l.LoginCourier(ctx, courierToken(l, "c1", time.Hour))
 	var bad Door
 	db.View(ctx, func(tx *storage.Tx) (err error) { bad, err = tx.FreeDoor("S", false, nil); return err })
 	locks.fail[address(bad)] = &lockio.Error{Op: "unlock", Door: address(bad), Kind: lockio.ErrRefused, Err: lockio.ErrLockFailed}
@@ -194,12 +194,12 @@ func TestWalkInSealSurvivesARestart(t *testing.T) {
 	dir := t.TempDir()
 	keys := map[string]carrier.PublicKey{"TEST": key.Public()}
 	l, db, locks := sealLocker(t, dir, keys)
-	c, _ := l.CourierLogin(ctx, courierToken(l, "c1", time.Hour))
+	c, _ := l.LoginCourier(ctx, courierToken(l, "c1", time.Hour))
 	d, err := c.DropNew(ctx, "S", "W-4", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, door, rent := d.Code(), d.Door, d.Rent().ID
+	code, door, rent := d.Code(), openedDoor(d), d.Rent().ID
 
 	// The same store and boards, a fresh engine: what main does at start.
 	l2 := New(db, locks, []byte("0123456789abcdef0123456789abcdef"),
@@ -209,13 +209,13 @@ func TestWalkInSealSurvivesARestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	locks.shut(address(door))
-	l2.Tick(ctx)
+	l2.tick(ctx)
 	e := storedEvent(t, l2, rent)
 	got, err := key.Open(e.CodeSealed)
 	if err != nil || got.Code != FormatCode(code) || got.RentID != rent {
 		t.Fatalf("after a restart the carrier opens %+v, %v; want %s for rent %d", got, err, FormatCode(code), rent)
 	}
-	if p, err := l2.StartPickup(ctx, got.Code); err != nil || p.Door.ID != door.ID {
+	if p, err := l2.PickupByCode(ctx, got.Code); err != nil || openedDoor(p).ID != door.ID {
 		t.Fatalf("pickup with the opened code: %v, %v", p, err)
 	}
 }
@@ -229,7 +229,7 @@ func TestWalkInCodeNotInTheDatabaseFile(t *testing.T) {
 		sub := filepath.Join(dir, strings.Repeat("k", len(keys)))
 		os.Mkdir(sub, 0o700)
 		l, db, locks := sealLocker(t, sub, keys)
-		c, _ := l.CourierLogin(ctx, courierToken(l, "c1", time.Hour))
+		c, _ := l.LoginCourier(ctx, courierToken(l, "c1", time.Hour))
 		var codes []string
 		for i := range 4 {
 			d, err := c.DropNew(ctx, "S", "W-5-"+string(rune('a'+i)), false)

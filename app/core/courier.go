@@ -6,28 +6,56 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"pudo/app"
 	"pudo/storage"
 )
 
-// Courier is a courier signed in with the operator's courier token.
+// Courier is a courier signed in with the operator's courier token: one
+// visit's round of drop-offs, take-backs and returns, the contract's
+// app.CourierRound. Its methods are safe for concurrent use.
 type Courier struct {
 	l       *Locker
-	ID      string
-	Carrier string
+	id      string
+	carrier string
+
+	mu      sync.Mutex // protects following
+	takes   map[int64]takeRecord
+	retried map[int64]bool // rents whose one retry was used
 }
 
-func (c *Courier) actor() string { return "courier:" + c.ID }
+var _ app.CourierRound = (*Courier)(nil)
 
-// CourierLogin signs a courier in by a scanned courier token, signed by the
-// operator for this locker (see package cred). Errors: ErrBadToken (a
+// takeRecord is what a take-back's retry needs to open the door again.
+type takeRecord struct {
+	rentID  int64
+	kind    storage.RentKind
+	from    storage.RentState
+	purpose app.Purpose
+}
+
+// Courier is the courier's id.
+func (c *Courier) Courier() string { return c.id }
+
+func (c *Courier) actor() string { return "courier:" + c.id }
+
+// LoginCourier signs a courier in by a scanned courier token, signed by the
+// operator for this locker (see package cred). Errors: app.ErrBadToken (a
 // forged token, another operator's, a locker-signed one of old),
-// ErrTokenNotHere and ErrTokenRevoked (both wrap ErrBadToken),
-// ErrTokenExpired. A signature cannot be guessed, so a bad token is
+// ErrTokenNotHere and ErrTokenRevoked (both wrap app.ErrBadToken),
+// app.ErrTokenExpired. A signature cannot be guessed, so a bad token is
 // logged, not counted, and never waits for a typed-code pause.
-func (l *Locker) CourierLogin(ctx context.Context, token string) (*Courier, error) {
-	p := l.Classify(token)
+func (l *Locker) LoginCourier(ctx context.Context, token string) (app.CourierRound, error) {
+	c, err := l.loginCourier(ctx, token)
+	if c == nil {
+		return nil, err
+	}
+	return c, err
+}
+
+func (l *Locker) loginCourier(ctx context.Context, token string) (*Courier, error) {
+	p := l.payloadOf(token)
 	if p.Kind != PayloadCourierToken {
 		return nil, app.ErrBadToken
 	}
@@ -44,7 +72,7 @@ func (l *Locker) CourierLogin(ctx context.Context, token string) (*Courier, erro
 		if refused != nil {
 			ev.Kind, ev.Detail = string(app.EvCourierRefused), strings.TrimSpace(ev.Detail+" "+refused.Error())
 		} else {
-			c = &Courier{l: l, ID: p.Cred.Subject, Carrier: p.Cred.Carrier}
+			c = &Courier{l: l, id: p.Cred.Subject, carrier: p.Cred.Carrier}
 		}
 		_, err := tx.Append(ev)
 		return err
@@ -59,34 +87,73 @@ func (l *Locker) CourierLogin(ctx context.Context, token string) (*Courier, erro
 }
 
 // Expired lists the parcels waiting to be taken back.
-func (c *Courier) Expired(ctx context.Context) ([]Rent, error) {
-	return c.l.Rents(ctx, RentFilter{State: string(storage.RentExpired), Kind: string(storage.KindDelivery), Limit: 1000})
+func (c *Courier) Expired(ctx context.Context) ([]app.Rent, error) {
+	rs, err := c.l.rents(ctx, storage.RentFilter{State: string(storage.RentExpired), Kind: string(storage.KindDelivery), Limit: 1000})
+	return appRents(rs), err
 }
 
 // Returns lists the returns waiting for a courier.
-func (c *Courier) Returns(ctx context.Context) ([]Rent, error) {
-	return c.l.Rents(ctx, RentFilter{State: string(storage.RentStored), Kind: string(storage.KindReturn), Limit: 1000})
+func (c *Courier) Returns(ctx context.Context) ([]app.Rent, error) {
+	rs, err := c.l.rents(ctx, storage.RentFilter{State: string(storage.RentStored), Kind: string(storage.KindReturn), Limit: 1000})
+	return appRents(rs), err
 }
 
 // TakeBack opens an expired parcel's door; the rent is reclaimed when the
 // sensor sees the door open.
-func (c *Courier) TakeBack(ctx context.Context, rentID int64) (Door, error) {
-	return c.take(ctx, rentID, storage.KindDelivery, storage.RentExpired, storage.RentReclaimed, "reclaim")
+func (c *Courier) TakeBack(ctx context.Context, rentID int64) (app.Opening, error) {
+	return c.take(ctx, rentID, storage.KindDelivery, storage.RentExpired, app.PurposeReclaim)
 }
 
 // CollectReturn opens a stored return's door; the rent is collected when
 // the sensor sees the door open.
-func (c *Courier) CollectReturn(ctx context.Context, rentID int64) (Door, error) {
-	return c.take(ctx, rentID, storage.KindReturn, storage.RentStored, storage.RentCollected, "return.collect")
+func (c *Courier) CollectReturn(ctx context.Context, rentID int64) (app.Opening, error) {
+	return c.take(ctx, rentID, storage.KindReturn, storage.RentStored, app.PurposeReturnCollect)
 }
 
-func (c *Courier) take(ctx context.Context, rentID int64, kind storage.RentKind, from, to storage.RentState, reason string) (Door, error) {
-	res, err := c.takeOpening(ctx, rentID, kind, from, reason)
-	return res.door, err
+// take opens the door of a rent the courier takes out, and keeps what its
+// one retry needs.
+func (c *Courier) take(ctx context.Context, rentID int64, kind storage.RentKind, from storage.RentState, p app.Purpose) (app.Opening, error) {
+	res, err := c.takeOpening(ctx, rentID, kind, from, string(p))
+	if res.opening.ID != 0 {
+		c.mu.Lock()
+		if c.takes == nil {
+			c.takes = map[int64]takeRecord{}
+		}
+		c.takes[res.opening.ID] = takeRecord{rentID: rentID, kind: kind, from: from, purpose: p}
+		c.mu.Unlock()
+	}
+	return res.opening, err
+}
+
+// DidNotOpen weighs the courier's report on a take-back or return door;
+// each rent gets one retry of its door.
+func (c *Courier) DidNotOpen(ctx context.Context, openingID int64) (app.Verdict, error) {
+	o, err := c.l.openingNow(ctx, openingID)
+	if err != nil {
+		return app.Verdict{}, err
+	}
+	c.mu.Lock()
+	t, ok := c.takes[openingID]
+	retried := c.retried[t.rentID]
+	c.mu.Unlock()
+	var retry retryFunc
+	if ok && !retried {
+		retry = func(ctx context.Context) (app.VerdictKind, app.Opening, error) {
+			c.mu.Lock()
+			if c.retried == nil {
+				c.retried = map[int64]bool{}
+			}
+			c.retried[t.rentID] = true
+			c.mu.Unlock()
+			ro, err := c.take(ctx, t.rentID, t.kind, t.from, t.purpose)
+			return app.VerdictRetried, ro, err
+		}
+	}
+	return c.l.weigh(ctx, c.actor(), o, retry)
 }
 
 func (c *Courier) takeOpening(ctx context.Context, rentID int64, kind storage.RentKind, from storage.RentState, reason string) (opened, error) {
-	r, err := c.l.Rent(ctx, rentID)
+	r, err := c.l.rent(ctx, rentID)
 	if err != nil {
 		return opened{}, err
 	}
@@ -109,15 +176,19 @@ func (c *Courier) takeOpening(ctx context.Context, rentID int64, kind storage.Re
 // DropBooked opens the reserved door of a booked parcel whose label the
 // courier scanned. If the booked door is out of service the parcel gets
 // another free door of at least its size. On ErrDoorDidNotOpen the DropOff
-// is returned too, for Retry. Errors: ErrUnknownParcel, ErrAlreadyStored,
-// ErrNoFreeDoor, ErrDoorDidNotOpen.
-func (c *Courier) DropBooked(ctx context.Context, parcelRef string) (*DropOff, error) {
+// is returned too, for its DidNotOpen. Errors: app.ErrUnknownParcel,
+// app.ErrAlreadyStored, app.ErrNoFreeDoor, and the opening's.
+func (c *Courier) DropBooked(ctx context.Context, parcelRef string) (app.DropOff, error) {
+	return dropOff(c.dropBooked(ctx, parcelRef))
+}
+
+func (c *Courier) dropBooked(ctx context.Context, parcelRef string) (*DropOff, error) {
 	if err := c.l.outOfOrder(); err != nil {
 		return nil, err
 	}
 	var r storage.Rent
 	err := c.l.db.Update(ctx, func(tx *storage.Tx) error {
-		rs, err := tx.Rents(RentFilter{ParcelRef: parcelRef, Kind: string(storage.KindDelivery), Limit: 1000})
+		rs, err := tx.Rents(storage.RentFilter{ParcelRef: parcelRef, Kind: string(storage.KindDelivery), Limit: 1000})
 		if err != nil {
 			return err
 		}
@@ -137,7 +208,7 @@ func (c *Courier) DropBooked(ctx context.Context, parcelRef string) (*DropOff, e
 	if err != nil {
 		return nil, fmt.Errorf("core: drop off: %w", err)
 	}
-	d := &DropOff{l: c.l, actor: c.actor(), courier: c.ID, rent: r}
+	d := &DropOff{l: c.l, actor: c.actor(), courier: c.id, rent: r}
 	return d.first(ctx)
 }
 
@@ -146,16 +217,20 @@ func (c *Courier) DropBooked(ctx context.Context, parcelRef string) (*DropOff, e
 // for the recipient, handed out once by DropOff.Code. Sealed for the
 // courier's carrier (Options.CarrierKeys), the code goes to the carrier's
 // back office with the event that stores the rent (see sealCode). On
-// ErrDoorDidNotOpen the DropOff is returned too, for Retry.
-// Errors: ErrBadSize, ErrNoFreeDoor, ErrDoorDidNotOpen.
-func (c *Courier) DropNew(ctx context.Context, size, parcelRef string, preferLow bool) (*DropOff, error) {
+// *app.DidNotOpenError the DropOff is returned too, for its DidNotOpen.
+// Errors: app.ErrBadSize, app.ErrNoFreeDoor, and the opening's.
+func (c *Courier) DropNew(ctx context.Context, size app.Size, parcelRef string, preferLow bool) (app.DropOff, error) {
+	return dropOff(c.dropNew(ctx, string(size), parcelRef, preferLow))
+}
+
+func (c *Courier) dropNew(ctx context.Context, size, parcelRef string, preferLow bool) (*DropOff, error) {
 	if storage.SizeRank(size) < 0 {
 		return nil, fmt.Errorf("%w %q", app.ErrBadSize, size)
 	}
 	if err := c.l.outOfOrder(); err != nil {
 		return nil, err
 	}
-	d := &DropOff{l: c.l, actor: c.actor(), courier: c.ID, preferLow: preferLow}
+	d := &DropOff{l: c.l, actor: c.actor(), courier: c.id, preferLow: preferLow}
 	err := c.l.db.Update(ctx, func(tx *storage.Tx) error {
 		door, err := freeDoor(tx, size, preferLow, c.l.downDoors())
 		if err != nil {
@@ -165,14 +240,14 @@ func (c *Courier) DropNew(ctx context.Context, size, parcelRef string, preferLow
 			return err
 		}
 		if d.rent, err = tx.CreateRent(storage.NewRent{DoorID: door.ID, State: storage.RentReserved,
-			Kind: storage.KindDelivery, ParcelRef: parcelRef, Courier: c.ID, PickupMAC: codeMAC(c.l.secret, d.code)}); err != nil {
+			Kind: storage.KindDelivery, ParcelRef: parcelRef, Courier: c.id, PickupMAC: codeMAC(c.l.secret, d.code)}); err != nil {
 			return err
 		}
-		if d.sealed, err = c.l.sealCode(tx, c.Carrier, d.rent.ID, d.code); err != nil {
+		if d.sealed, err = c.l.sealCode(tx, c.carrier, d.rent.ID, d.code); err != nil {
 			return err
 		}
 		_, err = tx.Append(storage.Event{Actor: c.actor(), Kind: string(app.EvRentReserved), DoorID: door.ID, RentID: d.rent.ID,
-			Detail: "walk-in size=" + door.Size + " carrier=" + c.Carrier})
+			Detail: "walk-in size=" + door.Size + " carrier=" + c.carrier})
 		return err
 	})
 	if err != nil {

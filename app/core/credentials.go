@@ -25,7 +25,8 @@ var ErrStaleRevocations = errors.New("core: revocation list is not newer than th
 // restarts. A list applies only over an older version; the same version
 // again is a no-op, so a resent push is harmless. Errors: ErrStaleRevocations,
 // cred.ErrBadRevocations.
-func (l *Locker) SetRevocations(ctx context.Context, list cred.Revocations) error {
+func (bo *Office) SetRevocations(ctx context.Context, list cred.Revocations) error {
+	l := bo.l
 	if err := list.Check(); err != nil {
 		return err
 	}
@@ -54,7 +55,8 @@ func (l *Locker) SetRevocations(ctx context.Context, list cred.Revocations) erro
 
 // Revocations returns the revocation list applied (Version 0 when none
 // was), so the fleet link can tell the operator which version it holds.
-func (l *Locker) Revocations(ctx context.Context) (list cred.Revocations, err error) {
+func (bo *Office) Revocations(ctx context.Context) (list cred.Revocations, err error) {
+	l := bo.l
 	err = l.db.View(ctx, func(tx *storage.Tx) (err error) {
 		list, err = loadRevocations(tx)
 		return err
@@ -101,7 +103,7 @@ func credDetail(c cred.Claims) string {
 // ErrTokenRevoked), ErrTokenExpired, and *LockedOutError while wrong PINs
 // with this badge keep it paused.
 func (l *Locker) CheckStaffBadge(ctx context.Context, badge string) (name string, err error) {
-	p := l.Classify(badge)
+	p := l.payloadOf(badge)
 	if p.Kind != PayloadStaffBadge {
 		return "", app.ErrBadToken
 	}
@@ -169,7 +171,7 @@ func (l *Locker) StaffBadgeLogin(ctx context.Context, badge, pin string) (*Staff
 	if refused != nil {
 		return nil, refused
 	}
-	return &Staff{l: l, id: m.ID, Name: m.Name}, nil
+	return &Staff{l: l, id: m.ID, name: m.Name}, nil
 }
 
 func (l *Locker) auditBadge(ctx context.Context, name, kind, detail string) {

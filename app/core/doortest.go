@@ -28,7 +28,7 @@ type doorTest struct {
 // TestEmptyDoors starts "test empty doors" after asking the PIN again:
 // every door with no rent and no opening in progress whose board answers.
 func (s *Staff) TestEmptyDoors(ctx context.Context, pin string) (app.DoorTest, error) {
-	if err := s.recheck(ctx, pin); err != nil {
+	if err := s.ConfirmPIN(ctx, pin); err != nil {
 		return nil, err
 	}
 	doors, err := s.l.appDoorStates(ctx)

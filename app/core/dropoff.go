@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"pudo/app"
 	"pudo/lockio"
@@ -13,18 +14,40 @@ import (
 // DropOff is one parcel going into one door: a courier's delivery or a
 // shopper's return. Its rent stays reserved until the engine saw the door
 // open and then close: then it is stored, whatever the person tapped, so
-// a parcel is never in a door without a stored rent.
+// a parcel is never in a door without a stored rent. It is the contract's
+// app.DropOff; its methods are safe for concurrent use, each step taken in
+// turn.
 type DropOff struct {
 	l         *Locker
 	actor     string
 	courier   string // "" for a shopper's return
-	rent      storage.Rent
 	code      string // walk-in pickup code, handed out once
 	sealed    bool   // code sealed for the carrier's back office
 	preferLow bool
-	retried   bool        // the one retry of the same door was used
-	Door      Door        // the door opened last
-	Opening   app.Opening // its opening, as it stood when its call returned
+
+	mu      sync.Mutex // serialises the steps; protects following
+	rent    storage.Rent
+	retried bool         // the one retry of the same door was used
+	door    storage.Door // the door opened last
+	opened  app.Opening  // its opening, as it stood when its call returned
+}
+
+var _ app.DropOff = (*DropOff)(nil)
+
+// dropOff hands d out as the contract's DropOff: none is a nil interface,
+// never a nil *DropOff inside one.
+func dropOff(d *DropOff, err error) (app.DropOff, error) {
+	if d == nil {
+		return nil, err
+	}
+	return d, err
+}
+
+// Opening is the door's opening as the engine knows it now.
+func (d *DropOff) Opening() app.Opening {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.l.current(d.opened)
 }
 
 // Code is the pickup code of a walk-in drop-off, canonical (show it with
@@ -41,7 +64,11 @@ func (d *DropOff) Code() string { return d.code }
 func (d *DropOff) CodeSealed() bool { return d.sealed }
 
 // Rent is the rent being dropped, as last seen.
-func (d *DropOff) Rent() Rent { return d.rent }
+func (d *DropOff) Rent() app.Rent {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return appRent(d.rent)
+}
 
 // first starts the opening of the rent's door and hands d out once the
 // opening started, even when it did not open, so that the person's report
@@ -51,7 +78,7 @@ func (d *DropOff) Rent() Rent { return d.rent }
 // reserved for a later attempt.
 func (d *DropOff) first(ctx context.Context) (*DropOff, error) {
 	err := d.openDoor(ctx)
-	if d.Opening.ID != 0 {
+	if d.opened.ID != 0 {
 		return d, err
 	}
 	if !d.rent.Booked && d.rent.Kind == storage.KindDelivery {
@@ -83,7 +110,7 @@ func (d *DropOff) openDoor(ctx context.Context) error {
 		},
 	})
 	if res.opening.ID != 0 {
-		d.Door, d.Opening = res.door, res.opening
+		d.door, d.opened = res.door, res.opening
 	}
 	return err
 }
@@ -92,8 +119,10 @@ func (d *DropOff) openDoor(ctx context.Context) error {
 // ("door too small") and opens it. The first door is left to its own
 // opening: seen open, it is free again once closed (the courier took the
 // parcel back out); not settled, it stays out of assignment until it is.
-// Errors: ErrNoFreeDoor and the opening's.
-func (d *DropOff) Larger(ctx context.Context) error {
+// Errors: app.ErrNoFreeDoor and the opening's.
+func (d *DropOff) Larger(ctx context.Context) (app.Opening, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	err := d.l.db.Update(ctx, func(tx *storage.Tx) error {
 		cur, err := tx.Door(d.rent.DoorID)
 		if err != nil {
@@ -109,22 +138,26 @@ func (d *DropOff) Larger(ctx context.Context) error {
 		return moveDoor(tx, &d.rent, cur, storage.Sizes[rank], d.preferLow, d.actor, "larger door", d.l.downDoors())
 	})
 	if err != nil {
-		return fmt.Errorf("core: larger door: %w", err)
+		return d.opened, fmt.Errorf("core: larger door: %w", err)
 	}
 	d.retried = false
-	return d.openDoor(ctx)
+	err = d.openDoor(ctx)
+	return d.opened, err
 }
 
 // Another moves the parcel to another free door of the same size and opens
 // it: "door too small" where no larger door is free (the largest size, or
 // every larger door taken). The first door is left as with Larger.
-// Errors: ErrNoFreeDoor and the opening's.
-func (d *DropOff) Another(ctx context.Context) error {
+// Errors: app.ErrNoFreeDoor and the opening's.
+func (d *DropOff) Another(ctx context.Context) (app.Opening, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	if err := d.sameSize(ctx, "door too small, no larger one free"); err != nil {
-		return fmt.Errorf("core: another door: %w", err)
+		return d.opened, fmt.Errorf("core: another door: %w", err)
 	}
 	d.retried = false
-	return d.openDoor(ctx)
+	err := d.openDoor(ctx)
+	return d.opened, err
 }
 
 // sameSize moves the still reserved parcel to another free door of its
@@ -149,8 +182,10 @@ func (d *DropOff) sameSize(ctx context.Context, why string) error {
 // An opening not settled yet cannot be withdrawn from (*BeingOpenedError):
 // the door may still open.
 func (d *DropOff) Withdraw(ctx context.Context) error {
-	if d.Opening.ID != 0 {
-		o, err := d.l.openingNow(ctx, d.Opening.ID)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.opened.ID != 0 {
+		o, err := d.l.openingNow(ctx, d.opened.ID)
 		if err != nil {
 			return err
 		}
@@ -173,7 +208,9 @@ func (d *DropOff) Withdraw(ctx context.Context) error {
 // retry goes to the same door once, then to another free door of at least
 // the same size.
 func (d *DropOff) DidNotOpen(ctx context.Context) (app.Verdict, error) {
-	o, err := d.l.openingNow(ctx, d.Opening.ID)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	o, err := d.l.openingNow(ctx, d.opened.ID)
 	if err != nil {
 		return app.Verdict{}, err
 	}
@@ -181,39 +218,32 @@ func (d *DropOff) DidNotOpen(ctx context.Context) (app.Verdict, error) {
 		if !d.retried {
 			d.retried = true
 			err := d.openDoor(ctx)
-			return app.VerdictRetried, d.Opening, err
+			return app.VerdictRetried, d.opened, err
 		}
 		if err := d.sameSize(ctx, "door did not open"); err != nil {
 			return 0, app.Opening{}, fmt.Errorf("core: other door: %w", err)
 		}
 		d.retried = false
 		err := d.openDoor(ctx)
-		return app.VerdictOtherDoor, d.Opening, err
+		return app.VerdictOtherDoor, d.opened, err
 	})
-}
-
-// Retry is DidNotOpen for callers that only want the retry.
-func (d *DropOff) Retry(ctx context.Context) error {
-	v, err := d.DidNotOpen(ctx)
-	if err != nil {
-		return err
-	}
-	if v.Kind == app.VerdictSupport {
-		return fmt.Errorf("%w: door %d: no retry left", app.ErrDoorDidNotOpen, v.Opening.DoorID)
-	}
-	if v.Opening.Outcome == app.OutcomeNotOpened {
-		return &app.DidNotOpenError{Opening: v.Opening}
-	}
-	return nil
 }
 
 // Done is the person saying the parcel is in. The rent is stored once its
 // door was seen open and is closed, which the engine does by itself when
 // the door closes; Done does it at once if the close is not yet told.
 // Errors: ErrDoorStillOpen (the sensor reads open, or cannot read),
-// *BeingOpenedError (the opening is unsettled), *DidNotOpenError.
-func (d *DropOff) Done(ctx context.Context) error {
-	r, err := d.l.Rent(ctx, d.rent.ID)
+// *BeingOpenedError (the opening is unsettled), *DidNotOpenError. It
+// returns the rent as it is then.
+func (d *DropOff) Done(ctx context.Context) (app.Rent, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	err := d.done(ctx)
+	return appRent(d.rent), err
+}
+
+func (d *DropOff) done(ctx context.Context) error {
+	r, err := d.l.rent(ctx, d.rent.ID)
 	if err != nil {
 		return err
 	}
@@ -221,7 +251,7 @@ func (d *DropOff) Done(ctx context.Context) error {
 		d.rent = r
 		return nil
 	}
-	o, err := d.l.openingNow(ctx, d.Opening.ID)
+	o, err := d.l.openingNow(ctx, d.opened.ID)
 	if err != nil {
 		return fmt.Errorf("core: drop-off done: %w", err)
 	}
@@ -231,7 +261,7 @@ func (d *DropOff) Done(ctx context.Context) error {
 	case o.Outcome == app.OutcomeNotOpened:
 		return &app.DidNotOpenError{Opening: o}
 	}
-	switch d.l.locks.Sensor(address(d.Door)) {
+	switch d.l.locks.Sensor(address(d.door)) {
 	case lockio.SensorOpen:
 		return app.ErrDoorStillOpen
 	case lockio.SensorUnknown:
@@ -240,7 +270,7 @@ func (d *DropOff) Done(ctx context.Context) error {
 	if lv := d.l.reg.closingRent(d.rent.ID); lv != nil {
 		d.l.storeOnClose(ctx, lv)
 	}
-	if d.rent, err = d.l.Rent(ctx, d.rent.ID); err != nil {
+	if d.rent, err = d.l.rent(ctx, d.rent.ID); err != nil {
 		return err
 	}
 	if d.rent.State != storage.RentStored {
@@ -255,16 +285,18 @@ func (d *DropOff) Done(ctx context.Context) error {
 // parcel may be inside. An opening not settled yet is left to settle: a
 // walk-in is cancelled then only if its door did not open.
 func (d *DropOff) Abandon(ctx context.Context) error {
-	if r, err := d.l.Rent(ctx, d.rent.ID); err != nil || r.State == storage.RentStored {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if r, err := d.l.rent(ctx, d.rent.ID); err != nil || r.State == storage.RentStored {
 		if err == nil {
 			err = app.ErrAlreadyStored
 		}
 		return fmt.Errorf("core: abandon drop-off: %w", err)
 	}
 	o := app.Opening{}
-	if d.Opening.ID != 0 {
+	if d.opened.ID != 0 {
 		var err error
-		if o, err = d.l.openingNow(ctx, d.Opening.ID); err != nil {
+		if o, err = d.l.openingNow(ctx, d.opened.ID); err != nil {
 			return err
 		}
 	}

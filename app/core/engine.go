@@ -88,42 +88,6 @@ func (l *Locker) availability(doors []storage.Door) app.Availability {
 	return av
 }
 
-// Recognize tells what a scanned or typed text is.
-func (l *Locker) Recognize(text string) app.ScanKind { return appScanKind(l.Classify(text).Kind) }
-
-// PickupByCode checks a typed code and opens the first door it owns.
-func (l *Locker) PickupByCode(ctx context.Context, code string) (app.Pickup, error) {
-	return pickupSession(l.StartPickup(ctx, code))
-}
-
-// PickupByScan is PickupByCode for a scanned text.
-func (l *Locker) PickupByScan(ctx context.Context, text string) (app.Pickup, error) {
-	return pickupSession(l.StartPickupScan(ctx, text))
-}
-
-// LoginCourier signs a courier in by a scanned courier token.
-func (l *Locker) LoginCourier(ctx context.Context, token string) (app.CourierRound, error) {
-	c, err := l.CourierLogin(ctx, token)
-	if err != nil {
-		return nil, err
-	}
-	return &courierRound{c: c}, nil
-}
-
-// BeginReturn starts a shopper's return.
-func (l *Locker) BeginReturn(ctx context.Context, text string) (app.DropOff, error) {
-	return dropSession(l.StartReturn(ctx, text))
-}
-
-// LoginStaff signs staff in by PIN.
-func (l *Locker) LoginStaff(ctx context.Context, pin string) (app.StaffSession, error) {
-	s, err := l.StaffLogin(ctx, pin)
-	if err != nil {
-		return nil, err
-	}
-	return &staffSession{s: s}, nil
-}
-
 // outOfOrder refuses a flow at its start while no door can open.
 func (l *Locker) outOfOrder() error {
 	if av := l.Availability(); av.OutOfOrder {

@@ -43,7 +43,7 @@ func TestEnginePickupThroughTheContract(t *testing.T) {
 
 	d := doors[parcels[0].DoorID-1]
 	locks.sensors = map[lockio.Door]lockio.Sensor{{Board: d.Board, Channel: d.Channel}: lockio.SensorOpen}
-	l.HandleDoorEvent(ctx, lockio.Event{Door: lockio.Door{Board: d.Board, Channel: d.Channel}, Kind: lockio.EventOpened})
+	l.handleDoorEvent(ctx, lockio.Event{Door: lockio.Door{Board: d.Board, Channel: d.Channel}, Kind: lockio.EventOpened})
 	var kinds []app.NoticeKind
 	for n := range notes {
 		kinds = append(kinds, n.Kind)
@@ -80,7 +80,7 @@ func TestEngineStaffPagesEventsNewestFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	for ch := range 3 {
-		l.HandleDoorEvent(ctx, lockio.Event{Door: lockio.Door{Board: 1, Channel: uint8(2 + ch)}, Kind: lockio.EventForcedOpen})
+		l.handleDoorEvent(ctx, lockio.Event{Door: lockio.Door{Board: 1, Channel: uint8(2 + ch)}, Kind: lockio.EventForcedOpen})
 	}
 	first, err := s.Events(ctx, 0, 2)
 	if err != nil || len(first) != 2 || first[0].Seq <= first[1].Seq {

@@ -30,7 +30,7 @@ func withClock(db *storage.DB) *fakeClock {
 
 func mustRent(t *testing.T, l *Locker, id int64) Rent {
 	t.Helper()
-	r, err := l.Rent(context.Background(), id)
+	r, err := l.Office().Rent(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestForeignScanIsNotCounted(t *testing.T) {
 	ctx := context.Background()
 	l, _, _ := newTestLocker(t)
 	for range 10 {
-		if _, err := l.StartPickupScan(ctx, "4006381333931"); !errors.Is(err, app.ErrForeign) {
+		if _, err := l.PickupByScan(ctx, "4006381333931"); !errors.Is(err, app.ErrForeign) {
 			t.Fatalf("EAN-13 scan: %v, want ErrForeign", err)
 		}
 	}
@@ -81,7 +81,7 @@ func TestClassify(t *testing.T) {
 		{"12345678", PayloadPickupCode, nil, ""}, // bad check digit: a (wrong) code
 	} {
 		t.Run(tt.in, func(t *testing.T) {
-			p := l.Classify(tt.in)
+			p := l.payloadOf(tt.in)
 			if p.Kind != tt.kind || !errors.Is(p.Err, tt.err) || p.Format != tt.format {
 				t.Fatalf("Classify(%q) = %v err=%v format=%q; want %v err=%v format=%q",
 					tt.in, p.Kind, p.Err, p.Format, tt.kind, tt.err, tt.format)
@@ -93,7 +93,7 @@ func TestClassify(t *testing.T) {
 func TestBookDropPickupByQR(t *testing.T) {
 	ctx := context.Background()
 	l, _, locks := newTestLocker(t)
-	b, err := l.Book(ctx, Booking{Size: "M", ParcelRef: "PK-1", RecipientRef: "r1"})
+	b, err := l.Office().Book(ctx, Booking{Size: "M", ParcelRef: "PK-1", RecipientRef: "r1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,29 +102,29 @@ func TestBookDropPickupByQR(t *testing.T) {
 		t.Fatalf("Book = %+v on door %+v", b, door)
 	}
 	// Too early: the parcel is not in yet.
-	if _, err := l.StartPickupScan(ctx, b.QR); !errors.Is(err, app.ErrNotStored) {
+	if _, err := l.PickupByScan(ctx, b.QR); !errors.Is(err, app.ErrNotStored) {
 		t.Fatalf("pickup before drop-off: %v", err)
 	}
-	c, err := l.CourierLogin(ctx, courierToken(l, "ups-1", time.Hour))
+	c, err := l.LoginCourier(ctx, courierToken(l, "ups-1", time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
 	d, err := c.DropBooked(ctx, "PK-1")
-	if err != nil || d.Door.ID != door.ID || d.Code() != "" {
+	if err != nil || openedDoor(d).ID != door.ID || d.Code() != "" {
 		t.Fatalf("DropBooked = %+v, %v", d, err)
 	}
 	dropIn(t, locks, d)
 	if _, err := c.DropBooked(ctx, "PK-1"); !errors.Is(err, app.ErrAlreadyStored) {
 		t.Fatalf("second drop: %v", err)
 	}
-	p, err := l.StartPickupScan(ctx, b.QR)
-	if err != nil || p.Door.ID != door.ID {
+	p, err := l.PickupByScan(ctx, b.QR)
+	if err != nil || openedDoor(p).ID != door.ID {
 		t.Fatalf("QR pickup = %v, %v", p, err)
 	}
 	if r := mustRent(t, l, b.Rent.ID); r.State != storage.RentCollected || r.Courier != "ups-1" {
 		t.Fatalf("rent after pickup: %+v", r)
 	}
-	if _, err := l.StartPickupScan(ctx, b.QR); !errors.Is(err, app.ErrAlreadyCollected) {
+	if _, err := l.PickupByScan(ctx, b.QR); !errors.Is(err, app.ErrAlreadyCollected) {
 		t.Fatalf("QR again: %v", err)
 	}
 	if len(locks.unlocked) != 2 {
@@ -135,11 +135,11 @@ func TestBookDropPickupByQR(t *testing.T) {
 func TestSharedCodeOpensEachParcel(t *testing.T) {
 	ctx := context.Background()
 	l, _, locks := newTestLocker(t)
-	c := &Courier{l: l, ID: "c"}
+	c := &Courier{l: l, id: "c"}
 	var code string
 	var first int64
 	for _, ref := range []string{"A", "B"} {
-		b, err := l.Book(ctx, Booking{Size: "S", ParcelRef: ref, RecipientRef: "r1", ShareCodeWith: first})
+		b, err := l.Office().Book(ctx, Booking{Size: "S", ParcelRef: ref, RecipientRef: "r1", ShareCodeWith: first})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,15 +154,15 @@ func TestSharedCodeOpensEachParcel(t *testing.T) {
 		}
 		dropIn(t, locks, d)
 	}
-	p, err := l.StartPickup(ctx, strings.ToLower(code))
+	p, err := l.PickupByCode(ctx, strings.ToLower(code))
 	if err != nil || p.Remaining() != 1 {
-		t.Fatalf("StartPickup = %v, %v", p, err)
+		t.Fatalf("PickupByCode = %v, %v", p, err)
 	}
-	firstDoor := p.Door.ID
-	if err := p.Next(ctx); err != nil || p.Remaining() != 0 || p.Door.ID == firstDoor {
-		t.Fatalf("Next = %v, door %d", err, p.Door.ID)
+	firstDoor := openedDoor(p).ID
+	if _, err := p.Next(ctx); err != nil || p.Remaining() != 0 || openedDoor(p).ID == firstDoor {
+		t.Fatalf("Next = %v, door %d", err, openedDoor(p).ID)
 	}
-	if err := p.Next(ctx); !errors.Is(err, app.ErrAlreadyCollected) {
+	if _, err := p.Next(ctx); !errors.Is(err, app.ErrAlreadyCollected) {
 		t.Fatalf("Next past the end: %v", err)
 	}
 }
@@ -182,18 +182,18 @@ func TestBookRefuses(t *testing.T) {
 		{"past deadline", Booking{Size: "S", ParcelRef: "x", ExpiresAt: time.Unix(1, 0)}, app.ErrBadBooking},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := l.Book(ctx, tt.b); !errors.Is(err, tt.want) {
+			if _, err := l.Office().Book(ctx, tt.b); !errors.Is(err, tt.want) {
 				t.Fatalf("Book = %v, want %v", err, tt.want)
 			}
 		})
 	}
 	// Every large door taken: no free door.
 	for range 5 {
-		if _, err := l.Book(ctx, Booking{Size: "L", ParcelRef: "big"}); err != nil {
+		if _, err := l.Office().Book(ctx, Booking{Size: "L", ParcelRef: "big"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := l.Book(ctx, Booking{Size: "L", ParcelRef: "big"}); !errors.Is(err, app.ErrNoFreeDoor) {
+	if _, err := l.Office().Book(ctx, Booking{Size: "L", ParcelRef: "big"}); !errors.Is(err, app.ErrNoFreeDoor) {
 		t.Fatalf("sixth large: %v", err)
 	}
 }
@@ -201,23 +201,23 @@ func TestBookRefuses(t *testing.T) {
 func TestCancelOnlyReserved(t *testing.T) {
 	ctx := context.Background()
 	l, _, locks := newTestLocker(t)
-	b, _ := l.Book(ctx, Booking{Size: "S", ParcelRef: "p"})
-	if err := l.Cancel(ctx, b.Rent.ID); err != nil {
+	b, _ := l.Office().Book(ctx, Booking{Size: "S", ParcelRef: "p"})
+	if err := l.Office().Cancel(ctx, b.Rent.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := l.Cancel(ctx, b.Rent.ID); !errors.Is(err, app.ErrCancelled) {
+	if err := l.Office().Cancel(ctx, b.Rent.ID); !errors.Is(err, app.ErrCancelled) {
 		t.Fatalf("cancel twice: %v", err)
 	}
-	b, _ = l.Book(ctx, Booking{Size: "S", ParcelRef: "q"})
-	d, _ := (&Courier{l: l, ID: "c"}).DropBooked(ctx, "q")
-	if err := l.Cancel(ctx, b.Rent.ID); !errors.Is(err, app.ErrDropStarted) {
+	b, _ = l.Office().Book(ctx, Booking{Size: "S", ParcelRef: "q"})
+	d, _ := (&Courier{l: l, id: "c"}).DropBooked(ctx, "q")
+	if err := l.Office().Cancel(ctx, b.Rent.ID); !errors.Is(err, app.ErrDropStarted) {
 		t.Fatalf("cancel during drop-off: %v", err)
 	}
 	dropIn(t, locks, d)
-	if err := l.Cancel(ctx, b.Rent.ID); !errors.Is(err, app.ErrAlreadyStored) {
+	if err := l.Office().Cancel(ctx, b.Rent.ID); !errors.Is(err, app.ErrAlreadyStored) {
 		t.Fatalf("cancel stored: %v", err)
 	}
-	if err := l.Cancel(ctx, 999); !errors.Is(err, app.ErrNotFound) {
+	if err := l.Office().Cancel(ctx, 999); !errors.Is(err, app.ErrNotFound) {
 		t.Fatalf("cancel unknown: %v", err)
 	}
 }
@@ -225,27 +225,27 @@ func TestCancelOnlyReserved(t *testing.T) {
 func TestWalkInLargerAndRetry(t *testing.T) {
 	ctx := context.Background()
 	l, db, locks := newTestLocker(t)
-	c := &Courier{l: l, ID: "c"}
+	c := &Courier{l: l, id: "c"}
 	d, err := c.DropNew(ctx, "S", "W-1", true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Door.Size != "M" || !d.Door.Low { // the demo has no low small door
-		t.Fatalf("preferLow S got %+v", d.Door)
+	if openedDoor(d).Size != "M" || !openedDoor(d).Low { // the demo has no low small door
+		t.Fatalf("preferLow S got %+v", openedDoor(d))
 	}
-	first := d.Door
-	if err := d.Larger(ctx); err != nil || d.Door.Size != "L" || !d.Door.Low || d.Rent().DoorID != d.Door.ID {
-		t.Fatalf("Larger = %v, door %+v", err, d.Door)
+	first := openedDoor(d)
+	if _, err := d.Larger(ctx); err != nil || openedDoor(d).Size != "L" || !openedDoor(d).Low || d.Rent().DoorID != openedDoor(d).ID {
+		t.Fatalf("Larger = %v, door %+v", err, openedDoor(d))
 	}
 	// The courier took the parcel back out of the small door and shut it:
 	// nothing is stored there, and it is free again.
 	locks.shut(address(first))
-	l.Tick(ctx)
+	l.tick(ctx)
 	if !isFree(t, db, first.ID) {
 		t.Fatal("the too-small door is not free again")
 	}
 	dropIn(t, locks, d)
-	if p, err := l.StartPickup(ctx, d.Code()); err != nil || p.Door.ID != d.Door.ID {
+	if p, err := l.PickupByCode(ctx, d.Code()); err != nil || openedDoor(p).ID != openedDoor(d).ID {
 		t.Fatalf("pickup by walk-in code: %v, %v", p, err)
 	}
 }
@@ -256,15 +256,15 @@ func TestWalkInLargerAndRetry(t *testing.T) {
 func TestWalkInDidNotOpenRetriesThenMoves(t *testing.T) {
 	ctx := context.Background()
 	l, db, locks := newTestLocker(t)
-	c := &Courier{l: l, ID: "c"}
+	c := &Courier{l: l, id: "c"}
 	var bad Door
 	db.View(ctx, func(tx *storage.Tx) (err error) { bad, err = tx.FreeDoor("S", false, nil); return err })
 	locks.fail[address(bad)] = &lockio.Error{Op: "unlock", Door: address(bad), Kind: lockio.ErrRefused, Err: lockio.ErrLockFailed}
 	d, err := c.DropNew(ctx, "S", "W-2", false)
-	if !errors.Is(err, app.ErrDoorDidNotOpen) || d == nil || d.Door.ID != bad.ID {
+	if !errors.Is(err, app.ErrDoorDidNotOpen) || d == nil || openedDoor(d).ID != bad.ID {
 		t.Fatalf("DropNew = %v, %v; want door %d refused", d, err, bad.ID)
 	}
-	if err := d.Done(ctx); !errors.Is(err, app.ErrDoorDidNotOpen) {
+	if _, err := d.Done(ctx); !errors.Is(err, app.ErrDoorDidNotOpen) {
 		t.Fatalf("Done with a door that never opened: %v", err)
 	}
 	v, err := d.DidNotOpen(ctx)
@@ -282,7 +282,7 @@ func TestWalkInDidNotOpenRetriesThenMoves(t *testing.T) {
 		t.Fatalf("%d unlocks reached a door, want 1 besides the refusals", n)
 	}
 	dropIn(t, locks, d)
-	if p, err := l.StartPickup(ctx, d.Code()); err != nil || p.Door.ID != d.Door.ID {
+	if p, err := l.PickupByCode(ctx, d.Code()); err != nil || openedDoor(p).ID != openedDoor(d).ID {
 		t.Fatalf("pickup by walk-in code: %v, %v", p, err)
 	}
 }
@@ -290,12 +290,12 @@ func TestWalkInDidNotOpenRetriesThenMoves(t *testing.T) {
 func TestDoneRefusesOpenDoor(t *testing.T) {
 	ctx := context.Background()
 	l, _, locks := newTestLocker(t)
-	d, err := (&Courier{l: l, ID: "c"}).DropNew(ctx, "L", "x", false)
+	d, err := (&Courier{l: l, id: "c"}).DropNew(ctx, "L", "x", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	locks.sensors = map[lockio.Door]lockio.Sensor{address(d.Door): lockio.SensorOpen}
-	if err := d.Done(ctx); !errors.Is(err, app.ErrDoorStillOpen) {
+	locks.sensors = map[lockio.Door]lockio.Sensor{address(openedDoor(d)): lockio.SensorOpen}
+	if _, err := d.Done(ctx); !errors.Is(err, app.ErrDoorStillOpen) {
 		t.Fatalf("Done with the door open: %v", err)
 	}
 }
@@ -304,41 +304,41 @@ func TestExpiryPausesWhileDoorFaulty(t *testing.T) {
 	ctx := context.Background()
 	l, db, locks := newTestLocker(t)
 	clock := withClock(db)
-	c := &Courier{l: l, ID: "c"}
+	c := &Courier{l: l, id: "c"}
 	d, _ := c.DropNew(ctx, "S", "x", false)
 	dropIn(t, locks, d)
-	door := d.Door
+	door := openedDoor(d)
 	clock.Add(70 * time.Hour)
 	// The shopper comes; the board's reply is lost and the door stays
 	// shut: the opening is pending, then settled as not opened, and the
 	// rent's clock stops from the first.
 	locks.fail[address(door)] = lockio.ErrOutcomeUnknown
-	if p, err := l.StartPickup(ctx, d.Code()); err != nil || !p.Opening.Pending() {
+	if p, err := l.PickupByCode(ctx, d.Code()); err != nil || !p.Opening().Pending() {
 		t.Fatalf("pickup with the reply lost = %+v, %v; want a pending opening", p, err)
 	}
 	clock.Add(10 * time.Hour) // past 72 h, but 10 h were paused
-	l.Tick(ctx)
+	l.tick(ctx)
 	if f := doorOf(t, l, door.ID).Fault; f == "" {
 		t.Fatal("a door not seen open is not marked faulty")
 	}
-	if n, err := l.ExpireDue(ctx); err != nil || n != 0 {
+	if n, err := l.expireDue(ctx); err != nil || n != 0 {
 		t.Fatalf("ExpireDue while faulty = %d, %v", n, err)
 	}
 	// Staff open it (it works again): the clock resumes with 2 h left.
 	delete(locks.fail, address(door))
 	st := loginStaff(t, l)
-	if err := st.OpenDoor(ctx, door.ID, DemoStaffPIN, "check"); err != nil {
+	if _, err := st.OpenDoor(ctx, door.ID, DemoStaffPIN, "check"); err != nil {
 		t.Fatal(err)
 	}
 	clock.Add(time.Hour)
-	if n, _ := l.ExpireDue(ctx); n != 0 {
+	if n, _ := l.expireDue(ctx); n != 0 {
 		t.Fatal("expired an hour early")
 	}
 	clock.Add(time.Hour)
-	if n, _ := l.ExpireDue(ctx); n != 1 {
+	if n, _ := l.expireDue(ctx); n != 1 {
 		t.Fatalf("ExpireDue = %d, want 1", n)
 	}
-	if _, err := l.StartPickup(ctx, d.Code()); !errors.Is(err, app.ErrExpired) {
+	if _, err := l.PickupByCode(ctx, d.Code()); !errors.Is(err, app.ErrExpired) {
 		t.Fatalf("pickup after expiry: %v", err)
 	}
 	exp, _ := c.Expired(ctx)
@@ -361,47 +361,47 @@ func TestOutOfServiceRefusesPickupAndMovesBooking(t *testing.T) {
 	ctx := context.Background()
 	l, _, locks := newTestLocker(t)
 	st := loginStaff(t, l)
-	c := &Courier{l: l, ID: "c"}
+	c := &Courier{l: l, id: "c"}
 	d, _ := c.DropNew(ctx, "S", "x", false)
 	dropIn(t, locks, d)
-	if err := st.SetOutOfService(ctx, d.Door.ID, true, "hinge"); err != nil {
+	if err := st.SetOutOfService(ctx, openedDoor(d).ID, true, "hinge"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.StartPickup(ctx, d.Code()); !errors.Is(err, app.ErrOutOfService) {
+	if _, err := l.PickupByCode(ctx, d.Code()); !errors.Is(err, app.ErrOutOfService) {
 		t.Fatalf("pickup from an out-of-service door: %v", err)
 	}
-	b, _ := l.Book(ctx, Booking{Size: "M", ParcelRef: "m"})
+	b, _ := l.Office().Book(ctx, Booking{Size: "M", ParcelRef: "m"})
 	if err := st.SetOutOfService(ctx, b.Rent.DoorID, true, "lock"); err != nil {
 		t.Fatal(err)
 	}
 	d2, err := c.DropBooked(ctx, "m")
-	if err != nil || d2.Door.ID == b.Rent.DoorID || d2.Door.OutOfService {
-		t.Fatalf("DropBooked on an out-of-service booking: %v, door %+v", err, d2.Door)
+	if err != nil || openedDoor(d2).ID == b.Rent.DoorID || openedDoor(d2).OutOfService {
+		t.Fatalf("DropBooked on an out-of-service booking: %v, door %+v", err, openedDoor(d2))
 	}
 }
 
 func TestReturnFlow(t *testing.T) {
 	ctx := context.Background()
 	l, _, locks := newTestLocker(t)
-	b, err := l.Book(ctx, Booking{Size: "M", ParcelRef: "RET-1", Return: true})
+	b, err := l.Office().Book(ctx, Booking{Size: "M", ParcelRef: "RET-1", Return: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.Classify(b.Code).Kind != PayloadReturnCode || l.Classify(b.QR).Kind != PayloadReturnToken {
+	if l.payloadOf(b.Code).Kind != PayloadReturnCode || l.payloadOf(b.QR).Kind != PayloadReturnToken {
 		t.Fatalf("return code %q / QR %q not classified as returns", b.Code, b.QR)
 	}
-	if _, err := l.StartReturn(ctx, "RT-ZZZZ-ZZZZ"); !errors.Is(err, app.ErrWrongCode) {
+	if _, err := l.BeginReturn(ctx, "RT-ZZZZ-ZZZZ"); !errors.Is(err, app.ErrWrongCode) {
 		t.Fatalf("wrong return code: %v", err)
 	}
-	d, err := l.StartReturn(ctx, FormatReturnCode(b.Code))
-	if err != nil || d.Door.ID != b.Rent.DoorID {
-		t.Fatalf("StartReturn = %v, %v", d, err)
+	d, err := l.BeginReturn(ctx, FormatReturnCode(b.Code))
+	if err != nil || openedDoor(d).ID != b.Rent.DoorID {
+		t.Fatalf("BeginReturn = %v, %v", d, err)
 	}
 	dropIn(t, locks, d)
-	if _, err := l.StartReturn(ctx, b.QR); !errors.Is(err, app.ErrAlreadyStored) {
+	if _, err := l.BeginReturn(ctx, b.QR); !errors.Is(err, app.ErrAlreadyStored) {
 		t.Fatalf("return twice: %v", err)
 	}
-	c := &Courier{l: l, ID: "c"}
+	c := &Courier{l: l, id: "c"}
 	rs, _ := c.Returns(ctx)
 	if len(rs) != 1 || !rs[0].ExpiresAt.IsZero() {
 		t.Fatalf("Returns = %+v", rs)
@@ -409,7 +409,7 @@ func TestReturnFlow(t *testing.T) {
 	if _, err := c.TakeBack(ctx, rs[0].ID); !errors.Is(err, app.ErrIsReturn) {
 		t.Fatalf("TakeBack of a return: %v", err)
 	}
-	locks.shut(address(d.Door))
+	locks.shut(address(openedDoor(d)))
 	if _, err := c.CollectReturn(ctx, rs[0].ID); err != nil {
 		t.Fatal(err)
 	}
@@ -421,20 +421,20 @@ func TestReturnFlow(t *testing.T) {
 func TestRemoteOpen(t *testing.T) {
 	ctx := context.Background()
 	l, _, locks := newTestLocker(t)
-	b, _ := l.Book(ctx, Booking{Size: "S", ParcelRef: "app"})
-	d, _ := (&Courier{l: l, ID: "c"}).DropBooked(ctx, "app")
+	b, _ := l.Office().Book(ctx, Booking{Size: "S", ParcelRef: "app"})
+	d, _ := (&Courier{l: l, id: "c"}).DropBooked(ctx, "app")
 	dropIn(t, locks, d)
-	if _, err := l.RemoteOpen(ctx, b.Rent.ID); !errors.Is(err, app.ErrRemoteOff) {
+	if _, err := l.Office().RemoteOpen(ctx, b.Rent.ID); !errors.Is(err, app.ErrRemoteOff) {
 		t.Fatalf("remote open while off: %v", err)
 	}
-	if err := loginStaff(t, l).SetSetting(ctx, SettingRemoteOpen, "true"); err != nil {
+	if err := l.Office().Operator("test").SetSetting(ctx, SettingRemoteOpen, "true"); err != nil {
 		t.Fatal(err)
 	}
-	door, err := l.RemoteOpen(ctx, b.Rent.ID)
+	door, err := l.Office().RemoteOpen(ctx, b.Rent.ID)
 	if err != nil || door.ID != b.Rent.DoorID {
 		t.Fatalf("RemoteOpen = %v, %v", door, err)
 	}
-	if _, err := l.RemoteOpen(ctx, b.Rent.ID); !errors.Is(err, app.ErrAlreadyCollected) {
+	if _, err := l.Office().RemoteOpen(ctx, b.Rent.ID); !errors.Is(err, app.ErrAlreadyCollected) {
 		t.Fatalf("remote open twice: %v", err)
 	}
 	if evs := eventsOfKind(t, l, "rent.collected"); len(evs) != 1 || evs[0].Actor != "remote" {
@@ -445,8 +445,8 @@ func TestRemoteOpen(t *testing.T) {
 func TestCourierLogin(t *testing.T) {
 	ctx := context.Background()
 	l, _, _ := newTestLocker(t)
-	if c, err := l.CourierLogin(ctx, courierToken(l, "dpd-3", time.Minute)); err != nil || c.ID != "dpd-3" {
-		t.Fatalf("CourierLogin = %v, %v", c, err)
+	if c, err := l.LoginCourier(ctx, courierToken(l, "dpd-3", time.Minute)); err != nil || c.Courier() != "dpd-3" {
+		t.Fatalf("LoginCourier = %v, %v", c, err)
 	}
 	for _, tt := range []struct {
 		token string
@@ -456,8 +456,8 @@ func TestCourierLogin(t *testing.T) {
 		{"PUDO1C:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", app.ErrBadToken},
 		{"7YHN-ZT93", app.ErrBadToken},
 	} {
-		if _, err := l.CourierLogin(ctx, tt.token); !errors.Is(err, tt.want) {
-			t.Errorf("CourierLogin(%q) = %v, want %v", tt.token, err, tt.want)
+		if _, err := l.LoginCourier(ctx, tt.token); !errors.Is(err, tt.want) {
+			t.Errorf("LoginCourier(%q) = %v, want %v", tt.token, err, tt.want)
 		}
 	}
 }
@@ -509,11 +509,11 @@ func TestReconcileSettlesFromTheSensorNeverReplays(t *testing.T) {
 			}
 			// Unsettled: the same code gets "being opened", never an unlock.
 			var bo *app.BeingOpenedError
-			if _, err := l.StartPickup(ctx, parcels[0].Code); !errors.As(err, &bo) || bo.Door != door.ID {
+			if _, err := l.PickupByCode(ctx, parcels[0].Code); !errors.As(err, &bo) || bo.Door != door.ID {
 				t.Fatalf("pickup while unsettled: %v", err)
 			}
 			locks.sensors[address(door)] = lockio.SensorClosed
-			l.Tick(ctx)
+			l.tick(ctx)
 			if f := doorOf(t, l, door.ID).Fault; f == "" || len(locks.unlocked) != 0 {
 				t.Fatalf("after the sensor read closed: fault %q, %d unlocks", f, len(locks.unlocked))
 			}
@@ -532,21 +532,21 @@ func TestPruneKeepsChainVerifiable(t *testing.T) {
 	l, db, _ := newTestLocker(t)
 	clock := withClock(db)
 	parcels, _ := l.SeedDemo(ctx, 2)
-	if _, err := l.StartPickup(ctx, parcels[0].Code); err != nil {
+	if _, err := l.PickupByCode(ctx, parcels[0].Code); err != nil {
 		t.Fatal(err)
 	}
 	clock.Add(91 * 24 * time.Hour)
-	if _, err := l.StartPickup(ctx, parcels[1].Code); err != nil {
+	if _, err := l.PickupByCode(ctx, parcels[1].Code); err != nil {
 		t.Fatal(err) // a fresh event after the retention cut
 	}
 	n, err := l.Prune(ctx)
 	if err != nil || n == 0 {
 		t.Fatalf("Prune = %d, %v", n, err)
 	}
-	if _, err := l.Rent(ctx, 1); !errors.Is(err, app.ErrNotFound) {
+	if _, err := l.rent(ctx, 1); !errors.Is(err, app.ErrNotFound) {
 		t.Fatalf("collected rent kept: %v", err)
 	}
-	if n, err := l.VerifyEvents(ctx); err != nil || n < 2 {
+	if n, err := l.verifyEvents(ctx); err != nil || n < 2 {
 		t.Fatalf("VerifyEvents after prune = %d, %v", n, err)
 	}
 }
@@ -555,13 +555,13 @@ func TestNoCodeInEvents(t *testing.T) {
 	ctx := context.Background()
 	l, _, _ := newTestLocker(t)
 	parcels, _ := l.SeedDemo(ctx, 2)
-	l.StartPickup(ctx, parcels[0].Code)
-	l.StartPickup(ctx, "ZZZZZZZZ")
+	l.PickupByCode(ctx, parcels[0].Code)
+	l.PickupByCode(ctx, "ZZZZZZZZ")
 	st := loginStaff(t, l)
 	evs, _ := st.Events(ctx, 0, 1000)
 	for _, e := range evs {
 		for _, p := range parcels {
-			for _, s := range []string{e.Detail, e.Actor, e.Kind} {
+			for _, s := range []string{e.Detail, e.Actor, string(e.Kind)} {
 				if strings.Contains(s, p.Code) || strings.Contains(s, "ZZZZZZZZ") || strings.Contains(s, DemoStaffPIN) {
 					t.Fatalf("event %d holds a secret: %+v", e.Seq, e)
 				}
@@ -572,7 +572,7 @@ func TestNoCodeInEvents(t *testing.T) {
 
 func doorOf(t *testing.T, l *Locker, id int64) Door {
 	t.Helper()
-	ds, err := l.Doors(context.Background())
+	ds, err := l.allDoors(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -619,11 +619,11 @@ func loginStaff(t *testing.T, l *Locker) *Staff {
 	if err := l.SeedDemoStaff(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	s, err := l.StaffLogin(context.Background(), DemoStaffPIN)
+	s, err := l.LoginStaff(context.Background(), DemoStaffPIN)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s
+	return s.(*Staff)
 }
 
 // The owner is written with the booking itself: there is no moment at which
@@ -631,11 +631,11 @@ func loginStaff(t *testing.T, l *Locker) *Staff {
 func TestBookRecordsOwnerWithTheRent(t *testing.T) {
 	ctx := context.Background()
 	l, db, _ := newTestLocker(t)
-	b, err := l.Book(ctx, Booking{Size: "S", ParcelRef: "OWN-1", Owner: "shopx"})
+	b, err := l.Office().Book(ctx, Booking{Size: "S", ParcelRef: "OWN-1", Owner: "shopx"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, err := l.Book(ctx, Booking{Size: "S", ParcelRef: "OWN-2"})
+	plain, err := l.Office().Book(ctx, Booking{Size: "S", ParcelRef: "OWN-2"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -655,7 +655,7 @@ func TestBookRecordsOwnerWithTheRent(t *testing.T) {
 func TestSharedCodeOnlyForOneRecipient(t *testing.T) {
 	ctx := context.Background()
 	l, _, _ := newTestLocker(t)
-	first, err := l.Book(ctx, Booking{Size: "S", ParcelRef: "C-1", RecipientRef: "anna", Owner: "shopx"})
+	first, err := l.Office().Book(ctx, Booking{Size: "S", ParcelRef: "C-1", RecipientRef: "anna", Owner: "shopx"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -675,7 +675,7 @@ func TestSharedCodeOnlyForOneRecipient(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			b := tt.b
 			b.Size, b.ParcelRef = "S", "C-"+tt.name
-			_, err := l.Book(ctx, b)
+			_, err := l.Office().Book(ctx, b)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("Book = %v, want %v", err, tt.want)
 			}

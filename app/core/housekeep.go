@@ -102,12 +102,12 @@ func (l *Locker) reconcileDropOffs(ctx context.Context) error {
 	return nil
 }
 
-// ExpireDue moves stored parcels past their pickup window to expired (they
+// expireDue moves stored parcels past their pickup window to expired (they
 // join the courier's take-back list) and cancels bookings past their
 // drop-off deadline whose door was never opened. Rents behind a faulty or
 // out-of-service door wait: their clock is paused. It returns how many
 // rents moved.
-func (l *Locker) ExpireDue(ctx context.Context) (int, error) {
+func (l *Locker) expireDue(ctx context.Context) (int, error) {
 	n := 0
 	err := l.db.Update(ctx, func(tx *storage.Tx) error {
 		due, err := tx.DueToExpire(timedStates()...)
@@ -252,8 +252,8 @@ func (l *Locker) undelivered(tx *storage.Tx) (storage.Keep, []reader, error) {
 	return keep, readers, nil
 }
 
-// VerifyEvents checks the audit chain and returns how many events it holds.
-func (l *Locker) VerifyEvents(ctx context.Context) (n int64, err error) {
+// verifyEvents checks the audit chain and returns how many events it holds.
+func (l *Locker) verifyEvents(ctx context.Context) (n int64, err error) {
 	err = l.db.View(ctx, func(tx *storage.Tx) (err error) {
 		n, err = tx.VerifyChain()
 		return err
@@ -267,7 +267,7 @@ func (l *Locker) Housekeep(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if n, err := l.ExpireDue(ctx); err != nil {
+		if n, err := l.expireDue(ctx); err != nil {
 			l.log.Error("expiry failed", "err", err)
 		} else if n > 0 {
 			l.log.Info("rents expired", "n", n)

@@ -65,15 +65,15 @@ func TestExpiryWaitsForAnOpeningInFlight(t *testing.T) {
 			go func() {
 				var err error
 				if tt.remote {
-					_, err = l.RemoteOpen(ctx, rent.ID)
+					_, err = l.Office().RemoteOpen(ctx, rent.ID)
 				} else {
-					_, err = l.StartPickup(ctx, parcels[0].Code)
+					_, err = l.PickupByCode(ctx, parcels[0].Code)
 				}
 				done <- err
 			}()
 			<-h.entered // the intent is committed, the board is being told
 			clock.Add(time.Minute)
-			if _, err := l.ExpireDue(ctx); err != nil {
+			if _, err := l.expireDue(ctx); err != nil {
 				t.Fatal(err)
 			}
 			close(h.release)
@@ -114,9 +114,9 @@ func TestOneRentOpensOnceUnderConcurrentRequests(t *testing.T) {
 			run := func(how string, out chan<- error) {
 				var err error
 				if how == "remote" {
-					_, err = l.RemoteOpen(ctx, rent.ID)
+					_, err = l.Office().RemoteOpen(ctx, rent.ID)
 				} else {
-					_, err = l.StartPickup(ctx, parcels[0].Code)
+					_, err = l.PickupByCode(ctx, parcels[0].Code)
 				}
 				out <- err
 			}
@@ -161,16 +161,16 @@ func TestWalkInNeverGetsADoorBeingOpened(t *testing.T) {
 	ctx := context.Background()
 	l, _, f := newTestLocker(t)
 	s := loginStaff(t, l)
-	c, err := l.CourierLogin(ctx, courierToken(l, "dhl-1", time.Hour))
+	c, err := l.LoginCourier(ctx, courierToken(l, "dhl-1", time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := holdLocks(l, f)
 	staffDone := make(chan error, 1)
-	go func() { staffDone <- s.OpenDoor(ctx, 1, DemoStaffPIN, "check") }() // door 1: the smallest free S
+	go func() { _, err := s.OpenDoor(ctx, 1, DemoStaffPIN, "check"); staffDone <- err }() // door 1: the smallest free S
 	<-h.entered
 	type result struct {
-		d   *DropOff
+		d   app.DropOff
 		err error
 	}
 	dropDone := make(chan result, 1)
@@ -183,8 +183,8 @@ func TestWalkInNeverGetsADoorBeingOpened(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := <-dropDone
-	if res.err != nil || res.d.Door.ID == 1 {
-		t.Fatalf("DropNew = door %d, %v; want another door, opened", res.d.Door.ID, res.err)
+	if res.err != nil || openedDoor(res.d).ID == 1 {
+		t.Fatalf("DropNew = door %d, %v; want another door, opened", openedDoor(res.d).ID, res.err)
 	}
 }
 
@@ -193,7 +193,7 @@ func TestWalkInNeverGetsADoorBeingOpened(t *testing.T) {
 func TestWalkInRefusedOutOfOrderLeavesNoReservation(t *testing.T) {
 	ctx := context.Background()
 	l, _, f := newTestLocker(t)
-	c, err := l.CourierLogin(ctx, courierToken(l, "dhl-1", time.Hour))
+	c, err := l.LoginCourier(ctx, courierToken(l, "dhl-1", time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func TestWalkInRefusedOutOfOrderLeavesNoReservation(t *testing.T) {
 	if _, err := c.DropNew(ctx, "S", "WALK-2", false); !errors.Is(err, app.ErrOutOfOrder) {
 		t.Fatalf("DropNew with the bus down: %v, want out of order", err)
 	}
-	rs, err := l.Rents(ctx, RentFilter{ParcelRef: "WALK-2"})
+	rs, err := l.rents(ctx, RentFilter{ParcelRef: "WALK-2"})
 	if err != nil || len(rs) != 0 || len(f.unlocked) != 0 {
 		t.Fatalf("rents %v, unlocks %v after a refused walk-in", rs, f.unlocked)
 	}

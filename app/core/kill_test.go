@@ -76,7 +76,7 @@ func killChild(path, codesFile string, chain bool) error {
 	// Staff's part after a crash: bookings left reserved by an interrupted
 	// drop-off are checked (the fake doors are empty) and cancelled, and
 	// the doors kept for them cleared.
-	reserved, err := l.Rents(ctx, RentFilter{State: string(storage.RentReserved), Limit: 1000})
+	reserved, err := l.rents(ctx, RentFilter{State: string(storage.RentReserved), Limit: 1000})
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func killChild(path, codesFile string, chain bool) error {
 			return err
 		}
 	}
-	ds, err := l.Doors(ctx)
+	ds, err := l.allDoors(ctx)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func killChild(path, codesFile string, chain bool) error {
 		}
 	}
 	fmt.Println("ready")
-	c := &Courier{l: l, ID: "kill"}
+	c := &Courier{l: l, id: "kill"}
 	rng := rand.New(rand.NewPCG(uint64(os.Getpid()), uint64(time.Now().UnixNano())))
 	for {
 		if err := killStep(ctx, l, locks, c, rng, codes); err != nil {
@@ -110,7 +110,7 @@ func killStep(ctx context.Context, l *Locker, locks *fakeLocks, c *Courier, rng 
 	if len(codes) > 0 && rng.IntN(2) == 0 {
 		for id, code := range codes { // map order is random enough
 			delete(codes, id)
-			r, err := l.Rent(ctx, id)
+			r, err := l.rent(ctx, id)
 			if err != nil {
 				return err
 			}
@@ -118,16 +118,16 @@ func killStep(ctx context.Context, l *Locker, locks *fakeLocks, c *Courier, rng 
 				fmt.Println("gone", id) // collected by a child killed before it said so
 				return nil
 			}
-			p, err := l.StartPickup(ctx, code)
+			p, err := l.PickupByCode(ctx, code)
 			if err != nil {
 				return fmt.Errorf("pickup of stored rent %d: %w", id, err)
 			}
-			locks.shut(address(p.Door)) // the shopper takes it and closes the door
+			locks.shut(address(openedDoor(p))) // the shopper takes it and closes the door
 			fmt.Println("collected", id)
 			return nil
 		}
 	}
-	d, err := c.DropNew(ctx, storage.Sizes[rng.IntN(3)], "K-"+strconv.Itoa(rng.IntN(1e6)), rng.IntN(4) == 0)
+	d, err := c.DropNew(ctx, app.Size(storage.Sizes[rng.IntN(3)]), "K-"+strconv.Itoa(rng.IntN(1e6)), rng.IntN(4) == 0)
 	if errors.Is(err, app.ErrNoFreeDoor) {
 		return nil
 	}
@@ -135,8 +135,8 @@ func killStep(ctx context.Context, l *Locker, locks *fakeLocks, c *Courier, rng 
 		return err
 	}
 	fmt.Println("pending", d.Rent().ID, d.Code())
-	locks.shut(address(d.Door))
-	if err := d.Done(ctx); err != nil {
+	locks.shut(address(openedDoor(d)))
+	if _, err := d.Done(ctx); err != nil {
 		return err
 	}
 	fmt.Println("stored", d.Rent().ID)

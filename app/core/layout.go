@@ -26,7 +26,7 @@ func (l *Locker) SetUp(ctx context.Context, doors []storage.Door) error {
 	if err := l.db.Update(ctx, func(tx *storage.Tx) error { return tx.SyncDoors(doors) }); err != nil {
 		return err
 	}
-	ds, err := l.Doors(ctx)
+	ds, err := l.allDoors(ctx)
 	if err != nil {
 		return err
 	}

@@ -226,7 +226,7 @@ func lifeKiosk(dir, port string, in io.Reader, out io.Writer) error {
 				if !ok {
 					return
 				}
-				l.HandleDoorEvent(ctx, ev)
+				l.handleDoorEvent(ctx, ev)
 			}
 		}
 	}()
@@ -239,7 +239,7 @@ func lifeKiosk(dir, port string, in io.Reader, out io.Writer) error {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				l.Tick(ctx)
+				l.tick(ctx)
 			}
 		}
 	}()
@@ -291,7 +291,7 @@ func (st *lifeKioskState) do(ctx context.Context, c lifeCmd) lifeReply {
 	l := st.l
 	switch c.Op {
 	case "tick":
-		l.Tick(ctx)
+		l.tick(ctx)
 		return lifeReply{}
 	case "pickup":
 		p, err := l.PickupByCode(ctx, c.Code)

@@ -110,8 +110,7 @@ type Locker struct {
 	reg   registry
 	flaps flapWatch
 
-	mu        sync.Mutex // protects following
-	listeners []func(DoorNotice)
+	mu sync.Mutex // protects following
 	// starting holds one token per door while an opening of it is being
 	// started (see lockDoor).
 	starting map[int64]chan struct{}
@@ -157,26 +156,8 @@ func New(db *storage.DB, locks Locks, secret []byte, opts Options, log *slog.Log
 		verifier: cred.Verifier{Keys: opts.OperatorKeys, Locker: opts.KioskID}}
 }
 
-// Options returns the rules this locker runs with.
-func (l *Locker) Options() Options { return l.opts }
-
-// DoorNotice tells listeners what a door did, in the store's terms.
-type DoorNotice struct {
-	Door Door
-	Kind lockio.EventKind
-	At   time.Time
-}
-
-// OnDoor registers fn to hear every door event. fn runs on the goroutine
-// that delivers lock-board events and must not block.
-func (l *Locker) OnDoor(fn func(DoorNotice)) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.listeners = append(l.listeners, fn)
-}
-
-// Doors lists every door of the locker.
-func (l *Locker) Doors(ctx context.Context) ([]storage.Door, error) {
+// allDoors lists every door of the locker as the store keeps it.
+func (l *Locker) allDoors(ctx context.Context) ([]storage.Door, error) {
 	var out []storage.Door
 	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
 		out, err = tx.Doors()

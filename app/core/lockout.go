@@ -161,9 +161,9 @@ type GuessAlert struct {
 	PausedUntil time.Time
 }
 
-// GuessAlerts lists the guessing limits reached since staff last cleared
+// guessAlerts lists the guessing limits reached since staff last cleared
 // them, code entry first: the staff screen shows them as a banner at login.
-func (s *Staff) GuessAlerts(ctx context.Context) ([]GuessAlert, error) {
+func (s *Staff) guessAlerts(ctx context.Context) ([]GuessAlert, error) {
 	var out []GuessAlert
 	err := s.l.db.View(ctx, func(tx *storage.Tx) error {
 		bs, err := tx.GuessBuckets()
@@ -185,9 +185,9 @@ func (s *Staff) GuessAlerts(ctx context.Context) ([]GuessAlert, error) {
 	return out, err
 }
 
-// ClearGuessAlerts dismisses the banner and lifts every pause now: a staff
+// clearGuessAlerts dismisses the banner and lifts every pause now: a staff
 // member at the kiosk has seen who is there. Audited.
-func (s *Staff) ClearGuessAlerts(ctx context.Context) error {
+func (s *Staff) clearGuessAlerts(ctx context.Context) error {
 	return s.l.db.Update(ctx, func(tx *storage.Tx) error {
 		bs, err := tx.GuessBuckets()
 		if err != nil {

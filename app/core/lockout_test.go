@@ -60,7 +60,7 @@ func attack(t *testing.T, l *Locker, clock *fakeClock, span, typing, cadence tim
 func TestGuessingFigures(t *testing.T) {
 	ctx := context.Background()
 	pickup := func(l *Locker) func(string) error {
-		return func(code string) error { _, err := l.StartPickup(ctx, code); return err }
+		return func(code string) error { _, err := l.PickupByCode(ctx, code); return err }
 	}
 	for _, a := range []struct {
 		name            string
@@ -109,19 +109,19 @@ func TestReturnsShareTheBudgetAcrossRestarts(t *testing.T) {
 	l, db, _ := newTestLocker(t)
 	withClock(db)
 	for i := range 5 {
-		if _, err := l.StartPickup(ctx, fmt.Sprintf("ZZZZ-ZZZ%d", i)); !errors.Is(err, app.ErrWrongCode) {
+		if _, err := l.PickupByCode(ctx, fmt.Sprintf("ZZZZ-ZZZ%d", i)); !errors.Is(err, app.ErrWrongCode) {
 			t.Fatalf("wrong pickup code %d: %v", i, err)
 		}
-		if _, err := l.StartReturn(ctx, fmt.Sprintf("RT-ZZZZ-ZZZ%d", i)); !errors.Is(err, app.ErrWrongCode) {
+		if _, err := l.BeginReturn(ctx, fmt.Sprintf("RT-ZZZZ-ZZZ%d", i)); !errors.Is(err, app.ErrWrongCode) {
 			t.Fatalf("wrong return code %d: %v", i, err)
 		}
 	}
 	again := New(db, l.locks, l.secret, l.opts, l.log)
 	var lo *app.LockedOutError
-	if _, err := again.StartReturn(ctx, "RT-ZZZZ-ZZZZ"); !errors.As(err, &lo) {
+	if _, err := again.BeginReturn(ctx, "RT-ZZZZ-ZZZZ"); !errors.As(err, &lo) {
 		t.Fatalf("after 10 wrong codes and a restart, a return code: %v, want *LockedOutError", err)
 	}
-	if _, err := again.StartPickup(ctx, "ZZZZ-ZZZZ"); !errors.As(err, &lo) {
+	if _, err := again.PickupByCode(ctx, "ZZZZ-ZZZZ"); !errors.As(err, &lo) {
 		t.Fatalf("after 10 wrong codes and a restart, a pickup code: %v, want *LockedOutError", err)
 	}
 }
@@ -140,7 +140,7 @@ func TestTokensAreNotHeldUpByCodePauses(t *testing.T) {
 	}
 	for range 20 {
 		bad := SignToken([]byte("someone else's key"), Token{Kind: TokenPickup, Subject: "1", Expires: db.Now().Add(time.Hour)})
-		if _, err := l.StartPickupScan(ctx, bad); !errors.Is(err, app.ErrBadToken) {
+		if _, err := l.PickupByScan(ctx, bad); !errors.Is(err, app.ErrBadToken) {
 			t.Fatalf("forged QR: %v", err)
 		}
 	}
@@ -148,21 +148,21 @@ func TestTokensAreNotHeldUpByCodePauses(t *testing.T) {
 		t.Fatal("forged QR codes drained the typed-code budget")
 	}
 	for i := range int(codeRule.burst) {
-		l.StartPickup(ctx, fmt.Sprintf("ZZZZ-ZZ%02d", i))
+		l.PickupByCode(ctx, fmt.Sprintf("ZZZZ-ZZ%02d", i))
 	}
 	if _, paused := l.CodeEntryPaused(ctx); !paused {
 		t.Fatal("not paused after 10 wrong codes")
 	}
 	rent := rentOfDoor(t, l, parcels[0].DoorID)
 	qr := SignToken(l.tokenKey, Token{Kind: TokenPickup, Subject: fmt.Sprint(rent.ID), Expires: db.Now().Add(time.Hour)})
-	if _, err := l.StartPickupScan(ctx, qr); err != nil {
+	if _, err := l.PickupByScan(ctx, qr); err != nil {
 		t.Fatalf("pickup QR while codes are paused: %v", err)
 	}
-	if _, err := l.CourierLogin(ctx, courierToken(l, "dhl-1", time.Hour)); err != nil {
+	if _, err := l.LoginCourier(ctx, courierToken(l, "dhl-1", time.Hour)); err != nil {
 		t.Fatalf("courier token while codes are paused: %v", err)
 	}
 	app := operatorToken(l, cred.Claims{Kind: cred.Pickup, Subject: fmt.Sprint(rentOfDoor(t, l, parcels[1].DoorID).ID)}, time.Hour)
-	if _, err := l.StartPickupScan(ctx, app); err != nil {
+	if _, err := l.PickupByScan(ctx, app); err != nil {
 		t.Fatalf("the operator's app pickup token while codes are paused: %v", err)
 	}
 }
@@ -174,16 +174,16 @@ func TestGuessAlertBannerAndClear(t *testing.T) {
 	l, db, _ := newTestLocker(t)
 	clock := withClock(db)
 	st := loginStaff(t, l)
-	if as, err := st.GuessAlerts(ctx); err != nil || len(as) != 0 {
+	if as, err := st.guessAlerts(ctx); err != nil || len(as) != 0 {
 		t.Fatalf("a quiet locker's alerts: %v, %v", as, err)
 	}
-	g := attack(t, l, clock, 10*time.Minute, 0, 0, func(c string) error { _, err := l.StartPickup(ctx, c); return err })
+	g := attack(t, l, clock, 10*time.Minute, 0, 0, func(c string) error { _, err := l.PickupByCode(ctx, c); return err })
 	for ; ; g.wrong++ {
-		if _, err := l.StartPickup(ctx, "ZZZZ-ZZZZ"); !errors.Is(err, app.ErrWrongCode) {
+		if _, err := l.PickupByCode(ctx, "ZZZZ-ZZZZ"); !errors.Is(err, app.ErrWrongCode) {
 			break
 		}
 	}
-	as, err := st.GuessAlerts(ctx)
+	as, err := st.guessAlerts(ctx)
 	if err != nil || len(as) != 1 {
 		t.Fatalf("alerts after an attack: %+v, %v", as, err)
 	}
@@ -193,13 +193,13 @@ func TestGuessAlertBannerAndClear(t *testing.T) {
 	if evs := eventsOfKind(t, l, "alert.lockout"); len(evs) != 1 {
 		t.Fatalf("alert events %v, want one per attack", evs)
 	}
-	if err := st.ClearGuessAlerts(ctx); err != nil {
+	if err := st.clearGuessAlerts(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, paused := l.CodeEntryPaused(ctx); paused {
 		t.Fatal("still paused after staff cleared it")
 	}
-	if as, _ := st.GuessAlerts(ctx); len(as) != 0 {
+	if as, _ := st.guessAlerts(ctx); len(as) != 0 {
 		t.Fatalf("banner after clearing: %+v", as)
 	}
 	if evs := eventsOfKind(t, l, "lockout.cleared"); len(evs) != 1 || evs[0].Actor != st.actor() {
@@ -221,7 +221,7 @@ func TestStaffCannotBeLockedOutByGuessing(t *testing.T) {
 		}
 	}
 	pad := attack(t, l, clock, 24*time.Hour, 0, 0, func(string) error {
-		_, err := l.StaffLogin(ctx, "00000000")
+		_, err := l.LoginStaff(ctx, "00000000")
 		if errors.Is(err, app.ErrBadPIN) {
 			return app.ErrWrongCode
 		}
@@ -231,9 +231,9 @@ func TestStaffCannotBeLockedOutByGuessing(t *testing.T) {
 	if pad.maxPause > staffRule.every || pad.wrong > int(staffRule.burst)+int(24*time.Hour/staffRule.every)+1 {
 		t.Fatalf("PIN pad: %+v", pad)
 	}
-	for !errors.As(func() error { _, err := l.StaffLogin(ctx, "00000000"); return err }(), new(*app.LockedOutError)) {
+	for !errors.As(func() error { _, err := l.LoginStaff(ctx, "00000000"); return err }(), new(*app.LockedOutError)) {
 	}
-	if _, err := l.StaffLogin(ctx, "11112222"); !errors.As(err, new(*app.LockedOutError)) {
+	if _, err := l.LoginStaff(ctx, "11112222"); !errors.As(err, new(*app.LockedOutError)) {
 		t.Fatalf("the pad after the attack: %v, want a pause", err)
 	}
 	annaBadge := operatorToken(l, cred.Claims{Kind: cred.Staff, Subject: "anna"}, 24*time.Hour)
@@ -245,7 +245,7 @@ func TestStaffCannotBeLockedOutByGuessing(t *testing.T) {
 		t.Fatalf("ben's badge after 20 wrong PINs: %v, want a pause", err)
 	}
 	st, err := l.StaffBadgeLogin(ctx, annaBadge, "11112222")
-	if err != nil || st.Name != "anna" {
+	if err != nil || st.Name() != "anna" {
 		t.Fatalf("anna's badge while the pad and ben's badge are paused: %v, %v", st, err)
 	}
 	for _, tt := range []struct {

@@ -18,8 +18,8 @@ type Operator struct {
 	Name string
 }
 
-// Operator returns the operator acting under name.
-func (l *Locker) Operator(name string) *Operator { return &Operator{l: l, Name: name} }
+// Operator is the operator acting under name.
+func (bo *Office) Operator(name string) *Operator { return &Operator{l: bo.l, Name: name} }
 
 func (o *Operator) actor() string { return "operator:" + o.Name }
 

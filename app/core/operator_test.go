@@ -25,8 +25,8 @@ func TestCourierLoginTakesOperatorTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := l.CourierLogin(ctx, rotated)
-	if err != nil || c.ID != "ola" || c.Carrier != "InPost" {
+	c, err := l.LoginCourier(ctx, rotated)
+	if err != nil || c.Courier() != "ola" || c.(*Courier).carrier != "InPost" {
 		t.Fatalf("the next key's token: %+v, %v", c, err)
 	}
 	stranger, _ := cred.Sign(cred.GenerateKey(), cred.Claims{Kind: cred.Courier, Subject: "eve", Carrier: "X", Lockers: []string{"T1"},
@@ -42,8 +42,8 @@ func TestCourierLoginTakesOperatorTokens(t *testing.T) {
 		{"expired", courierToken(l, "a", -time.Second), app.ErrTokenExpired},
 		{"a staff badge", operatorToken(l, cred.Claims{Kind: cred.Staff, Subject: "a"}, time.Hour), app.ErrBadToken},
 	} {
-		if _, err := l.CourierLogin(ctx, tt.token); !errors.Is(err, tt.want) {
-			t.Errorf("%s: CourierLogin = %v, want %v", tt.name, err, tt.want)
+		if _, err := l.LoginCourier(ctx, tt.token); !errors.Is(err, tt.want) {
+			t.Errorf("%s: LoginCourier = %v, want %v", tt.name, err, tt.want)
 		}
 	}
 	for _, e := range eventsOfKind(t, l, "courier.login.refused") {
@@ -62,17 +62,17 @@ func TestRevocations(t *testing.T) {
 	ctx := context.Background()
 	l, db, _ := newTestLocker(t)
 	anna := courierToken(l, "anna", time.Hour)
-	annaID := l.Classify(anna).Cred.ID
-	if _, err := l.CourierLogin(ctx, anna); err != nil {
+	annaID := l.payloadOf(anna).Cred.ID
+	if _, err := l.LoginCourier(ctx, anna); err != nil {
 		t.Fatal(err)
 	}
-	if err := l.SetRevocations(ctx, cred.Revocations{Version: 3, Tokens: []string{annaID}}); err != nil {
+	if err := l.Office().SetRevocations(ctx, cred.Revocations{Version: 3, Tokens: []string{annaID}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.CourierLogin(ctx, anna); !errors.Is(err, ErrTokenRevoked) || !errors.Is(err, app.ErrBadToken) {
+	if _, err := l.LoginCourier(ctx, anna); !errors.Is(err, ErrTokenRevoked) || !errors.Is(err, app.ErrBadToken) {
 		t.Fatalf("revoked token: %v", err)
 	}
-	if _, err := l.CourierLogin(ctx, courierToken(l, "anna", 2*time.Hour)); err != nil {
+	if _, err := l.LoginCourier(ctx, courierToken(l, "anna", 2*time.Hour)); err != nil {
 		t.Fatalf("anna's new token: %v", err)
 	}
 	for _, tt := range []struct {
@@ -84,7 +84,7 @@ func TestRevocations(t *testing.T) {
 		{cred.Revocations{Version: 2}, ErrStaleRevocations},
 		{cred.Revocations{Version: 4, Tokens: []string{"nope"}}, cred.ErrBadRevocations},
 	} {
-		if err := l.SetRevocations(ctx, tt.list); !errors.Is(err, tt.want) {
+		if err := l.Office().SetRevocations(ctx, tt.list); !errors.Is(err, tt.want) {
 			t.Errorf("SetRevocations(%+v) = %v, want %v", tt.list, err, tt.want)
 		}
 	}
@@ -94,17 +94,17 @@ func TestRevocations(t *testing.T) {
 	// A restarted locker keeps the list; a newer one by subject refuses
 	// every token of that courier issued before it.
 	again := New(db, l.locks, l.secret, l.opts, l.log)
-	if got, err := again.Revocations(ctx); err != nil || got.Version != 3 || len(got.Tokens) != 1 {
+	if got, err := again.Office().Revocations(ctx); err != nil || got.Version != 3 || len(got.Tokens) != 1 {
 		t.Fatalf("after restart: %+v, %v", got, err)
 	}
-	if _, err := again.CourierLogin(ctx, anna); !errors.Is(err, ErrTokenRevoked) {
+	if _, err := again.LoginCourier(ctx, anna); !errors.Is(err, ErrTokenRevoked) {
 		t.Fatalf("after restart, the revoked token: %v", err)
 	}
-	if err := again.SetRevocations(ctx, cred.Revocations{Version: 4,
+	if err := again.Office().SetRevocations(ctx, cred.Revocations{Version: 4,
 		Subjects: []cred.SubjectRevocation{{Kind: "carrier", ID: "TEST", IssuedBefore: db.Now()}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := again.CourierLogin(ctx, courierToken(l, "ben", time.Hour)); !errors.Is(err, ErrTokenRevoked) {
+	if _, err := again.LoginCourier(ctx, courierToken(l, "ben", time.Hour)); !errors.Is(err, ErrTokenRevoked) {
 		t.Fatalf("a revoked carrier's token: %v", err)
 	}
 }
@@ -121,18 +121,18 @@ func TestAppPickupToken(t *testing.T) {
 	appToken := func(door int64, lockers ...string) string {
 		return operatorToken(l, cred.Claims{Kind: cred.Pickup, Subject: fmt.Sprint(rentOfDoor(t, l, door).ID), Lockers: lockers}, time.Hour)
 	}
-	if _, err := l.StartPickupScan(ctx, appToken(parcels[0].DoorID, "T2")); !errors.Is(err, app.ErrBadToken) {
+	if _, err := l.PickupByScan(ctx, appToken(parcels[0].DoorID, "T2")); !errors.Is(err, app.ErrBadToken) {
 		t.Fatalf("another locker's app token: %v", err)
 	}
 	tok := appToken(parcels[1].DoorID)
-	if err := l.SetRevocations(ctx, cred.Revocations{Version: 1, Tokens: []string{l.Classify(tok).Cred.ID}}); err != nil {
+	if err := l.Office().SetRevocations(ctx, cred.Revocations{Version: 1, Tokens: []string{l.payloadOf(tok).Cred.ID}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.StartPickupScan(ctx, tok); !errors.Is(err, ErrTokenRevoked) {
+	if _, err := l.PickupByScan(ctx, tok); !errors.Is(err, ErrTokenRevoked) {
 		t.Fatalf("revoked app token: %v", err)
 	}
-	pk, err := l.StartPickupScan(ctx, appToken(parcels[0].DoorID))
-	if err != nil || pk.Door.ID != parcels[0].DoorID {
+	pk, err := l.PickupByScan(ctx, appToken(parcels[0].DoorID))
+	if err != nil || openedDoor(pk).ID != parcels[0].DoorID {
 		t.Fatalf("app token: %+v, %v", pk, err)
 	}
 }

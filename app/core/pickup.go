@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"pudo/app"
@@ -14,16 +15,20 @@ import (
 )
 
 // Pickup is one shopper's collection under one code: every stored parcel
-// the code opens, taken one door at a time. It holds no code.
+// the code opens, taken one door at a time. It holds no code. It is the
+// contract's app.Pickup; its methods are safe for concurrent use, each
+// step of the flow taken in turn.
 type Pickup struct {
-	l       *Locker
-	actor   string
-	reason  string
+	l      *Locker
+	actor  string
+	reason string
+
+	mu      sync.Mutex // serialises the steps; protects following
 	pending []storage.Rent
-	Door    Door // the door opened last
-	// Opening is the last opening started, as it stood when its call
+	door    storage.Door // the door opened last
+	// opened is the last opening started, as it stood when its call
 	// returned.
-	Opening app.Opening
+	opened app.Opening
 	// last is the rent collected last, for Reopen and Report; reopens
 	// counts how often its door was opened again.
 	last    storage.Rent
@@ -32,13 +37,41 @@ type Pickup struct {
 	retried map[int64]bool
 }
 
-// Remaining is how many parcels under this code are still behind closed doors.
-func (p *Pickup) Remaining() int { return len(p.pending) }
+var _ app.Pickup = (*Pickup)(nil)
 
-// StartPickup checks a typed or scanned code and opens the first door it
-// owns. Errors: *LockedOutError, ErrCodeFormat, ErrWrongCode, ErrExpired,
-// ErrNotStored, ErrOutOfService, ErrDoorDidNotOpen.
-func (l *Locker) StartPickup(ctx context.Context, input string) (*Pickup, error) {
+// Opening is the current door's opening as the engine knows it now.
+func (p *Pickup) Opening() app.Opening {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.l.current(p.opened)
+}
+
+// Remaining is how many parcels under this code are still behind closed doors.
+func (p *Pickup) Remaining() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.pending)
+}
+
+// pickup hands p out as the contract's Pickup: none is a nil interface,
+// never a nil *Pickup inside one.
+func pickup(p *Pickup, err error) (app.Pickup, error) {
+	if p == nil {
+		return nil, err
+	}
+	return p, err
+}
+
+// PickupByCode checks a typed code and opens the first door it owns.
+// Errors: *app.LockedOutError, app.ErrCodeFormat, app.ErrWrongCode,
+// app.ErrExpired, app.ErrNotStored, app.ErrOutOfService,
+// *app.OutOfOrderError, *app.BeingOpenedError, *app.DidNotOpenError (with
+// the Pickup, for its DidNotOpen).
+func (l *Locker) PickupByCode(ctx context.Context, code string) (app.Pickup, error) {
+	return pickup(l.pickupByCode(ctx, code))
+}
+
+func (l *Locker) pickupByCode(ctx context.Context, input string) (*Pickup, error) {
 	if err := l.outOfOrder(); err != nil {
 		return nil, err // nothing could open: no code is looked at or counted
 	}
@@ -49,16 +82,21 @@ func (l *Locker) StartPickup(ctx context.Context, input string) (*Pickup, error)
 	return l.pickupByMAC(ctx, codeMAC(l.secret, code))
 }
 
-// StartPickupScan is StartPickup for a scanned text: a pickup QR token or a
-// pickup code. ErrForeign and ErrNotPickup are not counted as wrong codes.
-func (l *Locker) StartPickupScan(ctx context.Context, text string) (*Pickup, error) {
+// PickupByScan is PickupByCode for a scanned text: a pickup QR token or a
+// pickup code. app.ErrForeign and app.ErrNotPickup are not counted as
+// wrong codes.
+func (l *Locker) PickupByScan(ctx context.Context, text string) (app.Pickup, error) {
+	return pickup(l.pickupByScan(ctx, text))
+}
+
+func (l *Locker) pickupByScan(ctx context.Context, text string) (*Pickup, error) {
 	if err := l.outOfOrder(); err != nil {
 		return nil, err
 	}
-	p := l.Classify(text)
+	p := l.payloadOf(text)
 	switch p.Kind {
 	case PayloadPickupCode:
-		return l.StartPickup(ctx, p.Code)
+		return l.pickupByCode(ctx, p.Code)
 	case PayloadPickupToken:
 		return l.pickupByToken(ctx, p)
 	case PayloadForeign:
@@ -119,7 +157,7 @@ func (l *Locker) pickupByMAC(ctx context.Context, mac []byte) (*Pickup, error) {
 		return nil, l.refuse(ctx, app.EvCodeWrong, app.ErrWrongCode, true)
 	}
 	p := &Pickup{l: l, actor: "shopper", reason: string(app.PurposePickup), pending: stored}
-	if err := p.Next(ctx); err != nil {
+	if err := p.next(ctx); err != nil {
 		return keepForReport(p, err)
 	}
 	return p, nil
@@ -177,7 +215,7 @@ func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) 
 		return nil, err
 	}
 	pk := &Pickup{l: l, actor: "shopper", reason: string(app.PurposePickupQR), pending: []storage.Rent{r}}
-	if err := pk.Next(ctx); err != nil {
+	if err := pk.next(ctx); err != nil {
 		return keepForReport(pk, err)
 	}
 	return pk, nil
@@ -187,7 +225,15 @@ func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) 
 // collected when the sensor sees that door open, in the transaction that
 // settles the opening. An opening that could not start (out of order, the
 // door being opened already) leaves the parcel first in line.
-func (p *Pickup) Next(ctx context.Context) error {
+// app.ErrAlreadyCollected when none is left.
+func (p *Pickup) Next(ctx context.Context) (app.Opening, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	err := p.next(ctx)
+	return p.opened, err
+}
+
+func (p *Pickup) next(ctx context.Context) error {
 	if len(p.pending) == 0 {
 		return app.ErrAlreadyCollected
 	}
@@ -209,7 +255,7 @@ func (p *Pickup) openRent(ctx context.Context, r storage.Rent) (started bool, er
 	if res.opening.ID == 0 {
 		return false, err
 	}
-	p.Opening, p.Door, p.last, p.reopens = res.opening, res.door, r, 0
+	p.opened, p.door, p.last, p.reopens = res.opening, res.door, r, 0
 	return true, err
 }
 

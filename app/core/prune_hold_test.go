@@ -91,7 +91,7 @@ func TestPruneKeepsWhatReadersHaveNotDelivered(t *testing.T) {
 	if e := oldestEvent(t, db); e.Seq <= last {
 		t.Fatalf("the oldest event left is %d: delivered events older than the retention stayed", e.Seq)
 	}
-	if _, err := l.VerifyEvents(ctx); err != nil {
+	if _, err := l.verifyEvents(ctx); err != nil {
 		t.Fatalf("chain after the prunes: %v", err)
 	}
 }
@@ -128,7 +128,7 @@ func TestPruneDropsPastTheBound(t *testing.T) {
 		strings.Contains(alert.Detail, "webhook shop") {
 		t.Fatalf("alert = %+v, %v", alert, err)
 	}
-	if _, err := l.VerifyEvents(ctx); err != nil {
+	if _, err := l.verifyEvents(ctx); err != nil {
 		t.Fatalf("chain after dropping: %v", err)
 	}
 }

@@ -16,13 +16,13 @@ func TestPruneNeverFreesARentIDForReuse(t *testing.T) {
 		end  func(t *testing.T, l *Locker, b Booked)
 	}{
 		{"cancelled booking", func(t *testing.T, l *Locker, b Booked) {
-			if err := l.Cancel(context.Background(), b.Rent.ID); err != nil {
+			if err := l.Office().Cancel(context.Background(), b.Rent.ID); err != nil {
 				t.Fatal(err)
 			}
 		}},
 		{"collected parcel", func(t *testing.T, l *Locker, b Booked) {
 			ctx := context.Background()
-			c, err := l.CourierLogin(ctx, courierToken(l, "ups-1", time.Hour))
+			c, err := l.LoginCourier(ctx, courierToken(l, "ups-1", time.Hour))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -31,7 +31,7 @@ func TestPruneNeverFreesARentIDForReuse(t *testing.T) {
 				t.Fatal(err)
 			}
 			dropIn(t, l.locks.(*fakeLocks), d)
-			if _, err := l.StartPickupScan(ctx, b.QR); err != nil {
+			if _, err := l.PickupByScan(ctx, b.QR); err != nil {
 				t.Fatal(err)
 			}
 		}},
@@ -41,7 +41,7 @@ func TestPruneNeverFreesARentIDForReuse(t *testing.T) {
 			l, db, locks := newTestLocker(t)
 			clock := withClock(db)
 			// A booking with a far deadline: its QR token lasts a year.
-			old, err := l.Book(ctx, Booking{Size: "S", ParcelRef: "OLD-1", ExpiresAt: clock.Now().Add(365 * 24 * time.Hour)})
+			old, err := l.Office().Book(ctx, Booking{Size: "S", ParcelRef: "OLD-1", ExpiresAt: clock.Now().Add(365 * 24 * time.Hour)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -50,14 +50,14 @@ func TestPruneNeverFreesARentIDForReuse(t *testing.T) {
 			if _, err := l.Prune(ctx); err != nil {
 				t.Fatal(err)
 			}
-			fresh, err := l.Book(ctx, Booking{Size: "S", ParcelRef: "NEW-1"})
+			fresh, err := l.Office().Book(ctx, Booking{Size: "S", ParcelRef: "NEW-1"})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if fresh.Rent.ID == old.Rent.ID {
 				t.Errorf("new booking got the pruned rent's id %d", old.Rent.ID)
 			}
-			c, err := l.CourierLogin(ctx, courierToken(l, "ups-1", time.Hour))
+			c, err := l.LoginCourier(ctx, courierToken(l, "ups-1", time.Hour))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,8 +69,8 @@ func TestPruneNeverFreesARentIDForReuse(t *testing.T) {
 			locks.mu.Lock()
 			before := len(locks.unlocked)
 			locks.mu.Unlock()
-			if p, err := l.StartPickupScan(ctx, old.QR); err == nil {
-				t.Fatalf("the old booking's QR opened door %d of the new parcel", p.Door.ID)
+			if p, err := l.PickupByScan(ctx, old.QR); err == nil {
+				t.Fatalf("the old booking's QR opened door %d of the new parcel", openedDoor(p).ID)
 			}
 			locks.mu.Lock()
 			defer locks.mu.Unlock()

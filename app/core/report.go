@@ -49,7 +49,7 @@ func (l *Locker) weigh(ctx context.Context, actor string, o app.Opening, retry r
 		return app.Verdict{}, notFound(err)
 	}
 	occupied := false
-	if rs, err := l.Rents(ctx, RentFilter{DoorID: d.ID, Limit: 1000}); err == nil {
+	if rs, err := l.rents(ctx, RentFilter{DoorID: d.ID, Limit: 1000}); err == nil {
 		for _, r := range rs {
 			occupied = occupied || r.State.Active()
 		}
@@ -106,7 +106,9 @@ func (l *Locker) recordReport(ctx context.Context, actor string, o app.Opening, 
 // DidNotOpen weighs the shopper's "the door did not open" for the door
 // opened last (see weigh); the parcel's one retry goes to the same door.
 func (p *Pickup) DidNotOpen(ctx context.Context) (app.Verdict, error) {
-	o, err := p.l.openingNow(ctx, p.Opening.ID)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	o, err := p.l.openingNow(ctx, p.opened.ID)
 	if err != nil {
 		return app.Verdict{}, err
 	}
@@ -122,7 +124,7 @@ func (p *Pickup) DidNotOpen(ctx context.Context) (app.Verdict, error) {
 			if !started {
 				return 0, app.Opening{}, err
 			}
-			return app.VerdictRetried, p.Opening, err
+			return app.VerdictRetried, p.opened, err
 		}
 	}
 	return p.l.weigh(ctx, p.actor, o, retry)
@@ -131,17 +133,20 @@ func (p *Pickup) DidNotOpen(ctx context.Context) (app.Verdict, error) {
 // ReopenUntil is until when the door collected last may be opened again:
 // the grace from the moment its sensor saw it open; zero when it was not
 // collected, or was reopened too often.
-func (p *Pickup) ReopenUntil(ctx context.Context) time.Time {
-	if p.Opening.ID == 0 || p.reopens >= maxReopens {
+func (p *Pickup) ReopenUntil() time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.opened.ID == 0 || p.reopens >= app.MaxReopens {
 		return time.Time{}
 	}
-	o, err := p.l.openingNow(ctx, p.Opening.ID)
+	ctx := context.Background() // a read of the store, bounded by its own busy timeout
+	o, err := p.l.openingNow(ctx, p.opened.ID)
 	if err != nil || o.Outcome != app.OutcomeOpened || moveOf(string(o.Purpose)) != app.MovePickup {
 		if o.Purpose != app.PurposeReopen {
 			return time.Time{}
 		}
 	}
-	r, err := p.l.Rent(ctx, p.last.ID)
+	r, err := p.l.rent(ctx, p.last.ID)
 	if err != nil || r.State != storage.RentCollected {
 		return time.Time{}
 	}

@@ -11,17 +11,22 @@ import (
 	"pudo/storage"
 )
 
-// StartReturn lets a shopper drop a return booked through Book with
-// Return set: text is the return code (RT-XXXX-XXXX, typed or scanned) or
-// the booking's return QR token. The booked door opens (another free one of
-// its size if it went out of service); DropOff.Done stores the parcel, and
-// couriers then see it in Returns. Wrong return codes count towards the
-// same lockout as pickup codes. On ErrDoorDidNotOpen the DropOff is
-// returned too, for Retry. Errors: *LockedOutError, ErrCodeFormat,
-// ErrWrongCode, ErrBadToken, ErrTokenExpired, ErrForeign, ErrNoFreeDoor,
-// ErrDoorDidNotOpen.
-func (l *Locker) StartReturn(ctx context.Context, text string) (*DropOff, error) {
-	p := l.Classify(text)
+// BeginReturn lets a shopper drop a return booked through Office.Book
+// with Return set: text is the return code (RT-XXXX-XXXX, typed or
+// scanned) or the booking's return QR token. The booked door opens
+// (another free one of its size if it went out of service); DropOff.Done
+// stores the parcel, and couriers then see it in Returns. Wrong return
+// codes count towards the same lockout as pickup codes. On
+// *app.DidNotOpenError the DropOff is returned too, for its DidNotOpen.
+// Errors: *app.LockedOutError, app.ErrCodeFormat, app.ErrWrongCode,
+// app.ErrBadToken, app.ErrTokenExpired, app.ErrForeign,
+// app.ErrNoFreeDoor, and the opening's.
+func (l *Locker) BeginReturn(ctx context.Context, text string) (app.DropOff, error) {
+	return dropOff(l.beginReturn(ctx, text))
+}
+
+func (l *Locker) beginReturn(ctx context.Context, text string) (*DropOff, error) {
+	p := l.payloadOf(text)
 	var r storage.Rent
 	var err error
 	switch p.Kind {

@@ -17,6 +17,7 @@ import (
 
 	"pudo/app"
 	"pudo/app/cred"
+	"pudo/app/testenv"
 	"pudo/lockio"
 	"pudo/lockio/emulator"
 	"pudo/lockio/proto"
@@ -56,7 +57,7 @@ func TestScenarios(t *testing.T) {
 
 // scenarioPatience bounds every await: reached only when something is
 // broken, generous for a loaded 2-core machine under -race.
-const scenarioPatience = 20 * time.Second
+const scenarioPatience = testenv.Patience
 
 // scenarioColumns: 8 doors on board 1, door N on channel N.
 var scenarioColumns = []app.Column{{Board: 1, FirstChannel: 1, Sizes: "SSMM"}, {Board: 1, FirstChannel: 5, Sizes: "SMLL"}}
@@ -181,7 +182,7 @@ func (s *scenario) l() *Locker { return s.cur.Load() }
 func (s *scenario) pump() {
 	defer close(s.pumpDone)
 	for ev := range s.ctl.Events() {
-		s.l().HandleDoorEvent(s.ctx, ev)
+		s.l().handleDoorEvent(s.ctx, ev)
 	}
 }
 
@@ -239,7 +240,7 @@ func (s *scenario) run(st step) error {
 	case "wait":
 		d, _ := time.ParseDuration(a[0])
 		s.clock.Add(d)
-		s.l().Tick(s.ctx)
+		s.l().tick(s.ctx)
 	case "intent":
 		return s.intent(a[0])
 	case "restart":
@@ -358,7 +359,7 @@ func (s *scenario) entry(how, name string) {
 	case "keyboard": // a keyboard-mode scanner: the burst arrives as a scan
 		pk, err = s.l().PickupByScan(s.ctx, strings.ToLower(p.code))
 	case "remote":
-		_, err = s.l().RemoteOpen(s.ctx, p.rent)
+		_, err = s.l().Office().RemoteOpen(s.ctx, p.rent)
 	}
 	if pk != nil {
 		s.pickup = pk
@@ -389,7 +390,7 @@ func (s *scenario) concurrent(a []string) error {
 			case "pickup":
 				_, err = s.l().PickupByCode(s.ctx, p.code)
 			case "remote":
-				_, err = s.l().RemoteOpen(s.ctx, p.rent)
+				_, err = s.l().Office().RemoteOpen(s.ctx, p.rent)
 			default:
 				err = fmt.Errorf("concurrent %q: want pickup or remote", how)
 			}
@@ -513,9 +514,9 @@ func (s *scenario) awaitCond(what string, cond func() bool) error {
 	deadline := time.Now().Add(scenarioPatience)
 	for !cond() {
 		if time.Now().After(deadline) {
-			return fmt.Errorf("gave up waiting for %s", what)
+			return fmt.Errorf("still waiting after %v for %s", scenarioPatience, what)
 		}
-		s.l().Tick(s.ctx)
+		s.l().tick(s.ctx)
 		time.Sleep(5 * time.Millisecond)
 	}
 	return nil
@@ -586,7 +587,7 @@ func (s *scenario) rentState(name string) string {
 	if !ok {
 		return "no such parcel"
 	}
-	r, err := s.l().Rent(s.ctx, p.rent)
+	r, err := s.l().Office().Rent(s.ctx, p.rent)
 	if err != nil {
 		return err.Error()
 	}

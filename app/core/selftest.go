@@ -63,7 +63,7 @@ func (l *Locker) SelfTest(ctx context.Context) (app.SelfTestReport, error) {
 			l.log.Warn("self-test: boards not read afresh", "err", err)
 		}
 	}
-	doors, err := l.Doors(ctx)
+	doors, err := l.allDoors(ctx)
 	if err != nil {
 		return rep, fmt.Errorf("core: self-test: %w", err)
 	}

@@ -94,7 +94,7 @@ func TestSelfTestTakesFailingEmptyDoorsOut(t *testing.T) {
 func TestSelfTestNamesUncommandedSensorChanges(t *testing.T) {
 	ctx := context.Background()
 	l, _, _ := newTestLocker(t)
-	l.HandleDoorEvent(ctx, lockio.Event{Door: lockio.Door{Board: 1, Channel: 5}, Kind: lockio.EventForcedOpen, Sensor: lockio.SensorOpen})
+	l.handleDoorEvent(ctx, lockio.Event{Door: lockio.Door{Board: 1, Channel: 5}, Kind: lockio.EventForcedOpen, Sensor: lockio.SensorOpen})
 	rep, err := l.SelfTest(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -163,7 +163,7 @@ func TestDoorTest(t *testing.T) {
 		t.Fatalf("second Next = %+v, %v", o, err)
 	}
 	clock.Add(l.opts.DidNotOpen)
-	l.Tick(ctx)
+	l.tick(ctx)
 	if _, err := dt.Next(ctx); !errors.Is(err, app.ErrTestDone) {
 		t.Fatalf("Next after the last door: %v", err)
 	}

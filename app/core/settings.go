@@ -85,8 +85,8 @@ func (l *Locker) rules(tx *storage.Tx) (Options, error) {
 	return o, nil
 }
 
-// Rules returns the options in force now.
-func (l *Locker) Rules(ctx context.Context) (o Options, err error) {
+// currentRules returns the options in force now.
+func (l *Locker) currentRules(ctx context.Context) (o Options, err error) {
 	err = l.db.View(ctx, func(tx *storage.Tx) (err error) {
 		o, err = l.rules(tx)
 		return err
@@ -95,7 +95,8 @@ func (l *Locker) Rules(ctx context.Context) (o Options, err error) {
 }
 
 // Settings returns the values staff set (not the configured defaults).
-func (l *Locker) Settings(ctx context.Context) (map[string]string, error) {
+func (bo *Office) Settings(ctx context.Context) (map[string]string, error) {
+	l := bo.l
 	var out map[string]string
 	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
 		out, err = tx.Settings()
@@ -125,6 +126,6 @@ func (l *Locker) SaveScreenSettings(ctx context.Context, jsonObject string) erro
 
 // ScreenSettings returns the saved screen settings, "" when none were saved.
 func (l *Locker) ScreenSettings(ctx context.Context) (string, error) {
-	set, err := l.Settings(ctx)
+	set, err := l.Office().Settings(ctx)
 	return set[SettingScreen], err
 }

@@ -16,7 +16,7 @@ import (
 func TestDropOffStoreFailureIsNotSwallowed(t *testing.T) {
 	ctx := context.Background()
 	l, db, _ := newTestLocker(t)
-	booked, err := l.Book(ctx, Booking{Size: "S", ParcelRef: "P-STORE"})
+	booked, err := l.Office().Book(ctx, Booking{Size: "S", ParcelRef: "P-STORE"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestDropOffStoreFailureIsNotSwallowed(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "store refused") {
 		t.Fatalf("moveRent with the store refused = %v, want its error", err)
 	}
-	got, err := l.Rent(ctx, r.ID)
+	got, err := l.rent(ctx, r.ID)
 	if err != nil || got.State != storage.RentReserved {
 		t.Fatalf("rent after the refused store: %+v, %v; want reserved", got, err)
 	}

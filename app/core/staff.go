@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"strings"
 
 	"pudo/app"
@@ -14,16 +15,22 @@ import (
 // staffLockAfter wrong PIN re-entries lock an account (app/RULES.md).
 const staffLockAfter = 5
 
-// Staff is a signed-in staff member. The screen ends the session after two
-// minutes idle by dropping the value; force-open and open-all ask the PIN
-// again.
+// Staff is a signed-in staff member: the contract's app.StaffSession. The
+// screen ends the session after two minutes idle by dropping the value;
+// force-open, open-all and the door test ask the PIN again. It holds
+// nothing that changes, so its methods are safe for concurrent use.
 type Staff struct {
 	l    *Locker
 	id   int64
-	Name string
+	name string
 }
 
-func (s *Staff) actor() string { return "staff:" + s.Name }
+var _ app.StaffSession = (*Staff)(nil)
+
+// Name is the staff member's name.
+func (s *Staff) Name() string { return s.name }
+
+func (s *Staff) actor() string { return "staff:" + s.name }
 
 // AddStaff creates a staff account. Errors: ErrPINFormat, ErrNameTaken
 // (a name or a PIN already in use: one PIN per person).
@@ -83,12 +90,20 @@ func (l *Locker) staffMembers(ctx context.Context) (ms []storage.StaffMember, er
 	return ms, err
 }
 
-// StaffLogin signs staff in by PIN alone (one PIN per person). Wrong PINs
+// LoginStaff signs staff in by PIN alone (one PIN per person). Wrong PINs
 // at the pad share one guessing limit (5 at once, then one per 3 minutes:
 // no pause longer than that, and an alert when it is reached); a staff
 // member with a badge is never held up by it (StaffBadgeLogin). Errors:
-// *LockedOutError, ErrBadPIN, ErrStaffLocked.
-func (l *Locker) StaffLogin(ctx context.Context, pin string) (*Staff, error) {
+// *app.LockedOutError, app.ErrBadPIN, app.ErrStaffLocked.
+func (l *Locker) LoginStaff(ctx context.Context, pin string) (app.StaffSession, error) {
+	s, err := l.loginStaff(ctx, pin)
+	if s == nil {
+		return nil, err
+	}
+	return s, err
+}
+
+func (l *Locker) loginStaff(ctx context.Context, pin string) (*Staff, error) {
 	var members []storage.StaffMember
 	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
 		if err = checkLockout(tx, scopeStaff); err != nil {
@@ -133,12 +148,13 @@ func (l *Locker) StaffLogin(ctx context.Context, pin string) (*Staff, error) {
 	if refused != nil {
 		return nil, refused
 	}
-	return &Staff{l: l, id: found.ID, Name: found.Name}, nil
+	return &Staff{l: l, id: found.ID, name: found.Name}, nil
 }
 
-// recheck asks the PIN again before a sweeping action. Five wrong
+// ConfirmPIN asks the PIN again before a sweeping action. Five wrong
 // re-entries lock the account until another staff member unlocks it.
-func (s *Staff) recheck(ctx context.Context, pin string) error {
+// app.ErrBadPIN, app.ErrStaffLocked.
+func (s *Staff) ConfirmPIN(ctx context.Context, pin string) error {
 	var m storage.StaffMember
 	err := s.l.db.View(ctx, func(tx *storage.Tx) (err error) {
 		m, err = tx.StaffMember(s.id)
@@ -188,7 +204,7 @@ func (s *Staff) recheck(ctx context.Context, pin string) error {
 // UnlockStaff lets a locked account sign in again; only another staff
 // member may do it.
 func (s *Staff) UnlockStaff(ctx context.Context, name string) error {
-	if name == s.Name {
+	if name == s.name {
 		// A session whose own PIN re-checks locked it must not undo that.
 		return fmt.Errorf("%w: another staff member must unlock it", app.ErrStaffLocked)
 	}
@@ -213,14 +229,10 @@ func (s *Staff) UnlockStaff(ctx context.Context, name string) error {
 // OpenDoor force-opens one door (even out of service) for a reason that
 // goes into the audit log, after asking the PIN again (app/RULES.md): a
 // session left open must not let the next person open doors. Rents are
-// untouched.
-func (s *Staff) OpenDoor(ctx context.Context, doorID int64, pin, reason string) error {
-	_, err := s.openDoor(ctx, doorID, pin, reason)
-	return err
-}
-
-func (s *Staff) openDoor(ctx context.Context, doorID int64, pin, reason string) (app.Opening, error) {
-	if err := s.recheck(ctx, pin); err != nil {
+// untouched. *app.BeingOpenedError while another opening of the door is
+// unsettled, *app.OutOfOrderError while it cannot open.
+func (s *Staff) OpenDoor(ctx context.Context, doorID int64, pin, reason string) (app.Opening, error) {
+	if err := s.ConfirmPIN(ctx, pin); err != nil {
 		return app.Opening{}, err
 	}
 	res, err := s.l.open(ctx, opening{door: storage.Door{ID: doorID}, actor: s.actor(),
@@ -230,16 +242,11 @@ func (s *Staff) openDoor(ctx context.Context, doorID int64, pin, reason string) 
 
 // OpenAll opens every door one after another for an inventory check, after
 // asking the PIN again. Doors that did not open are reported together.
-func (s *Staff) OpenAll(ctx context.Context, pin string) error {
-	_, err := s.openAll(ctx, pin)
-	return err
-}
-
-func (s *Staff) openAll(ctx context.Context, pin string) ([]app.Opening, error) {
-	if err := s.recheck(ctx, pin); err != nil {
+func (s *Staff) OpenAll(ctx context.Context, pin string) ([]app.Opening, error) {
+	if err := s.ConfirmPIN(ctx, pin); err != nil {
 		return nil, err
 	}
-	doors, err := s.l.Doors(ctx)
+	doors, err := s.l.allDoors(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -281,58 +288,71 @@ func (s *Staff) SetOutOfService(ctx context.Context, doorID int64, on bool, reas
 }
 
 // Rents lists rents for the admin screen's search.
-func (s *Staff) Rents(ctx context.Context, f RentFilter) ([]Rent, error) { return s.l.Rents(ctx, f) }
-
-// Events lists up to limit audit events after seq after, oldest first.
-func (s *Staff) Events(ctx context.Context, after int64, limit int) ([]storage.Event, error) {
-	var out []storage.Event
-	err := s.l.db.View(ctx, func(tx *storage.Tx) (err error) {
-		out, err = tx.Events(after, limit)
-		return err
-	})
-	return out, err
+func (s *Staff) Rents(ctx context.Context, q app.RentQuery) ([]app.Rent, error) {
+	rs, err := s.l.rents(ctx, rentFilter(q))
+	return appRents(rs), err
 }
+
+// Events pages the audit log newest first: up to limit events older than
+// seq before (0: from the newest).
+func (s *Staff) Events(ctx context.Context, before int64, limit int) ([]app.Event, error) {
+	return s.l.eventsBefore(ctx, before, limit, "")
+}
+
+// Alerts is Events for alert.* kinds only.
+func (s *Staff) Alerts(ctx context.Context, before int64, limit int) ([]app.Event, error) {
+	return s.l.eventsBefore(ctx, before, limit, "alert.")
+}
+
+// ClearDoor records that staff looked inside a door kept for them and
+// settles it: the door may be assigned again.
+func (s *Staff) ClearDoor(ctx context.Context, doorID int64, note string) error {
+	return s.l.clearDoor(ctx, s.actor(), doorID, note)
+}
+
+// DoorStates lists every door with its rent, for the staff grid.
+func (s *Staff) DoorStates(ctx context.Context) ([]app.DoorState, error) {
+	return s.l.appDoorStates(ctx)
+}
+
+// Hardware is the lock bus's, the boards' and the code readers' health.
+func (s *Staff) Hardware(ctx context.Context) (app.Hardware, error) { return s.l.hardware(ctx) }
+
+// CameraFrame is the newest camera picture for the live preview; nil
+// without a camera.
+func (s *Staff) CameraFrame() image.Image {
+	if r := s.l.readerSet(); r != nil {
+		return r.LastFrame()
+	}
+	return nil
+}
+
+// ScanBus asks every address of the bus for its status (commissioning).
+func (s *Staff) ScanBus(ctx context.Context) ([]app.BoardFound, error) {
+	bus, ok := s.l.locks.(Bus)
+	if !ok {
+		return nil, nil
+	}
+	found, err := bus.Scan(ctx)
+	return appFound(found), err
+}
+
+// ReconnectBus reopens the lock bus now, after staff fixed a permission
+// problem. It does not wait.
+func (s *Staff) ReconnectBus() {
+	if bus, ok := s.l.locks.(Bus); ok {
+		s.l.log.Info("staff asked the lock bus to reconnect", "staff", s.name)
+		bus.Reconnect()
+	}
+}
+
+// SelfTest runs the self-test now, opening no door.
+func (s *Staff) SelfTest(ctx context.Context) (app.SelfTestReport, error) { return s.l.SelfTest(ctx) }
 
 // CancelRent cancels a reserved rent even if its door was opened (staff
 // looked inside and found it empty), freeing the door.
 func (s *Staff) CancelRent(ctx context.Context, rentID int64, reason string) error {
 	return s.l.cancel(ctx, rentID, s.actor(), reason, true)
-}
-
-// SetSetting changes a setting (see the Setting* keys); "" restores the
-// configured value.
-func (s *Staff) SetSetting(ctx context.Context, key, value string) error {
-	return s.l.setSetting(ctx, s.actor(), key, value)
-}
-
-// Flagged lists door openings left unfinished by a crash, for staff to check.
-func (s *Staff) Flagged(ctx context.Context) ([]storage.DoorOpen, error) {
-	var out []storage.DoorOpen
-	err := s.l.db.View(ctx, func(tx *storage.Tx) (err error) {
-		out, err = tx.OpensInState("flagged")
-		return err
-	})
-	return out, err
-}
-
-// Resolve records that staff checked a flagged opening.
-func (s *Staff) Resolve(ctx context.Context, openID int64, note string) error {
-	return s.l.db.Update(ctx, func(tx *storage.Tx) error {
-		o, err := tx.OpensInState("flagged")
-		if err != nil {
-			return err
-		}
-		for _, x := range o {
-			if x.ID == openID {
-				if err := tx.ResolveOpen(openID); err != nil {
-					return err
-				}
-				_, err := tx.Append(storage.Event{Actor: s.actor(), Kind: "door.open.resolved", DoorID: x.DoorID, RentID: x.RentID, Detail: note})
-				return err
-			}
-		}
-		return fmt.Errorf("flagged opening %d: %w", openID, app.ErrNotFound)
-	})
 }
 
 // DoorState is a door with what is behind it and what its sensor says.
@@ -344,7 +364,8 @@ type DoorState struct {
 }
 
 // DoorStates lists every door for the admin grid.
-func (l *Locker) DoorStates(ctx context.Context) ([]DoorState, error) {
+func (bo *Office) DoorStates(ctx context.Context) ([]DoorState, error) {
+	l := bo.l
 	var out []DoorState
 	err := l.db.View(ctx, func(tx *storage.Tx) error {
 		doors, err := tx.Doors()

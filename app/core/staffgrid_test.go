@@ -14,13 +14,13 @@ func TestOutOfServiceDoorKeepsItsParcelOnTheGrid(t *testing.T) {
 	ctx := context.Background()
 	l, _, locks := newTestLocker(t)
 	s := loginStaffSession(t, l)
-	c := &Courier{l: l, ID: "c"}
+	c := &Courier{l: l, id: "c"}
 	d, err := c.DropNew(ctx, "S", "PK-OOS", false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dropIn(t, locks, d)
-	if err := s.SetOutOfService(ctx, d.Door.ID, true, "hinge"); err != nil {
+	if err := s.SetOutOfService(ctx, openedDoor(d).ID, true, "hinge"); err != nil {
 		t.Fatal(err)
 	}
 	states, err := s.DoorStates(ctx)
@@ -28,7 +28,7 @@ func TestOutOfServiceDoorKeepsItsParcelOnTheGrid(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, st := range states {
-		if st.ID != d.Door.ID {
+		if st.ID != openedDoor(d).ID {
 			continue
 		}
 		if !st.OutOfService || st.Rent == nil || st.Rent.ParcelRef != "PK-OOS" || !st.Occupied {
@@ -36,7 +36,7 @@ func TestOutOfServiceDoorKeepsItsParcelOnTheGrid(t *testing.T) {
 		}
 		return
 	}
-	t.Fatalf("door %d not on the grid", d.Door.ID)
+	t.Fatalf("door %d not on the grid", openedDoor(d).ID)
 }
 
 // Leaving for the desktop checks the PIN like every re-check: wrong ones

@@ -140,7 +140,7 @@ func (l *Locker) readerSet() Readers {
 func (l *Locker) hardware(ctx context.Context) (app.Hardware, error) {
 	var hw app.Hardware
 	if bus, ok := l.locks.(Bus); ok {
-		doors, err := l.Doors(ctx)
+		doors, err := l.allDoors(ctx)
 		if err != nil {
 			return hw, err
 		}

@@ -16,24 +16,24 @@ import (
 func TestTooSmallAtLargestTakesAnotherOfItsSize(t *testing.T) {
 	ctx := context.Background()
 	l, db, locks := newTestLocker(t)
-	d, err := (&Courier{l: l, ID: "c"}).DropNew(ctx, "L", "BIG-1", false)
+	d, err := (&Courier{l: l, id: "c"}).DropNew(ctx, "L", "BIG-1", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := d.Door
-	if err := d.Larger(ctx); !errors.Is(err, app.ErrNoFreeDoor) {
+	first := openedDoor(d)
+	if _, err := d.Larger(ctx); !errors.Is(err, app.ErrNoFreeDoor) {
 		t.Fatalf("Larger at L = %v, want ErrNoFreeDoor", err)
 	}
-	if err := d.Another(ctx); err != nil || d.Door.ID == first.ID || d.Door.Size != "L" || d.Rent().DoorID != d.Door.ID {
-		t.Fatalf("Another = %v, door %+v (first %d)", err, d.Door, first.ID)
+	if _, err := d.Another(ctx); err != nil || openedDoor(d).ID == first.ID || openedDoor(d).Size != "L" || d.Rent().DoorID != openedDoor(d).ID {
+		t.Fatalf("Another = %v, door %+v (first %d)", err, openedDoor(d), first.ID)
 	}
 	locks.shut(address(first))
-	l.Tick(ctx)
+	l.tick(ctx)
 	if !isFree(t, db, first.ID) {
 		t.Fatal("the door the parcel left is not free again")
 	}
 	dropIn(t, locks, d)
-	if p, err := l.StartPickup(ctx, d.Code()); err != nil || p.Door.ID != d.Door.ID {
+	if p, err := l.PickupByCode(ctx, d.Code()); err != nil || openedDoor(p).ID != openedDoor(d).ID {
 		t.Fatalf("pickup by walk-in code: %v, %v", p, err)
 	}
 }
@@ -44,7 +44,7 @@ func TestTooSmallAtLargestTakesAnotherOfItsSize(t *testing.T) {
 func TestWithdrawStoresNothing(t *testing.T) {
 	ctx := context.Background()
 	l, db, locks := newTestLocker(t)
-	c := &Courier{l: l, ID: "c"}
+	c := &Courier{l: l, id: "c"}
 	d, err := c.DropNew(ctx, "L", "BIG-2", false)
 	if err != nil {
 		t.Fatal(err)
@@ -52,19 +52,19 @@ func TestWithdrawStoresNothing(t *testing.T) {
 	if err := d.Withdraw(ctx); err != nil {
 		t.Fatalf("Withdraw = %v", err)
 	}
-	locks.shut(address(d.Door))
-	l.Tick(ctx)
+	locks.shut(address(openedDoor(d)))
+	l.tick(ctx)
 	if r := mustRent(t, l, d.Rent().ID); r.State != storage.RentCancelled {
 		t.Fatalf("walk-in after Withdraw is %s, want cancelled", r.State)
 	}
-	if !isFree(t, db, d.Door.ID) {
+	if !isFree(t, db, openedDoor(d).ID) {
 		t.Fatal("the door is not free after the parcel was taken back")
 	}
-	if _, err := l.StartPickup(ctx, d.Code()); !errors.Is(err, app.ErrWrongCode) {
+	if _, err := l.PickupByCode(ctx, d.Code()); !errors.Is(err, app.ErrWrongCode) {
 		t.Fatalf("the withdrawn walk-in's code: %v, want no parcel", err)
 	}
 
-	b, err := l.Book(ctx, Booking{Size: "L", ParcelRef: "BIG-3"})
+	b, err := l.Office().Book(ctx, Booking{Size: "L", ParcelRef: "BIG-3"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,8 +75,8 @@ func TestWithdrawStoresNothing(t *testing.T) {
 	if err := d2.Withdraw(ctx); err != nil {
 		t.Fatalf("Withdraw booked = %v", err)
 	}
-	locks.shut(address(d2.Door))
-	l.Tick(ctx)
+	locks.shut(address(openedDoor(d2)))
+	l.tick(ctx)
 	if r := mustRent(t, l, b.Rent.ID); r.State != storage.RentReserved {
 		t.Fatalf("booking after Withdraw is %s, want still reserved", r.State)
 	}
@@ -92,32 +92,32 @@ func TestCollectedCodeSaysSo(t *testing.T) {
 	ctx := context.Background()
 	l, db, locks := newTestLocker(t)
 	clock := withClock(db)
-	d, err := (&Courier{l: l, ID: "c"}).DropNew(ctx, "S", "P-1", false)
+	d, err := (&Courier{l: l, id: "c"}).DropNew(ctx, "S", "P-1", false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dropIn(t, locks, d)
-	p, err := l.StartPickup(ctx, d.Code())
+	p, err := l.PickupByCode(ctx, d.Code())
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.Tick(ctx) // the sensor saw it open: collected
-	locks.shut(address(p.Door))
+	l.tick(ctx) // the sensor saw it open: collected
+	locks.shut(address(openedDoor(p)))
 	if r := mustRent(t, l, d.Rent().ID); r.State != storage.RentCollected {
 		t.Fatalf("rent is %s, want collected", r.State)
 	}
 	clock.Add(time.Minute)
-	if _, err := l.StartPickup(ctx, d.Code()); !errors.Is(err, app.ErrAlreadyCollected) {
+	if _, err := l.PickupByCode(ctx, d.Code()); !errors.Is(err, app.ErrAlreadyCollected) {
 		t.Fatalf("the collected code a minute later: %v, want ErrAlreadyCollected", err)
 	}
-	if _, err := l.StartPickup(ctx, "ZZZZ-ZZZZ"); !errors.Is(err, app.ErrWrongCode) {
+	if _, err := l.PickupByCode(ctx, "ZZZZ-ZZZZ"); !errors.Is(err, app.ErrWrongCode) {
 		t.Fatalf("a code that never existed: %v, want ErrWrongCode", err)
 	}
 	if n := len(eventsOfKind(t, l, string(app.EvCodeCollected))); n != 1 {
 		t.Fatalf("%d code.collected events, want 1", n)
 	}
 	clock.Add(collectedTold)
-	if _, err := l.StartPickup(ctx, d.Code()); !errors.Is(err, app.ErrWrongCode) {
+	if _, err := l.PickupByCode(ctx, d.Code()); !errors.Is(err, app.ErrWrongCode) {
 		t.Fatalf("the collected code after %v: %v, want no parcel", collectedTold, err)
 	}
 }

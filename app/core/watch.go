@@ -30,18 +30,18 @@ func (l *Locker) Run(ctx context.Context, events <-chan lockio.Event) error {
 			if !ok {
 				return nil
 			}
-			l.HandleDoorEvent(ctx, ev)
+			l.handleDoorEvent(ctx, ev)
 		case <-t.C:
-			l.Tick(ctx)
+			l.tick(ctx)
 		}
 	}
 }
 
-// Tick settles what time settles: openings whose door read closed for the
+// tick settles what time settles: openings whose door read closed for the
 // whole did-not-open time, drop-offs whose door closed, and tells
 // subscribers when availability changed. Run calls it; tests with a
 // stepped clock call it after each step.
-func (l *Locker) Tick(ctx context.Context) {
+func (l *Locker) tick(ctx context.Context) {
 	for _, id := range l.reg.doors() {
 		d, ok := l.doorByID(ctx, id)
 		if ok {
@@ -118,10 +118,10 @@ func (l *Locker) observePending(ctx context.Context, lv *live, s lockio.Sensor, 
 	}
 }
 
-// HandleDoorEvent takes one lock-board event: it settles what it is
+// handleDoorEvent takes one lock-board event: it settles what it is
 // evidence for, records it in the audit log and tells the subscribers.
 // Run pumps the controller's events into it.
-func (l *Locker) HandleDoorEvent(ctx context.Context, ev lockio.Event) {
+func (l *Locker) handleDoorEvent(ctx context.Context, ev lockio.Event) {
 	d, err := l.doorAt(ctx, ev.Door)
 	if err != nil {
 		l.log.Warn("door event for no known door", "door", ev.Door.String(), "event", ev.Kind.String(), "err", err)
@@ -153,7 +153,6 @@ func (l *Locker) HandleDoorEvent(ctx context.Context, ev lockio.Event) {
 	default:
 		l.log.Info("door event", "door", d.ID, "event", ev.Kind.String())
 	}
-	l.legacyListeners(d, ev)
 	if k, ok := noticeOf[ev.Kind]; ok {
 		if ev.Kind == lockio.EventForcedOpen && commanded {
 			k = app.NoticeOpened
@@ -216,15 +215,6 @@ var noticeOf = map[lockio.EventKind]app.NoticeKind{
 	lockio.EventSensorKnown: app.NoticeSensorKnown,
 }
 
-func (l *Locker) legacyListeners(d storage.Door, ev lockio.Event) {
-	l.mu.Lock()
-	ls := append([]func(DoorNotice){}, l.listeners...)
-	l.mu.Unlock()
-	for _, fn := range ls {
-		fn(DoorNotice{Door: d, Kind: ev.Kind, At: ev.At})
-	}
-}
-
 // checkAvailability tells the subscribers, and the audit log, when doors
 // went out of order or came back.
 func (l *Locker) checkAvailability(ctx context.Context) {
@@ -284,7 +274,7 @@ func (l *Locker) layout(ctx context.Context) []storage.Door {
 	if ds != nil {
 		return ds
 	}
-	ds, err := l.Doors(ctx)
+	ds, err := l.allDoors(ctx)
 	if err != nil {
 		l.log.Warn("doors not read", "err", err)
 		return nil

@@ -237,7 +237,7 @@ func startSim(b *testing.B, template string, cfg Config) *simLocker {
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	l := core.New(db, nopLocks{}, []byte("bench-secret-0123456789abcdef0123"), core.Options{KioskID: id}, quiet)
-	link, err := New(cfg, id, l, db, Options{ClockSynced: func() bool { return true }}, quiet)
+	link, err := New(cfg, id, l.Office(), db, Options{ClockSynced: func() bool { return true }}, quiet)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -356,7 +356,7 @@ func (f *simFleet) eventOp() func(i int) error {
 		l := f.lockers[i%len(f.lockers)]
 		k := l.n.Add(1)
 		v := strconv.FormatInt(k, 10)
-		err := l.locker.Operator("bench").SetSetting(context.Background(), core.SettingBookingHold, v+"h")
+		err := l.locker.Office().Operator("bench").SetSetting(context.Background(), core.SettingBookingHold, v+"h")
 		f.mark(l.id+"/"+v, true)
 		return err
 	}

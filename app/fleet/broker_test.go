@@ -212,7 +212,7 @@ func (b *broker) start() {
 	must(b.tb, b.cmd.Start())
 	b.exited = make(chan struct{})
 	go func(c *exec.Cmd, done chan struct{}) { c.Wait(); close(done) }(b.cmd, b.exited)
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(testenv.Patience)
 	for _, port := range []int{b.TLSPort, b.PlainPort} {
 		for {
 			c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), 200*time.Millisecond)
@@ -227,7 +227,7 @@ func (b *broker) start() {
 			default:
 			}
 			if time.Now().After(deadline) {
-				b.tb.Fatalf("mosquitto does not listen on %d", port)
+				b.tb.Fatalf("still waiting after %v for mosquitto to listen on %d", testenv.Patience, port)
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
@@ -242,7 +242,8 @@ func (b *broker) Stop() {
 	b.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-b.exited:
-	case <-time.After(10 * time.Second):
+	case <-time.After(testenv.Patience):
+		b.tb.Errorf("mosquitto still running %v after SIGTERM: killed, its store unsaved", testenv.Patience)
 		b.cmd.Process.Kill()
 		<-b.exited
 	}

@@ -9,24 +9,24 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"pudo/app/core"
 	"pudo/app/cred"
+	"pudo/app/testenv"
 )
 
 // pudo fleet as an operator's engineer runs it against the broker.
 func TestFleetCommandLine(t *testing.T) {
 	b := startBroker(t)
 	k := newKiosk(t, b, "L-CLI", func(c *Config) { c.RemoteOpen = true })
-	waitUntil(t, "the locker is up", 10*time.Second, k.link.Connected)
+	testenv.Await(t, "the locker is up", k.link.Connected)
 	journal := filepath.Join(t.TempDir(), "journal.db")
 	common := []string{"--broker", b.TLSURL(), "--fleet", testFleet, "--ca", b.pki.path("ca.pem"),
 		"--cert", b.pki.path(operatorID + ".pem"), "--cert-key", b.pki.path(operatorID + ".key"), "--journal", journal}
 	run := func(args ...string) (int, string, string) {
 		t.Helper()
 		var out, errw bytes.Buffer
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience)
 		defer cancel()
 		code := Main(ctx, append(args[:1:1], append(append([]string{}, common...), args[1:]...)...), &out, &errw)
 		return code, out.String(), errw.String()
@@ -70,7 +70,7 @@ func TestFleetCommandLine(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Revocation list 1 applied at L-CLI") {
 		t.Fatalf("revoke: %d\n%s%s", code, out, errs)
 	}
-	if _, err := k.locker.CourierLogin(context.Background(), anna); !errors.Is(err, core.ErrTokenRevoked) {
+	if _, err := k.locker.LoginCourier(context.Background(), anna); !errors.Is(err, core.ErrTokenRevoked) {
 		t.Fatalf("a token revoked with pudo fleet revoke: %v", err)
 	}
 	list := filepath.Join(t.TempDir(), "list.json")
@@ -83,7 +83,7 @@ func TestFleetCommandLine(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "list 2 is applied here; 1 is older") {
 		t.Fatalf("an older list: %d\n%s%s", code, out, errs)
 	}
-	waitUntil(t, "status shows list 2", 10*time.Second, func() bool {
+	testenv.Await(t, "status shows list 2", func() bool {
 		_, out, _ := run("status")
 		return regexp.MustCompile(`L-CLI .*list 2`).MatchString(out)
 	})

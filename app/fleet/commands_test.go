@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app/testenv"
 	"pudo/storage"
 )
 
@@ -16,7 +17,7 @@ func TestCommandsDuplicateExpiredStale(t *testing.T) {
 	b := startBroker(t)
 	k := newKiosk(t, b, "L-CMD")
 	op := newOperator(t, b)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience)
 	defer cancel()
 	send := func(name string, c Command) Result {
 		t.Helper()

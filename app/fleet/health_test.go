@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"pudo/app/testenv"
 	"testing"
 	"time"
 )
@@ -13,7 +14,7 @@ func TestHealthSaysTheBacklogIsGone(t *testing.T) {
 	b := startBroker(t)
 	k := newKiosk(t, b, "L-HEALTH", func(c *Config) { c.HealthEvery = time.Hour })
 	op := newOperator(t, b)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience)
 	defer cancel()
 	must(t, op.Subscribe(ctx, k.link.Topics().Health())) // renewed when op reconnects
 	b.Stop()

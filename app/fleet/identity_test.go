@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"pudo/app/testenv"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ func TestWrongCertificateRefused(t *testing.T) {
 	cert, key := rogue.issue(t, "L-ROGUE", false)
 	cfg := b.operatorConfig()
 	cfg.CertFile, cfg.KeyFile = cert, key
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience)
 	defer cancel()
 	if _, err := Dial(ctx, cfg, testLog(t)); !errors.Is(err, ErrBroker) {
 		t.Fatalf("Dial with a rogue certificate = %v, want refused", err)
@@ -46,7 +47,7 @@ func TestLockerCannotTouchAnothersTopics(t *testing.T) {
 	w := newWatcher(t, b, "watch-acl")
 	certA, keyA := b.pki.issue(t, "L-A", false)
 	a := rawClient(t, b, "L-A", certA, keyA)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience)
 	defer cancel()
 	tb := kb.link.topics
 	// mosquitto grants the subscription and checks the ACL on delivery:
@@ -65,7 +66,7 @@ func TestLockerCannotTouchAnothersTopics(t *testing.T) {
 	if r := command(t, op, nil, kb.id, CmdBook, Command{BookingID: "X", Version: 1, Size: "S", ParcelRef: "X-1"}); r.Status != StatusOK {
 		t.Fatalf("book at B = %+v", r)
 	}
-	w.waitFor(kb.id, kb.lastSeq(), 10*time.Second)
+	w.waitFor(kb.id, kb.lastSeq())
 	select {
 	case topic := <-heard:
 		t.Fatalf("A heard %s", topic)
@@ -107,7 +108,7 @@ func TestUsernamePasswordFallback(t *testing.T) {
 	if r := command(t, op, nil, k.id, CmdBook, Command{BookingID: "P", Version: 1, Size: "S", ParcelRef: "P-1"}); r.Status != StatusOK {
 		t.Fatalf("book = %+v", r)
 	}
-	w.waitFor(k.id, k.lastSeq(), 10*time.Second)
+	w.waitFor(k.id, k.lastSeq())
 }
 
 // rawClient connects with a certificate, as a (possibly hostile) locker.
@@ -121,7 +122,7 @@ func rawClient(t *testing.T, b *broker, id, cert, key string) *autopaho.Connecti
 	cm, err := autopaho.NewConnection(ctx, autopaho.ClientConfig{ServerUrls: []*url.URL{u}, TlsCfg: tc, KeepAlive: 30,
 		ClientConfig: paho.ClientConfig{ClientID: id}})
 	must(t, err)
-	actx, acancel := context.WithTimeout(ctx, 10*time.Second)
+	actx, acancel := context.WithTimeout(ctx, testenv.Patience)
 	defer acancel()
 	must(t, cm.AwaitConnection(actx))
 	return cm

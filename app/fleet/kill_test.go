@@ -17,6 +17,7 @@ import (
 
 	"pudo/app/core"
 	"pudo/app/cred"
+	"pudo/app/testenv"
 	"pudo/storage"
 )
 
@@ -33,6 +34,10 @@ type killSpec struct {
 	Dir    string `json:"dir"`
 	Config Config `json:"config"`
 	Churn  bool   `json:"churn"`
+	// Stop is a file the parent creates once it heard every answer: the
+	// last child drains and exits only then, for a command still on its
+	// way through the broker is not yet in its queue.
+	Stop string `json:"stop"`
 }
 
 func TestFleetKillChild(t *testing.T) {
@@ -45,7 +50,7 @@ func TestFleetKillChild(t *testing.T) {
 	k := &kiosk{tb: t, id: "L-KILL", dir: s.Dir, cfg: s.Config, keys: []cred.PublicKey{testOperator.Public()}}
 	k.start()
 	fmt.Println("started")
-	op := k.locker.Operator("churn")
+	op := k.locker.Office().Operator("churn")
 	for i := 0; ; i++ {
 		if s.Churn {
 			if err := op.SetSetting(context.Background(), core.SettingBookingHold, strconv.Itoa(2+i%50)+"h"); err != nil {
@@ -54,7 +59,7 @@ func TestFleetKillChild(t *testing.T) {
 			}
 		}
 		time.Sleep(3 * time.Millisecond)
-		if !s.Churn && k.link.Acked() >= k.lastSeq() && k.link.cmds.len() == 0 && i > 300 {
+		if !s.Churn && stopped(s.Stop) && k.link.Acked() >= k.lastSeq() && k.link.cmds.len() == 0 {
 			fmt.Println("drained")
 			k.stop()
 			os.Exit(0)
@@ -87,7 +92,8 @@ func TestKillWhilePublishingAndApplying(t *testing.T) {
 	// or not: the broker queues, the sync resends.
 	var sent sentCommands
 	var wg sync.WaitGroup
-	wg.Go(func() { sent.run(ctx, t, op, j, "L-KILL") })
+	sending, stopSending := context.WithCancel(ctx)
+	wg.Go(func() { sent.run(sending, t, op, j, "L-KILL") })
 
 	child := childBinary(t)
 	rng := rand.New(rand.NewPCG(7, uint64(time.Now().UnixNano())))
@@ -98,15 +104,29 @@ func TestKillWhilePublishingAndApplying(t *testing.T) {
 			t.Logf("%d kills, %d commands sent, %s", i+1, sent.count(), time.Since(start).Round(time.Second))
 		}
 	}
-	cancel()
+	stopSending()
 	wg.Wait()
-	// A last child runs until everything is out and every command answered.
-	runChild(t, child, killSpec{Dir: dir, Config: cfg}, 0)
+	// A last child runs until every command is answered (the sync still
+	// serves it) and everything is out.
+	stop := filepath.Join(dir, "stop")
+	last := startChild(t, child, killSpec{Dir: dir, Config: cfg, Stop: stop})
+	testenv.AwaitOK(t, "an answer to every command sent", func() error {
+		if n := results.missing(sent.all()); len(n) > 0 {
+			return fmt.Errorf("%d commands unanswered, e.g. %v", len(n), n[:min(5, len(n))])
+		}
+		return nil
+	})
+	must(t, os.WriteFile(stop, nil, 0o600))
+	if err := testenv.Receive(t, "the last child to drain and exit", last); err != nil {
+		log, _ := os.ReadFile(filepath.Join(dir, "child.log"))
+		t.Fatalf("last child: %v\n%s", err, tail(string(log)))
+	}
+	cancel()
 
 	db, err := storage.Open(context.Background(), filepath.Join(dir, "pudo.db"))
 	must(t, err)
 	defer db.Close()
-	var last int64
+	var lastSeq int64
 	must(t, db.View(context.Background(), func(tx *storage.Tx) (err error) {
 		if err := tx.CheckInvariants(); err != nil {
 			return err
@@ -114,10 +134,10 @@ func TestKillWhilePublishingAndApplying(t *testing.T) {
 		if _, err := tx.VerifyChain(); err != nil {
 			return err
 		}
-		last, err = tx.LastSeq()
+		lastSeq, err = tx.LastSeq()
 		return err
 	}))
-	evs := w.waitFor("L-KILL", last, 60*time.Second)
+	evs := w.waitFor("L-KILL", lastSeq)
 	applied := checkAppliedOnce(t, db, sent.all())
 	unanswered := results.missing(sent.all())
 	if len(unanswered) > 0 {
@@ -128,36 +148,50 @@ func TestKillWhilePublishingAndApplying(t *testing.T) {
 		kills, len(evs), w.dups("L-KILL"), sent.count(), applied, results.codeLost(), time.Since(start).Round(time.Second))
 }
 
-// runChild runs one kiosk process and kills it after life (0: lets it
-// finish by itself once drained).
+// runChild runs one kiosk process and kills it after life.
 func runChild(t *testing.T, bin string, s killSpec, life time.Duration) {
+	t.Helper()
+	cmd, out := childCommand(t, bin, s)
+	defer out.Close()
+	must(t, cmd.Start())
+	time.Sleep(life)
+	cmd.Process.Kill()
+	cmd.Wait()
+}
+
+// startChild starts the last kiosk process, which exits by itself once
+// s.Stop exists and it drained; its exit comes on the channel. The
+// process is killed when the test ends, should it still run.
+func startChild(t *testing.T, bin string, s killSpec) <-chan error {
+	t.Helper()
+	cmd, out := childCommand(t, bin, s)
+	must(t, cmd.Start())
+	done := make(chan error, 1)
+	go func() {
+		err := cmd.Wait()
+		out.Close()
+		done <- err
+	}()
+	t.Cleanup(func() { cmd.Process.Kill() })
+	return done
+}
+
+// childCommand is the child's command, its output going to child.log.
+func childCommand(t *testing.T, bin string, s killSpec) (*exec.Cmd, *os.File) {
 	t.Helper()
 	spec, _ := json.Marshal(s)
 	cmd := exec.Command(bin, "-test.run=^TestFleetKillChild$", "-test.count=1")
 	cmd.Env = append(os.Environ(), killChildEnv+"="+string(spec))
 	out, err := os.OpenFile(filepath.Join(s.Dir, "child.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	must(t, err)
-	defer out.Close()
 	cmd.Stdout, cmd.Stderr = out, out
-	must(t, cmd.Start())
-	if life == 0 {
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				log, _ := os.ReadFile(filepath.Join(s.Dir, "child.log"))
-				t.Fatalf("last child: %v\n%s", err, tail(string(log)))
-			}
-		case <-time.After(120 * time.Second):
-			cmd.Process.Kill()
-			t.Fatal("last child did not drain in 2 minutes")
-		}
-		return
-	}
-	time.Sleep(life)
-	cmd.Process.Kill()
-	cmd.Wait()
+	return cmd, out
+}
+
+// stopped reports whether the parent created the stop file.
+func stopped(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 func tail(s string) string {

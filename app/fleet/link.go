@@ -17,7 +17,7 @@ import (
 	"pudo/storage"
 )
 
-// Core is what the link needs from the locker's rules; *core.Locker is
+// Core is what the link needs from the locker's rules; *core.Office is
 // one. These are the calls the HTTP API makes, so the two never disagree;
 // the link never moves a rent or opens a door by itself.
 type Core interface {
@@ -32,7 +32,7 @@ type Core interface {
 	Revocations(ctx context.Context) (cred.Revocations, error)
 }
 
-var _ Core = (*core.Locker)(nil)
+var _ Core = (*core.Office)(nil)
 
 // Options are what main (or a test) adds to the configuration.
 type Options struct {

@@ -3,9 +3,9 @@ package fleet
 import (
 	"context"
 	"encoding/json"
+	"pudo/app/testenv"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/eclipse/paho.golang/paho"
 )
@@ -17,7 +17,7 @@ func TestLateWillCannotOverwriteBirth(t *testing.T) {
 	b := startBroker(t)
 	k := newKiosk(t, b, "L-WILL")
 	op := newOperator(t, b)
-	waitUntil(t, "the locker is up", 10*time.Second, k.link.Connected)
+	testenv.Await(t, "the locker is up", k.link.Connected)
 	var mu sync.Mutex
 	var last Online
 	sawLate := false
@@ -31,11 +31,11 @@ func TestLateWillCannotOverwriteBirth(t *testing.T) {
 			mu.Unlock()
 		}
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience)
 	defer cancel()
 	must(t, op.Subscribe(ctx, k.link.topics.Online()))
 	birth := k.link.birth.Load()
-	waitUntil(t, "the birth is retained", 5*time.Second, func() bool {
+	testenv.Await(t, "the birth is retained", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return last.Online && last.Birth == birth
@@ -43,14 +43,14 @@ func TestLateWillCannotOverwriteBirth(t *testing.T) {
 	late, _ := json.Marshal(Online{Locker: k.id, Online: false, Birth: birth - 1})
 	_, err := op.cm.Publish(ctx, &paho.Publish{QoS: 1, Retain: true, Topic: k.link.topics.Online(), Payload: late})
 	must(t, err)
-	waitUntil(t, "the locker says its birth again after the late Will", 5*time.Second, func() bool {
+	testenv.Await(t, "the locker says its birth again after the late Will", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return sawLate && last.Online && last.Birth == birth
 	})
 	// A clean stop says offline with the same birth.
 	k.stop()
-	waitUntil(t, "offline after a clean stop", 5*time.Second, func() bool {
+	testenv.Await(t, "offline after a clean stop", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return !last.Online && last.Birth == birth

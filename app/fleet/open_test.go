@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"pudo/app/cred"
+	"pudo/app/testenv"
 )
 
 // A remote opening over the link: only when the fleet config allows it,
@@ -47,15 +48,13 @@ func TestRemoteOpenSignedByTheOperator(t *testing.T) {
 	}
 	// Until the sensor settles the opening, a second one is refused as
 	// being opened; once it has, as collected: never a second unlock.
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	testenv.Await(t, "the opening settled: a second open refused as collected", func() bool {
 		r := open(k, &testOperator)
-		if r.Status == StatusRefused && r.Error == "wrong_state" {
-			break
-		}
-		if r.Status != StatusRefused || r.Error != "being_opened" || time.Now().After(deadline) {
+		if r.Status != StatusRefused || r.Error != "being_opened" && r.Error != "wrong_state" {
 			t.Fatalf("second open of a parcel being collected = %+v", r)
 		}
-	}
+		return r.Error == "wrong_state"
+	})
 	if n := countEvents(t, k, "rent.collected"); n != 1 {
 		t.Fatalf("%d collections", n)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"testing"
-	"time"
 
 	"pudo/app/core"
 )
@@ -13,7 +12,7 @@ import (
 // changes do: each is one committed transaction with its event.
 func (k *kiosk) churn(n int) {
 	k.tb.Helper()
-	op := k.locker.Operator("test")
+	op := k.locker.Office().Operator("test")
 	for i := range n {
 		must(k.tb, op.SetSetting(context.Background(), core.SettingBookingHold, strconv.Itoa(2+i%50)+"h"))
 	}
@@ -24,11 +23,11 @@ func (k *kiosk) churn(n int) {
 func (k *kiosk) walkIn(ref string) string {
 	k.tb.Helper()
 	ctx := context.Background()
-	c, err := k.locker.CourierLogin(ctx, courierToken(k.tb, "c2"))
+	c, err := k.locker.LoginCourier(ctx, courierToken(k.tb, "c2"))
 	must(k.tb, err)
 	d, err := c.DropNew(ctx, "S", ref, false)
 	must(k.tb, err)
-	k.closeAndDone(func() error { return d.Done(ctx) })
+	k.closeAndDone(func() error { _, err := d.Done(ctx); return err })
 	return d.Code()
 }
 
@@ -43,7 +42,7 @@ func TestBrokerRestartMidStream(t *testing.T) {
 	k.churn(100)
 	b.Restart()
 	k.churn(100)
-	evs := w.waitFor(k.id, k.lastSeq(), 60*time.Second)
+	evs := w.waitFor(k.id, k.lastSeq())
 	t.Logf("%d events through two broker restarts, %d duplicates dropped by seq", len(evs), w.dups(k.id))
 }
 
@@ -54,7 +53,7 @@ func TestBrokerGoneLongKioskWorksOffline(t *testing.T) {
 	w := newWatcher(t, b, "watch-offline")
 	k := newKiosk(t, b, "L-OFFLINE")
 	k.churn(5)
-	w.waitFor(k.id, k.lastSeq(), 10*time.Second)
+	w.waitFor(k.id, k.lastSeq())
 	b.Stop()
 	for i := range 5 {
 		code := k.walkIn("OFF-" + strconv.Itoa(i))
@@ -69,6 +68,6 @@ func TestBrokerGoneLongKioskWorksOffline(t *testing.T) {
 	offline := k.lastSeq()
 	b.start()
 	k.churn(10) // new events after the return queue behind the backlog
-	evs := w.waitFor(k.id, k.lastSeq(), 60*time.Second)
+	evs := w.waitFor(k.id, k.lastSeq())
 	t.Logf("%d events, %d of them written while the broker was gone; %d duplicates", len(evs), offline, w.dups(k.id))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net"
+	"pudo/app/testenv"
 	"strconv"
 	"sync"
 	"testing"
@@ -133,29 +134,29 @@ func TestPartitionThroughProxy(t *testing.T) {
 	})
 	op := newOperator(t, b)
 	k.churn(30)
-	w.waitFor(k.id, k.lastSeq(), 10*time.Second)
+	w.waitFor(k.id, k.lastSeq())
 
 	px.set("delay", 150*time.Millisecond)
 	k.churn(10)
-	w.waitFor(k.id, k.lastSeq(), 20*time.Second)
+	w.waitFor(k.id, k.lastSeq())
 
 	px.set("drop", 0)
 	k.churn(40)
-	waitUntil(t, "the link notices the drop", 10*time.Second, func() bool { return !k.link.Connected() })
+	testenv.Await(t, "the link notices the drop", func() bool { return !k.link.Connected() })
 	px.set("pass", 0)
 	k.churn(5)
-	w.waitFor(k.id, k.lastSeq(), 20*time.Second)
+	w.waitFor(k.id, k.lastSeq())
 
 	px.set("blackhole", 0)
 	k.churn(20)
 	c := Command{BookingID: "PB", Version: 1, Size: "L", ParcelRef: "PART-1"}
 	Prepare(&c, time.Hour)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience)
 	defer cancel()
 	op.waiter(c.CommandID)
 	_, err := op.Send(ctx, k.id, CmdBook, c)
 	must(t, err)
-	waitUntil(t, "the keep-alive notices the half-open link", 30*time.Second, func() bool { return !k.link.Connected() })
+	testenv.Await(t, "the keep-alive notices the half-open link", func() bool { return !k.link.Connected() })
 	px.set("drop", 0) // the dead sockets go
 	px.set("pass", 0)
 	r, err := op.Await(ctx, c.CommandID)
@@ -163,20 +164,9 @@ func TestPartitionThroughProxy(t *testing.T) {
 		t.Fatalf("booking sent during the partition: %+v, %v", r, err)
 	}
 	k.churn(5)
-	evs := w.waitFor(k.id, k.lastSeq(), 30*time.Second)
+	evs := w.waitFor(k.id, k.lastSeq())
 	if n := rentsOf(t, k, "PB"); n != 1 {
 		t.Fatalf("the partitioned booking made %d rents", n)
 	}
 	t.Logf("%d events across delay, drop and half-open; %d duplicates dropped by seq", len(evs), w.dups(k.id))
-}
-
-func waitUntil(t *testing.T, what string, within time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

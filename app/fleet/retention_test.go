@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"pudo/app/cred"
+	"pudo/app/testenv"
 	"pudo/storage"
 )
 
@@ -41,9 +42,9 @@ func TestOfflinePastTheRetention(t *testing.T) {
 		keys: []cred.PublicKey{testOperator.Public()}, clock: clock.Now}
 	k.start()
 	t.Cleanup(k.stop)
-	waitUntil(t, "the link is up", 15*time.Second, k.link.Ready)
+	testenv.Await(t, "the link is up", k.link.Ready)
 	k.churn(5)
-	w.waitFor(k.id, k.lastSeq(), 10*time.Second)
+	w.waitFor(k.id, k.lastSeq())
 	b.Stop()
 	k.pickup(k.walkIn("RET-1"))
 	k.churn(50)
@@ -56,9 +57,9 @@ func TestOfflinePastTheRetention(t *testing.T) {
 		t.Fatalf("pruning removed events %d..%d, which the broker never acknowledged", acked+1, got-1)
 	}
 	b.start()
-	evs := w.waitFor(k.id, offline, 60*time.Second)
+	evs := w.waitFor(k.id, offline)
 	t.Logf("%d events delivered after %d days offline", len(evs), 100)
-	waitUntil(t, "the delivered events are pruned", 15*time.Second, func() bool {
+	testenv.Await(t, "the delivered events are pruned", func() bool {
 		_, err := k.locker.Prune(context.Background())
 		return err == nil && k.oldestSeq() > offline
 	})

@@ -16,6 +16,7 @@ import (
 
 	"pudo/app/core"
 	"pudo/app/cred"
+	"pudo/app/testenv"
 )
 
 // revokeCmd is a revoke command for list, signed by key for target.
@@ -49,7 +50,7 @@ func TestRevocationPush(t *testing.T) {
 	ctx := context.Background()
 	anna, ben, cleo := courierToken(t, "anna"), courierToken(t, "ben"), courierToken(t, "cleo")
 	for _, tok := range []string{anna, ben, cleo} {
-		if _, err := k.locker.CourierLogin(ctx, tok); err != nil {
+		if _, err := k.locker.LoginCourier(ctx, tok); err != nil {
 			t.Fatalf("before any list: %v", err)
 		}
 	}
@@ -59,10 +60,10 @@ func TestRevocationPush(t *testing.T) {
 	if r.Status != StatusOK || r.State != "applied" || r.RevocationVersion != 1 {
 		t.Fatalf("push = %+v", r)
 	}
-	if _, err := k.locker.CourierLogin(ctx, anna); !errors.Is(err, core.ErrTokenRevoked) {
+	if _, err := k.locker.LoginCourier(ctx, anna); !errors.Is(err, core.ErrTokenRevoked) {
 		t.Fatalf("a revoked courier token after the push: %v", err)
 	}
-	if _, err := k.locker.CourierLogin(ctx, ben); err != nil {
+	if _, err := k.locker.LoginCourier(ctx, ben); err != nil {
 		t.Fatalf("another courier after the push: %v", err)
 	}
 
@@ -70,7 +71,7 @@ func TestRevocationPush(t *testing.T) {
 	payload, _ := json.Marshal(push)
 	op.waiter(push.CommandID)
 	must(t, op.SendRaw(ctx, k.id, CmdRevoke, push.CommandID, payload))
-	actx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	actx, cancel := context.WithTimeout(ctx, testenv.Patience)
 	again, err := op.Await(actx, push.CommandID)
 	cancel()
 	if err != nil || !again.Replayed || again.State != "applied" {
@@ -112,11 +113,11 @@ func TestRevocationPush(t *testing.T) {
 			}
 		})
 	}
-	if got, _ := k.locker.Revocations(ctx); got.Version != 2 || len(got.Subjects) != 1 {
+	if got, _ := k.locker.Office().Revocations(ctx); got.Version != 2 || len(got.Subjects) != 1 {
 		t.Fatalf("list after the refusals = %+v, want list 2", got)
 	}
 	for tok, revoked := range map[string]bool{anna: true, ben: true, cleo: false} {
-		if _, err := k.locker.CourierLogin(ctx, tok); errors.Is(err, core.ErrTokenRevoked) != revoked {
+		if _, err := k.locker.LoginCourier(ctx, tok); errors.Is(err, core.ErrTokenRevoked) != revoked {
 			t.Fatalf("login under list 2: %v, want revoked %v", err, revoked)
 		}
 	}
@@ -147,11 +148,11 @@ func waitHealth(t *testing.T, op *Operator, locker string, ok func(Health) bool)
 			mu.Unlock()
 		}
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience)
 	defer cancel()
 	must(t, op.Subscribe(ctx, topic))
 	var h Health
-	waitUntil(t, "health says so", 15*time.Second, func() bool {
+	testenv.Await(t, "health says so", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		h = last
@@ -182,7 +183,7 @@ func TestFleetWideRevocationAndSync(t *testing.T) {
 		t.Helper()
 		var mu sync.Mutex
 		got := map[string]Result{}
-		cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		cctx, cancel := context.WithTimeout(ctx, testenv.Patience)
 		defer cancel()
 		err := op.CommandAll(cctx, j, CmdRevoke, revokeCmd(t, testOperator, allLockers, list), time.Hour, expect, func(r Result) {
 			mu.Lock()
@@ -201,7 +202,7 @@ func TestFleetWideRevocationAndSync(t *testing.T) {
 		if r := got[k.id]; r.Status != StatusOK || r.RevocationVersion != 5 {
 			t.Fatalf("%s answered %+v", k.id, r)
 		}
-		if _, err := k.locker.CourierLogin(context.Background(), anna); !errors.Is(err, core.ErrTokenRevoked) {
+		if _, err := k.locker.LoginCourier(context.Background(), anna); !errors.Is(err, core.ErrTokenRevoked) {
 			t.Fatalf("%s after the fleet-wide list: %v", k.id, err)
 		}
 	}
@@ -215,11 +216,16 @@ func TestFleetWideRevocationAndSync(t *testing.T) {
 	}
 	b.start()
 	k2.start()
+<<<<<<< HEAD
 	waitUntil(t, "L-RB gets list 6 from the journal", 30*time.Second, func() bool {
+		l, err := k2.locker.Office().Revocations(context.Background())
+=======
+	testenv.Await(t, "L-RB gets list 6 from the journal", func() bool {
 		l, err := k2.locker.Revocations(context.Background())
+>>>>>>> 7dc6cb3
 		return err == nil && l.Version == 6
 	})
-	if _, err := k2.locker.CourierLogin(context.Background(), courierToken(t, "dora")); !errors.Is(err, core.ErrTokenRevoked) {
+	if _, err := k2.locker.LoginCourier(context.Background(), courierToken(t, "dora")); !errors.Is(err, core.ErrTokenRevoked) {
 		t.Fatalf("a TEST courier at L-RB after the resent list: %v", err)
 	}
 }

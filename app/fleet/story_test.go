@@ -3,7 +3,6 @@ package fleet
 import (
 	"reflect"
 	"testing"
-	"time"
 )
 
 // The whole life of a parcel across the link: the operator books over
@@ -26,7 +25,7 @@ func TestBookDropPickupOverMQTT(t *testing.T) {
 		t.Fatalf("dropped rent %d, booked %d", rent.ID, res.RentID)
 	}
 	k.pickup(res.PickupCode)
-	evs := w.waitFor(k.id, k.lastSeq(), 15*time.Second)
+	evs := w.waitFor(k.id, k.lastSeq())
 	got := kinds(evs, res.RentID)
 	want := []string{"rent.booked", "door.open", "rent.stored", "door.open", "rent.collected"}
 	if !reflect.DeepEqual(filterKinds(got, want), want) {

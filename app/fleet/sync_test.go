@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"pudo/app/testenv"
 	"testing"
 	"time"
 )
@@ -42,13 +43,8 @@ func TestSyncResendsWhatTheBrokerLost(t *testing.T) {
 	}
 	b.start()
 	k.start()
-	select {
-	case r := <-got:
-		if r.Status != StatusOK || r.PickupCode == "" {
-			t.Fatalf("resent booking = %+v", r)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("the booking the broker lost was never resent and applied")
+	if r := testenv.Receive(t, "the booking the broker lost, resent and applied", got); r.Status != StatusOK || r.PickupCode == "" {
+		t.Fatalf("resent booking = %+v", r)
 	}
 	if n := rentsOf(t, k, "S2"); n != 1 {
 		t.Fatalf("booking S2 has %d rents", n)
@@ -56,7 +52,7 @@ func TestSyncResendsWhatTheBrokerLost(t *testing.T) {
 	// Every later connection syncs again; S1 and S2 are not applied twice.
 	k.stop()
 	k.start()
-	waitUntil(t, "the locker reconnects", 10*time.Second, k.link.Connected)
+	testenv.Await(t, "the locker reconnects", k.link.Connected)
 	time.Sleep(500 * time.Millisecond)
 	for _, bk := range []string{"S1", "S2"} {
 		if n := rentsOf(t, k, bk); n != 1 {

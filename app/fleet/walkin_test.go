@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app"
 	"pudo/app/carrier"
 	"pudo/app/core"
 	"pudo/app/cred"
@@ -26,7 +27,7 @@ func TestWalkInCodeOverTheLink(t *testing.T) {
 
 	sealed := k.walkInFor("TEST", "WALK-1")
 	plain := k.walkInFor("NOKEY", "WALK-2")
-	evs := w.waitFor(k.id, k.lastSeq(), 15*time.Second)
+	evs := w.waitFor(k.id, k.lastSeq())
 
 	e := storedEvent(t, evs, sealed.Rent().ID)
 	if e.Carrier != "TEST" || e.CodeSealed == nil || !*e.CodeSealed || e.SealedCode == "" {
@@ -62,18 +63,18 @@ func TestWalkInCodeOverTheLink(t *testing.T) {
 
 // walkInFor is a courier of carrierID dropping a parcel nobody booked, and
 // closing the door.
-func (k *kiosk) walkInFor(carrierID, parcelRef string) *core.DropOff {
+func (k *kiosk) walkInFor(carrierID, parcelRef string) app.DropOff {
 	k.tb.Helper()
 	ctx := context.Background()
 	now := time.Now()
 	token, err := cred.Sign(testOperator, cred.Claims{Kind: cred.Courier, Subject: "c-" + carrierID, Carrier: carrierID,
 		Lockers: []string{cred.AllLockers}, IssuedAt: now, Expires: now.Add(time.Hour)})
 	must(k.tb, err)
-	c, err := k.locker.CourierLogin(ctx, token)
+	c, err := k.locker.LoginCourier(ctx, token)
 	must(k.tb, err)
 	d, err := c.DropNew(ctx, "S", parcelRef, false)
 	must(k.tb, err)
-	k.closeAndDone(func() error { return d.Done(ctx) })
+	k.closeAndDone(func() error { _, err := d.Done(ctx); return err })
 	return d
 }
 

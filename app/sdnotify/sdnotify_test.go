@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"pudo/app/testenv"
 	"strconv"
 	"sync"
 	"testing"
@@ -44,7 +45,7 @@ func TestNotify(t *testing.T) {
 			if err := FromEnv().Notify("READY=1"); err != nil {
 				t.Fatal(err)
 			}
-			if got, _ := receive(t, c, 5*time.Second); got != "READY=1" {
+			if got, _ := receive(t, c, testenv.Patience); got != "READY=1" {
 				t.Fatalf("got %q, want READY=1", got)
 			}
 		})
@@ -109,7 +110,7 @@ func TestKeepaliveStopsWhenProbeHangs(t *testing.T) {
 		FromEnv().Keepalive(ctx, 5*time.Millisecond, probe, func(err error) { t.Error(err) })
 	}()
 	for range 3 {
-		if got, ok := receive(t, c, 5*time.Second); got != "WATCHDOG=1" {
+		if got, ok := receive(t, c, testenv.Patience); got != "WATCHDOG=1" {
 			t.Fatalf("got %q, %v; want WATCHDOG=1", got, ok)
 		}
 	}

@@ -307,7 +307,7 @@ func TestSessionNotifiesSystemd(t *testing.T) {
 	defer l.Close()
 	display := freeDisplay(t)
 	session, _ := filepath.Abs("pudo-session")
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, session)
 	cmd.Env = append(os.Environ(),
@@ -330,10 +330,10 @@ func TestSessionNotifiesSystemd(t *testing.T) {
 	var got []string
 	buf := make([]byte, 256)
 	for len(got) < 3 {
-		l.SetReadDeadline(time.Now().Add(30 * time.Second))
+		l.SetReadDeadline(time.Now().Add(testenv.Patience))
 		n, err := l.Read(buf)
 		if err != nil {
-			t.Fatalf("after %q: %v\nsession log:\n%s", got, err, log.String())
+			t.Fatalf("waiting for the next notification after %q: %v\nsession log:\n%s", got, err, log.String())
 		}
 		got = append(got, string(buf[:n]))
 	}

@@ -15,7 +15,11 @@ import (
 type Config struct {
 	Protocol string  // "8a80", "modbus" or "kerong"
 	Boards   []Board // two entries with one address model an address collision
-	// AutoClose shuts a door this long after it popped open; 0 = never.
+	// AutoClose shuts a popped door this long after a status read first
+	// reported it open, as a person takes the parcel and closes the door
+	// once it stood open; 0 = never. Counting from the read, not from the
+	// pulse, means a sensor always sees the door open at least once, on a
+	// bus or a machine however slow.
 	AutoClose time.Duration
 	// Baud paces replies when Pace is set; 0 = the protocol's default.
 	Baud int
@@ -55,10 +59,13 @@ type doorKey struct{ board, ch uint8 }
 type door struct {
 	open    bool
 	closeAt time.Time // zero: stays open until closed
-	jammed  bool      // unlock pulses but the door stays shut; the board says so
-	stuck   bool      // unlock pulses, the board reports success, the door stays shut
-	broken  bool      // sensor cable cut: reads open
-	relay   bool      // Modbus relay energised (plain ON until OFF)
+	// closeWhenSeen: AutoClose starts at the next status read that
+	// reports the door open.
+	closeWhenSeen bool
+	jammed        bool // unlock pulses but the door stays shut; the board says so
+	stuck         bool // unlock pulses, the board reports success, the door stays shut
+	broken        bool // sensor cable cut: reads open
+	relay         bool // Modbus relay energised (plain ON until OFF)
 	// contents are the parcels inside, by the caller's names.
 	contents []string
 }
@@ -112,7 +119,7 @@ func (e *Emulator) doorLocked(board, ch uint8) *door {
 		return &door{} // unknown channel: reads closed, never changes
 	}
 	if d.open && !d.closeAt.IsZero() && !time.Now().Before(d.closeAt) {
-		d.open, d.closeAt = false, time.Time{}
+		d.open, d.closeAt, d.closeWhenSeen = false, time.Time{}, false
 	}
 	return d
 }
@@ -125,13 +132,13 @@ func (e *Emulator) with(board, ch uint8, f func(*door)) {
 
 // CloseDoor is the shopper shutting the door.
 func (e *Emulator) CloseDoor(board, ch uint8) {
-	e.with(board, ch, func(d *door) { d.open, d.closeAt = false, time.Time{} })
+	e.with(board, ch, func(d *door) { d.open, d.closeAt, d.closeWhenSeen = false, time.Time{}, false })
 }
 
 // ForceOpen opens a door without any command: a break-in or a door that
 // was never latched.
 func (e *Emulator) ForceOpen(board, ch uint8) {
-	e.with(board, ch, func(d *door) { d.open, d.closeAt = true, time.Time{} })
+	e.with(board, ch, func(d *door) { d.open, d.closeAt, d.closeWhenSeen = true, time.Time{}, false })
 }
 
 // Jam makes unlocks of a door pulse without the door opening; the board
@@ -195,7 +202,7 @@ func (e *Emulator) SetRelay(board, ch uint8, on bool) {
 	e.with(board, ch, func(d *door) {
 		d.relay = on
 		if on && !d.jammed {
-			d.open, d.closeAt = true, time.Time{}
+			d.open, d.closeAt, d.closeWhenSeen = true, time.Time{}, false
 		}
 	})
 }
@@ -257,6 +264,11 @@ func (e *Emulator) boardReplyLocked(b Board, r proto.Request) proto.State {
 		} else {
 			st.Status = 0x00
 		}
+		e.seenLocked(b, r.Channel)
+	case proto.OpStatus:
+		for ch := 1; ch <= b.Channels && ch <= 64; ch++ {
+			e.seenLocked(b, uint8(ch))
+		}
 	}
 	for ch := 1; ch <= b.Channels && ch <= 64; ch++ {
 		if e.levelLocked(b, uint8(ch)) {
@@ -311,10 +323,17 @@ func (e *Emulator) pulseLocked(b Board, ch uint8) bool {
 		return true
 	}
 	d.open = true
-	if e.cfg.AutoClose > 0 {
-		d.closeAt = time.Now().Add(e.cfg.AutoClose)
-	}
+	d.closeAt, d.closeWhenSeen = time.Time{}, e.cfg.AutoClose > 0
 	return true
+}
+
+// seenLocked is a status read reporting channel ch of b: an auto-closing
+// door seen open starts its AutoClose.
+func (e *Emulator) seenLocked(b Board, ch uint8) {
+	d := e.doorLocked(b.Address, ch)
+	if d.open && d.closeWhenSeen {
+		d.closeAt, d.closeWhenSeen = time.Now().Add(e.cfg.AutoClose), false
+	}
 }
 
 // levelLocked is the raw input line of one channel.

@@ -8,26 +8,29 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app/testenv"
 	"pudo/lockio/proto"
 )
 
-// exchange writes one request into the emulator over a pipe and reads
-// what comes back within wait.
-func exchange(t *testing.T, conn net.Conn, req []byte, wait time.Duration) []byte {
+// exchange writes req and returns the reply's n bytes, waiting for them as
+// long as testenv.Patience. With n 0 it checks that nothing comes back
+// for a while: silence can only be watched for so long.
+func exchange(t *testing.T, conn net.Conn, req []byte, n int) []byte {
 	t.Helper()
 	if _, err := conn.Write(req); err != nil {
 		t.Fatal(err)
 	}
-	var got []byte
-	buf := make([]byte, 64)
-	conn.SetReadDeadline(time.Now().Add(wait))
-	for {
-		n, err := conn.Read(buf)
-		got = append(got, buf[:n]...)
-		if err != nil {
-			return got
-		}
+	if n == 0 {
+		conn.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+		got, _ := io.ReadAll(conn)
+		return got
 	}
+	conn.SetReadDeadline(time.Now().Add(testenv.Patience))
+	got := make([]byte, n)
+	if k, err := io.ReadFull(conn, got); err != nil {
+		t.Fatalf("still waiting after %v for a reply of %d bytes to % X: % X, %v", testenv.Patience, n, req, got[:k], err)
+	}
+	return got
 }
 
 func serve(t *testing.T, cfg Config) (*Emulator, net.Conn) {
@@ -48,24 +51,26 @@ func TestDoorPhysics(t *testing.T) {
 	e, conn := serve(t, Config{Protocol: "8a80", AutoClose: 400 * time.Millisecond,
 		Boards: []Board{{Address: 1, Channels: 8, StatusBytes: 3}}})
 	status := hexb(0x80, 0x01, 0x00, 0x33, 0xB2)
-	if got := exchange(t, conn, status, 100*time.Millisecond); !bytes.Equal(got, hexb(0x80, 0x01, 0x00, 0x00, 0xFF, 0x33, 0x4D)) {
+	if got := exchange(t, conn, status, 7); !bytes.Equal(got, hexb(0x80, 0x01, 0x00, 0x00, 0xFF, 0x33, 0x4D)) {
 		t.Fatalf("all closed: % X", got)
 	}
-	if got := exchange(t, conn, hexb(0x8A, 0x01, 0x01, 0x11, 0x9B), 100*time.Millisecond); !bytes.Equal(got, hexb(0x8A, 0x01, 0x01, 0x00, 0x8A)) {
+	if got := exchange(t, conn, hexb(0x8A, 0x01, 0x01, 0x11, 0x9B), 5); !bytes.Equal(got, hexb(0x8A, 0x01, 0x01, 0x00, 0x8A)) {
 		t.Fatalf("unlock reply % X", got)
 	}
 	if !e.IsOpen(1, 1) {
 		t.Fatal("door did not pop open")
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for e.IsOpen(1, 1) {
-		if time.Now().After(deadline) {
-			t.Fatal("door never closed by itself")
-		}
-		time.Sleep(10 * time.Millisecond)
+	// It stays open until a status read saw it, then closes by itself.
+	time.Sleep(600 * time.Millisecond)
+	if !e.IsOpen(1, 1) {
+		t.Fatal("the door closed before any read saw it open")
 	}
+	if got := exchange(t, conn, status, 7); bytes.Equal(got, hexb(0x80, 0x01, 0x00, 0x00, 0xFF, 0x33, 0x4D)) {
+		t.Fatalf("door 1 open reads all closed: % X", got)
+	}
+	testenv.Await(t, "door 1 closed by itself", func() bool { return !e.IsOpen(1, 1) })
 	e.Jam(1, 2, true)
-	if got := exchange(t, conn, hexb(0x8A, 0x01, 0x02, 0x11, 0x98), 100*time.Millisecond); !bytes.Equal(got, hexb(0x8A, 0x01, 0x02, 0x11, 0x98)) {
+	if got := exchange(t, conn, hexb(0x8A, 0x01, 0x02, 0x11, 0x98), 5); !bytes.Equal(got, hexb(0x8A, 0x01, 0x02, 0x11, 0x98)) {
 		t.Fatalf("jammed unlock reply % X", got)
 	}
 	if e.Unlocks(1, 2) != 1 || e.IsOpen(1, 2) {
@@ -79,7 +84,7 @@ func TestFaultsAreCounted(t *testing.T) {
 	e.Inject(Fault{Kind: FaultSilence, Board: AnyBoard, Count: 2})
 	e.Inject(Fault{Kind: FaultDropFirst, Board: 0})
 	for i, want := range []int{0, 0, 8, 9} {
-		if got := exchange(t, conn, req, 100*time.Millisecond); len(got) != want {
+		if got := exchange(t, conn, req, want); len(got) != want {
 			t.Fatalf("reply %d: % X, want %d bytes", i, got, want)
 		}
 	}
@@ -91,7 +96,7 @@ func TestFaultsAreCounted(t *testing.T) {
 func TestCollisionRepliesTwice(t *testing.T) {
 	_, conn := serve(t, Config{Protocol: "modbus", Boards: []Board{{Address: 3, Channels: 8}, {Address: 3, Channels: 8}}})
 	req, _ := proto.Modbus{}.AppendRequest(nil, proto.Request{Op: proto.OpStatus, Board: 3, Channels: 8})
-	if got := exchange(t, conn, req, 100*time.Millisecond); len(got) != 12 {
+	if got := exchange(t, conn, req, 12); len(got) != 12 {
 		t.Fatalf("collision reply % X", got)
 	}
 }
@@ -102,13 +107,8 @@ func TestServeEndsWhenLineCloses(t *testing.T) {
 	done := make(chan error)
 	go func() { done <- e.Serve(a) }()
 	b.Close()
-	select {
-	case err := <-done:
-		if err != io.EOF && err != io.ErrClosedPipe {
-			t.Logf("Serve ended with %v", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Serve did not return")
+	if err := testenv.Receive(t, "Serve to return", done); err != io.EOF && err != io.ErrClosedPipe {
+		t.Logf("Serve ended with %v", err)
 	}
 }
 
@@ -120,7 +120,7 @@ func TestNoFlashBoardRelays(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := exchange(t, conn, req, 100*time.Millisecond)
+		got := exchange(t, conn, req, len(req))
 		if !bytes.Equal(got, req) {
 			t.Fatalf("%v: reply % X, want the echo % X", r.Op, got, req)
 		}
@@ -134,8 +134,8 @@ func TestNoFlashBoardRelays(t *testing.T) {
 	if !e.IsOpen(1, 2) || !e.RelayOn(1, 2) {
 		t.Fatal("relay ON did not open the door")
 	}
-	relays := exchange(t, conn, proto.AppendCRC(nil, 1, 1, 0, 0, 0, 8), 100*time.Millisecond)
-	if want := proto.AppendCRC(nil, 1, 1, 1, 0x02); !bytes.Equal(relays, want) {
+	want := proto.AppendCRC(nil, 1, 1, 1, 0x02)
+	if relays := exchange(t, conn, proto.AppendCRC(nil, 1, 1, 0, 0, 0, 8), len(want)); !bytes.Equal(relays, want) {
 		t.Fatalf("relay states % X, want % X", relays, want)
 	}
 	do(proto.Request{Op: proto.OpRelayOff, Board: 1, Channel: 2})
@@ -168,9 +168,5 @@ func TestPTYClosesWhileTheDriverHoldsThePort(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	done := make(chan error)
 	go func() { done <- p.Close() }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("Close did not return while the driver held the port")
-	}
+	testenv.Receive(t, "Close to return while the driver holds the port", done)
 }

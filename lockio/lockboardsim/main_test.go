@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app/testenv"
 	"pudo/lockio"
 	"pudo/lockio/proto"
 )
@@ -59,7 +60,7 @@ func TestRunServesTheKiosk(t *testing.T) {
 
 func expect(t *testing.T, c *lockio.Controller, d lockio.Door, k lockio.EventKind) {
 	t.Helper()
-	timeout := time.After(15 * time.Second)
+	timeout := time.After(testenv.Patience)
 	for {
 		select {
 		case e := <-c.Events():
@@ -67,7 +68,7 @@ func expect(t *testing.T, c *lockio.Controller, d lockio.Door, k lockio.EventKin
 				return
 			}
 		case <-timeout:
-			t.Fatalf("no %v for %v", k, d)
+			t.Fatalf("still waiting after %v for %v of door %v", testenv.Patience, k, d)
 		}
 	}
 }

@@ -56,16 +56,16 @@ cache_dir = %q
 	}
 	defer func() { cancel(); cmd.Wait() }()
 	log := watch(stderr)
-	log.await(t, `msg="kiosk ready"`, 60*time.Second)
-	demo := log.await(t, `msg="demo parcel".* code=([0-9A-Z]{4})-([0-9A-Z]{4}) door=(\d+)`, 5*time.Second)
+	log.await(t, `msg="kiosk ready"`)
+	demo := log.await(t, `msg="demo parcel".* code=([0-9A-Z]{4})-([0-9A-Z]{4}) door=(\d+)`)
 	code, door := demo[1]+demo[2], demo[3]
-	door2 := log.next(t, `msg="demo parcel".* door=(\d+)`, 5*time.Second)[1]
+	door2 := log.next(t, `msg="demo parcel".* door=(\d+)`)[1]
 	xdotool(t, display, "search", "--sync", "--name", "^Pudo$")
 	time.Sleep(time.Second)
 
 	said := func(re string) string {
 		t.Helper()
-		m := log.next(t, `msg="speech: say".*text="?(`+re+`[^"]*)`, 15*time.Second)
+		m := log.next(t, `msg="speech: say".*text="?(`+re+`[^"]*)`)
 		t.Logf("said: %s", m[1])
 		return m[1]
 	}
@@ -78,7 +78,7 @@ cache_dir = %q
 	said(`Characters typed: 8 of 8\.`)
 	xdotool(t, display, "key", "KP_Enter")
 	said(`Door ` + door + `, `)
-	log.next(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door), 15*time.Second)
+	log.next(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door))
 	said(`Door ` + door + `, .*It is open`)
 	said(`Door ` + door + ` is closed\. \| Did you get your parcel\?`)
 	xdotool(t, display, "key", "KP_Enter")

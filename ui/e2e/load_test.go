@@ -24,7 +24,7 @@ import (
 // 3 ms a key signs the courier in, ten times of ten. A starved process
 // gets its keys in bunches, so none of this may depend on the time
 // between keys: the kiosk reads input by what it is. Each step waits for
-// its event in the kiosk's log, with a ceiling of minutes.
+// its event in the kiosk's log, as long as testenv.Patience.
 func TestTypingOnAStarvedKiosk(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a real X server")
@@ -54,11 +54,11 @@ func TestTypingOnAStarvedKiosk(t *testing.T) {
 	}
 	defer func() { cancel(); cmd.Wait() }()
 	log := watch(stderr)
-	log.await(t, `msg="kiosk ready"`, 2*time.Minute)
-	token := log.await(t, `msg="demo courier QR".* token=(\S+)`, time.Minute)[1]
+	log.await(t, `msg="kiosk ready"`)
+	token := log.await(t, `msg="demo courier QR".* token=(\S+)`)[1]
 	codes := &demoCodes{log: log}
 	xdotool(t, display, "search", "--sync", "--name", "^Pudo$")
-	log.next(t, `msg=screen.* name=home`, time.Minute)
+	log.next(t, `msg=screen.* name=home`)
 
 	limit := exec.CommandContext(ctx, "cpulimit", "--pid", fmt.Sprint(cmd.Process.Pid), "--limit", "25")
 	if err := limit.Start(); err != nil {
@@ -66,33 +66,32 @@ func TestTypingOnAStarvedKiosk(t *testing.T) {
 	}
 	defer func() { limit.Process.Kill(); limit.Wait() }()
 
-	const patience = 5 * time.Minute
 	for round := 1; round <= 10; round++ {
 		start := time.Now()
 		for _, delay := range []int{150, 60} {
 			code, door := codes.take(t)
 			xdotool(t, display, "type", "--delay", fmt.Sprint(delay), strings.ToLower(code))
 			xdotool(t, display, "key", "--delay", fmt.Sprint(delay), "Return")
-			log.next(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door), patience)
+			log.next(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door))
 			// The simulated door shuts by itself; the shopper says yes.
-			log.next(t, `msg=screen.* name=gotIt`, patience)
+			log.next(t, `msg=screen.* name=gotIt`)
 			if round == 1 {
 				screenshot(t, display, filepath.Join(out, fmt.Sprintf("e2e-load-%dms.png", delay)))
 			}
 			// Thanks: typing there starts the next person's code entry.
-			tapUntil(t, display, at.yes, log, `msg=screen.* name=thanks`, patience)
+			tapUntil(t, display, at.yes, log, `msg=screen.* name=thanks`)
 			t.Logf("round %d: a code typed at %d ms a key opened door %s", round, delay, door)
 		}
-		log.next(t, `msg=screen.* name=home`, patience) // a token on the thanks screen would be the next person's
+		log.next(t, `msg=screen.* name=home`) // a token on the thanks screen would be the next person's
 		xdotool(t, display, "type", "--delay", "3", token)
 		xdotool(t, display, "key", "Return")
-		log.next(t, `msg="courier logged in"`, patience)
-		log.next(t, `msg=screen.* name=courierMenu`, patience)
+		log.next(t, `msg="courier logged in"`)
+		log.next(t, `msg=screen.* name=courierMenu`)
 		time.Sleep(500 * time.Millisecond) // drawn, for the screenshot that finds Log out
 		menu := screenshot(t, display, filepath.Join(out, fmt.Sprintf("e2e-load-courier-%d.png", round)))
 		tap(t, display, lowestControl(t, menu))
-		log.next(t, `msg="courier logged out"`, patience)
-		log.next(t, `msg=screen.* name=home`, patience)
+		log.next(t, `msg="courier logged out"`)
+		log.next(t, `msg=screen.* name=home`)
 		t.Logf("round %d: a courier token typed at 3 ms a key signed the courier in (round: %v)", round,
 			time.Since(start).Round(time.Second))
 	}
@@ -110,7 +109,7 @@ var demoParcel = regexp.MustCompile(`msg="demo parcel".* code=([0-9A-Z]{4}-[0-9A
 
 func (d *demoCodes) take(t *testing.T) (code, door string) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Minute)
+	deadline := time.Now().Add(testenv.Patience)
 	for time.Now().Before(deadline) {
 		d.mu.Lock()
 		if d.used == nil {

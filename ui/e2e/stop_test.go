@@ -2,9 +2,11 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"pudo/app/testenv"
 	"regexp"
 	"strings"
 	"syscall"
@@ -47,12 +49,12 @@ func TestQuietStartCleanStop(t *testing.T) {
 			}
 			w.Close()
 			log := watch(r)
-			log.await(t, `msg="kiosk ready"`, 60*time.Second)
+			log.await(t, `msg="kiosk ready"`)
 			before := windowSize(t, display)
 
 			xdotool(t, display, "type", "--delay", "40", "zzzzzzzz")
 			xdotool(t, display, "key", "Return")
-			log.await(t, `msg=screen.* name=code`, 10*time.Second)
+			log.await(t, `msg=screen.* name=code`)
 			time.Sleep(1500 * time.Millisecond) // the refusal drawn
 			if after := windowSize(t, display); after != before {
 				t.Errorf("a wrong code changed the window from %s to %s", before, after)
@@ -63,13 +65,8 @@ func TestQuietStartCleanStop(t *testing.T) {
 			}
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Errorf("exit after %v: %v, want status 0", c.sig, err)
-				}
-			case <-time.After(20 * time.Second):
-				t.Fatalf("still running 20 s after %v", c.sig)
+			if err := testenv.Receive(t, fmt.Sprintf("the kiosk to exit after %v", c.sig), done); err != nil {
+				t.Errorf("exit after %v: %v, want status 0", c.sig, err)
 			}
 			for _, f := range []string{"pudo.db-wal", "pudo.db-shm"} {
 				if _, err := os.Stat(filepath.Join(data, f)); err == nil {

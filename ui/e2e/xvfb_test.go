@@ -92,23 +92,24 @@ func watch(r io.Reader) *logWatch {
 	return lw
 }
 
-// await returns the submatches of the first line matching re, waiting up to d.
-func (lw *logWatch) await(t *testing.T, re string, d time.Duration) []string {
+// await returns the submatches of the first line matching re, waiting for
+// it as long as testenv.Patience.
+func (lw *logWatch) await(t *testing.T, re string) []string {
 	t.Helper()
-	return lw.awaitFrom(t, 0, re, d)
+	return lw.awaitFrom(t, 0, re)
 }
 
 // next is await for a line after the last one next matched: for screens
 // that come more than once.
-func (lw *logWatch) next(t *testing.T, re string, d time.Duration) []string {
+func (lw *logWatch) next(t *testing.T, re string) []string {
 	t.Helper()
-	return lw.awaitFrom(t, lw.from, re, d)
+	return lw.awaitFrom(t, lw.from, re)
 }
 
-func (lw *logWatch) awaitFrom(t *testing.T, from int, re string, d time.Duration) []string {
+func (lw *logWatch) awaitFrom(t *testing.T, from int, re string) []string {
 	t.Helper()
 	rx := regexp.MustCompile(re)
-	deadline := time.After(d)
+	deadline := time.After(testenv.Patience)
 	for {
 		lw.mu.Lock()
 		for i := from; i < len(lw.lines); i++ {
@@ -125,7 +126,7 @@ func (lw *logWatch) awaitFrom(t *testing.T, from int, re string, d time.Duration
 		case <-deadline:
 			lw.mu.Lock()
 			defer lw.mu.Unlock()
-			t.Fatalf("no log line matching %q within %v; log:\n%s", re, d, strings.Join(lw.lines, "\n"))
+			t.Fatalf("still waiting after %v for a log line matching %q; log:\n%s", testenv.Patience, re, strings.Join(lw.lines, "\n"))
 		}
 	}
 }
@@ -207,71 +208,71 @@ func TestDemoLockerUnderXvfb(t *testing.T) {
 	defer func() { cancel(); cmd.Wait() }()
 	log := watch(stderr)
 
-	ready := log.await(t, `msg="kiosk ready".*startup_ms=(\d+)`, 60*time.Second)
+	ready := log.await(t, `msg="kiosk ready".*startup_ms=(\d+)`)
 	t.Logf("kiosk ready after %s ms of wiring", ready[1])
-	demo := log.await(t, `msg="demo parcel".* code=([0-9A-Z]{4}-[0-9A-Z]{4}) door=(\d+)`, 5*time.Second)
+	demo := log.await(t, `msg="demo parcel".* code=([0-9A-Z]{4}-[0-9A-Z]{4}) door=(\d+)`)
 	code, door := demo[1], demo[2]
-	demo2 := log.next(t, `msg="demo parcel".* code=([0-9A-Z]{4}-[0-9A-Z]{4}) door=(\d+)`, 5*time.Second)
+	demo2 := log.next(t, `msg="demo parcel".* code=([0-9A-Z]{4}-[0-9A-Z]{4}) door=(\d+)`)
 	code2, door2 := demo2[1], demo2[2]
 
 	xdotool(t, display, "search", "--sync", "--name", "^Pudo$")
-	time.Sleep(time.Second) // the first frames
-	home := screenshot(t, display, filepath.Join(out, "e2e-1-home.png"))
-	if n := distinctColours(home); n < 8 {
-		t.Fatalf("home screen looks blank: %d colours", n)
-	}
+	var home image.Image
+	testenv.Await(t, "the home screen drawn (not blank)", func() bool {
+		home = screenshot(t, display, filepath.Join(out, "e2e-1-home.png"))
+		return distinctColours(home) >= 8
+	})
 	homeAt := findHomeControls(t, home)
 
 	// Touch alone: switch to Polish and back, then Collect.
 	tap(t, display, homeAt.polski)
-	log.next(t, `msg=language.* code=pl`, 10*time.Second)
+	log.next(t, `msg=language.* code=pl`)
 	time.Sleep(300 * time.Millisecond)
 	screenshot(t, display, filepath.Join(out, "e2e-2-home-pl.png"))
 	tap(t, display, homeAt.english)
-	log.next(t, `msg=language.* code=en`, 10*time.Second)
+	log.next(t, `msg=language.* code=en`)
 	tap(t, display, homeAt.collect)
-	log.next(t, `msg=screen.* name=code`, 10*time.Second)
+	log.next(t, `msg=screen.* name=code`)
 
 	xdotool(t, display, "type", "--delay", "40", strings.ToLower(code))
 	xdotool(t, display, "key", "Return")
-	log.await(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door), 15*time.Second)
+	log.await(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door))
 	time.Sleep(500 * time.Millisecond)
 	open := screenshot(t, display, filepath.Join(out, "e2e-3-door-open.png"))
 	if n := distinctColours(open); n < 8 {
 		t.Fatalf("door screen looks blank: %d colours", n)
 	}
 	// The simulated door closes by itself a few seconds later.
-	log.await(t, fmt.Sprintf(`msg="door event".* door=%s event=closed`, door), 30*time.Second)
-	log.next(t, `msg=screen.* name=gotIt`, 10*time.Second)
+	log.await(t, fmt.Sprintf(`msg="door event".* door=%s event=closed`, door))
+	log.next(t, `msg=screen.* name=gotIt`)
 	time.Sleep(300 * time.Millisecond)
 	screenshot(t, display, filepath.Join(out, "e2e-4-did-you-get.png"))
-	tapUntil(t, display, at.yes, log, `msg=screen.* name=thanks`, 10*time.Second)
+	tapUntil(t, display, at.yes, log, `msg=screen.* name=thanks`)
 	time.Sleep(300 * time.Millisecond)
 	screenshot(t, display, filepath.Join(out, "e2e-5-thanks.png"))
 
 	// One Tab gives a button the focus (issue 12); the code typed after it
 	// must still reach the kiosk.
-	log.next(t, `msg=screen.* name=home`, 15*time.Second)
+	log.next(t, `msg=screen.* name=home`)
 	time.Sleep(500 * time.Millisecond)
 	xdotool(t, display, "key", "Tab")
 	xdotool(t, display, "type", "--delay", "40", strings.ToLower(code2))
 	xdotool(t, display, "key", "Return")
-	log.next(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door2), 15*time.Second)
-	log.next(t, fmt.Sprintf(`msg="door event".* door=%s event=closed`, door2), 30*time.Second)
-	log.next(t, `msg=screen.* name=gotIt`, 10*time.Second)
+	log.next(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door2))
+	log.next(t, fmt.Sprintf(`msg="door event".* door=%s event=closed`, door2))
+	log.next(t, `msg=screen.* name=gotIt`)
 	time.Sleep(300 * time.Millisecond)
-	tapUntil(t, display, at.yes, log, `msg=screen.* name=thanks`, 10*time.Second)
+	tapUntil(t, display, at.yes, log, `msg=screen.* name=thanks`)
 
 	// Staff: five taps on the logo, the demo PIN typed like a person.
-	log.next(t, `msg=screen.* name=home`, 15*time.Second)
+	log.next(t, `msg=screen.* name=home`)
 	time.Sleep(500 * time.Millisecond)
 	for range 5 {
 		tap(t, display, at.logo)
 	}
-	log.next(t, `msg=screen.* name=pin`, 10*time.Second)
+	log.next(t, `msg=screen.* name=pin`)
 	xdotool(t, display, "type", "--delay", "120", "12345678")
 	xdotool(t, display, "key", "Return")
-	log.await(t, `msg="staff logged in"`, 15*time.Second)
+	log.await(t, `msg="staff logged in"`)
 	time.Sleep(500 * time.Millisecond)
 	screenshot(t, display, filepath.Join(out, "e2e-6-admin-doors.png"))
 }
@@ -332,11 +333,11 @@ func runs(lo, hi int, in func(int) bool) [][2]int {
 // tapUntil taps p until the log says want: a tap that lands within the
 // kiosk's guard after a screen it did not cause (app.DefaultTapGuard) is
 // ignored, and the kiosk says so.
-func tapUntil(t *testing.T, display string, p [2]int, log *logWatch, want string, d time.Duration) {
+func tapUntil(t *testing.T, display string, p [2]int, log *logWatch, want string) {
 	t.Helper()
 	for range 5 {
 		tap(t, display, p)
-		m := log.next(t, want+`|(msg="tap ignored)`, d)
+		m := log.next(t, want+`|(msg="tap ignored)`)
 		if m[len(m)-1] == "" {
 			return
 		}

@@ -78,9 +78,17 @@ func (c *clips) has(k clipKey) bool {
 	return err == nil
 }
 
-// put keeps a clip in memory and writes it to disk.
-func (c *clips) put(k clipKey, pcm []int16) error {
-	c.remember(k, pcm)
+// defaultMemoryBytes bounds the clips kept in memory: the phrases of the
+// screens a person is at, about a minute of speech; the rest is read from
+// disk when said.
+const defaultMemoryBytes = 4 << 20
+
+// put writes a clip to disk, and keeps it in memory too when it is about
+// to be said (hot) or there is no disk.
+func (c *clips) put(k clipKey, pcm []int16, hot bool) error {
+	if hot || c.dir == "" {
+		c.remember(k, pcm)
+	}
 	return c.write(k, pcm)
 }
 

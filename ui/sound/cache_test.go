@@ -24,11 +24,35 @@ func TestClipsMemoryIsBounded(t *testing.T) {
 	}
 }
 
+// A clip rendered ahead goes to disk only, and comes from there when said;
+// without a disk it stays in memory.
+func TestClipsRenderedAheadStayOnDisk(t *testing.T) {
+	k := keyOf("e", "v", "ahead")
+	c := newClips(t.TempDir(), 1<<20)
+	if err := c.put(k, make([]int16, 100), false); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := c.inMemory(); n != 0 {
+		t.Fatalf("%d clips in memory, want none", n)
+	}
+	if got, ok := c.get(k); !ok || len(got) != 100 {
+		t.Fatalf("get = %d samples, %v", len(got), ok)
+	}
+	if n, _ := c.inMemory(); n != 1 {
+		t.Fatalf("%d clips in memory after it was said, want 1", n)
+	}
+	mem := newClips("", 1<<20)
+	mem.put(k, make([]int16, 100), false)
+	if n, _ := mem.inMemory(); n != 1 {
+		t.Fatalf("no disk: %d clips in memory, want 1", n)
+	}
+}
+
 func TestClipsOnDisk(t *testing.T) {
 	dir := t.TempDir()
 	k := keyOf("espeak-ng 1.51", "pl", "Skrytka 14")
 	pcm := []int16{1, -2, 3, 32767, -32768}
-	if err := newClips(dir, 1<<20).put(k, pcm); err != nil {
+	if err := newClips(dir, 1<<20).put(k, pcm, true); err != nil {
 		t.Fatal(err)
 	}
 	// A new process: nothing in memory, the disk has it.
@@ -58,7 +82,7 @@ func TestClipsPrune(t *testing.T) {
 	for i := range 4 {
 		k := keyOf("e", "v", string(rune('a'+i)))
 		keys = append(keys, k)
-		c.put(k, make([]int16, 500)) // about 1 kB each
+		c.put(k, make([]int16, 500), true) // about 1 kB each
 		c.touch(k, now.Add(time.Duration(i)*time.Minute))
 	}
 	tmp := filepath.Join(dir, ".clip-123")

@@ -15,6 +15,8 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/gen2brain/malgo"
 )
@@ -33,7 +35,8 @@ type Player struct {
 	reqs   chan request
 	done   chan struct{}
 
-	backend string // "system" or "null"; set before Open returns
+	backend string      // "system" or "null"; set before Open returns
+	on      atomic.Bool // the device is started: it calls fill
 
 	mu      sync.Mutex // protects following: the device callback reads them
 	playing []int16
@@ -153,8 +156,14 @@ func (p *Player) Close() error {
 	return nil
 }
 
-// run owns the device: it opens it, hands each request to the callback, and
-// closes it when the requests end.
+// idleAfter is how long the device runs on after the last sound ended. A
+// running device calls fill every few milliseconds, silent or not: on a
+// kiosk nobody touches, that alone cost a few percent of a core.
+const idleAfter = 2 * time.Second
+
+// run owns the device: it opens it, hands each request to the callback,
+// stops it once everything played and idleAfter passed, starts it again
+// for the next request, and closes it when the requests end.
 func (p *Player) run(ready chan<- struct{}, backends [][]malgo.Backend) {
 	defer close(p.done)
 	ctx, dev, err := p.openDevice(backends)
@@ -168,15 +177,50 @@ func (p *Player) run(ready chan<- struct{}, backends [][]malgo.Backend) {
 	defer ctx.Free()
 	defer ctx.Uninit()
 	defer dev.Uninit()
-	for r := range p.reqs {
-		p.mu.Lock()
-		if r.speech {
-			p.speech, p.speechGain, p.speechID = r.pcm, r.gain, r.id
-		} else {
-			p.playing, p.gain = r.pcm, r.gain
+	p.on.Store(true)
+	idle := time.NewTimer(idleAfter)
+	defer idle.Stop()
+	for {
+		select {
+		case r, ok := <-p.reqs:
+			if !ok {
+				return
+			}
+			p.mu.Lock()
+			if r.speech {
+				p.speech, p.speechGain, p.speechID = r.pcm, r.gain, r.id
+			} else {
+				p.playing, p.gain = r.pcm, r.gain
+			}
+			p.mu.Unlock()
+			if !p.on.Load() {
+				if err := dev.Start(); err != nil {
+					p.log.Warn("sound: device did not start", "err", err)
+				}
+				p.on.Store(true)
+			}
+			idle.Reset(idleAfter)
+		case <-idle.C:
+			switch {
+			case !p.on.Load():
+			case !p.silent():
+				idle.Reset(idleAfter)
+			default:
+				// Not under p.mu: Stop waits for a callback in progress.
+				if err := dev.Stop(); err != nil {
+					p.log.Warn("sound: device did not stop", "err", err)
+				}
+				p.on.Store(false)
+			}
 		}
-		p.mu.Unlock()
 	}
+}
+
+// silent reports whether nothing is left to play.
+func (p *Player) silent() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.playing) == 0 && len(p.speech) == 0
 }
 
 // openDevice tries the system's backends (nil), then the null backend; it

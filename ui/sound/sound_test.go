@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"pudo/app/testenv"
 	"pudo/assets"
 )
 
@@ -108,5 +109,21 @@ func TestNoCardSaysSoOnce(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(log.String()), "\n")
 	if p.Backend() != "null" || len(lines) != 1 || !strings.Contains(lines[0], "no sound card") {
 		t.Fatalf("backend %q, log:\n%s", p.Backend(), log.String())
+	}
+}
+
+// TestDeviceRestsWhenSilent: a device with nothing to play stops, so its
+// callback no longer runs on an idle kiosk; the next utterance starts it
+// again and reaches it.
+func TestDeviceRestsWhenSilent(t *testing.T) {
+	p := nullPlayer(t)
+	got := heard(p)
+	testenv.Await(t, "the idle device stopped", func() bool { return !p.on.Load() })
+	p.speak(make([]int16, rate/10), 1, 7)
+	if id := testenv.Receive(t, "the utterance on the restarted device", got); id != 7 {
+		t.Fatalf("heard utterance %d, want 7", id)
+	}
+	if !p.on.Load() {
+		t.Fatal("the device is not running while it speaks")
 	}
 }

@@ -21,7 +21,7 @@ type SpeechOptions struct {
 	Volume      float64           // 0..1 by day
 	NightVolume float64           // 0..1 in night mode
 	CacheDir    string            // rendered clips across restarts; "": memory only
-	MemoryBytes int               // bound on the clips kept in memory
+	MemoryBytes int               // bound on the clips kept in memory; 0: defaultMemoryBytes
 	Catalogue   fs.FS             // translations/*.json (assets.Translations)
 	// Languages are rendered ahead at start, the first first: every
 	// spoken.* text without placeholders, and Ahead.
@@ -101,7 +101,7 @@ func openSpeech(ctx context.Context, player *Player, opts SpeechOptions, eng ren
 		return nil, err
 	}
 	if opts.MemoryBytes <= 0 {
-		opts.MemoryBytes = 32 << 20
+		opts.MemoryBytes = defaultMemoryBytes
 	}
 	opts.Workers = max(opts.Workers, 1)
 	s := &Speech{player: player, opts: opts, cat: cat, eng: eng, engErr: engErr,
@@ -282,7 +282,7 @@ func (s *Speech) clip(ctx context.Context, lang string, p voice.Phrase) ([]int16
 	if pcm, ok := s.clips.get(k); ok {
 		return pcm, nil
 	}
-	return s.render(ctx, k, lang, voice, text)
+	return s.render(ctx, k, lang, voice, text, true)
 }
 
 func (s *Speech) key(lang string, p voice.Phrase) (clipKey, string, string, error) {
@@ -297,7 +297,11 @@ func (s *Speech) key(lang string, p voice.Phrase) (clipKey, string, string, erro
 	return keyOf(s.eng.id(), voice, text), voice, text, nil
 }
 
-func (s *Speech) render(ctx context.Context, k clipKey, lang, voice, text string) ([]int16, error) {
+// render has espeak-ng render text and caches the clip; a clip rendered
+// ahead (speaking false) stays in memory only when there is no disk to
+// keep it on: five languages of phrases would hold tens of megabytes that
+// a read of the file, a fraction of a millisecond, makes needless.
+func (s *Speech) render(ctx context.Context, k clipKey, lang, voice, text string, speaking bool) ([]int16, error) {
 	pcm, err := s.eng.render(ctx, voice, text)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -306,7 +310,7 @@ func (s *Speech) render(ctx context.Context, k clipKey, lang, voice, text string
 		return nil, err
 	}
 	s.markVoice(lang, true)
-	if err := s.clips.put(k, pcm); err != nil {
+	if err := s.clips.put(k, pcm, speaking); err != nil {
 		s.log.Warn("speech: clip not cached on disk", "err", err)
 	}
 	return pcm, nil
@@ -384,7 +388,7 @@ func (s *Speech) renderJob(j job) error {
 	if s.clips.has(k) {
 		return nil
 	}
-	_, err = s.render(s.ctx, k, j.lang, voice, text)
+	_, err = s.render(s.ctx, k, j.lang, voice, text, false)
 	return err
 }
 

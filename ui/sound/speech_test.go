@@ -3,6 +3,7 @@ package sound
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"slices"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/gen2brain/malgo"
 
+	"pudo/app/testenv"
 	"pudo/app/voice"
 )
 
@@ -93,13 +95,7 @@ func heard(p *Player) <-chan uint64 {
 
 func waitHeard(t testing.TB, ch <-chan uint64) uint64 {
 	t.Helper()
-	select {
-	case id := <-ch:
-		return id
-	case <-time.After(10 * time.Second): // a hang, not a speed check
-		t.Fatal("nothing reached the device")
-		return 0
-	}
+	return testenv.Receive(t, "an utterance to reach the device", ch)
 }
 
 func testSpeech(t testing.TB, p *Player, eng renderer, opts SpeechOptions) *Speech {
@@ -121,17 +117,12 @@ func testSpeech(t testing.TB, p *Player, eng renderer, opts SpeechOptions) *Spee
 
 func waitIdle(t *testing.T, s *Speech, ahead int) SpeechStatus {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		st := s.Status()
-		if st.Pending == 0 && st.Ahead >= ahead {
-			return st
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("still rendering ahead: %+v", st)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	var st SpeechStatus
+	testenv.Await(t, fmt.Sprintf("%d phrases rendered ahead, none pending", ahead), func() bool {
+		st = s.Status()
+		return st.Pending == 0 && st.Ahead >= ahead
+	})
+	return st
 }
 
 func TestSpeechRendersAheadOnceAcrossRestarts(t *testing.T) {
