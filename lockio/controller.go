@@ -30,6 +30,7 @@ type Controller struct {
 	mu      sync.Mutex // protects following
 	sensors map[Door]Sensor
 	gaps    map[Door]uint64
+	reads   map[Door]uint64
 	health  Health
 	dropped int // events dropped because the consumer lagged
 }
@@ -92,7 +93,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger, op opener) (*Contro
 		cfg: cfg, codec: codec, log: log.With("lock_port", cfg.Port), open: op,
 		unlocks: make(chan *call, 64), control: make(chan *call, 8), kick: make(chan struct{}, 1),
 		events: make(chan Event, eventBuffer), done: make(chan struct{}),
-		sensors: map[Door]Sensor{}, gaps: map[Door]uint64{},
+		sensors: map[Door]Sensor{}, gaps: map[Door]uint64{}, reads: map[Door]uint64{},
 		health: Health{Protocol: cfg.Protocol, Port: cfg.Port, State: BusStarting, Since: time.Now()},
 	}
 	for _, d := range cfg.Doors() {
@@ -143,6 +144,20 @@ func (c *Controller) gapped(d Door) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gaps[d]++
+}
+
+// Reads counts the readings of a door's sensor since Open, one a poll
+// its board answered: how often the sensor could have seen the door.
+func (c *Controller) Reads(d Door) uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.reads[d]
+}
+
+func (c *Controller) read(d Door) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reads[d]++
 }
 
 // Sensors is a snapshot of every door.

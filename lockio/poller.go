@@ -327,7 +327,9 @@ func (p *poller) pollBoard(i int, b BoardConfig) {
 	})
 	for ch := 1; ch <= b.Channels; ch++ {
 		level := rep.Inputs&(1<<(ch-1)) != 0
-		p.t.observe(Door{b.Address, uint8(ch)}, sensorOf(level, b.Feedback), now)
+		d := Door{b.Address, uint8(ch)}
+		p.t.observe(d, sensorOf(level, b.Feedback), now)
+		p.c.read(d)
 	}
 }
 

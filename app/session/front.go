@@ -505,7 +505,10 @@ func DoorOf(err error) int64 {
 	var ooo *app.OutOfOrderError
 	var being *app.BeingOpenedError
 	var dno *app.DidNotOpenError
+	var fs *app.ForStaffError
 	switch {
+	case errors.As(err, &fs):
+		return fs.Door
 	case errors.As(err, &oos):
 		return oos.Door
 	case errors.As(err, &ooo):
@@ -535,6 +538,7 @@ var troubles = []struct {
 	{app.ErrBeingOpened, app.TroubleBeingOpened},
 	{app.ErrOutOfOrder, app.TroubleDoorOutOfOrder},
 	{app.ErrDoorDidNotOpen, app.TroubleDidNotOpen},
+	{app.ErrForStaff, app.TroubleDidNotOpen},
 	{app.ErrOutOfService, app.TroubleOutOfService},
 	{app.ErrNoFreeDoor, app.TroubleNoFreeDoor},
 	{app.ErrDoorStillOpen, app.TroubleStillOpen},

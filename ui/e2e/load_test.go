@@ -57,7 +57,9 @@ func TestTypingOnAStarvedKiosk(t *testing.T) {
 	log.await(t, `msg="kiosk ready"`)
 	token := log.await(t, `msg="demo courier QR".* token=(\S+)`)[1]
 	codes := &demoCodes{log: log}
-	xdotool(t, display, "search", "--sync", "--name", "^Pudo$")
+	// The keyboard's focus on the kiosk's window before the first key: a
+	// key sent before the window has it goes nowhere, kiosk or not.
+	xdotool(t, display, "search", "--sync", "--name", "^Pudo$", "windowfocus", "--sync")
 	log.next(t, `msg=screen.* name=home`)
 
 	limit := exec.CommandContext(ctx, "cpulimit", "--pid", fmt.Sprint(cmd.Process.Pid), "--limit", "25")
