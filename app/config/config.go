@@ -314,6 +314,8 @@ func decodeFile(path string, c *Config) error {
 
 // moved are keys an older file may hold, with where their job went.
 var moved = map[string]string{
+	"fleet.reconnect_spread": "moved: fleet.reconnect_window (0: from fleet.fleet_size and fleet.reconnect_rate, which a fleet of more than a thousand lockers should set)",
+	"fleet.reconnect_max":    "moved: fleet.reconnect_window bounds every wait; fleet.fleet_size and fleet.reconnect_rate size it",
 	"fleet.operator_keys": `moved: the operator has one key system; list the operator's public keys ("ed25519:...", ` +
 		`as pudo token keygen or pudo token pubkey prints them) in [operator] public_keys, and the fleet link verifies signed commands against them`,
 }

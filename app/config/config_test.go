@@ -67,6 +67,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"fleet locker id", "[kiosk]\nid = \"a/b\"\n[fleet]\nenabled = true\nbroker = \"mqtts://broker.example:8883\"\n", "kiosk.id"},
 		{"api body", "[api]\nmax_body = 1\n", "api.max_body"},
 		{"fleet keys of their own", "[fleet]\noperator_keys = [\"AAAA\"]\n", "fleet.operator_keys"},
+		{"fleet reconnect spread, now the window", "[fleet]\nreconnect_spread = \"20s\"\n", "fleet.reconnect_spread"},
 		{"remote open without operator keys", "[lock]\nport = \"/dev/ttyUSB0\"\n[fleet]\nenabled = true\nbroker = \"mqtts://broker.example:8883\"\nremote_open = true\n", "fleet.remote_open"},
 	}
 	for _, tt := range tests {

@@ -11,9 +11,9 @@ func message(purpose string, msg []byte) []byte {
 	return append([]byte(messageContext+purpose+"\x00"), msg...)
 }
 
-// SignMessage signs msg for purpose (such as "fleet-command") with the
-// operator's key: what the fleet link takes only from the operator, a
-// remote opening or a revocation list, carries this signature.
+// SignMessage signs msg for purpose (such as "fleet-command-v2/book") with
+// the operator's key: every command the fleet link takes carries this
+// signature (package fleetsign).
 func (k PrivateKey) SignMessage(purpose string, msg []byte) []byte {
 	return ed25519.Sign(k.key, message(purpose, msg))
 }

@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"reflect"
 	"regexp"
@@ -16,7 +17,8 @@ import (
 type asyncDoc struct {
 	AsyncAPI string `json:"asyncapi"`
 	Channels map[string]struct {
-		Address string `json:"address"`
+		Address  string `json:"address"`
+		MaxBytes int    `json:"x-max-bytes"`
 	} `json:"channels"`
 	Components struct {
 		Parameters map[string]struct {
@@ -59,6 +61,27 @@ func TestAsyncAPIChannelsAreTheTopics(t *testing.T) {
 	}
 	if names := d.Components.Parameters["name"].Enum; !reflect.DeepEqual(names, commandNames) {
 		t.Fatalf("command names: document %v, code %v", names, commandNames)
+	}
+}
+
+// Every channel's payload cap in the document is the one the locker
+// holds to, and the Maximum Packet Size it asks for is the document's.
+func TestAsyncAPIPayloadCaps(t *testing.T) {
+	d := loadDoc(t)
+	for name, c := range d.Channels {
+		suffix := c.Address
+		for _, p := range []string{"pudo/v1/{fleet}/{locker}/", "pudo/v1/{fleet}/_all/"} {
+			suffix = strings.TrimPrefix(suffix, p)
+		}
+		if c.MaxBytes == 0 || c.MaxBytes != capOf(suffix) {
+			t.Errorf("channel %s: x-max-bytes %d, code %d", name, c.MaxBytes, capOf(suffix))
+		}
+		if c.MaxBytes > MaxPacket-1024 {
+			t.Errorf("channel %s: a cap of %d leaves no room in a packet of %d", name, c.MaxBytes, MaxPacket)
+		}
+	}
+	if !strings.Contains(string(AsyncAPI), fmt.Sprintf("Maximum Packet Size of %d bytes", MaxPacket)) {
+		t.Errorf("the document does not give the Maximum Packet Size %d", MaxPacket)
 	}
 }
 

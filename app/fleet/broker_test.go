@@ -15,6 +15,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -140,15 +141,9 @@ func freePort(tb testing.TB) int {
 }
 
 func (b *broker) writeConfig() {
-	acl := `# Each locker reads and writes its own tree only; fleet-wide commands
-# are readable by all; the operator reads and writes everything.
-pattern readwrite pudo/v1/+/%u/#
-pattern read pudo/v1/+/_all/#
-
-user ` + operatorID + `
-topic readwrite pudo/v1/#
-`
-	must(b.tb, os.WriteFile(filepath.Join(b.dir, "acl"), []byte(acl), 0o600))
+	acl, err := os.ReadFile(aclFile)
+	must(b.tb, err)
+	must(b.tb, os.WriteFile(filepath.Join(b.dir, "acl"), acl, 0o600))
 	pw := filepath.Join(b.dir, "passwd")
 	must(b.tb, os.WriteFile(pw, nil, 0o600))
 	out, err := exec.Command(filepath.Join(filepath.Dir(b.bin), "..", "bin", "mosquitto_passwd"), "-b", pw, passLocker, brokerPass).CombinedOutput()
@@ -188,6 +183,21 @@ use_identity_as_username true
 listener %[3]d 127.0.0.1
 `, b.dir, b.TLSPort, b.PlainPort, me.Username)
 	must(b.tb, os.WriteFile(filepath.Join(b.dir, "mosquitto.conf"), []byte(conf), 0o600))
+}
+
+// aclFile is the broker's ACL as operators install it (mosquitto.acl);
+// the tests' mosquitto runs it.
+const aclFile = "mosquitto.acl"
+
+// aclRules are the rules of an ACL text, without comments and blank lines.
+func aclRules(text string) []string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 func must(tb testing.TB, err error) {
@@ -265,13 +275,14 @@ func (b *broker) lockerConfig(tb testing.TB, id string) Config {
 	c := DefaultConfig()
 	c.Enabled, c.Broker, c.Fleet = true, b.TLSURL(), testFleet
 	c.CAFile, c.CertFile, c.KeyFile = b.pki.path("ca.pem"), cert, key
-	c.ReconnectSpread, c.ReconnectMax = 200*time.Millisecond, time.Second
+	c.ReconnectWindow = 200 * time.Millisecond
 	c.PublishRate, c.HealthEvery = 1000, time.Minute
 	return c
 }
 
-// operatorConfig is the operator's identity.
+// operatorConfig is the operator's identity, signing its commands with
+// the key the test kiosks trust.
 func (b *broker) operatorConfig() OperatorConfig {
 	return OperatorConfig{Broker: b.TLSURL(), Fleet: testFleet, CAFile: b.pki.path("ca.pem"),
-		CertFile: b.pki.path(operatorID + ".pem"), KeyFile: b.pki.path(operatorID + ".key")}
+		CertFile: b.pki.path(operatorID + ".pem"), KeyFile: b.pki.path(operatorID + ".key"), SigningKey: &testOperator}
 }

@@ -26,18 +26,21 @@ The operator's view of the fleet, over the operator's MQTT broker:
 
   status [--json] [--locker L]       each locker: online or offline since when, health, free doors, faults
   watch [--json] [--locker L]        events as they come (JSON lines with --json)
-  book --locker L --size S|M|L --parcel-ref R [--recipient-ref X] [--until T] [--booking-id B]
+  book --locker L --size S|M|L --parcel-ref R [--recipient-ref X] [--until T] [--booking-id B] --key FILE
                                      book a door; prints the pickup code once
-  cancel --locker L --booking-id B   cancel a booking not yet dropped off
+  cancel --locker L --booking-id B --key FILE
+                                     cancel a booking not yet dropped off
   open --locker L --booking-id B|--rent N --key FILE
-                                     open one stored parcel's door, signed with the operator's key
-                                     (the file pudo token keygen writes; lockers trust [operator] public_keys)
+                                     open one stored parcel's door
   revoke --locker L|--all --version N --key FILE [--token ID]... [--courier ID]... [--staff NAME]...
          [--carrier C]... [--key-id K]... [--issued-before T] [--list FILE.json]
                                      push the operator's whole revocation list (it replaces an older one)
   doors [--json] L                   the doors of one locker
   resend --command ID                send a journalled command again (a duplicate gets its first answer)
   serve                              answer the lockers' sync requests from the journal until stopped
+
+A locker takes only commands signed with the operator's key (--key FILE, or PUDO_FLEET_KEY:
+the file pudo token keygen writes; the lockers trust its public key in [operator] public_keys).
 
 Every command takes the broker flags (or the environment variables named):
   --broker URL (PUDO_FLEET_BROKER)  --fleet NAME (PUDO_FLEET)  --ca FILE (PUDO_FLEET_CA)
@@ -138,7 +141,7 @@ func newCLI(ctx context.Context, name string, out, errw io.Writer) *cli {
 	c.fs.BoolVar(&c.preferLow, "prefer-low", false, "a door reachable from a wheelchair (book)")
 	c.fs.StringVar(&c.bookingID, "booking-id", "", "the booking (book: default a new id; cancel, open)")
 	c.fs.Int64Var(&c.rentID, "rent", 0, "the rent id (open)")
-	c.fs.StringVar(&c.keyFile, "key", "", "the operator's private key file, as pudo token keygen writes it (open, revoke)")
+	c.fs.StringVar(&c.keyFile, "key", env("PUDO_FLEET_KEY"), "the operator's private key file, as pudo token keygen writes it: it signs every command (book, cancel, open, revoke)")
 	c.fs.StringVar(&c.commandID, "command", "", "a journalled command id (resend)")
 	c.fs.BoolVar(&c.all, "all", false, "every locker of the fleet (revoke)")
 	c.fs.Int64Var(&c.revVersion, "version", 0, "the revocation list's version, above the one the lockers hold (revoke)")
@@ -173,8 +176,12 @@ func (c *cli) dial() error {
 	}
 	ctx, cancel := context.WithTimeout(c.ctx, 20*time.Second)
 	defer cancel()
+	signer, err := c.signingKey()
+	if err != nil {
+		return err
+	}
 	op, err := Dial(ctx, OperatorConfig{Broker: c.broker, Fleet: c.fleet, CAFile: c.ca, CertFile: c.cert, KeyFile: c.ckey,
-		Username: c.user, Password: os.Getenv("PUDO_FLEET_PASSWORD")}, slog.New(slog.NewTextHandler(c.errw, &slog.HandlerOptions{Level: slog.LevelWarn})))
+		Username: c.user, Password: os.Getenv("PUDO_FLEET_PASSWORD"), SigningKey: signer}, slog.New(slog.NewTextHandler(c.errw, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("no connection to %s within 20s: is the address right, and does the broker answer there?", c.broker)
 	}

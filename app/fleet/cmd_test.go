@@ -21,6 +21,10 @@ func TestFleetCommandLine(t *testing.T) {
 	k := newKiosk(t, b, "L-CLI", func(c *Config) { c.RemoteOpen = true })
 	testenv.Await(t, "the locker is up", k.link.Connected)
 	journal := filepath.Join(t.TempDir(), "journal.db")
+	// The operator's key file, as pudo token keygen writes it, signs every
+	// command.
+	keyFile := filepath.Join(t.TempDir(), "operator.key")
+	must(t, cred.WritePrivateKey(keyFile, testOperator))
 	common := []string{"--broker", b.TLSURL(), "--fleet", testFleet, "--ca", b.pki.path("ca.pem"),
 		"--cert", b.pki.path(operatorID + ".pem"), "--cert-key", b.pki.path(operatorID + ".key"), "--journal", journal}
 	run := func(args ...string) (int, string, string) {
@@ -31,7 +35,7 @@ func TestFleetCommandLine(t *testing.T) {
 		code := Main(ctx, append(args[:1:1], append(append([]string{}, common...), args[1:]...)...), &out, &errw)
 		return code, out.String(), errw.String()
 	}
-	code, out, errs := run("book", "--locker", k.id, "--size", "M", "--parcel-ref", "CLI-1", "--booking-id", "CB1")
+	code, out, errs := run("book", "--locker", k.id, "--size", "M", "--parcel-ref", "CLI-1", "--booking-id", "CB1", "--key", keyFile)
 	if code != 0 || !regexp.MustCompile(`Pickup code .*: [0-9A-Z]{4}-[0-9A-Z]{4}`).MatchString(out) {
 		t.Fatalf("book: %d\n%s%s", code, out, errs)
 	}
@@ -43,7 +47,7 @@ func TestFleetCommandLine(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "reserved") {
 		t.Fatalf("doors: %d\n%s", code, out)
 	}
-	code, out, errs = run("cancel", "--locker", k.id, "--booking-id", "CB1")
+	code, out, errs = run("cancel", "--locker", k.id, "--booking-id", "CB1", "--key", keyFile)
 	if code != 0 || !strings.Contains(out, "Cancelled booking CB1") {
 		t.Fatalf("cancel: %d\n%s%s", code, out, errs)
 	}
@@ -52,11 +56,7 @@ func TestFleetCommandLine(t *testing.T) {
 		t.Fatalf("open without a key file: %d %s", code, errs)
 	}
 
-	// The operator's key file, as pudo token keygen writes it, signs an
-	// opening and a revocation list.
-	keyFile := filepath.Join(t.TempDir(), "operator.key")
-	must(t, cred.WritePrivateKey(keyFile, testOperator))
-	code, out, errs = run("book", "--locker", k.id, "--size", "S", "--parcel-ref", "CLI-2", "--booking-id", "CB2")
+	code, out, errs = run("book", "--locker", k.id, "--size", "S", "--parcel-ref", "CLI-2", "--booking-id", "CB2", "--key", keyFile)
 	if code != 0 {
 		t.Fatalf("book: %d\n%s%s", code, out, errs)
 	}
@@ -92,8 +92,11 @@ func TestFleetCommandLine(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"wrong locker", []string{"book", "--locker", "L-NOPE", "--size", "S", "--parcel-ref", "X"}, `no locker "L-NOPE"`},
-		{"missing size", []string{"book", "--locker", k.id, "--parcel-ref", "X"}, "book needs"},
+		{"wrong locker", []string{"book", "--locker", "L-NOPE", "--size", "S", "--parcel-ref", "X", "--key", keyFile}, `no locker "L-NOPE"`},
+		{"missing size", []string{"book", "--locker", k.id, "--parcel-ref", "X", "--key", keyFile}, "book needs"},
+		{"book unsigned", []string{"book", "--locker", k.id, "--size", "S", "--parcel-ref", "X"}, "--key (the operator's signing key)"},
+		{"cancel unsigned", []string{"cancel", "--locker", k.id, "--booking-id", "CB2"}, "--key (the operator's signing key)"},
+		{"a key file that is not one", []string{"status", "--key", list}, "not an Ed25519"},
 		{"unknown command", []string{"frobnicate"}, "unknown command"},
 		{"a key of the link's own", []string{"keygen", "--out", "x.key"}, "pudo token keygen --out FILE"},
 		{"its public key", []string{"pubkey", "--key", "x.key"}, "pudo token pubkey --key FILE"},

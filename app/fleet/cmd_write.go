@@ -37,8 +37,23 @@ func (c *cli) needLocker() error {
 	return err
 }
 
+// signingKey reads --key, which signs every command the connection sends.
+func (c *cli) signingKey() (*cred.PrivateKey, error) {
+	if c.keyFile == "" {
+		return nil, nil
+	}
+	key, err := cred.ReadPrivateKey(c.keyFile)
+	if err != nil {
+		return nil, errors.New(strings.TrimPrefix(err.Error(), "cred: "))
+	}
+	return &key, nil
+}
+
 // send journals, sends and awaits one command, and says what happened.
 func (c *cli) send(name string, cmd Command) (Result, error) {
+	if c.keyFile == "" {
+		return Result{}, usageError(name + " needs --key FILE (or PUDO_FLEET_KEY): a locker takes only commands the operator's key signed")
+	}
 	if err := c.openJournal(); err != nil {
 		return Result{}, err
 	}
@@ -65,8 +80,8 @@ func (c *cli) printResult(r Result) error {
 }
 
 func (c *cli) book() error {
-	if c.size == "" || c.parcelRef == "" {
-		return usageError("book needs --locker, --size S|M|L and --parcel-ref")
+	if c.size == "" || c.parcelRef == "" || c.keyFile == "" {
+		return usageError("book needs --locker, --size S|M|L, --parcel-ref and --key (the operator's signing key)")
 	}
 	if err := c.needLocker(); err != nil {
 		return err
@@ -120,8 +135,8 @@ func parseUntil(s string) (time.Time, error) {
 }
 
 func (c *cli) cancel() error {
-	if c.bookingID == "" {
-		return usageError("cancel needs --locker and --booking-id")
+	if c.bookingID == "" || c.keyFile == "" {
+		return usageError("cancel needs --locker, --booking-id and --key (the operator's signing key)")
 	}
 	if err := c.needLocker(); err != nil {
 		return err

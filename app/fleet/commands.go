@@ -24,6 +24,7 @@ import (
 
 	"pudo/app"
 	"pudo/app/core"
+	"pudo/app/cred"
 	"pudo/storage"
 )
 
@@ -44,13 +45,16 @@ func (l *Link) commandLoop(ctx context.Context, cm *autopaho.ConnectionManager) 
 	}
 }
 
-// reply publishes a result on the command's response topic when that lies
-// in this locker's tree (the broker's ACL allows no other), else on res.
+// reply publishes a result on the command's response topic when that is
+// res or one level below it (res/{instance}: the central side's instance
+// that sent it), else on res: what comes in never makes the locker write
+// anywhere else.
 func (l *Link) reply(ctx context.Context, cm *autopaho.ConnectionManager, in inbound, res Result) {
 	topic := l.topics.Res()
-	if in.respTopic != "" && l.topics.own(in.respTopic) {
+	if sub, ok := strings.CutPrefix(in.respTopic, topic+"/"); ok && idRE.MatchString(sub) {
 		topic = in.respTopic
 	}
+	res.Message = clipBytes(res.Message, 1<<10)
 	props := &paho.PublishProperties{CorrelationData: in.corr}
 	if props.CorrelationData == nil && res.CommandID != "" {
 		props.CorrelationData = []byte(res.CommandID)
@@ -65,7 +69,10 @@ func (l *Link) reply(ctx context.Context, cm *autopaho.ConnectionManager, in inb
 // is checked, recorded as pending, applied through the core and recorded
 // with its result.
 func (l *Link) handle(ctx context.Context, in inbound) Result {
-	res := Result{Name: in.name, Locker: l.id, At: l.now().UTC()}
+	res := Result{Name: clip(in.name), Locker: l.id, At: l.now().UTC()}
+	if in.size > payloadCap[sufCmd] {
+		return refuse(res, "too_large", fmt.Sprintf("a command is at most %d bytes; this one had %d", payloadCap[sufCmd], in.size))
+	}
 	var c Command
 	if err := decodeCommand(in.payload, &c); err != nil {
 		return refuse(res, "bad_command", err.Error())
@@ -74,9 +81,16 @@ func (l *Link) handle(ctx context.Context, in inbound) Result {
 	if err := checkHeader(c); err != nil {
 		return refuse(res, "bad_command", err.Error())
 	}
+	// The signature comes before the store: what nobody trusted signed
+	// leaves no trace there, so a flood of it fills nothing.
+	signer, err := l.authorize(ctx, in.name, l.target(in), c, in.payload)
+	if err != nil {
+		l.unauthorized(in, c, err)
+		return refuse(res, "unauthorized", "the command is "+err.Error())
+	}
 	fp, key := fingerprint(in.name, in.payload), sealKey(in.name, in.payload)
 	var rec storage.FleetCommand
-	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
+	err = l.db.View(ctx, func(tx *storage.Tx) (err error) {
 		rec, err = tx.FleetCommand(c.CommandID)
 		return err
 	})
@@ -99,7 +113,7 @@ func (l *Link) handle(ctx context.Context, in inbound) Result {
 	if err := l.db.Update(ctx, func(tx *storage.Tx) error { return tx.BeginFleetCommand(rec) }); err != nil {
 		return fail(res, "store", err)
 	}
-	res = l.apply(ctx, in.name, l.target(in), c, res)
+	res = l.apply(ctx, in.name, l.target(in), signer, c, res)
 	l.finish(ctx, rec, res, key, true)
 	return res
 }
@@ -189,8 +203,9 @@ func (l *Link) precheck(ctx context.Context, in inbound, c Command, res Result) 
 func owner(bookingID string) string { return "fleet:" + bookingID }
 
 // apply does the command through the core; target is this locker's id, or
-// _all for a command that came fleet-wide.
-func (l *Link) apply(ctx context.Context, name, target string, c Command, res Result) Result {
+// _all for a command that came fleet-wide, and signer the operator's key
+// that signed it.
+func (l *Link) apply(ctx context.Context, name, target string, signer cred.PublicKey, c Command, res Result) Result {
 	op := l.core.Operator(cmp.Or(c.Operator, "fleet"))
 	switch name {
 	case CmdBook:
@@ -230,9 +245,9 @@ func (l *Link) apply(ctx context.Context, name, target string, c Command, res Re
 		res.RentID, res.ExpiresAt = id, c.Until.UTC()
 		return res
 	case CmdOpen:
-		return l.open(ctx, target, c, res)
+		return l.open(ctx, signer, c, res)
 	case CmdRevoke:
-		return l.revoke(ctx, target, c, res)
+		return l.revoke(ctx, target, signer, c, res)
 	case CmdService:
 		if err := op.SetOutOfService(ctx, c.DoorID, *c.OutOfService, c.Reason); err != nil {
 			return l.errResult(res, err)
@@ -301,15 +316,11 @@ func (l *Link) bookingRent(ctx context.Context, c Command, res Result) (int64, R
 }
 
 // open is the operator's remote opening: off unless both this link's
-// configuration and the locker's rule allow it, signed by the operator,
-// one stored parcel's door, rate-limited for the whole kiosk.
-func (l *Link) open(ctx context.Context, target string, c Command, res Result) Result {
+// configuration and the locker's rule allow it, one stored parcel's door,
+// rate-limited for the whole kiosk.
+func (l *Link) open(ctx context.Context, key cred.PublicKey, c Command, res Result) Result {
 	if !l.cfg.RemoteOpen {
 		return refuse(res, "remote_open_disabled", "remote opening is switched off for the fleet link (fleet.remote_open)")
-	}
-	key, err := l.authorize(ctx, CmdOpen, target, c)
-	if err != nil {
-		return refuse(res, "unauthorized", "the open command is "+err.Error())
 	}
 	id, r, found := l.bookingRent(ctx, c, res)
 	if !found {
@@ -456,9 +467,6 @@ func (l *Link) errResult(r Result, err error) Result {
 
 // decodeCommand reads exactly one JSON object, refusing unknown fields.
 func decodeCommand(body []byte, c *Command) error {
-	if len(body) > 16<<10 {
-		return errors.New("a command is at most 16 KiB")
-	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(c); err != nil {
@@ -540,9 +548,6 @@ func checkFields(name string, c Command, now time.Time) error {
 		if c.Key == "" || c.Value == nil {
 			return errors.New("config needs key and value (\"\" restores the configured value)")
 		}
-	}
-	if signed[name] && c.Signature == "" {
-		return fmt.Errorf("%s needs the operator's signature (pudo fleet %s --key)", name, name)
 	}
 	return nil
 }

@@ -21,6 +21,7 @@ func TestCommandsDuplicateExpiredStale(t *testing.T) {
 	defer cancel()
 	send := func(name string, c Command) Result {
 		t.Helper()
+		Sign(testOperator, testFleet, k.id, name, &c)
 		payload, err := json.Marshal(c)
 		must(t, err)
 		op.waiter(c.CommandID)
@@ -92,6 +93,7 @@ func TestCommandsDuplicateExpiredStale(t *testing.T) {
 	// Fleet-wide commands: a state request is fine, a booking is not.
 	st := Command{}
 	Prepare(&st, time.Hour)
+	Sign(testOperator, testFleet, allLockers, CmdState, &st)
 	payload, _ := json.Marshal(st)
 	op.waiter(st.CommandID)
 	must(t, op.cm.AwaitConnection(ctx))

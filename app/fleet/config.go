@@ -41,11 +41,20 @@ type Config struct {
 	// WillDelay is how long the broker waits after a lost connection before
 	// it marks the locker offline: short 4G drops must not flap.
 	WillDelay time.Duration `toml:"will_delay"`
-	// ReconnectSpread bounds the random wait before the first attempt after
-	// a lost connection, so a thousand lockers do not return in one second
-	// after a broker restart; ReconnectMax bounds later waits.
-	ReconnectSpread time.Duration `toml:"reconnect_spread"`
-	ReconnectMax    time.Duration `toml:"reconnect_max"`
+	// After a lost connection a locker waits a random time in the
+	// reconnect window before it tries again, and a random time of one to
+	// two windows before each later try, so that when a broker comes back
+	// its whole fleet does not come back in one second. The window grows
+	// with FleetSize, the lockers that share the broker (a hint: round
+	// up), so that at most ReconnectRate of them reconnect in any one
+	// second (ReconnectRate/FleetSize of the fleet); ReconnectWindow, when
+	// set, is the window itself. ReconnectWindow reports the one in use.
+	FleetSize       int           `toml:"fleet_size"`
+	ReconnectRate   int           `toml:"reconnect_rate"`
+	ReconnectWindow time.Duration `toml:"reconnect_window"`
+	// ConnectTimeout bounds each connection attempt: TCP, TLS, CONNECT and
+	// its answer. An attempt that takes longer is given up and tried again.
+	ConnectTimeout time.Duration `toml:"connect_timeout"`
 	// PublishRate bounds the events sent per second, so a week's backlog
 	// goes out steadily and the kiosk stays responsive.
 	PublishRate int `toml:"publish_rate"`
@@ -69,8 +78,9 @@ func DefaultConfig() Config {
 		KeepAlive:           30 * time.Second,
 		SessionExpiry:       7 * 24 * time.Hour,
 		WillDelay:           time.Minute,
-		ReconnectSpread:     20 * time.Second,
-		ReconnectMax:        20 * time.Second,
+		FleetSize:           1000,
+		ReconnectRate:       50,
+		ConnectTimeout:      30 * time.Second,
 		PublishRate:         50,
 		HealthEvery:         time.Minute,
 		RemoteOpenPerMinute: 6,
@@ -84,8 +94,9 @@ func (c Config) withDefaults() Config {
 	c.KeepAlive = cmp.Or(c.KeepAlive, d.KeepAlive)
 	c.SessionExpiry = cmp.Or(c.SessionExpiry, d.SessionExpiry)
 	c.WillDelay = cmp.Or(c.WillDelay, d.WillDelay)
-	c.ReconnectSpread = cmp.Or(c.ReconnectSpread, d.ReconnectSpread)
-	c.ReconnectMax = cmp.Or(c.ReconnectMax, d.ReconnectMax)
+	c.FleetSize = cmp.Or(c.FleetSize, d.FleetSize)
+	c.ReconnectRate = cmp.Or(c.ReconnectRate, d.ReconnectRate)
+	c.ConnectTimeout = cmp.Or(c.ConnectTimeout, d.ConnectTimeout)
 	c.PublishRate = cmp.Or(c.PublishRate, d.PublishRate)
 	c.HealthEvery = cmp.Or(c.HealthEvery, d.HealthEvery)
 	c.RemoteOpenPerMinute = cmp.Or(c.RemoteOpenPerMinute, d.RemoteOpenPerMinute)
@@ -137,8 +148,14 @@ func (c Config) Validate() error {
 		return &ConfigError{"session_expiry", "must be at least 1m: without a session the broker drops queued commands"}
 	case c.WillDelay < 0:
 		return &ConfigError{"will_delay", "must not be negative"}
-	case c.ReconnectSpread < 0 || c.ReconnectMax < time.Second:
-		return &ConfigError{"reconnect_max", "reconnect_spread must not be negative, reconnect_max at least 1s"}
+	case c.FleetSize < 1 || c.FleetSize > 10_000_000:
+		return &ConfigError{"fleet_size", "must be 1..10000000 lockers"}
+	case c.ReconnectRate < 1 || c.ReconnectRate > 1_000_000:
+		return &ConfigError{"reconnect_rate", "must be 1..1000000 lockers a second"}
+	case c.ReconnectWindow < 0 || c.ReconnectWindow > 24*time.Hour:
+		return &ConfigError{"reconnect_window", "must be 0 (from fleet_size and reconnect_rate) up to 24h"}
+	case c.ConnectTimeout < time.Second || c.ConnectTimeout > 5*time.Minute:
+		return &ConfigError{"connect_timeout", "must be 1s..5m"}
 	case c.PublishRate < 1 || c.PublishRate > 10000:
 		return &ConfigError{"publish_rate", "must be 1..10000 events per second"}
 	case c.HealthEvery < time.Second:

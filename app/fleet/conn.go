@@ -51,24 +51,6 @@ func tlsConfig(caFile, certFile, keyFile, serverName string) (*tls.Config, error
 	return tc, nil
 }
 
-// backoff is the wait before connection attempt n (0: the first after
-// start or after a lost connection). The first start goes at once; after
-// a loss every locker waits a random part of spread, so a broker restart
-// does not bring the whole fleet back in one second; later attempts wait
-// a random time up to a doubling bound, capped at max.
-func backoff(spread, max time.Duration, everUp *atomic.Bool) func(int) time.Duration {
-	return func(n int) time.Duration {
-		if n == 0 {
-			if !everUp.Load() || spread <= 0 {
-				return 0
-			}
-			return rand.N(spread)
-		}
-		b := min(time.Second<<min(n, 20), max)
-		return b/2 + rand.N(b/2+1)
-	}
-}
-
 func (l *Link) clientConfig() (autopaho.ClientConfig, error) {
 	u, err := brokerURL(l.cfg.Broker)
 	if err != nil {
@@ -86,18 +68,24 @@ func (l *Link) clientConfig() (autopaho.ClientConfig, error) {
 		KeepAlive:                     uint16(l.cfg.KeepAlive / time.Second),
 		CleanStartOnInitialConnection: false,
 		SessionExpiryInterval:         uint32(l.cfg.SessionExpiry / time.Second),
-		ReconnectBackoff:              backoff(l.cfg.ReconnectSpread, l.cfg.ReconnectMax, &everUp),
-		ConnectTimeout:                15 * time.Second,
-		WillMessage:                   &paho.WillMessage{Topic: l.topics.Online(), QoS: 1, Retain: true},
-		WillProperties:                &paho.WillProperties{WillDelayInterval: &willDelay},
+		ReconnectBackoff:              backoff(l.cfg.SpreadWindow(), &everUp, rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))),
+		ConnectTimeout:                l.cfg.ConnectTimeout,
+		AttemptConnection: dialer(l.cfg.ConnectTimeout, MaxPacket, func(err error) {
+			l.log.Error("fleet: the broker ignores this locker's Maximum Packet Size; the connection was dropped", "err", err)
+		}),
+		WillMessage:    &paho.WillMessage{Topic: l.topics.Online(), QoS: 1, Retain: true},
+		WillProperties: &paho.WillProperties{WillDelayInterval: &willDelay},
 		ConnectPacketBuilder: func(cp *paho.Connect, _ *url.URL) (*paho.Connect, error) {
 			// Each connection is a new birth, and its Will carries the same
 			// number: a late Will is older than the birth after it.
 			b := l.nextBirth()
 			will, _ := json.Marshal(Online{Locker: l.id, Online: false, Birth: b, Boot: l.boot.N, Version: l.opts.Version})
 			cp.WillMessage.Payload = will
-			rm := uint16(receiveMaximum)
-			cp.Properties.ReceiveMaximum = &rm
+			rm, mp := uint16(receiveMaximum), uint32(MaxPacket)
+			if cp.Properties == nil {
+				cp.Properties = &paho.ConnectProperties{}
+			}
+			cp.Properties.ReceiveMaximum, cp.Properties.MaximumPacketSize = &rm, &mp
 			return cp, nil
 		},
 		OnConnectionUp: func(_ *autopaho.ConnectionManager, ca *paho.Connack) {
@@ -179,6 +167,8 @@ func explain(err error) string {
 	var ci x509.CertificateInvalidError
 	var dns *net.DNSError
 	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "no answer from the broker within fleet.connect_timeout: check the address, the network and the broker's load (the locker tries again)"
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "nothing answers at that address (connection refused): check the broker's host and port"
 	case errors.As(err, &dns):
@@ -210,6 +200,9 @@ func (l *Link) publishJSON(ctx context.Context, pub publisher, topic string, ret
 	if props == nil {
 		props = &paho.PublishProperties{}
 	}
+	if err := l.checkCap(topic, body); err != nil {
+		return err
+	}
 	props.ContentType = "application/json"
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -229,7 +222,10 @@ func (l *Link) route(pr paho.PublishReceived) (bool, error) {
 		}
 	}
 	if name, ok := l.topics.command(p.Topic); ok {
-		in := inbound{name: name, payload: p.Payload, ack: ack, fleetWide: strings.HasPrefix(p.Topic, l.topics.all())}
+		in := inbound{name: name, payload: p.Payload, size: len(p.Payload), ack: ack, fleetWide: strings.HasPrefix(p.Topic, l.topics.all())}
+		if in.size > payloadCap[sufCmd] {
+			in.payload = nil // refused by its size; not kept while it waits
+		}
 		if p.Properties != nil {
 			in.respTopic, in.corr = p.Properties.ResponseTopic, p.Properties.CorrelationData
 		}
@@ -237,6 +233,12 @@ func (l *Link) route(pr paho.PublishReceived) (bool, error) {
 		return true, nil
 	}
 	defer ack()
+	if _, rest, _ := lockerOf(l.cfg.Fleet, p.Topic); len(p.Payload) > capOf(rest) {
+		if ok, _ := l.refusedLog.Take(); ok {
+			l.log.Warn("fleet: message above its topic's cap ignored", "topic", p.Topic, "bytes", len(p.Payload), "cap", capOf(rest))
+		}
+		return true, nil
+	}
 	switch p.Topic {
 	case l.topics.SyncRes():
 		l.takeSync(p.Payload)

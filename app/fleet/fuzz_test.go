@@ -33,3 +33,24 @@ func FuzzDecodeCommand(f *testing.F) {
 		}
 	})
 }
+
+// Whatever the broker sends, the packet guard does not panic, and it
+// reads the stream the same however the reads cut it.
+func FuzzPacketGuard(f *testing.F) {
+	f.Add([]byte{0x30, 0x05, 'h', 'e', 'l', 'l', 'o', 0xd0, 0x00}, uint8(1))
+	f.Add([]byte{0x30, 0x80, 0x80, 0x80, 0x0f}, uint8(3))
+	f.Add([]byte{0x30, 0xff, 0xff, 0xff, 0xff, 0x01}, uint8(2))
+	f.Fuzz(func(t *testing.T, stream []byte, step uint8) {
+		whole := packetGuard{max: 64}
+		want := whole.scan(stream) == nil
+		cut := packetGuard{max: 64}
+		var err error
+		n := int(step%16) + 1
+		for i := 0; i < len(stream) && err == nil; i += n {
+			err = cut.scan(stream[i:min(i+n, len(stream))])
+		}
+		if (err == nil) != want {
+			t.Fatalf("in one piece ok=%v, %d bytes at a time: %v", want, n, err)
+		}
+	})
+}

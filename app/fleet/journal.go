@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"slices"
 	"time"
 
@@ -48,8 +49,20 @@ CREATE TABLE IF NOT EXISTS revocation_lists (
 );
 CREATE INDEX IF NOT EXISTS revocation_lists_by_locker ON revocation_lists (locker, version);`
 
-// OpenJournal opens or creates the journal at path.
+// OpenJournal opens or creates the journal at path. It holds every signed
+// command the operator sent, pickup references among them: the file is the
+// operator's alone (mode 0600, an older file tightened so), and SQLite
+// gives its -wal and -shm files the same mode.
 func OpenJournal(ctx context.Context, path string) (*Journal, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("fleet journal: %w", err)
+	}
+	err = f.Chmod(0o600)
+	f.Close()
+	if err != nil {
+		return nil, fmt.Errorf("fleet journal: %w", err)
+	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "journal_mode(WAL)")

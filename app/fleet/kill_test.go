@@ -81,7 +81,7 @@ func TestKillWhilePublishingAndApplying(t *testing.T) {
 	j := newJournal(t)
 	dir := t.TempDir()
 	cfg := b.lockerConfig(t, "L-KILL")
-	cfg.ReconnectSpread = 0
+	cfg.ReconnectWindow = 10 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go op.ServeSync(ctx, j)
@@ -248,6 +248,7 @@ func (s *sentCommands) run(ctx context.Context, t *testing.T, op *Operator, j *J
 			booked = append(booked, booking)
 		}
 		Prepare(&c, time.Hour)
+		Sign(testOperator, testFleet, locker, name, &c)
 		payload, _ := json.Marshal(c)
 		if err := j.Add(ctx, locker, name, c, payload); err != nil {
 			return

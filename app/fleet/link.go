@@ -38,9 +38,8 @@ var _ Core = (*core.Office)(nil)
 type Options struct {
 	Version string
 	// OperatorKeys are the operator's public keys ([operator] public_keys,
-	// and the demo locker's own): the keys that sign courier tokens sign the
-	// commands the link takes only from the operator, a remote opening and
-	// a revocation list.
+	// and the demo locker's own): the keys that sign courier tokens sign
+	// every command the link takes. Without them it takes none.
 	OperatorKeys []cred.PublicKey
 	// Boot is this run, from StartBoot; zero: Run starts one itself.
 	Boot Boot
@@ -89,6 +88,9 @@ type Link struct {
 	ready     atomic.Bool // connected and subscribed to the commands
 	sent      atomic.Int64
 	boot      Boot
+	// refused counts the commands refused for their signature since start.
+	refused    atomic.Int64
+	refusedLog *limit.Bucket
 
 	mu      sync.Mutex // protects following
 	cm      *autopaho.ConnectionManager
@@ -120,6 +122,7 @@ func New(cfg Config, id string, c Core, db *storage.DB, opts Options, log *slog.
 		up: make(chan struct{}, 1), healthNow: make(chan struct{}, 1), boot: opts.Boot}
 	l.start = l.now()
 	l.outbox = newOutbox(l)
+	l.refusedLog = limit.New(refusedLogsPerMinute, time.Minute, l.now)
 	l.opens = opts.RemoteOpens
 	if l.opens == nil {
 		l.opens = limit.New(cfg.RemoteOpenPerMinute, time.Minute, l.now)
@@ -145,6 +148,13 @@ func (l *Link) Connected() bool { return l.connected.Load() }
 
 // Ready reports whether the link is up and subscribed to its commands.
 func (l *Link) Ready() bool { return l.ready.Load() && l.connected.Load() }
+
+// lastError is the last connection error, nil once connected.
+func (l *Link) lastError() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.lastErr
+}
 
 // Acked is the newest seq through which every event has its PUBACK.
 func (l *Link) Acked() int64 { return l.outbox.acked.Load() }
@@ -189,7 +199,10 @@ func (l *Link) Run(ctx context.Context) error {
 	l.cm = cm
 	l.mu.Unlock()
 	l.log.Info("fleet link starting", "broker", l.cfg.Broker, "fleet", l.cfg.Fleet, "locker", l.id, "boot", l.boot.N,
-		"tls_client_cert", l.cfg.CertFile != "")
+		"tls_client_cert", l.cfg.CertFile != "", "reconnect_window", l.cfg.SpreadWindow(), "operator_keys", len(l.keys))
+	if len(l.keys) == 0 {
+		l.log.Warn("fleet: no operator keys ([operator] public_keys): every command will be refused as unsigned")
+	}
 	var wg sync.WaitGroup
 	wg.Go(func() { l.outbox.run(ctx, cm) })
 	wg.Go(func() { l.commandLoop(ctx, cm) })

@@ -13,6 +13,8 @@ import (
 
 	"github.com/eclipse/paho.golang/autopaho"
 	"github.com/eclipse/paho.golang/paho"
+
+	"pudo/app/cred"
 )
 
 // OperatorConfig is how the operator's side (pudo fleet, the sync server,
@@ -29,6 +31,9 @@ type OperatorConfig struct {
 	ClientID string
 	// SessionExpiry above zero keeps a session while away (the sync server).
 	SessionExpiry time.Duration
+	// SigningKey, when set, signs every command Command and CommandAll
+	// send that is not signed yet: a locker takes no other.
+	SigningKey *cred.PrivateKey
 }
 
 // Operator is a connection of the operator's side: it sends commands and
@@ -88,6 +93,16 @@ func Dial(ctx context.Context, cfg OperatorConfig, log *slog.Logger) (*Operator,
 			go o.resubscribe(cm)
 		},
 		ClientConfig: paho.ClientConfig{ClientID: cfg.ClientID, OnPublishReceived: []func(paho.PublishReceived) (bool, error){o.route}},
+		// One locker's oversized message must not cost the operator's side
+		// its memory: the broker drops it for this client instead.
+		ConnectPacketBuilder: func(cp *paho.Connect, _ *url.URL) (*paho.Connect, error) {
+			mp := uint32(MaxPacket)
+			if cp.Properties == nil {
+				cp.Properties = &paho.ConnectProperties{}
+			}
+			cp.Properties.MaximumPacketSize = &mp
+			return cp, nil
+		},
 	}
 	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	cm, err := autopaho.NewConnection(cctx, ac)
@@ -137,8 +152,15 @@ func (o *Operator) route(pr paho.PublishReceived) (bool, error) {
 	if _, rest, ok := lockerOf(o.cfg.Fleet, p.Topic); ok && rest == sufRes {
 		var r Result
 		if json.Unmarshal(p.Payload, &r) == nil {
+			id := r.CommandID
+			if id == "" && p.Properties != nil {
+				// A command the locker could not read (too large, not
+				// JSON) is answered without its id: the correlation data
+				// says which.
+				id = string(p.Properties.CorrelationData)
+			}
 			o.mu.Lock()
-			ch, collect := o.waiters[r.CommandID], o.collectors[r.CommandID]
+			ch, collect := o.waiters[id], o.collectors[id]
 			o.mu.Unlock()
 			if collect != nil {
 				collect(r)
@@ -221,9 +243,18 @@ func Prepare(c *Command, ttl time.Duration) {
 	}
 }
 
+// sign signs a prepared command for target with the configured key,
+// unless it is signed already.
+func (o *Operator) sign(target, name string, c *Command) {
+	if c.Signature == "" && o.cfg.SigningKey != nil {
+		Sign(*o.cfg.SigningKey, o.cfg.Fleet, target, name, c)
+	}
+}
+
 // Send publishes a prepared command to one locker (or "_all") and returns
 // its payload, for the journal.
 func (o *Operator) Send(ctx context.Context, locker, name string, c Command) ([]byte, error) {
+	o.sign(locker, name, &c)
 	payload, err := json.Marshal(c)
 	if err != nil {
 		return nil, err
@@ -278,6 +309,7 @@ func (o *Operator) drop(id string) {
 // Command prepares, journals (when j is set), sends and awaits one command.
 func (o *Operator) Command(ctx context.Context, j *Journal, locker, name string, c Command, ttl time.Duration) (Result, error) {
 	Prepare(&c, ttl)
+	o.sign(locker, name, &c)
 	o.waiter(c.CommandID) // before sending: the answer may be quick
 	payload, err := json.Marshal(c)
 	if err != nil {
@@ -302,6 +334,7 @@ func (o *Operator) Command(ctx context.Context, j *Journal, locker, name string,
 // broker's queue or, failing that, from the journal (ServeSync).
 func (o *Operator) CommandAll(ctx context.Context, j *Journal, name string, c Command, ttl time.Duration, expect []string, each func(Result)) error {
 	Prepare(&c, ttl)
+	o.sign(allLockers, name, &c)
 	payload, err := json.Marshal(c)
 	if err != nil {
 		return err
@@ -391,16 +424,42 @@ func (o *Operator) ServeSync(ctx context.Context, j *Journal) error {
 				return err
 			}
 			t := Topics{Fleet: o.cfg.Fleet, Locker: r.Locker}
-			body, _ := json.Marshal(SyncResponse{RequestID: r.RequestID, Commands: missing})
-			if _, err := o.cm.Publish(ctx, &paho.Publish{QoS: 1, Topic: t.SyncRes(), Payload: body,
-				Properties: &paho.PublishProperties{ContentType: "application/json", CorrelationData: []byte(r.RequestID)}}); err != nil && o.log != nil {
-				o.log.Warn("fleet: sync answer not sent", "locker", r.Locker, "err", err)
+			for _, body := range syncPages(r.RequestID, missing) {
+				if _, err := o.cm.Publish(ctx, &paho.Publish{QoS: 1, Topic: t.SyncRes(), Payload: body,
+					Properties: &paho.PublishProperties{ContentType: "application/json", CorrelationData: []byte(r.RequestID)}}); err != nil && o.log != nil {
+					o.log.Warn("fleet: sync answer not sent", "locker", r.Locker, "err", err)
+				}
 			}
 			if o.log != nil {
 				o.log.Info("fleet: synced", "locker", r.Locker, "resent", len(missing), "booking_version", r.BookingVersion)
 			}
 		}
 	}
+}
+
+// syncPages splits a sync answer into messages within the cap of
+// sync/res, in order; the locker takes each as it comes.
+func syncPages(requestID string, cmds []SyncCommand) [][]byte {
+	var pages [][]byte
+	page := SyncResponse{RequestID: requestID, Commands: []SyncCommand{}}
+	size := 0
+	flush := func() {
+		b, _ := json.Marshal(page)
+		pages = append(pages, b)
+		page.Commands, size = []SyncCommand{}, 0
+	}
+	for _, c := range cmds {
+		n := len(c.Command) + len(c.Name) + 64
+		if size > 0 && size+n > payloadCap[sufSyncRes]-1024 {
+			flush()
+		}
+		page.Commands = append(page.Commands, c)
+		size += n
+	}
+	if size > 0 || len(pages) == 0 {
+		flush()
+	}
+	return pages
 }
 
 func publishCmd(topic string, payload []byte, resp, corr string) *paho.Publish {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/eclipse/paho.golang/paho"
 
@@ -204,5 +205,27 @@ func (l *Link) eventJSON(e storage.Event, eps epochs) []byte {
 		}
 	}
 	b, _ := json.Marshal(ev)
+	// An event must go out, in its place, within the topic's cap: what
+	// does not fit is cut from its free text, never the event left out.
+	// Each byte cut takes at least one byte of JSON with it.
+	for _, f := range []*string{&ev.Detail, &ev.Actor} {
+		if over := len(b) - payloadCap[sufEvt]; over > 0 && *f != "" {
+			*f = clipBytes(*f, len(*f)-over-16)
+			b, _ = json.Marshal(ev)
+		}
+	}
 	return b
+}
+
+// clipBytes cuts s to at most n bytes (a whole rune last) and marks the cut.
+func clipBytes(s string, n int) string {
+	const mark = "…"
+	if len(s) <= n {
+		return s
+	}
+	n = max(n-len(mark), 0)
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + mark
 }

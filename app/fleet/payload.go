@@ -59,27 +59,44 @@ type Health struct {
 	Faults      int       `json:"faults"` // doors that did not open last time or are out of service
 	// RevocationVersion is the operator's revocation list applied (0: none).
 	RevocationVersion int64 `json:"revocation_version"`
+	// UnauthorizedCommands counts the commands refused since start
+	// because no trusted operator key signed them for this locker: above
+	// zero, someone who can publish on the broker tries what only the
+	// operator may.
+	UnauthorizedCommands int64 `json:"unauthorized_commands"`
 }
 
-// Doors is the retained state/doors.
+// Doors is the retained state/doors. It stays within its topic's cap for
+// any locker: at most doorsHeadBytes and doorBytes a door, and a locker
+// with more doors than fit lists the first and counts the rest (Omitted).
 type Doors struct {
-	Locker string    `json:"locker"`
-	At     time.Time `json:"at"`
-	Doors  []Door    `json:"doors"`
+	Locker  string    `json:"locker"`
+	At      time.Time `json:"at"`
+	Doors   []Door    `json:"doors"`
+	Omitted int       `json:"omitted,omitempty"`
 }
 
-// Door is one door in state/doors.
+// Door is one door in state/doors; false and zero fields are left out.
 type Door struct {
 	ID     int64  `json:"id"`
 	Size   string `json:"size"`
 	Column int    `json:"column"`
 	Row    int    `json:"row"`
-	Low    bool   `json:"low"`
+	Low    bool   `json:"low,omitempty"`
 	State  string `json:"state"` // free, out_of_service or the rent's state
 	Sensor string `json:"sensor"`
-	Fault  bool   `json:"fault"`
+	Fault  bool   `json:"fault,omitempty"`
 	RentID int64  `json:"rent_id,omitempty"`
 }
+
+// The bound of state/doors: the fields around the doors (a 64-character
+// locker id, a time with nanoseconds, omitted) and one door with every
+// field at its longest (door 65,536, column and row 256, out_of_service,
+// the largest rent id), with its comma. A test holds them.
+const (
+	doorsHeadBytes = 160
+	doorBytes      = 145
+)
 
 // Capacity is the retained state/capacity: free doors per size.
 type Capacity struct {
@@ -117,8 +134,8 @@ type Command struct {
 	// Revocations is the operator's whole revocation list (revoke), kept
 	// as it came: the signature covers these bytes.
 	Revocations json.RawMessage `json:"revocations,omitempty"`
-	// Signature is the operator's Ed25519 signature of the command (see
-	// signedText); "open" and "revoke" need it.
+	// Signature is the operator's Ed25519 signature of the command for
+	// this locker (package fleetsign); every command needs it.
 	Signature string `json:"signature,omitempty"`
 }
 

@@ -9,6 +9,7 @@ import (
 type inbound struct {
 	name      string
 	payload   []byte
+	size      int // of the payload as it came, kept when the payload is not
 	respTopic string
 	corr      []byte
 	fleetWide bool

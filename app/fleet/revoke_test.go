@@ -98,12 +98,22 @@ func TestRevocationPush(t *testing.T) {
 		{"the same version, other entries", revokeCmd(t, testOperator, k.id, cred.Revocations{Version: 2}), "stale"},
 		{"signed by a stranger", revokeCmd(t, cred.GenerateKey(), k.id, cred.Revocations{Version: 3}), "unauthorized"},
 		{"signed for another locker", revokeCmd(t, testOperator, "L-OTHER", cred.Revocations{Version: 3}), "unauthorized"},
-		{"no list", func() Command { c := revokeCmd(t, testOperator, k.id, v2); c.Revocations = nil; return c }(), "bad_command"},
-		{"unsigned", func() Command {
-			c := revokeCmd(t, testOperator, k.id, cred.Revocations{Version: 3})
-			c.Signature = ""
+		{"no list", func() Command {
+			c := Command{Operator: "test"}
+			Prepare(&c, time.Hour)
+			Sign(testOperator, testFleet, k.id, CmdRevoke, &c)
 			return c
 		}(), "bad_command"},
+		{"the list changed after signing", func() Command {
+			c := revokeCmd(t, testOperator, k.id, cred.Revocations{Version: 3})
+			c.Revocations = json.RawMessage(`{"version":4}`)
+			return c
+		}(), "unauthorized"},
+		{"a made-up signature", func() Command {
+			c := revokeCmd(t, testOperator, k.id, cred.Revocations{Version: 3})
+			c.Signature = "AAAA"
+			return c
+		}(), "unauthorized"},
 		{"a bad entry", revokeCmd(t, testOperator, k.id, cred.Revocations{Version: 3, Tokens: []string{"xyz"}}), "bad_command"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -216,13 +226,8 @@ func TestFleetWideRevocationAndSync(t *testing.T) {
 	}
 	b.start()
 	k2.start()
-<<<<<<< HEAD
-	waitUntil(t, "L-RB gets list 6 from the journal", 30*time.Second, func() bool {
-		l, err := k2.locker.Office().Revocations(context.Background())
-=======
 	testenv.Await(t, "L-RB gets list 6 from the journal", func() bool {
-		l, err := k2.locker.Revocations(context.Background())
->>>>>>> 7dc6cb3
+		l, err := k2.locker.Office().Revocations(context.Background())
 		return err == nil && l.Version == 6
 	})
 	if _, err := k2.locker.LoginCourier(context.Background(), courierToken(t, "dora")); !errors.Is(err, core.ErrTokenRevoked) {

@@ -3,64 +3,46 @@ package fleet
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"pudo/app/cred"
+	"pudo/app/fleet/fleetsign"
 )
-
-// signPurpose names the fleet's commands among the messages the operator's
-// key signs (cred.SignMessage).
-const signPurpose = "fleet-command"
-
-// signed are the commands the link takes only when the operator signed
-// them: a remote opening opens a door, and a revocation list decides which
-// courier tokens and badges open doors, so that whoever may publish on the
-// broker can neither open a door nor let a revoked token in again.
-var signed = map[string]bool{CmdOpen: true, CmdRevoke: true}
-
-// signedText is what the operator signs: bound to the command, the fleet
-// and its target (one locker's id, or _all for a fleet-wide command), so
-// it does nothing else anywhere else.
-func signedText(name, fleet, target string, c Command) []byte {
-	lines := []string{"pudo-fleet-" + name + "-v1", fleet, target, c.CommandID,
-		c.IssuedAt.UTC().Format(time.RFC3339Nano), c.ExpiresAt.UTC().Format(time.RFC3339Nano)}
-	switch name {
-	case CmdOpen:
-		lines = append(lines, strconv.FormatInt(c.RentID, 10), c.BookingID)
-	case CmdRevoke:
-		lines = append(lines, string(c.Revocations))
-	}
-	return []byte(strings.Join(lines, "\n"))
-}
 
 // Sign signs command name for target (a locker id, or "_all") with the
 // operator's key: the key file `pudo token keygen` writes, whose public key
-// the lockers list in [operator] public_keys.
+// the lockers list in [operator] public_keys. It signs the command as it
+// stands, so the header (Prepare) comes first.
 func Sign(key cred.PrivateKey, fleet, target, name string, c *Command) {
-	c.Signature = base64.StdEncoding.EncodeToString(key.SignMessage(signPurpose, signedText(name, fleet, target, *c)))
+	c.Signature = ""
+	body, _ := json.Marshal(c)
+	// A Command always marshals to one object, which Canonical takes.
+	c.Signature, _ = fleetsign.Sign(key, signHeader(fleet, target, name, *c), body)
 }
 
-// errUnsigned is a command the operator did not sign, or signed with a key
-// the applied revocation list names.
-var errUnsigned = errors.New("not signed by an operator key this locker trusts ([operator] public_keys)")
+func signHeader(fleet, target, name string, c Command) fleetsign.Header {
+	return fleetsign.Header{Fleet: fleet, Locker: target, Name: name, CommandID: c.CommandID, IssuedAt: c.IssuedAt, ExpiresAt: c.ExpiresAt}
+}
 
-// authorize checks a signed command's signature for this locker (or, when
-// it came fleet-wide, for _all) and returns the key that made it.
-func (l *Link) authorize(ctx context.Context, name, target string, c Command) (cred.PublicKey, error) {
-	sig, err := base64.StdEncoding.DecodeString(c.Signature)
-	if err != nil {
-		return cred.PublicKey{}, errUnsigned
+// errUnsigned is a command the operator did not sign for this locker, or
+// signed with a key the applied revocation list names.
+var errUnsigned = errors.New("not signed for this locker by a key it trusts ([operator] public_keys)")
+
+// authorize checks a command's signature over payload, as it came, for
+// this locker (or, when it came fleet-wide, for _all), and returns the key
+// that made it. Nothing the broker can write passes: the locker and the
+// fleet are the link's own, and the body is signed byte for byte.
+func (l *Link) authorize(ctx context.Context, name, target string, c Command, payload []byte) (cred.PublicKey, error) {
+	k, err := fleetsign.Verify(l.keys, signHeader(l.cfg.Fleet, target, name, c), payload, c.Signature)
+	if errors.Is(err, fleetsign.ErrUnsigned) {
+		return k, fmt.Errorf("not signed: every command needs the operator's signature (pudo fleet %s --key)", name)
 	}
-	k, ok := cred.VerifyMessage(l.keys, signPurpose, signedText(name, l.cfg.Fleet, target, c), sig)
-	if !ok {
-		return cred.PublicKey{}, errUnsigned
+	if err != nil {
+		return k, errUnsigned
 	}
 	cur, err := l.core.Revocations(ctx)
 	if err != nil {
@@ -71,6 +53,20 @@ func (l *Link) authorize(ctx context.Context, name, target string, c Command) (c
 	}
 	return k, nil
 }
+
+// unauthorized logs a command refused for its signature, at most
+// refusedLogsPerMinute a minute (whoever can publish on the broker can
+// send them as fast as it likes), and counts it for state/health.
+func (l *Link) unauthorized(in inbound, c Command, err error) {
+	n := l.refused.Add(1)
+	if ok, _ := l.refusedLog.Take(); !ok {
+		return
+	}
+	l.log.Warn("fleet: command refused: not signed by the operator for this locker", "name", clip(in.name),
+		"command", clip(c.CommandID), "fleet_wide", in.fleetWide, "resent", in.fromSync, "reason", err, "refused_since_start", n)
+}
+
+const refusedLogsPerMinute = 10
 
 // target is whom a command was sent to: this locker, or the whole fleet.
 func (l *Link) target(in inbound) string {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,6 +21,7 @@ func (c revCore) Revocations(context.Context) (cred.Revocations, error) { return
 
 // A signed command does only what it names, at the target it names, and
 // only under a key the locker trusts and the applied list does not revoke.
+// Every command needs it, not only those that open doors.
 func TestSignatureIsBound(t *testing.T) {
 	other := cred.GenerateKey()
 	revokedKey := cred.GenerateKey()
@@ -32,6 +32,9 @@ func TestSignatureIsBound(t *testing.T) {
 	revoke := Command{CommandID: "r", IssuedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour),
 		Revocations: json.RawMessage(`{"version":4,"tokens":["00112233aabbccdd"]}`)}
 	Sign(testOperator, "f", allLockers, CmdRevoke, &revoke)
+	on := "on"
+	config := Command{CommandID: "k", IssuedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour), Key: "remote_open", Value: &on}
+	Sign(testOperator, "f", "L1", CmdConfig, &config)
 	tests := []struct {
 		name, cmd, target string
 		c                 Command
@@ -41,6 +44,7 @@ func TestSignatureIsBound(t *testing.T) {
 		{"open as signed", CmdOpen, "L1", open, func(*Command) {}, true},
 		{"another rent", CmdOpen, "L1", open, func(c *Command) { c.RentID = 8 }, false},
 		{"later expiry", CmdOpen, "L1", open, func(c *Command) { c.ExpiresAt = c.ExpiresAt.Add(time.Hour) }, false},
+		{"another command id", CmdOpen, "L1", open, func(c *Command) { c.CommandID = "c2" }, false},
 		{"no signature", CmdOpen, "L1", open, func(c *Command) { c.Signature = "" }, false},
 		{"garbage", CmdOpen, "L1", open, func(c *Command) { c.Signature = "!!" }, false},
 		{"another key", CmdOpen, "L1", open, func(c *Command) { Sign(other, "f", "L1", CmdOpen, c) }, false},
@@ -53,12 +57,19 @@ func TestSignatureIsBound(t *testing.T) {
 		{"the list changed", CmdRevoke, allLockers, revoke, func(c *Command) {
 			c.Revocations = json.RawMessage(`{"version":4}`)
 		}, false},
+		{"config as signed", CmdConfig, "L1", config, func(*Command) {}, true},
+		{"config, another value", CmdConfig, "L1", config, func(c *Command) { off := "off"; c.Value = &off }, false},
+		{"config, a field added", CmdConfig, "L1", config, func(c *Command) { c.Reason = "x" }, false},
+		{"config as a service command", CmdService, "L1", config, func(*Command) {}, false},
+		{"config unsigned", CmdConfig, "L1", config, func(c *Command) { c.Signature = "" }, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := tt.c
 			tt.edit(&c)
-			_, err := l.authorize(context.Background(), tt.cmd, tt.target, c)
+			payload, err := json.Marshal(c)
+			must(t, err)
+			_, err = l.authorize(context.Background(), tt.cmd, tt.target, c, payload)
 			if (err == nil) != tt.ok {
 				t.Fatalf("authorize = %v, want ok %v", err, tt.ok)
 			}
@@ -113,28 +124,3 @@ func TestConfigValidate(t *testing.T) {
 }
 
 func asConfigError(err error, ce **ConfigError) bool { return errors.As(err, ce) }
-
-// The first attempt after start goes at once; after a loss each locker
-// waits a random part of the spread; later waits stay under the cap.
-func TestBackoffSpreadsTheFleet(t *testing.T) {
-	var up atomic.Bool
-	bo := backoff(20*time.Second, 20*time.Second, &up)
-	if d := bo(0); d != 0 {
-		t.Fatalf("first start waits %s", d)
-	}
-	up.Store(true)
-	seen := map[time.Duration]bool{}
-	for range 100 {
-		d := bo(0)
-		if d < 0 || d >= 20*time.Second {
-			t.Fatalf("after a loss: %s", d)
-		}
-		seen[d/time.Second] = true
-		if d := bo(10); d > 20*time.Second || d < 10*time.Second {
-			t.Fatalf("attempt 10 waits %s", d)
-		}
-	}
-	if len(seen) < 10 {
-		t.Fatalf("100 lockers came back in only %d different seconds", len(seen))
-	}
-}

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/eclipse/paho.golang/autopaho"
@@ -22,6 +23,10 @@ var (
 	syncRetryMax = 5 * time.Minute
 	resyncEvery  = 15 * time.Minute
 )
+
+// maxVersionsAhead bounds the versions a sync request lists above its
+// gap-free one.
+const maxVersionsAhead = 500
 
 // stateDebounce lets a burst of changes (a drop-off writes several events)
 // go out as one state message.
@@ -145,15 +150,27 @@ func sameState(a, b []byte) bool {
 func (l *Link) sessionUp(ctx context.Context, cm *autopaho.ConnectionManager) {
 	sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	_, err := cm.Subscribe(sctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{
+	subs := []paho.SubscribeOptions{
 		{Topic: l.topics.base() + sufCmd + "+", QoS: 1},
 		{Topic: l.topics.all() + sufCmd + "+", QoS: 1},
 		{Topic: l.topics.SyncRes(), QoS: 1},
 		{Topic: l.topics.Online(), QoS: 1},
-	}})
-	if err != nil {
+	}
+	sa, err := cm.Subscribe(sctx, &paho.Subscribe{Subscriptions: subs})
+	var refused []string
+	if sa != nil {
+		for i, rc := range sa.Reasons {
+			if rc >= 0x80 && i < len(subs) {
+				refused = append(refused, fmt.Sprintf("%s (reason %#x)", subs[i].Topic, rc))
+			}
+		}
+	}
+	switch {
+	case len(refused) > 0:
+		l.log.Error("fleet: the broker refused subscriptions; check its ACL (the README gives it)", "topics", refused)
+	case err != nil:
 		l.log.Warn("fleet: subscribe failed; commands wait for the next connection", "err", err)
-	} else {
+	default:
 		l.ready.Store(true)
 	}
 	l.sayBirth(ctx, cm)
@@ -166,6 +183,10 @@ func (l *Link) sayBirth(ctx context.Context, cm *autopaho.ConnectionManager) {
 }
 
 func (l *Link) publishRaw(ctx context.Context, cm *autopaho.ConnectionManager, topic string, body []byte) error {
+	if err := l.checkCap(topic, body); err != nil {
+		l.log.Error("fleet: state not published", "topic", topic, "err", err)
+		return err
+	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	_, err := cm.Publish(pctx, &paho.Publish{QoS: 1, Retain: true, Topic: topic, Payload: body,
@@ -203,14 +224,29 @@ func (l *Link) doorState(ctx context.Context) (doors, capacity []byte, err error
 		}
 		d.Doors = append(d.Doors, door)
 	}
-	doors, _ = json.Marshal(d)
+	doors = fitDoors(d)
 	capacity, _ = json.Marshal(c)
 	return doors, capacity, nil
 }
 
+// fitDoors encodes d within the cap of state/doors: a locker with more
+// doors than fit lists the first ones and says how many it left out.
+func fitDoors(d Doors) []byte {
+	b, _ := json.Marshal(d)
+	all := len(d.Doors)
+	for len(b) > payloadCap[sufDoors] && len(d.Doors) > 0 {
+		over := len(b) - payloadCap[sufDoors]
+		d.Doors = d.Doors[:max(len(d.Doors)-over/doorBytes-1, 0)]
+		d.Omitted = all - len(d.Doors)
+		b, _ = json.Marshal(d)
+	}
+	return b
+}
+
 func (l *Link) health(ctx context.Context) Health {
 	h := Health{Locker: l.id, At: l.now().UTC(), Boot: l.boot.N, UptimeS: int64(l.now().Sub(l.start) / time.Second),
-		Version: l.opts.Version, LockBus: "unknown", Store: "ok", ClockSynced: l.opts.ClockSynced(), AckedSeq: l.outbox.acked.Load()}
+		Version: l.opts.Version, LockBus: "unknown", Store: "ok", ClockSynced: l.opts.ClockSynced(), AckedSeq: l.outbox.acked.Load(),
+		UnauthorizedCommands: l.refused.Load()}
 	if l.opts.LockBus != nil {
 		h.LockBus = map[bool]string{true: "up", false: "down"}[l.opts.LockBus()]
 	}
@@ -255,6 +291,9 @@ func (l *Link) requestSync(ctx context.Context, cm *autopaho.ConnectionManager) 
 		if req.VersionsAhead, err = tx.VersionsAhead(); err != nil {
 			return err
 		}
+		// Within the topic's cap: a version left out is only resent, and
+		// a duplicate is answered, not applied.
+		req.VersionsAhead = req.VersionsAhead[:min(len(req.VersionsAhead), maxVersionsAhead)]
 		ms, err := tx.FleetValue(keyCursor)
 		if ms > 0 {
 			req.CommandCursor = time.UnixMilli(ms).UTC()
@@ -289,7 +328,7 @@ func (l *Link) takeSync(payload []byte) {
 	}
 	l.synced.Store(true)
 	for _, c := range res.Commands {
-		l.cmds.push(inbound{name: c.Name, payload: c.Command, ack: func() {}, fromSync: true, fleetWide: c.FleetWide})
+		l.cmds.push(inbound{name: c.Name, payload: c.Command, size: len(c.Command), ack: func() {}, fromSync: true, fleetWide: c.FleetWide})
 	}
 	if len(res.Commands) > 0 {
 		l.log.Info("fleet: commands resent by the central side", "count", len(res.Commands))

@@ -1,13 +1,17 @@
 package fleet
 
-import "strings"
+import (
+	"strings"
+
+	"pudo/app/fleet/fleetsign"
+)
 
 // Every topic of the link sits under pudo/v1/{fleet}/{locker}/. The broker's
 // ACL pattern pudo/v1/+/%u/# gives each locker its own tree and nothing
 // else; fleet-wide commands come under pudo/v1/{fleet}/_all/.
 const (
 	topicRoot  = "pudo/v1"
-	allLockers = "_all"
+	allLockers = fleetsign.AllLockers
 )
 
 // Topic suffixes below a locker's tree. The AsyncAPI document names each
@@ -63,9 +67,6 @@ func (t Topics) AllCmd(name string) string {
 func (t Topics) Res() string     { return t.base() + sufRes }
 func (t Topics) SyncReq() string { return t.base() + sufSyncReq }
 func (t Topics) SyncRes() string { return t.base() + sufSyncRes }
-
-// own reports whether topic lies in this locker's tree.
-func (t Topics) own(topic string) bool { return strings.HasPrefix(topic, t.base()) }
 
 // command returns the command name of a cmd topic of this locker or of the
 // whole fleet.
