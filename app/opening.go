@@ -34,8 +34,8 @@ const (
 	OutcomeNotOpened
 	// OutcomeUnknown: nobody can tell whether the door opened: its
 	// sensor's readings had a gap while it could have been open (a late or
-	// lost reply, a silent bus, a power cut, a restart), and no
-	// acknowledgement came. The rent stays where it was, the door is kept,
+	// lost reply, a silent bus, a power cut, a restart). The rent stays
+	// where it was, the door is kept,
 	// and the person is asked (Pickup.Answer, DropOff.Answer); nobody
 	// answering leaves the rent to check, for staff.
 	OutcomeUnknown
@@ -75,9 +75,9 @@ const (
 	// outcome says so): the rent stays, the door is kept to check.
 	CauseClosedAtStart
 	CauseStaffCleared // staff looked at the door and cleared it
-	// CauseAcknowledged: opened on the board's acknowledgement (perhaps
-	// late) while the sensor could not watch the whole time the door
-	// could have been open.
+	// CauseAcknowledged: unknown although the board acknowledged the
+	// unlock (perhaps late): the sensor could not watch the whole time the
+	// door could have been open, and a stuck latch acknowledges too.
 	CauseAcknowledged
 	// CauseUnseen: unknown: the sensor's readings had a gap while the door
 	// could have been open, and no acknowledgement came.

@@ -86,6 +86,8 @@ var lifeErrNames = []struct {
 	{"wrong-code", app.ErrWrongCode}, {"already-collected", app.ErrAlreadyCollected}, {"expired", app.ErrExpired},
 	{"no-free-door", app.ErrNoFreeDoor}, {"out-of-service", app.ErrOutOfService},
 	{"door-still-open", app.ErrDoorStillOpen}, {"already-stored", app.ErrAlreadyStored}, {"reopen-closed", app.ErrReopenClosed},
+	{"for-staff", app.ErrForStaff}, {"ask-first", app.ErrAskFirst}, {"no-question", app.ErrNoQuestion},
+	{"parcel-without-rent", app.ErrParcelWithoutRent},
 }
 
 func lifeErrName(err error) string {
@@ -301,7 +303,7 @@ func (st *lifeKioskState) do(ctx context.Context, c lifeCmd) lifeReply {
 			r.Opening, r.More = lifeOpeningOf(p.Opening()), p.Remaining()
 		}
 		return r
-	case "pickup-opening", "pickup-next", "pickup-didnotopen", "pickup-report":
+	case "pickup-opening", "pickup-next", "pickup-didnotopen", "pickup-report", "pickup-answer", "pickup-leave":
 		return st.pickupStep(ctx, c)
 	case "courier":
 		round, err := l.LoginCourier(ctx, st.courierToken(c.Who))
@@ -324,9 +326,9 @@ func (st *lifeKioskState) do(ctx context.Context, c lifeCmd) lifeReply {
 			r.Opening, r.Code, r.Rent = lifeOpeningOf(d.Opening()), d.Code(), d.Rent().ID
 		}
 		return r
-	case "drop-opening", "drop-done", "drop-didnotopen", "drop-abandon", "drop-larger":
+	case "drop-opening", "drop-done", "drop-didnotopen", "drop-abandon", "drop-larger", "drop-answer", "drop-hold":
 		return st.dropStep(ctx, c)
-	case "staff-clear", "staff-open":
+	case "staff-clear", "staff-open", "staff-check":
 		return st.staffStep(ctx, c)
 	}
 	return lifeReply{Err: "unknown-op", Text: c.Op}
@@ -361,6 +363,12 @@ func (st *lifeKioskState) pickupStep(ctx context.Context, c lifeCmd) lifeReply {
 		r.Verdict = v.Kind.String()
 	case "pickup-report":
 		r = fail(p.Report(ctx, app.Problem(c.Code)))
+	case "pickup-answer":
+		v, err := p.Answer(ctx, c.Yes)
+		r = fail(err)
+		r.Verdict = v.Kind.String()
+	case "pickup-leave":
+		p.Leave(ctx)
 	}
 	r.Opening, r.More = lifeOpeningOf(p.Opening()), p.Remaining()
 	return r
@@ -389,12 +397,19 @@ func (st *lifeKioskState) dropStep(ctx context.Context, c lifeCmd) lifeReply {
 	case "drop-larger":
 		_, err := d.Larger(ctx)
 		r = fail(err)
+	case "drop-answer":
+		rent, err := d.Answer(ctx, c.Yes)
+		r = fail(err)
+		r.State = string(rent.State)
+	case "drop-hold":
+		d.Hold(ctx)
 	}
 	r.Opening, r.Rent = lifeOpeningOf(d.Opening()), d.Rent().ID
 	return r
 }
 
 func (st *lifeKioskState) staffStep(ctx context.Context, c lifeCmd) lifeReply {
+	st.staff = nil // a new visit: staff sign in again (a session ends when idle)
 	if st.staff == nil {
 		s, err := st.l.LoginStaff(ctx, DemoStaffPIN)
 		if err != nil {
@@ -410,6 +425,8 @@ func (st *lifeKioskState) staffStep(ctx context.Context, c lifeCmd) lifeReply {
 		return r
 	case "staff-clear":
 		return fail(st.staff.ClearDoor(ctx, c.Door, "life: looked inside"))
+	case "staff-check":
+		return fail(st.staff.CheckDoor(ctx, c.Door, c.Yes, "life: looked inside"))
 	}
 	return lifeReply{Err: "unknown-op"}
 }

@@ -246,8 +246,7 @@ func (l *life) dropOne(round int, p *lifeParcel) bool {
 		return false
 	}
 	switch r.Err {
-	case "":
-	case "did-not-open":
+	case "", "did-not-open":
 	default:
 		l.trace("%s: no drop: %s", p.id, r.Text)
 		return r.Err != "out-of-order" && r.Err != "no-free-door"
@@ -255,14 +254,26 @@ func (l *life) dropOne(round int, p *lifeParcel) bool {
 	p.rent = r.Rent
 	drop := r.Sid
 	door := r.Opening.Door
-	for attempt := 0; ; attempt++ {
+	for attempt := 0; attempt < 8; attempt++ {
 		if l.waitOpen(door, 7*time.Second) {
 			return l.fillAndClose(drop, p, door)
 		}
+		o, ok := l.settled(lifeCmd{Op: "drop-opening", Sid: drop})
+		if !ok {
+			return false
+		}
 		if l.chance(0.05) {
-			l.trace("%s: the courier walks away from door %d", p.id, door)
+			l.trace("%s: the courier walks away from door %d (%s)", p.id, door, o.Outcome)
 			l.call(lifeCmd{Op: "drop-abandon", Sid: drop})
 			return false
+		}
+		if o.Outcome == "unknown" {
+			// "Is the parcel in door N?" It never opened for them: no.
+			l.stats.questions++
+			if _, ok := l.call(lifeCmd{Op: "drop-answer", Sid: drop, Yes: false}); !ok {
+				l.restart("crashed on a courier's answer")
+				return false
+			}
 		}
 		if attempt > 0 {
 			l.armFault(door)
@@ -281,15 +292,34 @@ func (l *life) dropOne(round int, p *lifeParcel) bool {
 			l.trace("%s: support; the courier keeps it", p.id)
 			return true
 		}
-		if attempt > 6 {
-			l.diverge("endless", p.id, "drop-off of %s: did-not-open %d times without support", p.id, attempt)
-			return false
+	}
+	l.diverge("endless", p.id, "drop-off of %s: did-not-open 8 times without support", p.id)
+	return false
+}
+
+// settled lets time pass until the opening of a session (its -opening
+// command) is settled, and returns it; false when the kiosk died.
+func (l *life) settled(c lifeCmd) (lifeOpening, bool) {
+	for range 12 {
+		r, ok := l.call(c)
+		if !ok {
+			l.restart("crashed while a person waited")
+			return lifeOpening{}, false
+		}
+		if r.Opening.Outcome != "pending" {
+			return r.Opening, true
+		}
+		if !l.step(time.Second) {
+			return lifeOpening{}, false
 		}
 	}
+	r, ok := l.call(c)
+	return r.Opening, ok
 }
 
 // fillAndClose: the door is open; the courier puts the parcel in, shuts
-// the door (or walks away) and says it is done.
+// the door (or walks away) and says it is done, answering truthfully if
+// the locker asks whether the parcel is in.
 func (l *life) fillAndClose(drop int, p *lifeParcel, door int64) bool {
 	l.put(p, door)
 	if l.chance(0.03) {
@@ -297,16 +327,29 @@ func (l *life) fillAndClose(drop int, p *lifeParcel, door int64) bool {
 		return false
 	}
 	l.shut(door)
-	for range 8 {
+	for range 10 {
 		r, ok := l.call(lifeCmd{Op: "drop-done", Sid: drop})
 		if !ok {
 			l.restart("crashed at a drop-off's done")
 			return false
 		}
-		if r.Err != "being-opened" && r.Err != "door-still-open" {
-			return true
+		switch r.Err {
+		case "being-opened", "door-still-open":
+			l.step(time.Second)
+			continue
+		case "ask-first":
+			l.stats.questions++
+			if l.chance(0.1) {
+				l.trace("%s: the courier walks away from the question", p.id)
+				l.call(lifeCmd{Op: "drop-abandon", Sid: drop})
+				return false
+			}
+			if _, ok := l.call(lifeCmd{Op: "drop-answer", Sid: drop, Yes: true}); !ok {
+				l.restart("crashed on a courier's answer")
+				return false
+			}
 		}
-		l.step(time.Second)
+		return true
 	}
 	return true
 }
@@ -366,7 +409,7 @@ func (l *life) recipientVisit(p *lifeParcel) {
 	}
 	switch r.Err {
 	case "", "did-not-open":
-	case "being-opened", "out-of-order", "locked-out":
+	case "being-opened", "out-of-order", "locked-out", "for-staff":
 		l.trace("%s: come back later: %s", p.id, r.Err)
 		return
 	default:
@@ -375,30 +418,43 @@ func (l *life) recipientVisit(p *lifeParcel) {
 		}
 		return
 	}
-	door := r.Opening.Door
-	sid := r.Sid
+	door, sid := r.Opening.Door, r.Sid
 	if door != p.door {
 		l.diverge("wrong-door", p.id, "the code of %s opens door %d; the parcel is in door %d", p.id, door, p.door)
 	}
-	for attempt := 0; ; attempt++ {
-		if attempt == 0 && l.chance(0.1) {
-			// Impatient: the code again while the door is opening.
-			if r2, ok := l.call(lifeCmd{Op: "pickup", Code: p.code}); ok && r2.Err == "" && r2.Opening.ID != r.Opening.ID {
-				l.diverge("second-opening", p.id, "a second opening of %s started while the first was on", p.id)
-			} else if !ok {
-				l.restart("crashed on a retyped code")
-				return
-			}
+	if l.chance(0.1) {
+		// Impatient: the code again while the door is opening.
+		r2, ok := l.call(lifeCmd{Op: "pickup", Code: p.code})
+		if !ok {
+			l.takeIfOpen(p, door)
+			l.restart("crashed on a retyped code")
+			return
 		}
+		if r2.Err == "" && r2.Opening.ID != r.Opening.ID && r2.Opening.Outcome != "unknown" {
+			l.diverge("second-opening", p.id, "a second opening of %s started while the first was on", p.id)
+		}
+	}
+	for attempt := 0; attempt < 8; attempt++ {
 		if l.waitOpen(door, 7*time.Second) {
 			l.takeIfOpen(p, door)
+			l.answerIfAsked(p, sid, true)
+			return
+		}
+		o, ok := l.settled(lifeCmd{Op: "pickup-opening", Sid: sid})
+		if !ok {
 			return
 		}
 		if attempt > 0 && l.chance(0.2) {
-			l.trace("%s: the recipient walks away", p.id)
+			l.trace("%s: the recipient walks away (%s)", p.id, o.Outcome)
+			l.call(lifeCmd{Op: "pickup-leave", Sid: sid})
 			return
 		}
-		v, ok := l.call(lifeCmd{Op: "pickup-didnotopen", Sid: sid})
+		op := "pickup-didnotopen"
+		if o.Outcome == "unknown" {
+			op = "pickup-answer" // "did door N open, and do you have your parcel?" No.
+			l.stats.questions++
+		}
+		v, ok := l.call(lifeCmd{Op: op, Sid: sid, Yes: false})
 		if !ok {
 			l.restart("crashed on a did-not-open")
 			return
@@ -409,13 +465,30 @@ func (l *life) recipientVisit(p *lifeParcel) {
 		case "retried":
 			door = v.Opening.Door
 		default:
-			l.trace("%s: support; the recipient comes back another day", p.id)
+			l.trace("%s: support (%s); the recipient comes back another day", p.id, v.Verdict)
+			l.call(lifeCmd{Op: "pickup-leave", Sid: sid})
 			return
 		}
-		if attempt > 6 {
-			l.diverge("endless", p.id, "pickup of %s: did-not-open %d times without support", p.id, attempt)
-			return
-		}
+	}
+	l.diverge("endless", p.id, "pickup of %s: did-not-open 8 times without support", p.id)
+}
+
+// answerIfAsked: the recipient took what the door held (or not); if
+// nobody could tell whether it opened, the locker asks, and they answer
+// truthfully, or now and then walk away.
+func (l *life) answerIfAsked(p *lifeParcel, sid int, took bool) {
+	o, ok := l.settled(lifeCmd{Op: "pickup-opening", Sid: sid})
+	if !ok || o.Outcome != "unknown" {
+		return
+	}
+	l.stats.questions++
+	if l.chance(0.1) {
+		l.trace("%s: the recipient walks away from the question", p.id)
+		l.call(lifeCmd{Op: "pickup-leave", Sid: sid})
+		return
+	}
+	if _, ok := l.call(lifeCmd{Op: "pickup-answer", Sid: sid, Yes: took && p.where == "recipient"}); !ok {
+		l.restart("crashed on a recipient's answer")
 	}
 }
 
@@ -445,8 +518,9 @@ func (l *life) takeIfOpen(p *lifeParcel, door int64) {
 	}
 }
 
-// staffRound: staff look into every door kept for them and clear it; a
-// parcel the store has no rent for in that door goes back to its carrier.
+// staffRound: staff look into every door kept for them and say what they
+// found (CheckDoor); a parcel no rent holds in that door goes back to its
+// carrier, and the door counts as empty.
 func (l *life) staffRound() {
 	for _, d := range l.keptDoorIDs() {
 		l.stats.staffChecks++
@@ -455,22 +529,23 @@ func (l *life) staffRound() {
 			l.restart("crashed on a staff opening")
 			return
 		}
-		if r.Err != "" && r.Err != "did-not-open" {
-			continue
+		if r.Err != "" && r.Err != "did-not-open" || !l.waitOpen(d, 7*time.Second) {
+			continue // the door does not open for staff either: the next round
 		}
-		if l.waitOpen(d, 7*time.Second) {
-			for _, id := range l.emu().Contents(1, uint8(d)) {
-				if !l.rentHolds(id, d) {
-					l.emu().TakeParcel(1, uint8(d), id)
-					l.parcels[id].where = "carrier"
-					l.stats.strays++
-					l.trace("staff took %s out of door %d: no rent holds it there", id, d)
-				}
+		inside := false
+		for _, id := range l.emu().Contents(1, uint8(d)) {
+			if l.rentHolds(id, d) {
+				inside = true
+				continue
 			}
-			l.shut(d)
+			l.emu().TakeParcel(1, uint8(d), id)
+			l.parcels[id].where = "carrier"
+			l.stats.strays++
+			l.trace("staff took %s out of door %d: no rent holds it there", id, d)
 		}
-		if _, ok := l.call(lifeCmd{Op: "staff-clear", Door: d}); !ok {
-			l.restart("crashed on a staff clear")
+		l.shut(d)
+		if _, ok := l.call(lifeCmd{Op: "staff-check", Door: d, Yes: inside}); !ok {
+			l.restart("crashed on a staff check")
 			return
 		}
 	}

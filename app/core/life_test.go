@@ -48,7 +48,7 @@ func TestLife(t *testing.T) {
 	if os.Getenv("PUDO_LIFE_PARCELS") == "" && !lifeInMakeTest {
 		t.Skip("PUDO_LIFE_PARCELS unset")
 	}
-	parcels, lockers := lifeEnv(t, "PUDO_LIFE_PARCELS", 40), lifeEnv(t, "PUDO_LIFE_LOCKERS", 1)
+	parcels, lockers := lifeEnv(t, "PUDO_LIFE_PARCELS", 30), lifeEnv(t, "PUDO_LIFE_LOCKERS", 1)
 	seed := rand.Uint64()
 	if v := os.Getenv("PUDO_LIFE_SEED"); v != "" {
 		n, err := strconv.ParseUint(v, 10, 64)
@@ -93,9 +93,8 @@ func lifeEnv(t *testing.T, name string, def int) int {
 	return n
 }
 
-// lifeInMakeTest runs the short simulation in every test run; it waits
-// for the engine's rules on unknown openings, which today's fail.
-const lifeInMakeTest = false
+// lifeInMakeTest runs the short simulation in every test run.
+const lifeInMakeTest = true
 
 // The simulated locker: 12 doors on one board, door N on channel N.
 const lifeDoors = 12

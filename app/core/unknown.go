@@ -117,20 +117,15 @@ func (l *Locker) leftUnanswered(ctx context.Context, id int64) {
 func (l *Locker) lateReply(ctx context.Context, d storage.Door, acked bool) {
 	l.record(ctx, storage.Event{Actor: "system", Kind: string(app.EvOpenUnknown), DoorID: d.ID,
 		Detail: fmt.Sprintf("late reply from the board: acknowledged %v", acked)})
-	if lv := l.reg.pendingAt(d.ID); lv != nil {
-		if acked {
-			l.settle(ctx, lv, app.OutcomeOpened, app.CauseAcknowledged, "the board's reply came late")
-		} else {
-			l.settle(ctx, lv, app.OutcomeNotOpened, app.CauseRefused, "the board's late reply said the lock failed")
-		}
-		return
-	}
-	if lv := l.reg.askingAt(d.ID); lv != nil {
-		cause := app.CauseAcknowledged
-		if !acked {
-			cause = app.CauseRefused
-		}
-		l.resolve(ctx, lv, acked, cause, "the board's reply came late")
+	lv := l.reg.pendingAt(d.ID)
+	switch {
+	case lv == nil:
+	case acked:
+		// A claim the sensor may still confirm: while it cannot, the
+		// opening settles unknown and the person is asked.
+		l.reg.update(lv, func(lv *live) { lv.acked = true })
+	default:
+		l.settle(ctx, lv, app.OutcomeNotOpened, app.CauseRefused, "the board's late reply said the lock failed")
 	}
 }
 

@@ -114,7 +114,9 @@ func (l *Locker) observePending(ctx context.Context, lv *live, s lockio.Sensor, 
 		case due && !gapped:
 			l.settle(ctx, lv, app.OutcomeNotOpened, app.CauseNotSeenOpen, fmt.Sprintf("closed for %v", l.opts.DidNotOpen))
 		case due && acked:
-			l.settle(ctx, lv, app.OutcomeOpened, app.CauseAcknowledged, "the sensor could not watch the whole time")
+			// The board says it pulsed, but a stuck latch says so too and
+			// no sensor saw the door: only the person can tell.
+			l.settle(ctx, lv, app.OutcomeUnknown, app.CauseAcknowledged, "acknowledged, but the sensor could not watch the whole time")
 		case due:
 			l.settle(ctx, lv, app.OutcomeUnknown, app.CauseUnseen, "a gap in the sensor's readings")
 		case wasUnknown:

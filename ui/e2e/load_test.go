@@ -59,7 +59,7 @@ func TestTypingOnAStarvedKiosk(t *testing.T) {
 	codes := &demoCodes{log: log}
 	// The keyboard's focus on the kiosk's window before the first key: a
 	// key sent before the window has it goes nowhere, kiosk or not.
-	xdotool(t, display, "search", "--sync", "--name", "^Pudo$", "windowfocus", "--sync")
+	xdotool(t, display, "search", "--sync", "--onlyvisible", "--name", "^Pudo$", "windowfocus", "--sync")
 	log.next(t, `msg=screen.* name=home`)
 
 	limit := exec.CommandContext(ctx, "cpulimit", "--pid", fmt.Sprint(cmd.Process.Pid), "--limit", "25")
