@@ -71,7 +71,7 @@ test: deps
 # (app/core/life_test.go). PUDO_LIFE_SEED=N replays a run.
 SOAK_PARCELS ?= 10000
 soak:
-	PUDO_LIFE_PARCELS=$(SOAK_PARCELS) PUDO_LIFE_LOCKERS=4 $(GO) test -count=1 -timeout 0 -run '^TestLife$$' -v ./app/core
+	PUDO_LIFE_PARCELS=$(SOAK_PARCELS) PUDO_LIFE_LOCKERS=4 $(GO) test -count=1 -timeout 0 -parallel 4 -run '^TestLife$$' -v ./app/core
 
 # Benchmarks print in benchstat's format; each sits beside its baseline.
 bench: deps

@@ -68,6 +68,9 @@ const (
 	RefusalCollected          // already collected
 	RefusalNotAReturn         // not a send or return code
 	RefusalReturnDone         // this return is already in the locker
+	// RefusalOutOfOrder: the locker cannot open doors right now; the code
+	// is kept on the keypad, to try again once it can.
+	RefusalOutOfOrder
 )
 
 // CodeView is code entry: an on-screen keypad for a pickup or return code.

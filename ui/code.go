@@ -37,6 +37,7 @@ var refusals = map[app.Refusal]string{
 	app.RefusalCollected:  "code.collected",
 	app.RefusalNotAReturn: "return.wrong",
 	app.RefusalReturnDone: "return.done",
+	app.RefusalOutOfOrder: "code.outoforder",
 }
 
 func (s *codeScreen) idle() app.Idle { return s.v.Idle() }

@@ -405,7 +405,7 @@ func describe(v app.View) string {
 	case *app.CodeView:
 		s := fmt.Sprintf("Code for=%s", [...]string{"pickup", "return"}[v.For])
 		if v.Refusal != app.RefusalNone {
-			s += fmt.Sprintf(" refusal=%s", [...]string{"", "wrong-code", "expired", "collected", "not-a-return", "return-done"}[v.Refusal])
+			s += fmt.Sprintf(" refusal=%s", [...]string{"", "wrong-code", "expired", "collected", "not-a-return", "return-done", "out-of-order"}[v.Refusal])
 		}
 		if !v.PausedUntil.IsZero() {
 			s += " paused-until=" + v.PausedUntil.Format("15:04:05")

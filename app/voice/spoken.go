@@ -40,6 +40,7 @@ var refusalKeys = map[app.Refusal]string{
 	app.RefusalCollected:  "code.collected",
 	app.RefusalNotAReturn: "return.wrong",
 	app.RefusalReturnDone: "return.done",
+	app.RefusalOutOfOrder: "code.outoforder",
 }
 
 // troubleKeys are a problem's title and what to do, as the problem screen
@@ -320,7 +321,7 @@ func SpokenScreens(door app.Door, now time.Time) []NamedView {
 		{"pickup code", &app.CodeView{For: app.EntryPickup}},
 		{"return code", &app.CodeView{For: app.EntryReturn}},
 	}
-	for _, r := range []app.Refusal{app.RefusalWrongCode, app.RefusalExpired, app.RefusalCollected} {
+	for _, r := range []app.Refusal{app.RefusalWrongCode, app.RefusalExpired, app.RefusalCollected, app.RefusalOutOfOrder} {
 		out = append(out, NamedView{"pickup code, refused: " + refusalKeys[r], &app.CodeView{For: app.EntryPickup, Refusal: r}})
 	}
 	for _, r := range []app.Refusal{app.RefusalNotAReturn, app.RefusalReturnDone} {
