@@ -49,10 +49,9 @@ func (l *life) diverge(kind, subject, format string, a ...any) {
 
 // snapshot is the store as the checks read it.
 type lifeStore struct {
-	rents  []storage.Rent
-	opens  []storage.DoorOpen
-	doors  []storage.Door
-	events []storage.Event
+	rents []storage.Rent
+	opens []storage.DoorOpen
+	doors []storage.Door
 }
 
 var lifeOpenStates = []string{"intent", "opened", "failed", "unknown", "flagged", "tocheck"}
