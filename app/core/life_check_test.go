@@ -28,11 +28,11 @@ import (
 
 // lifeStats are the figures the run prints.
 type lifeStats struct {
-	parcels, collected, notDropped, visits, starts, staffChecks, strays int
-	faults, verdicts                                                    map[string]int
-	questions                                                           int
-	openings                                                            map[int]int // a rent's moves (drop-off, pickup) by the unlocks sent for each
-	seq                                                                 int64       // the last event the carrier read
+	parcels, dropped, collected, notDropped, visits, starts, staffChecks, strays int
+	faults, verdicts                                                             map[string]int
+	questions                                                                    int
+	openings                                                                     map[int]int // a rent's moves (drop-off, pickup) by the unlocks sent for each
+	seq                                                                          int64       // the last event the carrier read
 }
 
 // diverge records a broken invariant once per kind and subject.
@@ -269,6 +269,7 @@ func lifeTotals(runs []*life) string {
 		}
 		s := &sum.stats
 		s.parcels += l.stats.parcels
+		s.dropped += l.stats.dropped
 		s.collected += l.stats.collected
 		s.notDropped += l.stats.notDropped
 		s.visits += l.stats.visits
@@ -296,8 +297,9 @@ func (l *life) report() string {
 	if l.seed != 0 {
 		fmt.Fprintf(&b, "simulation of locker life, seed %d\n", l.seed)
 	}
-	fmt.Fprintf(&b, "parcels %d (collected %d, not dropped %d), visits %d, kiosk starts %d, staff checks %d, parcels staff took out %d\n",
-		l.stats.parcels, l.stats.collected, l.stats.notDropped, l.stats.visits, l.stats.starts, l.stats.staffChecks, l.stats.strays)
+	fmt.Fprintf(&b, "parcels %d dropped into doors, %d collected (%d more brought but not dropped: no free door, the courier left), "+
+		"visits %d, kiosk starts %d, staff checks %d, parcels staff took out %d\n",
+		l.stats.dropped, l.stats.collected, l.stats.notDropped, l.stats.visits, l.stats.starts, l.stats.staffChecks, l.stats.strays)
 	fmt.Fprintf(&b, "faults:%s\n", countsLine(l.stats.faults))
 	fmt.Fprintf(&b, "did-not-open verdicts:%s\n", countsLine(l.stats.verdicts))
 	ops := map[string]int{}

@@ -15,15 +15,16 @@ import (
 // one walks away, types a code again while the door is opening, or comes
 // back later. What they see is the emulator's door, not the kiosk's word.
 
-// run sends n parcels through the locker.
+// run sends n parcels through the locker: until n went into its doors and
+// every one that can be collected was.
 func (l *life) run(n int) {
-	for l.stats.parcels < n || l.waiting() > 0 {
+	for l.stats.dropped < n || l.waiting() > 0 {
 		switch {
-		case l.stats.parcels < n && l.inDoors() < lifeDoors-2 && l.chance(0.45):
+		case l.stats.dropped < n && l.inDoors() < lifeDoors-2 && l.chance(0.45):
 			l.courierVisit(1 + l.rng.IntN(3))
 		case l.waiting() > 0:
 			l.recipientVisit(l.oldestWaiting())
-		case l.stats.parcels >= n:
+		case l.stats.dropped >= n:
 			// Only parcels nobody can reach are left: staff sort them out.
 			l.staffRound()
 			if l.waiting() == 0 && l.inDoors() > 0 {
@@ -32,7 +33,8 @@ func (l *life) run(n int) {
 		default:
 			l.courierVisit(1)
 		}
-		if l.chance(0.08) || l.keptDoors() > 2 {
+		// Staff answer the alerts of kept doors, sooner the more there are.
+		if kept := l.keptDoors(); kept > 2 || kept > 0 && l.chance(0.3) {
 			l.staffRound()
 		}
 		l.weather()
@@ -358,6 +360,7 @@ func (l *life) put(p *lifeParcel, door int64) {
 	if err := l.emu().Put(1, uint8(door), p.id); err != nil {
 		l.t.Fatalf("put %s: %v", p.id, err)
 	}
+	l.stats.dropped++
 	p.where, p.door = "door", door
 	l.trace("%s put into door %d", p.id, door)
 }
@@ -411,6 +414,7 @@ func (l *life) recipientVisit(p *lifeParcel) {
 	case "", "did-not-open":
 	case "being-opened", "out-of-order", "locked-out", "for-staff":
 		l.trace("%s: come back later: %s", p.id, r.Err)
+		p.tries-- // not the recipient's failure: they come back
 		return
 	default:
 		if l.emu().IsOpen(1, uint8(p.door)) || slices.Contains(l.emu().Contents(1, uint8(p.door)), p.id) {
