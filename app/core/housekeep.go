@@ -98,8 +98,8 @@ func (l *Locker) reconcileUnknown(ctx context.Context) error {
 		return fmt.Errorf("core: reconcile unknown openings: %w", err)
 	}
 	for _, o := range unknown {
-		if o.Checked || o.Cause == "" || l.reg.liveByID(o.ID) != nil {
-			continue // checked by staff, or one of older versions' resolved flags
+		if o.Checked || !unknownCause(o.Cause) || l.reg.liveByID(o.ID) != nil {
+			continue // checked by staff, or one of older versions' lost replies or resolved flags
 		}
 		op := opening{door: doors[o.DoorID], rentID: o.RentID, actor: "system", reason: o.Reason, move: moveOf(o.Reason),
 			courier: rents[o.RentID].Courier}

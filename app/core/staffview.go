@@ -20,7 +20,7 @@ func appOpening(o storage.DoorOpen) app.Opening {
 		out.Outcome, out.Cause = app.OutcomeNotOpened, causeOf(o.Cause, app.CauseNotSent)
 	case "unknown":
 		out.Outcome, out.Cause = app.OutcomeUnknown, causeOf(o.Cause, app.CauseUnseen)
-		if o.Cause != app.CauseUnseen.String() && o.Cause != app.CauseClosedAtStart.String() && o.Cause != app.CauseAcknowledged.String() {
+		if !unknownCause(o.Cause) {
 			out.Outcome, out.Cause = app.OutcomePending, app.CauseNoReply // an older version's lost reply, never settled
 		}
 	case "flagged": // an older version's crash, for staff

@@ -37,6 +37,13 @@ const minReads = 3
 // answers nor leaves.
 const answerWait = 2 * time.Minute
 
+// unknownCause reports whether an opening in state "unknown" was settled
+// so by these rules (its question still open), not an older version's
+// lost reply or resolved flag.
+func unknownCause(c string) bool {
+	return c == app.CauseUnseen.String() || c == app.CauseClosedAtStart.String() || c == app.CauseAcknowledged.String()
+}
+
 // readCounts are the driver's counts for door d; counted is false for a
 // driver that keeps none (then the sensor's state is all there is).
 func (l *Locker) readCounts(d storage.Door) (reads, gaps uint64, counted bool) {
@@ -236,7 +243,7 @@ func (l *Locker) unanswered(ctx context.Context, rentID int64, move app.Move) (a
 			return err
 		}
 		for _, o := range os {
-			if o.State == "unknown" && !o.Checked && moveOf(o.Reason) == move {
+			if o.State == "unknown" && !o.Checked && unknownCause(o.Cause) && moveOf(o.Reason) == move {
 				found = o
 			}
 		}
@@ -267,10 +274,10 @@ func retryLeft(tx *storage.Tx, op opening) error {
 		if o.Checked || moveOf(o.Reason) != op.move || o.Cause == app.CauseNotSent.String() {
 			continue
 		}
-		switch o.State {
-		case "unknown":
+		switch {
+		case o.State == "unknown" && unknownCause(o.Cause):
 			return &app.ForStaffError{Door: o.DoorID, Why: fmt.Sprintf("nobody answered whether it opened (opening %d)", o.ID)}
-		case "failed":
+		case o.State == "failed":
 			failed++
 		}
 	}

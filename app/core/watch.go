@@ -150,7 +150,9 @@ func (l *Locker) handleDoorEvent(ctx context.Context, ev lockio.Event) {
 	if ev.Kind == lockio.EventOpened || ev.Kind == lockio.EventForcedOpen {
 		s = lockio.SensorOpen
 	}
-	commanded := l.reg.pendingAt(d.ID) != nil || l.reg.lateAt(d.ID) != nil
+	// A door whose opening nobody could tell, seen open now, opened on
+	// that command: no alarm.
+	commanded := l.reg.pendingAt(d.ID) != nil || l.reg.lateAt(d.ID) != nil || l.reg.askingAt(d.ID) != nil
 	if ev.Kind == lockio.EventLateAck || ev.Kind == lockio.EventLateRefusal {
 		l.lateReply(ctx, d, ev.Kind == lockio.EventLateAck)
 		return
