@@ -494,12 +494,17 @@ func (s *scenario) courierStep(verb string, a []string) error {
 // board that does not answer has had the time to), so that the engine's
 // stepped clock never runs ahead of what the sensor could have seen.
 func (s *scenario) sync() {
-	want := s.ctl.Reads(addr(1)) + minReads
+	d := addr(1)
+	base, gaps := s.ctl.Reads(d), s.ctl.Gaps(d)
 	deadline := time.Now().Add(time.Second)
-	for s.ctl.Reads(addr(1)) < want && time.Now().Before(deadline) {
+	for s.ctl.Reads(d) < base+minReads+1 && time.Now().Before(deadline) {
 		s.l().tick(s.ctx)
+		if g := s.ctl.Gaps(d); g != gaps {
+			base, gaps = s.ctl.Reads(d), g // readings since the last gap only
+		}
 		time.Sleep(5 * time.Millisecond)
 	}
+	s.l().tick(s.ctx)
 }
 
 // pickupAnswer is the shopper's "answer yes|no" to "did door N open?",
