@@ -15,11 +15,12 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # the end-to-end test, ImageMagick for screenshots, xinit for the kiosk
 # session's test, espeak-ng for spoken guidance (its tests render a phrase in
 # every language), mosquitto (the MQTT 5 broker) for the fleet link's tests
-# and benchmarks; systemd, udev, shellcheck and desktop-file-utils check the
+# and benchmarks, postgresql (central's database; its tests run initdb and
+# postgres from /usr/lib/postgresql/15/bin in a temp dir); systemd, udev, shellcheck and desktop-file-utils check the
 # package's unit, rules, scripts and desktop file.
 APT_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xdotool imagemagick xinit espeak-ng \
-	mosquitto mosquitto-clients systemd udev shellcheck desktop-file-utils
+	mosquitto mosquitto-clients postgresql systemd udev shellcheck desktop-file-utils
 
 .PHONY: all deps build run test soak bench screenshots clean \
 	package package-amd64 package-arm64 package-deb deps-arm64 bundle

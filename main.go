@@ -8,8 +8,9 @@
 //	pudo backup FILE                                    consistent copy of the database, online
 //	pudo api-key new --name N --scope S                 make an API key
 //	pudo token keygen|pubkey|new|show [flags]           the operator's keys and QR tokens (courier, staff badge)
-//	pudo fleet COMMAND [flags]                          the operator's view of the fleet over MQTT
+//	pudo fleet COMMAND [flags]                          the operator's tools, from central's database or the broker
 //	pudo carrier keygen|pubkey|open [flags]             a carrier's seal key; open the walk-in codes sealed for it
+//	pudo central serve|migrate|enrol [flags]            the operator's service: the fleet in PostgreSQL
 //	pudo help                                           every command and flag (also --help)
 //
 // With no configuration it runs the demo locker: a simulated lock board of
@@ -37,6 +38,8 @@ import (
 	"pudo/app"
 	"pudo/app/api"
 	"pudo/app/carrier"
+	"pudo/app/central"
+	"pudo/app/central/fleetcli"
 	"pudo/app/config"
 	"pudo/app/core"
 	"pudo/app/cred"
@@ -74,8 +77,9 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	},
 	"backup":  doctor.BackupMain,
 	"token":   cred.Main,
-	"fleet":   fleet.Main,
+	"fleet":   fleetcli.Main,
 	"carrier": carrier.Main,
+	"central": central.Main,
 	"help":    helpMain, "--help": helpMain, "-help": helpMain, "-h": helpMain,
 }
 
@@ -256,9 +260,7 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	a, w := newWindow(cfg)
 	opts.Quit = a.Quit
 	k := ui.NewKiosk(w, locker, opts, log.With("part", "ui"))
-	if p, ok := any(k).(core.Presence); ok {
-		locker.SetPresence(p) // the self-test never runs under a person's hands
-	}
+	locker.SetPresence(k.Desk()) // the self-test never runs under a person's hands
 	// A camera frame that looks like a code it has not read: in audio mode
 	// the screen ticks, so that a person who cannot see the scanner finds it.
 	readers.OnGlimpse(func(scanner.Glimpse) { fyne.Do(k.CodeInView) })
@@ -291,9 +293,20 @@ func lockerOptions(cfg config.Config) core.Options {
 	o := core.Options{KioskID: cfg.Kiosk.ID, PickupWindow: cfg.Rents.PickupWindow, Retention: cfg.Rents.Retention,
 		BookingHold: cfg.Rents.BookingHold, RemoteOpen: cfg.Rents.RemoteOpen, ReopenGrace: cfg.Screen.ReopenGrace,
 		OperatorKeys: cfg.Operator.Keys(), DidNotOpen: cfg.Lock.DidNotOpenAfter.Std(), FlapLimit: cfg.Locker.FlapLimit,
-		CarrierKeys: cfg.CarrierKeys()}
+		CarrierKeys: cfg.CarrierKeys(), TokenSkew: cfg.Operator.TokenSkew}
+	if cfg.Operator.SigningKey != "" {
+		// Validate read it already; a token of this key counts only if
+		// the locker issued it.
+		if k, err := cred.ReadPrivateKey(cfg.Operator.SigningKey); err == nil {
+			o.SiteKey = k.Public()
+		}
+	}
 	if cfg.Fleet.Enabled {
-		o.Holds = append(o.Holds, fleet.EventHold())
+		if cfg.Fleet.RetainUntilPUBACK {
+			o.Holds = append(o.Holds, fleet.EventHoldAcked())
+		} else {
+			o.Holds = append(o.Holds, fleet.EventHold())
+		}
 	}
 	if cfg.API.Enabled {
 		o.Holds = append(o.Holds, api.EventHolds(cfg.API)...)
@@ -305,7 +318,7 @@ func lockerOptions(cfg config.Config) core.Options {
 // starts the engine's parts: its event pump, housekeeping, the nightly
 // self-test.
 func startLocker(ctx context.Context, opts core.Options, cfg config.Config, db *storage.DB, secret []byte, locks *lockio.Controller,
-	parts *group, log *slog.Logger) (*core.Locker, []core.Door, error) {
+	parts *group, log *slog.Logger) (*core.Locker, []storage.Door, error) {
 	locker := core.New(db, locks, secret, opts, log.With("part", "core"))
 	doors, err := core.Layout(cfg.Locker.Columns, cfg.Locker.LowRows)
 	if err != nil {
@@ -352,7 +365,7 @@ func screenOptions(ctx context.Context, cfg config.Config, locker *core.Locker, 
 // audio mode up ([keypad], [locker.wayfinding], [support]): every spoken
 // text of every door is rendered ahead, the locker's default language
 // first, so that a screen speaks as it appears.
-func openSpeech(ctx context.Context, cfg config.Config, player *sound.Player, doors []core.Door, opts *ui.Options,
+func openSpeech(ctx context.Context, cfg config.Config, player *sound.Player, doors []storage.Door, opts *ui.Options,
 	log *slog.Logger) (*sound.Speech, error) {
 	opts.Keys = cfg.Keypad
 	opts.Voice = voice.Voice{Cabinet: cfg.Locker.Wayfinding.Cabinet(cfg.Locker.ColumnSizes()), Keys: cfg.Keypad,
@@ -424,6 +437,7 @@ func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *s
 	}
 	ac := cfg.API
 	ac.KioskID = cfg.Kiosk.ID
+	ac.TokenCaps = api.TokenCaps{Courier: cfg.Operator.CourierTokenMax, Staff: cfg.Operator.BadgeMax, Pickup: cfg.Operator.PickupTokenMax}
 	if cfg.Operator.SigningKey != "" {
 		k, err := cred.ReadPrivateKey(cfg.Operator.SigningKey)
 		if err != nil {
@@ -534,13 +548,13 @@ func demo(ctx context.Context, locker *core.Locker, n int, opts *ui.Options, log
 		return err
 	}
 	for _, p := range parcels {
-		log.Info("demo parcel", "code", core.FormatCode(p.Code), "door", p.DoorID)
+		log.Info("demo parcel", "code", app.FormatCode(p.Code), "door", p.DoorID)
 	}
 	opts.DemoParcels, opts.DemoWanted = screenParcels(parcels), n
 	opts.Demo = func(ctx context.Context, missing int) ([]ui.DemoParcel, error) {
 		got, err := locker.DropDemo(ctx, missing)
 		for _, p := range got {
-			log.Info("demo parcel", "code", core.FormatCode(p.Code), "door", p.DoorID)
+			log.Info("demo parcel", "code", app.FormatCode(p.Code), "door", p.DoorID)
 		}
 		return screenParcels(got), err
 	}

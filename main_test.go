@@ -104,6 +104,11 @@ func TestOptionsHoldTheReaders(t *testing.T) {
 	if got, want := names(c), []string{"the fleet link", "webhook shop", "webhook carrier"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("holds %v, want %v", got, want)
 	}
+	// A broker without pudo central: the link holds until the PUBACK.
+	c.Fleet.RetainUntilPUBACK = true
+	if got := names(c)[0]; got != "the fleet link (until the broker's PUBACK)" {
+		t.Fatalf("with retain_until_puback the link holds as %q", got)
+	}
 }
 
 // [carriers] reaches the core: the walk-in codes of DHL's couriers are

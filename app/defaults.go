@@ -34,3 +34,30 @@ const (
 	// asks): a tap meant for the screen before never lands on the new one.
 	DefaultTapGuard = 700 * time.Millisecond
 )
+
+// The screens' defaults, the same way: app/config's defaults and the
+// screens' own (for a kiosk started without them, as tests do) read these.
+const (
+	// DefaultIdleTimeout: any screen but home asks "Need more time?" after
+	// this; DefaultMoreTime is how long the question waits for an answer.
+	DefaultIdleTimeout = time.Minute
+	DefaultMoreTime    = 20 * time.Second
+	// DefaultAdminTaps on the logo within DefaultAdminTapWindow open the
+	// staff PIN screen; a staff session ends after DefaultAdminIdle.
+	DefaultAdminTaps      = 5
+	DefaultAdminTapWindow = 3 * time.Second
+	DefaultAdminIdle      = 2 * time.Minute
+	// DefaultNightFrom and DefaultNightTo are the times of day night mode
+	// starts and ends.
+	DefaultNightFrom = 22 * time.Hour
+	DefaultNightTo   = 6 * time.Hour
+	// DefaultLongPress is how long a press anywhere starts audio mode.
+	DefaultLongPress = 2 * time.Second
+	// DefaultThanksFor is how long "thank you" stays up.
+	DefaultThanksFor = 4 * time.Second
+)
+
+// Languages are the screen languages (ISO 639-1, the names of the files in
+// assets/translations), in the order the home screen offers them. English
+// comes first: it is the fallback for a missing text.
+var Languages = []string{"en", "pl", "nl", "es", "fr"}

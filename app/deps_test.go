@@ -12,7 +12,7 @@ import (
 // readers nor the screen toolkit, and the vocabulary imports nothing of
 // Pudo's at all.
 func TestNoDeviceOrStoreBelow(t *testing.T) {
-	for _, pkg := range []string{"pudo/app", "pudo/app/session", "pudo/app/voice"} {
+	for _, pkg := range []string{"pudo/app", "pudo/app/session", "pudo/app/voice", "pudo/app/enginetest"} {
 		out, err := exec.Command("go", "list", "-deps", pkg).CombinedOutput()
 		if err != nil {
 			t.Fatalf("go list -deps %s: %v\n%s", pkg, err, out)

@@ -93,6 +93,10 @@ type Door struct {
 // Address names the door's wiring as staff read it: "1/07".
 func (d Door) Address() string { return fmt.Sprintf("%d/%02d", d.Board, d.Channel) }
 
+// Faulty is the door as the back office's reports count it: kept out of
+// use by a fault, or taken out of service.
+func (d Door) Faulty() bool { return d.Fault != "" || d.OutOfService }
+
 // Assignable reports whether the door may be given to a new parcel now.
 func (d Door) Assignable() bool {
 	return !d.Occupied && !d.OutOfService && d.Fault == "" && d.Unsettled == 0 && !d.OutOfOrder

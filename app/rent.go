@@ -26,6 +26,18 @@ const (
 )
 
 // Rent is one parcel's stay in one door. It holds no credential.
+//
+// A rent has one shape per layer, each mapped from the one below it in
+// exactly one place:
+//
+//   - storage.Rent is the store's row: these fields and the MACs of its
+//     codes. It never leaves app/core.
+//   - Rent (this) is what everything above the engine sees: the sessions,
+//     the back office (core.Office, so the HTTP API and the fleet link),
+//     the screens. core's appRent maps the row to it, dropping the MACs.
+//   - The HTTP API's rentJSON (app/api/json.go) is what integrations see:
+//     a projection of Rent (no kind, booked flag or courier), made by
+//     rentOut. The fleet link's events carry their own fields.
 type Rent struct {
 	ID           int64     `json:"id"`
 	DoorID       int64     `json:"door_id"`

@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"pudo/scanner/gs1"
 )
 
 // gozxing matches each EAN digit's four bar and space widths against the
@@ -129,7 +131,7 @@ func eanAt(runs []float64, i int) (string, bool) {
 		return "", false
 	}
 	digits[0] = first
-	if !gs1Check(digits[:]) {
+	if !gs1.Valid(digits[:]) {
 		return "", false
 	}
 	return string(digits[:]), true
@@ -203,19 +205,6 @@ func modules(e, tol float64) (int, bool) {
 		return 0, false
 	}
 	return int(r), true
-}
-
-// gs1Check checks a GS1 check digit: weights 3 and 1 from the right.
-func gs1Check(d []byte) bool {
-	sum := 0
-	for i := len(d) - 2; i >= 0; i-- {
-		w := 1
-		if (len(d)-2-i)%2 == 0 {
-			w = 3
-		}
-		sum += int(d[i]-'0') * w
-	}
-	return (10-sum%10)%10 == int(d[len(d)-1]-'0')
 }
 
 // eanContradicts reports whether the line in bits, read leniently (every

@@ -132,7 +132,7 @@ func (s *codeScreen) pad() *keypad { return s.keypad }
 // typed one: it replaces the code kept, to be tried when the pause ends.
 // A token is never held up by the pause: it goes on as a scan.
 func (s *codeScreen) keepScan(k *Kiosk, text string) bool {
-	if s.v.For != app.EntryPickup || !s.v.PausedUntil.After(k.now()) || k.eng.Recognize(text) != app.ScanPickupCode {
+	if s.v.For != app.EntryPickup || !s.v.PausedUntil.After(k.now()) || k.recognize(text) != app.ScanPickupCode {
 		return false
 	}
 	s.keypad.Clear()
@@ -165,6 +165,10 @@ func (s *codeScreen) countdown(k *Kiosk, until time.Time) {
 	if s.pending {
 		msg = trf("code.kept", "Time", clock(left))
 	}
+	// The pause is the locker's, not this person's doing: whoever stands
+	// here now may have typed nothing, so it is said in the text's own
+	// colour, not the colour of a mistake.
+	s.msg.Importance = widget.MediumImportance
 	s.setMessage(msg)
 	k.later(min(time.Second, left), func() { s.countdown(k, until) })
 }

@@ -7,9 +7,10 @@
 // (one type per screen: homeScreen, codeScreen, doorScreen, ...), keeps the
 // idle clock, the language, big text and night mode, and owns the keyboard
 // (see button: no control ever holds it). The Front's calls block on the
-// locker, so they run in order on one worker goroutine (Kiosk.Run), which
-// also hands the engine's notices to the Front; views come back to the UI
-// goroutine through fyne.Do.
+// locker, so they run in order on the worker of the sessions' desk
+// (session.Desk, run by Kiosk.Run), which also hands the engine's notices
+// to the Front; views come back to the UI goroutine through fyne.Do.
 //
-// ui imports only app, Fyne, assets and ui/sound; a test holds it to that.
+// ui imports only app, app/session, app/voice, Fyne, assets and ui/sound;
+// a test holds it to that.
 package ui

@@ -78,7 +78,7 @@ func (s *doorScreen) draw(k *Kiosk) fyne.CanvasObject {
 
 // recipientCode is a walk-in's pickup code, large, for the courier to note.
 func (k *Kiosk) recipientCode(code string) fyne.CanvasObject {
-	c := display(formatCode(code), sizeNameCode, theme.ColorNameForeground)
+	c := display(app.FormatCode(code), sizeNameCode, theme.ColorNameForeground)
 	c.TextStyle.Monospace = true
 	return container.NewVBox(say(tr("drop.code.label")), c)
 }

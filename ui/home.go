@@ -147,19 +147,11 @@ func (k *Kiosk) demoBanner() fyne.CanvasObject {
 	}
 	var codes []string
 	for _, p := range k.demo {
-		codes = append(codes, formatCode(p.Code))
+		codes = append(codes, app.FormatCode(p.Code))
 	}
 	t := say(trf("home.demo", "Codes", strings.Join(codes, "   ")))
 	t.TextStyle = fyne.TextStyle{Monospace: true}
 	bg := canvas.NewRectangle(themed(theme.ColorNameInputBackground))
 	bg.StrokeColor, bg.StrokeWidth, bg.CornerRadius = themed(colorNameLit), 4, 8
 	return container.NewStack(bg, t)
-}
-
-// formatCode shows a canonical code as people read it: XXXX-XXXX.
-func formatCode(code string) string {
-	if len(code) != codeLen {
-		return code
-	}
-	return code[:4] + "-" + code[4:]
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"pudo/app"
 	"pudo/app/voice"
 	"pudo/assets"
 )
@@ -18,11 +19,16 @@ type Language struct {
 	Name string // the language's own name, as its speakers look for it
 }
 
-// Languages are the kiosk's screen languages, in the order the home screen
-// offers them. English comes first: it is the fallback for a missing text.
-var Languages = []Language{
-	{"en", "English"}, {"pl", "Polski"}, {"nl", "Nederlands"}, {"es", "Español"}, {"fr", "Français"},
-}
+// Languages are the kiosk's screen languages (app.Languages), in the
+// order the home screen offers them, with their names.
+var Languages = func() []Language {
+	names := map[string]string{"en": "English", "pl": "Polski", "nl": "Nederlands", "es": "Español", "fr": "Français"}
+	out := make([]Language, len(app.Languages))
+	for i, code := range app.Languages {
+		out[i] = Language{Code: code, Name: names[code]}
+	}
+	return out
+}()
 
 // catalog maps a language code to its texts by key. Fyne's lang package has
 // no way to switch language while running, so the kiosk keeps its own.

@@ -8,13 +8,9 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"pudo/app"
 )
-
-// keypadKeys are the symbols a pickup code can hold: Crockford Base32 has
-// no I, L, O or U, so the keypad offers none.
-const keypadKeys = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-const codeLen = 8
 
 // keypad is the on-screen entry: for codes it shows XXXX-XXXX as they are
 // typed, for PINs dots; one key per symbol, delete, and OK once enough is in.
@@ -45,7 +41,7 @@ func newCodeKeypad(kk *Kiosk, okLabel string, onOK func(string)) *keypad {
 	if kk.portrait() {
 		cols = 8 // four rows: the keys keep their width on a narrow panel
 	}
-	k := newKeypad(kk, keypadKeys, codeLen, false, cols, okLabel, onOK)
+	k := newKeypad(kk, app.CodeAlphabet, app.CodeLength, false, cols, okLabel, onOK) // a code holds no I, L, O or U: the keypad offers none
 	k.touch = newTouchPad(kk, k)
 	k.content = container.NewStack(k.content, k.touch)
 	k.audio(kk, kk.voice.on)

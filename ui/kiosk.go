@@ -93,20 +93,20 @@ func (o *Options) defaults() {
 			*d = v
 		}
 	}
-	def(&o.MoreTimeFor, 20*time.Second)
-	def(&o.AdminIdle, 2*time.Minute)
-	def(&o.AdminWithin, 3*time.Second)
+	def(&o.MoreTimeFor, app.DefaultMoreTime)
+	def(&o.AdminIdle, app.DefaultAdminIdle)
+	def(&o.AdminWithin, app.DefaultAdminTapWindow)
 	if o.TapGuard == 0 {
 		o.TapGuard = app.DefaultTapGuard
 	}
 	def(&o.Reminder, 10*time.Second)
-	def(&o.LongPress, 2*time.Second)
+	def(&o.LongPress, app.DefaultLongPress)
 	if o.Keys.LetterPause <= 0 {
 		o.Keys = voice.DefaultKeymap()
 	}
 	o.Voice.Keys = o.Keys
 	if o.AdminTaps <= 0 {
-		o.AdminTaps = 5
+		o.AdminTaps = app.DefaultAdminTaps
 	}
 	if o.Keyboard.MinLength <= 0 {
 		o.Keyboard = session.DefaultKeyTiming()
@@ -120,21 +120,24 @@ func (o *Options) defaults() {
 // time (see screen), draws the views the locker's sessions (session.Front)
 // decide, and sends them what people do. Its methods run on the Fyne
 // goroutine; the Front's calls, which block on the locker, run in order on
-// one worker goroutine (see Run).
+// the session desk's worker (see Run).
 type Kiosk struct {
 	win   fyne.Window
-	eng   app.Engine
-	front *session.Front
+	desk  *session.Desk
+	front *session.Front // the desk's
 	opts  Options
 	log   *slog.Logger
+	// recognize tells what a typed or scanned text is, without looking
+	// anything up (the engine's Recognize): input is read by content.
+	recognize func(string) app.ScanKind
 
 	// async runs blocking work off the UI goroutine, one job after the
-	// other, with the kiosk's context; tests run it inline.
+	// other, with the kiosk's context: the desk's worker; tests run it
+	// inline.
 	async func(func(ctx context.Context))
 	// after schedules f on the UI goroutine after d; tests fire it by hand.
 	after func(d time.Duration, f func()) (stop func())
 	now   func() time.Time
-	jobs  *serial
 
 	view    app.View // the view on show, as the Front gave it
 	shown   screen   // the screen drawing it
@@ -171,18 +174,19 @@ type Kiosk struct {
 // be called for the screens to follow the locker.
 func NewKiosk(win fyne.Window, eng app.Engine, opts Options, log *slog.Logger) *Kiosk {
 	opts.defaults()
-	k := &Kiosk{win: win, eng: eng, opts: opts, log: log, settings: opts.Settings, demo: opts.DemoParcels,
-		jobs: newSerial()}
+	k := &Kiosk{win: win, opts: opts, log: log, settings: opts.Settings, demo: opts.DemoParcels}
 	// The sessions keep the screens' time: one clock for the screen and
 	// the rules it shows.
-	k.front = session.NewFront(eng, session.FrontOptions{ThanksFor: opts.ThanksFor, Now: func() time.Time { return k.now() },
+	k.desk = session.NewDesk(eng, session.FrontOptions{ThanksFor: opts.ThanksFor, Now: func() time.Time { return k.now() },
 		Voice: opts.Voice, AudioOnScan: opts.AudioOnScan}, log)
-	k.async = k.jobs.do
+	k.front = k.desk.Front()
+	k.async = k.desk.Do
 	k.after = func(d time.Duration, f func()) func() {
 		t := time.AfterFunc(d, func() { fyne.Do(f) })
 		return func() { t.Stop() }
 	}
 	k.now = time.Now
+	k.recognize = eng.Recognize
 	k.input.burst = session.NewKeyBurst(opts.Keyboard, session.Ours(eng.Recognize))
 	SetLanguage(k.settings.Language)
 	win.Canvas().SetOnTypedRune(k.typedRune)
@@ -212,24 +216,16 @@ func (k *Kiosk) start() {
 	k.render(v, byLocker)
 }
 
-// Run follows the locker until ctx ends: it runs the Front's calls in
-// order and hands the engine's notices to the screens. It returns when
-// both have stopped.
+// Run follows the locker until ctx ends: the desk runs the Front's calls
+// in order and hands it the engine's notices, and the screens show what
+// they lead to. It returns when both have stopped.
 func (k *Kiosk) Run(ctx context.Context) {
-	notices := k.eng.Subscribe(ctx)
-	var wg sync.WaitGroup
-	wg.Go(func() { k.jobs.run(ctx) })
-	wg.Go(func() {
-		for n := range notices {
-			k.async(func(ctx context.Context) { k.deliver(k.front.Notice(ctx, n), byLocker) })
-		}
-	})
-	wg.Wait()
+	k.desk.Run(ctx, func(_ context.Context, v app.View) { k.deliver(v, byLocker) })
 }
 
-// Busy reports whether someone is at the screen; the nightly self-test
-// waits while it is. Safe from any goroutine.
-func (k *Kiosk) Busy() bool { return k.front.Busy() }
+// Desk is the sessions' desk the kiosk shows: main tells the engine
+// through it whether someone is at the screen.
+func (k *Kiosk) Desk() *session.Desk { return k.desk }
 
 // show puts a screen up: the timers of the screen before stop, and the idle
 // clock starts again.

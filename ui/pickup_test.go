@@ -16,9 +16,9 @@ func TestCollectByTouch(t *testing.T) {
 	p := f.demo[0]
 	f.tap(t, "Collect a parcel")
 	f.want(t, &codeScreen{})
-	f.typeOnKeypad(t, formatCode(p.Code))
-	if got := f.pad(t).display.Text; got != formatCode(p.Code) {
-		t.Fatalf("display shows %q, want %q", got, formatCode(p.Code))
+	f.typeOnKeypad(t, app.FormatCode(p.Code))
+	if got := f.pad(t).display.Text; got != app.FormatCode(p.Code) {
+		t.Fatalf("display shows %q, want %q", got, app.FormatCode(p.Code))
 	}
 	f.tap(t, "Open my door")
 
@@ -161,7 +161,7 @@ func TestPausedBeforeTyping(t *testing.T) {
 	f := newFixture(t, func(o *Options) { o.Settings.IdleTimeout = time.Hour })
 	f.eng.PauseCodes(f.clock.now.Add(15 * time.Minute))
 	f.tap(t, "Collect a parcel")
-	if !f.shows("Try again in 15:00") || f.pad(t).keys["7"].Disabled() {
+	if !f.shows("again in 15:00") || f.pad(t).keys["7"].Disabled() {
 		t.Fatalf("texts %q", f.texts())
 	}
 	f.typeKeys(f.demo[0].Code, 300*time.Millisecond) // a person at the keyboard, then Enter
@@ -244,7 +244,7 @@ func TestSeveralParcelsOneAfterAnother(t *testing.T) {
 func TestKeyboardOnHomeIsAPickup(t *testing.T) {
 	f := newFixture(t)
 	p := f.demo[1]
-	f.typeKeys(strings.ToLower(formatCode(p.Code)), 200*time.Millisecond)
+	f.typeKeys(strings.ToLower(app.FormatCode(p.Code)), 200*time.Millisecond)
 	f.want(t, &doorScreen{})
 	if f.doorShown(t) != p.DoorID {
 		t.Fatalf("typed code + Enter: door %d, want %d", f.doorShown(t), p.DoorID)

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"pudo/app"
 )
 
 // Settings are what staff may change on the kiosk's settings screen.
@@ -30,7 +32,7 @@ const (
 
 func (s *Settings) defaults() {
 	if s.IdleTimeout <= 0 {
-		s.IdleTimeout = time.Minute
+		s.IdleTimeout = app.DefaultIdleTimeout
 	}
 	if len(s.Languages) == 0 {
 		for _, l := range Languages {
@@ -44,7 +46,7 @@ func (s *Settings) defaults() {
 		s.Night = NightAuto
 	}
 	if s.NightFrom == 0 && s.NightTo == 0 {
-		s.NightFrom, s.NightTo = 22*time.Hour, 6*time.Hour
+		s.NightFrom, s.NightTo = app.DefaultNightFrom, app.DefaultNightTo
 	}
 	s.Volume = min(max(s.Volume, 0), 100)
 }

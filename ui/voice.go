@@ -133,7 +133,7 @@ func codeRune(r rune) rune {
 	case 'O':
 		return '0'
 	}
-	if strings.ContainsRune(keypadKeys, r) {
+	if strings.ContainsRune(app.CodeAlphabet, r) {
 		return r
 	}
 	return 0

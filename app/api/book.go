@@ -6,10 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
 
+	"pudo/app"
 	"pudo/app/core"
 	"pudo/storage"
 )
@@ -22,13 +24,23 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, p principal) error
 	if err := decodeJSON(r, s.cfg.MaxBody, &req); err != nil {
 		return err
 	}
+	var ok bool
 	b, err := req.booking(s.now())
 	if err != nil {
 		return jsonError(err)
 	}
+	v, err := s.idsFor(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	if b.ShareCodeWith != 0 {
+		if b.ShareCodeWith, ok = v.rentIn(b.ShareCodeWith); !ok {
+			b.ShareCodeWith = math.MaxInt64 // no rent: the core's one answer for none of yours
+		}
+	}
 	idemKey := r.Header.Get("Idempotency-Key")
 	if idemKey == "" {
-		status, body, err := s.doBook(r, p, b, "")
+		status, body, err := s.doBook(r, p, v, b, "")
 		if err != nil {
 			return err
 		}
@@ -44,7 +56,7 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, p principal) error
 	if !claimed {
 		return s.replay(w, p, idemKey, rec)
 	}
-	status, body, err := s.doBook(r, p, b, idemKey)
+	status, body, err := s.doBook(r, p, v, b, idemKey)
 	if err != nil {
 		// Nothing was booked: forget the key so a retry runs afresh.
 		if rerr := s.db.Update(context.WithoutCancel(r.Context()), func(tx *storage.Tx) error { return tx.ReleaseIdem(p.Name, idemKey) }); rerr != nil {
@@ -58,7 +70,7 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, p principal) error
 // doBook books through the core, which records the rent's owner in the
 // booking's own transaction, then keeps the sealed answer for idempotent
 // retries.
-func (s *Server) doBook(r *http.Request, p principal, b core.Booking, idemKey string) (int, []byte, error) {
+func (s *Server) doBook(r *http.Request, p principal, v ids, b core.Booking, idemKey string) (int, []byte, error) {
 	s.gate.RLock()
 	defer s.gate.RUnlock()
 	b.Owner = p.Name
@@ -66,9 +78,9 @@ func (s *Server) doBook(r *http.Request, p principal, b core.Booking, idemKey st
 	if err != nil {
 		return 0, nil, err
 	}
-	out := bookedJSON{rentJSON: rentOut(booked.Rent), SharesCodeWith: booked.SharesCodeWith, QR: booked.QR}
+	out := bookedJSON{rentJSON: rentOut(booked.Rent, v), SharesCodeWith: v.rentID(booked.SharesCodeWith), QR: booked.QR}
 	if booked.Code != "" {
-		out.PickupCode = core.FormatCode(booked.Code)
+		out.PickupCode = app.FormatCode(booked.Code)
 	}
 	body, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {

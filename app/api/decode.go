@@ -7,6 +7,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -43,12 +45,26 @@ func decodeBody(body []byte, dst any) error {
 	if !utf8.Valid(body) {
 		return errorf(http.StatusBadRequest, "malformed_json", "the body is not UTF-8")
 	}
+	if at, ok := loneSurrogate(body); ok {
+		// encoding/json would put U+FFFD in its place: what was sent would
+		// not be what is stored, logged or shown.
+		return errorf(http.StatusBadRequest, "malformed_json", "a \\u escape at byte %d is half of a UTF-16 surrogate pair; send the character itself or both halves", at)
+	}
 	if err := strictKeys(body, fieldNames(dst)); err != nil {
 		return err
 	}
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
+		var pe *time.ParseError
+		if errors.As(err, &pe) {
+			why := strings.TrimPrefix(pe.Message, ": ")
+			if why != "" {
+				why = " (" + why + ")"
+			}
+			return jsonError(&fieldError{timeFields(dst), fmt.Sprintf("%q is not a time%s; send RFC 3339 such as 2026-01-31T18:00:00+01:00, with an offset within ±23:59",
+				clip(strings.Trim(pe.Value, `"`)), why)})
+		}
 		return jsonError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -113,7 +129,9 @@ const maxHold = 30 * 24 * time.Hour
 
 // booking checks the request and turns it into what the core takes.
 func (b bookingRequest) booking(now time.Time) (core.Booking, error) {
-	size := strings.ToUpper(strings.TrimSpace(b.Size))
+	// Exactly as the schema has them: a lower-case "s" accepted here
+	// would be refused by any client that validates against it.
+	size := b.Size
 	if size != "S" && size != "M" && size != "L" {
 		return core.Booking{}, &fieldError{"size", fmt.Sprintf("%q is not S, M or L", clip(b.Size))}
 	}
@@ -161,4 +179,88 @@ func clip(s string) string {
 		return string(r[:16]) + "…"
 	}
 	return s
+}
+
+// loneSurrogate finds a \u escape in a JSON string that is half of a
+// UTF-16 surrogate pair without the other half, and its byte offset.
+// Bytes outside strings are left to the decoder.
+func loneSurrogate(body []byte) (int, bool) {
+	inString := false
+	pendingHigh := -1 // offset of a high surrogate waiting for its low half
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if !inString {
+			inString = c == '"'
+			continue
+		}
+		switch {
+		case c == '"':
+			if pendingHigh >= 0 {
+				return pendingHigh, true
+			}
+			inString = false
+			continue
+		case c != '\\':
+			if pendingHigh >= 0 {
+				return pendingHigh, true
+			}
+			continue
+		}
+		if i+1 >= len(body) {
+			return 0, false // bad JSON: the decoder names it
+		}
+		if body[i+1] != 'u' {
+			if pendingHigh >= 0 {
+				return pendingHigh, true
+			}
+			i++ // a two-byte escape such as \" or \\
+			continue
+		}
+		if i+6 > len(body) {
+			return 0, false
+		}
+		r, err := strconv.ParseUint(string(body[i+2:i+6]), 16, 16)
+		if err != nil {
+			return 0, false
+		}
+		switch {
+		case r >= 0xD800 && r <= 0xDBFF:
+			if pendingHigh >= 0 {
+				return pendingHigh, true
+			}
+			pendingHigh = i
+		case r >= 0xDC00 && r <= 0xDFFF:
+			if pendingHigh < 0 {
+				return i, true
+			}
+			pendingHigh = -1
+		default:
+			if pendingHigh >= 0 {
+				return pendingHigh, true
+			}
+		}
+		i += 5
+	}
+	return 0, false
+}
+
+// timeFields names dst's time fields, for an error in one of them:
+// encoding/json does not say which field a time came from.
+func timeFields(dst any) string {
+	t := reflect.TypeOf(dst)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var names []string
+	if t != nil && t.Kind() == reflect.Struct {
+		for f := range t.Fields() {
+			if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); f.Type == reflect.TypeFor[time.Time]() && name != "" {
+				names = append(names, name)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return "time"
+	}
+	return strings.Join(names, " or ")
 }

@@ -1,17 +1,17 @@
 package api
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
+	"pudo/app"
 	"pudo/app/carrier"
-	"pudo/app/core"
 	"pudo/storage"
 )
 
 // The API's JSON shapes. They are ours, not the store's: a column added to
-// storage does not change what integrations see.
+// storage does not change what integrations see. A rent's is a projection
+// of app.Rent (see there for the mapping between the layers).
 
 type rentJSON struct {
 	ID           int64     `json:"id"`
@@ -25,8 +25,8 @@ type rentJSON struct {
 	ExpiresAt    time.Time `json:"expires_at,omitzero"`
 }
 
-func rentOut(r storage.Rent) rentJSON {
-	return rentJSON{ID: r.ID, State: string(r.State), DoorID: r.DoorID, ParcelRef: r.ParcelRef,
+func rentOut(r app.Rent, v ids) rentJSON {
+	return rentJSON{ID: v.rentID(r.ID), State: string(r.State), DoorID: r.DoorID, ParcelRef: r.ParcelRef,
 		RecipientRef: r.RecipientRef, CreatedAt: r.CreatedAt, StoredAt: r.StoredAt, EndedAt: r.EndedAt, ExpiresAt: r.ExpiresAt}
 }
 
@@ -58,13 +58,13 @@ type doorJSON struct {
 	Comment string `json:"out_of_service_reason,omitempty"`
 }
 
-func doorOut(ds core.DoorState, staff bool) doorJSON {
-	d := doorJSON{ID: ds.Door.ID, Size: ds.Door.Size, Column: ds.Door.Col, Row: ds.Door.Row, Low: ds.Door.Low,
-		State: "free", Sensor: ds.Sensor.String(), Fault: ds.Fault}
-	if ds.Active != nil {
-		d.State = string(ds.Active.State)
+func doorOut(ds app.DoorState, staff bool) doorJSON {
+	d := doorJSON{ID: ds.Door.ID, Size: string(ds.Door.Size), Column: ds.Door.Col, Row: ds.Door.Row, Low: ds.Door.Low,
+		State: "free", Sensor: ds.Sensor.String(), Fault: ds.Faulty()}
+	if ds.Rent != nil {
+		d.State = string(ds.Rent.State)
 		if staff {
-			d.RentID = ds.Active.ID
+			d.RentID = ds.Rent.ID
 		}
 	}
 	if ds.Door.OutOfService {
@@ -96,12 +96,12 @@ type eventJSON struct {
 
 // eventOut shapes an event for a reader; staff names stay with the
 // operator (staff), others see "staff".
-func eventOut(e storage.Event, kiosk string, staff bool) eventJSON {
+func eventOut(e storage.Event, kiosk string, staff bool, v ids) eventJSON {
 	actor := e.Actor
 	if !staff && strings.HasPrefix(actor, "staff:") {
 		actor = "staff"
 	}
-	out := eventJSON{Seq: e.Seq, At: e.At, Kind: e.Kind, Actor: actor, RentID: e.RentID, DoorID: e.DoorID, Detail: e.Detail, Kiosk: kiosk}
+	out := eventJSON{Seq: v.seq(e.Seq), At: e.At, Kind: e.Kind, Actor: actor, RentID: v.rentID(e.RentID), DoorID: e.DoorID, Detail: e.Detail, Kiosk: kiosk}
 	if e.CodeFor != "" {
 		sealed := e.CodeSealed != nil
 		out.Carrier, out.CodeSealed = e.CodeFor, &sealed
@@ -118,5 +118,3 @@ type eventsJSON struct {
 	// opaque: compare nothing, store it and send it back.
 	Next string `json:"next"`
 }
-
-func cursor(seq int64) string { return strconv.FormatInt(seq, 10) }

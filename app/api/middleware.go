@@ -63,7 +63,12 @@ func (s *Server) endpoint(rt route) http.Handler {
 				client, info.key = "key:"+p.Name, p.Name
 			}
 		}
-		if wait, blocked := s.throttle.blocked(client); blocked {
+		// The routes that need no key (health, the API's description)
+		// tell nobody anything and answer everyone alike: a client
+		// throttled for its errors may still ask whether the kiosk is up
+		// and what the API is, or it would read its own 429 as an outage.
+		open := rt.scopes == nil && rt.pattern != ""
+		if wait, blocked := s.throttle.blocked(client); blocked && !open {
 			s.throttledCounter(client).Inc()
 			s.writeError(w, r, throttled(client, wait))
 			return

@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"pudo/app"
-	"pudo/app/core"
 	"pudo/storage"
 )
 
@@ -18,17 +17,29 @@ var errNoRent = errorf(http.StatusNotFound, "not_found", "no such rent")
 // rentOf loads a rent the caller may see. Ownership is checked first, in
 // the same one lookup for a missing rent and another owner's, so neither
 // the answer nor its timing tells them apart.
-func (s *Server) rentOf(ctx context.Context, r *http.Request, p principal) (storage.Rent, error) {
+func (s *Server) rentOf(ctx context.Context, r *http.Request, p principal) (app.Rent, ids, error) {
+	v, err := s.idsFor(ctx, p)
+	if err != nil {
+		return app.Rent{}, v, err
+	}
+	rent, err := s.rentByID(ctx, r, p, v)
+	return rent, v, err
+}
+
+func (s *Server) rentByID(ctx context.Context, r *http.Request, p principal, v ids) (app.Rent, error) {
 	id, err := pathID(r)
 	if err != nil {
-		return storage.Rent{}, err
+		return app.Rent{}, err
+	}
+	if id, err = v.rentInOr404(id); err != nil {
+		return app.Rent{}, err
 	}
 	if err := s.mayTouch(ctx, p, id); err != nil {
-		return storage.Rent{}, err
+		return app.Rent{}, err
 	}
 	rent, err := s.core.Rent(ctx, id)
 	if errors.Is(err, app.ErrNotFound) {
-		return storage.Rent{}, errNoRent
+		return app.Rent{}, errNoRent
 	}
 	return rent, err
 }
@@ -48,6 +59,15 @@ func (s *Server) mayTouch(ctx context.Context, p principal, rentID int64) error 
 	return err
 }
 
+// rentInOr404 is rentIn with the answer for a rent that does not exist.
+func (v ids) rentInOr404(id int64) (int64, error) {
+	in, ok := v.rentIn(id)
+	if !ok {
+		return 0, errNoRent
+	}
+	return in, nil
+}
+
 func pathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -57,21 +77,21 @@ func pathID(r *http.Request) (int64, error) {
 }
 
 func (s *Server) getRent(w http.ResponseWriter, r *http.Request, p principal) error {
-	rent, err := s.rentOf(r.Context(), r, p)
+	rent, v, err := s.rentOf(r.Context(), r, p)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, rentOut(rent))
+	writeJSON(w, http.StatusOK, rentOut(rent, v))
 	return nil
 }
 
 func (s *Server) cancelRent(w http.ResponseWriter, r *http.Request, p principal) error {
-	rent, err := s.rentOf(r.Context(), r, p)
+	rent, v, err := s.rentOf(r.Context(), r, p)
 	if err != nil {
 		return err
 	}
-	if rent.State != storage.RentReserved {
-		return errorf(http.StatusConflict, "not_cancellable", "rent %d is %s; only a reserved rent can be cancelled", rent.ID, rent.State)
+	if rent.State != app.RentReserved {
+		return errorf(http.StatusConflict, "not_cancellable", "rent %d is %s; only a reserved rent can be cancelled", v.rentID(rent.ID), rent.State)
 	}
 	if err := s.core.Cancel(r.Context(), rent.ID); err != nil {
 		return err
@@ -80,7 +100,7 @@ func (s *Server) cancelRent(w http.ResponseWriter, r *http.Request, p principal)
 	if rent, err = s.core.Rent(r.Context(), rent.ID); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, rentOut(rent))
+	writeJSON(w, http.StatusOK, rentOut(rent, v))
 	return nil
 }
 
@@ -90,12 +110,12 @@ func (s *Server) remoteOpen(w http.ResponseWriter, r *http.Request, p principal)
 	if !s.cfg.RemoteOpen {
 		return errorf(http.StatusForbidden, "remote_open_disabled", "remote opening is switched off at this kiosk (api.remote_open)")
 	}
-	rent, err := s.rentOf(r.Context(), r, p)
+	rent, v, err := s.rentOf(r.Context(), r, p)
 	if err != nil {
 		return err
 	}
-	if rent.State != storage.RentStored {
-		return errorf(http.StatusConflict, "not_openable", "rent %d is %s; only a stored parcel can be opened for pickup", rent.ID, rent.State)
+	if rent.State != app.RentStored {
+		return errorf(http.StatusConflict, "not_openable", "rent %d is %s; only a stored parcel can be opened for pickup", v.rentID(rent.ID), rent.State)
 	}
 	if ok, wait := s.opens.Take(); !ok {
 		return &Error{Status: http.StatusTooManyRequests, Code: "rate_limited",
@@ -112,7 +132,7 @@ func (s *Server) remoteOpen(w http.ResponseWriter, r *http.Request, p principal)
 		DoorID int64 `json:"door_id"`
 		Column int   `json:"column"`
 		Row    int   `json:"row"`
-	}{rent.ID, door.ID, door.Col, door.Row})
+	}{v.rentID(rent.ID), door.ID, door.Col, door.Row})
 	return nil
 }
 
@@ -124,7 +144,11 @@ const (
 )
 
 func (s *Server) listRents(w http.ResponseWriter, r *http.Request, p principal) error {
-	f, err := rentFilter(r)
+	v, err := s.idsFor(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	f, err := rentFilter(r, v)
 	if err != nil {
 		return err
 	}
@@ -134,9 +158,10 @@ func (s *Server) listRents(w http.ResponseWriter, r *http.Request, p principal) 
 	}
 	out := rentsJSON{Rents: make([]rentJSON, 0, len(page))}
 	for _, rent := range page {
-		out.Rents = append(out.Rents, rentOut(rent))
+		out.Rents = append(out.Rents, rentOut(rent, v))
 	}
 	if next > 0 {
+		next = v.rentID(next)
 		out.NextAfterID = &next
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -145,7 +170,7 @@ func (s *Server) listRents(w http.ResponseWriter, r *http.Request, p principal) 
 
 // ownRents pages through the core's rents keeping the caller's own. next
 // is the after_id of the following page, 0 at the end.
-func (s *Server) ownRents(ctx context.Context, p principal, f core.RentFilter) (page []storage.Rent, next int64, err error) {
+func (s *Server) ownRents(ctx context.Context, p principal, f app.RentQuery) (page []app.Rent, next int64, err error) {
 	want := f.Limit
 	for scanned := 0; scanned < maxScan; {
 		batch, err := s.core.Rents(ctx, f)
@@ -171,7 +196,7 @@ func (s *Server) ownRents(ctx context.Context, p principal, f core.RentFilter) (
 	return page, f.AfterID, nil
 }
 
-func (s *Server) keepOwn(ctx context.Context, p principal, rs []storage.Rent) ([]storage.Rent, error) {
+func (s *Server) keepOwn(ctx context.Context, p principal, rs []app.Rent) ([]app.Rent, error) {
 	if p.owner() == "" || len(rs) == 0 {
 		return rs, nil
 	}
@@ -187,7 +212,7 @@ func (s *Server) keepOwn(ctx context.Context, p principal, rs []storage.Rent) ([
 	if err != nil {
 		return nil, err
 	}
-	var out []storage.Rent
+	var out []app.Rent
 	for _, r := range rs {
 		if owners[r.ID] == p.owner() {
 			out = append(out, r)
@@ -198,18 +223,18 @@ func (s *Server) keepOwn(ctx context.Context, p principal, rs []storage.Rent) ([
 
 var rentStates = map[string]bool{"reserved": true, "stored": true, "collected": true, "expired": true, "reclaimed": true, "cancelled": true}
 
-func rentFilter(r *http.Request) (core.RentFilter, error) {
+func rentFilter(r *http.Request, v ids) (app.RentQuery, error) {
 	q := r.URL.Query()
 	for k := range q {
 		switch k {
 		case "state", "parcel_ref", "limit", "after_id":
 		default:
-			return core.RentFilter{}, errorf(http.StatusBadRequest, "unknown_parameter", "%q is not a parameter of this request", clip(k))
+			return app.RentQuery{}, errorf(http.StatusBadRequest, "unknown_parameter", "%q is not a parameter of this request", clip(k))
 		}
 	}
-	f := core.RentFilter{State: q.Get("state"), ParcelRef: q.Get("parcel_ref"), Limit: defaultLimit}
-	if f.State != "" && !rentStates[f.State] {
-		return f, errorf(http.StatusBadRequest, "invalid_parameter", "state %q is not one of reserved, stored, collected, expired, reclaimed, cancelled", clip(f.State))
+	f := app.RentQuery{State: app.RentState(q.Get("state")), ParcelRef: q.Get("parcel_ref"), Limit: defaultLimit}
+	if f.State != "" && !rentStates[string(f.State)] {
+		return f, errorf(http.StatusBadRequest, "invalid_parameter", "state %q is not one of reserved, stored, collected, expired, reclaimed, cancelled", clip(string(f.State)))
 	}
 	if len(f.ParcelRef) > 64 {
 		return f, errorf(http.StatusBadRequest, "invalid_parameter", "parcel_ref is longer than 64 characters")
@@ -219,8 +244,15 @@ func rentFilter(r *http.Request) (core.RentFilter, error) {
 		return f, err
 	}
 	after, err := intParam(q.Get("after_id"), "after_id", 0, 0, 1<<62)
-	f.AfterID = int64(after)
-	return f, err
+	if err != nil || after == 0 {
+		return f, err
+	}
+	id, ok := v.rentIn(int64(after))
+	if !ok {
+		return f, errorf(http.StatusBadRequest, "invalid_parameter", "after_id must be a next_after_id from an earlier answer")
+	}
+	f.AfterID = id
+	return f, nil
 }
 
 func intParam(v, name string, def, lo, hi int) (int, error) {

@@ -110,7 +110,7 @@ func TestWalkInCodeReachesTheCarrierSealed(t *testing.T) {
 		t.Fatalf("the parcel reference is in none of %v: the search finds nothing", names)
 	}
 	for _, d := range []app.DropOff{sealedDrop, plainDrop} {
-		for _, form := range []string{d.Code(), core.FormatCode(d.Code())} {
+		for _, form := range []string{d.Code(), app.FormatCode(d.Code())} {
 			if bytes.Contains(all, []byte(form)) {
 				t.Fatalf("the code %s is in the database files", form)
 			}
@@ -161,7 +161,7 @@ func openFound(t *testing.T, k carrier.PrivateKey, f carrier.Found, d app.DropOf
 	if err != nil {
 		t.Fatalf("the carrier's key: %v", err)
 	}
-	want := carrier.Code{Locker: "T1", RentID: d.Rent().ID, Code: core.FormatCode(d.Code())}
+	want := carrier.Code{Locker: "T1", RentID: d.Rent().ID, Code: app.FormatCode(d.Code())}
 	if c != want || f.Locker != "T1" || f.RentID != d.Rent().ID {
 		t.Fatalf("opened %+v from %+v, want %+v", c, f, want)
 	}

@@ -176,7 +176,11 @@ func (d *deliverer) batch(ctx context.Context, after int64) (evs []storage.Event
 // handle delivers one event with retries, or parks it. It returns an error
 // only when ctx ended or the store failed: then the event stays undone.
 func (d *deliverer) handle(ctx context.Context, e storage.Event) error {
-	body, _ := json.Marshal(eventOut(e, d.s.cfg.KioskID, d.hook.Key == ""))
+	v, err := d.s.idsOwner(ctx, d.hook.Key)
+	if err != nil {
+		return err
+	}
+	body, _ := json.Marshal(eventOut(e, d.s.cfg.KioskID, d.hook.Key == "", v))
 	held, err := d.holdIfBehind(ctx, e, body)
 	if err != nil || held {
 		return err
@@ -258,7 +262,11 @@ func (d *deliverer) post(ctx context.Context, e storage.Event, body []byte) erro
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "pudo-webhook/1")
-	req.Header.Set("Pudo-Event-Id", strconv.FormatInt(e.Seq, 10))
+	v, err := d.s.idsOwner(ctx, d.hook.Key)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Pudo-Event-Id", strconv.FormatInt(v.seq(e.Seq), 10))
 	req.Header.Set("Pudo-Event-Kind", e.Kind)
 	req.Header.Set(SignatureHeader, Sign(d.secret, body, d.s.now()))
 	resp, err := d.client.Do(req)

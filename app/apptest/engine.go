@@ -6,7 +6,8 @@
 // otherwise), no second opening of a door starts while one is pending, a
 // rent moves only when its door was seen open, and a did-not-open report
 // is weighed against the sensor. It is not the engine: app/core is, and
-// has its own tests against the real store and lock boards.
+// has its own tests against the real store and lock boards; the contract
+// suite of app/enginetest runs against both, so the two cannot drift.
 package apptest
 
 import (
@@ -61,6 +62,10 @@ type Engine struct {
 	couriers map[string]string  // token: courier id
 	pins     map[string]string  // PIN: staff name
 	walkIns  int
+	// padPaused pauses the shared PIN pad until then; badges (see
+	// badge.go) are never held up by it.
+	padPaused time.Time
+	tokens    []app.Token
 
 	openings []*opening
 	unlocks  map[int64]int
@@ -103,20 +108,17 @@ func New(now func() time.Time) *Engine {
 		pins: map[string]string{}, unlocks: map[int64]int{}}
 }
 
-// DemoDoors is the demo locker's layout: four columns of small, medium and
-// large doors, numbered down each column, the lowest two of each low.
+// DemoDoors is the demo locker's layout (app.DemoColumns), every door
+// closed.
 func DemoDoors() []app.Door {
-	cols := []string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"}
-	var out []app.Door
-	ch := uint8(1)
-	for c, sizes := range cols {
-		for i, s := range sizes {
-			out = append(out, app.Door{ID: int64(len(out) + 1), Size: app.Size(s), Col: c + 1, Row: i + 1,
-				Low: i >= len(sizes)-2, Board: 1, Channel: ch, Sensor: app.SensorClosed})
-			ch++
-		}
+	doors, err := app.Layout(app.DemoColumns(), 2)
+	if err != nil {
+		panic(err) // the demo's layout is valid; app's tests hold it
 	}
-	return out
+	for i := range doors {
+		doors[i].Sensor = app.SensorClosed
+	}
+	return doors
 }
 
 // --- scripting ---

@@ -63,6 +63,8 @@ func (e *Engine) Recognize(text string) app.ScanKind {
 	switch {
 	case strings.HasPrefix(t, CourierPrefix):
 		return app.ScanCourierToken
+	case strings.HasPrefix(t, BadgePrefix):
+		return app.ScanStaffBadge
 	case strings.HasPrefix(t, TokenPrefix):
 		return app.ScanPickupToken
 	case e.returns[canonical(t)] != 0:
@@ -90,7 +92,11 @@ func (e *Engine) PickupByCode(_ context.Context, code string) (app.Pickup, error
 	if e.PickupErr != nil {
 		return nil, e.PickupErr
 	}
-	return e.pickup(canonical(code))
+	c, err := app.NormalizeCode(code)
+	if err != nil {
+		return nil, err // a malformed entry can open nothing: not counted
+	}
+	return e.pickup(c)
 }
 
 // PickupByScan is PickupByCode for a scanned code or pickup token.
@@ -296,6 +302,8 @@ func (c *round) DropNew(_ context.Context, size app.Size, ref string, low bool) 
 	r.ParcelRef, r.Courier = ref, c.id
 	c.e.walkIns++
 	d := &dropOff{e: c.e, rent: r, code: fmt.Sprintf("WALK%04d", c.e.walkIns), low: low}
+	// The code opens the parcel once it is stored, as the engine's does.
+	c.e.codes[canonical(d.code)] = append(c.e.codes[canonical(d.code)], r.ID)
 	return d.start()
 }
 

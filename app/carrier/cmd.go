@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"pudo/app/cred"
+	"pudo/app/keyfile"
 )
 
 const usage = `usage:
@@ -67,12 +68,8 @@ func keygenMain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	k := GenerateKey()
-	if err := WritePrivateKey(*out, k); err != nil {
-		fmt.Fprintln(stderr, "pudo carrier keygen:", err)
-		return 1
-	}
 	pub := k.Public().String()
-	if err := os.WriteFile(*out+".pub", []byte(pub+"\n"), 0o644); err != nil {
+	if err := keyfile.WritePair(*out, func(path string) error { return WritePrivateKey(path, k) }, pub); err != nil {
 		fmt.Fprintln(stderr, "pudo carrier keygen:", err)
 		return 1
 	}
@@ -86,23 +83,7 @@ On each locker its couriers use, add to the kiosk's configuration and restart it
 }
 
 func pubkeyMain(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("pudo carrier pubkey", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	keyPath := fs.String("key", "", "the carrier's private key `file`")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if *keyPath == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: pudo carrier pubkey --key FILE")
-		return 2
-	}
-	k, err := ReadPrivateKey(*keyPath)
-	if err != nil {
-		fmt.Fprintln(stderr, "pudo carrier pubkey:", err)
-		return 1
-	}
-	fmt.Fprintln(stdout, k.Public().String())
-	return 0
+	return keyfile.PubkeyMain("pudo carrier pubkey", "the carrier's private key `file`", keyfile.PublicOf(ReadPrivateKey), args, stdout, stderr)
 }
 
 // opened is one line of `open --json`.

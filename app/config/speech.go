@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+
+	"pudo/app"
 )
 
 // Speech is the spoken guidance for shoppers who cannot see the screen.
@@ -37,7 +39,7 @@ var speechLanguages = []string{"en", "pl", "nl", "es", "fr"}
 // minute: the listener is new to the words, and to the locker.
 func DefaultSpeech() Speech {
 	return Speech{Program: "espeak-ng", Voices: map[string]string{"en": "en-gb", "pl": "pl", "nl": "nl", "es": "es", "fr": "fr-fr"},
-		Rate: 150, Volume: 90, NightVolume: 50, MemoryMB: 32, LongPress: 2 * time.Second}
+		Rate: 150, Volume: 90, NightVolume: 50, MemoryMB: 32, LongPress: app.DefaultLongPress}
 }
 
 // Validate checks the speech keys.

@@ -46,7 +46,7 @@ func rentState(t *testing.T, db *storage.DB, id int64) storage.RentState {
 func TestAbandonedWalkInFreesItsDoor(t *testing.T) {
 	ctx := context.Background()
 	l, db, locks := newTestLocker(t)
-	var door Door
+	var door storage.Door
 	db.View(ctx, func(tx *storage.Tx) (err error) { door, err = tx.FreeDoor("S", false, nil); return err })
 	ds, _ := l.allDoors(ctx)
 	for _, x := range ds {

@@ -12,13 +12,6 @@ import (
 	"pudo/storage"
 )
 
-// Rent is one parcel's stay in one door; it marshals to JSON without its
-// credentials.
-type Rent = storage.Rent
-
-// RentFilter selects rents for lists and search.
-type RentFilter = storage.RentFilter
-
 // Booking is the back office reserving a door for a parcel.
 type Booking struct {
 	Size         string // S, M or L: the smallest fitting free door is taken
@@ -45,7 +38,7 @@ type Booking struct {
 // Booked is what Book hands out once: the rent, its code, and the QR token
 // for the phone. Neither code nor token can be read back later.
 type Booked struct {
-	Rent Rent
+	Rent app.Rent
 	// Code is canonical; show with FormatCode or FormatReturnCode. Empty
 	// when the booking shares the code of rent SharesCodeWith.
 	Code           string
@@ -90,16 +83,20 @@ func (bo *Office) Book(ctx context.Context, b Booking) (Booked, error) {
 			return err
 		}
 		n.DoorID = d.ID
-		if out.Rent, err = tx.CreateRent(n); err != nil {
+		r, err := tx.CreateRent(n)
+		if err != nil {
 			return err
 		}
+		out.Rent = appRent(r)
 		if b.Owner != "" {
-			if err := tx.SetRentOwner(out.Rent.ID, b.Owner); err != nil {
+			if err := tx.SetRentOwner(r.ID, b.Owner); err != nil {
 				return err
 			}
 		}
-		out.QR = l.bookingToken(out.Rent, o)
-		_, err = tx.Append(storage.Event{Actor: "backoffice", Kind: string(app.EvRentBooked), DoorID: d.ID, RentID: out.Rent.ID,
+		if out.QR, err = l.bookingToken(tx, r, o); err != nil {
+			return err
+		}
+		_, err = tx.Append(storage.Event{Actor: "backoffice", Kind: string(app.EvRentBooked), DoorID: d.ID, RentID: r.ID,
 			Detail: string(n.Kind) + " size=" + d.Size})
 		return err
 	})
@@ -116,15 +113,15 @@ func (l *Locker) bookingCode(tx *storage.Tx, b Booking, n *storage.NewRent) (str
 		}
 		n.Kind = storage.KindReturn
 		code := NewReturnCode()
-		n.DropoffMAC = returnMAC(l.secret, code)
+		n.DropoffMAC = l.codeHash(labelReturn, code)
 		return code, nil
 	}
 	n.Kind = storage.KindDelivery
 	if b.ShareCodeWith != 0 {
 		return "", shareCode(tx, b, n)
 	}
-	code, err := l.freshCode(tx)
-	n.PickupMAC = codeMAC(l.secret, code)
+	code, hash, err := l.freshCode(tx)
+	n.PickupMAC = hash
 	return code, err
 }
 
@@ -161,35 +158,47 @@ func shareCode(tx *storage.Tx, b Booking, n *storage.NewRent) error {
 }
 
 // freshCode draws a code no active rent uses, so one code never opens two
-// shoppers' parcels.
-func (l *Locker) freshCode(tx *storage.Tx) (string, error) {
+// shoppers' parcels, and returns it with its hash (codeHash). A rent
+// booked before codeHash holds its code's HMAC instead; a fresh code's
+// HMAC is looked up too, so no two rents share a code across the change.
+func (l *Locker) freshCode(tx *storage.Tx) (code string, hash []byte, err error) {
 	for range 8 {
-		code := NewCode()
-		rs, err := tx.ActiveByPickupMAC(codeMAC(l.secret, code))
-		if err != nil {
-			return "", err
+		code = NewCode()
+		c := l.pickupCreds(code)
+		var used bool
+		for _, mac := range [][]byte{c.hash, c.legacy} {
+			rs, err := tx.ActiveByPickupMAC(mac)
+			if err != nil {
+				return "", nil, err
+			}
+			used = used || len(rs) > 0
 		}
-		if len(rs) == 0 {
-			return code, nil
+		if !used {
+			return code, c.hash, nil
 		}
 	}
-	return "", errors.New("core: no unused pickup code in 8 draws") // 200 of 2^40 in use: never
+	return "", nil, errors.New("core: no unused pickup code in 8 draws") // 200 of 2^40 in use: never
 }
 
 // bookingToken is the QR for a booking: a pickup token lasting until the
 // latest the parcel could still be collected, or a return token lasting
-// until the drop-off deadline.
-func (l *Locker) bookingToken(r storage.Rent, o Options) string {
-	t := Token{Kind: TokenPickup, Subject: strconv.FormatInt(r.ID, 10), Expires: r.ExpiresAt.Add(2 * o.PickupWindow)}
+// until the drop-off deadline. It carries a fresh secret of the rent, of
+// which the store keeps only the hash.
+func (l *Locker) bookingToken(tx *storage.Tx, r storage.Rent, o Options) (string, error) {
+	t := Token{Kind: TokenPickup, Subject: strconv.FormatInt(r.ID, 10), Issued: tx.Now(),
+		Expires: r.ExpiresAt.Add(2 * o.PickupWindow), Secret: newQRSecret()}
 	if r.Kind == storage.KindReturn {
 		t.Kind, t.Expires = TokenReturn, r.ExpiresAt
 	}
-	return SignToken(l.tokenKey, t)
+	if err := tx.SetRentQR(r.ID, qrHash(t.Secret)); err != nil {
+		return "", err
+	}
+	return SignToken(l.tokenKey, t), nil
 }
 
 // Rent returns one rent. ErrNotFound if there is none.
-func (l *Locker) rent(ctx context.Context, id int64) (Rent, error) {
-	var r Rent
+func (l *Locker) rent(ctx context.Context, id int64) (storage.Rent, error) {
+	var r storage.Rent
 	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
 		r, err = tx.Rent(id)
 		return err
@@ -198,8 +207,8 @@ func (l *Locker) rent(ctx context.Context, id int64) (Rent, error) {
 }
 
 // Rents lists rents matching f, in id order (page with f.AfterID).
-func (l *Locker) rents(ctx context.Context, f RentFilter) ([]Rent, error) {
-	var out []Rent
+func (l *Locker) rents(ctx context.Context, f storage.RentFilter) ([]storage.Rent, error) {
+	var out []storage.Rent
 	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
 		out, err = tx.Rents(f)
 		return err
@@ -250,30 +259,30 @@ func (l *Locker) cancel(ctx context.Context, id int64, actor, why string, evenSt
 // office's request (the app flow) and marks it collected. It is off unless
 // the operator enabled it; rate limiting is the API's. Errors: ErrRemoteOff,
 // ErrNotFound, the state errors, ErrOutOfService, ErrDoorDidNotOpen.
-func (bo *Office) RemoteOpen(ctx context.Context, rentID int64) (Door, error) {
+func (bo *Office) RemoteOpen(ctx context.Context, rentID int64) (app.Door, error) {
 	l := bo.l
 	o, err := l.currentRules(ctx)
 	if err != nil {
-		return Door{}, err
+		return app.Door{}, err
 	}
 	if !o.RemoteOpen {
-		return Door{}, app.ErrRemoteOff
+		return app.Door{}, app.ErrRemoteOff
 	}
 	r, err := l.rent(ctx, rentID)
 	if err != nil {
-		return Door{}, err
+		return app.Door{}, err
 	}
 	if r.Kind != storage.KindDelivery {
-		return Door{}, app.ErrNotPickup
+		return app.Door{}, app.ErrNotPickup
 	}
 	if o, ok := l.unanswered(ctx, r.ID, app.MovePickup); ok {
 		// Its question comes first, and only the person at the screen
 		// can answer it: staff check the door.
-		return Door{}, &app.ForStaffError{Door: o.DoorID, Why: "nobody answered whether it opened"}
+		return app.Door{}, &app.ForStaffError{Door: o.DoorID, Why: "nobody answered whether it opened"}
 	}
 	p := &Pickup{l: l, actor: "remote", reason: string(app.PurposePickupRemote), pending: []storage.Rent{r}}
 	if err := p.next(ctx); err != nil {
-		return Door{}, err
+		return app.Door{}, err
 	}
-	return p.door, nil
+	return l.appDoor(p.door, false, l.Availability()), nil
 }

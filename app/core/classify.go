@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"pudo/app"
 	"pudo/app/cred"
+	"pudo/scanner/gs1"
 )
 
 // PayloadKind says what a scanned or typed text is.
@@ -48,7 +50,7 @@ type Payload struct {
 	// Cred is an operator token's claims (courier, staff badge, app
 	// pickup); nil for the locker's own tokens.
 	Cred   *cred.Claims
-	Err    error  // ErrBadToken (or one wrapping it) or ErrTokenExpired for a token that did not verify
+	Err    error  // app.ErrBadToken (or one wrapping it) or app.ErrTokenExpired for a token that did not verify
 	Format string // for foreign payloads: "EAN-13", "EAN-8", "UPC-A", "GTIN-14", "URL", "text"
 }
 
@@ -57,9 +59,21 @@ type Payload struct {
 func (l *Locker) Recognize(text string) app.ScanKind { return appScanKind(l.payloadOf(text).Kind) }
 
 // payloadOf tells what text is: one of our codes or tokens, with what
-// they carry, or something foreign such as a product's EAN barcode.
+// they carry, or something foreign such as a product's EAN barcode. A
+// token is held to the clock (checkTokenTime).
 func (l *Locker) payloadOf(text string) Payload {
-	return classify(l.tokenKey, l.verifier, text, l.db.Now())
+	now := l.db.Now()
+	p := classify(l.tokenKey, l.verifier, text, now)
+	if p.Token != "" {
+		l.checkTokenTime(&p, p.Parsed.Issued, now)
+		if errors.Is(p.Err, ErrClockBehind) {
+			// Raise the alarm now, not at the next housekeeping.
+			if err := l.watchClock(context.Background()); err != nil {
+				l.log.Warn("clock alarm not recorded", "err", err)
+			}
+		}
+	}
+	return p
 }
 
 // Errors of operator tokens beyond ErrBadToken and ErrTokenExpired; both
@@ -74,6 +88,11 @@ var (
 // versions: couriers now carry the operator's, which no locker can mint
 // (app/RULES.md).
 var errRetiredCourier = fmt.Errorf("%w: a locker-signed courier token; couriers need the operator's", app.ErrBadToken)
+
+// errRetiredQR refuses the pickup and return QR of earlier versions: a MAC
+// over the rent id alone, which a copy of locker.key could make for every
+// rent. Their rents' typed codes still work.
+var errRetiredQR = fmt.Errorf("%w: a QR of an earlier version, which a copy of locker.key could forge; the rent's code still works", app.ErrBadToken)
 
 var operatorKinds = map[cred.Kind]PayloadKind{cred.Courier: PayloadCourierToken, cred.Staff: PayloadStaffBadge, cred.Pickup: PayloadPickupToken}
 
@@ -90,7 +109,7 @@ func classifyOperator(v cred.Verifier, kind cred.Kind, t string, now time.Time) 
 	}
 	if err == nil || !errors.Is(err, cred.ErrBadToken) {
 		p.Cred = &c
-		p.Parsed = Token{Kind: TokenKind(kind), Subject: c.Subject, Expires: c.Expires}
+		p.Parsed = Token{Kind: TokenKind(kind), Subject: c.Subject, Issued: c.IssuedAt, Expires: c.Expires}
 	}
 	return p
 }
@@ -100,88 +119,37 @@ func classify(key []byte, v cred.Verifier, text string, now time.Time) Payload {
 	if kind, ok := cred.LooksLike(t); ok {
 		return classifyOperator(v, kind, t, now)
 	}
-	if kind, ok := LooksLikeToken(t); ok {
+	if kind, legacy, ok := LooksLikeToken(t); ok {
 		if kind == TokenCourier {
 			return Payload{Kind: PayloadCourierToken, Token: t, Err: errRetiredCourier}
 		}
 		p := Payload{Token: t, Kind: map[TokenKind]PayloadKind{
 			TokenPickup: PayloadPickupToken, TokenCourier: PayloadCourierToken, TokenReturn: PayloadReturnToken}[kind]}
+		if legacy {
+			p.Err = errRetiredQR
+			return p
+		}
 		p.Parsed, p.Err = ParseToken(key, t, now)
 		return p
 	}
 	if f := foreignFormat(t); f != "" {
 		return Payload{Kind: PayloadForeign, Format: f}
 	}
-	if c, err := NormalizeReturnCode(t); err == nil {
+	if c, err := app.NormalizeReturnCode(t); err == nil {
 		return Payload{Kind: PayloadReturnCode, Code: c}
 	}
-	if c, err := NormalizeCode(t); err == nil {
+	if c, err := app.NormalizeCode(t); err == nil {
 		return Payload{Kind: PayloadPickupCode, Code: c}
 	}
 	return Payload{Kind: PayloadForeign, Format: "text"}
 }
 
-// foreignFormat names a product barcode (EAN-8, UPC-E, UPC-A, EAN-13, GTIN-14) or URL; "" if text is neither.
-// GS1 numbers (EAN-8, UPC-A, EAN-13, GTIN-14) are all digits with a check
-// digit; we never issue an all-digit code, so no code of ours is lost here.
+// foreignFormat names a product's number (EAN-8, UPC-E, UPC-A, EAN-13,
+// GTIN-14, by package gs1's rules) or a URL; "" if text is neither. We
+// never issue an all-digit code, so no code of ours is lost here.
 func foreignFormat(t string) string {
 	if strings.Contains(t, "://") {
 		return "URL"
 	}
-	if !allDigits(t) {
-		return ""
-	}
-	if len(t) == 8 && upcEValid(t) && !gs1Valid(t) {
-		return "UPC-E"
-	}
-	if !gs1Valid(t) {
-		return ""
-	}
-	switch len(t) {
-	case 8:
-		return "EAN-8"
-	case 12:
-		return "UPC-A"
-	case 13:
-		return "EAN-13"
-	case 14:
-		return "GTIN-14"
-	}
-	return ""
-}
-
-// gs1Valid checks a GS1 mod-10 check digit: weights 3 and 1 from the right,
-// the check digit excluded.
-func gs1Valid(d string) bool {
-	sum := 0
-	for i := len(d) - 2; i >= 0; i-- {
-		w := 1
-		if (len(d)-2-i)%2 == 0 {
-			w = 3
-		}
-		sum += int(d[i]-'0') * w
-	}
-	return (10-sum%10)%10 == int(d[len(d)-1]-'0')
-}
-
-// upcEValid checks a UPC-E number (number system 0 or 1, six digits, the
-// check digit): its check digit is that of the UPC-A it stands for, so the
-// EAN-8 rule fails on most of them and they were taken for typed codes.
-func upcEValid(d string) bool {
-	if d[0] != '0' && d[0] != '1' {
-		return false
-	}
-	m := d[1:7]
-	var body string // the UPC-A without its check digit
-	switch m[5] {
-	case '0', '1', '2':
-		body = m[0:2] + string(m[5]) + "0000" + m[2:5]
-	case '3':
-		body = m[0:3] + "00000" + m[3:5]
-	case '4':
-		body = m[0:4] + "00000" + m[4:5]
-	default:
-		body = m[0:5] + "0000" + m[5:6]
-	}
-	return gs1Valid(d[0:1] + body + d[7:8])
+	return gs1.Format(t)
 }

@@ -3,6 +3,7 @@ package core
 import (
 	"fmt"
 
+	"pudo/app"
 	"pudo/app/carrier"
 	"pudo/storage"
 )
@@ -25,7 +26,7 @@ func (l *Locker) sealCode(tx *storage.Tx, carrierID string, rentID int64, code s
 	}
 	s := storage.CodeSeal{Carrier: carrierID}
 	if key, ok := l.opts.CarrierKeys[carrierID]; ok {
-		s.Sealed, err = carrier.Seal(key, carrier.Code{Locker: l.opts.KioskID, RentID: rentID, Code: FormatCode(code)})
+		s.Sealed, err = carrier.Seal(key, carrier.Code{Locker: l.opts.KioskID, RentID: rentID, Code: app.FormatCode(code)})
 		if err != nil {
 			return false, fmt.Errorf("core: seal the code of rent %d for carrier %s: %w", rentID, carrierID, err)
 		}

@@ -31,7 +31,7 @@ func sealLocker(t *testing.T, dir string, keys map[string]carrier.PublicKey) (*L
 	t.Cleanup(func() { db.Close() })
 	locks := &fakeLocks{fail: map[lockio.Door]error{}}
 	l := New(db, locks, []byte("0123456789abcdef0123456789abcdef"),
-		Options{KioskID: "T1", OperatorKeys: []cred.PublicKey{testOperator.Public()}, CarrierKeys: keys},
+		Options{KioskID: "T1", OperatorKeys: []cred.PublicKey{testOperator.Public()}, CarrierKeys: keys, CodeCost: cheapCode},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	doors, err := Layout(app.DemoColumns(), 2)
 	if err != nil {
@@ -87,7 +87,7 @@ func TestWalkInCodeSealedForItsCarrier(t *testing.T) {
 		t.Fatalf("rent.stored = %+v, want the code sealed for TEST", e)
 	}
 	got, err := key.Open(e.CodeSealed)
-	want := carrier.Code{Locker: "T1", RentID: d.Rent().ID, Code: FormatCode(d.Code())}
+	want := carrier.Code{Locker: "T1", RentID: d.Rent().ID, Code: app.FormatCode(d.Code())}
 	if err != nil || got != want {
 		t.Fatalf("the carrier opens %+v, %v; want %+v", got, err, want)
 	}
@@ -158,7 +158,7 @@ func TestCancelledWalkInDropsItsSeal(t *testing.T) {
 	ctx := context.Background()
 	l, db, locks := sealLocker(t, t.TempDir(), map[string]carrier.PublicKey{"TEST": carrier.GenerateKey().Public()})
 	c, _ := l.LoginCourier(ctx, courierToken(l, "c1", time.Hour))
-	var bad Door
+	var bad storage.Door
 	db.View(ctx, func(tx *storage.Tx) (err error) { bad, err = tx.FreeDoor("S", false, nil); return err })
 	locks.fail[address(bad)] = &lockio.Error{Op: "unlock", Door: address(bad), Kind: lockio.ErrRefused, Err: lockio.ErrLockFailed}
 	d, err := c.DropNew(ctx, "S", "W-3", false)
@@ -203,7 +203,7 @@ func TestWalkInSealSurvivesARestart(t *testing.T) {
 
 	// The same store and boards, a fresh engine: what main does at start.
 	l2 := New(db, locks, []byte("0123456789abcdef0123456789abcdef"),
-		Options{KioskID: "T1", OperatorKeys: []cred.PublicKey{testOperator.Public()}, CarrierKeys: keys},
+		Options{KioskID: "T1", OperatorKeys: []cred.PublicKey{testOperator.Public()}, CarrierKeys: keys, CodeCost: cheapCode},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err := l2.Reconcile(ctx); err != nil {
 		t.Fatal(err)
@@ -212,8 +212,8 @@ func TestWalkInSealSurvivesARestart(t *testing.T) {
 	l2.tick(ctx)
 	e := storedEvent(t, l2, rent)
 	got, err := key.Open(e.CodeSealed)
-	if err != nil || got.Code != FormatCode(code) || got.RentID != rent {
-		t.Fatalf("after a restart the carrier opens %+v, %v; want %s for rent %d", got, err, FormatCode(code), rent)
+	if err != nil || got.Code != app.FormatCode(code) || got.RentID != rent {
+		t.Fatalf("after a restart the carrier opens %+v, %v; want %s for rent %d", got, err, app.FormatCode(code), rent)
 	}
 	if p, err := l2.PickupByCode(ctx, got.Code); err != nil || openedDoor(p).ID != door.ID {
 		t.Fatalf("pickup with the opened code: %v, %v", p, err)
@@ -248,7 +248,7 @@ func TestWalkInCodeNotInTheDatabaseFile(t *testing.T) {
 		}
 		for _, code := range codes {
 			for _, f := range files {
-				for _, form := range []string{code, FormatCode(code), strings.ToLower(code)} {
+				for _, form := range []string{code, app.FormatCode(code), strings.ToLower(code)} {
 					if bytes.Contains(f.body, []byte(form)) {
 						t.Fatalf("the code %s is in %s", form, f.name)
 					}

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"pudo/app"
+	"pudo/app/cred"
 	"pudo/storage"
 )
 
@@ -19,6 +20,7 @@ type Courier struct {
 	l       *Locker
 	id      string
 	carrier string
+	token   cred.Claims // the token signed in with: revoked, the round ends
 
 	mu      sync.Mutex // protects following
 	takes   map[int64]takeRecord
@@ -40,6 +42,16 @@ func (c *Courier) Courier() string { return c.id }
 
 func (c *Courier) actor() string { return "courier:" + c.id }
 
+// stillGood refuses a courier's next step once their token is revoked
+// (here or by the operator's list): a revocation applies at once, not at
+// the next sign-in.
+func (c *Courier) stillGood(ctx context.Context) error {
+	if c.token.ID == "" {
+		return nil
+	}
+	return c.l.db.View(ctx, func(tx *storage.Tx) error { return c.l.revoked(tx, c.token) })
+}
+
 // LoginCourier signs a courier in by a scanned courier token, signed by the
 // operator for this locker (see package cred). Errors: app.ErrBadToken (a
 // forged token, another operator's, a locker-signed one of old),
@@ -47,11 +59,7 @@ func (c *Courier) actor() string { return "courier:" + c.id }
 // app.ErrTokenExpired. A signature cannot be guessed, so a bad token is
 // logged, not counted, and never waits for a typed-code pause.
 func (l *Locker) LoginCourier(ctx context.Context, token string) (app.CourierRound, error) {
-	c, err := l.loginCourier(ctx, token)
-	if c == nil {
-		return nil, err
-	}
-	return c, err
+	return handOut[app.CourierRound](l.loginCourier(ctx, token))
 }
 
 func (l *Locker) loginCourier(ctx context.Context, token string) (*Courier, error) {
@@ -63,7 +71,7 @@ func (l *Locker) loginCourier(ctx context.Context, token string) (*Courier, erro
 	refused := p.Err
 	err := l.db.Update(ctx, func(tx *storage.Tx) error {
 		if refused == nil {
-			refused = revoked(tx, *p.Cred)
+			refused = l.revoked(tx, *p.Cred)
 		}
 		ev := storage.Event{Actor: "courier:?", Kind: string(app.EvCourierLogin)}
 		if p.Cred != nil {
@@ -72,7 +80,10 @@ func (l *Locker) loginCourier(ctx context.Context, token string) (*Courier, erro
 		if refused != nil {
 			ev.Kind, ev.Detail = string(app.EvCourierRefused), strings.TrimSpace(ev.Detail+" "+refused.Error())
 		} else {
-			c = &Courier{l: l, id: p.Cred.Subject, carrier: p.Cred.Carrier}
+			c = &Courier{l: l, id: p.Cred.Subject, carrier: p.Cred.Carrier, token: *p.Cred}
+			if err := noteToken(tx, *p.Cred); err != nil {
+				return err
+			}
 		}
 		_, err := tx.Append(ev)
 		return err
@@ -153,6 +164,9 @@ func (c *Courier) DidNotOpen(ctx context.Context, openingID int64) (app.Verdict,
 }
 
 func (c *Courier) takeOpening(ctx context.Context, rentID int64, kind storage.RentKind, from storage.RentState, reason string) (opened, error) {
+	if err := c.stillGood(ctx); err != nil {
+		return opened{}, err
+	}
 	r, err := c.l.rent(ctx, rentID)
 	if err != nil {
 		return opened{}, err
@@ -179,10 +193,13 @@ func (c *Courier) takeOpening(ctx context.Context, rentID int64, kind storage.Re
 // is returned too, for its DidNotOpen. Errors: app.ErrUnknownParcel,
 // app.ErrAlreadyStored, app.ErrNoFreeDoor, and the opening's.
 func (c *Courier) DropBooked(ctx context.Context, parcelRef string) (app.DropOff, error) {
-	return dropOff(c.dropBooked(ctx, parcelRef))
+	return handOut[app.DropOff](c.dropBooked(ctx, parcelRef))
 }
 
 func (c *Courier) dropBooked(ctx context.Context, parcelRef string) (*DropOff, error) {
+	if err := c.stillGood(ctx); err != nil {
+		return nil, err
+	}
 	if err := c.l.outOfOrder(); err != nil {
 		return nil, err
 	}
@@ -220,10 +237,13 @@ func (c *Courier) dropBooked(ctx context.Context, parcelRef string) (*DropOff, e
 // *app.DidNotOpenError the DropOff is returned too, for its DidNotOpen.
 // Errors: app.ErrBadSize, app.ErrNoFreeDoor, and the opening's.
 func (c *Courier) DropNew(ctx context.Context, size app.Size, parcelRef string, preferLow bool) (app.DropOff, error) {
-	return dropOff(c.dropNew(ctx, string(size), parcelRef, preferLow))
+	return handOut[app.DropOff](c.dropNew(ctx, string(size), parcelRef, preferLow))
 }
 
 func (c *Courier) dropNew(ctx context.Context, size, parcelRef string, preferLow bool) (*DropOff, error) {
+	if err := c.stillGood(ctx); err != nil {
+		return nil, err
+	}
 	if storage.SizeRank(size) < 0 {
 		return nil, fmt.Errorf("%w %q", app.ErrBadSize, size)
 	}
@@ -236,11 +256,12 @@ func (c *Courier) dropNew(ctx context.Context, size, parcelRef string, preferLow
 		if err != nil {
 			return err
 		}
-		if d.code, err = c.l.freshCode(tx); err != nil {
+		var hash []byte
+		if d.code, hash, err = c.l.freshCode(tx); err != nil {
 			return err
 		}
 		if d.rent, err = tx.CreateRent(storage.NewRent{DoorID: door.ID, State: storage.RentReserved,
-			Kind: storage.KindDelivery, ParcelRef: parcelRef, Courier: c.id, PickupMAC: codeMAC(c.l.secret, d.code)}); err != nil {
+			Kind: storage.KindDelivery, ParcelRef: parcelRef, Courier: c.id, PickupMAC: hash}); err != nil {
 			return err
 		}
 		if d.sealed, err = c.l.sealCode(tx, c.carrier, d.rent.ID, d.code); err != nil {

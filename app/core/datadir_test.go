@@ -26,7 +26,7 @@ func usedDataDir(t *testing.T) string {
 	if err != nil {
 		t.Fatalf("a brand-new data dir: %v", err)
 	}
-	l := New(db, &fakeLocks{}, secret, Options{KioskID: "T1"}, quiet())
+	l := New(db, &fakeLocks{}, secret, Options{KioskID: "T1", CodeCost: cheapCode}, quiet())
 	doors, _ := Layout(app.DemoColumns(), 2)
 	if err := l.SetUp(ctx, doors); err != nil {
 		t.Fatal(err)
@@ -156,7 +156,7 @@ func TestDataDirStartsRestartsAndRestores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := New(db, &fakeLocks{}, secret, Options{}, quiet())
+	l := New(db, &fakeLocks{}, secret, Options{CodeCost: cheapCode}, quiet())
 	doors, _ := Layout(app.DemoColumns(), 2)
 	if err := l.SetUp(ctx, doors); err != nil {
 		t.Fatal(err)

@@ -34,15 +34,6 @@ type DropOff struct {
 
 var _ app.DropOff = (*DropOff)(nil)
 
-// dropOff hands d out as the contract's DropOff: none is a nil interface,
-// never a nil *DropOff inside one.
-func dropOff(d *DropOff, err error) (app.DropOff, error) {
-	if d == nil {
-		return nil, err
-	}
-	return d, err
-}
-
 // Opening is the door's opening as the engine knows it now.
 func (d *DropOff) Opening() app.Opening {
 	d.mu.Lock()

@@ -95,3 +95,15 @@ func (l *Locker) outOfOrder() error {
 	}
 	return nil
 }
+
+// handOut hands flow f out as the contract's interface I, with err: no
+// flow is a nil I, never a nil pointer inside one (which a caller's
+// f != nil would take for a flow). Each flow type asserts that it is an I.
+func handOut[I any, F comparable](f F, err error) (I, error) {
+	var none F
+	if f == none {
+		var zero I
+		return zero, err
+	}
+	return any(f).(I), err
+}

@@ -23,7 +23,7 @@ func TestEnginePickupThroughTheContract(t *testing.T) {
 	sub, stop := context.WithCancel(ctx)
 	notes := e.Subscribe(sub)
 
-	p, err := e.PickupByCode(ctx, FormatCode(parcels[0].Code))
+	p, err := e.PickupByCode(ctx, app.FormatCode(parcels[0].Code))
 	if err != nil {
 		t.Fatalf("PickupByCode: %v", err)
 	}

@@ -28,9 +28,9 @@ func withClock(db *storage.DB) *fakeClock {
 	return c
 }
 
-func mustRent(t *testing.T, l *Locker, id int64) Rent {
+func mustRent(t *testing.T, l *Locker, id int64) storage.Rent {
 	t.Helper()
-	r, err := l.Office().Rent(context.Background(), id)
+	r, err := l.rent(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestForeignScanIsNotCounted(t *testing.T) {
 
 func TestClassify(t *testing.T) {
 	l, _, _ := newTestLocker(t)
-	pickup := SignToken(l.tokenKey, Token{Kind: TokenPickup, Subject: "12", Expires: l.db.Now().Add(time.Hour)})
+	pickup := SignToken(l.tokenKey, Token{Kind: TokenPickup, Subject: "12", Issued: l.db.Now(), Expires: l.db.Now().Add(time.Hour)})
 	courier := courierToken(l, "dhl-7", time.Hour)
 	stale := courierToken(l, "dhl-7", -time.Minute)
 	foreign := SignToken([]byte("another locker's key"), Token{Kind: TokenPickup, Subject: "12", Expires: l.db.Now().Add(time.Hour)})
@@ -98,7 +98,7 @@ func TestBookDropPickupByQR(t *testing.T) {
 		t.Fatal(err)
 	}
 	door := doorOf(t, l, b.Rent.DoorID)
-	if b.Rent.State != storage.RentReserved || door.Size != "M" || b.Code == "" || b.QR == "" {
+	if b.Rent.State != app.RentReserved || door.Size != "M" || b.Code == "" || b.QR == "" {
 		t.Fatalf("Book = %+v on door %+v", b, door)
 	}
 	// Too early: the parcel is not in yet.
@@ -257,7 +257,7 @@ func TestWalkInDidNotOpenMovesOnce(t *testing.T) {
 	ctx := context.Background()
 	l, db, locks := newTestLocker(t)
 	c := &Courier{l: l, id: "c"}
-	var bad Door
+	var bad storage.Door
 	db.View(ctx, func(tx *storage.Tx) (err error) { bad, err = tx.FreeDoor("S", false, nil); return err })
 	locks.fail[address(bad)] = &lockio.Error{Op: "unlock", Door: address(bad), Kind: lockio.ErrRefused, Err: lockio.ErrLockFailed}
 	d, err := c.DropNew(ctx, "S", "W-2", false)
@@ -389,7 +389,7 @@ func TestReturnFlow(t *testing.T) {
 	if _, err := l.BeginReturn(ctx, "RT-ZZZZ-ZZZZ"); !errors.Is(err, app.ErrWrongCode) {
 		t.Fatalf("wrong return code: %v", err)
 	}
-	d, err := l.BeginReturn(ctx, FormatReturnCode(b.Code))
+	d, err := l.BeginReturn(ctx, app.FormatReturnCode(b.Code))
 	if err != nil || openedDoor(d).ID != b.Rent.DoorID {
 		t.Fatalf("BeginReturn = %v, %v", d, err)
 	}
@@ -566,7 +566,7 @@ func TestNoCodeInEvents(t *testing.T) {
 	}
 }
 
-func doorOf(t *testing.T, l *Locker, id int64) Door {
+func doorOf(t *testing.T, l *Locker, id int64) storage.Door {
 	t.Helper()
 	ds, err := l.allDoors(context.Background())
 	if err != nil {
@@ -578,7 +578,7 @@ func doorOf(t *testing.T, l *Locker, id int64) Door {
 		}
 	}
 	t.Fatalf("no door %d", id)
-	return Door{}
+	return storage.Door{}
 }
 
 func eventsOfKind(t *testing.T, l *Locker, kind string) []storage.Event {

@@ -201,7 +201,7 @@ func TestWalkInRefusedOutOfOrderLeavesNoReservation(t *testing.T) {
 	if _, err := c.DropNew(ctx, "S", "WALK-2", false); !errors.Is(err, app.ErrOutOfOrder) {
 		t.Fatalf("DropNew with the bus down: %v, want out of order", err)
 	}
-	rs, err := l.rents(ctx, RentFilter{ParcelRef: "WALK-2"})
+	rs, err := l.rents(ctx, storage.RentFilter{ParcelRef: "WALK-2"})
 	if err != nil || len(rs) != 0 || len(f.unlocked) != 0 {
 		t.Fatalf("rents %v, unlocks %v after a refused walk-in", rs, f.unlocked)
 	}

@@ -65,7 +65,7 @@ func killChild(path, codesFile string, chain bool) error {
 	fmt.Println("checked")
 	locks := &fakeLocks{fail: map[lockio.Door]error{}}
 	l := New(db, locks, []byte("kill-test-secret-0123456789abcdef"),
-		Options{KioskID: "K"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		Options{KioskID: "K", CodeCost: cheapCode}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	doors, _ := Layout(killColumns, 2)
 	if err := l.SetUp(ctx, doors); err != nil {
 		return err
@@ -76,7 +76,7 @@ func killChild(path, codesFile string, chain bool) error {
 	// Staff's part after a crash: bookings left reserved by an interrupted
 	// drop-off are checked (the fake doors are empty) and cancelled, and
 	// the doors kept for them cleared.
-	reserved, err := l.rents(ctx, RentFilter{State: string(storage.RentReserved), Limit: 1000})
+	reserved, err := l.rents(ctx, storage.RentFilter{State: string(storage.RentReserved), Limit: 1000})
 	if err != nil {
 		return err
 	}

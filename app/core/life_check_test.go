@@ -3,12 +3,12 @@ package core
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
 
+	"pudo/app"
 	"pudo/storage"
 )
 
@@ -115,7 +115,7 @@ func (l *life) learnCodes() {
 		}); err != nil {
 			continue
 		}
-		code, err := NormalizeCode(c.Code)
+		code, err := app.NormalizeCode(c.Code)
 		if err != nil {
 			l.diverge("seal", fmt.Sprint(e.RentID), "the carrier's code of rent %d is no code: %v", e.RentID, err)
 			continue
@@ -251,7 +251,8 @@ func (l *life) checkInDoor(id string, d int64, rents []storage.Rent, toCheck map
 		l.diverge("wrong-door", id, "%s is in door %d, its rent %d says door %d", id, d, holding[0].ID, holding[0].DoorID)
 	default:
 		p := l.parcels[id]
-		if p.code != "" && !hmac.Equal(codeMAC(l.secret, p.code), holding[0].PickupMAC) {
+		creds := (&Locker{secret: l.secret, opts: Options{CodeCost: cheapCode}}).pickupCreds(p.code)
+		if p.code != "" && !creds.matches(holding[0].PickupMAC) {
 			l.diverge("code", id, "the code the carrier has for %s does not open rent %d", id, holding[0].ID)
 		}
 		if p.code == "" && bytes.Equal(holding[0].PickupMAC, nil) {

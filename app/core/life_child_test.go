@@ -194,7 +194,7 @@ func lifeKiosk(dir, port string, in io.Reader, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	l := New(db, ctl, secret, Options{KioskID: "LIFE", RemoteOpen: true, PINCost: cheapPIN,
+	l := New(db, ctl, secret, Options{KioskID: "LIFE", RemoteOpen: true, PINCost: cheapPIN, CodeCost: cheapCode,
 		OperatorKeys: []cred.PublicKey{key.Public()}, CarrierKeys: map[string]carrier.PublicKey{"TEST": seal.Public()}},
 		log.With("part", "core"))
 	doors, err := Layout(lifeColumns, 1)

@@ -154,7 +154,7 @@ func TestTokensAreNotHeldUpByCodePauses(t *testing.T) {
 		t.Fatal("not paused after 10 wrong codes")
 	}
 	rent := rentOfDoor(t, l, parcels[0].DoorID)
-	qr := SignToken(l.tokenKey, Token{Kind: TokenPickup, Subject: fmt.Sprint(rent.ID), Expires: db.Now().Add(time.Hour)})
+	qr := ownQR(t, l, rent.ID)
 	if _, err := l.PickupByScan(ctx, qr); err != nil {
 		t.Fatalf("pickup QR while codes are paused: %v", err)
 	}

@@ -26,6 +26,7 @@ type fakeLocks struct {
 	fail     map[lockio.Door]error
 	sensors  map[lockio.Door]lockio.Sensor // default closed
 	stuck    map[lockio.Door]bool          // the board acknowledges, the door stays shut
+	hold     bool                          // every door stays shut until the test opens it
 	down     bool                          // the bus is down
 }
 
@@ -36,7 +37,7 @@ func (f *fakeLocks) Unlock(_ context.Context, d lockio.Door) error {
 		return err
 	}
 	f.unlocked = append(f.unlocked, d)
-	if !f.stuck[d] {
+	if !f.stuck[d] && !f.hold {
 		f.set(d, lockio.SensorOpen)
 	}
 	return nil
@@ -150,6 +151,10 @@ func courierToken(l *Locker, id string, ttl time.Duration) string {
 // cheapPIN keeps argon2id fast in tests; a hash records its own cost.
 var cheapPIN = PINCost{Time: 1, Memory: 64, Threads: 1}
 
+// cheapCode is the typed codes' hash at its least cost: tests book and
+// type codes by the thousand.
+var cheapCode = CodeCost{Time: 1, Memory: 64}
+
 func newTestLockerOpts(t *testing.T, opts Options) (*Locker, *storage.DB, *fakeLocks) {
 	t.Helper()
 	ctx := context.Background()
@@ -159,6 +164,9 @@ func newTestLockerOpts(t *testing.T, opts Options) (*Locker, *storage.DB, *fakeL
 	}
 	t.Cleanup(func() { db.Close() })
 	locks := &fakeLocks{fail: map[lockio.Door]error{}}
+	if opts.CodeCost == (CodeCost{}) {
+		opts.CodeCost = cheapCode
+	}
 	l := New(db, locks, []byte("0123456789abcdef0123456789abcdef"), opts, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	doors, err := Layout(app.DemoColumns(), 2)
 	if err != nil {
@@ -178,7 +186,7 @@ func TestPickupOpensTheRightDoorAndCollects(t *testing.T) {
 		t.Fatalf("SeedDemo = %v, %v", parcels, err)
 	}
 	p := parcels[1]
-	typed := FormatCode(p.Code)[:5] + " " + FormatCode(p.Code)[5:] // as a person might type it
+	typed := app.FormatCode(p.Code)[:5] + " " + app.FormatCode(p.Code)[5:] // as a person might type it
 	pk, err := l.PickupByCode(ctx, typed)
 	if err != nil {
 		t.Fatalf("PickupByCode: %v", err)

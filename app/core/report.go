@@ -49,7 +49,7 @@ func (l *Locker) weigh(ctx context.Context, actor string, o app.Opening, retry r
 		return app.Verdict{}, notFound(err)
 	}
 	occupied := false
-	if rs, err := l.rents(ctx, RentFilter{DoorID: d.ID, Limit: 1000}); err == nil {
+	if rs, err := l.rents(ctx, storage.RentFilter{DoorID: d.ID, Limit: 1000}); err == nil {
 		for _, r := range rs {
 			occupied = occupied || r.State.Active()
 		}

@@ -106,7 +106,7 @@ func startScenario(t *testing.T) *scenario {
 	t.Cleanup(cancel)
 	s := &scenario{t: t, ctx: ctx, dir: t.TempDir(), frames: map[uint8]int{}, parcels: map[string]*scParcel{},
 		secret: []byte("scenario-secret-0123456789abcdef"), pumpDone: make(chan struct{}),
-		opts: Options{KioskID: "SC", RemoteOpen: true, PINCost: cheapPIN, OperatorKeys: []cred.PublicKey{testOperator.Public()}}}
+		opts: Options{KioskID: "SC", RemoteOpen: true, PINCost: cheapPIN, CodeCost: cheapCode, OperatorKeys: []cred.PublicKey{testOperator.Public()}}}
 	db, err := storage.Open(ctx, filepath.Join(s.dir, "pudo.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -364,7 +364,7 @@ func (s *scenario) entry(how, name string) {
 	var err error
 	switch how {
 	case "pickup":
-		pk, err = s.l().PickupByCode(s.ctx, FormatCode(p.code))
+		pk, err = s.l().PickupByCode(s.ctx, app.FormatCode(p.code))
 	case "scan":
 		pk, err = s.l().PickupByScan(s.ctx, p.code)
 	case "keyboard": // a keyboard-mode scanner: the burst arrives as a scan

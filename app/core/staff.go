@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"pudo/app"
-	"pudo/lockio"
+	"pudo/app/cred"
 	"pudo/storage"
 )
 
@@ -23,6 +23,9 @@ type Staff struct {
 	l    *Locker
 	id   int64
 	name string
+	// badge is the badge signed in with (nil: the PIN alone): revoked,
+	// it asks nothing more of the PIN (see recheck).
+	badge *cred.Claims
 }
 
 var _ app.StaffSession = (*Staff)(nil)
@@ -47,11 +50,11 @@ func (l *Locker) AddStaff(ctx context.Context, name, pin string) error {
 		return err
 	}
 	for _, m := range members {
-		if pinMatches(pin, m.PINHash) { // the PIN names the person at login
+		if ok, _ := pinMatches(l.pinKey(), pin, m.PINHash); ok { // the PIN names the person at login
 			return fmt.Errorf("core: add staff: %w: PIN in use", app.ErrNameTaken)
 		}
 	}
-	hash := hashPIN(pin, l.opts.PINCost)
+	hash := hashPIN(l.pinKey(), pin, l.opts.PINCost)
 	err = l.db.Update(ctx, func(tx *storage.Tx) error {
 		m, err := tx.AddStaff(name, hash)
 		if errors.Is(err, storage.ErrNameTaken) {
@@ -96,11 +99,7 @@ func (l *Locker) staffMembers(ctx context.Context) (ms []storage.StaffMember, er
 // member with a badge is never held up by it (StaffBadgeLogin). Errors:
 // *app.LockedOutError, app.ErrBadPIN, app.ErrStaffLocked.
 func (l *Locker) LoginStaff(ctx context.Context, pin string) (app.StaffSession, error) {
-	s, err := l.loginStaff(ctx, pin)
-	if s == nil {
-		return nil, err
-	}
-	return s, err
+	return handOut[app.StaffSession](l.loginStaff(ctx, pin))
 }
 
 func (l *Locker) loginStaff(ctx context.Context, pin string) (*Staff, error) {
@@ -116,10 +115,11 @@ func (l *Locker) loginStaff(ctx context.Context, pin string) (*Staff, error) {
 		return nil, err
 	}
 	var found *storage.StaffMember
+	var legacy bool
 	if checkPINFormat(pin) == nil {
 		for i := range members { // every hash is checked: the time says nothing
-			if pinMatches(pin, members[i].PINHash) && found == nil {
-				found = &members[i]
+			if ok, old := pinMatches(l.pinKey(), pin, members[i].PINHash); ok && found == nil {
+				found, legacy = &members[i], old
 			}
 		}
 	}
@@ -138,6 +138,10 @@ func (l *Locker) loginStaff(ctx context.Context, pin string) (*Staff, error) {
 			refused = app.ErrStaffLocked
 			_, err := tx.Append(storage.Event{Actor: "staff:" + found.Name, Kind: "staff.login.locked"})
 			return err
+		case legacy:
+			if err := l.renewPIN(tx, found.ID, pin); err != nil {
+				return err
+			}
 		}
 		_, err := tx.Append(storage.Event{Actor: "staff:" + found.Name, Kind: "staff.login"})
 		return err
@@ -166,9 +170,17 @@ func (s *Staff) ConfirmPIN(ctx context.Context, pin string) error {
 	if m.Locked {
 		return app.ErrStaffLocked
 	}
-	ok := pinMatches(pin, m.PINHash)
+	if err := s.badgeStillGood(ctx); err != nil {
+		return err
+	}
+	ok, legacy := pinMatches(s.l.pinKey(), pin, m.PINHash)
 	var refused error // returned after the commit, so the count sticks
 	err = s.l.db.Update(ctx, func(tx *storage.Tx) error {
+		if ok && legacy {
+			if err := s.l.renewPIN(tx, m.ID, pin); err != nil {
+				return err
+			}
+		}
 		if ok {
 			return tx.SetStaffFailures(m.ID, 0, false)
 		}
@@ -359,37 +371,4 @@ func (s *Staff) SelfTest(ctx context.Context) (app.SelfTestReport, error) { retu
 // looked inside and found it empty), freeing the door.
 func (s *Staff) CancelRent(ctx context.Context, rentID int64, reason string) error {
 	return s.l.cancel(ctx, rentID, s.actor(), reason, true)
-}
-
-// DoorState is a door with what is behind it and what its sensor says.
-type DoorState struct {
-	Door
-	Active *Rent         // nil: free
-	Sensor lockio.Sensor // as last polled
-	Fault  bool          // did not open last time, or out of service
-}
-
-// DoorStates lists every door for the admin grid.
-func (bo *Office) DoorStates(ctx context.Context) ([]DoorState, error) {
-	l := bo.l
-	var out []DoorState
-	err := l.db.View(ctx, func(tx *storage.Tx) error {
-		doors, err := tx.Doors()
-		if err != nil {
-			return err
-		}
-		for _, d := range doors {
-			st := DoorState{Door: d, Sensor: l.locks.Sensor(address(d)), Fault: d.Fault != "" || d.OutOfService}
-			r, err := tx.ActiveRent(d.ID)
-			switch {
-			case err == nil:
-				st.Active = &r
-			case !errors.Is(err, storage.ErrNotFound):
-				return err
-			}
-			out = append(out, st)
-		}
-		return nil
-	})
-	return out, err
 }

@@ -15,9 +15,9 @@ var testKey = []byte("token-test-key-0123456789abcdef")
 func TestTokenRoundTrip(t *testing.T) {
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	for _, tok := range []Token{
-		{Kind: TokenPickup, Subject: "42", Expires: now.Add(time.Hour)},
-		{Kind: TokenCourier, Subject: "dhl-berlin-17", Expires: now.Add(time.Minute)},
-		{Kind: TokenReturn, Subject: "9", Expires: now.Add(72 * time.Hour)},
+		{Kind: TokenPickup, Subject: "42", Issued: now, Expires: now.Add(time.Hour), Secret: newQRSecret()},
+		{Kind: TokenCourier, Subject: "dhl-berlin-17", Issued: now.Add(-time.Hour), Expires: now.Add(time.Minute)},
+		{Kind: TokenReturn, Subject: "9", Issued: now, Expires: now.Add(72 * time.Hour), Secret: newQRSecret()},
 	} {
 		text := SignToken(testKey, tok)
 		if strings.Trim(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:") != "" {
@@ -86,11 +86,11 @@ func FuzzClassify(f *testing.F) {
 		p := classify(testKey, cred.Verifier{Keys: []cred.PublicKey{testOperator.Public()}, Locker: "T1"}, in, now)
 		switch p.Kind {
 		case PayloadPickupCode:
-			if c, err := NormalizeCode(p.Code); err != nil || c != p.Code {
+			if c, err := app.NormalizeCode(p.Code); err != nil || c != p.Code {
 				t.Fatalf("pickup code %q from %q not canonical", p.Code, in)
 			}
 		case PayloadReturnCode:
-			if c, err := NormalizeReturnCode(FormatReturnCode(p.Code)); err != nil || c != p.Code {
+			if c, err := app.NormalizeReturnCode(app.FormatReturnCode(p.Code)); err != nil || c != p.Code {
 				t.Fatalf("return code %q from %q does not round-trip", p.Code, in)
 			}
 		case PayloadForeign:

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"pudo/app/keyfile"
 )
 
 // MaxValid bounds --valid: a badge that outlives a year is a badge nobody
@@ -68,12 +70,8 @@ func keygenMain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	k := GenerateKey()
-	if err := WritePrivateKey(*out, k); err != nil {
-		fmt.Fprintln(stderr, "pudo token keygen:", err)
-		return 1
-	}
 	pub := k.Public().String()
-	if err := os.WriteFile(*out+".pub", []byte(pub+"\n"), 0o644); err != nil {
+	if err := keyfile.WritePair(*out, func(path string) error { return WritePrivateKey(path, k) }, pub); err != nil {
 		fmt.Fprintln(stderr, "pudo token keygen:", err)
 		return 1
 	}
@@ -87,23 +85,7 @@ public_keys = [%q]
 }
 
 func pubkeyMain(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("pudo token pubkey", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	keyPath := fs.String("key", "", "the operator's private key `file`")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if *keyPath == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: pudo token pubkey --key FILE")
-		return 2
-	}
-	k, err := ReadPrivateKey(*keyPath)
-	if err != nil {
-		fmt.Fprintln(stderr, "pudo token pubkey:", err)
-		return 1
-	}
-	fmt.Fprintln(stdout, k.Public().String())
-	return 0
+	return keyfile.PubkeyMain("pudo token pubkey", "the operator's private key `file`", keyfile.PublicOf(ReadPrivateKey), args, stdout, stderr)
 }
 
 func newMain(args []string, stdout, stderr io.Writer) int {

@@ -53,9 +53,10 @@ func TestDocumentsShowTheACL(t *testing.T) {
 }
 
 // mosquitto.acl, on a real mosquitto: a locker writes only its own
-// events, state, results and sync requests; no certificate but the
-// operator's writes a command topic, not even one whose common name is
-// _all (a pattern with %u would give it the fleet-wide tree).
+// events, state, results, sync and certificate requests; no certificate
+// but the operator's writes a command topic or a confirmation, not even
+// one whose common name is _all (a pattern with %u would give it the
+// fleet-wide tree).
 func TestBrokerACL(t *testing.T) {
 	b := startBroker(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -102,6 +103,10 @@ func TestBrokerACL(t *testing.T) {
 		{"a locker", locker, root + "L-ACL/res/pudo-central-1", true},
 		{"a locker", locker, root + "L-ACL/res/a/b", false},
 		{"a locker", locker, root + "L-ACL/sync/req", true},
+		{"a locker", locker, root + "L-ACL/confirm", false},
+		{"a locker", locker, root + "L-ACL/cert/req", true},
+		{"a locker", locker, root + "L-ACL/cert/res", false},
+		{"the operator", op, root + "L-ACL/confirm", true},
 		{"the operator", op, root + "_all/cmd/state", true},
 		{"the operator", op, root + "L-ACL/cmd/config", true},
 	}

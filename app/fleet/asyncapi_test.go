@@ -49,7 +49,7 @@ func TestAsyncAPIChannelsAreTheTopics(t *testing.T) {
 	d := loadDoc(t)
 	p := Topics{Fleet: "{fleet}", Locker: "{locker}"}
 	want := []string{p.Evt(), p.Online(), p.Health(), p.Doors(), p.Capacity(), p.Cmd("{name}"), p.AllCmd("{name}"),
-		p.Res(), p.SyncReq(), p.SyncRes()}
+		p.Res(), p.SyncReq(), p.SyncRes(), p.Confirm(), p.CertReq(), p.CertRes()}
 	var got []string
 	for _, c := range d.Channels {
 		got = append(got, c.Address)
@@ -90,7 +90,8 @@ func TestAsyncAPISchemasAreThePayloads(t *testing.T) {
 	d := loadDoc(t)
 	types := map[string]any{"Event": Event{}, "Online": Online{}, "Health": Health{}, "Doors": Doors{}, "Door": Door{},
 		"Capacity": Capacity{}, "Command": Command{}, "Result": Result{}, "SyncRequest": SyncRequest{},
-		"SyncResponse": SyncResponse{}, "SyncCommand": SyncCommand{},
+		"SyncResponse": SyncResponse{}, "SyncCommand": SyncCommand{}, "Confirm": Confirm{},
+		"CertRequest": CertRequest{}, "CertResponse": CertResponse{},
 		"Revocations": cred.Revocations{}, "SubjectRevocation": cred.SubjectRevocation{}}
 	if len(types) != len(d.Components.Schemas) {
 		t.Errorf("document has %d schemas, code %d", len(d.Components.Schemas), len(types))

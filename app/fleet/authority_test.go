@@ -51,6 +51,7 @@ func TestBrokerHasNoAuthority(t *testing.T) {
 		CmdRevoke:  {Revocations: list},
 		CmdState:   {},
 		CmdRebirth: {},
+		CmdResend:  {FromSeq: 1},
 	}
 	if len(cmds) != len(commandNames) {
 		t.Fatalf("the test knows %d commands, the link %d", len(cmds), len(commandNames))
@@ -158,8 +159,8 @@ func snapshot(t *testing.T, k *kiosk) lockerSnapshot {
 	must(t, err)
 	for _, d := range ds {
 		s.doors = append(s.doors, storage.Door{ID: d.Door.ID, OutOfService: d.Door.OutOfService})
-		if d.Active != nil {
-			s.rent = d.Active.State
+		if d.Rent != nil {
+			s.rent = storage.RentState(d.Rent.State)
 		}
 	}
 	s.lastSeq = k.lastSeq()

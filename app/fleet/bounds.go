@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -21,6 +22,9 @@ var payloadCap = map[string]int{
 	sufRes:      8 << 10,
 	sufSyncReq:  8 << 10,
 	sufSyncRes:  256 << 10,
+	sufConfirm:  1 << 10,
+	sufCertReq:  4 << 10,
+	sufCertRes:  16 << 10,
 }
 
 // MaxPacket is the MQTT 5 Maximum Packet Size the locker (and the
@@ -50,4 +54,30 @@ func (l *Link) checkCap(topic string, body []byte) error {
 		return fmt.Errorf("%w: %d bytes on %s, at most %d", errTooLarge, len(body), rest, n)
 	}
 	return nil
+}
+
+// SyncPages splits a sync answer into messages within the cap of
+// sync/res, in order; the locker takes each as it comes. Whoever answers a
+// locker's sync request sends them all, each with the request's id.
+func SyncPages(requestID string, cmds []SyncCommand) [][]byte {
+	var pages [][]byte
+	page := SyncResponse{RequestID: requestID, Commands: []SyncCommand{}}
+	size := 0
+	flush := func() {
+		b, _ := json.Marshal(page)
+		pages = append(pages, b)
+		page.Commands, size = []SyncCommand{}, 0
+	}
+	for _, c := range cmds {
+		n := len(c.Command) + len(c.Name) + 64
+		if size > 0 && size+n > payloadCap[sufSyncRes]-1024 {
+			flush()
+		}
+		page.Commands = append(page.Commands, c)
+		size += n
+	}
+	if size > 0 || len(pages) == 0 {
+		flush()
+	}
+	return pages
 }

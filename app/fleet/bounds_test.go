@@ -307,7 +307,7 @@ func TestSyncAnswerInPages(t *testing.T) {
 		raw, _ := json.Marshal(Command{CommandID: fmt.Sprint(i), ParcelRef: strings.Repeat("p", 8000)})
 		cmds = append(cmds, SyncCommand{Name: CmdBook, Command: raw})
 	}
-	pages := syncPages("r", cmds)
+	pages := SyncPages("r", cmds)
 	var got []SyncCommand
 	for _, p := range pages {
 		if len(p) > payloadCap[sufSyncRes] {
@@ -323,7 +323,7 @@ func TestSyncAnswerInPages(t *testing.T) {
 	if len(pages) < 3 || len(got) != len(cmds) || !bytes.Equal(got[99].Command, cmds[99].Command) {
 		t.Fatalf("%d pages with %d commands", len(pages), len(got))
 	}
-	if p := syncPages("r", nil); len(p) != 1 {
+	if p := SyncPages("r", nil); len(p) != 1 {
 		t.Fatalf("nothing missing: %d pages", len(p))
 	}
 }

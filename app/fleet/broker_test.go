@@ -277,6 +277,8 @@ func (b *broker) lockerConfig(tb testing.TB, id string) Config {
 	c.CAFile, c.CertFile, c.KeyFile = b.pki.path("ca.pem"), cert, key
 	c.ReconnectWindow = 200 * time.Millisecond
 	c.PublishRate, c.HealthEvery = 1000, time.Minute
+	// The test certificates last a day: renewing them is a test of its own.
+	c.RenewBefore = time.Hour
 	return c
 }
 

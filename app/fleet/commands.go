@@ -219,7 +219,7 @@ func (l *Link) apply(ctx context.Context, name, target string, signer cred.Publi
 		}
 		res = ok(res)
 		res.RentID, res.DoorID, res.State, res.ExpiresAt = b.Rent.ID, b.Rent.DoorID, string(b.Rent.State), b.Rent.ExpiresAt
-		res.PickupCode, res.QR = core.FormatCode(b.Code), b.QR
+		res.PickupCode, res.QR = app.FormatCode(b.Code), b.QR
 		l.log.Info("fleet: booked", "rent", b.Rent.ID, "door", b.Rent.DoorID, "booking", c.BookingID)
 		return res
 	case CmdCancel:
@@ -269,6 +269,8 @@ func (l *Link) apply(ctx context.Context, name, target string, signer cred.Publi
 	case CmdRebirth:
 		signal(l.force, true)
 		return ok(res)
+	case CmdResend:
+		return l.resend(ctx, target, c, res)
 	}
 	return refuse(res, "unknown_command", name)
 }
@@ -384,7 +386,7 @@ func (l *Link) wasApplied(ctx context.Context, name string, c Command, rec stora
 		if err != nil {
 			return res, false
 		}
-		if name == CmdCancel && r.State == storage.RentCancelled && r.EndedAt.After(rec.ReceivedAt.Add(-time.Millisecond)) {
+		if name == CmdCancel && r.State == app.RentCancelled && r.EndedAt.After(rec.ReceivedAt.Add(-time.Millisecond)) {
 			res = ok(res)
 			res.RentID, res.State = id, string(r.State)
 			return res, true
@@ -547,6 +549,10 @@ func checkFields(name string, c Command, now time.Time) error {
 	case CmdConfig:
 		if c.Key == "" || c.Value == nil {
 			return errors.New("config needs key and value (\"\" restores the configured value)")
+		}
+	case CmdResend:
+		if c.FromSeq < 1 {
+			return errors.New("resend needs from_seq, the first event to send again")
 		}
 	}
 	return nil

@@ -69,6 +69,13 @@ type Config struct {
 	RemoteOpenPerMinute int  `toml:"remote_open_per_minute"`
 	// MaxClockSkew is how far in the future a command's issued_at may lie.
 	MaxClockSkew time.Duration `toml:"max_clock_skew"`
+	// RetainUntilPUBACK lets the event log's retention follow the broker's
+	// acknowledgement, for a broker without pudo central; by default an
+	// event is kept until the operator confirms it stored.
+	RetainUntilPUBACK bool `toml:"retain_until_puback"`
+	// RenewBefore is how long before its end the client certificate is
+	// renewed over the link (the operator's central issues the new one).
+	RenewBefore time.Duration `toml:"renew_before"`
 }
 
 // DefaultConfig is the link switched off.
@@ -85,6 +92,7 @@ func DefaultConfig() Config {
 		HealthEvery:         time.Minute,
 		RemoteOpenPerMinute: 6,
 		MaxClockSkew:        5 * time.Minute,
+		RenewBefore:         30 * 24 * time.Hour,
 	}
 }
 
@@ -101,6 +109,7 @@ func (c Config) withDefaults() Config {
 	c.HealthEvery = cmp.Or(c.HealthEvery, d.HealthEvery)
 	c.RemoteOpenPerMinute = cmp.Or(c.RemoteOpenPerMinute, d.RemoteOpenPerMinute)
 	c.MaxClockSkew = cmp.Or(c.MaxClockSkew, d.MaxClockSkew)
+	c.RenewBefore = cmp.Or(c.RenewBefore, d.RenewBefore)
 	return c
 }
 
@@ -164,6 +173,8 @@ func (c Config) Validate() error {
 		return &ConfigError{"remote_open_per_minute", "must be 1..60"}
 	case c.MaxClockSkew < 0:
 		return &ConfigError{"max_clock_skew", "must not be negative"}
+	case c.RenewBefore < time.Hour || c.RenewBefore > 10*365*24*time.Hour:
+		return &ConfigError{"renew_before", "must be 1h..87600h (how long before its end the certificate is renewed)"}
 	}
 	return nil
 }

@@ -56,9 +56,17 @@ func (l *Link) clientConfig() (autopaho.ClientConfig, error) {
 	if err != nil {
 		return autopaho.ClientConfig{}, &ConfigError{"broker", err.Error()}
 	}
-	tc, err := tlsConfig(l.cfg.CAFile, l.cfg.CertFile, l.cfg.KeyFile, u.Hostname())
+	tc, err := tlsConfig(l.cfg.CAFile, "", "", u.Hostname())
 	if err != nil {
 		return autopaho.ClientConfig{}, err
+	}
+	if l.cfg.CertFile != "" {
+		// Every handshake takes the certificate of the moment: a renewal
+		// replaces it while the link runs.
+		if l.certs, err = loadCerts(l.cfg.CertFile, l.cfg.KeyFile); err != nil {
+			return autopaho.ClientConfig{}, err
+		}
+		tc.GetClientCertificate = l.certs.get
 	}
 	var everUp atomic.Bool
 	willDelay := uint32(l.cfg.WillDelay / time.Second)
@@ -242,6 +250,10 @@ func (l *Link) route(pr paho.PublishReceived) (bool, error) {
 	switch p.Topic {
 	case l.topics.SyncRes():
 		l.takeSync(p.Payload)
+	case l.topics.Confirm():
+		l.confirms.put(p.Payload)
+	case l.topics.CertRes():
+		l.certAnswers.put(p.Payload)
 	case l.topics.Online():
 		var o Online
 		if json.Unmarshal(p.Payload, &o) == nil && !o.Online && o.Birth <= l.birth.Load() && l.connected.Load() {

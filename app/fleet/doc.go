@@ -1,5 +1,7 @@
 // Package fleet is the kiosk's link to the operator's MQTT 5 broker, an
-// adapter beneath app like app/api, and `pudo fleet`, the operator's side.
+// adapter beneath app like app/api, and the link's wire format (topics,
+// payloads, caps, signatures) that the operator's side speaks too. The
+// operator's side itself, `pudo central` and `pudo fleet`, is app/central.
 //
 // The locker's SQLite store is the truth and the link its mirror. The
 // hash-chained event log is the outbox: events go out in seq order, one in
@@ -11,8 +13,17 @@
 // version and the newest wins. After every connect the locker says how far
 // it got (sync/req) and the central side resends what it missed, so nothing
 // depends on the broker's queue. The link calls the same core methods as
-// the HTTP API. The core's pruning waits for the outbox (EventHold). Every
-// topic and payload is in asyncapi.json.
+// the HTTP API. Every topic and payload is in asyncapi.json.
+//
+// # Delivered means stored
+//
+// The core's pruning waits for the operator's signed confirmation on the
+// retained confirm topic (EventHold), not for the broker's PUBACK: an
+// event leaves the locker only once the operator's central says it stored
+// it. A signed resend command moves the outbox's cursor back, so central
+// gets what a broker lost. With a broker and no central,
+// fleet.retain_until_puback lets the pruning follow the PUBACK
+// (EventHoldAcked).
 //
 // # The broker has no authority
 //
@@ -40,10 +51,11 @@
 //	         and badges open doors)
 //	state    nothing: publishes state again     this locker, or _all     -
 //	rebirth  nothing: says its birth again      this locker, or _all     -
+//	resend   events again from from_seq         this locker              -
 //
-// A command the central side resends (sync/res, `pudo fleet resend`, and
-// any command added later, such as a resend of events) is the command as
-// first signed and is checked the same way. A key named in the applied
+// A command the central side resends (sync/res, `pudo fleet resend`) is the
+// command as first signed and is checked the same way; so is resend (the
+// outbox again from from_seq, which the signed body covers). A key named in the applied
 // revocation list signs nothing more.
 //
 // # Bounded
@@ -59,6 +71,15 @@
 // back; state/doors is compact (false fields left out) and within 160
 // bytes plus 145 a door, and a locker with more doors than its cap holds
 // lists the first and counts the rest; a sync answer comes in pages.
+//
+// # Certificates
+//
+// The client certificate is read at each handshake from a holder that a
+// renewal replaces (certStore): fleet.renew_before its end, the link asks
+// the operator over cert/req with a fresh key, checks the answer on
+// cert/res (this locker, this key, the same CA, a later end), writes key
+// and certificate over the configured files and takes them from the next
+// connection on.
 //
 // # Reconnects
 //

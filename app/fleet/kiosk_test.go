@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -110,7 +109,7 @@ func (k *kiosk) start() {
 	locks, err := lockio.Open(ctx, lc, testLog(tb))
 	must(tb, err)
 	locker := core.New(db, locks, secret, core.Options{KioskID: k.id, RemoteOpen: true, OperatorKeys: k.keys, DidNotOpen: testenv.Patience,
-		Holds: []core.EventHold{EventHold()}, PINCost: core.PINCost{Time: 1, Memory: 8}, CarrierKeys: k.carriers}, testLog(tb))
+		Holds: []core.EventHold{EventHold()}, PINCost: core.PINCost{Time: 1, Memory: 8}, CodeCost: core.CodeCost{Time: 1, Memory: 8}, CarrierKeys: k.carriers}, testLog(tb))
 	doors, err := core.Layout(app.DemoColumns(), 2)
 	must(tb, err)
 	must(tb, locker.SetUp(ctx, doors))
@@ -189,7 +188,7 @@ func (k *kiosk) pickup(code string) {
 	testenv.AwaitOK(k.tb, "the rent collected", func() error {
 		r, err := k.locker.Office().Rent(ctx, p.Opening().RentID)
 		must(k.tb, err)
-		if r.State != storage.RentCollected {
+		if r.State != app.RentCollected {
 			return fmt.Errorf("rent %d still %s", r.ID, r.State)
 		}
 		return nil
@@ -319,13 +318,6 @@ func command(tb testing.TB, op *Operator, j *Journal, locker, name string, c Com
 		tb.Fatalf("%s %s: %v", name, locker, err)
 	}
 	return r
-}
-
-func newJournal(tb testing.TB) *Journal {
-	j, err := OpenJournal(context.Background(), filepath.Join(tb.TempDir(), "journal.db"))
-	must(tb, err)
-	tb.Cleanup(func() { j.Close() })
-	return j
 }
 
 // testOperator signs the couriers' tokens the kiosks of these tests trust.

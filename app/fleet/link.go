@@ -11,6 +11,7 @@ import (
 
 	"github.com/eclipse/paho.golang/autopaho"
 
+	"pudo/app"
 	"pudo/app/core"
 	"pudo/app/cred"
 	"pudo/app/limit"
@@ -22,10 +23,10 @@ import (
 // the link never moves a rent or opens a door by itself.
 type Core interface {
 	Book(ctx context.Context, b core.Booking) (core.Booked, error)
-	Rent(ctx context.Context, id int64) (core.Rent, error)
+	Rent(ctx context.Context, id int64) (app.Rent, error)
 	Cancel(ctx context.Context, id int64) error
-	RemoteOpen(ctx context.Context, rentID int64) (core.Door, error)
-	DoorStates(ctx context.Context) ([]core.DoorState, error)
+	RemoteOpen(ctx context.Context, rentID int64) (app.Door, error)
+	DoorStates(ctx context.Context) ([]app.DoorState, error)
 	Settings(ctx context.Context) (map[string]string, error)
 	Operator(name string) *core.Operator
 	SetRevocations(ctx context.Context, list cred.Revocations) error
@@ -78,6 +79,14 @@ type Link struct {
 	up    chan struct{}
 	// healthNow asks for state/health at once (the backlog went out).
 	healthNow chan struct{}
+	// confirms hands the operator's newest confirmation to confirmLoop.
+	confirms *latest
+	// certs is the client certificate (nil: none, a password); certAnswers
+	// hands the operator's answers on cert/res to renewLoop, and renewWake
+	// wakes it when the link is ready.
+	certs       *certStore
+	certAnswers *latest
+	renewWake   chan struct{}
 	// lastHealth is when state/health went out; the state goroutine's own.
 	lastHealth time.Time
 	opens      *limit.Bucket
@@ -119,7 +128,8 @@ func New(cfg Config, id string, c Core, db *storage.DB, opts Options, log *slog.
 	}
 	l := &Link{cfg: cfg, id: id, topics: Topics{Fleet: cfg.Fleet, Locker: id}, core: c, db: db, opts: opts, log: log,
 		keys: keys, now: opts.Now, cmds: newQueue(), dirty: make(chan struct{}, 1), force: make(chan bool, 1),
-		up: make(chan struct{}, 1), healthNow: make(chan struct{}, 1), boot: opts.Boot}
+		up: make(chan struct{}, 1), healthNow: make(chan struct{}, 1), boot: opts.Boot, confirms: newLatest(),
+		certAnswers: newLatest(), renewWake: make(chan struct{}, 1)}
 	l.start = l.now()
 	l.outbox = newOutbox(l)
 	l.refusedLog = limit.New(refusedLogsPerMinute, time.Minute, l.now)
@@ -208,6 +218,8 @@ func (l *Link) Run(ctx context.Context) error {
 	wg.Go(func() { l.commandLoop(ctx, cm) })
 	wg.Go(func() { l.stateLoop(ctx, cm) })
 	wg.Go(func() { l.clockLoop(ctx) })
+	wg.Go(func() { l.confirmLoop(ctx) })
+	wg.Go(func() { l.renewLoop(ctx) })
 	wg.Wait()
 	l.goodbye(cm)
 	stopConn()

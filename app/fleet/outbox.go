@@ -34,8 +34,11 @@ type outbox struct {
 	l     *Link
 	wake  chan struct{}
 	acked atomic.Int64 // every event through this seq has its PUBACK
-	saved int64        // the cursor as last written to the store
-	last  time.Time    // when it was written
+	// gen counts rewinds (resend): a batch read before one stops there.
+	gen   atomic.Int64
+	cur   sync.Mutex // orders a rewind and the cursor's moves
+	saved int64      // the cursor as last written to the store
+	last  time.Time  // when it was written
 	// reported is the sent count when the outbox last caught up.
 	reported int64
 	rate     *limit.Bucket
@@ -126,6 +129,7 @@ func (o *outbox) run(ctx context.Context, pub publisher) {
 
 // step sends the next batch; it stops at the first event without PUBACK.
 func (o *outbox) step(ctx context.Context, pub publisher) (int, error) {
+	gen := o.gen.Load()
 	evs, eps, err := o.batch(ctx)
 	if err != nil || len(evs) == 0 {
 		return 0, err
@@ -143,7 +147,9 @@ func (o *outbox) step(ctx context.Context, pub publisher) (int, error) {
 		if err != nil {
 			return i, err
 		}
-		o.acked.Store(e.Seq)
+		if !o.advance(gen, e.Seq) {
+			return i + 1, nil // rewound meanwhile: start again from the cursor
+		}
 		o.l.sent.Add(1)
 		if changesDoors(e.Kind) {
 			signal(o.l.dirty)

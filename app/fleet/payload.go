@@ -131,6 +131,8 @@ type Command struct {
 	Key          string    `json:"key,omitempty"`
 	Value        *string   `json:"value,omitempty"`
 	Operator     string    `json:"operator,omitempty"`
+	// FromSeq is the first event to send again (resend).
+	FromSeq int64 `json:"from_seq,omitempty"`
 	// Revocations is the operator's whole revocation list (revoke), kept
 	// as it came: the signature covers these bytes.
 	Revocations json.RawMessage `json:"revocations,omitempty"`

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -232,60 +230,5 @@ func TestFleetWideRevocationAndSync(t *testing.T) {
 	})
 	if _, err := k2.locker.LoginCourier(context.Background(), courierToken(t, "dora")); !errors.Is(err, core.ErrTokenRevoked) {
 		t.Fatalf("a TEST courier at L-RB after the resent list: %v", err)
-	}
-}
-
-// The journal resends the newest revocation list to a locker holding an
-// older one, whatever its command cursor says, and nothing to one that
-// holds it.
-func TestJournalResendsTheNewestList(t *testing.T) {
-	j := newJournal(t)
-	ctx := context.Background()
-	now := time.Now()
-	add := func(locker, name string, c Command) {
-		Prepare(&c, time.Hour)
-		p, _ := json.Marshal(c)
-		must(t, j.Add(ctx, locker, name, c, p))
-	}
-	list := func(v int64) json.RawMessage { b, _ := json.Marshal(cred.Revocations{Version: v}); return b }
-	add(allLockers, CmdRevoke, Command{Revocations: list(3), IssuedAt: now.Add(-3 * time.Minute)})
-	add("L1", CmdRevoke, Command{Revocations: list(4), IssuedAt: now.Add(-2 * time.Minute)})
-	add("L2", CmdRevoke, Command{Revocations: list(9), IssuedAt: now.Add(-2 * time.Minute)})
-	add(allLockers, CmdState, Command{IssuedAt: now.Add(-time.Minute)})
-	for _, tt := range []struct {
-		name string
-		req  SyncRequest
-		want []string // names, the revoke's version after a colon
-	}{
-		{"behind, cursor past the lists", SyncRequest{Locker: "L1", RevocationVersion: 1, CommandCursor: now.Add(-90 * time.Second)},
-			[]string{"revoke:4", "state"}},
-		{"holding the newest", SyncRequest{Locker: "L1", RevocationVersion: 4, CommandCursor: now.Add(-90 * time.Second)}, []string{"state"}},
-		{"another locker gets the fleet's", SyncRequest{Locker: "L3", RevocationVersion: 0, CommandCursor: now}, []string{"revoke:3/all"}},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			cs, err := j.Missing(ctx, tt.req, now)
-			must(t, err)
-			var got []string
-			for _, c := range cs {
-				s := c.Name
-				if c.Name == CmdRevoke {
-					var cmd Command
-					must(t, json.Unmarshal(c.Command, &cmd))
-					l, err := decodeRevocations(cmd.Revocations)
-					must(t, err)
-					s += ":" + strconv.FormatInt(l.Version, 10)
-					if c.FleetWide {
-						s += "/all"
-					}
-				}
-				got = append(got, s)
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Fatalf("Missing = %v, want %v", got, tt.want)
-			}
-		})
-	}
-	if l, ok, err := j.LastRevocations(ctx, "L1"); err != nil || !ok || l.Version != 4 {
-		t.Fatalf("LastRevocations(L1) = %+v %v %v", l, ok, err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"pudo/app/cred"
 	"pudo/app/fleet/fleetsign"
@@ -92,4 +93,22 @@ func decodeRevocations(raw json.RawMessage) (cred.Revocations, error) {
 		return list, errors.New(strings.TrimPrefix(err.Error(), "cred: "))
 	}
 	return list, nil
+}
+
+// Prepare fills a command's header: a fresh id and nonce, issued now,
+// expiring after ttl.
+func Prepare(c *Command, ttl time.Duration) {
+	now := time.Now().UTC()
+	if c.CommandID == "" {
+		c.CommandID = newID()
+	}
+	if c.IssuedAt.IsZero() {
+		c.IssuedAt = now
+	}
+	if c.ExpiresAt.IsZero() {
+		c.ExpiresAt = c.IssuedAt.Add(ttl)
+	}
+	if c.Nonce == "" {
+		c.Nonce = newID()
+	}
 }

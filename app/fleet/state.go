@@ -155,6 +155,11 @@ func (l *Link) sessionUp(ctx context.Context, cm *autopaho.ConnectionManager) {
 		{Topic: l.topics.all() + sufCmd + "+", QoS: 1},
 		{Topic: l.topics.SyncRes(), QoS: 1},
 		{Topic: l.topics.Online(), QoS: 1},
+		// The operator's confirmation, retained: the newest comes at once.
+		{Topic: l.topics.Confirm(), QoS: 1},
+	}
+	if l.certs != nil {
+		subs = append(subs, paho.SubscribeOptions{Topic: l.topics.CertRes(), QoS: 1})
 	}
 	sa, err := cm.Subscribe(sctx, &paho.Subscribe{Subscriptions: subs})
 	var refused []string
@@ -167,11 +172,12 @@ func (l *Link) sessionUp(ctx context.Context, cm *autopaho.ConnectionManager) {
 	}
 	switch {
 	case len(refused) > 0:
-		l.log.Error("fleet: the broker refused subscriptions; check its ACL (the README gives it)", "topics", refused)
+		l.log.Error("fleet: the broker refused subscriptions; check its ACL (app/central/OPERATING.md gives it)", "topics", refused)
 	case err != nil:
 		l.log.Warn("fleet: subscribe failed; commands wait for the next connection", "err", err)
 	default:
 		l.ready.Store(true)
+		signal(l.renewWake)
 	}
 	l.sayBirth(ctx, cm)
 }
@@ -210,16 +216,16 @@ func (l *Link) doorState(ctx context.Context) (doors, capacity []byte, err error
 		c.Free[s], c.Total[s] = 0, 0
 	}
 	for _, x := range ds {
-		door := Door{ID: x.Door.ID, Size: x.Door.Size, Column: x.Door.Col, Row: x.Door.Row, Low: x.Door.Low,
-			State: "free", Sensor: x.Sensor.String(), Fault: x.Fault}
-		if x.Active != nil {
-			door.State, door.RentID = string(x.Active.State), x.Active.ID
+		door := Door{ID: x.Door.ID, Size: string(x.Door.Size), Column: x.Door.Col, Row: x.Door.Row, Low: x.Door.Low,
+			State: "free", Sensor: x.Sensor.String(), Fault: x.Faulty()}
+		if x.Rent != nil {
+			door.State, door.RentID = string(x.Rent.State), x.Rent.ID
 		}
 		if x.Door.OutOfService {
 			door.State = "out_of_service"
 		}
 		c.Total[door.Size]++
-		if door.State == "free" && !x.Fault {
+		if door.State == "free" && !x.Faulty() {
 			c.Free[door.Size]++
 		}
 		d.Doors = append(d.Doors, door)
@@ -259,7 +265,7 @@ func (l *Link) health(ctx context.Context) Health {
 	}
 	if ds, err := l.core.DoorStates(ctx); err == nil {
 		for _, d := range ds {
-			if d.Fault {
+			if d.Faulty() {
 				h.Faults++
 			}
 		}

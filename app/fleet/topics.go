@@ -39,10 +39,13 @@ const (
 	CmdState   = "state"
 	CmdRebirth = "rebirth"
 	CmdRevoke  = "revoke"
+	// CmdResend asks the locker to publish its events again from a seq:
+	// the operator found a hole, or events a broker lost.
+	CmdResend = "resend"
 )
 
 // commandNames are every command the locker takes.
-var commandNames = []string{CmdBook, CmdCancel, CmdExtend, CmdOpen, CmdService, CmdConfig, CmdState, CmdRebirth, CmdRevoke}
+var commandNames = []string{CmdBook, CmdCancel, CmdExtend, CmdOpen, CmdService, CmdConfig, CmdState, CmdRebirth, CmdRevoke, CmdResend}
 
 // fleetWide are the commands that may come to every locker at once; the
 // others name one locker's rent or door and come only to it.

@@ -9,7 +9,6 @@ import (
 
 	"pudo/app"
 	"pudo/app/carrier"
-	"pudo/app/core"
 	"pudo/app/cred"
 )
 
@@ -39,7 +38,7 @@ func TestWalkInCodeOverTheLink(t *testing.T) {
 		t.Fatalf("carrier.Parse(%s) = %+v, %v", wire, found, err)
 	}
 	c, err := key.Open(found[0].Box)
-	want := carrier.Code{Locker: k.id, RentID: sealed.Rent().ID, Code: core.FormatCode(sealed.Code())}
+	want := carrier.Code{Locker: k.id, RentID: sealed.Rent().ID, Code: app.FormatCode(sealed.Code())}
 	if err != nil || c != want {
 		t.Fatalf("the carrier opens %+v, %v; want %+v", c, err, want)
 	}

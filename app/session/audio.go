@@ -234,7 +234,7 @@ func (f *Front) voiceChange(prev, v app.View) {
 	}
 	if a.code != cv {
 		a.code, a.letterAt = cv, time.Time{}
-		a.entry = voice.NewCodeEntry(voice.EntryOptions{Length: voice.CodeLength, Keys: f.opts.Voice.Keys})
+		a.entry = voice.NewCodeEntry(voice.EntryOptions{Length: app.CodeLength, Keys: f.opts.Voice.Keys})
 	}
 }
 

@@ -21,6 +21,9 @@
 // Opening, then its notices, weighed so that a door's evidence, never a
 // guess, decides what the screen says next.
 //
+// Desk runs a Front for a screen: its calls, which block on the engine,
+// one after another on one worker, with the engine's notices between them.
+//
 // KeyBurst tells a keyboard-mode scanner's burst from a person typing, for
 // the screens that own the keyboard.
 //

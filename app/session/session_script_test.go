@@ -37,22 +37,27 @@ func TestSessionScripts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := play(t, string(src))
-			golden := strings.TrimSuffix(path, ".txt") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to write it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("transcript differs from %s:\n%s", golden, diff(string(want), got))
-			}
+			checkGolden(t, strings.TrimSuffix(path, ".txt")+".golden", play(t, string(src)))
 		})
+	}
+}
+
+// checkGolden compares a transcript with its golden file, or writes the
+// file with -update.
+func checkGolden(t *testing.T, golden, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to write it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("transcript differs from %s:\n%s", golden, diff(string(want), got))
 	}
 }
 

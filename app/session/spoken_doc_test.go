@@ -19,7 +19,10 @@ const spokenDoc = "../../assets/translations/SPOKEN.md"
 // of spoken texts per screen is generated from voice.Spoken and the
 // translation catalogue. Run with -update to write it again.
 func TestSpokenDoc(t *testing.T) {
-	got := spokenList(t, catalogue(t))
+	if translationsErr != nil {
+		t.Fatal(translationsErr)
+	}
+	got := spokenList(t, translations)
 	if *update {
 		if err := os.WriteFile(spokenDoc, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
@@ -98,7 +101,7 @@ func section(b *strings.Builder, cat voice.Catalogue, name string, phrases []voi
 		keys = append(keys, "`"+voice.SpokenKey(p.Key, func(k string) bool { return cat.Has("en", k) })+"`")
 	}
 	fmt.Fprintf(b, "Keys: %s\n\n", strings.Join(keys, ", "))
-	for _, lang := range languages {
+	for _, lang := range app.Languages {
 		var said []string
 		for _, p := range phrases {
 			s, err := cat.Text(lang, p)
@@ -116,20 +119,19 @@ func section(b *strings.Builder, cat voice.Catalogue, name string, phrases []voi
 // demo locker, ahead or on a screen, is said in every language with every
 // placeholder filled, under its spoken variant where there is one.
 func TestSpokenTextsInEveryLanguage(t *testing.T) {
-	cat := catalogue(t)
-	vo := spokenVoice()
-	var doors []app.Door
-	cols := []string{"SSSSMM", "SSMMLL", "MMMLL", "SSSSSML"}
-	for c, sizes := range cols {
-		for r := range sizes {
-			doors = append(doors, app.Door{ID: int64(len(doors) + 1), Col: c + 1, Row: r + 1})
-		}
+	if translationsErr != nil {
+		t.Fatal(translationsErr)
+	}
+	cat, vo := translations, spokenVoice()
+	doors, err := app.Layout(app.DemoColumns(), 2)
+	if err != nil {
+		t.Fatal(err)
 	}
 	ahead := voice.SpokenAhead(vo, doors)
 	if len(ahead) < 24*5 {
 		t.Fatalf("only %d phrases ahead", len(ahead))
 	}
-	for _, lang := range languages {
+	for _, lang := range app.Languages {
 		for _, p := range ahead {
 			if _, err := cat.Text(lang, p); err != nil {
 				t.Errorf("%s: %v", lang, err)

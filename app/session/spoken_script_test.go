@@ -14,18 +14,9 @@ import (
 	"pudo/assets"
 )
 
-// languages are the catalogue's languages, each script heard in every one.
-var languages = []string{"en", "pl", "nl", "es", "fr"}
-
-// catalogue is the kiosk's translation catalogue, as the screens embed it.
-func catalogue(t testing.TB) voice.Catalogue {
-	t.Helper()
-	cat, err := voice.LoadCatalogue(assets.Translations)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cat
-}
+// translations is the kiosk's translation catalogue as the screens embed
+// it; a test that reads it fails on translationsErr.
+var translations, translationsErr = voice.LoadCatalogue(assets.Translations)
 
 // spokenVoice is the demo locker's front as the spoken scripts hear it.
 func spokenVoice() voice.Voice {
@@ -40,7 +31,10 @@ func spokenVoice() voice.Voice {
 // transcript is compared with <script>.<lang>.golden; run with -update to
 // rewrite them after an intended change, and read the diff.
 func TestSpokenScripts(t *testing.T) {
-	cat := catalogue(t)
+	if translationsErr != nil {
+		t.Fatal(translationsErr)
+	}
+	cat := translations
 	scripts, err := filepath.Glob("testdata/spoken/*.txt")
 	if err != nil || len(scripts) == 0 {
 		t.Fatalf("no scripts: %v", err)
@@ -51,23 +45,9 @@ func TestSpokenScripts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, lang := range languages {
+		for _, lang := range app.Languages {
 			t.Run(name+"/"+lang, func(t *testing.T) {
-				got := playSpoken(t, string(src), cat, lang)
-				golden := strings.TrimSuffix(path, ".txt") + "." + lang + ".golden"
-				if *update {
-					if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run with -update to write it)", err)
-				}
-				if got != string(want) {
-					t.Errorf("transcript differs from %s:\n%s", golden, diff(string(want), got))
-				}
+				checkGolden(t, strings.TrimSuffix(path, ".txt")+"."+lang+".golden", playSpoken(t, string(src), cat, lang))
 			})
 		}
 	}

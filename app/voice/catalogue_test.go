@@ -5,10 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"pudo/app"
 	"pudo/app/voice"
 )
-
-var languages = []string{"en", "pl", "nl", "es", "fr"}
 
 // catalogue is the kiosk's translation catalogue, read from the files the
 // screens embed.
@@ -49,7 +48,7 @@ func TestEveryPhraseSaysInEveryLanguage(t *testing.T) {
 	}
 	phrases = append(phrases, voice.Spell("0123456789ABCDEFGHJKMNPQRSTVWXYZ")...)
 	keys := append(voice.SpokenWayKeys(), append(voice.SpokenKeyNames(), voice.SpokenAlphabetKeys()...)...)
-	for _, lang := range languages {
+	for _, lang := range app.Languages {
 		for _, k := range keys {
 			if cat[lang][k] == "" {
 				t.Errorf("%s: no %s", lang, k)

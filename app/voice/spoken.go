@@ -395,6 +395,6 @@ func SpokenAhead(vo Voice, doors []app.Door) []Phrase {
 	add(Say(SpokenPrefix+"audio.on"), Say(SpokenPrefix+"audio.off"), Say(SpokenPrefix+"code.unlocked"),
 		Say(SpokenPrefix+"keys.screen", vo.KeyArgs()...))
 	add(SpokenMoreTime(vo, 0)[:2]...)
-	add(EntryPhrases(EntryOptions{Length: CodeLength, Keys: vo.Keys})...)
+	add(EntryPhrases(EntryOptions{Length: app.CodeLength, Keys: vo.Keys})...)
 	return out
 }

@@ -3,14 +3,9 @@ package voice
 import (
 	"strings"
 	"time"
+
+	"pudo/app"
 )
-
-// CodeLength is the characters of a pickup or return code.
-const CodeLength = 8
-
-// CodeAlphabet is Crockford's Base32, the alphabet of pickup codes: no I,
-// L, O or U, so a code has one spelling read aloud.
-const CodeAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 // multiTap is what each digit key types, press after press, as on a phone:
 // once the digit, then its letters (only those of CodeAlphabet: 4 is G H,
@@ -109,7 +104,7 @@ func (e *CodeEntry) Add(c byte, now time.Time) EntryStep {
 	if e.tapKey >= 0 {
 		added, say = e.take()
 	}
-	chars := CodeAlphabet
+	chars := app.CodeAlphabet
 	if e.opts.Digits {
 		chars = chars[:10]
 	}
@@ -310,7 +305,7 @@ func (e *CodeEntry) help() []Phrase {
 // for the translation test.
 func SpokenAlphabetKeys() []string {
 	var keys []string
-	for _, c := range CodeAlphabet[10:] {
+	for _, c := range app.CodeAlphabet[10:] {
 		keys = append(keys, SpokenPrefix+"alpha."+string(c))
 	}
 	return keys
@@ -322,7 +317,7 @@ func Spell(code string) []Phrase {
 	e := CodeEntry{}
 	out := make([]Phrase, 0, len(code))
 	for _, c := range []byte(code) {
-		if c > '9' && strings.IndexByte(CodeAlphabet, c) < 0 {
+		if c > '9' && strings.IndexByte(app.CodeAlphabet, c) < 0 {
 			out = append(out, Say(SpokenPrefix+"letter", "Letter", string(c)))
 			continue
 		}
@@ -344,7 +339,7 @@ func EntryPhrases(opts EntryOptions) []Phrase {
 		}
 		return out
 	}
-	chars := CodeAlphabet
+	chars := app.CodeAlphabet
 	if opts.Digits {
 		chars = chars[:10]
 	}

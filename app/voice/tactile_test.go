@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"pudo/app"
 )
 
 var t0 = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
@@ -151,7 +153,7 @@ func TestCodeEntryReachesEveryCharacter(t *testing.T) {
 			reached[s.Code[0]] = true
 		}
 	}
-	for _, c := range []byte(CodeAlphabet) {
+	for _, c := range []byte(app.CodeAlphabet) {
 		if !reached[c] {
 			t.Errorf("%c cannot be typed", c)
 		}
@@ -181,10 +183,10 @@ func FuzzCodeEntry(f *testing.F) {
 			} else {
 				s = e.Press(k, now)
 			}
-			if len(s.Code) > opts.Length || strings.Trim(s.Code, CodeAlphabet) != "" {
+			if len(s.Code) > opts.Length || strings.Trim(s.Code, app.CodeAlphabet) != "" {
 				t.Fatalf("code %q", s.Code)
 			}
-			if (s.Pending == 0) != s.Deadline.IsZero() || (s.Pending != 0 && !strings.ContainsRune(CodeAlphabet, s.Pending)) {
+			if (s.Pending == 0) != s.Deadline.IsZero() || (s.Pending != 0 && !strings.ContainsRune(app.CodeAlphabet, s.Pending)) {
 				t.Fatalf("pending %q deadline %v", s.Pending, s.Deadline)
 			}
 			if s.Submit && len(s.Code) != opts.Length {

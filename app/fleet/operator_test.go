@@ -225,24 +225,6 @@ func (o *Operator) resubscribe(cm *autopaho.ConnectionManager) {
 	}
 }
 
-// Prepare fills a command's header: a fresh id and nonce, issued now,
-// expiring after ttl.
-func Prepare(c *Command, ttl time.Duration) {
-	now := time.Now().UTC()
-	if c.CommandID == "" {
-		c.CommandID = newID()
-	}
-	if c.IssuedAt.IsZero() {
-		c.IssuedAt = now
-	}
-	if c.ExpiresAt.IsZero() {
-		c.ExpiresAt = c.IssuedAt.Add(ttl)
-	}
-	if c.Nonce == "" {
-		c.Nonce = newID()
-	}
-}
-
 // sign signs a prepared command for target with the configured key,
 // unless it is signed already.
 func (o *Operator) sign(target, name string, c *Command) {
@@ -424,7 +406,7 @@ func (o *Operator) ServeSync(ctx context.Context, j *Journal) error {
 				return err
 			}
 			t := Topics{Fleet: o.cfg.Fleet, Locker: r.Locker}
-			for _, body := range syncPages(r.RequestID, missing) {
+			for _, body := range SyncPages(r.RequestID, missing) {
 				if _, err := o.cm.Publish(ctx, &paho.Publish{QoS: 1, Topic: t.SyncRes(), Payload: body,
 					Properties: &paho.PublishProperties{ContentType: "application/json", CorrelationData: []byte(r.RequestID)}}); err != nil && o.log != nil {
 					o.log.Warn("fleet: sync answer not sent", "locker", r.Locker, "err", err)
@@ -435,31 +417,6 @@ func (o *Operator) ServeSync(ctx context.Context, j *Journal) error {
 			}
 		}
 	}
-}
-
-// syncPages splits a sync answer into messages within the cap of
-// sync/res, in order; the locker takes each as it comes.
-func syncPages(requestID string, cmds []SyncCommand) [][]byte {
-	var pages [][]byte
-	page := SyncResponse{RequestID: requestID, Commands: []SyncCommand{}}
-	size := 0
-	flush := func() {
-		b, _ := json.Marshal(page)
-		pages = append(pages, b)
-		page.Commands, size = []SyncCommand{}, 0
-	}
-	for _, c := range cmds {
-		n := len(c.Command) + len(c.Name) + 64
-		if size > 0 && size+n > payloadCap[sufSyncRes]-1024 {
-			flush()
-		}
-		page.Commands = append(page.Commands, c)
-		size += n
-	}
-	if size > 0 || len(pages) == 0 {
-		flush()
-	}
-	return pages
 }
 
 func publishCmd(topic string, payload []byte, resp, corr string) *paho.Publish {

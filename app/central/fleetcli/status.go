@@ -1,0 +1,214 @@
+package fleetcli
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"pudo/app/central/store"
+	"pudo/app/fleet"
+)
+
+// row is one locker as status shows it, from either source.
+type row struct {
+	Locker   string          `json:"locker"`
+	Online   *bool           `json:"online"`
+	Since    time.Time       `json:"since,omitzero"`
+	Health   *fleet.Health   `json:"health,omitempty"`
+	Capacity *fleet.Capacity `json:"capacity,omitempty"`
+	Stored   *int64          `json:"stored_through,omitempty"`
+	// CertNotAfter is the end of the certificate central issued the
+	// locker last (enrolment or renewal over the link).
+	CertNotAfter time.Time `json:"cert_not_after,omitzero"`
+	Alerts       int       `json:"open_alerts,omitempty"`
+	Truncated    bool      `json:"truncated,omitempty"`
+}
+
+const statusHeader = "%-16s %-8s %-38s %-8s %-8s %-10s %-6s %-9s %s\n"
+
+func (c *cli) status() error {
+	c.arg()
+	db, err := c.useDB()
+	if err != nil {
+		return err
+	}
+	if db {
+		c.header()
+		return c.statusDB()
+	}
+	return c.statusDirect()
+}
+
+func (c *cli) header() {
+	if !c.jsonOut {
+		fmt.Fprintf(c.out, statusHeader, "LOCKER", "STATE", "SINCE", "LOCK BUS", "BACKLOG", "FREE S/M/L", "FAULTS", "STORED", "REVOCATIONS")
+	}
+}
+
+// statusDB streams the registry a page at a time.
+func (c *cli) statusDB() error {
+	after, n := "", 0
+	if c.locker != "" {
+		l, err := c.st.GetLocker(c.ctx, c.locker)
+		if err != nil {
+			return fmt.Errorf("no locker %q in central's registry: it never connected, or the id is wrong", c.locker)
+		}
+		return c.print(fromDB(l))
+	}
+	for {
+		page, err := c.st.Lockers(c.ctx, after, 500)
+		if err != nil {
+			return err
+		}
+		for _, l := range page {
+			if err := c.print(fromDB(l)); err != nil {
+				return err
+			}
+			n++
+		}
+		if len(page) < 500 {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	if n == 0 && !c.jsonOut {
+		fmt.Fprintln(c.out, "no lockers in central's registry yet")
+	}
+	return nil
+}
+
+func fromDB(l store.Locker) row {
+	r := row{Locker: l.ID, Online: &l.Online, Since: l.OnlineChanged, Stored: &l.StoredThrough}
+	if l.CertNotAfter.After(time.Unix(0, 0)) {
+		r.CertNotAfter = l.CertNotAfter
+	}
+	if l.Health != nil {
+		r.Health = decode[fleet.Health](l.Health)
+	}
+	if l.Capacity != nil {
+		r.Capacity = decode[fleet.Capacity](l.Capacity)
+	}
+	return r
+}
+
+func decode[T any](b []byte) *T {
+	var v T
+	if json.Unmarshal(b, &v) != nil {
+		return nil
+	}
+	return &v
+}
+
+func (c *cli) print(r row) error {
+	if c.jsonOut {
+		return json.NewEncoder(c.out).Encode(r)
+	}
+	state, since := "unknown", ""
+	if r.Online != nil {
+		state = map[bool]string{true: "online", false: "offline"}[*r.Online]
+		since = ago(r.Since)
+	}
+	bus, backlog, faults, revs, stored := "-", "-", "-", "-", "-"
+	if r.Health != nil {
+		bus, faults = r.Health.LockBus, fmt.Sprint(r.Health.Faults)
+		backlog = fmt.Sprint(r.Health.LastSeq - r.Health.AckedSeq)
+		if r.Stored != nil {
+			backlog = fmt.Sprint(max(0, r.Health.LastSeq-*r.Stored))
+		}
+		revs = "none"
+		if r.Health.RevocationVersion > 0 {
+			revs = fmt.Sprintf("list %d", r.Health.RevocationVersion)
+		}
+		if state == "offline" {
+			since = "last seen " + ago(r.Health.At)
+		}
+	}
+	if r.Stored != nil {
+		stored = fmt.Sprint(*r.Stored)
+	}
+	free := "-"
+	if r.Capacity != nil {
+		free = fmt.Sprintf("%d/%d/%d", r.Capacity.Free["S"], r.Capacity.Free["M"], r.Capacity.Free["L"])
+	}
+	if r.Truncated {
+		state += "*"
+	}
+	_, err := fmt.Fprintf(c.out, statusHeader, r.Locker, state, since, bus, backlog, free, faults, stored, revs)
+	return err
+}
+
+// statusDirect reads the retained state from the broker: online, health
+// and capacity of every locker, at most --max-messages each, each message
+// at most maxDirectMessage (the broker drops larger ones for this client),
+// for --wait. It cannot know it heard every locker, and says so.
+func (c *cli) statusDirect() error {
+	d, err := c.dialDirect()
+	if err != nil {
+		return err
+	}
+	defer d.close()
+	start := time.Now()
+	rows := map[string]*row{}
+	counts := map[string]int{}
+	truncated := 0
+	who := "+"
+	if c.locker != "" {
+		who = c.locker
+	}
+	base := "pudo/v1/" + c.fleetName + "/" + who + "/state/"
+	err = d.read(c.ctx, []string{base + "online", base + "health", base + "capacity"}, c.wait, func(locker, rest string, payload []byte) {
+		r := rows[locker]
+		if r == nil {
+			r = &row{Locker: locker}
+			rows[locker] = r
+		}
+		if counts[locker]++; counts[locker] > c.perLocker {
+			if !r.Truncated {
+				truncated++
+			}
+			r.Truncated = true
+			return
+		}
+		switch rest {
+		case "state/online":
+			if o := decode[fleet.Online](payload); o != nil && o.Locker == locker {
+				r.Online, r.Since = &o.Online, o.At
+			}
+		case "state/health":
+			if h := decode[fleet.Health](payload); h != nil && h.Locker == locker {
+				r.Health = h
+			}
+		case "state/capacity":
+			if cp := decode[fleet.Capacity](payload); cp != nil && cp.Locker == locker {
+				r.Capacity = cp
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	ids := make([]string, 0, len(rows))
+	for id := range rows {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	c.header()
+	for _, id := range ids {
+		if err := c.print(*rows[id]); err != nil {
+			return err
+		}
+	}
+	if c.locker != "" && rows[c.locker] == nil {
+		return fmt.Errorf("no retained state of locker %q at the broker within %s", c.locker, c.wait)
+	}
+	var notes []string
+	if truncated > 0 {
+		notes = append(notes, fmt.Sprintf("%d lockers (marked *) sent more than %d state messages and the rest were not read", truncated, c.perLocker))
+	}
+	fmt.Fprintf(c.errw, "pudo fleet status --direct: the broker's retained state as read in %s (%d lockers); a locker whose state did not arrive "+
+		"in that time, or whose message is larger than %d KiB, is missing or partial here%s. Central's database (--db) holds the whole fleet.\n",
+		time.Since(start).Round(time.Millisecond), len(rows), maxDirectMessage>>10, strings.Join(append([]string{""}, notes...), "; "))
+	return nil
+}

@@ -1,0 +1,67 @@
+package fleet
+
+import (
+	"context"
+	"fmt"
+
+	"pudo/storage"
+)
+
+// resend moves the outbox's cursor back so the events from c.FromSeq go
+// out again, in order, one in flight as always: the operator found them
+// missing. Events the operator confirmed are its already; events pruned
+// are gone, and the answer says from where the log still has them. Like
+// every command, it came signed for this locker (handle checked that).
+func (l *Link) resend(ctx context.Context, target string, c Command, res Result) Result {
+	if target == allLockers {
+		return refuse(res, "not_fleet_wide", "resend names one locker's events; send it to that locker's topic")
+	}
+	var from, oldest int64
+	err := l.db.Update(ctx, func(tx *storage.Tx) error {
+		confirmed, err := tx.FleetValue(keyConfirmed)
+		if err != nil {
+			return err
+		}
+		from = max(c.FromSeq, confirmed+1)
+		evs, err := tx.Events(from-1, 1)
+		if err != nil {
+			return err
+		}
+		if len(evs) > 0 {
+			oldest = evs[0].Seq
+		}
+		return tx.SetFleetValue(keyAcked, from-1)
+	})
+	if err != nil {
+		return fail(res, "store", err)
+	}
+	l.outbox.rewind(from - 1)
+	res = ok(res)
+	res.State = fmt.Sprintf("resending from %d", from)
+	if oldest > from {
+		res.Message = fmt.Sprintf("events %d..%d were pruned here and cannot be sent again", from, oldest-1)
+	}
+	l.log.Info("fleet: resending events at the operator's request", "from", from, "asked", c.FromSeq)
+	return res
+}
+
+// rewind sets the cursor back to seq (every event after it goes out again).
+func (o *outbox) rewind(seq int64) {
+	o.cur.Lock()
+	o.gen.Add(1)
+	o.acked.Store(seq)
+	o.cur.Unlock()
+	o.nudge()
+}
+
+// advance moves the cursor to seq after its PUBACK, unless a rewind came
+// since the batch was read (gen).
+func (o *outbox) advance(gen, seq int64) bool {
+	o.cur.Lock()
+	defer o.cur.Unlock()
+	if o.gen.Load() != gen {
+		return false
+	}
+	o.acked.Store(seq)
+	return true
+}
