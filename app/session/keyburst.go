@@ -181,9 +181,23 @@ func tokenPrefix(rs []rune) bool {
 
 // Ours is the KeyBurst's test of content for an engine: a complete code
 // or token of ours, whatever its validity (an expired token is still
-// one, for its session to say so).
+// one, for its session to say so), or a product's barcode, which a
+// keyboard scanner reads as readily and the locker ignores without
+// counting it. Our codes are never all digits, so no code typed by a
+// person is taken for one.
 func Ours(recognize func(string) app.ScanKind) func(string) bool {
 	return func(text string) bool {
-		return recognize(strings.TrimSpace(text)) != app.ScanForeign
+		t := strings.TrimSpace(text)
+		return recognize(t) != app.ScanForeign || productBarcode(t)
 	}
+}
+
+// productBarcode: EAN-8, UPC-A, EAN-13 or GTIN-14 by its shape.
+func productBarcode(t string) bool {
+	switch len(t) {
+	case 8, 12, 13, 14:
+	default:
+		return false
+	}
+	return strings.Trim(t, "0123456789") == ""
 }

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"pudo/app"
 	"strings"
 	"testing"
 	"time"
@@ -123,4 +124,16 @@ func repeat(d time.Duration, n int) []time.Duration {
 		out[i] = d
 	}
 	return out
+}
+
+// A keyboard scanner reading a product's barcode is a scan the locker
+// ignores, not a person's typing that would be tried as a code.
+func TestOursKnowsProductBarcodes(t *testing.T) {
+	ours := Ours(func(string) app.ScanKind { return app.ScanForeign })
+	for text, want := range map[string]bool{"4006381333931": true, "96385074": true, "123456789012": true,
+		"7K3MN5QZ": false, "1234": false, "ABCDEFGHJKMN": false} {
+		if got := ours(text); got != want {
+			t.Errorf("Ours(%q) = %v, want %v", text, got, want)
+		}
+	}
 }
