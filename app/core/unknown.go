@@ -119,8 +119,9 @@ func (l *Locker) leftUnanswered(ctx context.Context, id int64) {
 	l.alertUnanswered(ctx)
 }
 
-// lateReply takes a late unlock reply for door d: evidence of what the
-// lock did, for the opening pending (or unknown) there.
+// lateReply takes a late unlock reply for door d, for the opening pending
+// there: a refusal settles it as not opened; an acknowledgement is noted,
+// a claim for the sensor (or the person) to confirm.
 func (l *Locker) lateReply(ctx context.Context, d storage.Door, acked bool) {
 	l.record(ctx, storage.Event{Actor: "system", Kind: string(app.EvOpenUnknown), DoorID: d.ID,
 		Detail: fmt.Sprintf("late reply from the board: acknowledged %v", acked)})
@@ -146,7 +147,7 @@ func (l *Locker) record(ctx context.Context, ev storage.Event) {
 }
 
 // resolve settles an unknown opening still held in memory on later
-// evidence (a seen-open, a late reply) or a word.
+// evidence: its door seen open.
 func (l *Locker) resolve(ctx context.Context, lv *live, opened bool, cause app.Cause, why string) {
 	if _, _, err := l.answer(ctx, lv.op.actor, l.reg.snapshot(lv).ID, opened, cause, why); err != nil &&
 		!errors.Is(err, app.ErrNoQuestion) {
