@@ -10,7 +10,7 @@
 //	pudo token keygen|pubkey|new|show [flags]           the operator's keys and QR tokens (courier, staff badge)
 //	pudo fleet COMMAND [flags]                          the operator's tools, from central's database or the broker
 //	pudo carrier keygen|pubkey|open [flags]             a carrier's seal key; open the walk-in codes sealed for it
-//	pudo central serve|migrate|enrol [flags]            the operator's service: the fleet in PostgreSQL
+//	pudo central serve|migrate|enrol|operator|shop [flags]  the operator's service: the fleet in PostgreSQL, the shop API, the dashboard
 //	pudo help                                           every command and flag (also --help)
 //
 // With no configuration it runs the demo locker: a simulated lock board of
@@ -40,6 +40,8 @@ import (
 	"pudo/app/carrier"
 	"pudo/app/central"
 	"pudo/app/central/fleetcli"
+	"pudo/app/central/shopapi"
+	"pudo/app/central/web"
 	"pudo/app/config"
 	"pudo/app/core"
 	"pudo/app/cred"
@@ -79,7 +81,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	"token":   cred.Main,
 	"fleet":   fleetcli.Main,
 	"carrier": carrier.Main,
-	"central": central.Main,
+	"central": central.MainWith(shopapi.Mount, web.Mount),
 	"help":    helpMain, "--help": helpMain, "-help": helpMain, "-h": helpMain,
 }
 
@@ -178,7 +180,13 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	parts := newGroup(ctx, log)
 	sd := &shutdown{parts: parts, store: db.Close}
-	defer sd.run()
+	signals := ctx // parts.ctx below ends with the parts, for every reason
+	defer func() {
+		sd.run()
+		// The last line of a run: whoever stopped it (Ctrl-C, systemd,
+		// staff) reads that it stopped cleanly.
+		log.Info("kiosk stopped", "why", stopCause(signals))
+	}()
 	ctx = parts.ctx
 	// The boot is counted before anything writes an event, so even the
 	// reconciliation's events carry this run's boot number.
@@ -283,6 +291,15 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		"lock_port", cfg.Lock.Port, "startup_ms", time.Since(start).Milliseconds())
 	w.ShowAndRun()
 	return nil
+}
+
+// stopCause says why the kiosk stopped: the signal that ended ctx, or the
+// window closing (staff's exit, the window manager).
+func stopCause(ctx context.Context) string {
+	if err := context.Cause(ctx); err != nil {
+		return err.Error()
+	}
+	return "window closed"
 }
 
 // lockerOptions are the locker rules of cfg for core.New: with them the
@@ -395,7 +412,13 @@ func openSpeech(ctx context.Context, cfg config.Config, player *sound.Player, do
 
 // newWindow is the kiosk's window: full screen unless asked otherwise.
 func newWindow(cfg config.Config) (fyne.App, fyne.Window) {
-	a := fyneapp.NewWithID("eu.pudo.kiosk")
+	// No app ID: with one, Fyne loads, watches and rewrites
+	// ~/.config/fyne/<id>/preferences.json, one file for every kiosk the
+	// user runs (the demo beside a test, two on one machine), each reading
+	// the file another had half written ("Preferences load error: EOF").
+	// The kiosk keeps nothing there; without an ID Fyne neither reads nor
+	// writes it.
+	a := fyneapp.NewWithID("")
 	a.Settings().SetTheme(ui.Theme(ui.Style{}))
 	w := ui.PanelWindow(a.NewWindow("Pudo")) // no screen resizes it, in --windowed either
 	w.SetPadded(false)

@@ -107,7 +107,7 @@ func (s *exitScreen) idle() app.Idle { return s.v.Idle() }
 
 func (s *exitScreen) draw(k *Kiosk) fyne.CanvasObject {
 	k.later(0, k.quit) // once the screen says so
-	return container.NewCenter(title(tr("admin.exit.done")))
+	return arrange(title(tr("admin.exit.done")))
 }
 
 func (k *Kiosk) quit() {

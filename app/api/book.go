@@ -13,6 +13,7 @@ import (
 
 	"pudo/app"
 	"pudo/app/core"
+	"pudo/app/httpapi"
 	"pudo/storage"
 )
 
@@ -125,17 +126,7 @@ func writeBooked(w http.ResponseWriter, status int, body []byte, replayed bool) 
 	return nil
 }
 
-func checkIdemKey(k string) error {
-	if len(k) > 255 {
-		return errorf(http.StatusBadRequest, "invalid_idempotency_key", "Idempotency-Key is longer than 255 characters")
-	}
-	for i := 0; i < len(k); i++ {
-		if k[i] < 0x21 || k[i] > 0x7e {
-			return errorf(http.StatusBadRequest, "invalid_idempotency_key", "Idempotency-Key must be visible ASCII, such as a UUID")
-		}
-	}
-	return nil
-}
+var checkIdemKey = httpapi.CheckIdemKey
 
 // claim records the key as pending, or finds it from an earlier request.
 func (s *Server) claim(r *http.Request, p principal, idemKey string, b core.Booking) (storage.Idem, bool, error) {

@@ -89,26 +89,26 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, p principal)
 	}
 	kind, ok := tokenKinds[req.Kind]
 	if !ok {
-		return jsonError(&fieldError{"kind", fmt.Sprintf("%q is not courier, staff or pickup", clip(req.Kind))})
+		return jsonError(&fieldError{Field: "kind", Msg: fmt.Sprintf("%q is not courier, staff or pickup", clip(req.Kind))})
 	}
 	subject := strings.TrimSpace(req.Subject)
 	until, err := s.core.TokenSubject(r.Context(), kind, subject)
 	switch {
 	case errors.Is(err, app.ErrNotFound), errors.Is(err, app.ErrNotPickup), errors.Is(err, app.ErrNotStored),
 		errors.Is(err, app.ErrAlreadyCollected), errors.Is(err, app.ErrExpired):
-		return jsonError(&fieldError{"subject", subjectRefusal(kind, subject, err)})
+		return jsonError(&fieldError{Field: "subject", Msg: subjectRefusal(kind, subject, err)})
 	case err != nil:
 		return err
 	}
 	now := s.now()
 	limit := s.cfg.TokenCaps.capFor(kind, now, until)
 	if limit <= 0 {
-		return jsonError(&fieldError{"subject", fmt.Sprintf("rent %s is due now: no token can outlive its pickup deadline", clip(subject))})
+		return jsonError(&fieldError{Field: "subject", Msg: fmt.Sprintf("rent %s is due now: no token can outlive its pickup deadline", clip(subject))})
 	}
 	valid := limit
 	if req.Valid != "" {
 		if valid, err = time.ParseDuration(req.Valid); err != nil || valid <= 0 || valid > limit {
-			return jsonError(&fieldError{"valid", fmt.Sprintf("must be a duration such as \"12h\", at most %s for this %s token", limit, kind)})
+			return jsonError(&fieldError{Field: "valid", Msg: fmt.Sprintf("must be a duration such as \"12h\", at most %s for this %s token", limit, kind)})
 		}
 	}
 	c := cred.Claims{Kind: kind, Subject: subject, Carrier: strings.TrimSpace(req.Carrier),

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"pudo/app"
@@ -16,6 +17,12 @@ import (
 // PINs with this badge keep it paused.
 func (l *Locker) BadgeHolder(ctx context.Context, badge string) (string, error) {
 	c, err := l.checkBadge(ctx, badge)
+	var paused *app.LockedOutError
+	if err != nil && !errors.As(err, &paused) {
+		// The screen asks this first, so a forged, revoked or expired
+		// badge is refused here: in the audit log, as a courier's token is.
+		l.auditBadge(ctx, c.Subject, string(app.EvBadgeRefused), err.Error())
+	}
 	if err != nil {
 		return c.Subject, err
 	}
@@ -32,14 +39,10 @@ func (l *Locker) BadgeHolder(ctx context.Context, badge string) (string, error) 
 	return "", fmt.Errorf("%w: no staff account %q at this locker", app.ErrBadToken, c.Subject)
 }
 
-// LoginStaffBadge signs a badge's holder in with their own PIN
-// (StaffBadgeLogin).
+// LoginStaffBadge signs a badge's holder in with their own PIN (see
+// loginStaffBadge).
 func (l *Locker) LoginStaffBadge(ctx context.Context, badge, pin string) (app.StaffSession, error) {
-	s, err := l.StaffBadgeLogin(ctx, badge, pin)
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
+	return handOut[app.StaffSession](l.loginStaffBadge(ctx, badge, pin))
 }
 
 // badgeStillGood fails once the badge the staff member signed in with is

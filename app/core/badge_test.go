@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"testing"
@@ -90,5 +91,64 @@ func TestRevokedBadgeEndsWhatItStarted(t *testing.T) {
 	}
 	if _, err := l.BadgeHolder(ctx, badge); err == nil {
 		t.Fatal("the revoked badge still names its holder")
+	}
+}
+
+// A badge the screen refuses is in the audit log, as a courier's refused
+// token is: forged with another key (or the site key copied off the
+// card), for another locker, expired, issued ahead of the clock, revoked
+// by the operator's list. A badge paused by its own wrong PINs is a pause,
+// not a refusal, and its lockout alert says so once.
+func TestRefusedBadgeIsAudited(t *testing.T) {
+	ctx := context.Background()
+	l, db, _ := newTestLockerOpts(t, Options{KioskID: "T1", OperatorKeys: []cred.PublicKey{testOperator.Public()}, PINCost: cheapPIN})
+	now := withClock(db).Now()
+	for name, pin := range map[string]string{"anna": "73910482", "ben": "58203716"} {
+		if err := l.AddStaff(ctx, name, pin); err != nil {
+			t.Fatal(err)
+		}
+	}
+	staff := func(name string) cred.Claims { return cred.Claims{Kind: cred.Staff, Subject: name} }
+	foreign, err := cred.Sign(cred.GenerateKey(), cred.Claims{Kind: cred.Staff, Subject: "anna", Lockers: []string{"T1"},
+		IssuedAt: now.Add(-time.Minute), Expires: now.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	elsewhere := staff("anna")
+	elsewhere.Lockers = []string{"T9"}
+	if err := l.Office().SetRevocations(ctx, cred.Revocations{Version: 1,
+		Subjects: []cred.SubjectRevocation{{Kind: "staff", ID: "ben"}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, badge string }{
+		{"another key", foreign},
+		{"another locker", operatorToken(l, elsewhere, time.Hour)},
+		{"expired", operatorToken(l, staff("anna"), -time.Minute)},
+		{"issued ahead", signAt(l, staff("anna"), now.Add(time.Hour), now.Add(2*time.Hour))},
+		{"revoked", operatorToken(l, staff("ben"), time.Hour)},
+		{"no account", operatorToken(l, staff("carl"), time.Hour)},
+	} {
+		before := len(eventsOfKind(t, l, string(app.EvBadgeRefused)))
+		if _, err := l.BadgeHolder(ctx, c.badge); err == nil {
+			t.Fatalf("%s: the badge was taken", c.name)
+		}
+		if n := len(eventsOfKind(t, l, string(app.EvBadgeRefused))) - before; n != 1 {
+			t.Fatalf("%s: %d %s events, want 1", c.name, n, app.EvBadgeRefused)
+		}
+	}
+
+	badge := operatorToken(l, staff("anna"), time.Hour)
+	for range 5 {
+		if _, err := l.LoginStaffBadge(ctx, badge, "22222222"); err == nil {
+			t.Fatal("a wrong PIN signed in")
+		}
+	}
+	before := len(eventsOfKind(t, l, string(app.EvBadgeRefused)))
+	var lo *app.LockedOutError
+	if _, err := l.BadgeHolder(ctx, badge); !errors.As(err, &lo) {
+		t.Fatalf("anna's badge after five wrong PINs: %v, want paused", err)
+	}
+	if n := len(eventsOfKind(t, l, string(app.EvBadgeRefused))) - before; n != 0 {
+		t.Fatalf("a paused badge logged %d refusals", n)
 	}
 }

@@ -256,7 +256,9 @@ func BenchmarkBareCommit(b *testing.B) {
 }
 
 // BenchmarkBarePickupShape is the SQL a pickup runs, with nothing else:
-// the lookup, the intent commit, the outcome commit.
+// the lookup, the intent commit, the outcome commit, through the plain
+// driver as any code would run it (each statement compiled anew; the
+// store keeps its statements compiled, storage/stmtcache.go).
 func BenchmarkBarePickupShape(b *testing.B) {
 	_, s := benchLocker(b)
 	raw, err := openRaw(benchPath(b))

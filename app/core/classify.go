@@ -25,7 +25,7 @@ const (
 	PayloadReturnCode
 	PayloadReturnToken
 	// PayloadStaffBadge is a staff member's operator-signed badge: with
-	// that person's PIN it signs them in (StaffBadgeLogin).
+	// that person's PIN it signs them in (LoginStaffBadge).
 	PayloadStaffBadge
 )
 

@@ -50,7 +50,7 @@ func TestTokenIssuedInTheFutureIsRefused(t *testing.T) {
 		t.Fatalf("a courier token used a day before it was issued: %v, want refused", err)
 	}
 	badge := signAt(l, cred.Claims{Kind: cred.Staff, Subject: "anna"}, clock.Now().Add(time.Hour), clock.Now().Add(2*time.Hour))
-	if _, err := l.CheckStaffBadge(ctx, badge); err == nil || !errors.Is(err, app.ErrBadToken) {
+	if _, err := l.BadgeHolder(ctx, badge); err == nil || !errors.Is(err, app.ErrBadToken) {
 		t.Fatalf("a badge issued an hour ahead: %v, want refused", err)
 	}
 }

@@ -88,16 +88,8 @@ func credDetail(c cred.Claims) string {
 	return d
 }
 
-// CheckStaffBadge tells whose a scanned staff badge is, so the screen can
-// greet them and ask their PIN. Errors: ErrBadToken (and ErrTokenNotHere,
-// ErrTokenRevoked), ErrTokenExpired, and *LockedOutError while wrong PINs
-// with this badge keep it paused.
-func (l *Locker) CheckStaffBadge(ctx context.Context, badge string) (name string, err error) {
-	c, err := l.checkBadge(ctx, badge)
-	return c.Subject, err
-}
-
-// checkBadge is CheckStaffBadge with the badge's claims.
+// checkBadge tells whose a scanned staff badge is, with its claims:
+// valid here, not revoked, not paused by wrong PINs (BadgeHolder).
 func (l *Locker) checkBadge(ctx context.Context, badge string) (cred.Claims, error) {
 	p := l.payloadOf(badge)
 	if p.Kind != PayloadStaffBadge {
@@ -115,13 +107,13 @@ func (l *Locker) checkBadge(ctx context.Context, badge string) (cred.Claims, err
 	return *p.Cred, err
 }
 
-// StaffBadgeLogin signs a staff member in by their badge (a staff token the
+// loginStaffBadge signs a staff member in by their badge (a staff token the
 // operator signed for this locker, naming them) and their own PIN. Wrong
 // PINs count against that badge alone, at most 3 minutes' pause at a time,
 // so guessing at the PIN pad never keeps staff with a badge out. Errors:
-// those of CheckStaffBadge, ErrBadPIN, ErrNotFound (no staff account of the
+// those of BadgeHolder, ErrBadPIN, ErrNotFound (no staff account of the
 // badge's name here), ErrStaffLocked.
-func (l *Locker) StaffBadgeLogin(ctx context.Context, badge, pin string) (*Staff, error) {
+func (l *Locker) loginStaffBadge(ctx context.Context, badge, pin string) (*Staff, error) {
 	c, err := l.checkBadge(ctx, badge)
 	name := c.Subject
 	if err != nil {

@@ -42,7 +42,7 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 
 // The secret and the database belong together: every way of losing one
 // of them stops the kiosk with one line naming the problem and the way back
-// (issue 12: it started with a new key, or empty, and said nothing).
+// (it once started with a new key, or empty, and said nothing).
 func TestDataDirRefusesASecretAndDatabaseApart(t *testing.T) {
 	ctx := context.Background()
 	for _, tt := range []struct {

@@ -96,7 +96,7 @@ func (l *Locker) staffMembers(ctx context.Context) (ms []storage.StaffMember, er
 // LoginStaff signs staff in by PIN alone (one PIN per person). Wrong PINs
 // at the pad share one guessing limit (5 at once, then one per 3 minutes:
 // no pause longer than that, and an alert when it is reached); a staff
-// member with a badge is never held up by it (StaffBadgeLogin). Errors:
+// member with a badge is never held up by it (LoginStaffBadge). Errors:
 // *app.LockedOutError, app.ErrBadPIN, app.ErrStaffLocked.
 func (l *Locker) LoginStaff(ctx context.Context, pin string) (app.StaffSession, error) {
 	return handOut[app.StaffSession](l.loginStaff(ctx, pin))

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"pudo/app/testenv"
 	"pudo/lockio/proto"
 )
 
@@ -97,7 +98,7 @@ func TestFaultPowerLoss(t *testing.T) {
 	if p.Plugged() {
 		t.Fatal("still plugged during the power cut")
 	}
-	waitFor(t, "power back", p.Plugged)
+	testenv.Await(t, "power back", p.Plugged)
 	if e.IsOpen(1, 2) {
 		t.Fatal("a door reads open after the power came back")
 	}
@@ -113,27 +114,11 @@ func TestFaultCrash(t *testing.T) {
 	if got := exchange(t, conn, hexb(0x8A, 0x01, 0x01, 0x11, 0x9B), 0); len(got) != 0 {
 		t.Fatalf("a reply reached the dead kiosk: % X", got)
 	}
-	select {
-	case r := <-crashed:
-		if r.Channel != 1 {
-			t.Fatalf("crash at %+v", r)
-		}
-	case <-time.After(time.Minute):
-		t.Fatal("OnCrash never called")
+	if r := testenv.Receive(t, "OnCrash to be called", crashed); r.Channel != 1 {
+		t.Fatalf("crash at %+v", r)
 	}
 	if !e.IsOpen(1, 1) {
 		t.Fatal("the door did not pop")
 	}
-	waitFor(t, "the door shut again", func() bool { return !e.IsOpen(1, 1) })
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testenv.Await(t, "the door shut again", func() bool { return !e.IsOpen(1, 1) })
 }

@@ -1,4 +1,4 @@
-package api
+package httpapi
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 // twice in one object (the last would win), and keys that differ from a
 // field's name only by case (encoding/json matches names case-blind, so
 // {"size":"S","SIZE":"L"} would book an L). A proxy or a logger reading the
-// first "size" would then disagree with the kiosk about what was booked.
+// first "size" would then disagree with the server about what was booked.
 // known are the field names of the top-level object; every other key is
 // left to DisallowUnknownFields. The body is valid UTF-8; bad JSON is left
 // for the decoder to name.
@@ -37,7 +37,7 @@ const maxDepth = 32
 
 func walkValue(dec *json.Decoder, known []string, depth int) error {
 	if depth > maxDepth {
-		return errorf(http.StatusBadRequest, "malformed_json", "the body nests deeper than %d levels", maxDepth)
+		return Errorf(http.StatusBadRequest, "malformed_json", "the body nests deeper than %d levels", maxDepth)
 	}
 	tok, err := dec.Token()
 	if err != nil {
@@ -68,14 +68,14 @@ func walkObject(dec *json.Decoder, known []string, depth int) error {
 		folded := strings.ToLower(key)
 		if first, dup := seen[folded]; dup {
 			if first == key {
-				return errorf(http.StatusBadRequest, "duplicate_key", "%q is given twice; send each field once", clip(key))
+				return Errorf(http.StatusBadRequest, "duplicate_key", "%q is given twice; send each field once", Clip(key))
 			}
-			return errorf(http.StatusBadRequest, "duplicate_key", "%q and %q name the same field; send each field once, in lower case", clip(first), clip(key))
+			return Errorf(http.StatusBadRequest, "duplicate_key", "%q and %q name the same field; send each field once, in lower case", Clip(first), Clip(key))
 		}
 		seen[folded] = key
 		for _, k := range known {
 			if key != k && strings.EqualFold(key, k) {
-				return errorf(http.StatusBadRequest, "unknown_field", "%q is not a field of this request; field names are case-sensitive: %s", clip(key), k)
+				return Errorf(http.StatusBadRequest, "unknown_field", "%q is not a field of this request; field names are case-sensitive: %s", Clip(key), k)
 			}
 		}
 		if err := walkValue(dec, nil, depth+1); err != nil {
@@ -86,8 +86,8 @@ func walkObject(dec *json.Decoder, known []string, depth int) error {
 	return nil
 }
 
-// fieldNames lists the JSON names of dst's struct fields.
-func fieldNames(dst any) []string {
+// FieldNames lists the JSON names of dst's struct fields.
+func FieldNames(dst any) []string {
 	t := reflect.TypeOf(dst)
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
