@@ -175,6 +175,14 @@ func xdotool(t testing.TB, display string, args ...string) {
 	}
 }
 
+// kioskWindow waits until the kiosk's window is mapped and has the
+// keyboard's focus: keys typed before that go nowhere, and a window found
+// by name may not be mapped yet.
+func kioskWindow(t testing.TB, display string) {
+	t.Helper()
+	xdotool(t, display, "search", "--sync", "--onlyvisible", "--name", "^Pudo$", "windowfocus", "--sync")
+}
+
 func outDir(t *testing.T) string {
 	if d := os.Getenv("PUDO_SCREENSHOTS"); d != "" {
 		os.MkdirAll(d, 0o755)
@@ -217,7 +225,7 @@ func TestDemoLockerUnderXvfb(t *testing.T) {
 	demo2 := log.next(t, `msg="demo parcel".* code=([0-9A-Z]{4}-[0-9A-Z]{4}) door=(\d+)`)
 	code2, door2 := demo2[1], demo2[2]
 
-	xdotool(t, display, "search", "--sync", "--name", "^Pudo$")
+	kioskWindow(t, display)
 	var home image.Image
 	testenv.Await(t, "the home screen drawn (not blank)", func() bool {
 		home = screenshot(t, display, filepath.Join(out, "e2e-1-home.png"))
@@ -235,7 +243,7 @@ func TestDemoLockerUnderXvfb(t *testing.T) {
 	tap(t, display, homeAt.collect)
 	log.next(t, `msg=screen.* name=code`)
 
-	xdotool(t, display, "type", "--delay", "40", strings.ToLower(code))
+	xdotool(t, display, "type", "--delay", "120", strings.ToLower(code))
 	xdotool(t, display, "key", "Return")
 	log.await(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door))
 	time.Sleep(500 * time.Millisecond)
@@ -257,7 +265,7 @@ func TestDemoLockerUnderXvfb(t *testing.T) {
 	log.next(t, `msg=screen.* name=home`)
 	time.Sleep(500 * time.Millisecond)
 	xdotool(t, display, "key", "Tab")
-	xdotool(t, display, "type", "--delay", "40", strings.ToLower(code2))
+	xdotool(t, display, "type", "--delay", "120", strings.ToLower(code2))
 	xdotool(t, display, "key", "Return")
 	log.next(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door2))
 	log.next(t, fmt.Sprintf(`msg="door event".* door=%s event=closed`, door2))
