@@ -41,6 +41,7 @@ func withCount(key string, n int) string {
 type dropScreen struct{ v *app.DropView }
 
 func (s *dropScreen) idle() app.Idle { return s.v.Idle() }
+func (s *dropScreen) readsLabels()   {}
 
 func (s *dropScreen) draw(k *Kiosk) fyne.CanvasObject {
 	v := s.v

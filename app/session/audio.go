@@ -244,16 +244,22 @@ func (f *Front) voiceChange(prev, v app.View) {
 		a.unlockAt = cv.PausedUntil
 	}
 	if a.code != cv {
-		kept := a.entry != nil && a.entry.Code() != "" && cv.Refusal != app.RefusalNone
+		refused := a.entry != nil && a.entry.Code() != "" && cv.Refusal != app.RefusalNone
+		// A code refused because the locker cannot open doors is kept,
+		// as the screen's keypad keeps it: Enter tries it once it is back.
+		outage := cv.Refusal == app.RefusalOutOfOrder && a.code != nil && a.entry != nil
 		a.code, a.letterAt = cv, time.Time{}
-		if kept {
+		switch {
+		case outage:
+		case refused:
 			// As on screen: the code refused stays, read back, to be
 			// corrected rather than typed again whole.
 			a.entry.Keep()
 			f.say(withKept(f.audio.say, a.entry.KeptBack(f.quiet()))...)
 			return
+		default:
+			a.entry = voice.NewCodeEntry(voice.EntryOptions{Length: app.CodeLength, Keys: f.opts.Voice.Keys})
 		}
-		a.entry = voice.NewCodeEntry(voice.EntryOptions{Length: app.CodeLength, Keys: f.opts.Voice.Keys})
 	}
 }
 
