@@ -75,7 +75,13 @@ type (
 		On   bool
 	}
 	// ClearDoor: staff looked inside a door kept for them and clear it.
-	ClearDoor   struct{ Door int64 }
+	ClearDoor struct{ Door int64 }
+	// LookedInside: staff looked inside a door kept for them and say what
+	// they found, a parcel inside or the door empty (StaffSession.CheckDoor).
+	LookedInside struct {
+		Door   int64
+		Inside bool
+	}
 	FilterRents struct{ Query RentQuery }
 	LogPage     struct{ Before int64 }
 	ScanBus     struct{}
@@ -130,6 +136,7 @@ func (OpenDoor) isIntent()        {}
 func (OpenAll) isIntent()         {}
 func (SetOutOfService) isIntent() {}
 func (ClearDoor) isIntent()       {}
+func (LookedInside) isIntent()    {}
 func (FilterRents) isIntent()     {}
 func (LogPage) isIntent()         {}
 func (ScanBus) isIntent()         {}

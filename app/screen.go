@@ -355,6 +355,13 @@ const (
 	// may look and clear it, but no second opening starts meanwhile.
 	NoteBeingOpened
 	NoteRevoked // a token was revoked
+	// NoteCheckedInside, NoteCheckedEmpty: staff said what a kept door
+	// held, and the locker settled it.
+	NoteCheckedInside
+	NoteCheckedEmpty
+	// NoteNoRent: staff found a parcel in a door no rent holds (a parcel
+	// put back as not the shopper's): they take it out, then say empty.
+	NoteNoRent
 )
 
 // StaffNote is how the last staff action went.

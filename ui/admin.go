@@ -211,7 +211,7 @@ type staffNote struct {
 
 // noteOf is how the last staff action went, for under the door grid.
 func noteOf(n app.StaffNote) staffNote {
-	bad := n.Kind == app.NoteWrongPIN || n.Kind == app.NoteFailed
+	bad := n.Kind == app.NoteWrongPIN || n.Kind == app.NoteFailed || n.Kind == app.NoteNoRent
 	return staffNote{text: noteText(n), bad: bad}
 }
 
@@ -229,6 +229,12 @@ func noteText(n app.StaffNote) string {
 		return trf("admin.oos.cleared", "Door", n.Door)
 	case app.NoteCleared:
 		return trf("admin.cleared", "Door", n.Door)
+	case app.NoteCheckedInside:
+		return trf("admin.checked.inside", "Door", n.Door)
+	case app.NoteCheckedEmpty:
+		return trf("admin.checked.empty", "Door", n.Door)
+	case app.NoteNoRent:
+		return trf("admin.checked.norent", "Door", n.Door)
 	case app.NoteBeingOpened:
 		return trf("admin.being", "Door", n.Door)
 	case app.NoteRevoked:

@@ -67,11 +67,21 @@ func (s *adminDoorsScreen) draw(k *Kiosk) fyne.CanvasObject {
 				k.send(app.SetOutOfService{Door: d.ID, On: true})
 			})
 		}
-		if (d.Fault != "" || d.Unsettled != 0) && acts[2] == nil {
+		switch {
+		case acts[2] != nil:
+		case d.Fault != "":
+			// Kept for staff: they say what they found, and the locker
+			// settles the door's rent from it (stored, or collected or
+			// cancelled). Open all waits until another door is chosen.
+			acts[2] = k.button(tr("admin.check.inside"), theme.DownloadIcon(), func() { k.send(app.LookedInside{Door: d.ID, Inside: true}) })
+			acts[3] = k.button(tr("admin.check.empty"), theme.ConfirmIcon(), func() { k.send(app.LookedInside{Door: d.ID}) })
+		case d.Unsettled != 0:
 			acts[2] = k.button(tr("admin.clear"), theme.ConfirmIcon(), func() { k.send(app.ClearDoor{Door: d.ID}) })
 		}
 	}
-	acts[3] = k.button(tr("admin.openall"), theme.WarningIcon(), func() { k.send(app.OpenAll{}) })
+	if acts[3] == nil {
+		acts[3] = k.button(tr("admin.openall"), theme.WarningIcon(), func() { k.send(app.OpenAll{}) })
+	}
 	about.Wrapping = fyne.TextWrapWord // the parcel and a warning are read whole
 	content := container.NewBorder(nil, container.NewVBox(k.doorLegend(), about), nil, nil, grid)
 	note := noteOf(s.v.Note)

@@ -97,3 +97,34 @@ func TestAdminHardwareShowsThePortWhole(t *testing.T) {
 		}
 	}
 }
+
+// Staff close the loop on a kept door from the grid: they say what they
+// found, and the locker settles it. A door a shopper found empty: "empty"
+// clears it. A parcel put back as not the shopper's: "parcel in" is
+// answered that no rent holds it (take it out), then "empty" clears it.
+func TestAdminChecksAKeptDoor(t *testing.T) {
+	f := newFixture(t)
+	f.eng.SetDoor(5, func(d *app.Door) { d.Fault = "reported empty by the shopper" })
+	f.eng.SetDoor(6, func(d *app.Door) { d.Fault = "holds a parcel put back as not the shopper's" })
+	f.staffLogin(t)
+	test.Tap(f.doorCell(t, 5))
+	if f.button(tr("admin.openall")) != nil {
+		t.Fatal("open all beside a kept door's checks")
+	}
+	f.tap(t, "Looked inside: empty")
+	if !f.called("staff check 5 inside false") || !f.shows("Door 5: empty, recorded.") || f.eng.Door(5).Fault != "" {
+		t.Fatalf("calls %q texts %q door %+v", f.eng.Calls(), f.texts(), f.eng.Door(5))
+	}
+	test.Tap(f.doorCell(t, 6))
+	f.tap(t, "Looked inside: parcel in")
+	if !f.shows("Door 6 holds a parcel no rent accounts for: take it out, then choose empty.") || f.eng.Door(6).Fault == "" {
+		t.Fatalf("texts %q door %+v", f.texts(), f.eng.Door(6))
+	}
+	f.tap(t, "Looked inside: empty")
+	if f.eng.Door(6).Fault != "" || !f.shows("Door 6: empty, recorded.") {
+		t.Fatalf("texts %q door %+v", f.texts(), f.eng.Door(6))
+	}
+	if f.button(tr("admin.openall")) == nil {
+		t.Fatal("no open all once the door is settled")
+	}
+}

@@ -166,7 +166,7 @@ func TestAdminButtonsKeepTheirPlaces(t *testing.T) {
 			shown[*adminDoorsScreen](t, f)
 			openAll := at(tr("admin.openall"))
 			test.Tap(f.doorCell(t, 9)) // a faulty door: every slot filled
-			slot := [adminSlots]rect{at(trf("admin.open", "Door", 9)), at(tr("admin.oos.on")), at(tr("admin.clear")), at(tr("admin.openall"))}
+			slot := [adminSlots]rect{at(trf("admin.open", "Door", 9)), at(tr("admin.oos.on")), at(tr("admin.check.inside")), at(tr("admin.check.empty"))}
 			check := func(where string, got rect, i int) {
 				t.Helper()
 				if got != slot[i] {

@@ -165,6 +165,8 @@ func (s *AdminSession) tap(in app.Intent) app.View {
 			note = s.failed(err, in.Door)
 		}
 		return s.doorGrid(note)
+	case app.LookedInside:
+		return s.checkDoor(in.Door, in.Inside)
 	case app.FilterRents:
 		return s.rents(in.Query)
 	case app.LogPage:
@@ -252,6 +254,23 @@ func (s *AdminSession) failed(err error, door int64) app.StaffNote {
 		return app.StaffNote{Kind: app.NoteBeingOpened, Door: door}
 	}
 	return app.StaffNote{Kind: app.NoteFailed, Door: door, Trouble: TroubleOf(err)}
+}
+
+// checkDoor says what staff found in a kept door; the engine settles it.
+func (s *AdminSession) checkDoor(door int64, inside bool) app.View {
+	note, what := app.StaffNote{Kind: app.NoteCheckedEmpty, Door: door}, "staff: door empty"
+	if inside {
+		note.Kind, what = app.NoteCheckedInside, "staff: parcel inside"
+	}
+	err := s.st.CheckDoor(s.ctx, door, inside, what)
+	switch {
+	case errors.Is(err, app.ErrParcelWithoutRent):
+		s.f.log.Warn("staff found a parcel no rent holds", "door", door)
+		note.Kind = app.NoteNoRent
+	case err != nil:
+		note = s.failed(err, door)
+	}
+	return s.doorGrid(note)
 }
 
 func (s *AdminSession) setOutOfService(door int64, on bool) app.View {
