@@ -21,10 +21,17 @@ func (s *gotItScreen) draw(k *Kiosk) fyne.CanvasObject {
 	empty := k.button(tr("got.empty"), theme.QuestionIcon(), func() { k.send(app.Report{What: app.ProblemEmpty}) })
 	wrong := k.button(tr("got.wrong"), theme.QuestionIcon(), func() { k.send(app.Report{What: app.ProblemWrongParcel}) })
 	controls := []fyne.CanvasObject{k.row(empty, wrong)}
-	if left := s.v.ReopenUntil.Sub(k.now()); left > 0 {
+	if !s.v.ReopenUntil.IsZero() {
 		again := k.button(tr("got.reopen"), theme.ViewRefreshIcon(), func() { k.sendWaiting(app.Reopen{}) })
-		controls = append(controls, again)
-		k.later(left, again.Hide)
+		// When the grace ends the button goes but keeps its room, also
+		// when the screen is drawn again: the buttons below it stay where
+		// a finger is already heading.
+		controls = append(controls, container.New(keepSize{again}, again))
+		if left := s.v.ReopenUntil.Sub(k.now()); left > 0 {
+			k.later(left, again.Hide)
+		} else {
+			again.Hide()
+		}
 	}
 	controls = append(controls, yes)
 	return arrange(title(phraseText(voice.GotTitle(s.v))), controls...)

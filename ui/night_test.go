@@ -82,3 +82,27 @@ func TestHomeKeepsTheLanguageWhileSomeoneIsThere(t *testing.T) {
 		t.Fatalf("still %s after the idle time: %q", CurrentLanguage(), f.texts())
 	}
 }
+
+// "Did you get your parcel?": when the reopen grace ends, "Open the door
+// again" goes, and the buttons stay where they were.
+func TestGotItButtonsStayWhenReopenEnds(t *testing.T) {
+	f := newFixture(t)
+	toGotIt(t, f)
+	empty := f.button(tr("got.empty"))
+	if f.button(tr("got.reopen")) == nil || empty == nil {
+		t.Fatalf("texts %q", f.texts())
+	}
+	before := f.rectOf(empty)
+	f.clock.advance(shown[*gotItScreen](t, f).v.ReopenUntil.Sub(f.clock.now) + time.Second)
+	f.want(t, &gotItScreen{})
+	if b := f.button(tr("got.reopen")); b != nil && b.Visible() {
+		t.Fatal("reopen offered after the grace")
+	}
+	if after := f.rectOf(f.button(tr("got.empty"))); after != before {
+		t.Fatalf("'%s' moved from %v to %v", tr("got.empty"), before, after)
+	}
+	f.k.refresh(f.k.shown) // drawn again (the need-more-time question went)
+	if after := f.rectOf(f.button(tr("got.empty"))); after != before {
+		t.Fatalf("drawn again, '%s' moved from %v to %v", tr("got.empty"), before, after)
+	}
+}

@@ -101,7 +101,7 @@ letter_pause = "5s"
 		t.Fatal(err)
 	}
 	said(`Skrytka ` + door2 + `, `)
-	said(`Skrytka ` + door2 + ` jest zamknięta\. \| Czy masz swoją paczkę ze skrytki ` + door2 + `\?`)
+	said(`Skrytka ` + door2 + ` jest zamknięta\. \| Czy masz paczkę ze skrytki ` + door2 + `\?`)
 	xdotool(t, display, "key", "KP_Enter")
 	said(`Dziękujemy!`)
 
