@@ -50,6 +50,9 @@ func (s *codeScreen) draw(k *Kiosk) fyne.CanvasObject {
 	goBack := func() { k.send(app.Back{}) }
 	back := k.button(tr("common.back"), theme.NavigateBackIcon(), goBack)
 	s.keypad = newCodeKeypad(k, ok, func(code string) { s.submit(k, code) }).withBack(back)
+	if s.v.For == app.EntryReturn {
+		s.keypad.prefix = app.ReturnPrefix // the code as printed, RT-XXXX-XXXX, is taken whole
+	}
 	if s.gone(k) {
 		// The code was right, its parcel is gone: no typo to fix, so the
 		// answer and whom to ask take the screen, the keypad one tap

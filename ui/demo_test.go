@@ -46,3 +46,22 @@ func TestDemoBannerShowsTheReturnCode(t *testing.T) {
 		t.Fatalf("texts %q", f.texts())
 	}
 }
+
+// A return code is typed as it is printed, RT-XXXX-XXXX, or without its
+// RT: either opens the return's door (the engine takes only the whole
+// code; the keypad's eight characters used to reach it bare, refused).
+func TestReturnCodeTypedWholeOrBare(t *testing.T) {
+	for _, typed := range []string{"RT-" + returnKey, returnKey} {
+		f := newFixture(t)
+		f.tap(t, "Send or return")
+		f.typeOnKeypad(t, typed)
+		if want := "RT-RRRR-2222"; typed != returnKey && f.pad(t).display.Text != want {
+			t.Fatalf("typed %q shows %q, want %q", typed, f.pad(t).display.Text, want)
+		}
+		f.tap(t, "Open a door")
+		f.want(t, &doorScreen{})
+		if f.doorShown(t) != 5 {
+			t.Fatalf("typed %q: door %d", typed, f.doorShown(t))
+		}
+	}
+}

@@ -33,6 +33,9 @@ type keypad struct {
 	back     fyne.CanvasObject // withBack's
 	content  fyne.CanvasObject
 	room     float32 // the width the keypad has, for withBack's row
+	// prefix may start a code typed whole (a return code's RT): typed,
+	// the code is that much longer.
+	prefix string
 }
 
 // codeCols are the code keypad's columns: four rows of eight, in the same
@@ -197,11 +200,17 @@ func (r shareRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 func (k *keypad) max() int {
-	if k.secret {
+	switch {
+	case k.secret:
 		return 12
+	case k.prefixed():
+		return k.length + len(k.prefix)
 	}
 	return k.length
 }
+
+// prefixed reports whether the code typed starts with the keypad's prefix.
+func (k *keypad) prefixed() bool { return k.prefix != "" && strings.HasPrefix(k.code, k.prefix) }
 
 // Type adds symbols as typed on the keypad or a keyboard; anything that is
 // not part of a code (dashes, spaces) is ignored, ambiguous letters are read
@@ -281,7 +290,9 @@ func (k *keypad) Disable(off bool) {
 	}
 }
 
-func (k *keypad) complete() bool { return len(k.code) >= k.length }
+func (k *keypad) complete() bool {
+	return len(k.code) == k.length || len(k.code) >= k.length && k.prefixed() && len(k.code) == k.max()
+}
 
 func (k *keypad) submit() {
 	if !k.off && k.complete() && k.onOK != nil {
@@ -296,12 +307,15 @@ func (k *keypad) refresh() {
 	if k.secret {
 		k.display.SetText(strings.Repeat("●", len(k.code)) + strings.Repeat("·", max(0, k.length-len(k.code))))
 	} else {
-		typed := k.code
+		typed, head := k.code, ""
+		if k.prefixed() {
+			typed, head = typed[len(k.prefix):], k.prefix+"-"
+		}
 		if k.pending != 0 && len(typed) < k.length {
 			typed += string(k.pending)
 		}
-		shown := []rune(typed + strings.Repeat("·", k.length-len(typed)))
-		k.display.SetText(string(shown[:4]) + "-" + string(shown[4:]))
+		shown := []rune(typed + strings.Repeat("·", max(0, k.length-len(typed))))
+		k.display.SetText(head + string(shown[:4]) + "-" + string(shown[4:]))
 	}
 	setEnabled(k.ok, k.complete())
 }

@@ -161,7 +161,7 @@ func (e *Engine) BookReturn(code string, door int64) int64 {
 	defer e.mu.Unlock()
 	r := e.newRent(door, app.RentReserved, app.KindReturn)
 	r.Booked = true
-	e.returns[canonical(code)] = r.ID
+	e.returns[returnKey(code)] = r.ID
 	return r.ID
 }
 
@@ -184,7 +184,7 @@ func (e *Engine) SetRef(id int64, ref string) {
 func (e *Engine) StoreReturn(code string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.rents[e.returns[canonical(code)]].State = app.RentStored
+	e.rents[e.returns[returnKey(code)]].State = app.RentStored
 }
 
 // AddCourier lets token sign courier id in.
@@ -574,6 +574,16 @@ func (e *Engine) freeDoor(size app.Size, low bool, except int64) (*app.Door, err
 }
 
 // canonical is a code as typed or scanned, the way the locker reads it.
+// returnKey is a return code as the engine holds it: RT and its eight
+// characters (a code booked here without its RT gets it).
+func returnKey(code string) string {
+	c := canonical(code)
+	if !strings.HasPrefix(c, app.ReturnPrefix) || len(c) != len(app.ReturnPrefix)+app.CodeLength {
+		c = app.ReturnPrefix + c
+	}
+	return c
+}
+
 func canonical(s string) string {
 	s = strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(strings.TrimSpace(s)))
 	return strings.NewReplacer("I", "1", "L", "1", "O", "0").Replace(s)

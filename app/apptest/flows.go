@@ -375,7 +375,11 @@ func (e *Engine) BeginReturn(_ context.Context, text string) (app.DropOff, error
 	if e.now().Before(e.paused) {
 		return nil, &app.LockedOutError{Until: e.paused}
 	}
-	id, ok := e.returns[canonical(text)]
+	c := canonical(text)
+	if !strings.HasPrefix(c, app.ReturnPrefix) {
+		return nil, app.ErrCodeFormat // as the engine: a return code starts with RT
+	}
+	id, ok := e.returns[c]
 	if !ok {
 		return nil, app.ErrWrongCode
 	}

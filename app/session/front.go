@@ -422,8 +422,20 @@ func (f *Front) startPickup(ctx context.Context, text string, scanned bool) app.
 	return f.refused(ctx, app.EntryPickup, err)
 }
 
+// returnCode is what was typed at the return keypad as a return code: its
+// RT may be left out (the keypad's eight characters), or typed.
+func returnCode(text string) string {
+	if _, err := app.NormalizeReturnCode(text); err == nil {
+		return text
+	}
+	if c, err := app.NormalizeCode(text); err == nil {
+		return app.ReturnPrefix + c
+	}
+	return text
+}
+
 func (f *Front) startReturn(ctx context.Context, text string) app.View {
-	d, err := f.eng.BeginReturn(ctx, text)
+	d, err := f.eng.BeginReturn(ctx, returnCode(text))
 	if d != nil && (err == nil || errors.Is(err, app.ErrDoorDidNotOpen)) {
 		s := newReturnSession(ctx, f, d)
 		f.sess = s
