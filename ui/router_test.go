@@ -1,0 +1,129 @@
+package ui
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+
+	"pudo/app"
+)
+
+// screenContext stands in for the kiosk in a screen's context: it records
+// the intents a screen sends, so a screen is drawn and used with no kiosk
+// behind it.
+type screenContext struct {
+	sent   []app.Intent
+	waited []app.Intent // sent with the busy screen up
+	typed  []keyPress
+}
+
+func (c *screenContext) button(label string, icon fyne.Resource, f func()) *button {
+	b := &button{}
+	b.Text, b.Icon, b.OnTapped = label, icon, f
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+func (c *screenContext) mainButton(label string, icon fyne.Resource, f func()) *button {
+	return c.button(label, icon, f)
+}
+
+func (c *screenContext) row(objs ...fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewHBox(objs...)
+}
+
+func (c *screenContext) send(in app.Intent)        { c.sent = append(c.sent, in) }
+func (c *screenContext) sendWaiting(in app.Intent) { c.waited = append(c.waited, in) }
+func (c *screenContext) startTyping(kp keyPress) bool {
+	c.typed = append(c.typed, kp)
+	return true
+}
+func (c *screenContext) logo() fyne.CanvasObject                { return container.NewVBox() }
+func (c *screenContext) applyNight() time.Time                  { return time.Time{} }
+func (c *screenContext) nightTimer(screen, time.Time)           {}
+func (c *screenContext) recipientCode(string) fyne.CanvasObject { return container.NewVBox() }
+
+func testContact() contact {
+	return contact{support: Support{Phone: "+44 20 7946 0000"}, locker: "T1",
+		now: func() time.Time { return time.Date(2026, 3, 2, 14, 30, 0, 0, time.UTC) }}
+}
+
+// TestScreensDrawFromTheirContext: a screen the router gives a context
+// draws from that alone, and its buttons send the intents the screen means
+// through it; no kiosk is behind it.
+func TestScreensDrawFromTheirContext(t *testing.T) {
+	door := app.Door{ID: 3, Size: app.SizeM}
+	cases := []struct {
+		name   string
+		screen func(c *screenContext) screen
+		tap    string // the button's text
+		sent   app.Intent
+		waited app.Intent
+	}{
+		{"ask-opened yes", func(c *screenContext) screen {
+			return &askOpenedScreen{v: &app.AskOpenedView{Door: door}, c: c}
+		}, tr("ask.opened.yes"), app.Answer{Yes: true}, nil},
+		{"ask-opened no", func(c *screenContext) screen {
+			return &askOpenedScreen{v: &app.AskOpenedView{Door: door}, c: c}
+		}, tr("ask.opened.no"), app.Answer{Yes: false}, nil},
+		{"ask-in-door yes", func(c *screenContext) screen {
+			return &askInDoorScreen{v: &app.AskInDoorView{Door: door}, c: c}
+		}, tr("ask.indoor.yes"), app.Answer{Yes: true}, nil},
+		{"problem", func(c *screenContext) screen {
+			return &problemScreen{v: &app.ProblemView{Trouble: app.TroubleDidNotOpen, Door: 3}, c: c, help: testContact()}
+		}, tr("common.home"), app.Back{}, nil},
+		{"problem courier", func(c *screenContext) screen {
+			return &problemScreen{v: &app.ProblemView{Trouble: app.TroubleCourierCode, Courier: true}, c: c, help: testContact()}
+		}, tr("courier.menu"), app.Back{}, nil},
+		{"courier menu", func(c *screenContext) screen {
+			return &courierMenuScreen{v: &app.CourierMenuView{Courier: "anna"}, c: c}
+		}, tr("courier.returns"), nil, app.StartBatch{Kind: app.BatchReturns}},
+		{"drop size", func(c *screenContext) screen {
+			return &dropScreen{v: &app.DropView{}, c: c, sizes: app.DefaultInnerSizes()}
+		}, tr("size.L"), nil, app.ChooseSize{Size: app.SizeL}},
+		{"too small", func(c *screenContext) screen {
+			return &tooSmallScreen{v: &app.TooSmallView{Door: door, Free: 1}, c: c, help: testContact()}
+		}, tr("toosmall.takeback"), nil, app.Withdraw{}},
+		{"recipient code", func(c *screenContext) screen {
+			return &recipientCodeScreen{v: &app.RecipientCodeView{Door: 3, Code: "7K3MN5QX"}, c: c}
+		}, tr("drop.code.noted"), app.CodeNoted{}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &screenContext{}
+			s, ok := tc.screen(c).(draws)
+			if !ok {
+				t.Fatalf("%T draws from the kiosk, not from its context", tc.screen(c))
+			}
+			w := test.NewWindow(s.draw())
+			defer w.Close()
+			var b *button
+			for _, o := range test.LaidOutObjects(w.Content()) {
+				if x, ok := o.(*button); ok && x.Text == tc.tap {
+					b = x
+				}
+			}
+			if b == nil {
+				t.Fatalf("no button %q", tc.tap)
+			}
+			test.Tap(b)
+			if want := want(tc.sent); !reflect.DeepEqual(c.sent, want) {
+				t.Errorf("sent %v, want %v", c.sent, want)
+			}
+			if want := want(tc.waited); !reflect.DeepEqual(c.waited, want) {
+				t.Errorf("sent with the busy screen %v, want %v", c.waited, want)
+			}
+		})
+	}
+}
+
+func want(in app.Intent) []app.Intent {
+	if in == nil {
+		return nil
+	}
+	return []app.Intent{in}
+}
