@@ -76,6 +76,14 @@ const adminSlots = 4
 // slots are a staff screen's actions by slot; nil leaves a slot empty.
 type slots [adminSlots]fyne.CanvasObject
 
+// staffDesk is what a staff screen draws with: its controls, the intents
+// it sends and the staff's frame around it.
+type staffDesk interface {
+	controls
+	send(app.Intent)
+	adminFrame(at app.Section, head string, content fyne.CanvasObject, note staffNote, acts slots) fyne.CanvasObject
+}
+
 // adminFrame frames a staff screen: the heading, the content, a line for
 // how the last action went, the action slots, and the sections and log
 // out along the bottom; the section on show is marked. Only the content's

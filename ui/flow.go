@@ -120,9 +120,9 @@ func (k *Kiosk) screenFor(v app.View) screen {
 	case *app.RecipientCodeView:
 		return &recipientCodeScreen{v: v, c: k}
 	case *app.StaffAlertsView:
-		return &adminAlertsScreen{v: v}
+		return &adminAlertsScreen{v: v, c: k}
 	case *app.ExitView:
-		return &exitScreen{v: v}
+		return &exitScreen{v: v, c: k}
 	case *app.OutOfOrderView:
 		return &outOfOrderScreen{v: v, c: k, help: k.contact()}
 	case *app.CodeView:
@@ -148,7 +148,7 @@ func (k *Kiosk) screenFor(v app.View) screen {
 	case *app.DropView:
 		return &dropScreen{v: v, c: k, sizes: k.opts.Sizes}
 	case *app.BatchView:
-		return &batchScreen{v: v}
+		return &batchScreen{v: v, c: k, bigText: k.bigText}
 	case *app.PINView:
 		return &pinScreen{v: v}
 	case *app.PINAgainView:
@@ -162,7 +162,7 @@ func (k *Kiosk) screenFor(v app.View) screen {
 	case *app.StaffHardwareView:
 		return &adminHardwareScreen{v: v}
 	case *app.StaffSettingsView:
-		return &adminSettingsScreen{v: v}
+		return &adminSettingsScreen{v: v, c: k, set: &k.settings, canQuit: k.opts.Quit != nil}
 	case *app.StaffTokensView:
 		return &adminTokensScreen{v: v}
 	case *app.DoorTestView:
