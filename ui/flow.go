@@ -150,9 +150,9 @@ func (k *Kiosk) screenFor(v app.View) screen {
 	case *app.BatchView:
 		return &batchScreen{v: v, c: k, bigText: k.bigText}
 	case *app.PINView:
-		return &pinScreen{v: v}
+		return &pinScreen{v: v, c: k, now: func() time.Time { return k.now() }}
 	case *app.PINAgainView:
-		return &pinAgainScreen{v: v}
+		return &pinAgainScreen{v: v, c: k}
 	case *app.StaffDoorsView:
 		return &adminDoorsScreen{v: v}
 	case *app.StaffRentsView:
