@@ -46,9 +46,12 @@ func (s *askInDoorScreen) draw() fyne.CanvasObject {
 }
 
 // askDraw lays a yes-or-no question out: the question, why it is asked,
-// No beside Yes.
+// No beside Yes right under it, in the middle of the panel. The bar at
+// the bottom, where every screen before it keeps its actions, stays
+// empty: the question comes up on the locker's word, and a tap meant for
+// the screen before must find nothing there to answer it.
 func askDraw(c asking, question, why, yes, no string) fyne.CanvasObject {
 	y := c.mainButton(yes, theme.ConfirmIcon(), func() { c.send(app.Answer{Yes: true}) })
 	n := c.button(no, theme.CancelIcon(), func() { c.send(app.Answer{Yes: false}) })
-	return arrange(container.NewVBox(title(question), say(why)), c.row(n, y))
+	return arrange(container.NewVBox(title(question), say(why), c.row(n, y)))
 }
