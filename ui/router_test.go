@@ -174,3 +174,37 @@ func want(in app.Intent) []app.Intent {
 	}
 	return []app.Intent{in}
 }
+
+// TestScreensLeaveTheKiosk holds the router's way forward: every screen
+// draws from a context of its own but those still listed here, which
+// draw from the whole kiosk until they are given one. A new screen
+// cannot join them, and one given its context must leave the list.
+func TestScreensLeaveTheKiosk(t *testing.T) {
+	fromKiosk := map[string]bool{"home": true, "help": true, "code": true, "opening": true, "door": true,
+		"notOpened": true, "leftOpen": true, "gotIt": true, "thanks": true,
+		"adminDoors": true, "adminRents": true, "adminEvents": true, "adminHardware": true, "adminTokens": true,
+		"doorTest": true}
+	views := []app.View{&app.HomeView{}, &app.HelpView{}, &app.TooSmallView{}, &app.RecipientCodeView{},
+		&app.StaffAlertsView{}, &app.ExitView{}, &app.OutOfOrderView{}, &app.CodeView{}, &app.ProblemView{},
+		&app.DoorView{}, &app.NotOpenedView{}, &app.LeftOpenView{}, &app.GotItView{}, &app.AskOpenedView{},
+		&app.AskInDoorView{}, &app.ThanksView{}, &app.CourierMenuView{}, &app.DropView{}, &app.BatchView{},
+		&app.PINView{}, &app.PINAgainView{}, &app.StaffDoorsView{}, &app.StaffRentsView{}, &app.StaffLogView{},
+		&app.StaffHardwareView{}, &app.StaffSettingsView{}, &app.StaffTokensView{}, &app.DoorTestView{}}
+	k := &Kiosk{}
+	screens := []screen{&openingScreen{}}
+	for _, v := range views {
+		screens = append(screens, k.screenFor(v))
+	}
+	for _, s := range screens {
+		_, own := s.(draws)
+		_, old := s.(drawsFromKiosk)
+		switch name := screenName(s); {
+		case own == old:
+			t.Errorf("%s: draws from its context %v, from the kiosk %v: want one of them", name, own, old)
+		case old && !fromKiosk[name]:
+			t.Errorf("%s draws from the whole kiosk: give it a context of its own (see screen)", name)
+		case own && fromKiosk[name]:
+			t.Errorf("%s draws from its own context now: take it off the list", name)
+		}
+	}
+}
