@@ -16,13 +16,14 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # session's test, espeak-ng for spoken guidance (its tests render a phrase in
 # every language), mosquitto (the MQTT 5 broker) for the fleet link's tests
 # and benchmarks, postgresql (central's database; its tests run initdb and
-# postgres from /usr/lib/postgresql/15/bin in a temp dir); systemd, udev, shellcheck and desktop-file-utils check the
+# postgres from /usr/lib/postgresql/15/bin in a temp dir), chromium (central's
+# dashboard is tested in it, headless); systemd, udev, shellcheck and desktop-file-utils check the
 # package's unit, rules, scripts and desktop file.
 APT_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xdotool imagemagick xinit espeak-ng \
-	mosquitto mosquitto-clients postgresql systemd udev shellcheck desktop-file-utils
+	mosquitto mosquitto-clients postgresql chromium systemd udev shellcheck desktop-file-utils
 
-.PHONY: all deps build run test bench screenshots clean \
+.PHONY: all deps build binary run test bench screenshots clean \
 	package package-amd64 package-arm64 package-deb deps-arm64 bundle
 
 all: build
@@ -36,20 +37,38 @@ deps:
 	fi
 	@$(GO) mod download
 
-build: deps
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+# no_emoji leaves Fyne's 4 MB colour emoji font out: no text of the kiosk
+# needs it (ui's TestTextsNeedNoEmoji), and Fyne parsed it for every font
+# style it drew, some 10 MB of the idle kiosk's heap.
+GOTAGS  := no_emoji
+
+build: deps binary
+
+# binary is build without installing anything: the tests and benchmarks
+# that run the kiosk build it this way, as it ships (PKG: another main
+# package, such as the idle benchmark's empty window).
+PKG ?= .
+binary:
+	$(GO) build -tags $(GOTAGS) -ldflags "$(LDFLAGS)" -o $(BIN) $(PKG)
 
 # With a display the kiosk opens on it; without one it runs under Xvfb and
-# keeps $(OUT)/screenshot.png up to date until you press Ctrl-C.
+# keeps $(OUT)/screenshot.png up to date until you press Ctrl-C. Ctrl-C
+# reaches every process in the terminal's group: Xvfb runs in a session of
+# its own (setsid), so it outlives the kiosk's clean stop instead of dying
+# under it, and Ctrl-C goes to the kiosk alone.
 run: build
 	@if [ -n "$$DISPLAY" ] || [ -n "$$WAYLAND_DISPLAY" ]; then \
-		./$(BIN) $(ARGS); \
+		trap : INT; ./$(BIN) $(ARGS); \
 	else \
-		mkdir -p $(OUT); \
+		mkdir -p $(OUT); rm -f $(OUT)/.kiosk.pid; \
 		echo "make: no display: running the kiosk under Xvfb; screenshot in $(OUT)/screenshot.png (Ctrl-C stops)"; \
-		LANG=en_US.UTF-8 xvfb-run -a -s "-screen 0 1280x800x24" sh -c '\
-			./$(BIN) $(ARGS) & pid=$$!; trap "kill $$pid 2>/dev/null" INT TERM EXIT; \
-			while kill -0 $$pid 2>/dev/null; do sleep 3; import -window root $(OUT)/screenshot.png 2>/dev/null; done'; \
+		trap '[ -s $(OUT)/.kiosk.pid ] && kill -INT $$(cat $(OUT)/.kiosk.pid)' INT TERM; \
+		LANG=en_US.UTF-8 setsid -w xvfb-run -a -s "-screen 0 1280x800x24" sh -c '\
+			./$(BIN) $(ARGS) & pid=$$!; echo $$pid > $(OUT)/.kiosk.pid; \
+			while kill -0 $$pid 2>/dev/null; do sleep 1; import -window root $(OUT)/screenshot.png 2>/dev/null; done; \
+			wait $$pid' & runner=$$!; \
+		status=0; while kill -0 $$runner 2>/dev/null; do wait $$runner; status=$$?; done; \
+		rm -f $(OUT)/.kiosk.pid; exit $$status; \
 	fi
 
 # go test's own timeout (10 minutes a package) is a ceiling for a hang, not
@@ -63,8 +82,8 @@ test: deps
 	# The scanner's read-rate tests decode hundreds of images: they skip
 	# under -race (ten times slower, nothing concurrent) and run here.
 	$(GO) test -timeout $(TEST_TIMEOUT) -run 'Rate|SlowMachine' ./scanner
-	# The same for the screens' fit and golden images: hundreds of layouts
-	# and captures, single-threaded.
+	# The same for the screens' fit and golden tests: hundreds of layouts,
+	# their markup and a few captures, single-threaded.
 	$(GO) test -timeout $(TEST_TIMEOUT) -run 'TestScreensFit|TestGolden' ./ui
 
 # Benchmarks print in benchstat's format; each sits beside its baseline.
@@ -82,7 +101,7 @@ FYNE        := $(GO) run fyne.io/tools/cmd/fyne@v1.7.4
 APP_VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 PKG_VERSION ?= $(APP_VERSION)$(shell git rev-parse --short HEAD 2>/dev/null | sed 's/^/+git/')
 # What `fyne package --release` passes to go build.
-RELEASE     := -trimpath -tags release,migrated_fynedo -ldflags "-s -w $(LDFLAGS)"
+RELEASE     := -trimpath -tags release,migrated_fynedo,$(GOTAGS) -ldflags "-s -w $(LDFLAGS)"
 ARM64_PKGS  := gcc-aarch64-linux-gnu libc6-dev-arm64-cross libgl1-mesa-dev:arm64 libx11-dev:arm64 \
 	libxcursor-dev:arm64 libxrandr-dev:arm64 libxinerama-dev:arm64 libxi-dev:arm64 libxxf86vm-dev:arm64
 
@@ -132,12 +151,12 @@ bundle: deps
 
 # A PNG of every screen in every language, with big text and at night, drawn
 # by Fyne's test driver (no display needed), into $(OUT)/screenshots; the
-# README's pictures are copied from there to assets/screenshots.
-SHOTS := en/home en/code en/door en/gotit en/courier-menu en/admin-doors pl/home en/home-bigtext
+# README's picture of home is copied from there to assets/screenshots (one
+# only: the repository keeps its pictures few and small).
 screenshots:
 	rm -rf $(OUT)/screenshots
 	PUDO_SCREENSHOTS=$(CURDIR)/$(OUT)/screenshots $(GO) test -count=1 -run '^TestScreenshots$$' ./ui
-	@for s in $(SHOTS); do cp $(OUT)/screenshots/$$s.png assets/screenshots/$$(echo $$s | tr / -).png; done
+	cp $(OUT)/screenshots/en/home.png assets/screenshots/home.png
 	@echo "make: $$(find $(OUT)/screenshots -name '*.png' | wc -l) screenshots in $(OUT)/screenshots"
 
 clean:

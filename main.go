@@ -10,7 +10,7 @@
 //	pudo token keygen|pubkey|new|show [flags]           the operator's keys and QR tokens (courier, staff badge)
 //	pudo fleet COMMAND [flags]                          the operator's tools, from central's database or the broker
 //	pudo carrier keygen|pubkey|open [flags]             a carrier's seal key; open the walk-in codes sealed for it
-//	pudo central serve|migrate|enrol [flags]            the operator's service: the fleet in PostgreSQL
+//	pudo central serve|migrate|enrol|operator|shop [flags]  the operator's service: the fleet in PostgreSQL, the shop API, the dashboard
 //	pudo help                                           every command and flag (also --help)
 //
 // With no configuration it runs the demo locker: a simulated lock board of
@@ -40,6 +40,8 @@ import (
 	"pudo/app/carrier"
 	"pudo/app/central"
 	"pudo/app/central/fleetcli"
+	"pudo/app/central/shopapi"
+	"pudo/app/central/web"
 	"pudo/app/config"
 	"pudo/app/core"
 	"pudo/app/cred"
@@ -79,7 +81,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	"token":   cred.Main,
 	"fleet":   fleetcli.Main,
 	"carrier": carrier.Main,
-	"central": central.Main,
+	"central": central.MainWith(shopapi.Mount, web.Mount),
 	"help":    helpMain, "--help": helpMain, "-help": helpMain, "-h": helpMain,
 }
 
@@ -178,7 +180,13 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	parts := newGroup(ctx, log)
 	sd := &shutdown{parts: parts, store: db.Close}
-	defer sd.run()
+	signals := ctx // parts.ctx below ends with the parts, for every reason
+	defer func() {
+		sd.run()
+		// The last line of a run: whoever stopped it (Ctrl-C, systemd,
+		// staff) reads that it stopped cleanly.
+		log.Info("kiosk stopped", "why", stopCause(signals))
+	}()
 	ctx = parts.ctx
 	// The boot is counted before anything writes an event, so even the
 	// reconciliation's events carry this run's boot number.
@@ -285,6 +293,15 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	return nil
 }
 
+// stopCause says why the kiosk stopped: the signal that ended ctx, or the
+// window closing (staff's exit, the window manager).
+func stopCause(ctx context.Context) string {
+	if err := context.Cause(ctx); err != nil {
+		return err.Error()
+	}
+	return "window closed"
+}
+
 // lockerOptions are the locker rules of cfg for core.New: with them the
 // holds of the readers of the event log that are switched on (the fleet
 // link, the webhooks), so pruning keeps what they have not delivered from
@@ -293,7 +310,14 @@ func lockerOptions(cfg config.Config) core.Options {
 	o := core.Options{KioskID: cfg.Kiosk.ID, PickupWindow: cfg.Rents.PickupWindow, Retention: cfg.Rents.Retention,
 		BookingHold: cfg.Rents.BookingHold, RemoteOpen: cfg.Rents.RemoteOpen, ReopenGrace: cfg.Screen.ReopenGrace,
 		OperatorKeys: cfg.Operator.Keys(), DidNotOpen: cfg.Lock.DidNotOpenAfter.Std(), FlapLimit: cfg.Locker.FlapLimit,
-		CarrierKeys: cfg.CarrierKeys()}
+		CarrierKeys: cfg.CarrierKeys(), TokenSkew: cfg.Operator.TokenSkew}
+	if cfg.Operator.SigningKey != "" {
+		// Validate read it already; a token of this key counts only if
+		// the locker issued it.
+		if k, err := cred.ReadPrivateKey(cfg.Operator.SigningKey); err == nil {
+			o.SiteKey = k.Public()
+		}
+	}
 	if cfg.Fleet.Enabled {
 		if cfg.Fleet.RetainUntilPUBACK {
 			o.Holds = append(o.Holds, fleet.EventHoldAcked())
@@ -388,7 +412,13 @@ func openSpeech(ctx context.Context, cfg config.Config, player *sound.Player, do
 
 // newWindow is the kiosk's window: full screen unless asked otherwise.
 func newWindow(cfg config.Config) (fyne.App, fyne.Window) {
-	a := fyneapp.NewWithID("eu.pudo.kiosk")
+	// No app ID: with one, Fyne loads, watches and rewrites
+	// ~/.config/fyne/<id>/preferences.json, one file for every kiosk the
+	// user runs (the demo beside a test, two on one machine), each reading
+	// the file another had half written ("Preferences load error: EOF").
+	// The kiosk keeps nothing there; without an ID Fyne neither reads nor
+	// writes it.
+	a := fyneapp.NewWithID("")
 	a.Settings().SetTheme(ui.Theme(ui.Style{}))
 	w := ui.PanelWindow(a.NewWindow("Pudo")) // no screen resizes it, in --windowed either
 	w.SetPadded(false)
@@ -430,6 +460,7 @@ func serveAPI(ctx context.Context, cfg config.Config, locker *core.Locker, db *s
 	}
 	ac := cfg.API
 	ac.KioskID = cfg.Kiosk.ID
+	ac.TokenCaps = api.TokenCaps{Courier: cfg.Operator.CourierTokenMax, Staff: cfg.Operator.BadgeMax, Pickup: cfg.Operator.PickupTokenMax}
 	if cfg.Operator.SigningKey != "" {
 		k, err := cred.ReadPrivateKey(cfg.Operator.SigningKey)
 		if err != nil {

@@ -19,8 +19,8 @@ import (
 
 // A data dir whose key no longer matches its database stops the kiosk
 // before any window opens: exit status 2 and one line on stderr saying what
-// is wrong and how to restore (issue 12: it started with a fresh key and
-// said nothing).
+// is wrong and how to restore (it once started with a fresh key and said
+// nothing).
 func TestKioskRefusesAReplacedKey(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	db, _, err := core.OpenData(context.Background(), dir, slog.New(slog.NewTextHandler(io.Discard, nil)))

@@ -167,6 +167,15 @@ type StaffAuth interface {
 	// LoginStaff signs staff in by PIN alone. Errors: *LockedOutError,
 	// ErrBadPIN, ErrStaffLocked.
 	LoginStaff(ctx context.Context, pin string) (StaffSession, error)
+	// BadgeHolder tells whose a scanned staff badge is, so the screen asks
+	// that person's PIN. Errors: ErrBadToken (not valid here, revoked, no
+	// account of that name), ErrTokenExpired, *LockedOutError while wrong
+	// PINs with this badge keep it paused (its own budget: never the
+	// shared pad's).
+	BadgeHolder(ctx context.Context, badge string) (name string, err error)
+	// LoginStaffBadge signs the badge's holder in with their own PIN.
+	// Errors: those of BadgeHolder, ErrBadPIN, ErrStaffLocked.
+	LoginStaffBadge(ctx context.Context, badge, pin string) (StaffSession, error)
 }
 
 // StaffSession is what a signed-in staff member can do. The session
@@ -222,6 +231,12 @@ type StaffSession interface {
 	SelfTest(ctx context.Context) (SelfTestReport, error)
 	// TestEmptyDoors starts "test empty doors" after the PIN again.
 	TestEmptyDoors(ctx context.Context, pin string) (DoorTest, error)
+	// Tokens lists the operator's tokens this locker issued, let in or
+	// revoked, that still matter, the latest seen first.
+	Tokens(ctx context.Context) ([]Token, error)
+	// RevokeToken refuses a token (by its Ref) at this locker from now on,
+	// after the PIN again. Audited. ErrBadPIN, ErrStaffLocked.
+	RevokeToken(ctx context.Context, ref, pin string) error
 }
 
 // DoorTest is staff's "test empty doors": the empty doors are opened one

@@ -92,6 +92,12 @@ const (
 	// EvAlertEventsDropped: retention had to drop events a reader of the
 	// log (the fleet link, a webhook) had not delivered yet.
 	EvAlertEventsDropped EventKind = "alert.events.dropped"
+	// EvAlertClockBehind: the locker's clock read earlier than a time it
+	// had already seen; tokens are refused until it is right.
+	EvAlertClockBehind EventKind = "alert.clock.behind"
+	// EvTokenRevoked: the operator's API key or staff at the kiosk revoked
+	// a token at this locker.
+	EvTokenRevoked EventKind = "token.revoked"
 )
 
 // EventKinds lists every kind above, for the API's enumeration and tests.
@@ -107,7 +113,7 @@ var EventKinds = []EventKind{
 	EvStaffWrong, EvStaffLoginLock, EvStaffPINWrong, EvAlertStaffLock, EvStaffUnlocked, EvSettingChanged,
 	EvPruned, EvSelfTestPassed, EvSelfTestFailed, EvDoorTestGood, EvDoorTestFaulty, EvSelfTestSkipped,
 	EvAlertStaffLockout, EvLockoutCleared, EvAlertsAcked, EvBadgeRefused, EvTokenIssued, EvRevocations, EvRentExtended,
-	EvAlertEventsDropped, EvAlertWrongParcel,
+	EvAlertEventsDropped, EvAlertWrongParcel, EvAlertClockBehind, EvTokenRevoked,
 }
 
 // RentEvent is the event of a rent reaching state s: "rent." + s.

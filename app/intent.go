@@ -86,6 +86,9 @@ type (
 	// AckAlerts (StaffAlertsView): staff saw the open alerts; they leave
 	// the list, and the guessing limits' pauses are lifted.
 	AckAlerts struct{}
+	// RevokeToken (StaffTokensView) asks the PIN again, then refuses the
+	// token at this locker from that moment.
+	RevokeToken struct{ Ref string }
 )
 
 // StartAudio is the screen's report of a long press anywhere on it: the
@@ -130,3 +133,4 @@ func (Withdraw) isIntent()        {}
 func (CodeNoted) isIntent()       {}
 func (ExitKiosk) isIntent()       {}
 func (AckAlerts) isIntent()       {}
+func (RevokeToken) isIntent()     {}

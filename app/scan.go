@@ -13,9 +13,13 @@ const (
 	ScanCourierToken
 	ScanReturnCode
 	ScanReturnToken
+	// ScanStaffBadge is a staff member's badge (the operator's staff
+	// token): it opens the PIN pad for that person, with a guessing
+	// budget of their own.
+	ScanStaffBadge
 )
 
-var scanNames = [...]string{"foreign", "pickup-code", "pickup-token", "courier-token", "return-code", "return-token"}
+var scanNames = [...]string{"foreign", "pickup-code", "pickup-token", "courier-token", "return-code", "return-token", "staff-badge"}
 
 func (k ScanKind) String() string {
 	if int(k) < len(scanNames) {

@@ -264,12 +264,19 @@ const (
 	PINLocked            // the account is locked
 	PINPaused            // PIN entry paused until PINView.Until
 	PINFailed            // something went wrong
+	// PINBadgeRefused: the badge scanned signs nobody in here (not valid
+	// at this locker, revoked, expired, or a name with no account).
+	PINBadgeRefused
 )
 
-// PINView asks for a staff PIN (after the hidden gesture).
+// PINView asks for a staff PIN: after the hidden gesture on the shared
+// pad, or for the person whose badge was scanned (Badge names them). A
+// badge has a guessing budget of its own: the shared pad's pause never
+// holds its holder up.
 type PINView struct {
 	Refusal PINRefusal
 	Until   time.Time // PINPaused: until when
+	Badge   string    // the badge holder's name; "": the shared pad
 }
 
 // Confirm is what a staff PIN is asked again for.
@@ -280,13 +287,15 @@ const (
 	ConfirmOpenAll                 // open every door (inventory)
 	ConfirmDoorTest                // test the empty doors
 	ConfirmExit                    // leave the kiosk for the desktop
+	ConfirmRevoke                  // revoke a token at this locker
 )
 
 // PINAgainView asks the staff member's PIN again before a sweeping action:
 // a walked-away session must not empty the locker.
 type PINAgainView struct {
-	For  Confirm
-	Door int64 // ConfirmOpenDoor: which
+	For   Confirm
+	Door  int64  // ConfirmOpenDoor: which
+	Token *Token // ConfirmRevoke: which
 }
 
 // NoteKind is what a staff note says under the door grid.
@@ -304,6 +313,7 @@ const (
 	// NoteBeingOpened: the door's last opening is not settled yet; staff
 	// may look and clear it, but no second opening starts meanwhile.
 	NoteBeingOpened
+	NoteRevoked // a token was revoked
 )
 
 // StaffNote is how the last staff action went.
@@ -322,6 +332,9 @@ const (
 	SectionLog
 	SectionHardware
 	SectionSettings
+	// SectionTokens lists the tokens this locker knows (couriers' tokens,
+	// staff badges), to revoke one; reached from the settings.
+	SectionTokens
 )
 
 // StaffDoorsView is the door grid with live sensor states.
@@ -362,6 +375,14 @@ type StaffHardwareView struct {
 // StaffSettingsView is the screen's settings (the screens keep them).
 type StaffSettingsView struct {
 	Note StaffNote // how the last action went (exit refused: wrong PIN)
+}
+
+// StaffTokensView lists the operator's tokens this locker issued, let in
+// or revoked, the latest seen first (Intent RevokeToken, PIN again).
+type StaffTokensView struct {
+	Tokens []Token
+	Note   StaffNote
+	Failed bool // the list could not be read
 }
 
 // StaffAlertsView lists the alerts nobody acknowledged yet, newest first,
@@ -418,6 +439,7 @@ func (*StaffRentsView) Idle() Idle    { return IdleStaff }
 func (*StaffLogView) Idle() Idle      { return IdleStaff }
 func (*StaffHardwareView) Idle() Idle { return IdleStaff }
 func (*StaffSettingsView) Idle() Idle { return IdleStaff }
+func (*StaffTokensView) Idle() Idle   { return IdleStaff }
 
 // Idle: a person at an open door is never hurried; a door the locker
 // cannot confirm asks, so the screen does not wait forever.
@@ -468,4 +490,5 @@ func (*StaffRentsView) isView()    {}
 func (*StaffLogView) isView()      {}
 func (*StaffHardwareView) isView() {}
 func (*StaffSettingsView) isView() {}
+func (*StaffTokensView) isView()   {}
 func (*DoorTestView) isView()      {}

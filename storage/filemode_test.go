@@ -10,8 +10,8 @@ import (
 
 // The database, its WAL and SHM and every copy are 0600 whatever the umask,
 // also in a data dir that already existed as 0755, and a 0644 database left
-// by an older version is restricted at the next start (issue 12: the files
-// were world-readable, staff PIN hashes included).
+// by an older version is restricted at the next start (they were once
+// world-readable, staff PIN hashes included).
 func TestFilesArePrivate(t *testing.T) {
 	for _, umask := range []int{0o022, 0o000, 0o077} {
 		old := syscall.Umask(umask)

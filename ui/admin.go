@@ -18,6 +18,7 @@ type pinScreen struct {
 // pinRefusals are what the PIN screen says after a refused PIN.
 var pinRefusals = map[app.PINRefusal]string{
 	app.PINWrong: "admin.badpin", app.PINLocked: "admin.locked", app.PINFailed: "problem.title",
+	app.PINBadgeRefused: "admin.badge.refused",
 }
 
 func (s *pinScreen) idle() app.Idle { return s.v.Idle() }
@@ -29,10 +30,18 @@ func (s *pinScreen) draw(k *Kiosk) fyne.CanvasObject {
 	if key, ok := pinRefusals[s.v.Refusal]; ok {
 		msg = tr(key)
 	}
+	head := tr("admin.pin")
+	if s.v.Badge != "" {
+		head = trf("admin.badge.pin", "Name", s.v.Badge) // the badge's holder: their own PIN
+	}
 	if s.v.Refusal == app.PINPaused {
 		msg = trf("admin.pinpaused", "Time", clock(s.v.Until.Sub(k.now())))
+		if s.v.Badge == "" {
+			// The shared pad: whoever comes next with a badge need not wait.
+			msg = trf("admin.pinpaused.shared", "Time", clock(s.v.Until.Sub(k.now())))
+		}
 	}
-	top := container.NewVBox(title(tr("admin.pin")), newMessage(msg))
+	top := container.NewVBox(title(head), newMessage(msg))
 	return pinLayout(top, s.keypad)
 }
 
@@ -176,6 +185,8 @@ func (s *pinAgainScreen) draw(k *Kiosk) fyne.CanvasObject {
 		head, what = tr("admin.doortest.pin"), tr("admin.doortest.what")
 	case app.ConfirmExit:
 		head, what = tr("admin.exit.pin"), tr("admin.exit.what")
+	case app.ConfirmRevoke:
+		head, what = tr("admin.tokens.revoke.pin"), trf("admin.tokens.revoke.what", "Token", tokenName(*s.v.Token))
 	}
 	return pinLayout(container.NewVBox(title(head), warn(what)), s.keypad)
 }
@@ -220,6 +231,8 @@ func noteText(n app.StaffNote) string {
 		return trf("admin.cleared", "Door", n.Door)
 	case app.NoteBeingOpened:
 		return trf("admin.being", "Door", n.Door)
+	case app.NoteRevoked:
+		return tr("admin.tokens.revoked")
 	case app.NoteFailed:
 		return failureText(n.Trouble)
 	}

@@ -52,6 +52,7 @@ func (a *adminSettingsScreen) draw(k *Kiosk) fyne.CanvasObject {
 		say(tr("set.languages")), k.row(langs...),
 		say(tr("set.night")), k.row(night...), sched)
 	var acts slots
+	acts[0] = k.button(tr("admin.tokens"), theme.AccountIcon(), func() { k.send(app.ShowSection{Section: app.SectionTokens}) })
 	if k.opts.Quit != nil {
 		// The last slot, which no other screen's paging uses; the PIN
 		// is asked again first.
@@ -106,7 +107,7 @@ func (s *exitScreen) idle() app.Idle { return s.v.Idle() }
 
 func (s *exitScreen) draw(k *Kiosk) fyne.CanvasObject {
 	k.later(0, k.quit) // once the screen says so
-	return container.NewCenter(title(tr("admin.exit.done")))
+	return arrange(title(tr("admin.exit.done")))
 }
 
 func (k *Kiosk) quit() {

@@ -144,6 +144,10 @@ func (s *codeScreen) countdown(k *Kiosk, until time.Time) {
 	if s.pending {
 		msg = trf("code.kept", "Time", clock(left))
 	}
+	// The pause is the locker's, not this person's doing: whoever stands
+	// here now may have typed nothing, so it is said in the text's own
+	// colour, not the colour of a mistake.
+	s.msg.Importance = widget.MediumImportance
 	s.setMessage(msg)
 	k.later(min(time.Second, left), func() { s.countdown(k, until) })
 }

@@ -23,7 +23,7 @@ type openingScreen struct{}
 func (s *openingScreen) idle() app.Idle { return app.IdleNever }
 
 func (s *openingScreen) draw(*Kiosk) fyne.CanvasObject {
-	return container.NewCenter(title(tr("door.opening")))
+	return arrange(title(tr("door.opening")))
 }
 
 // doorScreen names the door in big type and lights it on the map of the

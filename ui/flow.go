@@ -154,6 +154,8 @@ func screenFor(v app.View) screen {
 		return &adminHardwareScreen{v: v}
 	case *app.StaffSettingsView:
 		return &adminSettingsScreen{v: v}
+	case *app.StaffTokensView:
+		return &adminTokensScreen{v: v}
 	case *app.DoorTestView:
 		return &doorTestScreen{v: v}
 	}

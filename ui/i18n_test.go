@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"maps"
 	"path/filepath"
 	"regexp"
@@ -11,9 +12,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
 	"pudo/app"
 	"pudo/app/voice"
+	"pudo/assets"
 )
 
 // dynamicKeys are keys the code builds from a prefix and a value, with
@@ -315,5 +318,28 @@ func TestTrFallsBack(t *testing.T) {
 	}
 	if got := trf("door.number", "Door", 7); got != "Skrytka 7" {
 		t.Errorf("trf = %q", got)
+	}
+}
+
+// TestTextsNeedNoEmoji: no translation holds a character only a colour
+// emoji font draws, so the kiosk ships without Fyne's (make binary builds
+// with no_emoji: Fyne parsed that 4 MB font for every style it drew).
+func TestTextsNeedNoEmoji(t *testing.T) {
+	files, err := fs.Glob(assets.Translations, "translations/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("translations: %v, %v", files, err)
+	}
+	emoji := []*unicode.RangeTable{{R16: []unicode.Range16{{Lo: 0x2600, Hi: 0x27BF, Stride: 1}},
+		R32: []unicode.Range32{{Lo: 0x1F000, Hi: 0x1FAFF, Stride: 1}}}}
+	for _, f := range files {
+		b, err := fs.ReadFile(assets.Translations, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range string(b) {
+			if unicode.IsOneOf(emoji, r) || r == 0xFE0F {
+				t.Errorf("%s: byte %d: %q (U+%04X) needs an emoji font", f, i, r, r)
+			}
+		}
 	}
 }

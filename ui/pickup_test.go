@@ -161,7 +161,7 @@ func TestPausedBeforeTyping(t *testing.T) {
 	f := newFixture(t, func(o *Options) { o.Settings.IdleTimeout = time.Hour })
 	f.eng.PauseCodes(f.clock.now.Add(15 * time.Minute))
 	f.tap(t, "Collect a parcel")
-	if !f.shows("Try again in 15:00") || f.pad(t).keys["7"].Disabled() {
+	if !f.shows("again in 15:00") || f.pad(t).keys["7"].Disabled() {
 		t.Fatalf("texts %q", f.texts())
 	}
 	f.typeKeys(f.demo[0].Code, 300*time.Millisecond) // a person at the keyboard, then Enter

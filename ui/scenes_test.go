@@ -227,6 +227,43 @@ var scenes = []scene{
 		test.Tap(f.doorCell(t, 14))
 		f.tap(t, tr("admin.oos.on"))
 	}},
+	{"admin-pin-paused", func(t *testing.T, f *fixture) {
+		f.eng.PausePINPad(f.clock.now.Add(2*time.Minute + 43*time.Second))
+		f.tapLogo(5)
+		f.typeOnKeypad(t, staffPIN)
+		f.tap(t, tr("keypad.enter"))
+	}},
+	{"admin-badge-pin", func(t *testing.T, f *fixture) {
+		f.scanned(apptest.BadgePrefix + "demo")
+		f.typeOnKeypad(t, "1234")
+	}},
+	{"admin-tokens", func(t *testing.T, f *fixture) {
+		stockTokens(f)
+		f.staffLogin(t)
+		f.tap(t, tr("admin.settings"))
+		f.tap(t, tr("admin.tokens"))
+	}},
+	{"admin-revoke-confirm", func(t *testing.T, f *fixture) {
+		stockTokens(f)
+		f.staffLogin(t)
+		f.tap(t, tr("admin.settings"))
+		f.tap(t, tr("admin.tokens"))
+		f.tap(t, tr("admin.tokens.revoke"))
+	}},
+}
+
+// stockTokens gives the locker a few tokens staff can revoke: a courier's
+// QR used today, a staff badge, one revoked already, one revoked before it
+// was ever used here.
+func stockTokens(f *fixture) {
+	now := f.clock.now
+	f.eng.AddToken(app.Token{Ref: "ab12cd34ef56", Kind: "courier", Subject: "dhl-berlin-17", Carrier: "DHL",
+		Expires: now.Add(8 * time.Hour), LastSeen: now.Add(-20 * time.Minute)})
+	f.eng.AddToken(app.Token{Ref: "99887766aabb", Kind: "staff", Subject: "ben", Expires: now.Add(60 * 24 * time.Hour),
+		LastSeen: now.Add(-26 * time.Hour)})
+	f.eng.AddToken(app.Token{Ref: "5566778899aa", Kind: "courier", Subject: "ups-4", Carrier: "UPS",
+		Expires: now.Add(3 * time.Hour), LastSeen: now.Add(-2 * time.Hour), Revoked: now.Add(-time.Hour)})
+	f.eng.AddToken(app.Token{Ref: "f00dfeedbeef", Revoked: now.Add(-3 * time.Hour)})
 }
 
 func toDoorScene(t *testing.T, f *fixture) {

@@ -1,38 +1,26 @@
 package api
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base32"
 	"encoding/hex"
 	"fmt"
 	"os"
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"pudo/app/httpapi"
 )
 
-// keyPrefix marks Pudo API keys, so secret scanners and people recognise one.
-const keyPrefix = "pudo_"
+// NewKey returns a fresh API key and the hash to put in the
+// configuration (httpapi's keys, the network's shop API's too).
+func NewKey() (key, hash string) { return httpapi.NewKey() }
 
-// NewKey returns a fresh API key (256 bits from crypto/rand) and the hash
-// to put in the configuration.
-func NewKey() (key, hash string) {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic("api: crypto/rand failed: " + err.Error()) // never on Linux
-	}
-	key = keyPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
-	return key, HashKey(key)
-}
+// HashKey is what the configuration keeps of a key.
+func HashKey(key string) string { return httpapi.HashKey(key) }
 
-// HashKey is what the configuration keeps of a key. A plain SHA-256 is
-// enough: the key is 256 random bits, so there is nothing to brute-force.
-func HashKey(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return "sha256:" + hex.EncodeToString(sum[:])
-}
+var bearer = httpapi.Bearer
 
 // principal is who a request comes from.
 type principal struct {
@@ -83,16 +71,6 @@ func (kr *keyring) lookup(token string) (principal, bool) {
 	}
 	k := kr.keys[found]
 	return principal{Name: k.Name, Scope: k.Scope, token: token}, true
-}
-
-// bearer extracts the token of an "Authorization: Bearer ..." header.
-func bearer(h string) (string, bool) {
-	scheme, tok, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return "", false
-	}
-	tok = strings.TrimSpace(tok)
-	return tok, tok != ""
 }
 
 // loadKeys gives the configured keys plus those of the keys file.

@@ -6,12 +6,14 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
 
 	"pudo/app"
 	"pudo/app/core"
+	"pudo/app/httpapi"
 	"pudo/storage"
 )
 
@@ -23,13 +25,23 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, p principal) error
 	if err := decodeJSON(r, s.cfg.MaxBody, &req); err != nil {
 		return err
 	}
+	var ok bool
 	b, err := req.booking(s.now())
 	if err != nil {
 		return jsonError(err)
 	}
+	v, err := s.idsFor(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	if b.ShareCodeWith != 0 {
+		if b.ShareCodeWith, ok = v.rentIn(b.ShareCodeWith); !ok {
+			b.ShareCodeWith = math.MaxInt64 // no rent: the core's one answer for none of yours
+		}
+	}
 	idemKey := r.Header.Get("Idempotency-Key")
 	if idemKey == "" {
-		status, body, err := s.doBook(r, p, b, "")
+		status, body, err := s.doBook(r, p, v, b, "")
 		if err != nil {
 			return err
 		}
@@ -45,7 +57,7 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, p principal) error
 	if !claimed {
 		return s.replay(w, p, idemKey, rec)
 	}
-	status, body, err := s.doBook(r, p, b, idemKey)
+	status, body, err := s.doBook(r, p, v, b, idemKey)
 	if err != nil {
 		// Nothing was booked: forget the key so a retry runs afresh.
 		if rerr := s.db.Update(context.WithoutCancel(r.Context()), func(tx *storage.Tx) error { return tx.ReleaseIdem(p.Name, idemKey) }); rerr != nil {
@@ -59,7 +71,7 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, p principal) error
 // doBook books through the core, which records the rent's owner in the
 // booking's own transaction, then keeps the sealed answer for idempotent
 // retries.
-func (s *Server) doBook(r *http.Request, p principal, b core.Booking, idemKey string) (int, []byte, error) {
+func (s *Server) doBook(r *http.Request, p principal, v ids, b core.Booking, idemKey string) (int, []byte, error) {
 	s.gate.RLock()
 	defer s.gate.RUnlock()
 	b.Owner = p.Name
@@ -67,7 +79,7 @@ func (s *Server) doBook(r *http.Request, p principal, b core.Booking, idemKey st
 	if err != nil {
 		return 0, nil, err
 	}
-	out := bookedJSON{rentJSON: rentOut(booked.Rent), SharesCodeWith: booked.SharesCodeWith, QR: booked.QR}
+	out := bookedJSON{rentJSON: rentOut(booked.Rent, v), SharesCodeWith: v.rentID(booked.SharesCodeWith), QR: booked.QR}
 	if booked.Code != "" {
 		out.PickupCode = app.FormatCode(booked.Code)
 	}
@@ -114,17 +126,7 @@ func writeBooked(w http.ResponseWriter, status int, body []byte, replayed bool) 
 	return nil
 }
 
-func checkIdemKey(k string) error {
-	if len(k) > 255 {
-		return errorf(http.StatusBadRequest, "invalid_idempotency_key", "Idempotency-Key is longer than 255 characters")
-	}
-	for i := 0; i < len(k); i++ {
-		if k[i] < 0x21 || k[i] > 0x7e {
-			return errorf(http.StatusBadRequest, "invalid_idempotency_key", "Idempotency-Key must be visible ASCII, such as a UUID")
-		}
-	}
-	return nil
-}
+var checkIdemKey = httpapi.CheckIdemKey
 
 // claim records the key as pending, or finds it from an earlier request.
 func (s *Server) claim(r *http.Request, p principal, idemKey string, b core.Booking) (storage.Idem, bool, error) {

@@ -50,6 +50,10 @@ type Config struct {
 	// Signer signs POST /v1/tokens; nil switches the endpoint off. Not
 	// read from [api]: main loads operator.signing_key here.
 	Signer *cred.PrivateKey `toml:"-"`
+	// TokenCaps bound what POST /v1/tokens signs, per kind. Not read
+	// from [api]: main copies [operator]'s caps here. Zero fields take
+	// DefaultTokenCaps.
+	TokenCaps TokenCaps `toml:"-"`
 }
 
 // Key is one integration's API key, as `pudo api-key new` prints it.
@@ -108,6 +112,9 @@ func (c Config) withDefaults() Config {
 	c.MaxBody = cmp.Or(c.MaxBody, d.MaxBody)
 	c.RemoteOpenPerMinute = cmp.Or(c.RemoteOpenPerMinute, d.RemoteOpenPerMinute)
 	c.IdempotencyTTL = cmp.Or(c.IdempotencyTTL, d.IdempotencyTTL)
+	caps := DefaultTokenCaps()
+	c.TokenCaps.Courier = cmp.Or(c.TokenCaps.Courier, caps.Courier)
+	c.TokenCaps.Staff = cmp.Or(c.TokenCaps.Staff, caps.Staff)
 	// A fresh slice: the caller's Config must not change under it.
 	hooks := make([]Webhook, len(c.Webhooks))
 	for i, w := range c.Webhooks {

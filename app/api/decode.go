@@ -1,100 +1,27 @@
 package api
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"mime"
-	"net/http"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"pudo/app/core"
+	"pudo/app/httpapi"
 )
 
-// decodeJSON reads exactly one JSON object of at most max bytes into dst,
-// refusing unknown fields. Every failure is a 4xx *Error naming the cause.
-func decodeJSON(r *http.Request, max int64, dst any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || mt != "application/json" {
-			return errorf(http.StatusUnsupportedMediaType, "unsupported_media_type", "send Content-Type: application/json")
-		}
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, max))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return errorf(http.StatusRequestEntityTooLarge, "body_too_large", "the body exceeds %d bytes", max)
-		}
-		return errorf(http.StatusBadRequest, "malformed_json", "the body could not be read")
-	}
-	return decodeBody(body, dst)
-}
-
-// decodeBody is the part of decodeJSON the fuzzer drives.
-func decodeBody(body []byte, dst any) error {
-	if len(strings.TrimSpace(string(body))) == 0 {
-		return errorf(http.StatusBadRequest, "malformed_json", "the body is empty; send a JSON object")
-	}
-	if !utf8.Valid(body) {
-		return errorf(http.StatusBadRequest, "malformed_json", "the body is not UTF-8")
-	}
-	if err := strictKeys(body, fieldNames(dst)); err != nil {
-		return err
-	}
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		return jsonError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errorf(http.StatusBadRequest, "malformed_json", "the body must hold one JSON object and nothing after it")
-	}
-	return nil
-}
-
-func jsonError(err error) error {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	var fe *fieldError
-	switch {
-	case errors.As(err, &fe):
-		return errorf(http.StatusUnprocessableEntity, "invalid_field", "%s: %s", fe.field, fe.msg)
-	case errors.As(err, &se):
-		return errorf(http.StatusBadRequest, "malformed_json", "invalid JSON at byte %d", se.Offset)
-	case errors.As(err, &te):
-		if te.Field == "" {
-			return errorf(http.StatusBadRequest, "malformed_json", "the body must be a JSON object")
-		}
-		return errorf(http.StatusBadRequest, "invalid_field", "%s must be a %s", te.Field, jsonKind(te.Type.Kind().String()))
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errorf(http.StatusBadRequest, "malformed_json", "the JSON ends too early")
-	case err.Error() == `json: unknown field "pickup_code"`:
-		return errorf(http.StatusBadRequest, "unknown_field", "pickup_code is no longer accepted: the locker makes every code and answers it once; to give one shopper several parcels under one code, send share_code_with")
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return errorf(http.StatusBadRequest, "unknown_field", "%s is not a field of this request", strings.TrimPrefix(err.Error(), "json: unknown field "))
-	}
-	return errorf(http.StatusBadRequest, "malformed_json", "the body is not valid JSON")
-}
-
-func jsonKind(k string) string {
-	switch k {
-	case "int", "int64", "float64":
-		return "number"
-	case "struct":
-		return "JSON object"
-	}
-	return k
-}
+// Bodies are read as every Pudo API reads them (httpapi): one JSON
+// object, strict about keys, every failure a 4xx naming its cause.
+var (
+	decodeJSON = httpapi.DecodeJSON
+	decodeBody = httpapi.DecodeBody
+	jsonError  = httpapi.JSONError
+	fieldNames = httpapi.FieldNames
+	checkRef   = httpapi.CheckRef
+	clip       = httpapi.Clip
+)
 
 // fieldError is a well-formed field with a value the API refuses.
-type fieldError struct{ field, msg string }
-
-func (e *fieldError) Error() string { return e.field + ": " + e.msg }
+type fieldError = httpapi.FieldError
 
 // bookingRequest is the body of POST /v1/rents.
 type bookingRequest struct {
@@ -113,9 +40,11 @@ const maxHold = 30 * 24 * time.Hour
 
 // booking checks the request and turns it into what the core takes.
 func (b bookingRequest) booking(now time.Time) (core.Booking, error) {
-	size := strings.ToUpper(strings.TrimSpace(b.Size))
+	// Exactly as the schema has them: a lower-case "s" accepted here
+	// would be refused by any client that validates against it.
+	size := b.Size
 	if size != "S" && size != "M" && size != "L" {
-		return core.Booking{}, &fieldError{"size", fmt.Sprintf("%q is not S, M or L", clip(b.Size))}
+		return core.Booking{}, &fieldError{Field: "size", Msg: fmt.Sprintf("%q is not S, M or L", clip(b.Size))}
 	}
 	if err := checkRef("parcel_ref", b.ParcelRef, 1, 64); err != nil {
 		return core.Booking{}, err
@@ -124,41 +53,14 @@ func (b bookingRequest) booking(now time.Time) (core.Booking, error) {
 		return core.Booking{}, err
 	}
 	if b.ShareCodeWith < 0 {
-		return core.Booking{}, &fieldError{"share_code_with", "must be the id of one of your earlier bookings"}
+		return core.Booking{}, &fieldError{Field: "share_code_with", Msg: "must be the id of one of your earlier bookings"}
 	}
 	if b.ShareCodeWith > 0 && strings.TrimSpace(b.RecipientRef) == "" {
-		return core.Booking{}, &fieldError{"share_code_with", "needs recipient_ref, the same as the booking it names"}
+		return core.Booking{}, &fieldError{Field: "share_code_with", Msg: "needs recipient_ref, the same as the booking it names"}
 	}
 	if !b.ExpiresAt.IsZero() && (!b.ExpiresAt.After(now) || b.ExpiresAt.Sub(now) > maxHold) {
-		return core.Booking{}, &fieldError{"expires_at", "must lie in the next 30 days"}
+		return core.Booking{}, &fieldError{Field: "expires_at", Msg: "must lie in the next 30 days"}
 	}
 	return core.Booking{Size: size, ParcelRef: strings.TrimSpace(b.ParcelRef), RecipientRef: strings.TrimSpace(b.RecipientRef),
 		ShareCodeWith: b.ShareCodeWith, ExpiresAt: b.ExpiresAt, PreferLow: b.PreferLow}, nil
-}
-
-// checkRef accepts min..max printable characters, so a reference can go on
-// the kiosk's screen and into the log without surprises.
-func checkRef(field, v string, min, max int) error {
-	v = strings.TrimSpace(v)
-	n := utf8.RuneCountInString(v)
-	if n < min || n > max {
-		if min > 0 && n == 0 {
-			return &fieldError{field, "is required"}
-		}
-		return &fieldError{field, fmt.Sprintf("must be %d..%d characters", min, max)}
-	}
-	for _, r := range v {
-		if !unicode.IsPrint(r) {
-			return &fieldError{field, "must hold printable characters only"}
-		}
-	}
-	return nil
-}
-
-// clip keeps an echoed bad value short.
-func clip(s string) string {
-	if r := []rune(s); len(r) > 16 {
-		return string(r[:16]) + "…"
-	}
-	return s
 }

@@ -2,31 +2,20 @@ package api
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"pudo/app"
+	"pudo/app/httpapi"
 	"pudo/storage"
 )
 
 // Error is an answer other than success: an HTTP status, a stable code a
 // client can branch on (listed in openapi.json), and a message for people.
-type Error struct {
-	Status     int
-	Code       string
-	Message    string
-	RetryAfter time.Duration // sent as Retry-After when positive
-	allow      []string      // sent as Allow with a 405
-}
+// Its shape is httpapi's, the network's shop API's too.
+type Error = httpapi.Error
 
-func (e *Error) Error() string { return fmt.Sprintf("api: %d %s: %s", e.Status, e.Code, e.Message) }
-
-func errorf(status int, code, format string, a ...any) *Error {
-	return &Error{Status: status, Code: code, Message: fmt.Sprintf(format, a...)}
-}
+var errorf = httpapi.Errorf
 
 // toError maps what the core and the store say to what a client sees.
 // Anything unknown is a 500 whose details stay in the log.
@@ -78,13 +67,4 @@ var errorMap = []struct {
 	{app.ErrWrongCode, http.StatusUnprocessableEntity, "wrong_code", "no parcel for this code"},
 	{storage.ErrDoorTaken, http.StatusConflict, "conflict", "the door was taken meanwhile; try again"},
 	{storage.ErrConflict, http.StatusConflict, "conflict", "the rent changed meanwhile; read it again"},
-}
-
-func (e *Error) header(w http.ResponseWriter) {
-	if len(e.allow) > 0 {
-		w.Header().Set("Allow", strings.Join(e.allow, ", "))
-	}
-	if e.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int((e.RetryAfter+time.Second-1)/time.Second)))
-	}
 }

@@ -80,8 +80,11 @@ func FuzzQuery(f *testing.F) {
 		}
 		r := httptest.NewRequest("GET", "/v1/rents", nil)
 		r.URL.RawQuery = raw
-		_, err := rentFilter(r)
+		_, err := rentFilter(r, ids{clear: true})
 		var e *Error
+		if err == nil {
+			_, err = rentFilter(r, ids{rent: opaqueIDs{key: [32]byte{1}}})
+		}
 		if err != nil && (!errors.As(err, &e) || e.Status != 400) {
 			t.Fatalf("query %q gave %v", raw, err)
 		}

@@ -145,7 +145,7 @@ func TestBadInputWritesNothing(t *testing.T) {
 		{"key in the wrong case", "POST", "/v1/rents", `{"Size":"S","parcel_ref":"A"}`, nil, 400, "unknown_field"},
 		{"share with no rent", "POST", "/v1/rents", `{"size":"S","parcel_ref":"A","recipient_ref":"r","share_code_with":99999}`, nil, 422, "invalid_field"},
 		{"past expiry", "POST", "/v1/rents", `{"size":"S","parcel_ref":"A","expires_at":"2001-01-01T00:00:00Z"}`, nil, 422, "invalid_field"},
-		{"bad time", "POST", "/v1/rents", `{"size":"S","parcel_ref":"A","expires_at":"tomorrow"}`, nil, 400, "malformed_json"},
+		{"bad time", "POST", "/v1/rents", `{"size":"S","parcel_ref":"A","expires_at":"tomorrow"}`, nil, 422, "invalid_field"},
 		{"oversized", "POST", "/v1/rents", `{"size":"S","parcel_ref":"` + strings.Repeat("x", 600) + `"}`, nil, 413, "body_too_large"},
 		{"form post", "POST", "/v1/rents", `size=S`, []string{"Content-Type", "application/x-www-form-urlencoded"}, 415, "unsupported_media_type"},
 		{"not UTF-8", "POST", "/v1/rents", "{\"size\":\"S\",\"parcel_ref\":\"\xff\"}", nil, 400, "malformed_json"},

@@ -58,13 +58,18 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, p principal) err
 			return errorf(http.StatusBadRequest, "unknown_parameter", "%q is not a parameter of this request", clip(k))
 		}
 	}
+	v, err := s.idsFor(r.Context(), p)
+	if err != nil {
+		return err
+	}
 	var after int64
-	if v := q.Get("after"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
+	if a := q.Get("after"); a != "" {
+		n, err := strconv.ParseInt(a, 10, 64)
+		seq, ok := v.seqIn(n)
+		if err != nil || !ok {
 			return errorf(http.StatusBadRequest, "invalid_parameter", "after must be a cursor from an earlier answer's next")
 		}
-		after = n
+		after = seq
 	}
 	limit, err := intParam(q.Get("limit"), "limit", 100, 1, maxLimit)
 	if err != nil {
@@ -76,10 +81,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, p principal) err
 	}
 	out := eventsJSON{Events: make([]eventJSON, 0, len(evs))}
 	for _, e := range evs {
-		out.Events = append(out.Events, eventOut(e, s.cfg.KioskID, p.Scope == ScopeOperator))
+		out.Events = append(out.Events, eventOut(e, s.cfg.KioskID, p.Scope == ScopeOperator, v))
 		next = max(next, e.Seq)
 	}
-	out.Next = cursor(next)
+	out.Next = v.cursor(next)
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -94,7 +94,10 @@ func openLocker(t testing.TB, dir string, opts core.Options) (*storage.DB, *core
 	}
 	locks := &fakeLocks{}
 	opts.KioskID = "T1"
-	opts.OperatorKeys = []cred.PublicKey{testOperator.Public()}
+	opts.OperatorKeys = append([]cred.PublicKey{testOperator.Public()}, opts.OperatorKeys...)
+	if opts.CodeCost == (core.CodeCost{}) {
+		opts.CodeCost = core.CodeCost{Time: 1, Memory: 64} // tests book by the hundred
+	}
 	l := core.New(db, locks, []byte("0123456789abcdef0123456789abcdef"), opts, quietLog())
 	doors, err := core.Layout(app.DemoColumns(), 2)
 	if err != nil {
@@ -231,6 +234,9 @@ type bookedOut struct {
 	rentJSON
 	PickupCode string `json:"pickup_code"`
 	QR         string `json:"qr"`
+	// Local is the rent's id at the locker, as the kiosk and the
+	// operator's key know it; ID is the one the booking key sees.
+	Local int64 `json:"-"`
 }
 
 // book books a door as key and fails the test unless it worked.
@@ -242,7 +248,32 @@ func (f *fixture) book(key, parcel string) bookedOut {
 	}
 	var b bookedOut
 	a.json(f.t, &b)
+	b.Local = f.local(key, b.ID)
 	return b
+}
+
+// local is the locker's id of the rent key sees as id.
+func (f *fixture) local(key string, id int64) int64 {
+	f.t.Helper()
+	v, err := f.srv.idsOwner(context.Background(), f.owner(key))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	n, ok := v.rentIn(id)
+	if !ok {
+		f.t.Fatalf("%s's rent %d names no rent", key, id)
+	}
+	return n
+}
+
+// owner is the owner key name stands for: "" for the operator's.
+func (f *fixture) owner(name string) string {
+	for _, k := range testKeys {
+		if k.name == name && k.scope == ScopeOperator {
+			return ""
+		}
+	}
+	return name
 }
 
 // dropOff has a courier put the booked parcel in its door.

@@ -33,7 +33,7 @@ func TestPruneKeepsWhatAWebhookHasNotHad(t *testing.T) {
 	b := f.book("shopx", "HOLD-1")
 	testenv.Await(t, "a try of the delivery", func() bool { return rcv.triesSoFar() >= 1 })
 	booked := f.eventsOfKind(t, "rent.booked")
-	if len(booked) != 1 || booked[0].RentID != b.ID {
+	if len(booked) != 1 || booked[0].RentID != b.Local {
 		t.Fatalf("booked events %+v", booked)
 	}
 	for i := range 5 {

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -26,8 +25,8 @@ type rentJSON struct {
 	ExpiresAt    time.Time `json:"expires_at,omitzero"`
 }
 
-func rentOut(r app.Rent) rentJSON {
-	return rentJSON{ID: r.ID, State: string(r.State), DoorID: r.DoorID, ParcelRef: r.ParcelRef,
+func rentOut(r app.Rent, v ids) rentJSON {
+	return rentJSON{ID: v.rentID(r.ID), State: string(r.State), DoorID: r.DoorID, ParcelRef: r.ParcelRef,
 		RecipientRef: r.RecipientRef, CreatedAt: r.CreatedAt, StoredAt: r.StoredAt, EndedAt: r.EndedAt, ExpiresAt: r.ExpiresAt}
 }
 
@@ -97,12 +96,12 @@ type eventJSON struct {
 
 // eventOut shapes an event for a reader; staff names stay with the
 // operator (staff), others see "staff".
-func eventOut(e storage.Event, kiosk string, staff bool) eventJSON {
+func eventOut(e storage.Event, kiosk string, staff bool, v ids) eventJSON {
 	actor := e.Actor
 	if !staff && strings.HasPrefix(actor, "staff:") {
 		actor = "staff"
 	}
-	out := eventJSON{Seq: e.Seq, At: e.At, Kind: e.Kind, Actor: actor, RentID: e.RentID, DoorID: e.DoorID, Detail: e.Detail, Kiosk: kiosk}
+	out := eventJSON{Seq: v.seq(e.Seq), At: e.At, Kind: e.Kind, Actor: actor, RentID: v.rentID(e.RentID), DoorID: e.DoorID, Detail: e.Detail, Kiosk: kiosk}
 	if e.CodeFor != "" {
 		sealed := e.CodeSealed != nil
 		out.Carrier, out.CodeSealed = e.CodeFor, &sealed
@@ -119,5 +118,3 @@ type eventsJSON struct {
 	// opaque: compare nothing, store it and send it back.
 	Next string `json:"next"`
 }
-
-func cursor(seq int64) string { return strconv.FormatInt(seq, 10) }

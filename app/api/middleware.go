@@ -1,17 +1,12 @@
 package api
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
-	"fmt"
-	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
+
+	"pudo/app/httpapi"
 )
 
 // routes builds the mux from the route table, behind logging and panic
@@ -22,28 +17,16 @@ func (s *Server) routes() http.Handler {
 		mux.Handle(rt.method+" "+rt.pattern, s.endpoint(rt))
 	}
 	mux.Handle("/", s.endpoint(route{handle: func(s *Server, w http.ResponseWriter, r *http.Request, _ principal) error {
-		return notRouted(mux, r)
+		return httpapi.NotRouted(mux, r)
 	}}))
-	return s.logRequests(mux)
-}
-
-// notRouted tells a wrong method on a known path (405, with Allow) from an
-// unknown path (404).
-func notRouted(mux *http.ServeMux, r *http.Request) error {
-	var allow []string
-	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
-		probe := r.Clone(r.Context())
-		probe.Method = m
-		if _, pat := mux.Handler(probe); pat != "/" && pat != "" {
-			allow = append(allow, m)
-		}
+	onPanic := func(w http.ResponseWriter, r *http.Request, err error) { s.writeError(w, r, err) }
+	counted := func(status int) {
+		s.metrics.Counter(`pudo_api_requests_total{status="`+strconv.Itoa(status)+`"}`, "API requests by status.").Inc()
 	}
-	if len(allow) > 0 {
-		e := errorf(http.StatusMethodNotAllowed, "method_not_allowed", "%s is not allowed here; try %s", r.Method, strings.Join(allow, ", "))
-		e.allow = allow
-		return e
-	}
-	return errorf(http.StatusNotFound, "no_route", "no such endpoint: %s (see /v1/openapi.json)", r.URL.Path)
+	// The log is read at each request: tests swap it after New.
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpapi.Logged(s.log, mux, onPanic, counted).ServeHTTP(w, r)
+	})
 }
 
 // endpoint wraps one route: authentication, scope check, error budget,
@@ -52,23 +35,28 @@ func notRouted(mux *http.ServeMux, r *http.Request) error {
 // past it gets 429 before anything else is done.
 func (s *Server) endpoint(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		info := infoOf(r.Context())
-		info.route = rt.pattern
+		info := httpapi.InfoOf(r.Context())
+		info.Route = rt.pattern
 		client := addrOf(r)
 		var p principal
 		var authErr *Error
 		if rt.scopes != nil {
 			p, authErr = s.authenticate(r, rt.scopes)
 			if p.Name != "" {
-				client, info.key = "key:"+p.Name, p.Name
+				client, info.Key = "key:"+p.Name, p.Name
 			}
 		}
-		if wait, blocked := s.throttle.blocked(client); blocked {
+		// The routes that need no key (health, the API's description)
+		// tell nobody anything and answer everyone alike: a client
+		// throttled for its errors may still ask whether the kiosk is up
+		// and what the API is, or it would read its own 429 as an outage.
+		open := rt.scopes == nil && rt.pattern != ""
+		if wait, blocked := s.throttle.blocked(client); blocked && !open {
 			s.throttledCounter(client).Inc()
 			s.writeError(w, r, throttled(client, wait))
 			return
 		}
-		rec := &recorder{ResponseWriter: w}
+		rec := &httpapi.Recorder{ResponseWriter: w}
 		switch {
 		case authErr != nil:
 			if authErr.Status == http.StatusUnauthorized {
@@ -80,7 +68,7 @@ func (s *Server) endpoint(rt route) http.Handler {
 				s.writeError(rec, r, err)
 			}
 		}
-		if rec.status >= 400 && rec.status < 500 && rec.status != http.StatusTooManyRequests {
+		if rec.Status >= 400 && rec.Status < 500 && rec.Status != http.StatusTooManyRequests {
 			s.throttle.spend(client)
 		}
 	})
@@ -115,114 +103,19 @@ func (s *Server) authenticate(r *http.Request, scopes []string) (principal, *Err
 	return p, nil
 }
 
-type errorBody struct {
-	Error errorDetail `json:"error"`
-}
-
-type errorDetail struct {
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-	RequestID string `json:"request_id,omitempty"`
-}
+// errorBody is every error answer's JSON (httpapi's).
+type errorBody = httpapi.ErrorBody
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e := toError(err)
-	info := infoOf(r.Context())
+	info := httpapi.InfoOf(r.Context())
 	if e.Status >= 500 {
-		s.log.Error("api request failed", "req_id", info.id, "route", info.route, "err", err)
+		s.log.Error("api request failed", "req_id", info.ID, "route", info.Route, "err", err)
 	} else {
-		info.errCode = e.Code
+		info.ErrCode = e.Code
 	}
-	e.header(w)
-	writeJSON(w, e.Status, errorBody{Error: errorDetail{Code: e.Code, Message: e.Message, RequestID: info.id}})
+	httpapi.WriteError(w, e, info.ID)
 }
 
-// writeJSON answers with v. Answers are never cached: some hold a pickup code.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false) // "<key>" reads better than "\u003ckey\u003e" in a terminal
-	enc.Encode(v)            // a failed write means the client left; nothing to do
-}
-
-// reqInfo is what the log line of a request says, filled in as the request
-// goes through. It never holds the key, a body or a code.
-type reqInfo struct {
-	id, route, key, errCode string
-}
-
-type infoKey struct{}
-
-func infoOf(ctx context.Context) *reqInfo {
-	if i, ok := ctx.Value(infoKey{}).(*reqInfo); ok {
-		return i
-	}
-	return &reqInfo{}
-}
-
-type recorder struct {
-	http.ResponseWriter
-	status int
-	bytes  int64
-}
-
-func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	n, err := r.ResponseWriter.Write(b)
-	r.bytes += int64(n)
-	return n, err
-}
-
-// logRequests logs one line per request and turns a panic into a 500, so
-// one bad request cannot take the kiosk's screen down with it.
-func (s *Server) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		info := &reqInfo{id: requestID()}
-		r = r.WithContext(context.WithValue(r.Context(), infoKey{}, info))
-		rec := &recorder{ResponseWriter: w}
-		rec.Header().Set("Pudo-Request-Id", info.id)
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.log.Error("api handler panicked", "req_id", info.id, "route", info.route, "panic", v)
-				if rec.status == 0 {
-					s.writeError(rec, r, fmt.Errorf("panic: %v", v))
-				}
-			}
-			s.metrics.Counter(`pudo_api_requests_total{status="`+strconv.Itoa(rec.status)+`"}`, "API requests by status.").Inc()
-			level := slog.LevelInfo
-			if rec.status >= 500 {
-				level = slog.LevelError
-			}
-			// The path, never the query (parcel references) or headers (keys).
-			s.log.LogAttrs(r.Context(), level, "api request", slog.String("req_id", info.id),
-				slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("route", info.route),
-				slog.Int("status", rec.status), slog.String("key", info.key), slog.String("error", info.errCode),
-				slog.Int64("bytes", rec.bytes), slog.Duration("took", time.Since(start)), slog.String("remote", r.RemoteAddr))
-		}()
-		next.ServeHTTP(rec, r)
-	})
-}
-
-func requestID() string {
-	var b [8]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
+// writeJSON answers with v, never cached: some answers hold a pickup code.
+var writeJSON = httpapi.WriteJSON

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -83,8 +84,14 @@ func TestErrorCodesDocumented(t *testing.T) {
 	for _, m := range errorMap {
 		codes[m.code] = true
 	}
-	re := regexp.MustCompile(`(?:errorf\(http\.Status\w+,|Code:)\s*"([a-z_]+)"`)
-	for _, name := range []string{"book.go", "decode.go", "errors.go", "handlers.go", "middleware.go", "parked.go", "rents.go", "strict.go", "throttle.go", "tokens.go"} {
+	re := regexp.MustCompile(`(?:[eE]rrorf\(http\.Status\w+,|Code:)\s*"([a-z_]+)"`)
+	// The rules shared with the network's shop API answer with codes of
+	// their own (httpapi).
+	shared, _ := filepath.Glob("../httpapi/*.go")
+	for _, name := range append([]string{"book.go", "decode.go", "errors.go", "handlers.go", "middleware.go", "parked.go", "rents.go", "tokens.go"}, shared...) {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
 		for _, m := range re.FindAllStringSubmatch(string(readSource(t, name)), -1) {
 			codes[m[1]] = true
 		}

@@ -17,9 +17,21 @@ var errNoRent = errorf(http.StatusNotFound, "not_found", "no such rent")
 // rentOf loads a rent the caller may see. Ownership is checked first, in
 // the same one lookup for a missing rent and another owner's, so neither
 // the answer nor its timing tells them apart.
-func (s *Server) rentOf(ctx context.Context, r *http.Request, p principal) (app.Rent, error) {
+func (s *Server) rentOf(ctx context.Context, r *http.Request, p principal) (app.Rent, ids, error) {
+	v, err := s.idsFor(ctx, p)
+	if err != nil {
+		return app.Rent{}, v, err
+	}
+	rent, err := s.rentByID(ctx, r, p, v)
+	return rent, v, err
+}
+
+func (s *Server) rentByID(ctx context.Context, r *http.Request, p principal, v ids) (app.Rent, error) {
 	id, err := pathID(r)
 	if err != nil {
+		return app.Rent{}, err
+	}
+	if id, err = v.rentInOr404(id); err != nil {
 		return app.Rent{}, err
 	}
 	if err := s.mayTouch(ctx, p, id); err != nil {
@@ -47,6 +59,15 @@ func (s *Server) mayTouch(ctx context.Context, p principal, rentID int64) error 
 	return err
 }
 
+// rentInOr404 is rentIn with the answer for a rent that does not exist.
+func (v ids) rentInOr404(id int64) (int64, error) {
+	in, ok := v.rentIn(id)
+	if !ok {
+		return 0, errNoRent
+	}
+	return in, nil
+}
+
 func pathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -56,21 +77,21 @@ func pathID(r *http.Request) (int64, error) {
 }
 
 func (s *Server) getRent(w http.ResponseWriter, r *http.Request, p principal) error {
-	rent, err := s.rentOf(r.Context(), r, p)
+	rent, v, err := s.rentOf(r.Context(), r, p)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, rentOut(rent))
+	writeJSON(w, http.StatusOK, rentOut(rent, v))
 	return nil
 }
 
 func (s *Server) cancelRent(w http.ResponseWriter, r *http.Request, p principal) error {
-	rent, err := s.rentOf(r.Context(), r, p)
+	rent, v, err := s.rentOf(r.Context(), r, p)
 	if err != nil {
 		return err
 	}
 	if rent.State != app.RentReserved {
-		return errorf(http.StatusConflict, "not_cancellable", "rent %d is %s; only a reserved rent can be cancelled", rent.ID, rent.State)
+		return errorf(http.StatusConflict, "not_cancellable", "rent %d is %s; only a reserved rent can be cancelled", v.rentID(rent.ID), rent.State)
 	}
 	if err := s.core.Cancel(r.Context(), rent.ID); err != nil {
 		return err
@@ -79,7 +100,7 @@ func (s *Server) cancelRent(w http.ResponseWriter, r *http.Request, p principal)
 	if rent, err = s.core.Rent(r.Context(), rent.ID); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, rentOut(rent))
+	writeJSON(w, http.StatusOK, rentOut(rent, v))
 	return nil
 }
 
@@ -89,12 +110,12 @@ func (s *Server) remoteOpen(w http.ResponseWriter, r *http.Request, p principal)
 	if !s.cfg.RemoteOpen {
 		return errorf(http.StatusForbidden, "remote_open_disabled", "remote opening is switched off at this kiosk (api.remote_open)")
 	}
-	rent, err := s.rentOf(r.Context(), r, p)
+	rent, v, err := s.rentOf(r.Context(), r, p)
 	if err != nil {
 		return err
 	}
 	if rent.State != app.RentStored {
-		return errorf(http.StatusConflict, "not_openable", "rent %d is %s; only a stored parcel can be opened for pickup", rent.ID, rent.State)
+		return errorf(http.StatusConflict, "not_openable", "rent %d is %s; only a stored parcel can be opened for pickup", v.rentID(rent.ID), rent.State)
 	}
 	if ok, wait := s.opens.Take(); !ok {
 		return &Error{Status: http.StatusTooManyRequests, Code: "rate_limited",
@@ -111,7 +132,7 @@ func (s *Server) remoteOpen(w http.ResponseWriter, r *http.Request, p principal)
 		DoorID int64 `json:"door_id"`
 		Column int   `json:"column"`
 		Row    int   `json:"row"`
-	}{rent.ID, door.ID, door.Col, door.Row})
+	}{v.rentID(rent.ID), door.ID, door.Col, door.Row})
 	return nil
 }
 
@@ -123,7 +144,11 @@ const (
 )
 
 func (s *Server) listRents(w http.ResponseWriter, r *http.Request, p principal) error {
-	f, err := rentFilter(r)
+	v, err := s.idsFor(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	f, err := rentFilter(r, v)
 	if err != nil {
 		return err
 	}
@@ -133,9 +158,10 @@ func (s *Server) listRents(w http.ResponseWriter, r *http.Request, p principal) 
 	}
 	out := rentsJSON{Rents: make([]rentJSON, 0, len(page))}
 	for _, rent := range page {
-		out.Rents = append(out.Rents, rentOut(rent))
+		out.Rents = append(out.Rents, rentOut(rent, v))
 	}
 	if next > 0 {
+		next = v.rentID(next)
 		out.NextAfterID = &next
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -197,7 +223,7 @@ func (s *Server) keepOwn(ctx context.Context, p principal, rs []app.Rent) ([]app
 
 var rentStates = map[string]bool{"reserved": true, "stored": true, "collected": true, "expired": true, "reclaimed": true, "cancelled": true}
 
-func rentFilter(r *http.Request) (app.RentQuery, error) {
+func rentFilter(r *http.Request, v ids) (app.RentQuery, error) {
 	q := r.URL.Query()
 	for k := range q {
 		switch k {
@@ -218,8 +244,15 @@ func rentFilter(r *http.Request) (app.RentQuery, error) {
 		return f, err
 	}
 	after, err := intParam(q.Get("after_id"), "after_id", 0, 0, 1<<62)
-	f.AfterID = int64(after)
-	return f, err
+	if err != nil || after == 0 {
+		return f, err
+	}
+	id, ok := v.rentIn(int64(after))
+	if !ok {
+		return f, errorf(http.StatusBadRequest, "invalid_parameter", "after_id must be a next_after_id from an earlier answer")
+	}
+	f.AfterID = id
+	return f, nil
 }
 
 func intParam(v, name string, def, lo, hi int) (int, error) {

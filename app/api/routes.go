@@ -35,4 +35,6 @@ var routes = []route{
 	{"GET", "/v1/webhooks/parked", staffOnly, (*Server).parked},
 	{"POST", "/v1/webhooks/parked/{id}/retry", staffOnly, (*Server).retryParked},
 	{"POST", "/v1/tokens", staffOnly, (*Server).issueToken},
+	{"GET", "/v1/tokens", staffOnly, (*Server).listTokens},
+	{"POST", "/v1/tokens/{id}/revoke", staffOnly, (*Server).revokeToken},
 }

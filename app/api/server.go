@@ -29,6 +29,7 @@ type Server struct {
 	metrics  *Metrics
 	hooks    []*deliverer
 	now      func() time.Time
+	idCodecs idCodecs
 
 	// gate orders bookings against readers of per-owner events: a booking
 	// holds it shared from Book until the rent's owner is recorded, and a
@@ -56,7 +57,7 @@ func New(cfg Config, core Core, db *storage.DB, log *slog.Logger) (*Server, erro
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, core: core, db: db, log: log, keys: kr, now: time.Now}
+	s := &Server{cfg: cfg, core: core, db: db, log: log, keys: kr, now: time.Now, idCodecs: idCodecs{db: db}}
 	s.opens = limit.New(cfg.RemoteOpenPerMinute, time.Minute, s.now)
 	s.throttle = newThrottle(func() time.Time { return s.now() })
 	s.metrics = newMetrics(db, core)

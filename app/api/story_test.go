@@ -96,7 +96,7 @@ func TestOtherShopsRentsAreInvisible(t *testing.T) {
 	if len(feed.Events) == 0 {
 		t.Fatal("shopy's feed misses its own booking")
 	}
-	if e := eventOut(storage.Event{Actor: "staff:anna"}, "", false); e.Actor != "staff" {
+	if e := eventOut(storage.Event{Actor: "staff:anna"}, "", false, ids{clear: true}); e.Actor != "staff" {
 		t.Fatalf("a shop sees staff names: %+v", e)
 	}
 }
@@ -174,7 +174,7 @@ func TestDoors(t *testing.T) {
 		t.Fatalf("%d doors, want %d", len(out.Doors), len(doors))
 	}
 	for _, d := range out.Doors {
-		if d.ID == b.DoorID && (d.State != "reserved" || d.RentID != b.ID || d.Sensor != "closed") {
+		if d.ID == b.DoorID && (d.State != "reserved" || d.RentID != b.Local || d.Sensor != "closed") {
 			t.Fatalf("booked door = %+v", d)
 		}
 	}

@@ -1,124 +1,28 @@
 package api
 
 import (
-	"net"
-	"net/http"
-	"strconv"
-	"strings"
-	"sync"
 	"time"
+
+	"pudo/app/httpapi"
 )
 
 // The error budget of one client (an API key, or an address for requests
-// without a valid key): errorBurst 4xx answers at once, then one more per
-// errorEvery. A client past it gets 429 with Retry-After for everything
-// until the budget refills, so guessing keys, ids or fields costs the
-// guesser time and shows on /metrics; an integration that errs now and then
-// never meets it.
+// without a valid key) is httpapi's, the network's shop API's too: past
+// it, 429 with Retry-After for everything until the budget refills.
 const (
-	errorBurst = 20
-	errorEvery = 3 * time.Second
-	// maxClients bounds the table: past it, idle entries are dropped, and
-	// new addresses share one budget, so spraying addresses buys nothing.
-	maxClients = 4096
-	overflow   = "addr:(many)"
+	errorBurst = httpapi.ErrorBurst
+	errorEvery = httpapi.ErrorEvery
 )
 
-type throttle struct {
-	now func() time.Time
+type throttle struct{ *httpapi.Throttle }
 
-	mu      sync.Mutex // protects following
-	clients map[string]*budget
-}
+func newThrottle(now func() time.Time) *throttle { return &throttle{httpapi.NewThrottle(now)} }
 
-type budget struct {
-	tokens float64
-	at     time.Time
-}
+func (t *throttle) blocked(client string) (time.Duration, bool) { return t.Blocked(client) }
+func (t *throttle) spend(client string)                         { t.Spend(client) }
+func (t *throttle) reset()                                      { t.Reset() }
 
-func newThrottle(now func() time.Time) *throttle {
-	return &throttle{now: now, clients: map[string]*budget{}}
-}
-
-// level brings b up to now.
-func (b *budget) level(now time.Time) {
-	if now.After(b.at) {
-		b.tokens = min(errorBurst, b.tokens+float64(now.Sub(b.at))/float64(errorEvery))
-	}
-	b.at = now
-}
-
-// reset forgives every client.
-func (t *throttle) reset() {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	clear(t.clients)
-}
-
-// blocked reports whether client has spent its budget, and how long until
-// it may try again.
-func (t *throttle) blocked(client string) (time.Duration, bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	b, ok := t.clients[client]
-	if !ok {
-		if b, ok = t.clients[overflow]; !ok || len(t.clients) < maxClients {
-			return 0, false
-		}
-	}
-	b.level(t.now())
-	if b.tokens >= 1 {
-		return 0, false
-	}
-	return time.Duration((1 - b.tokens) * float64(errorEvery)), true
-}
-
-// spend takes one 4xx answer off client's budget.
-func (t *throttle) spend(client string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.now()
-	b, ok := t.clients[client]
-	if !ok {
-		if len(t.clients) >= maxClients {
-			t.sweep(now)
-		}
-		if len(t.clients) >= maxClients {
-			client = overflow
-		}
-		if b, ok = t.clients[client]; !ok {
-			b = &budget{tokens: errorBurst, at: now}
-			t.clients[client] = b
-		}
-	}
-	b.level(now)
-	b.tokens = max(0, b.tokens-1)
-}
-
-// sweep forgets clients whose budget is whole again: they are as good as
-// new.
-func (t *throttle) sweep(now time.Time) {
-	for k, b := range t.clients {
-		if b.level(now); b.tokens >= errorBurst {
-			delete(t.clients, k)
-		}
-	}
-}
-
-func addrOf(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return "addr:" + r.RemoteAddr
-	}
-	return "addr:" + host
-}
-
-func throttled(client string, wait time.Duration) *Error {
-	who := "API key"
-	if strings.HasPrefix(client, "addr:") {
-		who = "address"
-	}
-	secs := strconv.Itoa(int((wait + time.Second - 1) / time.Second))
-	return &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", RetryAfter: wait,
-		Message: "too many refused requests from this " + who + "; retry in " + secs + " s"}
-}
+var (
+	addrOf    = httpapi.AddrOf
+	throttled = httpapi.Throttled
+)

@@ -3,17 +3,13 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
+	"pudo/app/httpapi"
 	"pudo/storage"
 )
 
@@ -40,12 +36,7 @@ func (s *Server) newDeliverer(w Webhook) (*deliverer, error) {
 		return nil, err
 	}
 	return &deliverer{s: s, hook: w, secret: secret, wake: make(chan struct{}, 1), sleep: sleepCtx,
-		client: &http.Client{
-			Timeout: w.Timeout,
-			// A redirect is a misconfiguration; following it would send
-			// events somewhere nobody configured.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}}, nil
+		client: httpapi.WebhookClient(w.Timeout, nil)}, nil
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {
@@ -176,7 +167,11 @@ func (d *deliverer) batch(ctx context.Context, after int64) (evs []storage.Event
 // handle delivers one event with retries, or parks it. It returns an error
 // only when ctx ended or the store failed: then the event stays undone.
 func (d *deliverer) handle(ctx context.Context, e storage.Event) error {
-	body, _ := json.Marshal(eventOut(e, d.s.cfg.KioskID, d.hook.Key == ""))
+	v, err := d.s.idsOwner(ctx, d.hook.Key)
+	if err != nil {
+		return err
+	}
+	body, _ := json.Marshal(eventOut(e, d.s.cfg.KioskID, d.hook.Key == "", v))
 	held, err := d.holdIfBehind(ctx, e, body)
 	if err != nil || held {
 		return err
@@ -240,42 +235,19 @@ func (d *deliverer) park(ctx context.Context, e storage.Event, body []byte, atte
 	})
 }
 
-// backoff doubles from BackoffMin to BackoffMax, with jitter so that many
-// kiosks do not hammer a receiver that comes back in lockstep.
+// backoff is the wait before attempt+1, as every Pudo API backs off.
 func (d *deliverer) backoff(attempt int) time.Duration {
-	b := d.hook.BackoffMin << min(attempt-1, 30)
-	if b <= 0 || b > d.hook.BackoffMax {
-		b = d.hook.BackoffMax
-	}
-	return b/2 + rand.N(b/2+1)
+	return httpapi.Backoff(attempt, d.hook.BackoffMin, d.hook.BackoffMax)
 }
 
 // post makes one attempt; only a 2xx answer counts as delivered.
 func (d *deliverer) post(ctx context.Context, e storage.Event, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.hook.URL, strings.NewReader(string(body)))
+	v, err := d.s.idsOwner(ctx, d.hook.Key)
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "pudo-webhook/1")
-	req.Header.Set("Pudo-Event-Id", strconv.FormatInt(e.Seq, 10))
-	req.Header.Set("Pudo-Event-Kind", e.Kind)
-	req.Header.Set(SignatureHeader, Sign(d.secret, body, d.s.now()))
-	resp, err := d.client.Do(req)
-	if err != nil {
-		// The URL may carry a token in its query: keep only the cause.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return fmt.Errorf("post: %w", err)
-	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("receiver answered %s", resp.Status)
-	}
-	return nil
+	return httpapi.PostWebhook(ctx, d.client, httpapi.Delivery{URL: d.hook.URL, Secret: d.secret,
+		EventID: strconv.FormatInt(v.seq(e.Seq), 10), Kind: e.Kind, Body: body, At: d.s.now()})
 }
 
 func (d *deliverer) count(outcome string) {

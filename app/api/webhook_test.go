@@ -21,7 +21,7 @@ func TestWebhookRetriesWhileReceiverIsDown(t *testing.T) {
 	rcv, url := newReceiver(t, hookSecret, 4)
 	f := newFixture(t, func(c *Config) { c.Webhooks = []Webhook{testHook(url, hookSecret)} })
 	b := f.book("shopx", "W-1")
-	if kinds := rcv.waitFor(t, b.ID, "rent.booked"); len(kinds) != 1 {
+	if kinds := rcv.waitFor(t, b.Local, "rent.booked"); len(kinds) != 1 {
 		t.Fatalf("got %v", kinds)
 	}
 	rcv.mu.Lock()
@@ -49,7 +49,7 @@ func TestWebhookSurvivesRestart(t *testing.T) {
 	f.stop()
 	rcv.setFail(0)
 	f.start(cfg, nil)
-	if kinds := rcv.waitFor(t, b.ID, "rent.booked"); len(kinds) != 1 {
+	if kinds := rcv.waitFor(t, b.Local, "rent.booked"); len(kinds) != 1 {
 		t.Fatalf("got %v", kinds)
 	}
 }
@@ -67,7 +67,7 @@ func TestWebhookParksAndHolds(t *testing.T) {
 	waitParked(t, f, 2)
 	f.dropOff("W-3") // rent.stored of W-3 must wait behind its parked rent.booked
 	ps := waitParked(t, f, 3)
-	if ps[2].RentID != b.ID || ps[2].Kind != "rent.stored" || ps[2].Attempts != 0 {
+	if ps[2].RentID != b.Local || ps[2].Kind != "rent.stored" || ps[2].Attempts != 0 {
 		t.Fatalf("held delivery = %+v", ps[2])
 	}
 	var out struct{ Parked []parkedJSON }
@@ -83,7 +83,7 @@ func TestWebhookParksAndHolds(t *testing.T) {
 	rcv.setFail(0)
 	var first int64
 	for _, p := range ps {
-		if p.RentID == b.ID {
+		if p.RentID == b.Local {
 			first = p.ID
 			break
 		}
@@ -92,10 +92,10 @@ func TestWebhookParksAndHolds(t *testing.T) {
 	if ans.status != http.StatusOK {
 		t.Fatalf("retry: %d %s", ans.status, ans.body)
 	}
-	if kinds := rcv.waitFor(t, b.ID, "rent.stored"); !slices.Equal(kinds, []string{"rent.booked", "rent.stored"}) {
-		t.Fatalf("after retry rent %d got %v", b.ID, kinds)
+	if kinds := rcv.waitFor(t, b.Local, "rent.stored"); !slices.Equal(kinds, []string{"rent.booked", "rent.stored"}) {
+		t.Fatalf("after retry rent %d got %v", b.Local, kinds)
 	}
-	if left := waitParked(t, f, 1); left[0].RentID != a.ID {
+	if left := waitParked(t, f, 1); left[0].RentID != a.Local {
 		t.Fatalf("left parked: %+v", left)
 	}
 }

@@ -62,6 +62,10 @@ type Engine struct {
 	couriers map[string]string  // token: courier id
 	pins     map[string]string  // PIN: staff name
 	walkIns  int
+	// padPaused pauses the shared PIN pad until then; badges (see
+	// badge.go) are never held up by it.
+	padPaused time.Time
+	tokens    []app.Token
 
 	openings []*opening
 	unlocks  map[int64]int

@@ -63,6 +63,8 @@ func (e *Engine) Recognize(text string) app.ScanKind {
 	switch {
 	case strings.HasPrefix(t, CourierPrefix):
 		return app.ScanCourierToken
+	case strings.HasPrefix(t, BadgePrefix):
+		return app.ScanStaffBadge
 	case strings.HasPrefix(t, TokenPrefix):
 		return app.ScanPickupToken
 	case e.returns[canonical(t)] != 0:

@@ -12,6 +12,9 @@ import (
 func (e *Engine) LoginStaff(_ context.Context, pin string) (app.StaffSession, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.padPaused.After(e.now()) {
+		return nil, &app.LockedOutError{Until: e.padPaused}
+	}
 	name := e.pins[pin]
 	if name == "" {
 		return nil, app.ErrBadPIN

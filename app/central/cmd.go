@@ -30,6 +30,8 @@ several (each with its own --instance) against one database and broker.
   serve     ingest, confirm, repair gaps, answer sync requests, alerts, /metrics, enrolment
   migrate   apply the database migrations and exit
   enrol     make a one-time enrolment token for a locker id (--locker L [--valid 24h])
+  operator  the dashboard's accounts: add|passwd|disable|enable|list (pudo central operator help)
+  shop      the shop API's shops and keys: add|key|revoke|list (pudo central shop help)
 
 Flags (or environment):
   --db URL (PUDO_CENTRAL_DB)            postgres://user@host/db
@@ -37,7 +39,7 @@ Flags (or environment):
   --cert FILE --cert-key FILE (PUDO_FLEET_CERT, PUDO_FLEET_CERT_KEY): the operator's client certificate
   --key FILE (PUDO_OPERATOR_KEY)        the operator's signing key (pudo token keygen): signs confirmations and commands
   --instance NAME (PUDO_CENTRAL_INSTANCE)  this instance's name: its MQTT client id is pudo-central-NAME
-  --listen ADDR                         /metrics and POST /v1/enrol (default 127.0.0.1:9464)
+  --listen ADDR                         /metrics, POST /v1/enrol, the shop API (/v1/..., /healthz) and the dashboard (/) (default 127.0.0.1:9464)
   --ca-cert FILE --ca-key FILE          the operator's CA, for enrolment and renewal
   --offline-after D  --backlog-over N   alert thresholds`
 
@@ -73,6 +75,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ext []Ext
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprintln(stderr, usage)
 		return 2
+	}
+	if args[0] == "operator" || args[0] == "shop" {
+		return accounts(ctx, args, os.Stdin, stdout, stderr)
 	}
 	o := &opts{out: stdout, errw: stderr, ext: ext}
 	fs := o.flags(args[0])
@@ -135,7 +140,7 @@ func (o *opts) flags(name string) *flag.FlagSet {
 	fs.StringVar(&o.certKey, "cert-key", env("PUDO_FLEET_CERT_KEY"), "its private key")
 	fs.StringVar(&o.key, "key", env("PUDO_OPERATOR_KEY"), "the operator's signing key file (pudo token keygen)")
 	fs.StringVar(&o.instance, "instance", cmp.Or(env("PUDO_CENTRAL_INSTANCE"), "1"), "this instance's name (its MQTT client id is pudo-central-NAME)")
-	fs.StringVar(&o.listen, "listen", "127.0.0.1:9464", "address of /metrics and POST /v1/enrol (empty: none)")
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:9464", "address of /metrics, POST /v1/enrol, the shop API and the dashboard (empty: none)")
 	fs.StringVar(&o.caCert, "ca-cert", env("PUDO_CENTRAL_CA_CERT"), "the operator's CA certificate, for enrolment and renewal over the link")
 	fs.StringVar(&o.caKey, "ca-key", env("PUDO_CENTRAL_CA_KEY"), "the operator's CA key, for enrolment and renewal over the link")
 	fs.StringVar(&o.locker, "locker", "", "the locker id (enrol)")

@@ -93,6 +93,17 @@ type Operator struct {
 	// (listed in PublicKeys here, nowhere else): whoever reads it can
 	// open every locker that trusts it.
 	SigningKey string `toml:"signing_key"`
+	// TokenSkew is how far ahead of this kiosk's clock a token's issue
+	// time may lie, and how far the clock may step back before every
+	// token is refused.
+	TokenSkew time.Duration `toml:"token_skew"`
+	// CourierTokenMax, BadgeMax and PickupTokenMax are the longest
+	// validity POST /v1/tokens signs for each kind; an app pickup token
+	// never outlives its parcel's pickup deadline, and PickupTokenMax
+	// (zero: none) caps it further.
+	CourierTokenMax time.Duration `toml:"courier_token_max"`
+	BadgeMax        time.Duration `toml:"badge_max"`
+	PickupTokenMax  time.Duration `toml:"pickup_token_max"`
 }
 
 // Keys parses PublicKeys; Validate has checked them.
@@ -107,6 +118,15 @@ func (o Operator) Keys() []cred.PublicKey {
 }
 
 func (o Operator) validate() error {
+	if o.TokenSkew < 0 || o.TokenSkew > time.Hour {
+		return &Error{Key: "operator.token_skew", Msg: "must lie in 0s..1h"}
+	}
+	for key, d := range map[string]time.Duration{"operator.courier_token_max": o.CourierTokenMax, "operator.badge_max": o.BadgeMax,
+		"operator.pickup_token_max": o.PickupTokenMax} {
+		if d < 0 || d > cred.MaxValid {
+			return &Error{Key: key, Msg: fmt.Sprintf("must lie in 0s..%s", cred.MaxValid)}
+		}
+	}
 	for i, s := range o.PublicKeys {
 		if _, err := cred.ParsePublicKey(s); err != nil {
 			return &Error{Key: fmt.Sprintf("operator.public_keys[%d]", i), Msg: strings.TrimPrefix(err.Error(), "cred: ")}
@@ -236,7 +256,8 @@ func Default() Config {
 		API:      api.DefaultConfig(),
 		Speech:   DefaultSpeech(),
 		Keypad:   voice.DefaultKeymap(),
-		Operator: Operator{PublicKeys: []string{}},
+		Operator: Operator{PublicKeys: []string{}, TokenSkew: 5 * time.Minute, CourierTokenMax: 24 * time.Hour,
+			BadgeMax: 90 * 24 * time.Hour},
 		Carriers: map[string]string{},
 		Fleet:    fleet.DefaultConfig(),
 	}

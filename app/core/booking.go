@@ -93,7 +93,9 @@ func (bo *Office) Book(ctx context.Context, b Booking) (Booked, error) {
 				return err
 			}
 		}
-		out.QR = l.bookingToken(r, o)
+		if out.QR, err = l.bookingToken(tx, r, o); err != nil {
+			return err
+		}
 		_, err = tx.Append(storage.Event{Actor: "backoffice", Kind: string(app.EvRentBooked), DoorID: d.ID, RentID: r.ID,
 			Detail: string(n.Kind) + " size=" + d.Size})
 		return err
@@ -111,15 +113,15 @@ func (l *Locker) bookingCode(tx *storage.Tx, b Booking, n *storage.NewRent) (str
 		}
 		n.Kind = storage.KindReturn
 		code := NewReturnCode()
-		n.DropoffMAC = returnMAC(l.secret, code)
+		n.DropoffMAC = l.codeHash(labelReturn, code)
 		return code, nil
 	}
 	n.Kind = storage.KindDelivery
 	if b.ShareCodeWith != 0 {
 		return "", shareCode(tx, b, n)
 	}
-	code, err := l.freshCode(tx)
-	n.PickupMAC = codeMAC(l.secret, code)
+	code, hash, err := l.freshCode(tx)
+	n.PickupMAC = hash
 	return code, err
 }
 
@@ -156,30 +158,42 @@ func shareCode(tx *storage.Tx, b Booking, n *storage.NewRent) error {
 }
 
 // freshCode draws a code no active rent uses, so one code never opens two
-// shoppers' parcels.
-func (l *Locker) freshCode(tx *storage.Tx) (string, error) {
+// shoppers' parcels, and returns it with its hash (codeHash). A rent
+// booked before codeHash holds its code's HMAC instead; a fresh code's
+// HMAC is looked up too, so no two rents share a code across the change.
+func (l *Locker) freshCode(tx *storage.Tx) (code string, hash []byte, err error) {
 	for range 8 {
-		code := NewCode()
-		rs, err := tx.ActiveByPickupMAC(codeMAC(l.secret, code))
-		if err != nil {
-			return "", err
+		code = NewCode()
+		c := l.pickupCreds(code)
+		var used bool
+		for _, mac := range [][]byte{c.hash, c.legacy} {
+			rs, err := tx.ActiveByPickupMAC(mac)
+			if err != nil {
+				return "", nil, err
+			}
+			used = used || len(rs) > 0
 		}
-		if len(rs) == 0 {
-			return code, nil
+		if !used {
+			return code, c.hash, nil
 		}
 	}
-	return "", errors.New("core: no unused pickup code in 8 draws") // 200 of 2^40 in use: never
+	return "", nil, errors.New("core: no unused pickup code in 8 draws") // 200 of 2^40 in use: never
 }
 
 // bookingToken is the QR for a booking: a pickup token lasting until the
 // latest the parcel could still be collected, or a return token lasting
-// until the drop-off deadline.
-func (l *Locker) bookingToken(r storage.Rent, o Options) string {
-	t := Token{Kind: TokenPickup, Subject: strconv.FormatInt(r.ID, 10), Expires: r.ExpiresAt.Add(2 * o.PickupWindow)}
+// until the drop-off deadline. It carries a fresh secret of the rent, of
+// which the store keeps only the hash.
+func (l *Locker) bookingToken(tx *storage.Tx, r storage.Rent, o Options) (string, error) {
+	t := Token{Kind: TokenPickup, Subject: strconv.FormatInt(r.ID, 10), Issued: tx.Now(),
+		Expires: r.ExpiresAt.Add(2 * o.PickupWindow), Secret: newQRSecret()}
 	if r.Kind == storage.KindReturn {
 		t.Kind, t.Expires = TokenReturn, r.ExpiresAt
 	}
-	return SignToken(l.tokenKey, t)
+	if err := tx.SetRentQR(r.ID, qrHash(t.Secret)); err != nil {
+		return "", err
+	}
+	return SignToken(l.tokenKey, t), nil
 }
 
 // Rent returns one rent. ErrNotFound if there is none.

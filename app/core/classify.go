@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -24,7 +25,7 @@ const (
 	PayloadReturnCode
 	PayloadReturnToken
 	// PayloadStaffBadge is a staff member's operator-signed badge: with
-	// that person's PIN it signs them in (StaffBadgeLogin).
+	// that person's PIN it signs them in (LoginStaffBadge).
 	PayloadStaffBadge
 )
 
@@ -49,7 +50,7 @@ type Payload struct {
 	// Cred is an operator token's claims (courier, staff badge, app
 	// pickup); nil for the locker's own tokens.
 	Cred   *cred.Claims
-	Err    error  // ErrBadToken (or one wrapping it) or ErrTokenExpired for a token that did not verify
+	Err    error  // app.ErrBadToken (or one wrapping it) or app.ErrTokenExpired for a token that did not verify
 	Format string // for foreign payloads: "EAN-13", "EAN-8", "UPC-A", "GTIN-14", "URL", "text"
 }
 
@@ -58,9 +59,21 @@ type Payload struct {
 func (l *Locker) Recognize(text string) app.ScanKind { return appScanKind(l.payloadOf(text).Kind) }
 
 // payloadOf tells what text is: one of our codes or tokens, with what
-// they carry, or something foreign such as a product's EAN barcode.
+// they carry, or something foreign such as a product's EAN barcode. A
+// token is held to the clock (checkTokenTime).
 func (l *Locker) payloadOf(text string) Payload {
-	return classify(l.tokenKey, l.verifier, text, l.db.Now())
+	now := l.db.Now()
+	p := classify(l.tokenKey, l.verifier, text, now)
+	if p.Token != "" {
+		l.checkTokenTime(&p, p.Parsed.Issued, now)
+		if errors.Is(p.Err, ErrClockBehind) {
+			// Raise the alarm now, not at the next housekeeping.
+			if err := l.watchClock(context.Background()); err != nil {
+				l.log.Warn("clock alarm not recorded", "err", err)
+			}
+		}
+	}
+	return p
 }
 
 // Errors of operator tokens beyond ErrBadToken and ErrTokenExpired; both
@@ -75,6 +88,11 @@ var (
 // versions: couriers now carry the operator's, which no locker can mint
 // (app/RULES.md).
 var errRetiredCourier = fmt.Errorf("%w: a locker-signed courier token; couriers need the operator's", app.ErrBadToken)
+
+// errRetiredQR refuses the pickup and return QR of earlier versions: a MAC
+// over the rent id alone, which a copy of locker.key could make for every
+// rent. Their rents' typed codes still work.
+var errRetiredQR = fmt.Errorf("%w: a QR of an earlier version, which a copy of locker.key could forge; the rent's code still works", app.ErrBadToken)
 
 var operatorKinds = map[cred.Kind]PayloadKind{cred.Courier: PayloadCourierToken, cred.Staff: PayloadStaffBadge, cred.Pickup: PayloadPickupToken}
 
@@ -91,7 +109,7 @@ func classifyOperator(v cred.Verifier, kind cred.Kind, t string, now time.Time) 
 	}
 	if err == nil || !errors.Is(err, cred.ErrBadToken) {
 		p.Cred = &c
-		p.Parsed = Token{Kind: TokenKind(kind), Subject: c.Subject, Expires: c.Expires}
+		p.Parsed = Token{Kind: TokenKind(kind), Subject: c.Subject, Issued: c.IssuedAt, Expires: c.Expires}
 	}
 	return p
 }
@@ -101,12 +119,16 @@ func classify(key []byte, v cred.Verifier, text string, now time.Time) Payload {
 	if kind, ok := cred.LooksLike(t); ok {
 		return classifyOperator(v, kind, t, now)
 	}
-	if kind, ok := LooksLikeToken(t); ok {
+	if kind, legacy, ok := LooksLikeToken(t); ok {
 		if kind == TokenCourier {
 			return Payload{Kind: PayloadCourierToken, Token: t, Err: errRetiredCourier}
 		}
 		p := Payload{Token: t, Kind: map[TokenKind]PayloadKind{
 			TokenPickup: PayloadPickupToken, TokenCourier: PayloadCourierToken, TokenReturn: PayloadReturnToken}[kind]}
+		if legacy {
+			p.Err = errRetiredQR
+			return p
+		}
 		p.Parsed, p.Err = ParseToken(key, t, now)
 		return p
 	}

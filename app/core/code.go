@@ -26,9 +26,11 @@ func NewCode() string {
 	}
 }
 
-// codeMAC is what the store keeps instead of the code: an HMAC under the
-// locker's own secret, so a copied database does not reveal codes and
-// cannot be brute-forced without the secret.
+// codeMAC is what the store kept of a code before codeHash: an HMAC
+// under the locker's own secret. A copied database alone reveals nothing,
+// but with locker.key beside it every 40-bit code falls to a GPU in
+// minutes. Rents booked before codeHash still hold it, until their code is
+// checked once and rehashed (codeCreds).
 func codeMAC(secret []byte, code string) []byte {
 	m := hmac.New(sha256.New, secret)
 	m.Write([]byte("pickup:"))
@@ -37,7 +39,8 @@ func codeMAC(secret []byte, code string) []byte {
 }
 
 // returnMAC is codeMAC for return codes, under its own label so that a
-// pickup code and a return code never share a MAC.
+// pickup code and a return code never share a MAC; like codeMAC, only
+// rents booked before codeHash hold it.
 func returnMAC(secret []byte, code string) []byte {
 	m := hmac.New(sha256.New, secret)
 	m.Write([]byte("return:"))

@@ -31,7 +31,7 @@ func sealLocker(t *testing.T, dir string, keys map[string]carrier.PublicKey) (*L
 	t.Cleanup(func() { db.Close() })
 	locks := &fakeLocks{fail: map[lockio.Door]error{}}
 	l := New(db, locks, []byte("0123456789abcdef0123456789abcdef"),
-		Options{KioskID: "T1", OperatorKeys: []cred.PublicKey{testOperator.Public()}, CarrierKeys: keys},
+		Options{KioskID: "T1", OperatorKeys: []cred.PublicKey{testOperator.Public()}, CarrierKeys: keys, CodeCost: cheapCode},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	doors, err := Layout(app.DemoColumns(), 2)
 	if err != nil {
@@ -203,7 +203,7 @@ func TestWalkInSealSurvivesARestart(t *testing.T) {
 
 	// The same store and boards, a fresh engine: what main does at start.
 	l2 := New(db, locks, []byte("0123456789abcdef0123456789abcdef"),
-		Options{KioskID: "T1", OperatorKeys: []cred.PublicKey{testOperator.Public()}, CarrierKeys: keys},
+		Options{KioskID: "T1", OperatorKeys: []cred.PublicKey{testOperator.Public()}, CarrierKeys: keys, CodeCost: cheapCode},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err := l2.Reconcile(ctx); err != nil {
 		t.Fatal(err)

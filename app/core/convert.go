@@ -62,6 +62,8 @@ func appScanKind(k PayloadKind) app.ScanKind {
 		return app.ScanReturnCode
 	case PayloadReturnToken:
 		return app.ScanReturnToken
+	case PayloadStaffBadge:
+		return app.ScanStaffBadge
 	}
 	return app.ScanForeign
 }

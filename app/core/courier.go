@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"pudo/app"
+	"pudo/app/cred"
 	"pudo/storage"
 )
 
@@ -19,6 +20,7 @@ type Courier struct {
 	l       *Locker
 	id      string
 	carrier string
+	token   cred.Claims // the token signed in with: revoked, the round ends
 
 	mu      sync.Mutex // protects following
 	takes   map[int64]takeRecord
@@ -40,6 +42,16 @@ func (c *Courier) Courier() string { return c.id }
 
 func (c *Courier) actor() string { return "courier:" + c.id }
 
+// stillGood refuses a courier's next step once their token is revoked
+// (here or by the operator's list): a revocation applies at once, not at
+// the next sign-in.
+func (c *Courier) stillGood(ctx context.Context) error {
+	if c.token.ID == "" {
+		return nil
+	}
+	return c.l.db.View(ctx, func(tx *storage.Tx) error { return c.l.revoked(tx, c.token) })
+}
+
 // LoginCourier signs a courier in by a scanned courier token, signed by the
 // operator for this locker (see package cred). Errors: app.ErrBadToken (a
 // forged token, another operator's, a locker-signed one of old),
@@ -59,7 +71,7 @@ func (l *Locker) loginCourier(ctx context.Context, token string) (*Courier, erro
 	refused := p.Err
 	err := l.db.Update(ctx, func(tx *storage.Tx) error {
 		if refused == nil {
-			refused = revoked(tx, *p.Cred)
+			refused = l.revoked(tx, *p.Cred)
 		}
 		ev := storage.Event{Actor: "courier:?", Kind: string(app.EvCourierLogin)}
 		if p.Cred != nil {
@@ -68,7 +80,10 @@ func (l *Locker) loginCourier(ctx context.Context, token string) (*Courier, erro
 		if refused != nil {
 			ev.Kind, ev.Detail = string(app.EvCourierRefused), strings.TrimSpace(ev.Detail+" "+refused.Error())
 		} else {
-			c = &Courier{l: l, id: p.Cred.Subject, carrier: p.Cred.Carrier}
+			c = &Courier{l: l, id: p.Cred.Subject, carrier: p.Cred.Carrier, token: *p.Cred}
+			if err := noteToken(tx, *p.Cred); err != nil {
+				return err
+			}
 		}
 		_, err := tx.Append(ev)
 		return err
@@ -149,6 +164,9 @@ func (c *Courier) DidNotOpen(ctx context.Context, openingID int64) (app.Verdict,
 }
 
 func (c *Courier) takeOpening(ctx context.Context, rentID int64, kind storage.RentKind, from storage.RentState, reason string) (opened, error) {
+	if err := c.stillGood(ctx); err != nil {
+		return opened{}, err
+	}
 	r, err := c.l.rent(ctx, rentID)
 	if err != nil {
 		return opened{}, err
@@ -179,6 +197,9 @@ func (c *Courier) DropBooked(ctx context.Context, parcelRef string) (app.DropOff
 }
 
 func (c *Courier) dropBooked(ctx context.Context, parcelRef string) (*DropOff, error) {
+	if err := c.stillGood(ctx); err != nil {
+		return nil, err
+	}
 	if err := c.l.outOfOrder(); err != nil {
 		return nil, err
 	}
@@ -220,6 +241,9 @@ func (c *Courier) DropNew(ctx context.Context, size app.Size, parcelRef string, 
 }
 
 func (c *Courier) dropNew(ctx context.Context, size, parcelRef string, preferLow bool) (*DropOff, error) {
+	if err := c.stillGood(ctx); err != nil {
+		return nil, err
+	}
 	if storage.SizeRank(size) < 0 {
 		return nil, fmt.Errorf("%w %q", app.ErrBadSize, size)
 	}
@@ -232,11 +256,12 @@ func (c *Courier) dropNew(ctx context.Context, size, parcelRef string, preferLow
 		if err != nil {
 			return err
 		}
-		if d.code, err = c.l.freshCode(tx); err != nil {
+		var hash []byte
+		if d.code, hash, err = c.l.freshCode(tx); err != nil {
 			return err
 		}
 		if d.rent, err = tx.CreateRent(storage.NewRent{DoorID: door.ID, State: storage.RentReserved,
-			Kind: storage.KindDelivery, ParcelRef: parcelRef, Courier: c.id, PickupMAC: codeMAC(c.l.secret, d.code)}); err != nil {
+			Kind: storage.KindDelivery, ParcelRef: parcelRef, Courier: c.id, PickupMAC: hash}); err != nil {
 			return err
 		}
 		if d.sealed, err = c.l.sealCode(tx, c.carrier, d.rent.ID, d.code); err != nil {

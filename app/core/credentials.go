@@ -76,57 +76,46 @@ func loadRevocations(tx *storage.Tx) (cred.Revocations, error) {
 	return list, nil
 }
 
-// revoked fails with ErrTokenRevoked if the applied list names c.
-func revoked(tx *storage.Tx, c cred.Claims) error {
-	list, err := loadRevocations(tx)
-	if err != nil {
-		return err
-	}
-	if r, why := list.Revoked(c); r {
-		return fmt.Errorf("%w: %s", ErrTokenRevoked, why)
-	}
-	return nil
-}
-
 // credDetail names an operator token in the audit log: never the token
 // itself, which is a credential until it expires.
 func credDetail(c cred.Claims) string {
-	d := fmt.Sprintf("token %s key %s until %s", c.ID, c.KeyID, c.Expires.Format("2006-01-02T15:04Z"))
+	// By ref, not id: with a token's id and the site key off the SD card
+	// a token signed here could be made again (siteKeyRule).
+	d := fmt.Sprintf("token ref %s key %s until %s", TokenRef(c.ID)[:16], c.KeyID, c.Expires.Format("2006-01-02T15:04Z"))
 	if c.Carrier != "" {
 		d = "carrier " + c.Carrier + " " + d
 	}
 	return d
 }
 
-// CheckStaffBadge tells whose a scanned staff badge is, so the screen can
-// greet them and ask their PIN. Errors: ErrBadToken (and ErrTokenNotHere,
-// ErrTokenRevoked), ErrTokenExpired, and *LockedOutError while wrong PINs
-// with this badge keep it paused.
-func (l *Locker) CheckStaffBadge(ctx context.Context, badge string) (name string, err error) {
+// checkBadge tells whose a scanned staff badge is, with its claims:
+// valid here, not revoked, not paused by wrong PINs (BadgeHolder).
+func (l *Locker) checkBadge(ctx context.Context, badge string) (cred.Claims, error) {
 	p := l.payloadOf(badge)
 	if p.Kind != PayloadStaffBadge {
-		return "", app.ErrBadToken
+		return cred.Claims{}, app.ErrBadToken
 	}
 	if p.Err != nil {
-		return "", p.Err
+		return cred.Claims{}, p.Err
 	}
-	err = l.db.View(ctx, func(tx *storage.Tx) error {
-		if err := revoked(tx, *p.Cred); err != nil {
+	err := l.db.View(ctx, func(tx *storage.Tx) error {
+		if err := l.revoked(tx, *p.Cred); err != nil {
 			return err
 		}
 		return checkLockout(tx, scopeBadge(p.Cred.Subject))
 	})
-	return p.Cred.Subject, err
+	return *p.Cred, err
 }
 
-// StaffBadgeLogin signs a staff member in by their badge (a staff token the
+// loginStaffBadge signs a staff member in by their badge (a staff token the
 // operator signed for this locker, naming them) and their own PIN. Wrong
 // PINs count against that badge alone, at most 3 minutes' pause at a time,
 // so guessing at the PIN pad never keeps staff with a badge out. Errors:
-// those of CheckStaffBadge, ErrBadPIN, ErrNotFound (no staff account of the
+// those of BadgeHolder, ErrBadPIN, ErrNotFound (no staff account of the
 // badge's name here), ErrStaffLocked.
-func (l *Locker) StaffBadgeLogin(ctx context.Context, badge, pin string) (*Staff, error) {
-	name, err := l.CheckStaffBadge(ctx, badge)
+func (l *Locker) loginStaffBadge(ctx context.Context, badge, pin string) (*Staff, error) {
+	c, err := l.checkBadge(ctx, badge)
+	name := c.Subject
 	if err != nil {
 		l.auditBadge(ctx, name, "staff.badge.refused", err.Error())
 		return nil, err
@@ -148,7 +137,10 @@ func (l *Locker) StaffBadgeLogin(ctx context.Context, badge, pin string) (*Staff
 		l.auditBadge(ctx, name, "staff.badge.refused", "no staff account of that name")
 		return nil, fmt.Errorf("%w: no staff account %q at this locker", app.ErrNotFound, name)
 	}
-	ok := checkPINFormat(pin) == nil && pinMatches(pin, m.PINHash)
+	ok, legacy := false, false
+	if checkPINFormat(pin) == nil {
+		ok, legacy = pinMatches(l.pinKey(), pin, m.PINHash)
+	}
 	var refused error // returned after the commit, so the failure is kept
 	actor := "staff:" + name
 	err = l.db.Update(ctx, func(tx *storage.Tx) error {
@@ -161,6 +153,15 @@ func (l *Locker) StaffBadgeLogin(ctx context.Context, badge, pin string) (*Staff
 			}
 		case m.Locked:
 			refused, kind = app.ErrStaffLocked, "staff.login.locked"
+		default:
+			if err := noteToken(tx, c); err != nil {
+				return err
+			}
+			if legacy {
+				if err := l.renewPIN(tx, m.ID, pin); err != nil {
+					return err
+				}
+			}
 		}
 		_, err := tx.Append(storage.Event{Actor: actor, Kind: kind, Detail: "badge"})
 		return err
@@ -171,7 +172,7 @@ func (l *Locker) StaffBadgeLogin(ctx context.Context, badge, pin string) (*Staff
 	if refused != nil {
 		return nil, refused
 	}
-	return &Staff{l: l, id: m.ID, name: m.Name}, nil
+	return &Staff{l: l, id: m.ID, name: m.Name, badge: &c}, nil
 }
 
 func (l *Locker) auditBadge(ctx context.Context, name, kind, detail string) {

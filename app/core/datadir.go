@@ -109,9 +109,10 @@ func readDataState(ctx context.Context, dir string) dataState {
 	return s
 }
 
-// problems lists what keeps the kiosk from starting on s, the binding
-// rules of issue 12: a missing, replaced or altered locker.key, or a
-// missing or empty database beside a key or in a dir that held one.
+// problems lists what keeps the kiosk from starting on s, the rules that
+// bind the key to its database: a missing, replaced or altered
+// locker.key, or a missing or empty database beside a key or in a dir
+// that held one.
 func (s dataState) problems() []*DataError {
 	bad := func(check, fix, format string, a ...any) *DataError {
 		return &DataError{Dir: s.dir, Check: check, Problem: fmt.Sprintf(format, a...), Fix: fix}

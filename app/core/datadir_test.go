@@ -26,7 +26,7 @@ func usedDataDir(t *testing.T) string {
 	if err != nil {
 		t.Fatalf("a brand-new data dir: %v", err)
 	}
-	l := New(db, &fakeLocks{}, secret, Options{KioskID: "T1"}, quiet())
+	l := New(db, &fakeLocks{}, secret, Options{KioskID: "T1", CodeCost: cheapCode}, quiet())
 	doors, _ := Layout(app.DemoColumns(), 2)
 	if err := l.SetUp(ctx, doors); err != nil {
 		t.Fatal(err)
@@ -42,7 +42,7 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 
 // The secret and the database belong together: every way of losing one
 // of them stops the kiosk with one line naming the problem and the way back
-// (issue 12: it started with a new key, or empty, and said nothing).
+// (it once started with a new key, or empty, and said nothing).
 func TestDataDirRefusesASecretAndDatabaseApart(t *testing.T) {
 	ctx := context.Background()
 	for _, tt := range []struct {
@@ -156,7 +156,7 @@ func TestDataDirStartsRestartsAndRestores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := New(db, &fakeLocks{}, secret, Options{}, quiet())
+	l := New(db, &fakeLocks{}, secret, Options{CodeCost: cheapCode}, quiet())
 	doors, _ := Layout(app.DemoColumns(), 2)
 	if err := l.SetUp(ctx, doors); err != nil {
 		t.Fatal(err)

@@ -35,7 +35,7 @@ func (l *Locker) SeedDemo(ctx context.Context, n int) ([]DemoParcel, error) {
 				continue
 			}
 			code := NewCode()
-			if err := tx.SetPickupMAC(r.ID, codeMAC(l.secret, code)); err != nil {
+			if err := tx.SetPickupMAC(r.ID, l.codeHash(labelPickup, code)); err != nil {
 				return err
 			}
 			if _, err := tx.Append(storage.Event{Actor: "system", Kind: string(app.EvRentReissued), DoorID: r.DoorID, RentID: r.ID}); err != nil {
@@ -63,7 +63,7 @@ func (l *Locker) dropDemo(tx *storage.Tx, n int, out *[]DemoParcel) error {
 		code := NewCode()
 		r, err := tx.CreateRent(storage.NewRent{
 			DoorID: d.ID, State: storage.RentStored, ParcelRef: fmt.Sprintf("%s%d", demoRef, d.ID),
-			PickupMAC: codeMAC(l.secret, code), ExpiresAt: tx.Now().Add(l.opts.PickupWindow),
+			PickupMAC: l.codeHash(labelPickup, code), ExpiresAt: tx.Now().Add(l.opts.PickupWindow),
 		})
 		if errors.Is(err, storage.ErrDoorTaken) {
 			continue

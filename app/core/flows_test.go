@@ -52,7 +52,7 @@ func TestForeignScanIsNotCounted(t *testing.T) {
 
 func TestClassify(t *testing.T) {
 	l, _, _ := newTestLocker(t)
-	pickup := SignToken(l.tokenKey, Token{Kind: TokenPickup, Subject: "12", Expires: l.db.Now().Add(time.Hour)})
+	pickup := SignToken(l.tokenKey, Token{Kind: TokenPickup, Subject: "12", Issued: l.db.Now(), Expires: l.db.Now().Add(time.Hour)})
 	courier := courierToken(l, "dhl-7", time.Hour)
 	stale := courierToken(l, "dhl-7", -time.Minute)
 	foreign := SignToken([]byte("another locker's key"), Token{Kind: TokenPickup, Subject: "12", Expires: l.db.Now().Add(time.Hour)})

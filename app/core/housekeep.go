@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"pudo/app"
+	"pudo/app/cred"
 	"pudo/lockio"
 	"pudo/storage"
 )
@@ -194,6 +195,11 @@ func (l *Locker) Prune(ctx context.Context) (int, error) {
 		if p, err = tx.Prune(tx.Now().Add(-o.Retention), keep); err != nil {
 			return err
 		}
+		// A token revoked before it was seen was valid for at most
+		// cred.MaxValid: by then it has expired whatever it said.
+		if _, err := tx.PruneTokens(tx.Now().Add(-o.Retention), tx.Now().Add(-cred.MaxValid)); err != nil {
+			return err
+		}
 		if p.DroppedTo > 0 {
 			for _, r := range readers {
 				if r.next <= p.DroppedTo {
@@ -267,6 +273,9 @@ func (l *Locker) Housekeep(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
+		if err := l.watchClock(ctx); err != nil {
+			l.log.Error("clock watch failed", "err", err)
+		}
 		if n, err := l.expireDue(ctx); err != nil {
 			l.log.Error("expiry failed", "err", err)
 		} else if n > 0 {

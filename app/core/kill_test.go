@@ -65,7 +65,7 @@ func killChild(path, codesFile string, chain bool) error {
 	fmt.Println("checked")
 	locks := &fakeLocks{fail: map[lockio.Door]error{}}
 	l := New(db, locks, []byte("kill-test-secret-0123456789abcdef"),
-		Options{KioskID: "K"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		Options{KioskID: "K", CodeCost: cheapCode}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	doors, _ := Layout(killColumns, 2)
 	if err := l.SetUp(ctx, doors); err != nil {
 		return err

@@ -26,6 +26,12 @@ func (l *Locker) SetUp(ctx context.Context, doors []storage.Door) error {
 	if err := l.db.Update(ctx, func(tx *storage.Tx) error { return tx.SyncDoors(doors) }); err != nil {
 		return err
 	}
+	if err := l.settleCodeCost(ctx); err != nil {
+		return err
+	}
+	if err := l.loadClock(ctx); err != nil {
+		return err
+	}
 	ds, err := l.allDoors(ctx)
 	if err != nil {
 		return err

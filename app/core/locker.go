@@ -75,11 +75,25 @@ type Options struct {
 	// PINCost is the argon2id cost of staff PIN hashes; zero: DefaultPINCost.
 	// Tests lower it; a hash keeps its own cost, so changing it later is safe.
 	PINCost PINCost
+	// CodeCost is the argon2id cost of the typed codes' check; zero:
+	// DefaultCodeCost. Tests lower it. Unlike a PIN's, a code's hash
+	// carries no cost of its own (the store finds rents by it): a locker
+	// keeps one cost for the life of its database.
+	CodeCost CodeCost
+	// TokenSkew is how far ahead of the locker's clock a token may have
+	// been issued, and how far the clock may step back before tokens are
+	// refused; default DefaultTokenSkew.
+	TokenSkew time.Duration
 	// OperatorKeys are the operator's public keys: courier tokens, staff
 	// badges and app pickup tokens signed by any of them (and naming
 	// KioskID) are let in. Several, so a key can be rotated. None: no
 	// courier or badge can sign in.
 	OperatorKeys []cred.PublicKey
+	// SiteKey is the public half of operator.signing_key, this locker's
+	// own key for POST /v1/tokens (zero: none). A token it signed counts
+	// only if this locker issued it (siteKeyRule): the private half lies on
+	// the same SD card as the store.
+	SiteKey cred.PublicKey
 	// Holds are the readers that deliver the event log elsewhere (the
 	// fleet link, the webhooks): Prune keeps what they have not delivered,
 	// past Retention, up to MaxUndelivered events.
@@ -109,6 +123,7 @@ type Locker struct {
 	notes notifier
 	reg   registry
 	flaps flapWatch
+	clock clockWatch
 
 	mu sync.Mutex // protects following
 	// starting holds one token per door while an opening of it is being
@@ -145,6 +160,12 @@ func New(db *storage.DB, locks Locks, secret []byte, opts Options, log *slog.Log
 	}
 	if opts.PINCost == (PINCost{}) {
 		opts.PINCost = DefaultPINCost
+	}
+	if opts.TokenSkew <= 0 {
+		opts.TokenSkew = DefaultTokenSkew
+	}
+	if opts.CodeCost == (CodeCost{}) {
+		opts.CodeCost = DefaultCodeCost
 	}
 	opts.OperatorKeys = slices.Clone(opts.OperatorKeys)
 	opts.Holds = slices.Clone(opts.Holds)

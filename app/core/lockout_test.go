@@ -54,9 +54,9 @@ func attack(t *testing.T, l *Locker, clock *fakeClock, span, typing, cadence tim
 	return g
 }
 
-// The guessing figures of issue 12, measured on the fake clock against the
-// real locker and store: at most about 2,000 wrong codes a day whatever the
-// attacker does, bursts of at most 10, no pause longer than 60 s.
+// The guessing limits (GUESSING.md), measured on the fake clock against
+// the real locker and store: at most about 2,000 wrong codes a day whatever
+// the attacker does, bursts of at most 10, no pause longer than 60 s.
 func TestGuessingFigures(t *testing.T) {
 	ctx := context.Background()
 	pickup := func(l *Locker) func(string) error {
@@ -154,7 +154,7 @@ func TestTokensAreNotHeldUpByCodePauses(t *testing.T) {
 		t.Fatal("not paused after 10 wrong codes")
 	}
 	rent := rentOfDoor(t, l, parcels[0].DoorID)
-	qr := SignToken(l.tokenKey, Token{Kind: TokenPickup, Subject: fmt.Sprint(rent.ID), Expires: db.Now().Add(time.Hour)})
+	qr := ownQR(t, l, rent.ID)
 	if _, err := l.PickupByScan(ctx, qr); err != nil {
 		t.Fatalf("pickup QR while codes are paused: %v", err)
 	}
@@ -239,12 +239,12 @@ func TestStaffCannotBeLockedOutByGuessing(t *testing.T) {
 	annaBadge := operatorToken(l, cred.Claims{Kind: cred.Staff, Subject: "anna"}, 24*time.Hour)
 	benBadge := operatorToken(l, cred.Claims{Kind: cred.Staff, Subject: "ben"}, 24*time.Hour)
 	for range 20 {
-		l.StaffBadgeLogin(ctx, benBadge, "00000000")
+		l.loginStaffBadge(ctx, benBadge, "00000000")
 	}
-	if _, err := l.CheckStaffBadge(ctx, benBadge); !errors.As(err, new(*app.LockedOutError)) {
+	if _, err := l.BadgeHolder(ctx, benBadge); !errors.As(err, new(*app.LockedOutError)) {
 		t.Fatalf("ben's badge after 20 wrong PINs: %v, want a pause", err)
 	}
-	st, err := l.StaffBadgeLogin(ctx, annaBadge, "11112222")
+	st, err := l.loginStaffBadge(ctx, annaBadge, "11112222")
 	if err != nil || st.Name() != "anna" {
 		t.Fatalf("anna's badge while the pad and ben's badge are paused: %v, %v", st, err)
 	}
@@ -257,8 +257,8 @@ func TestStaffCannotBeLockedOutByGuessing(t *testing.T) {
 		{operatorToken(l, cred.Claims{Kind: cred.Staff, Subject: "zoe"}, time.Hour), app.ErrNotFound},
 		{courierToken(l, "anna", time.Hour), app.ErrBadToken},
 	} {
-		if _, err := l.StaffBadgeLogin(ctx, tt.badge, "11112222"); !errors.Is(err, tt.want) {
-			t.Errorf("StaffBadgeLogin = %v, want %v", err, tt.want)
+		if _, err := l.loginStaffBadge(ctx, tt.badge, "11112222"); !errors.Is(err, tt.want) {
+			t.Errorf("LoginStaffBadge = %v, want %v", err, tt.want)
 		}
 	}
 }

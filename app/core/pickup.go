@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"crypto/hmac"
 	"errors"
 	"fmt"
 	"slices"
@@ -70,7 +69,7 @@ func (l *Locker) pickupByCode(ctx context.Context, input string) (*Pickup, error
 	if err != nil {
 		return nil, err // a malformed entry can open nothing: not counted
 	}
-	return l.pickupByMAC(ctx, codeMAC(l.secret, code))
+	return l.pickupByCreds(ctx, l.pickupCreds(code))
 }
 
 // PickupByScan is PickupByCode for a scanned text: a pickup QR token or a
@@ -102,29 +101,19 @@ func (l *Locker) pickupByScan(ctx context.Context, text string) (*Pickup, error)
 // Only the very code says so, so it tells a guesser nothing.
 const collectedTold = 7 * 24 * time.Hour
 
-// pickupByMAC checks the lockout and looks the code up in one read
-// transaction: the hot path of every pickup.
-func (l *Locker) pickupByMAC(ctx context.Context, mac []byte) (*Pickup, error) {
-	var active, collected []storage.Rent
-	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
-		if err = checkLockout(tx, scopeCode); err != nil {
-			return err
-		}
-		if active, err = tx.ActiveByPickupMAC(mac); err != nil || len(active) > 0 {
-			return err
-		}
-		// Only a code no active rent holds: asked every time, so a code
-		// that never existed costs the same as one collected.
-		collected, err = tx.CollectedByPickupMAC(mac, tx.Now().Add(-collectedTold))
-		return err
-	})
+// pickupByCreds checks the lockout and looks the code up in one read
+// transaction: the hot path of every pickup. The code's hash was computed
+// before, outside any transaction: one argon2id for every typed code.
+func (l *Locker) pickupByCreds(ctx context.Context, c codeCreds) (*Pickup, error) {
+	active, collected, err := l.findByCode(ctx, c)
 	if err != nil {
 		return nil, fmt.Errorf("core: pickup: %w", err)
 	}
+	l.rehash(ctx, c, slices.Concat(active, collected))
 	var stored []storage.Rent
 	var expired, reserved bool
 	for _, r := range active {
-		if !hmac.Equal(r.PickupMAC, mac) { // the index lookup alone is not trusted
+		if !c.matches(r.PickupMAC) { // the index lookup alone is not trusted
 			continue
 		}
 		switch r.State {
@@ -142,7 +131,7 @@ func (l *Locker) pickupByMAC(ctx context.Context, mac []byte) (*Pickup, error) {
 		return nil, l.refuse(ctx, app.EvCodeExpired, app.ErrExpired, false)
 	case reserved:
 		return nil, l.refuse(ctx, app.EvCodeEarly, app.ErrNotStored, false)
-	case slices.ContainsFunc(collected, func(r storage.Rent) bool { return hmac.Equal(r.PickupMAC, mac) }):
+	case slices.ContainsFunc(collected, func(r storage.Rent) bool { return c.matches(r.PickupMAC) }):
 		return nil, l.refuse(ctx, app.EvCodeCollected, app.ErrAlreadyCollected, false)
 	default:
 		return nil, l.refuse(ctx, app.EvCodeWrong, app.ErrWrongCode, true)
@@ -181,18 +170,23 @@ func (l *Locker) pickupByToken(ctx context.Context, p Payload) (*Pickup, error) 
 	}
 	id, err := strconv.ParseInt(p.Parsed.Subject, 10, 64)
 	if p.Err != nil || err != nil {
-		return nil, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, app.ErrWrongCode, false), app.ErrBadToken)
+		why := p.Err
+		if why == nil {
+			why = app.ErrBadToken
+		}
+		return nil, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, app.ErrWrongCode, false), why)
 	}
 	var r storage.Rent
 	err = l.db.View(ctx, func(tx *storage.Tx) (err error) {
-		if p.Cred != nil {
-			if err := revoked(tx, *p.Cred); err != nil {
-				return err
-			}
+		if err := l.tokenUsable(tx, p); err != nil {
+			return err
 		}
 		r, err = tx.Rent(id)
 		return err
 	})
+	if errors.Is(err, errQRNotTheRents) {
+		return nil, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, app.ErrWrongCode, false), err)
+	}
 	if errors.Is(err, ErrTokenRevoked) {
 		return nil, fmt.Errorf("%w: %w", app.ErrWrongCode, err) // the screen says "not valid", as for any bad token
 	}

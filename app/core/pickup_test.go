@@ -151,6 +151,10 @@ func courierToken(l *Locker, id string, ttl time.Duration) string {
 // cheapPIN keeps argon2id fast in tests; a hash records its own cost.
 var cheapPIN = PINCost{Time: 1, Memory: 64, Threads: 1}
 
+// cheapCode is the typed codes' hash at its least cost: tests book and
+// type codes by the thousand.
+var cheapCode = CodeCost{Time: 1, Memory: 64}
+
 func newTestLockerOpts(t *testing.T, opts Options) (*Locker, *storage.DB, *fakeLocks) {
 	t.Helper()
 	ctx := context.Background()
@@ -160,6 +164,9 @@ func newTestLockerOpts(t *testing.T, opts Options) (*Locker, *storage.DB, *fakeL
 	}
 	t.Cleanup(func() { db.Close() })
 	locks := &fakeLocks{fail: map[lockio.Door]error{}}
+	if opts.CodeCost == (CodeCost{}) {
+		opts.CodeCost = cheapCode
+	}
 	l := New(db, locks, []byte("0123456789abcdef0123456789abcdef"), opts, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	doors, err := Layout(app.DemoColumns(), 2)
 	if err != nil {

@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"crypto/hmac"
 	"errors"
 	"fmt"
 	"strconv"
@@ -47,19 +46,28 @@ func (l *Locker) beginReturn(ctx context.Context, text string) (*DropOff, error)
 }
 
 func (l *Locker) returnByCode(ctx context.Context, code string) (storage.Rent, error) {
-	mac := returnMAC(l.secret, code)
+	c := l.returnCreds(code) // one argon2id, before the transaction
 	var r storage.Rent
 	err := l.db.Update(ctx, func(tx *storage.Tx) error {
 		if err := checkLockout(tx, scopeCode); err != nil {
 			return err
 		}
-		rs, err := tx.ReservedByDropoffMAC(mac)
-		if err != nil {
-			return err
+		var rs []storage.Rent
+		for _, mac := range [][]byte{c.hash, c.legacy} {
+			found, err := tx.ReservedByDropoffMAC(mac)
+			if err != nil {
+				return err
+			}
+			rs = append(rs, found...)
 		}
 		for _, x := range rs {
-			if hmac.Equal(x.DropoffMAC, mac) && x.Kind == storage.KindReturn {
+			if c.matches(x.DropoffMAC) && x.Kind == storage.KindReturn {
 				r = x
+				if c.isLegacy(x.DropoffMAC) { // booked before codeHash: rehashed on its first use
+					if _, err := tx.ReplaceDropoffMAC(c.legacy, c.hash); err != nil {
+						return err
+					}
+				}
 				return l.avoidOutOfService(tx, &r, "shopper")
 			}
 		}
@@ -82,10 +90,17 @@ func (l *Locker) returnByToken(ctx context.Context, p Payload) (storage.Rent, er
 	}
 	id, err := strconv.ParseInt(p.Parsed.Subject, 10, 64)
 	if p.Err != nil || err != nil {
-		return storage.Rent{}, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, app.ErrWrongCode, false), app.ErrBadToken)
+		why := p.Err
+		if why == nil {
+			why = app.ErrBadToken
+		}
+		return storage.Rent{}, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, app.ErrWrongCode, false), why)
 	}
 	var r storage.Rent
 	err = l.db.Update(ctx, func(tx *storage.Tx) (err error) {
+		if err := l.tokenUsable(tx, p); err != nil {
+			return err
+		}
 		if r, err = tx.Rent(id); err != nil {
 			return notFound(err)
 		}
@@ -97,6 +112,9 @@ func (l *Locker) returnByToken(ctx context.Context, p Payload) (storage.Rent, er
 		}
 		return l.avoidOutOfService(tx, &r, "shopper")
 	})
+	if errors.Is(err, errQRNotTheRents) {
+		return r, fmt.Errorf("%w: %w", l.refuse(ctx, app.EvTokenBad, app.ErrWrongCode, false), err)
+	}
 	if err != nil {
 		return r, fmt.Errorf("core: return: %w", err)
 	}

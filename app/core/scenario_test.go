@@ -106,7 +106,7 @@ func startScenario(t *testing.T) *scenario {
 	t.Cleanup(cancel)
 	s := &scenario{t: t, ctx: ctx, dir: t.TempDir(), frames: map[uint8]int{}, parcels: map[string]*scParcel{},
 		secret: []byte("scenario-secret-0123456789abcdef"), pumpDone: make(chan struct{}),
-		opts: Options{KioskID: "SC", RemoteOpen: true, PINCost: cheapPIN, OperatorKeys: []cred.PublicKey{testOperator.Public()}}}
+		opts: Options{KioskID: "SC", RemoteOpen: true, PINCost: cheapPIN, CodeCost: cheapCode, OperatorKeys: []cred.PublicKey{testOperator.Public()}}}
 	db, err := storage.Open(ctx, filepath.Join(s.dir, "pudo.db"))
 	if err != nil {
 		t.Fatal(err)

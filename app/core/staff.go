@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"pudo/app"
+	"pudo/app/cred"
 	"pudo/storage"
 )
 
@@ -22,6 +23,9 @@ type Staff struct {
 	l    *Locker
 	id   int64
 	name string
+	// badge is the badge signed in with (nil: the PIN alone): revoked,
+	// it asks nothing more of the PIN (see recheck).
+	badge *cred.Claims
 }
 
 var _ app.StaffSession = (*Staff)(nil)
@@ -46,11 +50,11 @@ func (l *Locker) AddStaff(ctx context.Context, name, pin string) error {
 		return err
 	}
 	for _, m := range members {
-		if pinMatches(pin, m.PINHash) { // the PIN names the person at login
+		if ok, _ := pinMatches(l.pinKey(), pin, m.PINHash); ok { // the PIN names the person at login
 			return fmt.Errorf("core: add staff: %w: PIN in use", app.ErrNameTaken)
 		}
 	}
-	hash := hashPIN(pin, l.opts.PINCost)
+	hash := hashPIN(l.pinKey(), pin, l.opts.PINCost)
 	err = l.db.Update(ctx, func(tx *storage.Tx) error {
 		m, err := tx.AddStaff(name, hash)
 		if errors.Is(err, storage.ErrNameTaken) {
@@ -92,7 +96,7 @@ func (l *Locker) staffMembers(ctx context.Context) (ms []storage.StaffMember, er
 // LoginStaff signs staff in by PIN alone (one PIN per person). Wrong PINs
 // at the pad share one guessing limit (5 at once, then one per 3 minutes:
 // no pause longer than that, and an alert when it is reached); a staff
-// member with a badge is never held up by it (StaffBadgeLogin). Errors:
+// member with a badge is never held up by it (LoginStaffBadge). Errors:
 // *app.LockedOutError, app.ErrBadPIN, app.ErrStaffLocked.
 func (l *Locker) LoginStaff(ctx context.Context, pin string) (app.StaffSession, error) {
 	return handOut[app.StaffSession](l.loginStaff(ctx, pin))
@@ -111,10 +115,11 @@ func (l *Locker) loginStaff(ctx context.Context, pin string) (*Staff, error) {
 		return nil, err
 	}
 	var found *storage.StaffMember
+	var legacy bool
 	if checkPINFormat(pin) == nil {
 		for i := range members { // every hash is checked: the time says nothing
-			if pinMatches(pin, members[i].PINHash) && found == nil {
-				found = &members[i]
+			if ok, old := pinMatches(l.pinKey(), pin, members[i].PINHash); ok && found == nil {
+				found, legacy = &members[i], old
 			}
 		}
 	}
@@ -133,6 +138,10 @@ func (l *Locker) loginStaff(ctx context.Context, pin string) (*Staff, error) {
 			refused = app.ErrStaffLocked
 			_, err := tx.Append(storage.Event{Actor: "staff:" + found.Name, Kind: "staff.login.locked"})
 			return err
+		case legacy:
+			if err := l.renewPIN(tx, found.ID, pin); err != nil {
+				return err
+			}
 		}
 		_, err := tx.Append(storage.Event{Actor: "staff:" + found.Name, Kind: "staff.login"})
 		return err
@@ -161,9 +170,17 @@ func (s *Staff) ConfirmPIN(ctx context.Context, pin string) error {
 	if m.Locked {
 		return app.ErrStaffLocked
 	}
-	ok := pinMatches(pin, m.PINHash)
+	if err := s.badgeStillGood(ctx); err != nil {
+		return err
+	}
+	ok, legacy := pinMatches(s.l.pinKey(), pin, m.PINHash)
 	var refused error // returned after the commit, so the count sticks
 	err = s.l.db.Update(ctx, func(tx *storage.Tx) error {
+		if ok && legacy {
+			if err := s.l.renewPIN(tx, m.ID, pin); err != nil {
+				return err
+			}
+		}
 		if ok {
 			return tx.SetStaffFailures(m.ID, 0, false)
 		}

@@ -15,9 +15,9 @@ var testKey = []byte("token-test-key-0123456789abcdef")
 func TestTokenRoundTrip(t *testing.T) {
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	for _, tok := range []Token{
-		{Kind: TokenPickup, Subject: "42", Expires: now.Add(time.Hour)},
-		{Kind: TokenCourier, Subject: "dhl-berlin-17", Expires: now.Add(time.Minute)},
-		{Kind: TokenReturn, Subject: "9", Expires: now.Add(72 * time.Hour)},
+		{Kind: TokenPickup, Subject: "42", Issued: now, Expires: now.Add(time.Hour), Secret: newQRSecret()},
+		{Kind: TokenCourier, Subject: "dhl-berlin-17", Issued: now.Add(-time.Hour), Expires: now.Add(time.Minute)},
+		{Kind: TokenReturn, Subject: "9", Issued: now, Expires: now.Add(72 * time.Hour), Secret: newQRSecret()},
 	} {
 		text := SignToken(testKey, tok)
 		if strings.Trim(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:") != "" {

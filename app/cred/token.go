@@ -67,7 +67,7 @@ var (
 
 // The text form: prefix, kind, ':' and base32 (RFC 4648, no padding) of the
 // body and its signature. Upper case letters, digits and ':' only: a QR code
-// holds it in the dense alphanumeric mode. "PUDO1" is the locker's own HMAC
+// holds it in the dense alphanumeric mode. "PUDO1" and "PUDO3" are the locker's own HMAC
 // tokens (package core); "PUDO2" is these.
 const prefix = "PUDO2"
 

@@ -396,8 +396,8 @@ func TestCheckSpeech(t *testing.T) {
 	}
 }
 
-// The data dirs of issue 12, where doctor said OK: a replaced key, an
-// empty database, and files others can read. Each is a FAIL, with the
+// Data dirs where doctor once said OK: a replaced key, an empty database,
+// and files others can read. Each is a FAIL, with the
 // line the kiosk itself refuses to start with.
 func TestDoctorFailsASecretAndDatabaseApart(t *testing.T) {
 	skip := map[string]bool{"display": true, "lock-port": true, "lock-bus": true, "sound": true}

@@ -109,7 +109,7 @@ func (k *kiosk) start() {
 	locks, err := lockio.Open(ctx, lc, testLog(tb))
 	must(tb, err)
 	locker := core.New(db, locks, secret, core.Options{KioskID: k.id, RemoteOpen: true, OperatorKeys: k.keys, DidNotOpen: testenv.Patience,
-		Holds: []core.EventHold{EventHold()}, PINCost: core.PINCost{Time: 1, Memory: 8}, CarrierKeys: k.carriers}, testLog(tb))
+		Holds: []core.EventHold{EventHold()}, PINCost: core.PINCost{Time: 1, Memory: 8}, CodeCost: core.CodeCost{Time: 1, Memory: 8}, CarrierKeys: k.carriers}, testLog(tb))
 	doors, err := core.Layout(app.DemoColumns(), 2)
 	must(tb, err)
 	must(tb, locker.SetUp(ctx, doors))

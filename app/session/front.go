@@ -70,6 +70,9 @@ type Front struct {
 	sess  session
 	view  app.View
 	audio audio
+	// badge is the staff badge whose holder's PIN the pad on show asks
+	// for; "" for the shared pad. It never leaves the Front.
+	badge string
 
 	busy  atomic.Bool
 	frame atomic.Pointer[func() image.Image]
@@ -284,6 +287,9 @@ func (f *Front) set(v app.View) app.View {
 			h.Fresh = true // a session or a problem screen ended: the next person
 		}
 	}
+	if _, pad := v.(*app.PINView); !pad {
+		f.badge = "" // the badge's holder left the pad
+	}
 	f.view = v
 	f.voiceChange(prev, v)
 	f.busy.Store(f.sess != nil || !isHome(v) || f.audio.on)
@@ -333,7 +339,9 @@ func (f *Front) entryTap(ctx context.Context, in app.Intent) app.View {
 			return &app.HelpView{}
 		}
 	case app.EnterPIN:
-		if _, ok := f.view.(*app.PINView); ok {
+		if _, ok := f.view.(*app.PINView); ok && f.badge != "" {
+			return f.badgeLogin(ctx, in.PIN)
+		} else if ok {
 			return f.staffLogin(ctx, in.PIN)
 		}
 	case app.Back, app.Escape:
@@ -349,6 +357,9 @@ func (f *Front) entryScan(ctx context.Context, text string) app.View {
 	if kind == app.ScanForeign {
 		f.log.Info("scan ignored: not one of ours", "len", len(text))
 		return f.view
+	}
+	if kind == app.ScanStaffBadge {
+		return f.badgeScanned(ctx, text) // staff come in to put an out-of-order locker right
 	}
 	if f.avail.OutOfOrder {
 		f.log.Info("scan refused: out of order", "kind", kind.String())
@@ -482,12 +493,7 @@ func (f *Front) staffLogin(ctx context.Context, pin string) app.View {
 	var lo *app.LockedOutError
 	switch {
 	case err == nil:
-		f.log.Info("staff logged in", "staff", st.Name())
-		s := newAdminSession(ctx, f, st)
-		f.sess = s
-		fn := st.CameraFrame
-		f.frame.Store(&fn)
-		return s.first()
+		return f.startStaff(ctx, st)
 	case errors.As(err, &lo):
 		return &app.PINView{Refusal: app.PINPaused, Until: lo.Until}
 	case errors.Is(err, app.ErrStaffLocked):

@@ -115,6 +115,8 @@ func (s *AdminSession) tap(in app.Intent) app.View {
 		}
 	case app.SetOutOfService:
 		return s.setOutOfService(in.Door, in.On)
+	case app.RevokeToken:
+		return s.askRevoke(in.Ref)
 	case app.ClearDoor:
 		note := app.StaffNote{Kind: app.NoteCleared, Door: in.Door}
 		if err := s.st.ClearDoor(s.ctx, in.Door, "staff looked inside"); err != nil {
@@ -149,6 +151,8 @@ func (s *AdminSession) section(sec app.Section) app.View {
 		return s.hardware()
 	case app.SectionSettings:
 		return s.show(&app.StaffSettingsView{})
+	case app.SectionTokens:
+		return s.tokens(app.StaffNote{})
 	}
 	return s.doorGrid(app.StaffNote{})
 }
@@ -176,6 +180,8 @@ func (s *AdminSession) confirmed(pin string) app.View {
 			note = s.failed(err, 0)
 		}
 		return s.doorGrid(note)
+	case app.ConfirmRevoke:
+		return s.revoke(c.Token, pin)
 	case app.ConfirmExit:
 		if err := s.st.ConfirmPIN(s.ctx, pin); err != nil {
 			return s.show(&app.StaffSettingsView{Note: s.failed(err, 0)})

@@ -70,6 +70,11 @@ CREATE TABLE meta (
 	value BLOB NOT NULL
 );
 
+CREATE TABLE rent_qr (
+	rent_id INTEGER PRIMARY KEY REFERENCES rents (id) ON DELETE CASCADE,
+	hash    BLOB    NOT NULL CHECK (length(hash) = 32)
+);
+
 CREATE TABLE rents (
 	id           INTEGER PRIMARY KEY,
 	door_id      INTEGER NOT NULL REFERENCES doors (id),
@@ -121,4 +126,22 @@ CREATE TABLE staff (
 	locked     INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),
 	created_at INTEGER NOT NULL
 );
+
+CREATE TABLE tokens (
+	ref        BLOB    PRIMARY KEY CHECK (length(ref) = 32),
+	kind       TEXT    NOT NULL DEFAULT '',
+	subject    TEXT    NOT NULL DEFAULT '',
+	carrier    TEXT    NOT NULL DEFAULT '',
+	key_id     TEXT    NOT NULL DEFAULT '',
+	issued_at  INTEGER,
+	expires_at INTEGER,
+	issued     INTEGER NOT NULL DEFAULT 0 CHECK (issued IN (0, 1)),
+	first_seen INTEGER,
+	last_seen  INTEGER,
+	revoked_at INTEGER,
+	revoked_by TEXT    NOT NULL DEFAULT '',
+	reason     TEXT    NOT NULL DEFAULT ''
+);
+
+CREATE INDEX tokens_by_expiry ON tokens (expires_at);
 

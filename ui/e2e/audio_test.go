@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// TestAudioModeUnderXvfb is issue 16's walk with the screen turned away,
+// TestAudioModeUnderXvfb is a blind shopper's walk, the screen turned away,
 // on the real kiosk: audio mode by a long press, a pickup code typed on a
 // USB numeric keypad by multi-tap, the door, the did-you-get-it question
 // answered by the keypad; then Polish by the keypad's language key and a

@@ -186,6 +186,16 @@ func (p *Player) run(ready chan<- struct{}, backends [][]malgo.Backend) {
 			if !ok {
 				return
 			}
+			// The device is started (and marked on) before the callback is
+			// given the sound: a backend's callback may still run just after
+			// Stop, and whoever hears the first samples may ask whether the
+			// device is on.
+			if !p.on.Load() {
+				if err := dev.Start(); err != nil {
+					p.log.Warn("sound: device did not start", "err", err)
+				}
+				p.on.Store(true)
+			}
 			p.mu.Lock()
 			if r.speech {
 				p.speech, p.speechGain, p.speechID = r.pcm, r.gain, r.id
@@ -193,12 +203,6 @@ func (p *Player) run(ready chan<- struct{}, backends [][]malgo.Backend) {
 				p.playing, p.gain = r.pcm, r.gain
 			}
 			p.mu.Unlock()
-			if !p.on.Load() {
-				if err := dev.Start(); err != nil {
-					p.log.Warn("sound: device did not start", "err", err)
-				}
-				p.on.Store(true)
-			}
 			idle.Reset(idleAfter)
 		case <-idle.C:
 			switch {

@@ -61,6 +61,7 @@ type Speech struct {
 	lastErr  string
 	rendered int // clips espeak-ng made, this run
 	ahead    int // phrases rendered or found ahead
+	working  int // phrases being rendered ahead right now
 }
 
 type utterance struct {
@@ -356,6 +357,12 @@ func (s *Speech) renderAhead() {
 		}
 		s.mu.Lock()
 		s.ahead++
+		s.working--
+		if len(s.queue) == 0 && s.working == 0 {
+			// Support (and the idle benchmark) learn when the start-up's
+			// rendering is over.
+			s.log.Info("speech: every phrase rendered ahead", "phrases", s.ahead, "rendered_now", s.rendered)
+		}
 		s.mu.Unlock()
 		if s.ctx.Err() != nil {
 			return
@@ -371,6 +378,7 @@ func (s *Speech) pop() (job, bool) {
 	}
 	j := s.queue[0]
 	s.queue = s.queue[1:]
+	s.working++
 	if len(s.queue) > 0 { // wake the next worker too
 		select {
 		case s.work <- struct{}{}:

@@ -165,6 +165,16 @@ func TestStatusFromCentral(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "free") {
 		t.Fatalf("doors from central: exit %d\n%s%s", code, out, errw)
 	}
+	// A locker whose messages named another locker: the count is in
+	// status --json, as the operator's guide says.
+	if err := st.CountRefused(ctx, "L0002", 3); err != nil {
+		t.Fatal(err)
+	}
+	out, errw, code = run(t, env, "status", "--json", "L0002")
+	var row struct{ Refused *int64 }
+	if code != 0 || json.Unmarshal([]byte(out), &row) != nil || row.Refused == nil || *row.Refused != 3 {
+		t.Fatalf("status --json L0002: exit %d, %s%s; want \"refused\": 3", code, out, errw)
+	}
 	_, errw, code = run(t, env, "status", "NOPE")
 	if code != 1 || !strings.Contains(errw, "NOPE") {
 		t.Fatalf("status of an unknown locker: exit %d %q", code, errw)

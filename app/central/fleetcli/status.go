@@ -19,6 +19,10 @@ type row struct {
 	Health   *fleet.Health   `json:"health,omitempty"`
 	Capacity *fleet.Capacity `json:"capacity,omitempty"`
 	Stored   *int64          `json:"stored_through,omitempty"`
+	// Refused counts the messages on the locker's topics whose body named
+	// another locker (central's count; the broker's retained state has
+	// none).
+	Refused *int64 `json:"refused,omitempty"`
 	// CertNotAfter is the end of the certificate central issued the
 	// locker last (enrolment or renewal over the link).
 	CertNotAfter time.Time `json:"cert_not_after,omitzero"`
@@ -80,7 +84,7 @@ func (c *cli) statusDB() error {
 }
 
 func fromDB(l store.Locker) row {
-	r := row{Locker: l.ID, Online: &l.Online, Since: l.OnlineChanged, Stored: &l.StoredThrough}
+	r := row{Locker: l.ID, Online: &l.Online, Since: l.OnlineChanged, Stored: &l.StoredThrough, Refused: &l.Refused}
 	if l.CertNotAfter.After(time.Unix(0, 0)) {
 		r.CertNotAfter = l.CertNotAfter
 	}

@@ -389,7 +389,8 @@ func (in *Ingest) process(ctx context.Context, batch []msg) (func(), error) {
 	}, nil
 }
 
-// errOtherLocker is a body that names another locker than its topic.
+// errOtherLocker is a body that names another locker than its topic, or
+// none.
 var errOtherLocker = fmt.Errorf("the body names another locker than the topic")
 
 func decodeEvent(m msg) (store.Event, error) {
@@ -397,7 +398,11 @@ func decodeEvent(m msg) (store.Event, error) {
 	if err := json.Unmarshal(m.payload, &e); err != nil {
 		return store.Event{}, fmt.Errorf("not an event: %w", err)
 	}
-	if e.Locker != "" && e.Locker != m.locker {
+	// A body naming no locker is refused like one naming another: central
+	// keeps the body as it came, and whoever reads it later (a carrier
+	// opening a sealed code, the shop feed) would take the locker from
+	// elsewhere, such as the sealed box a forger made for another locker.
+	if e.Locker != m.locker {
 		return store.Event{}, errOtherLocker
 	}
 	if e.Seq < 1 || e.Kind == "" || len(e.Kind) > 64 || e.At.IsZero() {

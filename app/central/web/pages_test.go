@@ -1,0 +1,110 @@
+package web_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// client is a plain HTTP client with one session, its cookie set by hand
+// (Go's cookie jar keeps a Secure cookie for https only).
+type client struct {
+	t      *testing.T
+	base   string
+	cookie string
+	csrf   string
+}
+
+func (s *site) client(name, password string) *client {
+	s.t.Helper()
+	c := &client{t: s.t, base: s.srv.URL}
+	resp := c.post("/login", url.Values{"name": {name}, "password": {password}})
+	if resp.status != http.StatusSeeOther {
+		s.t.Fatalf("login as %s: %d %s", name, resp.status, resp.body)
+	}
+	for _, sc := range resp.header.Values("Set-Cookie") {
+		if v, ok := strings.CutPrefix(sc, "__Host-pudo-session="); ok {
+			c.cookie, _, _ = strings.Cut(v, ";")
+			if !strings.Contains(sc, "Secure") || !strings.Contains(sc, "HttpOnly") || !strings.Contains(sc, "SameSite=Lax") {
+				s.t.Fatalf("the session cookie is %q", sc)
+			}
+		}
+	}
+	home := c.get("/")
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(home.body)
+	if m == nil {
+		s.t.Fatalf("no form token on the lockers page:\n%s", home.body)
+	}
+	c.csrf = m[1]
+	return c
+}
+
+type answer struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (c *client) do(req *http.Request) answer {
+	c.t.Helper()
+	if c.cookie != "" {
+		req.AddCookie(&http.Cookie{Name: "__Host-pudo-session", Value: c.cookie})
+	}
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := hc.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return answer{resp.StatusCode, resp.Header, string(b)}
+}
+
+func (c *client) get(path string) answer {
+	c.t.Helper()
+	req, _ := http.NewRequest("GET", c.base+path, nil)
+	return c.do(req)
+}
+
+func (c *client) post(path string, form url.Values) answer {
+	c.t.Helper()
+	req, _ := http.NewRequest("POST", c.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+// Every page answers for a signed-in account, with the headers that keep
+// it to this site; without a session a page sends to the login.
+func TestPagesAnswer(t *testing.T) {
+	s := newSite(t)
+	s.seed()
+	anon := &client{t: t, base: s.srv.URL}
+	if p := anon.get("/lockers/WAW-0042"); p.status != http.StatusSeeOther || p.header.Get("Location") != "/login?next=%2Flockers%2FWAW-0042" {
+		t.Fatalf("a page without a session: %d %q", p.status, p.header.Get("Location"))
+	}
+	c := s.client(operatorName, operatorPass)
+	for path, want := range map[string]string{
+		"/":                          "WAW-0043",
+		"/?state=offline":            "WAW-0043",
+		"/lockers/WAW-0042":          "SHOPX-1001",
+		"/lockers/WAW-0043":          "last report",
+		"/lockers/NOPE":              "never heard",
+		"/alerts":                    "lockbus",
+		"/alerts?show=cleared":       "All quiet",
+		"/events":                    "door.open.failed",
+		"/events?kind=rent.&rent=10": "rent.stored",
+		"/parcels":                   "SHOPX-1003",
+		"/nowhere":                   "nothing at",
+	} {
+		p := c.get(path)
+		if !strings.Contains(p.body, want) {
+			t.Errorf("GET %s: %d, lacks %q:\n%s", path, p.status, want, p.body)
+		}
+		if csp := p.header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors 'none'") {
+			t.Errorf("GET %s: Content-Security-Policy %q", path, csp)
+		}
+	}
+}
