@@ -85,6 +85,9 @@ test: deps
 	# The same for the screens' fit and golden tests: hundreds of layouts,
 	# their markup and a few captures, single-threaded.
 	$(GO) test -timeout $(TEST_TIMEOUT) -run 'TestScreensFit|TestGolden' ./ui
+	# Central's fault run: a hundred instance kills without -race (the race
+	# run above does a fifth of them).
+	$(GO) test -timeout $(TEST_TIMEOUT) -run 'TestFaultsLoseNothing' ./app/central
 
 # Benchmarks print in benchstat's format; each sits beside its baseline.
 bench: deps

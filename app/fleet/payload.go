@@ -131,8 +131,11 @@ type Command struct {
 	Key          string    `json:"key,omitempty"`
 	Value        *string   `json:"value,omitempty"`
 	Operator     string    `json:"operator,omitempty"`
-	// FromSeq is the first event to send again (resend).
+	// FromSeq is the first event to send again (resend); ToSeq, when set,
+	// the last: a hole's end, after which the outbox goes on from where
+	// it was instead of sending again all that followed.
 	FromSeq int64 `json:"from_seq,omitempty"`
+	ToSeq   int64 `json:"to_seq,omitempty"`
 	// Revocations is the operator's whole revocation list (revoke), kept
 	// as it came: the signature covers these bytes.
 	Revocations json.RawMessage `json:"revocations,omitempty"`
