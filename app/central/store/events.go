@@ -247,19 +247,38 @@ func eventRow(e Event, now time.Time) []any {
 	return []any{e.Locker, e.Seq, now, e.At, e.Boot, e.ClockSynced, e.Kind, e.Actor, nullInt(e.RentID), nullInt(e.DoorID), e.Detail, string(e.Body)}
 }
 
-// project applies what an event means to the operator's tables.
+// rentStates are the rent.* kinds that are a rent's state; the others
+// (extended, moved, problem) are news about a rent in the state it has.
+var rentStates = map[string]bool{"booked": true, "reserved": true, "stored": true, "collected": true,
+	"expired": true, "lapsed": true, "reclaimed": true, "cancelled": true}
+
+// project applies what an event means to the operator's tables: a state
+// kind moves the rent's state (and its door, when the event names one),
+// rent.moved its door only, and every rent event is its newest news
+// (last_kind, which the shops' feed reports).
 func project(b *pgx.Batch, e Event, now time.Time) {
-	state, isRent := strings.CutPrefix(e.Kind, "rent.")
-	if !isRent || e.RentID == 0 || strings.Contains(state, ".") {
+	kind, isRent := strings.CutPrefix(e.Kind, "rent.")
+	if !isRent || e.RentID == 0 || strings.Contains(kind, ".") {
 		return
 	}
-	b.Queue(`INSERT INTO rents (locker, rent_id, booking_id, parcel_ref, state, door_id, created_at, updated_at, last_seq)
-		SELECT $1, $2, bk.booking_id, bk.parcel_ref, $3, $4, $5, $5, $6
+	if rentStates[kind] {
+		b.Queue(`INSERT INTO rents (locker, rent_id, booking_id, parcel_ref, state, last_kind, door_id, created_at, updated_at, last_seq)
+		SELECT $1, $2, bk.booking_id, bk.parcel_ref, $3, $3, $4, $5, $5, $6
 		FROM (SELECT 1) one LEFT JOIN bookings bk ON bk.locker = $1 AND bk.rent_id = $2
-		ON CONFLICT (locker, rent_id) DO UPDATE SET state = excluded.state,
+		ON CONFLICT (locker, rent_id) DO UPDATE SET state = excluded.state, last_kind = excluded.last_kind,
 			door_id = coalesce(excluded.door_id, rents.door_id), updated_at = excluded.updated_at, last_seq = excluded.last_seq
 		WHERE rents.last_seq < excluded.last_seq`,
-		e.Locker, e.RentID, state, nullInt(e.DoorID), now, e.Seq)
+			e.Locker, e.RentID, kind, nullInt(e.DoorID), now, e.Seq)
+		return
+	}
+	// Not a state: a rent central never saw in a state gets no row from it.
+	door := any(nil)
+	if kind == "moved" {
+		door = nullInt(e.DoorID)
+	}
+	b.Queue(`UPDATE rents SET last_kind = $3, door_id = coalesce($4, door_id), updated_at = $5, last_seq = $6
+		WHERE locker = $1 AND rent_id = $2 AND last_seq < $6`,
+		e.Locker, e.RentID, kind, door, now, e.Seq)
 }
 
 func nullInt(v int64) any {
