@@ -75,5 +75,8 @@ func (in *Ingest) resend(ctx context.Context, cm *autopaho.ConnectionManager, lo
 		ExpiresAt: c.ExpiresAt, Payload: payload, SentBy: in.cfg.ClientID()}, nil); err != nil {
 		return err
 	}
+	if err := in.st.SupersedeResends(ctx, locker, c.CommandID); err != nil {
+		return err
+	}
 	return publishCommand(ctx, cm, in.cfg.Fleet, locker, fleet.CmdResend, c.CommandID, payload)
 }

@@ -368,6 +368,10 @@ func (in *Ingest) process(ctx context.Context, batch []msg) (func(), error) {
 		}
 		in.log.Warn("central: message naming another locker refused", "topic_locker", l, "count", n)
 	}
+	if b.FarAhead > 0 {
+		in.Stats.Refused.Add(int64(b.FarAhead))
+		in.log.Warn("central: events far ahead of what is stored refused (conflict alert raised)", "count", b.FarAhead)
+	}
 	in.Stats.Events.Add(int64(b.Stored))
 	in.Stats.Duplicates.Add(int64(b.Duplicates))
 	for _, n := range refused {
