@@ -59,8 +59,11 @@ var (
 	ErrBadPIN      = errors.New("app: wrong PIN")
 	ErrPINFormat   = errors.New("app: a PIN is at least 8 digits")
 	ErrStaffLocked = errors.New("app: staff account locked")
-	ErrNameTaken   = errors.New("app: name already in use")
-	ErrBadSetting  = errors.New("app: bad setting")
+	// ErrBadgeRequired: this locker takes no staff PIN alone ([staff]
+	// pin_alone = false); a staff badge comes first.
+	ErrBadgeRequired = errors.New("app: a staff badge is required here: a PIN alone does not sign in")
+	ErrNameTaken     = errors.New("app: name already in use")
+	ErrBadSetting    = errors.New("app: bad setting")
 )
 
 // LockedOutError says code (or PIN) entry is paused after wrong entries,

@@ -60,16 +60,18 @@ const (
 
 // Codes, staff, settings, housekeeping.
 const (
-	EvCodeWrong       EventKind = "code.wrong"
-	EvCodeExpired     EventKind = "code.expired"
-	EvCodeEarly       EventKind = "code.early"
-	EvCodeCollected   EventKind = "code.collected" // a code collected a short while ago, typed again
-	EvTokenBad        EventKind = "token.bad"
-	EvAlertLockout    EventKind = "alert.lockout"
-	EvStaffAdded      EventKind = "staff.added"
-	EvStaffLogin      EventKind = "staff.login"
-	EvStaffWrong      EventKind = "staff.login.wrong"
-	EvStaffLoginLock  EventKind = "staff.login.locked"
+	EvCodeWrong      EventKind = "code.wrong"
+	EvCodeExpired    EventKind = "code.expired"
+	EvCodeEarly      EventKind = "code.early"
+	EvCodeCollected  EventKind = "code.collected" // a code collected a short while ago, typed again
+	EvTokenBad       EventKind = "token.bad"
+	EvAlertLockout   EventKind = "alert.lockout"
+	EvStaffAdded     EventKind = "staff.added"
+	EvStaffLogin     EventKind = "staff.login"
+	EvStaffWrong     EventKind = "staff.login.wrong"
+	EvStaffLoginLock EventKind = "staff.login.locked"
+	// EvStaffPINAlone: a PIN typed alone where staff need their badge.
+	EvStaffPINAlone   EventKind = "staff.login.refused"
 	EvStaffPINWrong   EventKind = "staff.pin.wrong"
 	EvAlertStaffLock  EventKind = "alert.staff.locked"
 	EvStaffUnlocked   EventKind = "staff.unlocked"
@@ -110,7 +112,7 @@ var EventKinds = []EventKind{
 	EvRentCancelled, EvRentLapsed, EvRentMoved, EvRentProblem, EvRentReissued, EvDropAbandoned,
 	EvCourierLogin, EvCourierRefused,
 	EvCodeWrong, EvCodeExpired, EvCodeEarly, EvCodeCollected, EvTokenBad, EvAlertLockout, EvStaffAdded, EvStaffLogin,
-	EvStaffWrong, EvStaffLoginLock, EvStaffPINWrong, EvAlertStaffLock, EvStaffUnlocked, EvSettingChanged,
+	EvStaffWrong, EvStaffLoginLock, EvStaffPINAlone, EvStaffPINWrong, EvAlertStaffLock, EvStaffUnlocked, EvSettingChanged,
 	EvPruned, EvSelfTestPassed, EvSelfTestFailed, EvDoorTestGood, EvDoorTestFaulty, EvSelfTestSkipped,
 	EvAlertStaffLockout, EvLockoutCleared, EvAlertsAcked, EvBadgeRefused, EvTokenIssued, EvRevocations, EvRentExtended,
 	EvAlertEventsDropped, EvAlertWrongParcel, EvAlertClockBehind, EvTokenRevoked,

@@ -267,6 +267,8 @@ const (
 	// PINBadgeRefused: the badge scanned signs nobody in here (not valid
 	// at this locker, revoked, expired, or a name with no account).
 	PINBadgeRefused
+	// PINBadgeNeeded: this locker takes no PIN alone; scan the badge.
+	PINBadgeNeeded
 )
 
 // PINView asks for a staff PIN: after the hidden gesture on the shared

@@ -498,6 +498,8 @@ func (f *Front) staffLogin(ctx context.Context, pin string) app.View {
 		return &app.PINView{Refusal: app.PINPaused, Until: lo.Until}
 	case errors.Is(err, app.ErrStaffLocked):
 		return &app.PINView{Refusal: app.PINLocked}
+	case errors.Is(err, app.ErrBadgeRequired):
+		return &app.PINView{Refusal: app.PINBadgeNeeded}
 	case errors.Is(err, app.ErrBadPIN), errors.Is(err, app.ErrPINFormat), errors.Is(err, app.ErrNotFound):
 		return &app.PINView{Refusal: app.PINWrong}
 	}
