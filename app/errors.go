@@ -20,6 +20,9 @@ var (
 	ErrNotPickup        = errors.New("app: not for collecting a parcel") // ours, but a courier or return QR
 	ErrBadToken         = errors.New("app: not a valid token")
 	ErrTokenExpired     = errors.New("app: token expired")
+	// ErrTokenRevoked: the operator (or staff here) revoked the token; it
+	// comes wrapped with ErrBadToken.
+	ErrTokenRevoked = errors.New("app: revoked by the operator")
 
 	// Doors and openings.
 	ErrOutOfService = errors.New("app: door out of service")

@@ -56,6 +56,9 @@ const (
 	EvDropAbandoned  EventKind = "dropoff.abandoned"
 	EvCourierLogin   EventKind = "courier.login"
 	EvCourierRefused EventKind = "courier.login.refused"
+	// EvCourierRevoked: a courier's round ended at a step refused because
+	// their token was revoked meanwhile.
+	EvCourierRevoked EventKind = "courier.revoked"
 )
 
 // Codes, staff, settings, housekeeping.
@@ -110,7 +113,7 @@ var EventKinds = []EventKind{
 	EvAlertFlapping, EvDoorOutOfService, EvDoorInService, EvDoorCleared, EvAlertOutOfOrder, EvBackInOrder,
 	EvRentBooked, EvRentReserved, EvRentStored, EvRentCollected, EvRentExpired, EvRentReclaimed,
 	EvRentCancelled, EvRentLapsed, EvRentMoved, EvRentProblem, EvRentReissued, EvDropAbandoned,
-	EvCourierLogin, EvCourierRefused,
+	EvCourierLogin, EvCourierRefused, EvCourierRevoked,
 	EvCodeWrong, EvCodeExpired, EvCodeEarly, EvCodeCollected, EvTokenBad, EvAlertLockout, EvStaffAdded, EvStaffLogin,
 	EvStaffWrong, EvStaffLoginLock, EvStaffPINAlone, EvStaffPINWrong, EvAlertStaffLock, EvStaffUnlocked, EvSettingChanged,
 	EvPruned, EvSelfTestPassed, EvSelfTestFailed, EvDoorTestGood, EvDoorTestFaulty, EvSelfTestSkipped,

@@ -93,6 +93,7 @@ const (
 	TroubleReported                       // the shopper reported an empty door or a wrong parcel
 	TroubleCourierCode                    // the courier code is not valid
 	TroubleCourierExpired                 // the courier code has expired
+	TroubleCourierRevoked                 // the courier code was revoked: the round ends
 	TroubleBeingOpened                    // your door is being opened already
 	TroubleDoorOutOfOrder                 // this door cannot open now (its board is silent)
 	TroubleCannotConfirm                  // the locker cannot confirm the door: support reference

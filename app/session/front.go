@@ -477,8 +477,11 @@ func (f *Front) courierLogin(ctx context.Context, token string) app.View {
 	r, err := f.eng.LoginCourier(ctx, token)
 	if err != nil {
 		f.log.Warn("courier login refused", "err", err)
-		if errors.Is(err, app.ErrTokenExpired) {
+		switch {
+		case errors.Is(err, app.ErrTokenExpired):
 			return &app.ProblemView{Trouble: app.TroubleCourierExpired}
+		case errors.Is(err, app.ErrTokenRevoked):
+			return &app.ProblemView{Trouble: app.TroubleCourierRevoked}
 		}
 		return &app.ProblemView{Trouble: app.TroubleCourierCode}
 	}
@@ -548,6 +551,7 @@ var troubles = []struct {
 	{app.ErrDoorStillOpen, app.TroubleStillOpen},
 	{app.ErrReopenClosed, app.TroubleReopenClosed},
 	{app.ErrTokenExpired, app.TroubleCourierExpired},
+	{app.ErrTokenRevoked, app.TroubleCourierRevoked},
 }
 
 // sessionBase is what every session has: the Front it runs under and a
