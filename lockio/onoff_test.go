@@ -220,6 +220,12 @@ func TestOnOffOffLost(t *testing.T) {
 // when it answers again.
 func TestOnOffRelayLeftOnAtStartup(t *testing.T) {
 	cfg := onOffConfig()
+	// Board 1 answers everything: its OFF timed out would only be this
+	// process starved, and would end its OFFs before the poll by design.
+	// Board 2 is silent, so the timeout is not a ceiling of minutes, but
+	// seconds: far above a starved reply's delay, and what the silent
+	// board costs per try.
+	cfg.PollTimeout, cfg.ReplyTimeout = Duration(2*time.Second), Duration(2*time.Second)
 	c, emu, log := onOffBus(t, cfg, func(e *emulator.Emulator) {
 		e.SetRelay(1, 3, true)
 		e.SetRelay(2, 9, true)
@@ -244,6 +250,11 @@ func TestOnOffRelayLeftOnAtStartup(t *testing.T) {
 // switched off before the board is polled again.
 func TestOnOffRelayOffAfterReconnect(t *testing.T) {
 	cfg := onOffConfig()
+	// The board answers every request here: a timeout would only be this
+	// process starved on a loaded machine, and an OFF timed out ends the
+	// OFFs before the poll by design (a dead board costs one timeout).
+	// The timeouts are ceilings.
+	cfg.PollTimeout, cfg.ReplyTimeout = Duration(patience), Duration(patience)
 	c, emu, log := onOffBus(t, cfg, nil)
 	d := Door{1, 4}
 	waitFor(t, "first poll", func() bool { return c.Sensor(d) == SensorClosed })

@@ -55,6 +55,23 @@ func TestCourierDropOffByLabel(t *testing.T) {
 	f.wantDrops(t, "drop booked PKG-1001", "larger", "done door 6")
 }
 
+// A parcel's label is none of ours, yet read by a keyboard-mode scanner
+// on the drop screen it is a scan: a label is what that screen reads.
+// Elsewhere the same burst stays typing (TestFastPartialCodeStaysTyped).
+func TestKeyboardScannerLabelDropsOff(t *testing.T) {
+	f := newFixture(t)
+	f.k.opts.PushScan = nil
+	f.scanned(annaToken)
+	f.tap(t, "Drop off parcels")
+	f.want(t, &dropScreen{})
+	f.typeKeys(bookedRef, 3*time.Millisecond)
+	f.want(t, &doorScreen{})
+	if f.doorShown(t) != 7 {
+		t.Fatalf("door %d, want 7", f.doorShown(t))
+	}
+	f.wantDrops(t, "drop booked PKG-1001")
+}
+
 func TestCourierDropOffBySize(t *testing.T) {
 	f := newFixture(t)
 	f.scanned(annaToken)

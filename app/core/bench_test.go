@@ -123,7 +123,10 @@ func openRaw(path string) (*sql.DB, error) {
 
 // benchLocker opens the benchmark store and tops it up to benchActive
 // stored parcels, whose codes it returns.
-func benchLocker(b *testing.B) (*Locker, *benchStock) {
+func benchLocker(b *testing.B) (*Locker, *benchStock) { return benchLockerCost(b, DefaultCodeCost) }
+
+// benchLockerCost is benchLocker checking typed codes at cost c.
+func benchLockerCost(b *testing.B, c CodeCost) (*Locker, *benchStock) {
 	ctx := context.Background()
 	db, err := storage.Open(ctx, benchPath(b))
 	if err != nil {
@@ -131,7 +134,7 @@ func benchLocker(b *testing.B) (*Locker, *benchStock) {
 	}
 	b.Cleanup(func() { db.Close() })
 	l := New(db, &fakeLocks{fail: map[lockio.Door]error{}}, []byte("bench-secret-0123456789abcdef0123"),
-		Options{KioskID: "B"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		Options{KioskID: "B", CodeCost: c}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	s := &benchStock{l: l}
 	err = db.Update(ctx, func(tx *storage.Tx) error {
 		rs, err := tx.RentsInState(storage.RentStored)
@@ -218,14 +221,32 @@ func timed(b *testing.B, s *benchStock, op func(code string, rentID int64) error
 // BenchmarkPickup: code check (lockout, HMAC, index lookup, constant-time
 // compare) and the whole transition: intent committed, board told, outcome
 // and collection committed, every step hash-chained in the audit log.
+//
+// A typed code costs one argon2id by design (a stolen SD card must not
+// give every code away in minutes; app/core/SECURITY.md). So the pickup is
+// measured twice beside the bare SQL of its shape: with the default cost
+// (argon2id=default) against the SQL plus the same one argon2id call, and
+// with the cheapest cost argon2id takes (argon2id=none: 1 pass over 8 KiB,
+// microseconds) against the SQL alone, which is what the rest of the
+// pickup costs.
 func BenchmarkPickup(b *testing.B) {
-	l, s := benchLocker(b)
-	ctx := context.Background()
-	timed(b, s, func(code string, _ int64) error {
-		_, err := l.PickupByCode(ctx, code)
-		return err
-	})
+	for _, c := range benchCosts {
+		b.Run("argon2id="+c.name, func(b *testing.B) {
+			l, s := benchLockerCost(b, c.cost)
+			ctx := context.Background()
+			timed(b, s, func(code string, _ int64) error {
+				_, err := l.PickupByCode(ctx, code)
+				return err
+			})
+		})
+	}
 }
+
+// benchCosts are the code costs the pickup and its bare shape are measured at.
+var benchCosts = []struct {
+	name string
+	cost CodeCost
+}{{"default", DefaultCodeCost}, {"none", CodeCost{Time: 1, Memory: 8}}}
 
 // BenchmarkBareCommit is one SQLite commit of a guarded state change and
 // one event row: the floor any transition pays with synchronous=FULL.
@@ -259,8 +280,17 @@ func BenchmarkBareCommit(b *testing.B) {
 // the lookup, the intent commit, the outcome commit, through the plain
 // driver as any code would run it (each statement compiled anew; the
 // store keeps its statements compiled, storage/stmtcache.go).
+// With argon2id=default it also pays the one argon2id of the typed code
+// (the locker's own codeHash, at the default cost), as BenchmarkPickup's
+// argon2id=default does; argon2id=none is the SQL alone.
 func BenchmarkBarePickupShape(b *testing.B) {
-	_, s := benchLocker(b)
+	for _, c := range benchCosts {
+		b.Run("argon2id="+c.name, func(b *testing.B) { barePickupShape(b, c.cost, c.cost == DefaultCodeCost) })
+	}
+}
+
+func barePickupShape(b *testing.B, cost CodeCost, hashCode bool) {
+	l, s := benchLockerCost(b, cost)
 	raw, err := openRaw(benchPath(b))
 	if err != nil {
 		b.Fatal(err)
@@ -268,9 +298,13 @@ func BenchmarkBarePickupShape(b *testing.B) {
 	defer raw.Close()
 	hash := make([]byte, 32)
 	timed(b, s, func(code string, _ int64) error {
+		mac := s.macs[code]
+		if hashCode {
+			mac = l.codeHash(labelPickup, code)
+		}
 		var id, door int64
 		if err := raw.QueryRow(`SELECT id, door_id FROM rents WHERE pickup_mac = ? AND state IN ('reserved', 'stored', 'expired')`,
-			s.macs[code]).Scan(&id, &door); err != nil {
+			mac).Scan(&id, &door); err != nil {
 			return err
 		}
 		now := time.Now().UnixMilli()

@@ -34,6 +34,10 @@ type killSpec struct {
 	Dir    string `json:"dir"`
 	Config Config `json:"config"`
 	Churn  bool   `json:"churn"`
+	// Operator is the parent's operator key: the child is another
+	// process, whose own testOperator is another random key, and would
+	// refuse every command as unauthorized.
+	Operator string `json:"operator"`
 	// Stop is a file the parent creates once it heard every answer: the
 	// last child drains and exits only then, for a command still on its
 	// way through the broker is not yet in its queue.
@@ -47,7 +51,9 @@ func TestFleetKillChild(t *testing.T) {
 	}
 	var s killSpec
 	must(t, json.Unmarshal([]byte(spec), &s))
-	k := &kiosk{tb: t, id: "L-KILL", dir: s.Dir, cfg: s.Config, keys: []cred.PublicKey{testOperator.Public()}}
+	operator, err := cred.ParsePublicKey(s.Operator)
+	must(t, err)
+	k := &kiosk{tb: t, id: "L-KILL", dir: s.Dir, cfg: s.Config, keys: []cred.PublicKey{operator}}
 	k.start()
 	fmt.Println("started")
 	op := k.locker.Office().Operator("churn")
@@ -95,11 +101,11 @@ func TestKillWhilePublishingAndApplying(t *testing.T) {
 	sending, stopSending := context.WithCancel(ctx)
 	wg.Go(func() { sent.run(sending, t, op, j, "L-KILL") })
 
-	child := childBinary(t)
+	child, operator := childBinary(t), testOperator.Public().String()
 	rng := rand.New(rand.NewPCG(7, uint64(time.Now().UnixNano())))
 	start := time.Now()
 	for i := range kills {
-		runChild(t, child, killSpec{Dir: dir, Config: cfg, Churn: true}, time.Duration(10+rng.IntN(400))*time.Millisecond)
+		runChild(t, child, killSpec{Dir: dir, Config: cfg, Churn: true, Operator: operator}, time.Duration(10+rng.IntN(400))*time.Millisecond)
 		if i%50 == 49 {
 			t.Logf("%d kills, %d commands sent, %s", i+1, sent.count(), time.Since(start).Round(time.Second))
 		}
@@ -109,7 +115,7 @@ func TestKillWhilePublishingAndApplying(t *testing.T) {
 	// A last child runs until every command is answered (the sync still
 	// serves it) and everything is out.
 	stop := filepath.Join(dir, "stop")
-	last := startChild(t, child, killSpec{Dir: dir, Config: cfg, Stop: stop})
+	last := startChild(t, child, killSpec{Dir: dir, Config: cfg, Stop: stop, Operator: operator})
 	testenv.AwaitOK(t, "an answer to every command sent", func() error {
 		if n := results.missing(sent.all()); len(n) > 0 {
 			return fmt.Errorf("%d commands unanswered, e.g. %v", len(n), n[:min(5, len(n))])
@@ -142,6 +148,13 @@ func TestKillWhilePublishingAndApplying(t *testing.T) {
 	unanswered := results.missing(sent.all())
 	if len(unanswered) > 0 {
 		t.Fatalf("%d commands never answered, e.g. %v", len(unanswered), unanswered[:min(5, len(unanswered))])
+	}
+	// Commands must take effect for "at most once" to mean anything.
+	if n := results.refused("unauthorized"); n > 0 {
+		t.Fatalf("%d commands refused as unauthorized: the kiosk does not trust the key that signed them", n)
+	}
+	if applied == 0 {
+		t.Fatal("no command took effect")
 	}
 	t.Logf("%d kills: %d events delivered in order with no gap (%d duplicates dropped by seq); %d commands sent, %d applied, "+
 		"each at most once; %d bookings killed between booking and keeping the answer (booked once, code lost); %s",
@@ -306,6 +319,18 @@ func (r *results) codeLost() (n int) {
 	defer r.mu.Unlock()
 	for _, x := range r.got {
 		if x.Error == "code_lost" {
+			n++
+		}
+	}
+	return n
+}
+
+// refused counts answers refused with code.
+func (r *results) refused(code string) (n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, x := range r.got {
+		if x.Status == StatusRefused && x.Error == code {
 			n++
 		}
 	}

@@ -94,10 +94,14 @@ func (k *kiosk) start() {
 	boot, err := StartBoot(ctx, db, true)
 	must(tb, err)
 	lc := lockio.DefaultConfig()
-	// The simulated door stays open a second, so that a poll delayed on a
-	// loaded machine still sees it open (a door it never saw open is
-	// settled only after DidNotOpenAfter).
-	lc.PollInterval, lc.SimAutoClose, lc.MinUnlockGap = lockio.Duration(40*time.Millisecond), lockio.Duration(time.Second), lockio.Duration(time.Millisecond)
+	// A simulated door stays open until the driver has read it open
+	// (closeSeenDoors): shut by the clock instead, it could close before a
+	// poll starved on a loaded machine came back, and an opening nobody saw
+	// stays pending until DidNotOpenAfter.
+	lc.PollInterval, lc.SimAutoClose, lc.MinUnlockGap = lockio.Duration(40*time.Millisecond), 0, lockio.Duration(time.Millisecond)
+	// The boards answer everything here: a poll timed out would only be
+	// this process starved. The timeouts are ceilings.
+	lc.PollTimeout, lc.ReplyTimeout = lockio.Duration(testenv.Patience), lockio.Duration(testenv.Patience)
 	// Every simulated door opens: on a loaded machine its sensor may be
 	// read seconds late, and "did not open" would be a guess from the
 	// clock. These tests are about the link, so the window is a ceiling.
@@ -119,11 +123,31 @@ func (k *kiosk) start() {
 	must(tb, err)
 	k.db, k.locks, k.locker, k.link = db, locks, locker, link
 	k.wg.Go(func() { locker.Run(ctx, locks.Events()) })
+	k.wg.Go(func() { closeSeenDoors(ctx, locks, sim) })
 	k.wg.Go(func() {
 		if err := link.Run(ctx); err != nil {
 			tb.Errorf("link %s: %v", k.id, err)
 		}
 	})
+}
+
+// closeSeenDoors is the person at the kiosk: a door the driver has read
+// open is shut again, as a shopper takes the parcel and closes it.
+func closeSeenDoors(ctx context.Context, locks *lockio.Controller, sim *simbus.Bus) {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		for d, s := range locks.Sensors() {
+			if s == lockio.SensorOpen && sim.Emu.IsOpen(d.Board, d.Channel) {
+				sim.Emu.CloseDoor(d.Board, d.Channel)
+			}
+		}
+	}
 }
 
 // stop shuts the kiosk down as main does: the link says goodbye.

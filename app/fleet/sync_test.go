@@ -36,12 +36,21 @@ func TestSyncResendsWhatTheBrokerLost(t *testing.T) {
 		t.Fatalf("book = %+v", first)
 	}
 	k.stop()
+	// Journaled, then sent: SendRaw returns on the broker's PUBACK, so the
+	// booking is queued at the broker for the absent locker when it stops.
+	c := Command{BookingID: "S2", Version: 2, Size: "M", ParcelRef: "SY-2"}
+	Prepare(&c, time.Hour)
+	op.sign(k.id, CmdBook, &c)
+	op.waiter(c.CommandID)
+	payload, err := json.Marshal(c)
+	must(t, err)
+	must(t, j.Add(ctx, k.id, CmdBook, c, payload))
+	must(t, op.SendRaw(ctx, k.id, CmdBook, c.CommandID, payload))
 	got := make(chan Result, 1)
 	go func() {
-		r, _ := op.Command(ctx, j, k.id, CmdBook, Command{BookingID: "S2", Version: 2, Size: "M", ParcelRef: "SY-2"}, time.Hour)
+		r, _ := op.Await(ctx, c.CommandID)
 		got <- r
 	}()
-	time.Sleep(300 * time.Millisecond) // queued at the broker for the absent locker
 	b.Stop()
 	if err := os.Remove(filepath.Join(b.dir, "mosquitto.db")); err != nil {
 		t.Fatalf("the broker kept no store to lose: %v", err)

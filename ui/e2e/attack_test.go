@@ -67,7 +67,7 @@ dir = %q
 	log.await(t, `msg="scanner: source up".* source=folder`)
 	demo := log.await(t, `msg="demo parcel".* code=([0-9A-Z]{4}-[0-9A-Z]{4}) door=(\d+)`)
 	log.await(t, `msg="demo staff QR"`)
-	xdotool(t, display, "search", "--sync", "--name", "^Pudo$")
+	kioskWindow(t, display)
 
 	// The card, copied while the kiosk runs, as an image of it would be.
 	card := t.TempDir()
@@ -102,7 +102,7 @@ dir = %q
 
 	// The parcel's real code, typed now, still opens its door: the forged
 	// scans cost the next person nothing.
-	xdotool(t, display, "type", "--delay", "40", strings.ToLower(demo[1]))
+	xdotool(t, display, "type", "--delay", "120", strings.ToLower(demo[1]))
 	xdotool(t, display, "key", "Return")
 	log.await(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, demo[2]))
 	log.next(t, `msg=screen.* name=gotIt`)

@@ -51,9 +51,10 @@ func TestQuietStartCleanStop(t *testing.T) {
 			w.Close()
 			log := watch(r)
 			log.await(t, `msg="kiosk ready"`)
+			kioskWindow(t, display)
 			before := windowSize(t, display)
 
-			xdotool(t, display, "type", "--delay", "40", "zzzzzzzz")
+			xdotool(t, display, "type", "--delay", "120", "zzzzzzzz")
 			xdotool(t, display, "key", "Return")
 			log.await(t, `msg=screen.* name=code`)
 			time.Sleep(1500 * time.Millisecond) // the refusal drawn
