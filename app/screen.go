@@ -96,12 +96,12 @@ const (
 	TroubleReported                       // the shopper reported an empty door or a wrong parcel
 	TroubleCourierCode                    // the courier code is not valid
 	TroubleCourierExpired                 // the courier code has expired
-	TroubleCourierRevoked                 // the courier code was revoked: the round ends
 	TroubleBeingOpened                    // your door is being opened already
 	TroubleDoorOutOfOrder                 // this door cannot open now (its board is silent)
 	TroubleCannotConfirm                  // the locker cannot confirm the door: support reference
 	TroubleWrongParcel                    // a wrong parcel was put back in its door: staff will sort it out
 	TroubleWrongParcelKept                // a wrong parcel could not go back (the door no longer opens for it)
+	TroubleCourierRevoked                 // the courier code was revoked: the round ends
 )
 
 // ProblemView says what went wrong and what to do, with a support
