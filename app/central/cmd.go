@@ -241,6 +241,8 @@ func (o *opts) serve(ctx context.Context, log *slog.Logger) error {
 	mux.Handle("/metrics", monitor.Metrics(st, o.instance, counters(in)))
 	if ca != nil {
 		mux.Handle("/v1/enrol", enrol.Handler(st, ca, log))
+	} else {
+		mux.Handle("/v1/enrol", enrol.Off())
 	}
 	var wg sync.WaitGroup
 	for _, x := range o.ext {

@@ -20,6 +20,7 @@ import (
 	"pudo/app"
 	"pudo/app/carrier"
 	"pudo/app/cred"
+	"pudo/app/testenv"
 	"pudo/lockio/emulator"
 	"pudo/lockio/proto"
 	"pudo/lockio/simbus"
@@ -103,8 +104,8 @@ var lifeColumns = []app.Column{{Board: 1, FirstChannel: 1, Sizes: "SSSM"}, {Boar
 	{Board: 1, FirstChannel: 9, Sizes: "SMLL"}}
 
 // lifePatience bounds every wait on real time: only a broken build or a
-// wedged process reaches it.
-const lifePatience = time.Minute
+// wedged process reaches it (the one ceiling every test waits with).
+const lifePatience = testenv.Patience
 
 type life struct {
 	t      testing.TB
@@ -323,7 +324,7 @@ func (l *life) call(c lifeCmd) (lifeReply, bool) {
 				return lifeReply{}, false
 			}
 		case <-deadline.C:
-			l.t.Fatalf("the kiosk did not answer %s within %v", c.Op, lifePatience)
+			l.t.Fatalf("still waiting after %v for the kiosk's answer to %s", lifePatience, c.Op)
 		}
 	}
 }
