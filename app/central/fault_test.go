@@ -306,12 +306,12 @@ func TestFaultsLoseNothing(t *testing.T) {
 func awaitProgress(t *testing.T, what string, cond func() (done bool, mark int64, desc string)) {
 	t.Helper()
 	start := time.Now()
-	done, last, desc := cond()
+	done, last, _ := cond()
 	moved, logged := start, start
 	for !done {
 		time.Sleep(100 * time.Millisecond)
-		var mark int64
-		done, mark, desc = cond()
+		d, mark, desc := cond()
+		done = d
 		if mark != last {
 			last, moved = mark, time.Now()
 		}
