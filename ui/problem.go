@@ -22,6 +22,7 @@ var troubles = map[app.Trouble]struct{ title, what string }{
 	app.TroubleReported:        {"report.title", "report.what"},
 	app.TroubleCourierCode:     {"courier.bad", "courier.bad.what"},
 	app.TroubleCourierExpired:  {"courier.bad", "courier.expired.what"},
+	app.TroubleCourierRevoked:  {"courier.revoked.title", "courier.revoked.what"},
 	app.TroubleBeingOpened:     {"problem.being", "problem.being.what"},
 	app.TroubleDoorOutOfOrder:  {"problem.ooo", "problem.ooo.what"},
 	app.TroubleCannotConfirm:   {"problem.confirm", "problem.confirm.what"},

@@ -55,6 +55,7 @@ var troubleKeys = map[app.Trouble][2]string{
 	app.TroubleReported:       {"report.title", "report.what"},
 	app.TroubleCourierCode:    {"courier.bad", "courier.bad.what"},
 	app.TroubleCourierExpired: {"courier.bad", "courier.expired.what"},
+	app.TroubleCourierRevoked: {"courier.revoked.title", "courier.revoked.what"},
 	app.TroubleBeingOpened:    {"problem.being", "problem.being.what"},
 	app.TroubleDoorOutOfOrder: {"problem.ooo", "problem.ooo.what"},
 	app.TroubleCannotConfirm:  {"problem.confirm", "problem.confirm.what"},
@@ -364,8 +365,8 @@ func SpokenScreens(door app.Door, now time.Time) []NamedView {
 		NamedView{"thanks, pickup", &app.ThanksView{For: app.ThanksPickup}},
 		NamedView{"thanks, return", &app.ThanksView{For: app.ThanksReturn}},
 	)
-	for t := app.TroubleOther; t <= app.TroubleWrongParcelKept; t++ {
-		if t == app.TroubleCourierCode || t == app.TroubleCourierExpired {
+	for t := app.TroubleOther; t <= app.TroubleCourierRevoked; t++ {
+		if t == app.TroubleCourierCode || t == app.TroubleCourierExpired || t == app.TroubleCourierRevoked {
 			continue // a courier's: audio mode has ended
 		}
 		title, _ := TroubleKeys(t)
