@@ -34,7 +34,7 @@ func (k *Kiosk) pinKeypad(submit func(pin string)) *keypad { return newPINKeypad
 // pinRefusals are what the PIN screen says after a refused PIN.
 var pinRefusals = map[app.PINRefusal]string{
 	app.PINWrong: "admin.badpin", app.PINLocked: "admin.locked", app.PINFailed: "problem.title",
-	app.PINBadgeRefused: "admin.badge.refused",
+	app.PINBadgeRefused: "admin.badge.refused", app.PINBadgeNeeded: "admin.badge.needed",
 }
 
 func (s *pinScreen) idle() app.Idle { return s.v.Idle() }
