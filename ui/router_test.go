@@ -102,7 +102,7 @@ func TestScreensDrawFromTheirContext(t *testing.T) {
 		}, tr("courier.menu"), app.Back{}, nil, nil},
 		{"courier menu", func(c *screenContext) screen {
 			return &courierMenuScreen{v: &app.CourierMenuView{Courier: "anna"}, c: c}
-		}, tr("courier.returns"), nil, app.StartBatch{Kind: app.BatchReturns}, nil},
+		}, tr("courier.drop"), app.StartDrop{}, nil, nil},
 		{"drop size", func(c *screenContext) screen {
 			return &dropScreen{v: &app.DropView{}, c: c, sizes: app.DefaultInnerSizes()}
 		}, tr("size.L"), nil, app.ChooseSize{Size: app.SizeL}, nil},
