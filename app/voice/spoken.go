@@ -71,6 +71,18 @@ func TroubleKeys(t app.Trouble) (title, what string) {
 	return k[0], k[1]
 }
 
+// ProblemKeys are the catalogue keys of a problem screen's title and what
+// to do, for the screen and for audio mode alike: a courier whose door
+// did not open holds the parcel, so is told to keep it, not that it is
+// safe inside.
+func ProblemKeys(v *app.ProblemView) (title, what string) {
+	title, what = TroubleKeys(v.Trouble)
+	if v.Courier && v.Trouble == app.TroubleDidNotOpen {
+		what = "problem.door.what.courier"
+	}
+	return title, what
+}
+
 // doorWhatKeys are what a door screen says once the door was seen open.
 var doorWhatKeys = map[app.DoorTask]string{app.TaskPickup: "door.take", app.TaskDrop: "door.put", app.TaskReturn: "door.put.return",
 	app.TaskPutBack: "door.putback"}
@@ -128,7 +140,7 @@ func Spoken(v app.View, vo Voice, now time.Time) []Phrase {
 		}
 		return []Phrase{Say("thanks.title"), Say(sub)}
 	case *app.ProblemView:
-		title, what := TroubleKeys(v.Trouble)
+		title, what := ProblemKeys(v)
 		out := []Phrase{Say(title, "Door", v.Door), Say(what)}
 		return append(append(out, vo.support(v.Door)...), Say(SpokenPrefix+"problem.keys", keys...))
 	}
