@@ -290,6 +290,14 @@ func TestFaultsLoseNothing(t *testing.T) {
 	if evs, _ := st.Events(context.Background(), "REAL-1", 0, int(realLast)+10); int64(len(evs)) != realLast {
 		t.Fatalf("REAL-1: %d events stored, want %d", len(evs), realLast)
 	}
+	// Resends and redeliveries bring the same events again: never a
+	// conflict (two contents for one seq, or a seq far ahead).
+	var conflicts int
+	st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM alerts WHERE kind = 'conflict'`).Scan(&conflicts)
+	if conflicts != 0 {
+		as, _ := st.OpenAlerts(context.Background(), "", 100)
+		t.Fatalf("%d conflict alerts after faults alone: %+v", conflicts, as)
+	}
 	var dups int64
 	ls, _ := st.Lockers(context.Background(), "", 100)
 	for _, l := range ls {

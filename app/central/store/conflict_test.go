@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -70,5 +71,39 @@ func TestResendRowsAreBounded(t *testing.T) {
 	rows.Close()
 	if len(ids) != 1 || ids[0] != "r3" {
 		t.Fatalf("resend rows %v; want only the newest", ids)
+	}
+}
+
+// A seq that comes again with other contents than the event kept (a copy
+// of the certificate took it first) raises a conflict alert; the same
+// event again, even written otherwise, is only a duplicate.
+func TestSameSeqOtherContentsIsAConflict(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	body := func(seq int64, kind string) store.Event {
+		e := ev("L-TWICE", seq)
+		e.Kind, e.Body = kind, []byte(`{"seq":`+strconv.FormatInt(seq, 10)+`,"kind":"`+kind+`"}`)
+		return e
+	}
+	if _, err := s.StoreEvents(ctx, []store.Event{body(1, "door.opened"), body(2, "door.closed"), body(4, "door.opened")}); err != nil {
+		t.Fatal(err)
+	}
+	again := body(2, "door.closed")
+	again.Body = []byte(`{ "kind": "door.closed", "seq": 2 }`)
+	if _, err := s.StoreEvents(ctx, []store.Event{again, body(4, "door.opened")}); err != nil {
+		t.Fatal(err)
+	}
+	if as, _ := s.OpenAlerts(ctx, "L-TWICE", 10); len(as) != 0 {
+		t.Fatalf("the same events again raised %+v", as)
+	}
+	if _, err := s.StoreEvents(ctx, []store.Event{body(4, "rent.collected")}); err != nil {
+		t.Fatal(err)
+	}
+	as, _ := s.OpenAlerts(ctx, "L-TWICE", 10)
+	if len(as) != 1 || as[0].Kind != "conflict" || as[0].Subject != "contents" || !strings.Contains(as[0].Message, "seq 4") {
+		t.Fatalf("alerts %+v; want one conflict over seq 4's contents", as)
+	}
+	if evs, _ := s.Events(ctx, "L-TWICE", 3, 10); len(evs) != 1 || evs[0].Kind != "door.opened" {
+		t.Fatalf("seq 4 is %+v; the first one must stay", evs)
 	}
 }

@@ -1,9 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -186,6 +189,73 @@ func conflictAlert(b *pgx.Batch, locker string, stored int64, far []Event) {
 		DO UPDATE SET message = excluded.message, updated_at = now(), count = alerts.count + 1`, locker, msg)
 }
 
+// conflicts raises, in the batch, a conflict alert when a duplicate seq
+// came with another body than the one kept (compared as JSON): two
+// events claim one seq, so another holder of the locker's certificate
+// took a seq first, or the locker's store began again. The first one
+// stays; a resend of the same event is no conflict.
+func conflicts(ctx context.Context, tx pgx.Tx, locker string, dups []Event, fresh map[int64]Event, b *pgx.Batch) error {
+	var seqs []int64
+	var bodies []string
+	for _, e := range dups {
+		if f, ok := fresh[e.Seq]; ok {
+			if !jsonEqual(f.Body, e.Body) {
+				seqs, bodies = append(seqs, e.Seq), append(bodies, "")
+			}
+			continue
+		}
+		seqs, bodies = append(seqs, e.Seq), append(bodies, string(e.Body))
+	}
+	if len(seqs) == 0 {
+		return nil
+	}
+	var bad []int64
+	rows, err := tx.Query(ctx, `SELECT d.seq FROM unnest($2::bigint[], $3::text[]) AS d(seq, body)
+		JOIN events e ON e.locker = $1 AND e.seq = d.seq
+		WHERE d.body = '' OR e.body <> d.body::jsonb`, locker, seqs, bodies)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var q int64
+		if err := rows.Scan(&q); err != nil {
+			rows.Close()
+			return err
+		}
+		bad = append(bad, q)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	// One batch's new events are not in the table yet: their duplicates
+	// were compared above, in Go.
+	for i, q := range seqs {
+		if bodies[i] == "" && !slices.Contains(bad, q) {
+			bad = append(bad, q)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("seq %d came twice with different contents (%d such in the last batch); the first is kept: another holder of this "+
+		"locker's certificate, or a locker whose store began again. Revoke and re-enrol the certificate if the locker did not send both",
+		slices.Max(bad), len(bad))
+	b.Queue(`INSERT INTO alerts (locker, kind, subject, message) VALUES ($1, 'conflict', 'contents', $2)
+		ON CONFLICT (locker, kind, subject) WHERE cleared_at IS NULL
+		DO UPDATE SET message = excluded.message, updated_at = now(), count = alerts.count + 1`, locker, msg)
+	return nil
+}
+
+// jsonEqual compares two JSON bodies as values, not bytes.
+func jsonEqual(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return bytes.Equal(a, b)
+	}
+	return reflect.DeepEqual(x, y)
+}
+
 // lockerEvents decides one locker's events (sorted by seq) against its
 // cursor, which it moves; it queues the events_ahead changes on batch.
 func (s *Store) lockerEvents(ctx context.Context, tx pgx.Tx, c *Cursor, evs []Event, now time.Time, batch *pgx.Batch) (
@@ -214,9 +284,11 @@ func (s *Store) lockerEvents(ctx context.Context, tx pgx.Tx, c *Cursor, evs []Ev
 	}
 	fresh := map[int64]Event{}
 	last := int64(-1)
+	var dups []Event
 	for _, e := range evs {
 		if e.Seq <= c.StoredThrough || e.Seq == last || ahead[e.Seq] {
 			dup++
+			dups = append(dups, e)
 			continue
 		}
 		last = e.Seq
@@ -262,6 +334,9 @@ func (s *Store) lockerEvents(ctx context.Context, tx pgx.Tx, c *Cursor, evs []Ev
 	}
 	if len(newAhead) > 0 {
 		batch.Queue(`INSERT INTO events_ahead (locker, seq) SELECT $1, unnest($2::bigint[])`, c.Locker, newAhead)
+	}
+	if err := conflicts(ctx, tx, c.Locker, dups, fresh, batch); err != nil {
+		return nil, 0, nil, err
 	}
 	c.Ahead = len(ahead)
 	switch {
