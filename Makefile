@@ -85,6 +85,9 @@ test: deps
 	# The same for the screens' fit and golden tests: hundreds of layouts,
 	# their markup and a few captures, single-threaded.
 	$(GO) test -timeout $(TEST_TIMEOUT) -run 'TestScreensFit|TestGolden' ./ui
+	# Central's fault run: a hundred instance kills without -race (the race
+	# run above does a fifth of them).
+	$(GO) test -timeout $(TEST_TIMEOUT) -run 'TestFaultsLoseNothing' ./app/central
 
 # The simulation of locker life, long: 10,000 parcels through four lockers
 # side by side, every fault the emulator knows and kiosk kills among them

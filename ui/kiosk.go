@@ -193,7 +193,7 @@ func NewKiosk(win fyne.Window, eng app.Engine, opts Options, log *slog.Logger) *
 	}
 	k.now = time.Now
 	k.recognize = eng.Recognize
-	k.input.burst = session.NewKeyBurst(opts.Keyboard, k.scanHere(session.Ours(eng.Recognize)))
+	k.input.burst = session.NewKeyBurst(opts.Keyboard, session.Ours(eng.Recognize))
 	SetLanguage(k.settings.Language)
 	win.Canvas().SetOnTypedRune(k.typedRune)
 	win.Canvas().SetOnTypedKey(k.typedKey)
@@ -274,7 +274,7 @@ func (k *Kiosk) swap(s screen) {
 	k.shown = s
 	_, staff := s.(staffLook)
 	k.setCompact(staff)
-	body := s.draw(k)
+	body := drawScreen(k, s)
 	k.voice.drawn = k.voice.on && voice.ShopperView(k.view)
 	if k.voice.drawn {
 		body = k.explorable(body)

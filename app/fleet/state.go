@@ -319,20 +319,28 @@ func (l *Link) requestSync(ctx context.Context, cm *autopaho.ConnectionManager) 
 		l.log.Warn("fleet: sync request not made", "err", err)
 		return
 	}
+	l.syncID.Store(req.RequestID)
 	if err := l.publishJSON(ctx, cm, l.topics.SyncReq(), false, req, nil); err != nil && ctx.Err() == nil {
 		l.log.Warn("fleet: sync request not sent", "err", err)
 	}
 }
 
 // takeSync queues the commands the central side resent; each goes the way
-// of any command, so a duplicate is answered, not applied.
+// of any command, so a duplicate is answered, not applied. Only the answer
+// to the last request ends the asking: an older one (queued at the broker
+// across a reconnect, or sent late by a busy central side) may predate
+// what this connection needs resent.
 func (l *Link) takeSync(payload []byte) {
 	var res SyncResponse
 	if err := json.Unmarshal(payload, &res); err != nil {
 		l.log.Warn("fleet: sync answer is not JSON", "err", err)
 		return
 	}
-	l.synced.Store(true)
+	if id, _ := l.syncID.Load().(string); id != "" && res.RequestID == id {
+		l.synced.Store(true)
+	} else {
+		l.log.Debug("fleet: sync answer to an earlier request", "request", res.RequestID)
+	}
 	for _, c := range res.Commands {
 		l.cmds.push(inbound{name: c.Name, payload: c.Command, size: len(c.Command), ack: func() {}, fromSync: true, fleetWide: c.FleetWide})
 	}
