@@ -122,13 +122,6 @@ func newSupportAfter(what string, s Support, ref Reference) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, container.NewCenter(dimmed(qr)), nil, text)
 }
 
-// newSupportLine is the contact in brief, for a screen that goes on (a
-// door the locker cannot confirm, a code already collected): whom to call
-// and the reference, no QR code.
-func newSupportLine(s Support, ref Reference) fyne.CanvasObject {
-	return newWarningWithSupport("", s, ref)
-}
-
 // newWarningWithSupport is a warning (none if empty) and the contact in
 // brief as one rich text: a label of its own would pad the warning above
 // and below, which big text on a landscape panel has no room for.
