@@ -83,8 +83,9 @@ test: deps
 	# under -race (ten times slower, nothing concurrent) and run here.
 	$(GO) test -timeout $(TEST_TIMEOUT) -run 'Rate|SlowMachine' ./scanner
 	# The same for the screens' fit and golden tests: hundreds of layouts,
-	# their markup and a few captures, single-threaded.
-	$(GO) test -timeout $(TEST_TIMEOUT) -run 'TestScreensFit|TestGolden' ./ui
+	# their markup and a few captures, single-threaded; and the redraws'
+	# heap, which the race detector's bookkeeping would blur.
+	$(GO) test -timeout $(TEST_TIMEOUT) -run 'TestScreensFit|TestGolden|TestRedrawsKeepNoMemory' ./ui
 
 # Benchmarks print in benchstat's format; each sits beside its baseline.
 bench: deps
