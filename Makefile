@@ -23,7 +23,7 @@ APT_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-d
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth xdotool imagemagick xinit espeak-ng \
 	mosquitto mosquitto-clients postgresql chromium systemd udev shellcheck desktop-file-utils
 
-.PHONY: all deps build binary run test bench screenshots clean \
+.PHONY: all deps build binary run test soak bench screenshots clean \
 	package package-amd64 package-arm64 package-deb deps-arm64 bundle
 
 all: build
@@ -86,6 +86,13 @@ test: deps
 	# their markup and a few captures, single-threaded; and the redraws'
 	# heap, which the race detector's bookkeeping would blur.
 	$(GO) test -timeout $(TEST_TIMEOUT) -run 'TestScreensFit|TestGolden|TestRedrawsKeepNoMemory' ./ui
+
+# The simulation of locker life, long: 10,000 parcels through four lockers
+# side by side, every fault the emulator knows and kiosk kills among them
+# (app/core/life_test.go). PUDO_LIFE_SEED=N replays a run.
+SOAK_PARCELS ?= 10000
+soak:
+	PUDO_LIFE_PARCELS=$(SOAK_PARCELS) PUDO_LIFE_LOCKERS=4 $(GO) test -count=1 -timeout 0 -parallel 4 -run '^TestLife$$' -v ./app/core
 
 # Benchmarks print in benchstat's format; each sits beside its baseline.
 bench: deps

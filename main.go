@@ -373,7 +373,7 @@ func screenOptions(ctx context.Context, cfg config.Config, locker *core.Locker, 
 			return locker.SaveScreenSettings(ctx, text)
 		},
 		MoreTimeFor: cfg.Screen.MoreTime, AdminIdle: cfg.Screen.AdminIdle,
-		AdminTaps: cfg.Screen.AdminTaps, AdminWithin: cfg.Screen.AdminTapWindow,
+		AdminTaps: cfg.Screen.AdminTaps, AdminWithin: cfg.Screen.AdminTapWindow, TapGuard: cfg.Screen.TapGuard,
 		Support: ui.Support{Phone: cfg.Support.Phone, Web: cfg.Support.Web, Note: cfg.Support.Note},
 		Cabinet: cfg.Locker.Wayfinding.Cabinet(cfg.Locker.ColumnSizes()), Sizes: cfg.Locker.Sizes}
 }

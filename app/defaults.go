@@ -29,6 +29,10 @@ const (
 	DefaultFlapLimit = 10
 	// DefaultSelfTestAt is the nightly self-test's time of day (local).
 	DefaultSelfTestAt = "03:30"
+	// DefaultTapGuard is how long taps are ignored after a screen the
+	// person did not cause came up (a door closed, a question the locker
+	// asks): a tap meant for the screen before never lands on the new one.
+	DefaultTapGuard = 700 * time.Millisecond
 )
 
 // The screens' defaults, the same way: app/config's defaults and the

@@ -80,6 +80,17 @@ type Pickup interface {
 	Reopen(ctx context.Context) (Opening, error)
 	// Report records an empty door or a wrong parcel as an alert for staff.
 	Report(ctx context.Context, p Problem) error
+	// Answer is the shopper's answer to "Did door N open, and do you have
+	// your parcel?", asked when the door's opening is unknown (Opening's
+	// Outcome is OutcomeUnknown: no sensor could tell). Yes: the rent is
+	// collected on the person's word (VerdictTaken). No: the parcel's one
+	// retry opens the door again (VerdictRetried) if it is left, else
+	// VerdictSupport, the door kept for staff.
+	Answer(ctx context.Context, yes bool) (Verdict, error)
+	// Leave: the shopper has gone. A question left unanswered leaves the
+	// rent to check: its door is kept and staff are alerted with door and
+	// rent; the code still works and asks the same question first.
+	Leave(ctx context.Context)
 }
 
 // Couriers signs couriers in.
@@ -137,8 +148,9 @@ type DropOff interface {
 	// *BeingOpenedError while the door's opening is unsettled.
 	Withdraw(ctx context.Context) error
 	// DidNotOpen is the courier's "the door did not open", weighed like a
-	// shopper's: VerdictLookAgain, VerdictWait, VerdictRetried (the same
-	// door, once), VerdictOtherDoor, VerdictSupport.
+	// shopper's: VerdictLookAgain, VerdictWait, VerdictOtherDoor (the
+	// parcel's one retry, at another free door of its size: the door that
+	// did not open is kept for staff), VerdictSupport.
 	DidNotOpen(ctx context.Context) (Verdict, error)
 	// Done says the parcel is in. It returns the rent: stored once the
 	// door was seen open and is closed. ErrDoorStillOpen while the sensor
@@ -150,6 +162,17 @@ type DropOff interface {
 	// door that was seen open keeps its rent: it is stored when it
 	// closes, since the parcel may be inside.
 	Abandon(ctx context.Context) error
+	// Answer is the courier's answer to "Is the parcel in door N?", asked
+	// when the door's opening is unknown, or the door closed while the
+	// courier was still choosing (Hold). Yes: the rent is stored now and
+	// the code can be shown. No: it stays reserved; a door whose opening
+	// was unknown is kept for staff.
+	Answer(ctx context.Context, in bool) (Rent, error)
+	// Hold: the courier is choosing what to do with the parcel (too small,
+	// the largest size, did not open): a close of the door meanwhile does
+	// not store the rent but waits for Answer. Done, Larger, Another,
+	// Withdraw and Answer end it.
+	Hold(ctx context.Context)
 }
 
 // Returns starts a shopper's return.
@@ -196,6 +219,13 @@ type StaffSession interface {
 	// (Door.Fault, an unsettled opening) and settles it: the door may be
 	// assigned again.
 	ClearDoor(ctx context.Context, doorID int64, note string) error
+	// CheckDoor records what staff found in a door kept for them, and
+	// settles it: parcel inside, a rent to check (or reserved) is stored
+	// and its code goes to its carrier; door empty, a pickup's rent is
+	// collected, a walk-in cancelled (a booking stays reserved). The door's
+	// retries start afresh. app.ErrParcelWithoutRent when staff found a
+	// parcel that no rent of the door holds: they take it out.
+	CheckDoor(ctx context.Context, doorID int64, inside bool, note string) error
 	CancelRent(ctx context.Context, rentID int64, reason string) error
 	UnlockStaff(ctx context.Context, name string) error
 

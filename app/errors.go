@@ -42,6 +42,18 @@ var (
 	ErrRemoteOff    = errors.New("app: remote opening is off")
 	// ErrTestDone: "test empty doors" has no door left to open.
 	ErrTestDone = errors.New("app: every door tested")
+	// ErrForStaff: the parcel's door did not open (or nobody could tell)
+	// and its one retry is used: no more unlocks until staff check the
+	// door. The support screen, no frame.
+	ErrForStaff = errors.New("app: the door is kept for staff: its retry was used")
+	// ErrParcelWithoutRent: staff found a parcel in a door no rent holds:
+	// they take it out, and check the door again as empty.
+	ErrParcelWithoutRent = errors.New("app: a parcel no rent of this door holds")
+	// ErrNoQuestion: an answer came while the locker asked nothing.
+	ErrNoQuestion = errors.New("app: nothing was asked")
+	// ErrAskFirst: nobody could tell whether the door opened (Opening's
+	// Outcome is OutcomeUnknown): the person's answer comes first.
+	ErrAskFirst = errors.New("app: the locker asks first: nobody could tell whether the door opened")
 
 	// States a rent can be in instead of the one needed.
 	ErrAlreadyStored = errors.New("app: parcel already dropped off")
@@ -126,6 +138,19 @@ func (e *DidNotOpenError) Error() string {
 }
 
 func (e *DidNotOpenError) Is(target error) bool { return target == ErrDoorDidNotOpen }
+
+// ForStaffError: Door's parcel used its one retry, or nobody answered
+// whether Door opened: no unlock until staff check it (ErrForStaff).
+type ForStaffError struct {
+	Door int64
+	Why  string
+}
+
+func (e *ForStaffError) Error() string {
+	return fmt.Sprintf("app: door %d is kept for staff: %s", e.Door, e.Why)
+}
+
+func (e *ForStaffError) Is(target error) bool { return target == ErrForStaff }
 
 // ConfigError names the config key a value of the locker's layout or
 // keypad is wrong in, so the config loader can say which line to fix

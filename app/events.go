@@ -20,6 +20,22 @@ const (
 	EvOpenRetry     EventKind = "door.open.retry"    // the one retry after a settled failure
 	EvAlertDidNot   EventKind = "alert.door.did-not-open"
 	EvAlertUnfinish EventKind = "alert.open.unfinished" // the kiosk stopped between intent and outcome
+	// EvOpenUnseen: settled as unknown: the sensor's readings had a gap
+	// while the door could have been open (detail: the gap); the person
+	// is asked.
+	EvOpenUnseen EventKind = "door.open.unseen"
+	// EvOpenAnswered: the person's answer settled an unknown opening
+	// (detail: yes or no, and the gap that made it unknown).
+	EvOpenAnswered EventKind = "door.open.answered"
+	// EvAlertToCheck: a rent is left to check: nobody answered whether its
+	// door opened; the door is kept until staff check it (door and rent).
+	EvAlertToCheck EventKind = "alert.rent.to-check"
+	// EvAlertForStaff: a parcel's door did not open and its one retry was
+	// used, or a person reported a problem: the door is kept for staff.
+	EvAlertForStaff EventKind = "alert.door.for-staff"
+	// EvDoorChecked: staff looked inside a door kept for them (detail:
+	// parcel inside or door empty, and what it settled).
+	EvDoorChecked EventKind = "door.checked"
 )
 
 // Door sensors and service.
@@ -114,6 +130,7 @@ var EventKinds = []EventKind{
 	EvPruned, EvSelfTestPassed, EvSelfTestFailed, EvDoorTestGood, EvDoorTestFaulty, EvSelfTestSkipped,
 	EvAlertStaffLockout, EvLockoutCleared, EvAlertsAcked, EvBadgeRefused, EvTokenIssued, EvRevocations, EvRentExtended,
 	EvAlertEventsDropped, EvAlertWrongParcel, EvAlertClockBehind, EvTokenRevoked,
+	EvOpenUnseen, EvOpenAnswered, EvAlertToCheck, EvAlertForStaff, EvDoorChecked,
 }
 
 // RentEvent is the event of a rent reaching state s: "rent." + s.

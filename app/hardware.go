@@ -6,11 +6,14 @@ import "time"
 type BusState string
 
 const (
-	BusStarting   BusState = "starting"
-	BusUp         BusState = "up"
-	BusDown       BusState = "down"              // the port is being reopened
-	BusPermission BusState = "permission-denied" // staff must fix it, then reconnect
-	BusClosed     BusState = "closed"
+	BusStarting BusState = "starting"
+	BusUp       BusState = "up"
+	BusDown     BusState = "down" // the port is being reopened
+	// BusReconnecting: the port was lost moments ago; it rides through a
+	// short outage before it is called down.
+	BusReconnecting BusState = "reconnecting"
+	BusPermission   BusState = "permission-denied" // staff must fix it, then reconnect
+	BusClosed       BusState = "closed"
 )
 
 // Hardware is the state of the devices, for the staff hardware screen.

@@ -51,6 +51,10 @@ type (
 	Report struct{ What Problem } // the door was empty, or held a wrong parcel
 )
 
+// Answer is a person's yes or no to a question the locker asks because
+// no sensor could tell (AskOpenedView, AskInDoorView).
+type Answer struct{ Yes bool }
+
 // A courier's intents (CourierMenuView, DropView, BatchView).
 type (
 	StartDrop       struct{}                 // CourierMenuView: drop off parcels
@@ -109,6 +113,7 @@ func (Larger) isIntent()          {}
 func (GotIt) isIntent()           {}
 func (Reopen) isIntent()          {}
 func (Report) isIntent()          {}
+func (Answer) isIntent()          {}
 func (StartDrop) isIntent()       {}
 func (StartBatch) isIntent()      {}
 func (ChooseSize) isIntent()      {}

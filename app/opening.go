@@ -32,6 +32,13 @@ const (
 	// OutcomeNotOpened: the board refused, nothing was sent, or the sensor
 	// read the door closed for the whole did-not-open time.
 	OutcomeNotOpened
+	// OutcomeUnknown: nobody can tell whether the door opened: its
+	// sensor's readings had a gap while it could have been open (a late or
+	// lost reply, a silent bus, a power cut, a restart). The rent stays
+	// where it was, the door is kept,
+	// and the person is asked (Pickup.Answer, DropOff.Answer); nobody
+	// answering leaves the rent to check, for staff.
+	OutcomeUnknown
 )
 
 func (o Outcome) String() string {
@@ -40,6 +47,8 @@ func (o Outcome) String() string {
 		return "opened"
 	case OutcomeNotOpened:
 		return "not-opened"
+	case OutcomeUnknown:
+		return "unknown"
 	}
 	return "pending"
 }
@@ -62,14 +71,30 @@ const (
 	CauseNotSent     // nothing left the port (bus down, coil rate limit): the door surely stayed shut
 	CauseNotSeenOpen // the sensor read the door closed for the whole did-not-open time
 	// CauseClosedAtStart: the kiosk stopped mid-opening and the door read
-	// closed at restart. Whether it opened meanwhile is unknown, so the
-	// rent stays and the door is kept for staff (Door.Fault).
+	// closed at restart. Whether it opened meanwhile is unknown (the
+	// outcome says so): the rent stays, the door is kept to check.
 	CauseClosedAtStart
 	CauseStaffCleared // staff looked at the door and cleared it
+	// CauseAcknowledged: unknown although the board acknowledged the
+	// unlock (perhaps late): the sensor could not watch the whole time the
+	// door could have been open, and a stuck latch acknowledges too.
+	CauseAcknowledged
+	// CauseUnseen: unknown: the sensor's readings had a gap while the door
+	// could have been open, and no acknowledgement came.
+	CauseUnseen
+	// CausePersonYes and CausePersonNo: settled on the person's word after
+	// the opening was unknown ("it opened and I have my parcel", "the
+	// parcel is in"; or no).
+	CausePersonYes
+	CausePersonNo
+	// CauseStaffChecked: staff looked inside the door and said what is in
+	// it.
+	CauseStaffChecked
 )
 
 var causeNames = [...]string{"", "seen-open", "already-open", "awaiting-sensor", "no-reply", "sensor-unknown",
-	"interrupted", "refused", "not-sent", "not-seen-open", "closed-at-start", "staff-cleared"}
+	"interrupted", "refused", "not-sent", "not-seen-open", "closed-at-start", "staff-cleared", "acknowledged",
+	"unseen", "person-yes", "person-no", "staff-checked"}
 
 func (c Cause) String() string {
 	if int(c) < len(causeNames) {
@@ -119,6 +144,9 @@ const (
 	// VerdictSupport: give up; the support screen. Staff are alerted and
 	// the rent stays where it was.
 	VerdictSupport
+	// VerdictTaken: the person's yes settled an unknown opening as opened
+	// (Pickup.Answer): the rent moved on their word.
+	VerdictTaken
 )
 
 func (v VerdictKind) String() string {
@@ -133,6 +161,8 @@ func (v VerdictKind) String() string {
 		return "other-door"
 	case VerdictSupport:
 		return "support"
+	case VerdictTaken:
+		return "taken"
 	}
 	return "verdict(?)"
 }

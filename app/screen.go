@@ -68,6 +68,9 @@ const (
 	RefusalCollected          // already collected
 	RefusalNotAReturn         // not a send or return code
 	RefusalReturnDone         // this return is already in the locker
+	// RefusalOutOfOrder: the locker cannot open doors right now; the code
+	// is kept on the keypad, to try again once it can.
+	RefusalOutOfOrder
 )
 
 // CodeView is code entry: an on-screen keypad for a pickup or return code.
@@ -152,6 +155,27 @@ type NotOpenedView struct {
 	// Retried: the one retry of a pickup's door failed too, so the next
 	// report goes to staff, and the screen says so instead of "try again".
 	Retried bool
+}
+
+// AskOpenedView asks the shopper what no sensor could tell: whether the
+// door opened and the parcel is in their hands. The door's opening is
+// unknown (a gap in the sensor's readings while it could have been open:
+// a late or lost reply, a silent bus, a power cut, a restart), or the
+// rent was left to check. Answer{Yes} moves the rent on the person's
+// word; Answer{No} tries the parcel's one retry, or goes to support.
+type AskOpenedView struct {
+	Task DoorTask // TaskPickup or TaskPutBack
+	Door Door
+}
+
+// AskInDoorView asks the courier whether the parcel is in the door: its
+// opening is unknown, or the door closed while the courier was still
+// choosing (too small, largest size, did not open). Answer{Yes} stores
+// the rent and the recipient's code is shown; Answer{No} keeps the rent
+// reserved.
+type AskInDoorView struct {
+	Task DoorTask // TaskDrop or TaskReturn
+	Door Door
 }
 
 // LeftOpenView asks for a door to be closed; the screen sounds a reminder
@@ -428,6 +452,8 @@ func (*CodeView) Idle() Idle          { return IdleAsk }
 func (*ProblemView) Idle() Idle       { return IdleAsk }
 func (*NotOpenedView) Idle() Idle     { return IdleAsk }
 func (*LeftOpenView) Idle() Idle      { return IdleNever }
+func (*AskOpenedView) Idle() Idle     { return IdleAsk }
+func (*AskInDoorView) Idle() Idle     { return IdleAsk }
 func (*GotItView) Idle() Idle         { return IdleAsk }
 func (*ThanksView) Idle() Idle        { return IdleNever }
 func (*CourierMenuView) Idle() Idle   { return IdleAsk }
@@ -478,6 +504,8 @@ func (*ProblemView) isView()       {}
 func (*DoorView) isView()          {}
 func (*NotOpenedView) isView()     {}
 func (*LeftOpenView) isView()      {}
+func (*AskOpenedView) isView()     {}
+func (*AskInDoorView) isView()     {}
 func (*GotItView) isView()         {}
 func (*ThanksView) isView()        {}
 func (*CourierMenuView) isView()   {}

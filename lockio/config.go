@@ -77,6 +77,16 @@ type Config struct {
 	ModbusPulse string `toml:"modbus_pulse"`
 	// ReconnectMax caps the backoff between reopen attempts.
 	ReconnectMax Duration `toml:"reconnect_max"`
+	// DownAfter and DownPolls: a board is called down (its doors out of
+	// order) once it has missed answers for DownAfter and at least
+	// DownPolls polls in a row, and the bus once its port has been lost
+	// for DownAfter; UpAfter: called up again after answering that long.
+	// A hiccup shorter than DownAfter (a busy board, a glitch on the
+	// line, an adapter reset) neither flips the screens nor ends a
+	// session; the doors' readings still show the gap (Controller.Gaps).
+	DownAfter Duration `toml:"down_after"`
+	DownPolls int      `toml:"down_polls"`
+	UpAfter   Duration `toml:"up_after"`
 	// SimAutoClose: with Port "sim", a door the emulator popped open shuts
 	// by itself after this long; 0 = only when told. The driver ignores it.
 	SimAutoClose Duration `toml:"sim_auto_close"`
@@ -130,6 +140,9 @@ func DefaultConfig() Config {
 		Pulse:           Duration(500 * time.Millisecond),
 		ModbusPulse:     PulseFlash,
 		ReconnectMax:    Duration(time.Second),
+		DownAfter:       Duration(3 * time.Second),
+		DownPolls:       3,
+		UpAfter:         Duration(time.Second),
 		SimAutoClose:    Duration(4 * time.Second),
 		Boards:          []BoardConfig{{Address: 1, Channels: 24, Feedback: FeedbackClosedHigh}},
 	}
@@ -155,7 +168,10 @@ func (c Config) withDefaults() Config {
 	setDur(&c.MinUnlockGap, d.MinUnlockGap)
 	setDur(&c.Pulse, d.Pulse)
 	setDur(&c.ReconnectMax, d.ReconnectMax)
+	setDur(&c.DownAfter, d.DownAfter)
+	setDur(&c.UpAfter, d.UpAfter)
 	c.Debounce = cmp.Or(c.Debounce, d.Debounce)
+	c.DownPolls = cmp.Or(c.DownPolls, d.DownPolls)
 	if c.Baud == 0 {
 		if codec, err := proto.ByName(c.Protocol); err == nil {
 			c.Baud = codec.Baud()
@@ -217,6 +233,9 @@ func (c Config) Validate() error {
 	case c.ModbusPulse == PulseOnOff && c.Pulse > Duration(maxOnOffPulse):
 		bad("pulse", "%v: at most %v with modbus_pulse %q: the relay is held on by software", c.Pulse, maxOnOffPulse, c.ModbusPulse)
 	}
+	if c.DownPolls < 1 || c.DownPolls > 100 {
+		bad("down_polls", "%d: must be 1..100", c.DownPolls)
+	}
 	if c.Debounce < 1 || c.Debounce > 10 {
 		bad("debounce", "%d: must be 1..10", c.Debounce)
 	}
@@ -253,6 +272,7 @@ func (c Config) validateDurations(bad func(key, format string, a ...any)) {
 		{"left_open_after", c.LeftOpenAfter}, {"did_not_open_after", c.DidNotOpenAfter},
 		{"min_unlock_gap", c.MinUnlockGap}, {"pulse", c.Pulse},
 		{"reconnect_max", c.ReconnectMax}, {"sim_auto_close", c.SimAutoClose},
+		{"down_after", c.DownAfter}, {"up_after", c.UpAfter},
 	} {
 		if d.v < 0 {
 			bad(d.key, "%v: must not be negative", d.v)

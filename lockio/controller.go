@@ -29,6 +29,8 @@ type Controller struct {
 
 	mu      sync.Mutex // protects following
 	sensors map[Door]Sensor
+	gaps    map[Door]uint64
+	reads   map[Door]uint64
 	health  Health
 	dropped int // events dropped because the consumer lagged
 }
@@ -91,8 +93,8 @@ func open(ctx context.Context, cfg Config, log *slog.Logger, op opener) (*Contro
 		cfg: cfg, codec: codec, log: log.With("lock_port", cfg.Port), open: op,
 		unlocks: make(chan *call, 64), control: make(chan *call, 8), kick: make(chan struct{}, 1),
 		events: make(chan Event, eventBuffer), done: make(chan struct{}),
-		sensors: map[Door]Sensor{},
-		health:  Health{Protocol: cfg.Protocol, Port: cfg.Port, State: BusStarting, Since: time.Now()},
+		sensors: map[Door]Sensor{}, gaps: map[Door]uint64{}, reads: map[Door]uint64{},
+		health: Health{Protocol: cfg.Protocol, Port: cfg.Port, State: BusStarting, Since: time.Now()},
 	}
 	for _, d := range cfg.Doors() {
 		c.sensors[d] = SensorUnknown
@@ -125,6 +127,37 @@ func (c *Controller) Sensor(d Door) Sensor {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.sensors[d]
+}
+
+// Gaps counts the interruptions of a door's readings since Open: a poll
+// or unlock of its board left unanswered, the port lost. The sensor may
+// keep its last state through a hiccup; a door that reads closed now,
+// but whose Gaps changed since an unlock, may have opened and closed
+// unseen meanwhile.
+func (c *Controller) Gaps(d Door) uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gaps[d]
+}
+
+func (c *Controller) gapped(d Door) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gaps[d]++
+}
+
+// Reads counts the readings of a door's sensor since Open, one a poll
+// its board answered: how often the sensor could have seen the door.
+func (c *Controller) Reads(d Door) uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.reads[d]
+}
+
+func (c *Controller) read(d Door) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reads[d]++
 }
 
 // Sensors is a snapshot of every door.

@@ -37,7 +37,10 @@
 // within MinUnlockGap (*RateLimitedError says how long to wait). Every
 // board is polled each PollInterval; a change between open and closed
 // needs Debounce polls in a row; a board silent for two polls makes its
-// doors unknown and is retried every second. A failed port is closed at
+// doors unknown, and is called down (out of order) only after DownAfter
+// and DownPolls misses, then retried every second; a late unlock reply is
+// reported as evidence (EventLateAck), and Gaps counts the interruptions
+// of each door's readings. A failed port is closed at
 // once and reopened with backoff up to ReconnectMax, forever; a permission
 // error waits for Reconnect. In modbus "onoff" mode every relay is
 // switched off whenever the port opens, and an OFF is repeated until it is

@@ -6,11 +6,14 @@ import "time"
 type BusState string
 
 const (
-	BusStarting   BusState = "starting"
-	BusUp         BusState = "up"
-	BusDown       BusState = "down"              // reopening with backoff
-	BusPermission BusState = "permission-denied" // not retried until Reconnect
-	BusClosed     BusState = "closed"
+	BusStarting BusState = "starting"
+	BusUp       BusState = "up"
+	BusDown     BusState = "down" // reopening with backoff for DownAfter or longer
+	// BusReconnecting: the port was lost moments ago and is being
+	// reopened; it is called down only after DownAfter (Health says so).
+	BusReconnecting BusState = "reconnecting"
+	BusPermission   BusState = "permission-denied" // not retried until Reconnect
+	BusClosed       BusState = "closed"
 )
 
 // Health is a snapshot for staff screens and `pudo doctor`.
@@ -28,10 +31,15 @@ type Health struct {
 
 // BoardHealth is one board's polling record.
 type BoardHealth struct {
-	Address   uint8
+	Address uint8
+	// Answering: the board counts as answering, with hysteresis: it is
+	// called down after missing answers for DownAfter and DownPolls polls
+	// in a row, and up again after answering for UpAfter.
 	Answering bool
 	LastReply time.Time
-	Failures  int    // failed polls in a row
+	// Failures counts failed polls in a row; a board called down keeps
+	// its count until it is called up again.
+	Failures  int
 	Timeouts  int    // polls with no reply at all, ever
 	BadFrames int    // replies that failed validation, ever
 	Extra     int    // replies followed by unexpected bytes (noise or a second board)
@@ -86,6 +94,10 @@ func (c *Controller) Health() Health {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	h := c.health
+	// A port lost for DownAfter is down; a shorter outage rides through.
+	if h.State == BusReconnecting && time.Since(h.Since) >= c.cfg.DownAfter.Std() {
+		h.State, h.Since = BusDown, h.Since.Add(c.cfg.DownAfter.Std())
+	}
 	h.DroppedEvents = c.dropped
 	h.Boards = append([]BoardHealth(nil), c.health.Boards...)
 	return h

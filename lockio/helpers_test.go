@@ -109,6 +109,23 @@ func expectEvent(t *testing.T, c interface{ Events() <-chan Event }, d Door, wan
 	}
 }
 
+// expectEvents waits for every kind in want for door d, in any order,
+// failing on any other event of d's.
+func expectEvents(t *testing.T, c interface{ Events() <-chan Event }, d Door, want ...EventKind) {
+	t.Helper()
+	left := map[EventKind]int{}
+	for _, k := range want {
+		left[k]++
+	}
+	for n := len(want); n > 0; n-- {
+		e := nextEvent(t, c, d)
+		if left[e.Kind] == 0 {
+			t.Fatalf("event for %v: got %v, want one of %v", d, e.Kind, left)
+		}
+		left[e.Kind]--
+	}
+}
+
 func ctxT(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), patience)
 	t.Cleanup(cancel)

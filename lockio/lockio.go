@@ -45,12 +45,19 @@ const (
 	EventDidNotOpen                         // unlocked, but the sensor never went open
 	EventSensorUnknown                      // the board stopped answering
 	EventSensorKnown                        // the door reads again after being unknown (Event.Sensor)
+	// EventLateAck: the board acknowledged an unlock after the driver had
+	// stopped waiting (its Unlock returned ErrOutcomeUnknown): the lock
+	// moved. Evidence, as an on-time acknowledgement would have been.
+	EventLateAck
+	// EventLateRefusal: the late reply said the lock did not open.
+	EventLateRefusal
 )
 
 var eventNames = map[EventKind]string{
 	EventOpened: "opened", EventClosed: "closed", EventLeftOpen: "left-open",
 	EventForcedOpen: "forced-open", EventDidNotOpen: "did-not-open",
 	EventSensorUnknown: "sensor-unknown", EventSensorKnown: "sensor-known",
+	EventLateAck: "late-ack", EventLateRefusal: "late-refusal",
 }
 
 func (k EventKind) String() string {

@@ -11,10 +11,11 @@ func (c *Controller) run(ctx context.Context) {
 	defer close(c.done)
 	defer close(c.events) // the only sender is this goroutine
 	defer c.setState(BusClosed, nil)
-	t := newTracker(c.cfg, c.emit, c.publish)
+	t := newTracker(c.cfg, c.emit, c.publish, c.gapped)
 	p := &poller{c: c, t: t, lastUnlock: map[Door]time.Time{}, learned: map[uint8]int{},
-		silentSince: map[uint8]time.Time{}, offPending: map[uint8]uint64{}}
+		silentSince: map[uint8]time.Time{}, offPending: map[uint8]uint64{}, presence: map[uint8]*presence{}}
 	opened := false
+	var lost time.Time // when the port was lost; zero while it serves
 	for {
 		port := c.connect(ctx, p)
 		if port == nil {
@@ -26,6 +27,9 @@ func (c *Controller) run(ctx context.Context) {
 			c.health.Reconnects++
 			c.mu.Unlock()
 		}
+		if opened && time.Since(lost) >= c.cfg.DownAfter.Std() {
+			p.outageOver() // called down meanwhile: the boards must answer for UpAfter again
+		}
 		opened = true
 		err := p.serve(ctx, newLink(port, c.codec, c.cfg.Baud, c.cfg.QuietTime.Std()))
 		port.Close() // first thing: a vanished adapter's fd must not linger
@@ -34,8 +38,9 @@ func (c *Controller) run(ctx context.Context) {
 			return
 		}
 		c.log.Warn("lockio: serial port failed, reopening", "err", err)
-		c.setState(BusDown, err)
-		p.allUnknown(time.Now())
+		lost = time.Now()
+		c.setState(BusReconnecting, err)
+		p.allUnknown(lost)
 	}
 }
 
@@ -58,7 +63,7 @@ func (c *Controller) connect(ctx context.Context, p *poller) Port {
 			wait = -1
 		} else {
 			c.log.Warn("lockio: serial port not available, retrying", "err", err, "in", backoff)
-			c.setState(BusDown, err)
+			c.setState(BusReconnecting, err)
 			backoff = min(2*backoff, c.cfg.ReconnectMax.Std())
 		}
 		if !c.idle(ctx, wait) {

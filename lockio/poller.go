@@ -10,10 +10,11 @@ import (
 )
 
 // silentAfter failed polls in a row mark a board's doors unknown: one
-// glitch (noise, a late reply) should not.
+// glitch (noise, a late reply) should not. Whether the board is called
+// down (out of order) is presence's to say, later.
 const silentAfter = 2
 
-// silentRetry is how often a silent board is still tried, so a dead board
+// silentRetry is how often a board called down is still tried, so a dead board
 // costs the others one PollTimeout per this interval, not per cycle; short
 // enough that a board back from silence is heard within the 2 s in which
 // the screens must show it.
@@ -41,11 +42,43 @@ type poller struct {
 	// offPending holds, per board, the relays an OFF is still due for
 	// (ModbusPulse "onoff" only).
 	offPending map[uint8]uint64
+	presence   map[uint8]*presence
+}
+
+// presenceOf is board addr's presence, made when first asked for; a board
+// never heard of counts its missed answers from the port's opening.
+func (p *poller) presenceOf(addr uint8, now time.Time) *presence {
+	pr := p.presence[addr]
+	if pr == nil {
+		pr = newPresence(now)
+		p.presence[addr] = pr
+	}
+	return pr
+}
+
+// outageOver: the port is back after an outage long enough to call the
+// bus down; each board must answer for UpAfter before its doors count.
+func (p *poller) outageOver() {
+	now := time.Now()
+	for i, b := range p.c.cfg.Boards {
+		pr := p.presenceOf(b.Address, now)
+		pr.lost(now)
+		p.silentSince[b.Address], p.lastTry[b.Address] = now, time.Time{}
+		p.c.boardHealth(i, func(h *BoardHealth) {
+			h.Answering = pr.up
+			if !pr.up {
+				h.Failures = max(h.Failures, 1)
+			}
+		})
+	}
 }
 
 // serve owns an open port until it fails or ctx ends.
 func (p *poller) serve(ctx context.Context, l *link) error {
 	p.l, p.portErr, p.lastTry, p.lastHeard = l, nil, map[uint8]time.Time{}, time.Now()
+	for _, b := range p.c.cfg.Boards {
+		p.presenceOf(b.Address, p.lastHeard)
+	}
 	tick := time.NewTicker(p.c.cfg.PollInterval.Std())
 	defer tick.Stop()
 	if p.c.cfg.onOff() {
@@ -109,7 +142,20 @@ func (p *poller) handle(cl *call) {
 	case opScan:
 		r.found, r.err = p.scan(cl.ctx, cl.scanLo, cl.scanHi)
 	}
+	p.lateReplies()
 	cl.done <- r
+}
+
+// lateReplies passes on the late unlock replies the link found: each is
+// evidence of what the lock did.
+func (p *poller) lateReplies() {
+	for _, lr := range p.l.takeLate() {
+		d := Door{lr.req.Board, lr.req.Channel}
+		acked := !p.lockFailed(d, lr.rep)
+		p.c.log.Warn("lockio: late unlock reply", "door", d.String(), "acknowledged", acked,
+			"status", fmt.Sprintf("%02X", lr.rep.Status))
+		p.t.late(d, acked, lr.at)
+	}
 }
 
 // unlock sends one unlock, once. Whatever happens after the first byte
@@ -123,12 +169,21 @@ func (p *poller) unlock(d Door) error {
 		return p.unlockOnOff(d)
 	}
 	req := proto.Request{Op: proto.OpUnlock, Board: d.Board, Channel: d.Channel, Pulse: p.c.cfg.Pulse.Std()}
+	p.l.forget(d.Board, d.Channel)
 	rep, terr := p.l.exchange(req, p.c.cfg.ReplyTimeout.Std(), 0)
 	err := p.outcome("unlock", d, false, terr)
 	if terr == nil || terr.sent {
 		now := time.Now()
 		p.lastUnlock[d] = now
 		p.t.commanded(d, now)
+	}
+	if terr != nil && terr.sent && !isRefused(terr) {
+		// The board may have pulsed and be busy: its reply may still come,
+		// and while nobody could read the door it may have opened.
+		p.t.gap(d)
+		if !terr.port {
+			p.l.await(req, time.Now())
+		}
 	}
 	if terr == nil && p.lockFailed(d, rep) {
 		err = &Error{Op: "unlock", Door: d, Kind: ErrRefused, Err: fmt.Errorf("%w (status %02X)", ErrLockFailed, rep.Status)}
@@ -220,6 +275,7 @@ func (p *poller) cycle() {
 			return
 		}
 		p.pollBoard(i, b)
+		p.lateReplies()
 	}
 	now = time.Now()
 	p.t.tick(now)
@@ -254,17 +310,26 @@ func (p *poller) pollBoard(i int, b BoardConfig) {
 	if !rep.Exact {
 		p.learned[b.Address] = p.l.frameLen
 	}
-	delete(p.silentSince, b.Address)
 	p.lastHeard = now
+	delete(p.silentSince, b.Address)
+	pr := p.presenceOf(b.Address, now)
+	if pr.answered(now, p.c.cfg.UpAfter.Std()) {
+		p.c.log.Info("lockio: board answering again", "board", b.Address)
+	}
 	p.c.boardHealth(i, func(h *BoardHealth) {
-		h.Answering, h.LastReply, h.Failures, h.Raw, h.ReplyLen = true, now, 0, rep.Inputs, p.l.frameLen
+		h.Answering, h.LastReply, h.Raw, h.ReplyLen = pr.up, now, rep.Inputs, p.l.frameLen
+		if pr.up {
+			h.Failures = 0
+		}
 		if p.l.extra {
 			h.Extra++
 		}
 	})
 	for ch := 1; ch <= b.Channels; ch++ {
 		level := rep.Inputs&(1<<(ch-1)) != 0
-		p.t.observe(Door{b.Address, uint8(ch)}, sensorOf(level, b.Feedback), now)
+		d := Door{b.Address, uint8(ch)}
+		p.t.observe(d, sensorOf(level, b.Feedback), now)
+		p.c.read(d)
 	}
 }
 
@@ -276,6 +341,8 @@ func sensorOf(level bool, feedback string) Sensor {
 }
 
 func (p *poller) boardFailed(i int, b BoardConfig, terr *txError, now time.Time) {
+	pr := p.presenceOf(b.Address, now)
+	down := pr.missed(now, p.c.cfg.DownAfter.Std(), p.c.cfg.DownPolls)
 	var fails int
 	p.c.boardHealth(i, func(h *BoardHealth) {
 		h.Failures++
@@ -285,28 +352,33 @@ func (p *poller) boardFailed(i int, b BoardConfig, terr *txError, now time.Time)
 		} else {
 			h.BadFrames++
 		}
-		if fails >= silentAfter {
-			h.Answering = false
-		}
+		h.Answering = pr.up
 	})
+	for ch := 1; ch <= b.Channels; ch++ {
+		p.t.gap(Door{b.Address, uint8(ch)})
+	}
+	if down {
+		p.c.log.Warn("lockio: board silent, out of order", "board", b.Address, "err", terr.err)
+	}
+	if _, throttled := p.silentSince[b.Address]; !pr.up && !throttled {
+		p.silentSince[b.Address], p.lastTry[b.Address] = now, now
+	}
 	if fails < silentAfter {
 		return
-	}
-	if _, already := p.silentSince[b.Address]; !already {
-		p.silentSince[b.Address], p.lastTry[b.Address] = now, now
-		p.c.log.Warn("lockio: board silent, its doors are unknown", "board", b.Address, "err", terr.err)
 	}
 	for ch := 1; ch <= b.Channels; ch++ {
 		p.t.unknown(Door{b.Address, uint8(ch)}, now)
 	}
 }
 
-// allUnknown marks every door unknown: the port is gone.
+// allUnknown marks every door unknown: the port is gone. The boards keep
+// counting as answering until the outage lasts DownAfter (Health).
 func (p *poller) allUnknown(now time.Time) {
-	for i, b := range p.c.cfg.Boards {
-		p.c.boardHealth(i, func(h *BoardHealth) { h.Answering = false })
+	for _, b := range p.c.cfg.Boards {
 		for ch := 1; ch <= b.Channels; ch++ {
-			p.t.unknown(Door{b.Address, uint8(ch)}, now)
+			d := Door{b.Address, uint8(ch)}
+			p.t.gap(d)
+			p.t.unknown(d, now)
 		}
 	}
 	clear(p.learned)

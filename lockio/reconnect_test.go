@@ -152,6 +152,7 @@ func TestReconnectByPathAtStartup(t *testing.T) {
 	}
 	defer c.Close()
 	waitFor(t, "several failed attempts", func() bool { return op.n.Load() >= 3 })
+	waitFor(t, "bus called down", func() bool { return c.Health().State == BusDown })
 	if h := c.Health(); h.State != BusDown || h.Err == "" {
 		t.Fatalf("health while absent: %+v", h)
 	}

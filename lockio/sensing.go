@@ -11,6 +11,7 @@ type tracker struct {
 	doors      map[Door]*doorTrack
 	emit       func(Event)
 	publish    func(Door, Sensor)
+	gapped     func(Door)
 }
 
 type doorTrack struct {
@@ -22,9 +23,9 @@ type doorTrack struct {
 	cmdAt    time.Time // last unlock not yet seen to open; zero = none
 }
 
-func newTracker(cfg Config, emit func(Event), publish func(Door, Sensor)) *tracker {
+func newTracker(cfg Config, emit func(Event), publish func(Door, Sensor), gapped func(Door)) *tracker {
 	t := &tracker{debounce: cfg.Debounce, leftOpen: cfg.LeftOpenAfter.Std(),
-		didNotOpen: cfg.DidNotOpenAfter.Std(), doors: map[Door]*doorTrack{}, emit: emit, publish: publish}
+		didNotOpen: cfg.DidNotOpenAfter.Std(), doors: map[Door]*doorTrack{}, emit: emit, publish: publish, gapped: gapped}
 	for _, d := range cfg.Doors() {
 		t.doors[d] = &doorTrack{}
 	}
@@ -51,6 +52,28 @@ func (t *tracker) observe(d Door, raw Sensor, now time.Time) {
 	if dt.state == SensorUnknown || dt.candN >= t.debounce {
 		t.change(d, dt, raw, now)
 	}
+}
+
+// gap records that a door's readings were interrupted: its board missed
+// an answer, or the port went. Its debounced state may stay as it was
+// (a hiccup), but whatever happened at the door meanwhile went unseen.
+func (t *tracker) gap(d Door) {
+	if t.doors[d] != nil {
+		t.gapped(d)
+	}
+}
+
+// late reports an unlock's late reply.
+func (t *tracker) late(d Door, acked bool, now time.Time) {
+	dt := t.doors[d]
+	if dt == nil {
+		return
+	}
+	k := EventLateAck
+	if !acked {
+		k = EventLateRefusal
+	}
+	t.emit(Event{d, k, now, dt.state})
 }
 
 // unknown marks a door unreadable: its board went silent or the port went.

@@ -34,7 +34,7 @@ func TestTracker(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []EventKind
 			d := Door{1, 1}
-			tr := newTracker(cfg, func(e Event) { got = append(got, e.Kind) }, func(Door, Sensor) {})
+			tr := newTracker(cfg, func(e Event) { got = append(got, e.Kind) }, func(Door, Sensor) {}, func(Door) {})
 			now := time.Unix(1e9, 0)
 			for _, s := range tc.steps {
 				switch s {

@@ -25,6 +25,10 @@ type link struct {
 	// Set by each exchange for the caller's bookkeeping.
 	frameLen int  // length of the accepted reply frame
 	extra    bool // bytes followed the reply
+	// awaited are unlocks whose reply was given up on, listened for;
+	// late are their replies, found, for the poller (late.go).
+	awaited []awaited
+	late    []lateReply
 }
 
 func newLink(p Port, c proto.Codec, baud int, quiet time.Duration) *link {
@@ -66,6 +70,9 @@ func (l *link) exchange(req proto.Request, timeout time.Duration, wantLen int) (
 // earlier request must not answer this one), writes and drains.
 func (l *link) send() *txError {
 	sleepUntil(l.last.Add(l.gap))
+	if err := l.drainStale(); err != nil {
+		return &txError{port: true, err: fmt.Errorf("read: %w", err)}
+	}
 	if err := l.port.ResetInputBuffer(); err != nil {
 		return &txError{port: true, err: fmt.Errorf("flush input: %w", err)}
 	}
@@ -129,6 +136,9 @@ func (l *link) complete(req proto.Request, wantLen int) bool {
 }
 
 func (l *link) verdict(req proto.Request, timeout time.Duration) (proto.Reply, *txError) {
+	found := len(l.late)
+	l.findLate(l.in)
+	found = len(l.late) - found
 	if len(l.in) == 0 {
 		return proto.Reply{}, &txError{sent: true, err: fmt.Errorf("%w within %v", ErrNoReply, timeout)}
 	}
@@ -136,6 +146,10 @@ func (l *link) verdict(req proto.Request, timeout time.Duration) (proto.Reply, *
 	var ex *proto.ExceptionError
 	if errors.As(err, &ex) {
 		return rep, &txError{sent: true, err: fmt.Errorf("%w: %w", ErrRefused, err)}
+	}
+	if err != nil && found > 0 && errors.Is(err, proto.ErrNoFrame) {
+		// What came was an earlier unlock's late reply, not this one's.
+		return rep, &txError{sent: true, err: fmt.Errorf("%w within %v (a late unlock reply came instead)", ErrNoReply, timeout)}
 	}
 	if err != nil {
 		return rep, &txError{sent: true, err: fmt.Errorf("%w: %w: % X", ErrBadReply, err, clip(l.in))}
@@ -168,6 +182,7 @@ func (l *link) settle() {
 			break
 		}
 	}
+	l.findLate(l.in)
 	l.in = l.in[:0]
 	l.port.ResetInputBuffer()
 }

@@ -14,11 +14,13 @@ type DoorOpen struct {
 	DoorID    int64     `json:"door_id"`
 	RentID    int64     `json:"rent_id,omitempty"`
 	Reason    string    `json:"reason"`
-	State     string    `json:"state"` // intent (not settled), opened, failed; unknown, flagged (older versions)
+	State     string    `json:"state"` // intent (not settled), opened, failed, unknown (nobody can tell: a person or staff answers); flagged (older versions)
 	Sensor    string    `json:"sensor,omitempty"`
 	Cause     string    `json:"cause,omitempty"` // what the outcome rests on
 	CreatedAt time.Time `json:"created_at"`
 	EndedAt   time.Time `json:"ended_at,omitzero"`
+	// Checked: staff checked the door after this opening.
+	Checked bool `json:"checked,omitempty"`
 }
 
 // OpenIntent records that a door is about to be opened. It must be
@@ -97,13 +99,48 @@ func (tx *Tx) ResolveOpen(id int64) error {
 	return nil
 }
 
-const openCols = `id, door_id, rent_id, reason, state, sensor, cause, created_at, ended_at`
+// OpensOfRent lists a rent's door openings, oldest first, with whether
+// staff checked the door after each.
+func (tx *Tx) OpensOfRent(rentID int64) ([]DoorOpen, error) {
+	return queryAll(tx, "door opens", scanOpen, `SELECT `+openCols+` FROM door_opens WHERE rent_id = ? ORDER BY id`, rentID)
+}
+
+// CheckOpens records that staff checked door doorID: its settled
+// openings no longer count against their rents' retry.
+func (tx *Tx) CheckOpens(doorID int64) error {
+	_, err := tx.tx.Exec(`UPDATE door_opens SET checked = 1 WHERE door_id = ? AND state <> 'intent' AND checked = 0`, doorID)
+	if err != nil {
+		return fmt.Errorf("storage: check opens of door %d: %w", doorID, err)
+	}
+	return nil
+}
+
+// SettleUnknown settles an intent whose outcome nobody can tell (state
+// "unknown"), for the person or staff to answer.
+func (tx *Tx) SettleUnknown(id int64, cause string) error {
+	return tx.EndOpen(id, "unknown", cause)
+}
+
+// AnswerOpen settles an unknown opening on a person's or staff's word:
+// "opened" or "failed", with the cause the answer rests on.
+func (tx *Tx) AnswerOpen(id int64, outcome, cause string) error {
+	res, err := tx.tx.Exec(`UPDATE door_opens SET state = ?, cause = ? WHERE id = ? AND state = 'unknown'`, outcome, cause, id)
+	if err != nil {
+		return fmt.Errorf("storage: answer open %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("storage: answer open %d: %w", id, ErrConflict)
+	}
+	return nil
+}
+
+const openCols = `id, door_id, rent_id, reason, state, sensor, cause, created_at, ended_at, checked`
 
 func scanOpen(s rowScanner) (DoorOpen, error) {
 	var o DoorOpen
 	var rent, ended sql.NullInt64
 	var created int64
-	err := s.Scan(&o.ID, &o.DoorID, &rent, &o.Reason, &o.State, &o.Sensor, &o.Cause, &created, &ended)
+	err := s.Scan(&o.ID, &o.DoorID, &rent, &o.Reason, &o.State, &o.Sensor, &o.Cause, &created, &ended, &o.Checked)
 	o.RentID, o.CreatedAt, o.EndedAt = rent.Int64, time.UnixMilli(created).UTC(), fromUnix(ended)
 	return o, err
 }
@@ -131,7 +168,7 @@ func (tx *Tx) Open(id int64) (DoorOpen, error) {
 // open but stopped before it closed, so its parcel may be inside unstored.
 func (tx *Tx) SeenOpenPending(reason string, state RentState) ([]DoorOpen, error) {
 	return queryAll(tx, "door opens", scanOpen, `SELECT o.id, o.door_id, o.rent_id, o.reason, o.state, o.sensor, o.cause,
-			o.created_at, o.ended_at
+			o.created_at, o.ended_at, o.checked
 		FROM door_opens o JOIN rents r ON r.id = o.rent_id
 		WHERE o.reason = ? AND o.state = 'opened' AND r.state = ? AND r.door_id = o.door_id
 		AND o.id = (SELECT max(id) FROM door_opens WHERE rent_id = r.id)

@@ -37,6 +37,7 @@ var refusals = map[app.Refusal]string{
 	app.RefusalCollected:  "code.collected",
 	app.RefusalNotAReturn: "return.wrong",
 	app.RefusalReturnDone: "return.done",
+	app.RefusalOutOfOrder: "code.outoforder",
 }
 
 func (s *codeScreen) idle() app.Idle { return s.v.Idle() }
@@ -83,22 +84,29 @@ func (s *codeScreen) draw(k *Kiosk) fyne.CanvasObject {
 		// The code just tried stays on show: refused, its typo can be
 		// seen; held up by a pause, it is tried when the pause ends.
 		s.keypad.Type(kept)
-		s.keypad.fresh = s.v.Refusal != app.RefusalNone
 		s.pending = paused && s.v.Refusal == app.RefusalNone
+		// A refused code's typo can be fixed with Delete; a kept one is
+		// replaced by the next code typed, however it comes.
+		s.keypad.fresh = s.v.Refusal != app.RefusalNone || s.pending
 	}
 	k.input.entered = ""
 	if paused {
 		s.countdown(k, s.v.PausedUntil)
 	}
 	s.keypad.Type(string(k.input.early)) // typed on home before this screen came up
-	k.input.early = nil
+	if k.input.earlyEnter {
+		k.later(0, func() { s.enter(k) })
+	}
+	k.input.early, k.input.earlyEnter = nil, false
 	return container.NewPadded(body)
 }
 
-// submit tries the code, or during a pause keeps it for when it ends.
+// submit tries the code, or during a pause keeps it for when it ends: a
+// new code typed meanwhile replaces it.
 func (s *codeScreen) submit(k *Kiosk, code string) {
 	if s.v.PausedUntil.After(k.now()) {
 		s.pending = true
+		s.keypad.fresh = true
 		s.countdown(k, s.v.PausedUntil)
 		return
 	}
@@ -119,6 +127,19 @@ func (s *codeScreen) typeAgain(k *Kiosk) {
 }
 
 func (s *codeScreen) pad() *keypad { return s.keypad }
+
+// keepScan takes a code a keyboard scanner typed during a pause as a
+// typed one: it replaces the code kept, to be tried when the pause ends.
+// A token is never held up by the pause: it goes on as a scan.
+func (s *codeScreen) keepScan(k *Kiosk, text string) bool {
+	if s.v.For != app.EntryPickup || !s.v.PausedUntil.After(k.now()) || k.recognize(text) != app.ScanPickupCode {
+		return false
+	}
+	s.keypad.Clear()
+	s.keypad.Type(text)
+	s.submit(k, s.keypad.code)
+	return true
+}
 
 func (s *codeScreen) key(k *Kiosk, kp keyPress) bool {
 	if s.gone(k) && (kp.r != 0 || kp.name == fyne.KeyBackspace) {

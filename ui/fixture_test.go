@@ -159,7 +159,10 @@ func newFixtureAt(t testing.TB, size fyne.Size, edit ...func(*Options)) *fixture
 	t.Cleanup(f.w.Close)
 	f.opts = Options{KioskID: "T1", Sounds: f.sounds, Settings: Settings{Night: NightOff, Volume: 80},
 		Support: Support{Phone: "+44 20 7946 0000", Web: "https://pudo.example/help"},
-		Quit:    func() { f.quit++ }, PushScan: func(_ context.Context, text string) { f.pushed = append(f.pushed, text) }}
+		Quit:    func() { f.quit++ }, PushScan: func(_ context.Context, text string) { f.pushed = append(f.pushed, text) },
+		// A test taps the moment a screen is up; TestTapGuard turns the
+		// guard on.
+		TapGuard: -1}
 	for _, e := range edit {
 		e(&f.opts)
 	}

@@ -84,11 +84,16 @@ func (k *Kiosk) render(v app.View, c cause) {
 	}
 	s := screenFor(v)
 	if c != byLocker || reflect.TypeOf(s) != reflect.TypeOf(k.shown) {
+		if c == byLocker && k.shown != nil && k.opts.TapGuard > 0 {
+			// Nothing changes under the finger: a tap meant for the
+			// screen before must not land on this one.
+			k.guardUntil = k.now().Add(k.opts.TapGuard)
+		}
 		k.show(s)
 	} else {
 		k.redraw(s)
 	}
-	k.input.early = nil // typed for a code screen: it took them, or none came
+	k.input.early, k.input.earlyEnter = nil, false // typed for a code screen: it took them, or none came
 	if _, code := v.(*app.CodeView); !code {
 		k.input.entered = "" // the code tried led elsewhere: no later screen shows it
 	}
@@ -132,6 +137,10 @@ func screenFor(v app.View) screen {
 		return &leftOpenScreen{v: v}
 	case *app.GotItView:
 		return &gotItScreen{v: v}
+	case *app.AskOpenedView:
+		return &askOpenedScreen{v: v}
+	case *app.AskInDoorView:
+		return &askInDoorScreen{v: v}
 	case *app.ThanksView:
 		return &thanksScreen{v: v}
 	case *app.CourierMenuView:

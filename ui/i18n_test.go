@@ -31,7 +31,7 @@ var dynamicKeys = func() []string {
 	add("door.state.", doorStates...)
 	add("sensor.", "closed", "open", "unknown")
 	add("rent.state.", "all", "reserved", "stored", "expired", "collected", "reclaimed", "cancelled")
-	add("bus.", "starting", "up", "down", "permission-denied", "closed")
+	add("bus.", "starting", "up", "down", "reconnecting", "permission-denied", "closed")
 	add("set.night.", string(NightAuto), string(NightOn), string(NightOff))
 	add("size.", "S", "M", "L")
 	add("sensor.word.", "closed", "open", "unknown")

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"time"
 	"unicode"
 
 	"fyne.io/fyne/v2"
@@ -18,17 +19,30 @@ type keyInput struct {
 	// (home's first key opens code entry) keeps what was typed so far.
 	typing bool
 	// early are keys typed on a start screen, for the code screen they
-	// open: it comes up only once the Front answered.
-	early []rune
+	// open: it comes up only once the Front answered; earlyEnter is an
+	// Enter that came before it did, for it too.
+	early      []rune
+	earlyEnter bool
 	// entered is the code typed last, until the code screen that answers
 	// it shows it again (refused) or keeps it (paused); never logged.
 	entered string
+	// keys counts the keys typed, so that a release of held keys knows
+	// whether another key came meanwhile.
+	keys uint64
+	// undo takes back keys released as typing that turned out to start a
+	// token; nil when there is nothing to take back.
+	undo func()
 }
 
+// holdFor is how long keys that may start a token wait for the next one
+// before they go to the screen as typing: a keyboard scanner types the
+// next key within milliseconds, a person who paused sees the key.
+const holdFor = 300 * time.Millisecond
+
 // newScreen forgets what was typed on the screen before, unless it was
-// typed for the screen coming up.
+// typed for the screen coming up or is held back for a moment.
 func (in *keyInput) newScreen() {
-	if !in.typing && len(in.early) == 0 {
+	if !in.typing && len(in.early) == 0 && !in.burst.Held() {
 		in.burst.Reset()
 	}
 }
@@ -36,16 +50,80 @@ func (in *keyInput) newScreen() {
 // typedRune takes a rune from a physical keyboard or a keyboard-mode
 // scanner, whether it came to the canvas or to a focused control (see
 // button): the screen on show decides what it means. Control characters
-// are never part of our codes and are dropped.
+// are never part of our codes and are dropped. The key reader may hold a
+// key back for a moment (it may start a token) and hands it over later.
 func (k *Kiosk) typedRune(r rune) {
 	if unicode.IsControl(r) {
 		return
 	}
-	k.input.burst.Key(r, k.now())
+	k.input.keys++
+	keys := k.input.burst.Key(r, k.now())
+	if keys.Retract && k.input.undo != nil {
+		k.input.undo()
+	}
+	if keys.Retract || len(keys.Type) > 0 {
+		k.input.undo = nil
+	}
+	for _, r := range keys.Type {
+		k.typeRune(r)
+	}
+	if k.input.burst.Held() {
+		if _, plain := k.shown.(typingOnly); plain {
+			k.releaseHeld()
+		} else {
+			n := k.input.keys
+			k.after(holdFor, func() {
+				if k.input.keys == n {
+					k.releaseHeld()
+				}
+			})
+		}
+	}
+	k.touch()
+}
+
+// typeRune gives one key to the screen on show.
+func (k *Kiosk) typeRune(r rune) {
 	if !k.audioRune(r) {
 		k.dispatchKey(keyPress{r: r})
 	}
-	k.touch()
+}
+
+// releaseHeld gives the screen the keys held back as a token's possible
+// start: nothing followed soon, so they are typing. Should the token go
+// on after all (a scanner's burst split by a busy machine), undo takes
+// them back from the screen.
+func (k *Kiosk) releaseHeld() {
+	rs := k.input.burst.Release()
+	if len(rs) == 0 {
+		return
+	}
+	if k.input.undo == nil {
+		k.input.undo = k.snapshot()
+	}
+	for _, r := range rs {
+		k.typeRune(r)
+	}
+}
+
+// snapshot returns what puts the typing back as it is now: the keypad's
+// code (empty on a keypad that comes up later) and the keys waiting for
+// the code screen.
+func (k *Kiosk) snapshot() func() {
+	code := ""
+	if h, ok := k.shown.(keypadHolder); ok && h.pad() != nil {
+		code = h.pad().code
+	}
+	early := len(k.input.early)
+	return func() {
+		if len(k.input.early) > early {
+			k.input.early = k.input.early[:early]
+		}
+		if h, ok := k.shown.(keypadHolder); ok && h.pad() != nil {
+			h.pad().Clear()
+			h.pad().Type(code)
+		}
+	}
 }
 
 // typedKey takes a named key. Enter ends typed input; Space and Tab are
@@ -76,26 +154,41 @@ func (k *Kiosk) dispatchKey(kp keyPress) bool {
 	return t.key(k, kp)
 }
 
-// enter ends typed input: a scanner's burst is a scan wherever it comes,
-// a person's typing goes to the screen.
+// enter ends typed input: a token read, or a scanner's burst that is a
+// code or token of ours, is a scan wherever it comes; everything else is
+// a person's typing and goes to the screen, keys held back first.
 func (k *Kiosk) enter(name fyne.KeyName) {
-	text, scanned := k.input.burst.Enter(k.now())
-	if !scanned && k.voice.on && k.tactileKey(name) {
+	e := k.input.burst.Enter(k.now())
+	k.input.keys++
+	k.input.undo = nil
+	for _, r := range e.Release {
+		k.typeRune(r)
+	}
+	if !e.Scanned && k.voice.on && k.tactileKey(name) {
 		return // audio mode: the keypad's confirm key
 	}
 	if _, ok := k.shown.(typingOnly); ok {
-		scanned = false
+		e.Scanned = false
 	}
-	if scanned {
+	if e.Scanned {
+		if s, ok := k.shown.(scanKeeper); ok && s.keepScan(k, e.Text) {
+			return
+		}
 		k.input.early = nil
 		if h, ok := k.shown.(keypadHolder); ok {
 			h.pad().Clear()
 		}
-		k.keyboardScan(text)
+		k.keyboardScan(e.Text)
 		return
 	}
 	if t, ok := k.shown.(enterTaker); ok {
 		t.enter(k)
+		return
+	}
+	if len(k.input.early) > 0 {
+		// Typed faster than a busy kiosk brings the code screen up: the
+		// Enter is for it, as the keys are.
+		k.input.earlyEnter = true
 	}
 }
 

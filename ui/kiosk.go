@@ -18,14 +18,17 @@ import (
 type Options struct {
 	KioskID     string
 	Settings    Settings
-	MoreTimeFor time.Duration     // how long "Need more time?" waits for an answer
-	ThanksFor   time.Duration     // how long "thank you" stays up
-	AdminIdle   time.Duration     // the admin session ends after this
-	AdminTaps   int               // taps on the logo that open the admin PIN screen...
-	AdminWithin time.Duration     // ...when they come within this
-	Reminder    time.Duration     // how often a door left open beeps
-	Keyboard    session.KeyTiming // tells a keyboard-mode scanner's burst from typing
-	Support     Support           // whom people contact from a problem screen (newSupport)
+	MoreTimeFor time.Duration // how long "Need more time?" waits for an answer
+	ThanksFor   time.Duration // how long "thank you" stays up
+	AdminIdle   time.Duration // the admin session ends after this
+	AdminTaps   int           // taps on the logo that open the admin PIN screen...
+	AdminWithin time.Duration // ...when they come within this
+	// TapGuard: taps are ignored this long after a screen the person did
+	// not cause came up; zero: app.DefaultTapGuard, negative: none.
+	TapGuard time.Duration
+	Reminder time.Duration     // how often a door left open beeps
+	Keyboard session.KeyTiming // tells a keyboard-mode scanner's burst from typing
+	Support  Support           // whom people contact from a problem screen (newSupport)
 	// Cabinet places the doors, the screen and the scanner on the locker's
 	// front, for the help screen's picture; zero: the demo locker's places
 	// over the door map.
@@ -93,6 +96,9 @@ func (o *Options) defaults() {
 	def(&o.MoreTimeFor, app.DefaultMoreTime)
 	def(&o.AdminIdle, app.DefaultAdminIdle)
 	def(&o.AdminWithin, app.DefaultAdminTapWindow)
+	if o.TapGuard == 0 {
+		o.TapGuard = app.DefaultTapGuard
+	}
 	def(&o.Reminder, 10*time.Second)
 	def(&o.LongPress, app.DefaultLongPress)
 	if o.Keys.LetterPause <= 0 {
@@ -121,6 +127,9 @@ type Kiosk struct {
 	front *session.Front // the desk's
 	opts  Options
 	log   *slog.Logger
+	// recognize tells what a typed or scanned text is, without looking
+	// anything up (the engine's Recognize): input is read by content.
+	recognize func(string) app.ScanKind
 
 	// async runs blocking work off the UI goroutine, one job after the
 	// other, with the kiosk's context: the desk's worker; tests run it
@@ -136,10 +145,13 @@ type Kiosk struct {
 	wake    func()   // stops the timer of the session's next tick
 	idle    func()   // stops the idle timer
 	idleFor time.Duration
-	idleAt  time.Time     // when the idle clock runs out
-	more    *widget.PopUp // "Need more time?", over the screen it asks about
-	moreEnd func()        // stops its countdown
-	moreAt  time.Time     // when it runs out
+	idleAt  time.Time // when the idle clock runs out
+	// guardUntil: taps are ignored until then, a screen the person did
+	// not cause having just come up (Options.TapGuard).
+	guardUntil time.Time
+	more       *widget.PopUp // "Need more time?", over the screen it asks about
+	moreEnd    func()        // stops its countdown
+	moreAt     time.Time     // when it runs out
 
 	style    Style
 	compact  bool // a staff screen is on show: the app is in the staff's compact theme
@@ -174,7 +186,8 @@ func NewKiosk(win fyne.Window, eng app.Engine, opts Options, log *slog.Logger) *
 		return func() { t.Stop() }
 	}
 	k.now = time.Now
-	k.input.burst = session.NewKeyBurst(opts.Keyboard)
+	k.recognize = eng.Recognize
+	k.input.burst = session.NewKeyBurst(opts.Keyboard, session.Ours(eng.Recognize))
 	SetLanguage(k.settings.Language)
 	win.Canvas().SetOnTypedRune(k.typedRune)
 	win.Canvas().SetOnTypedKey(k.typedKey)
@@ -295,6 +308,10 @@ func (k *Kiosk) touch() {
 func (k *Kiosk) tapped(f func()) func() {
 	return func() {
 		k.touch()
+		if k.now().Before(k.guardUntil) {
+			k.log.Info("tap ignored: the screen changed under the finger", "screen", screenName(k.shown))
+			return
+		}
 		f()
 	}
 }

@@ -69,6 +69,19 @@ var scenes = []scene{
 		f.eng.SetBoard(f.demo[0].DoorID, apptest.Refuses)
 		toDoorScene(t, f)
 	}},
+	{"ask-opened", func(t *testing.T, f *fixture) {
+		f.eng.SetBoard(f.demo[0].DoorID, apptest.Settles)
+		toDoorScene(t, f)
+		f.eng.Unseen(f.demo[0].DoorID) // nobody could see the door: the shopper is asked
+		f.pump()
+	}},
+	{"code-out-of-order", func(t *testing.T, f *fixture) {
+		f.tap(t, tr("home.collect"))
+		f.eng.SetOutOfOrder(true, "lock bus down")
+		f.pump()
+		f.typeOnKeypad(t, f.demo[0].Code)
+		f.tap(t, tr("keypad.ok"))
+	}},
 	{"gotit", toGotItScene},
 	{"wrong-parcel", func(t *testing.T, f *fixture) {
 		toGotItScene(t, f)
@@ -134,6 +147,12 @@ var scenes = []scene{
 		f.scanned("PKG-UNKNOWN-77")
 	}},
 	{"courier-door", toCourierDoor},
+	{"ask-in-door", func(t *testing.T, f *fixture) {
+		f.eng.Default = apptest.Settles
+		toCourierDoor(t, f)
+		f.eng.Unseen(f.k.view.(*app.DoorView).Door.ID) // is the parcel in?
+		f.pump()
+	}},
 	{"too-small", func(t *testing.T, f *fixture) {
 		for id := int64(1); id <= 24; id++ {
 			if f.eng.Door(id).Size == app.SizeL {

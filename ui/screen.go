@@ -46,6 +46,13 @@ type typingOnly interface {
 	typingOnly()
 }
 
+// scanKeeper is a screen that may take a keyboard scan as typing: the
+// code screen during a guessing pause keeps a newly scanned code in place
+// of the one kept, to be tried when the pause ends.
+type scanKeeper interface {
+	keepScan(k *Kiosk, text string) bool
+}
+
 // keypadHolder is a screen with an on-screen keypad.
 type keypadHolder interface {
 	pad() *keypad

@@ -246,6 +246,17 @@ func (e *Engine) NotOpened(id int64) {
 	}
 }
 
+// Unseen is the did-not-open time passing with door id read closed after
+// a gap in its readings: its pending opening settles as unknown (nobody
+// can tell whether it opened) and the door is kept to check.
+func (e *Engine) Unseen(id int64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if o := e.pending(id); o != nil {
+		e.settle(o, app.OutcomeUnknown, app.CauseUnseen)
+	}
+}
+
 // Close is the sensor seeing door id closed.
 func (e *Engine) Close(id int64) {
 	e.mu.Lock()
@@ -463,6 +474,8 @@ func (e *Engine) settle(o *opening, out app.Outcome, c app.Cause) {
 		if o.onOpened != nil {
 			o.onOpened()
 		}
+	} else if out == app.OutcomeUnknown {
+		d.Fault = "to check"
 	} else {
 		d.Fault = "did not open"
 	}

@@ -391,6 +391,7 @@ type dropOff struct {
 	low    bool
 	cur    *opening
 	opened bool // a door of this drop-off was seen open
+	held   bool // the courier is choosing (Hold)
 }
 
 var _ app.DropOff = (*dropOff)(nil)
@@ -532,4 +533,71 @@ func (d *dropOff) Abandon(context.Context) error {
 		d.e.move(d.rent, app.RentCancelled)
 	}
 	return nil
+}
+
+// Answer is the shopper's answer to "did the door open?": yes collects on
+// their word, no is weighed like "it did not open".
+func (p *pickup) Answer(_ context.Context, yes bool) (app.Verdict, error) {
+	p.e.mu.Lock()
+	defer p.e.mu.Unlock()
+	p.e.call("answer %v door %d", yes, p.cur.DoorID)
+	if p.cur.Outcome != app.OutcomeUnknown {
+		return app.Verdict{}, app.ErrNoQuestion
+	}
+	if yes {
+		p.e.settle(p.cur, app.OutcomeOpened, app.CausePersonYes)
+		return app.Verdict{Kind: app.VerdictTaken, Opening: p.cur.Opening, Door: *p.e.door(p.cur.DoorID)}, nil
+	}
+	p.e.settle(p.cur, app.OutcomeNotOpened, app.CausePersonNo)
+	cur := p.cur
+	return p.e.verdict(cur, func() (*opening, error) {
+		r := p.e.rents[cur.RentID]
+		o, err := p.e.open(cur.DoorID, cur.RentID, app.PurposePickup, func() {
+			p.e.move(r, app.RentCollected)
+			p.last = r
+		})
+		if o != nil {
+			p.cur = o
+		}
+		return o, err
+	}, nil), nil
+}
+
+// Leave records that the shopper left.
+func (p *pickup) Leave(context.Context) {
+	p.e.mu.Lock()
+	defer p.e.mu.Unlock()
+	if p.cur != nil && p.cur.Outcome == app.OutcomeUnknown {
+		p.e.call("left unanswered door %d", p.cur.DoorID)
+	}
+}
+
+// Answer is the courier's answer to "is the parcel in the door?": yes
+// stores the rent, no keeps it reserved.
+func (d *dropOff) Answer(_ context.Context, in bool) (app.Rent, error) {
+	d.e.mu.Lock()
+	defer d.e.mu.Unlock()
+	d.e.call("answer %v door %d", in, d.rent.DoorID)
+	switch {
+	case d.cur.Outcome == app.OutcomeUnknown && in:
+		d.e.settle(d.cur, app.OutcomeOpened, app.CausePersonYes)
+		d.e.move(d.rent, app.RentStored)
+	case d.cur.Outcome == app.OutcomeUnknown:
+		d.e.settle(d.cur, app.OutcomeNotOpened, app.CausePersonNo)
+	case d.held && in:
+		d.e.move(d.rent, app.RentStored)
+	case !d.held:
+		return *d.rent, app.ErrNoQuestion
+	}
+	d.held = false
+	return *d.rent, nil
+}
+
+// Hold records that the courier is choosing: the door's close stores
+// nothing meanwhile.
+func (d *dropOff) Hold(context.Context) {
+	d.e.mu.Lock()
+	defer d.e.mu.Unlock()
+	d.e.call("hold door %d", d.rent.DoorID)
+	d.held = true
 }

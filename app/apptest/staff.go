@@ -310,3 +310,24 @@ func (t *doorTest) closed(door int64) {
 		r.Outcome = app.DoorGood
 	}
 }
+
+// CheckDoor records what staff found in a door and clears it; parcel
+// inside stores a reserved rent, door empty collects a stored one.
+func (s *staff) CheckDoor(_ context.Context, door int64, inside bool, _ string) error {
+	s.e.mu.Lock()
+	defer s.e.mu.Unlock()
+	s.e.call("staff check %d inside %v", door, inside)
+	d := s.e.door(door)
+	if r := s.e.active(door); r != nil {
+		switch {
+		case inside && r.State == app.RentReserved:
+			s.e.move(r, app.RentStored)
+		case !inside && r.State == app.RentStored:
+			s.e.move(r, app.RentCollected)
+		}
+	} else if inside {
+		return app.ErrParcelWithoutRent
+	}
+	d.Fault = ""
+	return nil
+}

@@ -175,6 +175,9 @@ type Screen struct {
 	AdminTaps      int           `toml:"admin_taps"`
 	AdminTapWindow time.Duration `toml:"admin_tap_window"`
 	AdminIdle      time.Duration `toml:"admin_idle"`
+	// TapGuard: taps are ignored this long after a screen the person did
+	// not cause comes up, so that nothing changes under the finger.
+	TapGuard time.Duration `toml:"tap_guard"`
 }
 
 // ClockTime reads "HH:MM" as the time since midnight.
@@ -245,7 +248,8 @@ func Default() Config {
 		},
 		Screen: Screen{Languages: slices.Clone(app.Languages), Night: "auto", NightFrom: clockTime(app.DefaultNightFrom),
 			NightTo: clockTime(app.DefaultNightTo), Volume: 80, MoreTime: app.DefaultMoreTime, ReopenGrace: app.DefaultReopenGrace,
-			AdminTaps: app.DefaultAdminTaps, AdminTapWindow: app.DefaultAdminTapWindow, AdminIdle: app.DefaultAdminIdle},
+			AdminTaps: app.DefaultAdminTaps, AdminTapWindow: app.DefaultAdminTapWindow, AdminIdle: app.DefaultAdminIdle,
+			TapGuard: app.DefaultTapGuard},
 		Support: defaultSupport(),
 		Rents:   Rents{PickupWindow: app.DefaultPickupWindow, Retention: app.DefaultRetention, BookingHold: app.DefaultBookingHold},
 		Locker: Locker{LowRows: 2, Columns: app.DemoColumns(), Wayfinding: voice.DemoWayfinding(), FlapLimit: app.DefaultFlapLimit,
@@ -364,6 +368,8 @@ func (c Config) Validate() error {
 		return &Error{Key: "screen.admin_taps", Msg: "at least 3 taps within at least 1s: a shopper must not open it by chance"}
 	case c.Screen.AdminIdle < 30*time.Second || c.Screen.MoreTime < 5*time.Second || c.Screen.ReopenGrace < 0:
 		return &Error{Key: "screen", Msg: "admin_idle must be at least 30s, more_time at least 5s, reopen_grace not negative"}
+	case c.Screen.TapGuard < 0 || c.Screen.TapGuard > 3*time.Second:
+		return &Error{Key: "screen.tap_guard", Msg: fmt.Sprintf("%v: 0..3s (a longer one eats the person's own taps)", c.Screen.TapGuard)}
 	case c.Screen.ReopenGrace > app.MaxReopenGrace:
 		return &Error{Key: "screen.reopen_grace", Msg: fmt.Sprintf("%v: at most %v, after that the door may hold someone else's parcel", c.Screen.ReopenGrace, app.MaxReopenGrace)}
 	case c.Locker.FlapLimit < 2:

@@ -68,16 +68,37 @@ func (p *Pickup) Report(ctx context.Context, problem app.Problem) error {
 	}
 	err := p.l.db.Update(ctx, func(tx *storage.Tx) error {
 		_, err := tx.Append(storage.Event{Actor: p.actor, Kind: string(app.EvRentProblem), DoorID: r.DoorID, RentID: r.ID, Detail: string(problem)})
-		if err != nil || problem != app.ProblemWrongParcel {
+		if err != nil {
 			return err
 		}
-		return keepWrongParcel(tx, r)
+		if problem == app.ProblemWrongParcel {
+			return keepWrongParcel(tx, r)
+		}
+		return keepReportedEmpty(tx, r)
 	})
 	if err != nil {
 		return fmt.Errorf("core: report problem: %w", err)
 	}
 	p.l.log.Warn("shopper reported a problem", "door", r.DoorID, "rent", r.ID, "problem", problem)
 	return nil
+}
+
+// keepReportedEmpty keeps a door the shopper found empty for staff, and
+// alerts them with door and rent: the parcel is somewhere else, or the
+// door holds what nobody saw.
+func keepReportedEmpty(tx *storage.Tx, r storage.Rent) error {
+	d, err := tx.Door(r.DoorID)
+	if err != nil {
+		return err
+	}
+	if d.Fault == "" || openingFault(d.Fault) {
+		if err := tx.SetFault(d.ID, faultReportedEmpty); err != nil {
+			return err
+		}
+	}
+	_, err = tx.Append(storage.Event{Actor: "system", Kind: string(app.EvAlertForStaff), DoorID: r.DoorID, RentID: r.ID,
+		Detail: "a shopper found the door empty; the door is kept until staff look inside"})
+	return err
 }
 
 // keepWrongParcel keeps the door of a wrong parcel for staff, in the

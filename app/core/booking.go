@@ -275,6 +275,11 @@ func (bo *Office) RemoteOpen(ctx context.Context, rentID int64) (app.Door, error
 	if r.Kind != storage.KindDelivery {
 		return app.Door{}, app.ErrNotPickup
 	}
+	if o, ok := l.unanswered(ctx, r.ID, app.MovePickup); ok {
+		// Its question comes first, and only the person at the screen
+		// can answer it: staff check the door.
+		return app.Door{}, &app.ForStaffError{Door: o.DoorID, Why: "nobody answered whether it opened"}
+	}
 	p := &Pickup{l: l, actor: "remote", reason: string(app.PurposePickupRemote), pending: []storage.Rent{r}}
 	if err := p.next(ctx); err != nil {
 		return app.Door{}, err

@@ -27,7 +27,7 @@ type DropOff struct {
 
 	mu      sync.Mutex // serialises the steps; protects following
 	rent    storage.Rent
-	retried bool         // the one retry of the same door was used
+	retried bool         // the one retry (another door) was used
 	door    storage.Door // the door opened last
 	opened  app.Opening  // its opening, as it stood when its call returned
 }
@@ -114,6 +114,7 @@ func (d *DropOff) openDoor(ctx context.Context) error {
 func (d *DropOff) Larger(ctx context.Context) (app.Opening, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.unhold()
 	err := d.l.db.Update(ctx, func(tx *storage.Tx) error {
 		cur, err := tx.Door(d.rent.DoorID)
 		if err != nil {
@@ -143,6 +144,7 @@ func (d *DropOff) Larger(ctx context.Context) (app.Opening, error) {
 func (d *DropOff) Another(ctx context.Context) (app.Opening, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.unhold()
 	if err := d.sameSize(ctx, "door too small, no larger one free"); err != nil {
 		return d.opened, fmt.Errorf("core: another door: %w", err)
 	}
@@ -196,8 +198,8 @@ func (d *DropOff) Withdraw(ctx context.Context) error {
 }
 
 // DidNotOpen weighs the person's "the door did not open" (see weigh): the
-// retry goes to the same door once, then to another free door of at least
-// the same size.
+// parcel's one retry goes to another free door of its size, since the
+// door that did not open is kept for staff; after it, support.
 func (d *DropOff) DidNotOpen(ctx context.Context) (app.Verdict, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -205,19 +207,18 @@ func (d *DropOff) DidNotOpen(ctx context.Context) (app.Verdict, error) {
 	if err != nil {
 		return app.Verdict{}, err
 	}
-	return d.l.weigh(ctx, d.actor, o, func(ctx context.Context) (app.VerdictKind, app.Opening, error) {
-		if !d.retried {
+	var retry retryFunc
+	if !d.retried {
+		retry = func(ctx context.Context) (app.VerdictKind, app.Opening, error) {
 			d.retried = true
+			if err := d.sameSize(ctx, "door did not open"); err != nil {
+				return 0, app.Opening{}, fmt.Errorf("core: other door: %w", err)
+			}
 			err := d.openDoor(ctx)
-			return app.VerdictRetried, d.opened, err
+			return app.VerdictOtherDoor, d.opened, err
 		}
-		if err := d.sameSize(ctx, "door did not open"); err != nil {
-			return 0, app.Opening{}, fmt.Errorf("core: other door: %w", err)
-		}
-		d.retried = false
-		err := d.openDoor(ctx)
-		return app.VerdictOtherDoor, d.opened, err
-	})
+	}
+	return d.l.weigh(ctx, d.actor, o, retry)
 }
 
 // Done is the person saying the parcel is in. The rent is stored once its
@@ -229,6 +230,7 @@ func (d *DropOff) DidNotOpen(ctx context.Context) (app.Verdict, error) {
 func (d *DropOff) Done(ctx context.Context) (app.Rent, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.unhold()
 	err := d.done(ctx)
 	return appRent(d.rent), err
 }
@@ -251,6 +253,8 @@ func (d *DropOff) done(ctx context.Context) error {
 		return &app.BeingOpenedError{Door: o.DoorID, Opening: o.ID}
 	case o.Outcome == app.OutcomeNotOpened:
 		return &app.DidNotOpenError{Opening: o}
+	case o.Outcome == app.OutcomeUnknown:
+		return fmt.Errorf("%w: is the parcel in door %d?", app.ErrAskFirst, o.DoorID)
 	}
 	switch d.l.locks.Sensor(address(d.door)) {
 	case lockio.SensorOpen:
@@ -294,9 +298,20 @@ func (d *DropOff) Abandon(ctx context.Context) error {
 	switch {
 	case o.ID != 0 && o.Pending():
 		if lv := d.l.reg.liveByID(o.ID); lv != nil {
-			d.l.reg.update(lv, func(lv *live) { lv.abandoned = true })
+			d.l.reg.update(lv, func(lv *live) { lv.abandoned, lv.left = true, true })
 		}
 		return d.abandoned(ctx, "left while the door's opening was unsettled")
+	case o.Outcome == app.OutcomeUnknown:
+		// The door may hold the parcel: never cancelled; staff check it.
+		d.l.leftUnanswered(ctx, o.ID)
+		return d.abandoned(ctx, "left without saying whether the parcel is in: to check")
+	case o.Outcome == app.OutcomeNotOpened && o.Cause == app.CausePersonNo:
+		// The courier's word, after nobody could tell: not proof enough to
+		// cancel; the door is kept for staff.
+		return d.abandoned(ctx, "the courier says the parcel is not in: the door is kept for staff")
+	case o.Outcome == app.OutcomeOpened && d.l.holdingRent(d.rent.ID):
+		d.l.leftHolding(ctx, d.rent.ID)
+		return d.abandoned(ctx, "left while choosing, the door seen open: to check")
 	case o.Outcome == app.OutcomeOpened:
 		return d.abandoned(ctx, "left after the door was seen open: the rent is stored when it closes")
 	}

@@ -17,9 +17,11 @@ import (
 // intent and outcome, or while it waited for its sensor) is weighed
 // against its door's sensor. Nothing is replayed. Seen open: opened, and
 // the rent moves as its step says. Closed: nobody can tell whether it
-// opened meanwhile, so it is settled as not opened and the door is kept
-// for staff (the rent stays where it was). Unknown: it stays pending
-// until the sensor reads, and no other opening of the door starts.
+// opened meanwhile, so it is settled as unknown: the rent stays where it
+// was, its door is kept to check and staff are told. Sensor unknown: it
+// stays pending until the sensor reads, and no other opening of the door
+// starts. Openings left unknown and unanswered before the stop wait for
+// their answer again; their person is gone, so staff are told.
 func (l *Locker) Reconcile(ctx context.Context) error {
 	var pending []storage.DoorOpen
 	var doors map[int64]storage.Door
@@ -63,7 +65,51 @@ func (l *Locker) Reconcile(ctx context.Context) error {
 		l.log.Warn("unfinished door opening found at start", "door", o.DoorID, "rent", o.RentID, "reason", o.Reason, "sensor", sensor.String())
 		l.observe(ctx, d, sensor)
 	}
+	if err := l.reconcileUnknown(ctx); err != nil {
+		return err
+	}
 	return l.reconcileDropOffs(ctx)
+}
+
+// reconcileUnknown holds the openings settled as unknown and never
+// answered before a stop, so that a seen-open, a late reply or the
+// person's answer still settles them, and tells staff: whoever was asked
+// has gone.
+func (l *Locker) reconcileUnknown(ctx context.Context) error {
+	var unknown []storage.DoorOpen
+	doors := map[int64]storage.Door{}
+	rents := map[int64]storage.Rent{}
+	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
+		if unknown, err = tx.OpensInState("unknown"); err != nil {
+			return err
+		}
+		for _, o := range unknown {
+			if doors[o.DoorID], err = tx.Door(o.DoorID); err != nil {
+				return err
+			}
+			if o.RentID != 0 {
+				if rents[o.RentID], err = tx.Rent(o.RentID); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("core: reconcile unknown openings: %w", err)
+	}
+	for _, o := range unknown {
+		if o.Checked || !unknownCause(o.Cause) || l.reg.liveByID(o.ID) != nil {
+			continue // checked by staff, or one of older versions' lost replies or resolved flags
+		}
+		op := opening{door: doors[o.DoorID], rentID: o.RentID, actor: "system", reason: o.Reason, move: moveOf(o.Reason),
+			courier: rents[o.RentID].Courier}
+		lv := &live{op: op, left: true, o: appOpening(o)}
+		l.reg.add(lv)
+		l.reg.settled(lv, lv.o, false, false)
+	}
+	l.alertUnanswered(ctx)
+	return nil
 }
 
 // reconcileDropOffs finds the drop-offs whose door was seen open before

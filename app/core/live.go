@@ -24,6 +24,20 @@ type live struct {
 	// that then did not open is cancelled.
 	abandoned bool
 	settling  bool // claimed by settle: nothing else settles it
+	// The evidence beyond the sensor's state (unknown.go): acked, the
+	// board acknowledged the unlock (on time or late); gapped, the
+	// sensor's readings broke off while the door could have been open;
+	// reads0 and gaps0, the driver's counts when the command went out;
+	// closedReads, its read count when the current closed stretch began.
+	acked, gapped bool
+	reads0, gaps0 uint64
+	closedReads   uint64
+	// asked: settled unknown, waiting for the person's answer; alerted:
+	// staff were told the rent is to check; left: the person is gone.
+	alerted, left bool
+	// hold: a drop-off's courier is still choosing (too small, did not
+	// open): the door's close stores nothing, the courier is asked.
+	hold bool
 }
 
 // registry holds the live openings. Its lock is never held across a
@@ -34,11 +48,15 @@ type registry struct {
 	pending map[int64]*live // by door: at most one unsettled opening per door
 	closing map[int64]*live // by door: drop-offs seen open, waiting for the close
 	late    map[int64]*live // by door: refused by the board moments ago
+	// asking, by door: settled unknown, waiting for the person's answer;
+	// a seen-open or a late acknowledgement still settles it as opened.
+	asking map[int64]*live
 }
 
 func (r *registry) init() {
 	if r.byID == nil {
 		r.byID, r.pending, r.closing, r.late = map[int64]*live{}, map[int64]*live{}, map[int64]*live{}, map[int64]*live{}
+		r.asking = map[int64]*live{}
 	}
 }
 
@@ -46,6 +64,12 @@ func (r *registry) add(lv *live) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.init()
+	if old := r.asking[lv.o.DoorID]; old != nil {
+		// A new opening of the door (staff's, the retry): a seen-open now
+		// is its evidence, not the unknown one's, which stays to answer.
+		delete(r.asking, lv.o.DoorID)
+		delete(r.byID, old.o.ID)
+	}
 	r.byID[lv.o.ID] = lv
 	r.pending[lv.o.DoorID] = lv
 }
@@ -67,6 +91,23 @@ func (r *registry) lateAt(door int64) *live {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.late[door]
+}
+
+func (r *registry) askingAt(door int64) *live {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.asking[door]
+}
+
+// asked lists the openings waiting for an answer.
+func (r *registry) asked() []*live {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]*live, 0, len(r.asking))
+	for _, lv := range r.asking {
+		out = append(out, lv)
+	}
+	return out
 }
 
 // unsettled is the id of door's unsettled opening, 0 when none.
@@ -135,6 +176,9 @@ func (r *registry) settled(lv *live, o app.Opening, awaitClose, lateOK bool) {
 	switch {
 	case awaitClose:
 		r.closing[o.DoorID] = lv
+	case o.Outcome == app.OutcomeUnknown:
+		r.init()
+		r.asking[o.DoorID] = lv
 	case lateOK:
 		r.late[o.DoorID] = lv
 	default:
@@ -157,6 +201,9 @@ func (r *registry) forgetLocked(lv *live) {
 	if r.late[d] == lv {
 		delete(r.late, d)
 	}
+	if r.asking[d] == lv {
+		delete(r.asking, d)
+	}
 	if r.pending[d] != lv {
 		delete(r.byID, lv.o.ID)
 	}
@@ -168,7 +215,7 @@ func (r *registry) doors() []int64 {
 	defer r.mu.Unlock()
 	seen := map[int64]bool{}
 	var out []int64
-	for _, m := range []map[int64]*live{r.pending, r.closing, r.late} {
+	for _, m := range []map[int64]*live{r.pending, r.closing, r.late, r.asking} {
 		for d := range m {
 			if !seen[d] {
 				seen[d] = true

@@ -64,6 +64,8 @@ func (l *Locker) open(ctx context.Context, op opening) (opened, error) {
 		return res, err
 	}
 	wasOpen := l.locks.Sensor(address(op.door)) == lockio.SensorOpen
+	reads, gaps, _ := l.readCounts(op.door)
+	l.reg.update(lv, func(lv *live) { lv.reads0, lv.gaps0 = reads, gaps })
 	unlockErr := l.unlock(ctx, op.door)
 	// What follows is recorded even if the caller gave up meanwhile.
 	l.afterUnlock(context.WithoutCancel(ctx), lv, unlockErr, wasOpen)
@@ -176,6 +178,9 @@ func (l *Locker) writeIntent(ctx context.Context, op *opening) (*live, error) {
 				return err
 			}
 		}
+		if err := retryLeft(tx, *op); err != nil {
+			return err
+		}
 		id, err := tx.OpenIntent(op.door.ID, op.rentID, op.reason)
 		if err != nil {
 			return err
@@ -209,9 +214,12 @@ func (l *Locker) afterUnlock(ctx context.Context, lv *live, unlockErr error, was
 		l.settle(ctx, lv, app.OutcomeNotOpened, app.CauseRefused, unlockErr.Error())
 		return
 	case unlockErr != nil:
-		// The board may have pulsed: never resend; the sensor decides.
-		l.reg.update(lv, func(lv *live) { lv.o.Cause, lv.replyLost = app.CauseNoReply, true })
+		// The board may have pulsed: never resend; the sensor decides,
+		// and the time without a reply is a gap in what it saw.
+		l.reg.update(lv, func(lv *live) { lv.o.Cause, lv.replyLost, lv.gapped = app.CauseNoReply, true, true })
 		l.note(ctx, lv, app.EvOpenUnknown, unlockErr.Error())
+	default:
+		l.reg.update(lv, func(lv *live) { lv.acked = true })
 	}
 	switch l.locks.Sensor(address(lv.op.door)) {
 	case lockio.SensorOpen:

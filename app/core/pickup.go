@@ -233,6 +233,11 @@ func (p *Pickup) next(ctx context.Context) error {
 // openRent opens r's door for collecting it: the first time, or the one
 // retry after it did not open.
 func (p *Pickup) openRent(ctx context.Context, r storage.Rent) (started bool, err error) {
+	if o, ok := p.l.unanswered(ctx, r.ID, app.MovePickup); ok {
+		// Left to check: the same question comes before any new unlock.
+		p.opened, p.door, p.last, p.reopens = o, storage.Door{ID: r.DoorID}, r, 0
+		return true, nil
+	}
 	res, err := p.l.open(ctx, opening{
 		door: storage.Door{ID: r.DoorID}, rentID: r.ID, actor: p.actor, reason: p.reason, move: moveOf(p.reason),
 		guard: func(tx *storage.Tx) error { return guardState(tx, r.ID, storage.RentStored) },

@@ -108,6 +108,10 @@ func (l *Locker) recordReport(ctx context.Context, actor string, o app.Opening, 
 func (p *Pickup) DidNotOpen(ctx context.Context) (app.Verdict, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	return p.didNotOpen(ctx)
+}
+
+func (p *Pickup) didNotOpen(ctx context.Context) (app.Verdict, error) {
 	o, err := p.l.openingNow(ctx, p.opened.ID)
 	if err != nil {
 		return app.Verdict{}, err

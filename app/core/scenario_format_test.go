@@ -31,9 +31,10 @@ var arity = map[string][]string{
 	"fault": {"w", "..."}, "unplug": {"d"},
 	// people
 	"pickup": {"p"}, "scan": {"p"}, "keyboard": {"p"}, "remote": {"p"}, "concurrent": {"w", "p", "w", "p"},
-	"didnotopen": {}, "next": {}, "reopen": {}, "report": {"w"},
+	"didnotopen": {}, "next": {}, "reopen": {}, "report": {"w"}, "answer": {"w"}, "leave": {},
 	"courier": {}, "dropnew": {"w"}, "larger": {}, "drop-didnotopen": {}, "done": {}, "abandon": {},
-	"staff": {"w", "n"},
+	"drop-answer": {"w"}, "hold": {},
+	"staff": {"w", "n", "..."}, "power": {"d"}, "hiccup": {"d"},
 	// time, crashes
 	"wait": {"d"}, "intent": {"p"}, "restart": {},
 	// checks

@@ -231,14 +231,25 @@ func (s *scenario) run(st step) error {
 		return s.concurrent(a)
 	case "didnotopen":
 		return s.pickupReport()
+	case "answer", "leave":
+		return s.pickupAnswer(st.verb, a)
 	case "next", "reopen", "report":
 		return s.pickupStep(st.verb, a)
-	case "courier", "dropnew", "larger", "drop-didnotopen", "done", "abandon":
+	case "courier", "dropnew", "larger", "drop-didnotopen", "done", "abandon", "drop-answer", "hold":
 		return s.courierStep(st.verb, a)
 	case "staff":
-		return s.staffStep(a[0], door(a[1]))
+		return s.staffStep(a[0], door(a[1]), a[2:])
+	case "power":
+		d, _ := time.ParseDuration(a[0])
+		s.bus.PTY.PowerLoss(d)
+	case "hiccup":
+		d, _ := time.ParseDuration(a[0])
+		s.emu().Silence(1, true)
+		time.Sleep(d) // the board is silent this long, in real time
+		s.emu().Silence(1, false)
 	case "wait":
 		d, _ := time.ParseDuration(a[0])
+		s.sync()
 		s.clock.Add(d)
 		s.l().tick(s.ctx)
 	case "intent":
@@ -465,6 +476,11 @@ func (s *scenario) courierStep(verb string, a []string) error {
 			_, err = s.drop.Done(s.ctx)
 		case "abandon":
 			err = s.drop.Abandon(s.ctx)
+		case "drop-answer":
+			_, err = s.drop.Answer(s.ctx, a[0] == "yes")
+			o = s.drop.Opening()
+		case "hold":
+			s.drop.Hold(s.ctx)
 		}
 		if p := s.parcels["walkin"]; p != nil {
 			p.door = s.drop.Rent().DoorID
@@ -474,7 +490,40 @@ func (s *scenario) courierStep(verb string, a []string) error {
 	return nil
 }
 
-func (s *scenario) staffStep(what string, d int64) error {
+// sync waits until the driver has read the doors a few more times (or a
+// board that does not answer has had the time to), so that the engine's
+// stepped clock never runs ahead of what the sensor could have seen.
+func (s *scenario) sync() {
+	d := addr(1)
+	base, gaps := s.ctl.Reads(d), s.ctl.Gaps(d)
+	deadline := time.Now().Add(time.Second)
+	for s.ctl.Reads(d) < base+minReads+1 && time.Now().Before(deadline) {
+		s.l().tick(s.ctx)
+		if g := s.ctl.Gaps(d); g != gaps {
+			base, gaps = s.ctl.Reads(d), g // readings since the last gap only
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	s.l().tick(s.ctx)
+}
+
+// pickupAnswer is the shopper's "answer yes|no" to "did door N open?",
+// or leaving without an answer.
+func (s *scenario) pickupAnswer(verb string, a []string) error {
+	if s.pickup == nil {
+		return errors.New("no pickup")
+	}
+	if verb == "leave" {
+		s.pickup.Leave(s.ctx)
+		s.last = scResult{}
+		return nil
+	}
+	v, err := s.pickup.Answer(s.ctx, a[0] == "yes")
+	s.last = scResult{errs: []error{err}, verdict: &v, opening: v.Opening}
+	return nil
+}
+
+func (s *scenario) staffStep(what string, d int64, rest []string) error {
 	if s.staff == nil {
 		loginStaff(s.t, s.l())
 		st, err := s.l().LoginStaff(s.ctx, DemoStaffPIN)
@@ -490,8 +539,13 @@ func (s *scenario) staffStep(what string, d int64) error {
 		o, err = s.staff.OpenDoor(s.ctx, d, DemoStaffPIN, "scenario")
 	case "clear":
 		err = s.staff.ClearDoor(s.ctx, d, "looked inside")
+	case "check":
+		if len(rest) != 1 || (rest[0] != "inside" && rest[0] != "empty") {
+			return errors.New("want staff check N inside|empty")
+		}
+		err = s.staff.CheckDoor(s.ctx, d, rest[0] == "inside", "scenario")
 	default:
-		return fmt.Errorf("staff %q: want open or clear", what)
+		return fmt.Errorf("staff %q: want open, clear or check", what)
 	}
 	s.last = scResult{errs: []error{err}, opening: o}
 	return nil
@@ -600,6 +654,8 @@ var errorNames = map[string]error{
 	"did-not-open": app.ErrDoorDidNotOpen, "out-of-service": app.ErrOutOfService,
 	"already-collected": app.ErrAlreadyCollected, "reopen-closed": app.ErrReopenClosed,
 	"no-free-door": app.ErrNoFreeDoor, "door-still-open": app.ErrDoorStillOpen, "already-stored": app.ErrAlreadyStored,
+	"for-staff": app.ErrForStaff, "ask-first": app.ErrAskFirst, "no-question": app.ErrNoQuestion,
+	"parcel-without-rent": app.ErrParcelWithoutRent,
 }
 
 func errorMatches(name string, err error) bool {

@@ -23,11 +23,16 @@ const (
 	// faultWrongParcel: a shopper put back a parcel that was not theirs;
 	// only staff can say whose it is, so no opening clears it.
 	faultWrongParcel = "holds a parcel put back as not the shopper's"
+	// faultToCheck: nobody could tell whether an opening of the door
+	// opened; its rent is to check until the person answers or staff look.
+	faultToCheck = "to check: nobody could tell whether it opened"
+	// faultReportedEmpty: a shopper found the door empty; staff look.
+	faultReportedEmpty = "reported empty by the shopper"
 )
 
 // openingFault: a fault that a seen-open of the door clears.
 func openingFault(f string) bool {
-	return f != "" && f != faultFlapping && f != faultForced && f != faultWrongParcel
+	return f != "" && f != faultFlapping && f != faultForced && f != faultWrongParcel && f != faultReportedEmpty
 }
 
 // moveOf is the rent's step an opening for reason may make.
@@ -63,8 +68,11 @@ func (l *Locker) settle(ctx context.Context, lv *live, outcome app.Outcome, caus
 	err := l.db.Update(ctx, func(tx *storage.Tx) error {
 		o.Settled = tx.Now()
 		kind, state := app.EvOpenOpened, "opened"
-		if outcome != app.OutcomeOpened {
+		switch outcome {
+		case app.OutcomeNotOpened:
 			kind, state = app.EvOpenFailed, "failed"
+		case app.OutcomeUnknown:
+			kind, state = app.EvOpenUnseen, "unknown"
 		}
 		if err := tx.EndOpen(o.ID, state, cause.String()); err != nil {
 			return err
@@ -92,6 +100,10 @@ func (l *Locker) settle(ctx context.Context, lv *live, outcome app.Outcome, caus
 				if moved, err = l.moveRent(tx, lv.op, step); err != nil {
 					return err
 				}
+			}
+		} else if outcome == app.OutcomeUnknown {
+			if err := l.keepToCheck(tx, lv, d, &doorChanged); err != nil {
+				return err
 			}
 		} else if err := l.notOpened(tx, lv, d, cause, &doorChanged); err != nil {
 			return err

@@ -322,6 +322,12 @@ func (s *Staff) ClearDoor(ctx context.Context, doorID int64, note string) error 
 	return s.l.clearDoor(ctx, s.actor(), doorID, note)
 }
 
+// CheckDoor records what staff found inside a door kept for them and
+// settles it (app.StaffSession; see checkDoor).
+func (s *Staff) CheckDoor(ctx context.Context, doorID int64, inside bool, note string) error {
+	return s.l.checkDoor(ctx, s.actor(), doorID, inside, note)
+}
+
 // DoorStates lists every door with its rent, for the staff grid.
 func (s *Staff) DoorStates(ctx context.Context) ([]app.DoorState, error) {
 	return s.l.appDoorStates(ctx)

@@ -18,8 +18,11 @@ func appOpening(o storage.DoorOpen) app.Opening {
 		out.Outcome, out.Cause = app.OutcomeOpened, causeOf(o.Cause, app.CauseSeenOpen)
 	case "failed":
 		out.Outcome, out.Cause = app.OutcomeNotOpened, causeOf(o.Cause, app.CauseNotSent)
-	case "unknown": // an older version's lost reply, never settled
-		out.Cause = app.CauseNoReply
+	case "unknown":
+		out.Outcome, out.Cause = app.OutcomeUnknown, causeOf(o.Cause, app.CauseUnseen)
+		if !unknownCause(o.Cause) {
+			out.Outcome, out.Cause = app.OutcomePending, app.CauseNoReply // an older version's lost reply, never settled
+		}
 	case "flagged": // an older version's crash, for staff
 		out.Cause = app.CauseInterrupted
 	default:
@@ -30,7 +33,7 @@ func appOpening(o storage.DoorOpen) app.Opening {
 
 // causeOf reads a stored cause; def when it is empty or unknown.
 func causeOf(s string, def app.Cause) app.Cause {
-	for c := app.CauseSeenOpen; c <= app.CauseStaffCleared; c++ {
+	for c := app.CauseSeenOpen; c <= app.CauseStaffChecked; c++ {
 		if c.String() == s {
 			return c
 		}
@@ -58,6 +61,10 @@ func (l *Locker) clearDoor(ctx context.Context, actor string, doorID int64, note
 			return notFound(err)
 		}
 		if err := tx.SetFault(doorID, ""); err != nil {
+			return err
+		}
+		// Staff looked: the door's rents get their retry afresh.
+		if err := tx.CheckOpens(doorID); err != nil {
 			return err
 		}
 		flagged, err := tx.OpensInState("flagged")

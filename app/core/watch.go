@@ -48,6 +48,7 @@ func (l *Locker) tick(ctx context.Context) {
 			l.observe(ctx, d, l.locks.Sensor(address(d)))
 		}
 	}
+	l.alertUnanswered(ctx)
 	l.checkAvailability(ctx)
 }
 
@@ -58,7 +59,7 @@ func (l *Locker) observe(ctx context.Context, d storage.Door, s lockio.Sensor) {
 	if lv := l.reg.pendingAt(d.ID); lv != nil {
 		l.observePending(ctx, lv, s, now)
 	}
-	if lv := l.reg.closingAt(d.ID); lv != nil && s == lockio.SensorClosed {
+	if lv := l.reg.closingAt(d.ID); lv != nil && s == lockio.SensorClosed && !l.holding(lv) {
 		l.storeOnClose(ctx, lv)
 	}
 	if lv := l.reg.lateAt(d.ID); lv != nil {
@@ -70,6 +71,10 @@ func (l *Locker) observe(ctx context.Context, d storage.Door, s lockio.Sensor) {
 			l.reg.drop(lv)
 		}
 	}
+	if lv := l.reg.askingAt(d.ID); lv != nil && s == lockio.SensorOpen {
+		// Unknown, and now seen open: the latch had let go.
+		l.resolve(ctx, lv, true, app.CauseSeenOpen, "seen open after it was unknown")
+	}
 }
 
 func (l *Locker) observePending(ctx context.Context, lv *live, s lockio.Sensor, now time.Time) {
@@ -77,12 +82,19 @@ func (l *Locker) observePending(ctx context.Context, lv *live, s lockio.Sensor, 
 	case lockio.SensorOpen:
 		l.settle(ctx, lv, app.OutcomeOpened, app.CauseSeenOpen, "")
 	case lockio.SensorClosed:
-		var due, wasUnknown, interrupted bool
+		reads, gaps, counted := l.readCounts(lv.op.door)
+		var due, wasUnknown, interrupted, gapped, acked bool
 		l.reg.update(lv, func(lv *live) {
 			interrupted = lv.interrupted
 			wasUnknown = !lv.o.Confirmable
+			if counted && gaps != lv.gaps0 {
+				// The readings broke off since: whatever the door did
+				// meanwhile went unseen, and the closed stretch starts
+				// again from here.
+				lv.gapped, lv.gaps0, lv.closedSince = true, gaps, time.Time{}
+			}
 			if lv.closedSince.IsZero() {
-				lv.closedSince = now
+				lv.closedSince, lv.closedReads = now, reads
 			}
 			lv.o.Confirmable = true
 			if lv.o.Cause == app.CauseSensorUnknown {
@@ -91,15 +103,22 @@ func (l *Locker) observePending(ctx context.Context, lv *live, s lockio.Sensor, 
 					lv.o.Cause = app.CauseNoReply
 				}
 			}
-			due = now.Sub(lv.closedSince) >= l.opts.DidNotOpen
+			due = now.Sub(lv.closedSince) >= l.opts.DidNotOpen && (!counted || reads-lv.closedReads >= minReads)
+			gapped, acked = lv.gapped, lv.acked
 		})
 		switch {
 		case interrupted:
 			// The command went out before the restart: the door may have
 			// opened and closed meanwhile, so nobody can tell.
-			l.settle(ctx, lv, app.OutcomeNotOpened, app.CauseClosedAtStart, "")
-		case due:
+			l.settle(ctx, lv, app.OutcomeUnknown, app.CauseClosedAtStart, "the kiosk restarted mid-opening")
+		case due && !gapped:
 			l.settle(ctx, lv, app.OutcomeNotOpened, app.CauseNotSeenOpen, fmt.Sprintf("closed for %v", l.opts.DidNotOpen))
+		case due && acked:
+			// The board says it pulsed, but a stuck latch says so too and
+			// no sensor saw the door: only the person can tell.
+			l.settle(ctx, lv, app.OutcomeUnknown, app.CauseAcknowledged, "acknowledged, but the sensor could not watch the whole time")
+		case due:
+			l.settle(ctx, lv, app.OutcomeUnknown, app.CauseUnseen, "a gap in the sensor's readings")
 		case wasUnknown:
 			l.note(ctx, lv, "", "")
 		}
@@ -107,7 +126,7 @@ func (l *Locker) observePending(ctx context.Context, lv *live, s lockio.Sensor, 
 		var was bool
 		l.reg.update(lv, func(lv *live) {
 			was = lv.o.Confirmable
-			lv.closedSince, lv.o.Confirmable = time.Time{}, false
+			lv.closedSince, lv.o.Confirmable, lv.gapped = time.Time{}, false, true
 			if !lv.interrupted {
 				lv.o.Cause = app.CauseSensorUnknown
 			}
@@ -131,7 +150,13 @@ func (l *Locker) handleDoorEvent(ctx context.Context, ev lockio.Event) {
 	if ev.Kind == lockio.EventOpened || ev.Kind == lockio.EventForcedOpen {
 		s = lockio.SensorOpen
 	}
-	commanded := l.reg.pendingAt(d.ID) != nil || l.reg.lateAt(d.ID) != nil
+	// A door whose opening nobody could tell, seen open now, opened on
+	// that command: no alarm.
+	commanded := l.reg.pendingAt(d.ID) != nil || l.reg.lateAt(d.ID) != nil || l.reg.askingAt(d.ID) != nil
+	if ev.Kind == lockio.EventLateAck || ev.Kind == lockio.EventLateRefusal {
+		l.lateReply(ctx, d, ev.Kind == lockio.EventLateAck)
+		return
+	}
 	l.observe(ctx, d, s)
 	if ev.Kind == lockio.EventSensorUnknown || ev.Kind == lockio.EventSensorKnown {
 		l.checkAvailability(ctx)

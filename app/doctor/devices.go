@@ -51,7 +51,7 @@ func checkLock(ctx context.Context, cfg config.Config, opts Options) []Result {
 	case lockio.BusPermission:
 		return []Result{{"lock-port", Fail, fmt.Sprintf("%s: %s: the kiosk user needs the dialout group", lc.Port, h.Err)},
 			{"lock-bus", Skip, "no port"}}
-	case lockio.BusDown:
+	case lockio.BusDown, lockio.BusReconnecting:
 		if strings.Contains(strings.ToLower(h.Err), "busy") {
 			return []Result{{"lock-port", Warn, lc.Port + ": in use by another process, most likely the running kiosk"},
 				{"lock-bus", Skip, "port in use: stop pudo-kiosk.service to scan the bus"}}

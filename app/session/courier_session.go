@@ -329,7 +329,10 @@ func (b *batchFlow) notice(n app.Notice) app.View {
 			return b.last // already known, from the call that started it
 		}
 		b.v.Opening = *n.Opening
-		if n.Opening.Outcome == app.OutcomeNotOpened {
+		// Nobody could tell whether it opened: the parcel stays where it
+		// was, its door is kept to check, and the round goes on as for a
+		// door that did not open.
+		if n.Opening.Outcome == app.OutcomeNotOpened || n.Opening.Outcome == app.OutcomeUnknown {
 			return b.failed()
 		}
 		b.v.Items[b.v.At].Status = app.BatchOpen

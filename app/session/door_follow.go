@@ -27,6 +27,7 @@ const (
 	evNotOpened                  // its opening settled as not opened
 	evClosed                     // the door closed (it may not have opened)
 	evLeftOpen                   // the door is open too long
+	evUnknown                    // nobody can tell whether it opened: ask the person
 )
 
 // follow makes op the opening followed, at its door.
@@ -44,8 +45,11 @@ func (w *doorFollow) notice(n app.Notice, notOpened bool) doorEvent {
 			return evNone // already known, from the call that started it
 		}
 		w.op = *n.Opening
-		if w.op.Outcome == app.OutcomeNotOpened {
+		switch w.op.Outcome {
+		case app.OutcomeNotOpened:
 			return evNotOpened
+		case app.OutcomeUnknown:
+			return evUnknown
 		}
 		w.unconfirmed = false
 		return evChanged
@@ -106,14 +110,27 @@ func (w *doorFollow) verdict(v app.Verdict) bool {
 	return true
 }
 
-// view is the door screen, or the did-not-open screen once the opening
-// settled as not opened (a retry can be refused at once).
+// view is the door screen, the did-not-open screen once the opening
+// settled as not opened (a retry can be refused at once), or the question
+// when nobody could tell whether it opened.
 func (w *doorFollow) view(more int, code string) app.View {
-	if w.op.Outcome == app.OutcomeNotOpened {
+	switch w.op.Outcome {
+	case app.OutcomeNotOpened:
 		return w.notOpenedView()
+	case app.OutcomeUnknown:
+		return w.askView()
 	}
 	return &app.DoorView{Task: w.task, Door: w.door, Opening: w.op, More: more, Code: code,
 		LookAgain: w.lookAgain, Unconfirmed: w.unconfirmed}
+}
+
+// askView asks what no sensor could tell: a shopper whether the door
+// opened and the parcel is theirs now, a courier whether it is in.
+func (w *doorFollow) askView() app.View {
+	if w.task == app.TaskDrop || w.task == app.TaskReturn {
+		return &app.AskInDoorView{Task: w.task, Door: w.door}
+	}
+	return &app.AskOpenedView{Task: w.task, Door: w.door}
 }
 
 func (w *doorFollow) notOpenedView() app.View {

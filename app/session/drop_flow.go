@@ -24,6 +24,9 @@ type dropFlow struct {
 	// closeFirst are the doors the parcel was too big for, while they may
 	// stand open: the person is asked to close them, and they are followed.
 	closeFirst []app.Door
+	// choosing is the choice on show with the door open (too small); nil
+	// when the courier is not choosing.
+	choosing app.View
 }
 
 // dropStep is what a drop-off's step led to.
@@ -56,7 +59,13 @@ func (w *dropFlow) show(v app.View) app.View {
 }
 
 func (w *dropFlow) doorView() app.View {
-	v := w.at.view(0, w.d.Code())
+	// The recipient's code once the door was seen open (or the courier
+	// said the parcel is in), never at "is opening…".
+	code := ""
+	if w.at.op.Outcome == app.OutcomeOpened {
+		code = w.d.Code()
+	}
+	v := w.at.view(0, code)
 	if dv, ok := v.(*app.DoorView); ok {
 		dv.CloseFirst = slices.Clone(w.closeFirst)
 	}
@@ -86,6 +95,7 @@ func (w *dropFlow) tap(in app.Intent) (step dropStep, ok bool) {
 		}
 	case app.Back:
 		if _, ok := w.view.(*app.TooSmallView); ok {
+			w.choosing = nil
 			w.doorView() // it fits after all
 			return dropGoing, true
 		}
@@ -94,8 +104,40 @@ func (w *dropFlow) tap(in app.Intent) (step dropStep, ok bool) {
 		case *app.DoorView, *app.NotOpenedView:
 			return w.didNotOpen(), true
 		}
+	case app.Answer:
+		if _, ok := w.view.(*app.AskInDoorView); ok {
+			return w.answer(in.(app.Answer).Yes), true
+		}
 	}
 	return dropGoing, false
+}
+
+// answer passes the courier's "is the parcel in door N?" to the engine:
+// yes, stored (the code is shown next); no, the parcel is in their hands:
+// back to the choice they were making, or the door did not open.
+func (w *dropFlow) answer(in bool) dropStep {
+	r, err := w.d.Answer(w.ctx, in)
+	switch {
+	case err != nil:
+		return w.fail(w.f.problem(err, w.at.door.ID))
+	case in && r.State == app.RentStored:
+		w.ended = true
+		return dropStored
+	case w.choosing != nil:
+		w.show(w.choosing)
+		return dropGoing
+	}
+	w.at.follow(w.d.Opening())
+	w.show(w.at.notOpenedView())
+	return dropGoing
+}
+
+// choose shows a choice the courier makes with the door open (too small):
+// the door's close meanwhile stores nothing, and asks instead.
+func (w *dropFlow) choose(v app.View) {
+	w.d.Hold(w.ctx)
+	w.choosing = v
+	w.show(v)
 }
 
 // larger: the parcel does not fit; the engine moves it to the next size up
@@ -107,7 +149,7 @@ func (w *dropFlow) larger() dropStep {
 	switch {
 	case errors.Is(err, app.ErrNoFreeDoor):
 		free := w.f.freeDoors(w.ctx)[w.at.door.Size]
-		w.show(&app.TooSmallView{Door: w.at.door, Largest: w.f.largest(w.at.door.Size), Free: free})
+		w.choose(&app.TooSmallView{Door: w.at.door, Largest: w.f.largest(w.at.door.Size), Free: free})
 		return dropGoing
 	case err != nil && !errors.Is(err, app.ErrDoorDidNotOpen):
 		return w.fail(w.f.problem(err, w.at.door.ID))
@@ -118,6 +160,7 @@ func (w *dropFlow) larger() dropStep {
 
 // another: no larger door, but another of the same size may do.
 func (w *dropFlow) another() dropStep {
+	w.choosing = nil
 	first := w.at
 	op, err := w.d.Another(w.ctx)
 	if err != nil && !errors.Is(err, app.ErrDoorDidNotOpen) {
@@ -140,6 +183,7 @@ func (w *dropFlow) moved(first doorFollow, op app.Opening) {
 // withdraw: the parcel fits no door and goes back with the courier; the
 // door is to be closed, and stores nothing.
 func (w *dropFlow) withdraw() dropStep {
+	w.choosing = nil
 	if err := w.d.Withdraw(w.ctx); err != nil {
 		return w.fail(w.f.problem(err, w.at.door.ID))
 	}
@@ -180,6 +224,8 @@ func (w *dropFlow) notice(n app.Notice) dropStep {
 		w.show(&app.LeftOpenView{Door: w.at.door})
 	case evClosed:
 		return w.closed()
+	case evUnknown:
+		w.show(w.at.askView())
 	}
 	return dropGoing
 }
@@ -205,6 +251,11 @@ func closedNow(doors []app.Door, n app.Notice) []app.Door {
 // person at it.
 func (w *dropFlow) closed() dropStep {
 	if !w.at.seenOpen(w.d.Opening()) {
+		return dropGoing
+	}
+	if w.choosing != nil {
+		// Closed while choosing: the parcel may be in, or in their hands.
+		w.show(w.at.askView())
 		return dropGoing
 	}
 	_, err := w.d.Done(w.ctx)

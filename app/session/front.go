@@ -201,8 +201,10 @@ func (f *Front) Notice(ctx context.Context, n app.Notice) app.View {
 	}
 	switch n.Kind {
 	case app.NoticeAvailability:
+		// Code entry survives an outage: what was typed, and audio mode,
+		// are kept; a code tried meanwhile is refused with the reason.
 		switch f.view.(type) {
-		case *app.HomeView, *app.OutOfOrderView, *app.CodeView, *app.ProblemView, *app.HelpView:
+		case *app.HomeView, *app.OutOfOrderView, *app.ProblemView, *app.HelpView:
 			return f.set(f.home())
 		}
 	case app.NoticeLeftOpen:
@@ -327,7 +329,8 @@ func (f *Front) entryTap(ctx context.Context, in app.Intent) app.View {
 		case !ok:
 			return f.view
 		case f.avail.OutOfOrder:
-			return f.home()
+			// The code stays on the keypad, for when the locker is back.
+			return &app.CodeView{For: cv.For, Refusal: app.RefusalOutOfOrder}
 		case cv.For == app.EntryReturn:
 			return f.startReturn(ctx, in.Code)
 		}
@@ -440,6 +443,9 @@ func (f *Front) refused(ctx context.Context, e app.Entry, err error) app.View {
 		// The notice may still be on its way: ask the engine now rather
 		// than wait for it, or guess.
 		if f.avail = f.eng.Availability(); ooo.Door == 0 && f.avail.OutOfOrder {
+			if _, typing := f.view.(*app.CodeView); typing {
+				return &app.CodeView{For: e, Refusal: app.RefusalOutOfOrder}
+			}
 			return f.home()
 		}
 		return &app.ProblemView{Trouble: app.TroubleDoorOutOfOrder, Door: ooo.Door}
@@ -511,7 +517,10 @@ func DoorOf(err error) int64 {
 	var ooo *app.OutOfOrderError
 	var being *app.BeingOpenedError
 	var dno *app.DidNotOpenError
+	var fs *app.ForStaffError
 	switch {
+	case errors.As(err, &fs):
+		return fs.Door
 	case errors.As(err, &oos):
 		return oos.Door
 	case errors.As(err, &ooo):
@@ -541,6 +550,7 @@ var troubles = []struct {
 	{app.ErrBeingOpened, app.TroubleBeingOpened},
 	{app.ErrOutOfOrder, app.TroubleDoorOutOfOrder},
 	{app.ErrDoorDidNotOpen, app.TroubleDidNotOpen},
+	{app.ErrForStaff, app.TroubleDidNotOpen},
 	{app.ErrOutOfService, app.TroubleOutOfService},
 	{app.ErrNoFreeDoor, app.TroubleNoFreeDoor},
 	{app.ErrDoorStillOpen, app.TroubleStillOpen},

@@ -54,7 +54,7 @@ func (s *PickupSession) doorView() app.View {
 // atDoor reports whether the shopper is being sent to a door.
 func (s *PickupSession) atDoor() bool {
 	switch s.view.(type) {
-	case *app.DoorView, *app.LeftOpenView, *app.NotOpenedView:
+	case *app.DoorView, *app.LeftOpenView, *app.NotOpenedView, *app.AskOpenedView:
 		return true
 	}
 	return false
@@ -79,10 +79,35 @@ func (s *PickupSession) tap(in app.Intent) app.View {
 		if _, ok := s.view.(*app.GotItView); ok {
 			return s.report(in.What)
 		}
+	case app.Answer:
+		if _, ok := s.view.(*app.AskOpenedView); ok {
+			return s.answer(in.Yes)
+		}
 	case app.Back, app.Escape:
 		return nil
 	}
 	return s.view
+}
+
+// answer passes the shopper's answer to "did door N open, and do you have
+// your parcel?" to the engine: yes, the parcel is theirs (the next one,
+// or thanks); no, the one retry or support.
+func (s *PickupSession) answer(yes bool) app.View {
+	v, err := s.p.Answer(s.ctx, yes)
+	switch {
+	case err != nil:
+		return s.show(s.f.problem(err, s.at.door.ID))
+	case v.Kind == app.VerdictTaken:
+		s.at.follow(v.Opening)
+		if s.p.Remaining() > 0 {
+			return s.nextParcel()
+		}
+		s.thanksUntil = s.now().Add(s.thanksFor())
+		return s.show(&app.ThanksView{For: app.ThanksPickup})
+	case !s.at.verdict(v):
+		return s.show(s.at.support())
+	}
+	return s.doorView()
 }
 
 // didNotOpen passes the shopper's report to the engine and shows its
@@ -153,6 +178,8 @@ func (s *PickupSession) notice(n app.Notice) app.View {
 		return s.show(&app.LeftOpenView{Door: s.at.door})
 	case evClosed:
 		return s.closed()
+	case evUnknown:
+		return s.show(s.at.askView())
 	}
 	return s.view
 }
@@ -170,6 +197,11 @@ func (s *PickupSession) closed() app.View {
 	if s.p.Remaining() == 0 {
 		return s.show(&app.GotItView{ReopenUntil: s.p.ReopenUntil()})
 	}
+	return s.nextParcel()
+}
+
+// nextParcel opens the next parcel's door under the code.
+func (s *PickupSession) nextParcel() app.View {
 	op, err := s.p.Next(s.ctx)
 	if err != nil && !errors.Is(err, app.ErrDoorDidNotOpen) {
 		return s.show(s.f.problem(err, s.at.door.ID))
@@ -192,7 +224,12 @@ func (s *PickupSession) wake() time.Time {
 	return time.Time{}
 }
 
-func (s *PickupSession) leave() { s.cancel() }
+// leave: the shopper has gone; a question left unanswered leaves the rent
+// to check (the engine tells staff).
+func (s *PickupSession) leave() {
+	s.p.Leave(context.WithoutCancel(s.ctx))
+	s.cancel()
+}
 
 // done: thanks or a problem screen is all that is left.
 func (s *PickupSession) done() bool {

@@ -220,6 +220,9 @@ func (h *harness) run(cmd string, args []string) (app.View, bool) {
 	case "not-opened":
 		h.eng.NotOpened(num(0))
 		return h.f.View(), true
+	case "unseen": // unseen door: its opening settles unknown (a gap in the readings)
+		h.eng.Unseen(num(0))
+		return h.f.View(), true
 	case "close":
 		h.eng.Close(num(0))
 		return h.f.View(), true
@@ -298,6 +301,8 @@ func intent(args []string) (app.Intent, bool) {
 		return app.DidNotOpen{}, true
 	case "Larger":
 		return app.Larger{}, true
+	case "Answer": // Answer yes|no
+		return app.Answer{Yes: arg(1) == "yes"}, true
 	case "GotIt":
 		return app.GotIt{}, true
 	case "Reopen":
@@ -405,7 +410,7 @@ func describe(v app.View) string {
 	case *app.CodeView:
 		s := fmt.Sprintf("Code for=%s", [...]string{"pickup", "return"}[v.For])
 		if v.Refusal != app.RefusalNone {
-			s += fmt.Sprintf(" refusal=%s", [...]string{"", "wrong-code", "expired", "collected", "not-a-return", "return-done"}[v.Refusal])
+			s += fmt.Sprintf(" refusal=%s", [...]string{"", "wrong-code", "expired", "collected", "not-a-return", "return-done", "out-of-order"}[v.Refusal])
 		}
 		if !v.PausedUntil.IsZero() {
 			s += " paused-until=" + v.PausedUntil.Format("15:04:05")
@@ -430,6 +435,10 @@ func describe(v app.View) string {
 		return s + closeFirst(v.CloseFirst)
 	case *app.NotOpenedView:
 		return fmt.Sprintf("NotOpened %s door=%d", taskName(v.Task), v.Door.ID)
+	case *app.AskOpenedView:
+		return fmt.Sprintf("AskOpened %s door=%d", taskName(v.Task), v.Door.ID)
+	case *app.AskInDoorView:
+		return fmt.Sprintf("AskInDoor %s door=%d", taskName(v.Task), v.Door.ID)
 	case *app.LeftOpenView:
 		return fmt.Sprintf("LeftOpen door=%d", v.Door.ID)
 	case *app.GotItView:

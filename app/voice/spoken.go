@@ -40,6 +40,7 @@ var refusalKeys = map[app.Refusal]string{
 	app.RefusalCollected:  "code.collected",
 	app.RefusalNotAReturn: "return.wrong",
 	app.RefusalReturnDone: "return.done",
+	app.RefusalOutOfOrder: "code.outoforder",
 }
 
 // troubleKeys are a problem's title and what to do, as the problem screen
@@ -104,6 +105,12 @@ func Spoken(v app.View, vo Voice, now time.Time) []Phrase {
 		return []Phrase{Say("drop.notopen", "Door", v.Door.ID), Say(what), Say(say, keys...)}
 	case *app.LeftOpenView:
 		return []Phrase{Say("leftopen.title", "Door", v.Door.ID), Say("leftopen.what"), vo.way(v.Door)}
+	case *app.AskOpenedView:
+		return []Phrase{Say("ask.opened.title", "Door", v.Door.ID), Say("ask.opened.what"),
+			Say(SpokenPrefix+"ask.keys", keys...)}
+	case *app.AskInDoorView:
+		return []Phrase{Say("ask.indoor.title", "Door", v.Door.ID), Say("ask.indoor.what"),
+			Say(SpokenPrefix+"ask.keys", keys...)}
 	case *app.GotItView:
 		k := SpokenPrefix + "got.keys"
 		if !now.Before(v.ReopenUntil) {
@@ -245,6 +252,13 @@ func KeyIntent(v app.View, k Key, now time.Time) (app.Intent, bool) {
 		if k == KeyConfirm {
 			return app.DidNotOpen{}, true
 		}
+	case *app.AskOpenedView, *app.AskInDoorView:
+		switch k {
+		case KeyConfirm:
+			return app.Answer{Yes: true}, true
+		case Key2:
+			return app.Answer{Yes: false}, true
+		}
 	case *app.GotItView:
 		switch k {
 		case KeyConfirm:
@@ -281,10 +295,12 @@ func WaitsForScan(v app.View) bool {
 // shopperView reports whether v is one a shopper sees, where audio mode
 // may run; a courier's or staff's view ends it.
 func ShopperView(v app.View) bool {
-	switch v.(type) {
+	switch v := v.(type) {
 	case *app.HomeView, *app.HelpView, *app.OutOfOrderView, *app.CodeView, *app.DoorView, *app.NotOpenedView, *app.LeftOpenView, *app.GotItView,
-		*app.ThanksView, *app.ProblemView:
+		*app.AskOpenedView, *app.ThanksView, *app.ProblemView:
 		return true
+	case *app.AskInDoorView:
+		return v.Task == app.TaskReturn // a shopper's return; a courier's drop-off ends audio mode
 	}
 	return false
 }
@@ -305,7 +321,7 @@ func SpokenScreens(door app.Door, now time.Time) []NamedView {
 		{"pickup code", &app.CodeView{For: app.EntryPickup}},
 		{"return code", &app.CodeView{For: app.EntryReturn}},
 	}
-	for _, r := range []app.Refusal{app.RefusalWrongCode, app.RefusalExpired, app.RefusalCollected} {
+	for _, r := range []app.Refusal{app.RefusalWrongCode, app.RefusalExpired, app.RefusalCollected, app.RefusalOutOfOrder} {
 		out = append(out, NamedView{"pickup code, refused: " + refusalKeys[r], &app.CodeView{For: app.EntryPickup, Refusal: r}})
 	}
 	for _, r := range []app.Refusal{app.RefusalNotAReturn, app.RefusalReturnDone} {
@@ -325,6 +341,8 @@ func SpokenScreens(door app.Door, now time.Time) []NamedView {
 		NamedView{"door did not open after a retry", &app.NotOpenedView{Task: app.TaskPickup, Door: door, Retried: true}},
 		NamedView{"return door did not open", &app.NotOpenedView{Task: app.TaskReturn, Door: door}},
 		NamedView{"door left open", &app.LeftOpenView{Door: door}},
+		NamedView{"did the door open? (nobody could see it)", &app.AskOpenedView{Task: app.TaskPickup, Door: door}},
+		NamedView{"is the return in the door? (nobody could see it)", &app.AskInDoorView{Task: app.TaskReturn, Door: door}},
 		NamedView{"did you get your parcel?", &app.GotItView{ReopenUntil: now.Add(time.Minute)}},
 		NamedView{"did you get your parcel? (reopen over)", &app.GotItView{ReopenUntil: now}},
 		NamedView{"thanks, pickup", &app.ThanksView{For: app.ThanksPickup}},

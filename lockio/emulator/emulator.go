@@ -31,6 +31,10 @@ type Config struct {
 	UnlockDelay time.Duration
 	// OnRequest, if set, sees every request when it has been read.
 	OnRequest func(r proto.Request, at time.Time)
+	// OnCrash, if set, is called (on its own goroutine) when a FaultCrash
+	// fires: the harness kills the kiosk there, right after the unlock
+	// frame left it.
+	OnCrash func(r proto.Request)
 }
 
 // Board is one emulated lock board.
@@ -62,6 +66,8 @@ type door struct {
 	stuck         bool // unlock pulses, the board reports success, the door stays shut
 	broken        bool // sensor cable cut: reads open
 	relay         bool // Modbus relay energised (plain ON until OFF)
+	// contents are the parcels inside, by the caller's names.
+	contents []string
 }
 
 // Emulator is a bus of boards. Safe for concurrent use.
@@ -77,6 +83,9 @@ type Emulator struct {
 	offs    map[doorKey]int
 	counts  map[proto.Op]int
 	rawIn   int // bytes read, garbage included
+	// busyUntil: a board still working on an unlock whose reply comes
+	// late hears nothing until it has answered.
+	busyUntil map[uint8]time.Time
 }
 
 // New builds an emulator; it serves nothing until Serve or ServePTY.
@@ -89,7 +98,7 @@ func New(cfg Config) (*Emulator, error) {
 		cfg.Baud = c.Baud()
 	}
 	e := &Emulator{cfg: cfg, codec: c, doors: map[doorKey]*door{}, silent: map[uint8]bool{},
-		unlocks: map[doorKey]int{}, offs: map[doorKey]int{}, counts: map[proto.Op]int{}}
+		unlocks: map[doorKey]int{}, offs: map[doorKey]int{}, counts: map[proto.Op]int{}, busyUntil: map[uint8]time.Time{}}
 	for _, b := range cfg.Boards {
 		for ch := 1; ch <= b.Channels; ch++ {
 			e.doors[doorKey{b.Address, uint8(ch)}] = &door{}
@@ -154,6 +163,16 @@ func (e *Emulator) IsOpen(board, ch uint8) bool {
 	var open bool
 	e.with(board, ch, func(d *door) { open = d.open })
 	return open
+}
+
+// ShutAll closes every door, as a person does while nobody can see:
+// after a power cut every door reads closed.
+func (e *Emulator) ShutAll() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, d := range e.doors {
+		d.open, d.closeAt = false, time.Time{}
+	}
 }
 
 // Silence makes a board stop answering (power cut, broken wire) or resume.

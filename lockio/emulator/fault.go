@@ -19,13 +19,29 @@ const (
 	FaultLate                             // the reply comes Delay late
 	FaultUnplug                           // the adapter vanishes for Delay after the request
 	FaultDeaf                             // the request is lost on the wire: no action, no reply
+	// FaultBusy: the board acts and answers Delay late (default 2 s),
+	// hearing no request meanwhile: the polls in between go unanswered, as
+	// on a board whose firmware is busy with the unlock.
+	FaultBusy
+	// FaultPowerLoss: the board acts, then the bus loses power for Delay
+	// (default 3 s): the adapter vanishes, and when power is back every
+	// door reads closed (people shut what opened meanwhile).
+	FaultPowerLoss
+	// FaultCrash: the board acts and its reply goes nowhere: the kiosk
+	// died right after sending the frame (Config.OnCrash is told). The
+	// door that opened is shut again Delay later (default 1 s), before
+	// the kiosk is back.
+	FaultCrash
 )
 
 var faultNames = map[FaultKind]string{
 	FaultSilence: "silence", FaultGarbage: "garbage", FaultNoise: "noise", FaultSplit: "split",
 	FaultBadChecksum: "bad-checksum", FaultDropFirst: "drop-first", FaultLate: "late",
-	FaultUnplug: "unplug", FaultDeaf: "deaf",
+	FaultUnplug: "unplug", FaultDeaf: "deaf", FaultBusy: "busy", FaultPowerLoss: "power-loss", FaultCrash: "crash",
 }
+
+// LastFault is the highest FaultKind, for listing them.
+const LastFault = FaultCrash
 
 func (k FaultKind) String() string { return faultNames[k] }
 

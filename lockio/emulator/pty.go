@@ -88,14 +88,36 @@ func (p *PTY) serve(m *os.File) {
 	err := p.e.Serve(m)
 	var u unplugError
 	if errors.As(err, &u) {
-		p.Unplug()
-		p.mu.Lock()
-		if !p.closed {
-			p.replugT = time.AfterFunc(u.d, func() { p.Replug() })
-		}
-		p.mu.Unlock()
+		p.outage(u.d, u.shut)
 	}
 }
+
+// outage pulls the adapter for d; with shut, every door is closed before
+// it comes back, as after a power cut.
+func (p *PTY) outage(d time.Duration, shut bool) {
+	p.Unplug()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return
+	}
+	if p.replugT != nil {
+		p.replugT.Stop()
+	}
+	p.replugT = time.AfterFunc(d, func() {
+		if shut {
+			p.e.ShutAll()
+		}
+		p.Replug()
+	})
+}
+
+// PowerLoss cuts the bus's power for d: nothing answers meanwhile, and
+// every door reads closed when it is back.
+func (p *PTY) PowerLoss(d time.Duration) { p.outage(d, true) }
+
+// UnplugFor pulls the adapter for d, then plugs it back.
+func (p *PTY) UnplugFor(d time.Duration) { p.outage(d, false) }
 
 // Unplug pulls the adapter: the driver's next read fails and the path
 // vanishes until Replug.

@@ -9,10 +9,19 @@ import (
 	"pudo/lockio/proto"
 )
 
-// unplugError asks ServePTY to pull the adapter for d.
-type unplugError struct{ d time.Duration }
+// unplugError asks ServePTY to pull the adapter for d; with shut, every
+// door is closed before it is plugged back (a power cut).
+type unplugError struct {
+	d    time.Duration
+	shut bool
+}
 
-func (u unplugError) Error() string { return "emulator: unplugged" }
+func (u unplugError) Error() string {
+	if u.shut {
+		return "emulator: power lost"
+	}
+	return "emulator: unplugged"
+}
 
 // Serve answers requests read from rw until a read fails. Requests are
 // handled one at a time, as on a half-duplex bus.
@@ -61,13 +70,22 @@ func (e *Emulator) handle(w io.Writer, r proto.Request) error {
 	if e.cfg.OnRequest != nil {
 		e.cfg.OnRequest(r, at)
 	}
+	if e.busy(r, at) {
+		return nil // the board is not listening: the request is lost
+	}
 	f, faulty := e.takeFault(r)
 	if faulty && f.Kind == FaultDeaf {
 		return nil
 	}
 	states := e.actuate(r)
-	if faulty && f.Kind == FaultUnplug {
-		return unplugError{f.Delay}
+	switch {
+	case faulty && f.Kind == FaultUnplug:
+		return unplugError{d: f.Delay}
+	case faulty && f.Kind == FaultPowerLoss:
+		return unplugError{d: orDefault(f.Delay, 3*time.Second), shut: true}
+	case faulty && f.Kind == FaultCrash:
+		e.crash(r, orDefault(f.Delay, time.Second))
+		return nil
 	}
 	var reply []byte
 	for _, s := range states {
@@ -82,7 +100,7 @@ func (e *Emulator) handle(w io.Writer, r proto.Request) error {
 		_, err := w.Write(reply)
 		return ignoreWriteErr(err)
 	}
-	return e.spoil(w, f, reply, due)
+	return e.spoil(w, r, f, reply, due)
 }
 
 func (e *Emulator) replyDelay(r proto.Request, replyLen int) time.Duration {
@@ -98,7 +116,7 @@ func (e *Emulator) replyDelay(r proto.Request, replyLen int) time.Duration {
 }
 
 // spoil sends reply the way fault f says.
-func (e *Emulator) spoil(w io.Writer, f Fault, reply []byte, due time.Time) error {
+func (e *Emulator) spoil(w io.Writer, r proto.Request, f Fault, reply []byte, due time.Time) error {
 	switch f.Kind {
 	case FaultSilence:
 		return nil
@@ -117,6 +135,14 @@ func (e *Emulator) spoil(w io.Writer, f Fault, reply []byte, due time.Time) erro
 			return ignoreWriteErr(err)
 		}
 		due, reply = time.Now().Add(orDefault(f.Delay, 10*time.Millisecond)), reply[half:]
+	case FaultBusy:
+		late := due.Add(orDefault(f.Delay, 2*time.Second))
+		e.setBusy(r.Board, late)
+		go func() {
+			sleepUntil(late)
+			w.Write(reply)
+		}()
+		return nil
 	case FaultLate:
 		go func() {
 			sleepUntil(due.Add(orDefault(f.Delay, 2*time.Second)))
@@ -149,5 +175,41 @@ func sleepUntil(t time.Time) {
 	}
 	for time.Now().Before(t) {
 		runtime.Gosched()
+	}
+}
+
+// busy reports whether r's board is still working on a late unlock: it
+// hears nothing until its reply is out.
+func (e *Emulator) busy(r proto.Request, at time.Time) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	until, ok := e.busyUntil[r.Board]
+	if !ok {
+		return false
+	}
+	if !at.Before(until) {
+		delete(e.busyUntil, r.Board)
+		return false
+	}
+	e.counts[r.Op]++
+	return true
+}
+
+func (e *Emulator) setBusy(board uint8, until time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.busyUntil[board] = until
+}
+
+// crash is the kiosk dying right after an unlock frame: the harness
+// hears of it, and the door that popped shuts again after shutAfter.
+func (e *Emulator) crash(r proto.Request, shutAfter time.Duration) {
+	e.with(r.Board, r.Channel, func(d *door) {
+		if d.open {
+			d.closeAt = time.Now().Add(shutAfter)
+		}
+	})
+	if e.cfg.OnCrash != nil {
+		go e.cfg.OnCrash(r)
 	}
 }

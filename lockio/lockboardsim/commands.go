@@ -23,6 +23,10 @@ const help = `commands:
   silence B | resume B  board stops / resumes answering
   fault KIND[:BOARD[:COUNT[:DELAY]]][@OP]   e.g. fault late:1:1:2s@unlock
   unplug DUR       pull the adapter for DUR (e.g. 3s)
+  power DUR        cut the boards' power for DUR: silent, then every door reads closed
+  put B C NAME     put a parcel into open door C of board B
+  take B C         take everything out of open door C of board B
+  contents B C     what door C of board B holds
   clear            drop queued faults
   state B C        is the door open?
 `
@@ -86,8 +90,18 @@ func command(emu *emulator.Emulator, p *emulator.PTY, f []string, out io.Writer)
 				return err
 			}
 		}
-		p.Unplug()
-		time.AfterFunc(d, func() { p.Replug() })
+		p.UnplugFor(d)
+	case "power":
+		if len(f) != 2 {
+			return fmt.Errorf("power DURATION")
+		}
+		d, err := time.ParseDuration(f[1])
+		if err != nil {
+			return err
+		}
+		p.PowerLoss(d)
+	case "put", "take", "contents":
+		return contentsCommand(emu, f, out)
 	case "clear":
 		emu.ClearFaults()
 	case "help":
@@ -95,6 +109,33 @@ func command(emu *emulator.Emulator, p *emulator.PTY, f []string, out io.Writer)
 	default:
 		return fmt.Errorf("unknown command %q; try help", f[0])
 	}
+	return nil
+}
+
+// contentsCommand puts a parcel in, takes what is inside, or lists it.
+func contentsCommand(emu *emulator.Emulator, f []string, out io.Writer) error {
+	want := 3
+	if f[0] == "put" {
+		want = 4
+	}
+	if len(f) != want {
+		return fmt.Errorf("%s BOARD CHANNEL%s", f[0], map[bool]string{true: " NAME"}[f[0] == "put"])
+	}
+	b, c, err := door(f[1:3])
+	if err != nil {
+		return err
+	}
+	switch f[0] {
+	case "put":
+		return emu.Put(b, c, f[3])
+	case "take":
+		got, err := emu.Take(b, c)
+		if err == nil {
+			fmt.Fprintf(out, "%d/%02d took %s\n", b, c, strings.Join(got, " "))
+		}
+		return err
+	}
+	fmt.Fprintf(out, "%d/%02d holds %s\n", b, c, strings.Join(emu.Contents(b, c), " "))
 	return nil
 }
 
@@ -179,7 +220,7 @@ func parseFault(s string) (emulator.Fault, error) {
 
 func faultKinds() string {
 	var names []string
-	for k := emulator.FaultSilence; k <= emulator.FaultDeaf; k++ {
+	for k := emulator.FaultSilence; k <= emulator.LastFault; k++ {
 		names = append(names, k.String())
 	}
 	sort.Strings(names)

@@ -3,6 +3,7 @@ package lockboardsim
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"pudo/app/testenv"
 	"pudo/lockio"
+	"pudo/lockio/emulator"
 	"pudo/lockio/proto"
 )
 
@@ -105,5 +107,31 @@ func TestParseFault(t *testing.T) {
 	}
 	if _, err := parseFault("silence@nothing"); err == nil {
 		t.Fatal("an unknown request kind was accepted")
+	}
+}
+
+// The door contents and the new faults are there from the command line.
+func TestContentsCommands(t *testing.T) {
+	emu, err := emulator.New(emulator.Config{Protocol: "8a80", Boards: []emulator.Board{{Address: 1, Channels: 4}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	run := func(line string) error { return command(emu, nil, strings.Fields(line), &out) }
+	if err := run("put 1 2 P1"); !errors.Is(err, emulator.ErrDoorShut) {
+		t.Fatalf("put into a shut door: %v", err)
+	}
+	for _, line := range []string{"force 1 2", "put 1 2 P1", "contents 1 2", "take 1 2", "contents 1 2"} {
+		if err := run(line); err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+	}
+	if got := out.String(); !strings.Contains(got, "1/02 holds P1") || !strings.Contains(got, "1/02 took P1") {
+		t.Fatalf("output %q", got)
+	}
+	for _, kind := range []string{"busy:1:1:2s@unlock", "power-loss:1:1:3s@unlock", "crash:*:1:1s@unlock"} {
+		if _, err := parseFault(kind); err != nil {
+			t.Errorf("%s: %v", kind, err)
+		}
 	}
 }

@@ -12,7 +12,7 @@ CREATE TABLE door_opens (
 	state      TEXT    NOT NULL CHECK (state IN ('intent', 'opened', 'failed', 'unknown', 'flagged')),
 	created_at INTEGER NOT NULL,
 	ended_at   INTEGER
-, sensor TEXT NOT NULL DEFAULT '', cause TEXT NOT NULL DEFAULT '');
+, sensor TEXT NOT NULL DEFAULT '', cause TEXT NOT NULL DEFAULT '', checked INTEGER NOT NULL DEFAULT 0 CHECK (checked IN (0, 1)));
 
 CREATE INDEX door_opens_by_door ON door_opens (door_id, state);
 
