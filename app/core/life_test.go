@@ -20,6 +20,7 @@ import (
 	"pudo/app"
 	"pudo/app/carrier"
 	"pudo/app/cred"
+	"pudo/app/testenv"
 	"pudo/lockio/emulator"
 	"pudo/lockio/proto"
 	"pudo/lockio/simbus"
@@ -103,8 +104,10 @@ var lifeColumns = []app.Column{{Board: 1, FirstChannel: 1, Sizes: "SSSM"}, {Boar
 	{Board: 1, FirstChannel: 9, Sizes: "SMLL"}}
 
 // lifePatience bounds every wait on real time: only a broken build or a
-// wedged process reaches it.
-const lifePatience = time.Minute
+// wedged process reaches it. It is the one ceiling every test waits
+// with: a kiosk process starved beside a loaded CI's other tests can take
+// many seconds for what takes milliseconds alone.
+const lifePatience = testenv.Patience
 
 type life struct {
 	t      testing.TB
