@@ -152,8 +152,9 @@ func (v *DoorView) Open() bool { return v.Opening.Outcome == OutcomeOpened }
 type NotOpenedView struct {
 	Task DoorTask
 	Door Door
-	// Retried: the one retry of a pickup's door failed too, so the next
-	// report goes to staff, and the screen says so instead of "try again".
+	// Retried: the parcel's one retry (a pickup's at the same door, a
+	// drop-off's at another) failed too, so the next report goes to
+	// staff, and the screen says so instead of "try again".
 	Retried bool
 }
 

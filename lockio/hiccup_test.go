@@ -100,3 +100,29 @@ func TestShortUnplugRidesThrough(t *testing.T) {
 		t.Fatalf("after a short outage: %s, silent %v", h.State, h.Silent())
 	}
 }
+
+// Every reply of the board comes 2 s late (a board whose firmware answers
+// slowly, a bus at the edge of its baud rate): the board answers, late,
+// so it is never called down, and the screens never flip between home and
+// "out of order". Watched over twenty poll requests at default timings.
+func TestEveryReplyLateNeverFlips(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.LeftOpenAfter, cfg.SimAutoClose = Duration(time.Hour), 0
+	cfg.Boards = []BoardConfig{{Address: 1, Channels: 8}}
+	c := openSim(t, cfg)
+	d := Door{1, 1}
+	waitFor(t, "first poll", func() bool { return c.Sensor(d) == SensorClosed })
+	c.Sim().Inject(emulator.Fault{Kind: emulator.FaultLate, Board: 1, Count: -1, Delay: 2 * time.Second})
+	polls := c.Sim().Requests(proto.OpStatus)
+	flips, up := 0, true
+	waitFor(t, "twenty polls with every reply late", func() bool {
+		if now := c.Health().Up(); now != up {
+			flips, up = flips+1, now
+			t.Logf("bus up=%v after %d polls", now, c.Sim().Requests(proto.OpStatus)-polls)
+		}
+		return c.Sim().Requests(proto.OpStatus)-polls >= 20
+	})
+	if flips > 0 {
+		t.Errorf("the bus flipped %d times while every reply came 2 s late", flips)
+	}
+}

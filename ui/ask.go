@@ -33,9 +33,12 @@ func (s *askInDoorScreen) draw(k *Kiosk) fyne.CanvasObject {
 }
 
 // askDraw lays a yes-or-no question out: the question, why it is asked,
-// No beside Yes.
+// No beside Yes right under it, in the middle of the panel. The bar at
+// the bottom, where every screen before it keeps its actions, stays
+// empty: the question comes up on the locker's word, and a tap meant for
+// the screen before must find nothing there to answer it.
 func askDraw(k *Kiosk, question, why, yes, no string) fyne.CanvasObject {
 	y := k.mainButton(yes, theme.ConfirmIcon(), func() { k.send(app.Answer{Yes: true}) })
 	n := k.button(no, theme.CancelIcon(), func() { k.send(app.Answer{Yes: false}) })
-	return arrange(container.NewVBox(title(question), say(why)), k.row(n, y))
+	return arrange(container.NewVBox(title(question), say(why), k.row(n, y)))
 }

@@ -29,6 +29,7 @@ func (s *courierMenuScreen) draw(k *Kiosk) fyne.CanvasObject {
 type dropScreen struct{ v *app.DropView }
 
 func (s *dropScreen) idle() app.Idle { return s.v.Idle() }
+func (s *dropScreen) readsLabels()   {}
 
 func (s *dropScreen) draw(k *Kiosk) fyne.CanvasObject {
 	v := s.v

@@ -100,10 +100,13 @@ func (s *notOpenedScreen) idle() app.Idle { return s.v.Idle() }
 
 func (s *notOpenedScreen) draw(k *Kiosk) fyne.CanvasObject {
 	what, label, icon := "drop.notopen.what", "drop.retry", theme.ViewRefreshIcon()
+	pickup := s.v.Task == app.TaskPickup || s.v.Task == app.TaskPutBack
 	switch {
-	case s.v.Retried:
+	case s.v.Retried && pickup:
 		what, label, icon = "notopen.again.what", "notopen.tellstaff", theme.WarningIcon()
-	case s.v.Task == app.TaskPickup || s.v.Task == app.TaskPutBack:
+	case s.v.Retried:
+		what, label, icon = "drop.notopen.again.what", "notopen.tellstaff", theme.WarningIcon()
+	case pickup:
 		what = "notopen.what.pickup"
 	}
 	t := title(trf("drop.notopen", "Door", s.v.Door.ID))

@@ -224,3 +224,16 @@ func (k *Kiosk) startTyping(kp keyPress) bool {
 	}
 	return true
 }
+
+// scanHere says whether a keyboard scanner's fast run is a scan on the
+// screen on show: one of our codes or tokens anywhere, and anything at all
+// on a screen that reads labels, since a parcel's label is none of ours
+// and nothing else is typed there.
+func (k *Kiosk) scanHere(ours func(string) bool) func(string) bool {
+	return func(text string) bool {
+		if _, ok := k.shown.(labelReader); ok {
+			return true
+		}
+		return ours(text)
+	}
+}

@@ -46,6 +46,13 @@ type typingOnly interface {
 	typingOnly()
 }
 
+// labelReader is a screen that reads what is none of ours: the courier's
+// drop screen takes a parcel's label. There a keyboard scanner's burst is
+// a scan whatever its content (see Kiosk.scanHere).
+type labelReader interface {
+	readsLabels()
+}
+
 // scanKeeper is a screen that may take a keyboard scan as typing: the
 // code screen during a guessing pause keeps a newly scanned code in place
 // of the one kept, to be tried when the pause ends.

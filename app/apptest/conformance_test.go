@@ -51,6 +51,7 @@ func TestConformance(t *testing.T) {
 			Open:         func(_ testing.TB, id int64) { e.Open(id) },
 			Close:        func(_ testing.TB, id int64) { e.Close(id) },
 			NotOpened:    func(_ testing.TB, id int64) { e.NotOpened(id) },
+			Unseen:       func(_ testing.TB, id int64) { e.Unseen(id) },
 			Refuse:       func(_ testing.TB, id int64) { e.SetBoard(id, apptest.Refuses) },
 			CourierToken: token,
 			StaffPIN:     pin,

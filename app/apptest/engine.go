@@ -96,6 +96,7 @@ type Engine struct {
 type opening struct {
 	app.Opening
 	retried  bool // the one retry after a settled failure was made
+	checked  bool // staff checked its door since: it no longer counts
 	onOpened func()
 }
 
@@ -440,6 +441,9 @@ func (e *Engine) open(door, rent int64, p app.Purpose, onOpened func()) (*openin
 	case d.OutOfService && p != app.PurposeStaff:
 		return nil, &app.OutOfServiceError{Door: door}
 	}
+	if err := e.retryLeft(door, rent, p); err != nil {
+		return nil, err
+	}
 	e.unlocks[door]++
 	o := &opening{Opening: app.Opening{ID: int64(len(e.openings) + 1), DoorID: door, RentID: rent, Purpose: p,
 		Confirmable: true, Started: e.now(), Cause: app.CauseAwaitingSensor}, onOpened: onOpened}
@@ -456,6 +460,42 @@ func (e *Engine) open(door, rent int64, p app.Purpose, onOpened func()) (*openin
 		o.Confirmable, o.Cause = false, app.CauseNoReply
 	}
 	return o, nil
+}
+
+// retryLeft refuses an unlock of rent for purpose p once the rent used its
+// one retry (two openings that did not open since staff last checked), or
+// while one of its openings nobody could tell waits for an answer.
+func (e *Engine) retryLeft(door, rent int64, p app.Purpose) error {
+	if rent == 0 || p == app.PurposeReopen || p == app.PurposeStaff || p == app.PurposeDoorTest {
+		return nil
+	}
+	failed := 0
+	for _, o := range e.openings {
+		if o.RentID != rent || o.Purpose != p || o.checked {
+			continue
+		}
+		switch o.Outcome {
+		case app.OutcomeUnknown:
+			return &app.ForStaffError{Door: o.DoorID, Why: "nobody answered whether it opened"}
+		case app.OutcomeNotOpened:
+			failed++
+		}
+	}
+	if failed >= 2 {
+		return &app.ForStaffError{Door: door, Why: "its door did not open twice"}
+	}
+	return nil
+}
+
+// unanswered is rent's opening for p that nobody could tell and nobody
+// answered, if any.
+func (e *Engine) unanswered(rent int64, p app.Purpose) *opening {
+	for _, o := range e.openings {
+		if o.RentID == rent && o.Purpose == p && !o.checked && o.Outcome == app.OutcomeUnknown {
+			return o
+		}
+	}
+	return nil
 }
 
 func (e *Engine) boardOf(door int64) Board {
@@ -487,9 +527,10 @@ func (e *Engine) settle(o *opening, out app.Outcome, c app.Cause) {
 }
 
 // verdict weighs a did-not-open report on o against the sensor. retry
-// opens again through the same mechanism; other, when given, finds a
-// drop-off another door after the retry failed too.
-func (e *Engine) verdict(o *opening, retry func() (*opening, error), other func() (*opening, error)) app.Verdict {
+// is the parcel's one retry, through the same mechanism as every opening:
+// a pickup's at the same door, a drop-off's at another free door of its
+// size (VerdictOtherDoor), as the engine's.
+func (e *Engine) verdict(o *opening, retry func() (*opening, error), kind app.VerdictKind) app.Verdict {
 	d := e.door(o.DoorID)
 	e.events = append(e.events, app.Event{Kind: app.EvOpenReported, DoorID: d.ID, At: e.now()})
 	switch {
@@ -502,20 +543,12 @@ func (e *Engine) verdict(o *opening, retry func() (*opening, error), other func(
 		return app.Verdict{Kind: app.VerdictWait, Door: *d, Opening: o.Opening}
 	case o.Outcome == app.OutcomeNotOpened && !o.retried:
 		o.retried = true
-		n, err := retry()
+		n, _ := retry()
 		if n == nil {
-			_ = err
 			return app.Verdict{Kind: app.VerdictSupport, Door: *d, Opening: o.Opening}
 		}
 		n.retried = true
-		return app.Verdict{Kind: app.VerdictRetried, Door: *e.door(n.DoorID), Opening: n.Opening}
-	case o.Outcome == app.OutcomeNotOpened && other != nil:
-		n, err := other()
-		if n == nil {
-			_ = err
-			return app.Verdict{Kind: app.VerdictSupport, Door: *d, Opening: o.Opening}
-		}
-		return app.Verdict{Kind: app.VerdictOtherDoor, Door: *e.door(n.DoorID), Opening: n.Opening}
+		return app.Verdict{Kind: kind, Door: *e.door(n.DoorID), Opening: n.Opening}
 	}
 	return app.Verdict{Kind: app.VerdictSupport, Door: *d, Opening: o.Opening}
 }

@@ -168,6 +168,11 @@ func (p *pickup) next() error {
 		return app.ErrAlreadyCollected
 	}
 	r := p.pending[0]
+	if o := p.e.unanswered(r.ID, app.PurposePickup); o != nil {
+		// Left to check: the same question comes before any new unlock.
+		p.pending, p.cur, p.reopens = p.pending[1:], o, 0
+		return nil
+	}
 	o, err := p.e.open(r.DoorID, r.ID, app.PurposePickup, func() {
 		p.e.move(r, app.RentCollected)
 		p.last = r
@@ -218,7 +223,7 @@ func (p *pickup) DidNotOpen(context.Context) (app.Verdict, error) {
 			p.cur = o
 		}
 		return o, err
-	}, nil), nil
+	}, app.VerdictRetried), nil
 }
 
 func (p *pickup) ReopenUntil() time.Time {
@@ -360,7 +365,7 @@ func (c *round) DidNotOpen(_ context.Context, openingID int64) (app.Verdict, err
 	c.e.call("did-not-open door %d", o.DoorID)
 	return c.e.verdict(o, func() (*opening, error) {
 		return c.e.open(o.DoorID, o.RentID, o.Purpose, o.onOpened)
-	}, nil), nil
+	}, app.VerdictRetried), nil
 }
 
 // BeginReturn starts a shopper's return by its code.
@@ -489,10 +494,6 @@ func (d *dropOff) DidNotOpen(context.Context) (app.Verdict, error) {
 	d.e.mu.Lock()
 	defer d.e.mu.Unlock()
 	d.e.call("did-not-open door %d", d.cur.DoorID)
-	retry := func() (*opening, error) {
-		err := d.openDoor()
-		return d.cur, err
-	}
 	other := func() (*opening, error) {
 		if err := d.moveTo(d.e.door(d.rent.DoorID).Size); err != nil {
 			return nil, err
@@ -500,7 +501,7 @@ func (d *dropOff) DidNotOpen(context.Context) (app.Verdict, error) {
 		err := d.openDoor()
 		return d.cur, err
 	}
-	return d.e.verdict(d.cur, retry, other), nil
+	return d.e.verdict(d.cur, other, app.VerdictOtherDoor), nil
 }
 
 func (d *dropOff) Done(context.Context) (app.Rent, error) {
@@ -514,6 +515,8 @@ func (d *dropOff) Done(context.Context) (app.Rent, error) {
 		return *d.rent, &app.BeingOpenedError{Door: d.cur.DoorID, Opening: d.cur.ID}
 	case d.cur.Outcome == app.OutcomeNotOpened:
 		return *d.rent, &app.DidNotOpenError{Opening: d.cur.Opening}
+	case d.cur.Outcome == app.OutcomeUnknown:
+		return *d.rent, fmt.Errorf("%w: is the parcel in door %d?", app.ErrAskFirst, d.cur.DoorID)
 	case d.e.door(d.rent.DoorID).Sensor == app.SensorOpen:
 		return *d.rent, app.ErrDoorStillOpen
 	}
@@ -524,12 +527,12 @@ func (d *dropOff) Done(context.Context) (app.Rent, error) {
 
 // Abandon cancels a walk-in whose door surely never opened; a booking or
 // return stays reserved, and a door seen open, or whose opening is not
-// settled, keeps its rent: the parcel may be inside.
+// settled or nobody could tell, keeps its rent: the parcel may be inside.
 func (d *dropOff) Abandon(context.Context) error {
 	d.e.mu.Lock()
 	defer d.e.mu.Unlock()
 	d.e.call("abandon door %d", d.rent.DoorID)
-	if !d.opened && !d.cur.Pending() && d.rent.Kind == app.KindDelivery && !d.rent.Booked && d.rent.State == app.RentReserved {
+	if !d.opened && d.cur.Outcome == app.OutcomeNotOpened && d.rent.Kind == app.KindDelivery && !d.rent.Booked && d.rent.State == app.RentReserved {
 		d.e.move(d.rent, app.RentCancelled)
 	}
 	return nil
@@ -560,7 +563,7 @@ func (p *pickup) Answer(_ context.Context, yes bool) (app.Verdict, error) {
 			p.cur = o
 		}
 		return o, err
-	}, nil), nil
+	}, app.VerdictRetried), nil
 }
 
 // Leave records that the shopper left.

@@ -311,22 +311,45 @@ func (t *doorTest) closed(door int64) {
 	}
 }
 
-// CheckDoor records what staff found in a door and clears it; parcel
-// inside stores a reserved rent, door empty collects a stored one.
+// CheckDoor records what staff found in a door and clears it, as the
+// engine does: its openings nobody could tell are answered, parcel inside
+// stores a reserved rent, door empty collects a stored one (reclaims an
+// expired one, cancels a walk-in; a booking waits), and the door's rents
+// get their retry afresh.
 func (s *staff) CheckDoor(_ context.Context, door int64, inside bool, _ string) error {
 	s.e.mu.Lock()
 	defer s.e.mu.Unlock()
 	s.e.call("staff check %d inside %v", door, inside)
 	d := s.e.door(door)
-	if r := s.e.active(door); r != nil {
+	r := s.e.active(door)
+	if r == nil && inside {
+		return app.ErrParcelWithoutRent
+	}
+	for _, o := range s.e.openings {
+		if o.DoorID != door {
+			continue
+		}
+		if o.Outcome == app.OutcomeUnknown && !o.checked {
+			o.Outcome, o.Cause, o.Settled = app.OutcomeNotOpened, app.CauseStaffChecked, s.e.now()
+			if inside {
+				o.Outcome = app.OutcomeOpened
+			}
+		}
+		o.checked = true
+	}
+	if r != nil {
 		switch {
 		case inside && r.State == app.RentReserved:
+			r.StoredAt = s.e.now()
 			s.e.move(r, app.RentStored)
-		case !inside && r.State == app.RentStored:
+		case inside:
+		case r.State == app.RentStored:
 			s.e.move(r, app.RentCollected)
+		case r.State == app.RentExpired:
+			s.e.move(r, app.RentReclaimed)
+		case r.State == app.RentReserved && r.Kind == app.KindDelivery && !r.Booked:
+			s.e.move(r, app.RentCancelled)
 		}
-	} else if inside {
-		return app.ErrParcelWithoutRent
 	}
 	d.Fault = ""
 	return nil

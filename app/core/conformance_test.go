@@ -69,6 +69,20 @@ func TestConformance(t *testing.T) {
 				clock.Add(l.opts.DidNotOpen + time.Second)
 				l.tick(ctx)
 			},
+			Unseen: func(t testing.TB, id int64) {
+				// The board falls silent a while (the sensor cannot be
+				// read), then reads the door closed past the did-not-open
+				// time.
+				d := at(t, id)
+				for _, s := range []lockio.Sensor{lockio.SensorUnknown, lockio.SensorClosed} {
+					locks.mu.Lock()
+					locks.set(d, s)
+					locks.mu.Unlock()
+					l.tick(ctx)
+				}
+				clock.Add(l.opts.DidNotOpen + time.Second)
+				l.tick(ctx)
+			},
 			Refuse: func(t testing.TB, id int64) {
 				locks.mu.Lock()
 				defer locks.mu.Unlock()

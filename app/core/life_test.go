@@ -104,9 +104,7 @@ var lifeColumns = []app.Column{{Board: 1, FirstChannel: 1, Sizes: "SSSM"}, {Boar
 	{Board: 1, FirstChannel: 9, Sizes: "SMLL"}}
 
 // lifePatience bounds every wait on real time: only a broken build or a
-// wedged process reaches it. It is the one ceiling every test waits
-// with: a kiosk process starved beside a loaded CI's other tests can take
-// many seconds for what takes milliseconds alone.
+// wedged process reaches it (the one ceiling every test waits with).
 const lifePatience = testenv.Patience
 
 type life struct {
@@ -326,7 +324,7 @@ func (l *life) call(c lifeCmd) (lifeReply, bool) {
 				return lifeReply{}, false
 			}
 		case <-deadline.C:
-			l.t.Fatalf("the kiosk did not answer %s within %v", c.Op, lifePatience)
+			l.t.Fatalf("still waiting after %v for the kiosk's answer to %s", lifePatience, c.Op)
 		}
 	}
 }

@@ -25,6 +25,10 @@ type Rig struct {
 	Close func(t testing.TB, door int64)
 	// NotOpened is the did-not-open time passing with door read closed.
 	NotOpened func(t testing.TB, door int64)
+	// Unseen is the did-not-open time passing with door read closed after
+	// a gap in its readings (the board silent a while): nobody can tell
+	// whether it opened and closed meanwhile.
+	Unseen func(t testing.TB, door int64)
 	// Refuse makes door's board answer "lock failed" to every unlock from
 	// now on.
 	Refuse func(t testing.TB, door int64)

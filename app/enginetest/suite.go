@@ -40,6 +40,16 @@ var contract = []struct {
 	{"CourierLarger", courierLarger},
 	{"Return", shopperReturn},
 	{"Staff", staff},
+	{"PickupUnknownYes", pickupUnknownYes},
+	{"PickupUnknownNo", pickupUnknownNo},
+	{"PickupUnknownLeft", pickupUnknownLeft},
+	{"PickupForStaffAfterRetry", pickupForStaffAfterRetry},
+	{"NoQuestion", noQuestion},
+	{"DropOffUnknownAsksFirst", dropOffUnknownAsksFirst},
+	{"DropOffUnknownNo", dropOffUnknownNo},
+	{"DropOffHold", dropOffHold},
+	{"DropOffRetryAtAnotherDoor", dropOffRetryAtAnotherDoor},
+	{"CheckDoor", checkDoor},
 }
 
 // door is door id as the engine's door map has it.

@@ -233,8 +233,13 @@ func (f *Front) voiceChange(prev, v app.View) {
 		a.unlockAt = cv.PausedUntil
 	}
 	if a.code != cv {
+		// A code refused because the locker cannot open doors is kept,
+		// as the screen's keypad keeps it: Enter tries it once it is back.
+		kept := cv.Refusal == app.RefusalOutOfOrder && a.code != nil && a.entry != nil
 		a.code, a.letterAt = cv, time.Time{}
-		a.entry = voice.NewCodeEntry(voice.EntryOptions{Length: app.CodeLength, Keys: f.opts.Voice.Keys})
+		if !kept {
+			a.entry = voice.NewCodeEntry(voice.EntryOptions{Length: app.CodeLength, Keys: f.opts.Voice.Keys})
+		}
 	}
 }
 

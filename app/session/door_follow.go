@@ -99,10 +99,12 @@ func (w *doorFollow) verdict(v app.Verdict) bool {
 	case app.VerdictLookAgain:
 		w.follow(v.Opening)
 		w.lookAgain = true
-	case app.VerdictRetried:
+	case app.VerdictRetried, app.VerdictOtherDoor:
+		// The parcel's one retry: a pickup's at the same door, a
+		// drop-off's at another.
 		w.follow(v.Opening)
 		w.retried = true
-	case app.VerdictWait, app.VerdictOtherDoor:
+	case app.VerdictWait:
 		w.follow(v.Opening)
 	default:
 		return false
@@ -134,10 +136,7 @@ func (w *doorFollow) askView() app.View {
 }
 
 func (w *doorFollow) notOpenedView() app.View {
-	// Only a pickup's door goes to staff after one retry; a drop-off
-	// gets another door first.
-	retried := w.retried && (w.task == app.TaskPickup || w.task == app.TaskPutBack)
-	return &app.NotOpenedView{Task: w.task, Door: w.door, Retried: retried}
+	return &app.NotOpenedView{Task: w.task, Door: w.door, Retried: w.retried}
 }
 
 func (w *doorFollow) support() app.View {

@@ -96,10 +96,13 @@ func Spoken(v app.View, vo Voice, now time.Time) []Phrase {
 		return SpokenDoor(v, vo)
 	case *app.NotOpenedView:
 		what, say := "drop.notopen.what", SpokenPrefix+"notopen.keys"
+		pickup := v.Task == app.TaskPickup || v.Task == app.TaskPutBack
 		switch {
-		case v.Retried:
+		case v.Retried && pickup:
 			what, say = "notopen.again.what", SpokenPrefix+"notopen.again.keys"
-		case v.Task == app.TaskPickup || v.Task == app.TaskPutBack:
+		case v.Retried:
+			what, say = "drop.notopen.again.what", SpokenPrefix+"notopen.again.keys"
+		case pickup:
 			what = "notopen.what.pickup"
 		}
 		return []Phrase{Say("drop.notopen", "Door", v.Door.ID), Say(what), Say(say, keys...)}
@@ -340,6 +343,7 @@ func SpokenScreens(door app.Door, now time.Time) []NamedView {
 		NamedView{"door did not open", &app.NotOpenedView{Task: app.TaskPickup, Door: door}},
 		NamedView{"door did not open after a retry", &app.NotOpenedView{Task: app.TaskPickup, Door: door, Retried: true}},
 		NamedView{"return door did not open", &app.NotOpenedView{Task: app.TaskReturn, Door: door}},
+		NamedView{"return door did not open after a retry at another door", &app.NotOpenedView{Task: app.TaskReturn, Door: door, Retried: true}},
 		NamedView{"door left open", &app.LeftOpenView{Door: door}},
 		NamedView{"did the door open? (nobody could see it)", &app.AskOpenedView{Task: app.TaskPickup, Door: door}},
 		NamedView{"is the return in the door? (nobody could see it)", &app.AskInDoorView{Task: app.TaskReturn, Door: door}},
