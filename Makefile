@@ -87,6 +87,9 @@ test: deps
 	# their markup and a few captures, single-threaded; and the redraws'
 	# heap, which the race detector's bookkeeping would blur.
 	$(GO) test -timeout $(TEST_TIMEOUT) -run 'TestScreensFit|TestGolden|TestRedrawsKeepNoMemory' ./ui
+	# Central's fault run: a hundred instance kills without -race (the race
+	# run above does a fifth of them).
+	$(GO) test -timeout $(TEST_TIMEOUT) -run 'TestFaultsLoseNothing' ./app/central
 
 # The simulation of locker life, long: 10,000 parcels through four lockers
 # side by side, every fault the emulator knows and kiosk kills among them

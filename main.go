@@ -310,7 +310,7 @@ func lockerOptions(cfg config.Config) core.Options {
 	o := core.Options{KioskID: cfg.Kiosk.ID, PickupWindow: cfg.Rents.PickupWindow, Retention: cfg.Rents.Retention,
 		BookingHold: cfg.Rents.BookingHold, RemoteOpen: cfg.Rents.RemoteOpen, ReopenGrace: cfg.Screen.ReopenGrace,
 		OperatorKeys: cfg.Operator.Keys(), DidNotOpen: cfg.Lock.DidNotOpenAfter.Std(), FlapLimit: cfg.Locker.FlapLimit,
-		CarrierKeys: cfg.CarrierKeys(), TokenSkew: cfg.Operator.TokenSkew}
+		CarrierKeys: cfg.CarrierKeys(), TokenSkew: cfg.Operator.TokenSkew, BadgeRequired: !cfg.Staff.PINAlone}
 	if cfg.Operator.SigningKey != "" {
 		// Validate read it already; a token of this key counts only if
 		// the locker issued it.

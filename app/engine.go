@@ -188,7 +188,7 @@ type Returns interface {
 // StaffAuth signs staff in.
 type StaffAuth interface {
 	// LoginStaff signs staff in by PIN alone. Errors: *LockedOutError,
-	// ErrBadPIN, ErrStaffLocked.
+	// ErrBadPIN, ErrStaffLocked, ErrBadgeRequired.
 	LoginStaff(ctx context.Context, pin string) (StaffSession, error)
 	// BadgeHolder tells whose a scanned staff badge is, so the screen asks
 	// that person's PIN. Errors: ErrBadToken (not valid here, revoked, no

@@ -20,6 +20,9 @@ var (
 	ErrNotPickup        = errors.New("app: not for collecting a parcel") // ours, but a courier or return QR
 	ErrBadToken         = errors.New("app: not a valid token")
 	ErrTokenExpired     = errors.New("app: token expired")
+	// ErrTokenRevoked: the operator (or staff here) revoked the token; it
+	// comes wrapped with ErrBadToken.
+	ErrTokenRevoked = errors.New("app: revoked by the operator")
 
 	// Doors and openings.
 	ErrOutOfService = errors.New("app: door out of service")
@@ -71,8 +74,11 @@ var (
 	ErrBadPIN      = errors.New("app: wrong PIN")
 	ErrPINFormat   = errors.New("app: a PIN is at least 8 digits")
 	ErrStaffLocked = errors.New("app: staff account locked")
-	ErrNameTaken   = errors.New("app: name already in use")
-	ErrBadSetting  = errors.New("app: bad setting")
+	// ErrBadgeRequired: this locker takes no staff PIN alone ([staff]
+	// pin_alone = false); a staff badge comes first.
+	ErrBadgeRequired = errors.New("app: a staff badge is required here: a PIN alone does not sign in")
+	ErrNameTaken     = errors.New("app: name already in use")
+	ErrBadSetting    = errors.New("app: bad setting")
 )
 
 // LockedOutError says code (or PIN) entry is paused after wrong entries,

@@ -72,20 +72,25 @@ const (
 	EvDropAbandoned  EventKind = "dropoff.abandoned"
 	EvCourierLogin   EventKind = "courier.login"
 	EvCourierRefused EventKind = "courier.login.refused"
+	// EvCourierRevoked: a courier's round ended at a step refused because
+	// their token was revoked meanwhile.
+	EvCourierRevoked EventKind = "courier.revoked"
 )
 
 // Codes, staff, settings, housekeeping.
 const (
-	EvCodeWrong       EventKind = "code.wrong"
-	EvCodeExpired     EventKind = "code.expired"
-	EvCodeEarly       EventKind = "code.early"
-	EvCodeCollected   EventKind = "code.collected" // a code collected a short while ago, typed again
-	EvTokenBad        EventKind = "token.bad"
-	EvAlertLockout    EventKind = "alert.lockout"
-	EvStaffAdded      EventKind = "staff.added"
-	EvStaffLogin      EventKind = "staff.login"
-	EvStaffWrong      EventKind = "staff.login.wrong"
-	EvStaffLoginLock  EventKind = "staff.login.locked"
+	EvCodeWrong      EventKind = "code.wrong"
+	EvCodeExpired    EventKind = "code.expired"
+	EvCodeEarly      EventKind = "code.early"
+	EvCodeCollected  EventKind = "code.collected" // a code collected a short while ago, typed again
+	EvTokenBad       EventKind = "token.bad"
+	EvAlertLockout   EventKind = "alert.lockout"
+	EvStaffAdded     EventKind = "staff.added"
+	EvStaffLogin     EventKind = "staff.login"
+	EvStaffWrong     EventKind = "staff.login.wrong"
+	EvStaffLoginLock EventKind = "staff.login.locked"
+	// EvStaffPINAlone: a PIN typed alone where staff need their badge.
+	EvStaffPINAlone   EventKind = "staff.login.refused"
 	EvStaffPINWrong   EventKind = "staff.pin.wrong"
 	EvAlertStaffLock  EventKind = "alert.staff.locked"
 	EvStaffUnlocked   EventKind = "staff.unlocked"
@@ -124,9 +129,9 @@ var EventKinds = []EventKind{
 	EvAlertFlapping, EvDoorOutOfService, EvDoorInService, EvDoorCleared, EvAlertOutOfOrder, EvBackInOrder,
 	EvRentBooked, EvRentReserved, EvRentStored, EvRentCollected, EvRentExpired, EvRentReclaimed,
 	EvRentCancelled, EvRentLapsed, EvRentMoved, EvRentProblem, EvRentReissued, EvDropAbandoned,
-	EvCourierLogin, EvCourierRefused,
+	EvCourierLogin, EvCourierRefused, EvCourierRevoked,
 	EvCodeWrong, EvCodeExpired, EvCodeEarly, EvCodeCollected, EvTokenBad, EvAlertLockout, EvStaffAdded, EvStaffLogin,
-	EvStaffWrong, EvStaffLoginLock, EvStaffPINWrong, EvAlertStaffLock, EvStaffUnlocked, EvSettingChanged,
+	EvStaffWrong, EvStaffLoginLock, EvStaffPINAlone, EvStaffPINWrong, EvAlertStaffLock, EvStaffUnlocked, EvSettingChanged,
 	EvPruned, EvSelfTestPassed, EvSelfTestFailed, EvDoorTestGood, EvDoorTestFaulty, EvSelfTestSkipped,
 	EvAlertStaffLockout, EvLockoutCleared, EvAlertsAcked, EvBadgeRefused, EvTokenIssued, EvRevocations, EvRentExtended,
 	EvAlertEventsDropped, EvAlertWrongParcel, EvAlertClockBehind, EvTokenRevoked,

@@ -101,6 +101,7 @@ const (
 	TroubleCannotConfirm                  // the locker cannot confirm the door: support reference
 	TroubleWrongParcel                    // a wrong parcel was put back in its door: staff will sort it out
 	TroubleWrongParcelKept                // a wrong parcel could not go back (the door no longer opens for it)
+	TroubleCourierRevoked                 // the courier code was revoked: the round ends
 )
 
 // ProblemView says what went wrong and what to do, with a support
@@ -292,6 +293,8 @@ const (
 	// PINBadgeRefused: the badge scanned signs nobody in here (not valid
 	// at this locker, revoked, expired, or a name with no account).
 	PINBadgeRefused
+	// PINBadgeNeeded: this locker takes no PIN alone; scan the badge.
+	PINBadgeNeeded
 )
 
 // PINView asks for a staff PIN: after the hidden gesture on the shared

@@ -78,9 +78,11 @@ func NewDecoder(formats []string) (*Decoder, error) {
 // DecodeImage decodes a still image with the stages of the pipeline, in
 // order, stopping at the first read. Files come here: there is no next
 // frame to spread the work over. An image that has shown no sign of a code
-// (no line read anything, no QR finders) by tune.stillWork gets no more:
-// most of a file with no code's time would go to the slowest stages, and
-// they read almost nothing the earlier ones did not show a sign of first.
+// gets no more than tune.stillFactor times what the camera would spend on
+// it as one frame, one with a weak sign tune.signFactor times (see
+// tuning.stillLimit): most of a file with no code's time would go to the slowest
+// stages, and they read almost nothing the earlier ones did not show a
+// sign of first.
 func (d *Decoder) DecodeImage(img image.Image) (Result, error) {
 	if r, ok := d.decodeStill(newFrame(ToGray(img)), nil); ok {
 		return r, nil
@@ -88,35 +90,79 @@ func (d *Decoder) DecodeImage(img image.Image) (Result, error) {
 	return Result{}, ErrNotFound
 }
 
-// stillTrace records where a still decode spent its work, so that the
-// cross-validation can score any tune.stillWork from one unbounded run.
+func bestRegion(rs []barRegion) float64 {
+	best := 0.0
+	for _, r := range rs {
+		best = max(best, r.score)
+	}
+	return best
+}
+
+// stillTrace records where a still decode spent its work and what signs
+// of a code it saw when, so that the cross-validation can score any still
+// limit and sign from one unbounded run.
 type stillTrace struct {
-	bounds   []int64 // work spent before each step
-	evidence int64   // work spent when a sign of a code first showed; -1: never
-	readAt   int64   // work spent before the step that read; -1: none
+	steps   []stillStep
+	frame   int64   // what the camera would spend on the image as one frame
+	hit     int     // the first step after a line read a 1D code; -1: none
+	finders int     // QR finder candidates the cheap stage saw
+	region  float64 // the best bar-like region's score
+	read    int     // the step that read; -1: none
+}
+
+// stillStep is one step of a still decode: the work spent before it and
+// what it was expected to cost.
+type stillStep struct{ before, estimate int64 }
+
+// stops reports at which step a decode under t's limits stops, as
+// decodeStill would; false if it goes on to the end (or to the step that
+// read).
+func (tr *stillTrace) stops(t tuning) (int, bool) {
+	limit, ok := t.stillLimit(tr.frame, tr.finders, tr.region)
+	if !ok {
+		return 0, false
+	}
+	for i, st := range tr.steps {
+		if tr.hit >= 0 && i >= tr.hit {
+			break
+		}
+		if i >= 1 && st.before+st.estimate > limit {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 func (d *Decoder) decodeStill(f *frame, tr *stillTrace) (Result, bool) {
 	if tr != nil {
-		tr.evidence, tr.readAt = -1, -1
+		tr.hit, tr.read = -1, -1
 	}
+	limit, limited := int64(0), false
 	for i, s := range stages {
-		for step := range s.count(f) {
-			evident := len(f.hits) > 0 || len(f.finders) >= 3
+		if i == 1 {
+			// The cheap stage has run: what it saw sets the limit.
+			frame, finders, region := f.spent+d.frameBudget(f), len(f.finders), bestRegion(f.regions)
 			if tr != nil {
-				tr.bounds = append(tr.bounds, f.spent)
-				if evident && tr.evidence < 0 {
-					tr.evidence = f.spent
+				tr.frame, tr.finders, tr.region = frame, finders, region
+			} else {
+				limit, limited = d.tune.stillLimit(frame, finders, region)
+			}
+		}
+		for step := range s.count(d, f) {
+			est := int64(s.estimate(f))
+			if tr != nil {
+				if len(f.hits) > 0 && tr.hit < 0 {
+					tr.hit = len(tr.steps)
 				}
-			} else if d.tune.stillWork > 0 && f.spent >= d.tune.stillWork && !evident {
+				tr.steps = append(tr.steps, stillStep{f.spent, est})
+			} else if limited && len(f.hits) == 0 && f.spent+est > limit {
 				return Result{}, false
 			}
 			f.source = i<<8 | step
-			before := f.spent
 			if r, ok := s.run(d, f, step); ok {
 				r.Stage = s.name
 				if tr != nil {
-					tr.readAt = before
+					tr.read = len(tr.steps) - 1
 				}
 				return r, true
 			}
@@ -168,15 +214,7 @@ func (d *Decoder) Promising() bool { return d.looked }
 // evidence sets.
 func (d *Decoder) runHard(f *frame) (Result, bool) {
 	promising := f.promising()
-	f.budget = f.spent + d.idle
-	switch {
-	case len(f.hits) > 0 || len(f.finders) >= 3:
-		// A line read a code, or a QR code's three finders are in view:
-		// almost surely a code, worth twice the work.
-		f.budget = f.spent + 2*d.work
-	case promising:
-		f.budget = f.spent + d.work
-	}
+	f.budget = f.spent + d.frameBudget(f)
 	order := [tracks]int{track2D, track1D}
 	if len(f.finders) < 2 && (len(f.regions) > 0 || len(f.hits) > 0) {
 		order = [tracks]int{track1D, track2D} // bars in view, no QR finder
@@ -198,13 +236,27 @@ func (d *Decoder) runHard(f *frame) (Result, bool) {
 	return Result{}, false
 }
 
+// frameBudget is the work the hard stages get on a camera frame after the
+// cheap stage has looked at it.
+func (d *Decoder) frameBudget(f *frame) int64 {
+	switch {
+	case len(f.hits) > 0 || len(f.finders) >= 3:
+		// A line read a code, or a QR code's three finders are in view:
+		// almost surely a code, worth twice the work.
+		return 2 * d.work
+	case f.promising():
+		return d.work
+	}
+	return d.idle
+}
+
 // runTrack runs the steps of track t from where this scene left off, while
 // the frame's budget lasts.
 func (d *Decoder) runTrack(f *frame, t int, promising bool, first *bool) (Result, bool) {
 	c := &d.next[t]
 	for c.stage < len(stages) {
 		s := stages[c.stage]
-		if s.track != t || c.step >= s.count(f) {
+		if s.track != t || c.step >= s.count(d, f) {
 			c.stage, c.step = c.stage+1, 0
 			continue
 		}

@@ -44,7 +44,11 @@ const eanQuiet = 5
 // returns its format and text.
 func readEAN13(bits *gozxing.BitArray, s *lineScratch) (format, text string, ok bool) {
 	s.runs = lineRuns(bits, s.runs)
-	runs := s.runs
+	return eanInRuns(s.runs, s)
+}
+
+// eanInRuns is readEAN13 on the line's runs (see lineRuns).
+func eanInRuns(runs []float64, s *lineScratch) (format, text string, ok bool) {
 	// runs alternate white, black, white, ..., starting with white; a
 	// symbol is 59 runs from its first bar, with quiet zones either side.
 	for i := 1; i+59 < len(runs); i += 2 {
@@ -62,15 +66,19 @@ func readEAN13(bits *gozxing.BitArray, s *lineScratch) (format, text string, ok 
 func lineRuns(bits *gozxing.BitArray, runs []float64) []float64 {
 	runs = runs[:0]
 	n := bits.GetSize()
-	black, length := false, 0
-	for i := 0; i < n; i++ {
-		if bits.Get(i) != black {
-			runs = append(runs, float64(length))
-			black, length = !black, 0
+	black := false
+	for x := 0; x < n; black = !black {
+		next := bits.GetNextSet(x)
+		if black {
+			next = bits.GetNextUnset(x)
 		}
-		length++
+		runs = append(runs, float64(next-x))
+		x = next
 	}
-	return append(runs, float64(length))
+	if n == 0 {
+		runs = append(runs, 0)
+	}
+	return runs
 }
 
 // guard reports whether k runs from i are alike, as a guard's 1-module bars

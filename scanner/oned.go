@@ -27,7 +27,10 @@ type lineScratch struct {
 	prof       []byte
 	fprof, tmp []float32
 	bits       *gozxing.BitArray
-	runs       []float64   // run lengths of bits, for the EAN reader
+	runs, back []float64 // run lengths of bits, forward and reversed
+	counts     []int     // a start pattern's runs, for startsIn
+	env        envelope[byte]
+	fenv       envelope[float32]
 	reads      [][2]string // one line's results
 	tens       [][8]float64
 }
@@ -107,17 +110,12 @@ func (l scanLine) sample(g *image.Gray, prof []byte) []byte {
 // A local threshold copes with glare and shading along the line; flat stretches
 // (range below minRange) stay white so the readers' quiet-zone checks see
 // background as background, not as noise.
-func binarizeProfile(prof []byte, win, minRange int, bits *gozxing.BitArray) {
+func binarizeProfile(prof []byte, win, minRange int, bits *gozxing.BitArray, e *envelope[byte]) {
 	bits.Clear()
-	n := len(prof)
-	for i := 0; i < n; i++ {
-		lo, hi := 255, 0
-		a, b := max(0, i-win), min(n, i+win+1)
-		for _, v := range prof[a:b] {
-			lo = min(lo, int(v))
-			hi = max(hi, int(v))
-		}
-		if hi-lo >= minRange && 2*int(prof[i]) < lo+hi {
+	e.of(prof, win)
+	for i, v := range prof {
+		lo, hi := int(e.lo[i]), int(e.hi[i])
+		if hi-lo >= minRange && 2*int(v) < lo+hi {
 			bits.Set(i)
 		}
 	}
@@ -128,10 +126,10 @@ func binarizeProfile(prof []byte, win, minRange int, bits *gozxing.BitArray) {
 func decodeLines(f *frame, g *image.Gray, lines []scanLine, d *Decoder, win, minRange int) {
 	s := &d.scratch
 	scanLines(f, lines, d, func(l scanLine) {
-		f.spend(costLine + costLineSample*l.n)
+		f.spend(costLine + (costLineSample+costEnvelope)*l.n)
 		s.prof = l.sample(g, s.prof)
 		s.bits = sizedBits(s.bits, len(s.prof))
-		binarizeProfile(s.prof, win, minRange, s.bits)
+		binarizeProfile(s.prof, win, minRange, s.bits, &s.env)
 	}, g.Rect.Dx(), g.Rect.Dy())
 }
 
@@ -163,7 +161,7 @@ func scanLines(f *frame, lines []scanLine, d *Decoder, bin func(scanLine), w, h 
 		}
 		for j := 1; j <= d.tune.checkLines; j++ {
 			for side, off := range [2]float64{float64(j), -float64(j)} {
-				c, ok := clipLine(w, h, l.x0-l.dy*off, l.y0+l.dx*off, l.dx, l.dy)
+				c, ok := beside(l, w, h, off)
 				if !ok {
 					continue
 				}
@@ -176,6 +174,16 @@ func scanLines(f *frame, lines []scanLine, d *Decoder, bin func(scanLine), w, h 
 	}
 }
 
+// beside is the line parallel to l, off pixels across it, within the w x h
+// frame. A row or column stays as long as l (see axisLine); any other line
+// is clipped again.
+func beside(l scanLine, w, h int, off float64) (scanLine, bool) {
+	if l.dy == 0 || l.dx == 0 {
+		return axisLine(w, h, l.dy != 0, l.y0+l.dx*off+l.x0-l.dy*off)
+	}
+	return clipLine(w, h, l.x0-l.dy*off, l.y0+l.dx*off, l.dx, l.dy)
+}
+
 // minRuns is the fewest bars and spaces of any symbol we read (a Code 128
 // of one character has 25, an EAN-8 43): a line with fewer is not run
 // through the readers, which cost most of a line's work.
@@ -185,20 +193,23 @@ const minRuns = 25
 // bars enough, and returns what they read.
 func readLine(f *frame, s *lineScratch, readers []rowReader) [][2]string {
 	bits := s.bits
-	n, runs := bits.GetSize(), 0
-	for x := bits.GetNextSet(0); x < n && runs < minRuns; runs += 2 {
-		x = bits.GetNextSet(bits.GetNextUnset(x))
-	}
-	if runs < minRuns {
+	n := bits.GetSize()
+	s.runs = lineRuns(bits, s.runs)
+	if 2*(len(s.runs)/2) < minRuns {
 		return nil
 	}
-	f.spend(costReaders * n)
-	return decodeBits(0, bits, readers, s)
+	f.spend(costRuns * n)
+	reads, ran := decodeBits(0, bits, readers, s)
+	f.spend(costReader * n * ran)
+	return reads
 }
 
-// decodeBits tries each reader on the row and on the row reversed; it returns
-// each distinct result once, so one line counts once however it was read.
-func decodeBits(n int, bits *gozxing.BitArray, readers []rowReader, s *lineScratch) [][2]string {
+// decodeBits tries each reader on the row and on the row reversed, given
+// the row's runs in s.runs; it returns each distinct result once, so one
+// line counts once however it was read, and how many times a gozxing
+// reader ran (a reader that can find no start on the row is not run: see
+// starts.go).
+func decodeBits(n int, bits *gozxing.BitArray, readers []rowReader, s *lineScratch) (reads [][2]string, ran int) {
 	out := s.reads[:0]
 	defer func() { s.reads = out[:0] }()
 	add := func(k [2]string) {
@@ -209,17 +220,25 @@ func decodeBits(n int, bits *gozxing.BitArray, readers []rowReader, s *lineScrat
 		}
 		out = append(out, k)
 	}
+	runs := s.runs
 	for pass := 0; pass < 2; pass++ {
 		if pass == 1 {
 			bits.Reverse()
+			s.back = reverseRuns(runs, s.back)
+			runs = s.back
 		}
+		starts := startsIn(runs, s.counts)
 		for _, r := range readers {
 			if r.format == FormatEAN13 {
 				// Our own EAN-13 reader first: see ean.go.
-				if f, text, ok := readEAN13(bits, s); ok {
+				if f, text, ok := eanInRuns(runs, s); ok {
 					add([2]string{f, text})
 				}
 			}
+			if !starts.allows(r.format) {
+				continue
+			}
+			ran++
 			res, err := r.dec.DecodeRow(n, bits, r.hints)
 			if err != nil || res.GetText() == "" {
 				continue
@@ -236,5 +255,5 @@ func decodeBits(n int, bits *gozxing.BitArray, readers []rowReader, s *lineScrat
 		}
 	}
 	bits.Reverse()
-	return out
+	return out, ran
 }

@@ -34,25 +34,36 @@ func (l scanLine) sampleF(g *image.Gray, o lineOpts, prof []float32) []float32 {
 	prof = prof[:0]
 	nx, ny := -l.dy, l.dx
 	half := o.band / 2
+	r := g.Rect
+	lox, hix := float64(r.Min.X), float64(r.Max.X-2)
+	loy, hiy := float64(r.Min.Y), float64(r.Max.Y-2)
 	for i := 0; i < n; i++ {
 		t := float64(i) * o.step
 		x, y := l.x0+l.dx*t, l.y0+l.dy*t
+		// The band's two ends: if both lie inside, so does every sample
+		// between, and none needs clamping.
+		ax, ay := x-nx*float64(half), y-ny*float64(half)
+		bx, by := x+nx*float64(half), y+ny*float64(half)
+		inside := min(ax, bx) >= lox && max(ax, bx) <= hix && min(ay, by) >= loy && max(ay, by) <= hiy
 		var sum float32
 		for k := -half; k <= half; k++ {
-			sum += bilinear(g, x+nx*float64(k), y+ny*float64(k))
+			px, py := x+nx*float64(k), y+ny*float64(k)
+			if !inside {
+				px, py = min(max(px, lox), hix), min(max(py, loy), hiy)
+			}
+			sum += bilinearAt(g, px, py)
 		}
 		prof = append(prof, sum/float32(2*half+1))
 	}
 	return prof
 }
 
-func bilinear(g *image.Gray, x, y float64) float32 {
-	r := g.Rect
-	x = math.Min(math.Max(x, float64(r.Min.X)), float64(r.Max.X-2))
-	y = math.Min(math.Max(y, float64(r.Min.Y)), float64(r.Max.Y-2))
+// bilinearAt samples g at (x, y), which must lie at least a pixel inside
+// its right and bottom edges.
+func bilinearAt(g *image.Gray, x, y float64) float32 {
 	x0, y0 := int(x), int(y)
 	fx, fy := float32(x-float64(x0)), float32(y-float64(y0))
-	p := g.PixOffset(x0, y0)
+	p := (y0-g.Rect.Min.Y)*g.Stride + (x0 - g.Rect.Min.X)
 	a, b := float32(g.Pix[p]), float32(g.Pix[p+1])
 	c, d := float32(g.Pix[p+g.Stride]), float32(g.Pix[p+g.Stride+1])
 	return (a*(1-fx)+b*fx)*(1-fy) + (c*(1-fx)+d*fx)*fy
@@ -61,16 +72,12 @@ func bilinear(g *image.Gray, x, y float64) float32 {
 // binarizeEnvelope thresholds at the midpoint of the local min and max within
 // win samples. Flat stretches (range under minRange) stay white so quiet
 // zones look quiet.
-func binarizeEnvelope(prof []float32, win int, minRange float32, bits *gozxing.BitArray) {
+func binarizeEnvelope(prof []float32, win int, minRange float32, bits *gozxing.BitArray, e *envelope[float32]) {
 	bits.Clear()
-	n := len(prof)
-	for i := 0; i < n; i++ {
-		lo, hi := prof[i], prof[i]
-		for _, v := range prof[max(0, i-win):min(n, i+win+1)] {
-			lo = min(lo, v)
-			hi = max(hi, v)
-		}
-		if hi-lo >= minRange && 2*prof[i] < lo+hi {
+	e.of(prof, win)
+	for i, v := range prof {
+		lo, hi := e.lo[i], e.hi[i]
+		if hi-lo >= minRange && 2*v < lo+hi {
 			bits.Set(i)
 		}
 	}
@@ -177,7 +184,7 @@ func decodeLinesF(f *frame, lines []scanLine, o lineOpts, d *Decoder) {
 	win := int(10 / o.step)
 	scanLines(f, lines, d, func(l scanLine) {
 		n := int(float64(l.n) / o.step)
-		f.spend(costLine + n*(costSample*o.band+costLineSample))
+		f.spend(costLine + n*(costSample*o.band+costLineSample+costEnvelope))
 		s.fprof = l.sampleF(f.g, o, s.fprof)
 		if o.sharp > 0 {
 			s.tmp = sharpen(s.fprof, o.sharp, s.tmp)
@@ -186,7 +193,7 @@ func decodeLinesF(f *frame, lines []scanLine, o lineOpts, d *Decoder) {
 		if o.edges {
 			s.tmp = binarizeEdges(s.fprof, win, 4, s.bits, s.tmp)
 		} else {
-			binarizeEnvelope(s.fprof, win, 20, s.bits)
+			binarizeEnvelope(s.fprof, win, 20, s.bits, &s.fenv)
 		}
 	}, f.g.Rect.Dx(), f.g.Rect.Dy())
 }

@@ -96,7 +96,7 @@ func (f *frame) halfImage() *image.Gray {
 // angle), so the camera can spread it over frames on its work budget.
 type stage struct {
 	name  string
-	steps func(f *frame) int // nil: one step
+	steps func(d *Decoder, f *frame) int // nil: one step
 	run   func(d *Decoder, f *frame, step int) (Result, bool)
 	track int
 }
@@ -112,11 +112,11 @@ func (s stage) estimate(f *frame) int {
 	return 0
 }
 
-func (s stage) count(f *frame) int {
+func (s stage) count(d *Decoder, f *frame) int {
 	if s.steps == nil {
 		return 1
 	}
-	return s.steps(f)
+	return s.steps(d, f)
 }
 
 func oneStep(fn func(*Decoder, *frame) (Result, bool)) func(*Decoder, *frame, int) (Result, bool) {
@@ -129,19 +129,21 @@ func oneStep(fn func(*Decoder, *frame) (Result, bool)) func(*Decoder, *frame, in
 var stages = []stage{
 	{"fast", nil, oneStep((*Decoder).stageFast), track2D},
 	{"datamatrix", nil, oneStep((*Decoder).stageDataMatrix), track2D},
+	{"1d-rows", (*Decoder).rowSteps, (*Decoder).stageRows, track1D},
 	{"1d-small", smallSteps, (*Decoder).stageSmall1D, track1D},
 	{"1d-fine", regionSteps, regionStage(0), track1D},
 	{"inverted", nil, oneStep((*Decoder).stageInverted), track2D},
 	{"global", nil, oneStep((*Decoder).stageGlobal), track2D},
 	{"1d-edges", regionSteps, regionStage(2), track1D},
+	{"1d-rows-late", (*Decoder).lateRowSteps, (*Decoder).stageLateRows, track1D},
 	{"qr-harder", nil, oneStep((*Decoder).stageQRHarder), track2D},
 	{"1d-sharp", regionSteps, regionStage(3), track1D},
 	{"1d-band", regionSteps, regionStage(1), track1D},
 	{"half", nil, oneStep((*Decoder).stageHalf), track2D},
 	{"smooth", nil, oneStep((*Decoder).stageSmooth), track2D},
 	{"double", nil, oneStep((*Decoder).stageDouble), track2D},
-	{"1d-half", func(*frame) int { return len(halfAngles) }, (*Decoder).stageHalf1D, track1D},
-	{"1d-angles", func(*frame) int { return len(sweepAngles) }, (*Decoder).stageAngles, track1D},
+	{"1d-half", func(*Decoder, *frame) int { return len(halfAngles) }, (*Decoder).stageHalf1D, track1D},
+	{"1d-angles", func(*Decoder, *frame) int { return len(sweepAngles) }, (*Decoder).stageAngles, track1D},
 }
 
 // Tracks of hard stages.
@@ -168,7 +170,7 @@ func (d *Decoder) stageFast(f *frame) (Result, bool) {
 // regionAngles are the angles, about a region's measured one, that its lines are laid at.
 var regionAngles = []float64{0, -3, 3}
 
-func regionSteps(f *frame) int { return len(f.regions) * len(regionAngles) }
+func regionSteps(_ *Decoder, f *frame) int { return len(f.regions) * len(regionAngles) }
 
 // regionStage lays lines across a bar-like region at its measured angle
 // (or 3 degrees either side), sampled with lineConfigs[i]. One stage per
@@ -176,7 +178,7 @@ func regionSteps(f *frame) int { return len(f.regions) * len(regionAngles) }
 func regionStage(i int) func(*Decoder, *frame, int) (Result, bool) {
 	offsets := []float64{0, -6, 6, -12, 12, -18, 18, -24, 24, -30, 30}
 	return func(d *Decoder, f *frame, step int) (Result, bool) {
-		if step >= regionSteps(f) {
+		if step >= regionSteps(d, f) {
 			return Result{}, false
 		}
 		r := f.regions[step/len(regionAngles)]
@@ -269,7 +271,7 @@ var halfAngles = []float64{0, 90, 20, -20, 40, -40}
 // photograph of a code has.
 const smallSide = 720
 
-func smallSteps(f *frame) int {
+func smallSteps(_ *Decoder, f *frame) int {
 	if max(f.g.Rect.Dx(), f.g.Rect.Dy()) <= smallSide {
 		return 0
 	}

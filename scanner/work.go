@@ -25,9 +25,11 @@ const (
 
 	// per scan line
 	costLine       = 500 // setting up a row
-	costLineSample = 30  // per sample: sampling and binarizing it
-	costReaders    = 70  // per sample: the row readers, on a line with bars enough
-	costSample     = 20  // per sample and pixel of band: bilinear sampling
+	costLineSample = 8   // per sample: sampling it and thresholding it once
+	costEnvelope   = 15  // per sample: a local threshold (see envelope.go)
+	costRuns       = 6   // per sample: a line's runs, the start-pattern search and our EAN reader
+	costReader     = 40  // per sample: one gozxing row reader in one direction
+	costSample     = 7   // per sample and pixel of band: bilinear sampling
 )
 
 // kpx is the cost of a step that does per-thousand-pixels work on px pixels.

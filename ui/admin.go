@@ -18,7 +18,7 @@ type pinScreen struct {
 // pinRefusals are what the PIN screen says after a refused PIN.
 var pinRefusals = map[app.PINRefusal]string{
 	app.PINWrong: "admin.badpin", app.PINLocked: "admin.locked", app.PINFailed: "problem.title",
-	app.PINBadgeRefused: "admin.badge.refused",
+	app.PINBadgeRefused: "admin.badge.refused", app.PINBadgeNeeded: "admin.badge.needed",
 }
 
 func (s *pinScreen) idle() app.Idle { return s.v.Idle() }

@@ -209,3 +209,35 @@ func TestLateNoticeAfterLeaving(t *testing.T) {
 	f.want(t, &courierMenuScreen{})
 	f.wantAbandoned(t, "abandon door 2")
 }
+
+// TestNoTryAgainAfterTheRetry: once the parcel's one retry failed too,
+// nothing on screen says "try again" (the locker would send no frame):
+// the shopper is told staff will open the door, the courier to keep the
+// parcel.
+func TestNoTryAgainAfterTheRetry(t *testing.T) {
+	f := newFixture(t)
+	toProblem(t, f)
+	if !f.shows(tr("problem.door.what")) {
+		t.Fatalf("shopper's support screen: %q", f.texts())
+	}
+	for _, s := range f.texts() {
+		if strings.Contains(strings.ToLower(s), "try again") {
+			t.Errorf("shopper's support screen after the retry says %q", s)
+		}
+	}
+
+	f = newFixture(t)
+	startNotOpen(t, f)
+	f.eng.SetBoard(3, apptest.Refuses)
+	f.tap(t, "Try again") // the one retry, at another door, refused too
+	f.tap(t, tr("notopen.tellstaff"))
+	f.want(t, &problemScreen{})
+	if !f.shows(tr("problem.door.what.courier")) {
+		t.Fatalf("courier's support screen: %q", f.texts())
+	}
+	for _, s := range f.texts() {
+		if strings.Contains(strings.ToLower(s), "try again") {
+			t.Errorf("courier's support screen after the retry says %q", s)
+		}
+	}
+}

@@ -55,21 +55,34 @@ func TestCourierDropOffByLabel(t *testing.T) {
 	f.wantDrops(t, "drop booked PKG-1001", "larger", "done door 6")
 }
 
-// A parcel's label is none of ours, yet read by a keyboard-mode scanner
-// on the drop screen it is a scan: a label is what that screen reads.
-// Elsewhere the same burst stays typing (TestFastPartialCodeStaysTyped).
+// A parcel's label is none of ours, yet typed by a keyboard-mode scanner
+// on the drop screen it is a scan: a label is what that screen reads,
+// also when a busy kiosk took the keys with a pause inside the burst.
+// Elsewhere the same keys stay typing (TestFastPartialCodeStaysTyped).
 func TestKeyboardScannerLabelDropsOff(t *testing.T) {
-	f := newFixture(t)
-	f.k.opts.PushScan = nil
-	f.scanned(annaToken)
-	f.tap(t, "Drop off parcels")
-	f.want(t, &dropScreen{})
-	f.typeKeys(bookedRef, 3*time.Millisecond)
-	f.want(t, &doorScreen{})
-	if f.doorShown(t) != 7 {
-		t.Fatalf("door %d, want 7", f.doorShown(t))
+	for _, tc := range []struct {
+		name string
+		gap  time.Duration
+		n    int // keys from n on come a millisecond apart
+	}{
+		{"a scanner's burst", 3 * time.Millisecond, 0},
+		{"a burst split by a busy kiosk", 120 * time.Millisecond, 2},
+		{"typed by hand", 300 * time.Millisecond, 99},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.k.opts.PushScan = nil
+			f.scanned(annaToken)
+			f.tap(t, "Drop off parcels")
+			f.want(t, &dropScreen{})
+			f.typeBunched(bookedRef, tc.gap, tc.n)
+			f.want(t, &doorScreen{})
+			if f.doorShown(t) != 7 {
+				t.Fatalf("door %d, want 7", f.doorShown(t))
+			}
+			f.wantDrops(t, "drop booked PKG-1001")
+		})
 	}
-	f.wantDrops(t, "drop booked PKG-1001")
 }
 
 func TestCourierDropOffBySize(t *testing.T) {

@@ -199,7 +199,7 @@ func (k *Kiosk) cue(prev, v app.View, c cause) {
 			k.play(SoundWrong)
 		}
 	case *app.ProblemView:
-		if v.Trouble == app.TroubleCourierCode || v.Trouble == app.TroubleCourierExpired {
+		if v.Trouble == app.TroubleCourierCode || v.Trouble == app.TroubleCourierExpired || v.Trouble == app.TroubleCourierRevoked {
 			k.play(SoundWrong)
 		}
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"time"
 	"unicode"
 
@@ -161,6 +162,12 @@ func (k *Kiosk) enter(name fyne.KeyName) {
 	e := k.input.burst.Enter(k.now())
 	k.input.keys++
 	k.input.undo = nil
+	if _, ok := k.shown.(labelReader); ok && !e.Scanned && strings.TrimSpace(e.Text) != "" {
+		// What is typed there is a label, none of ours, however fast it
+		// came: a scanner's burst a busy machine delivered with a pause
+		// inside is still the whole label.
+		e = session.Ended{Text: strings.TrimSpace(e.Text), Scanned: true}
+	}
 	for _, r := range e.Release {
 		k.typeRune(r)
 	}
@@ -223,17 +230,4 @@ func (k *Kiosk) startTyping(kp keyPress) bool {
 		k.send(app.Collect{})
 	}
 	return true
-}
-
-// scanHere says whether a keyboard scanner's fast run is a scan on the
-// screen on show: one of our codes or tokens anywhere, and anything at all
-// on a screen that reads labels, since a parcel's label is none of ours
-// and nothing else is typed there.
-func (k *Kiosk) scanHere(ours func(string) bool) func(string) bool {
-	return func(text string) bool {
-		if _, ok := k.shown.(labelReader); ok {
-			return true
-		}
-		return ours(text)
-	}
 }

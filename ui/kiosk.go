@@ -187,7 +187,7 @@ func NewKiosk(win fyne.Window, eng app.Engine, opts Options, log *slog.Logger) *
 	}
 	k.now = time.Now
 	k.recognize = eng.Recognize
-	k.input.burst = session.NewKeyBurst(opts.Keyboard, k.scanHere(session.Ours(eng.Recognize)))
+	k.input.burst = session.NewKeyBurst(opts.Keyboard, session.Ours(eng.Recognize))
 	SetLanguage(k.settings.Language)
 	win.Canvas().SetOnTypedRune(k.typedRune)
 	win.Canvas().SetOnTypedKey(k.typedKey)

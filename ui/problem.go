@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"pudo/app"
+	"pudo/app/voice"
 )
 
 // troubles are what a person is told of each trouble: a title and what to
@@ -21,6 +22,7 @@ var troubles = map[app.Trouble]struct{ title, what string }{
 	app.TroubleReported:        {"report.title", "report.what"},
 	app.TroubleCourierCode:     {"courier.bad", "courier.bad.what"},
 	app.TroubleCourierExpired:  {"courier.bad", "courier.expired.what"},
+	app.TroubleCourierRevoked:  {"courier.revoked.title", "courier.revoked.what"},
 	app.TroubleBeingOpened:     {"problem.being", "problem.being.what"},
 	app.TroubleDoorOutOfOrder:  {"problem.ooo", "problem.ooo.what"},
 	app.TroubleCannotConfirm:   {"problem.confirm", "problem.confirm.what"},
@@ -44,13 +46,13 @@ type problemScreen struct{ v *app.ProblemView }
 func (s *problemScreen) idle() app.Idle { return s.v.Idle() }
 
 func (s *problemScreen) draw(k *Kiosk) fyne.CanvasObject {
-	tt := troubles[s.v.Trouble]
-	t := title(trf(tt.title, "Door", s.v.Door))
+	head, what := voice.ProblemKeys(s.v)
+	t := title(trf(head, "Door", s.v.Door))
 	t.Importance = widget.DangerImportance
 	if s.v.Trouble == app.TroubleReported || s.v.Trouble == app.TroubleWrongParcel {
 		t.Importance = widget.MediumImportance // nothing failed: it was said and is being seen to
 	}
-	top := container.NewVBox(t, say(trf(tt.what, "Door", s.v.Door)), newSupport(k.opts.Support, k.ref(s.v.Door)))
+	top := container.NewVBox(t, say(trf(what, "Door", s.v.Door)), newSupport(k.opts.Support, k.ref(s.v.Door)))
 	label, icon := tr("common.home"), theme.HomeIcon()
 	if s.v.Courier {
 		label, icon = tr("courier.menu"), theme.MenuIcon()

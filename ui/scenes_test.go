@@ -178,6 +178,19 @@ var scenes = []scene{
 		f.eng.SetBoard(6, apptest.Refuses)
 		toCourierDoor(t, f)
 	}},
+	{"courier-not-open-again", func(t *testing.T, f *fixture) {
+		f.eng.Default = apptest.Refuses // the one retry, at another door, fails too
+		toCourierDoor(t, f)
+		f.tap(t, tr("drop.retry"))
+		f.want(t, &notOpenedScreen{})
+	}},
+	{"courier-door-problem", func(t *testing.T, f *fixture) {
+		f.eng.Default = apptest.Refuses
+		toCourierDoor(t, f)
+		f.tap(t, tr("drop.retry"))
+		f.tap(t, tr("notopen.tellstaff"))
+		f.want(t, &problemScreen{})
+	}},
 	{"courier-takeback", func(t *testing.T, f *fixture) {
 		stockExpired(f)
 		f.scanned(annaToken)

@@ -47,8 +47,8 @@ type typingOnly interface {
 }
 
 // labelReader is a screen that reads what is none of ours: the courier's
-// drop screen takes a parcel's label. There a keyboard scanner's burst is
-// a scan whatever its content (see Kiosk.scanHere).
+// drop screen takes a parcel's label. What a keyboard types there up to
+// Enter is a label, whatever its content or speed (see Kiosk.enter).
 type labelReader interface {
 	readsLabels()
 }

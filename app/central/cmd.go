@@ -141,8 +141,8 @@ func (o *opts) flags(name string) *flag.FlagSet {
 	fs.StringVar(&o.key, "key", env("PUDO_OPERATOR_KEY"), "the operator's signing key file (pudo token keygen)")
 	fs.StringVar(&o.instance, "instance", cmp.Or(env("PUDO_CENTRAL_INSTANCE"), "1"), "this instance's name (its MQTT client id is pudo-central-NAME)")
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:9464", "address of /metrics, POST /v1/enrol, the shop API and the dashboard (empty: none)")
-	fs.StringVar(&o.caCert, "ca-cert", env("PUDO_CENTRAL_CA_CERT"), "the operator's CA certificate, for enrolment")
-	fs.StringVar(&o.caKey, "ca-key", env("PUDO_CENTRAL_CA_KEY"), "the operator's CA key, for enrolment")
+	fs.StringVar(&o.caCert, "ca-cert", env("PUDO_CENTRAL_CA_CERT"), "the operator's CA certificate, for enrolment and renewal over the link")
+	fs.StringVar(&o.caKey, "ca-key", env("PUDO_CENTRAL_CA_KEY"), "the operator's CA key, for enrolment and renewal over the link")
 	fs.StringVar(&o.locker, "locker", "", "the locker id (enrol)")
 	fs.DurationVar(&o.valid, "valid", 24*time.Hour, "how long the enrolment token is good (enrol)")
 	fs.DurationVar(&o.offlineAfter, "offline-after", 5*time.Minute, "alert when a locker is offline this long")
@@ -241,6 +241,8 @@ func (o *opts) serve(ctx context.Context, log *slog.Logger) error {
 	mux.Handle("/metrics", monitor.Metrics(st, o.instance, counters(in)))
 	if ca != nil {
 		mux.Handle("/v1/enrol", enrol.Handler(st, ca, log))
+	} else {
+		mux.Handle("/v1/enrol", enrol.Off())
 	}
 	var wg sync.WaitGroup
 	for _, x := range o.ext {

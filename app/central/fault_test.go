@@ -26,6 +26,7 @@ import (
 	"pudo/app/core"
 	"pudo/app/cred"
 	"pudo/app/fleet"
+	"pudo/app/testenv"
 	"pudo/storage"
 )
 
@@ -45,6 +46,7 @@ const testFleet = "test"
 // child is one `pudo central serve` process, started again after each
 // kill with the same instance name (and so the same MQTT session).
 type child struct {
+	bin  string
 	args []string
 	log  string
 	cmd  *exec.Cmd
@@ -58,7 +60,7 @@ func (c *child) start(t testing.TB) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	c.cmd = exec.Command(os.Args[0], c.args...)
+	c.cmd = exec.Command(c.bin, c.args...)
 	c.cmd.Env = append(os.Environ(), "PUDO_CENTRAL_CHILD=1")
 	c.cmd.Stdout, c.cmd.Stderr = f, f
 	c.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
@@ -83,20 +85,42 @@ func (c *child) stop() {
 	}
 }
 
+// faultRun is how hard TestFaultsLoseNothing pushes: the full run (100
+// kills) without the race detector, as make test runs it; a lighter one
+// under -race, where every step costs several times more and the suite
+// shares the machine with every other package's.
+type faultRun struct {
+	kills   int
+	tick    time.Duration // lockers commit a few events each tick
+	backlog int           // events the locker away for long comes back with
+}
+
+func faultRunFor(race bool) faultRun {
+	r := faultRun{kills: 100, tick: 20 * time.Millisecond, backlog: 3000}
+	if race {
+		r = faultRun{kills: 20, tick: 60 * time.Millisecond, backlog: 500}
+	}
+	if os.Getenv("PUDO_CENTRAL_KILLS") != "" {
+		fmt.Sscan(os.Getenv("PUDO_CENTRAL_KILLS"), &r.kills)
+	}
+	return r
+}
+
 // Central instances are SIGKILLed at random, over and over, while lockers
 // publish; the broker is killed (losing what it had not saved) and
 // restarted; PostgreSQL is killed and restarted; one locker is away for a
 // long while and comes back with its backlog. At the end every event is
 // stored exactly once and in seq order per locker, and every hole was
-// repaired by a resend.
+// repaired by a resend. make test runs it without -race too, for the full
+// hundred kills (faultRunFor).
 func TestFaultsLoseNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the fault run takes minutes")
 	}
-	kills := 100
-	if os.Getenv("PUDO_CENTRAL_KILLS") != "" {
-		fmt.Sscan(os.Getenv("PUDO_CENTRAL_KILLS"), &kills)
-	}
+	run := faultRunFor(raceEnabled)
+	kills := run.kills
+	t.Logf("%d kills, commits every %v, a backlog of %d (race detector: %v)", kills, run.tick, run.backlog, raceEnabled)
+	bin := childBinary(t)
 	broker := mqtttest.Start(t)
 	pg := pgtest.Start(t)
 	dbURL := pg.NewDB(t)
@@ -109,7 +133,7 @@ func TestFaultsLoseNothing(t *testing.T) {
 	op := broker.OperatorIdentity()
 	children := make([]*child, 2)
 	for i := range children {
-		children[i] = &child{log: filepath.Join(dir, fmt.Sprintf("central-%d.log", i+1)), args: []string{"serve",
+		children[i] = &child{bin: bin, log: filepath.Join(dir, fmt.Sprintf("central-%d.log", i+1)), args: []string{"serve",
 			"--db", dbURL, "--broker", broker.TLSURL(), "--fleet", testFleet, "--ca", op.CAFile, "--cert", op.CertFile,
 			"--cert-key", op.KeyFile, "--key", keyFile, "--instance", fmt.Sprint(i + 1), "--listen", "",
 			"--confirm-every", "200ms", "--hole-wait", "1s", "--alert-every", "1s", "--offline-after", "2s"}}
@@ -157,16 +181,14 @@ func TestFaultsLoseNothing(t *testing.T) {
 			"--booking-id", id, "--wait", "5s"}, &out, &errw)
 		t.Logf("book %s: exit %d %s", id, code, strings.TrimSpace(errw.String()))
 	}
-	for {
-		if _, err := stOf(t, dbURL).GetLocker(ctx, "REAL-1"); err == nil {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	testenv.AwaitOK(t, "the real kiosk registered by central", func() error {
+		_, err := stOf(t, dbURL).GetLocker(ctx, "REAL-1")
+		return err
+	})
 	// The lockers' life: a few events every 20 ms each, until told to stop.
 	commitCtx, stopCommits := context.WithCancel(ctx)
 	wg.Go(func() {
-		tick := time.NewTicker(20 * time.Millisecond)
+		tick := time.NewTicker(run.tick)
 		defer tick.Stop()
 		for {
 			select {
@@ -212,7 +234,7 @@ func TestFaultsLoseNothing(t *testing.T) {
 		}
 	}
 	// The locker that was away has a backlog when it comes back.
-	away.Commit(3000)
+	away.Commit(run.backlog)
 	runLocker(n - 1)
 	stopCommits()
 	st, err := store.Open(context.Background(), dbURL, 4)
@@ -220,26 +242,19 @@ func TestFaultsLoseNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	deadline := time.Now().Add(5 * time.Minute)
-	for {
-		done := true
+	awaitProgress(t, "every simulated locker's events confirmed by central (logs in "+dir+")", func() (bool, int64, string) {
+		done, mark := true, int64(0)
+		var desc []string
 		for _, l := range lockers {
 			last, _, confirmed, _ := l.Counts()
-			if confirmed != last {
-				done = false
-			}
+			done = done && confirmed == last
+			mark += confirmed
+			desc = append(desc, l.String())
 		}
-		if done {
-			break
-		}
-		if time.Now().After(deadline) {
-			for _, l := range lockers {
-				t.Log(l)
-			}
-			t.Fatalf("after 5 minutes not every event is confirmed (logs in %s)", dir)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		var stored, dups int64
+		st.Pool().QueryRow(context.Background(), `SELECT coalesce(sum(stored_through), 0), coalesce(sum(duplicates), 0) FROM lockers`).Scan(&stored, &dups)
+		return done, mark + stored, fmt.Sprintf("central stored through %d in all, %d duplicates; %s", stored, dups, strings.Join(desc, ", "))
+	})
 	total, resends := int64(0), 0
 	for _, l := range lockers {
 		last, _, _, r := l.Counts()
@@ -259,7 +274,7 @@ func TestFaultsLoseNothing(t *testing.T) {
 		}
 	}
 	// Every booking applied once at the kiosk, and its answer kept.
-	waitUntil(t, "every booking's answer kept by central", func() bool {
+	testenv.Await(t, "every booking's answer kept by central", func() bool {
 		var n int
 		st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM bookings WHERE state = 'booked'`).Scan(&n)
 		return n == len(bookings)
@@ -268,12 +283,20 @@ func TestFaultsLoseNothing(t *testing.T) {
 		t.Fatalf("the kiosk holds %d reserved rents for %d bookings", got, len(bookings))
 	}
 	realLast := real.lastSeq(t)
-	waitUntil(t, "the real kiosk's events stored", func() bool {
+	testenv.Await(t, "the real kiosk's events stored", func() bool {
 		l, err := st.GetLocker(context.Background(), "REAL-1")
 		return err == nil && l.StoredThrough == realLast
 	})
 	if evs, _ := st.Events(context.Background(), "REAL-1", 0, int(realLast)+10); int64(len(evs)) != realLast {
 		t.Fatalf("REAL-1: %d events stored, want %d", len(evs), realLast)
+	}
+	// Resends and redeliveries bring the same events again: never a
+	// conflict (two contents for one seq, or a seq far ahead).
+	var conflicts int
+	st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM alerts WHERE kind = 'conflict'`).Scan(&conflicts)
+	if conflicts != 0 {
+		as, _ := st.OpenAlerts(context.Background(), "", 100)
+		t.Fatalf("%d conflict alerts after faults alone: %+v", conflicts, as)
 	}
 	var dups int64
 	ls, _ := st.Lockers(context.Background(), "", 100)
@@ -284,15 +307,48 @@ func TestFaultsLoseNothing(t *testing.T) {
 		"%d bookings applied once at the real kiosk, whose %d events are stored", kills, total, n, dups, resends, len(bookings), realLast)
 }
 
-func waitUntil(t *testing.T, what string, cond func() bool) {
+// awaitProgress polls cond until it says done. Its ceiling is on progress,
+// not on the whole wait: it fails only when mark (a count that grows as the
+// work gets done) has not moved for testenv.Patience, and then says what
+// it awaited and where things stood (desc).
+func awaitProgress(t *testing.T, what string, cond func() (done bool, mark int64, desc string)) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Minute)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("still waiting after 5 minutes for %s", what)
-		}
+	start := time.Now()
+	done, last, _ := cond()
+	moved, logged := start, start
+	for !done {
 		time.Sleep(100 * time.Millisecond)
+		d, mark, desc := cond()
+		done = d
+		if mark != last {
+			last, moved = mark, time.Now()
+		}
+		if time.Since(logged) > 10*time.Second {
+			logged = time.Now()
+			t.Logf("after %v waiting for %s: %s", time.Since(start).Round(time.Second), what, desc)
+		}
+		if !done && time.Since(moved) > testenv.Patience {
+			t.Fatalf("nothing moved for %v (of %v) waiting for %s: %s", testenv.Patience, time.Since(start).Round(time.Second), what, desc)
+		}
 	}
+	t.Logf("%v waiting for %s", time.Since(start).Round(time.Second), what)
+}
+
+// childBinary is the test binary the instances run: without the race
+// detector even when this test has it (a race-instrumented central starts
+// and stores several times slower, and the children are separate
+// processes: the detector would watch nothing this test shares).
+func childBinary(t *testing.T) string {
+	if !raceEnabled {
+		return os.Args[0]
+	}
+	bin := filepath.Join(t.TempDir(), "central.test")
+	out, err := exec.Command("go", "test", "-c", "-o", bin, "pudo/app/central").CombinedOutput()
+	if err != nil {
+		t.Logf("building the instances without -race failed, using the race binary: %v\n%s", err, out)
+		return os.Args[0]
+	}
+	return bin
 }
 
 var stores = map[string]*store.Store{}

@@ -48,6 +48,7 @@ type Config struct {
 	Speech   Speech         `toml:"speech"`
 	Keypad   voice.Keymap   `toml:"keypad"`
 	Operator Operator       `toml:"operator"`
+	Staff    Staff          `toml:"staff"`
 	// Carriers are the carriers' seal public keys by carrier id, as
 	// `pudo carrier keygen` prints them ("x25519:..."): a walk-in's pickup
 	// code goes to its carrier's back office sealed with it.
@@ -104,6 +105,14 @@ type Operator struct {
 	CourierTokenMax time.Duration `toml:"courier_token_max"`
 	BadgeMax        time.Duration `toml:"badge_max"`
 	PickupTokenMax  time.Duration `toml:"pickup_token_max"`
+}
+
+// Staff is how staff sign in at the screen.
+type Staff struct {
+	// PINAlone lets a PIN typed on the shared pad sign its staff member
+	// in; false: only a staff badge (signed by the operator) with its
+	// holder's PIN does, and a PIN alone is refused before it is checked.
+	PINAlone bool `toml:"pin_alone"`
 }
 
 // Keys parses PublicKeys; Validate has checked them.
@@ -262,6 +271,7 @@ func Default() Config {
 		Keypad:   voice.DefaultKeymap(),
 		Operator: Operator{PublicKeys: []string{}, TokenSkew: 5 * time.Minute, CourierTokenMax: 24 * time.Hour,
 			BadgeMax: 90 * 24 * time.Hour},
+		Staff:    Staff{PINAlone: true},
 		Carriers: map[string]string{},
 		Fleet:    fleet.DefaultConfig(),
 	}

@@ -222,3 +222,16 @@ func TestMovedKeySaysWhere(t *testing.T) {
 		t.Fatalf("Load = %v", err)
 	}
 }
+
+// [staff] pin_alone is on by default and can be turned off.
+func TestStaffPINAlone(t *testing.T) {
+	if !Default().Staff.PINAlone {
+		t.Fatal("pin_alone is off by default")
+	}
+	path := filepath.Join(t.TempDir(), "staff.toml")
+	os.WriteFile(path, []byte("[staff]\npin_alone = false\n"), 0o600)
+	c, err := Load(path)
+	if err != nil || c.Staff.PINAlone {
+		t.Fatalf("pin_alone = false read as %v, %v", c.Staff.PINAlone, err)
+	}
+}

@@ -152,3 +152,36 @@ func TestRefusedBadgeIsAudited(t *testing.T) {
 		t.Fatalf("a paused badge logged %d refusals", n)
 	}
 }
+
+// Where staff need their badge ([staff] pin_alone = false), a PIN typed
+// alone on the shared pad is refused before it is checked, in the audit
+// log, and counts as no guess; the screen says to scan the badge. The
+// badge with its holder's PIN still signs in.
+func TestPINAloneRefusedWhereABadgeIsNeeded(t *testing.T) {
+	ctx := context.Background()
+	l, _, _ := newTestLockerOpts(t, Options{KioskID: "T1", OperatorKeys: []cred.PublicKey{testOperator.Public()}, PINCost: cheapPIN,
+		BadgeRequired: true})
+	if err := l.AddStaff(ctx, "anna", "73910482"); err != nil {
+		t.Fatal(err)
+	}
+	for range 7 { // beyond the pad's guessing budget: none of these counts
+		if _, err := l.LoginStaff(ctx, "73910482"); !errors.Is(err, app.ErrBadgeRequired) {
+			t.Fatalf("the right PIN alone: %v, want ErrBadgeRequired", err)
+		}
+	}
+	if n := len(eventsOfKind(t, l, string(app.EvStaffPINAlone))); n != 7 {
+		t.Fatalf("%d %s events, want 7", n, app.EvStaffPINAlone)
+	}
+	f := session.NewFront(l, session.FrontOptions{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	f.Start(ctx)
+	f.Tap(ctx, app.StaffGesture{})
+	if v, ok := f.Tap(ctx, app.EnterPIN{PIN: "73910482"}).(*app.PINView); !ok || v.Refusal != app.PINBadgeNeeded {
+		t.Fatalf("the screen after a PIN alone: %#v, want the badge asked for", f.View())
+	}
+	f.Scan(ctx, operatorToken(l, cred.Claims{Kind: cred.Staff, Subject: "anna"}, time.Hour))
+	switch v := f.Tap(ctx, app.EnterPIN{PIN: "73910482"}).(type) {
+	case *app.StaffDoorsView, *app.StaffAlertsView:
+	default:
+		t.Fatalf("badge and PIN where a badge is needed: %#v, want the staff screens", v)
+	}
+}

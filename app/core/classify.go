@@ -81,7 +81,7 @@ func (l *Locker) payloadOf(text string) Payload {
 // valid".
 var (
 	ErrTokenNotHere = fmt.Errorf("%w: not for this locker", app.ErrBadToken)
-	ErrTokenRevoked = fmt.Errorf("%w: revoked by the operator", app.ErrBadToken)
+	ErrTokenRevoked = fmt.Errorf("%w: %w", app.ErrBadToken, app.ErrTokenRevoked)
 )
 
 // errRetiredCourier refuses the locker-signed courier tokens of earlier

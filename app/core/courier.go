@@ -49,7 +49,19 @@ func (c *Courier) stillGood(ctx context.Context) error {
 	if c.token.ID == "" {
 		return nil
 	}
-	return c.l.db.View(ctx, func(tx *storage.Tx) error { return c.l.revoked(tx, c.token) })
+	refused := c.l.db.View(ctx, func(tx *storage.Tx) error { return c.l.revoked(tx, c.token) })
+	if !errors.Is(refused, ErrTokenRevoked) {
+		return refused
+	}
+	err := c.l.db.Update(ctx, func(tx *storage.Tx) error {
+		_, err := tx.Append(storage.Event{Actor: c.actor(), Kind: string(app.EvCourierRevoked),
+			Detail: strings.TrimSpace(credDetail(c.token) + " " + refused.Error())})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("core: courier: %w", err)
+	}
+	return refused
 }
 
 // LoginCourier signs a courier in by a scanned courier token, signed by the

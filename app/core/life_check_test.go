@@ -31,6 +31,7 @@ type lifeStats struct {
 	parcels, dropped, collected, notDropped, visits, starts, staffChecks, strays int
 	faults, verdicts                                                             map[string]int
 	questions                                                                    int
+	maxFrames                                                                    int         // most unlocks of one rent's move since staff last checked its door
 	openings                                                                     map[int]int // a rent's moves (drop-off, pickup) by the unlocks sent for each
 	seq                                                                          int64       // the last event the carrier read
 }
@@ -218,6 +219,7 @@ func (l *life) check(when string) {
 		l.stats.openings[n]++
 	}
 	for m, n := range perRent {
+		l.stats.maxFrames = max(l.stats.maxFrames, n)
 		if n > 2 {
 			l.diverge("frames", fmt.Sprint(m.rent), "rent %d had %d unlocks for its %s since staff last checked its door", m.rent, n, m.reason)
 		}
@@ -278,6 +280,7 @@ func lifeTotals(runs []*life) string {
 		s.staffChecks += l.stats.staffChecks
 		s.strays += l.stats.strays
 		s.questions += l.stats.questions
+		s.maxFrames = max(s.maxFrames, l.stats.maxFrames)
 		for k, v := range l.stats.faults {
 			s.faults[k] += v
 		}
@@ -308,6 +311,7 @@ func (l *life) report() string {
 		ops[fmt.Sprintf("%d openings", n)] = c
 	}
 	fmt.Fprintf(&b, "unlocks per rent and move, staff checks between included:%s\n", countsLine(ops))
+	fmt.Fprintf(&b, "most unlocks of one rent's move since staff last checked its door: %d (at most 2)\n", l.stats.maxFrames)
 	fmt.Fprintf(&b, "questions asked %d\n", l.stats.questions)
 	fmt.Fprintf(&b, "divergences %d\n", len(l.divergences))
 	return b.String()

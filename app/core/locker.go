@@ -84,6 +84,10 @@ type Options struct {
 	// been issued, and how far the clock may step back before tokens are
 	// refused; default DefaultTokenSkew.
 	TokenSkew time.Duration
+	// BadgeRequired refuses a staff PIN typed alone (LoginStaff): only a
+	// badge with its holder's PIN signs staff in ([staff] pin_alone =
+	// false).
+	BadgeRequired bool
 	// OperatorKeys are the operator's public keys: courier tokens, staff
 	// badges and app pickup tokens signed by any of them (and naming
 	// KioskID) are let in. Several, so a key can be rotated. None: no

@@ -103,6 +103,18 @@ func (l *Locker) LoginStaff(ctx context.Context, pin string) (app.StaffSession, 
 }
 
 func (l *Locker) loginStaff(ctx context.Context, pin string) (*Staff, error) {
+	if l.opts.BadgeRequired {
+		// Refused before the PIN is read: the answer says nothing of it,
+		// and no guess counts.
+		err := l.db.Update(ctx, func(tx *storage.Tx) error {
+			_, err := tx.Append(storage.Event{Actor: "staff:?", Kind: string(app.EvStaffPINAlone)})
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		return nil, app.ErrBadgeRequired
+	}
 	var members []storage.StaffMember
 	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
 		if err = checkLockout(tx, scopeStaff); err != nil {

@@ -8,11 +8,13 @@ import (
 	"time"
 
 	"pudo/app"
+	"pudo/app/testenv"
 )
 
-// ceiling bounds every wait for the engine: minutes, so a loaded machine
-// never fails a test; a wait that reaches it names what it awaited.
-const ceiling = 2 * time.Minute
+// ceiling bounds every wait for the engine: the one ceiling every test
+// waits with, so a loaded machine never fails a test; a wait that reaches
+// it names what it awaited.
+const ceiling = testenv.Patience
 
 // Run plays the contract's tests, each on a fresh rig from newRig.
 func Run(t *testing.T, newRig func(t *testing.T) *Rig) {
@@ -71,7 +73,8 @@ func door(t testing.TB, r *Rig, id int64) app.Door {
 // awaitNotice reads notices until one about door of a kind in kinds.
 func awaitNotice(t testing.TB, ch <-chan app.Notice, doorID int64, kinds ...app.NoticeKind) app.Notice {
 	t.Helper()
-	timeout := time.After(ceiling)
+	timeout := time.NewTimer(ceiling)
+	defer timeout.Stop()
 	var seen []string
 	for {
 		select {
@@ -83,8 +86,8 @@ func awaitNotice(t testing.TB, ch <-chan app.Notice, doorID int64, kinds ...app.
 			if n.Door.ID == doorID && slices.Contains(kinds, n.Kind) {
 				return n
 			}
-		case <-timeout:
-			t.Fatalf("no notice %v of door %d within %v; seen %v", kinds, doorID, ceiling, seen)
+		case <-timeout.C:
+			t.Fatalf("still waiting after %v for a notice %v of door %d; seen %v", ceiling, kinds, doorID, seen)
 		}
 	}
 }

@@ -220,6 +220,12 @@ func (l *Link) apply(ctx context.Context, name, target string, signer cred.Publi
 		res = ok(res)
 		res.RentID, res.DoorID, res.State, res.ExpiresAt = b.Rent.ID, b.Rent.DoorID, string(b.Rent.State), b.Rent.ExpiresAt
 		res.PickupCode, res.QR = app.FormatCode(b.Code), b.QR
+		if err := sealSecrets(c.ReplyKey, &res); err != nil {
+			// checkFields read the key: nothing here fails but a broken
+			// random source. The rent stands; its code is not sent.
+			res.PickupCode, res.QR = "", ""
+			return fail(res, "internal", err)
+		}
 		l.log.Info("fleet: booked", "rent", b.Rent.ID, "door", b.Rent.DoorID, "booking", c.BookingID)
 		return res
 	case CmdCancel:
@@ -515,6 +521,9 @@ func checkFields(name string, c Command, now time.Time) error {
 	switch name {
 	case CmdBook:
 		if err := versioned(); err != nil {
+			return err
+		}
+		if _, err := parseReplyKey(c.ReplyKey); err != nil {
 			return err
 		}
 		if s := strings.ToUpper(c.Size); s != "S" && s != "M" && s != "L" {

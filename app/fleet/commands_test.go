@@ -21,6 +21,9 @@ func TestCommandsDuplicateExpiredStale(t *testing.T) {
 	defer cancel()
 	send := func(name string, c Command) Result {
 		t.Helper()
+		if name == CmdBook {
+			c.ReplyKey = NewReplyKey(testOperator).Public()
+		}
 		Sign(testOperator, testFleet, k.id, name, &c)
 		payload, err := json.Marshal(c)
 		must(t, err)

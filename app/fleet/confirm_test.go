@@ -80,3 +80,28 @@ func TestResendSendsAgain(t *testing.T) {
 	}
 	testenv.Await(t, "the events from seq 2 heard again", func() bool { return w.dups(k.id) >= int(last-1) })
 }
+
+// A resend of a hole (from_seq..to_seq) sends only the hole again, then
+// goes on from where the outbox was: a repair costs the hole, not all
+// that followed it.
+func TestResendOfAHoleSendsOnlyTheHole(t *testing.T) {
+	b := startBroker(t)
+	w := newWatcher(t, b, "watch-hole")
+	k := newKiosk(t, b, "L-HOLE")
+	k.churn(6)
+	last := k.lastSeq()
+	w.waitFor(k.id, last)
+	op := newOperator(t, b)
+	c := Command{FromSeq: 3, ToSeq: 5}
+	Prepare(&c, time.Minute)
+	Sign(testOperator, testFleet, k.id, CmdResend, &c)
+	if res := command(t, op, nil, k.id, CmdResend, c); res.Status != StatusOK || res.State != "resending 3..5" {
+		t.Fatalf("signed resend of a hole: %+v", res)
+	}
+	testenv.Await(t, "events 3..5 heard again", func() bool { return w.dups(k.id) >= 3 })
+	k.churn(1)
+	w.waitFor(k.id, k.lastSeq())
+	if n := w.dups(k.id); n != 3 {
+		t.Fatalf("%d events heard again after a resend of 3..5 (log through %d); want 3", n, last)
+	}
+}

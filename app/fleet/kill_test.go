@@ -259,6 +259,7 @@ func (s *sentCommands) run(ctx context.Context, t *testing.T, op *Operator, j *J
 		c := Command{BookingID: booking, Version: v}
 		if name == CmdBook {
 			c.Size, c.ParcelRef = []string{"S", "M", "L"}[rng.IntN(3)], "KP-"+strconv.Itoa(n)
+			c.ReplyKey = NewReplyKey(testOperator).Public()
 			booked = append(booked, booking)
 		}
 		Prepare(&c, time.Hour)

@@ -93,8 +93,9 @@ type Link struct {
 
 	birth     atomic.Int64
 	connected atomic.Bool
-	synced    atomic.Bool // the central side answered the last sync request
-	ready     atomic.Bool // connected and subscribed to the commands
+	synced    atomic.Bool  // the central side answered the last sync request
+	syncID    atomic.Value // string: the id of the last sync request sent
+	ready     atomic.Bool  // connected and subscribed to the commands
 	sent      atomic.Int64
 	boot      Boot
 	// refused counts the commands refused for their signature since start.

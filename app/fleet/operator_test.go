@@ -229,6 +229,9 @@ func (o *Operator) resubscribe(cm *autopaho.ConnectionManager) {
 // unless it is signed already.
 func (o *Operator) sign(target, name string, c *Command) {
 	if c.Signature == "" && o.cfg.SigningKey != nil {
+		if name == CmdBook && c.ReplyKey == "" {
+			c.ReplyKey = NewReplyKey(*o.cfg.SigningKey).Public()
+		}
 		Sign(*o.cfg.SigningKey, o.cfg.Fleet, target, name, c)
 	}
 }
@@ -265,6 +268,10 @@ func (o *Operator) Await(ctx context.Context, commandID string) (Result, error) 
 	defer o.drop(commandID)
 	select {
 	case r := <-ch:
+		if o.cfg.SigningKey != nil {
+			err := NewReplyKey(*o.cfg.SigningKey).Open(&r)
+			return r, err
+		}
 		return r, nil
 	case <-ctx.Done():
 		return Result{}, ctx.Err()

@@ -35,10 +35,13 @@ type outbox struct {
 	wake  chan struct{}
 	acked atomic.Int64 // every event through this seq has its PUBACK
 	// gen counts rewinds (resend): a batch read before one stops there.
-	gen   atomic.Int64
-	cur   sync.Mutex // orders a rewind and the cursor's moves
-	saved int64      // the cursor as last written to the store
-	last  time.Time  // when it was written
+	gen atomic.Int64
+	cur sync.Mutex // orders a rewind and the cursor's moves
+	// jumpAt and resume (under cur): a repair's last seq, and where the
+	// cursor goes back to once it is sent (zero: no repair).
+	jumpAt, resume int64
+	saved          int64     // the cursor as last written to the store
+	last           time.Time // when it was written
 	// reported is the sent count when the outbox last caught up.
 	reported int64
 	rate     *limit.Bucket

@@ -131,8 +131,14 @@ type Command struct {
 	Key          string    `json:"key,omitempty"`
 	Value        *string   `json:"value,omitempty"`
 	Operator     string    `json:"operator,omitempty"`
-	// FromSeq is the first event to send again (resend).
+	// FromSeq is the first event to send again (resend); ToSeq, when set,
+	// the last: a hole's end, after which the outbox goes on from where
+	// it was instead of sending again all that followed.
 	FromSeq int64 `json:"from_seq,omitempty"`
+	ToSeq   int64 `json:"to_seq,omitempty"`
+	// ReplyKey (book) is the sender's X25519 public key, in standard
+	// base64: the answer's pickup code and QR are sealed to it (reply.go).
+	ReplyKey string `json:"reply_key,omitempty"`
 	// Revocations is the operator's whole revocation list (revoke), kept
 	// as it came: the signature covers these bytes.
 	Revocations json.RawMessage `json:"revocations,omitempty"`
@@ -156,14 +162,17 @@ type Result struct {
 	// applied again, this is the first result.
 	Replayed bool `json:"replayed,omitempty"`
 
-	BookingID  string    `json:"booking_id,omitempty"`
-	Version    int64     `json:"version,omitempty"`
-	RentID     int64     `json:"rent_id,omitempty"`
-	DoorID     int64     `json:"door_id,omitempty"`
-	Column     int       `json:"column,omitempty"`
-	Row        int       `json:"row,omitempty"`
+	BookingID string `json:"booking_id,omitempty"`
+	Version   int64  `json:"version,omitempty"`
+	RentID    int64  `json:"rent_id,omitempty"`
+	DoorID    int64  `json:"door_id,omitempty"`
+	Column    int    `json:"column,omitempty"`
+	Row       int    `json:"row,omitempty"`
+	// PickupCode and QR are in clear only on the sender's side, once it
+	// opened Sealed; a locker sends them sealed to the book's reply_key.
 	PickupCode string    `json:"pickup_code,omitempty"`
 	QR         string    `json:"qr,omitempty"`
+	Sealed     string    `json:"sealed,omitempty"`
 	ExpiresAt  time.Time `json:"expires_at,omitzero"`
 	State      string    `json:"state,omitempty"`
 	// RevocationVersion is the revocation list applied at the locker

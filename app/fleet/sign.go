@@ -33,6 +33,16 @@ func signHeader(fleet, target, name string, c Command) fleetsign.Header {
 // signed with a key the applied revocation list names.
 var errUnsigned = errors.New("not signed for this locker by a key it trusts ([operator] public_keys)")
 
+// SignedBy names what signs and sends a command of name: pudo fleet's
+// own command for those it has, central (serve --key) for the rest.
+func SignedBy(name string) string {
+	switch name {
+	case CmdBook, CmdCancel, CmdOpen, CmdRevoke:
+		return "pudo fleet " + name + " --key"
+	}
+	return "pudo central serve --key signs what central sends"
+}
+
 // authorize checks a command's signature over payload, as it came, for
 // this locker (or, when it came fleet-wide, for _all), and returns the key
 // that made it. Nothing the broker can write passes: the locker and the
@@ -40,7 +50,7 @@ var errUnsigned = errors.New("not signed for this locker by a key it trusts ([op
 func (l *Link) authorize(ctx context.Context, name, target string, c Command, payload []byte) (cred.PublicKey, error) {
 	k, err := fleetsign.Verify(l.keys, signHeader(l.cfg.Fleet, target, name, c), payload, c.Signature)
 	if errors.Is(err, fleetsign.ErrUnsigned) {
-		return k, fmt.Errorf("not signed: every command needs the operator's signature (pudo fleet %s --key)", name)
+		return k, fmt.Errorf("not signed: every command needs the operator's signature (%s)", SignedBy(name))
 	}
 	if err != nil {
 		return k, errUnsigned

@@ -320,15 +320,19 @@ func (l *Link) requestSync(ctx context.Context, cm *autopaho.ConnectionManager) 
 		l.log.Warn("fleet: sync request not made", "err", err)
 		return
 	}
+	l.syncID.Store(req.RequestID)
 	if err := l.publishJSON(ctx, cm, l.topics.SyncReq(), false, req, nil); err != nil && ctx.Err() == nil {
 		l.log.Warn("fleet: sync request not sent", "err", err)
 	}
 }
 
 // takeSync queues the commands the central side resent; each goes the way
-// a command sent on its own topic goes. ack acknowledges the sync answer:
-// it is called once the last of its commands is answered (at once when
-// it holds none or is not JSON).
+// of any command, so a duplicate is answered, not applied. Only the answer
+// to the last request ends the asking: an older one (queued at the broker
+// across a reconnect, or sent late by a busy central side) may predate
+// what this connection needs resent. ack acknowledges the sync answer: it
+// is called once the last of its commands is answered (at once when it
+// holds none or is not JSON).
 func (l *Link) takeSync(payload []byte, ack func()) {
 	var res SyncResponse
 	if err := json.Unmarshal(payload, &res); err != nil {
@@ -336,7 +340,11 @@ func (l *Link) takeSync(payload []byte, ack func()) {
 		ack()
 		return
 	}
-	l.synced.Store(true)
+	if id, _ := l.syncID.Load().(string); id != "" && res.RequestID == id {
+		l.synced.Store(true)
+	} else {
+		l.log.Debug("fleet: sync answer to an earlier request", "request", res.RequestID)
+	}
 	if len(res.Commands) == 0 {
 		ack()
 		return

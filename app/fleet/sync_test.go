@@ -5,9 +5,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"pudo/app/testenv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/eclipse/paho.golang/paho"
+
+	"pudo/app/testenv"
 )
 
 // The broker loses its queue (its store is gone across a restart) while the
@@ -69,4 +73,38 @@ func TestSyncResendsWhatTheBrokerLost(t *testing.T) {
 			t.Fatalf("booking %s has %d rents after another sync", bk, n)
 		}
 	}
+}
+
+// An answer to another sync request (an earlier connection's, queued at
+// the broker, or one a busy central side sends late) does not count as
+// this connection's: the locker asks again until its own is answered, and
+// takes that one.
+func TestStaleSyncAnswerDoesNotEndTheAsking(t *testing.T) {
+	b := startBroker(t)
+	op := newOperator(t, b)
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience)
+	defer cancel()
+	reqs := make(chan SyncRequest, 16)
+	op.OnMessage(func(p *paho.Publish) {
+		var r SyncRequest
+		if strings.HasSuffix(p.Topic, "/"+sufSyncReq) && json.Unmarshal(p.Payload, &r) == nil {
+			reqs <- r
+		}
+	})
+	must(t, op.Subscribe(ctx, topicRoot+"/"+testFleet+"/+/"+sufSyncReq))
+	k := newKiosk(t, b, "L-STALE")
+	answer := func(id string) {
+		t.Helper()
+		body, _ := json.Marshal(SyncResponse{RequestID: id, Commands: []SyncCommand{}})
+		_, err := op.cm.Publish(ctx, &paho.Publish{QoS: 1, Topic: k.link.topics.SyncRes(), Payload: body})
+		must(t, err)
+	}
+	first := testenv.Receive(t, "the locker's sync request", reqs)
+	answer("an-earlier-connections-request")
+	again := testenv.Receive(t, "the locker asking again after a stale answer", reqs)
+	if again.RequestID == first.RequestID {
+		t.Fatalf("the same request id twice: %s", again.RequestID)
+	}
+	answer(again.RequestID)
+	testenv.Await(t, "the locker synced by the answer to its own request", k.link.synced.Load)
 }

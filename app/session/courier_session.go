@@ -28,6 +28,9 @@ type CourierSession struct {
 	closeFirst []app.Door
 	drop       *dropFlow
 	batch      *batchFlow
+	// revoked: the courier's token was revoked during the round, which
+	// ended there; the screen says why, and leads home, not to the menu.
+	revoked bool
 }
 
 func newCourierSession(ctx context.Context, f *Front, r app.CourierRound) *CourierSession {
@@ -38,7 +41,11 @@ func (s *CourierSession) first() app.View { return s.menu() }
 
 func (s *CourierSession) show(v app.View) app.View {
 	if p, ok := v.(*app.ProblemView); ok {
-		p.Courier = true
+		p.Courier = p.Trouble != app.TroubleCourierRevoked
+		if !p.Courier {
+			s.endDrop()
+			s.batch, s.revoked = nil, true
+		}
 	}
 	s.view = v
 	return v
@@ -90,6 +97,13 @@ func (s *CourierSession) endDrop() {
 }
 
 func (s *CourierSession) tap(in app.Intent) app.View {
+	if s.revoked {
+		switch in.(type) {
+		case app.Back, app.Logout:
+			return nil // the round is over: home
+		}
+		return s.view
+	}
 	if s.drop != nil {
 		if st, ok := s.drop.tap(in); ok {
 			return s.dropStep(st)
@@ -136,7 +150,7 @@ func (s *CourierSession) tap(in app.Intent) app.View {
 // scan: on the drop screen a label is a parcel to drop off; anywhere else
 // a scan is ignored while the courier is here.
 func (s *CourierSession) scan(text string) (app.View, bool) {
-	if _, ok := s.view.(*app.DropView); !ok {
+	if _, ok := s.view.(*app.DropView); !ok || s.revoked {
 		return s.view, true
 	}
 	s.tookBack = 0
@@ -269,6 +283,9 @@ func (b *batchFlow) next() app.View {
 	for ; b.v.At < len(b.v.Items); b.v.At++ {
 		it := &b.v.Items[b.v.At]
 		op, err := open(b.ctx, it.Rent.ID)
+		if errors.Is(err, app.ErrTokenRevoked) {
+			return b.f.problem(err, 0) // the round ends here, not item by item
+		}
 		if err != nil {
 			b.f.log.Warn("batch door did not open", "rent", it.Rent.ID, "err", err)
 			it.Status = app.BatchFailed
@@ -346,5 +363,6 @@ func (b *batchFlow) notice(n app.Notice) app.View {
 	return b.last
 }
 
-// done: a courier's round ends only by logging out or walking away.
-func (s *CourierSession) done() bool { return false }
+// done: a courier's round ends by logging out or walking away, or when
+// their token was revoked (the next person may start).
+func (s *CourierSession) done() bool { return s.revoked }

@@ -483,8 +483,11 @@ func (f *Front) courierLogin(ctx context.Context, token string) app.View {
 	r, err := f.eng.LoginCourier(ctx, token)
 	if err != nil {
 		f.log.Warn("courier login refused", "err", err)
-		if errors.Is(err, app.ErrTokenExpired) {
+		switch {
+		case errors.Is(err, app.ErrTokenExpired):
 			return &app.ProblemView{Trouble: app.TroubleCourierExpired}
+		case errors.Is(err, app.ErrTokenRevoked):
+			return &app.ProblemView{Trouble: app.TroubleCourierRevoked}
 		}
 		return &app.ProblemView{Trouble: app.TroubleCourierCode}
 	}
@@ -504,6 +507,8 @@ func (f *Front) staffLogin(ctx context.Context, pin string) app.View {
 		return &app.PINView{Refusal: app.PINPaused, Until: lo.Until}
 	case errors.Is(err, app.ErrStaffLocked):
 		return &app.PINView{Refusal: app.PINLocked}
+	case errors.Is(err, app.ErrBadgeRequired):
+		return &app.PINView{Refusal: app.PINBadgeNeeded}
 	case errors.Is(err, app.ErrBadPIN), errors.Is(err, app.ErrPINFormat), errors.Is(err, app.ErrNotFound):
 		return &app.PINView{Refusal: app.PINWrong}
 	}
@@ -556,6 +561,7 @@ var troubles = []struct {
 	{app.ErrDoorStillOpen, app.TroubleStillOpen},
 	{app.ErrReopenClosed, app.TroubleReopenClosed},
 	{app.ErrTokenExpired, app.TroubleCourierExpired},
+	{app.ErrTokenRevoked, app.TroubleCourierRevoked},
 }
 
 // sessionBase is what every session has: the Front it runs under and a

@@ -520,7 +520,7 @@ func taskName(t app.DoorTask) string { return [...]string{"pickup", "drop", "ret
 func troubleName(t app.Trouble) string {
 	return [...]string{"other", "did-not-open", "out-of-service", "no-free-door", "still-open", "reopen-closed",
 		"reported", "courier-code", "courier-expired", "being-opened", "door-out-of-order", "cannot-confirm",
-		"wrong-parcel", "wrong-parcel-kept"}[t]
+		"wrong-parcel", "wrong-parcel-kept", "courier-revoked"}[t]
 }
 
 // diff shows the first lines where two transcripts part.

@@ -55,6 +55,7 @@ var troubleKeys = map[app.Trouble][2]string{
 	app.TroubleReported:       {"report.title", "report.what"},
 	app.TroubleCourierCode:    {"courier.bad", "courier.bad.what"},
 	app.TroubleCourierExpired: {"courier.bad", "courier.expired.what"},
+	app.TroubleCourierRevoked: {"courier.revoked.title", "courier.revoked.what"},
 	app.TroubleBeingOpened:    {"problem.being", "problem.being.what"},
 	app.TroubleDoorOutOfOrder: {"problem.ooo", "problem.ooo.what"},
 	app.TroubleCannotConfirm:  {"problem.confirm", "problem.confirm.what"},
@@ -68,6 +69,18 @@ var troubleKeys = map[app.Trouble][2]string{
 func TroubleKeys(t app.Trouble) (title, what string) {
 	k := troubleKeys[t]
 	return k[0], k[1]
+}
+
+// ProblemKeys are the catalogue keys of a problem screen's title and what
+// to do, for the screen and for audio mode alike: a courier whose door
+// did not open holds the parcel, so is told to keep it, not that it is
+// safe inside.
+func ProblemKeys(v *app.ProblemView) (title, what string) {
+	title, what = TroubleKeys(v.Trouble)
+	if v.Courier && v.Trouble == app.TroubleDidNotOpen {
+		what = "problem.door.what.courier"
+	}
+	return title, what
 }
 
 // doorWhatKeys are what a door screen says once the door was seen open.
@@ -127,7 +140,7 @@ func Spoken(v app.View, vo Voice, now time.Time) []Phrase {
 		}
 		return []Phrase{Say("thanks.title"), Say(sub)}
 	case *app.ProblemView:
-		title, what := TroubleKeys(v.Trouble)
+		title, what := ProblemKeys(v)
 		out := []Phrase{Say(title, "Door", v.Door), Say(what)}
 		return append(append(out, vo.support(v.Door)...), Say(SpokenPrefix+"problem.keys", keys...))
 	}
@@ -352,8 +365,8 @@ func SpokenScreens(door app.Door, now time.Time) []NamedView {
 		NamedView{"thanks, pickup", &app.ThanksView{For: app.ThanksPickup}},
 		NamedView{"thanks, return", &app.ThanksView{For: app.ThanksReturn}},
 	)
-	for t := app.TroubleOther; t <= app.TroubleWrongParcelKept; t++ {
-		if t == app.TroubleCourierCode || t == app.TroubleCourierExpired {
+	for t := app.TroubleOther; t <= app.TroubleCourierRevoked; t++ {
+		if t == app.TroubleCourierCode || t == app.TroubleCourierExpired || t == app.TroubleCourierRevoked {
 			continue // a courier's: audio mode has ended
 		}
 		title, _ := TroubleKeys(t)

@@ -53,3 +53,13 @@ func Handler(st *store.Store, ca *CA, log *slog.Logger) http.Handler {
 		json.NewEncoder(w).Encode(Response{Certificate: string(cert), CA: string(ca.PEM)})
 	})
 }
+
+// Off serves POST /v1/enrol on a central without the operator's CA: a
+// locker's installer, or the operator who just made a token with `pudo
+// central enrol`, learns why no certificate comes and what to change,
+// rather than finding no such endpoint.
+func Off() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "enrolment is off: this central runs without the operator's CA (pudo central serve --ca-cert FILE --ca-key FILE)", http.StatusServiceUnavailable)
+	})
+}

@@ -81,6 +81,10 @@ func (c *cli) keep(f *cmdFlags, target, name string, cmd fleet.Command, b *store
 		return "", nil, err
 	}
 	fleet.Prepare(&cmd, commandTTL[name])
+	c.reply = fleet.NewReplyKey(key)
+	if name == fleet.CmdBook && cmd.ReplyKey == "" {
+		cmd.ReplyKey = c.reply.Public()
+	}
 	fleet.Sign(key, c.fleetName, target, name, &cmd)
 	payload, err := json.Marshal(cmd)
 	if err != nil {
@@ -124,6 +128,9 @@ func (c *cli) publishAwait(name, id string, payload []byte) (fleet.Result, error
 	defer cancel()
 	select {
 	case r := <-got:
+		if err := c.reply.Open(&r); err != nil {
+			fmt.Fprintf(c.errw, "pudo fleet: the answer's pickup code is sealed to the operator's key; give --key to open it\n")
+		}
 		return r, nil
 	case <-ctx.Done():
 		return fleet.Result{}, fmt.Errorf("no answer from %s within %s: it may be offline. The command (id %s) waits at the broker and in central's "+
@@ -250,6 +257,9 @@ func (c *cli) resend(f *cmdFlags) error {
 		return fmt.Errorf("central keeps no command %s", f.commandID)
 	}
 	c.locker = k.Locker
+	if key, err := f.signer(); err == nil {
+		c.reply = fleet.NewReplyKey(key)
+	}
 	r, err := c.publishAwait(k.Name, k.ID, k.Payload)
 	if err != nil {
 		return err

@@ -69,7 +69,9 @@ func (c *cli) dialDirect() (*direct, error) {
 		}
 	}
 	d := &direct{}
-	d.c = paho.NewClient(paho.ClientConfig{Conn: conn, OnPublishReceived: []func(paho.PublishReceived) (bool, error){
+	// Each packet's answer gets the dial's minute, not paho's 10 s: a
+	// loaded broker host is slow, not gone.
+	d.c = paho.NewClient(paho.ClientConfig{Conn: conn, PacketTimeout: dialWait, OnPublishReceived: []func(paho.PublishReceived) (bool, error){
 		func(pr paho.PublishReceived) (bool, error) {
 			d.mu.Lock()
 			h := d.handler

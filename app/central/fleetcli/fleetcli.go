@@ -129,6 +129,8 @@ type cli struct {
 	locker            string
 	wait              time.Duration
 	perLocker         int
+	// reply opens a booking's sealed answer (the operator's key's).
+	reply fleet.ReplyKey
 
 	st *store.Store
 }

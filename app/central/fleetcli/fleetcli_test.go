@@ -180,3 +180,25 @@ func TestStatusFromCentral(t *testing.T) {
 		t.Fatalf("status of an unknown locker: exit %d %q", code, errw)
 	}
 }
+
+// What a locker says of an unsigned command names a command that exists:
+// pudo fleet's own where it has one, central's serve for the rest.
+func TestUnsignedHintNamesRealCommands(t *testing.T) {
+	for _, name := range []string{fleet.CmdBook, fleet.CmdCancel, fleet.CmdExtend, fleet.CmdOpen, fleet.CmdService, fleet.CmdConfig,
+		fleet.CmdState, fleet.CmdRebirth, fleet.CmdRevoke, fleet.CmdResend} {
+		hint := fleet.SignedBy(name)
+		sub, ok := strings.CutPrefix(hint, "pudo fleet ")
+		if !ok {
+			if !strings.HasPrefix(hint, "pudo central serve --key") {
+				t.Errorf("%s: hint %q names neither pudo fleet nor central", name, hint)
+			}
+			continue
+		}
+		sub, _, _ = strings.Cut(sub, " ")
+		var out, errw strings.Builder
+		fleetcli.Main(context.Background(), []string{sub, "--help"}, &out, &errw)
+		if strings.Contains(errw.String(), "unknown command") {
+			t.Errorf("%s: hint %q names a command pudo fleet does not have", name, hint)
+		}
+	}
+}

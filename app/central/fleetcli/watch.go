@@ -27,57 +27,86 @@ func (c *cli) watch() error {
 
 // watchDB prints each locker's events as central stores them, in seq
 // order per locker, from when it starts (what came before is in central's
-// events table), a page of lockers and of events at a time.
+// events table), a page of lockers and of events at a time. Once it is
+// watching, a database that stops answering (restarted, a network blip)
+// is said once and tried again: the operator's watch goes on where it
+// was, nothing skipped, nothing printed twice.
 func (c *cli) watchDB() error {
 	printed := map[string]int64{}
-	first := true
+	if err := c.watchRound(printed, true); err != nil {
+		return err // nothing watched yet: the address or the schema is wrong
+	}
+	down := false
 	for {
-		after := ""
-		for {
-			page, err := c.st.Lockers(c.ctx, after, 500)
-			if err != nil {
-				return err
-			}
-			for _, l := range page {
-				if c.locker != "" && l.ID != c.locker {
-					continue
-				}
-				p, seen := printed[l.ID]
-				if first || !seen {
-					printed[l.ID] = l.StoredThrough
-					if first {
-						continue
-					}
-				}
-				for p < l.StoredThrough {
-					evs, err := c.st.Events(c.ctx, l.ID, p, 500)
-					if err != nil {
-						return err
-					}
-					for _, e := range evs {
-						if e.Seq > l.StoredThrough {
-							break
-						}
-						c.printEvent(e)
-						p = e.Seq
-					}
-					if len(evs) < 500 {
-						break
-					}
-				}
-				printed[l.ID] = max(p, printed[l.ID])
-			}
-			if len(page) < 500 {
-				break
-			}
-			after = page[len(page)-1].ID
+		wait := watchEvery
+		if down {
+			wait = watchRetry
 		}
-		first = false
 		select {
 		case <-c.ctx.Done():
 			return nil
-		case <-time.After(watchEvery):
+		case <-time.After(wait):
 		}
+		err := c.watchRound(printed, false)
+		switch {
+		case c.ctx.Err() != nil:
+			return nil
+		case err != nil && !down:
+			fmt.Fprintf(c.errw, "pudo fleet watch: central's database: %v; trying again every %s\n", err, watchRetry)
+			down = true
+		case err == nil && down:
+			fmt.Fprintln(c.errw, "pudo fleet watch: central's database answers again; watching on from where it was")
+			down = false
+		}
+	}
+}
+
+// watchRetry is how often watch tries a database that stopped answering.
+const watchRetry = 2 * time.Second
+
+// watchRound prints what every locker stored since printed, which it
+// keeps up to date event by event; the first round only notes where each
+// locker is.
+func (c *cli) watchRound(printed map[string]int64, first bool) error {
+	after := ""
+	for {
+		page, err := c.st.Lockers(c.ctx, after, 500)
+		if err != nil {
+			return err
+		}
+		for _, l := range page {
+			if c.locker != "" && l.ID != c.locker {
+				continue
+			}
+			p, seen := printed[l.ID]
+			if first || !seen {
+				printed[l.ID] = l.StoredThrough
+				if first {
+					continue
+				}
+			}
+			for p < l.StoredThrough {
+				evs, err := c.st.Events(c.ctx, l.ID, p, 500)
+				if err != nil {
+					return err
+				}
+				for _, e := range evs {
+					if e.Seq > l.StoredThrough {
+						break
+					}
+					c.printEvent(e)
+					p = e.Seq
+					printed[l.ID] = max(p, printed[l.ID])
+				}
+				if len(evs) < 500 {
+					break
+				}
+			}
+		}
+		if len(page) < 500 {
+			return nil
+		}
+		after = page[len(page)-1].ID
 	}
 }
 

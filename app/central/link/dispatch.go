@@ -34,6 +34,9 @@ func (in *Ingest) Send(ctx context.Context, locker, name string, cmd fleet.Comma
 		return cmd, ErrNoKey
 	}
 	fleet.Prepare(&cmd, ttl)
+	if name == fleet.CmdBook && cmd.ReplyKey == "" {
+		cmd.ReplyKey = in.reply.Public()
+	}
 	fleet.Sign(in.cfg.Key, in.cfg.Fleet, locker, name, &cmd)
 	payload, err := json.Marshal(cmd)
 	if err != nil {

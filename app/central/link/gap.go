@@ -45,22 +45,26 @@ func (in *Ingest) gapLoop(ctx context.Context, cm *autopaho.ConnectionManager) {
 			if err != nil || !ok {
 				continue
 			}
-			if err := in.resend(ctx, cm, g.Locker, from); err != nil {
+			if err := in.resend(ctx, cm, g.Locker, from, g.HoleEnd); err != nil {
 				in.log.Warn("central: resend not sent", "locker", g.Locker, "from", from, "err", err)
 				continue
 			}
 			in.Stats.Resends.Add(1)
-			in.log.Info("central: asked a locker to resend", "locker", g.Locker, "from", from, "known_up_to", g.Upto)
+			in.log.Info("central: asked a locker to resend", "locker", g.Locker, "from", from, "to", g.HoleEnd, "known_up_to", g.Upto)
 		}
 	}
 }
 
 // resend asks a locker, with a signed command, to publish its events
-// again from a seq: central found a hole, or the locker's health says the
-// broker took events that never reached central (lost from a queue). A
-// locker keeps every event until central confirms it, so they are there.
-func (in *Ingest) resend(ctx context.Context, cm *autopaho.ConnectionManager, locker string, from int64) error {
-	c := fleet.Command{FromSeq: from}
+// again from a seq: central found a hole (through to, the seq before the
+// first stored ahead), or the locker's health says the broker took events
+// that never reached central (lost from a queue; to is zero: all after
+// from). A locker keeps every event until central confirms it, so they
+// are there. Asking for the hole alone keeps a repair's cost to the hole:
+// the locker does not send again all it sent after it, so a hole that
+// was only late (an instance slow on its share) costs little.
+func (in *Ingest) resend(ctx context.Context, cm *autopaho.ConnectionManager, locker string, from, to int64) error {
+	c := fleet.Command{FromSeq: from, ToSeq: to}
 	fleet.Prepare(&c, resendTTL)
 	fleet.Sign(in.cfg.Key, in.cfg.Fleet, locker, fleet.CmdResend, &c)
 	payload, err := json.Marshal(c)
@@ -69,6 +73,9 @@ func (in *Ingest) resend(ctx context.Context, cm *autopaho.ConnectionManager, lo
 	}
 	if err := in.st.AddCommand(ctx, store.Command{ID: c.CommandID, Locker: locker, Name: fleet.CmdResend, IssuedAt: c.IssuedAt,
 		ExpiresAt: c.ExpiresAt, Payload: payload, SentBy: in.cfg.ClientID()}, nil); err != nil {
+		return err
+	}
+	if err := in.st.SupersedeResends(ctx, locker, c.CommandID); err != nil {
 		return err
 	}
 	return publishCommand(ctx, cm, in.cfg.Fleet, locker, fleet.CmdResend, c.CommandID, payload)

@@ -42,6 +42,8 @@ type Ingest struct {
 	st  *store.Store
 	log *slog.Logger
 	q   queue
+	// reply opens the sealed secrets of the answers to central's bookings.
+	reply fleet.ReplyKey
 	// Stats counts what this instance did.
 	Stats Stats
 	// OnBatch, when set, hears every committed batch (benchmarks).
@@ -64,7 +66,11 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Ingest, error) {
 	if !idRE(cfg.Fleet) {
 		return nil, fmt.Errorf("fleet %q is not a fleet name (A-Z a-z 0-9 _ . -)", cfg.Fleet)
 	}
-	return &Ingest{cfg: cfg, st: st, log: log, q: newQueue(), dirty: map[string]bool{}, waiters: map[string]chan fleet.Result{}}, nil
+	in := &Ingest{cfg: cfg, st: st, log: log, q: newQueue(), dirty: map[string]bool{}, waiters: map[string]chan fleet.Result{}}
+	if !cfg.Key.Public().IsZero() {
+		in.reply = fleet.NewReplyKey(cfg.Key)
+	}
+	return in, nil
 }
 
 func idRE(s string) bool {
@@ -336,6 +342,9 @@ func (in *Ingest) process(ctx context.Context, batch []msg) (func(), error) {
 		case "res/" + in.cfg.ClientID():
 			var r fleet.Result
 			if json.Unmarshal(m.payload, &r) == nil && r.Locker == m.locker {
+				if err := in.reply.Open(&r); err != nil {
+					in.log.Warn("central: a booking's sealed answer does not open with the operator's key", "locker", m.locker, "command", r.CommandID)
+				}
 				answers = append(answers, r)
 			}
 			m.rest = "res"
@@ -358,6 +367,10 @@ func (in *Ingest) process(ctx context.Context, batch []msg) (func(), error) {
 			return nil, err
 		}
 		in.log.Warn("central: message naming another locker refused", "topic_locker", l, "count", n)
+	}
+	if b.FarAhead > 0 {
+		in.Stats.Refused.Add(int64(b.FarAhead))
+		in.log.Warn("central: events far ahead of what is stored refused (conflict alert raised)", "count", b.FarAhead)
 	}
 	in.Stats.Events.Add(int64(b.Stored))
 	in.Stats.Duplicates.Add(int64(b.Duplicates))
@@ -450,10 +463,10 @@ func (in *Ingest) other(ctx context.Context, m msg, refused map[string]int) erro
 	return nil
 }
 
-// resultRow keeps a result without its pickup code or QR: the code is
-// shown once to whoever booked, never stored.
+// resultRow keeps a result without its pickup code or QR, even sealed:
+// the code is shown once to whoever booked, never stored.
 func resultRow(locker string, r fleet.Result) store.Result {
-	r.PickupCode, r.QR = "", ""
+	r.PickupCode, r.QR, r.Sealed = "", "", ""
 	body, _ := json.Marshal(r)
 	return store.Result{CommandID: r.CommandID, Locker: locker, Name: r.Name, Status: r.Status, Error: r.Error,
 		BookingID: r.BookingID, RentID: r.RentID, DoorID: r.DoorID, Body: body}

@@ -112,7 +112,7 @@ type rule struct {
 	msg           string
 }
 
-func (w *Watcher) checkLocker(ctx context.Context, l store.Locker, open map[string]bool) error {
+func (w *Watcher) checkLocker(ctx context.Context, l store.Locker, open map[string]string) error {
 	now := w.now()
 	var h health
 	hasHealth := l.Health != nil && json.Unmarshal(l.Health, &h) == nil
@@ -130,8 +130,17 @@ func (w *Watcher) checkLocker(ctx context.Context, l store.Locker, open map[stri
 		{"refused", "", l.Refused > 0, fmt.Sprintf("%d messages from this locker named another locker and were refused", l.Refused)},
 	}
 	for _, r := range rules {
-		isOpen := open[l.ID+"\x00"+r.kind+"\x00"+r.subject]
-		if r.on == isOpen {
+		was, isOpen := open[l.ID+"\x00"+r.kind+"\x00"+r.subject]
+		if !r.on && !isOpen {
+			continue
+		}
+		if r.on && isOpen {
+			// Still on: its text follows the cause (a backlog's count).
+			if was != r.msg {
+				if _, err := w.st.RaiseAlert(ctx, l.ID, r.kind, r.subject, r.msg); err != nil {
+					return err
+				}
+			}
 			continue
 		}
 		if r.on {

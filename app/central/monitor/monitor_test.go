@@ -77,3 +77,39 @@ func TestAlertRules(t *testing.T) {
 		}
 	}
 }
+
+// An open alert's text follows its cause: a backlog that grew says how
+// far it grew, not the count when it opened.
+func TestAlertTextFollowsItsCause(t *testing.T) {
+	pg := pgtest.Start(t)
+	ctx := context.Background()
+	st, err := store.Open(ctx, pg.NewDB(t), 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w := New(st, Rules{OfflineAfter: 10 * time.Minute, BacklogOver: 5}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	backlog := func(last string) string {
+		t.Helper()
+		st.SetState(ctx, "B", "health", []byte(`{"locker":"B","last_seq":`+last+`,"clock_synced":true,"lock_bus":"up"}`))
+		if err := w.Check(ctx); err != nil {
+			t.Fatal(err)
+		}
+		as, _ := st.OpenAlerts(ctx, "B", 10)
+		for _, a := range as {
+			if a.Kind == "backlog" {
+				return a.Message
+			}
+		}
+		return ""
+	}
+	if m := backlog("50"); !strings.HasPrefix(m, "50 events") {
+		t.Fatalf("backlog alert %q; want 50 events", m)
+	}
+	if m := backlog("90000"); !strings.HasPrefix(m, "90000 events") {
+		t.Fatalf("the grown backlog's alert still says %q", m)
+	}
+}

@@ -56,6 +56,9 @@ type Locker struct {
 	birth     int64
 	lie       bool
 	resends   int
+	// fixFrom..fixTo is a hole the operator asked for again, sent before
+	// the log goes on (fixTo zero or below fixFrom: none).
+	fixFrom, fixTo int64
 }
 
 // New makes a locker with no events.
@@ -203,6 +206,10 @@ func (l *Locker) outbox(ctx context.Context, cm *autopaho.ConnectionManager) {
 		}
 		l.mu.Lock()
 		seq, have, lie := l.acked+1, l.acked < l.last, l.lie
+		fix := l.fixTo > 0 && l.fixFrom <= l.fixTo
+		if fix {
+			seq, have = l.fixFrom, true
+		}
 		at := l.times[seq]
 		l.mu.Unlock()
 		if !have {
@@ -228,7 +235,12 @@ func (l *Locker) outbox(ctx context.Context, cm *autopaho.ConnectionManager) {
 			continue // after the reconnect, from the oldest without PUBACK
 		}
 		l.mu.Lock()
-		if l.acked == seq-1 { // a resend may have moved the cursor back meanwhile
+		switch {
+		case fix:
+			if l.fixFrom == seq {
+				l.fixFrom++
+			}
+		case l.acked == seq-1: // a resend may have moved the cursor back meanwhile
 			l.acked = seq
 		}
 		l.mu.Unlock()
@@ -269,8 +281,13 @@ func (l *Locker) route(pr paho.PublishReceived) (bool, error) {
 			// Only what the operator has not confirmed can be sent again:
 			// the rest is gone from the log.
 			from := max(c.FromSeq, l.confirmed+1)
-			if from-1 < l.acked {
+			switch {
+			case c.ToSeq > 0 && c.ToSeq < l.acked:
+				// A hole: sent again, then the log goes on where it was.
+				l.fixFrom, l.fixTo = from, c.ToSeq
+			case from-1 < l.acked:
 				l.acked = from - 1
+				l.fixFrom, l.fixTo = 0, 0
 			}
 			l.resends++
 			l.mu.Unlock()

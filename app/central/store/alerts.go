@@ -106,21 +106,21 @@ func alertFromEvent(b *pgx.Batch, e Event) {
 		DO UPDATE SET message = excluded.message, updated_at = now(), count = alerts.count + 1`, e.Locker, kind, subject, msg)
 }
 
-// OpenAlertKeys are the open alerts of the lockers ids, as
-// "locker\x00kind\x00subject".
-func (s *Store) OpenAlertKeys(ctx context.Context, ids []string) (map[string]bool, error) {
-	rows, err := s.pool.Query(ctx, `SELECT locker, kind, subject FROM alerts WHERE cleared_at IS NULL AND locker = ANY($1)`, ids)
+// OpenAlertKeys are the messages of the open alerts of the lockers ids,
+// by "locker\x00kind\x00subject".
+func (s *Store) OpenAlertKeys(ctx context.Context, ids []string) (map[string]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT locker, kind, subject, message FROM alerts WHERE cleared_at IS NULL AND locker = ANY($1)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("store: alerts: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]bool{}
+	out := map[string]string{}
 	for rows.Next() {
-		var l, k, s string
-		if err := rows.Scan(&l, &k, &s); err != nil {
+		var l, k, s, m string
+		if err := rows.Scan(&l, &k, &s, &m); err != nil {
 			return nil, err
 		}
-		out[l+"\x00"+k+"\x00"+s] = true
+		out[l+"\x00"+k+"\x00"+s] = m
 	}
 	return out, rows.Err()
 }

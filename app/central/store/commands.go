@@ -51,6 +51,17 @@ func (s *Store) NextVersion(ctx context.Context, locker string) (int64, error) {
 	return v, nil
 }
 
+// SupersedeResends forgets a locker's resend commands but keep: each
+// asked for what central lacked then, and the newest says what it lacks
+// now, so a hole asked for again and again keeps one row, not one per ask.
+func (s *Store) SupersedeResends(ctx context.Context, locker, keep string) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM commands WHERE locker = $1 AND name = 'resend' AND command_id <> $2`, locker, keep)
+	if err != nil {
+		return fmt.Errorf("store: resends: %w", err)
+	}
+	return nil
+}
+
 // AddCommand keeps a command before it is sent; a booking's fields with it
 // when b is not nil. The same command id again changes nothing.
 func (s *Store) AddCommand(ctx context.Context, c Command, b *Booking) error {

@@ -178,7 +178,10 @@ type Gap struct {
 	Locker        string
 	StoredThrough int64
 	// Upto is the highest seq known to exist.
-	Upto       int64
+	Upto int64
+	// HoleEnd is the last seq missing below the first stored ahead (zero:
+	// nothing is stored ahead, everything after StoredThrough is missing).
+	HoleEnd    int64
 	ResendFrom int64
 	ResendAt   time.Time
 }
@@ -188,7 +191,8 @@ type Gap struct {
 // events central does not hold, none of which came since quietBefore.
 func (s *Store) Gaps(ctx context.Context, holeBefore, quietBefore time.Time) ([]Gap, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, stored_through,
-			greatest(max_seq, coalesce((health->>'last_seq')::bigint, 0)), resend_from, coalesce(resend_at, 'epoch')
+			greatest(max_seq, coalesce((health->>'last_seq')::bigint, 0)), resend_from, coalesce(resend_at, 'epoch'),
+			coalesce((SELECT min(a.seq) - 1 FROM events_ahead a WHERE a.locker = lockers.id), 0)
 		FROM lockers
 		WHERE (ahead > 0 AND hole_since < $1)
 		   OR (coalesce((health->>'acked_seq')::bigint, 0) > stored_through
@@ -199,7 +203,7 @@ func (s *Store) Gaps(ctx context.Context, holeBefore, quietBefore time.Time) ([]
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Gap, error) {
 		var g Gap
-		err := r.Scan(&g.Locker, &g.StoredThrough, &g.Upto, &g.ResendFrom, &g.ResendAt)
+		err := r.Scan(&g.Locker, &g.StoredThrough, &g.Upto, &g.ResendFrom, &g.ResendAt, &g.HoleEnd)
 		return g, err
 	})
 }

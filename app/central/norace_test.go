@@ -1,0 +1,5 @@
+//go:build !race
+
+package central_test
+
+const raceEnabled = false
