@@ -34,6 +34,11 @@ func run(t *testing.T, env map[string]string, args ...string) (string, string, i
 		// the test's ceiling, not the tool's 15 s.
 		args = append([]string{args[0], "--wait", testenv.Patience.String()}, args[1:]...)
 	}
+	if len(args) > 0 && slices.Contains([]string{"status", "doors", "watch", "book", "cancel", "open", "revoke", "resend"}, args[0]) {
+		// Connecting and the rights probe get --dial-wait: the test's
+		// ceiling, not the tool's minute.
+		args = append([]string{args[0], "--dial-wait", testenv.Patience.String()}, args[1:]...)
+	}
 	var out, errw bytes.Buffer
 	code := fleetcli.Main(context.Background(), args, &out, &errw)
 	return out.String(), errw.String(), code
