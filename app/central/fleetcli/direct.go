@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/eclipse/paho.golang/packets"
 	"github.com/eclipse/paho.golang/paho"
 
 	"pudo/app/central/link"
@@ -74,8 +75,11 @@ func (c *cli) dialDirect() (*direct, error) {
 	lost, lose := context.WithCancelCause(context.Background())
 	d := &direct{lost: lost, lose: lose}
 	// Each packet's answer gets the dial's bound, not paho's 10 s: a
-	// loaded broker host is slow, not gone.
-	d.c = paho.NewClient(paho.ClientConfig{Conn: conn, PacketTimeout: c.dialWait,
+	// loaded broker host is slow, not gone. paho writes from several
+	// goroutines (its pinger's first PINGREQ goes out as the client
+	// connects) and a packet over TLS is several writes: unlocked, they
+	// interleave and the broker drops the connection as malformed.
+	d.c = paho.NewClient(paho.ClientConfig{Conn: packets.NewThreadSafeConn(conn), PacketTimeout: c.dialWait,
 		OnClientError: func(err error) { lose(fmt.Errorf("the connection to the broker was lost: %s", link.Explain(err))) },
 		OnServerDisconnect: func(p *paho.Disconnect) {
 			msg := fmt.Sprintf("the broker closed the connection (reason %d)", p.ReasonCode)

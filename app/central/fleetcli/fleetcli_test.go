@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eclipse/paho.golang/packets"
 	"github.com/eclipse/paho.golang/paho"
 
 	"pudo/app/central/fleetcli"
@@ -56,8 +57,10 @@ func publishAs(t *testing.T, b *mqtttest.Broker, tc *tls.Config, id string, msgs
 		t.Fatalf("locker %s connecting to the broker: %v", id, err)
 	}
 	// paho waits 10 s for each answer by default: on a loaded machine
-	// the broker's PUBACK of a 43 MB message comes later than that.
-	c := paho.NewClient(paho.ClientConfig{Conn: conn, PacketTimeout: testenv.Patience})
+	// the broker's PUBACK of a 43 MB message comes later than that. Its
+	// pinger writes as the client connects: writes over TLS are locked,
+	// or they interleave with the PUBLISH (direct.go says more).
+	c := paho.NewClient(paho.ClientConfig{Conn: packets.NewThreadSafeConn(conn), PacketTimeout: testenv.Patience})
 	if _, err := c.Connect(ctx, &paho.Connect{ClientID: id, CleanStart: true, KeepAlive: 30}); err != nil {
 		t.Fatalf("locker %s waiting (up to %v) for the broker's CONNACK: %v", id, testenv.Patience, err)
 	}

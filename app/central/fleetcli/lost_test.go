@@ -32,7 +32,12 @@ func TestDirectSaysTheConnectionWasLost(t *testing.T) {
 		if _, err := packets.NewControlPacket(packets.CONNACK).WriteTo(c); err != nil {
 			return
 		}
-		packets.ReadPacket(c) // SUBSCRIBE, never answered
+		for { // up to the SUBSCRIBE, never answered (paho's PINGREQ may come first)
+			p, err := packets.ReadPacket(c)
+			if err != nil || p.Type == packets.SUBSCRIBE {
+				return
+			}
+		}
 	}()
 	env := map[string]string{"PUDO_FLEET_BROKER": "mqtt://" + ln.Addr().String(), "PUDO_FLEET": testFleet, "PUDO_CENTRAL_DB": ""}
 	// A dial bound far beyond the test's ceiling: only the lost
