@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -12,8 +14,22 @@ import (
 // pinScreen follows the hidden gesture: staff type their PIN.
 type pinScreen struct {
 	v      *app.PINView
+	c      pinEntry
+	now    func() time.Time // for how long entry is paused
 	keypad *keypad
 }
+
+// pinEntry is what the PIN screens draw with: a PIN keypad, the way back,
+// and the PIN's way to the sessions (the busy screen showing meanwhile).
+type pinEntry interface {
+	button(label string, icon fyne.Resource, f func()) *button
+	send(app.Intent)
+	sendWaiting(app.Intent)
+	pinKeypad(submit func(pin string)) *keypad
+}
+
+// pinKeypad is the staff's PIN keypad.
+func (k *Kiosk) pinKeypad(submit func(pin string)) *keypad { return newPINKeypad(k, submit) }
 
 // pinRefusals are what the PIN screen says after a refused PIN.
 var pinRefusals = map[app.PINRefusal]string{
@@ -23,9 +39,10 @@ var pinRefusals = map[app.PINRefusal]string{
 
 func (s *pinScreen) idle() app.Idle { return s.v.Idle() }
 
-func (s *pinScreen) draw(k *Kiosk) fyne.CanvasObject {
-	back := k.button(tr("common.back"), theme.NavigateBackIcon(), func() { k.send(app.Back{}) })
-	s.keypad = newPINKeypad(k, func(pin string) { k.sendWaiting(app.EnterPIN{PIN: pin}) }).withBack(back)
+func (s *pinScreen) draw() fyne.CanvasObject {
+	c := s.c
+	back := c.button(tr("common.back"), theme.NavigateBackIcon(), func() { c.send(app.Back{}) })
+	s.keypad = c.pinKeypad(func(pin string) { c.sendWaiting(app.EnterPIN{PIN: pin}) }).withBack(back)
 	msg := ""
 	if key, ok := pinRefusals[s.v.Refusal]; ok {
 		msg = tr(key)
@@ -35,20 +52,20 @@ func (s *pinScreen) draw(k *Kiosk) fyne.CanvasObject {
 		head = trf("admin.badge.pin", "Name", s.v.Badge) // the badge's holder: their own PIN
 	}
 	if s.v.Refusal == app.PINPaused {
-		msg = trf("admin.pinpaused", "Time", clock(s.v.Until.Sub(k.now())))
+		msg = trf("admin.pinpaused", "Time", clock(s.v.Until.Sub(s.now())))
 		if s.v.Badge == "" {
 			// The shared pad: whoever comes next with a badge need not wait.
-			msg = trf("admin.pinpaused.shared", "Time", clock(s.v.Until.Sub(k.now())))
+			msg = trf("admin.pinpaused.shared", "Time", clock(s.v.Until.Sub(s.now())))
 		}
 	}
 	top := container.NewVBox(title(head), newMessage(msg))
 	return pinLayout(top, s.keypad)
 }
 
-func (s *pinScreen) pad() *keypad                   { return s.keypad }
-func (s *pinScreen) key(_ *Kiosk, kp keyPress) bool { return s.keypad.key(kp) }
-func (s *pinScreen) enter(*Kiosk)                   { s.keypad.submit() }
-func (s *pinScreen) typingOnly()                    {}
+func (s *pinScreen) pad() *keypad         { return s.keypad }
+func (s *pinScreen) key(kp keyPress) bool { return s.keypad.key(kp) }
+func (s *pinScreen) enter()               { s.keypad.submit() }
+func (s *pinScreen) typingOnly()          {}
 
 // adminTabs are the sections of the staff screens, in the order shown.
 var adminTabs = []struct {
@@ -75,6 +92,14 @@ const adminSlots = 4
 
 // slots are a staff screen's actions by slot; nil leaves a slot empty.
 type slots [adminSlots]fyne.CanvasObject
+
+// staffDesk is what a staff screen draws with: its controls, the intents
+// it sends and the staff's frame around it.
+type staffDesk interface {
+	controls
+	send(app.Intent)
+	adminFrame(at app.Section, head string, content fyne.CanvasObject, note staffNote, acts slots) fyne.CanvasObject
+}
 
 // adminFrame frames a staff screen: the heading, the content, a line for
 // how the last action went, the action slots, and the sections and log
@@ -165,18 +190,20 @@ func (keepSize) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 // doors are tested: a walked-away session must not empty the locker.
 type pinAgainScreen struct {
 	v      *app.PINAgainView
+	c      pinEntry
 	keypad *keypad
 }
 
 func (s *pinAgainScreen) idle() app.Idle { return s.v.Idle() }
 
-func (s *pinAgainScreen) draw(k *Kiosk) fyne.CanvasObject {
-	s.keypad = newPINKeypad(k, func(pin string) { k.sendWaiting(app.EnterPIN{PIN: pin}) })
+func (s *pinAgainScreen) draw() fyne.CanvasObject {
+	c := s.c
+	s.keypad = c.pinKeypad(func(pin string) { c.sendWaiting(app.EnterPIN{PIN: pin}) })
 	back := tr("common.back")
 	if s.v.For == app.ConfirmExit {
 		back = tr("admin.exit.stay") // the confirmation: leave only with the PIN, stay by this
 	}
-	s.keypad.withBack(k.button(back, theme.NavigateBackIcon(), func() { k.send(app.Back{}) }))
+	s.keypad.withBack(c.button(back, theme.NavigateBackIcon(), func() { c.send(app.Back{}) }))
 	head, what := tr("admin.openall.pin"), tr("admin.openall.what")
 	switch s.v.For {
 	case app.ConfirmOpenDoor:
@@ -191,10 +218,10 @@ func (s *pinAgainScreen) draw(k *Kiosk) fyne.CanvasObject {
 	return pinLayout(container.NewVBox(title(head), warn(what)), s.keypad)
 }
 
-func (s *pinAgainScreen) pad() *keypad                   { return s.keypad }
-func (s *pinAgainScreen) key(_ *Kiosk, kp keyPress) bool { return s.keypad.key(kp) }
-func (s *pinAgainScreen) enter(*Kiosk)                   { s.keypad.submit() }
-func (s *pinAgainScreen) typingOnly()                    {}
+func (s *pinAgainScreen) pad() *keypad         { return s.keypad }
+func (s *pinAgainScreen) key(kp keyPress) bool { return s.keypad.key(kp) }
+func (s *pinAgainScreen) enter()               { s.keypad.submit() }
+func (s *pinAgainScreen) typingOnly()          {}
 
 // pinLayout puts the PIN keypad in the lower middle of the screen.
 func pinLayout(top fyne.CanvasObject, kp *keypad) fyne.CanvasObject {

@@ -13,12 +13,16 @@ import (
 // yet: guessing limits, doors forced open or not opening, flapping
 // sensors, failed self-tests. Staff acknowledge them, or look at the
 // doors first (the tabs); unacknowledged, they come back at the next login.
-type adminAlertsScreen struct{ v *app.StaffAlertsView }
+type adminAlertsScreen struct {
+	v *app.StaffAlertsView
+	c staffDesk
+}
 
 func (s *adminAlertsScreen) idle() app.Idle { return s.v.Idle() }
 func (*adminAlertsScreen) staffLook()       {}
 
-func (s *adminAlertsScreen) draw(k *Kiosk) fyne.CanvasObject {
+func (s *adminAlertsScreen) draw() fyne.CanvasObject {
+	c := s.c
 	var rows []fyne.CanvasObject
 	if s.v.Failed {
 		rows = append(rows, warn(failureText(app.TroubleOther)))
@@ -31,10 +35,10 @@ func (s *adminAlertsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	}
 	var acts slots
 	if len(s.v.Alerts) > 0 {
-		acts[0] = k.mainButton(tr("alerts.ack"), theme.ConfirmIcon(), func() { k.send(app.AckAlerts{}) })
+		acts[0] = c.mainButton(tr("alerts.ack"), theme.ConfirmIcon(), func() { c.send(app.AckAlerts{}) })
 	}
-	acts[1] = k.button(tr("alerts.doors"), theme.GridIcon(), func() { k.send(app.ShowSection{Section: app.SectionDoors}) })
-	return k.adminFrame(noSection, trf("alerts.title", "N", len(s.v.Alerts)+s.v.More),
+	acts[1] = c.button(tr("alerts.doors"), theme.GridIcon(), func() { c.send(app.ShowSection{Section: app.SectionDoors}) })
+	return c.adminFrame(noSection, trf("alerts.title", "N", len(s.v.Alerts)+s.v.More),
 		container.NewVBox(rows...), staffNote{}, acts)
 }
 

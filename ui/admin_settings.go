@@ -17,23 +17,32 @@ import (
 // adminSettingsScreen changes the timeouts, the languages offered, night
 // mode and the volume; each change is saved at once. The screens keep
 // these settings: they are how the screen looks, not rules of the locker.
-type adminSettingsScreen struct{ v *app.StaffSettingsView }
+type adminSettingsScreen struct {
+	v *app.StaffSettingsView
+	c interface {
+		staffDesk
+		play(name string) // the volume chosen, heard
+		settingsChanged() // applies and keeps what changed in set
+	}
+	set     *Settings // the kiosk's, changed in place
+	canQuit bool      // the kiosk may be left for the desktop
+}
 
 func (a *adminSettingsScreen) idle() app.Idle { return a.v.Idle() }
 func (*adminSettingsScreen) staffLook()       {}
 
-func (a *adminSettingsScreen) draw(k *Kiosk) fyne.CanvasObject {
-	s := k.settings
-	idle := k.stepper(trf("set.idle", "S", int(s.IdleTimeout.Seconds())), func(by int) {
-		k.settings.IdleTimeout = min(max(k.settings.IdleTimeout+time.Duration(by)*15*time.Second, 15*time.Second), 5*time.Minute)
+func (a *adminSettingsScreen) draw() fyne.CanvasObject {
+	c, s := a.c, *a.set
+	idle := a.stepper(trf("set.idle", "S", int(s.IdleTimeout.Seconds())), func(by int) {
+		a.set.IdleTimeout = min(max(a.set.IdleTimeout+time.Duration(by)*15*time.Second, 15*time.Second), 5*time.Minute)
 	})
-	vol := k.stepper(trf("set.volume", "V", s.Volume), func(by int) {
-		k.settings.Volume = min(max(k.settings.Volume+by*10, 0), 100)
-		k.play(SoundScan)
+	vol := a.stepper(trf("set.volume", "V", s.Volume), func(by int) {
+		a.set.Volume = min(max(a.set.Volume+by*10, 0), 100)
+		c.play(SoundScan)
 	})
 	var langs []fyne.CanvasObject
 	for _, l := range Languages[1:] {
-		b := k.button(l.Name, nil, func() { k.toggleLanguage(l.Code) })
+		b := c.button(l.Name, nil, func() { a.toggleLanguage(l.Code) })
 		if slices.Contains(s.Languages, l.Code) {
 			b.Importance = widget.HighImportance
 		}
@@ -41,7 +50,7 @@ func (a *adminSettingsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	}
 	var night []fyne.CanvasObject
 	for _, m := range []NightMode{NightAuto, NightOn, NightOff} {
-		b := k.button(tr("set.night."+string(m)), nil, func() { k.settings.Night = m; k.settingsChanged() })
+		b := c.button(tr("set.night."+string(m)), nil, func() { a.set.Night = m; c.settingsChanged() })
 		if s.Night == m {
 			b.Importance = widget.HighImportance
 		}
@@ -49,40 +58,40 @@ func (a *adminSettingsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	}
 	sched := say(trf("set.night.schedule", "From", dayClock(s.NightFrom), "To", dayClock(s.NightTo)))
 	form := container.NewVBox(idle, vol,
-		say(tr("set.languages")), k.row(langs...),
-		say(tr("set.night")), k.row(night...), sched)
+		say(tr("set.languages")), c.row(langs...),
+		say(tr("set.night")), c.row(night...), sched)
 	var acts slots
-	acts[0] = k.button(tr("admin.tokens"), theme.AccountIcon(), func() { k.send(app.ShowSection{Section: app.SectionTokens}) })
-	if k.opts.Quit != nil {
+	acts[0] = c.button(tr("admin.tokens"), theme.AccountIcon(), func() { c.send(app.ShowSection{Section: app.SectionTokens}) })
+	if a.canQuit {
 		// The last slot, which no other screen's paging uses; the PIN
 		// is asked again first.
-		acts[3] = k.button(tr("admin.exit"), theme.CancelIcon(), func() { k.send(app.ExitKiosk{}) })
+		acts[3] = c.button(tr("admin.exit"), theme.CancelIcon(), func() { c.send(app.ExitKiosk{}) })
 	}
-	return k.adminFrame(app.SectionSettings, tr("admin.settings.title"), form, noteOf(a.v.Note), acts)
+	return c.adminFrame(app.SectionSettings, tr("admin.settings.title"), form, noteOf(a.v.Note), acts)
 }
 
 // stepper is a value with big minus and plus buttons.
-func (k *Kiosk) stepper(label string, step func(by int)) fyne.CanvasObject {
+func (a *adminSettingsScreen) stepper(label string, step func(by int)) fyne.CanvasObject {
 	change := func(by int) func() {
-		return func() { step(by); k.settingsChanged() }
+		return func() { step(by); a.c.settingsChanged() }
 	}
 	l := widget.NewLabelWithStyle(label, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	wide := func(b fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewGridWrap(fyne.NewSize(160, b.MinSize().Height), b)
 	}
-	return container.NewBorder(nil, nil, wide(k.button("", theme.ContentRemoveIcon(), change(-1))),
-		wide(k.button("", theme.ContentAddIcon(), change(1))), container.NewCenter(l))
+	return container.NewBorder(nil, nil, wide(a.c.button("", theme.ContentRemoveIcon(), change(-1))),
+		wide(a.c.button("", theme.ContentAddIcon(), change(1))), container.NewCenter(l))
 }
 
-func (k *Kiosk) toggleLanguage(code string) {
-	ls := k.settings.Languages
+func (a *adminSettingsScreen) toggleLanguage(code string) {
+	ls := a.set.Languages
 	if i := slices.Index(ls, code); i >= 0 {
 		ls = slices.Delete(slices.Clone(ls), i, i+1)
 	} else {
 		ls = append(slices.Clone(ls), code)
 	}
-	k.settings.Languages = ls
-	k.settingsChanged()
+	a.set.Languages = ls
+	a.c.settingsChanged()
 }
 
 // settingsChanged applies and saves the settings, off the UI goroutine.
@@ -101,12 +110,18 @@ func (k *Kiosk) settingsChanged() {
 }
 
 // exitScreen: staff confirmed leaving for the desktop with their PIN.
-type exitScreen struct{ v *app.ExitView }
+type exitScreen struct {
+	v *app.ExitView
+	c interface {
+		later(d time.Duration, f func()) // unless the screen changes first
+		quit()
+	}
+}
 
 func (s *exitScreen) idle() app.Idle { return s.v.Idle() }
 
-func (s *exitScreen) draw(k *Kiosk) fyne.CanvasObject {
-	k.later(0, k.quit) // once the screen says so
+func (s *exitScreen) draw() fyne.CanvasObject {
+	s.c.later(0, s.c.quit) // once the screen says so
 	return arrange(title(tr("admin.exit.done")))
 }
 

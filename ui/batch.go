@@ -20,12 +20,19 @@ var (
 
 // batchScreen is a courier's list, with the door open now in big type
 // above it; the next door opens when the one before closes.
-type batchScreen struct{ v *app.BatchView }
+type batchScreen struct {
+	v *app.BatchView
+	c interface {
+		courierTasks
+		newPager(items []fyne.CanvasObject, perPage int) *pager
+	}
+	bigText bool // the shopper's switch: fewer rows a page
+}
 
 func (s *batchScreen) idle() app.Idle { return s.v.Idle() }
 
-func (s *batchScreen) draw(k *Kiosk) fyne.CanvasObject {
-	v := s.v
+func (s *batchScreen) draw() fyne.CanvasObject {
+	c, v := s.c, s.v
 	var lines, controls []fyne.CanvasObject
 	switch {
 	case len(v.Items) == 0:
@@ -39,11 +46,11 @@ func (s *batchScreen) draw(k *Kiosk) fyne.CanvasObject {
 			what = "door.takeback"
 		}
 		lines = append(lines, display(trf("door.number", "Door", v.Door.ID), sizeNameCode, theme.ColorNamePrimary), say(tr(what)))
-		controls = append(controls, k.button(tr("door.notopen"), theme.WarningIcon(), func() { k.sendWaiting(app.DidNotOpen{}) }))
+		controls = append(controls, c.button(tr("door.notopen"), theme.WarningIcon(), func() { c.sendWaiting(app.DidNotOpen{}) }))
 	case v.At < len(v.Items):
 		lines = append(lines, title(tr(batchTitle[v.Kind])))
-		controls = append(controls, k.mainButton(trf("batch.start", "N", len(v.Items)-v.At), theme.MediaPlayIcon(),
-			func() { k.sendWaiting(app.OpenNext{}) }))
+		controls = append(controls, c.mainButton(trf("batch.start", "N", len(v.Items)-v.At), theme.MediaPlayIcon(),
+			func() { c.sendWaiting(app.OpenNext{}) }))
 	default:
 		lines = append(lines, title(tr(batchTitle[v.Kind])), say(tr("batch.done")))
 	}
@@ -52,13 +59,13 @@ func (s *batchScreen) draw(k *Kiosk) fyne.CanvasObject {
 		rows = append(rows, batchRow(it))
 	}
 	per := 3
-	if k.bigText {
+	if s.bigText {
 		per = 2
 	}
-	pg := k.newPager(rows, per)
+	pg := c.newPager(rows, per)
 	pg.page = min(v.At, len(rows)-1) / per
 	pg.turn(0)
-	controls = append(controls, k.button(tr("courier.menu"), theme.MenuIcon(), func() { k.send(app.Back{}) }))
+	controls = append(controls, c.button(tr("courier.menu"), theme.MenuIcon(), func() { c.send(app.Back{}) }))
 	return arrange(container.NewVBox(container.NewVBox(lines...), pg.content), controls...)
 }
 

@@ -9,30 +9,49 @@ import (
 	"pudo/app"
 )
 
+// courierTasks is what a courier's screens draw with: their controls and
+// the intents they send, the busy screen showing while a door opens.
+type courierTasks interface {
+	controls
+	send(app.Intent)
+	sendWaiting(app.Intent)
+}
+
 // courierMenuScreen is where a courier chooses the next task; they stay in
 // it until they log out or walk away.
-type courierMenuScreen struct{ v *app.CourierMenuView }
+type courierMenuScreen struct {
+	v *app.CourierMenuView
+	c interface {
+		courierTasks
+		logo() fyne.CanvasObject // staff's way in, as on every waiting screen
+	}
+}
 
 func (s *courierMenuScreen) idle() app.Idle { return s.v.Idle() }
 
-func (s *courierMenuScreen) draw(k *Kiosk) fyne.CanvasObject {
-	top := container.NewVBox(k.logo(), title(trf("courier.hello", "Name", s.v.Courier)), say(tr("courier.what")))
+func (s *courierMenuScreen) draw() fyne.CanvasObject {
+	c := s.c
+	top := container.NewVBox(c.logo(), title(trf("courier.hello", "Name", s.v.Courier)), say(tr("courier.what")))
 	return arrange(top,
-		k.mainButton(tr("courier.drop"), theme.DownloadIcon(), func() { k.send(app.StartDrop{}) }),
-		k.row(k.button(tr("courier.expired"), theme.HistoryIcon(), func() { k.sendWaiting(app.StartBatch{Kind: app.BatchExpired}) }),
-			k.button(tr("courier.returns"), theme.UploadIcon(), func() { k.sendWaiting(app.StartBatch{Kind: app.BatchReturns}) })),
-		k.button(tr("courier.logout"), theme.LogoutIcon(), func() { k.send(app.Logout{}) }))
+		c.mainButton(tr("courier.drop"), theme.DownloadIcon(), func() { c.send(app.StartDrop{}) }),
+		c.row(c.button(tr("courier.expired"), theme.HistoryIcon(), func() { c.sendWaiting(app.StartBatch{Kind: app.BatchExpired}) }),
+			c.button(tr("courier.returns"), theme.UploadIcon(), func() { c.sendWaiting(app.StartBatch{Kind: app.BatchReturns}) })),
+		c.button(tr("courier.logout"), theme.LogoutIcon(), func() { c.send(app.Logout{}) }))
 }
 
 // dropScreen asks for a parcel label, or a size for a parcel without one:
 // each size with the inside of its doors and how many are free.
-type dropScreen struct{ v *app.DropView }
+type dropScreen struct {
+	v     *app.DropView
+	c     courierTasks
+	sizes app.InnerSizes // the insides of the doors, on the size buttons
+}
 
 func (s *dropScreen) idle() app.Idle { return s.v.Idle() }
 func (s *dropScreen) readsLabels()   {}
 
-func (s *dropScreen) draw(k *Kiosk) fyne.CanvasObject {
-	v := s.v
+func (s *dropScreen) draw() fyne.CanvasObject {
+	c, v := s.c, s.v
 	lines := []fyne.CanvasObject{title(tr("drop.title"))}
 	if v.Unbooked == "" {
 		// The warning about an unbooked label says to choose a size too,
@@ -55,26 +74,27 @@ func (s *dropScreen) draw(k *Kiosk) fyne.CanvasObject {
 	if v.PreferLow {
 		low = tr("drop.low.on")
 	}
-	lowB := k.button(low, theme.MoveDownIcon(), func() { k.send(app.TogglePreferLow{}) })
+	lowB := c.button(low, theme.MoveDownIcon(), func() { c.send(app.TogglePreferLow{}) })
 	if v.PreferLow {
 		lowB.Importance = widget.HighImportance
 	}
 	var sizes []fyne.CanvasObject
 	for _, z := range app.Sizes {
-		sizes = append(sizes, k.sizeChoice(v, z))
+		sizes = append(sizes, s.sizeChoice(z))
 	}
 	// The sizes are the choice; the low-door switch and the way back share
 	// the row under them.
-	return arrange(container.NewVBox(lines...), k.row(sizes...),
-		k.row(lowB, k.button(tr("courier.menu"), theme.MenuIcon(), func() { k.send(app.Back{}) })))
+	return arrange(container.NewVBox(lines...), c.row(sizes...),
+		c.row(lowB, c.button(tr("courier.menu"), theme.MenuIcon(), func() { c.send(app.Back{}) })))
 }
 
 // sizeChoice is one size's button with the inside of its doors and how
 // many are free; with none free, a larger door opens instead, and with
 // none at all of this size or larger the button is off.
-func (k *Kiosk) sizeChoice(v *app.DropView, z app.Size) fyne.CanvasObject {
-	b := k.mainButton(tr("size."+string(z)), nil, func() { k.sendWaiting(app.ChooseSize{Size: z}) })
-	in := k.opts.Sizes.Of(z)
+func (s *dropScreen) sizeChoice(z app.Size) fyne.CanvasObject {
+	v := s.v
+	b := s.c.mainButton(tr("size."+string(z)), nil, func() { s.c.sendWaiting(app.ChooseSize{Size: z}) })
+	in := s.sizes.Of(z)
 	box := container.NewVBox(b, say(trf("size.inner", "W", in.Width, "H", in.Height, "D", in.Depth)))
 	if v.Free == nil {
 		return box // not counted: the door map could not be read
@@ -99,12 +119,16 @@ func (k *Kiosk) sizeChoice(v *app.DropView, z app.Size) fyne.CanvasObject {
 // this is the largest size). The courier chooses before closing the door:
 // another door of its size, back to the door, or take the parcel back;
 // staff are reached through the support contact.
-type tooSmallScreen struct{ v *app.TooSmallView }
+type tooSmallScreen struct {
+	v    *app.TooSmallView
+	c    courierTasks
+	help contact
+}
 
 func (s *tooSmallScreen) idle() app.Idle { return s.v.Idle() }
 
-func (s *tooSmallScreen) draw(k *Kiosk) fyne.CanvasObject {
-	v := s.v
+func (s *tooSmallScreen) draw() fyne.CanvasObject {
+	c, v := s.c, s.v
 	head := trf("toosmall.nolarger", "Door", v.Door.ID)
 	if v.Largest {
 		head = trf("toosmall.largest", "Door", v.Door.ID)
@@ -114,26 +138,34 @@ func (s *tooSmallScreen) draw(k *Kiosk) fyne.CanvasObject {
 	// Three buttons go under it: the title a size down and what to do in
 	// the contact's text leave big text the room.
 	t.SizeName = theme.SizeNameSubHeadingText
-	top := container.NewVBox(t, newSupportAfter(trf("toosmall.what", "Door", v.Door.ID), k.opts.Support, k.ref(v.Door.ID)))
+	top := container.NewVBox(t, newSupportAfter(trf("toosmall.what", "Door", v.Door.ID), s.help.support, s.help.ref(v.Door.ID)))
 	var controls []fyne.CanvasObject
 	if v.Free > 0 {
-		controls = append(controls, k.mainButton(trf("toosmall.another", "Size", tr("size."+string(v.Door.Size)), "N", v.Free),
-			theme.ViewRefreshIcon(), func() { k.sendWaiting(app.AnotherDoor{}) }))
+		controls = append(controls, c.mainButton(trf("toosmall.another", "Size", tr("size."+string(v.Door.Size)), "N", v.Free),
+			theme.ViewRefreshIcon(), func() { c.sendWaiting(app.AnotherDoor{}) }))
 	}
-	controls = append(controls, k.row(
-		k.button(trf("toosmall.fits", "Door", v.Door.ID), theme.NavigateBackIcon(), func() { k.send(app.Back{}) }),
-		k.button(tr("toosmall.takeback"), theme.CancelIcon(), func() { k.sendWaiting(app.Withdraw{}) })))
+	controls = append(controls, c.row(
+		c.button(trf("toosmall.fits", "Door", v.Door.ID), theme.NavigateBackIcon(), func() { c.send(app.Back{}) }),
+		c.button(tr("toosmall.takeback"), theme.CancelIcon(), func() { c.sendWaiting(app.Withdraw{}) })))
 	return arrange(top, controls...)
 }
 
 // recipientCodeScreen shows a walk-in's pickup code large until the
 // courier says it was noted: the locker cannot show it again.
-type recipientCodeScreen struct{ v *app.RecipientCodeView }
+type recipientCodeScreen struct {
+	v *app.RecipientCodeView
+	c interface {
+		controls
+		send(app.Intent)
+		recipientCode(code string) fyne.CanvasObject // as the door screen shows it
+	}
+}
 
 func (s *recipientCodeScreen) idle() app.Idle { return s.v.Idle() }
 
-func (s *recipientCodeScreen) draw(k *Kiosk) fyne.CanvasObject {
-	top := container.NewVBox(title(trf("drop.stored.title", "Door", s.v.Door)), k.recipientCode(s.v.Code),
+func (s *recipientCodeScreen) draw() fyne.CanvasObject {
+	c := s.c
+	top := container.NewVBox(title(trf("drop.stored.title", "Door", s.v.Door)), c.recipientCode(s.v.Code),
 		say(tr("drop.code.what")))
-	return arrange(top, k.mainButton(tr("drop.code.noted"), theme.ConfirmIcon(), func() { k.send(app.CodeNoted{}) }))
+	return arrange(top, c.mainButton(tr("drop.code.noted"), theme.ConfirmIcon(), func() { c.send(app.CodeNoted{}) }))
 }

@@ -4,8 +4,10 @@
 // back what people do as app.Intents, scans and keys.
 //
 // Kiosk is a router: it draws each view with the screen type made for it
-// (one type per screen: homeScreen, codeScreen, doorScreen, ...), keeps the
-// idle clock, the language, big text and night mode, and owns the keyboard
+// (one type per screen: homeScreen, codeScreen, doorScreen, ...), built
+// with the view and a small context of what that screen draws with,
+// declared beside the screen (Kiosk.screenFor), places what the screen
+// draws, keeps the idle clock, the language, big text and night mode, and owns the keyboard
 // (see button: no control ever holds it). The Front's calls block on the
 // locker, so they run in order on the worker of the sessions' desk
 // (session.Desk, run by Kiosk.Run), which also hands the engine's notices

@@ -82,7 +82,7 @@ func (k *Kiosk) render(v app.View, c cause) {
 	if h, ok := v.(*app.HomeView); ok && h.Fresh {
 		k.freshStart() // the person before has gone
 	}
-	s := screenFor(v)
+	s := k.screenFor(v)
 	if c != byLocker || reflect.TypeOf(s) != reflect.TypeOf(k.shown) {
 		if c == byLocker && k.shown != nil && k.opts.TapGuard > 0 {
 			// Nothing changes under the finger: a tap meant for the
@@ -108,27 +108,27 @@ func (k *Kiosk) render(v app.View, c cause) {
 	}
 }
 
-// screenFor is the screen that draws v.
-func screenFor(v app.View) screen {
+// screenFor is the screen that draws v, given what it draws with.
+func (k *Kiosk) screenFor(v app.View) screen {
 	switch v := v.(type) {
 	case *app.HomeView:
 		return &homeScreen{v: v}
 	case *app.HelpView:
 		return &helpScreen{v: v}
 	case *app.TooSmallView:
-		return &tooSmallScreen{v: v}
+		return &tooSmallScreen{v: v, c: k, help: k.contact()}
 	case *app.RecipientCodeView:
-		return &recipientCodeScreen{v: v}
+		return &recipientCodeScreen{v: v, c: k}
 	case *app.StaffAlertsView:
-		return &adminAlertsScreen{v: v}
+		return &adminAlertsScreen{v: v, c: k}
 	case *app.ExitView:
-		return &exitScreen{v: v}
+		return &exitScreen{v: v, c: k}
 	case *app.OutOfOrderView:
-		return &outOfOrderScreen{v: v}
+		return &outOfOrderScreen{v: v, c: k, help: k.contact()}
 	case *app.CodeView:
 		return &codeScreen{v: v}
 	case *app.ProblemView:
-		return &problemScreen{v: v}
+		return &problemScreen{v: v, c: k, help: k.contact()}
 	case *app.DoorView:
 		return &doorScreen{v: v}
 	case *app.NotOpenedView:
@@ -138,21 +138,21 @@ func screenFor(v app.View) screen {
 	case *app.GotItView:
 		return &gotItScreen{v: v}
 	case *app.AskOpenedView:
-		return &askOpenedScreen{v: v}
+		return &askOpenedScreen{v: v, c: k}
 	case *app.AskInDoorView:
-		return &askInDoorScreen{v: v}
+		return &askInDoorScreen{v: v, c: k}
 	case *app.ThanksView:
 		return &thanksScreen{v: v}
 	case *app.CourierMenuView:
-		return &courierMenuScreen{v: v}
+		return &courierMenuScreen{v: v, c: k}
 	case *app.DropView:
-		return &dropScreen{v: v}
+		return &dropScreen{v: v, c: k, sizes: k.opts.Sizes}
 	case *app.BatchView:
-		return &batchScreen{v: v}
+		return &batchScreen{v: v, c: k, bigText: k.bigText}
 	case *app.PINView:
-		return &pinScreen{v: v}
+		return &pinScreen{v: v, c: k, now: func() time.Time { return k.now() }}
 	case *app.PINAgainView:
-		return &pinAgainScreen{v: v}
+		return &pinAgainScreen{v: v, c: k}
 	case *app.StaffDoorsView:
 		return &adminDoorsScreen{v: v}
 	case *app.StaffRentsView:
@@ -162,7 +162,7 @@ func screenFor(v app.View) screen {
 	case *app.StaffHardwareView:
 		return &adminHardwareScreen{v: v}
 	case *app.StaffSettingsView:
-		return &adminSettingsScreen{v: v}
+		return &adminSettingsScreen{v: v, c: k, set: &k.settings, canQuit: k.opts.Quit != nil}
 	case *app.StaffTokensView:
 		return &adminTokensScreen{v: v}
 	case *app.DoorTestView:

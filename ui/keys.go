@@ -150,13 +150,15 @@ func (k *Kiosk) typedKey(ev *fyne.KeyEvent) {
 }
 
 func (k *Kiosk) dispatchKey(kp keyPress) bool {
-	t, ok := k.shown.(keyTaker)
-	if !ok {
-		return false
-	}
 	k.input.typing = true
 	defer func() { k.input.typing = false }()
-	return t.key(k, kp)
+	switch t := k.shown.(type) {
+	case keyTaker:
+		return t.key(kp)
+	case keyFromKiosk:
+		return t.key(k, kp)
+	}
+	return false
 }
 
 // enter ends typed input: a token read, or a scanner's burst that is a
@@ -192,7 +194,11 @@ func (k *Kiosk) enter(name fyne.KeyName) {
 		k.keyboardScan(e.Text)
 		return
 	}
-	if t, ok := k.shown.(enterTaker); ok {
+	switch t := k.shown.(type) {
+	case enterTaker:
+		t.enter()
+		return
+	case enterFromKiosk:
 		t.enter(k)
 		return
 	}

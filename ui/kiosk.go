@@ -267,7 +267,7 @@ func (k *Kiosk) swap(s screen) {
 	k.shown = s
 	_, staff := s.(staffLook)
 	k.setCompact(staff)
-	content := k.pressable(s.draw(k))
+	content := k.pressable(drawScreen(k, s))
 	k.win.SetContent(content)
 	// A wrapped text learns its width in the first layout, and only then
 	// how tall it is; Fyne does not lay its parents out again, so what

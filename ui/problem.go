@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -33,52 +35,75 @@ var troubles = map[app.Trouble]struct{ title, what string }{
 // failureText is the one-line text for a trouble, for staff notes.
 func failureText(t app.Trouble) string { return tr(troubles[t].title) }
 
-// ref is the support reference of a problem at door (0: none) now.
-func (k *Kiosk) ref(door int64) Reference {
-	return Reference{Locker: k.opts.KioskID, Door: door, At: k.now()}
+// ref is the support reference of a problem at door (0: none) now, for
+// the screens still drawn from the kiosk; the others get a contact.
+func (k *Kiosk) ref(door int64) Reference { return k.contact().ref(door) }
+
+// troubleTelling is what a problem screen draws with: the way back, and,
+// for a shopper, the keyboard's way to a code typed at once.
+type troubleTelling interface {
+	controls
+	send(app.Intent)
+	startTyping(kp keyPress) bool
 }
 
 // problemScreen says what went wrong and what to do next, with the support
 // contact and a reference that support can look up in the log, and the
 // way back: home, or a courier's menu.
-type problemScreen struct{ v *app.ProblemView }
+type problemScreen struct {
+	v    *app.ProblemView
+	c    troubleTelling
+	help contact
+}
 
 func (s *problemScreen) idle() app.Idle { return s.v.Idle() }
 
-func (s *problemScreen) draw(k *Kiosk) fyne.CanvasObject {
+func (s *problemScreen) draw() fyne.CanvasObject {
 	head, what := voice.ProblemKeys(s.v)
 	t := title(trf(head, "Door", s.v.Door))
 	t.Importance = widget.DangerImportance
 	if s.v.Trouble == app.TroubleReported || s.v.Trouble == app.TroubleWrongParcel {
 		t.Importance = widget.MediumImportance // nothing failed: it was said and is being seen to
 	}
-	top := container.NewVBox(t, say(trf(what, "Door", s.v.Door)), newSupport(k.opts.Support, k.ref(s.v.Door)))
+	top := container.NewVBox(t, say(trf(what, "Door", s.v.Door)), newSupport(s.help.support, s.help.ref(s.v.Door)))
 	label, icon := tr("common.home"), theme.HomeIcon()
 	if s.v.Courier {
 		label, icon = tr("courier.menu"), theme.MenuIcon()
 	}
-	return arrange(top, k.mainButton(label, icon, func() { k.send(app.Back{}) }))
+	return arrange(top, s.c.mainButton(label, icon, func() { s.c.send(app.Back{}) }))
 }
 
-func (s *problemScreen) key(k *Kiosk, kp keyPress) bool {
+func (s *problemScreen) key(kp keyPress) bool {
 	if s.v.Courier {
 		return false
 	}
-	return k.startTyping(kp)
+	return s.c.startTyping(kp)
+}
+
+// waiting is what a screen that waits for people draws with: the logo,
+// which leads staff in, and the style that follows the hour (night), kept
+// as the hour changes while s shows.
+type waiting interface {
+	logo() fyne.CanvasObject
+	applyNight() (next time.Time)
+	nightTimer(s screen, next time.Time)
 }
 
 // outOfOrderScreen replaces home while no door can open: it takes no code,
 // and the locker refuses any that comes. It goes when the locker says the
 // doors are back. The logo still leads staff in.
-type outOfOrderScreen struct{ v *app.OutOfOrderView }
+type outOfOrderScreen struct {
+	v    *app.OutOfOrderView
+	c    waiting
+	help contact
+}
 
 func (s *outOfOrderScreen) idle() app.Idle { return s.v.Idle() }
 
-func (s *outOfOrderScreen) draw(k *Kiosk) fyne.CanvasObject {
-	k.nightTimer(s, k.applyNight())
+func (s *outOfOrderScreen) draw() fyne.CanvasObject {
+	s.c.nightTimer(s, s.c.applyNight())
 	t := title(tr("offline.title"))
 	t.Importance = widget.DangerImportance
-	ref := Reference{Locker: k.opts.KioskID, Whole: true, At: k.now()}
-	top := container.NewVBox(k.logo(), t, say(tr("offline.what")), newSupport(k.opts.Support, ref))
+	top := container.NewVBox(s.c.logo(), t, say(tr("offline.what")), newSupport(s.help.support, s.help.whole()))
 	return arrange(top)
 }

@@ -10,33 +10,75 @@ import (
 )
 
 // screen is one screen of the kiosk, one type per screen, each drawing one
-// kind of app.View. The router shows one at a time; the screen draws its
-// view and turns taps and keys into intents for the locker's sessions,
-// which decide what comes next: a screen holds no rule about rents or
-// doors. Through the optional interfaces below it takes the keyboard; a
-// screen that does not implement one ignores that input. Scans and door
-// notices go to the sessions (session.Front), which answer with the next view.
+// kind of app.View. The router (Kiosk.screenFor) builds it with its view
+// and the few services it draws with, as a context declared beside the
+// screen (interfaces declared where used): the kiosk is the router, not
+// the screens' context. The screen draws its view and turns taps and keys
+// into intents for the locker's sessions, which decide what comes next: a
+// screen holds no rule about rents or doors. Through the optional
+// interfaces below it takes the keyboard; a screen that does not
+// implement one ignores that input. Scans and door notices go to the
+// sessions (session.Front), which answer with the next view.
 //
-// Later needs fit the same way: a screen that speaks its text implements
-// one more method, and a tactile keypad's keys arrive as keyPress values.
+// A screen draws either from its context (draws) or, until it is given
+// one, from the whole kiosk (drawsFromKiosk); drawScreen tells them apart.
 //
 // draw may arm timers with Kiosk.later; they stop when the screen's content
 // is replaced, so a screen never acts after it left.
 type screen interface {
-	draw(k *Kiosk) fyne.CanvasObject
 	idle() app.Idle
+}
+
+// draws is a screen that draws from what the router gave it.
+type draws interface {
+	draw() fyne.CanvasObject
+}
+
+// drawsFromKiosk is a screen not yet given a context of its own.
+type drawsFromKiosk interface {
+	draw(k *Kiosk) fyne.CanvasObject
+}
+
+// drawScreen is what s shows.
+func drawScreen(k *Kiosk, s screen) fyne.CanvasObject {
+	switch s := s.(type) {
+	case draws:
+		return s.draw()
+	case drawsFromKiosk:
+		return s.draw(k)
+	}
+	panic("ui: screen " + screenName(s) + " draws nothing")
+}
+
+// controls make a screen's buttons and lay them out: a button hands the
+// keyboard to the kiosk and using it counts as presence; a row fits the
+// panel's width. Most screens' contexts hold them.
+type controls interface {
+	button(label string, icon fyne.Resource, f func()) *button
+	mainButton(label string, icon fyne.Resource, f func()) *button
+	row(objs ...fyne.CanvasObject) fyne.CanvasObject
 }
 
 // keyTaker takes keys from a keyboard, a keyboard-mode scanner or a
 // tactile keypad: runes and named keys alike. It reports whether it used
 // the key; the router handles what it did not (Escape).
 type keyTaker interface {
-	key(k *Kiosk, key keyPress) bool
+	key(kp keyPress) bool
+}
+
+// keyFromKiosk is keyTaker for a screen still drawn from the kiosk.
+type keyFromKiosk interface {
+	key(k *Kiosk, kp keyPress) bool
 }
 
 // enterTaker takes an Enter that ended a person's typing (a scanner's
 // burst is a scan instead, see typingOnly).
 type enterTaker interface {
+	enter()
+}
+
+// enterFromKiosk is enterTaker for a screen still drawn from the kiosk.
+type enterFromKiosk interface {
 	enter(k *Kiosk)
 }
 

@@ -51,6 +51,29 @@ func (r Reference) String() string {
 	return trf("support.ref", "Locker", r.Locker, "Door", door, "Time", r.At.UTC().Format("2006-01-02 15:04"))
 }
 
+// contact is whom people contact when the locker cannot help them, and
+// what to quote: the router gives it to each screen that names support.
+type contact struct {
+	support Support
+	locker  string
+	now     func() time.Time
+}
+
+// ref is the reference of a problem at door (0: none) now.
+func (c contact) ref(door int64) Reference {
+	return Reference{Locker: c.locker, Door: door, At: c.now()}
+}
+
+// whole is the reference of the whole locker out of order now.
+func (c contact) whole() Reference {
+	return Reference{Locker: c.locker, Whole: true, At: c.now()}
+}
+
+// contact is the kiosk's support contact; its clock is the kiosk's.
+func (k *Kiosk) contact() contact {
+	return contact{support: k.opts.Support, locker: k.opts.KioskID, now: func() time.Time { return k.now() }}
+}
+
 // qrMinSide is the least side of the support QR code on screen: about 5 px
 // a module for a short address, which a phone reads from arm's length.
 const qrMinSide = 160

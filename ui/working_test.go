@@ -20,15 +20,15 @@ func TestWorkingScreensKeepTheirWordsWhole(t *testing.T) {
 		for _, l := range Languages {
 			for _, c := range []struct {
 				name, key string
-				s         screen
+				s         func(k *Kiosk) screen
 			}{
-				{"opening", "door.opening", &openingScreen{}},
-				{"exit", "admin.exit.done", &exitScreen{v: &app.ExitView{}}},
+				{"opening", "door.opening", func(*Kiosk) screen { return &openingScreen{} }},
+				{"exit", "admin.exit.done", func(k *Kiosk) screen { return k.screenFor(&app.ExitView{}) }},
 			} {
 				t.Run(l.Code+"/"+c.name, func(t *testing.T) {
 					f := newFixtureAt(t, panel)
 					SetLanguage(l.Code)
-					f.w.SetContent(c.s.draw(f.k))
+					f.w.SetContent(drawScreen(f.k, c.s(f.k)))
 					f.w.Resize(panel)
 					var got *widget.Label
 					for _, o := range f.objects() {

@@ -1,0 +1,210 @@
+package ui
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+
+	"pudo/app"
+)
+
+// screenContext stands in for the kiosk in a screen's context: it records
+// the intents a screen sends, so a screen is drawn and used with no kiosk
+// behind it.
+type screenContext struct {
+	sent   []app.Intent
+	waited []app.Intent // sent with the busy screen up
+	typed  []keyPress
+	played []string
+	saved  int // settingsChanged calls
+	quits  int
+	timers []func() // armed by later; a test fires them
+}
+
+func (c *screenContext) button(label string, icon fyne.Resource, f func()) *button {
+	b := &button{}
+	b.Text, b.Icon, b.OnTapped = label, icon, f
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+func (c *screenContext) mainButton(label string, icon fyne.Resource, f func()) *button {
+	return c.button(label, icon, f)
+}
+
+func (c *screenContext) row(objs ...fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewHBox(objs...)
+}
+
+func (c *screenContext) send(in app.Intent)        { c.sent = append(c.sent, in) }
+func (c *screenContext) sendWaiting(in app.Intent) { c.waited = append(c.waited, in) }
+func (c *screenContext) startTyping(kp keyPress) bool {
+	c.typed = append(c.typed, kp)
+	return true
+}
+func (c *screenContext) logo() fyne.CanvasObject                { return container.NewVBox() }
+func (c *screenContext) applyNight() time.Time                  { return time.Time{} }
+func (c *screenContext) nightTimer(screen, time.Time)           {}
+func (c *screenContext) recipientCode(string) fyne.CanvasObject { return container.NewVBox() }
+func (c *screenContext) play(name string)                       { c.played = append(c.played, name) }
+func (c *screenContext) settingsChanged()                       { c.saved++ }
+func (c *screenContext) quit()                                  { c.quits++ }
+func (c *screenContext) later(_ time.Duration, f func())        { c.timers = append(c.timers, f) }
+
+// adminFrame is the content and the actions, without the tabs.
+func (c *screenContext) adminFrame(_ app.Section, head string, content fyne.CanvasObject, _ staffNote, acts slots) fyne.CanvasObject {
+	box := container.NewVBox(title(head), content)
+	for _, a := range acts {
+		if a != nil {
+			box.Add(a)
+		}
+	}
+	return box
+}
+
+func testContact() contact {
+	return contact{support: Support{Phone: "+44 20 7946 0000"}, locker: "T1",
+		now: func() time.Time { return time.Date(2026, 3, 2, 14, 30, 0, 0, time.UTC) }}
+}
+
+// TestScreensDrawFromTheirContext: a screen the router gives a context
+// draws from that alone, and its buttons send the intents the screen means
+// through it; no kiosk is behind it.
+func TestScreensDrawFromTheirContext(t *testing.T) {
+	door := app.Door{ID: 3, Size: app.SizeM}
+	set := Settings{Night: NightOff, Volume: 80} // the settings screen's
+	cases := []struct {
+		name   string
+		screen func(c *screenContext) screen
+		tap    string // the button's text
+		sent   app.Intent
+		waited app.Intent
+		check  func(t *testing.T, c *screenContext) // more to hold, if any
+	}{
+		{"ask-opened yes", func(c *screenContext) screen {
+			return &askOpenedScreen{v: &app.AskOpenedView{Door: door}, c: c}
+		}, tr("ask.opened.yes"), app.Answer{Yes: true}, nil, nil},
+		{"ask-opened no", func(c *screenContext) screen {
+			return &askOpenedScreen{v: &app.AskOpenedView{Door: door}, c: c}
+		}, tr("ask.opened.no"), app.Answer{Yes: false}, nil, nil},
+		{"ask-in-door yes", func(c *screenContext) screen {
+			return &askInDoorScreen{v: &app.AskInDoorView{Door: door}, c: c}
+		}, tr("ask.indoor.yes"), app.Answer{Yes: true}, nil, nil},
+		{"problem", func(c *screenContext) screen {
+			return &problemScreen{v: &app.ProblemView{Trouble: app.TroubleDidNotOpen, Door: 3}, c: c, help: testContact()}
+		}, tr("common.home"), app.Back{}, nil, nil},
+		{"problem courier", func(c *screenContext) screen {
+			return &problemScreen{v: &app.ProblemView{Trouble: app.TroubleCourierCode, Courier: true}, c: c, help: testContact()}
+		}, tr("courier.menu"), app.Back{}, nil, nil},
+		{"courier menu", func(c *screenContext) screen {
+			return &courierMenuScreen{v: &app.CourierMenuView{Courier: "anna"}, c: c}
+		}, tr("courier.drop"), app.StartDrop{}, nil, nil},
+		{"drop size", func(c *screenContext) screen {
+			return &dropScreen{v: &app.DropView{}, c: c, sizes: app.DefaultInnerSizes()}
+		}, tr("size.L"), nil, app.ChooseSize{Size: app.SizeL}, nil},
+		{"too small", func(c *screenContext) screen {
+			return &tooSmallScreen{v: &app.TooSmallView{Door: door, Free: 1}, c: c, help: testContact()}
+		}, tr("toosmall.takeback"), nil, app.Withdraw{}, nil},
+		{"recipient code", func(c *screenContext) screen {
+			return &recipientCodeScreen{v: &app.RecipientCodeView{Door: 3, Code: "7K3MN5QX"}, c: c}
+		}, tr("drop.code.noted"), app.CodeNoted{}, nil, nil},
+		{"staff alerts", func(c *screenContext) screen {
+			return &adminAlertsScreen{v: &app.StaffAlertsView{Alerts: []app.Alert{{Event: app.Event{Kind: "door.forced"}}}}, c: c}
+		}, tr("alerts.ack"), app.AckAlerts{}, nil, nil},
+		{"settings", func(c *screenContext) screen {
+			return &adminSettingsScreen{v: &app.StaffSettingsView{}, c: c, set: &set}
+		}, tr("set.night.on"), nil, nil, func(t *testing.T, c *screenContext) {
+			if set.Night != NightOn || c.saved != 1 {
+				t.Errorf("night mode %q, changes kept %d times; want %q, once", set.Night, c.saved, NightOn)
+			}
+		}},
+		{"exit", func(c *screenContext) screen {
+			return &exitScreen{v: &app.ExitView{}, c: c}
+		}, "", nil, nil, func(t *testing.T, c *screenContext) {
+			if len(c.timers) != 1 || c.quits != 0 {
+				t.Fatalf("%d timers armed and %d quits as the screen came up, want one timer and no quit", len(c.timers), c.quits)
+			}
+			c.timers[0]()
+			if c.quits != 1 {
+				t.Errorf("%d quits after the screen came up, want 1", c.quits)
+			}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &screenContext{}
+			s, ok := tc.screen(c).(draws)
+			if !ok {
+				t.Fatalf("%T draws from the kiosk, not from its context", tc.screen(c))
+			}
+			w := test.NewWindow(s.draw())
+			defer w.Close()
+			if tc.tap != "" {
+				var b *button
+				for _, o := range test.LaidOutObjects(w.Content()) {
+					if x, ok := o.(*button); ok && x.Text == tc.tap {
+						b = x
+					}
+				}
+				if b == nil {
+					t.Fatalf("no button %q", tc.tap)
+				}
+				test.Tap(b)
+			}
+			if want := want(tc.sent); !reflect.DeepEqual(c.sent, want) {
+				t.Errorf("sent %v, want %v", c.sent, want)
+			}
+			if want := want(tc.waited); !reflect.DeepEqual(c.waited, want) {
+				t.Errorf("sent with the busy screen %v, want %v", c.waited, want)
+			}
+			if tc.check != nil {
+				tc.check(t, c)
+			}
+		})
+	}
+}
+
+func want(in app.Intent) []app.Intent {
+	if in == nil {
+		return nil
+	}
+	return []app.Intent{in}
+}
+
+// TestScreensLeaveTheKiosk holds the router's way forward: every screen
+// draws from a context of its own but those still listed here, which
+// draw from the whole kiosk until they are given one. A new screen
+// cannot join them, and one given its context must leave the list.
+func TestScreensLeaveTheKiosk(t *testing.T) {
+	fromKiosk := map[string]bool{"home": true, "help": true, "code": true, "opening": true, "door": true,
+		"notOpened": true, "leftOpen": true, "gotIt": true, "thanks": true,
+		"adminDoors": true, "adminRents": true, "adminEvents": true, "adminHardware": true, "adminTokens": true,
+		"doorTest": true}
+	views := []app.View{&app.HomeView{}, &app.HelpView{}, &app.TooSmallView{}, &app.RecipientCodeView{},
+		&app.StaffAlertsView{}, &app.ExitView{}, &app.OutOfOrderView{}, &app.CodeView{}, &app.ProblemView{},
+		&app.DoorView{}, &app.NotOpenedView{}, &app.LeftOpenView{}, &app.GotItView{}, &app.AskOpenedView{},
+		&app.AskInDoorView{}, &app.ThanksView{}, &app.CourierMenuView{}, &app.DropView{}, &app.BatchView{},
+		&app.PINView{}, &app.PINAgainView{}, &app.StaffDoorsView{}, &app.StaffRentsView{}, &app.StaffLogView{},
+		&app.StaffHardwareView{}, &app.StaffSettingsView{}, &app.StaffTokensView{}, &app.DoorTestView{}}
+	k := &Kiosk{}
+	screens := []screen{&openingScreen{}}
+	for _, v := range views {
+		screens = append(screens, k.screenFor(v))
+	}
+	for _, s := range screens {
+		_, own := s.(draws)
+		_, old := s.(drawsFromKiosk)
+		switch name := screenName(s); {
+		case own == old:
+			t.Errorf("%s: draws from its context %v, from the kiosk %v: want one of them", name, own, old)
+		case old && !fromKiosk[name]:
+			t.Errorf("%s draws from the whole kiosk: give it a context of its own (see screen)", name)
+		case own && fromKiosk[name]:
+			t.Errorf("%s draws from its own context now: take it off the list", name)
+		}
+	}
+}
