@@ -81,7 +81,12 @@ func TestHubMergesAndDedupes(t *testing.T) {
 	if r := nextRead(t, h); r.Text != "KB1234" || r.Source != SourceKeyboard {
 		t.Errorf("pushed read %+v", r)
 	}
-	waitFor(t, "statuses", func() bool { return len(h.Status()) == 3 })
+	// Each source reports from its own goroutine: b's failed start may
+	// come after a's reads, so wait for it too, not for three entries.
+	waitFor(t, "three statuses, b's failed start among them", func() bool {
+		st := h.Status()
+		return len(st) == 3 && st[1].Detail != "starting"
+	})
 	st := h.Status()
 	if !st[0].Up || st[0].Reads != 3 || st[1].Up || st[1].Detail != "scanner: b: no device" || st[2].Source != SourceKeyboard {
 		t.Errorf("status %+v", st)

@@ -50,7 +50,7 @@ func TestStillSceneStopsSpendingWork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := loadGray(t, "testdata/photos/falsepositives/01.png")
+	g := loadGray(t, "testdata/photos/falsepositives-2/10.png")
 	cheap := newFrame(g)
 	stages[0].run(d, cheap, 0)
 	var costs []int64

@@ -188,3 +188,27 @@ func TestEnterBeforeTheCodeScreen(t *testing.T) {
 		t.Fatalf("door %d, want %d", got, p.DoorID)
 	}
 }
+
+// A screen that comes up while a token's keys are coming in (on a busy
+// kiosk, the code screen a released first key asked for arrives only
+// after the token began) does not cut the token: it is still read whole.
+func TestNewScreenDuringATokenKeepsIt(t *testing.T) {
+	for _, at := range []int{1, 4, 8} {
+		f := newFixture(t)
+		in := &f.k.input
+		in.burst.Reset()
+		now := f.clock.now
+		var typed []rune
+		for i, r := range annaToken {
+			now = now.Add(3 * time.Millisecond)
+			typed = append(typed, in.burst.Key(r, now).Type...)
+			if i == at {
+				in.newScreen()
+			}
+		}
+		e := in.burst.Enter(now.Add(3 * time.Millisecond))
+		if !e.Scanned || e.Text != annaToken {
+			t.Fatalf("screen at key %d: read %q (scanned %v), typed %q; want the token scanned", at, e.Text, e.Scanned, string(typed))
+		}
+	}
+}

@@ -41,9 +41,13 @@ type keyInput struct {
 const holdFor = 300 * time.Millisecond
 
 // newScreen forgets what was typed on the screen before, unless it was
-// typed for the screen coming up or is held back for a moment.
+// typed for the screen coming up, is held back for a moment, may still
+// turn out to start a token (undo), or is a token being read. A screen
+// the session brings up while a token's keys come in (the code screen
+// that a released first key asked for, on a busy kiosk only after more
+// keys) must not cut the token in two: its rest would be typed as a code.
 func (in *keyInput) newScreen() {
-	if !in.typing && len(in.early) == 0 && !in.burst.Held() {
+	if !in.typing && len(in.early) == 0 && !in.burst.Held() && !in.burst.Reading() && in.undo == nil {
 		in.burst.Reset()
 	}
 }

@@ -164,6 +164,12 @@ func OpenData(ctx context.Context, dir string, log *slog.Logger) (*storage.DB, [
 	if err := privateDir(dir, log); err != nil {
 		return nil, nil, err
 	}
+	// A start killed while the new database was being made leaves a hot
+	// journal, which only a writer can roll back: the kiosk does, as any
+	// SQLite writer would, before it reads the dir without changing it.
+	if err := storage.RecoverJournal(ctx, filepath.Join(dir, DBFile)); err != nil {
+		return nil, nil, err
+	}
 	s := readDataState(ctx, dir)
 	if ps := s.problems(); len(ps) > 0 {
 		return nil, nil, ps[0]

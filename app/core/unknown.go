@@ -123,16 +123,17 @@ func (l *Locker) leftUnanswered(ctx context.Context, id int64) {
 // there: a refusal settles it as not opened; an acknowledgement is noted,
 // a claim for the sensor (or the person) to confirm.
 func (l *Locker) lateReply(ctx context.Context, d storage.Door, acked bool) {
+	lv := l.reg.pendingAt(d.ID)
+	if lv != nil && acked {
+		// A claim the sensor may still confirm: while it cannot, the
+		// opening settles unknown and the person is asked. Noted before
+		// the event that tells of it, so whoever reads the event finds
+		// the opening knowing it.
+		l.reg.update(lv, func(lv *live) { lv.acked = true })
+	}
 	l.record(ctx, storage.Event{Actor: "system", Kind: string(app.EvOpenUnknown), DoorID: d.ID,
 		Detail: fmt.Sprintf("late reply from the board: acknowledged %v", acked)})
-	lv := l.reg.pendingAt(d.ID)
-	switch {
-	case lv == nil:
-	case acked:
-		// A claim the sensor may still confirm: while it cannot, the
-		// opening settles unknown and the person is asked.
-		l.reg.update(lv, func(lv *live) { lv.acked = true })
-	default:
+	if lv != nil && !acked {
 		l.settle(ctx, lv, app.OutcomeNotOpened, app.CauseRefused, "the board's late reply said the lock failed")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -114,7 +115,7 @@ func TestBrokerHasNoAuthority(t *testing.T) {
 	}
 
 	if after := snapshot(t, k); !reflect.DeepEqual(before, after) {
-		t.Fatalf("the locker changed:\nbefore %+v\n after %+v", before, after)
+		t.Fatalf("the locker changed:\nbefore %+v\n after %+v\nevents since: %v", before, after, eventsSince(t, k, before.lastSeq))
 	}
 	must(t, k.db.View(ctx, func(tx *storage.Tx) error {
 		for _, id := range ids {
@@ -146,6 +147,19 @@ type lockerSnapshot struct {
 	rent        storage.RentState
 	lastSeq     int64
 	revocations int64
+}
+
+// eventsSince are the kinds of k's events after seq, for a failure to show.
+func eventsSince(t *testing.T, k *kiosk, seq int64) []string {
+	var kinds []string
+	must(t, k.db.View(context.Background(), func(tx *storage.Tx) error {
+		evs, err := tx.Events(seq, 100)
+		for _, e := range evs {
+			kinds = append(kinds, fmt.Sprintf("%d %s", e.Seq, e.Kind))
+		}
+		return err
+	}))
+	return kinds
 }
 
 func snapshot(t *testing.T, k *kiosk) lockerSnapshot {

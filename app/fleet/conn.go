@@ -240,16 +240,25 @@ func (l *Link) route(pr paho.PublishReceived) (bool, error) {
 		l.cmds.push(in)
 		return true, nil
 	}
+	_, rest, _ := lockerOf(l.cfg.Fleet, p.Topic)
+	if p.Topic == l.topics.SyncRes() && len(p.Payload) <= capOf(rest) {
+		// Acknowledged once every command in it is answered, as a command
+		// of its own is: a crash between recording a resent command and
+		// publishing its result gets the page again at the next
+		// connection, and the command's recorded result is replayed. Acked
+		// at once, the answer would be lost for good: the next sync does
+		// not resend what the locker has processed.
+		l.takeSync(p.Payload, ack)
+		return true, nil
+	}
 	defer ack()
-	if _, rest, _ := lockerOf(l.cfg.Fleet, p.Topic); len(p.Payload) > capOf(rest) {
+	if len(p.Payload) > capOf(rest) {
 		if ok, _ := l.refusedLog.Take(); ok {
 			l.log.Warn("fleet: message above its topic's cap ignored", "topic", p.Topic, "bytes", len(p.Payload), "cap", capOf(rest))
 		}
 		return true, nil
 	}
 	switch p.Topic {
-	case l.topics.SyncRes():
-		l.takeSync(p.Payload)
 	case l.topics.Confirm():
 		l.confirms.put(p.Payload)
 	case l.topics.CertRes():

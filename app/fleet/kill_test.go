@@ -118,7 +118,8 @@ func TestKillWhilePublishingAndApplying(t *testing.T) {
 	last := startChild(t, child, killSpec{Dir: dir, Config: cfg, Stop: stop, Operator: operator})
 	testenv.AwaitOK(t, "an answer to every command sent", func() error {
 		if n := results.missing(sent.all()); len(n) > 0 {
-			return fmt.Errorf("%d commands unanswered, e.g. %v", len(n), n[:min(5, len(n))])
+			log, _ := os.ReadFile(filepath.Join(dir, "child.log"))
+			return fmt.Errorf("%d commands unanswered, e.g. %v; the children's output ends:\n%s", len(n), n[:min(5, len(n))], tail(string(log)))
 		}
 		return nil
 	})

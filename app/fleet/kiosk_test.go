@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -187,6 +188,7 @@ func (k *kiosk) dropOff(parcelRef string) app.Rent {
 
 func (k *kiosk) closeAndDone(done func() error) {
 	k.tb.Helper()
+	from := k.lastSeq()
 	testenv.AwaitOK(k.tb, "the door opened and closed again", func() error {
 		err := done()
 		// The opening settles when the sensor sees the door open, and the
@@ -196,6 +198,13 @@ func (k *kiosk) closeAndDone(done func() error) {
 			k.tb.Fatal(err)
 		}
 		return err
+	})
+	// Done stores the parcel as soon as the driver reads the door closed;
+	// the engine records the close (door.closed) when it takes the
+	// driver's event, maybe after: a test comparing the store before and
+	// after would see it land later.
+	testenv.Await(k.tb, "the engine to record the door's close (door.closed)", func() bool {
+		return slices.Contains(k.eventKinds(from), string(app.EvDoorClosed))
 	})
 }
 
@@ -217,6 +226,19 @@ func (k *kiosk) pickup(code string) {
 		}
 		return nil
 	})
+}
+
+// eventKinds are the kinds of k's events after seq.
+func (k *kiosk) eventKinds(seq int64) []string {
+	var kinds []string
+	must(k.tb, k.db.View(context.Background(), func(tx *storage.Tx) error {
+		evs, err := tx.Events(seq, 1000)
+		for _, e := range evs {
+			kinds = append(kinds, e.Kind)
+		}
+		return err
+	}))
+	return kinds
 }
 
 func (k *kiosk) lastSeq() int64 {

@@ -14,7 +14,8 @@ type inbound struct {
 	corr      []byte
 	fleetWide bool
 	fromSync  bool
-	// ack acknowledges the MQTT message once the result is recorded.
+	// ack acknowledges the MQTT message once the result is recorded and
+	// published (for a resent command: its part of the sync answer).
 	ack func()
 }
 

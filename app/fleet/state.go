@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/eclipse/paho.golang/autopaho"
@@ -329,11 +330,14 @@ func (l *Link) requestSync(ctx context.Context, cm *autopaho.ConnectionManager) 
 // of any command, so a duplicate is answered, not applied. Only the answer
 // to the last request ends the asking: an older one (queued at the broker
 // across a reconnect, or sent late by a busy central side) may predate
-// what this connection needs resent.
-func (l *Link) takeSync(payload []byte) {
+// what this connection needs resent. ack acknowledges the sync answer: it
+// is called once the last of its commands is answered (at once when it
+// holds none or is not JSON).
+func (l *Link) takeSync(payload []byte, ack func()) {
 	var res SyncResponse
 	if err := json.Unmarshal(payload, &res); err != nil {
 		l.log.Warn("fleet: sync answer is not JSON", "err", err)
+		ack()
 		return
 	}
 	if id, _ := l.syncID.Load().(string); id != "" && res.RequestID == id {
@@ -341,12 +345,21 @@ func (l *Link) takeSync(payload []byte) {
 	} else {
 		l.log.Debug("fleet: sync answer to an earlier request", "request", res.RequestID)
 	}
+	if len(res.Commands) == 0 {
+		ack()
+		return
+	}
+	var left atomic.Int64
+	left.Store(int64(len(res.Commands)))
+	answered := func() {
+		if left.Add(-1) == 0 {
+			ack()
+		}
+	}
 	for _, c := range res.Commands {
-		l.cmds.push(inbound{name: c.Name, payload: c.Command, size: len(c.Command), ack: func() {}, fromSync: true, fleetWide: c.FleetWide})
+		l.cmds.push(inbound{name: c.Name, payload: c.Command, size: len(c.Command), ack: answered, fromSync: true, fleetWide: c.FleetWide})
 	}
-	if len(res.Commands) > 0 {
-		l.log.Info("fleet: commands resent by the central side", "count", len(res.Commands))
-	}
+	l.log.Info("fleet: commands resent by the central side", "count", len(res.Commands))
 }
 
 // newID is a random 128-bit id in hex.

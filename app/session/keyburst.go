@@ -107,6 +107,10 @@ func (k *KeyBurst) Key(r rune, at time.Time) Keys {
 	return Keys{Type: append(out, r)}
 }
 
+// Reading reports whether a token read is under way: from TokenPrefix on,
+// everything up to Enter is the token's.
+func (k *KeyBurst) Reading() bool { return k.token >= 0 }
+
 // Held reports whether keys are held back, waiting for the next key to
 // tell whether they start a token; Release hands them to the screen when
 // none comes.

@@ -11,10 +11,12 @@
 package testenv
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -43,15 +45,56 @@ func Missing(tb testing.TB, format string, args ...any) {
 }
 
 // Tool is the path of the program name, or Missing with how to install
-// it: the apt package that holds it (make deps installs it).
+// it: the apt package that holds it (make deps installs it). A package the
+// Makefile's APT_PKGS does not list fails the test wherever it runs: make
+// deps would not install it on a fresh CI machine, and the test would
+// pass here and fail there.
 func Tool(tb testing.TB, name, aptPackage string) string {
 	tb.Helper()
+	pkgs, err := makeDeps()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if !slices.Contains(pkgs, aptPackage) && !slices.Contains(makeDepsRunsOn, aptPackage) {
+		tb.Fatalf("testenv: %s comes with the apt package %s, which the Makefile's APT_PKGS lacks: add it, or make deps will not install it on a fresh machine", name, aptPackage)
+	}
 	p, err := exec.LookPath(name)
 	if err != nil {
 		Missing(tb, "%s not installed (make deps installs it: apt-get install %s)", name, aptPackage)
 	}
 	return p
 }
+
+// makeDepsRunsOn are what make deps itself needs (make, and dpkg-query
+// to tell what is installed): there before it runs, never in APT_PKGS.
+var makeDepsRunsOn = []string{"make", "dpkg"}
+
+// makeDeps are the apt packages make deps installs: the Makefile's
+// APT_PKGS, continuation lines included.
+var makeDeps = sync.OnceValues(func() ([]string, error) {
+	dir, err := root()
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "Makefile"))
+	if err != nil {
+		return nil, fmt.Errorf("testenv: %w", err)
+	}
+	_, rest, ok := strings.Cut(string(b), "\nAPT_PKGS :=")
+	if !ok {
+		return nil, errors.New("testenv: the Makefile has no APT_PKGS")
+	}
+	var pkgs []string
+	for line := range strings.Lines(rest) {
+		line = strings.TrimSpace(line)
+		more := strings.HasSuffix(line, "\\")
+		pkgs = append(pkgs, strings.Fields(strings.TrimSuffix(line, "\\"))...)
+		if !more {
+			break
+		}
+	}
+	return pkgs, nil
+})
 
 // Root is the repository's root: the directory of pudo's go.mod, found
 // upward from the test's working directory.

@@ -3,6 +3,7 @@ package testenv
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -34,7 +35,7 @@ func TestMissingFailsUnderCI(t *testing.T) {
 	for _, ci := range []string{"", "true"} {
 		t.Setenv("CI", ci)
 		var r recorder
-		Tool(&r, "pudo-no-such-program", "pudo-no-such-package")
+		Tool(&r, "pudo-no-such-program", "xvfb")
 		if (r.failed != "") != (ci == "true") || (r.skipped != "") != (ci == "") {
 			t.Errorf("CI=%q: failed %q, skipped %q", ci, r.failed, r.skipped)
 		}
@@ -50,5 +51,22 @@ func TestRoot(t *testing.T) {
 	root := Root(t)
 	if _, err := os.Stat(filepath.Join(root, "app", "testenv", "testenv.go")); err != nil {
 		t.Fatalf("Root = %s: %v", root, err)
+	}
+}
+
+// TestToolOutsideMakeDepsFails: a tool whose package make deps does not
+// install fails wherever it runs, installed here or not, CI or not.
+func TestToolOutsideMakeDepsFails(t *testing.T) {
+	for _, ci := range []string{"", "true"} {
+		t.Setenv("CI", ci)
+		var r recorder
+		Tool(&r, "sh", "pudo-no-such-package")
+		if r.failed == "" {
+			t.Errorf("CI=%q: a package outside APT_PKGS did not fail the test", ci)
+		}
+	}
+	pkgs, err := makeDeps()
+	if err != nil || !slices.Contains(pkgs, "xvfb") || !slices.Contains(pkgs, "desktop-file-utils") {
+		t.Fatalf("APT_PKGS read as %q, %v", pkgs, err)
 	}
 }

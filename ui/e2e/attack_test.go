@@ -106,13 +106,13 @@ dir = %q
 	xdotool(t, display, "key", "Return")
 	log.await(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, demo[2]))
 	log.next(t, `msg=screen.* name=gotIt`)
-	time.Sleep(time.Second) // taps on a screen nobody caused wait for it to settle
+	waitOutTapGuard()
 	tap(t, display, at.yes)
 	log.next(t, `msg=screen.* name=home`)
 
 	// Someone guesses at the staff pad until it pauses; the right PIN
 	// there waits too.
-	time.Sleep(time.Second)
+	waitOutTapGuard()
 	for range 5 {
 		tap(t, display, at.logo)
 	}

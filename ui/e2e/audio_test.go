@@ -76,7 +76,7 @@ letter_pause = "5s"
 	xdotool(t, display, "mouseup", "1")
 	xdotool(t, display, "key", "KP_1")
 	said(`Type your pickup code`)
-	typeByMultiTap(t, display, code, func(n int) { said(fmt.Sprintf(`Characters typed: %d of 8\.`, n)) })
+	typeByMultiTap(t, display, code, func(re string) { said(re) })
 	xdotool(t, display, "key", "KP_Enter")
 	said(`Door ` + door + `, `)
 	log.next(t, fmt.Sprintf(`msg="opening settled".* door=%s outcome=opened`, door))
@@ -118,21 +118,23 @@ letter_pause = "5s"
 // pressed again and again steps through the digit and its letters.
 var multiTap = [10]string{"0", "1", "2ABC", "3DEF", "4GH", "5JK", "6MN", "7PQRS", "8TV", "9WXYZ"}
 
-// typeByMultiTap types code on the keypad as a person does, a press every
-// 300 ms (the letter pause is 5 s here), and after each character asks
-// for the read-back (KP_Add), which takes the pending letter at once:
-// readBack(n) waits until the kiosk says n characters are typed. No
-// press waits out the letter pause by the clock.
-func typeByMultiTap(t *testing.T, display, code string, readBack func(n int)) {
+// typeByMultiTap types code on the keypad as a person listening does:
+// each press once the kiosk has said the one before (a masked character,
+// "•", in its log), and after each character the read-back (KP_Add),
+// which takes the pending letter at once, awaited as "Characters typed: n
+// of 8". The letter pause (5 s here) then only has to outlast one press's
+// way to the kiosk, not a bunch of them held up on a starved machine, and
+// no press waits it out by the clock.
+func typeByMultiTap(t *testing.T, display, code string, said func(re string)) {
 	t.Helper()
 	for n, c := range code {
 		d, i := multiTapKey(t, c)
-		args := []string{"key", "--delay", "300"}
 		for range i + 1 {
-			args = append(args, fmt.Sprintf("KP_%d", d))
+			xdotool(t, display, "key", fmt.Sprintf("KP_%d", d))
+			said(`•`)
 		}
-		xdotool(t, display, append(args, "KP_Add")...)
-		readBack(n + 1)
+		xdotool(t, display, "key", "KP_Add")
+		said(fmt.Sprintf(`Characters typed: %d of 8\.`, n+1))
 	}
 }
 

@@ -120,7 +120,7 @@ func (c *cli) publishAwait(name, id string, payload []byte) (fleet.Result, error
 	if err := d.subscribe(c.ctx, t.Res()); err != nil {
 		return fleet.Result{}, err
 	}
-	if _, err := d.c.Publish(c.ctx, &paho.Publish{QoS: 1, Topic: t.Cmd(name), Payload: payload,
+	if err := d.publish(c.ctx, &paho.Publish{QoS: 1, Topic: t.Cmd(name), Payload: payload,
 		Properties: &paho.PublishProperties{ContentType: "application/json", ResponseTopic: t.Res(), CorrelationData: []byte(id)}}); err != nil {
 		return fleet.Result{}, fmt.Errorf("publish %s: %w", name, err)
 	}
@@ -132,6 +132,9 @@ func (c *cli) publishAwait(name, id string, payload []byte) (fleet.Result, error
 			fmt.Fprintf(c.errw, "pudo fleet: the answer's pickup code is sealed to the operator's key; give --key to open it\n")
 		}
 		return r, nil
+	case <-d.lost.Done():
+		return fleet.Result{}, fmt.Errorf("waiting for %s's answer to command %s: %w; central resends it when the locker syncs",
+			c.locker, id, context.Cause(d.lost))
 	case <-ctx.Done():
 		return fleet.Result{}, fmt.Errorf("no answer from %s within %s: it may be offline. The command (id %s) waits at the broker and in central's "+
 			"commands table, which central resends from when the locker syncs; `pudo fleet resend --command %s` asks again for its answer",

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/eclipse/paho.golang/packets"
 	"github.com/eclipse/paho.golang/paho"
 
 	"pudo/app/central/link"
@@ -26,11 +27,6 @@ import (
 // retained state costs the tool nothing and hides no other locker.
 const maxDirectMessage = 64 << 10
 
-// dialWait bounds connecting and checking the identity's rights: a
-// broker that answers nothing in a minute is not there for the tool, and a
-// slow one (a loaded host) gets its minute.
-const dialWait = time.Minute
-
 // quietEnd ends a direct read once nothing came for this long (retained
 // messages come at once); --wait bounds it anyway.
 const quietEnd = 500 * time.Millisecond
@@ -39,6 +35,11 @@ type direct struct {
 	c       *paho.Client
 	mu      sync.Mutex
 	handler func(topic string, payload []byte)
+	// lost ends when the connection does, with why as its cause: paho
+	// forgets a request whose answer the connection took with it, and
+	// would wait its whole PacketTimeout to say only "deadline exceeded".
+	lost context.Context
+	lose context.CancelCauseFunc
 }
 
 // dialDirect connects to the broker as the operator and checks the
@@ -49,7 +50,10 @@ func (c *cli) dialDirect() (*direct, error) {
 	if err != nil || u.Host == "" {
 		return nil, usageError(fmt.Sprintf("--broker %q is not a URL such as mqtts://broker.example:8883", c.broker))
 	}
-	ctx, cancel := context.WithTimeout(c.ctx, dialWait)
+	// --dial-wait (a minute) bounds connecting and checking the
+	// identity's rights: a broker that answers nothing in it is not there
+	// for the tool, and a slow one (a loaded host) gets its minute.
+	ctx, cancel := context.WithTimeout(c.ctx, c.dialWait)
 	defer cancel()
 	var conn net.Conn
 	switch u.Scheme {
@@ -68,19 +72,32 @@ func (c *cli) dialDirect() (*direct, error) {
 			return nil, c.connectError(err)
 		}
 	}
-	d := &direct{}
-	// Each packet's answer gets the dial's minute, not paho's 10 s: a
-	// loaded broker host is slow, not gone.
-	d.c = paho.NewClient(paho.ClientConfig{Conn: conn, PacketTimeout: dialWait, OnPublishReceived: []func(paho.PublishReceived) (bool, error){
-		func(pr paho.PublishReceived) (bool, error) {
-			d.mu.Lock()
-			h := d.handler
-			d.mu.Unlock()
-			if h != nil {
-				h(pr.Packet.Topic, pr.Packet.Payload)
+	lost, lose := context.WithCancelCause(context.Background())
+	d := &direct{lost: lost, lose: lose}
+	// Each packet's answer gets the dial's bound, not paho's 10 s: a
+	// loaded broker host is slow, not gone. paho writes from several
+	// goroutines (its pinger's first PINGREQ goes out as the client
+	// connects) and a packet over TLS is several writes: unlocked, they
+	// interleave and the broker drops the connection as malformed.
+	d.c = paho.NewClient(paho.ClientConfig{Conn: packets.NewThreadSafeConn(conn), PacketTimeout: c.dialWait,
+		OnClientError: func(err error) { lose(fmt.Errorf("the connection to the broker was lost: %s", link.Explain(err))) },
+		OnServerDisconnect: func(p *paho.Disconnect) {
+			msg := fmt.Sprintf("the broker closed the connection (reason %d)", p.ReasonCode)
+			if p.Properties != nil && p.Properties.ReasonString != "" {
+				msg += ": " + p.Properties.ReasonString
 			}
-			return true, nil
-		}}})
+			lose(errors.New(msg))
+		},
+		OnPublishReceived: []func(paho.PublishReceived) (bool, error){
+			func(pr paho.PublishReceived) (bool, error) {
+				d.mu.Lock()
+				h := d.handler
+				d.mu.Unlock()
+				if h != nil {
+					h(pr.Packet.Topic, pr.Packet.Payload)
+				}
+				return true, nil
+			}}})
 	mp := uint32(maxDirectMessage)
 	b := make([]byte, 6)
 	rand.Read(b)
@@ -95,9 +112,10 @@ func (c *cli) dialDirect() (*direct, error) {
 		if ca != nil {
 			return nil, fmt.Errorf("the broker refused the connection: %s (%d)", ca.Properties.ReasonString, ca.ReasonCode)
 		}
+		lose(err)
 		return nil, c.connectError(err)
 	}
-	if err := d.checkOperator(ctx, c.fleetName); err != nil {
+	if err := d.checkOperator(ctx, c.fleetName, c.dialWait); err != nil {
 		d.close()
 		return nil, err
 	}
@@ -145,7 +163,9 @@ func firstCert(path string) (*x509.Certificate, error) {
 
 // checkOperator publishes to a topic outside every locker's tree and
 // waits to hear it back: only an identity with the operator's rights can.
-func (d *direct) checkOperator(ctx context.Context, fleetName string) error {
+func (d *direct) checkOperator(ctx context.Context, fleetName string, wait time.Duration) error {
+	ctx, stop := d.bound(ctx)
+	defer stop()
 	b := make([]byte, 8)
 	rand.Read(b)
 	topic := "pudo/v1/" + fleetName + "/_probe/" + hex.EncodeToString(b)
@@ -165,7 +185,7 @@ func (d *direct) checkOperator(ctx context.Context, fleetName string) error {
 		"(a locker's certificate reads only its own locker, and its table would look whole): use the operator's certificate (--cert, PUDO_FLEET_CERT)")
 	sa, err := d.c.Subscribe(ctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{{Topic: topic, QoS: 1}}})
 	if err != nil {
-		return fmt.Errorf("checking the identity's rights: the broker did not answer a subscription: %w", err)
+		return fmt.Errorf("checking the identity's rights: the broker did not answer a subscription: %w", d.why(ctx, err))
 	}
 	if len(sa.Reasons) > 0 && sa.Reasons[0] >= 0x80 {
 		return refused
@@ -175,7 +195,7 @@ func (d *direct) checkOperator(ctx context.Context, fleetName string) error {
 		return refused
 	}
 	if err != nil {
-		return fmt.Errorf("checking the identity's rights: the broker did not acknowledge a message: %w", err)
+		return fmt.Errorf("checking the identity's rights: the broker did not acknowledge a message: %w", d.why(ctx, err))
 	}
 	if pr != nil && pr.ReasonCode >= 0x80 {
 		return refused
@@ -188,9 +208,9 @@ func (d *direct) checkOperator(ctx context.Context, fleetName string) error {
 		// A broker that takes the probe and never hands it back is
 		// filtering what this identity reads: no operator's rights.
 		if c := context.Cause(ctx); errors.Is(c, context.DeadlineExceeded) {
-			return fmt.Errorf("%w (the broker took a probe message and did not hand it back within %s)", refused, dialWait)
+			return fmt.Errorf("%w (the broker took a probe message and did not hand it back within %s)", refused, wait)
 		}
-		return ctx.Err()
+		return d.why(ctx, ctx.Err())
 	}
 }
 
@@ -220,14 +240,16 @@ func (d *direct) read(ctx context.Context, filters []string, wait time.Duration,
 	for _, f := range filters {
 		subs = append(subs, paho.SubscribeOptions{Topic: f, QoS: 0})
 	}
+	ctx, stop := d.bound(ctx)
+	defer stop()
 	if _, err := d.c.Subscribe(ctx, &paho.Subscribe{Subscriptions: subs}); err != nil {
-		return err
+		return d.why(ctx, err)
 	}
 	deadline := time.Now().Add(wait)
 	for time.Now().Before(deadline) {
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return d.why(ctx, ctx.Err())
 		case <-time.After(50 * time.Millisecond):
 		}
 		mu.Lock()
@@ -241,11 +263,40 @@ func (d *direct) read(ctx context.Context, filters []string, wait time.Duration,
 }
 
 func (d *direct) close() {
+	d.lose(errors.New("the tool closed the connection"))
 	d.c.Disconnect(&paho.Disconnect{ReasonCode: 0})
 }
 
 func (d *direct) subscribe(ctx context.Context, filter string) error {
+	ctx, stop := d.bound(ctx)
+	defer stop()
 	_, err := d.c.Subscribe(ctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{{Topic: filter, QoS: 1}}})
+	return d.why(ctx, err)
+}
+
+// publish publishes p and waits for the broker's acknowledgement.
+func (d *direct) publish(ctx context.Context, p *paho.Publish) error {
+	ctx, stop := d.bound(ctx)
+	defer stop()
+	_, err := d.c.Publish(ctx, p)
+	return d.why(ctx, err)
+}
+
+// bound ends ctx when the connection is lost too.
+func (d *direct) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	stop := context.AfterFunc(d.lost, func() { cancel(context.Cause(d.lost)) })
+	return ctx, func() { stop(); cancel(nil) }
+}
+
+// why is err, or the connection's loss when that is what ended ctx.
+func (d *direct) why(ctx context.Context, err error) error {
+	if err == nil || ctx.Err() == nil {
+		return err
+	}
+	if d.lost.Err() != nil {
+		return context.Cause(d.lost)
+	}
 	return err
 }
 

@@ -128,6 +128,7 @@ type cli struct {
 	jsonOut           bool
 	locker            string
 	wait              time.Duration
+	dialWait          time.Duration
 	perLocker         int
 	// reply opens a booking's sealed answer (the operator's key's).
 	reply fleet.ReplyKey
@@ -150,6 +151,7 @@ func newCLI(ctx context.Context, name string, out, errw io.Writer) *cli {
 	c.fs.BoolVar(&c.jsonOut, "json", false, "JSON instead of tables, for scripts")
 	c.fs.StringVar(&c.locker, "locker", "", "one locker only")
 	c.fs.DurationVar(&c.wait, "wait", 5*time.Second, "how long --direct reads the broker's retained state")
+	c.fs.DurationVar(&c.dialWait, "dial-wait", time.Minute, "how long connecting to the broker or central's database, and checking the identity's rights, may take")
 	c.fs.IntVar(&c.perLocker, "max-messages", 16, "--direct: at most this many state messages per locker are read")
 	return c
 }
@@ -166,7 +168,7 @@ func (c *cli) useDB() (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	pctx, cancel := context.WithTimeout(c.ctx, 10*time.Second)
+	pctx, cancel := context.WithTimeout(c.ctx, c.dialWait)
 	defer cancel()
 	if err := st.Ping(pctx); err != nil {
 		st.Close()

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eclipse/paho.golang/packets"
 	"github.com/eclipse/paho.golang/paho"
 
 	"pudo/app/central/fleetcli"
@@ -34,30 +35,40 @@ func run(t *testing.T, env map[string]string, args ...string) (string, string, i
 		// the test's ceiling, not the tool's 15 s.
 		args = append([]string{args[0], "--wait", testenv.Patience.String()}, args[1:]...)
 	}
+	if len(args) > 0 && slices.Contains([]string{"status", "doors", "watch", "book", "cancel", "open", "revoke", "resend"}, args[0]) {
+		// Connecting and the rights probe get --dial-wait: the test's
+		// ceiling, not the tool's minute.
+		args = append([]string{args[0], "--dial-wait", testenv.Patience.String()}, args[1:]...)
+	}
 	var out, errw bytes.Buffer
 	code := fleetcli.Main(context.Background(), args, &out, &errw)
 	return out.String(), errw.String(), code
 }
 
 // publishAs publishes retained messages as a locker, with its own
-// certificate.
+// certificate, and waits for the broker to acknowledge each one.
 func publishAs(t *testing.T, b *mqtttest.Broker, tc *tls.Config, id string, msgs map[string][]byte) {
 	t.Helper()
 	u, _ := url.Parse(b.TLSURL())
-	conn, err := tls.Dial("tcp", u.Host, tc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := paho.NewClient(paho.ClientConfig{Conn: conn})
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Patience)
 	defer cancel()
+	conn, err := (&tls.Dialer{Config: tc}).DialContext(ctx, "tcp", u.Host)
+	if err != nil {
+		t.Fatalf("locker %s connecting to the broker: %v", id, err)
+	}
+	// paho waits 10 s for each answer by default: on a loaded machine
+	// the broker's PUBACK of a 43 MB message comes later than that. Its
+	// pinger writes as the client connects: writes over TLS are locked,
+	// or they interleave with the PUBLISH (direct.go says more).
+	c := paho.NewClient(paho.ClientConfig{Conn: packets.NewThreadSafeConn(conn), PacketTimeout: testenv.Patience})
 	if _, err := c.Connect(ctx, &paho.Connect{ClientID: id, CleanStart: true, KeepAlive: 30}); err != nil {
-		t.Fatal(err)
+		t.Fatalf("locker %s waiting (up to %v) for the broker's CONNACK: %v", id, testenv.Patience, err)
 	}
 	defer c.Disconnect(&paho.Disconnect{})
 	for topic, body := range msgs {
 		if _, err := c.Publish(ctx, &paho.Publish{QoS: 1, Retain: true, Topic: topic, Payload: body}); err != nil {
-			t.Fatal(err)
+			t.Fatalf("locker %s waiting (up to %v) for the broker's PUBACK of %s (%d bytes): %v",
+				id, testenv.Patience, topic, len(body), err)
 		}
 	}
 }

@@ -261,7 +261,7 @@ func (c *cli) publishAll(name, id string, payload []byte, expect []string) (map[
 		return nil, err
 	}
 	t := fleet.Topics{Fleet: c.fleetName, Locker: store.AllLockers}
-	if _, err := d.c.Publish(c.ctx, &paho.Publish{QoS: 1, Topic: t.Cmd(name), Payload: payload,
+	if err := d.publish(c.ctx, &paho.Publish{QoS: 1, Topic: t.Cmd(name), Payload: payload,
 		Properties: &paho.PublishProperties{ContentType: "application/json", CorrelationData: []byte(id)}}); err != nil {
 		return nil, fmt.Errorf("publish %s: %w", name, err)
 	}
@@ -275,6 +275,9 @@ func (c *cli) publishAll(name, id string, payload []byte, expect []string) (map[
 	for !allIn(snapshot(), expect) {
 		select {
 		case <-heard:
+		case <-d.lost.Done():
+			return snapshot(), fmt.Errorf("waiting for the lockers' answers to command %s: %w; central resends it when they sync",
+				id, context.Cause(d.lost))
 		case <-ctx.Done():
 			if c.ctx.Err() != nil {
 				return snapshot(), c.ctx.Err()

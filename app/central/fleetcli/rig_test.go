@@ -40,6 +40,11 @@ type rig struct {
 func newRig(t *testing.T, edit ...func(*rig, *link.Config)) *rig {
 	t.Helper()
 	r := &rig{t: t, b: mqtttest.Start(t), key: cred.GenerateKey()}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("mosquitto's log ends:\n%s", r.b.LogTail())
+		}
+	})
 	db := pgtest.Start(t).NewDB(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup

@@ -1,6 +1,7 @@
 package fleetcli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -173,6 +174,10 @@ func (c *cli) watchDirect() error {
 	if err := d.subscribe(c.ctx, "pudo/v1/"+c.fleetName+"/"+who+"/evt"); err != nil {
 		return err
 	}
-	<-c.ctx.Done()
-	return nil
+	select {
+	case <-c.ctx.Done():
+		return nil
+	case <-d.lost.Done():
+		return context.Cause(d.lost)
+	}
 }

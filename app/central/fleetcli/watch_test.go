@@ -60,7 +60,9 @@ func TestWatchOutlivesADatabaseRestart(t *testing.T) {
 	wctx, cancel := context.WithCancel(ctx)
 	var out, errw lockedBuffer
 	exited := make(chan int, 1)
-	go func() { exited <- fleetcli.Main(wctx, []string{"watch"}, &out, &errw) }()
+	go func() {
+		exited <- fleetcli.Main(wctx, []string{"watch", "--dial-wait", testenv.Patience.String()}, &out, &errw)
+	}()
 	defer func() {
 		cancel()
 		testenv.Receive(t, "the watch to end", exited)

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eclipse/paho.golang/packets"
 	"github.com/eclipse/paho.golang/paho"
 
 	"pudo/app/central/enrol"
@@ -43,7 +44,10 @@ func TestRenewOverTheLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := make(chan fleet.CertResponse, 2)
-	c := paho.NewClient(paho.ClientConfig{Conn: conn, OnPublishReceived: []func(paho.PublishReceived) (bool, error){
+	// Writes locked (paho's pinger writes as the client connects, and a
+	// packet over TLS is several writes); each answer awaited as long as
+	// the test waits, not paho's 10 s.
+	c := paho.NewClient(paho.ClientConfig{Conn: packets.NewThreadSafeConn(conn), PacketTimeout: 3 * time.Minute, OnPublishReceived: []func(paho.PublishReceived) (bool, error){
 		func(pr paho.PublishReceived) (bool, error) {
 			var res fleet.CertResponse
 			json.Unmarshal(pr.Packet.Payload, &res)

@@ -217,7 +217,9 @@ func (b *Broker) start() {
 	must(b.tb, b.cmd.Start())
 	b.exited = make(chan struct{})
 	go func(c *exec.Cmd, done chan struct{}) { c.Wait(); close(done) }(b.cmd, b.exited)
-	deadline := time.Now().Add(10 * time.Second)
+	// A loaded machine may take long to start it: the one ceiling, not a
+	// budget of seconds.
+	deadline := time.Now().Add(testenv.Patience)
 	for _, port := range []int{b.TLSPort, b.PlainPort} {
 		for {
 			c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), 200*time.Millisecond)
@@ -232,7 +234,7 @@ func (b *Broker) start() {
 			default:
 			}
 			if time.Now().After(deadline) {
-				b.tb.Fatalf("mosquitto does not listen on %d", port)
+				b.tb.Fatalf("mosquitto does not listen on %d after %s", port, testenv.Patience)
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
@@ -247,7 +249,9 @@ func (b *Broker) Stop() {
 	b.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-b.exited:
-	case <-time.After(10 * time.Second):
+	case <-time.After(testenv.Patience):
+		// Killed, it keeps no store: a restart would then lose what the
+		// test means to keep, so only a broker hung for minutes gets it.
 		b.cmd.Process.Kill()
 		<-b.exited
 	}
