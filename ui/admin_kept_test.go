@@ -92,9 +92,6 @@ func TestAdminHardwareShowsThePortWhole(t *testing.T) {
 		if s := f.w.Canvas().Size(); s.Width > panel.Width || s.Height > panel.Height {
 			t.Fatalf("%v: needs %v", panel, s)
 		}
-		if panel == portrait {
-			writeShot(t, f, "admin-hardware-longport-portrait")
-		}
 	}
 }
 
