@@ -266,12 +266,13 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		demoBadges(demoKey, dir, cfg.Kiosk.ID, log)
 	}
 	a, w := newWindow(cfg)
-	opts.Quit = a.Quit
-	k := ui.NewKiosk(w, locker, opts, log.With("part", "ui"))
+	var k *ui.Kiosk
+	opts.Quit = func() { k.End(); a.Quit() }
+	k = ui.NewKiosk(w, locker, opts, log.With("part", "ui"))
 	locker.SetPresence(k.Desk()) // the self-test never runs under a person's hands
 	// A camera frame that looks like a code it has not read: in audio mode
 	// the screen ticks, so that a person who cannot see the scanner finds it.
-	readers.OnGlimpse(func(scanner.Glimpse) { fyne.Do(k.CodeInView) })
+	readers.OnGlimpse(func(scanner.Glimpse) { k.Do(k.CodeInView) })
 	// The screens follow the locker until the window closes; the group
 	// waits for them before the store closes.
 	parts.Go("screens", func(ctx context.Context) error { k.Run(ctx); return nil })
@@ -283,7 +284,7 @@ func kiosk(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	a.Lifecycle().SetOnStopped(func() { stopped.Store(true) })
 	context.AfterFunc(ctx, func() {
 		if !stopped.Load() {
-			fyne.Do(a.Quit)
+			fyne.Do(func() { k.End(); a.Quit() })
 		}
 	})
 	watchdog(ctx, a, log)
@@ -556,7 +557,7 @@ func pumpScans(ctx context.Context, readers *scanner.Hub, k *ui.Kiosk) {
 			if !ok {
 				return
 			}
-			fyne.Do(func() { k.Scanned(r.Text) })
+			k.Do(func() { k.Scanned(r.Text) })
 		}
 	}
 }

@@ -2,8 +2,6 @@ package ui
 
 import (
 	"context"
-
-	"fyne.io/fyne/v2"
 )
 
 func (k *Kiosk) forgetDemo(door int64) {
@@ -43,6 +41,6 @@ func (k *Kiosk) topUpDemo(home screen) {
 		k.demoMu.Lock()
 		k.demo = append(k.demo, got...)
 		k.demoMu.Unlock()
-		fyne.Do(func() { k.refresh(home) })
+		k.Do(func() { k.refresh(home) })
 	})
 }

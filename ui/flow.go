@@ -5,8 +5,6 @@ import (
 	"reflect"
 	"time"
 
-	"fyne.io/fyne/v2"
-
 	"pudo/app"
 )
 
@@ -47,7 +45,7 @@ func (k *Kiosk) leave() {
 func (k *Kiosk) deliver(v app.View, c cause) {
 	wake := k.front.Wake()
 	audio := k.front.TakeAudio()
-	fyne.Do(func() {
+	k.Do(func() {
 		// Said in the person's language: a session that ended goes back
 		// to the locker's own as the screen comes up, but its last
 		// words ("audio guidance is off") are for the person leaving.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -174,7 +175,27 @@ type Kiosk struct {
 
 	voice audioMode // audio mode, as the sessions run it (voice.go)
 	long  longPress // the press held now, for audio mode's long press
+
+	// ended is set on the UI goroutine as the window goes: past Fyne's
+	// loop, fyne.Do runs its function on the caller's goroutine, where
+	// drawing touches a GLFW that has been terminated.
+	ended atomic.Bool
 }
+
+// Do runs f on the UI goroutine, unless the kiosk has ended: work that
+// finishes as the window goes (a session's answer, a timer, a camera's
+// glimpse) is dropped, not drawn.
+func (k *Kiosk) Do(f func()) {
+	fyne.Do(func() {
+		if !k.ended.Load() {
+			f()
+		}
+	})
+}
+
+// End tells the kiosk its window is going. Call it on the UI goroutine
+// before the app quits; the window's own close calls it too.
+func (k *Kiosk) End() { k.ended.Store(true) }
 
 // NewKiosk shows the home screen in win for the locker's engine. Run must
 // be called for the screens to follow the locker.
@@ -188,13 +209,14 @@ func NewKiosk(win fyne.Window, eng app.Engine, opts Options, log *slog.Logger) *
 	k.front = k.desk.Front()
 	k.async = k.desk.Do
 	k.after = func(d time.Duration, f func()) func() {
-		t := time.AfterFunc(d, func() { fyne.Do(f) })
+		t := time.AfterFunc(d, func() { k.Do(f) })
 		return func() { t.Stop() }
 	}
 	k.now = time.Now
 	k.recognize = eng.Recognize
 	k.input.burst = session.NewKeyBurst(opts.Keyboard, session.Ours(eng.Recognize))
 	SetLanguage(k.settings.Language)
+	win.SetOnClosed(k.End)
 	win.Canvas().SetOnTypedRune(k.typedRune)
 	win.Canvas().SetOnTypedKey(k.typedKey)
 	if p, ok := win.(interface{ OnResize(func(fyne.Size)) }); ok {
