@@ -23,26 +23,7 @@ import (
 // starts. Openings left unknown and unanswered before the stop wait for
 // their answer again; their person is gone, so staff are told.
 func (l *Locker) Reconcile(ctx context.Context) error {
-	var pending []storage.DoorOpen
-	var doors map[int64]storage.Door
-	var rents map[int64]storage.Rent
-	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
-		if pending, err = tx.OpensInState("intent"); err != nil {
-			return err
-		}
-		doors, rents = map[int64]storage.Door{}, map[int64]storage.Rent{}
-		for _, o := range pending {
-			if doors[o.DoorID], err = tx.Door(o.DoorID); err != nil {
-				return err
-			}
-			if o.RentID != 0 {
-				if rents[o.RentID], err = tx.Rent(o.RentID); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
+	pending, doors, rents, err := l.opensIn(ctx, "intent")
 	if err != nil {
 		return fmt.Errorf("core: reconcile: %w", err)
 	}
@@ -76,25 +57,7 @@ func (l *Locker) Reconcile(ctx context.Context) error {
 // person's answer still settles them, and tells staff: whoever was asked
 // has gone.
 func (l *Locker) reconcileUnknown(ctx context.Context) error {
-	var unknown []storage.DoorOpen
-	doors := map[int64]storage.Door{}
-	rents := map[int64]storage.Rent{}
-	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
-		if unknown, err = tx.OpensInState("unknown"); err != nil {
-			return err
-		}
-		for _, o := range unknown {
-			if doors[o.DoorID], err = tx.Door(o.DoorID); err != nil {
-				return err
-			}
-			if o.RentID != 0 {
-				if rents[o.RentID], err = tx.Rent(o.RentID); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
+	unknown, doors, rents, err := l.opensIn(ctx, "unknown")
 	if err != nil {
 		return fmt.Errorf("core: reconcile unknown openings: %w", err)
 	}
@@ -349,4 +312,28 @@ func timedStates() []storage.RentState {
 		out = append(out, storage.RentState(s.From))
 	}
 	return out
+}
+
+// opensIn reads the openings in state, with their doors and rents, in one
+// view of the store.
+func (l *Locker) opensIn(ctx context.Context, state string) (opens []storage.DoorOpen,
+	doors map[int64]storage.Door, rents map[int64]storage.Rent, err error) {
+	doors, rents = map[int64]storage.Door{}, map[int64]storage.Rent{}
+	err = l.db.View(ctx, func(tx *storage.Tx) (err error) {
+		if opens, err = tx.OpensInState(state); err != nil {
+			return err
+		}
+		for _, o := range opens {
+			if doors[o.DoorID], err = tx.Door(o.DoorID); err != nil {
+				return err
+			}
+			if o.RentID != 0 {
+				if rents[o.RentID], err = tx.Rent(o.RentID); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return opens, doors, rents, err
 }
