@@ -260,6 +260,15 @@ func (l *Locker) note(ctx context.Context, lv *live, kind app.EventKind, detail 
 // while it is held there, else from the store.
 func (l *Locker) openingNow(ctx context.Context, id int64) (app.Opening, error) {
 	if o, ok := l.reg.byOpening(id); ok {
+		if o.Outcome != app.OutcomeUnknown {
+			return o, nil
+		}
+		// An answer settles an unknown opening in the store first and
+		// drops its live record after: in between, the store is newer
+		// (a reader saw the rent collected and its opening still unknown).
+		if s, err := l.openingByID(ctx, id); err == nil && s.Outcome != app.OutcomeUnknown {
+			return s, nil
+		}
 		return o, nil
 	}
 	return l.openingByID(ctx, id)
