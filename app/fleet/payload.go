@@ -56,7 +56,11 @@ type Health struct {
 	ClockSynced bool      `json:"clock_synced"`
 	LastSeq     int64     `json:"last_seq"`
 	AckedSeq    int64     `json:"acked_seq"`
-	Faults      int       `json:"faults"` // doors that did not open last time or are out of service
+	// ConfirmedSeq is the operator's confirmation the locker holds: below
+	// what the operator confirmed, the confirmation was lost on its way
+	// and the operator sends it again.
+	ConfirmedSeq int64 `json:"confirmed_seq"`
+	Faults       int   `json:"faults"` // doors that did not open last time or are out of service
 	// RevocationVersion is the operator's revocation list applied (0: none).
 	RevocationVersion int64 `json:"revocation_version"`
 	// UnauthorizedCommands counts the commands refused since start

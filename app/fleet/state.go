@@ -258,7 +258,10 @@ func (l *Link) health(ctx context.Context) Health {
 		h.LockBus = map[bool]string{true: "up", false: "down"}[l.opts.LockBus()]
 	}
 	err := l.db.View(ctx, func(tx *storage.Tx) (err error) {
-		h.LastSeq, err = tx.LastSeq()
+		if h.LastSeq, err = tx.LastSeq(); err != nil {
+			return err
+		}
+		h.ConfirmedSeq, err = tx.FleetValue(keyConfirmed)
 		return err
 	})
 	if err != nil {

@@ -16,18 +16,25 @@ import (
 // confirmWorkers bound the confirmations awaiting their PUBACK at once.
 const confirmWorkers = 32
 
+// sweepEvery is how many confirmation ticks pass between sweeps of the
+// whole lockers table for confirmations owed (see Store.Unconfirmed).
+const sweepEvery = 15
+
 // confirmLoop tells lockers, now and then, how far central has stored
 // their events: a retained, signed message on each locker's confirm
 // topic. The value is read from the database when it goes out, so two
 // instances confirming one locker never say less than was stored then;
-// the locker keeps the highest it has seen.
+// the locker keeps the highest it has seen. Which lockers to confirm
+// comes from this instance's own ingest, and, on its first tick and every
+// sweepEvery ticks, from the database: what an instance stored before it
+// died, or a confirmation the broker lost, is owed by nobody's memory.
 func (in *Ingest) confirmLoop(ctx context.Context, cm *autopaho.ConnectionManager) {
 	if in.cfg.Key.Public().IsZero() {
 		return
 	}
 	t := time.NewTicker(in.cfg.ConfirmEvery)
 	defer t.Stop()
-	for {
+	for tick := 0; ; tick++ {
 		select {
 		case <-ctx.Done():
 			return
@@ -40,8 +47,15 @@ func (in *Ingest) confirmLoop(ctx context.Context, cm *autopaho.ConnectionManage
 		}
 		clear(in.dirty)
 		in.mu.Unlock()
-		if len(ids) == 0 || !in.up.Load() {
+		if !in.up.Load() {
 			in.requeue(ids)
+			tick = -1 // sweep on the first tick the broker is back
+			continue
+		}
+		if tick%sweepEvery == 0 {
+			in.sweep(ctx, cm)
+		}
+		if len(ids) == 0 {
 			continue
 		}
 		targets, err := in.st.ConfirmTargets(ctx, ids)
@@ -51,6 +65,19 @@ func (in *Ingest) confirmLoop(ctx context.Context, cm *autopaho.ConnectionManage
 			continue
 		}
 		in.confirm(ctx, cm, targets)
+	}
+}
+
+// sweep confirms every locker the database says is owed a confirmation.
+func (in *Ingest) sweep(ctx context.Context, cm *autopaho.ConnectionManager) {
+	owed, err := in.st.Unconfirmed(ctx)
+	if err != nil {
+		in.log.Warn("central: confirmations owed not read", "err", err)
+		return
+	}
+	if len(owed) > 0 {
+		in.log.Debug("central: confirmations owed", "lockers", len(owed))
+		in.confirm(ctx, cm, owed)
 	}
 }
 

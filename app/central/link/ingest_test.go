@@ -195,3 +195,34 @@ func TestBodyNamingAnotherLockerIsRefused(t *testing.T) {
 	r.waitFor("both lockers' events confirmed after a resend", r.allConfirmed)
 	r.checkOnceInOrder()
 }
+
+// An instance that stored a locker's events and stopped before it
+// confirmed them leaves the confirmation to the database: another
+// instance confirms though no event of that locker ever reaches it.
+func TestConfirmationOwedByAStoppedInstance(t *testing.T) {
+	r := newRig(t)
+	cfg := r.config("1")
+	cfg.ConfirmEvery = time.Hour // stores, never confirms
+	first, err := link.New(cfg, r.st, quiet().With("instance", "1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fctx, stopFirst := context.WithCancel(r.ctx)
+	var firstDone sync.WaitGroup
+	firstDone.Go(func() { first.Run(fctx) })
+	r.fleetOf(1, 0)
+	l := r.lockers[0]
+	r.waitFor("the locker online", l.Up)
+	l.Commit(5)
+	r.waitFor("the locker's 5 events stored by the first instance", func() bool {
+		lk, err := r.st.GetLocker(context.Background(), l.ID())
+		return err == nil && lk.StoredThrough == 5
+	})
+	stopFirst()
+	firstDone.Wait()
+	if _, _, confirmed, _ := l.Counts(); confirmed != 0 {
+		t.Fatalf("the first instance confirmed through %d; it was not to confirm", confirmed)
+	}
+	r.central("2")
+	r.waitFor("the second instance to confirm what the first stored", r.allConfirmed)
+}

@@ -190,7 +190,7 @@ func (l *Locker) session(ctx context.Context, cm *autopaho.ConnectionManager) {
 func (l *Locker) PublishHealth(ctx context.Context, cm *autopaho.ConnectionManager) {
 	l.mu.Lock()
 	h := fleet.Health{Locker: l.cfg.ID, At: time.Now().UTC(), Boot: 1, LockBus: "up", Store: "ok", ClockSynced: true,
-		LastSeq: l.last, AckedSeq: l.acked}
+		LastSeq: l.last, AckedSeq: l.acked, ConfirmedSeq: l.confirmed}
 	l.mu.Unlock()
 	body, _ := json.Marshal(h)
 	cm.Publish(ctx, &paho.Publish{QoS: 1, Retain: true, Topic: l.topics().Health(), Payload: body})

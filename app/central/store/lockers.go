@@ -168,8 +168,32 @@ func (s *Store) Doors(ctx context.Context, id string) ([]byte, time.Time, error)
 
 // Confirmed records the stored_through last published to the locker.
 func (s *Store) Confirmed(ctx context.Context, locker string, through int64) error {
-	_, err := s.pool.Exec(ctx, `UPDATE lockers SET confirmed = greatest(confirmed, $2) WHERE id = $1`, locker, through)
+	_, err := s.pool.Exec(ctx, `UPDATE lockers SET confirmed = greatest(confirmed, $2), confirmed_at = $3 WHERE id = $1`,
+		locker, through, s.now().UTC())
 	return err
+}
+
+// Unconfirmed lists every locker whose confirmation is owed: one with
+// events stored beyond what was confirmed (an instance stored them and
+// died before its confirmation went out, and no event of that locker has
+// come since to make another instance confirm), and one whose health,
+// sent after the last confirmation, says it holds less than was
+// confirmed (the confirmation was lost on its way). A health without
+// confirmed_seq (an older kiosk) owes nothing.
+func (s *Store) Unconfirmed(ctx context.Context) ([]Cursor, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, stored_through FROM lockers
+		WHERE stored_through > confirmed
+		   OR (stored_through > 0 AND health_at > coalesce(confirmed_at, 'epoch')
+		       AND coalesce((health->>'confirmed_seq')::bigint, stored_through) < least(confirmed, stored_through))
+		ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unconfirmed: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Cursor, error) {
+		var c Cursor
+		err := r.Scan(&c.Locker, &c.StoredThrough)
+		return c, err
+	})
 }
 
 // Gap is a locker whose events central lacks: a hole below seqs stored
