@@ -62,4 +62,3 @@ func TestConfirmationsOwed(t *testing.T) {
 		}
 	}
 }
-
