@@ -25,13 +25,19 @@ type lockerRow struct {
 	LastSeen time.Time
 	LockBus  string
 	Clock    string
-	// Backlog is the events the locker holds that central has not stored
-	// (-1: unknown, no health yet).
-	Backlog int64
-	Faults  int
-	Free    []sizeFree
-	Alerts  int
-	Hole    bool
+	// Backlog is the events the locker holds that central has not stored,
+	// by its last health report (-1: it has sent none), which came at
+	// BacklogAt. Only an online locker's report says what it holds now
+	// (BacklogNow): an offline one may have recorded more since, so its
+	// backlog is unknown, the last count shown with its age, never as a
+	// current 0.
+	Backlog    int64
+	BacklogAt  time.Time
+	BacklogNow bool
+	Faults     int
+	Free       []sizeFree
+	Alerts     int
+	Hole       bool
 }
 
 type sizeFree struct {
@@ -45,6 +51,7 @@ func rowOf(l store.Locker, alerts int) lockerRow {
 	var h fleet.Health
 	if l.Health != nil && json.Unmarshal(l.Health, &h) == nil {
 		row.Backlog = max(0, h.LastSeq-l.StoredThrough)
+		row.BacklogAt, row.BacklogNow = l.HealthAt, l.Online
 		row.Faults = h.Faults
 		row.LockBus = h.LockBus
 		row.Clock = map[bool]string{true: "synced", false: "not synced"}[h.ClockSynced]

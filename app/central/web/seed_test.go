@@ -129,7 +129,7 @@ func (s *site) seed() {
 		l.health.Locker = l.id
 		state(l.id, "health", l.health)
 		defer func() {
-			_, err = st.Pool().Exec(ctx, `UPDATE lockers SET online_changed = $2, last_seen = $3, stored_through = greatest(stored_through, $4) WHERE id = $1`,
+			_, err = st.Pool().Exec(ctx, `UPDATE lockers SET online_changed = $2, last_seen = $3, health_at = $3, stored_through = greatest(stored_through, $4) WHERE id = $1`,
 				l.id, now.Add(-l.changed), now.Add(-map[bool]time.Duration{true: 20 * time.Second, false: l.changed}[l.online]), l.stored)
 			must(err)
 		}()
