@@ -26,8 +26,13 @@ type row struct {
 	// CertNotAfter is the end of the certificate central issued the
 	// locker last (enrolment or renewal over the link).
 	CertNotAfter time.Time `json:"cert_not_after,omitzero"`
-	Alerts       int       `json:"open_alerts,omitempty"`
-	Truncated    bool      `json:"truncated,omitempty"`
+	// NeverConnected: enrolled (EnrolledAt, when central enrolled it)
+	// and never heard from; online is null, as it is neither online nor
+	// offline.
+	NeverConnected bool      `json:"never_connected,omitempty"`
+	EnrolledAt     time.Time `json:"enrolled_at,omitzero"`
+	Alerts         int       `json:"open_alerts,omitempty"`
+	Truncated      bool      `json:"truncated,omitempty"`
 	// Backlog is what is known of the events the locker holds that
 	// central has not stored.
 	Backlog *backlog `json:"backlog,omitempty"`
@@ -88,7 +93,7 @@ func short(d time.Duration) string {
 	return fmt.Sprintf("%dd", int(d.Hours()/24))
 }
 
-const statusHeader = "%-16s %-8s %-38s %-8s %-24s %-10s %-6s %-9s %s\n"
+const statusHeader = "%-16s %-15s %-38s %-8s %-24s %-10s %-6s %-9s %s\n"
 
 func (c *cli) status() error {
 	c.arg()
@@ -146,6 +151,9 @@ func fromDB(l store.Locker) row {
 	if l.CertNotAfter.After(time.Unix(0, 0)) {
 		r.CertNotAfter = l.CertNotAfter
 	}
+	if l.NeverConnected {
+		r.Online, r.Since, r.NeverConnected, r.EnrolledAt = nil, time.Time{}, true, l.EnrolledAt
+	}
 	if l.Health != nil {
 		r.Health = decode[fleet.Health](l.Health)
 	}
@@ -169,7 +177,13 @@ func (c *cli) print(r row) error {
 		return json.NewEncoder(c.out).Encode(r)
 	}
 	state, since := "unknown", ""
-	if r.Online != nil {
+	switch {
+	case r.NeverConnected:
+		state, since = "never connected", "enrolled "+ago(r.EnrolledAt)
+		if r.EnrolledAt.IsZero() {
+			since = "not enrolled by central"
+		}
+	case r.Online != nil:
 		state = map[bool]string{true: "online", false: "offline"}[*r.Online]
 		since = ago(r.Since)
 	}

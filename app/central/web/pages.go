@@ -19,12 +19,16 @@ const pageSize = 100
 
 // lockerRow is one line of the lockers page.
 type lockerRow struct {
-	ID       string
-	Online   bool
-	Since    time.Time
-	LastSeen time.Time
-	LockBus  string
-	Clock    string
+	ID     string
+	Online bool
+	// NeverConnected: enrolled (at EnrolledAt, when central enrolled it)
+	// and never heard from; neither online nor offline.
+	NeverConnected bool
+	EnrolledAt     time.Time
+	Since          time.Time
+	LastSeen       time.Time
+	LockBus        string
+	Clock          string
 	// Backlog is the events the locker holds that central has not stored,
 	// by its last health report (-1: it has sent none), which came at
 	// BacklogAt. Only an online locker's report says what it holds now
@@ -46,7 +50,8 @@ type sizeFree struct {
 }
 
 func rowOf(l store.Locker, alerts int) lockerRow {
-	row := lockerRow{ID: l.ID, Online: l.Online, Since: l.OnlineChanged, LastSeen: l.LastSeen, Alerts: alerts, Backlog: -1,
+	row := lockerRow{ID: l.ID, Online: l.Online, NeverConnected: l.NeverConnected, EnrolledAt: l.EnrolledAt,
+		Since: l.OnlineChanged, LastSeen: l.LastSeen, Alerts: alerts, Backlog: -1,
 		LockBus: "unknown", Clock: "unknown", Hole: l.Ahead > 0}
 	var h fleet.Health
 	if l.Health != nil && json.Unmarshal(l.Health, &h) == nil {
@@ -76,7 +81,7 @@ type lockersData struct {
 func (s *Server) lockersPage(w http.ResponseWriter, r *http.Request, ss *store.Session) {
 	q := r.URL.Query()
 	f := store.LockerFilter{Query: strings.TrimSpace(q.Get("q")), State: q.Get("state"), After: q.Get("after"), Limit: pageSize}
-	if !slices.Contains([]string{"", "online", "offline", "alerts"}, f.State) {
+	if !slices.Contains([]string{"", "online", "offline", "never", "alerts"}, f.State) {
 		f.State = ""
 	}
 	ls, err := s.st.LockerRows(r.Context(), f)

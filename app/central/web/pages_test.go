@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"pudo/app/central/store"
 )
@@ -169,5 +170,39 @@ func TestOfflineBacklogIsUnknown(t *testing.T) {
 		if m == nil || !strings.Contains(m[0], want) {
 			t.Errorf("%s's page says of its backlog %q; want %q", id, m, want)
 		}
+	}
+}
+
+// A locker enrolled and never connected is neither online nor offline:
+// it shows as never connected with when it was enrolled, is not counted
+// offline, and is listed under its own filter, not under Offline.
+func TestNeverConnectedIsNotOffline(t *testing.T) {
+	s := newSite(t)
+	s.seed()
+	ctx := context.Background()
+	if err := s.st.SetCertificate(ctx, "NEW-0001", "0a", time.Now().Add(90*24*time.Hour), true); err != nil {
+		t.Fatal(err)
+	}
+	c := s.client(operatorName, operatorPass)
+	home := c.get("/").body
+	row := rowOf(t, home, "NEW-0001")
+	if !strings.Contains(row, "Never connected") || !strings.Contains(row, "enrolled ") || strings.Contains(row, "Offline") {
+		t.Errorf("the enrolled locker's row: %s", row)
+	}
+	// Of the seed's four lockers WAW-0043 alone is offline.
+	if m := regexp.MustCompile(`id="offline"><span class="n">(\d+)</span>`).FindStringSubmatch(home); m == nil || m[1] != "1" {
+		t.Errorf("the offline tile: %v, want 1", m)
+	}
+	if m := regexp.MustCompile(`id="never" [^>]*><span class="n">(\d+)</span>`).FindStringSubmatch(home); m == nil || m[1] != "1" {
+		t.Errorf("the never-connected tile: %v, want 1", m)
+	}
+	if p := c.get("/?state=offline").body; strings.Contains(p, "NEW-0001") || !strings.Contains(p, "WAW-0043") {
+		t.Errorf("Offline lists the enrolled locker, or not the offline one:\n%s", p)
+	}
+	if p := c.get("/?state=never").body; !strings.Contains(p, "NEW-0001") || strings.Contains(p, "WAW-0043") {
+		t.Errorf("Never connected lists the offline locker, or not the enrolled one:\n%s", p)
+	}
+	if p := c.get("/lockers/NEW-0001").body; !strings.Contains(p, "Never connected") || strings.Contains(p, "Offline") {
+		t.Errorf("the enrolled locker's page:\n%s", p)
 	}
 }
