@@ -13,6 +13,7 @@ import (
 
 	"pudo/app/central/store"
 	"pudo/app/fleet"
+	"pudo/app/httpapi"
 )
 
 const pageSize = 100
@@ -307,6 +308,12 @@ func maps(q url.Values) url.Values {
 }
 
 func (s *Server) broken(w http.ResponseWriter, r *http.Request, err error) {
+	if httpapi.ClientGone(r, err) {
+		// The browser left (a click elsewhere, a closed tab) while the
+		// page was read: nothing failed, and nobody sees an answer.
+		s.log.Info("web: client went away", "path", r.URL.Path)
+		return
+	}
 	s.log.Error("web: page failed", "path", r.URL.Path, "err", err)
 	s.fail(w, r, http.StatusInternalServerError, "Something failed", "Central could not read this from its database; its log says why. Try again in a moment.")
 }
