@@ -35,7 +35,10 @@ read the broker's retained state and say when a table may be partial.
 
 The commands that change a locker need central's database (central keeps
 each one, and resends it to a locker that was away) and the operator's
-signing key (--key FILE or PUDO_OPERATOR_KEY; pudo token keygen makes one):
+signing key (--key FILE or PUDO_OPERATOR_KEY; pudo token keygen makes one).
+--operator NAME (PUDO_FLEET_OPERATOR, else $USER) names who sends a command
+in central's commands table and, for open and revoke, which need it, in the
+locker's audit log:
 
   book --locker L --size S|M|L --parcel-ref R [--recipient-ref X] [--until T] [--booking-id B]
                                      book a door; prints the pickup code once
