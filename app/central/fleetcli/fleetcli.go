@@ -55,7 +55,10 @@ The lockers' sync requests are answered by pudo central serve.
 Broker flags (or the environment variables named):
   --broker URL (PUDO_FLEET_BROKER)  --fleet NAME (PUDO_FLEET)  --ca FILE (PUDO_FLEET_CA)
   --cert FILE --cert-key FILE (PUDO_FLEET_CERT, PUDO_FLEET_CERT_KEY)  --username (PUDO_FLEET_USERNAME)
-  password: PUDO_FLEET_PASSWORD`
+  password: PUDO_FLEET_PASSWORD
+  --dial-wait D (1m): how long connecting to the broker or central's database, and checking the identity's rights, may take
+
+pudo fleet COMMAND --help lists a command's flags.`
 
 // Main is `pudo fleet ...`.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
