@@ -4,11 +4,21 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
 )
+
+// ClientGone says whether err is the request's own context ended because
+// its client went away (a browser's aborted load, a closed connection):
+// nobody is there for the answer, and nothing failed here, so it is no
+// error to log as one. A deadline of the handler's own, or any other
+// error, is not.
+func ClientGone(r *http.Request, err error) bool {
+	return errors.Is(err, context.Canceled) && errors.Is(r.Context().Err(), context.Canceled)
+}
 
 // RequestInfo is what the log line of a request says, filled in as the
 // request goes through. It never holds a key, a body or a code.
@@ -73,8 +83,10 @@ func Logged(log *slog.Logger, next http.Handler, onPanic func(w http.ResponseWri
 			if done != nil {
 				done(rec.Status)
 			}
+			// A 500 for a client that went away is no failure: the
+			// handler's own log says what ended it.
 			level := slog.LevelInfo
-			if rec.Status >= 500 {
+			if rec.Status >= 500 && !errors.Is(r.Context().Err(), context.Canceled) {
 				level = slog.LevelError
 			}
 			// The path, never the query (parcel references) or headers (keys).

@@ -27,6 +27,7 @@ var commandTTL = map[string]time.Duration{fleet.CmdBook: 24 * time.Hour, fleet.C
 // cmdFlags are the flags of the commands that change a locker.
 type cmdFlags struct {
 	key                           string
+	operator                      string
 	size, parcelRef, recipientRef string
 	bookingID, until, commandID   string
 	rentID                        int64
@@ -46,10 +47,33 @@ func (f *cmdFlags) signer() (cred.PrivateKey, error) {
 	return key, nil
 }
 
+// who names the person sending a command, for the locker's audit log
+// and central's commands table: --operator, else PUDO_FLEET_OPERATOR,
+// else the login name ($USER, $LOGNAME). The signing key and the
+// operator's certificate are the network's, shared by every operator:
+// neither names one. The commands a locker audits by name (open,
+// revoke) are refused without one.
+func (f *cmdFlags) who(what string) (string, error) {
+	name := f.name()
+	if name == "" {
+		return "", usageError(what + " needs --operator NAME (or PUDO_FLEET_OPERATOR; else $USER): the locker's audit log " +
+			"and central's commands table name who sent it")
+	}
+	return name, nil
+}
+
+// name is the operator's name as given, or the login name; "" when
+// there is neither.
+func (f *cmdFlags) name() string {
+	return strings.TrimSpace(cmp.Or(f.operator, os.Getenv("USER"), os.Getenv("LOGNAME")))
+}
+
 func (c *cli) commandFlags() *cmdFlags {
 	f := &cmdFlags{}
 	c.wait = 15 * time.Second // a locker on a mobile network answers in seconds
 	c.fs.StringVar(&f.key, "key", os.Getenv("PUDO_OPERATOR_KEY"), "the operator's signing key file (pudo token keygen): every command is signed")
+	c.fs.StringVar(&f.operator, "operator", os.Getenv("PUDO_FLEET_OPERATOR"),
+		"who sends the command (default $USER): named in central's commands table and, for open and revoke, which need one, in the locker's audit log")
 	c.fs.StringVar(&f.size, "size", "", "door size S, M or L (book)")
 	c.fs.StringVar(&f.parcelRef, "parcel-ref", "", "the shop's parcel reference, as the courier scans it (book)")
 	c.fs.StringVar(&f.recipientRef, "recipient-ref", "", "your reference for the recipient (book)")
@@ -91,7 +115,7 @@ func (c *cli) keep(f *cmdFlags, target, name string, cmd fleet.Command, b *store
 		return "", nil, err
 	}
 	if err := c.st.AddCommand(c.ctx, store.Command{ID: cmd.CommandID, Locker: target, Name: name, BookingID: cmd.BookingID,
-		Version: cmd.Version, IssuedAt: cmd.IssuedAt, ExpiresAt: cmd.ExpiresAt, Payload: payload, SentBy: "pudo fleet " + os.Getenv("USER")}, b); err != nil {
+		Version: cmd.Version, IssuedAt: cmd.IssuedAt, ExpiresAt: cmd.ExpiresAt, Payload: payload, SentBy: strings.TrimSpace("pudo fleet " + f.name())}, b); err != nil {
 		return "", nil, err
 	}
 	return cmd.CommandID, payload, nil
@@ -233,12 +257,16 @@ func (c *cli) cancelBooking(f *cmdFlags) error {
 
 func (c *cli) open(f *cmdFlags) error {
 	if f.bookingID == "" && f.rentID == 0 {
-		return usageError("open needs --locker, --booking-id or --rent, and --key")
+		return usageError("open needs --locker, --booking-id or --rent, --key and --operator")
+	}
+	op, err := f.who("open")
+	if err != nil {
+		return err
 	}
 	if err := c.needLocker(); err != nil {
 		return err
 	}
-	r, err := c.send(f, fleet.CmdOpen, fleet.Command{BookingID: f.bookingID, RentID: f.rentID, Operator: os.Getenv("USER")}, nil)
+	r, err := c.send(f, fleet.CmdOpen, fleet.Command{BookingID: f.bookingID, RentID: f.rentID, Operator: op}, nil)
 	if err != nil {
 		return err
 	}

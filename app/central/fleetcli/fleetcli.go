@@ -35,7 +35,10 @@ read the broker's retained state and say when a table may be partial.
 
 The commands that change a locker need central's database (central keeps
 each one, and resends it to a locker that was away) and the operator's
-signing key (--key FILE or PUDO_OPERATOR_KEY; pudo token keygen makes one):
+signing key (--key FILE or PUDO_OPERATOR_KEY; pudo token keygen makes one).
+--operator NAME (PUDO_FLEET_OPERATOR, else $USER) names who sends a command
+in central's commands table and, for open and revoke, which need it, in the
+locker's audit log:
 
   book --locker L --size S|M|L --parcel-ref R [--recipient-ref X] [--until T] [--booking-id B]
                                      book a door; prints the pickup code once
@@ -52,7 +55,10 @@ The lockers' sync requests are answered by pudo central serve.
 Broker flags (or the environment variables named):
   --broker URL (PUDO_FLEET_BROKER)  --fleet NAME (PUDO_FLEET)  --ca FILE (PUDO_FLEET_CA)
   --cert FILE --cert-key FILE (PUDO_FLEET_CERT, PUDO_FLEET_CERT_KEY)  --username (PUDO_FLEET_USERNAME)
-  password: PUDO_FLEET_PASSWORD`
+  password: PUDO_FLEET_PASSWORD
+  --dial-wait D (1m): how long connecting to the broker or central's database, and checking the identity's rights, may take
+
+pudo fleet COMMAND --help lists a command's flags.`
 
 // Main is `pudo fleet ...`.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {

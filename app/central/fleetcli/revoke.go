@@ -63,6 +63,10 @@ func (c *cli) revoke(f *cmdFlags, rf *revokeFlags) error {
 		return usageError("revoke needs --locker L or --all, --version N, --key FILE (the operator's key) and the entries " +
 			"(--token, --courier, --staff, --carrier, --key-id, or --list FILE.json)")
 	}
+	op, err := f.who("revoke")
+	if err != nil {
+		return err
+	}
 	list, err := rf.list()
 	if err != nil {
 		return err
@@ -78,7 +82,7 @@ func (c *cli) revoke(f *cmdFlags, rf *revokeFlags) error {
 	if err != nil {
 		return err
 	}
-	cmd := fleet.Command{Operator: os.Getenv("USER"), Revocations: raw}
+	cmd := fleet.Command{Operator: op, Revocations: raw}
 	if rf.all {
 		return c.revokeAll(f, cmd, list)
 	}

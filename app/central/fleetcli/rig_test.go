@@ -75,6 +75,9 @@ func newRig(t *testing.T, edit ...func(*rig, *link.Config)) *rig {
 	wg.Go(func() { in.Run(ctx) })
 	r.env = brokerEnv(r.b, op)
 	r.env["PUDO_CENTRAL_DB"], r.env["PUDO_OPERATOR_KEY"] = db, keyFile
+	// Who sends the commands, as a login would name them ($USER may be
+	// unset where tests run).
+	r.env["PUDO_FLEET_OPERATOR"] = "rig-operator"
 	return r
 }
 

@@ -26,11 +26,74 @@ type row struct {
 	// CertNotAfter is the end of the certificate central issued the
 	// locker last (enrolment or renewal over the link).
 	CertNotAfter time.Time `json:"cert_not_after,omitzero"`
-	Alerts       int       `json:"open_alerts,omitempty"`
-	Truncated    bool      `json:"truncated,omitempty"`
+	// NeverConnected: enrolled (EnrolledAt, when central enrolled it)
+	// and never heard from; online is null, as it is neither online nor
+	// offline.
+	NeverConnected bool      `json:"never_connected,omitempty"`
+	EnrolledAt     time.Time `json:"enrolled_at,omitzero"`
+	Alerts         int       `json:"open_alerts,omitempty"`
+	Truncated      bool      `json:"truncated,omitempty"`
+	// Backlog is what is known of the events the locker holds that
+	// central has not stored.
+	Backlog *backlog `json:"backlog,omitempty"`
 }
 
-const statusHeader = "%-16s %-8s %-38s %-8s %-8s %-10s %-6s %-9s %s\n"
+// backlog is a locker's events not stored at central. Only an online
+// locker's report says what it holds now: an offline one may have
+// recorded more since it last said, so its backlog is unknown (events
+// null, never 0), with the count it last reported and when.
+type backlog struct {
+	Events    *int64    `json:"events"`
+	LastKnown *int64    `json:"last_known,omitempty"`
+	At        time.Time `json:"at,omitzero"`
+}
+
+// backlogOf is what r's health says of its backlog, reported at at: the
+// locker's last seq beyond what central stores, or, without central
+// (stored nil), beyond what the broker acknowledged.
+func backlogOf(r row, at time.Time) *backlog {
+	if r.Health == nil {
+		return &backlog{}
+	}
+	n := r.Health.LastSeq - r.Health.AckedSeq
+	if r.Stored != nil {
+		n = max(0, r.Health.LastSeq-*r.Stored)
+	}
+	if r.Online != nil && *r.Online {
+		return &backlog{Events: &n, At: at}
+	}
+	return &backlog{LastKnown: &n, At: at}
+}
+
+// String is the backlog as the table shows it.
+func (b *backlog) String() string {
+	switch {
+	case b == nil:
+		return "-"
+	case b.Events != nil:
+		return fmt.Sprint(*b.Events)
+	case b.LastKnown != nil && b.At.IsZero():
+		return fmt.Sprintf("unknown (last %d)", *b.LastKnown)
+	case b.LastKnown != nil:
+		return fmt.Sprintf("unknown (last %d, %s ago)", *b.LastKnown, short(time.Since(b.At)))
+	}
+	return "unknown"
+}
+
+// short is an age in its largest unit.
+func short(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", max(0, int(d.Seconds())))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
+
+const statusHeader = "%-16s %-15s %-38s %-8s %-24s %-10s %-6s %-9s %s\n"
 
 func (c *cli) status() error {
 	c.arg()
@@ -88,12 +151,16 @@ func fromDB(l store.Locker) row {
 	if l.CertNotAfter.After(time.Unix(0, 0)) {
 		r.CertNotAfter = l.CertNotAfter
 	}
+	if l.NeverConnected {
+		r.Online, r.Since, r.NeverConnected, r.EnrolledAt = nil, time.Time{}, true, l.EnrolledAt
+	}
 	if l.Health != nil {
 		r.Health = decode[fleet.Health](l.Health)
 	}
 	if l.Capacity != nil {
 		r.Capacity = decode[fleet.Capacity](l.Capacity)
 	}
+	r.Backlog = backlogOf(r, l.HealthAt)
 	return r
 }
 
@@ -110,17 +177,19 @@ func (c *cli) print(r row) error {
 		return json.NewEncoder(c.out).Encode(r)
 	}
 	state, since := "unknown", ""
-	if r.Online != nil {
+	switch {
+	case r.NeverConnected:
+		state, since = "never connected", "enrolled "+ago(r.EnrolledAt)
+		if r.EnrolledAt.IsZero() {
+			since = "not enrolled by central"
+		}
+	case r.Online != nil:
 		state = map[bool]string{true: "online", false: "offline"}[*r.Online]
 		since = ago(r.Since)
 	}
-	bus, backlog, faults, revs, stored := "-", "-", "-", "-", "-"
+	bus, faults, revs, stored := "-", "-", "-", "-"
 	if r.Health != nil {
 		bus, faults = r.Health.LockBus, fmt.Sprint(r.Health.Faults)
-		backlog = fmt.Sprint(r.Health.LastSeq - r.Health.AckedSeq)
-		if r.Stored != nil {
-			backlog = fmt.Sprint(max(0, r.Health.LastSeq-*r.Stored))
-		}
 		revs = "none"
 		if r.Health.RevocationVersion > 0 {
 			revs = fmt.Sprintf("list %d", r.Health.RevocationVersion)
@@ -139,7 +208,7 @@ func (c *cli) print(r row) error {
 	if r.Truncated {
 		state += "*"
 	}
-	_, err := fmt.Fprintf(c.out, statusHeader, r.Locker, state, since, bus, backlog, free, faults, stored, revs)
+	_, err := fmt.Fprintf(c.out, statusHeader, r.Locker, state, since, bus, r.Backlog, free, faults, stored, revs)
 	return err
 }
 
@@ -200,7 +269,12 @@ func (c *cli) statusDirect() error {
 	sort.Strings(ids)
 	c.header()
 	for _, id := range ids {
-		if err := c.print(*rows[id]); err != nil {
+		r := rows[id]
+		if r.Health != nil {
+			// The locker's own clock: the broker keeps no time of its own.
+			r.Backlog = backlogOf(*r, r.Health.At)
+		}
+		if err := c.print(*r); err != nil {
 			return err
 		}
 	}

@@ -62,7 +62,7 @@ func writeMetrics(ctx context.Context, w *bufio.Writer, st *store.Store, instanc
 		{"pudo_central_locker_duplicates_total", "Events received again and dropped by (locker, seq).", "counter"},
 		{"pudo_central_locker_refused_total", "Messages on the locker's topics naming another locker.", "counter"},
 	}
-	var total, online int
+	var total, online, never int
 	var lines [5][]string
 	after := ""
 	for {
@@ -86,7 +86,16 @@ func writeMetrics(ctx context.Context, w *bufio.Writer, st *store.Store, instanc
 			lb := `{locker="` + esc(l.ID) + `"} `
 			vals := []int64{int64(on), max(h.LastSeq, l.MaxSeq) - l.StoredThrough, l.StoredThrough, l.Duplicates, l.Refused}
 			for i, v := range vals {
+				// A locker never connected has no link state and no
+				// backlog yet: no sample, never an online 0 that reads
+				// as offline.
+				if l.NeverConnected && i < 2 {
+					continue
+				}
 				lines[i] = append(lines[i], per[i].name+lb+strconv.FormatInt(v, 10))
+			}
+			if l.NeverConnected {
+				never++
 			}
 		}
 		if len(page) < 1000 {
@@ -104,6 +113,8 @@ func writeMetrics(ctx context.Context, w *bufio.Writer, st *store.Store, instanc
 	}
 	fmt.Fprintf(w, "# HELP pudo_central_lockers Lockers in the registry.\n# TYPE pudo_central_lockers gauge\npudo_central_lockers %d\n", total)
 	fmt.Fprintf(w, "# HELP pudo_central_lockers_online Lockers online.\n# TYPE pudo_central_lockers_online gauge\npudo_central_lockers_online %d\n", online)
+	fmt.Fprintf(w, "# HELP pudo_central_lockers_never_connected Lockers enrolled and never heard from (neither online nor offline).\n"+
+		"# TYPE pudo_central_lockers_never_connected gauge\npudo_central_lockers_never_connected %d\n", never)
 	return nil
 }
 

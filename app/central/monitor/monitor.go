@@ -118,7 +118,9 @@ func (w *Watcher) checkLocker(ctx context.Context, l store.Locker, open map[stri
 	hasHealth := l.Health != nil && json.Unmarshal(l.Health, &h) == nil
 	backlog := max(h.LastSeq, l.MaxSeq) - l.StoredThrough
 	rules := []rule{
-		{"offline", "", !l.Online && !l.OnlineChanged.IsZero() && now.Sub(l.OnlineChanged) >= w.rules.OfflineAfter,
+		// A locker enrolled and never connected is not offline: it was
+		// never online.
+		{"offline", "", !l.Online && !l.NeverConnected && !l.OnlineChanged.IsZero() && now.Sub(l.OnlineChanged) >= w.rules.OfflineAfter,
 			fmt.Sprintf("offline since %s", l.OnlineChanged.UTC().Format(time.RFC3339))},
 		{"backlog", "", hasHealth && backlog > w.rules.BacklogOver,
 			fmt.Sprintf("%d events at the locker not stored here (stored through %d of %d)", backlog, l.StoredThrough, max(h.LastSeq, l.MaxSeq))},

@@ -113,3 +113,41 @@ func TestAlertTextFollowsItsCause(t *testing.T) {
 		t.Fatalf("the grown backlog's alert still says %q", m)
 	}
 }
+
+// A locker enrolled and never connected is not offline: no offline
+// alert however long it stays so, and /metrics gives it no online 0 (an
+// offline reading) and no backlog, but counts it as never connected.
+func TestNeverConnectedIsNotOffline(t *testing.T) {
+	pg := pgtest.Start(t)
+	ctx := context.Background()
+	st, err := store.Open(ctx, pg.NewDB(t), 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetCertificate(ctx, "NEW", "0a", time.Now().Add(90*24*time.Hour), true); err != nil {
+		t.Fatal(err)
+	}
+	w := New(st, Rules{OfflineAfter: time.Minute}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w.now = func() time.Time { return time.Now().Add(24 * time.Hour) }
+	if err := w.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if as, err := st.OpenAlerts(ctx, "NEW", 10); err != nil || len(as) != 0 {
+		t.Fatalf("alerts of a locker never connected: %v %v", as, err)
+	}
+	rec := httptest.NewRecorder()
+	Metrics(st, "1", nil).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body := rec.Body.String()
+	for _, bad := range []string{`pudo_central_locker_online{locker="NEW"}`, `pudo_central_locker_backlog{locker="NEW"}`} {
+		if strings.Contains(body, bad) {
+			t.Errorf("/metrics has %s for a locker never connected:\n%s", bad, body)
+		}
+	}
+	if !strings.Contains(body, "pudo_central_lockers_never_connected 1\n") {
+		t.Errorf("/metrics does not count the locker never connected:\n%s", body)
+	}
+}

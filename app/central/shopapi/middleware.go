@@ -105,9 +105,15 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if !errors.As(err, &e) {
 		e = &httpapi.Error{Status: http.StatusInternalServerError, Code: "internal", Message: "central could not do this; the operator can see why in its log"}
 	}
-	if e.Status >= 500 {
+	switch {
+	case httpapi.ClientGone(r, err):
+		// The shop's client hung up (its timeout, a closed connection):
+		// nothing failed here, and nobody reads the answer.
+		info.ErrCode = "client_gone"
+		s.log.Info("shopapi: client went away", "req_id", info.ID, "route", info.Route)
+	case e.Status >= 500:
 		s.log.Error("shopapi: request failed", "req_id", info.ID, "route", info.Route, "err", err)
-	} else {
+	default:
 		info.ErrCode = e.Code
 	}
 	httpapi.WriteError(w, e, info.ID)

@@ -12,16 +12,24 @@ import (
 
 // Summary is the fleet at a glance.
 type Summary struct {
-	Lockers, Online     int
+	Lockers, Online int
+	// NeverConnected are enrolled lockers central has heard nothing from:
+	// neither online nor offline.
+	NeverConnected      int
 	OpenAlerts, Unacked int
 }
 
-// FleetSummary counts the lockers, those online, and the open alerts.
+// Offline counts the lockers that were online and are not now.
+func (m Summary) Offline() int { return m.Lockers - m.Online - m.NeverConnected }
+
+// FleetSummary counts the lockers, those online, those never connected,
+// and the open alerts.
 func (s *Store) FleetSummary(ctx context.Context) (Summary, error) {
 	var m Summary
 	err := s.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM lockers), (SELECT count(*) FROM lockers WHERE online),
+		(SELECT count(*) FROM lockers WHERE NOT `+heard+`),
 		(SELECT count(*) FROM alerts WHERE cleared_at IS NULL), (SELECT count(*) FROM alerts WHERE cleared_at IS NULL AND acked_at IS NULL)`).
-		Scan(&m.Lockers, &m.Online, &m.OpenAlerts, &m.Unacked)
+		Scan(&m.Lockers, &m.Online, &m.NeverConnected, &m.OpenAlerts, &m.Unacked)
 	if err != nil {
 		return m, fmt.Errorf("store: summary: %w", err)
 	}
@@ -31,8 +39,8 @@ func (s *Store) FleetSummary(ctx context.Context) (Summary, error) {
 // LockerFilter narrows the lockers list.
 type LockerFilter struct {
 	Query string // part of the id
-	// State is "" (all), "online", "offline" or "alerts" (with an open
-	// alert).
+	// State is "" (all), "online", "offline" (online once, not now),
+	// "never" (never connected) or "alerts" (with an open alert).
 	State string
 	After string
 	Limit int
@@ -48,7 +56,7 @@ type LockerRow struct {
 func (s *Store) LockerRows(ctx context.Context, f LockerFilter) ([]LockerRow, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+lockerCols+`, (SELECT count(*) FROM alerts a WHERE a.locker = lockers.id AND a.cleared_at IS NULL)
 		FROM lockers WHERE id > $1 AND ($2 = '' OR strpos(lower(id), lower($2)) > 0)
-		  AND ($3 = '' OR ($3 = 'online' AND online) OR ($3 = 'offline' AND NOT online)
+		  AND ($3 = '' OR ($3 = 'online' AND online) OR ($3 = 'offline' AND NOT online AND `+heard+`) OR ($3 = 'never' AND NOT `+heard+`)
 		       OR ($3 = 'alerts' AND EXISTS (SELECT 1 FROM alerts a WHERE a.locker = lockers.id AND a.cleared_at IS NULL)))
 		ORDER BY id LIMIT $4`, f.After, f.Query, f.State, f.Limit)
 	if err != nil {
@@ -56,31 +64,13 @@ func (s *Store) LockerRows(ctx context.Context, f LockerFilter) ([]LockerRow, er
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (LockerRow, error) {
 		var lr LockerRow
-		var health, capacity string
-		l := &lr.Locker
-		err := r.Scan(&l.ID, &l.Online, &l.OnlineChanged, &l.Birth, &l.Boot, &l.Version, &l.LastSeen, &health, &l.HealthAt, &capacity,
-			&l.StoredThrough, &l.MaxSeq, &l.Ahead, &l.HoleSince, &l.Confirmed, &l.Duplicates, &l.Refused, &l.LastEventAt, &l.CertNotAfter, &lr.OpenAlerts)
-		fixLocker(l, health, capacity)
+		err := scanLockerInto(r, &lr.Locker, &lr.OpenAlerts)
 		return lr, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: lockers: %w", err)
 	}
 	return out, nil
-}
-
-func fixLocker(l *Locker, health, capacity string) {
-	for _, t := range []*time.Time{&l.OnlineChanged, &l.LastSeen, &l.HealthAt, &l.HoleSince, &l.LastEventAt, &l.CertNotAfter} {
-		if t.Unix() == 0 {
-			*t = time.Time{}
-		}
-	}
-	if health != "null" {
-		l.Health = []byte(health)
-	}
-	if capacity != "null" {
-		l.Capacity = []byte(capacity)
-	}
 }
 
 // AlertRow is an alert with who acknowledged it and when it cleared.

@@ -100,18 +100,37 @@ type Locker struct {
 	Refused       int64
 	LastEventAt   time.Time
 	CertNotAfter  time.Time
+	EnrolledAt    time.Time
+	// NeverConnected: central has heard nothing on the locker's topics
+	// (no birth, Will, state, event or refused body): enrolled and not
+	// connected yet, which is not offline, as it was never online.
+	NeverConnected bool
 }
+
+// heard is whether anything came on the locker's topics (which only its
+// certificate may write): every message central takes sets one of these.
+const heard = `(last_birth IS NOT NULL OR last_will IS NOT NULL OR last_seen IS NOT NULL OR health_at IS NOT NULL
+	OR doors_at IS NOT NULL OR last_event_at IS NOT NULL OR stored_through > 0 OR max_seq > 0 OR refused > 0)`
 
 const lockerCols = `id, online, coalesce(online_changed, 'epoch'), birth, boot, version, coalesce(last_seen, 'epoch'),
 	coalesce(health, 'null'), coalesce(health_at, 'epoch'), coalesce(capacity, 'null'), stored_through, max_seq, ahead,
-	coalesce(hole_since, 'epoch'), confirmed, duplicates, refused, coalesce(last_event_at, 'epoch'), coalesce(cert_not_after, 'epoch')`
+	coalesce(hole_since, 'epoch'), confirmed, duplicates, refused, coalesce(last_event_at, 'epoch'), coalesce(cert_not_after, 'epoch'),
+	coalesce(enrolled_at, 'epoch'), NOT ` + heard
 
 func scanLocker(r pgx.CollectableRow) (Locker, error) {
 	var l Locker
+	err := scanLockerInto(r, &l)
+	return l, err
+}
+
+// scanLockerInto scans lockerCols into l, then the row's further
+// columns into more.
+func scanLockerInto(r pgx.CollectableRow, l *Locker, more ...any) error {
 	var health, capacity string
-	err := r.Scan(&l.ID, &l.Online, &l.OnlineChanged, &l.Birth, &l.Boot, &l.Version, &l.LastSeen, &health, &l.HealthAt, &capacity,
-		&l.StoredThrough, &l.MaxSeq, &l.Ahead, &l.HoleSince, &l.Confirmed, &l.Duplicates, &l.Refused, &l.LastEventAt, &l.CertNotAfter)
-	for _, t := range []*time.Time{&l.OnlineChanged, &l.LastSeen, &l.HealthAt, &l.HoleSince, &l.LastEventAt, &l.CertNotAfter} {
+	err := r.Scan(append([]any{&l.ID, &l.Online, &l.OnlineChanged, &l.Birth, &l.Boot, &l.Version, &l.LastSeen, &health, &l.HealthAt, &capacity,
+		&l.StoredThrough, &l.MaxSeq, &l.Ahead, &l.HoleSince, &l.Confirmed, &l.Duplicates, &l.Refused, &l.LastEventAt, &l.CertNotAfter,
+		&l.EnrolledAt, &l.NeverConnected}, more...)...)
+	for _, t := range []*time.Time{&l.OnlineChanged, &l.LastSeen, &l.HealthAt, &l.HoleSince, &l.LastEventAt, &l.CertNotAfter, &l.EnrolledAt} {
 		if t.Unix() == 0 {
 			*t = time.Time{}
 		}
@@ -122,7 +141,7 @@ func scanLocker(r pgx.CollectableRow) (Locker, error) {
 	if capacity != "null" {
 		l.Capacity = json.RawMessage(capacity)
 	}
-	return l, err
+	return err
 }
 
 // Lockers lists the registry in id order, after the id given, at most

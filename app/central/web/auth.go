@@ -78,7 +78,11 @@ func (s *Server) session(r *http.Request) (store.Session, bool) {
 	now := s.cfg.Now()
 	ss, err := s.st.SessionByHash(r.Context(), tokenHash(c.Value), now, now.Add(-s.cfg.SessionIdle))
 	if err != nil {
-		if !errors.Is(err, store.ErrNotFound) {
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+		case httpapi.ClientGone(r, err):
+			s.log.Info("web: client went away", "path", r.URL.Path)
+		default:
 			s.log.Error("web: session not read", "err", err)
 		}
 		return store.Session{}, false
@@ -142,6 +146,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	ok := passhash.Match(pw, hash) && err == nil && op.PasswordHash != "" && !op.Disabled
 	if !ok {
+		if httpapi.ClientGone(r, err) {
+			s.log.Info("web: client went away", "path", r.URL.Path)
+			return
+		}
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			s.log.Error("web: login: account not read", "err", err)
 		}
@@ -154,6 +162,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	tok := base64.RawURLEncoding.EncodeToString(random(32))
 	now := s.cfg.Now()
 	if err := s.st.AddSession(r.Context(), tokenHash(tok), op.ID, random(32), now, now.Add(s.cfg.SessionMax), r.RemoteAddr); err != nil {
+		if httpapi.ClientGone(r, err) {
+			s.log.Info("web: client went away", "path", r.URL.Path)
+			return
+		}
 		s.log.Error("web: session not kept", "err", err)
 		s.fail(w, r, http.StatusInternalServerError, "Not logged in", "Central could not keep your session; try again.")
 		return

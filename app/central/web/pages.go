@@ -13,25 +13,36 @@ import (
 
 	"pudo/app/central/store"
 	"pudo/app/fleet"
+	"pudo/app/httpapi"
 )
 
 const pageSize = 100
 
 // lockerRow is one line of the lockers page.
 type lockerRow struct {
-	ID       string
-	Online   bool
-	Since    time.Time
-	LastSeen time.Time
-	LockBus  string
-	Clock    string
-	// Backlog is the events the locker holds that central has not stored
-	// (-1: unknown, no health yet).
-	Backlog int64
-	Faults  int
-	Free    []sizeFree
-	Alerts  int
-	Hole    bool
+	ID     string
+	Online bool
+	// NeverConnected: enrolled (at EnrolledAt, when central enrolled it)
+	// and never heard from; neither online nor offline.
+	NeverConnected bool
+	EnrolledAt     time.Time
+	Since          time.Time
+	LastSeen       time.Time
+	LockBus        string
+	Clock          string
+	// Backlog is the events the locker holds that central has not stored,
+	// by its last health report (-1: it has sent none), which came at
+	// BacklogAt. Only an online locker's report says what it holds now
+	// (BacklogNow): an offline one may have recorded more since, so its
+	// backlog is unknown, the last count shown with its age, never as a
+	// current 0.
+	Backlog    int64
+	BacklogAt  time.Time
+	BacklogNow bool
+	Faults     int
+	Free       []sizeFree
+	Alerts     int
+	Hole       bool
 }
 
 type sizeFree struct {
@@ -40,11 +51,13 @@ type sizeFree struct {
 }
 
 func rowOf(l store.Locker, alerts int) lockerRow {
-	row := lockerRow{ID: l.ID, Online: l.Online, Since: l.OnlineChanged, LastSeen: l.LastSeen, Alerts: alerts, Backlog: -1,
+	row := lockerRow{ID: l.ID, Online: l.Online, NeverConnected: l.NeverConnected, EnrolledAt: l.EnrolledAt,
+		Since: l.OnlineChanged, LastSeen: l.LastSeen, Alerts: alerts, Backlog: -1,
 		LockBus: "unknown", Clock: "unknown", Hole: l.Ahead > 0}
 	var h fleet.Health
 	if l.Health != nil && json.Unmarshal(l.Health, &h) == nil {
 		row.Backlog = max(0, h.LastSeq-l.StoredThrough)
+		row.BacklogAt, row.BacklogNow = l.HealthAt, l.Online
 		row.Faults = h.Faults
 		row.LockBus = h.LockBus
 		row.Clock = map[bool]string{true: "synced", false: "not synced"}[h.ClockSynced]
@@ -69,7 +82,7 @@ type lockersData struct {
 func (s *Server) lockersPage(w http.ResponseWriter, r *http.Request, ss *store.Session) {
 	q := r.URL.Query()
 	f := store.LockerFilter{Query: strings.TrimSpace(q.Get("q")), State: q.Get("state"), After: q.Get("after"), Limit: pageSize}
-	if !slices.Contains([]string{"", "online", "offline", "alerts"}, f.State) {
+	if !slices.Contains([]string{"", "online", "offline", "never", "alerts"}, f.State) {
 		f.State = ""
 	}
 	ls, err := s.st.LockerRows(r.Context(), f)
@@ -295,6 +308,12 @@ func maps(q url.Values) url.Values {
 }
 
 func (s *Server) broken(w http.ResponseWriter, r *http.Request, err error) {
+	if httpapi.ClientGone(r, err) {
+		// The browser left (a click elsewhere, a closed tab) while the
+		// page was read: nothing failed, and nobody sees an answer.
+		s.log.Info("web: client went away", "path", r.URL.Path)
+		return
+	}
 	s.log.Error("web: page failed", "path", r.URL.Path, "err", err)
 	s.fail(w, r, http.StatusInternalServerError, "Something failed", "Central could not read this from its database; its log says why. Try again in a moment.")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -63,6 +64,12 @@ const (
 
 func newSite(t *testing.T) *site {
 	t.Helper()
+	return newSiteLogging(t, fleettest.Log())
+}
+
+// newSiteLogging is newSite with the dashboard's log going to log.
+func newSiteLogging(t *testing.T, log *slog.Logger) *site {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, pg(t).NewDB(t), 8)
 	if err != nil {
@@ -77,7 +84,7 @@ func newSite(t *testing.T) *site {
 			t.Fatal(err)
 		}
 	}
-	s, err := web.New(web.Config{}, st, fleettest.Log())
+	s, err := web.New(web.Config{}, st, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +136,7 @@ func (s *site) seed() {
 		l.health.Locker = l.id
 		state(l.id, "health", l.health)
 		defer func() {
-			_, err = st.Pool().Exec(ctx, `UPDATE lockers SET online_changed = $2, last_seen = $3, stored_through = greatest(stored_through, $4) WHERE id = $1`,
+			_, err = st.Pool().Exec(ctx, `UPDATE lockers SET online_changed = $2, last_seen = $3, health_at = $3, stored_through = greatest(stored_through, $4) WHERE id = $1`,
 				l.id, now.Add(-l.changed), now.Add(-map[bool]time.Duration{true: 20 * time.Second, false: l.changed}[l.online]), l.stored)
 			must(err)
 		}()

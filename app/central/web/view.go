@@ -84,7 +84,6 @@ func (s *Server) funcs() template.FuncMap {
 		},
 		"ago":        func(t time.Time) string { return ago(s.cfg.Now(), t) },
 		"since":      func(t time.Time) string { return since(s.cfg.Now(), t) },
-		"minus":      func(a, b int) int { return a - b },
 		"icon":       icon,
 		"join":       strings.Join,
 		"kindClass":  func(k string) string { c, _, _ := strings.Cut(k, "."); return c },
