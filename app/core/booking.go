@@ -259,8 +259,19 @@ func (l *Locker) cancel(ctx context.Context, id int64, actor, why string, evenSt
 // office's request (the app flow) and marks it collected. It is off unless
 // the operator enabled it; rate limiting is the API's. Errors: ErrRemoteOff,
 // ErrNotFound, the state errors, ErrOutOfService, ErrDoorDidNotOpen.
+// The audit log names it "remote"; an operator's opening over the fleet
+// link goes through Operator.RemoteOpen, which names the operator.
 func (bo *Office) RemoteOpen(ctx context.Context, rentID int64) (app.Door, error) {
-	l := bo.l
+	return bo.l.remoteOpen(ctx, rentID, "remote")
+}
+
+// RemoteOpen is Office.RemoteOpen in the operator's name: the audit log
+// says who opened the door ("operator:NAME").
+func (o *Operator) RemoteOpen(ctx context.Context, rentID int64) (app.Door, error) {
+	return o.l.remoteOpen(ctx, rentID, o.actor())
+}
+
+func (l *Locker) remoteOpen(ctx context.Context, rentID int64, actor string) (app.Door, error) {
 	o, err := l.currentRules(ctx)
 	if err != nil {
 		return app.Door{}, err
@@ -280,7 +291,7 @@ func (bo *Office) RemoteOpen(ctx context.Context, rentID int64) (app.Door, error
 		// can answer it: staff check the door.
 		return app.Door{}, &app.ForStaffError{Door: o.DoorID, Why: "nobody answered whether it opened"}
 	}
-	p := &Pickup{l: l, actor: "remote", reason: string(app.PurposePickupRemote), pending: []storage.Rent{r}}
+	p := &Pickup{l: l, actor: actor, reason: string(app.PurposePickupRemote), pending: []storage.Rent{r}}
 	if err := p.next(ctx); err != nil {
 		return app.Door{}, err
 	}

@@ -251,7 +251,7 @@ func (l *Link) apply(ctx context.Context, name, target string, signer cred.Publi
 		res.RentID, res.ExpiresAt = id, c.Until.UTC()
 		return res
 	case CmdOpen:
-		return l.open(ctx, signer, c, res)
+		return l.open(ctx, signer, op, c, res)
 	case CmdRevoke:
 		return l.revoke(ctx, target, signer, c, res)
 	case CmdService:
@@ -325,8 +325,9 @@ func (l *Link) bookingRent(ctx context.Context, c Command, res Result) (int64, R
 
 // open is the operator's remote opening: off unless both this link's
 // configuration and the locker's rule allow it, one stored parcel's door,
-// rate-limited for the whole kiosk.
-func (l *Link) open(ctx context.Context, key cred.PublicKey, c Command, res Result) Result {
+// rate-limited for the whole kiosk, in the name of the operator who sent
+// it (the audit log's actor).
+func (l *Link) open(ctx context.Context, key cred.PublicKey, op *core.Operator, c Command, res Result) Result {
 	if !l.cfg.RemoteOpen {
 		return refuse(res, "remote_open_disabled", "remote opening is switched off for the fleet link (fleet.remote_open)")
 	}
@@ -337,7 +338,7 @@ func (l *Link) open(ctx context.Context, key cred.PublicKey, c Command, res Resu
 	if ok, wait := l.opens.Take(); !ok {
 		return refuse(res, "rate_limited", fmt.Sprintf("too many remote openings at this kiosk; try again in %s", wait.Round(time.Second)))
 	}
-	d, err := l.core.RemoteOpen(ctx, id)
+	d, err := op.RemoteOpen(ctx, id)
 	if err != nil {
 		return l.errResult(res, err)
 	}
@@ -546,6 +547,11 @@ func checkFields(name string, c Command, now time.Time) error {
 	case CmdOpen:
 		if c.RentID <= 0 && c.BookingID == "" {
 			return errors.New("open needs rent_id or booking_id")
+		}
+		// A door opened from afar is someone's act: the audit log names
+		// who (the key that signed it is the network's, not a person's).
+		if strings.TrimSpace(c.Operator) == "" {
+			return errors.New("open needs the operator's name")
 		}
 	case CmdRevoke:
 		if _, err := decodeRevocations(c.Revocations); err != nil {

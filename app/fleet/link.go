@@ -25,7 +25,6 @@ type Core interface {
 	Book(ctx context.Context, b core.Booking) (core.Booked, error)
 	Rent(ctx context.Context, id int64) (app.Rent, error)
 	Cancel(ctx context.Context, id int64) error
-	RemoteOpen(ctx context.Context, rentID int64) (app.Door, error)
 	DoorStates(ctx context.Context) ([]app.DoorState, error)
 	Settings(ctx context.Context) (map[string]string, error)
 	Operator(name string) *core.Operator

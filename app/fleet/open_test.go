@@ -1,11 +1,14 @@
 package fleet
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"pudo/app/cred"
 	"pudo/app/testenv"
+	"pudo/storage"
 )
 
 // A remote opening over the link: only when the fleet config allows it,
@@ -22,8 +25,8 @@ func TestRemoteOpenSignedByTheOperator(t *testing.T) {
 		}
 		kk.dropOff("OPEN-1")
 	}
-	open := func(kk *kiosk, key *cred.PrivateKey) Result {
-		c := Command{BookingID: "O1", Operator: "test"}
+	openAs := func(kk *kiosk, key *cred.PrivateKey, operator string) Result {
+		c := Command{BookingID: "O1", Operator: operator}
 		Prepare(&c, time.Minute)
 		if key != nil {
 			Sign(*key, testFleet, kk.id, CmdOpen, &c)
@@ -32,6 +35,7 @@ func TestRemoteOpenSignedByTheOperator(t *testing.T) {
 		}
 		return command(t, op, nil, kk.id, CmdOpen, c)
 	}
+	open := func(kk *kiosk, key *cred.PrivateKey) Result { return openAs(kk, key, "test") }
 	stranger := cred.GenerateKey()
 	if r := open(k, &stranger); r.Error != "unauthorized" {
 		t.Fatalf("open signed by a stranger = %+v", r)
@@ -41,6 +45,9 @@ func TestRemoteOpenSignedByTheOperator(t *testing.T) {
 	}
 	if r := open(off, &testOperator); r.Error != "remote_open_disabled" {
 		t.Fatalf("open where the fleet config forbids it = %+v", r)
+	}
+	if r := openAs(k, &testOperator, " "); r.Error != "bad_command" {
+		t.Fatalf("open naming no operator = %+v", r)
 	}
 	r := open(k, &testOperator)
 	if r.Status != StatusOK || r.DoorID == 0 {
@@ -58,4 +65,14 @@ func TestRemoteOpenSignedByTheOperator(t *testing.T) {
 	if n := countEvents(t, k, "rent.collected"); n != 1 {
 		t.Fatalf("%d collections", n)
 	}
+	// The audit log names who opened the door.
+	must(t, k.db.View(context.Background(), func(tx *storage.Tx) error {
+		evs, err := tx.Events(0, 1<<30)
+		for _, e := range evs {
+			if e.DoorID == r.DoorID && strings.HasPrefix(e.Kind, "rent.collected") && e.Actor != "operator:test" {
+				t.Errorf("%s at door %d by %q; want operator:test", e.Kind, e.DoorID, e.Actor)
+			}
+		}
+		return err
+	}))
 }
