@@ -229,8 +229,8 @@ func TestSendOrReturn(t *testing.T) {
 // line asking to close the first door comes after it, not between.
 func TestCloseFirstAfterTheDoorsSentence(t *testing.T) {
 	f := newFixture(t)
-	f.k.show(&doorScreen{v: &app.DoorView{Task: app.TaskDrop, Door: app.Door{ID: 5, Size: "M"},
-		Opening: app.Opening{Outcome: app.OutcomeOpened}, CloseFirst: []app.Door{{ID: 3, Size: "S"}}}})
+	f.k.show(f.k.screenFor(&app.DoorView{Task: app.TaskDrop, Door: app.Door{ID: 5, Size: "M"},
+		Opening: app.Opening{Outcome: app.OutcomeOpened}, CloseFirst: []app.Door{{ID: 3, Size: "S"}}}))
 	texts := f.texts()
 	put, first := slices.Index(texts, tr("door.put")), slices.Index(texts, trf("door.closefirst", "Door", 3))
 	if put < 0 || first < 0 || first < put {
@@ -246,7 +246,7 @@ func TestNotOpenedAfterARetry(t *testing.T) {
 	for _, task := range []app.DoorTask{app.TaskPickup, app.TaskDrop} {
 		for _, retried := range []bool{false, true} {
 			f := newFixture(t)
-			f.k.show(&notOpenedScreen{v: &app.NotOpenedView{Task: task, Door: app.Door{ID: 20, Size: "S"}, Retried: retried}})
+			f.k.show(f.k.screenFor(&app.NotOpenedView{Task: task, Door: app.Door{ID: 20, Size: "S"}, Retried: retried}))
 			want, not := tr("drop.retry"), tr("notopen.tellstaff")
 			if retried {
 				want, not = not, want

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -16,6 +18,20 @@ var doorWhat = map[app.DoorTask]string{
 	app.TaskPutBack: "door.putback",
 }
 
+// doorSteps is what the screens about a door draw with: their controls
+// and the intents they send, the busy screen showing while a door opens.
+type doorSteps interface {
+	controls
+	send(app.Intent)
+	sendWaiting(app.Intent)
+}
+
+// mapper lays a screen out with the locker's picture beside its text
+// (Kiosk.withMap), as the panel's shape allows.
+type mapper interface {
+	withMap(head, top, doorMap fyne.CanvasObject, controls ...fyne.CanvasObject) fyne.CanvasObject
+}
+
 // openingScreen is shown while the locker works on what a person asked
 // (a door to open, a login); the view that comes back replaces it.
 type openingScreen struct{}
@@ -24,7 +40,7 @@ func (s *openingScreen) idle() app.Idle { return app.IdleNever }
 
 // draw centres the text in the panel's width: a wrapped label in a
 // centring container is given no width and falls into one letter a line.
-func (s *openingScreen) draw(*Kiosk) fyne.CanvasObject {
+func (s *openingScreen) draw() fyne.CanvasObject {
 	return arrange(title(tr("door.opening")))
 }
 
@@ -34,17 +50,26 @@ func (s *openingScreen) draw(*Kiosk) fyne.CanvasObject {
 // again, or cannot be confirmed. A door a parcel was too big for is to be
 // closed first: it is named and marked on the map until it closes. A
 // walk-in's recipient code is shown large.
-type doorScreen struct{ v *app.DoorView }
+type doorScreen struct {
+	v *app.DoorView
+	c interface {
+		doorSteps
+		mapper
+		recipientCode(code string) fyne.CanvasObject
+	}
+	help   contact
+	locker lockerFront
+}
 
 func (s *doorScreen) idle() app.Idle { return s.v.Idle() }
 
-func (s *doorScreen) draw(k *Kiosk) fyne.CanvasObject {
-	v := s.v
+func (s *doorScreen) draw() fyne.CanvasObject {
+	c, v := s.c, s.v
 	head := display(trf("door.number", "Door", v.Door.ID), sizeNameDoorTitle, theme.ColorNamePrimary)
 	var lines []fyne.CanvasObject
 	switch {
 	case v.Unconfirmed:
-		lines = append(lines, newWarningWithSupport(tr("door.unconfirmed"), k.opts.Support, k.ref(v.Door.ID)))
+		lines = append(lines, newWarningWithSupport(tr("door.unconfirmed"), s.help.support, s.help.ref(v.Door.ID)))
 	case v.LookAgain:
 		lines = append(lines, say(tr("door.lookagain")))
 	case v.Open():
@@ -64,21 +89,21 @@ func (s *doorScreen) draw(k *Kiosk) fyne.CanvasObject {
 		lines = append(lines, say(trf("door.more", "N", v.More)))
 	}
 	if v.Code != "" {
-		lines = append(lines, k.recipientCode(v.Code))
+		lines = append(lines, c.recipientCode(v.Code))
 	}
 	var controls []fyne.CanvasObject
 	if v.Task == app.TaskDrop || v.Task == app.TaskReturn {
-		controls = append(controls, k.button(tr("drop.larger"), theme.ViewFullScreenIcon(), func() { k.sendWaiting(app.Larger{}) }))
+		controls = append(controls, c.button(tr("drop.larger"), theme.ViewFullScreenIcon(), func() { c.sendWaiting(app.Larger{}) }))
 	}
-	controls = append(controls, k.button(tr("door.notopen"), theme.WarningIcon(), func() { k.sendWaiting(app.DidNotOpen{}) }))
+	controls = append(controls, c.button(tr("door.notopen"), theme.WarningIcon(), func() { c.sendWaiting(app.DidNotOpen{}) }))
 	if v.Unconfirmed {
-		controls = append(controls, k.button(backLabel(v.Task), theme.HomeIcon(), func() { k.send(app.Back{}) }))
+		controls = append(controls, c.button(backLabel(v.Task), theme.HomeIcon(), func() { c.send(app.Back{}) }))
 	}
 	var closing []int64
 	for _, d := range v.CloseFirst {
 		closing = append(closing, d.ID)
 	}
-	return k.withMap(head, container.NewVBox(lines...), k.lockerPicture(v.Door.ID, closing, false), k.row(controls...))
+	return c.withMap(head, container.NewVBox(lines...), s.locker.picture(v.Door.ID, closing, false), c.row(controls...))
 }
 
 // recipientCode is a walk-in's pickup code, large, for the courier to note.
@@ -99,11 +124,16 @@ func backLabel(t app.DoorTask) string {
 // notOpenedScreen: the door's opening settled as not opened. "Try again"
 // is the person's report, which the locker answers (one retry, another
 // door for a drop-off, then support), whose contact is here too.
-type notOpenedScreen struct{ v *app.NotOpenedView }
+type notOpenedScreen struct {
+	v    *app.NotOpenedView
+	c    doorSteps
+	help contact
+}
 
 func (s *notOpenedScreen) idle() app.Idle { return s.v.Idle() }
 
-func (s *notOpenedScreen) draw(k *Kiosk) fyne.CanvasObject {
+func (s *notOpenedScreen) draw() fyne.CanvasObject {
+	c := s.c
 	what, label, icon := "drop.notopen.what", "drop.retry", theme.ViewRefreshIcon()
 	pickup := s.v.Task == app.TaskPickup || s.v.Task == app.TaskPutBack
 	switch {
@@ -115,26 +145,35 @@ func (s *notOpenedScreen) draw(k *Kiosk) fyne.CanvasObject {
 		what = "notopen.what.pickup"
 	}
 	t := title(trf("drop.notopen", "Door", s.v.Door.ID))
-	top := container.NewVBox(t, say(tr(what)), newSupport(k.opts.Support, k.ref(s.v.Door.ID)))
-	return arrange(top, k.mainButton(tr(label), icon, func() { k.sendWaiting(app.DidNotOpen{}) }),
-		k.button(backLabel(s.v.Task), theme.HomeIcon(), func() { k.send(app.Back{}) }))
+	top := container.NewVBox(t, say(tr(what)), newSupport(s.help.support, s.help.ref(s.v.Door.ID)))
+	return arrange(top, c.mainButton(tr(label), icon, func() { c.sendWaiting(app.DidNotOpen{}) }),
+		c.button(backLabel(s.v.Task), theme.HomeIcon(), func() { c.send(app.Back{}) }))
 }
 
 // leftOpenScreen asks for a door to be closed, with a sound every few
 // seconds until it is.
-type leftOpenScreen struct{ v *app.LeftOpenView }
+type leftOpenScreen struct {
+	v *app.LeftOpenView
+	c interface {
+		mapper
+		play(name string)
+		later(d time.Duration, f func()) // unless the screen changes first
+	}
+	locker lockerFront
+	every  time.Duration // how often the reminder sounds
+}
 
 func (s *leftOpenScreen) idle() app.Idle { return s.v.Idle() }
 
-func (s *leftOpenScreen) draw(k *Kiosk) fyne.CanvasObject {
+func (s *leftOpenScreen) draw() fyne.CanvasObject {
 	top := container.NewVBox(title(trf("leftopen.title", "Door", s.v.Door.ID)), say(tr("leftopen.what")))
-	s.remind(k)
-	return k.withMap(nil, top, k.lockerPicture(s.v.Door.ID, nil, false))
+	s.remind()
+	return s.c.withMap(nil, top, s.locker.picture(s.v.Door.ID, nil, false))
 }
 
-func (s *leftOpenScreen) remind(k *Kiosk) {
-	k.play(SoundLeftOpen)
-	k.later(k.opts.Reminder, func() { s.remind(k) })
+func (s *leftOpenScreen) remind() {
+	s.c.play(SoundLeftOpen)
+	s.c.later(s.every, s.remind)
 }
 
 // biggerWhy says why a courier's door is larger than the size chosen: no

@@ -14,7 +14,7 @@ var sizeUnits = map[app.Size]float32{app.SizeS: 1, app.SizeM: 2, app.SizeL: 3}
 // mapLayout places door i of doors by its column and its size, each
 // column scaled to the full height: the staff's door grid, whose cells
 // need room more than scale (the shoppers' screens draw the locker to
-// scale: lockerPicture).
+// scale: lockerFront.picture).
 type mapLayout struct {
 	doors   []app.Door
 	numbers []*canvas.Text // door i's number

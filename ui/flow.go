@@ -132,19 +132,19 @@ func (k *Kiosk) screenFor(v app.View) screen {
 	case *app.ProblemView:
 		return &problemScreen{v: v, c: k, help: k.contact()}
 	case *app.DoorView:
-		return &doorScreen{v: v}
+		return &doorScreen{v: v, c: k, help: k.contact(), locker: k.lockerFront()}
 	case *app.NotOpenedView:
-		return &notOpenedScreen{v: v}
+		return &notOpenedScreen{v: v, c: k, help: k.contact()}
 	case *app.LeftOpenView:
-		return &leftOpenScreen{v: v}
+		return &leftOpenScreen{v: v, c: k, locker: k.lockerFront(), every: k.opts.Reminder}
 	case *app.GotItView:
-		return &gotItScreen{v: v}
+		return &gotItScreen{v: v, c: k, now: func() time.Time { return k.now() }}
 	case *app.AskOpenedView:
 		return &askOpenedScreen{v: v, c: k}
 	case *app.AskInDoorView:
 		return &askInDoorScreen{v: v, c: k}
 	case *app.ThanksView:
-		return &thanksScreen{v: v}
+		return &thanksScreen{v: v, c: k}
 	case *app.CourierMenuView:
 		return &courierMenuScreen{v: v, c: k}
 	case *app.DropView:

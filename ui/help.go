@@ -36,7 +36,7 @@ func (s *helpScreen) draw(k *Kiosk) fyne.CanvasObject {
 	}
 	text := widget.NewRichText(segs...)
 	text.Wrapping = fyne.TextWrapWord
-	picture := k.lockerPicture(0, nil, true)
+	picture := k.lockerFront().picture(0, nil, true)
 	home := k.mainButton(tr("common.home"), theme.HomeIcon(), func() { k.send(app.Back{}) })
 	t := title(tr("help.title"))
 	t.SizeName = theme.SizeNameSubHeadingText

@@ -8,9 +8,23 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
+
+	"pudo/app"
+	"pudo/app/voice"
 )
 
-// lockerPicture draws the locker's front to scale, one picture wherever a
+// lockerFront is the locker's front as its pictures show it: where its
+// doors, screen and scanner are (config [locker.wayfinding]) and its door
+// map. The router gives it to each screen that shows the locker.
+type lockerFront struct {
+	cab   voice.Cabinet
+	doors []app.Door
+}
+
+// lockerFront is the kiosk's locker, as start read it.
+func (k *Kiosk) lockerFront() lockerFront { return lockerFront{cab: k.opts.Cabinet, doors: k.doors} }
+
+// picture draws the locker's front to scale, one picture wherever a
 // screen shows the locker (the door screens' map, help): its columns of
 // doors as tall as their sizes make them (config [locker.wayfinding]),
 // where the layout places them from the screen, the screen itself (where
@@ -18,8 +32,8 @@ import (
 // at a glance; doors in closing (a parcel was too big for them, close
 // them first) are in the warning colour; scanner marks the scanner's
 // window and names it.
-func (k *Kiosk) lockerPicture(lit int64, closing []int64, scanner bool) fyne.CanvasObject {
-	cab := k.opts.Cabinet
+func (f lockerFront) picture(lit int64, closing []int64, scanner bool) fyne.CanvasObject {
+	cab := f.cab
 	l := &cabinetLayout{numbers: sizeNameMapNumber, label: -1}
 	if scanner {
 		l.numbers = theme.SizeNameCaptionText // the picture beside a text: small numbers
@@ -32,12 +46,12 @@ func (k *Kiosk) lockerPicture(lit int64, closing []int64, scanner bool) fyne.Can
 			return p.FromScreen
 		}
 	} else {
-		for _, d := range k.doors {
+		for _, d := range f.doors {
 			screenSlot = max(screenSlot, d.Col+1) // beside the last column
 		}
 	}
 	var objs []fyne.CanvasObject
-	for _, d := range k.doors {
+	for _, d := range f.doors {
 		p, ok := cab.DoorPlace(d.Col, d.Row)
 		if !ok {
 			continue

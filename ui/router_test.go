@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"pudo/app"
+	"pudo/app/voice"
 )
 
 // screenContext stands in for the kiosk in a screen's context: it records
@@ -55,6 +56,18 @@ func (c *screenContext) settingsChanged()                       { c.saved++ }
 func (c *screenContext) quit()                                  { c.quits++ }
 func (c *screenContext) later(_ time.Duration, f func())        { c.timers = append(c.timers, f) }
 
+// withMap is the text, the map and the controls one above the other.
+func (c *screenContext) withMap(head, top, doorMap fyne.CanvasObject, controls ...fyne.CanvasObject) fyne.CanvasObject {
+	box := container.NewVBox(top, doorMap)
+	if head != nil {
+		box.Add(head)
+	}
+	for _, o := range controls {
+		box.Add(o)
+	}
+	return box
+}
+
 // adminFrame is the content and the actions, without the tabs.
 func (c *screenContext) adminFrame(_ app.Section, head string, content fyne.CanvasObject, _ staffNote, acts slots) fyne.CanvasObject {
 	box := container.NewVBox(title(head), content)
@@ -64,6 +77,12 @@ func (c *screenContext) adminFrame(_ app.Section, head string, content fyne.Canv
 		}
 	}
 	return box
+}
+
+// testLocker is two doors side by side, placed as on the demo locker.
+func testLocker() lockerFront {
+	doors := []app.Door{{ID: 1, Col: 0, Row: 1, Size: app.SizeM}, {ID: 3, Col: 1, Row: 1, Size: app.SizeM}}
+	return lockerFront{cab: voice.DemoWayfinding().Cabinet(voice.ColumnSizes(doors)), doors: doors}
 }
 
 func testContact() contact {
@@ -122,6 +141,36 @@ func TestScreensDrawFromTheirContext(t *testing.T) {
 				t.Errorf("night mode %q, changes kept %d times; want %q, once", set.Night, c.saved, NightOn)
 			}
 		}},
+		{"door", func(c *screenContext) screen {
+			return &doorScreen{v: &app.DoorView{Door: door, Task: app.TaskPickup}, c: c, help: testContact(), locker: testLocker()}
+		}, tr("door.notopen"), nil, app.DidNotOpen{}, nil},
+		{"door unconfirmed", func(c *screenContext) screen {
+			return &doorScreen{v: &app.DoorView{Door: door, Task: app.TaskDrop, Unconfirmed: true}, c: c, help: testContact(), locker: testLocker()}
+		}, tr("courier.menu"), app.Back{}, nil, nil},
+		{"not opened", func(c *screenContext) screen {
+			return &notOpenedScreen{v: &app.NotOpenedView{Door: door, Task: app.TaskPickup}, c: c, help: testContact()}
+		}, tr("drop.retry"), nil, app.DidNotOpen{}, nil},
+		{"left open", func(c *screenContext) screen {
+			return &leftOpenScreen{v: &app.LeftOpenView{Door: door}, c: c, locker: testLocker(), every: time.Second}
+		}, "", nil, nil, func(t *testing.T, c *screenContext) {
+			if len(c.timers) != 1 {
+				t.Fatalf("%d timers armed as the screen came up, want the reminder's", len(c.timers))
+			}
+			c.timers[0]()
+			if want := []string{SoundLeftOpen, SoundLeftOpen}; !reflect.DeepEqual(c.played, want) {
+				t.Errorf("played %v as the screen came up and its reminder came, want %v", c.played, want)
+			}
+		}},
+		{"got it", func(c *screenContext) screen {
+			return &gotItScreen{v: &app.GotItView{Door: door, ReopenUntil: testContact().now().Add(time.Minute)}, c: c, now: testContact().now}
+		}, tr("got.reopen"), nil, app.Reopen{}, func(t *testing.T, c *screenContext) {
+			if len(c.timers) != 1 {
+				t.Errorf("%d timers armed, want one for the end of the reopen grace", len(c.timers))
+			}
+		}},
+		{"thanks", func(c *screenContext) screen {
+			return &thanksScreen{v: &app.ThanksView{}, c: c}
+		}, tr("thanks.another"), app.Collect{}, nil, nil},
 		{"exit", func(c *screenContext) screen {
 			return &exitScreen{v: &app.ExitView{}, c: c}
 		}, "", nil, nil, func(t *testing.T, c *screenContext) {
@@ -180,8 +229,7 @@ func want(in app.Intent) []app.Intent {
 // draw from the whole kiosk until they are given one. A new screen
 // cannot join them, and one given its context must leave the list.
 func TestScreensLeaveTheKiosk(t *testing.T) {
-	fromKiosk := map[string]bool{"home": true, "help": true, "code": true, "opening": true, "door": true,
-		"notOpened": true, "leftOpen": true, "gotIt": true, "thanks": true,
+	fromKiosk := map[string]bool{"home": true, "help": true, "code": true,
 		"adminDoors": true, "adminRents": true, "adminEvents": true, "adminHardware": true, "adminTokens": true,
 		"doorTest": true}
 	views := []app.View{&app.HomeView{}, &app.HelpView{}, &app.TooSmallView{}, &app.RecipientCodeView{},
