@@ -22,22 +22,39 @@ import (
 // service (a door with a parcel asks first) or clear it after looking
 // inside, or open them all. The staff session reads the grid again on
 // every door notice and every few seconds.
-type adminDoorsScreen struct{ v *app.StaffDoorsView }
+type adminDoorsScreen struct {
+	v *app.StaffDoorsView
+	c interface {
+		staffDesk
+		refresh(s screen)       // the grid again, with the choice made
+		tapped(f func()) func() // a door's cell counts as presence, as a button does
+	}
+	pick *doorPick // the kiosk's, changed in place
+}
+
+// doorPick is the door staff chose in the grid, kept across the staff
+// screens until the kiosk goes home, and the one with a parcel they asked
+// to take out of service, which they confirm first.
+type doorPick struct {
+	selected int64
+	askOOS   int64
+}
 
 func (s *adminDoorsScreen) idle() app.Idle { return s.v.Idle() }
 func (*adminDoorsScreen) staffLook()       {}
 
-func (s *adminDoorsScreen) draw(k *Kiosk) fyne.CanvasObject {
+func (s *adminDoorsScreen) draw() fyne.CanvasObject {
+	c, pick := s.c, s.pick
 	var sel *app.DoorState
 	var cells []fyne.CanvasObject
 	doors := make([]app.Door, len(s.v.States))
 	for i := range s.v.States {
 		st := &s.v.States[i]
-		if st.ID == k.selected {
+		if st.ID == pick.selected {
 			sel = st
 		}
 		doors[i] = st.Door
-		cells = append(cells, s.cell(k, *st))
+		cells = append(cells, s.cell(*st))
 	}
 	grid := container.New(&gridLayout{mapLayout{doors: doors}}, cells...)
 	var acts slots
@@ -45,26 +62,26 @@ func (s *adminDoorsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	if sel != nil {
 		about = say(doorAbout(*sel, s.v.Last))
 		d := sel.Door
-		acts[0] = k.mainButton(trf("admin.open", "Door", d.ID), theme.LoginIcon(), func() { k.send(app.OpenDoor{Door: d.ID}) })
+		acts[0] = c.mainButton(trf("admin.open", "Door", d.ID), theme.LoginIcon(), func() { c.send(app.OpenDoor{Door: d.ID}) })
 		switch {
 		case d.OutOfService:
-			acts[1] = k.button(tr("admin.oos.off"), theme.ConfirmIcon(), func() { k.send(app.SetOutOfService{Door: d.ID}) })
-		case k.askOOS == d.ID:
+			acts[1] = c.button(tr("admin.oos.off"), theme.ConfirmIcon(), func() { c.send(app.SetOutOfService{Door: d.ID}) })
+		case pick.askOOS == d.ID:
 			// A door with a parcel: its shopper's code stops opening it.
 			about = warn(trf("admin.oos.warn", "Door", d.ID, "Ref", rentRef(sel.Rent)))
-			acts[1] = k.button(tr("admin.oos.yes"), theme.WarningIcon(), func() {
-				k.askOOS = 0
-				k.send(app.SetOutOfService{Door: d.ID, On: true})
+			acts[1] = c.button(tr("admin.oos.yes"), theme.WarningIcon(), func() {
+				pick.askOOS = 0
+				c.send(app.SetOutOfService{Door: d.ID, On: true})
 			})
-			acts[2] = k.button(tr("admin.oos.no"), theme.CancelIcon(), func() { k.askOOS = 0; k.refresh(s) })
+			acts[2] = c.button(tr("admin.oos.no"), theme.CancelIcon(), func() { pick.askOOS = 0; c.refresh(s) })
 		default:
-			acts[1] = k.button(tr("admin.oos.on"), theme.WarningIcon(), func() {
+			acts[1] = c.button(tr("admin.oos.on"), theme.WarningIcon(), func() {
 				if sel.Rent != nil || d.Occupied {
-					k.askOOS = d.ID
-					k.refresh(s)
+					pick.askOOS = d.ID
+					c.refresh(s)
 					return
 				}
-				k.send(app.SetOutOfService{Door: d.ID, On: true})
+				c.send(app.SetOutOfService{Door: d.ID, On: true})
 			})
 		}
 		switch {
@@ -73,22 +90,22 @@ func (s *adminDoorsScreen) draw(k *Kiosk) fyne.CanvasObject {
 			// Kept for staff: they say what they found, and the locker
 			// settles the door's rent from it (stored, or collected or
 			// cancelled). Open all waits until another door is chosen.
-			acts[2] = k.button(tr("admin.check.inside"), theme.DownloadIcon(), func() { k.send(app.LookedInside{Door: d.ID, Inside: true}) })
-			acts[3] = k.button(tr("admin.check.empty"), theme.ConfirmIcon(), func() { k.send(app.LookedInside{Door: d.ID}) })
+			acts[2] = c.button(tr("admin.check.inside"), theme.DownloadIcon(), func() { c.send(app.LookedInside{Door: d.ID, Inside: true}) })
+			acts[3] = c.button(tr("admin.check.empty"), theme.ConfirmIcon(), func() { c.send(app.LookedInside{Door: d.ID}) })
 		case d.Unsettled != 0:
-			acts[2] = k.button(tr("admin.clear"), theme.ConfirmIcon(), func() { k.send(app.ClearDoor{Door: d.ID}) })
+			acts[2] = c.button(tr("admin.clear"), theme.ConfirmIcon(), func() { c.send(app.ClearDoor{Door: d.ID}) })
 		}
 	}
 	if acts[3] == nil {
-		acts[3] = k.button(tr("admin.openall"), theme.WarningIcon(), func() { k.send(app.OpenAll{}) })
+		acts[3] = c.button(tr("admin.openall"), theme.WarningIcon(), func() { c.send(app.OpenAll{}) })
 	}
 	about.Wrapping = fyne.TextWrapWord // the parcel and a warning are read whole
-	content := container.NewBorder(nil, container.NewVBox(k.doorLegend(), about), nil, nil, grid)
+	content := container.NewBorder(nil, container.NewVBox(doorLegend(c), about), nil, nil, grid)
 	note := noteOf(s.v.Note)
-	if s.v.Note.Door != 0 && k.selected != 0 && k.selected != s.v.Note.Door {
+	if s.v.Note.Door != 0 && pick.selected != 0 && pick.selected != s.v.Note.Door {
 		note = staffNote{} // what was done to another door: staff act on this one now
 	}
-	return k.adminFrame(app.SectionDoors, tr("admin.doors.title"), content, note, acts)
+	return c.adminFrame(app.SectionDoors, tr("admin.doors.title"), content, note, acts)
 }
 
 // rentRef names a rent for staff: its parcel label, else its number.
@@ -236,7 +253,7 @@ func badge(state string) fyne.CanvasObject {
 // cell is one door: its number, size and parcel on its fill (free or
 // occupied), and a badge for every other state it is in. The fill shows
 // a parcel whatever else the door is in: out of service, open or faulty.
-func (s *adminDoorsScreen) cell(k *Kiosk, st app.DoorState) fyne.CanvasObject {
+func (s *adminDoorsScreen) cell(st app.DoorState) fyne.CanvasObject {
 	occupied := st.Rent != nil || st.Occupied
 	base := "free"
 	if occupied {
@@ -244,7 +261,7 @@ func (s *adminDoorsScreen) cell(k *Kiosk, st app.DoorState) fyne.CanvasObject {
 	}
 	bg := canvas.NewRectangle(stateColour(base))
 	bg.CornerRadius = 6
-	if st.ID == k.selected {
+	if st.ID == s.pick.selected {
 		bg.StrokeColor, bg.StrokeWidth = themed(colorNameLit), 5
 	} else {
 		bg.StrokeColor, bg.StrokeWidth = fg(), 1
@@ -267,9 +284,9 @@ func (s *adminDoorsScreen) cell(k *Kiosk, st app.DoorState) fyne.CanvasObject {
 	}
 	row := container.New(layout.NewCustomPaddedHBoxLayout(2), badges...)
 	id := st.ID
-	return newTapArea(container.NewStack(bg, container.New(cellLayout{}, num, what, row)), k.tapped(func() {
-		k.selected, k.askOOS = id, 0
-		k.refresh(s)
+	return newTapArea(container.NewStack(bg, container.New(cellLayout{}, num, what, row)), s.c.tapped(func() {
+		s.pick.selected, s.pick.askOOS = id, 0
+		s.c.refresh(s)
 	}))
 }
 
@@ -332,7 +349,7 @@ func (g *gridLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 
 // doorLegend explains the fill and the badges, in as many rows as the
 // panel needs.
-func (k *Kiosk) doorLegend() fyne.CanvasObject {
+func doorLegend(c controls) fyne.CanvasObject {
 	var items []fyne.CanvasObject
 	for _, s := range doorStates {
 		sw := badge(s)
@@ -346,5 +363,5 @@ func (k *Kiosk) doorLegend() fyne.CanvasObject {
 		l.TextSize = 16
 		items = append(items, container.NewHBox(container.NewCenter(sw), container.NewCenter(l)))
 	}
-	return k.rowIn(k.room(), items...)
+	return c.row(items...)
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"image"
 	"strings"
 	"time"
 
@@ -18,15 +19,25 @@ import (
 // readers with a live camera picture and the last code read, the sounds,
 // and the self-test with its last report; "test empty doors" starts here.
 type adminHardwareScreen struct {
-	v        *app.StaffHardwareView
-	scanning bool // a bus scan is under way: say so until its result comes
+	v *app.StaffHardwareView
+	c interface {
+		staffDesk
+		portrait() bool
+		play(name string)                // a sound tried
+		refresh(s screen)                // a bus scan said at once
+		later(d time.Duration, f func()) // the camera's next picture, unless the screen changes first
+		speechStatus() string
+	}
+	camera   func() image.Image // the newest camera frame, nil: none
+	style    Style              // the staff theme's, for the devices' dense one
+	scanning bool               // a bus scan is under way: say so until its result comes
 }
 
 func (s *adminHardwareScreen) idle() app.Idle { return s.v.Idle() }
 func (*adminHardwareScreen) staffLook()       {}
 
-func (s *adminHardwareScreen) draw(k *Kiosk) fyne.CanvasObject {
-	v := s.v
+func (s *adminHardwareScreen) draw() fyne.CanvasObject {
+	c, v := s.c, s.v
 	left := container.NewVBox(title(tr("hw.board")), busStatus(v.Hardware.Bus))
 	if text := busScanText(v); s.scanning || text != "" {
 		if s.scanning {
@@ -40,54 +51,54 @@ func (s *adminHardwareScreen) draw(k *Kiosk) fyne.CanvasObject {
 	for _, l := range selfTestLines(v) {
 		left.Add(l)
 	}
-	left.Add(line(k.speechStatus()))
+	left.Add(line(c.speechStatus()))
 	right := container.NewVBox(title(tr("hw.scanner")))
 	right.Add(readerStatus(v.Hardware.Readers))
 	right.Add(say(trf("hw.lastread", "Text", orDash(v.LastRead))))
 	preview := canvas.NewImageFromImage(nil)
 	preview.FillMode = canvas.ImageFillContain
 	preview.SetMinSize(fyne.NewSize(320, 200))
-	if k.portrait() {
+	if c.portrait() {
 		preview.SetMinSize(fyne.NewSize(240, 150)) // the devices stack: less height to spare
 	}
 	right.Add(preview)
-	sounds := k.row(
-		k.button(tr("hw.sound.scan"), theme.VolumeUpIcon(), func() { k.play(SoundScan) }),
-		k.button(tr("hw.sound.wrong"), theme.VolumeUpIcon(), func() { k.play(SoundWrong) }),
-		k.button(tr("hw.sound.open"), theme.VolumeUpIcon(), func() { k.play(SoundOpen) }),
-		k.button(tr("hw.sound.leftopen"), theme.VolumeUpIcon(), func() { k.play(SoundLeftOpen) }))
+	sounds := c.row(
+		c.button(tr("hw.sound.scan"), theme.VolumeUpIcon(), func() { c.play(SoundScan) }),
+		c.button(tr("hw.sound.wrong"), theme.VolumeUpIcon(), func() { c.play(SoundWrong) }),
+		c.button(tr("hw.sound.open"), theme.VolumeUpIcon(), func() { c.play(SoundOpen) }),
+		c.button(tr("hw.sound.leftopen"), theme.VolumeUpIcon(), func() { c.play(SoundLeftOpen) }))
 	acts := slots{
-		k.button(tr("hw.busscan"), theme.SearchIcon(), func() {
+		c.button(tr("hw.busscan"), theme.SearchIcon(), func() {
 			s.scanning = true
-			k.refresh(s)
-			k.send(app.ScanBus{})
+			c.refresh(s)
+			c.send(app.ScanBus{})
 		}),
-		k.button(tr("hw.selftest"), theme.ConfirmIcon(), func() { k.send(app.RunSelfTest{}) }),
-		k.button(tr("hw.doortest"), theme.LoginIcon(), func() { k.send(app.TestEmptyDoors{}) }),
+		c.button(tr("hw.selftest"), theme.ConfirmIcon(), func() { c.send(app.RunSelfTest{}) }),
+		c.button(tr("hw.doortest"), theme.LoginIcon(), func() { c.send(app.TestEmptyDoors{}) }),
 	}
 	if v.Hardware.Bus.State != app.BusUp {
 		// The driver retries a vanished adapter by itself but not a
 		// permission error: staff fix the cause, then say "try again".
-		acts[3] = k.button(tr("hw.reconnect"), theme.ViewRefreshIcon(), func() { k.send(app.Reconnect{}) })
+		acts[3] = c.button(tr("hw.reconnect"), theme.ViewRefreshIcon(), func() { c.send(app.Reconnect{}) })
 	}
-	k.livePreview(preview)
+	s.livePreview(preview)
 	var devices fyne.CanvasObject = container.NewGridWithColumns(2, left, right)
-	if k.portrait() {
+	if c.portrait() {
 		devices = container.NewVBox(left, right)
 	}
-	devices = container.NewThemeOverride(devices, denseTheme{compactTheme(k.style)})
-	return k.adminFrame(app.SectionHardware, tr("admin.hardware.title"), container.NewBorder(nil, sounds, nil, nil, devices),
+	devices = container.NewThemeOverride(devices, denseTheme{compactTheme(s.style)})
+	return c.adminFrame(app.SectionHardware, tr("admin.hardware.title"), container.NewBorder(nil, sounds, nil, nil, devices),
 		noteOf(v.Note), acts)
 }
 
 // livePreview shows the newest camera frame twice a second; the frame is
 // a snapshot under a mutex, not I/O.
-func (k *Kiosk) livePreview(img *canvas.Image) {
-	if f := k.front.CameraFrame(); f != nil {
+func (s *adminHardwareScreen) livePreview(img *canvas.Image) {
+	if f := s.camera(); f != nil {
 		img.Image = f
 		img.Refresh()
 	}
-	k.later(500*time.Millisecond, func() { k.livePreview(img) })
+	s.c.later(500*time.Millisecond, func() { s.livePreview(img) })
 }
 
 func busStatus(h app.BusHealth) fyne.CanvasObject {
@@ -263,13 +274,16 @@ var doorTestStatus = map[app.DoorTestOutcome]string{
 
 // doorTestScreen is "test empty doors": the door open now, what to do at
 // it, and every door's outcome so far.
-type doorTestScreen struct{ v *app.DoorTestView }
+type doorTestScreen struct {
+	v *app.DoorTestView
+	c staffList
+}
 
 func (s *doorTestScreen) idle() app.Idle { return s.v.Idle() }
 func (*doorTestScreen) staffLook()       {}
 
-func (s *doorTestScreen) draw(k *Kiosk) fyne.CanvasObject {
-	v := s.v
+func (s *doorTestScreen) draw() fyne.CanvasObject {
+	c, v := s.c, s.v
 	var head fyne.CanvasObject
 	switch {
 	case v.Failed:
@@ -288,12 +302,12 @@ func (s *doorTestScreen) draw(k *Kiosk) fyne.CanvasObject {
 		l := line(fmt.Sprintf("%s   %s", trf("door.number", "Door", r.DoorID), tr(doorTestStatus[r.Outcome])))
 		rows = append(rows, l)
 	}
-	pg := k.newFillingPager(rows, k.rowsPerPage(6, 12))
-	stop := k.button(tr("doortest.stop"), theme.CancelIcon(), func() { k.send(app.StopDoorTest{}) })
+	pg := c.newFillingPager(rows, rowsPerPage(c, 6, 12))
+	stop := c.button(tr("doortest.stop"), theme.CancelIcon(), func() { c.send(app.StopDoorTest{}) })
 	if v.Done || v.Failed {
-		stop = k.button(tr("admin.hardware"), theme.ComputerIcon(), func() { k.send(app.StopDoorTest{}) })
+		stop = c.button(tr("admin.hardware"), theme.ComputerIcon(), func() { c.send(app.StopDoorTest{}) })
 	}
-	return k.adminFrame(app.SectionHardware, tr("doortest.title"), container.NewBorder(head, nil, nil, nil, pg.content), staffNote{}, slots{stop})
+	return c.adminFrame(app.SectionHardware, tr("doortest.title"), container.NewBorder(head, nil, nil, nil, pg.content), staffNote{}, slots{stop})
 }
 
 // denseTheme is the staff theme for lists of status lines: less room

@@ -15,14 +15,26 @@ import (
 // rentStates are the filters of the rents list; "" is all.
 var rentStates = []app.RentState{"", app.RentReserved, app.RentStored, app.RentExpired, app.RentCollected}
 
+// staffList is what a staff screen with a list draws with: the staff's
+// desk, a pager that fills the height the list is given, and the panel's
+// shape.
+type staffList interface {
+	staffDesk
+	newFillingPager(items []fyne.CanvasObject, perPage int) *pager
+	portrait() bool
+}
+
 // adminRentsScreen lists rents by state and door number, a page at a
 // time. The door number is typed on a small digit row: there is no keyboard.
-type adminRentsScreen struct{ v *app.StaffRentsView }
+type adminRentsScreen struct {
+	v *app.StaffRentsView
+	c staffList
+}
 
 func (s *adminRentsScreen) idle() app.Idle { return s.v.Idle() }
 func (*adminRentsScreen) staffLook()       {}
 
-func (s *adminRentsScreen) draw(k *Kiosk) fyne.CanvasObject {
+func (s *adminRentsScreen) draw() fyne.CanvasObject {
 	var rows []fyne.CanvasObject
 	for _, r := range s.v.Rents {
 		since := r.StoredAt
@@ -37,13 +49,13 @@ func (s *adminRentsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	} else if len(rows) == 0 {
 		rows = []fyne.CanvasObject{say(tr("admin.none"))}
 	}
-	pg := k.newFillingPager(rows, 6)
-	return k.adminFrame(app.SectionRents, tr("admin.rents.title"), container.NewBorder(s.filters(k), nil, nil, nil, pg.content), staffNote{}, slots{})
+	pg := s.c.newFillingPager(rows, 6)
+	return s.c.adminFrame(app.SectionRents, tr("admin.rents.title"), container.NewBorder(s.filters(), nil, nil, nil, pg.content), staffNote{}, slots{})
 }
 
-func (s *adminRentsScreen) filters(k *Kiosk) fyne.CanvasObject {
-	q := s.v.Query
-	filter := func(q app.RentQuery) func() { return func() { k.send(app.FilterRents{Query: q}) } }
+func (s *adminRentsScreen) filters() fyne.CanvasObject {
+	c, q := s.c, s.v.Query
+	filter := func(q app.RentQuery) func() { return func() { c.send(app.FilterRents{Query: q}) } }
 	var states []fyne.CanvasObject
 	for _, st := range rentStates {
 		label := tr("rent.state.all")
@@ -52,7 +64,7 @@ func (s *adminRentsScreen) filters(k *Kiosk) fyne.CanvasObject {
 		}
 		f := q
 		f.State = st
-		b := k.button(label, nil, filter(f))
+		b := c.button(label, nil, filter(f))
 		if q.State == st {
 			b.Importance = widget.HighImportance
 		}
@@ -68,30 +80,32 @@ func (s *adminRentsScreen) filters(k *Kiosk) fyne.CanvasObject {
 		if n := q.DoorID*10 + int64(d); n < 10000 {
 			f.DoorID = n
 		}
-		digits = append(digits, k.button(strconv.Itoa(d), nil, filter(f)))
+		digits = append(digits, c.button(strconv.Itoa(d), nil, filter(f)))
 	}
 	f := q
 	f.DoorID = 0
-	digits = append(digits, k.button("", theme.ContentClearIcon(), filter(f)))
+	digits = append(digits, c.button("", theme.ContentClearIcon(), filter(f)))
 	which := widget.NewLabelWithStyle(door, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	digitCols := len(digits)
-	if k.portrait() {
+	if c.portrait() {
 		digitCols = 6
 	}
-	return container.NewVBox(k.row(states...), container.NewBorder(nil, nil, which, nil, container.NewGridWithColumns(digitCols, digits...)))
+	return container.NewVBox(c.row(states...), container.NewBorder(nil, nil, which, nil, container.NewGridWithColumns(digitCols, digits...)))
 }
 
 // adminEventsScreen is the audit log, newest first, a page at a time; the
 // store pages it, so older pages cost what the newest does.
 type adminEventsScreen struct {
 	v     *app.StaffLogView
+	c     staffList
 	pages *pager
 }
 
 func (s *adminEventsScreen) idle() app.Idle { return s.v.Idle() }
 func (*adminEventsScreen) staffLook()       {}
 
-func (s *adminEventsScreen) draw(k *Kiosk) fyne.CanvasObject {
+func (s *adminEventsScreen) draw() fyne.CanvasObject {
+	c := s.c
 	var rows []fyne.CanvasObject
 	for _, e := range s.v.Events {
 		rows = append(rows, eventRow(e))
@@ -104,14 +118,14 @@ func (s *adminEventsScreen) draw(k *Kiosk) fyne.CanvasObject {
 	var acts slots
 	if s.v.Older {
 		older := s.v.Events[len(s.v.Events)-1].Seq
-		acts[0] = k.button(tr("admin.older"), theme.MoveDownIcon(), func() { k.send(app.LogPage{Before: older}) })
+		acts[0] = c.button(tr("admin.older"), theme.MoveDownIcon(), func() { c.send(app.LogPage{Before: older}) })
 	}
 	if s.v.Before != 0 {
-		acts[1] = k.button(tr("admin.newest"), theme.MoveUpIcon(), func() { k.send(app.LogPage{}) })
+		acts[1] = c.button(tr("admin.newest"), theme.MoveUpIcon(), func() { c.send(app.LogPage{}) })
 	}
-	pg := k.newFillingPager(rows, k.rowsPerPage(7, 13))
+	pg := c.newFillingPager(rows, rowsPerPage(c, 7, 13))
 	s.pages = pg
-	return k.adminFrame(app.SectionLog, tr("admin.events.title"), pg.content, staffNote{}, acts)
+	return c.adminFrame(app.SectionLog, tr("admin.events.title"), pg.content, staffNote{}, acts)
 }
 
 // eventRow is one audit event in plain words: when, what happened (to
@@ -126,8 +140,8 @@ func eventRow(e app.Event) fyne.CanvasObject {
 
 // rowsPerPage is how many list rows a staff page holds on this panel: the
 // portrait one has room for about twice as many.
-func (k *Kiosk) rowsPerPage(landscape, portrait int) int {
-	if k.portrait() {
+func rowsPerPage(c staffList, landscape, portrait int) int {
+	if c.portrait() {
 		return portrait
 	}
 	return landscape

@@ -55,7 +55,7 @@ func TestAdminDoors(t *testing.T) {
 	if f.called("staff open") || !f.shows("Wrong PIN.") {
 		t.Fatalf("a wrong PIN opened; calls %q texts %q", f.eng.Calls(), f.texts())
 	}
-	if f.k.selected != 12 {
+	if f.k.pick.selected != 12 {
 		t.Fatal("the selected door was lost")
 	}
 	f.tap(t, "Open door 12")

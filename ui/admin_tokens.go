@@ -15,28 +15,31 @@ import (
 // courier's QR, a staff badge, an app pickup token), the latest seen first,
 // each with a button that revokes it here at once, the PIN asked again
 // first. It is reached from the settings.
-type adminTokensScreen struct{ v *app.StaffTokensView }
+type adminTokensScreen struct {
+	v *app.StaffTokensView
+	c staffList
+}
 
 func (s *adminTokensScreen) idle() app.Idle { return s.v.Idle() }
 func (*adminTokensScreen) staffLook()       {}
 
-func (s *adminTokensScreen) draw(k *Kiosk) fyne.CanvasObject {
+func (s *adminTokensScreen) draw() fyne.CanvasObject {
 	var rows []fyne.CanvasObject
 	for _, t := range s.v.Tokens {
-		rows = append(rows, s.row(k, t))
+		rows = append(rows, s.row(t))
 	}
 	if s.v.Failed {
 		rows = []fyne.CanvasObject{warn(failureText(app.TroubleOther))}
 	} else if len(rows) == 0 {
 		rows = []fyne.CanvasObject{say(tr("admin.none"))}
 	}
-	pg := k.newFillingPager(rows, k.rowsPerPage(5, 9))
-	return k.adminFrame(app.SectionSettings, tr("admin.tokens.title"), pg.content, noteOf(s.v.Note), slots{})
+	pg := s.c.newFillingPager(rows, rowsPerPage(s.c, 5, 9))
+	return s.c.adminFrame(app.SectionSettings, tr("admin.tokens.title"), pg.content, noteOf(s.v.Note), slots{})
 }
 
 // row is one token: whose, what, until when, when last seen, and Revoke
 // (or that it is revoked).
-func (s *adminTokensScreen) row(k *Kiosk, t app.Token) fyne.CanvasObject {
+func (s *adminTokensScreen) row(t app.Token) fyne.CanvasObject {
 	text := tokenName(t)
 	if !t.Expires.IsZero() {
 		text += "   " + trf("admin.tokens.until", "Time", t.Expires.Local().Format("02.01 15:04"))
@@ -51,7 +54,7 @@ func (s *adminTokensScreen) row(k *Kiosk, t app.Token) fyne.CanvasObject {
 		return container.NewBorder(nil, nil, nil, r, l)
 	}
 	ref := t.Ref
-	b := k.button(tr("admin.tokens.revoke"), theme.CancelIcon(), func() { k.send(app.RevokeToken{Ref: ref}) })
+	b := s.c.button(tr("admin.tokens.revoke"), theme.CancelIcon(), func() { s.c.send(app.RevokeToken{Ref: ref}) })
 	return container.NewBorder(nil, nil, nil, b, l)
 }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"image"
 	"reflect"
 	"time"
 
@@ -105,7 +106,7 @@ func (k *Kiosk) render(v app.View, c cause) {
 			k.forgetDemo(v.Door.ID)
 		}
 	case *app.HomeView:
-		k.selected = 0
+		k.pick.selected = 0
 		k.topUpDemo(s)
 	}
 }
@@ -156,19 +157,19 @@ func (k *Kiosk) screenFor(v app.View) screen {
 	case *app.PINAgainView:
 		return &pinAgainScreen{v: v, c: k}
 	case *app.StaffDoorsView:
-		return &adminDoorsScreen{v: v}
+		return &adminDoorsScreen{v: v, c: k, pick: &k.pick}
 	case *app.StaffRentsView:
-		return &adminRentsScreen{v: v}
+		return &adminRentsScreen{v: v, c: k}
 	case *app.StaffLogView:
-		return &adminEventsScreen{v: v}
+		return &adminEventsScreen{v: v, c: k}
 	case *app.StaffHardwareView:
-		return &adminHardwareScreen{v: v}
+		return &adminHardwareScreen{v: v, c: k, camera: func() image.Image { return k.front.CameraFrame() }, style: k.style}
 	case *app.StaffSettingsView:
 		return &adminSettingsScreen{v: v, c: k, set: &k.settings, canQuit: k.opts.Quit != nil}
 	case *app.StaffTokensView:
-		return &adminTokensScreen{v: v}
+		return &adminTokensScreen{v: v, c: k}
 	case *app.DoorTestView:
-		return &doorTestScreen{v: v}
+		return &doorTestScreen{v: v, c: k}
 	}
 	panic("ui: no screen for view " + reflect.TypeOf(v).String())
 }

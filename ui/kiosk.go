@@ -167,8 +167,7 @@ type Kiosk struct {
 	input    keyInput
 	doors    []app.Door  // the locker's map
 	taps     []time.Time // on the logo, for the staff gesture
-	selected int64       // the door staff tapped in the grid, across staff screens
-	askOOS   int64       // the door with a parcel staff asked to take out of service: confirm first
+	pick     doorPick    // the door staff tapped in the grid, across staff screens
 
 	demoMu sync.Mutex // protects demo: the dropper runs off the UI goroutine
 	demo   []DemoParcel
