@@ -17,10 +17,16 @@ import (
 // countdown while code entry is paused. Keys typed during a pause are
 // typed; OK then keeps the code and tries it when the pause ends.
 type codeScreen struct {
-	v       *app.CodeView
-	keypad  *keypad
-	msg     *widget.Label
-	pending bool // OK was pressed during the pause: try the code when it ends
+	v    *app.CodeView
+	c    codeEntry
+	help contact
+	now  func() time.Time // for how long entry is paused
+	// recognize tells a code of ours from other text, without looking
+	// it up: a scan during a pause is kept only if it is a pickup code.
+	recognize func(string) app.ScanKind
+	keypad    *keypad
+	msg       *widget.Label
+	pending   bool // OK was pressed during the pause: try the code when it ends
 	// again: a code already collected or expired was answered, and the
 	// person chose to type another (or typed): the keypad comes back.
 	again bool
@@ -28,6 +34,24 @@ type codeScreen struct {
 	// goes: Fyne does not re-lay a container when a child is shown, and
 	// the line would be drawn over the title.
 	relayout func()
+}
+
+// codeEntry is what the code screen draws with: its controls and the
+// code keypad, the intents it sends, what was typed for it before it came
+// up, and the timers of a pause.
+type codeEntry interface {
+	controls
+	send(app.Intent)
+	codeKeypad(okLabel string, onOK func(code string)) *keypad
+	// tryCode sends a code, kept to be shown again by the code screen
+	// that answers it (refused: its typo can be fixed; held up by a
+	// pause: tried when it ends).
+	tryCode(code string)
+	takeTried() string                    // the code tried last, once
+	takeEarly() (keys []rune, enter bool) // typed on a start screen before this one came up, once
+	later(d time.Duration, f func())      // unless the screen changes first
+	refresh(s screen)                     // the keypad back for another code
+	audioOn() bool                        // audio mode: the answer is said, the keypad stays
 }
 
 // refusals are what a refused code's message line says.
@@ -42,23 +66,24 @@ var refusals = map[app.Refusal]string{
 
 func (s *codeScreen) idle() app.Idle { return s.v.Idle() }
 
-func (s *codeScreen) draw(k *Kiosk) fyne.CanvasObject {
+func (s *codeScreen) draw() fyne.CanvasObject {
+	c := s.c
 	head, ok := tr("code.title"), tr("keypad.ok")
 	if s.v.For == app.EntryReturn {
 		head, ok = tr("return.title"), tr("return.ok")
 	}
-	goBack := func() { k.send(app.Back{}) }
-	back := k.button(tr("common.back"), theme.NavigateBackIcon(), goBack)
-	s.keypad = newCodeKeypad(k, ok, func(code string) { s.submit(k, code) }).withBack(back)
+	goBack := func() { c.send(app.Back{}) }
+	back := c.button(tr("common.back"), theme.NavigateBackIcon(), goBack)
+	s.keypad = c.codeKeypad(ok, s.submit).withBack(back)
 	if s.v.For == app.EntryReturn {
 		s.keypad.prefix = app.ReturnPrefix // the code as printed, RT-XXXX-XXXX, is taken whole
 	}
-	if s.gone(k) {
+	kept := c.takeTried()
+	if s.gone() {
 		// The code was right, its parcel is gone: no typo to fix, so the
 		// answer and whom to ask take the screen, the keypad one tap
 		// away (a key typed brings it back too).
-		k.input.entered = ""
-		return s.goneScreen(k, k.button(tr("common.back"), theme.NavigateBackIcon(), goBack))
+		return s.goneScreen(c.button(tr("common.back"), theme.NavigateBackIcon(), goBack))
 	}
 	message := ""
 	if key, ok := refusals[s.v.Refusal]; ok && !s.again {
@@ -81,8 +106,8 @@ func (s *codeScreen) draw(k *Kiosk) fyne.CanvasObject {
 		hint.Hidden = s.msg.Visible()
 		slot.Refresh()
 	}
-	paused := s.v.PausedUntil.After(k.now())
-	if kept := k.input.entered; kept != "" && !s.again && (s.v.Refusal != app.RefusalNone || paused) {
+	paused := s.v.PausedUntil.After(s.now())
+	if kept != "" && !s.again && (s.v.Refusal != app.RefusalNone || paused) {
 		// The code just tried stays on show: refused, its typo can be
 		// seen; held up by a pause, it is tried when the pause ends.
 		s.keypad.Type(kept)
@@ -91,30 +116,29 @@ func (s *codeScreen) draw(k *Kiosk) fyne.CanvasObject {
 		// replaced by the next code typed, however it comes.
 		s.keypad.fresh = s.v.Refusal != app.RefusalNone || s.pending
 	}
-	k.input.entered = ""
 	if paused {
-		s.countdown(k, s.v.PausedUntil)
+		s.countdown(s.v.PausedUntil)
 	}
-	s.keypad.Type(string(k.input.early)) // typed on home before this screen came up
-	if k.input.earlyEnter {
-		k.later(0, func() { s.enter(k) })
+	early, enter := c.takeEarly()
+	s.keypad.Type(string(early)) // typed on home before this screen came up
+	if enter {
+		c.later(0, s.enter)
 	}
-	k.input.early, k.input.earlyEnter = nil, false
 	return container.NewPadded(body)
 }
 
 // goneScreen answers a code whose parcel is gone: what happened, in the
 // middle, with whom to ask (the QR code of their web address too) and a
 // reference naming the parcel's door; Back, and another code.
-func (s *codeScreen) goneScreen(k *Kiosk, back fyne.CanvasObject) fyne.CanvasObject {
+func (s *codeScreen) goneScreen(back fyne.CanvasObject) fyne.CanvasObject {
 	head := tr("code.collected.title")
 	if s.v.Refusal == app.RefusalExpired {
 		head = tr("code.expired.title")
 	}
 	t := title(head)
 	t.Importance = widget.MediumImportance
-	top := container.NewVBox(t, say(tr(refusals[s.v.Refusal])), newSupport(k.opts.Support, k.ref(s.v.Door)))
-	return arrange(top, k.row(back, k.mainButton(tr("code.another"), theme.ContentAddIcon(), func() { s.typeAgain(k) })))
+	top := container.NewVBox(t, say(tr(refusals[s.v.Refusal])), newSupport(s.help.support, s.help.ref(s.v.Door)))
+	return arrange(top, s.c.row(back, s.c.mainButton(tr("code.another"), theme.ContentAddIcon(), s.typeAgain)))
 }
 
 // longestMessages are hidden labels of every message the code screen may
@@ -159,29 +183,28 @@ func (sameHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 
 // submit tries the code, or during a pause keeps it for when it ends: a
 // new code typed meanwhile replaces it.
-func (s *codeScreen) submit(k *Kiosk, code string) {
-	if s.v.PausedUntil.After(k.now()) {
+func (s *codeScreen) submit(code string) {
+	if s.v.PausedUntil.After(s.now()) {
 		s.pending = true
 		s.keypad.fresh = true
-		s.countdown(k, s.v.PausedUntil)
+		s.countdown(s.v.PausedUntil)
 		return
 	}
-	k.input.entered = code
-	k.sendWaiting(app.EnterCode{Code: code})
+	s.c.tryCode(code)
 }
 
 // gone reports whether the code just tried is known but its parcel gone
 // (collected, expired), with the keypad not asked for again yet. In audio
 // mode the keypad stays: the answer and whom to call are said.
-func (s *codeScreen) gone(k *Kiosk) bool {
-	return (s.v.Refusal == app.RefusalCollected || s.v.Refusal == app.RefusalExpired) && !s.again && !k.voice.on
+func (s *codeScreen) gone() bool {
+	return (s.v.Refusal == app.RefusalCollected || s.v.Refusal == app.RefusalExpired) && !s.again && !s.c.audioOn()
 }
 
 // typeAgain brings the keypad back, empty and without the answer, for
 // another code.
-func (s *codeScreen) typeAgain(k *Kiosk) {
+func (s *codeScreen) typeAgain() {
 	s.again = true
-	k.refresh(s)
+	s.c.refresh(s)
 }
 
 func (s *codeScreen) pad() *keypad { return s.keypad }
@@ -189,28 +212,28 @@ func (s *codeScreen) pad() *keypad { return s.keypad }
 // keepScan takes a code a keyboard scanner typed during a pause as a
 // typed one: it replaces the code kept, to be tried when the pause ends.
 // A token is never held up by the pause: it goes on as a scan.
-func (s *codeScreen) keepScan(k *Kiosk, text string) bool {
-	if s.v.For != app.EntryPickup || !s.v.PausedUntil.After(k.now()) || k.recognize(text) != app.ScanPickupCode {
+func (s *codeScreen) keepScan(text string) bool {
+	if s.v.For != app.EntryPickup || !s.v.PausedUntil.After(s.now()) || s.recognize(text) != app.ScanPickupCode {
 		return false
 	}
 	s.keypad.Clear()
 	s.keypad.Type(text)
-	s.submit(k, s.keypad.code)
+	s.submit(s.keypad.code)
 	return true
 }
 
-func (s *codeScreen) key(k *Kiosk, kp keyPress) bool {
-	if s.gone(k) && (kp.r != 0 || kp.name == fyne.KeyBackspace) {
-		s.typeAgain(k)
+func (s *codeScreen) key(kp keyPress) bool {
+	if s.gone() && (kp.r != 0 || kp.name == fyne.KeyBackspace) {
+		s.typeAgain()
 	}
 	return s.keypad.key(kp)
 }
-func (s *codeScreen) enter(*Kiosk) { s.keypad.submit() }
+func (s *codeScreen) enter() { s.keypad.submit() }
 
 // countdown shows the time left in a pause, once a second; when it is
 // over, a code kept meanwhile is tried.
-func (s *codeScreen) countdown(k *Kiosk, until time.Time) {
-	left := until.Sub(k.now())
+func (s *codeScreen) countdown(until time.Time) {
+	left := until.Sub(s.now())
 	if left <= 0 {
 		s.setMessage("")
 		if s.pending && s.keypad.complete() {
@@ -228,7 +251,7 @@ func (s *codeScreen) countdown(k *Kiosk, until time.Time) {
 	// colour, not the colour of a mistake.
 	s.msg.Importance = widget.MediumImportance
 	s.setMessage(msg)
-	k.later(min(time.Second, left), func() { s.countdown(k, until) })
+	s.c.later(min(time.Second, left), func() { s.countdown(until) })
 }
 
 // setMessage changes the message line and lays the screen out again when

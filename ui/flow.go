@@ -115,9 +115,9 @@ func (k *Kiosk) render(v app.View, c cause) {
 func (k *Kiosk) screenFor(v app.View) screen {
 	switch v := v.(type) {
 	case *app.HomeView:
-		return &homeScreen{v: v}
+		return &homeScreen{v: v, c: k, languages: k.settings.offered(), bigText: &k.bigText}
 	case *app.HelpView:
-		return &helpScreen{v: v}
+		return &helpScreen{v: v, c: k, locker: k.lockerFront(), audio: k.opts.Speech != nil, bigText: k.bigText}
 	case *app.TooSmallView:
 		return &tooSmallScreen{v: v, c: k, help: k.contact()}
 	case *app.RecipientCodeView:
@@ -129,7 +129,7 @@ func (k *Kiosk) screenFor(v app.View) screen {
 	case *app.OutOfOrderView:
 		return &outOfOrderScreen{v: v, c: k, help: k.contact()}
 	case *app.CodeView:
-		return &codeScreen{v: v}
+		return &codeScreen{v: v, c: k, help: k.contact(), now: func() time.Time { return k.now() }, recognize: k.recognize}
 	case *app.ProblemView:
 		return &problemScreen{v: v, c: k, help: k.contact()}
 	case *app.DoorView:

@@ -16,11 +16,23 @@ import (
 // helpScreen says how to collect, send and return, and shows where the
 // scanner is on a picture of the locker's front (config
 // [locker.wayfinding]).
-type helpScreen struct{ v *app.HelpView }
+type helpScreen struct {
+	v *app.HelpView
+	c interface {
+		controls
+		send(app.Intent)
+		portrait() bool
+		room() float32 // the width a screen's content has
+	}
+	locker  lockerFront
+	audio   bool // audio mode can start: the help says how
+	bigText bool // the shopper's switch: the picture goes beside the text
+}
 
 func (s *helpScreen) idle() app.Idle { return s.v.Idle() }
 
-func (s *helpScreen) draw(k *Kiosk) fyne.CanvasObject {
+func (s *helpScreen) draw() fyne.CanvasObject {
+	c := s.c
 	// Each section's heading in bold at the start of its paragraph: on
 	// lines of their own, big text would not fit the panel.
 	var segs []widget.RichTextSegment
@@ -30,17 +42,17 @@ func (s *helpScreen) draw(k *Kiosk) fyne.CanvasObject {
 	}
 	section(tr("help.collect.title"), tr("help.collect"))
 	section(tr("help.send.title"), tr("help.send"))
-	section(tr("help.scanner.title"), phraseText(k.opts.Cabinet.ScannerWay())+" "+tr("help.scanner.map"))
-	if k.opts.Speech != nil {
+	section(tr("help.scanner.title"), phraseText(s.locker.cab.ScannerWay())+" "+tr("help.scanner.map"))
+	if s.audio {
 		section(tr("help.audio.title"), tr("help.audio"))
 	}
 	text := widget.NewRichText(segs...)
 	text.Wrapping = fyne.TextWrapWord
-	picture := k.lockerFront().picture(0, nil, true)
-	home := k.mainButton(tr("common.home"), theme.HomeIcon(), func() { k.send(app.Back{}) })
+	picture := s.locker.picture(0, nil, true)
+	home := c.mainButton(tr("common.home"), theme.HomeIcon(), func() { c.send(app.Back{}) })
 	t := title(tr("help.title"))
 	t.SizeName = theme.SizeNameSubHeadingText
-	if k.portrait() {
+	if c.portrait() {
 		body := container.NewBorder(text, nil, nil, nil, picture)
 		return container.NewPadded(container.NewBorder(t, home, nil, nil, body))
 	}
@@ -48,8 +60,8 @@ func (s *helpScreen) draw(k *Kiosk) fyne.CanvasObject {
 	// the height it needs; the picture takes the room under the text, or
 	// with big text, which needs that height too, at the right.
 	head := container.NewBorder(nil, nil, nil, home, t)
-	if k.bigText {
-		side := container.New(minWidth(k.room()*0.22), picture)
+	if s.bigText {
+		side := container.New(minWidth(c.room()*0.22), picture)
 		return container.NewPadded(container.NewBorder(head, nil, nil, side, text))
 	}
 	return container.NewPadded(container.NewBorder(head, nil, nil, nil, container.NewBorder(text, nil, nil, nil, picture)))

@@ -21,19 +21,38 @@ import (
 // and a hint that scanning works right here. Left alone in another
 // language or in big text, it goes back to the locker's own after the
 // idle time: the next person starts fresh.
-type homeScreen struct{ v *app.HomeView }
+type homeScreen struct {
+	v *app.HomeView
+	c interface {
+		waiting
+		controls
+		send(app.Intent)
+		startTyping(kp keyPress) bool
+		refresh(s screen) // in the text size chosen
+		// chooseLanguage puts s up again in the language chosen, and
+		// says it again in audio mode.
+		chooseLanguage(s screen, code string)
+		freshAfterIdle(s screen)       // the locker's language and text size again, left alone
+		demoBanner() fyne.CanvasObject // the demo locker's codes
+		mainActions(bs ...*button) fyne.CanvasObject
+		smallRow(bs ...*button) fyne.CanvasObject
+	}
+	languages []Language // those offered, the locker's first
+	bigText   *bool      // the shopper's switch, the kiosk's: it lasts until the kiosk goes home idle
+}
 
 func (s *homeScreen) idle() app.Idle { return s.v.Idle() }
 
-func (s *homeScreen) draw(k *Kiosk) fyne.CanvasObject {
-	k.nightTimer(s, k.applyNight())
-	k.freshAfterIdle(s)
+func (s *homeScreen) draw() fyne.CanvasObject {
+	c := s.c
+	c.nightTimer(s, c.applyNight())
+	c.freshAfterIdle(s)
 	hint := say(tr("home.hint"))
-	top := container.NewVBox(k.logo(), title(tr("home.title")), hint, k.demoBanner())
-	collect := k.mainButton(tr("home.collect"), theme.DownloadIcon(), func() { k.send(app.Collect{}) })
-	send := k.mainButton(tr("home.send"), theme.UploadIcon(), func() { k.send(app.SendReturn{}) })
-	help := k.button(tr("home.help"), theme.QuestionIcon(), func() { k.send(app.ShowHelp{}) })
-	return arrange(top, k.mainActions(collect, send), k.languageRow(s), k.smallRow(k.bigTextSwitch(s), help))
+	top := container.NewVBox(c.logo(), title(tr("home.title")), hint, c.demoBanner())
+	collect := c.mainButton(tr("home.collect"), theme.DownloadIcon(), func() { c.send(app.Collect{}) })
+	send := c.mainButton(tr("home.send"), theme.UploadIcon(), func() { c.send(app.SendReturn{}) })
+	help := c.button(tr("home.help"), theme.QuestionIcon(), func() { c.send(app.ShowHelp{}) })
+	return arrange(top, c.mainActions(collect, send), s.languageRow(), c.smallRow(s.bigTextSwitch(), help))
 }
 
 // mainActions are a screen's one or two main actions: large type, tall,
@@ -90,7 +109,7 @@ func (k *Kiosk) freshStart() {
 }
 
 // key: typing on home starts code entry.
-func (s *homeScreen) key(k *Kiosk, kp keyPress) bool { return k.startTyping(kp) }
+func (s *homeScreen) key(kp keyPress) bool { return s.c.startTyping(kp) }
 
 // logo is the Pudo mark; tapping it quickly several times opens the staff
 // PIN screen, a gesture no shopper makes by chance.
@@ -125,34 +144,37 @@ func (k *Kiosk) logoTapped() {
 	}
 }
 
-func (k *Kiosk) languageRow(s screen) fyne.CanvasObject {
+func (s *homeScreen) languageRow() fyne.CanvasObject {
 	var bs []*button
-	for _, l := range k.settings.offered() {
-		b := k.button(l.Name, nil, func() {
-			SetLanguage(l.Code)
-			k.log.Info("language", "code", l.Code)
-			k.refresh(s)
-			if k.voice.on { // chosen by touch: the screen again, in it
-				k.voice.language = true
-				k.press(voice.KeyRepeat)
-			}
-		})
+	for _, l := range s.languages {
+		b := s.c.button(l.Name, nil, func() { s.c.chooseLanguage(s, l.Code) })
 		if l.Code == CurrentLanguage() {
 			b.Importance = widget.HighImportance
 		}
 		bs = append(bs, b)
 	}
-	return k.smallRow(bs...)
+	return s.c.smallRow(bs...)
 }
 
-func (k *Kiosk) bigTextSwitch(s screen) *button {
+// chooseLanguage is a language chosen by touch on s.
+func (k *Kiosk) chooseLanguage(s screen, code string) {
+	SetLanguage(code)
+	k.log.Info("language", "code", code)
+	k.refresh(s)
+	if k.voice.on { // chosen by touch: the screen again, in it
+		k.voice.language = true
+		k.press(voice.KeyRepeat)
+	}
+}
+
+func (s *homeScreen) bigTextSwitch() *button {
 	label, icon := tr("home.bigtext.on"), theme.ZoomInIcon()
-	if k.bigText {
+	if *s.bigText {
 		label, icon = tr("home.bigtext.off"), theme.ZoomOutIcon()
 	}
-	return k.button(label, icon, func() {
-		k.bigText = !k.bigText
-		k.refresh(s)
+	return s.c.button(label, icon, func() {
+		*s.bigText = !*s.bigText
+		s.c.refresh(s)
 	})
 }
 

@@ -43,7 +43,20 @@ type keypad struct {
 // where a key is finds it in the same place on every locker.
 const codeCols = 8
 
-func newCodeKeypad(kk *Kiosk, okLabel string, onOK func(string)) *keypad {
+// codeKeypad is the code screen's keypad.
+func (k *Kiosk) codeKeypad(okLabel string, onOK func(code string)) *keypad {
+	return newCodeKeypad(k, okLabel, onOK)
+}
+
+// keyMaker makes a keypad's keys: every key counts as presence (touch),
+// and the keypad's bottom row fits the width a screen's content has.
+type keyMaker interface {
+	newButton(label string, icon fyne.Resource, f func()) *button
+	touch()
+	room() float32
+}
+
+func newCodeKeypad(kk keyMaker, okLabel string, onOK func(string)) *keypad {
 	k := newKeypad(kk, app.CodeAlphabet, app.CodeLength, false, codeCols, okLabel, onOK) // a code holds no I, L, O or U: the keypad offers none
 	b := k.content.(*fyne.Container)
 	grid := b.Objects[0]
@@ -114,12 +127,12 @@ func (l *keysLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 }
 
-func newPINKeypad(kk *Kiosk, onOK func(string)) *keypad {
+func newPINKeypad(kk keyMaker, onOK func(string)) *keypad {
 	return newKeypad(kk, "1234567890", 8, true, 5, tr("keypad.enter"), onOK)
 }
 
 // newKeypad's keys count as presence: every key restarts the idle clock.
-func newKeypad(kk *Kiosk, symbols string, length int, secret bool, cols int, okLabel string, onOK func(string)) *keypad {
+func newKeypad(kk keyMaker, symbols string, length int, secret bool, cols int, okLabel string, onOK func(string)) *keypad {
 	k := &keypad{symbols: symbols, length: length, secret: secret, onOK: onOK, onKey: kk.touch, keys: map[string]*button{}, room: kk.room()}
 	k.display = widget.NewLabel("")
 	k.display.Alignment = fyne.TextAlignCenter

@@ -184,7 +184,7 @@ func (k *Kiosk) enter(name fyne.KeyName) {
 		e.Scanned = false
 	}
 	if e.Scanned {
-		if s, ok := k.shown.(scanKeeper); ok && s.keepScan(k, e.Text) {
+		if s, ok := k.shown.(scanKeeper); ok && s.keepScan(e.Text) {
 			return
 		}
 		k.input.early = nil
@@ -225,6 +225,29 @@ func (k *Kiosk) keyboardScan(text string) {
 func (k *Kiosk) Scanned(text string) {
 	k.touch()
 	k.scan(text)
+}
+
+// tryCode sends a code typed on the code screen and keeps it for the code
+// screen that answers it: refused, it is shown again; held up by a pause,
+// it is tried when the pause ends.
+func (k *Kiosk) tryCode(code string) {
+	k.input.entered = code
+	k.sendWaiting(app.EnterCode{Code: code})
+}
+
+// takeTried is the code tried last, once: no later screen shows it.
+func (k *Kiosk) takeTried() string {
+	code := k.input.entered
+	k.input.entered = ""
+	return code
+}
+
+// takeEarly are the keys typed on a start screen before the code screen
+// came up, and whether an Enter came after them, once.
+func (k *Kiosk) takeEarly() (keys []rune, enter bool) {
+	keys, enter = k.input.early, k.input.earlyEnter
+	k.input.early, k.input.earlyEnter = nil, false
+	return keys, enter
 }
 
 // startTyping is what a key does on the screens a person starts from: a

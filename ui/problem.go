@@ -35,10 +35,6 @@ var troubles = map[app.Trouble]struct{ title, what string }{
 // failureText is the one-line text for a trouble, for staff notes.
 func failureText(t app.Trouble) string { return tr(troubles[t].title) }
 
-// ref is the support reference of a problem at door (0: none) now, for
-// the screens still drawn from the kiosk; the others get a contact.
-func (k *Kiosk) ref(door int64) Reference { return k.contact().ref(door) }
-
 // troubleTelling is what a problem screen draws with: the way back, and,
 // for a shopper, the keyboard's way to a code typed at once.
 type troubleTelling interface {

@@ -26,6 +26,40 @@ type screenContext struct {
 	quits  int
 	timers []func() // armed by later; a test fires them
 	drawn  int      // refresh calls: the screen drawn again
+	tried  []string // codes sent by the code screen
+	early  []rune   // typed before the code screen came up
+}
+
+// newButton is a key of a keypad.
+func (c *screenContext) newButton(label string, icon fyne.Resource, f func()) *button {
+	return c.button(label, icon, f)
+}
+
+func (c *screenContext) touch() {}
+func (c *screenContext) codeKeypad(ok string, onOK func(string)) *keypad {
+	return newCodeKeypad(c, ok, onOK)
+}
+func (c *screenContext) tryCode(code string) { c.tried = append(c.tried, code) }
+func (c *screenContext) takeTried() string   { return "" }
+func (c *screenContext) takeEarly() ([]rune, bool) {
+	early := c.early
+	c.early = nil
+	return early, true
+}
+func (c *screenContext) audioOn() bool { return false }
+
+func (c *screenContext) chooseLanguage(screen, string) {}
+func (c *screenContext) freshAfterIdle(screen)         {}
+func (c *screenContext) demoBanner() fyne.CanvasObject { return container.NewVBox() }
+func (c *screenContext) mainActions(bs ...*button) fyne.CanvasObject {
+	return c.smallRow(bs...)
+}
+func (c *screenContext) smallRow(bs ...*button) fyne.CanvasObject {
+	box := container.NewHBox()
+	for _, b := range bs {
+		box.Add(b)
+	}
+	return box
 }
 
 func (c *screenContext) button(label string, icon fyne.Resource, f func()) *button {
@@ -64,6 +98,7 @@ func (c *screenContext) newFillingPager(items []fyne.CanvasObject, perPage int) 
 }
 
 func (c *screenContext) portrait() bool         { return false }
+func (c *screenContext) room() float32          { return 1248 }
 func (c *screenContext) refresh(screen)         { c.drawn++ }
 func (c *screenContext) speechStatus() string   { return "no speech" }
 func (c *screenContext) tapped(f func()) func() { return f }
@@ -106,9 +141,13 @@ func testContact() contact {
 // draws from that alone, and its buttons send the intents the screen means
 // through it; no kiosk is behind it.
 func TestScreensDrawFromTheirContext(t *testing.T) {
+	// The kiosk's theme: the test theme has neither its colours nor a
+	// bold monospace font (the code keypad's display).
+	fyne.CurrentApp().Settings().SetTheme(Theme(Style{}))
 	door := app.Door{ID: 3, Size: app.SizeM}
 	set := Settings{Night: NightOff, Volume: 80} // the settings screen's
 	pick := doorPick{selected: 3}                // the door grid's
+	big := false                                 // home's big text switch
 	cases := []struct {
 		name   string
 		screen func(c *screenContext) screen
@@ -152,6 +191,38 @@ func TestScreensDrawFromTheirContext(t *testing.T) {
 		}, tr("set.night.on"), nil, nil, func(t *testing.T, c *screenContext) {
 			if set.Night != NightOn || c.saved != 1 {
 				t.Errorf("night mode %q, changes kept %d times; want %q, once", set.Night, c.saved, NightOn)
+			}
+		}},
+		{"home", func(c *screenContext) screen {
+			return &homeScreen{v: &app.HomeView{}, c: c, languages: Languages, bigText: new(bool)}
+		}, tr("home.collect"), app.Collect{}, nil, nil},
+		{"home big text", func(c *screenContext) screen {
+			return &homeScreen{v: &app.HomeView{}, c: c, languages: Languages, bigText: &big}
+		}, tr("home.bigtext.on"), nil, nil, func(t *testing.T, c *screenContext) {
+			if !big || c.drawn != 1 {
+				t.Errorf("big text %v, drawn again %d times; want on, drawn once", big, c.drawn)
+			}
+		}},
+		{"help", func(c *screenContext) screen {
+			return &helpScreen{v: &app.HelpView{}, c: c, locker: testLocker(), bigText: true}
+		}, tr("common.home"), app.Back{}, nil, nil},
+		{"code", func(c *screenContext) screen {
+			c.early = []rune("7k3mn5qx") // typed on home: an Enter after them tries them
+			return &codeScreen{v: &app.CodeView{}, c: c, help: testContact(), now: testContact().now}
+		}, "", nil, nil, func(t *testing.T, c *screenContext) {
+			if len(c.timers) != 1 {
+				t.Fatalf("%d timers armed, want the Enter typed early", len(c.timers))
+			}
+			c.timers[0]()
+			if want := []string{"7K3MN5QX"}; !reflect.DeepEqual(c.tried, want) {
+				t.Errorf("tried %q, want %q", c.tried, want)
+			}
+		}},
+		{"code gone", func(c *screenContext) screen {
+			return &codeScreen{v: &app.CodeView{Refusal: app.RefusalCollected, Door: 3}, c: c, help: testContact(), now: testContact().now}
+		}, tr("code.another"), nil, nil, func(t *testing.T, c *screenContext) {
+			if c.drawn != 1 {
+				t.Errorf("drawn again %d times for another code, want once", c.drawn)
 			}
 		}},
 		{"door", func(c *screenContext) screen {
@@ -273,7 +344,7 @@ func want(in app.Intent) []app.Intent {
 // draw from the whole kiosk until they are given one. A new screen
 // cannot join them, and one given its context must leave the list.
 func TestScreensLeaveTheKiosk(t *testing.T) {
-	fromKiosk := map[string]bool{"home": true, "help": true, "code": true}
+	fromKiosk := map[string]bool{}
 	views := []app.View{&app.HomeView{}, &app.HelpView{}, &app.TooSmallView{}, &app.RecipientCodeView{},
 		&app.StaffAlertsView{}, &app.ExitView{}, &app.OutOfOrderView{}, &app.CodeView{}, &app.ProblemView{},
 		&app.DoorView{}, &app.NotOpenedView{}, &app.LeftOpenView{}, &app.GotItView{}, &app.AskOpenedView{},

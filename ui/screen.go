@@ -99,7 +99,7 @@ type labelReader interface {
 // code screen during a guessing pause keeps a newly scanned code in place
 // of the one kept, to be tried when the pause ends.
 type scanKeeper interface {
-	keepScan(k *Kiosk, text string) bool
+	keepScan(text string) bool
 }
 
 // keypadHolder is a screen with an on-screen keypad.

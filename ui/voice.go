@@ -229,6 +229,9 @@ func (k *Kiosk) startAudio() {
 	k.send(app.StartAudio{})
 }
 
+// audioOn reports whether audio mode is on.
+func (k *Kiosk) audioOn() bool { return k.voice.on }
+
 // speechStatus is the staff hardware screen's line on speech.
 func (k *Kiosk) speechStatus() string {
 	if k.opts.Speech == nil {
