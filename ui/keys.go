@@ -152,11 +152,8 @@ func (k *Kiosk) typedKey(ev *fyne.KeyEvent) {
 func (k *Kiosk) dispatchKey(kp keyPress) bool {
 	k.input.typing = true
 	defer func() { k.input.typing = false }()
-	switch t := k.shown.(type) {
-	case keyTaker:
+	if t, ok := k.shown.(keyTaker); ok {
 		return t.key(kp)
-	case keyFromKiosk:
-		return t.key(k, kp)
 	}
 	return false
 }
@@ -194,12 +191,8 @@ func (k *Kiosk) enter(name fyne.KeyName) {
 		k.keyboardScan(e.Text)
 		return
 	}
-	switch t := k.shown.(type) {
-	case enterTaker:
+	if t, ok := k.shown.(enterTaker); ok {
 		t.enter()
-		return
-	case enterFromKiosk:
-		t.enter(k)
 		return
 	}
 	if len(k.input.early) > 0 {

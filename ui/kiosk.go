@@ -295,7 +295,7 @@ func (k *Kiosk) swap(s screen) {
 	k.shown = s
 	_, staff := s.(staffLook)
 	k.setCompact(staff)
-	body := drawScreen(k, s)
+	body := s.draw()
 	k.voice.drawn = k.voice.on && voice.ShopperView(k.view)
 	if k.voice.drawn {
 		body = k.explorable(body)

@@ -1,8 +1,13 @@
 package ui
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"image"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -301,11 +306,7 @@ func TestScreensDrawFromTheirContext(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := &screenContext{}
-			s, ok := tc.screen(c).(draws)
-			if !ok {
-				t.Fatalf("%T draws from the kiosk, not from its context", tc.screen(c))
-			}
-			w := test.NewWindow(s.draw())
+			w := test.NewWindow(tc.screen(c).draw())
 			defer w.Close()
 			if tc.tap != "" {
 				var b *button
@@ -339,12 +340,13 @@ func want(in app.Intent) []app.Intent {
 	return []app.Intent{in}
 }
 
-// TestScreensLeaveTheKiosk holds the router's way forward: every screen
-// draws from a context of its own but those still listed here, which
-// draw from the whole kiosk until they are given one. A new screen
-// cannot join them, and one given its context must leave the list.
+// TestScreensLeaveTheKiosk: every screen draws from the context the
+// router gives it, never from the whole kiosk. No screen holds the kiosk,
+// and none is handed it: neither its methods (the old draw(k *Kiosk) and
+// key(k *Kiosk, …), read from the source, since reflection shows no
+// unexported method of a struct) nor the methods and functions of its
+// context take one.
 func TestScreensLeaveTheKiosk(t *testing.T) {
-	fromKiosk := map[string]bool{}
 	views := []app.View{&app.HomeView{}, &app.HelpView{}, &app.TooSmallView{}, &app.RecipientCodeView{},
 		&app.StaffAlertsView{}, &app.ExitView{}, &app.OutOfOrderView{}, &app.CodeView{}, &app.ProblemView{},
 		&app.DoorView{}, &app.NotOpenedView{}, &app.LeftOpenView{}, &app.GotItView{}, &app.AskOpenedView{},
@@ -356,16 +358,81 @@ func TestScreensLeaveTheKiosk(t *testing.T) {
 	for _, v := range views {
 		screens = append(screens, k.screenFor(v))
 	}
-	for _, s := range screens {
-		_, own := s.(draws)
-		_, old := s.(drawsFromKiosk)
-		switch name := screenName(s); {
-		case own == old:
-			t.Errorf("%s: draws from its context %v, from the kiosk %v: want one of them", name, own, old)
-		case old && !fromKiosk[name]:
-			t.Errorf("%s draws from the whole kiosk: give it a context of its own (see screen)", name)
-		case own && fromKiosk[name]:
-			t.Errorf("%s draws from its own context now: take it off the list", name)
+	kiosk := reflect.TypeOf(k)
+	// handed reports whether a function of type f takes or returns the kiosk.
+	handed := func(f reflect.Type) bool {
+		for i := range f.NumIn() {
+			if in := f.In(i); in == kiosk || in == kiosk.Elem() {
+				return true
+			}
 		}
+		for i := range f.NumOut() {
+			if out := f.Out(i); out == kiosk || out == kiosk.Elem() {
+				return true
+			}
+		}
+		return false
+	}
+	types := map[string]bool{} // the screens' type names
+	for _, s := range screens {
+		st := reflect.TypeOf(s).Elem()
+		types[st.Name()] = true
+		for i := range st.NumField() {
+			f := st.Field(i)
+			switch ft := f.Type; {
+			case ft == kiosk || ft == kiosk.Elem():
+				t.Errorf("%s.%s is the kiosk: give the screen what it draws with (see screen)", st.Name(), f.Name)
+			case ft.Kind() == reflect.Func && handed(ft):
+				t.Errorf("%s.%s (%v) is handed the kiosk", st.Name(), f.Name, ft)
+			case ft.Kind() == reflect.Interface:
+				for j := range ft.NumMethod() { // unexported ones too, for an interface
+					if m := ft.Method(j); handed(m.Type) {
+						t.Errorf("%s.%s's %s (%v) is handed the kiosk", st.Name(), f.Name, m.Name, m.Type)
+					}
+				}
+			}
+		}
+	}
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	methods := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Recv == nil {
+				continue
+			}
+			recv := fn.Recv.List[0].Type
+			if star, ok := recv.(*ast.StarExpr); ok {
+				recv = star.X
+			}
+			if id, ok := recv.(*ast.Ident); !ok || !types[id.Name] {
+				continue
+			}
+			methods++
+			for _, p := range fn.Type.Params.List {
+				typ := p.Type
+				if star, ok := typ.(*ast.StarExpr); ok {
+					typ = star.X
+				}
+				if id, ok := typ.(*ast.Ident); ok && id.Name == "Kiosk" {
+					t.Errorf("%s: %s.%s takes the kiosk: give the screen what it draws with (see screen)",
+						fset.Position(fn.Pos()), recv.(*ast.Ident).Name, fn.Name.Name)
+				}
+			}
+		}
+	}
+	if methods < 2*len(screens) { // idle and draw at least: the source was read
+		t.Errorf("read %d methods of the %d screens from the source, want at least %d", methods, len(screens), 2*len(screens))
 	}
 }

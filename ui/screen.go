@@ -20,34 +20,12 @@ import (
 // implement one ignores that input. Scans and door notices go to the
 // sessions (session.Front), which answer with the next view.
 //
-// A screen draws either from its context (draws) or, until it is given
-// one, from the whole kiosk (drawsFromKiosk); drawScreen tells them apart.
-//
-// draw may arm timers with Kiosk.later; they stop when the screen's content
-// is replaced, so a screen never acts after it left.
+// draw may arm timers with its context's later (Kiosk.later); they stop
+// when the screen's content is replaced, so a screen never acts after it
+// left.
 type screen interface {
 	idle() app.Idle
-}
-
-// draws is a screen that draws from what the router gave it.
-type draws interface {
 	draw() fyne.CanvasObject
-}
-
-// drawsFromKiosk is a screen not yet given a context of its own.
-type drawsFromKiosk interface {
-	draw(k *Kiosk) fyne.CanvasObject
-}
-
-// drawScreen is what s shows.
-func drawScreen(k *Kiosk, s screen) fyne.CanvasObject {
-	switch s := s.(type) {
-	case draws:
-		return s.draw()
-	case drawsFromKiosk:
-		return s.draw(k)
-	}
-	panic("ui: screen " + screenName(s) + " draws nothing")
 }
 
 // controls make a screen's buttons and lay them out: a button hands the
@@ -66,20 +44,10 @@ type keyTaker interface {
 	key(kp keyPress) bool
 }
 
-// keyFromKiosk is keyTaker for a screen still drawn from the kiosk.
-type keyFromKiosk interface {
-	key(k *Kiosk, kp keyPress) bool
-}
-
 // enterTaker takes an Enter that ended a person's typing (a scanner's
 // burst is a scan instead, see typingOnly).
 type enterTaker interface {
 	enter()
-}
-
-// enterFromKiosk is enterTaker for a screen still drawn from the kiosk.
-type enterFromKiosk interface {
-	enter(k *Kiosk)
 }
 
 // typingOnly marks a screen where a fast burst of keys is still typing: a

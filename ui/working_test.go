@@ -28,7 +28,7 @@ func TestWorkingScreensKeepTheirWordsWhole(t *testing.T) {
 				t.Run(l.Code+"/"+c.name, func(t *testing.T) {
 					f := newFixtureAt(t, panel)
 					SetLanguage(l.Code)
-					f.w.SetContent(drawScreen(f.k, c.s(f.k)))
+					f.w.SetContent(c.s(f.k).draw())
 					f.w.Resize(panel)
 					var got *widget.Label
 					for _, o := range f.objects() {
