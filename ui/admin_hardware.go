@@ -29,7 +29,6 @@ type adminHardwareScreen struct {
 		speechStatus() string
 	}
 	camera   func() image.Image // the newest camera frame, nil: none
-	style    Style              // the staff theme's, for the devices' dense one
 	scanning bool               // a bus scan is under way: say so until its result comes
 }
 
@@ -86,7 +85,7 @@ func (s *adminHardwareScreen) draw() fyne.CanvasObject {
 	if c.portrait() {
 		devices = container.NewVBox(left, right)
 	}
-	devices = container.NewThemeOverride(devices, denseTheme{compactTheme(s.style)})
+	devices = dense(devices)
 	return c.adminFrame(app.SectionHardware, tr("admin.hardware.title"), container.NewBorder(nil, sounds, nil, nil, devices),
 		noteOf(v.Note), acts)
 }
@@ -310,14 +309,42 @@ func (s *doorTestScreen) draw() fyne.CanvasObject {
 	return c.adminFrame(app.SectionHardware, tr("doortest.title"), container.NewBorder(head, nil, nil, nil, pg.content), staffNote{}, slots{stop})
 }
 
-// denseTheme is the staff theme for lists of status lines: less room
-// around each line, so a whole locker's state fits one screen. Nothing
-// in it is tapped.
-type denseTheme struct{ fyne.Theme }
+// denseInset is the room a dense line leaves around its text (dense).
+const denseInset = 6
 
-func (t denseTheme) Size(n fyne.ThemeSizeName) float32 {
-	if n == theme.SizeNameInnerPadding {
-		return 6
+// dense gives each label in o, a list of status lines, less room around
+// its text than the staff theme gives a label (denseInset), so a whole
+// locker's state fits one screen; nothing in it is tapped. Not a theme
+// override around the list: each override, made at every drawing, was a
+// new scope of Fyne's font cache, which parsed the fonts again for it and
+// kept them (button_render.go), about 12 MB a drawing of this screen.
+func dense(o fyne.CanvasObject) fyne.CanvasObject {
+	switch o := o.(type) {
+	case *widget.Label:
+		return container.New(denseLayout{}, o)
+	case *fyne.Container:
+		for i, c := range o.Objects {
+			o.Objects[i] = dense(c)
+		}
 	}
-	return t.Theme.Size(n)
+	return o
+}
+
+// denseLayout lays a label out larger than its place by the room it
+// gives up on each side, its text where a label with denseInset would
+// draw it: the text wraps or ends in an ellipsis at the same width.
+type denseLayout struct{}
+
+// trim is the room a dense label gives up on each side.
+func (denseLayout) trim() float32 { return max(theme.InnerPadding()-denseInset, 0) }
+
+func (l denseLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	m, d := objs[0].MinSize(), 2*l.trim()
+	return fyne.NewSize(m.Width-d, m.Height-d)
+}
+
+func (l denseLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	d := l.trim()
+	objs[0].Move(fyne.NewPos(-d, -d))
+	objs[0].Resize(fyne.NewSize(size.Width+2*d, size.Height+2*d))
 }

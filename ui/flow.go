@@ -163,7 +163,7 @@ func (k *Kiosk) screenFor(v app.View) screen {
 	case *app.StaffLogView:
 		return &adminEventsScreen{v: v, c: k}
 	case *app.StaffHardwareView:
-		return &adminHardwareScreen{v: v, c: k, camera: func() image.Image { return k.front.CameraFrame() }, style: k.style}
+		return &adminHardwareScreen{v: v, c: k, camera: func() image.Image { return k.front.CameraFrame() }}
 	case *app.StaffSettingsView:
 		return &adminSettingsScreen{v: v, c: k, set: &k.settings, canQuit: k.opts.Quit != nil}
 	case *app.StaffTokensView:
