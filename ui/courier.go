@@ -169,7 +169,6 @@ type recipientCodeScreen struct {
 	c interface {
 		controls
 		send(app.Intent)
-		recipientCode(code string) fyne.CanvasObject // as the door screen shows it
 	}
 }
 
@@ -177,7 +176,7 @@ func (s *recipientCodeScreen) idle() app.Idle { return s.v.Idle() }
 
 func (s *recipientCodeScreen) draw() fyne.CanvasObject {
 	c := s.c
-	top := container.NewVBox(title(trf("drop.stored.title", "Door", s.v.Door)), c.recipientCode(s.v.Code),
+	top := container.NewVBox(title(trf("drop.stored.title", "Door", s.v.Door)), recipientCode(s.v.Code),
 		say(tr("drop.code.what")))
 	return arrange(top, c.mainButton(tr("drop.code.noted"), theme.ConfirmIcon(), func() { c.send(app.CodeNoted{}) }))
 }

@@ -55,7 +55,6 @@ type doorScreen struct {
 	c interface {
 		doorSteps
 		mapper
-		recipientCode(code string) fyne.CanvasObject
 	}
 	help   contact
 	locker lockerFront
@@ -89,7 +88,7 @@ func (s *doorScreen) draw() fyne.CanvasObject {
 		lines = append(lines, say(trf("door.more", "N", v.More)))
 	}
 	if v.Code != "" {
-		lines = append(lines, c.recipientCode(v.Code))
+		lines = append(lines, recipientCode(v.Code))
 	}
 	var controls []fyne.CanvasObject
 	if v.Task == app.TaskDrop || v.Task == app.TaskReturn {
@@ -106,8 +105,9 @@ func (s *doorScreen) draw() fyne.CanvasObject {
 	return c.withMap(head, container.NewVBox(lines...), s.locker.picture(v.Door.ID, closing, false), c.row(controls...))
 }
 
-// recipientCode is a walk-in's pickup code, large, for the courier to note.
-func (k *Kiosk) recipientCode(code string) fyne.CanvasObject {
+// recipientCode is a walk-in's pickup code, large, for the courier to
+// note, as the door screen and the recipient code screen show it.
+func recipientCode(code string) fyne.CanvasObject {
 	c := display(app.FormatCode(code), sizeNameCode, theme.ColorNameForeground)
 	c.TextStyle.Monospace = true
 	return container.NewVBox(say(tr("drop.code.label")), c)

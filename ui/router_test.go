@@ -88,14 +88,13 @@ func (c *screenContext) startTyping(kp keyPress) bool {
 	c.typed = append(c.typed, kp)
 	return true
 }
-func (c *screenContext) logo() fyne.CanvasObject                { return container.NewVBox() }
-func (c *screenContext) applyNight() time.Time                  { return time.Time{} }
-func (c *screenContext) nightTimer(screen, time.Time)           {}
-func (c *screenContext) recipientCode(string) fyne.CanvasObject { return container.NewVBox() }
-func (c *screenContext) play(name string)                       { c.played = append(c.played, name) }
-func (c *screenContext) settingsChanged()                       { c.saved++ }
-func (c *screenContext) quit()                                  { c.quits++ }
-func (c *screenContext) later(_ time.Duration, f func())        { c.timers = append(c.timers, f) }
+func (c *screenContext) logo() fyne.CanvasObject         { return container.NewVBox() }
+func (c *screenContext) applyNight() time.Time           { return time.Time{} }
+func (c *screenContext) nightTimer(screen, time.Time)    {}
+func (c *screenContext) play(name string)                { c.played = append(c.played, name) }
+func (c *screenContext) settingsChanged()                { c.saved++ }
+func (c *screenContext) quit()                           { c.quits++ }
+func (c *screenContext) later(_ time.Duration, f func()) { c.timers = append(c.timers, f) }
 
 // newFillingPager is every item on one page.
 func (c *screenContext) newFillingPager(items []fyne.CanvasObject, perPage int) *pager {
