@@ -50,7 +50,7 @@
 //     is open" forever.
 //
 // The rent's life cycle is the table Lifecycle; app/RULES.md has the rules
-// at length.
+// at length, and app/PICKUP.md follows one pickup through the code.
 //
 // # For the sessions
 //
