@@ -19,9 +19,12 @@ const feedLock = 0x70756431 // "pud1"
 //
 // Why a horizon: ids come from a sequence, so a transaction still running
 // may hold a lower id than one already committed. The horizon is the
-// highest id handed out, read before the list of transactions then
-// running; once every one of those has finished, every row at or below it
-// that will ever exist is there to see.
+// highest id handed out and a transaction id above that of every writer
+// then holding one: once no transaction below it runs, every row at or
+// below the highest id that will ever exist is there to see. A snapshot's
+// list of running transactions would not do: it leaves out those at or
+// past its xmax (one past the newest finished), and the newest writer is
+// often one of them.
 func (s *Store) FeedStep(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.tx(ctx, func(tx pgx.Tx) error {
@@ -30,32 +33,28 @@ func (s *Store) FeedStep(ctx context.Context) (int64, error) {
 			return err
 		}
 		var horizon int64
-		var running int
-		err := tx.QueryRow(ctx, `SELECT horizon_id, (SELECT count(*) FROM unnest(horizon_xips) x WHERE pg_xact_status(x) = 'in progress')
-			FROM shop_feed`).Scan(&horizon, &running)
-		if err != nil || running > 0 {
+		var ready bool
+		err := tx.QueryRow(ctx, `SELECT horizon_id, pg_snapshot_xmin(pg_current_snapshot()) >= horizon_xid FROM shop_feed`).Scan(&horizon, &ready)
+		if err != nil || !ready {
 			return err
 		}
-		err = tx.QueryRow(ctx, `WITH pending AS (
-				SELECT id, row_number() OVER (ORDER BY id) AS k FROM shop_events WHERE pos IS NULL AND id <= $1),
-			placed AS (
-				UPDATE shop_events e SET pos = f.last_pos + p.k FROM pending p, shop_feed f WHERE e.id = p.id RETURNING e.pos),
-			moved AS (
-				UPDATE shop_feed SET last_pos = coalesce((SELECT max(pos) FROM placed), last_pos) RETURNING 1)
-			SELECT count(*) FROM placed, (SELECT count(*) FROM moved) m`, horizon).Scan(&n)
-		if err != nil {
-			return err
-		}
-		// The highest id first, then (a statement later, so a fresh
-		// snapshot) the transactions running: a writer holding an id at or
-		// below it had its transaction id by then.
+		// The next horizon's highest id, read while this transaction has
+		// no transaction id (it wrote nothing yet): the triggers write a
+		// row's id after the change that fired them took the writer's
+		// transaction id, so every writer of an id at or below top has
+		// one below the id this transaction takes with its first write.
 		var top int64
 		if err := tx.QueryRow(ctx, `SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM shop_events_id_seq`).Scan(&top); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE shop_feed SET horizon_id = $1, horizon_xips = ARRAY(
-			SELECT x FROM pg_snapshot_xip(pg_current_snapshot()) x WHERE x IS DISTINCT FROM pg_current_xact_id_if_assigned())`, top)
-		return err
+		return tx.QueryRow(ctx, `WITH pending AS (
+				SELECT id, row_number() OVER (ORDER BY id) AS k FROM shop_events WHERE pos IS NULL AND id <= $1),
+			placed AS (
+				UPDATE shop_events e SET pos = f.last_pos + p.k FROM pending p, shop_feed f WHERE e.id = p.id RETURNING e.pos),
+			moved AS (
+				UPDATE shop_feed SET last_pos = coalesce((SELECT max(pos) FROM placed), last_pos),
+					horizon_id = $2, horizon_xid = pg_current_xact_id() RETURNING 1)
+			SELECT count(*) FROM placed, (SELECT count(*) FROM moved) m`, horizon, top).Scan(&n)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: feed: %w", err)

@@ -326,3 +326,56 @@ func TestShopFeedWaitsForTheWriterBehind(t *testing.T) {
 		t.Fatalf("feed %q, want %q", got, want)
 	}
 }
+
+// The writer behind may have taken its transaction id after a writer
+// that ends before it (the newest id still running is past the highest
+// one finished, where a snapshot lists no running transaction): the feed
+// still gives neither change a place until it is done, then both in id
+// order.
+func TestShopFeedWaitsForTheNewestWriterBehind(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	register(t, s, "L1", "L2")
+	shop, _ := s.AddShop(ctx, "waits-newest")
+	x := shopBooking(t, s, shop.ID, "x", "L1")
+	y := shopBooking(t, s, shop.ID, "y", "L2")
+	early, err := s.Pool().Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer early.Rollback(ctx)
+	// early's transaction id first, x's change (and the lower event id)
+	// second, then y's change in early, which ends first.
+	if _, err := early.Exec(ctx, `UPDATE bookings SET updated_at = now() WHERE booking_id = $1`, y); err != nil {
+		t.Fatal(err)
+	}
+	slow, err := s.Pool().Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Rollback(ctx)
+	if _, err := slow.Exec(ctx, `UPDATE bookings SET state = 'booked' WHERE booking_id = $1`, x); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := early.Exec(ctx, `UPDATE bookings SET state = 'refused' WHERE booking_id = $1`, y); err != nil {
+		t.Fatal(err)
+	}
+	if err := early.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for range 4 {
+		if _, err := s.FeedStep(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if evs, end, _ := s.ShopEvents(ctx, shop.ID, 0, 10); len(evs) != 0 || end != 0 {
+		t.Fatalf("with x's change still open the feed gave %q (end %d)", kinds(evs), end)
+	}
+	if err := slow.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := kinds(feed(t, s, shop.ID, 2))
+	if want := []string{"x booking.booked", "y booking.refused"}; !slices.Equal(got, want) {
+		t.Fatalf("feed %q, want %q", got, want)
+	}
+}
