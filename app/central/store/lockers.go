@@ -208,11 +208,7 @@ func (s *Store) Unconfirmed(ctx context.Context) ([]Cursor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: unconfirmed: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Cursor, error) {
-		var c Cursor
-		err := r.Scan(&c.Locker, &c.StoredThrough)
-		return c, err
-	})
+	return pgx.CollectRows(rows, scanCursor)
 }
 
 // Gap is a locker whose events central lacks: a hole below seqs stored
@@ -251,6 +247,13 @@ func (s *Store) Gaps(ctx context.Context, holeBefore, quietBefore time.Time) ([]
 	})
 }
 
+// scanCursor reads a row of (id, stored_through).
+func scanCursor(r pgx.CollectableRow) (Cursor, error) {
+	var c Cursor
+	err := r.Scan(&c.Locker, &c.StoredThrough)
+	return c, err
+}
+
 // ConfirmTargets are the lockers among ids whose stored_through is above
 // what was last confirmed to them.
 func (s *Store) ConfirmTargets(ctx context.Context, ids []string) ([]Cursor, error) {
@@ -258,11 +261,7 @@ func (s *Store) ConfirmTargets(ctx context.Context, ids []string) ([]Cursor, err
 	if err != nil {
 		return nil, fmt.Errorf("store: confirm: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Cursor, error) {
-		var c Cursor
-		err := r.Scan(&c.Locker, &c.StoredThrough)
-		return c, err
-	})
+	return pgx.CollectRows(rows, scanCursor)
 }
 
 // ClaimResend records that a resend from seq is asked of a locker, unless
