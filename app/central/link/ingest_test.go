@@ -70,7 +70,11 @@ func (r *rig) config(instance string) link.Config {
 		Instance: instance, Key: r.key, ConfirmEvery: 200 * time.Millisecond, HoleWait: time.Second, ResendEvery: 2 * time.Second}
 }
 
-// central starts an instance in this process.
+// central starts an instance in this process. An event a locker
+// publishes before any instance has subscribed is not kept by the broker
+// (nobody holds the shared subscription yet), and a simulated locker, which
+// sends its health only as it connects, would not tell of it: tests wait
+// for Ready before their lockers commit.
 func (r *rig) central(instance string) *link.Ingest {
 	r.t.Helper()
 	in, err := link.New(r.config(instance), r.st, quiet().With("instance", instance))
@@ -141,16 +145,15 @@ func (r *rig) checkOnceInOrder() {
 // in order, and confirmed back to its locker.
 func TestTwoInstancesStoreEveryEventOnce(t *testing.T) {
 	r := newRig(t)
-	r.central("1")
-	r.central("2")
+	one, two := r.central("1"), r.central("2")
 	r.fleetOf(10, 200*time.Millisecond)
-	r.waitFor("every locker online", func() bool {
+	r.waitFor("both instances subscribed and every locker online", func() bool {
 		for _, l := range r.lockers {
 			if !l.Up() {
 				return false
 			}
 		}
-		return true
+		return one.Ready() && two.Ready()
 	})
 	for range 5 {
 		for _, l := range r.lockers {
@@ -176,7 +179,7 @@ func TestBodyNamingAnotherLockerIsRefused(t *testing.T) {
 	in := r.central("1")
 	r.fleetOf(2, 0)
 	liar := r.lockers[0]
-	r.waitFor("both lockers online", func() bool { return r.lockers[0].Up() && r.lockers[1].Up() })
+	r.waitFor("central subscribed and both lockers online", func() bool { return in.Ready() && r.lockers[0].Up() && r.lockers[1].Up() })
 	liar.Lie(true)
 	liar.Commit(1)
 	r.waitFor("the lie refused", func() bool { return in.Stats.Refused.Load() >= 1 })
@@ -212,7 +215,7 @@ func TestConfirmationOwedByAStoppedInstance(t *testing.T) {
 	firstDone.Go(func() { first.Run(fctx) })
 	r.fleetOf(1, 0)
 	l := r.lockers[0]
-	r.waitFor("the locker online", l.Up)
+	r.waitFor("the first instance subscribed and the locker online", func() bool { return first.Ready() && l.Up() })
 	l.Commit(5)
 	r.waitFor("the locker's 5 events stored by the first instance", func() bool {
 		lk, err := r.st.GetLocker(context.Background(), l.ID())
