@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"pudo/app/central/pgtest"
 	"pudo/app/central/store"
 )
 
@@ -17,16 +16,8 @@ import (
 // and its age; the JSON's events is null, beside last_known and at. An
 // online locker's count is shown as it is.
 func TestStatusOfflineBacklogIsUnknown(t *testing.T) {
-	db := pgtest.Start(t).NewDB(t)
+	db, st := centralDB(t)
 	ctx := context.Background()
-	st, err := store.Open(ctx, db, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	for _, l := range []struct {
 		id      string
 		online  bool

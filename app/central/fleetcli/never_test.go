@@ -6,25 +6,14 @@ import (
 	"regexp"
 	"testing"
 	"time"
-
-	"pudo/app/central/pgtest"
-	"pudo/app/central/store"
 )
 
 // A locker enrolled and never connected is neither online nor offline:
 // status says never connected and when it was enrolled; its JSON has
 // online null and never_connected true.
 func TestStatusNeverConnected(t *testing.T) {
-	db := pgtest.Start(t).NewDB(t)
+	db, st := centralDB(t)
 	ctx := context.Background()
-	st, err := store.Open(ctx, db, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	if err := st.SetCertificate(ctx, "NEW", "0a", time.Now().Add(90*24*time.Hour), true); err != nil {
 		t.Fatal(err)
 	}
