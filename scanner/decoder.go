@@ -6,6 +6,8 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/datamatrix"
+	"github.com/makiuchi-d/gozxing/multi"
+	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
 	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
@@ -35,6 +37,7 @@ type Decoder struct {
 	formats formatSet
 	tune    tuning
 	qr, dm  gozxing.Reader
+	qrAll   multi.MultipleBarcodeReader // every finder triple: see stageQRHarder
 	rows    []rowReader
 	scratch lineScratch
 
@@ -68,6 +71,7 @@ func NewDecoder(formats []string) (*Decoder, error) {
 	}
 	if f.qr {
 		d.qr = qrcode.NewQRCodeReader()
+		d.qrAll = multiqr.NewQRCodeMultiReader()
 	}
 	if f.dm {
 		d.dm = datamatrix.NewDataMatrixReader()

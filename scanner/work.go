@@ -16,6 +16,7 @@ const (
 	costGlobalBinarize = 2200 // global-histogram binarizer
 	costQR             = 800  // QR finder search and decode attempt
 	costQRHarder       = 1300 // the same with TRY_HARDER (every row)
+	costQRAll          = 1200 // every set of finder patterns, after a TRY_HARDER miss
 	costDM             = 200  // Data Matrix detector
 	costInvert         = 600  // flipping a bit matrix
 	costHalve          = 2000 // halving, per thousand output pixels
