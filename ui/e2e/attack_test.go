@@ -63,6 +63,11 @@ dir = %q
 	}
 	defer func() { cancel(); cmd.Wait() }()
 	log := watch(stderr)
+	t.Cleanup(func() {
+		if t.Failed() { // what the kiosk said and recorded, for the failure
+			t.Logf("kiosk log:\n%s\naudit log:\n%s", log.text(), auditKinds(t, filepath.Join(data, "pudo.db")))
+		}
+	})
 	log.await(t, `msg="kiosk ready"`)
 	log.await(t, `msg="scanner: source up".* source=folder`)
 	demo := log.await(t, `msg="demo parcel".* code=([0-9A-Z]{4}-[0-9A-Z]{4}) door=(\d+)`)
@@ -224,4 +229,25 @@ func count(t *testing.T, db *sql.DB, query string) int {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n
+}
+
+// auditKinds are the audit log's events, one line each, for a failure's
+// report.
+func auditKinds(t *testing.T, path string) string {
+	db := openStore(t, path+"?mode=ro")
+	rows, err := db.Query(`SELECT seq, actor, kind, detail FROM events ORDER BY seq`)
+	if err != nil {
+		return err.Error()
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var id int64
+		var actor, kind, detail string
+		if err := rows.Scan(&id, &actor, &kind, &detail); err != nil {
+			return err.Error()
+		}
+		fmt.Fprintf(&b, "%d %s %s %s\n", id, actor, kind, detail)
+	}
+	return b.String()
 }

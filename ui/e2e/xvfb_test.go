@@ -102,6 +102,13 @@ func (lw *logWatch) await(t testing.TB, re string) []string {
 	return lw.awaitFrom(t, 0, re)
 }
 
+// text is every line collected so far.
+func (lw *logWatch) text() string {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	return strings.Join(lw.lines, "\n")
+}
+
 // next is await for a line after the last one next matched: for screens
 // that come more than once.
 func (lw *logWatch) next(t testing.TB, re string) []string {
@@ -234,16 +241,22 @@ func TestDemoLockerUnderXvfb(t *testing.T) {
 	code2, door2 := demo2[1], demo2[2]
 
 	kioskWindow(t, display)
-	var home image.Image
-	testenv.Await(t, "the home screen drawn (not blank)", func() bool {
-		home = screenshot(t, display, filepath.Join(out, "e2e-1-home.png"))
-		return distinctColours(home) >= 8
+	var homeAt homeControls
+	testenv.AwaitOK(t, "the home screen drawn, its controls found", func() error {
+		home := screenshot(t, display, filepath.Join(out, "e2e-1-home.png"))
+		if n := distinctColours(home); n < 8 {
+			return fmt.Errorf("blank: %d colours", n)
+		}
+		var err error
+		homeAt, err = findHomeControls(home)
+		return err
 	})
-	homeAt := findHomeControls(t, home)
 
 	// Touch alone: switch to Polish and back, then Collect.
 	tap(t, display, homeAt.polski)
-	log.next(t, `msg=language.* code=pl`)
+	if got := log.next(t, `msg=language.* code=(\w+)`)[1]; got != "pl" {
+		t.Fatalf("the tap on Polski at %v chose %q", homeAt.polski, got)
+	}
 	time.Sleep(300 * time.Millisecond)
 	screenshot(t, display, filepath.Join(out, "e2e-2-home-pl.png"))
 	tap(t, display, homeAt.english)
@@ -305,28 +318,32 @@ type homeControls struct{ collect, english, polski [2]int }
 // findHomeControls finds home's controls where home draws them: down its
 // left edge, the last three bands that are not background are the main
 // actions, the language row and the secondary row; across the language
-// row, English (the first language) and Polish (the second) are its first
-// two buttons.
-func findHomeControls(t *testing.T, home image.Image) homeControls {
-	t.Helper()
+// row, one button for each language, English (the first) and Polish (the
+// second) first. A row is read a little under its top, across the
+// buttons' fill: their labels may be drawn in the background's colour (a
+// highlighted button's at night), which splits a button in two.
+func findHomeControls(home image.Image) (homeControls, error) {
 	b := home.Bounds()
 	bg := home.At(b.Min.X+2, b.Min.Y+2)
 	differs := func(x, y int) bool { return home.At(x, y) != bg }
 	x := b.Min.X + 20
 	down := runs(b.Min.Y, b.Max.Y, func(y int) bool { return differs(x, y) })
 	if len(down) < 3 {
-		t.Fatalf("home's left edge has %d bands, want the main actions and two rows under them: %v", len(down), down)
+		return homeControls{}, fmt.Errorf("home's left edge has %d bands, want the main actions and two rows under them: %v", len(down), down)
 	}
 	main, langs := down[len(down)-3], down[len(down)-2]
-	mainY, langY := (main[0]+main[1])/2, (langs[0]+langs[1])/2
-	mainX := runs(b.Min.X, b.Max.X, func(x int) bool { return differs(x, mainY) })
-	across := runs(b.Min.X, b.Max.X, func(x int) bool { return differs(x, langY) })
-	if len(mainX) < 1 || len(across) < 2 {
-		t.Fatalf("no buttons across home's rows: %v %v", mainX, across)
+	across := func(band [2]int) [][2]int {
+		y := band[0] + (band[1]-band[0])/6
+		return runs(b.Min.X, b.Max.X, func(x int) bool { return differs(x, y) })
+	}
+	mainX, langX := across(main), across(langs)
+	if len(mainX) < 1 || len(langX) != len(app.Languages) {
+		return homeControls{}, fmt.Errorf("home's rows have %d main buttons and %d language buttons, want one or more and %d: %v %v",
+			len(mainX), len(langX), len(app.Languages), mainX, langX)
 	}
 	mid := func(r [2]int) int { return (r[0] + r[1]) / 2 }
-	return homeControls{collect: [2]int{mid(mainX[0]), mainY}, english: [2]int{mid(across[0]), langY},
-		polski: [2]int{mid(across[1]), langY}}
+	return homeControls{collect: [2]int{mid(mainX[0]), mid(main)}, english: [2]int{mid(langX[0]), mid(langs)},
+		polski: [2]int{mid(langX[1]), mid(langs)}}, nil
 }
 
 // runs are the stretches [from, to) of lo..hi where in holds that are at
