@@ -238,8 +238,7 @@ func (d *Decoder) readQRAll(f *frame, lum gozxing.LuminanceSource, m *gozxing.Bi
 	}
 	for _, res := range rs {
 		if res.GetText() != "" {
-			format := formatName(res.GetBarcodeFormat())
-			return Result{Text: symbolText(res, format), Format: format}, true
+			return resultOf(res), true
 		}
 	}
 	return Result{}, false
@@ -379,8 +378,13 @@ func (d *Decoder) read2D(r gozxing.Reader, lum gozxing.LuminanceSource, m *gozxi
 	if err != nil || res.GetText() == "" {
 		return Result{}, false
 	}
+	return resultOf(res), true
+}
+
+// resultOf is a 2D reader's result as ours.
+func resultOf(res *gozxing.Result) Result {
 	format := formatName(res.GetBarcodeFormat())
-	return Result{Text: symbolText(res, format), Format: format}, true
+	return Result{Text: symbolText(res, format), Format: format}
 }
 
 // read1D scans parallel lines at one angle and accepts a result once two
